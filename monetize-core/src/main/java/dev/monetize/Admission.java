@@ -1,0 +1,127 @@
+package dev.monetize;
+
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.errors.Problem;
+import dev.monetize.errors.ProblemJson;
+import dev.monetize.http.Header;
+import dev.monetize.http.RateLimitHeaders;
+import dev.monetize.http.RequestIds;
+import dev.monetize.limits.PolicyState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One request in flight: its {@link Decision}, the response headers and (when refused) the
+ * problem body to send, and {@link #complete(int, long)} to call when the response is done.
+ *
+ * <p>The adapter's whole job:
+ * <pre>{@code
+ * Admission a = monetize.admit(operation, apiRequest);
+ * a.responseHeaders().forEach(h -> response.setHeader(h.name(), h.value()));
+ * if (!a.decision().admitted()) {
+ *   response.setStatus(a.decision().status());
+ *   response.setContentType(Problem.MEDIA_TYPE);
+ *   response.getOutputStream().write(a.problemBody());
+ *   a.complete(a.decision().status(), a.problemBody().length);
+ *   return;
+ * }
+ * try { chain.doFilter(request, response); }
+ * finally { a.complete(response.getStatus(), bytesWritten); }
+ * }</pre>
+ * Not thread-safe: one request, one thread (or handed over with a happens-before edge).
+ */
+public final class Admission {
+  private final Monetize monetize;
+  private final ApiRequest request;
+  private final Decision decision;
+  private final long startNanos;
+  private boolean completed;
+
+  Admission(Monetize monetize, ApiRequest request, Decision decision, long startNanos) {
+    this.monetize = monetize;
+    this.request = request;
+    this.decision = decision;
+    this.startNanos = startNanos;
+  }
+
+  /** The decision. */
+  public Decision decision() {
+    return decision;
+  }
+
+  /** The request as admitted. */
+  public ApiRequest request() {
+    return request;
+  }
+
+  /** The headers to set on the response, refused or not. */
+  public List<Header> responseHeaders() {
+    List<Header> headers = new ArrayList<>(6);
+    headers.add(new Header(RequestIds.HEADER, request.requestId()));
+    List<PolicyState> policies = decision.policies();
+    if (!policies.isEmpty()) {
+      headers.add(new Header(RateLimitHeaders.POLICY, RateLimitHeaders.policy(policies)));
+      headers.add(new Header(RateLimitHeaders.STATE, RateLimitHeaders.state(policies)));
+      if (monetize.legacyRateLimitHeaders()) {
+        PolicyState t = RateLimitHeaders.tightest(policies);
+        headers.add(new Header("X-RateLimit-Limit", Long.toString(t.quota())));
+        headers.add(new Header("X-RateLimit-Remaining", Long.toString(Math.max(0, t.remaining()))));
+        headers.add(new Header("X-RateLimit-Reset", Long.toString(t.resetSeconds())));
+      }
+    }
+    if (!decision.admitted()) {
+      ErrorCode code = decision.error().orElseThrow();
+      headers.add(new Header("Cache-Control", "no-store"));
+      if (code.status() == 429) {
+        headers.add(new Header("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds()))));
+      }
+      if (code.status() == 401) {
+        String challenge = code == ErrorCode.KEY_MISSING
+            ? "Bearer realm=\"monetize\""
+            : "Bearer realm=\"monetize\", error=\"invalid_token\"";
+        headers.add(new Header("WWW-Authenticate", challenge));
+      }
+    }
+    return headers;
+  }
+
+  /** The RFC 9457 problem of a refusal. */
+  public Problem problem() {
+    ErrorCode code = decision.error().orElseThrow(
+        () -> new IllegalStateException("an admitted request has no problem"));
+    Problem p = monetize.problem(code, decision.detail(), request.requestId());
+    if (decision.hint().isPresent()) {
+      p = p.withHint(decision.hint().get());
+    }
+    if (code.status() == 429) {
+      p = p.with("retry_after", Math.max(1, decision.retryAfterSeconds()))
+          .with("violated_policies", decision.violatedPolicies());
+    }
+    return p;
+  }
+
+  /** The problem as {@code application/problem+json} bytes. */
+  public byte[] problemBody() {
+    return ProblemJson.toBytes(problem());
+  }
+
+  /**
+   * Finishes the request: meters it (if admitted) and hands its audit event off. Call exactly once,
+   * in a {@code finally}; later calls are ignored.
+   *
+   * @param status the status actually sent
+   * @param bytesOut response body bytes actually written
+   */
+  public void complete(int status, long bytesOut) {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    monetize.complete(this, status, bytesOut, startNanos);
+  }
+
+  /** Whether {@link #complete(int, long)} was called. */
+  public boolean completed() {
+    return completed;
+  }
+}

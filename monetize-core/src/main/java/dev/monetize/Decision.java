@@ -1,0 +1,75 @@
+package dev.monetize;
+
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.plans.Operation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of admitting one request: everything an adapter needs to answer it, as one value.
+ *
+ * @param admitted whether the endpoint may run
+ * @param error the refusal code, when refused
+ * @param detail what happened, for a human (empty when admitted)
+ * @param hint how to fix it, when more specific than the code's generic hint
+ * @param principal the caller, once identified
+ * @param operation the operation requested
+ * @param policies the state of every limit checked (empty if the request never got that far)
+ * @param retryAfterSeconds when refused for a limit, the seconds to wait; otherwise 0
+ */
+public record Decision(
+    boolean admitted,
+    Optional<ErrorCode> error,
+    String detail,
+    Optional<String> hint,
+    Optional<Principal> principal,
+    Operation operation,
+    List<PolicyState> policies,
+    long retryAfterSeconds) {
+
+  /** Validates and copies. */
+  public Decision {
+    Objects.requireNonNull(error, "error");
+    Objects.requireNonNull(detail, "detail");
+    Objects.requireNonNull(hint, "hint");
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(operation, "operation");
+    policies = List.copyOf(policies);
+    if (admitted == error.isPresent()) {
+      throw new IllegalArgumentException("a decision is admitted exactly when it has no error");
+    }
+  }
+
+  static Decision admit(Principal principal, Operation operation, List<PolicyState> policies) {
+    return new Decision(true, Optional.empty(), "", Optional.empty(), Optional.of(principal), operation, policies, 0);
+  }
+
+  static Decision refuse(ErrorCode code, String detail, Optional<Principal> principal, Operation operation) {
+    return new Decision(false, Optional.of(code), detail, Optional.empty(), principal, operation, List.of(), 0);
+  }
+
+  static Decision refuseLimit(ErrorCode code, String detail, String hint, Principal principal,
+      Operation operation, List<PolicyState> policies, long retryAfterSeconds) {
+    return new Decision(false, Optional.of(code), detail, Optional.of(hint), Optional.of(principal), operation,
+        policies, retryAfterSeconds);
+  }
+
+  /** The HTTP status: 200 when admitted (the endpoint decides), else the error's status. */
+  public int status() {
+    return error.map(ErrorCode::status).orElse(200);
+  }
+
+  /** Names of the policies that refused the request. */
+  public List<String> violatedPolicies() {
+    List<String> names = new ArrayList<>();
+    for (PolicyState p : policies) {
+      if (p.violated()) {
+        names.add(p.name());
+      }
+    }
+    return names;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.monetize.audit.internal;
+
+import dev.monetize.audit.AuditEvent;
+import dev.monetize.audit.AuditOverflow;
+import dev.monetize.audit.AuditSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounded, lock-free hand-off of audit events from request threads to one background thread that
+ * delivers them in batches. When the bound is reached the {@link AuditOverflow} policy decides;
+ * overflows and sink failures are counted and logged at most once per ten seconds.
+ *
+ * <p>Internal: use {@code Monetize}.
+ */
+public final class AsyncAuditDispatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AsyncAuditDispatcher.class);
+  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final int BATCH = 512;
+
+  private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final int capacity;
+  private final AuditOverflow overflow;
+  private final AuditSink sink;
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder sinkFailures = new LongAdder();
+  private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+  private final Thread worker;
+  private volatile boolean running = true;
+
+  /** Starts the delivery thread. */
+  public AsyncAuditDispatcher(AuditSink sink, int capacity, AuditOverflow overflow) {
+    this.sink = sink;
+    this.capacity = capacity;
+    this.overflow = overflow;
+    this.worker = new Thread(this::run, "monetize-audit");
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  /** Hands an event off; never blocks (unless the policy is {@link AuditOverflow#CALLER_RUNS}). */
+  public void submit(AuditEvent event) {
+    if (size.incrementAndGet() <= capacity) {
+      queue.offer(event);
+      return;
+    }
+    size.decrementAndGet();
+    if (overflow == AuditOverflow.CALLER_RUNS) {
+      deliver(List.of(event));
+      return;
+    }
+    dropped.increment();
+    warn("audit queue full ({} events): dropped {} events so far; use a faster sink or AuditOverflow.CALLER_RUNS",
+        capacity, dropped.sum());
+  }
+
+  /** Events dropped because the queue was full. */
+  public long dropped() {
+    return dropped.sum();
+  }
+
+  /** Batches the sink failed to take. */
+  public long sinkFailures() {
+    return sinkFailures.sum();
+  }
+
+  /** Delivers everything queued so far on the calling thread. */
+  public void drain() {
+    List<AuditEvent> batch = new ArrayList<>(BATCH);
+    while (true) {
+      AuditEvent e;
+      while (batch.size() < BATCH && (e = queue.poll()) != null) {
+        size.decrementAndGet();
+        batch.add(e);
+      }
+      if (batch.isEmpty()) {
+        return;
+      }
+      deliver(batch);
+      batch = new ArrayList<>(BATCH);
+    }
+  }
+
+  private void run() {
+    while (running) {
+      if (queue.isEmpty()) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      } else {
+        drainQuietly();
+      }
+    }
+  }
+
+  private synchronized void drainQuietly() {
+    drain();
+  }
+
+  private void deliver(List<AuditEvent> batch) {
+    try {
+      sink.accept(batch);
+    } catch (Exception | LinkageError e) {
+      sinkFailures.increment();
+      warn("audit sink {} failed ({} batches so far): {}", sink.getClass().getName(), sinkFailures.sum(), e.toString());
+    }
+  }
+
+  private void warn(String format, Object... args) {
+    long now = System.nanoTime();
+    long last = lastWarning.get();
+    if (now - last >= LOG_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+      LOG.warn(format, args);
+    }
+  }
+
+  /** Stops the thread after delivering what is queued. */
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(worker);
+    try {
+      worker.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    drainQuietly();
+  }
+}

@@ -1,0 +1,358 @@
+package dev.monetize.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Price;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.QuotaWindow;
+import dev.monetize.plans.Rate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Loads a {@link Catalog} from a YAML or JSON document. Every mistake is reported as a
+ * {@link ConfigException} naming the file, the field path and what is allowed; unknown fields are
+ * mistakes too (a typo must not silently drop a limit).
+ *
+ * <pre>{@code
+ * plans:
+ *   free:
+ *     rank: 0
+ *     rate: { count: 5, period: 1s, burst: 5 }
+ *     quotas: [ { limit: 1000, window: day } ]
+ *     scopes: ["stats:*"]
+ * operations:
+ *   - { id: stats.summary, method: GET, path: /v1/stats/summary, scope: "stats:read" }
+ * }</pre>
+ * <pre>{@code
+ * Catalog catalog = CatalogLoader.load(Path.of("plans.yaml"));
+ * }</pre>
+ */
+public final class CatalogLoader {
+  private static final ObjectMapper YAML = new YAMLMapper(YAMLFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+  private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations");
+  private static final Set<String> PLAN_FIELDS = Set.of("rank", "rate", "quotas", "scopes", "features", "prices");
+  private static final Set<String> RATE_FIELDS = Set.of("count", "period", "burst");
+  private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window");
+  private static final Set<String> PRICE_FIELDS = Set.of("amount", "currency", "unit");
+  private static final Set<String> OPERATION_FIELDS =
+      Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost");
+
+  private final String source;
+
+  private CatalogLoader(String source) {
+    this.source = source;
+  }
+
+  /** Loads a file; {@code .json} is read as JSON, anything else as YAML. */
+  public static Catalog load(Path file) {
+    String name = file.toString();
+    try (InputStream in = Files.newInputStream(file)) {
+      return load(name, in);
+    } catch (IOException e) {
+      throw new ConfigException(name, "", "cannot read the file: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Loads a document from a stream; {@code sourceName} is used in messages and picks the format
+   * ({@code .json} is JSON, anything else YAML, which also accepts JSON).
+   */
+  public static Catalog load(String sourceName, InputStream in) {
+    ObjectMapper mapper = sourceName.toLowerCase(Locale.ROOT).endsWith(".json") ? JSON : YAML;
+    JsonNode root;
+    try {
+      root = mapper.readTree(in);
+    } catch (JsonProcessingException e) {
+      JsonLocation loc = e.getLocation();
+      String where = loc == null || loc.getLineNr() < 1 ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      throw new ConfigException(sourceName, "", "not valid " + (mapper == JSON ? "JSON" : "YAML") + where
+          + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(sourceName, "", "cannot read: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // the YAML parser has a few failure modes that are not JsonProcessingExceptions
+      throw new ConfigException(sourceName, "", "not valid YAML: " + firstLine(e.getMessage()));
+    }
+    return new CatalogLoader(sourceName).catalog(root);
+  }
+
+  /** Loads a document held in a string. */
+  public static Catalog parse(String sourceName, String document) {
+    return load(sourceName, new java.io.ByteArrayInputStream(document.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  private Catalog catalog(JsonNode root) {
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw fail("", "the document is empty; expected a mapping with 'plans' and 'operations'");
+    }
+    object(root, "", ROOT_FIELDS);
+    Catalog.Builder b = Catalog.builder();
+    JsonNode plans = root.get("plans");
+    if (plans == null || !plans.isObject() || plans.isEmpty()) {
+      throw fail("plans", "required: a mapping of plan name to plan, with at least one plan");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = plans.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String path = "plans." + e.getKey();
+      Plan plan = plan(e.getKey(), e.getValue(), path);
+      guard(path, () -> b.plan(plan));
+    }
+    JsonNode ops = root.get("operations");
+    if (ops != null && !ops.isNull()) {
+      if (!ops.isArray()) {
+        throw fail("operations", "must be a list of operations");
+      }
+      for (int i = 0; i < ops.size(); i++) {
+        String path = "operations[" + i + "]";
+        Operation op = operation(ops.get(i), path);
+        guard(path, () -> b.operation(op));
+      }
+    }
+    Catalog[] built = new Catalog[1];
+    guard("", () -> built[0] = b.build());
+    return built[0];
+  }
+
+  private Plan plan(String name, JsonNode node, String path) {
+    object(node, path, PLAN_FIELDS);
+    Plan.Builder b = guard(path, () -> Plan.builder(name));
+    b.rank((int) integer(node, "rank", path, 0, 1000, 0));
+    JsonNode rate = node.get("rate");
+    if (rate == null) {
+      throw fail(path + ".rate", "required: {count, period, burst}");
+    }
+    object(rate, path + ".rate", RATE_FIELDS);
+    long count = integer(rate, "count", path + ".rate", 1, 1_000_000_000, -1);
+    Duration period = duration(rate, "period", path + ".rate", Duration.ofSeconds(1));
+    long burst = integer(rate, "burst", path + ".rate", 0, 1_000_000_000, 0);
+    b.rate(guard(path + ".rate", () -> new Rate(count, period, burst)));
+    JsonNode quotas = node.get("quotas");
+    if (quotas == null || !quotas.isArray() || quotas.isEmpty()) {
+      throw fail(path + ".quotas", "required: a list with at least one quota {limit, window, name?}");
+    }
+    for (int i = 0; i < quotas.size(); i++) {
+      String qp = path + ".quotas[" + i + "]";
+      JsonNode q = quotas.get(i);
+      object(q, qp, QUOTA_FIELDS);
+      long limit = integer(q, "limit", qp, 1, Long.MAX_VALUE / 4, -1);
+      QuotaWindow window = window(q, qp);
+      String qname = text(q, "name", qp, window.defaultPolicyName());
+      b.quota(guard(qp, () -> Quota.of(qname, limit, window)));
+    }
+    b.scopes(strings(node, "scopes", path).toArray(String[]::new));
+    b.features(strings(node, "features", path).toArray(String[]::new));
+    JsonNode prices = node.get("prices");
+    if (prices != null && !prices.isNull()) {
+      object(prices, path + ".prices", null);
+      for (Iterator<Map.Entry<String, JsonNode>> it = prices.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        b.price(e.getKey(), price(e.getValue(), path + ".prices." + e.getKey()));
+      }
+    }
+    return guard(path, b::build);
+  }
+
+  private Operation operation(JsonNode node, String path) {
+    object(node, path, OPERATION_FIELDS);
+    String id = requiredText(node, "id", path);
+    String method = requiredText(node, "method", path).toUpperCase(Locale.ROOT);
+    String route = requiredText(node, "path", path);
+    Operation.Builder b = Operation.builder(id, method, route);
+    b.scope(text(node, "scope", path, id));
+    if (node.hasNonNull("minimum_plan")) {
+      b.minimumPlan(requiredText(node, "minimum_plan", path));
+    }
+    if (node.hasNonNull("price")) {
+      b.price(price(node.get("price"), path + ".price"));
+    }
+    b.cost(integer(node, "cost", path, 1, Operation.MAX_COST, 1));
+    Operation op = guard(path, b::build);
+    guard(path + ".path", () -> dev.monetize.http.PathTemplate.parse(route));
+    return op;
+  }
+
+  private Price price(JsonNode node, String path) {
+    object(node, path, PRICE_FIELDS);
+    JsonNode amount = node.get("amount");
+    if (amount == null || !(amount.isTextual() || amount.isNumber())) {
+      throw fail(path + ".amount", "required: a decimal amount such as \"0.002\" (quote it to keep it exact)");
+    }
+    String currency = requiredText(node, "currency", path);
+    String unit = text(node, "unit", path, "call");
+    return guard(path, () -> Price.of(amount.asText(), currency, unit));
+  }
+
+  private QuotaWindow window(JsonNode node, String path) {
+    String w = requiredText(node, "window", path);
+    switch (w.toLowerCase(Locale.ROOT)) {
+      case "minute":
+        return QuotaWindow.MINUTE;
+      case "hour":
+        return QuotaWindow.HOUR;
+      case "day":
+        return QuotaWindow.DAY;
+      case "month":
+        return QuotaWindow.MONTH;
+      default:
+        throw fail(path + ".window", "must be one of minute, hour, day, month; got '" + w + "'");
+    }
+  }
+
+  private Duration duration(JsonNode node, String field, String path, Duration fallback) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    String p = path + "." + field;
+    String allowed = "a duration such as 500ms, 1s, 1m, 1h, 1d or ISO-8601 PT1S";
+    if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() > 0 && v.asLong() <= 86_400) {
+      return Duration.ofSeconds(v.asLong());
+    }
+    if (!v.isTextual()) {
+      throw fail(p, "must be " + allowed + "; got " + v);
+    }
+    String s = v.asText().trim();
+    Matcher m = SHORT_DURATION.matcher(s);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+    try {
+      return Duration.parse(s);
+    } catch (DateTimeParseException e) {
+      throw fail(p, "must be " + allowed + "; got '" + s + "'");
+    }
+  }
+
+  private long integer(JsonNode node, String field, String path, long min, long max, long fallback) {
+    JsonNode v = node.get(field);
+    String p = path + "." + field;
+    if (v == null || v.isNull()) {
+      if (fallback < min) {
+        throw fail(p, "required: a whole number from " + min + " to " + max);
+      }
+      return fallback;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+      throw fail(p, "must be a whole number from " + min + " to " + max + "; got " + v);
+    }
+    return v.asLong();
+  }
+
+  private String requiredText(JsonNode node, String field, String path) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+      throw fail(path + "." + field, "required: a non-empty string" + (v == null ? "" : "; got " + v));
+    }
+    return v.asText();
+  }
+
+  private String text(JsonNode node, String field, String path, String fallback) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isTextual()) {
+      throw fail(path + "." + field, "must be a string; got " + v);
+    }
+    return v.asText();
+  }
+
+  private List<String> strings(JsonNode node, String field, String path) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw fail(path + "." + field, "must be a list of strings; got " + v);
+    }
+    java.util.ArrayList<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      if (!v.get(i).isTextual()) {
+        throw fail(path + "." + field + "[" + i + "]", "must be a string; got " + v.get(i));
+      }
+      out.add(v.get(i).asText());
+    }
+    return out;
+  }
+
+  private void object(JsonNode node, String path, Set<String> allowed) {
+    if (node == null || !node.isObject()) {
+      throw fail(path, "must be a mapping" + (node == null ? "" : "; got " + abbreviate(node.toString())));
+    }
+    if (allowed == null) {
+      return;
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw fail(path.isEmpty() ? f : path + "." + f,
+            "unknown field; allowed here: " + new java.util.TreeSet<>(allowed));
+      }
+    }
+  }
+
+  private <T> T guard(String path, java.util.function.Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw fail(path, e.getMessage());
+    }
+  }
+
+  private void guard(String path, Runnable build) {
+    guard(path, () -> {
+      build.run();
+      return null;
+    });
+  }
+
+  private ConfigException fail(String path, String problem) {
+    return new ConfigException(source, path, problem);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable document";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+}

@@ -1,0 +1,95 @@
+package dev.monetize.errors;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * The stable machine codes of every refusal Monetize produces, each with its HTTP status, a
+ * title that is the same for every occurrence and a hint that tells the caller how to fix it.
+ *
+ * <p>The code ({@link #code()}) is part of the public contract: clients switch on it, so it never
+ * changes once released. Each code has a section in the error catalog; {@link #type(URI)} builds
+ * the RFC 9457 {@code type} URI pointing at that section.
+ *
+ * <pre>{@code
+ * ErrorCode.QUOTA_EXHAUSTED.code();    // "quota_exhausted"
+ * ErrorCode.QUOTA_EXHAUSTED.status();  // 429
+ * ErrorCode.QUOTA_EXHAUSTED.type(URI.create("https://monetize.dev"));
+ *     // https://monetize.dev/errors#quota_exhausted
+ * }</pre>
+ */
+public enum ErrorCode {
+  /** No credential in {@code Authorization: Bearer} or {@code X-API-Key}. */
+  KEY_MISSING(401, "API key missing",
+      "Send your API key in the Authorization header as 'Bearer <key>' or in the X-API-Key header."),
+  /** The credential is malformed, fails its checksum, or is unknown. */
+  KEY_INVALID(401, "API key invalid",
+      "Check that the key was copied completely; keys look like mk_live_... and are shown once at creation."),
+  /** A test key on a live deployment or the reverse. */
+  KEY_WRONG_ENVIRONMENT(401, "API key for another environment",
+      "Use a mk_live_ key against the live service and a mk_test_ key against the test service."),
+  /** The key passed its expiry time. */
+  KEY_EXPIRED(401, "API key expired", "Create a new key or ask your administrator to extend this one."),
+  /** The key was revoked. */
+  KEY_REVOKED(401, "API key revoked", "This key was revoked; create a new key."),
+  /** The key lacks the scope the operation requires. */
+  SCOPE_DENIED(403, "Scope not granted",
+      "Use a key that holds the scope named in the detail, or create one with it."),
+  /** The customer's plan does not include the operation. */
+  PLAN_DENIED(403, "Not included in your plan",
+      "Upgrade to a plan that includes this operation; the detail names the lowest such plan."),
+  /** The rate limit (requests per period with burst) is exceeded. */
+  RATE_LIMITED(429, "Rate limit exceeded",
+      "Wait for the number of seconds in Retry-After before retrying, or upgrade for a higher rate."),
+  /** A quota for the current window (minute, hour, day or month) is used up. */
+  QUOTA_EXHAUSTED(429, "Quota exhausted",
+      "Wait until the quota window resets (Retry-After), or upgrade to a plan with a larger quota."),
+  /** No such route, or a resource that belongs to another customer. */
+  NOT_FOUND(404, "Not found", "Check the path against the API reference."),
+  /** The request is malformed. */
+  BAD_REQUEST(400, "Bad request", "Fix the request as described in the detail and send it again."),
+  /** An unexpected failure inside the service. */
+  INTERNAL(500, "Internal error",
+      "Retry later; if it persists, contact support with the request_id of this response.");
+
+  private final int status;
+  private final String title;
+  private final String hint;
+  private final String code;
+
+  ErrorCode(int status, String title, String hint) {
+    this.status = status;
+    this.title = title;
+    this.hint = hint;
+    this.code = name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The stable snake_case machine code, e.g. {@code key_missing}. */
+  public String code() {
+    return code;
+  }
+
+  /** The HTTP status this refusal is answered with. */
+  public int status() {
+    return status;
+  }
+
+  /** Short human summary, identical for every occurrence of this code. */
+  public String title() {
+    return title;
+  }
+
+  /** What the caller should do to fix it. */
+  public String hint() {
+    return hint;
+  }
+
+  /** The problem {@code type} URI: {@code <docsBase>/errors#<code>}. */
+  public URI type(URI docsBase) {
+    String base = docsBase.toString();
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return URI.create(base + "/errors#" + code);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.monetize.http;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Request ids: an incoming {@code X-Request-Id} is echoed when it is sane (1-128 characters of
+ * {@code A-Z a-z 0-9 . _ : -}), otherwise a new UUIDv7 is generated.
+ */
+public final class RequestIds {
+  /** The header name. */
+  public static final String HEADER = "X-Request-Id";
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private RequestIds() {}
+
+  /** The incoming id if sane, else a new one. {@code incoming} may be null (absent). */
+  public static String acceptOrCreate(String incoming) {
+    return isSane(incoming) ? incoming : newId();
+  }
+
+  /** Whether an incoming id is safe to echo. */
+  public static boolean isSane(String id) {
+    if (id == null || id.isEmpty() || id.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || c == '.' || c == ':';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A new UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. */
+  public static String newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    char[] out = new char[36];
+    int p = 0;
+    for (int i = 60; i >= 0; i -= 4) {
+      if (p == 8 || p == 13) {
+        out[p++] = '-';
+      }
+      out[p++] = HEX[(int) (msb >>> i) & 0xF];
+    }
+    for (int i = 60; i >= 0; i -= 4) {
+      if (p == 18 || p == 23) {
+        out[p++] = '-';
+      }
+      out[p++] = HEX[(int) (lsb >>> i) & 0xF];
+    }
+    return new String(out);
+  }
+}

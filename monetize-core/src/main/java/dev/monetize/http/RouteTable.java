@@ -1,0 +1,89 @@
+package dev.monetize.http;
+
+import dev.monetize.plans.Operation;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps (method, path) to an {@link Operation}, for adapters that have no annotations (plain
+ * servlets). A literal segment wins over a variable at the same position, so
+ * {@code /v1/reports/latest} beats {@code /v1/reports/{id}}. {@code HEAD} matches a {@code GET}
+ * route. Two routes that match the same requests are refused at construction.
+ *
+ * <pre>{@code
+ * RouteTable routes = RouteTable.of(catalog.operations());
+ * routes.match("GET", "/v1/stats/summary"); // Optional[Operation[id=stats.summary, ...]]
+ * }</pre>
+ */
+public final class RouteTable {
+  private record Route(String method, PathTemplate template, Operation operation) {}
+
+  private final Map<Integer, List<Route>> bySize;
+
+  private RouteTable(Map<Integer, List<Route>> bySize) {
+    this.bySize = bySize;
+  }
+
+  /** A table of the operations' routes. */
+  public static RouteTable of(Collection<Operation> operations) {
+    List<Route> routes = new ArrayList<>();
+    for (Operation op : operations) {
+      PathTemplate t;
+      try {
+        t = PathTemplate.parse(op.pathTemplate());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("operation '" + op.id() + "': " + e.getMessage(), e);
+      }
+      for (Route r : routes) {
+        if (r.method().equals(op.method()) && r.template().sameShape(t)) {
+          throw new IllegalArgumentException("operations '" + r.operation().id() + "' and '" + op.id()
+              + "' both match " + op.method() + " " + op.pathTemplate());
+        }
+      }
+      routes.add(new Route(op.method(), t, op));
+    }
+    Map<Integer, List<Route>> bySize = new HashMap<>();
+    for (Route r : routes) {
+      bySize.computeIfAbsent(r.template().size(), k -> new ArrayList<>()).add(r);
+    }
+    Comparator<Route> literalFirst = (a, b) -> {
+      for (int i = 0; i < a.template().size(); i++) {
+        boolean la = a.template().literalAt(i);
+        boolean lb = b.template().literalAt(i);
+        if (la != lb) {
+          return la ? -1 : 1;
+        }
+      }
+      return 0;
+    };
+    bySize.replaceAll((k, v) -> {
+      v.sort(literalFirst);
+      return List.copyOf(v);
+    });
+    return new RouteTable(Map.copyOf(bySize));
+  }
+
+  /** The operation for a request, if any route matches. */
+  public Optional<Operation> match(String method, String path) {
+    List<String> segments = PathTemplate.segmentsOf(path);
+    if (segments == null) {
+      return Optional.empty();
+    }
+    List<Route> candidates = bySize.get(segments.size());
+    if (candidates == null) {
+      return Optional.empty();
+    }
+    String m = method.equals("HEAD") ? "GET" : method;
+    for (Route r : candidates) {
+      if ((r.method().equals(method) || r.method().equals(m)) && r.template().matchSegments(segments)) {
+        return Optional.of(r.operation());
+      }
+    }
+    return Optional.empty();
+  }
+}

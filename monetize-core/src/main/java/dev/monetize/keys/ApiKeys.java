@@ -1,0 +1,160 @@
+package dev.monetize.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.zip.CRC32;
+
+/**
+ * The key format: {@code mk_live_} or {@code mk_test_}, then 22 base62 characters from
+ * {@link SecureRandom} (131 bits), then a 6-character base62 CRC32 checksum of everything before
+ * it. The checksum lets {@link #environmentOf(String)} refuse typos and random strings without
+ * any store lookup.
+ *
+ * <pre>{@code
+ * String secret = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+ * ApiKeys.environmentOf(secret);      // Optional[LIVE]
+ * ApiKeys.environmentOf("mk_live_x"); // Optional.empty
+ * String hash = ApiKeys.hash(secret); // what the key store keeps
+ * }</pre>
+ */
+public final class ApiKeys {
+  static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  /** Random characters after the prefix. */
+  static final int RANDOM_LENGTH = 22;
+  /** Checksum characters at the end. */
+  static final int CHECKSUM_LENGTH = 6;
+  /** Length of every well-formed key. */
+  public static final int LENGTH = 8 + RANDOM_LENGTH + CHECKSUM_LENGTH;
+  private static final int ID_RANDOM_LENGTH = 16;
+
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  });
+
+  private ApiKeys() {}
+
+  /** A new secret for {@code environment}. */
+  public static String newSecret(KeyEnvironment environment, SecureRandom random) {
+    StringBuilder sb = new StringBuilder(LENGTH).append(environment.prefix());
+    appendRandom(sb, RANDOM_LENGTH, random);
+    appendChecksum(sb, checksum(sb, sb.length()));
+    return sb.toString();
+  }
+
+  /** A new public key id, {@code key_} plus 16 base62 characters. */
+  public static String newKeyId(SecureRandom random) {
+    StringBuilder sb = new StringBuilder(4 + ID_RANDOM_LENGTH).append("key_");
+    appendRandom(sb, ID_RANDOM_LENGTH, random);
+    return sb.toString();
+  }
+
+  /**
+   * The environment of a well-formed key, or empty when the candidate has the wrong length,
+   * prefix, alphabet or checksum. Never throws, whatever the input.
+   */
+  public static Optional<KeyEnvironment> environmentOf(CharSequence candidate) {
+    if (candidate == null || candidate.length() != LENGTH) {
+      return Optional.empty();
+    }
+    KeyEnvironment env = prefixOf(candidate);
+    if (env == null) {
+      return Optional.empty();
+    }
+    for (int i = 8; i < LENGTH; i++) {
+      if (valueOf(candidate.charAt(i)) < 0) {
+        return Optional.empty();
+      }
+    }
+    long expected = checksum(candidate, LENGTH - CHECKSUM_LENGTH);
+    long actual = 0;
+    for (int i = LENGTH - CHECKSUM_LENGTH; i < LENGTH; i++) {
+      actual = actual * 62 + valueOf(candidate.charAt(i));
+    }
+    return actual == expected ? Optional.of(env) : Optional.empty();
+  }
+
+  /**
+   * The stored form of a secret: SHA-256 of its UTF-8 bytes, base64url without padding. Compare
+   * hashes with {@link #sameHash(String, String)}.
+   */
+  public static String hash(String secret) {
+    MessageDigest md = SHA256.get();
+    byte[] digest = md.digest(secret.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+  }
+
+  /** Constant-time comparison of two hashes. */
+  public static boolean sameHash(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static KeyEnvironment prefixOf(CharSequence s) {
+    for (KeyEnvironment env : KeyEnvironment.values()) {
+      String p = env.prefix();
+      boolean match = true;
+      for (int i = 0; i < p.length(); i++) {
+        if (s.charAt(i) != p.charAt(i)) {
+          match = false;
+          break;
+        }
+      }
+      if (match) {
+        return env;
+      }
+    }
+    return null;
+  }
+
+  private static int valueOf(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 36;
+    }
+    return -1;
+  }
+
+  private static long checksum(CharSequence s, int length) {
+    CRC32 crc = new CRC32();
+    for (int i = 0; i < length; i++) {
+      crc.update(s.charAt(i)); // all characters checked so far are ASCII
+    }
+    return crc.getValue();
+  }
+
+  private static void appendChecksum(StringBuilder sb, long value) {
+    char[] digits = new char[CHECKSUM_LENGTH];
+    for (int i = CHECKSUM_LENGTH - 1; i >= 0; i--) {
+      digits[i] = ALPHABET.charAt((int) (value % 62));
+      value /= 62;
+    }
+    sb.append(digits);
+  }
+
+  private static void appendRandom(StringBuilder sb, int count, SecureRandom random) {
+    byte[] buf = new byte[count * 2];
+    int written = 0;
+    while (written < count) {
+      random.nextBytes(buf);
+      for (int i = 0; i < buf.length && written < count; i++) {
+        int v = buf[i] & 0x3F; // 0..63; rejecting 62 and 63 keeps every character uniform
+        if (v < 62) {
+          sb.append(ALPHABET.charAt(v));
+          written++;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.monetize.keys;
+
+import dev.monetize.plans.Customer;
+import java.util.Optional;
+
+/**
+ * Where customers (tenants) and their current plan live. The in-memory default is
+ * {@link #inMemory()}. Implementations must be thread-safe.
+ */
+public interface CustomerStore {
+  /** The customer with that id. */
+  Optional<Customer> find(String customerId);
+
+  /** Inserts or replaces the customer with the same id. */
+  void save(Customer customer);
+
+  /** A new, empty in-memory store. */
+  static CustomerStore inMemory() {
+    return new InMemoryCustomerStore();
+  }
+}

@@ -1,0 +1,223 @@
+package dev.monetize.limits;
+
+import dev.monetize.limits.internal.Gcra;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-JVM {@link LimiterStore}. One small cell per state key (a GCRA theoretical arrival time or
+ * a window's count), each guarded by its own monitor. A call locks the cells it needs in one global
+ * order (so two calls never deadlock), checks everything, and charges all or nothing. There is no
+ * lock shared by unrelated keys and no I/O.
+ *
+ * <p>Idle cells are swept on a random one of about 65,000 calls: a cell whose state can no longer
+ * affect a decision is retired under its lock, so a concurrent call that already holds it simply
+ * looks it up again.
+ */
+final class InMemoryLimiterStore implements LimiterStore {
+  private static final int SWEEP_MASK = 0xFFFF;
+
+  private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
+  private final AtomicLong order = new AtomicLong();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+
+  /** Mutable state of one key; fields guarded by the cell's monitor. */
+  static final class Cell {
+    final long order;
+    long value; // GCRA: theoretical arrival time; quota: units used in the window
+    long windowEnd; // quota: end of the current window
+    long expiresAt; // when the state stops mattering
+    boolean retired;
+
+    Cell(long order) {
+      this.order = order;
+    }
+  }
+
+  @Override
+  public LimitVerdict acquire(List<LimitRequest> requests, long now) {
+    int n = requests.size();
+    if (n == 0) {
+      throw new IllegalArgumentException("at least one limit is required");
+    }
+    if ((ThreadLocalRandom.current().nextInt() & SWEEP_MASK) == 0) {
+      sweep(now);
+    }
+    Cell[] held = new Cell[n];
+    int[] lockOrder = new int[n];
+    while (true) {
+      for (int i = 0; i < n; i++) {
+        held[i] = cell(requests.get(i).key());
+        lockOrder[i] = i;
+      }
+      sortByOrder(held, lockOrder);
+      LimitVerdict verdict = lockThenApply(requests, held, lockOrder, 0, now);
+      if (verdict != null) {
+        return verdict;
+      }
+    }
+  }
+
+  /** Number of live cells (for tests and memory measurements). */
+  int size() {
+    return cells.size();
+  }
+
+  private Cell cell(String key) {
+    Cell c = cells.get(key);
+    return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(order.incrementAndGet()));
+  }
+
+  private static void sortByOrder(Cell[] held, int[] idx) {
+    for (int i = 1; i < idx.length; i++) {
+      int v = idx[i];
+      int j = i - 1;
+      while (j >= 0 && held[idx[j]].order > held[v].order) {
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      idx[j + 1] = v;
+    }
+  }
+
+  private LimitVerdict lockThenApply(List<LimitRequest> requests, Cell[] held, int[] lockOrder, int depth, long now) {
+    if (depth == lockOrder.length) {
+      return applyLocked(requests, held, now);
+    }
+    synchronized (held[lockOrder[depth]]) {
+      return lockThenApply(requests, held, lockOrder, depth + 1, now);
+    }
+  }
+
+  /** All cells are locked. Returns null when a cell was retired meanwhile (the caller retries). */
+  private static LimitVerdict applyLocked(List<LimitRequest> requests, Cell[] held, long now) {
+    int n = held.length;
+    for (Cell c : held) {
+      if (c.retired) {
+        return null;
+      }
+    }
+    long[] savedValue = new long[n];
+    long[] savedWindowEnd = new long[n];
+    long[] savedExpires = new long[n];
+    boolean admitted = true;
+    long retryAfter = 0;
+    List<PolicyState> states = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Cell c = held[i];
+      LimitRequest r = requests.get(i);
+      savedValue[i] = c.value;
+      savedWindowEnd[i] = c.windowEnd;
+      savedExpires[i] = c.expiresAt;
+      PolicyState s;
+      if (r.policy() instanceof RatePolicy rate) {
+        s = applyRate(c, rate, r.cost(), now);
+      } else {
+        s = applyQuota(c, (QuotaPolicy) r.policy(), r.cost(), now);
+      }
+      if (s.violated()) {
+        admitted = false;
+        retryAfter = Math.max(retryAfter, s.resetSeconds() * 1_000_000_000L);
+      }
+      states.add(s);
+    }
+    if (!admitted) {
+      // all or nothing: undo every charge, in reverse so a key listed twice ends as it began
+      for (int i = n - 1; i >= 0; i--) {
+        held[i].value = savedValue[i];
+        held[i].windowEnd = savedWindowEnd[i];
+        held[i].expiresAt = savedExpires[i];
+      }
+      List<PolicyState> uncharged = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        PolicyState s = states.get(i);
+        uncharged.add(s.violated() ? s : describeUncharged(held[i], requests.get(i).policy(), now));
+      }
+      return new LimitVerdict(false, uncharged, retryAfter);
+    }
+    return new LimitVerdict(true, states, 0);
+  }
+
+  private static PolicyState applyRate(Cell c, RatePolicy p, long cost, long now) {
+    long t = p.emissionNanos();
+    long tau = p.toleranceNanos();
+    if (!Gcra.admits(c.value, now, t, tau, cost)) {
+      long retry = Gcra.retryAfter(c.value, now, t, tau, cost);
+      return new PolicyState(p.name(), p.quota(), p.windowSeconds(),
+          Gcra.remaining(c.value, now, t, tau), PolicyState.ceilSeconds(retry), true);
+    }
+    long tat = Gcra.newTat(c.value, now, t, cost);
+    c.value = tat;
+    c.expiresAt = tat;
+    return new PolicyState(p.name(), p.quota(), p.windowSeconds(),
+        Gcra.remaining(tat, now, t, tau), PolicyState.ceilSeconds(Gcra.reset(tat, now)), false);
+  }
+
+  private static PolicyState applyQuota(Cell c, QuotaPolicy p, long cost, long now) {
+    if (now >= c.windowEnd) {
+      c.windowEnd = p.windowEnd(now);
+      c.value = 0;
+      c.expiresAt = c.windowEnd;
+    }
+    long reset = PolicyState.ceilSeconds(c.windowEnd - now);
+    if (c.value + cost > p.limit()) {
+      return new PolicyState(p.name(), p.quota(), p.windowSeconds(), p.limit() - c.value, reset, true);
+    }
+    c.value += cost;
+    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), p.limit() - c.value, reset, false);
+  }
+
+  private static PolicyState describeUncharged(Cell c, LimitPolicy policy, long now) {
+    if (policy instanceof RatePolicy p) {
+      return new PolicyState(p.name(), p.quota(), p.windowSeconds(),
+          Gcra.remaining(c.value, now, p.emissionNanos(), p.toleranceNanos()),
+          PolicyState.ceilSeconds(Gcra.reset(c.value, now)), false);
+    }
+    QuotaPolicy q = (QuotaPolicy) policy;
+    boolean current = now < c.windowEnd;
+    long used = current ? c.value : 0;
+    long end = current ? c.windowEnd : q.windowEnd(now);
+    return new PolicyState(q.name(), q.quota(), q.windowSeconds(), q.limit() - used,
+        PolicyState.ceilSeconds(end - now), false);
+  }
+
+  private void sweep(long now) {
+    if (!sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      for (Map.Entry<String, Cell> e : cells.entrySet()) {
+        Cell c = e.getValue();
+        synchronized (c) {
+          if (!c.retired && c.expiresAt <= now) {
+            c.retired = true;
+            cells.remove(e.getKey(), c);
+          }
+        }
+      }
+    } finally {
+      sweeping.set(false);
+    }
+  }
+
+  /** Test hook: sweep now. */
+  void sweepNow(long now) {
+    sweep(now);
+  }
+
+  /** Visible for the contract tests: the raw count of a quota key, or -1. */
+  long rawValue(String key) {
+    Cell c = cells.get(key);
+    if (c == null) {
+      return -1;
+    }
+    synchronized (c) {
+      return c.value;
+    }
+  }
+}

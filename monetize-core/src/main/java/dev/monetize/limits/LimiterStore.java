@@ -1,0 +1,30 @@
+package dev.monetize.limits;
+
+import java.util.List;
+
+/**
+ * Holds limiter state and applies checks. The contract that every implementation meets:
+ * <ul>
+ *   <li>all limits of one call are checked and charged atomically: either all admit and all are
+ *       charged, or nothing is charged;</li>
+ *   <li>exact under concurrency: a quota of N admits exactly N units in its window, whatever the
+ *       number of threads or processes;</li>
+ *   <li>state that can no longer affect a decision (an idle key) is eventually forgotten.</li>
+ * </ul>
+ * {@link #inMemory()} is the in-JVM default; distributed stores may use their own clock instead
+ * of {@code nowEpochNanos} so that the clocks of several JVMs never matter.
+ */
+public interface LimiterStore {
+  /**
+   * Checks and, if all admit, charges every request.
+   *
+   * @param requests the limits of one call, at least one
+   * @param nowEpochNanos the current time, nanoseconds since the epoch
+   */
+  LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos);
+
+  /** A new in-memory store. */
+  static LimiterStore inMemory() {
+    return new InMemoryLimiterStore();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.monetize.metering;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Aggregated usage of one (customer, key, operation, status) over a flush interval: the unit of
+ * what a {@link UsageSink} receives. Summing the records of a customer gives its exact usage.
+ *
+ * @param customerId the customer (tenant)
+ * @param keyId the public id of the key used
+ * @param operationId the operation called
+ * @param status the HTTP status sent
+ * @param from start of the aggregation interval
+ * @param to end of the aggregation interval
+ * @param calls number of calls
+ * @param bytesOut response body bytes written
+ * @param durationMicros total wall time of the calls, microseconds
+ */
+public record UsageRecord(
+    String customerId,
+    String keyId,
+    String operationId,
+    int status,
+    Instant from,
+    Instant to,
+    long calls,
+    long bytesOut,
+    long durationMicros) {
+  /** Validates. */
+  public UsageRecord {
+    Objects.requireNonNull(customerId, "customerId");
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(operationId, "operationId");
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+  }
+
+  /** Whether the call was answered with a 2xx status. */
+  public boolean successful() {
+    return status >= 200 && status < 300;
+  }
+}

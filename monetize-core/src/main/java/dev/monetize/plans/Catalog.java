@@ -1,0 +1,126 @@
+package dev.monetize.plans;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The plans and operations of one service, checked against each other: every minimum plan and
+ * every priced operation exists, ids are unique.
+ *
+ * <p>Built in code or loaded from YAML/JSON with {@link dev.monetize.config.CatalogLoader}.
+ *
+ * <pre>{@code
+ * Catalog catalog = Catalog.builder()
+ *     .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(5)).quota(Quota.daily(100)).build())
+ *     .operation(Operation.builder("summary", "GET", "/v1/stats/summary").scope("stats:read").build())
+ *     .build();
+ * }</pre>
+ */
+public final class Catalog {
+  private final Map<String, Plan> plans;
+  private final Map<String, Operation> operations;
+
+  private Catalog(Map<String, Plan> plans, Map<String, Operation> operations) {
+    this.plans = plans;
+    this.operations = operations;
+  }
+
+  /** Starts a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The plan of that name. */
+  public Optional<Plan> plan(String name) {
+    return Optional.ofNullable(plans.get(name));
+  }
+
+  /** All plans, lowest rank first. */
+  public List<Plan> plans() {
+    List<Plan> all = new ArrayList<>(plans.values());
+    all.sort(Comparator.comparingInt(Plan::rank).thenComparing(Plan::name));
+    return List.copyOf(all);
+  }
+
+  /** The operation of that id. */
+  public Optional<Operation> operation(String id) {
+    return Optional.ofNullable(operations.get(id));
+  }
+
+  /** All operations, in declaration order. */
+  public Collection<Operation> operations() {
+    return List.copyOf(operations.values());
+  }
+
+  /**
+   * The lowest-ranked plan that includes {@code operation}: rank at least the operation's minimum
+   * and scopes that grant its scope. Used in hints ("upgrade to pro").
+   */
+  public Optional<Plan> lowestPlanAllowing(Operation operation) {
+    return plans().stream().filter(p -> allows(p, operation)).findFirst();
+  }
+
+  /** Whether {@code plan} includes {@code operation}. */
+  public boolean allows(Plan plan, Operation operation) {
+    if (operation.minimumPlan().isPresent()) {
+      Plan min = plans.get(operation.minimumPlan().get());
+      if (min == null || plan.rank() < min.rank()) {
+        return false;
+      }
+    }
+    return Scopes.grants(plan.scopes(), operation.scope());
+  }
+
+  /** Builder of {@link Catalog}. */
+  public static final class Builder {
+    private final Map<String, Plan> plans = new LinkedHashMap<>();
+    private final Map<String, Operation> operations = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Adds a plan; names must be unique. */
+    public Builder plan(Plan plan) {
+      if (plans.putIfAbsent(plan.name(), plan) != null) {
+        throw new IllegalArgumentException("plan '" + plan.name() + "' is defined twice");
+      }
+      return this;
+    }
+
+    /** Adds an operation; ids must be unique. */
+    public Builder operation(Operation operation) {
+      if (operations.putIfAbsent(operation.id(), operation) != null) {
+        throw new IllegalArgumentException("operation '" + operation.id() + "' is defined twice");
+      }
+      return this;
+    }
+
+    /** Checks the references between plans and operations and builds. */
+    public Catalog build() {
+      if (plans.isEmpty()) {
+        throw new IllegalArgumentException("a catalog needs at least one plan");
+      }
+      for (Operation op : operations.values()) {
+        op.minimumPlan().ifPresent(p -> {
+          if (!plans.containsKey(p)) {
+            throw new IllegalArgumentException("operation '" + op.id() + "': minimum plan '" + p
+                + "' is not a plan (plans: " + plans.keySet() + ")");
+          }
+        });
+      }
+      for (Plan plan : plans.values()) {
+        for (String op : plan.prices().keySet()) {
+          if (!operations.containsKey(op)) {
+            throw new IllegalArgumentException("plan '" + plan.name() + "': price for unknown operation '"
+                + op + "' (operations: " + operations.keySet() + ")");
+          }
+        }
+      }
+      return new Catalog(Map.copyOf(plans), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)));
+    }
+  }
+}

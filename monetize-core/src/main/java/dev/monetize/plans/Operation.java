@@ -1,0 +1,114 @@
+package dev.monetize.plans;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A monetized endpoint: what it is called, where it lives, who may call it and what it costs.
+ *
+ * <pre>{@code
+ * Operation export = Operation.builder("export", "GET", "/v1/export")
+ *     .scope("export:read")
+ *     .minimumPlan("pro")
+ *     .price(Price.of("0.01", "USD", "call"))
+ *     .cost(10)
+ *     .build();
+ * }</pre>
+ *
+ * @param id stable operation id, used in usage, audit and metrics
+ * @param method HTTP method, upper case
+ * @param pathTemplate path template such as {@code /v1/reports/{id}}
+ * @param scope the scope a key must hold
+ * @param minimumPlan the lowest plan (by rank) that may call it, if any
+ * @param price price of one unit, if priced
+ * @param cost units charged against limits per call (weighted cost), at least 1
+ */
+public record Operation(
+    String id,
+    String method,
+    String pathTemplate,
+    String scope,
+    Optional<String> minimumPlan,
+    Optional<Price> price,
+    long cost) {
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  /** The largest weighted cost of one call. */
+  public static final long MAX_COST = 10_000;
+
+  /** Validates the values and names the wrong one. */
+  public Operation {
+    Names.requireOperationId(id, "operation id");
+    Objects.requireNonNull(method, "method");
+    if (!METHODS.contains(method)) {
+      throw new IllegalArgumentException(
+          "operation '" + id + "': method must be one of " + new java.util.TreeSet<>(METHODS) + ", got '" + method + "'");
+    }
+    Objects.requireNonNull(pathTemplate, "pathTemplate");
+    if (!pathTemplate.startsWith("/")) {
+      throw new IllegalArgumentException("operation '" + id + "': path must start with '/', got '" + pathTemplate + "'");
+    }
+    Names.requireScope(scope, "operation '" + id + "' scope");
+    Objects.requireNonNull(minimumPlan, "minimumPlan");
+    minimumPlan.ifPresent(p -> Names.requirePlanName(p, "operation '" + id + "' minimum plan"));
+    Objects.requireNonNull(price, "price");
+    if (cost < 1 || cost > MAX_COST) {
+      throw new IllegalArgumentException("operation '" + id + "': cost must be 1.." + MAX_COST + ", got " + cost);
+    }
+  }
+
+  /** Starts a builder; scope defaults to the id, cost to 1, no minimum plan, no price. */
+  public static Builder builder(String id, String method, String pathTemplate) {
+    return new Builder(id, method, pathTemplate);
+  }
+
+  /** Builder of {@link Operation}. */
+  public static final class Builder {
+    private final String id;
+    private final String method;
+    private final String pathTemplate;
+    private String scope;
+    private Optional<String> minimumPlan = Optional.empty();
+    private Optional<Price> price = Optional.empty();
+    private long cost = 1;
+
+    private Builder(String id, String method, String pathTemplate) {
+      this.id = id;
+      this.method = method == null ? null : method.toUpperCase(Locale.ROOT);
+      this.pathTemplate = pathTemplate;
+      this.scope = id;
+    }
+
+    /** The scope a key must hold. */
+    public Builder scope(String scope) {
+      this.scope = scope;
+      return this;
+    }
+
+    /** The lowest plan that may call the operation. */
+    public Builder minimumPlan(String plan) {
+      this.minimumPlan = Optional.of(plan);
+      return this;
+    }
+
+    /** The price of one unit. */
+    public Builder price(Price price) {
+      this.price = Optional.of(price);
+      return this;
+    }
+
+    /** Units charged against limits per call. */
+    public Builder cost(long cost) {
+      this.cost = cost;
+      return this;
+    }
+
+    /** Validates and builds. */
+    public Operation build() {
+      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost);
+    }
+  }
+}

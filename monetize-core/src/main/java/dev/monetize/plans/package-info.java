@@ -1,0 +1,2 @@
+/** Plans (tiers), quotas, rates, prices, customers and the operations they apply to. */
+package dev.monetize.plans;

@@ -1,0 +1,141 @@
+package dev.monetize.servlet;
+
+import dev.monetize.Admission;
+import dev.monetize.ApiRequest;
+import dev.monetize.Monetize;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.http.Header;
+import dev.monetize.http.RequestIds;
+import dev.monetize.plans.Operation;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The servlet adapter: matches the request against the catalog's routes, runs the admission
+ * pipeline, answers refusals as problem JSON, and on admission sets the rate-limit headers, runs
+ * the application, and meters the status and bytes actually sent.
+ *
+ * <pre>{@code
+ * Monetize monetize = Monetize.builder().catalog(CatalogLoader.load(Path.of("plans.yaml"))).build();
+ * context.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
+ * // in a servlet:
+ * Principal caller = (Principal) request.getAttribute(MonetizeFilter.PRINCIPAL_ATTRIBUTE);
+ * }</pre>
+ */
+public final class MonetizeFilter implements Filter {
+  /** Request attribute holding the {@link dev.monetize.Principal} of an admitted request. */
+  public static final String PRINCIPAL_ATTRIBUTE = "dev.monetize.principal";
+  /** Request attribute holding the {@link dev.monetize.Decision} of an admitted request. */
+  public static final String DECISION_ATTRIBUTE = "dev.monetize.decision";
+  /** Request attribute holding the request id (also sent as {@code X-Request-Id}). */
+  public static final String REQUEST_ID_ATTRIBUTE = "dev.monetize.request_id";
+
+  private final Monetize monetize;
+  private final UnmatchedRoutes unmatched;
+
+  /** A filter that lets unmatched routes pass through. */
+  public MonetizeFilter(Monetize monetize) {
+    this(monetize, UnmatchedRoutes.PASS_THROUGH);
+  }
+
+  /** A filter with an explicit policy for unmatched routes. */
+  public MonetizeFilter(Monetize monetize, UnmatchedRoutes unmatched) {
+    this.monetize = Objects.requireNonNull(monetize, "monetize");
+    this.unmatched = Objects.requireNonNull(unmatched, "unmatched");
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    String path = pathOf(request);
+    Optional<Operation> operation = monetize.route(request.getMethod(), path);
+    if (operation.isEmpty()) {
+      if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
+        chain.doFilter(req, res);
+      } else {
+        String id = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+        response.setHeader(RequestIds.HEADER, id);
+        ServletProblems.send(response, monetize.problem(ErrorCode.NOT_FOUND, "No route for " + request.getMethod()
+            + " " + path + ".", id));
+      }
+      return;
+    }
+    String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    Admission admission = monetize.admit(operation.get(), ApiRequest.of(request.getMethod(), path,
+        request.getRemoteAddr(), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key")));
+    for (Header h : admission.responseHeaders()) {
+      response.setHeader(h.name(), h.value());
+    }
+    if (!admission.decision().admitted()) {
+      int status = admission.decision().status();
+      long bytes = 0;
+      try {
+        bytes = ServletProblems.send(response, status, admission.problemBody());
+      } finally {
+        admission.complete(status, bytes);
+      }
+      return;
+    }
+    request.setAttribute(PRINCIPAL_ATTRIBUTE, admission.decision().principal().orElseThrow());
+    request.setAttribute(DECISION_ATTRIBUTE, admission.decision());
+    request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+    MeteredResponse metered = new MeteredResponse(response);
+    boolean failed = true;
+    try {
+      chain.doFilter(request, metered);
+      failed = false;
+    } finally {
+      if (!failed && request.isAsyncStarted()) {
+        request.getAsyncContext().addListener(new CompleteOnAsyncEnd(admission, metered));
+      } else {
+        metered.finish();
+        // an exception escaping the application becomes a 500 from the container
+        admission.complete(failed ? 500 : metered.getStatus(), metered.bytesWritten());
+      }
+    }
+  }
+
+  /** The path inside the web application, decoded and normalised by the container. */
+  private static String pathOf(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    return path.isEmpty() ? "/" : path;
+  }
+
+  private record CompleteOnAsyncEnd(Admission admission, MeteredResponse metered) implements AsyncListener {
+    @Override
+    public void onComplete(AsyncEvent event) {
+      metered.finish();
+      admission.complete(metered.getStatus(), metered.bytesWritten());
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+      admission.complete(503, metered.bytesWritten());
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+      admission.complete(500, metered.bytesWritten());
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+      event.getAsyncContext().addListener(this);
+    }
+  }
+}
