@@ -122,7 +122,7 @@ final class InMemoryLimiterStore implements LimiterStore {
       }
       if (s.violated()) {
         admitted = false;
-        retryAfter = Math.max(retryAfter, s.resetSeconds() * 1_000_000_000L);
+        retryAfter = Math.max(retryAfter, retryAfterNanos(c, r, now));
       }
       states.add(s);
     }
@@ -170,6 +170,14 @@ final class InMemoryLimiterStore implements LimiterStore {
     }
     c.value += cost;
     return new PolicyState(p.name(), p.quota(), p.windowSeconds(), p.limit() - c.value, reset, false);
+  }
+
+  /** Exact wait before {@code r} could pass, for a request it refused (its cell is unchanged). */
+  private static long retryAfterNanos(Cell c, LimitRequest r, long now) {
+    if (r.policy() instanceof RatePolicy p) {
+      return Gcra.retryAfter(c.value, now, p.emissionNanos(), p.toleranceNanos(), r.cost());
+    }
+    return c.windowEnd - now;
   }
 
   private static PolicyState describeUncharged(Cell c, LimitPolicy policy, long now) {

@@ -1,0 +1,81 @@
+package dev.monetize.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.QuotaWindow;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CatalogLoaderTest {
+  static String valid() throws Exception {
+    try (InputStream in = CatalogLoaderTest.class.getResourceAsStream("/plans-valid.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void loadsAValidDocument() throws Exception {
+    Catalog c = CatalogLoader.parse("plans.yaml", valid());
+    Plan free = c.plan("free").orElseThrow();
+    assertThat(free.rate().count()).isEqualTo(5);
+    assertThat(free.rate().period()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(free.rate().burst()).isEqualTo(5);
+    assertThat(free.quotas()).singleElement().satisfies(q -> {
+      assertThat(q.name()).isEqualTo("daily");
+      assertThat(q.window()).isEqualTo(QuotaWindow.DAY);
+    });
+    Plan pro = c.plan("pro").orElseThrow();
+    assertThat(pro.quotas()).extracting(q -> q.name()).containsExactly("daily", "monthly");
+    assertThat(pro.prices().get("export").amount()).isEqualByComparingTo(new BigDecimal("0.005"));
+    Operation export = c.operation("export").orElseThrow();
+    assertThat(export.method()).isEqualTo("GET");
+    assertThat(export.cost()).isEqualTo(10);
+    assertThat(c.allows(free, export)).isFalse();
+    assertThat(c.allows(pro, export)).isTrue();
+    assertThat(c.lowestPlanAllowing(export)).contains(pro);
+  }
+
+  @Test
+  void jsonWorksToo() {
+    String json = "{\"plans\":{\"free\":{\"rate\":{\"count\":1},\"quotas\":[{\"limit\":5,\"window\":\"minute\"}]}}}";
+    Catalog c = CatalogLoader.parse("plans.json", json);
+    assertThat(c.plan("free").orElseThrow().quotas().get(0).window()).isEqualTo(QuotaWindow.MINUTE);
+  }
+
+  @Test
+  void errorsNameTheFileTheFieldAndWhatIsAllowed() throws Exception {
+    String doc = valid();
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("count: 5", "count: -5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("plans.yaml: plans.free.rate.count: must be a whole number from 1 to 1000000000; got -5");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("window: day }", "window: week }")))
+        .hasMessageContaining("plans.free.quotas[0].window: must be one of minute, hour, day, month; got 'week'");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("rank: 10", "rnak: 10")))
+        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [features, prices, quotas, rank, rate, scopes]");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("minimum_plan: pro", "minimum_plan: gold")))
+        .hasMessageContaining("minimum plan 'gold' is not a plan");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("period: 1s", "period: soon")))
+        .hasMessageContaining("plans.free.rate.period: must be a duration such as 500ms, 1s, 1m, 1h, 1d");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("currency: USD, unit: call }\n  - id: export",
+        "currency: XXY, unit: call }\n  - id: export")))
+        .hasMessageContaining("operations[0].price: currency must be an ISO 4217 code");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", "plans: [")).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("plans.yaml: not valid YAML");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", "")).hasMessageContaining("the document is empty");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", "plans:\n  free: {}\n  free: {}\n"))
+        .hasMessageContaining("not valid YAML").hasMessageContaining("Duplicate field 'free'");
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    assertThatThrownBy(() -> CatalogLoader.load(java.nio.file.Path.of("/nonexistent/plans.yaml")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/nonexistent/plans.yaml: cannot read the file");
+  }
+}

@@ -1,0 +1,169 @@
+package dev.monetize.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.QuotaWindow;
+import dev.monetize.plans.Rate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link LimiterStore} meets (the Micrometer-TCK idea): extend it and return
+ * the store under test. Keys are unique per test so a shared backend needs no cleanup.
+ */
+public abstract class LimiterStoreContract {
+  /** Jan 15 2026, 12:00 UTC: far from any window boundary. */
+  protected static final long NOW = Instant.parse("2026-01-15T12:00:00Z").getEpochSecond() * 1_000_000_000L;
+
+  /** The store under test. Called once per test. */
+  protected abstract LimiterStore store();
+
+  /** A second, independent client of the same backend (another JVM's view); by default the same. */
+  protected LimiterStore secondClientOfSameBackend(LimiterStore first) {
+    return first;
+  }
+
+  protected static String key(String name) {
+    return "{t-" + UUID.randomUUID() + "}:" + name;
+  }
+
+  protected static LimitRequest quota(String key, long limit) {
+    return new LimitRequest(key, new QuotaPolicy("daily", limit, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1);
+  }
+
+  protected static LimitRequest rate(String key, long perSecond, long burst) {
+    return new LimitRequest(key, new RatePolicy("rate", Rate.perSecond(perSecond).withBurst(burst)), 1);
+  }
+
+  @Test
+  void quotaAdmitsExactlyItsLimitThenRefusesUntilTheWindowEnds() {
+    LimiterStore store = store();
+    LimitRequest q = quota(key("daily"), 3);
+    for (int i = 1; i <= 3; i++) {
+      LimitVerdict v = store.acquire(List.of(q), NOW);
+      assertThat(v.admitted()).isTrue();
+      assertThat(v.policies().get(0).remaining()).isEqualTo(3 - i);
+    }
+    LimitVerdict refused = store.acquire(List.of(q), NOW);
+    assertThat(refused.admitted()).isFalse();
+    assertThat(refused.policies().get(0).violated()).isTrue();
+    assertThat(refused.policies().get(0).remaining()).isZero();
+    long midnight = Instant.parse("2026-01-16T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+    assertThat(refused.retryAfterNanos()).isGreaterThanOrEqualTo(midnight - NOW);
+    assertThat(refused.policies().get(0).resetSeconds()).isEqualTo(12 * 3600);
+    assertThat(store.acquire(List.of(q), midnight).admitted()).isTrue();
+  }
+
+  @Test
+  void weightedCostIsChargedInFull() {
+    LimiterStore store = store();
+    LimitRequest q = quota(key("daily"), 25).withCost(10);
+    assertThat(store.acquire(List.of(q), NOW).admitted()).isTrue();
+    assertThat(store.acquire(List.of(q), NOW).admitted()).isTrue();
+    LimitVerdict third = store.acquire(List.of(q), NOW);
+    assertThat(third.admitted()).isFalse();
+    assertThat(third.policies().get(0).remaining()).isEqualTo(5);
+    assertThat(store.acquire(List.of(q.withCost(5)), NOW).admitted()).isTrue();
+  }
+
+  @Test
+  void rateAdmitsBurstPlusOneAtOnceThenOnePerInterval() {
+    LimiterStore store = store();
+    LimitRequest r = rate(key("rate"), 10, 4); // T = 100 ms, 5 at once
+    for (int i = 0; i < 5; i++) {
+      assertThat(store.acquire(List.of(r), NOW).admitted()).as("request %d", i).isTrue();
+    }
+    LimitVerdict refused = store.acquire(List.of(r), NOW);
+    assertThat(refused.admitted()).isFalse();
+    assertThat(refused.retryAfterNanos()).isEqualTo(100_000_000L);
+    assertThat(store.acquire(List.of(r), NOW + 100_000_000L).admitted()).isTrue();
+    assertThat(store.acquire(List.of(r), NOW + 100_000_000L).admitted()).isFalse();
+  }
+
+  @Test
+  void whenOneLimitRefusesNoLimitIsCharged() {
+    LimiterStore store = store();
+    LimitRequest generous = quota(key("monthly"), 100);
+    LimitRequest tight = new LimitRequest(key("hourly"),
+        new QuotaPolicy("hourly", 2, QuotaWindow.HOUR, BillingAnchor.DEFAULT), 1);
+    List<LimitRequest> both = List.of(generous, tight);
+    assertThat(store.acquire(both, NOW).admitted()).isTrue();
+    assertThat(store.acquire(both, NOW).admitted()).isTrue();
+    for (int i = 0; i < 10; i++) {
+      LimitVerdict v = store.acquire(both, NOW);
+      assertThat(v.admitted()).isFalse();
+      assertThat(v.policies().get(0).violated()).isFalse();
+      assertThat(v.policies().get(0).remaining()).isEqualTo(98);
+      assertThat(v.policies().get(1).violated()).isTrue();
+    }
+    // the generous quota was charged exactly twice
+    LimitVerdict alone = store.acquire(List.of(generous), NOW);
+    assertThat(alone.policies().get(0).remaining()).isEqualTo(97);
+  }
+
+  @Test
+  void rateRefusalDoesNotChargeTheQuota() {
+    LimiterStore store = store();
+    LimitRequest r = rate(key("rate"), 1, 0);
+    LimitRequest q = quota(key("daily"), 100);
+    assertThat(store.acquire(List.of(r, q), NOW).admitted()).isTrue();
+    for (int i = 0; i < 5; i++) {
+      assertThat(store.acquire(List.of(r, q), NOW).admitted()).isFalse();
+    }
+    assertThat(store.acquire(List.of(q), NOW).policies().get(0).remaining()).isEqualTo(98);
+  }
+
+  @Test
+  void sixteenThreadsOnOneQuotaAdmitExactlyTheQuota() throws Exception {
+    LimiterStore store = store();
+    LimiterStore other = secondClientOfSameBackend(store);
+    int quota = 500;
+    LimitRequest q = quota(key("daily"), quota);
+    LimitRequest r = rate(key("rate"), 1_000_000, 1_000_000);
+    int threads = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      LimiterStore s = t % 2 == 0 ? store : other;
+      results.add(pool.submit(() -> {
+        start.await();
+        int admitted = 0;
+        for (int i = 0; i < 100; i++) {
+          if (s.acquire(List.of(r, q), NOW).admitted()) {
+            admitted++;
+          }
+        }
+        return admitted;
+      }));
+    }
+    start.countDown();
+    int total = 0;
+    for (Future<Integer> f : results) {
+      total += f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(total).isEqualTo(quota);
+  }
+
+  @Test
+  void policiesAreReportedInRequestOrderWithTheirAnnouncement() {
+    LimiterStore store = store();
+    LimitVerdict v = store.acquire(List.of(rate(key("rate"), 10, 0), quota(key("daily"), 1000)), NOW);
+    assertThat(v.policies()).extracting(PolicyState::name).containsExactly("rate", "daily");
+    assertThat(v.policies().get(0).quota()).isEqualTo(10);
+    assertThat(v.policies().get(0).windowSeconds()).isEqualTo(1);
+    assertThat(v.policies().get(1).quota()).isEqualTo(1000);
+    assertThat(v.policies().get(1).windowSeconds()).isEqualTo(Duration.ofDays(1).toSeconds());
+  }
+}
