@@ -48,6 +48,8 @@ public enum ErrorCode {
   NOT_FOUND(404, "Not found", "Check the path against the API reference."),
   /** The request is malformed. */
   BAD_REQUEST(400, "Bad request", "Fix the request as described in the detail and send it again."),
+  /** The request body is larger than the endpoint accepts. */
+  PAYLOAD_TOO_LARGE(413, "Payload too large", "Send a smaller body; split large uploads into several requests."),
   /** An unexpected failure inside the service. */
   INTERNAL(500, "Internal error",
       "Retry later; if it persists, contact support with the request_id of this response.");

@@ -19,6 +19,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The servlet adapter: matches the request against the catalog's routes, runs the admission
@@ -39,6 +41,8 @@ public final class MonetizeFilter implements Filter {
   public static final String DECISION_ATTRIBUTE = "dev.monetize.decision";
   /** Request attribute holding the request id (also sent as {@code X-Request-Id}). */
   public static final String REQUEST_ID_ATTRIBUTE = "dev.monetize.request_id";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonetizeFilter.class);
 
   private final Monetize monetize;
   private final UnmatchedRoutes unmatched;
@@ -97,6 +101,15 @@ public final class MonetizeFilter implements Filter {
     try {
       chain.doFilter(request, metered);
       failed = false;
+    } catch (RuntimeException | ServletException e) {
+      if (response.isCommitted()) {
+        throw e;
+      }
+      // answer like every other error instead of the container's page, which names the exception
+      LOG.error("request {} to {} failed in the application", requestId, operation.get().id(), e);
+      response.resetBuffer();
+      ServletProblems.send(response, monetize.problem(ErrorCode.INTERNAL,
+          "The service failed to answer this request.", requestId));
     } finally {
       if (!failed && request.isAsyncStarted()) {
         request.getAsyncContext().addListener(new CompleteOnAsyncEnd(admission, metered));

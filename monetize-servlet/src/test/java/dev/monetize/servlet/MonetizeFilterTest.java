@@ -1,0 +1,192 @@
+package dev.monetize.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Monetize;
+import dev.monetize.Principal;
+import dev.monetize.audit.AuditSink;
+import dev.monetize.audit.InMemoryAuditSink;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.metering.InMemoryUsageSink;
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The filter on a real Jetty over real HTTP, with a tiny application behind it. */
+class MonetizeFilterTest {
+  private final InMemoryUsageSink usage = UsageSink.inMemory();
+  private final InMemoryAuditSink audit = AuditSink.inMemory();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private Server server;
+  private Monetize monetize;
+  private String base;
+
+  private void start(UnmatchedRoutes unmatched) throws Exception {
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("basic").rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000)).build())
+        .operation(Operation.builder("hello", "GET", "/hello/{name}").build())
+        .operation(Operation.builder("writer", "GET", "/writer").build())
+        .operation(Operation.builder("boom", "GET", "/boom").build())
+        .build();
+    monetize = Monetize.builder().catalog(catalog).usageSink(usage).auditSink(audit).build();
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize, unmatched)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Principal p = (Principal) req.getAttribute(MonetizeFilter.PRINCIPAL_ATTRIBUTE);
+        byte[] body = ("hello " + req.getPathInfo().substring(1) + " from " + p.customerId()).getBytes(StandardCharsets.UTF_8);
+        resp.getOutputStream().write(body);
+      }
+    }), "/hello/*");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setCharacterEncoding("UTF-8");
+        resp.setStatus(201);
+        resp.getWriter().print("h\u00e9llo"); // 6 bytes in UTF-8, never flushed by the servlet
+      }
+    }), "/writer");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+        throw new IllegalStateException("endpoint bug");
+      }
+    }), "/boom");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.getWriter().print("public");
+      }
+    }), "/public");
+    server.setHandler(ctx);
+    server.start();
+    base = "http://127.0.0.1:" + connector.getLocalPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.stop();
+    }
+    if (monetize != null) {
+      monetize.close();
+    }
+  }
+
+  private IssuedKey key() {
+    monetize.saveCustomer(Customer.of("acme", "basic"));
+    return monetize.issueKey("acme", Set.of("*"));
+  }
+
+  private HttpResponse<String> get(String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void admittedRequestsGetHeadersAndTheirBytesAreMetered() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    HttpResponse<String> r = get("/hello/world", key.secret());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello world from acme");
+    assertThat(r.headers().firstValue("RateLimit-Policy")).contains("\"rate\";q=1000;w=1, \"daily\";q=1000;w=86400");
+    assertThat(r.headers().firstValue("RateLimit")).isPresent();
+    assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+
+    HttpResponse<String> w = get("/writer", key.secret());
+    assertThat(w.statusCode()).isEqualTo(201);
+    assertThat(w.body()).isEqualTo("h\u00e9llo");
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("hello")).singleElement()
+        .satisfies(u -> assertThat(u.bytesOut()).isEqualTo(21));
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("writer")).singleElement()
+        .satisfies(u -> {
+          assertThat(u.status()).isEqualTo(201);
+          assertThat(u.bytesOut()).isEqualTo(6);
+        });
+  }
+
+  @Test
+  void refusalsAreProblemJsonWithTheRequestId() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/hello/x")).header("X-Request-Id", "trace-42").build();
+    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"monetize\"");
+    assertThat(r.headers().firstValue("X-Request-Id")).contains("trace-42");
+    JsonNode body = json.readTree(r.body());
+    assertThat(body.get("code").asText()).isEqualTo("key_missing");
+    assertThat(body.get("status").asInt()).isEqualTo(401);
+    assertThat(body.get("request_id").asText()).isEqualTo("trace-42");
+    assertThat(body.get("type").asText()).isEqualTo("https://monetize.dev/errors#key_missing");
+  }
+
+  @Test
+  void anEndpointThatThrowsIsMeteredAs500() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    HttpResponse<String> r = get("/boom", key.secret());
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(r.body()).doesNotContain("endpoint bug").doesNotContain("IllegalStateException");
+    monetize.flushUsage();
+    assertThat(usage.records()).extracting(UsageRecord::status).containsExactly(500);
+  }
+
+  @Test
+  void unmatchedRoutesPassThroughOrAre404() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    assertThat(get("/public", null).body()).isEqualTo("public");
+    stop();
+    start(UnmatchedRoutes.NOT_FOUND);
+    HttpResponse<String> r = get("/public", null);
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(json.readTree(r.body()).get("code").asText()).isEqualTo("not_found");
+  }
+
+  @Test
+  void pathTricksDoNotBypassTheFilter() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    for (String path : new String[] {"/hello/x/", "//hello/x", "/hello/./x", "/public/../hello/x"}) {
+      HttpResponse<String> r = get(path, null);
+      assertThat(r.statusCode()).as(path).isIn(400, 401, 404);
+      assertThat(r.body()).as(path).doesNotContain("hello x");
+    }
+  }
+}
