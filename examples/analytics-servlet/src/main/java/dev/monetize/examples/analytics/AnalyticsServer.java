@@ -1,0 +1,191 @@
+package dev.monetize.examples.analytics;
+
+import dev.monetize.Monetize;
+import dev.monetize.TimeSource;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.config.ConfigException;
+import dev.monetize.examples.analytics.domain.EventStore;
+import dev.monetize.examples.analytics.web.AnalyticsServlets;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.servlet.MonetizeFilter;
+import dev.monetize.servlet.UnmatchedRoutes;
+import jakarta.servlet.DispatcherType;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The example analytics service: ingest events, query aggregates, export raw events, sold in three
+ * plans through Monetize. Run it with {@code java -jar analytics-servlet.jar}; it listens on
+ * {@code PORT} (default 8080) and prints one demo key per plan.
+ */
+public final class AnalyticsServer implements AutoCloseable {
+  /** The plans file on the classpath. */
+  public static final String PLANS_RESOURCE = "/analytics-plans.yaml";
+
+  private final Server server;
+  private final Monetize monetize;
+  private final Map<String, String> demoKeys;
+  private final int port;
+
+  private AnalyticsServer(Server server, Monetize monetize, Map<String, String> demoKeys, int port) {
+    this.server = server;
+    this.monetize = monetize;
+    this.demoKeys = demoKeys;
+    this.port = port;
+  }
+
+  /** Starts the service from the command line. */
+  public static void main(String[] args) throws Exception {
+    int port;
+    String env = System.getenv().getOrDefault("PORT", "8080");
+    try {
+      port = Integer.parseInt(env.trim());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      System.err.println("PORT must be a number from 0 to 65535, got '" + env + "'");
+      System.exit(2);
+      return;
+    }
+    AnalyticsServer app;
+    try {
+      app = builder().port(port).start();
+    } catch (ConfigException e) {
+      System.err.println("invalid plans: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+    app.demoKeys().forEach((plan, secret) -> System.out.println("demo key " + plan + ": " + secret));
+    System.out.println("listening on " + app.port());
+    System.out.flush();
+    app.server.join();
+  }
+
+  /** The plans shipped with the example. */
+  public static Catalog defaultCatalog() {
+    try (InputStream in = AnalyticsServer.class.getResourceAsStream(PLANS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(PLANS_RESOURCE + " is missing from the classpath");
+      }
+      return CatalogLoader.load("classpath:" + PLANS_RESOURCE, in);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a builder (port 8080, the shipped plans, in-memory everything). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port actually listened on. */
+  public int port() {
+    return port;
+  }
+
+  /** Demo secrets by plan name, in plan order. Issued anew at every start. */
+  public Map<String, String> demoKeys() {
+    return demoKeys;
+  }
+
+  /** The engine (for tests and operators). */
+  public Monetize monetize() {
+    return monetize;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      monetize.close();
+    }
+  }
+
+  /** Options of the example service. */
+  public static final class Builder {
+    private int port = 8080;
+    private Catalog catalog;
+    private UsageSink usageSink = UsageSink.inMemory();
+    private TimeSource timeSource = TimeSource.system();
+
+    private Builder() {}
+
+    /** The port; 0 picks a free one. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Plans and operations other than the shipped ones (tests use tiny quotas). */
+    public Builder catalog(Catalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog);
+      return this;
+    }
+
+    /** Where usage goes. */
+    public Builder usageSink(UsageSink usageSink) {
+      this.usageSink = Objects.requireNonNull(usageSink);
+      return this;
+    }
+
+    /** The clock. */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource);
+      return this;
+    }
+
+    /** Builds the engine, issues the demo keys and starts Jetty. */
+    public AnalyticsServer start() throws Exception {
+      Catalog plans = catalog != null ? catalog : defaultCatalog();
+      Monetize monetize = Monetize.builder()
+          .catalog(plans)
+          .environment(KeyEnvironment.TEST)
+          .usageSink(usageSink)
+          .timeSource(timeSource)
+          .build();
+      Map<String, String> keys = new LinkedHashMap<>();
+      for (var plan : plans.plans()) {
+        String customer = "demo-" + plan.name();
+        monetize.saveCustomer(Customer.of(customer, plan.name()));
+        IssuedKey key = monetize.issueKey(customer, Set.of("*"));
+        keys.put(plan.name(), key.secret());
+      }
+      Server server = new Server();
+      ServerConnector connector = new ServerConnector(server);
+      connector.setPort(port);
+      server.addConnector(connector);
+      ServletContextHandler context = new ServletContextHandler();
+      context.setContextPath("/");
+      context.addFilter(new FilterHolder(new MonetizeFilter(monetize, UnmatchedRoutes.NOT_FOUND)), "/*",
+          EnumSet.of(DispatcherType.REQUEST));
+      Clock clock = Clock.systemUTC();
+      AnalyticsServlets.register(context, new EventStore(), clock, monetize);
+      server.setHandler(context);
+      try {
+        server.start();
+      } catch (Exception e) {
+        monetize.close();
+        throw e;
+      }
+      return new AnalyticsServer(server, monetize, java.util.Collections.unmodifiableMap(keys), connector.getLocalPort());
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.monetize.examples.analytics.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.monetize.Monetize;
+import dev.monetize.Principal;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.examples.analytics.domain.BadInputException;
+import dev.monetize.examples.analytics.domain.Event;
+import dev.monetize.examples.analytics.domain.EventParser;
+import dev.monetize.examples.analytics.domain.EventStore;
+import dev.monetize.examples.analytics.domain.Interval;
+import dev.monetize.examples.analytics.domain.TimeRange;
+import dev.monetize.servlet.MonetizeFilter;
+import dev.monetize.servlet.ServletProblems;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+
+/**
+ * The HTTP side of the example: four plain servlets that know nothing of keys or limits. They read
+ * the tenant from the {@link Principal} the filter put on the request and partition all data by it.
+ */
+public final class AnalyticsServlets {
+  /** Largest accepted ingest body. */
+  static final int MAX_BODY_BYTES = 1 << 20;
+  /** Beyond this, a too-large body is not even read before the 413. */
+  static final long MAX_DRAIN_BYTES = 16L << 20;
+
+  private AnalyticsServlets() {}
+
+  /** Registers the endpoints on {@code context}. */
+  public static void register(ServletContextHandler context, EventStore store, Clock clock, Monetize monetize) {
+    ObjectMapper json = JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .addModule(new Jdk8Module())
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .build();
+    EventParser parser = new EventParser(clock);
+    context.addServlet(new ServletHolder(new Endpoint(monetize) {
+      @Override
+      void post(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
+        List<Event> events = parser.parse(readBody(req));
+        int accepted = store.append(tenant, events);
+        resp.setStatus(202);
+        writeJson(json, resp, Map.of("accepted", accepted));
+      }
+    }), "/v1/events");
+    context.addServlet(new ServletHolder(new Endpoint(monetize) {
+      @Override
+      void get(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
+        writeJson(json, resp, store.summary(tenant));
+      }
+    }), "/v1/stats/summary");
+    context.addServlet(new ServletHolder(new Endpoint(monetize) {
+      @Override
+      void get(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
+        TimeRange range = TimeRange.parse(req.getParameter("from"), req.getParameter("to"), clock);
+        Interval interval = Interval.parse(req.getParameter("interval") == null ? "hour" : req.getParameter("interval"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", range.from());
+        body.put("to", range.to());
+        body.put("interval", interval.name().toLowerCase(java.util.Locale.ROOT));
+        body.put("buckets", store.timeseries(tenant, range.from(), range.to(), interval));
+        writeJson(json, resp, body);
+      }
+    }), "/v1/stats/timeseries");
+    context.addServlet(new ServletHolder(new Endpoint(monetize) {
+      @Override
+      void get(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
+        resp.setContentType("application/x-ndjson");
+        resp.setCharacterEncoding("UTF-8");
+        store.export(tenant, resp.getOutputStream());
+      }
+    }), "/v1/export");
+  }
+
+  private static void writeJson(ObjectMapper json, HttpServletResponse resp, Object body) throws IOException {
+    byte[] bytes = json.writeValueAsBytes(body);
+    resp.setContentType("application/json");
+    resp.setContentLength(bytes.length);
+    resp.getOutputStream().write(bytes);
+  }
+
+  /** Thrown when the body exceeds {@link #MAX_BODY_BYTES}. */
+  static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super(null, null, false, false);
+    }
+  }
+
+  static byte[] readBody(HttpServletRequest req) throws IOException {
+    if (req.getContentLengthLong() > MAX_DRAIN_BYTES) {
+      throw new TooLarge();
+    }
+    try (InputStream in = req.getInputStream()) {
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        // read the rest (up to a bound) so the client, still sending, reliably receives the 413
+        long drained = body.length;
+        byte[] sink = new byte[64 * 1024];
+        int n;
+        while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) > 0) {
+          drained += n;
+        }
+        throw new TooLarge();
+      }
+      return body;
+    }
+  }
+
+  /** Turns domain errors into the same problem JSON the filter uses. */
+  abstract static class Endpoint extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private final transient Monetize monetize;
+
+    Endpoint(Monetize monetize) {
+      this.monetize = monetize;
+    }
+
+    void get(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
+      resp.sendError(405);
+    }
+
+    void post(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
+      resp.sendError(405);
+    }
+
+    @Override
+    protected final void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      handle(req, resp, true);
+    }
+
+    @Override
+    protected final void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      handle(req, resp, false);
+    }
+
+    private void handle(HttpServletRequest req, HttpServletResponse resp, boolean isGet) throws IOException {
+      String requestId = String.valueOf(req.getAttribute(MonetizeFilter.REQUEST_ID_ATTRIBUTE));
+      Object principal = req.getAttribute(MonetizeFilter.PRINCIPAL_ATTRIBUTE);
+      if (!(principal instanceof Principal p)) {
+        // only reachable if the filter is not installed: never serve data without a tenant
+        ServletProblems.send(resp, monetize.problem(ErrorCode.KEY_MISSING, "No API key was verified.", requestId));
+        return;
+      }
+      try {
+        if (isGet) {
+          get(req, resp, p.customerId());
+        } else {
+          post(req, resp, p.customerId());
+        }
+      } catch (BadInputException e) {
+        if (!resp.isCommitted()) {
+          resp.resetBuffer();
+          ServletProblems.send(resp, monetize.problem(ErrorCode.BAD_REQUEST, e.getMessage(), requestId)
+              .withHint(e.hint()));
+        }
+      } catch (TooLarge e) {
+        ServletProblems.send(resp, monetize.problem(ErrorCode.PAYLOAD_TOO_LARGE,
+            "The body is larger than " + MAX_BODY_BYTES + " bytes.", requestId));
+      }
+    }
+  }
+}

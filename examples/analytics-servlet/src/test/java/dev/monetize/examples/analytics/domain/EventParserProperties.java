@@ -1,0 +1,125 @@
+package dev.monetize.examples.analytics.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+class EventParserProperties {
+  private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+  private final EventParser parser = new EventParser(Clock.fixed(NOW, ZoneOffset.UTC));
+
+  private List<Event> parse(String s) {
+    return parser.parse(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void parsesEveryFieldAndDefaults() {
+    List<Event> events = parse("[{\"type\":\"page_view\",\"timestamp\":\"2026-11-24T09:00:00Z\",\"user_id\":\"u1\","
+        + "\"value\":2.5,\"properties\":{\"page\":\"/home\",\"n\":3,\"ok\":true},\"ignored\":1},"
+        + "{\"type\":\"click\",\"timestamp\":1764000000000}, {\"type\":\"x\"}]");
+    assertThat(events).hasSize(3);
+    Event e = events.get(0);
+    assertThat(e.type()).isEqualTo("page_view");
+    assertThat(e.userId()).contains("u1");
+    assertThat(e.value()).isEqualTo(2.5);
+    assertThat(e.properties()).containsEntry("page", "/home").containsEntry("n", "3").containsEntry("ok", "true");
+    assertThat(events.get(1).timestamp()).isEqualTo(Instant.ofEpochMilli(1764000000000L));
+    assertThat(events.get(2).timestamp()).isEqualTo(NOW);
+    assertThat(events.get(2).value()).isEqualTo(1.0);
+  }
+
+  @Test
+  void errorsNameTheElementAndField() {
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\"},{\"type\":\"b\",\"timestamp\":\"yesterday\"}]"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("events[1].timestamp: expected an ISO-8601 instant or epoch milliseconds, got \"yesterday\"");
+    assertThatThrownBy(() -> parse("[{\"type\":5}]")).hasMessageStartingWith("events[0].type:");
+    assertThatThrownBy(() -> parse("{}")).hasMessageContaining("must be a JSON array");
+    assertThatThrownBy(() -> parse("[1]")).hasMessageContaining("events[0]: expected an object, got a number");
+    assertThatThrownBy(() -> parse("[] []")).hasMessageContaining("not valid JSON");
+    assertThatThrownBy(() -> parse("")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"value\":\"NaN\"}]")).hasMessageContaining("events[0].value");
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"properties\":{\"k\":[1]}}]"))
+        .hasMessageContaining("events[0].properties.k");
+    assertThatThrownBy(() -> parse("[" + "{\"type\":\"a\"},".repeat(EventParser.MAX_EVENTS) + "{\"type\":\"a\"}]"))
+        .hasMessageContaining("too many events");
+  }
+
+  @Property(tries = 1000)
+  void arbitraryTextParsesOrIsBadInput(@ForAll @StringLength(max = 120) String text) {
+    parsesOrRefuses(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 500)
+  void arbitraryBytesParseOrAreBadInput(@ForAll byte[] bytes) {
+    parsesOrRefuses(bytes);
+  }
+
+  @Provide
+  Arbitrary<String> jsonish() {
+    Arbitrary<String> scalar = Arbitraries.of("1", "-1", "1e999", "0.5", "true", "null", "\"x\"",
+        "\"2026-01-01T00:00:00Z\"", "99999999999999999999", "\"\"", "[]", "{}");
+    Arbitrary<String> field = Arbitraries.of("type", "timestamp", "user_id", "value", "properties", "other");
+    Arbitrary<String> member = net.jqwik.api.Combinators.combine(field, scalar).as((f, v) -> "\"" + f + "\":" + v);
+    Arbitrary<String> object = member.list().ofMaxSize(5).map(m -> "{" + String.join(",", m) + "}");
+    return object.list().ofMaxSize(4).map(o -> "[" + String.join(",", o) + "]");
+  }
+
+  @Property(tries = 1000)
+  void structuredButWrongDocumentsParseOrAreBadInput(@ForAll("jsonish") String doc) {
+    parsesOrRefuses(doc.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 200)
+  void exportRoundTripsThroughTheParser(@ForAll @IntRange(min = 0, max = 20) int n,
+      @ForAll @StringLength(max = 10) String anyText) {
+    String type = "t" + anyText; // a type must not be blank
+    EventStore store = new EventStore();
+    StringBuilder doc = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      doc.append(i == 0 ? "" : ",").append("{\"type\":").append(quote(type)).append(",\"timestamp\":")
+          .append(1_700_000_000_000L + i * 1000L).append(",\"user_id\":\"u").append(i % 3)
+          .append("\",\"value\":").append(i).append(",\"properties\":{\"i\":").append(quote(type + i)).append("}}");
+    }
+    List<Event> events = parse(doc.append("]").toString());
+    store.append("t", events);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      store.export("t", out);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    String ndjson = out.toString(StandardCharsets.UTF_8);
+    List<String> lines = ndjson.lines().toList();
+    assertThat(lines).hasSize(n);
+    List<Event> back = parse("[" + String.join(",", lines) + "]");
+    assertThat(back).isEqualTo(events);
+  }
+
+  private static String quote(String s) {
+    return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
+  }
+
+  private void parsesOrRefuses(byte[] body) {
+    try {
+      assertThat(parser.parse(body)).isNotNull();
+    } catch (BadInputException expected) {
+      assertThat(expected.getMessage()).isNotBlank();
+      assertThat(expected.hint()).isNotBlank();
+    }
+  }
+}
