@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -169,7 +171,9 @@ public final class AnalyticsServer implements AutoCloseable {
         keys.put(plan.name(), key.secret());
       }
       Server server = new Server();
-      ServerConnector connector = new ServerConnector(server);
+      HttpConfiguration http = new HttpConfiguration();
+      http.setSendServerVersion(false); // do not advertise the container version (OWASP API8)
+      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
       connector.setPort(port);
       server.addConnector(connector);
       ServletContextHandler context = new ServletContextHandler();

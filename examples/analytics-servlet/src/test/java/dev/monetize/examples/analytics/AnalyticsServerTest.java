@@ -140,6 +140,7 @@ class AnalyticsServerTest {
     assertThat(state.get()).hasSize(1);
     assertThat(state.get().get(0).getParams()).containsKeys("r", "t");
     assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(r.headers().firstValue("Server")).isEmpty();
     assertThat(json.readTree(r.body()).isObject()).isTrue();
   }
 
