@@ -73,8 +73,11 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     return sinkFailures.sum();
   }
 
-  /** Delivers everything queued so far on the calling thread. */
-  public void drain() {
+  /**
+   * Delivers everything queued so far on the calling thread; returns once any delivery the
+   * background thread has in progress is finished too.
+   */
+  public synchronized void drain() {
     List<AuditEvent> batch = new ArrayList<>(BATCH);
     while (true) {
       AuditEvent e;
@@ -100,7 +103,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     }
   }
 
-  private synchronized void drainQuietly() {
+  private void drainQuietly() {
     drain();
   }
 
