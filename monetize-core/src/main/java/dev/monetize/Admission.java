@@ -31,16 +31,21 @@ import java.util.List;
  * Not thread-safe: one request, one thread (or handed over with a happens-before edge).
  */
 public final class Admission {
+  /** Sent on responses served in degraded mode (the plan's quota is exceeded). */
+  public static final String DEGRADED_HEADER = "Monetize-Degraded";
+
   private final Monetize monetize;
   private final ApiRequest request;
+  private final LimitStep.Outcome outcome;
   private final Decision decision;
   private final long startNanos;
   private boolean completed;
 
-  Admission(Monetize monetize, ApiRequest request, Decision decision, long startNanos) {
+  Admission(Monetize monetize, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
     this.monetize = monetize;
     this.request = request;
-    this.decision = decision;
+    this.outcome = outcome;
+    this.decision = outcome.decision();
     this.startNanos = startNanos;
   }
 
@@ -58,7 +63,7 @@ public final class Admission {
   public List<Header> responseHeaders() {
     List<Header> headers = new ArrayList<>(6);
     headers.add(new Header(RequestIds.HEADER, request.requestId()));
-    List<PolicyState> policies = decision.policies();
+    List<PolicyState> policies = RateLimitHeaders.announced(decision.policies());
     if (!policies.isEmpty()) {
       headers.add(new Header(RateLimitHeaders.POLICY, RateLimitHeaders.policy(policies)));
       headers.add(new Header(RateLimitHeaders.STATE, RateLimitHeaders.state(policies)));
@@ -69,10 +74,13 @@ public final class Admission {
         headers.add(new Header("X-RateLimit-Reset", Long.toString(t.resetSeconds())));
       }
     }
+    if (decision.degraded()) {
+      headers.add(new Header(DEGRADED_HEADER, "quota-exceeded"));
+    }
     if (!decision.admitted()) {
       ErrorCode code = decision.error().orElseThrow();
       headers.add(new Header("Cache-Control", "no-store"));
-      if (code.status() == 429) {
+      if (code.status() == 429 || code.status() == 503) {
         headers.add(new Header("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds()))));
       }
       if (code.status() == 401) {
@@ -93,9 +101,11 @@ public final class Admission {
     if (decision.hint().isPresent()) {
       p = p.withHint(decision.hint().get());
     }
-    if (code.status() == 429) {
-      p = p.with("retry_after", Math.max(1, decision.retryAfterSeconds()))
-          .with("violated_policies", decision.violatedPolicies());
+    if (code.status() == 429 || code.status() == 503) {
+      p = p.with("retry_after", Math.max(1, decision.retryAfterSeconds()));
+    }
+    if (!decision.violatedPolicies().isEmpty()) {
+      p = p.with("violated_policies", decision.violatedPolicies());
     }
     return p;
   }
@@ -117,7 +127,7 @@ public final class Admission {
       return;
     }
     completed = true;
-    monetize.complete(this, status, bytesOut, startNanos);
+    monetize.complete(this, outcome, status, bytesOut, startNanos);
   }
 
   /** Whether {@link #complete(int, long)} was called. */

@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param operation the operation requested
  * @param policies the state of every limit checked (empty if the request never got that far)
  * @param retryAfterSeconds when refused for a limit, the seconds to wait; otherwise 0
+ * @param overage whether a quota is exceeded and the plan bills the overage (usage is marked)
+ * @param degraded whether a quota is exceeded and the plan degrades: the endpoint should answer
+ *     with cheaper data (cached, sampled)
  */
 public record Decision(
     boolean admitted,
@@ -28,7 +31,9 @@ public record Decision(
     Optional<Principal> principal,
     Operation operation,
     List<PolicyState> policies,
-    long retryAfterSeconds) {
+    long retryAfterSeconds,
+    boolean overage,
+    boolean degraded) {
 
   /** Validates and copies. */
   public Decision {
@@ -43,18 +48,27 @@ public record Decision(
     }
   }
 
-  static Decision admit(Principal principal, Operation operation, List<PolicyState> policies) {
-    return new Decision(true, Optional.empty(), "", Optional.empty(), Optional.of(principal), operation, policies, 0);
+  static Decision admit(Principal principal, Operation operation, List<PolicyState> policies, boolean overage,
+      boolean degraded) {
+    return new Decision(true, Optional.empty(), "", Optional.empty(), Optional.of(principal), operation, policies, 0,
+        overage, degraded);
   }
 
   static Decision refuse(ErrorCode code, String detail, Optional<Principal> principal, Operation operation) {
-    return new Decision(false, Optional.of(code), detail, Optional.empty(), principal, operation, List.of(), 0);
+    return new Decision(false, Optional.of(code), detail, Optional.empty(), principal, operation, List.of(), 0,
+        false, false);
+  }
+
+  static Decision refuseWithHint(ErrorCode code, String detail, String hint, Optional<Principal> principal,
+      Operation operation) {
+    return new Decision(false, Optional.of(code), detail, Optional.of(hint), principal, operation, List.of(), 0,
+        false, false);
   }
 
   static Decision refuseLimit(ErrorCode code, String detail, String hint, Principal principal,
       Operation operation, List<PolicyState> policies, long retryAfterSeconds) {
     return new Decision(false, Optional.of(code), detail, Optional.of(hint), Optional.of(principal), operation,
-        policies, retryAfterSeconds);
+        policies, retryAfterSeconds, false, false);
   }
 
   /** The HTTP status: 200 when admitted (the endpoint decides), else the error's status. */

@@ -14,31 +14,24 @@ import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.keys.KeyStatus;
 import dev.monetize.keys.KeyStore;
-import dev.monetize.limits.LimitRequest;
-import dev.monetize.limits.LimitVerdict;
 import dev.monetize.limits.LimiterStore;
-import dev.monetize.limits.PolicyState;
-import dev.monetize.limits.QuotaPolicy;
-import dev.monetize.limits.RatePolicy;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.metering.internal.UsageMeter;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
-import dev.monetize.plans.Quota;
 import dev.monetize.plans.Scopes;
+import dev.monetize.limits.OverloadSignal;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,11 +74,8 @@ public final class Monetize implements AutoCloseable {
   private final boolean legacyHeaders;
   private final SecureRandom random;
   private final ScheduledExecutorService flusher;
-  private final ConcurrentHashMap<String, CustomerLimits> limitsByCustomer = new ConcurrentHashMap<>();
+  private final LimitStep limits;
   private final LongAdder malformedKeys = new LongAdder();
-
-  /** Pre-built limit requests of one customer on one plan (so the hot path builds no strings). */
-  private record CustomerLimits(Customer customer, Plan plan, List<LimitRequest> requests) {}
 
   private Monetize(Builder b) {
     this.catalog = b.catalog;
@@ -93,6 +83,8 @@ public final class Monetize implements AutoCloseable {
     this.keys = b.keyStore;
     this.customers = b.customerStore;
     this.limiter = b.limiterStore;
+    this.limits = new LimitStep(b.catalog, b.limiterStore, b.overloadSignal, b.overloadSignal != null,
+        b.overloadRetryAfter.toSeconds());
     this.time = b.timeSource;
     this.environment = b.environment;
     this.docsBase = b.docsBase;
@@ -130,17 +122,31 @@ public final class Monetize implements AutoCloseable {
    */
   public Admission admit(Operation operation, ApiRequest request) {
     long start = time.epochNanos();
-    Decision decision;
+    LimitStep.Outcome outcome;
     try {
-      decision = decide(operation, request, start);
+      outcome = decide(operation, request, start);
     } catch (RuntimeException e) {
       LOG.error("admission of request {} failed: {}", request.requestId(), e.toString(), e);
-      decision = Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.", Optional.empty(), operation);
+      outcome = refused(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.", Optional.empty(),
+          operation));
     }
-    return new Admission(this, request, decision, start);
+    return new Admission(this, request, outcome, start);
   }
 
-  private Decision decide(Operation op, ApiRequest request, long now) {
+  private static LimitStep.Outcome refused(Decision decision) {
+    return new LimitStep.Outcome(decision, List.of(), Optional.empty());
+  }
+
+  private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
+    Decision identified = identifyAndAuthorize(op, request);
+    if (!identified.admitted()) {
+      return refused(identified);
+    }
+    return limits.check(identified.principal().orElseThrow(), op, request, now);
+  }
+
+  /** Steps 1 and 2: who is calling, and may they call this operation at all. */
+  private Decision identifyAndAuthorize(Operation op, ApiRequest request) {
     // 1. identify
     String credential = credentialOf(request);
     if (credential == null) {
@@ -176,116 +182,24 @@ public final class Monetize implements AutoCloseable {
     if (customer.isEmpty()) {
       return Decision.refuse(ErrorCode.KEY_INVALID, "The API key's account no longer exists.", Optional.empty(), op);
     }
-    CustomerLimits limits = limitsOf(customer.get());
-    Principal principal = new Principal(customer.get(), limits.plan(), key.id(), key.scopes());
+    Plan plan = catalog.plan(customer.get().plan()).orElseThrow(() -> new IllegalStateException(
+        "customer " + customer.get().id() + " is on plan '" + customer.get().plan() + "', which the catalog does not define"));
+    Principal principal = new Principal(customer.get(), plan, key.id(), key.scopes());
 
     // 2. authorize
-    if (!catalog.allows(limits.plan(), op)) {
-      String detail = "Operation '" + op.id() + "' is not included in plan '" + limits.plan().name() + "'.";
+    if (!catalog.allows(plan, op)) {
+      String detail = "Operation '" + op.id() + "' is not included in plan '" + plan.name() + "'.";
       Optional<Plan> upgrade = catalog.lowestPlanAllowing(op);
-      Decision d = Decision.refuse(ErrorCode.PLAN_DENIED, detail, Optional.of(principal), op);
-      return upgrade.map(p -> new Decision(false, d.error(), detail,
-          Optional.of("Upgrade to plan '" + p.name() + "' or higher to call " + op.id() + "."),
-          d.principal(), op, List.of(), 0)).orElse(d);
+      return upgrade.map(p -> Decision.refuseWithHint(ErrorCode.PLAN_DENIED, detail,
+              "Upgrade to plan '" + p.name() + "' or higher to call " + op.id() + ".", Optional.of(principal), op))
+          .orElse(Decision.refuse(ErrorCode.PLAN_DENIED, detail, Optional.of(principal), op));
     }
     if (!Scopes.grants(key.scopes(), op.scope())) {
       return Decision.refuse(ErrorCode.SCOPE_DENIED, "Operation '" + op.id() + "' requires scope '"
           + op.scope() + "', which key " + key.id() + " does not hold.", Optional.of(principal), op);
     }
 
-    // 3. limit
-    List<LimitRequest> requests = limits.requests();
-    if (op.cost() != 1) {
-      List<LimitRequest> weighted = new ArrayList<>(requests.size());
-      for (LimitRequest r : requests) {
-        weighted.add(r.withCost(op.cost()));
-      }
-      requests = weighted;
-    }
-    LimitVerdict verdict = limiter.acquire(requests, now);
-    if (verdict.admitted()) {
-      return Decision.admit(principal, op, verdict.policies());
-    }
-    return limitRefusal(principal, op, requests, verdict);
-  }
-
-  private Decision limitRefusal(Principal principal, Operation op, List<LimitRequest> requests, LimitVerdict verdict) {
-    long retryAfter = Math.max(1, PolicyState.ceilSeconds(verdict.retryAfterNanos()));
-    boolean quota = verdict.quotaViolated(requests);
-    ErrorCode code = quota ? ErrorCode.QUOTA_EXHAUSTED : ErrorCode.RATE_LIMITED;
-    StringBuilder detail = new StringBuilder();
-    for (int i = 0; i < requests.size(); i++) {
-      PolicyState s = verdict.policies().get(i);
-      if (s.violated()) {
-        if (detail.length() > 0) {
-          detail.append(' ');
-        }
-        detail.append(describe(requests.get(i))).append(" is used up.");
-      }
-    }
-    detail.append(" Retry in ").append(retryAfter).append(" s.");
-    String hint = upgradeHint(principal.plan(), quota).orElse(code.hint());
-    return Decision.refuseLimit(code, detail.toString(), hint, principal, op, verdict.policies(), retryAfter);
-  }
-
-  private static String describe(LimitRequest r) {
-    if (r.policy() instanceof QuotaPolicy q) {
-      return "The " + q.name() + " quota of " + q.limit() + " per " + q.window().name().toLowerCase(Locale.ROOT);
-    }
-    RatePolicy p = (RatePolicy) r.policy();
-    return "The rate of " + p.rate().count() + " per " + p.rate().period().toString().substring(2).toLowerCase(Locale.ROOT)
-        + " (burst " + p.rate().burst() + ")";
-  }
-
-  /** The next plan up that allows more, named in the hint so that a refusal sells the upgrade. */
-  private Optional<String> upgradeHint(Plan current, boolean quota) {
-    for (Plan p : catalog.plans()) {
-      if (p.rank() <= current.rank()) {
-        continue;
-      }
-      boolean more = quota
-          ? totalQuota(p) > totalQuota(current)
-          : p.rate().count() * current.rate().period().toNanos() > current.rate().count() * p.rate().period().toNanos();
-      if (more) {
-        return Optional.of((quota ? "Wait until the quota resets (Retry-After)" : "Slow down to the rate in RateLimit-Policy")
-            + ", or upgrade to plan '" + p.name() + "' for higher limits.");
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static long totalQuota(Plan p) {
-    long sum = 0;
-    for (Quota q : p.quotas()) {
-      sum += q.limit();
-    }
-    return sum;
-  }
-
-  /**
-   * The customer's limits, built once per (customer, plan). Keys carry the customer in a hash tag
-   * and not the plan, so a plan change keeps what was consumed in the current windows.
-   */
-  private CustomerLimits limitsOf(Customer customer) {
-    CustomerLimits cached = limitsByCustomer.get(customer.id());
-    if (cached != null && (cached.customer() == customer || cached.customer().equals(customer))) {
-      Plan plan = catalog.plan(customer.plan()).orElse(null);
-      if (plan == cached.plan()) {
-        return cached;
-      }
-    }
-    Plan plan = catalog.plan(customer.plan()).orElseThrow(() -> new IllegalStateException(
-        "customer " + customer.id() + " is on plan '" + customer.plan() + "', which the catalog does not define"));
-    String tag = "{" + customer.id() + "}:";
-    List<LimitRequest> requests = new ArrayList<>();
-    requests.add(new LimitRequest(tag + "rate", new RatePolicy("rate", plan.rate()), 1));
-    for (Quota q : plan.quotas()) {
-      requests.add(new LimitRequest(tag + q.name(),
-          new QuotaPolicy(q.name(), q.limit(), q.window(), customer.billingAnchor()), 1));
-    }
-    CustomerLimits fresh = new CustomerLimits(customer, plan, List.copyOf(requests));
-    limitsByCustomer.put(customer.id(), fresh);
-    return fresh;
+    return Decision.admit(principal, op, List.of(), false, false);
   }
 
   /**
@@ -309,14 +223,15 @@ public final class Monetize implements AutoCloseable {
     return null;
   }
 
-  void complete(Admission admission, int status, long bytesOut, long startNanos) {
+  void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesOut, long startNanos) {
     long duration = Math.max(0, time.epochNanos() - startNanos);
     Decision d = admission.decision();
     ApiRequest r = admission.request();
+    limits.release(outcome);
     try {
       if (d.admitted()) {
         Principal p = d.principal().orElseThrow();
-        meter.record(p.customerId(), p.keyId(), d.operation().id(), status, bytesOut, duration);
+        meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesOut, duration);
       }
       audit.submit(new AuditEvent(
           Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),
@@ -400,6 +315,37 @@ public final class Monetize implements AutoCloseable {
     return audit.dropped();
   }
 
+  /**
+   * Adds prepaid credits to a customer (a negative amount deducts) and returns the new balance.
+   * Amounts are kept to the millionth of the currency unit.
+   */
+  public BigDecimal addCredits(String customerId, BigDecimal amount) {
+    if (customers.find(customerId).isEmpty()) {
+      throw new IllegalArgumentException("customer " + customerId + " does not exist; save it first");
+    }
+    return limits.addCredits(customerId, amount);
+  }
+
+  /** The customer's prepaid balance. */
+  public BigDecimal creditBalance(String customerId) {
+    return limits.addCredits(customerId, BigDecimal.ZERO);
+  }
+
+  /** Requests admitted and not yet completed in this JVM. */
+  public long inFlight() {
+    return limits.inFlight();
+  }
+
+  /** Requests refused because the limiter store was unreachable and a limit failed closed. */
+  public long limiterStoreOutages() {
+    return limits.storeOutages();
+  }
+
+  /** Requests refused by load shedding. */
+  public long shedRequests() {
+    return limits.shedRequests();
+  }
+
   /** Delivers all usage recorded so far to the usage sink; true when nothing is left pending. */
   public boolean flushUsage() {
     return meter.flush();
@@ -451,8 +397,29 @@ public final class Monetize implements AutoCloseable {
     private AuditOverflow auditOverflow = AuditOverflow.DROP;
     private Duration usageFlushInterval = Duration.ofSeconds(1);
     private SecureRandom random = new SecureRandom();
+    private OverloadSignal overloadSignal;
+    private Duration overloadRetryAfter = Duration.ofSeconds(2);
 
     private Builder() {}
+
+    /**
+     * Sheds load by plan rank when {@code signal} says so: lower plans get {@code 503 overloaded}
+     * first (default: never shed).
+     */
+    public Builder overloadSignal(OverloadSignal signal) {
+      this.overloadSignal = Objects.requireNonNull(signal, "signal");
+      return this;
+    }
+
+    /** The {@code Retry-After} of a shed request (default 2 s; 1 s to 1 h). */
+    public Builder overloadRetryAfter(Duration retryAfter) {
+      Objects.requireNonNull(retryAfter, "retryAfter");
+      if (retryAfter.compareTo(Duration.ofSeconds(1)) < 0 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("overload Retry-After must be 1s..1h, got " + retryAfter);
+      }
+      this.overloadRetryAfter = retryAfter;
+      return this;
+    }
 
     /** The plans and operations (required). */
     public Builder catalog(Catalog catalog) {

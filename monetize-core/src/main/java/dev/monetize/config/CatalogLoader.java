@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Concurrency;
+import dev.monetize.plans.LimitScope;
+import dev.monetize.plans.Overage;
+import dev.monetize.plans.StoreOutage;
 import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
 import dev.monetize.plans.Price;
@@ -56,9 +60,11 @@ public final class CatalogLoader {
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations");
-  private static final Set<String> PLAN_FIELDS = Set.of("rank", "rate", "quotas", "scopes", "features", "prices");
-  private static final Set<String> RATE_FIELDS = Set.of("count", "period", "burst");
-  private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window");
+  private static final Set<String> PLAN_FIELDS =
+      Set.of("rank", "rate", "quotas", "scopes", "features", "prices", "concurrency", "prepaid", "overage");
+  private static final Set<String> RATE_FIELDS = Set.of("count", "period", "burst", "scope", "on_outage");
+  private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window", "scope", "on_outage");
+  private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
   private static final Set<String> PRICE_FIELDS = Set.of("amount", "currency", "unit");
   private static final Set<String> OPERATION_FIELDS =
       Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost");
@@ -151,7 +157,9 @@ public final class CatalogLoader {
     long count = integer(rate, "count", path + ".rate", 1, 1_000_000_000, -1);
     Duration period = duration(rate, "period", path + ".rate", Duration.ofSeconds(1));
     long burst = integer(rate, "burst", path + ".rate", 0, 1_000_000_000, 0);
-    b.rate(guard(path + ".rate", () -> new Rate(count, period, burst)));
+    LimitScope rateScope = scope(rate, path + ".rate");
+    StoreOutage rateOutage = outage(rate, path + ".rate", StoreOutage.FAIL_OPEN);
+    b.rate(guard(path + ".rate", () -> new Rate(count, period, burst, rateScope, rateOutage)));
     JsonNode quotas = node.get("quotas");
     if (quotas == null || !quotas.isArray() || quotas.isEmpty()) {
       throw fail(path + ".quotas", "required: a list with at least one quota {limit, window, name?}");
@@ -163,8 +171,27 @@ public final class CatalogLoader {
       long limit = integer(q, "limit", qp, 1, Long.MAX_VALUE / 4, -1);
       QuotaWindow window = window(q, qp);
       String qname = text(q, "name", qp, window.defaultPolicyName());
-      b.quota(guard(qp, () -> Quota.of(qname, limit, window)));
+      LimitScope qscope = scope(q, qp);
+      StoreOutage qoutage = outage(q, qp, StoreOutage.FAIL_CLOSED);
+      b.quota(guard(qp, () -> new Quota(qname, limit, window, qscope, qoutage)));
     }
+    JsonNode concurrency = node.get("concurrency");
+    if (concurrency != null && !concurrency.isNull()) {
+      String cp = path + ".concurrency";
+      object(concurrency, cp, CONCURRENCY_FIELDS);
+      long climit = integer(concurrency, "limit", cp, 1, 1_000_000, -1);
+      LimitScope cscope = scope(concurrency, cp);
+      StoreOutage coutage = outage(concurrency, cp, StoreOutage.FAIL_OPEN);
+      b.concurrency(guard(cp, () -> new Concurrency(climit, cscope, coutage)));
+    }
+    JsonNode prepaid = node.get("prepaid");
+    if (prepaid != null && !prepaid.isNull()) {
+      if (!prepaid.isBoolean()) {
+        throw fail(path + ".prepaid", "must be true or false; got " + abbreviate(prepaid.toString()));
+      }
+      b.prepaid(prepaid.asBoolean());
+    }
+    b.overage(choice(node, "overage", path, Overage.class, Overage.BLOCK));
     b.scopes(strings(node, "scopes", path).toArray(String[]::new));
     b.features(strings(node, "features", path).toArray(String[]::new));
     JsonNode prices = node.get("prices");
@@ -222,6 +249,39 @@ public final class CatalogLoader {
       default:
         throw fail(path + ".window", "must be one of minute, hour, day, month; got '" + w + "'");
     }
+  }
+
+  private LimitScope scope(JsonNode node, String path) {
+    return choice(node, "scope", path, LimitScope.class, LimitScope.CUSTOMER);
+  }
+
+  private StoreOutage outage(JsonNode node, String path, StoreOutage fallback) {
+    JsonNode v = node.get("on_outage");
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    String s = v.isTextual() ? v.asText().toLowerCase(Locale.ROOT) : "";
+    return switch (s) {
+      case "open" -> StoreOutage.FAIL_OPEN;
+      case "closed" -> StoreOutage.FAIL_CLOSED;
+      default -> throw fail(path + ".on_outage", "must be 'open' or 'closed'; got " + abbreviate(v.toString()));
+    };
+  }
+
+  private <E extends Enum<E>> E choice(JsonNode node, String field, String path, Class<E> type, E fallback) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    java.util.List<String> allowed = new java.util.ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      String name = e.name().toLowerCase(Locale.ROOT);
+      allowed.add(name);
+      if (v.isTextual() && v.asText().toLowerCase(Locale.ROOT).equals(name)) {
+        return e;
+      }
+    }
+    throw fail(path + "." + field, "must be one of " + String.join(", ", allowed) + "; got " + abbreviate(v.toString()));
   }
 
   private Duration duration(JsonNode node, String field, String path, Duration fallback) {

@@ -44,6 +44,17 @@ public enum ErrorCode {
   /** A quota for the current window (minute, hour, day or month) is used up. */
   QUOTA_EXHAUSTED(429, "Quota exhausted",
       "Wait until the quota window resets (Retry-After), or upgrade to a plan with a larger quota."),
+  /** Too many requests of this customer are in flight at once. */
+  CONCURRENCY_LIMITED(429, "Too many concurrent requests",
+      "Wait for some of your requests in flight to finish before sending more, or upgrade for more parallelism."),
+  /** The prepaid credit balance does not cover the price of the call. */
+  CREDITS_EXHAUSTED(402, "Credits exhausted", "Top up your prepaid credits to continue."),
+  /** The service sheds load and this plan's requests are refused first. */
+  OVERLOADED(503, "Service overloaded",
+      "Retry after the number of seconds in Retry-After; higher plans are served first under load."),
+  /** The shared limiter store cannot be reached and this limit fails closed. */
+  STORE_UNAVAILABLE(503, "Limits temporarily unavailable",
+      "Retry after the number of seconds in Retry-After; the service cannot check your quota right now."),
   /** No such route, or a resource that belongs to another customer. */
   NOT_FOUND(404, "Not found", "Check the path against the API reference."),
   /** The request is malformed. */

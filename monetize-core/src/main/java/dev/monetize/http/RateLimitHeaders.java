@@ -28,8 +28,22 @@ public final class RateLimitHeaders {
         sb.append(", ");
       }
       appendName(sb, p.name()).append(";q=").append(p.quota()).append(";w=").append(p.windowSeconds());
+      if (!"requests".equals(p.unit())) {
+        sb.append(";qu=");
+        appendName(sb, p.unit());
+      }
     }
     return sb.toString();
+  }
+
+  /** The policies the fields announce (prepaid credits have no window and are left out). */
+  public static List<PolicyState> announced(List<PolicyState> policies) {
+    for (PolicyState p : policies) {
+      if (!p.announced()) {
+        return policies.stream().filter(PolicyState::announced).toList();
+      }
+    }
+    return policies;
   }
 
   /** The tightest policy's state: {@code "name";r=..;t=..}. */

@@ -106,6 +106,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     long[] savedWindowEnd = new long[n];
     long[] savedExpires = new long[n];
     boolean admitted = true;
+    boolean exceeded = false;
     long retryAfter = 0;
     List<PolicyState> states = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -115,10 +116,16 @@ final class InMemoryLimiterStore implements LimiterStore {
       savedWindowEnd[i] = c.windowEnd;
       savedExpires[i] = c.expiresAt;
       PolicyState s;
-      if (r.policy() instanceof RatePolicy rate) {
+      LimitPolicy policy = r.policy();
+      if (policy instanceof RatePolicy rate) {
         s = applyRate(c, rate, r.cost(), now);
+      } else if (policy instanceof QuotaPolicy quota) {
+        s = applyQuota(c, quota, r.cost(), r.soft(), now);
+        exceeded |= r.soft() && c.value > quota.limit();
+      } else if (policy instanceof ConcurrencyPolicy concurrency) {
+        s = applyConcurrency(c, concurrency);
       } else {
-        s = applyQuota(c, (QuotaPolicy) r.policy(), r.cost(), now);
+        s = applyCredits(c, (CreditPolicy) policy, r.cost());
       }
       if (s.violated()) {
         admitted = false;
@@ -140,7 +147,41 @@ final class InMemoryLimiterStore implements LimiterStore {
       }
       return new LimitVerdict(false, uncharged, retryAfter);
     }
-    return new LimitVerdict(true, states, 0);
+    return new LimitVerdict(true, states, 0, exceeded, java.util.Optional.empty());
+  }
+
+  @Override
+  public void release(List<LimitRequest> requests, LimitVerdict verdict) {
+    if (!verdict.admitted()) {
+      return;
+    }
+    for (LimitRequest r : requests) {
+      if (r.policy() instanceof ConcurrencyPolicy) {
+        Cell c = cells.get(r.key());
+        if (c != null) {
+          synchronized (c) {
+            if (c.value > 0) {
+              c.value--;
+            }
+            c.expiresAt = c.value == 0 ? 0 : Long.MAX_VALUE;
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public long addCredits(String key, long delta) {
+    while (true) {
+      Cell c = cell(key);
+      synchronized (c) {
+        if (!c.retired) {
+          c.value = Math.addExact(c.value, delta);
+          c.expiresAt = Long.MAX_VALUE; // balances are money: never forgotten
+          return c.value;
+        }
+      }
+    }
   }
 
   private static PolicyState applyRate(Cell c, RatePolicy p, long cost, long now) {
@@ -158,29 +199,60 @@ final class InMemoryLimiterStore implements LimiterStore {
         Gcra.remaining(tat, now, t, tau), PolicyState.ceilSeconds(Gcra.reset(tat, now)), false);
   }
 
-  private static PolicyState applyQuota(Cell c, QuotaPolicy p, long cost, long now) {
+  private static PolicyState applyQuota(Cell c, QuotaPolicy p, long cost, boolean soft, long now) {
     if (now >= c.windowEnd) {
       c.windowEnd = p.windowEnd(now);
       c.value = 0;
       c.expiresAt = c.windowEnd;
     }
     long reset = PolicyState.ceilSeconds(c.windowEnd - now);
-    if (c.value + cost > p.limit()) {
-      return new PolicyState(p.name(), p.quota(), p.windowSeconds(), p.limit() - c.value, reset, true);
+    if (c.value + cost > p.limit() && !soft) {
+      return new PolicyState(p.name(), p.quota(), p.windowSeconds(), Math.max(0, p.limit() - c.value), reset, true);
     }
     c.value += cost;
-    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), p.limit() - c.value, reset, false);
+    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), Math.max(0, p.limit() - c.value), reset, false);
+  }
+
+  private static PolicyState applyConcurrency(Cell c, ConcurrencyPolicy p) {
+    if (c.value + 1 > p.limit()) {
+      return new PolicyState(p.name(), p.limit(), p.windowSeconds(), 0, 1, true, p.unit());
+    }
+    c.value++;
+    c.expiresAt = Long.MAX_VALUE; // held until released
+    return new PolicyState(p.name(), p.limit(), p.windowSeconds(), p.limit() - c.value, 1, false, p.unit());
+  }
+
+  private static PolicyState applyCredits(Cell c, CreditPolicy p, long cost) {
+    c.expiresAt = Long.MAX_VALUE;
+    if (c.value < cost) {
+      return new PolicyState(p.name(), 0, 0, Math.max(0, c.value), 0, true, p.unit());
+    }
+    c.value -= cost;
+    return new PolicyState(p.name(), 0, 0, c.value, 0, false, p.unit());
   }
 
   /** Exact wait before {@code r} could pass, for a request it refused (its cell is unchanged). */
   private static long retryAfterNanos(Cell c, LimitRequest r, long now) {
-    if (r.policy() instanceof RatePolicy p) {
+    LimitPolicy policy = r.policy();
+    if (policy instanceof RatePolicy p) {
       return Gcra.retryAfter(c.value, now, p.emissionNanos(), p.toleranceNanos(), r.cost());
     }
-    return c.windowEnd - now;
+    if (policy instanceof QuotaPolicy) {
+      return c.windowEnd - now;
+    }
+    if (policy instanceof ConcurrencyPolicy) {
+      return 1_000_000_000L; // unknown: when some request in flight completes
+    }
+    return 0; // credits: only a top-up helps
   }
 
   private static PolicyState describeUncharged(Cell c, LimitPolicy policy, long now) {
+    if (policy instanceof ConcurrencyPolicy p) {
+      return new PolicyState(p.name(), p.limit(), p.windowSeconds(), Math.max(0, p.limit() - c.value), 1, false, p.unit());
+    }
+    if (policy instanceof CreditPolicy p) {
+      return new PolicyState(p.name(), 0, 0, Math.max(0, c.value), 0, false, p.unit());
+    }
     if (policy instanceof RatePolicy p) {
       return new PolicyState(p.name(), p.quota(), p.windowSeconds(),
           Gcra.remaining(c.value, now, p.emissionNanos(), p.toleranceNanos()),
@@ -190,7 +262,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     boolean current = now < c.windowEnd;
     long used = current ? c.value : 0;
     long end = current ? c.windowEnd : q.windowEnd(now);
-    return new PolicyState(q.name(), q.quota(), q.windowSeconds(), q.limit() - used,
+    return new PolicyState(q.name(), q.quota(), q.windowSeconds(), Math.max(0, q.limit() - used),
         PolicyState.ceilSeconds(end - now), false);
   }
 

@@ -1,6 +1,8 @@
 package dev.monetize.limits;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The answer of a {@link LimiterStore} for all limits of one request.
@@ -8,11 +10,31 @@ import java.util.List;
  * @param admitted whether every limit admitted (and so every limit was charged)
  * @param policies the state of each limit, in request order
  * @param retryAfterNanos when refused, how long until a retry can pass; 0 when admitted
+ * @param exceeded whether a soft limit was exceeded (the request is admitted as overage)
+ * @param lease what {@link LimiterStore#release(List, LimitVerdict)} needs to free concurrency slots
+ *     (empty when the store needs nothing)
  */
-public record LimitVerdict(boolean admitted, List<PolicyState> policies, long retryAfterNanos) {
+public record LimitVerdict(boolean admitted, List<PolicyState> policies, long retryAfterNanos, boolean exceeded,
+    Optional<String> lease) {
   /** Copies the list. */
   public LimitVerdict {
     policies = List.copyOf(policies);
+    Objects.requireNonNull(lease, "lease");
+  }
+
+  /** A verdict without overage or lease. */
+  public LimitVerdict(boolean admitted, List<PolicyState> policies, long retryAfterNanos) {
+    this(admitted, policies, retryAfterNanos, false, Optional.empty());
+  }
+
+  /** The first violated policy of {@code type}, if any. */
+  public boolean violated(List<LimitRequest> requests, Class<? extends LimitPolicy> type) {
+    for (int i = 0; i < policies.size(); i++) {
+      if (policies.get(i).violated() && type.isInstance(requests.get(i).policy())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether any violated policy is a quota rather than a rate. */

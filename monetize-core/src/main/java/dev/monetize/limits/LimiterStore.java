@@ -12,7 +12,8 @@ import java.util.List;
  *   <li>state that can no longer affect a decision (an idle key) is eventually forgotten.</li>
  * </ul>
  * {@link #inMemory()} is the in-JVM default; distributed stores may use their own clock instead
- * of {@code nowEpochNanos} so that the clocks of several JVMs never matter.
+ * of {@code nowEpochNanos} so that the clocks of several JVMs never matter. A distributed store
+ * that cannot answer throws {@link LimiterUnavailableException} for requests that fail closed.
  */
 public interface LimiterStore {
   /**
@@ -22,6 +23,19 @@ public interface LimiterStore {
    * @param nowEpochNanos the current time, nanoseconds since the epoch
    */
   LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos);
+
+  /**
+   * Frees the concurrency slots an admitted {@code verdict} of {@link #acquire} took. Called once
+   * per admitted request when it completes, whatever the outcome; a no-op when no
+   * {@link ConcurrencyPolicy} was among the requests.
+   */
+  void release(List<LimitRequest> requests, LimitVerdict verdict);
+
+  /**
+   * Adds {@code delta} (negative to deduct) to a credit balance and returns the new balance, in
+   * micro-units. Balances never expire.
+   */
+  long addCredits(String key, long delta);
 
   /** A new in-memory store. */
   static LimiterStore inMemory() {

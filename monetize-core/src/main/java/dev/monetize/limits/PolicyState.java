@@ -11,9 +11,20 @@ package dev.monetize.limits;
  * @param resetSeconds {@code t}: seconds until the quota is restored (for a violated policy, until
  *     the request could pass)
  * @param violated whether this policy refused the request
+ * @param unit the {@code qu} parameter: {@code requests}, {@code concurrent-requests} or {@code credits}
  */
 public record PolicyState(
-    String name, long quota, long windowSeconds, long remaining, long resetSeconds, boolean violated) {
+    String name, long quota, long windowSeconds, long remaining, long resetSeconds, boolean violated, String unit) {
+
+  /** A state counted in requests. */
+  public PolicyState(String name, long quota, long windowSeconds, long remaining, long resetSeconds, boolean violated) {
+    this(name, quota, windowSeconds, remaining, resetSeconds, violated, "requests");
+  }
+
+  /** Whether the {@code RateLimit} fields announce it (credits are not). */
+  public boolean announced() {
+    return !"credits".equals(unit);
+  }
 
   /** Whole seconds, rounded up, from nanoseconds (never negative). */
   public static long ceilSeconds(long nanos) {

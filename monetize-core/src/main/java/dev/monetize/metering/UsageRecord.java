@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param keyId the public id of the key used
  * @param operationId the operation called
  * @param status the HTTP status sent
+ * @param overage whether the calls exceeded a quota of a plan that bills overage
  * @param from start of the aggregation interval
  * @param to end of the aggregation interval
  * @param calls number of calls
@@ -22,6 +23,7 @@ public record UsageRecord(
     String keyId,
     String operationId,
     int status,
+    boolean overage,
     Instant from,
     Instant to,
     long calls,

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,6 +30,10 @@ import java.util.Set;
  * @param scopes the scopes a key on this plan can exercise ({@code *} for all)
  * @param features feature flags the endpoints can read
  * @param prices price per operation id, overriding the operation's own price
+ * @param concurrency limit on requests in flight, if any
+ * @param prepaid whether calls are paid from prepaid credits (the operation's price is deducted
+ *     from the customer's balance; an empty balance answers {@code 402 credits_exhausted})
+ * @param overage what happens once a quota is used up
  */
 public record Plan(
     String name,
@@ -37,7 +42,10 @@ public record Plan(
     List<Quota> quotas,
     Set<String> scopes,
     Set<String> features,
-    Map<String, Price> prices) {
+    Map<String, Price> prices,
+    Optional<Concurrency> concurrency,
+    boolean prepaid,
+    Overage overage) {
 
   /** Validates the values and names the wrong one. */
   public Plan {
@@ -52,10 +60,12 @@ public record Plan(
     }
     Set<String> seen = new HashSet<>();
     seen.add("rate");
+    seen.add("concurrency");
+    seen.add("credits");
     for (Quota q : quotas) {
       if (!seen.add(q.name())) {
         throw new IllegalArgumentException("plan '" + name + "': policy name '" + q.name()
-            + "' is used twice (names must be distinct and not 'rate')");
+            + "' is used twice (names must be distinct and not 'rate', 'concurrency' or 'credits')");
       }
     }
     scopes = Set.copyOf(new LinkedHashSet<>(scopes));
@@ -67,6 +77,20 @@ public record Plan(
     for (String op : prices.keySet()) {
       Names.requireOperationId(op, "plan '" + name + "' price operation");
     }
+    Objects.requireNonNull(concurrency, "concurrency");
+    Objects.requireNonNull(overage, "overage");
+  }
+
+  /** A plan without concurrency limit or credits, blocking at its quotas. */
+  public Plan(String name, int rank, Rate rate, List<Quota> quotas, Set<String> scopes, Set<String> features,
+      Map<String, Price> prices) {
+    this(name, rank, rate, quotas, scopes, features, prices, Optional.empty(), false, Overage.BLOCK);
+  }
+
+  /** The price of an operation on this plan: the plan's own, else the operation's. */
+  public Optional<Price> priceOf(Operation operation) {
+    Price own = prices.get(operation.id());
+    return own != null ? Optional.of(own) : operation.price();
   }
 
   /** Starts a builder; scopes default to {@code *}. */
@@ -88,6 +112,9 @@ public record Plan(
     private final Set<String> scopes = new LinkedHashSet<>();
     private final Set<String> features = new LinkedHashSet<>();
     private final Map<String, Price> prices = new LinkedHashMap<>();
+    private Optional<Concurrency> concurrency = Optional.empty();
+    private boolean prepaid;
+    private Overage overage = Overage.BLOCK;
 
     private Builder(String name) {
       this.name = name;
@@ -129,10 +156,28 @@ public record Plan(
       return this;
     }
 
+    /** Limits requests in flight. */
+    public Builder concurrency(Concurrency concurrency) {
+      this.concurrency = Optional.of(concurrency);
+      return this;
+    }
+
+    /** Pays calls from prepaid credits. */
+    public Builder prepaid(boolean prepaid) {
+      this.prepaid = prepaid;
+      return this;
+    }
+
+    /** What happens once a quota is used up (default {@link Overage#BLOCK}). */
+    public Builder overage(Overage overage) {
+      this.overage = overage;
+      return this;
+    }
+
     /** Validates and builds. */
     public Plan build() {
       Set<String> s = scopes.isEmpty() ? Set.of("*") : scopes;
-      return new Plan(name, rank, rate, quotas, s, features, prices);
+      return new Plan(name, rank, rate, quotas, s, features, prices, concurrency, prepaid, overage);
     }
   }
 }

@@ -15,13 +15,17 @@ import java.util.Objects;
  * @param count requests per period, at least 1
  * @param period the period, from 1 ms to 1 day
  * @param burst extra requests allowed at once, 0 or more
+ * @param scope whose budget it counts (default: the customer)
+ * @param onOutage behaviour when the shared store is unreachable (default: fail open)
  */
-public record Rate(long count, Duration period, long burst) {
+public record Rate(long count, Duration period, long burst, LimitScope scope, StoreOutage onOutage) {
   static final long MAX_COUNT = 1_000_000_000L;
 
   /** Validates the values and names the wrong one. */
   public Rate {
     Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(onOutage, "onOutage");
     if (count < 1 || count > MAX_COUNT) {
       throw new IllegalArgumentException("rate count must be 1.." + MAX_COUNT + ", got " + count);
     }
@@ -31,6 +35,11 @@ public record Rate(long count, Duration period, long burst) {
     if (burst < 0 || burst > MAX_COUNT) {
       throw new IllegalArgumentException("rate burst must be 0.." + MAX_COUNT + ", got " + burst);
     }
+  }
+
+  /** A per-customer rate that fails open. */
+  public Rate(long count, Duration period, long burst) {
+    this(count, period, burst, LimitScope.CUSTOMER, StoreOutage.FAIL_OPEN);
   }
 
   /** {@code count} per {@code period}, no burst. */
@@ -50,7 +59,17 @@ public record Rate(long count, Duration period, long burst) {
 
   /** A copy with {@code extra} burst. */
   public Rate withBurst(long extra) {
-    return new Rate(count, period, extra);
+    return new Rate(count, period, extra, scope, onOutage);
+  }
+
+  /** A copy with another scope. */
+  public Rate withScope(LimitScope newScope) {
+    return new Rate(count, period, burst, newScope, onOutage);
+  }
+
+  /** A copy with another outage behaviour. */
+  public Rate onOutage(StoreOutage mode) {
+    return new Rate(count, period, burst, scope, mode);
   }
 
   /**

@@ -26,7 +26,7 @@ public final class UsageMeter {
   private static final int BATCH = 1_000;
   private static final long MAX_BACKOFF_NANOS = 60_000_000_000L;
 
-  private record Key(String customerId, String keyId, String operationId, int status) {}
+  private record Key(String customerId, String keyId, String operationId, int status, boolean overage) {}
 
   private static final class Counters {
     final LongAdder calls = new LongAdder();
@@ -53,8 +53,9 @@ public final class UsageMeter {
   }
 
   /** Records one admitted call. Lock-free; never throws for valid input. */
-  public void record(String customerId, String keyId, String operationId, int status, long bytesOut, long durationNanos) {
-    Key key = new Key(customerId, keyId, operationId, status);
+  public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
+      long durationNanos) {
+    Key key = new Key(customerId, keyId, operationId, status, overage);
     Counters c = live.get(key);
     if (c == null) {
       c = live.computeIfAbsent(key, k -> new Counters());
@@ -87,7 +88,7 @@ public final class UsageMeter {
         long micros = c.micros.sumThenReset();
         if (calls != 0 || bytes != 0 || micros != 0) {
           Key k = e.getKey();
-          pending.add(new UsageRecord(k.customerId(), k.keyId(), k.operationId(), k.status(),
+          pending.add(new UsageRecord(k.customerId(), k.keyId(), k.operationId(), k.status(), k.overage(),
               intervalStart, now, calls, bytes, micros));
         }
       }

@@ -1,0 +1,307 @@
+package dev.monetize;
+
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.limits.ConcurrencyPolicy;
+import dev.monetize.limits.CreditPolicy;
+import dev.monetize.limits.LimitPolicy;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.LimitVerdict;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.limits.LimiterUnavailableException;
+import dev.monetize.limits.OverloadSignal;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.QuotaPolicy;
+import dev.monetize.limits.RatePolicy;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Concurrency;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.LimitScope;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Overage;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Price;
+import dev.monetize.plans.Quota;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The limit step of the pipeline: load shedding, then every limit of the customer's plan (rate,
+ * quotas, concurrency, credits) checked and charged in one store call, then the refusal, if any,
+ * turned into a decision that names the plan that would allow more.
+ */
+final class LimitStep {
+  private static final Logger LOG = LoggerFactory.getLogger(LimitStep.class);
+  static final String CREDITS = "credits";
+
+  private final Catalog catalog;
+  private final LimiterStore store;
+  private final OverloadSignal overload;
+  private final boolean shedding;
+  private final long overloadRetryAfterSeconds;
+  private final LongAdder inFlight = new LongAdder();
+  private final LongAdder storeOutages = new LongAdder();
+  private final LongAdder shed = new LongAdder();
+  private final ConcurrentHashMap<String, CustomerLimits> byCustomer = new ConcurrentHashMap<>();
+
+  /** One limit of a plan, with its key already built when it is per customer. */
+  private record Template(LimitScope scope, String prefix, LimitRequest perCustomer) {}
+
+  /** The limits of one customer on one plan, built once. */
+  private record CustomerLimits(Customer customer, Plan plan, List<Template> templates,
+      List<LimitRequest> unitCostRequests, boolean allPerCustomer) {}
+
+  /** What the step decided, and what {@link #release} needs later. */
+  record Outcome(Decision decision, List<LimitRequest> requests, Optional<LimitVerdict> verdict) {}
+
+  LimitStep(Catalog catalog, LimiterStore store, OverloadSignal overload, boolean shedding, long overloadRetryAfterSeconds) {
+    this.catalog = catalog;
+    this.store = store;
+    this.overload = overload;
+    this.shedding = shedding;
+    this.overloadRetryAfterSeconds = overloadRetryAfterSeconds;
+  }
+
+  Outcome check(Principal principal, Operation op, ApiRequest request, long now) {
+    Plan plan = principal.plan();
+    if (shedding) {
+      int minimumRank = overload.minimumRank(catalog.plans(), inFlight.sum());
+      if (plan.rank() < minimumRank) {
+        shed.increment();
+        Decision d = Decision.refuseLimit(ErrorCode.OVERLOADED, "The service is overloaded and serves higher plans first.",
+            ErrorCode.OVERLOADED.hint(), principal, op, List.of(), overloadRetryAfterSeconds);
+        return new Outcome(d, List.of(), Optional.empty());
+      }
+    }
+    List<LimitRequest> requests = requestsFor(principal, op, request);
+    LimitVerdict verdict;
+    try {
+      verdict = store.acquire(requests, now);
+    } catch (LimiterUnavailableException e) {
+      storeOutages.increment();
+      LOG.warn("limiter store unavailable for request {}: {}", request.requestId(), e.getMessage());
+      Decision d = Decision.refuseLimit(ErrorCode.STORE_UNAVAILABLE, "Your limits cannot be checked right now.",
+          ErrorCode.STORE_UNAVAILABLE.hint(), principal, op, List.of(), 1);
+      return new Outcome(d, List.of(), Optional.empty());
+    }
+    if (verdict.admitted()) {
+      inFlight.increment();
+      boolean overage = verdict.exceeded();
+      Decision d = Decision.admit(principal, op, verdict.policies(), overage && plan.overage() == Overage.BILL,
+          overage && plan.overage() == Overage.DEGRADE);
+      return new Outcome(d, requests, Optional.of(verdict));
+    }
+    return new Outcome(refusal(principal, op, requests, verdict), requests, Optional.of(verdict));
+  }
+
+  /** Frees what an admitted request holds (concurrency slots, the in-flight count). */
+  void release(Outcome outcome) {
+    if (outcome.verdict().isEmpty() || !outcome.verdict().get().admitted()) {
+      return;
+    }
+    inFlight.decrement();
+    for (LimitRequest r : outcome.requests()) {
+      if (r.policy() instanceof ConcurrencyPolicy) {
+        try {
+          store.release(outcome.requests(), outcome.verdict().get());
+        } catch (RuntimeException e) {
+          LOG.warn("releasing concurrency slots failed (they expire on their own): {}", e.toString());
+        }
+        return;
+      }
+    }
+  }
+
+  long inFlight() {
+    return inFlight.sum();
+  }
+
+  long storeOutages() {
+    return storeOutages.sum();
+  }
+
+  long shedRequests() {
+    return shed.sum();
+  }
+
+  /** Adds to (or deducts from) the customer's prepaid balance; returns the new balance. */
+  BigDecimal addCredits(String customerId, BigDecimal amount) {
+    long micros = amount.movePointRight(6).setScale(0, RoundingMode.DOWN).longValueExact();
+    long balance = store.addCredits(creditKey(customerId), micros);
+    return BigDecimal.valueOf(balance, 6);
+  }
+
+  private static String tag(String customerId) {
+    return "{" + customerId + "}:";
+  }
+
+  static String creditKey(String customerId) {
+    return tag(customerId) + CREDITS;
+  }
+
+  private List<LimitRequest> requestsFor(Principal principal, Operation op, ApiRequest request) {
+    CustomerLimits limits = limitsOf(principal.customer(), principal.plan());
+    long credits = creditCost(principal.plan(), op);
+    if (limits.allPerCustomer() && op.cost() == 1 && credits == 0) {
+      return limits.unitCostRequests(); // the common case builds nothing
+    }
+    List<LimitRequest> out = new ArrayList<>(limits.templates().size() + 1);
+    for (Template t : limits.templates()) {
+      LimitRequest base = t.perCustomer();
+      if (t.scope() != LimitScope.CUSTOMER) {
+        String key = switch (t.scope()) {
+          case KEY -> t.prefix() + ":k:" + principal.keyId();
+          case OPERATION -> t.prefix() + ":o:" + op.id();
+          case IP -> t.prefix() + ":ip:" + request.remoteAddress();
+          case CUSTOMER -> t.prefix();
+        };
+        base = new LimitRequest(key, base.policy(), base.cost(), base.soft(), base.onOutage());
+      }
+      // concurrency counts requests; rates and quotas count the operation's weighted cost
+      out.add(base.policy() instanceof ConcurrencyPolicy ? base : base.withCost(op.cost()));
+    }
+    if (credits > 0) {
+      out.add(new LimitRequest(creditKey(principal.customerId()), new CreditPolicy(CREDITS), credits));
+    }
+    return out;
+  }
+
+  /** The price of one call in micro-units when the plan is prepaid, else 0. */
+  private static long creditCost(Plan plan, Operation op) {
+    if (!plan.prepaid()) {
+      return 0;
+    }
+    Optional<Price> price = plan.priceOf(op);
+    if (price.isEmpty()) {
+      return 0;
+    }
+    return price.get().amount().movePointRight(6).setScale(0, RoundingMode.CEILING).longValueExact();
+  }
+
+  /**
+   * The customer's limits, built once per (customer, plan). Keys carry the customer in a hash tag
+   * and not the plan, so a plan change keeps what was consumed in the current windows.
+   */
+  private CustomerLimits limitsOf(Customer customer, Plan plan) {
+    CustomerLimits cached = byCustomer.get(customer.id());
+    if (cached != null && cached.plan() == plan
+        && (cached.customer() == customer || cached.customer().equals(customer))) {
+      return cached;
+    }
+    String tag = tag(customer.id());
+    List<Template> templates = new ArrayList<>();
+    RatePolicy rate = new RatePolicy("rate", plan.rate());
+    templates.add(template(plan.rate().scope(), tag + "rate",
+        new LimitRequest(tag + "rate", rate, 1, false, plan.rate().onOutage())));
+    boolean soft = plan.overage() != Overage.BLOCK;
+    for (Quota q : plan.quotas()) {
+      QuotaPolicy policy = new QuotaPolicy(q.name(), q.limit(), q.window(), customer.billingAnchor());
+      templates.add(template(q.scope(), tag + q.name(), new LimitRequest(tag + q.name(), policy, 1, soft, q.onOutage())));
+    }
+    if (plan.concurrency().isPresent()) {
+      Concurrency c = plan.concurrency().get();
+      templates.add(template(c.scope(), tag + "concurrency",
+          new LimitRequest(tag + "concurrency", new ConcurrencyPolicy("concurrency", c.limit()), 1, false, c.onOutage())));
+    }
+    boolean allPerCustomer = templates.stream().allMatch(t -> t.scope() == LimitScope.CUSTOMER);
+    List<LimitRequest> unit = templates.stream().map(Template::perCustomer).toList();
+    CustomerLimits fresh = new CustomerLimits(customer, plan, List.copyOf(templates), unit, allPerCustomer);
+    byCustomer.put(customer.id(), fresh);
+    return fresh;
+  }
+
+  private static Template template(LimitScope scope, String prefix, LimitRequest perCustomer) {
+    return new Template(scope, prefix, perCustomer);
+  }
+
+  private Decision refusal(Principal principal, Operation op, List<LimitRequest> requests, LimitVerdict verdict) {
+    long retryAfter = Math.max(1, PolicyState.ceilSeconds(verdict.retryAfterNanos()));
+    ErrorCode code;
+    if (verdict.violated(requests, CreditPolicy.class)) {
+      code = ErrorCode.CREDITS_EXHAUSTED;
+    } else if (verdict.violated(requests, QuotaPolicy.class)) {
+      code = ErrorCode.QUOTA_EXHAUSTED;
+    } else if (verdict.violated(requests, ConcurrencyPolicy.class)) {
+      code = ErrorCode.CONCURRENCY_LIMITED;
+    } else {
+      code = ErrorCode.RATE_LIMITED;
+    }
+    StringBuilder detail = new StringBuilder();
+    for (int i = 0; i < requests.size(); i++) {
+      if (verdict.policies().get(i).violated()) {
+        if (detail.length() > 0) {
+          detail.append(' ');
+        }
+        detail.append(describe(requests.get(i), verdict.policies().get(i))).append('.');
+      }
+    }
+    if (code != ErrorCode.CREDITS_EXHAUSTED) {
+      detail.append(" Retry in ").append(retryAfter).append(" s.");
+    }
+    String hint = upgradeHint(principal.plan(), code).orElse(code.hint());
+    return Decision.refuseLimit(code, detail.toString(), hint, principal, op, verdict.policies(),
+        code == ErrorCode.CREDITS_EXHAUSTED ? 0 : retryAfter);
+  }
+
+  private static String describe(LimitRequest r, PolicyState state) {
+    LimitPolicy policy = r.policy();
+    if (policy instanceof QuotaPolicy q) {
+      return "The " + q.name() + " quota of " + q.limit() + " per " + q.window().name().toLowerCase(Locale.ROOT)
+          + " is used up";
+    }
+    if (policy instanceof ConcurrencyPolicy c) {
+      return c.limit() + " requests are already in flight";
+    }
+    if (policy instanceof CreditPolicy) {
+      return "The call costs " + BigDecimal.valueOf(r.cost(), 6).stripTrailingZeros().toPlainString()
+          + " and the prepaid balance is " + BigDecimal.valueOf(state.remaining(), 6).stripTrailingZeros().toPlainString();
+    }
+    RatePolicy p = (RatePolicy) policy;
+    return "The rate of " + p.rate().count() + " per " + p.rate().period().toString().substring(2).toLowerCase(Locale.ROOT)
+        + " (burst " + p.rate().burst() + ") is used up";
+  }
+
+  /** The next plan up that allows more, named in the hint so that a refusal sells the upgrade. */
+  private Optional<String> upgradeHint(Plan current, ErrorCode code) {
+    if (code == ErrorCode.CREDITS_EXHAUSTED) {
+      return Optional.empty();
+    }
+    for (Plan p : catalog.plans()) {
+      if (p.rank() <= current.rank() || !allowsMore(p, current, code)) {
+        continue;
+      }
+      String first = switch (code) {
+        case QUOTA_EXHAUSTED -> "Wait until the quota resets (Retry-After)";
+        case CONCURRENCY_LIMITED -> "Wait for requests in flight to finish";
+        default -> "Slow down to the rate in RateLimit-Policy";
+      };
+      return Optional.of(first + ", or upgrade to plan '" + p.name() + "' for higher limits.");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean allowsMore(Plan candidate, Plan current, ErrorCode code) {
+    return switch (code) {
+      case QUOTA_EXHAUSTED -> totalQuota(candidate) > totalQuota(current);
+      case CONCURRENCY_LIMITED -> candidate.concurrency().map(Concurrency::limit).orElse(Long.MAX_VALUE)
+          > current.concurrency().map(Concurrency::limit).orElse(Long.MAX_VALUE);
+      default -> candidate.rate().count() * current.rate().period().toNanos()
+          > current.rate().count() * candidate.rate().period().toNanos();
+    };
+  }
+
+  private static long totalQuota(Plan p) {
+    long sum = 0;
+    for (Quota q : p.quotas()) {
+      sum += q.limit();
+    }
+    return sum;
+  }
+}
