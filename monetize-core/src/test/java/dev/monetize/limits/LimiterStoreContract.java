@@ -157,6 +157,111 @@ public abstract class LimiterStoreContract {
   }
 
   @Test
+  void concurrencySlotsAreHeldUntilReleased() {
+    LimiterStore store = store();
+    LimitRequest c = new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 2), 1);
+    LimitVerdict first = store.acquire(List.of(c), NOW);
+    LimitVerdict second = store.acquire(List.of(c), NOW);
+    assertThat(first.admitted()).isTrue();
+    assertThat(second.admitted()).isTrue();
+    assertThat(second.policies().get(0).remaining()).isZero();
+    assertThat(second.policies().get(0).unit()).isEqualTo("concurrent-requests");
+    LimitVerdict third = store.acquire(List.of(c), NOW);
+    assertThat(third.admitted()).isFalse();
+    store.release(List.of(c), first);
+    assertThat(store.acquire(List.of(c), NOW).admitted()).isTrue();
+    assertThat(store.acquire(List.of(c), NOW).admitted()).isFalse();
+  }
+
+  @Test
+  void aRefusedConcurrencySlotIsNotHeld() {
+    LimiterStore store = store();
+    LimitRequest c = new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 1), 1);
+    LimitRequest q = quota(key("daily"), 1);
+    assertThat(store.acquire(List.of(q), NOW).admitted()).isTrue(); // quota used up
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.acquire(List.of(c, q), NOW).admitted()).isFalse();
+    }
+    assertThat(store.acquire(List.of(c), NOW).admitted()).as("slot still free").isTrue();
+  }
+
+  @Test
+  void creditsAreDeductedExactlyAndRefusedWhenShort() {
+    LimiterStore store = store();
+    String wallet = key("credits");
+    assertThat(store.addCredits(wallet, 5_000)).isEqualTo(5_000);
+    LimitRequest call = new LimitRequest(wallet, new CreditPolicy("credits"), 2_000);
+    assertThat(store.acquire(List.of(call), NOW).admitted()).isTrue();
+    assertThat(store.acquire(List.of(call), NOW).admitted()).isTrue();
+    LimitVerdict short1 = store.acquire(List.of(call), NOW);
+    assertThat(short1.admitted()).isFalse();
+    assertThat(short1.policies().get(0).remaining()).isEqualTo(1_000);
+    assertThat(store.addCredits(wallet, 0)).isEqualTo(1_000);
+    assertThat(store.addCredits(wallet, 1_000)).isEqualTo(2_000);
+    assertThat(store.acquire(List.of(call), NOW).admitted()).isTrue();
+    assertThat(store.addCredits(wallet, 0)).isZero();
+  }
+
+  @Test
+  void creditsAreNotDeductedWhenAnotherLimitRefuses() {
+    LimiterStore store = store();
+    String wallet = key("credits");
+    store.addCredits(wallet, 10_000);
+    LimitRequest q = quota(key("daily"), 1);
+    LimitRequest call = new LimitRequest(wallet, new CreditPolicy("credits"), 1_000);
+    assertThat(store.acquire(List.of(q, call), NOW).admitted()).isTrue();
+    assertThat(store.acquire(List.of(q, call), NOW).admitted()).isFalse();
+    assertThat(store.addCredits(wallet, 0)).isEqualTo(9_000);
+  }
+
+  @Test
+  void softQuotaAdmitsBeyondTheLimitAndSaysSo() {
+    LimiterStore store = store();
+    LimitRequest q = quota(key("daily"), 2).withSoft(true);
+    assertThat(store.acquire(List.of(q), NOW).exceeded()).isFalse();
+    assertThat(store.acquire(List.of(q), NOW).exceeded()).isFalse();
+    LimitVerdict over = store.acquire(List.of(q), NOW);
+    assertThat(over.admitted()).isTrue();
+    assertThat(over.exceeded()).isTrue();
+    assertThat(over.policies().get(0).remaining()).isZero();
+    // a hard view of the same key sees the overage
+    assertThat(store.acquire(List.of(q.withSoft(false)), NOW).admitted()).isFalse();
+  }
+
+  @Test
+  void sixteenThreadsOnOneWalletNeverOverdraw() throws Exception {
+    LimiterStore store = store();
+    LimiterStore other = secondClientOfSameBackend(store);
+    String wallet = key("credits");
+    store.addCredits(wallet, 300 * 1_000L);
+    LimitRequest call = new LimitRequest(wallet, new CreditPolicy("credits"), 1_000);
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      LimiterStore s = t % 2 == 0 ? store : other;
+      results.add(pool.submit(() -> {
+        start.await();
+        int admitted = 0;
+        for (int i = 0; i < 30; i++) {
+          if (s.acquire(List.of(call), NOW).admitted()) {
+            admitted++;
+          }
+        }
+        return admitted;
+      }));
+    }
+    start.countDown();
+    int total = 0;
+    for (Future<Integer> f : results) {
+      total += f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(total).isEqualTo(300);
+    assertThat(store.addCredits(wallet, 0)).isZero();
+  }
+
+  @Test
   void policiesAreReportedInRequestOrderWithTheirAnnouncement() {
     LimiterStore store = store();
     LimitVerdict v = store.acquire(List.of(rate(key("rate"), 10, 0), quota(key("daily"), 1000)), NOW);
