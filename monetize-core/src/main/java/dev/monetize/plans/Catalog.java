@@ -120,7 +120,34 @@ public final class Catalog {
           }
         }
       }
-      return new Catalog(Map.copyOf(plans), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)));
+      Catalog catalog = new Catalog(Map.copyOf(plans),
+          java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)));
+      for (Plan plan : plans.values()) {
+        for (Operation op : operations.values()) {
+          if (catalog.allows(plan, op)) {
+            requireAffordable(plan, op);
+          }
+        }
+      }
+      return catalog;
+    }
+
+    /** An operation whose cost exceeds what a limit can ever admit at once would always be refused. */
+    private static void requireAffordable(Plan plan, Operation op) {
+      if (op.cost() > plan.rate().burst() + 1) {
+        throw new IllegalArgumentException("plan '" + plan.name() + "': operation '" + op.id() + "' costs "
+            + op.cost() + " units but the rate admits at most " + (plan.rate().burst() + 1)
+            + " at once, so it would always be refused; set the rate's burst to at least " + (op.cost() - 1));
+      }
+      if (plan.overage() == Overage.BLOCK) {
+        for (Quota q : plan.quotas()) {
+          if (op.cost() > q.limit()) {
+            throw new IllegalArgumentException("plan '" + plan.name() + "': operation '" + op.id() + "' costs "
+                + op.cost() + " units but quota '" + q.name() + "' allows only " + q.limit()
+                + " per window, so it would always be refused");
+          }
+        }
+      }
     }
   }
 }

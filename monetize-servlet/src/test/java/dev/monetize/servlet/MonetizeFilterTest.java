@@ -50,7 +50,8 @@ class MonetizeFilterTest {
 
   private void start(UnmatchedRoutes unmatched) throws Exception {
     Catalog catalog = Catalog.builder()
-        .plan(Plan.builder("basic").rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000)).build())
+        .plan(Plan.builder("basic").rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000))
+            .concurrency(dev.monetize.plans.Concurrency.of(1)).build())
         .operation(Operation.builder("hello", "GET", "/hello/{name}").build())
         .operation(Operation.builder("writer", "GET", "/writer").build())
         .operation(Operation.builder("boom", "GET", "/boom").build())
@@ -118,6 +119,18 @@ class MonetizeFilterTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Waits until no request is in flight: the container may deliver a response to the client
+   * before the filter's {@code finally} has released the request's concurrency slot.
+   */
+  private void awaitIdle() {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (monetize.inFlight() != 0) {
+      assertThat(System.nanoTime()).as("requests still in flight after 5 s").isLessThan(deadline);
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+    }
+  }
+
   @Test
   void admittedRequestsGetHeadersAndTheirBytesAreMetered() throws Exception {
     start(UnmatchedRoutes.PASS_THROUGH);
@@ -125,13 +138,15 @@ class MonetizeFilterTest {
     HttpResponse<String> r = get("/hello/world", key.secret());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("hello world from acme");
-    assertThat(r.headers().firstValue("RateLimit-Policy")).contains("\"rate\";q=1000;w=1, \"daily\";q=1000;w=86400");
+    assertThat(r.headers().firstValue("RateLimit-Policy")).contains("\"rate\";q=1000;w=1, \"daily\";q=1000;w=86400, \"concurrency\";q=1;w=1;qu=\"concurrent-requests\"");
     assertThat(r.headers().firstValue("RateLimit")).isPresent();
     assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
 
+    awaitIdle();
     HttpResponse<String> w = get("/writer", key.secret());
     assertThat(w.statusCode()).isEqualTo(201);
     assertThat(w.body()).isEqualTo("h\u00e9llo");
+    awaitIdle();
     monetize.flushUsage();
     assertThat(usage.records()).filteredOn(u -> u.operationId().equals("hello")).singleElement()
         .satisfies(u -> assertThat(u.bytesOut()).isEqualTo(21));
@@ -162,11 +177,18 @@ class MonetizeFilterTest {
   void anEndpointThatThrowsIsMeteredAs500() throws Exception {
     start(UnmatchedRoutes.PASS_THROUGH);
     IssuedKey key = key();
-    HttpResponse<String> r = get("/boom", key.secret());
-    assertThat(r.statusCode()).isEqualTo(500);
-    assertThat(r.body()).doesNotContain("endpoint bug").doesNotContain("IllegalStateException");
+    // the plan allows one request in flight: each throwing call must release its slot
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = get("/boom", key.secret());
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.body()).doesNotContain("endpoint bug").doesNotContain("IllegalStateException");
+      awaitIdle();
+    }
+    assertThat(get("/hello/after", key.secret()).statusCode()).isEqualTo(200);
+    awaitIdle();
     monetize.flushUsage();
-    assertThat(usage.records()).extracting(UsageRecord::status).containsExactly(500);
+    assertThat(usage.calls(u -> u.status() == 500)).isEqualTo(3);
+    assertThat(usage.calls(u -> u.status() == 200)).isEqualTo(1);
   }
 
   @Test
