@@ -74,6 +74,49 @@ class CatalogLoaderTest {
   }
 
   @Test
+  void limitKindsScopesOutagesAndOverageAreRead() {
+    String yaml = """
+        plans:
+          payg:
+            rank: 5
+            rate: { count: 10, period: 1s, burst: 20, scope: ip, on_outage: closed }
+            quotas:
+              - { name: per-key, limit: 100, window: hour, scope: key, on_outage: open }
+              - { limit: 1000, window: day }
+            concurrency: { limit: 4, scope: operation }
+            prepaid: true
+            overage: degrade
+            prices:
+              summary: { amount: "0.25", currency: EUR, unit: call }
+        operations:
+          - { id: summary, method: GET, path: /v1/stats/summary }
+        """;
+    Plan p = CatalogLoader.parse("plans.yaml", yaml).plan("payg").orElseThrow();
+    assertThat(p.rate().scope()).isEqualTo(dev.monetize.plans.LimitScope.IP);
+    assertThat(p.rate().onOutage()).isEqualTo(dev.monetize.plans.StoreOutage.FAIL_CLOSED);
+    assertThat(p.quotas().get(0).scope()).isEqualTo(dev.monetize.plans.LimitScope.KEY);
+    assertThat(p.quotas().get(0).onOutage()).isEqualTo(dev.monetize.plans.StoreOutage.FAIL_OPEN);
+    assertThat(p.quotas().get(1).onOutage()).isEqualTo(dev.monetize.plans.StoreOutage.FAIL_CLOSED);
+    assertThat(p.concurrency()).hasValueSatisfying(c -> {
+      assertThat(c.limit()).isEqualTo(4);
+      assertThat(c.scope()).isEqualTo(dev.monetize.plans.LimitScope.OPERATION);
+      assertThat(c.onOutage()).isEqualTo(dev.monetize.plans.StoreOutage.FAIL_OPEN);
+    });
+    assertThat(p.prepaid()).isTrue();
+    assertThat(p.overage()).isEqualTo(dev.monetize.plans.Overage.DEGRADE);
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("on_outage: closed", "on_outage: maybe")))
+        .hasMessageContaining("plans.payg.rate.on_outage: must be 'open' or 'closed'; got");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("overage: degrade", "overage: forgive")))
+        .hasMessageContaining("plans.payg.overage");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("prepaid: true", "prepaid: yes please")))
+        .hasMessageContaining("plans.payg.prepaid: must be true or false");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("burst: 20", "burst: 20 }\n    # ")
+        .replace("{ id: summary, method: GET, path: /v1/stats/summary }",
+            "{ id: summary, method: GET, path: /v1/stats/summary, cost: 50 }")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("costs 50 units");
+  }
+
+  @Test
   void missingFileIsNamed() {
     assertThatThrownBy(() -> CatalogLoader.load(java.nio.file.Path.of("/nonexistent/plans.yaml")))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("/nonexistent/plans.yaml: cannot read the file");
