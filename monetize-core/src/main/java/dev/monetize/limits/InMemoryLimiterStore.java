@@ -1,9 +1,9 @@
 package dev.monetize.limits;
 
 import dev.monetize.limits.internal.Gcra;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +48,9 @@ final class InMemoryLimiterStore implements LimiterStore {
     if ((ThreadLocalRandom.current().nextInt() & SWEEP_MASK) == 0) {
       sweep(now);
     }
+    if (n == 1) {
+      return acquireOne(requests.get(0), now);
+    }
     Cell[] held = new Cell[n];
     int[] lockOrder = new int[n];
     while (true) {
@@ -59,6 +62,26 @@ final class InMemoryLimiterStore implements LimiterStore {
       LimitVerdict verdict = lockThenApply(requests, held, lockOrder, 0, now);
       if (verdict != null) {
         return verdict;
+      }
+    }
+  }
+
+  /**
+   * The common case of one limit: one cell, one monitor, nothing to undo (every apply step
+   * changes its cell only when it admits).
+   */
+  private LimitVerdict acquireOne(LimitRequest r, long now) {
+    while (true) {
+      Cell c = cell(r.key());
+      synchronized (c) {
+        if (c.retired) {
+          continue;
+        }
+        PolicyState s = apply(c, r, now);
+        if (s.violated()) {
+          return new LimitVerdict(false, List.of(s), retryAfterNanos(c, r, now));
+        }
+        return new LimitVerdict(true, List.of(s), 0, exceedsSoftQuota(c, r), Optional.empty());
       }
     }
   }
@@ -96,42 +119,115 @@ final class InMemoryLimiterStore implements LimiterStore {
 
   /** All cells are locked. Returns null when a cell was retired meanwhile (the caller retries). */
   private static LimitVerdict applyLocked(List<LimitRequest> requests, Cell[] held, long now) {
-    int n = held.length;
     for (Cell c : held) {
       if (c.retired) {
         return null;
       }
     }
+    return hasDuplicates(held) ? applyWithUndo(requests, held, now) : checkThenCharge(requests, held, now);
+  }
+
+  private static boolean hasDuplicates(Cell[] held) {
+    for (int i = 1; i < held.length; i++) {
+      for (int j = 0; j < i; j++) {
+        if (held[i] == held[j]) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Distinct cells: check every limit without changing anything, then charge all or none. */
+  private static LimitVerdict checkThenCharge(List<LimitRequest> requests, Cell[] held, long now) {
+    int n = held.length;
+    boolean admitted = true;
+    for (int i = 0; i < n && admitted; i++) {
+      admitted = !refuses(held[i], requests.get(i), now);
+    }
+    PolicyState[] states = new PolicyState[n];
+    if (admitted) {
+      boolean exceeded = false;
+      for (int i = 0; i < n; i++) {
+        states[i] = apply(held[i], requests.get(i), now);
+        exceeded |= exceedsSoftQuota(held[i], requests.get(i));
+      }
+      return new LimitVerdict(true, listOf(states), 0, exceeded, Optional.empty());
+    }
+    long retryAfter = 0;
+    for (int i = 0; i < n; i++) {
+      LimitRequest r = requests.get(i);
+      if (refuses(held[i], r, now)) {
+        states[i] = apply(held[i], r, now); // refuses, so changes nothing that counts
+        retryAfter = Math.max(retryAfter, retryAfterNanos(held[i], r, now));
+      } else {
+        states[i] = describeUncharged(held[i], r.policy(), now);
+      }
+    }
+    return new LimitVerdict(false, listOf(states), retryAfter);
+  }
+
+  private static List<PolicyState> listOf(PolicyState[] states) {
+    return states.length == 2 ? List.of(states[0], states[1]) : List.of(states);
+  }
+
+  /** Whether {@code r} would be refused now, without changing the cell. */
+  private static boolean refuses(Cell c, LimitRequest r, long now) {
+    LimitPolicy policy = r.policy();
+    if (policy instanceof RatePolicy p) {
+      return !Gcra.admits(c.value, now, p.emissionNanos(), p.toleranceNanos(), r.cost());
+    }
+    if (policy instanceof QuotaPolicy q) {
+      long used = now >= c.windowEnd ? 0 : c.value;
+      return !r.soft() && used + r.cost() > q.limit();
+    }
+    if (policy instanceof ConcurrencyPolicy p) {
+      return c.value + 1 > p.limit();
+    }
+    return c.value < r.cost();
+  }
+
+  private static PolicyState apply(Cell c, LimitRequest r, long now) {
+    LimitPolicy policy = r.policy();
+    if (policy instanceof RatePolicy rate) {
+      return applyRate(c, rate, r.cost(), now);
+    }
+    if (policy instanceof QuotaPolicy quota) {
+      return applyQuota(c, quota, r.cost(), r.soft(), now);
+    }
+    if (policy instanceof ConcurrencyPolicy concurrency) {
+      return applyConcurrency(c, concurrency);
+    }
+    return applyCredits(c, (CreditPolicy) policy, r.cost());
+  }
+
+  private static boolean exceedsSoftQuota(Cell c, LimitRequest r) {
+    return r.soft() && r.policy() instanceof QuotaPolicy q && c.value > q.limit();
+  }
+
+  /** A key listed twice in one call: apply in order and undo everything on refusal. */
+  private static LimitVerdict applyWithUndo(List<LimitRequest> requests, Cell[] held, long now) {
+    int n = held.length;
     long[] savedValue = new long[n];
     long[] savedWindowEnd = new long[n];
     long[] savedExpires = new long[n];
     boolean admitted = true;
     boolean exceeded = false;
     long retryAfter = 0;
-    List<PolicyState> states = new ArrayList<>(n);
+    PolicyState[] states = new PolicyState[n];
     for (int i = 0; i < n; i++) {
       Cell c = held[i];
       LimitRequest r = requests.get(i);
       savedValue[i] = c.value;
       savedWindowEnd[i] = c.windowEnd;
       savedExpires[i] = c.expiresAt;
-      PolicyState s;
-      LimitPolicy policy = r.policy();
-      if (policy instanceof RatePolicy rate) {
-        s = applyRate(c, rate, r.cost(), now);
-      } else if (policy instanceof QuotaPolicy quota) {
-        s = applyQuota(c, quota, r.cost(), r.soft(), now);
-        exceeded |= r.soft() && c.value > quota.limit();
-      } else if (policy instanceof ConcurrencyPolicy concurrency) {
-        s = applyConcurrency(c, concurrency);
-      } else {
-        s = applyCredits(c, (CreditPolicy) policy, r.cost());
-      }
+      PolicyState s = apply(c, r, now);
+      exceeded |= exceedsSoftQuota(c, r);
       if (s.violated()) {
         admitted = false;
         retryAfter = Math.max(retryAfter, retryAfterNanos(c, r, now));
       }
-      states.add(s);
+      states[i] = s;
     }
     if (!admitted) {
       // all or nothing: undo every charge, in reverse so a key listed twice ends as it began
@@ -140,14 +236,14 @@ final class InMemoryLimiterStore implements LimiterStore {
         held[i].windowEnd = savedWindowEnd[i];
         held[i].expiresAt = savedExpires[i];
       }
-      List<PolicyState> uncharged = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        PolicyState s = states.get(i);
-        uncharged.add(s.violated() ? s : describeUncharged(held[i], requests.get(i).policy(), now));
+        if (!states[i].violated()) {
+          states[i] = describeUncharged(held[i], requests.get(i).policy(), now);
+        }
       }
-      return new LimitVerdict(false, uncharged, retryAfter);
+      return new LimitVerdict(false, listOf(states), retryAfter);
     }
-    return new LimitVerdict(true, states, 0, exceeded, java.util.Optional.empty());
+    return new LimitVerdict(true, listOf(states), 0, exceeded, Optional.empty());
   }
 
   @Override

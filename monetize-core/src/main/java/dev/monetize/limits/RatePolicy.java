@@ -8,14 +8,38 @@ import java.util.Objects;
  * count it reports is the number of requests that would be admitted right now, which can exceed
  * {@code count} when the burst is larger.
  *
- * @param name policy name
- * @param rate the rate
+ * <p>A value class (equal when name and rate are equal) rather than a record only so that the
+ * GCRA constants are computed once, not on every check.
  */
-public record RatePolicy(String name, Rate rate) implements LimitPolicy {
-  /** Validates. */
-  public RatePolicy {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(rate, "rate");
+public final class RatePolicy implements LimitPolicy {
+  private final String name;
+  private final Rate rate;
+  private final long emissionNanos;
+  private final long toleranceNanos;
+  private final long windowSeconds;
+
+  /**
+   * A rate policy.
+   *
+   * @param name policy name
+   * @param rate the rate
+   */
+  public RatePolicy(String name, Rate rate) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.rate = Objects.requireNonNull(rate, "rate");
+    this.emissionNanos = rate.emissionIntervalNanos();
+    this.toleranceNanos = Math.multiplyExact(emissionNanos, rate.burst() + 1);
+    this.windowSeconds = Math.max(1, (rate.period().toMillis() + 999) / 1000);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The rate. */
+  public Rate rate() {
+    return rate;
   }
 
   @Override
@@ -25,16 +49,31 @@ public record RatePolicy(String name, Rate rate) implements LimitPolicy {
 
   @Override
   public long windowSeconds() {
-    return Math.max(1, (rate.period().toMillis() + 999) / 1000);
+    return windowSeconds;
   }
 
   /** GCRA emission interval T, ns. */
   public long emissionNanos() {
-    return rate.emissionIntervalNanos();
+    return emissionNanos;
   }
 
   /** GCRA delay tolerance tau = T * (burst + 1), ns. */
   public long toleranceNanos() {
-    return Math.multiplyExact(emissionNanos(), rate.burst() + 1);
+    return toleranceNanos;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RatePolicy p && p.name.equals(name) && p.rate.equals(rate);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * name.hashCode() + rate.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "RatePolicy[name=" + name + ", rate=" + rate + "]";
   }
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds the benchmarks and runs them, then regenerates the tables in docs/benchmarks.md and the
+# limiter plot. Usage: bench/run.sh [quick|full]   (quick: a sanity check in a few minutes)
+set -euo pipefail
+mode=${1:-quick}
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out="$root/bench/results"
+mkdir -p "$out"
+
+case "$mode" in
+  quick) jmh_opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); http_secs=8 ;;
+  full)  jmh_opts=(-f 2 -wi 3 -w 1s -i 5 -r 1s); http_secs=20 ;;
+  *) echo "usage: bench/run.sh [quick|full]" >&2; exit 2 ;;
+esac
+
+mvn -B -q package -pl monetize-benchmarks -am -DskipTests
+jar="$root/monetize-benchmarks/target/benchmarks.jar"
+
+# machine and JVM, for the report
+{
+  echo "{"
+  echo "  \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\","
+  echo "  \"mode\": \"$mode\","
+  echo "  \"cpu\": \"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')\","
+  echo "  \"cores\": $(nproc),"
+  echo "  \"memory_gib\": $(awk '/MemTotal/ {printf "%d", $2/1048576}' /proc/meminfo),"
+  echo "  \"jvm\": \"$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vm.name|java.runtime.version/ {printf "%s ", $2}' | sed 's/ $//')\","
+  echo "  \"os\": \"$(uname -sr)\""
+  echo "}"
+} > "$out/machine.json"
+
+run_jmh() { # name, regex, extra args...
+  local name=$1 regex=$2; shift 2
+  java -jar "$jar" "$regex" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh-$name.json" "$@" | tail -n 30
+}
+
+run_jmh limiter-t1 'LimiterBenchmark' -t 1
+run_jmh limiter-t2 'LimiterBenchmark' -t 2
+run_jmh perkey 'PerKeyBenchmark' -t 1
+run_jmh hotpath 'HotPathBenchmark' -t 1
+for extra in "$root"/bench/extra/*.sh; do
+  [ -e "$extra" ] && source "$extra"
+done
+
+java -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.monetize.benchmarks.StateFootprint > "$out/footprint.json"
+
+# HTTP: the same hello endpoint bare and behind the filter, driven by wrk on loopback
+if command -v wrk >/dev/null; then
+  for variant in bare filtered; do
+    log="$out/server-$variant.log"
+    java -Xmx512m -cp "$jar" dev.monetize.benchmarks.HttpBenchServer "$variant" 18480 > "$log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do grep -q '^listening on' "$log" && break; sleep 0.2; done
+    key=$(sed -n 's/^key: //p' "$log")
+    header=()
+    [ -n "$key" ] && header=(-H "Authorization: Bearer $key")
+    wrk -t 1 -c 32 -d 5s "${header[@]}" http://127.0.0.1:18480/hello > /dev/null   # warm-up
+    wrk -t 1 -c 32 -d "${http_secs}s" --latency "${header[@]}" http://127.0.0.1:18480/hello > "$out/http-$variant.txt"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+  done
+else
+  echo "wrk is not installed (apt-get install wrk): skipping the HTTP benchmark" >&2
+  rm -f "$out"/http-*.txt
+fi
+
+python3 "$root/bench/report.py" "$out" "$root/docs/benchmarks.md" "$root/docs/img/limiters.svg"
+echo "results in $out; docs/benchmarks.md and docs/img/limiters.svg regenerated"

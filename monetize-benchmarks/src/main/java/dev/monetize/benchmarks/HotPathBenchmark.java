@@ -1,0 +1,92 @@
+package dev.monetize.benchmarks;
+
+import dev.monetize.Admission;
+import dev.monetize.ApiRequest;
+import dev.monetize.Monetize;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole in-memory hot path of one request, as an adapter drives it: verify the key, check and
+ * charge two limits (rate and daily quota), then complete (usage aggregation and audit hand-off).
+ * Also the refusal of a malformed key, which must never reach a store.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+public class HotPathBenchmark {
+  private Monetize monetize;
+  private Operation summary;
+  private String validAuthorization;
+  private String malformedAuthorization;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    summary = Operation.builder("summary", "GET", "/v1/stats/summary").build();
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("pro").rank(1).rate(Contenders.rate()).quota(Quota.daily(Long.MAX_VALUE / 8)).build())
+        .operation(summary)
+        .build();
+    monetize = Monetize.builder()
+        .catalog(catalog)
+        .environment(KeyEnvironment.LIVE)
+        .usageSink(batch -> { })
+        .auditSink(batch -> { })
+        .build();
+    monetize.saveCustomer(Customer.of("acme", "pro"));
+    IssuedKey key = monetize.issueKey("acme", Set.of("*"));
+    validAuthorization = "Bearer " + key.secret();
+    // right length and prefix, one character changed: only the checksum can tell
+    char[] chars = key.secret().toCharArray();
+    chars[12] = chars[12] == 'a' ? 'b' : 'a';
+    malformedAuthorization = "Bearer " + new String(chars);
+    if (!request(validAuthorization).decision().admitted() || request(malformedAuthorization).decision().admitted()) {
+      throw new IllegalStateException("the benchmark setup does not admit/refuse as intended");
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    monetize.close();
+  }
+
+  private Admission request(String authorization) {
+    Admission a = monetize.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "req", authorization, null));
+    a.complete(200, 128);
+    return a;
+  }
+
+  /** Verify a valid key, check two limits, meter and audit. */
+  @Benchmark
+  public Admission admitAndComplete() {
+    return request(validAuthorization);
+  }
+
+  /** A key with a wrong checksum: refused before any store lookup. */
+  @Benchmark
+  public Admission malformedKeyRefused() {
+    return request(malformedAuthorization);
+  }
+}

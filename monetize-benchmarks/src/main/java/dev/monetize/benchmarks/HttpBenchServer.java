@@ -1,0 +1,80 @@
+package dev.monetize.benchmarks;
+
+import dev.monetize.Monetize;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.servlet.MonetizeFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The target of the HTTP benchmark: a bare hello endpoint on embedded Jetty, or the same endpoint
+ * behind {@link MonetizeFilter} (a plan that never refuses, usage and audit handed to sinks that
+ * drop them, so the filter's own cost is what differs). Prints {@code key: <secret>} and
+ * {@code listening on <port>}.
+ *
+ * <pre>java -cp benchmarks.jar dev.monetize.benchmarks.HttpBenchServer bare|filtered PORT</pre>
+ */
+public final class HttpBenchServer {
+  private static final byte[] HELLO = "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8);
+
+  private HttpBenchServer() {}
+
+  /** Starts the server and blocks. */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2 || !(args[0].equals("bare") || args[0].equals("filtered"))) {
+      System.err.println("usage: HttpBenchServer bare|filtered PORT");
+      System.exit(2);
+    }
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(Integer.parseInt(args[1]));
+    server.addConnector(connector);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setContentType("application/json");
+        resp.setContentLength(HELLO.length);
+        resp.getOutputStream().write(HELLO);
+      }
+    }), "/hello");
+    if (args[0].equals("filtered")) {
+      Operation hello = Operation.builder("hello", "GET", "/hello").build();
+      Monetize monetize = Monetize.builder()
+          .catalog(Catalog.builder()
+              .plan(Plan.builder("pro").rate(Contenders.rate()).quota(Quota.daily(Long.MAX_VALUE / 8)).build())
+              .operation(hello).build())
+          .environment(KeyEnvironment.LIVE)
+          .usageSink(batch -> { })
+          .auditSink(batch -> { })
+          .build();
+      monetize.saveCustomer(Customer.of("bench", "pro"));
+      IssuedKey key = monetize.issueKey("bench", Set.of("*"));
+      System.out.println("key: " + key.secret());
+      ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    }
+    server.setHandler(ctx);
+    server.start();
+    System.out.println("listening on " + connector.getLocalPort());
+    System.out.flush();
+    server.join();
+  }
+}
