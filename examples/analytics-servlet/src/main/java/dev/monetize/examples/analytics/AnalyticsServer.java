@@ -4,6 +4,8 @@ import dev.monetize.Monetize;
 import dev.monetize.TimeSource;
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.config.ConfigException;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.redis.RedisLimiterStore;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.web.AnalyticsServlets;
 import dev.monetize.keys.IssuedKey;
@@ -42,11 +44,15 @@ public final class AnalyticsServer implements AutoCloseable {
   private final Map<String, String> demoKeys;
   private final int port;
 
-  private AnalyticsServer(Server server, Monetize monetize, Map<String, String> demoKeys, int port) {
+  private final LimiterStore limiterStore;
+
+  private AnalyticsServer(Server server, Monetize monetize, Map<String, String> demoKeys, int port,
+      LimiterStore limiterStore) {
     this.server = server;
     this.monetize = monetize;
     this.demoKeys = demoKeys;
     this.port = port;
+    this.limiterStore = limiterStore;
   }
 
   /** Starts the service from the command line. */
@@ -65,9 +71,19 @@ public final class AnalyticsServer implements AutoCloseable {
     }
     AnalyticsServer app;
     try {
-      app = builder().port(port).start();
+      Builder builder = builder().port(port);
+      String redisUrl = System.getenv("MONETIZE_REDIS_URL");
+      if (redisUrl != null && !redisUrl.isBlank()) {
+        // limits shared by every process using this Redis: the plans limit per customer
+        builder.limiterStore(RedisLimiterStore.builder().uri(redisUrl.trim()).build());
+      }
+      app = builder.start();
     } catch (ConfigException e) {
       System.err.println("invalid plans: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("cannot start: " + e.getMessage());
       System.exit(2);
       return;
     }
@@ -118,6 +134,13 @@ public final class AnalyticsServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       monetize.close();
+      if (limiterStore instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          // closing a connection on the way out: nothing left to protect
+        }
+      }
     }
   }
 
@@ -127,8 +150,15 @@ public final class AnalyticsServer implements AutoCloseable {
     private Catalog catalog;
     private UsageSink usageSink = UsageSink.inMemory();
     private TimeSource timeSource = TimeSource.system();
+    private LimiterStore limiterStore = LimiterStore.inMemory();
 
     private Builder() {}
+
+    /** Where limit state lives (default in memory; a {@link RedisLimiterStore} shares it across processes). */
+    public Builder limiterStore(LimiterStore store) {
+      this.limiterStore = Objects.requireNonNull(store);
+      return this;
+    }
 
     /** The port; 0 picks a free one. */
     public Builder port(int port) {
@@ -162,6 +192,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .environment(KeyEnvironment.TEST)
           .usageSink(usageSink)
           .timeSource(timeSource)
+          .limiterStore(limiterStore)
           .build();
       Map<String, String> keys = new LinkedHashMap<>();
       for (var plan : plans.plans()) {
@@ -189,7 +220,8 @@ public final class AnalyticsServer implements AutoCloseable {
         monetize.close();
         throw e;
       }
-      return new AnalyticsServer(server, monetize, java.util.Collections.unmodifiableMap(keys), connector.getLocalPort());
+      return new AnalyticsServer(server, monetize, java.util.Collections.unmodifiableMap(keys), connector.getLocalPort(),
+          limiterStore);
     }
   }
 }

@@ -1,0 +1,125 @@
+package dev.monetize.examples.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.plans.Catalog;
+import dev.monetize.redis.RedisLimiterStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances of the example (as two processes would be) share one Redis: their plans limit per
+ * customer, so together they admit exactly the customer's quota, whichever instance is called.
+ */
+class SharedRedisQuotaTest {
+  private static final String REDIS = "redis://127.0.0.1:6379/0";
+  private static final int QUOTA = 37;
+  private static final String PLANS = """
+      plans:
+        free:
+          rate: { count: 100000, period: 1s, burst: 100000 }
+          quotas: [ { limit: %d, window: day } ]
+      operations:
+        - { id: stats.summary, method: GET, path: /v1/stats/summary, scope: "stats:read" }
+      """.formatted(QUOTA);
+
+  private final String prefix = "monetize-test:" + UUID.randomUUID() + ":";
+  private final List<AnalyticsServer> servers = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void requireRedis() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
+    } catch (IOException e) {
+      String message = "Redis is not reachable at 127.0.0.1:6379 (" + e.getMessage() + ")";
+      if ("true".equals(System.getenv("CI"))) {
+        Assertions.fail(message + ". CI=true: the Redis tests must run.");
+      }
+      Assumptions.abort(message + "; start redis-server to run this test");
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    servers.forEach(AnalyticsServer::close);
+    RedisClient client = RedisClient.create(REDIS);
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      List<String> keys = c.sync().keys(prefix + "*");
+      if (!keys.isEmpty()) {
+        c.sync().del(keys.toArray(String[]::new));
+      }
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private AnalyticsServer start() throws Exception {
+    Catalog catalog = CatalogLoader.parse("shared.yaml", PLANS);
+    AnalyticsServer s = AnalyticsServer.builder().port(0).catalog(catalog)
+        .limiterStore(RedisLimiterStore.builder().uri(REDIS).keyPrefix(prefix).build())
+        .start();
+    servers.add(s);
+    return s;
+  }
+
+  @Test
+  void twoInstancesEnforceOneQuotaTogetherExactly() throws Exception {
+    AnalyticsServer a = start();
+    AnalyticsServer b = start();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<int[]>> results = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      AnalyticsServer target = t % 2 == 0 ? a : b;
+      results.add(pool.submit(() -> {
+        go.await();
+        int ok = 0;
+        int refused = 0;
+        for (int i = 0; i < 10; i++) {
+          HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/v1/stats/summary"))
+              .header("Authorization", "Bearer " + target.demoKeys().get("free")).build();
+          int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+          if (status == 200) {
+            ok++;
+          } else if (status == 429) {
+            refused++;
+          }
+        }
+        return new int[] {ok, refused};
+      }));
+    }
+    go.countDown();
+    int ok = 0;
+    int refused = 0;
+    for (Future<int[]> f : results) {
+      int[] r = f.get(60, TimeUnit.SECONDS);
+      ok += r[0];
+      refused += r[1];
+    }
+    pool.shutdown();
+    assertThat(ok).isEqualTo(QUOTA);
+    assertThat(refused).isEqualTo(80 - QUOTA);
+  }
+}

@@ -1,0 +1,450 @@
+package dev.monetize.redis;
+
+import dev.monetize.limits.ConcurrencyPolicy;
+import dev.monetize.limits.CreditPolicy;
+import dev.monetize.limits.LimitPolicy;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.LimitVerdict;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.limits.LimiterUnavailableException;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.QuotaPolicy;
+import dev.monetize.limits.RatePolicy;
+import dev.monetize.plans.StoreOutage;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link LimiterStore} on Redis: every limit of a request is checked and charged by one Lua script
+ * in one round trip ({@code EVALSHA}, reloaded on {@code NOSCRIPT}), so the quotas of all JVMs that
+ * share the Redis are exact. Times come from the Redis server's {@code TIME}, so JVM clocks never
+ * matter; keys of one customer share a hash tag (Redis Cluster); every key but a credit balance
+ * expires once it can no longer affect a decision.
+ *
+ * <p>When Redis cannot answer within the command timeout, each limit follows its
+ * {@link StoreOutage}: a request with a {@code FAIL_CLOSED} limit gets
+ * {@link LimiterUnavailableException} (answered {@code 503 store_unavailable}); one whose limits
+ * all fail open is decided by a local in-JVM store. After an outage the store leaves Redis alone
+ * for {@code retryInterval}, then tries again; recovery needs nothing else. Both transitions are
+ * logged once and counted.
+ *
+ * <pre>{@code
+ * RedisLimiterStore store = RedisLimiterStore.builder().uri("redis://127.0.0.1:6379/0").build();
+ * Monetize monetize = Monetize.builder().limiterStore(store) ... .build();
+ * }</pre>
+ */
+public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
+  private static final String SCRIPT = loadScript();
+  private static final int FIELDS = 7;
+  /** Allowance for clock drift between offset estimates. */
+  private static final long DEADLINE_SLACK_NANOS = 50_000_000L;
+
+  private final RedisClient client;
+  private final boolean ownsClient;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisCommands<String, String> redis;
+  private final String sha;
+  private final String prefix;
+  private final long leaseTimeoutMillis;
+  private final boolean serverTime;
+  private final long retryIntervalNanos;
+  private final long commandTimeoutNanos;
+  private volatile long serverOffsetNanos;
+  private final LimiterStore fallback;
+  private final SecureRandom random = new SecureRandom();
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final AtomicLong downSince = new AtomicLong();
+  private final LongAdder outages = new LongAdder();
+  private final LongAdder fallbackDecisions = new LongAdder();
+  private final LongAdder scriptCalls = new LongAdder();
+
+  private RedisLimiterStore(Builder b) {
+    RedisURI uri = RedisURI.create(b.uri);
+    uri.setTimeout(b.commandTimeout);
+    this.ownsClient = b.client == null;
+    this.client = ownsClient ? RedisClient.create() : b.client;
+    if (ownsClient) {
+      client.setOptions(ClientOptions.builder()
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
+          .build());
+    }
+    this.connection = connect(client, uri);
+    this.redis = connection.sync();
+    this.sha = scriptSha();
+    this.commandTimeoutNanos = b.commandTimeout.toNanos();
+    this.serverOffsetNanos = measureOffset();
+    this.prefix = b.keyPrefix;
+    this.leaseTimeoutMillis = b.leaseTimeout.toMillis();
+    this.serverTime = b.serverTime;
+    this.retryIntervalNanos = b.retryInterval.toNanos();
+    this.fallback = b.fallback;
+  }
+
+  /** The server clock minus this JVM's, from {@code TIME}, taking the later bound of the round trip. */
+  private long measureOffset() {
+    long before = wallClockNanos();
+    List<String> t = redis.time();
+    long server = Long.parseLong(t.get(0)) * 1_000_000_000L + Long.parseLong(t.get(1)) * 1_000L;
+    return server - before;
+  }
+
+  private static StatefulRedisConnection<String, String> connect(RedisClient client, RedisURI uri) {
+    try {
+      return client.connect(StringCodec.UTF8, uri);
+    } catch (RedisException e) {
+      throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
+          + " (database " + uri.getDatabase() + "): " + e.getMessage()
+          + "; check MONETIZE_REDIS_URL / the builder's uri and that the server is running", e);
+    }
+  }
+
+  /** Starts a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos) {
+    if (requests.isEmpty()) {
+      throw new IllegalArgumentException("at least one limit is required");
+    }
+    if (down.get() && System.nanoTime() - downSince.get() < retryIntervalNanos) {
+      return outage(requests, nowEpochNanos, null);
+    }
+    List<String> keys = new ArrayList<>(requests.size() + 2);
+    List<String> args = new ArrayList<>(2 + requests.size() * FIELDS + 4);
+    List<String> bounds = new ArrayList<>(4);
+    Optional<String> lease = Optional.empty();
+    args.add(serverTime ? "" : Long.toString(nowEpochNanos));
+    args.add(Integer.toString(requests.size()));
+    // past this server time the client has given up: a late run (a paused server) charges nothing
+    args.add(Long.toString(wallClockNanos() + serverOffsetNanos + commandTimeoutNanos + DEADLINE_SLACK_NANOS));
+    for (LimitRequest r : requests) {
+      String key = prefix + r.key();
+      LimitPolicy policy = r.policy();
+      String a = "";
+      String b = "";
+      String c = "";
+      String kind;
+      if (policy instanceof RatePolicy p) {
+        kind = "rate";
+        keys.add(key);
+        a = Long.toString(p.emissionNanos());
+        b = Long.toString(p.toleranceNanos());
+      } else if (policy instanceof QuotaPolicy q) {
+        kind = "quota";
+        a = Long.toString(q.limit());
+        // the previous, current and next window around this JVM's clock; the script picks the one
+        // that contains the server's time, so a skewed JVM clock still counts in the right window
+        long start = q.windowStart(nowEpochNanos);
+        long end = q.windowEnd(nowEpochNanos);
+        long before = q.windowStart(start - 1);
+        long after = q.windowEnd(end);
+        keys.add(key + ":" + before);
+        keys.add(key + ":" + start);
+        keys.add(key + ":" + end);
+        bounds.add(Long.toString(before));
+        bounds.add(Long.toString(start));
+        bounds.add(Long.toString(end));
+        bounds.add(Long.toString(after));
+      } else if (policy instanceof ConcurrencyPolicy p) {
+        kind = "concurrency";
+        keys.add(key);
+        if (lease.isEmpty()) {
+          lease = Optional.of(newLeaseId());
+        }
+        a = Long.toString(p.limit());
+        b = lease.get();
+        c = Long.toString(leaseTimeoutMillis);
+      } else {
+        kind = "credits";
+        keys.add(key);
+      }
+      args.add(kind);
+      args.add(Long.toString(r.cost()));
+      args.add(r.soft() ? "1" : "0");
+      args.add(a);
+      args.add(b);
+      args.add(c);
+      args.add("");
+    }
+    args.addAll(bounds);
+    List<Object> reply;
+    try {
+      reply = eval(keys.toArray(String[]::new), args.toArray(String[]::new));
+    } catch (RedisException e) {
+      return outage(requests, nowEpochNanos, e);
+    }
+    if ("stale".equals(reply.get(0))) {
+      // the server ran it after our deadline: nothing was charged; our clocks disagree more than we knew
+      updateOffset(reply.get(1));
+      return outage(requests, nowEpochNanos, new RedisException("the server answered after the command timeout"));
+    }
+    updateOffset(reply.get(3));
+    recovered();
+    return verdict(requests, reply, lease);
+  }
+
+  /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */
+  private void updateOffset(Object serverTimeNanos) {
+    long offset = Long.parseLong((String) serverTimeNanos) - wallClockNanos();
+    // the reply took some time to arrive, so this underestimates by at most one trip: keep the max
+    // of recent estimates, decaying slowly so that a clock step is followed
+    long current = serverOffsetNanos;
+    serverOffsetNanos = offset > current ? offset : current - Math.min(current - offset, 1_000_000L);
+  }
+
+  private static long wallClockNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private List<Object> eval(String[] keys, String[] args) {
+    scriptCalls.increment();
+    try {
+      return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+    } catch (RedisNoScriptException e) {
+      // a restarted or flushed server: EVAL sends the script and caches it again
+      return redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+    }
+  }
+
+  private LimitVerdict verdict(List<LimitRequest> requests, List<Object> reply, Optional<String> lease) {
+    boolean admitted = "1".equals(reply.get(0));
+    boolean exceeded = "1".equals(reply.get(1));
+    long retry = Long.parseLong((String) reply.get(2));
+    List<PolicyState> states = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      boolean violated = "1".equals(reply.get(4 + i * 3));
+      long remaining = Long.parseLong((String) reply.get(5 + i * 3));
+      long resetNanos = Long.parseLong((String) reply.get(6 + i * 3));
+      LimitPolicy p = requests.get(i).policy();
+      if (p instanceof CreditPolicy) {
+        states.add(new PolicyState(p.name(), 0, 0, remaining, 0, violated, p.unit()));
+      } else if (p instanceof ConcurrencyPolicy c) {
+        states.add(new PolicyState(p.name(), c.limit(), p.windowSeconds(), remaining, 1, violated, p.unit()));
+      } else {
+        states.add(new PolicyState(p.name(), p.quota(), p.windowSeconds(), remaining,
+            PolicyState.ceilSeconds(resetNanos), violated, p.unit()));
+      }
+    }
+    if (!admitted) {
+      return new LimitVerdict(false, states, retry);
+    }
+    return new LimitVerdict(true, states, 0, exceeded, lease);
+  }
+
+  /** Redis did not answer: fail closed, or decide locally when every limit fails open. */
+  private LimitVerdict outage(List<LimitRequest> requests, long now, RedisException cause) {
+    outages.increment();
+    if (cause != null && down.compareAndSet(false, true)) {
+      downSince.set(System.nanoTime());
+      LOG.warn("Redis limiter store unreachable ({}); limits that fail open are decided in this JVM, "
+          + "limits that fail closed are refused with 503 until it answers again", cause.getMessage());
+    } else if (cause != null) {
+      downSince.set(System.nanoTime());
+    }
+    for (LimitRequest r : requests) {
+      if (r.onOutage() == StoreOutage.FAIL_CLOSED) {
+        throw new LimiterUnavailableException("the Redis limiter store is unreachable", cause);
+      }
+    }
+    fallbackDecisions.increment();
+    return fallback.acquire(requests, now);
+  }
+
+  private void recovered() {
+    if (down.compareAndSet(true, false)) {
+      LOG.info("Redis limiter store answers again; limits are shared across JVMs again");
+    }
+  }
+
+  @Override
+  public void release(List<LimitRequest> requests, LimitVerdict verdict) {
+    if (!verdict.admitted()) {
+      return;
+    }
+    if (verdict.lease().isEmpty()) {
+      // decided by the fallback during an outage
+      fallback.release(requests, verdict);
+      return;
+    }
+    for (LimitRequest r : requests) {
+      if (r.policy() instanceof ConcurrencyPolicy) {
+        try {
+          redis.zrem(prefix + r.key(), verdict.lease().get());
+        } catch (RedisException e) {
+          // the lease expires on its own after the lease timeout
+          LOG.debug("releasing a concurrency lease failed: {}", e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Override
+  public long addCredits(String key, long delta) {
+    try {
+      long balance = redis.incrby(prefix + key, delta);
+      recovered();
+      return balance;
+    } catch (RedisException e) {
+      outages.increment();
+      throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
+    }
+  }
+
+  /** Calls that found Redis unreachable (or skipped it while it was). */
+  public long outages() {
+    return outages.sum();
+  }
+
+  /** Requests decided by the local fallback because Redis was unreachable. */
+  public long fallbackDecisions() {
+    return fallbackDecisions.sum();
+  }
+
+  /** Script calls sent (one per {@link #acquire} that reached Redis). */
+  public long scriptCalls() {
+    return scriptCalls.sum();
+  }
+
+  /** Whether the store currently considers Redis unreachable. */
+  public boolean unreachable() {
+    return down.get();
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    if (ownsClient) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  private String newLeaseId() {
+    byte[] b = new byte[12];
+    random.nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  private static String loadScript() {
+    try (InputStream in = RedisLimiterStore.class.getResourceAsStream("acquire.lua")) {
+      return new String(Objects.requireNonNull(in, "acquire.lua missing from the jar").readAllBytes(),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String scriptSha() {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(SCRIPT.getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is required by the Java platform", e);
+    }
+  }
+
+  /** Builder of {@link RedisLimiterStore}. */
+  public static final class Builder {
+    private String uri = "redis://127.0.0.1:6379/0";
+    private RedisClient client;
+    private Duration commandTimeout = Duration.ofMillis(200);
+    private String keyPrefix = "monetize:";
+    private Duration leaseTimeout = Duration.ofMinutes(5);
+    private Duration retryInterval = Duration.ofMillis(500);
+    private boolean serverTime = true;
+    private LimiterStore fallback = LimiterStore.inMemory();
+
+    private Builder() {}
+
+    /** The server, e.g. {@code redis://127.0.0.1:6379/0} (the path is the database index). */
+    public Builder uri(String redisUri) {
+      this.uri = Objects.requireNonNull(redisUri, "redisUri");
+      return this;
+    }
+
+    /** A client to share (its options are left alone); by default the store creates and owns one. */
+    public Builder client(RedisClient redisClient) {
+      this.client = Objects.requireNonNull(redisClient, "redisClient");
+      return this;
+    }
+
+    /** How long a command may take before Redis counts as unreachable (default 200 ms). */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = positive(timeout, "commandTimeout");
+      return this;
+    }
+
+    /** Prefix of every key (default {@code monetize:}). */
+    public Builder keyPrefix(String prefix) {
+      this.keyPrefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /** How long a concurrency slot is held if its request never completes (a crashed JVM); default 5 min. */
+    public Builder leaseTimeout(Duration timeout) {
+      this.leaseTimeout = positive(timeout, "leaseTimeout");
+      return this;
+    }
+
+    /** How long to leave Redis alone after it failed before trying again (default 500 ms). */
+    public Builder retryInterval(Duration interval) {
+      this.retryInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * Whether windows and rates run on the Redis server's clock (default, so that JVM clocks never
+     * matter) or on the time passed to {@link LimiterStore#acquire} (for tests with a manual clock).
+     */
+    public Builder serverTime(boolean useServerTime) {
+      this.serverTime = useServerTime;
+      return this;
+    }
+
+    /** The store that decides fail-open limits while Redis is unreachable (default in-memory). */
+    public Builder fallback(LimiterStore store) {
+      this.fallback = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Connects and builds. Fails with a message naming the server when it cannot connect. */
+    public RedisLimiterStore build() {
+      return new RedisLimiterStore(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package dev.monetize.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.monetize.limits.ConcurrencyPolicy;
+import dev.monetize.limits.CreditPolicy;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.LimitVerdict;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.limits.LimiterStoreContract;
+import dev.monetize.limits.LimiterUnavailableException;
+import dev.monetize.plans.StoreOutage;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The limiter contract on a real Redis, plus what only a shared store has: one round trip, expiry, outages. */
+class RedisLimiterStoreTest extends LimiterStoreContract {
+  private final List<RedisLimiterStore> opened = new ArrayList<>();
+  private String prefix;
+  private RedisClient admin;
+  private StatefulRedisConnection<String, String> adminConnection;
+  private RedisCommands<String, String> redis;
+
+  @BeforeEach
+  void connect() {
+    RedisTestSupport.requireRedis();
+    prefix = RedisTestSupport.freshPrefix();
+    admin = RedisClient.create(RedisTestSupport.URI);
+    adminConnection = admin.connect();
+    redis = adminConnection.sync();
+  }
+
+  @AfterEach
+  void close() {
+    for (RedisLimiterStore s : opened) {
+      s.close();
+    }
+    if (redis != null) {
+      List<String> keys = redis.keys(prefix + "*");
+      if (!keys.isEmpty()) {
+        redis.del(keys.toArray(String[]::new));
+      }
+      adminConnection.close();
+      admin.shutdown();
+    }
+  }
+
+  private RedisLimiterStore open(RedisLimiterStore.Builder b) {
+    RedisLimiterStore s = b.build();
+    opened.add(s);
+    return s;
+  }
+
+  /** JVM time, so the contract's fixed clock drives windows and rates. */
+  private RedisLimiterStore.Builder jvmTime() {
+    return RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix).serverTime(false);
+  }
+
+  @Override
+  protected LimiterStore store() {
+    return open(jvmTime());
+  }
+
+  @Override
+  protected LimiterStore secondClientOfSameBackend(LimiterStore first) {
+    return open(jvmTime()); // its own Lettuce client and connection, as another JVM would have
+  }
+
+  @Test
+  void everyAcquireIsExactlyOneScriptCall() {
+    RedisLimiterStore store = store().equals(null) ? null : opened.get(0);
+    List<LimitRequest> limits = List.of(rate(key("rate"), 1000, 1000), quota(key("daily"), 1000),
+        quota(key("hourly"), 1000), new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 50), 1));
+    store.acquire(limits, NOW); // loads the script if this server has not seen it
+    long before = commandCalls("evalsha");
+    long evalBefore = commandCalls("eval");
+    for (int i = 0; i < 20; i++) {
+      assertThat(store.acquire(limits, NOW).admitted()).isTrue();
+    }
+    assertThat(commandCalls("evalsha") - before).isEqualTo(20);
+    assertThat(commandCalls("eval")).isEqualTo(evalBefore);
+  }
+
+  private long commandCalls(String command) {
+    String info = redis.info("commandstats");
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("cmdstat_" + command + ":")) {
+        for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+          if (field.startsWith("calls=")) {
+            return Long.parseLong(field.substring(6));
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void aFlushedScriptCacheIsReloadedTransparently() {
+    RedisLimiterStore store = open(jvmTime());
+    LimitRequest q = quota(key("daily"), 5);
+    assertThat(store.acquire(List.of(q), NOW).admitted()).isTrue();
+    redis.scriptFlush();
+    assertThat(store.acquire(List.of(q), NOW).policies().get(0).remaining()).isEqualTo(3);
+    assertThat(store.acquire(List.of(q), NOW).policies().get(0).remaining()).isEqualTo(2);
+  }
+
+  @Test
+  void everyKeyExpiresExceptCreditBalances() {
+    RedisLimiterStore store = open(jvmTime());
+    String wallet = key("credits");
+    store.addCredits(wallet, 10_000);
+    LimitVerdict v = store.acquire(List.of(rate(key("rate"), 10, 5), quota(key("daily"), 100),
+        new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 5), 1),
+        new LimitRequest(wallet, new CreditPolicy("credits"), 100)), NOW);
+    assertThat(v.admitted()).isTrue();
+    List<String> keys = redis.keys(prefix + "*");
+    assertThat(keys).hasSize(4);
+    for (String k : keys) {
+      long ttl = redis.pttl(k);
+      if (k.endsWith(":credits")) {
+        assertThat(ttl).as(k).isEqualTo(-1);
+      } else {
+        assertThat(ttl).as(k).isPositive();
+      }
+    }
+    assertThat(redis.get(prefix + wallet)).isEqualTo("9900");
+  }
+
+  @Test
+  void serverTimeMakesTheJvmClockIrrelevant() {
+    RedisLimiterStore store = open(RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix));
+    LimitRequest r = rate(key("rate"), 1, 0);
+    // two JVMs whose clocks disagree by ten hours still share one rate
+    assertThat(store.acquire(List.of(r), 0).admitted()).isTrue();
+    assertThat(store.acquire(List.of(r), 36_000_000_000_000L).admitted()).isFalse();
+    // and a quota's window is the one containing the server's time
+    long now = System.currentTimeMillis() * 1_000_000L;
+    LimitRequest q = quota(key("daily"), 2);
+    assertThat(store.acquire(List.of(q), now).admitted()).isTrue();
+    assertThat(store.acquire(List.of(q), now).admitted()).isTrue();
+    assertThat(store.acquire(List.of(q), now).admitted()).isFalse();
+  }
+
+  @Test
+  void outageFailsClosedOrFallsBackAndRecovers() {
+    RedisLimiterStore store = open(jvmTime().commandTimeout(Duration.ofMillis(100)).retryInterval(Duration.ZERO));
+    LimitRequest paid = quota(key("daily"), 1000); // quotas fail closed by default
+    LimitRequest abuse = rate(key("rate"), 1000, 1000); // rates fail open by default
+    assertThat(store.acquire(List.of(abuse, paid), NOW).admitted()).isTrue();
+
+    redis.clientPause(1_500); // nobody's commands run for 1.5 s: our 100 ms timeout fires
+    assertThatThrownBy(() -> store.acquire(List.of(abuse, paid), NOW))
+        .isInstanceOf(LimiterUnavailableException.class)
+        .hasMessageNotContaining(prefix);
+    LimitVerdict local = store.acquire(List.of(abuse), NOW);
+    assertThat(local.admitted()).isTrue();
+    assertThat(store.fallbackDecisions()).isEqualTo(1);
+    assertThat(store.outages()).isEqualTo(2);
+    assertThat(store.unreachable()).isTrue();
+    assertThatThrownBy(() -> store.acquire(List.of(paid.onOutage(StoreOutage.FAIL_CLOSED), abuse), NOW))
+        .isInstanceOf(LimiterUnavailableException.class);
+
+    // recovery needs nothing: once Redis answers, decisions are shared again
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    LimitVerdict back = null;
+    while (back == null) {
+      assertThat(System.nanoTime()).as("Redis did not come back within 10 s").isLessThan(deadline);
+      try {
+        back = store.acquire(List.of(abuse, paid), NOW);
+      } catch (LimiterUnavailableException e) {
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+      }
+    }
+    assertThat(back.admitted()).isTrue();
+    assertThat(back.policies().get(1).remaining()).as("the paid quota counted in Redis throughout").isEqualTo(998);
+    assertThat(store.unreachable()).isFalse();
+  }
+
+  @Test
+  void aWrongServerFailsAtBuildWithAMessageNamingIt() {
+    assertThatThrownBy(() -> RedisLimiterStore.builder().uri("redis://127.0.0.1:1/0").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("127.0.0.1:1").hasMessageContaining("MONETIZE_REDIS_URL");
+  }
+
+  @Test
+  void theDatabaseIndexOfTheUriIsHonoured() {
+    RedisLimiterStore store = open(RedisLimiterStore.builder().uri("redis://127.0.0.1:6379/5").keyPrefix(prefix)
+        .serverTime(false));
+    String wallet = key("credits");
+    store.addCredits(wallet, 42);
+    assertThat(redis.get(prefix + wallet)).isNull();
+    try (StatefulRedisConnection<String, String> db5 = admin.connect(io.lettuce.core.RedisURI.create("redis://127.0.0.1:6379/5"))) {
+      assertThat(db5.sync().get(prefix + wallet)).isEqualTo("42");
+      db5.sync().del(prefix + wallet);
+    }
+  }
+
+  @Test
+  void concurrencyLeasesAreReleasedInRedis() {
+    RedisLimiterStore store = open(jvmTime());
+    LimitRequest c = new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 1), 1);
+    LimitVerdict held = store.acquire(List.of(c), NOW);
+    assertThat(held.lease()).isPresent();
+    assertThat(redis.zcard(prefix + c.key())).isEqualTo(1);
+    store.release(List.of(c), held);
+    assertThat(redis.zcard(prefix + c.key())).isZero();
+    Map<String, String> none = Map.of();
+    assertThat(none).isEmpty();
+  }
+}
