@@ -84,6 +84,24 @@ def simple_table(data, title):
     return out
 
 
+def redis_summary(data, trips):
+    out = []
+    by = {(e["params"]["contender"], e["params"]["keys"]): e["primaryMetric"]["score"] for e in data or []}
+    for keys in ("spread", "hot"):
+        incr = by.get(("incr", keys))
+        mon = by.get(("monetize", keys))
+        b4j = by.get(("bucket4j", keys))
+        if incr and mon:
+            out.append(f"- {keys} keys: Monetize (rate + daily quota in one script) reaches **{mon / incr:.0%}** of plain "
+                       f"`INCR` throughput" + (f" and {mon / b4j:.1f}x Bucket4j's Lettuce proxy manager." if b4j else "."))
+    if trips:
+        out.append(f"- Commands per request, from `INFO commandstats` over {trips['requests']:,} requests with a rate, two "
+                   f"quotas and a concurrency limit: **{trips['evalsha_per_request']:.3f} `EVALSHA`**, "
+                   f"{trips['eval_per_request']:.3f} `EVAL`, and {trips['commands_inside_script_per_request']:.1f} commands "
+                   "run inside the script on the server.")
+    return out
+
+
 def parse_wrk(path):
     if not os.path.exists(path):
         return None
@@ -164,9 +182,8 @@ def main(results, md_path, svg_path):
         title = os.path.basename(extra)[len("jmh-extra-"):-len(".json")]
         lines += ["", f"### {title}", ""]
         lines += simple_table(load(results, os.path.basename(extra)), "benchmark")
-        notes = os.path.join(results, f"extra-{title}.md")
-        if os.path.exists(notes):
-            lines += ["", open(notes).read().strip()]
+        if title == "redis":
+            lines += [""] + redis_summary(load(results, os.path.basename(extra)), load(results, "redis-roundtrips.json"))
     lines += ["", "### HTTP: bare Jetty vs the same endpoint behind the filter", ""]
     http, _ = http_table(results)
     lines += http

@@ -39,9 +39,13 @@ run_jmh limiter-t1 'LimiterBenchmark' -t 1
 run_jmh limiter-t2 'LimiterBenchmark' -t 2
 run_jmh perkey 'PerKeyBenchmark' -t 1
 run_jmh hotpath 'HotPathBenchmark' -t 1
-for extra in "$root"/bench/extra/*.sh; do
-  [ -e "$extra" ] && source "$extra"
-done
+if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  run_jmh extra-redis 'RedisBenchmark'
+  java -cp "$jar" dev.monetize.benchmarks.RedisRoundTrips > "$out/redis-roundtrips.json"
+else
+  echo "no Redis on 127.0.0.1:6379: skipping the Redis benchmarks" >&2
+  rm -f "$out/jmh-extra-redis.json" "$out/redis-roundtrips.json"
+fi
 
 java -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.monetize.benchmarks.StateFootprint > "$out/footprint.json"
 

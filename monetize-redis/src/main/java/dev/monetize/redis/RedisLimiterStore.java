@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
   private static final String SCRIPT = loadScript();
-  private static final int FIELDS = 7;
+  private static final java.util.regex.Pattern SPACE = java.util.regex.Pattern.compile(" ");
   /** Allowance for clock drift between offset estimates. */
   private static final long DEADLINE_SLACK_NANOS = 50_000_000L;
 
@@ -76,6 +76,8 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   private volatile long serverOffsetNanos;
   private final LimiterStore fallback;
   private final SecureRandom random = new SecureRandom();
+  private final java.util.concurrent.ConcurrentHashMap<QuotaPolicy, Windows> windowCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicBoolean down = new AtomicBoolean();
   private final AtomicLong downSince = new AtomicLong();
   private final LongAdder outages = new LongAdder();
@@ -137,20 +139,19 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
       return outage(requests, nowEpochNanos, null);
     }
     List<String> keys = new ArrayList<>(requests.size() + 2);
-    List<String> args = new ArrayList<>(2 + requests.size() * FIELDS + 4);
-    List<String> bounds = new ArrayList<>(4);
+    StringBuilder args = new StringBuilder(64 + requests.size() * 48);
+    StringBuilder bounds = new StringBuilder();
     Optional<String> lease = Optional.empty();
-    args.add(serverTime ? "" : Long.toString(nowEpochNanos));
-    args.add(Integer.toString(requests.size()));
-    // past this server time the client has given up: a late run (a paused server) charges nothing
-    args.add(Long.toString(wallClockNanos() + serverOffsetNanos + commandTimeoutNanos + DEADLINE_SLACK_NANOS));
+    args.append(serverTime ? "-" : Long.toString(nowEpochNanos)).append(' ').append(requests.size()).append(' ')
+        // past this server time the client has given up: a late run (a paused server) charges nothing
+        .append(wallClockNanos() + serverOffsetNanos + commandTimeoutNanos + DEADLINE_SLACK_NANOS);
     for (LimitRequest r : requests) {
       String key = prefix + r.key();
       LimitPolicy policy = r.policy();
-      String a = "";
-      String b = "";
-      String c = "";
       String kind;
+      String a = "-";
+      String b = "-";
+      String c = "-";
       if (policy instanceof RatePolicy p) {
         kind = "rate";
         keys.add(key);
@@ -161,17 +162,11 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
         a = Long.toString(q.limit());
         // the previous, current and next window around this JVM's clock; the script picks the one
         // that contains the server's time, so a skewed JVM clock still counts in the right window
-        long start = q.windowStart(nowEpochNanos);
-        long end = q.windowEnd(nowEpochNanos);
-        long before = q.windowStart(start - 1);
-        long after = q.windowEnd(end);
-        keys.add(key + ":" + before);
-        keys.add(key + ":" + start);
-        keys.add(key + ":" + end);
-        bounds.add(Long.toString(before));
-        bounds.add(Long.toString(start));
-        bounds.add(Long.toString(end));
-        bounds.add(Long.toString(after));
+        Windows w = windows(q, nowEpochNanos);
+        keys.add(key + ":" + w.keys[0]);
+        keys.add(key + ":" + w.keys[1]);
+        keys.add(key + ":" + w.keys[2]);
+        bounds.append(' ').append(w.bounds);
       } else if (policy instanceof ConcurrencyPolicy p) {
         kind = "concurrency";
         keys.add(key);
@@ -185,18 +180,13 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
         kind = "credits";
         keys.add(key);
       }
-      args.add(kind);
-      args.add(Long.toString(r.cost()));
-      args.add(r.soft() ? "1" : "0");
-      args.add(a);
-      args.add(b);
-      args.add(c);
-      args.add("");
+      args.append(' ').append(kind).append(' ').append(r.cost()).append(' ').append(r.soft() ? '1' : '0')
+          .append(' ').append(a).append(' ').append(b).append(' ').append(c).append(" -");
     }
-    args.addAll(bounds);
+    args.append(bounds);
     List<Object> reply;
     try {
-      reply = eval(keys.toArray(String[]::new), args.toArray(String[]::new));
+      reply = eval(keys.toArray(String[]::new), SPACE.split(args));
     } catch (RedisException e) {
       return outage(requests, nowEpochNanos, e);
     }
@@ -224,6 +214,48 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
+  /**
+   * The previous, current and next window, valid while {@code from <= now < until}: their key
+   * suffixes (start, epoch ns) and the 4 boundaries as seconds and nanoseconds, as the script wants them.
+   */
+  private static final class Windows {
+    final long from;
+    final long until;
+    final String[] keys;
+    final String bounds;
+
+    Windows(long from, long until, long... boundaries) {
+      this.from = from;
+      this.until = until;
+      this.keys = new String[] {Long.toString(boundaries[0]), Long.toString(boundaries[1]), Long.toString(boundaries[2])};
+      StringBuilder sb = new StringBuilder(96);
+      for (int i = 0; i < 4; i++) {
+        sb.append(i == 0 ? "" : " ").append(Math.floorDiv(boundaries[i], 1_000_000_000L)).append(' ')
+            .append(Math.floorMod(boundaries[i], 1_000_000_000L));
+      }
+      this.bounds = sb.toString();
+    }
+  }
+
+  /**
+   * The windows around {@code now}, computed once per window and policy: calendar arithmetic in a
+   * time zone is far dearer than the rest of a request.
+   */
+  private Windows windows(QuotaPolicy q, long now) {
+    Windows w = windowCache.get(q);
+    if (w != null && now >= w.from && now < w.until) {
+      return w;
+    }
+    long start = q.windowStart(now);
+    long end = q.windowEnd(now);
+    Windows fresh = new Windows(start, end, q.windowStart(start - 1), start, end, q.windowEnd(end));
+    if (windowCache.size() > 10_000) {
+      windowCache.clear(); // policies are per plan and window, not per customer: this is a safety net
+    }
+    windowCache.put(q, fresh);
+    return fresh;
+  }
+
   private List<Object> eval(String[] keys, String[] args) {
     scriptCalls.increment();
     try {
@@ -235,14 +267,14 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   }
 
   private LimitVerdict verdict(List<LimitRequest> requests, List<Object> reply, Optional<String> lease) {
-    boolean admitted = "1".equals(reply.get(0));
-    boolean exceeded = "1".equals(reply.get(1));
-    long retry = Long.parseLong((String) reply.get(2));
+    boolean admitted = asLong(reply.get(0)) == 1;
+    boolean exceeded = asLong(reply.get(1)) == 1;
+    long retry = asLong(reply.get(2));
     List<PolicyState> states = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
-      boolean violated = "1".equals(reply.get(4 + i * 3));
-      long remaining = Long.parseLong((String) reply.get(5 + i * 3));
-      long resetNanos = Long.parseLong((String) reply.get(6 + i * 3));
+      boolean violated = asLong(reply.get(4 + i * 3)) == 1;
+      long remaining = asLong(reply.get(5 + i * 3));
+      long resetNanos = asLong(reply.get(6 + i * 3));
       LimitPolicy p = requests.get(i).policy();
       if (p instanceof CreditPolicy) {
         states.add(new PolicyState(p.name(), 0, 0, remaining, 0, violated, p.unit()));
@@ -257,6 +289,10 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
       return new LimitVerdict(false, states, retry);
     }
     return new LimitVerdict(true, states, 0, exceeded, lease);
+  }
+
+  private static long asLong(Object o) {
+    return o instanceof Long l ? l : Long.parseLong(o.toString());
   }
 
   /** Redis did not answer: fail closed, or decide locally when every limit fails open. */

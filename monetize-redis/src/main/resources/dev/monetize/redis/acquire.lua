@@ -1,6 +1,8 @@
 -- Checks and charges every limit of one request, atomically, in one round trip.
 --
--- ARGV[1]  now in epoch nanoseconds as a decimal string, or "" to use the server's TIME
+-- '-' stands for an empty value.
+--
+-- ARGV[1]  now in epoch nanoseconds as a decimal string, or "-" to use the server's TIME
 -- ARGV[2]  number of limits n
 -- ARGV[3]  deadline: the server time (epoch ns) after which the client has given up waiting;
 --          a command that runs later (the server was paused or overloaded) charges nothing
@@ -11,13 +13,14 @@
 --   concurrency: a = limit, b = lease id, c = lease timeout ms
 --   credits:     nothing
 -- KEYS: rate/concurrency/credits: 1 key each; quota: 3 keys (windows), in limit order.
--- After the limits: for each quota, 4 boundaries (epoch ns strings) b0 < b1 < b2 < b3.
+-- After the limits: for each quota, 4 boundaries b0 < b1 < b2 < b3, each as 2 values: epoch
+-- seconds and nanoseconds.
 --
 -- Times are (seconds, nanoseconds) pairs: Lua numbers are doubles, exact only below 2^53, and
 -- epoch nanoseconds are not.
 --
 -- Returns { admitted, exceeded, retry_ns, server_time_ns, n x { violated, remaining, reset_ns } }
--- with numbers as decimal strings, or { 'stale', server_time_ns } past the deadline.
+-- (integers; the server time as a decimal string), or { 'stale', server_time_ns } past the deadline.
 
 local E9 = 1000000000
 
@@ -46,24 +49,22 @@ local function diff(as, an, bs, bn)
   return (as - bs) * E9 + (an - bn)
 end
 
-local function num(x)
-  return string.format('%.0f', x)
-end
+local ARGS = ARGV
 
 local time = redis.call('TIME')
 local server_s, server_n = tonumber(time[1]), tonumber(time[2]) * 1000
 local server_now = join(server_s, server_n)
-local deadline_s, deadline_n = split(ARGV[3])
+local deadline_s, deadline_n = split(ARGS[3])
 if diff(server_s, server_n, deadline_s, deadline_n) > 0 then
   return { 'stale', server_now }
 end
 local now_s, now_n = server_s, server_n
-if ARGV[1] ~= '' then
-  now_s, now_n = split(ARGV[1])
+if ARGS[1] ~= '-' then
+  now_s, now_n = split(ARGS[1])
 end
 local now_ms = now_s * 1000 + math.floor(now_n / 1000000)
 
-local n = tonumber(ARGV[2])
+local n = tonumber(ARGS[2])
 local bounds_at = 4 + n * 7
 local k = 1
 local admitted = true
@@ -76,14 +77,14 @@ local pending = {} -- key -> value charged earlier in this call (a key listed tw
 
 for i = 1, n do
   local base = 3 + (i - 1) * 7
-  local kind = ARGV[base + 1]
-  local cost = tonumber(ARGV[base + 2])
-  local soft = ARGV[base + 3] == '1'
+  local kind = ARGS[base + 1]
+  local cost = tonumber(ARGS[base + 2])
+  local soft = ARGS[base + 3] == '1'
   local violated, remaining, reset = false, 0, 0
 
   if kind == 'rate' then
     local key = KEYS[k]; k = k + 1
-    local t, tau = tonumber(ARGV[base + 4]), tonumber(ARGV[base + 5])
+    local t, tau = tonumber(ARGS[base + 4]), tonumber(ARGS[base + 5])
     local stored = pending[key] or redis.call('GET', key)
     local ts, tn = now_s, now_n
     if stored then
@@ -108,23 +109,24 @@ for i = 1, n do
     end
 
   elseif kind == 'quota' then
-    local limit = tonumber(ARGV[base + 4])
-    local b = {}
+    local limit = tonumber(ARGS[base + 4])
+    -- 4 boundaries as (seconds, nanoseconds) pairs: no string surgery on the hot path
+    local bs, bn = {}, {}
     for j = 0, 3 do
-      b[j] = ARGV[bounds_at + j]
+      bs[j] = tonumber(ARGS[bounds_at + 2 * j])
+      bn[j] = tonumber(ARGS[bounds_at + 2 * j + 1])
     end
-    bounds_at = bounds_at + 4
+    bounds_at = bounds_at + 8
     -- the window containing now: previous, current or next (the JVM computed them around its clock)
     local w = 2
     for j = 1, 3 do
-      local ls, ln = split(b[j - 1])
-      local hs, hn = split(b[j])
-      if diff(now_s, now_n, ls, ln) >= 0 and diff(now_s, now_n, hs, hn) < 0 then w = j end
+      if diff(now_s, now_n, bs[j - 1], bn[j - 1]) >= 0 and diff(now_s, now_n, bs[j], bn[j]) < 0 then w = j end
     end
     local key = KEYS[k + w - 1]; k = k + 3
-    local es, en = split(b[w])
+    local es, en = bs[w], bn[w]
     local used = tonumber(pending[key] or redis.call('GET', key) or '0')
-    reset = diff(es, en, now_s, now_n)
+    -- never negative, even if the caller's clock was so wrong that no window contains now
+    reset = math.max(0, diff(es, en, now_s, now_n))
     idle[i] = { math.max(0, limit - used), reset }
     if used + cost > limit and not soft then
       violated = true
@@ -134,14 +136,14 @@ for i = 1, n do
       used = used + cost
       pending[key] = tostring(used)
       if used > limit then exceeded = true end
-      plan[#plan + 1] = { 'quota', key, cost, math.floor(reset / 1000000) + 60000 }
+      plan[#plan + 1] = { 'quota', key, used, math.floor(reset / 1000000) + 60000 }
       remaining = math.max(0, limit - used)
     end
 
   elseif kind == 'concurrency' then
     local key = KEYS[k]; k = k + 1
-    local limit = tonumber(ARGV[base + 4])
-    local lease, timeout = ARGV[base + 5], tonumber(ARGV[base + 6])
+    local limit = tonumber(ARGS[base + 4])
+    local lease, timeout = ARGS[base + 5], tonumber(ARGS[base + 6])
     local held = tonumber(pending[key] or -1)
     if held < 0 then
       redis.call('ZREMRANGEBYSCORE', key, '-inf', now_ms)
@@ -174,7 +176,7 @@ for i = 1, n do
   end
 
   if violated then admitted = false end
-  out[i] = { violated and '1' or '0', num(remaining), num(reset) }
+  out[i] = { violated and 1 or 0, remaining, reset }
 end
 
 if admitted then
@@ -182,8 +184,8 @@ if admitted then
     if p[1] == 'rate' then
       redis.call('SET', p[2], p[3], 'PX', p[4])
     elseif p[1] == 'quota' then
-      redis.call('INCRBY', p[2], p[3])
-      redis.call('PEXPIRE', p[2], p[4])
+      -- scripts run one at a time, so writing the new count is as safe as INCRBY, in one command
+      redis.call('SET', p[2], p[3], 'PX', p[4])
     elseif p[1] == 'concurrency' then
       redis.call('ZADD', p[2], now_ms + p[4], p[3])
       redis.call('PEXPIRE', p[2], p[4] + 60000)
@@ -194,13 +196,13 @@ if admitted then
 else
   -- a refusal reports the limits that admitted as they stand, uncharged
   for i = 1, n do
-    if out[i][1] == '0' then
-      out[i] = { '0', num(idle[i][1]), num(idle[i][2]) }
+    if out[i][1] == 0 then
+      out[i] = { 0, idle[i][1], idle[i][2] }
     end
   end
 end
 
-local result = { admitted and '1' or '0', (admitted and exceeded) and '1' or '0', num(retry), server_now }
+local result = { admitted and 1 or 0, (admitted and exceeded) and 1 or 0, retry, server_now }
 for i = 1, n do
   result[#result + 1] = out[i][1]
   result[#result + 1] = out[i][2]
