@@ -21,6 +21,7 @@ import dev.monetize.plans.Overage;
 import dev.monetize.plans.Plan;
 import dev.monetize.plans.Price;
 import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -149,7 +150,7 @@ final class LimitStep {
   private List<LimitRequest> requestsFor(Principal principal, Operation op, ApiRequest request) {
     CustomerLimits limits = limitsOf(principal.customer(), principal.plan());
     long credits = creditCost(principal.plan(), op);
-    if (limits.allPerCustomer() && op.cost() == 1 && credits == 0) {
+    if (limits.allPerCustomer() && op.cost() == 1 && credits == 0 && principal.limitOverrides().isEmpty()) {
       return limits.unitCostRequests(); // the common case builds nothing
     }
     List<LimitRequest> out = new ArrayList<>(limits.templates().size() + 1);
@@ -167,10 +168,58 @@ final class LimitStep {
       // concurrency counts requests; rates and quotas count the operation's weighted cost
       out.add(base.policy() instanceof ConcurrencyPolicy ? base : base.withCost(op.cost()));
     }
+    if (!principal.limitOverrides().isEmpty()) {
+      out = withKeyOverrides(out, principal);
+    }
     if (credits > 0) {
       out.add(new LimitRequest(creditKey(principal.customerId()), new CreditPolicy(CREDITS), credits));
     }
     return out;
+  }
+
+  /**
+   * Applies a key's own limits. Lower than the plan's: an extra limit on the key alone (named
+   * {@code <policy>-key}), so the key also keeps counting against its organization. Higher (only
+   * an operator can set that): the key gets its own limit in place of the organization's.
+   */
+  private static List<LimitRequest> withKeyOverrides(List<LimitRequest> in, Principal principal) {
+    List<LimitRequest> out = new ArrayList<>(in.size() + 2);
+    for (LimitRequest r : in) {
+      Long v = principal.limitOverrides().get(r.policy().name());
+      LimitPolicy own = v == null ? null : withLimit(r.policy(), v);
+      if (own == null) {
+        out.add(r);
+        continue;
+      }
+      String keyScoped = r.key().contains(":k:") ? r.key() : r.key() + ":k:" + principal.keyId();
+      if (v <= r.policy().quota()) {
+        out.add(r);
+        out.add(new LimitRequest(keyScoped + ":own", renamed(own, r.policy().name() + "-key"), r.cost(), r.soft(),
+            r.onOutage()));
+      } else {
+        out.add(new LimitRequest(keyScoped + ":own", own, r.cost(), r.soft(), r.onOutage()));
+      }
+    }
+    return out;
+  }
+
+  private static LimitPolicy withLimit(LimitPolicy p, long v) {
+    if (p instanceof RatePolicy rp) {
+      Rate r = rp.rate();
+      return new RatePolicy(rp.name(), new Rate(v, r.period(), r.burst(), r.scope(), r.onOutage()));
+    }
+    if (p instanceof QuotaPolicy q) {
+      return new QuotaPolicy(q.name(), v, q.window(), q.anchor());
+    }
+    return null; // concurrency and credits have no per-key override
+  }
+
+  private static LimitPolicy renamed(LimitPolicy p, String name) {
+    if (p instanceof RatePolicy rp) {
+      return new RatePolicy(name, rp.rate());
+    }
+    QuotaPolicy q = (QuotaPolicy) p;
+    return new QuotaPolicy(name, q.limit(), q.window(), q.anchor());
   }
 
   /** The price of one call in micro-units when the plan is prepaid, else 0. */

@@ -13,7 +13,11 @@ import dev.monetize.keys.CustomerStore;
 import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.keys.KeyStatus;
+import dev.monetize.keys.KeyRequest;
 import dev.monetize.keys.KeyStore;
+import dev.monetize.keys.Project;
+import dev.monetize.keys.ScopeEscalationException;
+import dev.monetize.keys.SecretHasher;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.metering.internal.UsageMeter;
@@ -22,6 +26,9 @@ import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
 import dev.monetize.plans.Scopes;
+import dev.monetize.tokens.TokenClaims;
+import dev.monetize.tokens.TokenException;
+import dev.monetize.tokens.Tokens;
 import dev.monetize.limits.OverloadSignal;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -75,6 +82,11 @@ public final class Monetize implements AutoCloseable {
   private final SecureRandom random;
   private final ScheduledExecutorService flusher;
   private final LimitStep limits;
+  private final Credentials credentials;
+  private final Tokens tokens;
+  private final Duration maxRotationOverlap;
+  private final String managementPrefix;
+  private final ManagementApi management;
   private final LongAdder malformedKeys = new LongAdder();
 
   private Monetize(Builder b) {
@@ -90,6 +102,11 @@ public final class Monetize implements AutoCloseable {
     this.docsBase = b.docsBase;
     this.legacyHeaders = b.legacyRateLimitHeaders;
     this.random = b.random;
+    this.credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000);
+    this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
+    this.maxRotationOverlap = b.maxRotationOverlap;
+    this.managementPrefix = b.managementPrefix;
+    this.management = new ManagementApi(this);
     this.meter = new UsageMeter(b.usageSink, b.timeSource);
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -147,7 +164,31 @@ public final class Monetize implements AutoCloseable {
 
   /** Steps 1 and 2: who is calling, and may they call this operation at all. */
   private Decision identifyAndAuthorize(Operation op, ApiRequest request) {
-    // 1. identify
+    Decision identified = identify(op, request);
+    if (!identified.admitted()) {
+      return identified;
+    }
+    Principal principal = identified.principal().orElseThrow();
+    Plan plan = principal.plan();
+    if (!catalog.allows(plan, op)) {
+      String detail = "Operation '" + op.id() + "' is not included in plan '" + plan.name() + "'.";
+      Optional<Plan> upgrade = catalog.lowestPlanAllowing(op);
+      return upgrade.map(p -> Decision.refuseWithHint(ErrorCode.PLAN_DENIED, detail,
+              "Upgrade to plan '" + p.name() + "' or higher to call " + op.id() + ".", Optional.of(principal), op))
+          .orElse(Decision.refuse(ErrorCode.PLAN_DENIED, detail, Optional.of(principal), op));
+    }
+    if (!Scopes.grants(principal.scopes(), op.scope())) {
+      return Decision.refuse(ErrorCode.SCOPE_DENIED, "Operation '" + op.id() + "' requires scope '"
+          + op.scope() + "', which key " + principal.keyId() + " does not hold.", Optional.of(principal), op);
+    }
+    return identified;
+  }
+
+  /**
+   * Step 1: who is calling. An API key (checksum first, so malformed keys never reach a store;
+   * then one hash and a cache lookup) or a short-lived token minted from one.
+   */
+  Decision identify(Operation op, ApiRequest request) {
     String credential = credentialOf(request);
     if (credential == null) {
       return Decision.refuse(ErrorCode.KEY_MISSING, "No API key was sent.", Optional.empty(), op);
@@ -155,6 +196,9 @@ public final class Monetize implements AutoCloseable {
     if (credential.isEmpty()) {
       return Decision.refuse(ErrorCode.KEY_INVALID,
           "The Authorization header must use the Bearer scheme.", Optional.empty(), op);
+    }
+    if (Tokens.looksLikeToken(credential)) {
+      return identifyToken(op, credential);
     }
     Optional<KeyEnvironment> env = ApiKeys.environmentOf(credential);
     if (env.isEmpty()) {
@@ -165,16 +209,56 @@ public final class Monetize implements AutoCloseable {
       return Decision.refuse(ErrorCode.KEY_WRONG_ENVIRONMENT, "This service accepts "
           + environment.prefix() + " keys only.", Optional.empty(), op);
     }
-    String hash = ApiKeys.hash(credential);
-    Optional<ApiKey> found = keys.findByHash(hash);
-    if (found.isEmpty() || !ApiKeys.sameHash(found.get().secretHash(), hash)) {
+    String hash = credentials.hash(credential);
+    Optional<ApiKey> found = credentials.byHash(hash);
+    if (found.isEmpty()) {
       return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is not known.", Optional.empty(), op);
     }
     ApiKey key = found.get();
+    Instant now = time.now();
+    if (!SecretHasher.same(key.secretHash(), hash)) {
+      boolean previous = key.previousSecretHash().map(h -> SecretHasher.same(h, hash)).orElse(false);
+      if (!previous) {
+        return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is not known.", Optional.empty(), op);
+      }
+      if (!now.isBefore(key.previousValidUntil().orElseThrow())) {
+        return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated; its old secret stopped "
+            + "working at " + key.previousValidUntil().get() + ".", Optional.empty(), op);
+      }
+    }
+    return principalOf(op, key, key.scopes(), now);
+  }
+
+  private Decision identifyToken(Operation op, String token) {
+    Instant now = time.now();
+    TokenClaims claims;
+    try {
+      claims = tokens.verify(token, now);
+    } catch (TokenException e) {
+      return Decision.refuse(e.code(), e.getMessage(), Optional.empty(), op);
+    }
+    Optional<ApiKey> key = credentials.byId(claims.keyId());
+    if (key.isEmpty() || !key.get().customerId().equals(claims.customerId())) {
+      return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is not known.", Optional.empty(), op);
+    }
+    if (key.get().environment() != environment) {
+      return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is for another environment.",
+          Optional.empty(), op);
+    }
+    // a revoked or expired key stops its tokens at once
+    Decision d = principalOf(op, key.get(), claims.scopes(), now);
+    if (!d.admitted()) {
+      return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is no longer valid: " + d.detail(),
+          Optional.empty(), op);
+    }
+    return d;
+  }
+
+  private Decision principalOf(Operation op, ApiKey key, Set<String> scopes, Instant now) {
     if (key.status() == KeyStatus.REVOKED) {
       return Decision.refuse(ErrorCode.KEY_REVOKED, "Key " + key.id() + " was revoked.", Optional.empty(), op);
     }
-    if (key.expiredAt(time.now())) {
+    if (key.expiredAt(now)) {
       return Decision.refuse(ErrorCode.KEY_EXPIRED, "Key " + key.id() + " expired at "
           + key.expiresAt().orElseThrow() + ".", Optional.empty(), op);
     }
@@ -184,21 +268,7 @@ public final class Monetize implements AutoCloseable {
     }
     Plan plan = catalog.plan(customer.get().plan()).orElseThrow(() -> new IllegalStateException(
         "customer " + customer.get().id() + " is on plan '" + customer.get().plan() + "', which the catalog does not define"));
-    Principal principal = new Principal(customer.get(), plan, key.id(), key.scopes());
-
-    // 2. authorize
-    if (!catalog.allows(plan, op)) {
-      String detail = "Operation '" + op.id() + "' is not included in plan '" + plan.name() + "'.";
-      Optional<Plan> upgrade = catalog.lowestPlanAllowing(op);
-      return upgrade.map(p -> Decision.refuseWithHint(ErrorCode.PLAN_DENIED, detail,
-              "Upgrade to plan '" + p.name() + "' or higher to call " + op.id() + ".", Optional.of(principal), op))
-          .orElse(Decision.refuse(ErrorCode.PLAN_DENIED, detail, Optional.of(principal), op));
-    }
-    if (!Scopes.grants(key.scopes(), op.scope())) {
-      return Decision.refuse(ErrorCode.SCOPE_DENIED, "Operation '" + op.id() + "' requires scope '"
-          + op.scope() + "', which key " + key.id() + " does not hold.", Optional.of(principal), op);
-    }
-
+    Principal principal = new Principal(customer.get(), plan, key.id(), scopes, key.limitOverrides());
     return Decision.admit(principal, op, List.of(), false, false);
   }
 
@@ -284,25 +354,141 @@ public final class Monetize implements AutoCloseable {
 
   /** Creates a key that expires at {@code expiresAt}. */
   public IssuedKey issueKey(String customerId, Set<String> scopes, Optional<Instant> expiresAt) {
-    if (customers.find(customerId).isEmpty()) {
-      throw new IllegalArgumentException("customer " + customerId + " does not exist; save it first");
-    }
-    if (scopes.isEmpty()) {
+    return issueKey(KeyRequest.of(customerId, scopes).expiresAt(expiresAt));
+  }
+
+  /**
+   * Creates a key as described. Its scopes must be covered by its project's (if any) and by the
+   * organization's plan, else {@link ScopeEscalationException}.
+   */
+  public IssuedKey issueKey(KeyRequest request) {
+    Customer customer = customers.find(request.customerId()).orElseThrow(() ->
+        new IllegalArgumentException("customer " + request.customerId() + " does not exist; save it first"));
+    if (request.scopes().isEmpty()) {
       throw new IllegalArgumentException("a key needs at least one scope");
     }
-    scopes.forEach(Scopes::validate);
+    request.scopes().forEach(Scopes::validate);
+    Plan plan = catalog.plan(customer.plan()).orElseThrow();
+    Set<String> ceiling = plan.scopes();
+    if (request.projectId().isPresent()) {
+      Project project = keys.findProject(request.projectId().get())
+          .filter(p -> p.organizationId().equals(customer.id()))
+          .orElseThrow(() -> new IllegalArgumentException("project " + request.projectId().get()
+              + " does not exist in organization " + customer.id()));
+      ceiling = project.scopes();
+    }
+    Set<String> escalated = Scopes.uncovered(ceiling, request.scopes());
+    if (!escalated.isEmpty()) {
+      throw new ScopeEscalationException("scopes " + escalated + " exceed what the "
+          + (request.projectId().isPresent() ? "project" : "organization's plan") + " holds (" + ceiling + ")");
+    }
     String secret = ApiKeys.newSecret(environment, random);
-    ApiKey key = new ApiKey(ApiKeys.newKeyId(random), customerId, ApiKeys.hash(secret), scopes, environment,
-        KeyStatus.ACTIVE, time.now(), expiresAt);
-    keys.save(key);
+    ApiKey key = new ApiKey(ApiKeys.newKeyId(random), customer.id(), request.projectId(), credentials.hash(secret),
+        request.scopes(), environment, KeyStatus.ACTIVE, time.now(), request.expiresAt(), Optional.empty(),
+        Optional.empty(), request.limitOverrides());
+    credentials.save(key, Optional.empty());
     return new IssuedKey(key, secret);
   }
 
-  /** Revokes a key; later requests with it are refused with {@code key_revoked}. */
+  /** Creates a project in an organization; its scopes must be covered by the organization's plan. */
+  public Project createProject(String customerId, String name, Set<String> scopes) {
+    Customer customer = customers.find(customerId).orElseThrow(() ->
+        new IllegalArgumentException("organization " + customerId + " does not exist"));
+    Set<String> wanted = scopes.isEmpty() ? catalog.plan(customer.plan()).orElseThrow().scopes() : scopes;
+    wanted.forEach(Scopes::validate);
+    Set<String> escalated = Scopes.uncovered(catalog.plan(customer.plan()).orElseThrow().scopes(), wanted);
+    if (!escalated.isEmpty()) {
+      throw new ScopeEscalationException("scopes " + escalated + " exceed what the organization's plan holds");
+    }
+    Project p = new Project("prj_" + ApiKeys.newKeyId(random).substring(4), customerId, name, wanted, time.now());
+    keys.saveProject(p);
+    return p;
+  }
+
+  /** The key of that public id. */
+  public Optional<ApiKey> key(String keyId) {
+    return keys.findById(keyId);
+  }
+
+  /** The project of that id. */
+  public Optional<Project> project(String projectId) {
+    return keys.findProject(projectId);
+  }
+
+  /** Keys of an organization (optionally one project), ordered by id, after {@code afterId}. */
+  public List<ApiKey> keys(String customerId, Optional<String> projectId, Optional<String> afterId, int limit) {
+    return keys.list(customerId, projectId, afterId, limit);
+  }
+
+  /** Revokes a key; later requests with it (and tokens it minted) are refused with {@code key_revoked}. */
   public boolean revokeKey(String keyId) {
     Optional<ApiKey> key = keys.findById(keyId);
-    key.ifPresent(k -> keys.save(k.withStatus(KeyStatus.REVOKED)));
+    key.ifPresent(k -> credentials.save(k.withStatus(KeyStatus.REVOKED), key));
     return key.isPresent();
+  }
+
+  /**
+   * Gives a key a new secret (returned once); the old secret keeps working for {@code overlap}
+   * (capped by the configured maximum), then answers {@code key_rotated}.
+   */
+  public Optional<IssuedKey> rotateKey(String keyId, Duration overlap) {
+    if (overlap.isNegative()) {
+      throw new IllegalArgumentException("the overlap cannot be negative");
+    }
+    Optional<ApiKey> key = keys.findById(keyId);
+    if (key.isEmpty() || key.get().status() == KeyStatus.REVOKED) {
+      return Optional.empty();
+    }
+    Duration capped = overlap.compareTo(maxRotationOverlap) > 0 ? maxRotationOverlap : overlap;
+    String secret = ApiKeys.newSecret(key.get().environment(), random);
+    ApiKey rotated = key.get().rotated(credentials.hash(secret), time.now().plus(capped));
+    credentials.save(rotated, key);
+    return Optional.of(new IssuedKey(rotated, secret));
+  }
+
+  /** The longest overlap a rotation may ask for. */
+  public Duration maxRotationOverlap() {
+    return maxRotationOverlap;
+  }
+
+  /** The token service (mint, verify, rotate signing keys). */
+  public Tokens tokens() {
+    return tokens;
+  }
+
+  /** The path prefix of the management API (default {@code /monetize}). */
+  public String managementPrefix() {
+    return managementPrefix;
+  }
+
+  /** The management API (organizations, projects, keys, tokens), for adapters to serve under {@link #managementPrefix()}. */
+  public ManagementApi managementApi() {
+    return management;
+  }
+
+  SecureRandom random() {
+    return random;
+  }
+
+  Instant now() {
+    return time.now();
+  }
+
+  long nowNanos() {
+    return time.epochNanos();
+  }
+
+  LimiterStore limiterStore() {
+    return limiter;
+  }
+
+  void auditManagement(AuditEvent event) {
+    audit.submit(event);
+  }
+
+  /** Identifies the caller of a management request (key or token), without an operation. */
+  public Decision authenticate(ApiRequest request, Operation asOperation) {
+    return identify(asOperation, request);
   }
 
   /** How many presented keys were refused by format or checksum, without a store lookup. */
@@ -399,8 +585,61 @@ public final class Monetize implements AutoCloseable {
     private SecureRandom random = new SecureRandom();
     private OverloadSignal overloadSignal;
     private Duration overloadRetryAfter = Duration.ofSeconds(2);
+    private SecretHasher hasher = SecretHasher.sha256();
+    private Duration keyCacheTtl = Duration.ofSeconds(30);
+    private Tokens tokens;
+    private Duration maxRotationOverlap = Duration.ofDays(7);
+    private String managementPrefix = "/monetize";
 
     private Builder() {}
+
+    /**
+     * Hash key secrets with HMAC-SHA-256 and this server-side pepper (at least 32 bytes) instead of
+     * plain SHA-256. Every JVM sharing a key store needs the same pepper.
+     */
+    public Builder keyPepper(byte[] pepper) {
+      this.hasher = SecretHasher.hmacSha256(pepper);
+      return this;
+    }
+
+    /**
+     * How long a verified key (or an unknown one) is cached (default 30 s, 0 to 10 min): the bound
+     * within which a revocation or rotation done by another JVM takes effect here.
+     */
+    public Builder keyCacheTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("key cache TTL must be 0..10min, got " + ttl);
+      }
+      this.keyCacheTtl = ttl;
+      return this;
+    }
+
+    /** Short-lived token settings and signing keys (default: a fresh ES256 key, 5 min tokens). */
+    public Builder tokens(Tokens tokenService) {
+      this.tokens = Objects.requireNonNull(tokenService, "tokenService");
+      return this;
+    }
+
+    /** The longest overlap a key rotation may grant the old secret (default 7 days). */
+    public Builder maxRotationOverlap(Duration max) {
+      Objects.requireNonNull(max, "max");
+      if (max.isNegative()) {
+        throw new IllegalArgumentException("the maximum rotation overlap cannot be negative");
+      }
+      this.maxRotationOverlap = max;
+      return this;
+    }
+
+    /** Path prefix under which adapters serve the management API (default {@code /monetize}). */
+    public Builder managementPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.length() < 2) {
+        throw new IllegalArgumentException("management prefix must look like /monetize, got '" + prefix + "'");
+      }
+      this.managementPrefix = prefix;
+      return this;
+    }
 
     /**
      * Sheds load by plan rank when {@code signal} says so: lower plans get {@code 503 overloaded}

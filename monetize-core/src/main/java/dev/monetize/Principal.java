@@ -13,15 +13,23 @@ import java.util.Set;
  * @param customer the customer
  * @param plan the customer's current plan
  * @param keyId public id of the key used
- * @param scopes scopes of the key
+ * @param scopes scopes of the key (of the token, when a token was presented)
+ * @param limitOverrides the key's own limits by policy name, in place of the plan's for this key
  */
-public record Principal(Customer customer, Plan plan, String keyId, Set<String> scopes) {
+public record Principal(Customer customer, Plan plan, String keyId, Set<String> scopes,
+    java.util.Map<String, Long> limitOverrides) {
   /** Validates and copies. */
   public Principal {
     Objects.requireNonNull(customer, "customer");
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(keyId, "keyId");
     scopes = Set.copyOf(scopes);
+    limitOverrides = java.util.Map.copyOf(limitOverrides);
+  }
+
+  /** A principal whose key has no limit overrides. */
+  public Principal(Customer customer, Plan plan, String keyId, Set<String> scopes) {
+    this(customer, plan, keyId, scopes, java.util.Map.of());
   }
 
   /** The tenant id every piece of customer data is partitioned by. */

@@ -114,7 +114,7 @@ class MonetizeTest {
     assertThat(revoked.decision().error()).contains(ErrorCode.KEY_REVOKED);
     assertThat(headers(revoked).get("WWW-Authenticate")).contains("invalid_token");
 
-    IssuedKey expiring = monetize.issueKey("acme", Set.of("*"), Optional.of(time.now().plusSeconds(60)));
+    IssuedKey expiring = monetize.issueKey("acme", Set.of("stats:*"), Optional.of(time.now().plusSeconds(60)));
     assertThat(call(summary, "Bearer " + expiring.secret()).decision().admitted()).isTrue();
     time.advance(Duration.ofSeconds(61));
     assertThat(call(summary, "Bearer " + expiring.secret()).decision().error()).contains(ErrorCode.KEY_EXPIRED);
@@ -122,7 +122,7 @@ class MonetizeTest {
 
   @Test
   void planDeniedNamesTheUpgradeAndScopeDeniedNamesTheScope() {
-    IssuedKey free = keyFor("acme", "free", "*");
+    IssuedKey free = keyFor("acme", "free", "stats:*");
     Admission a = call(export, "Bearer " + free.secret());
     assertThat(a.decision().error()).contains(ErrorCode.PLAN_DENIED);
     assertThat(a.problem().hint()).contains("'pro'");
@@ -177,7 +177,7 @@ class MonetizeTest {
 
   @Test
   void aPlanChangeAppliesAtOnceAndKeepsWhatWasConsumed() {
-    IssuedKey key = keyFor("acme", "free", "*");
+    IssuedKey key = keyFor("acme", "free", "stats:*");
     for (int i = 0; i < 5; i++) {
       call(summary, "Bearer " + key.secret());
       time.advance(Duration.ofSeconds(1));
@@ -262,6 +262,20 @@ class MonetizeTest {
 
       @Override
       public void save(dev.monetize.keys.ApiKey key) {}
+
+      @Override
+      public List<dev.monetize.keys.ApiKey> list(String organizationId, Optional<String> projectId,
+          Optional<String> afterId, int limit) {
+        return List.of();
+      }
+
+      @Override
+      public void saveProject(dev.monetize.keys.Project project) {}
+
+      @Override
+      public Optional<dev.monetize.keys.Project> findProject(String id) {
+        return Optional.empty();
+      }
     }).build()) {
       String secret = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
       Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "", "r", "Bearer " + secret, null));

@@ -32,6 +32,19 @@ public enum ErrorCode {
   KEY_EXPIRED(401, "API key expired", "Create a new key or ask your administrator to extend this one."),
   /** The key was revoked. */
   KEY_REVOKED(401, "API key revoked", "This key was revoked; create a new key."),
+  /** The key was rotated and the overlap of its old secret is over. */
+  KEY_ROTATED(401, "API key rotated",
+      "This secret was replaced by a rotation and its overlap period is over; use the new secret."),
+  /** A short-lived token is malformed, tampered with, signed by an unknown key or for another audience. */
+  TOKEN_INVALID(401, "Token invalid",
+      "Mint a new token with POST /monetize/tokens and send it unchanged as 'Authorization: Bearer <token>'."),
+  /** A short-lived token is past its expiry (or not yet valid). */
+  TOKEN_EXPIRED(401, "Token expired", "Tokens live for minutes: mint a new one with POST /monetize/tokens."),
+  /** A key, project or token would hold a scope its parent lacks. */
+  SCOPE_ESCALATION(403, "Scope escalation",
+      "Ask only for scopes the organization, project and your own key hold; the detail lists the others."),
+  /** The HTTP method is not supported on this path. */
+  METHOD_NOT_ALLOWED(405, "Method not allowed", "Use one of the methods in the Allow header."),
   /** The key lacks the scope the operation requires. */
   SCOPE_DENIED(403, "Scope not granted",
       "Use a key that holds the scope named in the detail, or create one with it."),

@@ -1,48 +1,84 @@
 package dev.monetize.keys;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What is stored about an API key: its public id, owner, scopes and lifecycle, and the hash of its
- * secret. The secret itself is never stored; it exists only in {@link IssuedKey} at creation.
+ * A stored API key: never the secret, only its hash. {@link #toString()} leaves the hashes out so
+ * that a key can be logged safely.
  *
- * @param id public key id, safe for logs, audit and headers (e.g. {@code key_4Fh2...})
- * @param customerId the customer (tenant) the key belongs to
- * @param secretHash hash of the secret, see {@link ApiKeys#hash(String)}
- * @param scopes scopes granted to the key (wildcards allowed)
- * @param environment the environment of the key
- * @param status lifecycle state
- * @param createdAt when the key was created
+ * @param id public key id, named in logs, audit events, usage and the management API
+ * @param customerId the organization (paying customer) that owns the key
+ * @param projectId the project inside the organization, if any
+ * @param secretHash hash of the current secret (see {@link SecretHasher})
+ * @param scopes what the key may do (wildcards allowed: {@code stats:*}, {@code *})
+ * @param environment live or test
+ * @param status active or revoked
+ * @param createdAt creation time
  * @param expiresAt when the key stops working, if ever
+ * @param previousSecretHash after a rotation, the hash of the secret it replaced
+ * @param previousValidUntil until when that previous secret still works (the overlap)
+ * @param limitOverrides per-key limits by policy name ({@code rate} = requests per rate period,
+ *     or a quota name), replacing the plan's for this key
  */
 public record ApiKey(
     String id,
     String customerId,
+    Optional<String> projectId,
     String secretHash,
     Set<String> scopes,
     KeyEnvironment environment,
     KeyStatus status,
     Instant createdAt,
-    Optional<Instant> expiresAt) {
+    Optional<Instant> expiresAt,
+    Optional<String> previousSecretHash,
+    Optional<Instant> previousValidUntil,
+    Map<String, Long> limitOverrides) {
 
   /** Validates and copies. */
   public ApiKey {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(customerId, "customerId");
+    Objects.requireNonNull(projectId, "projectId");
     Objects.requireNonNull(secretHash, "secretHash");
     scopes = Set.copyOf(scopes);
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
+    Objects.requireNonNull(previousSecretHash, "previousSecretHash");
+    Objects.requireNonNull(previousValidUntil, "previousValidUntil");
+    limitOverrides = Map.copyOf(limitOverrides);
+    if (previousSecretHash.isPresent() != previousValidUntil.isPresent()) {
+      throw new IllegalArgumentException("a previous secret needs its end of validity, and the reverse");
+    }
+    limitOverrides.forEach((k, v) -> {
+      if (v < 1) {
+        throw new IllegalArgumentException("limit override '" + k + "' must be at least 1, got " + v);
+      }
+    });
   }
 
-  /** A copy in another state. */
+  /** An active key of an organization without project, rotation or overrides. */
+  public ApiKey(String id, String customerId, String secretHash, Set<String> scopes, KeyEnvironment environment,
+      KeyStatus status, Instant createdAt, Optional<Instant> expiresAt) {
+    this(id, customerId, Optional.empty(), secretHash, scopes, environment, status, createdAt, expiresAt,
+        Optional.empty(), Optional.empty(), Map.of());
+  }
+
+  /** The same key with another status. */
   public ApiKey withStatus(KeyStatus newStatus) {
-    return new ApiKey(id, customerId, secretHash, scopes, environment, newStatus, createdAt, expiresAt);
+    return new ApiKey(id, customerId, projectId, secretHash, scopes, environment, newStatus, createdAt, expiresAt,
+        previousSecretHash, previousValidUntil, limitOverrides);
+  }
+
+  /** The same key with a new secret; the old one keeps working until {@code oldValidUntil}. */
+  public ApiKey rotated(String newSecretHash, Instant oldValidUntil) {
+    return new ApiKey(id, customerId, projectId, newSecretHash, scopes, environment, status, createdAt, expiresAt,
+        Optional.of(secretHash), Optional.of(oldValidUntil), limitOverrides);
   }
 
   /** Whether the key has expired at {@code now}. */
@@ -50,10 +86,10 @@ public record ApiKey(
     return expiresAt.isPresent() && !now.isBefore(expiresAt.get());
   }
 
-  /** Never prints the hash. */
+  /** Never prints the hashes. */
   @Override
   public String toString() {
-    return "ApiKey[id=" + id + ", customerId=" + customerId + ", scopes=" + scopes
-        + ", environment=" + environment + ", status=" + status + "]";
+    return "ApiKey[id=" + id + ", customerId=" + customerId + ", projectId=" + projectId.orElse("-")
+        + ", scopes=" + scopes + ", environment=" + environment + ", status=" + status + "]";
   }
 }

@@ -1,23 +1,36 @@
 package dev.monetize.keys;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Where API keys live. The in-memory default is {@link #inMemory()}; production deployments plug
- * in a database-backed store. Implementations must be thread-safe and must never receive or keep a
- * secret: they see hashes only.
+ * Stores API keys (by hash, never the secret) and the projects that group them. Implementations:
+ * {@link #inMemory()} and the PostgreSQL store of {@code monetize-jdbc}; both pass the shared
+ * {@code KeyStoreContract} tests.
  */
 public interface KeyStore {
-  /** The key whose secret hashes to {@code secretHash}. */
+  /** The key whose current or previous (rotated) secret has this hash. */
   Optional<ApiKey> findByHash(String secretHash);
 
-  /** The key with public id {@code id}. */
+  /** The key of that public id. */
   Optional<ApiKey> findById(String id);
 
-  /** Inserts the key, or replaces the key with the same id. */
+  /** Inserts or replaces a key (by id); its current and previous hashes become findable. */
   void save(ApiKey key);
 
-  /** A new, empty in-memory store. */
+  /**
+   * Keys of one organization, optionally one project, ordered by id, starting after
+   * {@code afterId}, at most {@code limit}.
+   */
+  List<ApiKey> list(String organizationId, Optional<String> projectId, Optional<String> afterId, int limit);
+
+  /** Inserts or replaces a project. */
+  void saveProject(Project project);
+
+  /** The project of that id. */
+  Optional<Project> findProject(String id);
+
+  /** A new in-memory store. */
   static KeyStore inMemory() {
     return new InMemoryKeyStore();
   }

@@ -9,16 +9,28 @@ import java.util.Objects;
  * Customer acme = new Customer("acme", "pro", BillingAnchor.DEFAULT);
  * }</pre>
  *
+ * <p>In the key hierarchy a customer is the organization: organization, then projects, then keys.
+ *
  * @param id the tenant id, stable and unique
  * @param plan the name of the customer's current plan
  * @param billingAnchor when the customer's billing month starts
+ * @param name display name (the id when none was given)
  */
-public record Customer(String id, String plan, BillingAnchor billingAnchor) {
+public record Customer(String id, String plan, BillingAnchor billingAnchor, String name) {
   /** Validates the values and names the wrong one. */
   public Customer {
     requireId(id, "customer id");
     Names.requirePlanName(plan, "customer plan");
     Objects.requireNonNull(billingAnchor, "billingAnchor");
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank() || name.length() > 200) {
+      throw new IllegalArgumentException("customer name must be 1-200 characters");
+    }
+  }
+
+  /** A customer named by its id. */
+  public Customer(String id, String plan, BillingAnchor billingAnchor) {
+    this(id, plan, billingAnchor, id);
   }
 
   /** A customer billed from the first of the month, UTC. */
@@ -28,7 +40,7 @@ public record Customer(String id, String plan, BillingAnchor billingAnchor) {
 
   /** A copy on another plan. */
   public Customer withPlan(String newPlan) {
-    return new Customer(id, newPlan, billingAnchor);
+    return new Customer(id, newPlan, billingAnchor, name);
   }
 
   static void requireId(String id, String what) {

@@ -36,6 +36,40 @@ public final class Scopes {
     return false;
   }
 
+  /**
+   * Whether holding {@code parent} implies holding {@code child}, wildcards included: {@code *}
+   * covers everything, {@code stats:*} covers {@code stats:read} and {@code stats:raw:*}, and a
+   * wildcard is covered only by a wildcard at least as wide.
+   */
+  public static boolean covers(String parent, String child) {
+    if (parent.equals("*") || parent.equals(child)) {
+      return true;
+    }
+    if (child.equals("*") || !parent.endsWith(":*")) {
+      return false;
+    }
+    String prefix = parent.substring(0, parent.length() - 1); // keeps the ':'
+    return child.startsWith(prefix) && child.length() > prefix.length();
+  }
+
+  /** The scopes of {@code children} that none of {@code parents} covers (empty when all are covered). */
+  public static java.util.Set<String> uncovered(Collection<String> parents, Collection<String> children) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String c : children) {
+      boolean covered = false;
+      for (String p : parents) {
+        if (covers(p, c)) {
+          covered = true;
+          break;
+        }
+      }
+      if (!covered) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
   /** Validates a scope string, returning it; the message says what is allowed. */
   public static String validate(String scope) {
     return Names.requireScope(scope, "scope");

@@ -2,6 +2,7 @@ package dev.monetize.servlet;
 
 import dev.monetize.Admission;
 import dev.monetize.ApiRequest;
+import dev.monetize.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.Header;
@@ -17,6 +18,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -65,6 +70,10 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     String path = pathOf(request);
+    if (monetize.managementApi().handles(path)) {
+      serveManagement(request, response, path);
+      return;
+    }
     Optional<Operation> operation = monetize.route(request.getMethod(), path);
     if (operation.isEmpty()) {
       if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
@@ -119,6 +128,43 @@ public final class MonetizeFilter implements Filter {
         admission.complete(failed ? 500 : metered.getStatus(), metered.bytesWritten());
       }
     }
+  }
+
+  /** The management API: read the body (bounded), hand the request to core, write its answer. */
+  private void serveManagement(HttpServletRequest request, HttpServletResponse response, String path)
+      throws IOException {
+    String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    byte[] body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
+    ManagementApi.Response answer = monetize.managementApi().handle(new ManagementApi.Request(request.getMethod(),
+        path, query(request.getQueryString()), Optional.ofNullable(request.getHeader("Authorization")),
+        Optional.ofNullable(request.getHeader("X-API-Key")), body, request.getRemoteAddr(), requestId));
+    response.setStatus(answer.status());
+    response.setHeader(RequestIds.HEADER, requestId);
+    for (Header h : answer.headers()) {
+      response.setHeader(h.name(), h.value());
+    }
+    response.setContentType(answer.contentType());
+    response.setContentLength(answer.body().length);
+    response.getOutputStream().write(answer.body());
+  }
+
+  /** The first value of each query parameter, decoded; never reads a form body. */
+  static Map<String, String> query(String queryString) {
+    Map<String, String> out = new HashMap<>();
+    if (queryString == null || queryString.isEmpty()) {
+      return out;
+    }
+    for (String pair : queryString.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      try {
+        out.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        // a malformed escape: the parameter is ignored and the API answers as if it were absent
+      }
+    }
+    return out;
   }
 
   /** The path inside the web application, decoded and normalised by the container. */

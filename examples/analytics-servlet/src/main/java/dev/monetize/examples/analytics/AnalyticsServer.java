@@ -1,5 +1,6 @@
 package dev.monetize.examples.analytics;
 
+import dev.monetize.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.TimeSource;
 import dev.monetize.config.CatalogLoader;
@@ -11,6 +12,7 @@ import dev.monetize.examples.analytics.web.AnalyticsServlets;
 import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
 import dev.monetize.servlet.MonetizeFilter;
@@ -36,6 +38,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code PORT} (default 8080) and prints one demo key per plan.
  */
 public final class AnalyticsServer implements AutoCloseable {
+  /** The organization that holds the operator's key. */
+  public static final String OPERATOR = "operator";
+
   /** The plans file on the classpath. */
   public static final String PLANS_RESOURCE = "/analytics-plans.yaml";
 
@@ -116,7 +121,7 @@ public final class AnalyticsServer implements AutoCloseable {
     return port;
   }
 
-  /** Demo secrets by plan name, in plan order. Issued anew at every start. */
+  /** Demo secrets by plan name, in plan order, then {@code admin} (the operator). Issued anew at every start. */
   public Map<String, String> demoKeys() {
     return demoKeys;
   }
@@ -197,10 +202,18 @@ public final class AnalyticsServer implements AutoCloseable {
       Map<String, String> keys = new LinkedHashMap<>();
       for (var plan : plans.plans()) {
         String customer = "demo-" + plan.name();
-        monetize.saveCustomer(Customer.of(customer, plan.name()));
-        IssuedKey key = monetize.issueKey(customer, Set.of("*"));
+        if (monetize.customer(customer).isEmpty()) {
+          monetize.saveCustomer(new Customer(customer, plan.name(), BillingAnchor.DEFAULT, "Demo " + plan.name()));
+        }
+        IssuedKey key = monetize.issueKey(customer, plan.scopes());
         keys.put(plan.name(), key.secret());
       }
+      // the operator's key: manages organizations and every key through the management API
+      var top = plans.plans().get(plans.plans().size() - 1);
+      if (monetize.customer(OPERATOR).isEmpty()) {
+        monetize.saveCustomer(new Customer(OPERATOR, top.name(), BillingAnchor.DEFAULT, "Operator"));
+      }
+      keys.put("admin", monetize.issueKey(OPERATOR, Set.of(ManagementApi.OPERATOR_SCOPE)).secret());
       Server server = new Server();
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false); // do not advertise the container version (OWASP API8)

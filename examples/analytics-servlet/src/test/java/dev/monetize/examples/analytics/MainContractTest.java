@@ -39,11 +39,11 @@ class MainContractTest {
           break;
         }
       }
-      assertThat(lines).hasSize(4);
-      Pattern demo = Pattern.compile("demo key (free|pro|enterprise): (mk_test_[0-9A-Za-z]{28})");
+      assertThat(lines).hasSize(5);
+      Pattern demo = Pattern.compile("demo key (free|pro|enterprise|admin): (mk_test_[0-9A-Za-z]{28})");
       List<String> plans = new ArrayList<>();
       String proKey = null;
-      for (String l : lines.subList(0, 3)) {
+      for (String l : lines.subList(0, 4)) {
         Matcher m = demo.matcher(l);
         assertThat(m.matches()).as(l).isTrue();
         plans.add(m.group(1));
@@ -51,8 +51,8 @@ class MainContractTest {
           proKey = m.group(2);
         }
       }
-      assertThat(plans).containsExactly("free", "pro", "enterprise");
-      int port = Integer.parseInt(lines.get(3).substring("listening on ".length()));
+      assertThat(plans).containsExactly("free", "pro", "enterprise", "admin");
+      int port = Integer.parseInt(lines.get(4).substring("listening on ".length()));
       assertThat(port).isPositive();
       HttpResponse<String> r = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/stats/summary"))
