@@ -1,0 +1,312 @@
+package dev.monetize.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.ManagementApi;
+import dev.monetize.ManualTimeSource;
+import dev.monetize.Monetize;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The management API through the servlet filter, over real HTTP: the contract, tenancy, lifecycle. */
+class ManagementApiTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-24T10:00:00Z"));
+  private Server server;
+  private Monetize monetize;
+  private String base;
+  private String operator;
+
+  @BeforeEach
+  void start() throws Exception {
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("basic").rank(0).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1000))
+            .scopes("stats:*", "keys:write").build())
+        .plan(Plan.builder("operator").rank(9).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1000)).build())
+        .operation(Operation.builder("stats", "GET", "/stats").scope("stats:read").build())
+        .build();
+    monetize = Monetize.builder().catalog(catalog).timeSource(time).environment(KeyEnvironment.TEST)
+        .usageSink(batch -> { }).auditSink(batch -> { }).build();
+    monetize.saveCustomer(Customer.of("ops", "operator"));
+    operator = monetize.issueKey("ops", Set.of(ManagementApi.OPERATOR_SCOPE)).secret();
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.getWriter().print("stats");
+      }
+    }), "/stats");
+    server.setHandler(ctx);
+    server.start();
+    base = "http://127.0.0.1:" + connector.getLocalPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop();
+    monetize.close();
+  }
+
+  private HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode ok(HttpResponse<String> r, int status) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    return json.readTree(r.body());
+  }
+
+  private JsonNode problem(HttpResponse<String> r, int status, String code) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    JsonNode n = json.readTree(r.body());
+    assertThat(n.get("code").asText()).isEqualTo(code);
+    assertThat(n.get("hint").asText()).isNotBlank();
+    return n;
+  }
+
+  private String org(String name) throws Exception {
+    return ok(call("POST", "/monetize/organizations", operator, "{\"name\":\"" + name + "\",\"plan\":\"basic\"}"), 201)
+        .get("id").asText();
+  }
+
+  private JsonNode key(String admin, String body) throws Exception {
+    return ok(call("POST", "/monetize/keys", admin, body), 201);
+  }
+
+  @Test
+  void createUseRotateRevokeFollowsTheContract() throws Exception {
+    JsonNode org = ok(call("POST", "/monetize/organizations", operator,
+        "{\"name\":\"Acme\",\"plan\":\"basic\",\"billing_day\":15,\"time_zone\":\"Europe/Berlin\"}"), 201);
+    assertThat(org.get("name").asText()).isEqualTo("Acme");
+    assertThat(org.get("plan").asText()).isEqualTo("basic");
+    String orgId = org.get("id").asText();
+    JsonNode project = ok(call("POST", "/monetize/projects", operator,
+        "{\"organization_id\":\"" + orgId + "\",\"name\":\"dashboards\",\"scopes\":[\"stats:read\"]}"), 201);
+    String projectId = project.get("id").asText();
+
+    JsonNode created = key(operator, "{\"project_id\":\"" + projectId + "\",\"scopes\":[\"stats:read\"]}");
+    String id = created.get("id").asText();
+    String secret = created.get("secret").asText();
+    assertThat(created.get("organization_id").asText()).isEqualTo(orgId);
+    assertThat(created.get("project_id").asText()).isEqualTo(projectId);
+    assertThat(created.toString()).doesNotContain("hash");
+    assertThat(call("GET", "/stats", secret, null).statusCode()).isEqualTo(200);
+
+    JsonNode fetched = ok(call("GET", "/monetize/keys/" + id, operator, null), 200);
+    assertThat(fetched.has("secret")).isFalse();
+    assertThat(fetched.toString()).doesNotContain(secret).doesNotContain("hash");
+
+    JsonNode rotated = ok(call("POST", "/monetize/keys/" + id + "/rotate", operator, "{\"overlap_seconds\":3600}"), 200);
+    String newSecret = rotated.get("secret").asText();
+    assertThat(newSecret).isNotEqualTo(secret);
+    assertThat(rotated.get("previous_valid_until").asText()).isEqualTo("2026-11-24T11:00:00Z");
+    assertThat(call("GET", "/stats", secret, null).statusCode()).as("old secret during the overlap").isEqualTo(200);
+    assertThat(call("GET", "/stats", newSecret, null).statusCode()).isEqualTo(200);
+    time.advance(Duration.ofMinutes(61));
+    problem(call("GET", "/stats", secret, null), 401, "key_rotated");
+    assertThat(call("GET", "/stats", newSecret, null).statusCode()).isEqualTo(200);
+
+    JsonNode revoked = ok(call("POST", "/monetize/keys/" + id + "/revoke", operator, null), 200);
+    assertThat(revoked.get("status").asText()).isEqualTo("revoked");
+    problem(call("GET", "/stats", newSecret, null), 401, "key_revoked");
+  }
+
+  @Test
+  void anotherOrganizationsObjectsAre404AndNeverLeak() throws Exception {
+    String acme = org("Acme");
+    String globex = org("Globex");
+    String acmeAdmin = key(operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"keys:write\",\"stats:read\"]}")
+        .get("secret").asText();
+    JsonNode globexKey = key(operator, "{\"organization_id\":\"" + globex + "\",\"scopes\":[\"stats:read\"]}");
+    String globexId = globexKey.get("id").asText();
+
+    problem(call("GET", "/monetize/keys/" + globexId, acmeAdmin, null), 404, "not_found");
+    problem(call("POST", "/monetize/keys/" + globexId + "/revoke", acmeAdmin, null), 404, "not_found");
+    problem(call("POST", "/monetize/keys/" + globexId + "/rotate", acmeAdmin, "{}"), 404, "not_found");
+    problem(call("GET", "/monetize/keys?organization_id=" + globex, acmeAdmin, null), 404, "not_found");
+    problem(call("POST", "/monetize/keys", acmeAdmin, "{\"organization_id\":\"" + globex + "\",\"scopes\":[\"stats:read\"]}"),
+        404, "not_found");
+    problem(call("GET", "/monetize/organizations/" + globex, acmeAdmin, null), 404, "not_found");
+    // the key still works: nothing of Globex changed
+    assertThat(call("GET", "/stats", globexKey.get("secret").asText(), null).statusCode()).isEqualTo(200);
+    // its own organization is fine
+    key(acmeAdmin, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}");
+    // only the operator creates organizations
+    problem(call("POST", "/monetize/organizations", acmeAdmin, "{\"name\":\"Evil\",\"plan\":\"operator\"}"), 403,
+        "scope_denied");
+  }
+
+  @Test
+  void aChildNeverHoldsMoreThanItsParent() throws Exception {
+    String acme = org("Acme");
+    String admin = key(operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"keys:write\",\"stats:read\"]}")
+        .get("secret").asText();
+    // more than the admin's own key
+    JsonNode p = problem(call("POST", "/monetize/keys", admin,
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:*\"]}"), 403, "scope_escalation");
+    assertThat(p.get("detail").asText()).contains("stats:*");
+    // more than the plan
+    problem(call("POST", "/monetize/keys", operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"export:read\"]}"),
+        403, "scope_escalation");
+    // more than the project
+    String project = ok(call("POST", "/monetize/projects", operator,
+        "{\"organization_id\":\"" + acme + "\",\"name\":\"p\",\"scopes\":[\"stats:read\"]}"), 201).get("id").asText();
+    problem(call("POST", "/monetize/keys", operator, "{\"project_id\":\"" + project + "\",\"scopes\":[\"stats:raw\"]}"),
+        403, "scope_escalation");
+    // the operator scope is never handed out by a customer's admin
+    problem(call("POST", "/monetize/keys", admin,
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"monetize:admin\"]}"), 403, "scope_escalation");
+    // a limit above the plan's, asked by the customer's admin
+    problem(call("POST", "/monetize/keys", admin,
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"],\"limits\":{\"daily\":5000}}"), 403,
+        "scope_escalation");
+    JsonNode lower = key(admin, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"],\"limits\":{\"daily\":2}}");
+    assertThat(lower.get("limits").get("daily").asLong()).isEqualTo(2);
+    String s = lower.get("secret").asText();
+    assertThat(call("GET", "/stats", s, null).statusCode()).isEqualTo(200);
+    assertThat(call("GET", "/stats", s, null).statusCode()).isEqualTo(200);
+    HttpResponse<String> third = call("GET", "/stats", s, null);
+    assertThat(problem(third, 429, "quota_exhausted").get("violated_policies").toString()).contains("daily-key");
+    // a key that holds no admin scope cannot manage keys at all
+    problem(call("POST", "/monetize/keys", s, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}"),
+        403, "scope_denied");
+  }
+
+  @Test
+  void listingIsPaginatedAndCapped() throws Exception {
+    String acme = org("Acme");
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 7; i++) {
+      ids.add(key(operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}").get("id").asText());
+    }
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page = ok(call("GET", "/monetize/keys?organization_id=" + acme + "&limit=3"
+          + (cursor == null ? "" : "&cursor=" + cursor), operator, null), 200);
+      assertThat(page.get("data").size()).isLessThanOrEqualTo(3);
+      page.get("data").forEach(k -> {
+        seen.add(k.get("id").asText());
+        assertThat(k.has("secret")).isFalse();
+      });
+      cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+    } while (cursor != null);
+    assertThat(seen).hasSize(7).containsExactlyInAnyOrderElementsOf(ids);
+    problem(call("GET", "/monetize/keys?organization_id=" + acme + "&limit=1000", operator, null), 400, "bad_request");
+    problem(call("GET", "/monetize/keys?organization_id=" + acme + "&cursor=!!!", operator, null), 400, "bad_request");
+  }
+
+  @Test
+  void badInputIsAProblemNeverA500() throws Exception {
+    String acme = org("Acme");
+    for (String body : List.of("not json", "[]", "{\"scopes\":[\"stats:read\"]}", "{\"organization_id\":\"" + acme
+        + "\",\"scopes\":[]}", "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"],\"colour\":1}",
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"],\"expires_at\":\"tomorrow\"}",
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"],\"expires_at\":\"2020-01-01T00:00:00Z\"}",
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"],\"environment\":\"live\"}",
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"bad scope!\"]}",
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"],\"limits\":{\"nope\":1}}")) {
+      problem(call("POST", "/monetize/keys", operator, body), 400, "bad_request");
+    }
+    problem(call("POST", "/monetize/organizations", operator, "{\"name\":\"x\",\"plan\":\"gold\"}"), 400, "bad_request");
+    problem(call("POST", "/monetize/organizations", operator, "{\"name\":\"x\",\"plan\":\"basic\",\"time_zone\":\"Mars/Olympus\"}"),
+        400, "bad_request");
+    problem(call("POST", "/monetize/keys", operator, "{\"a\":\"" + "x".repeat(70_000) + "\"}"), 413, "payload_too_large");
+    HttpResponse<String> wrong = call("DELETE", "/monetize/keys", operator, null);
+    problem(wrong, 405, "method_not_allowed");
+    assertThat(wrong.headers().firstValue("Allow")).contains("GET, POST");
+    problem(call("GET", "/monetize/nothing", operator, null), 404, "not_found");
+    problem(call("GET", "/monetize/keys", null, null), 401, "key_missing");
+  }
+
+  @Test
+  void keyCreationAndTokenMintingAreRateLimited() throws Exception {
+    String acme = org("Acme");
+    String admin = key(operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"keys:write\",\"stats:read\"]}")
+        .get("secret").asText();
+    int created = 0;
+    HttpResponse<String> last = null;
+    for (int i = 0; i < 12; i++) {
+      last = call("POST", "/monetize/keys", admin, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}");
+      if (last.statusCode() == 201) {
+        created++;
+      }
+    }
+    assertThat(created).isEqualTo(10); // a burst of 10, then 30 per minute
+    problem(last, 429, "rate_limited");
+    assertThat(last.headers().firstValue("Retry-After")).isPresent();
+    int minted = 0;
+    for (int i = 0; i < 32; i++) {
+      if (call("POST", "/monetize/tokens", admin, "{}").statusCode() == 200) {
+        minted++;
+      }
+    }
+    assertThat(minted).isEqualTo(30);
+  }
+
+  @Test
+  void tokensActLikeTheirKeyWithNarrowerScopesAndDieWithIt() throws Exception {
+    String acme = org("Acme");
+    JsonNode k = key(operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\",\"keys:write\"]}");
+    String secret = k.get("secret").asText();
+    JsonNode t = ok(call("POST", "/monetize/tokens", secret, "{\"scopes\":[\"stats:read\"],\"ttl_seconds\":120}"), 200);
+    String token = t.get("token").asText();
+    assertThat(t.get("expires_at").asText()).isEqualTo("2026-11-24T10:02:00Z");
+    assertThat(call("GET", "/stats", token, null).statusCode()).isEqualTo(200);
+    // narrower: the token cannot manage keys although its key could
+    problem(call("POST", "/monetize/keys", token, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}"),
+        403, "scope_escalation");
+    problem(call("POST", "/monetize/tokens", secret, "{\"scopes\":[\"stats:*\"]}"), 403, "scope_escalation");
+    problem(call("POST", "/monetize/tokens", secret, "{\"ttl_seconds\":86400}"), 400, "bad_request");
+    time.advance(Duration.ofSeconds(121 + 30));
+    problem(call("GET", "/stats", token, null), 401, "token_expired");
+    String fresh = ok(call("POST", "/monetize/tokens", secret, "{}"), 200).get("token").asText();
+    assertThat(call("GET", "/stats", fresh, null).statusCode()).isEqualTo(200);
+    ok(call("POST", "/monetize/keys/" + k.get("id").asText() + "/revoke", operator, null), 200);
+    problem(call("GET", "/stats", fresh, null), 401, "token_invalid");
+  }
+}
