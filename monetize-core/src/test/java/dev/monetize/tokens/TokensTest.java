@@ -1,0 +1,164 @@
+package dev.monetize.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.monetize.errors.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** RFC 8725 attacks on our tokens: each must be refused with the right code. */
+class TokensTest {
+  private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+  private final ECKey signing = generate("k1");
+  private final Tokens tokens = Tokens.builder().es256(signing).build();
+
+  private static ECKey generate(String kid) {
+    try {
+      return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String valid() {
+    return tokens.mint("key_1", "acme", Set.of("stats:read"), NOW, Duration.ofMinutes(5));
+  }
+
+  private static JWTClaimsSet.Builder claims() {
+    return new JWTClaimsSet.Builder().issuer("monetize").audience("monetize-api").subject("key_1")
+        .claim("org", "acme").claim("scope", "stats:read")
+        .issueTime(Date.from(NOW)).notBeforeTime(Date.from(NOW)).expirationTime(Date.from(NOW.plusSeconds(300)));
+  }
+
+  private static String es256(ECKey key, JOSEObjectType typ, JWTClaimsSet c) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(typ).build(), c);
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  private void refused(String token, ErrorCode code, String why) {
+    assertThatThrownBy(() -> tokens.verify(token, NOW)).as(why).isInstanceOf(TokenException.class)
+        .satisfies(e -> assertThat(((TokenException) e).code()).isEqualTo(code))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
+  }
+
+  @Test
+  void aMintedTokenVerifies() throws Exception {
+    TokenClaims c = tokens.verify(valid(), NOW.plusSeconds(60));
+    assertThat(c.keyId()).isEqualTo("key_1");
+    assertThat(c.customerId()).isEqualTo("acme");
+    assertThat(c.scopes()).containsExactly("stats:read");
+    assertThat(SignedJWT.parse(valid()).getHeader().getType().getType()).isEqualTo("at+jwt");
+  }
+
+  @Test
+  void aTamperedPayloadIsRefused() {
+    String[] parts = valid().split("\\.");
+    String payload = new String(Base64URL.from(parts[1]).decode(), StandardCharsets.UTF_8)
+        .replace("stats:read", "stats:*");
+    refused(parts[0] + "." + Base64URL.encode(payload) + "." + parts[2], ErrorCode.TOKEN_INVALID, "tampered scope");
+  }
+
+  @Test
+  void anotherKeyWithTheSameKidIsRefused() throws Exception {
+    refused(es256(generate("k1"), Tokens.TYPE, claims().build()), ErrorCode.TOKEN_INVALID, "forged with another key");
+  }
+
+  @Test
+  void anUnknownKidIsRefused() throws Exception {
+    refused(es256(generate("elsewhere"), Tokens.TYPE, claims().build()), ErrorCode.TOKEN_INVALID, "unknown kid");
+  }
+
+  @Test
+  void algNoneIsRefused() {
+    String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}").toString();
+    String body = claims().build().toPayload().toBase64URL().toString();
+    refused(header + "." + body + ".", ErrorCode.TOKEN_INVALID, "alg none");
+  }
+
+  @Test
+  void hmacWithThePublicKeyIsRefused() throws Exception {
+    // the classic confusion: sign HS256 with the (public) EC key bytes and hope the verifier follows alg
+    byte[] publicBytes = signing.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").type(Tokens.TYPE).build(),
+        claims().build());
+    jwt.sign(new MACSigner(publicBytes));
+    refused(jwt.serialize(), ErrorCode.TOKEN_INVALID, "HS/ES confusion");
+  }
+
+  @Test
+  void anHs256DeploymentRefusesEs256AndShortSecrets() throws Exception {
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    Tokens hs = Tokens.builder().hs256(secret).build();
+    String good = hs.mint("key_1", "acme", Set.of("a"), NOW, Duration.ofMinutes(1));
+    assertThat(hs.verify(good, NOW).keyId()).isEqualTo("key_1");
+    String kid = SignedJWT.parse(good).getHeader().getKeyID();
+    SignedJWT es = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).type(Tokens.TYPE).build(), claims().build());
+    es.sign(new ECDSASigner(generate(kid)));
+    assertThatThrownBy(() -> hs.verify(es.serialize(), NOW)).isInstanceOf(TokenException.class);
+    assertThatThrownBy(() -> Tokens.builder().hs256(new byte[31])).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("256 bits");
+  }
+
+  @Test
+  void expiredAndNotYetValidTokensAreRefusedBeyondTheSkew() throws Exception {
+    String t = valid();
+    assertThat(tokens.verify(t, NOW.plusSeconds(300 + 29)).keyId()).isEqualTo("key_1"); // within 30 s skew
+    assertThatThrownBy(() -> tokens.verify(t, NOW.plusSeconds(300 + 31)))
+        .satisfies(e -> assertThat(((TokenException) e).code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+    String future = es256(signing, Tokens.TYPE, claims().notBeforeTime(Date.from(NOW.plusSeconds(120))).build());
+    refused(future, ErrorCode.TOKEN_EXPIRED, "not yet valid");
+  }
+
+  @Test
+  void wrongAudienceIssuerTypeOrLifetimeIsRefused() throws Exception {
+    refused(es256(signing, Tokens.TYPE, claims().audience("another-api").build()), ErrorCode.TOKEN_INVALID, "audience");
+    refused(es256(signing, Tokens.TYPE, claims().issuer("evil").build()), ErrorCode.TOKEN_INVALID, "issuer");
+    refused(es256(signing, JOSEObjectType.JWT, claims().build()), ErrorCode.TOKEN_INVALID, "typ JWT instead of at+jwt");
+    refused(es256(signing, Tokens.TYPE, claims().expirationTime(Date.from(NOW.plus(Duration.ofDays(30)))).build()),
+        ErrorCode.TOKEN_INVALID, "a month-long token");
+    refused(es256(signing, Tokens.TYPE, claims().claim("org", null).build()), ErrorCode.TOKEN_INVALID, "no org");
+    refused("eyJ.not.a-token", ErrorCode.TOKEN_INVALID, "garbage");
+  }
+
+  @Test
+  void jkuAndX5uHeadersAreNeverFollowed() throws Exception {
+    // a token that points at the attacker's key set is judged only by our own keys
+    ECKey attacker = generate("k1");
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").type(Tokens.TYPE)
+        .jwkURL(java.net.URI.create("https://attacker.example/jwks.json"))
+        .x509CertURL(java.net.URI.create("https://attacker.example/cert.pem")).build(), claims().build());
+    jwt.sign(new ECDSASigner(attacker));
+    refused(jwt.serialize(), ErrorCode.TOKEN_INVALID, "jku");
+  }
+
+  @Test
+  void rotatedSigningKeysKeepVerifyingTheirTokens() throws Exception {
+    Tokens t = Tokens.defaults();
+    String before = t.mint("key_1", "acme", Set.of("a"), Instant.now(), Duration.ofMinutes(5));
+    String oldKid = t.currentKeyId();
+    t.rotateSigningKey();
+    assertThat(t.currentKeyId()).isNotEqualTo(oldKid);
+    String after = t.mint("key_1", "acme", Set.of("a"), Instant.now(), Duration.ofMinutes(5));
+    assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isEqualTo(t.currentKeyId());
+    assertThat(t.verify(before, Instant.now()).keyId()).isEqualTo("key_1");
+    assertThat(t.verify(after, Instant.now()).keyId()).isEqualTo("key_1");
+  }
+}
