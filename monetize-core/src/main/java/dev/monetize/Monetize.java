@@ -15,6 +15,7 @@ import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.keys.KeyStatus;
 import dev.monetize.keys.KeyRequest;
 import dev.monetize.keys.KeyStore;
+import dev.monetize.keys.Redaction;
 import dev.monetize.keys.Project;
 import dev.monetize.keys.ScopeEscalationException;
 import dev.monetize.keys.SecretHasher;
@@ -143,7 +144,7 @@ public final class Monetize implements AutoCloseable {
     try {
       outcome = decide(operation, request, start);
     } catch (RuntimeException e) {
-      LOG.error("admission of request {} failed: {}", request.requestId(), e.toString(), e);
+      LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
       outcome = refused(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.", Optional.empty(),
           operation));
     }
@@ -311,7 +312,7 @@ public final class Monetize implements AutoCloseable {
           d.operation().id(), r.method(), r.path(), r.remoteAddress(), status,
           d.error().map(ErrorCode::code).orElse("admitted"), duration / 1_000, bytesOut));
     } catch (RuntimeException e) {
-      LOG.error("metering request {} failed: {}", r.requestId(), e.toString(), e);
+      LOG.error("metering request {} failed", r.requestId(), Redaction.redact(e));
     }
   }
 

@@ -6,6 +6,7 @@ import dev.monetize.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.Header;
+import dev.monetize.keys.Redaction;
 import dev.monetize.http.RequestIds;
 import dev.monetize.plans.Operation;
 import jakarta.servlet.AsyncEvent;
@@ -115,7 +116,8 @@ public final class MonetizeFilter implements Filter {
         throw e;
       }
       // answer like every other error instead of the container's page, which names the exception
-      LOG.error("request {} to {} failed in the application", requestId, operation.get().id(), e);
+      // the application's message may quote a credential: log a redacted copy
+      LOG.error("request {} to {} failed in the application", requestId, operation.get().id(), Redaction.redact(e));
       response.resetBuffer();
       ServletProblems.send(response, monetize.problem(ErrorCode.INTERNAL,
           "The service failed to answer this request.", requestId));

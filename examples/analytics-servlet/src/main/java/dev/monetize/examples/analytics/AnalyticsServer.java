@@ -5,6 +5,9 @@ import dev.monetize.Monetize;
 import dev.monetize.TimeSource;
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.config.ConfigException;
+import dev.monetize.jdbc.PostgresStore;
+import dev.monetize.keys.CustomerStore;
+import dev.monetize.keys.KeyStore;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.redis.RedisLimiterStore;
 import dev.monetize.examples.analytics.domain.EventStore;
@@ -20,8 +23,10 @@ import dev.monetize.servlet.UnmatchedRoutes;
 import jakarta.servlet.DispatcherType;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,15 +54,15 @@ public final class AnalyticsServer implements AutoCloseable {
   private final Map<String, String> demoKeys;
   private final int port;
 
-  private final LimiterStore limiterStore;
+  private final List<AutoCloseable> resources;
 
   private AnalyticsServer(Server server, Monetize monetize, Map<String, String> demoKeys, int port,
-      LimiterStore limiterStore) {
+      List<AutoCloseable> resources) {
     this.server = server;
     this.monetize = monetize;
     this.demoKeys = demoKeys;
     this.port = port;
-    this.limiterStore = limiterStore;
+    this.resources = resources;
   }
 
   /** Starts the service from the command line. */
@@ -77,6 +82,12 @@ public final class AnalyticsServer implements AutoCloseable {
     AnalyticsServer app;
     try {
       Builder builder = builder().port(port);
+      String jdbcUrl = System.getenv("MONETIZE_JDBC_URL");
+      if (jdbcUrl != null && !jdbcUrl.isBlank()) {
+        // organizations, projects and keys in PostgreSQL: shared by every process using the database
+        PostgresStore db = PostgresStore.connect(jdbcUrl.trim());
+        builder.keyStore(db).customerStore(db).closeOnStop(db);
+      }
       String redisUrl = System.getenv("MONETIZE_REDIS_URL");
       if (redisUrl != null && !redisUrl.isBlank()) {
         // limits shared by every process using this Redis: the plans limit per customer
@@ -139,9 +150,9 @@ public final class AnalyticsServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       monetize.close();
-      if (limiterStore instanceof AutoCloseable closeable) {
+      for (AutoCloseable r : resources) {
         try {
-          closeable.close();
+          r.close();
         } catch (Exception e) {
           // closing a connection on the way out: nothing left to protect
         }
@@ -156,12 +167,36 @@ public final class AnalyticsServer implements AutoCloseable {
     private UsageSink usageSink = UsageSink.inMemory();
     private TimeSource timeSource = TimeSource.system();
     private LimiterStore limiterStore = LimiterStore.inMemory();
+    private KeyStore keyStore = KeyStore.inMemory();
+    private CustomerStore customerStore = CustomerStore.inMemory();
+    private final List<AutoCloseable> resources = new ArrayList<>();
 
     private Builder() {}
+
+    /** Where keys and projects live (default in memory; {@link PostgresStore} shares them). */
+    public Builder keyStore(KeyStore store) {
+      this.keyStore = Objects.requireNonNull(store);
+      return this;
+    }
+
+    /** Where organizations live (default in memory). */
+    public Builder customerStore(CustomerStore store) {
+      this.customerStore = Objects.requireNonNull(store);
+      return this;
+    }
+
+    /** Closes {@code resource} when the service stops (connection pools, clients). */
+    public Builder closeOnStop(AutoCloseable resource) {
+      resources.add(Objects.requireNonNull(resource));
+      return this;
+    }
 
     /** Where limit state lives (default in memory; a {@link RedisLimiterStore} shares it across processes). */
     public Builder limiterStore(LimiterStore store) {
       this.limiterStore = Objects.requireNonNull(store);
+      if (store instanceof AutoCloseable c) {
+        resources.add(c);
+      }
       return this;
     }
 
@@ -198,6 +233,8 @@ public final class AnalyticsServer implements AutoCloseable {
           .usageSink(usageSink)
           .timeSource(timeSource)
           .limiterStore(limiterStore)
+          .keyStore(keyStore)
+          .customerStore(customerStore)
           .build();
       Map<String, String> keys = new LinkedHashMap<>();
       for (var plan : plans.plans()) {
@@ -234,7 +271,7 @@ public final class AnalyticsServer implements AutoCloseable {
         throw e;
       }
       return new AnalyticsServer(server, monetize, java.util.Collections.unmodifiableMap(keys), connector.getLocalPort(),
-          limiterStore);
+          List.copyOf(resources));
     }
   }
 }

@@ -1,0 +1,55 @@
+package dev.monetize.keys;
+
+import java.util.regex.Pattern;
+
+/**
+ * Removes credentials from text and exceptions before they are logged: API keys
+ * ({@code mk_live_...}, {@code mk_test_...}) and JWTs become {@code [redacted]}. Monetize passes
+ * everything it logs about a failed request through this, including exceptions thrown by the
+ * application, whose messages may quote a header.
+ */
+public final class Redaction {
+  private static final Pattern SECRETS = Pattern.compile(
+      "mk_(?:live|test)_[0-9A-Za-z]{6,}|eyJ[0-9A-Za-z_-]{4,}\\.[0-9A-Za-z_-]*\\.[0-9A-Za-z_-]*");
+  private static final String REDACTED = "[redacted]";
+
+  private Redaction() {}
+
+  /** {@code text} with every key and token replaced. */
+  public static String redact(String text) {
+    return text == null ? null : SECRETS.matcher(text).replaceAll(REDACTED);
+  }
+
+  /**
+   * A copy of {@code t} (and its causes) whose messages are redacted, with the same class names in
+   * the message and the same stack traces: safe to hand to a logger.
+   */
+  public static Throwable redact(Throwable t) {
+    return copy(t, 0);
+  }
+
+  private static Throwable copy(Throwable t, int depth) {
+    if (t == null || depth > 16) {
+      return null;
+    }
+    Throwable cause = copy(t.getCause() == t ? null : t.getCause(), depth + 1);
+    RedactedException r = new RedactedException(t.getClass().getName() + ": " + redact(String.valueOf(t.getMessage())),
+        cause);
+    r.setStackTrace(t.getStackTrace());
+    return r;
+  }
+
+  /** An exception standing in for another whose message was redacted. */
+  static final class RedactedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RedactedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+}
