@@ -60,9 +60,13 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     return s;
   }
 
-  /** JVM time, so the contract's fixed clock drives windows and rates. */
+  /**
+   * JVM time, so the contract's fixed clock drives windows and rates; a generous timeout, so that a
+   * slow first call on a busy test machine is not taken for an outage (and decided by the fallback).
+   */
   private RedisLimiterStore.Builder jvmTime() {
-    return RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix).serverTime(false);
+    return RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix).serverTime(false)
+        .commandTimeout(Duration.ofSeconds(5));
   }
 
   @Override
@@ -138,7 +142,8 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
 
   @Test
   void serverTimeMakesTheJvmClockIrrelevant() {
-    RedisLimiterStore store = open(RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix));
+    RedisLimiterStore store = open(RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix)
+        .commandTimeout(Duration.ofSeconds(5)));
     LimitRequest r = rate(key("rate"), 1, 0);
     // two JVMs whose clocks disagree by ten hours still share one rate
     assertThat(store.acquire(List.of(r), 0).admitted()).isTrue();

@@ -78,7 +78,8 @@ class SharedRedisQuotaTest {
   private AnalyticsServer start() throws Exception {
     Catalog catalog = CatalogLoader.parse("shared.yaml", PLANS);
     AnalyticsServer s = AnalyticsServer.builder().port(0).catalog(catalog)
-        .limiterStore(RedisLimiterStore.builder().uri(REDIS).keyPrefix(prefix).build())
+        .limiterStore(RedisLimiterStore.builder().uri(REDIS).keyPrefix(prefix)
+            .commandTimeout(java.time.Duration.ofSeconds(5)).build())
         .start();
     servers.add(s);
     return s;
