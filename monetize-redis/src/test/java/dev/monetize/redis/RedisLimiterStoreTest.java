@@ -162,6 +162,9 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
 
   @Test
   void outageFailsClosedOrFallsBackAndRecovers() {
+    // warm up (script cached on the server, client code compiled) so the short timeout below only
+    // fires when Redis is paused
+    open(jvmTime()).acquire(List.of(quota(key("warm"), 10), rate(key("warm"), 10, 10)), NOW);
     RedisLimiterStore store = open(jvmTime().commandTimeout(Duration.ofMillis(100)).retryInterval(Duration.ZERO));
     LimitRequest paid = quota(key("daily"), 1000); // quotas fail closed by default
     LimitRequest abuse = rate(key("rate"), 1000, 1000); // rates fail open by default
