@@ -36,5 +36,6 @@ CREATE TABLE monetize_api_keys (
 -- verification looks a presented secret up by its hash (current, or previous during a rotation)
 CREATE UNIQUE INDEX monetize_api_keys_secret_hash ON monetize_api_keys (secret_hash);
 CREATE INDEX monetize_api_keys_previous_hash ON monetize_api_keys (previous_hash) WHERE previous_hash IS NOT NULL;
--- the management API lists keys per organization and project, paginated by id
+-- the management API lists keys per organization, or per project, in id order (keyset pagination)
+CREATE INDEX monetize_api_keys_organization ON monetize_api_keys (organization_id, id);
 CREATE INDEX monetize_api_keys_organization_project ON monetize_api_keys (organization_id, project_id, id);
