@@ -38,7 +38,7 @@ run_jmh() { # name, regex, extra args...
 run_jmh limiter-t1 'LimiterBenchmark' -t 1
 run_jmh limiter-t2 'LimiterBenchmark' -t 2
 run_jmh perkey 'PerKeyBenchmark' -t 1
-run_jmh hotpath 'HotPathBenchmark' -t 1
+run_jmh hotpath '\.(HotPath|Key)Benchmark' -t 1
 if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   run_jmh extra-redis 'RedisBenchmark'
   java -cp "$jar" dev.monetize.benchmarks.RedisRoundTrips > "$out/redis-roundtrips.json"

@@ -20,7 +20,7 @@ class BenchmarksSmokeTest {
   @Test
   void everyBenchmarkRunsOnce() throws Exception {
     Options options = new OptionsBuilder()
-        .include("dev\\.monetize\\.benchmarks\\.(Limiter|PerKey|HotPath)Benchmark")
+        .include("dev\\.monetize\\.benchmarks\\.(Limiter|PerKey|HotPath|Key)Benchmark")
         .forks(0)
         .warmupIterations(0)
         .measurementIterations(1)
@@ -31,8 +31,33 @@ class BenchmarksSmokeTest {
         .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT)
         .build();
     Collection<RunResult> results = new Runner(options).run();
-    // 4 single-key contenders + 3 keyed contenders x 2 access patterns + 2 hot-path benchmarks
-    assertThat(results).hasSize(4 + 6 + 2);
+    // 4 single-key contenders + 3 keyed contenders x 2 access patterns + 2 hot-path + 2 key benchmarks
+    assertThat(results).hasSize(4 + 6 + 2 + 2);
+    assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+  }
+
+  @Test
+  void theRedisBenchmarkRunsOnce() throws Exception {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", 6379), 500);
+    } catch (java.io.IOException e) {
+      if ("true".equals(System.getenv("CI"))) {
+        org.junit.jupiter.api.Assertions.fail("Redis is not reachable at 127.0.0.1:6379; CI=true: this must run");
+      }
+      org.junit.jupiter.api.Assumptions.abort("Redis is not reachable at 127.0.0.1:6379: skipping the Redis benchmark smoke run");
+    }
+    Options options = new OptionsBuilder()
+        .include("dev\\.monetize\\.benchmarks\\.RedisBenchmark")
+        .forks(0)
+        .warmupIterations(0)
+        .measurementIterations(1)
+        .measurementTime(TimeValue.milliseconds(50))
+        .threads(2)
+        .shouldFailOnError(true)
+        .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT)
+        .build();
+    Collection<RunResult> results = new Runner(options).run();
+    assertThat(results).hasSize(3 * 2);
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
   }
 }
