@@ -65,7 +65,8 @@ public final class Admission {
     headers.add(new Header(RequestIds.HEADER, request.requestId()));
     List<PolicyState> policies = RateLimitHeaders.announced(decision.policies());
     if (!policies.isEmpty()) {
-      headers.add(new Header(RateLimitHeaders.POLICY, RateLimitHeaders.policy(policies)));
+      String policy = outcome.policyHeader().isEmpty() ? RateLimitHeaders.policy(policies) : outcome.policyHeader();
+      headers.add(new Header(RateLimitHeaders.POLICY, policy));
       headers.add(new Header(RateLimitHeaders.STATE, RateLimitHeaders.state(policies)));
       if (monetize.legacyRateLimitHeaders()) {
         PolicyState t = RateLimitHeaders.tightest(policies);

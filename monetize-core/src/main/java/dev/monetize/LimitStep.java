@@ -1,6 +1,7 @@
 package dev.monetize;
 
 import dev.monetize.errors.ErrorCode;
+import dev.monetize.http.RateLimitHeaders;
 import dev.monetize.limits.ConcurrencyPolicy;
 import dev.monetize.limits.CreditPolicy;
 import dev.monetize.limits.LimitPolicy;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,10 +59,14 @@ final class LimitStep {
 
   /** The limits of one customer on one plan, built once. */
   private record CustomerLimits(Customer customer, Plan plan, List<Template> templates,
-      List<LimitRequest> unitCostRequests, boolean allPerCustomer) {}
+      List<LimitRequest> unitCostRequests, boolean allPerCustomer, AtomicReference<String> policyHeader) {}
 
   /** What the step decided, and what {@link #release} needs later. */
-  record Outcome(Decision decision, List<LimitRequest> requests, Optional<LimitVerdict> verdict) {}
+  record Outcome(Decision decision, List<LimitRequest> requests, Optional<LimitVerdict> verdict, String policyHeader) {
+    Outcome(Decision decision, List<LimitRequest> requests, Optional<LimitVerdict> verdict) {
+      this(decision, requests, verdict, "");
+    }
+  }
 
   LimitStep(Catalog catalog, LimiterStore store, OverloadSignal overload, boolean shedding, long overloadRetryAfterSeconds) {
     this.catalog = catalog;
@@ -92,14 +98,34 @@ final class LimitStep {
           ErrorCode.STORE_UNAVAILABLE.hint(), principal, op, List.of(), 1);
       return new Outcome(d, List.of(), Optional.empty());
     }
+    String policyHeader = policyHeader(principal, requests, verdict);
     if (verdict.admitted()) {
       inFlight.increment();
       boolean overage = verdict.exceeded();
       Decision d = Decision.admit(principal, op, verdict.policies(), overage && plan.overage() == Overage.BILL,
           overage && plan.overage() == Overage.DEGRADE);
-      return new Outcome(d, requests, Optional.of(verdict));
+      return new Outcome(d, requests, Optional.of(verdict), policyHeader);
     }
-    return new Outcome(refusal(principal, op, requests, verdict), requests, Optional.of(verdict));
+    return new Outcome(refusal(principal, op, requests, verdict), requests, Optional.of(verdict), policyHeader);
+  }
+
+  /**
+   * The {@code RateLimit-Policy} value, formatted once per customer and plan: it depends on the
+   * policies, not on what remains of them. Empty when the request's limits are not the customer's
+   * usual ones (the adapter then formats it).
+   */
+  private String policyHeader(Principal principal, List<LimitRequest> requests, LimitVerdict verdict) {
+    CustomerLimits limits = byCustomer.get(principal.customerId());
+    if (limits == null || limits.unitCostRequests() != requests) {
+      return "";
+    }
+    String cached = limits.policyHeader().get();
+    if (cached == null) {
+      List<PolicyState> announced = RateLimitHeaders.announced(verdict.policies());
+      cached = announced.isEmpty() ? "" : RateLimitHeaders.policy(announced);
+      limits.policyHeader().set(cached);
+    }
+    return cached;
   }
 
   /** Frees what an admitted request holds (concurrency slots, the in-flight count). */
@@ -261,7 +287,8 @@ final class LimitStep {
     }
     boolean allPerCustomer = templates.stream().allMatch(t -> t.scope() == LimitScope.CUSTOMER);
     List<LimitRequest> unit = templates.stream().map(Template::perCustomer).toList();
-    CustomerLimits fresh = new CustomerLimits(customer, plan, List.copyOf(templates), unit, allPerCustomer);
+    CustomerLimits fresh = new CustomerLimits(customer, plan, List.copyOf(templates), unit, allPerCustomer,
+        new AtomicReference<>());
     byCustomer.put(customer.id(), fresh);
     return fresh;
   }

@@ -14,6 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SecretHasher {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final int ASCII_BUFFER = 128;
+  private static final ThreadLocal<byte[]> ASCII = ThreadLocal.withInitial(() -> new byte[ASCII_BUFFER]);
   private final byte[] pepper;
   private final ThreadLocal<MessageDigest> sha256;
   private final ThreadLocal<Mac> hmac;
@@ -39,14 +41,52 @@ public final class SecretHasher {
 
   /** The stored form of {@code secret}. */
   public String hash(String secret) {
-    byte[] in = secret.getBytes(StandardCharsets.UTF_8);
-    byte[] digest = pepper == null ? sha256.get().digest(in) : hmac.get().doFinal(in);
+    byte[] digest;
+    if (secret.length() <= ASCII_BUFFER && isAscii(secret)) {
+      // keys are ASCII: hash them from a reused buffer instead of a new byte[] per request
+      byte[] buf = ASCII.get();
+      int n = secret.length();
+      for (int i = 0; i < n; i++) {
+        buf[i] = (byte) secret.charAt(i);
+      }
+      if (pepper == null) {
+        MessageDigest md = sha256.get();
+        md.update(buf, 0, n);
+        digest = md.digest();
+      } else {
+        Mac mac = hmac.get();
+        mac.update(buf, 0, n);
+        digest = mac.doFinal();
+      }
+    } else {
+      byte[] in = secret.getBytes(StandardCharsets.UTF_8);
+      digest = pepper == null ? sha256.get().digest(in) : hmac.get().doFinal(in);
+    }
     return B64.encodeToString(digest);
   }
 
-  /** Constant-time comparison of two stored hashes. */
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Constant-time comparison of two stored hashes (the time depends on the lengths only), in the
+   * manner of {@link MessageDigest#isEqual} but without copying the strings.
+   */
   public static boolean same(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    if (a.length() != b.length()) {
+      return false;
+    }
+    int diff = 0;
+    for (int i = 0; i < a.length(); i++) {
+      diff |= a.charAt(i) ^ b.charAt(i);
+    }
+    return diff == 0;
   }
 
   private static MessageDigest newSha256() {

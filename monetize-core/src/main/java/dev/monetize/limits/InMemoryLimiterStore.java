@@ -51,6 +51,9 @@ final class InMemoryLimiterStore implements LimiterStore {
     if (n == 1) {
       return acquireOne(requests.get(0), now);
     }
+    if (n == 2) {
+      return acquireTwo(requests, now);
+    }
     Cell[] held = new Cell[n];
     int[] lockOrder = new int[n];
     while (true) {
@@ -84,6 +87,61 @@ final class InMemoryLimiterStore implements LimiterStore {
         return new LimitVerdict(true, List.of(s), 0, exceedsSoftQuota(c, r), Optional.empty());
       }
     }
+  }
+
+  /** Two limits (a rate and a quota, the common plan): two monitors in a fixed order, no arrays to sort. */
+  private LimitVerdict acquireTwo(List<LimitRequest> requests, long now) {
+    while (true) {
+      Cell a = cell(requests.get(0).key());
+      Cell b = cell(requests.get(1).key());
+      if (a == b) {
+        LimitVerdict v = lockThenApply(requests, new Cell[] {a, b}, new int[] {0, 1}, 0, now);
+        if (v != null) {
+          return v;
+        }
+        continue;
+      }
+      Cell first = a.order < b.order ? a : b;
+      Cell second = first == a ? b : a;
+      synchronized (first) {
+        synchronized (second) {
+          if (a.retired || b.retired) {
+            continue;
+          }
+          return checkThenCharge(requests, a, b, now);
+        }
+      }
+    }
+  }
+
+  /** {@link #checkThenCharge(List, Cell[], long)} for two distinct cells. */
+  private static LimitVerdict checkThenCharge(List<LimitRequest> requests, Cell a, Cell b, long now) {
+    LimitRequest ra = requests.get(0);
+    LimitRequest rb = requests.get(1);
+    boolean refusesA = refuses(a, ra, now);
+    boolean refusesB = refuses(b, rb, now);
+    if (!refusesA && !refusesB) {
+      PolicyState sa = apply(a, ra, now);
+      PolicyState sb = apply(b, rb, now);
+      boolean exceeded = exceedsSoftQuota(a, ra) | exceedsSoftQuota(b, rb);
+      return new LimitVerdict(true, List.of(sa, sb), 0, exceeded, Optional.empty());
+    }
+    long retryAfter = 0;
+    PolicyState sa;
+    PolicyState sb;
+    if (refusesA) {
+      sa = apply(a, ra, now);
+      retryAfter = retryAfterNanos(a, ra, now);
+    } else {
+      sa = describeUncharged(a, ra.policy(), now);
+    }
+    if (refusesB) {
+      sb = apply(b, rb, now);
+      retryAfter = Math.max(retryAfter, retryAfterNanos(b, rb, now));
+    } else {
+      sb = describeUncharged(b, rb.policy(), now);
+    }
+    return new LimitVerdict(false, List.of(sa, sb), retryAfter);
   }
 
   /** Number of live cells (for tests and memory measurements). */
