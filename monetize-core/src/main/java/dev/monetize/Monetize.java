@@ -89,6 +89,8 @@ public final class Monetize implements AutoCloseable {
   private final String managementPrefix;
   private final ManagementApi management;
   private final LongAdder malformedKeys = new LongAdder();
+  private final java.util.concurrent.ConcurrentHashMap<String, Decision> malformedRefusals =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Monetize(Builder b) {
     this.catalog = b.catalog;
@@ -204,7 +206,13 @@ public final class Monetize implements AutoCloseable {
     Optional<KeyEnvironment> env = ApiKeys.environmentOf(credential);
     if (env.isEmpty()) {
       malformedKeys.increment(); // refused by the checksum: no store was touched
-      return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is malformed.", Optional.empty(), op);
+      // a flood of bad keys allocates nothing: the refusal is the same for every one of them
+      Decision cached = malformedRefusals.get(op.id());
+      if (cached == null || cached.operation() != op) {
+        cached = Decision.refuse(ErrorCode.KEY_INVALID, "The API key is malformed.", Optional.empty(), op);
+        malformedRefusals.put(op.id(), cached);
+      }
+      return cached;
     }
     if (env.get() != environment) {
       return Decision.refuse(ErrorCode.KEY_WRONG_ENVIRONMENT, "This service accepts "

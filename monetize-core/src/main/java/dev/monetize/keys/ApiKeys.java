@@ -126,12 +126,31 @@ public final class ApiKeys {
     return -1;
   }
 
-  private static long checksum(CharSequence s, int length) {
-    CRC32 crc = new CRC32();
+  /**
+   * CRC-32 (IEEE, as {@link CRC32}) of the first {@code length} characters, all ASCII, computed
+   * from a table: no object and no native call per character on the path that refuses malformed
+   * keys.
+   */
+  static long checksum(CharSequence s, int length) {
+    int crc = 0xFFFFFFFF;
     for (int i = 0; i < length; i++) {
-      crc.update(s.charAt(i)); // all characters checked so far are ASCII
+      crc = CRC_TABLE[(crc ^ s.charAt(i)) & 0xFF] ^ (crc >>> 8);
     }
-    return crc.getValue();
+    return ~crc & 0xFFFFFFFFL;
+  }
+
+  private static final int[] CRC_TABLE = crcTable();
+
+  private static int[] crcTable() {
+    int[] t = new int[256];
+    for (int n = 0; n < 256; n++) {
+      int c = n;
+      for (int k = 0; k < 8; k++) {
+        c = (c & 1) != 0 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+      }
+      t[n] = c;
+    }
+    return t;
   }
 
   private static void appendChecksum(StringBuilder sb, long value) {

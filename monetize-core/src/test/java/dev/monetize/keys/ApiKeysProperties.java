@@ -77,4 +77,12 @@ class ApiKeysProperties {
       assertThat(ApiKeys.sameHash(ApiKeys.hash(a), ApiKeys.hash(b))).isFalse();
     }
   }
+
+  @Property(tries = 500)
+  void theTableChecksumIsTheStandardCrc32(@ForAll @net.jqwik.api.constraints.CharRange(from = 0, to = 127)
+      @StringLength(max = 80) String ascii) {
+    java.util.zip.CRC32 reference = new java.util.zip.CRC32();
+    reference.update(ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(ApiKeys.checksum(ascii, ascii.length())).isEqualTo(reference.getValue());
+  }
 }
