@@ -33,8 +33,12 @@ public abstract class LimiterStoreContract {
     return first;
   }
 
-  protected static String key(String name) {
-    return "{t-" + UUID.randomUUID() + "}:" + name;
+  /** One hash tag per test, as the engine uses one per customer, so multi-key calls stay in one cluster slot. */
+  private final String tag = "{t-" + UUID.randomUUID() + "}:";
+
+  /** A state key of this test's customer. */
+  protected String key(String name) {
+    return tag + name + ":" + UUID.randomUUID();
   }
 
   protected static LimitRequest quota(String key, long limit) {
