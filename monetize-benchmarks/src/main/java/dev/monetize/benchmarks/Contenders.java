@@ -61,6 +61,30 @@ final class Contenders {
     return Rate.perSecond(RATE).withBurst(BURST - 1);
   }
 
+  /** An engine with one never-refusing plan (rate and daily quota) and a live key of customer acme. */
+  record Engine(dev.monetize.Monetize monetize, String secret) {}
+
+  static Engine engine(dev.monetize.plans.Operation op) {
+    dev.monetize.Monetize m = dev.monetize.Monetize.builder()
+        .catalog(dev.monetize.plans.Catalog.builder()
+            .plan(dev.monetize.plans.Plan.builder("pro").rank(1).rate(rate())
+                .quota(dev.monetize.plans.Quota.daily(Long.MAX_VALUE / 8)).build())
+            .operation(op).build())
+        .environment(dev.monetize.keys.KeyEnvironment.LIVE)
+        .usageSink(batch -> { })
+        .auditSink(batch -> { })
+        .build();
+    m.saveCustomer(dev.monetize.plans.Customer.of("acme", "pro"));
+    return new Engine(m, m.issueKey("acme", java.util.Set.of("*")).secret());
+  }
+
+  /** {@code secret} with one character changed: right length and prefix, wrong checksum. */
+  static String broken(String secret) {
+    char[] chars = secret.toCharArray();
+    chars[12] = chars[12] == 'a' ? 'b' : 'a';
+    return new String(chars);
+  }
+
   private static Limiter monetize() {
     LimiterStore store = LimiterStore.inMemory();
     TimeSource clock = TimeSource.system();

@@ -3,14 +3,7 @@ package dev.monetize.benchmarks;
 import dev.monetize.Admission;
 import dev.monetize.ApiRequest;
 import dev.monetize.Monetize;
-import dev.monetize.keys.IssuedKey;
-import dev.monetize.keys.KeyEnvironment;
-import dev.monetize.plans.Catalog;
-import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
-import dev.monetize.plans.Plan;
-import dev.monetize.plans.Quota;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,23 +38,10 @@ public class HotPathBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     summary = Operation.builder("summary", "GET", "/v1/stats/summary").build();
-    Catalog catalog = Catalog.builder()
-        .plan(Plan.builder("pro").rank(1).rate(Contenders.rate()).quota(Quota.daily(Long.MAX_VALUE / 8)).build())
-        .operation(summary)
-        .build();
-    monetize = Monetize.builder()
-        .catalog(catalog)
-        .environment(KeyEnvironment.LIVE)
-        .usageSink(batch -> { })
-        .auditSink(batch -> { })
-        .build();
-    monetize.saveCustomer(Customer.of("acme", "pro"));
-    IssuedKey key = monetize.issueKey("acme", Set.of("*"));
-    validAuthorization = "Bearer " + key.secret();
-    // right length and prefix, one character changed: only the checksum can tell
-    char[] chars = key.secret().toCharArray();
-    chars[12] = chars[12] == 'a' ? 'b' : 'a';
-    malformedAuthorization = "Bearer " + new String(chars);
+    Contenders.Engine engine = Contenders.engine(summary);
+    monetize = engine.monetize();
+    validAuthorization = "Bearer " + engine.secret();
+    malformedAuthorization = "Bearer " + Contenders.broken(engine.secret());
     if (!request(validAuthorization).decision().admitted() || request(malformedAuthorization).decision().admitted()) {
       throw new IllegalStateException("the benchmark setup does not admit/refuse as intended");
     }

@@ -3,14 +3,7 @@ package dev.monetize.benchmarks;
 import dev.monetize.ApiRequest;
 import dev.monetize.Decision;
 import dev.monetize.Monetize;
-import dev.monetize.keys.IssuedKey;
-import dev.monetize.keys.KeyEnvironment;
-import dev.monetize.plans.Catalog;
-import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
-import dev.monetize.plans.Plan;
-import dev.monetize.plans.Quota;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,16 +38,11 @@ public class KeyBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     op = Operation.builder("summary", "GET", "/v1/stats/summary").build();
-    monetize = Monetize.builder()
-        .catalog(Catalog.builder().plan(Plan.builder("pro").rate(Contenders.rate()).quota(Quota.daily(1000)).build())
-            .operation(op).build())
-        .environment(KeyEnvironment.LIVE).usageSink(batch -> { }).auditSink(batch -> { }).build();
-    monetize.saveCustomer(Customer.of("acme", "pro"));
-    IssuedKey key = monetize.issueKey("acme", Set.of("*"));
-    valid = ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "req", "Bearer " + key.secret(), null);
-    char[] chars = key.secret().toCharArray();
-    chars[12] = chars[12] == 'a' ? 'b' : 'a';
-    malformed = ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "req", "Bearer " + new String(chars), null);
+    Contenders.Engine engine = Contenders.engine(op);
+    monetize = engine.monetize();
+    valid = ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "req", "Bearer " + engine.secret(), null);
+    malformed = ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "req",
+        "Bearer " + Contenders.broken(engine.secret()), null);
     if (!verifyCachedKey().admitted() || malformedKeyRefused().admitted()) {
       throw new IllegalStateException("the benchmark setup does not admit/refuse as intended");
     }

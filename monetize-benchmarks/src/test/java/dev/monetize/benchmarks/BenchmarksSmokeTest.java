@@ -17,20 +17,25 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * produces mean nothing; {@code bench/run.sh} measures.
  */
 class BenchmarksSmokeTest {
-  @Test
-  void everyBenchmarkRunsOnce() throws Exception {
+  /** Every benchmark matching {@code include}, in this JVM, one short iteration, no warm-up. */
+  private static Collection<RunResult> once(String include, int threads) throws Exception {
     Options options = new OptionsBuilder()
-        .include("dev\\.monetize\\.benchmarks\\.(Limiter|PerKey|HotPath|Key)Benchmark")
+        .include(include)
         .forks(0)
         .warmupIterations(0)
         .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(30))
+        .measurementTime(TimeValue.milliseconds(40))
         .timeUnit(TimeUnit.NANOSECONDS)
-        .threads(1)
+        .threads(threads)
         .shouldFailOnError(true)
         .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT)
         .build();
-    Collection<RunResult> results = new Runner(options).run();
+    return new Runner(options).run();
+  }
+
+  @Test
+  void everyBenchmarkRunsOnce() throws Exception {
+    Collection<RunResult> results = once("dev\\.monetize\\.benchmarks\\.(Limiter|PerKey|HotPath|Key)Benchmark", 1);
     // 4 single-key contenders + 3 keyed contenders x 2 access patterns + 2 hot-path + 2 key benchmarks
     assertThat(results).hasSize(4 + 6 + 2 + 2);
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
@@ -46,17 +51,7 @@ class BenchmarksSmokeTest {
       }
       org.junit.jupiter.api.Assumptions.abort("Redis is not reachable at 127.0.0.1:6379: skipping the Redis benchmark smoke run");
     }
-    Options options = new OptionsBuilder()
-        .include("dev\\.monetize\\.benchmarks\\.RedisBenchmark")
-        .forks(0)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(50))
-        .threads(2)
-        .shouldFailOnError(true)
-        .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT)
-        .build();
-    Collection<RunResult> results = new Runner(options).run();
+    Collection<RunResult> results = once("dev\\.monetize\\.benchmarks\\.RedisBenchmark", 2);
     assertThat(results).hasSize(3 * 2);
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
   }

@@ -14,27 +14,14 @@ import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
 import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,11 +29,9 @@ import org.junit.jupiter.api.Test;
 /** The management API through the servlet filter, over real HTTP: the contract, tenancy, lifecycle. */
 class ManagementApiTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
   private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-24T10:00:00Z"));
-  private Server server;
+  private FilteredJetty jetty;
   private Monetize monetize;
-  private String base;
   private String operator;
 
   @BeforeEach
@@ -61,36 +46,17 @@ class ManagementApiTest {
         .usageSink(batch -> { }).auditSink(batch -> { }).build();
     monetize.saveCustomer(Customer.of("ops", "operator"));
     operator = monetize.issueKey("ops", Set.of(ManagementApi.OPERATOR_SCOPE)).secret();
-    server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    server.addConnector(connector);
-    ServletContextHandler ctx = new ServletContextHandler();
-    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
-    ctx.addServlet(new ServletHolder(new HttpServlet() {
-      @Override
-      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        resp.getWriter().print("stats");
-      }
-    }), "/stats");
-    server.setHandler(ctx);
-    server.start();
-    base = "http://127.0.0.1:" + connector.getLocalPort();
+    jetty = FilteredJetty.start(new MonetizeFilter(monetize), Map.of("/stats", FilteredJetty.text("stats")));
   }
 
   @AfterEach
   void stop() throws Exception {
-    server.stop();
+    jetty.close();
     monetize.close();
   }
 
   private HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      b.header("Authorization", "Bearer " + key);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return jetty.call(method, path, key, body);
   }
 
   private JsonNode ok(HttpResponse<String> r, int status) throws Exception {

@@ -16,26 +16,17 @@ import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
 import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,16 +36,11 @@ import org.junit.jupiter.api.Test;
  */
 class SecretsNeverLeakTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> bodies = new ArrayList<>();
 
-  private HttpResponse<String> call(String base, String method, String path, String key, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      b.header("Authorization", "Bearer " + key);
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> call(FilteredJetty jetty, String method, String path, String key, String body)
+      throws Exception {
+    HttpResponse<String> r = jetty.call(method, path, key, body);
     bodies.add(r.statusCode() + " " + r.headers().map() + " " + r.body());
     return r;
   }
@@ -71,7 +57,7 @@ class SecretsNeverLeakTest {
     List<String> issuing = new ArrayList<>();
     System.setErr(capture);
     System.setOut(capture);
-    Server server = new Server();
+    FilteredJetty jetty = null;
     Monetize monetize = null;
     try {
       Catalog catalog = Catalog.builder()
@@ -87,61 +73,50 @@ class SecretsNeverLeakTest {
       monetize.saveCustomer(Customer.of("ops", "basic"));
       String operator = monetize.issueKey("ops", Set.of(ManagementApi.OPERATOR_SCOPE)).secret();
       secrets.add(operator);
-      ServerConnector connector = new ServerConnector(server);
-      connector.setHost("127.0.0.1");
-      server.addConnector(connector);
-      ServletContextHandler ctx = new ServletContextHandler();
-      ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
-      ctx.addServlet(new ServletHolder(new HttpServlet() {
-        @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws java.io.IOException {
-          resp.getWriter().print("ok");
-        }
-      }), "/stats");
-      ctx.addServlet(new ServletHolder(new HttpServlet() {
-        @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
-          // an application that puts the caller's credential in an exception message
-          throw new IllegalStateException("failed for " + req.getHeader("Authorization"));
-        }
-      }), "/boom");
-      server.setHandler(ctx);
-      server.start();
-      String base = "http://127.0.0.1:" + connector.getLocalPort();
+      jetty = FilteredJetty.start(new MonetizeFilter(monetize), Map.of("/stats", FilteredJetty.text("ok"),
+          "/boom", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+              // an application that puts the caller's credential in an exception message
+              throw new IllegalStateException("failed for " + req.getHeader("Authorization"));
+            }
+          }));
 
-      String org = json.readTree(call(base, "POST", "/monetize/organizations", operator,
+      String org = json.readTree(call(jetty, "POST", "/monetize/organizations", operator,
           "{\"name\":\"Acme\",\"plan\":\"basic\"}").body()).get("id").asText();
-      HttpResponse<String> created = call(base, "POST", "/monetize/keys", operator,
+      HttpResponse<String> created = call(jetty, "POST", "/monetize/keys", operator,
           "{\"organization_id\":\"" + org + "\",\"scopes\":[\"stats:read\"]}");
       issuing.add(created.body());
       JsonNode key = json.readTree(created.body());
       String s1 = key.get("secret").asText();
       secrets.add(s1);
-      call(base, "GET", "/stats", s1, null);
-      call(base, "GET", "/boom", s1, null);
-      call(base, "GET", "/stats", s1.substring(0, s1.length() - 1) + (s1.endsWith("a") ? "b" : "a"), null);
-      call(base, "GET", "/stats", "mk_live_" + s1.substring(8), null);
-      HttpResponse<String> token = call(base, "POST", "/monetize/tokens", s1, "{}");
+      call(jetty, "GET", "/stats", s1, null);
+      call(jetty, "GET", "/boom", s1, null);
+      call(jetty, "GET", "/stats", s1.substring(0, s1.length() - 1) + (s1.endsWith("a") ? "b" : "a"), null);
+      call(jetty, "GET", "/stats", "mk_live_" + s1.substring(8), null);
+      HttpResponse<String> token = call(jetty, "POST", "/monetize/tokens", s1, "{}");
       String t = json.readTree(token.body()).get("token").asText();
       issuing.add(token.body());
       secrets.add(t);
-      call(base, "GET", "/stats", t, null);
-      call(base, "GET", "/stats", t.substring(0, t.length() - 3) + "abc", null);
-      HttpResponse<String> rotated = call(base, "POST", "/monetize/keys/" + key.get("id").asText() + "/rotate",
+      call(jetty, "GET", "/stats", t, null);
+      call(jetty, "GET", "/stats", t.substring(0, t.length() - 3) + "abc", null);
+      HttpResponse<String> rotated = call(jetty, "POST", "/monetize/keys/" + key.get("id").asText() + "/rotate",
           operator, "{\"overlap_seconds\":0}");
       issuing.add(rotated.body());
       String s2 = json.readTree(rotated.body()).get("secret").asText();
       secrets.add(s2);
-      call(base, "GET", "/stats", s1, null);
-      call(base, "GET", "/stats", s2, null);
-      call(base, "POST", "/monetize/keys/" + key.get("id").asText() + "/revoke", operator, null);
-      call(base, "GET", "/stats", s2, null);
-      call(base, "GET", "/stats", t, null);
-      call(base, "GET", "/monetize/keys?organization_id=" + org, operator, null);
-      call(base, "GET", "/monetize/keys/" + key.get("id").asText(), operator, null);
+      call(jetty, "GET", "/stats", s1, null);
+      call(jetty, "GET", "/stats", s2, null);
+      call(jetty, "POST", "/monetize/keys/" + key.get("id").asText() + "/revoke", operator, null);
+      call(jetty, "GET", "/stats", s2, null);
+      call(jetty, "GET", "/stats", t, null);
+      call(jetty, "GET", "/monetize/keys?organization_id=" + org, operator, null);
+      call(jetty, "GET", "/monetize/keys/" + key.get("id").asText(), operator, null);
       monetize.flushAudit();
     } finally {
-      server.stop();
+      if (jetty != null) {
+        jetty.close();
+      }
       if (monetize != null) {
         monetize.close();
       }
