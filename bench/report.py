@@ -73,13 +73,13 @@ def perkey_table(perkey, footprint):
 
 
 def simple_table(data, title):
-    out = [f"| {title} | ns/op | B/op |", "| --- | ---: | ---: |"]
+    unit = (data or [{}])[0].get("primaryMetric", {}).get("scoreUnit", "ns/op")
+    out = [f"| {title} | {unit} | B/op |", "| --- | ---: | ---: |"]
     for e in data or []:
         name = e["benchmark"].rsplit(".", 2)[-2] + "." + e["benchmark"].rsplit(".", 1)[-1]
         params = ", ".join(f"{k}={v}" for k, v in sorted(e.get("params", {}).items()))
         p = e["primaryMetric"]
-        unit = p["scoreUnit"]
-        label = name + (f" ({params})" if params else "") + ("" if unit == "ns/op" else f" [{unit}]")
+        label = name + (f" ({params})" if params else "")
         out.append(f"| {label} | {fmt(p['score'], p['scoreError'])} | {alloc(e)} |")
     return out
 
@@ -180,7 +180,8 @@ def main(results, md_path, svg_path):
     lines += simple_table(hotpath, "benchmark")
     for extra in sorted(glob.glob(os.path.join(results, "jmh-extra-*.json"))):
         title = os.path.basename(extra)[len("jmh-extra-"):-len(".json")]
-        lines += ["", f"### {title}", ""]
+        heading = {"redis": "Redis: one request with all its limits, 8 threads"}.get(title, title)
+        lines += ["", f"### {heading}", ""]
         lines += simple_table(load(results, os.path.basename(extra)), "benchmark")
         if title == "redis":
             lines += [""] + redis_summary(load(results, os.path.basename(extra)), load(results, "redis-roundtrips.json"))
