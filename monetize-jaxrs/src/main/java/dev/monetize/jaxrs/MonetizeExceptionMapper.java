@@ -1,0 +1,47 @@
+package dev.monetize.jaxrs;
+
+import dev.monetize.Monetize;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.errors.Problem;
+import dev.monetize.errors.ProblemJson;
+import dev.monetize.http.RequestIds;
+import dev.monetize.keys.Redaction;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers an exception that escapes a resource like every other error: {@code 500 internal} as
+ * problem JSON with the request id, never the exception's message or class (RESTEasy's default
+ * page shows the message). {@link WebApplicationException}s keep their own response. The exception
+ * is logged with keys and tokens redacted. Register it beside {@link MonetizeFeature}:
+ *
+ * <pre>{@code
+ * config.register(new MonetizeFeature(monetize)).register(new MonetizeExceptionMapper(monetize));
+ * }</pre>
+ */
+public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable> {
+  private static final Logger LOG = LoggerFactory.getLogger(MonetizeExceptionMapper.class);
+  private final Monetize monetize;
+
+  /** Renders problems with {@code monetize}'s docs base. */
+  public MonetizeExceptionMapper(Monetize monetize) {
+    this.monetize = Objects.requireNonNull(monetize, "monetize");
+  }
+
+  @Override
+  public Response toResponse(Throwable e) {
+    if (e instanceof WebApplicationException w) {
+      return w.getResponse();
+    }
+    String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
+        .orElseGet(() -> RequestIds.acceptOrCreate(null));
+    LOG.error("request {} failed in the application", requestId, Redaction.redact(e));
+    Problem p = monetize.problem(ErrorCode.INTERNAL, "The service failed to answer this request.", requestId)
+        .withHint(ErrorCode.INTERNAL.hint());
+    return Response.status(500).type("application/problem+json").entity(ProblemJson.toBytes(p)).build();
+  }
+}

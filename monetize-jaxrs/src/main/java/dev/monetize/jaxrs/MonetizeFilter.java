@@ -1,0 +1,114 @@
+package dev.monetize.jaxrs;
+
+import dev.monetize.Admission;
+import dev.monetize.ApiRequest;
+import dev.monetize.Monetize;
+import dev.monetize.http.Header;
+import dev.monetize.http.RequestIds;
+import dev.monetize.plans.Operation;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.WriterInterceptor;
+import jakarta.ws.rs.ext.WriterInterceptorContext;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The filters of one monetized resource method, built once at deployment with its operation:
+ * admit the request (or answer the refusal), add the limit headers to the response, and complete
+ * the admission (usage, audit, concurrency release) once the body is written, whatever happened.
+ * The headers and problem bodies are the core's, the same as the servlet filter's.
+ */
+final class MonetizeFilter implements ContainerRequestFilter, ContainerResponseFilter, WriterInterceptor {
+  static final String ADMISSION = "dev.monetize.admission";
+  private static final String STATUS = "dev.monetize.status";
+
+  private final Monetize monetize;
+  private final Operation operation;
+
+  MonetizeFilter(Monetize monetize, Operation operation) {
+    this.monetize = monetize;
+    this.operation = operation;
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
+    String path = "/" + request.getUriInfo().getPath(false);
+    Admission admission = monetize.admit(operation, ApiRequest.of(request.getMethod(), path.replace("//", "/"), "",
+        requestId, request.getHeaderString("Authorization"), request.getHeaderString("X-API-Key")));
+    request.setProperty(ADMISSION, admission);
+    if (!admission.decision().admitted()) {
+      Response.ResponseBuilder refusal = Response.status(admission.decision().status())
+          .type("application/problem+json")
+          .entity(admission.problemBody());
+      request.abortWith(refusal.build());
+      return;
+    }
+    MonetizeContext.set(new MonetizeContext(admission.decision().principal().orElseThrow(), admission.decision(),
+        requestId));
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+    MonetizeContext.clear();
+    Object a = request.getProperty(ADMISSION);
+    if (!(a instanceof Admission admission)) {
+      return;
+    }
+    for (Header h : admission.responseHeaders()) {
+      response.getHeaders().putSingle(h.name(), h.value());
+    }
+    if (response.hasEntity() && !"HEAD".equals(request.getMethod())) {
+      request.setProperty(STATUS, response.getStatus()); // completed once the body is written
+    } else {
+      admission.complete(response.getStatus(), 0);
+    }
+  }
+
+  @Override
+  public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
+    Object a = context.getProperty(ADMISSION);
+    if (!(a instanceof Admission admission) || admission.completed()) {
+      context.proceed();
+      return;
+    }
+    Counting counting = new Counting(context.getOutputStream());
+    context.setOutputStream(counting);
+    Object status = context.getProperty(STATUS);
+    int sent = status instanceof Integer s ? s : 200;
+    try {
+      context.proceed();
+    } catch (IOException | RuntimeException e) {
+      sent = 500;
+      throw e;
+    } finally {
+      admission.complete(sent, counting.count);
+    }
+  }
+
+  /** Counts the bytes of the body as they are written. */
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.monetize.jaxrs;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a resource method (or every method of a resource class) as a monetized operation. On a
+ * class the values are defaults; on a method they override the class's. Unset values: the id is
+ * {@code ClassName.method}, the scope is the id, no minimum plan, cost 1, no price.
+ *
+ * <pre>{@code
+ * @Path("/v1/stats") @Monetized(scope = "stats:read")
+ * public class StatsResource {
+ *   @GET @Path("summary") @Monetized(id = "stats.summary", price = "0.002")
+ *   public Summary summary() { ... }
+ *
+ *   @GET @Path("export") @Monetized(id = "export", minimumPlan = "pro", cost = 10, scope = "export:read")
+ *   public String export() { ... }
+ * }
+ * }</pre>
+ *
+ * Invalid values (an unknown plan, a negative price, a cost below 1) fail the deployment with a
+ * message naming the method.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD})
+public @interface Monetized {
+  /** Operation id, stable across releases (usage, audit, prices refer to it). */
+  String id() default "";
+
+  /** Scope a key must hold. */
+  String scope() default "";
+
+  /** Lowest plan (by rank) that may call it. */
+  String minimumPlan() default "";
+
+  /** Units charged against rate limits and quotas per call; 0 means unset (1). */
+  long cost() default 0;
+
+  /** Price per call as a decimal string, e.g. {@code "0.002"}; empty for none. */
+  String price() default "";
+
+  /** ISO 4217 currency of the price (default USD). */
+  String currency() default "";
+
+  /** Unit of the price (default {@code call}). */
+  String unit() default "";
+
+  /** How long a response may be cached, in seconds; -1 for no caching. */
+  long cacheTtlSeconds() default -1;
+
+  /** API version the operation belongs to, e.g. {@code v1}. */
+  String version() default "";
+}

@@ -1,0 +1,75 @@
+package dev.monetize.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.lang.annotation.Annotation;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** Arbitrary annotation values either make a valid operation or fail with a message naming the method. */
+class AnnotationProperties {
+  private static final Catalog PLANS = Catalog.builder()
+      .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(10).withBurst(10_000)).quota(Quota.daily(100_000)).build())
+      .build();
+
+  /** An annotation instance with chosen values (annotation interfaces can be implemented). */
+  record Values(String id, String scope, String minimumPlan, long cost, String price, String currency, String unit,
+      long cacheTtlSeconds, String version) implements Monetized {
+    @Override
+    public Class<? extends Annotation> annotationType() {
+      return Monetized.class;
+    }
+  }
+
+  @Property(tries = 500)
+  void anyValuesGiveAnOperationOrANamedError(@ForAll("text") String id, @ForAll("text") String scope,
+      @ForAll("plans") String plan, @ForAll("costs") long cost, @ForAll("prices") String price,
+      @ForAll("text") String currency, @ForAll("ttls") long ttl, @ForAll("text") String version) throws Exception {
+    Values v = new Values(id, scope, plan, cost, price, currency, "call", ttl, version);
+    java.lang.reflect.Method m = Resources.Public.class.getMethod("hello");
+    try {
+      MonetizeJaxrs.Endpoint e = MonetizeJaxrs.endpoint(Resources.Public.class, m, v, null);
+      Catalog c = MonetizeJaxrs.catalog(PLANS, e);
+      assertThat(c.operation(e.operation().id())).contains(e.operation());
+      assertThat(e.operation().cost()).isBetween(1L, 10_000L);
+      e.operation().price().ifPresent(p -> assertThat(p.amount().signum()).isNotNegative());
+    } catch (IllegalArgumentException expected) {
+      assertThat(expected.getMessage()).startsWith("dev.monetize.jaxrs.Resources$Public#hello: ");
+    }
+  }
+
+  @Provide
+  Arbitrary<String> text() {
+    return Arbitraries.oneOf(Arbitraries.of("", "stats:read", "stats.summary", "v1", "USD", "EUR", "XX"),
+        Arbitraries.strings().ofMaxLength(12));
+  }
+
+  @Provide
+  Arbitrary<String> plans() {
+    return Arbitraries.of("", "free", "gold", "Free", " ");
+  }
+
+  @Provide
+  Arbitrary<Long> costs() {
+    return Arbitraries.oneOf(Arbitraries.of(0L, 1L, 10L, 10_000L, 10_001L, -1L, Long.MAX_VALUE),
+        Arbitraries.longs());
+  }
+
+  @Provide
+  Arbitrary<String> prices() {
+    return Arbitraries.oneOf(Arbitraries.of("", "0", "0.002", "-1", "1e3", "abc", "0.0000001", "12345678901234567890"),
+        Arbitraries.strings().ofMaxLength(8));
+  }
+
+  @Provide
+  Arbitrary<Long> ttls() {
+    return Arbitraries.of(-2L, -1L, 0L, 60L, Long.MAX_VALUE);
+  }
+}

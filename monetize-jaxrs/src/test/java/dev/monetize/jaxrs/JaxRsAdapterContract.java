@@ -1,0 +1,211 @@
+package dev.monetize.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Monetize;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.metering.InMemoryUsageSink;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Concurrency;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.greenbytes.http.sfv.Parser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adapter's behaviour over real HTTP, the same on every JAX-RS implementation: each subclass
+ * starts one (Jersey, RESTEasy) with the resources and {@link MonetizeFeature}.
+ */
+abstract class JaxRsAdapterContract {
+  protected final InMemoryUsageSink usage = UsageSink.inMemory();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  protected Monetize monetize;
+  private String base;
+  private String free;
+  private String pro;
+
+  /** Starts the implementation with these providers and resource classes; returns the base URL. */
+  protected abstract String start(List<Object> providers, Class<?>... resources) throws Exception;
+
+  /** Stops it. */
+  protected abstract void stop() throws Exception;
+
+  @BeforeEach
+  void deploy() throws Exception {
+    Catalog plans = Catalog.builder()
+        .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(5))
+            .scopes("stats:*").build())
+        .plan(Plan.builder("pro").rank(10).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000))
+            .concurrency(Concurrency.of(4)).build())
+        .build();
+    Catalog catalog = MonetizeJaxrs.catalog(plans, Resources.Stats.class);
+    monetize = Monetize.builder().catalog(catalog).environment(KeyEnvironment.TEST).usageSink(usage)
+        .auditSink(batch -> { }).build();
+    monetize.saveCustomer(Customer.of("acme", "free"));
+    monetize.saveCustomer(Customer.of("globex", "pro"));
+    free = monetize.issueKey("acme", Set.of("stats:*")).secret();
+    pro = monetize.issueKey("globex", Set.of("*")).secret();
+    base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize)),
+        Resources.Stats.class, Resources.Public.class);
+  }
+
+  @AfterEach
+  void undeploy() throws Exception {
+    stop();
+    monetize.close();
+  }
+
+  private HttpResponse<String> call(String method, String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (key != null) {
+      b.header("X-API-Key", key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode problem(HttpResponse<String> r, int status, String code) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    JsonNode n = json.readTree(r.body());
+    assertThat(n.get("code").asText()).isEqualTo(code);
+    assertThat(n.get("status").asInt()).isEqualTo(status);
+    assertThat(n.get("type").asText()).isEqualTo("https://monetize.dev/errors#" + code);
+    assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(r.body()).doesNotContain("Exception");
+    return n;
+  }
+
+  private void awaitIdle() {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (monetize.inFlight() != 0) {
+      assertThat(System.nanoTime()).as("requests still in flight after 5 s").isLessThan(deadline);
+      LockSupport.parkNanos(100_000);
+    }
+  }
+
+  @Test
+  void missingAndMalformedKeysAre401Problems() throws Exception {
+    HttpResponse<String> missing = call("GET", "/v1/summary", null);
+    problem(missing, 401, "key_missing");
+    assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"monetize\"");
+    problem(call("GET", "/v1/summary", "mk_test_nope"), 401, "key_invalid");
+  }
+
+  @Test
+  void aPlanWithoutTheOperationIs403WithTheUpgrade() throws Exception {
+    JsonNode p = problem(call("GET", "/v1/export", free), 403, "plan_denied");
+    assertThat(p.get("hint").asText()).contains("'pro'");
+  }
+
+  @Test
+  void successCarriesParsableRateLimitHeadersAndTheCallersContext() throws Exception {
+    HttpResponse<String> r = call("GET", "/v1/summary", free);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(r.body()).get("customer").asText()).isEqualTo("acme");
+    String policy = r.headers().firstValue("RateLimit-Policy").orElseThrow();
+    String state = r.headers().firstValue("RateLimit").orElseThrow();
+    assertThat(Parser.parseList(policy).get()).hasSize(2);
+    assertThat(Parser.parseList(state).get().get(0).getParams()).containsKeys("r", "t");
+    assertThat(policy).isEqualTo("\"rate\";q=1000;w=1, \"daily\";q=5;w=86400");
+    // path variables with a regular expression are matched by the container, charged by us
+    assertThat(call("GET", "/v1/reports/42", pro).body()).isEqualTo("report 42");
+  }
+
+  @Test
+  void theCallAfterTheQuotaIs429WithRetryAfter() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      assertThat(call("GET", "/v1/summary", free).statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> over = call("GET", "/v1/summary", free);
+    JsonNode p = problem(over, 429, "quota_exhausted");
+    long retry = Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow());
+    assertThat(retry).isPositive();
+    assertThat(p.get("retry_after").asLong()).isEqualTo(retry);
+    assertThat(p.get("violated_policies").toString()).contains("daily");
+  }
+
+  @Test
+  void usageEqualsThe2xxAnswersUnderConcurrentClients() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      results.add(pool.submit(() -> {
+        go.await();
+        int ok = 0;
+        for (int i = 0; i < 20; i++) {
+          if (call("GET", "/v1/summary", pro).statusCode() == 200) {
+            ok++;
+          }
+        }
+        return ok;
+      }));
+    }
+    go.countDown();
+    int ok = 0;
+    for (Future<Integer> f : results) {
+      ok += f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(ok).isPositive();
+    assertThat(usage.successfulCalls("globex")).isEqualTo(ok);
+  }
+
+  @Test
+  void aThrowingResourceIsMeteredAndReleasesItsSlot() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<String> r = call("POST", "/v1/boom", pro);
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.body()).doesNotContain("endpoint bug").doesNotContain("IllegalStateException");
+      assertThat(json.readTree(r.body()).get("code").asText()).isEqualTo("internal");
+      awaitIdle();
+    }
+    assertThat(call("GET", "/v1/summary", pro).statusCode()).as("4 slots, all free again").isEqualTo(200);
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.calls(u -> u.status() == 500 && u.operationId().equals("boom"))).isEqualTo(6);
+  }
+
+  @Test
+  void unmonetizedResourcesPassUntouched() throws Exception {
+    HttpResponse<String> r = call("GET", "/public", null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello");
+    assertThat(r.headers().firstValue("RateLimit")).isEmpty();
+  }
+
+  @Test
+  void bytesOutAreTheBytesOfTheBody() throws Exception {
+    HttpResponse<String> r = call("GET", "/v1/export", pro);
+    assertThat(r.statusCode()).isEqualTo(200);
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("export")).singleElement()
+        .satisfies(u -> assertThat(u.bytesOut()).isEqualTo("a,b\n1,2\n".length()));
+  }
+}

@@ -1,0 +1,79 @@
+package dev.monetize.jaxrs;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+
+/** The resources the adapter suite deploys on every implementation. */
+final class Resources {
+  private Resources() {}
+
+  /** Class-level defaults (scope), method-level overrides. */
+  @Path("/v1")
+  @Monetized(scope = "stats:read", version = "v1")
+  public static class Stats {
+    @GET
+    @Path("summary")
+    @Produces("application/json")
+    @Monetized(id = "stats.summary", price = "0.002")
+    public String summary() {
+      MonetizeContext ctx = MonetizeContext.current().orElseThrow();
+      return "{\"customer\":\"" + ctx.principal().customerId() + "\",\"degraded\":" + ctx.degraded() + "}";
+    }
+
+    @GET
+    @Path("reports/{id: [0-9]+}")
+    @Produces("text/plain")
+    @Monetized(id = "reports.get")
+    public String report(@PathParam("id") String id) {
+      return "report " + id;
+    }
+
+    @GET
+    @Path("export")
+    @Produces("text/plain")
+    @Monetized(id = "export", minimumPlan = "pro", cost = 10, scope = "export:read")
+    public String export() {
+      return "a,b\n1,2\n";
+    }
+
+    @POST
+    @Path("boom")
+    @Monetized(id = "boom")
+    public String boom() {
+      throw new IllegalStateException("endpoint bug");
+    }
+  }
+
+  /** Not monetized: passes untouched. */
+  @Path("/public")
+  public static class Public {
+    @GET
+    @Produces("text/plain")
+    public String hello() {
+      return "hello";
+    }
+  }
+
+  /** A method whose plan does not exist. */
+  @Path("/bad")
+  public static class UnknownPlan {
+    @GET
+    @Monetized(id = "bad", minimumPlan = "gold")
+    public String bad() {
+      return "";
+    }
+  }
+
+  /** A negative price. */
+  @Path("/bad")
+  public static class NegativePrice {
+    @GET
+    @Monetized(id = "bad", price = "-1")
+    public String bad() {
+      return "";
+    }
+  }
+}
