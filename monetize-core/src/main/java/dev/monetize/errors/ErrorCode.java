@@ -21,73 +21,133 @@ import java.util.Locale;
 public enum ErrorCode {
   /** No credential in {@code Authorization: Bearer} or {@code X-API-Key}. */
   KEY_MISSING(401, "API key missing",
+      "No credential in `Authorization: Bearer <key>` or `X-API-Key`. Keys are never read "
+          + "from the query string.",
       "Send your API key in the Authorization header as 'Bearer <key>' or in the X-API-Key header."),
   /** The credential is malformed, fails its checksum, or is unknown. */
   KEY_INVALID(401, "API key invalid",
+      "The key is malformed (wrong length, alphabet or checksum: refused without a store "
+          + "lookup), the `Authorization` header uses another scheme than Bearer, or the key is "
+          + "unknown.",
       "Check that the key was copied completely; keys look like mk_live_... and are shown once at creation."),
   /** A test key on a live deployment or the reverse. */
   KEY_WRONG_ENVIRONMENT(401, "API key for another environment",
+      "A `mk_test_` key on a live deployment or a `mk_live_` key on a test one.",
       "Use a mk_live_ key against the live service and a mk_test_ key against the test service."),
   /** The key passed its expiry time. */
-  KEY_EXPIRED(401, "API key expired", "Create a new key or ask your administrator to extend this one."),
+  KEY_EXPIRED(401, "API key expired",
+      "The key passed its expiry time.",
+      "Create a new key or ask your administrator to extend this one."),
   /** The key was revoked. */
-  KEY_REVOKED(401, "API key revoked", "This key was revoked; create a new key."),
+  KEY_REVOKED(401, "API key revoked",
+      "The key was revoked.",
+      "This key was revoked; create a new key."),
   /** The key was rotated and the overlap of its old secret is over. */
   KEY_ROTATED(401, "API key rotated",
+      "The key was rotated (`POST /monetize/keys/{id}/rotate`) and the overlap during which "
+          + "its old secret still worked is over. Use the new secret returned by the rotation.",
       "This secret was replaced by a rotation and its overlap period is over; use the new secret."),
   /** A short-lived token is malformed, tampered with, signed by an unknown key or for another audience. */
   TOKEN_INVALID(401, "Token invalid",
+      "The short-lived token is malformed, its signature does not verify, its algorithm or "
+          + "`typ` is not the one allowed, it names another issuer or audience, or its key was "
+          + "revoked. Mint a new token with `POST /monetize/tokens` and send it unchanged as "
+          + "`Authorization: Bearer <token>`.",
       "Mint a new token with POST /monetize/tokens and send it unchanged as 'Authorization: Bearer <token>'."),
   /** A short-lived token is past its expiry (or not yet valid). */
-  TOKEN_EXPIRED(401, "Token expired", "Tokens live for minutes: mint a new one with POST /monetize/tokens."),
+  TOKEN_EXPIRED(401, "Token expired",
+      "The token is past `exp` (or before `nbf`), beyond a small clock skew. Tokens live for "
+          + "minutes: mint a new one.",
+      "Tokens live for minutes: mint a new one with POST /monetize/tokens."),
   /** A key, project or token would hold a scope its parent lacks. */
   SCOPE_ESCALATION(403, "Scope escalation",
+      "A new key, project or token asked for a scope that its parent does not hold: a key's "
+          + "scopes must be covered by its project's, a project's by its organization's plan, a "
+          + "minted key's or token's by the caller's own key. The detail lists the scopes that were "
+          + "not covered.",
       "Ask only for scopes the organization, project and your own key hold; the detail lists the others."),
   /** The HTTP method is not supported on this path. */
-  METHOD_NOT_ALLOWED(405, "Method not allowed", "Use one of the methods in the Allow header."),
+  METHOD_NOT_ALLOWED(405, "Method not allowed",
+      "The path exists but not with this method; the `Allow` header lists the methods it "
+          + "accepts.",
+      "Use one of the methods in the Allow header."),
   /** The key lacks the scope the operation requires. */
   SCOPE_DENIED(403, "Scope not granted",
+      "The key lacks the scope the operation requires (the detail names it).",
       "Use a key that holds the scope named in the detail, or create one with it."),
   /** The customer's plan does not include the operation. */
   PLAN_DENIED(403, "Not included in your plan",
+      "The customer's plan does not include the operation (rank below its minimum plan, or "
+          + "scope not in the plan). The hint names the lowest plan that includes it.",
       "Upgrade to a plan that includes this operation; the detail names the lowest such plan."),
   /** The rate limit (requests per period with burst) is exceeded. */
   RATE_LIMITED(429, "Rate limit exceeded",
+      "The rate (requests per period with burst) is used up. `Retry-After` says when the next "
+          + "request passes.",
       "Wait for the number of seconds in Retry-After before retrying, or upgrade for a higher rate."),
   /** A quota for the current window (minute, hour, day or month) is used up. */
   QUOTA_EXHAUSTED(429, "Quota exhausted",
+      "A quota for the current window is used up; `Retry-After` is the time until the window "
+          + "resets.",
       "Wait until the quota window resets (Retry-After), or upgrade to a plan with a larger quota."),
   /** Too many requests of this customer are in flight at once. */
   CONCURRENCY_LIMITED(429, "Too many concurrent requests",
+      "Too many requests of this customer (or key) are in flight at once (the plan's "
+          + "`concurrency` limit).",
       "Wait for some of your requests in flight to finish before sending more, or upgrade for more parallelism."),
   /** The prepaid credit balance does not cover the price of the call. */
-  CREDITS_EXHAUSTED(402, "Credits exhausted", "Top up your prepaid credits to continue."),
+  CREDITS_EXHAUSTED(402, "Credits exhausted",
+      "The plan is prepaid and the balance does not cover the price of the call (the detail "
+          + "gives both). Payment Required is our documented use of 402.",
+      "Top up your prepaid credits to continue."),
   /** The service sheds load and this plan's requests are refused first. */
   OVERLOADED(503, "Service overloaded",
+      "The service sheds load and serves higher plans first; this plan's requests are refused "
+          + "until the load drops.",
       "Retry after the number of seconds in Retry-After; higher plans are served first under load."),
   /** The shared limiter store cannot be reached and this limit fails closed. */
   STORE_UNAVAILABLE(503, "Limits temporarily unavailable",
+      "The shared limiter store (e.g. Redis) cannot be reached and one of the request's "
+          + "limits fails closed (quotas and credits by default), so the service refuses rather "
+          + "than give away what is paid for.",
       "Retry after the number of seconds in Retry-After; the service cannot check your quota right now."),
   /** No such route, or a resource that belongs to another customer. */
-  NOT_FOUND(404, "Not found", "Check the path against the API reference."),
+  NOT_FOUND(404, "Not found",
+      "No route for the request (with `UnmatchedRoutes.NOT_FOUND`), or a resource of another "
+          + "customer.",
+      "Check the path against the API reference."),
   /** The request is malformed. */
-  BAD_REQUEST(400, "Bad request", "Fix the request as described in the detail and send it again."),
+  BAD_REQUEST(400, "Bad request",
+      "The request is malformed (invalid JSON, wrong types, an invalid range...); the detail "
+          + "names the field.",
+      "Fix the request as described in the detail and send it again."),
   /** The request body is larger than the endpoint accepts. */
-  PAYLOAD_TOO_LARGE(413, "Payload too large", "Send a smaller body; split large uploads into several requests."),
+  PAYLOAD_TOO_LARGE(413, "Payload too large",
+      "The body is larger than the endpoint accepts (1 MiB in the example).",
+      "Send a smaller body; split large uploads into several requests."),
   /** An unexpected failure inside the service. */
   INTERNAL(500, "Internal error",
+      "Something failed inside the service (a store, the endpoint). Nothing internal is "
+          + "shown.",
       "Retry later; if it persists, contact support with the request_id of this response.");
 
   private final int status;
   private final String title;
+  private final String meaning;
   private final String hint;
   private final String code;
 
-  ErrorCode(int status, String title, String hint) {
+  ErrorCode(int status, String title, String meaning, String hint) {
     this.status = status;
     this.title = title;
+    this.meaning = meaning;
     this.hint = hint;
     this.code = name().toLowerCase(Locale.ROOT);
+  }
+
+  /** What happened, for the error catalog (Markdown). */
+  public String meaning() {
+    return meaning;
   }
 
   /** The stable snake_case machine code, e.g. {@code key_missing}. */
