@@ -21,6 +21,7 @@ import dev.monetize.keys.ScopeEscalationException;
 import dev.monetize.keys.SecretHasher;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.metering.UsageSink;
+import dev.monetize.openapi.OpenApi;
 import dev.monetize.metering.internal.UsageMeter;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
@@ -88,6 +89,7 @@ public final class Monetize implements AutoCloseable {
   private final Duration maxRotationOverlap;
   private final String managementPrefix;
   private final ManagementApi management;
+  private final java.util.function.Supplier<String[]> openApi;
   private final LongAdder malformedKeys = new LongAdder();
   private final java.util.concurrent.ConcurrentHashMap<String, Decision> malformedRefusals =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -110,6 +112,18 @@ public final class Monetize implements AutoCloseable {
     this.maxRotationOverlap = b.maxRotationOverlap;
     this.managementPrefix = b.managementPrefix;
     this.management = new ManagementApi(this);
+    String title = b.apiTitle;
+    String version = b.apiVersion;
+    java.util.concurrent.atomic.AtomicReference<String[]> doc = new java.util.concurrent.atomic.AtomicReference<>();
+    this.openApi = () -> {
+      String[] d = doc.get();
+      if (d == null) {
+        OpenApi api = OpenApi.of(catalog).title(title).version(version).docsBase(docsBase.toString());
+        d = new String[] {api.json(), api.yaml()};
+        doc.compareAndSet(null, d);
+      }
+      return d;
+    };
     this.meter = new UsageMeter(b.usageSink, b.timeSource);
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -470,6 +484,19 @@ public final class Monetize implements AutoCloseable {
     return managementPrefix;
   }
 
+  /**
+   * The OpenAPI 3.1 document of this service, generated from the catalog (JSON), for adapters to
+   * serve at {@code /openapi.json}. Computed once.
+   */
+  public String openApiJson() {
+    return openApi.get()[0];
+  }
+
+  /** The same document as YAML, for {@code /openapi.yaml}. */
+  public String openApiYaml() {
+    return openApi.get()[1];
+  }
+
   /** The management API (organizations, projects, keys, tokens), for adapters to serve under {@link #managementPrefix()}. */
   public ManagementApi managementApi() {
     return management;
@@ -599,8 +626,17 @@ public final class Monetize implements AutoCloseable {
     private Tokens tokens;
     private Duration maxRotationOverlap = Duration.ofDays(7);
     private String managementPrefix = "/monetize";
+    private String apiTitle = "API";
+    private String apiVersion = "1.0.0";
 
     private Builder() {}
+
+    /** Title and version of the generated OpenAPI document (default {@code API}, {@code 1.0.0}). */
+    public Builder apiInfo(String title, String version) {
+      this.apiTitle = Objects.requireNonNull(title, "title");
+      this.apiVersion = Objects.requireNonNull(version, "version");
+      return this;
+    }
 
     /**
      * Hash key secrets with HMAC-SHA-256 and this server-side pepper (at least 32 bytes) instead of

@@ -69,6 +69,17 @@ public final class PathTemplate {
     return template;
   }
 
+  /** The names of the template's variables, in order. */
+  public List<String> variables() {
+    List<String> out = new java.util.ArrayList<>();
+    for (String n : names) {
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** Number of segments. */
   int size() {
     return segments.length;

@@ -67,8 +67,8 @@ abstract class JaxRsAdapterContract {
     monetize.saveCustomer(Customer.of("globex", "pro"));
     free = monetize.issueKey("acme", Set.of("stats:*")).secret();
     pro = monetize.issueKey("globex", Set.of("*")).secret();
-    base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize)),
-        Resources.Stats.class, Resources.Public.class);
+    base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
+        new OpenApiResource(monetize)), Resources.Stats.class, Resources.Public.class);
   }
 
   @AfterEach
@@ -197,6 +197,21 @@ abstract class JaxRsAdapterContract {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("hello");
     assertThat(r.headers().firstValue("RateLimit")).isEmpty();
+  }
+
+  @Test
+  void theGeneratedOpenApiDocumentIsServedAndValid() throws Exception {
+    for (String path : List.of("/openapi.json", "/openapi.yaml")) {
+      HttpResponse<String> r = call("GET", path, null);
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      io.swagger.v3.parser.core.models.ParseOptions options = new io.swagger.v3.parser.core.models.ParseOptions();
+      options.setResolve(true);
+      var parsed = new io.swagger.parser.OpenAPIParser().readContents(r.body(), null, options);
+      assertThat(parsed.getMessages()).as(path).isEmpty();
+      assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/v1/summary", "/v1/reports/{id}", "/v1/export");
+      assertThat(parsed.getOpenAPI().getPaths().get("/v1/export").getGet().getExtensions())
+          .containsKey("x-monetize");
+    }
   }
 
   @Test

@@ -24,7 +24,13 @@ class ResteasyAdapterTest extends JaxRsAdapterContract {
         return Set.of(resources);
       }
     });
-    deployment.getProviders().addAll(providers);
+    for (Object p : providers) {
+      if (p.getClass().isAnnotationPresent(jakarta.ws.rs.Path.class)) {
+        deployment.getResources().add(p); // a resource instance, e.g. OpenApiResource
+      } else {
+        deployment.getProviders().add(p);
+      }
+    }
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class MonetizeFilter implements Filter {
+  /** Where the generated OpenAPI document is served (JSON). */
+  public static final String OPENAPI_JSON = "/openapi.json";
+  /** Where the generated OpenAPI document is served (YAML). */
+  public static final String OPENAPI_YAML = "/openapi.yaml";
   /** Request attribute holding the {@link dev.monetize.Principal} of an admitted request. */
   public static final String PRINCIPAL_ATTRIBUTE = "dev.monetize.principal";
   /** Request attribute holding the {@link dev.monetize.Decision} of an admitted request. */
@@ -76,6 +80,11 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     Optional<Operation> operation = monetize.route(request.getMethod(), path);
+    if (operation.isEmpty() && "GET".equals(request.getMethod())
+        && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {
+      serveOpenApi(response, path);
+      return;
+    }
     if (operation.isEmpty()) {
       if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
         chain.doFilter(req, res);
@@ -130,6 +139,16 @@ public final class MonetizeFilter implements Filter {
         admission.complete(failed ? 500 : metered.getStatus(), metered.bytesWritten());
       }
     }
+  }
+
+  /** The OpenAPI document generated from the catalog: public, like any API reference. */
+  private void serveOpenApi(HttpServletResponse response, String path) throws IOException {
+    boolean json = path.equals(OPENAPI_JSON);
+    byte[] body = (json ? monetize.openApiJson() : monetize.openApiYaml()).getBytes(StandardCharsets.UTF_8);
+    response.setStatus(200);
+    response.setContentType(json ? "application/json" : "application/yaml");
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
   }
 
   /** The management API: read the body (bounded), hand the request to core, write its answer. */

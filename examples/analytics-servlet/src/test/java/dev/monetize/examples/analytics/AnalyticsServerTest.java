@@ -272,6 +272,25 @@ class AnalyticsServerTest {
   }
 
   @Test
+  void theOpenApiDocumentDescribesWhatTheServiceEnforces() throws Exception {
+    startShipped();
+    for (String path : List.of("/openapi.json", "/openapi.yaml")) {
+      HttpResponse<String> r = get(path, null);
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      io.swagger.v3.parser.core.models.ParseOptions options = new io.swagger.v3.parser.core.models.ParseOptions();
+      options.setResolve(true);
+      var parsed = new io.swagger.parser.OpenAPIParser().readContents(r.body(), null, options);
+      assertThat(parsed.getMessages()).as(path).isEmpty();
+      assertThat(parsed.getOpenAPI().getPaths())
+          .containsKeys("/v1/events", "/v1/stats/summary", "/v1/stats/timeseries", "/v1/export");
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> export = (java.util.Map<String, Object>) parsed.getOpenAPI().getPaths()
+          .get("/v1/export").getGet().getExtensions().get("x-monetize");
+      assertThat(export).containsEntry("minimum_plan", "pro");
+    }
+  }
+
+  @Test
   void unknownPathsAre404Problems() throws Exception {
     startShipped();
     HttpResponse<String> r = get("/v1/nothing-here", app.demoKeys().get("pro"));
