@@ -133,6 +133,11 @@ public final class ManagementApi {
         throw new Refusal(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
       }
       String route = r.path().substring(prefix.length());
+      if (route.equals("/pricing") && r.method().equals("GET")) {
+        // public, like any price list: no key needed
+        return new Response(200, "text/html; charset=utf-8", List.of(new Header("Cache-Control", "public, max-age=300")),
+            dev.monetize.docs.PricingPage.html(monetize.catalog(), "Pricing").getBytes(StandardCharsets.UTF_8));
+      }
       Decision d = monetize.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
           r.authorization().orElse(null), r.apiKey().orElse(null)), asOperation);
       if (!d.admitted()) {
