@@ -67,6 +67,15 @@ public final class MonetizeJaxrs {
               + base.plans().stream().map(Plan::name).toList() + ")");
         }
       });
+      Optional<Operation> declared = base.operation(e.operation().id());
+      if (declared.isPresent()) {
+        // also declared in the plans file: fine if both say the same, a mistake otherwise
+        if (!declared.get().equals(e.operation())) {
+          throw new IllegalArgumentException(name + ": operation '" + e.operation().id()
+              + "' differs from the one in the plans (" + declared.get() + " vs " + e.operation() + ")");
+        }
+        continue;
+      }
       try {
         b.operation(e.operation());
       } catch (IllegalArgumentException ex) {

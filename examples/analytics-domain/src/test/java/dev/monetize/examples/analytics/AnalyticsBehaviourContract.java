@@ -1,0 +1,222 @@
+package dev.monetize.examples.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Monetize;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.metering.InMemoryUsageSink;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.Catalog;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.greenbytes.http.sfv.ListElement;
+import org.greenbytes.http.sfv.OuterList;
+import org.greenbytes.http.sfv.Parser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every variant of the example shares, over real HTTP: the servlet example on Jetty,
+ * the JAX-RS example on Jersey and on RESTEasy each extend this class, so refusals, headers,
+ * problem bodies and usage are proved the same everywhere.
+ */
+public abstract class AnalyticsBehaviourContract {
+  /** Plans only; each variant adds its operations (the plans file's, or the annotated resources'). */
+  protected static final String SMALL_PLANS = """
+      plans:
+        free:
+          rank: 0
+          rate: { count: 100000, period: 1s, burst: 100000 }
+          quotas: [ { limit: 5, window: day } ]
+          scopes: ["events:write", "stats:read"]
+        pro:
+          rank: 10
+          rate: { count: 100000, period: 1s, burst: 100000 }
+          quotas: [ { limit: 1000, window: day } ]
+          scopes: ["*"]
+      """;
+
+  /** A running variant. */
+  protected interface Service extends AutoCloseable {
+    /** {@code http://127.0.0.1:<port>}. */
+    String base();
+
+    /** Demo secrets by plan. */
+    Map<String, String> demoKeys();
+
+    /** The engine. */
+    Monetize monetize();
+
+    @Override
+    void close();
+  }
+
+  /** Starts the variant on a free port with these plans and this usage sink. */
+  protected abstract Service start(Catalog plans, UsageSink usage) throws Exception;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final ObjectMapper json = new ObjectMapper();
+  protected final InMemoryUsageSink usage = UsageSink.inMemory();
+  private Service service;
+
+  private Service service() throws Exception {
+    if (service == null) {
+      service = start(CatalogLoader.parse("small.yaml", SMALL_PLANS), usage);
+    }
+    return service;
+  }
+
+  @AfterEach
+  void stopService() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service().base() + path)).timeout(Duration.ofSeconds(30));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode problem(HttpResponse<String> r, int status, String code) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    JsonNode n = json.readTree(r.body());
+    assertThat(n.get("code").asText()).isEqualTo(code);
+    assertThat(n.get("status").asInt()).isEqualTo(status);
+    assertThat(n.get("type").asText()).isEqualTo("https://monetize.dev/errors#" + code);
+    assertThat(n.get("hint").asText()).isNotBlank();
+    assertThat(n.get("request_id").asText()).isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
+    assertThat(r.body()).doesNotContain("Exception").doesNotContain("at dev.");
+    return n;
+  }
+
+  private String key(String plan) throws Exception {
+    return service().demoKeys().get(plan);
+  }
+
+  private void awaitIdle() throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (service().monetize().inFlight() != 0) {
+      assertThat(System.nanoTime()).as("requests still in flight after 5 s").isLessThan(deadline);
+      LockSupport.parkNanos(100_000);
+    }
+  }
+
+  @Test
+  void missingAndMalformedKeysAre401() throws Exception {
+    HttpResponse<String> missing = send("GET", "/v1/stats/summary", null, null);
+    problem(missing, 401, "key_missing");
+    assertThat(missing.headers().firstValue("WWW-Authenticate")).isPresent();
+    problem(send("GET", "/v1/stats/summary", "mk_test_0000000000000000000000000000", null), 401, "key_invalid");
+  }
+
+  @Test
+  void aFreeKeyOnExportIs403PlanDenied() throws Exception {
+    JsonNode p = problem(send("GET", "/v1/export", key("free"), null), 403, "plan_denied");
+    assertThat(p.get("hint").asText()).contains("'pro'");
+  }
+
+  @Test
+  void headersParseAndTheirRemainingIsWhatTheServerThenAdmits() throws Exception {
+    HttpResponse<String> r = send("GET", "/v1/stats/summary", key("free"), null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    OuterList policy = Parser.parseList(r.headers().firstValue("RateLimit-Policy").orElseThrow());
+    assertThat(policy.get().stream().map(e -> (Object) e.get()).toList()).containsExactly("rate", "daily");
+    OuterList state = Parser.parseList(r.headers().firstValue("RateLimit").orElseThrow());
+    ListElement<?> daily = state.get().get(0);
+    assertThat(daily.get()).isEqualTo("daily");
+    long remaining = (Long) daily.getParams().get("r").get();
+    assertThat(remaining).isEqualTo(4);
+    for (long i = 0; i < remaining; i++) {
+      assertThat(send("GET", "/v1/stats/summary", key("free"), null).statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> over = send("GET", "/v1/stats/summary", key("free"), null);
+    JsonNode p = problem(over, 429, "quota_exhausted");
+    assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+    assertThat(p.get("violated_policies").toString()).contains("daily");
+  }
+
+  @Test
+  void usageEqualsThe2xxAnswersUnderEightClients() throws Exception {
+    String pro = key("pro");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int thread = t;
+      results.add(pool.submit(() -> {
+        go.await();
+        int ok = 0;
+        for (int i = 0; i < 25; i++) {
+          HttpResponse<String> r = (thread + i) % 2 == 0
+              ? send("POST", "/v1/events", pro, "[{\"type\":\"click\",\"timestamp\":\"2026-05-05T09:00:00Z\"}]")
+              : send("GET", "/v1/stats/summary", pro, null);
+          if (r.statusCode() / 100 == 2) {
+            ok++;
+          }
+        }
+        return ok;
+      }));
+    }
+    go.countDown();
+    int ok = 0;
+    for (Future<Integer> f : results) {
+      ok += f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    awaitIdle();
+    service().monetize().flushUsage();
+    assertThat(ok).isEqualTo(200);
+    assertThat(usage.successfulCalls("demo-pro")).isEqualTo(ok);
+  }
+
+  @Test
+  void badInputIsA400ProblemNamingTheField() throws Exception {
+    for (String body : List.of("not json", "{}", "[{\"type\": 5}]", "[{\"type\":\"a\",\"timestamp\":\"yesterday\"}]")) {
+      problem(send("POST", "/v1/events", key("pro"), body), 400, "bad_request");
+    }
+    problem(send("GET", "/v1/stats/timeseries?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", key("pro"), null),
+        400, "bad_request");
+  }
+
+  @Test
+  void tenantsNeverSeeEachOthersEvents() throws Exception {
+    assertThat(send("POST", "/v1/events", key("pro"), "[{\"type\":\"secret\",\"user_id\":\"u1\"}]").statusCode())
+        .isEqualTo(202);
+    JsonNode free = json.readTree(send("GET", "/v1/stats/summary", key("free"), null).body());
+    assertThat(free.get("events").asInt()).isZero();
+    JsonNode pro = json.readTree(send("GET", "/v1/stats/summary", key("pro"), null).body());
+    assertThat(pro.get("events").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void theOpenApiDocumentIsValidAndListsTheEndpoints() throws Exception {
+    HttpResponse<String> r = send("GET", "/openapi.json", null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    io.swagger.v3.parser.core.models.ParseOptions options = new io.swagger.v3.parser.core.models.ParseOptions();
+    options.setResolve(true);
+    var parsed = new io.swagger.parser.OpenAPIParser().readContents(r.body(), null, options);
+    assertThat(parsed.getMessages()).isEmpty();
+    assertThat(parsed.getOpenAPI().getPaths())
+        .containsKeys("/v1/events", "/v1/stats/summary", "/v1/stats/timeseries", "/v1/export");
+  }
+}

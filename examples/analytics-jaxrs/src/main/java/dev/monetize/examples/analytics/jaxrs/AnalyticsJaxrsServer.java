@@ -1,0 +1,202 @@
+package dev.monetize.examples.analytics.jaxrs;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.monetize.ManagementApi;
+import dev.monetize.Monetize;
+import dev.monetize.TimeSource;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.config.ConfigException;
+import dev.monetize.examples.analytics.domain.EventStore;
+import dev.monetize.jaxrs.ManagementResource;
+import dev.monetize.jaxrs.MonetizeExceptionMapper;
+import dev.monetize.jaxrs.MonetizeFeature;
+import dev.monetize.jaxrs.MonetizeJaxrs;
+import dev.monetize.jaxrs.OpenApiResource;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Plan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * The example analytics service as annotated JAX-RS resources on Jersey (JDK HTTP server), with the
+ * same plans, domain, demo keys and contract as the servlet example:
+ * {@code java -jar analytics-jaxrs.jar} listens on {@code PORT} (default 8080), prints
+ * {@code demo key <plan>: <secret>} per plan and for {@code admin}, then {@code listening on <port>}.
+ */
+public final class AnalyticsJaxrsServer implements AutoCloseable {
+  /** The plans file on the classpath (shared with the servlet example). */
+  public static final String PLANS_RESOURCE = "/analytics-plans.yaml";
+  /** The organization of the operator's key. */
+  public static final String OPERATOR = "operator";
+
+  private final HttpServer server;
+  private final Monetize monetize;
+  private final Map<String, String> demoKeys;
+
+  private AnalyticsJaxrsServer(HttpServer server, Monetize monetize, Map<String, String> demoKeys) {
+    this.server = server;
+    this.monetize = monetize;
+    this.demoKeys = demoKeys;
+  }
+
+  /** Starts the service from the command line. */
+  public static void main(String[] args) throws Exception {
+    String env = System.getenv().getOrDefault("PORT", "8080");
+    int port;
+    try {
+      port = Integer.parseInt(env.trim());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      System.err.println("PORT must be a number from 0 to 65535, got '" + env + "'");
+      System.exit(2);
+      return;
+    }
+    AnalyticsJaxrsServer app;
+    try {
+      app = builder().port(port).start();
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+      System.err.println("cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+    app.demoKeys().forEach((plan, secret) -> System.out.println("demo key " + plan + ": " + secret));
+    System.out.println("listening on " + app.port());
+    System.out.flush();
+  }
+
+  /** The plans shipped with the example, with the operations of the annotated resources. */
+  public static Catalog defaultCatalog() {
+    try (InputStream in = AnalyticsJaxrsServer.class.getResourceAsStream(PLANS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(PLANS_RESOURCE + " is missing from the classpath");
+      }
+      return CatalogLoader.load("classpath:" + PLANS_RESOURCE, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a builder (port 8080, the shipped plans, in-memory everything). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Everything the application registers, for any JAX-RS implementation: the resources, the
+   * feature, the exception mappers, the OpenAPI document and the management API.
+   */
+  public static List<Object> components(Monetize monetize, EventStore store, Clock clock) {
+    return List.of(new AnalyticsResource(store, clock), new MonetizeFeature(monetize),
+        new MonetizeExceptionMapper(monetize), new ProblemMappers.BadInput(monetize),
+        new ProblemMappers.TooLarge(monetize), new OpenApiResource(monetize), new ManagementResource(monetize));
+  }
+
+  /** Issues one demo key per plan (with the plan's scopes) and the operator's key. */
+  public static Map<String, String> issueDemoKeys(Monetize monetize) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    List<Plan> plans = monetize.catalog().plans();
+    for (Plan plan : plans) {
+      String customer = "demo-" + plan.name();
+      if (monetize.customer(customer).isEmpty()) {
+        monetize.saveCustomer(new Customer(customer, plan.name(), BillingAnchor.DEFAULT, "Demo " + plan.name()));
+      }
+      keys.put(plan.name(), monetize.issueKey(customer, plan.scopes()).secret());
+    }
+    if (monetize.customer(OPERATOR).isEmpty()) {
+      monetize.saveCustomer(new Customer(OPERATOR, plans.get(plans.size() - 1).name(), BillingAnchor.DEFAULT, "Operator"));
+    }
+    keys.put("admin", monetize.issueKey(OPERATOR, Set.of(ManagementApi.OPERATOR_SCOPE)).secret());
+    return Collections.unmodifiableMap(keys);
+  }
+
+  /** The port listened on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Demo secrets by plan, then {@code admin}. */
+  public Map<String, String> demoKeys() {
+    return demoKeys;
+  }
+
+  /** The engine. */
+  public Monetize monetize() {
+    return monetize;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    monetize.close();
+  }
+
+  /** Options of the example service. */
+  public static final class Builder {
+    private int port = 8080;
+    private Catalog catalog;
+    private UsageSink usageSink = UsageSink.inMemory();
+    private TimeSource timeSource = TimeSource.system();
+
+    private Builder() {}
+
+    /** The port; 0 picks a free one. */
+    public Builder port(int p) {
+      this.port = p;
+      return this;
+    }
+
+    /** Plans (and operations) other than the shipped ones. */
+    public Builder catalog(Catalog c) {
+      this.catalog = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /** Where usage goes. */
+    public Builder usageSink(UsageSink sink) {
+      this.usageSink = Objects.requireNonNull(sink);
+      return this;
+    }
+
+    /** The clock. */
+    public Builder timeSource(TimeSource t) {
+      this.timeSource = Objects.requireNonNull(t);
+      return this;
+    }
+
+    /** Builds the engine from the plans and the annotated resources, issues demo keys, starts Jersey. */
+    public AnalyticsJaxrsServer start() {
+      Catalog plans = catalog != null ? catalog : defaultCatalog();
+      Monetize monetize = Monetize.builder()
+          .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))
+          .environment(KeyEnvironment.TEST)
+          .usageSink(usageSink)
+          .timeSource(timeSource)
+          .apiInfo("Example analytics API", "1.0.0")
+          .build();
+      Map<String, String> keys = issueDemoKeys(monetize);
+      ResourceConfig config = new ResourceConfig().property(ServerProperties.WADL_FEATURE_DISABLE, true);
+      components(monetize, new EventStore(), Clock.systemUTC()).forEach(config::register);
+      HttpServer server = JdkHttpServerFactory.createHttpServer(URI.create("http://0.0.0.0:" + port + "/"), config);
+      return new AnalyticsJaxrsServer(server, monetize, keys);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.monetize.examples.analytics.jaxrs;
+
+import dev.monetize.Monetize;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.errors.Problem;
+import dev.monetize.errors.ProblemJson;
+import dev.monetize.examples.analytics.domain.BadInputException;
+import dev.monetize.http.RequestIds;
+import dev.monetize.jaxrs.MonetizeContext;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+
+/** Bad input (400) and too-large bodies (413) as the same problem JSON the servlet example sends. */
+final class ProblemMappers {
+  private ProblemMappers() {}
+
+  private static Response problem(Monetize monetize, ErrorCode code, String detail, String hint) {
+    String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
+        .orElseGet(() -> RequestIds.acceptOrCreate(null));
+    Problem p = monetize.problem(code, detail, requestId).withHint(hint);
+    return Response.status(code.status()).type("application/problem+json").entity(ProblemJson.toBytes(p)).build();
+  }
+
+  /** 400 bad_request, naming the field. */
+  static final class BadInput implements ExceptionMapper<BadInputException> {
+    private final Monetize monetize;
+
+    BadInput(Monetize monetize) {
+      this.monetize = monetize;
+    }
+
+    @Override
+    public Response toResponse(BadInputException e) {
+      return problem(monetize, ErrorCode.BAD_REQUEST, e.getMessage(), e.hint());
+    }
+  }
+
+  /** 413 payload_too_large. */
+  static final class TooLarge implements ExceptionMapper<AnalyticsResource.TooLargeException> {
+    private final Monetize monetize;
+
+    TooLarge(Monetize monetize) {
+      this.monetize = monetize;
+    }
+
+    @Override
+    public Response toResponse(AnalyticsResource.TooLargeException e) {
+      return problem(monetize, ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than "
+          + AnalyticsResource.MAX_BODY_BYTES + " bytes.", ErrorCode.PAYLOAD_TOO_LARGE.hint());
+    }
+  }
+}

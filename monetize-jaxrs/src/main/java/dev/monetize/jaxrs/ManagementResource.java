@@ -1,0 +1,104 @@
+package dev.monetize.jaxrs;
+
+import dev.monetize.ManagementApi;
+import dev.monetize.Monetize;
+import dev.monetize.http.Header;
+import dev.monetize.http.RequestIds;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Serves the management API ({@link ManagementApi}: organizations, projects, keys, tokens, the
+ * pricing page) under {@code /monetize} on JAX-RS, by handing each request to the core, exactly as
+ * the servlet filter does. Register an instance beside {@link MonetizeFeature}; the engine's
+ * management prefix must be the default {@code /monetize}.
+ */
+@Path("monetize")
+public final class ManagementResource {
+  private final Monetize monetize;
+
+  /** Serves {@code monetize}'s management API. */
+  public ManagementResource(Monetize monetize) {
+    this.monetize = Objects.requireNonNull(monetize, "monetize");
+    if (!monetize.managementPrefix().equals("/monetize")) {
+      throw new IllegalArgumentException("ManagementResource serves /monetize; the engine's prefix is "
+          + monetize.managementPrefix());
+    }
+  }
+
+  /** GET requests. */
+  @GET
+  @Path("{path: .*}")
+  public Response get(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    return handle(request.getMethod(), uri, headers, InputStream.nullInputStream());
+  }
+
+  /** POST requests. */
+  @POST
+  @Path("{path: .*}")
+  public Response post(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
+    return handle(request.getMethod(), uri, headers, body);
+  }
+
+  /** PUT requests (answered 405 by the API where not supported). */
+  @PUT
+  @Path("{path: .*}")
+  public Response put(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
+    return handle(request.getMethod(), uri, headers, body);
+  }
+
+  /** PATCH requests. */
+  @PATCH
+  @Path("{path: .*}")
+  public Response patch(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
+    return handle(request.getMethod(), uri, headers, body);
+  }
+
+  /** DELETE requests. */
+  @DELETE
+  @Path("{path: .*}")
+  public Response delete(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    return handle(request.getMethod(), uri, headers, InputStream.nullInputStream());
+  }
+
+  private Response handle(String method, UriInfo uri, HttpHeaders headers, InputStream body) {
+    byte[] bytes;
+    try {
+      bytes = body.readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      bytes = new byte[0];
+    }
+    Map<String, String> query = new HashMap<>();
+    uri.getQueryParameters().forEach((k, v) -> {
+      if (!v.isEmpty()) {
+        query.put(k, v.get(0));
+      }
+    });
+    String path = "/" + uri.getPath();
+    String requestId = RequestIds.acceptOrCreate(headers.getHeaderString(RequestIds.HEADER));
+    ManagementApi.Response answer = monetize.managementApi().handle(new ManagementApi.Request(method,
+        path.replace("//", "/"), query, Optional.ofNullable(headers.getHeaderString("Authorization")),
+        Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, "", requestId));
+    Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
+        .header(RequestIds.HEADER, requestId);
+    for (Header h : answer.headers()) {
+      rb.header(h.name(), h.value());
+    }
+    return rb.build();
+  }
+}
