@@ -233,6 +233,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .usageSink(usageSink)
           .timeSource(timeSource)
           .limiterStore(limiterStore)
+          .apiInfo("Example analytics API", "1.0.0")
           .keyStore(keyStore)
           .customerStore(customerStore)
           .build();
