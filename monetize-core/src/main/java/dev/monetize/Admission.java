@@ -40,6 +40,8 @@ public final class Admission {
   private final Decision decision;
   private final long startNanos;
   private boolean completed;
+  private java.util.Map<String, Long> units;
+  private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,64}");
 
   Admission(Monetize monetize, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
     this.monetize = monetize;
@@ -92,6 +94,33 @@ public final class Admission {
       }
     }
     return headers;
+  }
+
+  /**
+   * Adds {@code amount} of a custom usage unit (e.g. {@code rows_scanned}) to this call's usage,
+   * metered with it when it completes. Units are 1-64 of {@code a-z 0-9 _ . -}; at most 32 per call.
+   */
+  public void reportUsage(String unit, long amount) {
+    if (unit == null || !UNIT.matcher(unit).matches()) {
+      throw new IllegalArgumentException("usage unit must be 1-64 of a-z 0-9 _ . -, got '" + unit + "'");
+    }
+    if (amount < 0) {
+      throw new IllegalArgumentException("usage amount cannot be negative, got " + amount);
+    }
+    if (completed) {
+      throw new IllegalStateException("the call is already metered; report usage before it completes");
+    }
+    if (units == null) {
+      units = new java.util.HashMap<>(4);
+    }
+    if (!units.containsKey(unit) && units.size() >= 32) {
+      throw new IllegalArgumentException("at most 32 usage units per call");
+    }
+    units.merge(unit, amount, Math::addExact);
+  }
+
+  java.util.Map<String, Long> reportedUnits() {
+    return units == null ? java.util.Map.of() : units;
   }
 
   /** The RFC 9457 problem of a refusal. */

@@ -324,7 +324,8 @@ public final class Monetize implements AutoCloseable {
     try {
       if (d.admitted()) {
         Principal p = d.principal().orElseThrow();
-        meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesOut, duration);
+        meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesOut, duration,
+            admission.reportedUnits());
       }
       audit.submit(new AuditEvent(
           Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),

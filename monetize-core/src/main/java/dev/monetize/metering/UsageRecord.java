@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param calls number of calls
  * @param bytesOut response body bytes written
  * @param durationMicros total wall time of the calls, microseconds
+ * @param units custom units the endpoints reported (e.g. {@code rows_scanned}), summed
  */
 public record UsageRecord(
     String customerId,
@@ -28,14 +29,23 @@ public record UsageRecord(
     Instant to,
     long calls,
     long bytesOut,
-    long durationMicros) {
-  /** Validates. */
+    long durationMicros,
+    java.util.Map<String, Long> units) {
+  /** Validates and copies. */
   public UsageRecord {
     Objects.requireNonNull(customerId, "customerId");
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(operationId, "operationId");
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
+    units = java.util.Map.copyOf(units);
+  }
+
+  /** A record without custom units. */
+  public UsageRecord(String customerId, String keyId, String operationId, int status, boolean overage, Instant from,
+      Instant to, long calls, long bytesOut, long durationMicros) {
+    this(customerId, keyId, operationId, status, overage, from, to, calls, bytesOut, durationMicros,
+        java.util.Map.of());
   }
 
   /** Whether the call was answered with a 2xx status. */

@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
 import java.io.FilterOutputStream;
@@ -49,8 +50,31 @@ final class MonetizeFilter implements ContainerRequestFilter, ContainerResponseF
       request.abortWith(refusal.build());
       return;
     }
-    MonetizeContext.set(new MonetizeContext(admission.decision().principal().orElseThrow(), admission.decision(),
-        requestId));
+    MonetizeContext context = new MonetizeContext(admission);
+    MonetizeContext.set(context);
+    SecurityContext original = request.getSecurityContext();
+    boolean secure = original != null && original.isSecure();
+    request.setSecurityContext(new SecurityContext() {
+      @Override
+      public java.security.Principal getUserPrincipal() {
+        return context;
+      }
+
+      @Override
+      public boolean isUserInRole(String role) {
+        return dev.monetize.plans.Scopes.grants(context.principal().scopes(), role);
+      }
+
+      @Override
+      public boolean isSecure() {
+        return secure;
+      }
+
+      @Override
+      public String getAuthenticationScheme() {
+        return "Bearer";
+      }
+    });
   }
 
   @Override

@@ -13,7 +13,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Arbitrary annotation values either make a valid operation or fail with a message naming the method. */
+/**
+ * Arbitrary annotation values either make a valid operation (and a valid OpenAPI document) or fail
+ * with a message naming the method.
+ */
 class AnnotationProperties {
   private static final Catalog PLANS = Catalog.builder()
       .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(10).withBurst(10_000)).quota(Quota.daily(100_000)).build())
@@ -28,7 +31,7 @@ class AnnotationProperties {
     }
   }
 
-  @Property(tries = 500)
+  @Property(tries = 200)
   void anyValuesGiveAnOperationOrANamedError(@ForAll("text") String id, @ForAll("text") String scope,
       @ForAll("plans") String plan, @ForAll("costs") long cost, @ForAll("prices") String price,
       @ForAll("text") String currency, @ForAll("ttls") long ttl, @ForAll("text") String version) throws Exception {
@@ -38,6 +41,11 @@ class AnnotationProperties {
       MonetizeJaxrs.Endpoint e = MonetizeJaxrs.endpoint(Resources.Public.class, m, v, null);
       Catalog c = MonetizeJaxrs.catalog(PLANS, e);
       assertThat(c.operation(e.operation().id())).contains(e.operation());
+      // and the generated OpenAPI document of that catalog is valid
+      io.swagger.v3.parser.core.models.ParseOptions options = new io.swagger.v3.parser.core.models.ParseOptions();
+      options.setResolve(true);
+      assertThat(new io.swagger.parser.OpenAPIParser()
+          .readContents(dev.monetize.openapi.OpenApi.of(c).json(), null, options).getMessages()).isEmpty();
       assertThat(e.operation().cost()).isBetween(1L, 10_000L);
       e.operation().price().ifPresent(p -> assertThat(p.amount().signum()).isNotNegative());
     } catch (IllegalArgumentException expected) {

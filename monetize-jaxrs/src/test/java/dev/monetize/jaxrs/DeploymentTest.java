@@ -58,7 +58,7 @@ class DeploymentTest {
   void aMethodMissingFromTheEnginesCatalogFailsTheDeployment() throws Exception {
     try (Monetize m = Monetize.builder().catalog(plans).auditSink(b -> { }).build()) {
       MonetizeFeature feature = new MonetizeFeature(m);
-      Method summary = Resources.Stats.class.getMethod("summary");
+      Method summary = Resources.Stats.class.getMethod("summary", jakarta.ws.rs.core.SecurityContext.class);
       assertThatThrownBy(() -> feature.configure(info(Resources.Stats.class, summary), context()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("Resources$Stats#summary").hasMessageContaining("MonetizeJaxrs.catalog");

@@ -124,7 +124,14 @@ abstract class JaxRsAdapterContract {
   void successCarriesParsableRateLimitHeadersAndTheCallersContext() throws Exception {
     HttpResponse<String> r = call("GET", "/v1/summary", free);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(json.readTree(r.body()).get("customer").asText()).isEqualTo("acme");
+    JsonNode body = json.readTree(r.body());
+    assertThat(body.get("customer").asText()).isEqualTo("acme");
+    assertThat(body.get("same").asBoolean()).as("@Context SecurityContext and current() agree").isTrue();
+    assertThat(body.get("role").asBoolean()).as("roles are scopes").isTrue();
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("stats.summary")).singleElement()
+        .satisfies(u -> assertThat(u.units()).containsEntry("rows_scanned", 42L));
     String policy = r.headers().firstValue("RateLimit-Policy").orElseThrow();
     String state = r.headers().firstValue("RateLimit").orElseThrow();
     assertThat(Parser.parseList(policy).get()).hasSize(2);

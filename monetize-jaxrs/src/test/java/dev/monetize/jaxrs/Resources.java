@@ -18,9 +18,12 @@ final class Resources {
     @Path("summary")
     @Produces("application/json")
     @Monetized(id = "stats.summary", price = "0.002")
-    public String summary() {
-      MonetizeContext ctx = MonetizeContext.current().orElseThrow();
-      return "{\"customer\":\"" + ctx.principal().customerId() + "\",\"degraded\":" + ctx.degraded() + "}";
+    public String summary(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+      MonetizeContext ctx = MonetizeContext.of(security).orElseThrow();
+      ctx.reportUsage("rows_scanned", 42);
+      return "{\"customer\":\"" + ctx.principal().customerId() + "\",\"degraded\":" + ctx.degraded()
+          + ",\"same\":" + (MonetizeContext.current().orElseThrow() == ctx)
+          + ",\"role\":" + security.isUserInRole("stats:read") + "}";
     }
 
     @GET

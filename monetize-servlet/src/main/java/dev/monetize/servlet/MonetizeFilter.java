@@ -7,6 +7,7 @@ import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.Header;
 import dev.monetize.keys.Redaction;
+import dev.monetize.metering.UsageReporter;
 import dev.monetize.http.RequestIds;
 import dev.monetize.plans.Operation;
 import jakarta.servlet.AsyncEvent;
@@ -45,6 +46,8 @@ public final class MonetizeFilter implements Filter {
   public static final String OPENAPI_JSON = "/openapi.json";
   /** Where the generated OpenAPI document is served (YAML). */
   public static final String OPENAPI_YAML = "/openapi.yaml";
+  /** Request attribute holding the {@link UsageReporter} an endpoint adds custom usage units with. */
+  public static final String USAGE_ATTRIBUTE = "dev.monetize.usage";
   /** Request attribute holding the {@link dev.monetize.Principal} of an admitted request. */
   public static final String PRINCIPAL_ATTRIBUTE = "dev.monetize.principal";
   /** Request attribute holding the {@link dev.monetize.Decision} of an admitted request. */
@@ -115,6 +118,7 @@ public final class MonetizeFilter implements Filter {
     request.setAttribute(PRINCIPAL_ATTRIBUTE, admission.decision().principal().orElseThrow());
     request.setAttribute(DECISION_ATTRIBUTE, admission.decision());
     request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+    request.setAttribute(USAGE_ATTRIBUTE, (UsageReporter) admission::reportUsage);
     MeteredResponse metered = new MeteredResponse(response);
     boolean failed = true;
     try {

@@ -67,6 +67,7 @@ class MonetizeFilterTest {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Principal p = (Principal) req.getAttribute(MonetizeFilter.PRINCIPAL_ATTRIBUTE);
+        ((dev.monetize.metering.UsageReporter) req.getAttribute(MonetizeFilter.USAGE_ATTRIBUTE)).report("greetings", 1);
         byte[] body = ("hello " + req.getPathInfo().substring(1) + " from " + p.customerId()).getBytes(StandardCharsets.UTF_8);
         resp.getOutputStream().write(body);
       }
@@ -149,7 +150,10 @@ class MonetizeFilterTest {
     awaitIdle();
     monetize.flushUsage();
     assertThat(usage.records()).filteredOn(u -> u.operationId().equals("hello")).singleElement()
-        .satisfies(u -> assertThat(u.bytesOut()).isEqualTo(21));
+        .satisfies(u -> {
+          assertThat(u.bytesOut()).isEqualTo(21);
+          assertThat(u.units()).containsEntry("greetings", 1L);
+        });
     assertThat(usage.records()).filteredOn(u -> u.operationId().equals("writer")).singleElement()
         .satisfies(u -> {
           assertThat(u.status()).isEqualTo(201);

@@ -32,6 +32,7 @@ public final class UsageMeter {
     final LongAdder calls = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder micros = new LongAdder();
+    final ConcurrentHashMap<String, LongAdder> units = new ConcurrentHashMap<>();
   }
 
   private final ConcurrentHashMap<Key, Counters> live = new ConcurrentHashMap<>();
@@ -55,6 +56,12 @@ public final class UsageMeter {
   /** Records one admitted call. Lock-free; never throws for valid input. */
   public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
       long durationNanos) {
+    record(customerId, keyId, operationId, status, overage, bytesOut, durationNanos, Map.of());
+  }
+
+  /** Records one admitted call with the custom units its endpoint reported. */
+  public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
+      long durationNanos, Map<String, Long> units) {
     Key key = new Key(customerId, keyId, operationId, status, overage);
     Counters c = live.get(key);
     if (c == null) {
@@ -63,6 +70,11 @@ public final class UsageMeter {
     c.calls.increment();
     c.bytesOut.add(bytesOut);
     c.micros.add(durationNanos / 1_000);
+    if (!units.isEmpty()) {
+      for (Map.Entry<String, Long> u : units.entrySet()) {
+        c.units.computeIfAbsent(u.getKey(), n -> new LongAdder()).add(u.getValue());
+      }
+    }
   }
 
   /** Flushes if the back-off after a failure has passed; called by the background flusher. */
@@ -86,10 +98,20 @@ public final class UsageMeter {
         long calls = c.calls.sumThenReset();
         long bytes = c.bytesOut.sumThenReset();
         long micros = c.micros.sumThenReset();
-        if (calls != 0 || bytes != 0 || micros != 0) {
+        Map<String, Long> units = Map.of();
+        if (!c.units.isEmpty()) {
+          units = new java.util.HashMap<>();
+          for (Map.Entry<String, LongAdder> u : c.units.entrySet()) {
+            long v = u.getValue().sumThenReset();
+            if (v != 0) {
+              units.put(u.getKey(), v);
+            }
+          }
+        }
+        if (calls != 0 || bytes != 0 || micros != 0 || !units.isEmpty()) {
           Key k = e.getKey();
           pending.add(new UsageRecord(k.customerId(), k.keyId(), k.operationId(), k.status(), k.overage(),
-              intervalStart, now, calls, bytes, micros));
+              intervalStart, now, calls, bytes, micros, units));
         }
       }
       intervalStart = now;
