@@ -60,8 +60,12 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
   private static final String SCRIPT = loadScript();
   private static final java.util.regex.Pattern SPACE = java.util.regex.Pattern.compile(" ");
-  /** Allowance for clock drift between offset estimates. */
-  private static final long DEADLINE_SLACK_NANOS = 50_000_000L;
+  /**
+   * How much earlier than the client's own timeout the server stops charging: a command the client
+   * may already have given up on must never charge, so the error of the clock offset estimate is
+   * taken off the deadline, not added to it.
+   */
+  private static final long DEADLINE_SLACK_NANOS = 20_000_000L;
 
   private final RedisClient client;
   private final boolean ownsClient;
@@ -144,7 +148,8 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     Optional<String> lease = Optional.empty();
     args.append(serverTime ? "-" : Long.toString(nowEpochNanos)).append(' ').append(requests.size()).append(' ')
         // past this server time the client has given up: a late run (a paused server) charges nothing
-        .append(wallClockNanos() + serverOffsetNanos + commandTimeoutNanos + DEADLINE_SLACK_NANOS);
+        .append(wallClockNanos() + serverOffsetNanos
+            + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS));
     for (LimitRequest r : requests) {
       String key = prefix + r.key();
       LimitPolicy policy = r.policy();

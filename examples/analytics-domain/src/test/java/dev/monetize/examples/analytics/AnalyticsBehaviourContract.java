@@ -63,6 +63,31 @@ public abstract class AnalyticsBehaviourContract {
 
     @Override
     void close();
+
+    /** A service from its parts. */
+    static Service of(String base, Map<String, String> demoKeys, Monetize monetize, Runnable stop) {
+      return new Service() {
+        @Override
+        public String base() {
+          return base;
+        }
+
+        @Override
+        public Map<String, String> demoKeys() {
+          return demoKeys;
+        }
+
+        @Override
+        public Monetize monetize() {
+          return monetize;
+        }
+
+        @Override
+        public void close() {
+          stop.run();
+        }
+      };
+    }
   }
 
   /** Starts the variant on a free port with these plans and this usage sink. */

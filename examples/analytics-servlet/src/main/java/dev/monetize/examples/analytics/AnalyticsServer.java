@@ -1,9 +1,7 @@
 package dev.monetize.examples.analytics;
 
-import dev.monetize.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.TimeSource;
-import dev.monetize.config.CatalogLoader;
 import dev.monetize.config.ConfigException;
 import dev.monetize.jdbc.PostgresStore;
 import dev.monetize.keys.CustomerStore;
@@ -12,24 +10,18 @@ import dev.monetize.limits.LimiterStore;
 import dev.monetize.redis.RedisLimiterStore;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.web.AnalyticsServlets;
-import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.metering.UsageSink;
-import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Catalog;
-import dev.monetize.plans.Customer;
 import dev.monetize.servlet.MonetizeFilter;
 import dev.monetize.servlet.UnmatchedRoutes;
 import jakarta.servlet.DispatcherType;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -44,10 +36,7 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 public final class AnalyticsServer implements AutoCloseable {
   /** The organization that holds the operator's key. */
-  public static final String OPERATOR = "operator";
-
-  /** The plans file on the classpath. */
-  public static final String PLANS_RESOURCE = "/analytics-plans.yaml";
+  public static final String OPERATOR = DemoService.OPERATOR;
 
   private final Server server;
   private final Monetize monetize;
@@ -67,18 +56,12 @@ public final class AnalyticsServer implements AutoCloseable {
 
   /** Starts the service from the command line. */
   public static void main(String[] args) throws Exception {
-    int port;
-    String env = System.getenv().getOrDefault("PORT", "8080");
-    try {
-      port = Integer.parseInt(env.trim());
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
-      System.err.println("PORT must be a number from 0 to 65535, got '" + env + "'");
+    java.util.OptionalInt parsed = DemoService.port(System.getenv("PORT"));
+    if (parsed.isEmpty()) {
       System.exit(2);
       return;
     }
+    int port = parsed.getAsInt();
     AnalyticsServer app;
     try {
       Builder builder = builder().port(port);
@@ -104,22 +87,13 @@ public final class AnalyticsServer implements AutoCloseable {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
-    app.demoKeys().forEach((plan, secret) -> System.out.println("demo key " + plan + ": " + secret));
-    System.out.println("listening on " + app.port());
-    System.out.flush();
+    DemoService.announce(app.demoKeys(), app.port());
     app.server.join();
   }
 
   /** The plans shipped with the example. */
   public static Catalog defaultCatalog() {
-    try (InputStream in = AnalyticsServer.class.getResourceAsStream(PLANS_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(PLANS_RESOURCE + " is missing from the classpath");
-      }
-      return CatalogLoader.load("classpath:" + PLANS_RESOURCE, in);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return DemoService.plans();
   }
 
   /** Starts a builder (port 8080, the shipped plans, in-memory everything). */
@@ -233,25 +207,11 @@ public final class AnalyticsServer implements AutoCloseable {
           .usageSink(usageSink)
           .timeSource(timeSource)
           .limiterStore(limiterStore)
-          .apiInfo("Example analytics API", "1.0.0")
+          .apiInfo(DemoService.API_TITLE, "1.0.0")
           .keyStore(keyStore)
           .customerStore(customerStore)
           .build();
-      Map<String, String> keys = new LinkedHashMap<>();
-      for (var plan : plans.plans()) {
-        String customer = "demo-" + plan.name();
-        if (monetize.customer(customer).isEmpty()) {
-          monetize.saveCustomer(new Customer(customer, plan.name(), BillingAnchor.DEFAULT, "Demo " + plan.name()));
-        }
-        IssuedKey key = monetize.issueKey(customer, plan.scopes());
-        keys.put(plan.name(), key.secret());
-      }
-      // the operator's key: manages organizations and every key through the management API
-      var top = plans.plans().get(plans.plans().size() - 1);
-      if (monetize.customer(OPERATOR).isEmpty()) {
-        monetize.saveCustomer(new Customer(OPERATOR, top.name(), BillingAnchor.DEFAULT, "Operator"));
-      }
-      keys.put("admin", monetize.issueKey(OPERATOR, Set.of(ManagementApi.OPERATOR_SCOPE)).secret());
+      Map<String, String> keys = DemoService.issueDemoKeys(monetize);
       Server server = new Server();
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false); // do not advertise the container version (OWASP API8)

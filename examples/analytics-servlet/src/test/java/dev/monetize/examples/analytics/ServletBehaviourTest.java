@@ -1,9 +1,7 @@
 package dev.monetize.examples.analytics;
 
-import dev.monetize.Monetize;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.plans.Catalog;
-import java.util.Map;
 
 /** The shared behaviour suite on the servlet example (embedded Jetty). */
 class ServletBehaviourTest extends AnalyticsBehaviourContract {
@@ -13,26 +11,6 @@ class ServletBehaviourTest extends AnalyticsBehaviourContract {
     plans.plans().forEach(b::plan);
     AnalyticsServer.defaultCatalog().operations().forEach(b::operation); // the routes of the plans file
     AnalyticsServer app = AnalyticsServer.builder().port(0).catalog(b.build()).usageSink(usage).start();
-    return new Service() {
-      @Override
-      public String base() {
-        return "http://127.0.0.1:" + app.port();
-      }
-
-      @Override
-      public Map<String, String> demoKeys() {
-        return app.demoKeys();
-      }
-
-      @Override
-      public Monetize monetize() {
-        return app.monetize();
-      }
-
-      @Override
-      public void close() {
-        app.close();
-      }
-    };
+    return Service.of("http://127.0.0.1:" + app.port(), app.demoKeys(), app.monetize(), app::close);
   }
 }

@@ -1,11 +1,10 @@
 package dev.monetize.examples.analytics.jaxrs;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.monetize.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.TimeSource;
-import dev.monetize.config.CatalogLoader;
 import dev.monetize.config.ConfigException;
+import dev.monetize.examples.analytics.DemoService;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.jaxrs.ManagementResource;
 import dev.monetize.jaxrs.MonetizeExceptionMapper;
@@ -14,21 +13,12 @@ import dev.monetize.jaxrs.MonetizeJaxrs;
 import dev.monetize.jaxrs.OpenApiResource;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.metering.UsageSink;
-import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Catalog;
-import dev.monetize.plans.Customer;
-import dev.monetize.plans.Plan;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -40,10 +30,6 @@ import org.glassfish.jersey.server.ServerProperties;
  * {@code demo key <plan>: <secret>} per plan and for {@code admin}, then {@code listening on <port>}.
  */
 public final class AnalyticsJaxrsServer implements AutoCloseable {
-  /** The plans file on the classpath (shared with the servlet example). */
-  public static final String PLANS_RESOURCE = "/analytics-plans.yaml";
-  /** The organization of the operator's key. */
-  public static final String OPERATOR = "operator";
 
   private final HttpServer server;
   private final Monetize monetize;
@@ -57,18 +43,12 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
 
   /** Starts the service from the command line. */
   public static void main(String[] args) throws Exception {
-    String env = System.getenv().getOrDefault("PORT", "8080");
-    int port;
-    try {
-      port = Integer.parseInt(env.trim());
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
-      System.err.println("PORT must be a number from 0 to 65535, got '" + env + "'");
+    java.util.OptionalInt parsed = DemoService.port(System.getenv("PORT"));
+    if (parsed.isEmpty()) {
       System.exit(2);
       return;
     }
+    int port = parsed.getAsInt();
     AnalyticsJaxrsServer app;
     try {
       app = builder().port(port).start();
@@ -78,21 +58,12 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
-    app.demoKeys().forEach((plan, secret) -> System.out.println("demo key " + plan + ": " + secret));
-    System.out.println("listening on " + app.port());
-    System.out.flush();
+    DemoService.announce(app.demoKeys(), app.port());
   }
 
-  /** The plans shipped with the example, with the operations of the annotated resources. */
+  /** The plans shipped with the example (shared with the servlet example). */
   public static Catalog defaultCatalog() {
-    try (InputStream in = AnalyticsJaxrsServer.class.getResourceAsStream(PLANS_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(PLANS_RESOURCE + " is missing from the classpath");
-      }
-      return CatalogLoader.load("classpath:" + PLANS_RESOURCE, in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return DemoService.plans();
   }
 
   /** Starts a builder (port 8080, the shipped plans, in-memory everything). */
@@ -110,22 +81,9 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
         new ProblemMappers.TooLarge(monetize), new OpenApiResource(monetize), new ManagementResource(monetize));
   }
 
-  /** Issues one demo key per plan (with the plan's scopes) and the operator's key. */
+  /** Issues the demo keys (see {@link DemoService#issueDemoKeys}). */
   public static Map<String, String> issueDemoKeys(Monetize monetize) {
-    Map<String, String> keys = new LinkedHashMap<>();
-    List<Plan> plans = monetize.catalog().plans();
-    for (Plan plan : plans) {
-      String customer = "demo-" + plan.name();
-      if (monetize.customer(customer).isEmpty()) {
-        monetize.saveCustomer(new Customer(customer, plan.name(), BillingAnchor.DEFAULT, "Demo " + plan.name()));
-      }
-      keys.put(plan.name(), monetize.issueKey(customer, plan.scopes()).secret());
-    }
-    if (monetize.customer(OPERATOR).isEmpty()) {
-      monetize.saveCustomer(new Customer(OPERATOR, plans.get(plans.size() - 1).name(), BillingAnchor.DEFAULT, "Operator"));
-    }
-    keys.put("admin", monetize.issueKey(OPERATOR, Set.of(ManagementApi.OPERATOR_SCOPE)).secret());
-    return Collections.unmodifiableMap(keys);
+    return DemoService.issueDemoKeys(monetize);
   }
 
   /** The port listened on. */
@@ -190,7 +148,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .environment(KeyEnvironment.TEST)
           .usageSink(usageSink)
           .timeSource(timeSource)
-          .apiInfo("Example analytics API", "1.0.0")
+          .apiInfo(DemoService.API_TITLE, "1.0.0")
           .build();
       Map<String, String> keys = issueDemoKeys(monetize);
       ResourceConfig config = new ResourceConfig().property(ServerProperties.WADL_FEATURE_DISABLE, true);

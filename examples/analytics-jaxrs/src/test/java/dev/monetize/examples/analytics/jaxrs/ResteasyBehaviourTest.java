@@ -50,32 +50,14 @@ class ResteasyBehaviourTest extends AnalyticsBehaviourContract {
     ctx.addServlet(new ServletHolder(new HttpServlet30Dispatcher()), "/*");
     server.setHandler(ctx);
     server.start();
-    return new Service() {
-      @Override
-      public String base() {
-        return "http://127.0.0.1:" + connector.getLocalPort();
+    return Service.of("http://127.0.0.1:" + connector.getLocalPort(), keys, monetize, () -> {
+      try {
+        server.stop();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      } finally {
+        monetize.close();
       }
-
-      @Override
-      public Map<String, String> demoKeys() {
-        return keys;
-      }
-
-      @Override
-      public Monetize monetize() {
-        return monetize;
-      }
-
-      @Override
-      public void close() {
-        try {
-          server.stop();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        } finally {
-          monetize.close();
-        }
-      }
-    };
+    });
   }
 }

@@ -1,0 +1,89 @@
+package dev.monetize.examples.analytics;
+
+import dev.monetize.ManagementApi;
+import dev.monetize.Monetize;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Plan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * What every variant of the example shares: the plans file, the {@code PORT} setting, and the demo
+ * keys it prints at start (one per plan, with the plan's scopes, then the operator's).
+ */
+public final class DemoService {
+  /** The plans file on the classpath. */
+  public static final String PLANS_RESOURCE = "/analytics-plans.yaml";
+  /** The organization that holds the operator's key. */
+  public static final String OPERATOR = "operator";
+  /** Title of the generated OpenAPI document. */
+  public static final String API_TITLE = "Example analytics API";
+
+  private DemoService() {}
+
+  /** The plans (and operations) shipped with the example. */
+  public static Catalog plans() {
+    try (InputStream in = DemoService.class.getResourceAsStream(PLANS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(PLANS_RESOURCE + " is missing from the classpath");
+      }
+      return CatalogLoader.load("classpath:" + PLANS_RESOURCE, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The port from {@code PORT} (default 8080), or empty with the reason printed when it is not a port. */
+  public static OptionalInt port(String env) {
+    String value = env == null ? "8080" : env.trim();
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return OptionalInt.of(port);
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    System.err.println("PORT must be a number from 0 to 65535, got '" + env + "'");
+    return OptionalInt.empty();
+  }
+
+  /**
+   * Issues one demo key per plan (customer {@code demo-<plan>}, the plan's scopes) and the
+   * operator's key ({@code admin}); customers are created once, keys anew at every start.
+   */
+  public static Map<String, String> issueDemoKeys(Monetize monetize) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    List<Plan> plans = monetize.catalog().plans();
+    for (Plan plan : plans) {
+      String customer = "demo-" + plan.name();
+      if (monetize.customer(customer).isEmpty()) {
+        monetize.saveCustomer(new Customer(customer, plan.name(), BillingAnchor.DEFAULT, "Demo " + plan.name()));
+      }
+      keys.put(plan.name(), monetize.issueKey(customer, plan.scopes()).secret());
+    }
+    if (monetize.customer(OPERATOR).isEmpty()) {
+      monetize.saveCustomer(new Customer(OPERATOR, plans.get(plans.size() - 1).name(), BillingAnchor.DEFAULT,
+          "Operator"));
+    }
+    keys.put("admin", monetize.issueKey(OPERATOR, Set.of(ManagementApi.OPERATOR_SCOPE)).secret());
+    return Collections.unmodifiableMap(keys);
+  }
+
+  /** Prints the documented start-up lines: the demo keys, then {@code listening on <port>}. */
+  public static void announce(Map<String, String> demoKeys, int port) {
+    demoKeys.forEach((plan, secret) -> System.out.println("demo key " + plan + ": " + secret));
+    System.out.println("listening on " + port);
+    System.out.flush();
+  }
+}
