@@ -206,18 +206,39 @@ public final class Monetize implements AutoCloseable {
    * then one hash and a cache lookup) or a short-lived token minted from one.
    */
   Decision identify(Operation op, ApiRequest request) {
-    String credential = credentialOf(request);
-    if (credential == null) {
+    // find the credential inside its header without copying it: a malformed key allocates nothing
+    String text = null;
+    int from = 0;
+    int to = 0;
+    if (request.authorization().isPresent()) {
+      String v = request.authorization().get();
+      int a = skipSpace(v, 0);
+      int b = trimEnd(v, a);
+      if (b - a > 7 && isBearer(v, a)) {
+        text = v;
+        from = skipSpace(v, a + 7);
+        to = b;
+      } else if (request.apiKeyHeader().isEmpty()) {
+        if (b == a) {
+          return Decision.refuse(ErrorCode.KEY_MISSING, "No API key was sent.", Optional.empty(), op);
+        }
+        return Decision.refuse(ErrorCode.KEY_INVALID,
+            "The Authorization header must use the Bearer scheme.", Optional.empty(), op);
+      }
+    }
+    if (text == null && request.apiKeyHeader().isPresent()) {
+      String v = request.apiKeyHeader().get();
+      from = skipSpace(v, 0);
+      to = trimEnd(v, from);
+      text = to > from ? v : null;
+    }
+    if (text == null || to <= from) {
       return Decision.refuse(ErrorCode.KEY_MISSING, "No API key was sent.", Optional.empty(), op);
     }
-    if (credential.isEmpty()) {
-      return Decision.refuse(ErrorCode.KEY_INVALID,
-          "The Authorization header must use the Bearer scheme.", Optional.empty(), op);
+    if (text.startsWith("ey", from) && Tokens.looksLikeToken(text.substring(from, to))) {
+      return identifyToken(op, text.substring(from, to));
     }
-    if (Tokens.looksLikeToken(credential)) {
-      return identifyToken(op, credential);
-    }
-    Optional<KeyEnvironment> env = ApiKeys.environmentOf(credential);
+    Optional<KeyEnvironment> env = ApiKeys.environmentOf(text, from, to);
     if (env.isEmpty()) {
       malformedKeys.increment(); // refused by the checksum: no store was touched
       // a flood of bad keys allocates nothing: the refusal is the same for every one of them
@@ -232,6 +253,7 @@ public final class Monetize implements AutoCloseable {
       return Decision.refuse(ErrorCode.KEY_WRONG_ENVIRONMENT, "This service accepts "
           + environment.prefix() + " keys only.", Optional.empty(), op);
     }
+    String credential = text.substring(from, to); // the same string when the header is just the key
     String hash = credentials.hash(credential);
     Optional<ApiKey> found = credentials.byHash(hash);
     if (found.isEmpty()) {
@@ -295,25 +317,31 @@ public final class Monetize implements AutoCloseable {
     return Decision.admit(principal, op, List.of(), false, false);
   }
 
-  /**
-   * The credential: the Bearer token of {@code Authorization}, else {@code X-API-Key}. Returns null
-   * when none was sent and "" when Authorization uses another scheme.
-   */
-  private static String credentialOf(ApiRequest request) {
-    if (request.authorization().isPresent()) {
-      String v = request.authorization().get().trim();
-      if (v.length() > 7 && v.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return v.substring(7).trim();
-      }
-      if (request.apiKeyHeader().isEmpty()) {
-        return v.isEmpty() ? null : "";
-      }
+  /** Whether {@code "Bearer "} (any case) starts at {@code at}. */
+  private static boolean isBearer(String s, int at) {
+    return (s.charAt(at) | 0x20) == 'b' && (s.charAt(at + 1) | 0x20) == 'e' && (s.charAt(at + 2) | 0x20) == 'a'
+        && (s.charAt(at + 3) | 0x20) == 'r' && (s.charAt(at + 4) | 0x20) == 'e' && (s.charAt(at + 5) | 0x20) == 'r'
+        && isSpace(s.charAt(at + 6));
+  }
+
+  /** HTTP optional white space (RFC 9110): space and horizontal tab. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static int skipSpace(String s, int i) {
+    while (i < s.length() && isSpace(s.charAt(i))) {
+      i++;
     }
-    if (request.apiKeyHeader().isPresent()) {
-      String v = request.apiKeyHeader().get().trim();
-      return v.isEmpty() ? null : v;
+    return i;
+  }
+
+  private static int trimEnd(String s, int from) {
+    int end = s.length();
+    while (end > from && isSpace(s.charAt(end - 1))) {
+      end--;
     }
-    return null;
+    return end;
   }
 
   void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesOut, long startNanos) {

@@ -61,25 +61,55 @@ public final class ApiKeys {
    * prefix, alphabet or checksum. Never throws, whatever the input.
    */
   public static Optional<KeyEnvironment> environmentOf(CharSequence candidate) {
-    if (candidate == null || candidate.length() != LENGTH) {
+    return candidate == null ? Optional.empty() : environmentOf(candidate, 0, candidate.length());
+  }
+
+  /**
+   * {@link #environmentOf(CharSequence)} for the characters {@code from} (inclusive) to {@code to}
+   * (exclusive) of {@code text}, without copying them: a header is checked in place, so a
+   * malformed key costs no allocation. Never throws for bounds inside {@code text}.
+   */
+  public static Optional<KeyEnvironment> environmentOf(CharSequence text, int from, int to) {
+    if (text == null || from < 0 || to > text.length() || to - from != LENGTH) {
       return Optional.empty();
     }
-    KeyEnvironment env = prefixOf(candidate);
+    KeyEnvironment env = prefixOf(text, from);
     if (env == null) {
       return Optional.empty();
     }
-    for (int i = 8; i < LENGTH; i++) {
-      if (valueOf(candidate.charAt(i)) < 0) {
+    // one pass: check the alphabet and continue the CRC from the prefix's precomputed state
+    int crc = PREFIX_CRC[env.ordinal()];
+    int bodyEnd = to - CHECKSUM_LENGTH;
+    for (int i = from + 8; i < bodyEnd; i++) {
+      char c = text.charAt(i);
+      if (valueOf(c) < 0) {
         return Optional.empty();
       }
+      crc = CRC_TABLE[(crc ^ c) & 0xFF] ^ (crc >>> 8);
     }
-    long expected = checksum(candidate, LENGTH - CHECKSUM_LENGTH);
     long actual = 0;
-    for (int i = LENGTH - CHECKSUM_LENGTH; i < LENGTH; i++) {
-      actual = actual * 62 + valueOf(candidate.charAt(i));
+    for (int i = bodyEnd; i < to; i++) {
+      int v = valueOf(text.charAt(i));
+      if (v < 0) {
+        return Optional.empty();
+      }
+      actual = actual * 62 + v;
     }
-    return actual == expected ? Optional.of(env) : Optional.empty();
+    return actual == (~crc & 0xFFFFFFFFL) ? PRESENT[env.ordinal()] : Optional.empty();
   }
+
+  private static final KeyEnvironment[] ENVIRONMENTS = KeyEnvironment.values();
+  /** The CRC-32 register after each environment's prefix, so checks start past it. */
+  private static final int[] PREFIX_CRC = java.util.Arrays.stream(ENVIRONMENTS).mapToInt(e -> {
+    int crc = 0xFFFFFFFF;
+    for (int i = 0; i < e.prefix().length(); i++) {
+      crc = crcTable()[(crc ^ e.prefix().charAt(i)) & 0xFF] ^ (crc >>> 8);
+    }
+    return crc;
+  }).toArray();
+  @SuppressWarnings("unchecked")
+  private static final Optional<KeyEnvironment>[] PRESENT = java.util.Arrays.stream(ENVIRONMENTS)
+      .map(Optional::of).toArray(Optional[]::new);
 
   /**
    * The stored form of a secret: SHA-256 of its UTF-8 bytes, base64url without padding. Compare
@@ -96,12 +126,12 @@ public final class ApiKeys {
     return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static KeyEnvironment prefixOf(CharSequence s) {
-    for (KeyEnvironment env : KeyEnvironment.values()) {
+  private static KeyEnvironment prefixOf(CharSequence s, int from) {
+    for (KeyEnvironment env : ENVIRONMENTS) {
       String p = env.prefix();
       boolean match = true;
       for (int i = 0; i < p.length(); i++) {
-        if (s.charAt(i) != p.charAt(i)) {
+        if (s.charAt(from + i) != p.charAt(i)) {
           match = false;
           break;
         }
@@ -132,8 +162,12 @@ public final class ApiKeys {
    * keys.
    */
   static long checksum(CharSequence s, int length) {
+    return checksum(s, 0, length);
+  }
+
+  private static long checksum(CharSequence s, int from, int length) {
     int crc = 0xFFFFFFFF;
-    for (int i = 0; i < length; i++) {
+    for (int i = from; i < from + length; i++) {
       crc = CRC_TABLE[(crc ^ s.charAt(i)) & 0xFF] ^ (crc >>> 8);
     }
     return ~crc & 0xFFFFFFFFL;
