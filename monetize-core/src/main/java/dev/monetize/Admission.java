@@ -33,6 +33,8 @@ import java.util.List;
 public final class Admission {
   /** Sent on responses served in degraded mode (the plan's quota is exceeded). */
   public static final String DEGRADED_HEADER = "Monetize-Degraded";
+  /** Sent while a prepaid balance is below the configured threshold: the balance left. */
+  public static final String CREDITS_LOW_HEADER = "Monetize-Credits-Low";
 
   private final Monetize monetize;
   private final ApiRequest request;
@@ -79,6 +81,10 @@ public final class Admission {
     }
     if (decision.degraded()) {
       headers.add(new Header(DEGRADED_HEADER, "quota-exceeded"));
+    }
+    if (decision.admitted()) {
+      Monetize.creditsLeft(decision).filter(monetize::creditsLow)
+          .ifPresent(left -> headers.add(new Header(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString())));
     }
     if (!decision.admitted()) {
       ErrorCode code = decision.error().orElseThrow();

@@ -91,6 +91,10 @@ public final class Monetize implements AutoCloseable {
   private final ManagementApi management;
   private final java.util.function.Supplier<String[]> openApi;
   private final LongAdder malformedKeys = new LongAdder();
+  private final BigDecimal lowCreditsThreshold;
+  private final java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener;
+  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> lowCreditsNotified =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentHashMap<String, Decision> malformedRefusals =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -111,6 +115,8 @@ public final class Monetize implements AutoCloseable {
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     this.maxRotationOverlap = b.maxRotationOverlap;
     this.managementPrefix = b.managementPrefix;
+    this.lowCreditsThreshold = b.lowCreditsThreshold;
+    this.lowCreditsListener = b.lowCreditsListener;
     this.management = new ManagementApi(this);
     String title = b.apiTitle;
     String version = b.apiVersion;
@@ -164,7 +170,41 @@ public final class Monetize implements AutoCloseable {
       outcome = refused(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.", Optional.empty(),
           operation));
     }
+    if (lowCreditsThreshold != null && outcome.decision().admitted()) {
+      noticeLowCredits(outcome.decision());
+    }
     return new Admission(this, request, outcome, start);
+  }
+
+  /** The prepaid balance left after an admitted call, if the call was charged to one. */
+  static Optional<BigDecimal> creditsLeft(Decision d) {
+    for (dev.monetize.limits.PolicyState p : d.policies()) {
+      if (!p.announced() && !p.violated()) {
+        return Optional.of(BigDecimal.valueOf(p.remaining(), 6));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code balance} is below the low-credits threshold (never, when none is set). */
+  boolean creditsLow(BigDecimal balance) {
+    return lowCreditsThreshold != null && balance.compareTo(lowCreditsThreshold) < 0;
+  }
+
+  private void noticeLowCredits(Decision d) {
+    Optional<BigDecimal> left = creditsLeft(d);
+    if (left.isEmpty() || !creditsLow(left.get())) {
+      return;
+    }
+    String customer = d.principal().orElseThrow().customerId();
+    if (lowCreditsNotified.putIfAbsent(customer, Boolean.TRUE) == null) {
+      try {
+        lowCreditsListener.accept(new dev.monetize.billing.CreditsLow(customer, left.get(), lowCreditsThreshold,
+            time.now()));
+      } catch (RuntimeException e) {
+        LOG.warn("the low-credits listener failed for customer {}: {}", customer, e.toString());
+      }
+    }
   }
 
   private static LimitStep.Outcome refused(Decision decision) {
@@ -574,7 +614,11 @@ public final class Monetize implements AutoCloseable {
     if (customers.find(customerId).isEmpty()) {
       throw new IllegalArgumentException("customer " + customerId + " does not exist; save it first");
     }
-    return limits.addCredits(customerId, amount);
+    BigDecimal balance = limits.addCredits(customerId, amount);
+    if (!creditsLow(balance)) {
+      lowCreditsNotified.remove(customerId); // the next crossing is news again
+    }
+    return balance;
   }
 
   /** The customer's prepaid balance. */
@@ -656,9 +700,26 @@ public final class Monetize implements AutoCloseable {
     private Duration maxRotationOverlap = Duration.ofDays(7);
     private String managementPrefix = "/monetize";
     private String apiTitle = "API";
+    private BigDecimal lowCreditsThreshold;
+    private java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
     private String apiVersion = "1.0.0";
 
     private Builder() {}
+
+    /**
+     * Warns prepaid customers before they are cut off: every admitted call that leaves the balance
+     * below {@code threshold} carries {@code Monetize-Credits-Low: <balance>}, and {@code listener}
+     * hears of each crossing once (not once per request), again only after a top-up.
+     */
+    public Builder lowCredits(BigDecimal threshold, java.util.function.Consumer<dev.monetize.billing.CreditsLow> listener) {
+      Objects.requireNonNull(threshold, "threshold");
+      if (threshold.signum() <= 0) {
+        throw new IllegalArgumentException("the low-credits threshold must be positive, got " + threshold);
+      }
+      this.lowCreditsThreshold = threshold;
+      this.lowCreditsListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     /** Title and version of the generated OpenAPI document (default {@code API}, {@code 1.0.0}). */
     public Builder apiInfo(String title, String version) {

@@ -138,6 +138,31 @@ class MonetizeLimitsTest {
   }
 
   @Test
+  void aLowBalanceWarnsInAHeaderAndEmitsOneEventPerCrossing() {
+    Plan prepaid = plan("payg", 1).prepaid(true).price("summary", Price.of("1", "EUR", "call")).build();
+    List<dev.monetize.billing.CreditsLow> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Monetize m = Monetize.builder().catalog(catalog(prepaid)).timeSource(time).usageSink(usage)
+        .lowCredits(new BigDecimal("2.5"), events::add).environment(KeyEnvironment.LIVE).build()) {
+      IssuedKey k = key(m, "acme", "payg");
+      m.addCredits("acme", new BigDecimal("5"));
+      assertThat(header(call(m, summary, k), Admission.CREDITS_LOW_HEADER)).isEmpty(); // 4 left
+      assertThat(header(call(m, summary, k), Admission.CREDITS_LOW_HEADER)).isEmpty(); // 3 left
+      assertThat(header(call(m, summary, k), Admission.CREDITS_LOW_HEADER)).contains("2");
+      assertThat(header(call(m, summary, k), Admission.CREDITS_LOW_HEADER)).contains("1");
+      assertThat(events).singleElement().satisfies(e -> {
+        assertThat(e.customerId()).isEqualTo("acme");
+        assertThat(e.balance()).isEqualByComparingTo("2");
+      });
+      m.addCredits("acme", new BigDecimal("10")); // 11: above the threshold again
+      for (int i = 0; i < 9; i++) {
+        call(m, summary, k);
+      }
+      assertThat(events).hasSize(2);
+      assertThat(events.get(1).balance()).isEqualByComparingTo("2");
+    }
+  }
+
+  @Test
   void aRefusedCreditCheckChargesNoOtherLimit() {
     Plan prepaid = Plan.builder("payg").rank(1).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(3))
         .prepaid(true).price("summary", Price.of("1", "EUR", "call")).build();
