@@ -158,6 +158,25 @@ final class LimitStep {
     return shed.sum();
   }
 
+  /**
+   * The limits a usage report shows for {@code principal}: the customer's, and those of the
+   * caller's key; per-operation and per-address limits are left out (there is one per operation or
+   * address).
+   */
+  List<LimitRequest> reportRequests(Principal principal) {
+    CustomerLimits limits = limitsOf(principal.customer(), principal.plan());
+    List<LimitRequest> out = new ArrayList<>();
+    for (Template t : limits.templates()) {
+      if (t.scope() == LimitScope.CUSTOMER) {
+        out.add(t.perCustomer());
+      } else if (t.scope() == LimitScope.KEY) {
+        LimitRequest b = t.perCustomer();
+        out.add(new LimitRequest(t.prefix() + ":k:" + principal.keyId(), b.policy(), 1, b.soft(), b.onOutage()));
+      }
+    }
+    return out;
+  }
+
   /** Adds to (or deducts from) the customer's prepaid balance; returns the new balance. */
   BigDecimal addCredits(String customerId, BigDecimal amount) {
     long micros = amount.movePointRight(6).setScale(0, RoundingMode.DOWN).longValueExact();

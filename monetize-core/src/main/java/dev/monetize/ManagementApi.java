@@ -216,6 +216,9 @@ public final class ManagementApi {
     if (parts.length == 3 && parts[0].equals("keys") && parts[2].equals("revoke")) {
       return only(m, "POST", headers, () -> revoke(parts[1], c));
     }
+    if (parts.length == 1 && parts[0].equals("usage")) {
+      return only(m, "GET", headers, () -> usage(c));
+    }
     if (parts.length == 1 && parts[0].equals("tokens")) {
       return only(m, "POST", headers, () -> mintToken(r, c));
     }
@@ -499,6 +502,38 @@ public final class ManagementApi {
     } else {
       n.putNull(field);
     }
+  }
+
+  // ---- usage
+
+  private Response usage(Caller c) {
+    Monetize.UsageReport u = monetize.usageReport(c.principal);
+    ObjectNode n = JSON.createObjectNode();
+    n.put("customer_id", u.principal().customerId());
+    n.put("plan", u.principal().plan().name());
+    n.put("period_start", u.periodStart().toString());
+    n.put("period_end", u.periodEnd().toString());
+    ObjectNode usage = n.putObject("usage");
+    usage.put("requests", u.requests());
+    usage.put("bytes_out", u.bytesOut());
+    usage.put("compute_ms", u.computeMillis());
+    ObjectNode ops = usage.putObject("by_operation");
+    u.byOperation().forEach(ops::put);
+    ArrayNode limits = n.putArray("limits");
+    for (PolicyState s : u.limits()) {
+      ObjectNode l = limits.addObject();
+      l.put("name", s.name());
+      l.put("quota", s.quota());
+      l.put("window_seconds", s.windowSeconds());
+      l.put("remaining", Math.max(0, s.remaining()));
+      l.put("reset_seconds", s.resetSeconds());
+      l.put("unit", s.unit());
+    }
+    u.credits().ifPresent(b -> n.put("credits", b.stripTrailingZeros().toPlainString()));
+    ObjectNode cost = n.putObject("cost");
+    u.cost().forEach((currency, amount) -> cost.put(currency, amount.stripTrailingZeros().toPlainString()));
+    n.put("as_of", u.asOf().toString());
+    return ok(200, n);
   }
 
   // ---- tokens

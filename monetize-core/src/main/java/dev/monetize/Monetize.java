@@ -91,6 +91,8 @@ public final class Monetize implements AutoCloseable {
   private final ManagementApi management;
   private final java.util.function.Supplier<String[]> openApi;
   private final LongAdder malformedKeys = new LongAdder();
+  private final java.util.concurrent.ConcurrentHashMap<String, PeriodUsage> periods =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final BigDecimal lowCreditsThreshold;
   private final java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener;
   private final java.util.concurrent.ConcurrentHashMap<String, Boolean> lowCreditsNotified =
@@ -175,6 +177,75 @@ public final class Monetize implements AutoCloseable {
     }
     return new Admission(this, request, outcome, start);
   }
+
+  /** This JVM's running totals of one customer in one billing period. */
+  static final class PeriodUsage {
+    final long start;
+    final long end;
+    final LongAdder requests = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder micros = new LongAdder();
+    final java.util.concurrent.ConcurrentHashMap<String, LongAdder> byOperation =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    PeriodUsage(long start, long end) {
+      this.start = start;
+      this.end = end;
+    }
+
+    void add(String operationId, long bytes, long durationNanos) {
+      requests.increment();
+      bytesOut.add(bytes);
+      micros.add(durationNanos / 1_000);
+      LongAdder op = byOperation.get(operationId);
+      if (op == null) {
+        op = byOperation.computeIfAbsent(operationId, k -> new LongAdder());
+      }
+      op.increment();
+    }
+  }
+
+  private PeriodUsage periodOf(Customer customer, long nowNanos) {
+    PeriodUsage u = periods.get(customer.id());
+    if (u == null || nowNanos >= u.end || nowNanos < u.start) {
+      long start = dev.monetize.limits.internal.CalendarWindows.start(dev.monetize.plans.QuotaWindow.MONTH,
+          customer.billingAnchor(), nowNanos);
+      long end = dev.monetize.limits.internal.CalendarWindows.end(dev.monetize.plans.QuotaWindow.MONTH,
+          customer.billingAnchor(), nowNanos);
+      PeriodUsage fresh = new PeriodUsage(start, end);
+      u = periods.compute(customer.id(), (k, old) -> old != null && old.start == start ? old : fresh);
+    }
+    return u;
+  }
+
+  /**
+   * The usage report of the caller's customer for the current billing period: calls, bytes and
+   * compute counted by this JVM, limits as they stand (from the limiter store, shared if it is),
+   * prepaid balance, and the running cost at the plan's per-call prices.
+   */
+  UsageReport usageReport(Principal principal) {
+    long now = time.epochNanos();
+    PeriodUsage u = periodOf(principal.customer(), now);
+    java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
+    u.byOperation.forEach((op, n) -> byOperation.put(op, n.sum()));
+    java.util.Map<String, BigDecimal> cost = new java.util.TreeMap<>();
+    for (java.util.Map.Entry<String, Long> e : byOperation.entrySet()) {
+      catalog.operation(e.getKey()).flatMap(op -> principal.plan().priceOf(op)).ifPresent(price ->
+          cost.merge(price.currency().getCurrencyCode(), price.amount().multiply(BigDecimal.valueOf(e.getValue())),
+              BigDecimal::add));
+    }
+    List<dev.monetize.limits.PolicyState> states = limiter.peek(limits.reportRequests(principal), now);
+    Optional<BigDecimal> credits = principal.plan().prepaid()
+        ? Optional.of(creditBalance(principal.customerId())) : Optional.empty();
+    return new UsageReport(principal, Instant.ofEpochSecond(0, u.start), Instant.ofEpochSecond(0, u.end),
+        u.requests.sum(), u.bytesOut.sum(), u.micros.sum() / 1_000, byOperation, states, credits, cost,
+        time.now());
+  }
+
+  /** What {@link #usageReport} returns. */
+  record UsageReport(Principal principal, Instant periodStart, Instant periodEnd, long requests, long bytesOut,
+      long computeMillis, java.util.Map<String, Long> byOperation, List<dev.monetize.limits.PolicyState> limits,
+      Optional<BigDecimal> credits, java.util.Map<String, BigDecimal> cost, Instant asOf) {}
 
   /** The prepaid balance left after an admitted call, if the call was charged to one. */
   static Optional<BigDecimal> creditsLeft(Decision d) {
@@ -394,6 +465,7 @@ public final class Monetize implements AutoCloseable {
         Principal p = d.principal().orElseThrow();
         meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesOut, duration,
             admission.reportedUnits());
+        periodOf(p.customer(), startNanos).add(d.operation().id(), bytesOut, duration);
       }
       audit.submit(new AuditEvent(
           Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),

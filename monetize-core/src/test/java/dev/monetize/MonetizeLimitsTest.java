@@ -345,6 +345,11 @@ class MonetizeLimitsTest {
       public long addCredits(String key, long delta) {
         throw new LimiterUnavailableException("down", new java.io.IOException("down"));
       }
+
+      @Override
+      public List<dev.monetize.limits.PolicyState> peek(List<LimitRequest> requests, long now) {
+        throw new LimiterUnavailableException("down", new java.io.IOException("down"));
+      }
     };
     try (Monetize m = monetize(catalog(plan("pro", 1).build()), down, OverloadSignal.none())) {
       IssuedKey k = key(m, "acme", "pro");
@@ -381,6 +386,11 @@ class MonetizeLimitsTest {
       @Override
       public long addCredits(String key, long delta) {
         return real.addCredits(key, delta);
+      }
+
+      @Override
+      public List<dev.monetize.limits.PolicyState> peek(List<LimitRequest> requests, long now) {
+        return real.peek(requests, now);
       }
     };
     try (Monetize m = monetize(catalog(p), spy, OverloadSignal.none())) {

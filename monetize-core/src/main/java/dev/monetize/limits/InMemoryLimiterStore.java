@@ -144,6 +144,22 @@ final class InMemoryLimiterStore implements LimiterStore {
     return new LimitVerdict(false, List.of(sa, sb), retryAfter);
   }
 
+  @Override
+  public List<PolicyState> peek(List<LimitRequest> requests, long now) {
+    PolicyState[] states = new PolicyState[requests.size()];
+    for (int i = 0; i < states.length; i++) {
+      LimitRequest r = requests.get(i);
+      Cell c = cells.get(r.key());
+      if (c == null) {
+        c = new Cell(0); // never used: the state of a fresh key
+      }
+      synchronized (c) {
+        states[i] = describeUncharged(c, r.policy(), now);
+      }
+    }
+    return List.of(states);
+  }
+
   /** Number of live cells (for tests and memory measurements). */
   int size() {
     return cells.size();

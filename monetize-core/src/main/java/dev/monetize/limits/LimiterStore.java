@@ -25,6 +25,12 @@ public interface LimiterStore {
   LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos);
 
   /**
+   * The state of each limit now, without charging anything (for usage reports): remaining units
+   * and time to reset, as an admitted call would have seen them before being charged.
+   */
+  List<PolicyState> peek(List<LimitRequest> requests, long nowEpochNanos);
+
+  /**
    * Frees the concurrency slots an admitted {@code verdict} of {@link #acquire} took. Called once
    * per admitted request when it completes, whatever the outcome; a no-op when no
    * {@link ConcurrencyPolicy} was among the requests.

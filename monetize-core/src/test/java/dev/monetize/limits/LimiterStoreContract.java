@@ -275,4 +275,20 @@ public abstract class LimiterStoreContract {
     assertThat(v.policies().get(1).quota()).isEqualTo(1000);
     assertThat(v.policies().get(1).windowSeconds()).isEqualTo(Duration.ofDays(1).toSeconds());
   }
+
+  @Test
+  void peekReportsTheLimitsAsTheyStandAndChargesNothing() {
+    LimiterStore store = store();
+    LimitRequest q = quota(key("daily"), 5);
+    LimitRequest r = rate(key("rate"), 10, 4);
+    assertThat(store.peek(List.of(r, q), NOW)).extracting(PolicyState::remaining).containsExactly(5L, 5L);
+    store.acquire(List.of(r, q), NOW);
+    store.acquire(List.of(r, q), NOW);
+    for (int i = 0; i < 3; i++) {
+      List<PolicyState> states = store.peek(List.of(r, q), NOW);
+      assertThat(states).extracting(PolicyState::remaining).containsExactly(3L, 3L);
+      assertThat(states).noneMatch(PolicyState::violated);
+    }
+    assertThat(store.acquire(List.of(r, q), NOW).policies().get(1).remaining()).isEqualTo(2);
+  }
 }

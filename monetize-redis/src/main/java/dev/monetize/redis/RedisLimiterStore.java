@@ -136,17 +136,31 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
 
   @Override
   public LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos) {
+    return run(requests, nowEpochNanos, false);
+  }
+
+  /** The limits as they stand, charging nothing (a dry run of the same script, one round trip). */
+  @Override
+  public List<PolicyState> peek(List<LimitRequest> requests, long nowEpochNanos) {
+    if (down.get() && System.nanoTime() - downSince.get() < retryIntervalNanos) {
+      throw new LimiterUnavailableException("the Redis limiter store is unreachable", null);
+    }
+    return run(requests, nowEpochNanos, true).policies();
+  }
+
+  private LimitVerdict run(List<LimitRequest> requests, long nowEpochNanos, boolean dry) {
     if (requests.isEmpty()) {
       throw new IllegalArgumentException("at least one limit is required");
     }
-    if (down.get() && System.nanoTime() - downSince.get() < retryIntervalNanos) {
+    if (!dry && down.get() && System.nanoTime() - downSince.get() < retryIntervalNanos) {
       return outage(requests, nowEpochNanos, null);
     }
     List<String> keys = new ArrayList<>(requests.size() + 2);
     StringBuilder args = new StringBuilder(64 + requests.size() * 48);
     StringBuilder bounds = new StringBuilder();
     Optional<String> lease = Optional.empty();
-    args.append(serverTime ? "-" : Long.toString(nowEpochNanos)).append(' ').append(requests.size()).append(' ')
+    args.append(serverTime ? "-" : Long.toString(nowEpochNanos)).append(' ')
+        .append(dry ? -requests.size() : requests.size()).append(' ')
         // past this server time the client has given up: a late run (a paused server) charges nothing
         .append(wallClockNanos() + serverOffsetNanos
             + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS));
@@ -193,6 +207,9 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     try {
       reply = eval(keys.toArray(String[]::new), SPACE.split(args));
     } catch (RedisException e) {
+      if (dry) {
+        throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
+      }
       return outage(requests, nowEpochNanos, e);
     }
     if ("stale".equals(reply.get(0))) {

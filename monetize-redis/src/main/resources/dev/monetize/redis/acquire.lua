@@ -3,7 +3,7 @@
 -- '-' stands for an empty value.
 --
 -- ARGV[1]  now in epoch nanoseconds as a decimal string, or "-" to use the server's TIME
--- ARGV[2]  number of limits n
+-- ARGV[2]  number of limits n; negative for a dry run (report the limits as they stand, charge nothing)
 -- ARGV[3]  deadline: the server time (epoch ns) after which the client has given up waiting;
 --          a command that runs later (the server was paused or overloaded) charges nothing
 -- then, per limit, 7 values: type, cost, soft, a, b, c, d
@@ -65,6 +65,8 @@ end
 local now_ms = now_s * 1000 + math.floor(now_n / 1000000)
 
 local n = tonumber(ARGS[2])
+local dry = n < 0
+if dry then n = -n end
 local bounds_at = 4 + n * 7
 local k = 1
 local admitted = true
@@ -179,7 +181,7 @@ for i = 1, n do
   out[i] = { violated and 1 or 0, remaining, reset }
 end
 
-if admitted then
+if admitted and not dry then
   for _, p in ipairs(plan) do
     if p[1] == 'rate' then
       redis.call('SET', p[2], p[3], 'PX', p[4])
@@ -194,9 +196,9 @@ if admitted then
     end
   end
 else
-  -- a refusal reports the limits that admitted as they stand, uncharged
+  -- a refusal reports the limits that admitted as they stand, uncharged; a dry run reports all so
   for i = 1, n do
-    if out[i][1] == 0 then
+    if dry or out[i][1] == 0 then
       out[i] = { 0, idle[i][1], idle[i][2] }
     end
   end

@@ -40,7 +40,8 @@ class ManagementApiTest {
         .plan(Plan.builder("basic").rank(0).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1000))
             .scopes("stats:*", "keys:write").build())
         .plan(Plan.builder("operator").rank(9).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1000)).build())
-        .operation(Operation.builder("stats", "GET", "/stats").scope("stats:read").build())
+        .operation(Operation.builder("stats", "GET", "/stats").scope("stats:read")
+            .price(dev.monetize.plans.Price.of("0.002", "USD", "call")).build())
         .build();
     monetize = Monetize.builder().catalog(catalog).timeSource(time).environment(KeyEnvironment.TEST)
         .usageSink(batch -> { }).auditSink(batch -> { }).build();
@@ -180,6 +181,43 @@ class ManagementApiTest {
     // a key that holds no admin scope cannot manage keys at all
     problem(call("POST", "/monetize/keys", s, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}"),
         403, "scope_denied");
+  }
+
+  @Test
+  void usageShowsTheCallersCustomerInRealTime() throws Exception {
+    String acme = org("Acme");
+    String secret = key(operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}")
+        .get("secret").asText();
+    for (int i = 0; i < 3; i++) {
+      assertThat(call("GET", "/stats", secret, null).statusCode()).isEqualTo(200);
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (monetize.inFlight() != 0 && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+    }
+    JsonNode u = ok(call("GET", "/monetize/usage", secret, null), 200);
+    assertThat(u.get("customer_id").asText()).isEqualTo(acme);
+    assertThat(u.get("plan").asText()).isEqualTo("basic");
+    assertThat(u.get("period_start").asText()).isEqualTo("2026-11-01T00:00:00Z");
+    assertThat(u.get("period_end").asText()).isEqualTo("2026-12-01T00:00:00Z");
+    assertThat(u.at("/usage/requests").asLong()).isEqualTo(3);
+    assertThat(u.at("/usage/by_operation/stats").asLong()).isEqualTo(3);
+    assertThat(u.get("limits").toString()).contains("\"name\":\"daily\"");
+    JsonNode daily = null;
+    for (JsonNode l : u.get("limits")) {
+      if (l.get("name").asText().equals("daily")) {
+        daily = l;
+      }
+    }
+    assertThat(daily.get("remaining").asLong()).isEqualTo(997);
+    assertThat(u.at("/cost/USD").asText()).isEqualTo("0.006");
+    // the report itself is not billable: asking again changes nothing
+    JsonNode again = ok(call("GET", "/monetize/usage", secret, null), 200);
+    assertThat(again.at("/usage/requests").asLong()).isEqualTo(3);
+    // another organization's key sees its own, empty, usage
+    String other = key(operator, "{\"organization_id\":\"" + org("Globex") + "\",\"scopes\":[\"stats:read\"]}")
+        .get("secret").asText();
+    assertThat(ok(call("GET", "/monetize/usage", other, null), 200).at("/usage/requests").asLong()).isZero();
   }
 
   @Test
