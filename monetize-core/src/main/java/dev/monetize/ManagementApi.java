@@ -216,6 +216,12 @@ public final class ManagementApi {
     if (parts.length == 3 && parts[0].equals("keys") && parts[2].equals("revoke")) {
       return only(m, "POST", headers, () -> revoke(parts[1], c));
     }
+    if (parts.length == 1 && parts[0].equals("invoices")) {
+      return only(m, "GET", headers, () -> invoices(c));
+    }
+    if (parts.length == 2 && parts[0].equals("invoices")) {
+      return only(m, "GET", headers, () -> invoice(c, parts[1]));
+    }
     if (parts.length == 1 && parts[0].equals("usage")) {
       return only(m, "GET", headers, () -> usage(c));
     }
@@ -534,6 +540,35 @@ public final class ManagementApi {
     u.cost().forEach((currency, amount) -> cost.put(currency, amount.stripTrailingZeros().toPlainString()));
     n.put("as_of", u.asOf().toString());
     return ok(200, n);
+  }
+
+  // ---- invoices
+
+  private Response invoices(Caller c) {
+    ObjectNode n = JSON.createObjectNode();
+    ArrayNode data = n.putArray("data");
+    monetize.currentInvoice(c.principal).ifPresent(inv -> {
+      ObjectNode i = data.addObject();
+      i.put("number", inv.number());
+      i.put("period_start", inv.periodStart().toString());
+      i.put("period_end", inv.periodEnd().toString());
+      i.put("status", "draft");
+      i.put("currency", inv.rated().currency().getCurrencyCode());
+      i.put("total", inv.rated().total().toPlainString());
+    });
+    return ok(200, n);
+  }
+
+  private Response invoice(Caller c, String number) {
+    dev.monetize.billing.Invoice inv = monetize.currentInvoice(c.principal)
+        .filter(i -> i.number().equals(number)).orElseThrow(() -> notFound("invoice", number));
+    try {
+      ObjectNode n = (ObjectNode) JSON.readTree(inv.json());
+      n.put("status", "draft");
+      return ok(200, n);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   // ---- tokens

@@ -242,6 +242,34 @@ public final class Monetize implements AutoCloseable {
         time.now());
   }
 
+  /**
+   * The draft invoice of the caller's customer for the current billing period: one line per
+   * operation called, at the plan's per-call price, rounded per line (see {@link dev.monetize.billing.Rating}).
+   * Operations without a price are listed at zero. Empty when the plan prices nothing.
+   */
+  Optional<dev.monetize.billing.Invoice> currentInvoice(Principal principal) {
+    UsageReport u = usageReport(principal);
+    java.util.Currency currency = null;
+    List<dev.monetize.billing.Rating.Usage> lines = new java.util.ArrayList<>();
+    for (java.util.Map.Entry<String, Long> e : u.byOperation().entrySet()) {
+      Optional<dev.monetize.plans.Price> price = catalog.operation(e.getKey()).flatMap(op -> principal.plan().priceOf(op));
+      if (price.isPresent()) {
+        if (currency != null && !currency.equals(price.get().currency())) {
+          throw new IllegalStateException("plan " + principal.plan().name() + " prices in more than one currency");
+        }
+        currency = price.get().currency();
+      }
+      BigDecimal unitPrice = price.map(dev.monetize.plans.Price::amount).orElse(BigDecimal.ZERO);
+      lines.add(dev.monetize.billing.Rating.Usage.of(e.getKey() + " (" + price.map(dev.monetize.plans.Price::unit)
+          .orElse("call") + "s)", e.getValue(), new dev.monetize.billing.PriceModel.PerUnit(unitPrice)));
+    }
+    if (currency == null) {
+      return Optional.empty();
+    }
+    return Optional.of(dev.monetize.billing.Invoice.forPeriod(principal.customerId(),
+        principal.customer().billingAnchor(), u.asOf(), currency, lines));
+  }
+
   /** What {@link #usageReport} returns. */
   record UsageReport(Principal principal, Instant periodStart, Instant periodEnd, long requests, long bytesOut,
       long computeMillis, java.util.Map<String, Long> byOperation, List<dev.monetize.limits.PolicyState> limits,

@@ -211,6 +211,16 @@ class ManagementApiTest {
     }
     assertThat(daily.get("remaining").asLong()).isEqualTo(997);
     assertThat(u.at("/cost/USD").asText()).isEqualTo("0.006");
+    // the draft invoice of the period: one line per operation at the plan's price
+    JsonNode list = ok(call("GET", "/monetize/invoices", secret, null), 200);
+    String number = list.at("/data/0/number").asText();
+    assertThat(number).isEqualTo("INV-" + acme + "-20261101");
+    assertThat(list.at("/data/0/total").asText()).isEqualTo("0.01");
+    JsonNode invoice = ok(call("GET", "/monetize/invoices/" + number, secret, null), 200);
+    assertThat(invoice.at("/lines/0/units").asLong()).isEqualTo(3);
+    assertThat(invoice.at("/lines/0/amount").asText()).isEqualTo("0.01"); // 0.006 rounded half even
+    assertThat(invoice.get("total").asText()).isEqualTo("0.01");
+    problem(call("GET", "/monetize/invoices/INV-someone-else-20261101", secret, null), 404, "not_found");
     // the report itself is not billable: asking again changes nothing
     JsonNode again = ok(call("GET", "/monetize/usage", secret, null), 200);
     assertThat(again.at("/usage/requests").asLong()).isEqualTo(3);
