@@ -110,9 +110,7 @@ public final class UsageExport implements UsageSink {
 
   /** The deterministic id of {@code record}'s event for {@code unit}. */
   public static String eventId(UsageRecord r, String unit) {
-    String identity = String.join("|", r.customerId(), r.keyId(), r.operationId(), Integer.toString(r.status()),
-        Boolean.toString(r.overage()), r.from().toString(), r.to().toString(), unit);
-    return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes((r.id() + "|" + unit).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /** The quantities of a record: calls, bytes_out, compute_ms and its custom units. */

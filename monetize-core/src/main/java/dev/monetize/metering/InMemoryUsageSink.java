@@ -6,17 +6,23 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 
 /**
- * A {@link UsageSink} that keeps every record in memory and answers totals. For development and
- * tests; it grows without bound.
+ * A {@link UsageSink} that keeps every record in memory, once (deduplicated by id), and answers
+ * totals. For development and tests; it grows without bound.
  */
 public final class InMemoryUsageSink implements UsageSink {
   private final ConcurrentLinkedQueue<UsageRecord> records = new ConcurrentLinkedQueue<>();
+  private final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   InMemoryUsageSink() {}
 
+  /** Keeps the records it has not seen yet (by {@link UsageRecord#id()}): a redelivery changes nothing. */
   @Override
   public void accept(List<UsageRecord> batch) {
-    records.addAll(batch);
+    for (UsageRecord r : batch) {
+      if (seen.add(r.id())) {
+        records.add(r);
+      }
+    }
   }
 
   /** Every record received so far. */

@@ -48,6 +48,17 @@ public record UsageRecord(
         java.util.Map.of());
   }
 
+  /**
+   * The record's identity as a name-based UUID of customer, key, operation, status, overage and
+   * interval: the same record delivered again has the same id, so sinks and providers deduplicate
+   * by it (a usage ledger's primary key, a provider's idempotency key).
+   */
+  public String id() {
+    String identity = String.join("|", customerId, keyId, operationId, Integer.toString(status),
+        Boolean.toString(overage), from.toString(), to.toString());
+    return java.util.UUID.nameUUIDFromBytes(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
   /** Whether the call was answered with a 2xx status. */
   public boolean successful() {
     return status >= 200 && status < 300;

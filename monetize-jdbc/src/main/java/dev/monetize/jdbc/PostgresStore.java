@@ -102,7 +102,8 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
   public static final class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    StoreException(String what, SQLException cause) {
+    /** A failed {@code what}, with the driver's exception as cause. */
+    public StoreException(String what, SQLException cause) {
       super("PostgreSQL store: " + what + " failed (SQL state " + cause.getSQLState() + ")", cause);
     }
   }
@@ -292,6 +293,11 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
 
   private static java.util.Set<String> strings(Array array) throws SQLException {
     return new HashSet<>(Arrays.asList((String[]) array.getArray()));
+  }
+
+  /** The data source (for the usage ledger on the same database). */
+  public DataSource dataSource() {
+    return dataSource;
   }
 
   /** Closes the pool if this store opened it. */

@@ -93,6 +93,10 @@ public final class UsageMeter {
   public boolean flush() {
     synchronized (flushLock) {
       Instant now = time.now();
+      if (!now.isAfter(intervalStart)) {
+        // intervals strictly increase, so no two records of one key share an id (UsageRecord.id)
+        now = intervalStart.plusNanos(1);
+      }
       for (Map.Entry<Key, Counters> e : live.entrySet()) {
         Counters c = e.getValue();
         long calls = c.calls.sumThenReset();

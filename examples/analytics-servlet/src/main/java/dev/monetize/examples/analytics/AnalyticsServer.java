@@ -4,6 +4,7 @@ import dev.monetize.Monetize;
 import dev.monetize.TimeSource;
 import dev.monetize.config.ConfigException;
 import dev.monetize.jdbc.PostgresStore;
+import dev.monetize.jdbc.PostgresUsageLedger;
 import dev.monetize.keys.CustomerStore;
 import dev.monetize.keys.KeyStore;
 import dev.monetize.limits.LimiterStore;
@@ -69,7 +70,7 @@ public final class AnalyticsServer implements AutoCloseable {
       if (jdbcUrl != null && !jdbcUrl.isBlank()) {
         // organizations, projects and keys in PostgreSQL: shared by every process using the database
         PostgresStore db = PostgresStore.connect(jdbcUrl.trim());
-        builder.keyStore(db).customerStore(db).closeOnStop(db);
+        builder.keyStore(db).customerStore(db).usageSink(new PostgresUsageLedger(db.dataSource())).closeOnStop(db);
       }
       String redisUrl = System.getenv("MONETIZE_REDIS_URL");
       if (redisUrl != null && !redisUrl.isBlank()) {
