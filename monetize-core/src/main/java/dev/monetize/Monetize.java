@@ -91,6 +91,7 @@ public final class Monetize implements AutoCloseable {
   private final ManagementApi management;
   private final java.util.function.Supplier<String[]> openApi;
   private final LongAdder malformedKeys = new LongAdder();
+  private final dev.monetize.metering.UsageTotals usageTotals;
   private final java.util.concurrent.ConcurrentHashMap<String, PeriodUsage> periods =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final BigDecimal lowCreditsThreshold;
@@ -118,6 +119,7 @@ public final class Monetize implements AutoCloseable {
     this.maxRotationOverlap = b.maxRotationOverlap;
     this.managementPrefix = b.managementPrefix;
     this.lowCreditsThreshold = b.lowCreditsThreshold;
+    this.usageTotals = b.usageSink instanceof dev.monetize.metering.UsageTotals t ? t : null;
     this.lowCreditsListener = b.lowCreditsListener;
     this.management = new ManagementApi(this);
     String title = b.apiTitle;
@@ -227,7 +229,23 @@ public final class Monetize implements AutoCloseable {
     long now = time.epochNanos();
     PeriodUsage u = periodOf(principal.customer(), now);
     java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
-    u.byOperation.forEach((op, n) -> byOperation.put(op, n.sum()));
+    long requests;
+    long bytesOut;
+    long computeMillis;
+    if (usageTotals != null) {
+      // a shared ledger: every node's calls, as flushed (within the flush interval)
+      dev.monetize.metering.UsageTotals.Totals t = usageTotals.totals(principal.customerId(),
+          Instant.ofEpochSecond(0, u.start), Instant.ofEpochSecond(0, u.end));
+      byOperation.putAll(t.byOperation());
+      requests = t.requests();
+      bytesOut = t.bytesOut();
+      computeMillis = t.computeMillis();
+    } else {
+      u.byOperation.forEach((op, n) -> byOperation.put(op, n.sum()));
+      requests = u.requests.sum();
+      bytesOut = u.bytesOut.sum();
+      computeMillis = u.micros.sum() / 1_000;
+    }
     java.util.Map<String, BigDecimal> cost = new java.util.TreeMap<>();
     for (java.util.Map.Entry<String, Long> e : byOperation.entrySet()) {
       catalog.operation(e.getKey()).flatMap(op -> principal.plan().priceOf(op)).ifPresent(price ->
@@ -238,8 +256,7 @@ public final class Monetize implements AutoCloseable {
     Optional<BigDecimal> credits = principal.plan().prepaid()
         ? Optional.of(creditBalance(principal.customerId())) : Optional.empty();
     return new UsageReport(principal, Instant.ofEpochSecond(0, u.start), Instant.ofEpochSecond(0, u.end),
-        u.requests.sum(), u.bytesOut.sum(), u.micros.sum() / 1_000, byOperation, states, credits, cost,
-        time.now());
+        requests, bytesOut, computeMillis, byOperation, states, credits, cost, time.now());
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.metering.UsageRecord;
 import dev.monetize.metering.UsageSink;
+import dev.monetize.metering.UsageTotals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +27,7 @@ import javax.sql.DataSource;
  * Monetize.builder().usageSink(new PostgresUsageLedger(db.dataSource())) ...
  * }</pre>
  */
-public final class PostgresUsageLedger implements UsageSink {
+public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INSERT = "INSERT INTO monetize_usage (id, customer_id, key_id, operation_id, status, "
       + "overage, period_start, period_end, calls, bytes_out, duration_micros, units) "
@@ -73,6 +74,32 @@ public final class PostgresUsageLedger implements UsageSink {
       return JSON.writeValueAsString(r.units());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public Totals totals(String customerId, Instant from, Instant to) {
+    String sql = "SELECT operation_id, sum(calls), sum(bytes_out), sum(duration_micros) FROM monetize_usage "
+        + "WHERE customer_id = ? AND period_start >= ? AND period_start < ? GROUP BY operation_id";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, customerId);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      long requests = 0;
+      long bytes = 0;
+      long micros = 0;
+      java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byOperation.put(rs.getString(1), rs.getLong(2));
+          requests += rs.getLong(2);
+          bytes += rs.getLong(3);
+          micros += rs.getLong(4);
+        }
+      }
+      return new Totals(requests, bytes, micros / 1_000, byOperation);
+    } catch (SQLException e) {
+      throw new PostgresStore.StoreException("reading usage totals", e);
     }
   }
 

@@ -38,9 +38,9 @@ class SharedKeysTest {
     dbB = PostgresStore.connect(url);
     // no verification cache: the bound on seeing another JVM's revocation is then zero
     a = Monetize.builder().catalog(catalog).keyStore(dbA).customerStore(dbA).keyCacheTtl(Duration.ZERO)
-        .auditSink(batch -> { }).build();
+        .usageSink(new PostgresUsageLedger(dbA.dataSource())).auditSink(batch -> { }).build();
     b = Monetize.builder().catalog(catalog).keyStore(dbB).customerStore(dbB).keyCacheTtl(Duration.ZERO)
-        .auditSink(batch -> { }).build();
+        .usageSink(new PostgresUsageLedger(dbB.dataSource())).auditSink(batch -> { }).build();
   }
 
   @AfterEach
@@ -58,6 +58,29 @@ class SharedKeysTest {
     Admission adm = m.admit(stats, ApiRequest.of("GET", "/stats", "10.0.0.1", "r", "Bearer " + secret, null));
     adm.complete(200, 0);
     return adm;
+  }
+
+  @Test
+  void usageReportsCountEveryNodesCallsFromTheLedger() throws Exception {
+    a.saveCustomer(Customer.of("acme", "pro"));
+    IssuedKey key = a.issueKey("acme", Set.of("stats:read"));
+    for (int i = 0; i < 3; i++) {
+      call(a, key.secret());
+    }
+    for (int i = 0; i < 4; i++) {
+      call(b, key.secret());
+    }
+    assertThat(a.flushUsage()).isTrue();
+    assertThat(b.flushUsage()).isTrue();
+    for (Monetize node : new Monetize[] {a, b}) {
+      dev.monetize.ManagementApi.Response r = node.managementApi().handle(new dev.monetize.ManagementApi.Request(
+          "GET", "/monetize/usage", java.util.Map.of(), java.util.Optional.of("Bearer " + key.secret()),
+          java.util.Optional.empty(), new byte[0], "", "req"));
+      assertThat(r.status()).isEqualTo(200);
+      com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      assertThat(n.at("/usage/requests").asLong()).as("both nodes' calls").isEqualTo(7);
+      assertThat(n.at("/usage/by_operation/stats").asLong()).isEqualTo(7);
+    }
   }
 
   @Test
