@@ -177,6 +177,11 @@ public final class OpenApi {
       n.put("allowed", catalog.allows(p, op));
       p.priceOf(op).ifPresent(pr -> n.set("price", price(pr)));
       n.put("prepaid", p.prepaid());
+      if (catalog.allows(p, op)) {
+        ObjectNode limits = planSummary(p);
+        limits.remove(List.of("name", "rank", "prepaid"));
+        n.set("limits", limits);
+      }
     }
     return m;
   }

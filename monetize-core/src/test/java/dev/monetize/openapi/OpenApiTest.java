@@ -50,6 +50,9 @@ class OpenApiTest {
     assertThat(export.at("/x-monetize/plans/free/allowed").asBoolean()).isFalse();
     assertThat(export.at("/x-monetize/plans/pro/allowed").asBoolean()).isTrue();
     assertThat(export.at("/x-monetize/plans/pro/price/amount").asText()).isEqualTo("0.005");
+    assertThat(export.at("/x-monetize/plans/pro/limits/rate/count").asLong()).isEqualTo(50);
+    assertThat(export.at("/x-monetize/plans/pro/limits/quotas/1/name").asText()).isEqualTo("monthly");
+    assertThat(export.at("/x-monetize/plans/free/limits").isMissingNode()).isTrue();
     assertThat(export.at("/security").toString()).contains("apiKey").contains("bearer");
     for (String status : new String[] {"401", "402", "403", "429", "503"}) {
       assertThat(export.at("/responses/" + status + "/$ref").asText()).startsWith("#/components/responses/");
