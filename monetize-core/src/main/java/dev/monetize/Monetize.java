@@ -83,6 +83,8 @@ public final class Monetize implements AutoCloseable {
   private final boolean legacyHeaders;
   private final SecureRandom random;
   private final ScheduledExecutorService flusher;
+  private final ScheduledExecutorService journalSync;
+  private final dev.monetize.metering.internal.UsageJournal journal;
   private final LimitStep limits;
   private final Credentials credentials;
   private final Tokens tokens;
@@ -134,7 +136,9 @@ public final class Monetize implements AutoCloseable {
       }
       return d;
     };
-    this.meter = new UsageMeter(b.usageSink, b.timeSource);
+    this.journal = b.journalDir == null ? null
+        : dev.monetize.metering.internal.UsageJournal.open(b.journalDir, b.fsync, b.timeSource.now());
+    this.meter = new UsageMeter(b.usageSink, b.timeSource, Optional.ofNullable(journal));
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "monetize-usage-flusher");
@@ -142,7 +146,19 @@ public final class Monetize implements AutoCloseable {
       return t;
     });
     long every = b.usageFlushInterval.toMillis();
-    flusher.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
+    // with a journal, the first flush at once delivers what a previous run left unacknowledged
+    flusher.scheduleWithFixedDelay(this::flushQuietly, journal == null ? every : 0, every, TimeUnit.MILLISECONDS);
+    if (journal != null && b.fsync.periodic()) {
+      this.journalSync = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "monetize-journal-fsync");
+        t.setDaemon(true);
+        return t;
+      });
+      long sync = Math.max(1, b.fsync.interval().toMillis());
+      journalSync.scheduleWithFixedDelay(this::syncQuietly, sync, sync, TimeUnit.MILLISECONDS);
+    } else {
+      this.journalSync = null;
+    }
   }
 
   /** Starts a builder. The catalog is required; everything else has an in-memory default. */
@@ -776,17 +792,46 @@ public final class Monetize implements AutoCloseable {
     }
   }
 
-  /** Stops the background threads after a last flush of usage and audit. */
+  private void syncQuietly() {
+    try {
+      journal.force();
+    } catch (RuntimeException e) {
+      LOG.error("usage journal fsync failed", e);
+    }
+  }
+
+  /**
+   * Stops the background threads after a last flush of usage and audit. With a journal, usage the
+   * sink still refuses stays in the journal for the next start.
+   */
   @Override
   public void close() {
     flusher.shutdown();
+    if (journalSync != null) {
+      journalSync.shutdown();
+    }
     try {
       flusher.awaitTermination(5, TimeUnit.SECONDS);
+      if (journalSync != null) {
+        journalSync.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (!meter.flush()) {
-      LOG.error("usage sink still failing at shutdown: {} records could not be delivered", meter.pendingRecords());
+    try {
+      if (!meter.flush()) {
+        if (journal != null) {
+          LOG.warn("usage sink still failing at shutdown: {} records stay in the journal {} for the next start",
+              meter.pendingRecords(), journal.directory());
+        } else {
+          LOG.error("usage sink still failing at shutdown: {} records could not be delivered", meter.pendingRecords());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("last usage flush failed", e);
+    }
+    if (journal != null) {
+      journal.close();
     }
     audit.close();
   }
@@ -808,6 +853,8 @@ public final class Monetize implements AutoCloseable {
     private int auditQueueCapacity = 65_536;
     private AuditOverflow auditOverflow = AuditOverflow.DROP;
     private Duration usageFlushInterval = Duration.ofSeconds(1);
+    private java.nio.file.Path journalDir;
+    private dev.monetize.metering.FsyncPolicy fsync = dev.monetize.metering.FsyncPolicy.DEFAULT;
     private SecureRandom random = new SecureRandom();
     private OverloadSignal overloadSignal;
     private Duration overloadRetryAfter = Duration.ofSeconds(2);
@@ -996,6 +1043,24 @@ public final class Monetize implements AutoCloseable {
         throw new IllegalArgumentException("usage flush interval must be 10ms..1h, got " + interval);
       }
       this.usageFlushInterval = interval;
+      return this;
+    }
+
+    /**
+     * Journals usage in {@code directory} (created if missing) with the default fsync policy
+     * (every second): each call is written there before its response completes, and calls the
+     * sink has not acknowledged are delivered again after a restart, under the same record ids.
+     * Without it (the default) usage waits in memory for the next flush, and a crash loses it.
+     * One engine per directory; see {@code docs/metering.md}.
+     */
+    public Builder usageJournal(java.nio.file.Path directory) {
+      return usageJournal(directory, dev.monetize.metering.FsyncPolicy.DEFAULT);
+    }
+
+    /** Journals usage in {@code directory} with the given fsync policy (see {@link dev.monetize.metering.FsyncPolicy}). */
+    public Builder usageJournal(java.nio.file.Path directory, dev.monetize.metering.FsyncPolicy policy) {
+      this.journalDir = Objects.requireNonNull(directory, "directory");
+      this.fsync = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -101,10 +101,10 @@ final class MonetizeFilter implements ContainerRequestFilter, ContainerResponseF
       context.proceed();
       return;
     }
-    Counting counting = new Counting(context.getOutputStream());
-    context.setOutputStream(counting);
     Object status = context.getProperty(STATUS);
     int sent = status instanceof Integer s ? s : 200;
+    Counting counting = new Counting(context.getOutputStream(), admission, sent);
+    context.setOutputStream(counting);
     try {
       context.proceed();
     } catch (IOException | RuntimeException e) {
@@ -115,12 +115,26 @@ final class MonetizeFilter implements ContainerRequestFilter, ContainerResponseF
     }
   }
 
-  /** Counts the bytes of the body as they are written. */
+  /**
+   * Counts the bytes of the body as they are written. The container completes the response after
+   * the interceptors return, so the admission completes there; a writer that closes the stream
+   * completes it first, before the response can be complete on the wire.
+   */
   private static final class Counting extends FilterOutputStream {
+    private final Admission admission;
+    private final int status;
     long count;
 
-    Counting(OutputStream out) {
+    Counting(OutputStream out, Admission admission, int status) {
       super(out);
+      this.admission = admission;
+      this.status = status;
+    }
+
+    @Override
+    public void close() throws IOException {
+      admission.complete(status, count);
+      super.close();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.monetize.servlet;
 
+import dev.monetize.Admission;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,13 +11,75 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
-/** Counts the body bytes the application actually writes, through the stream or the writer. */
+/**
+ * Counts the body bytes the application actually writes, through the stream or the writer, and
+ * completes the admission (meters the call) before the response can be complete on the wire: before
+ * the write that reaches the declared {@code Content-Length}, or before the stream is closed. A
+ * client never sees a whole response whose usage is not yet recorded (with a usage journal, not yet
+ * in the operating system's hands).
+ */
 final class MeteredResponse extends HttpServletResponseWrapper {
+  private final Admission admission;
   private CountingStream stream;
   private PrintWriter writer;
+  private long contentLength = -1;
 
-  MeteredResponse(HttpServletResponse response) {
+  MeteredResponse(HttpServletResponse response, Admission admission) {
     super(response);
+    this.admission = admission;
+  }
+
+  @Override
+  public void setContentLength(int len) {
+    super.setContentLength(len);
+    contentLength = len;
+  }
+
+  @Override
+  public void setContentLengthLong(long len) {
+    super.setContentLengthLong(len);
+    contentLength = len;
+  }
+
+  @Override
+  public void setHeader(String name, String value) {
+    super.setHeader(name, value);
+    noteLength(name, value);
+  }
+
+  @Override
+  public void addHeader(String name, String value) {
+    super.addHeader(name, value);
+    noteLength(name, value);
+  }
+
+  @Override
+  public void setIntHeader(String name, int value) {
+    super.setIntHeader(name, value);
+    noteLength(name, Integer.toString(value));
+  }
+
+  @Override
+  public void addIntHeader(String name, int value) {
+    super.addIntHeader(name, value);
+    noteLength(name, Integer.toString(value));
+  }
+
+  private void noteLength(String name, String value) {
+    if ("Content-Length".equalsIgnoreCase(name)) {
+      try {
+        contentLength = value == null ? -1 : Long.parseLong(value.trim());
+      } catch (NumberFormatException e) {
+        contentLength = -1;
+      }
+    }
+  }
+
+  /** Meters the call now, as the response is about to be complete (later completions are ignored). */
+  private void completeBeforeLastByte(long bytes) {
+    if (!admission.completed()) {
+      admission.complete(getStatus(), bytes);
+    }
   }
 
   @Override
@@ -64,6 +127,10 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     return stream;
   }
 
+  private boolean completesBody(long bytesAfterWrite) {
+    return contentLength >= 0 && bytesAfterWrite >= contentLength;
+  }
+
   private Charset charset() {
     String name = getCharacterEncoding();
     try {
@@ -73,7 +140,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     }
   }
 
-  private static final class CountingStream extends ServletOutputStream {
+  private final class CountingStream extends ServletOutputStream {
     private final ServletOutputStream delegate;
     long count;
 
@@ -83,12 +150,18 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
     @Override
     public void write(int b) throws IOException {
+      if (completesBody(count + 1)) {
+        completeBeforeLastByte(count + 1);
+      }
       delegate.write(b);
       count++;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+      if (completesBody(count + len)) {
+        completeBeforeLastByte(count + len);
+      }
       delegate.write(b, off, len);
       count += len;
     }
@@ -100,6 +173,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
     @Override
     public void close() throws IOException {
+      completeBeforeLastByte(count); // closing completes the response
       delegate.close();
     }
 

@@ -119,7 +119,7 @@ public final class MonetizeFilter implements Filter {
     request.setAttribute(DECISION_ATTRIBUTE, admission.decision());
     request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
     request.setAttribute(USAGE_ATTRIBUTE, (UsageReporter) admission::reportUsage);
-    MeteredResponse metered = new MeteredResponse(response);
+    MeteredResponse metered = new MeteredResponse(response, admission);
     boolean failed = true;
     try {
       chain.doFilter(request, metered);

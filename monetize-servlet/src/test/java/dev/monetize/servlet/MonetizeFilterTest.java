@@ -29,6 +29,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -45,6 +46,9 @@ class MonetizeFilterTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private Server server;
+  /** What the {@code held} endpoint saw after its last write: calls metered, requests in flight. */
+  private final java.util.concurrent.BlockingQueue<long[]> seenAfterLastWrite =
+      new java.util.concurrent.LinkedBlockingQueue<>();
   private Monetize monetize;
   private String base;
 
@@ -55,6 +59,7 @@ class MonetizeFilterTest {
         .operation(Operation.builder("hello", "GET", "/hello/{name}").build())
         .operation(Operation.builder("writer", "GET", "/writer").build())
         .operation(Operation.builder("boom", "GET", "/boom").build())
+        .operation(Operation.builder("held", "GET", "/held/{how}").build())
         .build();
     monetize = Monetize.builder().catalog(catalog).usageSink(usage).auditSink(audit).build();
     server = new Server();
@@ -86,6 +91,22 @@ class MonetizeFilterTest {
         throw new IllegalStateException("endpoint bug");
       }
     }), "/boom");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        byte[] body = "complete".getBytes(StandardCharsets.UTF_8);
+        if (req.getPathInfo().equals("/length")) {
+          resp.setContentLength(body.length);
+          resp.getOutputStream().write(body); // the client has the whole response now
+        } else {
+          resp.getWriter().print("complete");
+          resp.getWriter().close(); // so has this one
+        }
+        // the endpoint is still running (its filter's finally has not run), yet the call must be metered
+        monetize.flushUsage();
+        seenAfterLastWrite.add(new long[] {usage.calls(u -> u.operationId().equals("held")), monetize.inFlight()});
+      }
+    }), "/held/*");
     ctx.addServlet(new ServletHolder(new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -159,6 +180,28 @@ class MonetizeFilterTest {
           assertThat(u.status()).isEqualTo(201);
           assertThat(u.bytesOut()).isEqualTo(6);
         });
+  }
+
+  @Test
+  void aCallIsMeteredBeforeTheLastByteOfItsResponse() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    long before = 0;
+    for (String how : List.of("length", "close")) {
+      HttpResponse<String> r = get("/held/" + how, key.secret());
+      assertThat(r.body()).isEqualTo("complete");
+      // the client may have the whole response before the endpoint got here: wait for what it saw
+      long[] seen = seenAfterLastWrite.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(seen).as("the endpoint %s ran to its end", how).isNotNull();
+      assertThat(seen[0]).as("calls metered when %s completed the body", how).isEqualTo(before + 1);
+      // the concurrency slot is released with the early completion too
+      assertThat(seen[1]).as("in flight after %s", how).isZero();
+      before = seen[0];
+    }
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("held"))
+        .allSatisfy(u -> assertThat(u.bytesOut()).isEqualTo(8));
+    assertThat(usage.calls(u -> u.operationId().equals("held"))).isEqualTo(2); // and never twice
   }
 
   @Test

@@ -4,20 +4,20 @@ import dev.monetize.TimeSource;
 import dev.monetize.metering.UsageRecord;
 import dev.monetize.metering.UsageSink;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Aggregates usage in lock-free counters per (customer, key, operation, status) and delivers it in
- * batches. Recording is a map lookup and three {@link LongAdder} increments: no lock, no queue of
- * one object per call. Flushing takes each counter with {@link LongAdder#sumThenReset()}, which
- * moves every increment to exactly one flush. Records a sink refused stay pending and are offered
- * again, with exponential back-off, until the sink takes them: usage is never dropped.
+ * Meters admitted calls and delivers them in batches. Without a journal, calls are counted in
+ * lock-free counters ({@link LiveCounters}); with one, each call is appended to the
+ * {@link UsageJournal} before its response completes, and deliveries are aggregated from the
+ * journal, so a crash neither loses nor double counts a call. A delivery the sink refused is
+ * offered again, unchanged (same records, same ids), with exponential back-off, until the sink
+ * takes it: usage is never dropped and a sink failure never fails a request.
  *
  * <p>Internal: use {@code Monetize}.
  */
@@ -26,31 +26,30 @@ public final class UsageMeter {
   private static final int BATCH = 1_000;
   private static final long MAX_BACKOFF_NANOS = 60_000_000_000L;
 
-  private record Key(String customerId, String keyId, String operationId, int status, boolean overage) {}
-
-  private static final class Counters {
-    final LongAdder calls = new LongAdder();
-    final LongAdder bytesOut = new LongAdder();
-    final LongAdder micros = new LongAdder();
-    final ConcurrentHashMap<String, LongAdder> units = new ConcurrentHashMap<>();
-  }
-
-  private final ConcurrentHashMap<Key, Counters> live = new ConcurrentHashMap<>();
+  private final LiveCounters live = new LiveCounters();
+  private final UsageJournal journal;
   private final UsageSink sink;
   private final TimeSource time;
   private final Object flushLock = new Object();
   // guarded by flushLock
-  private final List<UsageRecord> pending = new ArrayList<>();
+  private UsageJournal.Delivery current;
+  private int delivered;
   private Instant intervalStart;
   private long backoffNanos;
   private long nextAttemptNanos;
   private final LongAdder failures = new LongAdder();
 
-  /** A meter delivering to {@code sink}. */
-  public UsageMeter(UsageSink sink, TimeSource time) {
+  /** A meter delivering to {@code sink}, journaling to {@code journal} when present. */
+  public UsageMeter(UsageSink sink, TimeSource time, Optional<UsageJournal> journal) {
     this.sink = sink;
     this.time = time;
+    this.journal = journal.orElse(null);
     this.intervalStart = time.now();
+  }
+
+  /** A meter without a journal. */
+  public UsageMeter(UsageSink sink, TimeSource time) {
+    this(sink, time, Optional.empty());
   }
 
   /** Records one admitted call. Lock-free; never throws for valid input. */
@@ -59,21 +58,16 @@ public final class UsageMeter {
     record(customerId, keyId, operationId, status, overage, bytesOut, durationNanos, Map.of());
   }
 
-  /** Records one admitted call with the custom units its endpoint reported. */
+  /**
+   * Records one admitted call with the custom units its endpoint reported. With a journal the call
+   * is in the operating system's hands when this returns (or, should the journal fail, in memory).
+   */
   public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
       long durationNanos, Map<String, Long> units) {
-    Key key = new Key(customerId, keyId, operationId, status, overage);
-    Counters c = live.get(key);
-    if (c == null) {
-      c = live.computeIfAbsent(key, k -> new Counters());
-    }
-    c.calls.increment();
-    c.bytesOut.add(bytesOut);
-    c.micros.add(durationNanos / 1_000);
-    if (!units.isEmpty()) {
-      for (Map.Entry<String, Long> u : units.entrySet()) {
-        c.units.computeIfAbsent(u.getKey(), n -> new LongAdder()).add(u.getValue());
-      }
+    long micros = durationNanos / 1_000;
+    if (journal == null
+        || !journal.append(customerId, keyId, operationId, status, overage, bytesOut, micros, units)) {
+      live.record(customerId, keyId, operationId, status, overage, bytesOut, micros, units);
     }
   }
 
@@ -88,50 +82,38 @@ public final class UsageMeter {
   }
 
   /**
-   * Moves everything recorded so far to the sink. Returns true when nothing is left pending.
+   * Delivers everything recorded so far (or first, the delivery the sink refused last time).
+   * Returns true when nothing is left pending.
    */
   public boolean flush() {
     synchronized (flushLock) {
-      Instant now = time.now();
-      if (!now.isAfter(intervalStart)) {
-        // intervals strictly increase, so no two records of one key share an id (UsageRecord.id)
-        now = intervalStart.plusNanos(1);
-      }
-      for (Map.Entry<Key, Counters> e : live.entrySet()) {
-        Counters c = e.getValue();
-        long calls = c.calls.sumThenReset();
-        long bytes = c.bytesOut.sumThenReset();
-        long micros = c.micros.sumThenReset();
-        Map<String, Long> units = Map.of();
-        if (!c.units.isEmpty()) {
-          units = new java.util.HashMap<>();
-          for (Map.Entry<String, LongAdder> u : c.units.entrySet()) {
-            long v = u.getValue().sumThenReset();
-            if (v != 0) {
-              units.put(u.getKey(), v);
-            }
+      while (true) {
+        boolean fresh = current == null;
+        if (fresh) {
+          current = take(time.now());
+          delivered = 0;
+        }
+        List<UsageRecord> records = current.records();
+        while (delivered < records.size()) {
+          List<UsageRecord> batch = records.subList(delivered, Math.min(records.size(), delivered + BATCH));
+          try {
+            sink.accept(batch);
+          } catch (Exception | LinkageError e) {
+            failures.increment();
+            backoffNanos = backoffNanos == 0 ? 500_000_000L : Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+            nextAttemptNanos = System.nanoTime() + backoffNanos;
+            LOG.warn("usage sink {} failed ({} records pending, retry in {} ms): {}",
+                sink.getClass().getName(), records.size() - delivered, backoffNanos / 1_000_000, e.toString());
+            return false;
           }
+          delivered += batch.size();
         }
-        if (calls != 0 || bytes != 0 || micros != 0 || !units.isEmpty()) {
-          Key k = e.getKey();
-          pending.add(new UsageRecord(k.customerId(), k.keyId(), k.operationId(), k.status(), k.overage(),
-              intervalStart, now, calls, bytes, micros, units));
+        current.acknowledge().run();
+        boolean redo = current.redo();
+        current = null;
+        if (fresh && !redo) {
+          break; // a retried or redone delivery is followed by what was recorded since
         }
-      }
-      intervalStart = now;
-      while (!pending.isEmpty()) {
-        List<UsageRecord> batch = List.copyOf(pending.subList(0, Math.min(BATCH, pending.size())));
-        try {
-          sink.accept(batch);
-        } catch (Exception | LinkageError e) {
-          failures.increment();
-          backoffNanos = backoffNanos == 0 ? 500_000_000L : Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
-          nextAttemptNanos = System.nanoTime() + backoffNanos;
-          LOG.warn("usage sink {} failed ({} records pending, retry in {} ms): {}",
-              sink.getClass().getName(), pending.size(), backoffNanos / 1_000_000, e.toString());
-          return false;
-        }
-        pending.subList(0, batch.size()).clear();
       }
       backoffNanos = 0;
       nextAttemptNanos = 0;
@@ -139,10 +121,23 @@ public final class UsageMeter {
     }
   }
 
+  private UsageJournal.Delivery take(Instant now) {
+    if (journal != null) {
+      return journal.take(now, live);
+    }
+    // intervals strictly increase, so no two records of one key share an id (UsageRecord.id)
+    Instant to = now.isAfter(intervalStart) ? now : intervalStart.plusNanos(1);
+    Aggregation agg = new Aggregation();
+    live.drainInto(agg);
+    List<UsageRecord> records = agg.records(intervalStart, to);
+    intervalStart = to;
+    return new UsageJournal.Delivery(records, () -> {});
+  }
+
   /** Records waiting for the sink. */
   public int pendingRecords() {
     synchronized (flushLock) {
-      return pending.size();
+      return current == null ? 0 : current.records().size() - delivered;
     }
   }
 

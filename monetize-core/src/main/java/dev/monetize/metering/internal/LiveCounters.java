@@ -1,0 +1,57 @@
+package dev.monetize.metering.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Lock-free usage counters per key: recording is a map lookup and three {@link LongAdder}
+ * increments. Draining takes each counter with {@link LongAdder#sumThenReset()}, which moves every
+ * increment to exactly one drain.
+ */
+final class LiveCounters {
+  private static final class Counters {
+    final LongAdder calls = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder micros = new LongAdder();
+    final ConcurrentHashMap<String, LongAdder> units = new ConcurrentHashMap<>();
+  }
+
+  private final ConcurrentHashMap<Aggregation.Key, Counters> live = new ConcurrentHashMap<>();
+
+  void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
+      long micros, Map<String, Long> units) {
+    Aggregation.Key key = new Aggregation.Key(customerId, keyId, operationId, status, overage);
+    Counters c = live.get(key);
+    if (c == null) {
+      c = live.computeIfAbsent(key, k -> new Counters());
+    }
+    c.calls.increment();
+    c.bytesOut.add(bytesOut);
+    c.micros.add(micros);
+    if (!units.isEmpty()) {
+      for (Map.Entry<String, Long> u : units.entrySet()) {
+        c.units.computeIfAbsent(u.getKey(), n -> new LongAdder()).add(u.getValue());
+      }
+    }
+  }
+
+  /** Moves everything counted so far into {@code into}. */
+  void drainInto(Aggregation into) {
+    for (Map.Entry<Aggregation.Key, Counters> e : live.entrySet()) {
+      Counters c = e.getValue();
+      long calls = c.calls.sumThenReset();
+      long bytes = c.bytesOut.sumThenReset();
+      long micros = c.micros.sumThenReset();
+      if (calls != 0 || bytes != 0 || micros != 0) {
+        into.add(e.getKey(), calls, bytes, micros);
+      }
+      for (Map.Entry<String, LongAdder> u : c.units.entrySet()) {
+        long v = u.getValue().sumThenReset();
+        if (v != 0) {
+          into.addUnit(e.getKey(), u.getKey(), v);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,650 @@
+package dev.monetize.metering.internal;
+
+import dev.monetize.metering.FsyncPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local append-only usage journal: every metered call is written here before its response
+ * completes, into a memory-mapped segment, so a killed process loses nothing the operating system
+ * already holds.
+ *
+ * <p><b>Layout.</b> The directory holds {@code stripes} independent logs; a call goes to the log of
+ * its thread's stripe, under that stripe's lock only (no global lock). Each log is a sequence of
+ * fixed-size segment files {@code usage-<stripe>-<segment>.seg}; a position in a log is
+ * {@code segment * segmentBytes + offset}. A record is {@code int length, int crc32c, payload}; the
+ * rest of a segment is zeros, so a zero length ends it. Appends within a log are sequential, so a
+ * process killed during an append leaves at most one torn record, the last of its segment: the
+ * reader detects it by length or checksum, logs it and goes on with the next segment. After a
+ * restart every log starts a new segment.
+ *
+ * <p><b>Delivery without loss or double count.</b> The flusher aggregates the records between the
+ * acknowledged positions and the current ones. Before delivering, it writes (and forces) an
+ * <em>intent</em>: the interval {@code [from, to)} and the end positions. After the sink accepts,
+ * it writes the new acknowledged positions and deletes the segments the sink has entirely. A crash
+ * between the two redoes exactly the intent, with the same interval, hence the same record ids
+ * ({@link dev.monetize.metering.UsageRecord#id()}), which the sink deduplicates.
+ *
+ * <p>The state file is always forced (two small writes per flush), whatever the fsync policy: a
+ * state that went back in time after a power failure could otherwise re-deliver acknowledged calls
+ * under new ids.
+ */
+public final class UsageJournal implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
+  /** Default segment size: 8 MiB, about 100,000 calls. */
+  public static final int DEFAULT_SEGMENT_BYTES = 8 << 20;
+  private static final Pattern SEGMENT = Pattern.compile("usage-(\\d{2})-(\\d{12})\\.seg");
+  private static final int HEADER = 8;
+  private static final int MIN_PAYLOAD = 2 + 1 + 8 + 8 + 2 * 3 + 1;
+  private static final String META = "journal.meta";
+  private static final String STATE = "journal.state";
+
+  private final Path dir;
+  private final FsyncPolicy fsync;
+  private final int segmentBytes;
+  private final Stripe[] stripes;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final Set<String> tornLogged = new HashSet<>();
+  private final LongAdder tornRecords = new LongAdder();
+  private final LongAdder appendFailures = new LongAdder();
+  // the delivery state; only the flusher (under the meter's lock) reads and writes it
+  private Instant from;
+  private long[] acked;
+  private Intent intent;
+  private volatile boolean closed;
+
+  /** An interval handed to the sink and not yet acknowledged: records of {@code [acked, end)}. */
+  private record Intent(Instant to, long[] end) {}
+
+  /** One log: its current segment, written under the stripe's monitor. */
+  private final class Stripe {
+    final int index;
+    final ConcurrentSkipListMap<Long, MappedByteBuffer> segments = new ConcurrentSkipListMap<>();
+    final CRC32C crc = new CRC32C();
+    long segment;
+    MappedByteBuffer buf;
+    ByteBuffer crcView; // a view of buf for the checksum, whose position and limit only the writer moves
+    int offset;
+    volatile long committed;
+
+    Stripe(int index, long firstSegment) {
+      this.index = index;
+      this.segment = firstSegment - 1;
+      this.committed = firstSegment * segmentBytes;
+    }
+
+    Path file(long seg) {
+      return dir.resolve(String.format("usage-%02d-%012d.seg", index, seg));
+    }
+  }
+
+  private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount,
+      FileChannel lockChannel, FileLock lock) throws IOException {
+    this.dir = dir;
+    this.fsync = fsync;
+    this.segmentBytes = segmentBytes;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.stripes = new Stripe[stripeCount];
+    long[] maxSegment = new long[stripeCount];
+    Arrays.fill(maxSegment, -1);
+    List<Path> existing = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.forEach(existing::add);
+    }
+    for (Path p : existing) {
+      Matcher m = SEGMENT.matcher(p.getFileName().toString());
+      if (m.matches()) {
+        int s = Integer.parseInt(m.group(1));
+        if (s >= stripeCount) {
+          throw new IllegalStateException("usage journal " + dir + " holds " + p.getFileName()
+              + " of stripe " + s + " but its meta file says " + stripeCount + " stripes; the directory is damaged");
+        }
+        maxSegment[s] = Math.max(maxSegment[s], Long.parseLong(m.group(2)));
+      }
+    }
+    loadState(stripeCount, now);
+    for (int s = 0; s < stripeCount; s++) {
+      long first = Math.max(maxSegment[s] + 1, Math.floorDiv(acked[s] + segmentBytes - 1, segmentBytes));
+      Stripe stripe = new Stripe(s, first);
+      for (Path p : existing) {
+        Matcher m = SEGMENT.matcher(p.getFileName().toString());
+        if (m.matches() && Integer.parseInt(m.group(1)) == s) {
+          long seg = Long.parseLong(m.group(2));
+          try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            if (ch.size() == segmentBytes) {
+              stripe.segments.put(seg, ch.map(FileChannel.MapMode.READ_ONLY, 0, segmentBytes));
+            } else {
+              LOG.warn("usage journal segment {} has {} bytes instead of {}: ignored (it was never written to)",
+                  p, ch.size(), segmentBytes);
+            }
+          }
+        }
+      }
+      stripes[s] = stripe;
+    }
+  }
+
+  /**
+   * Opens (creating if needed) the journal in {@code dir}, with the default segment size and one
+   * stripe per two processors (at least 4, at most 32), unless the directory already says otherwise.
+   *
+   * @throws IllegalStateException when another process (or another engine in this JVM) uses it
+   * @throws UncheckedIOException when the directory cannot be created or read
+   */
+  public static UsageJournal open(Path dir, FsyncPolicy fsync, Instant now) {
+    int stripes = Math.max(4, Math.min(32, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 2)));
+    return open(dir, fsync, now, DEFAULT_SEGMENT_BYTES, stripes);
+  }
+
+  static UsageJournal open(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripes) {
+    FileChannel lockChannel = null;
+    try {
+      Files.createDirectories(dir);
+      lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = lockChannel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new IllegalStateException("the usage journal in " + dir + " is in use by another process (or another"
+            + " engine in this JVM); give each instance its own data directory (MONETIZE_DATA_DIR)");
+      }
+      Path meta = dir.resolve(META);
+      if (Files.exists(meta)) {
+        Properties p = read(meta);
+        segmentBytes = Integer.parseInt(p.getProperty("segment_bytes"));
+        stripes = Integer.parseInt(p.getProperty("stripes"));
+      } else {
+        Properties p = new Properties();
+        p.setProperty("format", "1");
+        p.setProperty("segment_bytes", Integer.toString(segmentBytes));
+        p.setProperty("stripes", Integer.toString(stripes));
+        writeDurably(dir, META, p);
+      }
+      return new UsageJournal(dir, fsync, now, segmentBytes, stripes, lockChannel, lock);
+    } catch (IOException e) {
+      closeQuietly(lockChannel);
+      throw new UncheckedIOException("cannot open the usage journal in " + dir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(lockChannel);
+      if (e instanceof IllegalStateException) {
+        throw e;
+      }
+      throw new IllegalStateException("the usage journal in " + dir + " has an unreadable meta or state file ("
+          + e + "); move the directory aside to start a new one", e);
+    }
+  }
+
+  /**
+   * Appends one call. Returns false (and logs) when the journal cannot be written, so the caller
+   * meters the call in memory instead; never throws for valid input.
+   */
+  public boolean append(String customerId, String keyId, String operationId, int status, boolean overage,
+      long bytesOut, long micros, Map<String, Long> units) {
+    int length = MIN_PAYLOAD - 2 * 3 + utf8Length(customerId) + 2 + utf8Length(keyId) + 2 + utf8Length(operationId)
+        + 2;
+    if (!units.isEmpty()) {
+      for (String unit : units.keySet()) {
+        length += 2 + utf8Length(unit) + 8;
+      }
+    }
+    if (HEADER + length > segmentBytes || units.size() > 255) {
+      throw new IllegalArgumentException("usage record of " + length + " bytes does not fit a journal segment");
+    }
+    Stripe s = stripes[(int) (Thread.currentThread().getId() % stripes.length)];
+    synchronized (s) {
+      try {
+        if (closed) {
+          return false;
+        }
+        if (s.buf == null || s.offset + HEADER + length > segmentBytes) {
+          roll(s);
+        }
+        MappedByteBuffer b = s.buf;
+        int start = s.offset;
+        int at = start + HEADER;
+        b.putShort(at, (short) status);
+        b.put(at + 2, (byte) (overage ? 1 : 0));
+        b.putLong(at + 3, bytesOut);
+        b.putLong(at + 11, micros);
+        at = putUtf8(b, at + 19, customerId);
+        at = putUtf8(b, at, keyId);
+        at = putUtf8(b, at, operationId);
+        b.put(at++, (byte) units.size());
+        if (!units.isEmpty()) {
+          for (Map.Entry<String, Long> u : units.entrySet()) {
+            at = putUtf8(b, at, u.getKey());
+            b.putLong(at, u.getValue());
+            at += 8;
+          }
+        }
+        ByteBuffer view = s.crcView;
+        view.limit(start + HEADER + length).position(start + HEADER);
+        s.crc.reset();
+        s.crc.update(view);
+        b.putInt(start + 4, (int) s.crc.getValue());
+        b.putInt(start, length);
+        if (fsync.perCall()) {
+          b.force(start, HEADER + length);
+        }
+        s.offset = start + HEADER + length;
+        s.committed = s.segment * segmentBytes + s.offset;
+        return true;
+      } catch (IOException | UncheckedIOException e) {
+        appendFailures.increment();
+        LOG.error("usage journal {} cannot be written ({}); the call is metered in memory only", dir, e.toString());
+        return false;
+      }
+    }
+  }
+
+  /** Starts the stripe's next segment: a new file of zeros (allocated, so a full disk fails here, not later). */
+  private void roll(Stripe s) throws IOException {
+    if (s.buf != null && fsync.forces()) {
+      s.buf.force();
+    }
+    long next = s.segment + 1;
+    Path file = s.file(next);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
+      long written = 0;
+      while (written < segmentBytes) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), segmentBytes - written));
+        written += ch.write(zeros, written);
+      }
+      s.buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
+    }
+    s.crcView = s.buf.duplicate();
+    s.segments.put(next, s.buf);
+    s.segment = next;
+    s.offset = 0;
+    s.committed = next * segmentBytes;
+  }
+
+  /** Forces every stripe's current segment to the disk (the periodic fsync). */
+  public void force() {
+    for (Stripe s : stripes) {
+      MappedByteBuffer b;
+      synchronized (s) {
+        b = s.buf;
+      }
+      if (b != null && !closed) {
+        b.force();
+      }
+    }
+  }
+
+  /**
+   * What the next delivery holds: the redo of an unacknowledged intent (after a crash), or the
+   * records appended since the last acknowledgement plus whatever {@code fallback} counted, as
+   * records over {@code [from, max(now, from + 1 ns))}. The intent is forced to the disk before
+   * this returns.
+   */
+  Delivery take(Instant now, LiveCounters fallback) {
+    if (intent != null) {
+      Aggregation agg = new Aggregation();
+      read(acked, intent.end(), agg);
+      LOG.info("usage journal {}: redelivering an unacknowledged interval {}..{}", dir, from, intent.to());
+      return new Delivery(agg.records(from, intent.to()), this::acknowledge, true);
+    }
+    long[] end = new long[stripes.length];
+    for (int i = 0; i < stripes.length; i++) {
+      end[i] = stripes[i].committed;
+    }
+    Instant to = now.isAfter(from) ? now : from.plusNanos(1);
+    boolean moved = !Arrays.equals(acked, end);
+    Aggregation agg = new Aggregation();
+    if (moved) {
+      Intent next = new Intent(to, end);
+      saveState(next); // durable before anything is delivered; if this throws, nothing was taken
+      intent = next;
+      read(acked, end, agg);
+    }
+    fallback.drainInto(agg);
+    if (agg.isEmpty()) {
+      acknowledge();
+      return new Delivery(List.of(), () -> {});
+    }
+    if (!moved) {
+      intent = new Intent(to, end); // calls counted in memory only: nothing in the journal to redo
+    }
+    return new Delivery(agg.records(from, to), this::acknowledge);
+  }
+
+  /** The sink has the intent's records: move the acknowledged positions and drop whole segments. */
+  private void acknowledge() {
+    if (intent == null) {
+      return;
+    }
+    boolean moved = !Arrays.equals(acked, intent.end());
+    from = intent.to();
+    acked = intent.end();
+    intent = null;
+    if (moved) {
+      saveState(null);
+      for (Stripe s : stripes) {
+        long firstKept = acked[s.index] / segmentBytes;
+        long current;
+        synchronized (s) {
+          current = s.buf == null ? Long.MAX_VALUE : s.segment; // a segment of an earlier run is not being written
+        }
+        for (Long seg : s.segments.headMap(Math.min(firstKept, current)).keySet()) {
+          try {
+            Files.deleteIfExists(s.file(seg));
+            s.segments.remove(seg);
+          } catch (IOException e) {
+            LOG.warn("usage journal segment {} is delivered but cannot be deleted: {}", s.file(seg), e.toString());
+          }
+        }
+      }
+    }
+  }
+
+  /** Aggregates the records of each log between {@code from[i]} and {@code to[i]}. */
+  private void read(long[] fromPos, long[] toPos, Aggregation into) {
+    byte[] scratch = new byte[256];
+    for (Stripe s : stripes) {
+      long pos = fromPos[s.index];
+      long end = toPos[s.index];
+      while (pos < end) {
+        long seg = pos / segmentBytes;
+        int off = (int) (pos % segmentBytes);
+        MappedByteBuffer mapped = s.segments.get(seg);
+        if (mapped == null) {
+          pos = (seg + 1) * segmentBytes;
+          continue;
+        }
+        ByteBuffer b = mapped.duplicate(); // reads are absolute; nobody moves the mapped buffer's position
+        while (seg * segmentBytes + off < end && off + HEADER <= segmentBytes) {
+          int length = b.getInt(off);
+          if (length == 0) {
+            break;
+          }
+          if (length < MIN_PAYLOAD || off + HEADER + length > segmentBytes || !checksumOk(b, off, length)) {
+            torn(s, seg, off);
+            break;
+          }
+          decode(b, off + HEADER, into, scratch);
+          off += HEADER + length;
+        }
+        long here = seg * segmentBytes + off;
+        pos = here >= end ? end : (seg + 1) * segmentBytes;
+      }
+    }
+  }
+
+  private void torn(Stripe s, long seg, int off) {
+    if (tornLogged.add(s.index + "/" + seg + "/" + off)) {
+      tornRecords.increment();
+      LOG.warn("usage journal {}: a torn record at offset {} of {} (a process stopped while writing it, before its"
+          + " response completed) is skipped", dir, off, s.file(seg).getFileName());
+    }
+  }
+
+  private static boolean checksumOk(ByteBuffer b, int off, int length) {
+    CRC32C crc = new CRC32C();
+    ByteBuffer payload = b.duplicate();
+    payload.limit(off + HEADER + length).position(off + HEADER);
+    crc.update(payload);
+    return (int) crc.getValue() == b.getInt(off + 4);
+  }
+
+  private static void decode(ByteBuffer b, int at, Aggregation into, byte[] scratch) {
+    int status = b.getShort(at);
+    boolean overage = b.get(at + 2) != 0;
+    long bytesOut = b.getLong(at + 3);
+    long micros = b.getLong(at + 11);
+    at += 19;
+    String customer = getUtf8(b, at, scratch);
+    at += 2 + (b.getShort(at) & 0xffff);
+    String key = getUtf8(b, at, scratch);
+    at += 2 + (b.getShort(at) & 0xffff);
+    String operation = getUtf8(b, at, scratch);
+    at += 2 + (b.getShort(at) & 0xffff);
+    int units = b.get(at++) & 0xff;
+    Aggregation.Key k = new Aggregation.Key(customer, key, operation, status, overage);
+    into.add(k, 1, bytesOut, micros);
+    for (int i = 0; i < units; i++) {
+      String unit = getUtf8(b, at, scratch);
+      at += 2 + (b.getShort(at) & 0xffff);
+      into.addUnit(k, unit, b.getLong(at));
+      at += 8;
+    }
+  }
+
+  /** Torn records skipped while reading. */
+  public long tornRecords() {
+    return tornRecords.sum();
+  }
+
+  /** Appends that failed (the calls were metered in memory instead). */
+  public long appendFailures() {
+    return appendFailures.sum();
+  }
+
+  /** The segment files currently on disk, all stripes. */
+  public int segmentFiles() {
+    int n = 0;
+    for (Stripe s : stripes) {
+      n += s.segments.size();
+    }
+    return n;
+  }
+
+  /** The directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** Forces what was written (unless the policy is never) and releases the directory. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    if (fsync.forces()) {
+      force();
+    }
+    release();
+  }
+
+  /** Releases the directory without forcing or delivering anything: what a crash leaves behind. */
+  void release() {
+    for (Stripe s : stripes) {
+      synchronized (s) {
+        closed = true;
+      }
+    }
+    try {
+      lock.release();
+    } catch (IOException e) {
+      LOG.warn("cannot release the lock of usage journal {}: {}", dir, e.toString());
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private void loadState(int stripeCount, Instant now) throws IOException {
+    Path state = dir.resolve(STATE);
+    acked = new long[stripeCount];
+    from = now;
+    if (!Files.exists(state)) {
+      return;
+    }
+    Properties p = read(state);
+    from = Instant.parse(p.getProperty("from"));
+    acked = positions(p.getProperty("acked"), stripeCount);
+    String to = p.getProperty("intent_to");
+    if (to != null) {
+      intent = new Intent(Instant.parse(to), positions(p.getProperty("intent_end"), stripeCount));
+    }
+  }
+
+  private void saveState(Intent pending) {
+    Properties p = new Properties();
+    p.setProperty("from", from.toString());
+    p.setProperty("acked", join(acked));
+    if (pending != null) {
+      p.setProperty("intent_to", pending.to().toString());
+      p.setProperty("intent_end", join(pending.end()));
+    }
+    try {
+      writeDurably(dir, STATE, p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the usage journal state in " + dir, e);
+    }
+  }
+
+  private static long[] positions(String csv, int count) {
+    long[] out = Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
+    if (out.length != count) {
+      throw new IllegalArgumentException("expected " + count + " positions, got " + out.length);
+    }
+    return out;
+  }
+
+  private static String join(long[] values) {
+    StringBuilder sb = new StringBuilder();
+    for (long v : values) {
+      sb.append(sb.length() == 0 ? "" : ",").append(v);
+    }
+    return sb.toString();
+  }
+
+  private static Properties read(Path file) throws IOException {
+    Properties p = new Properties();
+    try (var in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  /** Writes a small file atomically and durably: a forced temporary file renamed over it, then the directory forced. */
+  private static void writeDurably(Path dir, String name, Properties p) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    p.stringPropertyNames().stream().sorted().forEach(k -> sb.append(k).append('=').append(p.getProperty(k)).append('\n'));
+    Path tmp = dir.resolve(name + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+      while (bytes.hasRemaining()) {
+        ch.write(bytes);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // some file systems cannot open a directory for forcing; the rename is still atomic
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // nothing more to do
+      }
+    }
+  }
+
+  static int utf8Length(String s) {
+    int n = s.length();
+    int bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          bytes += 1;
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          bytes += 2; // four bytes for two chars
+          i++;
+        } else {
+          bytes += 2;
+        }
+      }
+    }
+    if (bytes > 0xffff) {
+      throw new IllegalArgumentException("a usage name of " + bytes + " bytes is too long for the journal");
+    }
+    return bytes;
+  }
+
+  /** Writes {@code short length} then the UTF-8 bytes (an unpaired surrogate as U+FFFD). */
+  static int putUtf8(ByteBuffer b, int at, String s) {
+    int start = at;
+    at += 2;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        b.put(at++, (byte) c);
+      } else if (c < 0x800) {
+        b.put(at++, (byte) (0xc0 | (c >> 6)));
+        b.put(at++, (byte) (0x80 | (c & 0x3f)));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        b.put(at++, (byte) (0xf0 | (cp >> 18)));
+        b.put(at++, (byte) (0x80 | ((cp >> 12) & 0x3f)));
+        b.put(at++, (byte) (0x80 | ((cp >> 6) & 0x3f)));
+        b.put(at++, (byte) (0x80 | (cp & 0x3f)));
+      } else if (Character.isSurrogate(c)) {
+        b.put(at++, (byte) 0xef); // U+FFFD keeps the three-byte length computed above
+        b.put(at++, (byte) 0xbf);
+        b.put(at++, (byte) 0xbd);
+      } else {
+        b.put(at++, (byte) (0xe0 | (c >> 12)));
+        b.put(at++, (byte) (0x80 | ((c >> 6) & 0x3f)));
+        b.put(at++, (byte) (0x80 | (c & 0x3f)));
+      }
+    }
+    b.putShort(start, (short) (at - start - 2));
+    return at;
+  }
+
+  private static String getUtf8(ByteBuffer b, int at, byte[] scratch) {
+    int n = b.getShort(at) & 0xffff;
+    byte[] buf = n <= scratch.length ? scratch : new byte[n];
+    b.get(at + 2, buf, 0, n);
+    return new String(buf, 0, n, StandardCharsets.UTF_8);
+  }
+
+  /** Records to deliver and what to do once the sink has them. */
+  record Delivery(List<dev.monetize.metering.UsageRecord> records, Runnable acknowledge, boolean redo) {
+    Delivery(List<dev.monetize.metering.UsageRecord> records, Runnable acknowledge) {
+      this(records, acknowledge, false);
+    }
+  }
+}

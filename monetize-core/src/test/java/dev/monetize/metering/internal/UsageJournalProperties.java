@@ -1,0 +1,77 @@
+package dev.monetize.metering.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.metering.FsyncPolicy;
+import dev.monetize.metering.UsageRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** Whatever the calls, reading them back from the journal gives what counting them in memory gives. */
+class UsageJournalProperties {
+  record Call(String customer, String key, String operation, int status, boolean overage, long bytes, long micros,
+      Map<String, Long> units) {}
+
+  @Property(tries = 60)
+  void theJournalAggregatesExactlyLikeTheLiveCounters(@ForAll("calls") List<Call> calls) throws IOException {
+    Path dir = Files.createTempDirectory("journal-property");
+    Instant from = Instant.parse("2026-01-01T00:00:00Z");
+    Instant to = from.plusSeconds(1);
+    try {
+      LiveCounters live = new LiveCounters();
+      List<UsageRecord> fromJournal;
+      try (UsageJournal journal = UsageJournal.open(dir, FsyncPolicy.never(), from, 2048, 2)) {
+        for (Call c : calls) {
+          assertThat(journal.append(c.customer(), c.key(), c.operation(), c.status(), c.overage(), c.bytes(),
+              c.micros(), c.units())).isTrue();
+          live.record(c.customer(), c.key(), c.operation(), c.status(), c.overage(), c.bytes(), c.micros(), c.units());
+        }
+        fromJournal = journal.take(to, new LiveCounters()).records();
+      }
+      Aggregation expected = new Aggregation();
+      live.drainInto(expected);
+      assertThat(new HashSet<>(fromJournal)).isEqualTo(new HashSet<>(expected.records(from, to)));
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> {
+          try {
+            Files.delete(p);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Call>> calls() {
+    // any well-formed text (a lone surrogate is not text; the journal would store it as U+FFFD)
+    Arbitrary<String> names = Arbitraries.oneOf(
+        Arbitraries.strings().withCharRange('\u0000', '\ud7ff').withCharRange('\ue000', '\uffff')
+            .ofMinLength(1).ofMaxLength(40),
+        Arbitraries.of("😀", "a😀b", "日本"));
+    Arbitrary<String> customers = Arbitraries.oneOf(Arbitraries.of("acme", "globex"), names);
+    Arbitrary<Map<String, Long>> units = Arbitraries.maps(Arbitraries.of("rows_scanned", "cells", "gb.read"),
+        Arbitraries.longs().between(0, 1L << 40)).ofMaxSize(3);
+    Arbitrary<Call> call = Combinators.combine(customers, Arbitraries.of("key_1", "key_2"),
+        Arbitraries.of("summary", "export"), Arbitraries.of(200, 204, 404, 500), Arbitraries.of(true, false),
+        Arbitraries.longs().between(0, 1L << 40), Arbitraries.longs().between(0, 1L << 30), units)
+        .as(Call::new);
+    return call.list().ofMaxSize(300);
+  }
+}

@@ -1,0 +1,301 @@
+package dev.monetize.metering.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.monetize.ManualTimeSource;
+import dev.monetize.metering.FsyncPolicy;
+import dev.monetize.metering.InMemoryUsageSink;
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageSink;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UsageJournalTest {
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-10T12:00:00Z"));
+  @TempDir
+  Path dir;
+
+  private UsageJournal open(int segmentBytes) {
+    return UsageJournal.open(dir, FsyncPolicy.DEFAULT, time.now(), segmentBytes, 4);
+  }
+
+  private static void append(UsageJournal j, String customer, int n) {
+    for (int i = 0; i < n; i++) {
+      assertThat(j.append(customer, "key_1", "summary", 200, false, 100, 7, Map.of())).isTrue();
+    }
+  }
+
+  private static long calls(List<UsageRecord> records, String customer) {
+    return records.stream().filter(r -> r.customerId().equals(customer)).mapToLong(UsageRecord::calls).sum();
+  }
+
+  @Test
+  void aggregatesAppendedCallsOnceAndThenNothing() {
+    try (UsageJournal j = open(1 << 16)) {
+      append(j, "acme", 500);
+      assertThat(j.append("acme", "key_1", "export", 500, true, 3, 9, Map.of("rows_scanned", 40L, "é_ü", 2L))).isTrue();
+      time.advance(Duration.ofSeconds(1));
+      UsageJournal.Delivery d = j.take(time.now(), new LiveCounters());
+      assertThat(calls(d.records(), "acme")).isEqualTo(501);
+      UsageRecord export = d.records().stream().filter(r -> r.operationId().equals("export")).findFirst().orElseThrow();
+      assertThat(export.units()).containsEntry("rows_scanned", 40L).containsEntry("é_ü", 2L);
+      assertThat(export.status()).isEqualTo(500);
+      assertThat(export.overage()).isTrue();
+      UsageRecord summary = d.records().stream().filter(r -> r.operationId().equals("summary")).findFirst().orElseThrow();
+      assertThat(summary.bytesOut()).isEqualTo(50_000);
+      assertThat(summary.durationMicros()).isEqualTo(3_500);
+      d.acknowledge().run();
+      time.advance(Duration.ofSeconds(1));
+      assertThat(j.take(time.now(), new LiveCounters()).records()).isEmpty();
+    }
+  }
+
+  @Test
+  void aCrashAfterTheIntentRedeliversExactlyTheSameRecords() {
+    UsageJournal j = open(1 << 16);
+    append(j, "acme", 300);
+    time.advance(Duration.ofSeconds(1));
+    List<UsageRecord> first = j.take(time.now(), new LiveCounters()).records();
+    append(j, "acme", 5); // after the intent: belongs to the next interval
+    j.release(); // crash: the sink may or may not have the first delivery
+
+    time.advance(Duration.ofMinutes(3));
+    try (UsageJournal again = open(1 << 16)) {
+      UsageJournal.Delivery redo = again.take(time.now(), new LiveCounters());
+      assertThat(redo.records()).containsExactlyInAnyOrderElementsOf(first);
+      assertThat(redo.records().stream().map(UsageRecord::id).collect(Collectors.toSet()))
+          .isEqualTo(first.stream().map(UsageRecord::id).collect(Collectors.toSet()));
+      redo.acknowledge().run();
+      UsageJournal.Delivery next = again.take(time.now(), new LiveCounters());
+      assertThat(calls(next.records(), "acme")).isEqualTo(5);
+      assertThat(next.records().get(0).from()).isEqualTo(first.get(0).to());
+    }
+  }
+
+  @Test
+  void aCrashBeforeAnyFlushLosesNothing() {
+    UsageJournal j = open(1 << 16);
+    append(j, "acme", 42);
+    j.release();
+    try (UsageJournal again = open(1 << 16)) {
+      time.advance(Duration.ofSeconds(1));
+      assertThat(calls(again.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(42);
+    }
+  }
+
+  @Test
+  void aTornLastRecordIsSkippedWithoutFailing() throws IOException {
+    UsageJournal j = open(1 << 16);
+    append(j, "acme", 10);
+    j.release();
+    Path segment = segments().get(0);
+    // a record cut short by the crash: a length, a checksum, and half of a payload
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long end = endOfRecords(ch);
+      ByteBuffer torn = ByteBuffer.allocate(20);
+      torn.putInt(60).putInt(0xdeadbeef).putShort((short) 200).put((byte) 0).putLong(100);
+      torn.flip();
+      ch.write(torn, end);
+    }
+    try (UsageJournal again = open(1 << 16)) {
+      time.advance(Duration.ofSeconds(1));
+      UsageJournal.Delivery d = again.take(time.now(), new LiveCounters());
+      assertThat(calls(d.records(), "acme")).isEqualTo(10);
+      assertThat(again.tornRecords()).isEqualTo(1);
+      d.acknowledge().run();
+      append(again, "acme", 1);
+      time.advance(Duration.ofSeconds(1));
+      assertThat(calls(again.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRecordWithABadChecksumIsSkipped() throws IOException {
+    UsageJournal j = open(1 << 16);
+    append(j, "acme", 3);
+    j.release();
+    try (FileChannel ch = FileChannel.open(segments().get(0), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long end = endOfRecords(ch);
+      ByteBuffer flip = ByteBuffer.allocate(1);
+      ch.read(flip, end - 1);
+      flip.flip();
+      byte b = flip.get();
+      ch.write(ByteBuffer.wrap(new byte[] {(byte) (b ^ 0x40)}), end - 1); // the last payload byte of the third
+    }
+    try (UsageJournal again = open(1 << 16)) {
+      time.advance(Duration.ofSeconds(1));
+      assertThat(calls(again.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(2);
+      assertThat(again.tornRecords()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void segmentsAreDeletedOnceTheSinkHasThem() throws IOException {
+    UsageJournal j = open(4096); // about 60 records per segment
+    Thread writer = new Thread(() -> append(j, "acme", 1_000)); // one thread: one stripe
+    writer.start();
+    join(writer);
+    assertThat(segments()).hasSizeGreaterThan(10);
+    time.advance(Duration.ofSeconds(1));
+    UsageJournal.Delivery d = j.take(time.now(), new LiveCounters());
+    assertThat(calls(d.records(), "acme")).isEqualTo(1_000);
+    assertThat(segments()).hasSizeGreaterThan(10); // not yet acknowledged
+    d.acknowledge().run();
+    assertThat(segments()).hasSize(1); // the segment being written stays
+    j.release();
+
+    try (UsageJournal again = open(4096)) {
+      time.advance(Duration.ofSeconds(1));
+      again.take(time.now(), new LiveCounters()).acknowledge().run();
+      append(again, "acme", 1);
+      time.advance(Duration.ofSeconds(1));
+      again.take(time.now(), new LiveCounters()).acknowledge().run();
+      assertThat(segments()).hasSize(1);
+    }
+  }
+
+  @Test
+  void oneEnginePerDirectory() {
+    try (UsageJournal j = open(1 << 16)) {
+      assertThat(j.directory()).isEqualTo(dir);
+      assertThatThrownBy(() -> open(1 << 16))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("in use by another process")
+          .hasMessageContaining("MONETIZE_DATA_DIR");
+    }
+  }
+
+  @Test
+  void concurrentCallsAndFlushesThroughAFailingSinkDeliverEveryCallExactlyOnce() throws Exception {
+    InMemoryUsageSink store = UsageSink.inMemory();
+    AtomicInteger attempts = new AtomicInteger();
+    UsageSink flaky = batch -> {
+      if (attempts.incrementAndGet() % 3 == 0) {
+        store.accept(batch); // stored, then the acknowledgement is lost
+        throw new IOException("connection reset after commit");
+      }
+      if (attempts.get() % 3 == 1) {
+        throw new IOException("connection refused");
+      }
+      store.accept(batch);
+    };
+    int threads = 8;
+    int calls = 2_000;
+    try (UsageJournal j = UsageJournal.open(dir, FsyncPolicy.never(), time.now(), 1 << 15, 4)) {
+      UsageMeter meter = new UsageMeter(flaky, time, Optional.of(j));
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicBoolean done = new AtomicBoolean();
+      List<Thread> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int n = t;
+        Thread w = new Thread(() -> {
+          await(start);
+          for (int i = 0; i < calls; i++) {
+            meter.record("c" + (n % 3), "key_" + n, "summary", 200, false, 10, 1_000);
+          }
+        });
+        workers.add(w);
+        w.start();
+      }
+      Thread flusher = new Thread(() -> {
+        while (!done.get()) {
+          time.advance(Duration.ofMillis(1));
+          meter.flush();
+        }
+      });
+      flusher.start();
+      start.countDown();
+      for (Thread w : workers) {
+        join(w);
+      }
+      done.set(true);
+      join(flusher);
+      while (!meter.flush()) {
+        time.advance(Duration.ofMillis(1));
+      }
+      assertThat(store.calls(r -> true)).isEqualTo((long) threads * calls);
+      assertThat(store.calls(r -> r.customerId().equals("c0"))).isEqualTo(3L * calls);
+    }
+  }
+
+  @Test
+  void whenTheJournalCannotBeWrittenCallsAreMeteredInMemory() {
+    InMemoryUsageSink store = UsageSink.inMemory();
+    UsageJournal j = open(1 << 16);
+    UsageMeter meter = new UsageMeter(store, time, Optional.of(j));
+    meter.record("acme", "key_1", "summary", 200, false, 1, 1_000);
+    j.release(); // from now on appends fail
+    meter.record("acme", "key_1", "summary", 200, false, 1, 1_000);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(meter.flush()).isTrue();
+    assertThat(store.calls(r -> true)).isEqualTo(2);
+  }
+
+  @Test
+  void utf8EncodingMatchesTheJdk() {
+    for (String s : List.of("", "acme", "é", "日本語", "😀x", "a\ud800b", "\udc00")) {
+      ByteBuffer b = ByteBuffer.allocate(64);
+      int end = UsageJournal.putUtf8(b, 0, s);
+      assertThat(end - 2).isEqualTo(UsageJournal.utf8Length(s));
+      byte[] bytes = new byte[end - 2];
+      b.get(2, bytes);
+      String expected = s.replace('\ud800', '\ufffd').replace('\udc00', '\ufffd');
+      assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+  }
+
+  private List<Path> segments() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().collect(Collectors.toList());
+    }
+  }
+
+  /** The offset after the last record of a segment (its first zero length). */
+  private static long endOfRecords(FileChannel ch) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(4);
+    long at = 0;
+    while (true) {
+      header.clear();
+      ch.read(header, at);
+      int length = header.flip().getInt();
+      if (length == 0) {
+        return at;
+      }
+      at += 8 + length;
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
