@@ -3,6 +3,7 @@ package dev.monetize.examples.analytics;
 import dev.monetize.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.config.CatalogLoader;
+import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
@@ -10,10 +11,13 @@ import dev.monetize.plans.Plan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -79,6 +83,35 @@ public final class DemoService {
     keys.put("admin", monetize.issueKey(OPERATOR, Set.of(ManagementApi.OPERATOR_SCOPE)).secret());
     return Collections.unmodifiableMap(keys);
   }
+
+  /**
+   * Where usage is journaled: {@code MONETIZE_DATA_DIR} (unset or blank: nowhere, usage waits in
+   * memory for the flusher) with the fsync policy of {@code MONETIZE_FSYNC} ({@code never},
+   * {@code always} or an interval such as {@code 1s}; default every second).
+   *
+   * @throws IllegalArgumentException naming the variable when a value is invalid
+   */
+  public static Optional<Journal> journal(Map<String, String> env) {
+    String dir = env.get("MONETIZE_DATA_DIR");
+    if (dir == null || dir.isBlank()) {
+      return Optional.empty();
+    }
+    String fsync = env.get("MONETIZE_FSYNC");
+    FsyncPolicy policy;
+    try {
+      policy = fsync == null || fsync.isBlank() ? FsyncPolicy.DEFAULT : FsyncPolicy.parse(fsync.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MONETIZE_FSYNC: " + e.getMessage(), e);
+    }
+    try {
+      return Optional.of(new Journal(Path.of(dir.trim()), policy));
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("MONETIZE_DATA_DIR is not a path: " + e.getMessage(), e);
+    }
+  }
+
+  /** A usage journal's directory and fsync policy. */
+  public record Journal(Path directory, FsyncPolicy fsync) {}
 
   /** Prints the documented start-up lines: the demo keys, then {@code listening on <port>}. */
   public static void announce(Map<String, String> demoKeys, int port) {

@@ -12,17 +12,20 @@ import dev.monetize.redis.RedisLimiterStore;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.web.AnalyticsServlets;
 import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.plans.Catalog;
 import dev.monetize.servlet.MonetizeFilter;
 import dev.monetize.servlet.UnmatchedRoutes;
 import jakarta.servlet.DispatcherType;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -77,12 +80,14 @@ public final class AnalyticsServer implements AutoCloseable {
         // limits shared by every process using this Redis: the plans limit per customer
         builder.limiterStore(RedisLimiterStore.builder().uri(redisUrl.trim()).build());
       }
+      // usage journaled on disk before each response completes: kill -9 loses no answered call
+      DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
       app = builder.start();
     } catch (ConfigException e) {
       System.err.println("invalid plans: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
       System.err.println("cannot start: " + e.getMessage());
       System.exit(2);
       return;
@@ -141,6 +146,7 @@ public final class AnalyticsServer implements AutoCloseable {
     private Catalog catalog;
     private UsageSink usageSink = UsageSink.inMemory();
     private TimeSource timeSource = TimeSource.system();
+    private Optional<DemoService.Journal> journal = Optional.empty();
     private LimiterStore limiterStore = LimiterStore.inMemory();
     private KeyStore keyStore = KeyStore.inMemory();
     private CustomerStore customerStore = CustomerStore.inMemory();
@@ -193,6 +199,12 @@ public final class AnalyticsServer implements AutoCloseable {
       return this;
     }
 
+    /** Journals usage on disk before each response completes (see {@link DemoService#journal}). */
+    public Builder usageJournal(Path directory, FsyncPolicy fsync) {
+      this.journal = Optional.of(new DemoService.Journal(directory, fsync));
+      return this;
+    }
+
     /** The clock. */
     public Builder timeSource(TimeSource timeSource) {
       this.timeSource = Objects.requireNonNull(timeSource);
@@ -202,7 +214,9 @@ public final class AnalyticsServer implements AutoCloseable {
     /** Builds the engine, issues the demo keys and starts Jetty. */
     public AnalyticsServer start() throws Exception {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
-      Monetize monetize = Monetize.builder()
+      Monetize.Builder engine = Monetize.builder();
+      journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
+      Monetize monetize = engine
           .catalog(plans)
           .environment(KeyEnvironment.TEST)
           .usageSink(usageSink)

@@ -12,13 +12,16 @@ import dev.monetize.jaxrs.MonetizeFeature;
 import dev.monetize.jaxrs.MonetizeJaxrs;
 import dev.monetize.jaxrs.OpenApiResource;
 import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.plans.Catalog;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -51,8 +54,11 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     int port = parsed.getAsInt();
     AnalyticsJaxrsServer app;
     try {
-      app = builder().port(port).start();
-    } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+      Builder builder = builder().port(port);
+      // usage journaled on disk before each response completes: kill -9 loses no answered call
+      DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
+      app = builder.start();
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
       System.err.println("cannot start: " + e.getMessage());
       System.exit(2);
       return;
@@ -113,6 +119,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     private Catalog catalog;
     private UsageSink usageSink = UsageSink.inMemory();
     private TimeSource timeSource = TimeSource.system();
+    private Optional<DemoService.Journal> journal = Optional.empty();
 
     private Builder() {}
 
@@ -134,6 +141,12 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       return this;
     }
 
+    /** Journals usage on disk before each response completes (see {@link DemoService#journal}). */
+    public Builder usageJournal(Path directory, FsyncPolicy fsync) {
+      this.journal = Optional.of(new DemoService.Journal(directory, fsync));
+      return this;
+    }
+
     /** The clock. */
     public Builder timeSource(TimeSource t) {
       this.timeSource = Objects.requireNonNull(t);
@@ -143,7 +156,9 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     /** Builds the engine from the plans and the annotated resources, issues demo keys, starts Jersey. */
     public AnalyticsJaxrsServer start() {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
-      Monetize monetize = Monetize.builder()
+      Monetize.Builder engine = Monetize.builder();
+      journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
+      Monetize monetize = engine
           .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))
           .environment(KeyEnvironment.TEST)
           .usageSink(usageSink)
