@@ -29,6 +29,7 @@ import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
 import dev.monetize.plans.Scopes;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -221,6 +222,12 @@ public final class ManagementApi {
     }
     if (parts.length == 2 && parts[0].equals("invoices")) {
       return only(m, "GET", headers, () -> invoice(c, parts[1]));
+    }
+    if (parts.length == 1 && parts[0].equals("credits")) {
+      if (m.equals("GET")) {
+        return wallet(r, c);
+      }
+      return only(m, "POST", headers("GET, POST", headers), () -> topUp(r, c));
     }
     if (parts.length == 1 && parts[0].equals("usage")) {
       return only(m, "GET", headers, () -> usage(c));
@@ -540,6 +547,76 @@ public final class ManagementApi {
     u.cost().forEach((currency, amount) -> cost.put(currency, amount.stripTrailingZeros().toPlainString()));
     n.put("as_of", u.asOf().toString());
     return ok(200, n);
+  }
+
+  // ---- wallet
+
+  private Response wallet(Request r, Caller c) {
+    String customerId = Optional.ofNullable(r.query().get("customer_id")).orElse(c.principal.customerId());
+    if (!customerId.equals(c.principal.customerId()) && !c.operator() || monetize.customer(customerId).isEmpty()) {
+      throw notFound("organization", customerId); // another tenant's wallet does not exist for this caller
+    }
+    int limit = DEFAULT_PAGE;
+    if (r.query().containsKey("limit")) {
+      try {
+        limit = Integer.parseInt(r.query().get("limit"));
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw new Refusal(ErrorCode.BAD_REQUEST, "limit: a whole number from 1 to " + MAX_PAGE + ".");
+      }
+    }
+    ObjectNode n = JSON.createObjectNode();
+    n.put("customer_id", customerId);
+    n.put("balance", monetize.creditBalance(customerId).stripTrailingZeros().toPlainString());
+    ArrayNode entries = n.putArray("entries");
+    monetize.walletHistory(customerId, limit).forEach(e -> entries.add(entryJson(e)));
+    return ok(200, n);
+  }
+
+  private Response topUp(Request r, Caller c) {
+    if (!c.operator()) {
+      throw new Refusal(ErrorCode.SCOPE_DENIED, "Topping up wallets needs a key with scope '" + OPERATOR_SCOPE + "'.");
+    }
+    JsonNode body = body(r, Set.of("customer_id", "amount", "id", "note"));
+    String customerId = text(body, "customer_id", true).orElseThrow();
+    if (monetize.customer(customerId).isEmpty()) {
+      throw notFound("organization", customerId);
+    }
+    JsonNode a = body.get("amount");
+    BigDecimal amount;
+    try {
+      if (a == null || !(a.isTextual() || a.isNumber())) {
+        throw new NumberFormatException();
+      }
+      amount = new BigDecimal(a.asText().trim());
+    } catch (NumberFormatException e) {
+      throw new Refusal(ErrorCode.BAD_REQUEST, "amount: required, a decimal such as \"25.00\" (negative deducts).");
+    }
+    String id = text(body, "id", false).orElseGet(() -> "wal_" + ApiKeys.newKeyId(monetize.random()).substring(4));
+    dev.monetize.billing.TopUp t;
+    try {
+      t = monetize.topUp(customerId, amount, id, text(body, "note", false).orElse(""));
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(ErrorCode.BAD_REQUEST, e.getMessage() + ".");
+    }
+    ObjectNode n = entryJson(t.entry());
+    n.put("applied", t.applied());
+    n.put("balance", monetize.creditBalance(customerId).stripTrailingZeros().toPlainString());
+    return ok(t.applied() ? 201 : 200, n);
+  }
+
+  private static ObjectNode entryJson(dev.monetize.billing.WalletEntry e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("id", e.id());
+    n.put("customer_id", e.customerId());
+    n.put("kind", e.kind());
+    n.put("amount", e.amount().stripTrailingZeros().toPlainString());
+    n.put("balance_after", e.balanceAfter().stripTrailingZeros().toPlainString());
+    n.put("note", e.note());
+    n.put("at", e.at().toString());
+    return n;
   }
 
   // ---- invoices

@@ -97,6 +97,8 @@ public final class Monetize implements AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<String, PeriodUsage> periods =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final BigDecimal lowCreditsThreshold;
+  private final dev.monetize.billing.BillingHistory billingHistory;
+  private final Object walletLock = new Object();
   private final java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener;
   private final java.util.concurrent.ConcurrentHashMap<String, Boolean> lowCreditsNotified =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -123,6 +125,7 @@ public final class Monetize implements AutoCloseable {
     this.lowCreditsThreshold = b.lowCreditsThreshold;
     this.usageTotals = b.usageSink instanceof dev.monetize.metering.UsageTotals t ? t : null;
     this.lowCreditsListener = b.lowCreditsListener;
+    this.billingHistory = b.billingHistory;
     this.management = new ManagementApi(this);
     String title = b.apiTitle;
     String version = b.apiVersion;
@@ -203,23 +206,39 @@ public final class Monetize implements AutoCloseable {
     final LongAdder requests = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder micros = new LongAdder();
-    final java.util.concurrent.ConcurrentHashMap<String, LongAdder> byOperation =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    /** Calls per plan and operation: invoices price each plan's share at that plan's prices. */
+    final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, LongAdder>>
+        byPlan = new java.util.concurrent.ConcurrentHashMap<>();
 
     PeriodUsage(long start, long end) {
       this.start = start;
       this.end = end;
     }
 
-    void add(String operationId, long bytes, long durationNanos) {
+    void add(String plan, String operationId, long bytes, long durationNanos) {
       requests.increment();
       bytesOut.add(bytes);
       micros.add(durationNanos / 1_000);
-      LongAdder op = byOperation.get(operationId);
+      java.util.concurrent.ConcurrentHashMap<String, LongAdder> ops = byPlan.get(plan);
+      if (ops == null) {
+        ops = byPlan.computeIfAbsent(plan, k -> new java.util.concurrent.ConcurrentHashMap<>());
+      }
+      LongAdder op = ops.get(operationId);
       if (op == null) {
-        op = byOperation.computeIfAbsent(operationId, k -> new LongAdder());
+        op = ops.computeIfAbsent(operationId, k -> new LongAdder());
       }
       op.increment();
+    }
+
+    /** Calls per operation, on the given plans (all when empty). */
+    java.util.Map<String, Long> byOperation(Optional<String> plan) {
+      java.util.Map<String, Long> out = new java.util.TreeMap<>();
+      byPlan.forEach((p, ops) -> {
+        if (plan.isEmpty() || plan.get().equals(p)) {
+          ops.forEach((op, n) -> out.merge(op, n.sum(), Long::sum));
+        }
+      });
+      return out;
     }
   }
 
@@ -257,7 +276,7 @@ public final class Monetize implements AutoCloseable {
       bytesOut = t.bytesOut();
       computeMillis = t.computeMillis();
     } else {
-      u.byOperation.forEach((op, n) -> byOperation.put(op, n.sum()));
+      byOperation.putAll(u.byOperation(Optional.empty()));
       requests = u.requests.sum();
       bytesOut = u.bytesOut.sum();
       computeMillis = u.micros.sum() / 1_000;
@@ -276,31 +295,69 @@ public final class Monetize implements AutoCloseable {
   }
 
   /**
-   * The draft invoice of the caller's customer for the current billing period: one line per
-   * operation called, at the plan's per-call price, rounded per line (see {@link dev.monetize.billing.Rating}).
-   * Operations without a price are listed at zero. Empty when the plan prices nothing.
+   * The draft invoice of the caller's customer for the current billing period. The period is cut
+   * where the customer's plan changed ({@link dev.monetize.billing.BillingHistory#planChanges}); each
+   * part has its plan's fee prorated by the time it covers and one line per operation called on
+   * it, at that plan's per-call price (see {@link dev.monetize.billing.Rating}). Operations without
+   * a price are listed at zero. Empty when nothing in the period has a price.
    */
   Optional<dev.monetize.billing.Invoice> currentInvoice(Principal principal) {
-    UsageReport u = usageReport(principal);
+    long now = time.epochNanos();
+    PeriodUsage u = periodOf(principal.customer(), now);
+    Instant start = Instant.ofEpochSecond(0, u.start);
+    Instant end = Instant.ofEpochSecond(0, u.end);
+    String customerId = principal.customerId();
+    List<dev.monetize.billing.PlanChange> changes = billingHistory.planChanges(customerId, start, end);
+    if (changes.isEmpty()) {
+      changes = List.of(new dev.monetize.billing.PlanChange(customerId, principal.plan().name(), start));
+    }
+    boolean split = changes.size() > 1;
+    java.time.Duration period = java.time.Duration.between(start, end);
     java.util.Currency currency = null;
     List<dev.monetize.billing.Rating.Usage> lines = new java.util.ArrayList<>();
-    for (java.util.Map.Entry<String, Long> e : u.byOperation().entrySet()) {
-      Optional<dev.monetize.plans.Price> price = catalog.operation(e.getKey()).flatMap(op -> principal.plan().priceOf(op));
-      if (price.isPresent()) {
-        if (currency != null && !currency.equals(price.get().currency())) {
-          throw new IllegalStateException("plan " + principal.plan().name() + " prices in more than one currency");
-        }
-        currency = price.get().currency();
+    for (int i = 0; i < changes.size(); i++) {
+      dev.monetize.billing.PlanChange c = changes.get(i);
+      Instant from = c.since().isBefore(start) ? start : c.since();
+      Instant to = i + 1 < changes.size() ? changes.get(i + 1).since() : end;
+      if (!to.isAfter(from)) {
+        continue;
       }
-      BigDecimal unitPrice = price.map(dev.monetize.plans.Price::amount).orElse(BigDecimal.ZERO);
-      lines.add(dev.monetize.billing.Rating.Usage.of(e.getKey() + " (" + price.map(dev.monetize.plans.Price::unit)
-          .orElse("call") + "s)", e.getValue(), new dev.monetize.billing.PriceModel.PerUnit(unitPrice)));
+      Plan plan = catalog.plan(c.plan()).orElse(principal.plan()); // a plan since removed from the catalog
+      String on = split ? " on " + plan.name() : "";
+      BigDecimal covered = dev.monetize.billing.Rating.covered(java.time.Duration.between(from, to), period);
+      if (plan.fee().isPresent()) {
+        dev.monetize.plans.Price fee = plan.fee().get();
+        currency = sameCurrency(currency, fee.currency(), plan);
+        lines.add(new dev.monetize.billing.Rating.Usage("plan " + plan.name() + " fee"
+            + (covered.compareTo(BigDecimal.ONE) == 0 ? "" : " (" + from + " to " + to + ")"), 1,
+            new dev.monetize.billing.PriceModel.Flat(fee.amount()), covered));
+      }
+      java.util.Map<String, Long> calls = usageTotals != null
+          ? new java.util.TreeMap<>(usageTotals.totals(customerId, from, to).byOperation())
+          : u.byOperation(split ? Optional.of(plan.name()) : Optional.empty());
+      for (java.util.Map.Entry<String, Long> e : calls.entrySet()) {
+        Optional<dev.monetize.plans.Price> price = catalog.operation(e.getKey()).flatMap(plan::priceOf);
+        if (price.isPresent()) {
+          currency = sameCurrency(currency, price.get().currency(), plan);
+        }
+        BigDecimal unitPrice = price.map(dev.monetize.plans.Price::amount).orElse(BigDecimal.ZERO);
+        lines.add(dev.monetize.billing.Rating.Usage.of(e.getKey() + " (" + price.map(dev.monetize.plans.Price::unit)
+            .orElse("call") + "s" + on + ")", e.getValue(), new dev.monetize.billing.PriceModel.PerUnit(unitPrice)));
+      }
     }
     if (currency == null) {
       return Optional.empty();
     }
-    return Optional.of(dev.monetize.billing.Invoice.forPeriod(principal.customerId(),
-        principal.customer().billingAnchor(), u.asOf(), currency, lines));
+    return Optional.of(dev.monetize.billing.Invoice.forPeriod(customerId, principal.customer().billingAnchor(),
+        Instant.ofEpochSecond(0, now), currency, lines));
+  }
+
+  private static java.util.Currency sameCurrency(java.util.Currency seen, java.util.Currency next, Plan plan) {
+    if (seen != null && !seen.equals(next)) {
+      throw new IllegalStateException("an invoice prices in more than one currency (" + seen + ", " + next
+          + " on plan " + plan.name() + ")");
+    }
+    return next;
   }
 
   /** What {@link #usageReport} returns. */
@@ -526,7 +583,7 @@ public final class Monetize implements AutoCloseable {
         Principal p = d.principal().orElseThrow();
         meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesOut, duration,
             admission.reportedUnits());
-        periodOf(p.customer(), startNanos).add(d.operation().id(), bytesOut, duration);
+        periodOf(p.customer(), startNanos).add(p.plan().name(), d.operation().id(), bytesOut, duration);
       }
       audit.submit(new AuditEvent(
           Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),
@@ -561,7 +618,11 @@ public final class Monetize implements AutoCloseable {
       throw new IllegalArgumentException("customer " + customer.id() + ": plan '" + customer.plan()
           + "' is not defined (plans: " + catalog.plans().stream().map(Plan::name).toList() + ")");
     }
+    Optional<Customer> before = customers.find(customer.id());
     customers.save(customer);
+    if (before.isEmpty() || !before.get().plan().equals(customer.plan())) {
+      billingHistory.recordPlanChange(new dev.monetize.billing.PlanChange(customer.id(), customer.plan(), time.now()));
+    }
   }
 
   /** The customer of that id. */
@@ -741,17 +802,69 @@ public final class Monetize implements AutoCloseable {
 
   /**
    * Adds prepaid credits to a customer (a negative amount deducts) and returns the new balance.
-   * Amounts are kept to the millionth of the currency unit.
+   * Amounts are kept to the millionth of the currency unit. The movement is recorded in the
+   * wallet's history under a generated id; use {@link #topUp} to give it an idempotency key.
    */
   public BigDecimal addCredits(String customerId, BigDecimal amount) {
-    if (customers.find(customerId).isEmpty()) {
-      throw new IllegalArgumentException("customer " + customerId + " does not exist; save it first");
+    if (amount.signum() == 0) {
+      requireCustomer(customerId);
+      return creditBalance(customerId);
     }
-    BigDecimal balance = limits.addCredits(customerId, amount);
+    return topUp(customerId, amount, "wal_" + java.util.UUID.randomUUID().toString().replace("-", ""), "")
+        .entry().balanceAfter();
+  }
+
+  /**
+   * Moves {@code amount} into (negative: out of) the customer's prepaid wallet once per
+   * {@code entryId}: a retry with the same id returns the first entry and changes nothing. The
+   * entry, with the balance right after it, joins the wallet's history.
+   *
+   * @throws IllegalArgumentException when the customer does not exist, the amount is zero or the
+   *     id or note is not acceptable (see {@link dev.monetize.billing.WalletEntry})
+   */
+  public dev.monetize.billing.TopUp topUp(String customerId, BigDecimal amount, String entryId, String note) {
+    requireCustomer(customerId);
+    new dev.monetize.billing.WalletEntry(entryId, customerId, amount, note, time.now(), BigDecimal.ZERO); // validates
+    synchronized (walletLock) { // top-ups are rare: one at a time in this JVM keeps check, apply, record atomic
+      Optional<dev.monetize.billing.WalletEntry> earlier = billingHistory.walletEntry(customerId, entryId);
+      if (earlier.isPresent()) {
+        return new dev.monetize.billing.TopUp(earlier.get(), false);
+      }
+      BigDecimal balance = limits.addCredits(customerId, amount);
+      dev.monetize.billing.WalletEntry entry = new dev.monetize.billing.WalletEntry(entryId, customerId,
+          amount,
+          note, time.now(), balance);
+      dev.monetize.billing.WalletEntry stored = billingHistory.recordWalletEntry(entry);
+      if (stored != entry) {
+        // another process recorded the same id between our check and our apply: take ours back
+        balance = limits.addCredits(customerId, amount.negate());
+        noteBalance(customerId, balance);
+        return new dev.monetize.billing.TopUp(stored, false);
+      }
+      noteBalance(customerId, balance);
+      return new dev.monetize.billing.TopUp(entry, true);
+    }
+  }
+
+  /** The customer's latest {@code limit} wallet entries (top-ups and deductions), newest first. */
+  public List<dev.monetize.billing.WalletEntry> walletHistory(String customerId, int limit) {
+    requireCustomer(customerId);
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    return billingHistory.walletEntries(customerId, limit);
+  }
+
+  private void noteBalance(String customerId, BigDecimal balance) {
     if (!creditsLow(balance)) {
       lowCreditsNotified.remove(customerId); // the next crossing is news again
     }
-    return balance;
+  }
+
+  private void requireCustomer(String customerId) {
+    if (customers.find(customerId).isEmpty()) {
+      throw new IllegalArgumentException("customer " + customerId + " does not exist; save it first");
+    }
   }
 
   /** The customer's prepaid balance. */
@@ -865,6 +978,7 @@ public final class Monetize implements AutoCloseable {
     private String managementPrefix = "/monetize";
     private String apiTitle = "API";
     private BigDecimal lowCreditsThreshold;
+    private dev.monetize.billing.BillingHistory billingHistory = dev.monetize.billing.BillingHistory.inMemory();
     private java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
     private String apiVersion = "1.0.0";
 
@@ -980,6 +1094,12 @@ public final class Monetize implements AutoCloseable {
     /** Where limiter state lives (default: in memory). */
     public Builder limiterStore(LimiterStore limiterStore) {
       this.limiterStore = Objects.requireNonNull(limiterStore, "limiterStore");
+      return this;
+    }
+
+    /** Where wallet entries and plan changes are kept (default: in memory). */
+    public Builder billingHistory(dev.monetize.billing.BillingHistory history) {
+      this.billingHistory = Objects.requireNonNull(history, "history");
       return this;
     }
 

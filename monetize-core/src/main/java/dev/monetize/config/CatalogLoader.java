@@ -61,7 +61,7 @@ public final class CatalogLoader {
 
   private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations");
   private static final Set<String> PLAN_FIELDS =
-      Set.of("rank", "rate", "quotas", "scopes", "features", "prices", "concurrency", "prepaid", "overage");
+      Set.of("rank", "rate", "quotas", "scopes", "features", "prices", "concurrency", "prepaid", "overage", "fee");
   private static final Set<String> RATE_FIELDS = Set.of("count", "period", "burst", "scope", "on_outage");
   private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window", "scope", "on_outage");
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
@@ -194,6 +194,10 @@ public final class CatalogLoader {
     b.overage(choice(node, "overage", path, Overage.class, Overage.BLOCK));
     b.scopes(strings(node, "scopes", path).toArray(String[]::new));
     b.features(strings(node, "features", path).toArray(String[]::new));
+    if (node.hasNonNull("fee")) {
+      Price fee = price(node.get("fee"), path + ".fee");
+      b.fee(node.get("fee").has("unit") ? fee : new Price(fee.amount(), fee.currency(), "period"));
+    }
     JsonNode prices = node.get("prices");
     if (prices != null && !prices.isNull()) {
       object(prices, path + ".prices", null);

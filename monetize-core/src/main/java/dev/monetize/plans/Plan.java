@@ -34,6 +34,7 @@ import java.util.Set;
  * @param prepaid whether calls are paid from prepaid credits (the operation's price is deducted
  *     from the customer's balance; an empty balance answers {@code 402 credits_exhausted})
  * @param overage what happens once a quota is used up
+ * @param fee the recurring fee per billing period, if any (prorated when the plan changes mid-period)
  */
 public record Plan(
     String name,
@@ -45,7 +46,8 @@ public record Plan(
     Map<String, Price> prices,
     Optional<Concurrency> concurrency,
     boolean prepaid,
-    Overage overage) {
+    Overage overage,
+    Optional<Price> fee) {
 
   /** Validates the values and names the wrong one. */
   public Plan {
@@ -79,12 +81,13 @@ public record Plan(
     }
     Objects.requireNonNull(concurrency, "concurrency");
     Objects.requireNonNull(overage, "overage");
+    Objects.requireNonNull(fee, "fee");
   }
 
   /** A plan without concurrency limit or credits, blocking at its quotas. */
   public Plan(String name, int rank, Rate rate, List<Quota> quotas, Set<String> scopes, Set<String> features,
       Map<String, Price> prices) {
-    this(name, rank, rate, quotas, scopes, features, prices, Optional.empty(), false, Overage.BLOCK);
+    this(name, rank, rate, quotas, scopes, features, prices, Optional.empty(), false, Overage.BLOCK, Optional.empty());
   }
 
   /** The price of an operation on this plan: the plan's own, else the operation's. */
@@ -115,6 +118,7 @@ public record Plan(
     private Optional<Concurrency> concurrency = Optional.empty();
     private boolean prepaid;
     private Overage overage = Overage.BLOCK;
+    private Optional<Price> fee = Optional.empty();
 
     private Builder(String name) {
       this.name = name;
@@ -174,10 +178,16 @@ public record Plan(
       return this;
     }
 
+    /** A recurring fee per billing period, prorated by the days on the plan. */
+    public Builder fee(Price fee) {
+      this.fee = Optional.of(fee);
+      return this;
+    }
+
     /** Validates and builds. */
     public Plan build() {
       Set<String> s = scopes.isEmpty() ? Set.of("*") : scopes;
-      return new Plan(name, rank, rate, quotas, s, features, prices, concurrency, prepaid, overage);
+      return new Plan(name, rank, rate, quotas, s, features, prices, concurrency, prepaid, overage, fee);
     }
   }
 }

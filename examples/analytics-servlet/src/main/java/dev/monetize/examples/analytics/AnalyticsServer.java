@@ -2,7 +2,9 @@ package dev.monetize.examples.analytics;
 
 import dev.monetize.Monetize;
 import dev.monetize.TimeSource;
+import dev.monetize.billing.BillingHistory;
 import dev.monetize.config.ConfigException;
+import dev.monetize.jdbc.PostgresBillingHistory;
 import dev.monetize.jdbc.PostgresStore;
 import dev.monetize.jdbc.PostgresUsageLedger;
 import dev.monetize.keys.CustomerStore;
@@ -73,7 +75,8 @@ public final class AnalyticsServer implements AutoCloseable {
       if (jdbcUrl != null && !jdbcUrl.isBlank()) {
         // organizations, projects and keys in PostgreSQL: shared by every process using the database
         PostgresStore db = PostgresStore.connect(jdbcUrl.trim());
-        builder.keyStore(db).customerStore(db).usageSink(new PostgresUsageLedger(db.dataSource())).closeOnStop(db);
+        builder.keyStore(db).customerStore(db).usageSink(new PostgresUsageLedger(db.dataSource()))
+            .billingHistory(new PostgresBillingHistory(db.dataSource())).closeOnStop(db);
       }
       String redisUrl = System.getenv("MONETIZE_REDIS_URL");
       if (redisUrl != null && !redisUrl.isBlank()) {
@@ -147,6 +150,7 @@ public final class AnalyticsServer implements AutoCloseable {
     private UsageSink usageSink = UsageSink.inMemory();
     private TimeSource timeSource = TimeSource.system();
     private Optional<DemoService.Journal> journal = Optional.empty();
+    private BillingHistory billingHistory = BillingHistory.inMemory();
     private LimiterStore limiterStore = LimiterStore.inMemory();
     private KeyStore keyStore = KeyStore.inMemory();
     private CustomerStore customerStore = CustomerStore.inMemory();
@@ -199,6 +203,12 @@ public final class AnalyticsServer implements AutoCloseable {
       return this;
     }
 
+    /** Where wallet entries and plan changes live (default in memory; {@link PostgresBillingHistory} shares them). */
+    public Builder billingHistory(BillingHistory history) {
+      this.billingHistory = Objects.requireNonNull(history);
+      return this;
+    }
+
     /** Journals usage on disk before each response completes (see {@link DemoService#journal}). */
     public Builder usageJournal(Path directory, FsyncPolicy fsync) {
       this.journal = Optional.of(new DemoService.Journal(directory, fsync));
@@ -225,6 +235,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .apiInfo(DemoService.API_TITLE, "1.0.0")
           .keyStore(keyStore)
           .customerStore(customerStore)
+          .billingHistory(billingHistory)
           .build();
       Map<String, String> keys = DemoService.issueDemoKeys(monetize);
       Server server = new Server();

@@ -1,0 +1,42 @@
+package dev.monetize.billing;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SPI: what billing needs to remember besides usage: the wallet entries (top-ups and deductions)
+ * and the plan each customer was on when. The default keeps both in memory; the PostgreSQL store
+ * in {@code monetize-jdbc} shares them between processes and keeps them across restarts.
+ *
+ * <p>Implementations must be thread-safe. They are called on management requests and on invoice
+ * rendering, never on the request hot path.
+ */
+public interface BillingHistory {
+  /**
+   * Records {@code entry} unless the customer already has an entry with its id; returns the
+   * stored entry: {@code entry} itself, or the earlier one when the id was taken (a retried
+   * top-up). Must be atomic per customer and id.
+   */
+  WalletEntry recordWalletEntry(WalletEntry entry);
+
+  /** The customer's entry of that id, if any. */
+  Optional<WalletEntry> walletEntry(String customerId, String id);
+
+  /** The customer's latest {@code limit} entries, newest first. */
+  List<WalletEntry> walletEntries(String customerId, int limit);
+
+  /** Records that the customer is on {@code change.plan()} from {@code change.since()}. */
+  void recordPlanChange(PlanChange change);
+
+  /**
+   * The customer's plan changes that matter for {@code [from, to)}: the last change at or before
+   * {@code from} (the plan in force at the start), then every change inside, oldest first.
+   */
+  List<PlanChange> planChanges(String customerId, Instant from, Instant to);
+
+  /** The in-memory default. */
+  static BillingHistory inMemory() {
+    return new InMemoryBillingHistory();
+  }
+}

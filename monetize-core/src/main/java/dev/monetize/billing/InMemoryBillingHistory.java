@@ -1,0 +1,90 @@
+package dev.monetize.billing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The in-memory {@link BillingHistory}: one monitor per customer. */
+final class InMemoryBillingHistory implements BillingHistory {
+  private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+  private static final class Account {
+    final Map<String, WalletEntry> entries = new LinkedHashMap<>();
+    final List<PlanChange> plans = new ArrayList<>();
+  }
+
+  private Account account(String customerId) {
+    return accounts.computeIfAbsent(customerId, k -> new Account());
+  }
+
+  @Override
+  public WalletEntry recordWalletEntry(WalletEntry entry) {
+    Account a = account(entry.customerId());
+    synchronized (a) {
+      WalletEntry earlier = a.entries.putIfAbsent(entry.id(), entry);
+      return earlier != null ? earlier : entry;
+    }
+  }
+
+  @Override
+  public Optional<WalletEntry> walletEntry(String customerId, String id) {
+    Account a = account(customerId);
+    synchronized (a) {
+      return Optional.ofNullable(a.entries.get(id));
+    }
+  }
+
+  @Override
+  public List<WalletEntry> walletEntries(String customerId, int limit) {
+    Account a = account(customerId);
+    synchronized (a) {
+      List<WalletEntry> all = new ArrayList<>(a.entries.values());
+      List<WalletEntry> out = new ArrayList<>(Math.min(limit, all.size()));
+      for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
+        out.add(all.get(i));
+      }
+      return List.copyOf(out);
+    }
+  }
+
+  @Override
+  public void recordPlanChange(PlanChange change) {
+    Account a = account(change.customerId());
+    synchronized (a) {
+      int i = a.plans.size();
+      while (i > 0 && a.plans.get(i - 1).since().isAfter(change.since())) {
+        i--;
+      }
+      a.plans.add(i, change);
+    }
+  }
+
+  @Override
+  public List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
+    Account a = account(customerId);
+    synchronized (a) {
+      return select(a.plans, from, to);
+    }
+  }
+
+  /** From changes sorted by time: the last at or before {@code from}, then those in {@code (from, to)}. */
+  static List<PlanChange> select(List<PlanChange> sorted, Instant from, Instant to) {
+    List<PlanChange> out = new ArrayList<>();
+    PlanChange atStart = null;
+    for (PlanChange c : sorted) {
+      if (!c.since().isAfter(from)) {
+        atStart = c;
+      } else if (c.since().isBefore(to)) {
+        out.add(c);
+      }
+    }
+    if (atStart != null) {
+      out.add(0, atStart);
+    }
+    return List.copyOf(out);
+  }
+}

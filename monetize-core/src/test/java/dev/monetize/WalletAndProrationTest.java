@@ -1,0 +1,228 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.billing.TopUp;
+import dev.monetize.billing.WalletEntry;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Price;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Prepaid wallets (top up, balance, history) and invoices prorated across a mid-period plan change. */
+class WalletAndProrationTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-01T00:00:00Z"));
+  private final Operation summary = Operation.builder("summary", "GET", "/v1/stats/summary").build();
+
+  private Monetize monetize() {
+    Plan basic = plan("basic", 1).fee(Price.of("30.00", "USD", "period"))
+        .price("summary", Price.of("0.01", "USD", "call")).build();
+    Plan pro = plan("pro", 2).fee(Price.of("90.00", "USD", "period"))
+        .price("summary", Price.of("0.005", "USD", "call")).build();
+    Plan payg = plan("payg", 3).prepaid(true).price("summary", Price.of("0.25", "USD", "call")).build();
+    Catalog catalog = Catalog.builder().plan(basic).plan(pro).plan(payg).operation(summary).build();
+    return Monetize.builder().catalog(catalog).timeSource(time).build();
+  }
+
+  private static Plan.Builder plan(String name, int rank) {
+    return Plan.builder(name).rank(rank).rate(Rate.perSecond(100_000).withBurst(100_000)).quota(Quota.daily(10_000_000));
+  }
+
+  private static IssuedKey key(Monetize m, String customer, String plan, String... scopes) {
+    m.saveCustomer(new Customer(customer, plan, BillingAnchor.of(1, ZoneOffset.UTC), customer));
+    return m.issueKey(customer, scopes.length == 0 ? Set.of("*") : Set.of(scopes));
+  }
+
+  private static void calls(Monetize m, Operation op, IssuedKey k, int n) {
+    for (int i = 0; i < n; i++) {
+      Admission a = m.admit(op, ApiRequest.of("GET", op.pathTemplate(), "10.0.0.1", "r" + i, "Bearer " + k.secret(), null));
+      assertThat(a.decision().admitted()).isTrue();
+      a.complete(200, 10);
+    }
+  }
+
+  private static JsonNode api(Monetize m, String method, String path, Map<String, String> query, IssuedKey k,
+      String body, int status) throws Exception {
+    ManagementApi.Response r = m.managementApi().handle(new ManagementApi.Request(method, path, query,
+        Optional.of("Bearer " + k.secret()), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+    String text = new String(r.body(), StandardCharsets.UTF_8);
+    assertThat(r.status()).as(text).isEqualTo(status);
+    return JSON.readTree(text);
+  }
+
+  @Test
+  void aTopUpIsAppliedOncePerIdAndKeptInTheHistoryNewestFirst() {
+    try (Monetize m = monetize()) {
+      m.saveCustomer(Customer.of("acme", "payg"));
+      TopUp first = m.topUp("acme", new BigDecimal("10.00"), "order-1", "card payment");
+      assertThat(first.applied()).isTrue();
+      assertThat(first.entry().balanceAfter()).isEqualByComparingTo("10");
+      time.advance(Duration.ofMinutes(1));
+      TopUp retried = m.topUp("acme", new BigDecimal("10.00"), "order-1", "card payment");
+      assertThat(retried.applied()).isFalse();
+      assertThat(retried.entry()).isEqualTo(first.entry());
+      assertThat(m.creditBalance("acme")).isEqualByComparingTo("10");
+      TopUp refund = m.topUp("acme", new BigDecimal("-2.5"), "refund-1", "");
+      assertThat(refund.entry().kind()).isEqualTo("deduction");
+      assertThat(m.creditBalance("acme")).isEqualByComparingTo("7.5");
+      m.addCredits("acme", new BigDecimal("0.000001")); // generated id, in the history too
+      List<WalletEntry> history = m.walletHistory("acme", 10);
+      assertThat(history).extracting(WalletEntry::amount).map(a -> a.stripTrailingZeros().toPlainString())
+          .containsExactly("0.000001", "-2.5", "10");
+      assertThat(history.get(1).balanceAfter()).isEqualByComparingTo("7.5");
+      assertThat(history.get(2).kind()).isEqualTo("top_up");
+      assertThat(m.walletHistory("acme", 1)).hasSize(1);
+    }
+  }
+
+  @Test
+  void badTopUpsAreRefusedWithTheReasonAndMoveNothing() {
+    try (Monetize m = monetize()) {
+      m.saveCustomer(Customer.of("acme", "payg"));
+      assertThatThrownBy(() -> m.topUp("acme", BigDecimal.ZERO, "a", "")).hasMessageContaining("non-zero");
+      assertThatThrownBy(() -> m.topUp("acme", new BigDecimal("0.0000001"), "a", "")).hasMessageContaining("6 decimals");
+      assertThatThrownBy(() -> m.topUp("acme", new BigDecimal("1e13"), "a", "")).hasMessageContaining("absolute value");
+      assertThatThrownBy(() -> m.topUp("acme", BigDecimal.ONE, "with space", "")).hasMessageContaining("printable");
+      assertThatThrownBy(() -> m.topUp("nobody", BigDecimal.ONE, "a", "")).hasMessageContaining("does not exist");
+      assertThat(m.creditBalance("acme")).isEqualByComparingTo("0");
+      assertThat(m.walletHistory("acme", 10)).isEmpty();
+    }
+  }
+
+  @Test
+  void concurrentRetriesOfTheSameTopUpsCountEachOnce() throws Exception {
+    try (Monetize m = monetize()) {
+      m.saveCustomer(Customer.of("acme", "payg"));
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        Thread th = new Thread(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          for (int i = 0; i < 100; i++) {
+            m.topUp("acme", new BigDecimal("1.25"), "order-" + i, "");
+          }
+        });
+        th.start();
+        threads.add(th);
+      }
+      go.countDown();
+      for (Thread th : threads) {
+        th.join();
+      }
+      assertThat(m.creditBalance("acme")).isEqualByComparingTo("125");
+      assertThat(m.walletHistory("acme", 1000)).hasSize(100);
+    }
+  }
+
+  @Test
+  void walletsOverTheManagementApiAreOperatorTopUpsAndOwnHistory() throws Exception {
+    try (Monetize m = monetize()) {
+      IssuedKey acme = key(m, "acme", "payg");
+      IssuedKey globex = key(m, "globex", "payg");
+      IssuedKey operator = key(m, "operator", "pro", ManagementApi.OPERATOR_SCOPE);
+      String body = "{\"customer_id\":\"acme\",\"amount\":\"20.00\",\"id\":\"inv-7\",\"note\":\"bank transfer\"}";
+      assertThat(api(m, "POST", "/monetize/credits", Map.of(), acme, body, 403).path("code").asText())
+          .isEqualTo("scope_denied");
+      JsonNode created = api(m, "POST", "/monetize/credits", Map.of(), operator, body, 201);
+      assertThat(created.path("applied").asBoolean()).isTrue();
+      assertThat(created.path("balance").asText()).isEqualTo("20");
+      assertThat(created.path("kind").asText()).isEqualTo("top_up");
+      JsonNode again = api(m, "POST", "/monetize/credits", Map.of(), operator, body, 200);
+      assertThat(again.path("applied").asBoolean()).isFalse();
+      assertThat(again.path("balance").asText()).isEqualTo("20");
+      calls(m, summary, acme, 2); // 2 x 0.25 consumed in real time
+      JsonNode wallet = api(m, "GET", "/monetize/credits", Map.of(), acme, "", 200);
+      assertThat(wallet.path("customer_id").asText()).isEqualTo("acme");
+      assertThat(wallet.path("balance").asText()).isEqualTo("19.5");
+      assertThat(wallet.path("entries")).hasSize(1);
+      assertThat(wallet.path("entries").get(0).path("id").asText()).isEqualTo("inv-7");
+      assertThat(wallet.path("entries").get(0).path("balance_after").asText()).isEqualTo("20");
+      assertThat(wallet.path("entries").get(0).path("note").asText()).isEqualTo("bank transfer");
+      // another tenant's wallet does not exist for a customer; the operator sees any
+      api(m, "GET", "/monetize/credits", Map.of("customer_id", "acme"), globex, "", 404);
+      assertThat(api(m, "GET", "/monetize/credits", Map.of("customer_id", "acme"), operator, "", 200)
+          .path("balance").asText()).isEqualTo("19.5");
+      assertThat(api(m, "GET", "/monetize/credits", Map.of(), globex, "", 200).path("entries")).isEmpty();
+      for (String bad : List.of("{\"customer_id\":\"acme\",\"amount\":\"lots\"}",
+          "{\"customer_id\":\"acme\",\"amount\":\"0\"}", "{\"customer_id\":\"acme\",\"amount\":\"1.0000001\"}",
+          "{\"customer_id\":\"acme\",\"amount\":\"1\",\"id\":\"a b\"}", "{\"customer_id\":\"acme\",\"amount\":1,\"x\":1}",
+          "[1]")) {
+        assertThat(api(m, "POST", "/monetize/credits", Map.of(), operator, bad, 400).path("code").asText())
+            .as(bad).isEqualTo("bad_request");
+      }
+      api(m, "POST", "/monetize/credits", Map.of(), operator, "{\"customer_id\":\"nobody\",\"amount\":\"1\"}", 404);
+      api(m, "DELETE", "/monetize/credits", Map.of(), operator, "", 405);
+      assertThat(m.creditBalance("acme")).isEqualByComparingTo("19.5");
+    }
+  }
+
+  @Test
+  void aPlanChangeMidPeriodProratesTheFeesAndPricesEachPartAtItsPlan() throws Exception {
+    try (Monetize m = monetize()) {
+      IssuedKey k = key(m, "acme", "basic");
+      time.set(Instant.parse("2026-03-05T00:00:00Z"));
+      calls(m, summary, k, 100);
+      time.set(Instant.parse("2026-03-11T00:00:00Z")); // 10 of March's 31 days on basic
+      m.saveCustomer(new Customer("acme", "pro", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      time.set(Instant.parse("2026-03-20T00:00:00Z"));
+      calls(m, summary, k, 200);
+      JsonNode list = api(m, "GET", "/monetize/invoices", Map.of(), k, "", 200);
+      String number = list.path("data").get(0).path("number").asText();
+      assertThat(number).isEqualTo("INV-acme-20260301");
+      JsonNode inv = api(m, "GET", "/monetize/invoices/" + number, Map.of(), k, "", 200);
+      List<String> lines = new ArrayList<>();
+      inv.path("lines").forEach(l -> lines.add(l.path("description").asText().replaceAll(" \\(20.*\\)$", "")
+          + " | " + l.path("units").asLong() + " | " + l.path("amount").asText()));
+      // by hand: 30.00 x 10/31 = 9.677 -> 9.68; 100 x 0.01 = 1.00; 90.00 x 21/31 = 60.968 -> 60.97; 200 x 0.005 = 1.00
+      assertThat(lines).containsExactly(
+          "plan basic fee | 1 | 9.68",
+          "summary (calls on basic) | 100 | 1.00",
+          "plan pro fee | 1 | 60.97",
+          "summary (calls on pro) | 200 | 1.00");
+      assertThat(inv.path("total").asText()).isEqualTo("72.65");
+      assertThat(inv.path("currency").asText()).isEqualTo("USD");
+    }
+  }
+
+  @Test
+  void aWholePeriodOnOnePlanIsTheFullFee() throws Exception {
+    try (Monetize m = monetize()) {
+      IssuedKey k = key(m, "acme", "basic");
+      m.saveCustomer(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "Acme Inc")); // no plan change
+      time.set(Instant.parse("2026-03-15T00:00:00Z"));
+      calls(m, summary, k, 3);
+      JsonNode inv = api(m, "GET", "/monetize/invoices/INV-acme-20260301", Map.of(), k, "", 200);
+      assertThat(inv.path("lines")).hasSize(2);
+      assertThat(inv.path("lines").get(0).path("description").asText()).isEqualTo("plan basic fee");
+      assertThat(inv.path("lines").get(0).path("amount").asText()).isEqualTo("30.00");
+      assertThat(inv.path("lines").get(1).path("description").asText()).isEqualTo("summary (calls)");
+      assertThat(inv.path("total").asText()).isEqualTo("30.03");
+    }
+  }
+}
