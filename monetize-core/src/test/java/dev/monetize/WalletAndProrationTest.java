@@ -42,7 +42,7 @@ class WalletAndProrationTest {
         .price("summary", Price.of("0.005", "USD", "call")).build();
     Plan payg = plan("payg", 3).prepaid(true).price("summary", Price.of("0.25", "USD", "call")).build();
     Catalog catalog = Catalog.builder().plan(basic).plan(pro).plan(payg).operation(summary).build();
-    return Monetize.builder().catalog(catalog).timeSource(time).build();
+    return Monetize.builder().catalog(catalog).timeSource(time).auditSink(dev.monetize.audit.AuditSink.inMemory()).build();
   }
 
   private static Plan.Builder plan(String name, int rank) {
@@ -223,6 +223,15 @@ class WalletAndProrationTest {
       assertThat(inv.path("lines").get(0).path("amount").asText()).isEqualTo("30.00");
       assertThat(inv.path("lines").get(1).path("description").asText()).isEqualTo("summary (calls)");
       assertThat(inv.path("total").asText()).isEqualTo("30.03");
+    }
+  }
+
+  @Test
+  void thePricingPageShowsEachPlansFee() {
+    try (Monetize m = monetize()) {
+      String html = dev.monetize.docs.PricingPage.html(m.catalog(), "Pricing");
+      assertThat(html).contains("Fee").contains("30.00 USD per billing period")
+          .contains("90.00 USD per billing period").contains("none");
     }
   }
 }

@@ -69,6 +69,10 @@ public final class PricingPage {
       case DEGRADE -> "served degraded";
     }));
     rows.add(row("Billing", plans, p -> p.prepaid() ? "prepaid credits" : "invoiced"));
+    if (plans.stream().anyMatch(p -> p.fee().isPresent())) {
+      rows.add(row("Fee", plans, p -> p.fee().map(f -> f.amount().toPlainString() + " " + f.currency().getCurrencyCode()
+          + " per billing period").orElse("none")));
+    }
     for (Operation op : catalog.operations()) {
       rows.add(row("`" + op.method() + " " + op.pathTemplate() + "`" + (op.cost() > 1 ? " (counts " + op.cost() + ")" : ""),
           plans, p -> !catalog.allows(p, op) ? "not included"

@@ -58,7 +58,7 @@ class CatalogLoaderTest {
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("window: day }", "window: week }")))
         .hasMessageContaining("plans.free.quotas[0].window: must be one of minute, hour, day, month; got 'week'");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("rank: 10", "rnak: 10")))
-        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [concurrency, features, overage, prepaid, prices, quotas, rank, rate, scopes]");
+        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [concurrency, features, fee, overage, prepaid, prices, quotas, rank, rate, scopes]");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("minimum_plan: pro", "minimum_plan: gold")))
         .hasMessageContaining("minimum plan 'gold' is not a plan");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("period: 1s", "period: soon")))
@@ -86,6 +86,7 @@ class CatalogLoaderTest {
             concurrency: { limit: 4, scope: operation }
             prepaid: true
             overage: degrade
+            fee: { amount: "29.00", currency: EUR }
             prices:
               summary: { amount: "0.25", currency: EUR, unit: call }
         operations:
@@ -104,6 +105,13 @@ class CatalogLoaderTest {
     });
     assertThat(p.prepaid()).isTrue();
     assertThat(p.overage()).isEqualTo(dev.monetize.plans.Overage.DEGRADE);
+    assertThat(p.fee()).hasValueSatisfying(f -> {
+      assertThat(f.amount()).isEqualByComparingTo("29.00");
+      assertThat(f.currency().getCurrencyCode()).isEqualTo("EUR");
+      assertThat(f.unit()).isEqualTo("period");
+    });
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("amount: \"29.00\"", "amount: \"-1\"")))
+        .hasMessageContaining("plans.payg.fee");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("on_outage: closed", "on_outage: maybe")))
         .hasMessageContaining("plans.payg.rate.on_outage: must be 'open' or 'closed'; got");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("overage: degrade", "overage: forgive")))
