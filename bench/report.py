@@ -84,6 +84,21 @@ def simple_table(data, title):
     return out
 
 
+def journal_table(t1, t2):
+    out = ["| store | 1 thread, back to back, ns/op | B/op | per call, median ns | p99 ns | p99.99 ns | 2 threads, calls/s |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for store in ("memory", "journal"):
+        avg = next((e for e in rows(t1, "JournalBenchmark.record") if e["params"]["store"] == store), None)
+        smp = next((e for e in rows(t1, "JournalBenchmark.recordSampled") if e["params"]["store"] == store), None)
+        thr = next((e for e in rows(t2, "JournalBenchmark.record") if e["params"]["store"] == store), None)
+        pct = (smp or {}).get("primaryMetric", {}).get("scorePercentiles", {})
+        cell = lambda k: f"{pct[k]:,.0f}" if k in pct else "n/a"
+        out.append(f"| {store} | {fmt(avg['primaryMetric']['score'], avg['primaryMetric']['scoreError']) if avg else 'n/a'} "
+                   f"| {alloc(avg) if avg else 'n/a'} | {cell('50.0')} | {cell('99.0')} | {cell('99.99')} "
+                   f"| {fmt(thr['primaryMetric']['score'], thr['primaryMetric']['scoreError']) if thr else 'n/a'} |")
+    return out
+
+
 def redis_summary(data, trips):
     out = []
     by = {(e["params"]["contender"], e["params"]["keys"]): e["primaryMetric"]["score"] for e in data or []}
@@ -178,6 +193,10 @@ def main(results, md_path, svg_path):
     lines += perkey_table(perkey, footprint)
     lines += ["", "### In-memory hot path", ""]
     lines += simple_table(hotpath, "benchmark")
+    journal1, journal2 = load(results, "jmh-journal-t1.json"), load(results, "jmh-journal-t2.json")
+    if journal1 or journal2:
+        lines += ["", "### Recording usage: in memory and in the journal (default fsync policy)", ""]
+        lines += journal_table(journal1, journal2)
     for extra in sorted(glob.glob(os.path.join(results, "jmh-extra-*.json"))):
         title = os.path.basename(extra)[len("jmh-extra-"):-len(".json")]
         heading = {"redis": "Redis: one request with all its limits, 8 threads"}.get(title, title)

@@ -39,6 +39,8 @@ run_jmh limiter-t1 'LimiterBenchmark' -t 1
 run_jmh limiter-t2 'LimiterBenchmark' -t 2
 run_jmh perkey 'PerKeyBenchmark' -t 1
 run_jmh hotpath '\.(HotPath|Key)Benchmark' -t 1
+run_jmh journal-t1 'JournalBenchmark' -t 1
+run_jmh journal-t2 'JournalBenchmark.record$' -t 2 -bm thrpt -tu s
 if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   run_jmh extra-redis 'RedisBenchmark'
   java -cp "$jar" dev.monetize.benchmarks.RedisRoundTrips > "$out/redis-roundtrips.json"

@@ -74,6 +74,7 @@ public final class UsageJournal implements AutoCloseable {
   private final Set<String> tornLogged = new HashSet<>();
   private final LongAdder tornRecords = new LongAdder();
   private final LongAdder appendFailures = new LongAdder();
+  private final java.util.concurrent.ExecutorService preparer;
   // the delivery state; only the flusher (under the meter's lock) reads and writes it
   private Instant from;
   private long[] acked;
@@ -90,7 +91,11 @@ public final class UsageJournal implements AutoCloseable {
     final CRC32C crc = new CRC32C();
     long segment;
     MappedByteBuffer buf;
-    ByteBuffer crcView; // a view of buf for the checksum, whose position and limit only the writer moves
+    /** The next segment, being prepared off the request path (created, zero-filled, mapped, touched). */
+    java.util.concurrent.Future<MappedByteBuffer> next;
+    // the record is encoded here first, checksummed, then copied into the segment in one bulk put
+    byte[] scratch = new byte[512];
+    ByteBuffer scratchBuf = ByteBuffer.wrap(scratch);
     int offset;
     volatile long committed;
 
@@ -113,6 +118,11 @@ public final class UsageJournal implements AutoCloseable {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.stripes = new Stripe[stripeCount];
+    this.preparer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "monetize-journal-segments");
+      t.setDaemon(true);
+      return t;
+    });
     long[] maxSegment = new long[stripeCount];
     Arrays.fill(maxSegment, -1);
     List<Path> existing = new ArrayList<>();
@@ -142,8 +152,10 @@ public final class UsageJournal implements AutoCloseable {
             if (ch.size() == segmentBytes) {
               stripe.segments.put(seg, ch.map(FileChannel.MapMode.READ_ONLY, 0, segmentBytes));
             } else {
-              LOG.warn("usage journal segment {} has {} bytes instead of {}: ignored (it was never written to)",
+              // a segment is written only once complete: this one was being prepared when the process stopped
+              LOG.info("usage journal segment {} has {} bytes instead of {}: it was never written to, deleted",
                   p, ch.size(), segmentBytes);
+              Files.delete(p);
             }
           }
         }
@@ -230,30 +242,33 @@ public final class UsageJournal implements AutoCloseable {
         if (s.buf == null || s.offset + HEADER + length > segmentBytes) {
           roll(s);
         }
-        MappedByteBuffer b = s.buf;
-        int start = s.offset;
-        int at = start + HEADER;
-        b.putShort(at, (short) status);
-        b.put(at + 2, (byte) (overage ? 1 : 0));
-        b.putLong(at + 3, bytesOut);
-        b.putLong(at + 11, micros);
-        at = putUtf8(b, at + 19, customerId);
-        at = putUtf8(b, at, keyId);
-        at = putUtf8(b, at, operationId);
-        b.put(at++, (byte) units.size());
+        if (s.scratch.length < length) {
+          s.scratch = new byte[Math.max(length, 2 * s.scratch.length)];
+          s.scratchBuf = ByteBuffer.wrap(s.scratch);
+        }
+        ByteBuffer w = s.scratchBuf;
+        w.putShort(0, (short) status);
+        w.put(2, (byte) (overage ? 1 : 0));
+        w.putLong(3, bytesOut);
+        w.putLong(11, micros);
+        int at = putUtf8(w, 19, customerId);
+        at = putUtf8(w, at, keyId);
+        at = putUtf8(w, at, operationId);
+        w.put(at++, (byte) units.size());
         if (!units.isEmpty()) {
           for (Map.Entry<String, Long> u : units.entrySet()) {
-            at = putUtf8(b, at, u.getKey());
-            b.putLong(at, u.getValue());
+            at = putUtf8(w, at, u.getKey());
+            w.putLong(at, u.getValue());
             at += 8;
           }
         }
-        ByteBuffer view = s.crcView;
-        view.limit(start + HEADER + length).position(start + HEADER);
         s.crc.reset();
-        s.crc.update(view);
+        s.crc.update(s.scratch, 0, length);
+        MappedByteBuffer b = s.buf;
+        int start = s.offset;
+        b.put(start + HEADER, s.scratch, 0, length);
         b.putInt(start + 4, (int) s.crc.getValue());
-        b.putInt(start, length);
+        b.putInt(start, length); // last: a record with a length is complete
         if (fsync.perCall()) {
           b.force(start, HEADER + length);
         }
@@ -268,13 +283,61 @@ public final class UsageJournal implements AutoCloseable {
     }
   }
 
-  /** Starts the stripe's next segment: a new file of zeros (allocated, so a full disk fails here, not later). */
+  /**
+   * Starts the stripe's next segment, normally the one prepared in the background, then has the
+   * one after it prepared. Only when that is not ready (the first roll, or appends outrunning the
+   * preparer) is the segment created here, on the caller's thread.
+   */
   private void roll(Stripe s) throws IOException {
-    if (s.buf != null && fsync.forces()) {
-      s.buf.force();
+    if (s.buf != null && fsync.periodic()) {
+      // the periodic fsync only sees current segments: force this one's tail, off the request path
+      MappedByteBuffer full = s.buf;
+      int written = s.offset;
+      try {
+        preparer.execute(() -> full.force(0, written));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        full.force(0, written); // closing: no background left
+      }
     }
     long next = s.segment + 1;
-    Path file = s.file(next);
+    MappedByteBuffer buf = null;
+    if (s.next != null) {
+      try {
+        buf = s.next.get(); // usually done; if not, it is writing the very file we need
+      } catch (java.util.concurrent.ExecutionException e) {
+        LOG.warn("usage journal {}: preparing segment {} failed ({}); creating it now", dir, s.file(next),
+            e.getCause().toString());
+        Files.deleteIfExists(s.file(next));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the next journal segment", e);
+      } finally {
+        s.next = null;
+      }
+    }
+    if (buf == null) {
+      buf = create(s.file(next));
+    }
+    s.buf = buf;
+    s.segments.put(next, buf);
+    s.segment = next;
+    s.offset = 0;
+    s.committed = next * segmentBytes;
+    Path after = s.file(next + 1);
+    try {
+      s.next = preparer.submit(() -> create(after));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      s.next = null; // closing
+    }
+  }
+
+  /**
+   * A new segment file of zeros, allocated (so a full disk fails here, not on a write to the
+   * mapping), mapped, and written once per page so that the appends that follow find every page
+   * mapped and writable: no page fault on the request path.
+   */
+  private MappedByteBuffer create(Path file) throws IOException {
+    MappedByteBuffer mapped;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
       ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
@@ -283,24 +346,28 @@ public final class UsageJournal implements AutoCloseable {
         zeros.clear().limit((int) Math.min(zeros.capacity(), segmentBytes - written));
         written += ch.write(zeros, written);
       }
-      s.buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
+      mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
     }
-    s.crcView = s.buf.duplicate();
-    s.segments.put(next, s.buf);
-    s.segment = next;
-    s.offset = 0;
-    s.committed = next * segmentBytes;
+    for (int page = 0; page < segmentBytes; page += 4096) {
+      mapped.put(page, (byte) 0);
+    }
+    return mapped;
   }
 
-  /** Forces every stripe's current segment to the disk (the periodic fsync). */
+  /**
+   * Forces what was written to every stripe's current segment to the disk (the periodic fsync).
+   * Only the written part: the pages ahead stay as prepared, writable without a fault.
+   */
   public void force() {
     for (Stripe s : stripes) {
       MappedByteBuffer b;
+      int written;
       synchronized (s) {
         b = s.buf;
+        written = s.offset;
       }
-      if (b != null && !closed) {
-        b.force();
+      if (b != null && written > 0 && !closed) {
+        b.force(0, written);
       }
     }
   }
@@ -476,6 +543,12 @@ public final class UsageJournal implements AutoCloseable {
     if (fsync.forces()) {
       force();
     }
+    preparer.shutdown(); // let a segment being prepared finish, rather than leave half a file
+    try {
+      preparer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     release();
   }
 
@@ -486,6 +559,7 @@ public final class UsageJournal implements AutoCloseable {
         closed = true;
       }
     }
+    preparer.shutdownNow();
     try {
       lock.release();
     } catch (IOException e) {

@@ -159,7 +159,8 @@ class UsageJournalTest {
     assertThat(calls(d.records(), "acme")).isEqualTo(1_000);
     assertThat(segments()).hasSizeGreaterThan(10); // not yet acknowledged
     d.acknowledge().run();
-    assertThat(segments()).hasSize(1); // the segment being written stays
+    assertThat(j.segmentFiles()).isEqualTo(1); // the segment being written stays
+    assertThat(segments()).hasSizeLessThanOrEqualTo(2); // beside it at most the one prepared next
     j.release();
 
     try (UsageJournal again = open(4096)) {
@@ -168,7 +169,29 @@ class UsageJournalTest {
       append(again, "acme", 1);
       time.advance(Duration.ofSeconds(1));
       again.take(time.now(), new LiveCounters()).acknowledge().run();
-      assertThat(segments()).hasSize(1);
+      assertThat(again.segmentFiles()).isEqualTo(1); // the earlier run's segments are gone
+      assertThat(segments()).hasSizeLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void aSegmentLeftHalfPreparedByAKilledProcessIsDeletedAndAPreparedOneIsHarmless() throws IOException {
+    try (UsageJournal j = open(4096)) {
+      append(j, "acme", 3);
+    }
+    Files.write(dir.resolve("usage-00-000000000041.seg"), new byte[100]); // the preparer was killed mid-file
+    Files.write(dir.resolve("usage-01-000000000042.seg"), new byte[4096]); // prepared, never written to
+    try (UsageJournal again = open(4096)) {
+      assertThat(dir.resolve("usage-00-000000000041.seg")).doesNotExist();
+      time.advance(Duration.ofSeconds(1));
+      UsageJournal.Delivery d = again.take(time.now(), new LiveCounters());
+      assertThat(calls(d.records(), "acme")).isEqualTo(3);
+      assertThat(again.tornRecords()).isZero();
+      d.acknowledge().run();
+      assertThat(dir.resolve("usage-01-000000000042.seg")).doesNotExist();
+      append(again, "acme", 2);
+      time.advance(Duration.ofSeconds(1));
+      assertThat(calls(again.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(2);
     }
   }
 
