@@ -41,6 +41,9 @@ public final class Admission {
   private final LimitStep.Outcome outcome;
   private final Decision decision;
   private final long startNanos;
+  private final Thread thread;
+  private final long cpuStartNanos;
+  private long bytesIn;
   private boolean completed;
   private java.util.Map<String, Long> units;
   private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,64}");
@@ -51,6 +54,18 @@ public final class Admission {
     this.outcome = outcome;
     this.decision = outcome.decision();
     this.startNanos = startNanos;
+    this.thread = Thread.currentThread();
+    this.cpuStartNanos = monetize.measuresCpuTime() && outcome.decision().admitted() ? Monetize.threadCpuNanos() : -1;
+  }
+
+  /**
+   * Counts request body bytes the application read (adapters call it as the body is read); they
+   * are metered as {@code bytes_in}.
+   */
+  public void addBytesIn(long bytes) {
+    if (bytes > 0) {
+      bytesIn += bytes;
+    }
   }
 
   /** The decision. */
@@ -163,7 +178,10 @@ public final class Admission {
       return;
     }
     completed = true;
-    monetize.complete(this, outcome, status, bytesOut, startNanos);
+    // CPU time is per thread: measurable when the request completes on the thread that admitted it
+    long cpuNanos = cpuStartNanos >= 0 && Thread.currentThread() == thread
+        ? Math.max(0, Monetize.threadCpuNanos() - cpuStartNanos) : 0;
+    monetize.complete(this, outcome, status, bytesIn, bytesOut, cpuNanos, startNanos);
   }
 
   /** Whether {@link #complete(int, long)} was called. */

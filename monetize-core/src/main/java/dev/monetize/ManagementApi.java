@@ -221,7 +221,7 @@ public final class ManagementApi {
       return only(m, "GET", headers, () -> invoices(c));
     }
     if (parts.length == 2 && parts[0].equals("invoices")) {
-      return only(m, "GET", headers, () -> invoice(c, parts[1]));
+      return only(m, "GET", headers, () -> invoice(c, parts[1], r.query().getOrDefault("format", "json")));
     }
     if (parts.length == 1 && parts[0].equals("credits")) {
       if (m.equals("GET")) {
@@ -528,8 +528,10 @@ public final class ManagementApi {
     n.put("period_end", u.periodEnd().toString());
     ObjectNode usage = n.putObject("usage");
     usage.put("requests", u.requests());
+    usage.put("bytes_in", u.bytesIn());
     usage.put("bytes_out", u.bytesOut());
     usage.put("compute_ms", u.computeMillis());
+    usage.put("cpu_ms", u.cpuMillis());
     ObjectNode ops = usage.putObject("by_operation");
     u.byOperation().forEach(ops::put);
     ArrayNode limits = n.putArray("limits");
@@ -636,9 +638,18 @@ public final class ManagementApi {
     return ok(200, n);
   }
 
-  private Response invoice(Caller c, String number) {
+  private Response invoice(Caller c, String number, String format) {
+    if (!Set.of("json", "text", "html").contains(format)) {
+      throw new Refusal(ErrorCode.BAD_REQUEST, "format: json, text or html.");
+    }
     dev.monetize.billing.Invoice inv = monetize.currentInvoice(c.principal)
         .filter(i -> i.number().equals(number)).orElseThrow(() -> notFound("invoice", number));
+    if (!format.equals("json")) {
+      boolean html = format.equals("html");
+      return new Response(200, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
+          List.of(new Header("Cache-Control", "no-store")),
+          (html ? inv.html() : inv.text()).getBytes(StandardCharsets.UTF_8));
+    }
     try {
       ObjectNode n = (ObjectNode) JSON.readTree(inv.json());
       n.put("status", "draft");

@@ -97,6 +97,8 @@ public final class Monetize implements AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<String, PeriodUsage> periods =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final BigDecimal lowCreditsThreshold;
+  private final boolean measureCpuTime;
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
   private final dev.monetize.billing.BillingHistory billingHistory;
   private final Object walletLock = new Object();
   private final java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener;
@@ -126,6 +128,7 @@ public final class Monetize implements AutoCloseable {
     this.usageTotals = b.usageSink instanceof dev.monetize.metering.UsageTotals t ? t : null;
     this.lowCreditsListener = b.lowCreditsListener;
     this.billingHistory = b.billingHistory;
+    this.measureCpuTime = b.measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
     this.management = new ManagementApi(this);
     String title = b.apiTitle;
     String version = b.apiVersion;
@@ -204,8 +207,10 @@ public final class Monetize implements AutoCloseable {
     final long start;
     final long end;
     final LongAdder requests = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder micros = new LongAdder();
+    final LongAdder cpuMicros = new LongAdder();
     /** Calls per plan and operation: invoices price each plan's share at that plan's prices. */
     final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, LongAdder>>
         byPlan = new java.util.concurrent.ConcurrentHashMap<>();
@@ -215,10 +220,16 @@ public final class Monetize implements AutoCloseable {
       this.end = end;
     }
 
-    void add(String plan, String operationId, long bytes, long durationNanos) {
+    void add(String plan, String operationId, long bytesRead, long bytes, long durationNanos, long cpuNanos) {
       requests.increment();
+      if (bytesRead != 0) {
+        bytesIn.add(bytesRead);
+      }
       bytesOut.add(bytes);
       micros.add(durationNanos / 1_000);
+      if (cpuNanos != 0) {
+        cpuMicros.add(cpuNanos / 1_000);
+      }
       java.util.concurrent.ConcurrentHashMap<String, LongAdder> ops = byPlan.get(plan);
       if (ops == null) {
         ops = byPlan.computeIfAbsent(plan, k -> new java.util.concurrent.ConcurrentHashMap<>());
@@ -265,21 +276,27 @@ public final class Monetize implements AutoCloseable {
     PeriodUsage u = periodOf(principal.customer(), now);
     java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
     long requests;
+    long bytesIn;
     long bytesOut;
     long computeMillis;
+    long cpuMillis;
     if (usageTotals != null) {
       // a shared ledger: every node's calls, as flushed (within the flush interval)
       dev.monetize.metering.UsageTotals.Totals t = usageTotals.totals(principal.customerId(),
           Instant.ofEpochSecond(0, u.start), Instant.ofEpochSecond(0, u.end));
       byOperation.putAll(t.byOperation());
       requests = t.requests();
+      bytesIn = t.bytesIn();
       bytesOut = t.bytesOut();
       computeMillis = t.computeMillis();
+      cpuMillis = t.cpuMillis();
     } else {
       byOperation.putAll(u.byOperation(Optional.empty()));
       requests = u.requests.sum();
+      bytesIn = u.bytesIn.sum();
       bytesOut = u.bytesOut.sum();
       computeMillis = u.micros.sum() / 1_000;
+      cpuMillis = u.cpuMicros.sum() / 1_000;
     }
     java.util.Map<String, BigDecimal> cost = new java.util.TreeMap<>();
     for (java.util.Map.Entry<String, Long> e : byOperation.entrySet()) {
@@ -291,7 +308,7 @@ public final class Monetize implements AutoCloseable {
     Optional<BigDecimal> credits = principal.plan().prepaid()
         ? Optional.of(creditBalance(principal.customerId())) : Optional.empty();
     return new UsageReport(principal, Instant.ofEpochSecond(0, u.start), Instant.ofEpochSecond(0, u.end),
-        requests, bytesOut, computeMillis, byOperation, states, credits, cost, time.now());
+        requests, bytesOut, computeMillis, byOperation, states, credits, cost, time.now(), bytesIn, cpuMillis);
   }
 
   /**
@@ -363,7 +380,8 @@ public final class Monetize implements AutoCloseable {
   /** What {@link #usageReport} returns. */
   record UsageReport(Principal principal, Instant periodStart, Instant periodEnd, long requests, long bytesOut,
       long computeMillis, java.util.Map<String, Long> byOperation, List<dev.monetize.limits.PolicyState> limits,
-      Optional<BigDecimal> credits, java.util.Map<String, BigDecimal> cost, Instant asOf) {}
+      Optional<BigDecimal> credits, java.util.Map<String, BigDecimal> cost, Instant asOf, long bytesIn,
+      long cpuMillis) {}
 
   /** The prepaid balance left after an admitted call, if the call was charged to one. */
   static Optional<BigDecimal> creditsLeft(Decision d) {
@@ -573,7 +591,8 @@ public final class Monetize implements AutoCloseable {
     return end;
   }
 
-  void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesOut, long startNanos) {
+  void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesIn, long bytesOut, long cpuNanos,
+      long startNanos) {
     long duration = Math.max(0, time.epochNanos() - startNanos);
     Decision d = admission.decision();
     ApiRequest r = admission.request();
@@ -581,9 +600,10 @@ public final class Monetize implements AutoCloseable {
     try {
       if (d.admitted()) {
         Principal p = d.principal().orElseThrow();
-        meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesOut, duration,
-            admission.reportedUnits());
-        periodOf(p.customer(), startNanos).add(p.plan().name(), d.operation().id(), bytesOut, duration);
+        meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesIn, bytesOut, duration,
+            cpuNanos, admission.reportedUnits());
+        periodOf(p.customer(), startNanos).add(p.plan().name(), d.operation().id(), bytesIn, bytesOut, duration,
+            cpuNanos);
       }
       audit.submit(new AuditEvent(
           Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),
@@ -872,6 +892,15 @@ public final class Monetize implements AutoCloseable {
     return limits.addCredits(customerId, BigDecimal.ZERO);
   }
 
+  boolean measuresCpuTime() {
+    return measureCpuTime;
+  }
+
+  /** The calling thread's CPU time in nanoseconds. */
+  static long threadCpuNanos() {
+    return THREADS.getCurrentThreadCpuTime();
+  }
+
   /** Requests admitted and not yet completed in this JVM. */
   public long inFlight() {
     return limits.inFlight();
@@ -978,6 +1007,7 @@ public final class Monetize implements AutoCloseable {
     private String managementPrefix = "/monetize";
     private String apiTitle = "API";
     private BigDecimal lowCreditsThreshold;
+    private boolean measureCpuTime;
     private dev.monetize.billing.BillingHistory billingHistory = dev.monetize.billing.BillingHistory.inMemory();
     private java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
     private String apiVersion = "1.0.0";
@@ -1025,6 +1055,16 @@ public final class Monetize implements AutoCloseable {
         throw new IllegalArgumentException("key cache TTL must be 0..10min, got " + ttl);
       }
       this.keyCacheTtl = ttl;
+      return this;
+    }
+
+    /**
+     * Meters each call's CPU time on its request thread as {@code cpu_ms} (default off: reading a
+     * thread's CPU clock is a system call, about 1 us here, twice per request). Calls completed on
+     * another thread than the one that admitted them (asynchronous endpoints) report none.
+     */
+    public Builder measureCpuTime(boolean measure) {
+      this.measureCpuTime = measure;
       return this;
     }
 

@@ -207,6 +207,19 @@ class WalletAndProrationTest {
           "summary (calls on pro) | 200 | 1.00");
       assertThat(inv.path("total").asText()).isEqualTo("72.65");
       assertThat(inv.path("currency").asText()).isEqualTo("USD");
+      ManagementApi.Response text = m.managementApi().handle(new ManagementApi.Request("GET",
+          "/monetize/invoices/" + number, Map.of("format", "text"), Optional.of("Bearer " + k.secret()),
+          Optional.empty(), new byte[0], "10.0.0.9", "req"));
+      assertThat(text.contentType()).startsWith("text/plain");
+      assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("Invoice INV-acme-20260301")
+          .contains("summary (calls on pro)").containsPattern("Total +72\\.65 USD");
+      ManagementApi.Response html = m.managementApi().handle(new ManagementApi.Request("GET",
+          "/monetize/invoices/" + number, Map.of("format", "html"), Optional.of("Bearer " + k.secret()),
+          Optional.empty(), new byte[0], "10.0.0.9", "req"));
+      assertThat(html.contentType()).startsWith("text/html");
+      assertThat(new String(html.body(), StandardCharsets.UTF_8)).contains("<td>plan pro fee (")
+          .contains("<b>72.65 USD</b>");
+      api(m, "GET", "/monetize/invoices/" + number, Map.of("format", "pdf"), k, "", 400);
     }
   }
 

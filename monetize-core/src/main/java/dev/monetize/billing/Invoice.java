@@ -76,6 +76,26 @@ public record Invoice(String number, String customerId, Instant periodStart, Ins
     }
   }
 
+  /** As a readable, self-contained HTML page (every value escaped). */
+  public String html() {
+    StringBuilder sb = new StringBuilder();
+    String title = "Invoice " + number;
+    sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+        .append(dev.monetize.docs.PricingPage.escape(title))
+        .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+            + "td,th{border:1px solid #ccc;padding:.3em .6em}td.n{text-align:right}</style></head><body><h1>")
+        .append(dev.monetize.docs.PricingPage.escape(title)).append("</h1><p>Customer ")
+        .append(dev.monetize.docs.PricingPage.escape(customerId)).append("<br>Period ").append(periodStart)
+        .append(" to ").append(periodEnd).append("</p><table><tr><th>Line</th><th>Units</th><th>Amount</th></tr>");
+    for (Rating.Line l : rated.lines()) {
+      sb.append("<tr><td>").append(dev.monetize.docs.PricingPage.escape(l.description())).append("</td><td class=\"n\">")
+          .append(l.units()).append("</td><td class=\"n\">").append(l.amount().toPlainString()).append("</td></tr>");
+    }
+    sb.append("<tr><th>Total</th><td></td><td class=\"n\"><b>").append(rated.total().toPlainString()).append(' ')
+        .append(rated.currency().getCurrencyCode()).append("</b></td></tr></table></body></html>");
+    return sb.toString();
+  }
+
   /** As readable text. */
   public String text() {
     StringBuilder sb = new StringBuilder();

@@ -113,12 +113,21 @@ public final class UsageExport implements UsageSink {
     return UUID.nameUUIDFromBytes((r.id() + "|" + unit).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
-  /** The quantities of a record: calls, bytes_out, compute_ms and its custom units. */
+  /**
+   * The quantities of a record: calls, bytes_out, compute_ms, bytes_in and cpu_ms when not zero, and
+   * its custom units.
+   */
   static Map<String, Long> quantities(UsageRecord r) {
     Map<String, Long> q = new TreeMap<>();
     q.put("calls", r.calls());
     q.put("bytes_out", r.bytesOut());
     q.put("compute_ms", r.durationMicros() / 1_000);
+    if (r.bytesIn() != 0) {
+      q.put("bytes_in", r.bytesIn());
+    }
+    if (r.cpuMicros() >= 1_000) {
+      q.put("cpu_ms", r.cpuMicros() / 1_000);
+    }
     q.putAll(r.units());
     return q;
   }

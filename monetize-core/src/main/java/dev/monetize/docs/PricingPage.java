@@ -105,7 +105,8 @@ public final class PricingPage {
     return p.amount().stripTrailingZeros().toPlainString() + " " + p.currency().getCurrencyCode() + " per " + p.unit();
   }
 
-  private static String escape(String s) {
+  /** {@code s} as HTML text or attribute value (escapes {@code & < > "}). */
+  public static String escape(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

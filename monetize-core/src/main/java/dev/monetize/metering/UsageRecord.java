@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param from start of the aggregation interval
  * @param to end of the aggregation interval
  * @param calls number of calls
+ * @param bytesIn request body bytes the endpoints read
  * @param bytesOut response body bytes written
  * @param durationMicros total wall time of the calls, microseconds
+ * @param cpuMicros total CPU time of the calls on their request threads, microseconds (0 unless
+ *     the engine measures it: {@code Monetize.Builder.measureCpuTime})
  * @param units custom units the endpoints reported (e.g. {@code rows_scanned}), summed
  */
 public record UsageRecord(
@@ -28,8 +31,10 @@ public record UsageRecord(
     Instant from,
     Instant to,
     long calls,
+    long bytesIn,
     long bytesOut,
     long durationMicros,
+    long cpuMicros,
     java.util.Map<String, Long> units) {
   /** Validates and copies. */
   public UsageRecord {
@@ -41,11 +46,17 @@ public record UsageRecord(
     units = java.util.Map.copyOf(units);
   }
 
-  /** A record without custom units. */
+  /** A record without request bytes, CPU time or custom units. */
   public UsageRecord(String customerId, String keyId, String operationId, int status, boolean overage, Instant from,
       Instant to, long calls, long bytesOut, long durationMicros) {
-    this(customerId, keyId, operationId, status, overage, from, to, calls, bytesOut, durationMicros,
+    this(customerId, keyId, operationId, status, overage, from, to, calls, 0, bytesOut, durationMicros, 0,
         java.util.Map.of());
+  }
+
+  /** A record without request bytes or CPU time. */
+  public UsageRecord(String customerId, String keyId, String operationId, int status, boolean overage, Instant from,
+      Instant to, long calls, long bytesOut, long durationMicros, java.util.Map<String, Long> units) {
+    this(customerId, keyId, operationId, status, overage, from, to, calls, 0, bytesOut, durationMicros, 0, units);
   }
 
   /**

@@ -50,6 +50,9 @@ final class MonetizeFilter implements ContainerRequestFilter, ContainerResponseF
       request.abortWith(refusal.build());
       return;
     }
+    if (request.hasEntity()) {
+      request.setEntityStream(new CountingInput(request.getEntityStream(), admission)); // bytes_in
+    }
     MonetizeContext context = new MonetizeContext(admission);
     MonetizeContext.set(context);
     SecurityContext original = request.getSecurityContext();
@@ -112,6 +115,39 @@ final class MonetizeFilter implements ContainerRequestFilter, ContainerResponseF
       throw e;
     } finally {
       admission.complete(sent, counting.count);
+    }
+  }
+
+  /** Counts the request body bytes the resource reads into the admission. */
+  private static final class CountingInput extends java.io.FilterInputStream {
+    private final Admission admission;
+
+    CountingInput(java.io.InputStream in, Admission admission) {
+      super(in);
+      this.admission = admission;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        admission.addBytesIn(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      admission.addBytesIn(n);
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(n);
+      admission.addBytesIn(skipped);
+      return skipped;
     }
   }
 

@@ -142,6 +142,19 @@ abstract class JaxRsAdapterContract {
   }
 
   @Test
+  void requestBodyBytesTheResourceReadsAreMetered() throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/ingest"))
+        .timeout(Duration.ofSeconds(30)).header("X-API-Key", pro).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("y".repeat(1234))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("1234");
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("ingest")).singleElement()
+        .satisfies(u -> assertThat(u.bytesIn()).isEqualTo(1234));
+  }
+
+  @Test
   void theCallAfterTheQuotaIs429WithRetryAfter() throws Exception {
     for (int i = 0; i < 5; i++) {
       assertThat(call("GET", "/v1/summary", free).statusCode()).isEqualTo(200);

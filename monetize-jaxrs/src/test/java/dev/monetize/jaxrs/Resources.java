@@ -43,6 +43,15 @@ final class Resources {
     }
 
     @POST
+    @Path("ingest")
+    @jakarta.ws.rs.Consumes("text/plain")
+    @Produces("text/plain")
+    @Monetized(id = "ingest")
+    public String ingest(String body) {
+      return Integer.toString(body.length());
+    }
+
+    @POST
     @Path("boom")
     @Monetized(id = "boom")
     public String boom() {

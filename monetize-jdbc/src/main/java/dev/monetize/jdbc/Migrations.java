@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
   /** Every migration, in order. A new file is added here and never edited once released. */
-  static final List<String> FILES = List.of("V1__keys.sql", "V2__usage.sql", "V3__billing.sql");
+  static final List<String> FILES = List.of("V1__keys.sql", "V2__usage.sql", "V3__billing.sql",
+      "V4__usage_bytes_in_cpu.sql");
   private static final long LOCK = 0x4d6f6e6574697a65L; // "Monetize"
 
   private Migrations() {}

@@ -30,8 +30,8 @@ import javax.sql.DataSource;
 public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INSERT = "INSERT INTO monetize_usage (id, customer_id, key_id, operation_id, status, "
-      + "overage, period_start, period_end, calls, bytes_out, duration_micros, units) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (id) DO NOTHING";
+      + "overage, period_start, period_end, calls, bytes_out, duration_micros, units, bytes_in, cpu_micros) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (id) DO NOTHING";
 
   private final DataSource dataSource;
 
@@ -58,6 +58,8 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
           ps.setLong(10, r.bytesOut());
           ps.setLong(11, r.durationMicros());
           ps.setString(12, units(r));
+          ps.setLong(13, r.bytesIn());
+          ps.setLong(14, r.cpuMicros());
           ps.addBatch();
         }
         ps.executeBatch();
@@ -79,7 +81,8 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
 
   @Override
   public Totals totals(String customerId, Instant from, Instant to) {
-    String sql = "SELECT operation_id, sum(calls), sum(bytes_out), sum(duration_micros) FROM monetize_usage "
+    String sql = "SELECT operation_id, sum(calls), sum(bytes_out), sum(duration_micros), sum(bytes_in), sum(cpu_micros)"
+        + " FROM monetize_usage "
         + "WHERE customer_id = ? AND period_start >= ? AND period_start < ? GROUP BY operation_id";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, customerId);
@@ -88,6 +91,8 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
       long requests = 0;
       long bytes = 0;
       long micros = 0;
+      long bytesIn = 0;
+      long cpuMicros = 0;
       java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -95,9 +100,11 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
           requests += rs.getLong(2);
           bytes += rs.getLong(3);
           micros += rs.getLong(4);
+          bytesIn += rs.getLong(5);
+          cpuMicros += rs.getLong(6);
         }
       }
-      return new Totals(requests, bytes, micros / 1_000, byOperation);
+      return new Totals(requests, bytesIn, bytes, micros / 1_000, cpuMicros / 1_000, byOperation);
     } catch (SQLException e) {
       throw new PostgresStore.StoreException("reading usage totals", e);
     }

@@ -56,7 +56,7 @@ class PostgresUsageLedgerTest {
   @Test
   void replayingABatchChangesNothing() throws Exception {
     UsageRecord r = new UsageRecord("acme", "key_1", "stats", 200, false, Instant.parse("2026-11-24T10:00:00Z"),
-        Instant.parse("2026-11-24T10:00:01Z"), 5, 500, 1_000, Map.of("rows_scanned", 7L));
+        Instant.parse("2026-11-24T10:00:01Z"), 5, 4_096, 500, 1_000, 2_500, Map.of("rows_scanned", 7L));
     UsageRecord other = new UsageRecord("acme", "key_1", "stats", 200, false, Instant.parse("2026-11-24T10:00:01Z"),
         Instant.parse("2026-11-24T10:00:02Z"), 3, 300, 1_000);
     ledger.accept(List.of(r, other));
@@ -65,6 +65,11 @@ class PostgresUsageLedgerTest {
     assertThat(ledger.calls("acme", EPOCH, FUTURE)).isEqualTo(8);
     assertThat(ledger.successfulCalls("acme", EPOCH, FUTURE)).isEqualTo(8);
     assertThat(ledger.calls("globex", EPOCH, FUTURE)).isZero();
+    dev.monetize.metering.UsageTotals.Totals t = ledger.totals("acme", EPOCH, FUTURE);
+    assertThat(t.bytesIn()).isEqualTo(4_096);
+    assertThat(t.bytesOut()).isEqualTo(800);
+    assertThat(t.computeMillis()).isEqualTo(2);
+    assertThat(t.cpuMillis()).isEqualTo(2);
   }
 
   @Test

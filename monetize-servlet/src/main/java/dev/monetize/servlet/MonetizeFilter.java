@@ -122,7 +122,7 @@ public final class MonetizeFilter implements Filter {
     MeteredResponse metered = new MeteredResponse(response, admission);
     boolean failed = true;
     try {
-      chain.doFilter(request, metered);
+      chain.doFilter(new MeteredRequest(request, admission), metered);
       failed = false;
     } catch (RuntimeException | ServletException e) {
       if (response.isCommitted()) {

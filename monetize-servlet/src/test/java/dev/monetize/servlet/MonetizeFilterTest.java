@@ -60,8 +60,9 @@ class MonetizeFilterTest {
         .operation(Operation.builder("writer", "GET", "/writer").build())
         .operation(Operation.builder("boom", "GET", "/boom").build())
         .operation(Operation.builder("held", "GET", "/held/{how}").build())
+        .operation(Operation.builder("upload", "POST", "/upload/{how}").build())
         .build();
-    monetize = Monetize.builder().catalog(catalog).usageSink(usage).auditSink(audit).build();
+    monetize = Monetize.builder().catalog(catalog).usageSink(usage).auditSink(audit).measureCpuTime(true).build();
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -91,6 +92,28 @@ class MonetizeFilterTest {
         throw new IllegalStateException("endpoint bug");
       }
     }), "/boom");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        long read = 0;
+        if (req.getPathInfo().equals("/reader")) {
+          char[] buf = new char[100];
+          for (int n; (n = req.getReader().read(buf)) >= 0; ) {
+            read += n;
+          }
+        } else {
+          read = req.getInputStream().readAllBytes().length;
+        }
+        // work worth 2 ms of this thread's CPU
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long start = cpu.getCurrentThreadCpuTime();
+        long spin = 0;
+        while (cpu.getCurrentThreadCpuTime() - start < 2_000_000) {
+          spin += Long.numberOfTrailingZeros(spin + start);
+        }
+        resp.getWriter().print(read + (spin < 0 ? "!" : ""));
+      }
+    }), "/upload/*");
     ctx.addServlet(new ServletHolder(new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -202,6 +225,27 @@ class MonetizeFilterTest {
     assertThat(usage.records()).filteredOn(u -> u.operationId().equals("held"))
         .allSatisfy(u -> assertThat(u.bytesOut()).isEqualTo(8));
     assertThat(usage.calls(u -> u.operationId().equals("held"))).isEqualTo(2); // and never twice
+  }
+
+  @Test
+  void requestBytesReadAndCpuTimeAreMetered() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    String body = "x".repeat(1000);
+    for (String how : List.of("stream", "reader")) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/upload/" + how))
+          .header("Authorization", "Bearer " + key.secret())
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.body()).isEqualTo("1000");
+      awaitIdle();
+    }
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("upload")).singleElement()
+        .satisfies(u -> {
+          assertThat(u.calls()).isEqualTo(2);
+          assertThat(u.bytesIn()).isEqualTo(2000);
+          assertThat(u.cpuMicros()).isGreaterThanOrEqualTo(4_000); // each call spent 2 ms of CPU
+        });
   }
 
   @Test

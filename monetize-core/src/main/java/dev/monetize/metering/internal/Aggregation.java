@@ -18,18 +18,22 @@ final class Aggregation {
 
   private static final class Sums {
     long calls;
+    long bytesIn;
     long bytesOut;
     long micros;
+    long cpuMicros;
     Map<String, Long> units;
   }
 
   private final Map<Key, Sums> sums = new HashMap<>();
 
-  void add(Key key, long calls, long bytesOut, long micros) {
+  void add(Key key, long calls, long bytesIn, long bytesOut, long micros, long cpuMicros) {
     Sums s = sums.computeIfAbsent(key, k -> new Sums());
     s.calls += calls;
+    s.bytesIn += bytesIn;
     s.bytesOut += bytesOut;
     s.micros += micros;
+    s.cpuMicros += cpuMicros;
   }
 
   void addUnit(Key key, String unit, long amount) {
@@ -53,12 +57,12 @@ final class Aggregation {
     for (Map.Entry<Key, Sums> e : sums.entrySet()) {
       Sums s = e.getValue();
       Map<String, Long> units = s.units == null ? Map.of() : s.units;
-      if (s.calls == 0 && s.bytesOut == 0 && s.micros == 0 && units.isEmpty()) {
+      if (s.calls == 0 && s.bytesIn == 0 && s.bytesOut == 0 && s.micros == 0 && s.cpuMicros == 0 && units.isEmpty()) {
         continue;
       }
       Key k = e.getKey();
       out.add(new UsageRecord(k.customerId(), k.keyId(), k.operationId(), k.status(), k.overage(), from, to, s.calls,
-          s.bytesOut, s.micros, units));
+          s.bytesIn, s.bytesOut, s.micros, s.cpuMicros, units));
     }
     return out;
   }

@@ -12,23 +12,31 @@ import java.util.concurrent.atomic.LongAdder;
 final class LiveCounters {
   private static final class Counters {
     final LongAdder calls = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder micros = new LongAdder();
+    final LongAdder cpuMicros = new LongAdder();
     final ConcurrentHashMap<String, LongAdder> units = new ConcurrentHashMap<>();
   }
 
   private final ConcurrentHashMap<Aggregation.Key, Counters> live = new ConcurrentHashMap<>();
 
-  void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
-      long micros, Map<String, Long> units) {
+  void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesIn,
+      long bytesOut, long micros, long cpuMicros, Map<String, Long> units) {
     Aggregation.Key key = new Aggregation.Key(customerId, keyId, operationId, status, overage);
     Counters c = live.get(key);
     if (c == null) {
       c = live.computeIfAbsent(key, k -> new Counters());
     }
     c.calls.increment();
+    if (bytesIn != 0) {
+      c.bytesIn.add(bytesIn);
+    }
     c.bytesOut.add(bytesOut);
     c.micros.add(micros);
+    if (cpuMicros != 0) {
+      c.cpuMicros.add(cpuMicros);
+    }
     if (!units.isEmpty()) {
       for (Map.Entry<String, Long> u : units.entrySet()) {
         c.units.computeIfAbsent(u.getKey(), n -> new LongAdder()).add(u.getValue());
@@ -41,10 +49,12 @@ final class LiveCounters {
     for (Map.Entry<Aggregation.Key, Counters> e : live.entrySet()) {
       Counters c = e.getValue();
       long calls = c.calls.sumThenReset();
+      long bytesIn = c.bytesIn.sumThenReset();
       long bytes = c.bytesOut.sumThenReset();
       long micros = c.micros.sumThenReset();
-      if (calls != 0 || bytes != 0 || micros != 0) {
-        into.add(e.getKey(), calls, bytes, micros);
+      long cpu = c.cpuMicros.sumThenReset();
+      if (calls != 0 || bytesIn != 0 || bytes != 0 || micros != 0 || cpu != 0) {
+        into.add(e.getKey(), calls, bytesIn, bytes, micros, cpu);
       }
       for (Map.Entry<String, LongAdder> u : c.units.entrySet()) {
         long v = u.getValue().sumThenReset();

@@ -61,7 +61,7 @@ public final class UsageJournal implements AutoCloseable {
   public static final int DEFAULT_SEGMENT_BYTES = 8 << 20;
   private static final Pattern SEGMENT = Pattern.compile("usage-(\\d{2})-(\\d{12})\\.seg");
   private static final int HEADER = 8;
-  private static final int MIN_PAYLOAD = 2 + 1 + 8 + 8 + 2 * 3 + 1;
+  private static final int MIN_PAYLOAD = 2 + 1 + 8 * 4 + 2 * 3 + 1;
   private static final String META = "journal.meta";
   private static final String STATE = "journal.state";
 
@@ -223,6 +223,15 @@ public final class UsageJournal implements AutoCloseable {
    */
   public boolean append(String customerId, String keyId, String operationId, int status, boolean overage,
       long bytesOut, long micros, Map<String, Long> units) {
+    return append(customerId, keyId, operationId, status, overage, 0, bytesOut, micros, 0, units);
+  }
+
+  /**
+   * Appends one call with every quantity. Returns false (and logs) when the journal cannot be
+   * written, so the caller meters the call in memory instead; never throws for valid input.
+   */
+  public boolean append(String customerId, String keyId, String operationId, int status, boolean overage,
+      long bytesIn, long bytesOut, long micros, long cpuMicros, Map<String, Long> units) {
     int length = MIN_PAYLOAD - 2 * 3 + utf8Length(customerId) + 2 + utf8Length(keyId) + 2 + utf8Length(operationId)
         + 2;
     if (!units.isEmpty()) {
@@ -251,7 +260,9 @@ public final class UsageJournal implements AutoCloseable {
         w.put(2, (byte) (overage ? 1 : 0));
         w.putLong(3, bytesOut);
         w.putLong(11, micros);
-        int at = putUtf8(w, 19, customerId);
+        w.putLong(19, bytesIn);
+        w.putLong(27, cpuMicros);
+        int at = putUtf8(w, 35, customerId);
         at = putUtf8(w, at, keyId);
         at = putUtf8(w, at, operationId);
         w.put(at++, (byte) units.size());
@@ -492,7 +503,9 @@ public final class UsageJournal implements AutoCloseable {
     boolean overage = b.get(at + 2) != 0;
     long bytesOut = b.getLong(at + 3);
     long micros = b.getLong(at + 11);
-    at += 19;
+    long bytesIn = b.getLong(at + 19);
+    long cpuMicros = b.getLong(at + 27);
+    at += 35;
     String customer = getUtf8(b, at, scratch);
     at += 2 + (b.getShort(at) & 0xffff);
     String key = getUtf8(b, at, scratch);
@@ -501,7 +514,7 @@ public final class UsageJournal implements AutoCloseable {
     at += 2 + (b.getShort(at) & 0xffff);
     int units = b.get(at++) & 0xff;
     Aggregation.Key k = new Aggregation.Key(customer, key, operation, status, overage);
-    into.add(k, 1, bytesOut, micros);
+    into.add(k, 1, bytesIn, bytesOut, micros, cpuMicros);
     for (int i = 0; i < units; i++) {
       String unit = getUtf8(b, at, scratch);
       at += 2 + (b.getShort(at) & 0xffff);

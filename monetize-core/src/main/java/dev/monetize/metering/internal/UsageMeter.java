@@ -64,10 +64,17 @@ public final class UsageMeter {
    */
   public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
       long durationNanos, Map<String, Long> units) {
+    record(customerId, keyId, operationId, status, overage, 0, bytesOut, durationNanos, 0, units);
+  }
+
+  /** Records one admitted call with every quantity: request and response bytes, wall and CPU time, custom units. */
+  public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesIn,
+      long bytesOut, long durationNanos, long cpuNanos, Map<String, Long> units) {
     long micros = durationNanos / 1_000;
-    if (journal == null
-        || !journal.append(customerId, keyId, operationId, status, overage, bytesOut, micros, units)) {
-      live.record(customerId, keyId, operationId, status, overage, bytesOut, micros, units);
+    long cpuMicros = cpuNanos / 1_000;
+    if (journal == null || !journal.append(customerId, keyId, operationId, status, overage, bytesIn, bytesOut, micros,
+        cpuMicros, units)) {
+      live.record(customerId, keyId, operationId, status, overage, bytesIn, bytesOut, micros, cpuMicros, units);
     }
   }
 

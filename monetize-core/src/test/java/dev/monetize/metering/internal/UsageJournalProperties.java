@@ -23,7 +23,8 @@ import net.jqwik.api.Provide;
 
 /** Whatever the calls, reading them back from the journal gives what counting them in memory gives. */
 class UsageJournalProperties {
-  record Call(String customer, String key, String operation, int status, boolean overage, long bytes, long micros,
+  /** One call; {@code q} holds bytes in, bytes out, micros and CPU micros. */
+  record Call(String customer, String key, String operation, int status, boolean overage, long[] q,
       Map<String, Long> units) {}
 
   @Property(tries = 60)
@@ -36,9 +37,10 @@ class UsageJournalProperties {
       List<UsageRecord> fromJournal;
       try (UsageJournal journal = UsageJournal.open(dir, FsyncPolicy.never(), from, 2048, 2)) {
         for (Call c : calls) {
-          assertThat(journal.append(c.customer(), c.key(), c.operation(), c.status(), c.overage(), c.bytes(),
-              c.micros(), c.units())).isTrue();
-          live.record(c.customer(), c.key(), c.operation(), c.status(), c.overage(), c.bytes(), c.micros(), c.units());
+          assertThat(journal.append(c.customer(), c.key(), c.operation(), c.status(), c.overage(), c.q()[0],
+              c.q()[1], c.q()[2], c.q()[3], c.units())).isTrue();
+          live.record(c.customer(), c.key(), c.operation(), c.status(), c.overage(), c.q()[0], c.q()[1], c.q()[2],
+              c.q()[3], c.units());
         }
         fromJournal = journal.take(to, new LiveCounters()).records();
       }
@@ -70,7 +72,7 @@ class UsageJournalProperties {
         Arbitraries.longs().between(0, 1L << 40)).ofMaxSize(3);
     Arbitrary<Call> call = Combinators.combine(customers, Arbitraries.of("key_1", "key_2"),
         Arbitraries.of("summary", "export"), Arbitraries.of(200, 204, 404, 500), Arbitraries.of(true, false),
-        Arbitraries.longs().between(0, 1L << 40), Arbitraries.longs().between(0, 1L << 30), units)
+        Arbitraries.longs().between(0, 1L << 40).array(long[].class).ofSize(4), units)
         .as(Call::new);
     return call.list().ofMaxSize(300);
   }
