@@ -10,7 +10,7 @@ mkdir -p "$out"
 
 case "$mode" in
   quick) jmh_opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); http_secs=8 ;;
-  full)  jmh_opts=(-f 2 -wi 3 -w 1s -i 5 -r 1s); http_secs=20 ;;
+  full)  jmh_opts=(-f 2 -wi 6 -w 1s -i 5 -r 1s); http_secs=20 ;;
   *) echo "usage: bench/run.sh [quick|full]" >&2; exit 2 ;;
 esac
 

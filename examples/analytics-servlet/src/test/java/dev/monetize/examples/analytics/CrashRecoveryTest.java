@@ -73,11 +73,8 @@ class CrashRecoveryTest {
         "MONETIZE_DATA_DIR", dataDir.toString());
     Load total = new Load();
     for (int round = 0; round < 2; round++) {
-      ExampleProcess p = ExampleProcess.start(AnalyticsServer.class, env);
-      try {
-        total.add(drive(p, true));
-      } finally {
-        p.kill();
+      try (ExampleProcess p = ExampleProcess.start(AnalyticsServer.class, env)) {
+        total.add(drive(p, true)); // kills it mid-load; closing then only removes its log
       }
     }
     try (ExampleProcess p = ExampleProcess.start(AnalyticsServer.class, env)) {
