@@ -30,9 +30,14 @@ jar="$root/monetize-benchmarks/target/benchmarks.jar"
   echo "}"
 } > "$out/machine.json"
 
+# every fork gets a fixed, pre-touched heap: on a VM where a fresh page costs microseconds to fault
+# in, a heap that grows during the run adds seconds of noise to whichever benchmark it hits
+fork_heap=(-jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch")
+
 run_jmh() { # name, regex, extra args...
   local name=$1 regex=$2; shift 2
-  java -jar "$jar" "$regex" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh-$name.json" "$@" | tail -n 30
+  java -jar "$jar" "$regex" "${jmh_opts[@]}" "${fork_heap[@]}" -prof gc -rf json -rff "$out/jmh-$name.json" "$@" \
+    | tail -n 30
 }
 
 run_jmh limiter-t1 'LimiterBenchmark' -t 1
