@@ -332,6 +332,7 @@ public final class Monetize implements AutoCloseable {
     java.time.Duration period = java.time.Duration.between(start, end);
     java.util.Currency currency = null;
     List<dev.monetize.billing.Rating.Usage> lines = new java.util.ArrayList<>();
+    java.util.Set<String> plansCounted = new java.util.HashSet<>();
     for (int i = 0; i < changes.size(); i++) {
       dev.monetize.billing.PlanChange c = changes.get(i);
       Instant from = c.since().isBefore(start) ? start : c.since();
@@ -349,9 +350,15 @@ public final class Monetize implements AutoCloseable {
             + (covered.compareTo(BigDecimal.ONE) == 0 ? "" : " (" + from + " to " + to + ")"), 1,
             new dev.monetize.billing.PriceModel.Flat(fee.amount()), covered));
       }
-      java.util.Map<String, Long> calls = usageTotals != null
-          ? new java.util.TreeMap<>(usageTotals.totals(customerId, from, to).byOperation())
-          : u.byOperation(split ? Optional.of(plan.name()) : Optional.empty());
+      java.util.Map<String, Long> calls;
+      if (usageTotals != null) {
+        calls = new java.util.TreeMap<>(usageTotals.totals(customerId, from, to).byOperation());
+      } else if (!split) {
+        calls = u.byOperation(Optional.empty());
+      } else {
+        // this JVM counts calls per plan, not per part: a plan's calls go on its first part only
+        calls = plansCounted.add(plan.name()) ? u.byOperation(Optional.of(plan.name())) : java.util.Map.of();
+      }
       for (java.util.Map.Entry<String, Long> e : calls.entrySet()) {
         Optional<dev.monetize.plans.Price> price = catalog.operation(e.getKey()).flatMap(plan::priceOf);
         if (price.isPresent()) {

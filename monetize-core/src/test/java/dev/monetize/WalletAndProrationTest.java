@@ -224,6 +224,37 @@ class WalletAndProrationTest {
   }
 
   @Test
+  void movingBackToAPlanBillsItsCallsOnce() throws Exception {
+    try (Monetize m = monetize()) {
+      IssuedKey k = key(m, "acme", "basic");
+      time.set(Instant.parse("2026-03-02T00:00:00Z"));
+      calls(m, summary, k, 10);
+      time.set(Instant.parse("2026-03-11T00:00:00Z"));
+      m.saveCustomer(new Customer("acme", "pro", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      calls(m, summary, k, 20);
+      time.set(Instant.parse("2026-03-21T00:00:00Z"));
+      m.saveCustomer(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      calls(m, summary, k, 30);
+      JsonNode inv = api(m, "GET", "/monetize/invoices/INV-acme-20260301", Map.of(), k, "", 200);
+      long basicCalls = 0;
+      long proCalls = 0;
+      for (JsonNode l : inv.path("lines")) {
+        String d = l.path("description").asText();
+        if (d.startsWith("summary (calls on basic)")) {
+          basicCalls += l.path("units").asLong();
+        } else if (d.startsWith("summary (calls on pro)")) {
+          proCalls += l.path("units").asLong();
+        }
+      }
+      assertThat(basicCalls).isEqualTo(40);
+      assertThat(proCalls).isEqualTo(20);
+      // fees: basic 10/31 + 11/31 of 30.00, pro 10/31 of 90.00
+      assertThat(inv.path("lines")).filteredOn(l -> l.path("description").asText().startsWith("plan "))
+          .extracting(l -> l.path("amount").asText()).containsExactly("9.68", "29.03", "10.65");
+    }
+  }
+
+  @Test
   void aWholePeriodOnOnePlanIsTheFullFee() throws Exception {
     try (Monetize m = monetize()) {
       IssuedKey k = key(m, "acme", "basic");
