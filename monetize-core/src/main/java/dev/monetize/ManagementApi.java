@@ -428,17 +428,7 @@ public final class ManagementApi {
     String orgId = Optional.ofNullable(r.query().get("organization_id")).orElse(c.principal.customerId());
     requireAdmin(c, orgId, "organization", orgId);
     Optional<String> project = Optional.ofNullable(r.query().get("project_id"));
-    int limit = DEFAULT_PAGE;
-    if (r.query().containsKey("limit")) {
-      try {
-        limit = Integer.parseInt(r.query().get("limit"));
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_PAGE) {
-        throw new Refusal(ErrorCode.BAD_REQUEST, "limit: a whole number from 1 to " + MAX_PAGE + ".");
-      }
-    }
+    int limit = pageLimit(r);
     Optional<String> after = Optional.ofNullable(r.query().get("cursor")).map(ManagementApi::decodeCursor);
     List<ApiKey> page = monetize.keys(orgId, project, after, limit + 1);
     ObjectNode n = JSON.createObjectNode();
@@ -451,6 +441,24 @@ public final class ManagementApi {
       n.putNull("next_cursor");
     }
     return ok(200, n);
+  }
+
+  /** The {@code limit} query parameter: 1 to {@link #MAX_PAGE}, {@link #DEFAULT_PAGE} when absent. */
+  private static int pageLimit(Request r) {
+    String value = r.query().get("limit");
+    if (value == null) {
+      return DEFAULT_PAGE;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new Refusal(ErrorCode.BAD_REQUEST, "limit: a whole number from 1 to " + MAX_PAGE + ".");
+    }
+    return limit;
   }
 
   private static String decodeCursor(String cursor) {
@@ -558,17 +566,7 @@ public final class ManagementApi {
     if (!customerId.equals(c.principal.customerId()) && !c.operator() || monetize.customer(customerId).isEmpty()) {
       throw notFound("organization", customerId); // another tenant's wallet does not exist for this caller
     }
-    int limit = DEFAULT_PAGE;
-    if (r.query().containsKey("limit")) {
-      try {
-        limit = Integer.parseInt(r.query().get("limit"));
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_PAGE) {
-        throw new Refusal(ErrorCode.BAD_REQUEST, "limit: a whole number from 1 to " + MAX_PAGE + ".");
-      }
-    }
+    int limit = pageLimit(r);
     ObjectNode n = JSON.createObjectNode();
     n.put("customer_id", customerId);
     n.put("balance", monetize.creditBalance(customerId).stripTrailingZeros().toPlainString());

@@ -858,8 +858,7 @@ public final class Monetize implements AutoCloseable {
         return new dev.monetize.billing.TopUp(earlier.get(), false);
       }
       BigDecimal balance = limits.addCredits(customerId, amount);
-      dev.monetize.billing.WalletEntry entry = new dev.monetize.billing.WalletEntry(entryId, customerId,
-          amount,
+      dev.monetize.billing.WalletEntry entry = new dev.monetize.billing.WalletEntry(entryId, customerId, amount,
           note, time.now(), balance);
       dev.monetize.billing.WalletEntry stored = billingHistory.recordWalletEntry(entry);
       if (stored != entry) {

@@ -16,6 +16,7 @@ import dev.monetize.plans.Plan;
 import dev.monetize.plans.Price;
 import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
+import dev.monetize.testing.Concurrently;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** Prepaid wallets (top up, balance, history) and invoices prorated across a mid-period plan change. */
@@ -62,10 +62,15 @@ class WalletAndProrationTest {
     }
   }
 
+  private static ManagementApi.Response raw(Monetize m, String method, String path, Map<String, String> query,
+      IssuedKey k, String body) {
+    return m.managementApi().handle(new ManagementApi.Request(method, path, query,
+        Optional.of("Bearer " + k.secret()), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+  }
+
   private static JsonNode api(Monetize m, String method, String path, Map<String, String> query, IssuedKey k,
       String body, int status) throws Exception {
-    ManagementApi.Response r = m.managementApi().handle(new ManagementApi.Request(method, path, query,
-        Optional.of("Bearer " + k.secret()), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+    ManagementApi.Response r = raw(m, method, path, query, k, body);
     String text = new String(r.body(), StandardCharsets.UTF_8);
     assertThat(r.status()).as(text).isEqualTo(status);
     return JSON.readTree(text);
@@ -114,27 +119,11 @@ class WalletAndProrationTest {
   void concurrentRetriesOfTheSameTopUpsCountEachOnce() throws Exception {
     try (Monetize m = monetize()) {
       m.saveCustomer(Customer.of("acme", "payg"));
-      CountDownLatch go = new CountDownLatch(1);
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        Thread th = new Thread(() -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          for (int i = 0; i < 100; i++) {
-            m.topUp("acme", new BigDecimal("1.25"), "order-" + i, "");
-          }
-        });
-        th.start();
-        threads.add(th);
-      }
-      go.countDown();
-      for (Thread th : threads) {
-        th.join();
-      }
+      Concurrently.run(8, t -> {
+        for (int i = 0; i < 100; i++) {
+          m.topUp("acme", new BigDecimal("1.25"), "order-" + i, "");
+        }
+      });
       assertThat(m.creditBalance("acme")).isEqualByComparingTo("125");
       assertThat(m.walletHistory("acme", 1000)).hasSize(100);
     }
@@ -207,15 +196,11 @@ class WalletAndProrationTest {
           "summary (calls on pro) | 200 | 1.00");
       assertThat(inv.path("total").asText()).isEqualTo("72.65");
       assertThat(inv.path("currency").asText()).isEqualTo("USD");
-      ManagementApi.Response text = m.managementApi().handle(new ManagementApi.Request("GET",
-          "/monetize/invoices/" + number, Map.of("format", "text"), Optional.of("Bearer " + k.secret()),
-          Optional.empty(), new byte[0], "10.0.0.9", "req"));
+      ManagementApi.Response text = raw(m, "GET", "/monetize/invoices/" + number, Map.of("format", "text"), k, "");
       assertThat(text.contentType()).startsWith("text/plain");
       assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("Invoice INV-acme-20260301")
           .contains("summary (calls on pro)").containsPattern("Total +72\\.65 USD");
-      ManagementApi.Response html = m.managementApi().handle(new ManagementApi.Request("GET",
-          "/monetize/invoices/" + number, Map.of("format", "html"), Optional.of("Bearer " + k.secret()),
-          Optional.empty(), new byte[0], "10.0.0.9", "req"));
+      ManagementApi.Response html = raw(m, "GET", "/monetize/invoices/" + number, Map.of("format", "html"), k, "");
       assertThat(html.contentType()).startsWith("text/html");
       assertThat(new String(html.body(), StandardCharsets.UTF_8)).contains("<td>plan pro fee (")
           .contains("<b>72.65 USD</b>");

@@ -2,12 +2,12 @@ package dev.monetize.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.monetize.testing.Concurrently;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link BillingHistory} must do; implementations extend it with their store. */
@@ -53,26 +53,7 @@ public abstract class BillingHistoryContract {
   public void concurrentRecordsOfOneIdKeepExactlyOne() throws Exception {
     BillingHistory h = history();
     ConcurrentLinkedQueue<WalletEntry> answers = new ConcurrentLinkedQueue<>();
-    CountDownLatch go = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      int n = t;
-      Thread th = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        answers.add(h.recordWalletEntry(entry("acme", "same", Integer.toString(n + 1), n)));
-      });
-      th.start();
-      threads.add(th);
-    }
-    go.countDown();
-    for (Thread th : threads) {
-      th.join();
-    }
+    Concurrently.run(4, n -> answers.add(h.recordWalletEntry(entry("acme", "same", Integer.toString(n + 1), n))));
     assertThat(answers).hasSize(4);
     assertThat(answers.stream().distinct()).hasSize(1);
     assertThat(h.walletEntries("acme", 10)).containsExactly(answers.peek());

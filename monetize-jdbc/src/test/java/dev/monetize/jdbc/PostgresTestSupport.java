@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /** The test PostgreSQL, a schema per test class, and what to do when the server is not there. */
-final class PostgresTestSupport {
-  static final String BASE = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+public final class PostgresTestSupport {
+  /** The test database, as the superuser. */
+  public static final String BASE = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
   private PostgresTestSupport() {}
 
   /** Creates a fresh schema and returns a JDBC URL that uses it; skips (or fails on CI) without a server. */
-  static String freshSchema() {
+  public static String freshSchema() {
     String schema = "monetize_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     try (Connection c = DriverManager.getConnection(BASE); Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
@@ -29,7 +30,8 @@ final class PostgresTestSupport {
     return BASE + "&currentSchema=" + schema;
   }
 
-  static void drop(String url) {
+  /** Drops the schema of a URL made by {@link #freshSchema()}. */
+  public static void drop(String url) {
     String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
     try (Connection c = DriverManager.getConnection(BASE); Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");

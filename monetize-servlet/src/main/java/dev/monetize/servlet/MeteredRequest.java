@@ -8,8 +8,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Counts the request body bytes the application reads, through the stream or the reader, into the
@@ -43,18 +41,9 @@ final class MeteredRequest extends HttpServletRequestWrapper {
         throw new IllegalStateException("getInputStream() was already called on this request");
       }
       stream = new CountingStream(super.getInputStream());
-      reader = new BufferedReader(new InputStreamReader(stream, charset()));
+      reader = new BufferedReader(new InputStreamReader(stream, MeteredResponse.charset(getCharacterEncoding())));
     }
     return reader;
-  }
-
-  private Charset charset() {
-    String name = getCharacterEncoding();
-    try {
-      return name == null ? StandardCharsets.ISO_8859_1 : Charset.forName(name);
-    } catch (IllegalArgumentException e) {
-      return StandardCharsets.UTF_8;
-    }
   }
 
   private final class CountingStream extends ServletInputStream {

@@ -132,13 +132,18 @@ final class MeteredResponse extends HttpServletResponseWrapper {
   }
 
   private Charset charset() {
-    String name = getCharacterEncoding();
+    return charset(getCharacterEncoding());
+  }
+
+  /** The charset of a request's or response's character encoding: ISO-8859-1 when none, UTF-8 when unknown. */
+  static Charset charset(String encoding) {
     try {
-      return name == null ? StandardCharsets.ISO_8859_1 : Charset.forName(name);
+      return encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
     } catch (IllegalArgumentException e) {
       return StandardCharsets.UTF_8;
     }
   }
+
 
   private final class CountingStream extends ServletOutputStream {
     private final ServletOutputStream delegate;

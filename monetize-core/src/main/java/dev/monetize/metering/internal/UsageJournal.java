@@ -165,8 +165,9 @@ public final class UsageJournal implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if needed) the journal in {@code dir}, with the default segment size and one
-   * stripe per two processors (at least 4, at most 32), unless the directory already says otherwise.
+   * Opens (creating if needed) the journal in {@code dir}, with the default segment size and two
+   * stripes per processor rounded to a power of two (at least 4, at most 32), unless the directory
+   * already says otherwise.
    *
    * @throws IllegalStateException when another process (or another engine in this JVM) uses it
    * @throws UncheckedIOException when the directory cannot be created or read
@@ -215,15 +216,6 @@ public final class UsageJournal implements AutoCloseable {
       throw new IllegalStateException("the usage journal in " + dir + " has an unreadable meta or state file ("
           + e + "); move the directory aside to start a new one", e);
     }
-  }
-
-  /**
-   * Appends one call. Returns false (and logs) when the journal cannot be written, so the caller
-   * meters the call in memory instead; never throws for valid input.
-   */
-  public boolean append(String customerId, String keyId, String operationId, int status, boolean overage,
-      long bytesOut, long micros, Map<String, Long> units) {
-    return append(customerId, keyId, operationId, status, overage, 0, bytesOut, micros, 0, units);
   }
 
   /**

@@ -52,22 +52,17 @@ public final class UsageMeter {
     this(sink, time, Optional.empty());
   }
 
-  /** Records one admitted call. Lock-free; never throws for valid input. */
+  /** Records one admitted call without request bytes, CPU time or custom units. */
   public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
       long durationNanos) {
-    record(customerId, keyId, operationId, status, overage, bytesOut, durationNanos, Map.of());
+    record(customerId, keyId, operationId, status, overage, 0, bytesOut, durationNanos, 0, Map.of());
   }
 
   /**
-   * Records one admitted call with the custom units its endpoint reported. With a journal the call
-   * is in the operating system's hands when this returns (or, should the journal fail, in memory).
+   * Records one admitted call with every quantity: request and response bytes, wall and CPU time,
+   * custom units. Never throws for valid input. With a journal the call is in the operating
+   * system's hands when this returns (or, should the journal fail, in memory).
    */
-  public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
-      long durationNanos, Map<String, Long> units) {
-    record(customerId, keyId, operationId, status, overage, 0, bytesOut, durationNanos, 0, units);
-  }
-
-  /** Records one admitted call with every quantity: request and response bytes, wall and CPU time, custom units. */
   public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesIn,
       long bytesOut, long durationNanos, long cpuNanos, Map<String, Long> units) {
     long micros = durationNanos / 1_000;

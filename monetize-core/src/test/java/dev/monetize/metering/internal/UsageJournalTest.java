@@ -8,6 +8,7 @@ import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.metering.InMemoryUsageSink;
 import dev.monetize.metering.UsageRecord;
 import dev.monetize.metering.UsageSink;
+import dev.monetize.testing.Concurrently;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,11 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -39,7 +38,7 @@ class UsageJournalTest {
 
   private static void append(UsageJournal j, String customer, int n) {
     for (int i = 0; i < n; i++) {
-      assertThat(j.append(customer, "key_1", "summary", 200, false, 100, 7, Map.of())).isTrue();
+      assertThat(j.append(customer, "key_1", "summary", 200, false, 0, 100, 7, 0, Map.of())).isTrue();
     }
   }
 
@@ -51,7 +50,8 @@ class UsageJournalTest {
   void aggregatesAppendedCallsOnceAndThenNothing() {
     try (UsageJournal j = open(1 << 16)) {
       append(j, "acme", 500);
-      assertThat(j.append("acme", "key_1", "export", 500, true, 3, 9, Map.of("rows_scanned", 40L, "é_ü", 2L))).isTrue();
+      assertThat(j.append("acme", "key_1", "export", 500, true, 0, 3, 9, 0, Map.of("rows_scanned", 40L, "é_ü", 2L)))
+          .isTrue();
       time.advance(Duration.ofSeconds(1));
       UsageJournal.Delivery d = j.take(time.now(), new LiveCounters());
       assertThat(calls(d.records(), "acme")).isEqualTo(501);
@@ -224,20 +224,7 @@ class UsageJournalTest {
     int calls = 2_000;
     try (UsageJournal j = UsageJournal.open(dir, FsyncPolicy.never(), time.now(), 1 << 15, 4)) {
       UsageMeter meter = new UsageMeter(flaky, time, Optional.of(j));
-      CountDownLatch start = new CountDownLatch(1);
       AtomicBoolean done = new AtomicBoolean();
-      List<Thread> workers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int n = t;
-        Thread w = new Thread(() -> {
-          await(start);
-          for (int i = 0; i < calls; i++) {
-            meter.record("c" + (n % 3), "key_" + n, "summary", 200, false, 10, 1_000);
-          }
-        });
-        workers.add(w);
-        w.start();
-      }
       Thread flusher = new Thread(() -> {
         while (!done.get()) {
           time.advance(Duration.ofMillis(1));
@@ -245,10 +232,11 @@ class UsageJournalTest {
         }
       });
       flusher.start();
-      start.countDown();
-      for (Thread w : workers) {
-        join(w);
-      }
+      Concurrently.run(threads, n -> {
+        for (int i = 0; i < calls; i++) {
+          meter.record("c" + (n % 3), "key_" + n, "summary", 200, false, 10, 1_000);
+        }
+      });
       done.set(true);
       join(flusher);
       while (!meter.flush()) {
@@ -303,14 +291,6 @@ class UsageJournalTest {
         return at;
       }
       at += 8 + length;
-    }
-  }
-
-  private static void await(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.monetize.examples.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.monetize.jdbc.PostgresTestSupport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,13 +17,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,36 +32,22 @@ import org.junit.jupiter.api.io.TempDir;
  * and finally stopped; the ledger then holds every 2xx answer the clients saw.
  */
 class CrashRecoveryTest {
-  private static final String BASE = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static final int CLIENTS = 4;
   private static final int ANSWERS_BEFORE_KILL = 600;
 
   @TempDir
   Path dataDir;
-  private String schema;
   private String url;
 
   @BeforeEach
   void freshSchema() {
-    schema = "monetize_crash_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    try (Connection c = DriverManager.getConnection(BASE); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    } catch (SQLException e) {
-      String message = "PostgreSQL is not reachable at 127.0.0.1:5432 (" + e.getMessage() + ")";
-      if ("true".equals(System.getenv("CI"))) {
-        Assertions.fail(message + ". CI=true: the crash test must run.");
-      }
-      Assumptions.abort(message + "; start PostgreSQL to run this test");
-    }
-    url = BASE + "&currentSchema=" + schema;
+    url = PostgresTestSupport.freshSchema(); // skips without PostgreSQL, fails on CI
   }
 
   @AfterEach
-  void dropSchema() throws SQLException {
-    if (schema != null) {
-      try (Connection c = DriverManager.getConnection(BASE); Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
+  void dropSchema() {
+    if (url != null) {
+      PostgresTestSupport.drop(url);
     }
   }
 
