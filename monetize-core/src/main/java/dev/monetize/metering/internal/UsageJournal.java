@@ -566,6 +566,15 @@ public final class UsageJournal implements AutoCloseable {
     }
     preparer.shutdownNow();
     try {
+      // nothing of ours may touch the directory once its lock is gone: a segment still being
+      // prepared would otherwise appear under the next engine's feet (which then cannot create it)
+      if (!preparer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warn("usage journal {}: the segment preparer did not stop within 30 s", dir);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
       lock.release();
     } catch (IOException e) {
       LOG.warn("cannot release the lock of usage journal {}: {}", dir, e.toString());
