@@ -14,7 +14,21 @@ import java.util.TreeMap;
  * place. Single-threaded.
  */
 final class Aggregation {
-  record Key(String customerId, String keyId, String operationId, int status, boolean overage) {}
+  record Key(String customerId, String keyId, String operationId, int status, boolean overage) {
+    @Override
+    public int hashCode() {
+      return hash(customerId, keyId, operationId, status, overage);
+    }
+
+    /** The one hash of a key's fields, shared with {@link LiveCounters}' allocation-free lookup. */
+    static int hash(String customerId, String keyId, String operationId, int status, boolean overage) {
+      int h = customerId.hashCode();
+      h = 31 * h + keyId.hashCode();
+      h = 31 * h + operationId.hashCode();
+      h = 31 * h + status;
+      return 31 * h + (overage ? 1 : 0);
+    }
+  }
 
   private static final class Sums {
     long calls;
