@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Layout.</b> The directory holds {@code stripes} independent logs; a call goes to the log of
  * its thread's stripe, under that stripe's lock only (no global lock). Each log is a sequence of
  * fixed-size segment files {@code usage-<stripe>-<segment>.seg}; a position in a log is
- * {@code segment * segmentBytes + offset}. A record is {@code int length, int crc32c, payload}; the
- * rest of a segment is zeros, so a zero length ends it. Appends within a log are sequential, so a
+ * {@code segment * segmentBytes + offset}. A record is {@code int length, int check, payload}, where
+ * the check is the CRC32C of the payload xor a tag of the stripe and segment number; the rest of a
+ * segment is zeros, so a zero length ends it. Appends within a log are sequential, so a
  * process killed during an append leaves at most one torn record, the last of its segment: the
  * reader detects it by length or checksum, logs it and goes on with the next segment. After a
  * restart every log starts a new segment.
@@ -51,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * between the two redoes exactly the intent, with the same interval, hence the same record ids
  * ({@link dev.monetize.metering.UsageRecord#id()}), which the sink deduplicates.
  *
+ * <p><b>Recycling.</b> A delivered segment of this run is not deleted but kept as a spare (renamed
+ * {@code spare-<n>.seg}, still mapped; at most {@link #SPARE_BYTES} of them): the next segment is
+ * made from a spare by zeroing it through the mapping and renaming it, which costs no page fault
+ * and no allocation of disk blocks. The tag in each record's check makes a record of the file's
+ * earlier life fail the check if a power failure loses the zeroing but not the rename. Spares
+ * left by a stopped process are deleted on open.
+ *
  * <p>The state file is always forced (two small writes per flush), whatever the fsync policy: a
  * state that went back in time after a power failure could otherwise re-deliver acknowledged calls
  * under new ids.
@@ -59,7 +67,13 @@ public final class UsageJournal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
   /** Default segment size: 8 MiB, about 100,000 calls. */
   public static final int DEFAULT_SEGMENT_BYTES = 8 << 20;
+  /** At most this much delivered segment space is kept for reuse (at least two segments). */
+  static final long SPARE_BYTES = 64L << 20;
   private static final Pattern SEGMENT = Pattern.compile("usage-(\\d{2})-(\\d{12})\\.seg");
+  private static final Pattern SPARE = Pattern.compile("spare-\\d+\\.seg");
+  /** Format 1 (before recycling) checks records with the plain CRC; format 2 adds the segment tag. */
+  private static final int FORMAT = 2;
+  private static final byte[] ZEROS = new byte[64 << 10];
   private static final int HEADER = 8;
   private static final int MIN_PAYLOAD = 2 + 1 + 8 * 4 + 2 * 3 + 1;
   private static final String META = "journal.meta";
@@ -75,6 +89,13 @@ public final class UsageJournal implements AutoCloseable {
   private final LongAdder tornRecords = new LongAdder();
   private final LongAdder appendFailures = new LongAdder();
   private final java.util.concurrent.ExecutorService preparer;
+  /** Whether records carry the segment tag (format 2); a format-1 directory is neither tagged nor recycled. */
+  private final boolean tagged;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Spare> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong spareNames = new java.util.concurrent.atomic.AtomicLong();
+  private final int maxSpares;
+  private final LongAdder recycled = new LongAdder();
   // the delivery state; only the flusher (under the meter's lock) reads and writes it
   private Instant from;
   private long[] acked;
@@ -84,12 +105,17 @@ public final class UsageJournal implements AutoCloseable {
   /** An interval handed to the sink and not yet acknowledged: records of {@code [acked, end)}. */
   private record Intent(Instant to, long[] end) {}
 
+  /** A delivered segment kept for reuse: its file (renamed) and its still valid read-write mapping. */
+  private record Spare(Path file, MappedByteBuffer buf) {}
+
   /** One log: its current segment, written under the stripe's monitor. */
   private final class Stripe {
     final int index;
     final ConcurrentSkipListMap<Long, MappedByteBuffer> segments = new ConcurrentSkipListMap<>();
     final CRC32C crc = new CRC32C();
     long segment;
+    /** The current segment's tag, folded into each record's check. */
+    int tag;
     MappedByteBuffer buf;
     /** The next segment, being prepared off the request path (created, zero-filled, mapped, touched). */
     java.util.concurrent.Future<MappedByteBuffer> next;
@@ -110,9 +136,11 @@ public final class UsageJournal implements AutoCloseable {
     }
   }
 
-  private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount,
+  private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount, boolean tagged,
       FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
+    this.tagged = tagged;
+    this.maxSpares = tagged ? (int) Math.min(2L * stripeCount, Math.max(2, SPARE_BYTES / segmentBytes)) : 0;
     this.fsync = fsync;
     this.segmentBytes = segmentBytes;
     this.lockChannel = lockChannel;
@@ -130,6 +158,10 @@ public final class UsageJournal implements AutoCloseable {
       files.forEach(existing::add);
     }
     for (Path p : existing) {
+      if (SPARE.matcher(p.getFileName().toString()).matches()) {
+        Files.delete(p); // a delivered segment kept for reuse by a process that stopped
+        continue;
+      }
       Matcher m = SEGMENT.matcher(p.getFileName().toString());
       if (m.matches()) {
         int s = Integer.parseInt(m.group(1));
@@ -193,18 +225,24 @@ public final class UsageJournal implements AutoCloseable {
             + " engine in this JVM); give each instance its own data directory (MONETIZE_DATA_DIR)");
       }
       Path meta = dir.resolve(META);
+      int format = FORMAT;
       if (Files.exists(meta)) {
         Properties p = read(meta);
         segmentBytes = Integer.parseInt(p.getProperty("segment_bytes"));
         stripes = Integer.parseInt(p.getProperty("stripes"));
+        format = Integer.parseInt(p.getProperty("format", "1"));
+        if (format < 1 || format > FORMAT) {
+          throw new IllegalStateException("the usage journal in " + dir + " has format " + format + ", newer than this"
+              + " version reads (" + FORMAT + "); run the version that wrote it until its records are delivered");
+        }
       } else {
         Properties p = new Properties();
-        p.setProperty("format", "1");
+        p.setProperty("format", Integer.toString(FORMAT));
         p.setProperty("segment_bytes", Integer.toString(segmentBytes));
         p.setProperty("stripes", Integer.toString(stripes));
         writeDurably(dir, META, p);
       }
-      return new UsageJournal(dir, fsync, now, segmentBytes, stripes, lockChannel, lock);
+      return new UsageJournal(dir, fsync, now, segmentBytes, stripes, format >= 2, lockChannel, lock);
     } catch (IOException e) {
       closeQuietly(lockChannel);
       throw new UncheckedIOException("cannot open the usage journal in " + dir + ": " + e.getMessage(), e);
@@ -270,7 +308,7 @@ public final class UsageJournal implements AutoCloseable {
         MappedByteBuffer b = s.buf;
         int start = s.offset;
         b.put(start + HEADER, s.scratch, 0, length);
-        b.putInt(start + 4, (int) s.crc.getValue());
+        b.putInt(start + 4, (int) s.crc.getValue() ^ s.tag);
         b.putInt(start, length); // last: a record with a length is complete
         if (fsync.perCall()) {
           b.force(start, HEADER + length);
@@ -324,6 +362,7 @@ public final class UsageJournal implements AutoCloseable {
     s.buf = buf;
     s.segments.put(next, buf);
     s.segment = next;
+    s.tag = tag(s.index, next);
     s.offset = 0;
     s.committed = next * segmentBytes;
     Path after = s.file(next + 1);
@@ -340,6 +379,22 @@ public final class UsageJournal implements AutoCloseable {
    * mapped and writable: no page fault on the request path.
    */
   private MappedByteBuffer create(Path file) throws IOException {
+    Spare spare = spares.poll();
+    if (spare != null) {
+      spareCount.decrementAndGet();
+      MappedByteBuffer reused = spare.buf();
+      for (int at = 0; at < segmentBytes; at += ZEROS.length) {
+        reused.put(at, ZEROS, 0, Math.min(ZEROS.length, segmentBytes - at));
+      }
+      try {
+        Files.move(spare.file(), file); // only once zeroed: a crash before leaves a spare, deleted on open
+        recycled.increment();
+        return reused;
+      } catch (IOException e) {
+        LOG.warn("usage journal {}: cannot reuse {} ({}); creating a new segment", dir, spare.file(), e.toString());
+        Files.deleteIfExists(spare.file());
+      }
+    }
     MappedByteBuffer mapped;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
@@ -431,14 +486,42 @@ public final class UsageJournal implements AutoCloseable {
         }
         for (Long seg : s.segments.headMap(Math.min(firstKept, current)).keySet()) {
           try {
-            Files.deleteIfExists(s.file(seg));
-            s.segments.remove(seg);
+            retire(s.file(seg), s.segments.remove(seg));
           } catch (IOException e) {
             LOG.warn("usage journal segment {} is delivered but cannot be deleted: {}", s.file(seg), e.toString());
           }
         }
       }
     }
+  }
+
+  /** Keeps a delivered segment of this run as a spare while there is room, else deletes it. */
+  private void retire(Path file, MappedByteBuffer mapped) throws IOException {
+    // only the flusher retires; a concurrent reuse can only leave more room than counted
+    if (mapped != null && !mapped.isReadOnly() && !closed && spareCount.get() < maxSpares) {
+      Path spare = dir.resolve("spare-" + spareNames.incrementAndGet() + ".seg");
+      Files.move(file, spare);
+      spareCount.incrementAndGet();
+      spares.add(new Spare(spare, mapped));
+      return;
+    }
+    Files.deleteIfExists(file);
+  }
+
+  /**
+   * The tag of a segment: distinct for every stripe and segment number below 2^27 (a bijective
+   * mix of both), so a record checked under another segment's tag fails.
+   */
+  private int tag(int stripe, long segment) {
+    if (!tagged) {
+      return 0;
+    }
+    int h = (int) (segment << 5) | stripe;
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    return h ^ (h >>> 16);
   }
 
   /** Aggregates the records of each log between {@code from[i]} and {@code to[i]}. */
@@ -461,7 +544,8 @@ public final class UsageJournal implements AutoCloseable {
           if (length == 0) {
             break;
           }
-          if (length < MIN_PAYLOAD || off + HEADER + length > segmentBytes || !checksumOk(b, off, length)) {
+          if (length < MIN_PAYLOAD || off + HEADER + length > segmentBytes
+              || !checksumOk(b, off, length, tag(s.index, seg))) {
             torn(s, seg, off);
             break;
           }
@@ -482,12 +566,12 @@ public final class UsageJournal implements AutoCloseable {
     }
   }
 
-  private static boolean checksumOk(ByteBuffer b, int off, int length) {
+  private static boolean checksumOk(ByteBuffer b, int off, int length, int tag) {
     CRC32C crc = new CRC32C();
     ByteBuffer payload = b.duplicate();
     payload.limit(off + HEADER + length).position(off + HEADER);
     crc.update(payload);
-    return (int) crc.getValue() == b.getInt(off + 4);
+    return ((int) crc.getValue() ^ tag) == b.getInt(off + 4);
   }
 
   private static void decode(ByteBuffer b, int at, Aggregation into, byte[] scratch) {
@@ -525,6 +609,11 @@ public final class UsageJournal implements AutoCloseable {
     return appendFailures.sum();
   }
 
+  /** Segments made by reusing a delivered one rather than by creating a file. */
+  public long recycledSegments() {
+    return recycled.sum();
+  }
+
   /** The segment files currently on disk, all stripes. */
   public int segmentFiles() {
     int n = 0;
@@ -553,6 +642,13 @@ public final class UsageJournal implements AutoCloseable {
       preparer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (Spare spare; (spare = spares.poll()) != null; ) {
+      try {
+        Files.deleteIfExists(spare.file());
+      } catch (IOException e) {
+        LOG.debug("usage journal {}: spare {} not deleted ({}); the next open deletes it", dir, spare.file(), e.toString());
+      }
     }
     release();
   }

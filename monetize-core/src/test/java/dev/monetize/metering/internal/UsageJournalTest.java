@@ -148,7 +148,7 @@ class UsageJournalTest {
   }
 
   @Test
-  void segmentsAreDeletedOnceTheSinkHasThem() throws IOException {
+  void segmentsAreRetiredOnceTheSinkHasThem() throws IOException {
     UsageJournal j = open(4096); // about 60 records per segment
     Thread writer = new Thread(() -> append(j, "acme", 1_000)); // one thread: one stripe
     writer.start();
@@ -261,6 +261,112 @@ class UsageJournalTest {
   }
 
   @Test
+  void deliveredSegmentsAreReusedAndEveryCallIsStillCountedOnce() throws IOException {
+    try (UsageJournal j = open(4096)) { // about 60 records per segment, at most 8 spares
+      for (int round = 1; round <= 3; round++) {
+        Thread writer = new Thread(() -> append(j, "acme", 1_000));
+        writer.start();
+        join(writer);
+        time.advance(Duration.ofSeconds(1));
+        UsageJournal.Delivery d = j.take(time.now(), new LiveCounters());
+        assertThat(calls(d.records(), "acme")).isEqualTo(1_000);
+        d.acknowledge().run();
+        assertThat(spares()).isBetween(1, 8);
+        assertThat(segments()).hasSizeLessThanOrEqualTo(2 * round); // each writer's stripe: current and next
+      }
+      assertThat(j.recycledSegments()).isGreaterThanOrEqualTo(8); // rounds 2 and 3 began from spares
+      assertThat(j.tornRecords()).isZero();
+    }
+    assertThat(spares()).isZero(); // close deletes them
+  }
+
+  @Test
+  void sparesLeftByAStoppedProcessAreDeletedOnOpen() throws IOException {
+    UsageJournal j = open(4096);
+    Thread writer = new Thread(() -> append(j, "acme", 500));
+    writer.start();
+    join(writer);
+    time.advance(Duration.ofSeconds(1));
+    j.take(time.now(), new LiveCounters()).acknowledge().run();
+    assertThat(spares()).isPositive();
+    j.release(); // killed: the spares stay behind
+    try (UsageJournal again = open(4096)) {
+      assertThat(spares()).isZero();
+      time.advance(Duration.ofSeconds(1));
+      assertThat(again.take(time.now(), new LiveCounters()).records()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRecordFromASegmentsEarlierLifeFailsItsCheck() throws IOException {
+    // a power failure kept the rename of a reused segment but lost its zeroing: the file under the
+    // new segment's name still holds the records of its earlier life
+    UsageJournal j = open(4096);
+    append(j, "acme", 10);
+    j.release();
+    Path written = segments().get(0);
+    String name = written.getFileName().toString();
+    long number = Long.parseLong(name.substring(9, 21));
+    Path reused = written.resolveSibling(name.substring(0, 9) + String.format("%012d", number + 1) + ".seg");
+    Files.copy(written, reused, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (UsageJournal again = open(4096)) {
+      time.advance(Duration.ofSeconds(1));
+      assertThat(calls(again.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(10); // not 20
+      assertThat(again.tornRecords()).isEqualTo(1); // the first stale record ends that segment
+    }
+  }
+
+  @Test
+  void aDirectoryOfTheFirstFormatIsReadAndWrittenWithPlainChecksums() throws IOException {
+    UsageJournal j = open(4096);
+    append(j, "acme", 4);
+    j.release();
+    // rewrite it as the first format wrote it: no tag in the checks, meta without a tag
+    Path segment = segments().get(0);
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long at = 0;
+      while (true) {
+        ByteBuffer header = ByteBuffer.allocate(8);
+        ch.read(header, at);
+        int length = header.flip().getInt();
+        if (length == 0) {
+          break;
+        }
+        ByteBuffer payload = ByteBuffer.allocate(length);
+        ch.read(payload, at + 8);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(payload.flip());
+        ch.write(ByteBuffer.allocate(4).putInt(0, (int) crc.getValue()), at + 4);
+        at += 8 + length;
+      }
+    }
+    Path meta = dir.resolve("journal.meta");
+    Files.writeString(meta, Files.readString(meta).replace("format=2", "format=1"));
+    try (UsageJournal again = open(4096)) {
+      time.advance(Duration.ofSeconds(1));
+      UsageJournal.Delivery d = again.take(time.now(), new LiveCounters());
+      assertThat(calls(d.records(), "acme")).isEqualTo(4);
+      assertThat(again.tornRecords()).isZero();
+      d.acknowledge().run();
+      append(again, "acme", 3);
+      time.advance(Duration.ofSeconds(1));
+      assertThat(calls(again.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(3);
+    }
+    assertThat(Files.readString(meta)).contains("format=1");
+  }
+
+  @Test
+  void aDirectoryOfAnUnknownFormatIsRefusedWithAMessage() throws IOException {
+    open(4096).close();
+    Path meta = dir.resolve("journal.meta");
+    Files.writeString(meta, Files.readString(meta).replace("format=2", "format=9"));
+    assertThatThrownBy(() -> open(4096))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("format 9")
+        .hasMessageContaining("until its records are delivered");
+  }
+
+  @Test
   void utf8EncodingMatchesTheJdk() {
     for (String s : List.of("", "acme", "é", "日本語", "😀x", "a\ud800b", "\udc00")) {
       ByteBuffer b = ByteBuffer.allocate(64);
@@ -273,9 +379,15 @@ class UsageJournalTest {
     }
   }
 
+  private int spares() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return (int) files.filter(p -> p.getFileName().toString().startsWith("spare-")).count();
+    }
+  }
+
   private List<Path> segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().collect(Collectors.toList());
+      return files.filter(p -> p.getFileName().toString().matches("usage-.*\\.seg")).sorted().collect(Collectors.toList());
     }
   }
 
