@@ -20,7 +20,7 @@ final class Aggregation {
       return hash(customerId, keyId, operationId, status, overage);
     }
 
-    /** The one hash of a key's fields, shared with {@link LiveCounters}' allocation-free lookup. */
+    /** The one hash of a key's fields, shared with the allocation-free lookups of {@link Probe}. */
     static int hash(String customerId, String keyId, String operationId, int status, boolean overage) {
       int h = customerId.hashCode();
       h = 31 * h + keyId.hashCode();
@@ -30,35 +30,102 @@ final class Aggregation {
     }
   }
 
-  private static final class Sums {
-    long calls;
-    long bytesIn;
-    long bytesOut;
-    long micros;
-    long cpuMicros;
-    Map<String, Long> units;
+  /**
+   * A reusable stand-in for a {@link Key} in lookups, so that finding the entry of a known key
+   * allocates nothing: {@code HashMap.get} and {@code ConcurrentHashMap.get} hash the argument and
+   * ask it, not the stored key, for equality. Never stored in a map.
+   */
+  static final class Probe {
+    private String customerId;
+    private String keyId;
+    private String operationId;
+    private int status;
+    private boolean overage;
+    private int hash;
+
+    Probe set(String customerId, String keyId, String operationId, int status, boolean overage) {
+      this.customerId = customerId;
+      this.keyId = keyId;
+      this.operationId = operationId;
+      this.status = status;
+      this.overage = overage;
+      this.hash = Key.hash(customerId, keyId, operationId, status, overage);
+      return this;
+    }
+
+    Key toKey() {
+      return new Key(customerId, keyId, operationId, status, overage);
+    }
+
+    /** Holds no request's strings beyond the lookup. */
+    void clear() {
+      customerId = null;
+      keyId = null;
+      operationId = null;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.status() == status && k.overage() == overage
+          && k.customerId().equals(customerId) && k.keyId().equals(keyId) && k.operationId().equals(operationId);
+    }
+  }
+
+  /** The running sums of one key. */
+  static final class Sums {
+    private long calls;
+    private long bytesIn;
+    private long bytesOut;
+    private long micros;
+    private long cpuMicros;
+    private Map<String, Long> units;
+
+    void add(long calls, long bytesIn, long bytesOut, long micros, long cpuMicros) {
+      this.calls += calls;
+      this.bytesIn += bytesIn;
+      this.bytesOut += bytesOut;
+      this.micros += micros;
+      this.cpuMicros += cpuMicros;
+    }
+
+    void addUnit(String unit, long amount) {
+      if (amount == 0) {
+        return;
+      }
+      if (units == null) {
+        units = new TreeMap<>();
+      }
+      units.merge(unit, amount, Long::sum);
+    }
   }
 
   private final Map<Key, Sums> sums = new HashMap<>();
+  private final Probe probe = new Probe();
+
+  /** The sums of a key, found without allocating when the key is already here. */
+  Sums at(String customerId, String keyId, String operationId, int status, boolean overage) {
+    Sums s = sums.get(probe.set(customerId, keyId, operationId, status, overage)); // a Probe equals its Key
+    if (s == null) {
+      s = new Sums();
+      sums.put(probe.toKey(), s);
+    }
+    probe.clear();
+    return s;
+  }
 
   void add(Key key, long calls, long bytesIn, long bytesOut, long micros, long cpuMicros) {
-    Sums s = sums.computeIfAbsent(key, k -> new Sums());
-    s.calls += calls;
-    s.bytesIn += bytesIn;
-    s.bytesOut += bytesOut;
-    s.micros += micros;
-    s.cpuMicros += cpuMicros;
+    sums.computeIfAbsent(key, k -> new Sums()).add(calls, bytesIn, bytesOut, micros, cpuMicros);
   }
 
   void addUnit(Key key, String unit, long amount) {
-    if (amount == 0) {
-      return;
+    if (amount != 0) {
+      sums.computeIfAbsent(key, k -> new Sums()).addUnit(unit, amount);
     }
-    Sums s = sums.computeIfAbsent(key, k -> new Sums());
-    if (s.units == null) {
-      s.units = new TreeMap<>();
-    }
-    s.units.merge(unit, amount, Long::sum);
   }
 
   boolean isEmpty() {

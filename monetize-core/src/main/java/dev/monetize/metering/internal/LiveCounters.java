@@ -19,59 +19,18 @@ final class LiveCounters {
     final ConcurrentHashMap<String, LongAdder> units = new ConcurrentHashMap<>();
   }
 
-  /**
-   * A reusable stand-in for a {@link Aggregation.Key} in lookups, so that counting a call whose key
-   * is already known allocates nothing: {@link ConcurrentHashMap#get} hashes the argument and asks
-   * it, not the stored key, for equality. Never stored in the map.
-   */
-  private static final class Probe {
-    String customerId;
-    String keyId;
-    String operationId;
-    int status;
-    boolean overage;
-    int hash;
-
-    Probe set(String customerId, String keyId, String operationId, int status, boolean overage) {
-      this.customerId = customerId;
-      this.keyId = keyId;
-      this.operationId = operationId;
-      this.status = status;
-      this.overage = overage;
-      this.hash = Aggregation.Key.hash(customerId, keyId, operationId, status, overage);
-      return this;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Aggregation.Key k && k.status() == status && k.overage() == overage
-          && k.customerId().equals(customerId) && k.keyId().equals(keyId) && k.operationId().equals(operationId);
-    }
-
-    void clear() {
-      customerId = null;
-      keyId = null;
-      operationId = null;
-    }
-  }
-
-  private static final ThreadLocal<Probe> PROBE = ThreadLocal.withInitial(Probe::new);
+  private static final ThreadLocal<Aggregation.Probe> PROBE = ThreadLocal.withInitial(Aggregation.Probe::new);
 
   private final ConcurrentHashMap<Aggregation.Key, Counters> live = new ConcurrentHashMap<>();
 
   void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesIn,
       long bytesOut, long micros, long cpuMicros, Map<String, Long> units) {
-    Probe probe = PROBE.get().set(customerId, keyId, operationId, status, overage);
+    Aggregation.Probe probe = PROBE.get().set(customerId, keyId, operationId, status, overage);
     Counters c = live.get(probe); // a Probe equals the Key of the same fields
     probe.clear(); // hold no request's strings beyond the call
     if (c == null) {
       c = live.computeIfAbsent(new Aggregation.Key(customerId, keyId, operationId, status, overage),
-          k -> new Counters());
+          k -> new Counters()); // first call of this key
     }
     c.calls.increment();
     if (bytesIn != 0) {

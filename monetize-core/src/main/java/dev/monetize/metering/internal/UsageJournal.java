@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * fixed-size segment files {@code usage-<stripe>-<segment>.seg}; a position in a log is
  * {@code segment * segmentBytes + offset}. A record is {@code int length, int check, payload}, where
  * the check is the CRC32C of the payload xor a tag of the stripe and segment number; the rest of a
- * segment is zeros, so a zero length ends it. Appends within a log are sequential, so a
+ * segment is zeros, so a zero length ends it. A payload is either a <em>name</em> (kind 1, its
+ * number, UTF-8 text), written the first time a segment needs that customer, key, operation or
+ * unit name, or a <em>call</em> (kind 0, then unsigned LEB128 varints: customer, key and operation
+ * name numbers, status, an overage byte, bytes in, bytes out, wall and CPU microseconds, and the
+ * custom units as name number and amount pairs). A typical call takes 24 bytes, a page holds
+ * about 170 of them, and reading it back creates no string. Appends within a log are sequential, so a
  * process killed during an append leaves at most one torn record, the last of its segment: the
  * reader detects it by length or checksum, logs it and goes on with the next segment. After a
  * restart every log starts a new segment.
@@ -53,9 +59,11 @@ import org.slf4j.LoggerFactory;
  * ({@link dev.monetize.metering.UsageRecord#id()}), which the sink deduplicates.
  *
  * <p><b>Recycling.</b> A delivered segment of this run is not deleted but kept as a spare (renamed
- * {@code spare-<n>.seg}, still mapped; at most {@link #SPARE_BYTES} of them): the next segment is
- * made from a spare by zeroing it through the mapping and renaming it, which costs no page fault
- * and no allocation of disk blocks. The tag in each record's check makes a record of the file's
+ * {@code spare-<n>.seg}, still mapped): the next segment is made from a spare by zeroing it through
+ * the mapping and renaming it, which costs no new page and no allocation of disk blocks. The pool
+ * holds at most as many spares as the last acknowledgement delivered (at least two, at most
+ * {@link #MAX_SPARE_BYTES}): what the coming interval will likely need, so the journal's disk use
+ * at a steady rate stays about twice the volume of one flush interval. The tag in each record's check makes a record of the file's
  * earlier life fail the check if a power failure loses the zeroing but not the rename. Spares
  * left by a stopped process are deleted on open.
  *
@@ -67,15 +75,19 @@ public final class UsageJournal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
   /** Default segment size: 8 MiB, about 100,000 calls. */
   public static final int DEFAULT_SEGMENT_BYTES = 8 << 20;
-  /** At most this much delivered segment space is kept for reuse (at least two segments). */
-  static final long SPARE_BYTES = 64L << 20;
+  /** At most this much delivered segment space is kept for reuse. */
+  static final long MAX_SPARE_BYTES = 256L << 20;
   private static final Pattern SEGMENT = Pattern.compile("usage-(\\d{2})-(\\d{12})\\.seg");
   private static final Pattern SPARE = Pattern.compile("spare-\\d+\\.seg");
-  /** Format 1 (before recycling) checks records with the plain CRC; format 2 adds the segment tag. */
-  private static final int FORMAT = 2;
+  /** The layout described above; a directory of another format is refused, never misread. */
+  private static final int FORMAT = 1;
   private static final byte[] ZEROS = new byte[64 << 10];
   private static final int HEADER = 8;
-  private static final int MIN_PAYLOAD = 2 + 1 + 8 * 4 + 2 * 3 + 1;
+  /** The smallest payload: a name record (kind, number, empty name). */
+  private static final int MIN_PAYLOAD = 4;
+  private static final byte CALL = 0;
+  private static final byte NAME = 1;
+  private static final int MAX_UNITS = 255;
   private static final String META = "journal.meta";
   private static final String STATE = "journal.state";
 
@@ -89,12 +101,12 @@ public final class UsageJournal implements AutoCloseable {
   private final LongAdder tornRecords = new LongAdder();
   private final LongAdder appendFailures = new LongAdder();
   private final java.util.concurrent.ExecutorService preparer;
-  /** Whether records carry the segment tag (format 2); a format-1 directory is neither tagged nor recycled. */
-  private final boolean tagged;
   private final java.util.concurrent.ConcurrentLinkedQueue<Spare> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong spareNames = new java.util.concurrent.atomic.AtomicLong();
-  private final int maxSpares;
+  /** How many spares the pool keeps; set by the flusher at each acknowledgement. */
+  private volatile int maxSpares = 2;
+  private final int spareLimit;
   private final LongAdder recycled = new LongAdder();
   // the delivery state; only the flusher (under the meter's lock) reads and writes it
   private Instant from;
@@ -122,6 +134,12 @@ public final class UsageJournal implements AutoCloseable {
     // the record is encoded here first, checksummed, then copied into the segment in one bulk put
     byte[] scratch = new byte[512];
     ByteBuffer scratchBuf = ByteBuffer.wrap(scratch);
+    /** The current segment's dictionary: each name is written once per segment, then referred to by number. */
+    final HashMap<String, Integer> names = new HashMap<>();
+    // the reader's (flusher's) dictionary of the segment it reads last, and how far it has scanned it
+    long readSegment = -1;
+    int readScanned;
+    final ArrayList<String> readNames = new ArrayList<>();
     int offset;
     volatile long committed;
 
@@ -131,16 +149,23 @@ public final class UsageJournal implements AutoCloseable {
       this.committed = firstSegment * segmentBytes;
     }
 
+    byte[] scratch(int length) {
+      if (scratch.length < length) {
+        scratch = new byte[Math.max(length, 2 * scratch.length)];
+        scratchBuf = ByteBuffer.wrap(scratch);
+      }
+      return scratch;
+    }
+
     Path file(long seg) {
       return dir.resolve(String.format("usage-%02d-%012d.seg", index, seg));
     }
   }
 
-  private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount, boolean tagged,
+  private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount,
       FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
-    this.tagged = tagged;
-    this.maxSpares = tagged ? (int) Math.min(2L * stripeCount, Math.max(2, SPARE_BYTES / segmentBytes)) : 0;
+    this.spareLimit = (int) Math.max(2, MAX_SPARE_BYTES / segmentBytes);
     this.fsync = fsync;
     this.segmentBytes = segmentBytes;
     this.lockChannel = lockChannel;
@@ -230,10 +255,10 @@ public final class UsageJournal implements AutoCloseable {
         Properties p = read(meta);
         segmentBytes = Integer.parseInt(p.getProperty("segment_bytes"));
         stripes = Integer.parseInt(p.getProperty("stripes"));
-        format = Integer.parseInt(p.getProperty("format", "1"));
-        if (format < 1 || format > FORMAT) {
-          throw new IllegalStateException("the usage journal in " + dir + " has format " + format + ", newer than this"
-              + " version reads (" + FORMAT + "); run the version that wrote it until its records are delivered");
+        format = Integer.parseInt(p.getProperty("format", "0"));
+        if (format != FORMAT) {
+          throw new IllegalStateException("the usage journal in " + dir + " has format " + format + "; this version"
+              + " reads format " + FORMAT + ": run the version that wrote it until its records are delivered");
         }
       } else {
         Properties p = new Properties();
@@ -242,7 +267,7 @@ public final class UsageJournal implements AutoCloseable {
         p.setProperty("stripes", Integer.toString(stripes));
         writeDurably(dir, META, p);
       }
-      return new UsageJournal(dir, fsync, now, segmentBytes, stripes, format >= 2, lockChannel, lock);
+      return new UsageJournal(dir, fsync, now, segmentBytes, stripes, lockChannel, lock);
     } catch (IOException e) {
       closeQuietly(lockChannel);
       throw new UncheckedIOException("cannot open the usage journal in " + dir + ": " + e.getMessage(), e);
@@ -259,18 +284,15 @@ public final class UsageJournal implements AutoCloseable {
   /**
    * Appends one call with every quantity. Returns false (and logs) when the journal cannot be
    * written, so the caller meters the call in memory instead; never throws for valid input.
+   *
+   * @throws IllegalArgumentException when a name is longer than 65,535 UTF-8 bytes or a call
+   *     reports more than 255 custom units
    */
   public boolean append(String customerId, String keyId, String operationId, int status, boolean overage,
       long bytesIn, long bytesOut, long micros, long cpuMicros, Map<String, Long> units) {
-    int length = MIN_PAYLOAD - 2 * 3 + utf8Length(customerId) + 2 + utf8Length(keyId) + 2 + utf8Length(operationId)
-        + 2;
-    if (!units.isEmpty()) {
-      for (String unit : units.keySet()) {
-        length += 2 + utf8Length(unit) + 8;
-      }
-    }
-    if (HEADER + length > segmentBytes || units.size() > 255) {
-      throw new IllegalArgumentException("usage record of " + length + " bytes does not fit a journal segment");
+    if (units.size() > MAX_UNITS) {
+      throw new IllegalArgumentException("a call reports " + units.size() + " custom units; the usage journal takes"
+          + " at most " + MAX_UNITS);
     }
     Stripe s = stripes[(int) (Thread.currentThread().getId() % stripes.length)];
     synchronized (s) {
@@ -278,43 +300,55 @@ public final class UsageJournal implements AutoCloseable {
         if (closed) {
           return false;
         }
-        if (s.buf == null || s.offset + HEADER + length > segmentBytes) {
-          roll(s);
+        Integer c = s.names.get(customerId);
+        Integer k = s.names.get(keyId);
+        Integer o = s.names.get(operationId);
+        int need = HEADER + callBound(units.size());
+        if (c == null || k == null || o == null || !units.isEmpty()) {
+          need += newNameBytes(s, customerId, keyId, operationId, units);
         }
-        if (s.scratch.length < length) {
-          s.scratch = new byte[Math.max(length, 2 * s.scratch.length)];
-          s.scratchBuf = ByteBuffer.wrap(s.scratch);
+        if (s.buf == null || s.offset + need > segmentBytes) {
+          roll(s); // a new segment starts a new dictionary
+          need = HEADER + callBound(units.size()) + newNameBytes(s, customerId, keyId, operationId, units);
+          if (need > segmentBytes) {
+            throw new IllegalArgumentException("a usage record of " + need + " bytes does not fit a journal segment"
+                + " of " + segmentBytes + " bytes");
+          }
+          c = null;
+          k = null;
+          o = null;
         }
-        ByteBuffer w = s.scratchBuf;
-        w.putShort(0, (short) status);
-        w.put(2, (byte) (overage ? 1 : 0));
-        w.putLong(3, bytesOut);
-        w.putLong(11, micros);
-        w.putLong(19, bytesIn);
-        w.putLong(27, cpuMicros);
-        int at = putUtf8(w, 35, customerId);
-        at = putUtf8(w, at, keyId);
-        at = putUtf8(w, at, operationId);
-        w.put(at++, (byte) units.size());
+        int cr = c != null ? c : define(s, customerId);
+        int kr = k != null ? k : s.names.containsKey(keyId) ? s.names.get(keyId) : define(s, keyId);
+        int or = o != null ? o : s.names.containsKey(operationId) ? s.names.get(operationId) : define(s, operationId);
         if (!units.isEmpty()) {
-          for (Map.Entry<String, Long> u : units.entrySet()) {
-            at = putUtf8(w, at, u.getKey());
-            w.putLong(at, u.getValue());
-            at += 8;
+          for (String unit : units.keySet()) {
+            if (!s.names.containsKey(unit)) {
+              define(s, unit);
+            }
           }
         }
-        s.crc.reset();
-        s.crc.update(s.scratch, 0, length);
-        MappedByteBuffer b = s.buf;
-        int start = s.offset;
-        b.put(start + HEADER, s.scratch, 0, length);
-        b.putInt(start + 4, (int) s.crc.getValue() ^ s.tag);
-        b.putInt(start, length); // last: a record with a length is complete
-        if (fsync.perCall()) {
-          b.force(start, HEADER + length);
+        byte[] w = s.scratch(need);
+        int at = 0;
+        w[at++] = CALL;
+        at = putVar(w, at, cr);
+        at = putVar(w, at, kr);
+        at = putVar(w, at, or);
+        at = putVar(w, at, status);
+        w[at++] = (byte) (overage ? 1 : 0);
+        at = putVar(w, at, bytesIn);
+        at = putVar(w, at, bytesOut);
+        at = putVar(w, at, micros);
+        at = putVar(w, at, cpuMicros);
+        at = putVar(w, at, units.size());
+        if (!units.isEmpty()) {
+          for (Map.Entry<String, Long> u : units.entrySet()) {
+            at = putVar(w, at, s.names.get(u.getKey()));
+            at = putVar(w, at, u.getValue());
+          }
         }
-        s.offset = start + HEADER + length;
-        s.committed = s.segment * segmentBytes + s.offset;
+        write(s, at);
+        s.committed = s.segment * segmentBytes + s.offset; // the call and the names it uses, together
         return true;
       } catch (IOException | UncheckedIOException e) {
         appendFailures.increment();
@@ -322,6 +356,67 @@ public final class UsageJournal implements AutoCloseable {
         return false;
       }
     }
+  }
+
+  /** The most a call record's payload takes: kind, three names, status, overage, four quantities, units. */
+  private static int callBound(int units) {
+    return 1 + 3 * 5 + 5 + 1 + 4 * 10 + 5 + units * (5 + 10);
+  }
+
+  /** The bytes of the name records a call needs in this segment (throws for a name too long). */
+  private static int newNameBytes(Stripe s, String customerId, String keyId, String operationId,
+      Map<String, Long> units) {
+    int bytes = nameBytes(s, customerId) + (keyId.equals(customerId) ? 0 : nameBytes(s, keyId));
+    if (!operationId.equals(customerId) && !operationId.equals(keyId)) {
+      bytes += nameBytes(s, operationId);
+    }
+    for (String unit : units.keySet()) {
+      if (!unit.equals(customerId) && !unit.equals(keyId) && !unit.equals(operationId)) {
+        bytes += nameBytes(s, unit);
+      }
+    }
+    return bytes;
+  }
+
+  private static int nameBytes(Stripe s, String name) {
+    return s.names.containsKey(name) ? 0 : HEADER + 1 + 5 + 2 + utf8Length(name);
+  }
+
+  /** Writes a name record: from here on in this segment, {@code name} is referred to by its number. */
+  private int define(Stripe s, String name) {
+    int ref = s.names.size();
+    byte[] w = s.scratch(1 + 5 + 2 + 3 * name.length());
+    w[0] = NAME;
+    int at = putVar(w, 1, ref);
+    at = putUtf8(s.scratchBuf, at, name);
+    write(s, at);
+    s.names.put(name, ref);
+    return ref;
+  }
+
+  /** Writes the {@code length} bytes encoded in the stripe's scratch as one record of its segment. */
+  private void write(Stripe s, int length) {
+    s.crc.reset();
+    s.crc.update(s.scratch, 0, length);
+    MappedByteBuffer b = s.buf;
+    int start = s.offset;
+    b.put(start + HEADER, s.scratch, 0, length);
+    b.putInt(start + 4, (int) s.crc.getValue() ^ s.tag);
+    b.putInt(start, length); // last: a record with a length is complete
+    if (fsync.perCall()) {
+      b.force(start, HEADER + length);
+    }
+    s.offset = start + HEADER + length;
+  }
+
+  /** Unsigned LEB128: seven bits per byte, low first, high bit set on all but the last. */
+  static int putVar(byte[] b, int at, long v) {
+    while ((v & ~0x7fL) != 0) {
+      b[at++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    b[at++] = (byte) v;
+    return at;
   }
 
   /**
@@ -363,6 +458,7 @@ public final class UsageJournal implements AutoCloseable {
     s.segments.put(next, buf);
     s.segment = next;
     s.tag = tag(s.index, next);
+    s.names.clear();
     s.offset = 0;
     s.committed = next * segmentBytes;
     Path after = s.file(next + 1);
@@ -478,18 +574,37 @@ public final class UsageJournal implements AutoCloseable {
     intent = null;
     if (moved) {
       saveState(null);
+      long[] firstKept = new long[stripes.length];
+      int delivered = 0;
       for (Stripe s : stripes) {
-        long firstKept = acked[s.index] / segmentBytes;
         long current;
         synchronized (s) {
           current = s.buf == null ? Long.MAX_VALUE : s.segment; // a segment of an earlier run is not being written
         }
-        for (Long seg : s.segments.headMap(Math.min(firstKept, current)).keySet()) {
+        firstKept[s.index] = Math.min(acked[s.index] / segmentBytes, current);
+        delivered += s.segments.headMap(firstKept[s.index]).size();
+      }
+      maxSpares = Math.max(2, Math.min(delivered, spareLimit)); // what the next interval likely needs
+      for (Stripe s : stripes) {
+        for (Long seg : s.segments.headMap(firstKept[s.index]).keySet()) {
           try {
             retire(s.file(seg), s.segments.remove(seg));
           } catch (IOException e) {
             LOG.warn("usage journal segment {} is delivered but cannot be deleted: {}", s.file(seg), e.toString());
           }
+        }
+      }
+      while (spareCount.get() > maxSpares) { // demand fell: give the disk space back
+        Spare extra = spares.poll();
+        if (extra == null) {
+          break;
+        }
+        spareCount.decrementAndGet();
+        try {
+          Files.deleteIfExists(extra.file());
+        } catch (IOException e) {
+          LOG.debug("usage journal {}: spare {} not deleted ({}); the next open deletes it", dir, extra.file(),
+              e.toString());
         }
       }
     }
@@ -512,10 +627,7 @@ public final class UsageJournal implements AutoCloseable {
    * The tag of a segment: distinct for every stripe and segment number below 2^27 (a bijective
    * mix of both), so a record checked under another segment's tag fails.
    */
-  private int tag(int stripe, long segment) {
-    if (!tagged) {
-      return 0;
-    }
+  private static int tag(int stripe, long segment) {
     int h = (int) (segment << 5) | stripe;
     h ^= h >>> 16;
     h *= 0x85ebca6b;
@@ -524,38 +636,131 @@ public final class UsageJournal implements AutoCloseable {
     return h ^ (h >>> 16);
   }
 
-  /** Aggregates the records of each log between {@code from[i]} and {@code to[i]}. */
+  /**
+   * Aggregates the calls of each log between {@code from[i]} and {@code to[i]}. A segment's names
+   * are defined before their first use in it, so a read that starts mid-segment first scans the
+   * name records before its start (unless it scanned them already: the usual case of a read that
+   * goes on where the previous one stopped).
+   */
   private void read(long[] fromPos, long[] toPos, Aggregation into) {
-    byte[] scratch = new byte[256];
+    Cursor c = new Cursor();
     for (Stripe s : stripes) {
       long pos = fromPos[s.index];
       long end = toPos[s.index];
       while (pos < end) {
         long seg = pos / segmentBytes;
-        int off = (int) (pos % segmentBytes);
+        int from = (int) (pos % segmentBytes);
         MappedByteBuffer mapped = s.segments.get(seg);
         if (mapped == null) {
           pos = (seg + 1) * segmentBytes;
           continue;
         }
+        if (s.readSegment != seg) {
+          s.readSegment = seg;
+          s.readScanned = 0;
+          s.readNames.clear();
+        }
         ByteBuffer b = mapped.duplicate(); // reads are absolute; nobody moves the mapped buffer's position
+        int tag = tag(s.index, seg);
+        int off = Math.min(s.readScanned, from);
         while (seg * segmentBytes + off < end && off + HEADER <= segmentBytes) {
           int length = b.getInt(off);
           if (length == 0) {
             break;
           }
-          if (length < MIN_PAYLOAD || off + HEADER + length > segmentBytes
-              || !checksumOk(b, off, length, tag(s.index, seg))) {
+          if (length < MIN_PAYLOAD || off + HEADER + length > segmentBytes || !checksumOk(b, off, length, tag)
+              || !decode(b, off + HEADER, off >= from, s.readNames, into, c)) {
             torn(s, seg, off);
             break;
           }
-          decode(b, off + HEADER, into, scratch);
           off += HEADER + length;
         }
+        s.readScanned = Math.max(s.readScanned, off);
         long here = seg * segmentBytes + off;
         pos = here >= end ? end : (seg + 1) * segmentBytes;
       }
     }
+  }
+
+  /** A read position within a record. */
+  private static final class Cursor {
+    int at;
+
+    long var(ByteBuffer b) {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        byte x = b.get(at++);
+        v |= (long) (x & 0x7f) << shift;
+        if (x >= 0) {
+          return v;
+        }
+      }
+      return -1; // more than ten bytes: not written by us; the caller rejects the record
+    }
+
+    /** A name number, or -1 when it is not one of {@code names}. */
+    int ref(ByteBuffer b, List<String> names) {
+      long v = var(b);
+      return v >= 0 && v < names.size() ? (int) v : -1;
+    }
+  }
+
+  /**
+   * Applies one record: a name record extends the segment's dictionary; a call record is added to
+   * {@code into} when {@code calls} (it lies at or after the read's start). False for a record
+   * that names what the segment never defined (damage a checksum did not catch).
+   */
+  private static boolean decode(ByteBuffer b, int at, boolean calls, ArrayList<String> names, Aggregation into,
+      Cursor c) {
+    byte kind = b.get(at);
+    c.at = at + 1;
+    if (kind == NAME) {
+      long ref = c.var(b);
+      if (ref < 0 || ref > names.size()) {
+        return false;
+      }
+      String name = getUtf8(b, c.at);
+      if (ref == names.size()) {
+        names.add(name);
+      } else {
+        names.set((int) ref, name); // read again from an earlier start
+      }
+      return true;
+    }
+    if (kind != CALL) {
+      return false;
+    }
+    if (!calls) {
+      return true;
+    }
+    int customer = c.ref(b, names);
+    int key = c.ref(b, names);
+    int operation = c.ref(b, names);
+    int status = (int) c.var(b);
+    boolean overage = b.get(c.at++) != 0;
+    long bytesIn = c.var(b);
+    long bytesOut = c.var(b);
+    long micros = c.var(b);
+    long cpuMicros = c.var(b);
+    int units = (int) c.var(b);
+    if (customer < 0 || key < 0 || operation < 0 || units < 0 || units > MAX_UNITS) {
+      return false;
+    }
+    int unitsAt = c.at;
+    for (int i = 0; i < units; i++) { // every unit's name first, so that a damaged record adds nothing
+      if (c.ref(b, names) < 0) {
+        return false;
+      }
+      c.var(b);
+    }
+    Aggregation.Sums sums = into.at(names.get(customer), names.get(key), names.get(operation), status, overage);
+    sums.add(1, bytesIn, bytesOut, micros, cpuMicros);
+    c.at = unitsAt;
+    for (int i = 0; i < units; i++) {
+      String unit = names.get(c.ref(b, names));
+      sums.addUnit(unit, c.var(b));
+    }
+    return true;
   }
 
   private void torn(Stripe s, long seg, int off) {
@@ -572,31 +777,6 @@ public final class UsageJournal implements AutoCloseable {
     payload.limit(off + HEADER + length).position(off + HEADER);
     crc.update(payload);
     return ((int) crc.getValue() ^ tag) == b.getInt(off + 4);
-  }
-
-  private static void decode(ByteBuffer b, int at, Aggregation into, byte[] scratch) {
-    int status = b.getShort(at);
-    boolean overage = b.get(at + 2) != 0;
-    long bytesOut = b.getLong(at + 3);
-    long micros = b.getLong(at + 11);
-    long bytesIn = b.getLong(at + 19);
-    long cpuMicros = b.getLong(at + 27);
-    at += 35;
-    String customer = getUtf8(b, at, scratch);
-    at += 2 + (b.getShort(at) & 0xffff);
-    String key = getUtf8(b, at, scratch);
-    at += 2 + (b.getShort(at) & 0xffff);
-    String operation = getUtf8(b, at, scratch);
-    at += 2 + (b.getShort(at) & 0xffff);
-    int units = b.get(at++) & 0xff;
-    Aggregation.Key k = new Aggregation.Key(customer, key, operation, status, overage);
-    into.add(k, 1, bytesIn, bytesOut, micros, cpuMicros);
-    for (int i = 0; i < units; i++) {
-      String unit = getUtf8(b, at, scratch);
-      at += 2 + (b.getShort(at) & 0xffff);
-      into.addUnit(k, unit, b.getLong(at));
-      at += 8;
-    }
   }
 
   /** Torn records skipped while reading. */
@@ -818,9 +998,9 @@ public final class UsageJournal implements AutoCloseable {
     return at;
   }
 
-  private static String getUtf8(ByteBuffer b, int at, byte[] scratch) {
+  private static String getUtf8(ByteBuffer b, int at) {
     int n = b.getShort(at) & 0xffff;
-    byte[] buf = n <= scratch.length ? scratch : new byte[n];
+    byte[] buf = new byte[n];
     b.get(at + 2, buf, 0, n);
     return new String(buf, 0, n, StandardCharsets.UTF_8);
   }
