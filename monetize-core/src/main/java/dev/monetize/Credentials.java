@@ -36,6 +36,11 @@ final class Credentials {
     return hasher.hash(secret);
   }
 
+  /** The hash of the secret {@code text[from, to)}. */
+  String hash(String text, int from, int to) {
+    return hasher.hash(text, from, to);
+  }
+
   /** The key whose current or previous secret hashes to {@code hash}. */
   Optional<ApiKey> byHash(String hash) {
     ApiKey cached = byHash.getIfPresent(hash);

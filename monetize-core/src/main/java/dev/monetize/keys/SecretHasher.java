@@ -15,7 +15,18 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SecretHasher {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final int ASCII_BUFFER = 128;
-  private static final ThreadLocal<byte[]> ASCII = ThreadLocal.withInitial(() -> new byte[ASCII_BUFFER]);
+  private static final int DIGEST_BYTES = 32;
+  private static final byte[] URL_SAFE =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.ISO_8859_1);
+
+  /** Per-thread scratch: the secret's bytes, the digest, and its base64url text. */
+  private static final class Buffers {
+    final byte[] ascii = new byte[ASCII_BUFFER];
+    final byte[] digest = new byte[DIGEST_BYTES];
+    final byte[] text = new byte[(DIGEST_BYTES * 4 + 2) / 3];
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
   private final byte[] pepper;
   private final ThreadLocal<MessageDigest> sha256;
   private final ThreadLocal<Mac> hmac;
@@ -41,32 +52,57 @@ public final class SecretHasher {
 
   /** The stored form of {@code secret}. */
   public String hash(String secret) {
-    byte[] digest;
-    if (secret.length() <= ASCII_BUFFER && isAscii(secret)) {
-      // keys are ASCII: hash them from a reused buffer instead of a new byte[] per request
-      byte[] buf = ASCII.get();
-      int n = secret.length();
-      for (int i = 0; i < n; i++) {
-        buf[i] = (byte) secret.charAt(i);
-      }
-      if (pepper == null) {
-        MessageDigest md = sha256.get();
-        md.update(buf, 0, n);
-        digest = md.digest();
-      } else {
-        Mac mac = hmac.get();
-        mac.update(buf, 0, n);
-        digest = mac.doFinal();
-      }
-    } else {
-      byte[] in = secret.getBytes(StandardCharsets.UTF_8);
-      digest = pepper == null ? sha256.get().digest(in) : hmac.get().doFinal(in);
-    }
-    return B64.encodeToString(digest);
+    return hash(secret, 0, secret.length());
   }
 
-  private static boolean isAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
+  /**
+   * The stored form of the secret {@code text[from, to)}, without copying it out first: the
+   * request path hashes the key inside its header. An ASCII secret (every key we issue) is hashed
+   * from a per-thread buffer and the result encoded straight into the returned string, which is
+   * then the only object this allocates.
+   */
+  public String hash(String text, int from, int to) {
+    int n = to - from;
+    Buffers b = BUFFERS.get();
+    if (n <= ASCII_BUFFER && isAscii(text, from, to)) {
+      for (int i = 0; i < n; i++) {
+        b.ascii[i] = (byte) text.charAt(from + i);
+      }
+      try {
+        if (pepper == null) {
+          MessageDigest md = sha256.get();
+          md.update(b.ascii, 0, n);
+          md.digest(b.digest, 0, DIGEST_BYTES);
+        } else {
+          Mac mac = hmac.get();
+          mac.update(b.ascii, 0, n);
+          mac.doFinal(b.digest, 0);
+        }
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("SHA-256 into a 32-byte buffer cannot fail", e);
+      }
+      // base64url without padding: 32 bytes are 43 characters
+      int at = 0;
+      int i = 0;
+      for (; i + 3 <= DIGEST_BYTES; i += 3) {
+        int v = (b.digest[i] & 0xff) << 16 | (b.digest[i + 1] & 0xff) << 8 | (b.digest[i + 2] & 0xff);
+        b.text[at++] = URL_SAFE[v >>> 18];
+        b.text[at++] = URL_SAFE[(v >>> 12) & 0x3f];
+        b.text[at++] = URL_SAFE[(v >>> 6) & 0x3f];
+        b.text[at++] = URL_SAFE[v & 0x3f];
+      }
+      int v = (b.digest[i] & 0xff) << 16 | (b.digest[i + 1] & 0xff) << 8; // the last two bytes
+      b.text[at++] = URL_SAFE[v >>> 18];
+      b.text[at++] = URL_SAFE[(v >>> 12) & 0x3f];
+      b.text[at++] = URL_SAFE[(v >>> 6) & 0x3f];
+      return new String(b.text, 0, at, StandardCharsets.ISO_8859_1);
+    }
+    byte[] in = text.substring(from, to).getBytes(StandardCharsets.UTF_8);
+    return B64.encodeToString(pepper == null ? sha256.get().digest(in) : hmac.get().doFinal(in));
+  }
+
+  private static boolean isAscii(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
       if (s.charAt(i) >= 0x80) {
         return false;
       }
