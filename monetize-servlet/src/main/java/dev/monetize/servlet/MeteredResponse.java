@@ -144,7 +144,6 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     }
   }
 
-
   private final class CountingStream extends ServletOutputStream {
     private final ServletOutputStream delegate;
     long count;
