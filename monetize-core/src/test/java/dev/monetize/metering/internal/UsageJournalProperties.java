@@ -49,15 +49,7 @@ class UsageJournalProperties {
       live.drainInto(expected);
       assertThat(new HashSet<>(fromJournal)).isEqualTo(new HashSet<>(expected.records(from, to)));
     } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.delete(p);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      }
+      delete(dir);
     }
   }
 
