@@ -79,8 +79,11 @@ public final class UsageJournal implements AutoCloseable {
   static final long MAX_SPARE_BYTES = 256L << 20;
   private static final Pattern SEGMENT = Pattern.compile("usage-(\\d{2})-(\\d{12})\\.seg");
   private static final Pattern SPARE = Pattern.compile("spare-\\d+\\.seg");
-  /** The layout described above; a directory of another format is refused, never misread. */
-  private static final int FORMAT = 1;
+  /**
+   * The layout described above (2: names by number, tagged checks; 1 spelled the names out in every
+   * record). A directory of another format is refused, never misread.
+   */
+  private static final int FORMAT = 2;
   private static final byte[] ZEROS = new byte[64 << 10];
   private static final int HEADER = 8;
   /** The smallest payload: a name record (kind, number, empty name). */

@@ -317,13 +317,13 @@ class UsageJournalTest {
   }
 
   @Test
-  void aDirectoryOfAnUnknownFormatIsRefusedWithAMessage() throws IOException {
+  void aDirectoryOfAnotherFormatIsRefusedWithAMessage() throws IOException {
     open(4096).close();
     Path meta = dir.resolve("journal.meta");
-    Files.writeString(meta, Files.readString(meta).replace("format=1", "format=9"));
+    Files.writeString(meta, Files.readString(meta).replace("format=2", "format=1"));
     assertThatThrownBy(() -> open(4096))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("format 9")
+        .hasMessageContaining("format 1")
         .hasMessageContaining("until its records are delivered");
   }
 
