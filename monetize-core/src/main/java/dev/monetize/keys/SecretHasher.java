@@ -3,6 +3,7 @@ package dev.monetize.keys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -80,6 +81,8 @@ public final class SecretHasher {
         }
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("SHA-256 into a 32-byte buffer cannot fail", e);
+      } finally {
+        Arrays.fill(b.ascii, 0, n, (byte) 0); // no secret stays behind in the thread's buffer
       }
       // base64url without padding: 32 bytes are 43 characters
       int at = 0;

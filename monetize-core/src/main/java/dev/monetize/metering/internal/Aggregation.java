@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -22,9 +23,9 @@ final class Aggregation {
 
     /** The one hash of a key's fields, shared with the allocation-free lookups of {@link Probe}. */
     static int hash(String customerId, String keyId, String operationId, int status, boolean overage) {
-      int h = customerId.hashCode();
-      h = 31 * h + keyId.hashCode();
-      h = 31 * h + operationId.hashCode();
+      int h = Objects.hashCode(customerId);
+      h = 31 * h + Objects.hashCode(keyId);
+      h = 31 * h + Objects.hashCode(operationId);
       h = 31 * h + status;
       return 31 * h + (overage ? 1 : 0);
     }
@@ -72,7 +73,8 @@ final class Aggregation {
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k && k.status() == status && k.overage() == overage
-          && k.customerId().equals(customerId) && k.keyId().equals(keyId) && k.operationId().equals(operationId);
+          && Objects.equals(k.customerId(), customerId) && Objects.equals(k.keyId(), keyId)
+          && Objects.equals(k.operationId(), operationId);
     }
   }
 

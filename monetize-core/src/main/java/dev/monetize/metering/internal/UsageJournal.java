@@ -311,12 +311,13 @@ public final class UsageJournal implements AutoCloseable {
           need += newNameBytes(s, customerId, keyId, operationId, units);
         }
         if (s.buf == null || s.offset + need > segmentBytes) {
-          roll(s); // a new segment starts a new dictionary
-          need = HEADER + callBound(units.size()) + newNameBytes(s, customerId, keyId, operationId, units);
-          if (need > segmentBytes) {
-            throw new IllegalArgumentException("a usage record of " + need + " bytes does not fit a journal segment"
+          int fresh = HEADER + callBound(units.size()) + newNameBytes(null, customerId, keyId, operationId, units);
+          if (fresh > segmentBytes) {
+            throw new IllegalArgumentException("a usage record of " + fresh + " bytes does not fit a journal segment"
                 + " of " + segmentBytes + " bytes");
           }
+          roll(s); // a new segment starts a new dictionary
+          need = fresh;
           c = null;
           k = null;
           o = null;
@@ -366,7 +367,10 @@ public final class UsageJournal implements AutoCloseable {
     return 1 + 3 * 5 + 5 + 1 + 4 * 10 + 5 + units * (5 + 10);
   }
 
-  /** The bytes of the name records a call needs in this segment (throws for a name too long). */
+  /**
+   * The bytes of the name records a call needs in this segment, or in a new one when {@code s} is
+   * null (throws for a name too long).
+   */
   private static int newNameBytes(Stripe s, String customerId, String keyId, String operationId,
       Map<String, Long> units) {
     int bytes = nameBytes(s, customerId) + (keyId.equals(customerId) ? 0 : nameBytes(s, keyId));
@@ -382,7 +386,7 @@ public final class UsageJournal implements AutoCloseable {
   }
 
   private static int nameBytes(Stripe s, String name) {
-    return s.names.containsKey(name) ? 0 : HEADER + 1 + 5 + 2 + utf8Length(name);
+    return s != null && s.names.containsKey(name) ? 0 : HEADER + 1 + 5 + 2 + utf8Length(name);
   }
 
   /** Writes a name record: from here on in this segment, {@code name} is referred to by its number. */
@@ -407,7 +411,12 @@ public final class UsageJournal implements AutoCloseable {
     b.putInt(start + 4, (int) s.crc.getValue() ^ s.tag);
     b.putInt(start, length); // last: a record with a length is complete
     if (fsync.perCall()) {
-      b.force(start, HEADER + length);
+      try {
+        b.force(start, HEADER + length);
+      } catch (UncheckedIOException e) {
+        b.putInt(start, 0); // taken back: the caller meters this call in memory instead
+        throw e;
+      }
     }
     s.offset = start + HEADER + length;
   }
@@ -443,15 +452,16 @@ public final class UsageJournal implements AutoCloseable {
     if (s.next != null) {
       try {
         buf = s.next.get(); // usually done; if not, it is writing the very file we need
+        s.next = null;
       } catch (java.util.concurrent.ExecutionException e) {
+        s.next = null;
         LOG.warn("usage journal {}: preparing segment {} failed ({}); creating it now", dir, s.file(next),
             e.getCause().toString());
         Files.deleteIfExists(s.file(next));
       } catch (InterruptedException e) {
+        // s.next stays: the preparer still makes that file, and the next roll takes it from there
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while waiting for the next journal segment", e);
-      } finally {
-        s.next = null;
       }
     }
     if (buf == null) {
@@ -591,7 +601,8 @@ public final class UsageJournal implements AutoCloseable {
       for (Stripe s : stripes) {
         for (Long seg : s.segments.headMap(firstKept[s.index]).keySet()) {
           try {
-            retire(s.file(seg), s.segments.remove(seg));
+            retire(s.file(seg), s.segments.get(seg));
+            s.segments.remove(seg); // only once its file is gone: a failure is retried next time
           } catch (IOException e) {
             LOG.warn("usage journal segment {} is delivered but cannot be deleted: {}", s.file(seg), e.toString());
           }
@@ -671,8 +682,8 @@ public final class UsageJournal implements AutoCloseable {
           if (length == 0) {
             break;
           }
-          if (length < MIN_PAYLOAD || off + HEADER + length > segmentBytes || !checksumOk(b, off, length, tag)
-              || !decode(b, off + HEADER, off >= from, s.readNames, into, c)) {
+          if (length < MIN_PAYLOAD || length > segmentBytes - off - HEADER || !checksumOk(b, off, length, tag)
+              || !decodeSafely(b, off + HEADER, off >= from, s.readNames, into, c)) {
             torn(s, seg, off);
             break;
           }
@@ -705,6 +716,20 @@ public final class UsageJournal implements AutoCloseable {
     int ref(ByteBuffer b, List<String> names) {
       long v = var(b);
       return v >= 0 && v < names.size() ? (int) v : -1;
+    }
+  }
+
+  /**
+   * {@link #decode}, where a record that passed its check yet cannot be decoded (damage the check
+   * did not catch) counts as torn instead of failing the delivery, which would otherwise fail on
+   * every retry and every restart.
+   */
+  private static boolean decodeSafely(ByteBuffer b, int at, boolean calls, ArrayList<String> names,
+      Aggregation into, Cursor c) {
+    try {
+      return decode(b, at, calls, names, into, c);
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

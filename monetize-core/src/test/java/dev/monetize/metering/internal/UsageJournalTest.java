@@ -128,6 +128,27 @@ class UsageJournalTest {
   }
 
   @Test
+  void aLengthNearTheIntegerLimitIsATornRecordNotAStuckDelivery() throws IOException {
+    // what a reused segment whose zeroing a power failure lost can hold after its last new record
+    UsageJournal j = open(1 << 16);
+    append(j, "acme", 10);
+    j.release();
+    try (FileChannel ch = FileChannel.open(segments().get(0), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long end = endOfRecords(ch);
+      ch.write(ByteBuffer.allocate(8).putInt(0, Integer.MAX_VALUE - 3).putInt(4, 0x1234), end);
+    }
+    for (int restart = 0; restart < 2; restart++) {
+      try (UsageJournal again = open(1 << 16)) {
+        time.advance(Duration.ofSeconds(1));
+        UsageJournal.Delivery d = again.take(time.now(), new LiveCounters());
+        assertThat(calls(d.records(), "acme")).isEqualTo(restart == 0 ? 10 : 0);
+        assertThat(again.tornRecords()).isEqualTo(restart == 0 ? 1 : 0);
+        d.acknowledge().run();
+      }
+    }
+  }
+
+  @Test
   void aRecordWithABadChecksumIsSkipped() throws IOException {
     UsageJournal j = open(1 << 16);
     append(j, "acme", 3);
