@@ -73,8 +73,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageJournal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
-  /** Default segment size: 8 MiB, about 100,000 calls. */
+  /** The largest default segment: 8 MiB, about 350,000 calls. */
   public static final int DEFAULT_SEGMENT_BYTES = 8 << 20;
+  /** What the stripes' current and prepared segments take together by default: 64 MiB. */
+  static final long DEFAULT_LIVE_BYTES = 64L << 20;
   /** At most this much delivered segment space is kept for reuse. */
   static final long MAX_SPARE_BYTES = 256L << 20;
   private static final Pattern SEGMENT = Pattern.compile("usage-(\\d{2})-(\\d{12})\\.seg");
@@ -225,8 +227,9 @@ public final class UsageJournal implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if needed) the journal in {@code dir}, with the default segment size and two
-   * stripes per processor rounded to a power of two (at least 4, at most 32), unless the directory
+   * Opens (creating if needed) the journal in {@code dir}, with two stripes per processor rounded
+   * to a power of two (at least 4, at most 32) and segments sized so that every stripe's current
+   * and prepared segment take 64 MiB together ({@link #defaultSegmentBytes}), unless the directory
    * already says otherwise.
    *
    * @throws IllegalStateException when another process (or another engine in this JVM) uses it
@@ -234,7 +237,16 @@ public final class UsageJournal implements AutoCloseable {
    */
   public static UsageJournal open(Path dir, FsyncPolicy fsync, Instant now) {
     int stripes = Math.max(4, Math.min(32, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 2)));
-    return open(dir, fsync, now, DEFAULT_SEGMENT_BYTES, stripes);
+    return open(dir, fsync, now, defaultSegmentBytes(stripes), stripes);
+  }
+
+  /**
+   * The segment size for {@code stripes} stripes: 64 MiB over two segments per stripe, at most
+   * {@link #DEFAULT_SEGMENT_BYTES} and at least 1 MiB (8 MiB for 4 stripes, 1 MiB for 32: more
+   * stripes means each one sees a smaller share of the calls).
+   */
+  static int defaultSegmentBytes(int stripes) {
+    return (int) Math.max(1 << 20, Math.min(DEFAULT_SEGMENT_BYTES, DEFAULT_LIVE_BYTES / (2L * stripes)));
   }
 
   static UsageJournal open(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripes) {

@@ -350,6 +350,21 @@ class UsageJournalTest {
   }
 
   @Test
+  void defaultSegmentsKeepTheLiveJournalAt64MiBWhateverTheStripes() throws IOException {
+    assertThat(UsageJournal.defaultSegmentBytes(4)).isEqualTo(8 << 20);
+    assertThat(UsageJournal.defaultSegmentBytes(8)).isEqualTo(4 << 20);
+    assertThat(UsageJournal.defaultSegmentBytes(16)).isEqualTo(2 << 20);
+    assertThat(UsageJournal.defaultSegmentBytes(32)).isEqualTo(1 << 20);
+    try (UsageJournal j = UsageJournal.open(dir, FsyncPolicy.DEFAULT, time.now())) {
+      assertThat(j.directory()).isEqualTo(dir);
+    }
+    int stripes = Math.max(4, Math.min(32, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 2)));
+    assertThat(Files.readString(dir.resolve("journal.meta")))
+        .contains("segment_bytes=" + UsageJournal.defaultSegmentBytes(stripes))
+        .contains("stripes=" + stripes);
+  }
+
+  @Test
   void utf8EncodingMatchesTheJdk() {
     for (String s : List.of("", "acme", "é", "日本語", "😀x", "a\ud800b", "\udc00")) {
       ByteBuffer b = ByteBuffer.allocate(64);
