@@ -103,18 +103,9 @@ class UsageJournalTest {
 
   @Test
   void aTornLastRecordIsSkippedWithoutFailing() throws IOException {
-    UsageJournal j = open(1 << 16);
-    append(j, "acme", 10);
-    j.release();
-    Path segment = segments().get(0);
     // a record cut short by the crash: a length, a checksum, and half of a payload
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long end = endOfRecords(ch);
-      ByteBuffer torn = ByteBuffer.allocate(20);
-      torn.putInt(60).putInt(0xdeadbeef).putShort((short) 200).put((byte) 0).putLong(100);
-      torn.flip();
-      ch.write(torn, end);
-    }
+    writeAfterRecords(appendThenCrash(10),
+        ByteBuffer.allocate(20).putInt(60).putInt(0xdeadbeef).putShort((short) 200).put((byte) 0).putLong(100).flip());
     try (UsageJournal again = open(1 << 16)) {
       time.advance(Duration.ofSeconds(1));
       UsageJournal.Delivery d = again.take(time.now(), new LiveCounters());
@@ -130,13 +121,7 @@ class UsageJournalTest {
   @Test
   void aLengthNearTheIntegerLimitIsATornRecordNotAStuckDelivery() throws IOException {
     // what a reused segment whose zeroing a power failure lost can hold after its last new record
-    UsageJournal j = open(1 << 16);
-    append(j, "acme", 10);
-    j.release();
-    try (FileChannel ch = FileChannel.open(segments().get(0), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long end = endOfRecords(ch);
-      ch.write(ByteBuffer.allocate(8).putInt(0, Integer.MAX_VALUE - 3).putInt(4, 0x1234), end);
-    }
+    writeAfterRecords(appendThenCrash(10), ByteBuffer.allocate(8).putInt(0, Integer.MAX_VALUE - 3).putInt(4, 0x1234));
     for (int restart = 0; restart < 2; restart++) {
       try (UsageJournal again = open(1 << 16)) {
         time.advance(Duration.ofSeconds(1));
@@ -150,10 +135,7 @@ class UsageJournalTest {
 
   @Test
   void aRecordWithABadChecksumIsSkipped() throws IOException {
-    UsageJournal j = open(1 << 16);
-    append(j, "acme", 3);
-    j.release();
-    try (FileChannel ch = FileChannel.open(segments().get(0), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(appendThenCrash(3), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long end = endOfRecords(ch);
       ByteBuffer flip = ByteBuffer.allocate(1);
       ch.read(flip, end - 1);
@@ -386,6 +368,21 @@ class UsageJournalTest {
   private List<Path> segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.getFileName().toString().matches("usage-.*\\.seg")).sorted().collect(Collectors.toList());
+    }
+  }
+
+  /** Appends {@code calls} calls of acme on this thread, then crashes: the segment they are in. */
+  private Path appendThenCrash(int calls) throws IOException {
+    UsageJournal j = open(1 << 16);
+    append(j, "acme", calls);
+    j.release();
+    return segments().get(0);
+  }
+
+  /** Writes {@code bytes} right after the last record of {@code segment}. */
+  private static void writeAfterRecords(Path segment, ByteBuffer bytes) throws IOException {
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ch.write(bytes, endOfRecords(ch));
     }
   }
 
