@@ -829,6 +829,11 @@ public final class UsageJournal implements AutoCloseable {
     return appendFailures.sum();
   }
 
+  /** Runs {@code task} on the segment preparer's thread after what is queued there (for tests). */
+  java.util.concurrent.Future<?> onPreparer(Runnable task) {
+    return preparer.submit(task);
+  }
+
   /** Segments made by reusing a delivered one rather than by creating a file. */
   public long recycledSegments() {
     return recycled.sum();

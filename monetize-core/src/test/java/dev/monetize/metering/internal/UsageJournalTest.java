@@ -199,6 +199,39 @@ class UsageJournalTest {
   }
 
   @Test
+  void anAppendInterruptedWhileTheNextSegmentIsPreparedLeavesTheStripeWorking() throws Exception {
+    try (UsageJournal j = open(1024)) {
+      java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+      j.onPreparer(() -> {
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      // the first append creates segment 0 here and queues segment 1 behind the held preparer;
+      // the append that needs segment 1 then waits for it with the interrupt flag set
+      int journaled = 0;
+      boolean refused = false;
+      for (int i = 0; i < 200 && !refused; i++) {
+        if (i > 0) {
+          Thread.currentThread().interrupt();
+        }
+        refused = !j.append("acme", "key_1", "summary", 200, false, 0, 100, 7, 0, Map.of());
+        Thread.interrupted();
+        journaled += refused ? 0 : 1;
+      }
+      assertThat(refused).as("the append that rolls is interrupted").isTrue();
+      hold.countDown();
+      j.onPreparer(() -> { }).get(); // segment 1 now exists
+      append(j, "acme", 100); // the stripe goes on with the segment the preparer made
+      time.advance(Duration.ofSeconds(1));
+      assertThat(calls(j.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(journaled + 100L);
+      assertThat(j.appendFailures()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void oneEnginePerDirectory() {
     try (UsageJournal j = open(1 << 16)) {
       assertThat(j.directory()).isEqualTo(dir);
