@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Recording one call's usage, as {@code Admission.complete} does: in memory only, or appended to
  * the usage journal (memory-mapped segments in a temporary directory, default fsync policy). Beside
  * the measured threads runs what the engine runs in the background: every second a flush (which
- * reads the journal, delivers to a sink that drops the batch and deletes delivered segments) and,
+ * reads the journal, delivers to a sink that drops the batch and retires delivered segments) and,
  * with the journal, an fsync of the current segments.
  */
 @State(Scope.Benchmark)

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Delivery without loss or double count.</b> The flusher aggregates the records between the
  * acknowledged positions and the current ones. Before delivering, it writes (and forces) an
  * <em>intent</em>: the interval {@code [from, to)} and the end positions. After the sink accepts,
- * it writes the new acknowledged positions and deletes the segments the sink has entirely. A crash
+ * it writes the new acknowledged positions and retires the segments the sink has entirely (reused
+ * or deleted, see below). A crash
  * between the two redoes exactly the intent, with the same interval, hence the same record ids
  * ({@link dev.monetize.metering.UsageRecord#id()}), which the sink deduplicates.
  *
@@ -107,7 +108,6 @@ public final class UsageJournal implements AutoCloseable {
   private final LongAdder appendFailures = new LongAdder();
   private final java.util.concurrent.ExecutorService preparer;
   private final java.util.concurrent.ConcurrentLinkedQueue<Spare> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong spareNames = new java.util.concurrent.atomic.AtomicLong();
   /** How many spares the pool keeps; set by the flusher at each acknowledgement. */
   private volatile int maxSpares = 2;
@@ -334,14 +334,12 @@ public final class UsageJournal implements AutoCloseable {
           k = null;
           o = null;
         }
-        int cr = c != null ? c : define(s, customerId);
-        int kr = k != null ? k : s.names.containsKey(keyId) ? s.names.get(keyId) : define(s, keyId);
-        int or = o != null ? o : s.names.containsKey(operationId) ? s.names.get(operationId) : define(s, operationId);
+        int cr = c != null ? c : ref(s, customerId);
+        int kr = k != null ? k : ref(s, keyId);
+        int or = o != null ? o : ref(s, operationId);
         if (!units.isEmpty()) {
           for (String unit : units.keySet()) {
-            if (!s.names.containsKey(unit)) {
-              define(s, unit);
-            }
+            ref(s, unit); // every name is written before the call record that uses it
           }
         }
         byte[] w = s.scratch(need);
@@ -380,25 +378,26 @@ public final class UsageJournal implements AutoCloseable {
   }
 
   /**
-   * The bytes of the name records a call needs in this segment, or in a new one when {@code s} is
-   * null (throws for a name too long).
+   * At most the bytes of the name records a call needs in this segment, or in a new one when
+   * {@code s} is null (a name given twice is counted twice; throws for a name too long).
    */
   private static int newNameBytes(Stripe s, String customerId, String keyId, String operationId,
       Map<String, Long> units) {
-    int bytes = nameBytes(s, customerId) + (keyId.equals(customerId) ? 0 : nameBytes(s, keyId));
-    if (!operationId.equals(customerId) && !operationId.equals(keyId)) {
-      bytes += nameBytes(s, operationId);
-    }
+    int bytes = nameBytes(s, customerId) + nameBytes(s, keyId) + nameBytes(s, operationId);
     for (String unit : units.keySet()) {
-      if (!unit.equals(customerId) && !unit.equals(keyId) && !unit.equals(operationId)) {
-        bytes += nameBytes(s, unit);
-      }
+      bytes += nameBytes(s, unit);
     }
     return bytes;
   }
 
   private static int nameBytes(Stripe s, String name) {
     return s != null && s.names.containsKey(name) ? 0 : HEADER + 1 + 5 + 2 + utf8Length(name);
+  }
+
+  /** The number of {@code name} in the stripe's segment, written as a name record if it is new there. */
+  private int ref(Stripe s, String name) {
+    Integer known = s.names.get(name);
+    return known != null ? known : define(s, name);
   }
 
   /** Writes a name record: from here on in this segment, {@code name} is referred to by its number. */
@@ -502,7 +501,6 @@ public final class UsageJournal implements AutoCloseable {
   private MappedByteBuffer create(Path file) throws IOException {
     Spare spare = spares.poll();
     if (spare != null) {
-      spareCount.decrementAndGet();
       MappedByteBuffer reused = spare.buf();
       for (int at = 0; at < segmentBytes; at += ZEROS.length) {
         reused.put(at, ZEROS, 0, Math.min(ZEROS.length, segmentBytes - at));
@@ -620,12 +618,11 @@ public final class UsageJournal implements AutoCloseable {
           }
         }
       }
-      while (spareCount.get() > maxSpares) { // demand fell: give the disk space back
+      while (spares.size() > maxSpares) { // demand fell: give the disk space back (a few dozen at most)
         Spare extra = spares.poll();
         if (extra == null) {
           break;
         }
-        spareCount.decrementAndGet();
         try {
           Files.deleteIfExists(extra.file());
         } catch (IOException e) {
@@ -638,11 +635,10 @@ public final class UsageJournal implements AutoCloseable {
 
   /** Keeps a delivered segment of this run as a spare while there is room, else deletes it. */
   private void retire(Path file, MappedByteBuffer mapped) throws IOException {
-    // only the flusher retires; a concurrent reuse can only leave more room than counted
-    if (mapped != null && !mapped.isReadOnly() && !closed && spareCount.get() < maxSpares) {
+    // only the flusher retires; a concurrent reuse can only leave more room than it saw
+    if (mapped != null && !mapped.isReadOnly() && !closed && spares.size() < maxSpares) {
       Path spare = dir.resolve("spare-" + spareNames.incrementAndGet() + ".seg");
       Files.move(file, spare);
-      spareCount.incrementAndGet();
       spares.add(new Spare(spare, mapped));
       return;
     }
