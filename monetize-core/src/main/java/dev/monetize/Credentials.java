@@ -32,6 +32,20 @@ final class Credentials {
     this.unknown = Caffeine.newBuilder().expireAfterWrite(negativeTtl).maximumSize(maximumSize).build();
   }
 
+  /**
+   * A short, public name of one secret of a key, carried by the tokens it mints (claim {@code kv}):
+   * a hash of the stored hash, so a token never shows what the store holds.
+   */
+  static String version(String secretHash) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(("kv:" + secretHash).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(d).substring(0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
   String hash(String secret) {
     return hasher.hash(secret);
   }

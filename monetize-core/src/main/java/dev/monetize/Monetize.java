@@ -89,6 +89,7 @@ public final class Monetize implements AutoCloseable {
   private final Credentials credentials;
   private final Tokens tokens;
   private final Duration maxRotationOverlap;
+  private final dev.monetize.http.TrustedProxies trustedProxies;
   private final String managementPrefix;
   private final ManagementApi management;
   private final java.util.function.Supplier<String[]> openApi;
@@ -123,13 +124,14 @@ public final class Monetize implements AutoCloseable {
     this.credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     this.maxRotationOverlap = b.maxRotationOverlap;
+    this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
     this.lowCreditsThreshold = b.lowCreditsThreshold;
     this.usageTotals = b.usageSink instanceof dev.monetize.metering.UsageTotals t ? t : null;
     this.lowCreditsListener = b.lowCreditsListener;
     this.billingHistory = b.billingHistory;
     this.measureCpuTime = b.measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
-    this.management = new ManagementApi(this);
+    this.management = new ManagementApi(this, b.managementLimits);
     String title = b.apiTitle;
     String version = b.apiVersion;
     java.util.concurrent.atomic.AtomicReference<String[]> doc = new java.util.concurrent.atomic.AtomicReference<>();
@@ -523,8 +525,9 @@ public final class Monetize implements AutoCloseable {
         return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated; its old secret stopped "
             + "working at " + key.previousValidUntil().get() + ".", Optional.empty(), op);
       }
+      return principalOf(op, key, key.scopes(), now, Credential.previousKeySecret(key.id()));
     }
-    return principalOf(op, key, key.scopes(), now);
+    return principalOf(op, key, key.scopes(), now, Credential.key(key.id()));
   }
 
   private Decision identifyToken(Operation op, String token) {
@@ -535,16 +538,34 @@ public final class Monetize implements AutoCloseable {
     } catch (TokenException e) {
       return Decision.refuse(e.code(), e.getMessage(), Optional.empty(), op);
     }
-    Optional<ApiKey> key = credentials.byId(claims.keyId());
-    if (key.isEmpty() || !key.get().customerId().equals(claims.customerId())) {
+    Optional<ApiKey> found = credentials.byId(claims.keyId());
+    if (found.isEmpty() || !found.get().customerId().equals(claims.customerId())) {
       return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is not known.", Optional.empty(), op);
     }
-    if (key.get().environment() != environment) {
+    ApiKey key = found.get();
+    if (key.environment() != environment) {
       return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is for another environment.",
           Optional.empty(), op);
     }
+    // a token lives no longer than the secret that minted it: rotated out, its tokens stop too
+    Optional<String> version = claims.keyVersion();
+    boolean current = version.isPresent() && version.get().equals(Credentials.version(key.secretHash()));
+    if (!current) {
+      boolean previous = version.isPresent() && key.previousSecretHash().map(Credentials::version)
+          .filter(version.get()::equals).isPresent();
+      if (!previous) {
+        return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token was not minted by a current secret of key "
+            + key.id() + ".", Optional.empty(), op);
+      }
+      if (!now.isBefore(key.previousValidUntil().orElseThrow())) {
+        return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated; tokens of its old secret "
+            + "stopped working at " + key.previousValidUntil().get() + ".", Optional.empty(), op);
+      }
+    }
+    // never more than the key holds now: narrowing a key narrows its live tokens at once
+    Set<String> scopes = Scopes.intersect(claims.scopes(), key.scopes());
     // a revoked or expired key stops its tokens at once
-    Decision d = principalOf(op, key.get(), claims.scopes(), now);
+    Decision d = principalOf(op, key, scopes, now, Credential.token(key.id(), claims.tokenId()));
     if (!d.admitted()) {
       return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is no longer valid: " + d.detail(),
           Optional.empty(), op);
@@ -552,7 +573,7 @@ public final class Monetize implements AutoCloseable {
     return d;
   }
 
-  private Decision principalOf(Operation op, ApiKey key, Set<String> scopes, Instant now) {
+  private Decision principalOf(Operation op, ApiKey key, Set<String> scopes, Instant now, Credential credential) {
     if (key.status() == KeyStatus.REVOKED) {
       return Decision.refuse(ErrorCode.KEY_REVOKED, "Key " + key.id() + " was revoked.", Optional.empty(), op);
     }
@@ -566,7 +587,7 @@ public final class Monetize implements AutoCloseable {
     }
     Plan plan = catalog.plan(customer.get().plan()).orElseThrow(() -> new IllegalStateException(
         "customer " + customer.get().id() + " is on plan '" + customer.get().plan() + "', which the catalog does not define"));
-    Principal principal = new Principal(customer.get(), plan, key.id(), scopes, key.limitOverrides());
+    Principal principal = new Principal(customer.get(), plan, key.id(), scopes, key.limitOverrides(), credential);
     return Decision.admit(principal, op, List.of(), false, false);
   }
 
@@ -633,6 +654,23 @@ public final class Monetize implements AutoCloseable {
     return legacyHeaders;
   }
 
+  /**
+   * The client address of a request as adapters should report it: the connection's peer, or, when
+   * the peer is a trusted proxy ({@link Builder#trustedProxies}), the first untrusted hop of
+   * {@code Forwarded} / {@code X-Forwarded-For} from the right.
+   *
+   * @param peer the connection's remote address
+   * @param forwardedOrNull the {@code Forwarded} header, or null
+   * @param xForwardedForOrNull the {@code X-Forwarded-For} header, or null
+   */
+  public String clientAddress(String peer, String forwardedOrNull, String xForwardedForOrNull) {
+    if (!trustedProxies.any()) {
+      return peer == null ? "" : peer;
+    }
+    return trustedProxies.clientAddress(peer == null ? "" : peer, Optional.ofNullable(forwardedOrNull),
+        Optional.ofNullable(xForwardedForOrNull));
+  }
+
   /** The key environment this deployment accepts. */
   public KeyEnvironment environment() {
     return environment;
@@ -671,15 +709,36 @@ public final class Monetize implements AutoCloseable {
 
   /**
    * Creates a key as described. Its scopes must be covered by its project's (if any) and by the
-   * organization's plan, else {@link ScopeEscalationException}.
+   * organization's plan, else {@link ScopeEscalationException}. Reserved scopes
+   * ({@code monetize:*}) are refused: the operator's key comes from {@link #issueOperatorKey}.
    */
   public IssuedKey issueKey(KeyRequest request) {
+    return issueKeyAs(request, false);
+  }
+
+  /**
+   * Creates a key holding the operator's reserved scope {@code monetize:admin} for
+   * {@code organizationId} (the organization the deployment's operators belong to). This is the
+   * only way a reserved scope enters a key besides the operator itself creating one for its own
+   * organization; no wildcard grants it. The secret is shown once.
+   */
+  public IssuedKey issueOperatorKey(String organizationId) {
+    return issueKeyAs(KeyRequest.of(organizationId, Set.of(ManagementApi.OPERATOR_SCOPE)), true);
+  }
+
+  /** Issues a key; {@code reservedAllowed} lets reserved scopes past the plan ceiling (operator only). */
+  IssuedKey issueKeyAs(KeyRequest request, boolean reservedAllowed) {
     Customer customer = customers.find(request.customerId()).orElseThrow(() ->
         new IllegalArgumentException("customer " + request.customerId() + " does not exist; save it first"));
     if (request.scopes().isEmpty()) {
       throw new IllegalArgumentException("a key needs at least one scope");
     }
     request.scopes().forEach(Scopes::validate);
+    Set<String> reserved = Scopes.reservedAmong(request.scopes());
+    if (!reserved.isEmpty() && !reservedAllowed) {
+      throw new ScopeEscalationException("scopes " + reserved + " are reserved to the operator; issue the "
+          + "operator's key with issueOperatorKey");
+    }
     Plan plan = catalog.plan(customer.plan()).orElseThrow();
     Set<String> ceiling = plan.scopes();
     if (request.projectId().isPresent()) {
@@ -690,6 +749,7 @@ public final class Monetize implements AutoCloseable {
       ceiling = project.scopes();
     }
     Set<String> escalated = Scopes.uncovered(ceiling, request.scopes());
+    escalated.removeAll(reserved);
     if (!escalated.isEmpty()) {
       throw new ScopeEscalationException("scopes " + escalated + " exceed what the "
           + (request.projectId().isPresent() ? "project" : "organization's plan") + " holds (" + ceiling + ")");
@@ -715,6 +775,30 @@ public final class Monetize implements AutoCloseable {
     Project p = new Project("prj_" + ApiKeys.newKeyId(random).substring(4), customerId, name, wanted, time.now());
     keys.saveProject(p);
     return p;
+  }
+
+  /**
+   * Mints a token for the principal's key carrying {@code scopes} (the caller checks they are
+   * covered) and the version of the key's current secret, so that the token dies with that secret
+   * when the key is rotated. Empty when the key is gone.
+   */
+  Optional<String> mintToken(Principal principal, Set<String> scopes, Instant now, Duration ttl) {
+    return credentials.byId(principal.keyId()).flatMap(k -> (principal.credential().previousSecret()
+            ? k.previousSecretHash() : Optional.of(k.secretHash()))
+        .map(hash -> tokens.mint(k.id(), Optional.of(Credentials.version(hash)), principal.customerId(), scopes, now,
+            ttl)));
+  }
+
+  long customerCount() {
+    return customers.count();
+  }
+
+  long projectCount(String organizationId) {
+    return keys.countProjects(organizationId);
+  }
+
+  long keyCount(String organizationId) {
+    return keys.countKeys(organizationId);
   }
 
   /** The key of that public id. */
@@ -1016,8 +1100,31 @@ public final class Monetize implements AutoCloseable {
     private dev.monetize.billing.BillingHistory billingHistory = dev.monetize.billing.BillingHistory.inMemory();
     private java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
     private String apiVersion = "1.0.0";
+    private dev.monetize.management.ManagementLimits managementLimits =
+        dev.monetize.management.ManagementLimits.defaults();
+
+    private dev.monetize.http.TrustedProxies trustedProxies = dev.monetize.http.TrustedProxies.none();
 
     private Builder() {}
+
+    /**
+     * The proxies whose {@code Forwarded} / {@code X-Forwarded-For} headers are believed (default
+     * none: the client is always the connection's peer). See {@link #clientAddress}.
+     */
+    public Builder trustedProxies(dev.monetize.http.TrustedProxies proxies) {
+      this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+      return this;
+    }
+
+    /**
+     * Limits of the management API: rates per key and per organization for every call, tighter
+     * rates for key creation and token minting, and caps on how many organizations, projects and
+     * keys may exist (default {@link dev.monetize.management.ManagementLimits#defaults()}).
+     */
+    public Builder managementLimits(dev.monetize.management.ManagementLimits limits) {
+      this.managementLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
 
     /**
      * Warns prepaid customers before they are cut off: every admitted call that leaves the balance

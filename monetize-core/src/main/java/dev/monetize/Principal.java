@@ -15,9 +15,10 @@ import java.util.Set;
  * @param keyId public id of the key used
  * @param scopes scopes of the key (of the token, when a token was presented)
  * @param limitOverrides the key's own limits by policy name, in place of the plan's for this key
+ * @param credential how the caller authenticated (the key itself, or a token minted from it)
  */
 public record Principal(Customer customer, Plan plan, String keyId, Set<String> scopes,
-    java.util.Map<String, Long> limitOverrides) {
+    java.util.Map<String, Long> limitOverrides, Credential credential) {
   /** Validates and copies. */
   public Principal {
     Objects.requireNonNull(customer, "customer");
@@ -25,11 +26,21 @@ public record Principal(Customer customer, Plan plan, String keyId, Set<String> 
     Objects.requireNonNull(keyId, "keyId");
     scopes = Set.copyOf(scopes);
     limitOverrides = java.util.Map.copyOf(limitOverrides);
+    Objects.requireNonNull(credential, "credential");
+    if (!credential.keyId().equals(keyId)) {
+      throw new IllegalArgumentException("the credential names key " + credential.keyId() + ", not " + keyId);
+    }
+  }
+
+  /** A principal authenticated with key {@code keyId} itself. */
+  public Principal(Customer customer, Plan plan, String keyId, Set<String> scopes,
+      java.util.Map<String, Long> limitOverrides) {
+    this(customer, plan, keyId, scopes, limitOverrides, Credential.key(keyId));
   }
 
   /** A principal whose key has no limit overrides. */
   public Principal(Customer customer, Plan plan, String keyId, Set<String> scopes) {
-    this(customer, plan, keyId, scopes, java.util.Map.of());
+    this(customer, plan, keyId, scopes, java.util.Map.of(), Credential.key(keyId));
   }
 
   /** The tenant id every piece of customer data is partitioned by. */

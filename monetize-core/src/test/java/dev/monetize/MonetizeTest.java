@@ -276,6 +276,11 @@ class MonetizeTest {
       public Optional<dev.monetize.keys.Project> findProject(String id) {
         return Optional.empty();
       }
+
+      @Override
+      public long countProjects(String organizationId) {
+        return 0;
+      }
     }).build()) {
       String secret = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
       Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "", "r", "Bearer " + secret, null));

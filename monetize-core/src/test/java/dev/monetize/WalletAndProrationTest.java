@@ -134,7 +134,8 @@ class WalletAndProrationTest {
     try (Monetize m = monetize()) {
       IssuedKey acme = key(m, "acme", "payg");
       IssuedKey globex = key(m, "globex", "payg");
-      IssuedKey operator = key(m, "operator", "pro", ManagementApi.OPERATOR_SCOPE);
+      key(m, "operator", "pro");
+      IssuedKey operator = m.issueOperatorKey("operator");
       String body = "{\"customer_id\":\"acme\",\"amount\":\"20.00\",\"id\":\"inv-7\",\"note\":\"bank transfer\"}";
       assertThat(api(m, "POST", "/monetize/credits", Map.of(), acme, body, 403).path("code").asText())
           .isEqualTo("scope_denied");

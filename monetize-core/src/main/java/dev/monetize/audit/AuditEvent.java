@@ -20,6 +20,10 @@ import java.util.Optional;
  * @param decision {@code admitted} or the error code of the refusal
  * @param durationMicros time from admission to completion
  * @param bytesOut response body bytes
+ * @param details what a management call did, by name (never a secret or a hash): the credential
+ *     ({@code credential}: {@code key} or {@code token}, {@code token_id}), the target ids
+ *     ({@code target_organization}, {@code target_key}, ...), and what changed ({@code scopes},
+ *     {@code limits}, {@code amount}, ...); empty for a monetized request
  */
 public record AuditEvent(
     Instant time,
@@ -33,8 +37,17 @@ public record AuditEvent(
     int status,
     String decision,
     long durationMicros,
-    long bytesOut) {
-  /** Validates. */
+    long bytesOut,
+    java.util.Map<String, String> details) {
+  /** An event of a monetized request: no details. */
+  public AuditEvent(Instant time, String requestId, Optional<String> customerId, Optional<String> keyId,
+      String operationId, String method, String path, String remoteAddress, int status, String decision,
+      long durationMicros, long bytesOut) {
+    this(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status, decision,
+        durationMicros, bytesOut, java.util.Map.of());
+  }
+
+  /** Validates and copies. */
   public AuditEvent {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(requestId, "requestId");
@@ -45,5 +58,6 @@ public record AuditEvent(
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(remoteAddress, "remoteAddress");
     Objects.requireNonNull(decision, "decision");
+    details = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
   }
 }

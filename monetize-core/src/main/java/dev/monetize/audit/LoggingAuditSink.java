@@ -39,6 +39,13 @@ final class LoggingAuditSink implements AuditSink {
       g.writeStringField("decision", e.decision());
       g.writeNumberField("duration_us", e.durationMicros());
       g.writeNumberField("bytes_out", e.bytesOut());
+      if (!e.details().isEmpty()) {
+        g.writeObjectFieldStart("details");
+        for (java.util.Map.Entry<String, String> d : e.details().entrySet()) {
+          g.writeStringField(d.getKey(), d.getValue());
+        }
+        g.writeEndObject();
+      }
       g.writeEndObject();
     }
     return out.toString();

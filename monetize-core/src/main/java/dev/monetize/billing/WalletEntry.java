@@ -38,9 +38,10 @@ public record WalletEntry(String id, String customerId, BigDecimal amount, Strin
     if (amount.signum() == 0) {
       throw new IllegalArgumentException("a wallet entry moves a non-zero amount");
     }
-    if (amount.stripTrailingZeros().scale() > 6 || amount.abs().compareTo(MAX_AMOUNT) > 0) {
-      throw new IllegalArgumentException("a wallet amount has at most 6 decimals and at most " + MAX_AMOUNT.toPlainString()
-          + " in absolute value, got " + amount.toPlainString());
+    Amounts.check(amount, "amount"); // bounded before anything renders or scales it
+    if (amount.abs().compareTo(MAX_AMOUNT) > 0) {
+      throw new IllegalArgumentException("a wallet amount is at most " + MAX_AMOUNT.toPlainString()
+          + " in absolute value");
     }
     amount = amount.setScale(6, RoundingMode.UNNECESSARY); // one scale, so equal entries are equal
     balanceAfter = balanceAfter.setScale(6, RoundingMode.HALF_EVEN);

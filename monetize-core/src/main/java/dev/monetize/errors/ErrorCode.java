@@ -66,6 +66,12 @@ public enum ErrorCode {
           + "minted key's or token's by the caller's own key. The detail lists the scopes that were "
           + "not covered.",
       "Ask only for scopes the organization, project and your own key hold; the detail lists the others."),
+  /** A short-lived token tried what only an API key may do. */
+  TOKEN_NOT_ALLOWED(403, "Token not allowed here",
+      "Tokens cannot create, rotate or revoke keys or mint further tokens, whichever header carries "
+          + "them (`Authorization: Bearer` or `X-API-Key`): a leaked token must never turn into a "
+          + "lasting credential.",
+      "Send the API key itself for this operation, not a token minted from it."),
   /** The HTTP method is not supported on this path. */
   METHOD_NOT_ALLOWED(405, "Method not allowed",
       "The path exists but not with this method; the `Allow` header lists the methods it "
@@ -90,6 +96,12 @@ public enum ErrorCode {
       "A quota for the current window is used up; `Retry-After` is the time until the window "
           + "resets.",
       "Wait until the quota window resets (Retry-After), or upgrade to a plan with a larger quota."),
+  /** An organization holds as many projects, keys (or the deployment organizations) as allowed. */
+  COUNT_LIMIT_REACHED(429, "Count limit reached",
+      "The organization already holds as many projects or (not revoked) keys as the deployment "
+          + "allows, or the deployment as many organizations (`ManagementLimits`). The detail names "
+          + "the limit; `RateLimit-Policy` and `RateLimit` show it with nothing remaining.",
+      "Revoke keys you no longer use, or ask the operator to raise the limit."),
   /** Too many requests of this customer are in flight at once. */
   CONCURRENCY_LIMITED(429, "Too many concurrent requests",
       "Too many requests of this customer (or key) are in flight at once (the plan's "

@@ -14,6 +14,9 @@ public interface CustomerStore {
   /** Inserts or replaces the customer with the same id. */
   void save(Customer customer);
 
+  /** How many customers there are (the management API caps organizations created through it). */
+  long count();
+
   /** A new, empty in-memory store. */
   static CustomerStore inMemory() {
     return new InMemoryCustomerStore();

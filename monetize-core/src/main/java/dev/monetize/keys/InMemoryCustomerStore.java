@@ -17,4 +17,9 @@ final class InMemoryCustomerStore implements CustomerStore {
   public void save(Customer customer) {
     customers.put(customer.id(), customer);
   }
+
+  @Override
+  public long count() {
+    return customers.size();
+  }
 }

@@ -59,4 +59,9 @@ final class InMemoryKeyStore implements KeyStore {
   public Optional<Project> findProject(String id) {
     return Optional.ofNullable(projects.get(id));
   }
+
+  @Override
+  public long countProjects(String organizationId) {
+    return projects.values().stream().filter(p -> p.organizationId().equals(organizationId)).count();
+  }
 }

@@ -30,6 +30,30 @@ public interface KeyStore {
   /** The project of that id. */
   Optional<Project> findProject(String id);
 
+  /**
+   * How many keys of the organization are not revoked (the management API caps it). The default
+   * pages through {@link #list}; stores with a query language count in one statement.
+   */
+  default long countKeys(String organizationId) {
+    long n = 0;
+    Optional<String> after = Optional.empty();
+    while (true) {
+      List<ApiKey> page = list(organizationId, Optional.empty(), after, 500);
+      for (ApiKey k : page) {
+        if (k.status() != KeyStatus.REVOKED) {
+          n++;
+        }
+      }
+      if (page.size() < 500) {
+        return n;
+      }
+      after = Optional.of(page.get(page.size() - 1).id());
+    }
+  }
+
+  /** How many projects the organization has (the management API caps it). */
+  long countProjects(String organizationId);
+
   /** A new in-memory store. */
   static KeyStore inMemory() {
     return new InMemoryKeyStore();

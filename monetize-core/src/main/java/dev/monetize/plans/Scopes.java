@@ -1,35 +1,43 @@
 package dev.monetize.plans;
 
 import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Scope matching with wildcards: {@code *} grants everything, {@code stats:*} grants
  * {@code stats:read} and {@code stats:read:raw}, anything else grants exactly itself.
  *
+ * <p>Scopes under {@value #RESERVED_PREFIX} are reserved for the operator of the deployment
+ * ({@code monetize:admin}). No wildcard grants or covers them: a reserved scope is held only by a
+ * credential that names it literally, and only the operator can place one there.
+ *
  * <pre>{@code
- * Scopes.grants(Set.of("stats:*"), "stats:read");  // true
- * Scopes.grants(Set.of("stats:*"), "events:write"); // false
+ * Scopes.grants(Set.of("stats:*"), "stats:read");      // true
+ * Scopes.grants(Set.of("stats:*"), "events:write");    // false
+ * Scopes.grants(Set.of("*"), "monetize:admin");        // false: reserved
  * }</pre>
  */
 public final class Scopes {
+  /** The prefix of reserved (operator) scopes. */
+  public static final String RESERVED_PREFIX = "monetize:";
+
   private Scopes() {}
+
+  /** Whether {@code scope} is reserved to the operator (no wildcard covers it). */
+  public static boolean reserved(String scope) {
+    return scope.startsWith(RESERVED_PREFIX);
+  }
 
   /** Whether {@code grant} grants {@code required}. */
   public static boolean grants(String grant, String required) {
-    if (grant.equals("*") || grant.equals(required)) {
-      return true;
-    }
-    if (grant.endsWith(":*")) {
-      String prefix = grant.substring(0, grant.length() - 1); // keeps the ':'
-      return required.startsWith(prefix) && required.length() > prefix.length();
-    }
-    return false;
+    return covers(grant, required);
   }
 
   /** Whether any of {@code grants} grants {@code required}. */
   public static boolean grants(Collection<String> grants, String required) {
     for (String g : grants) {
-      if (grants(g, required)) {
+      if (covers(g, required)) {
         return true;
       }
     }
@@ -38,11 +46,18 @@ public final class Scopes {
 
   /**
    * Whether holding {@code parent} implies holding {@code child}, wildcards included: {@code *}
-   * covers everything, {@code stats:*} covers {@code stats:read} and {@code stats:raw:*}, and a
-   * wildcard is covered only by a wildcard at least as wide.
+   * covers everything but reserved scopes, {@code stats:*} covers {@code stats:read} and
+   * {@code stats:raw:*}, a wildcard is covered only by a wildcard at least as wide, and a reserved
+   * scope only by itself. This is a partial order (reflexive, antisymmetric, transitive).
    */
   public static boolean covers(String parent, String child) {
-    if (parent.equals("*") || parent.equals(child)) {
+    if (parent.equals(child)) {
+      return true;
+    }
+    if (reserved(child) || reserved(parent)) {
+      return false;
+    }
+    if (parent.equals("*")) {
       return true;
     }
     if (child.equals("*") || !parent.endsWith(":*")) {
@@ -53,25 +68,61 @@ public final class Scopes {
   }
 
   /** The scopes of {@code children} that none of {@code parents} covers (empty when all are covered). */
-  public static java.util.Set<String> uncovered(Collection<String> parents, Collection<String> children) {
-    java.util.Set<String> out = new java.util.TreeSet<>();
+  public static Set<String> uncovered(Collection<String> parents, Collection<String> children) {
+    Set<String> out = new TreeSet<>();
     for (String c : children) {
-      boolean covered = false;
-      for (String p : parents) {
-        if (covers(p, c)) {
-          covered = true;
-          break;
-        }
-      }
-      if (!covered) {
+      if (!grants(parents, c)) {
         out.add(c);
       }
     }
     return out;
   }
 
-  /** Validates a scope string, returning it; the message says what is allowed. */
+  /**
+   * What two scope sets hold in common: every scope of either that the other covers. A token's
+   * effective scopes are its own intersected with its key's current ones, so narrowing a key
+   * narrows its live tokens at once.
+   *
+   * <pre>{@code
+   * Scopes.intersect(Set.of("stats:*"), Set.of("stats:read", "events:write")); // [stats:read]
+   * }</pre>
+   */
+  public static Set<String> intersect(Collection<String> a, Collection<String> b) {
+    Set<String> out = new TreeSet<>();
+    for (String s : a) {
+      if (grants(b, s)) {
+        out.add(s);
+      }
+    }
+    for (String s : b) {
+      if (grants(a, s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** The reserved scopes among {@code scopes}. */
+  public static Set<String> reservedAmong(Collection<String> scopes) {
+    Set<String> out = new TreeSet<>();
+    for (String s : scopes) {
+      if (reserved(s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Validates a scope string, returning it; the message says what is allowed. A reserved wildcard
+   * ({@code monetize:*}) is refused: reserved scopes are granted one by one.
+   */
   public static String validate(String scope) {
-    return Names.requireScope(scope, "scope");
+    String s = Names.requireScope(scope, "scope");
+    if (reserved(s) && s.endsWith("*")) {
+      throw new IllegalArgumentException("scope '" + s + "' is invalid: reserved scopes (" + RESERVED_PREFIX
+          + "...) are granted one by one, never by a wildcard");
+    }
+    return s;
   }
 }

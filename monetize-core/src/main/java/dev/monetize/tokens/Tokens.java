@@ -36,8 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code HS256} only with a secret of at least 256 bits), {@code alg: none} and algorithm
  * confusion refused, {@code jku}/{@code x5u}/{@code jwk} headers ignored (keys are never fetched),
  * {@code typ}, {@code iss}, {@code aud}, {@code exp}, {@code nbf} and {@code iat} checked with a
- * small clock skew. Signing keys rotate: each has a {@code kid}; retired keys keep verifying until
- * the tokens they signed have expired.
+ * small clock skew. Signing keys rotate: each has a {@code kid}; retired keys keep verifying the
+ * tokens they signed before their retirement until those expire, and never a token issued after it
+ * (a leaked retired key cannot mint new tokens).
  *
  * <p>With the default (a fresh ES256 key per instance) tokens verify only in the JVM that minted
  * them; give every JVM the same key with {@link Builder#es256(ECKey)} or {@link Builder#hs256}.
@@ -95,26 +96,37 @@ public final class Tokens {
   }
 
   private void install(String kid, JWSAlgorithm alg, JWSSigner signer, JWSVerifier verifier) {
+    install(kid, alg, signer, verifier, Instant.now());
+  }
+
+  private void install(String kid, JWSAlgorithm alg, JWSSigner signer, JWSVerifier verifier, Instant now) {
     Signing previous = current;
     verifiers.put(kid, new Verification(alg, verifier, Instant.MAX));
     current = new Signing(kid, alg, signer);
     if (previous != null) {
       Verification old = verifiers.get(previous.kid);
-      verifiers.put(previous.kid, new Verification(old.alg, old.verifier, Instant.now()));
+      verifiers.put(previous.kid, new Verification(old.alg, old.verifier, now));
     }
   }
 
   /**
    * Starts signing with a new ES256 key. Tokens signed by earlier keys keep verifying until they
-   * expire (at most the maximum lifetime after this call).
+   * expire (at most the maximum lifetime after this call); a token that claims to be issued after
+   * its key's retirement is refused.
    */
-  public synchronized void rotateSigningKey() {
+  public void rotateSigningKey() {
+    rotateSigningKey(Instant.now());
+  }
+
+  /** {@link #rotateSigningKey()} at {@code now} (the clock tokens are minted and verified with). */
+  public synchronized void rotateSigningKey(Instant now) {
     try {
-      installEc(newEcKey());
+      ECKey key = newEcKey();
+      install(key.getKeyID(), JWSAlgorithm.ES256, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK()), now);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate an ES256 key: " + e.getMessage(), e);
     }
-    Instant forget = Instant.now().minus(maxTtl).minus(skew);
+    Instant forget = now.minus(maxTtl).minus(skew);
     verifiers.entrySet().removeIf(e -> e.getValue().retiredAt.isBefore(forget));
   }
 
@@ -138,9 +150,21 @@ public final class Tokens {
    * {@code now} for {@code ttl} (capped by the maximum). Scope checks are the caller's job.
    */
   public String mint(String keyId, String customerId, Set<String> scopes, Instant now, Duration ttl) {
+    return mint(keyId, java.util.Optional.empty(), customerId, scopes, now, ttl);
+  }
+
+  /**
+   * Mints a token as {@link #mint(String, String, Set, Instant, Duration)} does, carrying
+   * {@code keyVersion} (claim {@code kv}): which secret of the key minted it, so that the verifier
+   * can let the token die when that secret is rotated out.
+   */
+  public String mint(String keyId, java.util.Optional<String> keyVersion, String customerId, Set<String> scopes,
+      Instant now, Duration ttl) {
     Duration life = ttl.compareTo(maxTtl) > 0 ? maxTtl : ttl;
     Signing s = current;
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+    keyVersion.ifPresent(v -> builder.claim("kv", v));
+    JWTClaimsSet claims = builder
         .issuer(issuer)
         .audience(audience)
         .subject(keyId)
@@ -218,6 +242,10 @@ public final class Tokens {
     if (exp == null || nbf == null || iat == null || c.getSubject() == null) {
       throw invalid("The token lacks exp, nbf, iat or sub.");
     }
+    if (iat.toInstant().isAfter(v.retiredAt)) {
+      // only someone holding a retired signing key can produce this
+      throw invalid("The token was issued after its signing key was retired.");
+    }
     if (!now.isBefore(exp.toInstant().plus(skew))) {
       throw new TokenException(ErrorCode.TOKEN_EXPIRED, "The token expired at " + exp.toInstant() + ".");
     }
@@ -229,12 +257,15 @@ public final class Tokens {
     }
     Object org = c.getClaim("org");
     Object scope = c.getClaim("scope");
-    if (!(org instanceof String o) || !(scope instanceof String sc)) {
-      throw invalid("The token lacks its organization or scopes.");
+    Object kv = c.getClaim("kv");
+    if (!(org instanceof String o) || !(scope instanceof String sc) || c.getJWTID() == null
+        || (kv != null && !(kv instanceof String))) {
+      throw invalid("The token lacks its organization, scopes or id.");
     }
     Set<String> scopes = new LinkedHashSet<>(Arrays.asList(sc.trim().split(" +")));
     scopes.remove("");
-    return new TokenClaims(c.getSubject(), o, scopes, exp.toInstant());
+    return new TokenClaims(c.getSubject(), o, scopes, exp.toInstant(), iat.toInstant(), c.getJWTID(),
+        java.util.Optional.ofNullable((String) kv));
   }
 
   private static TokenException invalid(String message) {

@@ -93,7 +93,8 @@ public final class ManagementResource {
     String requestId = RequestIds.acceptOrCreate(headers.getHeaderString(RequestIds.HEADER));
     ManagementApi.Response answer = monetize.managementApi().handle(new ManagementApi.Request(method,
         path.replace("//", "/"), query, Optional.ofNullable(headers.getHeaderString("Authorization")),
-        Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, "", requestId));
+        Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, monetize.clientAddress(PeerAddress.current(),
+            headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId));
     Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
         .header(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {

@@ -40,7 +40,9 @@ final class MonetizeFilter implements ContainerRequestFilter, ContainerResponseF
   public void filter(ContainerRequestContext request) {
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
     String path = "/" + request.getUriInfo().getPath(false);
-    Admission admission = monetize.admit(operation, ApiRequest.of(request.getMethod(), path.replace("//", "/"), "",
+    Admission admission = monetize.admit(operation, ApiRequest.of(request.getMethod(), path.replace("//", "/"),
+        monetize.clientAddress(PeerAddress.current(), request.getHeaderString("Forwarded"),
+            request.getHeaderString("X-Forwarded-For")),
         requestId, request.getHeaderString("Authorization"), request.getHeaderString("X-API-Key")));
     request.setProperty(ADMISSION, admission);
     if (!admission.decision().admitted()) {

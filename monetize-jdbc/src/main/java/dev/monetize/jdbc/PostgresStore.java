@@ -240,7 +240,37 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     }
   }
 
+  @Override
+  public long countProjects(String organizationId) {
+    return count("SELECT count(*) FROM monetize_projects WHERE organization_id = ?", organizationId, "projects");
+  }
+
+  @Override
+  public long countKeys(String organizationId) {
+    return count("SELECT count(*) FROM monetize_api_keys WHERE organization_id = ? AND status <> 'REVOKED'",
+        organizationId, "keys");
+  }
+
+  private long count(String sql, String organizationId, String what) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (organizationId != null) {
+        ps.setString(1, organizationId);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("counting " + what, e);
+    }
+  }
+
   // ---- organizations (customers)
+
+  @Override
+  public long count() {
+    return count("SELECT count(*) FROM monetize_organizations", null, "organizations");
+  }
 
   @Override
   public Optional<Customer> find(String customerId) {

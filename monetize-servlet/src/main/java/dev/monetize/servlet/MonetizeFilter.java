@@ -60,15 +60,24 @@ public final class MonetizeFilter implements Filter {
   private final Monetize monetize;
   private final UnmatchedRoutes unmatched;
 
-  /** A filter that lets unmatched routes pass through. */
+  /**
+   * A filter that answers {@code 404} to every route the catalog does not know (the secure
+   * default: an endpoint someone forgot to put in the catalog is never open).
+   */
   public MonetizeFilter(Monetize monetize) {
-    this(monetize, UnmatchedRoutes.PASS_THROUGH);
+    this(monetize, UnmatchedRoutes.NOT_FOUND);
   }
 
-  /** A filter with an explicit policy for unmatched routes. */
+  /**
+   * A filter with an explicit policy for unmatched routes. {@link UnmatchedRoutes#PASS_THROUGH}
+   * serves them without any key, and says so once in the log.
+   */
   public MonetizeFilter(Monetize monetize, UnmatchedRoutes unmatched) {
     this.monetize = Objects.requireNonNull(monetize, "monetize");
     this.unmatched = Objects.requireNonNull(unmatched, "unmatched");
+    if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
+      LOG.warn("MonetizeFilter lets routes outside the catalog through without a key (UnmatchedRoutes.PASS_THROUGH)");
+    }
   }
 
   @Override
@@ -101,7 +110,7 @@ public final class MonetizeFilter implements Filter {
     }
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     Admission admission = monetize.admit(operation.get(), ApiRequest.of(request.getMethod(), path,
-        request.getRemoteAddr(), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key")));
+        clientAddress(request), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key")));
     for (Header h : admission.responseHeaders()) {
       response.setHeader(h.name(), h.value());
     }
@@ -162,7 +171,7 @@ public final class MonetizeFilter implements Filter {
     byte[] body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
     ManagementApi.Response answer = monetize.managementApi().handle(new ManagementApi.Request(request.getMethod(),
         path, query(request.getQueryString()), Optional.ofNullable(request.getHeader("Authorization")),
-        Optional.ofNullable(request.getHeader("X-API-Key")), body, request.getRemoteAddr(), requestId));
+        Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress(request), requestId));
     response.setStatus(answer.status());
     response.setHeader(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {
@@ -171,6 +180,12 @@ public final class MonetizeFilter implements Filter {
     response.setContentType(answer.contentType());
     response.setContentLength(answer.body().length);
     response.getOutputStream().write(answer.body());
+  }
+
+  /** The peer, or the client behind it when the peer is a trusted proxy. */
+  private String clientAddress(HttpServletRequest request) {
+    return monetize.clientAddress(request.getRemoteAddr(), request.getHeader("Forwarded"),
+        request.getHeader("X-Forwarded-For"));
   }
 
   /** The first value of each query parameter, decoded; never reads a form body. */

@@ -46,7 +46,7 @@ class ManagementApiTest {
     monetize = Monetize.builder().catalog(catalog).timeSource(time).environment(KeyEnvironment.TEST)
         .usageSink(batch -> { }).auditSink(batch -> { }).build();
     monetize.saveCustomer(Customer.of("ops", "operator"));
-    operator = monetize.issueKey("ops", Set.of(ManagementApi.OPERATOR_SCOPE)).secret();
+    operator = monetize.issueOperatorKey("ops").secret();
     jetty = FilteredJetty.start(new MonetizeFilter(monetize), Map.of("/stats", FilteredJetty.text("stats")));
   }
 

@@ -71,7 +71,7 @@ class SecretsNeverLeakTest {
             audit.accept(batch);
           }).build();
       monetize.saveCustomer(Customer.of("ops", "basic"));
-      String operator = monetize.issueKey("ops", Set.of(ManagementApi.OPERATOR_SCOPE)).secret();
+      String operator = monetize.issueOperatorKey("ops").secret();
       secrets.add(operator);
       jetty = FilteredJetty.start(new MonetizeFilter(monetize), Map.of("/stats", FilteredJetty.text("ok"),
           "/boom", new HttpServlet() {

@@ -1,6 +1,5 @@
 package dev.monetize.examples.analytics;
 
-import dev.monetize.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.metering.FsyncPolicy;
@@ -80,7 +79,7 @@ public final class DemoService {
       monetize.saveCustomer(new Customer(OPERATOR, plans.get(plans.size() - 1).name(), BillingAnchor.DEFAULT,
           "Operator"));
     }
-    keys.put("admin", monetize.issueKey(OPERATOR, Set.of(ManagementApi.OPERATOR_SCOPE)).secret());
+    keys.put("admin", monetize.issueOperatorKey(OPERATOR).secret());
     return Collections.unmodifiableMap(keys);
   }
 
@@ -107,6 +106,25 @@ public final class DemoService {
       return Optional.of(new Journal(Path.of(dir.trim()), policy));
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException("MONETIZE_DATA_DIR is not a path: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed: the CIDRs in
+   * {@code MONETIZE_TRUSTED_PROXIES} (comma separated; unset or blank: none, the client is always
+   * the connection's peer).
+   *
+   * @throws IllegalArgumentException naming the variable when an entry is not a CIDR
+   */
+  public static dev.monetize.http.TrustedProxies trustedProxies(Map<String, String> env) {
+    String value = env.get("MONETIZE_TRUSTED_PROXIES");
+    if (value == null || value.isBlank()) {
+      return dev.monetize.http.TrustedProxies.none();
+    }
+    try {
+      return dev.monetize.http.TrustedProxies.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MONETIZE_TRUSTED_PROXIES: " + e.getMessage(), e);
     }
   }
 

@@ -7,7 +7,9 @@ import dev.monetize.config.ConfigException;
 import dev.monetize.jdbc.PostgresBillingHistory;
 import dev.monetize.jdbc.PostgresStore;
 import dev.monetize.jdbc.PostgresUsageLedger;
+import dev.monetize.http.TrustedProxies;
 import dev.monetize.keys.CustomerStore;
+import dev.monetize.management.ManagementLimits;
 import dev.monetize.keys.KeyStore;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.redis.RedisLimiterStore;
@@ -85,6 +87,7 @@ public final class AnalyticsServer implements AutoCloseable {
       }
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
+      builder.trustedProxies(DemoService.trustedProxies(System.getenv()));
       app = builder.start();
     } catch (ConfigException e) {
       System.err.println("invalid plans: " + e.getMessage());
@@ -155,8 +158,22 @@ public final class AnalyticsServer implements AutoCloseable {
     private KeyStore keyStore = KeyStore.inMemory();
     private CustomerStore customerStore = CustomerStore.inMemory();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private TrustedProxies trustedProxies = TrustedProxies.none();
+    private ManagementLimits managementLimits = ManagementLimits.defaults();
 
     private Builder() {}
+
+    /** The proxies whose forwarding headers are believed (default none). */
+    public Builder trustedProxies(TrustedProxies proxies) {
+      this.trustedProxies = Objects.requireNonNull(proxies);
+      return this;
+    }
+
+    /** Limits of the management API (default {@link ManagementLimits#defaults()}). */
+    public Builder managementLimits(ManagementLimits limits) {
+      this.managementLimits = Objects.requireNonNull(limits);
+      return this;
+    }
 
     /** Where keys and projects live (default in memory; {@link PostgresStore} shares them). */
     public Builder keyStore(KeyStore store) {
@@ -236,6 +253,8 @@ public final class AnalyticsServer implements AutoCloseable {
           .keyStore(keyStore)
           .customerStore(customerStore)
           .billingHistory(billingHistory)
+          .trustedProxies(trustedProxies)
+          .managementLimits(managementLimits)
           .build();
       Map<String, String> keys = DemoService.issueDemoKeys(monetize);
       Server server = new Server();

@@ -15,14 +15,20 @@ import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.plans.Catalog;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
+import com.sun.net.httpserver.HttpContext;
+import dev.monetize.http.TrustedProxies;
+import dev.monetize.jaxrs.PeerAddress;
+import dev.monetize.management.ManagementLimits;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import org.glassfish.jersey.jdkhttp.JdkHttpHandlerContainer;
+import org.glassfish.jersey.server.ContainerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -38,8 +44,12 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
   private final Monetize monetize;
   private final Map<String, String> demoKeys;
 
-  private AnalyticsJaxrsServer(HttpServer server, Monetize monetize, Map<String, String> demoKeys) {
+  private final java.util.concurrent.ExecutorService threads;
+
+  private AnalyticsJaxrsServer(HttpServer server, Monetize monetize, Map<String, String> demoKeys,
+      java.util.concurrent.ExecutorService threads) {
     this.server = server;
+    this.threads = threads;
     this.monetize = monetize;
     this.demoKeys = demoKeys;
   }
@@ -57,6 +67,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       Builder builder = builder().port(port);
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
+      builder.trustedProxies(DemoService.trustedProxies(System.getenv()));
       app = builder.start();
     } catch (ConfigException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
       System.err.println("cannot start: " + e.getMessage());
@@ -110,6 +121,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdown();
     monetize.close();
   }
 
@@ -120,8 +132,22 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     private UsageSink usageSink = UsageSink.inMemory();
     private TimeSource timeSource = TimeSource.system();
     private Optional<DemoService.Journal> journal = Optional.empty();
+    private TrustedProxies trustedProxies = TrustedProxies.none();
+    private ManagementLimits managementLimits = ManagementLimits.defaults();
 
     private Builder() {}
+
+    /** The proxies whose forwarding headers are believed (default none). */
+    public Builder trustedProxies(TrustedProxies proxies) {
+      this.trustedProxies = Objects.requireNonNull(proxies);
+      return this;
+    }
+
+    /** Limits of the management API (default {@link ManagementLimits#defaults()}). */
+    public Builder managementLimits(ManagementLimits limits) {
+      this.managementLimits = Objects.requireNonNull(limits);
+      return this;
+    }
 
     /** The port; 0 picks a free one. */
     public Builder port(int p) {
@@ -164,12 +190,26 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .usageSink(usageSink)
           .timeSource(timeSource)
           .apiInfo(DemoService.API_TITLE, "1.0.0")
+          .trustedProxies(trustedProxies)
+          .managementLimits(managementLimits)
           .build();
       Map<String, String> keys = issueDemoKeys(monetize);
       ResourceConfig config = new ResourceConfig().property(ServerProperties.WADL_FEATURE_DISABLE, true);
       components(monetize, new EventStore(), Clock.systemUTC()).forEach(config::register);
-      HttpServer server = JdkHttpServerFactory.createHttpServer(URI.create("http://0.0.0.0:" + port + "/"), config);
-      return new AnalyticsJaxrsServer(server, monetize, keys);
+      HttpServer server;
+      try {
+        server = HttpServer.create(new InetSocketAddress(port), 0);
+      } catch (java.io.IOException e) {
+        monetize.close();
+        throw new java.io.UncheckedIOException("cannot listen on port " + port, e);
+      }
+      java.util.concurrent.ExecutorService threads = Executors.newCachedThreadPool();
+      server.setExecutor(threads);
+      HttpContext context = server.createContext("/", ContainerFactory.createContainer(JdkHttpHandlerContainer.class,
+          config));
+      context.getFilters().add(PeerAddress.jdkHttpServer()); // JAX-RS does not tell client addresses by itself
+      server.start();
+      return new AnalyticsJaxrsServer(server, monetize, keys, threads);
     }
   }
 }

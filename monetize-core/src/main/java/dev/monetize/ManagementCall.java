@@ -1,0 +1,166 @@
+package dev.monetize;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.billing.Amounts;
+import dev.monetize.management.Authority;
+import dev.monetize.management.ManagementOperation;
+import dev.monetize.management.Target;
+import dev.monetize.management.Verdict;
+import dev.monetize.plans.Scopes;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One authenticated management call: the request, who makes it, the operation its route matched,
+ * and what the audit event will say about it. Handlers read the body through it and ask
+ * {@link #authorize} before they act; it refuses with {@link ManagementRefusal}.
+ */
+final class ManagementCall {
+  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  final ManagementApi.Request request;
+  final Principal principal;
+  final ManagementOperation operation;
+  final Map<String, String> parameters;
+  /** What the audit event records: targets and changes by name, never a secret. */
+  final Map<String, String> details = new TreeMap<>();
+
+  ManagementCall(ManagementApi.Request request, Principal principal, ManagementOperation.Match match) {
+    this.request = request;
+    this.principal = principal;
+    this.operation = match.operation();
+    this.parameters = match.parameters();
+  }
+
+  /** Asks the authority; refuses unless allowed. Records the target in the audit details. */
+  void authorize(Target target) {
+    if (target instanceof Target.Organization o) {
+      details.put("target_organization", o.id());
+    } else if (target instanceof Target.Project p) {
+      details.put("target_project", p.id());
+      details.put("target_organization", p.organizationId());
+    } else if (target instanceof Target.Key k) {
+      details.put("target_key", k.key().id());
+      details.put("target_organization", k.key().customerId());
+    }
+    refuseUnless(Authority.decide(principal, operation, target));
+  }
+
+  /** Refuses with the verdict's code unless it allows. */
+  static void refuseUnless(Verdict v) {
+    if (!v.allowed()) {
+      throw new ManagementRefusal(v.refusal().orElseThrow(), v.detail());
+    }
+  }
+
+  boolean operator() {
+    return Authority.operator(principal);
+  }
+
+  String parameter(String name) {
+    return parameters.get(name);
+  }
+
+  /** The body as a JSON object with only {@code allowed} fields (empty body: an empty object). */
+  JsonNode body(Set<String> allowed) {
+    if (request.body().length == 0) {
+      return JSON.createObjectNode();
+    }
+    JsonNode n;
+    try {
+      n = JSON.readTree(request.body());
+    } catch (IOException e) {
+      throw ManagementRefusal.badRequest("The body is not valid JSON.");
+    }
+    if (n == null || !n.isObject()) {
+      throw ManagementRefusal.badRequest("The body must be a JSON object.");
+    }
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw ManagementRefusal.badRequest(f.length() > 40 ? "Unknown field." : "Unknown field '" + f
+            + "'; allowed: " + new TreeSet<>(allowed) + ".");
+      }
+    }
+    return n;
+  }
+
+  static Optional<String> text(JsonNode body, String field, boolean required) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw ManagementRefusal.badRequest(field + ": required.");
+      }
+      return Optional.empty();
+    }
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw ManagementRefusal.badRequest(field + ": a non-empty string.");
+    }
+    if (v.asText().length() > 200) {
+      throw ManagementRefusal.badRequest(field + ": at most 200 characters.");
+    }
+    return Optional.of(v.asText());
+  }
+
+  /** A whole number from {@code min} to {@code max} (both within 63 bits), if present. */
+  static Optional<Long> number(JsonNode body, String field, long min, long max) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return Optional.empty();
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+      throw ManagementRefusal.badRequest(field + ": a whole number from " + min + " to " + max + ".");
+    }
+    return Optional.of(v.asLong());
+  }
+
+  /** A money amount (string or number) within {@link Amounts}' bounds, never expanded before the check. */
+  static BigDecimal amount(JsonNode body, String field) {
+    JsonNode a = body.get(field);
+    try {
+      if (a != null && a.isTextual()) {
+        return Amounts.parse(a.asText(), field);
+      }
+      if (a != null && a.isNumber()) {
+        return Amounts.check(a.decimalValue(), field);
+      }
+    } catch (IllegalArgumentException e) { // includes NumberFormatException
+      throw ManagementRefusal.badRequest(e.getMessage() + ".");
+    }
+    throw ManagementRefusal.badRequest(field + ": required, a decimal such as \"25.00\" (negative deducts).");
+  }
+
+  static Set<String> scopes(JsonNode body, boolean required) {
+    JsonNode v = body.get("scopes");
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw ManagementRefusal.badRequest("scopes: required, a list such as [\"stats:read\"].");
+      }
+      return Set.of();
+    }
+    if (!v.isArray() || v.isEmpty() || v.size() > 100) {
+      throw ManagementRefusal.badRequest("scopes: a list of 1 to 100 scopes.");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (JsonNode s : v) {
+      if (!s.isTextual()) {
+        throw ManagementRefusal.badRequest("scopes: every scope is a string.");
+      }
+      try {
+        out.add(Scopes.validate(s.asText()));
+      } catch (IllegalArgumentException e) {
+        throw ManagementRefusal.badRequest("scopes: " + e.getMessage() + ".");
+      }
+    }
+    return out;
+  }
+}

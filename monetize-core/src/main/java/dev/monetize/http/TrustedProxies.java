@@ -1,0 +1,210 @@
+package dev.monetize.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which client address a request really comes from. {@code Forwarded} (RFC 7239) and
+ * {@code X-Forwarded-For} are believed only when the connection's peer is one of the configured
+ * proxies (CIDRs); then the list is walked from the right, skipping trusted hops, and the first
+ * untrusted address is the client. With no proxies configured (the default) the client is always
+ * the peer, whatever the headers say, so a caller can never pick its own address.
+ *
+ * <pre>{@code
+ * TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8, ::1/128");
+ * proxies.clientAddress("10.0.0.5", Optional.empty(), Optional.of("203.0.113.9, 10.0.0.7")); // 203.0.113.9
+ * proxies.clientAddress("198.51.100.1", Optional.empty(), Optional.of("1.2.3.4"));          // 198.51.100.1
+ * }</pre>
+ */
+public final class TrustedProxies {
+  private static final TrustedProxies NONE = new TrustedProxies(List.of());
+  private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+  private static final int MAX_HOPS = 32;
+
+  private final List<Cidr> cidrs;
+
+  private record Cidr(byte[] network, int bits) {
+    boolean contains(InetAddress a) {
+      byte[] b = a.getAddress();
+      if (b.length != network.length) {
+        return false;
+      }
+      int full = bits / 8;
+      for (int i = 0; i < full; i++) {
+        if (b[i] != network[i]) {
+          return false;
+        }
+      }
+      int rest = bits % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = (0xFF << (8 - rest)) & 0xFF;
+      return (b[full] & mask) == (network[full] & mask);
+    }
+  }
+
+  private TrustedProxies(List<Cidr> cidrs) {
+    this.cidrs = List.copyOf(cidrs);
+  }
+
+  /** No trusted proxy: the client is always the connection's peer (the default). */
+  public static TrustedProxies none() {
+    return NONE;
+  }
+
+  /**
+   * Proxies from a comma-separated list of CIDRs or single addresses (IPv4 or IPv6 literals, no
+   * host names), e.g. {@code 10.0.0.0/8, 192.168.1.7, ::1/128}. Blank: none.
+   *
+   * @throws IllegalArgumentException naming the entry that is not a CIDR
+   */
+  public static TrustedProxies parse(String list) {
+    List<Cidr> out = new ArrayList<>();
+    for (String raw : list.split(",")) {
+      String entry = raw.strip();
+      if (entry.isEmpty()) {
+        continue;
+      }
+      int slash = entry.indexOf('/');
+      String address = slash < 0 ? entry : entry.substring(0, slash);
+      InetAddress a = literal(address).orElseThrow(() -> new IllegalArgumentException("trusted proxy '"
+          + shorten(entry) + "' is not an IP address or CIDR such as 10.0.0.0/8 or ::1/128"));
+      int max = a.getAddress().length * 8;
+      int bits;
+      try {
+        bits = slash < 0 ? max : Integer.parseInt(entry.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        bits = -1;
+      }
+      if (bits < 0 || bits > max) {
+        throw new IllegalArgumentException("trusted proxy '" + shorten(entry) + "': the prefix length must be 0.."
+            + max);
+      }
+      out.add(new Cidr(a.getAddress(), bits));
+    }
+    return out.isEmpty() ? NONE : new TrustedProxies(out);
+  }
+
+  /** Whether any proxy is trusted. */
+  public boolean any() {
+    return !cidrs.isEmpty();
+  }
+
+  /** Whether {@code address} (an IP literal) is a trusted proxy. */
+  public boolean trusts(String address) {
+    Optional<InetAddress> a = literal(address);
+    if (a.isEmpty()) {
+      return false;
+    }
+    for (Cidr c : cidrs) {
+      if (c.contains(a.get())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The client's address: the peer unless the peer is trusted, then the first untrusted hop from
+   * the right of {@code Forwarded} (preferred) or {@code X-Forwarded-For}. An entry that is not an
+   * address (e.g. {@code unknown}) ends the walk at the hop that reported it.
+   *
+   * @param peer the connection's remote address
+   * @param forwarded the {@code Forwarded} header, if sent
+   * @param xForwardedFor the {@code X-Forwarded-For} header, if sent
+   */
+  public String clientAddress(String peer, Optional<String> forwarded, Optional<String> xForwardedFor) {
+    String client = unbracket(peer);
+    if (cidrs.isEmpty() || !trusts(client)) {
+      return client;
+    }
+    List<String> hops = forwarded.isPresent() ? forwardedFor(forwarded.get())
+        : xForwardedFor.map(TrustedProxies::commaList).orElse(List.of());
+    for (int i = hops.size() - 1; i >= 0 && hops.size() - i <= MAX_HOPS; i--) {
+      String hop = hops.get(i);
+      if (literal(hop).isEmpty()) {
+        return client; // not an address: the last trusted hop is all we know
+      }
+      client = hop;
+      if (!trusts(hop)) {
+        return hop;
+      }
+    }
+    return client;
+  }
+
+  private static List<String> commaList(String header) {
+    List<String> out = new ArrayList<>();
+    for (String part : header.split(",")) {
+      out.add(unbracket(part.strip()));
+    }
+    return out;
+  }
+
+  /** The {@code for=} value of each element of a {@code Forwarded} header, ports and brackets removed. */
+  private static List<String> forwardedFor(String header) {
+    List<String> out = new ArrayList<>();
+    for (String element : header.split(",")) {
+      String value = "";
+      for (String pair : element.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).strip().equalsIgnoreCase("for")) {
+          value = pair.substring(eq + 1).strip();
+        }
+      }
+      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+        value = value.substring(1, value.length() - 1);
+      }
+      out.add(withoutPort(value));
+    }
+    return out;
+  }
+
+  private static String withoutPort(String v) {
+    if (v.startsWith("[")) {
+      int end = v.indexOf(']');
+      return end < 0 ? v : v.substring(1, end);
+    }
+    int colon = v.indexOf(':');
+    return colon > 0 && v.indexOf(':', colon + 1) < 0 ? v.substring(0, colon) : v;
+  }
+
+  private static String unbracket(String v) {
+    return v.length() > 2 && v.startsWith("[") && v.endsWith("]") ? v.substring(1, v.length() - 1) : v;
+  }
+
+  /** An IP literal, parsed without any name lookup; empty for anything else. */
+  static Optional<InetAddress> literal(String s) {
+    String v = unbracket(s);
+    try {
+      if (IPV4.matcher(v).matches()) {
+        byte[] b = new byte[4];
+        String[] parts = v.split("\\.");
+        for (int i = 0; i < 4; i++) {
+          int octet = Integer.parseInt(parts[i]);
+          if (octet > 255) {
+            return Optional.empty();
+          }
+          b[i] = (byte) octet;
+        }
+        return Optional.of(InetAddress.getByAddress(b));
+      }
+      if (v.indexOf(':') < 0 || !IPV6.matcher(v).matches()) {
+        return Optional.empty();
+      }
+      return Optional.of(InetAddress.getByName(v)); // contains ':': parsed as an IPv6 literal, never looked up
+    } catch (UnknownHostException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String shorten(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+  }
+}

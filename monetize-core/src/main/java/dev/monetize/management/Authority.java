@@ -1,0 +1,146 @@
+package dev.monetize.management;
+
+import dev.monetize.Principal;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.keys.ApiKey;
+import dev.monetize.plans.Scopes;
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one place that decides who may do what on the management plane: {@code (principal,
+ * operation, target) -> allow | 403 code | 404}, from the row of {@link ManagementOperation}.
+ * Handlers find the target in the stores and ask; they never decide by themselves.
+ *
+ * <pre>{@code
+ * Verdict v = Authority.decide(caller, ManagementOperation.KEY_ROTATE, Target.key(key));
+ * if (!v.allowed()) { ... answer v.refusal().get() with v.detail() ... }
+ * }</pre>
+ *
+ * <p>The order of the checks is part of the contract: a token on a key-only operation is refused
+ * first; then an operator-only operation for anyone else ({@code 403}, before any target is looked
+ * at, so it reveals nothing); then a target of another organization or one that does not exist
+ * ({@code 404}, never {@code 403}, so ids of other tenants cannot be probed); then the scope
+ * ({@code 403 scope_denied}); then, for an action on a key, whether the caller's scopes cover the
+ * key's ({@code 403 scope_escalation}).
+ */
+public final class Authority {
+  private static final String OPERATOR_SCOPE = Permission.OPERATOR.scope().orElseThrow();
+
+  private Authority() {}
+
+  /** Whether {@code principal} is the operator (holds {@code monetize:admin} literally). */
+  public static boolean operator(Principal principal) {
+    return principal.scopes().contains(OPERATOR_SCOPE);
+  }
+
+  /** The decision for {@code principal} running {@code operation} on {@code target}. */
+  public static Verdict decide(Principal principal, ManagementOperation operation, Target target) {
+    Permission needed = operation.permission();
+    if (needed == Permission.PUBLIC) {
+      return Verdict.allow();
+    }
+    if (operation.keyOnly() && principal.credential().isToken()) {
+      return Verdict.refuse(ErrorCode.TOKEN_NOT_ALLOWED, "A token cannot " + operation.summary()
+          + "; use an API key.");
+    }
+    boolean operator = operator(principal);
+    if (needed == Permission.OPERATOR && !operator) {
+      return Verdict.refuse(ErrorCode.SCOPE_DENIED, "To " + operation.summary() + " needs scope '"
+          + OPERATOR_SCOPE + "', which only the operator holds.");
+    }
+    String organization;
+    ApiKey key = null;
+    if (target instanceof Target.Missing m) {
+      return notFound(m.kind(), m.id());
+    } else if (target instanceof Target.Organization o) {
+      organization = o.id();
+      if (!operator && !organization.equals(principal.customerId())) {
+        return notFound("organization", organization);
+      }
+    } else if (target instanceof Target.Project pr) {
+      organization = pr.organizationId();
+      if (!operator && !organization.equals(principal.customerId())) {
+        return notFound("project", pr.id());
+      }
+    } else if (target instanceof Target.Key k) {
+      key = k.key();
+      organization = key.customerId();
+      if (!operator && !organization.equals(principal.customerId())) {
+        return notFound("key", key.id());
+      }
+    } else {
+      organization = principal.customerId();
+    }
+    if (!ruleFits(operation.rule(), target)) {
+      throw new IllegalArgumentException(operation + " acts on " + operation.rule() + ", not on " + target);
+    }
+    if (needed == Permission.KEYS_WRITE && !operator
+        && !Scopes.grants(principal.scopes(), Permission.KEYS_WRITE.scope().orElseThrow())) {
+      return Verdict.refuse(ErrorCode.SCOPE_DENIED, "To " + operation.summary() + " needs scope 'keys:write', which "
+          + principal.credential().kindName() + " of key " + principal.keyId() + " does not hold.");
+    }
+    if (operation.rule() == ManagementOperation.Rule.KEY_COVERED) {
+      Set<String> over = beyond(principal, key.scopes());
+      if (!over.isEmpty()) {
+        return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "Key " + key.id() + " holds scopes " + over
+            + " that your key does not; only a key that holds them may act on it.");
+      }
+    }
+    return Verdict.allow();
+  }
+
+  /**
+   * Whether {@code principal} may give a credential of organization {@code organizationId} these
+   * {@code scopes} (a key, a project, a token): never more than the caller holds, and reserved
+   * scopes only from the operator to its own organization.
+   */
+  public static Verdict grant(Principal principal, Collection<String> scopes, String organizationId) {
+    Set<String> reserved = Scopes.reservedAmong(scopes);
+    if (!reserved.isEmpty() && !(operator(principal) && organizationId.equals(principal.customerId()))) {
+      return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "Scopes " + reserved + " are reserved to the operator and "
+          + "never granted to a customer's key, project or token.");
+    }
+    Set<String> over = beyond(principal, scopes);
+    if (!over.isEmpty()) {
+      return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "Scopes " + over + " are not held by your "
+          + principal.credential().kindName() + ".");
+    }
+    return Verdict.allow();
+  }
+
+  /**
+   * Whether {@code principal} may set a key's limits above its plan's: only the operator may.
+   */
+  public static Verdict raiseLimits(Principal principal, String policy, long wanted, long planLimit) {
+    if (wanted > planLimit && !operator(principal)) {
+      return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "limits." + policy + ": " + wanted + " is above the plan's "
+          + planLimit + "; only the operator may raise a key's limits.");
+    }
+    return Verdict.allow();
+  }
+
+  /** What of {@code scopes} the principal does not hold; the operator holds all but reserved ones it lacks. */
+  private static Set<String> beyond(Principal principal, Collection<String> scopes) {
+    if (operator(principal)) {
+      Set<String> out = new TreeSet<>(Scopes.reservedAmong(scopes));
+      out.removeAll(principal.scopes());
+      return out;
+    }
+    return Scopes.uncovered(principal.scopes(), scopes);
+  }
+
+  private static boolean ruleFits(ManagementOperation.Rule rule, Target target) {
+    return switch (rule) {
+      case NONE -> target instanceof Target.Self;
+      case OWN_ORGANIZATION -> target instanceof Target.Organization || target instanceof Target.Project;
+      case KEY_IN_OWN_ORGANIZATION, KEY_COVERED -> target instanceof Target.Key;
+    };
+  }
+
+  private static Verdict notFound(String kind, String id) {
+    String shown = id.length() > 64 ? id.substring(0, 64) + "..." : id;
+    return Verdict.refuse(ErrorCode.NOT_FOUND, "No " + kind + " '" + shown + "'.");
+  }
+}

@@ -1,0 +1,194 @@
+package dev.monetize.management;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The authority table: every operation of the management API with the permission it needs, what
+ * it acts on and the rule for that target. The router serves exactly these rows, the handlers ask
+ * {@link Authority} with them, and {@code docs/security.md} prints them; an endpoint cannot exist
+ * without a row.
+ *
+ * <pre>{@code
+ * ManagementOperation.match("POST", "/keys/key_1/rotate");
+ * // Optional[Match[operation=KEY_ROTATE, parameters={id=key_1}]]
+ * }</pre>
+ */
+public enum ManagementOperation {
+  /** {@code POST /organizations}: create an organization (a customer). */
+  ORGANIZATION_CREATE("POST", "/organizations", Permission.OPERATOR, Rule.NONE, true,
+      "create an organization"),
+  /** {@code GET /organizations/{id}}: read an organization. */
+  ORGANIZATION_GET("GET", "/organizations/{id}", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
+      "read an organization"),
+  /** {@code POST /projects}: create a project in an organization. */
+  PROJECT_CREATE("POST", "/projects", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, false,
+      "create a project; its scopes within the caller's"),
+  /** {@code POST /keys}: issue a key. */
+  KEY_CREATE("POST", "/keys", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, true,
+      "issue a key; its scopes and limits within the caller's"),
+  /** {@code GET /keys}: list an organization's keys. */
+  KEY_LIST("GET", "/keys", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, false,
+      "list an organization's keys"),
+  /** {@code GET /keys/{id}}: read a key (never its secret or hash). */
+  KEY_GET("GET", "/keys/{id}", Permission.KEYS_WRITE, Rule.KEY_IN_OWN_ORGANIZATION, false,
+      "read a key"),
+  /** {@code POST /keys/{id}/rotate}: give a key a new secret. */
+  KEY_ROTATE("POST", "/keys/{id}/rotate", Permission.KEYS_WRITE, Rule.KEY_COVERED, true,
+      "rotate a key"),
+  /** {@code POST /keys/{id}/revoke}: revoke a key. */
+  KEY_REVOKE("POST", "/keys/{id}/revoke", Permission.KEYS_WRITE, Rule.KEY_COVERED, true,
+      "revoke a key"),
+  /** {@code POST /tokens}: mint a short-lived token from the caller's key. */
+  TOKEN_MINT("POST", "/tokens", Permission.MEMBER, Rule.NONE, true,
+      "mint a token; its scopes within the key's"),
+  /** {@code GET /usage}: the caller's usage in the current period. */
+  USAGE_GET("GET", "/usage", Permission.MEMBER, Rule.NONE, false,
+      "read the caller's usage"),
+  /** {@code GET /credits}: a prepaid wallet and its history. */
+  CREDITS_GET("GET", "/credits", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
+      "read a wallet"),
+  /** {@code POST /credits}: move money into or out of a wallet. */
+  CREDITS_TOP_UP("POST", "/credits", Permission.OPERATOR, Rule.OWN_ORGANIZATION, false,
+      "top up or deduct a wallet"),
+  /** {@code GET /invoices}: the caller's invoices. */
+  INVOICE_LIST("GET", "/invoices", Permission.MEMBER, Rule.NONE, false,
+      "list the caller's invoices"),
+  /** {@code GET /invoices/{number}}: one of the caller's invoices. */
+  INVOICE_GET("GET", "/invoices/{number}", Permission.MEMBER, Rule.NONE, false,
+      "read one of the caller's invoices"),
+  /** {@code GET /pricing}: the price list. */
+  PRICING_GET("GET", "/pricing", Permission.PUBLIC, Rule.NONE, false,
+      "read the price list");
+
+  /** The ownership rule for an operation's target. */
+  public enum Rule {
+    /** No target beyond the caller itself. */
+    NONE("the caller's own"),
+    /** An organization: the caller's own (the operator: any). */
+    OWN_ORGANIZATION("own organization"),
+    /** A key of the caller's own organization (the operator: any). */
+    KEY_IN_OWN_ORGANIZATION("key of own organization"),
+    /**
+     * A key of the caller's own organization whose scopes the caller's scopes cover, so that no
+     * key takes over a stronger one (the operator: any key without a reserved scope it lacks).
+     */
+    KEY_COVERED("key of own organization whose scopes the caller's cover");
+
+    private final String words;
+
+    Rule(String words) {
+      this.words = words;
+    }
+
+    /** The rule in words (for the generated table). */
+    public String words() {
+      return words;
+    }
+  }
+
+  /**
+   * A request path matched to its operation.
+   *
+   * @param operation the operation
+   * @param parameters the path parameters by name
+   */
+  public record Match(ManagementOperation operation, Map<String, String> parameters) {
+    /** Copies. */
+    public Match {
+      parameters = Map.copyOf(parameters);
+    }
+  }
+
+  private final String method;
+  private final String path;
+  private final Permission permission;
+  private final Rule rule;
+  private final boolean keyOnly;
+  private final String summary;
+  private final List<String> segments;
+
+  ManagementOperation(String method, String path, Permission permission, Rule rule, boolean keyOnly, String summary) {
+    this.method = method;
+    this.path = path;
+    this.permission = permission;
+    this.rule = rule;
+    this.keyOnly = keyOnly;
+    this.summary = summary;
+    this.segments = List.of(path.substring(1).split("/"));
+  }
+
+  /** The HTTP method. */
+  public String method() {
+    return method;
+  }
+
+  /** The path template below the management prefix, e.g. {@code /keys/{id}/rotate}. */
+  public String path() {
+    return path;
+  }
+
+  /** What the caller must hold. */
+  public Permission permission() {
+    return permission;
+  }
+
+  /** The ownership rule for the target. */
+  public Rule rule() {
+    return rule;
+  }
+
+  /** Whether only an API key may do this: a token never creates, rotates or revokes keys or mints tokens. */
+  public boolean keyOnly() {
+    return keyOnly;
+  }
+
+  /** What it does, in words. */
+  public String summary() {
+    return summary;
+  }
+
+  /** The path parameters of {@code route} if it has this operation's shape (any method). */
+  Optional<Map<String, String>> parameters(String route) {
+    if (!route.startsWith("/")) {
+      return Optional.empty();
+    }
+    String[] parts = route.substring(1).split("/", -1);
+    if (parts.length != segments.size()) {
+      return Optional.empty();
+    }
+    Map<String, String> params = new java.util.HashMap<>();
+    for (int i = 0; i < parts.length; i++) {
+      String s = segments.get(i);
+      if (s.startsWith("{")) {
+        if (parts[i].isEmpty()) {
+          return Optional.empty();
+        }
+        params.put(s.substring(1, s.length() - 1), parts[i]);
+      } else if (!s.equals(parts[i])) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(params);
+  }
+
+  /** The operation serving {@code method} on {@code route} (the path below the prefix), if any. */
+  public static Optional<Match> match(String method, String route) {
+    for (ManagementOperation op : values()) {
+      if (op.method.equals(method)) {
+        Optional<Map<String, String>> p = op.parameters(route);
+        if (p.isPresent()) {
+          return Optional.of(new Match(op, p.get()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The methods served on {@code route}, for {@code Allow} (empty: no such resource). */
+  public static List<String> methodsOn(String route) {
+    return java.util.Arrays.stream(values()).filter(op -> op.parameters(route).isPresent())
+        .map(ManagementOperation::method).distinct().sorted().toList();
+  }
+}

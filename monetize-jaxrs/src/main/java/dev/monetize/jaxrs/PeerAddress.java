@@ -1,0 +1,82 @@
+package dev.monetize.jaxrs;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection's remote address, which JAX-RS itself does not expose. A filter of the host hands
+ * it to the adapter for the time the request is handled on its thread: {@link #jdkHttpServer()} on
+ * the JDK HTTP server's context, {@link #servletFilter()} in a servlet container (Jersey or RESTEasy
+ * on Jetty, Tomcat...). Without either, client addresses are unknown: IP limits cannot tell clients
+ * apart, so the adapter says so once in the log.
+ *
+ * <pre>{@code
+ * HttpContext context = server.createContext("/", jerseyHandler);
+ * context.getFilters().add(PeerAddress.jdkHttpServer());
+ * }</pre>
+ */
+public final class PeerAddress {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerAddress.class);
+  private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+  private PeerAddress() {}
+
+  /**
+   * A filter for the JDK HTTP server ({@code com.sun.net.httpserver}) that hands each exchange's
+   * remote address to the adapter for the time the exchange is handled on its thread.
+   */
+  public static Filter jdkHttpServer() {
+    return new Filter() {
+      @Override
+      public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        CURRENT.set(remote == null ? "" : remote.getAddress().getHostAddress());
+        try {
+          chain.doFilter(exchange);
+        } finally {
+          CURRENT.remove();
+        }
+      }
+
+      @Override
+      public String description() {
+        return "Monetize: the remote address for the JAX-RS adapter";
+      }
+    };
+  }
+
+  /**
+   * A servlet filter that hands each request's remote address to the adapter while the servlet
+   * chain (and so the JAX-RS dispatch) runs on its thread.
+   */
+  public static jakarta.servlet.Filter servletFilter() {
+    return (request, response, chain) -> {
+      CURRENT.set(request.getRemoteAddr());
+      try {
+        chain.doFilter(request, response);
+      } finally {
+        CURRENT.remove();
+      }
+    };
+  }
+
+  /** The peer's address of the request handled on this thread, or empty text when the host does not tell. */
+  static String current() {
+    String current = CURRENT.get();
+    if (current != null && !current.isEmpty()) {
+      return current;
+    }
+    if (WARNED.compareAndSet(false, true)) {
+      LOG.warn("the JAX-RS host does not tell client addresses: IP limits and audit cannot see them; add "
+          + "PeerAddress.jdkHttpServer() to the JDK HTTP server's context or PeerAddress.servletFilter() "
+          + "to the servlet container");
+    }
+    return "";
+  }
+}
