@@ -1,0 +1,193 @@
+package dev.monetize.examples.analytics.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.TimeSource;
+import dev.monetize.keys.KeyRequest;
+import dev.monetize.management.ManagementLimits;
+import dev.monetize.management.ManagementOperation;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Customer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exhaustive authorization matrix, over real HTTP on each example: every management operation
+ * of the authority table x every kind of principal, each with the status and code written out
+ * below by hand (never derived from the code under test). A new operation without a row here fails
+ * {@link #everyOperationOfTheTableHasARow}.
+ */
+public abstract class AuthorizationMatrixContract {
+  /** The principals, in the column order of {@link #EXPECTED}. */
+  enum Who {
+    OPERATOR, STAR, KEYS_WRITE, READ_ONLY,
+    OPERATOR_TOKEN_BEARER, OPERATOR_TOKEN_X_API_KEY, STAR_TOKEN_BEARER, STAR_TOKEN_X_API_KEY,
+    KEYS_WRITE_TOKEN_BEARER, KEYS_WRITE_TOKEN_X_API_KEY, READ_ONLY_TOKEN_BEARER, READ_ONLY_TOKEN_X_API_KEY,
+    OTHER_ORGANIZATION_ADMIN, REVOKED, EXPIRED, ROTATED_OUT
+  }
+
+  private static final String ORG = "matrix-a";
+  private static final String OTHER = "matrix-b";
+  private static final String UNAUTHENTICATED = "401:key_revoked 401:key_expired 401:key_rotated";
+
+  /**
+   * Expected answers, one column per {@link Who}: {@code status} or {@code status:code}. Tokens are
+   * minted from the key of the same name with all its scopes. Targets are of organization
+   * {@code matrix-a}; the key acted on is a fresh {@code *} key (stronger than {@code keys:write}).
+   */
+  static final Map<ManagementOperation, String> EXPECTED = new EnumMap<>(Map.ofEntries(
+      Map.entry(ManagementOperation.ORGANIZATION_CREATE, "201 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:scope_denied " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.ORGANIZATION_GET, "200 200 200 200 200 200 200 200 200 200 200 200 "
+          + "404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.PROJECT_CREATE, "201 201 403:scope_escalation 403:scope_denied "
+          + "201 201 201 201 403:scope_escalation 403:scope_escalation 403:scope_denied 403:scope_denied "
+          + "404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_CREATE, "201 201 403:scope_escalation 403:scope_denied "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_LIST, "200 200 200 403:scope_denied 200 200 200 200 200 200 "
+          + "403:scope_denied 403:scope_denied 404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_GET, "200 200 200 403:scope_denied 200 200 200 200 200 200 "
+          + "403:scope_denied 403:scope_denied 404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_ROTATE, "200 200 403:scope_escalation 403:scope_denied "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_REVOKE, "200 200 403:scope_escalation 403:scope_denied "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.TOKEN_MINT, "200 200 200 200 "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "200 " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.USAGE_GET, "200 200 200 200 200 200 200 200 200 200 200 200 200 "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.CREDITS_GET, "200 200 200 200 200 200 200 200 200 200 200 200 "
+          + "404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.CREDITS_TOP_UP, "201 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "201 201 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.INVOICE_LIST, "200 200 200 200 200 200 200 200 200 200 200 200 200 "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.INVOICE_GET, "404:not_found 404:not_found 404:not_found 404:not_found "
+          + "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
+          + "404:not_found 404:not_found " + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.PRICING_GET, "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200")));
+
+  /** Starts the example with this clock and these management limits. */
+  protected abstract ExampleUnderTest start(TimeSource time, ManagementLimits limits) throws Exception;
+
+  private final ExampleUnderTest.MovableTime time = new ExampleUnderTest.MovableTime();
+  private ExampleUnderTest app;
+  private final Map<Who, String[]> credentials = new EnumMap<>(Who.class);
+
+  @BeforeEach
+  void startAndIssueCredentials() throws Exception {
+    // generous rates: this suite is about who may do what, not how often
+    app = start(time, ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+        .perOrganization(ManagementLimits.unlimited()).keyCreation(ManagementLimits.unlimited())
+        .tokenMinting(ManagementLimits.unlimited()).build());
+    var m = app.monetize();
+    m.saveCustomer(new Customer(ORG, "pro", BillingAnchor.DEFAULT, "Matrix A"));
+    m.saveCustomer(new Customer(OTHER, "pro", BillingAnchor.DEFAULT, "Matrix B"));
+    key(Who.OPERATOR, app.demoKeys().get("admin"));
+    key(Who.STAR, m.issueKey(ORG, Set.of("*")).secret());
+    key(Who.KEYS_WRITE, m.issueKey(ORG, Set.of("keys:write")).secret());
+    key(Who.READ_ONLY, m.issueKey(ORG, Set.of("stats:read")).secret());
+    key(Who.OTHER_ORGANIZATION_ADMIN, m.issueKey(OTHER, Set.of("*")).secret());
+    for (Who from : List.of(Who.OPERATOR, Who.STAR, Who.KEYS_WRITE, Who.READ_ONLY)) {
+      ExampleUnderTest.Answer minted = app.send("POST", "/monetize/tokens", credentials.get(from)[0],
+          credentials.get(from)[1], "{\"ttl_seconds\":3600}");
+      assertThat(minted.status()).as("minting a token with %s: %s", from, minted.body()).isEqualTo(200);
+      String token = minted.json().path("token").asText();
+      credentials.put(Who.valueOf(from + "_TOKEN_BEARER"), new String[] {"Authorization", "Bearer " + token});
+      credentials.put(Who.valueOf(from + "_TOKEN_X_API_KEY"), new String[] {"X-API-Key", token});
+    }
+    var revoked = m.issueKey(ORG, Set.of("*"));
+    m.revokeKey(revoked.key().id());
+    key(Who.REVOKED, revoked.secret());
+    var rotated = m.issueKey(ORG, Set.of("*"));
+    m.rotateKey(rotated.key().id(), Duration.ZERO);
+    key(Who.ROTATED_OUT, rotated.secret());
+    var expiring = m.issueKey(KeyRequest.of(ORG, Set.of("*")).expiresAt(java.util.Optional.of(
+        time.now().plusSeconds(60))));
+    key(Who.EXPIRED, expiring.secret());
+    time.advance(Duration.ofMinutes(2));
+  }
+
+  private void key(Who who, String secret) {
+    credentials.put(who, new String[] {"Authorization", "Bearer " + secret});
+  }
+
+  @AfterEach
+  void stop() {
+    app.close();
+  }
+
+  @Test
+  void everyOperationOfTheTableHasARow() {
+    assertThat(EXPECTED.keySet()).containsExactlyInAnyOrder(ManagementOperation.values());
+    EXPECTED.forEach((op, row) -> assertThat(row.split(" ")).as(op.name()).hasSize(Who.values().length));
+  }
+
+  @Test
+  void everyOperationTimesEveryPrincipalAnswersAsTheTableSays() {
+    List<String> wrong = new ArrayList<>();
+    int cells = 0;
+    for (ManagementOperation op : ManagementOperation.values()) {
+      String[] expected = EXPECTED.get(op).split(" ");
+      for (Who who : Who.values()) {
+        String[] credential = credentials.get(who);
+        String[] request = request(op);
+        ExampleUnderTest.Answer a = app.send(op.method(), "/monetize" + request[0], credential[0], credential[1],
+            request[1]);
+        String got = a.status() + (a.status() >= 400 ? ":" + a.code() : "");
+        cells++;
+        if (!got.equals(expected[who.ordinal()])) {
+          wrong.add(op + " x " + who + ": expected " + expected[who.ordinal()] + ", got " + got + " " + a.body());
+        }
+      }
+    }
+    assertThat(cells).isEqualTo(ManagementOperation.values().length * Who.values().length);
+    assertThat(wrong).as("cells that differ from the matrix").isEmpty();
+  }
+
+  /** The path (below /monetize) and body of one request of {@code op} aimed at organization matrix-a. */
+  private String[] request(ManagementOperation op) {
+    return switch (op) {
+      case ORGANIZATION_CREATE -> new String[] {"/organizations", "{\"name\":\"New\",\"plan\":\"free\"}"};
+      case ORGANIZATION_GET -> new String[] {"/organizations/" + ORG, null};
+      case PROJECT_CREATE -> new String[] {"/projects",
+          "{\"organization_id\":\"" + ORG + "\",\"name\":\"p\",\"scopes\":[\"stats:read\"]}"};
+      case KEY_CREATE -> new String[] {"/keys", "{\"organization_id\":\"" + ORG + "\",\"scopes\":[\"stats:read\"]}"};
+      case KEY_LIST -> new String[] {"/keys?organization_id=" + ORG, null};
+      case KEY_GET -> new String[] {"/keys/" + strongKey(), null};
+      case KEY_ROTATE -> new String[] {"/keys/" + strongKey() + "/rotate", "{\"overlap_seconds\":0}"};
+      case KEY_REVOKE -> new String[] {"/keys/" + strongKey() + "/revoke", null};
+      case TOKEN_MINT -> new String[] {"/tokens", "{}"};
+      case USAGE_GET -> new String[] {"/usage", null};
+      case CREDITS_GET -> new String[] {"/credits?customer_id=" + ORG, null};
+      case CREDITS_TOP_UP -> new String[] {"/credits", "{\"customer_id\":\"" + ORG + "\",\"amount\":\"1.50\"}"};
+      case INVOICE_LIST -> new String[] {"/invoices", null};
+      case INVOICE_GET -> new String[] {"/invoices/INV-none", null};
+      case PRICING_GET -> new String[] {"/pricing", null};
+    };
+  }
+
+  /** A fresh key of matrix-a holding {@code *}: stronger than a keys:write key. */
+  private String strongKey() {
+    return app.monetize().issueKey(ORG, Set.of("*")).key().id();
+  }
+}
