@@ -1,0 +1,117 @@
+package dev.monetize.examples.analytics.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.TimeSource;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.management.ManagementLimits;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The findings of the attack on the examples (items 1 to 5 of the authority issue), replayed over
+ * HTTP with the examples' default limits. Each failed on the code before the authority model.
+ */
+public abstract class AuthorityFindingsContract {
+  /** Starts the example with this clock and these management limits. */
+  protected abstract ExampleUnderTest start(TimeSource time, ManagementLimits limits) throws Exception;
+
+  private ExampleUnderTest app;
+
+  @BeforeEach
+  void startExample() throws Exception {
+    app = start(TimeSource.system(), ManagementLimits.defaults());
+  }
+
+  @AfterEach
+  void stop() {
+    app.close();
+  }
+
+  private String pro() {
+    return app.demoKeys().get("pro");
+  }
+
+  @Test
+  void finding1_aStarKeyNeverBecomesTheOperator() {
+    ExampleUnderTest.Answer minted = app.bearer("POST", "/monetize/tokens", pro(),
+        "{\"scopes\":[\"monetize:admin\"],\"ttl_seconds\":3600}");
+    assertThat(minted.status()).isEqualTo(403);
+    assertThat(minted.code()).isEqualTo("scope_escalation");
+    String token = app.bearer("POST", "/monetize/tokens", pro(), "{\"ttl_seconds\":3600}").json().path("token").asText();
+    for (String credential : new String[] {pro(), token}) {
+      ExampleUnderTest.Answer org = app.bearer("POST", "/monetize/organizations", credential,
+          "{\"name\":\"Mine\",\"plan\":\"enterprise\"}");
+      assertThat(org.status()).isEqualTo(403);
+      ExampleUnderTest.Answer topUp = app.bearer("POST", "/monetize/credits", credential,
+          "{\"customer_id\":\"demo-free\",\"amount\":\"1000000\"}");
+      assertThat(topUp.status()).isEqualTo(403);
+      assertThat(topUp.code()).isEqualTo("scope_denied");
+    }
+    assertThat(app.monetize().creditBalance("demo-free")).isZero();
+  }
+
+  @Test
+  void finding2_aTokenInXApiKeyCannotCreateKeysOrMintTokens() {
+    String token = app.bearer("POST", "/monetize/tokens", pro(), "{}").json().path("token").asText();
+    ExampleUnderTest.Answer key = app.send("POST", "/monetize/keys", "X-API-Key", token,
+        "{\"organization_id\":\"demo-pro\",\"scopes\":[\"stats:read\"]}");
+    assertThat(key.status()).isEqualTo(403);
+    assertThat(key.code()).isEqualTo("token_not_allowed");
+    assertThat(key.body()).doesNotContain("secret");
+    ExampleUnderTest.Answer again = app.send("POST", "/monetize/tokens", "X-API-Key", token, "{}");
+    assertThat(again.status()).isEqualTo(403);
+    assertThat(again.code()).isEqualTo("token_not_allowed");
+  }
+
+  @Test
+  void finding3_aKeysWriteKeyCannotTakeOverAStrongerKey() {
+    IssuedKey owner = app.monetize().issueKey("demo-pro", Set.of("*"));
+    String writer = app.monetize().issueKey("demo-pro", Set.of("keys:write")).secret();
+    assertThat(app.bearer("GET", "/monetize/keys", writer, null).status()).isEqualTo(200);
+    ExampleUnderTest.Answer rotate = app.bearer("POST", "/monetize/keys/" + owner.key().id() + "/rotate", writer,
+        "{\"overlap_seconds\":0}");
+    assertThat(rotate.status()).isEqualTo(403);
+    assertThat(rotate.code()).isEqualTo("scope_escalation");
+    assertThat(rotate.body()).doesNotContain("\"secret\"");
+    ExampleUnderTest.Answer revoke = app.bearer("POST", "/monetize/keys/" + owner.key().id() + "/revoke", writer, null);
+    assertThat(revoke.status()).isEqualTo(403);
+    assertThat(app.bearer("GET", "/monetize/usage", owner.secret(), null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void finding4_aHugeNumberIsRefusedAtOnceWithASmallBody() {
+    String admin = app.demoKeys().get("admin");
+    for (String amount : new String[] {"\"1e999999999\"", "1e999999999", "\"1234567890123456789\"",
+        "\"0.0000001\"", "\"NaN\"", "1e-999999999"}) {
+      ExampleUnderTest.Answer a = app.bearer("POST", "/monetize/credits", admin,
+          "{\"customer_id\":\"demo-free\",\"amount\":" + amount + "}");
+      assertThat(a.status()).as(amount).isEqualTo(400);
+      assertThat(a.code()).isEqualTo("bad_request");
+      assertThat(a.body().length()).as(amount).isLessThan(1_000);
+    }
+    ExampleUnderTest.Answer ttl = app.bearer("POST", "/monetize/tokens", admin, "{\"ttl_seconds\":1e999999999}");
+    assertThat(ttl.status()).isEqualTo(400);
+    assertThat(app.monetize().creditBalance("demo-free")).isZero();
+  }
+
+  @Test
+  void finding5_theManagementApiIsRateLimited() {
+    String free = app.demoKeys().get("free");
+    int refused = 0;
+    ExampleUnderTest.Answer last = null;
+    for (int i = 0; i < 400 && refused == 0; i++) {
+      last = app.bearer("GET", "/monetize/usage", free, null);
+      if (last.status() == 429) {
+        refused++;
+      }
+    }
+    assertThat(refused).isEqualTo(1);
+    assertThat(last.code()).isEqualTo("rate_limited");
+    assertThat(last.headers().firstValue("Retry-After")).isPresent();
+    assertThat(last.headers().firstValue("RateLimit-Policy").orElseThrow()).contains("\"management-key\"");
+    assertThat(last.headers().firstValue("RateLimit").orElseThrow()).contains(";r=0");
+  }
+}

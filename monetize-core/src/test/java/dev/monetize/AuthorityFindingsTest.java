@@ -1,0 +1,230 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.audit.AuditEvent;
+import dev.monetize.audit.AuditSink;
+import dev.monetize.audit.InMemoryAuditSink;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyStore;
+import dev.monetize.keys.ScopeEscalationException;
+import dev.monetize.management.ManagementLimits;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import dev.monetize.tokens.Tokens;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Findings 6 and 8 of the authority issue (found by reading the code), the reserved-scope rules for
+ * keys issued in code, and the count caps of the management plane.
+ */
+class AuthorityFindingsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-01T10:00:00Z"));
+  private final KeyStore store = KeyStore.inMemory();
+  private final InMemoryAuditSink audit = AuditSink.inMemory();
+  private final Tokens tokens = Tokens.builder().hs256(new byte[32]).build();
+  private final Operation stats = Operation.builder("stats", "GET", "/stats").scope("stats:read").build();
+  private final Operation export = Operation.builder("export", "GET", "/export").scope("export:read").build();
+  private Monetize monetize = build(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+      .perOrganization(ManagementLimits.unlimited()).build());
+
+  private Monetize build(ManagementLimits limits) {
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("pro").rank(1).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(100_000))
+            .scopes("*").build())
+        .operation(stats).operation(export).build();
+    Monetize m = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ZERO)
+        .tokens(tokens).auditSink(audit).managementLimits(limits).build();
+    m.saveCustomer(Customer.of("acme", "pro"));
+    m.saveCustomer(Customer.of("ops", "pro"));
+    return m;
+  }
+
+  @AfterEach
+  void close() {
+    monetize.close();
+  }
+
+  private ManagementApi.Response call(String method, String path, String credential, String body) {
+    return monetize.managementApi().handle(new ManagementApi.Request(method, path, Map.of(),
+        Optional.of("Bearer " + credential), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9",
+        "req-" + method + path));
+  }
+
+  private JsonNode json(ManagementApi.Response r) throws Exception {
+    return JSON.readTree(r.body());
+  }
+
+  private Decision admit(Operation op, String credential) {
+    return monetize.admit(op, ApiRequest.of("GET", op.pathTemplate(), "10.0.0.1", "r", "Bearer " + credential, null))
+        .decision();
+  }
+
+  private String token(String secret, String body) throws Exception {
+    ManagementApi.Response r = call("POST", "/monetize/tokens", secret, body);
+    assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    return json(r).path("token").asText();
+  }
+
+  @Test
+  void finding6_aRetiredSigningKeyNeverVerifiesATokenIssuedAfterItsRetirement() throws Exception {
+    // someone kept the old signing secret and signs a token dated after the rotation
+    Tokens t = Tokens.builder().hs256(new byte[32]).build();
+    String kidBefore = t.currentKeyId();
+    Instant rotation = Instant.parse("2026-12-01T10:00:00Z");
+    String before = t.mint("key_1", "acme", Set.of("a"), rotation.minusSeconds(10), Duration.ofMinutes(5));
+    t.rotateSigningKey(rotation);
+    assertThat(t.verify(before, rotation.plusSeconds(5)).keyId()).isEqualTo("key_1");
+    // same secret, same kid as the retired key, issued after the retirement
+    String forged = forge(kidBefore, rotation.plusSeconds(20));
+    assertThat(t.verify(forge(kidBefore, rotation.minusSeconds(20)), rotation.plusSeconds(30)).keyId())
+        .isEqualTo("key_1"); // the same forgery dated before the retirement passes: the date is what is refused
+    assertThatThrownBy(() -> t.verify(forged, rotation.plusSeconds(30)))
+        .hasMessageContaining("issued after its signing key was retired");
+  }
+
+  private static String forge(String kid, Instant iat) throws Exception {
+    var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("monetize").audience("monetize-api")
+        .subject("key_1").claim("org", "acme").claim("scope", "a").jwtID("j")
+        .issueTime(java.util.Date.from(iat)).notBeforeTime(java.util.Date.from(iat))
+        .expirationTime(java.util.Date.from(iat.plusSeconds(60))).build();
+    var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+        com.nimbusds.jose.JWSAlgorithm.HS256).type(Tokens.TYPE).keyID(kid).build(), claims);
+    jwt.sign(new com.nimbusds.jose.crypto.MACSigner(new byte[32]));
+    return jwt.serialize();
+  }
+
+  @Test
+  void finding6_aTokenNeverHoldsMoreThanItsKeyHoldsNow() throws Exception {
+    IssuedKey key = monetize.issueKey("acme", Set.of("stats:read", "export:read"));
+    String token = token(key.secret(), "{}");
+    assertThat(admit(export, token).admitted()).isTrue();
+    ApiKey narrowed = key.key();
+    store.save(new ApiKey(narrowed.id(), narrowed.customerId(), narrowed.projectId(), narrowed.secretHash(),
+        Set.of("stats:read"), narrowed.environment(), narrowed.status(), narrowed.createdAt(), narrowed.expiresAt(),
+        narrowed.previousSecretHash(), narrowed.previousValidUntil(), narrowed.limitOverrides()));
+    assertThat(admit(stats, token).admitted()).isTrue();
+    Decision d = admit(export, token);
+    assertThat(d.error()).contains(ErrorCode.SCOPE_DENIED);
+    assertThat(admit(stats, token).principal().orElseThrow().scopes()).containsExactly("stats:read");
+  }
+
+  @Test
+  void finding6_tokensOfARotatedKeyDieWhenItsOverlapEnds() throws Exception {
+    IssuedKey key = monetize.issueKey("acme", Set.of("stats:read"));
+    String token = token(key.secret(), "{\"ttl_seconds\":3600}");
+    IssuedKey rotated = monetize.rotateKey(key.key().id(), Duration.ofSeconds(60)).orElseThrow();
+    // minted with the old secret inside the overlap: dies with it too
+    String lateToken = token(key.secret(), "{\"ttl_seconds\":3600}");
+    String newToken = token(rotated.secret(), "{\"ttl_seconds\":3600}");
+    assertThat(admit(stats, token).admitted()).isTrue();
+    assertThat(admit(stats, lateToken).admitted()).isTrue();
+    time.advance(Duration.ofSeconds(61));
+    assertThat(admit(stats, token).error()).contains(ErrorCode.KEY_ROTATED);
+    assertThat(admit(stats, lateToken).error()).contains(ErrorCode.KEY_ROTATED);
+    assertThat(admit(stats, newToken).admitted()).isTrue();
+    // a second rotation retires the first secret's tokens for good
+    monetize.rotateKey(key.key().id(), Duration.ZERO);
+    assertThat(admit(stats, newToken).error()).contains(ErrorCode.KEY_ROTATED);
+  }
+
+  @Test
+  void finding8_managementEventsNameTheActorTheTargetsAndWhatChanged() throws Exception {
+    IssuedKey operator = monetize.issueOperatorKey("ops");
+    IssuedKey admin = monetize.issueKey("acme", Set.of("*"));
+    JsonNode created = json(call("POST", "/monetize/keys", admin.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":10}}"));
+    String createdSecret = created.path("secret").asText();
+    call("POST", "/monetize/keys/" + created.path("id").asText() + "/rotate", admin.secret(), "{\"overlap_seconds\":5}");
+    call("POST", "/monetize/credits", operator.secret(), "{\"customer_id\":\"acme\",\"amount\":\"12.50\"}");
+    String token = token(admin.secret(), "{}");
+    call("POST", "/monetize/keys", token, "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
+    monetize.flushAudit();
+    AuditEvent create = event("monetize.key_create", "admitted");
+    assertThat(create.keyId()).contains(admin.key().id());
+    assertThat(create.details()).containsEntry("credential", "key").containsEntry("target_organization", "acme")
+        .containsEntry("created_key", created.path("id").asText()).containsEntry("scopes", "stats:read")
+        .containsEntry("limits", "{rate=10}");
+    AuditEvent rotate = event("monetize.key_rotate", "admitted");
+    assertThat(rotate.details()).containsEntry("target_key", created.path("id").asText())
+        .containsEntry("overlap_seconds", "5");
+    AuditEvent topUp = event("monetize.credits_top_up", "admitted");
+    assertThat(topUp.keyId()).contains(operator.key().id());
+    assertThat(topUp.details()).containsEntry("target_organization", "acme").containsEntry("amount", "12.50");
+    AuditEvent refused = event("monetize.key_create", "token_not_allowed");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.details()).containsEntry("credential", "token").containsKey("token_id");
+    String everything = audit.events().toString();
+    for (String secret : new String[] {operator.secret(), admin.secret(), createdSecret, token,
+        admin.key().secretHash(), operator.key().secretHash()}) {
+      assertThat(everything).doesNotContain(secret);
+    }
+  }
+
+  private AuditEvent event(String operation, String decision) {
+    return audit.events().stream().filter(e -> e.operationId().equals(operation) && e.decision().equals(decision))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + operation + " " + decision + " in " + audit.events()));
+  }
+
+  @Test
+  void reservedScopesNeverEnterACustomersKeyOrProjectIssuedInCode() {
+    assertThatThrownBy(() -> monetize.issueKey("acme", Set.of("monetize:admin")))
+        .isInstanceOf(ScopeEscalationException.class).hasMessageContaining("reserved");
+    assertThatThrownBy(() -> monetize.createProject("acme", "p", Set.of("monetize:admin")))
+        .isInstanceOf(ScopeEscalationException.class);
+    assertThatThrownBy(() -> monetize.issueKey("acme", Set.of("monetize:*")))
+        .hasMessageContaining("one by one");
+    IssuedKey star = monetize.issueKey("acme", Set.of("*"));
+    assertThat(call("POST", "/monetize/organizations", star.secret(), "{\"name\":\"x\",\"plan\":\"pro\"}").status())
+        .isEqualTo(403);
+    IssuedKey operator = monetize.issueOperatorKey("ops");
+    // the operator grants the reserved scope only inside its own organization
+    assertThat(call("POST", "/monetize/keys", operator.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"monetize:admin\"]}").status()).isEqualTo(403);
+    assertThat(call("POST", "/monetize/keys", operator.secret(),
+        "{\"organization_id\":\"ops\",\"scopes\":[\"monetize:admin\"]}").status()).isEqualTo(201);
+  }
+
+  @Test
+  void creationIsCappedInCountPerOrganization() throws Exception {
+    monetize.close();
+    monetize = build(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+        .perOrganization(ManagementLimits.unlimited()).keyCreation(ManagementLimits.unlimited())
+        .maxKeysPerOrganization(3).maxProjectsPerOrganization(1).maxOrganizations(3).build());
+    IssuedKey admin = monetize.issueKey("acme", Set.of("*")); // acme holds 1 key
+    String body = "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}";
+    assertThat(call("POST", "/monetize/keys", admin.secret(), body).status()).isEqualTo(201);
+    JsonNode third = json(call("POST", "/monetize/keys", admin.secret(), body));
+    ManagementApi.Response full = call("POST", "/monetize/keys", admin.secret(), body);
+    assertThat(full.status()).isEqualTo(429);
+    assertThat(json(full).path("code").asText()).isEqualTo("count_limit_reached");
+    assertThat(full.headers()).contains(new dev.monetize.http.Header("RateLimit", "\"keys\";r=0"));
+    // a revoked key frees its place
+    call("POST", "/monetize/keys/" + third.path("id").asText() + "/revoke", admin.secret(), "");
+    assertThat(call("POST", "/monetize/keys", admin.secret(), body).status()).isEqualTo(201);
+    String project = "{\"organization_id\":\"acme\",\"name\":\"p\"}";
+    assertThat(call("POST", "/monetize/projects", admin.secret(), project).status()).isEqualTo(201);
+    assertThat(call("POST", "/monetize/projects", admin.secret(), project).status()).isEqualTo(429);
+    IssuedKey operator = monetize.issueOperatorKey("ops");
+    String org = "{\"name\":\"n\",\"plan\":\"pro\"}";
+    assertThat(call("POST", "/monetize/organizations", operator.secret(), org).status()).isEqualTo(201);
+    assertThat(call("POST", "/monetize/organizations", operator.secret(), org).status()).isEqualTo(429);
+  }
+}
