@@ -160,8 +160,15 @@ public final class AnalyticsServer implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private TrustedProxies trustedProxies = TrustedProxies.none();
     private ManagementLimits managementLimits = ManagementLimits.defaults();
+    private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.logging();
 
     private Builder() {}
+
+    /** Where audit events go (default: JSON lines on the log). */
+    public Builder auditSink(dev.monetize.audit.AuditSink sink) {
+      this.auditSink = Objects.requireNonNull(sink);
+      return this;
+    }
 
     /** The proxies whose forwarding headers are believed (default none). */
     public Builder trustedProxies(TrustedProxies proxies) {
@@ -254,6 +261,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .customerStore(customerStore)
           .billingHistory(billingHistory)
           .trustedProxies(trustedProxies)
+          .auditSink(auditSink)
           .managementLimits(managementLimits)
           .build();
       Map<String, String> keys = DemoService.issueDemoKeys(monetize);

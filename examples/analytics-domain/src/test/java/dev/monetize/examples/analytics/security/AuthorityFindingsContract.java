@@ -22,7 +22,8 @@ public abstract class AuthorityFindingsContract {
 
   @BeforeEach
   void startExample() throws Exception {
-    app = start(TimeSource.system(), ManagementLimits.defaults());
+    // a clock that stands still: the rates refill only when the test says so, however slow the host
+    app = start(dev.monetize.ManualTimeSource.at(java.time.Instant.now()), ManagementLimits.defaults());
   }
 
   @AfterEach

@@ -134,8 +134,15 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     private Optional<DemoService.Journal> journal = Optional.empty();
     private TrustedProxies trustedProxies = TrustedProxies.none();
     private ManagementLimits managementLimits = ManagementLimits.defaults();
+    private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.logging();
 
     private Builder() {}
+
+    /** Where audit events go (default: JSON lines on the log). */
+    public Builder auditSink(dev.monetize.audit.AuditSink sink) {
+      this.auditSink = Objects.requireNonNull(sink);
+      return this;
+    }
 
     /** The proxies whose forwarding headers are believed (default none). */
     public Builder trustedProxies(TrustedProxies proxies) {
@@ -191,6 +198,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .timeSource(timeSource)
           .apiInfo(DemoService.API_TITLE, "1.0.0")
           .trustedProxies(trustedProxies)
+          .auditSink(auditSink)
           .managementLimits(managementLimits)
           .build();
       Map<String, String> keys = issueDemoKeys(monetize);
