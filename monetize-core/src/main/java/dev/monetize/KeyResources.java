@@ -114,6 +114,9 @@ final class KeyResources {
     c.authorize(organization(orgId));
     String name = ManagementCall.text(body, "name", true).orElseThrow();
     Set<String> scopes = ManagementCall.scopes(body, false);
+    if (scopes.isEmpty() && !c.operator()) {
+      scopes = c.principal.scopes(); // never the whole plan for a caller that holds less
+    }
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
     ManagementApi.requireRoom("projects", monetize.projectCount(orgId), limits.maxProjectsPerOrganization(),
         "Organization " + orgId);
@@ -189,7 +192,7 @@ final class KeyResources {
   private static Map<String, Long> limits(ManagementCall c, JsonNode body, Plan plan) {
     JsonNode l = body.get("limits");
     if (l == null || l.isNull()) {
-      return Map.of();
+      return Authority.operator(c.principal) ? Map.of() : c.principal.limitOverrides();
     }
     if (!l.isObject()) {
       throw ManagementRefusal.badRequest("limits: an object of policy name to a whole number.");
@@ -199,7 +202,8 @@ final class KeyResources {
     for (Quota q : plan.quotas()) {
       planLimits.put(q.name(), q.limit());
     }
-    Map<String, Long> out = new HashMap<>();
+    // a key created by a limited key is at most as limited: its limits start from the creator's
+    Map<String, Long> out = new HashMap<>(Authority.operator(c.principal) ? Map.of() : c.principal.limitOverrides());
     for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       Long planLimit = planLimits.get(e.getKey());

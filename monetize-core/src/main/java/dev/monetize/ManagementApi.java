@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * administrator holds {@code keys:write} and acts on its own organization only (anything of another
  * organization is {@code 404}, never {@code 403}). Tokens never create, rotate or revoke keys or
  * mint tokens, whatever header carries them. Every call is charged to the calling key and its
- * organization ({@link ManagementLimits}); creation is capped in count. Responses never contain
+ * organization ({@link ManagementLimits}), calls without a valid credential to their client
+ * address; creation is capped in count. Responses never contain
  * hashes; secrets only in the create and rotate answers.
  */
 public final class ManagementApi {
@@ -161,7 +162,8 @@ public final class ManagementApi {
       });
       operationId = "monetize." + match.operation().name().toLowerCase(java.util.Locale.ROOT);
       if (match.operation().permission() == dev.monetize.management.Permission.PUBLIC) {
-        return handlers.get(match.operation()).apply(null); // public, like any price list: no key needed
+        chargeAddress(r); // public, like any price list: no key needed, charged to the client address
+        return handlers.get(match.operation()).apply(null);
       }
       Principal p = authenticate(r, headers);
       who = Optional.of(p);
@@ -195,9 +197,15 @@ public final class ManagementApi {
       ErrorCode code = d.error().orElseThrow();
       headers.add(new Header("WWW-Authenticate", code == ErrorCode.KEY_MISSING
           ? "Bearer realm=\"monetize\"" : "Bearer realm=\"monetize\", error=\"invalid_token\""));
+      chargeAddress(r); // a flood of bad credentials is charged too: to the address it comes from
       throw new ManagementRefusal(code, d.detail());
     }
     return d.principal().orElseThrow();
+  }
+
+  /** Calls without a valid credential cost one unit of their client address's management rate. */
+  private void chargeAddress(Request r) {
+    charge("{ip:" + r.remoteAddress() + "}:mgmt", "management-address", limits.perKey(), "management calls");
   }
 
   /** Every management call costs one unit of the key's and of the organization's management rate. */

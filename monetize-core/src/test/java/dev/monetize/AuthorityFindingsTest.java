@@ -131,14 +131,12 @@ class AuthorityFindingsTest {
     IssuedKey key = monetize.issueKey("acme", Set.of("stats:read"));
     String token = token(key.secret(), "{\"ttl_seconds\":3600}");
     IssuedKey rotated = monetize.rotateKey(key.key().id(), Duration.ofSeconds(60)).orElseThrow();
-    // minted with the old secret inside the overlap: dies with it too
-    String lateToken = token(key.secret(), "{\"ttl_seconds\":3600}");
+    // the old secret still calls the API inside the overlap, but mints nothing that could outlive it
+    assertThat(call("POST", "/monetize/tokens", key.secret(), "{}").status()).isEqualTo(401);
     String newToken = token(rotated.secret(), "{\"ttl_seconds\":3600}");
     assertThat(admit(stats, token).admitted()).isTrue();
-    assertThat(admit(stats, lateToken).admitted()).isTrue();
     time.advance(Duration.ofSeconds(61));
     assertThat(admit(stats, token).error()).contains(ErrorCode.KEY_ROTATED);
-    assertThat(admit(stats, lateToken).error()).contains(ErrorCode.KEY_ROTATED);
     assertThat(admit(stats, newToken).admitted()).isTrue();
     // a second rotation retires the first secret's tokens for good
     monetize.rotateKey(key.key().id(), Duration.ZERO);
@@ -226,5 +224,47 @@ class AuthorityFindingsTest {
     String org = "{\"name\":\"n\",\"plan\":\"pro\"}";
     assertThat(call("POST", "/monetize/organizations", operator.secret(), org).status()).isEqualTo(201);
     assertThat(call("POST", "/monetize/organizations", operator.secret(), org).status()).isEqualTo(429);
+  }
+
+  @Test
+  void review_theOldSecretOfARotatedKeyCannotManageKeysDuringTheOverlap() {
+    IssuedKey key = monetize.issueKey("acme", Set.of("*"));
+    IssuedKey rotated = monetize.rotateKey(key.key().id(), Duration.ofHours(1)).orElseThrow();
+    assertThat(call("GET", "/monetize/usage", key.secret(), "").status()).isEqualTo(200);
+    ManagementApi.Response back = call("POST", "/monetize/keys/" + key.key().id() + "/rotate", key.secret(),
+        "{\"overlap_seconds\":0}");
+    assertThat(back.status()).isEqualTo(401);
+    assertThat(call("POST", "/monetize/keys", key.secret(), "{\"organization_id\":\"acme\",\"scopes\":[\"*\"]}")
+        .status()).isEqualTo(401);
+    assertThat(admit(stats, rotated.secret()).admitted()).isTrue();
+  }
+
+  @Test
+  void review_aKeyCreatedByALimitedKeyIsAtMostAsLimited() throws Exception {
+    IssuedKey limited = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
+        .limits(Map.of("rate", 10L)));
+    JsonNode inherited = json(call("POST", "/monetize/keys", limited.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}"));
+    assertThat(inherited.path("limits").path("rate").asLong()).isEqualTo(10);
+    ManagementApi.Response more = call("POST", "/monetize/keys", limited.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":500}}");
+    assertThat(more.status()).isEqualTo(403);
+  }
+
+  @Test
+  void review_aProjectWithoutScopesGetsTheCallersNotThePlans() throws Exception {
+    IssuedKey writer = monetize.issueKey("acme", Set.of("keys:write"));
+    JsonNode project = json(call("POST", "/monetize/projects", writer.secret(),
+        "{\"organization_id\":\"acme\",\"name\":\"p\"}"));
+    assertThat(project.path("scopes").toString()).isEqualTo("[\"keys:write\"]");
+  }
+
+  @Test
+  void review_aZeroWithAHugeScaleIsRefusedWithoutRenderingIt() throws Exception {
+    IssuedKey operator = monetize.issueOperatorKey("ops");
+    ManagementApi.Response r = call("POST", "/monetize/credits", operator.secret(),
+        "{\"customer_id\":\"acme\",\"amount\":0e-999999999}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().length).isLessThan(1_000);
   }
 }

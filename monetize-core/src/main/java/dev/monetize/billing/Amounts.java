@@ -39,7 +39,8 @@ public final class Amounts {
 
   /**
    * Checks that an amount already held as a number fits the same bounds, without ever expanding
-   * it (precision and scale only).
+   * it (precision and scale only), and returns it without trailing zeros (so {@code 0E-999999999}
+   * comes back as a plain zero).
    *
    * @throws IllegalArgumentException naming {@code field} when it does not
    */
@@ -48,7 +49,7 @@ public final class Amounts {
     if (a.scale() > MAX_DECIMALS || (long) a.precision() - a.scale() > MAX_INTEGER_DIGITS) {
       throw invalid(field);
     }
-    return amount;
+    return a;
   }
 
   private static IllegalArgumentException invalid(String field) {

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Which client address a request really comes from. {@code Forwarded} (RFC 7239) and
  * {@code X-Forwarded-For} are believed only when the connection's peer is one of the configured
- * proxies (CIDRs); then the list is walked from the right, skipping trusted hops, and the first
+ * proxies (CIDRs), and only the one header those proxies write ({@code X-Forwarded-For} unless
+ * {@link #withForwardedHeader()}); then the list is walked from the right, skipping trusted hops, and the first
  * untrusted address is the client. With no proxies configured (the default) the client is always
  * the peer, whatever the headers say, so a caller can never pick its own address.
  *
@@ -21,12 +22,13 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class TrustedProxies {
-  private static final TrustedProxies NONE = new TrustedProxies(List.of());
+  private static final TrustedProxies NONE = new TrustedProxies(List.of(), false);
   private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
   private static final int MAX_HOPS = 32;
 
   private final List<Cidr> cidrs;
+  private final boolean forwardedHeader;
 
   private record Cidr(byte[] network, int bits) {
     boolean contains(InetAddress a) {
@@ -49,8 +51,18 @@ public final class TrustedProxies {
     }
   }
 
-  private TrustedProxies(List<Cidr> cidrs) {
+  private TrustedProxies(List<Cidr> cidrs, boolean forwardedHeader) {
     this.cidrs = List.copyOf(cidrs);
+    this.forwardedHeader = forwardedHeader;
+  }
+
+  /**
+   * Reads {@code Forwarded} (RFC 7239) instead of {@code X-Forwarded-For} (the default, what nginx,
+   * HAProxy and cloud load balancers append). Only the header the proxies write is read: the other
+   * one passes through them untouched, so a client could put anything in it.
+   */
+  public TrustedProxies withForwardedHeader() {
+    return new TrustedProxies(cidrs, true);
   }
 
   /** No trusted proxy: the client is always the connection's peer (the default). */
@@ -88,7 +100,7 @@ public final class TrustedProxies {
       }
       out.add(new Cidr(a.getAddress(), bits));
     }
-    return out.isEmpty() ? NONE : new TrustedProxies(out);
+    return out.isEmpty() ? NONE : new TrustedProxies(out, false);
   }
 
   /** Whether any proxy is trusted. */
@@ -112,7 +124,7 @@ public final class TrustedProxies {
 
   /**
    * The client's address: the peer unless the peer is trusted, then the first untrusted hop from
-   * the right of {@code Forwarded} (preferred) or {@code X-Forwarded-For}. An entry that is not an
+   * the right of the header the proxies write. An entry that is not an
    * address (e.g. {@code unknown}) ends the walk at the hop that reported it.
    *
    * @param peer the connection's remote address
@@ -124,7 +136,7 @@ public final class TrustedProxies {
     if (cidrs.isEmpty() || !trusts(client)) {
       return client;
     }
-    List<String> hops = forwarded.isPresent() ? forwardedFor(forwarded.get())
+    List<String> hops = forwardedHeader ? forwarded.map(TrustedProxies::forwardedFor).orElse(List.of())
         : xForwardedFor.map(TrustedProxies::commaList).orElse(List.of());
     for (int i = hops.size() - 1; i >= 0 && hops.size() - i <= MAX_HOPS; i--) {
       String hop = hops.get(i);

@@ -45,34 +45,25 @@ public final class Authority {
       return Verdict.refuse(ErrorCode.TOKEN_NOT_ALLOWED, "A token cannot " + operation.summary()
           + "; use an API key.");
     }
+    if (operation.keyOnly() && principal.credential().previousSecret()) {
+      // a rotation is often a reaction to a leak: the old secret must not rotate back or mint lasting things
+      return Verdict.refuse(ErrorCode.KEY_ROTATED, "Key " + principal.keyId() + " was rotated; its old secret "
+          + "still calls the API during the overlap but cannot " + operation.summary() + ". Use the new secret.");
+    }
     boolean operator = operator(principal);
     if (needed == Permission.OPERATOR && !operator) {
       return Verdict.refuse(ErrorCode.SCOPE_DENIED, "To " + operation.summary() + " needs scope '"
           + OPERATOR_SCOPE + "', which only the operator holds.");
     }
-    String organization;
-    ApiKey key = null;
     if (target instanceof Target.Missing m) {
       return notFound(m.kind(), m.id());
-    } else if (target instanceof Target.Organization o) {
-      organization = o.id();
-      if (!operator && !organization.equals(principal.customerId())) {
-        return notFound("organization", organization);
-      }
-    } else if (target instanceof Target.Project pr) {
-      organization = pr.organizationId();
-      if (!operator && !organization.equals(principal.customerId())) {
-        return notFound("project", pr.id());
-      }
-    } else if (target instanceof Target.Key k) {
-      key = k.key();
-      organization = key.customerId();
-      if (!operator && !organization.equals(principal.customerId())) {
-        return notFound("key", key.id());
-      }
-    } else {
-      organization = principal.customerId();
     }
+    // whose is the target: anything of another organization does not exist for this caller
+    Owner owner = owner(target, principal);
+    if (!operator && !owner.organization().equals(principal.customerId())) {
+      return notFound(owner.kind(), owner.id());
+    }
+    ApiKey key = target instanceof Target.Key k ? k.key() : null;
     if (!ruleFits(operation.rule(), target)) {
       throw new IllegalArgumentException(operation + " acts on " + operation.rule() + ", not on " + target);
     }
@@ -111,12 +102,21 @@ public final class Authority {
   }
 
   /**
-   * Whether {@code principal} may set a key's limits above its plan's: only the operator may.
+   * Whether {@code principal} may give a key {@code wanted} units of policy {@code policy}: never
+   * above the plan's or the caller's own key's limit, unless the caller is the operator.
    */
   public static Verdict raiseLimits(Principal principal, String policy, long wanted, long planLimit) {
-    if (wanted > planLimit && !operator(principal)) {
+    if (operator(principal)) {
+      return Verdict.allow();
+    }
+    if (wanted > planLimit) {
       return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "limits." + policy + ": " + wanted + " is above the plan's "
           + planLimit + "; only the operator may raise a key's limits.");
+    }
+    Long own = principal.limitOverrides().get(policy);
+    if (own != null && wanted > own) {
+      return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "limits." + policy + ": " + wanted + " is above your key's "
+          + own + "; a key never gets more than the key that creates it.");
     }
     return Verdict.allow();
   }
@@ -129,6 +129,22 @@ public final class Authority {
       return out;
     }
     return Scopes.uncovered(principal.scopes(), scopes);
+  }
+
+  /** What a target is, its id, and the organization it belongs to. */
+  private record Owner(String kind, String id, String organization) {}
+
+  private static Owner owner(Target target, Principal principal) {
+    if (target instanceof Target.Organization o) {
+      return new Owner("organization", o.id(), o.id());
+    }
+    if (target instanceof Target.Project p) {
+      return new Owner("project", p.id(), p.organizationId());
+    }
+    if (target instanceof Target.Key k) {
+      return new Owner("key", k.key().id(), k.key().customerId());
+    }
+    return new Owner("organization", principal.customerId(), principal.customerId());
   }
 
   private static boolean ruleFits(ManagementOperation.Rule rule, Target target) {

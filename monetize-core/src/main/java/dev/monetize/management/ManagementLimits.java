@@ -18,7 +18,8 @@ import java.util.Objects;
  * Monetize.builder().catalog(catalog).managementLimits(limits);
  * }</pre>
  *
- * @param perKey every management call, per calling key (default 20 per second, burst 30)
+ * @param perKey every management call, per calling key (default 20 per second, burst 30); also,
+ *     per client address, every call without a valid credential (the price list, refused keys)
  * @param perOrganization every management call, per calling organization (default 50 per second, burst 100)
  * @param keyCreation key creation, per organization (default 30 per minute, burst 9)
  * @param tokenMinting token minting, per key (default 120 per minute, burst 29)

@@ -49,7 +49,14 @@ public abstract class ClientAddressContract {
   void aTrustedProxyNamesTheClient() throws Exception {
     assertThat(addressesSeen(TrustedProxies.parse("127.0.0.1/32"), "X-Forwarded-For", "203.0.113.7"))
         .contains("203.0.113.7");
-    assertThat(addressesSeen(TrustedProxies.parse("127.0.0.0/8"), "Forwarded",
+    assertThat(addressesSeen(TrustedProxies.parse("127.0.0.0/8").withForwardedHeader(), "Forwarded",
         "for=198.51.100.4;proto=https, for=127.0.0.2")).contains("198.51.100.4");
+  }
+
+  @Test
+  void onlyTheHeaderTheProxiesWriteIsRead() throws Exception {
+    // the proxy appends X-Forwarded-For and passes a client's own Forwarded through untouched
+    assertThat(addressesSeen(TrustedProxies.parse("127.0.0.1/32"), "Forwarded", "for=1.2.3.4"))
+        .containsExactly("127.0.0.1");
   }
 }
