@@ -28,7 +28,11 @@ public abstract class ClientAddressContract {
       if (header != null) {
         app.send("GET", "/v1/stats/summary", header, value, null);
       }
-      app.monetize().flushAudit();
+      // a refusal is audited just after its answer is written: wait for both events
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+        app.monetize().flushAudit();
+        return audit.events().size() >= (header == null ? 2 : 3);
+      });
       return audit.events().stream().map(AuditEvent::remoteAddress).distinct().toList();
     }
   }
@@ -51,6 +55,8 @@ public abstract class ClientAddressContract {
         .contains("203.0.113.7");
     assertThat(addressesSeen(TrustedProxies.parse("127.0.0.0/8"), "X-Forwarded-For",
         "198.51.100.4, 127.0.0.2")).contains("198.51.100.4");
+    assertThat(addressesSeen(TrustedProxies.parse("127.0.0.0/8").withForwardedHeader(), "Forwarded",
+        "for=198.51.100.4;proto=https, for=127.0.0.2")).contains("198.51.100.4");
   }
 
   @Test
