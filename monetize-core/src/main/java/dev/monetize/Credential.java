@@ -1,25 +1,31 @@
 package dev.monetize;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a principal proved who it is: with an API key, or with a short-lived token minted from one.
- * Recorded wherever the credential came from ({@code Authorization: Bearer} or {@code X-API-Key}),
- * so that rules such as "tokens cannot create keys" hold in every header.
+ * How a principal proved who it is: with its API key, or with a short-lived token minted from it
+ * (the key is {@link Principal#keyId()} either way). Recorded wherever the credential came from
+ * ({@code Authorization: Bearer} or {@code X-API-Key}), so that rules such as "tokens cannot create
+ * keys" hold in every header.
  *
  * <pre>{@code
  * Credential c = principal.credential();
- * if (c.kind() == Credential.Kind.TOKEN) { ... c.tokenId().orElseThrow() ... }
+ * if (c.isToken()) { ... c.tokenId().orElseThrow() ... }
  * }</pre>
  *
  * @param kind key or token
- * @param keyId the public id of the key (for a token, the key it was minted from)
  * @param tokenId the token's {@code jti}, for a token
  * @param previousSecret whether the key's previous secret was presented (during a rotation's
- *     overlap): tokens minted with it die when the overlap ends
+ *     overlap): it still calls the API but cannot manage keys or mint tokens
+ * @param expiresAt until when this credential works, if it ends at all (the key's expiry; for a
+ *     previous secret also the end of the overlap; for a token also its {@code exp}): nothing it
+ *     creates or takes over may outlive it
  */
-public record Credential(Kind kind, String keyId, Optional<String> tokenId, boolean previousSecret) {
+public record Credential(Kind kind, Optional<String> tokenId, boolean previousSecret, Optional<Instant> expiresAt) {
+  private static final Credential KEY = new Credential(Kind.KEY, Optional.empty(), false, Optional.empty());
+
   /** What was presented. */
   public enum Kind {
     /** A long-lived API key. */
@@ -28,29 +34,34 @@ public record Credential(Kind kind, String keyId, Optional<String> tokenId, bool
     TOKEN
   }
 
-  /** Validates: a token has an id, a key has none. */
+  /** Validates: a token has an id, a key has none; only a key has a previous secret. */
   public Credential {
     Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(tokenId, "tokenId");
-    if ((kind == Kind.TOKEN) != tokenId.isPresent()) {
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    if ((kind == Kind.TOKEN) != tokenId.isPresent() || (kind == Kind.TOKEN && previousSecret)) {
       throw new IllegalArgumentException("a token credential has a token id, a key credential none");
     }
   }
 
-  /** The key {@code keyId} itself, with its current secret. */
-  public static Credential key(String keyId) {
-    return new Credential(Kind.KEY, keyId, Optional.empty(), false);
+  /** A key that never expires, with its current secret (one shared instance: nothing allocated per request). */
+  public static Credential key() {
+    return KEY;
   }
 
-  /** The key {@code keyId} with its previous secret, inside a rotation's overlap. */
-  public static Credential previousKeySecret(String keyId) {
-    return new Credential(Kind.KEY, keyId, Optional.empty(), true);
+  /** A key with its current secret, expiring at {@code expiresAt} if at all. */
+  public static Credential key(Optional<Instant> expiresAt) {
+    return expiresAt.isEmpty() ? KEY : new Credential(Kind.KEY, Optional.empty(), false, expiresAt);
   }
 
-  /** Token {@code tokenId} minted from key {@code keyId}. */
-  public static Credential token(String keyId, String tokenId) {
-    return new Credential(Kind.TOKEN, keyId, Optional.of(tokenId), false);
+  /** A key's previous secret inside a rotation's overlap, which works until {@code until}. */
+  public static Credential previousKeySecret(Instant until) {
+    return new Credential(Kind.KEY, Optional.empty(), true, Optional.of(until));
+  }
+
+  /** Token {@code tokenId} minted from the principal's key, working until {@code until}. */
+  public static Credential token(String tokenId, Instant until) {
+    return new Credential(Kind.TOKEN, Optional.of(tokenId), false, Optional.of(until));
   }
 
   /** Whether this is a token. */

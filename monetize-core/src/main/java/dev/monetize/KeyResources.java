@@ -164,6 +164,10 @@ final class KeyResources {
     if (expiresAt.isPresent() && !expiresAt.get().isAfter(monetize.now())) {
       throw ManagementRefusal.badRequest("expires_at: must be in the future.");
     }
+    if (expiresAt.isEmpty() && !c.operator()) {
+      expiresAt = c.principal.credential().expiresAt(); // a key made by an expiring key expires with it
+    }
+    ManagementCall.refuseUnless(Authority.grantLifetime(c.principal, expiresAt));
     Optional<String> env = ManagementCall.text(body, "environment", false);
     if (env.isPresent() && !env.get().equalsIgnoreCase(monetize.environment().name())) {
       throw ManagementRefusal.badRequest("environment: this deployment issues " + monetize.environment().name()

@@ -525,9 +525,10 @@ public final class Monetize implements AutoCloseable {
         return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated; its old secret stopped "
             + "working at " + key.previousValidUntil().get() + ".", Optional.empty(), op);
       }
-      return principalOf(op, key, key.scopes(), now, Credential.previousKeySecret(key.id()));
+      return principalOf(op, key, key.scopes(), now, Credential.previousKeySecret(
+          earliest(key.previousValidUntil().orElseThrow(), key.expiresAt())));
     }
-    return principalOf(op, key, key.scopes(), now, Credential.key(key.id()));
+    return principalOf(op, key, key.scopes(), now, Credential.key(key.expiresAt()));
   }
 
   private Decision identifyToken(Operation op, String token) {
@@ -565,7 +566,8 @@ public final class Monetize implements AutoCloseable {
     // never more than the key holds now: narrowing a key narrows its live tokens at once
     Set<String> scopes = Scopes.intersect(claims.scopes(), key.scopes());
     // a revoked or expired key stops its tokens at once
-    Decision d = principalOf(op, key, scopes, now, Credential.token(key.id(), claims.tokenId()));
+    Decision d = principalOf(op, key, scopes, now, Credential.token(claims.tokenId(),
+        earliest(claims.expiresAt(), key.expiresAt())));
     if (!d.admitted()) {
       return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is no longer valid: " + d.detail(),
           Optional.empty(), op);
@@ -589,6 +591,10 @@ public final class Monetize implements AutoCloseable {
         "customer " + customer.get().id() + " is on plan '" + customer.get().plan() + "', which the catalog does not define"));
     Principal principal = new Principal(customer.get(), plan, key.id(), scopes, key.limitOverrides(), credential);
     return Decision.admit(principal, op, List.of(), false, false);
+  }
+
+  private static Instant earliest(Instant a, Optional<Instant> b) {
+    return b.isPresent() && b.get().isBefore(a) ? b.get() : a;
   }
 
   /** Whether {@code "Bearer "} (any case) starts at {@code at}. */

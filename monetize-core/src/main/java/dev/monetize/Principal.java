@@ -27,20 +27,17 @@ public record Principal(Customer customer, Plan plan, String keyId, Set<String> 
     scopes = Set.copyOf(scopes);
     limitOverrides = java.util.Map.copyOf(limitOverrides);
     Objects.requireNonNull(credential, "credential");
-    if (!credential.keyId().equals(keyId)) {
-      throw new IllegalArgumentException("the credential names key " + credential.keyId() + ", not " + keyId);
-    }
   }
 
   /** A principal authenticated with key {@code keyId} itself. */
   public Principal(Customer customer, Plan plan, String keyId, Set<String> scopes,
       java.util.Map<String, Long> limitOverrides) {
-    this(customer, plan, keyId, scopes, limitOverrides, Credential.key(keyId));
+    this(customer, plan, keyId, scopes, limitOverrides, Credential.key());
   }
 
   /** A principal whose key has no limit overrides. */
   public Principal(Customer customer, Plan plan, String keyId, Set<String> scopes) {
-    this(customer, plan, keyId, scopes, java.util.Map.of(), Credential.key(keyId));
+    this(customer, plan, keyId, scopes, java.util.Map.of(), Credential.key());
   }
 
   /** The tenant id every piece of customer data is partitioned by. */

@@ -267,4 +267,41 @@ class AuthorityFindingsTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.body().length).isLessThan(1_000);
   }
+
+  @Test
+  void review_aRestrictedKeyCannotTakeOverAKeyWorthMoreThanItself() throws Exception {
+    Instant inAnHour = time.now().plusSeconds(3600);
+    IssuedKey restricted = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("keys:write", "stats:read"))
+        .limits(Map.of("rate", 1L)).expiresAt(Optional.of(inAnHour)));
+    IssuedKey unlimited = monetize.issueKey("acme", Set.of("stats:read"));
+    ManagementApi.Response rotate = call("POST", "/monetize/keys/" + unlimited.key().id() + "/rotate",
+        restricted.secret(), "{\"overlap_seconds\":0}");
+    assertThat(rotate.status()).isEqualTo(403);
+    assertThat(new String(rotate.body(), StandardCharsets.UTF_8)).contains("higher 'rate' limit");
+    assertThat(call("POST", "/monetize/keys/" + unlimited.key().id() + "/revoke", restricted.secret(), "").status())
+        .isEqualTo(403);
+    IssuedKey longer = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("stats:read"))
+        .limits(Map.of("rate", 1L)));
+    assertThat(new String(call("POST", "/monetize/keys/" + longer.key().id() + "/rotate", restricted.secret(),
+        "{}").body(), StandardCharsets.UTF_8)).contains("outlive");
+    IssuedKey weaker = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("stats:read"))
+        .limits(Map.of("rate", 1L)).expiresAt(Optional.of(inAnHour.minusSeconds(60))));
+    assertThat(call("POST", "/monetize/keys/" + weaker.key().id() + "/rotate", restricted.secret(), "{}").status())
+        .isEqualTo(200);
+    assertThat(admit(stats, unlimited.secret()).admitted()).isTrue();
+  }
+
+  @Test
+  void review_anExpiringKeyCreatesOnlyKeysThatExpireWithIt() throws Exception {
+    Instant inAnHour = time.now().plusSeconds(3600);
+    IssuedKey expiring = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
+        .expiresAt(Optional.of(inAnHour)));
+    String body = "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]";
+    JsonNode child = json(call("POST", "/monetize/keys", expiring.secret(), body + "}"));
+    assertThat(Instant.parse(child.path("expires_at").asText())).isEqualTo(inAnHour);
+    assertThat(call("POST", "/monetize/keys", expiring.secret(), body + ",\"expires_at\":\""
+        + inAnHour.plusSeconds(1) + "\"}").status()).isEqualTo(403);
+    assertThat(call("POST", "/monetize/keys", expiring.secret(), body + ",\"expires_at\":\""
+        + inAnHour.minusSeconds(1) + "\"}").status()).isEqualTo(201);
+  }
 }

@@ -58,6 +58,8 @@ public record AuditEvent(
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(remoteAddress, "remoteAddress");
     Objects.requireNonNull(decision, "decision");
-    details = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
+    // a monetized request has none: no copy on the hot path
+    details = details.isEmpty() ? java.util.Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
   }
 }

@@ -4,7 +4,10 @@ import dev.monetize.Principal;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.keys.ApiKey;
 import dev.monetize.plans.Scopes;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -78,6 +81,13 @@ public final class Authority {
         return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "Key " + key.id() + " holds scopes " + over
             + " that your key does not; only a key that holds them may act on it.");
       }
+      if (!operator) {
+        // rotating hands the caller the key's new secret: it must not be worth more than the caller's own
+        Verdict limits = noMoreThanCaller(principal, "Key " + key.id(), key.limitOverrides(), key.expiresAt());
+        if (!limits.allowed()) {
+          return limits;
+        }
+      }
     }
     return Verdict.allow();
   }
@@ -117,6 +127,42 @@ public final class Authority {
     if (own != null && wanted > own) {
       return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "limits." + policy + ": " + wanted + " is above your key's "
           + own + "; a key never gets more than the key that creates it.");
+    }
+    return Verdict.allow();
+  }
+
+  /**
+   * Whether {@code principal} may give a key it creates the lifetime {@code wanted} (empty: never
+   * expires): never beyond its own credential's, unless it is the operator.
+   */
+  public static Verdict grantLifetime(Principal principal, Optional<Instant> wanted) {
+    if (operator(principal)) {
+      return Verdict.allow();
+    }
+    return notOutliving(principal, "The new key", wanted);
+  }
+
+  /**
+   * Whether something with these limits and this lifetime is worth no more than the caller's own
+   * credential: under every limit the caller has, and not outliving it.
+   */
+  private static Verdict noMoreThanCaller(Principal principal, String what, Map<String, Long> limits,
+      Optional<Instant> expiresAt) {
+    for (Map.Entry<String, Long> own : principal.limitOverrides().entrySet()) {
+      Long theirs = limits.get(own.getKey());
+      if (theirs == null || theirs > own.getValue()) {
+        return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, what + " has a higher '" + own.getKey()
+            + "' limit than your key's " + own.getValue() + ".");
+      }
+    }
+    return notOutliving(principal, what, expiresAt);
+  }
+
+  private static Verdict notOutliving(Principal principal, String what, Optional<Instant> expiresAt) {
+    Optional<Instant> mine = principal.credential().expiresAt();
+    if (mine.isPresent() && (expiresAt.isEmpty() || expiresAt.get().isAfter(mine.get()))) {
+      return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, what + " would outlive your "
+          + principal.credential().kindName() + ", which works until " + mine.get() + ".");
     }
     return Verdict.allow();
   }

@@ -5,6 +5,7 @@ import dev.monetize.Monetize;
 import dev.monetize.http.Header;
 import dev.monetize.http.RequestIds;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -67,6 +68,16 @@ public final class ManagementResource {
   @Path("{path: .*}")
   public Response patch(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
     return handle(request.getMethod(), uri, headers, body);
+  }
+
+  /**
+   * OPTIONS requests: answered by the management API like any other method (so an unknown path is
+   * {@code 404} and a known one says its methods in {@code Allow}), never by the JAX-RS runtime.
+   */
+  @OPTIONS
+  @Path("{path: .*}")
+  public Response options(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    return handle(request.getMethod(), uri, headers, InputStream.nullInputStream());
   }
 
   /** DELETE requests. */

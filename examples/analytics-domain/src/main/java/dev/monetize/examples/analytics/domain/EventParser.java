@@ -45,9 +45,10 @@ public final class EventParser {
     try {
       root = body.length == 0 ? null : JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      String message = e.getOriginalMessage();
-      int nl = message.indexOf('\n');
-      throw new BadInputException("the body is not valid JSON: " + (nl < 0 ? message : message.substring(0, nl)), HINT);
+      // the parser's own message names its classes and settings: say where, not how it failed inside
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new BadInputException("the body is not valid JSON" + (at == null || at.getLineNr() < 1 ? ""
+          : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), HINT);
     } catch (IOException e) {
       throw new BadInputException("the body could not be read", HINT);
     }

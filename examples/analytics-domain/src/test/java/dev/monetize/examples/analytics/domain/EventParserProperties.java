@@ -51,6 +51,12 @@ class EventParserProperties {
     assertThatThrownBy(() -> parse("{}")).hasMessageContaining("must be a JSON array");
     assertThatThrownBy(() -> parse("[1]")).hasMessageContaining("events[0]: expected an object, got a number");
     assertThatThrownBy(() -> parse("[] []")).hasMessageContaining("not valid JSON");
+    // the parser's internals (class names, settings) never reach the caller
+    for (String bad : new String[] {"[{\"type\":\"a\",\"value\":NaN}]", "[{", "[" + "9".repeat(2_000) + "]",
+        "[".repeat(1_500)}) {
+      assertThatThrownBy(() -> parse(bad)).hasMessageStartingWith("the body is not valid JSON")
+          .hasMessageNotContaining("`").hasMessageNotContaining("Constraints").hasMessageNotContaining("Feature");
+    }
     assertThatThrownBy(() -> parse("")).hasMessageContaining("empty");
     assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"value\":\"NaN\"}]")).hasMessageContaining("events[0].value");
     assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"properties\":{\"k\":[1]}}]"))

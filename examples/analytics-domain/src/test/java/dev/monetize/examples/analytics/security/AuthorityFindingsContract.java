@@ -115,4 +115,15 @@ public abstract class AuthorityFindingsContract {
     assertThat(last.headers().firstValue("RateLimit-Policy").orElseThrow()).contains("\"management-key\"");
     assertThat(last.headers().firstValue("RateLimit").orElseThrow()).contains(";r=0");
   }
+
+  @Test
+  void review_otherMethodsAreAnsweredByTheManagementApiNotTheRuntime() {
+    ExampleUnderTest.Answer unknown = app.send("OPTIONS", "/monetize/does/not/exist", null, null, null);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.code()).isEqualTo("not_found");
+    ExampleUnderTest.Answer keys = app.send("OPTIONS", "/monetize/keys", null, null, null);
+    assertThat(keys.status()).isEqualTo(405);
+    assertThat(keys.headers().firstValue("Allow")).contains("GET, POST");
+    assertThat(keys.headers().firstValue("Cache-Control")).contains("no-store");
+  }
 }
