@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers an exception that escapes a resource like every other error: {@code 500 internal} as
  * problem JSON with the request id, never the exception's message or class (RESTEasy's default
- * page shows the message). {@link WebApplicationException}s keep their own response. The exception
+ * page shows the message). {@link WebApplicationException}s keep their own response, except the
+ * runtime's bodiless refusals (400, 404, 405, 413), which become problems too. The exception
  * is logged with keys and tokens redacted. Register it beside {@link MonetizeFeature}:
  *
  * <pre>{@code
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable> {
   private static final Logger LOG = LoggerFactory.getLogger(MonetizeExceptionMapper.class);
+  /** Refusals the JAX-RS runtime answers by itself, by status, and the code they get. */
+  private static final java.util.Map<Integer, ErrorCode> RUNTIME_REFUSALS = java.util.Map.of(
+      400, ErrorCode.BAD_REQUEST, 404, ErrorCode.NOT_FOUND, 405, ErrorCode.METHOD_NOT_ALLOWED,
+      413, ErrorCode.PAYLOAD_TOO_LARGE);
   private final Monetize monetize;
 
   /** Renders problems with {@code monetize}'s docs base. */
@@ -35,7 +40,22 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
   @Override
   public Response toResponse(Throwable e) {
     if (e instanceof WebApplicationException w) {
-      return w.getResponse();
+      Response r = w.getResponse();
+      ErrorCode code = r.hasEntity() ? null : RUNTIME_REFUSALS.get(r.getStatus());
+      if (code == null) {
+        return r; // the application's own answer
+      }
+      // the runtime's own refusal (no route, wrong method...): a problem like every other one
+      String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
+          .orElseGet(() -> RequestIds.acceptOrCreate(null));
+      Problem p = monetize.problem(code, code == ErrorCode.METHOD_NOT_ALLOWED ? "Use one of the methods in Allow."
+          : code.title() + ".", requestId).withHint(code.hint());
+      Response.ResponseBuilder b = Response.status(r.getStatus()).type("application/problem+json")
+          .entity(ProblemJson.toBytes(p)).header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId);
+      if (r.getHeaderString("Allow") != null) {
+        b.header("Allow", r.getHeaderString("Allow"));
+      }
+      return b.build();
     }
     String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
         .orElseGet(() -> RequestIds.acceptOrCreate(null));

@@ -212,6 +212,14 @@ abstract class JaxRsAdapterContract {
   }
 
   @Test
+  void theRuntimesOwnRefusalsAreProblemsToo() throws Exception {
+    problem(call("GET", "/no/such/resource", free), 404, "not_found");
+    HttpResponse<String> wrongMethod = call("DELETE", "/public", null);
+    problem(wrongMethod, 405, "method_not_allowed");
+    assertThat(wrongMethod.headers().firstValue("Allow").orElse("")).contains("GET");
+  }
+
+  @Test
   void unmonetizedResourcesPassUntouched() throws Exception {
     HttpResponse<String> r = call("GET", "/public", null);
     assertThat(r.statusCode()).isEqualTo(200);
