@@ -1,0 +1,223 @@
+package dev.monetize;
+
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.ApiKeys;
+import dev.monetize.keys.CustomerStore;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.keys.KeyStatus;
+import dev.monetize.keys.SecretHasher;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Scopes;
+import dev.monetize.tokens.TokenClaims;
+import dev.monetize.tokens.TokenException;
+import dev.monetize.tokens.Tokens;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Step 1 of admission, who is calling: finds the credential in {@code Authorization: Bearer} or
+ * {@code X-API-Key} without copying it, refuses malformed keys by their checksum before any store
+ * is touched, verifies a key (one hash, a cache lookup) or a token (signature, the secret that
+ * minted it, the key's current scopes), and builds the {@link Principal} with the
+ * {@link Credential} that was presented.
+ */
+final class Identification {
+  private final Catalog catalog;
+  private final CustomerStore customers;
+  private final Credentials credentials;
+  private final Tokens tokens;
+  private final KeyEnvironment environment;
+  private final TimeSource time;
+  private final LongAdder malformedKeys = new LongAdder();
+  private final ConcurrentHashMap<String, Decision> malformedRefusals = new ConcurrentHashMap<>();
+
+  Identification(Catalog catalog, CustomerStore customers, Credentials credentials, Tokens tokens,
+      KeyEnvironment environment, TimeSource time) {
+    this.catalog = catalog;
+    this.customers = customers;
+    this.credentials = credentials;
+    this.tokens = tokens;
+    this.environment = environment;
+    this.time = time;
+  }
+
+  /** How many presented keys were refused by format or checksum, without a store lookup. */
+  long malformedKeyRefusals() {
+    return malformedKeys.sum();
+  }
+
+  /**
+   * Step 1: who is calling. An API key (checksum first, so malformed keys never reach a store;
+   * then one hash and a cache lookup) or a short-lived token minted from one.
+   */
+  Decision identify(Operation op, ApiRequest request) {
+    // find the credential inside its header without copying it: a malformed key allocates nothing
+    String text = null;
+    int from = 0;
+    int to = 0;
+    if (request.authorization().isPresent()) {
+      String v = request.authorization().get();
+      int a = skipSpace(v, 0);
+      int b = trimEnd(v, a);
+      if (b - a > 7 && isBearer(v, a)) {
+        text = v;
+        from = skipSpace(v, a + 7);
+        to = b;
+      } else if (request.apiKeyHeader().isEmpty()) {
+        if (b == a) {
+          return Decision.refuse(ErrorCode.KEY_MISSING, "No API key was sent.", Optional.empty(), op);
+        }
+        return Decision.refuse(ErrorCode.KEY_INVALID,
+            "The Authorization header must use the Bearer scheme.", Optional.empty(), op);
+      }
+    }
+    if (text == null && request.apiKeyHeader().isPresent()) {
+      String v = request.apiKeyHeader().get();
+      from = skipSpace(v, 0);
+      to = trimEnd(v, from);
+      text = to > from ? v : null;
+    }
+    if (text == null || to <= from) {
+      return Decision.refuse(ErrorCode.KEY_MISSING, "No API key was sent.", Optional.empty(), op);
+    }
+    if (text.startsWith("ey", from) && Tokens.looksLikeToken(text.substring(from, to))) {
+      return identifyToken(op, text.substring(from, to));
+    }
+    Optional<KeyEnvironment> env = ApiKeys.environmentOf(text, from, to);
+    if (env.isEmpty()) {
+      malformedKeys.increment(); // refused by the checksum: no store was touched
+      // a flood of bad keys allocates nothing: the refusal is the same for every one of them
+      Decision cached = malformedRefusals.get(op.id());
+      if (cached == null || cached.operation() != op) {
+        cached = Decision.refuse(ErrorCode.KEY_INVALID, "The API key is malformed.", Optional.empty(), op);
+        malformedRefusals.put(op.id(), cached);
+      }
+      return cached;
+    }
+    if (env.get() != environment) {
+      return Decision.refuse(ErrorCode.KEY_WRONG_ENVIRONMENT, "This service accepts "
+          + environment.prefix() + " keys only.", Optional.empty(), op);
+    }
+    String hash = credentials.hash(text, from, to); // hashed in place: no copy of the key
+    Optional<ApiKey> found = credentials.byHash(hash);
+    if (found.isEmpty()) {
+      return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is not known.", Optional.empty(), op);
+    }
+    ApiKey key = found.get();
+    Instant now = time.now();
+    if (!SecretHasher.same(key.secretHash(), hash)) {
+      boolean previous = key.previousSecretHash().map(h -> SecretHasher.same(h, hash)).orElse(false);
+      if (!previous) {
+        return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is not known.", Optional.empty(), op);
+      }
+      if (!now.isBefore(key.previousValidUntil().orElseThrow())) {
+        return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated; its old secret stopped "
+            + "working at " + key.previousValidUntil().get() + ".", Optional.empty(), op);
+      }
+      return principalOf(op, key, key.scopes(), now, Credential.previousKeySecret(
+          earliest(key.previousValidUntil().orElseThrow(), key.expiresAt())));
+    }
+    return principalOf(op, key, key.scopes(), now, Credential.key(key.expiresAt()));
+  }
+
+  private Decision identifyToken(Operation op, String token) {
+    Instant now = time.now();
+    TokenClaims claims;
+    try {
+      claims = tokens.verify(token, now);
+    } catch (TokenException e) {
+      return Decision.refuse(e.code(), e.getMessage(), Optional.empty(), op);
+    }
+    Optional<ApiKey> found = credentials.byId(claims.keyId());
+    if (found.isEmpty() || !found.get().customerId().equals(claims.customerId())) {
+      return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is not known.", Optional.empty(), op);
+    }
+    ApiKey key = found.get();
+    if (key.environment() != environment) {
+      return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is for another environment.",
+          Optional.empty(), op);
+    }
+    // a token lives no longer than the secret that minted it: rotated out, its tokens stop too
+    Optional<String> version = claims.keyVersion();
+    boolean current = version.isPresent() && version.get().equals(Credentials.version(key.secretHash()));
+    if (!current) {
+      boolean previous = version.isPresent() && key.previousSecretHash().map(Credentials::version)
+          .filter(version.get()::equals).isPresent();
+      if (!previous) {
+        return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token was not minted by a current secret of key "
+            + key.id() + ".", Optional.empty(), op);
+      }
+      if (!now.isBefore(key.previousValidUntil().orElseThrow())) {
+        return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated; tokens of its old secret "
+            + "stopped working at " + key.previousValidUntil().get() + ".", Optional.empty(), op);
+      }
+    }
+    // never more than the key holds now: narrowing a key narrows its live tokens at once
+    Set<String> scopes = Scopes.intersect(claims.scopes(), key.scopes());
+    // a revoked or expired key stops its tokens at once
+    Decision d = principalOf(op, key, scopes, now, Credential.token(claims.tokenId(),
+        earliest(claims.expiresAt(), key.expiresAt())));
+    if (!d.admitted()) {
+      return Decision.refuse(ErrorCode.TOKEN_INVALID, "The token's key is no longer valid: " + d.detail(),
+          Optional.empty(), op);
+    }
+    return d;
+  }
+
+  private Decision principalOf(Operation op, ApiKey key, Set<String> scopes, Instant now, Credential credential) {
+    if (key.status() == KeyStatus.REVOKED) {
+      return Decision.refuse(ErrorCode.KEY_REVOKED, "Key " + key.id() + " was revoked.", Optional.empty(), op);
+    }
+    if (key.expiredAt(now)) {
+      return Decision.refuse(ErrorCode.KEY_EXPIRED, "Key " + key.id() + " expired at "
+          + key.expiresAt().orElseThrow() + ".", Optional.empty(), op);
+    }
+    Optional<Customer> customer = customers.find(key.customerId());
+    if (customer.isEmpty()) {
+      return Decision.refuse(ErrorCode.KEY_INVALID, "The API key's account no longer exists.", Optional.empty(), op);
+    }
+    Plan plan = catalog.plan(customer.get().plan()).orElseThrow(() -> new IllegalStateException(
+        "customer " + customer.get().id() + " is on plan '" + customer.get().plan() + "', which the catalog does not define"));
+    Principal principal = new Principal(customer.get(), plan, key.id(), scopes, key.limitOverrides(), credential);
+    return Decision.admit(principal, op, List.of(), false, false);
+  }
+
+  private static Instant earliest(Instant a, Optional<Instant> b) {
+    return b.isPresent() && b.get().isBefore(a) ? b.get() : a;
+  }
+
+  /** Whether {@code "Bearer "} (any case) starts at {@code at}. */
+  private static boolean isBearer(String s, int at) {
+    return (s.charAt(at) | 0x20) == 'b' && (s.charAt(at + 1) | 0x20) == 'e' && (s.charAt(at + 2) | 0x20) == 'a'
+        && (s.charAt(at + 3) | 0x20) == 'r' && (s.charAt(at + 4) | 0x20) == 'e' && (s.charAt(at + 5) | 0x20) == 'r'
+        && isSpace(s.charAt(at + 6));
+  }
+
+  /** HTTP optional white space (RFC 9110): space and horizontal tab. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static int skipSpace(String s, int i) {
+    while (i < s.length() && isSpace(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int trimEnd(String s, int from) {
+    int end = s.length();
+    while (end > from && isSpace(s.charAt(end - 1))) {
+      end--;
+    }
+    return end;
+  }
+}
