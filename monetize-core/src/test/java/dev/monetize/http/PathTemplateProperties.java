@@ -74,11 +74,33 @@ class PathTemplateProperties {
   }
 
   @Property(tries = 2000)
-  void arbitraryPathsNeverThrow(@ForAll @StringLength(max = 80) String path) {
+  void arbitraryPathsMatchExactlyTheirShape(@ForAll("reportPaths") String path) {
     PathTemplate t = PathTemplate.parse("/v1/reports/{id}");
-    t.matches(path);
-    t.match(path);
-    RouteTable.of(List.of(Operation.builder("r", "GET", "/v1/reports/{id}").build())).match("GET", path);
+    // the oracle: split on '/', drop empty and '.' segments, let '..' climb (above the root: no match)
+    java.util.Deque<String> segments = new java.util.ArrayDeque<>();
+    boolean climbedOut = false;
+    for (String seg : path.split("/", -1)) {
+      if (seg.equals("..")) {
+        climbedOut |= segments.pollLast() == null;
+      } else if (!seg.isEmpty() && !seg.equals(".")) {
+        segments.addLast(seg);
+      }
+    }
+    List<String> parts = new ArrayList<>(segments);
+    boolean shaped = !climbedOut && parts.size() == 3 && parts.get(0).equals("v1") && parts.get(1).equals("reports");
+    String rest = shaped ? parts.get(2) : null;
+    assertThat(t.matches(path)).as(path).isEqualTo(shaped);
+    assertThat(t.match(path)).isEqualTo(shaped ? java.util.Optional.of(java.util.Map.of("id", rest))
+        : java.util.Optional.empty());
+    assertThat(RouteTable.of(List.of(Operation.builder("r", "GET", "/v1/reports/{id}").build())).match("GET", path)
+        .isPresent()).isEqualTo(shaped);
+  }
+
+  @Provide
+  Arbitrary<String> reportPaths() {
+    Arbitrary<String> any = Arbitraries.strings().ofMaxLength(80);
+    Arbitrary<String> segment = Arbitraries.strings().withChars("ab1/%.-_ ").ofMaxLength(12);
+    return Arbitraries.oneOf(any, segment.map(x -> "/v1/reports/" + x), segment.map(x -> "/v1/report" + x));
   }
 
   @Property(tries = 500)

@@ -27,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.greenbytes.http.sfv.Parser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,11 +98,7 @@ abstract class JaxRsAdapterContract {
   }
 
   private void awaitIdle() {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (monetize.inFlight() != 0) {
-      assertThat(System.nanoTime()).as("requests still in flight after 5 s").isLessThan(deadline);
-      LockSupport.parkNanos(100_000);
-    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.inFlight() == 0);
   }
 
   @Test
