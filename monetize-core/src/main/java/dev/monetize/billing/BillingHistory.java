@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * SPI: what billing needs to remember besides usage: the wallet entries (top-ups and deductions)
  * and the plan each customer was on when. The default keeps both in memory; the PostgreSQL store
- * in {@code monetize-jdbc} shares them between processes and keeps them across restarts.
+ * in {@code monetize-postgres} shares them between processes and keeps them across restarts.
  *
  * <p>Implementations must be thread-safe. They are called on management requests and on invoice
  * rendering, never on the request hot path.

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Stores API keys (by hash, never the secret) and the projects that group them. Implementations:
- * {@link #inMemory()} and the PostgreSQL store of {@code monetize-jdbc}; both pass the shared
+ * {@link #inMemory()} and the PostgreSQL store of {@code monetize-postgres}; both pass the shared
  * {@code KeyStoreContract} tests.
  */
 public interface KeyStore {

@@ -1,5 +1,6 @@
 package dev.monetize.jaxrs;
 
+import dev.monetize.testkit.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,14 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.greenbytes.http.sfv.Parser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,27 +159,15 @@ abstract class JaxRsAdapterContract {
 
   @Test
   void usageEqualsThe2xxAnswersUnderConcurrentClients() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<Integer>> results = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      results.add(pool.submit(() -> {
-        go.await();
-        int ok = 0;
-        for (int i = 0; i < 20; i++) {
-          if (call("GET", "/v1/summary", pro).statusCode() == 200) {
-            ok++;
-          }
+    int ok = Concurrently.call(8, t -> {
+      int answered = 0;
+      for (int i = 0; i < 20; i++) {
+        if (call("GET", "/v1/summary", pro).statusCode() == 200) {
+          answered++;
         }
-        return ok;
-      }));
-    }
-    go.countDown();
-    int ok = 0;
-    for (Future<Integer> f : results) {
-      ok += f.get(60, TimeUnit.SECONDS);
-    }
-    pool.shutdown();
+      }
+      return answered;
+    }).stream().mapToInt(Integer::intValue).sum();
     awaitIdle();
     monetize.flushUsage();
     assertThat(ok).isPositive();

@@ -8,7 +8,7 @@ import dev.monetize.limits.CreditPolicy;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.LimitVerdict;
 import dev.monetize.limits.LimiterStore;
-import dev.monetize.limits.LimiterStoreContract;
+import dev.monetize.testkit.LimiterStoreContract;
 import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.plans.StoreOutage;
 import io.lettuce.core.RedisClient;

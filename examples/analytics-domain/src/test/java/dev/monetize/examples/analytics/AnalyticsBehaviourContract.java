@@ -1,5 +1,6 @@
 package dev.monetize.examples.analytics;
 
+import dev.monetize.testkit.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,14 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.greenbytes.http.sfv.ListElement;
 import org.greenbytes.http.sfv.OuterList;
 import org.greenbytes.http.sfv.Parser;
@@ -179,31 +174,18 @@ public abstract class AnalyticsBehaviourContract {
   @Test
   void usageEqualsThe2xxAnswersUnderEightClients() throws Exception {
     String pro = key("pro");
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<Integer>> results = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      int thread = t;
-      results.add(pool.submit(() -> {
-        go.await();
-        int ok = 0;
-        for (int i = 0; i < 25; i++) {
-          HttpResponse<String> r = (thread + i) % 2 == 0
-              ? send("POST", "/v1/events", pro, "[{\"type\":\"click\",\"timestamp\":\"2026-05-05T09:00:00Z\"}]")
-              : send("GET", "/v1/stats/summary", pro, null);
-          if (r.statusCode() / 100 == 2) {
-            ok++;
-          }
+    int ok = Concurrently.call(8, thread -> {
+      int answered = 0;
+      for (int i = 0; i < 25; i++) {
+        HttpResponse<String> r = (thread + i) % 2 == 0
+            ? send("POST", "/v1/events", pro, "[{\"type\":\"click\",\"timestamp\":\"2026-05-05T09:00:00Z\"}]")
+            : send("GET", "/v1/stats/summary", pro, null);
+        if (r.statusCode() / 100 == 2) {
+          answered++;
         }
-        return ok;
-      }));
-    }
-    go.countDown();
-    int ok = 0;
-    for (Future<Integer> f : results) {
-      ok += f.get(120, TimeUnit.SECONDS);
-    }
-    pool.shutdown();
+      }
+      return answered;
+    }).stream().mapToInt(Integer::intValue).sum();
     awaitIdle();
     service().monetize().flushUsage();
     assertThat(ok).isEqualTo(200);

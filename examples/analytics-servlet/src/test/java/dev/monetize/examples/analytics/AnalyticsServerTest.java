@@ -1,5 +1,6 @@
 package dev.monetize.examples.analytics;
 
+import dev.monetize.testkit.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,13 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.greenbytes.http.sfv.ListElement;
 import org.greenbytes.http.sfv.OuterList;
 import org.greenbytes.http.sfv.Parser;
@@ -189,37 +184,23 @@ class AnalyticsServerTest {
     String key = app.demoKeys().get("pro");
     int threads = 8;
     int callsEach = 50; // 400 calls for a quota of 300
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<int[]>> results = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      results.add(pool.submit(() -> {
-        start.await();
-        int ok = 0;
-        int refused = 0;
-        for (int i = 0; i < callsEach; i++) {
-          HttpResponse<String> r = (thread + i) % 3 == 0
-              ? send("POST", "/v1/events", key, "[{\"type\":\"click\",\"timestamp\":\"2026-05-05T09:00:00Z\"}]")
-              : get("/v1/stats/summary", key);
-          if (r.statusCode() / 100 == 2) {
-            ok++;
-          } else if (r.statusCode() == 429) {
-            refused++;
-          }
+    List<int[]> results = Concurrently.call(threads, thread -> {
+      int answered = 0;
+      int refusedHere = 0;
+      for (int i = 0; i < callsEach; i++) {
+        HttpResponse<String> r = (thread + i) % 3 == 0
+            ? send("POST", "/v1/events", key, "[{\"type\":\"click\",\"timestamp\":\"2026-05-05T09:00:00Z\"}]")
+            : get("/v1/stats/summary", key);
+        if (r.statusCode() / 100 == 2) {
+          answered++;
+        } else if (r.statusCode() == 429) {
+          refusedHere++;
         }
-        return new int[] {ok, refused};
-      }));
-    }
-    start.countDown();
-    int ok = 0;
-    int refused = 0;
-    for (Future<int[]> f : results) {
-      int[] r = f.get(120, TimeUnit.SECONDS);
-      ok += r[0];
-      refused += r[1];
-    }
-    pool.shutdown();
+      }
+      return new int[] {answered, refusedHere};
+    });
+    int ok = results.stream().mapToInt(r -> r[0]).sum();
+    int refused = results.stream().mapToInt(r -> r[1]).sum();
     assertThat(ok).isEqualTo(300);
     assertThat(refused).isEqualTo(100);
     // a response can reach the client just before the filter's finally has metered it

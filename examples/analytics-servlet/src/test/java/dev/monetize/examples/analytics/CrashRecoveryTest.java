@@ -2,7 +2,7 @@ package dev.monetize.examples.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.monetize.jdbc.PostgresTestSupport;
+import dev.monetize.postgres.PostgresTestSupport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

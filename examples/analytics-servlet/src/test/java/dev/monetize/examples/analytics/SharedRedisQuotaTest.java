@@ -1,5 +1,6 @@
 package dev.monetize.examples.analytics;
 
+import dev.monetize.testkit.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.monetize.config.CatalogLoader;
@@ -17,11 +18,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -89,37 +85,24 @@ class SharedRedisQuotaTest {
   void twoInstancesEnforceOneQuotaTogetherExactly() throws Exception {
     AnalyticsServer a = start();
     AnalyticsServer b = start();
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<int[]>> results = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
+    List<int[]> results = Concurrently.call(8, t -> {
       AnalyticsServer target = t % 2 == 0 ? a : b;
-      results.add(pool.submit(() -> {
-        go.await();
-        int ok = 0;
-        int refused = 0;
-        for (int i = 0; i < 10; i++) {
-          HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/v1/stats/summary"))
-              .header("Authorization", "Bearer " + target.demoKeys().get("free")).build();
-          int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-          if (status == 200) {
-            ok++;
-          } else if (status == 429) {
-            refused++;
-          }
+      int answered = 0;
+      int refusedHere = 0;
+      for (int i = 0; i < 10; i++) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/v1/stats/summary"))
+            .header("Authorization", "Bearer " + target.demoKeys().get("free")).build();
+        int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 200) {
+          answered++;
+        } else if (status == 429) {
+          refusedHere++;
         }
-        return new int[] {ok, refused};
-      }));
-    }
-    go.countDown();
-    int ok = 0;
-    int refused = 0;
-    for (Future<int[]> f : results) {
-      int[] r = f.get(60, TimeUnit.SECONDS);
-      ok += r[0];
-      refused += r[1];
-    }
-    pool.shutdown();
+      }
+      return new int[] {answered, refusedHere};
+    });
+    int ok = results.stream().mapToInt(r -> r[0]).sum();
+    int refused = results.stream().mapToInt(r -> r[1]).sum();
     assertThat(ok).isEqualTo(QUOTA);
     assertThat(refused).isEqualTo(80 - QUOTA);
   }

@@ -1,8 +1,0 @@
-package dev.monetize.keys;
-
-class InMemoryKeyStoreTest extends KeyStoreContract {
-  @Override
-  protected KeyStore store() {
-    return KeyStore.inMemory();
-  }
-}

@@ -1,0 +1,340 @@
+package dev.monetize.postgres;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.CustomerStore;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.keys.KeyStatus;
+import dev.monetize.keys.KeyStore;
+import dev.monetize.keys.Project;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Customer;
+import java.io.IOException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Organizations, projects and API keys in PostgreSQL, on plain JDBC. Every JVM sharing the database
+ * sees a revocation or rotation at its next lookup; with the engine's verification cache in front,
+ * within the cache TTL ({@code Monetize.builder().keyCacheTtl}, 30 s by default).
+ *
+ * <pre>{@code
+ * PostgresStore db = PostgresStore.connect("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+ * Monetize monetize = Monetize.builder().keyStore(db).customerStore(db) ... .build();
+ * }</pre>
+ *
+ * A store failure surfaces as {@link StoreException} (the engine answers it as {@code internal},
+ * without the SQL or the address); nothing is retried behind the caller's back.
+ */
+public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String KEY_COLUMNS = "id, organization_id, project_id, secret_hash, previous_hash, "
+      + "previous_valid_until, scopes, environment, status, created_at, expires_at, limit_overrides::text";
+
+  private final DataSource dataSource;
+  private final HikariDataSource owned;
+
+  private PostgresStore(DataSource dataSource, HikariDataSource owned) {
+    this.dataSource = dataSource;
+    this.owned = owned;
+  }
+
+  /** Opens a pool (HikariCP, 10 connections) on {@code jdbcUrl} and applies the migrations. */
+  public static PostgresStore connect(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("expected a PostgreSQL JDBC URL such as "
+          + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres, got one starting '"
+          + jdbcUrl.substring(0, Math.min(16, jdbcUrl.length())) + "'");
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(10);
+    config.setPoolName("monetize");
+    config.setConnectionTimeout(5_000);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot connect to PostgreSQL (check MONETIZE_JDBC_URL and that the server "
+          + "is running): " + rootMessage(e), e);
+    }
+    try {
+      Migrations.migrate(ds);
+    } catch (SQLException | RuntimeException e) {
+      ds.close();
+      throw new IllegalStateException("cannot migrate the Monetize schema: " + rootMessage(e), e);
+    }
+    return new PostgresStore(ds, ds);
+  }
+
+  /** On a data source you manage (already migrated with {@link Migrations#migrate}, or migrated now). */
+  public static PostgresStore on(DataSource dataSource) throws SQLException {
+    Migrations.migrate(dataSource);
+    return new PostgresStore(dataSource, null);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().replaceAll("password=[^&\\s]*", "password=***");
+  }
+
+  /** A failed database call, described without SQL or credentials. */
+  public static final class StoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** A failed {@code what}, with the driver's exception as cause. */
+    public StoreException(String what, SQLException cause) {
+      super("PostgreSQL store: " + what + " failed (SQL state " + cause.getSQLState() + ")", cause);
+    }
+  }
+
+  // ---- keys
+
+  @Override
+  public Optional<ApiKey> findByHash(String secretHash) {
+    return queryKey("SELECT " + KEY_COLUMNS + " FROM monetize_api_keys WHERE secret_hash = ? "
+        + "UNION ALL SELECT " + KEY_COLUMNS + " FROM monetize_api_keys WHERE previous_hash = ? LIMIT 1",
+        "finding a key", secretHash, secretHash);
+  }
+
+  @Override
+  public Optional<ApiKey> findById(String id) {
+    return queryKey("SELECT " + KEY_COLUMNS + " FROM monetize_api_keys WHERE id = ?", "finding a key", id);
+  }
+
+  @Override
+  public void save(ApiKey k) {
+    String sql = "INSERT INTO monetize_api_keys (id, organization_id, project_id, secret_hash, previous_hash, "
+        + "previous_valid_until, scopes, environment, status, created_at, expires_at, limit_overrides) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
+        + "project_id = EXCLUDED.project_id, secret_hash = EXCLUDED.secret_hash, previous_hash = EXCLUDED.previous_hash, "
+        + "previous_valid_until = EXCLUDED.previous_valid_until, scopes = EXCLUDED.scopes, status = EXCLUDED.status, "
+        + "expires_at = EXCLUDED.expires_at, limit_overrides = EXCLUDED.limit_overrides";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, k.id());
+      ps.setString(2, k.customerId());
+      ps.setString(3, k.projectId().orElse(null));
+      ps.setString(4, k.secretHash());
+      ps.setString(5, k.previousSecretHash().orElse(null));
+      setInstant(ps, 6, k.previousValidUntil());
+      ps.setArray(7, c.createArrayOf("text", k.scopes().toArray()));
+      ps.setString(8, k.environment().name());
+      ps.setString(9, k.status().name());
+      ps.setTimestamp(10, Timestamp.from(k.createdAt()));
+      setInstant(ps, 11, k.expiresAt());
+      ps.setString(12, JSON.writeValueAsString(k.limitOverrides()));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("saving key " + k.id(), e);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public List<ApiKey> list(String organizationId, Optional<String> projectId, Optional<String> afterId, int limit) {
+    String sql = "SELECT " + KEY_COLUMNS + " FROM monetize_api_keys WHERE organization_id = ? "
+        + (projectId.isPresent() ? "AND project_id = ? " : "")
+        + (afterId.isPresent() ? "AND id > ? " : "")
+        + "ORDER BY id LIMIT ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      ps.setString(i++, organizationId);
+      if (projectId.isPresent()) {
+        ps.setString(i++, projectId.get());
+      }
+      if (afterId.isPresent()) {
+        ps.setString(i++, afterId.get());
+      }
+      ps.setInt(i, Math.max(0, limit));
+      List<ApiKey> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(key(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("listing keys", e);
+    }
+  }
+
+  private Optional<ApiKey> queryKey(String sql, String what, String... params) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setString(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(key(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException(what, e);
+    }
+  }
+
+  private static ApiKey key(ResultSet rs) throws SQLException {
+    Map<String, Long> overrides;
+    try {
+      overrides = JSON.readValue(rs.getString(12), new TypeReference<Map<String, Long>>() { });
+    } catch (IOException e) {
+      throw new SQLException("limit_overrides of key " + rs.getString(1) + " is not a JSON object of numbers", e);
+    }
+    return new ApiKey(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), rs.getString(4),
+        strings(rs.getArray(7)), KeyEnvironment.valueOf(rs.getString(8)), KeyStatus.valueOf(rs.getString(9)),
+        rs.getTimestamp(10).toInstant(), instant(rs, 11), Optional.ofNullable(rs.getString(5)), instant(rs, 6),
+        overrides);
+  }
+
+  // ---- projects
+
+  @Override
+  public void saveProject(Project p) {
+    String sql = "INSERT INTO monetize_projects (id, organization_id, name, scopes, created_at) VALUES (?, ?, ?, ?, ?) "
+        + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, scopes = EXCLUDED.scopes";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, p.id());
+      ps.setString(2, p.organizationId());
+      ps.setString(3, p.name());
+      ps.setArray(4, c.createArrayOf("text", p.scopes().toArray()));
+      ps.setTimestamp(5, Timestamp.from(p.createdAt()));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("saving project " + p.id(), e);
+    }
+  }
+
+  @Override
+  public Optional<Project> findProject(String id) {
+    String sql = "SELECT id, organization_id, name, scopes, created_at FROM monetize_projects WHERE id = ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Project(rs.getString(1), rs.getString(2), rs.getString(3), strings(rs.getArray(4)),
+            rs.getTimestamp(5).toInstant()));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("finding a project", e);
+    }
+  }
+
+  @Override
+  public long countProjects(String organizationId) {
+    return count("SELECT count(*) FROM monetize_projects WHERE organization_id = ?", organizationId, "projects");
+  }
+
+  @Override
+  public long countKeys(String organizationId) {
+    return count("SELECT count(*) FROM monetize_api_keys WHERE organization_id = ? AND status <> 'REVOKED'",
+        organizationId, "keys");
+  }
+
+  private long count(String sql, String organizationId, String what) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (organizationId != null) {
+        ps.setString(1, organizationId);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("counting " + what, e);
+    }
+  }
+
+  // ---- organizations (customers)
+
+  @Override
+  public long count() {
+    return count("SELECT count(*) FROM monetize_organizations", null, "organizations");
+  }
+
+  @Override
+  public Optional<Customer> find(String customerId) {
+    String sql = "SELECT id, plan, billing_day, time_zone, name FROM monetize_organizations WHERE id = ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, customerId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Customer(rs.getString(1), rs.getString(2),
+            BillingAnchor.of(rs.getInt(3), ZoneId.of(rs.getString(4))), rs.getString(5)));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("finding an organization", e);
+    }
+  }
+
+  @Override
+  public void save(Customer customer) {
+    String sql = "INSERT INTO monetize_organizations (id, name, plan, billing_day, time_zone) VALUES (?, ?, ?, ?, ?) "
+        + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, "
+        + "billing_day = EXCLUDED.billing_day, time_zone = EXCLUDED.time_zone";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, customer.id());
+      ps.setString(2, customer.name());
+      ps.setString(3, customer.plan());
+      ps.setInt(4, customer.billingAnchor().dayOfMonth());
+      ps.setString(5, customer.billingAnchor().zone().getId());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("saving organization " + customer.id(), e);
+    }
+  }
+
+  // ---- helpers
+
+  private static void setInstant(PreparedStatement ps, int index, Optional<Instant> value) throws SQLException {
+    if (value.isPresent()) {
+      ps.setTimestamp(index, Timestamp.from(value.get()));
+    } else {
+      ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+  }
+
+  private static Optional<Instant> instant(ResultSet rs, int index) throws SQLException {
+    Timestamp t = rs.getTimestamp(index);
+    return t == null ? Optional.empty() : Optional.of(t.toInstant());
+  }
+
+  private static java.util.Set<String> strings(Array array) throws SQLException {
+    return new HashSet<>(Arrays.asList((String[]) array.getArray()));
+  }
+
+  /** The data source (for the usage ledger on the same database). */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Closes the pool if this store opened it. */
+  @Override
+  public void close() {
+    if (owned != null) {
+      owned.close();
+    }
+  }
+}

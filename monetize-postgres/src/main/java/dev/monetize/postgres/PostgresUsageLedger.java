@@ -1,0 +1,138 @@
+package dev.monetize.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.metering.UsageTotals;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The usage ledger in PostgreSQL, as a {@link UsageSink}: every record is inserted once, keyed by
+ * {@link UsageRecord#id()} with {@code ON CONFLICT DO NOTHING}, in one transaction per batch, so a
+ * batch the flusher delivers again (after a timeout, say) changes nothing, and a failed batch is
+ * retried whole. Sums per customer and period use the {@code (customer_id, period_start)} index.
+ *
+ * <pre>{@code
+ * PostgresStore db = PostgresStore.connect(url);
+ * Monetize.builder().usageSink(new PostgresUsageLedger(db.dataSource())) ...
+ * }</pre>
+ */
+public final class PostgresUsageLedger implements UsageSink, UsageTotals {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String INSERT = "INSERT INTO monetize_usage (id, customer_id, key_id, operation_id, status, "
+      + "overage, period_start, period_end, calls, bytes_out, duration_micros, units, bytes_in, cpu_micros) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (id) DO NOTHING";
+
+  private final DataSource dataSource;
+
+  /** A ledger on {@code dataSource}, whose schema {@link Migrations} has created. */
+  public PostgresUsageLedger(DataSource dataSource) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  }
+
+  @Override
+  public void accept(List<UsageRecord> batch) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        for (UsageRecord r : batch) {
+          ps.setObject(1, UUID.fromString(r.id()));
+          ps.setString(2, r.customerId());
+          ps.setString(3, r.keyId());
+          ps.setString(4, r.operationId());
+          ps.setInt(5, r.status());
+          ps.setBoolean(6, r.overage());
+          ps.setTimestamp(7, Timestamp.from(r.from()));
+          ps.setTimestamp(8, Timestamp.from(r.to()));
+          ps.setLong(9, r.calls());
+          ps.setLong(10, r.bytesOut());
+          ps.setLong(11, r.durationMicros());
+          ps.setString(12, units(r));
+          ps.setLong(13, r.bytesIn());
+          ps.setLong(14, r.cpuMicros());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private static String units(UsageRecord r) {
+    try {
+      return JSON.writeValueAsString(r.units());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public Totals totals(String customerId, Instant from, Instant to) {
+    String sql = "SELECT operation_id, sum(calls), sum(bytes_out), sum(duration_micros), sum(bytes_in), sum(cpu_micros)"
+        + " FROM monetize_usage "
+        + "WHERE customer_id = ? AND period_start >= ? AND period_start < ? GROUP BY operation_id";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, customerId);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      long requests = 0;
+      long bytes = 0;
+      long micros = 0;
+      long bytesIn = 0;
+      long cpuMicros = 0;
+      java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byOperation.put(rs.getString(1), rs.getLong(2));
+          requests += rs.getLong(2);
+          bytes += rs.getLong(3);
+          micros += rs.getLong(4);
+          bytesIn += rs.getLong(5);
+          cpuMicros += rs.getLong(6);
+        }
+      }
+      return new Totals(requests, bytesIn, bytes, micros / 1_000, cpuMicros / 1_000, byOperation);
+    } catch (SQLException e) {
+      throw new PostgresStore.StoreException("reading usage totals", e);
+    }
+  }
+
+  /** Calls of {@code customerId} answered 2xx in records that started in {@code [from, to)}. */
+  public long successfulCalls(String customerId, Instant from, Instant to) {
+    return sum("SELECT coalesce(sum(calls), 0) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
+        + "AND period_start < ? AND status BETWEEN 200 AND 299", customerId, from, to);
+  }
+
+  /** All calls of {@code customerId} in records that started in {@code [from, to)}. */
+  public long calls(String customerId, Instant from, Instant to) {
+    return sum("SELECT coalesce(sum(calls), 0) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
+        + "AND period_start < ?", customerId, from, to);
+  }
+
+  private long sum(String sql, String customerId, Instant from, Instant to) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, customerId);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new PostgresStore.StoreException("summing usage", e);
+    }
+  }
+}

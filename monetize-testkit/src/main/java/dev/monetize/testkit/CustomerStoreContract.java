@@ -1,0 +1,65 @@
+package dev.monetize.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.keys.CustomerStore;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Customer;
+import java.time.ZoneId;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link CustomerStore} must do. Extend it with a store factory (and, for a shared store,
+ * a second client of the same backend, as another JVM would have).
+ *
+ * <pre>{@code
+ * class MyCustomerStoreTest extends CustomerStoreContract {
+ *   protected CustomerStore store() { return new MyCustomerStore(dataSource); }
+ * }
+ * }</pre>
+ */
+public abstract class CustomerStoreContract {
+  /** The store under test; called once per test. */
+  protected abstract CustomerStore store();
+
+  /** Another client of the same backend; by default the same instance. */
+  protected CustomerStore secondClientOfSameBackend(CustomerStore first) {
+    return first;
+  }
+
+  private static String unique() {
+    return "org_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  }
+
+  @Test
+  void aSavedCustomerIsFoundWithEveryField() {
+    CustomerStore s = store();
+    Customer c = new Customer(unique(), "pro", BillingAnchor.of(15, ZoneId.of("Europe/Berlin")), "Acme GmbH");
+    s.save(c);
+    assertThat(s.find(c.id())).contains(c);
+    assertThat(secondClientOfSameBackend(s).find(c.id())).contains(c);
+    assertThat(s.find(unique())).isEmpty();
+  }
+
+  @Test
+  void savingTheSameIdReplacesThePlanAndName() {
+    CustomerStore s = store();
+    String id = unique();
+    s.save(new Customer(id, "free", BillingAnchor.DEFAULT, "Before"));
+    Customer after = new Customer(id, "enterprise", BillingAnchor.of(3, ZoneId.of("UTC")), "After");
+    s.save(after);
+    assertThat(s.find(id)).contains(after);
+  }
+
+  @Test
+  void theCountGrowsByOnePerNewCustomerOnly() {
+    CustomerStore s = store();
+    long before = s.count();
+    String id = unique();
+    s.save(new Customer(id, "free", BillingAnchor.DEFAULT, "One"));
+    s.save(new Customer(id, "pro", BillingAnchor.DEFAULT, "One again"));
+    s.save(new Customer(unique(), "free", BillingAnchor.DEFAULT, "Two"));
+    assertThat(s.count()).isEqualTo(before + 2);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.monetize.testkit;
+
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.keys.KeyStatus;
+import dev.monetize.keys.KeyStore;
+import dev.monetize.keys.Project;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link KeyStore} must do. Extend it with a store factory (and, for shared stores, a
+ * second independent instance on the same backend, as another JVM would have).
+ */
+public abstract class KeyStoreContract {
+  protected static final Instant CREATED = Instant.parse("2026-11-24T10:00:00Z");
+
+  /** The store under test; called once per test. */
+  protected abstract KeyStore store();
+
+  /** Another client of the same backend; by default the same instance. */
+  protected KeyStore secondClientOfSameBackend(KeyStore first) {
+    return first;
+  }
+
+  protected static String unique(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
+  protected static ApiKey key(String org, Optional<String> project) {
+    return new ApiKey(unique("key"), org, project, unique("hash"), Set.of("stats:read", "events:*"),
+        KeyEnvironment.TEST, KeyStatus.ACTIVE, CREATED, Optional.of(CREATED.plus(30, ChronoUnit.DAYS)),
+        Optional.empty(), Optional.empty(), Map.of("daily", 100L));
+  }
+
+  @Test
+  void aSavedKeyIsFoundByHashAndIdWithEveryField() {
+    KeyStore s = store();
+    ApiKey k = key(unique("org"), Optional.of(unique("prj")));
+    s.save(k);
+    assertThat(s.findByHash(k.secretHash())).contains(k);
+    assertThat(s.findById(k.id())).contains(k);
+    assertThat(s.findByHash(unique("hash"))).isEmpty();
+    assertThat(s.findById(unique("key"))).isEmpty();
+  }
+
+  @Test
+  void revocationIsVisibleToEveryClient() {
+    KeyStore s = store();
+    KeyStore other = secondClientOfSameBackend(s);
+    ApiKey k = key(unique("org"), Optional.empty());
+    s.save(k);
+    assertThat(other.findByHash(k.secretHash()).orElseThrow().status()).isEqualTo(KeyStatus.ACTIVE);
+    s.save(k.withStatus(KeyStatus.REVOKED));
+    assertThat(other.findByHash(k.secretHash()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+    assertThat(other.findById(k.id()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+  }
+
+  @Test
+  void aRotatedKeyIsFoundByBothSecretsAndTheOneBeforeIsForgotten() {
+    KeyStore s = store();
+    ApiKey k = key(unique("org"), Optional.empty());
+    s.save(k);
+    ApiKey once = k.rotated(unique("hash"), CREATED.plusSeconds(3600));
+    s.save(once);
+    assertThat(s.findByHash(once.secretHash())).contains(once);
+    assertThat(s.findByHash(k.secretHash())).contains(once);
+    ApiKey twice = once.rotated(unique("hash"), CREATED.plusSeconds(7200));
+    s.save(twice);
+    assertThat(s.findByHash(twice.secretHash())).contains(twice);
+    assertThat(s.findByHash(once.secretHash())).contains(twice);
+    assertThat(s.findByHash(k.secretHash())).as("two rotations ago").isEmpty();
+  }
+
+  @Test
+  void listingPagesThroughOneOrganizationOnly() {
+    KeyStore s = store();
+    String org = unique("org");
+    String project = unique("prj");
+    List<ApiKey> mine = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ApiKey k = key(org, i < 2 ? Optional.of(project) : Optional.empty());
+      s.save(k);
+      mine.add(k);
+    }
+    s.save(key(unique("org"), Optional.of(project)));
+    List<String> seen = new ArrayList<>();
+    Optional<String> after = Optional.empty();
+    while (true) {
+      List<ApiKey> page = s.list(org, Optional.empty(), after, 2);
+      if (page.isEmpty()) {
+        break;
+      }
+      assertThat(page).hasSizeLessThanOrEqualTo(2).allSatisfy(k -> assertThat(k.customerId()).isEqualTo(org));
+      page.forEach(k -> seen.add(k.id()));
+      after = Optional.of(page.get(page.size() - 1).id());
+    }
+    assertThat(seen).isSorted().containsExactlyInAnyOrderElementsOf(mine.stream().map(ApiKey::id).toList());
+    assertThat(s.list(org, Optional.of(project), Optional.empty(), 10)).hasSize(2);
+    assertThat(s.list(unique("org"), Optional.empty(), Optional.empty(), 10)).isEmpty();
+  }
+
+  @Test
+  void projectsAreSavedAndFound() {
+    KeyStore s = store();
+    Project p = new Project(unique("prj"), unique("org"), "dashboards", Set.of("stats:read"), CREATED);
+    s.saveProject(p);
+    assertThat(s.findProject(p.id())).contains(p);
+    assertThat(s.findProject(unique("prj"))).isEmpty();
+  }
+
+  @Test
+  void countsAreOfOneOrganizationAndLeaveRevokedKeysOut() {
+    KeyStore s = store();
+    String org = unique("org");
+    ApiKey a = key(org, Optional.empty());
+    ApiKey b = key(org, Optional.empty());
+    s.save(a);
+    s.save(b);
+    s.save(key(unique("org"), Optional.empty()));
+    s.save(b.withStatus(KeyStatus.REVOKED));
+    assertThat(s.countKeys(org)).isEqualTo(1);
+    assertThat(s.countProjects(org)).isZero();
+    s.saveProject(new Project(unique("prj"), org, "one", Set.of("stats:read"), CREATED));
+    s.saveProject(new Project(unique("prj"), org, "two", Set.of("stats:read"), CREATED));
+    s.saveProject(new Project(unique("prj"), unique("org"), "elsewhere", Set.of("stats:read"), CREATED));
+    assertThat(secondClientOfSameBackend(s).countProjects(org)).isEqualTo(2);
+  }
+}

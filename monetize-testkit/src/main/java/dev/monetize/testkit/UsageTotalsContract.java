@@ -1,0 +1,87 @@
+package dev.monetize.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.metering.UsageTotals;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link UsageTotals} must answer about the records its sink accepted: sums over the
+ * records that started in {@code [from, to)}, per customer, per operation, each record once.
+ *
+ * <pre>{@code
+ * class MyLedgerTotalsTest extends UsageTotalsContract {
+ *   protected Ledger ledger() { var l = new MyLedger(dataSource); return new Ledger(l, l); }
+ * }
+ * }</pre>
+ */
+public abstract class UsageTotalsContract {
+  /**
+   * A sink and the totals over what it stored (usually one object).
+   *
+   * @param sink where records go
+   * @param totals what is read back
+   */
+  public record Ledger(UsageSink sink, UsageTotals totals) {}
+
+  /** The ledger under test; called once per test. */
+  protected abstract Ledger ledger();
+
+  private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+
+  private static UsageRecord record(String customer, String operation, int second, long calls) {
+    return new UsageRecord(customer, "key_1", operation, 200, false, T0.plusSeconds(second),
+        T0.plusSeconds(second + 1), calls, 2 * calls, 3 * calls, 4_000 * calls, 5_000 * calls, Map.of());
+  }
+
+  private static String customer() {
+    return "c_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  }
+
+  @Test
+  void totalsSumEveryMeasureOfTheRecordsInTheWindow() throws Exception {
+    Ledger l = ledger();
+    String c = customer();
+    l.sink().accept(List.of(record(c, "stats", 0, 2), record(c, "export", 5, 3), record(customer(), "stats", 1, 100)));
+    UsageTotals.Totals t = l.totals().totals(c, T0, T0.plusSeconds(60));
+    assertThat(t.requests()).isEqualTo(5);
+    assertThat(t.bytesIn()).isEqualTo(10);
+    assertThat(t.bytesOut()).isEqualTo(15);
+    assertThat(t.computeMillis()).isEqualTo(20);
+    assertThat(t.cpuMillis()).isEqualTo(25);
+    assertThat(t.byOperation()).isEqualTo(Map.of("stats", 2L, "export", 3L));
+  }
+
+  @Test
+  void theWindowIncludesItsStartAndExcludesItsEnd() throws Exception {
+    Ledger l = ledger();
+    String c = customer();
+    l.sink().accept(List.of(record(c, "stats", 0, 1), record(c, "stats", 10, 10), record(c, "stats", 20, 100)));
+    assertThat(l.totals().totals(c, T0, T0.plusSeconds(20)).requests()).isEqualTo(11);
+    assertThat(l.totals().totals(c, T0.plusSeconds(10), T0.plusSeconds(21)).requests()).isEqualTo(110);
+    assertThat(l.totals().totals(c, T0.plusSeconds(30), T0.plusSeconds(40)).requests()).isZero();
+  }
+
+  @Test
+  void aReDeliveredRecordIsCountedOnce() throws Exception {
+    Ledger l = ledger();
+    String c = customer();
+    List<UsageRecord> batch = List.of(record(c, "stats", 0, 7));
+    l.sink().accept(batch);
+    l.sink().accept(batch);
+    assertThat(l.totals().totals(c, T0, T0.plusSeconds(60)).requests()).isEqualTo(7);
+  }
+
+  @Test
+  void anUnknownCustomerHasZeroTotals() {
+    UsageTotals.Totals t = ledger().totals().totals(customer(), T0, T0.plusSeconds(60));
+    assertThat(t.requests()).isZero();
+    assertThat(t.byOperation()).isEmpty();
+  }
+}
