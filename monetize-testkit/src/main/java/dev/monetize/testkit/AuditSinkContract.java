@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  */
 public abstract class AuditSinkContract {
+  /** For the implementation's test class. */
+  protected AuditSinkContract() {}
+
   /** The sink under test; called once per test. */
   protected abstract AuditSink sink();
 

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** What every {@link BillingHistory} must do; implementations extend it with their store. */
 public abstract class BillingHistoryContract {
+  /** For the implementation's test class. */
+  protected BillingHistoryContract() {}
+
   private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
 
   /** A history with nothing in it. */

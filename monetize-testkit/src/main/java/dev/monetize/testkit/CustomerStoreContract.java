@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  */
 public abstract class CustomerStoreContract {
+  /** For the implementation's test class. */
+  protected CustomerStoreContract() {}
+
   /** The store under test; called once per test. */
   protected abstract CustomerStore store();
 

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * second independent instance on the same backend, as another JVM would have).
  */
 public abstract class KeyStoreContract {
+  /** For the implementation's test class. */
+  protected KeyStoreContract() {}
+
   protected static final Instant CREATED = Instant.parse("2026-11-24T10:00:00Z");
 
   /** The store under test; called once per test. */

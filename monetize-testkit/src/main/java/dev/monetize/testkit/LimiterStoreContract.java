@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * the store under test. Keys are unique per test so a shared backend needs no cleanup.
  */
 public abstract class LimiterStoreContract {
+  /** For the implementation's test class. */
+  protected LimiterStoreContract() {}
+
   /** Jan 15 2026, 12:00 UTC: far from any window boundary. */
   protected static final long NOW = Instant.parse("2026-01-15T12:00:00Z").getEpochSecond() * 1_000_000_000L;
 

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  */
 public abstract class UsageSinkContract {
+  /** For the implementation's test class. */
+  protected UsageSinkContract() {}
+
   /** The sink under test; called once per test. */
   protected abstract UsageSink sink();
 

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  */
 public abstract class UsageTotalsContract {
+  /** For the implementation's test class. */
+  protected UsageTotalsContract() {}
+
   /**
    * A sink and the totals over what it stored (usually one object).
    *

@@ -1,0 +1,28 @@
+/**
+ * Monetize core: the engine (keys, tokens, plans, limits, metering, billing, audit, the management
+ * API) without any web framework. Exports only the public API; the {@code internal} packages stay
+ * inside (a test reads this descriptor and fails if one is exported).
+ */
+module dev.monetize.core {
+  requires transitive com.fasterxml.jackson.databind; // OpenApi hands out its document as a tree
+  requires com.fasterxml.jackson.dataformat.yaml;
+  requires com.github.benmanes.caffeine;
+  requires transitive com.nimbusds.jose.jwt;
+  requires org.slf4j;
+  requires java.management;
+
+  exports dev.monetize;
+  exports dev.monetize.audit;
+  exports dev.monetize.billing;
+  exports dev.monetize.config;
+  exports dev.monetize.docs;
+  exports dev.monetize.errors;
+  exports dev.monetize.http;
+  exports dev.monetize.keys;
+  exports dev.monetize.limits;
+  exports dev.monetize.management;
+  exports dev.monetize.metering;
+  exports dev.monetize.openapi;
+  exports dev.monetize.plans;
+  exports dev.monetize.tokens;
+}

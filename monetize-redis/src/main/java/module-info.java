@@ -1,0 +1,9 @@
+/** The Redis limiter store (Lettuce): every limit of a request in one script, one round trip. */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // Lettuce names its module in its manifest only
+module dev.monetize.redis {
+  requires transitive dev.monetize.core;
+  requires transitive lettuce.core; // the builder accepts a RedisClient
+  requires org.slf4j;
+
+  exports dev.monetize.redis;
+}
