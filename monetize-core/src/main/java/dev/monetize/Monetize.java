@@ -2,7 +2,6 @@ package dev.monetize;
 
 import dev.monetize.audit.AuditEvent;
 import dev.monetize.audit.AuditOverflow;
-import dev.monetize.audit.AuditSink;
 import dev.monetize.audit.internal.AsyncAuditDispatcher;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.errors.Problem;
@@ -18,9 +17,7 @@ import dev.monetize.keys.KeyStore;
 import dev.monetize.keys.Redaction;
 import dev.monetize.keys.Project;
 import dev.monetize.keys.ScopeEscalationException;
-import dev.monetize.keys.SecretHasher;
 import dev.monetize.limits.LimiterStore;
-import dev.monetize.metering.UsageSink;
 import dev.monetize.openapi.OpenApi;
 import dev.monetize.metering.internal.UsageMeter;
 import dev.monetize.plans.Catalog;
@@ -29,20 +26,17 @@ import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
 import dev.monetize.plans.Scopes;
 import dev.monetize.tokens.Tokens;
-import dev.monetize.limits.OverloadSignal;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Every moving part is an SPI with an in-memory default (key store, customer store, limiter
- * store, usage sink, audit sink, time source), injected through the {@link Builder}. Close it on
+ * store, usage sink, audit sink, time source), injected through the {@link MonetizeBuilder}. Close it on
  * shutdown to flush usage and audit.
  */
 public final class Monetize implements AutoCloseable {
@@ -87,14 +81,15 @@ public final class Monetize implements AutoCloseable {
   private final Credentials credentials;
   private final Tokens tokens;
   private final Identification identification;
+  /** After identification, in order: each may refuse before the endpoint and act after it. */
+  private final AdmissionStage[] stages;
+  private final PeriodTotals periodTotals = new PeriodTotals();
   private final Duration maxRotationOverlap;
   private final dev.monetize.http.TrustedProxies trustedProxies;
   private final String managementPrefix;
   private final ManagementApi management;
   private final java.util.function.Supplier<String[]> openApi;
   private final dev.monetize.metering.UsageTotals usageTotals;
-  private final java.util.concurrent.ConcurrentHashMap<String, PeriodUsage> periods =
-      new java.util.concurrent.ConcurrentHashMap<>();
   private final BigDecimal lowCreditsThreshold;
   private final boolean measureCpuTime;
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -104,7 +99,7 @@ public final class Monetize implements AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<String, Boolean> lowCreditsNotified =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private Monetize(Builder b) {
+  Monetize(MonetizeBuilder b) {
     this.catalog = b.catalog;
     this.routes = RouteTable.of(b.catalog.operations());
     this.keys = b.keyStore;
@@ -146,6 +141,8 @@ public final class Monetize implements AutoCloseable {
         : dev.monetize.metering.internal.UsageJournal.open(b.journalDir, b.fsync, b.timeSource.now());
     this.meter = new UsageMeter(b.usageSink, b.timeSource, Optional.ofNullable(journal));
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
+    this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(meter, periodTotals),
+        new AuditStage(audit)};
     this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "monetize-usage-flusher");
       t.setDaemon(true);
@@ -168,8 +165,8 @@ public final class Monetize implements AutoCloseable {
   }
 
   /** Starts a builder. The catalog is required; everything else has an in-memory default. */
-  public static Builder builder() {
-    return new Builder();
+  public static MonetizeBuilder builder() {
+    return new MonetizeBuilder();
   }
 
   /** The plans and operations. */
@@ -202,70 +199,6 @@ public final class Monetize implements AutoCloseable {
     return new Admission(this, request, outcome, start);
   }
 
-  /** This JVM's running totals of one customer in one billing period. */
-  static final class PeriodUsage {
-    final long start;
-    final long end;
-    final LongAdder requests = new LongAdder();
-    final LongAdder bytesIn = new LongAdder();
-    final LongAdder bytesOut = new LongAdder();
-    final LongAdder micros = new LongAdder();
-    final LongAdder cpuMicros = new LongAdder();
-    /** Calls per plan and operation: invoices price each plan's share at that plan's prices. */
-    final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, LongAdder>>
-        byPlan = new java.util.concurrent.ConcurrentHashMap<>();
-
-    PeriodUsage(long start, long end) {
-      this.start = start;
-      this.end = end;
-    }
-
-    void add(String plan, String operationId, long bytesRead, long bytes, long durationNanos, long cpuNanos) {
-      requests.increment();
-      if (bytesRead != 0) {
-        bytesIn.add(bytesRead);
-      }
-      bytesOut.add(bytes);
-      micros.add(durationNanos / 1_000);
-      if (cpuNanos != 0) {
-        cpuMicros.add(cpuNanos / 1_000);
-      }
-      java.util.concurrent.ConcurrentHashMap<String, LongAdder> ops = byPlan.get(plan);
-      if (ops == null) {
-        ops = byPlan.computeIfAbsent(plan, k -> new java.util.concurrent.ConcurrentHashMap<>());
-      }
-      LongAdder op = ops.get(operationId);
-      if (op == null) {
-        op = ops.computeIfAbsent(operationId, k -> new LongAdder());
-      }
-      op.increment();
-    }
-
-    /** Calls per operation, on the given plans (all when empty). */
-    java.util.Map<String, Long> byOperation(Optional<String> plan) {
-      java.util.Map<String, Long> out = new java.util.TreeMap<>();
-      byPlan.forEach((p, ops) -> {
-        if (plan.isEmpty() || plan.get().equals(p)) {
-          ops.forEach((op, n) -> out.merge(op, n.sum(), Long::sum));
-        }
-      });
-      return out;
-    }
-  }
-
-  private PeriodUsage periodOf(Customer customer, long nowNanos) {
-    PeriodUsage u = periods.get(customer.id());
-    if (u == null || nowNanos >= u.end || nowNanos < u.start) {
-      long start = dev.monetize.limits.internal.CalendarWindows.start(dev.monetize.plans.QuotaWindow.MONTH,
-          customer.billingAnchor(), nowNanos);
-      long end = dev.monetize.limits.internal.CalendarWindows.end(dev.monetize.plans.QuotaWindow.MONTH,
-          customer.billingAnchor(), nowNanos);
-      PeriodUsage fresh = new PeriodUsage(start, end);
-      u = periods.compute(customer.id(), (k, old) -> old != null && old.start == start ? old : fresh);
-    }
-    return u;
-  }
-
   /**
    * The usage report of the caller's customer for the current billing period: calls, bytes and
    * compute counted by this JVM, limits as they stand (from the limiter store, shared if it is),
@@ -273,7 +206,7 @@ public final class Monetize implements AutoCloseable {
    */
   UsageReport usageReport(Principal principal) {
     long now = time.epochNanos();
-    PeriodUsage u = periodOf(principal.customer(), now);
+    PeriodTotals.PeriodUsage u = periodTotals.of(principal.customer(), now);
     java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
     long requests;
     long bytesIn;
@@ -320,7 +253,7 @@ public final class Monetize implements AutoCloseable {
    */
   Optional<dev.monetize.billing.Invoice> currentInvoice(Principal principal) {
     long now = time.epochNanos();
-    PeriodUsage u = periodOf(principal.customer(), now);
+    PeriodTotals.PeriodUsage u = periodTotals.of(principal.customer(), now);
     Instant start = Instant.ofEpochSecond(0, u.start);
     Instant end = Instant.ofEpochSecond(0, u.end);
     String customerId = principal.customerId();
@@ -425,34 +358,22 @@ public final class Monetize implements AutoCloseable {
     return new LimitStep.Outcome(decision, List.of(), Optional.empty());
   }
 
+  /**
+   * The pipeline before the endpoint: identify, then every stage while admitted, then the limits
+   * (last, since they charge).
+   */
   private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
-    Decision identified = identifyAndAuthorize(op, request);
-    if (!identified.admitted()) {
-      return refused(identified);
+    Decision d = identification.identify(op, request);
+    for (AdmissionStage stage : stages) {
+      if (!d.admitted()) {
+        return refused(d);
+      }
+      d = stage.admit(op, request, d);
     }
-    return limits.check(identified.principal().orElseThrow(), op, request, now);
-  }
-
-  /** Steps 1 and 2: who is calling, and may they call this operation at all. */
-  private Decision identifyAndAuthorize(Operation op, ApiRequest request) {
-    Decision identified = identify(op, request);
-    if (!identified.admitted()) {
-      return identified;
+    if (!d.admitted()) {
+      return refused(d);
     }
-    Principal principal = identified.principal().orElseThrow();
-    Plan plan = principal.plan();
-    if (!catalog.allows(plan, op)) {
-      String detail = "Operation '" + op.id() + "' is not included in plan '" + plan.name() + "'.";
-      Optional<Plan> upgrade = catalog.lowestPlanAllowing(op);
-      return upgrade.map(p -> Decision.refuseWithHint(ErrorCode.PLAN_DENIED, detail,
-              "Upgrade to plan '" + p.name() + "' or higher to call " + op.id() + ".", Optional.of(principal), op))
-          .orElse(Decision.refuse(ErrorCode.PLAN_DENIED, detail, Optional.of(principal), op));
-    }
-    if (!Scopes.grants(principal.scopes(), op.scope())) {
-      return Decision.refuse(ErrorCode.SCOPE_DENIED, "Operation '" + op.id() + "' requires scope '"
-          + op.scope() + "', which key " + principal.keyId() + " does not hold.", Optional.of(principal), op);
-    }
-    return identified;
+    return limits.check(d.principal().orElseThrow(), op, request, now);
   }
 
   /** Step 1: who is calling (see {@link Identification}). */
@@ -463,26 +384,14 @@ public final class Monetize implements AutoCloseable {
   void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesIn, long bytesOut, long cpuNanos,
       long startNanos) {
     long duration = Math.max(0, time.epochNanos() - startNanos);
-    Decision d = admission.decision();
-    ApiRequest r = admission.request();
     limits.release(outcome);
-    try {
-      if (d.admitted()) {
-        Principal p = d.principal().orElseThrow();
-        meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesIn, bytesOut, duration,
-            cpuNanos, admission.reportedUnits());
-        periodOf(p.customer(), startNanos).add(p.plan().name(), d.operation().id(), bytesIn, bytesOut, duration,
-            cpuNanos);
+    for (AdmissionStage stage : stages) {
+      try {
+        stage.complete(admission, status, bytesIn, bytesOut, cpuNanos, startNanos, duration);
+      } catch (RuntimeException e) {
+        LOG.error("completing request {} failed in {}", admission.request().requestId(),
+            stage.getClass().getSimpleName(), Redaction.redact(e));
       }
-      audit.submit(new AuditEvent(
-          Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),
-          r.requestId(),
-          d.principal().map(Principal::customerId),
-          d.principal().map(Principal::keyId),
-          d.operation().id(), r.method(), r.path(), r.remoteAddress(), status,
-          d.error().map(ErrorCode::code).orElse("admitted"), duration / 1_000, bytesOut));
-    } catch (RuntimeException e) {
-      LOG.error("metering request {} failed", r.requestId(), Redaction.redact(e));
     }
   }
 
@@ -498,7 +407,7 @@ public final class Monetize implements AutoCloseable {
 
   /**
    * The client address of a request as adapters should report it: the connection's peer, or, when
-   * the peer is a trusted proxy ({@link Builder#trustedProxies}), the first untrusted hop of
+   * the peer is a trusted proxy ({@link MonetizeBuilder#trustedProxies}), the first untrusted hop of
    * {@code Forwarded} / {@code X-Forwarded-For} from the right.
    *
    * @param peer the connection's remote address
@@ -907,289 +816,5 @@ public final class Monetize implements AutoCloseable {
       journal.close();
     }
     audit.close();
-  }
-
-  /**
-   * Configuration of a {@link Monetize}. Only {@link #catalog(Catalog)} is required.
-   */
-  public static final class Builder {
-    private Catalog catalog;
-    private KeyStore keyStore = KeyStore.inMemory();
-    private CustomerStore customerStore = CustomerStore.inMemory();
-    private LimiterStore limiterStore = LimiterStore.inMemory();
-    private UsageSink usageSink = UsageSink.inMemory();
-    private AuditSink auditSink = AuditSink.logging();
-    private TimeSource timeSource = TimeSource.system();
-    private KeyEnvironment environment = KeyEnvironment.LIVE;
-    private URI docsBase = URI.create("https://monetize.dev");
-    private boolean legacyRateLimitHeaders;
-    private int auditQueueCapacity = 65_536;
-    private AuditOverflow auditOverflow = AuditOverflow.DROP;
-    private Duration usageFlushInterval = Duration.ofSeconds(1);
-    private java.nio.file.Path journalDir;
-    private dev.monetize.metering.FsyncPolicy fsync = dev.monetize.metering.FsyncPolicy.DEFAULT;
-    private SecureRandom random = new SecureRandom();
-    private OverloadSignal overloadSignal;
-    private Duration overloadRetryAfter = Duration.ofSeconds(2);
-    private SecretHasher hasher = SecretHasher.sha256();
-    private Duration keyCacheTtl = Duration.ofSeconds(30);
-    private Tokens tokens;
-    private Duration maxRotationOverlap = Duration.ofDays(7);
-    private String managementPrefix = "/monetize";
-    private String apiTitle = "API";
-    private BigDecimal lowCreditsThreshold;
-    private boolean measureCpuTime;
-    private dev.monetize.billing.BillingHistory billingHistory = dev.monetize.billing.BillingHistory.inMemory();
-    private java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
-    private String apiVersion = "1.0.0";
-    private dev.monetize.management.ManagementLimits managementLimits =
-        dev.monetize.management.ManagementLimits.defaults();
-
-    private dev.monetize.http.TrustedProxies trustedProxies = dev.monetize.http.TrustedProxies.none();
-
-    private Builder() {}
-
-    /**
-     * The proxies whose {@code Forwarded} / {@code X-Forwarded-For} headers are believed (default
-     * none: the client is always the connection's peer). See {@link #clientAddress}.
-     */
-    public Builder trustedProxies(dev.monetize.http.TrustedProxies proxies) {
-      this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
-      return this;
-    }
-
-    /**
-     * Limits of the management API: rates per key and per organization for every call, tighter
-     * rates for key creation and token minting, and caps on how many organizations, projects and
-     * keys may exist (default {@link dev.monetize.management.ManagementLimits#defaults()}).
-     */
-    public Builder managementLimits(dev.monetize.management.ManagementLimits limits) {
-      this.managementLimits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /**
-     * Warns prepaid customers before they are cut off: every admitted call that leaves the balance
-     * below {@code threshold} carries {@code Monetize-Credits-Low: <balance>}, and {@code listener}
-     * hears of each crossing once (not once per request), again only after a top-up.
-     */
-    public Builder lowCredits(BigDecimal threshold, java.util.function.Consumer<dev.monetize.billing.CreditsLow> listener) {
-      Objects.requireNonNull(threshold, "threshold");
-      if (threshold.signum() <= 0) {
-        throw new IllegalArgumentException("the low-credits threshold must be positive, got " + threshold);
-      }
-      this.lowCreditsThreshold = threshold;
-      this.lowCreditsListener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
-    /** Title and version of the generated OpenAPI document (default {@code API}, {@code 1.0.0}). */
-    public Builder apiInfo(String title, String version) {
-      this.apiTitle = Objects.requireNonNull(title, "title");
-      this.apiVersion = Objects.requireNonNull(version, "version");
-      return this;
-    }
-
-    /**
-     * Hash key secrets with HMAC-SHA-256 and this server-side pepper (at least 32 bytes) instead of
-     * plain SHA-256. Every JVM sharing a key store needs the same pepper.
-     */
-    public Builder keyPepper(byte[] pepper) {
-      this.hasher = SecretHasher.hmacSha256(pepper);
-      return this;
-    }
-
-    /**
-     * How long a verified key (or an unknown one) is cached (default 30 s, 0 to 10 min): the bound
-     * within which a revocation or rotation done by another JVM takes effect here.
-     */
-    public Builder keyCacheTtl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("key cache TTL must be 0..10min, got " + ttl);
-      }
-      this.keyCacheTtl = ttl;
-      return this;
-    }
-
-    /**
-     * Meters each call's CPU time on its request thread as {@code cpu_ms} (default off: reading a
-     * thread's CPU clock is a system call, about 1 us here, twice per request). Calls completed on
-     * another thread than the one that admitted them (asynchronous endpoints) report none.
-     */
-    public Builder measureCpuTime(boolean measure) {
-      this.measureCpuTime = measure;
-      return this;
-    }
-
-    /** Short-lived token settings and signing keys (default: a fresh ES256 key, 5 min tokens). */
-    public Builder tokens(Tokens tokenService) {
-      this.tokens = Objects.requireNonNull(tokenService, "tokenService");
-      return this;
-    }
-
-    /** The longest overlap a key rotation may grant the old secret (default 7 days). */
-    public Builder maxRotationOverlap(Duration max) {
-      Objects.requireNonNull(max, "max");
-      if (max.isNegative()) {
-        throw new IllegalArgumentException("the maximum rotation overlap cannot be negative");
-      }
-      this.maxRotationOverlap = max;
-      return this;
-    }
-
-    /** Path prefix under which adapters serve the management API (default {@code /monetize}). */
-    public Builder managementPrefix(String prefix) {
-      Objects.requireNonNull(prefix, "prefix");
-      if (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.length() < 2) {
-        throw new IllegalArgumentException("management prefix must look like /monetize, got '" + prefix + "'");
-      }
-      this.managementPrefix = prefix;
-      return this;
-    }
-
-    /**
-     * Sheds load by plan rank when {@code signal} says so: lower plans get {@code 503 overloaded}
-     * first (default: never shed).
-     */
-    public Builder overloadSignal(OverloadSignal signal) {
-      this.overloadSignal = Objects.requireNonNull(signal, "signal");
-      return this;
-    }
-
-    /** The {@code Retry-After} of a shed request (default 2 s; 1 s to 1 h). */
-    public Builder overloadRetryAfter(Duration retryAfter) {
-      Objects.requireNonNull(retryAfter, "retryAfter");
-      if (retryAfter.compareTo(Duration.ofSeconds(1)) < 0 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("overload Retry-After must be 1s..1h, got " + retryAfter);
-      }
-      this.overloadRetryAfter = retryAfter;
-      return this;
-    }
-
-    /** The plans and operations (required). */
-    public Builder catalog(Catalog catalog) {
-      this.catalog = Objects.requireNonNull(catalog, "catalog");
-      return this;
-    }
-
-    /** Where keys live (default: in memory). */
-    public Builder keyStore(KeyStore keyStore) {
-      this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
-      return this;
-    }
-
-    /** Where customers live (default: in memory). */
-    public Builder customerStore(CustomerStore customerStore) {
-      this.customerStore = Objects.requireNonNull(customerStore, "customerStore");
-      return this;
-    }
-
-    /** Where limiter state lives (default: in memory). */
-    public Builder limiterStore(LimiterStore limiterStore) {
-      this.limiterStore = Objects.requireNonNull(limiterStore, "limiterStore");
-      return this;
-    }
-
-    /** Where wallet entries and plan changes are kept (default: in memory). */
-    public Builder billingHistory(dev.monetize.billing.BillingHistory history) {
-      this.billingHistory = Objects.requireNonNull(history, "history");
-      return this;
-    }
-
-    /** Where usage goes (default: an in-memory sink). */
-    public Builder usageSink(UsageSink usageSink) {
-      this.usageSink = Objects.requireNonNull(usageSink, "usageSink");
-      return this;
-    }
-
-    /** Where audit events go (default: JSON lines on the SLF4J logger {@code dev.monetize.audit}). */
-    public Builder auditSink(AuditSink auditSink) {
-      this.auditSink = Objects.requireNonNull(auditSink, "auditSink");
-      return this;
-    }
-
-    /** The clock (default: the system clock). */
-    public Builder timeSource(TimeSource timeSource) {
-      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
-      return this;
-    }
-
-    /** Which keys this deployment accepts (default: {@link KeyEnvironment#LIVE}). */
-    public Builder environment(KeyEnvironment environment) {
-      this.environment = Objects.requireNonNull(environment, "environment");
-      return this;
-    }
-
-    /**
-     * Base of the error catalog the problem {@code type} URIs point at (default
-     * {@code https://monetize.dev}); must be an absolute http(s) URI.
-     */
-    public Builder docsBase(URI docsBase) {
-      Objects.requireNonNull(docsBase, "docsBase");
-      if (!docsBase.isAbsolute() || !("https".equals(docsBase.getScheme()) || "http".equals(docsBase.getScheme()))) {
-        throw new IllegalArgumentException("docsBase must be an absolute http(s) URI, got '" + docsBase + "'");
-      }
-      this.docsBase = docsBase;
-      return this;
-    }
-
-    /** Also send {@code X-RateLimit-Limit}, {@code -Remaining} and {@code -Reset} (default off). */
-    public Builder legacyRateLimitHeaders(boolean enabled) {
-      this.legacyRateLimitHeaders = enabled;
-      return this;
-    }
-
-    /** Bound of the audit hand-off queue (default 65,536) and what happens when it is full. */
-    public Builder auditQueue(int capacity, AuditOverflow overflow) {
-      if (capacity < 1 || capacity > 10_000_000) {
-        throw new IllegalArgumentException("audit queue capacity must be 1..10000000, got " + capacity);
-      }
-      this.auditQueueCapacity = capacity;
-      this.auditOverflow = Objects.requireNonNull(overflow, "overflow");
-      return this;
-    }
-
-    /** How often usage is flushed to the sink (default 1 s; 10 ms to 1 h). */
-    public Builder usageFlushInterval(Duration interval) {
-      Objects.requireNonNull(interval, "interval");
-      if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("usage flush interval must be 10ms..1h, got " + interval);
-      }
-      this.usageFlushInterval = interval;
-      return this;
-    }
-
-    /**
-     * Journals usage in {@code directory} (created if missing) with the default fsync policy
-     * (every second): each call is written there before its response completes, and calls the
-     * sink has not acknowledged are delivered again after a restart, under the same record ids.
-     * Without it (the default) usage waits in memory for the next flush, and a crash loses it.
-     * One engine per directory; see {@code docs/metering.md}.
-     */
-    public Builder usageJournal(java.nio.file.Path directory) {
-      return usageJournal(directory, dev.monetize.metering.FsyncPolicy.DEFAULT);
-    }
-
-    /** Journals usage in {@code directory} with the given fsync policy (see {@link dev.monetize.metering.FsyncPolicy}). */
-    public Builder usageJournal(java.nio.file.Path directory, dev.monetize.metering.FsyncPolicy policy) {
-      this.journalDir = Objects.requireNonNull(directory, "directory");
-      this.fsync = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /** The randomness keys are made from (default: a new {@link SecureRandom}). */
-    public Builder secureRandom(SecureRandom random) {
-      this.random = Objects.requireNonNull(random, "random");
-      return this;
-    }
-
-    /** Validates and starts the engine (one background thread for usage, one for audit). */
-    public Monetize build() {
-      if (catalog == null) {
-        throw new IllegalStateException("Monetize.builder(): catalog(...) is required");
-      }
-      return new Monetize(this);
-    }
   }
 }

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param bytesOut response body bytes written
  * @param durationMicros total wall time of the calls, microseconds
  * @param cpuMicros total CPU time of the calls on their request threads, microseconds (0 unless
- *     the engine measures it: {@code Monetize.Builder.measureCpuTime})
+ *     the engine measures it: {@code MonetizeBuilder.measureCpuTime})
  * @param units custom units the endpoints reported (e.g. {@code rows_scanned}), summed
  */
 public record UsageRecord(

@@ -1,6 +1,7 @@
 package dev.monetize.examples.analytics;
 
 import dev.monetize.Monetize;
+import dev.monetize.MonetizeBuilder;
 import dev.monetize.TimeSource;
 import dev.monetize.billing.BillingHistory;
 import dev.monetize.config.ConfigException;
@@ -248,7 +249,7 @@ public final class AnalyticsServer implements AutoCloseable {
     /** Builds the engine, issues the demo keys and starts Jetty. */
     public AnalyticsServer start() throws Exception {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
-      Monetize.Builder engine = Monetize.builder();
+      MonetizeBuilder engine = Monetize.builder();
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       Monetize monetize = engine
           .catalog(plans)

@@ -2,6 +2,7 @@ package dev.monetize.examples.analytics.jaxrs;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.monetize.Monetize;
+import dev.monetize.MonetizeBuilder;
 import dev.monetize.TimeSource;
 import dev.monetize.config.ConfigException;
 import dev.monetize.examples.analytics.DemoService;
@@ -189,7 +190,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     /** Builds the engine from the plans and the annotated resources, issues demo keys, starts Jersey. */
     public AnalyticsJaxrsServer start() {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
-      Monetize.Builder engine = Monetize.builder();
+      MonetizeBuilder engine = Monetize.builder();
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       Monetize monetize = engine
           .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))

@@ -1,0 +1,29 @@
+package dev.monetize;
+
+import dev.monetize.audit.AuditEvent;
+import dev.monetize.audit.internal.AsyncAuditDispatcher;
+import dev.monetize.errors.ErrorCode;
+import java.time.Instant;
+
+/** The audit stage: one event per request, handed to the asynchronous dispatcher. */
+final class AuditStage implements AdmissionStage {
+  private final AsyncAuditDispatcher audit;
+
+  AuditStage(AsyncAuditDispatcher audit) {
+    this.audit = audit;
+  }
+
+  @Override
+  public void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos,
+      long durationNanos) {
+    Decision d = admission.decision();
+    ApiRequest r = admission.request();
+    audit.submit(new AuditEvent(
+        Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),
+        r.requestId(),
+        d.principal().map(Principal::customerId),
+        d.principal().map(Principal::keyId),
+        d.operation().id(), r.method(), r.path(), r.remoteAddress(), status,
+        d.error().map(ErrorCode::code).orElse("admitted"), durationNanos / 1_000, bytesOut));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.monetize;
+
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Scopes;
+import java.util.Optional;
+
+/** Step 2 of admission: may this principal call this operation at all (its plan, its scopes)? */
+final class Authorization implements AdmissionStage {
+  private final Catalog catalog;
+
+  Authorization(Catalog catalog) {
+    this.catalog = catalog;
+  }
+
+  @Override
+  public Decision admit(Operation op, ApiRequest request, Decision identified) {
+    Principal principal = identified.principal().orElseThrow();
+    Plan plan = principal.plan();
+    if (!catalog.allows(plan, op)) {
+      String detail = "Operation '" + op.id() + "' is not included in plan '" + plan.name() + "'.";
+      Optional<Plan> upgrade = catalog.lowestPlanAllowing(op);
+      return upgrade.map(p -> Decision.refuseWithHint(ErrorCode.PLAN_DENIED, detail,
+              "Upgrade to plan '" + p.name() + "' or higher to call " + op.id() + ".", Optional.of(principal), op))
+          .orElse(Decision.refuse(ErrorCode.PLAN_DENIED, detail, Optional.of(principal), op));
+    }
+    if (!Scopes.grants(principal.scopes(), op.scope())) {
+      return Decision.refuse(ErrorCode.SCOPE_DENIED, "Operation '" + op.id() + "' requires scope '"
+          + op.scope() + "', which key " + principal.keyId() + " does not hold.", Optional.of(principal), op);
+    }
+    return identified;
+  }
+}

@@ -1,0 +1,302 @@
+package dev.monetize;
+
+import dev.monetize.audit.AuditOverflow;
+import dev.monetize.audit.AuditSink;
+import dev.monetize.keys.CustomerStore;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.keys.KeyStore;
+import dev.monetize.keys.SecretHasher;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.Catalog;
+import dev.monetize.tokens.Tokens;
+import dev.monetize.limits.OverloadSignal;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configuration of a {@link Monetize}. Only {@link #catalog(Catalog)} is required.
+ */
+public final class MonetizeBuilder {
+  Catalog catalog;
+  KeyStore keyStore = KeyStore.inMemory();
+  CustomerStore customerStore = CustomerStore.inMemory();
+  LimiterStore limiterStore = LimiterStore.inMemory();
+  UsageSink usageSink = UsageSink.inMemory();
+  AuditSink auditSink = AuditSink.logging();
+  TimeSource timeSource = TimeSource.system();
+  KeyEnvironment environment = KeyEnvironment.LIVE;
+  URI docsBase = URI.create("https://monetize.dev");
+  boolean legacyRateLimitHeaders;
+  int auditQueueCapacity = 65_536;
+  AuditOverflow auditOverflow = AuditOverflow.DROP;
+  Duration usageFlushInterval = Duration.ofSeconds(1);
+  java.nio.file.Path journalDir;
+  dev.monetize.metering.FsyncPolicy fsync = dev.monetize.metering.FsyncPolicy.DEFAULT;
+  SecureRandom random = new SecureRandom();
+  OverloadSignal overloadSignal;
+  Duration overloadRetryAfter = Duration.ofSeconds(2);
+  SecretHasher hasher = SecretHasher.sha256();
+  Duration keyCacheTtl = Duration.ofSeconds(30);
+  Tokens tokens;
+  Duration maxRotationOverlap = Duration.ofDays(7);
+  String managementPrefix = "/monetize";
+  String apiTitle = "API";
+  BigDecimal lowCreditsThreshold;
+  boolean measureCpuTime;
+  dev.monetize.billing.BillingHistory billingHistory = dev.monetize.billing.BillingHistory.inMemory();
+  java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
+  String apiVersion = "1.0.0";
+  dev.monetize.management.ManagementLimits managementLimits =
+      dev.monetize.management.ManagementLimits.defaults();
+
+  dev.monetize.http.TrustedProxies trustedProxies = dev.monetize.http.TrustedProxies.none();
+
+  MonetizeBuilder() {}
+
+  /**
+   * The proxies whose {@code Forwarded} / {@code X-Forwarded-For} headers are believed (default
+   * none: the client is always the connection's peer). See {@link #clientAddress}.
+   */
+  public MonetizeBuilder trustedProxies(dev.monetize.http.TrustedProxies proxies) {
+    this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+    return this;
+  }
+
+  /**
+   * Limits of the management API: rates per key and per organization for every call, tighter
+   * rates for key creation and token minting, and caps on how many organizations, projects and
+   * keys may exist (default {@link dev.monetize.management.ManagementLimits#defaults()}).
+   */
+  public MonetizeBuilder managementLimits(dev.monetize.management.ManagementLimits limits) {
+    this.managementLimits = Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
+  /**
+   * Warns prepaid customers before they are cut off: every admitted call that leaves the balance
+   * below {@code threshold} carries {@code Monetize-Credits-Low: <balance>}, and {@code listener}
+   * hears of each crossing once (not once per request), again only after a top-up.
+   */
+  public MonetizeBuilder lowCredits(BigDecimal threshold, java.util.function.Consumer<dev.monetize.billing.CreditsLow> listener) {
+    Objects.requireNonNull(threshold, "threshold");
+    if (threshold.signum() <= 0) {
+      throw new IllegalArgumentException("the low-credits threshold must be positive, got " + threshold);
+    }
+    this.lowCreditsThreshold = threshold;
+    this.lowCreditsListener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /** Title and version of the generated OpenAPI document (default {@code API}, {@code 1.0.0}). */
+  public MonetizeBuilder apiInfo(String title, String version) {
+    this.apiTitle = Objects.requireNonNull(title, "title");
+    this.apiVersion = Objects.requireNonNull(version, "version");
+    return this;
+  }
+
+  /**
+   * Hash key secrets with HMAC-SHA-256 and this server-side pepper (at least 32 bytes) instead of
+   * plain SHA-256. Every JVM sharing a key store needs the same pepper.
+   */
+  public MonetizeBuilder keyPepper(byte[] pepper) {
+    this.hasher = SecretHasher.hmacSha256(pepper);
+    return this;
+  }
+
+  /**
+   * How long a verified key (or an unknown one) is cached (default 30 s, 0 to 10 min): the bound
+   * within which a revocation or rotation done by another JVM takes effect here.
+   */
+  public MonetizeBuilder keyCacheTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("key cache TTL must be 0..10min, got " + ttl);
+    }
+    this.keyCacheTtl = ttl;
+    return this;
+  }
+
+  /**
+   * Meters each call's CPU time on its request thread as {@code cpu_ms} (default off: reading a
+   * thread's CPU clock is a system call, about 1 us here, twice per request). Calls completed on
+   * another thread than the one that admitted them (asynchronous endpoints) report none.
+   */
+  public MonetizeBuilder measureCpuTime(boolean measure) {
+    this.measureCpuTime = measure;
+    return this;
+  }
+
+  /** Short-lived token settings and signing keys (default: a fresh ES256 key, 5 min tokens). */
+  public MonetizeBuilder tokens(Tokens tokenService) {
+    this.tokens = Objects.requireNonNull(tokenService, "tokenService");
+    return this;
+  }
+
+  /** The longest overlap a key rotation may grant the old secret (default 7 days). */
+  public MonetizeBuilder maxRotationOverlap(Duration max) {
+    Objects.requireNonNull(max, "max");
+    if (max.isNegative()) {
+      throw new IllegalArgumentException("the maximum rotation overlap cannot be negative");
+    }
+    this.maxRotationOverlap = max;
+    return this;
+  }
+
+  /** Path prefix under which adapters serve the management API (default {@code /monetize}). */
+  public MonetizeBuilder managementPrefix(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.length() < 2) {
+      throw new IllegalArgumentException("management prefix must look like /monetize, got '" + prefix + "'");
+    }
+    this.managementPrefix = prefix;
+    return this;
+  }
+
+  /**
+   * Sheds load by plan rank when {@code signal} says so: lower plans get {@code 503 overloaded}
+   * first (default: never shed).
+   */
+  public MonetizeBuilder overloadSignal(OverloadSignal signal) {
+    this.overloadSignal = Objects.requireNonNull(signal, "signal");
+    return this;
+  }
+
+  /** The {@code Retry-After} of a shed request (default 2 s; 1 s to 1 h). */
+  public MonetizeBuilder overloadRetryAfter(Duration retryAfter) {
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    if (retryAfter.compareTo(Duration.ofSeconds(1)) < 0 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("overload Retry-After must be 1s..1h, got " + retryAfter);
+    }
+    this.overloadRetryAfter = retryAfter;
+    return this;
+  }
+
+  /** The plans and operations (required). */
+  public MonetizeBuilder catalog(Catalog catalog) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    return this;
+  }
+
+  /** Where keys live (default: in memory). */
+  public MonetizeBuilder keyStore(KeyStore keyStore) {
+    this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+    return this;
+  }
+
+  /** Where customers live (default: in memory). */
+  public MonetizeBuilder customerStore(CustomerStore customerStore) {
+    this.customerStore = Objects.requireNonNull(customerStore, "customerStore");
+    return this;
+  }
+
+  /** Where limiter state lives (default: in memory). */
+  public MonetizeBuilder limiterStore(LimiterStore limiterStore) {
+    this.limiterStore = Objects.requireNonNull(limiterStore, "limiterStore");
+    return this;
+  }
+
+  /** Where wallet entries and plan changes are kept (default: in memory). */
+  public MonetizeBuilder billingHistory(dev.monetize.billing.BillingHistory history) {
+    this.billingHistory = Objects.requireNonNull(history, "history");
+    return this;
+  }
+
+  /** Where usage goes (default: an in-memory sink). */
+  public MonetizeBuilder usageSink(UsageSink usageSink) {
+    this.usageSink = Objects.requireNonNull(usageSink, "usageSink");
+    return this;
+  }
+
+  /** Where audit events go (default: JSON lines on the SLF4J logger {@code dev.monetize.audit}). */
+  public MonetizeBuilder auditSink(AuditSink auditSink) {
+    this.auditSink = Objects.requireNonNull(auditSink, "auditSink");
+    return this;
+  }
+
+  /** The clock (default: the system clock). */
+  public MonetizeBuilder timeSource(TimeSource timeSource) {
+    this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+    return this;
+  }
+
+  /** Which keys this deployment accepts (default: {@link KeyEnvironment#LIVE}). */
+  public MonetizeBuilder environment(KeyEnvironment environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+    return this;
+  }
+
+  /**
+   * Base of the error catalog the problem {@code type} URIs point at (default
+   * {@code https://monetize.dev}); must be an absolute http(s) URI.
+   */
+  public MonetizeBuilder docsBase(URI docsBase) {
+    Objects.requireNonNull(docsBase, "docsBase");
+    if (!docsBase.isAbsolute() || !("https".equals(docsBase.getScheme()) || "http".equals(docsBase.getScheme()))) {
+      throw new IllegalArgumentException("docsBase must be an absolute http(s) URI, got '" + docsBase + "'");
+    }
+    this.docsBase = docsBase;
+    return this;
+  }
+
+  /** Also send {@code X-RateLimit-Limit}, {@code -Remaining} and {@code -Reset} (default off). */
+  public MonetizeBuilder legacyRateLimitHeaders(boolean enabled) {
+    this.legacyRateLimitHeaders = enabled;
+    return this;
+  }
+
+  /** Bound of the audit hand-off queue (default 65,536) and what happens when it is full. */
+  public MonetizeBuilder auditQueue(int capacity, AuditOverflow overflow) {
+    if (capacity < 1 || capacity > 10_000_000) {
+      throw new IllegalArgumentException("audit queue capacity must be 1..10000000, got " + capacity);
+    }
+    this.auditQueueCapacity = capacity;
+    this.auditOverflow = Objects.requireNonNull(overflow, "overflow");
+    return this;
+  }
+
+  /** How often usage is flushed to the sink (default 1 s; 10 ms to 1 h). */
+  public MonetizeBuilder usageFlushInterval(Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("usage flush interval must be 10ms..1h, got " + interval);
+    }
+    this.usageFlushInterval = interval;
+    return this;
+  }
+
+  /**
+   * Journals usage in {@code directory} (created if missing) with the default fsync policy
+   * (every second): each call is written there before its response completes, and calls the
+   * sink has not acknowledged are delivered again after a restart, under the same record ids.
+   * Without it (the default) usage waits in memory for the next flush, and a crash loses it.
+   * One engine per directory; see {@code docs/metering.md}.
+   */
+  public MonetizeBuilder usageJournal(java.nio.file.Path directory) {
+    return usageJournal(directory, dev.monetize.metering.FsyncPolicy.DEFAULT);
+  }
+
+  /** Journals usage in {@code directory} with the given fsync policy (see {@link dev.monetize.metering.FsyncPolicy}). */
+  public MonetizeBuilder usageJournal(java.nio.file.Path directory, dev.monetize.metering.FsyncPolicy policy) {
+    this.journalDir = Objects.requireNonNull(directory, "directory");
+    this.fsync = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /** The randomness keys are made from (default: a new {@link SecureRandom}). */
+  public MonetizeBuilder secureRandom(SecureRandom random) {
+    this.random = Objects.requireNonNull(random, "random");
+    return this;
+  }
+
+  /** Validates and starts the engine (one background thread for usage, one for audit). */
+  public Monetize build() {
+    if (catalog == null) {
+      throw new IllegalStateException("Monetize.builder(): catalog(...) is required");
+    }
+    return new Monetize(this);
+  }
+}
