@@ -29,7 +29,7 @@ final class AccountResources {
 
   ManagementApi.Response usage(ManagementCall c) {
     c.authorize(Target.self());
-    Monetize.UsageReport u = monetize.usageReport(c.principal);
+    dev.monetize.billing.AccountReports.UsageReport u = monetize.reports().usage(c.principal);
     ObjectNode n = ManagementCall.JSON.createObjectNode();
     n.put("customer_id", u.principal().customerId());
     n.put("plan", u.principal().plan().name());
@@ -64,21 +64,21 @@ final class AccountResources {
 
   ManagementApi.Response wallet(ManagementCall c) {
     String customerId = Optional.ofNullable(c.request.query().get("customer_id")).orElse(c.principal.customerId());
-    c.authorize(monetize.customer(customerId).isPresent() ? Target.organization(customerId)
+    c.authorize(monetize.customers().find(customerId).isPresent() ? Target.organization(customerId)
         : Target.missing("organization", customerId));
     int limit = KeyResources.pageLimit(c.request.query());
     ObjectNode n = ManagementCall.JSON.createObjectNode();
     n.put("customer_id", customerId);
-    n.put("balance", plain(monetize.creditBalance(customerId)));
+    n.put("balance", plain(monetize.wallet().balance(customerId)));
     ArrayNode entries = n.putArray("entries");
-    monetize.walletHistory(customerId, limit).forEach(e -> entries.add(entryJson(e)));
+    monetize.wallet().history(customerId, limit).forEach(e -> entries.add(entryJson(e)));
     return ManagementApi.ok(200, n);
   }
 
   ManagementApi.Response topUp(ManagementCall c) {
     JsonNode body = c.body(Set.of("customer_id", "amount", "id", "note"));
     String customerId = ManagementCall.text(body, "customer_id", true).orElseThrow();
-    c.authorize(monetize.customer(customerId).isPresent() ? Target.organization(customerId)
+    c.authorize(monetize.customers().find(customerId).isPresent() ? Target.organization(customerId)
         : Target.missing("organization", customerId));
     BigDecimal amount = ManagementCall.amount(body, "amount");
     String id = ManagementCall.text(body, "id", false)
@@ -87,13 +87,13 @@ final class AccountResources {
     c.details.put("wallet_entry", id);
     TopUp t;
     try {
-      t = monetize.topUp(customerId, amount, id, ManagementCall.text(body, "note", false).orElse(""));
+      t = monetize.wallet().topUp(customerId, amount, id, ManagementCall.text(body, "note", false).orElse(""));
     } catch (IllegalArgumentException e) {
       throw ManagementRefusal.badRequest(e.getMessage() + ".");
     }
     ObjectNode n = entryJson(t.entry());
     n.put("applied", t.applied());
-    n.put("balance", plain(monetize.creditBalance(customerId)));
+    n.put("balance", plain(monetize.wallet().balance(customerId)));
     return ManagementApi.ok(t.applied() ? 201 : 200, n);
   }
 
@@ -119,7 +119,7 @@ final class AccountResources {
     c.authorize(Target.self());
     ObjectNode n = ManagementCall.JSON.createObjectNode();
     ArrayNode data = n.putArray("data");
-    monetize.currentInvoice(c.principal).ifPresent(inv -> {
+    monetize.reports().currentInvoice(c.principal).ifPresent(inv -> {
       ObjectNode i = data.addObject();
       i.put("number", inv.number());
       i.put("period_start", inv.periodStart().toString());
@@ -138,7 +138,7 @@ final class AccountResources {
     if (!Set.of("json", "text", "html").contains(format)) {
       throw ManagementRefusal.badRequest("format: json, text or html.");
     }
-    Invoice inv = monetize.currentInvoice(c.principal).filter(i -> i.number().equals(number))
+    Invoice inv = monetize.reports().currentInvoice(c.principal).filter(i -> i.number().equals(number))
         .orElseThrow(() -> ManagementRefusal.notFound("invoice", number));
     if (!format.equals("json")) {
       boolean html = format.equals("html");

@@ -98,7 +98,7 @@ public final class Admission {
       headers.add(new Header(DEGRADED_HEADER, "quota-exceeded"));
     }
     if (decision.admitted()) {
-      Monetize.creditsLeft(decision).filter(monetize::creditsLow)
+      dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(monetize.wallets()::low)
           .ifPresent(left -> headers.add(new Header(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString())));
     }
     if (!decision.admitted()) {

@@ -7,6 +7,7 @@ import dev.monetize.keys.CustomerStore;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.keys.KeyStatus;
 import dev.monetize.keys.SecretHasher;
+import dev.monetize.keys.internal.Credentials;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;

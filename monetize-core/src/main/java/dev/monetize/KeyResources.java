@@ -10,13 +10,13 @@ import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyRequest;
 import dev.monetize.keys.KeyStatus;
 import dev.monetize.keys.Project;
+import dev.monetize.keys.internal.KeyRegistry;
 import dev.monetize.management.Authority;
 import dev.monetize.management.ManagementLimits;
 import dev.monetize.management.Target;
 import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Plan;
-import dev.monetize.plans.Quota;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -74,21 +74,21 @@ final class KeyResources {
     } catch (IllegalArgumentException e) {
       throw ManagementRefusal.badRequest(e.getMessage() + ".");
     }
-    if (monetize.customer(id).isPresent()) {
+    if (monetize.customers().find(id).isPresent()) {
       throw ManagementRefusal.badRequest("id: organization '" + id + "' already exists.");
     }
-    ManagementApi.requireRoom("organizations", monetize.customerCount(), limits.maxOrganizations(), "The deployment");
+    ManagementApi.requireRoom("organizations", monetize.customers().count(), limits.maxOrganizations(), "The deployment");
     c.details.put("created_organization", id);
     c.details.put("plan", plan);
-    monetize.saveCustomer(org);
+    monetize.customers().save(org);
     return ManagementApi.ok(201, orgJson(org));
   }
 
   ManagementApi.Response getOrganization(ManagementCall c) {
     String id = c.parameter("id");
-    c.authorize(monetize.customer(id).<Target>map(o -> Target.organization(o.id()))
+    c.authorize(monetize.customers().find(id).<Target>map(o -> Target.organization(o.id()))
         .orElse(Target.missing("organization", id)));
-    return ManagementApi.ok(200, orgJson(monetize.customer(id).orElseThrow()));
+    return ManagementApi.ok(200, orgJson(monetize.customers().find(id).orElseThrow()));
   }
 
   private static ObjectNode orgJson(Customer org) {
@@ -103,7 +103,7 @@ final class KeyResources {
 
   /** An organization named by the caller, as a target: missing when it does not exist. */
   private Target organization(String id) {
-    return monetize.customer(id).isPresent() ? Target.organization(id) : Target.missing("organization", id);
+    return monetize.customers().find(id).isPresent() ? Target.organization(id) : Target.missing("organization", id);
   }
 
   // ---- projects
@@ -118,9 +118,9 @@ final class KeyResources {
       scopes = c.principal.scopes(); // never the whole plan for a caller that holds less
     }
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
-    ManagementApi.requireRoom("projects", monetize.projectCount(orgId), limits.maxProjectsPerOrganization(),
+    ManagementApi.requireRoom("projects", monetize.keyRegistry().countProjects(orgId), limits.maxProjectsPerOrganization(),
         "Organization " + orgId);
-    Project p = monetize.createProject(orgId, name, scopes);
+    Project p = monetize.keys().createProject(orgId, name, scopes);
     c.details.put("created_project", p.id());
     c.details.put("scopes", String.join(" ", new TreeSet<>(p.scopes())));
     ObjectNode n = ManagementCall.JSON.createObjectNode();
@@ -142,7 +142,7 @@ final class KeyResources {
     Optional<String> orgField = ManagementCall.text(body, "organization_id", false);
     String orgId;
     if (projectId.isPresent()) {
-      Optional<Project> p = monetize.project(projectId.get())
+      Optional<Project> p = monetize.keys().project(projectId.get())
           .filter(x -> orgField.map(x.organizationId()::equals).orElse(true));
       c.authorize(p.<Target>map(x -> Target.project(x.id(), x.organizationId()))
           .orElse(Target.missing("project", projectId.get())));
@@ -151,7 +151,7 @@ final class KeyResources {
       orgId = orgField.orElseThrow(() -> ManagementRefusal.badRequest("organization_id or project_id: one is required."));
       c.authorize(organization(orgId));
     }
-    Customer org = monetize.customer(orgId).orElseThrow(() -> ManagementRefusal.notFound("organization", orgId));
+    Customer org = monetize.customers().find(orgId).orElseThrow(() -> ManagementRefusal.notFound("organization", orgId));
     Set<String> scopes = ManagementCall.scopes(body, true);
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
     Optional<Instant> expiresAt = ManagementCall.text(body, "expires_at", false).map(t -> {
@@ -174,14 +174,14 @@ final class KeyResources {
           .toLowerCase(Locale.ROOT) + " keys only (a key of another environment would never work here).");
     }
     Map<String, Long> keyLimits = limits(c, body, monetize.catalog().plan(org.plan()).orElseThrow());
-    ManagementApi.requireRoom("keys", monetize.keyCount(orgId), limits.maxKeysPerOrganization(),
+    ManagementApi.requireRoom("keys", monetize.keyRegistry().countKeys(orgId), limits.maxKeysPerOrganization(),
         "Organization " + orgId);
     api.charge("{" + c.principal.customerId() + "}:mgmt:keys", "key-creation", limits.keyCreation(), "keys created");
     KeyRequest kr = KeyRequest.of(orgId, scopes).expiresAt(expiresAt).limits(keyLimits);
     if (projectId.isPresent()) {
       kr = kr.project(projectId.get());
     }
-    IssuedKey issued = monetize.issueKeyAs(kr, Authority.operator(c.principal) && orgId.equals(c.principal.customerId()));
+    IssuedKey issued = monetize.keyRegistry().issue(kr, Authority.operator(c.principal) && orgId.equals(c.principal.customerId()));
     c.details.put("created_key", issued.key().id());
     c.details.put("target_organization", orgId);
     c.details.put("scopes", String.join(" ", new TreeSet<>(scopes)));
@@ -201,11 +201,7 @@ final class KeyResources {
     if (!l.isObject()) {
       throw ManagementRefusal.badRequest("limits: an object of policy name to a whole number.");
     }
-    Map<String, Long> planLimits = new HashMap<>();
-    planLimits.put("rate", plan.rate().count());
-    for (Quota q : plan.quotas()) {
-      planLimits.put(q.name(), q.limit());
-    }
+    Map<String, Long> planLimits = KeyRegistry.limitsOf(plan);
     // a key created by a limited key is at most as limited: its limits start from the creator's
     Map<String, Long> out = new HashMap<>(Authority.operator(c.principal) ? Map.of() : c.principal.limitOverrides());
     for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
@@ -230,7 +226,7 @@ final class KeyResources {
     Optional<String> project = Optional.ofNullable(q.get("project_id"));
     int limit = pageLimit(q);
     Optional<String> after = Optional.ofNullable(q.get("cursor")).map(KeyResources::decodeCursor);
-    List<ApiKey> page = monetize.keys(orgId, project, after, limit + 1);
+    List<ApiKey> page = monetize.keys().list(orgId, project, after, limit + 1);
     ObjectNode n = ManagementCall.JSON.createObjectNode();
     ArrayNode data = n.putArray("data");
     page.stream().limit(limit).forEach(k -> data.add(keyJson(k)));
@@ -276,7 +272,7 @@ final class KeyResources {
   /** The key named in the path, as a target (authorized before anything is done with it). */
   private ApiKey key(ManagementCall c) {
     String id = c.parameter("id");
-    Optional<ApiKey> key = monetize.key(id);
+    Optional<ApiKey> key = monetize.keys().find(id);
     c.authorize(key.<Target>map(Target::key).orElse(Target.missing("key", id)));
     return key.orElseThrow();
   }
@@ -293,7 +289,7 @@ final class KeyResources {
       throw ManagementRefusal.badRequest("Key " + key.id() + " is revoked; a revoked key cannot be rotated.");
     }
     c.details.put("overlap_seconds", Long.toString(overlap));
-    IssuedKey issued = monetize.rotateKey(key.id(), Duration.ofSeconds(overlap))
+    IssuedKey issued = monetize.keys().rotate(key.id(), Duration.ofSeconds(overlap))
         .orElseThrow(() -> ManagementRefusal.notFound("key", key.id()));
     ObjectNode n = keyJson(issued.key());
     n.put("secret", issued.secret());
@@ -302,9 +298,9 @@ final class KeyResources {
 
   ManagementApi.Response revoke(ManagementCall c) {
     ApiKey key = key(c);
-    monetize.revokeKey(key.id());
+    monetize.keys().revoke(key.id());
     c.details.put("status", "revoked");
-    return ManagementApi.ok(200, keyJson(monetize.key(key.id()).orElseThrow()));
+    return ManagementApi.ok(200, keyJson(monetize.keys().find(key.id()).orElseThrow()));
   }
 
   static ObjectNode keyJson(ApiKey k) {

@@ -1,5 +1,6 @@
 package dev.monetize;
 
+import dev.monetize.metering.internal.PeriodTotals;
 import dev.monetize.metering.internal.UsageMeter;
 
 /** The metering stage: every admitted call is recorded (journaled first, when there is a journal). */

@@ -52,8 +52,8 @@ class AuthorityFindingsTest {
         .operation(stats).operation(export).build();
     Monetize m = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ZERO)
         .tokens(tokens).auditSink(audit).managementLimits(limits).build();
-    m.saveCustomer(Customer.of("acme", "pro"));
-    m.saveCustomer(Customer.of("ops", "pro"));
+    m.customers().save(Customer.of("acme", "pro"));
+    m.customers().save(Customer.of("ops", "pro"));
     return m;
   }
 
@@ -113,7 +113,7 @@ class AuthorityFindingsTest {
 
   @Test
   void finding6_aTokenNeverHoldsMoreThanItsKeyHoldsNow() throws Exception {
-    IssuedKey key = monetize.issueKey("acme", Set.of("stats:read", "export:read"));
+    IssuedKey key = monetize.keys().issue("acme", Set.of("stats:read", "export:read"));
     String token = token(key.secret(), "{}");
     assertThat(admit(export, token).admitted()).isTrue();
     ApiKey narrowed = key.key();
@@ -128,9 +128,9 @@ class AuthorityFindingsTest {
 
   @Test
   void finding6_tokensOfARotatedKeyDieWhenItsOverlapEnds() throws Exception {
-    IssuedKey key = monetize.issueKey("acme", Set.of("stats:read"));
+    IssuedKey key = monetize.keys().issue("acme", Set.of("stats:read"));
     String token = token(key.secret(), "{\"ttl_seconds\":3600}");
-    IssuedKey rotated = monetize.rotateKey(key.key().id(), Duration.ofSeconds(60)).orElseThrow();
+    IssuedKey rotated = monetize.keys().rotate(key.key().id(), Duration.ofSeconds(60)).orElseThrow();
     // the old secret still calls the API inside the overlap, but mints nothing that could outlive it
     assertThat(call("POST", "/monetize/tokens", key.secret(), "{}").status()).isEqualTo(401);
     String newToken = token(rotated.secret(), "{\"ttl_seconds\":3600}");
@@ -139,14 +139,14 @@ class AuthorityFindingsTest {
     assertThat(admit(stats, token).error()).contains(ErrorCode.KEY_ROTATED);
     assertThat(admit(stats, newToken).admitted()).isTrue();
     // a second rotation retires the first secret's tokens for good
-    monetize.rotateKey(key.key().id(), Duration.ZERO);
+    monetize.keys().rotate(key.key().id(), Duration.ZERO);
     assertThat(admit(stats, newToken).error()).contains(ErrorCode.KEY_ROTATED);
   }
 
   @Test
   void finding8_managementEventsNameTheActorTheTargetsAndWhatChanged() throws Exception {
-    IssuedKey operator = monetize.issueOperatorKey("ops");
-    IssuedKey admin = monetize.issueKey("acme", Set.of("*"));
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
     JsonNode created = json(call("POST", "/monetize/keys", admin.secret(),
         "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":10}}"));
     String createdSecret = created.path("secret").asText();
@@ -183,16 +183,16 @@ class AuthorityFindingsTest {
 
   @Test
   void reservedScopesNeverEnterACustomersKeyOrProjectIssuedInCode() {
-    assertThatThrownBy(() -> monetize.issueKey("acme", Set.of("monetize:admin")))
+    assertThatThrownBy(() -> monetize.keys().issue("acme", Set.of("monetize:admin")))
         .isInstanceOf(ScopeEscalationException.class).hasMessageContaining("reserved");
-    assertThatThrownBy(() -> monetize.createProject("acme", "p", Set.of("monetize:admin")))
+    assertThatThrownBy(() -> monetize.keys().createProject("acme", "p", Set.of("monetize:admin")))
         .isInstanceOf(ScopeEscalationException.class);
-    assertThatThrownBy(() -> monetize.issueKey("acme", Set.of("monetize:*")))
+    assertThatThrownBy(() -> monetize.keys().issue("acme", Set.of("monetize:*")))
         .hasMessageContaining("one by one");
-    IssuedKey star = monetize.issueKey("acme", Set.of("*"));
+    IssuedKey star = monetize.keys().issue("acme", Set.of("*"));
     assertThat(call("POST", "/monetize/organizations", star.secret(), "{\"name\":\"x\",\"plan\":\"pro\"}").status())
         .isEqualTo(403);
-    IssuedKey operator = monetize.issueOperatorKey("ops");
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
     // the operator grants the reserved scope only inside its own organization
     assertThat(call("POST", "/monetize/keys", operator.secret(),
         "{\"organization_id\":\"acme\",\"scopes\":[\"monetize:admin\"]}").status()).isEqualTo(403);
@@ -206,7 +206,7 @@ class AuthorityFindingsTest {
     monetize = build(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
         .perOrganization(ManagementLimits.unlimited()).keyCreation(ManagementLimits.unlimited())
         .maxKeysPerOrganization(3).maxProjectsPerOrganization(1).maxOrganizations(3).build());
-    IssuedKey admin = monetize.issueKey("acme", Set.of("*")); // acme holds 1 key
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*")); // acme holds 1 key
     String body = "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}";
     assertThat(call("POST", "/monetize/keys", admin.secret(), body).status()).isEqualTo(201);
     JsonNode third = json(call("POST", "/monetize/keys", admin.secret(), body));
@@ -220,7 +220,7 @@ class AuthorityFindingsTest {
     String project = "{\"organization_id\":\"acme\",\"name\":\"p\"}";
     assertThat(call("POST", "/monetize/projects", admin.secret(), project).status()).isEqualTo(201);
     assertThat(call("POST", "/monetize/projects", admin.secret(), project).status()).isEqualTo(429);
-    IssuedKey operator = monetize.issueOperatorKey("ops");
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
     String org = "{\"name\":\"n\",\"plan\":\"pro\"}";
     assertThat(call("POST", "/monetize/organizations", operator.secret(), org).status()).isEqualTo(201);
     assertThat(call("POST", "/monetize/organizations", operator.secret(), org).status()).isEqualTo(429);
@@ -228,8 +228,8 @@ class AuthorityFindingsTest {
 
   @Test
   void review_theOldSecretOfARotatedKeyCannotManageKeysDuringTheOverlap() {
-    IssuedKey key = monetize.issueKey("acme", Set.of("*"));
-    IssuedKey rotated = monetize.rotateKey(key.key().id(), Duration.ofHours(1)).orElseThrow();
+    IssuedKey key = monetize.keys().issue("acme", Set.of("*"));
+    IssuedKey rotated = monetize.keys().rotate(key.key().id(), Duration.ofHours(1)).orElseThrow();
     assertThat(call("GET", "/monetize/usage", key.secret(), "").status()).isEqualTo(200);
     ManagementApi.Response back = call("POST", "/monetize/keys/" + key.key().id() + "/rotate", key.secret(),
         "{\"overlap_seconds\":0}");
@@ -241,7 +241,7 @@ class AuthorityFindingsTest {
 
   @Test
   void review_aKeyCreatedByALimitedKeyIsAtMostAsLimited() throws Exception {
-    IssuedKey limited = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
+    IssuedKey limited = monetize.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
         .limits(Map.of("rate", 10L)));
     JsonNode inherited = json(call("POST", "/monetize/keys", limited.secret(),
         "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}"));
@@ -253,7 +253,7 @@ class AuthorityFindingsTest {
 
   @Test
   void review_aProjectWithoutScopesGetsTheCallersNotThePlans() throws Exception {
-    IssuedKey writer = monetize.issueKey("acme", Set.of("keys:write"));
+    IssuedKey writer = monetize.keys().issue("acme", Set.of("keys:write"));
     JsonNode project = json(call("POST", "/monetize/projects", writer.secret(),
         "{\"organization_id\":\"acme\",\"name\":\"p\"}"));
     assertThat(project.path("scopes").toString()).isEqualTo("[\"keys:write\"]");
@@ -261,7 +261,7 @@ class AuthorityFindingsTest {
 
   @Test
   void review_aZeroWithAHugeScaleIsRefusedWithoutRenderingIt() throws Exception {
-    IssuedKey operator = monetize.issueOperatorKey("ops");
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
     ManagementApi.Response r = call("POST", "/monetize/credits", operator.secret(),
         "{\"customer_id\":\"acme\",\"amount\":0e-999999999}");
     assertThat(r.status()).isEqualTo(400);
@@ -271,20 +271,20 @@ class AuthorityFindingsTest {
   @Test
   void review_aRestrictedKeyCannotTakeOverAKeyWorthMoreThanItself() throws Exception {
     Instant inAnHour = time.now().plusSeconds(3600);
-    IssuedKey restricted = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("keys:write", "stats:read"))
+    IssuedKey restricted = monetize.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("keys:write", "stats:read"))
         .limits(Map.of("rate", 1L)).expiresAt(Optional.of(inAnHour)));
-    IssuedKey unlimited = monetize.issueKey("acme", Set.of("stats:read"));
+    IssuedKey unlimited = monetize.keys().issue("acme", Set.of("stats:read"));
     ManagementApi.Response rotate = call("POST", "/monetize/keys/" + unlimited.key().id() + "/rotate",
         restricted.secret(), "{\"overlap_seconds\":0}");
     assertThat(rotate.status()).isEqualTo(403);
     assertThat(new String(rotate.body(), StandardCharsets.UTF_8)).contains("higher 'rate' limit");
     assertThat(call("POST", "/monetize/keys/" + unlimited.key().id() + "/revoke", restricted.secret(), "").status())
         .isEqualTo(403);
-    IssuedKey longer = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("stats:read"))
+    IssuedKey longer = monetize.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("stats:read"))
         .limits(Map.of("rate", 1L)));
     assertThat(new String(call("POST", "/monetize/keys/" + longer.key().id() + "/rotate", restricted.secret(),
         "{}").body(), StandardCharsets.UTF_8)).contains("outlive");
-    IssuedKey weaker = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("stats:read"))
+    IssuedKey weaker = monetize.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("stats:read"))
         .limits(Map.of("rate", 1L)).expiresAt(Optional.of(inAnHour.minusSeconds(60))));
     assertThat(call("POST", "/monetize/keys/" + weaker.key().id() + "/rotate", restricted.secret(), "{}").status())
         .isEqualTo(200);
@@ -294,7 +294,7 @@ class AuthorityFindingsTest {
   @Test
   void review_anExpiringKeyCreatesOnlyKeysThatExpireWithIt() throws Exception {
     Instant inAnHour = time.now().plusSeconds(3600);
-    IssuedKey expiring = monetize.issueKey(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
+    IssuedKey expiring = monetize.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
         .expiresAt(Optional.of(inAnHour)));
     String body = "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]";
     JsonNode child = json(call("POST", "/monetize/keys", expiring.secret(), body + "}"));

@@ -72,8 +72,8 @@ class MonetizeLimitsTest {
   }
 
   private static IssuedKey key(Monetize m, String customer, String plan) {
-    m.saveCustomer(Customer.of(customer, plan));
-    return m.issueKey(customer, Set.of("*"));
+    m.customers().save(Customer.of(customer, plan));
+    return m.keys().issue(customer, Set.of("*"));
   }
 
   private static Admission call(Monetize m, Operation op, IssuedKey key, String ip) {
@@ -100,15 +100,15 @@ class MonetizeLimitsTest {
       assertThat(third.decision().error()).contains(ErrorCode.CONCURRENCY_LIMITED);
       assertThat(third.decision().status()).isEqualTo(429);
       assertThat(third.decision().violatedPolicies()).containsExactly("concurrency");
-      assertThat(m.inFlight()).isEqualTo(2);
+      assertThat(m.metrics().inFlight()).isEqualTo(2);
       first.complete(500, 0); // a failed endpoint frees its slot too
-      assertThat(m.inFlight()).isEqualTo(1);
+      assertThat(m.metrics().inFlight()).isEqualTo(1);
       Admission fourth = call(m, summary, k);
       assertThat(fourth.decision().admitted()).isTrue();
       second.complete(200, 0);
       fourth.complete(200, 0);
       fourth.complete(200, 0); // completing twice frees once
-      assertThat(m.inFlight()).isZero();
+      assertThat(m.metrics().inFlight()).isZero();
       List<Admission> again = List.of(call(m, summary, k), call(m, summary, k));
       assertThat(again).allSatisfy(a -> assertThat(a.decision().admitted()).isTrue());
       assertThat(call(m, summary, k).decision().admitted()).isFalse();
@@ -123,16 +123,16 @@ class MonetizeLimitsTest {
     try (Monetize m = monetize(catalog(true, prepaid))) {
       IssuedKey k = key(m, "acme", "payg");
       assertThat(call(m, summary, k).decision().error()).contains(ErrorCode.CREDITS_EXHAUSTED);
-      m.addCredits("acme", new BigDecimal("1.50"));
+      m.wallet().add("acme", new BigDecimal("1.50"));
       assertThat(call(m, export, k).decision().admitted()).isTrue();
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("0.40");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.40");
       assertThat(call(m, summary, k).decision().admitted()).isTrue();
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("0.15");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.15");
       Admission refused = call(m, summary, k);
       assertThat(refused.decision().error()).contains(ErrorCode.CREDITS_EXHAUSTED);
       assertThat(refused.decision().status()).isEqualTo(402);
       assertThat(refused.decision().detail()).contains("0.25").contains("0.15");
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("0.15");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.15");
       assertThat(header(refused, "Retry-After")).isEmpty();
     }
   }
@@ -144,7 +144,7 @@ class MonetizeLimitsTest {
     try (Monetize m = Monetize.builder().catalog(catalog(prepaid)).timeSource(time).usageSink(usage)
         .lowCredits(new BigDecimal("2.5"), events::add).environment(KeyEnvironment.LIVE).build()) {
       IssuedKey k = key(m, "acme", "payg");
-      m.addCredits("acme", new BigDecimal("5"));
+      m.wallet().add("acme", new BigDecimal("5"));
       assertThat(header(call(m, summary, k), Admission.CREDITS_LOW_HEADER)).isEmpty(); // 4 left
       assertThat(header(call(m, summary, k), Admission.CREDITS_LOW_HEADER)).isEmpty(); // 3 left
       assertThat(header(call(m, summary, k), Admission.CREDITS_LOW_HEADER)).contains("2");
@@ -153,7 +153,7 @@ class MonetizeLimitsTest {
         assertThat(e.customerId()).isEqualTo("acme");
         assertThat(e.balance()).isEqualByComparingTo("2");
       });
-      m.addCredits("acme", new BigDecimal("10")); // 11: above the threshold again
+      m.wallet().add("acme", new BigDecimal("10")); // 11: above the threshold again
       for (int i = 0; i < 9; i++) {
         call(m, summary, k);
       }
@@ -171,12 +171,12 @@ class MonetizeLimitsTest {
       for (int i = 0; i < 5; i++) {
         assertThat(call(m, summary, k).decision().error()).contains(ErrorCode.CREDITS_EXHAUSTED);
       }
-      m.addCredits("acme", new BigDecimal("10"));
+      m.wallet().add("acme", new BigDecimal("10"));
       for (int i = 0; i < 3; i++) {
         assertThat(call(m, summary, k).decision().admitted()).isTrue();
       }
       assertThat(call(m, summary, k).decision().error()).contains(ErrorCode.QUOTA_EXHAUSTED);
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("7");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("7");
     }
   }
 
@@ -245,7 +245,7 @@ class MonetizeLimitsTest {
       assertThat(header(shed, "Retry-After")).contains("7");
       assertThat(call(m, summary, pro).decision().admitted()).isTrue();
       assertThat(call(m, summary, ent).decision().admitted()).isTrue();
-      assertThat(m.shedRequests()).isEqualTo(1);
+      assertThat(m.metrics().shedRequests()).isEqualTo(1);
       // a shed request charged nothing: the free customer's daily quota shows only the first call
       overloaded.set(false);
       Admission after = call(m, summary, free);
@@ -261,7 +261,7 @@ class MonetizeLimitsTest {
       IssuedKey pro = key(m, "p", "pro");
       Admission a = call(m, summary, pro);
       Admission b = call(m, summary, pro);
-      assertThat(m.inFlight()).isEqualTo(2);
+      assertThat(m.metrics().inFlight()).isEqualTo(2);
       assertThat(call(m, summary, free).decision().error()).contains(ErrorCode.OVERLOADED);
       Admission c3 = call(m, summary, pro);
       assertThat(c3.decision().admitted()).isTrue();
@@ -279,7 +279,7 @@ class MonetizeLimitsTest {
         .quota(Quota.of("org", 3, dev.monetize.plans.QuotaWindow.DAY)).build();
     try (Monetize m = monetize(catalog(p))) {
       IssuedKey k1 = key(m, "acme", "pro");
-      IssuedKey k2 = m.issueKey("acme", Set.of("*"));
+      IssuedKey k2 = m.keys().issue("acme", Set.of("*"));
       assertThat(call(m, summary, k1).decision().admitted()).isTrue();
       assertThat(call(m, summary, k1).decision().admitted()).isTrue();
       Admission k1Third = call(m, summary, k1);
@@ -359,8 +359,8 @@ class MonetizeLimitsTest {
       assertThat(header(a, "Retry-After")).isPresent();
       assertThat(new String(a.problemBody(), java.nio.charset.StandardCharsets.UTF_8))
           .contains("store_unavailable").doesNotContain("10.0.0.9");
-      assertThat(m.limiterStoreOutages()).isEqualTo(1);
-      assertThat(m.inFlight()).isZero();
+      assertThat(m.metrics().limiterStoreOutages()).isEqualTo(1);
+      assertThat(m.metrics().inFlight()).isZero();
       assertThat(calls.get()).isEqualTo(1);
     }
   }

@@ -60,8 +60,8 @@ class MonetizeTest {
   }
 
   private IssuedKey keyFor(String customer, String plan, String... scopes) {
-    monetize.saveCustomer(Customer.of(customer, plan));
-    return monetize.issueKey(customer, Set.of(scopes));
+    monetize.customers().save(Customer.of(customer, plan));
+    return monetize.keys().issue(customer, Set.of(scopes));
   }
 
   private Admission call(Operation op, String authorization) {
@@ -94,7 +94,7 @@ class MonetizeTest {
     assertThat(call(summary, "Bearer " + unknown).decision().error()).contains(ErrorCode.KEY_INVALID);
     String test = ApiKeys.newSecret(KeyEnvironment.TEST, new SecureRandom());
     assertThat(call(summary, "Bearer " + test).decision().error()).contains(ErrorCode.KEY_WRONG_ENVIRONMENT);
-    assertThat(monetize.malformedKeyRefusals()).isEqualTo(1);
+    assertThat(monetize.metrics().malformedKeyRefusals()).isEqualTo(1);
     Admission missing = call(summary, null);
     assertThat(headers(missing)).containsEntry("WWW-Authenticate", "Bearer realm=\"monetize\"");
   }
@@ -109,12 +109,12 @@ class MonetizeTest {
   @Test
   void refusesRevokedAndExpiredKeys() {
     IssuedKey key = keyFor("acme", "free", "stats:*");
-    monetize.revokeKey(key.key().id());
+    monetize.keys().revoke(key.key().id());
     Admission revoked = call(summary, "Bearer " + key.secret());
     assertThat(revoked.decision().error()).contains(ErrorCode.KEY_REVOKED);
     assertThat(headers(revoked).get("WWW-Authenticate")).contains("invalid_token");
 
-    IssuedKey expiring = monetize.issueKey("acme", Set.of("stats:*"), Optional.of(time.now().plusSeconds(60)));
+    IssuedKey expiring = monetize.keys().issue("acme", Set.of("stats:*"), Optional.of(time.now().plusSeconds(60)));
     assertThat(call(summary, "Bearer " + expiring.secret()).decision().admitted()).isTrue();
     time.advance(Duration.ofSeconds(61));
     assertThat(call(summary, "Bearer " + expiring.secret()).decision().error()).contains(ErrorCode.KEY_EXPIRED);
@@ -183,7 +183,7 @@ class MonetizeTest {
       time.advance(Duration.ofSeconds(1));
     }
     assertThat(call(summary, "Bearer " + key.secret()).decision().error()).contains(ErrorCode.QUOTA_EXHAUSTED);
-    monetize.saveCustomer(Customer.of("acme", "pro"));
+    monetize.customers().save(Customer.of("acme", "pro"));
     Admission a = call(summary, "Bearer " + key.secret());
     assertThat(a.decision().admitted()).isTrue();
     assertThat(a.decision().policies().get(1).remaining()).isEqualTo(25 - 6);
@@ -232,8 +232,8 @@ class MonetizeTest {
           }
           kept.accept(batch);
         }).build()) {
-      m.saveCustomer(Customer.of("acme", "pro"));
-      IssuedKey key = m.issueKey("acme", Set.of("*"));
+      m.customers().save(Customer.of("acme", "pro"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
       for (int i = 0; i < 3; i++) {
         m.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "", "r", "Bearer " + key.secret(), null))
             .complete(200, 0);
@@ -292,8 +292,8 @@ class MonetizeTest {
   @Test
   void legacyHeadersAreOptIn() {
     try (Monetize m = Monetize.builder().catalog(catalog).auditSink(audit).legacyRateLimitHeaders(true).build()) {
-      m.saveCustomer(Customer.of("acme", "pro"));
-      IssuedKey key = m.issueKey("acme", Set.of("*"));
+      m.customers().save(Customer.of("acme", "pro"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
       Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "", "r", "Bearer " + key.secret(), null));
       assertThat(headers(a)).containsKeys("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset");
     }
@@ -302,8 +302,8 @@ class MonetizeTest {
   @Test
   void configurationMistakesAreReportedAtBuildTime() {
     assertThatThrownBy(() -> Monetize.builder().build()).hasMessageContaining("catalog(...) is required");
-    assertThatThrownBy(() -> monetize.saveCustomer(Customer.of("x", "gold"))).hasMessageContaining("plan 'gold' is not defined");
-    assertThatThrownBy(() -> monetize.issueKey("nobody", Set.of("*"))).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> monetize.customers().save(Customer.of("x", "gold"))).hasMessageContaining("plan 'gold' is not defined");
+    assertThatThrownBy(() -> monetize.keys().issue("nobody", Set.of("*"))).hasMessageContaining("does not exist");
     assertThatThrownBy(() -> Monetize.builder().docsBase(java.net.URI.create("/relative")))
         .hasMessageContaining("absolute http(s) URI");
   }

@@ -50,8 +50,8 @@ class WalletAndProrationTest {
   }
 
   private static IssuedKey key(Monetize m, String customer, String plan, String... scopes) {
-    m.saveCustomer(new Customer(customer, plan, BillingAnchor.of(1, ZoneOffset.UTC), customer));
-    return m.issueKey(customer, scopes.length == 0 ? Set.of("*") : Set.of(scopes));
+    m.customers().save(new Customer(customer, plan, BillingAnchor.of(1, ZoneOffset.UTC), customer));
+    return m.keys().issue(customer, scopes.length == 0 ? Set.of("*") : Set.of(scopes));
   }
 
   private static void calls(Monetize m, Operation op, IssuedKey k, int n) {
@@ -79,53 +79,53 @@ class WalletAndProrationTest {
   @Test
   void aTopUpIsAppliedOncePerIdAndKeptInTheHistoryNewestFirst() {
     try (Monetize m = monetize()) {
-      m.saveCustomer(Customer.of("acme", "payg"));
-      TopUp first = m.topUp("acme", new BigDecimal("10.00"), "order-1", "card payment");
+      m.customers().save(Customer.of("acme", "payg"));
+      TopUp first = m.wallet().topUp("acme", new BigDecimal("10.00"), "order-1", "card payment");
       assertThat(first.applied()).isTrue();
       assertThat(first.entry().balanceAfter()).isEqualByComparingTo("10");
       time.advance(Duration.ofMinutes(1));
-      TopUp retried = m.topUp("acme", new BigDecimal("10.00"), "order-1", "card payment");
+      TopUp retried = m.wallet().topUp("acme", new BigDecimal("10.00"), "order-1", "card payment");
       assertThat(retried.applied()).isFalse();
       assertThat(retried.entry()).isEqualTo(first.entry());
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("10");
-      TopUp refund = m.topUp("acme", new BigDecimal("-2.5"), "refund-1", "");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("10");
+      TopUp refund = m.wallet().topUp("acme", new BigDecimal("-2.5"), "refund-1", "");
       assertThat(refund.entry().kind()).isEqualTo("deduction");
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("7.5");
-      m.addCredits("acme", new BigDecimal("0.000001")); // generated id, in the history too
-      List<WalletEntry> history = m.walletHistory("acme", 10);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("7.5");
+      m.wallet().add("acme", new BigDecimal("0.000001")); // generated id, in the history too
+      List<WalletEntry> history = m.wallet().history("acme", 10);
       assertThat(history).extracting(WalletEntry::amount).map(a -> a.stripTrailingZeros().toPlainString())
           .containsExactly("0.000001", "-2.5", "10");
       assertThat(history.get(1).balanceAfter()).isEqualByComparingTo("7.5");
       assertThat(history.get(2).kind()).isEqualTo("top_up");
-      assertThat(m.walletHistory("acme", 1)).hasSize(1);
+      assertThat(m.wallet().history("acme", 1)).hasSize(1);
     }
   }
 
   @Test
   void badTopUpsAreRefusedWithTheReasonAndMoveNothing() {
     try (Monetize m = monetize()) {
-      m.saveCustomer(Customer.of("acme", "payg"));
-      assertThatThrownBy(() -> m.topUp("acme", BigDecimal.ZERO, "a", "")).hasMessageContaining("non-zero");
-      assertThatThrownBy(() -> m.topUp("acme", new BigDecimal("0.0000001"), "a", "")).hasMessageContaining("6 decimals");
-      assertThatThrownBy(() -> m.topUp("acme", new BigDecimal("1e13"), "a", "")).hasMessageContaining("absolute value");
-      assertThatThrownBy(() -> m.topUp("acme", BigDecimal.ONE, "with space", "")).hasMessageContaining("printable");
-      assertThatThrownBy(() -> m.topUp("nobody", BigDecimal.ONE, "a", "")).hasMessageContaining("does not exist");
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("0");
-      assertThat(m.walletHistory("acme", 10)).isEmpty();
+      m.customers().save(Customer.of("acme", "payg"));
+      assertThatThrownBy(() -> m.wallet().topUp("acme", BigDecimal.ZERO, "a", "")).hasMessageContaining("non-zero");
+      assertThatThrownBy(() -> m.wallet().topUp("acme", new BigDecimal("0.0000001"), "a", "")).hasMessageContaining("6 decimals");
+      assertThatThrownBy(() -> m.wallet().topUp("acme", new BigDecimal("1e13"), "a", "")).hasMessageContaining("absolute value");
+      assertThatThrownBy(() -> m.wallet().topUp("acme", BigDecimal.ONE, "with space", "")).hasMessageContaining("printable");
+      assertThatThrownBy(() -> m.wallet().topUp("nobody", BigDecimal.ONE, "a", "")).hasMessageContaining("does not exist");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0");
+      assertThat(m.wallet().history("acme", 10)).isEmpty();
     }
   }
 
   @Test
   void concurrentRetriesOfTheSameTopUpsCountEachOnce() throws Exception {
     try (Monetize m = monetize()) {
-      m.saveCustomer(Customer.of("acme", "payg"));
+      m.customers().save(Customer.of("acme", "payg"));
       Concurrently.run(8, t -> {
         for (int i = 0; i < 100; i++) {
-          m.topUp("acme", new BigDecimal("1.25"), "order-" + i, "");
+          m.wallet().topUp("acme", new BigDecimal("1.25"), "order-" + i, "");
         }
       });
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("125");
-      assertThat(m.walletHistory("acme", 1000)).hasSize(100);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("125");
+      assertThat(m.wallet().history("acme", 1000)).hasSize(100);
     }
   }
 
@@ -135,7 +135,7 @@ class WalletAndProrationTest {
       IssuedKey acme = key(m, "acme", "payg");
       IssuedKey globex = key(m, "globex", "payg");
       key(m, "operator", "pro");
-      IssuedKey operator = m.issueOperatorKey("operator");
+      IssuedKey operator = m.keys().issueOperatorKey("operator");
       String body = "{\"customer_id\":\"acme\",\"amount\":\"20.00\",\"id\":\"inv-7\",\"note\":\"bank transfer\"}";
       assertThat(api(m, "POST", "/monetize/credits", Map.of(), acme, body, 403).path("code").asText())
           .isEqualTo("scope_denied");
@@ -168,7 +168,7 @@ class WalletAndProrationTest {
       }
       api(m, "POST", "/monetize/credits", Map.of(), operator, "{\"customer_id\":\"nobody\",\"amount\":\"1\"}", 404);
       api(m, "DELETE", "/monetize/credits", Map.of(), operator, "", 405);
-      assertThat(m.creditBalance("acme")).isEqualByComparingTo("19.5");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("19.5");
     }
   }
 
@@ -179,7 +179,7 @@ class WalletAndProrationTest {
       time.set(Instant.parse("2026-03-05T00:00:00Z"));
       calls(m, summary, k, 100);
       time.set(Instant.parse("2026-03-11T00:00:00Z")); // 10 of March's 31 days on basic
-      m.saveCustomer(new Customer("acme", "pro", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      m.customers().save(new Customer("acme", "pro", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
       time.set(Instant.parse("2026-03-20T00:00:00Z"));
       calls(m, summary, k, 200);
       JsonNode list = api(m, "GET", "/monetize/invoices", Map.of(), k, "", 200);
@@ -216,10 +216,10 @@ class WalletAndProrationTest {
       time.set(Instant.parse("2026-03-02T00:00:00Z"));
       calls(m, summary, k, 10);
       time.set(Instant.parse("2026-03-11T00:00:00Z"));
-      m.saveCustomer(new Customer("acme", "pro", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      m.customers().save(new Customer("acme", "pro", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
       calls(m, summary, k, 20);
       time.set(Instant.parse("2026-03-21T00:00:00Z"));
-      m.saveCustomer(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      m.customers().save(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
       calls(m, summary, k, 30);
       JsonNode inv = api(m, "GET", "/monetize/invoices/INV-acme-20260301", Map.of(), k, "", 200);
       long basicCalls = 0;
@@ -244,7 +244,7 @@ class WalletAndProrationTest {
   void aWholePeriodOnOnePlanIsTheFullFee() throws Exception {
     try (Monetize m = monetize()) {
       IssuedKey k = key(m, "acme", "basic");
-      m.saveCustomer(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "Acme Inc")); // no plan change
+      m.customers().save(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "Acme Inc")); // no plan change
       time.set(Instant.parse("2026-03-15T00:00:00Z"));
       calls(m, summary, k, 3);
       JsonNode inv = api(m, "GET", "/monetize/invoices/INV-acme-20260301", Map.of(), k, "", 200);

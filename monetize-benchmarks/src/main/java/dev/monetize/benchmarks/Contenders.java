@@ -74,8 +74,8 @@ final class Contenders {
         .usageSink(batch -> { })
         .auditSink(batch -> { })
         .build();
-    m.saveCustomer(dev.monetize.plans.Customer.of("acme", "pro"));
-    return new Engine(m, m.issueKey("acme", java.util.Set.of("*")).secret());
+    m.customers().save(dev.monetize.plans.Customer.of("acme", "pro"));
+    return new Engine(m, m.keys().issue("acme", java.util.Set.of("*")).secret());
   }
 
   /** {@code secret} with one character changed: right length and prefix, wrong checksum. */

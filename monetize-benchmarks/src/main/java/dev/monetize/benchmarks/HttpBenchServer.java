@@ -66,8 +66,8 @@ public final class HttpBenchServer {
           .usageSink(batch -> { })
           .auditSink(batch -> { })
           .build();
-      monetize.saveCustomer(Customer.of("bench", "pro"));
-      IssuedKey key = monetize.issueKey("bench", Set.of("*"));
+      monetize.customers().save(Customer.of("bench", "pro"));
+      IssuedKey key = monetize.keys().issue("bench", Set.of("*"));
       System.out.println("key: " + key.secret());
       ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
     }

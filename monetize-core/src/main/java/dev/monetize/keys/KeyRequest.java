@@ -10,7 +10,7 @@ import java.util.Set;
  * What a new key should be: owner, optional project, scopes, expiry and per-key limits.
  *
  * <pre>{@code
- * monetize.issueKey(KeyRequest.of("acme", Set.of("stats:read")).project("prj_1").limit("daily", 500));
+ * monetize.keys().issue(KeyRequest.of("acme", Set.of("stats:read")).project("prj_1").limit("daily", 500));
  * }</pre>
  *
  * @param customerId the organization

@@ -57,10 +57,10 @@ abstract class JaxRsAdapterContract {
     Catalog catalog = MonetizeJaxrs.catalog(plans, Resources.Stats.class);
     monetize = Monetize.builder().catalog(catalog).environment(KeyEnvironment.TEST).usageSink(usage)
         .auditSink(batch -> { }).build();
-    monetize.saveCustomer(Customer.of("acme", "free"));
-    monetize.saveCustomer(Customer.of("globex", "pro"));
-    free = monetize.issueKey("acme", Set.of("stats:*")).secret();
-    pro = monetize.issueKey("globex", Set.of("*")).secret();
+    monetize.customers().save(Customer.of("acme", "free"));
+    monetize.customers().save(Customer.of("globex", "pro"));
+    free = monetize.keys().issue("acme", Set.of("stats:*")).secret();
+    pro = monetize.keys().issue("globex", Set.of("*")).secret();
     base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
         new OpenApiResource(monetize)), Resources.Stats.class, Resources.Public.class);
   }
@@ -93,7 +93,7 @@ abstract class JaxRsAdapterContract {
   }
 
   private void awaitIdle() {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.inFlight() == 0);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);
   }
 
   @Test

@@ -76,8 +76,8 @@ class PostgresUsageLedgerTest {
     int threads = 8;
     int calls = 50;
     try (Monetize m = Monetize.builder().catalog(catalog).usageSink(ledger).auditSink(b -> { }).build()) {
-      m.saveCustomer(Customer.of("acme", "pro"));
-      IssuedKey key = m.issueKey("acme", Set.of("*"));
+      m.customers().save(Customer.of("acme", "pro"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
       Concurrently.run(threads, t -> {
         for (int i = 0; i < calls; i++) {
           m.admit(stats, ApiRequest.of("GET", "/stats", "10.0.0.1", "r", "Bearer " + key.secret(), null))

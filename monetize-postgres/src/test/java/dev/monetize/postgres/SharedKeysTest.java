@@ -62,8 +62,8 @@ class SharedKeysTest {
 
   @Test
   void usageReportsCountEveryNodesCallsFromTheLedger() throws Exception {
-    a.saveCustomer(Customer.of("acme", "pro"));
-    IssuedKey key = a.issueKey("acme", Set.of("stats:read"));
+    a.customers().save(Customer.of("acme", "pro"));
+    IssuedKey key = a.keys().issue("acme", Set.of("stats:read"));
     for (int i = 0; i < 3; i++) {
       call(a, key.secret());
     }
@@ -85,13 +85,13 @@ class SharedKeysTest {
 
   @Test
   void revocationAndRotationOnOneJvmAreSeenByTheOther() {
-    a.saveCustomer(Customer.of("acme", "pro"));
-    IssuedKey key = a.issueKey("acme", Set.of("stats:read"));
+    a.customers().save(Customer.of("acme", "pro"));
+    IssuedKey key = a.keys().issue("acme", Set.of("stats:read"));
     assertThat(call(b, key.secret()).decision().admitted()).isTrue();
-    IssuedKey rotated = a.rotateKey(key.key().id(), Duration.ZERO).orElseThrow();
+    IssuedKey rotated = a.keys().rotate(key.key().id(), Duration.ZERO).orElseThrow();
     assertThat(call(b, key.secret()).decision().error()).contains(ErrorCode.KEY_ROTATED);
     assertThat(call(b, rotated.secret()).decision().admitted()).isTrue();
-    a.revokeKey(key.key().id());
+    a.keys().revoke(key.key().id());
     assertThat(call(b, rotated.secret()).decision().error()).contains(ErrorCode.KEY_REVOKED);
   }
 }

@@ -50,8 +50,8 @@ class ManagementApiTest {
             .perKey(dev.monetize.management.ManagementLimits.unlimited())
             .perOrganization(dev.monetize.management.ManagementLimits.unlimited()).build())
         .build();
-    monetize.saveCustomer(Customer.of("ops", "operator"));
-    operator = monetize.issueOperatorKey("ops").secret();
+    monetize.customers().save(Customer.of("ops", "operator"));
+    operator = monetize.keys().issueOperatorKey("ops").secret();
     jetty = FilteredJetty.start(new MonetizeFilter(monetize), Map.of("/stats", FilteredJetty.text("stats")));
   }
 
@@ -197,7 +197,7 @@ class ManagementApiTest {
       assertThat(call("GET", "/stats", secret, null).statusCode()).isEqualTo(200);
     }
     // a response can reach the client just before the filter's finally has metered it
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.inFlight() == 0);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);
     JsonNode u = ok(call("GET", "/monetize/usage", secret, null), 200);
     assertThat(u.get("customer_id").asText()).isEqualTo(acme);
     assertThat(u.get("plan").asText()).isEqualTo("basic");

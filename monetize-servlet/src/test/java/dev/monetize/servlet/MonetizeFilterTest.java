@@ -127,7 +127,7 @@ class MonetizeFilterTest {
         }
         // the endpoint is still running (its filter's finally has not run), yet the call must be metered
         monetize.flushUsage();
-        seenAfterLastWrite.add(new long[] {usage.calls(u -> u.operationId().equals("held")), monetize.inFlight()});
+        seenAfterLastWrite.add(new long[] {usage.calls(u -> u.operationId().equals("held")), monetize.metrics().inFlight()});
       }
     }), "/held/*");
     ctx.addServlet(new ServletHolder(new HttpServlet() {
@@ -152,8 +152,8 @@ class MonetizeFilterTest {
   }
 
   private IssuedKey key() {
-    monetize.saveCustomer(Customer.of("acme", "basic"));
-    return monetize.issueKey("acme", Set.of("*"));
+    monetize.customers().save(Customer.of("acme", "basic"));
+    return monetize.keys().issue("acme", Set.of("*"));
   }
 
   private HttpResponse<String> get(String path, String key) throws Exception {
@@ -169,7 +169,7 @@ class MonetizeFilterTest {
    * before the filter's {@code finally} has released the request's concurrency slot.
    */
   private void awaitIdle() {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.inFlight() == 0);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);
   }
 
   @Test

@@ -70,8 +70,8 @@ class SecretsNeverLeakTest {
             logging.accept(batch);
             audit.accept(batch);
           }).build();
-      monetize.saveCustomer(Customer.of("ops", "basic"));
-      String operator = monetize.issueOperatorKey("ops").secret();
+      monetize.customers().save(Customer.of("ops", "basic"));
+      String operator = monetize.keys().issueOperatorKey("ops").secret();
       secrets.add(operator);
       jetty = FilteredJetty.start(new MonetizeFilter(monetize), Map.of("/stats", FilteredJetty.text("ok"),
           "/boom", new HttpServlet() {

@@ -70,16 +70,16 @@ public final class DemoService {
     List<Plan> plans = monetize.catalog().plans();
     for (Plan plan : plans) {
       String customer = "demo-" + plan.name();
-      if (monetize.customer(customer).isEmpty()) {
-        monetize.saveCustomer(new Customer(customer, plan.name(), BillingAnchor.DEFAULT, "Demo " + plan.name()));
+      if (monetize.customers().find(customer).isEmpty()) {
+        monetize.customers().save(new Customer(customer, plan.name(), BillingAnchor.DEFAULT, "Demo " + plan.name()));
       }
-      keys.put(plan.name(), monetize.issueKey(customer, plan.scopes()).secret());
+      keys.put(plan.name(), monetize.keys().issue(customer, plan.scopes()).secret());
     }
-    if (monetize.customer(OPERATOR).isEmpty()) {
-      monetize.saveCustomer(new Customer(OPERATOR, plans.get(plans.size() - 1).name(), BillingAnchor.DEFAULT,
+    if (monetize.customers().find(OPERATOR).isEmpty()) {
+      monetize.customers().save(new Customer(OPERATOR, plans.get(plans.size() - 1).name(), BillingAnchor.DEFAULT,
           "Operator"));
     }
-    keys.put("admin", monetize.issueOperatorKey(OPERATOR).secret());
+    keys.put("admin", monetize.keys().issueOperatorKey(OPERATOR).secret());
     return Collections.unmodifiableMap(keys);
   }
 

@@ -134,7 +134,7 @@ public abstract class AnalyticsBehaviourContract {
 
   private void awaitIdle() throws Exception {
     Monetize m = service().monetize();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> m.inFlight() == 0);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> m.metrics().inFlight() == 0);
   }
 
   @Test

@@ -107,7 +107,7 @@ class AnalyticsServerTest {
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(problem(r).get("code").asText()).isEqualTo("key_invalid");
     }
-    assertThat(app.monetize().malformedKeyRefusals()).isEqualTo(3);
+    assertThat(app.monetize().metrics().malformedKeyRefusals()).isEqualTo(3);
   }
 
   @Test
@@ -204,7 +204,7 @@ class AnalyticsServerTest {
     assertThat(ok).isEqualTo(300);
     assertThat(refused).isEqualTo(100);
     // a response can reach the client just before the filter's finally has metered it
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> app.monetize().inFlight() == 0);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> app.monetize().metrics().inFlight() == 0);
     app.monetize().flushUsage();
     assertThat(usage.successfulCalls("demo-pro")).isEqualTo(ok);
   }

@@ -51,7 +51,7 @@ public abstract class AuthorityFindingsContract {
       assertThat(topUp.status()).isEqualTo(403);
       assertThat(topUp.code()).isEqualTo("scope_denied");
     }
-    assertThat(app.monetize().creditBalance("demo-free")).isZero();
+    assertThat(app.monetize().wallet().balance("demo-free")).isZero();
   }
 
   @Test
@@ -69,8 +69,8 @@ public abstract class AuthorityFindingsContract {
 
   @Test
   void finding3_aKeysWriteKeyCannotTakeOverAStrongerKey() {
-    IssuedKey owner = app.monetize().issueKey("demo-pro", Set.of("*"));
-    String writer = app.monetize().issueKey("demo-pro", Set.of("keys:write")).secret();
+    IssuedKey owner = app.monetize().keys().issue("demo-pro", Set.of("*"));
+    String writer = app.monetize().keys().issue("demo-pro", Set.of("keys:write")).secret();
     assertThat(app.bearer("GET", "/monetize/keys", writer, null).status()).isEqualTo(200);
     ExampleUnderTest.Answer rotate = app.bearer("POST", "/monetize/keys/" + owner.key().id() + "/rotate", writer,
         "{\"overlap_seconds\":0}");
@@ -95,7 +95,7 @@ public abstract class AuthorityFindingsContract {
     }
     ExampleUnderTest.Answer ttl = app.bearer("POST", "/monetize/tokens", admin, "{\"ttl_seconds\":1e999999999}");
     assertThat(ttl.status()).isEqualTo(400);
-    assertThat(app.monetize().creditBalance("demo-free")).isZero();
+    assertThat(app.monetize().wallet().balance("demo-free")).isZero();
   }
 
   @Test

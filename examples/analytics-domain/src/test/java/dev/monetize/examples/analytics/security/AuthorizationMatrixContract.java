@@ -100,13 +100,13 @@ public abstract class AuthorizationMatrixContract {
         .perOrganization(ManagementLimits.unlimited()).keyCreation(ManagementLimits.unlimited())
         .tokenMinting(ManagementLimits.unlimited()).build());
     var m = app.monetize();
-    m.saveCustomer(new Customer(ORG, "pro", BillingAnchor.DEFAULT, "Matrix A"));
-    m.saveCustomer(new Customer(OTHER, "pro", BillingAnchor.DEFAULT, "Matrix B"));
+    m.customers().save(new Customer(ORG, "pro", BillingAnchor.DEFAULT, "Matrix A"));
+    m.customers().save(new Customer(OTHER, "pro", BillingAnchor.DEFAULT, "Matrix B"));
     key(Who.OPERATOR, app.demoKeys().get("admin"));
-    key(Who.STAR, m.issueKey(ORG, Set.of("*")).secret());
-    key(Who.KEYS_WRITE, m.issueKey(ORG, Set.of("keys:write")).secret());
-    key(Who.READ_ONLY, m.issueKey(ORG, Set.of("stats:read")).secret());
-    key(Who.OTHER_ORGANIZATION_ADMIN, m.issueKey(OTHER, Set.of("*")).secret());
+    key(Who.STAR, m.keys().issue(ORG, Set.of("*")).secret());
+    key(Who.KEYS_WRITE, m.keys().issue(ORG, Set.of("keys:write")).secret());
+    key(Who.READ_ONLY, m.keys().issue(ORG, Set.of("stats:read")).secret());
+    key(Who.OTHER_ORGANIZATION_ADMIN, m.keys().issue(OTHER, Set.of("*")).secret());
     for (Who from : List.of(Who.OPERATOR, Who.STAR, Who.KEYS_WRITE, Who.READ_ONLY)) {
       ExampleUnderTest.Answer minted = app.send("POST", "/monetize/tokens", credentials.get(from)[0],
           credentials.get(from)[1], "{\"ttl_seconds\":3600}");
@@ -115,13 +115,13 @@ public abstract class AuthorizationMatrixContract {
       credentials.put(Who.valueOf(from + "_TOKEN_BEARER"), new String[] {"Authorization", "Bearer " + token});
       credentials.put(Who.valueOf(from + "_TOKEN_X_API_KEY"), new String[] {"X-API-Key", token});
     }
-    var revoked = m.issueKey(ORG, Set.of("*"));
-    m.revokeKey(revoked.key().id());
+    var revoked = m.keys().issue(ORG, Set.of("*"));
+    m.keys().revoke(revoked.key().id());
     key(Who.REVOKED, revoked.secret());
-    var rotated = m.issueKey(ORG, Set.of("*"));
-    m.rotateKey(rotated.key().id(), Duration.ZERO);
+    var rotated = m.keys().issue(ORG, Set.of("*"));
+    m.keys().rotate(rotated.key().id(), Duration.ZERO);
     key(Who.ROTATED_OUT, rotated.secret());
-    var expiring = m.issueKey(KeyRequest.of(ORG, Set.of("*")).expiresAt(java.util.Optional.of(
+    var expiring = m.keys().issue(KeyRequest.of(ORG, Set.of("*")).expiresAt(java.util.Optional.of(
         time.now().plusSeconds(60))));
     key(Who.EXPIRED, expiring.secret());
     time.advance(Duration.ofMinutes(2));
@@ -188,6 +188,6 @@ public abstract class AuthorizationMatrixContract {
 
   /** A fresh key of matrix-a holding {@code *}: stronger than a keys:write key. */
   private String strongKey() {
-    return app.monetize().issueKey(ORG, Set.of("*")).key().id();
+    return app.monetize().keys().issue(ORG, Set.of("*")).key().id();
   }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class Api1BrokenObjectLevelAuthorizationTest extends OwaspSuite {
   @Test
   void anotherTenantsObjectsDoNotExistForTheCaller() {
-    IssuedKey b = app.monetize().issueKey("demo-enterprise", Set.of("*"));
+    IssuedKey b = app.monetize().keys().issue("demo-enterprise", Set.of("*"));
     String a = pro();
     for (String[] r : new String[][] {{"GET", "/monetize/keys/" + b.key().id()},
         {"POST", "/monetize/keys/" + b.key().id() + "/revoke"}, {"POST", "/monetize/keys/" + b.key().id() + "/rotate"},
@@ -30,7 +30,7 @@ class Api1BrokenObjectLevelAuthorizationTest extends OwaspSuite {
       assertThat(app.send("GET", "/v1/stats/summary", "X-API-Key", b, null).status()).isEqualTo(200);
     }
     // a response can reach the client just before the filter's finally has metered it
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> app.monetize().inFlight() == 0);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> app.monetize().metrics().inFlight() == 0);
     app.monetize().flushUsage();
     assertThat(app.bearer("GET", "/monetize/usage", pro(), null).json().path("usage").path("requests").asLong())
         .isZero();

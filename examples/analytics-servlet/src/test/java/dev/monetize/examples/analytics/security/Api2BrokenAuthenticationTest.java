@@ -24,11 +24,11 @@ class Api2BrokenAuthenticationTest extends OwaspSuite {
   @Test
   void everyKindOfBadCredentialIsRefused() {
     var m = app.monetize();
-    IssuedKey revoked = m.issueKey("demo-pro", Set.of("*"));
-    m.revokeKey(revoked.key().id());
-    IssuedKey rotated = m.issueKey("demo-pro", Set.of("*"));
-    m.rotateKey(rotated.key().id(), Duration.ZERO);
-    IssuedKey expiring = m.issueKey(KeyRequest.of("demo-pro", Set.of("*")).expiresAt(Optional.of(
+    IssuedKey revoked = m.keys().issue("demo-pro", Set.of("*"));
+    m.keys().revoke(revoked.key().id());
+    IssuedKey rotated = m.keys().issue("demo-pro", Set.of("*"));
+    m.keys().rotate(rotated.key().id(), Duration.ZERO);
+    IssuedKey expiring = m.keys().issue(KeyRequest.of("demo-pro", Set.of("*")).expiresAt(Optional.of(
         time.now().plusSeconds(10))));
     time.advance(Duration.ofSeconds(11));
     refused(revoked.secret(), "key_revoked");
@@ -44,10 +44,10 @@ class Api2BrokenAuthenticationTest extends OwaspSuite {
 
   @Test
   void aFloodOfMalformedKeysNeverReachesTheStore() {
-    long before = app.monetize().malformedKeyRefusals();
+    long before = app.monetize().metrics().malformedKeyRefusals();
     for (int i = 0; i < 50; i++) {
       refused("mk_test_notakey" + i, "key_invalid");
     }
-    assertThat(app.monetize().malformedKeyRefusals() - before).isEqualTo(50);
+    assertThat(app.monetize().metrics().malformedKeyRefusals() - before).isEqualTo(50);
   }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class Api3BrokenObjectPropertyLevelAuthorizationTest extends OwaspSuite {
   @Test
   void answersCarryNeitherHashesNorSecretsBeyondCreation() {
-    IssuedKey k = app.monetize().issueKey("demo-pro", Set.of("*"));
+    IssuedKey k = app.monetize().keys().issue("demo-pro", Set.of("*"));
     for (String path : new String[] {"/monetize/keys", "/monetize/keys/" + k.key().id(), "/monetize/usage",
         "/monetize/organizations/demo-pro", "/monetize/credits"}) {
       String body = app.bearer("GET", path, k.secret(), null).body();

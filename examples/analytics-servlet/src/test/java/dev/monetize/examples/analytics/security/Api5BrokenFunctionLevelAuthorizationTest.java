@@ -17,7 +17,7 @@ class Api5BrokenFunctionLevelAuthorizationTest extends OwaspSuite {
 
   @Test
   void aChildKeyNeverHoldsMoreThanItsParent() {
-    String writer = app.monetize().issueKey("demo-pro", Set.of("keys:write", "stats:read")).secret();
+    String writer = app.monetize().keys().issue("demo-pro", Set.of("keys:write", "stats:read")).secret();
     assertThat(app.bearer("POST", "/monetize/keys", writer,
         "{\"organization_id\":\"demo-pro\",\"scopes\":[\"export:read\"]}").code()).isEqualTo("scope_escalation");
     assertThat(app.bearer("POST", "/monetize/keys", pro(),

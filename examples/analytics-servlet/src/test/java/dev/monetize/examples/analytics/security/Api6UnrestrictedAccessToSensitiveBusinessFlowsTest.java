@@ -21,7 +21,7 @@ class Api6UnrestrictedAccessToSensitiveBusinessFlowsTest extends OwaspSuite {
 
   @Test
   void tokenMintingIsRateLimited() {
-    String key = app.monetize().issueKey("demo-enterprise", java.util.Set.of("stats:read")).secret();
+    String key = app.monetize().keys().issue("demo-enterprise", java.util.Set.of("stats:read")).secret();
     int minted = 0;
     ExampleUnderTest.Answer a;
     do {

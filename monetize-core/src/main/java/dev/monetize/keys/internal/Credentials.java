@@ -1,4 +1,4 @@
-package dev.monetize;
+package dev.monetize.keys.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * invalidate at once; in other JVMs they take effect within the positive TTL. Entries hold hashes
  * and key records, never a secret.
  */
-final class Credentials {
+public final class Credentials {
   private static final Optional<ApiKey> UNKNOWN = Optional.empty();
 
   private final KeyStore store;
@@ -24,7 +24,7 @@ final class Credentials {
   private final Cache<String, Boolean> unknown;
   private final Cache<String, ApiKey> byId;
 
-  Credentials(KeyStore store, SecretHasher hasher, Duration positiveTtl, Duration negativeTtl, long maximumSize) {
+  public Credentials(KeyStore store, SecretHasher hasher, Duration positiveTtl, Duration negativeTtl, long maximumSize) {
     this.store = store;
     this.hasher = hasher;
     this.byHash = Caffeine.newBuilder().expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
@@ -36,7 +36,7 @@ final class Credentials {
    * A short, public name of one secret of a key, carried by the tokens it mints (claim {@code kv}):
    * a hash of the stored hash, so a token never shows what the store holds.
    */
-  static String version(String secretHash) {
+  public static String version(String secretHash) {
     try {
       byte[] d = java.security.MessageDigest.getInstance("SHA-256")
           .digest(("kv:" + secretHash).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -46,17 +46,17 @@ final class Credentials {
     }
   }
 
-  String hash(String secret) {
+  public String hash(String secret) {
     return hasher.hash(secret);
   }
 
   /** The hash of the secret {@code text[from, to)}. */
-  String hash(String text, int from, int to) {
+  public String hash(String text, int from, int to) {
     return hasher.hash(text, from, to);
   }
 
   /** The key whose current or previous secret hashes to {@code hash}. */
-  Optional<ApiKey> byHash(String hash) {
+  public Optional<ApiKey> byHash(String hash) {
     ApiKey cached = byHash.getIfPresent(hash);
     if (cached != null) {
       return Optional.of(cached);
@@ -74,7 +74,7 @@ final class Credentials {
   }
 
   /** The key of that id (for tokens, which name their key). */
-  Optional<ApiKey> byId(String id) {
+  public Optional<ApiKey> byId(String id) {
     ApiKey cached = byId.getIfPresent(id);
     if (cached != null) {
       return Optional.of(cached);
@@ -85,7 +85,7 @@ final class Credentials {
   }
 
   /** Saves a key and forgets every cached view of it, so this JVM sees the change at once. */
-  void save(ApiKey key, Optional<ApiKey> before) {
+  public void save(ApiKey key, Optional<ApiKey> before) {
     store.save(key);
     forget(key);
     before.ifPresent(this::forget);

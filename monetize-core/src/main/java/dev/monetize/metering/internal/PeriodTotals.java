@@ -1,4 +1,4 @@
-package dev.monetize;
+package dev.monetize.metering.internal;
 
 import dev.monetize.plans.Customer;
 import java.util.Optional;
@@ -9,18 +9,25 @@ import java.util.concurrent.atomic.LongAdder;
  * This JVM's running totals per customer and billing period, which usage reports and invoices read
  * when the usage sink keeps no totals of its own.
  */
-final class PeriodTotals {
+public final class PeriodTotals {
   private final ConcurrentHashMap<String, PeriodUsage> periods = new ConcurrentHashMap<>();
 
   /** This JVM's running totals of one customer in one billing period. */
-  static final class PeriodUsage {
-    final long start;
-    final long end;
-    final LongAdder requests = new LongAdder();
-    final LongAdder bytesIn = new LongAdder();
-    final LongAdder bytesOut = new LongAdder();
-    final LongAdder micros = new LongAdder();
-    final LongAdder cpuMicros = new LongAdder();
+  public static final class PeriodUsage {
+    /** Start of the period, epoch nanoseconds. */
+    public final long start;
+    /** End of the period (exclusive), epoch nanoseconds. */
+    public final long end;
+    /** Running sum. */
+    public final LongAdder requests = new LongAdder();
+    /** Running sum. */
+    public final LongAdder bytesIn = new LongAdder();
+    /** Running sum. */
+    public final LongAdder bytesOut = new LongAdder();
+    /** Running sum. */
+    public final LongAdder micros = new LongAdder();
+    /** Running sum. */
+    public final LongAdder cpuMicros = new LongAdder();
     /** Calls per plan and operation: invoices price each plan's share at that plan's prices. */
     final ConcurrentHashMap<String, ConcurrentHashMap<String, LongAdder>>
         byPlan = new ConcurrentHashMap<>();
@@ -30,7 +37,8 @@ final class PeriodTotals {
       this.end = end;
     }
 
-    void add(String plan, String operationId, long bytesRead, long bytes, long durationNanos, long cpuNanos) {
+    /** Counts one call. */
+    public void add(String plan, String operationId, long bytesRead, long bytes, long durationNanos, long cpuNanos) {
       requests.increment();
       if (bytesRead != 0) {
         bytesIn.add(bytesRead);
@@ -52,7 +60,7 @@ final class PeriodTotals {
     }
 
     /** Calls per operation, on the given plans (all when empty). */
-    java.util.Map<String, Long> byOperation(Optional<String> plan) {
+    public java.util.Map<String, Long> byOperation(Optional<String> plan) {
       java.util.Map<String, Long> out = new java.util.TreeMap<>();
       byPlan.forEach((p, ops) -> {
         if (plan.isEmpty() || plan.get().equals(p)) {
@@ -64,7 +72,7 @@ final class PeriodTotals {
   }
 
   /** The running totals of {@code customer} in the billing period around {@code nowNanos}. */
-  PeriodUsage of(Customer customer, long nowNanos) {
+  public PeriodUsage of(Customer customer, long nowNanos) {
     PeriodUsage u = periods.get(customer.id());
     if (u == null || nowNanos >= u.end || nowNanos < u.start) {
       long start = dev.monetize.limits.internal.CalendarWindows.start(dev.monetize.plans.QuotaWindow.MONTH,

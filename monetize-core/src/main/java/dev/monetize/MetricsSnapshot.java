@@ -1,0 +1,18 @@
+package dev.monetize;
+
+/**
+ * The engine's counters at one moment, for dashboards and health checks.
+ *
+ * <pre>{@code
+ * MetricsSnapshot m = monetize.metrics();
+ * if (m.limiterStoreOutages() > 0) { ... }
+ * }</pre>
+ *
+ * @param inFlight requests admitted and not yet completed in this JVM
+ * @param limiterStoreOutages requests refused because the limiter store was unreachable and a limit failed closed
+ * @param shedRequests requests refused by load shedding
+ * @param malformedKeyRefusals presented keys refused by format or checksum, without a store lookup
+ * @param auditEventsDropped audit events dropped because the hand-off was full ({@code AuditOverflow.DROP})
+ */
+public record MetricsSnapshot(long inFlight, long limiterStoreOutages, long shedRequests, long malformedKeyRefusals,
+    long auditEventsDropped) {}

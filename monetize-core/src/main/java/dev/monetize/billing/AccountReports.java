@@ -1,0 +1,61 @@
+package dev.monetize.billing;
+
+import dev.monetize.Principal;
+import dev.monetize.limits.PolicyState;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a customer's account shows: its usage in the current billing period and its draft invoice.
+ *
+ * <pre>{@code
+ * AccountReports.UsageReport u = monetize.reports().usage(principal);
+ * u.requests(); u.limits(); u.cost();
+ * }</pre>
+ */
+public interface AccountReports {
+  /**
+   * The usage of the principal's customer in the current billing period: calls, bytes and compute
+   * (from the ledger when the usage sink keeps totals, else this JVM's), limits as they stand, the
+   * prepaid balance, and the running cost at the plan's per-call prices.
+   */
+  UsageReport usage(Principal principal);
+
+  /**
+   * The draft invoice of the principal's customer for the current billing period: the period cut
+   * where the plan changed, each part with its plan's fee prorated and one line per operation at
+   * that plan's price. Empty when nothing in the period has a price.
+   */
+  Optional<Invoice> currentInvoice(Principal principal);
+
+  /**
+   * A usage report.
+   *
+   * @param principal whose
+   * @param periodStart start of the billing period
+   * @param periodEnd end of the billing period (exclusive)
+   * @param requests calls
+   * @param bytesOut response bytes
+   * @param computeMillis wall time
+   * @param byOperation calls per operation
+   * @param limits the limits as they stand
+   * @param credits the prepaid balance, for a prepaid plan
+   * @param cost running cost per currency
+   * @param asOf when
+   * @param bytesIn request bytes
+   * @param cpuMillis CPU time
+   */
+  record UsageReport(Principal principal, Instant periodStart, Instant periodEnd, long requests, long bytesOut,
+      long computeMillis, Map<String, Long> byOperation, List<PolicyState> limits, Optional<BigDecimal> credits,
+      Map<String, BigDecimal> cost, Instant asOf, long bytesIn, long cpuMillis) {
+    /** Copies. */
+    public UsageReport {
+      byOperation = Map.copyOf(byOperation);
+      limits = List.copyOf(limits);
+      cost = Map.copyOf(cost);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.monetize.keys;
+
+import dev.monetize.plans.Customer;
+import java.util.Optional;
+
+/**
+ * Customers (organizations, tenants) and their plans. Saving one whose plan changed records the
+ * change, so invoices prorate the period across it.
+ *
+ * <pre>{@code
+ * monetize.customers().save(Customer.of("acme", "pro"));
+ * }</pre>
+ */
+public interface CustomerService {
+  /**
+   * Adds or updates a customer; a plan change applies at its next request.
+   *
+   * @throws IllegalArgumentException when its plan is not in the catalog
+   */
+  void save(Customer customer);
+
+  /** The customer of that id. */
+  Optional<Customer> find(String customerId);
+
+  /** How many customers there are. */
+  long count();
+}

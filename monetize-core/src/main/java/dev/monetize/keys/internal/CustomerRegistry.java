@@ -1,0 +1,50 @@
+package dev.monetize.keys.internal;
+
+import dev.monetize.TimeSource;
+import dev.monetize.billing.BillingHistory;
+import dev.monetize.billing.PlanChange;
+import dev.monetize.keys.CustomerService;
+import dev.monetize.keys.CustomerStore;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Plan;
+import java.util.Optional;
+
+/** The {@link CustomerService} over a customer store, recording plan changes in the billing history. */
+public final class CustomerRegistry implements CustomerService {
+  private final CustomerStore customers;
+  private final Catalog catalog;
+  private final BillingHistory billingHistory;
+  private final TimeSource time;
+
+  /** Over {@code customers}, with plans from {@code catalog}. */
+  public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time) {
+    this.customers = customers;
+    this.catalog = catalog;
+    this.billingHistory = billingHistory;
+    this.time = time;
+  }
+
+  @Override
+  public void save(Customer customer) {
+    if (catalog.plan(customer.plan()).isEmpty()) {
+      throw new IllegalArgumentException("customer " + customer.id() + ": plan '" + customer.plan()
+          + "' is not defined (plans: " + catalog.plans().stream().map(Plan::name).toList() + ")");
+    }
+    Optional<Customer> before = customers.find(customer.id());
+    customers.save(customer);
+    if (before.isEmpty() || !before.get().plan().equals(customer.plan())) {
+      billingHistory.recordPlanChange(new PlanChange(customer.id(), customer.plan(), time.now()));
+    }
+  }
+
+  @Override
+  public Optional<Customer> find(String customerId) {
+    return customers.find(customerId);
+  }
+
+  @Override
+  public long count() {
+    return customers.count();
+  }
+}
