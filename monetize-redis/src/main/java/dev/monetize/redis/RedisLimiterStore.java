@@ -1,41 +1,16 @@
 package dev.monetize.redis;
 
-import dev.monetize.limits.ConcurrencyPolicy;
-import dev.monetize.limits.CreditPolicy;
-import dev.monetize.limits.LimitPolicy;
+import dev.monetize.limits.FailoverLimiterStore;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.LimitVerdict;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.limits.PolicyState;
-import dev.monetize.limits.QuotaPolicy;
-import dev.monetize.limits.RatePolicy;
 import dev.monetize.plans.StoreOutage;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link LimiterStore} on Redis: every limit of a request is checked and charged by one Lua script
@@ -57,76 +32,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
-  private static final String SCRIPT = loadScript();
-  private static final java.util.regex.Pattern SPACE = java.util.regex.Pattern.compile(" ");
-  /**
-   * How much earlier than the client's own timeout the server stops charging: a command the client
-   * may already have given up on must never charge, so the error of the clock offset estimate is
-   * taken off the deadline, not added to it.
-   */
-  private static final long DEADLINE_SLACK_NANOS = 20_000_000L;
-
-  private final RedisClient client;
-  private final boolean ownsClient;
-  private final StatefulRedisConnection<String, String> connection;
-  private final RedisCommands<String, String> redis;
-  private final String sha;
-  private final String prefix;
-  private final long leaseTimeoutMillis;
-  private final boolean serverTime;
-  private final long retryIntervalNanos;
-  private final long commandTimeoutNanos;
-  private volatile long serverOffsetNanos;
-  private final LimiterStore fallback;
-  private final SecureRandom random = new SecureRandom();
-  private final java.util.concurrent.ConcurrentHashMap<QuotaPolicy, Windows> windowCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final AtomicBoolean down = new AtomicBoolean();
-  private final AtomicLong downSince = new AtomicLong();
-  private final LongAdder outages = new LongAdder();
-  private final LongAdder fallbackDecisions = new LongAdder();
-  private final LongAdder scriptCalls = new LongAdder();
+  private final RedisScripts scripts;
+  private final FailoverLimiterStore guarded;
 
   private RedisLimiterStore(Builder b) {
-    RedisURI uri = RedisURI.create(b.uri);
-    uri.setTimeout(b.commandTimeout);
-    this.ownsClient = b.client == null;
-    this.client = ownsClient ? RedisClient.create() : b.client;
-    if (ownsClient) {
-      client.setOptions(ClientOptions.builder()
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
-          .build());
-    }
-    this.connection = connect(client, uri);
-    this.redis = connection.sync();
-    this.sha = scriptSha();
-    this.commandTimeoutNanos = b.commandTimeout.toNanos();
-    this.serverOffsetNanos = measureOffset();
-    this.prefix = b.keyPrefix;
-    this.leaseTimeoutMillis = b.leaseTimeout.toMillis();
-    this.serverTime = b.serverTime;
-    this.retryIntervalNanos = b.retryInterval.toNanos();
-    this.fallback = b.fallback;
-  }
-
-  /** The server clock minus this JVM's, from {@code TIME}, taking the later bound of the round trip. */
-  private long measureOffset() {
-    long before = wallClockNanos();
-    List<String> t = redis.time();
-    long server = Long.parseLong(t.get(0)) * 1_000_000_000L + Long.parseLong(t.get(1)) * 1_000L;
-    return server - before;
-  }
-
-  private static StatefulRedisConnection<String, String> connect(RedisClient client, RedisURI uri) {
-    try {
-      return client.connect(StringCodec.UTF8, uri);
-    } catch (RedisException e) {
-      throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
-          + " (database " + uri.getDatabase() + "): " + e.getMessage()
-          + "; check MONETIZE_REDIS_URL / the builder's uri and that the server is running", e);
-    }
+    this.scripts = new RedisScripts(b);
+    this.guarded = FailoverLimiterStore.of("the Redis limiter store", scripts, b.fallback, b.retryInterval);
   }
 
   /** Starts a builder. */
@@ -136,308 +47,60 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
 
   @Override
   public LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos) {
-    return run(requests, nowEpochNanos, false);
+    return guarded.acquire(requests, nowEpochNanos);
   }
 
   /** The limits as they stand, charging nothing (a dry run of the same script, one round trip). */
   @Override
   public List<PolicyState> peek(List<LimitRequest> requests, long nowEpochNanos) {
-    if (down.get() && System.nanoTime() - downSince.get() < retryIntervalNanos) {
-      throw new LimiterUnavailableException("the Redis limiter store is unreachable", null);
-    }
-    return run(requests, nowEpochNanos, true).policies();
-  }
-
-  private LimitVerdict run(List<LimitRequest> requests, long nowEpochNanos, boolean dry) {
-    if (requests.isEmpty()) {
-      throw new IllegalArgumentException("at least one limit is required");
-    }
-    if (!dry && down.get() && System.nanoTime() - downSince.get() < retryIntervalNanos) {
-      return outage(requests, nowEpochNanos, null);
-    }
-    List<String> keys = new ArrayList<>(requests.size() + 2);
-    StringBuilder args = new StringBuilder(64 + requests.size() * 48);
-    StringBuilder bounds = new StringBuilder();
-    Optional<String> lease = Optional.empty();
-    args.append(serverTime ? "-" : Long.toString(nowEpochNanos)).append(' ')
-        .append(dry ? -requests.size() : requests.size()).append(' ')
-        // past this server time the client has given up: a late run (a paused server) charges nothing
-        .append(wallClockNanos() + serverOffsetNanos
-            + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS));
-    for (LimitRequest r : requests) {
-      String key = prefix + r.key();
-      LimitPolicy policy = r.policy();
-      String kind;
-      String a = "-";
-      String b = "-";
-      String c = "-";
-      if (policy instanceof RatePolicy p) {
-        kind = "rate";
-        keys.add(key);
-        a = Long.toString(p.emissionNanos());
-        b = Long.toString(p.toleranceNanos());
-      } else if (policy instanceof QuotaPolicy q) {
-        kind = "quota";
-        a = Long.toString(q.limit());
-        // the previous, current and next window around this JVM's clock; the script picks the one
-        // that contains the server's time, so a skewed JVM clock still counts in the right window
-        Windows w = windows(q, nowEpochNanos);
-        keys.add(key + ":" + w.keys[0]);
-        keys.add(key + ":" + w.keys[1]);
-        keys.add(key + ":" + w.keys[2]);
-        bounds.append(' ').append(w.bounds);
-      } else if (policy instanceof ConcurrencyPolicy p) {
-        kind = "concurrency";
-        keys.add(key);
-        if (lease.isEmpty()) {
-          lease = Optional.of(newLeaseId());
-        }
-        a = Long.toString(p.limit());
-        b = lease.get();
-        c = Long.toString(leaseTimeoutMillis);
-      } else {
-        kind = "credits";
-        keys.add(key);
-      }
-      args.append(' ').append(kind).append(' ').append(r.cost()).append(' ').append(r.soft() ? '1' : '0')
-          .append(' ').append(a).append(' ').append(b).append(' ').append(c).append(" -");
-    }
-    args.append(bounds);
-    List<Object> reply;
-    try {
-      reply = eval(keys.toArray(String[]::new), SPACE.split(args));
-    } catch (RedisException e) {
-      if (dry) {
-        throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
-      }
-      return outage(requests, nowEpochNanos, e);
-    }
-    if ("stale".equals(reply.get(0))) {
-      // the server ran it after our deadline: nothing was charged; our clocks disagree more than we knew
-      updateOffset(reply.get(1));
-      return outage(requests, nowEpochNanos, new RedisException("the server answered after the command timeout"));
-    }
-    updateOffset(reply.get(3));
-    recovered();
-    return verdict(requests, reply, lease);
-  }
-
-  /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */
-  private void updateOffset(Object serverTimeNanos) {
-    long offset = Long.parseLong((String) serverTimeNanos) - wallClockNanos();
-    // the reply took some time to arrive, so this underestimates by at most one trip: keep the max
-    // of recent estimates, decaying slowly so that a clock step is followed
-    long current = serverOffsetNanos;
-    serverOffsetNanos = offset > current ? offset : current - Math.min(current - offset, 1_000_000L);
-  }
-
-  private static long wallClockNanos() {
-    java.time.Instant now = java.time.Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
-
-  /**
-   * The previous, current and next window, valid while {@code from <= now < until}: their key
-   * suffixes (start, epoch ns) and the 4 boundaries as seconds and nanoseconds, as the script wants them.
-   */
-  private static final class Windows {
-    final long from;
-    final long until;
-    final String[] keys;
-    final String bounds;
-
-    Windows(long from, long until, long... boundaries) {
-      this.from = from;
-      this.until = until;
-      this.keys = new String[] {Long.toString(boundaries[0]), Long.toString(boundaries[1]), Long.toString(boundaries[2])};
-      StringBuilder sb = new StringBuilder(96);
-      for (int i = 0; i < 4; i++) {
-        sb.append(i == 0 ? "" : " ").append(Math.floorDiv(boundaries[i], 1_000_000_000L)).append(' ')
-            .append(Math.floorMod(boundaries[i], 1_000_000_000L));
-      }
-      this.bounds = sb.toString();
-    }
-  }
-
-  /**
-   * The windows around {@code now}, computed once per window and policy: calendar arithmetic in a
-   * time zone is far dearer than the rest of a request.
-   */
-  private Windows windows(QuotaPolicy q, long now) {
-    Windows w = windowCache.get(q);
-    if (w != null && now >= w.from && now < w.until) {
-      return w;
-    }
-    long start = q.windowStart(now);
-    long end = q.windowEnd(now);
-    Windows fresh = new Windows(start, end, q.windowStart(start - 1), start, end, q.windowEnd(end));
-    if (windowCache.size() > 10_000) {
-      windowCache.clear(); // policies are per plan and window, not per customer: this is a safety net
-    }
-    windowCache.put(q, fresh);
-    return fresh;
-  }
-
-  private List<Object> eval(String[] keys, String[] args) {
-    scriptCalls.increment();
-    try {
-      return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-    } catch (RedisNoScriptException e) {
-      // a restarted or flushed server: EVAL sends the script and caches it again
-      return redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
-    }
-  }
-
-  private LimitVerdict verdict(List<LimitRequest> requests, List<Object> reply, Optional<String> lease) {
-    boolean admitted = asLong(reply.get(0)) == 1;
-    boolean exceeded = asLong(reply.get(1)) == 1;
-    long retry = asLong(reply.get(2));
-    List<PolicyState> states = new ArrayList<>(requests.size());
-    for (int i = 0; i < requests.size(); i++) {
-      boolean violated = asLong(reply.get(4 + i * 3)) == 1;
-      long remaining = asLong(reply.get(5 + i * 3));
-      long resetNanos = asLong(reply.get(6 + i * 3));
-      LimitPolicy p = requests.get(i).policy();
-      if (p instanceof CreditPolicy) {
-        states.add(new PolicyState(p.name(), 0, 0, remaining, 0, violated, p.unit()));
-      } else if (p instanceof ConcurrencyPolicy c) {
-        states.add(new PolicyState(p.name(), c.limit(), p.windowSeconds(), remaining, 1, violated, p.unit()));
-      } else {
-        states.add(new PolicyState(p.name(), p.quota(), p.windowSeconds(), remaining,
-            PolicyState.ceilSeconds(resetNanos), violated, p.unit()));
-      }
-    }
-    if (!admitted) {
-      return new LimitVerdict(false, states, retry);
-    }
-    return new LimitVerdict(true, states, 0, exceeded, lease);
-  }
-
-  private static long asLong(Object o) {
-    return o instanceof Long l ? l : Long.parseLong(o.toString());
-  }
-
-  /** Redis did not answer: fail closed, or decide locally when every limit fails open. */
-  private LimitVerdict outage(List<LimitRequest> requests, long now, RedisException cause) {
-    outages.increment();
-    if (cause != null && down.compareAndSet(false, true)) {
-      downSince.set(System.nanoTime());
-      LOG.warn("Redis limiter store unreachable ({}); limits that fail open are decided in this JVM, "
-          + "limits that fail closed are refused with 503 until it answers again", cause.getMessage());
-    } else if (cause != null) {
-      downSince.set(System.nanoTime());
-    }
-    for (LimitRequest r : requests) {
-      if (r.onOutage() == StoreOutage.FAIL_CLOSED) {
-        throw new LimiterUnavailableException("the Redis limiter store is unreachable", cause);
-      }
-    }
-    fallbackDecisions.increment();
-    return fallback.acquire(requests, now);
-  }
-
-  private void recovered() {
-    if (down.compareAndSet(true, false)) {
-      LOG.info("Redis limiter store answers again; limits are shared across JVMs again");
-    }
+    return guarded.peek(requests, nowEpochNanos);
   }
 
   @Override
   public void release(List<LimitRequest> requests, LimitVerdict verdict) {
-    if (!verdict.admitted()) {
-      return;
-    }
-    if (verdict.lease().isEmpty()) {
-      // decided by the fallback during an outage
-      fallback.release(requests, verdict);
-      return;
-    }
-    for (LimitRequest r : requests) {
-      if (r.policy() instanceof ConcurrencyPolicy) {
-        try {
-          redis.zrem(prefix + r.key(), verdict.lease().get());
-        } catch (RedisException e) {
-          // the lease expires on its own after the lease timeout
-          LOG.debug("releasing a concurrency lease failed: {}", e.getMessage());
-        }
-      }
-    }
+    guarded.release(requests, verdict);
   }
 
   @Override
   public long addCredits(String key, long delta) {
-    try {
-      long balance = redis.incrby(prefix + key, delta);
-      recovered();
-      return balance;
-    } catch (RedisException e) {
-      outages.increment();
-      throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
-    }
+    return guarded.addCredits(key, delta);
   }
 
   /** Calls that found Redis unreachable (or skipped it while it was). */
   public long outages() {
-    return outages.sum();
+    return guarded.outages();
   }
 
   /** Requests decided by the local fallback because Redis was unreachable. */
   public long fallbackDecisions() {
-    return fallbackDecisions.sum();
+    return guarded.fallbackDecisions();
   }
 
   /** Script calls sent (one per {@link #acquire} that reached Redis). */
   public long scriptCalls() {
-    return scriptCalls.sum();
+    return scripts.scriptCalls();
   }
 
   /** Whether the store currently considers Redis unreachable. */
   public boolean unreachable() {
-    return down.get();
+    return guarded.unreachable();
   }
 
   @Override
   public void close() {
-    connection.close();
-    if (ownsClient) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-  }
-
-  private String newLeaseId() {
-    byte[] b = new byte[12];
-    random.nextBytes(b);
-    return java.util.HexFormat.of().formatHex(b);
-  }
-
-  private static String loadScript() {
-    try (InputStream in = RedisLimiterStore.class.getResourceAsStream("acquire.lua")) {
-      return new String(Objects.requireNonNull(in, "acquire.lua missing from the jar").readAllBytes(),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String scriptSha() {
-    try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(SCRIPT.getBytes(StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(d);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is required by the Java platform", e);
-    }
+    scripts.close();
   }
 
   /** Builder of {@link RedisLimiterStore}. */
   public static final class Builder {
-    private String uri = "redis://127.0.0.1:6379/0";
-    private RedisClient client;
-    private Duration commandTimeout = Duration.ofMillis(200);
-    private String keyPrefix = "monetize:";
-    private Duration leaseTimeout = Duration.ofMinutes(5);
-    private Duration retryInterval = Duration.ofMillis(500);
-    private boolean serverTime = true;
-    private LimiterStore fallback = LimiterStore.inMemory();
+    String uri = "redis://127.0.0.1:6379/0";
+    RedisClient client;
+    Duration commandTimeout = Duration.ofMillis(200);
+    String keyPrefix = "monetize:";
+    Duration leaseTimeout = Duration.ofMinutes(5);
+    Duration retryInterval = Duration.ofMillis(500);
+    boolean serverTime = true;
+    LimiterStore fallback = LimiterStore.inMemory();
 
     private Builder() {}
 

@@ -1,0 +1,167 @@
+package dev.monetize.limits;
+
+import dev.monetize.plans.StoreOutage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Any shared {@link LimiterStore} with an outage policy: when the primary store throws
+ * {@link LimiterUnavailableException}, each limit of the request follows its {@link StoreOutage}: a
+ * request with a {@code FAIL_CLOSED} limit gets the exception (answered {@code 503
+ * store_unavailable}); one whose limits all fail open is decided by the fallback store (usually
+ * in-memory, in this JVM). After a failure the primary is left alone for the retry interval, then
+ * tried again; recovery needs nothing else. Both transitions are logged once and counted. Credits
+ * are never decided locally: money waits for the primary.
+ *
+ * <pre>{@code
+ * LimiterStore store = FailoverLimiterStore.of("the Redis limiter store", redisScripts,
+ *     LimiterStore.inMemory(), Duration.ofMillis(500));
+ * }</pre>
+ */
+public final class FailoverLimiterStore implements LimiterStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FailoverLimiterStore.class);
+  /** Marks the lease of a verdict the fallback gave, so that its release goes back to the fallback. */
+  private static final String FALLBACK = "fallback:";
+
+  private final String name;
+  private final LimiterStore primary;
+  private final LimiterStore fallback;
+  private final long retryIntervalNanos;
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final AtomicLong downSince = new AtomicLong();
+  private final LongAdder outages = new LongAdder();
+  private final LongAdder fallbackDecisions = new LongAdder();
+
+  private FailoverLimiterStore(String name, LimiterStore primary, LimiterStore fallback, Duration retryInterval) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.primary = Objects.requireNonNull(primary, "primary");
+    this.fallback = Objects.requireNonNull(fallback, "fallback");
+    if (retryInterval.isNegative()) {
+      throw new IllegalArgumentException("the retry interval cannot be negative, got " + retryInterval);
+    }
+    this.retryIntervalNanos = retryInterval.toNanos();
+  }
+
+  /**
+   * {@code primary} guarded by {@code fallback}.
+   *
+   * @param name how logs name the primary, e.g. "the Redis limiter store"
+   * @param retryInterval how long the primary is left alone after a failure
+   */
+  public static FailoverLimiterStore of(String name, LimiterStore primary, LimiterStore fallback,
+      Duration retryInterval) {
+    return new FailoverLimiterStore(name, primary, fallback, retryInterval);
+  }
+
+  private boolean resting() {
+    return down.get() && System.nanoTime() - downSince.get() < retryIntervalNanos;
+  }
+
+  @Override
+  public LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos) {
+    if (resting()) {
+      return outage(requests, nowEpochNanos, null);
+    }
+    LimitVerdict v;
+    try {
+      v = primary.acquire(requests, nowEpochNanos);
+    } catch (LimiterUnavailableException e) {
+      return outage(requests, nowEpochNanos, e);
+    }
+    recovered();
+    return v;
+  }
+
+  @Override
+  public List<PolicyState> peek(List<LimitRequest> requests, long nowEpochNanos) {
+    if (resting()) {
+      throw new LimiterUnavailableException(name + " is unreachable", null);
+    }
+    try {
+      List<PolicyState> states = primary.peek(requests, nowEpochNanos);
+      recovered();
+      return states;
+    } catch (LimiterUnavailableException e) {
+      markDown(e);
+      throw e;
+    }
+  }
+
+  @Override
+  public void release(List<LimitRequest> requests, LimitVerdict verdict) {
+    Optional<String> lease = verdict.lease();
+    if (lease.isPresent() && lease.get().startsWith(FALLBACK)) {
+      String own = lease.get().substring(FALLBACK.length());
+      fallback.release(requests, new LimitVerdict(verdict.admitted(), verdict.policies(), verdict.retryAfterNanos(),
+          verdict.exceeded(), own.isEmpty() ? Optional.empty() : Optional.of(own)));
+      return;
+    }
+    primary.release(requests, verdict);
+  }
+
+  @Override
+  public long addCredits(String key, long delta) {
+    try {
+      long balance = primary.addCredits(key, delta);
+      recovered();
+      return balance;
+    } catch (LimiterUnavailableException e) {
+      outages.increment();
+      throw e;
+    }
+  }
+
+  /** Decides locally when every limit fails open, else refuses. */
+  private LimitVerdict outage(List<LimitRequest> requests, long now, LimiterUnavailableException cause) {
+    outages.increment();
+    if (cause != null) {
+      markDown(cause);
+    }
+    for (LimitRequest r : requests) {
+      if (r.onOutage() == StoreOutage.FAIL_CLOSED) {
+        throw cause != null ? cause : new LimiterUnavailableException(name + " is unreachable", null);
+      }
+    }
+    fallbackDecisions.increment();
+    LimitVerdict v = fallback.acquire(requests, now);
+    return new LimitVerdict(v.admitted(), v.policies(), v.retryAfterNanos(), v.exceeded(),
+        Optional.of(FALLBACK + v.lease().orElse("")));
+  }
+
+  private void markDown(LimiterUnavailableException cause) {
+    downSince.set(System.nanoTime());
+    if (down.compareAndSet(false, true)) {
+      LOG.warn("{} is unreachable ({}); limits that fail open are decided in this JVM, limits that fail closed "
+          + "are refused with 503 until it answers again", name,
+          cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
+    }
+  }
+
+  private void recovered() {
+    if (down.compareAndSet(true, false)) {
+      LOG.info("{} answers again; limits are shared across JVMs again", name);
+    }
+  }
+
+  /** Calls that found the primary unreachable (or skipped it while it was). */
+  public long outages() {
+    return outages.sum();
+  }
+
+  /** Requests decided by the fallback because the primary was unreachable. */
+  public long fallbackDecisions() {
+    return fallbackDecisions.sum();
+  }
+
+  /** Whether the primary is currently considered unreachable. */
+  public boolean unreachable() {
+    return down.get();
+  }
+}

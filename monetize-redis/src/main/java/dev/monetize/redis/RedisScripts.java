@@ -1,0 +1,347 @@
+package dev.monetize.redis;
+
+import dev.monetize.limits.ConcurrencyPolicy;
+import dev.monetize.limits.CreditPolicy;
+import dev.monetize.limits.LimitPolicy;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.LimitVerdict;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.limits.LimiterUnavailableException;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.QuotaPolicy;
+import dev.monetize.limits.RatePolicy;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis half of {@link RedisLimiterStore}: every limit of a request checked and charged by one
+ * Lua script in one round trip. It knows only Redis: when Redis does not answer it throws
+ * {@link LimiterUnavailableException}, and the core's {@link dev.monetize.limits.FailoverLimiterStore}
+ * decides what happens then.
+ */
+final class RedisScripts implements LimiterStore, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
+  private static final String SCRIPT = loadScript();
+  private static final java.util.regex.Pattern SPACE = java.util.regex.Pattern.compile(" ");
+  /**
+   * How much earlier than the client's own timeout the server stops charging: a command the client
+   * may already have given up on must never charge, so the error of the clock offset estimate is
+   * taken off the deadline, not added to it.
+   */
+  private static final long DEADLINE_SLACK_NANOS = 20_000_000L;
+
+  private final RedisClient client;
+  private final boolean ownsClient;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisCommands<String, String> redis;
+  private final String sha;
+  private final String prefix;
+  private final long leaseTimeoutMillis;
+  private final boolean serverTime;
+  private final long commandTimeoutNanos;
+  private volatile long serverOffsetNanos;
+  private final SecureRandom random = new SecureRandom();
+  private final java.util.concurrent.ConcurrentHashMap<QuotaPolicy, Windows> windowCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final LongAdder scriptCalls = new LongAdder();
+
+  RedisScripts(RedisLimiterStore.Builder b) {
+    RedisURI uri = RedisURI.create(b.uri);
+    uri.setTimeout(b.commandTimeout);
+    this.ownsClient = b.client == null;
+    this.client = ownsClient ? RedisClient.create() : b.client;
+    if (ownsClient) {
+      client.setOptions(ClientOptions.builder()
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
+          .build());
+    }
+    this.connection = connect(client, uri);
+    this.redis = connection.sync();
+    this.sha = scriptSha();
+    this.commandTimeoutNanos = b.commandTimeout.toNanos();
+    this.serverOffsetNanos = measureOffset();
+    this.prefix = b.keyPrefix;
+    this.leaseTimeoutMillis = b.leaseTimeout.toMillis();
+    this.serverTime = b.serverTime;
+  }
+
+  /** The server clock minus this JVM's, from {@code TIME}, taking the later bound of the round trip. */
+  private long measureOffset() {
+    long before = wallClockNanos();
+    List<String> t = redis.time();
+    long server = Long.parseLong(t.get(0)) * 1_000_000_000L + Long.parseLong(t.get(1)) * 1_000L;
+    return server - before;
+  }
+
+  private static StatefulRedisConnection<String, String> connect(RedisClient client, RedisURI uri) {
+    try {
+      return client.connect(StringCodec.UTF8, uri);
+    } catch (RedisException e) {
+      throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
+          + " (database " + uri.getDatabase() + "): " + e.getMessage()
+          + "; check MONETIZE_REDIS_URL / the builder's uri and that the server is running", e);
+    }
+  }
+
+  @Override
+  public LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos) {
+    return run(requests, nowEpochNanos, false);
+  }
+
+  /** The limits as they stand, charging nothing (a dry run of the same script, one round trip). */
+  @Override
+  public List<PolicyState> peek(List<LimitRequest> requests, long nowEpochNanos) {
+    return run(requests, nowEpochNanos, true).policies();
+  }
+
+  private LimitVerdict run(List<LimitRequest> requests, long nowEpochNanos, boolean dry) {
+    if (requests.isEmpty()) {
+      throw new IllegalArgumentException("at least one limit is required");
+    }
+    List<String> keys = new ArrayList<>(requests.size() + 2);
+    StringBuilder args = new StringBuilder(64 + requests.size() * 48);
+    StringBuilder bounds = new StringBuilder();
+    Optional<String> lease = Optional.empty();
+    args.append(serverTime ? "-" : Long.toString(nowEpochNanos)).append(' ')
+        .append(dry ? -requests.size() : requests.size()).append(' ')
+        // past this server time the client has given up: a late run (a paused server) charges nothing
+        .append(wallClockNanos() + serverOffsetNanos
+            + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS));
+    for (LimitRequest r : requests) {
+      String key = prefix + r.key();
+      LimitPolicy policy = r.policy();
+      String kind;
+      String a = "-";
+      String b = "-";
+      String c = "-";
+      if (policy instanceof RatePolicy p) {
+        kind = "rate";
+        keys.add(key);
+        a = Long.toString(p.emissionNanos());
+        b = Long.toString(p.toleranceNanos());
+      } else if (policy instanceof QuotaPolicy q) {
+        kind = "quota";
+        a = Long.toString(q.limit());
+        // the previous, current and next window around this JVM's clock; the script picks the one
+        // that contains the server's time, so a skewed JVM clock still counts in the right window
+        Windows w = windows(q, nowEpochNanos);
+        keys.add(key + ":" + w.keys[0]);
+        keys.add(key + ":" + w.keys[1]);
+        keys.add(key + ":" + w.keys[2]);
+        bounds.append(' ').append(w.bounds);
+      } else if (policy instanceof ConcurrencyPolicy p) {
+        kind = "concurrency";
+        keys.add(key);
+        if (lease.isEmpty()) {
+          lease = Optional.of(newLeaseId());
+        }
+        a = Long.toString(p.limit());
+        b = lease.get();
+        c = Long.toString(leaseTimeoutMillis);
+      } else {
+        kind = "credits";
+        keys.add(key);
+      }
+      args.append(' ').append(kind).append(' ').append(r.cost()).append(' ').append(r.soft() ? '1' : '0')
+          .append(' ').append(a).append(' ').append(b).append(' ').append(c).append(" -");
+    }
+    args.append(bounds);
+    List<Object> reply;
+    try {
+      reply = eval(keys.toArray(String[]::new), SPACE.split(args));
+    } catch (RedisException e) {
+      throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
+    }
+    if ("stale".equals(reply.get(0))) {
+      // the server ran it after our deadline: nothing was charged; our clocks disagree more than we knew
+      updateOffset(reply.get(1));
+      throw new LimiterUnavailableException("the Redis limiter store is unreachable",
+          new RedisException("the server answered after the command timeout"));
+    }
+    updateOffset(reply.get(3));
+    return verdict(requests, reply, lease);
+  }
+
+  /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */
+  private void updateOffset(Object serverTimeNanos) {
+    long offset = Long.parseLong((String) serverTimeNanos) - wallClockNanos();
+    // the reply took some time to arrive, so this underestimates by at most one trip: keep the max
+    // of recent estimates, decaying slowly so that a clock step is followed
+    long current = serverOffsetNanos;
+    serverOffsetNanos = offset > current ? offset : current - Math.min(current - offset, 1_000_000L);
+  }
+
+  private static long wallClockNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /**
+   * The previous, current and next window, valid while {@code from <= now < until}: their key
+   * suffixes (start, epoch ns) and the 4 boundaries as seconds and nanoseconds, as the script wants them.
+   */
+  private static final class Windows {
+    final long from;
+    final long until;
+    final String[] keys;
+    final String bounds;
+
+    Windows(long from, long until, long... boundaries) {
+      this.from = from;
+      this.until = until;
+      this.keys = new String[] {Long.toString(boundaries[0]), Long.toString(boundaries[1]), Long.toString(boundaries[2])};
+      StringBuilder sb = new StringBuilder(96);
+      for (int i = 0; i < 4; i++) {
+        sb.append(i == 0 ? "" : " ").append(Math.floorDiv(boundaries[i], 1_000_000_000L)).append(' ')
+            .append(Math.floorMod(boundaries[i], 1_000_000_000L));
+      }
+      this.bounds = sb.toString();
+    }
+  }
+
+  /**
+   * The windows around {@code now}, computed once per window and policy: calendar arithmetic in a
+   * time zone is far dearer than the rest of a request.
+   */
+  private Windows windows(QuotaPolicy q, long now) {
+    Windows w = windowCache.get(q);
+    if (w != null && now >= w.from && now < w.until) {
+      return w;
+    }
+    long start = q.windowStart(now);
+    long end = q.windowEnd(now);
+    Windows fresh = new Windows(start, end, q.windowStart(start - 1), start, end, q.windowEnd(end));
+    if (windowCache.size() > 10_000) {
+      windowCache.clear(); // policies are per plan and window, not per customer: this is a safety net
+    }
+    windowCache.put(q, fresh);
+    return fresh;
+  }
+
+  private List<Object> eval(String[] keys, String[] args) {
+    scriptCalls.increment();
+    try {
+      return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+    } catch (RedisNoScriptException e) {
+      // a restarted or flushed server: EVAL sends the script and caches it again
+      return redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+    }
+  }
+
+  private LimitVerdict verdict(List<LimitRequest> requests, List<Object> reply, Optional<String> lease) {
+    boolean admitted = asLong(reply.get(0)) == 1;
+    boolean exceeded = asLong(reply.get(1)) == 1;
+    long retry = asLong(reply.get(2));
+    List<PolicyState> states = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      boolean violated = asLong(reply.get(4 + i * 3)) == 1;
+      long remaining = asLong(reply.get(5 + i * 3));
+      long resetNanos = asLong(reply.get(6 + i * 3));
+      LimitPolicy p = requests.get(i).policy();
+      if (p instanceof CreditPolicy) {
+        states.add(new PolicyState(p.name(), 0, 0, remaining, 0, violated, p.unit()));
+      } else if (p instanceof ConcurrencyPolicy c) {
+        states.add(new PolicyState(p.name(), c.limit(), p.windowSeconds(), remaining, 1, violated, p.unit()));
+      } else {
+        states.add(new PolicyState(p.name(), p.quota(), p.windowSeconds(), remaining,
+            PolicyState.ceilSeconds(resetNanos), violated, p.unit()));
+      }
+    }
+    if (!admitted) {
+      return new LimitVerdict(false, states, retry);
+    }
+    return new LimitVerdict(true, states, 0, exceeded, lease);
+  }
+
+  private static long asLong(Object o) {
+    return o instanceof Long l ? l : Long.parseLong(o.toString());
+  }
+
+  @Override
+  public void release(List<LimitRequest> requests, LimitVerdict verdict) {
+    if (!verdict.admitted()) {
+      return;
+    }
+    if (verdict.lease().isEmpty()) {
+      return; // no concurrency slot was taken
+    }
+    for (LimitRequest r : requests) {
+      if (r.policy() instanceof ConcurrencyPolicy) {
+        try {
+          redis.zrem(prefix + r.key(), verdict.lease().get());
+        } catch (RedisException e) {
+          // the lease expires on its own after the lease timeout
+          LOG.debug("releasing a concurrency lease failed: {}", e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Override
+  public long addCredits(String key, long delta) {
+    try {
+      return redis.incrby(prefix + key, delta);
+    } catch (RedisException e) {
+      throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
+    }
+  }
+
+  /** Script calls sent (one per {@link #acquire} that reached Redis). */
+  long scriptCalls() {
+    return scriptCalls.sum();
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    if (ownsClient) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  private String newLeaseId() {
+    byte[] b = new byte[12];
+    random.nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  private static String loadScript() {
+    try (InputStream in = RedisScripts.class.getResourceAsStream("acquire.lua")) {
+      return new String(Objects.requireNonNull(in, "acquire.lua missing from the jar").readAllBytes(),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String scriptSha() {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(SCRIPT.getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is required by the Java platform", e);
+    }
+  }
+}
