@@ -1,5 +1,19 @@
 package dev.monetize.metering.internal;
 
+import static dev.monetize.metering.internal.JournalRecords.CALL;
+import static dev.monetize.metering.internal.JournalRecords.HEADER;
+import static dev.monetize.metering.internal.JournalRecords.MAX_UNITS;
+import static dev.monetize.metering.internal.JournalRecords.MIN_PAYLOAD;
+import static dev.monetize.metering.internal.JournalRecords.NAME;
+import static dev.monetize.metering.internal.JournalRecords.callBound;
+import static dev.monetize.metering.internal.JournalRecords.checksumOk;
+import static dev.monetize.metering.internal.JournalRecords.decodeSafely;
+import static dev.monetize.metering.internal.JournalRecords.encodeName;
+import static dev.monetize.metering.internal.JournalRecords.nameRecordBytes;
+import static dev.monetize.metering.internal.JournalRecords.putName;
+import static dev.monetize.metering.internal.JournalRecords.putVar;
+import static dev.monetize.metering.internal.JournalRecords.tag;
+
 import dev.monetize.metering.FsyncPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,10 +22,8 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,13 +99,6 @@ public final class UsageJournal implements AutoCloseable {
    * record). A directory of another format is refused, never misread.
    */
   private static final int FORMAT = 2;
-  private static final byte[] ZEROS = new byte[64 << 10];
-  private static final int HEADER = 8;
-  /** The smallest payload: a name record (kind, number, empty name). */
-  private static final int MIN_PAYLOAD = 4;
-  private static final byte CALL = 0;
-  private static final byte NAME = 1;
-  private static final int MAX_UNITS = 255;
   private static final String META = "journal.meta";
   private static final String STATE = "journal.state";
 
@@ -107,12 +112,7 @@ public final class UsageJournal implements AutoCloseable {
   private final LongAdder tornRecords = new LongAdder();
   private final LongAdder appendFailures = new LongAdder();
   private final java.util.concurrent.ExecutorService preparer;
-  private final java.util.concurrent.ConcurrentLinkedQueue<Spare> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicLong spareNames = new java.util.concurrent.atomic.AtomicLong();
-  /** How many spares the pool keeps; set by the flusher at each acknowledgement. */
-  private volatile int maxSpares = 2;
-  private final int spareLimit;
-  private final LongAdder recycled = new LongAdder();
+  private final SegmentPool pool;
   // the delivery state; only the flusher (under the meter's lock) reads and writes it
   private Instant from;
   private long[] acked;
@@ -122,8 +122,6 @@ public final class UsageJournal implements AutoCloseable {
   /** An interval handed to the sink and not yet acknowledged: records of {@code [acked, end)}. */
   private record Intent(Instant to, long[] end) {}
 
-  /** A delivered segment kept for reuse: its file (renamed) and its still valid read-write mapping. */
-  private record Spare(Path file, MappedByteBuffer buf) {}
 
   /** One log: its current segment, written under the stripe's monitor. */
   private final class Stripe {
@@ -170,7 +168,7 @@ public final class UsageJournal implements AutoCloseable {
   private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount,
       FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
-    this.spareLimit = (int) Math.max(2, MAX_SPARE_BYTES / segmentBytes);
+    this.pool = new SegmentPool(dir, segmentBytes, (int) Math.max(2, MAX_SPARE_BYTES / segmentBytes));
     this.fsync = fsync;
     this.segmentBytes = segmentBytes;
     this.lockChannel = lockChannel;
@@ -267,7 +265,7 @@ public final class UsageJournal implements AutoCloseable {
       Path meta = dir.resolve(META);
       int format = FORMAT;
       if (Files.exists(meta)) {
-        Properties p = read(meta);
+        Properties p = JournalFiles.read(meta);
         segmentBytes = Integer.parseInt(p.getProperty("segment_bytes"));
         stripes = Integer.parseInt(p.getProperty("stripes"));
         format = Integer.parseInt(p.getProperty("format", "0"));
@@ -280,14 +278,14 @@ public final class UsageJournal implements AutoCloseable {
         p.setProperty("format", Integer.toString(FORMAT));
         p.setProperty("segment_bytes", Integer.toString(segmentBytes));
         p.setProperty("stripes", Integer.toString(stripes));
-        writeDurably(dir, META, p);
+        JournalFiles.writeDurably(dir, META, p);
       }
       return new UsageJournal(dir, fsync, now, segmentBytes, stripes, lockChannel, lock);
     } catch (IOException e) {
-      closeQuietly(lockChannel);
+      JournalFiles.closeQuietly(lockChannel);
       throw new UncheckedIOException("cannot open the usage journal in " + dir + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeQuietly(lockChannel);
+      JournalFiles.closeQuietly(lockChannel);
       if (e instanceof IllegalStateException) {
         throw e;
       }
@@ -373,10 +371,6 @@ public final class UsageJournal implements AutoCloseable {
   }
 
   /** The most a call record's payload takes: kind, three names, status, overage, four quantities, units. */
-  private static int callBound(int units) {
-    return 1 + 3 * 5 + 5 + 1 + 4 * 10 + 5 + units * (5 + 10);
-  }
-
   /**
    * At most the bytes of the name records a call needs in this segment, or in a new one when
    * {@code s} is null (a name given twice is counted twice; throws for a name too long).
@@ -391,7 +385,7 @@ public final class UsageJournal implements AutoCloseable {
   }
 
   private static int nameBytes(Stripe s, String name) {
-    return s != null && s.names.containsKey(name) ? 0 : HEADER + 1 + 5 + 2 + utf8Length(name);
+    return s != null && s.names.containsKey(name) ? 0 : nameRecordBytes(name);
   }
 
   /** The number of {@code name} in the stripe's segment, written as a name record if it is new there. */
@@ -403,10 +397,11 @@ public final class UsageJournal implements AutoCloseable {
   /** Writes a name record: from here on in this segment, {@code name} is referred to by its number. */
   private int define(Stripe s, String name) {
     int ref = s.names.size();
-    byte[] w = s.scratch(1 + 5 + 2 + 3 * name.length());
+    byte[] encoded = encodeName(name); // once per name and segment
+    byte[] w = s.scratch(1 + 5 + 2 + encoded.length);
     w[0] = NAME;
     int at = putVar(w, 1, ref);
-    at = putUtf8(s.scratchBuf, at, name);
+    at = putName(w, at, encoded);
     write(s, at);
     s.names.put(name, ref);
     return ref;
@@ -430,16 +425,6 @@ public final class UsageJournal implements AutoCloseable {
       }
     }
     s.offset = start + HEADER + length;
-  }
-
-  /** Unsigned LEB128: seven bits per byte, low first, high bit set on all but the last. */
-  static int putVar(byte[] b, int at, long v) {
-    while ((v & ~0x7fL) != 0) {
-      b[at++] = (byte) ((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    b[at++] = (byte) v;
-    return at;
   }
 
   /**
@@ -476,7 +461,7 @@ public final class UsageJournal implements AutoCloseable {
       }
     }
     if (buf == null) {
-      buf = create(s.file(next));
+      buf = pool.create(s.file(next));
     }
     s.buf = buf;
     s.segments.put(next, buf);
@@ -487,7 +472,7 @@ public final class UsageJournal implements AutoCloseable {
     s.committed = next * segmentBytes;
     Path after = s.file(next + 1);
     try {
-      s.next = preparer.submit(() -> create(after));
+      s.next = preparer.submit(() -> pool.create(after));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       s.next = null; // closing
     }
@@ -498,39 +483,6 @@ public final class UsageJournal implements AutoCloseable {
    * mapping), mapped, and written once per page so that the appends that follow find every page
    * mapped and writable: no page fault on the request path.
    */
-  private MappedByteBuffer create(Path file) throws IOException {
-    Spare spare = spares.poll();
-    if (spare != null) {
-      MappedByteBuffer reused = spare.buf();
-      for (int at = 0; at < segmentBytes; at += ZEROS.length) {
-        reused.put(at, ZEROS, 0, Math.min(ZEROS.length, segmentBytes - at));
-      }
-      try {
-        Files.move(spare.file(), file); // only once zeroed: a crash before leaves a spare, deleted on open
-        recycled.increment();
-        return reused;
-      } catch (IOException e) {
-        LOG.warn("usage journal {}: cannot reuse {} ({}); creating a new segment", dir, spare.file(), e.toString());
-        Files.deleteIfExists(spare.file());
-      }
-    }
-    MappedByteBuffer mapped;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
-      ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
-      long written = 0;
-      while (written < segmentBytes) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), segmentBytes - written));
-        written += ch.write(zeros, written);
-      }
-      mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
-    }
-    for (int page = 0; page < segmentBytes; page += 4096) {
-      mapped.put(page, (byte) 0);
-    }
-    return mapped;
-  }
-
   /**
    * Forces what was written to every stripe's current segment to the disk (the periodic fsync).
    * Only the written part: the pages ahead stay as prepared, writable without a fault.
@@ -607,57 +559,22 @@ public final class UsageJournal implements AutoCloseable {
         firstKept[s.index] = Math.min(acked[s.index] / segmentBytes, current);
         delivered += s.segments.headMap(firstKept[s.index]).size();
       }
-      maxSpares = Math.max(2, Math.min(delivered, spareLimit)); // what the next interval likely needs
+      pool.expect(delivered); // what the next interval likely needs
       for (Stripe s : stripes) {
         for (Long seg : s.segments.headMap(firstKept[s.index]).keySet()) {
           try {
-            retire(s.file(seg), s.segments.get(seg));
+            pool.retire(s.file(seg), s.segments.get(seg), closed);
             s.segments.remove(seg); // only once its file is gone: a failure is retried next time
           } catch (IOException e) {
             LOG.warn("usage journal segment {} is delivered but cannot be deleted: {}", s.file(seg), e.toString());
           }
         }
       }
-      while (spares.size() > maxSpares) { // demand fell: give the disk space back (a few dozen at most)
-        Spare extra = spares.poll();
-        if (extra == null) {
-          break;
-        }
-        try {
-          Files.deleteIfExists(extra.file());
-        } catch (IOException e) {
-          LOG.debug("usage journal {}: spare {} not deleted ({}); the next open deletes it", dir, extra.file(),
-              e.toString());
-        }
-      }
+      pool.shrink();
     }
   }
 
   /** Keeps a delivered segment of this run as a spare while there is room, else deletes it. */
-  private void retire(Path file, MappedByteBuffer mapped) throws IOException {
-    // only the flusher retires; a concurrent reuse can only leave more room than it saw
-    if (mapped != null && !mapped.isReadOnly() && !closed && spares.size() < maxSpares) {
-      Path spare = dir.resolve("spare-" + spareNames.incrementAndGet() + ".seg");
-      Files.move(file, spare);
-      spares.add(new Spare(spare, mapped));
-      return;
-    }
-    Files.deleteIfExists(file);
-  }
-
-  /**
-   * The tag of a segment: distinct for every stripe and segment number below 2^27 (a bijective
-   * mix of both), so a record checked under another segment's tag fails.
-   */
-  private static int tag(int stripe, long segment) {
-    int h = (int) (segment << 5) | stripe;
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
-  }
-
   /**
    * Aggregates the calls of each log between {@code from[i]} and {@code to[i]}. A segment's names
    * are defined before their first use in it, so a read that starts mid-segment first scans the
@@ -665,7 +582,7 @@ public final class UsageJournal implements AutoCloseable {
    * goes on where the previous one stopped).
    */
   private void read(long[] fromPos, long[] toPos, Aggregation into) {
-    Cursor c = new Cursor();
+    JournalRecords.Cursor c = new JournalRecords.Cursor();
     for (Stripe s : stripes) {
       long pos = fromPos[s.index];
       long end = toPos[s.index];
@@ -704,115 +621,12 @@ public final class UsageJournal implements AutoCloseable {
     }
   }
 
-  /** A read position within a record. */
-  private static final class Cursor {
-    int at;
-
-    long var(ByteBuffer b) {
-      long v = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        byte x = b.get(at++);
-        v |= (long) (x & 0x7f) << shift;
-        if (x >= 0) {
-          return v;
-        }
-      }
-      return -1; // more than ten bytes: not written by us; the caller rejects the record
-    }
-
-    /** A name number, or -1 when it is not one of {@code names}. */
-    int ref(ByteBuffer b, List<String> names) {
-      long v = var(b);
-      return v >= 0 && v < names.size() ? (int) v : -1;
-    }
-  }
-
-  /**
-   * {@link #decode}, where a record that passed its check yet cannot be decoded (damage the check
-   * did not catch) counts as torn instead of failing the delivery, which would otherwise fail on
-   * every retry and every restart.
-   */
-  private static boolean decodeSafely(ByteBuffer b, int at, boolean calls, ArrayList<String> names,
-      Aggregation into, Cursor c) {
-    try {
-      return decode(b, at, calls, names, into, c);
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Applies one record: a name record extends the segment's dictionary; a call record is added to
-   * {@code into} when {@code calls} (it lies at or after the read's start). False for a record
-   * that names what the segment never defined (damage a checksum did not catch).
-   */
-  private static boolean decode(ByteBuffer b, int at, boolean calls, ArrayList<String> names, Aggregation into,
-      Cursor c) {
-    byte kind = b.get(at);
-    c.at = at + 1;
-    if (kind == NAME) {
-      long ref = c.var(b);
-      if (ref < 0 || ref > names.size()) {
-        return false;
-      }
-      String name = getUtf8(b, c.at);
-      if (ref == names.size()) {
-        names.add(name);
-      } else {
-        names.set((int) ref, name); // read again from an earlier start
-      }
-      return true;
-    }
-    if (kind != CALL) {
-      return false;
-    }
-    if (!calls) {
-      return true;
-    }
-    int customer = c.ref(b, names);
-    int key = c.ref(b, names);
-    int operation = c.ref(b, names);
-    int status = (int) c.var(b);
-    boolean overage = b.get(c.at++) != 0;
-    long bytesIn = c.var(b);
-    long bytesOut = c.var(b);
-    long micros = c.var(b);
-    long cpuMicros = c.var(b);
-    int units = (int) c.var(b);
-    if (customer < 0 || key < 0 || operation < 0 || units < 0 || units > MAX_UNITS) {
-      return false;
-    }
-    int unitsAt = c.at;
-    for (int i = 0; i < units; i++) { // every unit's name first, so that a damaged record adds nothing
-      if (c.ref(b, names) < 0) {
-        return false;
-      }
-      c.var(b);
-    }
-    Aggregation.Sums sums = into.at(names.get(customer), names.get(key), names.get(operation), status, overage);
-    sums.add(1, bytesIn, bytesOut, micros, cpuMicros);
-    c.at = unitsAt;
-    for (int i = 0; i < units; i++) {
-      String unit = names.get(c.ref(b, names));
-      sums.addUnit(unit, c.var(b));
-    }
-    return true;
-  }
-
   private void torn(Stripe s, long seg, int off) {
     if (tornLogged.add(s.index + "/" + seg + "/" + off)) {
       tornRecords.increment();
       LOG.warn("usage journal {}: a torn record at offset {} of {} (a process stopped while writing it, before its"
           + " response completed) is skipped", dir, off, s.file(seg).getFileName());
     }
-  }
-
-  private static boolean checksumOk(ByteBuffer b, int off, int length, int tag) {
-    CRC32C crc = new CRC32C();
-    ByteBuffer payload = b.duplicate();
-    payload.limit(off + HEADER + length).position(off + HEADER);
-    crc.update(payload);
-    return ((int) crc.getValue() ^ tag) == b.getInt(off + 4);
   }
 
   /** Torn records skipped while reading. */
@@ -832,7 +646,7 @@ public final class UsageJournal implements AutoCloseable {
 
   /** Segments made by reusing a delivered one rather than by creating a file. */
   public long recycledSegments() {
-    return recycled.sum();
+    return pool.recycled();
   }
 
   /** The segment files currently on disk, all stripes. */
@@ -864,13 +678,7 @@ public final class UsageJournal implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Spare spare; (spare = spares.poll()) != null; ) {
-      try {
-        Files.deleteIfExists(spare.file());
-      } catch (IOException e) {
-        LOG.debug("usage journal {}: spare {} not deleted ({}); the next open deletes it", dir, spare.file(), e.toString());
-      }
-    }
+    pool.deleteSpares();
     release();
   }
 
@@ -896,7 +704,7 @@ public final class UsageJournal implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("cannot release the lock of usage journal {}: {}", dir, e.toString());
     }
-    closeQuietly(lockChannel);
+    JournalFiles.closeQuietly(lockChannel);
   }
 
   private void loadState(int stripeCount, Instant now) throws IOException {
@@ -906,144 +714,28 @@ public final class UsageJournal implements AutoCloseable {
     if (!Files.exists(state)) {
       return;
     }
-    Properties p = read(state);
+    Properties p = JournalFiles.read(state);
     from = Instant.parse(p.getProperty("from"));
-    acked = positions(p.getProperty("acked"), stripeCount);
+    acked = JournalFiles.positions(p.getProperty("acked"), stripeCount);
     String to = p.getProperty("intent_to");
     if (to != null) {
-      intent = new Intent(Instant.parse(to), positions(p.getProperty("intent_end"), stripeCount));
+      intent = new Intent(Instant.parse(to), JournalFiles.positions(p.getProperty("intent_end"), stripeCount));
     }
   }
 
   private void saveState(Intent pending) {
     Properties p = new Properties();
     p.setProperty("from", from.toString());
-    p.setProperty("acked", join(acked));
+    p.setProperty("acked", JournalFiles.join(acked));
     if (pending != null) {
       p.setProperty("intent_to", pending.to().toString());
-      p.setProperty("intent_end", join(pending.end()));
+      p.setProperty("intent_end", JournalFiles.join(pending.end()));
     }
     try {
-      writeDurably(dir, STATE, p);
+      JournalFiles.writeDurably(dir, STATE, p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the usage journal state in " + dir, e);
     }
-  }
-
-  private static long[] positions(String csv, int count) {
-    long[] out = Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
-    if (out.length != count) {
-      throw new IllegalArgumentException("expected " + count + " positions, got " + out.length);
-    }
-    return out;
-  }
-
-  private static String join(long[] values) {
-    StringBuilder sb = new StringBuilder();
-    for (long v : values) {
-      sb.append(sb.length() == 0 ? "" : ",").append(v);
-    }
-    return sb.toString();
-  }
-
-  private static Properties read(Path file) throws IOException {
-    Properties p = new Properties();
-    try (var in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-      p.load(in);
-    }
-    return p;
-  }
-
-  /** Writes a small file atomically and durably: a forced temporary file renamed over it, then the directory forced. */
-  private static void writeDurably(Path dir, String name, Properties p) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    p.stringPropertyNames().stream().sorted().forEach(k -> sb.append(k).append('=').append(p.getProperty(k)).append('\n'));
-    Path tmp = dir.resolve(name + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
-      while (bytes.hasRemaining()) {
-        ch.write(bytes);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // some file systems cannot open a directory for forcing; the rename is still atomic
-    }
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException e) {
-        // nothing more to do
-      }
-    }
-  }
-
-  static int utf8Length(String s) {
-    int n = s.length();
-    int bytes = n;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          bytes += 1;
-        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          bytes += 2; // four bytes for two chars
-          i++;
-        } else {
-          bytes += 2;
-        }
-      }
-    }
-    if (bytes > 0xffff) {
-      throw new IllegalArgumentException("a usage name of " + bytes + " bytes is too long for the journal");
-    }
-    return bytes;
-  }
-
-  /** Writes {@code short length} then the UTF-8 bytes (an unpaired surrogate as U+FFFD). */
-  static int putUtf8(ByteBuffer b, int at, String s) {
-    int start = at;
-    at += 2;
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        b.put(at++, (byte) c);
-      } else if (c < 0x800) {
-        b.put(at++, (byte) (0xc0 | (c >> 6)));
-        b.put(at++, (byte) (0x80 | (c & 0x3f)));
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        b.put(at++, (byte) (0xf0 | (cp >> 18)));
-        b.put(at++, (byte) (0x80 | ((cp >> 12) & 0x3f)));
-        b.put(at++, (byte) (0x80 | ((cp >> 6) & 0x3f)));
-        b.put(at++, (byte) (0x80 | (cp & 0x3f)));
-      } else if (Character.isSurrogate(c)) {
-        b.put(at++, (byte) 0xef); // U+FFFD keeps the three-byte length computed above
-        b.put(at++, (byte) 0xbf);
-        b.put(at++, (byte) 0xbd);
-      } else {
-        b.put(at++, (byte) (0xe0 | (c >> 12)));
-        b.put(at++, (byte) (0x80 | ((c >> 6) & 0x3f)));
-        b.put(at++, (byte) (0x80 | (c & 0x3f)));
-      }
-    }
-    b.putShort(start, (short) (at - start - 2));
-    return at;
-  }
-
-  private static String getUtf8(ByteBuffer b, int at) {
-    int n = b.getShort(at) & 0xffff;
-    byte[] buf = new byte[n];
-    b.get(at + 2, buf, 0, n);
-    return new String(buf, 0, n, StandardCharsets.UTF_8);
   }
 
   /** Records to deliver and what to do once the sink has them. */

@@ -380,16 +380,16 @@ class UsageJournalTest {
   }
 
   @Test
-  void utf8EncodingMatchesTheJdk() {
+  void namesRoundTripThroughTheRecordFormat() {
     for (String s : List.of("", "acme", "é", "日本語", "😀x", "a\ud800b", "\udc00")) {
-      ByteBuffer b = ByteBuffer.allocate(64);
-      int end = UsageJournal.putUtf8(b, 0, s);
-      assertThat(end - 2).isEqualTo(UsageJournal.utf8Length(s));
-      byte[] bytes = new byte[end - 2];
-      b.get(2, bytes);
-      String expected = s.replace('\ud800', '\ufffd').replace('\udc00', '\ufffd');
-      assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+      byte[] encoded = JournalRecords.encodeName(s);
+      byte[] w = new byte[2 + encoded.length];
+      assertThat(JournalRecords.putName(w, 0, encoded)).isEqualTo(w.length);
+      String expected = new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          java.nio.charset.StandardCharsets.UTF_8); // the JDK's encoder: an unpaired surrogate is '?'
+      assertThat(JournalRecords.getName(ByteBuffer.wrap(w), 0)).isEqualTo(expected);
     }
+    assertThatThrownBy(() -> JournalRecords.encodeName("x".repeat(0x10000))).hasMessageContaining("too long");
   }
 
   private int spares() throws IOException {
