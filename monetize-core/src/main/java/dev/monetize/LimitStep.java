@@ -1,5 +1,7 @@
 package dev.monetize;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.RateLimitHeaders;
 import dev.monetize.limits.ConcurrencyPolicy;
@@ -29,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -52,7 +53,11 @@ final class LimitStep {
   private final LongAdder inFlight = new LongAdder();
   private final LongAdder storeOutages = new LongAdder();
   private final LongAdder shed = new LongAdder();
-  private final ConcurrentHashMap<String, CustomerLimits> byCustomer = new ConcurrentHashMap<>();
+  /**
+   * Each customer's limits, built once from its plan: a cache (rebuilt on a miss), bounded so that
+   * memory does not grow with the customers ever seen.
+   */
+  private final Cache<String, CustomerLimits> byCustomer = Caffeine.newBuilder().maximumSize(100_000).build();
 
   /** One limit of a plan, with its key already built when it is per customer. */
   private record Template(LimitScope scope, String prefix, LimitRequest perCustomer) {}
@@ -115,7 +120,7 @@ final class LimitStep {
    * usual ones (the adapter then formats it).
    */
   private String policyHeader(Principal principal, List<LimitRequest> requests, LimitVerdict verdict) {
-    CustomerLimits limits = byCustomer.get(principal.customerId());
+    CustomerLimits limits = byCustomer.getIfPresent(principal.customerId());
     if (limits == null || limits.unitCostRequests() != requests) {
       return "";
     }
@@ -284,7 +289,7 @@ final class LimitStep {
    * and not the plan, so a plan change keeps what was consumed in the current windows.
    */
   private CustomerLimits limitsOf(Customer customer, Plan plan) {
-    CustomerLimits cached = byCustomer.get(customer.id());
+    CustomerLimits cached = byCustomer.getIfPresent(customer.id());
     if (cached != null && cached.plan() == plan
         && (cached.customer() == customer || cached.customer().equals(customer))) {
       return cached;

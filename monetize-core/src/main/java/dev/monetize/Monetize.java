@@ -89,6 +89,7 @@ public final class Monetize implements AutoCloseable {
   private final CustomerRegistry customers;
   private final Wallets wallet;
   private final Reports reports;
+  private final PeriodTotals periodTotals;
   private final TrustedProxies trustedProxies;
   private final String managementPrefix;
   private final ManagementApi management;
@@ -117,7 +118,7 @@ public final class Monetize implements AutoCloseable {
     this.customers = new CustomerRegistry(b.customerStore, b.catalog, b.billingHistory, b.timeSource);
     this.wallet = new Wallets(b.customerStore, b.billingHistory, limits::addCredits, b.timeSource,
         Optional.ofNullable(b.lowCreditsThreshold), b.lowCreditsListener);
-    PeriodTotals periodTotals = new PeriodTotals();
+    this.periodTotals = new PeriodTotals();
     this.reports = new Reports(b.catalog, periodTotals, b.usageSink instanceof UsageTotals t ? Optional.of(t)
         : Optional.empty(), b.billingHistory, wallet, (p, now) -> limiter.peek(limits.reportRequests(p), now),
         b.timeSource);
@@ -392,6 +393,7 @@ public final class Monetize implements AutoCloseable {
 
   private void flushQuietly() {
     try {
+      periodTotals.sweep(time.epochNanos());
       meter.flushIfDue();
     } catch (RuntimeException e) {
       LOG.error("usage flush failed", e);

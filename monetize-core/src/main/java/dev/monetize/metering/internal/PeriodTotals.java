@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PeriodTotals {
   private final ConcurrentHashMap<String, PeriodUsage> periods = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong();
 
   /** This JVM's running totals of one customer in one billing period. */
   public static final class PeriodUsage {
@@ -83,5 +84,23 @@ public final class PeriodTotals {
       u = periods.compute(customer.id(), (k, old) -> old != null && old.start == start ? old : fresh);
     }
     return u;
+  }
+
+  /**
+   * Forgets the customers whose period ended (they start afresh at their next call), at most once
+   * an hour: memory follows the customers of the current periods, not every customer ever seen.
+   * Called off the request path (by the usage flusher).
+   */
+  public void sweep(long nowNanos) {
+    long last = lastSweep.get();
+    if (nowNanos - last < 3_600_000_000_000L || !lastSweep.compareAndSet(last, nowNanos)) {
+      return;
+    }
+    periods.values().removeIf(u -> u.end <= nowNanos);
+  }
+
+  /** How many customers have totals (for tests). */
+  int size() {
+    return periods.size();
   }
 }
