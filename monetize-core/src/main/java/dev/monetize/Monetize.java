@@ -1,6 +1,5 @@
 package dev.monetize;
 
-import dev.monetize.audit.AuditEvent;
 import dev.monetize.audit.internal.AsyncAuditDispatcher;
 import dev.monetize.billing.AccountReports;
 import dev.monetize.billing.WalletService;
@@ -18,6 +17,8 @@ import dev.monetize.keys.Redaction;
 import dev.monetize.keys.internal.Credentials;
 import dev.monetize.keys.internal.CustomerRegistry;
 import dev.monetize.keys.internal.KeyRegistry;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.management.internal.ManagementRouter;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.metering.UsageTotals;
 import dev.monetize.metering.internal.PeriodTotals;
@@ -125,7 +126,6 @@ public final class Monetize implements AutoCloseable {
     this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
     this.measureCpuTime = b.measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
-    this.management = new ManagementApi(this, b.managementLimits);
     String title = b.apiTitle;
     String version = b.apiVersion;
     java.util.concurrent.atomic.AtomicReference<String[]> doc = new java.util.concurrent.atomic.AtomicReference<>();
@@ -144,6 +144,8 @@ public final class Monetize implements AutoCloseable {
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(meter, periodTotals),
         new AuditStage(audit)};
+    this.management = new ManagementRouter(new ManagementBridge(this, catalog, customers, keys, wallet, reports, tokens,
+        environment, time, random, limiter, managementPrefix, identification, audit), b.managementLimits);
     this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "monetize-usage-flusher");
       t.setDaemon(true);
@@ -222,11 +224,6 @@ public final class Monetize implements AutoCloseable {
     return limits.check(d.principal().orElseThrow(), op, request, now);
   }
 
-  /** Step 1: who is calling (see {@link Identification}). */
-  Decision identify(Operation op, ApiRequest request) {
-    return identification.identify(op, request);
-  }
-
   void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesIn, long bytesOut, long cpuNanos,
       long startNanos) {
     long duration = Math.max(0, time.epochNanos() - startNanos);
@@ -239,6 +236,14 @@ public final class Monetize implements AutoCloseable {
             stage.getClass().getSimpleName(), Redaction.redact(e));
       }
     }
+  }
+
+  /**
+   * Identifies the caller of {@code request} (key or token) as the first step of admission does,
+   * without authorizing or limiting: for endpoints of your own that only need to know who calls.
+   */
+  public Decision authenticate(ApiRequest request, Operation asOperation) {
+    return identification.identify(asOperation, request);
   }
 
   /** A problem of {@code code} for this deployment's docs base. */
@@ -311,10 +316,6 @@ public final class Monetize implements AutoCloseable {
         identification.malformedKeyRefusals(), audit.dropped());
   }
 
-  KeyRegistry keyRegistry() {
-    return keys;
-  }
-
   Wallets wallets() {
     return wallet;
   }
@@ -345,31 +346,6 @@ public final class Monetize implements AutoCloseable {
   /** The management API (organizations, projects, keys, tokens), for adapters to serve under {@link #managementPrefix()}. */
   public ManagementApi managementApi() {
     return management;
-  }
-
-  SecureRandom random() {
-    return random;
-  }
-
-  Instant now() {
-    return time.now();
-  }
-
-  long nowNanos() {
-    return time.epochNanos();
-  }
-
-  LimiterStore limiterStore() {
-    return limiter;
-  }
-
-  void auditManagement(AuditEvent event) {
-    audit.submit(event);
-  }
-
-  /** Identifies the caller of a management request (key or token), without an operation. */
-  public Decision authenticate(ApiRequest request, Operation asOperation) {
-    return identify(asOperation, request);
   }
 
   boolean measuresCpuTime() {

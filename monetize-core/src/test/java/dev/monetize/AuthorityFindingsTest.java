@@ -1,5 +1,6 @@
 package dev.monetize;
 
+import dev.monetize.management.ManagementApi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

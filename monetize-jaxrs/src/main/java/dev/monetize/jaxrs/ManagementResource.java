@@ -1,6 +1,6 @@
 package dev.monetize.jaxrs;
 
-import dev.monetize.ManagementApi;
+import dev.monetize.management.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.http.Header;
 import dev.monetize.http.RequestIds;

@@ -73,7 +73,7 @@ class SharedKeysTest {
     assertThat(a.flushUsage()).isTrue();
     assertThat(b.flushUsage()).isTrue();
     for (Monetize node : new Monetize[] {a, b}) {
-      dev.monetize.ManagementApi.Response r = node.managementApi().handle(new dev.monetize.ManagementApi.Request(
+      dev.monetize.management.ManagementApi.Response r = node.managementApi().handle(new dev.monetize.management.ManagementApi.Request(
           "GET", "/monetize/usage", java.util.Map.of(), java.util.Optional.of("Bearer " + key.secret()),
           java.util.Optional.empty(), new byte[0], "", "req"));
       assertThat(r.status()).isEqualTo(200);

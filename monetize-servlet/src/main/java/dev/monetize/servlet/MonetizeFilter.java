@@ -2,7 +2,7 @@ package dev.monetize.servlet;
 
 import dev.monetize.Admission;
 import dev.monetize.ApiRequest;
-import dev.monetize.ManagementApi;
+import dev.monetize.management.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.Header;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.monetize.ManagementApi;
+import dev.monetize.management.ManagementApi;
 import dev.monetize.ManualTimeSource;
 import dev.monetize.Monetize;
 import dev.monetize.keys.KeyEnvironment;

@@ -1,9 +1,20 @@
-package dev.monetize;
+package dev.monetize.management.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Principal;
 import dev.monetize.billing.Amounts;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.http.Header;
+import dev.monetize.http.RateLimitHeaders;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.LimitVerdict;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.RatePolicy;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.Rate;
+import java.util.List;
 import dev.monetize.management.Authority;
 import dev.monetize.management.ManagementOperation;
 import dev.monetize.management.Target;
@@ -27,6 +38,9 @@ import java.util.TreeSet;
 final class ManagementCall {
   static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+  private static final int MAX_PAGE = 100;
+  private static final int DEFAULT_PAGE = 20;
+
   final ManagementApi.Request request;
   final Principal principal;
   final ManagementOperation operation;
@@ -34,7 +48,11 @@ final class ManagementCall {
   /** What the audit event records: targets and changes by name, never a secret. */
   final Map<String, String> details = new TreeMap<>();
 
-  ManagementCall(ManagementApi.Request request, Principal principal, ManagementOperation.Match match) {
+  final ManagementContext context;
+
+  ManagementCall(ManagementContext context, ManagementApi.Request request, Principal principal,
+      ManagementOperation.Match match) {
+    this.context = context;
     this.request = request;
     this.principal = principal;
     this.operation = match.operation();
@@ -162,5 +180,70 @@ final class ManagementCall {
       }
     }
     return out;
+  }
+
+  /** An organization named by the caller, as a target: missing when it does not exist. */
+  Target organizationTarget(String id) {
+    return context.customers().find(id).isPresent() ? Target.organization(id) : Target.missing("organization", id);
+  }
+
+  /** The {@code limit} query parameter: 1 to 100, 20 when absent. */
+  static int pageLimit(Map<String, String> query) {
+    String value = query.get("limit");
+    if (value == null) {
+      return DEFAULT_PAGE;
+    }
+    int limit;
+    try {
+      limit = value.length() > 3 ? -1 : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw ManagementRefusal.badRequest("limit: a whole number from 1 to " + MAX_PAGE + ".");
+    }
+    return limit;
+  }
+
+  /** An amount as plain text without trailing zeros (amounts are bounded: never long). */
+  static String plain(BigDecimal amount) {
+    return amount.stripTrailingZeros().toPlainString();
+  }
+
+  /** A JSON answer. */
+  static ManagementApi.Response ok(int status, JsonNode body) {
+    try {
+      return new ManagementApi.Response(status, "application/json", List.of(new Header("Cache-Control", "no-store")),
+          JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Charges one unit of {@code rate} under {@code key}; refuses with 429 and headers when it is used up. */
+  static void charge(ManagementContext context, String key, String policy, Rate rate, String what) {
+    charge(context, List.of(new LimitRequest(key, new RatePolicy(policy, rate), 1)), what);
+  }
+
+  /** Charges every request at once; refuses with 429 and headers when one is used up. */
+  static void charge(ManagementContext context, List<LimitRequest> requests, String what) {
+    LimitVerdict v = context.limiterStore().acquire(requests, context.time().epochNanos());
+    if (!v.admitted()) {
+      long retry = Math.max(1, PolicyState.ceilSeconds(v.retryAfterNanos()));
+      List<Header> h = List.of(new Header("Retry-After", Long.toString(retry)),
+          new Header(RateLimitHeaders.POLICY, RateLimitHeaders.policy(v.policies())),
+          new Header(RateLimitHeaders.STATE, RateLimitHeaders.state(v.policies())));
+      throw new ManagementRefusal(ErrorCode.RATE_LIMITED, "Too many " + what + ". Retry in " + retry + " s.", 0, h);
+    }
+  }
+
+  /** Refuses creating one more of {@code what} when {@code count} already reached {@code max}. */
+  static void requireRoom(String what, long count, long max, String holder) {
+    if (count >= max) {
+      String name = "\"" + what + "\"";
+      throw new ManagementRefusal(ErrorCode.COUNT_LIMIT_REACHED, holder + " already holds " + count + " " + what
+          + ", the most allowed (" + max + ").", 0, List.of(new Header(RateLimitHeaders.POLICY, name + ";q=" + max),
+          new Header(RateLimitHeaders.STATE, name + ";r=0")));
+    }
   }
 }

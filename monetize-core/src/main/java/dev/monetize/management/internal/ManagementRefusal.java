@@ -1,4 +1,4 @@
-package dev.monetize;
+package dev.monetize.management.internal;
 
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.Header;

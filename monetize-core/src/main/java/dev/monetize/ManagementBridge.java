@@ -1,0 +1,138 @@
+package dev.monetize;
+
+import dev.monetize.audit.AuditEvent;
+import dev.monetize.audit.internal.AsyncAuditDispatcher;
+import dev.monetize.billing.AccountReports;
+import dev.monetize.billing.WalletService;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.errors.Problem;
+import dev.monetize.keys.CustomerService;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.keys.internal.KeyRegistry;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.management.internal.ManagementContext;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Operation;
+import dev.monetize.tokens.Tokens;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/** What the management API may use of the engine: its services, the identification, the audit, the clock. */
+final class ManagementBridge implements ManagementContext {
+  private final Monetize engine;
+  private final Catalog catalog;
+  private final CustomerService customers;
+  private final KeyRegistry keys;
+  private final WalletService wallet;
+  private final AccountReports reports;
+  private final Tokens tokens;
+  private final KeyEnvironment environment;
+  private final TimeSource time;
+  private final SecureRandom random;
+  private final LimiterStore limiter;
+  private final String managementPrefix;
+  private final Identification identification;
+  private final AsyncAuditDispatcher audit;
+
+  ManagementBridge(Monetize engine, Catalog catalog, CustomerService customers, KeyRegistry keys, WalletService wallet,
+      AccountReports reports, Tokens tokens, KeyEnvironment environment, TimeSource time, SecureRandom random,
+      LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit) {
+    this.engine = engine;
+    this.catalog = catalog;
+    this.customers = customers;
+    this.keys = keys;
+    this.wallet = wallet;
+    this.reports = reports;
+    this.tokens = tokens;
+    this.environment = environment;
+    this.time = time;
+    this.random = random;
+    this.limiter = limiter;
+    this.managementPrefix = managementPrefix;
+    this.identification = identification;
+    this.audit = audit;
+    this.asOperation = Operation.builder("monetize.management", "POST", managementPrefix)
+        .scope("monetize:management").build();
+  }
+
+  /** Management requests are identified as this operation (it has no route and no price). */
+  private final Operation asOperation;
+
+  @Override
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  @Override
+  public CustomerService customers() {
+    return customers;
+  }
+
+  @Override
+  public KeyRegistry keys() {
+    return keys;
+  }
+
+  @Override
+  public WalletService wallet() {
+    return wallet;
+  }
+
+  @Override
+  public AccountReports reports() {
+    return reports;
+  }
+
+  @Override
+  public Tokens tokens() {
+    return tokens;
+  }
+
+  @Override
+  public KeyEnvironment environment() {
+    return environment;
+  }
+
+  @Override
+  public TimeSource time() {
+    return time;
+  }
+
+  @Override
+  public SecureRandom random() {
+    return random;
+  }
+
+  @Override
+  public LimiterStore limiterStore() {
+    return limiter;
+  }
+
+  @Override
+  public String prefix() {
+    return managementPrefix;
+  }
+
+  @Override
+  public Decision authenticate(ApiRequest request) {
+    return identification.identify(asOperation, request);
+  }
+
+  @Override
+  public Optional<String> mintToken(Principal principal, Set<String> scopes, Instant now, Duration ttl) {
+    return engine.mintToken(principal, scopes, now, ttl);
+  }
+
+  @Override
+  public void audit(AuditEvent event) {
+    audit.submit(event);
+  }
+
+  @Override
+  public Problem problem(ErrorCode code, String detail, String requestId) {
+    return engine.problem(code, detail, requestId);
+  }
+}

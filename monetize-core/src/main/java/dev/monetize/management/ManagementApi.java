@@ -1,0 +1,81 @@
+package dev.monetize.management;
+
+import dev.monetize.http.Header;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The management API, framework-free: adapters hand it the method, path, query, credential and
+ * body of a request under the management prefix and write back what it returns. JSON in and out
+ * (snake_case), errors as problem details.
+ *
+ * <p>Who may do what is decided in one place: every route is a row of {@link ManagementOperation}
+ * (the permission it needs and the rule for its target), and every handler asks {@link Authority}
+ * before it acts. The operator holds the reserved scope {@code monetize:admin} literally (no
+ * wildcard grants it); an organization's administrator holds {@code keys:write} and acts on its own
+ * organization only (anything of another organization is {@code 404}, never {@code 403}). Tokens
+ * never create, rotate or revoke keys or mint tokens, whatever header carries them. Every call is
+ * charged to the calling key and its organization ({@link ManagementLimits}), calls without a valid
+ * credential to their client address; creation is capped in count. Responses never contain hashes;
+ * secrets only in the create and rotate answers.
+ *
+ * <pre>{@code
+ * ManagementApi.Response r = monetize.managementApi().handle(new ManagementApi.Request("GET",
+ *     "/monetize/usage", Map.of(), Optional.of("Bearer " + key), Optional.empty(), new byte[0], peer, requestId));
+ * }</pre>
+ */
+public interface ManagementApi {
+  /** The scope of the operator. Reserved: never granted by a wildcard. */
+  String OPERATOR_SCOPE = "monetize:admin";
+  /** The scope of an organization's own administrator. */
+  String ADMIN_SCOPE = "keys:write";
+  /** Largest request body accepted. */
+  int MAX_BODY_BYTES = 64 * 1024;
+
+  /** Whether {@code path} belongs to the management API. */
+  boolean handles(String path);
+
+  /** Answers one request. Never throws for any input. */
+  Response handle(Request request);
+
+  /** The limits this API charges. */
+  ManagementLimits limits();
+
+  /**
+   * One request to the management API.
+   *
+   * @param method HTTP method
+   * @param path the path inside the application, starting with the prefix
+   * @param query decoded query parameters (first value of each)
+   * @param authorization the {@code Authorization} header, if any
+   * @param apiKey the {@code X-API-Key} header, if any
+   * @param body the request body (at most {@link #MAX_BODY_BYTES})
+   * @param remoteAddress client address
+   * @param requestId the request id
+   */
+  record Request(String method, String path, Map<String, String> query, Optional<String> authorization,
+      Optional<String> apiKey, byte[] body, String remoteAddress, String requestId) {
+    /** Copies. */
+    public Request {
+      query = Map.copyOf(query);
+      body = body.clone();
+    }
+  }
+
+  /**
+   * The answer.
+   *
+   * @param status HTTP status
+   * @param contentType {@code application/json} or {@code application/problem+json}
+   * @param headers further headers (Allow, Retry-After, WWW-Authenticate, Cache-Control, RateLimit)
+   * @param body the body
+   */
+  record Response(int status, String contentType, List<Header> headers, byte[] body) {
+    /** Copies. */
+    public Response {
+      headers = List.copyOf(headers);
+      body = body.clone();
+    }
+  }
+}

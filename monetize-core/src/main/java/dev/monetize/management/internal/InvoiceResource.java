@@ -1,0 +1,61 @@
+package dev.monetize.management.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monetize.billing.Invoice;
+import dev.monetize.http.Header;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.management.Target;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+/** The caller's invoices: the current draft, as JSON, text or HTML. */
+final class InvoiceResource {
+  private final ManagementContext context;
+
+  InvoiceResource(ManagementContext context) {
+    this.context = context;
+  }
+
+  ManagementApi.Response invoices(ManagementCall c) {
+    c.authorize(Target.self());
+    ObjectNode n = ManagementCall.JSON.createObjectNode();
+    ArrayNode data = n.putArray("data");
+    context.reports().currentInvoice(c.principal).ifPresent(inv -> {
+      ObjectNode i = data.addObject();
+      i.put("number", inv.number());
+      i.put("period_start", inv.periodStart().toString());
+      i.put("period_end", inv.periodEnd().toString());
+      i.put("status", "draft");
+      i.put("currency", inv.rated().currency().getCurrencyCode());
+      i.put("total", inv.rated().total().toPlainString());
+    });
+    return ManagementCall.ok(200, n);
+  }
+
+  ManagementApi.Response invoice(ManagementCall c) {
+    c.authorize(Target.self()); // only the caller's own invoices are looked up
+    String number = c.parameter("number");
+    String format = c.request.query().getOrDefault("format", "json");
+    if (!Set.of("json", "text", "html").contains(format)) {
+      throw ManagementRefusal.badRequest("format: json, text or html.");
+    }
+    Invoice inv = context.reports().currentInvoice(c.principal).filter(i -> i.number().equals(number))
+        .orElseThrow(() -> ManagementRefusal.notFound("invoice", number));
+    if (!format.equals("json")) {
+      boolean html = format.equals("html");
+      return new ManagementApi.Response(200, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
+          List.of(new Header("Cache-Control", "no-store")),
+          (html ? inv.html() : inv.text()).getBytes(StandardCharsets.UTF_8));
+    }
+    try {
+      ObjectNode n = (ObjectNode) ManagementCall.JSON.readTree(inv.json());
+      n.put("status", "draft");
+      return ManagementCall.ok(200, n);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

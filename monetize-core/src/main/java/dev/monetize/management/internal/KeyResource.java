@@ -1,0 +1,221 @@
+package dev.monetize.management.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyRequest;
+import dev.monetize.keys.KeyStatus;
+import dev.monetize.keys.Project;
+import dev.monetize.keys.internal.KeyRegistry;
+import dev.monetize.management.Authority;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.management.ManagementLimits;
+import dev.monetize.management.Target;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Plan;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Keys: issue, list, read, rotate, revoke. */
+final class KeyResource {
+  private final ManagementContext context;
+  private final ManagementLimits limits;
+
+  KeyResource(ManagementContext context, ManagementLimits limits) {
+    this.context = context;
+    this.limits = limits;
+  }
+
+  ManagementApi.Response createKey(ManagementCall c) {
+    JsonNode body = c.body(Set.of("organization_id", "project_id", "scopes", "expires_at", "environment", "limits",
+        "name"));
+    Optional<String> projectId = ManagementCall.text(body, "project_id", false);
+    Optional<String> orgField = ManagementCall.text(body, "organization_id", false);
+    String orgId;
+    if (projectId.isPresent()) {
+      Optional<Project> p = context.keys().project(projectId.get())
+          .filter(x -> orgField.map(x.organizationId()::equals).orElse(true));
+      c.authorize(p.<Target>map(x -> Target.project(x.id(), x.organizationId()))
+          .orElse(Target.missing("project", projectId.get())));
+      orgId = p.orElseThrow().organizationId();
+    } else {
+      orgId = orgField.orElseThrow(() -> ManagementRefusal.badRequest("organization_id or project_id: one is required."));
+      c.authorize(c.organizationTarget(orgId));
+    }
+    Customer org = context.customers().find(orgId).orElseThrow(() -> ManagementRefusal.notFound("organization", orgId));
+    Set<String> scopes = ManagementCall.scopes(body, true);
+    ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
+    Optional<Instant> expiresAt = ManagementCall.text(body, "expires_at", false).map(t -> {
+      try {
+        return Instant.parse(t);
+      } catch (DateTimeException e) {
+        throw ManagementRefusal.badRequest("expires_at: an ISO-8601 instant such as 2027-01-31T00:00:00Z.");
+      }
+    });
+    if (expiresAt.isPresent() && !expiresAt.get().isAfter(context.time().now())) {
+      throw ManagementRefusal.badRequest("expires_at: must be in the future.");
+    }
+    if (expiresAt.isEmpty() && !c.operator()) {
+      expiresAt = c.principal.credential().expiresAt(); // a key made by an expiring key expires with it
+    }
+    ManagementCall.refuseUnless(Authority.grantLifetime(c.principal, expiresAt));
+    Optional<String> env = ManagementCall.text(body, "environment", false);
+    if (env.isPresent() && !env.get().equalsIgnoreCase(context.environment().name())) {
+      throw ManagementRefusal.badRequest("environment: this deployment issues " + context.environment().name()
+          .toLowerCase(Locale.ROOT) + " keys only (a key of another environment would never work here).");
+    }
+    Map<String, Long> keyLimits = limits(c, body, context.catalog().plan(org.plan()).orElseThrow());
+    ManagementCall.requireRoom("keys", context.keys().countKeys(orgId), limits.maxKeysPerOrganization(),
+        "Organization " + orgId);
+    ManagementCall.charge(context, "{" + c.principal.customerId() + "}:mgmt:keys", "key-creation", limits.keyCreation(), "keys created");
+    KeyRequest kr = KeyRequest.of(orgId, scopes).expiresAt(expiresAt).limits(keyLimits);
+    if (projectId.isPresent()) {
+      kr = kr.project(projectId.get());
+    }
+    IssuedKey issued = context.keys().issue(kr, Authority.operator(c.principal) && orgId.equals(c.principal.customerId()));
+    c.details.put("created_key", issued.key().id());
+    c.details.put("target_organization", orgId);
+    c.details.put("scopes", String.join(" ", new TreeSet<>(scopes)));
+    if (!keyLimits.isEmpty()) {
+      c.details.put("limits", new TreeMap<>(keyLimits).toString());
+    }
+    ObjectNode n = keyJson(issued.key());
+    n.put("secret", issued.secret());
+    return ManagementCall.ok(201, n);
+  }
+
+  private static Map<String, Long> limits(ManagementCall c, JsonNode body, Plan plan) {
+    JsonNode l = body.get("limits");
+    if (l == null || l.isNull()) {
+      return Authority.operator(c.principal) ? Map.of() : c.principal.limitOverrides();
+    }
+    if (!l.isObject()) {
+      throw ManagementRefusal.badRequest("limits: an object of policy name to a whole number.");
+    }
+    Map<String, Long> planLimits = KeyRegistry.limitsOf(plan);
+    // a key created by a limited key is at most as limited: its limits start from the creator's
+    Map<String, Long> out = new HashMap<>(Authority.operator(c.principal) ? Map.of() : c.principal.limitOverrides());
+    for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Long planLimit = planLimits.get(e.getKey());
+      if (planLimit == null) {
+        throw ManagementRefusal.badRequest("limits." + (e.getKey().length() > 40 ? "?" : e.getKey())
+            + ": not a limit of plan '" + plan.name() + "'; limits are " + new TreeSet<>(planLimits.keySet()) + ".");
+      }
+      long v = ManagementCall.number(l, e.getKey(), 1, Long.MAX_VALUE).orElseThrow(() ->
+          ManagementRefusal.badRequest("limits." + e.getKey() + ": a whole number of at least 1."));
+      ManagementCall.refuseUnless(Authority.raiseLimits(c.principal, e.getKey(), v, planLimit));
+      out.put(e.getKey(), v);
+    }
+    return out;
+  }
+
+  ManagementApi.Response listKeys(ManagementCall c) {
+    Map<String, String> q = c.request.query();
+    String orgId = Optional.ofNullable(q.get("organization_id")).orElse(c.principal.customerId());
+    c.authorize(c.organizationTarget(orgId));
+    Optional<String> project = Optional.ofNullable(q.get("project_id"));
+    int limit = ManagementCall.pageLimit(q);
+    Optional<String> after = Optional.ofNullable(q.get("cursor")).map(KeyResource::decodeCursor);
+    List<ApiKey> page = context.keys().list(orgId, project, after, limit + 1);
+    ObjectNode n = ManagementCall.JSON.createObjectNode();
+    ArrayNode data = n.putArray("data");
+    page.stream().limit(limit).forEach(k -> data.add(keyJson(k)));
+    if (page.size() > limit) {
+      n.put("next_cursor", Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(page.get(limit - 1).id().getBytes(StandardCharsets.UTF_8)));
+    } else {
+      n.putNull("next_cursor");
+    }
+    return ManagementCall.ok(200, n);
+  }
+
+  private static String decodeCursor(String cursor) {
+    try {
+      String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (id.isEmpty() || id.length() > 64) {
+        throw new IllegalArgumentException();
+      }
+      return id;
+    } catch (IllegalArgumentException e) {
+      throw ManagementRefusal.badRequest("cursor: pass the next_cursor of the previous page unchanged.");
+    }
+  }
+
+  /** The key named in the path, as a target (authorized before anything is done with it). */
+  private ApiKey key(ManagementCall c) {
+    String id = c.parameter("id");
+    Optional<ApiKey> key = context.keys().find(id);
+    c.authorize(key.<Target>map(Target::key).orElse(Target.missing("key", id)));
+    return key.orElseThrow();
+  }
+
+  ManagementApi.Response getKey(ManagementCall c) {
+    return ManagementCall.ok(200, keyJson(key(c)));
+  }
+
+  ManagementApi.Response rotate(ManagementCall c) {
+    ApiKey key = key(c);
+    JsonNode body = c.body(Set.of("overlap_seconds"));
+    long overlap = ManagementCall.number(body, "overlap_seconds", 0, Long.MAX_VALUE / 1_000_000_000L).orElse(86_400L);
+    if (key.status() == KeyStatus.REVOKED) {
+      throw ManagementRefusal.badRequest("Key " + key.id() + " is revoked; a revoked key cannot be rotated.");
+    }
+    c.details.put("overlap_seconds", Long.toString(overlap));
+    IssuedKey issued = context.keys().rotate(key.id(), Duration.ofSeconds(overlap))
+        .orElseThrow(() -> ManagementRefusal.notFound("key", key.id()));
+    ObjectNode n = keyJson(issued.key());
+    n.put("secret", issued.secret());
+    return ManagementCall.ok(200, n);
+  }
+
+  ManagementApi.Response revoke(ManagementCall c) {
+    ApiKey key = key(c);
+    context.keys().revoke(key.id());
+    c.details.put("status", "revoked");
+    return ManagementCall.ok(200, keyJson(context.keys().find(key.id()).orElseThrow()));
+  }
+
+  static ObjectNode keyJson(ApiKey k) {
+    ObjectNode n = ManagementCall.JSON.createObjectNode();
+    n.put("id", k.id());
+    n.put("organization_id", k.customerId());
+    if (k.projectId().isPresent()) {
+      n.put("project_id", k.projectId().get());
+    } else {
+      n.putNull("project_id");
+    }
+    ArrayNode a = n.putArray("scopes");
+    new TreeSet<>(k.scopes()).forEach(a::add);
+    n.put("environment", k.environment().name().toLowerCase(Locale.ROOT));
+    n.put("status", k.status().name().toLowerCase(Locale.ROOT));
+    n.put("created_at", k.createdAt().toString());
+    putInstant(n, "expires_at", k.expiresAt());
+    putInstant(n, "previous_valid_until", k.previousValidUntil());
+    ObjectNode l = n.putObject("limits");
+    new TreeMap<>(k.limitOverrides()).forEach(l::put);
+    return n;
+  }
+
+  private static void putInstant(ObjectNode n, String field, Optional<Instant> value) {
+    if (value.isPresent()) {
+      n.put(field, value.get().toString());
+    } else {
+      n.putNull(field);
+    }
+  }
+}

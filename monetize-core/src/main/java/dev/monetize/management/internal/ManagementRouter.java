@@ -1,0 +1,197 @@
+package dev.monetize.management.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.monetize.ApiRequest;
+import dev.monetize.Decision;
+import dev.monetize.Principal;
+import dev.monetize.audit.AuditEvent;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.errors.Problem;
+import dev.monetize.errors.ProblemJson;
+import dev.monetize.http.Header;
+import dev.monetize.keys.Redaction;
+import dev.monetize.keys.ScopeEscalationException;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.LimiterUnavailableException;
+import dev.monetize.limits.RatePolicy;
+import dev.monetize.management.ManagementLimits;
+import dev.monetize.management.ManagementOperation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link ManagementApi}: routes by the authority table, authenticates, charges, audits, and hands each call to its resource. */
+public final class ManagementRouter implements ManagementApi {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagementRouter.class);
+
+  private final ManagementContext context;
+  private final String prefix;
+  private final ManagementLimits limits;
+  private final Map<ManagementOperation, Function<ManagementCall, Response>> handlers;
+
+  /** Serves the management API of the engine behind {@code context}. */
+  public ManagementRouter(ManagementContext context, ManagementLimits limits) {
+    this.context = context;
+    this.prefix = context.prefix();
+    this.limits = limits;
+    OrganizationResource organizations = new OrganizationResource(context, limits);
+    ProjectResource projects = new ProjectResource(context, limits);
+    KeyResource keys = new KeyResource(context, limits);
+    TokenResource tokens = new TokenResource(context, limits);
+    UsageResource usage = new UsageResource(context);
+    CreditResource credits = new CreditResource(context);
+    InvoiceResource invoices = new InvoiceResource(context);
+    Map<ManagementOperation, Function<ManagementCall, Response>> h = new EnumMap<>(ManagementOperation.class);
+    h.put(ManagementOperation.ORGANIZATION_CREATE, organizations::createOrganization);
+    h.put(ManagementOperation.ORGANIZATION_GET, organizations::getOrganization);
+    h.put(ManagementOperation.PROJECT_CREATE, projects::createProject);
+    h.put(ManagementOperation.KEY_CREATE, keys::createKey);
+    h.put(ManagementOperation.KEY_LIST, keys::listKeys);
+    h.put(ManagementOperation.KEY_GET, keys::getKey);
+    h.put(ManagementOperation.KEY_ROTATE, keys::rotate);
+    h.put(ManagementOperation.KEY_REVOKE, keys::revoke);
+    h.put(ManagementOperation.TOKEN_MINT, tokens::mintToken);
+    h.put(ManagementOperation.USAGE_GET, usage::usage);
+    h.put(ManagementOperation.CREDITS_GET, credits::wallet);
+    h.put(ManagementOperation.CREDITS_TOP_UP, credits::topUp);
+    h.put(ManagementOperation.INVOICE_LIST, invoices::invoices);
+    h.put(ManagementOperation.INVOICE_GET, invoices::invoice);
+    h.put(ManagementOperation.PRICING_GET, call -> pricing());
+    for (ManagementOperation op : ManagementOperation.values()) {
+      if (!h.containsKey(op)) { // an operation of the table without a handler is a build-time mistake
+        throw new IllegalStateException("no handler for management operation " + op);
+      }
+    }
+    this.handlers = h;
+  }
+
+  @Override
+  public boolean handles(String path) {
+    return path.equals(prefix) || path.startsWith(prefix + "/");
+  }
+
+  @Override
+  public ManagementLimits limits() {
+    return limits;
+  }
+
+  @Override
+  public Response handle(Request r) {
+    List<Header> headers = new ArrayList<>();
+    headers.add(new Header("Cache-Control", "no-store"));
+    Response answer;
+    Optional<Principal> who = Optional.empty();
+    Map<String, String> details = Map.of();
+    String operationId = "monetize.management";
+    try {
+      if (r.body().length > MAX_BODY_BYTES) {
+        throw new ManagementRefusal(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
+      }
+      String route = r.path().substring(prefix.length());
+      ManagementOperation.Match match = ManagementOperation.match(r.method(), route).orElseThrow(() -> {
+        List<String> methods = ManagementOperation.methodsOn(route);
+        if (methods.isEmpty()) {
+          return new ManagementRefusal(ErrorCode.NOT_FOUND, "No management resource at " + shorten(r.path()) + ".");
+        }
+        String allow = String.join(", ", methods);
+        return new ManagementRefusal(ErrorCode.METHOD_NOT_ALLOWED, "Use " + allow + " on this path.", 0,
+            List.of(new Header("Allow", allow)));
+      });
+      operationId = "monetize." + match.operation().name().toLowerCase(java.util.Locale.ROOT);
+      if (match.operation().permission() == dev.monetize.management.Permission.PUBLIC) {
+        chargeAddress(r); // public, like any price list: no key needed, charged to the client address
+        return handlers.get(match.operation()).apply(null);
+      }
+      Principal p = authenticate(r, headers);
+      who = Optional.of(p);
+      chargeCall(p);
+      ManagementCall call = new ManagementCall(context, r, p, match);
+      details = call.details;
+      call.details.put("credential", p.credential().kindName());
+      p.credential().tokenId().ifPresent(t -> call.details.put("token_id", t));
+      answer = handlers.get(match.operation()).apply(call);
+    } catch (ManagementRefusal e) {
+      headers.addAll(e.headers());
+      answer = problem(e.code(), e.getMessage(), r.requestId(), headers, e.retryAfter());
+    } catch (ScopeEscalationException e) {
+      answer = problem(ErrorCode.SCOPE_ESCALATION, e.getMessage() + ".", r.requestId(), headers, 0);
+    } catch (LimiterUnavailableException e) {
+      answer = problem(ErrorCode.STORE_UNAVAILABLE, "Limits cannot be checked right now.", r.requestId(), headers, 1);
+    } catch (RuntimeException e) {
+      LOG.error("management request {} failed", r.requestId(), Redaction.redact(e));
+      answer = problem(ErrorCode.INTERNAL, "The request could not be completed.", r.requestId(), headers, 0);
+    }
+    context.audit(new AuditEvent(context.time().now(), r.requestId(), who.map(Principal::customerId),
+        who.map(Principal::keyId), operationId, r.method(), shorten(r.path()), r.remoteAddress(), answer.status(),
+        answer.status() < 400 ? "admitted" : errorName(answer), 0, answer.body().length, details));
+    return answer;
+  }
+
+  private Principal authenticate(Request r, List<Header> headers) {
+    Decision d = context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
+        r.authorization().orElse(null), r.apiKey().orElse(null)));
+    if (!d.admitted()) {
+      ErrorCode code = d.error().orElseThrow();
+      headers.add(new Header("WWW-Authenticate", code == ErrorCode.KEY_MISSING
+          ? "Bearer realm=\"monetize\"" : "Bearer realm=\"monetize\", error=\"invalid_token\""));
+      chargeAddress(r); // a flood of bad credentials is charged too: to the address it comes from
+      throw new ManagementRefusal(code, d.detail());
+    }
+    return d.principal().orElseThrow();
+  }
+
+  /** Every management call costs one unit of the key's and of the organization's management rate. */
+  private void chargeCall(Principal p) {
+    String tag = "{" + p.customerId() + "}:mgmt:";
+    ManagementCall.charge(context, List.of(
+        new LimitRequest(tag + "k:" + p.keyId(), new RatePolicy("management-key", limits.perKey()), 1),
+        new LimitRequest(tag + "o", new RatePolicy("management-organization", limits.perOrganization()), 1)),
+        "management calls");
+  }
+
+  /** Calls without a valid credential cost one unit of their client address's management rate. */
+  private void chargeAddress(Request r) {
+    ManagementCall.charge(context, "{ip:" + r.remoteAddress() + "}:mgmt", "management-address", limits.perKey(),
+        "management calls");
+  }
+
+  private Response pricing() {
+    return new Response(200, "text/html; charset=utf-8", List.of(new Header("Cache-Control", "public, max-age=300")),
+        dev.monetize.docs.PricingPage.html(context.catalog(), "Pricing").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String shorten(String path) {
+    return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+  }
+
+  private static String errorName(Response r) {
+    try {
+      JsonNode n = ManagementCall.JSON.readTree(r.body());
+      return n.path("code").asText("error");
+    } catch (IOException e) {
+      return "error";
+    }
+  }
+
+  private Response problem(ErrorCode code, String detail, String requestId, List<Header> headers, long retryAfter) {
+    Problem p = context.problem(code, detail, requestId).withHint(code.hint());
+    List<Header> out = new ArrayList<>(headers);
+    if (retryAfter > 0) {
+      out.add(new Header("Retry-After", Long.toString(retryAfter)));
+    }
+    for (Header h : out) {
+      if (h.name().equals("Retry-After")) {
+        p = p.with("retry_after", Long.parseLong(h.value()));
+      }
+    }
+    return new Response(code.status(), "application/problem+json", out, ProblemJson.toBytes(p));
+  }
+}
