@@ -305,4 +305,19 @@ class AuthorityFindingsTest {
     assertThat(call("POST", "/monetize/keys", expiring.secret(), body + ",\"expires_at\":\""
         + inAnHour.minusSeconds(1) + "\"}").status()).isEqualTo(201);
   }
+
+  @Test
+  void review_inheritedLimitsThatThePlanNoLongerHasAreDropped() throws Exception {
+    IssuedKey limited = monetize.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
+        .limits(Map.of("rate", 10L)));
+    // the limited key's override names a limit its plan has; a stale one (a plan changed since) must not turn into a 500
+    ApiKey k = limited.key();
+    store.save(new ApiKey(k.id(), k.customerId(), k.projectId(), k.secretHash(), k.scopes(), k.environment(),
+        k.status(), k.createdAt(), k.expiresAt(), k.previousSecretHash(), k.previousValidUntil(),
+        Map.of("rate", 10L, "monthly", 50L)));
+    ManagementApi.Response r = call("POST", "/monetize/keys", limited.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
+    assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+    assertThat(json(r).path("limits").toString()).isEqualTo("{\"rate\":10}");
+  }
 }

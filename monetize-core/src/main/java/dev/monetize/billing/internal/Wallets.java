@@ -13,9 +13,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import java.time.Duration;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -35,9 +33,11 @@ public final class Wallets implements WalletService {
   private final Optional<BigDecimal> lowThreshold;
   private final Consumer<CreditsLow> lowListener;
   private final Object lock = new Object();
-  /** Customers told of their low balance; forgotten after a day, so a wallet still low is mentioned again daily. */
-  private final ConcurrentMap<String, Boolean> lowNotified = Caffeine.newBuilder()
-      .expireAfterWrite(Duration.ofDays(1)).<String, Boolean>build().asMap();
+  /**
+   * Customers told of their low balance and not topped up since: once per crossing. It holds only
+   * the customers whose balance is low now (a top-up above the threshold removes the entry).
+   */
+  private final ConcurrentHashMap<String, Boolean> lowNotified = new ConcurrentHashMap<>();
 
   /**
    * Wallets whose balances {@code credits} moves (customer, delta -> new balance).

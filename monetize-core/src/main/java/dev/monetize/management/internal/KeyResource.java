@@ -86,7 +86,12 @@ final class KeyResource {
     if (projectId.isPresent()) {
       kr = kr.project(projectId.get());
     }
-    IssuedKey issued = context.keys().issue(kr, Authority.operator(c.principal) && orgId.equals(c.principal.customerId()));
+    IssuedKey issued;
+    try {
+      issued = context.keys().issue(kr, Authority.operator(c.principal) && orgId.equals(c.principal.customerId()));
+    } catch (IllegalArgumentException e) {
+      throw ManagementRefusal.badRequest(e.getMessage() + ".");
+    }
     c.details.put("created_key", issued.key().id());
     c.details.put("target_organization", orgId);
     c.details.put("scopes", String.join(" ", new TreeSet<>(scopes)));
@@ -101,14 +106,14 @@ final class KeyResource {
   private static Map<String, Long> limits(ManagementCall c, JsonNode body, Plan plan) {
     JsonNode l = body.get("limits");
     if (l == null || l.isNull()) {
-      return Authority.operator(c.principal) ? Map.of() : c.principal.limitOverrides();
+      return inherited(c, KeyRegistry.limitsOf(plan));
     }
     if (!l.isObject()) {
       throw ManagementRefusal.badRequest("limits: an object of policy name to a whole number.");
     }
     Map<String, Long> planLimits = KeyRegistry.limitsOf(plan);
     // a key created by a limited key is at most as limited: its limits start from the creator's
-    Map<String, Long> out = new HashMap<>(Authority.operator(c.principal) ? Map.of() : c.principal.limitOverrides());
+    Map<String, Long> out = new HashMap<>(inherited(c, planLimits));
     for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       Long planLimit = planLimits.get(e.getKey());
@@ -121,6 +126,16 @@ final class KeyResource {
       ManagementCall.refuseUnless(Authority.raiseLimits(c.principal, e.getKey(), v, planLimit));
       out.put(e.getKey(), v);
     }
+    return out;
+  }
+
+  /** The caller's own limit overrides that are limits of the plan now (the operator passes none on). */
+  private static Map<String, Long> inherited(ManagementCall c, Map<String, Long> planLimits) {
+    if (Authority.operator(c.principal)) {
+      return Map.of();
+    }
+    Map<String, Long> out = new HashMap<>(c.principal.limitOverrides());
+    out.keySet().retainAll(planLimits.keySet());
     return out;
   }
 
