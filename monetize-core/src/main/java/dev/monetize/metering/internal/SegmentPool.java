@@ -17,7 +17,11 @@ import org.slf4j.LoggerFactory;
  * The journal's segment files: new ones are made by reusing a delivered segment (zeroed through its
  * mapping, then renamed: no new pages, no block allocation) or, when none is spare, created zeroed,
  * mapped and touched. The pool keeps at most as many spares as the last acknowledgement delivered
- * (at least two, at most its limit) and gives the rest of the disk back.
+ * (at least two, at most its limit): what the coming interval will likely need, so the journal's disk
+ * use at a steady rate stays about twice the volume of one flush interval; it gives the rest of the
+ * disk back. The tag in each record's check makes a record of a file's earlier life fail the check
+ * if a power failure loses the zeroing but not the rename. Spares left by a stopped process are
+ * deleted when the journal opens.
  */
 final class SegmentPool {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentPool.class);

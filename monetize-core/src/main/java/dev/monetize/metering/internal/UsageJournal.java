@@ -3,11 +3,8 @@ package dev.monetize.metering.internal;
 import static dev.monetize.metering.internal.JournalRecords.CALL;
 import static dev.monetize.metering.internal.JournalRecords.HEADER;
 import static dev.monetize.metering.internal.JournalRecords.MAX_UNITS;
-import static dev.monetize.metering.internal.JournalRecords.MIN_PAYLOAD;
 import static dev.monetize.metering.internal.JournalRecords.NAME;
 import static dev.monetize.metering.internal.JournalRecords.callBound;
-import static dev.monetize.metering.internal.JournalRecords.checksumOk;
-import static dev.monetize.metering.internal.JournalRecords.decodeSafely;
 import static dev.monetize.metering.internal.JournalRecords.encodeName;
 import static dev.monetize.metering.internal.JournalRecords.nameRecordBytes;
 import static dev.monetize.metering.internal.JournalRecords.putName;
@@ -17,7 +14,6 @@ import static dev.monetize.metering.internal.JournalRecords.tag;
 import dev.monetize.metering.FsyncPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -28,13 +24,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,19 +40,12 @@ import org.slf4j.LoggerFactory;
  * completes, into a memory-mapped segment, so a killed process loses nothing the operating system
  * already holds.
  *
- * <p><b>Layout.</b> The directory holds {@code stripes} independent logs; a call goes to the log of
- * its thread's stripe, under that stripe's lock only (no global lock). Each log is a sequence of
- * fixed-size segment files {@code usage-<stripe>-<segment>.seg}; a position in a log is
- * {@code segment * segmentBytes + offset}. A record is {@code int length, int check, payload}, where
- * the check is the CRC32C of the payload xor a tag of the stripe and segment number; the rest of a
- * segment is zeros, so a zero length ends it. A payload is either a <em>name</em> (kind 1, its
- * number, UTF-8 text), written the first time a segment needs that customer, key, operation or
- * unit name, or a <em>call</em> (kind 0, then unsigned LEB128 varints: customer, key and operation
- * name numbers, status, an overage byte, bytes in, bytes out, wall and CPU microseconds, and the
- * custom units as name number and amount pairs). A typical call takes 24 bytes, a page holds
- * about 170 of them, and reading it back creates no string. Appends within a log are sequential, so a
- * process killed during an append leaves at most one torn record, the last of its segment: the
- * reader detects it by length or checksum, logs it and goes on with the next segment. After a
+ * <p><b>Layout.</b> The directory holds {@code stripes} independent logs ({@link JournalStripe}); a
+ * call goes to the log of its thread's stripe, under that stripe's lock only (no global lock). Each
+ * log is a sequence of fixed-size segment files; a position in a log is
+ * {@code segment * segmentBytes + offset}. The record format is {@link JournalRecords}'s; segments
+ * come from the {@link SegmentPool}. A process killed during an append leaves at most one torn record,
+ * the last of its segment, which the reader ({@link JournalReader}) detects, logs and skips. After a
  * restart every log starts a new segment.
  *
  * <p><b>Delivery without loss or double count.</b> The flusher aggregates the records between the
@@ -70,15 +55,6 @@ import org.slf4j.LoggerFactory;
  * or deleted, see below). A crash
  * between the two redoes exactly the intent, with the same interval, hence the same record ids
  * ({@link dev.monetize.metering.UsageRecord#id()}), which the sink deduplicates.
- *
- * <p><b>Recycling.</b> A delivered segment of this run is not deleted but kept as a spare (renamed
- * {@code spare-<n>.seg}, still mapped): the next segment is made from a spare by zeroing it through
- * the mapping and renaming it, which costs no new page and no allocation of disk blocks. The pool
- * holds at most as many spares as the last acknowledgement delivered (at least two, at most
- * {@link #MAX_SPARE_BYTES}): what the coming interval will likely need, so the journal's disk use
- * at a steady rate stays about twice the volume of one flush interval. The tag in each record's check makes a record of the file's
- * earlier life fail the check if a power failure loses the zeroing but not the rename. Spares
- * left by a stopped process are deleted on open.
  *
  * <p>The state file is always forced (two small writes per flush), whatever the fsync policy: a
  * state that went back in time after a power failure could otherwise re-deliver acknowledged calls
@@ -105,11 +81,10 @@ public final class UsageJournal implements AutoCloseable {
   private final Path dir;
   private final FsyncPolicy fsync;
   private final int segmentBytes;
-  private final Stripe[] stripes;
+  private final JournalStripe[] stripes;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final Set<String> tornLogged = new HashSet<>();
-  private final LongAdder tornRecords = new LongAdder();
+  private final JournalReader reader;
   private final LongAdder appendFailures = new LongAdder();
   private final java.util.concurrent.ExecutorService preparer;
   private final SegmentPool pool;
@@ -123,48 +98,6 @@ public final class UsageJournal implements AutoCloseable {
   private record Intent(Instant to, long[] end) {}
 
 
-  /** One log: its current segment, written under the stripe's monitor. */
-  private final class Stripe {
-    final int index;
-    final ConcurrentSkipListMap<Long, MappedByteBuffer> segments = new ConcurrentSkipListMap<>();
-    final CRC32C crc = new CRC32C();
-    long segment;
-    /** The current segment's tag, folded into each record's check. */
-    int tag;
-    MappedByteBuffer buf;
-    /** The next segment, being prepared off the request path (created, zero-filled, mapped, touched). */
-    java.util.concurrent.Future<MappedByteBuffer> next;
-    // the record is encoded here first, checksummed, then copied into the segment in one bulk put
-    byte[] scratch = new byte[512];
-    ByteBuffer scratchBuf = ByteBuffer.wrap(scratch);
-    /** The current segment's dictionary: each name is written once per segment, then referred to by number. */
-    final HashMap<String, Integer> names = new HashMap<>();
-    // the reader's (flusher's) dictionary of the segment it reads last, and how far it has scanned it
-    long readSegment = -1;
-    int readScanned;
-    final ArrayList<String> readNames = new ArrayList<>();
-    int offset;
-    volatile long committed;
-
-    Stripe(int index, long firstSegment) {
-      this.index = index;
-      this.segment = firstSegment - 1;
-      this.committed = firstSegment * segmentBytes;
-    }
-
-    byte[] scratch(int length) {
-      if (scratch.length < length) {
-        scratch = new byte[Math.max(length, 2 * scratch.length)];
-        scratchBuf = ByteBuffer.wrap(scratch);
-      }
-      return scratch;
-    }
-
-    Path file(long seg) {
-      return dir.resolve(String.format("usage-%02d-%012d.seg", index, seg));
-    }
-  }
-
   private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount,
       FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
@@ -173,7 +106,8 @@ public final class UsageJournal implements AutoCloseable {
     this.segmentBytes = segmentBytes;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.stripes = new Stripe[stripeCount];
+    this.stripes = new JournalStripe[stripeCount];
+    this.reader = new JournalReader(dir, segmentBytes, stripes);
     this.preparer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "monetize-journal-segments");
       t.setDaemon(true);
@@ -203,7 +137,7 @@ public final class UsageJournal implements AutoCloseable {
     loadState(stripeCount, now);
     for (int s = 0; s < stripeCount; s++) {
       long first = Math.max(maxSegment[s] + 1, Math.floorDiv(acked[s] + segmentBytes - 1, segmentBytes));
-      Stripe stripe = new Stripe(s, first);
+      JournalStripe stripe = new JournalStripe(dir, s, first, segmentBytes);
       for (Path p : existing) {
         Matcher m = SEGMENT.matcher(p.getFileName().toString());
         if (m.matches() && Integer.parseInt(m.group(1)) == s) {
@@ -307,7 +241,7 @@ public final class UsageJournal implements AutoCloseable {
       throw new IllegalArgumentException("a call reports " + units.size() + " custom units; the usage journal takes"
           + " at most " + MAX_UNITS);
     }
-    Stripe s = stripes[(int) (Thread.currentThread().getId() % stripes.length)];
+    JournalStripe s = stripes[(int) (Thread.currentThread().getId() % stripes.length)];
     synchronized (s) {
       try {
         if (closed) {
@@ -375,7 +309,7 @@ public final class UsageJournal implements AutoCloseable {
    * At most the bytes of the name records a call needs in this segment, or in a new one when
    * {@code s} is null (a name given twice is counted twice; throws for a name too long).
    */
-  private static int newNameBytes(Stripe s, String customerId, String keyId, String operationId,
+  private static int newNameBytes(JournalStripe s, String customerId, String keyId, String operationId,
       Map<String, Long> units) {
     int bytes = nameBytes(s, customerId) + nameBytes(s, keyId) + nameBytes(s, operationId);
     for (String unit : units.keySet()) {
@@ -384,18 +318,18 @@ public final class UsageJournal implements AutoCloseable {
     return bytes;
   }
 
-  private static int nameBytes(Stripe s, String name) {
+  private static int nameBytes(JournalStripe s, String name) {
     return s != null && s.names.containsKey(name) ? 0 : nameRecordBytes(name);
   }
 
   /** The number of {@code name} in the stripe's segment, written as a name record if it is new there. */
-  private int ref(Stripe s, String name) {
+  private int ref(JournalStripe s, String name) {
     Integer known = s.names.get(name);
     return known != null ? known : define(s, name);
   }
 
   /** Writes a name record: from here on in this segment, {@code name} is referred to by its number. */
-  private int define(Stripe s, String name) {
+  private int define(JournalStripe s, String name) {
     int ref = s.names.size();
     byte[] encoded = encodeName(name); // once per name and segment
     byte[] w = s.scratch(1 + 5 + 2 + encoded.length);
@@ -408,7 +342,7 @@ public final class UsageJournal implements AutoCloseable {
   }
 
   /** Writes the {@code length} bytes encoded in the stripe's scratch as one record of its segment. */
-  private void write(Stripe s, int length) {
+  private void write(JournalStripe s, int length) {
     s.crc.reset();
     s.crc.update(s.scratch, 0, length);
     MappedByteBuffer b = s.buf;
@@ -432,7 +366,7 @@ public final class UsageJournal implements AutoCloseable {
    * one after it prepared. Only when that is not ready (the first roll, or appends outrunning the
    * preparer) is the segment created here, on the caller's thread.
    */
-  private void roll(Stripe s) throws IOException {
+  private void roll(JournalStripe s) throws IOException {
     if (s.buf != null && fsync.periodic()) {
       // the periodic fsync only sees current segments: force this one's tail, off the request path
       MappedByteBuffer full = s.buf;
@@ -488,7 +422,7 @@ public final class UsageJournal implements AutoCloseable {
    * Only the written part: the pages ahead stay as prepared, writable without a fault.
    */
   public void force() {
-    for (Stripe s : stripes) {
+    for (JournalStripe s : stripes) {
       MappedByteBuffer b;
       int written;
       synchronized (s) {
@@ -510,7 +444,7 @@ public final class UsageJournal implements AutoCloseable {
   Delivery take(Instant now, LiveCounters fallback) {
     if (intent != null) {
       Aggregation agg = new Aggregation();
-      read(acked, intent.end(), agg);
+      reader.read(acked, intent.end(), agg);
       LOG.info("usage journal {}: redelivering an unacknowledged interval {}..{}", dir, from, intent.to());
       return new Delivery(agg.records(from, intent.to()), this::acknowledge, true);
     }
@@ -525,7 +459,7 @@ public final class UsageJournal implements AutoCloseable {
       Intent next = new Intent(to, end);
       saveState(next); // durable before anything is delivered; if this throws, nothing was taken
       intent = next;
-      read(acked, end, agg);
+      reader.read(acked, end, agg);
     }
     fallback.drainInto(agg);
     if (agg.isEmpty()) {
@@ -551,7 +485,7 @@ public final class UsageJournal implements AutoCloseable {
       saveState(null);
       long[] firstKept = new long[stripes.length];
       int delivered = 0;
-      for (Stripe s : stripes) {
+      for (JournalStripe s : stripes) {
         long current;
         synchronized (s) {
           current = s.buf == null ? Long.MAX_VALUE : s.segment; // a segment of an earlier run is not being written
@@ -560,7 +494,7 @@ public final class UsageJournal implements AutoCloseable {
         delivered += s.segments.headMap(firstKept[s.index]).size();
       }
       pool.expect(delivered); // what the next interval likely needs
-      for (Stripe s : stripes) {
+      for (JournalStripe s : stripes) {
         for (Long seg : s.segments.headMap(firstKept[s.index]).keySet()) {
           try {
             pool.retire(s.file(seg), s.segments.get(seg), closed);
@@ -575,63 +509,9 @@ public final class UsageJournal implements AutoCloseable {
   }
 
   /** Keeps a delivered segment of this run as a spare while there is room, else deletes it. */
-  /**
-   * Aggregates the calls of each log between {@code from[i]} and {@code to[i]}. A segment's names
-   * are defined before their first use in it, so a read that starts mid-segment first scans the
-   * name records before its start (unless it scanned them already: the usual case of a read that
-   * goes on where the previous one stopped).
-   */
-  private void read(long[] fromPos, long[] toPos, Aggregation into) {
-    JournalRecords.Cursor c = new JournalRecords.Cursor();
-    for (Stripe s : stripes) {
-      long pos = fromPos[s.index];
-      long end = toPos[s.index];
-      while (pos < end) {
-        long seg = pos / segmentBytes;
-        int from = (int) (pos % segmentBytes);
-        MappedByteBuffer mapped = s.segments.get(seg);
-        if (mapped == null) {
-          pos = (seg + 1) * segmentBytes;
-          continue;
-        }
-        if (s.readSegment != seg) {
-          s.readSegment = seg;
-          s.readScanned = 0;
-          s.readNames.clear();
-        }
-        ByteBuffer b = mapped.duplicate(); // reads are absolute; nobody moves the mapped buffer's position
-        int tag = tag(s.index, seg);
-        int off = Math.min(s.readScanned, from);
-        while (seg * segmentBytes + off < end && off + HEADER <= segmentBytes) {
-          int length = b.getInt(off);
-          if (length == 0) {
-            break;
-          }
-          if (length < MIN_PAYLOAD || length > segmentBytes - off - HEADER || !checksumOk(b, off, length, tag)
-              || !decodeSafely(b, off + HEADER, off >= from, s.readNames, into, c)) {
-            torn(s, seg, off);
-            break;
-          }
-          off += HEADER + length;
-        }
-        s.readScanned = Math.max(s.readScanned, off);
-        long here = seg * segmentBytes + off;
-        pos = here >= end ? end : (seg + 1) * segmentBytes;
-      }
-    }
-  }
-
-  private void torn(Stripe s, long seg, int off) {
-    if (tornLogged.add(s.index + "/" + seg + "/" + off)) {
-      tornRecords.increment();
-      LOG.warn("usage journal {}: a torn record at offset {} of {} (a process stopped while writing it, before its"
-          + " response completed) is skipped", dir, off, s.file(seg).getFileName());
-    }
-  }
-
   /** Torn records skipped while reading. */
   public long tornRecords() {
-    return tornRecords.sum();
+    return reader.tornRecords();
   }
 
   /** Appends that failed (the calls were metered in memory instead). */
@@ -652,7 +532,7 @@ public final class UsageJournal implements AutoCloseable {
   /** The segment files currently on disk, all stripes. */
   public int segmentFiles() {
     int n = 0;
-    for (Stripe s : stripes) {
+    for (JournalStripe s : stripes) {
       n += s.segments.size();
     }
     return n;
@@ -684,7 +564,7 @@ public final class UsageJournal implements AutoCloseable {
 
   /** Releases the directory without forcing or delivering anything: what a crash leaves behind. */
   void release() {
-    for (Stripe s : stripes) {
+    for (JournalStripe s : stripes) {
       synchronized (s) {
         closed = true;
       }
