@@ -70,4 +70,57 @@ class LiveCountersTest {
     live.drainInto(agg);
     assertThat(agg.records(FROM, FROM.plusSeconds(1)).get(0).calls()).isEqualTo(101_000);
   }
+
+  @Test
+  void keysIdleForAWholeIntervalAreRetiredAndCountAgainAfterwards() {
+    LiveCounters live = new LiveCounters();
+    for (int i = 0; i < 10_000; i++) {
+      live.record("customer-" + i, "key-" + i, "summary", 200, false, 0, 10, 1, 0, Map.of());
+    }
+    Aggregation first = new Aggregation();
+    live.drainInto(first);
+    assertThat(first.records(FROM, FROM.plusSeconds(1))).hasSize(10_000);
+    live.drainInto(new Aggregation());
+    assertThat(live.size()).isEqualTo(10_000); // idle for one drain: kept
+    live.drainInto(new Aggregation());
+    assertThat(live.size()).isZero(); // idle for two: memory follows the keys in use
+    live.record("customer-7", "key-7", "summary", 200, false, 0, 10, 1, 0, Map.of());
+    Aggregation again = new Aggregation();
+    live.drainInto(again);
+    assertThat(again.records(FROM, FROM.plusSeconds(1))).singleElement()
+        .satisfies(r -> assertThat(r.calls()).isEqualTo(1));
+  }
+
+  @Test
+  void retiringUnderConcurrentRecordingLosesAndDoublesNothing() throws Exception {
+    LiveCounters live = new LiveCounters();
+    int threads = 4;
+    int callsEach = 200_000;
+    java.util.concurrent.atomic.AtomicBoolean recording = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicLong drained = new java.util.concurrent.atomic.AtomicLong();
+    Thread drainer = new Thread(() -> {
+      while (recording.get()) {
+        Aggregation agg = new Aggregation();
+        live.drainInto(agg); // drains back to back: many keys go idle and are retired while being recorded
+        agg.records(FROM, FROM.plusSeconds(1)).forEach(r -> drained.addAndGet(r.calls()));
+      }
+    });
+    drainer.start();
+    dev.monetize.testing.Concurrently.run(threads, t -> {
+      java.util.Random random = new java.util.Random(t);
+      for (int i = 0; i < callsEach; i++) {
+        int k = random.nextInt(2_000); // most keys are hit rarely: idle, retired, hit again
+        live.record("c" + k, "k" + k, "summary", 200, false, 0, 1, 1, 0, Map.of());
+      }
+    });
+    recording.set(false);
+    drainer.join();
+    for (int i = 0; i < 3; i++) {
+      Aggregation agg = new Aggregation();
+      live.drainInto(agg);
+      agg.records(FROM, FROM.plusSeconds(1)).forEach(r -> drained.addAndGet(r.calls()));
+    }
+    assertThat(drained.get()).isEqualTo((long) threads * callsEach);
+    assertThat(live.size()).isZero();
+  }
 }
