@@ -136,7 +136,11 @@ public final class UsageJournal implements AutoCloseable {
     }
     loadState(stripeCount, now);
     for (int s = 0; s < stripeCount; s++) {
-      long first = Math.max(maxSegment[s] + 1, Math.floorDiv(acked[s] + segmentBytes - 1, segmentBytes));
+      // never below a position already acknowledged or promised by an unacknowledged intent: a run
+      // that stopped before its prepared segment was complete left a position past its last file,
+      // and writing there again would put new calls behind the acknowledgement (never delivered)
+      long reached = Math.max(acked[s], intent == null ? 0 : intent.end()[s]);
+      long first = Math.max(maxSegment[s] + 1, Math.floorDiv(reached + segmentBytes - 1, segmentBytes));
       JournalStripe stripe = new JournalStripe(dir, s, first, segmentBytes);
       for (Path p : existing) {
         Matcher m = SEGMENT.matcher(p.getFileName().toString());

@@ -90,6 +90,34 @@ class UsageJournalTest {
     }
   }
 
+  /**
+   * A run that stopped while its next segment was half prepared leaves a position past its last
+   * file; a run that then crashed after taking up to that position, redelivered and went on must
+   * write its new calls after it, not behind the acknowledgement where no delivery reads them.
+   */
+  @Test
+  void callsAfterARedoBehindAHalfPreparedSegmentAreDelivered() throws IOException {
+    Path segment = appendThenCrash(3);
+    String name = segment.getFileName().toString();
+    Path next = segment.resolveSibling(name.substring(0, name.length() - 16) + "000000000001.seg");
+    Files.write(next, new byte[10]); // the preparer was cut off: deleted on open, its number skipped
+
+    UsageJournal second = open(1 << 16);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(calls(second.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(3);
+    second.release(); // the sink may or may not have it
+
+    try (UsageJournal third = open(1 << 16)) {
+      time.advance(Duration.ofSeconds(1));
+      UsageJournal.Delivery redo = third.take(time.now(), new LiveCounters());
+      assertThat(calls(redo.records(), "acme")).isEqualTo(3);
+      redo.acknowledge().run();
+      append(third, "acme", 5);
+      time.advance(Duration.ofSeconds(1));
+      assertThat(calls(third.take(time.now(), new LiveCounters()).records(), "acme")).isEqualTo(5);
+    }
+  }
+
   @Test
   void aCrashBeforeAnyFlushLosesNothing() {
     UsageJournal j = open(1 << 16);
