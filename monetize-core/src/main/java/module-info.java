@@ -25,4 +25,7 @@ module dev.monetize.core {
   exports dev.monetize.openapi;
   exports dev.monetize.plans;
   exports dev.monetize.tokens;
+
+  // the management API's request and response records are bound by Jackson
+  opens dev.monetize.management.internal to com.fasterxml.jackson.databind;
 }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The core module exports its public API and nothing else: every package except the
- * {@code internal} ones, and never an {@code internal} one, not even to a friend module.
+ * {@code internal} ones, and never an {@code internal} one, not even to a friend module. The one
+ * opening allowed is of the management API's body records, to Jackson only, so it can bind them
+ * on the module path; nothing else reaches in by reflection.
  */
 class ModuleDescriptorTest {
   private static ModuleDescriptor descriptor() throws Exception {
@@ -27,7 +29,10 @@ class ModuleDescriptorTest {
     ModuleDescriptor d = descriptor();
     assertThat(d.name()).isEqualTo("dev.monetize.core");
     assertThat(d.exports()).allSatisfy(e -> assertThat(e.source()).doesNotContain("internal"));
-    assertThat(d.opens()).allSatisfy(o -> assertThat(o.source()).doesNotContain("internal"));
+    assertThat(d.opens()).allSatisfy(o -> {
+      assertThat(o.source()).isEqualTo("dev.monetize.management.internal");
+      assertThat(o.targets()).containsExactly("com.fasterxml.jackson.databind");
+    });
     assertThat(d.isOpen()).isFalse();
   }
 

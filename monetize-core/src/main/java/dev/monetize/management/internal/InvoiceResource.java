@@ -1,6 +1,5 @@
 package dev.monetize.management.internal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monetize.billing.Invoice;
 import dev.monetize.http.Header;
@@ -21,19 +20,13 @@ final class InvoiceResource {
 
   ManagementApi.Response invoices(ManagementCall c) {
     c.authorize(Target.self());
-    ObjectNode n = ManagementCall.JSON.createObjectNode();
-    ArrayNode data = n.putArray("data");
-    context.reports().currentInvoice(c.principal).ifPresent(inv -> {
-      ObjectNode i = data.addObject();
-      i.put("number", inv.number());
-      i.put("period_start", inv.periodStart().toString());
-      i.put("period_end", inv.periodEnd().toString());
-      i.put("status", "draft");
-      i.put("currency", inv.rated().currency().getCurrencyCode());
-      i.put("total", inv.rated().total().toPlainString());
-    });
-    return ManagementCall.ok(200, n);
+    return ManagementCall.ok(200, new Views.Invoices(context.reports().currentInvoice(c.principal)
+        .map(inv -> List.of(new Views.InvoiceSummary(inv.number(), inv.periodStart().toString(),
+            inv.periodEnd().toString(), "draft", inv.rated().currency().getCurrencyCode(),
+            inv.rated().total().toPlainString())))
+        .orElse(List.of())));
   }
+
 
   ManagementApi.Response invoice(ManagementCall c) {
     c.authorize(Target.self()); // only the caller's own invoices are looked up

@@ -1,8 +1,6 @@
 package dev.monetize.management.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monetize.keys.ApiKey;
 import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyRequest;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,10 +38,10 @@ final class KeyResource {
   }
 
   ManagementApi.Response createKey(ManagementCall c) {
-    JsonNode body = c.body(Set.of("organization_id", "project_id", "scopes", "expires_at", "environment", "limits",
-        "name"));
-    Optional<String> projectId = ManagementCall.text(body, "project_id", false);
-    Optional<String> orgField = ManagementCall.text(body, "organization_id", false);
+    Bodies.Key body = c.bind(Bodies.Key.class);
+    ManagementCall.text(body.name(), "name", false);
+    Optional<String> projectId = ManagementCall.text(body.projectId(), "project_id", false);
+    Optional<String> orgField = ManagementCall.text(body.organizationId(), "organization_id", false);
     String orgId;
     if (projectId.isPresent()) {
       Optional<Project> p = context.keys().project(projectId.get())
@@ -57,9 +54,9 @@ final class KeyResource {
       c.authorize(c.organizationTarget(orgId));
     }
     Customer org = context.customers().find(orgId).orElseThrow(() -> ManagementRefusal.notFound("organization", orgId));
-    Set<String> scopes = ManagementCall.scopes(body, true);
+    Set<String> scopes = ManagementCall.scopes(body.scopes(), true);
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
-    Optional<Instant> expiresAt = ManagementCall.text(body, "expires_at", false).map(t -> {
+    Optional<Instant> expiresAt = ManagementCall.text(body.expiresAt(), "expires_at", false).map(t -> {
       try {
         return Instant.parse(t);
       } catch (DateTimeException e) {
@@ -73,12 +70,12 @@ final class KeyResource {
       expiresAt = c.principal.credential().expiresAt(); // a key made by an expiring key expires with it
     }
     ManagementCall.refuseUnless(Authority.grantLifetime(c.principal, expiresAt));
-    Optional<String> env = ManagementCall.text(body, "environment", false);
+    Optional<String> env = ManagementCall.text(body.environment(), "environment", false);
     if (env.isPresent() && !env.get().equalsIgnoreCase(context.environment().name())) {
       throw ManagementRefusal.badRequest("environment: this deployment issues " + context.environment().name()
           .toLowerCase(Locale.ROOT) + " keys only (a key of another environment would never work here).");
     }
-    Map<String, Long> keyLimits = limits(c, body, context.catalog().plan(org.plan()).orElseThrow());
+    Map<String, Long> keyLimits = limits(c, body.limits(), context.catalog().plan(org.plan()).orElseThrow());
     ManagementCall.requireRoom("keys", context.keys().countKeys(orgId), limits.maxKeysPerOrganization(),
         "Organization " + orgId);
     ManagementCall.charge(context, "{" + c.principal.customerId() + "}:mgmt:keys", "key-creation", limits.keyCreation(), "keys created");
@@ -98,30 +95,23 @@ final class KeyResource {
     if (!keyLimits.isEmpty()) {
       c.details.put("limits", new TreeMap<>(keyLimits).toString());
     }
-    ObjectNode n = keyJson(issued.key());
-    n.put("secret", issued.secret());
-    return ManagementCall.ok(201, n);
+    return ManagementCall.ok(201, Views.Key.withSecret(issued.key(), issued.secret()));
   }
 
-  private static Map<String, Long> limits(ManagementCall c, JsonNode body, Plan plan) {
-    JsonNode l = body.get("limits");
-    if (l == null || l.isNull()) {
+  private static Map<String, Long> limits(ManagementCall c, Map<String, JsonNode> l, Plan plan) {
+    if (l == null) {
       return inherited(c, KeyRegistry.limitsOf(plan));
-    }
-    if (!l.isObject()) {
-      throw ManagementRefusal.badRequest("limits: an object of policy name to a whole number.");
     }
     Map<String, Long> planLimits = KeyRegistry.limitsOf(plan);
     // a key created by a limited key is at most as limited: its limits start from the creator's
     Map<String, Long> out = new HashMap<>(inherited(c, planLimits));
-    for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : l.entrySet()) {
       Long planLimit = planLimits.get(e.getKey());
       if (planLimit == null) {
         throw ManagementRefusal.badRequest("limits." + (e.getKey().length() > 40 ? "?" : e.getKey())
             + ": not a limit of plan '" + plan.name() + "'; limits are " + new TreeSet<>(planLimits.keySet()) + ".");
       }
-      long v = ManagementCall.number(l, e.getKey(), 1, Long.MAX_VALUE).orElseThrow(() ->
+      long v = ManagementCall.number(e.getValue(), "limits." + e.getKey(), 1, Long.MAX_VALUE).orElseThrow(() ->
           ManagementRefusal.badRequest("limits." + e.getKey() + ": a whole number of at least 1."));
       ManagementCall.refuseUnless(Authority.raiseLimits(c.principal, e.getKey(), v, planLimit));
       out.put(e.getKey(), v);
@@ -147,16 +137,9 @@ final class KeyResource {
     int limit = ManagementCall.pageLimit(q);
     Optional<String> after = Optional.ofNullable(q.get("cursor")).map(KeyResource::decodeCursor);
     List<ApiKey> page = context.keys().list(orgId, project, after, limit + 1);
-    ObjectNode n = ManagementCall.JSON.createObjectNode();
-    ArrayNode data = n.putArray("data");
-    page.stream().limit(limit).forEach(k -> data.add(keyJson(k)));
-    if (page.size() > limit) {
-      n.put("next_cursor", Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(page.get(limit - 1).id().getBytes(StandardCharsets.UTF_8)));
-    } else {
-      n.putNull("next_cursor");
-    }
-    return ManagementCall.ok(200, n);
+    String next = page.size() > limit ? Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(page.get(limit - 1).id().getBytes(StandardCharsets.UTF_8)) : null;
+    return ManagementCall.ok(200, new Views.KeyPage(page.stream().limit(limit).map(Views.Key::of).toList(), next));
   }
 
   private static String decodeCursor(String cursor) {
@@ -180,57 +163,28 @@ final class KeyResource {
   }
 
   ManagementApi.Response getKey(ManagementCall c) {
-    return ManagementCall.ok(200, keyJson(key(c)));
+    return ManagementCall.ok(200, Views.Key.of(key(c)));
   }
 
   ManagementApi.Response rotate(ManagementCall c) {
     ApiKey key = key(c);
-    JsonNode body = c.body(Set.of("overlap_seconds"));
-    long overlap = ManagementCall.number(body, "overlap_seconds", 0, Long.MAX_VALUE / 1_000_000_000L).orElse(86_400L);
+    Bodies.Rotation body = c.bind(Bodies.Rotation.class);
+    long overlap = ManagementCall.number(body.overlapSeconds(), "overlap_seconds", 0, Long.MAX_VALUE / 1_000_000_000L)
+        .orElse(86_400L);
     if (key.status() == KeyStatus.REVOKED) {
       throw ManagementRefusal.badRequest("Key " + key.id() + " is revoked; a revoked key cannot be rotated.");
     }
     c.details.put("overlap_seconds", Long.toString(overlap));
     IssuedKey issued = context.keys().rotate(key.id(), Duration.ofSeconds(overlap))
         .orElseThrow(() -> ManagementRefusal.notFound("key", key.id()));
-    ObjectNode n = keyJson(issued.key());
-    n.put("secret", issued.secret());
-    return ManagementCall.ok(200, n);
+    return ManagementCall.ok(200, Views.Key.withSecret(issued.key(), issued.secret()));
   }
 
   ManagementApi.Response revoke(ManagementCall c) {
     ApiKey key = key(c);
     context.keys().revoke(key.id());
     c.details.put("status", "revoked");
-    return ManagementCall.ok(200, keyJson(context.keys().find(key.id()).orElseThrow()));
+    return ManagementCall.ok(200, Views.Key.of(context.keys().find(key.id()).orElseThrow()));
   }
 
-  static ObjectNode keyJson(ApiKey k) {
-    ObjectNode n = ManagementCall.JSON.createObjectNode();
-    n.put("id", k.id());
-    n.put("organization_id", k.customerId());
-    if (k.projectId().isPresent()) {
-      n.put("project_id", k.projectId().get());
-    } else {
-      n.putNull("project_id");
-    }
-    ArrayNode a = n.putArray("scopes");
-    new TreeSet<>(k.scopes()).forEach(a::add);
-    n.put("environment", k.environment().name().toLowerCase(Locale.ROOT));
-    n.put("status", k.status().name().toLowerCase(Locale.ROOT));
-    n.put("created_at", k.createdAt().toString());
-    putInstant(n, "expires_at", k.expiresAt());
-    putInstant(n, "previous_valid_until", k.previousValidUntil());
-    ObjectNode l = n.putObject("limits");
-    new TreeMap<>(k.limitOverrides()).forEach(l::put);
-    return n;
-  }
-
-  private static void putInstant(ObjectNode n, String field, Optional<Instant> value) {
-    if (value.isPresent()) {
-      n.put(field, value.get().toString());
-    } else {
-      n.putNull(field);
-    }
-  }
 }

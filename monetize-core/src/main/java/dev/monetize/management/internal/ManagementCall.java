@@ -1,6 +1,12 @@
 package dev.monetize.management.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.Principal;
@@ -22,7 +28,6 @@ import dev.monetize.management.Verdict;
 import dev.monetize.plans.Scopes;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +42,14 @@ import java.util.TreeSet;
  */
 final class ManagementCall {
   static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  /** Request bodies: unknown fields refused, no coercion between types (a number is no string, 1.5 no 1). */
+  private static final ObjectMapper BINDER = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
 
   private static final int MAX_PAGE = 100;
   private static final int DEFAULT_PAGE = 20;
@@ -88,50 +101,81 @@ final class ManagementCall {
     return parameters.get(name);
   }
 
-  /** The body as a JSON object with only {@code allowed} fields (empty body: an empty object). */
-  JsonNode body(Set<String> allowed) {
-    if (request.body().length == 0) {
-      return JSON.createObjectNode();
-    }
-    JsonNode n;
+  /**
+   * The body bound to {@code type} (an empty body: every field absent). Unknown fields, wrong types
+   * and anything that is not a JSON object are refused with a message naming the field and what it
+   * takes.
+   */
+  <T extends Record> T bind(Class<T> type) {
+    byte[] body = request.body().length == 0 ? EMPTY_OBJECT : request.body();
     try {
-      n = JSON.readTree(request.body());
+      T bound = BINDER.readValue(body, type);
+      if (bound == null) {
+        throw ManagementRefusal.badRequest("The body must be a JSON object.");
+      }
+      return bound;
+    } catch (UnrecognizedPropertyException e) {
+      String f = e.getPropertyName();
+      throw ManagementRefusal.badRequest(f.length() > 40 ? "Unknown field." : "Unknown field '" + f
+          + "'; allowed: " + new TreeSet<>(e.getKnownPropertyIds().stream().map(Object::toString).toList()) + ".");
+    } catch (JsonMappingException e) {
+      String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+      throw ManagementRefusal.badRequest(field == null ? "The body must be a JSON object."
+          : field + ": " + help(type, field) + ".");
     } catch (IOException e) {
       throw ManagementRefusal.badRequest("The body is not valid JSON.");
     }
-    if (n == null || !n.isObject()) {
-      throw ManagementRefusal.badRequest("The body must be a JSON object.");
-    }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw ManagementRefusal.badRequest(f.length() > 40 ? "Unknown field." : "Unknown field '" + f
-            + "'; allowed: " + new TreeSet<>(allowed) + ".");
-      }
-    }
-    return n;
   }
 
-  static Optional<String> text(JsonNode body, String field, boolean required) {
-    JsonNode v = body.get(field);
-    if (v == null || v.isNull()) {
+  private static final byte[] EMPTY_OBJECT = {'{', '}'};
+
+  /** What a field of a body takes, from its description. */
+  private static String help(Class<?> type, String field) {
+    for (java.lang.reflect.RecordComponent rc : type.getRecordComponents()) {
+      try {
+        java.lang.reflect.Field f = type.getDeclaredField(rc.getName());
+        JsonProperty name = f.getAnnotation(JsonProperty.class);
+        JsonPropertyDescription d = f.getAnnotation(JsonPropertyDescription.class);
+        if (name != null && name.value().equals(field) && d != null) {
+          return d.value();
+        }
+      } catch (NoSuchFieldException e) {
+        // every record component has its field
+      }
+    }
+    return "a value of another type";
+  }
+
+  /** A text field: absent (or null) is empty unless required; otherwise non-blank, at most 200 characters. */
+  static Optional<String> text(String value, String field, boolean required) {
+    if (value == null) {
       if (required) {
         throw ManagementRefusal.badRequest(field + ": required.");
       }
       return Optional.empty();
     }
-    if (!v.isTextual() || v.asText().isBlank()) {
+    if (value.isBlank()) {
       throw ManagementRefusal.badRequest(field + ": a non-empty string.");
     }
-    if (v.asText().length() > 200) {
+    if (value.length() > 200) {
       throw ManagementRefusal.badRequest(field + ": at most 200 characters.");
     }
-    return Optional.of(v.asText());
+    return Optional.of(value);
   }
 
-  /** A whole number from {@code min} to {@code max} (both within 63 bits), if present. */
-  static Optional<Long> number(JsonNode body, String field, long min, long max) {
-    JsonNode v = body.get(field);
+  /** A whole number from {@code min} to {@code max}, if present. */
+  static Optional<Long> number(Long value, String field, long min, long max) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (value < min || value > max) {
+      throw ManagementRefusal.badRequest(field + ": a whole number from " + min + " to " + max + ".");
+    }
+    return Optional.of(value);
+  }
+
+  /** A whole number from {@code min} to {@code max} given as a JSON value (a map entry's), if present. */
+  static Optional<Long> number(JsonNode v, String field, long min, long max) {
     if (v == null || v.isNull()) {
       return Optional.empty();
     }
@@ -142,8 +186,7 @@ final class ManagementCall {
   }
 
   /** A money amount (string or number) within {@link Amounts}' bounds, never expanded before the check. */
-  static BigDecimal amount(JsonNode body, String field) {
-    JsonNode a = body.get(field);
+  static BigDecimal amount(JsonNode a, String field) {
     try {
       if (a != null && a.isTextual()) {
         return Amounts.parse(a.asText(), field);
@@ -157,24 +200,24 @@ final class ManagementCall {
     throw ManagementRefusal.badRequest(field + ": required, a decimal such as \"25.00\" (negative deducts).");
   }
 
-  static Set<String> scopes(JsonNode body, boolean required) {
-    JsonNode v = body.get("scopes");
-    if (v == null || v.isNull()) {
+  /** A list of scopes, each valid; absent is empty unless required. */
+  static Set<String> scopes(List<String> value, boolean required) {
+    if (value == null) {
       if (required) {
         throw ManagementRefusal.badRequest("scopes: required, a list such as [\"stats:read\"].");
       }
       return Set.of();
     }
-    if (!v.isArray() || v.isEmpty() || v.size() > 100) {
+    if (value.isEmpty() || value.size() > 100) {
       throw ManagementRefusal.badRequest("scopes: a list of 1 to 100 scopes.");
     }
     Set<String> out = new LinkedHashSet<>();
-    for (JsonNode s : v) {
-      if (!s.isTextual()) {
+    for (String s : value) {
+      if (s == null) {
         throw ManagementRefusal.badRequest("scopes: every scope is a string.");
       }
       try {
-        out.add(Scopes.validate(s.asText()));
+        out.add(Scopes.validate(s));
       } catch (IllegalArgumentException e) {
         throw ManagementRefusal.badRequest("scopes: " + e.getMessage() + ".");
       }
@@ -205,13 +248,8 @@ final class ManagementCall {
     return limit;
   }
 
-  /** An amount as plain text without trailing zeros (amounts are bounded: never long). */
-  static String plain(BigDecimal amount) {
-    return amount.stripTrailingZeros().toPlainString();
-  }
-
   /** A JSON answer. */
-  static ManagementApi.Response ok(int status, JsonNode body) {
+  static ManagementApi.Response ok(int status, Object body) {
     try {
       return new ManagementApi.Response(status, "application/json", List.of(new Header("Cache-Control", "no-store")),
           JSON.writeValueAsBytes(body));

@@ -1,8 +1,5 @@
 package dev.monetize.management.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monetize.keys.Project;
 import dev.monetize.management.Authority;
 import dev.monetize.management.ManagementApi;
@@ -21,11 +18,11 @@ final class ProjectResource {
   }
 
   ManagementApi.Response createProject(ManagementCall c) {
-    JsonNode body = c.body(Set.of("organization_id", "name", "scopes"));
-    String orgId = ManagementCall.text(body, "organization_id", true).orElseThrow();
+    Bodies.Project body = c.bind(Bodies.Project.class);
+    String orgId = ManagementCall.text(body.organizationId(), "organization_id", true).orElseThrow();
     c.authorize(c.organizationTarget(orgId));
-    String name = ManagementCall.text(body, "name", true).orElseThrow();
-    Set<String> scopes = ManagementCall.scopes(body, false);
+    String name = ManagementCall.text(body.name(), "name", true).orElseThrow();
+    Set<String> scopes = ManagementCall.scopes(body.scopes(), false);
     if (scopes.isEmpty() && !c.operator()) {
       scopes = c.principal.scopes(); // never the whole plan for a caller that holds less
     }
@@ -35,13 +32,6 @@ final class ProjectResource {
     Project p = context.keys().createProject(orgId, name, scopes);
     c.details.put("created_project", p.id());
     c.details.put("scopes", String.join(" ", new TreeSet<>(p.scopes())));
-    ObjectNode n = ManagementCall.JSON.createObjectNode();
-    n.put("id", p.id());
-    n.put("organization_id", p.organizationId());
-    n.put("name", p.name());
-    ArrayNode a = n.putArray("scopes");
-    new TreeSet<>(p.scopes()).forEach(a::add);
-    n.put("created_at", p.createdAt().toString());
-    return ManagementCall.ok(201, n);
+    return ManagementCall.ok(201, Views.ProjectView.of(p));
   }
 }

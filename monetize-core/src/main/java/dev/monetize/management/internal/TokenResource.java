@@ -1,8 +1,5 @@
 package dev.monetize.management.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.management.Authority;
 import dev.monetize.management.ManagementApi;
@@ -10,6 +7,7 @@ import dev.monetize.management.ManagementLimits;
 import dev.monetize.management.Target;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -25,11 +23,12 @@ final class TokenResource {
 
   ManagementApi.Response mintToken(ManagementCall c) {
     c.authorize(Target.self());
-    JsonNode body = c.body(Set.of("scopes", "ttl_seconds"));
-    Set<String> scopes = body.has("scopes") ? ManagementCall.scopes(body, true) : c.principal.scopes();
+    Bodies.Token body = c.bind(Bodies.Token.class);
+    Set<String> scopes = body.scopes() != null ? ManagementCall.scopes(body.scopes(), true) : c.principal.scopes();
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, c.principal.customerId()));
     long maxTtl = context.tokens().maxTtl().toSeconds();
-    long ttl = ManagementCall.number(body, "ttl_seconds", 1, maxTtl).orElse(context.tokens().defaultTtl().toSeconds());
+    long ttl = ManagementCall.number(body.ttlSeconds(), "ttl_seconds", 1, maxTtl)
+        .orElse(context.tokens().defaultTtl().toSeconds());
     ManagementCall.charge(context, "{" + c.principal.customerId() + "}:mgmt:tokens:k:" + c.principal.keyId(), "token-minting",
         limits.tokenMinting(), "tokens minted");
     Instant now = context.time().now();
@@ -37,12 +36,7 @@ final class TokenResource {
         .orElseThrow(() -> new ManagementRefusal(ErrorCode.KEY_INVALID, "The key is no longer valid."));
     c.details.put("scopes", String.join(" ", new TreeSet<>(scopes)));
     c.details.put("ttl_seconds", Long.toString(ttl));
-    ObjectNode n = ManagementCall.JSON.createObjectNode();
-    n.put("token", token);
-    n.put("token_type", "Bearer");
-    n.put("expires_at", now.plusSeconds(ttl).toString());
-    ArrayNode a = n.putArray("scopes");
-    new TreeSet<>(scopes).forEach(a::add);
-    return ManagementCall.ok(200, n);
+    return ManagementCall.ok(200, new Views.Token(token, "Bearer", now.plusSeconds(ttl).toString(),
+        List.copyOf(new TreeSet<>(scopes))));
   }
 }

@@ -1,0 +1,140 @@
+package dev.monetize.management;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Monetize;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Request bodies of the management API are bound strictly: unknown fields, wrong types, coercions
+ * and trailing garbage are refused with a 400 problem naming the field, and no body a caller can
+ * send ends in a 500.
+ */
+class ManagementBodiesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Monetize monetize = Monetize.builder()
+      .catalog(Catalog.builder()
+          .plan(Plan.builder("pro").rank(1).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000))
+              .scopes("*").build())
+          .operation(Operation.builder("stats", "GET", "/stats").scope("stats:read").build()).build())
+      .managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+          .perOrganization(ManagementLimits.unlimited()).build())
+      .build();
+  private final IssuedKey operator;
+
+  ManagementBodiesTest() {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    monetize.customers().save(Customer.of("ops", "pro"));
+    operator = monetize.keys().issueOperatorKey("ops");
+  }
+
+  @AfterEach
+  @AfterProperty
+  void close() {
+    monetize.close();
+  }
+
+  private ManagementApi.Response post(String path, String body) {
+    return monetize.managementApi().handle(new ManagementApi.Request("POST", "/monetize" + path, Map.of(),
+        Optional.of("Bearer " + operator.secret()), Optional.empty(), body.getBytes(StandardCharsets.UTF_8),
+        "10.0.0.9", "req-1"));
+  }
+
+  private JsonNode problem(ManagementApi.Response r) throws Exception {
+    assertThat(r.contentType()).isEqualTo("application/problem+json");
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void aWellFormedBodyIsBound() throws Exception {
+    ManagementApi.Response r = post("/organizations", "{\"id\":\"globex\",\"name\":\"Globex\",\"plan\":\"pro\",\"billing_day\":15}");
+    assertThat(r.status()).isEqualTo(201);
+    JsonNode org = JSON.readTree(r.body());
+    assertThat(org.path("id").asText()).isEqualTo("globex");
+    assertThat(org.path("billing_day").asLong()).isEqualTo(15);
+  }
+
+  @Test
+  void anUnknownFieldIsNamedWithTheFieldsAllowed() throws Exception {
+    ManagementApi.Response r = post("/organizations", "{\"id\":\"globex\",\"name\":\"Globex\",\"plan\":\"pro\",\"is_admin\":true}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).contains("Unknown field 'is_admin'").contains("billing_day");
+  }
+
+  @Test
+  void aWrongTypeIsNamedWithWhatTheFieldTakes() throws Exception {
+    ManagementApi.Response r = post("/organizations", "{\"id\":\"globex\",\"name\":\"Globex\",\"plan\":\"pro\",\"billing_day\":\"15\"}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).isEqualTo("billing_day: a whole number from 1 to 31.");
+    assertThat(post("/organizations", "{\"id\":\"globex\",\"name\":\"Globex\",\"plan\":\"pro\",\"billing_day\":15.5}").status())
+        .isEqualTo(400);
+    assertThat(post("/organizations", "{\"id\":[\"globex\"],\"plan\":\"pro\"}").status()).isEqualTo(400);
+  }
+
+  @Test
+  void bodiesThatAreNotOneJsonObjectAreRefused() throws Exception {
+    for (String body : new String[] {"[]", "\"x\"", "42", "null", "{", "{\"id\":\"a\"} {}", "{\"id\":\"a\"}x"}) {
+      ManagementApi.Response r = post("/organizations", body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(problem(r).path("code").asText()).as(body).isEqualTo("bad_request");
+    }
+  }
+
+  @Test
+  void aRangeIsCheckedAfterBinding() throws Exception {
+    ManagementApi.Response r = post("/organizations", "{\"id\":\"globex\",\"name\":\"Globex\",\"plan\":\"pro\",\"billing_day\":32}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).contains("billing_day");
+  }
+
+  @Property(tries = 300)
+  void noBodyEndsInAServerError(@ForAll("paths") String path, @ForAll("bodies") String body) throws Exception {
+    ManagementApi.Response r = post(path, body);
+    assertThat(r.status()).as(path + " " + body).isLessThan(500);
+    if (r.status() >= 400) {
+      assertThat(problem(r).path("code").asText()).isNotBlank();
+    }
+  }
+
+  @Provide
+  Arbitrary<String> paths() {
+    return Arbitraries.of("/organizations", "/projects", "/keys", "/tokens", "/credits");
+  }
+
+  @Provide
+  Arbitrary<String> bodies() {
+    Arbitrary<String> names = Arbitraries.of("id", "name", "plan", "billing_day", "time_zone", "organization_id",
+        "project_id", "scopes", "expires_at", "environment", "limits", "customer_id", "amount", "ttl_seconds",
+        "x", "");
+    Arbitrary<String> values = Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(12).map(s -> JSON.valueToTree(s).toString()),
+        Arbitraries.longs().map(Object::toString),
+        Arbitraries.doubles().map(Object::toString),
+        Arbitraries.of("true", "null", "[]", "{}", "[\"stats:read\"]", "{\"rate\":-1}", "\"acme\"", "\"pro\"",
+            "\"2027-01-01T00:00:00Z\"", "\"12.50\"", "1e400", "-0"));
+    Arbitrary<String> field = Combinators.combine(names, values).as((n, v) -> "\"" + n + "\":" + v);
+    return Arbitraries.oneOf(
+        field.list().ofMaxSize(6).map(l -> "{" + String.join(",", l) + "}"),
+        Arbitraries.strings().ofMaxLength(30));
+  }
+}
