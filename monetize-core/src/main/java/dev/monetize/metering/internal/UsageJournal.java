@@ -3,11 +3,7 @@ package dev.monetize.metering.internal;
 import static dev.monetize.metering.internal.JournalRecords.CALL;
 import static dev.monetize.metering.internal.JournalRecords.HEADER;
 import static dev.monetize.metering.internal.JournalRecords.MAX_UNITS;
-import static dev.monetize.metering.internal.JournalRecords.NAME;
 import static dev.monetize.metering.internal.JournalRecords.callBound;
-import static dev.monetize.metering.internal.JournalRecords.encodeName;
-import static dev.monetize.metering.internal.JournalRecords.nameRecordBytes;
-import static dev.monetize.metering.internal.JournalRecords.putName;
 import static dev.monetize.metering.internal.JournalRecords.putVar;
 import static dev.monetize.metering.internal.JournalRecords.tag;
 
@@ -22,16 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code segment * segmentBytes + offset}. The record format is {@link JournalRecords}'s; segments
  * come from the {@link SegmentPool}. A process killed during an append leaves at most one torn record,
  * the last of its segment, which the reader ({@link JournalReader}) detects, logs and skips. After a
- * restart every log starts a new segment.
+ * restart every log starts a new segment, after everything acknowledged or promised
+ * ({@link JournalDirectory}, which also keeps the meta and state files).
  *
  * <p><b>Delivery without loss or double count.</b> The flusher aggregates the records between the
  * acknowledged positions and the current ones. Before delivering, it writes (and forces) an
@@ -68,15 +59,6 @@ public final class UsageJournal implements AutoCloseable {
   static final long DEFAULT_LIVE_BYTES = 64L << 20;
   /** At most this much delivered segment space is kept for reuse. */
   static final long MAX_SPARE_BYTES = 256L << 20;
-  private static final Pattern SEGMENT = Pattern.compile("usage-(\\d{2})-(\\d{12})\\.seg");
-  private static final Pattern SPARE = Pattern.compile("spare-\\d+\\.seg");
-  /**
-   * The layout described above (2: names by number, tagged checks; 1 spelled the names out in every
-   * record). A directory of another format is refused, never misread.
-   */
-  private static final int FORMAT = 2;
-  private static final String META = "journal.meta";
-  private static final String STATE = "journal.state";
 
   private final Path dir;
   private final FsyncPolicy fsync;
@@ -91,11 +73,9 @@ public final class UsageJournal implements AutoCloseable {
   // the delivery state; only the flusher (under the meter's lock) reads and writes it
   private Instant from;
   private long[] acked;
-  private Intent intent;
+  private JournalDirectory.Intent intent;
   private volatile boolean closed;
 
-  /** An interval handed to the sink and not yet acknowledged: records of {@code [acked, end)}. */
-  private record Intent(Instant to, long[] end) {}
 
 
   private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount,
@@ -113,53 +93,15 @@ public final class UsageJournal implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    long[] maxSegment = new long[stripeCount];
-    Arrays.fill(maxSegment, -1);
-    List<Path> existing = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(existing::add);
+    JournalDirectory.State state = JournalDirectory.readState(dir, stripeCount, now);
+    from = state.from();
+    acked = state.acked();
+    intent = state.intent();
+    long[] reached = new long[stripeCount];
+    for (int i = 0; i < stripeCount; i++) {
+      reached[i] = Math.max(acked[i], intent == null ? 0 : intent.end()[i]);
     }
-    for (Path p : existing) {
-      if (SPARE.matcher(p.getFileName().toString()).matches()) {
-        Files.delete(p); // a delivered segment kept for reuse by a process that stopped
-        continue;
-      }
-      Matcher m = SEGMENT.matcher(p.getFileName().toString());
-      if (m.matches()) {
-        int s = Integer.parseInt(m.group(1));
-        if (s >= stripeCount) {
-          throw new IllegalStateException("usage journal " + dir + " holds " + p.getFileName()
-              + " of stripe " + s + " but its meta file says " + stripeCount + " stripes; the directory is damaged");
-        }
-        maxSegment[s] = Math.max(maxSegment[s], Long.parseLong(m.group(2)));
-      }
-    }
-    loadState(stripeCount, now);
-    for (int s = 0; s < stripeCount; s++) {
-      // never below a position already acknowledged or promised by an unacknowledged intent: a run
-      // that stopped before its prepared segment was complete left a position past its last file,
-      // and writing there again would put new calls behind the acknowledgement (never delivered)
-      long reached = Math.max(acked[s], intent == null ? 0 : intent.end()[s]);
-      long first = Math.max(maxSegment[s] + 1, Math.floorDiv(reached + segmentBytes - 1, segmentBytes));
-      JournalStripe stripe = new JournalStripe(dir, s, first, segmentBytes);
-      for (Path p : existing) {
-        Matcher m = SEGMENT.matcher(p.getFileName().toString());
-        if (m.matches() && Integer.parseInt(m.group(1)) == s) {
-          long seg = Long.parseLong(m.group(2));
-          try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            if (ch.size() == segmentBytes) {
-              stripe.segments.put(seg, ch.map(FileChannel.MapMode.READ_ONLY, 0, segmentBytes));
-            } else {
-              // a segment is written only once complete: this one was being prepared when the process stopped
-              LOG.info("usage journal segment {} has {} bytes instead of {}: it was never written to, deleted",
-                  p, ch.size(), segmentBytes);
-              Files.delete(p);
-            }
-          }
-        }
-      }
-      stripes[s] = stripe;
-    }
+    JournalDirectory.openStripes(dir, segmentBytes, reached, stripes);
   }
 
   /**
@@ -200,24 +142,9 @@ public final class UsageJournal implements AutoCloseable {
         throw new IllegalStateException("the usage journal in " + dir + " is in use by another process (or another"
             + " engine in this JVM); give each instance its own data directory (MONETIZE_DATA_DIR)");
       }
-      Path meta = dir.resolve(META);
-      int format = FORMAT;
-      if (Files.exists(meta)) {
-        Properties p = JournalFiles.read(meta);
-        segmentBytes = Integer.parseInt(p.getProperty("segment_bytes"));
-        stripes = Integer.parseInt(p.getProperty("stripes"));
-        format = Integer.parseInt(p.getProperty("format", "0"));
-        if (format != FORMAT) {
-          throw new IllegalStateException("the usage journal in " + dir + " has format " + format + "; this version"
-              + " reads format " + FORMAT + ": run the version that wrote it until its records are delivered");
-        }
-      } else {
-        Properties p = new Properties();
-        p.setProperty("format", Integer.toString(FORMAT));
-        p.setProperty("segment_bytes", Integer.toString(segmentBytes));
-        p.setProperty("stripes", Integer.toString(stripes));
-        JournalFiles.writeDurably(dir, META, p);
-      }
+      int[] layout = JournalDirectory.layout(dir, segmentBytes, stripes);
+      segmentBytes = layout[0];
+      stripes = layout[1];
       return new UsageJournal(dir, fsync, now, segmentBytes, stripes, lockChannel, lock);
     } catch (IOException e) {
       JournalFiles.closeQuietly(lockChannel);
@@ -256,10 +183,10 @@ public final class UsageJournal implements AutoCloseable {
         Integer o = s.names.get(operationId);
         int need = HEADER + callBound(units.size());
         if (c == null || k == null || o == null || !units.isEmpty()) {
-          need += newNameBytes(s, customerId, keyId, operationId, units);
+          need += JournalStripe.newNameBytes(s, customerId, keyId, operationId, units);
         }
         if (s.buf == null || s.offset + need > segmentBytes) {
-          int fresh = HEADER + callBound(units.size()) + newNameBytes(null, customerId, keyId, operationId, units);
+          int fresh = HEADER + callBound(units.size()) + JournalStripe.newNameBytes(null, customerId, keyId, operationId, units);
           if (fresh > segmentBytes) {
             throw new IllegalArgumentException("a usage record of " + fresh + " bytes does not fit a journal segment"
                 + " of " + segmentBytes + " bytes");
@@ -270,12 +197,12 @@ public final class UsageJournal implements AutoCloseable {
           k = null;
           o = null;
         }
-        int cr = c != null ? c : ref(s, customerId);
-        int kr = k != null ? k : ref(s, keyId);
-        int or = o != null ? o : ref(s, operationId);
+        int cr = c != null ? c : s.ref(customerId, fsync.perCall());
+        int kr = k != null ? k : s.ref(keyId, fsync.perCall());
+        int or = o != null ? o : s.ref(operationId, fsync.perCall());
         if (!units.isEmpty()) {
           for (String unit : units.keySet()) {
-            ref(s, unit); // every name is written before the call record that uses it
+            s.ref(unit, fsync.perCall()); // every name is written before the call record that uses it
           }
         }
         byte[] w = s.scratch(need);
@@ -297,7 +224,7 @@ public final class UsageJournal implements AutoCloseable {
             at = putVar(w, at, u.getValue());
           }
         }
-        write(s, at);
+        s.write(at, fsync.perCall());
         s.committed = s.segment * segmentBytes + s.offset; // the call and the names it uses, together
         return true;
       } catch (IOException | UncheckedIOException e) {
@@ -306,63 +233,6 @@ public final class UsageJournal implements AutoCloseable {
         return false;
       }
     }
-  }
-
-  /** The most a call record's payload takes: kind, three names, status, overage, four quantities, units. */
-  /**
-   * At most the bytes of the name records a call needs in this segment, or in a new one when
-   * {@code s} is null (a name given twice is counted twice; throws for a name too long).
-   */
-  private static int newNameBytes(JournalStripe s, String customerId, String keyId, String operationId,
-      Map<String, Long> units) {
-    int bytes = nameBytes(s, customerId) + nameBytes(s, keyId) + nameBytes(s, operationId);
-    for (String unit : units.keySet()) {
-      bytes += nameBytes(s, unit);
-    }
-    return bytes;
-  }
-
-  private static int nameBytes(JournalStripe s, String name) {
-    return s != null && s.names.containsKey(name) ? 0 : nameRecordBytes(name);
-  }
-
-  /** The number of {@code name} in the stripe's segment, written as a name record if it is new there. */
-  private int ref(JournalStripe s, String name) {
-    Integer known = s.names.get(name);
-    return known != null ? known : define(s, name);
-  }
-
-  /** Writes a name record: from here on in this segment, {@code name} is referred to by its number. */
-  private int define(JournalStripe s, String name) {
-    int ref = s.names.size();
-    byte[] encoded = encodeName(name); // once per name and segment
-    byte[] w = s.scratch(1 + 5 + 2 + encoded.length);
-    w[0] = NAME;
-    int at = putVar(w, 1, ref);
-    at = putName(w, at, encoded);
-    write(s, at);
-    s.names.put(name, ref);
-    return ref;
-  }
-
-  /** Writes the {@code length} bytes encoded in the stripe's scratch as one record of its segment. */
-  private void write(JournalStripe s, int length) {
-    s.crc.reset();
-    s.crc.update(s.scratch, 0, length);
-    MappedByteBuffer b = s.buf;
-    int start = s.offset;
-    b.put(start + HEADER, s.scratch, 0, length);
-    b.putInt(start + 4, (int) s.crc.getValue() ^ s.tag);
-    b.putInt(start, length); // last: a record with a length is complete
-    if (fsync.perCall()) {
-      try {
-        b.force(start, HEADER + length);
-      } catch (UncheckedIOException e) {
-        b.putInt(start, 0); // taken back: the caller meters this call in memory instead
-        throw e;
-      }
-    }
-    s.offset = start + HEADER + length;
   }
 
   /**
@@ -460,7 +330,7 @@ public final class UsageJournal implements AutoCloseable {
     boolean moved = !Arrays.equals(acked, end);
     Aggregation agg = new Aggregation();
     if (moved) {
-      Intent next = new Intent(to, end);
+      JournalDirectory.Intent next = new JournalDirectory.Intent(to, end);
       saveState(next); // durable before anything is delivered; if this throws, nothing was taken
       intent = next;
       reader.read(acked, end, agg);
@@ -471,7 +341,7 @@ public final class UsageJournal implements AutoCloseable {
       return new Delivery(List.of(), () -> {});
     }
     if (!moved) {
-      intent = new Intent(to, end); // calls counted in memory only: nothing in the journal to redo
+      intent = new JournalDirectory.Intent(to, end); // calls counted in memory only: nothing in the journal to redo
     }
     return new Delivery(agg.records(from, to), this::acknowledge);
   }
@@ -591,35 +461,8 @@ public final class UsageJournal implements AutoCloseable {
     JournalFiles.closeQuietly(lockChannel);
   }
 
-  private void loadState(int stripeCount, Instant now) throws IOException {
-    Path state = dir.resolve(STATE);
-    acked = new long[stripeCount];
-    from = now;
-    if (!Files.exists(state)) {
-      return;
-    }
-    Properties p = JournalFiles.read(state);
-    from = Instant.parse(p.getProperty("from"));
-    acked = JournalFiles.positions(p.getProperty("acked"), stripeCount);
-    String to = p.getProperty("intent_to");
-    if (to != null) {
-      intent = new Intent(Instant.parse(to), JournalFiles.positions(p.getProperty("intent_end"), stripeCount));
-    }
-  }
-
-  private void saveState(Intent pending) {
-    Properties p = new Properties();
-    p.setProperty("from", from.toString());
-    p.setProperty("acked", JournalFiles.join(acked));
-    if (pending != null) {
-      p.setProperty("intent_to", pending.to().toString());
-      p.setProperty("intent_end", JournalFiles.join(pending.end()));
-    }
-    try {
-      JournalFiles.writeDurably(dir, STATE, p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the usage journal state in " + dir, e);
-    }
+  private void saveState(JournalDirectory.Intent pending) {
+    JournalDirectory.writeState(dir, from, acked, pending);
   }
 
   /** Records to deliver and what to do once the sink has them. */
