@@ -22,8 +22,7 @@ import dev.monetize.management.internal.ManagementRouter;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.metering.UsageTotals;
 import dev.monetize.metering.internal.PeriodTotals;
-import dev.monetize.metering.internal.UsageJournal;
-import dev.monetize.metering.internal.UsageMeter;
+import dev.monetize.metering.internal.UsagePipeline;
 import dev.monetize.openapi.OpenApi;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
@@ -36,9 +35,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,16 +66,13 @@ public final class Monetize implements AutoCloseable {
   private final Catalog catalog;
   private final RouteTable routes;
   private final LimiterStore limiter;
-  private final UsageMeter meter;
   private final AsyncAuditDispatcher audit;
   private final TimeSource time;
   private final KeyEnvironment environment;
   private final URI docsBase;
   private final boolean legacyHeaders;
   private final SecureRandom random;
-  private final ScheduledExecutorService flusher;
-  private final ScheduledExecutorService journalSync;
-  private final UsageJournal journal;
+  private final UsagePipeline usage;
   private final LimitStep limits;
   private final Credentials credentials;
   private final Tokens tokens;
@@ -138,33 +131,13 @@ public final class Monetize implements AutoCloseable {
       }
       return d;
     };
-    this.journal = b.journalDir == null ? null
-        : UsageJournal.open(b.journalDir, b.fsync, b.timeSource.now());
-    this.meter = new UsageMeter(b.usageSink, b.timeSource, Optional.ofNullable(journal));
+    this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
+        b.usageFlushInterval, periodTotals);
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
-    this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(meter, periodTotals),
+    this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(usage.meter(), periodTotals),
         new AuditStage(audit)};
     this.management = new ManagementRouter(new ManagementBridge(this, catalog, customers, keys, wallet, reports, tokens,
         environment, time, random, limiter, managementPrefix, identification, audit), b.managementLimits);
-    this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "monetize-usage-flusher");
-      t.setDaemon(true);
-      return t;
-    });
-    long every = b.usageFlushInterval.toMillis();
-    // with a journal, the first flush at once delivers what a previous run left unacknowledged
-    flusher.scheduleWithFixedDelay(this::flushQuietly, journal == null ? every : 0, every, TimeUnit.MILLISECONDS);
-    if (journal != null && b.fsync.periodic()) {
-      this.journalSync = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "monetize-journal-fsync");
-        t.setDaemon(true);
-        return t;
-      });
-      long sync = Math.max(1, b.fsync.interval().toMillis());
-      journalSync.scheduleWithFixedDelay(this::syncQuietly, sync, sync, TimeUnit.MILLISECONDS);
-    } else {
-      this.journalSync = null;
-    }
   }
 
   /** Starts a builder. The catalog is required; everything else has an in-memory default. */
@@ -359,29 +332,12 @@ public final class Monetize implements AutoCloseable {
 
   /** Delivers all usage recorded so far to the usage sink; true when nothing is left pending. */
   public boolean flushUsage() {
-    return meter.flush();
+    return usage.flush();
   }
 
   /** Delivers all queued audit events to the audit sink on the calling thread. */
   public void flushAudit() {
     audit.drain();
-  }
-
-  private void flushQuietly() {
-    try {
-      periodTotals.sweep(time.epochNanos());
-      meter.flushIfDue();
-    } catch (RuntimeException e) {
-      LOG.error("usage flush failed", e);
-    }
-  }
-
-  private void syncQuietly() {
-    try {
-      journal.force();
-    } catch (RuntimeException e) {
-      LOG.error("usage journal fsync failed", e);
-    }
   }
 
   /**
@@ -390,33 +346,7 @@ public final class Monetize implements AutoCloseable {
    */
   @Override
   public void close() {
-    flusher.shutdown();
-    if (journalSync != null) {
-      journalSync.shutdown();
-    }
-    try {
-      flusher.awaitTermination(5, TimeUnit.SECONDS);
-      if (journalSync != null) {
-        journalSync.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      if (!meter.flush()) {
-        if (journal != null) {
-          LOG.warn("usage sink still failing at shutdown: {} records stay in the journal {} for the next start",
-              meter.pendingRecords(), journal.directory());
-        } else {
-          LOG.error("usage sink still failing at shutdown: {} records could not be delivered", meter.pendingRecords());
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.error("last usage flush failed", e);
-    }
-    if (journal != null) {
-      journal.close();
-    }
+    usage.close();
     audit.close();
   }
 }

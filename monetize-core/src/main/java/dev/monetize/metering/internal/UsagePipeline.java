@@ -1,0 +1,119 @@
+package dev.monetize.metering.internal;
+
+import dev.monetize.TimeSource;
+import dev.monetize.metering.FsyncPolicy;
+import dev.monetize.metering.UsageSink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Usage from the request to the sink: the meter (and its journal, when there is a data
+ * directory), the flusher thread that delivers it every interval and sweeps ended periods from the
+ * period totals, and the fsync thread of a periodic policy. Started by the engine, closed with it.
+ */
+public final class UsagePipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(UsagePipeline.class);
+
+  private final UsageMeter meter;
+  private final Optional<UsageJournal> journal;
+  private final PeriodTotals periodTotals;
+  private final TimeSource time;
+  private final ScheduledExecutorService flusher;
+  private final Optional<ScheduledExecutorService> journalSync;
+
+  /**
+   * Opens the journal in {@code journalDir} (if any) and starts delivering to {@code sink} every
+   * {@code every}; with a journal, the first delivery runs at once and sends what a previous run
+   * left unacknowledged.
+   */
+  public UsagePipeline(UsageSink sink, TimeSource time, Optional<Path> journalDir, FsyncPolicy fsync, Duration every,
+      PeriodTotals periodTotals) {
+    this.time = time;
+    this.periodTotals = periodTotals;
+    this.journal = journalDir.map(d -> UsageJournal.open(d, fsync, time.now()));
+    this.meter = new UsageMeter(sink, time, journal);
+    this.flusher = daemon("monetize-usage-flusher");
+    long millis = every.toMillis();
+    flusher.scheduleWithFixedDelay(this::flushQuietly, journal.isEmpty() ? millis : 0, millis, TimeUnit.MILLISECONDS);
+    if (journal.isPresent() && fsync.periodic()) {
+      ScheduledExecutorService sync = daemon("monetize-journal-fsync");
+      long interval = Math.max(1, fsync.interval().toMillis());
+      sync.scheduleWithFixedDelay(this::syncQuietly, interval, interval, TimeUnit.MILLISECONDS);
+      this.journalSync = Optional.of(sync);
+    } else {
+      this.journalSync = Optional.empty();
+    }
+  }
+
+  private static ScheduledExecutorService daemon(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The meter requests record into. */
+  public UsageMeter meter() {
+    return meter;
+  }
+
+  /** Delivers all usage recorded so far; true when nothing is left pending. */
+  public boolean flush() {
+    return meter.flush();
+  }
+
+  private void flushQuietly() {
+    try {
+      periodTotals.sweep(time.epochNanos());
+      meter.flushIfDue();
+    } catch (RuntimeException e) {
+      LOG.error("usage flush failed", e);
+    }
+  }
+
+  private void syncQuietly() {
+    try {
+      journal.orElseThrow().force();
+    } catch (RuntimeException e) {
+      LOG.error("usage journal fsync failed", e);
+    }
+  }
+
+  /**
+   * Stops the threads after a last delivery. With a journal, usage the sink still refuses stays
+   * in the journal for the next start.
+   */
+  @Override
+  public void close() {
+    flusher.shutdown();
+    journalSync.ifPresent(ScheduledExecutorService::shutdown);
+    try {
+      flusher.awaitTermination(5, TimeUnit.SECONDS);
+      if (journalSync.isPresent()) {
+        journalSync.get().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      if (!meter.flush()) {
+        if (journal.isPresent()) {
+          LOG.warn("usage sink still failing at shutdown: {} records stay in the journal {} for the next start",
+              meter.pendingRecords(), journal.get().directory());
+        } else {
+          LOG.error("usage sink still failing at shutdown: {} records could not be delivered", meter.pendingRecords());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("last usage flush failed", e);
+    }
+    journal.ifPresent(UsageJournal::close);
+  }
+}
