@@ -198,6 +198,10 @@ class WalletAndProrationTest {
           "summary (calls on pro) | 200 | 1.00");
       assertThat(inv.path("total").asText()).isEqualTo("72.65");
       assertThat(inv.path("currency").asText()).isEqualTo("USD");
+      assertThat(inv.path("status").asText()).isEqualTo("draft");
+      assertThat(inv.path("number").asText()).isEqualTo(number);
+      assertThat(inv.path("customer_id").asText()).isEqualTo("acme");
+      assertThat(inv.path("period_start").asText()).isEqualTo("2026-03-01T00:00:00Z");
       ManagementApi.Response text = raw(m, "GET", "/monetize/invoices/" + number, Map.of("format", "text"), k, "");
       assertThat(text.contentType()).startsWith("text/plain");
       assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("Invoice INV-acme-20260301")

@@ -1,11 +1,9 @@
 package dev.monetize.management.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monetize.billing.Invoice;
 import dev.monetize.http.Header;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.management.Target;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -43,12 +41,6 @@ final class InvoiceResource {
           List.of(new Header("Cache-Control", "no-store")),
           (html ? inv.html() : inv.text()).getBytes(StandardCharsets.UTF_8));
     }
-    try {
-      ObjectNode n = (ObjectNode) ManagementCall.JSON.readTree(inv.json());
-      n.put("status", "draft");
-      return ManagementCall.ok(200, n);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return ManagementCall.ok(200, Views.Invoice.draft(inv));
   }
 }

@@ -1,6 +1,5 @@
 package dev.monetize.management.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.monetize.ApiRequest;
 import dev.monetize.Decision;
 import dev.monetize.Principal;
@@ -17,7 +16,6 @@ import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.limits.RatePolicy;
 import dev.monetize.management.ManagementLimits;
 import dev.monetize.management.ManagementOperation;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -91,6 +89,7 @@ public final class ManagementRouter implements ManagementApi {
     Optional<Principal> who = Optional.empty();
     Map<String, String> details = Map.of();
     String operationId = "monetize.management";
+    ErrorCode failure = null; // every error answer is a problem built below, with its code
     try {
       if (r.body().length > MAX_BODY_BYTES) {
         throw new ManagementRefusal(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
@@ -120,18 +119,22 @@ public final class ManagementRouter implements ManagementApi {
       answer = handlers.get(match.operation()).apply(call);
     } catch (ManagementRefusal e) {
       headers.addAll(e.headers());
-      answer = problem(e.code(), e.getMessage(), r.requestId(), headers, e.retryAfter());
+      failure = e.code();
+      answer = problem(failure, e.getMessage(), r.requestId(), headers, e.retryAfter());
     } catch (ScopeEscalationException e) {
-      answer = problem(ErrorCode.SCOPE_ESCALATION, e.getMessage() + ".", r.requestId(), headers, 0);
+      failure = ErrorCode.SCOPE_ESCALATION;
+      answer = problem(failure, e.getMessage() + ".", r.requestId(), headers, 0);
     } catch (LimiterUnavailableException e) {
-      answer = problem(ErrorCode.STORE_UNAVAILABLE, "Limits cannot be checked right now.", r.requestId(), headers, 1);
+      failure = ErrorCode.STORE_UNAVAILABLE;
+      answer = problem(failure, "Limits cannot be checked right now.", r.requestId(), headers, 1);
     } catch (RuntimeException e) {
       LOG.error("management request {} failed", r.requestId(), Redaction.redact(e));
-      answer = problem(ErrorCode.INTERNAL, "The request could not be completed.", r.requestId(), headers, 0);
+      failure = ErrorCode.INTERNAL;
+      answer = problem(failure, "The request could not be completed.", r.requestId(), headers, 0);
     }
     context.audit(new AuditEvent(context.time().now(), r.requestId(), who.map(Principal::customerId),
         who.map(Principal::keyId), operationId, r.method(), shorten(r.path()), r.remoteAddress(), answer.status(),
-        answer.status() < 400 ? "admitted" : errorName(answer), 0, answer.body().length, details));
+        failure == null ? "admitted" : failure.code(), 0, answer.body().length, details));
     return answer;
   }
 
@@ -170,15 +173,6 @@ public final class ManagementRouter implements ManagementApi {
 
   private static String shorten(String path) {
     return path.length() > 200 ? path.substring(0, 200) + "..." : path;
-  }
-
-  private static String errorName(Response r) {
-    try {
-      JsonNode n = ManagementCall.JSON.readTree(r.body());
-      return n.path("code").asText("error");
-    } catch (IOException e) {
-      return "error";
-    }
   }
 
   private Response problem(ErrorCode code, String detail, String requestId, List<Header> headers, long retryAfter) {

@@ -128,4 +128,21 @@ final class Views {
 
   /** A list of invoices. */
   record Invoices(@JsonProperty("data") List<InvoiceSummary> data) {}
+
+  /** A draft invoice (amounts as decimal strings, as rated). */
+  record Invoice(@JsonProperty("number") String number, @JsonProperty("customer_id") String customerId,
+      @JsonProperty("period_start") String periodStart, @JsonProperty("period_end") String periodEnd,
+      @JsonProperty("currency") String currency, @JsonProperty("lines") List<Line> lines,
+      @JsonProperty("total") String total, @JsonProperty("status") String status) {
+    static Invoice draft(dev.monetize.billing.Invoice i) {
+      return new Invoice(i.number(), i.customerId(), i.periodStart().toString(), i.periodEnd().toString(),
+          i.rated().currency().getCurrencyCode(), i.rated().lines().stream()
+              .map(l -> new Line(l.description(), l.units(), l.amount().toPlainString())).toList(),
+          i.rated().total().toPlainString(), "draft");
+    }
+  }
+
+  /** A line of an invoice. */
+  record Line(@JsonProperty("description") String description, @JsonProperty("units") long units,
+      @JsonProperty("amount") String amount) {}
 }
