@@ -103,6 +103,7 @@ public final class MonetizeFilter implements Filter {
       } else {
         String id = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
         response.setHeader(RequestIds.HEADER, id);
+        closeIfBodyUnread(request, response);
         ServletProblems.send(response, monetize.problem(ErrorCode.NOT_FOUND, "No route for " + request.getMethod()
             + " " + path + ".", id));
       }
@@ -118,6 +119,7 @@ public final class MonetizeFilter implements Filter {
       int status = admission.decision().status();
       long bytes = 0;
       try {
+        closeIfBodyUnread(request, response);
         bytes = ServletProblems.send(response, status, admission.problemBody());
       } finally {
         admission.complete(status, bytes);
@@ -235,6 +237,18 @@ public final class MonetizeFilter implements Filter {
     @Override
     public void onStartAsync(AsyncEvent event) {
       event.getAsyncContext().addListener(this);
+    }
+  }
+
+  /**
+   * A refused request's body is never read (a refused client does not get to make us read it).
+   * The container then closes the connection after the answer; saying so in the answer keeps a
+   * client from sending its next request on a connection about to close (which it sees as a reset,
+   * not as an answer).
+   */
+  private static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
+    if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+      response.setHeader("Connection", "close");
     }
   }
 }

@@ -97,6 +97,18 @@ class AnalyticsServerTest {
     assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
   }
 
+  /** A refused request's body is not read, so the answer says the connection closes (no reuse race). */
+  @Test
+  void aRefusalOfARequestWithABodyClosesTheConnection() throws Exception {
+    startShipped();
+    HttpResponse<String> r = send("POST", "/v1/events", null, "[{\"type\":\"click\",\"timestamp\":\"2026-05-05T09:00:00Z\"}]");
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("connection")).contains("close");
+    HttpResponse<String> noBody = get("/v1/stats/summary", null);
+    assertThat(noBody.statusCode()).isEqualTo(401);
+    assertThat(noBody.headers().firstValue("connection")).isEmpty();
+  }
+
   @Test
   void malformedKeyIs401KeyInvalid() throws Exception {
     startShipped();
