@@ -92,6 +92,41 @@ class ManagementBodiesTest {
   }
 
   @Test
+  void aNumberOrABooleanIsNoString() throws Exception {
+    for (String name : new String[] {"5", "true", "1.5"}) {
+      ManagementApi.Response r = post("/organizations", "{\"id\":\"globex\",\"name\":" + name + ",\"plan\":\"pro\"}");
+      assertThat(r.status()).as(name).isEqualTo(400);
+      assertThat(problem(r).path("detail").asText()).isEqualTo("name: a non-empty string.");
+    }
+    ManagementApi.Response r = post("/keys", "{\"organization_id\":\"acme\",\"scopes\":[1]}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).startsWith("scopes: ");
+  }
+
+  @Test
+  void aFieldGivenTwiceIsRefused() throws Exception {
+    ManagementApi.Response r = post("/credits", "{\"customer_id\":\"acme\",\"amount\":\"5\",\"amount\":\"-99999\"}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).isEqualTo("Field 'amount' is given twice.");
+  }
+
+  @Test
+  void brokenOrOverNestedJsonIsNotBlamedOnAField() throws Exception {
+    ManagementApi.Response r = post("/organizations", "{\"id\":\"g\",\"name\":\"abc}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).isEqualTo("The body is not valid JSON.");
+    String deep = "[".repeat(3000) + "]".repeat(3000);
+    r = post("/keys", "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":" + deep + "}}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).contains("nested too deeply");
+    byte[] latin1 = "{\"id\":\"g\",\"name\":\"L1\u00e9\",\"plan\":\"pro\"}".getBytes(StandardCharsets.ISO_8859_1);
+    r = monetize.managementApi().handle(new ManagementApi.Request("POST", "/monetize/organizations", Map.of(),
+        Optional.of("Bearer " + operator.secret()), Optional.empty(), latin1, "10.0.0.9", "req-2"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).isEqualTo("The body is not valid JSON.");
+  }
+
+  @Test
   void bodiesThatAreNotOneJsonObjectAreRefused() throws Exception {
     for (String body : new String[] {"[]", "\"x\"", "42", "null", "{", "{\"id\":\"a\"} {}", "{\"id\":\"a\"}x"}) {
       ManagementApi.Response r = post("/organizations", body);

@@ -2,7 +2,12 @@ package dev.monetize.management.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -49,6 +54,11 @@ final class ManagementCall {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      // a number or a boolean is no string (ALLOW_COERCION_OF_SCALARS does not cover text targets)
+      .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       .build();
 
   private static final int MAX_PAGE = 100;
@@ -119,12 +129,32 @@ final class ManagementCall {
       throw ManagementRefusal.badRequest(f.length() > 40 ? "Unknown field." : "Unknown field '" + f
           + "'; allowed: " + new TreeSet<>(e.getKnownPropertyIds().stream().map(Object::toString).toList()) + ".");
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof StreamConstraintsException) {
+        throw ManagementRefusal.badRequest("The body is nested too deeply or holds a value too long.");
+      }
+      if (e.getCause() instanceof JsonParseException p) {
+        throw ManagementRefusal.badRequest(duplicate(p).orElse("The body is not valid JSON."));
+      }
       String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
       throw ManagementRefusal.badRequest(field == null ? "The body must be a JSON object."
           : field + ": " + help(type, field) + ".");
+    } catch (StreamConstraintsException e) {
+      throw ManagementRefusal.badRequest("The body is nested too deeply or holds a value too long.");
+    } catch (JsonParseException e) {
+      throw ManagementRefusal.badRequest(duplicate(e).orElse("The body is not valid JSON."));
     } catch (IOException e) {
       throw ManagementRefusal.badRequest("The body is not valid JSON.");
     }
+  }
+
+  /** A field given twice is refused: a proxy or log reading the first would see another request. */
+  private static Optional<String> duplicate(JsonParseException e) {
+    String m = e.getOriginalMessage();
+    if (m != null && m.startsWith("Duplicate field '")) {
+      String name = m.substring("Duplicate field '".length(), m.lastIndexOf('\''));
+      return Optional.of(name.length() > 40 ? "A field is given twice." : "Field '" + name + "' is given twice.");
+    }
+    return Optional.empty();
   }
 
   private static final byte[] EMPTY_OBJECT = {'{', '}'};
