@@ -46,7 +46,8 @@ import java.util.TreeSet;
  * {@link #authorize} before they act; it refuses with {@link ManagementRefusal}.
  */
 final class ManagementCall {
-  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  /** Writes the answers (records of {@link Views}). */
+  private static final ObjectMapper JSON = new ObjectMapper();
   /** Request bodies: unknown fields refused, no coercion between types (a number is no string, 1.5 no 1). */
   private static final ObjectMapper BINDER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
