@@ -1,16 +1,13 @@
 package dev.monetize;
 
-import dev.monetize.metering.internal.PeriodTotals;
 import dev.monetize.metering.internal.UsageMeter;
 
 /** The metering stage: every admitted call is recorded (journaled first, when there is a journal). */
 final class MeterStage implements AdmissionStage {
   private final UsageMeter meter;
-  private final PeriodTotals periods;
 
-  MeterStage(UsageMeter meter, PeriodTotals periods) {
+  MeterStage(UsageMeter meter) {
     this.meter = meter;
-    this.periods = periods;
   }
 
   @Override
@@ -23,7 +20,5 @@ final class MeterStage implements AdmissionStage {
     Principal p = d.principal().orElseThrow();
     meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesIn, bytesOut, durationNanos,
         cpuNanos, admission.reportedUnits());
-    periods.of(p.customer(), startNanos).add(p.plan().name(), d.operation().id(), bytesIn, bytesOut, durationNanos,
-        cpuNanos);
   }
 }

@@ -21,7 +21,6 @@ import dev.monetize.management.ManagementApi;
 import dev.monetize.management.internal.ManagementRouter;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.metering.UsageTotals;
-import dev.monetize.metering.internal.PeriodTotals;
 import dev.monetize.metering.internal.UsagePipeline;
 import dev.monetize.openapi.OpenApi;
 import dev.monetize.plans.Catalog;
@@ -83,7 +82,6 @@ public final class Monetize implements AutoCloseable {
   private final CustomerRegistry customers;
   private final Wallets wallet;
   private final Reports reports;
-  private final PeriodTotals periodTotals;
   private final TrustedProxies trustedProxies;
   private final String managementPrefix;
   private final ManagementApi management;
@@ -109,13 +107,14 @@ public final class Monetize implements AutoCloseable {
         b.timeSource);
     this.keys = new KeyRegistry(b.keyStore, b.customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
-    this.customers = new CustomerRegistry(b.customerStore, b.catalog, b.billingHistory, b.timeSource);
+    this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
+        b.usageFlushInterval, b.customerStore::find);
+    this.customers = new CustomerRegistry(b.customerStore, b.catalog, b.billingHistory, b.timeSource,
+        change -> usage.planChanged(change.customerId(), change.since()));
     this.wallet = new Wallets(b.customerStore, b.billingHistory, limits::addCredits, b.timeSource,
         Optional.ofNullable(b.lowCreditsThreshold), b.lowCreditsListener);
-    this.periodTotals = new PeriodTotals();
-    this.reports = new Reports(b.catalog, periodTotals, b.usageSink instanceof UsageTotals t ? Optional.of(t)
-        : Optional.empty(), b.billingHistory, wallet, (p, now) -> limiter.peek(limits.reportRequests(p), now),
-        b.timeSource);
+    this.reports = new Reports(b.catalog, usage::settledTotals, b.billingHistory, wallet,
+        (p, now) -> limiter.peek(limits.reportRequests(p), now), b.timeSource);
     this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
     this.measureCpuTime = b.measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
@@ -131,10 +130,8 @@ public final class Monetize implements AutoCloseable {
       }
       return d;
     };
-    this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
-        b.usageFlushInterval, periodTotals);
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
-    this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(usage.meter(), periodTotals),
+    this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(usage.meter()),
         new AuditStage(audit)};
     this.management = new ManagementRouter(new ManagementBridge(this, catalog, customers, keys, wallet, reports, tokens,
         environment, time, random, limiter, managementPrefix, identification, audit), b.managementLimits);

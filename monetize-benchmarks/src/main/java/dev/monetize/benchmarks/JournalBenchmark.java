@@ -55,7 +55,7 @@ public class JournalBenchmark {
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("monetize-journal-bench");
     journal = store.equals("journal") ? UsageJournal.open(dir, FsyncPolicy.DEFAULT, Instant.now()) : null;
-    meter = new UsageMeter(batch -> { }, TimeSource.system(), Optional.ofNullable(journal));
+    meter = new UsageMeter(batch -> { }, TimeSource.system(), Optional.ofNullable(journal), batch -> { });
     background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "flusher");
       t.setDaemon(true);

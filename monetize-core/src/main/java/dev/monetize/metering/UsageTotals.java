@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * A usage sink that can also answer totals (a shared ledger). When the engine's usage sink
- * implements it, usage reports ({@code GET /monetize/usage}) read their counts from it, so every
- * node reports every node's calls (those flushed, that is within the flush interval).
+ * implements it, usage reports and invoices ({@code GET /monetize/usage}, {@code /invoices}) read
+ * their counts from it and nowhere else, so every node reports every node's delivered calls (a
+ * report first delivers its own node's pending usage). Otherwise the engine keeps the same totals
+ * of what it delivered, in memory.
  */
 public interface UsageTotals {
   /**

@@ -11,7 +11,8 @@ import dev.monetize.billing.Rating;
 import dev.monetize.billing.WalletService;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.metering.UsageTotals;
-import dev.monetize.metering.internal.PeriodTotals;
+import dev.monetize.limits.internal.CalendarWindows;
+import dev.monetize.plans.QuotaWindow;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Plan;
 import java.math.BigDecimal;
@@ -19,27 +20,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
-/** The {@link AccountReports} over the ledger (or this JVM's period totals), the limiter and the billing history. */
+/**
+ * The {@link AccountReports} over the usage totals (the ledger's, or the engine's memory ledger of
+ * what the meter delivered), the limiter and the billing history.
+ */
 public final class Reports implements AccountReports {
   private final Catalog catalog;
-  private final PeriodTotals periodTotals;
-  private final Optional<UsageTotals> usageTotals;
+  private final Supplier<UsageTotals> usageTotals;
   private final BillingHistory billingHistory;
   private final WalletService wallet;
   private final BiFunction<Principal, Long, List<PolicyState>> limitsNow;
   private final TimeSource time;
 
   /**
-   * Reports reading the ledger's totals when the usage sink keeps them, else {@code periodTotals}.
+   * Reports reading {@code usageTotals}.
    *
+   * @param usageTotals the totals, once this node's pending usage is delivered
    * @param limitsNow the principal's limits as they stand at a time (epoch nanoseconds)
    */
-  public Reports(Catalog catalog, PeriodTotals periodTotals, Optional<UsageTotals> usageTotals,
-      BillingHistory billingHistory, WalletService wallet, BiFunction<Principal, Long, List<PolicyState>> limitsNow,
-      TimeSource time) {
+  public Reports(Catalog catalog, Supplier<UsageTotals> usageTotals, BillingHistory billingHistory,
+      WalletService wallet, BiFunction<Principal, Long, List<PolicyState>> limitsNow, TimeSource time) {
     this.catalog = catalog;
-    this.periodTotals = periodTotals;
     this.usageTotals = usageTotals;
     this.billingHistory = billingHistory;
     this.wallet = wallet;
@@ -49,37 +52,17 @@ public final class Reports implements AccountReports {
 
   /**
    * The usage report of the caller's customer for the current billing period: calls, bytes and
-   * compute counted by this JVM, limits as they stand (from the limiter store, shared if it is),
-   * prepaid balance, and the running cost at the plan's per-call prices.
+   * compute from the usage totals (every call admitted before the report on this node, and on every
+   * node whose deliveries reached a shared ledger), limits as they stand (from the limiter store,
+   * shared if it is), prepaid balance, and the running cost at the plan's per-call prices.
    */
   @Override
   public UsageReport usage(Principal principal) {
     long now = time.epochNanos();
-    PeriodTotals.PeriodUsage u = periodTotals.of(principal.customer(), now);
-    java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
-    long requests;
-    long bytesIn;
-    long bytesOut;
-    long computeMillis;
-    long cpuMillis;
-    if (usageTotals.isPresent()) {
-      // a shared ledger: every node's calls, as flushed (within the flush interval)
-      dev.monetize.metering.UsageTotals.Totals t = usageTotals.get().totals(principal.customerId(),
-          Instant.ofEpochSecond(0, u.start), Instant.ofEpochSecond(0, u.end));
-      byOperation.putAll(t.byOperation());
-      requests = t.requests();
-      bytesIn = t.bytesIn();
-      bytesOut = t.bytesOut();
-      computeMillis = t.computeMillis();
-      cpuMillis = t.cpuMillis();
-    } else {
-      byOperation.putAll(u.byOperation(Optional.empty()));
-      requests = u.requests.sum();
-      bytesIn = u.bytesIn.sum();
-      bytesOut = u.bytesOut.sum();
-      computeMillis = u.micros.sum() / 1_000;
-      cpuMillis = u.cpuMicros.sum() / 1_000;
-    }
+    Instant start = periodStart(principal, now);
+    Instant end = periodEnd(principal, now);
+    UsageTotals.Totals t = usageTotals.get().totals(principal.customerId(), start, end);
+    java.util.Map<String, Long> byOperation = new java.util.TreeMap<>(t.byOperation());
     java.util.Map<String, BigDecimal> cost = new java.util.TreeMap<>();
     for (java.util.Map.Entry<String, Long> e : byOperation.entrySet()) {
       catalog.operation(e.getKey()).flatMap(op -> principal.plan().priceOf(op)).ifPresent(price ->
@@ -89,8 +72,16 @@ public final class Reports implements AccountReports {
     List<PolicyState> states = limitsNow.apply(principal, now);
     Optional<BigDecimal> credits = principal.plan().prepaid()
         ? Optional.of(wallet.balance(principal.customerId())) : Optional.empty();
-    return new UsageReport(principal, Instant.ofEpochSecond(0, u.start), Instant.ofEpochSecond(0, u.end),
-        requests, bytesOut, computeMillis, byOperation, states, credits, cost, time.now(), bytesIn, cpuMillis);
+    return new UsageReport(principal, start, end, t.requests(), t.bytesOut(), t.computeMillis(), byOperation, states,
+        credits, cost, time.now(), t.bytesIn(), t.cpuMillis());
+  }
+
+  private static Instant periodStart(Principal principal, long now) {
+    return Instant.ofEpochSecond(0, CalendarWindows.start(QuotaWindow.MONTH, principal.customer().billingAnchor(), now));
+  }
+
+  private static Instant periodEnd(Principal principal, long now) {
+    return Instant.ofEpochSecond(0, CalendarWindows.end(QuotaWindow.MONTH, principal.customer().billingAnchor(), now));
   }
 
   /**
@@ -103,9 +94,9 @@ public final class Reports implements AccountReports {
   @Override
   public Optional<Invoice> currentInvoice(Principal principal) {
     long now = time.epochNanos();
-    PeriodTotals.PeriodUsage u = periodTotals.of(principal.customer(), now);
-    Instant start = Instant.ofEpochSecond(0, u.start);
-    Instant end = Instant.ofEpochSecond(0, u.end);
+    Instant start = periodStart(principal, now);
+    Instant end = periodEnd(principal, now);
+    UsageTotals totals = usageTotals.get();
     String customerId = principal.customerId();
     List<PlanChange> changes = billingHistory.planChanges(customerId, start, end);
     if (changes.isEmpty()) {
@@ -115,7 +106,6 @@ public final class Reports implements AccountReports {
     java.time.Duration period = java.time.Duration.between(start, end);
     java.util.Currency currency = null;
     List<Rating.Usage> lines = new java.util.ArrayList<>();
-    java.util.Set<String> plansCounted = new java.util.HashSet<>();
     for (int i = 0; i < changes.size(); i++) {
       PlanChange c = changes.get(i);
       Instant from = c.since().isBefore(start) ? start : c.since();
@@ -133,15 +123,10 @@ public final class Reports implements AccountReports {
             + (covered.compareTo(BigDecimal.ONE) == 0 ? "" : " (" + from + " to " + to + ")"), 1,
             new PriceModel.Flat(fee.amount()), covered));
       }
-      java.util.Map<String, Long> calls;
-      if (usageTotals.isPresent()) {
-        calls = new java.util.TreeMap<>(usageTotals.get().totals(customerId, from, to).byOperation());
-      } else if (!split) {
-        calls = u.byOperation(Optional.empty());
-      } else {
-        // this JVM counts calls per plan, not per part: a plan's calls go on its first part only
-        calls = plansCounted.add(plan.name()) ? u.byOperation(Optional.of(plan.name())) : java.util.Map.of();
-      }
+      // the first part's calls from the period start: the usage interval of a customer's first calls
+      // can start before its creation; later parts start where the meter cut its intervals
+      java.util.Map<String, Long> calls = new java.util.TreeMap<>(
+          totals.totals(customerId, i == 0 ? start : from, to).byOperation());
       for (java.util.Map.Entry<String, Long> e : calls.entrySet()) {
         Optional<dev.monetize.plans.Price> price = catalog.operation(e.getKey()).flatMap(plan::priceOf);
         if (price.isPresent()) {

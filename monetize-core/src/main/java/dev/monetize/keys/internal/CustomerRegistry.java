@@ -9,6 +9,7 @@ import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Plan;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The {@link CustomerService} over a customer store, recording plan changes in the billing history. */
 public final class CustomerRegistry implements CustomerService {
@@ -16,13 +17,19 @@ public final class CustomerRegistry implements CustomerService {
   private final Catalog catalog;
   private final BillingHistory billingHistory;
   private final TimeSource time;
+  private final Consumer<PlanChange> planChanged;
 
-  /** Over {@code customers}, with plans from {@code catalog}. */
-  public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time) {
+  /**
+   * Over {@code customers}, with plans from {@code catalog}; each plan change is recorded in
+   * {@code billingHistory}, then told to {@code planChanged}.
+   */
+  public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time,
+      Consumer<PlanChange> planChanged) {
     this.customers = customers;
     this.catalog = catalog;
     this.billingHistory = billingHistory;
     this.time = time;
+    this.planChanged = planChanged;
   }
 
   @Override
@@ -34,7 +41,9 @@ public final class CustomerRegistry implements CustomerService {
     Optional<Customer> before = customers.find(customer.id());
     customers.save(customer);
     if (before.isEmpty() || !before.get().plan().equals(customer.plan())) {
-      billingHistory.recordPlanChange(new PlanChange(customer.id(), customer.plan(), time.now()));
+      PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
+      billingHistory.recordPlanChange(change);
+      planChanged.accept(change);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,19 +30,25 @@ public final class UsageMeter {
   private final LiveCounters live = new LiveCounters();
   private final UsageJournal journal;
   private final UsageSink sink;
+  private final Consumer<List<UsageRecord>> delivered;
   private final TimeSource time;
   private final Object flushLock = new Object();
   // guarded by flushLock
   private UsageJournal.Delivery current;
-  private int delivered;
+  private int taken;
   private Instant intervalStart;
   private long backoffNanos;
   private long nextAttemptNanos;
   private final LongAdder failures = new LongAdder();
 
-  /** A meter delivering to {@code sink}, journaling to {@code journal} when present. */
-  public UsageMeter(UsageSink sink, TimeSource time, Optional<UsageJournal> journal) {
+  /**
+   * A meter delivering to {@code sink}, journaling to {@code journal} when present, and handing
+   * each batch the sink took to {@code delivered}.
+   */
+  public UsageMeter(UsageSink sink, TimeSource time, Optional<UsageJournal> journal,
+      Consumer<List<UsageRecord>> delivered) {
     this.sink = sink;
+    this.delivered = delivered;
     this.time = time;
     this.journal = journal.orElse(null);
     this.intervalStart = time.now();
@@ -49,7 +56,7 @@ public final class UsageMeter {
 
   /** A meter without a journal. */
   public UsageMeter(UsageSink sink, TimeSource time) {
-    this(sink, time, Optional.empty());
+    this(sink, time, Optional.empty(), batch -> {});
   }
 
   /** Records one admitted call without request bytes, CPU time or custom units. */
@@ -93,11 +100,11 @@ public final class UsageMeter {
         boolean fresh = current == null;
         if (fresh) {
           current = take(time.now());
-          delivered = 0;
+          taken = 0;
         }
         List<UsageRecord> records = current.records();
-        while (delivered < records.size()) {
-          List<UsageRecord> batch = records.subList(delivered, Math.min(records.size(), delivered + BATCH));
+        while (taken < records.size()) {
+          List<UsageRecord> batch = records.subList(taken, Math.min(records.size(), taken + BATCH));
           try {
             sink.accept(batch);
           } catch (Exception | LinkageError e) {
@@ -105,10 +112,11 @@ public final class UsageMeter {
             backoffNanos = backoffNanos == 0 ? 500_000_000L : Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
             nextAttemptNanos = System.nanoTime() + backoffNanos;
             LOG.warn("usage sink {} failed ({} records pending, retry in {} ms): {}",
-                sink.getClass().getName(), records.size() - delivered, backoffNanos / 1_000_000, e.toString());
+                sink.getClass().getName(), records.size() - taken, backoffNanos / 1_000_000, e.toString());
             return false;
           }
-          delivered += batch.size();
+          taken += batch.size();
+          delivered.accept(batch);
         }
         current.acknowledge().run();
         boolean redo = current.redo();
@@ -139,7 +147,7 @@ public final class UsageMeter {
   /** Records waiting for the sink. */
   public int pendingRecords() {
     synchronized (flushLock) {
-      return current == null ? 0 : current.records().size() - delivered;
+      return current == null ? 0 : current.records().size() - taken;
     }
   }
 

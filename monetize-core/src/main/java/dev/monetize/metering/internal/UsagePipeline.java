@@ -3,26 +3,36 @@ package dev.monetize.metering.internal;
 import dev.monetize.TimeSource;
 import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.metering.UsageSink;
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageTotals;
+import dev.monetize.plans.Customer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Usage from the request to the sink: the meter (and its journal, when there is a data
- * directory), the flusher thread that delivers it every interval and sweeps ended periods from the
- * period totals, and the fsync thread of a periodic policy. Started by the engine, closed with it.
+ * directory), the flusher thread that delivers it every interval, and the fsync thread of a
+ * periodic policy. It also answers the totals that usage reports and invoices read: the sink's own
+ * when it keeps them (a shared ledger), else a {@link MemoryLedger} of what was delivered to it.
+ * Started by the engine, closed with it.
  */
 public final class UsagePipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UsagePipeline.class);
 
   private final UsageMeter meter;
   private final Optional<UsageJournal> journal;
-  private final PeriodTotals periodTotals;
+  private final Optional<MemoryLedger> ledger;
+  private final UsageTotals totals;
   private final TimeSource time;
   private final ScheduledExecutorService flusher;
   private final Optional<ScheduledExecutorService> journalSync;
@@ -31,13 +41,17 @@ public final class UsagePipeline implements AutoCloseable {
    * Opens the journal in {@code journalDir} (if any) and starts delivering to {@code sink} every
    * {@code every}; with a journal, the first delivery runs at once and sends what a previous run
    * left unacknowledged.
+   *
+   * @param customers where the memory ledger finds a customer's billing period
    */
   public UsagePipeline(UsageSink sink, TimeSource time, Optional<Path> journalDir, FsyncPolicy fsync, Duration every,
-      PeriodTotals periodTotals) {
+      Function<String, Optional<Customer>> customers) {
     this.time = time;
-    this.periodTotals = periodTotals;
+    this.ledger = sink instanceof UsageTotals ? Optional.empty() : Optional.of(new MemoryLedger(customers));
+    this.totals = sink instanceof UsageTotals t ? t : ledger.orElseThrow();
     this.journal = journalDir.map(d -> UsageJournal.open(d, fsync, time.now()));
-    this.meter = new UsageMeter(sink, time, journal);
+    Consumer<List<UsageRecord>> delivered = ledger.isPresent() ? ledger.get()::add : batch -> { };
+    this.meter = new UsageMeter(sink, time, journal, delivered);
     this.flusher = daemon("monetize-usage-flusher");
     long millis = every.toMillis();
     flusher.scheduleWithFixedDelay(this::flushQuietly, journal.isEmpty() ? millis : 0, millis, TimeUnit.MILLISECONDS);
@@ -64,6 +78,25 @@ public final class UsagePipeline implements AutoCloseable {
     return meter;
   }
 
+  /**
+   * The totals usage reports read, after delivering what this node recorded since the last
+   * delivery (unless the sink is backing off after a failure): a report includes every call
+   * admitted before it, except while the sink refuses deliveries.
+   */
+  public UsageTotals settledTotals() {
+    meter.flushIfDue();
+    return totals;
+  }
+
+  /**
+   * Starts a new slice of a customer's usage at a plan change, so invoices count the calls before
+   * and after it apart (the sink's own totals do it by record time).
+   */
+  public void planChanged(String customerId, Instant at) {
+    meter.flushIfDue(); // what was recorded before the change goes in an interval of its own
+    ledger.ifPresent(l -> l.cut(customerId, at));
+  }
+
   /** Delivers all usage recorded so far; true when nothing is left pending. */
   public boolean flush() {
     return meter.flush();
@@ -71,7 +104,7 @@ public final class UsagePipeline implements AutoCloseable {
 
   private void flushQuietly() {
     try {
-      periodTotals.sweep(time.epochNanos());
+      ledger.ifPresent(l -> l.sweep(time.epochNanos()));
       meter.flushIfDue();
     } catch (RuntimeException e) {
       LOG.error("usage flush failed", e);

@@ -287,7 +287,7 @@ class UsageJournalTest {
     int threads = 8;
     int calls = 2_000;
     try (UsageJournal j = UsageJournal.open(dir, FsyncPolicy.never(), time.now(), 1 << 15, 4)) {
-      UsageMeter meter = new UsageMeter(flaky, time, Optional.of(j));
+      UsageMeter meter = new UsageMeter(flaky, time, Optional.of(j), batch -> { });
       AtomicBoolean done = new AtomicBoolean();
       Thread flusher = new Thread(() -> {
         while (!done.get()) {
@@ -315,7 +315,7 @@ class UsageJournalTest {
   void whenTheJournalCannotBeWrittenCallsAreMeteredInMemory() {
     InMemoryUsageSink store = UsageSink.inMemory();
     UsageJournal j = open(1 << 16);
-    UsageMeter meter = new UsageMeter(store, time, Optional.of(j));
+    UsageMeter meter = new UsageMeter(store, time, Optional.of(j), batch -> { });
     meter.record("acme", "key_1", "summary", 200, false, 1, 1_000);
     j.release(); // from now on appends fail
     meter.record("acme", "key_1", "summary", 200, false, 1, 1_000);

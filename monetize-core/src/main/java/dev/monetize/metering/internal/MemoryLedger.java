@@ -1,0 +1,169 @@
+package dev.monetize.metering.internal;
+
+import dev.monetize.limits.internal.CalendarWindows;
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageTotals;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.QuotaWindow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The engine's own usage totals when the usage sink keeps none: the records the meter delivered,
+ * summed per customer for the current billing period, so that usage reports and invoices read the
+ * same aggregation the sink received (one counter, not a second one on the request path).
+ *
+ * <p>A customer's period is kept in slices that start at the period's start and at each plan
+ * change in it ({@link #cut}); a record belongs to the slice its interval started in, and a query
+ * sums the slices that start in its range. That is the same rule as a ledger's ({@code period_start
+ * >= from and < to}), with one slice per plan instead of one row per record, so memory follows the
+ * customers of the current periods: accounts of ended periods are swept.
+ */
+public final class MemoryLedger implements UsageTotals {
+  private static final long SWEEP_EVERY_NANOS = 3_600_000_000_000L;
+
+  private final Function<String, Optional<Customer>> customers;
+  private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
+  private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
+
+  /** A ledger finding each customer's billing anchor in {@code customers} (once per period). */
+  public MemoryLedger(Function<String, Optional<Customer>> customers) {
+    this.customers = customers;
+  }
+
+  /** Sums of the records whose interval started in one slice. */
+  private static final class Slice {
+    long requests;
+    long bytesIn;
+    long bytesOut;
+    long micros;
+    long cpuMicros;
+    final Map<String, Long> byOperation = new TreeMap<>();
+  }
+
+  /** One customer's current period, in slices by start. Guarded by itself. */
+  private static final class Account {
+    final BillingAnchor anchor;
+    long start;
+    long end;
+    final TreeMap<Long, Slice> slices = new TreeMap<>();
+
+    Account(BillingAnchor anchor, long at) {
+      this.anchor = anchor;
+      roll(at);
+    }
+
+    /** Starts the period around {@code at}, forgetting the one before. */
+    void roll(long at) {
+      start = CalendarWindows.start(QuotaWindow.MONTH, anchor, at);
+      end = CalendarWindows.end(QuotaWindow.MONTH, anchor, at);
+      slices.clear();
+      slices.put(start, new Slice());
+    }
+  }
+
+  /** Adds delivered records (called by the meter after the sink took them). */
+  public void add(List<UsageRecord> records) {
+    for (UsageRecord r : records) {
+      long at = nanos(r.from());
+      Account account = accounts.get(r.customerId());
+      if (account == null) {
+        Optional<Customer> customer = customers.apply(r.customerId());
+        if (customer.isEmpty()) {
+          continue; // deleted since: nobody can ask for its report
+        }
+        account = accounts.computeIfAbsent(r.customerId(), id -> new Account(customer.get().billingAnchor(), at));
+      }
+      synchronized (account) {
+        if (at >= account.end) {
+          account.roll(at);
+        }
+        Map.Entry<Long, Slice> slice = account.slices.floorEntry(at);
+        if (slice == null) {
+          continue; // a late record of a period already ended
+        }
+        Slice s = slice.getValue();
+        s.requests += r.calls();
+        s.bytesIn += r.bytesIn();
+        s.bytesOut += r.bytesOut();
+        s.micros += r.durationMicros();
+        s.cpuMicros += r.cpuMicros();
+        s.byOperation.merge(r.operationId(), r.calls(), Long::sum);
+      }
+    }
+  }
+
+  /**
+   * Starts a new slice of the customer's period at {@code at} (a plan change), so that the records
+   * after it are counted apart from those before.
+   */
+  public void cut(String customerId, Instant at) {
+    Account account = accounts.get(customerId);
+    if (account == null) {
+      return; // no usage yet: its first record opens the period
+    }
+    long t = nanos(at);
+    synchronized (account) {
+      if (t >= account.start && t < account.end) {
+        account.slices.putIfAbsent(t, new Slice());
+      }
+    }
+  }
+
+  @Override
+  public Totals totals(String customerId, Instant from, Instant to) {
+    Account account = accounts.get(customerId);
+    if (account == null) {
+      return new Totals(0, 0, 0, 0, 0, Map.of());
+    }
+    long requests = 0;
+    long bytesIn = 0;
+    long bytesOut = 0;
+    long micros = 0;
+    long cpuMicros = 0;
+    Map<String, Long> byOperation = new TreeMap<>();
+    synchronized (account) {
+      for (Slice s : account.slices.subMap(nanos(from), true, nanos(to), false).values()) {
+        requests += s.requests;
+        bytesIn += s.bytesIn;
+        bytesOut += s.bytesOut;
+        micros += s.micros;
+        cpuMicros += s.cpuMicros;
+        s.byOperation.forEach((op, n) -> byOperation.merge(op, n, Long::sum));
+      }
+    }
+    return new Totals(requests, bytesIn, bytesOut, micros / 1_000, cpuMicros / 1_000, byOperation);
+  }
+
+  /**
+   * Forgets the customers whose period ended before {@code nowNanos} (they start afresh with their
+   * next record), at most once an hour. Called off the request path, by the usage flusher.
+   */
+  public void sweep(long nowNanos) {
+    long last = lastSweep.get();
+    if ((last != Long.MIN_VALUE && nowNanos - last < SWEEP_EVERY_NANOS) || !lastSweep.compareAndSet(last, nowNanos)) {
+      return;
+    }
+    accounts.values().removeIf(a -> {
+      synchronized (a) {
+        return a.end <= nowNanos;
+      }
+    });
+  }
+
+  /** Customers with an account (for tests). */
+  int size() {
+    return accounts.size();
+  }
+
+  private static long nanos(Instant i) {
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+}

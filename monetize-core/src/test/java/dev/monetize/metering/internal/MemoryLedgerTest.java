@@ -1,0 +1,100 @@
+package dev.monetize.metering.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageTotals;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Customer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The engine's memory ledger: sums of delivered records per period, cut at plan changes, swept when periods end. */
+class MemoryLedgerTest {
+  private static final Instant NOV = Instant.parse("2026-11-01T00:00:00Z");
+  private static final Instant DEC = Instant.parse("2026-12-01T00:00:00Z");
+
+  private final List<String> lookups = new ArrayList<>();
+  private final MemoryLedger ledger = new MemoryLedger(id -> {
+    lookups.add(id);
+    return id.startsWith("gone") ? Optional.empty()
+        : Optional.of(new Customer(id, "pro", BillingAnchor.of(1, ZoneOffset.UTC), id));
+  });
+
+  private static UsageRecord record(String customer, String op, String from, long calls) {
+    Instant f = Instant.parse(from);
+    return new UsageRecord(customer, "key_1", op, 200, false, f, f.plusSeconds(1), calls, 7, calls * 10, 3_000, 1_000,
+        Map.of());
+  }
+
+  private static long nanos(String instant) {
+    Instant i = Instant.parse(instant);
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  @Test
+  void sumsEveryQuantityOfTheRecordsThatStartedInTheRange() {
+    ledger.add(List.of(record("acme", "stats", "2026-11-03T10:00:00Z", 2), record("acme", "export",
+        "2026-11-04T10:00:00Z", 3), record("acme", "stats", "2026-11-05T10:00:00Z", 4),
+        record("globex", "stats", "2026-11-05T10:00:00Z", 100)));
+    UsageTotals.Totals t = ledger.totals("acme", NOV, DEC);
+    assertThat(t.requests()).isEqualTo(9);
+    assertThat(t.byOperation()).isEqualTo(Map.of("export", 3L, "stats", 6L));
+    assertThat(t.bytesIn()).isEqualTo(21);
+    assertThat(t.bytesOut()).isEqualTo(90);
+    assertThat(t.computeMillis()).isEqualTo(9);
+    assertThat(t.cpuMillis()).isEqualTo(3);
+    assertThat(ledger.totals("nobody", NOV, DEC).requests()).isZero();
+    assertThat(lookups).containsExactly("acme", "globex"); // the anchor is looked up once per customer
+  }
+
+  @Test
+  void aPlanChangeCutsThePeriodSoEachPartCountsItsOwnRecords() {
+    ledger.add(List.of(record("acme", "stats", "2026-11-03T10:00:00Z", 10)));
+    Instant change = Instant.parse("2026-11-10T00:00:00Z");
+    ledger.cut("acme", change);
+    ledger.add(List.of(record("acme", "stats", "2026-11-10T00:00:00Z", 20),
+        record("acme", "stats", "2026-11-20T00:00:00Z", 30)));
+    assertThat(ledger.totals("acme", NOV, change).requests()).isEqualTo(10);
+    assertThat(ledger.totals("acme", change, DEC).requests()).isEqualTo(50);
+    assertThat(ledger.totals("acme", NOV, DEC).requests()).isEqualTo(60);
+    ledger.cut("nobody", change); // no usage yet: nothing to cut, nothing kept
+    assertThat(ledger.size()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewPeriodStartsAfreshAndLateOrUnknownRecordsAreNotCounted() {
+    ledger.add(List.of(record("acme", "stats", "2026-11-30T23:59:59Z", 5)));
+    ledger.add(List.of(record("acme", "stats", "2026-12-01T00:00:00Z", 1)));
+    assertThat(ledger.totals("acme", DEC, Instant.parse("2027-01-01T00:00:00Z")).requests()).isEqualTo(1);
+    assertThat(ledger.totals("acme", NOV, DEC).requests()).isZero(); // November is no longer kept
+    ledger.add(List.of(record("acme", "stats", "2026-11-30T23:59:59Z", 5))); // late for a period gone
+    assertThat(ledger.totals("acme", NOV, Instant.parse("2027-01-01T00:00:00Z")).requests()).isEqualTo(1);
+    ledger.add(List.of(record("gone-1", "stats", "2026-12-01T00:00:00Z", 1))); // deleted customer
+    assertThat(ledger.size()).isEqualTo(1);
+  }
+
+  @Test
+  void customersWhosePeriodEndedAreForgottenAtMostOnceAnHour() {
+    for (int i = 0; i < 1_000; i++) {
+      ledger.add(List.of(record("c" + i, "stats", "2026-11-20T10:00:00Z", 1)));
+    }
+    ledger.add(List.of(record("active", "stats", "2026-12-02T10:00:00Z", 1)));
+    assertThat(ledger.size()).isEqualTo(1_001);
+    ledger.sweep(nanos("2026-11-20T10:00:00Z")); // nothing has ended yet
+    assertThat(ledger.size()).isEqualTo(1_001);
+    ledger.sweep(nanos("2026-12-02T10:00:00Z"));
+    assertThat(ledger.size()).isEqualTo(1); // November's customers went; the one active in December stays
+    ledger.add(List.of(record("late", "stats", "2026-11-20T10:00:00Z", 1)));
+    ledger.sweep(nanos("2026-12-02T10:30:00Z"));
+    assertThat(ledger.size()).isEqualTo(2); // at most one sweep an hour
+    ledger.sweep(nanos("2026-12-02T11:00:01Z"));
+    assertThat(ledger.size()).isEqualTo(1);
+    assertThat(ledger.totals("active", DEC, Instant.parse("2027-01-01T00:00:00Z")).requests()).isEqualTo(1);
+  }
+}
