@@ -22,7 +22,7 @@ import java.util.Set;
 
 /** What the management API may use of the engine: its services, the identification, the audit, the clock. */
 final class ManagementBridge implements ManagementContext {
-  private final Monetize engine;
+  private final java.net.URI docsBase;
   private final Catalog catalog;
   private final CustomerService customers;
   private final KeyRegistry keys;
@@ -37,10 +37,10 @@ final class ManagementBridge implements ManagementContext {
   private final Identification identification;
   private final AsyncAuditDispatcher audit;
 
-  ManagementBridge(Monetize engine, Catalog catalog, CustomerService customers, KeyRegistry keys, WalletService wallet,
+  ManagementBridge(java.net.URI docsBase, Catalog catalog, CustomerService customers, KeyRegistry keys, WalletService wallet,
       AccountReports reports, Tokens tokens, KeyEnvironment environment, TimeSource time, SecureRandom random,
       LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit) {
-    this.engine = engine;
+    this.docsBase = docsBase;
     this.catalog = catalog;
     this.customers = customers;
     this.keys = keys;
@@ -123,7 +123,7 @@ final class ManagementBridge implements ManagementContext {
 
   @Override
   public Optional<String> mintToken(Principal principal, Set<String> scopes, Instant now, Duration ttl) {
-    return engine.mintToken(principal, scopes, now, ttl);
+    return keys.mintToken(principal, scopes, now, ttl, tokens);
   }
 
   @Override
@@ -133,6 +133,6 @@ final class ManagementBridge implements ManagementContext {
 
   @Override
   public Problem problem(ErrorCode code, String detail, String requestId) {
-    return engine.problem(code, detail, requestId);
+    return Problem.of(code, docsBase, detail, requestId);
   }
 }

@@ -19,22 +19,15 @@ import dev.monetize.keys.internal.CustomerRegistry;
 import dev.monetize.keys.internal.KeyRegistry;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.management.internal.ManagementRouter;
-import dev.monetize.limits.LimiterStore;
-import dev.monetize.metering.UsageTotals;
 import dev.monetize.metering.internal.UsagePipeline;
-import dev.monetize.openapi.OpenApi;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
 import dev.monetize.tokens.Tokens;
 import java.net.URI;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,16 +57,13 @@ public final class Monetize implements AutoCloseable {
 
   private final Catalog catalog;
   private final RouteTable routes;
-  private final LimiterStore limiter;
   private final AsyncAuditDispatcher audit;
   private final TimeSource time;
   private final KeyEnvironment environment;
   private final URI docsBase;
   private final boolean legacyHeaders;
-  private final SecureRandom random;
   private final UsagePipeline usage;
   private final LimitStep limits;
-  private final Credentials credentials;
   private final Tokens tokens;
   private final Identification identification;
   /** After identification, in order: each may refuse before the endpoint and act after it. */
@@ -85,7 +75,7 @@ public final class Monetize implements AutoCloseable {
   private final TrustedProxies trustedProxies;
   private final String managementPrefix;
   private final ManagementApi management;
-  private final Supplier<String[]> openApi;
+  private final ServiceDocs docs;
   private final boolean measureCpuTime;
   private static final java.lang.management.ThreadMXBean THREADS =
       java.lang.management.ManagementFactory.getThreadMXBean();
@@ -93,15 +83,13 @@ public final class Monetize implements AutoCloseable {
   Monetize(MonetizeBuilder b) {
     this.catalog = b.catalog;
     this.routes = RouteTable.of(b.catalog.operations());
-    this.limiter = b.limiterStore;
     this.limits = new LimitStep(b.catalog, b.limiterStore, b.overloadSignal, b.overloadSignal != null,
         b.overloadRetryAfter.toSeconds());
     this.time = b.timeSource;
     this.environment = b.environment;
     this.docsBase = b.docsBase;
     this.legacyHeaders = b.legacyRateLimitHeaders;
-    this.random = b.random;
-    this.credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000);
+    Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     this.identification = new Identification(b.catalog, b.customerStore, credentials, tokens, b.environment,
         b.timeSource);
@@ -114,27 +102,16 @@ public final class Monetize implements AutoCloseable {
     this.wallet = new Wallets(b.customerStore, b.billingHistory, limits::addCredits, b.timeSource,
         Optional.ofNullable(b.lowCreditsThreshold), b.lowCreditsListener);
     this.reports = new Reports(b.catalog, usage::settledTotals, b.billingHistory, wallet,
-        (p, now) -> limiter.peek(limits.reportRequests(p), now), b.timeSource);
+        (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource);
     this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
     this.measureCpuTime = b.measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
-    String title = b.apiTitle;
-    String version = b.apiVersion;
-    java.util.concurrent.atomic.AtomicReference<String[]> doc = new java.util.concurrent.atomic.AtomicReference<>();
-    this.openApi = () -> {
-      String[] d = doc.get();
-      if (d == null) {
-        OpenApi api = OpenApi.of(catalog).title(title).version(version).docsBase(docsBase.toString());
-        d = new String[] {api.json(), api.yaml()};
-        doc.compareAndSet(null, d);
-      }
-      return d;
-    };
+    this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, docsBase);
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(usage.meter()),
         new AuditStage(audit)};
-    this.management = new ManagementRouter(new ManagementBridge(this, catalog, customers, keys, wallet, reports, tokens,
-        environment, time, random, limiter, managementPrefix, identification, audit), b.managementLimits);
+    this.management = new ManagementRouter(new ManagementBridge(docsBase, catalog, customers, keys, wallet, reports, tokens,
+        environment, time, b.random, b.limiterStore, managementPrefix, identification, audit), b.managementLimits);
   }
 
   /** Starts a builder. The catalog is required; everything else has an in-memory default. */
@@ -236,9 +213,6 @@ public final class Monetize implements AutoCloseable {
    * @param xForwardedForOrNull the {@code X-Forwarded-For} header, or null
    */
   public String clientAddress(String peer, String forwardedOrNull, String xForwardedForOrNull) {
-    if (!trustedProxies.any()) {
-      return peer == null ? "" : peer;
-    }
     return trustedProxies.clientAddress(peer == null ? "" : peer, Optional.ofNullable(forwardedOrNull),
         Optional.ofNullable(xForwardedForOrNull));
   }
@@ -246,18 +220,6 @@ public final class Monetize implements AutoCloseable {
   /** The key environment this deployment accepts. */
   public KeyEnvironment environment() {
     return environment;
-  }
-
-  /**
-   * Mints a token for the principal's key carrying {@code scopes} (the caller checks they are
-   * covered) and the version of the key's current secret, so that the token dies with that secret
-   * when the key is rotated. Empty when the key is gone.
-   */
-  Optional<String> mintToken(Principal principal, Set<String> scopes, Instant now, Duration ttl) {
-    return credentials.byId(principal.keyId()).flatMap(k -> (principal.credential().previousSecret()
-            ? k.previousSecretHash() : Optional.of(k.secretHash()))
-        .map(hash -> tokens.mint(k.id(), Optional.of(Credentials.version(hash)), principal.customerId(), scopes, now,
-            ttl)));
   }
 
   /** Keys and projects: issue, find, list, rotate, revoke, with the same checks as the management API. */
@@ -305,12 +267,12 @@ public final class Monetize implements AutoCloseable {
    * serve at {@code /openapi.json}. Computed once.
    */
   public String openApiJson() {
-    return openApi.get()[0];
+    return docs.json();
   }
 
   /** The same document as YAML, for {@code /openapi.yaml}. */
   public String openApiYaml() {
-    return openApi.get()[1];
+    return docs.yaml();
   }
 
   /** The management API (organizations, projects, keys, tokens), for adapters to serve under {@link #managementPrefix()}. */

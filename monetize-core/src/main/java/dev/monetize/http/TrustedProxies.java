@@ -125,15 +125,19 @@ public final class TrustedProxies {
   /**
    * The client's address: the peer unless the peer is trusted, then the first untrusted hop from
    * the right of the header the proxies write. An entry that is not an
-   * address (e.g. {@code unknown}) ends the walk at the hop that reported it.
+   * address (e.g. {@code unknown}) ends the walk at the hop that reported it. Trusting nobody, the
+   * peer as given.
    *
    * @param peer the connection's remote address
    * @param forwarded the {@code Forwarded} header, if sent
    * @param xForwardedFor the {@code X-Forwarded-For} header, if sent
    */
   public String clientAddress(String peer, Optional<String> forwarded, Optional<String> xForwardedFor) {
+    if (cidrs.isEmpty()) {
+      return peer;
+    }
     String client = unbracket(peer);
-    if (cidrs.isEmpty() || !trusts(client)) {
+    if (!trusts(client)) {
       return client;
     }
     List<String> hops = forwardedHeader ? forwarded.map(TrustedProxies::forwardedFor).orElse(List.of())

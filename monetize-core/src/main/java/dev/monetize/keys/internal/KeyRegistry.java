@@ -190,4 +190,17 @@ public final class KeyRegistry implements KeyService {
   public Duration maxRotationOverlap() {
     return maxRotationOverlap;
   }
+
+  /**
+   * Mints a token for the principal's key carrying {@code scopes} (the caller checks they are
+   * covered) and the version of the secret the principal authenticated with, so that the token
+   * dies with that secret when the key is rotated. Empty when the key is gone.
+   */
+  public Optional<String> mintToken(dev.monetize.Principal principal, Set<String> scopes, java.time.Instant now,
+      Duration ttl, dev.monetize.tokens.Tokens tokens) {
+    return credentials.byId(principal.keyId()).flatMap(k -> (principal.credential().previousSecret()
+            ? k.previousSecretHash() : Optional.of(k.secretHash()))
+        .map(hash -> tokens.mint(k.id(), Optional.of(Credentials.version(hash)), principal.customerId(), scopes, now,
+            ttl)));
+  }
 }

@@ -69,8 +69,14 @@ public final class MemoryLedger implements UsageTotals {
     }
   }
 
-  /** Adds delivered records (called by the meter after the sink took them). */
+  /**
+   * Adds delivered records (called by the meter after the sink took them, one batch at a time),
+   * after forgetting the periods that ended before the batch (at most once an hour).
+   */
   public void add(List<UsageRecord> records) {
+    if (!records.isEmpty()) {
+      sweep(nanos(records.get(0).to()));
+    }
     for (UsageRecord r : records) {
       long at = nanos(r.from());
       Account account = accounts.get(r.customerId());
@@ -144,9 +150,9 @@ public final class MemoryLedger implements UsageTotals {
 
   /**
    * Forgets the customers whose period ended before {@code nowNanos} (they start afresh with their
-   * next record), at most once an hour. Called off the request path, by the usage flusher.
+   * next record), at most once an hour.
    */
-  public void sweep(long nowNanos) {
+  void sweep(long nowNanos) {
     long last = lastSweep.get();
     if ((last != Long.MIN_VALUE && nowNanos - last < SWEEP_EVERY_NANOS) || !lastSweep.compareAndSet(last, nowNanos)) {
       return;

@@ -33,7 +33,6 @@ public final class UsagePipeline implements AutoCloseable {
   private final Optional<UsageJournal> journal;
   private final Optional<MemoryLedger> ledger;
   private final UsageTotals totals;
-  private final TimeSource time;
   private final ScheduledExecutorService flusher;
   private final Optional<ScheduledExecutorService> journalSync;
 
@@ -46,7 +45,6 @@ public final class UsagePipeline implements AutoCloseable {
    */
   public UsagePipeline(UsageSink sink, TimeSource time, Optional<Path> journalDir, FsyncPolicy fsync, Duration every,
       Function<String, Optional<Customer>> customers) {
-    this.time = time;
     this.ledger = sink instanceof UsageTotals ? Optional.empty() : Optional.of(new MemoryLedger(customers));
     this.totals = sink instanceof UsageTotals t ? t : ledger.orElseThrow();
     this.journal = journalDir.map(d -> UsageJournal.open(d, fsync, time.now()));
@@ -104,7 +102,6 @@ public final class UsagePipeline implements AutoCloseable {
 
   private void flushQuietly() {
     try {
-      ledger.ifPresent(l -> l.sweep(time.epochNanos()));
       meter.flushIfDue();
     } catch (RuntimeException e) {
       LOG.error("usage flush failed", e);
