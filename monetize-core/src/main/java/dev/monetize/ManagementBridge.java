@@ -34,12 +34,14 @@ final class ManagementBridge implements ManagementContext {
   private final SecureRandom random;
   private final LimiterStore limiter;
   private final String managementPrefix;
+  private final boolean publishDocs;
   private final Identification identification;
   private final AsyncAuditDispatcher audit;
 
   ManagementBridge(java.net.URI docsBase, Catalog catalog, CustomerService customers, KeyRegistry keys, WalletService wallet,
       AccountReports reports, Tokens tokens, KeyEnvironment environment, TimeSource time, SecureRandom random,
-      LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit) {
+      LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit,
+      boolean publishDocs) {
     this.docsBase = docsBase;
     this.catalog = catalog;
     this.customers = customers;
@@ -52,6 +54,7 @@ final class ManagementBridge implements ManagementContext {
     this.random = random;
     this.limiter = limiter;
     this.managementPrefix = managementPrefix;
+    this.publishDocs = publishDocs;
     this.identification = identification;
     this.audit = audit;
     this.asOperation = Operation.builder("monetize.management", "POST", managementPrefix)
@@ -114,6 +117,11 @@ final class ManagementBridge implements ManagementContext {
   @Override
   public String prefix() {
     return managementPrefix;
+  }
+
+  @Override
+  public boolean publishesDocs() {
+    return publishDocs;
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.monetize.errors.ErrorCode;
 import dev.monetize.errors.Problem;
 import dev.monetize.http.RouteTable;
 import dev.monetize.http.TrustedProxies;
+import dev.monetize.http.UndeclaredMethods;
 import dev.monetize.keys.CustomerService;
 import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyEnvironment;
@@ -76,6 +77,8 @@ public final class Monetize implements AutoCloseable {
   private final String managementPrefix;
   private final ManagementApi management;
   private final ServiceDocs docs;
+  private final UndeclaredMethods undeclaredMethods;
+  private final boolean publishDocs;
   private final boolean measureCpuTime;
   private static final java.lang.management.ThreadMXBean THREADS =
       java.lang.management.ManagementFactory.getThreadMXBean();
@@ -107,11 +110,13 @@ public final class Monetize implements AutoCloseable {
     this.managementPrefix = b.managementPrefix;
     this.measureCpuTime = b.measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
     this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, docsBase);
+    this.undeclaredMethods = b.undeclaredMethods;
+    this.publishDocs = b.publishDocs;
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(usage.meter()),
         new AuditStage(audit)};
     this.management = new ManagementRouter(new ManagementBridge(docsBase, catalog, customers, keys, wallet, reports, tokens,
-        environment, time, b.random, b.limiterStore, managementPrefix, identification, audit), b.managementLimits);
+        environment, time, b.random, b.limiterStore, managementPrefix, identification, audit, publishDocs), b.managementLimits);
   }
 
   /** Starts a builder. The catalog is required; everything else has an in-memory default. */
@@ -127,6 +132,25 @@ public final class Monetize implements AutoCloseable {
   /** The operation a request targets, if any route matches. */
   public Optional<Operation> route(String method, String path) {
     return routes.match(method, path);
+  }
+
+  /**
+   * The {@code Allow} value of the {@code 405} an adapter answers when {@code method} is not
+   * declared on the monetized route {@code path} and the engine refuses such requests
+   * ({@link MonetizeBuilder#undeclaredMethods}); empty when the method is declared, the path is no
+   * route, or the policy passes such requests through.
+   */
+  public Optional<String> undeclaredMethod(String method, String path) {
+    if (undeclaredMethods == UndeclaredMethods.PASS_THROUGH || routes.match(method, path).isPresent()) {
+      return Optional.empty();
+    }
+    java.util.SortedSet<String> declared = routes.methodsOn(path);
+    return declared.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", declared));
+  }
+
+  /** Whether the API reference and price list are published to anyone ({@link MonetizeBuilder#publishDocs}). */
+  public boolean publishesDocs() {
+    return publishDocs;
   }
 
   /**

@@ -31,6 +31,8 @@ public final class MonetizeBuilder {
   KeyEnvironment environment = KeyEnvironment.LIVE;
   URI docsBase = URI.create("https://monetize.dev");
   boolean legacyRateLimitHeaders;
+  dev.monetize.http.UndeclaredMethods undeclaredMethods = dev.monetize.http.UndeclaredMethods.REFUSE;
+  boolean publishDocs;
   int auditQueueCapacity = 65_536;
   AuditOverflow auditOverflow = AuditOverflow.DROP;
   Duration usageFlushInterval = Duration.ofSeconds(1);
@@ -239,6 +241,27 @@ public final class MonetizeBuilder {
       throw new IllegalArgumentException("docsBase must be an absolute http(s) URI, got '" + docsBase + "'");
     }
     this.docsBase = docsBase;
+    return this;
+  }
+
+  /**
+   * What adapters do with a method the catalog does not declare on a monetized path (default
+   * {@link dev.monetize.http.UndeclaredMethods#REFUSE}: {@code 405} with {@code Allow}).
+   */
+  public MonetizeBuilder undeclaredMethods(dev.monetize.http.UndeclaredMethods policy) {
+    this.undeclaredMethods = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Publish the API reference and the price list to anyone (default off): the servlet filter then
+   * serves {@code /openapi.json} and {@code /openapi.yaml} without a key, and
+   * {@code GET /monetize/pricing} needs no credential. Off, the filter serves no document and the
+   * price list needs a valid key or token. (A JAX-RS application publishes the document by
+   * registering {@code OpenApiResource}.)
+   */
+  public MonetizeBuilder publishDocs(boolean publish) {
+    this.publishDocs = publish;
     return this;
   }
 

@@ -176,9 +176,11 @@ class HeapFollowsActiveCustomersTest {
       long after = settledHeap(m);
       m.flushUsage();
       assertThat(delivered.sum()).isEqualTo(WARM_UP + CUSTOMERS + regularCalls); // every call metered, once
-      // a byte per customer would be 1 MB; an entry kept per customer would be tens of MB
+      // under 32 bytes per customer: the smallest entry kept per customer (a map node and its key)
+      // is more; without the memory ledger's sweep the growth is about 380 MB. The margin absorbs
+      // what other tests of this JVM leave behind between the two measurements.
       assertThat(after - before).as("heap growth in bytes over %d more customers", CUSTOMERS)
-          .isLessThan(8L * 1024 * 1024);
+          .isLessThan(32L * CUSTOMERS);
     }
   }
 }

@@ -86,4 +86,25 @@ public final class RouteTable {
     }
     return Optional.empty();
   }
+
+  /**
+   * The methods declared on the routes matching {@code path} ({@code HEAD} beside {@code GET}),
+   * sorted; empty when no route matches the path.
+   */
+  public java.util.SortedSet<String> methodsOn(String path) {
+    java.util.SortedSet<String> methods = new java.util.TreeSet<>();
+    List<String> segments = PathTemplate.segmentsOf(path);
+    List<Route> candidates = segments == null ? null : bySize.get(segments.size());
+    if (candidates != null) {
+      for (Route r : candidates) {
+        if (r.template().matchSegments(segments)) {
+          methods.add(r.method());
+          if (r.method().equals("GET")) {
+            methods.add("HEAD");
+          }
+        }
+      }
+    }
+    return methods;
+  }
 }

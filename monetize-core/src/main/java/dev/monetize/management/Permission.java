@@ -11,8 +11,11 @@ import java.util.Optional;
  * }</pre>
  */
 public enum Permission {
-  /** No credential at all: public pages such as the price list. */
-  PUBLIC(Optional.empty(), "anyone, no key"),
+  /**
+   * Public pages such as the price list: anyone, without a credential, when the deployment
+   * publishes them ({@code MonetizeBuilder.publishDocs}); otherwise any valid credential.
+   */
+  PUBLIC(Optional.empty(), "anyone, no key, when published (`publishDocs`); else any valid key or token"),
   /** Any valid credential (key or token) of the organization, acting on its own organization. */
   MEMBER(Optional.empty(), "any key or token of the organization"),
   /** An organization's administrator: projects and keys of its own organization. */

@@ -13,7 +13,9 @@ import java.util.Optional;
  * Binds the Monetize filters to every {@link Monetized} resource method, once, at deployment
  * (modelled on Jersey's {@code RolesAllowedDynamicFeature}): nothing is looked up reflectively per
  * request. A monetized method whose operation is not in the engine's catalog, or differs from it,
- * fails the deployment with a message naming the method.
+ * fails the deployment with a message naming the method. A method without {@link Monetized} on a
+ * monetized path (say a {@code POST} beside a monetized {@code GET}) answers {@code 405} unless the
+ * engine passes undeclared methods through ({@code MonetizeBuilder.undeclaredMethods}).
  *
  * <pre>{@code
  * new ResourceConfig(StatsResource.class).register(new MonetizeFeature(monetize));
@@ -32,6 +34,11 @@ public final class MonetizeFeature implements DynamicFeature {
     Optional<MonetizeJaxrs.Endpoint> endpoint = MonetizeJaxrs.endpointOf(resource.getResourceClass(),
         resource.getResourceMethod());
     if (endpoint.isEmpty()) {
+      // a method the catalog does not declare on a monetized path is refused, never served free
+      java.lang.reflect.Method m = resource.getResourceMethod();
+      MonetizeJaxrs.httpMethod(m)
+          .flatMap(http -> monetize.undeclaredMethod(http, MonetizeJaxrs.path(resource.getResourceClass(), m)))
+          .ifPresent(allow -> context.register(new UndeclaredMethodFilter(monetize, allow), Priorities.AUTHENTICATION));
       return;
     }
     Operation declared = endpoint.get().operation();

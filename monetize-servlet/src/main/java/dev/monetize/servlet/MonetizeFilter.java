@@ -92,20 +92,21 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     Optional<Operation> operation = monetize.route(request.getMethod(), path);
-    if (operation.isEmpty() && "GET".equals(request.getMethod())
+    if (operation.isEmpty() && monetize.publishesDocs() && "GET".equals(request.getMethod())
         && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {
       serveOpenApi(response, path);
       return;
     }
     if (operation.isEmpty()) {
-      if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
+      Optional<String> allow = monetize.undeclaredMethod(request.getMethod(), path);
+      if (allow.isPresent()) {
+        response.setHeader("Allow", allow.get());
+        refuse(request, response, ErrorCode.METHOD_NOT_ALLOWED, request.getMethod() + " is not offered on " + path
+            + "; use " + allow.get() + ".");
+      } else if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
         chain.doFilter(req, res);
       } else {
-        String id = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
-        response.setHeader(RequestIds.HEADER, id);
-        closeIfBodyUnread(request, response);
-        ServletProblems.send(response, monetize.problem(ErrorCode.NOT_FOUND, "No route for " + request.getMethod()
-            + " " + path + ".", id));
+        refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + path + ".");
       }
       return;
     }
@@ -156,7 +157,16 @@ public final class MonetizeFilter implements Filter {
     }
   }
 
-  /** The OpenAPI document generated from the catalog: public, like any API reference. */
+  /** Answers a request outside the catalog with a problem (the body is never read). */
+  private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
+      throws IOException {
+    String id = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    response.setHeader(RequestIds.HEADER, id);
+    closeIfBodyUnread(request, response);
+    ServletProblems.send(response, monetize.problem(code, detail, id));
+  }
+
+  /** The OpenAPI document generated from the catalog, when the deployment publishes it. */
   private void serveOpenApi(HttpServletResponse response, String path) throws IOException {
     boolean json = path.equals(OPENAPI_JSON);
     byte[] body = (json ? monetize.openApiJson() : monetize.openApiYaml()).getBytes(StandardCharsets.UTF_8);

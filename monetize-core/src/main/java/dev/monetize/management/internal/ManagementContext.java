@@ -60,6 +60,9 @@ public interface ManagementContext {
   /** The path prefix of the management API. */
   String prefix();
 
+  /** Whether public pages (the price list) are served without a credential. */
+  boolean publishesDocs();
+
   /** Who sends this request (key or token), as the admission pipeline identifies it. */
   Decision authenticate(ApiRequest request);
 

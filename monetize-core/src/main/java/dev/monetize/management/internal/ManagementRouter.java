@@ -105,8 +105,8 @@ public final class ManagementRouter implements ManagementApi {
             List.of(new Header("Allow", allow)));
       });
       operationId = "monetize." + match.operation().name().toLowerCase(java.util.Locale.ROOT);
-      if (match.operation().permission() == dev.monetize.management.Permission.PUBLIC) {
-        chargeAddress(r); // public, like any price list: no key needed, charged to the client address
+      if (match.operation().permission() == dev.monetize.management.Permission.PUBLIC && context.publishesDocs()) {
+        chargeAddress(r); // published, like any price list: no key needed, charged to the client address
         return handlers.get(match.operation()).apply(null);
       }
       Principal p = authenticate(r, headers);

@@ -258,6 +258,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .timeSource(timeSource)
           .limiterStore(limiterStore)
           .apiInfo(DemoService.API_TITLE, "1.0.0")
+          .publishDocs(true) // the demo publishes its API reference and price list to anyone
           .keyStore(keyStore)
           .customerStore(customerStore)
           .billingHistory(billingHistory)

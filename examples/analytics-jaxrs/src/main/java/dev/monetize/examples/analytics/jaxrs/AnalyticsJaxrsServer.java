@@ -198,6 +198,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .usageSink(usageSink)
           .timeSource(timeSource)
           .apiInfo(DemoService.API_TITLE, "1.0.0")
+          .publishDocs(true) // the demo publishes its API reference and price list to anyone
           .trustedProxies(trustedProxies)
           .auditSink(auditSink)
           .managementLimits(managementLimits)

@@ -1,0 +1,34 @@
+package dev.monetize.jaxrs;
+
+import dev.monetize.Monetize;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.errors.Problem;
+import dev.monetize.errors.ProblemJson;
+import dev.monetize.http.RequestIds;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Bound to a resource method the catalog does not monetize on a monetized path (a {@code POST}
+ * beside a monetized {@code GET}): answers {@code 405} with {@code Allow}, so the method is never
+ * served unmetered ({@code MonetizeBuilder.undeclaredMethods}).
+ */
+final class UndeclaredMethodFilter implements ContainerRequestFilter {
+  private final Monetize monetize;
+  private final String allow;
+
+  UndeclaredMethodFilter(Monetize monetize, String allow) {
+    this.monetize = monetize;
+    this.allow = allow;
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
+    Problem p = monetize.problem(ErrorCode.METHOD_NOT_ALLOWED, request.getMethod() + " is not offered on this path; use "
+        + allow + ".", requestId).withHint(ErrorCode.METHOD_NOT_ALLOWED.hint());
+    request.abortWith(Response.status(405).type(Problem.MEDIA_TYPE).entity(ProblemJson.toBytes(p))
+        .header("Allow", allow).header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId).build());
+  }
+}
