@@ -69,6 +69,23 @@ final class Resources {
     }
   }
 
+  /** A monetized GET and, on the same path, a POST nobody monetized. */
+  @Path("/v1/mixed")
+  public static class Mixed {
+    @GET
+    @Produces("text/plain")
+    @Monetized(id = "mixed.read")
+    public String read() {
+      return "read";
+    }
+
+    @POST
+    @Produces("text/plain")
+    public String write() {
+      return "computed for free";
+    }
+  }
+
   /** A method whose plan does not exist. */
   @Path("/bad")
   public static class UnknownPlan {

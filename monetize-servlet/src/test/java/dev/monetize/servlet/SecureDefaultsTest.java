@@ -38,4 +38,64 @@ class SecureDefaultsTest {
       assertThat(jetty.call("GET", "/forgotten", null, null).body()).isEqualTo("open on purpose");
     }
   }
+
+  /** A servlet that answers every method, as one overriding {@code service()} does. */
+  private static jakarta.servlet.http.HttpServlet anyMethod(String body) {
+    return new jakarta.servlet.http.HttpServlet() {
+      @Override
+      protected void service(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+          throws java.io.IOException {
+        resp.getWriter().print(body);
+      }
+    };
+  }
+
+  @Test
+  void aMethodTheCatalogDoesNotDeclareOnAMonetizedPathIs405EvenWhenUnmatchedRoutesPass() throws Exception {
+    for (UnmatchedRoutes policy : UnmatchedRoutes.values()) {
+      try (Monetize monetize = Monetize.builder().catalog(catalog).build();
+          FilteredJetty jetty = FilteredJetty.start(new MonetizeFilter(monetize, policy),
+              Map.of("/stats", anyMethod("report computed for free")))) {
+        for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
+          HttpResponse<String> r = jetty.call(method, "/stats", null, "{}");
+          assertThat(r.statusCode()).as("%s /stats under %s", method, policy).isEqualTo(405);
+          assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
+          assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+              .startsWith("application/problem+json"));
+          assertThat(r.body()).contains("\"code\":\"method_not_allowed\"").doesNotContain("for free");
+        }
+        assertThat(jetty.call("GET", "/stats", null, null).statusCode()).isEqualTo(401); // declared: a key is needed
+      }
+    }
+  }
+
+  @Test
+  void undeclaredMethodsPassOnlyWhenTheEngineSaysSo() throws Exception {
+    try (Monetize monetize = Monetize.builder().catalog(catalog)
+            .undeclaredMethods(dev.monetize.http.UndeclaredMethods.PASS_THROUGH).build();
+        FilteredJetty jetty = FilteredJetty.start(new MonetizeFilter(monetize, UnmatchedRoutes.PASS_THROUGH),
+            Map.of("/stats", anyMethod("served on purpose")))) {
+      assertThat(jetty.call("POST", "/stats", null, "{}").body()).isEqualTo("served on purpose");
+    }
+  }
+
+  @Test
+  void theApiReferenceAndPriceListArePublicOnlyWhenPublished() throws Exception {
+    try (Monetize closed = Monetize.builder().catalog(catalog).build();
+        FilteredJetty jetty = FilteredJetty.start(new MonetizeFilter(closed), Map.of())) {
+      assertThat(jetty.call("GET", "/openapi.json", null, null).statusCode()).isEqualTo(404);
+      assertThat(jetty.call("GET", "/openapi.yaml", null, null).statusCode()).isEqualTo(404);
+      HttpResponse<String> pricing = jetty.call("GET", "/monetize/pricing", null, null);
+      assertThat(pricing.statusCode()).isEqualTo(401);
+      assertThat(pricing.body()).contains("\"code\":\"key_missing\"");
+      closed.customers().save(dev.monetize.plans.Customer.of("acme", "basic"));
+      String secret = closed.keys().issue("acme", java.util.Set.of("stats:read")).secret();
+      assertThat(jetty.call("GET", "/monetize/pricing", secret, null).statusCode()).isEqualTo(200);
+    }
+    try (Monetize published = Monetize.builder().catalog(catalog).publishDocs(true).build();
+        FilteredJetty jetty = FilteredJetty.start(new MonetizeFilter(published), Map.of())) {
+      assertThat(jetty.call("GET", "/openapi.json", null, null).body()).contains("\"openapi\"");
+      assertThat(jetty.call("GET", "/monetize/pricing", null, null).statusCode()).isEqualTo(200);
+    }
+  }
 }
