@@ -174,7 +174,7 @@ final class LimitStep {
     for (Template t : limits.templates()) {
       if (t.scope() == LimitScope.CUSTOMER) {
         out.add(t.perCustomer());
-      } else if (t.scope() == LimitScope.KEY) {
+      } else if (t.scope() == LimitScope.KEY && !principal.keyId().isEmpty()) { // an organization's view: no key
         LimitRequest b = t.perCustomer();
         out.add(new LimitRequest(t.prefix() + ":k:" + principal.keyId(), b.policy(), 1, b.soft(), b.onOutage()));
       }

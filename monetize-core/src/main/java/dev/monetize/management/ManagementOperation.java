@@ -30,7 +30,7 @@ public enum ManagementOperation {
       "issue a key; its scopes and limits within the caller's"),
   /** {@code GET /keys}: list an organization's keys. */
   KEY_LIST("GET", "/keys", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, false,
-      "list an organization's keys"),
+      "list an organization's keys", "organization_id", "project_id", "limit", "cursor"),
   /** {@code GET /keys/{id}}: read a key (never its secret or hash). */
   KEY_GET("GET", "/keys/{id}", Permission.KEYS_WRITE, Rule.KEY_IN_OWN_ORGANIZATION, false,
       "read a key"),
@@ -43,21 +43,21 @@ public enum ManagementOperation {
   /** {@code POST /tokens}: mint a short-lived token from the caller's key. */
   TOKEN_MINT("POST", "/tokens", Permission.MEMBER, Rule.NONE, true,
       "mint a token; its scopes within the key's"),
-  /** {@code GET /usage}: the caller's usage in the current period. */
-  USAGE_GET("GET", "/usage", Permission.MEMBER, Rule.NONE, false,
-      "read the caller's usage"),
+  /** {@code GET /usage}: an organization's usage in the current period (the caller's own by default). */
+  USAGE_GET("GET", "/usage", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
+      "read an organization's usage", "customer_id"),
   /** {@code GET /credits}: a prepaid wallet and its history. */
   CREDITS_GET("GET", "/credits", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
-      "read a wallet"),
+      "read a wallet", "customer_id", "limit"),
   /** {@code POST /credits}: move money into or out of a wallet. */
   CREDITS_TOP_UP("POST", "/credits", Permission.OPERATOR, Rule.OWN_ORGANIZATION, false,
       "top up or deduct a wallet"),
-  /** {@code GET /invoices}: the caller's invoices. */
-  INVOICE_LIST("GET", "/invoices", Permission.MEMBER, Rule.NONE, false,
-      "list the caller's invoices"),
-  /** {@code GET /invoices/{number}}: one of the caller's invoices. */
-  INVOICE_GET("GET", "/invoices/{number}", Permission.MEMBER, Rule.NONE, false,
-      "read one of the caller's invoices"),
+  /** {@code GET /invoices}: an organization's invoices (the caller's own by default). */
+  INVOICE_LIST("GET", "/invoices", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
+      "list an organization's invoices", "customer_id"),
+  /** {@code GET /invoices/{number}}: one of an organization's invoices. */
+  INVOICE_GET("GET", "/invoices/{number}", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
+      "read one of an organization's invoices", "customer_id", "format"),
   /** {@code GET /pricing}: the price list. */
   PRICING_GET("GET", "/pricing", Permission.PUBLIC, Rule.NONE, false,
       "read the price list");
@@ -108,8 +108,11 @@ public enum ManagementOperation {
   private final boolean keyOnly;
   private final String summary;
   private final List<String> segments;
+  private final java.util.SortedSet<String> query;
 
-  ManagementOperation(String method, String path, Permission permission, Rule rule, boolean keyOnly, String summary) {
+  ManagementOperation(String method, String path, Permission permission, Rule rule, boolean keyOnly, String summary,
+      String... query) {
+    this.query = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(List.of(query)));
     this.method = method;
     this.path = path;
     this.permission = permission;
@@ -147,6 +150,11 @@ public enum ManagementOperation {
   /** What it does, in words. */
   public String summary() {
     return summary;
+  }
+
+  /** The query parameters it takes; any other is refused ({@code bad_request}). */
+  public java.util.SortedSet<String> queryParameters() {
+    return query;
   }
 
   /** The path parameters of {@code route} if it has this operation's shape (any method). */

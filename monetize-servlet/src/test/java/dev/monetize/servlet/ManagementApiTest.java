@@ -189,6 +189,40 @@ class ManagementApiTest {
   }
 
   @Test
+  void theOperatorReadsAChosenOrganizationsUsageAndInvoicesAndUnknownQueryParametersAreRefused() throws Exception {
+    String acme = org("Acme");
+    String secret = key(operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}")
+        .get("secret").asText();
+    for (int i = 0; i < 2; i++) {
+      assertThat(call("GET", "/stats", secret, null).statusCode()).isEqualTo(200);
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);
+    JsonNode theirs = ok(call("GET", "/monetize/usage?customer_id=" + acme, operator, null), 200);
+    assertThat(theirs.get("customer_id").asText()).isEqualTo(acme);
+    assertThat(theirs.at("/usage/requests").asLong()).isEqualTo(2);
+    assertThat(ok(call("GET", "/monetize/usage", operator, null), 200).get("customer_id").asText()).isEqualTo("ops");
+    JsonNode invoices = ok(call("GET", "/monetize/invoices?customer_id=" + acme, operator, null), 200);
+    String number = invoices.at("/data/0/number").asText();
+    assertThat(number).isEqualTo("INV-" + acme + "-20261101");
+    assertThat(ok(call("GET", "/monetize/invoices/" + number + "?customer_id=" + acme, operator, null), 200)
+        .at("/lines/0/units").asLong()).isEqualTo(2);
+    // a customer asking for another organization finds nothing; for itself by id, its own
+    String other = org("Globex");
+    String theirKey = key(operator, "{\"organization_id\":\"" + other + "\",\"scopes\":[\"keys:write\"]}")
+        .get("secret").asText();
+    problem(call("GET", "/monetize/usage?customer_id=" + acme, theirKey, null), 404, "not_found");
+    problem(call("GET", "/monetize/invoices?customer_id=" + acme, theirKey, null), 404, "not_found");
+    assertThat(ok(call("GET", "/monetize/usage?customer_id=" + other, theirKey, null), 200).get("customer_id")
+        .asText()).isEqualTo(other);
+    // a misspelled parameter is refused, not silently ignored
+    JsonNode typo = problem(call("GET", "/monetize/usage?customer=" + acme, operator, null), 400, "bad_request");
+    assertThat(typo.get("detail").asText()).isEqualTo("Unknown query parameter 'customer'; this operation takes "
+        + "customer_id.");
+    assertThat(problem(call("GET", "/monetize/pricing?x=1", secret, null), 400, "bad_request").get("detail").asText())
+        .endsWith("this operation takes none.");
+  }
+
+  @Test
   void usageShowsTheCallersCustomerInRealTime() throws Exception {
     String acme = org("Acme");
     String secret = key(operator, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}")

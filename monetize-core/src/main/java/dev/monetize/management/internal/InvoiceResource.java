@@ -3,7 +3,7 @@ package dev.monetize.management.internal;
 import dev.monetize.billing.Invoice;
 import dev.monetize.http.Header;
 import dev.monetize.management.ManagementApi;
-import dev.monetize.management.Target;
+import dev.monetize.Principal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -17,8 +17,7 @@ final class InvoiceResource {
   }
 
   ManagementApi.Response invoices(ManagementCall c) {
-    c.authorize(Target.self());
-    return ManagementCall.ok(200, new Views.Invoices(context.reports().currentInvoice(c.principal)
+    return ManagementCall.ok(200, new Views.Invoices(context.reports().currentInvoice(c.account())
         .map(inv -> List.of(new Views.InvoiceSummary(inv.number(), inv.periodStart().toString(),
             inv.periodEnd().toString(), "draft", inv.rated().currency().getCurrencyCode(),
             inv.rated().total().toPlainString())))
@@ -27,13 +26,13 @@ final class InvoiceResource {
 
 
   ManagementApi.Response invoice(ManagementCall c) {
-    c.authorize(Target.self()); // only the caller's own invoices are looked up
+    Principal account = c.account(); // the caller's own invoices, or the operator's choice of organization
     String number = c.parameter("number");
     String format = c.request.query().getOrDefault("format", "json");
     if (!Set.of("json", "text", "html").contains(format)) {
       throw ManagementRefusal.badRequest("format: json, text or html.");
     }
-    Invoice inv = context.reports().currentInvoice(c.principal).filter(i -> i.number().equals(number))
+    Invoice inv = context.reports().currentInvoice(account).filter(i -> i.number().equals(number))
         .orElseThrow(() -> ManagementRefusal.notFound("invoice", number));
     if (!format.equals("json")) {
       boolean html = format.equals("html");

@@ -257,6 +257,27 @@ final class ManagementCall {
   }
 
   /** An organization named by the caller, as a target: missing when it does not exist. */
+  /**
+   * The account a read is about, after the authority allows it: the caller's own, or with
+   * {@code customer_id} another organization's, which only the operator may read (to anyone else
+   * it does not exist). Another organization's account carries no key, so its report shows the
+   * organization's limits, not a key's.
+   */
+  Principal account() {
+    String id = request.query().get("customer_id");
+    if (id == null || id.equals(principal.customerId())) {
+      authorize(Target.organization(principal.customerId()));
+      return principal;
+    }
+    authorize(organizationTarget(id));
+    dev.monetize.plans.Customer customer = context.customers().find(id)
+        .orElseThrow(() -> ManagementRefusal.notFound("organization", id));
+    dev.monetize.plans.Plan plan = context.catalog().plan(customer.plan())
+        .orElseThrow(() -> new IllegalStateException("organization " + id + " is on plan '" + customer.plan()
+            + "', which the catalog no longer defines"));
+    return new Principal(customer, plan, "", java.util.Set.of());
+  }
+
   Target organizationTarget(String id) {
     return context.customers().find(id).isPresent() ? Target.organization(id) : Target.missing("organization", id);
   }

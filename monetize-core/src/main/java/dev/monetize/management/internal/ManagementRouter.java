@@ -105,6 +105,7 @@ public final class ManagementRouter implements ManagementApi {
             List.of(new Header("Allow", allow)));
       });
       operationId = "monetize." + match.operation().name().toLowerCase(java.util.Locale.ROOT);
+      refuseUnknownQuery(r, match.operation());
       if (match.operation().permission() == dev.monetize.management.Permission.PUBLIC && context.publishesDocs()) {
         chargeAddress(r); // published, like any price list: no key needed, charged to the client address
         return handlers.get(match.operation()).apply(null);
@@ -136,6 +137,17 @@ public final class ManagementRouter implements ManagementApi {
         who.map(Principal::keyId), operationId, r.method(), shorten(r.path()), r.remoteAddress(), answer.status(),
         failure == null ? "admitted" : failure.code(), 0, answer.body().length, details));
     return answer;
+  }
+
+  /** Unknown query parameters are refused, as unknown body fields are: a misspelled filter never widens a read. */
+  private static void refuseUnknownQuery(Request r, ManagementOperation operation) {
+    for (String name : new java.util.TreeSet<>(r.query().keySet())) {
+      if (!operation.queryParameters().contains(name)) {
+        throw ManagementRefusal.badRequest("Unknown query parameter '" + shorten(name) + "'; "
+            + (operation.queryParameters().isEmpty() ? "this operation takes none."
+                : "this operation takes " + String.join(", ", operation.queryParameters()) + "."));
+      }
+    }
   }
 
   private Principal authenticate(Request r, List<Header> headers) {

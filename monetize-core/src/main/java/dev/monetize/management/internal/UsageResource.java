@@ -4,9 +4,8 @@ import dev.monetize.billing.AccountReports;
 import java.util.Map;
 import java.util.TreeMap;
 import dev.monetize.management.ManagementApi;
-import dev.monetize.management.Target;
 
-/** The caller's usage in its current billing period. */
+/** An organization's usage in its current billing period: the caller's own, or any for the operator. */
 final class UsageResource {
   private final ManagementContext context;
 
@@ -15,8 +14,7 @@ final class UsageResource {
   }
 
   ManagementApi.Response usage(ManagementCall c) {
-    c.authorize(Target.self());
-    AccountReports.UsageReport u = context.reports().usage(c.principal);
+    AccountReports.UsageReport u = context.reports().usage(c.account());
     Map<String, String> cost = new TreeMap<>();
     u.cost().forEach((currency, amount) -> cost.put(currency, Views.plain(amount)));
     return ManagementCall.ok(200, new Views.Usage(u.principal().customerId(), u.principal().plan().name(),

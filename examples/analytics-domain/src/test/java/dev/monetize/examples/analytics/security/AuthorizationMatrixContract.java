@@ -72,15 +72,15 @@ public abstract class AuthorizationMatrixContract {
           + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
           + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
           + "200 " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.USAGE_GET, "200 200 200 200 200 200 200 200 200 200 200 200 200 "
-          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.USAGE_GET, "200 200 200 200 200 200 200 200 200 200 200 200 "
+          + "404:not_found " + UNAUTHENTICATED),
       Map.entry(ManagementOperation.CREDITS_GET, "200 200 200 200 200 200 200 200 200 200 200 200 "
           + "404:not_found " + UNAUTHENTICATED),
       Map.entry(ManagementOperation.CREDITS_TOP_UP, "201 403:scope_denied 403:scope_denied 403:scope_denied "
           + "201 201 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
           + "403:scope_denied 403:scope_denied " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.INVOICE_LIST, "200 200 200 200 200 200 200 200 200 200 200 200 200 "
-          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.INVOICE_LIST, "200 200 200 200 200 200 200 200 200 200 200 200 "
+          + "404:not_found " + UNAUTHENTICATED),
       Map.entry(ManagementOperation.INVOICE_GET, "404:not_found 404:not_found 404:not_found 404:not_found "
           + "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
           + "404:not_found 404:not_found " + UNAUTHENTICATED),
@@ -177,11 +177,11 @@ public abstract class AuthorizationMatrixContract {
       case KEY_ROTATE -> new String[] {"/keys/" + strongKey() + "/rotate", "{\"overlap_seconds\":0}"};
       case KEY_REVOKE -> new String[] {"/keys/" + strongKey() + "/revoke", null};
       case TOKEN_MINT -> new String[] {"/tokens", "{}"};
-      case USAGE_GET -> new String[] {"/usage", null};
+      case USAGE_GET -> new String[] {"/usage?customer_id=" + ORG, null};
       case CREDITS_GET -> new String[] {"/credits?customer_id=" + ORG, null};
       case CREDITS_TOP_UP -> new String[] {"/credits", "{\"customer_id\":\"" + ORG + "\",\"amount\":\"1.50\"}"};
-      case INVOICE_LIST -> new String[] {"/invoices", null};
-      case INVOICE_GET -> new String[] {"/invoices/INV-none", null};
+      case INVOICE_LIST -> new String[] {"/invoices?customer_id=" + ORG, null};
+      case INVOICE_GET -> new String[] {"/invoices/INV-none?customer_id=" + ORG, null};
       case PRICING_GET -> new String[] {"/pricing", null};
     };
   }
