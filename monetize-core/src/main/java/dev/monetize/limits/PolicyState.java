@@ -7,7 +7,9 @@ package dev.monetize.limits;
  * @param name policy name
  * @param quota {@code q}: units per window
  * @param windowSeconds {@code w}: window in seconds
- * @param remaining {@code r}: units left now
+ * @param remaining {@code r}: units left now, never more than {@code quota} when a quota is
+ *     announced (a rate whose burst is larger than its count admits more at once than it announces;
+ *     the header never promises more than the policy it names)
  * @param resetSeconds {@code t}: seconds until the quota is restored (for a violated policy, until
  *     the request could pass)
  * @param violated whether this policy refused the request
@@ -15,6 +17,12 @@ package dev.monetize.limits;
  */
 public record PolicyState(
     String name, long quota, long windowSeconds, long remaining, long resetSeconds, boolean violated, String unit) {
+  /** Caps {@code remaining} at an announced quota. */
+  public PolicyState {
+    if (quota > 0 && remaining > quota && !"credits".equals(unit)) {
+      remaining = quota;
+    }
+  }
 
   /** A state counted in requests. */
   public PolicyState(String name, long quota, long windowSeconds, long remaining, long resetSeconds, boolean violated) {

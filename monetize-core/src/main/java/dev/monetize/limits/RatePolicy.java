@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * A rate with burst enforced by GCRA. Announced as {@code q=count; w=period}; the remaining
- * count it reports is the number of requests that would be admitted right now, which can exceed
- * {@code count} when the burst is larger.
+ * count it reports is the number of requests that would be admitted right now, capped at
+ * {@code count} (a burst larger than the count admits more at once than is announced).
  *
  * <p>A value class (equal when name and rate are equal) rather than a record only so that the
  * GCRA constants are computed once, not on every check.
