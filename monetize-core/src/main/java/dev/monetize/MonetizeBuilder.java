@@ -213,7 +213,7 @@ public final class MonetizeBuilder {
     return this;
   }
 
-  /** Where audit events go (default: JSON lines on the SLF4J logger {@code dev.monetize.audit}). */
+  /** Where audit events go (default: JSON lines on the SLF4J logger {@code dev.monetize.audit}, at DEBUG). */
   public MonetizeBuilder auditSink(AuditSink auditSink) {
     this.auditSink = Objects.requireNonNull(auditSink, "auditSink");
     return this;

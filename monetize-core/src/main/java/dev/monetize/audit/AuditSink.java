@@ -11,7 +11,11 @@ public interface AuditSink {
   /** Stores one batch of events. */
   void accept(List<AuditEvent> batch) throws Exception;
 
-  /** Writes each event as one JSON line to the SLF4J logger {@code dev.monetize.audit} at INFO. */
+  /**
+   * Writes each event as one JSON line to the SLF4J logger {@code dev.monetize.audit} at DEBUG
+   * (the default sink: silent until that logger is set to DEBUG; keep a real trail with a sink of
+   * your own).
+   */
   static AuditSink logging() {
     return new LoggingAuditSink();
   }

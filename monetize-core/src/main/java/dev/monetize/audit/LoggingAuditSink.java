@@ -8,18 +8,22 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes audit events as JSON lines to the SLF4J logger {@code dev.monetize.audit}. */
+/**
+ * Writes audit events as JSON lines to the SLF4J logger {@code dev.monetize.audit} at DEBUG, so a
+ * service's log shows them only when that logger is switched to DEBUG (a request per line would
+ * otherwise fill it).
+ */
 final class LoggingAuditSink implements AuditSink {
   private static final Logger AUDIT = LoggerFactory.getLogger("dev.monetize.audit");
   private static final JsonFactory JSON = new JsonFactory();
 
   @Override
   public void accept(List<AuditEvent> batch) throws IOException {
-    if (!AUDIT.isInfoEnabled()) {
+    if (!AUDIT.isDebugEnabled()) {
       return;
     }
     for (AuditEvent e : batch) {
-      AUDIT.info(toJson(e));
+      AUDIT.debug(toJson(e));
     }
   }
 

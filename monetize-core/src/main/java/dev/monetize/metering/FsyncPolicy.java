@@ -68,7 +68,7 @@ public record FsyncPolicy(Duration interval) {
 
   /**
    * Parses {@code never}, {@code always} or a duration such as {@code 1s}, {@code 200ms},
-   * {@code 5m} (as in the {@code MONETIZE_FSYNC} setting of the examples).
+   * {@code 5m}.
    *
    * @throws IllegalArgumentException naming the accepted forms
    */

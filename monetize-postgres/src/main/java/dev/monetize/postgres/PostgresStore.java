@@ -72,16 +72,47 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     try {
       ds = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot connect to PostgreSQL (check MONETIZE_JDBC_URL and that the server "
-          + "is running): " + rootMessage(e), e);
+      throw new IllegalStateException("cannot connect to PostgreSQL at " + withoutSecrets(jdbcUrl)
+          + " (check the JDBC URL given to PostgresStore.connect and that the server is running): "
+          + scrubbed(rootMessage(e), jdbcUrl), e);
     }
     try {
       Migrations.migrate(ds);
     } catch (SQLException | RuntimeException e) {
       ds.close();
-      throw new IllegalStateException("cannot migrate the Monetize schema: " + rootMessage(e), e);
+      throw new IllegalStateException("cannot migrate the Monetize schema: " + scrubbed(rootMessage(e), jdbcUrl), e);
     }
     return new PostgresStore(ds, ds);
+  }
+
+  /** {@code message} without the URL's password or user information, which drivers may quote. */
+  static String scrubbed(String message, String jdbcUrl) {
+    String out = message;
+    int scheme = jdbcUrl.indexOf("//");
+    int at = jdbcUrl.lastIndexOf('@', jdbcUrl.indexOf('?') < 0 ? jdbcUrl.length() : jdbcUrl.indexOf('?'));
+    if (scheme >= 0 && at > scheme + 2) {
+      out = out.replace(jdbcUrl.substring(scheme + 2, at), "***");
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]password=([^&]+)").matcher(jdbcUrl);
+    while (m.find()) {
+      out = out.replace(m.group(1), "***");
+    }
+    return out;
+  }
+
+  /** The URL up to its parameters, without user information: fit for a message or a log. */
+  static String withoutSecrets(String jdbcUrl) {
+    String u = jdbcUrl;
+    int q = u.indexOf('?');
+    if (q >= 0) {
+      u = u.substring(0, q);
+    }
+    int scheme = u.indexOf("//");
+    int at = u.lastIndexOf('@');
+    if (scheme >= 0 && at > scheme) {
+      u = u.substring(0, scheme + 2) + u.substring(at + 1);
+    }
+    return u;
   }
 
   /** On a data source you manage (already migrated with {@link Migrations#migrate}, or migrated now). */

@@ -104,11 +104,15 @@ class PostgresKeyStoreTest extends KeyStoreContract {
   }
 
   @Test
-  void aWrongUrlFailsWithAMessageNamingTheSetting() {
+  void aWrongUrlFailsWithAMessageNamingTheUrlWithoutItsSecrets() {
     assertThatThrownBy(() -> PostgresStore.connect("jdbc:mysql://localhost/x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jdbc:postgresql://");
     assertThatThrownBy(() -> PostgresStore.connect("jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=hunter2"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("MONETIZE_JDBC_URL")
-        .hasMessageNotContaining("hunter2");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/test (check the JDBC "
+            + "URL given to PostgresStore.connect")
+        .hasMessageNotContaining("hunter2").hasMessageNotContaining("MONETIZE_");
+    assertThatThrownBy(() -> PostgresStore.connect("jdbc:postgresql://admin:hunter2@127.0.0.1:1/test"))
+        .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/test").hasMessageNotContaining("hunter2");
   }
 }

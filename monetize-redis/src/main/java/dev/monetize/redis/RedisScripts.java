@@ -101,7 +101,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     } catch (RedisException e) {
       throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
           + " (database " + uri.getDatabase() + "): " + e.getMessage()
-          + "; check MONETIZE_REDIS_URL / the builder's uri and that the server is running", e);
+          + "; check the Redis URI given to the store's builder and that the server is running", e);
     }
   }
 

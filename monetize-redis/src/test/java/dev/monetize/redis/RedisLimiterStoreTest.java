@@ -195,7 +195,8 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   void aWrongServerFailsAtBuildWithAMessageNamingIt() {
     assertThatThrownBy(() -> RedisLimiterStore.builder().uri("redis://127.0.0.1:1/0").build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("127.0.0.1:1").hasMessageContaining("MONETIZE_REDIS_URL");
+        .hasMessageContaining("127.0.0.1:1").hasMessageContaining("the Redis URI given to")
+        .hasMessageNotContaining("MONETIZE_");
   }
 
   @Test

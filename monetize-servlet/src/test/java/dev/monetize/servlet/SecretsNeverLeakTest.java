@@ -125,7 +125,8 @@ class SecretsNeverLeakTest {
     }
     String logs = captured.toString(StandardCharsets.UTF_8);
     String events = audit.events().toString();
-    assertThat(logs).as("the scenario logged something").contains("request");
+    assertThat(logs).as("the scenario logged something, audit lines included").contains("request")
+        .contains("\"request_id\"");
     assertThat(audit.events()).hasSizeGreaterThan(10);
     List<String> answers = new ArrayList<>(bodies);
     answers.removeIf(b -> issuing.stream().anyMatch(b::contains));

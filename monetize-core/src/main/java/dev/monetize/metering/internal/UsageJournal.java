@@ -140,7 +140,7 @@ public final class UsageJournal implements AutoCloseable {
       }
       if (lock == null) {
         throw new IllegalStateException("the usage journal in " + dir + " is in use by another process (or another"
-            + " engine in this JVM); give each instance its own data directory (MONETIZE_DATA_DIR)");
+            + " engine in this JVM); give each instance its own directory (MonetizeBuilder.usageJournal)");
       }
       int[] layout = JournalDirectory.layout(dir, segmentBytes, stripes);
       segmentBytes = layout[0];

@@ -266,7 +266,7 @@ class UsageJournalTest {
       assertThatThrownBy(() -> open(1 << 16))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("in use by another process")
-          .hasMessageContaining("MONETIZE_DATA_DIR");
+          .hasMessageContaining("MonetizeBuilder.usageJournal").hasMessageNotContaining("MONETIZE_");
     }
   }
 
