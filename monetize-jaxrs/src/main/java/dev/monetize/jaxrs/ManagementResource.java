@@ -26,12 +26,18 @@ import java.util.Optional;
 /**
  * Serves the management API ({@link ManagementApi}: organizations, projects, keys, tokens, the
  * pricing page) under {@code /monetize} on JAX-RS, by handing each request to the core, exactly as
- * the servlet filter does. Register an instance beside {@link MonetizeFeature}; the engine's
- * management prefix must be the default {@code /monetize}.
+ * the servlet filter does. Register it beside {@link MonetizeFeature}: the class, with the engine
+ * in the application property {@link MonetizeJaxrs#ENGINE_PROPERTY} (no warning on Jersey), or an
+ * instance. The engine's management prefix must be the default {@code /monetize}.
  */
 @Path("monetize")
 public final class ManagementResource {
   private final Monetize monetize;
+
+  /** Serves the management API of the engine in the application property {@link MonetizeJaxrs#ENGINE_PROPERTY}. */
+  public ManagementResource(@Context jakarta.ws.rs.core.Configuration configuration) {
+    this(MonetizeJaxrs.engine(configuration));
+  }
 
   /** Serves {@code monetize}'s management API. */
   public ManagementResource(Monetize monetize) {

@@ -1,5 +1,6 @@
 package dev.monetize.jaxrs;
 
+import dev.monetize.Monetize;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
@@ -28,9 +29,33 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class MonetizeJaxrs {
+  /**
+   * The application property that holds the engine, for resources registered as classes
+   * ({@link OpenApiResource}, {@link ManagementResource}): Jersey warns about resource instances
+   * registered with {@code register(Object)}, never about classes.
+   *
+   * <pre>{@code
+   * new ResourceConfig().property(MonetizeJaxrs.ENGINE_PROPERTY, monetize)
+   *     .register(new MonetizeFeature(monetize))
+   *     .register(OpenApiResource.class).register(ManagementResource.class);
+   * }</pre>
+   */
+  public static final String ENGINE_PROPERTY = "dev.monetize.Monetize";
+
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
 
   private MonetizeJaxrs() {}
+
+  /** The engine in the application's {@link #ENGINE_PROPERTY}, or a failure saying how to set it. */
+  static Monetize engine(jakarta.ws.rs.core.Configuration configuration) {
+    Object engine = configuration == null ? null : configuration.getProperty(ENGINE_PROPERTY);
+    if (engine instanceof Monetize m) {
+      return m;
+    }
+    throw new IllegalStateException("a Monetize resource registered as a class needs the engine in the application "
+        + "property " + ENGINE_PROPERTY + " (for example ResourceConfig.property(MonetizeJaxrs.ENGINE_PROPERTY, "
+        + "monetize)); found " + (engine == null ? "none" : engine.getClass().getName()));
+  }
 
   /**
    * One monetized resource method.

@@ -9,11 +9,18 @@ import java.util.Objects;
 /**
  * Serves the OpenAPI 3.1 document generated from the engine's catalog (which
  * {@link MonetizeJaxrs#catalog} fills from the annotations) at {@code /openapi.json} and
- * {@code /openapi.yaml}. Register an instance beside {@link MonetizeFeature}.
+ * {@code /openapi.yaml}. Registering it publishes the document. Register it beside
+ * {@link MonetizeFeature}: the class, with the engine in the application property
+ * {@link MonetizeJaxrs#ENGINE_PROPERTY} (no warning on Jersey), or an instance.
  */
 @Path("/")
 public final class OpenApiResource {
   private final Monetize monetize;
+
+  /** Serves the document of the engine in the application property {@link MonetizeJaxrs#ENGINE_PROPERTY}. */
+  public OpenApiResource(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.Configuration configuration) {
+    this(MonetizeJaxrs.engine(configuration));
+  }
 
   /** Serves {@code monetize}'s document. */
   public OpenApiResource(Monetize monetize) {

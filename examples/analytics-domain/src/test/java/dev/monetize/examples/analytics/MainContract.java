@@ -34,6 +34,8 @@ public abstract class MainContract {
         plans.add(m.group(1));
       }
       assertThat(plans).containsExactly("free", "pro", "enterprise", "admin");
+      // the service's own lines, nothing else: no warning of the container or the library on the way
+      assertThat(p.stderr()).as("standard error up to listening").isEmpty();
       assertThat(p.port()).isPositive();
       HttpResponse<String> r = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port() + "/v1/stats/summary"))

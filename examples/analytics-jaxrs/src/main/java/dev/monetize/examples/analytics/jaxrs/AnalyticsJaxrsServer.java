@@ -99,6 +99,25 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
         new ProblemMappers.TooLarge(monetize), new OpenApiResource(monetize), new ManagementResource(monetize));
   }
 
+  /**
+   * The Jersey application: resources registered as classes, with the engine, store and clock as
+   * application properties (Jersey warns about resource instances), providers as instances.
+   */
+  public static ResourceConfig jersey(Monetize monetize, EventStore store, Clock clock) {
+    return new ResourceConfig()
+        .property(ServerProperties.WADL_FEATURE_DISABLE, true) // WADL needs JAXB, which this service has not
+        .property(MonetizeJaxrs.ENGINE_PROPERTY, monetize)
+        .property(AnalyticsResource.STORE_PROPERTY, store)
+        .property(AnalyticsResource.CLOCK_PROPERTY, clock)
+        .register(AnalyticsResource.class)
+        .register(OpenApiResource.class)
+        .register(ManagementResource.class)
+        .register(new MonetizeFeature(monetize))
+        .register(new MonetizeExceptionMapper(monetize))
+        .register(new ProblemMappers.BadInput(monetize))
+        .register(new ProblemMappers.TooLarge(monetize));
+  }
+
   /** Issues the demo keys (see {@link DemoService#issueDemoKeys}). */
   public static Map<String, String> issueDemoKeys(Monetize monetize) {
     return DemoService.issueDemoKeys(monetize);
@@ -204,8 +223,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .managementLimits(managementLimits)
           .build();
       Map<String, String> keys = issueDemoKeys(monetize);
-      ResourceConfig config = new ResourceConfig().property(ServerProperties.WADL_FEATURE_DISABLE, true);
-      components(monetize, new EventStore(), Clock.systemUTC()).forEach(config::register);
+      ResourceConfig config = jersey(monetize, new EventStore(), Clock.systemUTC());
       HttpServer server;
       try {
         server = HttpServer.create(new InetSocketAddress(port), 0);

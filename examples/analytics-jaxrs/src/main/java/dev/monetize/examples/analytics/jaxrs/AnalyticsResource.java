@@ -48,6 +48,18 @@ public final class AnalyticsResource {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .build();
 
+  /** Application properties holding the store and the clock, for registration as a class. */
+  static final String STORE_PROPERTY = "analytics.store";
+  static final String CLOCK_PROPERTY = "analytics.clock";
+
+  /**
+   * The resource as Jersey creates it from its class: store and clock from the application's
+   * properties (Jersey warns about resource instances registered with {@code register(Object)}).
+   */
+  public AnalyticsResource(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.Configuration configuration) {
+    this((EventStore) configuration.getProperty(STORE_PROPERTY), (Clock) configuration.getProperty(CLOCK_PROPERTY));
+  }
+
   AnalyticsResource(EventStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
