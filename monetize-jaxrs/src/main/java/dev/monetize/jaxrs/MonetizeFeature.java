@@ -49,6 +49,6 @@ public final class MonetizeFeature implements DynamicFeature {
       throw new IllegalStateException(MonetizeJaxrs.name(resource.getResourceMethod()) + ": operation '"
           + declared.id() + "' in the catalog differs from the annotations (" + known + " vs " + declared + ")");
     }
-    context.register(new MonetizeFilter(monetize, known), Priorities.AUTHENTICATION);
+    context.register(new AdmissionFilter(monetize, known), Priorities.AUTHENTICATION);
   }
 }

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Monetize monetize = Monetize.builder().catalog(CatalogLoader.load(Path.of("plans.yaml"))).build();
  * context.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
  * // in a servlet:
- * Principal caller = (Principal) request.getAttribute(MonetizeFilter.PRINCIPAL_ATTRIBUTE);
+ * dev.monetize.Principal caller = MonetizeFilter.principal(request).orElseThrow();
  * }</pre>
  */
 public final class MonetizeFilter implements Filter {
@@ -50,6 +50,15 @@ public final class MonetizeFilter implements Filter {
   public static final String USAGE_ATTRIBUTE = "dev.monetize.usage";
   /** Request attribute holding the {@link dev.monetize.Principal} of an admitted request. */
   public static final String PRINCIPAL_ATTRIBUTE = "dev.monetize.principal";
+  /**
+   * The caller of a request this filter admitted: the customer (tenant) to partition data by, its
+   * plan, key and scopes. Empty for a request the filter did not admit (one outside the catalog).
+   */
+  public static Optional<dev.monetize.Principal> principal(ServletRequest request) {
+    return request.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof dev.monetize.Principal p ? Optional.of(p)
+        : Optional.empty();
+  }
+
   /** Request attribute holding the {@link dev.monetize.Decision} of an admitted request. */
   public static final String DECISION_ATTRIBUTE = "dev.monetize.decision";
   /** Request attribute holding the request id (also sent as {@code X-Request-Id}). */

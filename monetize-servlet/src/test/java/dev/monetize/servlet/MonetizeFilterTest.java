@@ -72,7 +72,7 @@ class MonetizeFilterTest {
     ctx.addServlet(new ServletHolder(new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Principal p = (Principal) req.getAttribute(MonetizeFilter.PRINCIPAL_ATTRIBUTE);
+        Principal p = MonetizeFilter.principal(req).orElseThrow();
         ((dev.monetize.metering.UsageReporter) req.getAttribute(MonetizeFilter.USAGE_ATTRIBUTE)).report("greetings", 1);
         byte[] body = ("hello " + req.getPathInfo().substring(1) + " from " + p.customerId()).getBytes(StandardCharsets.UTF_8);
         resp.getOutputStream().write(body);

@@ -153,12 +153,13 @@ public final class AnalyticsServlets {
 
     private void handle(HttpServletRequest req, HttpServletResponse resp, boolean isGet) throws IOException {
       String requestId = String.valueOf(req.getAttribute(MonetizeFilter.REQUEST_ID_ATTRIBUTE));
-      Object principal = req.getAttribute(MonetizeFilter.PRINCIPAL_ATTRIBUTE);
-      if (!(principal instanceof Principal p)) {
+      java.util.Optional<Principal> principal = MonetizeFilter.principal(req);
+      if (principal.isEmpty()) {
         // only reachable if the filter is not installed: never serve data without a tenant
         ServletProblems.send(resp, monetize.problem(ErrorCode.KEY_MISSING, "No API key was verified.", requestId));
         return;
       }
+      Principal p = principal.get();
       try {
         if (isGet) {
           get(req, resp, p.customerId());

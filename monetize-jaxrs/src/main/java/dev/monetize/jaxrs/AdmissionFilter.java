@@ -24,14 +24,14 @@ import java.io.OutputStream;
  * the admission (usage, audit, concurrency release) once the body is written, whatever happened.
  * The headers and problem bodies are the core's, the same as the servlet filter's.
  */
-final class MonetizeFilter implements ContainerRequestFilter, ContainerResponseFilter, WriterInterceptor {
+final class AdmissionFilter implements ContainerRequestFilter, ContainerResponseFilter, WriterInterceptor {
   static final String ADMISSION = "dev.monetize.admission";
   private static final String STATUS = "dev.monetize.status";
 
   private final Monetize monetize;
   private final Operation operation;
 
-  MonetizeFilter(Monetize monetize, Operation operation) {
+  AdmissionFilter(Monetize monetize, Operation operation) {
     this.monetize = monetize;
     this.operation = operation;
   }
