@@ -30,12 +30,21 @@ final class FilteredJetty implements AutoCloseable {
 
   /** Starts Jetty with {@code filter} on every path and the servlets at their paths. */
   static FilteredJetty start(MonetizeFilter filter, Map<String, HttpServlet> servlets) throws Exception {
+    return start(filter, servlets, "/*");
+  }
+
+  /** Starts Jetty with {@code filter} mapped to {@code patterns} only and the servlets at their paths. */
+  static FilteredJetty start(MonetizeFilter filter, Map<String, HttpServlet> servlets, String... patterns)
+      throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
-    ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder holder = new FilterHolder(filter);
+    for (String pattern : patterns) {
+      ctx.addFilter(holder, pattern, EnumSet.of(DispatcherType.REQUEST));
+    }
     servlets.forEach((path, servlet) -> ctx.addServlet(new ServletHolder(servlet), path));
     server.setHandler(ctx);
     server.start();

@@ -98,4 +98,25 @@ class SecureDefaultsTest {
       assertThat(jetty.call("GET", "/monetize/pricing", null, null).statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void mappedToTheApiAndTheManagementPrefixOnlyTheFilterLeavesInternalEndpointsToTheService() throws Exception {
+    Catalog api = Catalog.builder()
+        .plan(Plan.builder("basic").rank(0).rate(Rate.perSecond(10)).quota(Quota.daily(100)).build())
+        .operation(Operation.builder("stats", "GET", "/v1/stats").build())
+        .build();
+    try (Monetize monetize = Monetize.builder().catalog(api).build();
+        FilteredJetty jetty = FilteredJetty.start(new MonetizeFilter(monetize),
+            Map.of("/v1/*", FilteredJetty.text("stats"), "/internal/health", FilteredJetty.text("ok")),
+            "/v1/*", "/monetize/*")) {
+      monetize.customers().save(dev.monetize.plans.Customer.of("acme", "basic"));
+      String secret = monetize.keys().issue("acme", java.util.Set.of("stats")).secret();
+      assertThat(jetty.call("GET", "/internal/health", null, null).body()).isEqualTo("ok"); // outside the mapping
+      assertThat(jetty.call("GET", "/v1/stats", null, null).statusCode()).isEqualTo(401);
+      assertThat(jetty.call("GET", "/v1/stats", secret, null).body()).isEqualTo("stats");
+      assertThat(jetty.call("GET", "/v1/forgotten", secret, null).statusCode()).isEqualTo(404); // inside: closed
+      assertThat(jetty.call("GET", "/monetize/usage", null, null).statusCode()).isEqualTo(401);
+      assertThat(jetty.call("GET", "/monetize/usage", secret, null).body()).contains("\"customer_id\":\"acme\"");
+    }
+  }
 }
