@@ -18,6 +18,10 @@ final class Authorization implements AdmissionStage {
   @Override
   public Decision admit(Operation op, ApiRequest request, Decision identified) {
     Principal principal = identified.principal().orElseThrow();
+    if (principal.operator()) {
+      return Decision.refuse(ErrorCode.SCOPE_DENIED, "The operator credential manages the service (/monetize/*); it "
+          + "is no customer and calls no operation. Call " + op.id() + " with a customer's key.", Optional.empty(), op);
+    }
     Plan plan = principal.plan();
     if (!catalog.allows(plan, op)) {
       String detail = "Operation '" + op.id() + "' is not included in plan '" + plan.name() + "'.";

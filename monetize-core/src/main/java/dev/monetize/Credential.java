@@ -15,7 +15,7 @@ import java.util.Optional;
  * if (c.isToken()) { ... c.tokenId().orElseThrow() ... }
  * }</pre>
  *
- * @param kind key or token
+ * @param kind key, token, or the operator credential
  * @param tokenId the token's {@code jti}, for a token
  * @param previousSecret whether the key's previous secret was presented (during a rotation's
  *     overlap): it still calls the API but cannot manage keys or mint tokens
@@ -25,13 +25,19 @@ import java.util.Optional;
  */
 public record Credential(Kind kind, Optional<String> tokenId, boolean previousSecret, Optional<Instant> expiresAt) {
   private static final Credential KEY = new Credential(Kind.KEY, Optional.empty(), false, Optional.empty());
+  private static final Credential OPERATOR = new Credential(Kind.OPERATOR, Optional.empty(), false, Optional.empty());
 
   /** What was presented. */
   public enum Kind {
     /** A long-lived API key. */
     KEY,
     /** A short-lived signed token (JWT) minted from a key. */
-    TOKEN
+    TOKEN,
+    /**
+     * The deployment's operator credential ({@code MonetizeBuilder.operatorKey}): not a customer, no
+     * plan, limits or usage; the management API only.
+     */
+    OPERATOR
   }
 
   /** Validates: a token has an id, a key has none; only a key has a previous secret. */
@@ -64,13 +70,27 @@ public record Credential(Kind kind, Optional<String> tokenId, boolean previousSe
     return new Credential(Kind.TOKEN, Optional.of(tokenId), false, Optional.of(until));
   }
 
+  /** The operator credential (one shared instance). */
+  public static Credential operator() {
+    return OPERATOR;
+  }
+
+  /** Whether this is the operator credential, which is no customer's. */
+  public boolean isOperator() {
+    return kind == Kind.OPERATOR;
+  }
+
   /** Whether this is a token. */
   public boolean isToken() {
     return kind == Kind.TOKEN;
   }
 
-  /** {@code key} or {@code token}, as audit events name it. */
+  /** {@code key}, {@code token} or {@code operator}, as audit events name it. */
   public String kindName() {
-    return kind == Kind.KEY ? "key" : "token";
+    return switch (kind) {
+      case KEY -> "key";
+      case TOKEN -> "token";
+      case OPERATOR -> "operator";
+    };
   }
 }

@@ -40,8 +40,19 @@ final class Identification {
   private final LongAdder malformedKeys = new LongAdder();
   private final ConcurrentHashMap<String, Decision> malformedRefusals = new ConcurrentHashMap<>();
 
+  /** The operator credential's principal: no customer, no plan of the catalog, the operator's scope only. */
+  private static final Principal OPERATOR = new Principal(
+      new Customer(Principal.OPERATOR_ORGANIZATION, "operator", dev.monetize.plans.BillingAnchor.DEFAULT, "Operator"),
+      Plan.builder("operator").rate(dev.monetize.plans.Rate.perSecond(1)).quota(dev.monetize.plans.Quota.daily(1))
+          .build(), "operator",
+      Set.of(dev.monetize.management.Permission.OPERATOR.scope().orElseThrow()), java.util.Map.of(),
+      Credential.operator());
+
+  private final Optional<String> operatorHash;
+
   Identification(Catalog catalog, CustomerStore customers, Credentials credentials, Tokens tokens,
-      KeyEnvironment environment, TimeSource time) {
+      KeyEnvironment environment, TimeSource time, Optional<String> operatorHash) {
+    this.operatorHash = operatorHash;
     this.catalog = catalog;
     this.customers = customers;
     this.credentials = credentials;
@@ -108,6 +119,9 @@ final class Identification {
           + environment.prefix() + " keys only.", Optional.empty(), op);
     }
     String hash = credentials.hash(text, from, to); // hashed in place: no copy of the key
+    if (operatorHash.isPresent() && SecretHasher.same(operatorHash.get(), hash)) {
+      return Decision.admit(OPERATOR, op, List.of(), false, false); // the stages refuse it on every operation
+    }
     Optional<ApiKey> found = credentials.byHash(hash);
     if (found.isEmpty()) {
       return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is not known.", Optional.empty(), op);

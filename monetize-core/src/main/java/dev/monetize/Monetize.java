@@ -95,7 +95,7 @@ public final class Monetize implements AutoCloseable {
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     this.identification = new Identification(b.catalog, b.customerStore, credentials, tokens, b.environment,
-        b.timeSource);
+        b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));
     this.keys = new KeyRegistry(b.keyStore, b.customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
     this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,

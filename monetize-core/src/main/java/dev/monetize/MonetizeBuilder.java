@@ -33,6 +33,7 @@ public final class MonetizeBuilder {
   boolean legacyRateLimitHeaders;
   dev.monetize.http.UndeclaredMethods undeclaredMethods = dev.monetize.http.UndeclaredMethods.REFUSE;
   boolean publishDocs;
+  String operatorKey;
   int auditQueueCapacity = 65_536;
   AuditOverflow auditOverflow = AuditOverflow.DROP;
   Duration usageFlushInterval = Duration.ofSeconds(1);
@@ -254,6 +255,26 @@ public final class MonetizeBuilder {
   }
 
   /**
+   * The operator's credential: a secret of this deployment's environment (make one with
+   * {@code monetize operator-key}, or {@code ApiKeys.newSecret}), kept in your secret store and
+   * handed to every instance. Only its hash is held. Presented like any key, it runs the management
+   * API as the operator (scope {@code monetize:admin}): create organizations, top up wallets, act on
+   * every organization's keys, read any organization's usage and invoices. It is no customer: no
+   * plan, no limits, no usage, and every monetized operation refuses it ({@code 403 scope_denied});
+   * it mints no tokens. Optional: without it, the operator uses keys issued by
+   * {@code keys().issueOperatorKey(organization)}.
+   */
+  public MonetizeBuilder operatorKey(String secret) {
+    Objects.requireNonNull(secret, "secret");
+    if (dev.monetize.keys.ApiKeys.environmentOf(secret).isEmpty()) {
+      throw new IllegalArgumentException("the operator key is not a well-formed secret (mk_live_ or mk_test_, 36 "
+          + "characters, valid checksum); make one with `monetize operator-key`");
+    }
+    this.operatorKey = secret;
+    return this;
+  }
+
+  /**
    * Publish the API reference and the price list to anyone (default off): the servlet filter then
    * serves {@code /openapi.json} and {@code /openapi.yaml} without a key, and
    * {@code GET /monetize/pricing} needs no credential. Off, the filter serves no document and the
@@ -319,6 +340,10 @@ public final class MonetizeBuilder {
   public Monetize build() {
     if (catalog == null) {
       throw new IllegalStateException("Monetize.builder(): catalog(...) is required");
+    }
+    if (operatorKey != null && dev.monetize.keys.ApiKeys.environmentOf(operatorKey).orElseThrow() != environment) {
+      throw new IllegalStateException("the operator key is a " + dev.monetize.keys.ApiKeys.environmentOf(operatorKey)
+          .orElseThrow().prefix() + " secret; this deployment accepts " + environment.prefix() + " keys");
     }
     return new Monetize(this);
   }

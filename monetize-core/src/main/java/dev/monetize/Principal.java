@@ -44,4 +44,12 @@ public record Principal(Customer customer, Plan plan, String keyId, Set<String> 
   public String customerId() {
     return customer.id();
   }
+
+  /** The organization id of the operator credential's principal: no customer's, never in a store. */
+  public static final String OPERATOR_ORGANIZATION = "monetize.operator";
+
+  /** Whether this is the deployment's operator (the operator credential), which is no customer. */
+  public boolean operator() {
+    return credential.isOperator();
+  }
 }

@@ -34,6 +34,9 @@ public final class CustomerRegistry implements CustomerService {
 
   @Override
   public void save(Customer customer) {
+    if (customer.id().equals(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
+      throw new IllegalArgumentException("customer id '" + customer.id() + "' is reserved to the operator credential");
+    }
     if (catalog.plan(customer.plan()).isEmpty()) {
       throw new IllegalArgumentException("customer " + customer.id() + ": plan '" + customer.plan()
           + "' is not defined (plans: " + catalog.plans().stream().map(Plan::name).toList() + ")");

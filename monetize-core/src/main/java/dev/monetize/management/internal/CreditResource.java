@@ -16,7 +16,7 @@ final class CreditResource {
   }
 
   ManagementApi.Response wallet(ManagementCall c) {
-    String customerId = Optional.ofNullable(c.request.query().get("customer_id")).orElse(c.principal.customerId());
+    String customerId = c.accountId();
     c.authorize(context.customers().find(customerId).isPresent() ? Target.organization(customerId)
         : Target.missing("organization", customerId));
     int limit = ManagementCall.pageLimit(c.request.query());

@@ -131,7 +131,7 @@ final class KeyResource {
 
   ManagementApi.Response listKeys(ManagementCall c) {
     Map<String, String> q = c.request.query();
-    String orgId = Optional.ofNullable(q.get("organization_id")).orElse(c.principal.customerId());
+    String orgId = c.organizationNamedBy("organization_id");
     c.authorize(c.organizationTarget(orgId));
     Optional<String> project = Optional.ofNullable(q.get("project_id"));
     int limit = ManagementCall.pageLimit(q);

@@ -264,8 +264,8 @@ final class ManagementCall {
    * organization's limits, not a key's.
    */
   Principal account() {
-    String id = request.query().get("customer_id");
-    if (id == null || id.equals(principal.customerId())) {
+    String id = accountId();
+    if (id.equals(principal.customerId())) {
       authorize(Target.organization(principal.customerId()));
       return principal;
     }
@@ -276,6 +276,27 @@ final class ManagementCall {
         .orElseThrow(() -> new IllegalStateException("organization " + id + " is on plan '" + customer.plan()
             + "', which the catalog no longer defines"));
     return new Principal(customer, plan, "", java.util.Set.of());
+  }
+
+  /**
+   * The organization a read names with {@code customer_id}, else the caller's own; the operator
+   * credential has none of its own and must name one.
+   */
+  String accountId() {
+    return organizationNamedBy("customer_id");
+  }
+
+  /** The organization query parameter {@code name} names, else the caller's own (the operator must name one). */
+  String organizationNamedBy(String name) {
+    String id = request.query().get(name);
+    if (id != null) {
+      return id;
+    }
+    if (principal.operator()) {
+      throw ManagementRefusal.badRequest("The operator credential belongs to no organization; name one with ?"
+          + name + "=.");
+    }
+    return principal.customerId();
   }
 
   Target organizationTarget(String id) {

@@ -23,6 +23,10 @@ final class TokenResource {
 
   ManagementApi.Response mintToken(ManagementCall c) {
     c.authorize(Target.self());
+    if (c.principal.operator()) {
+      throw new ManagementRefusal(dev.monetize.errors.ErrorCode.TOKEN_NOT_ALLOWED, "The operator credential mints no "
+          + "tokens: it is configured, not a key of the store; hand out customers' keys or tokens instead.");
+    }
     Bodies.Token body = c.bind(Bodies.Token.class);
     Set<String> scopes = body.scopes() != null ? ManagementCall.scopes(body.scopes(), true) : c.principal.scopes();
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, c.principal.customerId()));

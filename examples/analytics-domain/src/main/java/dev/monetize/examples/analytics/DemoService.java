@@ -1,5 +1,8 @@
 package dev.monetize.examples.analytics;
 
+import dev.monetize.keys.ApiKeys;
+import dev.monetize.keys.KeyEnvironment;
+import java.security.SecureRandom;
 import dev.monetize.Monetize;
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.metering.FsyncPolicy;
@@ -27,8 +30,6 @@ import java.util.Set;
 public final class DemoService {
   /** The plans file on the classpath. */
   public static final String PLANS_RESOURCE = "/analytics-plans.yaml";
-  /** The organization that holds the operator's key. */
-  public static final String OPERATOR = "operator";
   /** Title of the generated OpenAPI document. */
   public static final String API_TITLE = "Example analytics API";
 
@@ -62,10 +63,19 @@ public final class DemoService {
   }
 
   /**
-   * Issues one demo key per plan (customer {@code demo-<plan>}, the plan's scopes) and the
-   * operator's key ({@code admin}); customers are created once, keys anew at every start.
+   * A fresh operator credential for the demo, printed as its {@code admin} key. A real service keeps
+   * one in its secret store and hands it to {@code MonetizeBuilder.operatorKey} on every instance.
    */
-  public static Map<String, String> issueDemoKeys(Monetize monetize) {
+  public static String newOperatorKey() {
+    return ApiKeys.newSecret(KeyEnvironment.TEST, new SecureRandom());
+  }
+
+  /**
+   * Issues one demo key per plan (customer {@code demo-<plan>}, the plan's scopes); {@code admin} is
+   * the operator credential the engine was built with ({@code operatorKey}), which is no customer.
+   * Customers are created once, keys anew at every start.
+   */
+  public static Map<String, String> issueDemoKeys(Monetize monetize, String operatorKey) {
     Map<String, String> keys = new LinkedHashMap<>();
     List<Plan> plans = monetize.catalog().plans();
     for (Plan plan : plans) {
@@ -75,11 +85,7 @@ public final class DemoService {
       }
       keys.put(plan.name(), monetize.keys().issue(customer, plan.scopes()).secret());
     }
-    if (monetize.customers().find(OPERATOR).isEmpty()) {
-      monetize.customers().save(new Customer(OPERATOR, plans.get(plans.size() - 1).name(), BillingAnchor.DEFAULT,
-          "Operator"));
-    }
-    keys.put("admin", monetize.keys().issueOperatorKey(OPERATOR).secret());
+    keys.put("admin", operatorKey);
     return Collections.unmodifiableMap(keys);
   }
 

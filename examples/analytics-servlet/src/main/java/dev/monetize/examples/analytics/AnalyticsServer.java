@@ -44,8 +44,6 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code PORT} (default 8080) and prints one demo key per plan.
  */
 public final class AnalyticsServer implements AutoCloseable {
-  /** The organization that holds the operator's key. */
-  public static final String OPERATOR = DemoService.OPERATOR;
 
   private final Server server;
   private final Monetize monetize;
@@ -250,6 +248,7 @@ public final class AnalyticsServer implements AutoCloseable {
     public AnalyticsServer start() throws Exception {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
       MonetizeBuilder engine = Monetize.builder();
+      String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       Monetize monetize = engine
           .catalog(plans)
@@ -259,6 +258,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .limiterStore(limiterStore)
           .apiInfo(DemoService.API_TITLE, "1.0.0")
           .publishDocs(true) // the demo publishes its API reference and price list to anyone
+          .operatorKey(operatorKey)
           .keyStore(keyStore)
           .customerStore(customerStore)
           .billingHistory(billingHistory)
@@ -266,7 +266,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .auditSink(auditSink)
           .managementLimits(managementLimits)
           .build();
-      Map<String, String> keys = DemoService.issueDemoKeys(monetize);
+      Map<String, String> keys = DemoService.issueDemoKeys(monetize, operatorKey);
       Server server = new Server();
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false); // do not advertise the container version (OWASP API8)

@@ -93,7 +93,8 @@ public abstract class AuthorityFindingsContract {
       assertThat(a.code()).isEqualTo("bad_request");
       assertThat(a.body().length()).as(amount).isLessThan(1_000);
     }
-    ExampleUnderTest.Answer ttl = app.bearer("POST", "/monetize/tokens", admin, "{\"ttl_seconds\":1e999999999}");
+    ExampleUnderTest.Answer ttl = app.bearer("POST", "/monetize/tokens", app.demoKeys().get("pro"),
+        "{\"ttl_seconds\":1e999999999}");
     assertThat(ttl.status()).isEqualTo(400);
     assertThat(app.monetize().wallet().balance("demo-free")).isZero();
   }

@@ -28,7 +28,7 @@ public abstract class AuthorizationMatrixContract {
   /** The principals, in the column order of {@link #EXPECTED}. */
   enum Who {
     OPERATOR, STAR, KEYS_WRITE, READ_ONLY,
-    OPERATOR_TOKEN_BEARER, OPERATOR_TOKEN_X_API_KEY, STAR_TOKEN_BEARER, STAR_TOKEN_X_API_KEY,
+    STAR_TOKEN_BEARER, STAR_TOKEN_X_API_KEY,
     KEYS_WRITE_TOKEN_BEARER, KEYS_WRITE_TOKEN_X_API_KEY, READ_ONLY_TOKEN_BEARER, READ_ONLY_TOKEN_X_API_KEY,
     OTHER_ORGANIZATION_ADMIN, REVOKED, EXPIRED, ROTATED_OUT
   }
@@ -43,48 +43,52 @@ public abstract class AuthorizationMatrixContract {
    * {@code matrix-a}; the key acted on is a fresh {@code *} key (stronger than {@code keys:write}).
    */
   static final Map<ManagementOperation, String> EXPECTED = new EnumMap<>(Map.ofEntries(
-      Map.entry(ManagementOperation.ORGANIZATION_CREATE, "201 403:scope_denied 403:scope_denied 403:scope_denied "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "403:scope_denied " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.ORGANIZATION_GET, "200 200 200 200 200 200 200 200 200 200 200 200 "
-          + "404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.PROJECT_CREATE, "201 201 403:scope_escalation 403:scope_denied "
-          + "201 201 201 201 403:scope_escalation 403:scope_escalation 403:scope_denied 403:scope_denied "
-          + "404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.KEY_CREATE, "201 201 403:scope_escalation 403:scope_denied "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.KEY_LIST, "200 200 200 403:scope_denied 200 200 200 200 200 200 "
-          + "403:scope_denied 403:scope_denied 404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.KEY_GET, "200 200 200 403:scope_denied 200 200 200 200 200 200 "
-          + "403:scope_denied 403:scope_denied 404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.KEY_ROTATE, "200 200 403:scope_escalation 403:scope_denied "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.KEY_REVOKE, "200 200 403:scope_escalation 403:scope_denied "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.TOKEN_MINT, "200 200 200 200 "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
-          + "200 " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.USAGE_GET, "200 200 200 200 200 200 200 200 200 200 200 200 "
-          + "404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.CREDITS_GET, "200 200 200 200 200 200 200 200 200 200 200 200 "
-          + "404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.CREDITS_TOP_UP, "201 403:scope_denied 403:scope_denied 403:scope_denied "
-          + "201 201 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
-          + "403:scope_denied 403:scope_denied " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.INVOICE_LIST, "200 200 200 200 200 200 200 200 200 200 200 200 "
-          + "404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.INVOICE_GET, "404:not_found 404:not_found 404:not_found 404:not_found "
-          + "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
-          + "404:not_found 404:not_found " + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.PRICING_GET, "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200")));
+      Map.entry(ManagementOperation.ORGANIZATION_CREATE, "201 403:scope_denied 403:scope_denied 403:scope_denied 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.ORGANIZATION_GET, "200 200 200 200 200 200 200 200 200 200 404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.PROJECT_CREATE, "201 201 403:scope_escalation 403:scope_denied 201 201 403:scope_escalation "
+          + "403:scope_escalation 403:scope_denied 403:scope_denied 404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_CREATE, "201 201 403:scope_escalation 403:scope_denied 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_LIST, "200 200 200 403:scope_denied 200 200 200 200 403:scope_denied 403:scope_denied "
+          + "404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_GET, "200 200 200 403:scope_denied 200 200 200 200 403:scope_denied 403:scope_denied "
+          + "404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_ROTATE, "200 200 403:scope_escalation 403:scope_denied 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.KEY_REVOKE, "200 200 403:scope_escalation 403:scope_denied 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.TOKEN_MINT, "403:token_not_allowed 200 200 200 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 200 "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.USAGE_GET, "200 200 200 200 200 200 200 200 200 200 404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.CREDITS_GET, "200 200 200 200 200 200 200 200 200 200 404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.CREDITS_TOP_UP, "201 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.INVOICE_LIST, "200 200 200 200 200 200 200 200 200 200 404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.INVOICE_GET, "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
+          + "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
+          + "404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.PRICING_GET, "200 200 200 200 200 200 200 200 200 200 200 200 200 200")));
 
   /** Starts the example with this clock and these management limits. */
   protected abstract ExampleUnderTest start(TimeSource time, ManagementLimits limits) throws Exception;
@@ -107,7 +111,7 @@ public abstract class AuthorizationMatrixContract {
     key(Who.KEYS_WRITE, m.keys().issue(ORG, Set.of("keys:write")).secret());
     key(Who.READ_ONLY, m.keys().issue(ORG, Set.of("stats:read")).secret());
     key(Who.OTHER_ORGANIZATION_ADMIN, m.keys().issue(OTHER, Set.of("*")).secret());
-    for (Who from : List.of(Who.OPERATOR, Who.STAR, Who.KEYS_WRITE, Who.READ_ONLY)) {
+    for (Who from : List.of(Who.STAR, Who.KEYS_WRITE, Who.READ_ONLY)) { // the operator credential mints none
       ExampleUnderTest.Answer minted = app.send("POST", "/monetize/tokens", credentials.get(from)[0],
           credentials.get(from)[1], "{\"ttl_seconds\":3600}");
       assertThat(minted.status()).as("minting a token with %s: %s", from, minted.body()).isEqualTo(200);

@@ -118,9 +118,9 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
         .register(new ProblemMappers.TooLarge(monetize));
   }
 
-  /** Issues the demo keys (see {@link DemoService#issueDemoKeys}). */
-  public static Map<String, String> issueDemoKeys(Monetize monetize) {
-    return DemoService.issueDemoKeys(monetize);
+  /** Issues the demo keys (see {@link DemoService#issueDemoKeys}); {@code admin} is {@code operatorKey}. */
+  public static Map<String, String> issueDemoKeys(Monetize monetize, String operatorKey) {
+    return DemoService.issueDemoKeys(monetize, operatorKey);
   }
 
   /** The port listened on. */
@@ -210,6 +210,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     public AnalyticsJaxrsServer start() {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
       MonetizeBuilder engine = Monetize.builder();
+      String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       Monetize monetize = engine
           .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))
@@ -218,11 +219,12 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .timeSource(timeSource)
           .apiInfo(DemoService.API_TITLE, "1.0.0")
           .publishDocs(true) // the demo publishes its API reference and price list to anyone
+          .operatorKey(operatorKey)
           .trustedProxies(trustedProxies)
           .auditSink(auditSink)
           .managementLimits(managementLimits)
           .build();
-      Map<String, String> keys = issueDemoKeys(monetize);
+      Map<String, String> keys = issueDemoKeys(monetize, operatorKey);
       ResourceConfig config = jersey(monetize, new EventStore(), Clock.systemUTC());
       HttpServer server;
       try {

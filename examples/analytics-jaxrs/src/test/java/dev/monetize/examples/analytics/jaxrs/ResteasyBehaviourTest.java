@@ -24,9 +24,10 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
 class ResteasyBehaviourTest extends AnalyticsBehaviourContract {
   @Override
   protected Service start(Catalog plans, UsageSink usage) throws Exception {
+    String operatorKey = dev.monetize.examples.analytics.DemoService.newOperatorKey();
     Monetize monetize = Monetize.builder().catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))
-        .environment(KeyEnvironment.TEST).usageSink(usage).build();
-    Map<String, String> keys = AnalyticsJaxrsServer.issueDemoKeys(monetize);
+        .environment(KeyEnvironment.TEST).usageSink(usage).operatorKey(operatorKey).build();
+    Map<String, String> keys = AnalyticsJaxrsServer.issueDemoKeys(monetize, operatorKey);
     ResteasyDeployment deployment = new ResteasyDeploymentImpl();
     deployment.setApplication(new Application() {
       @Override
