@@ -27,6 +27,9 @@ class DocsSnippetsTest {
   static final Path ROOT = Path.of("..");
   private static final Path SOURCES = Path.of("src", "test", "java", "dev", "monetize", "docs");
   private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([A-Za-z0-9]+\\.java)#([a-z0-9-]+) -->");
+  /** A whole test resource shown in a fence of another language (a plans file, say). */
+  private static final Pattern RESOURCE = Pattern.compile("<!-- snippet: ([a-z0-9-]+\\.(?:yaml|json|properties)) -->");
+  private static final Path RESOURCES = Path.of("src", "test", "resources");
   private static final Pattern TAG = Pattern.compile("\\s*// (tag|end)::([a-z0-9-]+)\\[]\\s*");
 
   /** README.md and every page of docs/. */
@@ -81,7 +84,9 @@ class DocsSnippetsTest {
       for (int i = 0; i < lines.size(); i++) {
         String line = lines.get(i);
         out.add(line);
-        if (!line.equals("```java")) {
+        Matcher resource = i > 0 ? RESOURCE.matcher(lines.get(i - 1)) : null;
+        boolean isResource = line.startsWith("```") && line.length() > 3 && resource.matches();
+        if (!line.equals("```java") && !isResource) {
           continue;
         }
         int end = i + 1;
@@ -90,7 +95,14 @@ class DocsSnippetsTest {
         }
         String shown = String.join("\n", lines.subList(i + 1, end));
         Matcher marker = i > 0 ? MARKER.matcher(lines.get(i - 1)) : null;
-        if (marker == null || !marker.matches()) {
+        if (isResource) {
+          String source = Files.readString(RESOURCES.resolve(resource.group(1)), StandardCharsets.UTF_8).stripTrailing();
+          if (regenerate) {
+            shown = source;
+          } else if (!shown.equals(source)) {
+            wrong.add(page + ":" + (i + 1) + " differs from " + resource.group(1) + " (run with -Dmonetize.regenerate=true)");
+          }
+        } else if (marker == null || !marker.matches()) {
           wrong.add(page + ":" + (i + 1) + " has a Java snippet without a <!-- snippet: File.java#region --> line");
         } else {
           used.put(marker.group(1) + "#" + marker.group(2), true);

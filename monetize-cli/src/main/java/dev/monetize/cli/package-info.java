@@ -1,0 +1,2 @@
+/** The operator's command line ({@code monetize.jar}). */
+package dev.monetize.cli;
