@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 class DocsSnippetsTest {
   static final Path ROOT = Path.of("..");
   private static final Path SOURCES = Path.of("src", "test", "java", "dev", "monetize", "docs");
-  private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([A-Za-z0-9]+\\.java)#([a-z0-9-]+) -->");
+  private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([A-Za-z0-9/._-]+\\.java)#([a-z0-9-]+) -->");
   /** A whole test resource shown in a fence of another language (a plans file, say). */
-  private static final Pattern RESOURCE = Pattern.compile("<!-- snippet: ([a-z0-9-]+\\.(?:yaml|json|properties)) -->");
-  private static final Path RESOURCES = Path.of("src", "test", "resources");
+  private static final Pattern RESOURCE =
+      Pattern.compile("<!-- snippet: ([A-Za-z0-9/._-]+\\.(?:yaml|json|properties)) -->");
   private static final Pattern TAG = Pattern.compile("\\s*// (tag|end)::([a-z0-9-]+)\\[]\\s*");
 
   /** README.md and every page of docs/. */
@@ -42,9 +42,17 @@ class DocsSnippetsTest {
     return pages;
   }
 
+  /**
+   * A snippet's file: a name alone is a source of this module's tests, a path is relative to the
+   * module (the guides' projects under {@code src/it}).
+   */
+  static Path file(String name) {
+    return name.contains("/") ? Path.of(name) : SOURCES.resolve(name);
+  }
+
   /** The text of region {@code tag} of {@code file}. */
   static String region(String file, String tag) throws IOException {
-    List<String> lines = Files.readAllLines(SOURCES.resolve(file), StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(file(file), StandardCharsets.UTF_8);
     List<List<String>> ranges = new ArrayList<>();
     List<String> open = null;
     for (String line : lines) {
@@ -96,7 +104,7 @@ class DocsSnippetsTest {
         String shown = String.join("\n", lines.subList(i + 1, end));
         Matcher marker = i > 0 ? MARKER.matcher(lines.get(i - 1)) : null;
         if (isResource) {
-          String source = Files.readString(RESOURCES.resolve(resource.group(1)), StandardCharsets.UTF_8).stripTrailing();
+          String source = Files.readString(file(resource.group(1)), StandardCharsets.UTF_8).stripTrailing();
           if (regenerate) {
             shown = source;
           } else if (!shown.equals(source)) {
@@ -124,12 +132,13 @@ class DocsSnippetsTest {
     }
     assertThat(wrong).as("snippets that differ from the sources").isEmpty();
     TreeSet<String> regions = new TreeSet<>();
-    try (Stream<Path> sources = Files.list(SOURCES)) {
-      for (Path s : sources.toList()) {
+    try (Stream<Path> sources = Stream.concat(Files.list(SOURCES), Files.walk(Path.of("src", "it")))) {
+      for (Path s : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+        String name = s.startsWith(SOURCES) ? s.getFileName().toString() : s.toString().replace('\\', '/');
         for (String line : Files.readAllLines(s, StandardCharsets.UTF_8)) {
           Matcher m = TAG.matcher(line);
           if (m.matches() && m.group(1).equals("tag")) {
-            regions.add(s.getFileName() + "#" + m.group(2));
+            regions.add(name + "#" + m.group(2));
           }
         }
       }

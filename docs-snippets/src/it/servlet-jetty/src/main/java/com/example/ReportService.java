@@ -1,4 +1,4 @@
-package dev.monetize.docs;
+package com.example;
 
 // tag::service[]
 import dev.monetize.Monetize;

@@ -1,4 +1,4 @@
-package dev.monetize.docs;
+package com.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,11 +16,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
-/**
- * docs/getting-started.md, step by step over real HTTP: the service of the page (ReportService, the
- * page's snippet) with the page's plans file, and each curl of the page as a request.
- */
-class GettingStartedTest {
+/** docs/getting-started.md, step by step over real HTTP: each curl of the page as a request. */
+class ReportServiceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private String base;
@@ -31,48 +28,37 @@ class GettingStartedTest {
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void theTenMinutePathWorksAsThePageShowsIt() throws Exception {
     String operator = ApiKeys.newSecret(KeyEnvironment.TEST, new SecureRandom()); // `monetize operator-key -e test`
-    Path plans = Path.of(GettingStartedTest.class.getResource("/getting-started-plans.yaml").toURI());
-    Server server = ReportService.start(plans, 0, operator);
+    Server server = ReportService.start(Path.of("src/main/resources/plans.yaml"), 0, operator);
     try {
       base = "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-      // your own endpoints stay yours
       assertThat(send("GET", "/internal/health", null, null).body()).isEqualTo("ok");
-      // the monetized one needs a key
       HttpResponse<String> anonymous = send("GET", "/api/report", null, null);
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(JSON.readTree(anonymous.body()).get("code").asText()).isEqualTo("key_missing");
-      // the operator creates the customer and its key
       assertThat(send("POST", "/monetize/organizations", operator,
           "{\"name\":\"Acme\",\"plan\":\"free\",\"id\":\"acme\"}").statusCode()).isEqualTo(201);
       HttpResponse<String> created = send("POST", "/monetize/keys", operator,
           "{\"organization_id\":\"acme\",\"scopes\":[\"reports:read\"]}");
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       String key = JSON.readTree(created.body()).get("secret").asText();
-      // the customer calls, is limited, metered and told so
       HttpResponse<String> report = send("GET", "/api/report", key, null);
       assertThat(report.statusCode()).isEqualTo(200);
       assertThat(report.body()).isEqualTo("{\"customer\":\"acme\",\"rows\":42}");
       assertThat(report.headers().firstValue("RateLimit-Policy")).isPresent();
-      // another method on the monetized path is never served for free
       HttpResponse<String> post = send("POST", "/api/report", key, "{}");
       assertThat(post.statusCode()).isEqualTo(405);
       assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
-      // the customer's usage, and the operator's view of it
       JsonNode own = JSON.readTree(send("GET", "/monetize/usage", key, null).body());
       assertThat(own.at("/usage/requests").asLong()).isEqualTo(1);
       JsonNode chosen = JSON.readTree(send("GET", "/monetize/usage?customer_id=acme", operator, null).body());
       assertThat(chosen.at("/usage/requests").asLong()).isEqualTo(1);
       assertThat(chosen.at("/cost/USD").asText()).isEqualTo("0.002");
-      // the operator is no customer: it calls no monetized endpoint
       assertThat(send("GET", "/api/report", operator, null).statusCode()).isEqualTo(403);
     } finally {
       server.stop();
