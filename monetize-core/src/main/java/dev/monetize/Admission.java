@@ -36,7 +36,7 @@ public final class Admission {
   /** Sent while a prepaid balance is below the configured threshold: the balance left. */
   public static final String CREDITS_LOW_HEADER = "Monetize-Credits-Low";
 
-  private final Monetize monetize;
+  private final AdmissionPipeline monetize;
   private final ApiRequest request;
   private final LimitStep.Outcome outcome;
   private final Decision decision;
@@ -48,14 +48,14 @@ public final class Admission {
   private java.util.Map<String, Long> units;
   private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,64}");
 
-  Admission(Monetize monetize, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
+  Admission(AdmissionPipeline monetize, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
     this.monetize = monetize;
     this.request = request;
     this.outcome = outcome;
     this.decision = outcome.decision();
     this.startNanos = startNanos;
     this.thread = Thread.currentThread();
-    this.cpuStartNanos = monetize.measuresCpuTime() && outcome.decision().admitted() ? Monetize.threadCpuNanos() : -1;
+    this.cpuStartNanos = monetize.measuresCpuTime() && outcome.decision().admitted() ? AdmissionPipeline.threadCpuNanos() : -1;
   }
 
   /**
@@ -180,7 +180,7 @@ public final class Admission {
     completed = true;
     // CPU time is per thread: measurable when the request completes on the thread that admitted it
     long cpuNanos = cpuStartNanos >= 0 && Thread.currentThread() == thread
-        ? Math.max(0, Monetize.threadCpuNanos() - cpuStartNanos) : 0;
+        ? Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos) : 0;
     monetize.complete(this, outcome, status, bytesIn, bytesOut, cpuNanos, startNanos);
   }
 

@@ -14,7 +14,6 @@ import dev.monetize.keys.CustomerService;
 import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.keys.KeyService;
-import dev.monetize.keys.Redaction;
 import dev.monetize.keys.internal.Credentials;
 import dev.monetize.keys.internal.CustomerRegistry;
 import dev.monetize.keys.internal.KeyRegistry;
@@ -26,11 +25,8 @@ import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
 import dev.monetize.tokens.Tokens;
 import java.net.URI;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Monetize engine: one instance per service, shared by all requests. It runs the admission
@@ -54,21 +50,16 @@ import org.slf4j.LoggerFactory;
  * it on shutdown to flush usage and audit.
  */
 public final class Monetize implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Monetize.class);
-
   private final Catalog catalog;
   private final RouteTable routes;
   private final AsyncAuditDispatcher audit;
   private final TimeSource time;
   private final KeyEnvironment environment;
   private final URI docsBase;
-  private final boolean legacyHeaders;
   private final UsagePipeline usage;
   private final LimitStep limits;
   private final Tokens tokens;
   private final Identification identification;
-  /** After identification, in order: each may refuse before the endpoint and act after it. */
-  private final AdmissionStage[] stages;
   private final KeyRegistry keys;
   private final CustomerRegistry customers;
   private final Wallets wallet;
@@ -77,11 +68,9 @@ public final class Monetize implements AutoCloseable {
   private final String managementPrefix;
   private final ManagementApi management;
   private final ServiceDocs docs;
+  private final AdmissionPipeline pipeline;
   private final UndeclaredMethods undeclaredMethods;
   private final boolean publishDocs;
-  private final boolean measureCpuTime;
-  private static final java.lang.management.ThreadMXBean THREADS =
-      java.lang.management.ManagementFactory.getThreadMXBean();
 
   Monetize(MonetizeBuilder b) {
     this.catalog = b.catalog;
@@ -91,7 +80,6 @@ public final class Monetize implements AutoCloseable {
     this.time = b.timeSource;
     this.environment = b.environment;
     this.docsBase = b.docsBase;
-    this.legacyHeaders = b.legacyRateLimitHeaders;
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     this.identification = new Identification(b.catalog, b.customerStore, credentials, tokens, b.environment,
@@ -108,13 +96,13 @@ public final class Monetize implements AutoCloseable {
         (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource);
     this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
-    this.measureCpuTime = b.measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
     this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, docsBase);
     this.undeclaredMethods = b.undeclaredMethods;
     this.publishDocs = b.publishDocs;
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
-    this.stages = new AdmissionStage[] {new Authorization(catalog), new MeterStage(usage.meter()),
-        new AuditStage(audit)};
+    this.pipeline = new AdmissionPipeline(identification, new AdmissionStage[] {new Authorization(catalog),
+        new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, docsBase,
+        b.legacyRateLimitHeaders, b.measureCpuTime);
     this.management = new ManagementRouter(new ManagementBridge(docsBase, catalog, customers, keys, wallet, reports, tokens,
         environment, time, b.random, b.limiterStore, managementPrefix, identification, audit, publishDocs), b.managementLimits);
   }
@@ -158,55 +146,7 @@ public final class Monetize implements AutoCloseable {
    * request content; a failing store is answered as {@code internal}.
    */
   public Admission admit(Operation operation, ApiRequest request) {
-    long start = time.epochNanos();
-    LimitStep.Outcome outcome;
-    try {
-      outcome = decide(operation, request, start);
-    } catch (RuntimeException e) {
-      LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
-      outcome = refused(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.", Optional.empty(),
-          operation));
-    }
-    if (wallet.watching() && outcome.decision().admitted()) {
-      wallet.notice(outcome.decision());
-    }
-    return new Admission(this, request, outcome, start);
-  }
-
-  private static LimitStep.Outcome refused(Decision decision) {
-    return new LimitStep.Outcome(decision, List.of(), Optional.empty());
-  }
-
-  /**
-   * The pipeline before the endpoint: identify, then every stage while admitted, then the limits
-   * (last, since they charge).
-   */
-  private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
-    Decision d = identification.identify(op, request);
-    for (AdmissionStage stage : stages) {
-      if (!d.admitted()) {
-        return refused(d);
-      }
-      d = stage.admit(op, request, d);
-    }
-    if (!d.admitted()) {
-      return refused(d);
-    }
-    return limits.check(d.principal().orElseThrow(), op, request, now);
-  }
-
-  void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesIn, long bytesOut, long cpuNanos,
-      long startNanos) {
-    long duration = Math.max(0, time.epochNanos() - startNanos);
-    limits.release(outcome);
-    for (AdmissionStage stage : stages) {
-      try {
-        stage.complete(admission, status, bytesIn, bytesOut, cpuNanos, startNanos, duration);
-      } catch (RuntimeException e) {
-        LOG.error("completing request {} failed in {}", admission.request().requestId(),
-            stage.getClass().getSimpleName(), Redaction.redact(e));
-      }
-    }
+    return pipeline.admit(operation, request);
   }
 
   /**
@@ -219,12 +159,12 @@ public final class Monetize implements AutoCloseable {
 
   /** A problem of {@code code} for this deployment's docs base. */
   public Problem problem(ErrorCode code, String detail, String requestId) {
-    return Problem.of(code, docsBase, detail, requestId);
+    return pipeline.problem(code, detail, requestId);
   }
 
   /** Whether the legacy {@code X-RateLimit-*} headers are sent too. */
   public boolean legacyRateLimitHeaders() {
-    return legacyHeaders;
+    return pipeline.legacyRateLimitHeaders();
   }
 
   /**
@@ -272,10 +212,6 @@ public final class Monetize implements AutoCloseable {
         identification.malformedKeyRefusals(), audit.dropped());
   }
 
-  Wallets wallets() {
-    return wallet;
-  }
-
   /** The token service (mint, verify, rotate signing keys). */
   public Tokens tokens() {
     return tokens;
@@ -302,15 +238,6 @@ public final class Monetize implements AutoCloseable {
   /** The management API (organizations, projects, keys, tokens), for adapters to serve under {@link #managementPrefix()}. */
   public ManagementApi managementApi() {
     return management;
-  }
-
-  boolean measuresCpuTime() {
-    return measureCpuTime;
-  }
-
-  /** The calling thread's CPU time in nanoseconds. */
-  static long threadCpuNanos() {
-    return THREADS.getCurrentThreadCpuTime();
   }
 
   /** Delivers all usage recorded so far to the usage sink; true when nothing is left pending. */

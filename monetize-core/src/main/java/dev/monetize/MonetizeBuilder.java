@@ -265,7 +265,7 @@ public final class MonetizeBuilder {
    * {@code keys().issueOperatorKey(organization)}.
    */
   public MonetizeBuilder operatorKey(String secret) {
-    Objects.requireNonNull(secret, "secret");
+    Objects.requireNonNull(secret, "operatorKey: the secret is null (is the variable or file that holds it set?)");
     if (dev.monetize.keys.ApiKeys.environmentOf(secret).isEmpty()) {
       throw new IllegalArgumentException("the operator key is not a well-formed secret (mk_live_ or mk_test_, 36 "
           + "characters, valid checksum); make one with `monetize operator-key`");

@@ -29,7 +29,7 @@ class DocsSnippetsTest {
   private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([A-Za-z0-9/._-]+\\.java)#([a-z0-9-]+) -->");
   /** A whole test resource shown in a fence of another language (a plans file, say). */
   private static final Pattern RESOURCE =
-      Pattern.compile("<!-- snippet: ([A-Za-z0-9/._-]+\\.(?:yaml|json|properties)) -->");
+      Pattern.compile("<!-- snippet: ([A-Za-z0-9/._-]+\\.(?:yaml|json|properties|xml)) -->");
   private static final Pattern TAG = Pattern.compile("\\s*// (tag|end)::([a-z0-9-]+)\\[]\\s*");
 
   /** README.md and every page of docs/. */
@@ -48,6 +48,30 @@ class DocsSnippetsTest {
    */
   static Path file(String name) {
     return name.contains("/") ? Path.of(name) : SOURCES.resolve(name);
+  }
+
+  /**
+   * A guide's file as its user sees it: the {@code @name@} placeholders Maven Invoker fills are
+   * replaced by the versions of the parent POM ({@code @project.version@} included).
+   */
+  static String withVersions(String text) throws IOException {
+    String parent = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
+    Map<String, String> values = new LinkedHashMap<>();
+    Matcher version = Pattern.compile("<artifactId>monetize-parent</artifactId>\\s*<version>([^<]+)</version>")
+        .matcher(parent);
+    if (version.find()) {
+      values.put("project.version", version.group(1));
+    }
+    String properties = parent.substring(parent.indexOf("<properties>"), parent.indexOf("</properties>"));
+    Matcher p = Pattern.compile("<([A-Za-z0-9.-]+)>([^<]+)</\\1>").matcher(properties);
+    while (p.find()) {
+      values.put(p.group(1), p.group(2));
+    }
+    String out = text;
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      out = out.replace("@" + e.getKey() + "@", e.getValue());
+    }
+    return out;
   }
 
   /** The text of region {@code tag} of {@code file}. */
@@ -104,7 +128,8 @@ class DocsSnippetsTest {
         String shown = String.join("\n", lines.subList(i + 1, end));
         Matcher marker = i > 0 ? MARKER.matcher(lines.get(i - 1)) : null;
         if (isResource) {
-          String source = Files.readString(file(resource.group(1)), StandardCharsets.UTF_8).stripTrailing();
+          String source = withVersions(Files.readString(file(resource.group(1)), StandardCharsets.UTF_8))
+              .stripTrailing();
           if (regenerate) {
             shown = source;
           } else if (!shown.equals(source)) {

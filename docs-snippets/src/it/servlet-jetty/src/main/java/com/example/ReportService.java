@@ -1,6 +1,6 @@
+// tag::service[]
 package com.example;
 
-// tag::service[]
 import dev.monetize.Monetize;
 import dev.monetize.Principal;
 import dev.monetize.config.CatalogLoader;
@@ -49,6 +49,7 @@ public final class ReportService {
     }), "/internal/health");
     Server server = new Server(port);
     server.setHandler(context);
+    server.setStopAtShutdown(true); // Ctrl-C or SIGTERM stops Jetty, and with it the engine
     server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
       @Override
       public void lifeCycleStopped(org.eclipse.jetty.util.component.LifeCycle event) {
@@ -60,7 +61,12 @@ public final class ReportService {
   }
 
   public static void main(String[] args) throws Exception {
-    start(Path.of("plans.yaml"), 8080, System.getenv("MONETIZE_OPERATOR_KEY")).join();
+    String operatorKey = System.getenv("MONETIZE_OPERATOR_KEY");
+    if (operatorKey == null) {
+      System.err.println("Set MONETIZE_OPERATOR_KEY to the operator's credential (make one: monetize operator-key)");
+      System.exit(2);
+    }
+    start(Path.of("plans.yaml"), 8080, operatorKey).join(); // plans.yaml in the working directory
   }
 }
 // end::service[]

@@ -34,7 +34,7 @@ class ReportServiceTest {
   @Test
   void theTenMinutePathWorksAsThePageShowsIt() throws Exception {
     String operator = ApiKeys.newSecret(KeyEnvironment.TEST, new SecureRandom()); // `monetize operator-key -e test`
-    Server server = ReportService.start(Path.of("src/main/resources/plans.yaml"), 0, operator);
+    Server server = ReportService.start(Path.of("plans.yaml"), 0, operator); // as main() does
     try {
       base = "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
       assertThat(send("GET", "/internal/health", null, null).body()).isEqualTo("ok");

@@ -1,0 +1,116 @@
+package dev.monetize;
+
+import dev.monetize.billing.internal.Wallets;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.errors.Problem;
+import dev.monetize.keys.Redaction;
+import dev.monetize.plans.Operation;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path: identify, then each {@link AdmissionStage} while admitted, then the limits
+ * (last, since they charge); after the endpoint, release the limits and let every stage act. A new
+ * capability adds a stage here, never a method to the facade. What an {@link Admission} needs to
+ * render and complete itself is here too.
+ */
+final class AdmissionPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionPipeline.class);
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  private final Identification identification;
+  /** After identification, in order: each may refuse before the endpoint and act after it. */
+  private final AdmissionStage[] stages;
+  private final LimitStep limits;
+  private final Wallets wallet;
+  private final TimeSource time;
+  private final URI docsBase;
+  private final boolean legacyHeaders;
+  private final boolean measureCpuTime;
+
+  AdmissionPipeline(Identification identification, AdmissionStage[] stages, LimitStep limits, Wallets wallet,
+      TimeSource time, URI docsBase, boolean legacyHeaders, boolean measureCpuTime) {
+    this.identification = identification;
+    this.stages = stages.clone();
+    this.limits = limits;
+    this.wallet = wallet;
+    this.time = time;
+    this.docsBase = docsBase;
+    this.legacyHeaders = legacyHeaders;
+    this.measureCpuTime = measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
+  }
+
+  /** Admits or refuses one request; never throws for any request content (a failing store is {@code internal}). */
+  Admission admit(Operation operation, ApiRequest request) {
+    long start = time.epochNanos();
+    LimitStep.Outcome outcome;
+    try {
+      outcome = decide(operation, request, start);
+    } catch (RuntimeException e) {
+      LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
+      outcome = refused(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.", Optional.empty(),
+          operation));
+    }
+    if (wallet.watching() && outcome.decision().admitted()) {
+      wallet.notice(outcome.decision());
+    }
+    return new Admission(this, request, outcome, start);
+  }
+
+  private static LimitStep.Outcome refused(Decision decision) {
+    return new LimitStep.Outcome(decision, List.of(), Optional.empty());
+  }
+
+  private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
+    Decision d = identification.identify(op, request);
+    for (AdmissionStage stage : stages) {
+      if (!d.admitted()) {
+        return refused(d);
+      }
+      d = stage.admit(op, request, d);
+    }
+    if (!d.admitted()) {
+      return refused(d);
+    }
+    return limits.check(d.principal().orElseThrow(), op, request, now);
+  }
+
+  void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesIn, long bytesOut, long cpuNanos,
+      long startNanos) {
+    long duration = Math.max(0, time.epochNanos() - startNanos);
+    limits.release(outcome);
+    for (AdmissionStage stage : stages) {
+      try {
+        stage.complete(admission, status, bytesIn, bytesOut, cpuNanos, startNanos, duration);
+      } catch (RuntimeException e) {
+        LOG.error("completing request {} failed in {}", admission.request().requestId(),
+            stage.getClass().getSimpleName(), Redaction.redact(e));
+      }
+    }
+  }
+
+  Problem problem(ErrorCode code, String detail, String requestId) {
+    return Problem.of(code, docsBase, detail, requestId);
+  }
+
+  boolean legacyRateLimitHeaders() {
+    return legacyHeaders;
+  }
+
+  Wallets wallets() {
+    return wallet;
+  }
+
+  boolean measuresCpuTime() {
+    return measureCpuTime;
+  }
+
+  /** The calling thread's CPU time in nanoseconds. */
+  static long threadCpuNanos() {
+    return THREADS.getCurrentThreadCpuTime();
+  }
+}
