@@ -136,6 +136,15 @@ public final class Monetize implements AutoCloseable {
     return declared.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", declared));
   }
 
+  /**
+   * For a path that is a monetized route but for a trailing slash, the route: adapters answer it
+   * {@code 404} whatever their policy for unmatched routes, so such a request is neither metered
+   * (the application may not serve it) nor passed through for free (it may).
+   */
+  public Optional<String> routeWithoutTrailingSlash(String method, String path) {
+    return routes.withoutTrailingSlash(method, path);
+  }
+
   /** Whether the API reference and price list are published to anyone ({@link MonetizeBuilder#publishDocs}). */
   public boolean publishesDocs() {
     return publishDocs;

@@ -68,8 +68,15 @@ public final class RouteTable {
     return new RouteTable(Map.copyOf(bySize));
   }
 
-  /** The operation for a request, if any route matches. */
+  /**
+   * The operation for a request, if any route matches. A path with a trailing slash matches no
+   * route: whether {@code /v1/stats/} is {@code /v1/stats} is the container's and the application's
+   * call, so it is never metered as one (adapters refuse it, see {@link #withoutTrailingSlash}).
+   */
   public Optional<Operation> match(String method, String path) {
+    if (hasTrailingSlash(path)) {
+      return Optional.empty();
+    }
     List<String> segments = PathTemplate.segmentsOf(path);
     if (segments == null) {
       return Optional.empty();
@@ -93,7 +100,7 @@ public final class RouteTable {
    */
   public java.util.SortedSet<String> methodsOn(String path) {
     java.util.SortedSet<String> methods = new java.util.TreeSet<>();
-    List<String> segments = PathTemplate.segmentsOf(path);
+    List<String> segments = hasTrailingSlash(path) ? null : PathTemplate.segmentsOf(path);
     List<Route> candidates = segments == null ? null : bySize.get(segments.size());
     if (candidates != null) {
       for (Route r : candidates) {
@@ -106,5 +113,18 @@ public final class RouteTable {
       }
     }
     return methods;
+  }
+
+  /** {@code path} without its trailing slash when, so written, it would be a route; empty otherwise. */
+  public Optional<String> withoutTrailingSlash(String method, String path) {
+    if (!hasTrailingSlash(path)) {
+      return Optional.empty();
+    }
+    String bare = path.substring(0, path.length() - 1);
+    return match(method, bare).isPresent() || !methodsOn(bare).isEmpty() ? Optional.of(bare) : Optional.empty();
+  }
+
+  private static boolean hasTrailingSlash(String path) {
+    return path != null && path.length() > 1 && path.charAt(path.length() - 1) == '/';
   }
 }

@@ -47,19 +47,61 @@ public interface ManagementApi {
    *
    * @param method HTTP method
    * @param path the path inside the application, starting with the prefix
-   * @param query decoded query parameters (first value of each)
+   * @param query decoded query parameters
    * @param authorization the {@code Authorization} header, if any
    * @param apiKey the {@code X-API-Key} header, if any
    * @param body the request body (at most {@link #MAX_BODY_BYTES})
    * @param remoteAddress client address
    * @param requestId the request id
+   * @param queryError why the raw query string could not be read (a malformed escape, a parameter
+   *     given twice): the request is refused with it, {@code 400 bad_request}
    */
   record Request(String method, String path, Map<String, String> query, Optional<String> authorization,
-      Optional<String> apiKey, byte[] body, String remoteAddress, String requestId) {
+      Optional<String> apiKey, byte[] body, String remoteAddress, String requestId, Optional<String> queryError) {
     /** Copies. */
     public Request {
       query = Map.copyOf(query);
       body = body.clone();
+      java.util.Objects.requireNonNull(queryError, "queryError");
+    }
+
+    /** A request whose query was read without error. */
+    public Request(String method, String path, Map<String, String> query, Optional<String> authorization,
+        Optional<String> apiKey, byte[] body, String remoteAddress, String requestId) {
+      this(method, path, query, authorization, apiKey, body, remoteAddress, requestId, Optional.empty());
+    }
+
+    /**
+     * A request with its query string as sent ({@code rawQuery}, percent-encoded, or null): every
+     * adapter reads it the same way. A malformed escape or a parameter given twice is not dropped or
+     * picked from (a proxy reading the other value would see another request): the request is
+     * refused naming it.
+     */
+    public static Request withRawQuery(String method, String path, String rawQuery, Optional<String> authorization,
+        Optional<String> apiKey, byte[] body, String remoteAddress, String requestId) {
+      Map<String, String> query = new java.util.HashMap<>();
+      Optional<String> error = Optional.empty();
+      if (rawQuery != null && !rawQuery.isEmpty()) {
+        for (String pair : rawQuery.split("&", -1)) {
+          int eq = pair.indexOf('=');
+          String name;
+          String value;
+          try {
+            name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+          } catch (IllegalArgumentException e) {
+            error = Optional.of("The query string has a malformed percent-escape.");
+            break;
+          }
+          if (query.putIfAbsent(name, value) != null) {
+            error = Optional.of("Query parameter '" + (name.length() > 64 ? name.substring(0, 64) + "..." : name)
+                + "' is given twice.");
+            break;
+          }
+        }
+      }
+      return new Request(method, path, error.isPresent() ? Map.of() : query, authorization, apiKey, body,
+          remoteAddress, requestId, error);
     }
   }
 

@@ -92,8 +92,10 @@ class PathTemplateProperties {
     assertThat(t.matches(path)).as(path).isEqualTo(shaped);
     assertThat(t.match(path)).isEqualTo(shaped ? java.util.Optional.of(java.util.Map.of("id", rest))
         : java.util.Optional.empty());
+    // the route table also refuses a trailing slash (whether it is the same resource is the application's call)
+    boolean trailing = path.length() > 1 && path.endsWith("/");
     assertThat(RouteTable.of(List.of(Operation.builder("r", "GET", "/v1/reports/{id}").build())).match("GET", path)
-        .isPresent()).isEqualTo(shaped);
+        .isPresent()).as(path).isEqualTo(shaped && !trailing);
   }
 
   @Provide

@@ -18,8 +18,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -100,16 +98,11 @@ public final class ManagementResource {
     } catch (IOException e) {
       bytes = new byte[0];
     }
-    Map<String, String> query = new HashMap<>();
-    uri.getQueryParameters().forEach((k, v) -> {
-      if (!v.isEmpty()) {
-        query.put(k, v.get(0));
-      }
-    });
     String path = "/" + uri.getPath();
     String requestId = RequestIds.acceptOrCreate(headers.getHeaderString(RequestIds.HEADER));
-    ManagementApi.Response answer = monetize.managementApi().handle(new ManagementApi.Request(method,
-        path.replace("//", "/"), query, Optional.ofNullable(headers.getHeaderString("Authorization")),
+    ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(method,
+        path.replace("//", "/"), uri.getRequestUri().getRawQuery(),
+        Optional.ofNullable(headers.getHeaderString("Authorization")),
         Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, monetize.clientAddress(PeerAddress.current(),
             headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId));
     Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())

@@ -20,10 +20,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -101,14 +98,19 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     Optional<Operation> operation = monetize.route(request.getMethod(), path);
-    if (operation.isEmpty() && monetize.publishesDocs() && "GET".equals(request.getMethod())
+    if (operation.isEmpty() && monetize.publishesDocs()
+        && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
         && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {
-      serveOpenApi(response, path);
+      serveOpenApi(request, response, path);
       return;
     }
     if (operation.isEmpty()) {
       Optional<String> allow = monetize.undeclaredMethod(request.getMethod(), path);
-      if (allow.isPresent()) {
+      Optional<String> bare = monetize.routeWithoutTrailingSlash(request.getMethod(), path);
+      if (bare.isPresent()) {
+        refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + path
+            + "; the route is " + bare.get() + ", without the trailing slash.");
+      } else if (allow.isPresent()) {
         response.setHeader("Allow", allow.get());
         refuse(request, response, ErrorCode.METHOD_NOT_ALLOWED, request.getMethod() + " is not offered on " + path
             + "; use " + allow.get() + ".");
@@ -176,22 +178,28 @@ public final class MonetizeFilter implements Filter {
   }
 
   /** The OpenAPI document generated from the catalog, when the deployment publishes it. */
-  private void serveOpenApi(HttpServletResponse response, String path) throws IOException {
+  private void serveOpenApi(HttpServletRequest request, HttpServletResponse response, String path)
+      throws IOException {
     boolean json = path.equals(OPENAPI_JSON);
     byte[] body = (json ? monetize.openApiJson() : monetize.openApiYaml()).getBytes(StandardCharsets.UTF_8);
     response.setStatus(200);
+    response.setHeader(RequestIds.HEADER, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)));
+    response.setHeader("Cache-Control", "public, max-age=300"); // the same document until the service restarts
     response.setContentType(json ? "application/json" : "application/yaml");
     response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    if (!"HEAD".equals(request.getMethod())) {
+      response.getOutputStream().write(body);
+    }
   }
+
 
   /** The management API: read the body (bounded), hand the request to core, write its answer. */
   private void serveManagement(HttpServletRequest request, HttpServletResponse response, String path)
       throws IOException {
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     byte[] body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
-    ManagementApi.Response answer = monetize.managementApi().handle(new ManagementApi.Request(request.getMethod(),
-        path, query(request.getQueryString()), Optional.ofNullable(request.getHeader("Authorization")),
+    ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(
+        request.getMethod(), path, request.getQueryString(), Optional.ofNullable(request.getHeader("Authorization")),
         Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress(request), requestId));
     response.setStatus(answer.status());
     response.setHeader(RequestIds.HEADER, requestId);
@@ -207,25 +215,6 @@ public final class MonetizeFilter implements Filter {
   private String clientAddress(HttpServletRequest request) {
     return monetize.clientAddress(request.getRemoteAddr(), request.getHeader("Forwarded"),
         request.getHeader("X-Forwarded-For"));
-  }
-
-  /** The first value of each query parameter, decoded; never reads a form body. */
-  static Map<String, String> query(String queryString) {
-    Map<String, String> out = new HashMap<>();
-    if (queryString == null || queryString.isEmpty()) {
-      return out;
-    }
-    for (String pair : queryString.split("&")) {
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      try {
-        out.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        // a malformed escape: the parameter is ignored and the API answers as if it were absent
-      }
-    }
-    return out;
   }
 
   /** The path inside the web application, decoded and normalised by the container. */

@@ -119,4 +119,37 @@ class SecureDefaultsTest {
       assertThat(jetty.call("GET", "/monetize/usage", secret, null).body()).contains("\"customer_id\":\"acme\"");
     }
   }
+
+  @Test
+  void aTrailingSlashOnAMonetizedRouteIs404UnderEveryPolicyAndIsNeitherBilledNorServedFree() throws Exception {
+    for (UnmatchedRoutes policy : UnmatchedRoutes.values()) {
+      dev.monetize.metering.InMemoryUsageSink usage = dev.monetize.metering.UsageSink.inMemory();
+      try (Monetize monetize = Monetize.builder().catalog(catalog).usageSink(usage).build();
+          FilteredJetty jetty = FilteredJetty.start(new MonetizeFilter(monetize, policy),
+              Map.of("/stats/*", anyMethod("served"), "/stats", anyMethod("served")))) {
+        monetize.customers().save(dev.monetize.plans.Customer.of("acme", "basic"));
+        String secret = monetize.keys().issue("acme", java.util.Set.of("stats")).secret();
+        HttpResponse<String> slash = jetty.call("GET", "/stats/", secret, null);
+        assertThat(slash.statusCode()).as("under %s", policy).isEqualTo(404);
+        assertThat(slash.body()).contains("the route is /stats, without the trailing slash").doesNotContain("served");
+        assertThat(slash.headers().firstValue("RateLimit")).isEmpty();
+        assertThat(jetty.call("GET", "/stats", secret, null).body()).isEqualTo("served");
+        monetize.flushUsage();
+        assertThat(usage.calls(r -> true)).isEqualTo(1); // only the call to the route itself
+      }
+    }
+  }
+
+  @Test
+  void thePublishedDocumentAnswersHeadAndSaysHowLongItHolds() throws Exception {
+    try (Monetize published = Monetize.builder().catalog(catalog).publishDocs(true).build();
+        FilteredJetty jetty = FilteredJetty.start(new MonetizeFilter(published), Map.of())) {
+      HttpResponse<String> head = jetty.call("HEAD", "/openapi.json", null, null);
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.body()).isEmpty();
+      HttpResponse<String> get = jetty.call("GET", "/openapi.json", null, null);
+      assertThat(get.headers().firstValue("Cache-Control")).hasValue("public, max-age=300");
+      assertThat(get.headers().firstValue("X-Request-Id")).isPresent();
+    }
+  }
 }

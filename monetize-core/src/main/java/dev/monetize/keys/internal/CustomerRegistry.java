@@ -34,7 +34,7 @@ public final class CustomerRegistry implements CustomerService {
 
   @Override
   public void save(Customer customer) {
-    if (customer.id().equals(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
+    if (customer.id().equalsIgnoreCase(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
       throw new IllegalArgumentException("customer id '" + customer.id() + "' is reserved to the operator credential");
     }
     if (catalog.plan(customer.plan()).isEmpty()) {

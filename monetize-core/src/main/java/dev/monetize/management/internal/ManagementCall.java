@@ -265,7 +265,7 @@ final class ManagementCall {
    */
   Principal account() {
     String id = accountId();
-    if (id.equals(principal.customerId())) {
+    if (id.equals(principal.customerId()) && !principal.operator()) {
       authorize(Target.organization(principal.customerId()));
       return principal;
     }

@@ -94,6 +94,9 @@ public final class ManagementRouter implements ManagementApi {
       if (r.body().length > MAX_BODY_BYTES) {
         throw new ManagementRefusal(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
       }
+      if (r.queryError().isPresent()) {
+        throw ManagementRefusal.badRequest(r.queryError().get());
+      }
       String route = r.path().substring(prefix.length());
       ManagementOperation.Match match = ManagementOperation.match(r.method(), route).orElseThrow(() -> {
         List<String> methods = ManagementOperation.methodsOn(route);

@@ -44,6 +44,9 @@ final class OrganizationResource {
     } catch (IllegalArgumentException e) {
       throw ManagementRefusal.badRequest(e.getMessage() + ".");
     }
+    if (id.equalsIgnoreCase(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
+      throw ManagementRefusal.badRequest("id: '" + id + "' is reserved to the operator credential.");
+    }
     if (context.customers().find(id).isPresent()) {
       throw ManagementRefusal.badRequest("id: organization '" + id + "' already exists.");
     }

@@ -127,4 +127,31 @@ public abstract class AuthorityFindingsContract {
     assertThat(keys.headers().firstValue("Allow")).contains("GET, POST");
     assertThat(keys.headers().firstValue("Cache-Control")).contains("no-store");
   }
+
+  @Test
+  void review_aQueryStringIsReadWholeOrRefused() {
+    String free = app.demoKeys().get("free");
+    String admin = app.demoKeys().get("admin");
+    // a malformed escape is refused, never dropped (dropped, the filter asked for would silently vanish)
+    for (String query : new String[] {"customer_id=demo-pro%", "foo%ZZ=1", "customer_id=%ZZ"}) {
+      ExampleUnderTest.Answer a = app.rawGet("/monetize/usage?" + query, free);
+      assertThat(a.status()).as(query).isEqualTo(400);
+      if (a.body().startsWith("{")) { // the JDK's HTTP server refuses such a target itself (400, an HTML line)
+        assertThat(a.json().path("detail").asText()).isEqualTo("The query string has a malformed percent-escape.");
+      }
+    }
+    // a parameter given twice is refused: a proxy reading the other value would see another request
+    ExampleUnderTest.Answer twice = app.bearer("GET", "/monetize/usage?customer_id=demo-free&customer_id=demo-pro",
+        free, null);
+    assertThat(twice.status()).isEqualTo(400);
+    assertThat(twice.json().path("detail").asText()).isEqualTo("Query parameter 'customer_id' is given twice.");
+    assertThat(app.bearer("GET", "/monetize/keys?organization_id=demo-free&organization_id=demo-pro", admin, null)
+        .status()).isEqualTo(400);
+    // the operator's own pseudo-organization is nobody's account
+    assertThat(app.bearer("GET", "/monetize/usage?customer_id=monetize.operator", admin, null).status())
+        .isEqualTo(404);
+    assertThat(app.bearer("POST", "/monetize/organizations", admin,
+        "{\"name\":\"x\",\"plan\":\"free\",\"id\":\"MONETIZE.operator\"}").json().path("detail").asText())
+        .contains("reserved to the operator credential");
+  }
 }

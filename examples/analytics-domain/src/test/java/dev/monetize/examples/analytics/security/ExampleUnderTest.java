@@ -85,6 +85,30 @@ public final class ExampleUnderTest implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code GET target} as written, over a plain socket (Java's HTTP client refuses a
+   * malformed target such as {@code ?a=%}); returns the status and the body.
+   */
+  public Answer rawGet(String target, String credential) {
+    URI uri = URI.create(base);
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      String request = "GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nAuthorization: Bearer "
+          + credential + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int status = Integer.parseInt(response.substring(9, 12));
+      int bodyAt = response.indexOf("\r\n\r\n");
+      String body = bodyAt < 0 ? "" : response.substring(bodyAt + 4);
+      if (response.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+        body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("\r\n0\r\n"));
+      }
+      return new Answer(status, body, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** {@code method path} with {@code Authorization: Bearer <credential>}. */
   public Answer bearer(String method, String path, String credential, String body) {
     return send(method, path, "Authorization", "Bearer " + credential, body);
