@@ -79,6 +79,10 @@ class ManagementBodiesTest {
     ManagementApi.Response r = post("/organizations", "{\"id\":\"globex\",\"name\":\"Globex\",\"plan\":\"pro\",\"is_admin\":true}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(problem(r).path("detail").asText()).contains("Unknown field 'is_admin'").contains("billing_day");
+    // a key has no name: one sent is refused, not kept nowhere
+    ManagementApi.Response named = post("/keys", "{\"organization_id\":\"ops\",\"scopes\":[\"stats\"],\"name\":\"ci\"}");
+    assertThat(named.status()).isEqualTo(400);
+    assertThat(problem(named).path("detail").asText()).contains("Unknown field 'name'");
   }
 
   @Test

@@ -37,8 +37,7 @@ final class Bodies {
       String expiresAt,
       @JsonProperty("environment") @JsonPropertyDescription("a non-empty string") String environment,
       @JsonProperty("limits") @JsonPropertyDescription("an object of policy name to a whole number")
-      Map<String, JsonNode> limits,
-      @JsonProperty("name") @JsonPropertyDescription("a non-empty string") String name) {}
+      Map<String, JsonNode> limits) {}
 
   /** {@code POST /keys/{id}/rotate}. */
   record Rotation(

@@ -39,7 +39,6 @@ final class KeyResource {
 
   ManagementApi.Response createKey(ManagementCall c) {
     Bodies.Key body = c.bind(Bodies.Key.class);
-    ManagementCall.text(body.name(), "name", false);
     Optional<String> projectId = ManagementCall.text(body.projectId(), "project_id", false);
     Optional<String> orgField = ManagementCall.text(body.organizationId(), "organization_id", false);
     String orgId;

@@ -131,7 +131,7 @@ public final class ManagementRouter implements ManagementApi {
     } catch (LimiterUnavailableException e) {
       failure = ErrorCode.STORE_UNAVAILABLE;
       answer = problem(failure, "Limits cannot be checked right now.", r.requestId(), headers, 1);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) { // a broken deployment too answers as problem JSON
       LOG.error("management request {} failed", r.requestId(), Redaction.redact(e));
       failure = ErrorCode.INTERNAL;
       answer = problem(failure, "The request could not be completed.", r.requestId(), headers, 0);
