@@ -36,7 +36,7 @@ public final class Admission {
   /** Sent while a prepaid balance is below the configured threshold: the balance left. */
   public static final String CREDITS_LOW_HEADER = "Monetize-Credits-Low";
 
-  private final AdmissionPipeline monetize;
+  private final AdmissionPipeline pipeline;
   private final ApiRequest request;
   private final LimitStep.Outcome outcome;
   private final Decision decision;
@@ -48,14 +48,14 @@ public final class Admission {
   private java.util.Map<String, Long> units;
   private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,64}");
 
-  Admission(AdmissionPipeline monetize, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
-    this.monetize = monetize;
+  Admission(AdmissionPipeline pipeline, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
+    this.pipeline = pipeline;
     this.request = request;
     this.outcome = outcome;
     this.decision = outcome.decision();
     this.startNanos = startNanos;
     this.thread = Thread.currentThread();
-    this.cpuStartNanos = monetize.measuresCpuTime() && outcome.decision().admitted() ? AdmissionPipeline.threadCpuNanos() : -1;
+    this.cpuStartNanos = pipeline.measuresCpuTime() && outcome.decision().admitted() ? AdmissionPipeline.threadCpuNanos() : -1;
   }
 
   /**
@@ -87,7 +87,7 @@ public final class Admission {
       String policy = outcome.policyHeader().isEmpty() ? RateLimitHeaders.policy(policies) : outcome.policyHeader();
       headers.add(new Header(RateLimitHeaders.POLICY, policy));
       headers.add(new Header(RateLimitHeaders.STATE, RateLimitHeaders.state(policies)));
-      if (monetize.legacyRateLimitHeaders()) {
+      if (pipeline.legacyRateLimitHeaders()) {
         PolicyState t = RateLimitHeaders.tightest(policies);
         headers.add(new Header("X-RateLimit-Limit", Long.toString(t.quota())));
         headers.add(new Header("X-RateLimit-Remaining", Long.toString(Math.max(0, t.remaining()))));
@@ -98,7 +98,7 @@ public final class Admission {
       headers.add(new Header(DEGRADED_HEADER, "quota-exceeded"));
     }
     if (decision.admitted()) {
-      dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(monetize.wallets()::low)
+      dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(pipeline.wallets()::low)
           .ifPresent(left -> headers.add(new Header(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString())));
     }
     if (!decision.admitted()) {
@@ -148,7 +148,7 @@ public final class Admission {
   public Problem problem() {
     ErrorCode code = decision.error().orElseThrow(
         () -> new IllegalStateException("an admitted request has no problem"));
-    Problem p = monetize.problem(code, decision.detail(), request.requestId());
+    Problem p = pipeline.problem(code, decision.detail(), request.requestId());
     if (decision.hint().isPresent()) {
       p = p.withHint(decision.hint().get());
     }
@@ -181,7 +181,7 @@ public final class Admission {
     // CPU time is per thread: measurable when the request completes on the thread that admitted it
     long cpuNanos = cpuStartNanos >= 0 && Thread.currentThread() == thread
         ? Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos) : 0;
-    monetize.complete(this, outcome, status, bytesIn, bytesOut, cpuNanos, startNanos);
+    pipeline.complete(this, outcome, status, bytesIn, bytesOut, cpuNanos, startNanos);
   }
 
   /** Whether {@link #complete(int, long)} was called. */

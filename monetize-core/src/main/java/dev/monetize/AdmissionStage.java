@@ -3,7 +3,7 @@ package dev.monetize;
 import dev.monetize.plans.Operation;
 
 /**
- * One stage of the admission pipeline. {@link Monetize} runs its stages in order before the endpoint
+ * One stage of the admission pipeline. {@link AdmissionPipeline} runs its stages in order before the endpoint
  * (identify, authorize; then the limits, which reserve and so are released after) and again, in the
  * same order, once the answer is sent (meter, audit). A new capability (shield, cache, version)
  * is one more stage in that list; the facade does not change.

@@ -24,7 +24,6 @@ import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
 import dev.monetize.tokens.Tokens;
-import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
 
@@ -53,9 +52,7 @@ public final class Monetize implements AutoCloseable {
   private final Catalog catalog;
   private final RouteTable routes;
   private final AsyncAuditDispatcher audit;
-  private final TimeSource time;
   private final KeyEnvironment environment;
-  private final URI docsBase;
   private final UsagePipeline usage;
   private final LimitStep limits;
   private final Tokens tokens;
@@ -77,9 +74,7 @@ public final class Monetize implements AutoCloseable {
     this.routes = RouteTable.of(b.catalog.operations());
     this.limits = new LimitStep(b.catalog, b.limiterStore, b.overloadSignal, b.overloadSignal != null,
         b.overloadRetryAfter.toSeconds());
-    this.time = b.timeSource;
     this.environment = b.environment;
-    this.docsBase = b.docsBase;
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     this.identification = new Identification(b.catalog, b.customerStore, credentials, tokens, b.environment,
@@ -87,7 +82,8 @@ public final class Monetize implements AutoCloseable {
     this.keys = new KeyRegistry(b.keyStore, b.customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
     this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
-        b.usageFlushInterval, b.customerStore::find);
+        b.usageFlushInterval, b.customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
+            .stream().map(dev.monetize.billing.PlanChange::since).toList());
     this.customers = new CustomerRegistry(b.customerStore, b.catalog, b.billingHistory, b.timeSource,
         change -> usage.planChanged(change.customerId(), change.since()));
     this.wallet = new Wallets(b.customerStore, b.billingHistory, limits::addCredits, b.timeSource,
@@ -96,15 +92,16 @@ public final class Monetize implements AutoCloseable {
         (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource);
     this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
-    this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, docsBase);
+    this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase);
     this.undeclaredMethods = b.undeclaredMethods;
     this.publishDocs = b.publishDocs;
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     this.pipeline = new AdmissionPipeline(identification, new AdmissionStage[] {new Authorization(catalog),
-        new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, docsBase,
+        new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
         b.legacyRateLimitHeaders, b.measureCpuTime);
-    this.management = new ManagementRouter(new ManagementBridge(docsBase, catalog, customers, keys, wallet, reports, tokens,
-        environment, time, b.random, b.limiterStore, managementPrefix, identification, audit, publishDocs), b.managementLimits);
+    this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, reports,
+        tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification, audit,
+        publishDocs), b.managementLimits);
   }
 
   /** Starts a builder. The catalog is required; everything else has an in-memory default. */
@@ -125,11 +122,13 @@ public final class Monetize implements AutoCloseable {
   /**
    * The {@code Allow} value of the {@code 405} an adapter answers when {@code method} is not
    * declared on the monetized route {@code path} and the engine refuses such requests
-   * ({@link MonetizeBuilder#undeclaredMethods}); empty when the method is declared, the path is no
+   * ({@link MonetizeBuilder#undeclaredMethods}); empty when the method is declared or is
+   * {@code OPTIONS} (a CORS preflight, which the unmatched-route policy answers), the path is no
    * route, or the policy passes such requests through.
    */
   public Optional<String> undeclaredMethod(String method, String path) {
-    if (undeclaredMethods == UndeclaredMethods.PASS_THROUGH || routes.match(method, path).isPresent()) {
+    if (undeclaredMethods == UndeclaredMethods.PASS_THROUGH || method.equals("OPTIONS")
+        || routes.match(method, path).isPresent()) { // OPTIONS: a CORS preflight carries no credential
       return Optional.empty();
     }
     java.util.SortedSet<String> declared = routes.methodsOn(path);
@@ -163,7 +162,12 @@ public final class Monetize implements AutoCloseable {
    * without authorizing or limiting: for endpoints of your own that only need to know who calls.
    */
   public Decision authenticate(ApiRequest request, Operation asOperation) {
-    return identification.identify(asOperation, request);
+    Decision d = identification.identify(asOperation, request);
+    if (d.principal().filter(Principal::operator).isPresent()) { // no customer: nothing of yours to serve it
+      return Decision.refuse(ErrorCode.SCOPE_DENIED, "The operator credential manages the service (/monetize/*); "
+          + "it is no customer. Call with a customer's key.", Optional.empty(), asOperation);
+    }
+    return d;
   }
 
   /** A problem of {@code code} for this deployment's docs base. */
@@ -186,6 +190,9 @@ public final class Monetize implements AutoCloseable {
    * @param xForwardedForOrNull the {@code X-Forwarded-For} header, or null
    */
   public String clientAddress(String peer, String forwardedOrNull, String xForwardedForOrNull) {
+    if (!trustedProxies.any()) {
+      return peer == null ? "" : peer; // the common case: no Optional, nothing allocated
+    }
     return trustedProxies.clientAddress(peer == null ? "" : peer, Optional.ofNullable(forwardedOrNull),
         Optional.ofNullable(xForwardedForOrNull));
   }

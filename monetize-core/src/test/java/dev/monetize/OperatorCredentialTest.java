@@ -81,6 +81,9 @@ class OperatorCredentialTest {
       assertThat(m.flushUsage()).isTrue();
       assertThat(usage.records()).isEmpty();
       assertThat(m.keys().find("operator")).isEmpty(); // configured, not a key of the store
+      Decision who = m.authenticate(ApiRequest.of("GET", "/mine", "10.0.0.1", "r2", "Bearer " + operator, null), stats);
+      assertThat(who.admitted()).isFalse(); // your own endpoints never see a customer that is not one
+      assertThat(who.status()).isEqualTo(403);
     }
   }
 

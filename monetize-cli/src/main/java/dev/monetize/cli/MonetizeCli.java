@@ -4,7 +4,6 @@ import dev.monetize.keys.ApiKeys;
 import dev.monetize.keys.KeyEnvironment;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,18 +52,11 @@ public final class MonetizeCli implements Runnable {
 
     @Option(names = {"-e", "--environment"}, defaultValue = "live", paramLabel = "live|test",
         description = "The key environment of the deployment (default: ${DEFAULT-VALUE}).")
-    String environment;
+    KeyEnvironment environment;
 
     @Override
     public Integer call() {
-      KeyEnvironment env;
-      try {
-        env = KeyEnvironment.valueOf(environment.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "--environment: live or test, got '" + environment + "'");
-      }
-      spec.commandLine().getOut().println(ApiKeys.newSecret(env, new SecureRandom()));
+      spec.commandLine().getOut().println(ApiKeys.newSecret(environment, new SecureRandom()));
       return 0;
     }
   }

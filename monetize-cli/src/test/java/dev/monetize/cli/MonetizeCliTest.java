@@ -43,7 +43,7 @@ class MonetizeCliTest {
   @Test
   void mistakesExitWith2AndSayWhat() {
     assertThat(run("operator-key", "--environment", "prod")).isEqualTo(2);
-    assertThat(err.toString()).contains("--environment: live or test, got 'prod'");
+    assertThat(err.toString()).contains("--environment").contains("'prod'").contains("LIVE, TEST");
     assertThat(run("no-such-command")).isEqualTo(2);
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).contains("Name a command");

@@ -17,6 +17,13 @@ final class LoggingAuditSink implements AuditSink {
   private static final Logger AUDIT = LoggerFactory.getLogger("dev.monetize.audit");
   private static final JsonFactory JSON = new JsonFactory();
 
+  LoggingAuditSink() {
+    if (!AUDIT.isDebugEnabled()) {
+      AUDIT.info("audit events go to the logger dev.monetize.audit at DEBUG, which is off: set it to DEBUG to see "
+          + "them, or keep them with MonetizeBuilder.auditSink(...)");
+    }
+  }
+
   @Override
   public void accept(List<AuditEvent> batch) throws IOException {
     if (!AUDIT.isDebugEnabled()) {

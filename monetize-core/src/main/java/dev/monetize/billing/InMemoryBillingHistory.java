@@ -32,7 +32,10 @@ final class InMemoryBillingHistory implements BillingHistory {
 
   @Override
   public Optional<WalletEntry> walletEntry(String customerId, String id) {
-    Account a = account(customerId);
+    Account a = accounts.get(customerId); // a read never makes an account: memory follows what was written
+    if (a == null) {
+      return Optional.empty();
+    }
     synchronized (a) {
       return Optional.ofNullable(a.entries.get(id));
     }
@@ -40,7 +43,10 @@ final class InMemoryBillingHistory implements BillingHistory {
 
   @Override
   public List<WalletEntry> walletEntries(String customerId, int limit) {
-    Account a = account(customerId);
+    Account a = accounts.get(customerId);
+    if (a == null) {
+      return List.of();
+    }
     synchronized (a) {
       List<WalletEntry> all = new ArrayList<>(a.entries.values());
       List<WalletEntry> out = new ArrayList<>(Math.min(limit, all.size()));
@@ -65,7 +71,10 @@ final class InMemoryBillingHistory implements BillingHistory {
 
   @Override
   public List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
-    Account a = account(customerId);
+    Account a = accounts.get(customerId);
+    if (a == null) {
+      return List.of();
+    }
     synchronized (a) {
       return select(a.plans, from, to);
     }

@@ -120,7 +120,10 @@ public final class RouteTable {
     if (!hasTrailingSlash(path)) {
       return Optional.empty();
     }
-    String bare = path.substring(0, path.length() - 1);
+    String bare = path;
+    while (hasTrailingSlash(bare)) {
+      bare = bare.substring(0, bare.length() - 1);
+    }
     return match(method, bare).isPresent() || !methodsOn(bare).isEmpty() ? Optional.of(bare) : Optional.empty();
   }
 

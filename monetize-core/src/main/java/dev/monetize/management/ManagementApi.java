@@ -83,6 +83,9 @@ public interface ManagementApi {
       Optional<String> error = Optional.empty();
       if (rawQuery != null && !rawQuery.isEmpty()) {
         for (String pair : rawQuery.split("&", -1)) {
+          if (pair.isEmpty()) {
+            continue; // "?a=1&" or "?&a=1": no parameter there
+          }
           int eq = pair.indexOf('=');
           String name;
           String value;

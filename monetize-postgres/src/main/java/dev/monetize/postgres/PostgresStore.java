@@ -74,13 +74,13 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot connect to PostgreSQL at " + withoutSecrets(jdbcUrl)
           + " (check the JDBC URL given to PostgresStore.connect and that the server is running): "
-          + scrubbed(rootMessage(e), jdbcUrl), e);
+          + scrubbed(rootMessage(e), jdbcUrl)); // no cause: a driver's or pool's message may quote the URL
     }
     try {
       Migrations.migrate(ds);
     } catch (SQLException | RuntimeException e) {
       ds.close();
-      throw new IllegalStateException("cannot migrate the Monetize schema: " + scrubbed(rootMessage(e), jdbcUrl), e);
+      throw new IllegalStateException("cannot migrate the Monetize schema: " + scrubbed(rootMessage(e), jdbcUrl));
     }
     return new PostgresStore(ds, ds);
   }

@@ -65,6 +65,8 @@ class SecureDefaultsTest {
           assertThat(r.body()).contains("\"code\":\"method_not_allowed\"").doesNotContain("for free");
         }
         assertThat(jetty.call("GET", "/stats", null, null).statusCode()).isEqualTo(401); // declared: a key is needed
+        // a CORS preflight carries no credential: the unmatched-route policy answers it, not a 405
+        assertThat(jetty.call("OPTIONS", "/stats", null, null).statusCode()).isNotEqualTo(405);
       }
     }
   }
@@ -90,12 +92,20 @@ class SecureDefaultsTest {
       assertThat(pricing.body()).contains("\"code\":\"key_missing\"");
       closed.customers().save(dev.monetize.plans.Customer.of("acme", "basic"));
       String secret = closed.keys().issue("acme", java.util.Set.of("stats:read")).secret();
-      assertThat(jetty.call("GET", "/monetize/pricing", secret, null).statusCode()).isEqualTo(200);
+      HttpResponse<String> privately = jetty.call("GET", "/monetize/pricing", secret, null);
+      assertThat(privately.statusCode()).isEqualTo(200);
+      assertThat(privately.headers().firstValue("Cache-Control")).hasValue("private, max-age=300");
+      // a stranger's query mistakes are no business of ours: the credential comes first
+      assertThat(jetty.call("GET", "/monetize/usage?nope=1", null, null).statusCode()).isEqualTo(401);
+      assertThat(jetty.call("GET", "/monetize/usage?nope=1", secret, null).statusCode()).isEqualTo(400);
+      assertThat(jetty.call("GET", "/monetize/credits?limit=5&", secret, null).statusCode()).isEqualTo(200);
     }
     try (Monetize published = Monetize.builder().catalog(catalog).publishDocs(true).build();
         FilteredJetty jetty = FilteredJetty.start(new MonetizeFilter(published), Map.of())) {
       assertThat(jetty.call("GET", "/openapi.json", null, null).body()).contains("\"openapi\"");
-      assertThat(jetty.call("GET", "/monetize/pricing", null, null).statusCode()).isEqualTo(200);
+      HttpResponse<String> page = jetty.call("GET", "/monetize/pricing?utm_source=newsletter", null, null);
+      assertThat(page.statusCode()).isEqualTo(200); // a public page: its query is no request to us
+      assertThat(page.headers().firstValue("Cache-Control")).hasValue("public, max-age=300");
     }
   }
 
@@ -129,6 +139,7 @@ class SecureDefaultsTest {
               Map.of("/stats/*", anyMethod("served"), "/stats", anyMethod("served")))) {
         monetize.customers().save(dev.monetize.plans.Customer.of("acme", "basic"));
         String secret = monetize.keys().issue("acme", java.util.Set.of("stats")).secret();
+        assertThat(jetty.call("GET", "/stats//", secret, null).statusCode()).as("two slashes").isIn(400, 404);
         HttpResponse<String> slash = jetty.call("GET", "/stats/", secret, null);
         assertThat(slash.statusCode()).as("under %s", policy).isEqualTo(404);
         assertThat(slash.body()).contains("the route is /stats, without the trailing slash").doesNotContain("served");

@@ -256,7 +256,6 @@ final class ManagementCall {
     return out;
   }
 
-  /** An organization named by the caller, as a target: missing when it does not exist. */
   /**
    * The account a read is about, after the authority allows it: the caller's own, or with
    * {@code customer_id} another organization's, which only the operator may read (to anyone else
@@ -299,6 +298,7 @@ final class ManagementCall {
     return principal.customerId();
   }
 
+  /** An organization named by the caller, as a target: missing when it does not exist. */
   Target organizationTarget(String id) {
     return context.customers().find(id).isPresent() ? Target.organization(id) : Target.missing("organization", id);
   }

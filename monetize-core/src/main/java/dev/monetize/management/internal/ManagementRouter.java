@@ -94,9 +94,6 @@ public final class ManagementRouter implements ManagementApi {
       if (r.body().length > MAX_BODY_BYTES) {
         throw new ManagementRefusal(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
       }
-      if (r.queryError().isPresent()) {
-        throw ManagementRefusal.badRequest(r.queryError().get());
-      }
       String route = r.path().substring(prefix.length());
       ManagementOperation.Match match = ManagementOperation.match(r.method(), route).orElseThrow(() -> {
         List<String> methods = ManagementOperation.methodsOn(route);
@@ -108,14 +105,17 @@ public final class ManagementRouter implements ManagementApi {
             List.of(new Header("Allow", allow)));
       });
       operationId = "monetize." + match.operation().name().toLowerCase(java.util.Locale.ROOT);
-      refuseUnknownQuery(r, match.operation());
       if (match.operation().permission() == dev.monetize.management.Permission.PUBLIC && context.publishesDocs()) {
         chargeAddress(r); // published, like any price list: no key needed, charged to the client address
-        return handlers.get(match.operation()).apply(null);
+        return handlers.get(match.operation()).apply(null); // its query (utm_source...) is no request to us
       }
       Principal p = authenticate(r, headers);
       who = Optional.of(p);
       chargeCall(p);
+      if (r.queryError().isPresent()) { // after authentication: a stranger learns nothing and pays for it
+        throw ManagementRefusal.badRequest(r.queryError().get());
+      }
+      refuseUnknownQuery(r, match.operation());
       ManagementCall call = new ManagementCall(context, r, p, match);
       details = call.details;
       call.details.put("credential", p.credential().kindName());
@@ -182,7 +182,9 @@ public final class ManagementRouter implements ManagementApi {
   }
 
   private Response pricing() {
-    return new Response(200, "text/html; charset=utf-8", List.of(new Header("Cache-Control", "public, max-age=300")),
+    // shared caches may keep the published list; one read with a credential is the reader's only
+    String cache = context.publishesDocs() ? "public, max-age=300" : "private, max-age=300";
+    return new Response(200, "text/html; charset=utf-8", List.of(new Header("Cache-Control", cache)),
         dev.monetize.docs.PricingPage.html(context.catalog(), "Pricing").getBytes(StandardCharsets.UTF_8));
   }
 

@@ -25,17 +25,45 @@ import java.util.function.Function;
  * sums the slices that start in its range. That is the same rule as a ledger's ({@code period_start
  * >= from and < to}), with one slice per plan instead of one row per record, so memory follows the
  * customers of the current periods: accounts of ended periods are swept.
+ *
+ * <p>The cuts come from the billing history, which every node shares: an account is seeded with
+ * the period's plan changes when it opens or rolls into a new period, and a change made while it
+ * is open cuts it at once ({@link #cut}). A record whose customer cannot be looked up (its store
+ * failing) waits in the ledger and is counted at a later delivery; it is never dropped.
  */
 public final class MemoryLedger implements UsageTotals {
   private static final long SWEEP_EVERY_NANOS = 3_600_000_000_000L;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MemoryLedger.class);
+  /** Records held back while their customer cannot be looked up; beyond this, the oldest are counted as lost. */
+  private static final int MAX_WAITING = 100_000;
+
   private final Function<String, Optional<Customer>> customers;
+  private final PlanChanges planChanges;
   private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
   private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
+  /** Records whose customer lookup failed, retried at the next delivery (the delivering thread's only). */
+  private final java.util.ArrayDeque<UsageRecord> waiting = new java.util.ArrayDeque<>();
 
-  /** A ledger finding each customer's billing anchor in {@code customers} (once per period). */
-  public MemoryLedger(Function<String, Optional<Customer>> customers) {
+  /** The instants in {@code [from, to)} at which a customer's plan changed (the billing history's). */
+  @FunctionalInterface
+  public interface PlanChanges {
+    /** The change instants of {@code customerId} in {@code [from, to)}. */
+    List<Instant> between(String customerId, Instant from, Instant to);
+  }
+
+  /**
+   * A ledger finding each customer's billing anchor in {@code customers} (once per period) and
+   * the cuts of its period in {@code planChanges}.
+   */
+  public MemoryLedger(Function<String, Optional<Customer>> customers, PlanChanges planChanges) {
     this.customers = customers;
+    this.planChanges = planChanges;
+  }
+
+  /** A ledger without plan changes (each period one slice). */
+  MemoryLedger(Function<String, Optional<Customer>> customers) {
+    this(customers, (id, from, to) -> List.of());
   }
 
   /** Sums of the records whose interval started in one slice. */
@@ -55,55 +83,94 @@ public final class MemoryLedger implements UsageTotals {
     long end;
     final TreeMap<Long, Slice> slices = new TreeMap<>();
 
-    Account(BillingAnchor anchor, long at) {
+    Account(BillingAnchor anchor) {
       this.anchor = anchor;
-      roll(at);
     }
 
-    /** Starts the period around {@code at}, forgetting the one before. */
-    void roll(long at) {
+    /** Starts the period around {@code at}, forgetting the one before; cut where the plan changed in it. */
+    void roll(long at, String customerId, PlanChanges changes) {
       start = CalendarWindows.start(QuotaWindow.MONTH, anchor, at);
       end = CalendarWindows.end(QuotaWindow.MONTH, anchor, at);
       slices.clear();
       slices.put(start, new Slice());
+      for (Instant change : changes.between(customerId, Instant.ofEpochSecond(0, start), Instant.ofEpochSecond(0, end))) {
+        long t = nanos(change);
+        if (t > start && t < end) {
+          slices.putIfAbsent(t, new Slice());
+        }
+      }
     }
   }
 
   /**
    * Adds delivered records (called by the meter after the sink took them, one batch at a time),
-   * after forgetting the periods that ended before the batch (at most once an hour).
+   * after forgetting the periods that ended before the batch (at most once an hour), and after
+   * the records held back at an earlier delivery. Never throws.
    */
   public void add(List<UsageRecord> records) {
     if (!records.isEmpty()) {
       sweep(nanos(records.get(0).to()));
     }
-    for (UsageRecord r : records) {
-      long at = nanos(r.from());
-      Account account = accounts.get(r.customerId());
-      if (account == null) {
-        Optional<Customer> customer = customers.apply(r.customerId());
-        if (customer.isEmpty()) {
-          continue; // deleted since: nobody can ask for its report
-        }
-        account = accounts.computeIfAbsent(r.customerId(), id -> new Account(customer.get().billingAnchor(), at));
-      }
-      synchronized (account) {
-        if (at >= account.end) {
-          account.roll(at);
-        }
-        Map.Entry<Long, Slice> slice = account.slices.floorEntry(at);
-        if (slice == null) {
-          continue; // a late record of a period already ended
-        }
-        Slice s = slice.getValue();
-        s.requests += r.calls();
-        s.bytesIn += r.bytesIn();
-        s.bytesOut += r.bytesOut();
-        s.micros += r.durationMicros();
-        s.cpuMicros += r.cpuMicros();
-        s.byOperation.merge(r.operationId(), r.calls(), Long::sum);
-      }
+    int retry = waiting.size();
+    for (int i = 0; i < retry; i++) {
+      addOne(waiting.poll());
     }
+    for (UsageRecord r : records) {
+      addOne(r);
+    }
+  }
+
+  private void addOne(UsageRecord r) {
+    long at = nanos(r.from());
+    Account account;
+    try {
+      account = account(r.customerId(), at);
+    } catch (RuntimeException e) {
+      if (waiting.size() >= MAX_WAITING) {
+        UsageRecord lost = waiting.poll();
+        LOG.error("usage report totals: customer {} could not be looked up for long; {} calls are missing from its "
+            + "reports (the usage sink has them)", lost.customerId(), lost.calls());
+      }
+      waiting.add(r);
+      LOG.warn("usage report totals: customer {} could not be looked up ({}); its record waits for the next delivery",
+          r.customerId(), e.toString());
+      return;
+    }
+    if (account == null) {
+      return; // deleted since: nobody can ask for its report
+    }
+    synchronized (account) {
+      if (at >= account.end) {
+        account.roll(at, r.customerId(), planChanges);
+      }
+      Map.Entry<Long, Slice> slice = account.slices.floorEntry(at);
+      if (slice == null) {
+        return; // a late record of a period already ended
+      }
+      Slice s = slice.getValue();
+      s.requests += r.calls();
+      s.bytesIn += r.bytesIn();
+      s.bytesOut += r.bytesOut();
+      s.micros += r.durationMicros();
+      s.cpuMicros += r.cpuMicros();
+      s.byOperation.merge(r.operationId(), r.calls(), Long::sum);
+    }
+  }
+
+  /** The customer's account, opened (and cut by its plan changes) around {@code at} when it has none; null when the customer is gone. */
+  private Account account(String customerId, long at) {
+    Account account = accounts.get(customerId);
+    if (account != null) {
+      return account;
+    }
+    Optional<Customer> customer = customers.apply(customerId);
+    if (customer.isEmpty()) {
+      return null;
+    }
+    Account fresh = new Account(customer.get().billingAnchor());
+    fresh.roll(at, customerId, planChanges);
+    Account raced = accounts.putIfAbsent(customerId, fresh);
+    return raced != null ? raced : fresh;
   }
 
   /**
@@ -113,11 +180,13 @@ public final class MemoryLedger implements UsageTotals {
   public void cut(String customerId, Instant at) {
     Account account = accounts.get(customerId);
     if (account == null) {
-      return; // no usage yet: its first record opens the period
+      return; // no usage yet: its first record opens the period, cut by the billing history
     }
     long t = nanos(at);
     synchronized (account) {
-      if (t >= account.start && t < account.end) {
+      if (t >= account.end) {
+        account.roll(t, customerId, planChanges); // the history holds this change: the roll cuts there
+      } else if (t > account.start) {
         account.slices.putIfAbsent(t, new Slice());
       }
     }

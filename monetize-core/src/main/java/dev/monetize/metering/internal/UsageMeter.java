@@ -40,6 +40,14 @@ public final class UsageMeter {
   private long backoffNanos;
   private long nextAttemptNanos;
   private final LongAdder failures = new LongAdder();
+  /** When the last delivery took what was recorded (System.nanoTime), guarded by flushLock. */
+  private long lastTakeNanos = System.nanoTime() - SETTLE_GAP_NANOS;
+  /** Deliveries started (for tests), guarded by flushLock. */
+  private long takes;
+  /** When a reader last asked for a delivery (System.nanoTime), guarded by flushLock. */
+  private long lastSettleNanos = System.nanoTime() - SETTLE_GAP_NANOS;
+  /** Readers cause at most one delivery per this gap, whatever their number. */
+  private static final long SETTLE_GAP_NANOS = 100_000_000L;
 
   /**
    * A meter delivering to {@code sink}, journaling to {@code journal} when present, and handing
@@ -80,6 +88,35 @@ public final class UsageMeter {
     }
   }
 
+  /**
+   * Makes sure what was recorded before {@code arrivalNanos} (System.nanoTime of a reader's
+   * request) is delivered, unless the sink is backing off: when a delivery took the counters after
+   * that instant, nothing is done; otherwise a delivery runs, at most one per 100 ms for all readers
+   * together (a reader inside the gap waits for it, and readers waiting together share one). So
+   * reports stay exact while no tenant can make the engine deliver, and cut intervals, at will.
+   */
+  public void settle(long arrivalNanos) {
+    synchronized (flushLock) {
+      while (true) {
+        if (lastTakeNanos - arrivalNanos >= 0 || System.nanoTime() - nextAttemptNanos < 0) {
+          return; // delivered since the reader arrived, or backing off
+        }
+        long wait = lastSettleNanos + SETTLE_GAP_NANOS - System.nanoTime();
+        if (wait <= 0) {
+          break;
+        }
+        try {
+          flushLock.wait(Math.max(1, wait / 1_000_000), 0);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      lastSettleNanos = System.nanoTime();
+    }
+    flushIfDue();
+  }
+
   /** Flushes if the back-off after a failure has passed; called by the background flusher. */
   public void flushIfDue() {
     synchronized (flushLock) {
@@ -99,6 +136,8 @@ public final class UsageMeter {
       while (true) {
         boolean fresh = current == null;
         if (fresh) {
+          lastTakeNanos = System.nanoTime();
+          takes++;
           current = take(time.now());
           taken = 0;
         }
@@ -116,7 +155,11 @@ public final class UsageMeter {
             return false;
           }
           taken += batch.size();
-          delivered.accept(batch);
+          try {
+            delivered.accept(batch);
+          } catch (RuntimeException e) { // the sink has the batch: nothing here may undo or repeat that
+            LOG.error("after delivery: {}", e.toString());
+          }
         }
         current.acknowledge().run();
         boolean redo = current.redo();
@@ -154,5 +197,12 @@ public final class UsageMeter {
   /** How often the sink failed. */
   public long sinkFailures() {
     return failures.sum();
+  }
+
+  /** How many deliveries took what was recorded (for tests). */
+  long deliveriesStarted() {
+    synchronized (flushLock) {
+      return takes;
+    }
   }
 }

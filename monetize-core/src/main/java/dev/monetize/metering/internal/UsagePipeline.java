@@ -42,10 +42,11 @@ public final class UsagePipeline implements AutoCloseable {
    * left unacknowledged.
    *
    * @param customers where the memory ledger finds a customer's billing period
+   * @param planChanges where it finds the plan changes that cut a period
    */
   public UsagePipeline(UsageSink sink, TimeSource time, Optional<Path> journalDir, FsyncPolicy fsync, Duration every,
-      Function<String, Optional<Customer>> customers) {
-    this.ledger = sink instanceof UsageTotals ? Optional.empty() : Optional.of(new MemoryLedger(customers));
+      Function<String, Optional<Customer>> customers, MemoryLedger.PlanChanges planChanges) {
+    this.ledger = sink instanceof UsageTotals ? Optional.empty() : Optional.of(new MemoryLedger(customers, planChanges));
     this.totals = sink instanceof UsageTotals t ? t : ledger.orElseThrow();
     this.journal = journalDir.map(d -> UsageJournal.open(d, fsync, time.now()));
     Consumer<List<UsageRecord>> delivered = ledger.isPresent() ? ledger.get()::add : batch -> { };
@@ -77,12 +78,13 @@ public final class UsagePipeline implements AutoCloseable {
   }
 
   /**
-   * The totals usage reports read, after delivering what this node recorded since the last
-   * delivery (unless the sink is backing off after a failure): a report includes every call
-   * admitted before it, except while the sink refuses deliveries.
+   * The totals usage reports read, after delivering what this node recorded before the report
+   * arrived (unless the sink is backing off after a failure; deliveries for readers are coalesced,
+   * at most one per 100 ms): a report includes every call admitted before it, except while the
+   * sink refuses deliveries.
    */
   public UsageTotals settledTotals() {
-    meter.flushIfDue();
+    meter.settle(System.nanoTime());
     return totals;
   }
 
@@ -91,8 +93,8 @@ public final class UsagePipeline implements AutoCloseable {
    * and after it apart (the sink's own totals do it by record time).
    */
   public void planChanged(String customerId, Instant at) {
-    meter.flushIfDue(); // what was recorded before the change goes in an interval of its own
-    ledger.ifPresent(l -> l.cut(customerId, at));
+    ledger.ifPresent(l -> l.cut(customerId, at)); // first: a delivery racing this one lands on the right side
+    meter.settle(System.nanoTime()); // what was recorded before the change goes in an interval of its own
   }
 
   /** Delivers all usage recorded so far; true when nothing is left pending. */

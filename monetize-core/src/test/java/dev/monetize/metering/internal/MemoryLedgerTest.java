@@ -89,4 +89,33 @@ class MemoryLedgerTest {
     assertThat(ledger.size()).isEqualTo(1);
     assertThat(ledger.totals("active", DEC, Instant.parse("2027-01-01T00:00:00Z")).requests()).isEqualTo(3);
   }
+
+  @Test
+  void aPeriodOpenedAfterAPlanChangeIsCutWhereTheBillingHistorySaysEvenWithoutACut() {
+    Instant change = Instant.parse("2026-11-10T00:00:00Z");
+    MemoryLedger fromHistory = new MemoryLedger(id -> Optional.of(new Customer(id, "pro",
+        BillingAnchor.of(1, ZoneOffset.UTC), id)), (id, from, to) -> List.of(Instant.parse("2026-10-20T00:00:00Z"),
+        change)); // the change in force at the start, then one inside the period
+    fromHistory.add(List.of(record("acme", "stats", "2026-11-03T10:00:00Z", 2),
+        record("acme", "stats", "2026-11-12T10:00:00Z", 5))); // e.g. after a restart, or on another node
+    assertThat(fromHistory.totals("acme", NOV, change).requests()).isEqualTo(2);
+    assertThat(fromHistory.totals("acme", change, DEC).requests()).isEqualTo(5);
+  }
+
+  @Test
+  void aRecordWhoseCustomerCannotBeLookedUpWaitsAndIsCountedAtALaterDelivery() {
+    java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(2);
+    MemoryLedger flaky = new MemoryLedger(id -> {
+      if (failures.getAndDecrement() > 0) {
+        throw new IllegalStateException("customer store down");
+      }
+      return Optional.of(new Customer(id, "pro", BillingAnchor.of(1, ZoneOffset.UTC), id));
+    });
+    flaky.add(List.of(record("acme", "stats", "2026-11-03T10:00:00Z", 3))); // lookup fails: waits
+    assertThat(flaky.totals("acme", NOV, DEC).requests()).isZero();
+    flaky.add(List.of(record("acme", "stats", "2026-11-04T10:00:00Z", 4))); // the waiting one fails again, this one too
+    flaky.add(List.of()); // a delivery with nothing new still retries
+    flaky.add(List.of(record("acme", "stats", "2026-11-05T10:00:00Z", 1)));
+    assertThat(flaky.totals("acme", NOV, DEC).requests()).isEqualTo(8); // nothing lost, nothing twice
+  }
 }
