@@ -105,8 +105,10 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     if (operation.isEmpty()) {
-      Optional<String> allow = monetize.undeclaredMethod(request.getMethod(), path);
-      Optional<String> bare = monetize.routeWithoutTrailingSlash(request.getMethod(), path);
+      // only a path with a trailing slash can be a route but for it; only then is it looked up again
+      Optional<String> bare = path.endsWith("/") ? monetize.routeWithoutTrailingSlash(request.getMethod(), path)
+          : Optional.empty();
+      Optional<String> allow = bare.isPresent() ? Optional.empty() : monetize.undeclaredMethod(request.getMethod(), path);
       if (bare.isPresent()) {
         refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + path
             + "; the route is " + bare.get() + ", without the trailing slash.");
