@@ -35,10 +35,13 @@ public final class MonetizeFeature implements DynamicFeature {
         resource.getResourceMethod());
     if (endpoint.isEmpty()) {
       // a method the catalog does not declare on a monetized path is refused, never served free
+      // (decided per request when the method's template only overlaps monetized routes: an unmonetized
+      // POST /v1/stats/{id} must not serve POST /v1/stats/latest where GET /v1/stats/latest is sold)
       java.lang.reflect.Method m = resource.getResourceMethod();
-      MonetizeJaxrs.httpMethod(m)
-          .flatMap(http -> monetize.undeclaredMethod(http, MonetizeJaxrs.path(resource.getResourceClass(), m)))
-          .ifPresent(allow -> context.register(new UndeclaredMethodFilter(monetize, allow), Priorities.AUTHENTICATION));
+      Optional<String> http = MonetizeJaxrs.httpMethod(m);
+      if (http.isPresent() && overlapsMonetizedRoute(MonetizeJaxrs.path(resource.getResourceClass(), m))) {
+        context.register(new UndeclaredMethodFilter(monetize), Priorities.AUTHENTICATION);
+      }
       return;
     }
     Operation declared = endpoint.get().operation();
@@ -50,5 +53,24 @@ public final class MonetizeFeature implements DynamicFeature {
           + declared.id() + "' in the catalog differs from the annotations (" + known + " vs " + declared + ")");
     }
     context.register(new AdmissionFilter(monetize, known), Priorities.AUTHENTICATION);
+  }
+
+  /** Whether some request could match both {@code template} and a route of the catalog. */
+  private boolean overlapsMonetizedRoute(String template) {
+    String[] mine = template.substring(1).split("/", -1);
+    for (Operation op : monetize.catalog().operations()) {
+      String[] theirs = op.pathTemplate().substring(1).split("/", -1);
+      if (theirs.length != mine.length) {
+        continue;
+      }
+      boolean overlaps = true;
+      for (int i = 0; i < mine.length && overlaps; i++) {
+        overlaps = mine[i].equals(theirs[i]) || mine[i].startsWith("{") || theirs[i].startsWith("{");
+      }
+      if (overlaps) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -8,6 +8,7 @@ import dev.monetize.http.RequestIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 
 /**
  * Bound to a resource method the catalog does not monetize on a monetized path (a {@code POST}
@@ -16,19 +17,22 @@ import jakarta.ws.rs.core.Response;
  */
 final class UndeclaredMethodFilter implements ContainerRequestFilter {
   private final Monetize monetize;
-  private final String allow;
 
-  UndeclaredMethodFilter(Monetize monetize, String allow) {
+  UndeclaredMethodFilter(Monetize monetize) {
     this.monetize = monetize;
-    this.allow = allow;
   }
 
   @Override
   public void filter(ContainerRequestContext request) {
+    String path = ("/" + request.getUriInfo().getPath(false)).replace("//", "/");
+    Optional<String> allow = monetize.undeclaredMethod(request.getMethod(), path);
+    if (allow.isEmpty()) {
+      return; // this request's path is no monetized route: the method serves it as the application wrote it
+    }
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
     Problem p = monetize.problem(ErrorCode.METHOD_NOT_ALLOWED, request.getMethod() + " is not offered on this path; use "
-        + allow + ".", requestId).withHint(ErrorCode.METHOD_NOT_ALLOWED.hint());
+        + allow.get() + ".", requestId).withHint(ErrorCode.METHOD_NOT_ALLOWED.hint());
     request.abortWith(Response.status(405).type(Problem.MEDIA_TYPE).entity(ProblemJson.toBytes(p))
-        .header("Allow", allow).header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId).build());
+        .header("Allow", allow.get()).header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId).build());
   }
 }

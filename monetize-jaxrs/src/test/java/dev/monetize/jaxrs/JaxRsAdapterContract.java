@@ -54,7 +54,7 @@ abstract class JaxRsAdapterContract {
         .plan(Plan.builder("pro").rank(10).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000))
             .concurrency(Concurrency.of(4)).build())
         .build();
-    Catalog catalog = MonetizeJaxrs.catalog(plans, Resources.Stats.class, Resources.Mixed.class);
+    Catalog catalog = MonetizeJaxrs.catalog(plans, Resources.Stats.class, Resources.Mixed.class, Resources.Items.class);
     monetize = Monetize.builder().catalog(catalog).environment(KeyEnvironment.TEST).usageSink(usage)
         .auditSink(batch -> { }).build();
     monetize.customers().save(Customer.of("acme", "free"));
@@ -62,7 +62,8 @@ abstract class JaxRsAdapterContract {
     free = monetize.keys().issue("acme", Set.of("stats:*")).secret();
     pro = monetize.keys().issue("globex", Set.of("*")).secret();
     base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
-        new OpenApiResource(monetize)), Resources.Stats.class, Resources.Public.class, Resources.Mixed.class);
+        new OpenApiResource(monetize)), Resources.Stats.class, Resources.Public.class, Resources.Mixed.class,
+        Resources.Items.class);
   }
 
   @AfterEach
@@ -204,6 +205,15 @@ abstract class JaxRsAdapterContract {
     assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
     assertThat(r.body()).doesNotContain("for free");
     assertThat(call("GET", "/v1/mixed", pro).body()).isEqualTo("read");
+  }
+
+  @Test
+  void anUnmonetizedVariableRouteCannotServeAMonetizedLiteralOneForFree() throws Exception {
+    HttpResponse<String> sold = call("POST", "/v1/items/latest", pro);
+    problem(sold, 405, "method_not_allowed");
+    assertThat(sold.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    assertThat(call("POST", "/v1/items/abc", pro).body()).isEqualTo("touched abc"); // not a monetized path
+    assertThat(call("GET", "/v1/items/latest", pro).body()).isEqualTo("latest");
   }
 
   @Test

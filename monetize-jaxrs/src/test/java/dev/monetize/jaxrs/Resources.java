@@ -86,6 +86,25 @@ final class Resources {
     }
   }
 
+  /** A monetized literal route under an unmonetized variable one of another method. */
+  @Path("/v1/items")
+  public static class Items {
+    @GET
+    @Path("latest")
+    @Produces("text/plain")
+    @Monetized(id = "items.latest")
+    public String latest() {
+      return "latest";
+    }
+
+    @POST
+    @Path("{id}")
+    @Produces("text/plain")
+    public String touch(@PathParam("id") String id) {
+      return "touched " + id;
+    }
+  }
+
   /** A method whose plan does not exist. */
   @Path("/bad")
   public static class UnknownPlan {
