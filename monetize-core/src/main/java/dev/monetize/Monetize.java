@@ -81,27 +81,42 @@ public final class Monetize implements AutoCloseable {
         b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));
     this.keys = new KeyRegistry(b.keyStore, b.customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
-    this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
-        b.usageFlushInterval, b.customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
-            .stream().map(dev.monetize.billing.PlanChange::since).toList());
     this.customers = new CustomerRegistry(b.customerStore, b.catalog, b.billingHistory, b.timeSource,
-        change -> usage.planChanged(change.customerId(), change.since()));
+        this::planChanged);
     this.wallet = new Wallets(b.customerStore, b.billingHistory, limits::addCredits, b.timeSource,
         Optional.ofNullable(b.lowCreditsThreshold), b.lowCreditsListener);
-    this.reports = new Reports(b.catalog, usage::settledTotals, b.billingHistory, wallet,
+    this.reports = new Reports(b.catalog, this::settledTotals, b.billingHistory, wallet,
         (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource);
     this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
     this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase);
     this.undeclaredMethods = b.undeclaredMethods;
     this.publishDocs = b.publishDocs;
+    // last: what starts threads or takes the journal's lock, closed again should anything after it fail
+    this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
+        b.usageFlushInterval, b.customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
+            .stream().map(dev.monetize.billing.PlanChange::since).toList());
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
-    this.pipeline = new AdmissionPipeline(identification, new AdmissionStage[] {new Authorization(catalog),
-        new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
-        b.legacyRateLimitHeaders, b.measureCpuTime);
-    this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, reports,
-        tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification, audit,
-        publishDocs), b.managementLimits);
+    try {
+      this.pipeline = new AdmissionPipeline(identification, new AdmissionStage[] {new Authorization(catalog),
+          new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
+          b.legacyRateLimitHeaders, b.measureCpuTime);
+      this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet,
+          reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
+          audit, publishDocs), b.managementLimits);
+    } catch (RuntimeException e) {
+      audit.close();
+      usage.close();
+      throw e;
+    }
+  }
+
+  private void planChanged(dev.monetize.billing.PlanChange change) {
+    usage.planChanged(change.customerId(), change.since());
+  }
+
+  private dev.monetize.metering.UsageTotals settledTotals() {
+    return usage.settledTotals();
   }
 
   /** Starts a builder. The catalog is required; everything else has an in-memory default. */
