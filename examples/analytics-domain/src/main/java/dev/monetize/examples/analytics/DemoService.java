@@ -71,6 +71,19 @@ public final class DemoService {
   }
 
   /**
+   * The engine settings every variant of the demo shares: {@code mk_test_} keys, the API title, the
+   * API reference and price list published to anyone, and {@code operatorKey} as the operator's
+   * credential. Each variant adds its catalog and stores.
+   */
+  public static dev.monetize.MonetizeBuilder engine(String operatorKey) {
+    return Monetize.builder()
+        .environment(KeyEnvironment.TEST)
+        .apiInfo(API_TITLE, "1.0.0")
+        .publishDocs(true) // the demo publishes its API reference and price list to anyone
+        .operatorKey(operatorKey);
+  }
+
+  /**
    * Issues one demo key per plan (customer {@code demo-<plan>}, the plan's scopes); {@code admin} is
    * the operator credential the engine was built with ({@code operatorKey}), which is no customer.
    * Customers are created once, keys anew at every start.

@@ -16,7 +16,6 @@ import dev.monetize.limits.LimiterStore;
 import dev.monetize.redis.RedisLimiterStore;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.web.AnalyticsServlets;
-import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.plans.Catalog;
@@ -247,18 +246,14 @@ public final class AnalyticsServer implements AutoCloseable {
     /** Builds the engine, issues the demo keys and starts Jetty. */
     public AnalyticsServer start() throws Exception {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
-      MonetizeBuilder engine = Monetize.builder();
       String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
+      MonetizeBuilder engine = DemoService.engine(operatorKey);
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       Monetize monetize = engine
           .catalog(plans)
-          .environment(KeyEnvironment.TEST)
           .usageSink(usageSink)
           .timeSource(timeSource)
           .limiterStore(limiterStore)
-          .apiInfo(DemoService.API_TITLE, "1.0.0")
-          .publishDocs(true) // the demo publishes its API reference and price list to anyone
-          .operatorKey(operatorKey)
           .keyStore(keyStore)
           .customerStore(customerStore)
           .billingHistory(billingHistory)

@@ -12,7 +12,6 @@ import dev.monetize.jaxrs.MonetizeExceptionMapper;
 import dev.monetize.jaxrs.MonetizeFeature;
 import dev.monetize.jaxrs.MonetizeJaxrs;
 import dev.monetize.jaxrs.OpenApiResource;
-import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.plans.Catalog;
@@ -209,17 +208,13 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     /** Builds the engine from the plans and the annotated resources, issues demo keys, starts Jersey. */
     public AnalyticsJaxrsServer start() {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
-      MonetizeBuilder engine = Monetize.builder();
       String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
+      MonetizeBuilder engine = DemoService.engine(operatorKey);
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       Monetize monetize = engine
           .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))
-          .environment(KeyEnvironment.TEST)
           .usageSink(usageSink)
           .timeSource(timeSource)
-          .apiInfo(DemoService.API_TITLE, "1.0.0")
-          .publishDocs(true) // the demo publishes its API reference and price list to anyone
-          .operatorKey(operatorKey)
           .trustedProxies(trustedProxies)
           .auditSink(auditSink)
           .managementLimits(managementLimits)
