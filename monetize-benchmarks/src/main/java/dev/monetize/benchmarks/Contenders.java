@@ -41,6 +41,7 @@ final class Contenders {
   static Limiter single(String name) {
     return switch (name) {
       case "monetize" -> monetize();
+      case "monetize-verdict" -> monetizeVerdict();
       case "bucket4j" -> bucket4j()::tryConsume1;
       case "guava" -> guava();
       case "resilience4j" -> resilience4j();
@@ -85,7 +86,16 @@ final class Contenders {
     return new String(chars);
   }
 
+  /** The yes/no check every peer offers: lock-free, no allocation. */
   private static Limiter monetize() {
+    LimiterStore store = LimiterStore.inMemory();
+    TimeSource clock = TimeSource.system();
+    LimitRequest request = new LimitRequest("{acme}:rate", new RatePolicy("rate", rate()), 1);
+    return () -> store.tryAcquire(request, clock.epochNanos());
+  }
+
+  /** The same check with the state the {@code RateLimit} headers need (remaining, reset). */
+  private static Limiter monetizeVerdict() {
     LimiterStore store = LimiterStore.inMemory();
     TimeSource clock = TimeSource.system();
     List<LimitRequest> request = List.of(new LimitRequest("{acme}:rate", new RatePolicy("rate", rate()), 1));

@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One limit check on one shared key: Monetize's in-memory GCRA against Bucket4j
+ * One limit check on one shared key: Monetize's in-memory GCRA ({@code tryAcquire}, and
+ * {@code acquire} with the state the headers report) against Bucket4j
  * {@code tryConsume}, Guava {@code RateLimiter.tryAcquire} and Resilience4j
  * {@code acquirePermission}, all configured never to refuse. Run with {@code -t 1} and {@code -t 2}.
  */
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(2)
 public class LimiterBenchmark {
-  @Param({"monetize", "bucket4j", "guava", "resilience4j"})
+  @Param({"monetize", "monetize-verdict", "bucket4j", "guava", "resilience4j"})
   public String contender;
 
   private Contenders.Limiter limiter;

@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-JVM {@link LimiterStore}. One small cell per state key (a GCRA theoretical arrival time or
- * a window's count), each guarded by its own monitor. A call locks the cells it needs in one global
- * order (so two calls never deadlock), checks everything, and charges all or nothing. There is no
- * lock shared by unrelated keys and no I/O.
+ * The in-JVM {@link LimiterStore}. One small {@link LimiterCell} per state key (a GCRA theoretical
+ * arrival time or a window's count). A call with one rate is lock-free: one compare-and-set.
+ * Every other call locks the cells it needs in one global order (so two calls never deadlock),
+ * checks everything, and charges all or nothing; a rate cell it holds is frozen meanwhile, so the
+ * lock-free path cannot slip in between. There is no lock shared by unrelated keys and no I/O.
  *
  * <p>Idle cells are swept on a random one of about 65,000 calls: a cell whose state can no longer
  * affect a decision is retired under its lock, so a concurrent call that already holds it simply
@@ -22,22 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class InMemoryLimiterStore implements LimiterStore {
   private static final int SWEEP_MASK = 0xFFFF;
 
-  private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LimiterCell> cells = new ConcurrentHashMap<>();
   private final AtomicLong order = new AtomicLong();
   private final AtomicBoolean sweeping = new AtomicBoolean();
-
-  /** Mutable state of one key; fields guarded by the cell's monitor. */
-  static final class Cell {
-    final long order;
-    long value; // GCRA: theoretical arrival time; quota: units used in the window
-    long windowEnd; // quota: end of the current window
-    long expiresAt; // when the state stops mattering
-    boolean retired;
-
-    Cell(long order) {
-      this.order = order;
-    }
-  }
 
   @Override
   public LimitVerdict acquire(List<LimitRequest> requests, long now) {
@@ -45,20 +33,19 @@ final class InMemoryLimiterStore implements LimiterStore {
     if (n == 0) {
       throw new IllegalArgumentException("at least one limit is required");
     }
-    if ((ThreadLocalRandom.current().nextInt() & SWEEP_MASK) == 0) {
-      sweep(now);
-    }
+    maybeSweep(now);
     if (n == 1) {
-      return acquireOne(requests.get(0), now);
+      LimitRequest only = requests.get(0);
+      return only.policy() instanceof RatePolicy p ? acquireRate(only, p, now) : acquireOne(only, now);
     }
     if (n == 2) {
       return acquireTwo(requests, now);
     }
-    Cell[] held = new Cell[n];
+    LimiterCell[] held = new LimiterCell[n];
     int[] lockOrder = new int[n];
     while (true) {
       for (int i = 0; i < n; i++) {
-        held[i] = cell(requests.get(i).key());
+        held[i] = cell(requests.get(i));
         lockOrder[i] = i;
       }
       sortByOrder(held, lockOrder);
@@ -70,21 +57,64 @@ final class InMemoryLimiterStore implements LimiterStore {
   }
 
   /**
-   * The common case of one limit: one cell, one monitor, nothing to undo (every apply step
-   * changes its cell only when it admits).
+   * Checks and charges one rate without a lock (see {@link LimiterCell}) and without allocating:
+   * what a caller needs who only wants the answer.
+   */
+  @Override
+  public boolean tryAcquire(LimitRequest request, long now) {
+    if (!(request.policy() instanceof RatePolicy p)) {
+      return acquire(List.of(request), now).admitted();
+    }
+    maybeSweep(now);
+    return tryRate(request, p, now) >= 0;
+  }
+
+  /** {@link LimiterCell#tryRate} on the key's current cell, looked up again if it was retired. */
+  private long tryRate(LimitRequest r, RatePolicy p, long now) {
+    while (true) {
+      long result = cell(r).tryRate(p.emissionNanos(), p.toleranceNanos(), r.cost(), now);
+      if (result != LimiterCell.RETIRED) {
+        return result;
+      }
+    }
+  }
+
+  /** One rate: the lock-free path, with the state the headers report. */
+  private LimitVerdict acquireRate(LimitRequest r, RatePolicy p, long now) {
+    long t = p.emissionNanos();
+    long tau = p.toleranceNanos();
+    long result = tryRate(r, p, now);
+    if (result >= 0) {
+      return new LimitVerdict(true, List.of(new PolicyState(p.name(), p.quota(), p.windowSeconds(),
+          Gcra.remaining(result, now, t, tau), PolicyState.ceilSeconds(Gcra.reset(result, now)), false)), 0);
+    }
+    long tat = -1 - result;
+    long retry = Gcra.retryAfter(tat, now, t, tau, r.cost());
+    return new LimitVerdict(false, List.of(new PolicyState(p.name(), p.quota(), p.windowSeconds(),
+        Gcra.remaining(tat, now, t, tau), PolicyState.ceilSeconds(retry), true)), retry);
+  }
+
+  /**
+   * One limit other than a rate: one cell, one monitor, nothing to undo (every apply step changes
+   * its cell only when it admits).
    */
   private LimitVerdict acquireOne(LimitRequest r, long now) {
     while (true) {
-      Cell c = cell(r.key());
+      LimiterCell c = cell(r);
       synchronized (c) {
         if (c.retired) {
           continue;
         }
-        PolicyState s = apply(c, r, now);
-        if (s.violated()) {
-          return new LimitVerdict(false, List.of(s), retryAfterNanos(c, r, now));
+        c.freeze();
+        try {
+          PolicyState s = apply(c, r, now);
+          if (s.violated()) {
+            return new LimitVerdict(false, List.of(s), retryAfterNanos(c, r, now));
+          }
+          return new LimitVerdict(true, List.of(s), 0, exceedsSoftQuota(c, r), Optional.empty());
+        } finally {
+          c.thaw();
         }
-        return new LimitVerdict(true, List.of(s), 0, exceedsSoftQuota(c, r), Optional.empty());
       }
     }
   }
@@ -92,30 +122,37 @@ final class InMemoryLimiterStore implements LimiterStore {
   /** Two limits (a rate and a quota, the common plan): two monitors in a fixed order, no arrays to sort. */
   private LimitVerdict acquireTwo(List<LimitRequest> requests, long now) {
     while (true) {
-      Cell a = cell(requests.get(0).key());
-      Cell b = cell(requests.get(1).key());
+      LimiterCell a = cell(requests.get(0));
+      LimiterCell b = cell(requests.get(1));
       if (a == b) {
-        LimitVerdict v = lockThenApply(requests, new Cell[] {a, b}, new int[] {0, 1}, 0, now);
+        LimitVerdict v = lockThenApply(requests, new LimiterCell[] {a, b}, new int[] {0, 1}, 0, now);
         if (v != null) {
           return v;
         }
         continue;
       }
-      Cell first = a.order < b.order ? a : b;
-      Cell second = first == a ? b : a;
+      LimiterCell first = a.order < b.order ? a : b;
+      LimiterCell second = first == a ? b : a;
       synchronized (first) {
         synchronized (second) {
           if (a.retired || b.retired) {
             continue;
           }
-          return checkThenCharge(requests, a, b, now);
+          a.freeze();
+          b.freeze();
+          try {
+            return checkThenCharge(requests, a, b, now);
+          } finally {
+            a.thaw();
+            b.thaw();
+          }
         }
       }
     }
   }
 
-  /** {@link #checkThenCharge(List, Cell[], long)} for two distinct cells. */
-  private static LimitVerdict checkThenCharge(List<LimitRequest> requests, Cell a, Cell b, long now) {
+  /** {@link #checkThenCharge(List, LimiterCell[], long)} for two distinct cells. */
+  private static LimitVerdict checkThenCharge(List<LimitRequest> requests, LimiterCell a, LimiterCell b, long now) {
     LimitRequest ra = requests.get(0);
     LimitRequest rb = requests.get(1);
     boolean refusesA = refuses(a, ra, now);
@@ -149,12 +186,17 @@ final class InMemoryLimiterStore implements LimiterStore {
     PolicyState[] states = new PolicyState[requests.size()];
     for (int i = 0; i < states.length; i++) {
       LimitRequest r = requests.get(i);
-      Cell c = cells.get(r.key());
+      LimiterCell c = cells.get(r.key());
       if (c == null) {
-        c = new Cell(0); // never used: the state of a fresh key
+        c = new LimiterCell(0, false); // never used: the state of a fresh key
       }
       synchronized (c) {
-        states[i] = describeUncharged(c, r.policy(), now);
+        c.freeze(); // a retired cell reads as its last state, which no longer matters: as a fresh one
+        try {
+          states[i] = describeUncharged(c, r.policy(), now);
+        } finally {
+          c.thaw();
+        }
       }
     }
     return List.of(states);
@@ -165,12 +207,16 @@ final class InMemoryLimiterStore implements LimiterStore {
     return cells.size();
   }
 
-  private Cell cell(String key) {
-    Cell c = cells.get(key);
-    return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(order.incrementAndGet()));
+  private LimiterCell cell(LimitRequest r) {
+    LimiterCell c = cells.get(r.key());
+    return c != null ? c : cells.computeIfAbsent(r.key(), k -> newCell(r.policy() instanceof RatePolicy));
   }
 
-  private static void sortByOrder(Cell[] held, int[] idx) {
+  private LimiterCell newCell(boolean rate) {
+    return new LimiterCell(order.incrementAndGet(), rate);
+  }
+
+  private static void sortByOrder(LimiterCell[] held, int[] idx) {
     for (int i = 1; i < idx.length; i++) {
       int v = idx[i];
       int j = i - 1;
@@ -182,7 +228,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     }
   }
 
-  private LimitVerdict lockThenApply(List<LimitRequest> requests, Cell[] held, int[] lockOrder, int depth, long now) {
+  private LimitVerdict lockThenApply(List<LimitRequest> requests, LimiterCell[] held, int[] lockOrder, int depth, long now) {
     if (depth == lockOrder.length) {
       return applyLocked(requests, held, now);
     }
@@ -192,16 +238,25 @@ final class InMemoryLimiterStore implements LimiterStore {
   }
 
   /** All cells are locked. Returns null when a cell was retired meanwhile (the caller retries). */
-  private static LimitVerdict applyLocked(List<LimitRequest> requests, Cell[] held, long now) {
-    for (Cell c : held) {
+  private static LimitVerdict applyLocked(List<LimitRequest> requests, LimiterCell[] held, long now) {
+    for (LimiterCell c : held) {
       if (c.retired) {
         return null;
       }
     }
-    return hasDuplicates(held) ? applyWithUndo(requests, held, now) : checkThenCharge(requests, held, now);
+    for (LimiterCell c : held) {
+      c.freeze();
+    }
+    try {
+      return hasDuplicates(held) ? applyWithUndo(requests, held, now) : checkThenCharge(requests, held, now);
+    } finally {
+      for (LimiterCell c : held) {
+        c.thaw();
+      }
+    }
   }
 
-  private static boolean hasDuplicates(Cell[] held) {
+  private static boolean hasDuplicates(LimiterCell[] held) {
     for (int i = 1; i < held.length; i++) {
       for (int j = 0; j < i; j++) {
         if (held[i] == held[j]) {
@@ -213,7 +268,7 @@ final class InMemoryLimiterStore implements LimiterStore {
   }
 
   /** Distinct cells: check every limit without changing anything, then charge all or none. */
-  private static LimitVerdict checkThenCharge(List<LimitRequest> requests, Cell[] held, long now) {
+  private static LimitVerdict checkThenCharge(List<LimitRequest> requests, LimiterCell[] held, long now) {
     int n = held.length;
     boolean admitted = true;
     for (int i = 0; i < n && admitted; i++) {
@@ -246,7 +301,7 @@ final class InMemoryLimiterStore implements LimiterStore {
   }
 
   /** Whether {@code r} would be refused now, without changing the cell. */
-  private static boolean refuses(Cell c, LimitRequest r, long now) {
+  private static boolean refuses(LimiterCell c, LimitRequest r, long now) {
     LimitPolicy policy = r.policy();
     if (policy instanceof RatePolicy p) {
       return !Gcra.admits(c.value, now, p.emissionNanos(), p.toleranceNanos(), r.cost());
@@ -261,7 +316,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     return c.value < r.cost();
   }
 
-  private static PolicyState apply(Cell c, LimitRequest r, long now) {
+  private static PolicyState apply(LimiterCell c, LimitRequest r, long now) {
     LimitPolicy policy = r.policy();
     if (policy instanceof RatePolicy rate) {
       return applyRate(c, rate, r.cost(), now);
@@ -275,12 +330,12 @@ final class InMemoryLimiterStore implements LimiterStore {
     return applyCredits(c, (CreditPolicy) policy, r.cost());
   }
 
-  private static boolean exceedsSoftQuota(Cell c, LimitRequest r) {
+  private static boolean exceedsSoftQuota(LimiterCell c, LimitRequest r) {
     return r.soft() && r.policy() instanceof QuotaPolicy q && c.value > q.limit();
   }
 
   /** A key listed twice in one call: apply in order and undo everything on refusal. */
-  private static LimitVerdict applyWithUndo(List<LimitRequest> requests, Cell[] held, long now) {
+  private static LimitVerdict applyWithUndo(List<LimitRequest> requests, LimiterCell[] held, long now) {
     int n = held.length;
     long[] savedValue = new long[n];
     long[] savedWindowEnd = new long[n];
@@ -290,7 +345,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     long retryAfter = 0;
     PolicyState[] states = new PolicyState[n];
     for (int i = 0; i < n; i++) {
-      Cell c = held[i];
+      LimiterCell c = held[i];
       LimitRequest r = requests.get(i);
       savedValue[i] = c.value;
       savedWindowEnd[i] = c.windowEnd;
@@ -327,7 +382,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     }
     for (LimitRequest r : requests) {
       if (r.policy() instanceof ConcurrencyPolicy) {
-        Cell c = cells.get(r.key());
+        LimiterCell c = cells.get(r.key());
         if (c != null) {
           synchronized (c) {
             if (c.value > 0) {
@@ -343,7 +398,10 @@ final class InMemoryLimiterStore implements LimiterStore {
   @Override
   public long addCredits(String key, long delta) {
     while (true) {
-      Cell c = cell(key);
+      LimiterCell c = cells.get(key);
+      if (c == null) {
+        c = cells.computeIfAbsent(key, k -> newCell(false));
+      }
       synchronized (c) {
         if (!c.retired) {
           c.value = Math.addExact(c.value, delta);
@@ -354,7 +412,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     }
   }
 
-  private static PolicyState applyRate(Cell c, RatePolicy p, long cost, long now) {
+  private static PolicyState applyRate(LimiterCell c, RatePolicy p, long cost, long now) {
     long t = p.emissionNanos();
     long tau = p.toleranceNanos();
     if (!Gcra.admits(c.value, now, t, tau, cost)) {
@@ -369,7 +427,7 @@ final class InMemoryLimiterStore implements LimiterStore {
         Gcra.remaining(tat, now, t, tau), PolicyState.ceilSeconds(Gcra.reset(tat, now)), false);
   }
 
-  private static PolicyState applyQuota(Cell c, QuotaPolicy p, long cost, boolean soft, long now) {
+  private static PolicyState applyQuota(LimiterCell c, QuotaPolicy p, long cost, boolean soft, long now) {
     if (now >= c.windowEnd) {
       c.windowEnd = p.windowEnd(now);
       c.value = 0;
@@ -383,7 +441,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     return new PolicyState(p.name(), p.quota(), p.windowSeconds(), Math.max(0, p.limit() - c.value), reset, false);
   }
 
-  private static PolicyState applyConcurrency(Cell c, ConcurrencyPolicy p) {
+  private static PolicyState applyConcurrency(LimiterCell c, ConcurrencyPolicy p) {
     if (c.value + 1 > p.limit()) {
       return new PolicyState(p.name(), p.limit(), p.windowSeconds(), 0, 1, true, p.unit());
     }
@@ -392,7 +450,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     return new PolicyState(p.name(), p.limit(), p.windowSeconds(), p.limit() - c.value, 1, false, p.unit());
   }
 
-  private static PolicyState applyCredits(Cell c, CreditPolicy p, long cost) {
+  private static PolicyState applyCredits(LimiterCell c, CreditPolicy p, long cost) {
     c.expiresAt = Long.MAX_VALUE;
     if (c.value < cost) {
       return new PolicyState(p.name(), 0, 0, Math.max(0, c.value), 0, true, p.unit());
@@ -402,7 +460,7 @@ final class InMemoryLimiterStore implements LimiterStore {
   }
 
   /** Exact wait before {@code r} could pass, for a request it refused (its cell is unchanged). */
-  private static long retryAfterNanos(Cell c, LimitRequest r, long now) {
+  private static long retryAfterNanos(LimiterCell c, LimitRequest r, long now) {
     LimitPolicy policy = r.policy();
     if (policy instanceof RatePolicy p) {
       return Gcra.retryAfter(c.value, now, p.emissionNanos(), p.toleranceNanos(), r.cost());
@@ -416,7 +474,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     return 0; // credits: only a top-up helps
   }
 
-  private static PolicyState describeUncharged(Cell c, LimitPolicy policy, long now) {
+  private static PolicyState describeUncharged(LimiterCell c, LimitPolicy policy, long now) {
     if (policy instanceof ConcurrencyPolicy p) {
       return new PolicyState(p.name(), p.limit(), p.windowSeconds(), Math.max(0, p.limit() - c.value), 1, false, p.unit());
     }
@@ -436,16 +494,21 @@ final class InMemoryLimiterStore implements LimiterStore {
         PolicyState.ceilSeconds(end - now), false);
   }
 
+  private void maybeSweep(long now) {
+    if ((ThreadLocalRandom.current().nextInt() & SWEEP_MASK) == 0) {
+      sweep(now);
+    }
+  }
+
   private void sweep(long now) {
     if (!sweeping.compareAndSet(false, true)) {
       return;
     }
     try {
-      for (Map.Entry<String, Cell> e : cells.entrySet()) {
-        Cell c = e.getValue();
+      for (Map.Entry<String, LimiterCell> e : cells.entrySet()) {
+        LimiterCell c = e.getValue();
         synchronized (c) {
-          if (!c.retired && c.expiresAt <= now) {
-            c.retired = true;
+          if (!c.retired && c.retireIfIdle(now)) {
             cells.remove(e.getKey(), c);
           }
         }
@@ -462,12 +525,17 @@ final class InMemoryLimiterStore implements LimiterStore {
 
   /** Visible for the contract tests: the raw count of a quota key, or -1. */
   long rawValue(String key) {
-    Cell c = cells.get(key);
+    LimiterCell c = cells.get(key);
     if (c == null) {
       return -1;
     }
     synchronized (c) {
-      return c.value;
+      c.freeze();
+      try {
+        return c.value;
+      } finally {
+        c.thaw();
+      }
     }
   }
 }

@@ -25,6 +25,18 @@ public interface LimiterStore {
   LimitVerdict acquire(List<LimitRequest> requests, long nowEpochNanos);
 
   /**
+   * Checks and, if admitted, charges one limit, and says only whether it was admitted: for callers
+   * that send no headers (a limit around an outbound call, a job queue). Same contract as
+   * {@link #acquire}; the in-memory store answers a rate without a lock and without allocating.
+   *
+   * @param request the limit
+   * @param nowEpochNanos the current time, nanoseconds since the epoch
+   */
+  default boolean tryAcquire(LimitRequest request, long nowEpochNanos) {
+    return acquire(List.of(request), nowEpochNanos).admitted();
+  }
+
+  /**
    * The state of each limit now, without charging anything (for usage reports): remaining units
    * and time to reset, as an admitted call would have seen them before being charged.
    */

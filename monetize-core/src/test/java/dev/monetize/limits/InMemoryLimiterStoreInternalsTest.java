@@ -3,6 +3,7 @@ package dev.monetize.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,5 +53,134 @@ class InMemoryLimiterStoreInternalsTest {
     assertThat(store.rawValue(q.key())).isEqualTo(2);
     assertThat(store.acquire(List.of(q, q), NOW).admitted()).isFalse();
     assertThat(store.rawValue(q.key())).isEqualTo(2);
+  }
+
+  /**
+   * One rate cell driven at once through the lock-free path (with and without state) and the
+   * locked all-or-nothing path beside a quota: the burst is admitted exactly, and the quota is
+   * charged exactly for the locked calls that were admitted.
+   */
+  @RepeatedTest(5)
+  void lockFreeAndLockedCallsOnOneRateAdmitTheBurstExactly() throws Exception {
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    int burst = 20_000;
+    LimitRequest r = new LimitRequest(key("rate"), new RatePolicy("rate",
+        dev.monetize.plans.Rate.of(1, java.time.Duration.ofDays(1)).withBurst(burst - 1)), 1);
+    LimitRequest q = quota(key("daily"), Long.MAX_VALUE / 4);
+    int threads = 8;
+    java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong lockedAdmitted = new java.util.concurrent.atomic.AtomicLong();
+    runConcurrently(threads, t -> {
+      for (int i = 0; i < 4_000; i++) {
+        switch ((t + i) % 3) {
+          case 0 -> {
+            if (store.tryAcquire(r, NOW)) {
+              admitted.incrementAndGet();
+            }
+          }
+          case 1 -> {
+            if (store.acquire(List.of(r), NOW).admitted()) {
+              admitted.incrementAndGet();
+            }
+          }
+          default -> {
+            if (store.acquire(List.of(q, r), NOW).admitted()) {
+              admitted.incrementAndGet();
+              lockedAdmitted.incrementAndGet();
+            }
+          }
+        }
+      }
+    });
+    assertThat(admitted.get()).isEqualTo(burst);
+    assertThat(store.rawValue(q.key())).isEqualTo(lockedAdmitted.get());
+    assertThat(store.tryAcquire(r, NOW)).isFalse();
+  }
+
+  /**
+   * The sweep retires a rate cell while lock-free and locked calls race for it: one unit per
+   * interval, every interval, never two and never none.
+   */
+  @RepeatedTest(3)
+  void sweepingRacesNeitherLoseNorDoubleAnInterval() throws Exception {
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    LimitRequest r = rate(key("rate"), 1, 0);
+    LimitRequest q = quota(key("daily"), Long.MAX_VALUE / 4);
+    int rounds = 300;
+    int threads = 4;
+    java.util.concurrent.atomic.AtomicLongArray perRound = new java.util.concurrent.atomic.AtomicLongArray(rounds);
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+    runConcurrently(threads, t -> {
+      for (int k = 0; k < rounds; k++) {
+        long now = NOW + k * 1_000_000_000L;
+        await(barrier);
+        if (t == 0) {
+          store.sweepNow(now); // last round's state is idle by now: retired under the others' feet
+        }
+        for (int i = 0; i < 3; i++) {
+          boolean ok = switch ((t + i) % 3) {
+            case 0 -> store.tryAcquire(r, now);
+            case 1 -> store.acquire(List.of(r), now).admitted();
+            default -> store.acquire(List.of(r, q), now).admitted();
+          };
+          if (ok) {
+            perRound.incrementAndGet(k);
+          }
+        }
+      }
+    });
+    for (int k = 0; k < rounds; k++) {
+      assertThat(perRound.get(k)).as("units admitted in interval %d", k).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theLockFreeCheckAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    LimitRequest r = rate(key("rate"), 1_000_000_000, 1_000_000_000);
+    for (int i = 0; i < 200_000; i++) {
+      store.tryAcquire(r, NOW + i); // warm up: the cell exists, the code is compiled
+    }
+    long self = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(self);
+    for (int i = 0; i < 100_000; i++) {
+      store.tryAcquire(r, NOW + 200_000 + i);
+    }
+    long allocated = threads.getThreadAllocatedBytes(self) - before;
+    // an occasional sweep allocates its iterator; one object per call would be 1.6 MB
+    assertThat(allocated).isLessThan(10_000);
+  }
+
+  private interface Worker {
+    void run(int thread) throws Exception;
+  }
+
+  private static void runConcurrently(int threads, Worker worker) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          worker.run(thread);
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : futures) {
+        f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void await(java.util.concurrent.CyclicBarrier barrier) {
+    try {
+      barrier.await(1, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException("a worker did not reach the barrier", e);
+    }
   }
 }

@@ -73,13 +73,16 @@ class LimitModelProperties {
       @ForAll @IntRange(min = 0, max = 20) int burst,
       @ForAll @Size(min = 1, max = 300) List<@LongRange(min = 0, max = 300_000_000) Long> gaps,
       @ForAll @Size(min = 1, max = 300) List<@IntRange(min = 1, max = 4) Integer> costs,
-      @ForAll @Size(min = 1, max = 300) List<@IntRange(min = 0, max = 3) Integer> alignment) {
+      @ForAll @Size(min = 1, max = 300) List<@IntRange(min = 0, max = 3) Integer> alignment,
+      @ForAll @Size(min = 1, max = 300) List<@IntRange(min = 0, max = 2) Integer> paths) {
     Rate rate = Rate.of(count, Duration.ofMillis(periodMillis)).withBurst(burst);
     long now = 1_800_000_000L * NANOS;
     TokenBucket model = new TokenBucket(rate, now);
     LimiterStore store = LimiterStore.inMemory();
     RatePolicy policy = new RatePolicy("rate", rate);
     long emission = rate.emissionIntervalNanos();
+    LimitRequest unlimited = new LimitRequest("q", new QuotaPolicy("daily", Long.MAX_VALUE / 4, QuotaWindow.DAY,
+        BillingAnchor.DEFAULT), 1);
     for (int i = 0; i < gaps.size(); i++) {
       // most boundaries are hit exactly, or missed by one nanosecond, rather than by chance
       long gap = gaps.get(i);
@@ -90,8 +93,16 @@ class LimitModelProperties {
         default -> gap;
       };
       int cost = Math.min(costs.get(i % costs.size()), burst + 1);
-      LimitVerdict v = store.acquire(List.of(new LimitRequest("k", policy, cost)), now);
-      assertThat(v.admitted()).as("request %d at %d ns, cost %d", i, now, cost).isEqualTo(model.take(now, cost));
+      // the same cell through all three paths: lock-free with state, lock-free yes/no, locked beside a quota
+      LimitRequest r = new LimitRequest("k", policy, cost);
+      int path = paths.get(i % paths.size());
+      boolean expected = model.take(now, cost);
+      if (path == 1) {
+        assertThat(store.tryAcquire(r, now)).as("tryAcquire %d at %d ns, cost %d", i, now, cost).isEqualTo(expected);
+        continue;
+      }
+      LimitVerdict v = store.acquire(path == 0 ? List.of(r) : List.of(r, unlimited), now);
+      assertThat(v.admitted()).as("request %d at %d ns, cost %d", i, now, cost).isEqualTo(expected);
       if (v.admitted()) {
         // the bucket's tokens, never more than the announced quota (q = count)
         assertThat(v.policies().get(0).remaining()).as("remaining after request %d", i)

@@ -1,0 +1,122 @@
+package dev.monetize.limits;
+
+import dev.monetize.limits.internal.Gcra;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The mutable state of one limiter key in {@link InMemoryLimiterStore}.
+ *
+ * <p>Two ways in, and they stay exact beside each other:
+ * <ul>
+ *   <li><b>Under the cell's monitor</b> (every call with several limits, quotas, concurrency,
+ *       credits, peeks and the sweep): the holder reads and writes the plain fields. A rate cell's
+ *       state lives in {@link #tat} while nobody holds it, so the holder first {@link #freeze()}s
+ *       it: one atomic swap moves the state into {@link #value} and leaves {@link #FROZEN} behind,
+ *       and {@link #thaw()} puts the result back before the monitor is released. All or nothing
+ *       over several cells therefore still holds: no lock-free call can change a frozen cell.</li>
+ *   <li><b>Lock-free</b> ({@link #tryRate}), for a request whose only limit is a rate: one read and
+ *       one compare-and-set of the theoretical arrival time. A caller that finds the cell frozen
+ *       spins briefly, then waits on the monitor (its holder thaws before it lets go) and tries
+ *       again; a cell the sweep retired stays frozen for ever, so the caller looks it up anew.</li>
+ * </ul>
+ * A key holds the state of one kind of policy: the engine names keys after their policy.
+ */
+final class LimiterCell {
+  /** What {@link #tat} holds while a monitor holder owns the state, or for ever once retired. */
+  static final long FROZEN = Long.MIN_VALUE;
+  /** {@link #tryRate} on a retired cell: look the key up again. */
+  static final long RETIRED = Long.MIN_VALUE;
+
+  private static final VarHandle TAT;
+  private static final int SPINS = 64;
+
+  static {
+    try {
+      TAT = MethodHandles.lookup().findVarHandle(LimiterCell.class, "tat", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Lock order: cells are always locked in increasing order, so two calls never deadlock. */
+  final long order;
+  /** Whether the cell holds a rate's state, kept in {@link #tat} outside the monitor. */
+  final boolean rate;
+  // guarded by the monitor
+  long value; // GCRA: theoretical arrival time (frozen copy); quota: units used in the window; credits: balance
+  long windowEnd; // quota: end of the current window
+  long expiresAt; // when the state stops mattering (rate cells: their theoretical arrival time)
+  boolean retired;
+  private boolean frozen;
+  /** A rate cell's theoretical arrival time when not {@link #FROZEN}; accessed through {@link #TAT}. */
+  @SuppressWarnings("unused")
+  private volatile long tat;
+
+  LimiterCell(long order, boolean rate) {
+    this.order = order;
+    this.rate = rate;
+  }
+
+  /**
+   * Lock-free GCRA for a rate cell: charges {@code cost} units if they are admitted now.
+   *
+   * @return the new theoretical arrival time (never negative) when admitted; {@code -1 - tat}
+   *     with the observed arrival time when refused; {@link #RETIRED} when the cell was retired
+   */
+  long tryRate(long emission, long tolerance, long cost, long now) {
+    int spins = 0;
+    while (true) {
+      long t = (long) TAT.getVolatile(this);
+      if (t == FROZEN) {
+        if (++spins < SPINS) {
+          Thread.onSpinWait();
+          continue;
+        }
+        synchronized (this) { // the holder thaws before it releases the monitor
+          if (retired) {
+            return RETIRED;
+          }
+        }
+        spins = 0;
+        continue;
+      }
+      long next = Gcra.newTat(t, now, emission, cost);
+      if (now < next - tolerance) {
+        return -1 - t;
+      }
+      if (TAT.compareAndSet(this, t, next)) {
+        return next;
+      }
+      Thread.onSpinWait(); // lost a race for the cache line: back off a little before reading it again
+    }
+  }
+
+  /** Monitor held: takes a rate cell's state out of reach of {@link #tryRate} into {@link #value}. */
+  void freeze() {
+    if (rate && !frozen) {
+      value = (long) TAT.getAndSet(this, FROZEN);
+      expiresAt = value;
+      frozen = true;
+    }
+  }
+
+  /** Monitor held: publishes {@link #value} back to {@link #tryRate}. */
+  void thaw() {
+    if (frozen) {
+      frozen = false;
+      TAT.setVolatile(this, value);
+    }
+  }
+
+  /** Monitor held, not retired: retires the cell when its state no longer matters at {@code now}. */
+  boolean retireIfIdle(long now) {
+    freeze();
+    if (expiresAt > now) {
+      thaw();
+      return false;
+    }
+    retired = true; // a rate cell stays frozen: lock-free callers find out and look the key up again
+    return true;
+  }
+}
