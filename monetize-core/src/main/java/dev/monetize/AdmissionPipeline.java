@@ -66,7 +66,7 @@ final class AdmissionPipeline {
   }
 
   private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
-    Decision d = identification.identify(op, request);
+    Decision d = identification.identify(op, request, now);
     for (AdmissionStage stage : stages) {
       if (!d.admitted()) {
         return refused(d);
@@ -76,7 +76,7 @@ final class AdmissionPipeline {
     if (!d.admitted()) {
       return refused(d);
     }
-    return limits.check(d.principal().orElseThrow(), op, request, now);
+    return limits.check(d, op, request, now);
   }
 
   void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesIn, long bytesOut, long cpuNanos,

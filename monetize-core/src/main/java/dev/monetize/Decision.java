@@ -54,6 +54,13 @@ public record Decision(
         overage, degraded);
   }
 
+  /** {@link #admit(Principal, Operation, List, boolean, boolean)} with the principal already wrapped. */
+  static Decision admit(Optional<Principal> principal, Operation operation, List<PolicyState> policies,
+      boolean overage, boolean degraded) {
+    return new Decision(true, Optional.empty(), "", Optional.empty(), principal, operation, policies, 0, overage,
+        degraded);
+  }
+
   static Decision refuse(ErrorCode code, String detail, Optional<Principal> principal, Operation operation) {
     return new Decision(false, Optional.of(code), detail, Optional.empty(), principal, operation, List.of(), 0,
         false, false);

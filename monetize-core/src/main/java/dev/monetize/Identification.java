@@ -71,6 +71,11 @@ final class Identification {
    * then one hash and a cache lookup) or a short-lived token minted from one.
    */
   Decision identify(Operation op, ApiRequest request) {
+    return identify(op, request, time.epochNanos());
+  }
+
+  /** {@link #identify(Operation, ApiRequest)} at {@code now}, nanoseconds since the epoch. */
+  Decision identify(Operation op, ApiRequest request, long now) {
     // find the credential inside its header without copying it: a malformed key allocates nothing
     String text = null;
     int from = 0;
@@ -118,7 +123,15 @@ final class Identification {
       return Decision.refuse(ErrorCode.KEY_WRONG_ENVIRONMENT, "This service accepts "
           + environment.prefix() + " keys only.", Optional.empty(), op);
     }
-    String hash = credentials.hash(text, from, to); // hashed in place: no copy of the key
+    // hashed in place (no copy of the key); a secret verified before is found by its digest's bits
+    Credentials.Verified verified = credentials.verified(text, from, to, now);
+    if (verified != null) {
+      Decision remembered = remembered(verified, op, now);
+      if (remembered != null) {
+        return remembered;
+      }
+    }
+    String hash = credentials.hashAfterVerified(text, from, to);
     if (operatorHash.isPresent() && SecretHasher.same(operatorHash.get(), hash)) {
       return Decision.admit(OPERATOR, op, List.of(), false, false); // the stages refuse it on every operation
     }
@@ -127,20 +140,90 @@ final class Identification {
       return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is not known.", Optional.empty(), op);
     }
     ApiKey key = found.get();
-    Instant now = time.now();
+    Instant instant = time.now();
     if (!SecretHasher.same(key.secretHash(), hash)) {
       boolean previous = key.previousSecretHash().map(h -> SecretHasher.same(h, hash)).orElse(false);
       if (!previous) {
         return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is not known.", Optional.empty(), op);
       }
-      if (!now.isBefore(key.previousValidUntil().orElseThrow())) {
+      if (!instant.isBefore(key.previousValidUntil().orElseThrow())) {
         return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated; its old secret stopped "
             + "working at " + key.previousValidUntil().get() + ".", Optional.empty(), op);
       }
-      return principalOf(op, key, key.scopes(), now, Credential.previousKeySecret(
+      return principalOf(op, key, key.scopes(), instant, Credential.previousKeySecret(
           earliest(key.previousValidUntil().orElseThrow(), key.expiresAt())));
     }
-    return principalOf(op, key, key.scopes(), now, Credential.key(key.expiresAt()));
+    Decision d = principalOf(op, key, key.scopes(), instant, Credential.key(key.expiresAt()));
+    if (d.admitted()) {
+      credentials.remember(key, now); // the current secret: found by its digest from now on
+    }
+    return d;
+  }
+
+  /** What a verified key's principal and admissions were built from, per operation (a few). */
+  private record Memo(Customer customer, Optional<Principal> principal, Operation[] ops, Decision[] decisions) {
+    private static final int MAX_OPERATIONS = 32;
+
+    Decision decisionFor(Operation op) {
+      for (int i = 0; i < ops.length; i++) {
+        if (ops[i] == op) {
+          return decisions[i];
+        }
+      }
+      return null;
+    }
+
+    Memo with(Operation op, Decision d) {
+      if (ops.length >= MAX_OPERATIONS) {
+        return this;
+      }
+      Operation[] o = java.util.Arrays.copyOf(ops, ops.length + 1);
+      Decision[] ds = java.util.Arrays.copyOf(decisions, decisions.length + 1);
+      o[ops.length] = op;
+      ds[ops.length] = d;
+      return new Memo(customer, principal, o, ds);
+    }
+  }
+
+  /**
+   * The admission of a key verified by its current secret, built once per key, customer record
+   * and operation: nothing is allocated when none of them changed. Null when the key is no
+   * longer usable as it stands (the full path then says why).
+   */
+  private Decision remembered(Credentials.Verified verified, Operation op, long now) {
+    ApiKey key = verified.key();
+    if (key.status() == KeyStatus.REVOKED || key.expiresAt().isPresent() && reached(key.expiresAt().get(), now)) {
+      return null;
+    }
+    Optional<Customer> customer = customers.find(key.customerId());
+    if (customer.isEmpty()) {
+      return null;
+    }
+    Memo memo = verified.memo instanceof Memo m && (m.customer() == customer.get() || m.customer().equals(customer.get()))
+        ? m : null;
+    if (memo == null) {
+      Optional<Plan> plan = catalog.plan(customer.get().plan());
+      if (plan.isEmpty()) {
+        return null;
+      }
+      Principal principal = new Principal(customer.get(), plan.get(), key.id(), key.scopes(), key.limitOverrides(),
+          Credential.key(key.expiresAt()));
+      memo = new Memo(customer.get(), Optional.of(principal), new Operation[0], new Decision[0]);
+      verified.memo = memo;
+    }
+    Decision d = memo.decisionFor(op);
+    if (d == null) {
+      d = Decision.admit(memo.principal(), op, List.of(), false, false);
+      verified.memo = memo.with(op, d);
+    }
+    return d;
+  }
+
+  /** Whether {@code now} (nanoseconds since the epoch) is at or after {@code t}. */
+  private static boolean reached(Instant t, long now) {
+    long seconds = Math.floorDiv(now, 1_000_000_000L);
+    return seconds > t.getEpochSecond()
+        || seconds == t.getEpochSecond() && Math.floorMod(now, 1_000_000_000L) >= t.getNano();
   }
 
   private Decision identifyToken(Operation op, String token) {

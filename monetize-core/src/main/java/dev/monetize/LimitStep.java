@@ -81,7 +81,9 @@ final class LimitStep {
     this.overloadRetryAfterSeconds = overloadRetryAfterSeconds;
   }
 
-  Outcome check(Principal principal, Operation op, ApiRequest request, long now) {
+  /** Checks and charges the limits of the caller {@code identified} admitted so far. */
+  Outcome check(Decision identified, Operation op, ApiRequest request, long now) {
+    Principal principal = identified.principal().orElseThrow();
     Plan plan = principal.plan();
     if (shedding) {
       int minimumRank = overload.minimumRank(catalog.plans(), inFlight.sum());
@@ -107,8 +109,8 @@ final class LimitStep {
     if (verdict.admitted()) {
       inFlight.increment();
       boolean overage = verdict.exceeded();
-      Decision d = Decision.admit(principal, op, verdict.policies(), overage && plan.overage() == Overage.BILL,
-          overage && plan.overage() == Overage.DEGRADE);
+      Decision d = Decision.admit(identified.principal(), op, verdict.policies(),
+          overage && plan.overage() == Overage.BILL, overage && plan.overage() == Overage.DEGRADE);
       return new Outcome(d, requests, Optional.of(verdict), policyHeader);
     }
     return new Outcome(refusal(principal, op, requests, verdict), requests, Optional.of(verdict), policyHeader);

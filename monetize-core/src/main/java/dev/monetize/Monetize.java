@@ -75,7 +75,8 @@ public final class Monetize implements AutoCloseable {
     this.limits = new LimitStep(b.catalog, b.limiterStore, b.overloadSignal, b.overloadSignal != null,
         b.overloadRetryAfter.toSeconds());
     this.environment = b.environment;
-    Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000);
+    Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000,
+        b.timeSource::epochNanos);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     this.identification = new Identification(b.catalog, b.customerStore, credentials, tokens, b.environment,
         b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));

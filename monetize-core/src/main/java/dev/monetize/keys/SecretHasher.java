@@ -63,45 +63,68 @@ public final class SecretHasher {
    * then the only object this allocates.
    */
   public String hash(String text, int from, int to) {
-    int n = to - from;
     Buffers b = BUFFERS.get();
-    if (n <= ASCII_BUFFER && isAscii(text, from, to)) {
-      for (int i = 0; i < n; i++) {
-        b.ascii[i] = (byte) text.charAt(from + i);
-      }
-      try {
-        if (pepper == null) {
-          MessageDigest md = sha256.get();
-          md.update(b.ascii, 0, n);
-          md.digest(b.digest, 0, DIGEST_BYTES);
-        } else {
-          Mac mac = hmac.get();
-          mac.update(b.ascii, 0, n);
-          mac.doFinal(b.digest, 0);
-        }
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("SHA-256 into a 32-byte buffer cannot fail", e);
-      } finally {
-        Arrays.fill(b.ascii, 0, n, (byte) 0); // no secret stays behind in the thread's buffer
-      }
-      // base64url without padding: 32 bytes are 43 characters
-      int at = 0;
-      int i = 0;
-      for (; i + 3 <= DIGEST_BYTES; i += 3) {
-        int v = (b.digest[i] & 0xff) << 16 | (b.digest[i + 1] & 0xff) << 8 | (b.digest[i + 2] & 0xff);
-        b.text[at++] = URL_SAFE[v >>> 18];
-        b.text[at++] = URL_SAFE[(v >>> 12) & 0x3f];
-        b.text[at++] = URL_SAFE[(v >>> 6) & 0x3f];
-        b.text[at++] = URL_SAFE[v & 0x3f];
-      }
-      int v = (b.digest[i] & 0xff) << 16 | (b.digest[i + 1] & 0xff) << 8; // the last two bytes
-      b.text[at++] = URL_SAFE[v >>> 18];
-      b.text[at++] = URL_SAFE[(v >>> 12) & 0x3f];
-      b.text[at++] = URL_SAFE[(v >>> 6) & 0x3f];
-      return new String(b.text, 0, at, StandardCharsets.ISO_8859_1);
+    if (digest(text, from, to, b.digest)) {
+      return encode(b.digest);
     }
     byte[] in = text.substring(from, to).getBytes(StandardCharsets.UTF_8);
     return B64.encodeToString(pepper == null ? sha256.get().digest(in) : hmac.get().doFinal(in));
+  }
+
+  /**
+   * The raw 32-byte digest behind {@link #hash(String, int, int)}, written into {@code out}
+   * without allocating, for caches keyed by the digest's bits rather than by its text.
+   *
+   * @return false (and {@code out} untouched) when the secret is not short ASCII: use
+   *     {@link #hash(String, int, int)} then
+   */
+  public boolean digest(String text, int from, int to, byte[] out) {
+    int n = to - from;
+    if (n > ASCII_BUFFER || !isAscii(text, from, to)) {
+      return false;
+    }
+    if (out.length < DIGEST_BYTES) {
+      throw new IllegalArgumentException("the digest needs " + DIGEST_BYTES + " bytes, got " + out.length);
+    }
+    byte[] ascii = BUFFERS.get().ascii;
+    for (int i = 0; i < n; i++) {
+      ascii[i] = (byte) text.charAt(from + i);
+    }
+    try {
+      if (pepper == null) {
+        MessageDigest md = sha256.get();
+        md.update(ascii, 0, n);
+        md.digest(out, 0, DIGEST_BYTES);
+      } else {
+        Mac mac = hmac.get();
+        mac.update(ascii, 0, n);
+        mac.doFinal(out, 0);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 into a 32-byte buffer cannot fail", e);
+    } finally {
+      Arrays.fill(ascii, 0, n, (byte) 0); // no secret stays behind in the thread's buffer
+    }
+    return true;
+  }
+
+  /** The stored form (base64url without padding, 43 characters) of a digest from {@link #digest}. */
+  public static String encode(byte[] digest) {
+    byte[] text = BUFFERS.get().text;
+    int at = 0;
+    int i = 0;
+    for (; i + 3 <= DIGEST_BYTES; i += 3) {
+      int v = (digest[i] & 0xff) << 16 | (digest[i + 1] & 0xff) << 8 | (digest[i + 2] & 0xff);
+      text[at++] = URL_SAFE[v >>> 18];
+      text[at++] = URL_SAFE[(v >>> 12) & 0x3f];
+      text[at++] = URL_SAFE[(v >>> 6) & 0x3f];
+      text[at++] = URL_SAFE[v & 0x3f];
+    }
+    int v = (digest[i] & 0xff) << 16 | (digest[i + 1] & 0xff) << 8; // the last two bytes
+    text[at++] = URL_SAFE[v >>> 18];
+    text[at++] = URL_SAFE[(v >>> 12) & 0x3f];
+    text[at++] = URL_SAFE[(v >>> 6) & 0x3f];
+    return new String(text, 0, at, StandardCharsets.ISO_8859_1);
   }
 
   private static boolean isAscii(String s, int from, int to) {

@@ -5,8 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.monetize.keys.ApiKey;
 import dev.monetize.keys.KeyStore;
 import dev.monetize.keys.SecretHasher;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The verification cache in front of the key store. Positive entries (hash to key) live for a
@@ -14,6 +19,11 @@ import java.util.Optional;
  * key costs one store lookup per TTL; both are bounded in size. Revocation and rotation in this JVM
  * invalidate at once; in other JVMs they take effect within the positive TTL. Entries hold hashes
  * and key records, never a secret.
+ *
+ * <p>In front of that, for the request path, a table keyed by the digest's bits: a verified
+ * current secret is found by its 256-bit digest (compared in full) without building the hash's
+ * text, in a fixed array where a colliding key simply takes the slot. It follows the same TTL and
+ * the same invalidation.
  */
 public final class Credentials {
   private static final Optional<ApiKey> UNKNOWN = Optional.empty();
@@ -23,13 +33,131 @@ public final class Credentials {
   private final Cache<String, ApiKey> byHash;
   private final Cache<String, Boolean> unknown;
   private final Cache<String, ApiKey> byId;
+  /** Verified current secrets by digest; null when the TTL is zero (every request asks the store). */
+  private final AtomicReferenceArray<Verified> table;
+  private final int mask;
+  private final long ttlNanos;
+  /** The digest the last {@link #verified} call on this thread computed, if it could. */
+  private static final class Scratch {
+    final byte[] digest = new byte[32];
+    boolean valid;
+  }
 
-  public Credentials(KeyStore store, SecretHasher hasher, Duration positiveTtl, Duration negativeTtl, long maximumSize) {
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /**
+   * A key verified by its current secret, found again by the secret's digest until {@code
+   * validUntil}. {@link #memo} is the caller's: the identification keeps what it built for the key.
+   */
+  public static final class Verified {
+    private final long d0;
+    private final long d1;
+    private final long d2;
+    private final long d3;
+    private final ApiKey key;
+    private final long validUntil;
+    /** What the caller derived from {@link #key()} (replaced whole, never mutated). */
+    public volatile Object memo;
+
+    Verified(byte[] digest, ApiKey key, long validUntil) {
+      this.d0 = (long) LONGS.get(digest, 0);
+      this.d1 = (long) LONGS.get(digest, 8);
+      this.d2 = (long) LONGS.get(digest, 16);
+      this.d3 = (long) LONGS.get(digest, 24);
+      this.key = key;
+      this.validUntil = validUntil;
+    }
+
+    /** The key. */
+    public ApiKey key() {
+      return key;
+    }
+
+    boolean matches(byte[] digest) {
+      // every bit compared, in constant time
+      return ((d0 ^ (long) LONGS.get(digest, 0)) | (d1 ^ (long) LONGS.get(digest, 8))
+          | (d2 ^ (long) LONGS.get(digest, 16)) | (d3 ^ (long) LONGS.get(digest, 24))) == 0;
+    }
+  }
+
+  /**
+   * @param clock the engine's clock, nanoseconds: every entry's age is measured on it, so a test's
+   *     manual clock moves the TTL too
+   */
+  public Credentials(KeyStore store, SecretHasher hasher, Duration positiveTtl, Duration negativeTtl, long maximumSize,
+      java.util.function.LongSupplier clock) {
     this.store = store;
     this.hasher = hasher;
-    this.byHash = Caffeine.newBuilder().expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
-    this.byId = Caffeine.newBuilder().expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
-    this.unknown = Caffeine.newBuilder().expireAfterWrite(negativeTtl).maximumSize(maximumSize).build();
+    com.github.benmanes.caffeine.cache.Ticker ticker = clock::getAsLong;
+    this.byHash = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
+    this.byId = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
+    this.unknown = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(negativeTtl).maximumSize(maximumSize).build();
+    this.ttlNanos = positiveTtl.toNanos();
+    int slots = Integer.highestOneBit((int) Math.max(16, Math.min(maximumSize, 1 << 16)));
+    this.table = ttlNanos > 0 ? new AtomicReferenceArray<>(slots) : null;
+    this.mask = slots - 1;
+  }
+
+  /**
+   * The verified key whose current secret is {@code text[from, to)}, from the digest table, or
+   * null: then call {@link #lastHash()} and look it up by hash. Allocates nothing.
+   *
+   * @param now the request's time, nanoseconds since the epoch (entries live for the positive TTL)
+   */
+  public Verified verified(String text, int from, int to, long now) {
+    Scratch scratch = SCRATCH.get();
+    scratch.valid = hasher.digest(text, from, to, scratch.digest);
+    if (!scratch.valid || table == null) {
+      return null;
+    }
+    Verified v = table.get(slot(scratch.digest));
+    return v != null && v.matches(scratch.digest) && now < v.validUntil ? v : null;
+  }
+
+  /**
+   * The stored hash of {@code text[from, to)}, the secret the last {@link #verified} call on this
+   * thread was given: encoded from its digest, without hashing again.
+   */
+  public String hashAfterVerified(String text, int from, int to) {
+    Scratch scratch = SCRATCH.get();
+    return scratch.valid ? SecretHasher.encode(scratch.digest) : hasher.hash(text, from, to);
+  }
+
+  /**
+   * Remembers {@code key} as verified by the secret the last {@link #verified} call on this thread
+   * was given, which must be the key's current secret.
+   */
+  public void remember(ApiKey key, long now) {
+    Scratch scratch = SCRATCH.get();
+    if (table != null && scratch.valid) {
+      table.set(slot(scratch.digest), new Verified(scratch.digest, key, now + ttlNanos));
+    }
+  }
+
+  private int slot(byte[] digest) {
+    return (int) (long) LONGS.get(digest, 0) & mask;
+  }
+
+  /** Drops the table's entry for a stored hash, if it holds one. */
+  private void forgetDigest(String storedHash) {
+    if (table == null) {
+      return;
+    }
+    byte[] digest;
+    try {
+      digest = Base64.getUrlDecoder().decode(storedHash);
+    } catch (IllegalArgumentException e) {
+      return; // not one of ours: never in the table
+    }
+    if (digest.length != 32) {
+      return;
+    }
+    int i = slot(digest);
+    Verified v = table.get(i);
+    if (v != null && v.matches(digest)) {
+      table.compareAndSet(i, v, null);
+    }
   }
 
   /**
@@ -92,6 +220,8 @@ public final class Credentials {
   }
 
   private void forget(ApiKey key) {
+    forgetDigest(key.secretHash());
+    key.previousSecretHash().ifPresent(this::forgetDigest);
     byHash.invalidate(key.secretHash());
     key.previousSecretHash().ifPresent(byHash::invalidate);
     unknown.invalidate(key.secretHash());
