@@ -122,11 +122,18 @@ def parse_wrk(path):
         return None
     text = open(path).read()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    total = int(re.search(r"(\d+) requests in", text).group(1))
     pct = {}
     for p, v, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", text, re.M):
         factor = {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
         pct[int(p)] = float(v) * factor
-    return {"rps": rps, "pct": pct}
+    run = {"rps": rps, "pct": pct, "requests": total}
+    proc = path[:-4] + ".proc"
+    if os.path.exists(proc):
+        t0, s0, t1, s1, hz = (int(x) for x in open(proc).read().split())
+        run["cpu_us"] = (t1 - t0) * 1e6 / hz / max(1, total)
+        run["switches"] = (s1 - s0) / max(1, total)
+    return run
 
 
 def http_rounds(results, variant):
@@ -142,23 +149,40 @@ def median_run(runs):
     return sorted(runs, key=lambda r: r["rps"])[(len(runs) - 1) // 2]
 
 
+HTTP_VARIANTS = (("bare", "bare Jetty"), ("filtered", "behind MonetizeFilter"),
+                 ("handwritten", "behind a hand-written key + Bucket4j filter"))
+
+
 def http_table(results):
-    bares = http_rounds(results, "bare")
-    filts = http_rounds(results, "filtered")
-    if not bares or not filts:
+    rounds = {v: http_rounds(results, v) for v, _ in HTTP_VARIANTS}
+    if not rounds["bare"] or not rounds["filtered"]:
         return ["HTTP benchmark not run (wrk missing)."], None
-    bare, filt = median_run(bares), median_run(filts)
-    out = ["| endpoint | requests/s | p50 ms | p90 ms | p99 ms |", "| --- | ---: | ---: | ---: | ---: |"]
-    for name, r in (("bare Jetty", bare), ("behind MonetizeFilter", filt)):
+    med = {v: median_run(r) for v, r in rounds.items() if r}
+    out = ["| endpoint | requests/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | context switches/request |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for v, name in HTTP_VARIANTS:
+        r = med.get(v)
+        if not r:
+            continue
+        cpu = f"{r['cpu_us']:.1f}" if "cpu_us" in r else "n/a"
+        sw = f"{r['switches']:.2f}" if "switches" in r else "n/a"
         out.append(f"| {name} | {r['rps']:,.0f} | {r['pct'].get(50, 0):.3f} | {r['pct'].get(90, 0):.3f} | "
-                   f"{r['pct'].get(99, 0):.3f} |")
+                   f"{r['pct'].get(99, 0):.3f} | {cpu} | {sw} |")
+    bare, filt = med["bare"], med["filtered"]
     ratio = filt["rps"] / bare["rps"]
     out.append("")
     out.append(f"Filtered throughput is **{ratio:.1%}** of bare Jetty (overhead {1 - ratio:.1%}), median round of "
-               f"{len(bares)}.")
-    if len(bares) > 1:
-        rounds = ", ".join(f"{f['rps'] / b['rps']:.0%} ({f['rps']:,.0f} / {b['rps']:,.0f})" for b, f in zip(bares, filts))
-        out.append(f"Each round's filtered / bare ratio: {rounds}.")
+               f"{len(rounds['bare'])}.")
+    if "handwritten" in med:
+        hw = med["handwritten"]
+        out.append(f"The hand-written filter reaches {hw['rps'] / bare['rps']:.1%} of bare Jetty.")
+        if "cpu_us" in hw and "cpu_us" in filt and "cpu_us" in bare:
+            out.append(f"Server CPU per request over bare: MonetizeFilter +{filt['cpu_us'] - bare['cpu_us']:.1f} µs, "
+                       f"hand-written +{hw['cpu_us'] - bare['cpu_us']:.1f} µs.")
+    if len(rounds["bare"]) > 1:
+        each = ", ".join(f"{f['rps'] / b['rps']:.0%} ({f['rps']:,.0f} / {b['rps']:,.0f})"
+                         for b, f in zip(rounds["bare"], rounds["filtered"]))
+        out.append(f"Each round's filtered / bare ratio: {each}.")
     return out, ratio
 
 
@@ -222,7 +246,7 @@ def main(results, md_path, svg_path):
         lines += simple_table(load(results, os.path.basename(extra)), "benchmark")
         if title == "redis":
             lines += [""] + redis_summary(load(results, os.path.basename(extra)), load(results, "redis-roundtrips.json"))
-    lines += ["", "### HTTP: bare Jetty vs the same endpoint behind the filter", ""]
+    lines += ["", "### HTTP: bare Jetty, behind the filter, and behind a hand-written filter", ""]
     http, _ = http_table(results)
     lines += http
     lines += ["", END]

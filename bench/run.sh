@@ -56,13 +56,22 @@ fi
 
 java -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.monetize.benchmarks.StateFootprint > "$out/footprint.json"
 
-# HTTP: the same hello endpoint bare and behind the filter, driven by wrk on loopback. The variants
-# alternate over several rounds (a shared VM's steal time comes and goes); the report takes each
-# variant's median round and lists every round's ratio.
+# the server's CPU time (user + system, clock ticks) and context switches (all its threads)
+proc_sample() { # pid
+  local ticks switches
+  ticks=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  switches=$(cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}')
+  echo "$ticks $switches"
+}
+
+# HTTP: the same hello endpoint bare, behind the filter, and behind the filter a user would write by
+# hand, driven by wrk on loopback. The variants alternate over several rounds (a shared VM's steal
+# time comes and goes); the report takes each variant's median round and lists every round's ratio.
+# Each run also records the server's CPU time and context switches, per request in the report.
 if command -v wrk >/dev/null; then
-  rm -f "$out"/http-*.txt
+  rm -f "$out"/http-*.txt "$out"/http-*.proc
   for round in $(seq 1 "$http_rounds"); do
-    for variant in bare filtered; do
+    for variant in bare filtered handwritten; do
       log="$out/server-$variant.log"
       java -Xmx512m -cp "$jar" dev.monetize.benchmarks.HttpBenchServer "$variant" 18480 > "$log" 2>&1 &
       pid=$!
@@ -71,8 +80,11 @@ if command -v wrk >/dev/null; then
       header=()
       [ -n "$key" ] && header=(-H "Authorization: Bearer $key")
       wrk -t 1 -c 32 -d 10s "${header[@]}" http://127.0.0.1:18480/hello > /dev/null   # warm-up (JIT)
+      before=$(proc_sample "$pid")
       wrk -t 1 -c 32 -d "${http_secs}s" --latency "${header[@]}" http://127.0.0.1:18480/hello \
         > "$out/http-$variant-$round.txt"
+      after=$(proc_sample "$pid")
+      echo "$before $after $(getconf CLK_TCK)" > "$out/http-$variant-$round.proc"
       kill "$pid"; wait "$pid" 2>/dev/null || true
     done
   done

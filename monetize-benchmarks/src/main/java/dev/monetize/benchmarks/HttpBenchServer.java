@@ -24,12 +24,13 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The target of the HTTP benchmark: a bare hello endpoint on embedded Jetty, or the same endpoint
+ * The target of the HTTP benchmark: a bare hello endpoint on embedded Jetty; the same endpoint
  * behind {@link MonetizeFilter} (a plan that never refuses, usage and audit handed to sinks that
- * drop them, so the filter's own cost is what differs). Prints {@code key: <secret>} and
+ * drop them, so the filter's own cost is what differs); or behind the filter a user would
+ * otherwise write by hand ({@link HandWrittenFilter}). Prints {@code key: <secret>} and
  * {@code listening on <port>}.
  *
- * <pre>java -cp benchmarks.jar dev.monetize.benchmarks.HttpBenchServer bare|filtered PORT</pre>
+ * <pre>java -cp benchmarks.jar dev.monetize.benchmarks.HttpBenchServer bare|filtered|handwritten PORT</pre>
  */
 public final class HttpBenchServer {
   private static final byte[] HELLO = "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8);
@@ -38,8 +39,8 @@ public final class HttpBenchServer {
 
   /** Starts the server and blocks. */
   public static void main(String[] args) throws Exception {
-    if (args.length != 2 || !(args[0].equals("bare") || args[0].equals("filtered"))) {
-      System.err.println("usage: HttpBenchServer bare|filtered PORT");
+    if (args.length != 2 || !Set.of("bare", "filtered", "handwritten").contains(args[0])) {
+      System.err.println("usage: HttpBenchServer bare|filtered|handwritten PORT");
       System.exit(2);
     }
     Server server = new Server();
@@ -70,6 +71,10 @@ public final class HttpBenchServer {
       IssuedKey key = monetize.keys().issue("bench", Set.of("*"));
       System.out.println("key: " + key.secret());
       ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    } else if (args[0].equals("handwritten")) {
+      String key = "hw_" + java.util.UUID.randomUUID().toString().replace("-", "");
+      System.out.println("key: " + key);
+      ctx.addFilter(new FilterHolder(new HandWrittenFilter(Set.of(key))), "/*", EnumSet.of(DispatcherType.REQUEST));
     }
     server.setHandler(ctx);
     server.start();

@@ -16,8 +16,9 @@ import java.util.Objects;
  * A {@link LimiterStore} on Redis: every limit of a request is checked and charged by one Lua script
  * in one round trip ({@code EVALSHA}, reloaded on {@code NOSCRIPT}), so the quotas of all JVMs that
  * share the Redis are exact. Times come from the Redis server's {@code TIME}, so JVM clocks never
- * matter; keys of one customer share a hash tag (Redis Cluster); every key but a credit balance
- * expires once it can no longer affect a decision.
+ * matter. A customer's own rates and quotas are integer fields of one hash per customer, read with
+ * one {@code HMGET} and written with one {@code HSET}; keys of one customer share a hash tag (Redis
+ * Cluster); every key but a credit balance expires once it can no longer affect a decision.
  *
  * <p>When Redis cannot answer within the command timeout, each limit follows its
  * {@link StoreOutage}: a request with a {@code FAIL_CLOSED} limit gets

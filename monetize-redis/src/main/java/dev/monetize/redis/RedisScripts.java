@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
 final class RedisScripts implements LimiterStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
   private static final String SCRIPT = loadScript();
-  private static final java.util.regex.Pattern SPACE = java.util.regex.Pattern.compile(" ");
   /**
    * How much earlier than the client's own timeout the server stops charging: a command the client
    * may already have given up on must never charge, so the error of the clock offset estimate is
@@ -65,6 +64,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<QuotaPolicy, Windows> windowCache =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder scriptCalls = new LongAdder();
+  private final java.util.concurrent.ConcurrentHashMap<String, String[]> slots = new java.util.concurrent.ConcurrentHashMap<>();
 
   RedisScripts(RedisLimiterStore.Builder b) {
     RedisURI uri = RedisURI.create(b.uri);
@@ -117,43 +117,59 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   }
 
   private LimitVerdict run(List<LimitRequest> requests, long nowEpochNanos, boolean dry) {
-    if (requests.isEmpty()) {
+    int n = requests.size();
+    if (n == 0) {
       throw new IllegalArgumentException("at least one limit is required");
     }
-    List<String> keys = new ArrayList<>(requests.size() + 2);
-    StringBuilder args = new StringBuilder(64 + requests.size() * 48);
-    StringBuilder bounds = new StringBuilder();
-    Optional<String> lease = Optional.empty();
-    args.append(serverTime ? "-" : Long.toString(nowEpochNanos)).append(' ')
-        .append(dry ? -requests.size() : requests.size()).append(' ')
-        // past this server time the client has given up: a late run (a paused server) charges nothing
-        .append(wallClockNanos() + serverOffsetNanos
-            + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS));
+    int quotas = 0;
     for (LimitRequest r : requests) {
-      String key = prefix + r.key();
+      if (r.policy() instanceof QuotaPolicy) {
+        quotas++;
+      }
+    }
+    List<String> keys = new ArrayList<>(2);
+    String[] args = new String[5 + n * 8 + quotas * 4];
+    Optional<String> lease = Optional.empty();
+    args[0] = serverTime ? "-" : Long.toString(Math.floorDiv(nowEpochNanos, 1_000_000_000L));
+    args[1] = serverTime ? "-" : Long.toString(Math.floorMod(nowEpochNanos, 1_000_000_000L));
+    args[2] = Integer.toString(dry ? -n : n);
+    // past this server time the client has given up: a late run (a paused server) charges nothing
+    long deadline = wallClockNanos() + serverOffsetNanos
+        + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS);
+    args[3] = Long.toString(Math.floorDiv(deadline, 1_000_000_000L));
+    args[4] = Long.toString(Math.floorMod(deadline, 1_000_000_000L));
+    int bounds = 5 + n * 8;
+    for (int i = 0; i < n; i++) {
+      LimitRequest r = requests.get(i);
       LimitPolicy policy = r.policy();
+      int at = 5 + i * 8;
       String kind;
+      String field = "-";
       String a = "-";
       String b = "-";
       String c = "-";
+      String key;
       if (policy instanceof RatePolicy p) {
-        kind = "rate";
-        keys.add(key);
+        kind = "r";
+        String[] slot = slotOf(r.key());
+        key = slot[0];
+        field = slot[1];
         a = Long.toString(p.emissionNanos());
         b = Long.toString(p.toleranceNanos());
       } else if (policy instanceof QuotaPolicy q) {
-        kind = "quota";
+        kind = "q";
+        String[] slot = slotOf(r.key());
+        key = slot[0];
+        field = slot[1];
         a = Long.toString(q.limit());
         // the previous, current and next window around this JVM's clock; the script picks the one
         // that contains the server's time, so a skewed JVM clock still counts in the right window
-        Windows w = windows(q, nowEpochNanos);
-        keys.add(key + ":" + w.keys[0]);
-        keys.add(key + ":" + w.keys[1]);
-        keys.add(key + ":" + w.keys[2]);
-        bounds.append(' ').append(w.bounds);
+        String[] w = windows(q, nowEpochNanos).bounds;
+        System.arraycopy(w, 0, args, bounds, 4);
+        bounds += 4;
       } else if (policy instanceof ConcurrencyPolicy p) {
-        kind = "concurrency";
-        keys.add(key);
+        kind = "c";
+        key = prefix + r.key();
         if (lease.isEmpty()) {
           lease = Optional.of(newLeaseId());
         }
@@ -161,32 +177,66 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
         b = lease.get();
         c = Long.toString(leaseTimeoutMillis);
       } else {
-        kind = "credits";
-        keys.add(key);
+        kind = "m";
+        key = prefix + r.key();
       }
-      args.append(' ').append(kind).append(' ').append(r.cost()).append(' ').append(r.soft() ? '1' : '0')
-          .append(' ').append(a).append(' ').append(b).append(' ').append(c).append(" -");
+      int index = keys.indexOf(key);
+      if (index < 0) {
+        keys.add(key);
+        index = keys.size() - 1;
+      }
+      args[at] = kind;
+      args[at + 1] = Long.toString(r.cost());
+      args[at + 2] = r.soft() ? "1" : "0";
+      args[at + 3] = Integer.toString(index + 1);
+      args[at + 4] = field;
+      args[at + 5] = a;
+      args[at + 6] = b;
+      args[at + 7] = c;
     }
-    args.append(bounds);
     List<Object> reply;
     try {
-      reply = eval(keys.toArray(String[]::new), SPACE.split(args));
+      reply = eval(keys.toArray(String[]::new), args);
     } catch (RedisException e) {
       throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
     }
     if ("stale".equals(reply.get(0))) {
       // the server ran it after our deadline: nothing was charged; our clocks disagree more than we knew
-      updateOffset(reply.get(1));
+      updateOffset(reply.get(1), reply.get(2));
       throw new LimiterUnavailableException("the Redis limiter store is unreachable",
           new RedisException("the server answered after the command timeout"));
     }
-    updateOffset(reply.get(3));
+    updateOffset(reply.get(3), reply.get(4));
     return verdict(requests, reply, lease);
   }
 
+  /**
+   * Where a rate's or quota's state lives: a customer's own limit ({@code {acme}:daily}) is a field
+   * of the customer's hash ({@code {acme}#limits}), so one read and one write serve all of them; a
+   * limit per key, operation or address has a hash of its own (its fields are not bounded).
+   */
+  private String[] slotOf(String key) {
+    String[] slot = slots.get(key);
+    if (slot != null) {
+      return slot;
+    }
+    int close = key.startsWith("{") ? key.indexOf('}') : -1;
+    boolean own = close > 0 && key.length() > close + 2 && key.charAt(close + 1) == ':'
+        && key.indexOf(':', close + 2) < 0;
+    slot = own ? new String[] {prefix + key.substring(0, close + 1) + "#limits", key.substring(close + 2)}
+        : new String[] {prefix + key, "v"};
+    if (slots.size() > 100_000) {
+      slots.clear(); // keys per customer and policy: a bound on memory, not a working set limit
+    }
+    slots.put(key, slot);
+    return slot;
+  }
+
   /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */
-  private void updateOffset(Object serverTimeNanos) {
-    long offset = Long.parseLong((String) serverTimeNanos) - wallClockNanos();
+  private void updateOffset(Object serverSeconds, Object serverMicros) {
+    long server = Long.parseLong(serverSeconds.toString()) * 1_000_000_000L
+        + Long.parseLong(serverMicros.toString()) * 1_000L;
+    long offset = server - wallClockNanos();
     // the reply took some time to arrive, so this underestimates by at most one trip: keep the max
     // of recent estimates, decaying slowly so that a clock step is followed
     long current = serverOffsetNanos;
@@ -199,25 +249,23 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   }
 
   /**
-   * The previous, current and next window, valid while {@code from <= now < until}: their key
-   * suffixes (start, epoch ns) and the 4 boundaries as seconds and nanoseconds, as the script wants them.
+   * The previous, current and next window, valid while {@code from <= now < until}: their 4
+   * boundaries in epoch seconds, as the script wants them (calendar windows start on a second).
    */
   private static final class Windows {
     final long from;
     final long until;
-    final String[] keys;
-    final String bounds;
+    final String[] bounds = new String[4];
 
     Windows(long from, long until, long... boundaries) {
       this.from = from;
       this.until = until;
-      this.keys = new String[] {Long.toString(boundaries[0]), Long.toString(boundaries[1]), Long.toString(boundaries[2])};
-      StringBuilder sb = new StringBuilder(96);
       for (int i = 0; i < 4; i++) {
-        sb.append(i == 0 ? "" : " ").append(Math.floorDiv(boundaries[i], 1_000_000_000L)).append(' ')
-            .append(Math.floorMod(boundaries[i], 1_000_000_000L));
+        if (Math.floorMod(boundaries[i], 1_000_000_000L) != 0) {
+          throw new IllegalStateException("a quota window must start on a whole second, got " + boundaries[i] + " ns");
+        }
+        bounds[i] = Long.toString(Math.floorDiv(boundaries[i], 1_000_000_000L));
       }
-      this.bounds = sb.toString();
     }
   }
 
@@ -256,9 +304,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     long retry = asLong(reply.get(2));
     List<PolicyState> states = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
-      boolean violated = asLong(reply.get(4 + i * 3)) == 1;
-      long remaining = asLong(reply.get(5 + i * 3));
-      long resetNanos = asLong(reply.get(6 + i * 3));
+      boolean violated = asLong(reply.get(5 + i * 3)) == 1;
+      long remaining = asLong(reply.get(6 + i * 3));
+      long resetNanos = asLong(reply.get(7 + i * 3));
       LimitPolicy p = requests.get(i).policy();
       if (p instanceof CreditPolicy) {
         states.add(new PolicyState(p.name(), 0, 0, remaining, 0, violated, p.unit()));

@@ -8,6 +8,7 @@ import dev.monetize.limits.CreditPolicy;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.LimitVerdict;
 import dev.monetize.limits.LimiterStore;
+import dev.monetize.limits.QuotaPolicy;
 import dev.monetize.testkit.LimiterStoreContract;
 import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.plans.StoreOutage;
@@ -92,6 +93,46 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     }
     assertThat(commandCalls("evalsha") - before).isEqualTo(20);
     assertThat(commandCalls("eval")).isEqualTo(evalBefore);
+  }
+
+  @Test
+  void aCustomersOwnLimitsAreOneHashReadOnceAndWrittenOnce() {
+    RedisLimiterStore store = open(jvmTime());
+    String tag = "{c-" + java.util.UUID.randomUUID() + "}:";
+    List<LimitRequest> limits = List.of(rate(tag + "rate", 1000, 1000), quota(tag + "daily", 1000),
+        quota(tag + "hourly", 1000));
+    store.acquire(limits, NOW);
+    long hmget = commandCalls("hmget");
+    long hset = commandCalls("hset");
+    for (int i = 0; i < 10; i++) {
+      assertThat(store.acquire(limits, NOW).admitted()).isTrue();
+    }
+    assertThat(commandCalls("hmget") - hmget).isEqualTo(10);
+    assertThat(commandCalls("hset") - hset).isEqualTo(10);
+    String hash = prefix + tag.substring(0, tag.length() - 1) + "#limits";
+    assertThat(redis.keys(prefix + tag.substring(0, tag.length() - 1) + "*")).containsExactly(hash);
+    assertThat(redis.hkeys(hash)).containsExactlyInAnyOrder("rate", "rate:2", "daily", "daily:2", "hourly", "hourly:2");
+    assertThat(redis.hget(hash, "daily")).isEqualTo("11");
+    // a rate alone never shortens the life the quotas need
+    long life = redis.pttl(hash);
+    store.acquire(List.of(rate(tag + "rate", 1000, 1000)), NOW);
+    assertThat(redis.pttl(hash)).isGreaterThan(life - 60_000);
+  }
+
+  @Test
+  void aCallerWhoseClockLagsCountsInTheNewerWindowAndNeverResetsIt() {
+    RedisLimiterStore ahead = open(jvmTime());
+    RedisLimiterStore behind = open(jvmTime());
+    String tag = "{lag-" + java.util.UUID.randomUUID() + "}:";
+    LimitRequest perMinute = new LimitRequest(tag + "minute", new QuotaPolicy("minute", 3,
+        dev.monetize.plans.QuotaWindow.MINUTE, dev.monetize.plans.BillingAnchor.DEFAULT), 1);
+    long boundary = NOW - Math.floorMod(NOW, 60_000_000_000L) + 60_000_000_000L;
+    assertThat(ahead.acquire(List.of(perMinute), boundary + 1_000_000).policies().get(0).remaining()).isEqualTo(2);
+    // 2 ms behind: still in the previous minute by its own clock
+    assertThat(behind.acquire(List.of(perMinute), boundary - 1_000_000).policies().get(0).remaining()).isEqualTo(1);
+    assertThat(ahead.acquire(List.of(perMinute), boundary + 2_000_000).policies().get(0).remaining()).isZero();
+    assertThat(ahead.acquire(List.of(perMinute), boundary + 3_000_000).admitted()).isFalse();
+    assertThat(behind.acquire(List.of(perMinute), boundary - 500_000).admitted()).isFalse();
   }
 
   private long commandCalls(String command) {
