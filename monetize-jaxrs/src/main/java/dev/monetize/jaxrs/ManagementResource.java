@@ -101,7 +101,7 @@ public final class ManagementResource {
     String path = "/" + uri.getPath();
     String requestId = RequestIds.acceptOrCreate(headers.getHeaderString(RequestIds.HEADER));
     ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(method,
-        path.replace("//", "/"), uri.getRequestUri().getRawQuery(),
+        path.replace("//", "/"), PeerAddress.rawQuery(uri.getRequestUri().getRawQuery()),
         Optional.ofNullable(headers.getHeaderString("Authorization")),
         Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, monetize.clientAddress(PeerAddress.current(),
             headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId));

@@ -9,8 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection's remote address, which JAX-RS itself does not expose. A filter of the host hands
- * it to the adapter for the time the request is handled on its thread: {@link #jdkHttpServer()} on
+ * The connection's remote address, which JAX-RS itself does not expose, and the query string
+ * exactly as the client sent it (a servlet-hosted JAX-RS runtime re-encodes a malformed one, which
+ * the management API must refuse). A filter of the host hands both to the adapter for the time the
+ * request is handled on its thread: {@link #jdkHttpServer()} on
  * the JDK HTTP server's context, {@link #servletFilter()} in a servlet container (Jersey or RESTEasy
  * on Jetty, Tomcat...). Without either, client addresses are unknown: IP limits cannot tell clients
  * apart, so the adapter says so once in the log.
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class PeerAddress {
   private static final Logger LOG = LoggerFactory.getLogger(PeerAddress.class);
   private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<String> RAW_QUERY = new ThreadLocal<>();
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private PeerAddress() {}
@@ -37,10 +40,12 @@ public final class PeerAddress {
       public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         InetSocketAddress remote = exchange.getRemoteAddress();
         CURRENT.set(remote == null ? "" : remote.getAddress().getHostAddress());
+        RAW_QUERY.set(exchange.getRequestURI().getRawQuery());
         try {
           chain.doFilter(exchange);
         } finally {
           CURRENT.remove();
+          RAW_QUERY.remove();
         }
       }
 
@@ -58,12 +63,23 @@ public final class PeerAddress {
   public static jakarta.servlet.Filter servletFilter() {
     return (request, response, chain) -> {
       CURRENT.set(request.getRemoteAddr());
+      RAW_QUERY.set(request instanceof jakarta.servlet.http.HttpServletRequest http ? http.getQueryString() : null);
       try {
         chain.doFilter(request, response);
       } finally {
         CURRENT.remove();
+        RAW_QUERY.remove();
       }
     };
+  }
+
+  /**
+   * The query string of the request handled on this thread as the host received it (undecoded), or
+   * {@code fallback} (what the JAX-RS runtime says) when no filter of ours runs.
+   */
+  static String rawQuery(String fallback) {
+    String raw = RAW_QUERY.get();
+    return raw != null ? raw : fallback;
   }
 
   /** The peer's address of the request handled on this thread, or empty text when the host does not tell. */

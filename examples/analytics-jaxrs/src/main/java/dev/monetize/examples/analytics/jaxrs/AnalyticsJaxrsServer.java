@@ -1,6 +1,5 @@
 package dev.monetize.examples.analytics.jaxrs;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.monetize.Monetize;
 import dev.monetize.MonetizeBuilder;
 import dev.monetize.TimeSource;
@@ -21,35 +20,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import com.sun.net.httpserver.HttpContext;
 import dev.monetize.http.TrustedProxies;
 import dev.monetize.jaxrs.PeerAddress;
 import dev.monetize.management.ManagementLimits;
-import java.net.InetSocketAddress;
-import java.util.concurrent.Executors;
-import org.glassfish.jersey.jdkhttp.JdkHttpHandlerContainer;
-import org.glassfish.jersey.server.ContainerFactory;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.servlet.ServletContainer;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
 /**
- * The example analytics service as annotated JAX-RS resources on Jersey (JDK HTTP server), with the
+ * The example analytics service as annotated JAX-RS resources on Jersey, run as a servlet on
+ * embedded Jetty 12 (the server it would be deployed on), with the
  * same plans, domain, demo keys and contract as the servlet example:
  * {@code java -jar analytics-jaxrs.jar} listens on {@code PORT} (default 8080), prints
  * {@code demo key <plan>: <secret>} per plan and for {@code admin}, then {@code listening on <port>}.
  */
 public final class AnalyticsJaxrsServer implements AutoCloseable {
 
-  private final HttpServer server;
+  private final Server server;
+  private final ServerConnector connector;
   private final Monetize monetize;
   private final Map<String, String> demoKeys;
 
-  private final java.util.concurrent.ExecutorService threads;
-
-  private AnalyticsJaxrsServer(HttpServer server, Monetize monetize, Map<String, String> demoKeys,
-      java.util.concurrent.ExecutorService threads) {
+  private AnalyticsJaxrsServer(Server server, ServerConnector connector, Monetize monetize,
+      Map<String, String> demoKeys) {
     this.server = server;
-    this.threads = threads;
+    this.connector = connector;
     this.monetize = monetize;
     this.demoKeys = demoKeys;
   }
@@ -124,7 +128,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
 
   /** The port listened on. */
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   /** Demo secrets by plan, then {@code admin}. */
@@ -139,9 +143,13 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdown();
-    monetize.close();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("Jetty did not stop: " + e.getMessage(), e);
+    } finally {
+      monetize.close();
+    }
   }
 
   /** Options of the example service. */
@@ -221,20 +229,30 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .build();
       Map<String, String> keys = issueDemoKeys(monetize, operatorKey);
       ResourceConfig config = jersey(monetize, new EventStore(), Clock.systemUTC());
-      HttpServer server;
+      Server server = new Server();
+      HttpConfiguration http = new HttpConfiguration();
+      http.setSendServerVersion(false); // do not advertise the container version (OWASP API8)
+      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+      connector.setPort(port);
+      server.addConnector(connector);
+      ServletContextHandler context = new ServletContextHandler();
+      // JAX-RS does not tell client addresses by itself: the servlet filter hands the peer over
+      context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+      context.addServlet(new ServletHolder(new ServletContainer(config)), "/*");
+      server.setHandler(context);
       try {
-        server = HttpServer.create(new InetSocketAddress(port), 0);
-      } catch (java.io.IOException e) {
+        server.start();
+      } catch (Exception e) {
         monetize.close();
-        throw new java.io.UncheckedIOException("cannot listen on port " + port, e);
+        try {
+          server.stop();
+        } catch (Exception ignored) {
+          // the start failed: nothing more to release
+        }
+        throw new java.io.UncheckedIOException("cannot listen on port " + port,
+            e instanceof java.io.IOException io ? io : new java.io.IOException(e.getMessage(), e));
       }
-      java.util.concurrent.ExecutorService threads = Executors.newCachedThreadPool();
-      server.setExecutor(threads);
-      HttpContext context = server.createContext("/", ContainerFactory.createContainer(JdkHttpHandlerContainer.class,
-          config));
-      context.getFilters().add(PeerAddress.jdkHttpServer()); // JAX-RS does not tell client addresses by itself
-      server.start();
-      return new AnalyticsJaxrsServer(server, monetize, keys, threads);
+      return new AnalyticsJaxrsServer(server, connector, monetize, keys);
     }
   }
 }
