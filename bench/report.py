@@ -186,6 +186,56 @@ def http_table(results):
     return out, ratio
 
 
+def jaxrs_table(results):
+    bare, adapter = http_rounds(results, "jaxrs-bare"), http_rounds(results, "jaxrs")
+    if not bare or not adapter:
+        return []
+    b, a = median_run(bare), median_run(adapter)
+    out = ["| endpoint | requests/s | p50 ms | p99 ms | server CPU µs/request |", "| --- | ---: | ---: | ---: | ---: |"]
+    for name, r in (("Jersey resource on Jetty", b), ("same, through the JAX-RS adapter", a)):
+        cpu = f"{r['cpu_us']:.1f}" if "cpu_us" in r else "n/a"
+        out.append(f"| {name} | {r['rps']:,.0f} | {r['pct'].get(50, 0):.3f} | {r['pct'].get(99, 0):.3f} | {cpu} |")
+    out += ["", f"Through the adapter: **{a['rps'] / b['rps']:.1%}** of the bare resource's throughput."]
+    return out
+
+
+def examples_table(results):
+    out = []
+    for example in ("servlet", "jaxrs"):
+        path = os.path.join(results, f"example-{example}.txt")
+        r = parse_wrk(path)
+        if not r:
+            continue
+        text = open(path).read()
+        refused = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+        refused = int(refused.group(1)) if refused else 0
+        if not out:
+            out = ["| example | requests/s | p50 ms | p99 ms | refused (429) share |", "| --- | ---: | ---: | ---: | ---: |"]
+        out.append(f"| analytics-{example} | {r['rps']:,.0f} | {r['pct'].get(50, 0):.3f} | {r['pct'].get(99, 0):.3f} | "
+                   f"{refused / max(1, r['requests']):.0%} |")
+    return out
+
+
+def load_table(results):
+    path = os.path.join(results, "load.txt")
+    r = parse_wrk(path)
+    if not r:
+        return []
+    text = open(path).read()
+    value = lambda name: re.search(rf"^{name} (\S+)", text, re.M)
+    statuses = {int(k): int(v) for k, v in re.findall(r"^status (\d+) (\d+)", text, re.M)}
+    total = sum(statuses.values())
+    mix = ", ".join(f"{k}: {v:,} ({v / max(1, total):.0%})" for k, v in sorted(statuses.items()))
+    before, after = value("heap_before_kib"), value("heap_after_kib")
+    out = [f"{value('seconds').group(1) if value('seconds') else '?'} s, 64 connections, {r['rps']:,.0f} requests/s; "
+           f"answers {mix}; socket errors {value('socket_errors').group(1) if value('socket_errors') else '?'}; "
+           f"latency p50 {r['pct'].get(50, 0):.3f} ms, p99 {r['pct'].get(99, 0):.3f} ms."]
+    if before and after and before.group(1).isdigit() and after.group(1).isdigit():
+        out.append(f"Heap in use after a full GC: {int(before.group(1)) / 1024:,.1f} MiB before the run, "
+                   f"{int(after.group(1)) / 1024:,.1f} MiB after it.")
+    return out
+
+
 def svg(t1, t2, path):
     bars = []
     for label, data in (("1 thread", t1), ("2 threads", t2)):
@@ -249,6 +299,16 @@ def main(results, md_path, svg_path):
     lines += ["", "### HTTP: bare Jetty, behind the filter, and behind a hand-written filter", ""]
     http, _ = http_table(results)
     lines += http
+    jaxrs = jaxrs_table(results)
+    if jaxrs:
+        lines += ["", "### HTTP: a Jersey resource on the same Jetty, bare and through the JAX-RS adapter", ""] + jaxrs
+    examples = examples_table(results)
+    if examples:
+        lines += ["", "### The example services under `wrk -t2 -c16` (enterprise key, `GET /v1/stats/summary`)", ""]
+        lines += examples
+    load_run = load_table(results)
+    if load_run:
+        lines += ["", "### Load run: the servlet example, admitted, 429 and 401 answers mixed", ""] + load_run
     lines += ["", END]
     block = "\n".join(lines)
     text = open(md_path).read() if os.path.exists(md_path) else f"# Benchmarks\n\n{BEGIN}\n{END}\n"

@@ -9,12 +9,12 @@ out="$root/bench/results"
 mkdir -p "$out"
 
 case "$mode" in
-  quick) jmh_opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); http_secs=8; http_rounds=1 ;;
-  full)  jmh_opts=(-f 2 -wi 6 -w 1s -i 5 -r 1s); http_secs=20; http_rounds=3 ;;
+  quick) jmh_opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); http_secs=8; http_rounds=1; load_secs=15 ;;
+  full)  jmh_opts=(-f 2 -wi 6 -w 1s -i 5 -r 1s); http_secs=20; http_rounds=3; load_secs=60 ;;
   *) echo "usage: bench/run.sh [quick|full]" >&2; exit 2 ;;
 esac
 
-mvn -B -q package -pl monetize-benchmarks -am -DskipTests
+mvn -B -q package -pl monetize-benchmarks,examples/analytics-servlet,examples/analytics-jaxrs -am -DskipTests
 jar="$root/monetize-benchmarks/target/benchmarks.jar"
 
 # machine and JVM, for the report
@@ -71,7 +71,7 @@ proc_sample() { # pid
 if command -v wrk >/dev/null; then
   rm -f "$out"/http-*.txt "$out"/http-*.proc
   for round in $(seq 1 "$http_rounds"); do
-    for variant in bare filtered handwritten; do
+    for variant in bare filtered handwritten jaxrs-bare jaxrs; do
       log="$out/server-$variant.log"
       java -Xmx512m -cp "$jar" dev.monetize.benchmarks.HttpBenchServer "$variant" 18480 > "$log" 2>&1 &
       pid=$!
@@ -91,6 +91,42 @@ if command -v wrk >/dev/null; then
 else
   echo "wrk is not installed (apt-get install wrk): skipping the HTTP benchmark" >&2
   rm -f "$out"/http-*.txt
+fi
+
+# the two example services as a user runs them (enterprise key, GET /v1/stats/summary), wrk -t2 -c16;
+# then the load run: the servlet example, 64 connections for load_secs, a mix of admitted, 429 and
+# 401 answers (bench/mix.lua), with the heap after a full GC before and after
+start_example() { # jar, log; sets example_pid and the demo keys
+  PORT=18490 java -Xmx512m -jar "$1" > "$2" 2>&1 &
+  example_pid=$!
+  for _ in $(seq 1 150); do grep -q '^listening on' "$2" && break; sleep 0.2; done
+  key_enterprise=$(sed -n 's/^demo key enterprise: //p' "$2")
+  key_free=$(sed -n 's/^demo key free: //p' "$2")
+}
+heap_used_kib() { # pid: the heap in use after a full GC
+  jcmd "$1" GC.run > /dev/null
+  jcmd "$1" GC.heap_info | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1
+}
+if command -v wrk >/dev/null; then
+  rm -f "$out"/example-*.txt "$out"/load*.txt
+  for example in servlet jaxrs; do
+    start_example "$root/examples/analytics-$example/target/analytics-$example.jar" "$out/example-$example.log"
+    wrk -t 2 -c 16 -d 5s -H "Authorization: Bearer $key_enterprise" http://127.0.0.1:18490/v1/stats/summary > /dev/null
+    wrk -t 2 -c 16 -d "${http_secs}s" --latency -H "Authorization: Bearer $key_enterprise" \
+      http://127.0.0.1:18490/v1/stats/summary > "$out/example-$example.txt"
+    kill "$example_pid"; wait "$example_pid" 2>/dev/null || true
+  done
+  start_example "$root/examples/analytics-servlet/target/analytics-servlet.jar" "$out/load-server.log"
+  KEY_ENTERPRISE=$key_enterprise KEY_FREE=$key_free KEY_UNKNOWN="${key_enterprise%?????}xxxxx" \
+    wrk -t 2 -c 64 -d 10s -s "$root/bench/mix.lua" http://127.0.0.1:18490 > /dev/null   # warm-up
+  heap_before=$(heap_used_kib "$example_pid")
+  KEY_ENTERPRISE=$key_enterprise KEY_FREE=$key_free KEY_UNKNOWN="${key_enterprise%?????}xxxxx" \
+    wrk -t 2 -c 64 -d "${load_secs}s" --latency -s "$root/bench/mix.lua" http://127.0.0.1:18490 > "$out/load.txt"
+  heap_after=$(heap_used_kib "$example_pid")
+  echo "heap_before_kib $heap_before" >> "$out/load.txt"
+  echo "heap_after_kib $heap_after" >> "$out/load.txt"
+  echo "seconds $load_secs" >> "$out/load.txt"
+  kill "$example_pid"; wait "$example_pid" 2>/dev/null || true
 fi
 
 python3 "$root/bench/report.py" "$out" "$root/docs/benchmarks.md" "$root/docs/img/limiters.svg"
