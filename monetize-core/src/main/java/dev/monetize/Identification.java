@@ -135,6 +135,7 @@ final class Identification {
     if (operatorHash.isPresent() && SecretHasher.same(operatorHash.get(), hash)) {
       return Decision.admit(OPERATOR, op, List.of(), false, false); // the stages refuse it on every operation
     }
+    long generation = credentials.generation();
     Optional<ApiKey> found = credentials.byHash(hash);
     if (found.isEmpty()) {
       return Decision.refuse(ErrorCode.KEY_INVALID, "The API key is not known.", Optional.empty(), op);
@@ -155,7 +156,7 @@ final class Identification {
     }
     Decision d = principalOf(op, key, key.scopes(), instant, Credential.key(key.expiresAt()));
     if (d.admitted()) {
-      credentials.remember(key, now); // the current secret: found by its digest from now on
+      credentials.remember(hash, key, generation); // the current secret: found by its digest from now on
     }
     return d;
   }

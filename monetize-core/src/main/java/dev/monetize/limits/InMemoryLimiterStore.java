@@ -187,17 +187,21 @@ final class InMemoryLimiterStore implements LimiterStore {
     for (int i = 0; i < states.length; i++) {
       LimitRequest r = requests.get(i);
       LimiterCell c = cells.get(r.key());
-      if (c == null) {
-        c = new LimiterCell(0, false); // never used: the state of a fresh key
-      }
-      synchronized (c) {
-        c.freeze(); // a retired cell reads as its last state, which no longer matters: as a fresh one
-        try {
-          states[i] = describeUncharged(c, r.policy(), now);
-        } finally {
-          c.thaw();
+      PolicyState state = null;
+      if (c != null) {
+        synchronized (c) {
+          if (!c.retired) {
+            c.freeze();
+            try {
+              state = describeUncharged(c, r.policy(), now);
+            } finally {
+              c.thaw();
+            }
+          }
         }
       }
+      // a key never used, or retired as idle: the state of a fresh key
+      states[i] = state != null ? state : describeUncharged(new LimiterCell(0, false), r.policy(), now);
     }
     return List.of(states);
   }
@@ -530,6 +534,9 @@ final class InMemoryLimiterStore implements LimiterStore {
       return -1;
     }
     synchronized (c) {
+      if (c.retired) {
+        return -1;
+      }
       c.freeze();
       try {
         return c.value;

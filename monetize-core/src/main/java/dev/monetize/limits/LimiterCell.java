@@ -101,9 +101,12 @@ final class LimiterCell {
     }
   }
 
-  /** Monitor held: publishes {@link #value} back to {@link #tryRate}. */
+  /**
+   * Monitor held: publishes {@link #value} back to {@link #tryRate}. A retired cell stays frozen
+   * for ever, so that a lock-free caller still holding it looks the key up again.
+   */
   void thaw() {
-    if (frozen) {
+    if (frozen && !retired) {
       frozen = false;
       TAT.setVolatile(this, value);
     }

@@ -64,10 +64,11 @@ public record Plan(
     seen.add("rate");
     seen.add("concurrency");
     seen.add("credits");
+    seen.add("mgmt"); // the management API's own limits live under {customer}:mgmt
     for (Quota q : quotas) {
       if (!seen.add(q.name())) {
         throw new IllegalArgumentException("plan '" + name + "': policy name '" + q.name()
-            + "' is used twice (names must be distinct and not 'rate', 'concurrency' or 'credits')");
+            + "' is used twice or reserved (names must be distinct and not 'rate', 'concurrency', 'credits' or 'mgmt')");
       }
     }
     scopes = Set.copyOf(new LinkedHashSet<>(scopes));

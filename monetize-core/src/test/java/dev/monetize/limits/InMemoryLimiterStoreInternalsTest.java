@@ -116,6 +116,8 @@ class InMemoryLimiterStoreInternalsTest {
         await(barrier);
         if (t == 0) {
           store.sweepNow(now); // last round's state is idle by now: retired under the others' feet
+        } else if (t == 1) {
+          store.peek(List.of(r, q), now); // a usage report locking the same cells
         }
         for (int i = 0; i < 3; i++) {
           boolean ok = switch ((t + i) % 3) {
@@ -132,6 +134,31 @@ class InMemoryLimiterStoreInternalsTest {
     for (int k = 0; k < rounds; k++) {
       assertThat(perRound.get(k)).as("units admitted in interval %d", k).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aRetiredCellStaysFrozenWhateverLocksItLater() {
+    LimiterCell cell = new LimiterCell(1, true);
+    synchronized (cell) {
+      assertThat(cell.retireIfIdle(NOW)).isTrue(); // never charged: idle
+    }
+    synchronized (cell) { // what a late peek or sweep does with a cell it looked up before
+      cell.freeze();
+      cell.thaw();
+    }
+    // a caller still holding the cell must look the key up again, never charge the dead cell
+    assertThat(cell.tryRate(1_000_000L, 10_000_000L, 1, NOW)).isEqualTo(LimiterCell.RETIRED);
+  }
+
+  @Test
+  void peekingARetiredCellNeitherRevivesItNorReportsStaleState() {
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    LimitRequest r = rate(key("rate"), 10, 0);
+    assertThat(store.tryAcquire(r, NOW)).isTrue();
+    store.sweepNow(NOW + 3_600_000_000_000L);
+    assertThat(store.peek(List.of(r), NOW + 3_600_000_000_000L).get(0).remaining()).isEqualTo(1);
+    assertThat(store.tryAcquire(r, NOW + 3_600_000_000_000L)).isTrue();
+    assertThat(store.tryAcquire(r, NOW + 3_600_000_000_000L)).isFalse();
   }
 
   @Test

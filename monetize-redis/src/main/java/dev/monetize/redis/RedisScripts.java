@@ -213,7 +213,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   /**
    * Where a rate's or quota's state lives: a customer's own limit ({@code {acme}:daily}) is a field
    * of the customer's hash ({@code {acme}#limits}), so one read and one write serve all of them; a
-   * limit per key, operation or address has a hash of its own (its fields are not bounded).
+   * limit per key, operation or address has a hash of its own (its fields are not bounded). Every
+   * hash's name ends in {@code #limits}, a name no key of the earlier layout (one string per limit)
+   * had: instances of both layouts never read each other's keys as the wrong type.
    */
   private String[] slotOf(String key) {
     String[] slot = slots.get(key);
@@ -224,7 +226,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     boolean own = close > 0 && key.length() > close + 2 && key.charAt(close + 1) == ':'
         && key.indexOf(':', close + 2) < 0;
     slot = own ? new String[] {prefix + key.substring(0, close + 1) + "#limits", key.substring(close + 2)}
-        : new String[] {prefix + key, "v"};
+        : new String[] {prefix + key + "#limits", "v"};
     if (slots.size() > 100_000) {
       slots.clear(); // keys per customer and policy: a bound on memory, not a working set limit
     }

@@ -40,6 +40,7 @@ local server_s, server_n = tonumber(time[1]), tonumber(time[2]) * 1000
 if diff(server_s, server_n, tonumber(ARGV[4]), tonumber(ARGV[5])) > 0 then
   return { 'stale', time[1], time[2] }
 end
+local server_ms = server_s * 1000 + floor(server_n / 1000000)
 local now_s, now_n = server_s, server_n
 if ARGV[1] ~= '-' then
   now_s, now_n = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -58,7 +59,7 @@ for i = 1, n do
     local ki = tonumber(ARGV[base + 4])
     local f = fields[ki]
     if not f then
-      f = {}
+      f = { '#exp' } -- when the hash expires (server ms): extended only when a write needs it longer
       fields[ki] = f
       hashes[#hashes + 1] = ki
     end
@@ -136,9 +137,13 @@ for i = 1, n do
     for j = w + 1, 3 do
       if m[f2] == bs[j - 1] then w = j end
     end
+    local start, ends = bs[w - 1], bs[w]
+    if m[f2] and m[f2] > start then
+      start, ends = m[f2], max(bs[3], m[f2]) -- later than any window the caller knows: count there too
+    end
     local used = 0
-    if m[f2] == bs[w - 1] then used = m[f] end
-    reset = max(0, diff(bs[w], 0, now_s, now_n))
+    if m[f2] == start then used = m[f] end
+    reset = max(0, diff(ends, 0, now_s, now_n))
     idle[i] = { max(0, limit - used), reset }
     if used + cost > limit and not soft then
       violated = true
@@ -146,7 +151,7 @@ for i = 1, n do
       remaining = max(0, limit - used)
     else
       used = used + cost
-      m[f], m[f2] = used, bs[w - 1]
+      m[f], m[f2] = used, start
       dirty[ki] = true
       life[ki] = max(life[ki], floor(reset / 1000000) + 60000)
       if used > limit then exceeded = true end
@@ -196,15 +201,21 @@ if admitted and not dry then
     if dirty[ki] then
       local m, args = state[ki], {}
       for _, name in ipairs(fields[ki]) do
-        if m[name] then
+        if m[name] and name ~= '#exp' then
           args[#args + 1] = name
           args[#args + 1] = format('%d', m[name])
         end
       end
-      call('HSET', KEYS[ki], unpack(args))
       -- other limits in the hash may need it longer: the expiry only ever grows
-      if call('PTTL', KEYS[ki]) < life[ki] then
-        call('PEXPIRE', KEYS[ki], life[ki])
+      local expires = server_ms + life[ki]
+      local extend = not m['#exp'] or m['#exp'] < expires
+      if extend then
+        args[#args + 1] = '#exp'
+        args[#args + 1] = format('%d', expires)
+      end
+      call('HSET', KEYS[ki], unpack(args))
+      if extend then
+        call('PEXPIREAT', KEYS[ki], expires)
       end
     end
   end

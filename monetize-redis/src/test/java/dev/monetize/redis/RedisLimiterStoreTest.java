@@ -111,7 +111,8 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     assertThat(commandCalls("hset") - hset).isEqualTo(10);
     String hash = prefix + tag.substring(0, tag.length() - 1) + "#limits";
     assertThat(redis.keys(prefix + tag.substring(0, tag.length() - 1) + "*")).containsExactly(hash);
-    assertThat(redis.hkeys(hash)).containsExactlyInAnyOrder("rate", "rate:2", "daily", "daily:2", "hourly", "hourly:2");
+    assertThat(redis.hkeys(hash)).containsExactlyInAnyOrder("rate", "rate:2", "daily", "daily:2", "hourly", "hourly:2",
+        "#exp");
     assertThat(redis.hget(hash, "daily")).isEqualTo("11");
     // a rate alone never shortens the life the quotas need
     long life = redis.pttl(hash);
@@ -133,6 +134,22 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     assertThat(ahead.acquire(List.of(perMinute), boundary + 2_000_000).policies().get(0).remaining()).isZero();
     assertThat(ahead.acquire(List.of(perMinute), boundary + 3_000_000).admitted()).isFalse();
     assertThat(behind.acquire(List.of(perMinute), boundary - 500_000).admitted()).isFalse();
+  }
+
+  @Test
+  void aCallerWhoseClockLagsByMoreThanAWindowStillNeverResetsTheCount() {
+    RedisLimiterStore ahead = open(jvmTime());
+    RedisLimiterStore behind = open(jvmTime());
+    String tag = "{lag2-" + java.util.UUID.randomUUID() + "}:";
+    LimitRequest perMinute = new LimitRequest(tag + "minute", new QuotaPolicy("minute", 3,
+        dev.monetize.plans.QuotaWindow.MINUTE, dev.monetize.plans.BillingAnchor.DEFAULT), 1);
+    long boundary = NOW - Math.floorMod(NOW, 60_000_000_000L) + 60_000_000_000L;
+    long later = boundary + 60_000_000_000L;
+    assertThat(ahead.acquire(List.of(perMinute), later + 1_000_000).policies().get(0).remaining()).isEqualTo(2);
+    // 60 s behind: none of the windows it knows is the one counted
+    assertThat(behind.acquire(List.of(perMinute), boundary - 1_000_000).policies().get(0).remaining()).isEqualTo(1);
+    assertThat(ahead.acquire(List.of(perMinute), later + 2_000_000).policies().get(0).remaining()).isZero();
+    assertThat(ahead.acquire(List.of(perMinute), later + 3_000_000).admitted()).isFalse();
   }
 
   private long commandCalls(String command) {

@@ -30,7 +30,13 @@ public final class Credentials {
 
   private final KeyStore store;
   private final SecretHasher hasher;
-  private final Cache<String, ApiKey> byHash;
+  private final Cache<String, Loaded> byHash;
+  private final java.util.function.LongSupplier clock;
+  /** Counts every change saved through {@link #save}: a verification that saw a change may be stale. */
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
+  /** A key record as loaded from the store, and when (on the engine's clock). */
+  private record Loaded(ApiKey key, long at) {}
   private final Cache<String, Boolean> unknown;
   private final Cache<String, ApiKey> byId;
   /** Verified current secrets by digest; null when the TTL is zero (every request asks the store). */
@@ -89,6 +95,7 @@ public final class Credentials {
       java.util.function.LongSupplier clock) {
     this.store = store;
     this.hasher = hasher;
+    this.clock = clock;
     com.github.benmanes.caffeine.cache.Ticker ticker = clock::getAsLong;
     this.byHash = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
     this.byId = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
@@ -124,14 +131,31 @@ public final class Credentials {
     return scratch.valid ? SecretHasher.encode(scratch.digest) : hasher.hash(text, from, to);
   }
 
+  /** The number of key changes saved so far: read it before {@link #byHash}, pass it to {@link #remember}. */
+  public long generation() {
+    return generation.get();
+  }
+
   /**
-   * Remembers {@code key} as verified by the secret the last {@link #verified} call on this thread
-   * was given, which must be the key's current secret.
+   * Remembers {@code key}, found by {@link #byHash} as {@code hash}, as verified by the secret the
+   * last {@link #verified} call on this thread was given, which must be the key's current secret.
+   * The entry lives until the record it came from expires (so another JVM's change shows within
+   * one TTL of the load), and is not kept when a key was changed since {@code seenGeneration}.
    */
-  public void remember(ApiKey key, long now) {
+  public void remember(String hash, ApiKey key, long seenGeneration) {
     Scratch scratch = SCRATCH.get();
-    if (table != null && scratch.valid) {
-      table.set(slot(scratch.digest), new Verified(scratch.digest, key, now + ttlNanos));
+    if (table == null || !scratch.valid) {
+      return;
+    }
+    Loaded loaded = byHash.getIfPresent(hash);
+    if (loaded == null || loaded.key() != key) {
+      return; // forgotten meanwhile, or replaced by a newer record
+    }
+    int i = slot(scratch.digest);
+    Verified v = new Verified(scratch.digest, key, loaded.at() + ttlNanos);
+    table.set(i, v);
+    if (generation.get() != seenGeneration) {
+      table.compareAndSet(i, v, null); // a key changed while this one was looked up: it may be this one
     }
   }
 
@@ -185,16 +209,16 @@ public final class Credentials {
 
   /** The key whose current or previous secret hashes to {@code hash}. */
   public Optional<ApiKey> byHash(String hash) {
-    ApiKey cached = byHash.getIfPresent(hash);
+    Loaded cached = byHash.getIfPresent(hash);
     if (cached != null) {
-      return Optional.of(cached);
+      return Optional.of(cached.key());
     }
     if (unknown.getIfPresent(hash) != null) {
       return UNKNOWN;
     }
     Optional<ApiKey> found = store.findByHash(hash);
     if (found.isPresent()) {
-      byHash.put(hash, found.get());
+      byHash.put(hash, new Loaded(found.get(), clock.getAsLong()));
     } else {
       unknown.put(hash, Boolean.TRUE);
     }
@@ -220,6 +244,7 @@ public final class Credentials {
   }
 
   private void forget(ApiKey key) {
+    generation.incrementAndGet(); // first: a verification under way when this runs is not remembered
     forgetDigest(key.secretHash());
     key.previousSecretHash().ifPresent(this::forgetDigest);
     byHash.invalidate(key.secretHash());
