@@ -128,7 +128,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       }
     }
     List<String> keys = new ArrayList<>(2);
-    String[] args = new String[5 + n * 8 + quotas * 4];
+    String[] args = new String[5 + n * 9 + quotas * 4];
     Optional<String> lease = Optional.empty();
     args[0] = serverTime ? "-" : Long.toString(Math.floorDiv(nowEpochNanos, 1_000_000_000L));
     args[1] = serverTime ? "-" : Long.toString(Math.floorMod(nowEpochNanos, 1_000_000_000L));
@@ -138,13 +138,14 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
         + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS);
     args[3] = Long.toString(Math.floorDiv(deadline, 1_000_000_000L));
     args[4] = Long.toString(Math.floorMod(deadline, 1_000_000_000L));
-    int bounds = 5 + n * 8;
+    int bounds = 5 + n * 9;
     for (int i = 0; i < n; i++) {
       LimitRequest r = requests.get(i);
       LimitPolicy policy = r.policy();
-      int at = 5 + i * 8;
+      int at = 5 + i * 9;
       String kind;
       String field = "-";
+      String field2 = "-";
       String a = "-";
       String b = "-";
       String c = "-";
@@ -154,6 +155,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
         String[] slot = slotOf(r.key());
         key = slot[0];
         field = slot[1];
+        field2 = slot[2];
         a = Long.toString(p.emissionNanos());
         b = Long.toString(p.toleranceNanos());
       } else if (policy instanceof QuotaPolicy q) {
@@ -161,6 +163,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
         String[] slot = slotOf(r.key());
         key = slot[0];
         field = slot[1];
+        field2 = slot[2];
         a = Long.toString(q.limit());
         // the previous, current and next window around this JVM's clock; the script picks the one
         // that contains the server's time, so a skewed JVM clock still counts in the right window
@@ -190,9 +193,10 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       args[at + 2] = r.soft() ? "1" : "0";
       args[at + 3] = Integer.toString(index + 1);
       args[at + 4] = field;
-      args[at + 5] = a;
-      args[at + 6] = b;
-      args[at + 7] = c;
+      args[at + 5] = field2;
+      args[at + 6] = a;
+      args[at + 7] = b;
+      args[at + 8] = c;
     }
     List<Object> reply;
     try {
@@ -225,8 +229,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     int close = key.startsWith("{") ? key.indexOf('}') : -1;
     boolean own = close > 0 && key.length() > close + 2 && key.charAt(close + 1) == ':'
         && key.indexOf(':', close + 2) < 0;
-    slot = own ? new String[] {prefix + key.substring(0, close + 1) + "#limits", key.substring(close + 2)}
-        : new String[] {prefix + key + "#limits", "v"};
+    String field = own ? key.substring(close + 2) : "v";
+    slot = new String[] {own ? prefix + key.substring(0, close + 1) + "#limits" : prefix + key + "#limits", field,
+        field + ":2"};
     if (slots.size() > 100_000) {
       slots.clear(); // keys per customer and policy: a bound on memory, not a working set limit
     }

@@ -9,10 +9,10 @@
 -- ARGV[3]           number of limits n; negative for a dry run (report the limits, charge nothing)
 -- ARGV[4], ARGV[5]  deadline as epoch seconds and nanoseconds: the server time after which the
 --                   client has given up waiting; a command that runs later charges nothing
--- then, per limit, 8 values: kind, cost, soft, key index, field, a, b, c
---   r (rate):        field holds the theoretical arrival time (seconds, and nanoseconds in field:2);
+-- then, per limit, 9 values: kind, cost, soft, key index, field, field2, a, b, c
+--   r (rate):        field holds the theoretical arrival time (seconds, and nanoseconds in field2);
 --                    a = T (emission interval ns), b = tau (tolerance ns)
---   q (quota):       field holds the count, field:2 the start (epoch seconds) of its window;
+--   q (quota):       field holds the count, field2 the start (epoch seconds) of its window;
 --                    a = limit
 --   c (concurrency): a = limit, b = lease id, c = lease timeout ms
 --   m (credits):     nothing
@@ -53,7 +53,7 @@ if dry then n = -n end
 -- read: one HMGET per hash (the customer's own limits share one)
 local fields, hashes = {}, {}
 for i = 1, n do
-  local base = 5 + (i - 1) * 8
+  local base = 5 + (i - 1) * 9
   local kind = ARGV[base + 1]
   if kind == 'r' or kind == 'q' then
     local ki = tonumber(ARGV[base + 4])
@@ -64,7 +64,7 @@ for i = 1, n do
       hashes[#hashes + 1] = ki
     end
     f[#f + 1] = ARGV[base + 5]
-    f[#f + 1] = ARGV[base + 5] .. ':2'
+    f[#f + 1] = ARGV[base + 6]
   end
 end
 local state, dirty, life = {}, {}, {}
@@ -79,13 +79,14 @@ for _, ki in ipairs(hashes) do
   life[ki] = 0
 end
 
-local bounds_at = 6 + n * 8
+local bounds_at = 6 + n * 9
 local admitted, exceeded, retry = true, false, 0
-local out, idle, writes = {}, {}, {}
+local result = {} -- { admitted, exceeded, retry, server time, then violated, remaining, reset per limit }
+local idle_r, idle_t, writes = {}, {}, {}
 local held = {} -- concurrency: key index -> slots held, counting this call's earlier charges
 
 for i = 1, n do
-  local base = 5 + (i - 1) * 8
+  local base = 5 + (i - 1) * 9
   local kind = ARGV[base + 1]
   local cost = tonumber(ARGV[base + 2])
   local soft = ARGV[base + 3] == '1'
@@ -94,16 +95,16 @@ for i = 1, n do
 
   if kind == 'r' then
     local f = ARGV[base + 5]
-    local f2 = f .. ':2'
+    local f2 = ARGV[base + 6]
     local m = state[ki]
-    local t, tau = tonumber(ARGV[base + 6]), tonumber(ARGV[base + 7])
+    local t, tau = tonumber(ARGV[base + 7]), tonumber(ARGV[base + 8])
     local ts, tn = now_s, now_n
     if m[f] and diff(m[f], m[f2], now_s, now_n) > 0 then
       ts, tn = m[f], m[f2]
     end
     local backlog = diff(ts, tn, now_s, now_n)
     local after = backlog + cost * t
-    idle[i] = { max(0, floor((tau - backlog) / t)), backlog }
+    idle_r[i], idle_t[i] = max(0, floor((tau - backlog) / t)), backlog
     if after > tau then
       violated = true
       retry = max(retry, after - tau)
@@ -121,9 +122,9 @@ for i = 1, n do
 
   elseif kind == 'q' then
     local f = ARGV[base + 5]
-    local f2 = f .. ':2'
+    local f2 = ARGV[base + 6]
     local m = state[ki]
-    local limit = tonumber(ARGV[base + 6])
+    local limit = tonumber(ARGV[base + 7])
     local bs = { [0] = tonumber(ARGV[bounds_at]), tonumber(ARGV[bounds_at + 1]), tonumber(ARGV[bounds_at + 2]),
       tonumber(ARGV[bounds_at + 3]) }
     bounds_at = bounds_at + 4
@@ -144,7 +145,7 @@ for i = 1, n do
     local used = 0
     if m[f2] == start then used = m[f] end
     reset = max(0, diff(ends, 0, now_s, now_n))
-    idle[i] = { max(0, limit - used), reset }
+    idle_r[i], idle_t[i] = max(0, limit - used), reset
     if used + cost > limit and not soft then
       violated = true
       retry = max(retry, reset)
@@ -160,7 +161,7 @@ for i = 1, n do
 
   elseif kind == 'c' then
     local key = KEYS[ki]
-    local limit = tonumber(ARGV[base + 6])
+    local limit = tonumber(ARGV[base + 7])
     local now_ms = now_s * 1000 + floor(now_n / 1000000)
     local h = held[ki]
     if not h then
@@ -168,20 +169,20 @@ for i = 1, n do
       h = call('ZCARD', key)
     end
     reset = E9
-    idle[i] = { max(0, limit - h), reset }
+    idle_r[i], idle_t[i] = max(0, limit - h), reset
     if h + 1 > limit then
       violated = true
       retry = max(retry, E9)
     else
       held[ki] = h + 1
-      writes[#writes + 1] = { 'c', key, ARGV[base + 7], tonumber(ARGV[base + 8]), now_ms }
+      writes[#writes + 1] = { 'c', key, ARGV[base + 8], tonumber(ARGV[base + 9]), now_ms }
       remaining = limit - h - 1
     end
 
   else -- credits
     local key = KEYS[ki]
     local balance = held[ki] or tonumber(call('GET', key) or '0')
-    idle[i] = { max(0, balance), 0 }
+    idle_r[i], idle_t[i] = max(0, balance), 0
     if balance < cost then
       violated = true
       remaining = max(0, balance)
@@ -193,7 +194,7 @@ for i = 1, n do
   end
 
   if violated then admitted = false end
-  out[i] = { violated and 1 or 0, remaining, reset }
+  result[3 + 3 * i], result[4 + 3 * i], result[5 + 3 * i] = violated and 1 or 0, remaining, reset
 end
 
 if admitted and not dry then
@@ -230,16 +231,12 @@ if admitted and not dry then
 else
   -- a refusal reports the limits that admitted as they stand, uncharged; a dry run reports all so
   for i = 1, n do
-    if dry or out[i][1] == 0 then
-      out[i] = { 0, idle[i][1], idle[i][2] }
+    if dry or result[3 + 3 * i] == 0 then
+      result[3 + 3 * i], result[4 + 3 * i], result[5 + 3 * i] = 0, idle_r[i], idle_t[i]
     end
   end
 end
 
-local result = { admitted and 1 or 0, (admitted and exceeded) and 1 or 0, retry, time[1], time[2] }
-for i = 1, n do
-  result[#result + 1] = out[i][1]
-  result[#result + 1] = out[i][2]
-  result[#result + 1] = out[i][3]
-end
+result[1], result[2], result[3], result[4], result[5] =
+  admitted and 1 or 0, (admitted and exceeded) and 1 or 0, retry, time[1], time[2]
 return result
