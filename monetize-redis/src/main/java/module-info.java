@@ -4,6 +4,7 @@ module dev.monetize.redis {
   requires transitive dev.monetize.core;
   requires transitive lettuce.core; // the builder accepts a RedisClient
   requires org.slf4j;
+  requires com.github.benmanes.caffeine;
 
   exports dev.monetize.redis;
 }

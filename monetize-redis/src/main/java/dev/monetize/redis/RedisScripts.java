@@ -65,6 +65,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder scriptCalls = new LongAdder();
   private final java.util.concurrent.ConcurrentHashMap<String, String[]> slots = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Layouts by list identity (weak keys): the engine sends the same list for a customer's every request. */
+  private final com.github.benmanes.caffeine.cache.Cache<List<LimitRequest>, ScriptLayout> layouts =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
 
   RedisScripts(RedisLimiterStore.Builder b) {
     RedisURI uri = RedisURI.create(b.uri);
@@ -121,86 +124,28 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     if (n == 0) {
       throw new IllegalArgumentException("at least one limit is required");
     }
-    int quotas = 0;
-    for (LimitRequest r : requests) {
-      if (r.policy() instanceof QuotaPolicy) {
-        quotas++;
-      }
+    ScriptLayout layout = layouts.getIfPresent(requests);
+    if (layout == null || !layout.matches(requests)) {
+      layout = ScriptLayout.of(requests, this::slotOf, prefix, leaseTimeoutMillis);
+      layouts.put(requests, layout);
     }
-    List<String> keys = new ArrayList<>(2);
-    String[] args = new String[5 + n * 9 + quotas * 4];
-    Optional<String> lease = Optional.empty();
-    args[0] = serverTime ? "-" : Long.toString(Math.floorDiv(nowEpochNanos, 1_000_000_000L));
-    args[1] = serverTime ? "-" : Long.toString(Math.floorMod(nowEpochNanos, 1_000_000_000L));
-    args[2] = Integer.toString(dry ? -n : n);
     // past this server time the client has given up: a late run (a paused server) charges nothing
     long deadline = wallClockNanos() + serverOffsetNanos
         + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS);
-    args[3] = Long.toString(Math.floorDiv(deadline, 1_000_000_000L));
-    args[4] = Long.toString(Math.floorMod(deadline, 1_000_000_000L));
-    int bounds = 5 + n * 9;
-    for (int i = 0; i < n; i++) {
-      LimitRequest r = requests.get(i);
-      LimitPolicy policy = r.policy();
-      int at = 5 + i * 9;
-      String kind;
-      String field = "-";
-      String field2 = "-";
-      String a = "-";
-      String b = "-";
-      String c = "-";
-      String key;
-      if (policy instanceof RatePolicy p) {
-        kind = "r";
-        String[] slot = slotOf(r.key());
-        key = slot[0];
-        field = slot[1];
-        field2 = slot[2];
-        a = Long.toString(p.emissionNanos());
-        b = Long.toString(p.toleranceNanos());
-      } else if (policy instanceof QuotaPolicy q) {
-        kind = "q";
-        String[] slot = slotOf(r.key());
-        key = slot[0];
-        field = slot[1];
-        field2 = slot[2];
-        a = Long.toString(q.limit());
-        // the previous, current and next window around this JVM's clock; the script picks the one
-        // that contains the server's time, so a skewed JVM clock still counts in the right window
-        String[] w = windows(q, nowEpochNanos).bounds;
-        System.arraycopy(w, 0, args, bounds, 4);
-        bounds += 4;
-      } else if (policy instanceof ConcurrencyPolicy p) {
-        kind = "c";
-        key = prefix + r.key();
-        if (lease.isEmpty()) {
-          lease = Optional.of(newLeaseId());
-        }
-        a = Long.toString(p.limit());
-        b = lease.get();
-        c = Long.toString(leaseTimeoutMillis);
-      } else {
-        kind = "m";
-        key = prefix + r.key();
-      }
-      int index = keys.indexOf(key);
-      if (index < 0) {
-        keys.add(key);
-        index = keys.size() - 1;
-      }
-      args[at] = kind;
-      args[at + 1] = Long.toString(r.cost());
-      args[at + 2] = r.soft() ? "1" : "0";
-      args[at + 3] = Integer.toString(index + 1);
-      args[at + 4] = field;
-      args[at + 5] = field2;
-      args[at + 6] = a;
-      args[at + 7] = b;
-      args[at + 8] = c;
-    }
+    String[] header = {
+        serverTime ? "-" : Long.toString(Math.floorDiv(nowEpochNanos, 1_000_000_000L)),
+        serverTime ? "-" : Long.toString(Math.floorMod(nowEpochNanos, 1_000_000_000L)),
+        Integer.toString(dry ? -n : n),
+        Long.toString(Math.floorDiv(deadline, 1_000_000_000L)),
+        Long.toString(Math.floorMod(deadline, 1_000_000_000L))};
+    Optional<String> lease = layout.leases() ? Optional.of(newLeaseId()) : Optional.empty();
+    // the previous, current and next window around this JVM's clock; the script picks the one
+    // that contains the server's time, so a skewed JVM clock still counts in the right window
+    String[] args = layout.args(header, q -> windows(q, nowEpochNanos).bounds, lease.orElse("-"));
+    String[] keys = layout.keys;
     List<Object> reply;
     try {
-      reply = eval(keys.toArray(String[]::new), args);
+      reply = eval(keys, args);
     } catch (RedisException e) {
       throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
     }

@@ -137,6 +137,16 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   }
 
   @Test
+  void aListChangedInPlaceIsSentAsItNowIs() {
+    RedisLimiterStore store = open(jvmTime());
+    List<LimitRequest> limits = new ArrayList<>(List.of(quota(key("daily"), 1)));
+    assertThat(store.acquire(limits, NOW).admitted()).isTrue();
+    assertThat(store.acquire(limits, NOW).admitted()).isFalse();
+    limits.set(0, quota(key("daily"), 1)); // the same list object, another limit
+    assertThat(store.acquire(limits, NOW).admitted()).isTrue();
+  }
+
+  @Test
   void aCallerWhoseClockLagsByMoreThanAWindowStillNeverResetsTheCount() {
     RedisLimiterStore ahead = open(jvmTime());
     RedisLimiterStore behind = open(jvmTime());

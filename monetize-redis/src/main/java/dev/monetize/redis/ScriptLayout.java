@@ -1,0 +1,148 @@
+package dev.monetize.redis;
+
+import dev.monetize.limits.ConcurrencyPolicy;
+import dev.monetize.limits.LimitPolicy;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.QuotaPolicy;
+import dev.monetize.limits.RatePolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What one list of limits sends to {@code acquire.lua} whatever the time: its {@code KEYS} and, per
+ * limit, the 9 arguments (kind, cost, soft, key index, field, second field, a, b, c). Built once
+ * per list: the engine reuses a customer's list on every request, so a request formats only its
+ * times, its window boundaries and, with a concurrency limit, its lease id.
+ */
+final class ScriptLayout {
+  static final int HEADER = 5;
+  static final int PER_LIMIT = 9;
+
+  final String[] keys;
+  /** The limits it was built from, to tell a list changed in place (a caller's mutable list). */
+  private final LimitRequest[] requests;
+  private final String[] limitArgs;
+  /** Where the lease id goes, or -1 without a concurrency limit. */
+  private final int leaseAt;
+  private final QuotaPolicy[] quotas;
+  private final int limits;
+
+  private ScriptLayout(LimitRequest[] requests, String[] keys, String[] limitArgs, int leaseAt, QuotaPolicy[] quotas,
+      int limits) {
+    this.requests = requests;
+    this.keys = keys;
+    this.limitArgs = limitArgs;
+    this.leaseAt = leaseAt;
+    this.quotas = quotas;
+    this.limits = limits;
+  }
+
+  /**
+   * @param slotOf a rate's or quota's state key to {hash, field, second field}
+   * @param prefix the store's key prefix (leases and balances are keys of their own)
+   */
+  static ScriptLayout of(List<LimitRequest> requests, Function<String, String[]> slotOf, String prefix,
+      long leaseTimeoutMillis) {
+    int n = requests.size();
+    List<String> keys = new ArrayList<>(2);
+    List<QuotaPolicy> quotas = new ArrayList<>(2);
+    String[] args = new String[n * PER_LIMIT];
+    int leaseAt = -1;
+    for (int i = 0; i < n; i++) {
+      LimitRequest r = requests.get(i);
+      LimitPolicy policy = r.policy();
+      int at = i * PER_LIMIT;
+      String kind;
+      String key;
+      String[] fields = {"-", "-"};
+      String a = "-";
+      String b = "-";
+      String c = "-";
+      if (policy instanceof RatePolicy p) {
+        kind = "r";
+        String[] slot = slotOf.apply(r.key());
+        key = slot[0];
+        fields = new String[] {slot[1], slot[2]};
+        a = Long.toString(p.emissionNanos());
+        b = Long.toString(p.toleranceNanos());
+      } else if (policy instanceof QuotaPolicy q) {
+        kind = "q";
+        String[] slot = slotOf.apply(r.key());
+        key = slot[0];
+        fields = new String[] {slot[1], slot[2]};
+        a = Long.toString(q.limit());
+        quotas.add(q);
+      } else if (policy instanceof ConcurrencyPolicy p) {
+        kind = "c";
+        key = prefix + r.key();
+        a = Long.toString(p.limit());
+        leaseAt = HEADER + at + 7; // one lease id per request, for every concurrency limit of it
+        c = Long.toString(leaseTimeoutMillis);
+      } else {
+        kind = "m";
+        key = prefix + r.key();
+      }
+      int index = keys.indexOf(key);
+      if (index < 0) {
+        keys.add(key);
+        index = keys.size() - 1;
+      }
+      args[at] = kind;
+      args[at + 1] = Long.toString(r.cost());
+      args[at + 2] = r.soft() ? "1" : "0";
+      args[at + 3] = Integer.toString(index + 1);
+      args[at + 4] = fields[0];
+      args[at + 5] = fields[1];
+      args[at + 6] = a;
+      args[at + 7] = b;
+      args[at + 8] = c;
+    }
+    return new ScriptLayout(requests.toArray(LimitRequest[]::new), keys.toArray(String[]::new), args, leaseAt,
+        quotas.toArray(QuotaPolicy[]::new), n);
+  }
+
+  /** Whether {@code list} still holds the very limits this layout was built from. */
+  boolean matches(List<LimitRequest> list) {
+    if (list.size() != requests.length) {
+      return false;
+    }
+    for (int i = 0; i < requests.length; i++) {
+      if (list.get(i) != requests[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a request with these limits takes a lease. */
+  boolean leases() {
+    return leaseAt >= 0;
+  }
+
+  /**
+   * The whole {@code ARGV} of one call.
+   *
+   * @param header now (seconds, nanoseconds or '-' '-'), the signed limit count, the deadline (2 values)
+   * @param bounds a quota's 4 window boundaries in epoch seconds, around the caller's clock
+   * @param lease the lease id when {@link #leases()}
+   */
+  String[] args(String[] header, Function<QuotaPolicy, String[]> bounds, String lease) {
+    String[] args = new String[HEADER + limitArgs.length + quotas.length * 4];
+    System.arraycopy(header, 0, args, 0, HEADER);
+    System.arraycopy(limitArgs, 0, args, HEADER, limitArgs.length);
+    if (leaseAt >= 0) {
+      for (int i = 0; i < limits; i++) {
+        if ("c".equals(limitArgs[i * PER_LIMIT])) {
+          args[HEADER + i * PER_LIMIT + 7] = lease;
+        }
+      }
+    }
+    int at = HEADER + limitArgs.length;
+    for (QuotaPolicy q : quotas) {
+      System.arraycopy(bounds.apply(q), 0, args, at, 4);
+      at += 4;
+    }
+    return args;
+  }
+}
