@@ -120,20 +120,35 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     assertThat(redis.pttl(hash)).isGreaterThan(life - 60_000);
   }
 
-  @Test
-  void aCallerWhoseClockLagsCountsInTheNewerWindowAndNeverResetsIt() {
+  /**
+   * Two JVMs on their own clocks, the one behind still in an earlier minute when the one ahead has
+   * started counting a later one: the one behind counts in the later window and never resets it.
+   */
+  private void aLaggingCallerNeverResetsTheCount(long aheadAt, long behindAt) {
     RedisLimiterStore ahead = open(jvmTime());
     RedisLimiterStore behind = open(jvmTime());
-    String tag = "{lag-" + java.util.UUID.randomUUID() + "}:";
-    LimitRequest perMinute = new LimitRequest(tag + "minute", new QuotaPolicy("minute", 3,
-        dev.monetize.plans.QuotaWindow.MINUTE, dev.monetize.plans.BillingAnchor.DEFAULT), 1);
-    long boundary = NOW - Math.floorMod(NOW, 60_000_000_000L) + 60_000_000_000L;
-    assertThat(ahead.acquire(List.of(perMinute), boundary + 1_000_000).policies().get(0).remaining()).isEqualTo(2);
-    // 2 ms behind: still in the previous minute by its own clock
-    assertThat(behind.acquire(List.of(perMinute), boundary - 1_000_000).policies().get(0).remaining()).isEqualTo(1);
-    assertThat(ahead.acquire(List.of(perMinute), boundary + 2_000_000).policies().get(0).remaining()).isZero();
-    assertThat(ahead.acquire(List.of(perMinute), boundary + 3_000_000).admitted()).isFalse();
-    assertThat(behind.acquire(List.of(perMinute), boundary - 500_000).admitted()).isFalse();
+    LimitRequest perMinute = new LimitRequest("{lag-" + java.util.UUID.randomUUID() + "}:minute",
+        new QuotaPolicy("minute", 3, dev.monetize.plans.QuotaWindow.MINUTE, dev.monetize.plans.BillingAnchor.DEFAULT), 1);
+    assertThat(ahead.acquire(List.of(perMinute), aheadAt).policies().get(0).remaining()).isEqualTo(2);
+    assertThat(behind.acquire(List.of(perMinute), behindAt).policies().get(0).remaining()).isEqualTo(1);
+    assertThat(ahead.acquire(List.of(perMinute), aheadAt + 1_000_000).policies().get(0).remaining()).isZero();
+    assertThat(ahead.acquire(List.of(perMinute), aheadAt + 2_000_000).admitted()).isFalse();
+    assertThat(behind.acquire(List.of(perMinute), behindAt + 500_000).admitted()).isFalse();
+  }
+
+  private static long nextMinute() {
+    return NOW - Math.floorMod(NOW, 60_000_000_000L) + 60_000_000_000L;
+  }
+
+  @Test
+  void aCallerWhoseClockLagsCountsInTheNewerWindowAndNeverResetsIt() {
+    aLaggingCallerNeverResetsTheCount(nextMinute() + 1_000_000, nextMinute() - 1_000_000); // 2 ms behind
+  }
+
+  @Test
+  void aCallerWhoseClockLagsByMoreThanAWindowStillNeverResetsTheCount() {
+    // 61 s behind: none of the windows it knows is the one counted
+    aLaggingCallerNeverResetsTheCount(nextMinute() + 60_000_000_000L, nextMinute() - 1_000_000);
   }
 
   @Test
@@ -146,21 +161,7 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     assertThat(store.acquire(limits, NOW).admitted()).isTrue();
   }
 
-  @Test
-  void aCallerWhoseClockLagsByMoreThanAWindowStillNeverResetsTheCount() {
-    RedisLimiterStore ahead = open(jvmTime());
-    RedisLimiterStore behind = open(jvmTime());
-    String tag = "{lag2-" + java.util.UUID.randomUUID() + "}:";
-    LimitRequest perMinute = new LimitRequest(tag + "minute", new QuotaPolicy("minute", 3,
-        dev.monetize.plans.QuotaWindow.MINUTE, dev.monetize.plans.BillingAnchor.DEFAULT), 1);
-    long boundary = NOW - Math.floorMod(NOW, 60_000_000_000L) + 60_000_000_000L;
-    long later = boundary + 60_000_000_000L;
-    assertThat(ahead.acquire(List.of(perMinute), later + 1_000_000).policies().get(0).remaining()).isEqualTo(2);
-    // 60 s behind: none of the windows it knows is the one counted
-    assertThat(behind.acquire(List.of(perMinute), boundary - 1_000_000).policies().get(0).remaining()).isEqualTo(1);
-    assertThat(ahead.acquire(List.of(perMinute), later + 2_000_000).policies().get(0).remaining()).isZero();
-    assertThat(ahead.acquire(List.of(perMinute), later + 3_000_000).admitted()).isFalse();
-  }
+
 
   private long commandCalls(String command) {
     String info = redis.info("commandstats");

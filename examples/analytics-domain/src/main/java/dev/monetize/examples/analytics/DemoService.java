@@ -150,6 +150,20 @@ public final class DemoService {
   /** A usage journal's directory and fsync policy. */
   public record Journal(Path directory, FsyncPolicy fsync) {}
 
+  /**
+   * An embedded Jetty 12 server listening on {@code port} (0 picks a free one) that does not
+   * advertise its version (OWASP API8): the container both examples run in.
+   */
+  public static org.eclipse.jetty.server.ServerConnector jetty(org.eclipse.jetty.server.Server server, int port) {
+    org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+    http.setSendServerVersion(false);
+    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+        new org.eclipse.jetty.server.HttpConnectionFactory(http));
+    connector.setPort(port);
+    server.addConnector(connector);
+    return connector;
+  }
+
   /** Prints the documented start-up lines: the demo keys, then {@code listening on <port>}. */
   public static void announce(Map<String, String> demoKeys, int port) {
     demoKeys.forEach((plan, secret) -> System.out.println("demo key " + plan + ": " + secret));

@@ -32,8 +32,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -263,11 +261,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .build();
       Map<String, String> keys = DemoService.issueDemoKeys(monetize, operatorKey);
       Server server = new Server();
-      HttpConfiguration http = new HttpConfiguration();
-      http.setSendServerVersion(false); // do not advertise the container version (OWASP API8)
-      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-      connector.setPort(port);
-      server.addConnector(connector);
+      ServerConnector connector = DemoService.jetty(server, port);
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       context.addFilter(new FilterHolder(new MonetizeFilter(monetize, UnmatchedRoutes.NOT_FOUND)), "/*",

@@ -28,8 +28,6 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.servlet.ServletContainer;
@@ -230,11 +228,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       Map<String, String> keys = issueDemoKeys(monetize, operatorKey);
       ResourceConfig config = jersey(monetize, new EventStore(), Clock.systemUTC());
       Server server = new Server();
-      HttpConfiguration http = new HttpConfiguration();
-      http.setSendServerVersion(false); // do not advertise the container version (OWASP API8)
-      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-      connector.setPort(port);
-      server.addConnector(connector);
+      ServerConnector connector = DemoService.jetty(server, port);
       ServletContextHandler context = new ServletContextHandler();
       // JAX-RS does not tell client addresses by itself: the servlet filter hands the peer over
       context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
