@@ -9,7 +9,6 @@ import dev.monetize.limits.LimiterStore;
 import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.limits.QuotaPolicy;
-import dev.monetize.limits.RatePolicy;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -19,7 +18,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,8 +50,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
 
   private final RedisClient client;
   private final boolean ownsClient;
-  private final StatefulRedisConnection<String, String> connection;
-  private final RedisCommands<String, String> redis;
+  /** Bytes both ways: the script's arguments are encoded once per list of limits, not per call. */
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final RedisCommands<byte[], byte[]> redis;
   private final String sha;
   private final String prefix;
   private final long leaseTimeoutMillis;
@@ -93,14 +92,14 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   /** The server clock minus this JVM's, from {@code TIME}, taking the later bound of the round trip. */
   private long measureOffset() {
     long before = wallClockNanos();
-    List<String> t = redis.time();
-    long server = Long.parseLong(t.get(0)) * 1_000_000_000L + Long.parseLong(t.get(1)) * 1_000L;
+    List<byte[]> t = redis.time();
+    long server = asLong(t.get(0)) * 1_000_000_000L + asLong(t.get(1)) * 1_000L;
     return server - before;
   }
 
-  private static StatefulRedisConnection<String, String> connect(RedisClient client, RedisURI uri) {
+  private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, RedisURI uri) {
     try {
-      return client.connect(StringCodec.UTF8, uri);
+      return client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, uri);
     } catch (RedisException e) {
       throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
           + " (database " + uri.getDatabase() + "): " + e.getMessage()
@@ -132,24 +131,25 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     // past this server time the client has given up: a late run (a paused server) charges nothing
     long deadline = wallClockNanos() + serverOffsetNanos
         + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS);
-    String[] header = {
+    byte[][] header = ScriptLayout.encode(
         serverTime ? "-" : Long.toString(Math.floorDiv(nowEpochNanos, 1_000_000_000L)),
         serverTime ? "-" : Long.toString(Math.floorMod(nowEpochNanos, 1_000_000_000L)),
         Integer.toString(dry ? -n : n),
         Long.toString(Math.floorDiv(deadline, 1_000_000_000L)),
-        Long.toString(Math.floorMod(deadline, 1_000_000_000L))};
+        Long.toString(Math.floorMod(deadline, 1_000_000_000L)));
     Optional<String> lease = layout.leases() ? Optional.of(newLeaseId()) : Optional.empty();
     // the previous, current and next window around this JVM's clock; the script picks the one
     // that contains the server's time, so a skewed JVM clock still counts in the right window
-    String[] args = layout.args(header, q -> windows(q, nowEpochNanos).bounds, lease.orElse("-"));
-    String[] keys = layout.keys;
+    byte[][] args = layout.args(header, q -> windows(q, nowEpochNanos).bounds,
+        lease.map(l -> l.getBytes(StandardCharsets.US_ASCII)).orElse(null));
+    byte[][] keys = layout.keys;
     List<Object> reply;
     try {
       reply = eval(keys, args);
     } catch (RedisException e) {
       throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
     }
-    if ("stale".equals(reply.get(0))) {
+    if (reply.get(0) instanceof byte[] first && "stale".equals(new String(first, StandardCharsets.US_ASCII))) {
       // the server ran it after our deadline: nothing was charged; our clocks disagree more than we knew
       updateOffset(reply.get(1), reply.get(2));
       throw new LimiterUnavailableException("the Redis limiter store is unreachable",
@@ -186,8 +186,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
 
   /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */
   private void updateOffset(Object serverSeconds, Object serverMicros) {
-    long server = Long.parseLong(serverSeconds.toString()) * 1_000_000_000L
-        + Long.parseLong(serverMicros.toString()) * 1_000L;
+    long server = asLong(serverSeconds) * 1_000_000_000L + asLong(serverMicros) * 1_000L;
     long offset = server - wallClockNanos();
     // the reply took some time to arrive, so this underestimates by at most one trip: keep the max
     // of recent estimates, decaying slowly so that a clock step is followed
@@ -207,7 +206,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   private static final class Windows {
     final long from;
     final long until;
-    final String[] bounds = new String[4];
+    final byte[][] bounds = new byte[4][];
 
     Windows(long from, long until, long... boundaries) {
       this.from = from;
@@ -216,7 +215,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
         if (Math.floorMod(boundaries[i], 1_000_000_000L) != 0) {
           throw new IllegalStateException("a quota window must start on a whole second, got " + boundaries[i] + " ns");
         }
-        bounds[i] = Long.toString(Math.floorDiv(boundaries[i], 1_000_000_000L));
+        bounds[i] = Long.toString(Math.floorDiv(boundaries[i], 1_000_000_000L)).getBytes(StandardCharsets.US_ASCII);
       }
     }
   }
@@ -240,7 +239,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     return fresh;
   }
 
-  private List<Object> eval(String[] keys, String[] args) {
+  private List<Object> eval(byte[][] keys, byte[][] args) {
     scriptCalls.increment();
     try {
       return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
@@ -276,7 +275,10 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   }
 
   private static long asLong(Object o) {
-    return o instanceof Long l ? l : Long.parseLong(o.toString());
+    if (o instanceof Long l) {
+      return l;
+    }
+    return Long.parseLong(o instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : o.toString());
   }
 
   @Override
@@ -290,7 +292,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     for (LimitRequest r : requests) {
       if (r.policy() instanceof ConcurrencyPolicy) {
         try {
-          redis.zrem(prefix + r.key(), verdict.lease().get());
+          redis.zrem(bytes(prefix + r.key()), bytes(verdict.lease().get()));
         } catch (RedisException e) {
           // the lease expires on its own after the lease timeout
           LOG.debug("releasing a concurrency lease failed: {}", e.getMessage());
@@ -302,7 +304,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   @Override
   public long addCredits(String key, long delta) {
     try {
-      return redis.incrby(prefix + key, delta);
+      return redis.incrby(bytes(prefix + key), delta);
     } catch (RedisException e) {
       throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
     }
@@ -319,6 +321,10 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     if (ownsClient) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private String newLeaseId() {

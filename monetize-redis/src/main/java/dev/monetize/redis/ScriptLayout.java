@@ -12,23 +12,23 @@ import java.util.function.Function;
 /**
  * What one list of limits sends to {@code acquire.lua} whatever the time: its {@code KEYS} and, per
  * limit, the 9 arguments (kind, cost, soft, key index, field, second field, a, b, c). Built once
- * per list: the engine reuses a customer's list on every request, so a request formats only its
- * times, its window boundaries and, with a concurrency limit, its lease id.
+ * per list, already encoded: the engine reuses a customer's list on every request, so a request
+ * encodes only its times and, with a concurrency limit, its lease id.
  */
 final class ScriptLayout {
   static final int HEADER = 5;
   static final int PER_LIMIT = 9;
 
-  final String[] keys;
+  final byte[][] keys;
   /** The limits it was built from, to tell a list changed in place (a caller's mutable list). */
   private final LimitRequest[] requests;
-  private final String[] limitArgs;
+  private final byte[][] limitArgs;
   /** Where the lease id goes, or -1 without a concurrency limit. */
   private final int leaseAt;
   private final QuotaPolicy[] quotas;
   private final int limits;
 
-  private ScriptLayout(LimitRequest[] requests, String[] keys, String[] limitArgs, int leaseAt, QuotaPolicy[] quotas,
+  private ScriptLayout(LimitRequest[] requests, byte[][] keys, byte[][] limitArgs, int leaseAt, QuotaPolicy[] quotas,
       int limits) {
     this.requests = requests;
     this.keys = keys;
@@ -98,8 +98,17 @@ final class ScriptLayout {
       args[at + 7] = b;
       args[at + 8] = c;
     }
-    return new ScriptLayout(requests.toArray(LimitRequest[]::new), keys.toArray(String[]::new), args, leaseAt,
-        quotas.toArray(QuotaPolicy[]::new), n);
+    return new ScriptLayout(requests.toArray(LimitRequest[]::new), encode(keys.toArray(String[]::new)), encode(args),
+        leaseAt, quotas.toArray(QuotaPolicy[]::new), n);
+  }
+
+  /** Keys and arguments as the script receives them: UTF-8 bytes. */
+  static byte[][] encode(String... values) {
+    byte[][] out = new byte[values.length][];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return out;
   }
 
   /** Whether {@code list} still holds the very limits this layout was built from. */
@@ -127,13 +136,13 @@ final class ScriptLayout {
    * @param bounds a quota's 4 window boundaries in epoch seconds, around the caller's clock
    * @param lease the lease id when {@link #leases()}
    */
-  String[] args(String[] header, Function<QuotaPolicy, String[]> bounds, String lease) {
-    String[] args = new String[HEADER + limitArgs.length + quotas.length * 4];
+  byte[][] args(byte[][] header, Function<QuotaPolicy, byte[][]> bounds, byte[] lease) {
+    byte[][] args = new byte[HEADER + limitArgs.length + quotas.length * 4][];
     System.arraycopy(header, 0, args, 0, HEADER);
     System.arraycopy(limitArgs, 0, args, HEADER, limitArgs.length);
     if (leaseAt >= 0) {
       for (int i = 0; i < limits; i++) {
-        if ("c".equals(limitArgs[i * PER_LIMIT])) {
+        if (limitArgs[i * PER_LIMIT][0] == 'c') {
           args[HEADER + i * PER_LIMIT + 7] = lease;
         }
       }
