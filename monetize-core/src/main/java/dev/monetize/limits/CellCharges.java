@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * What each kind of limit does to its {@link LimiterCell}, for {@link InMemoryLimiterStore}: check
  * without charging, charge, describe, and the all-or-nothing charge of several cells. Every method
- * runs with the cells' monitors held and rate cells frozen; none of them locks anything.
+ * runs with the cells' monitors held and rate cells frozen (or on a fresh cell no other thread
+ * sees); none of them locks anything.
  */
 final class CellCharges {
   private CellCharges() {}
