@@ -147,6 +147,15 @@ def http_rounds(results, variant):
     return runs
 
 
+def round_ratio(results, variant, base):
+    """The median over rounds of each round's throughput ratio (variant / base in the same round)."""
+    pairs = list(zip(http_rounds(results, base), http_rounds(results, variant)))
+    if not pairs:
+        return None
+    ratios = sorted(v["rps"] / b["rps"] for b, v in pairs)
+    return ratios[(len(ratios) - 1) // 2]
+
+
 def median_run(runs):
     return sorted(runs, key=lambda r: r["rps"])[(len(runs) - 1) // 2]
 
@@ -171,13 +180,15 @@ def http_table(results):
         out.append(f"| {name} | {r['rps']:,.0f} | {r['pct'].get(50, 0):.3f} | {r['pct'].get(90, 0):.3f} | "
                    f"{r['pct'].get(99, 0):.3f} | {cpu} | {sw} |")
     bare, filt = med["bare"], med["filtered"]
-    ratio = filt["rps"] / bare["rps"]
+    ratio = round_ratio(results, "filtered", "bare")
     out.append("")
-    out.append(f"Filtered throughput is **{ratio:.1%}** of bare Jetty (overhead {1 - ratio:.1%}), median round of "
-               f"{len(rounds['bare'])}.")
+    out.append(f"Filtered throughput is **{ratio:.1%}** of bare Jetty (overhead {1 - ratio:.1%}): the median of "
+               f"{len(rounds['bare'])} rounds' ratios, each measured in one round (the table shows each variant's "
+               "median round).")
     if "handwritten" in med:
         hw = med["handwritten"]
-        out.append(f"The hand-written filter reaches {hw['rps'] / bare['rps']:.1%} of bare Jetty.")
+        out.append(f"The hand-written filter reaches {round_ratio(results, 'handwritten', 'bare'):.1%} of bare Jetty "
+                   "(median of the rounds' ratios).")
         if "cpu_us" in hw and "cpu_us" in filt and "cpu_us" in bare:
             out.append(f"Server CPU per request over bare: MonetizeFilter +{filt['cpu_us'] - bare['cpu_us']:.1f} µs, "
                        f"hand-written +{hw['cpu_us'] - bare['cpu_us']:.1f} µs.")
@@ -197,7 +208,8 @@ def jaxrs_table(results):
     for name, r in (("Jersey resource on Jetty", b), ("same, through the JAX-RS adapter", a)):
         cpu = f"{r['cpu_us']:.1f}" if "cpu_us" in r else "n/a"
         out.append(f"| {name} | {r['rps']:,.0f} | {r['pct'].get(50, 0):.3f} | {r['pct'].get(99, 0):.3f} | {cpu} |")
-    out += ["", f"Through the adapter: **{a['rps'] / b['rps']:.1%}** of the bare resource's throughput."]
+    out += ["", f"Through the adapter: **{round_ratio(results, 'jaxrs', 'jaxrs-bare'):.1%}** of the bare resource's "
+            "throughput (median of the rounds' ratios)."]
     return out
 
 
@@ -271,6 +283,19 @@ def svg(t1, t2, path):
         f.write("\n".join(parts) + "\n")
 
 
+def rerun_note(results):
+    """Names the result files written well after the run began (a part re-run on its own), if any."""
+    start = os.path.getmtime(os.path.join(results, "machine.json")) if os.path.exists(
+        os.path.join(results, "machine.json")) else None
+    if start is None:
+        return ""
+    late = sorted(os.path.basename(p) for p in glob.glob(os.path.join(results, "*.json"))
+                  if os.path.getmtime(p) > start + 2400)
+    if not late:
+        return ""
+    return " Re-run later with the same settings: " + ", ".join(f"`{n}`" for n in late) + "."
+
+
 def main(results, md_path, svg_path):
     machine = load(results, "machine.json") or {}
     t1, t2 = load(results, "jmh-limiter-t1.json"), load(results, "jmh-limiter-t2.json")
@@ -280,7 +305,7 @@ def main(results, md_path, svg_path):
              f"Run of {machine.get('date', '?')} (`bench/run.sh {machine.get('mode', '?')}`) on {machine.get('cpu', '?')}, "
              f"{machine.get('cores', '?')} cores, {machine.get('memory_gib', '?')} GiB, {machine.get('jvm', '?')}, "
              f"{machine.get('os', '?')}. Scores are JMH averages with their 99.9% confidence interval; "
-             "B/op is `-prof gc` allocation per operation.", "",
+             "B/op is `-prof gc` allocation per operation." + rerun_note(results), "",
              "### Limit check, one shared key", ""]
     lines += limiter_table(t1, t2)
     lines += ["", "![limiter comparison](img/limiters.svg)", "", "### Per-key limits, 100,000 keys", ""]
