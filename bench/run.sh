@@ -66,7 +66,7 @@ proc_sample() { # pid
 
 # HTTP: the same hello endpoint bare, behind the filter, and behind the filter a user would write by
 # hand, driven by wrk on loopback. The variants alternate over several rounds (a shared VM's steal
-# time comes and goes); the report takes each variant's median round and lists every round's ratio.
+# time comes and goes); the report takes the median of the rounds' ratios and lists every round's.
 # Each run also records the server's CPU time and context switches, per request in the report.
 if command -v wrk >/dev/null; then
   rm -f "$out"/http-*.txt "$out"/http-*.proc
