@@ -12,15 +12,72 @@ import java.io.InputStreamReader;
 /**
  * Counts the request body bytes the application reads, through the stream or the reader, into the
  * admission ({@code bytes_in}). A body the container parses itself (form parameters) is not seen.
+ *
+ * <p>Also answers the filter's request attributes (the caller, the decision, the request id, the
+ * usage reporter) itself, so an ordinary request costs the container no attribute map. When the
+ * application goes asynchronous, they are copied onto the request the container hands to later
+ * dispatches and threads, before it can see them.
  */
 final class MeteredRequest extends HttpServletRequestWrapper {
   private final Admission admission;
+  private final String requestId;
   private ServletInputStream stream;
   private BufferedReader reader;
 
-  MeteredRequest(HttpServletRequest request, Admission admission) {
+  MeteredRequest(HttpServletRequest request, Admission admission, String requestId) {
     super(request);
     this.admission = admission;
+    this.requestId = requestId;
+  }
+
+  /** One of the filter's attributes, or null for any other name. */
+  private Object own(String name) {
+    if (name == null || !name.startsWith("dev.monetize.")) {
+      return null;
+    }
+    return switch (name) {
+      case MonetizeFilter.PRINCIPAL_ATTRIBUTE -> admission.decision().principal().orElse(null);
+      case MonetizeFilter.DECISION_ATTRIBUTE -> admission.decision();
+      case MonetizeFilter.REQUEST_ID_ATTRIBUTE -> requestId;
+      case MonetizeFilter.USAGE_ATTRIBUTE -> (dev.monetize.metering.UsageReporter) admission::reportUsage;
+      default -> null;
+    };
+  }
+
+  private static final java.util.List<String> OWN = java.util.List.of(MonetizeFilter.PRINCIPAL_ATTRIBUTE,
+      MonetizeFilter.DECISION_ATTRIBUTE, MonetizeFilter.REQUEST_ID_ATTRIBUTE, MonetizeFilter.USAGE_ATTRIBUTE);
+
+  @Override
+  public Object getAttribute(String name) {
+    Object own = own(name);
+    return own != null ? own : super.getAttribute(name);
+  }
+
+  @Override
+  public java.util.Enumeration<String> getAttributeNames() {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(OWN);
+    names.addAll(java.util.Collections.list(super.getAttributeNames()));
+    return java.util.Collections.enumeration(names);
+  }
+
+  @Override
+  public jakarta.servlet.AsyncContext startAsync() {
+    publish();
+    return super.startAsync();
+  }
+
+  @Override
+  public jakarta.servlet.AsyncContext startAsync(jakarta.servlet.ServletRequest request,
+      jakarta.servlet.ServletResponse response) {
+    publish();
+    return super.startAsync(request, response);
+  }
+
+  /** Copies the attributes onto the wrapped request, which async dispatches and threads may be given. */
+  private void publish() {
+    for (String name : OWN) {
+      super.setAttribute(name, own(name));
+    }
   }
 
   @Override

@@ -140,14 +140,11 @@ public final class MonetizeFilter implements Filter {
       }
       return;
     }
-    request.setAttribute(PRINCIPAL_ATTRIBUTE, admission.decision().principal().orElseThrow());
-    request.setAttribute(DECISION_ATTRIBUTE, admission.decision());
-    request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
-    request.setAttribute(USAGE_ATTRIBUTE, (UsageReporter) admission::reportUsage);
+    // the attributes (caller, decision, request id, usage reporter) are answered by the wrapper
     MeteredResponse metered = new MeteredResponse(response, admission);
     boolean failed = true;
     try {
-      chain.doFilter(new MeteredRequest(request, admission), metered);
+      chain.doFilter(new MeteredRequest(request, admission, requestId), metered);
       failed = false;
     } catch (RuntimeException | ServletException e) {
       if (response.isCommitted()) {

@@ -61,6 +61,7 @@ class MonetizeFilterTest {
         .operation(Operation.builder("boom", "GET", "/boom").build())
         .operation(Operation.builder("held", "GET", "/held/{how}").build())
         .operation(Operation.builder("upload", "POST", "/upload/{how}").build())
+        .operation(Operation.builder("async", "GET", "/async/{how}").build())
         .build();
     monetize = Monetize.builder().catalog(catalog).usageSink(usage).auditSink(audit).measureCpuTime(true).build();
     server = new Server();
@@ -68,7 +69,31 @@ class MonetizeFilterTest {
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
-    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize, unmatched)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder filter = new FilterHolder(new MonetizeFilter(monetize, unmatched));
+    filter.setAsyncSupported(true);
+    ctx.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+    ServletHolder async = new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+        jakarta.servlet.AsyncContext ac = req.startAsync();
+        if (req.getPathInfo().equals("/dispatch")) {
+          ac.dispatch("/hello/dispatched"); // served again without the filter: the caller must still be known
+          return;
+        }
+        ac.start(() -> {
+          try {
+            Principal p = MonetizeFilter.principal(ac.getRequest()).orElseThrow();
+            ac.getResponse().getOutputStream().write(("async from " + p.customerId()).getBytes(StandardCharsets.UTF_8));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          } finally {
+            ac.complete();
+          }
+        });
+      }
+    });
+    async.setAsyncSupported(true);
+    ctx.addServlet(async, "/async/*");
     ctx.addServlet(new ServletHolder(new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -199,6 +224,22 @@ class MonetizeFilterTest {
           assertThat(u.status()).isEqualTo(201);
           assertThat(u.bytesOut()).isEqualTo(6);
         });
+  }
+
+  @Test
+  void anAsyncRequestKnowsItsCallerOnEveryThreadAndDispatch() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    HttpResponse<String> started = get("/async/start", key.secret());
+    assertThat(started.statusCode()).isEqualTo(200);
+    assertThat(started.body()).isEqualTo("async from acme");
+    awaitIdle();
+    HttpResponse<String> dispatched = get("/async/dispatch", key.secret());
+    assertThat(dispatched.statusCode()).isEqualTo(200);
+    assertThat(dispatched.body()).isEqualTo("hello dispatched from acme");
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.calls(u -> u.operationId().equals("async"))).isEqualTo(2);
   }
 
   @Test
