@@ -62,7 +62,7 @@ final class AdmissionPipeline {
   }
 
   private static LimitStep.Outcome refused(Decision decision) {
-    return new LimitStep.Outcome(decision, List.of(), Optional.empty());
+    return new LimitStep.Outcome(decision, List.of());
   }
 
   private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {

@@ -66,10 +66,13 @@ final class LimitStep {
   private record CustomerLimits(Customer customer, Plan plan, List<Template> templates,
       List<LimitRequest> unitCostRequests, boolean allPerCustomer, AtomicReference<String> policyHeader) {}
 
-  /** What the step decided, and what {@link #release} needs later. */
-  record Outcome(Decision decision, List<LimitRequest> requests, Optional<LimitVerdict> verdict, String policyHeader) {
-    Outcome(Decision decision, List<LimitRequest> requests, Optional<LimitVerdict> verdict) {
-      this(decision, requests, verdict, "");
+  /**
+   * What the step decided, and what {@link #release} needs later: the store's verdict, or null when
+   * the request never reached the store (internal: no wrapper allocated per request).
+   */
+  record Outcome(Decision decision, List<LimitRequest> requests, LimitVerdict verdictOrNull, String policyHeader) {
+    Outcome(Decision decision, List<LimitRequest> requests) {
+      this(decision, requests, null, "");
     }
   }
 
@@ -91,7 +94,7 @@ final class LimitStep {
         shed.increment();
         Decision d = Decision.refuseLimit(ErrorCode.OVERLOADED, "The service is overloaded and serves higher plans first.",
             ErrorCode.OVERLOADED.hint(), principal, op, List.of(), overloadRetryAfterSeconds);
-        return new Outcome(d, List.of(), Optional.empty());
+        return new Outcome(d, List.of());
       }
     }
     List<LimitRequest> requests = requestsFor(principal, op, request);
@@ -103,7 +106,7 @@ final class LimitStep {
       LOG.warn("limiter store unavailable for request {}: {}", request.requestId(), e.getMessage());
       Decision d = Decision.refuseLimit(ErrorCode.STORE_UNAVAILABLE, "Your limits cannot be checked right now.",
           ErrorCode.STORE_UNAVAILABLE.hint(), principal, op, List.of(), 1);
-      return new Outcome(d, List.of(), Optional.empty());
+      return new Outcome(d, List.of());
     }
     String policyHeader = policyHeader(principal, requests, verdict);
     if (verdict.admitted()) {
@@ -111,9 +114,9 @@ final class LimitStep {
       boolean overage = verdict.exceeded();
       Decision d = Decision.admit(identified.principal(), op, verdict.policies(),
           overage && plan.overage() == Overage.BILL, overage && plan.overage() == Overage.DEGRADE);
-      return new Outcome(d, requests, Optional.of(verdict), policyHeader);
+      return new Outcome(d, requests, verdict, policyHeader);
     }
-    return new Outcome(refusal(principal, op, requests, verdict), requests, Optional.of(verdict), policyHeader);
+    return new Outcome(refusal(principal, op, requests, verdict), requests, verdict, policyHeader);
   }
 
   /**
@@ -137,14 +140,15 @@ final class LimitStep {
 
   /** Frees what an admitted request holds (concurrency slots, the in-flight count). */
   void release(Outcome outcome) {
-    if (outcome.verdict().isEmpty() || !outcome.verdict().get().admitted()) {
+    LimitVerdict verdict = outcome.verdictOrNull();
+    if (verdict == null || !verdict.admitted()) {
       return;
     }
     inFlight.decrement();
     for (LimitRequest r : outcome.requests()) {
       if (r.policy() instanceof ConcurrencyPolicy) {
         try {
-          store.release(outcome.requests(), outcome.verdict().get());
+          store.release(outcome.requests(), verdict);
         } catch (RuntimeException e) {
           LOG.warn("releasing concurrency slots failed (they expire on their own): {}", e.toString());
         }
