@@ -63,7 +63,6 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<QuotaPolicy, Windows> windowCache =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder scriptCalls = new LongAdder();
-  private final java.util.concurrent.ConcurrentHashMap<String, String[]> slots = new java.util.concurrent.ConcurrentHashMap<>();
   /** Layouts by list identity (weak keys): the engine sends the same list for a customer's every request. */
   private final com.github.benmanes.caffeine.cache.Cache<List<LimitRequest>, ScriptLayout> layouts =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
@@ -125,7 +124,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     }
     ScriptLayout layout = layouts.getIfPresent(requests);
     if (layout == null || !layout.matches(requests)) {
-      layout = ScriptLayout.of(requests, this::slotOf, prefix, leaseTimeoutMillis);
+      layout = ScriptLayout.of(requests, prefix, leaseTimeoutMillis);
       layouts.put(requests, layout);
     }
     // past this server time the client has given up: a late run (a paused server) charges nothing
@@ -157,31 +156,6 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     }
     updateOffset(reply.get(3), reply.get(4));
     return verdict(requests, reply, lease);
-  }
-
-  /**
-   * Where a rate's or quota's state lives: a customer's own limit ({@code {acme}:daily}) is a field
-   * of the customer's hash ({@code {acme}#limits}), so one read and one write serve all of them; a
-   * limit per key, operation or address has a hash of its own (its fields are not bounded). Every
-   * hash's name ends in {@code #limits}, a name no key of the earlier layout (one string per limit)
-   * had: instances of both layouts never read each other's keys as the wrong type.
-   */
-  private String[] slotOf(String key) {
-    String[] slot = slots.get(key);
-    if (slot != null) {
-      return slot;
-    }
-    int close = key.startsWith("{") ? key.indexOf('}') : -1;
-    boolean own = close > 0 && key.length() > close + 2 && key.charAt(close + 1) == ':'
-        && key.indexOf(':', close + 2) < 0;
-    String field = own ? key.substring(close + 2) : "v";
-    slot = new String[] {own ? prefix + key.substring(0, close + 1) + "#limits" : prefix + key + "#limits", field,
-        field + ":2"};
-    if (slots.size() > 100_000) {
-      slots.clear(); // keys per customer and policy: a bound on memory, not a working set limit
-    }
-    slots.put(key, slot);
-    return slot;
   }
 
   /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */

@@ -38,12 +38,8 @@ final class ScriptLayout {
     this.limits = limits;
   }
 
-  /**
-   * @param slotOf a rate's or quota's state key to {hash, field, second field}
-   * @param prefix the store's key prefix (leases and balances are keys of their own)
-   */
-  static ScriptLayout of(List<LimitRequest> requests, Function<String, String[]> slotOf, String prefix,
-      long leaseTimeoutMillis) {
+  /** @param prefix the store's key prefix */
+  static ScriptLayout of(List<LimitRequest> requests, String prefix, long leaseTimeoutMillis) {
     int n = requests.size();
     List<String> keys = new ArrayList<>(2);
     List<QuotaPolicy> quotas = new ArrayList<>(2);
@@ -61,14 +57,14 @@ final class ScriptLayout {
       String c = "-";
       if (policy instanceof RatePolicy p) {
         kind = "r";
-        String[] slot = slotOf.apply(r.key());
+        String[] slot = slotOf(prefix, r.key());
         key = slot[0];
         fields = new String[] {slot[1], slot[2]};
         a = Long.toString(p.emissionNanos());
         b = Long.toString(p.toleranceNanos());
       } else if (policy instanceof QuotaPolicy q) {
         kind = "q";
-        String[] slot = slotOf.apply(r.key());
+        String[] slot = slotOf(prefix, r.key());
         key = slot[0];
         fields = new String[] {slot[1], slot[2]};
         a = Long.toString(q.limit());
@@ -100,6 +96,23 @@ final class ScriptLayout {
     }
     return new ScriptLayout(requests.toArray(LimitRequest[]::new), encode(keys.toArray(String[]::new)), encode(args),
         leaseAt, quotas.toArray(QuotaPolicy[]::new), n);
+  }
+
+  /**
+   * Where a rate's or quota's state lives, as {hash, field, second field}: a customer's own limit
+   * ({@code {acme}:daily}) is a field of the customer's hash ({@code {acme}#limits}), so one read and
+   * one write serve all of them; a limit per key, operation or address has a hash of its own (its
+   * fields are not bounded). Every hash's name ends in {@code #limits}, a name no key of the earlier
+   * layout (one string per limit) had: instances of both layouts never read each other's keys as the
+   * wrong type.
+   */
+  static String[] slotOf(String prefix, String key) {
+    int close = key.startsWith("{") ? key.indexOf('}') : -1;
+    boolean own = close > 0 && key.length() > close + 2 && key.charAt(close + 1) == ':'
+        && key.indexOf(':', close + 2) < 0;
+    String field = own ? key.substring(close + 2) : "v";
+    return new String[] {own ? prefix + key.substring(0, close + 1) + "#limits" : prefix + key + "#limits", field,
+        field + ":2"};
   }
 
   /** Keys and arguments as the script receives them: UTF-8 bytes. */

@@ -202,11 +202,6 @@ public final class Credentials {
     return hasher.hash(secret);
   }
 
-  /** The hash of the secret {@code text[from, to)}. */
-  public String hash(String text, int from, int to) {
-    return hasher.hash(text, from, to);
-  }
-
   /** The key whose current or previous secret hashes to {@code hash}. */
   public Optional<ApiKey> byHash(String hash) {
     Loaded cached = byHash.getIfPresent(hash);
