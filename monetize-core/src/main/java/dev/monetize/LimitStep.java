@@ -27,6 +27,7 @@ import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import dev.monetize.billing.PriceModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -278,16 +279,21 @@ final class LimitStep {
     return new QuotaPolicy(name, q.limit(), q.window(), q.anchor());
   }
 
-  /** The price of one call in micro-units when the plan is prepaid, else 0. */
+  /**
+   * The price of one call in micro-units when the plan is prepaid, else 0: exactly the price the
+   * invoice bills (a prepaid plan's call prices are per call and have at most 6 decimals, checked
+   * when the catalog is built).
+   */
   private static long creditCost(Plan plan, Operation op) {
     if (!plan.prepaid()) {
       return 0;
     }
-    Optional<Price> price = plan.priceOf(op);
-    if (price.isEmpty()) {
+    Optional<PriceModel> model = plan.priceModel(op, Plan.CALLS);
+    if (model.isEmpty()) {
       return 0;
     }
-    return price.get().amount().movePointRight(6).setScale(0, RoundingMode.CEILING).longValueExact();
+    BigDecimal price = ((PriceModel.PerUnit) model.get()).unitPrice();
+    return price.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
   }
 
   /**

@@ -184,12 +184,13 @@ class WalletAndProrationTest {
       time.set(Instant.parse("2026-03-20T00:00:00Z"));
       calls(m, summary, k, 200);
       JsonNode list = api(m, "GET", "/monetize/invoices", Map.of(), k, "", 200);
-      String number = list.path("data").get(0).path("number").asText();
-      assertThat(number).isEqualTo("INV-acme-20260301");
+      String number = list.path("data").get(0).path("id").asText();
+      assertThat(number).isEqualTo("draft"); // numbered when it is finalized
+      assertThat(list.path("data").get(0).path("number").isNull()).isTrue();
       JsonNode inv = api(m, "GET", "/monetize/invoices/" + number, Map.of(), k, "", 200);
       List<String> lines = new ArrayList<>();
       inv.path("lines").forEach(l -> lines.add(l.path("description").asText().replaceAll(" \\(20.*\\)$", "")
-          + " | " + l.path("units").asLong() + " | " + l.path("amount").asText()));
+          + " | " + l.path("quantity").asLong() + " | " + l.path("amount").asText()));
       // by hand: 30.00 x 10/31 = 9.677 -> 9.68; 100 x 0.01 = 1.00; 90.00 x 21/31 = 60.968 -> 60.97; 200 x 0.005 = 1.00
       assertThat(lines).containsExactly(
           "plan basic fee | 1 | 9.68",
@@ -199,12 +200,18 @@ class WalletAndProrationTest {
       assertThat(inv.path("total").asText()).isEqualTo("72.65");
       assertThat(inv.path("currency").asText()).isEqualTo("USD");
       assertThat(inv.path("status").asText()).isEqualTo("draft");
-      assertThat(inv.path("number").asText()).isEqualTo(number);
+      assertThat(inv.path("number").isNull()).isTrue();
+      assertThat(inv.path("amount_due").asText()).isEqualTo("72.65");
+      assertThat(inv.path("lines").get(0).path("kind").asText()).isEqualTo("fee");
+      assertThat(inv.path("lines").get(1).path("kind").asText()).isEqualTo("usage");
+      assertThat(inv.path("lines").get(1).path("operation").asText()).isEqualTo("summary");
+      assertThat(inv.path("lines").get(1).path("unit").asText()).isEqualTo("calls");
+      assertThat(inv.path("lines").get(1).path("plan").asText()).isEqualTo("basic");
       assertThat(inv.path("customer_id").asText()).isEqualTo("acme");
       assertThat(inv.path("period_start").asText()).isEqualTo("2026-03-01T00:00:00Z");
       ManagementApi.Response text = raw(m, "GET", "/monetize/invoices/" + number, Map.of("format", "text"), k, "");
       assertThat(text.contentType()).startsWith("text/plain");
-      assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("Invoice INV-acme-20260301")
+      assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("Draft invoice")
           .contains("summary (calls on pro)").containsPattern("Total +72\\.65 USD");
       ManagementApi.Response html = raw(m, "GET", "/monetize/invoices/" + number, Map.of("format", "html"), k, "");
       assertThat(html.contentType()).startsWith("text/html");
@@ -226,10 +233,10 @@ class WalletAndProrationTest {
       time.set(Instant.parse("2026-03-21T00:00:00Z"));
       m.customers().save(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
       calls(m, summary, k, 30);
-      JsonNode inv = api(m, "GET", "/monetize/invoices/INV-acme-20260301", Map.of(), k, "", 200);
+      JsonNode inv = api(m, "GET", "/monetize/invoices/draft", Map.of(), k, "", 200);
       // each part bills the calls made in it: the engine's ledger is cut at every plan change
       assertThat(inv.path("lines")).filteredOn(l -> l.path("description").asText().startsWith("summary"))
-          .extracting(l -> l.path("description").asText() + " | " + l.path("units").asLong())
+          .extracting(l -> l.path("description").asText() + " | " + l.path("quantity").asLong())
           .containsExactly("summary (calls on basic) | 10", "summary (calls on pro) | 20",
               "summary (calls on basic) | 30");
       // fees: basic 10/31 + 11/31 of 30.00, pro 10/31 of 90.00
@@ -245,7 +252,7 @@ class WalletAndProrationTest {
       m.customers().save(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "Acme Inc")); // no plan change
       time.set(Instant.parse("2026-03-15T00:00:00Z"));
       calls(m, summary, k, 3);
-      JsonNode inv = api(m, "GET", "/monetize/invoices/INV-acme-20260301", Map.of(), k, "", 200);
+      JsonNode inv = api(m, "GET", "/monetize/invoices/draft", Map.of(), k, "", 200);
       assertThat(inv.path("lines")).hasSize(2);
       assertThat(inv.path("lines").get(0).path("description").asText()).isEqualTo("plan basic fee");
       assertThat(inv.path("lines").get(0).path("amount").asText()).isEqualTo("30.00");

@@ -1,112 +1,145 @@
 package dev.monetize.billing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.monetize.limits.internal.CalendarWindows;
-import dev.monetize.plans.BillingAnchor;
-import dev.monetize.plans.QuotaWindow;
+import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One customer's invoice for one billing period, anchored to the customer's billing day and time
- * zone (the same calendar as the monthly quotas). The number is derived from the customer and the
- * period start, so building the same invoice twice gives the same number (idempotent).
+ * zone (the same calendar as the monthly quotas). Every amount has exactly the currency's minor
+ * digits; the charge lines ({@code fee}, {@code usage}, {@code minimum}) sum to {@link #total()},
+ * and the {@code credits} lines (what prepaid credits already paid, negative) bring it down to
+ * {@link #amountDue()}.
  *
- * @param number e.g. {@code INV-acme-20261115}
+ * @param number the number given at finalization ({@code INV-000042}); empty for a draft
  * @param customerId the customer
+ * @param currency the currency of every amount
  * @param periodStart first instant of the period
  * @param periodEnd first instant after it
- * @param rated the lines and the total
+ * @param lines the lines, in the order of the plans that covered the period
+ * @param total the sum of the charge lines
+ * @param amountDue the total less what credits paid
  */
-public record Invoice(String number, String customerId, Instant periodStart, Instant periodEnd, Rating.Result rated) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT);
+public record Invoice(Optional<String> number, String customerId, Currency currency, Instant periodStart,
+    Instant periodEnd, List<Line> lines, BigDecimal total, BigDecimal amountDue) {
 
-  /** Validates. */
+  /** What a line bills. */
+  public enum Kind {
+    /** A plan's recurring fee, prorated by the seconds the plan covered. */
+    FEE,
+    /** An operation's use of one unit, priced by the plan's model. */
+    USAGE,
+    /** What a plan's minimum commitment adds to its usage charges. */
+    MINIMUM,
+    /** What prepaid credits paid (negative). */
+    CREDITS;
+
+    /** The name in JSON, e.g. {@code fee}. */
+    public String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * One line.
+   *
+   * @param description what it is for, e.g. {@code summary: calls on pro}
+   * @param plan the plan it was billed on
+   * @param kind what it bills
+   * @param operation the operation, for usage lines
+   * @param unit the unit counted, for usage lines
+   * @param quantity units billed (1 for a fee or a minimum)
+   * @param amount the amount, rounded once to the currency
+   */
+  public record Line(String description, String plan, Kind kind, Optional<String> operation, Optional<String> unit,
+      long quantity, BigDecimal amount) {
+    /** Validates. */
+    public Line {
+      Objects.requireNonNull(description, "description");
+      Objects.requireNonNull(plan, "plan");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(operation, "operation");
+      Objects.requireNonNull(unit, "unit");
+      Objects.requireNonNull(amount, "amount");
+      if (quantity < 0) {
+        throw new IllegalArgumentException("a line's quantity cannot be negative, got " + quantity);
+      }
+      if ((kind == Kind.CREDITS) != (amount.signum() < 0) && amount.signum() != 0) {
+        throw new IllegalArgumentException("only credits lines are negative (" + kind.json() + " " + amount + ")");
+      }
+    }
+  }
+
+  /** Validates: one scale for every amount, lines that add up. */
   public Invoice {
     Objects.requireNonNull(number, "number");
     Objects.requireNonNull(customerId, "customerId");
-    Objects.requireNonNull(rated, "rated");
+    Objects.requireNonNull(currency, "currency");
+    lines = List.copyOf(lines);
     if (!periodEnd.isAfter(periodStart)) {
       throw new IllegalArgumentException("the period must end after it starts");
     }
+    int digits = Rating.digits(currency);
+    BigDecimal charges = Rating.zero(currency);
+    BigDecimal credits = Rating.zero(currency);
+    for (Line l : lines) {
+      if (l.amount().scale() != digits) {
+        throw new IllegalArgumentException("line amount " + l.amount() + " must have " + digits + " decimals in " + currency);
+      }
+      if (l.kind() == Kind.CREDITS) {
+        credits = credits.add(l.amount());
+      } else {
+        charges = charges.add(l.amount());
+      }
+    }
+    if (total.compareTo(charges) != 0 || total.scale() != digits) {
+      throw new IllegalArgumentException("total " + total + " is not the sum of the charge lines " + charges);
+    }
+    if (amountDue.compareTo(charges.add(credits)) != 0 || amountDue.scale() != digits) {
+      throw new IllegalArgumentException("amount due " + amountDue + " is not the total less credits " + credits);
+    }
   }
 
-  /** The invoice of the billing period containing {@code instant}, with these lines. */
-  public static Invoice forPeriod(String customerId, BillingAnchor anchor, Instant instant, Currency currency,
-      List<Rating.Usage> usage) {
-    Instant start = CalendarWindows.startInstant(QuotaWindow.MONTH, anchor, instant);
-    Instant end = CalendarWindows.endInstant(QuotaWindow.MONTH, anchor, instant);
-    return new Invoice(number(customerId, start, anchor.zone()), customerId, start, end, Rating.rate(currency, usage));
+  /** An invoice whose total and amount due are summed from {@code lines}. */
+  public static Invoice of(Optional<String> number, String customerId, Currency currency, Instant periodStart,
+      Instant periodEnd, List<Line> lines) {
+    BigDecimal total = Rating.zero(currency);
+    BigDecimal due = Rating.zero(currency);
+    for (Line l : lines) {
+      due = due.add(l.amount());
+      if (l.kind() != Kind.CREDITS) {
+        total = total.add(l.amount());
+      }
+    }
+    return new Invoice(number, customerId, currency, periodStart, periodEnd, lines, total, due);
   }
 
-  /** The deterministic number of the period starting at {@code start}. */
-  public static String number(String customerId, Instant start, ZoneId zone) {
-    return "INV-" + customerId + "-" + DAY.format(start.atZone(zone));
+  /** {@code draft} until a number is given, then {@code final}. */
+  public String status() {
+    return number.isPresent() ? "final" : "draft";
   }
 
-  /** As JSON (snake_case, amounts as decimal strings). */
+  /** The same invoice, finalized under {@code number}. */
+  public Invoice finalized(String number) {
+    return new Invoice(Optional.of(number), customerId, currency, periodStart, periodEnd, lines, total, amountDue);
+  }
+
+  /** As JSON (snake_case, amounts as decimal strings with the currency's minor digits). */
   public String json() {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("number", number);
-    n.put("customer_id", customerId);
-    n.put("period_start", periodStart.toString());
-    n.put("period_end", periodEnd.toString());
-    n.put("currency", rated.currency().getCurrencyCode());
-    ArrayNode lines = n.putArray("lines");
-    for (Rating.Line l : rated.lines()) {
-      ObjectNode ln = lines.addObject();
-      ln.put("description", l.description());
-      ln.put("units", l.units());
-      ln.put("amount", l.amount().toPlainString());
-    }
-    n.put("total", rated.total().toPlainString());
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.monetize.billing.internal.InvoiceFormats.json(this);
   }
 
   /** As a readable, self-contained HTML page (every value escaped). */
   public String html() {
-    StringBuilder sb = new StringBuilder();
-    String title = "Invoice " + number;
-    sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-        .append(dev.monetize.docs.PricingPage.escape(title))
-        .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-            + "td,th{border:1px solid #ccc;padding:.3em .6em}td.n{text-align:right}</style></head><body><h1>")
-        .append(dev.monetize.docs.PricingPage.escape(title)).append("</h1><p>Customer ")
-        .append(dev.monetize.docs.PricingPage.escape(customerId)).append("<br>Period ").append(periodStart)
-        .append(" to ").append(periodEnd).append("</p><table><tr><th>Line</th><th>Units</th><th>Amount</th></tr>");
-    for (Rating.Line l : rated.lines()) {
-      sb.append("<tr><td>").append(dev.monetize.docs.PricingPage.escape(l.description())).append("</td><td class=\"n\">")
-          .append(l.units()).append("</td><td class=\"n\">").append(l.amount().toPlainString()).append("</td></tr>");
-    }
-    sb.append("<tr><th>Total</th><td></td><td class=\"n\"><b>").append(rated.total().toPlainString()).append(' ')
-        .append(rated.currency().getCurrencyCode()).append("</b></td></tr></table></body></html>");
-    return sb.toString();
+    return dev.monetize.billing.internal.InvoiceFormats.html(this);
   }
 
   /** As readable text. */
   public String text() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("Invoice ").append(number).append('\n')
-        .append("Customer ").append(customerId).append('\n')
-        .append("Period   ").append(periodStart).append(" to ").append(periodEnd).append("\n\n");
-    for (Rating.Line l : rated.lines()) {
-      sb.append(String.format(Locale.ROOT, "%-44s %12d %14s%n", l.description(), l.units(), l.amount().toPlainString()));
-    }
-    sb.append(String.format(Locale.ROOT, "%-44s %12s %14s %s%n", "Total", "", rated.total().toPlainString(),
-        rated.currency().getCurrencyCode()));
-    return sb.toString();
+    return dev.monetize.billing.internal.InvoiceFormats.text(this);
   }
 }

@@ -1,25 +1,35 @@
 package dev.monetize.billing;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a quantity of usage in one billing period becomes an amount of money. Amounts are exact
- * {@link BigDecimal}s here; rounding to the currency happens once per invoice line
+ * How a quantity of one unit used in one billing period becomes an amount of money. Charges are
+ * exact {@link BigDecimal}s; rounding to the currency happens once per invoice line
  * ({@link Rating}), so no cent is lost between lines and total.
  *
+ * <p>Every model but {@link Flat} can include free units: they are the period's first units and
+ * cost nothing, and tier bounds still count them (a tier {@code up_to: 10000} ends at the
+ * period's 10,000th unit, included ones too; a volume tier is picked by the total).
+ *
  * <pre>{@code
- * PriceModel.graduated(Tier.upTo(1_000, "0"), Tier.upTo(10_000, "0.002"), Tier.rest("0.001"))
- * PriceModel.included(1_000, PriceModel.perUnit("0.002"))
- * PriceModel.minimum("49.00", PriceModel.perUnit("0.001"))
+ * PriceModel.graduated(Tier.upTo(10_000, "0.002"), Tier.rest("0.001")).withIncluded(1_000)
+ * PriceModel.perUnit("0.09").per(1L << 30)       // 0.09 per GiB
+ * PriceModel.packaged(100, "5.00")               // every started 100 units: 5.00
  * }</pre>
  */
 public sealed interface PriceModel {
-  /** The exact charge for {@code units} in one period (units at least 0). */
+  /** The exact charge for {@code units} used in one period (units at least 0). */
   BigDecimal charge(long units);
+
+  /** The units of a period that cost nothing (0 for none). */
+  long included();
+
+  /** The same model with the first {@code units} of a period free. */
+  PriceModel withIncluded(long units);
 
   /** A fixed fee per period, whatever the usage. */
   record Flat(BigDecimal fee) implements PriceModel {
@@ -33,25 +43,60 @@ public sealed interface PriceModel {
       requireUnits(units);
       return fee;
     }
+
+    @Override
+    public long included() {
+      return 0;
+    }
+
+    @Override
+    public PriceModel withIncluded(long units) {
+      throw new IllegalArgumentException("a flat fee has no included units");
+    }
   }
 
-  /** The same price for every unit. */
-  record PerUnit(BigDecimal unitPrice) implements PriceModel {
+  /**
+   * The same price for every {@code per} units beyond the included ones ({@code per} 1: a price
+   * per unit; {@code 1073741824}: a price per GiB of bytes). {@code per} has no prime factors but 2
+   * and 5, so the price of one unit is an exact decimal.
+   */
+  record PerUnit(BigDecimal unitPrice, long per, long included) implements PriceModel {
     /** Validates. */
     public PerUnit {
       requireNotNegative(unitPrice, "unit price");
+      requireIncluded(included);
+      if (per < 1 || !exactDivisor(per)) {
+        throw new IllegalArgumentException("per must be a whole number of units whose only prime factors are 2 and 5 "
+            + "(1, 1000, 1048576, 1073741824...), so that one unit's price is exact; got " + per);
+      }
+    }
+
+    /** A price per unit. */
+    public PerUnit(BigDecimal unitPrice) {
+      this(unitPrice, 1, 0);
     }
 
     @Override
     public BigDecimal charge(long units) {
       requireUnits(units);
-      return unitPrice.multiply(BigDecimal.valueOf(units));
+      BigDecimal amount = unitPrice.multiply(BigDecimal.valueOf(Math.max(0, units - included)));
+      return per == 1 ? amount : amount.divide(BigDecimal.valueOf(per)); // exact: per is 2^a 5^b
+    }
+
+    /** The same price for every {@code units} units. */
+    public PerUnit per(long units) {
+      return new PerUnit(unitPrice, units, included);
+    }
+
+    @Override
+    public PriceModel withIncluded(long units) {
+      return new PerUnit(unitPrice, per, units);
     }
   }
 
   /**
-   * One tier: units up to and including {@code upTo} (empty: all the rest) at {@code unitPrice},
-   * plus {@code flatFee} once when the tier is reached.
+   * One tier: units up to and including the period's {@code upTo}th (empty: all the rest) at
+   * {@code unitPrice}, plus {@code flatFee} once when a charged unit falls in the tier.
    */
   record Tier(Optional<Long> upTo, BigDecimal unitPrice, BigDecimal flatFee) {
     /** Validates. */
@@ -87,10 +132,11 @@ public sealed interface PriceModel {
   }
 
   /** Each unit is priced by the tier it falls in (the first 1,000 at one price, the next at another...). */
-  record Graduated(List<Tier> tiers) implements PriceModel {
+  record Graduated(List<Tier> tiers, long included) implements PriceModel {
     /** Validates: increasing bounds, only the last without one. */
     public Graduated {
       tiers = checkTiers(tiers);
+      requireIncluded(included);
     }
 
     @Override
@@ -99,85 +145,74 @@ public sealed interface PriceModel {
       BigDecimal total = BigDecimal.ZERO;
       long below = 0;
       for (Tier t : tiers) {
-        if (units <= below) {
+        long charged = Math.min(units, t.limit()) - Math.max(below, included);
+        if (charged > 0) {
+          total = total.add(t.flatFee()).add(t.unitPrice().multiply(BigDecimal.valueOf(charged)));
+        }
+        if (units <= t.limit()) {
           break;
         }
-        long inTier = Math.min(units, t.limit()) - below;
-        total = total.add(t.flatFee()).add(t.unitPrice().multiply(BigDecimal.valueOf(inTier)));
         below = t.limit();
       }
       return total;
     }
+
+    @Override
+    public PriceModel withIncluded(long units) {
+      return new Graduated(tiers, units);
+    }
   }
 
-  /** All units are priced by the tier the total falls in. */
-  record Volume(List<Tier> tiers) implements PriceModel {
+  /** Every charged unit is priced by the tier the period's total falls in. */
+  record Volume(List<Tier> tiers, long included) implements PriceModel {
     /** Validates: increasing bounds, only the last without one. */
     public Volume {
       tiers = checkTiers(tiers);
+      requireIncluded(included);
     }
 
     @Override
     public BigDecimal charge(long units) {
       requireUnits(units);
-      if (units == 0) {
+      if (units <= included) {
         return BigDecimal.ZERO;
       }
       for (Tier t : tiers) {
         if (units <= t.limit()) {
-          return t.flatFee().add(t.unitPrice().multiply(BigDecimal.valueOf(units)));
+          return t.flatFee().add(t.unitPrice().multiply(BigDecimal.valueOf(units - included)));
         }
       }
       throw new IllegalStateException("the last tier has no bound, so every quantity falls in one");
     }
+
+    @Override
+    public PriceModel withIncluded(long units) {
+      return new Volume(tiers, units);
+    }
   }
 
-  /** Units are sold in packages of {@code size}; a started package is charged in full. */
-  record Package(long size, BigDecimal packagePrice) implements PriceModel {
+  /** Units beyond the included ones are sold in packages of {@code size}; a started package is charged in full. */
+  record Package(long size, BigDecimal packagePrice, long included) implements PriceModel {
     /** Validates. */
     public Package {
       if (size < 1) {
         throw new IllegalArgumentException("package size must be at least 1, got " + size);
       }
       requireNotNegative(packagePrice, "package price");
+      requireIncluded(included);
     }
 
     @Override
     public BigDecimal charge(long units) {
       requireUnits(units);
-      long packages = units / size + (units % size == 0 ? 0 : 1);
+      long charged = Math.max(0, units - included);
+      long packages = charged / size + (charged % size == 0 ? 0 : 1);
       return packagePrice.multiply(BigDecimal.valueOf(packages));
     }
-  }
-
-  /** The first {@code free} units cost nothing; the rest are priced by {@code then}. */
-  record Included(long free, PriceModel then) implements PriceModel {
-    /** Validates. */
-    public Included {
-      if (free < 0) {
-        throw new IllegalArgumentException("included units cannot be negative, got " + free);
-      }
-      Objects.requireNonNull(then, "then");
-    }
 
     @Override
-    public BigDecimal charge(long units) {
-      requireUnits(units);
-      return then.charge(Math.max(0, units - free));
-    }
-  }
-
-  /** At least {@code minimum} per period (a commitment), else what {@code model} charges. */
-  record Minimum(BigDecimal minimum, PriceModel model) implements PriceModel {
-    /** Validates. */
-    public Minimum {
-      requireNotNegative(minimum, "minimum commitment");
-      Objects.requireNonNull(model, "model");
-    }
-
-    @Override
-    public BigDecimal charge(long units) {
-      return model.charge(units).max(minimum);
+    public PriceModel withIncluded(long units) {
+      return new Package(size, packagePrice, units);
     }
   }
 
@@ -187,33 +222,23 @@ public sealed interface PriceModel {
   }
 
   /** A price per unit. */
-  static PriceModel perUnit(String unitPrice) {
+  static PerUnit perUnit(String unitPrice) {
     return new PerUnit(new BigDecimal(unitPrice));
   }
 
   /** Graduated tiers. */
   static PriceModel graduated(Tier... tiers) {
-    return new Graduated(List.of(tiers));
+    return new Graduated(List.of(tiers), 0);
   }
 
   /** Volume tiers. */
   static PriceModel volume(Tier... tiers) {
-    return new Volume(List.of(tiers));
+    return new Volume(List.of(tiers), 0);
   }
 
   /** Packages of {@code size} at {@code price}. */
   static PriceModel packaged(long size, String price) {
-    return new Package(size, new BigDecimal(price));
-  }
-
-  /** {@code free} units included, the rest by {@code then}. */
-  static PriceModel included(long free, PriceModel then) {
-    return new Included(free, then);
-  }
-
-  /** A minimum commitment over {@code model}. */
-  static PriceModel minimum(String minimum, PriceModel model) {
-    return new Minimum(new BigDecimal(minimum), model);
+    return new Package(size, new BigDecimal(price), 0);
   }
 
   private static void requireNotNegative(BigDecimal amount, String what) {
@@ -223,10 +248,26 @@ public sealed interface PriceModel {
     }
   }
 
+  private static void requireIncluded(long included) {
+    if (included < 0) {
+      throw new IllegalArgumentException("included units cannot be negative, got " + included);
+    }
+  }
+
   private static void requireUnits(long units) {
     if (units < 0) {
       throw new IllegalArgumentException("units cannot be negative, got " + units);
     }
+  }
+
+  private static boolean exactDivisor(long n) {
+    BigInteger v = BigInteger.valueOf(n);
+    for (BigInteger p : List.of(BigInteger.TWO, BigInteger.valueOf(5))) {
+      while (v.mod(p).signum() == 0) {
+        v = v.divide(p);
+      }
+    }
+    return v.equals(BigInteger.ONE);
   }
 
   private static List<Tier> checkTiers(List<Tier> tiers) {
@@ -239,7 +280,7 @@ public sealed interface PriceModel {
       Tier t = copy.get(i);
       boolean last = i == copy.size() - 1;
       if (t.upTo().isEmpty() != last) {
-        throw new IllegalArgumentException("only the last tier is unbounded (tier " + (i + 1) + ")");
+        throw new IllegalArgumentException("only the last tier is unbounded, and it must be (tier " + (i + 1) + ")");
       }
       if (!last && t.limit() <= previous) {
         throw new IllegalArgumentException("tier bounds must increase: tier " + (i + 1) + " ends at "
@@ -248,10 +289,5 @@ public sealed interface PriceModel {
       previous = t.limit();
     }
     return copy;
-  }
-
-  /** Rounds {@code amount} to the currency's minor unit, half even (banker's rounding). */
-  static BigDecimal round(BigDecimal amount, java.util.Currency currency) {
-    return amount.setScale(Math.max(0, currency.getDefaultFractionDigits()), RoundingMode.HALF_EVEN);
   }
 }

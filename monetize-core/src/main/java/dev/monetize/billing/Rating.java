@@ -2,96 +2,79 @@ package dev.monetize.billing;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Currency;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * Turns usage into invoice lines: each line is rated exactly by its {@link PriceModel}, prorated
- * when the plan covered only part of the period, and rounded once to the currency (half even), and
- * the total is the sum of the rounded lines, so lines and total always agree to the cent.
+ * Money arithmetic of invoices: an exact charge is prorated by an exact fraction of the period and
+ * rounded once, half even, to the currency's minor unit (ISO 4217: JPY 0 digits, USD 2, KWD 3).
+ * Nothing is rounded before that, so {@code 27.03 x 5/30} is {@code 4.505} and rounds to
+ * {@code 4.50}.
  */
 public final class Rating {
   private Rating() {}
 
   /**
-   * One line to rate.
+   * The part of a billing period a plan covered, in whole seconds (as Stripe prorates): instants
+   * are truncated to the second, so the parts of a period always add up to the whole period, in a
+   * month with a daylight-saving change too.
    *
-   * @param description what the line is for, e.g. {@code stats.summary (calls)}
-   * @param units the quantity used in the period
-   * @param model how it is priced
-   * @param covered the part of the period this price applied (1 for the whole period)
+   * @param seconds seconds covered
+   * @param periodSeconds seconds in the whole period
    */
-  public record Usage(String description, long units, PriceModel model, BigDecimal covered) {
+  public record Share(long seconds, long periodSeconds) {
+    /** The whole period. */
+    public static final Share WHOLE = new Share(1, 1);
+
     /** Validates. */
-    public Usage {
-      Objects.requireNonNull(description, "description");
-      Objects.requireNonNull(model, "model");
-      if (units < 0) {
-        throw new IllegalArgumentException("units cannot be negative, got " + units);
-      }
-      if (covered.signum() < 0 || covered.compareTo(BigDecimal.ONE) > 0) {
-        throw new IllegalArgumentException("covered must be between 0 and 1, got " + covered);
+    public Share {
+      if (periodSeconds < 1 || seconds < 0 || seconds > periodSeconds) {
+        throw new IllegalArgumentException("need 0 <= seconds <= period seconds, got " + seconds + " of " + periodSeconds);
       }
     }
 
-    /** A line for the whole period. */
-    public static Usage of(String description, long units, PriceModel model) {
-      return new Usage(description, units, model, BigDecimal.ONE);
+    /** The share of {@code [periodStart, periodEnd)} that {@code [from, to)} covers. */
+    public static Share of(Instant from, Instant to, Instant periodStart, Instant periodEnd) {
+      Objects.requireNonNull(from, "from");
+      long whole = periodEnd.getEpochSecond() - periodStart.getEpochSecond();
+      long part = to.getEpochSecond() - from.getEpochSecond();
+      return part == whole ? WHOLE : new Share(part, whole);
+    }
+
+    /** Whether it is the whole period. */
+    public boolean whole() {
+      return seconds == periodSeconds;
+    }
+
+    /** {@code amount} times this share, exact. */
+    BigDecimal numerator(BigDecimal amount) {
+      return whole() ? amount : amount.multiply(BigDecimal.valueOf(seconds));
+    }
+
+    long denominator() {
+      return whole() ? 1 : periodSeconds;
     }
   }
 
-  /**
-   * A rated line.
-   *
-   * @param description what it is for
-   * @param units the quantity
-   * @param amount the amount, rounded to the currency
-   */
-  public record Line(String description, long units, BigDecimal amount) {}
-
-  /**
-   * The lines and their total.
-   *
-   * @param currency the currency
-   * @param lines the rated lines
-   * @param total the sum of the lines
-   */
-  public record Result(Currency currency, List<Line> lines, BigDecimal total) {
-    /** Copies. */
-    public Result {
-      lines = List.copyOf(lines);
-    }
+  /** {@code exact x share}, rounded once to the currency's minor unit, half even. */
+  public static BigDecimal amount(BigDecimal exact, Share share, Currency currency) {
+    return share.numerator(exact).divide(BigDecimal.valueOf(share.denominator()), digits(currency),
+        RoundingMode.HALF_EVEN);
   }
 
-  /** Rates every line in {@code currency}. */
-  public static Result rate(Currency currency, List<Usage> usages) {
-    List<Line> lines = new ArrayList<>(usages.size());
-    BigDecimal total = BigDecimal.ZERO.setScale(Math.max(0, currency.getDefaultFractionDigits()));
-    for (Usage u : usages) {
-      BigDecimal exact = u.model().charge(u.units());
-      BigDecimal amount = PriceModel.round(prorate(exact, u.covered()), currency);
-      lines.add(new Line(u.description(), u.units(), amount));
-      total = total.add(amount);
-    }
-    return new Result(currency, lines, total);
+  /** {@code exact} rounded to the currency's minor unit, half even. */
+  public static BigDecimal round(BigDecimal exact, Currency currency) {
+    return exact.setScale(digits(currency), RoundingMode.HALF_EVEN);
   }
 
-  /** {@code amount} for the part {@code covered} of a period (exact up to 34 digits). */
-  public static BigDecimal prorate(BigDecimal amount, BigDecimal covered) {
-    return covered.compareTo(BigDecimal.ONE) == 0 ? amount : amount.multiply(covered);
+  /** Zero with the currency's minor digits. */
+  public static BigDecimal zero(Currency currency) {
+    return BigDecimal.ZERO.setScale(digits(currency));
   }
 
-  /** The part of a period of length {@code period} that {@code used} covers, exact to 1e-12. */
-  public static BigDecimal covered(Duration used, Duration period) {
-    if (period.isZero() || period.isNegative() || used.isNegative() || used.compareTo(period) > 0) {
-      throw new IllegalArgumentException("need 0 <= used <= period, got " + used + " of " + period);
-    }
-    if (used.equals(period)) {
-      return BigDecimal.ONE;
-    }
-    return BigDecimal.valueOf(used.toMillis()).divide(BigDecimal.valueOf(period.toMillis()), 12, RoundingMode.HALF_EVEN);
+  /** The currency's minor digits (ISO 4217), 0 for currencies without any. */
+  public static int digits(Currency currency) {
+    return Math.max(0, currency.getDefaultFractionDigits());
   }
 }

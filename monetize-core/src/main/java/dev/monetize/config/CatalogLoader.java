@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * Catalog catalog = CatalogLoader.load(Path.of("plans.yaml"));
  * }</pre>
  */
-public final class CatalogLoader {
+public final class CatalogLoader extends Nodes {
   private static final ObjectMapper YAML = new YAMLMapper(YAMLFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final ObjectMapper JSON = JsonMapper.builder()
@@ -61,18 +61,16 @@ public final class CatalogLoader {
 
   private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations");
   private static final Set<String> PLAN_FIELDS =
-      Set.of("rank", "rate", "quotas", "scopes", "features", "prices", "concurrency", "prepaid", "overage", "fee");
+      Set.of("rank", "rate", "quotas", "scopes", "features", "prices", "concurrency", "prepaid", "overage", "fee",
+          "currency", "minimum");
   private static final Set<String> RATE_FIELDS = Set.of("count", "period", "burst", "scope", "on_outage");
   private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window", "scope", "on_outage");
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
-  private static final Set<String> PRICE_FIELDS = Set.of("amount", "currency", "unit");
   private static final Set<String> OPERATION_FIELDS =
       Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost");
 
-  private final String source;
-
   private CatalogLoader(String source) {
-    this.source = source;
+    super(source);
   }
 
   /** Loads a file; {@code .json} is read as JSON, anything else as YAML. */
@@ -194,18 +192,7 @@ public final class CatalogLoader {
     b.overage(choice(node, "overage", path, Overage.class, Overage.BLOCK));
     b.scopes(strings(node, "scopes", path).toArray(String[]::new));
     b.features(strings(node, "features", path).toArray(String[]::new));
-    if (node.hasNonNull("fee")) {
-      Price fee = price(node.get("fee"), path + ".fee");
-      b.fee(node.get("fee").has("unit") ? fee : new Price(fee.amount(), fee.currency(), "period"));
-    }
-    JsonNode prices = node.get("prices");
-    if (prices != null && !prices.isNull()) {
-      object(prices, path + ".prices", null);
-      for (Iterator<Map.Entry<String, JsonNode>> it = prices.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        b.price(e.getKey(), price(e.getValue(), path + ".prices." + e.getKey()));
-      }
-    }
+    new PricesReader(source).read(node, path, b);
     return guard(path, b::build);
   }
 
@@ -220,7 +207,7 @@ public final class CatalogLoader {
       b.minimumPlan(requiredText(node, "minimum_plan", path));
     }
     if (node.hasNonNull("price")) {
-      b.price(price(node.get("price"), path + ".price"));
+      b.price(new PricesReader(source).shortPrice(node.get("price"), path + ".price"));
     }
     b.cost(integer(node, "cost", path, 1, Operation.MAX_COST, 1));
     Operation op = guard(path, b::build);
@@ -228,16 +215,6 @@ public final class CatalogLoader {
     return op;
   }
 
-  private Price price(JsonNode node, String path) {
-    object(node, path, PRICE_FIELDS);
-    JsonNode amount = node.get("amount");
-    if (amount == null || !(amount.isTextual() || amount.isNumber())) {
-      throw fail(path + ".amount", "required: a decimal amount such as \"0.002\" (quote it to keep it exact)");
-    }
-    String currency = requiredText(node, "currency", path);
-    String unit = text(node, "unit", path, "call");
-    return guard(path, () -> Price.of(amount.asText(), currency, unit));
-  }
 
   private QuotaWindow window(JsonNode node, String path) {
     String w = requiredText(node, "window", path);
@@ -320,39 +297,8 @@ public final class CatalogLoader {
     }
   }
 
-  private long integer(JsonNode node, String field, String path, long min, long max, long fallback) {
-    JsonNode v = node.get(field);
-    String p = path + "." + field;
-    if (v == null || v.isNull()) {
-      if (fallback < min) {
-        throw fail(p, "required: a whole number from " + min + " to " + max);
-      }
-      return fallback;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-      throw fail(p, "must be a whole number from " + min + " to " + max + "; got " + v);
-    }
-    return v.asLong();
-  }
 
-  private String requiredText(JsonNode node, String field, String path) {
-    JsonNode v = node.get(field);
-    if (v == null || !v.isTextual() || v.asText().isBlank()) {
-      throw fail(path + "." + field, "required: a non-empty string" + (v == null ? "" : "; got " + v));
-    }
-    return v.asText();
-  }
 
-  private String text(JsonNode node, String field, String path, String fallback) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    if (!v.isTextual()) {
-      throw fail(path + "." + field, "must be a string; got " + v);
-    }
-    return v.asText();
-  }
 
   private List<String> strings(JsonNode node, String field, String path) {
     JsonNode v = node.get(field);
@@ -372,44 +318,10 @@ public final class CatalogLoader {
     return out;
   }
 
-  private void object(JsonNode node, String path, Set<String> allowed) {
-    if (node == null || !node.isObject()) {
-      throw fail(path, "must be a mapping" + (node == null ? "" : "; got " + abbreviate(node.toString())));
-    }
-    if (allowed == null) {
-      return;
-    }
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw fail(path.isEmpty() ? f : path + "." + f,
-            "unknown field; allowed here: " + new java.util.TreeSet<>(allowed));
-      }
-    }
-  }
 
-  private <T> T guard(String path, java.util.function.Supplier<T> build) {
-    try {
-      return build.get();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw fail(path, e.getMessage());
-    }
-  }
 
-  private void guard(String path, Runnable build) {
-    guard(path, () -> {
-      build.run();
-      return null;
-    });
-  }
 
-  private ConfigException fail(String path, String problem) {
-    return new ConfigException(source, path, problem);
-  }
 
-  private static String abbreviate(String s) {
-    return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-  }
 
   private static String firstLine(String s) {
     if (s == null) {

@@ -20,12 +20,40 @@ public interface UsageTotals {
    * @param computeMillis wall time of the endpoints
    * @param cpuMillis CPU time of the endpoints (0 unless measured)
    * @param byOperation calls per operation id
+   * @param quantities per operation id, the quantity of each unit used: {@code calls},
+   *     {@code bytes_in}, {@code bytes_out}, {@code compute_ms}, {@code cpu_ms} and the custom units
+   *     the endpoints reported (what invoices price)
    */
   record Totals(long requests, long bytesIn, long bytesOut, long computeMillis, long cpuMillis,
-      Map<String, Long> byOperation) {
+      Map<String, Long> byOperation, Map<String, Map<String, Long>> quantities) {
+    /** The units every usage record counts (custom units come beside them). */
+    public static final java.util.List<String> STANDARD_UNITS =
+        java.util.List.of("calls", "bytes_in", "bytes_out", "compute_ms", "cpu_ms");
+
     /** Copies. */
     public Totals {
       byOperation = Map.copyOf(byOperation);
+      java.util.Map<String, Map<String, Long>> q = new java.util.TreeMap<>();
+      quantities.forEach((op, units) -> q.put(op, Map.copyOf(units)));
+      quantities = java.util.Collections.unmodifiableMap(q);
+    }
+
+    /** Totals whose only quantities per operation are calls. */
+    public Totals(long requests, long bytesIn, long bytesOut, long computeMillis, long cpuMillis,
+        Map<String, Long> byOperation) {
+      this(requests, bytesIn, bytesOut, computeMillis, cpuMillis, byOperation, callsOnly(byOperation));
+    }
+
+    private static Map<String, Map<String, Long>> callsOnly(Map<String, Long> byOperation) {
+      java.util.Map<String, Map<String, Long>> q = new java.util.TreeMap<>();
+      byOperation.forEach((op, calls) -> q.put(op, Map.of("calls", calls)));
+      return q;
+    }
+
+    /** The quantity of {@code unit} that {@code operation} used (0 when none). */
+    public long quantity(String operation, String unit) {
+      Map<String, Long> units = quantities.get(operation);
+      return units == null ? 0 : units.getOrDefault(unit, 0L);
     }
 
     /** Totals without request bytes or CPU time. */
@@ -36,4 +64,12 @@ public interface UsageTotals {
 
   /** The totals of {@code customerId} over usage records that started in {@code [from, to)}. */
   Totals totals(String customerId, Instant from, Instant to);
+
+  /**
+   * The totals of these records, summed on each call (for tools and tests: the CLI rates a file
+   * of usage lines with it).
+   */
+  static UsageTotals of(java.util.List<UsageRecord> records) {
+    return dev.monetize.metering.internal.Tally.over(records);
+  }
 }

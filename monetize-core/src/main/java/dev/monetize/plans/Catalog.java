@@ -113,7 +113,9 @@ public final class Catalog {
         });
       }
       for (Plan plan : plans.values()) {
-        for (String op : plan.prices().keySet()) {
+        java.util.Set<String> priced = new java.util.TreeSet<>(plan.prices().keySet());
+        priced.addAll(plan.usagePrices().keySet());
+        for (String op : priced) {
           if (!operations.containsKey(op)) {
             throw new IllegalArgumentException("plan '" + plan.name() + "': price for unknown operation '"
                 + op + "' (operations: " + operations.keySet() + ")");
@@ -126,10 +128,27 @@ public final class Catalog {
         for (Operation op : operations.values()) {
           if (catalog.allows(plan, op)) {
             requireAffordable(plan, op);
+            requireBillable(plan, op);
           }
         }
       }
       return catalog;
+    }
+
+    /** A plan bills in one currency, and a prepaid plan's wallet must take each call's price exactly. */
+    private static void requireBillable(Plan plan, Operation op) {
+      java.util.Optional<Price> price = plan.priceOf(op);
+      if (price.isEmpty()) {
+        return;
+      }
+      if (plan.currency().isPresent() && !plan.currency().get().equals(price.get().currency())) {
+        throw new IllegalArgumentException("plan '" + plan.name() + "' bills in " + plan.currency().get()
+            + " but operation '" + op.id() + "' is priced in " + price.get().currency()
+            + "; give the plan its own price for it (prices." + op.id() + ")");
+      }
+      if (plan.prepaid()) {
+        PlanPrices.requireWalletExact(plan.name(), op.id(), price.get().amount());
+      }
     }
 
     /** An operation whose cost exceeds what a limit can ever admit at once would always be refused. */

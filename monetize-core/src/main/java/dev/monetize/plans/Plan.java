@@ -1,6 +1,8 @@
 package dev.monetize.plans;
 
+import dev.monetize.billing.PriceModel;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,6 +37,12 @@ import java.util.Set;
  *     from the customer's balance; an empty balance answers {@code 402 credits_exhausted})
  * @param overage what happens once a quota is used up
  * @param fee the recurring fee per billing period, if any (prorated when the plan changes mid-period)
+ * @param currency the currency of the plan's usage prices ({@code usagePrices}); every amount of a
+ *     plan is in one currency
+ * @param minimum the least the plan's usage charges come to per billing period (a commitment,
+ *     prorated like the fee), if any
+ * @param usagePrices price models per operation id and unit ({@code calls}, {@code bytes_out}, a
+ *     custom unit...); for calls they override {@code prices} and the operation's own price
  */
 public record Plan(
     String name,
@@ -47,7 +55,12 @@ public record Plan(
     Optional<Concurrency> concurrency,
     boolean prepaid,
     Overage overage,
-    Optional<Price> fee) {
+    Optional<Price> fee,
+    Optional<Currency> currency,
+    Optional<Price> minimum,
+    Map<String, Map<String, PriceModel>> usagePrices) {
+  /** The unit every call counts one of. */
+  public static final String CALLS = "calls";
 
   /** Validates the values and names the wrong one. */
   public Plan {
@@ -83,18 +96,39 @@ public record Plan(
     Objects.requireNonNull(concurrency, "concurrency");
     Objects.requireNonNull(overage, "overage");
     Objects.requireNonNull(fee, "fee");
+    Objects.requireNonNull(currency, "currency");
+    Objects.requireNonNull(minimum, "minimum");
+    usagePrices = PlanPrices.copy(name, usagePrices);
+    currency = PlanPrices.currency(name, currency, fee, minimum, prices, usagePrices);
+    if (prepaid) {
+      PlanPrices.checkPrepaid(name, prices, usagePrices);
+    }
   }
 
   /** A plan without concurrency limit or credits, blocking at its quotas. */
   public Plan(String name, int rank, Rate rate, List<Quota> quotas, Set<String> scopes, Set<String> features,
       Map<String, Price> prices) {
-    this(name, rank, rate, quotas, scopes, features, prices, Optional.empty(), false, Overage.BLOCK, Optional.empty());
+    this(name, rank, rate, quotas, scopes, features, prices, Optional.empty(), false, Overage.BLOCK, Optional.empty(),
+        Optional.empty(), Optional.empty(), Map.of());
   }
 
-  /** The price of an operation on this plan: the plan's own, else the operation's. */
+  /** The price of a call of an operation on this plan: the plan's own, else the operation's. */
   public Optional<Price> priceOf(Operation operation) {
     Price own = prices.get(operation.id());
     return own != null ? Optional.of(own) : operation.price();
+  }
+
+  /**
+   * How this plan prices {@code unit} of {@code operation}: its own model for the unit, else, for
+   * calls, its per-call price or the operation's.
+   */
+  public Optional<PriceModel> priceModel(Operation operation, String unit) {
+    Map<String, PriceModel> own = usagePrices.get(operation.id());
+    PriceModel model = own == null ? null : own.get(unit);
+    if (model != null || !unit.equals(CALLS)) {
+      return Optional.ofNullable(model);
+    }
+    return priceOf(operation).map(p -> new PriceModel.PerUnit(p.amount()));
   }
 
   /** Starts a builder; scopes default to {@code *}. */
@@ -120,6 +154,9 @@ public record Plan(
     private boolean prepaid;
     private Overage overage = Overage.BLOCK;
     private Optional<Price> fee = Optional.empty();
+    private Optional<Currency> currency = Optional.empty();
+    private Optional<Price> minimum = Optional.empty();
+    private final Map<String, Map<String, PriceModel>> usagePrices = new LinkedHashMap<>();
 
     private Builder(String name) {
       this.name = name;
@@ -179,16 +216,35 @@ public record Plan(
       return this;
     }
 
-    /** A recurring fee per billing period, prorated by the days on the plan. */
+    /** A recurring fee per billing period, prorated by the seconds on the plan. */
     public Builder fee(Price fee) {
       this.fee = Optional.of(fee);
+      return this;
+    }
+
+    /** The currency of the usage prices (the fee's, when it has one, must agree). */
+    public Builder currency(Currency currency) {
+      this.currency = Optional.of(currency);
+      return this;
+    }
+
+    /** The least the plan's usage charges come to per billing period, prorated like the fee. */
+    public Builder minimum(Price minimum) {
+      this.minimum = Optional.of(minimum);
+      return this;
+    }
+
+    /** Prices {@code unit} of {@code operationId} (calls, bytes_out, a custom unit...) by {@code model}. */
+    public Builder price(String operationId, String unit, PriceModel model) {
+      usagePrices.computeIfAbsent(operationId, k -> new LinkedHashMap<>()).put(unit, model);
       return this;
     }
 
     /** Validates and builds. */
     public Plan build() {
       Set<String> s = scopes.isEmpty() ? Set.of("*") : scopes;
-      return new Plan(name, rank, rate, quotas, s, features, prices, concurrency, prepaid, overage, fee);
+      return new Plan(name, rank, rate, quotas, s, features, prices, concurrency, prepaid, overage, fee, currency,
+          minimum, usagePrices);
     }
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.monetize.billing.PriceModel.Tier;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -17,7 +16,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
 
 /** Rating properties over generated price models and usage. */
 class RatingProperties {
@@ -41,14 +39,12 @@ class RatingProperties {
   @Provide
   Arbitrary<PriceModel> models() {
     Arbitrary<BigDecimal> price = Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("10")).ofScale(4);
-    Arbitrary<PriceModel> base = Arbitraries.oneOf(
+    Arbitrary<Long> included = Arbitraries.longs().between(0, 5_000);
+    return Arbitraries.oneOf(
         price.map(PriceModel.Flat::new),
-        price.map(PriceModel.PerUnit::new),
-        tiers().map(PriceModel.Graduated::new),
-        Combinators.combine(Arbitraries.longs().between(1, 5_000), price).as(PriceModel.Package::new));
-    return Arbitraries.oneOf(base,
-        Combinators.combine(Arbitraries.longs().between(0, 5_000), base).as(PriceModel.Included::new),
-        Combinators.combine(price, base).as(PriceModel.Minimum::new));
+        Combinators.combine(price, Arbitraries.of(1L, 1_000L, 1L << 20), included).as(PriceModel.PerUnit::new),
+        Combinators.combine(tiers(), included).as(PriceModel.Graduated::new),
+        Combinators.combine(Arbitraries.longs().between(1, 5_000), price, included).as(PriceModel.Package::new));
   }
 
   @Property(tries = 300)
@@ -61,58 +57,44 @@ class RatingProperties {
 
   @Property(tries = 300)
   void graduatedAndVolumeMatchTheReferenceFormulas(@ForAll("tiers") List<Tier> tiers,
-      @ForAll @LongRange(min = 0, max = 100_000) long units) {
-    // reference: price unit by unit (graduated), and the tier of the total times all units (volume)
+      @ForAll @LongRange(min = 0, max = 100_000) long units, @ForAll @LongRange(min = 0, max = 20_000) long included) {
+    // reference: unit by unit, the included ones free, each charged unit at the price of its tier
     BigDecimal graduated = BigDecimal.ZERO;
-    long u = 1;
-    long counted = 0;
-    for (Tier t : tiers) {
-      long upTo = Math.min(units, t.upTo().orElse(Long.MAX_VALUE));
-      if (upTo >= u) {
-        graduated = graduated.add(t.unitPrice().multiply(BigDecimal.valueOf(upTo - u + 1)));
-        counted += upTo - u + 1;
-        u = upTo + 1;
-      }
-    }
-    assertThat(counted).isEqualTo(units);
-    assertThat(new PriceModel.Graduated(tiers).charge(units)).isEqualByComparingTo(graduated);
-    BigDecimal volume = BigDecimal.ZERO;
-    if (units > 0) {
+    for (long u = included + 1; u <= units; u++) {
       for (Tier t : tiers) {
-        if (units <= t.upTo().orElse(Long.MAX_VALUE)) {
-          volume = t.unitPrice().multiply(BigDecimal.valueOf(units));
+        if (u <= t.upTo().orElse(Long.MAX_VALUE)) {
+          graduated = graduated.add(t.unitPrice());
           break;
         }
       }
     }
-    assertThat(new PriceModel.Volume(tiers).charge(units)).isEqualByComparingTo(volume);
-  }
-
-  @Property(tries = 200)
-  void proratingAWholePeriodIsTheFullPrice(@ForAll("models") PriceModel model,
-      @ForAll @LongRange(min = 0, max = 100_000) long units, @ForAll @IntRange(min = 1, max = 366) int days) {
-    BigDecimal covered = Rating.covered(Duration.ofDays(days), Duration.ofDays(days));
-    assertThat(Rating.prorate(model.charge(units), covered)).isEqualByComparingTo(model.charge(units));
+    assertThat(new PriceModel.Graduated(tiers, included).charge(units)).isEqualByComparingTo(graduated);
+    // volume: the tier the total falls in, times the charged units
+    BigDecimal volume = BigDecimal.ZERO;
+    if (units > included) {
+      for (Tier t : tiers) {
+        if (units <= t.upTo().orElse(Long.MAX_VALUE)) {
+          volume = t.unitPrice().multiply(BigDecimal.valueOf(units - included));
+          break;
+        }
+      }
+    }
+    assertThat(new PriceModel.Volume(tiers, included).charge(units)).isEqualByComparingTo(volume);
   }
 
   @Property(tries = 300)
-  void theTotalIsTheSumOfTheRoundedLinesAndNoLineIsOffByMoreThanHalfACent(
-      @ForAll @Size(min = 1, max = 12) List<@LongRange(min = 0, max = 1_000_000) Long> units,
-      @ForAll("models") PriceModel model) {
-    Currency eur = Currency.getInstance("EUR");
-    List<Rating.Usage> usage = new ArrayList<>();
-    for (int i = 0; i < units.size(); i++) {
-      usage.add(Rating.Usage.of("line " + i, units.get(i), model));
-    }
-    Rating.Result r = Rating.rate(eur, usage);
-    BigDecimal sum = r.lines().stream().map(Rating.Line::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-    assertThat(r.total()).isEqualByComparingTo(sum);
-    assertThat(r.total().scale()).isEqualTo(2);
-    for (int i = 0; i < units.size(); i++) {
-      BigDecimal exact = model.charge(units.get(i));
-      assertThat(r.lines().get(i).amount().subtract(exact).abs())
-          .isLessThanOrEqualTo(new BigDecimal("0.005"));
-      assertThat(r.lines().get(i).amount()).isEqualByComparingTo(exact.setScale(2, RoundingMode.HALF_EVEN));
-    }
+  void aProratedAmountIsTheExactProductRoundedOnce(@ForAll("models") PriceModel model,
+      @ForAll @LongRange(min = 0, max = 100_000) long units, @ForAll @IntRange(min = 28, max = 31) int days,
+      @ForAll @LongRange(min = 0, max = 31 * 86_400) long seconds) {
+    long period = days * 86_400L;
+    Rating.Share share = new Rating.Share(Math.min(seconds, period), period);
+    Currency usd = Currency.getInstance("USD");
+    BigDecimal exact = model.charge(units).multiply(BigDecimal.valueOf(share.seconds()));
+    BigDecimal rounded = Rating.amount(model.charge(units), share, usd);
+    // |rounded x period - exact x seconds| <= half a cent x period, and the whole period is the full price
+    assertThat(rounded.multiply(BigDecimal.valueOf(period)).subtract(exact).abs())
+        .isLessThanOrEqualTo(new BigDecimal("0.005").multiply(BigDecimal.valueOf(period)));
+    assertThat(Rating.amount(model.charge(units), Rating.Share.WHOLE, usd))
+        .isEqualByComparingTo(model.charge(units).setScale(2, RoundingMode.HALF_EVEN));
   }
 }

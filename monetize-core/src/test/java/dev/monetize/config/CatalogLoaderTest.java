@@ -58,14 +58,14 @@ class CatalogLoaderTest {
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("window: day }", "window: week }")))
         .hasMessageContaining("plans.free.quotas[0].window: must be one of minute, hour, day, month; got 'week'");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("rank: 10", "rnak: 10")))
-        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [concurrency, features, fee, overage, prepaid, prices, quotas, rank, rate, scopes]");
+        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [concurrency, currency, features, fee, minimum, overage, prepaid, prices, quotas, rank, rate, scopes]");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("minimum_plan: pro", "minimum_plan: gold")))
         .hasMessageContaining("minimum plan 'gold' is not a plan");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("period: 1s", "period: soon")))
         .hasMessageContaining("plans.free.rate.period: must be a duration such as 500ms, 1s, 1m, 1h, 1d");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("currency: USD, unit: call }\n  - id: export",
         "currency: XXY, unit: call }\n  - id: export")))
-        .hasMessageContaining("operations[0].price: currency must be an ISO 4217 code");
+        .hasMessageContaining("operations[0].price.currency: must be an ISO 4217 currency code");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", "plans: [")).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("plans.yaml: not valid YAML");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", "")).hasMessageContaining("the document is empty");

@@ -5,9 +5,8 @@ import dev.monetize.TimeSource;
 import dev.monetize.billing.AccountReports;
 import dev.monetize.billing.BillingHistory;
 import dev.monetize.billing.Invoice;
+import dev.monetize.billing.Invoicing;
 import dev.monetize.billing.PlanChange;
-import dev.monetize.billing.PriceModel;
-import dev.monetize.billing.Rating;
 import dev.monetize.billing.WalletService;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.metering.UsageTotals;
@@ -61,14 +60,11 @@ public final class Reports implements AccountReports {
     long now = time.epochNanos();
     Instant start = periodStart(principal, now);
     Instant end = periodEnd(principal, now);
-    UsageTotals.Totals t = usageTotals.get().totals(principal.customerId(), start, end);
+    UsageTotals totals = usageTotals.get();
+    UsageTotals.Totals t = totals.totals(principal.customerId(), start, end);
     java.util.Map<String, Long> byOperation = new java.util.TreeMap<>(t.byOperation());
     java.util.Map<String, BigDecimal> cost = new java.util.TreeMap<>();
-    for (java.util.Map.Entry<String, Long> e : byOperation.entrySet()) {
-      catalog.operation(e.getKey()).flatMap(op -> principal.plan().priceOf(op)).ifPresent(price ->
-          cost.merge(price.currency().getCurrencyCode(), price.amount().multiply(BigDecimal.valueOf(e.getValue())),
-              BigDecimal::add));
-    }
+    draft(principal, now, totals).ifPresent(inv -> cost.put(inv.currency().getCurrencyCode(), inv.total()));
     List<PolicyState> states = limitsNow.apply(principal, now);
     Optional<BigDecimal> credits = principal.plan().prepaid()
         ? Optional.of(wallet.balance(principal.customerId())) : Optional.empty();
@@ -85,70 +81,54 @@ public final class Reports implements AccountReports {
   }
 
   /**
-   * The draft invoice of the caller's customer for the current billing period. The period is cut
-   * where the customer's plan changed ({@link BillingHistory#planChanges}); each
-   * part has its plan's fee prorated by the time it covers and one line per operation called on
-   * it, at that plan's per-call price (see {@link Rating}). Operations without
-   * a price are listed at zero. Empty when nothing in the period has a price.
+   * The draft invoice of the caller's customer for the current billing period, rated by
+   * {@link Invoicing#draft}: the period cut where the customer's plan changed
+   * ({@link BillingHistory#planChanges}), each part with its plan's fee prorated by the seconds it
+   * covers and its usage priced by its plan. Empty when nothing in the period has a price.
    */
   @Override
   public Optional<Invoice> currentInvoice(Principal principal) {
-    long now = time.epochNanos();
+    return draft(principal, time.epochNanos(), usageTotals.get());
+  }
+
+  private Optional<Invoice> draft(Principal principal, long now, UsageTotals totals) {
     Instant start = periodStart(principal, now);
     Instant end = periodEnd(principal, now);
-    UsageTotals totals = usageTotals.get();
     String customerId = principal.customerId();
     List<PlanChange> changes = billingHistory.planChanges(customerId, start, end);
     if (changes.isEmpty()) {
       changes = List.of(new PlanChange(customerId, principal.plan().name(), start));
     }
-    boolean split = changes.size() > 1;
-    java.time.Duration period = java.time.Duration.between(start, end);
-    java.util.Currency currency = null;
-    List<Rating.Usage> lines = new java.util.ArrayList<>();
-    for (int i = 0; i < changes.size(); i++) {
-      PlanChange c = changes.get(i);
-      Instant from = c.since().isBefore(start) ? start : c.since();
-      Instant to = i + 1 < changes.size() ? changes.get(i + 1).since() : end;
-      if (!to.isAfter(from)) {
-        continue;
-      }
-      Plan plan = catalog.plan(c.plan()).orElse(principal.plan()); // a plan since removed from the catalog
-      String on = split ? " on " + plan.name() : "";
-      BigDecimal covered = Rating.covered(java.time.Duration.between(from, to), period);
-      if (plan.fee().isPresent()) {
-        dev.monetize.plans.Price fee = plan.fee().get();
-        currency = sameCurrency(currency, fee.currency(), plan);
-        lines.add(new Rating.Usage("plan " + plan.name() + " fee"
-            + (covered.compareTo(BigDecimal.ONE) == 0 ? "" : " (" + from + " to " + to + ")"), 1,
-            new PriceModel.Flat(fee.amount()), covered));
-      }
-      // the first part's calls from the period start: the usage interval of a customer's first calls
-      // can start before its creation; later parts start where the meter cut its intervals
-      java.util.Map<String, Long> calls = new java.util.TreeMap<>(
-          totals.totals(customerId, i == 0 ? start : from, to).byOperation());
-      for (java.util.Map.Entry<String, Long> e : calls.entrySet()) {
-        Optional<dev.monetize.plans.Price> price = catalog.operation(e.getKey()).flatMap(plan::priceOf);
-        if (price.isPresent()) {
-          currency = sameCurrency(currency, price.get().currency(), plan);
-        }
-        BigDecimal unitPrice = price.map(dev.monetize.plans.Price::amount).orElse(BigDecimal.ZERO);
-        lines.add(Rating.Usage.of(e.getKey() + " (" + price.map(dev.monetize.plans.Price::unit)
-            .orElse("call") + "s" + on + ")", e.getValue(), new PriceModel.PerUnit(unitPrice)));
+    Catalog plans = catalog;
+    for (PlanChange c : changes) {
+      if (catalog.plan(c.plan()).isEmpty()) { // a plan since removed from the catalog: billed as the current one
+        plans = withRemovedPlans(changes, principal.plan());
+        break;
       }
     }
-    if (currency == null) {
-      return Optional.empty();
-    }
-    return Optional.of(Invoice.forPeriod(customerId, principal.customer().billingAnchor(),
-        Instant.ofEpochSecond(0, now), currency, lines));
+    return Invoicing.draft(plans, customerId, principal.customer().billingAnchor(), Instant.ofEpochSecond(0, now),
+        changes, totals);
   }
 
-  private static java.util.Currency sameCurrency(java.util.Currency seen, java.util.Currency next, Plan plan) {
-    if (seen != null && !seen.equals(next)) {
-      throw new IllegalStateException("an invoice prices in more than one currency (" + seen + ", " + next
-          + " on plan " + plan.name() + ")");
+  /** The catalog with every plan of {@code changes} it no longer has standing in as {@code current}. */
+  private Catalog withRemovedPlans(List<PlanChange> changes, Plan current) {
+    Catalog.Builder b = Catalog.builder();
+    java.util.Set<String> added = new java.util.HashSet<>();
+    for (Plan p : catalog.plans()) {
+      b.plan(p);
+      added.add(p.name());
     }
-    return next;
+    for (PlanChange c : changes) {
+      if (added.add(c.plan())) {
+        b.plan(renamed(current, c.plan()));
+      }
+    }
+    catalog.operations().forEach(b::operation);
+    return b.build();
+  }
+
+  private static Plan renamed(Plan p, String name) {
+    return new Plan(name, p.rank(), p.rate(), p.quotas(), p.scopes(), p.features(), p.prices(), p.concurrency(),
+        p.prepaid(), p.overage(), p.fee(), p.currency(), p.minimum(), p.usagePrices());
   }
 }

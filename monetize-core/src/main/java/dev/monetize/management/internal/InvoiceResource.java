@@ -10,6 +10,8 @@ import java.util.Set;
 
 /** The caller's invoices: the current draft, as JSON, text or HTML. */
 final class InvoiceResource {
+  /** The number the current period's draft answers to until it is finalized. */
+  static final String DRAFT = "draft";
   private final ManagementContext context;
 
   InvoiceResource(ManagementContext context) {
@@ -18,9 +20,9 @@ final class InvoiceResource {
 
   ManagementApi.Response invoices(ManagementCall c) {
     return ManagementCall.ok(200, new Views.Invoices(context.reports().currentInvoice(c.account())
-        .map(inv -> List.of(new Views.InvoiceSummary(inv.number(), inv.periodStart().toString(),
-            inv.periodEnd().toString(), "draft", inv.rated().currency().getCurrencyCode(),
-            inv.rated().total().toPlainString())))
+        .map(inv -> List.of(new Views.InvoiceSummary(inv.number().orElse(DRAFT), inv.number().orElse(null), inv.periodStart().toString(),
+            inv.periodEnd().toString(), inv.status(), inv.currency().getCurrencyCode(),
+            inv.total().toPlainString(), inv.amountDue().toPlainString())))
         .orElse(List.of())));
   }
 
@@ -32,7 +34,7 @@ final class InvoiceResource {
     if (!Set.of("json", "text", "html").contains(format)) {
       throw ManagementRefusal.badRequest("format: json, text or html.");
     }
-    Invoice inv = context.reports().currentInvoice(account).filter(i -> i.number().equals(number))
+    Invoice inv = context.reports().currentInvoice(account).filter(i -> number.equals(DRAFT))
         .orElseThrow(() -> ManagementRefusal.notFound("invoice", number));
     if (!format.equals("json")) {
       boolean html = format.equals("html");
@@ -40,6 +42,6 @@ final class InvoiceResource {
           List.of(new Header("Cache-Control", "no-store")),
           (html ? inv.html() : inv.text()).getBytes(StandardCharsets.UTF_8));
     }
-    return ManagementCall.ok(200, Views.Invoice.draft(inv));
+    return ManagementCall.ok(200, Views.invoice(inv));
   }
 }

@@ -121,28 +121,17 @@ final class Views {
       @JsonProperty("credits") @JsonInclude(JsonInclude.Include.NON_NULL) String credits,
       @JsonProperty("cost") Map<String, String> cost, @JsonProperty("as_of") String asOf) {}
 
-  /** One invoice in a list. */
-  record InvoiceSummary(@JsonProperty("number") String number, @JsonProperty("period_start") String periodStart,
+  /** One invoice in a list: {@code id} is its number, or {@code draft} for the current period's draft. */
+  record InvoiceSummary(@JsonProperty("id") String id, @JsonProperty("number") String number, @JsonProperty("period_start") String periodStart,
       @JsonProperty("period_end") String periodEnd, @JsonProperty("status") String status,
-      @JsonProperty("currency") String currency, @JsonProperty("total") String total) {}
+      @JsonProperty("currency") String currency, @JsonProperty("total") String total,
+      @JsonProperty("amount_due") String amountDue) {}
 
   /** A list of invoices. */
   record Invoices(@JsonProperty("data") List<InvoiceSummary> data) {}
 
-  /** A draft invoice (amounts as decimal strings, as rated). */
-  record Invoice(@JsonProperty("number") String number, @JsonProperty("customer_id") String customerId,
-      @JsonProperty("period_start") String periodStart, @JsonProperty("period_end") String periodEnd,
-      @JsonProperty("currency") String currency, @JsonProperty("lines") List<Line> lines,
-      @JsonProperty("total") String total, @JsonProperty("status") String status) {
-    static Invoice draft(dev.monetize.billing.Invoice i) {
-      return new Invoice(i.number(), i.customerId(), i.periodStart().toString(), i.periodEnd().toString(),
-          i.rated().currency().getCurrencyCode(), i.rated().lines().stream()
-              .map(l -> new Line(l.description(), l.units(), l.amount().toPlainString())).toList(),
-          i.rated().total().toPlainString(), "draft");
-    }
+  /** An invoice, as {@link dev.monetize.billing.Invoice#json()} writes it. */
+  static com.fasterxml.jackson.databind.JsonNode invoice(dev.monetize.billing.Invoice i) {
+    return dev.monetize.billing.internal.InvoiceFormats.tree(i);
   }
-
-  /** A line of an invoice. */
-  record Line(@JsonProperty("description") String description, @JsonProperty("units") long units,
-      @JsonProperty("amount") String amount) {}
 }

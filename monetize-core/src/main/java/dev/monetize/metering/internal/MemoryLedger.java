@@ -68,12 +68,7 @@ public final class MemoryLedger implements UsageTotals {
 
   /** Sums of the records whose interval started in one slice. */
   private static final class Slice {
-    long requests;
-    long bytesIn;
-    long bytesOut;
-    long micros;
-    long cpuMicros;
-    final Map<String, Long> byOperation = new TreeMap<>();
+    final Tally tally = new Tally();
   }
 
   /** One customer's current period, in slices by start. Guarded by itself. */
@@ -147,13 +142,7 @@ public final class MemoryLedger implements UsageTotals {
       if (slice == null) {
         return; // a late record of a period already ended
       }
-      Slice s = slice.getValue();
-      s.requests += r.calls();
-      s.bytesIn += r.bytesIn();
-      s.bytesOut += r.bytesOut();
-      s.micros += r.durationMicros();
-      s.cpuMicros += r.cpuMicros();
-      s.byOperation.merge(r.operationId(), r.calls(), Long::sum);
+      slice.getValue().tally.add(r);
     }
   }
 
@@ -198,23 +187,13 @@ public final class MemoryLedger implements UsageTotals {
     if (account == null) {
       return new Totals(0, 0, 0, 0, 0, Map.of());
     }
-    long requests = 0;
-    long bytesIn = 0;
-    long bytesOut = 0;
-    long micros = 0;
-    long cpuMicros = 0;
-    Map<String, Long> byOperation = new TreeMap<>();
+    Tally sum = new Tally();
     synchronized (account) {
       for (Slice s : account.slices.subMap(nanos(from), true, nanos(to), false).values()) {
-        requests += s.requests;
-        bytesIn += s.bytesIn;
-        bytesOut += s.bytesOut;
-        micros += s.micros;
-        cpuMicros += s.cpuMicros;
-        s.byOperation.forEach((op, n) -> byOperation.merge(op, n, Long::sum));
+        sum.add(s.tally);
       }
     }
-    return new Totals(requests, bytesIn, bytesOut, micros / 1_000, cpuMicros / 1_000, byOperation);
+    return sum.totals();
   }
 
   /**

@@ -1,0 +1,90 @@
+package dev.monetize.metering.internal;
+
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageTotals;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Sums of usage records per operation and unit, the one place that turns records into
+ * {@link UsageTotals.Totals} (the memory ledger's slices and {@link UsageTotals#of} both use it).
+ * Not thread-safe.
+ */
+public final class Tally {
+  /** Per operation: calls, bytes in, bytes out, wall micros, CPU micros. */
+  private final Map<String, long[]> standard = new TreeMap<>();
+  private final Map<String, Map<String, Long>> custom = new TreeMap<>();
+
+  /** Adds one record. */
+  public void add(UsageRecord r) {
+    long[] s = standard.computeIfAbsent(r.operationId(), k -> new long[5]);
+    s[0] += r.calls();
+    s[1] += r.bytesIn();
+    s[2] += r.bytesOut();
+    s[3] += r.durationMicros();
+    s[4] += r.cpuMicros();
+    if (!r.units().isEmpty()) {
+      Map<String, Long> units = custom.computeIfAbsent(r.operationId(), k -> new HashMap<>());
+      r.units().forEach((u, n) -> units.merge(u, n, Long::sum));
+    }
+  }
+
+  /** Adds another tally's sums. */
+  public void add(Tally other) {
+    other.standard.forEach((op, s) -> {
+      long[] mine = standard.computeIfAbsent(op, k -> new long[5]);
+      for (int i = 0; i < s.length; i++) {
+        mine[i] += s[i];
+      }
+    });
+    other.custom.forEach((op, units) -> {
+      Map<String, Long> mine = custom.computeIfAbsent(op, k -> new HashMap<>());
+      units.forEach((u, n) -> mine.merge(u, n, Long::sum));
+    });
+  }
+
+  /** The totals (milliseconds are the summed microseconds, truncated once per operation). */
+  public UsageTotals.Totals totals() {
+    long requests = 0;
+    long bytesIn = 0;
+    long bytesOut = 0;
+    long micros = 0;
+    long cpuMicros = 0;
+    Map<String, Long> byOperation = new TreeMap<>();
+    Map<String, Map<String, Long>> quantities = new TreeMap<>();
+    for (Map.Entry<String, long[]> e : standard.entrySet()) {
+      long[] s = e.getValue();
+      requests += s[0];
+      bytesIn += s[1];
+      bytesOut += s[2];
+      micros += s[3];
+      cpuMicros += s[4];
+      byOperation.put(e.getKey(), s[0]);
+      Map<String, Long> q = new HashMap<>(custom.getOrDefault(e.getKey(), Map.of()));
+      q.put("calls", s[0]);
+      q.put("bytes_in", s[1]);
+      q.put("bytes_out", s[2]);
+      q.put("compute_ms", s[3] / 1_000);
+      q.put("cpu_ms", s[4] / 1_000);
+      quantities.put(e.getKey(), q);
+    }
+    return new UsageTotals.Totals(requests, bytesIn, bytesOut, micros / 1_000, cpuMicros / 1_000, byOperation,
+        quantities);
+  }
+
+  /** The totals of records that started in {@code [from, to)}, for {@link UsageTotals#of}. */
+  public static UsageTotals over(List<UsageRecord> records) {
+    List<UsageRecord> copy = List.copyOf(records);
+    return (customerId, from, to) -> {
+      Tally t = new Tally();
+      for (UsageRecord r : copy) {
+        if (r.customerId().equals(customerId) && !r.from().isBefore(from) && r.from().isBefore(to)) {
+          t.add(r);
+        }
+      }
+      return t.totals();
+    };
+  }
+}
