@@ -16,11 +16,14 @@ import picocli.CommandLine.Spec;
  * <pre>
  * $ java -jar monetize.jar operator-key --environment live
  * mk_live_...
+ * $ java -jar monetize.jar invoice --plans plans.yaml --usage usage.jsonl --customer acme --at 2026-03-15T00:00:00Z
+ * $ java -jar monetize.jar what-if --plans plans.yaml --usage usage.jsonl --customer acme --at 2026-03-15T00:00:00Z --plan pro
  * </pre>
  */
 @Command(name = "monetize", mixinStandardHelpOptions = true, version = "monetize 0.1.0-SNAPSHOT",
     description = "Operator commands for a service monetized with Monetize.",
-    subcommands = {MonetizeCli.OperatorKey.class})
+    subcommands = {MonetizeCli.OperatorKey.class, BillingCommands.InvoiceCommand.class,
+        BillingCommands.WhatIfCommand.class})
 public final class MonetizeCli implements Runnable {
   @Spec
   CommandLine.Model.CommandSpec spec;

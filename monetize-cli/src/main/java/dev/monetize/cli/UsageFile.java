@@ -1,0 +1,237 @@
+package dev.monetize.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.billing.BillingHistory;
+import dev.monetize.billing.PlanChange;
+import dev.monetize.metering.UsageRecord;
+import dev.monetize.metering.UsageTotals;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Catalog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A file of usage lines, one JSON object each: {@code customer} (plan, billing day, time zone,
+ * since), {@code plan_change} and {@code usage} (an operation's units at an instant). Every
+ * mistake is a {@link BadInput} naming the file, the line and the field.
+ */
+final class UsageFile {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> CUSTOMER = Set.of("kind", "customer_id", "plan", "billing_day", "time_zone", "since");
+  private static final Set<String> PLAN_CHANGE = Set.of("kind", "customer_id", "plan", "at");
+  private static final Set<String> USAGE = Set.of("kind", "customer_id", "operation", "at", "units");
+
+  /** One customer as the file declares it. */
+  record Account(String customerId, BillingAnchor anchor, Instant since) {}
+
+  private final String name;
+  private final Map<String, Account> accounts = new LinkedHashMap<>();
+  private final BillingHistory history = BillingHistory.inMemory();
+  private final List<UsageRecord> usage = new ArrayList<>();
+
+  private UsageFile(String name) {
+    this.name = name;
+  }
+
+  /** Reads {@code file}, checking plans and operations against {@code catalog}. */
+  static UsageFile read(Path file, Catalog catalog) {
+    UsageFile f = new UsageFile(file.toString());
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new BadInput(file + ": cannot read the file: " + e.getMessage());
+    }
+    Map<String, Integer> pendingChanges = new HashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String text = lines.get(i).strip();
+      if (!text.isEmpty()) {
+        f.line(i + 1, text, catalog, pendingChanges);
+      }
+    }
+    for (Map.Entry<String, Integer> e : pendingChanges.entrySet()) {
+      if (!f.accounts.containsKey(e.getKey())) {
+        throw f.bad(e.getValue(), "customer_id", "customer '" + e.getKey() + "' has no customer line");
+      }
+    }
+    return f;
+  }
+
+  private void line(int n, String text, Catalog catalog, Map<String, Integer> seen) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new BadInput(name + ": line " + n + ": not a JSON object: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new BadInput(name + ": line " + n + ": not a JSON object");
+    }
+    String kind = text(node, n, "kind");
+    String customer = text(node, n, "customer_id");
+    seen.putIfAbsent(customer, n);
+    switch (kind) {
+      case "customer" -> {
+        fields(node, n, CUSTOMER);
+        String plan = plan(node, n, catalog);
+        long day = node.has("billing_day") ? number(node, n, "billing_day", 1, 31) : 1;
+        ZoneId zone = zone(node, n);
+        Instant since = instant(node, n, "since");
+        if (accounts.putIfAbsent(customer, new Account(customer, BillingAnchor.of((int) day, zone), since)) != null) {
+          throw bad(n, "customer_id", "customer '" + customer + "' is declared twice");
+        }
+        history.recordPlanChange(new PlanChange(customer, plan, since));
+      }
+      case "plan_change" -> {
+        fields(node, n, PLAN_CHANGE);
+        history.recordPlanChange(new PlanChange(customer, plan(node, n, catalog), instant(node, n, "at")));
+      }
+      case "usage" -> {
+        fields(node, n, USAGE);
+        String op = text(node, n, "operation");
+        if (catalog.operation(op).isEmpty()) {
+          throw bad(n, "operation", "'" + op + "' is not an operation of the plans (operations: "
+              + catalog.operations().stream().map(o -> o.id()).toList() + ")");
+        }
+        usage.add(record(node, n, customer, op, instant(node, n, "at")));
+      }
+      default -> throw bad(n, "kind", "must be customer, plan_change or usage; got '" + kind + "'");
+    }
+  }
+
+  private UsageRecord record(JsonNode node, int n, String customer, String op, Instant at) {
+    JsonNode units = node.get("units");
+    if (units == null || !units.isObject() || units.isEmpty()) {
+      throw bad(n, "units", "required: an object of unit to whole quantity, such as {\"calls\": 100}");
+    }
+    Map<String, Long> q = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = units.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> u = it.next();
+      JsonNode v = u.getValue();
+      if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+        throw bad(n, "units." + u.getKey(), "must be a whole number of 0 or more; got " + v);
+      }
+      q.put(u.getKey(), v.asLong());
+    }
+    long calls = take(q, "calls");
+    long bytesIn = take(q, "bytes_in");
+    long bytesOut = take(q, "bytes_out");
+    long computeMs = take(q, "compute_ms");
+    long cpuMs = take(q, "cpu_ms");
+    if (computeMs > Long.MAX_VALUE / 1_000 || cpuMs > Long.MAX_VALUE / 1_000) {
+      throw bad(n, "units", "compute_ms and cpu_ms are at most " + Long.MAX_VALUE / 1_000);
+    }
+    return new UsageRecord(customer, "cli", op, 200, false, at, at.plusNanos(1), calls, bytesIn, bytesOut,
+        computeMs * 1_000, cpuMs * 1_000, q);
+  }
+
+  private static long take(Map<String, Long> units, String unit) {
+    Long v = units.remove(unit);
+    return v == null ? 0 : v;
+  }
+
+  /** The customer's account, or a mistake naming it. */
+  Account account(String customerId) {
+    Account a = accounts.get(customerId);
+    if (a == null) {
+      throw new BadInput(name + ": no customer line for '" + customerId + "' (customers: " + accounts.keySet() + ")");
+    }
+    return a;
+  }
+
+  /** The customer's plans over {@code [from, to)} ({@link BillingHistory#planChanges}). */
+  List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
+    return history.planChanges(customerId, from, to);
+  }
+
+  /** The usage of every line. */
+  UsageTotals totals() {
+    return UsageTotals.of(usage);
+  }
+
+  private String plan(JsonNode node, int n, Catalog catalog) {
+    String plan = text(node, n, "plan");
+    if (catalog.plan(plan).isEmpty()) {
+      throw bad(n, "plan", "'" + plan + "' is not a plan of the plans file (plans: "
+          + catalog.plans().stream().map(p -> p.name()).toList() + ")");
+    }
+    return plan;
+  }
+
+  private ZoneId zone(JsonNode node, int n) {
+    if (!node.has("time_zone")) {
+      return ZoneId.of("UTC");
+    }
+    String z = text(node, n, "time_zone");
+    try {
+      return ZoneId.of(z);
+    } catch (DateTimeException e) {
+      throw bad(n, "time_zone", "must be a time zone such as UTC or Europe/Berlin; got '" + z + "'");
+    }
+  }
+
+  private Instant instant(JsonNode node, int n, String field) {
+    String t = text(node, n, field);
+    try {
+      return Instant.parse(t);
+    } catch (DateTimeParseException e) {
+      throw bad(n, field, "must be an instant such as 2026-03-11T00:00:00Z; got '" + t + "'");
+    }
+  }
+
+  private long number(JsonNode node, int n, String field, long min, long max) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+      throw bad(n, field, "must be a whole number from " + min + " to " + max + "; got " + v);
+    }
+    return v.asLong();
+  }
+
+  private String text(JsonNode node, int n, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+      throw bad(n, field, "required: a non-empty string" + (v == null ? "" : "; got " + v));
+    }
+    return v.asText();
+  }
+
+  private void fields(JsonNode node, int n, Set<String> allowed) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw bad(n, f, "unknown field; allowed here: " + new TreeSet<>(allowed));
+      }
+    }
+  }
+
+  BadInput bad(int line, String field, String problem) {
+    return new BadInput(name + ": line " + line + ": " + field + ": " + problem);
+  }
+
+  /** Bad input: exit 1 with this message. */
+  static final class BadInput extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadInput(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+}
