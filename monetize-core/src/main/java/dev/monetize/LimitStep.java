@@ -189,11 +189,14 @@ final class LimitStep {
     return out;
   }
 
-  /** Adds to (or deducts from) the customer's prepaid balance; returns the new balance. */
-  BigDecimal addCredits(String customerId, BigDecimal amount) {
-    long micros = amount.movePointRight(6).setScale(0, RoundingMode.DOWN).longValueExact();
-    long balance = store.addCredits(creditKey(customerId), micros);
-    return BigDecimal.valueOf(balance, 6);
+  /** Applies a wallet entry to the customer's prepaid balance, once per entry id. */
+  dev.monetize.limits.CreditEntry applyCredits(String customerId, String entryId, long micros) {
+    return store.applyCredits(creditKey(customerId), entryId, micros);
+  }
+
+  /** The customer's prepaid balance in micro-units. */
+  long credits(String customerId) {
+    return store.credits(creditKey(customerId));
   }
 
   private static String tag(String customerId) {

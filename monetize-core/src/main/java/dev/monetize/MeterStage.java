@@ -19,6 +19,6 @@ final class MeterStage implements AdmissionStage {
     }
     Principal p = d.principal().orElseThrow();
     meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesIn, bytesOut, durationNanos,
-        cpuNanos, admission.reportedUnits());
+        cpuNanos, admission.reportedUnits(), startNanos + durationNanos);
   }
 }

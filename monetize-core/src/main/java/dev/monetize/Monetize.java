@@ -84,7 +84,17 @@ public final class Monetize implements AutoCloseable {
         b.timeSource, b.maxRotationOverlap);
     this.customers = new CustomerRegistry(b.customerStore, b.catalog, b.billingHistory, b.timeSource,
         this::planChanged);
-    this.wallet = new Wallets(b.customerStore, b.billingHistory, limits::addCredits, b.timeSource,
+    this.wallet = new Wallets(b.customerStore, b.billingHistory, new Wallets.Balances() {
+      @Override
+      public dev.monetize.limits.CreditEntry apply(String customerId, String entryId, long micros) {
+        return limits.applyCredits(customerId, entryId, micros);
+      }
+
+      @Override
+      public long balance(String customerId) {
+        return limits.credits(customerId);
+      }
+    }, b.timeSource,
         Optional.ofNullable(b.lowCreditsThreshold), b.lowCreditsListener);
     this.reports = new Reports(b.catalog, this::settledTotals, b.billingHistory, wallet,
         (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource);

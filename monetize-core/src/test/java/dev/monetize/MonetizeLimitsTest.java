@@ -342,7 +342,12 @@ class MonetizeLimitsTest {
       public void release(List<LimitRequest> requests, LimitVerdict verdict) {}
 
       @Override
-      public long addCredits(String key, long delta) {
+      public dev.monetize.limits.CreditEntry applyCredits(String key, String entryId, long delta) {
+        throw new LimiterUnavailableException("down", new java.io.IOException("down"));
+      }
+
+      @Override
+      public long credits(String key) {
         throw new LimiterUnavailableException("down", new java.io.IOException("down"));
       }
 
@@ -384,8 +389,13 @@ class MonetizeLimitsTest {
       }
 
       @Override
-      public long addCredits(String key, long delta) {
-        return real.addCredits(key, delta);
+      public dev.monetize.limits.CreditEntry applyCredits(String key, String entryId, long delta) {
+        return real.applyCredits(key, entryId, delta);
+      }
+
+      @Override
+      public long credits(String key) {
+        return real.credits(key);
       }
 
       @Override

@@ -112,6 +112,15 @@ public enum ErrorCode {
       "The plan is prepaid and the balance does not cover the price of the call (the detail "
           + "gives both). Payment Required is our documented use of 402.",
       "Top up your prepaid credits to continue."),
+  /** A wallet entry id was used before for a different amount. */
+  IDEMPOTENCY_CONFLICT(409, "Idempotency conflict",
+      "The id of the wallet entry was applied before with a different amount. An id names one entry: "
+          + "a retry with the same id and amount answers the first entry and moves nothing.",
+      "Retry with the same amount, or use a new id for a new entry."),
+  /** A deduction larger than the prepaid balance. */
+  INSUFFICIENT_CREDITS(409, "Insufficient credits",
+      "The deduction is larger than the prepaid balance; a wallet never goes below zero. Nothing moved.",
+      "Deduct at most the balance (GET /monetize/credits shows it)."),
   /** The service sheds load and this plan's requests are refused first. */
   OVERLOADED(503, "Service overloaded",
       "The service sheds load and serves higher plans first; this plan's requests are refused "

@@ -107,9 +107,21 @@ public final class FailoverLimiterStore implements LimiterStore {
   }
 
   @Override
-  public long addCredits(String key, long delta) {
+  public CreditEntry applyCredits(String key, String entryId, long delta) {
     try {
-      long balance = primary.addCredits(key, delta);
+      CreditEntry entry = primary.applyCredits(key, entryId, delta);
+      recovered();
+      return entry;
+    } catch (LimiterUnavailableException e) {
+      outages.increment();
+      throw e;
+    }
+  }
+
+  @Override
+  public long credits(String key) {
+    try {
+      long balance = primary.credits(key);
       recovered();
       return balance;
     } catch (LimiterUnavailableException e) {

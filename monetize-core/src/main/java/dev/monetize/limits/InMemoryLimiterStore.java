@@ -24,6 +24,8 @@ final class InMemoryLimiterStore implements LimiterStore {
   private static final int SWEEP_MASK = 0xFFFF;
 
   private final ConcurrentHashMap<String, LimiterCell> cells = new ConcurrentHashMap<>();
+  /** Per credit balance: the entry ids applied to it, each with {delta, balance after}. Guarded by the balance's cell. */
+  private final ConcurrentHashMap<String, java.util.Map<String, long[]>> creditEntries = new ConcurrentHashMap<>();
   private final AtomicLong order = new AtomicLong();
   private final AtomicBoolean sweeping = new AtomicBoolean();
 
@@ -262,19 +264,41 @@ final class InMemoryLimiterStore implements LimiterStore {
   }
 
   @Override
-  public long addCredits(String key, long delta) {
+  public CreditEntry applyCredits(String key, String entryId, long delta) {
     while (true) {
       LimiterCell c = cells.get(key);
       if (c == null) {
         c = cells.computeIfAbsent(key, k -> newCell(false));
       }
       synchronized (c) {
-        if (!c.retired) {
-          c.value = Math.addExact(c.value, delta);
-          c.expiresAt = Long.MAX_VALUE; // balances are money: never forgotten
-          return c.value;
+        if (c.retired) {
+          continue;
         }
+        c.expiresAt = Long.MAX_VALUE; // balances are money: never forgotten
+        java.util.Map<String, long[]> applied = creditEntries.computeIfAbsent(key, k -> new java.util.HashMap<>());
+        long[] earlier = applied.get(entryId);
+        if (earlier != null) {
+          return new CreditEntry(CreditEntry.Outcome.REPEATED, earlier[0], earlier[1]);
+        }
+        long after = Math.addExact(c.value, delta);
+        if (after < 0) {
+          return new CreditEntry(CreditEntry.Outcome.INSUFFICIENT, delta, c.value);
+        }
+        c.value = after;
+        applied.put(entryId, new long[] {delta, after});
+        return new CreditEntry(CreditEntry.Outcome.APPLIED, delta, after);
       }
+    }
+  }
+
+  @Override
+  public long credits(String key) {
+    LimiterCell c = cells.get(key);
+    if (c == null) {
+      return 0;
+    }
+    synchronized (c) {
+      return c.value; // a balance's cell never expires, so it is never retired
     }
   }
 

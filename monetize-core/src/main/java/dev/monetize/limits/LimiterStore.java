@@ -50,10 +50,16 @@ public interface LimiterStore {
   void release(List<LimitRequest> requests, LimitVerdict verdict);
 
   /**
-   * Adds {@code delta} (negative to deduct) to a credit balance and returns the new balance, in
-   * micro-units. Balances never expire.
+   * Adds {@code delta} (negative to deduct) to a credit balance once per {@code entryId}, in
+   * micro-units, atomically: an entry id applied before moves nothing and answers with the delta
+   * it was applied with and the balance right after it (so a retried top-up credits once, on any
+   * number of nodes), and a delta that would take the balance below zero moves nothing. Balances
+   * and entry ids never expire.
    */
-  long addCredits(String key, long delta);
+  CreditEntry applyCredits(String key, String entryId, long delta);
+
+  /** The credit balance in micro-units (0 when there is none). */
+  long credits(String key);
 
   /** A new in-memory store. */
   static LimiterStore inMemory() {

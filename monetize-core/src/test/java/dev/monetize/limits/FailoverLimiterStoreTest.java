@@ -47,9 +47,15 @@ class FailoverLimiterStoreTest {
     }
 
     @Override
-    public long addCredits(String key, long delta) {
+    public CreditEntry applyCredits(String key, String entryId, long delta) {
       check();
-      return real.addCredits(key, delta);
+      return real.applyCredits(key, entryId, delta);
+    }
+
+    @Override
+    public long credits(String key) {
+      check();
+      return real.credits(key);
     }
   }
 
@@ -68,7 +74,7 @@ class FailoverLimiterStoreTest {
     assertThat(store.acquire(List.of(rate), NOW).admitted()).isTrue();
     assertThat(store.unreachable()).isTrue();
     assertThatThrownBy(() -> store.acquire(List.of(rate, quota), NOW)).isInstanceOf(LimiterUnavailableException.class);
-    assertThatThrownBy(() -> store.addCredits("{c}:wallet", 5)).isInstanceOf(LimiterUnavailableException.class);
+    assertThatThrownBy(() -> store.applyCredits("{c}:wallet", "t1", 5)).isInstanceOf(LimiterUnavailableException.class);
     assertThat(store.fallbackDecisions()).isEqualTo(1);
     assertThat(store.outages()).isEqualTo(3);
   }

@@ -63,8 +63,13 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   }
 
   @Override
-  public long addCredits(String key, long delta) {
-    return guarded.addCredits(key, delta);
+  public dev.monetize.limits.CreditEntry applyCredits(String key, String entryId, long delta) {
+    return guarded.applyCredits(key, entryId, delta);
+  }
+
+  @Override
+  public long credits(String key) {
+    return guarded.credits(key);
   }
 
   /** Calls that found Redis unreachable (or skipped it while it was). */

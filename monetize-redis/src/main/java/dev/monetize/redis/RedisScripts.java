@@ -275,13 +275,49 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     }
   }
 
+  /**
+   * One wallet entry, atomically: the entry ids applied to a balance are a hash beside it
+   * ({@code <balance>#entries}, the same hash tag, so one slot), each with its delta and the balance
+   * right after it.
+   */
+  private static final String CREDIT_SCRIPT = String.join("\n",
+      "local earlier = redis.call('HGET', KEYS[2], ARGV[1])",
+      "if earlier then",
+      "  local sep = string.find(earlier, ':', 1, true)",
+      "  return {1, string.sub(earlier, 1, sep - 1), string.sub(earlier, sep + 1)}",
+      "end",
+      "local balance = tonumber(redis.call('GET', KEYS[1]) or '0')",
+      "local delta = tonumber(ARGV[2])",
+      "if balance + delta < 0 then return {2, ARGV[2], tostring(balance)} end",
+      "local after = redis.call('INCRBY', KEYS[1], delta)",
+      "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ':' .. after)",
+      "return {0, ARGV[2], tostring(after)}");
+
   @Override
-  public long addCredits(String key, long delta) {
+  public dev.monetize.limits.CreditEntry applyCredits(String key, String entryId, long delta) {
     try {
-      return redis.incrby(bytes(prefix + key), delta);
+      List<Object> r = redis.eval(CREDIT_SCRIPT, ScriptOutputType.MULTI,
+          new byte[][] {bytes(prefix + key), bytes(prefix + key + "#entries")}, bytes(entryId), bytes(Long.toString(delta)));
+      dev.monetize.limits.CreditEntry.Outcome outcome = dev.monetize.limits.CreditEntry.Outcome.values()[
+          (int) (long) (Long) r.get(0)];
+      return new dev.monetize.limits.CreditEntry(outcome, Long.parseLong(text(r.get(1))), Long.parseLong(text(r.get(2))));
     } catch (RedisException e) {
       throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
     }
+  }
+
+  @Override
+  public long credits(String key) {
+    try {
+      byte[] v = redis.get(bytes(prefix + key));
+      return v == null ? 0 : Long.parseLong(new String(v, java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (RedisException e) {
+      throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
+    }
+  }
+
+  private static String text(Object o) {
+    return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.US_ASCII) : String.valueOf(o);
   }
 
   /** Script calls sent (one per {@link #acquire} that reached Redis). */

@@ -188,16 +188,16 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   }
 
   @Test
-  void everyKeyExpiresExceptCreditBalances() {
+  void everyKeyExpiresExceptCreditBalancesAndTheirEntries() {
     RedisLimiterStore store = open(jvmTime());
     String wallet = key("credits");
-    store.addCredits(wallet, 10_000);
+    store.applyCredits(wallet, "first", 10_000);
     LimitVerdict v = store.acquire(List.of(rate(key("rate"), 10, 5), quota(key("daily"), 100),
         new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 5), 1),
         new LimitRequest(wallet, new CreditPolicy("credits"), 100)), NOW);
     assertThat(v.admitted()).isTrue();
     List<String> keys = redis.keys(prefix + "*");
-    assertThat(keys).hasSize(4);
+    assertThat(keys).hasSize(5).contains(prefix + wallet + "#entries");
     for (String k : keys) {
       long ttl = redis.pttl(k);
       if (k.contains(":credits")) {
@@ -273,7 +273,7 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     RedisLimiterStore store = open(RedisLimiterStore.builder().uri("redis://127.0.0.1:6379/5").keyPrefix(prefix)
         .serverTime(false));
     String wallet = key("credits");
-    store.addCredits(wallet, 42);
+    store.applyCredits(wallet, "first", 42);
     assertThat(redis.get(prefix + wallet)).isNull();
     try (StatefulRedisConnection<String, String> db5 = admin.connect(io.lettuce.core.RedisURI.create("redis://127.0.0.1:6379/5"))) {
       assertThat(db5.sync().get(prefix + wallet)).isEqualTo("42");

@@ -1,6 +1,7 @@
 package dev.monetize.testkit;
 
 import dev.monetize.limits.ConcurrencyPolicy;
+import dev.monetize.limits.CreditEntry;
 import dev.monetize.limits.CreditPolicy;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.LimitVerdict;
@@ -185,29 +186,63 @@ public abstract class LimiterStoreContract {
   void creditsAreDeductedExactlyAndRefusedWhenShort() {
     LimiterStore store = store();
     String wallet = key("credits");
-    assertThat(store.addCredits(wallet, 5_000)).isEqualTo(5_000);
+    assertThat(store.applyCredits(wallet, "a", 5_000).balance()).isEqualTo(5_000);
     LimitRequest call = new LimitRequest(wallet, new CreditPolicy("credits"), 2_000);
     assertThat(store.acquire(List.of(call), NOW).admitted()).isTrue();
     assertThat(store.acquire(List.of(call), NOW).admitted()).isTrue();
     LimitVerdict short1 = store.acquire(List.of(call), NOW);
     assertThat(short1.admitted()).isFalse();
     assertThat(short1.policies().get(0).remaining()).isEqualTo(1_000);
-    assertThat(store.addCredits(wallet, 0)).isEqualTo(1_000);
-    assertThat(store.addCredits(wallet, 1_000)).isEqualTo(2_000);
+    assertThat(store.credits(wallet)).isEqualTo(1_000);
+    assertThat(store.applyCredits(wallet, "b", 1_000).balance()).isEqualTo(2_000);
     assertThat(store.acquire(List.of(call), NOW).admitted()).isTrue();
-    assertThat(store.addCredits(wallet, 0)).isZero();
+    assertThat(store.credits(wallet)).isZero();
+  }
+
+  @Test
+  void aWalletEntryIsAppliedOncePerIdAndNeverOverdraws() {
+    LimiterStore store = store();
+    String wallet = key("credits");
+    assertThat(store.credits(wallet)).isZero();
+    assertThat(store.applyCredits(wallet, "t1", 5_000))
+        .isEqualTo(new CreditEntry(CreditEntry.Outcome.APPLIED, 5_000, 5_000));
+    assertThat(store.applyCredits(wallet, "t2", -1_000))
+        .isEqualTo(new CreditEntry(CreditEntry.Outcome.APPLIED, -1_000, 4_000));
+    // a retry answers as the first time did, whatever the amount asked now (the caller compares)
+    assertThat(store.applyCredits(wallet, "t1", 5_000))
+        .isEqualTo(new CreditEntry(CreditEntry.Outcome.REPEATED, 5_000, 5_000));
+    assertThat(store.applyCredits(wallet, "t1", 7_000))
+        .isEqualTo(new CreditEntry(CreditEntry.Outcome.REPEATED, 5_000, 5_000));
+    // below zero: nothing moves, and the id stays free
+    assertThat(store.applyCredits(wallet, "t3", -4_001))
+        .isEqualTo(new CreditEntry(CreditEntry.Outcome.INSUFFICIENT, -4_001, 4_000));
+    assertThat(store.applyCredits(wallet, "t3", -4_000))
+        .isEqualTo(new CreditEntry(CreditEntry.Outcome.APPLIED, -4_000, 0));
+    assertThat(store.credits(wallet)).isZero();
+  }
+
+  @Test
+  void sixteenThreadsOnTwoClientsApplyOneEntryOnce() throws Exception {
+    LimiterStore store = store();
+    LimiterStore other = secondClientOfSameBackend(store);
+    String wallet = key("credits");
+    List<CreditEntry> answers = Concurrently.call(16, t -> (t % 2 == 0 ? store : other)
+        .applyCredits(wallet, "top-up-1", 2_500));
+    assertThat(answers).filteredOn(a -> a.outcome() == CreditEntry.Outcome.APPLIED).hasSize(1);
+    assertThat(answers).allSatisfy(a -> assertThat(a.balance()).isEqualTo(2_500));
+    assertThat(store.credits(wallet)).isEqualTo(2_500);
   }
 
   @Test
   void creditsAreNotDeductedWhenAnotherLimitRefuses() {
     LimiterStore store = store();
     String wallet = key("credits");
-    store.addCredits(wallet, 10_000);
+    store.applyCredits(wallet, "a", 10_000);
     LimitRequest q = quota(key("daily"), 1);
     LimitRequest call = new LimitRequest(wallet, new CreditPolicy("credits"), 1_000);
     assertThat(store.acquire(List.of(q, call), NOW).admitted()).isTrue();
     assertThat(store.acquire(List.of(q, call), NOW).admitted()).isFalse();
-    assertThat(store.addCredits(wallet, 0)).isEqualTo(9_000);
+    assertThat(store.credits(wallet)).isEqualTo(9_000);
   }
 
   @Test
@@ -229,7 +264,7 @@ public abstract class LimiterStoreContract {
     LimiterStore store = store();
     LimiterStore other = secondClientOfSameBackend(store);
     String wallet = key("credits");
-    store.addCredits(wallet, 300 * 1_000L);
+    store.applyCredits(wallet, "a", 300 * 1_000L);
     LimitRequest call = new LimitRequest(wallet, new CreditPolicy("credits"), 1_000);
     int total = Concurrently.call(16, t -> {
       LimiterStore s = t % 2 == 0 ? store : other;
@@ -242,7 +277,7 @@ public abstract class LimiterStoreContract {
       return admitted;
     }).stream().mapToInt(Integer::intValue).sum();
     assertThat(total).isEqualTo(300);
-    assertThat(store.addCredits(wallet, 0)).isZero();
+    assertThat(store.credits(wallet)).isZero();
   }
 
   @Test

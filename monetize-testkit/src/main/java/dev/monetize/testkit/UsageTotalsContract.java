@@ -62,6 +62,24 @@ public abstract class UsageTotalsContract {
   }
 
   @Test
+  void quantitiesArePerOperationAndUnitCustomUnitsToo() throws Exception {
+    Ledger l = ledger();
+    String c = customer();
+    UsageRecord withRows = new UsageRecord(c, "key_1", "export", 200, false, T0, T0.plusSeconds(1), 1, 0, 7, 1_500, 0,
+        Map.of("rows_scanned", 1_000L));
+    l.sink().accept(List.of(record(c, "stats", 0, 2), withRows, new UsageRecord(c, "key_2", "export", 200, false,
+        T0.plusSeconds(2), T0.plusSeconds(3), 1, 0, 3, 1_600, 0, Map.of("rows_scanned", 500L))));
+    UsageTotals.Totals t = l.totals().totals(c, T0, T0.plusSeconds(60));
+    assertThat(t.quantities().get("stats")).containsEntry("calls", 2L).containsEntry("bytes_in", 4L)
+        .containsEntry("bytes_out", 6L).containsEntry("compute_ms", 8L).containsEntry("cpu_ms", 10L);
+    assertThat(t.quantities().get("export")).containsEntry("calls", 2L).containsEntry("bytes_out", 10L)
+        .containsEntry("compute_ms", 3L) // 1,500 + 1,600 microseconds, truncated once
+        .containsEntry("rows_scanned", 1_500L);
+    assertThat(t.quantity("export", "rows_scanned")).isEqualTo(1_500);
+    assertThat(t.quantity("stats", "rows_scanned")).isZero();
+  }
+
+  @Test
   void theWindowIncludesItsStartAndExcludesItsEnd() throws Exception {
     Ledger l = ledger();
     String c = customer();

@@ -6,6 +6,8 @@ import dev.monetize.billing.BillingHistory;
 import dev.monetize.billing.CreditsLow;
 import dev.monetize.billing.TopUp;
 import dev.monetize.billing.WalletEntry;
+import dev.monetize.billing.WalletEntryRefusedException;
+import dev.monetize.limits.CreditEntry;
 import dev.monetize.billing.WalletService;
 import dev.monetize.keys.CustomerStore;
 import dev.monetize.limits.PolicyState;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,24 +29,32 @@ public final class Wallets implements WalletService {
 
   private final CustomerStore customers;
   private final BillingHistory history;
-  private final BiFunction<String, BigDecimal, BigDecimal> credits;
+  private final Balances credits;
   private final TimeSource time;
   private final Optional<BigDecimal> lowThreshold;
   private final Consumer<CreditsLow> lowListener;
-  private final Object lock = new Object();
   /**
    * Customers told of their low balance and not topped up since: once per crossing. It holds only
    * the customers whose balance is low now (a top-up above the threshold removes the entry).
    */
   private final ConcurrentHashMap<String, Boolean> lowNotified = new ConcurrentHashMap<>();
 
+  /** Where balances live: the limiter store, which charges calls against them. */
+  public interface Balances {
+    /** Applies {@code micros} to the customer's balance once per entry id ({@code LimiterStore#applyCredits}). */
+    CreditEntry apply(String customerId, String entryId, long micros);
+
+    /** The customer's balance in micro-units. */
+    long balance(String customerId);
+  }
+
   /**
-   * Wallets whose balances {@code credits} moves (customer, delta -> new balance).
+   * Wallets whose balances {@code credits} holds.
    *
    * @param lowThreshold below it an admitted call's balance is low (empty: never)
    * @param lowListener told once per crossing
    */
-  public Wallets(CustomerStore customers, BillingHistory history, BiFunction<String, BigDecimal, BigDecimal> credits,
+  public Wallets(CustomerStore customers, BillingHistory history, Balances credits,
       TimeSource time, Optional<BigDecimal> lowThreshold, Consumer<CreditsLow> lowListener) {
     this.customers = customers;
     this.history = history;
@@ -64,26 +73,40 @@ public final class Wallets implements WalletService {
     return topUp(customerId, amount, "wal_" + UUID.randomUUID().toString().replace("-", ""), "").entry().balanceAfter();
   }
 
+  /**
+   * Applies the entry to the balance first, idempotently by its id in the balance's own store, then
+   * records it in the history (idempotent by id too). A retry after any failure between the two
+   * finds the balance already moved and completes the history, so balance and history agree and
+   * nothing is credited twice, on any number of nodes.
+   */
   @Override
   public TopUp topUp(String customerId, BigDecimal amount, String entryId, String note) {
     requireCustomer(customerId);
-    new WalletEntry(entryId, customerId, amount, note, time.now(), BigDecimal.ZERO); // validates
-    synchronized (lock) { // top-ups are rare: one at a time in this JVM keeps check, apply, record atomic
-      Optional<WalletEntry> earlier = history.walletEntry(customerId, entryId);
-      if (earlier.isPresent()) {
-        return new TopUp(earlier.get(), false);
-      }
-      BigDecimal balance = credits.apply(customerId, amount);
-      WalletEntry entry = new WalletEntry(entryId, customerId, amount, note, time.now(), balance);
-      WalletEntry stored = history.recordWalletEntry(entry);
-      if (stored != entry) {
-        // another process recorded the same id between our check and our apply: take ours back
-        balance = credits.apply(customerId, amount.negate());
-        noteBalance(customerId, balance);
+    WalletEntry asked = new WalletEntry(entryId, customerId, amount, note, time.now(), BigDecimal.ZERO); // validates
+    long micros = asked.amount().movePointRight(6).longValueExact();
+    CreditEntry applied = credits.apply(customerId, entryId, micros);
+    BigDecimal after = BigDecimal.valueOf(applied.balance(), 6);
+    switch (applied.outcome()) {
+      case INSUFFICIENT -> throw new WalletEntryRefusedException(WalletEntryRefusedException.Reason.INSUFFICIENT_CREDITS,
+          "the balance of " + customerId + " is " + after.stripTrailingZeros().toPlainString() + ", less than the "
+              + amount.negate().stripTrailingZeros().toPlainString() + " to deduct; a wallet never goes below zero");
+      case REPEATED -> {
+        if (applied.delta() != micros) {
+          throw new WalletEntryRefusedException(WalletEntryRefusedException.Reason.IDEMPOTENCY_CONFLICT,
+              "wallet entry " + entryId + " was applied with the amount "
+                  + BigDecimal.valueOf(applied.delta(), 6).stripTrailingZeros().toPlainString()
+                  + "; an id names one entry, so use a new id for another amount");
+        }
+        WalletEntry stored = history.recordWalletEntry(
+            new WalletEntry(entryId, customerId, amount, note, time.now(), after)); // completes an interrupted one
         return new TopUp(stored, false);
       }
-      noteBalance(customerId, balance);
-      return new TopUp(entry, true);
+      default -> {
+        WalletEntry entry = new WalletEntry(entryId, customerId, amount, note, time.now(), after);
+        WalletEntry stored = history.recordWalletEntry(entry);
+        noteBalance(customerId, after);
+        return new TopUp(stored, true);
+      }
     }
   }
 
@@ -98,7 +121,7 @@ public final class Wallets implements WalletService {
 
   @Override
   public BigDecimal balance(String customerId) {
-    return credits.apply(customerId, BigDecimal.ZERO);
+    return BigDecimal.valueOf(credits.balance(customerId), 6);
   }
 
   /** The prepaid balance left after an admitted call, if the call was charged to one. */

@@ -1,6 +1,8 @@
 package dev.monetize.management.internal;
 
 import dev.monetize.billing.TopUp;
+import dev.monetize.billing.WalletEntryRefusedException;
+import dev.monetize.errors.ErrorCode;
 import dev.monetize.keys.ApiKeys;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.management.Target;
@@ -39,6 +41,9 @@ final class CreditResource {
       t = context.wallet().topUp(customerId, amount, id, ManagementCall.text(body.note(), "note", false).orElse(""));
     } catch (IllegalArgumentException e) {
       throw ManagementRefusal.badRequest(e.getMessage() + ".");
+    } catch (WalletEntryRefusedException e) {
+      throw new ManagementRefusal(e.reason() == WalletEntryRefusedException.Reason.IDEMPOTENCY_CONFLICT
+          ? ErrorCode.IDEMPOTENCY_CONFLICT : ErrorCode.INSUFFICIENT_CREDITS, e.getMessage() + ".");
     }
     return ManagementCall.ok(t.applied() ? 201 : 200,
         Views.Entry.of(t.entry()).topUp(t.applied(), context.wallet().balance(customerId)));

@@ -316,6 +316,27 @@ public final class UsageJournal implements AutoCloseable {
    * this returns.
    */
   Delivery take(Instant now, LiveCounters fallback) {
+    Cut cut = null;
+    while (!cuts.isEmpty() && cut == null && intent == null) {
+      Cut c = cuts.poll();
+      if (!c.at().isAfter(from)) {
+        continue;
+      }
+      if (Arrays.equals(acked, c.end())) {
+        from = c.at(); // nothing appended before it: the next interval starts there
+      } else {
+        cut = c;
+      }
+    }
+    if (cut != null) {
+      // what was appended before a quarter hour goes in an interval that ends there; the rest follows
+      JournalDirectory.Intent next = new JournalDirectory.Intent(cut.at(), cut.end());
+      saveState(next);
+      intent = next;
+      Aggregation agg = new Aggregation();
+      reader.read(acked, cut.end(), agg);
+      return new Delivery(agg.records(from, cut.at()), this::acknowledge, true);
+    }
     if (intent != null) {
       Aggregation agg = new Aggregation();
       reader.read(acked, intent.end(), agg);
@@ -344,6 +365,24 @@ public final class UsageJournal implements AutoCloseable {
       intent = new JournalDirectory.Intent(to, end); // calls counted in memory only: nothing in the journal to redo
     }
     return new Delivery(agg.records(from, to), this::acknowledge);
+  }
+
+  /** Where a quarter hour passed: the positions every stripe had committed then. */
+  private record Cut(Instant at, long[] end) {}
+
+  /** Cuts not taken yet, oldest first (the meter's cut lock guards them, as it guards take). */
+  private final java.util.ArrayDeque<Cut> cuts = new java.util.ArrayDeque<>();
+
+  /**
+   * Marks that a quarter hour passed at {@code at}: what the stripes committed so far is delivered
+   * in an interval ending at {@code at}. Called under the meter's cut lock.
+   */
+  void cut(Instant at) {
+    long[] end = new long[stripes.length];
+    for (int i = 0; i < stripes.length; i++) {
+      end[i] = stripes[i].committed;
+    }
+    cuts.add(new Cut(at, end));
   }
 
   /** The sink has the intent's records: move the acknowledged positions and drop whole segments. */

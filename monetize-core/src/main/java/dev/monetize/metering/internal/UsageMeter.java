@@ -33,6 +33,19 @@ public final class UsageMeter {
   private final Consumer<List<UsageRecord>> delivered;
   private final TimeSource time;
   private final Object flushLock = new Object();
+  /**
+   * Every billing period of every customer starts on a quarter hour (UTC offsets are whole quarter
+   * hours), so no usage interval spans one: the first call completed at or after the next quarter
+   * hour cuts the interval there ({@link #cut}), and the calls completed before it are delivered
+   * with an interval that ends there.
+   */
+  static final long CUT_NANOS = 15 * 60 * 1_000_000_000L;
+  /** The next quarter hour at which intervals are cut (epoch nanos). */
+  private volatile long nextCutNanos;
+  /** Guards the cut against a take: {@link #intervalStart} and {@link #cutRecords}. */
+  private final Object cutLock = new Object();
+  /** Records of intervals cut off and not yet taken, guarded by cutLock. */
+  private final List<UsageRecord> cutRecords = new java.util.ArrayList<>();
   // guarded by flushLock
   private UsageJournal.Delivery current;
   private int taken;
@@ -60,6 +73,11 @@ public final class UsageMeter {
     this.time = time;
     this.journal = journal.orElse(null);
     this.intervalStart = time.now();
+    this.nextCutNanos = nextCut(time.epochNanos());
+  }
+
+  private static long nextCut(long epochNanos) {
+    return Math.floorDiv(epochNanos, CUT_NANOS) * CUT_NANOS + CUT_NANOS;
   }
 
   /** A meter without a journal. */
@@ -67,19 +85,24 @@ public final class UsageMeter {
     this(sink, time, Optional.empty(), batch -> {});
   }
 
-  /** Records one admitted call without request bytes, CPU time or custom units. */
+  /** Records one admitted call, completed now, without request bytes, CPU time or custom units. */
   public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesOut,
       long durationNanos) {
-    record(customerId, keyId, operationId, status, overage, 0, bytesOut, durationNanos, 0, Map.of());
+    record(customerId, keyId, operationId, status, overage, 0, bytesOut, durationNanos, 0, Map.of(),
+        time.epochNanos());
   }
 
   /**
    * Records one admitted call with every quantity: request and response bytes, wall and CPU time,
-   * custom units. Never throws for valid input. With a journal the call is in the operating
+   * custom units, and when it completed ({@code completedEpochNanos}: it falls in the interval of
+   * that quarter hour). Never throws for valid input. With a journal the call is in the operating
    * system's hands when this returns (or, should the journal fail, in memory).
    */
   public void record(String customerId, String keyId, String operationId, int status, boolean overage, long bytesIn,
-      long bytesOut, long durationNanos, long cpuNanos, Map<String, Long> units) {
+      long bytesOut, long durationNanos, long cpuNanos, Map<String, Long> units, long completedEpochNanos) {
+    if (completedEpochNanos >= nextCutNanos) {
+      cut(completedEpochNanos);
+    }
     long micros = durationNanos / 1_000;
     long cpuMicros = cpuNanos / 1_000;
     if (journal == null || !journal.append(customerId, keyId, operationId, status, overage, bytesIn, bytesOut, micros,
@@ -174,17 +197,46 @@ public final class UsageMeter {
     }
   }
 
-  private UsageJournal.Delivery take(Instant now) {
-    if (journal != null) {
-      return journal.take(now, live);
+  /**
+   * Ends the current interval at the last quarter hour before the call at {@code atNanos}: what was
+   * recorded so far completed before it (a call completing on another thread within the same
+   * microseconds may land on either side). Once per quarter hour; the journal keeps its cut
+   * durably with its positions, the in-memory counters are drained into records at once.
+   */
+  private void cut(long atNanos) {
+    synchronized (cutLock) {
+      if (atNanos < nextCutNanos) {
+        return; // another thread cut first
+      }
+      // nothing recorded so far completed after the quarter hour this call passed (it would have cut)
+      Instant at = Instant.ofEpochSecond(0, Math.floorDiv(atNanos, CUT_NANOS) * CUT_NANOS);
+      if (journal != null) {
+        journal.cut(at); // the journal's own fallback counters are drained by its next take
+      } else if (at.isAfter(intervalStart)) {
+        Aggregation agg = new Aggregation();
+        live.drainInto(agg);
+        cutRecords.addAll(agg.records(intervalStart, at));
+        intervalStart = at;
+      }
+      nextCutNanos = nextCut(atNanos);
     }
-    // intervals strictly increase, so no two records of one key share an id (UsageRecord.id)
-    Instant to = now.isAfter(intervalStart) ? now : intervalStart.plusNanos(1);
-    Aggregation agg = new Aggregation();
-    live.drainInto(agg);
-    List<UsageRecord> records = agg.records(intervalStart, to);
-    intervalStart = to;
-    return new UsageJournal.Delivery(records, () -> {});
+  }
+
+  private UsageJournal.Delivery take(Instant now) {
+    synchronized (cutLock) {
+      if (journal != null) {
+        return journal.take(now, live);
+      }
+      // intervals strictly increase, so no two records of one key share an id (UsageRecord.id)
+      Instant to = now.isAfter(intervalStart) ? now : intervalStart.plusNanos(1);
+      Aggregation agg = new Aggregation();
+      live.drainInto(agg);
+      List<UsageRecord> records = new java.util.ArrayList<>(cutRecords);
+      cutRecords.clear();
+      records.addAll(agg.records(intervalStart, to));
+      intervalStart = to;
+      return new UsageJournal.Delivery(records, () -> {});
+    }
   }
 
   /** Records waiting for the sink. */

@@ -32,7 +32,12 @@ class Api10UnsafeConsumptionOfApisTest {
     public void release(List<LimitRequest> requests, LimitVerdict verdict) {}
 
     @Override
-    public long addCredits(String key, long delta) {
+    public dev.monetize.limits.CreditEntry applyCredits(String key, String entryId, long delta) {
+      throw new LimiterUnavailableException("redis://10.1.2.3:6379 timed out after 200 ms", null);
+    }
+
+    @Override
+    public long credits(String key) {
       throw new LimiterUnavailableException("redis://10.1.2.3:6379 timed out after 200 ms", null);
     }
   }

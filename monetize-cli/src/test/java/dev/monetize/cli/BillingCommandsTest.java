@@ -1,0 +1,97 @@
+package dev.monetize.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code invoice} and {@code what-if}: the comparison, and every mistake named with its file, line and field. */
+class BillingCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @TempDir
+  Path dir;
+
+  private int run(String... args) {
+    return MonetizeCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  private Path usage(String... lines) throws Exception {
+    Path file = dir.resolve("usage.jsonl");
+    Files.write(file, List.of(lines));
+    return file;
+  }
+
+  private int invoice(Path usage, String... more) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("--plans", InvoiceTableTest.plansFile().toString(),
+        "--usage", usage.toString(), "--customer", "acme", "--at", "2026-03-20T00:00:00Z"));
+    args.addAll(List.of(more));
+    args.add(0, more.length == 0 ? "invoice" : "what-if");
+    return run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void whatIfPricesTheSameUsageUnderTheCandidateAndSaysTheDifference() throws Exception {
+    Path file = usage(
+        "{\"kind\":\"customer\",\"customer_id\":\"acme\",\"plan\":\"basic\",\"billing_day\":1,\"time_zone\":\"UTC\",\"since\":\"2026-02-01T00:00:00Z\"}",
+        "{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":12000}}");
+    assertThat(invoice(file, "--plan", "pro")).as(err.toString()).isZero();
+    JsonNode r = JSON.readTree(out.toString());
+    // basic: 30.00 + 12,000 x 0.01 = 150.00; pro: 90.00 + 20.00 (graduated) + 30.00 up to the 50.00 minimum
+    assertThat(r.path("actual").path("total").asText()).isEqualTo("150.00");
+    assertThat(r.path("candidate").path("total").asText()).isEqualTo("140.00");
+    assertThat(r.path("difference").asText()).isEqualTo("-10.00");
+    assertThat(r.path("plan").asText()).isEqualTo("pro");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void badInputExitsWith1AndNamesTheFileTheLineAndTheField() throws Exception {
+    String customer = "{\"kind\":\"customer\",\"customer_id\":\"acme\",\"plan\":\"basic\",\"since\":\"2026-02-01T00:00:00Z\"}";
+    List<List<String>> cases = List.of(
+        List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":-1}}",
+            "usage.jsonl: line 2: units.calls: must be a whole number of 0 or more"),
+        List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"nope\",\"at\":\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":1}}",
+            "line 2: operation: 'nope' is not an operation"),
+        List.of(customer.replace("basic", "gold"), "line 1: plan: 'gold' is not a plan"),
+        List.of(customer.replace("2026-02-01T00:00:00Z", "yesterday"), "line 1: since: must be an instant"),
+        List.of(customer.replace("\"since\"", "\"billing_day\":32,\"since\""), "line 1: billing_day: must be a whole number from 1 to 31"),
+        List.of(customer.replace("\"since\"", "\"colour\":1,\"since\""), "line 1: colour: unknown field"),
+        List.of(customer + "\nnot json", "line 2: not a JSON object"),
+        List.of("{\"kind\":\"plan_change\",\"customer_id\":\"acme\",\"plan\":\"pro\",\"at\":\"2026-03-01T00:00:00Z\"}",
+            "line 1: customer_id: customer 'acme' has no customer line"),
+        List.of(customer.replace("acme", "globex"), "no customer line for 'acme'"),
+        List.of(customer.replace("2026-02-01", "2026-05-01"), "starts on 2026-05-01T00:00:00Z, after the billing period"));
+    for (List<String> c : cases) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      Path file = usage(c.get(0).split("\n"));
+      assertThat(invoice(file)).as(c.get(0)).isEqualTo(1);
+      assertThat(err.toString()).as(c.get(0)).contains(c.get(1));
+      assertThat(out.toString()).isEmpty();
+    }
+    Path bad = dir.resolve("plans.yaml");
+    Files.writeString(bad, "plans:\n  p:\n    rate: {count: 1}\n    quotas: [{limit: 1, window: day}]\n    fee: 9.99\n");
+    assertThat(run("invoice", "--plans", bad.toString(), "--usage", usage(customer).toString(), "--customer", "acme",
+        "--at", "2026-03-20T00:00:00Z")).isEqualTo(1);
+    assertThat(err.toString()).contains("plans.yaml: plans.p.fee: write amounts as quoted decimal strings");
+  }
+
+  @Test
+  void usageMistakesExitWith2() throws Exception {
+    assertThat(run("invoice", "--plans", "x.yaml")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required options");
+    assertThat(run("invoice", "--plans", "x.yaml", "--usage", "u", "--customer", "a", "--at", "March")).isEqualTo(2);
+    assertThat(run("what-if", "--plans", "x.yaml", "--usage", "u", "--customer", "a", "--at", "2026-03-20T00:00:00Z"))
+        .isEqualTo(2);
+  }
+}
