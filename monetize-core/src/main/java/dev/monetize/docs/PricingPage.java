@@ -1,5 +1,10 @@
 package dev.monetize.docs;
 
+import dev.monetize.billing.PriceModel;
+import dev.monetize.billing.internal.PriceText;
+import java.util.Map;
+import java.util.Optional;
+
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
@@ -73,10 +78,13 @@ public final class PricingPage {
       rows.add(row("Fee", plans, p -> p.fee().map(f -> f.amount().toPlainString() + " " + f.currency().getCurrencyCode()
           + " per billing period").orElse("none")));
     }
+    if (plans.stream().anyMatch(p -> p.minimum().isPresent())) {
+      rows.add(row("Minimum", plans, p -> p.minimum().map(f -> f.amount().toPlainString() + " "
+          + f.currency().getCurrencyCode() + " of usage per billing period").orElse("none")));
+    }
     for (Operation op : catalog.operations()) {
       rows.add(row("`" + op.method() + " " + op.pathTemplate() + "`" + (op.cost() > 1 ? " (counts " + op.cost() + ")" : ""),
-          plans, p -> !catalog.allows(p, op) ? "not included"
-              : p.priceOf(op).map(PricingPage::price).orElse("included")));
+          plans, p -> !catalog.allows(p, op) ? "not included" : prices(p, op)));
     }
     return rows;
   }
@@ -99,6 +107,24 @@ public final class PricingPage {
 
   private static String quota(Quota q) {
     return String.format(Locale.ROOT, "%,d per %s", q.limit(), q.window().name().toLowerCase(Locale.ROOT));
+  }
+
+  /** The plan's prices of the operation, one per unit: the short form as before, models in words. */
+  private static String prices(Plan p, Operation op) {
+    Map<String, PriceModel> models = p.priceModels(op);
+    if (models.isEmpty()) {
+      return "included";
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (Map.Entry<String, PriceModel> m : models.entrySet()) {
+      Optional<Price> shortForm = m.getKey().equals(Plan.CALLS) && !p.usagePrices().getOrDefault(op.id(), Map.of())
+          .containsKey(Plan.CALLS) ? p.priceOf(op) : Optional.empty();
+      String currency = shortForm.map(s -> s.currency().getCurrencyCode())
+          .orElseGet(() -> p.currency().map(java.util.Currency::getCurrencyCode).orElse(""));
+      out.add(shortForm.map(PricingPage::price)
+          .orElseGet(() -> m.getKey() + ": " + PriceText.describe(m.getValue(), currency, m.getKey())));
+    }
+    return String.join("; ", out);
   }
 
   private static String price(Price p) {

@@ -176,6 +176,14 @@ public final class OpenApi {
       ObjectNode n = plans.putObject(p.name());
       n.put("allowed", catalog.allows(p, op));
       p.priceOf(op).ifPresent(pr -> n.set("price", price(pr)));
+      java.util.Map<String, dev.monetize.billing.PriceModel> models = p.priceModels(op);
+      if (!models.isEmpty()) {
+        ObjectNode prices = n.putObject("prices");
+        p.currency().ifPresent(c -> n.put("currency", c.getCurrencyCode()));
+        models.forEach((unit, model) -> prices.set(unit, dev.monetize.billing.internal.PriceText.json(model)));
+      }
+      p.fee().ifPresent(f -> n.put("fee", f.amount().toPlainString()));
+      p.minimum().ifPresent(f -> n.put("minimum", f.amount().toPlainString()));
       n.put("prepaid", p.prepaid());
       if (catalog.allows(p, op)) {
         ObjectNode limits = planSummary(p);

@@ -131,6 +131,14 @@ public record Plan(
     return priceOf(operation).map(p -> new PriceModel.PerUnit(p.amount()));
   }
 
+  /** Every unit of {@code operation} this plan prices, calls first, with its model. */
+  public Map<String, PriceModel> priceModels(Operation operation) {
+    Map<String, PriceModel> out = new LinkedHashMap<>();
+    priceModel(operation, CALLS).ifPresent(m -> out.put(CALLS, m));
+    new java.util.TreeMap<>(usagePrices.getOrDefault(operation.id(), Map.of())).forEach(out::putIfAbsent);
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   /** Starts a builder; scopes default to {@code *}. */
   public static Builder builder(String name) {
     return new Builder(name);

@@ -60,7 +60,7 @@ public final class Reports implements AccountReports {
     long now = time.epochNanos();
     Instant start = periodStart(principal, now);
     Instant end = periodEnd(principal, now);
-    UsageTotals totals = usageTotals.get();
+    UsageTotals totals = memo(usageTotals.get()); // the invoice reads the same range again: one query
     UsageTotals.Totals t = totals.totals(principal.customerId(), start, end);
     java.util.Map<String, Long> byOperation = new java.util.TreeMap<>(t.byOperation());
     java.util.Map<String, BigDecimal> cost = new java.util.TreeMap<>();
@@ -70,6 +70,13 @@ public final class Reports implements AccountReports {
         ? Optional.of(wallet.balance(principal.customerId())) : Optional.empty();
     return new UsageReport(principal, start, end, t.requests(), t.bytesOut(), t.computeMillis(), byOperation, states,
         credits, cost, time.now(), t.bytesIn(), t.cpuMillis());
+  }
+
+  /** {@code totals} answering each range once. */
+  private static UsageTotals memo(UsageTotals totals) {
+    java.util.Map<List<Object>, UsageTotals.Totals> seen = new java.util.HashMap<>();
+    return (customer, from, to) -> seen.computeIfAbsent(List.of(customer, from, to),
+        k -> totals.totals(customer, from, to));
   }
 
   private static Instant periodStart(Principal principal, long now) {
