@@ -97,7 +97,7 @@ public final class Monetize implements AutoCloseable {
     }, b.timeSource,
         Optional.ofNullable(b.lowCreditsThreshold), b.lowCreditsListener);
     this.reports = new Reports(b.catalog, this::settledTotals, b.billingHistory, wallet,
-        (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource);
+        (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource, b.invoiceGrace);
     this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
     this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase);

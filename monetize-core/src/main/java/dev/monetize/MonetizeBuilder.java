@@ -49,6 +49,7 @@ public final class MonetizeBuilder {
   String managementPrefix = "/monetize";
   String apiTitle = "API";
   BigDecimal lowCreditsThreshold;
+  java.time.Duration invoiceGrace = java.time.Duration.ofHours(1);
   boolean measureCpuTime;
   dev.monetize.billing.BillingHistory billingHistory = dev.monetize.billing.BillingHistory.inMemory();
   java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
@@ -202,7 +203,20 @@ public final class MonetizeBuilder {
     return this;
   }
 
-  /** Where wallet entries and plan changes are kept (default: in memory). */
+  /**
+   * How long after a billing period ends its invoice waits before it is finalized (numbered, kept,
+   * immutable), so usage still on its way from other nodes is on it; default one hour, at most 7 days.
+   */
+  public MonetizeBuilder invoiceGrace(java.time.Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative() || grace.compareTo(java.time.Duration.ofDays(7)) > 0) {
+      throw new IllegalArgumentException("the invoice grace period is 0 to 7 days, got " + grace);
+    }
+    this.invoiceGrace = grace;
+    return this;
+  }
+
+  /** Where wallet entries, plan changes and final invoices are kept (default: in memory). */
   public MonetizeBuilder billingHistory(dev.monetize.billing.BillingHistory history) {
     this.billingHistory = Objects.requireNonNull(history, "history");
     return this;

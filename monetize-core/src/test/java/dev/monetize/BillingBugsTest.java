@@ -170,6 +170,21 @@ class BillingBugsTest {
       public List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
         return real.planChanges(customerId, from, to);
       }
+
+      @Override
+      public dev.monetize.billing.Invoice finalizeInvoice(dev.monetize.billing.Invoice draft) {
+        return real.finalizeInvoice(draft);
+      }
+
+      @Override
+      public List<dev.monetize.billing.Invoice> invoices(String customerId, int limit) {
+        return real.invoices(customerId, limit);
+      }
+
+      @Override
+      public Optional<dev.monetize.billing.Invoice> invoice(String customerId, String number) {
+        return real.invoice(customerId, number);
+      }
     };
     try (Monetize m = monetize(LimiterStore.inMemory(), flaky)) {
       customer(m, "payg");

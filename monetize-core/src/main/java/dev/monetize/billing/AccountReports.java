@@ -32,6 +32,16 @@ public interface AccountReports {
   Optional<Invoice> currentInvoice(Principal principal);
 
   /**
+   * The final invoices of the principal's customer, newest first, at most {@code limit}. The last
+   * period's invoice is finalized first when it is due (its period ended more than the grace period
+   * ago, {@code MonetizeBuilder.invoiceGrace}): numbered, kept in the billing history, immutable.
+   */
+  List<Invoice> invoices(Principal principal, int limit);
+
+  /** The customer's final invoice of that number (after finalizing a due one, as {@link #invoices}). */
+  Optional<Invoice> invoice(Principal principal, String number);
+
+  /**
    * A usage report.
    *
    * @param principal whose

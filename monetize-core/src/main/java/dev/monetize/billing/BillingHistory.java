@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * SPI: what billing needs to remember besides usage: the wallet entries (top-ups and deductions)
- * and the plan each customer was on when. The default keeps both in memory; the PostgreSQL store
+ * SPI: what billing needs to remember besides usage: the wallet entries (top-ups and deductions),
+ * the plan each customer was on when, and the final invoices. The default keeps both in memory; the PostgreSQL store
  * in {@code monetize-postgres} shares them between processes and keeps them across restarts.
  *
  * <p>Implementations must be thread-safe. They are called on management requests and on invoice
@@ -34,6 +34,25 @@ public interface BillingHistory {
    * {@code from} (the plan in force at the start), then every change inside, oldest first.
    */
   List<PlanChange> planChanges(String customerId, Instant from, Instant to);
+
+  /**
+   * Keeps {@code draft} as the final invoice of its customer and period under the issuer's next
+   * number ({@link #number}: sequential from 1, no gaps, safe when several nodes finalize at once),
+   * unless that customer's period already has a final invoice: then returns that one, unchanged.
+   * Final invoices are immutable.
+   */
+  Invoice finalizeInvoice(Invoice draft);
+
+  /** The customer's final invoices, newest period first, at most {@code limit}. */
+  List<Invoice> invoices(String customerId, int limit);
+
+  /** The customer's final invoice of that number (another customer's number finds nothing). */
+  Optional<Invoice> invoice(String customerId, String number);
+
+  /** The number of the {@code sequence}th invoice an issuer finalizes: {@code INV-000042}. */
+  static String number(long sequence) {
+    return String.format(java.util.Locale.ROOT, "INV-%06d", sequence);
+  }
 
   /** The in-memory default. */
   static BillingHistory inMemory() {

@@ -11,10 +11,54 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The in-memory {@link BillingHistory}: one monitor per customer. */
 final class InMemoryBillingHistory implements BillingHistory {
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+  /** Finalizations take the next number one at a time. */
+  private final Object numbers = new Object();
+  private long lastNumber;
 
   private static final class Account {
     final Map<String, WalletEntry> entries = new LinkedHashMap<>();
     final List<PlanChange> plans = new ArrayList<>();
+    /** Final invoices by period start, guarded by {@code numbers}. */
+    final java.util.TreeMap<Instant, Invoice> invoices = new java.util.TreeMap<>();
+  }
+
+  @Override
+  public Invoice finalizeInvoice(Invoice draft) {
+    if (draft.number().isPresent()) {
+      throw new IllegalArgumentException("invoice " + draft.number().get() + " is final already");
+    }
+    Account a = account(draft.customerId());
+    synchronized (numbers) {
+      Invoice earlier = a.invoices.get(draft.periodStart());
+      if (earlier != null) {
+        return earlier;
+      }
+      Invoice kept = draft.finalized(BillingHistory.number(++lastNumber));
+      a.invoices.put(draft.periodStart(), kept);
+      return kept;
+    }
+  }
+
+  @Override
+  public List<Invoice> invoices(String customerId, int limit) {
+    Account a = accounts.get(customerId);
+    if (a == null) {
+      return List.of();
+    }
+    synchronized (numbers) {
+      return a.invoices.descendingMap().values().stream().limit(limit).toList();
+    }
+  }
+
+  @Override
+  public Optional<Invoice> invoice(String customerId, String number) {
+    Account a = accounts.get(customerId);
+    if (a == null) {
+      return Optional.empty();
+    }
+    synchronized (numbers) {
+      return a.invoices.values().stream().filter(i -> i.number().orElseThrow().equals(number)).findFirst();
+    }
   }
 
   private Account account(String customerId) {

@@ -133,6 +133,11 @@ public record Invoice(Optional<String> number, String customerId, Currency curre
     return dev.monetize.billing.internal.InvoiceFormats.json(this);
   }
 
+  /** Reads an invoice from the JSON {@link #json()} writes (a stored final invoice, say). */
+  public static Invoice parse(String json) {
+    return dev.monetize.billing.internal.InvoiceFormats.parse(json);
+  }
+
   /** As a readable, self-contained HTML page (every value escaped). */
   public String html() {
     return dev.monetize.billing.internal.InvoiceFormats.html(this);

@@ -54,7 +54,7 @@ public enum ManagementOperation {
       "top up or deduct a wallet"),
   /** {@code GET /invoices}: an organization's invoices (the caller's own by default). */
   INVOICE_LIST("GET", "/invoices", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
-      "list an organization's invoices", "customer_id"),
+      "list an organization's invoices", "customer_id", "limit"),
   /** {@code GET /invoices/{number}}: one of an organization's invoices. */
   INVOICE_GET("GET", "/invoices/{number}", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
       "read one of an organization's invoices", "customer_id", "format"),

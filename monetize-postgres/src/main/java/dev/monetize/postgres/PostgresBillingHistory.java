@@ -1,6 +1,7 @@
 package dev.monetize.postgres;
 
 import dev.monetize.billing.BillingHistory;
+import dev.monetize.billing.Invoice;
 import dev.monetize.billing.PlanChange;
 import dev.monetize.billing.WalletEntry;
 import java.sql.Connection;
@@ -16,7 +17,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Wallet entries and plan changes in PostgreSQL, shared by every process on the database. An entry
+ * Wallet entries, plan changes and final invoices in PostgreSQL, shared by every process on the database. An entry
  * is unique per customer and id ({@code ON CONFLICT DO NOTHING}), so of two processes recording
  * the same top-up only one succeeds and the other gets the first entry back.
  *
@@ -33,6 +34,105 @@ public final class PostgresBillingHistory implements BillingHistory {
   /** History on {@code dataSource}, whose schema {@link Migrations} has created. */
   public PostgresBillingHistory(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  }
+
+  /**
+   * In one transaction: the period's final invoice if it has one; else the issuer's counter moved
+   * on (its row lock orders concurrent finalizations) and the invoice inserted under the new
+   * number. Losing a race for the same period rolls the counter back, so numbers have no gaps.
+   */
+  @Override
+  public Invoice finalizeInvoice(Invoice draft) {
+    if (draft.number().isPresent()) {
+      throw new IllegalArgumentException("invoice " + draft.number().get() + " is final already");
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Optional<Invoice> earlier = invoiceOf(c, draft.customerId(), draft.periodStart());
+        if (earlier.isPresent()) {
+          c.rollback();
+          return earlier.get();
+        }
+        long seq;
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE monetize_invoice_numbers SET last = last + 1 WHERE issuer = 'default' RETURNING last");
+            ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          seq = rs.getLong(1);
+        }
+        Invoice kept = draft.finalized(BillingHistory.number(seq));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO monetize_invoices (number, seq, customer_id, "
+            + "period_start, period_end, currency, total, amount_due, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (customer_id, period_start) DO NOTHING")) {
+          ps.setString(1, kept.number().orElseThrow());
+          ps.setLong(2, seq);
+          ps.setString(3, kept.customerId());
+          ps.setTimestamp(4, Timestamp.from(kept.periodStart()));
+          ps.setTimestamp(5, Timestamp.from(kept.periodEnd()));
+          ps.setString(6, kept.currency().getCurrencyCode());
+          ps.setBigDecimal(7, kept.total());
+          ps.setBigDecimal(8, kept.amountDue());
+          ps.setString(9, kept.json());
+          if (ps.executeUpdate() == 1) {
+            c.commit();
+            return kept;
+          }
+        }
+        c.rollback(); // finalized meanwhile by another node: its number stands, ours goes back
+        return invoiceOf(c, draft.customerId(), draft.periodStart()).orElseThrow(() ->
+            new IllegalStateException("the invoice of " + draft.customerId() + " for " + draft.periodStart()
+                + " conflicted but cannot be read back"));
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException ex) {
+      throw new PostgresStore.StoreException("finalizing an invoice", ex);
+    }
+  }
+
+  private static Optional<Invoice> invoiceOf(Connection c, String customerId, Instant periodStart) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT body FROM monetize_invoices WHERE customer_id = ? AND period_start = ?")) {
+      ps.setString(1, customerId);
+      ps.setTimestamp(2, Timestamp.from(periodStart));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(Invoice.parse(rs.getString(1))) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public List<Invoice> invoices(String customerId, int limit) {
+    return invoices("SELECT body FROM monetize_invoices WHERE customer_id = ? ORDER BY period_start DESC LIMIT ?",
+        customerId, Integer.toString(limit));
+  }
+
+  @Override
+  public Optional<Invoice> invoice(String customerId, String number) {
+    return invoices("SELECT body FROM monetize_invoices WHERE customer_id = ? AND number = ?", customerId, number)
+        .stream().findFirst();
+  }
+
+  private List<Invoice> invoices(String sql, String customerId, String second) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, customerId);
+      if (sql.endsWith("LIMIT ?")) {
+        ps.setInt(2, Integer.parseInt(second));
+      } else {
+        ps.setString(2, second);
+      }
+      List<Invoice> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(Invoice.parse(rs.getString(1)));
+        }
+      }
+      return out;
+    } catch (SQLException ex) {
+      throw new PostgresStore.StoreException("reading invoices", ex);
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.monetize.testkit;
 
 import dev.monetize.billing.BillingHistory;
+import dev.monetize.billing.Invoice;
 import dev.monetize.billing.PlanChange;
 import dev.monetize.billing.WalletEntry;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Currency;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,58 @@ public abstract class BillingHistoryContract {
     assertThat(h.walletEntries("acme", 3)).containsExactly(all.get(4), all.get(3), all.get(2));
     assertThat(h.walletEntries("acme", 10)).hasSize(5);
     assertThat(h.walletEntries("nobody", 10)).isEmpty();
+  }
+
+  private static Invoice draft(String customer, Instant start, String fee) {
+    return Invoice.of(Optional.empty(), customer, Currency.getInstance("USD"), start, start.plusSeconds(86_400 * 30),
+        List.of(new Invoice.Line("plan pro fee", "pro", Invoice.Kind.FEE, Optional.empty(), Optional.empty(), 1,
+            new BigDecimal(fee))));
+  }
+
+  private static String customer() {
+    return "c_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  }
+
+  private static long sequence(Invoice i) {
+    return Long.parseLong(i.number().orElseThrow().substring("INV-".length()));
+  }
+
+  @Test
+  public void aFinalInvoiceIsNumberedOnceKeptAsItWasAndOnlyItsCustomerFindsIt() {
+    BillingHistory h = history();
+    String acme = customer();
+    Invoice march = h.finalizeInvoice(draft(acme, T0, "90.00"));
+    assertThat(march.number().orElseThrow()).matches("INV-\\d{6,}");
+    assertThat(march.status()).isEqualTo("final");
+    assertThat(march.total()).isEqualByComparingTo("90.00");
+    // the same period again: the first invoice, whatever the new draft says
+    assertThat(h.finalizeInvoice(draft(acme, T0, "12.00"))).isEqualTo(march);
+    Invoice april = h.finalizeInvoice(draft(acme, T0.plusSeconds(86_400 * 31), "45.50"));
+    assertThat(sequence(april)).isGreaterThan(sequence(march));
+    assertThat(h.invoices(acme, 10)).containsExactly(april, march);
+    assertThat(h.invoices(acme, 1)).containsExactly(april);
+    assertThat(h.invoice(acme, march.number().orElseThrow())).contains(march);
+    assertThat(h.invoice(customer(), march.number().orElseThrow())).isEmpty();
+    assertThat(h.invoices(customer(), 10)).isEmpty();
+  }
+
+  @Test
+  public void concurrentFinalizationsTakeNumbersWithoutGapsAndAPeriodOnce() throws Exception {
+    BillingHistory h = history();
+    List<String> customers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      customers.add(customer());
+    }
+    ConcurrentLinkedQueue<Invoice> answers = new ConcurrentLinkedQueue<>();
+    // 16 threads: two per customer, each finalizing that customer's March
+    Concurrently.run(16, n -> answers.add(h.finalizeInvoice(draft(customers.get(n / 2), T0, "10.00"))));
+    assertThat(answers).hasSize(16);
+    List<Long> numbers = answers.stream().map(BillingHistoryContract::sequence).distinct().sorted().toList();
+    assertThat(numbers).hasSize(8);
+    assertThat(numbers.get(7) - numbers.get(0)).as("no gaps between %s", numbers).isEqualTo(7);
+    for (String c : customers) {
+      assertThat(h.invoices(c, 10)).hasSize(1);
+    }
   }
 
   @Test

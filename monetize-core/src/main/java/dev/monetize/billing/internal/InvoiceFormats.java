@@ -43,6 +43,31 @@ public final class InvoiceFormats {
     return n;
   }
 
+  /** Reads what {@link #tree} wrote (a stored final invoice). */
+  public static Invoice parse(String json) {
+    com.fasterxml.jackson.databind.JsonNode n;
+    try {
+      n = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not an invoice: " + e.getOriginalMessage());
+    }
+    java.util.Currency currency = java.util.Currency.getInstance(n.path("currency").asText());
+    java.util.List<Invoice.Line> lines = new java.util.ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode l : n.path("lines")) {
+      lines.add(new Invoice.Line(l.path("description").asText(), l.path("plan").asText(),
+          Invoice.Kind.valueOf(l.path("kind").asText().toUpperCase(Locale.ROOT)), text(l, "operation"), text(l, "unit"),
+          l.path("quantity").asLong(), new java.math.BigDecimal(l.path("amount").asText())));
+    }
+    return new Invoice(text(n, "number"), n.path("customer_id").asText(), currency,
+        java.time.Instant.parse(n.path("period_start").asText()), java.time.Instant.parse(n.path("period_end").asText()),
+        lines, new java.math.BigDecimal(n.path("total").asText()), new java.math.BigDecimal(n.path("amount_due").asText()));
+  }
+
+  private static java.util.Optional<String> text(com.fasterxml.jackson.databind.JsonNode n, String field) {
+    com.fasterxml.jackson.databind.JsonNode v = n.get(field);
+    return v == null || v.isNull() ? java.util.Optional.empty() : java.util.Optional.of(v.asText());
+  }
+
   public static String json(Invoice inv) {
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree(inv));

@@ -32,6 +32,7 @@ public final class Reports implements AccountReports {
   private final WalletService wallet;
   private final BiFunction<Principal, Long, List<PolicyState>> limitsNow;
   private final TimeSource time;
+  private final java.time.Duration grace;
 
   /**
    * Reports reading {@code usageTotals}.
@@ -40,13 +41,15 @@ public final class Reports implements AccountReports {
    * @param limitsNow the principal's limits as they stand at a time (epoch nanoseconds)
    */
   public Reports(Catalog catalog, Supplier<UsageTotals> usageTotals, BillingHistory billingHistory,
-      WalletService wallet, BiFunction<Principal, Long, List<PolicyState>> limitsNow, TimeSource time) {
+      WalletService wallet, BiFunction<Principal, Long, List<PolicyState>> limitsNow, TimeSource time,
+      java.time.Duration grace) {
     this.catalog = catalog;
     this.usageTotals = usageTotals;
     this.billingHistory = billingHistory;
     this.wallet = wallet;
     this.limitsNow = limitsNow;
     this.time = time;
+    this.grace = grace;
   }
 
   /**
@@ -98,6 +101,43 @@ public final class Reports implements AccountReports {
     return draft(principal, time.epochNanos(), usageTotals.get());
   }
 
+  @Override
+  public List<Invoice> invoices(Principal principal, int limit) {
+    finalizeDue(principal);
+    return billingHistory.invoices(principal.customerId(), limit);
+  }
+
+  @Override
+  public Optional<Invoice> invoice(Principal principal, String number) {
+    finalizeDue(principal);
+    return billingHistory.invoice(principal.customerId(), number);
+  }
+
+  /**
+   * Finalizes the last period's invoice once the grace period after it has passed and it has none
+   * yet: rated like the draft, from the same usage totals (which keep the last period) and plan
+   * history. A customer that did not exist then, or had nothing priced, gets none.
+   */
+  private void finalizeDue(Principal principal) {
+    long now = time.epochNanos();
+    Instant currentStart = periodStart(principal, now);
+    if (Instant.ofEpochSecond(0, now).isBefore(currentStart.plus(grace))) {
+      return;
+    }
+    Instant last = currentStart.minusNanos(1);
+    Instant lastStart = Invoicing.periodStart(principal.customer().billingAnchor(), last);
+    String customerId = principal.customerId();
+    List<Invoice> newest = billingHistory.invoices(customerId, 1);
+    if (!newest.isEmpty() && !newest.get(0).periodStart().isBefore(lastStart)) {
+      return;
+    }
+    List<PlanChange> changes = billingHistory.planChanges(customerId, lastStart, currentStart);
+    if (changes.isEmpty()) {
+      return; // not a customer in that period
+    }
+    draft(principal, last, changes, memo(usageTotals.get())).ifPresent(billingHistory::finalizeInvoice);
+  }
+
   private Optional<Invoice> draft(Principal principal, long now, UsageTotals totals) {
     Instant start = periodStart(principal, now);
     Instant end = periodEnd(principal, now);
@@ -106,6 +146,11 @@ public final class Reports implements AccountReports {
     if (changes.isEmpty()) {
       changes = List.of(new PlanChange(customerId, principal.plan().name(), start));
     }
+    return draft(principal, Instant.ofEpochSecond(0, now), changes, totals);
+  }
+
+  private Optional<Invoice> draft(Principal principal, Instant at, List<PlanChange> changes, UsageTotals totals) {
+    String customerId = principal.customerId();
     Catalog plans = catalog;
     for (PlanChange c : changes) {
       if (catalog.plan(c.plan()).isEmpty()) { // a plan since removed from the catalog: billed as the current one
@@ -113,8 +158,7 @@ public final class Reports implements AccountReports {
         break;
       }
     }
-    return Invoicing.draft(plans, customerId, principal.customer().billingAnchor(), Instant.ofEpochSecond(0, now),
-        changes, totals);
+    return Invoicing.draft(plans, customerId, principal.customer().billingAnchor(), at, changes, totals);
   }
 
   /** The catalog with every plan of {@code changes} it no longer has standing in as {@code current}. */

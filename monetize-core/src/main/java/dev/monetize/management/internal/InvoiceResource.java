@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
-/** The caller's invoices: the current draft, as JSON, text or HTML. */
+/** The caller's invoices: the current draft and the final ones, as JSON, text or HTML. */
 final class InvoiceResource {
   /** The number the current period's draft answers to until it is finalized. */
   static final String DRAFT = "draft";
@@ -18,12 +18,20 @@ final class InvoiceResource {
     this.context = context;
   }
 
+  /** The current draft first, then the final invoices, newest first. */
   ManagementApi.Response invoices(ManagementCall c) {
-    return ManagementCall.ok(200, new Views.Invoices(context.reports().currentInvoice(c.account())
-        .map(inv -> List.of(new Views.InvoiceSummary(inv.number().orElse(DRAFT), inv.number().orElse(null), inv.periodStart().toString(),
-            inv.periodEnd().toString(), inv.status(), inv.currency().getCurrencyCode(),
-            inv.total().toPlainString(), inv.amountDue().toPlainString())))
-        .orElse(List.of())));
+    Principal account = c.account();
+    int limit = ManagementCall.pageLimit(c.request.query());
+    List<Views.InvoiceSummary> out = new java.util.ArrayList<>();
+    context.reports().currentInvoice(account).ifPresent(inv -> out.add(summary(inv)));
+    context.reports().invoices(account, limit).forEach(inv -> out.add(summary(inv)));
+    return ManagementCall.ok(200, new Views.Invoices(out.subList(0, Math.min(limit, out.size()))));
+  }
+
+  private static Views.InvoiceSummary summary(Invoice inv) {
+    return new Views.InvoiceSummary(inv.number().orElse(DRAFT), inv.number().orElse(null),
+        inv.periodStart().toString(), inv.periodEnd().toString(), inv.status(), inv.currency().getCurrencyCode(),
+        inv.total().toPlainString(), inv.amountDue().toPlainString());
   }
 
 
@@ -34,8 +42,8 @@ final class InvoiceResource {
     if (!Set.of("json", "text", "html").contains(format)) {
       throw ManagementRefusal.badRequest("format: json, text or html.");
     }
-    Invoice inv = context.reports().currentInvoice(account).filter(i -> number.equals(DRAFT))
-        .orElseThrow(() -> ManagementRefusal.notFound("invoice", number));
+    Invoice inv = (number.equals(DRAFT) ? context.reports().currentInvoice(account)
+        : context.reports().invoice(account, number)).orElseThrow(() -> ManagementRefusal.notFound("invoice", number));
     if (!format.equals("json")) {
       boolean html = format.equals("html");
       return new ManagementApi.Response(200, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",

@@ -42,6 +42,8 @@ public final class MemoryLedger implements UsageTotals {
   private final PlanChanges planChanges;
   private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
   private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
+  /** How long after its period ended a customer's usage is kept: the longest period and a grace of days. */
+  static final long RETAIN_NANOS = java.time.Duration.ofDays(38).toNanos();
   /** Records whose customer lookup failed, retried at the next delivery (the delivering thread's only). */
   private final java.util.ArrayDeque<UsageRecord> waiting = new java.util.ArrayDeque<>();
 
@@ -82,11 +84,15 @@ public final class MemoryLedger implements UsageTotals {
       this.anchor = anchor;
     }
 
-    /** Starts the period around {@code at}, forgetting the one before; cut where the plan changed in it. */
+    /**
+     * Starts the period around {@code at}, keeping the one just before it (its invoice is finalized
+     * after it ends, and late records of it still count) and forgetting older ones; cut where the
+     * plan changed in it.
+     */
     void roll(long at, String customerId, PlanChanges changes) {
       start = CalendarWindows.start(QuotaWindow.MONTH, anchor, at);
       end = CalendarWindows.end(QuotaWindow.MONTH, anchor, at);
-      slices.clear();
+      slices.headMap(CalendarWindows.start(QuotaWindow.MONTH, anchor, start - 1)).clear();
       slices.put(start, new Slice());
       for (Instant change : changes.between(customerId, Instant.ofEpochSecond(0, start), Instant.ofEpochSecond(0, end))) {
         long t = nanos(change);
@@ -207,7 +213,7 @@ public final class MemoryLedger implements UsageTotals {
     }
     accounts.values().removeIf(a -> {
       synchronized (a) {
-        return a.end <= nowNanos;
+        return a.end + RETAIN_NANOS <= nowNanos; // the last period stays until its invoice is due
       }
     });
   }

@@ -63,31 +63,40 @@ class MemoryLedgerTest {
   }
 
   @Test
-  void aNewPeriodStartsAfreshAndLateOrUnknownRecordsAreNotCounted() {
+  void aNewPeriodKeepsTheOneBeforeItForItsInvoiceAndForgetsOlderOnes() {
     ledger.add(List.of(record("acme", "stats", "2026-11-30T23:59:59Z", 5)));
     ledger.add(List.of(record("acme", "stats", "2026-12-01T00:00:00Z", 1)));
-    assertThat(ledger.totals("acme", DEC, Instant.parse("2027-01-01T00:00:00Z")).requests()).isEqualTo(1);
-    assertThat(ledger.totals("acme", NOV, DEC).requests()).isZero(); // November is no longer kept
-    ledger.add(List.of(record("acme", "stats", "2026-11-30T23:59:59Z", 5))); // late for a period gone
-    assertThat(ledger.totals("acme", NOV, Instant.parse("2027-01-01T00:00:00Z")).requests()).isEqualTo(1);
+    Instant jan = Instant.parse("2027-01-01T00:00:00Z");
+    assertThat(ledger.totals("acme", DEC, jan).requests()).isEqualTo(1);
+    assertThat(ledger.totals("acme", NOV, DEC).requests()).isEqualTo(5); // kept until its invoice is final
+    ledger.add(List.of(record("acme", "stats", "2026-11-30T23:59:59Z", 5))); // late, for the last period: counted
+    assertThat(ledger.totals("acme", NOV, DEC).requests()).isEqualTo(10);
+    ledger.add(List.of(record("acme", "stats", "2026-10-30T23:59:59Z", 5))); // two periods back: gone
+    assertThat(ledger.totals("acme", Instant.parse("2026-10-01T00:00:00Z"), jan).requests()).isEqualTo(11);
+    ledger.add(List.of(record("acme", "stats", "2027-01-02T00:00:00Z", 2))); // January: November goes
+    assertThat(ledger.totals("acme", NOV, DEC).requests()).isZero();
+    assertThat(ledger.totals("acme", DEC, jan).requests()).isEqualTo(1);
     ledger.add(List.of(record("gone-1", "stats", "2026-12-01T00:00:00Z", 1))); // deleted customer
     assertThat(ledger.size()).isEqualTo(1);
   }
 
   @Test
-  void customersWhosePeriodEndedAreForgottenAsDeliveriesGoOnAtMostOnceAnHour() {
+  void customersWhoseLastPeriodEndedLongAgoAreForgottenAsDeliveriesGoOnAtMostOnceAnHour() {
     for (int i = 0; i < 1_000; i++) {
       ledger.add(List.of(record("c" + i, "stats", "2026-11-20T10:00:00Z", 1)));
     }
     assertThat(ledger.size()).isEqualTo(1_000);
     ledger.add(List.of(record("active", "stats", "2026-12-02T10:00:00Z", 1)));
-    assertThat(ledger.size()).isEqualTo(1); // November's customers went; the one active in December stays
+    assertThat(ledger.size()).isEqualTo(1_001); // November is kept until its invoice is due
+    ledger.add(List.of(record("active", "stats", "2027-01-09T10:00:00Z", 1)));
+    assertThat(ledger.size()).isEqualTo(1); // 38 days after November ended its customers went
     ledger.add(List.of(record("late", "stats", "2026-11-20T10:00:00Z", 1)));
-    ledger.add(List.of(record("active", "stats", "2026-12-02T10:30:00Z", 1)));
+    ledger.add(List.of(record("active", "stats", "2027-01-09T10:30:00Z", 1)));
     assertThat(ledger.size()).isEqualTo(2); // at most one sweep an hour
-    ledger.add(List.of(record("active", "stats", "2026-12-02T11:00:01Z", 1)));
+    ledger.add(List.of(record("active", "stats", "2027-01-09T11:00:01Z", 1)));
     assertThat(ledger.size()).isEqualTo(1);
-    assertThat(ledger.totals("active", DEC, Instant.parse("2027-01-01T00:00:00Z")).requests()).isEqualTo(3);
+    assertThat(ledger.totals("active", Instant.parse("2027-01-01T00:00:00Z"), Instant.parse("2027-02-01T00:00:00Z"))
+        .requests()).isEqualTo(3);
   }
 
   @Test

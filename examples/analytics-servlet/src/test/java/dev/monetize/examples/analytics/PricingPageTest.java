@@ -31,7 +31,12 @@ class PricingPageTest {
         .as("docs/pricing.md is out of date: run the build with -Dmonetize.regenerate=true")
         .isEqualTo(generated);
     assertThat(generated).contains("| free | pro | enterprise |").contains("not included")
-        .contains("0.005 USD per call");
+        .contains("0.005 USD per call") // the short form
+        .contains("calls: 10,000 calls included, then each call at its tier: 0.0015 USD per call up to 100,000")
+        .contains("bytes_out: 0.09 USD per 1,073,741,824 bytes_out")
+        .contains("calls: 0.8 USD per started package of 100 calls")
+        .contains("calls: every call at the tier of the total: 0.002 USD per call + 10 USD up to 1,000,000")
+        .contains("| Minimum | none | 10.00 USD of usage per billing period | none |");
   }
 
   @Test

@@ -1,0 +1,123 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Price;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A period's invoice is finalized after the grace period: numbered in order, kept, immutable, listed. */
+class FinalInvoicesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-01T00:00:00Z"));
+  private final Operation summary = Operation.builder("summary", "GET", "/v1/stats/summary").build();
+
+  private Monetize monetize() {
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(10_000).withBurst(10_000)).quota(Quota.monthly(1_000_000))
+        .fee(Price.of("30.00", "USD", "period")).price("summary", Price.of("0.01", "USD", "call")).build();
+    return Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build()).timeSource(time)
+        .invoiceGrace(Duration.ofHours(2)).auditSink(dev.monetize.audit.AuditSink.inMemory()).build();
+  }
+
+  private static IssuedKey customer(Monetize m, String id) {
+    m.customers().save(new Customer(id, "basic", BillingAnchor.of(1, ZoneOffset.UTC), id));
+    return m.keys().issue(id, Set.of("*"));
+  }
+
+  private static void calls(Monetize m, Operation op, IssuedKey k, int n) {
+    for (int i = 0; i < n; i++) {
+      Admission a = m.admit(op, ApiRequest.of("GET", op.pathTemplate(), "10.0.0.1", "r" + i, "Bearer " + k.secret(), null));
+      assertThat(a.decision().admitted()).isTrue();
+      a.complete(200, 10);
+    }
+  }
+
+  private static ManagementApi.Response raw(Monetize m, IssuedKey k, String path, Map<String, String> query) {
+    return m.managementApi().handle(new ManagementApi.Request("GET", path, query, Optional.of("Bearer " + k.secret()),
+        Optional.empty(), new byte[0], "10.0.0.9", "req"));
+  }
+
+  private static JsonNode get(Monetize m, IssuedKey k, String path, int status) throws Exception {
+    ManagementApi.Response r = raw(m, k, path, Map.of());
+    String body = new String(r.body(), StandardCharsets.UTF_8);
+    assertThat(r.status()).as(body).isEqualTo(status);
+    return JSON.readTree(body);
+  }
+
+  @Test
+  void theLastPeriodIsFinalizedAfterTheGraceNumberedInOrderAndKeptAsItWas() throws Exception {
+    try (Monetize m = monetize()) {
+      IssuedKey acme = customer(m, "acme");
+      IssuedKey globex = customer(m, "globex");
+      time.set(Instant.parse("2026-03-10T00:00:00Z"));
+      calls(m, summary, acme, 150);
+      calls(m, summary, globex, 10);
+      JsonNode marchDraft = get(m, acme, "/monetize/invoices/draft", 200);
+      // within the grace period: April's draft only, March not final yet
+      time.set(Instant.parse("2026-04-01T01:59:59Z"));
+      JsonNode early = get(m, acme, "/monetize/invoices", 200);
+      assertThat(early.path("data")).hasSize(1);
+      assertThat(early.path("data").get(0).path("id").asText()).isEqualTo("draft");
+      assertThat(early.path("data").get(0).path("period_start").asText()).isEqualTo("2026-04-01T00:00:00Z");
+      // after it: March is final, numbered, with the draft's lines; the first to ask is numbered first
+      time.set(Instant.parse("2026-04-01T02:00:00Z"));
+      JsonNode list = get(m, globex, "/monetize/invoices", 200);
+      assertThat(list.path("data").get(1).path("number").asText()).isEqualTo("INV-000001");
+      list = get(m, acme, "/monetize/invoices", 200);
+      assertThat(list.path("data")).hasSize(2);
+      JsonNode summaryLine = list.path("data").get(1);
+      assertThat(summaryLine.path("id").asText()).isEqualTo("INV-000002");
+      assertThat(summaryLine.path("status").asText()).isEqualTo("final");
+      assertThat(summaryLine.path("period_start").asText()).isEqualTo("2026-03-01T00:00:00Z");
+      assertThat(summaryLine.path("total").asText()).isEqualTo("31.50"); // 30.00 + 150 x 0.01
+      JsonNode march = get(m, acme, "/monetize/invoices/INV-000002", 200);
+      assertThat(march.path("number").asText()).isEqualTo("INV-000002");
+      assertThat(march.path("status").asText()).isEqualTo("final");
+      assertThat(march.path("lines")).isEqualTo(marchDraft.path("lines"));
+      assertThat(march.path("amount_due").asText()).isEqualTo("31.50");
+      // immutable: asking again, later, changes nothing and numbers nothing new
+      time.set(Instant.parse("2026-04-20T00:00:00Z"));
+      calls(m, summary, acme, 5);
+      assertThat(get(m, acme, "/monetize/invoices/INV-000002", 200)).isEqualTo(march);
+      assertThat(get(m, acme, "/monetize/invoices", 200).path("data")).hasSize(2);
+      // another customer's number is nobody's business
+      get(m, globex, "/monetize/invoices/INV-000002", 404);
+      get(m, acme, "/monetize/invoices/INV-000003", 404);
+      ManagementApi.Response html = raw(m, acme, "/monetize/invoices/INV-000002", Map.of("format", "html"));
+      assertThat(new String(html.body(), StandardCharsets.UTF_8)).contains("<h1>Invoice INV-000002</h1>")
+          .contains("Amount due");
+      assertThat(raw(m, acme, "/monetize/invoices", Map.of("limit", "1")).status()).isEqualTo(200);
+      assertThat(JSON.readTree(raw(m, acme, "/monetize/invoices", Map.of("limit", "1")).body()).path("data"))
+          .hasSize(1);
+    }
+  }
+
+  @Test
+  void aCustomerCreatedAfterAPeriodGetsNoInvoiceForIt() throws Exception {
+    try (Monetize m = monetize()) {
+      time.set(Instant.parse("2026-04-05T00:00:00Z"));
+      IssuedKey late = customer(m, "late");
+      calls(m, summary, late, 2);
+      JsonNode list = get(m, late, "/monetize/invoices", 200);
+      assertThat(list.path("data")).hasSize(1);
+      assertThat(list.path("data").get(0).path("id").asText()).isEqualTo("draft");
+    }
+  }
+}
