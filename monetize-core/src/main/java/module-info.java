@@ -10,6 +10,7 @@ module dev.monetize.core {
   requires transitive com.nimbusds.jose.jwt;
   requires org.slf4j;
   requires java.management;
+  requires java.net.http; // webhook and Stripe delivery of usage
 
   exports dev.monetize;
   exports dev.monetize.audit;

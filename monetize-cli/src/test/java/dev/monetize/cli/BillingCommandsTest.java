@@ -87,6 +87,43 @@ class BillingCommandsTest {
   }
 
   @Test
+  void deadLettersAreListedAndReplayedToAWebhook() throws Exception {
+    dev.monetize.billing.DeadLetterStore store = dev.monetize.billing.DeadLetterStore.inDirectory(dir);
+    store.add(List.of(new dev.monetize.billing.UsageExport.DeadLetter("e1", "{\"id\":\"e1\"}", "answered 503"),
+        new dev.monetize.billing.UsageExport.DeadLetter("e2", "{\"id\":\"e2\"}", "answered 503")));
+    assertThat(run("dead-letters", "list", "--dir", dir.toString())).as(err.toString()).isZero();
+    assertThat(out.toString().trim().split("\n")).hasSize(2);
+    assertThat(JSON.readTree(out.toString().trim().split("\n")[0]).path("reason").asText()).isEqualTo("answered 503");
+    List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", ex -> {
+      bodies.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      ex.sendResponseHeaders(202, -1);
+      ex.close();
+    });
+    server.start();
+    try {
+      out.getBuffer().setLength(0);
+      // the secret comes from the environment, never the command line (PATH is merely long enough here)
+      assertThat(run("dead-letters", "replay", "--dir", dir.toString(), "--webhook",
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/usage", "--secret-env", "PATH",
+          "--allow-private-networks")).as(err.toString()).isZero();
+    } finally {
+      server.stop(0);
+    }
+    assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isEqualTo(2);
+    assertThat(JSON.readTree(out.toString()).path("dead").asInt()).isZero();
+    assertThat(bodies).containsExactly("[{\"id\":\"e1\"},{\"id\":\"e2\"}]");
+    assertThat(store.list(10)).hasSize(2); // this object's view is its own; the directory is empty now
+    assertThat(dev.monetize.billing.DeadLetterStore.inDirectory(dir).list(10)).isEmpty();
+    assertThat(run("dead-letters", "replay", "--dir", dir.toString(), "--stripe", "--secret-env",
+        "MONETIZE_NO_SUCH_VARIABLE")).isEqualTo(1);
+    assertThat(err.toString()).contains("MONETIZE_NO_SUCH_VARIABLE is not set");
+    assertThat(run("dead-letters", "list", "--dir", dir.resolve("nope").toString())).isEqualTo(1);
+  }
+
+  @Test
   void usageMistakesExitWith2() throws Exception {
     assertThat(run("invoice", "--plans", "x.yaml")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required options");

@@ -12,31 +12,45 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link UsageSink} that exports usage to a billing provider, one event per record and unit, in
- * one of two shapes: CloudEvents 1.0 JSON, or a Stripe meter event ({@code event_name},
- * {@code payload.stripe_customer_id}, {@code payload.value}, {@code identifier}, {@code timestamp}).
- * Each event's id is derived from the record (customer, key, operation, status, interval, unit), so
- * a record delivered again gets the same id and a provider that deduplicates by it never bills it
- * twice. The provider's answer is validated; an event it refuses, or that fails, goes to a
- * dead-letter store from which {@link #retryDeadLetters()} delivers it again. Nothing is dropped.
+ * A {@link UsageSink} that exports usage to a billing provider, one event per record (CloudEvents
+ * 1.0 JSON) or per record and unit (a Stripe meter event in Stripe's form encoding), through a
+ * {@link Transport} ({@link WebhookTransport}, {@link StripeTransport}, or your own). Each event's
+ * id is derived from the record (customer, key, operation, status, interval, unit), so a record
+ * delivered again gets the same id and a provider that deduplicates by it never bills it twice.
+ *
+ * <p>A batch is accepted only when each of its events was delivered or kept in the
+ * {@link DeadLetterStore}: if the store cannot keep them, {@link #accept} throws and the usage
+ * journal offers the batch again. Nothing is dropped, and nothing undelivered is reported as
+ * delivered; {@link #retryDeadLetters()} (or the CLI's {@code dead-letters replay}) sends them again.
  *
  * <pre>{@code
- * UsageExport stripe = UsageExport.stripe(customerId -> stripeIds.get(customerId),
- *     json -> http.post("https://api.stripe.com/v1/billing/meter_events", json));
- * Monetize.builder().usageSink(stripe) ...
+ * UsageExport export = UsageExport.cloudEvents("https://api.example.com",
+ *     WebhookTransport.builder(URI.create("https://billing.example.com/usage"), secret).build(),
+ *     DeadLetterStore.inDirectory(journalDirectory));
+ * Monetize.builder().usageSink(export) ...
  * }</pre>
  */
 public final class UsageExport implements UsageSink {
   private static final Logger LOG = LoggerFactory.getLogger(UsageExport.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Dead letters replayed at once, at most. */
+  private static final int REPLAY_BATCH = 1_000;
 
-  /** What the provider answered. */
+  /** One event as it goes on the wire, with its deterministic id. */
+  public record Event(String id, String body) {
+    /** Validates. */
+    public Event {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(body, "body");
+    }
+  }
+
+  /** What the provider answered (for {@link Transport#perEvent}). */
   public record Answer(int status, String body) {
     /** Validates. */
     public Answer {
@@ -45,67 +59,129 @@ public final class UsageExport implements UsageSink {
   }
 
   /** An event the provider did not take, with why. */
-  public record DeadLetter(String id, String event, String reason) {}
+  public record DeadLetter(String id, String event, String reason) {
+    /** Validates. */
+    public DeadLetter {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
 
-  private final Function<UsageRecord, List<Map.Entry<String, String>>> shape;
-  private final Function<String, Answer> delivery;
-  private final List<DeadLetter> dead = new CopyOnWriteArrayList<>();
+  /** How events reach the provider. */
+  @FunctionalInterface
+  public interface Transport {
+    /** Sends {@code events}; returns those the provider did not take, each with why (empty: all taken). */
+    List<DeadLetter> send(List<Event> events);
 
-  private UsageExport(Function<UsageRecord, List<Map.Entry<String, String>>> shape, Function<String, Answer> delivery) {
+    /** One call of {@code delivery} per event; anything but a 2xx answer, or a throw, is a dead letter. */
+    static Transport perEvent(Function<String, Answer> delivery) {
+      Objects.requireNonNull(delivery, "delivery");
+      return events -> {
+        List<DeadLetter> dead = new ArrayList<>();
+        for (Event e : events) {
+          String reason;
+          try {
+            Answer a = delivery.apply(e.body());
+            if (a != null && a.status() >= 200 && a.status() < 300) {
+              continue;
+            }
+            reason = a == null ? "no answer" : "answered " + a.status() + ": " + abbreviate(a.body());
+          } catch (RuntimeException ex) {
+            reason = "failed: " + ex;
+          }
+          dead.add(new DeadLetter(e.id(), e.body(), reason));
+        }
+        return dead;
+      };
+    }
+  }
+
+  private final Function<UsageRecord, List<Event>> shape;
+  private final Transport transport;
+  private final DeadLetterStore dead;
+
+  private UsageExport(Function<UsageRecord, List<Event>> shape, Transport transport, DeadLetterStore dead) {
     this.shape = shape;
-    this.delivery = Objects.requireNonNull(delivery, "delivery");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.dead = Objects.requireNonNull(dead, "dead letters");
   }
 
-  /** CloudEvents 1.0 JSON events with {@code source}, delivered by {@code delivery}. */
-  public static UsageExport cloudEvents(String source, Function<String, Answer> delivery) {
+  /** CloudEvents 1.0 JSON events with {@code source}, sent by {@code transport}. */
+  public static UsageExport cloudEvents(String source, Transport transport, DeadLetterStore deadLetters) {
     Objects.requireNonNull(source, "source");
-    return new UsageExport(r -> cloudEvents(r, source), delivery);
+    return new UsageExport(r -> cloudEvents(r, source), transport, deadLetters);
   }
 
-  /** Stripe-shaped meter events; {@code stripeCustomer} maps our customer ids to Stripe's. */
-  public static UsageExport stripe(Function<String, String> stripeCustomer, Function<String, Answer> delivery) {
+  /** CloudEvents, one {@code delivery} call per event, dead letters in memory (tests, trials). */
+  public static UsageExport cloudEvents(String source, Function<String, Answer> delivery) {
+    return cloudEvents(source, Transport.perEvent(delivery), DeadLetterStore.inMemory());
+  }
+
+  /** Stripe meter events, form-encoded; {@code stripeCustomer} maps our customer ids to Stripe's. */
+  public static UsageExport stripe(Function<String, String> stripeCustomer, Transport transport,
+      DeadLetterStore deadLetters) {
     Objects.requireNonNull(stripeCustomer, "stripeCustomer");
-    return new UsageExport(r -> stripeEvents(r, stripeCustomer), delivery);
+    return new UsageExport(r -> stripeEvents(r, stripeCustomer), transport, deadLetters);
   }
 
+  /** Stripe meter events, one {@code delivery} call per event, dead letters in memory (tests, trials). */
+  public static UsageExport stripe(Function<String, String> stripeCustomer, Function<String, Answer> delivery) {
+    return stripe(stripeCustomer, Transport.perEvent(delivery), DeadLetterStore.inMemory());
+  }
+
+  /** Sends the batch's events; what the provider did not take is kept as dead letters before this returns. */
   @Override
   public void accept(List<UsageRecord> batch) {
+    List<Event> events = new ArrayList<>();
     for (UsageRecord r : batch) {
-      for (Map.Entry<String, String> e : shape.apply(r)) {
-        deliver(e.getKey(), e.getValue());
-      }
+      events.addAll(shape.apply(r));
     }
+    keep(send(events));
   }
 
-  private boolean deliver(String id, String event) {
-    String reason;
+  private List<DeadLetter> send(List<Event> events) {
     try {
-      Answer a = delivery.apply(event);
-      if (a != null && a.status() >= 200 && a.status() < 300) {
-        return true;
-      }
-      reason = a == null ? "no answer" : "answered " + a.status() + ": " + abbreviate(a.body());
+      return transport.send(events);
     } catch (RuntimeException e) {
-      reason = "failed: " + e;
+      return events.stream().map(ev -> new DeadLetter(ev.id(), ev.body(), "failed: " + e)).toList();
     }
-    dead.add(new DeadLetter(id, event, reason));
-    LOG.warn("usage event {} not delivered ({}); kept as a dead letter", id, reason);
-    return false;
   }
 
-  /** Events not delivered yet. */
+  private void keep(List<DeadLetter> letters) {
+    if (!letters.isEmpty()) {
+      dead.add(letters); // throws when it cannot: the batch is not acknowledged and comes again
+      LOG.warn("{} usage events not delivered ({}); kept as dead letters", letters.size(), letters.get(0).reason());
+    }
+  }
+
+  /** Events not delivered yet, oldest first (at most 1,000). */
   public List<DeadLetter> deadLetters() {
-    return List.copyOf(dead);
+    return dead.list(REPLAY_BATCH);
   }
 
-  /** Delivers every dead letter again; returns how many are still dead. */
+  /** Sends the dead letters again (up to 1,000); returns how many are still dead. */
   public int retryDeadLetters() {
-    List<DeadLetter> retry = new ArrayList<>(dead);
-    dead.removeAll(retry);
-    for (DeadLetter d : retry) {
-      deliver(d.id(), d.event());
+    return replay(dead, transport);
+  }
+
+  /** Sends the letters of {@code store} through {@code transport}; returns how many are still dead. */
+  public static int replay(DeadLetterStore store, Transport transport) {
+    List<DeadLetter> letters = store.list(REPLAY_BATCH);
+    List<Event> events = letters.stream().map(d -> new Event(d.id(), d.event())).toList();
+    List<DeadLetter> still;
+    try {
+      still = transport.send(events);
+    } catch (RuntimeException e) {
+      still = letters;
     }
-    return dead.size();
+    java.util.Set<String> stillIds = new java.util.HashSet<>();
+    still.forEach(d -> stillIds.add(d.id()));
+    if (!still.isEmpty()) {
+      store.add(still); // the newest reason
+    }
+    store.remove(letters.stream().map(DeadLetter::id).filter(id -> !stillIds.contains(id)).toList());
+    return store.list(Integer.MAX_VALUE).size();
   }
 
   /** The deterministic id of {@code record}'s event for {@code unit}. */
@@ -132,8 +208,8 @@ public final class UsageExport implements UsageSink {
     return q;
   }
 
-  private static List<Map.Entry<String, String>> cloudEvents(UsageRecord r, String source) {
-    List<Map.Entry<String, String>> out = new ArrayList<>();
+  private static List<Event> cloudEvents(UsageRecord r, String source) {
+    List<Event> out = new ArrayList<>();
     String id = eventId(r, "record");
     ObjectNode e = JSON.createObjectNode();
     e.put("specversion", "1.0");
@@ -153,12 +229,12 @@ public final class UsageExport implements UsageSink {
     data.put("period_end", r.to().toString());
     ObjectNode q = data.putObject("quantities");
     quantities(r).forEach(q::put);
-    out.add(Map.entry(id, write(e)));
+    out.add(new Event(id, write(e)));
     return out;
   }
 
-  private static List<Map.Entry<String, String>> stripeEvents(UsageRecord r, Function<String, String> stripeCustomer) {
-    List<Map.Entry<String, String>> out = new ArrayList<>();
+  private static List<Event> stripeEvents(UsageRecord r, Function<String, String> stripeCustomer) {
+    List<Event> out = new ArrayList<>();
     String customer = stripeCustomer.apply(r.customerId());
     if (customer == null || customer.isBlank()) {
       throw new IllegalArgumentException("no Stripe customer for customer " + r.customerId());
@@ -168,14 +244,13 @@ public final class UsageExport implements UsageSink {
         continue;
       }
       String id = eventId(r, q.getKey());
-      ObjectNode e = JSON.createObjectNode();
-      e.put("event_name", r.operationId() + "." + q.getKey());
-      ObjectNode payload = e.putObject("payload");
-      payload.put("stripe_customer_id", customer);
-      payload.put("value", Long.toString(q.getValue()));
-      e.put("identifier", id);
-      e.put("timestamp", r.to().getEpochSecond());
-      out.add(Map.entry(id, write(e)));
+      // Stripe's wire format: form-encoded, nested fields in brackets
+      String form = "event_name=" + form(r.operationId() + "." + q.getKey())
+          + "&payload%5Bstripe_customer_id%5D=" + form(customer)
+          + "&payload%5Bvalue%5D=" + q.getValue()
+          + "&identifier=" + form(id)
+          + "&timestamp=" + r.to().getEpochSecond();
+      out.add(new Event(id, form));
     }
     return out;
   }
@@ -186,6 +261,10 @@ public final class UsageExport implements UsageSink {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String form(String value) {
+    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static String abbreviate(String s) {

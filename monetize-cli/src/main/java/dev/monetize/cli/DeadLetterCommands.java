@@ -1,0 +1,118 @@
+package dev.monetize.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monetize.billing.DeadLetterStore;
+import dev.monetize.billing.StripeTransport;
+import dev.monetize.billing.UsageExport;
+import dev.monetize.billing.WebhookTransport;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dead-letters list|replay}: usage events a billing provider did not take, kept in a directory. */
+@Command(name = "dead-letters", mixinStandardHelpOptions = true,
+    description = "Lists or replays the usage events a billing provider did not take (DeadLetterStore.inDirectory).",
+    subcommands = {DeadLetterCommands.ListCommand.class, DeadLetterCommands.ReplayCommand.class})
+final class DeadLetterCommands implements Runnable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: list or replay.");
+  }
+
+  static DeadLetterStore store(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new UsageFile.BadInput(dir + ": not a directory of dead letters");
+    }
+    return DeadLetterStore.inDirectory(dir);
+  }
+
+  /** {@code list}: one JSON line per dead letter, oldest first. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Prints the dead letters, one JSON line each.")
+  static final class ListCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The dead letters' directory.")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      return BillingCommands.guarded(spec.commandLine(), () -> {
+        for (UsageExport.DeadLetter d : store(dir).list(Integer.MAX_VALUE)) {
+          ObjectNode n = JSON.createObjectNode().put("id", d.id()).put("reason", d.reason()).put("event", d.event());
+          spec.commandLine().getOut().println(JSON.writeValueAsString(n));
+        }
+        return 0;
+      });
+    }
+  }
+
+  /** Where a replay sends: a webhook or Stripe. */
+  static final class Target {
+    @Option(names = "--webhook", paramLabel = "URL", description = "The webhook the events go to (CloudEvents batches).")
+    URI webhook;
+
+    @Option(names = "--stripe", description = "Send to Stripe's meter events endpoint.")
+    boolean stripe;
+  }
+
+  /** {@code replay}: sends the dead letters again; the delivered ones are forgotten. */
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = {"Sends the dead letters again and forgets those delivered; prints how many are left.",
+          "The webhook secret or Stripe key is read from the environment variable named by --secret-env."})
+  static final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The dead letters' directory.")
+    Path dir;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--secret-env", required = true, paramLabel = "NAME",
+        description = "The environment variable holding the webhook signing secret or the Stripe API key.")
+    String secretEnv;
+
+    @Option(names = "--url", paramLabel = "URL", description = "Another Stripe endpoint (a mock).")
+    URI url;
+
+    @Option(names = "--allow-private-networks", description = "Allow loopback and private addresses and plain http.")
+    boolean allowPrivate;
+
+    @Override
+    public Integer call() throws Exception {
+      return BillingCommands.guarded(spec.commandLine(), () -> {
+        String secret = System.getenv(secretEnv);
+        if (secret == null || secret.isBlank()) {
+          throw new UsageFile.BadInput("--secret-env: the environment variable " + secretEnv + " is not set");
+        }
+        UsageExport.Transport transport;
+        if (target.stripe) {
+          StripeTransport.Builder b = StripeTransport.builder(secret).allowPrivateNetworks(allowPrivate);
+          transport = (url == null ? b : b.url(url)).build();
+        } else {
+          transport = WebhookTransport.builder(target.webhook, secret).allowPrivateNetworks(allowPrivate).build();
+        }
+        DeadLetterStore store = store(dir);
+        int before = store.list(Integer.MAX_VALUE).size();
+        int left = UsageExport.replay(store, transport);
+        ObjectNode n = JSON.createObjectNode().put("delivered", Math.max(0, before - left)).put("dead", left);
+        spec.commandLine().getOut().println(JSON.writeValueAsString(n));
+        return 0;
+      });
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.monetize.billing.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
+
+/**
+ * POSTs to one billing provider URL safely (OWASP API7, server-side request forgery): https only,
+ * the URL's host resolved before each attempt and refused when it is a loopback, private, link-local,
+ * shared (100.64/10), unique-local (fc00::/7), multicast or unspecified address (unless private
+ * networks are allowed, for tests and private deployments, which also allows plain http), redirects
+ * never followed, a timeout on every attempt, and retries with exponential back-off and full jitter
+ * on I/O errors, timeouts, 429 and 5xx.
+ */
+public final class HttpPoster {
+  private final URI url;
+  private final boolean allowPrivateNetworks;
+  private final Duration timeout;
+  private final int maxAttempts;
+  private final Duration backoff;
+  private final HttpClient client;
+
+  /** A poster to {@code url}; throws naming the problem when the URL is not acceptable. */
+  public HttpPoster(URI url, boolean allowPrivateNetworks, Duration timeout, int maxAttempts, Duration backoff) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !(allowPrivateNetworks && scheme.equals("http"))) {
+      throw new IllegalArgumentException("a delivery URL must be https (plain http only with private networks "
+          + "allowed); got " + url.getScheme());
+    }
+    if (url.getHost() == null || url.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("a delivery URL needs a host and no user information");
+    }
+    if (timeout.isNegative() || timeout.isZero() || maxAttempts < 1 || maxAttempts > 10) {
+      throw new IllegalArgumentException("need a positive timeout and 1 to 10 attempts");
+    }
+    this.url = url;
+    this.allowPrivateNetworks = allowPrivateNetworks;
+    this.timeout = timeout;
+    this.maxAttempts = maxAttempts;
+    this.backoff = backoff;
+    this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build();
+  }
+
+  /**
+   * Posts {@code body}; {@code headers} gives each attempt's headers from its Unix time (a
+   * signature covers it). Empty when the provider took it (2xx), else why not.
+   */
+  public Optional<String> post(String contentType, byte[] body, LongFunction<Map<String, String>> headers) {
+    String reason = "not attempted";
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) {
+        sleep(attempt);
+      }
+      Optional<String> refused = refusedAddress();
+      if (refused.isPresent()) {
+        return refused; // not worth retrying: the address will not change its class
+      }
+      HttpRequest.Builder r = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", contentType)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      headers.apply(System.currentTimeMillis() / 1_000).forEach(r::header);
+      try {
+        HttpResponse<String> answer = client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        int status = answer.statusCode();
+        if (status >= 200 && status < 300) {
+          return Optional.empty();
+        }
+        reason = "answered " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "")
+            + ": " + abbreviate(answer.body());
+        if (status != 429 && status < 500) {
+          return Optional.of(reason);
+        }
+      } catch (IOException e) {
+        reason = "failed: " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.of("interrupted");
+      }
+    }
+    return Optional.of(reason + " (after " + maxAttempts + " attempts)");
+  }
+
+  private Optional<String> refusedAddress() {
+    if (allowPrivateNetworks) {
+      return Optional.empty();
+    }
+    try {
+      for (InetAddress a : InetAddress.getAllByName(url.getHost())) {
+        if (isPrivate(a)) {
+          return Optional.of("refused: " + url.getHost() + " resolves to a private or local address "
+              + a.getHostAddress() + " (allow private networks to deliver there)");
+        }
+      }
+      return Optional.empty();
+    } catch (UnknownHostException e) {
+      return Optional.empty(); // the attempt fails and is retried
+    }
+  }
+
+  /** Whether {@code a} is an address a delivery must not reach from the public internet's side. */
+  public static boolean isPrivate(InetAddress a) {
+    byte[] b = a.getAddress();
+    boolean sharedV4 = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64; // 100.64.0.0/10
+    boolean thisNetwork = b.length == 4 && b[0] == 0;
+    boolean uniqueLocalV6 = b.length == 16 && (b[0] & 0xfe) == 0xfc; // fc00::/7
+    return a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+        || a.isMulticastAddress() || sharedV4 || thisNetwork || uniqueLocalV6;
+  }
+
+  private void sleep(int attempt) {
+    long cap = backoff.toMillis() << Math.min(attempt - 2, 10);
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1)); // jitter: half to all of it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+}

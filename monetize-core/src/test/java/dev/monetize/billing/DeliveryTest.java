@@ -1,0 +1,189 @@
+package dev.monetize.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.monetize.billing.internal.HttpPoster;
+import dev.monetize.metering.UsageRecord;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Webhook and Stripe delivery against a local HTTP server that checks the exact bytes; dead letters kept on disk. */
+class DeliveryTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "whsec_0123456789abcdef";
+  private final UsageRecord first = new UsageRecord("acme", "key_1", "summary", 200, false,
+      Instant.parse("2026-11-24T10:00:00Z"), Instant.parse("2026-11-24T10:00:01Z"), 3, 0, 120, 4_000, 0, Map.of());
+  private final UsageRecord second = new UsageRecord("acme", "key_1", "export", 200, false,
+      Instant.parse("2026-11-24T10:00:00Z"), Instant.parse("2026-11-24T10:00:01Z"), 1, 0, 0, 0, 0, Map.of());
+
+  /** One request as the server received it. */
+  record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
+    String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
+          .map(e -> e.getValue().get(0)).orElse(null);
+    }
+  }
+
+  private HttpServer server;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<Integer> answers = new CopyOnWriteArrayList<>();
+  private final AtomicInteger asked = new AtomicInteger();
+
+  @TempDir
+  Path dir;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", ex -> {
+      received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(),
+          Map.copyOf(ex.getRequestHeaders()), ex.getRequestBody().readAllBytes()));
+      int i = asked.getAndIncrement();
+      int status = i < answers.size() ? answers.get(i) : 200;
+      if (status == 302) {
+        ex.getResponseHeaders().add("Location", "/elsewhere");
+      }
+      if (status == 599) { // no answer in time
+        try {
+          Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        status = 200;
+      }
+      byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(status, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private URI url(String path) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+  }
+
+  private WebhookTransport webhook() {
+    return WebhookTransport.builder(url("/usage"), SECRET).allowPrivateNetworks(true)
+        .retries(3, Duration.ofMillis(10)).timeout(Duration.ofMillis(500)).build();
+  }
+
+  @Test
+  void aBatchIsOneSignedCloudEventsPostRetriedWithTheSameIdempotencyKey() throws Exception {
+    answers.add(503); // the first attempt fails: the same bytes come again
+    UsageExport export = UsageExport.cloudEvents("https://api.example.com", webhook(), DeadLetterStore.inDirectory(dir));
+    export.accept(List.of(first, second));
+    assertThat(received).hasSize(2);
+    Received r = received.get(1);
+    assertThat(r.method()).isEqualTo("POST");
+    assertThat(r.path()).isEqualTo("/usage");
+    assertThat(r.header("Content-Type")).isEqualTo("application/cloudevents-batch+json");
+    assertThat(r.body()).isEqualTo(received.get(0).body());
+    assertThat(r.header("Idempotency-Key")).isEqualTo(received.get(0).header("Idempotency-Key")).hasSize(32);
+    // the exact body: a JSON array of the two CloudEvents
+    JsonNode batch = JSON.readTree(r.body());
+    assertThat(batch).hasSize(2);
+    assertThat(batch.get(0).path("specversion").asText()).isEqualTo("1.0");
+    assertThat(batch.get(0).path("id").asText()).isEqualTo(UsageExport.eventId(first, "record"));
+    assertThat(batch.get(1).path("id").asText()).isEqualTo(UsageExport.eventId(second, "record"));
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).startsWith("[{\"specversion\":\"1.0\",\"id\":\"");
+    // the signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">, which the receiver recomputes
+    String sig = r.header("Monetize-Signature");
+    long t = Long.parseLong(sig.substring(2, sig.indexOf(',')));
+    assertThat(sig).isEqualTo(WebhookTransport.signature(SECRET.getBytes(StandardCharsets.UTF_8), t, r.body()));
+    assertThat(Math.abs(t - Instant.now().getEpochSecond())).isLessThan(300);
+    assertThat(export.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void aRefusedBatchIsKeptOnDiskAndReplayedAndARefusedStoreRefusesTheBatch() throws Exception {
+    answers.add(400); // not retried: the provider says the request is wrong
+    UsageExport export = UsageExport.cloudEvents("svc", webhook(), DeadLetterStore.inDirectory(dir));
+    export.accept(List.of(first, second));
+    assertThat(received).hasSize(1);
+    assertThat(export.deadLetters()).hasSize(2).allSatisfy(d -> assertThat(d.reason()).startsWith("answered 400"));
+    // durable: another process finds them, and replays them once the provider takes them
+    DeadLetterStore reopened = DeadLetterStore.inDirectory(dir);
+    assertThat(reopened.list(10)).extracting(UsageExport.DeadLetter::id)
+        .containsExactly(UsageExport.eventId(first, "record"), UsageExport.eventId(second, "record"));
+    assertThat(UsageExport.replay(reopened, webhook())).isZero();
+    assertThat(DeadLetterStore.inDirectory(dir).list(10)).isEmpty();
+    assertThat(JSON.readTree(received.get(1).body())).hasSize(2);
+    // a dead-letter store that cannot keep them: the batch is not accepted (the journal offers it again)
+    Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+    answers.add(400);
+    answers.add(400);
+    UsageExport broken = UsageExport.cloudEvents("svc", webhook(), DeadLetterStore.inDirectory(notADirectory));
+    assertThatThrownBy(() -> broken.accept(List.of(first))).hasMessageContaining("cannot keep dead letters");
+  }
+
+  @Test
+  void redirectsAreNotFollowedPrivateAddressesAreRefusedAndEveryAttemptTimesOut() {
+    answers.add(302);
+    UsageExport export = UsageExport.cloudEvents("svc", webhook(), DeadLetterStore.inMemory());
+    export.accept(List.of(first));
+    assertThat(received).extracting(Received::path).containsExactly("/usage"); // never /elsewhere
+    assertThat(export.deadLetters().get(0).reason()).contains("redirects are not followed");
+    // without allowing private networks: refused before a byte is sent, and plain http is refused outright
+    assertThatThrownBy(() -> WebhookTransport.builder(url("/usage"), SECRET).build())
+        .hasMessageContaining("must be https");
+    UsageExport guarded = UsageExport.cloudEvents("svc", WebhookTransport.builder(
+        URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/usage"), SECRET).build(),
+        DeadLetterStore.inMemory());
+    guarded.accept(List.of(first));
+    assertThat(received).hasSize(1);
+    assertThat(guarded.deadLetters().get(0).reason()).contains("resolves to a private or local address 127.0.0.1");
+    assertThat(HttpPoster.isPrivate(InetAddress.getLoopbackAddress())).isTrue();
+    // a provider that does not answer in time
+    answers.add(599);
+    UsageExport slow = UsageExport.cloudEvents("svc", WebhookTransport.builder(url("/usage"), SECRET)
+        .allowPrivateNetworks(true).timeout(Duration.ofMillis(200)).retries(1, Duration.ZERO).build(),
+        DeadLetterStore.inMemory());
+    slow.accept(List.of(first));
+    assertThat(slow.deadLetters().get(0).reason()).contains("timed out");
+  }
+
+  @Test
+  void stripeMeterEventsAreFormEncodedOnePostEachWithTheSecretKeyAndTheEventIdAsIdempotencyKey() {
+    UsageExport export = UsageExport.stripe(c -> "cus_" + c, StripeTransport.builder("sk_test_abcdefgh12345678")
+        .url(url("/v1/billing/meter_events")).allowPrivateNetworks(true).retries(2, Duration.ofMillis(10)).build(),
+        DeadLetterStore.inMemory());
+    export.accept(List.of(first));
+    assertThat(received).hasSize(3); // calls, bytes_out, compute_ms
+    Received calls = received.stream().filter(r -> new String(r.body(), StandardCharsets.UTF_8)
+        .startsWith("event_name=summary.calls&")).findFirst().orElseThrow();
+    String id = UsageExport.eventId(first, "calls");
+    assertThat(new String(calls.body(), StandardCharsets.UTF_8)).isEqualTo("event_name=summary.calls"
+        + "&payload%5Bstripe_customer_id%5D=cus_acme&payload%5Bvalue%5D=3&identifier=" + id
+        + "&timestamp=" + first.to().getEpochSecond());
+    assertThat(calls.path()).isEqualTo("/v1/billing/meter_events");
+    assertThat(calls.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
+    assertThat(calls.header("Authorization")).isEqualTo("Bearer sk_test_abcdefgh12345678");
+    assertThat(calls.header("Idempotency-Key")).isEqualTo(id);
+    assertThat(export.deadLetters()).isEmpty();
+    assertThatThrownBy(() -> StripeTransport.builder("pk_live_nope")).hasMessageContaining("sk_ or rk_");
+  }
+}
