@@ -258,6 +258,35 @@ class BillingBugsTest {
     }
   }
 
+  /**
+   * Bug 6: the wallet rounded a price of 0.0000015 up to 0.000002. A prepaid price finer than the
+   * wallet's millionths is refused when the plans load, and what the wallet takes for a call is
+   * exactly what the invoice charges.
+   */
+  @Test
+  void theWalletAndTheInvoiceTakeTheSameAmount() throws Exception {
+    assertThatThrownBy(() -> Catalog.builder().operation(summary)
+        .plan(plan("payg", 3).prepaid(true).price("summary", Price.of("0.0000015", "USD", "call")).build()).build())
+        .hasMessageContaining("more than 6 decimals");
+    Catalog fine = Catalog.builder().operation(summary)
+        .plan(plan("payg", 3).prepaid(true).price("summary", Price.of("0.000003", "USD", "call")).build()).build();
+    try (Monetize m = Monetize.builder().catalog(fine).timeSource(time).customerStore(customers)
+        .auditSink(dev.monetize.audit.AuditSink.inMemory()).build()) {
+      IssuedKey k = customer(m, "payg");
+      m.wallet().topUp("acme", new BigDecimal("1"), "first", "");
+      time.set(Instant.parse("2026-03-05T00:00:00Z"));
+      for (int i = 0; i < 7; i++) {
+        admit(m, k, i).complete(200, 10);
+      }
+      BigDecimal taken = BigDecimal.ONE.subtract(m.wallet().balance("acme"));
+      assertThat(taken).isEqualByComparingTo("0.000021"); // 7 x 0.000003, nothing rounded up
+      JsonNode invoice = get(m, k, "/monetize/invoices/draft");
+      assertThat(invoice.path("lines").get(0).path("quantity").asLong()).isEqualTo(7);
+      assertThat(new BigDecimal("0.000003").multiply(BigDecimal.valueOf(7))).isEqualByComparingTo(taken);
+      assertThat(invoice.path("amount_due").asText()).isEqualTo("0.00"); // paid from credits
+    }
+  }
+
   private static final String OPERATOR = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.LIVE,
       new java.security.SecureRandom());
 

@@ -30,7 +30,7 @@ public final class StripeTransport implements UsageExport.Transport {
   private final String apiKey;
 
   private StripeTransport(Builder b) {
-    this.poster = new HttpPoster(b.url, b.allowPrivateNetworks, b.timeout, b.maxAttempts, b.backoff);
+    this.poster = new HttpPoster(b.url, b.allowedHosts, b.allowPrivateNetworks, b.timeout, b.maxAttempts, b.backoff);
     this.apiKey = b.apiKey;
   }
 
@@ -56,6 +56,7 @@ public final class StripeTransport implements UsageExport.Transport {
     private final String apiKey;
     private URI url = METER_EVENTS;
     private boolean allowPrivateNetworks;
+    private java.util.Set<String> allowedHosts = java.util.Set.of();
     private Duration timeout = Duration.ofSeconds(10);
     private int maxAttempts = 4;
     private Duration backoff = Duration.ofMillis(500);
@@ -70,6 +71,15 @@ public final class StripeTransport implements UsageExport.Transport {
     /** Another endpoint (a Stripe mock in tests); default {@link #METER_EVENTS}. */
     public Builder url(URI url) {
       this.url = Objects.requireNonNull(url, "url");
+      return this;
+    }
+
+    /**
+     * The hosts deliveries may go to (when the URL comes from configuration, say); the URL's host
+     * must be one of them, or the build fails. Default: no list.
+     */
+    public Builder allowedHosts(String... hosts) {
+      this.allowedHosts = java.util.Set.of(hosts);
       return this;
     }
 

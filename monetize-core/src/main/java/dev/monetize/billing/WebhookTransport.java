@@ -38,7 +38,7 @@ public final class WebhookTransport implements UsageExport.Transport {
   private final byte[] secret;
 
   private WebhookTransport(Builder b) {
-    this.poster = new HttpPoster(b.url, b.allowPrivateNetworks, b.timeout, b.maxAttempts, b.backoff);
+    this.poster = new HttpPoster(b.url, b.allowedHosts, b.allowPrivateNetworks, b.timeout, b.maxAttempts, b.backoff);
     this.secret = b.secret.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -97,6 +97,7 @@ public final class WebhookTransport implements UsageExport.Transport {
     private final URI url;
     private final String secret;
     private boolean allowPrivateNetworks;
+    private java.util.Set<String> allowedHosts = java.util.Set.of();
     private Duration timeout = Duration.ofSeconds(10);
     private int maxAttempts = 4;
     private Duration backoff = Duration.ofMillis(500);
@@ -107,6 +108,15 @@ public final class WebhookTransport implements UsageExport.Transport {
       if (secret.length() < 16) {
         throw new IllegalArgumentException("a webhook signing secret has at least 16 characters");
       }
+    }
+
+    /**
+     * The hosts deliveries may go to (when the URL comes from configuration, say); the URL's host
+     * must be one of them, or the build fails. Default: no list.
+     */
+    public Builder allowedHosts(String... hosts) {
+      this.allowedHosts = java.util.Set.of(hosts);
+      return this;
     }
 
     /** Allows loopback and private addresses, and plain http (tests, private deployments); default no. */

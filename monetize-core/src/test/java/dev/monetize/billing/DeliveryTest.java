@@ -157,6 +157,8 @@ class DeliveryTest {
     assertThat(received).hasSize(1);
     assertThat(guarded.deadLetters().get(0).reason()).contains("resolves to a private or local address 127.0.0.1");
     assertThat(HttpPoster.isPrivate(InetAddress.getLoopbackAddress())).isTrue();
+    assertThatThrownBy(() -> WebhookTransport.builder(URI.create("https://evil.example/usage"), SECRET)
+        .allowedHosts("billing.example.com").build()).hasMessageContaining("not in the allow-list");
     // a provider that does not answer in time
     answers.add(599);
     UsageExport slow = UsageExport.cloudEvents("svc", WebhookTransport.builder(url("/usage"), SECRET)

@@ -16,6 +16,7 @@ import java.util.function.LongFunction;
 
 /**
  * POSTs to one billing provider URL safely (OWASP API7, server-side request forgery): https only,
+ * the host in the allow-list when one is given,
  * the URL's host resolved before each attempt and refused when it is a loopback, private, link-local,
  * shared (100.64/10), unique-local (fc00::/7), multicast or unspecified address (unless private
  * networks are allowed, for tests and private deployments, which also allows plain http), redirects
@@ -31,7 +32,8 @@ public final class HttpPoster {
   private final HttpClient client;
 
   /** A poster to {@code url}; throws naming the problem when the URL is not acceptable. */
-  public HttpPoster(URI url, boolean allowPrivateNetworks, Duration timeout, int maxAttempts, Duration backoff) {
+  public HttpPoster(URI url, java.util.Set<String> allowedHosts, boolean allowPrivateNetworks, Duration timeout,
+      int maxAttempts, Duration backoff) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("https") && !(allowPrivateNetworks && scheme.equals("http"))) {
       throw new IllegalArgumentException("a delivery URL must be https (plain http only with private networks "
@@ -39,6 +41,10 @@ public final class HttpPoster {
     }
     if (url.getHost() == null || url.getRawUserInfo() != null) {
       throw new IllegalArgumentException("a delivery URL needs a host and no user information");
+    }
+    if (!allowedHosts.isEmpty() && allowedHosts.stream().noneMatch(h -> h.equalsIgnoreCase(url.getHost()))) {
+      throw new IllegalArgumentException("delivery host " + url.getHost() + " is not in the allow-list "
+          + new java.util.TreeSet<>(allowedHosts));
     }
     if (timeout.isNegative() || timeout.isZero() || maxAttempts < 1 || maxAttempts > 10) {
       throw new IllegalArgumentException("need a positive timeout and 1 to 10 attempts");

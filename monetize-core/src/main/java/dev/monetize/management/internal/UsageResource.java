@@ -16,7 +16,7 @@ final class UsageResource {
   ManagementApi.Response usage(ManagementCall c) {
     AccountReports.UsageReport u = context.reports().usage(c.account());
     Map<String, String> cost = new TreeMap<>();
-    u.cost().forEach((currency, amount) -> cost.put(currency, Views.plain(amount)));
+    u.cost().forEach((currency, amount) -> cost.put(currency, amount.toPlainString())); // the invoice's digits
     return ManagementCall.ok(200, new Views.Usage(u.principal().customerId(), u.principal().plan().name(),
         u.periodStart().toString(), u.periodEnd().toString(),
         new Views.Counted(u.requests(), u.bytesIn(), u.bytesOut(), u.computeMillis(), u.cpuMillis(),
