@@ -128,6 +128,9 @@ public final class Admission {
     if (amount < 0) {
       throw new IllegalArgumentException("usage amount cannot be negative, got " + amount);
     }
+    if (dev.monetize.metering.UsageTotals.Totals.STANDARD_UNITS.contains(unit)) {
+      throw new IllegalArgumentException("'" + unit + "' is metered by the engine itself; report a unit of your own");
+    }
     if (completed) {
       throw new IllegalStateException("the call is already metered; report usage before it completes");
     }

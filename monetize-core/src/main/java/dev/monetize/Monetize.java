@@ -96,8 +96,11 @@ public final class Monetize implements AutoCloseable {
       }
     }, b.timeSource,
         Optional.ofNullable(b.lowCreditsThreshold), b.lowCreditsListener);
+    // a final invoice is only as complete as the totals it reads: every node's (a shared ledger),
+    // or this node's when the billing history is this node's too
+    int lookBack = b.usageSink instanceof dev.monetize.metering.UsageTotals ? 12 : b.billingHistory.shared() ? 0 : 1;
     this.reports = new Reports(b.catalog, this::settledTotals, b.billingHistory, wallet,
-        (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource, b.invoiceGrace);
+        (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource, b.invoiceGrace, lookBack);
     this.trustedProxies = b.trustedProxies;
     this.managementPrefix = b.managementPrefix;
     this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase);

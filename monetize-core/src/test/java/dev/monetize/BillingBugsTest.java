@@ -287,6 +287,34 @@ class BillingBugsTest {
     }
   }
 
+  @Test
+  void aTopUpRecordedByAnEarlierVersionIsNotCreditedAgain() {
+    BillingHistory history = BillingHistory.inMemory();
+    try (Monetize m = monetize(LimiterStore.inMemory(), history)) {
+      customer(m, "payg");
+      // an entry an earlier version applied (its balance lives in the store without the entry id)
+      history.recordWalletEntry(new WalletEntry("old-7", "acme", new BigDecimal("20"), "", time.now(),
+          new BigDecimal("20")));
+      assertThat(m.wallet().topUp("acme", new BigDecimal("20"), "old-7", "").applied()).isFalse();
+      assertThat(m.wallet().balance("acme")).isZero();
+      assertThatThrownBy(() -> m.wallet().topUp("acme", new BigDecimal("21"), "old-7", ""))
+          .isInstanceOf(WalletEntryRefusedException.class).hasMessageContaining("applied with the amount 20");
+    }
+  }
+
+  @Test
+  void aCustomUnitCannotPoseAsOneTheEngineMeters() {
+    try (Monetize m = monetize(LimiterStore.inMemory(), BillingHistory.inMemory())) {
+      IssuedKey k = customer(m, "basic");
+      Admission a = admit(m, k, 0);
+      for (String unit : List.of("calls", "bytes_in", "bytes_out", "compute_ms", "cpu_ms")) {
+        assertThatThrownBy(() -> a.reportUsage(unit, 0)).hasMessageContaining("metered by the engine itself");
+      }
+      a.reportUsage("rows_scanned", 10);
+      a.complete(200, 10);
+    }
+  }
+
   private static final String OPERATOR = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.LIVE,
       new java.security.SecureRandom());
 

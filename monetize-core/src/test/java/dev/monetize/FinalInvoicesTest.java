@@ -110,6 +110,62 @@ class FinalInvoicesTest {
   }
 
   @Test
+  void aSharedHistoryIsNeverFinalizedFromOneNodesMemory() throws Exception {
+    dev.monetize.billing.BillingHistory inMemory = dev.monetize.billing.BillingHistory.inMemory();
+    dev.monetize.billing.BillingHistory shared = (dev.monetize.billing.BillingHistory) java.lang.reflect.Proxy
+        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {dev.monetize.billing.BillingHistory.class},
+            (proxy, method, args) -> method.getName().equals("shared") ? Boolean.TRUE : method.invoke(inMemory, args));
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(10_000).withBurst(10_000)).quota(Quota.monthly(1_000_000))
+        .fee(Price.of("30.00", "USD", "period")).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .timeSource(time).billingHistory(shared).auditSink(dev.monetize.audit.AuditSink.inMemory()).build()) {
+      IssuedKey acme = customer(m, "acme");
+      time.set(Instant.parse("2026-04-02T00:00:00Z"));
+      // this node's memory holds only its own calls: a numbered invoice from it would be wrong forever
+      assertThat(get(m, acme, "/monetize/invoices", 200).path("data")).hasSize(1);
+      assertThat(shared.invoices("acme", 10)).isEmpty();
+    }
+  }
+
+  /** A ledger every node would share: a sink that answers totals. */
+  static final class Ledger implements dev.monetize.metering.UsageSink, dev.monetize.metering.UsageTotals {
+    final java.util.List<dev.monetize.metering.UsageRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void accept(java.util.List<dev.monetize.metering.UsageRecord> batch) {
+      records.addAll(batch);
+    }
+
+    @Override
+    public Totals totals(String customerId, Instant from, Instant to) {
+      return dev.monetize.metering.UsageTotals.of(records).totals(customerId, from, to);
+    }
+  }
+
+  @Test
+  void withASharedLedgerEveryPeriodNobodyAskedAboutIsFinalizedOldestFirst() throws Exception {
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(10_000).withBurst(10_000)).quota(Quota.monthly(1_000_000))
+        .fee(Price.of("30.00", "USD", "period")).price("summary", Price.of("0.01", "USD", "call")).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .timeSource(time).usageSink(new Ledger()).auditSink(dev.monetize.audit.AuditSink.inMemory()).build()) {
+      IssuedKey acme = customer(m, "acme");
+      time.set(Instant.parse("2026-03-10T00:00:00Z"));
+      calls(m, summary, acme, 100);
+      time.set(Instant.parse("2026-04-10T00:00:00Z"));
+      calls(m, summary, acme, 200);
+      m.flushUsage();
+      time.set(Instant.parse("2026-06-03T00:00:00Z")); // March, April and May ended; nobody asked
+      JsonNode list = get(m, acme, "/monetize/invoices", 200);
+      assertThat(list.path("data")).extracting(n -> n.path("id").asText() + " " + n.path("period_start").asText()
+          + " " + n.path("total").asText()).containsExactly(
+              "draft 2026-06-01T00:00:00Z 30.00",
+              "INV-000003 2026-05-01T00:00:00Z 30.00",
+              "INV-000002 2026-04-01T00:00:00Z 32.00",
+              "INV-000001 2026-03-01T00:00:00Z 31.00");
+    }
+  }
+
+  @Test
   void aCustomerCreatedAfterAPeriodGetsNoInvoiceForIt() throws Exception {
     try (Monetize m = monetize()) {
       time.set(Instant.parse("2026-04-05T00:00:00Z"));

@@ -49,6 +49,15 @@ public interface BillingHistory {
   /** The customer's final invoice of that number (another customer's number finds nothing). */
   Optional<Invoice> invoice(String customerId, String number);
 
+  /**
+   * Whether other processes share this history (a database). Invoices are then finalized only from
+   * a usage ledger every process shares too (a usage sink that is a {@code UsageTotals}), never
+   * from one node's memory. Default true; the in-memory history says false.
+   */
+  default boolean shared() {
+    return true;
+  }
+
   /** The number of the {@code sequence}th invoice an issuer finalizes: {@code INV-000042}. */
   static String number(long sequence) {
     return String.format(java.util.Locale.ROOT, "INV-%06d", sequence);

@@ -23,6 +23,11 @@ final class InMemoryBillingHistory implements BillingHistory {
   }
 
   @Override
+  public boolean shared() {
+    return false;
+  }
+
+  @Override
   public Invoice finalizeInvoice(Invoice draft) {
     if (draft.number().isPresent()) {
       throw new IllegalArgumentException("invoice " + draft.number().get() + " is final already");

@@ -28,10 +28,12 @@ public final class StripeTransport implements UsageExport.Transport {
 
   private final HttpPoster poster;
   private final String apiKey;
+  private final Duration budget;
 
   private StripeTransport(Builder b) {
     this.poster = new HttpPoster(b.url, b.allowedHosts, b.allowPrivateNetworks, b.timeout, b.maxAttempts, b.backoff);
     this.apiKey = b.apiKey;
+    this.budget = b.budget;
   }
 
   /** Starts a builder with Stripe's secret (or restricted) API key. */
@@ -42,7 +44,13 @@ public final class StripeTransport implements UsageExport.Transport {
   @Override
   public List<UsageExport.DeadLetter> send(List<UsageExport.Event> events) {
     List<UsageExport.DeadLetter> dead = new ArrayList<>();
+    long deadline = System.nanoTime() + budget.toNanos();
     for (UsageExport.Event e : events) {
+      if (System.nanoTime() - deadline > 0) { // kept for a replay rather than holding the meter for hours
+        dead.add(new UsageExport.DeadLetter(e.id(), e.body(), "not sent: the batch's time budget of "
+            + budget.toSeconds() + " s ran out"));
+        continue;
+      }
       Optional<String> failed = poster.post("application/x-www-form-urlencoded",
           e.body().getBytes(StandardCharsets.UTF_8),
           t -> Map.of("Authorization", "Bearer " + apiKey, "Idempotency-Key", e.id()));
@@ -60,6 +68,7 @@ public final class StripeTransport implements UsageExport.Transport {
     private Duration timeout = Duration.ofSeconds(10);
     private int maxAttempts = 4;
     private Duration backoff = Duration.ofMillis(500);
+    private Duration budget = Duration.ofSeconds(60);
 
     private Builder(String apiKey) {
       this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -99,6 +108,15 @@ public final class StripeTransport implements UsageExport.Transport {
     public Builder retries(int maxAttempts, Duration backoff) {
       this.maxAttempts = maxAttempts;
       this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /**
+     * How long one batch may take (one request per event); the events left when it runs out are
+     * dead letters, replayed later. Default 60 s.
+     */
+    public Builder budget(Duration budget) {
+      this.budget = Objects.requireNonNull(budget, "budget");
       return this;
     }
 

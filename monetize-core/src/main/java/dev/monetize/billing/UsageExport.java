@@ -134,10 +134,18 @@ public final class UsageExport implements UsageSink {
   @Override
   public void accept(List<UsageRecord> batch) {
     List<Event> events = new ArrayList<>();
+    List<DeadLetter> unshaped = new ArrayList<>();
     for (UsageRecord r : batch) {
-      events.addAll(shape.apply(r));
+      try {
+        events.addAll(shape.apply(r));
+      } catch (RuntimeException e) { // e.g. no Stripe customer yet: kept and visible, the rest flows
+        unshaped.add(new DeadLetter(eventId(r, "record"), cloudEvents(r, "unshaped").get(0).body(),
+            "could not be made an event: " + e.getMessage()));
+      }
     }
-    keep(send(events));
+    List<DeadLetter> dead = new ArrayList<>(unshaped);
+    dead.addAll(send(events));
+    keep(dead);
   }
 
   private List<DeadLetter> send(List<Event> events) {
@@ -249,7 +257,7 @@ public final class UsageExport implements UsageSink {
           + "&payload%5Bstripe_customer_id%5D=" + form(customer)
           + "&payload%5Bvalue%5D=" + q.getValue()
           + "&identifier=" + form(id)
-          + "&timestamp=" + r.to().getEpochSecond();
+          + "&timestamp=" + r.to().minusNanos(1).getEpochSecond(); // inside the interval (and its period)
       out.add(new Event(id, form));
     }
     return out;

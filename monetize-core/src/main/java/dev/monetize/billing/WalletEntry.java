@@ -20,7 +20,7 @@ import java.util.Objects;
 public record WalletEntry(String id, String customerId, BigDecimal amount, String note, Instant at,
     BigDecimal balanceAfter) {
   /** The largest amount one entry moves. */
-  public static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000000");
+  public static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
   /** Longest id and note accepted. */
   public static final int MAX_TEXT = 200;
 

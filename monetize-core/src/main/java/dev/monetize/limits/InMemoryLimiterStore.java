@@ -24,6 +24,8 @@ final class InMemoryLimiterStore implements LimiterStore {
   private static final int SWEEP_MASK = 0xFFFF;
 
   private final ConcurrentHashMap<String, LimiterCell> cells = new ConcurrentHashMap<>();
+  /** The largest credit balance, in micro-units (2^53 - 1: exact in every store, Lua's doubles too). */
+  static final long MAX_CREDITS = (1L << 53) - 1;
   /** Per credit balance: the entry ids applied to it, each with {delta, balance after}. Guarded by the balance's cell. */
   private final ConcurrentHashMap<String, java.util.Map<String, long[]>> creditEntries = new ConcurrentHashMap<>();
   private final AtomicLong order = new AtomicLong();
@@ -280,7 +282,10 @@ final class InMemoryLimiterStore implements LimiterStore {
         if (earlier != null) {
           return new CreditEntry(CreditEntry.Outcome.REPEATED, earlier[0], earlier[1]);
         }
-        long after = Math.addExact(c.value, delta);
+        long after = c.value + delta;
+        if (((c.value ^ after) & (delta ^ after)) < 0 || after > MAX_CREDITS) {
+          throw new IllegalArgumentException("a credit balance is at most " + MAX_CREDITS + " micro-units");
+        }
         if (after < 0) {
           return new CreditEntry(CreditEntry.Outcome.INSUFFICIENT, delta, c.value);
         }

@@ -131,6 +131,16 @@ public final class Catalog {
             requireBillable(plan, op);
           }
         }
+        if (plan.currency().isEmpty()) { // priced by the operations only: still one currency per invoice
+          java.util.Set<java.util.Currency> used = new java.util.TreeSet<>(
+              java.util.Comparator.comparing(java.util.Currency::getCurrencyCode));
+          operations.values().stream().filter(op -> catalog.allows(plan, op)).map(plan::priceOf)
+              .flatMap(java.util.Optional::stream).forEach(p -> used.add(p.currency()));
+          if (used.size() > 1) {
+            throw new IllegalArgumentException("plan '" + plan.name() + "' is billed in one currency, but its "
+                + "operations are priced in " + used + "; give the plan a currency and its own prices");
+          }
+        }
       }
       return catalog;
     }

@@ -141,6 +141,17 @@ class DeliveryTest {
   }
 
   @Test
+  void twoProcessesOnOneDirectoryNeitherLoseNorResurrectALetter() {
+    DeadLetterStore service = DeadLetterStore.inDirectory(dir);
+    DeadLetterStore cli = DeadLetterStore.inDirectory(dir);
+    service.add(List.of(new UsageExport.DeadLetter("a", "{}", "answered 503")));
+    cli.remove(List.of("a")); // the CLI replayed it
+    service.add(List.of(new UsageExport.DeadLetter("b", "{}", "answered 503")));
+    assertThat(cli.list(10)).extracting(UsageExport.DeadLetter::id).containsExactly("b");
+    assertThat(service.list(10)).extracting(UsageExport.DeadLetter::id).containsExactly("b");
+  }
+
+  @Test
   void redirectsAreNotFollowedPrivateAddressesAreRefusedAndEveryAttemptTimesOut() {
     answers.add(302);
     UsageExport export = UsageExport.cloudEvents("svc", webhook(), DeadLetterStore.inMemory());
@@ -180,7 +191,7 @@ class DeliveryTest {
     String id = UsageExport.eventId(first, "calls");
     assertThat(new String(calls.body(), StandardCharsets.UTF_8)).isEqualTo("event_name=summary.calls"
         + "&payload%5Bstripe_customer_id%5D=cus_acme&payload%5Bvalue%5D=3&identifier=" + id
-        + "&timestamp=" + first.to().getEpochSecond());
+        + "&timestamp=" + first.to().minusNanos(1).getEpochSecond()); // the interval's last second
     assertThat(calls.path()).isEqualTo("/v1/billing/meter_events");
     assertThat(calls.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
     assertThat(calls.header("Authorization")).isEqualTo("Bearer sk_test_abcdefgh12345678");

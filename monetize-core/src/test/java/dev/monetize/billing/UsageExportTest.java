@@ -53,7 +53,25 @@ class UsageExportTest {
     // Stripe's wire format: form-encoded, nested fields in brackets
     assertThat(calls).isEqualTo("event_name=stats.summary.calls&payload%5Bstripe_customer_id%5D=cus_acme"
         + "&payload%5Bvalue%5D=7&identifier=" + UsageExport.eventId(record, "calls")
-        + "&timestamp=" + Instant.parse("2026-11-24T10:00:01Z").getEpochSecond());
+        + "&timestamp=" + Instant.parse("2026-11-24T10:00:00Z").getEpochSecond()); // the interval's last second
+  }
+
+  @Test
+  void aRecordThatCannotBeShapedIsADeadLetterAndTheRestFlows() {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    UsageExport export = UsageExport.stripe(c -> c.equals("ghost") ? null : "cus_" + c, e -> {
+      sent.add(e);
+      return new UsageExport.Answer(200, "{}");
+    });
+    UsageRecord ghost = new UsageRecord("ghost", "key_9", "stats.summary", 200, false, record.from(), record.to(), 1,
+        0, 0);
+    export.accept(List.of(ghost, record));
+    assertThat(sent).hasSize(4); // acme's events went
+    assertThat(export.deadLetters()).singleElement().satisfies(d -> {
+      assertThat(d.id()).isEqualTo(UsageExport.eventId(ghost, "record"));
+      assertThat(d.reason()).contains("no Stripe customer for customer ghost");
+      assertThat(d.event()).contains("\"subject\":\"ghost\"");
+    });
   }
 
   @Test

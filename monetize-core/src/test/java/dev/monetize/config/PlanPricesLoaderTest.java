@@ -46,6 +46,17 @@ class PlanPricesLoaderTest {
   }
 
   @Test
+  void aPlanPricedOnlyByItsOperationsStillBillsInOneCurrency() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", """
+        plans:
+          free: {rate: {count: 1}, quotas: [{limit: 10, window: day}]}
+        operations:
+          - {id: a, method: GET, path: /a, price: {amount: "0.01", currency: USD}}
+          - {id: b, method: GET, path: /b, price: {amount: "0.01", currency: EUR}}
+        """)).hasMessageContaining("plan 'free' is billed in one currency, but its operations are priced in [EUR, USD]");
+  }
+
+  @Test
   void theShortFormsStillLoad() {
     Plan pro = load("    fee: {amount: \"29.00\", currency: EUR}\n    prices:\n"
         + "      summary: {amount: \"0.002\", currency: EUR, unit: call}\n").plan("pro").orElseThrow();
@@ -78,6 +89,8 @@ class PlanPricesLoaderTest {
             "plans.pro: plan 'pro': every amount is in one currency"),
         List.of("    prices: {summary: {calls: {model: per_unit, unit: \"0.01\"}}}\n",
             "usage prices need the plan's currency"),
+        List.of("    prices: {summary: {amount: \"0.01\", currency: USD}, export: {amount: \"0.01\", currency: EUR}}\n",
+            "every amount is in one currency"),
         List.of("    currency: USD\n    prices: {nope: {calls: {model: per_unit, unit: \"0.01\"}}}\n",
             "plan 'pro': price for unknown operation 'nope'"),
         // bug 6: the wallet keeps balances to the millionth, so a prepaid price must be exact in it

@@ -288,18 +288,23 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       "end",
       "local balance = tonumber(redis.call('GET', KEYS[1]) or '0')",
       "local delta = tonumber(ARGV[2])",
-      "if balance + delta < 0 then return {2, ARGV[2], tostring(balance)} end",
+      // balances stay below 2^53 micro-units, where Lua's numbers are exact; %d never writes an exponent
+      "if balance + delta < 0 then return {2, ARGV[2], string.format('%d', balance)} end",
+      "if balance + delta > 9007199254740991 then return {3, ARGV[2], string.format('%d', balance)} end",
       "local after = redis.call('INCRBY', KEYS[1], delta)",
-      "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ':' .. after)",
-      "return {0, ARGV[2], tostring(after)}");
+      "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ':' .. string.format('%d', after))",
+      "return {0, ARGV[2], string.format('%d', after)}");
 
   @Override
   public dev.monetize.limits.CreditEntry applyCredits(String key, String entryId, long delta) {
     try {
       List<Object> r = redis.eval(CREDIT_SCRIPT, ScriptOutputType.MULTI,
           new byte[][] {bytes(prefix + key), bytes(prefix + key + "#entries")}, bytes(entryId), bytes(Long.toString(delta)));
-      dev.monetize.limits.CreditEntry.Outcome outcome = dev.monetize.limits.CreditEntry.Outcome.values()[
-          (int) (long) (Long) r.get(0)];
+      int code = (int) (long) (Long) r.get(0);
+      if (code == 3) {
+        throw new IllegalArgumentException("a credit balance is at most " + ((1L << 53) - 1) + " micro-units");
+      }
+      dev.monetize.limits.CreditEntry.Outcome outcome = dev.monetize.limits.CreditEntry.Outcome.values()[code];
       return new dev.monetize.limits.CreditEntry(outcome, Long.parseLong(text(r.get(1))), Long.parseLong(text(r.get(2))));
     } catch (RedisException e) {
       throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);

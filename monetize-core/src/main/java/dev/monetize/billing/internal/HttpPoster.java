@@ -75,13 +75,13 @@ public final class HttpPoster {
           .POST(HttpRequest.BodyPublishers.ofByteArray(body));
       headers.apply(System.currentTimeMillis() / 1_000).forEach(r::header);
       try {
-        HttpResponse<String> answer = client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        // the answer's body is never read: a provider (or an impostor) cannot stall or flood us with it
+        HttpResponse<Void> answer = client.send(r.build(), HttpResponse.BodyHandlers.discarding());
         int status = answer.statusCode();
         if (status >= 200 && status < 300) {
           return Optional.empty();
         }
-        reason = "answered " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "")
-            + ": " + abbreviate(answer.body());
+        reason = "answered " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "");
         if (status != 429 && status < 500) {
           return Optional.of(reason);
         }
@@ -117,9 +117,14 @@ public final class HttpPoster {
     byte[] b = a.getAddress();
     boolean sharedV4 = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64; // 100.64.0.0/10
     boolean thisNetwork = b.length == 4 && b[0] == 0;
+    boolean benchmarkV4 = b.length == 4 && (b[0] & 0xff) == 198 && (b[1] & 0xfe) == 18; // 198.18.0.0/15
+    boolean reservedV4 = b.length == 4 && (b[0] & 0xf0) == 0xf0; // 240.0.0.0/4 and broadcast
     boolean uniqueLocalV6 = b.length == 16 && (b[0] & 0xfe) == 0xfc; // fc00::/7
+    boolean embedsV4 = b.length == 16 && ((b[0] == 0x20 && b[1] == 0x02) // 6to4 2002::/16
+        || (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b)); // NAT64 64:ff9b::/96
     return a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-        || a.isMulticastAddress() || sharedV4 || thisNetwork || uniqueLocalV6;
+        || a.isMulticastAddress() || sharedV4 || thisNetwork || benchmarkV4 || reservedV4 || uniqueLocalV6
+        || embedsV4;
   }
 
   private void sleep(int attempt) {
@@ -131,7 +136,4 @@ public final class HttpPoster {
     }
   }
 
-  private static String abbreviate(String s) {
-    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-  }
 }

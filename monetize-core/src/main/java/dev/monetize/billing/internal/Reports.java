@@ -33,6 +33,12 @@ public final class Reports implements AccountReports {
   private final BiFunction<Principal, Long, List<PolicyState>> limitsNow;
   private final TimeSource time;
   private final java.time.Duration grace;
+  /**
+   * How many ended periods one read may finalize: 0 when the totals are one node's while the
+   * history is shared (see {@code BillingHistory#shared}), 1 from the memory ledger (it keeps the
+   * last period), 12 from a shared ledger.
+   */
+  private final int lookBack;
 
   /**
    * Reports reading {@code usageTotals}.
@@ -42,7 +48,7 @@ public final class Reports implements AccountReports {
    */
   public Reports(Catalog catalog, Supplier<UsageTotals> usageTotals, BillingHistory billingHistory,
       WalletService wallet, BiFunction<Principal, Long, List<PolicyState>> limitsNow, TimeSource time,
-      java.time.Duration grace) {
+      java.time.Duration grace, int lookBack) {
     this.catalog = catalog;
     this.usageTotals = usageTotals;
     this.billingHistory = billingHistory;
@@ -50,6 +56,7 @@ public final class Reports implements AccountReports {
     this.limitsNow = limitsNow;
     this.time = time;
     this.grace = grace;
+    this.lookBack = lookBack;
   }
 
   /**
@@ -114,28 +121,42 @@ public final class Reports implements AccountReports {
   }
 
   /**
-   * Finalizes the last period's invoice once the grace period after it has passed and it has none
-   * yet: rated like the draft, from the same usage totals (which keep the last period) and plan
-   * history. A customer that did not exist then, or had nothing priced, gets none.
+   * Finalizes, oldest first, the ended periods that have no final invoice yet, once the grace period
+   * after the last one has passed: the last one, or up to {@code lookBack} of them when the usage
+   * totals are a shared ledger that keeps them all (a customer nobody asked about for months). Each
+   * is rated like the draft from the usage totals and plan history; a period in which the customer
+   * did not exist, or had nothing priced, gets none.
    */
   private void finalizeDue(Principal principal) {
+    if (lookBack == 0) {
+      return;
+    }
     long now = time.epochNanos();
     Instant currentStart = periodStart(principal, now);
     if (Instant.ofEpochSecond(0, now).isBefore(currentStart.plus(grace))) {
       return;
     }
-    Instant last = currentStart.minusNanos(1);
-    Instant lastStart = Invoicing.periodStart(principal.customer().billingAnchor(), last);
     String customerId = principal.customerId();
     List<Invoice> newest = billingHistory.invoices(customerId, 1);
-    if (!newest.isEmpty() && !newest.get(0).periodStart().isBefore(lastStart)) {
-      return;
+    Instant done = newest.isEmpty() ? Instant.MIN : newest.get(0).periodStart();
+    java.util.Deque<Instant> due = new java.util.ArrayDeque<>(); // an instant in each period to finalize
+    Instant end = currentStart;
+    for (int i = 0; i < lookBack; i++) {
+      Instant last = end.minusNanos(1);
+      Instant start = Invoicing.periodStart(principal.customer().billingAnchor(), last);
+      if (!start.isAfter(done) || billingHistory.planChanges(customerId, start, end).isEmpty()) {
+        break; // finalized already, or not a customer then (nor before)
+      }
+      due.push(last);
+      end = start;
     }
-    List<PlanChange> changes = billingHistory.planChanges(customerId, lastStart, currentStart);
-    if (changes.isEmpty()) {
-      return; // not a customer in that period
+    UsageTotals totals = memo(usageTotals.get());
+    for (Instant last : due) {
+      Instant start = Invoicing.periodStart(principal.customer().billingAnchor(), last);
+      List<PlanChange> changes = billingHistory.planChanges(customerId, start, Invoicing.periodEnd(
+          principal.customer().billingAnchor(), last));
+      draft(principal, last, changes, totals).ifPresent(billingHistory::finalizeInvoice);
     }
-    draft(principal, last, changes, memo(usageTotals.get())).ifPresent(billingHistory::finalizeInvoice);
   }
 
   private Optional<Invoice> draft(Principal principal, long now, UsageTotals totals) {

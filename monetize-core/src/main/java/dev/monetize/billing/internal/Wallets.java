@@ -84,6 +84,13 @@ public final class Wallets implements WalletService {
     requireCustomer(customerId);
     WalletEntry asked = new WalletEntry(entryId, customerId, amount, note, time.now(), BigDecimal.ZERO); // validates
     long micros = asked.amount().movePointRight(6).longValueExact();
+    Optional<WalletEntry> recorded = history.walletEntry(customerId, entryId); // also ids applied by older versions
+    if (recorded.isPresent()) {
+      if (recorded.get().amount().compareTo(asked.amount()) != 0) {
+        throw conflict(entryId, recorded.get().amount());
+      }
+      return new TopUp(recorded.get(), false);
+    }
     CreditEntry applied = credits.apply(customerId, entryId, micros);
     BigDecimal after = BigDecimal.valueOf(applied.balance(), 6);
     switch (applied.outcome()) {
@@ -92,10 +99,7 @@ public final class Wallets implements WalletService {
               + amount.negate().stripTrailingZeros().toPlainString() + " to deduct; a wallet never goes below zero");
       case REPEATED -> {
         if (applied.delta() != micros) {
-          throw new WalletEntryRefusedException(WalletEntryRefusedException.Reason.IDEMPOTENCY_CONFLICT,
-              "wallet entry " + entryId + " was applied with the amount "
-                  + BigDecimal.valueOf(applied.delta(), 6).stripTrailingZeros().toPlainString()
-                  + "; an id names one entry, so use a new id for another amount");
+          throw conflict(entryId, BigDecimal.valueOf(applied.delta(), 6));
         }
         WalletEntry stored = history.recordWalletEntry(
             new WalletEntry(entryId, customerId, amount, note, time.now(), after)); // completes an interrupted one
@@ -108,6 +112,12 @@ public final class Wallets implements WalletService {
         return new TopUp(stored, true);
       }
     }
+  }
+
+  private static WalletEntryRefusedException conflict(String entryId, BigDecimal first) {
+    return new WalletEntryRefusedException(WalletEntryRefusedException.Reason.IDEMPOTENCY_CONFLICT,
+        "wallet entry " + entryId + " was applied with the amount " + first.stripTrailingZeros().toPlainString()
+            + "; an id names one entry, so use a new id for another amount");
   }
 
   @Override

@@ -74,6 +74,11 @@ public final class UsageMeter {
     this.journal = journal.orElse(null);
     this.intervalStart = time.now();
     this.nextCutNanos = nextCut(time.epochNanos());
+    if (this.journal != null) {
+      // what an earlier run appended and did not deliver ends here: calls from now on are this run's,
+      // even if the process was down across a period's start
+      this.journal.cut(intervalStart);
+    }
   }
 
   private static long nextCut(long epochNanos) {
