@@ -103,6 +103,15 @@ class FinalInvoicesTest {
       ManagementApi.Response html = raw(m, acme, "/monetize/invoices/INV-000002", Map.of("format", "html"));
       assertThat(new String(html.body(), StandardCharsets.UTF_8)).contains("<h1>Invoice INV-000002</h1>")
           .contains("Amount due");
+      assertThat(html.headers()).extracting(h -> h.name() + ": " + h.value()).contains(
+          "X-Content-Type-Options: nosniff",
+          "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+      // numbers we never give are nobody's; ids a store could choke on are refused before any lookup
+      get(m, acme, "/monetize/invoices/INV-2", 404);
+      get(m, acme, "/monetize/invoices/INV-000002x", 404);
+      ManagementApi.Response nul = raw(m, acme, "/monetize/invoices", Map.of("customer_id", "acme\u0000"));
+      assertThat(nul.status()).isEqualTo(400);
+      assertThat(JSON.readTree(nul.body()).path("code").asText()).isEqualTo("bad_request");
       assertThat(raw(m, acme, "/monetize/invoices", Map.of("limit", "1")).status()).isEqualTo(200);
       assertThat(JSON.readTree(raw(m, acme, "/monetize/invoices", Map.of("limit", "1")).body()).path("data"))
           .hasSize(1);

@@ -60,6 +60,22 @@ class InvoiceTableTest {
                 "summary (bytes_out) | 2147483648 | 0.18", // 2 GiB x 0.09
                 "minimum commitment of pro (50.00) | 1 | 16.82"), // 50.00 - 33.18
             "140.00", "140.00"),
+        Arguments.of("at the tier bounds: a whole package, the volume tier just passed", "2026-03-20T00:00:00Z", List.of(
+            customer("pro", 1, "UTC", "2026-02-01T00:00:00Z"),
+            usage("summary", "2026-03-05T10:00:00Z", "\"calls\":10000"),
+            usage("export", "2026-03-06T10:00:00Z", "\"calls\":100,\"rows_scanned\":1000001")),
+            List.of("plan pro fee | 1 | 90.00",
+                "export (calls) | 100 | 5.00", // exactly one package
+                "export (rows_scanned) | 1000001 | 1.00", // past the bound: every row at 0.000001, no flat fee
+                "summary (calls) | 10000 | 18.00", // 9,000 x 0.002, the tier bound counts the included calls
+                "minimum commitment of pro (50.00) | 1 | 26.00"),
+            "140.00", "140.00"),
+        Arguments.of("within the included calls", "2026-03-20T00:00:00Z", List.of(
+            customer("pro", 1, "UTC", "2026-02-01T00:00:00Z"),
+            usage("summary", "2026-03-05T10:00:00Z", "\"calls\":1000")),
+            List.of("plan pro fee | 1 | 90.00", "summary (calls) | 1000 | 0.00",
+                "minimum commitment of pro (50.00) | 1 | 50.00"),
+            "140.00", "140.00"),
         Arguments.of("nothing used: the fee and the whole minimum", "2026-03-20T00:00:00Z", List.of(
             customer("pro", 1, "UTC", "2026-02-01T00:00:00Z")),
             List.of("plan pro fee | 1 | 90.00", "minimum commitment of pro (50.00) | 1 | 50.00"), "140.00", "140.00"),

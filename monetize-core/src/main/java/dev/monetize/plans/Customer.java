@@ -43,6 +43,16 @@ public record Customer(String id, String plan, BillingAnchor billingAnchor, Stri
     return new Customer(id, newPlan, billingAnchor, name);
   }
 
+  /** Whether {@code id} is a valid customer id: 1-128 of {@code A-Z a-z 0-9 - _ .}. */
+  public static boolean validId(String id) {
+    try {
+      requireId(id, "id");
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   static void requireId(String id, String what) {
     if (id == null || id.isEmpty() || id.length() > 128) {
       throw new IllegalArgumentException(what + " must be 1-128 characters");

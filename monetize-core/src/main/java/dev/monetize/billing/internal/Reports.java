@@ -39,6 +39,10 @@ public final class Reports implements AccountReports {
    * last period), 12 from a shared ledger.
    */
   private final int lookBack;
+  /** Per customer, the period start up to which its ended periods were finalized on this node. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Instant> checkedThrough =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000).build();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Reports.class);
 
   /**
    * Reports reading {@code usageTotals}.
@@ -136,6 +140,19 @@ public final class Reports implements AccountReports {
     if (Instant.ofEpochSecond(0, now).isBefore(currentStart.plus(grace))) {
       return;
     }
+    String customerId = principal.customerId();
+    if (currentStart.equals(checkedThrough.getIfPresent(customerId))) {
+      return; // done for this period on this node: a read costs no ledger query
+    }
+    try {
+      finalizeEnded(principal, currentStart);
+      checkedThrough.put(customerId, currentStart);
+    } catch (RuntimeException e) { // the reads go on; the next one tries again
+      LOG.warn("finalizing the invoices of {} failed: {}", customerId, e.toString());
+    }
+  }
+
+  private void finalizeEnded(Principal principal, Instant currentStart) {
     String customerId = principal.customerId();
     List<Invoice> newest = billingHistory.invoices(customerId, 1);
     Instant done = newest.isEmpty() ? Instant.MIN : newest.get(0).periodStart();

@@ -12,6 +12,7 @@ import java.util.Set;
 final class InvoiceResource {
   /** The number the current period's draft answers to until it is finalized. */
   static final String DRAFT = "draft";
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("INV-[0-9]{6,18}");
   private final ManagementContext context;
 
   InvoiceResource(ManagementContext context) {
@@ -38,6 +39,9 @@ final class InvoiceResource {
   ManagementApi.Response invoice(ManagementCall c) {
     Principal account = c.account(); // the caller's own invoices, or the operator's choice of organization
     String number = c.parameter("number");
+    if (!number.equals(DRAFT) && !NUMBER.matcher(number).matches()) {
+      throw ManagementRefusal.notFound("invoice", number); // not a number we give: nothing to look up
+    }
     String format = c.request.query().getOrDefault("format", "json");
     if (!Set.of("json", "text", "html").contains(format)) {
       throw ManagementRefusal.badRequest("format: json, text or html.");
@@ -47,7 +51,8 @@ final class InvoiceResource {
     if (!format.equals("json")) {
       boolean html = format.equals("html");
       return new ManagementApi.Response(200, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
-          List.of(new Header("Cache-Control", "no-store")),
+          List.of(new Header("Cache-Control", "no-store"), new Header("X-Content-Type-Options", "nosniff"),
+              new Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")),
           (html ? inv.html() : inv.text()).getBytes(StandardCharsets.UTF_8));
     }
     return ManagementCall.ok(200, Views.invoice(inv));

@@ -289,6 +289,9 @@ final class ManagementCall {
   String organizationNamedBy(String name) {
     String id = request.query().get(name);
     if (id != null) {
+      if (!dev.monetize.plans.Customer.validId(id)) { // never handed to a store (a NUL is a database error)
+        throw ManagementRefusal.badRequest(name + ": 1-128 of A-Z a-z 0-9 - _ .");
+      }
       return id;
     }
     if (principal.operator()) {
