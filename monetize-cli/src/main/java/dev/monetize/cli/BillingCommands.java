@@ -38,7 +38,7 @@ final class BillingCommands {
     @Option(names = "--customer", required = true, paramLabel = "ID", description = "The customer to invoice.")
     String customer;
 
-    @Option(names = "--at", required = true, paramLabel = "INSTANT",
+    @Option(names = "--at", required = true, paramLabel = "INSTANT", converter = InstantConverter.class,
         description = "An instant in the billing period to invoice, e.g. 2026-03-15T00:00:00Z.")
     Instant at;
 
@@ -57,6 +57,19 @@ final class BillingCommands {
       return Invoicing.draft(catalog, customer, account.anchor(), at, changes, file.totals())
           .orElseThrow(() -> new UsageFile.BadInput(plans + ": nothing billed to '" + customer + "' in the period "
               + start + " to " + end + " has a price or a currency"));
+    }
+  }
+
+  /** Reads an ISO-8601 instant, or says what one looks like. */
+  static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
+    @Override
+    public Instant convert(String value) {
+      try {
+        return Instant.parse(value);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not an instant; write it in UTC with a "
+            + "time, such as 2026-03-15T00:00:00Z");
+      }
     }
   }
 

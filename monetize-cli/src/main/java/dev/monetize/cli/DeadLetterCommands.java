@@ -32,8 +32,11 @@ final class DeadLetterCommands implements Runnable {
   }
 
   static DeadLetterStore store(Path dir) {
+    if (!Files.exists(dir)) {
+      throw new UsageFile.BadInput(dir + ": no such directory (the directory given to DeadLetterStore.inDirectory)");
+    }
     if (!Files.isDirectory(dir)) {
-      throw new UsageFile.BadInput(dir + ": not a directory of dead letters");
+      throw new UsageFile.BadInput(dir + ": not a directory");
     }
     return DeadLetterStore.inDirectory(dir);
   }

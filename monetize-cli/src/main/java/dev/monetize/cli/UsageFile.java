@@ -56,8 +56,10 @@ final class UsageFile {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new BadInput(file + ": no such file");
     } catch (IOException e) {
-      throw new BadInput(file + ": cannot read the file: " + e.getMessage());
+      throw new BadInput(file + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
     }
     Map<String, Integer> pendingChanges = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {

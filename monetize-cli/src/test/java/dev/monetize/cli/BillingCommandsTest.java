@@ -79,6 +79,9 @@ class BillingCommandsTest {
       assertThat(err.toString()).as(c.get(0)).contains(c.get(1));
       assertThat(out.toString()).isEmpty();
     }
+    err.getBuffer().setLength(0);
+    assertThat(invoice(dir.resolve("nofile.jsonl"))).isEqualTo(1);
+    assertThat(err.toString()).contains("nofile.jsonl: no such file");
     Path bad = dir.resolve("plans.yaml");
     Files.writeString(bad, "plans:\n  p:\n    rate: {count: 1}\n    quotas: [{limit: 1, window: day}]\n    fee: 9.99\n");
     assertThat(run("invoice", "--plans", bad.toString(), "--usage", usage(customer).toString(), "--customer", "acme",
@@ -127,7 +130,9 @@ class BillingCommandsTest {
   void usageMistakesExitWith2() throws Exception {
     assertThat(run("invoice", "--plans", "x.yaml")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required options");
-    assertThat(run("invoice", "--plans", "x.yaml", "--usage", "u", "--customer", "a", "--at", "March")).isEqualTo(2);
+    assertThat(run("invoice", "--plans", "x.yaml", "--usage", "u", "--customer", "a", "--at", "2026-03-15")).isEqualTo(2);
+    assertThat(err.toString()).contains("'2026-03-15' is not an instant; write it in UTC with a time, such as "
+        + "2026-03-15T00:00:00Z");
     assertThat(run("what-if", "--plans", "x.yaml", "--usage", "u", "--customer", "a", "--at", "2026-03-20T00:00:00Z"))
         .isEqualTo(2);
   }

@@ -58,7 +58,7 @@ class InvoiceTableTest {
                 "export (rows_scanned) | 1000000 | 3.00", // 1.00 flat + 1,000,000 x 0.000002
                 "summary (calls) | 12000 | 20.00", // 1,000 free, 9,000 x 0.002, 2,000 x 0.001
                 "summary (bytes_out) | 2147483648 | 0.18", // 2 GiB x 0.09
-                "minimum commitment of pro (50.00) | 1 | 16.82"), // 50.00 - 33.18
+                "minimum commitment of pro | 1 | 16.82"), // 50.00 - 33.18
             "140.00", "140.00"),
         Arguments.of("at the tier bounds: a whole package, the volume tier just passed", "2026-03-20T00:00:00Z", List.of(
             customer("pro", 1, "UTC", "2026-02-01T00:00:00Z"),
@@ -68,17 +68,17 @@ class InvoiceTableTest {
                 "export (calls) | 100 | 5.00", // exactly one package
                 "export (rows_scanned) | 1000001 | 1.00", // past the bound: every row at 0.000001, no flat fee
                 "summary (calls) | 10000 | 18.00", // 9,000 x 0.002, the tier bound counts the included calls
-                "minimum commitment of pro (50.00) | 1 | 26.00"),
+                "minimum commitment of pro | 1 | 26.00"),
             "140.00", "140.00"),
         Arguments.of("within the included calls", "2026-03-20T00:00:00Z", List.of(
             customer("pro", 1, "UTC", "2026-02-01T00:00:00Z"),
             usage("summary", "2026-03-05T10:00:00Z", "\"calls\":1000")),
             List.of("plan pro fee | 1 | 90.00", "summary (calls) | 1000 | 0.00",
-                "minimum commitment of pro (50.00) | 1 | 50.00"),
+                "minimum commitment of pro | 1 | 50.00"),
             "140.00", "140.00"),
         Arguments.of("nothing used: the fee and the whole minimum", "2026-03-20T00:00:00Z", List.of(
             customer("pro", 1, "UTC", "2026-02-01T00:00:00Z")),
-            List.of("plan pro fee | 1 | 90.00", "minimum commitment of pro (50.00) | 1 | 50.00"), "140.00", "140.00"),
+            List.of("plan pro fee | 1 | 90.00", "minimum commitment of pro | 1 | 50.00"), "140.00", "140.00"),
         Arguments.of("a plan change on March 11: fees and the minimum prorated by seconds", "2026-03-20T00:00:00Z",
             List.of(customer("basic", 1, "UTC", "2026-01-01T00:00:00Z"),
                 usage("summary", "2026-03-05T10:00:00Z", "\"calls\":100"),
@@ -88,21 +88,21 @@ class InvoiceTableTest {
                 "summary (calls on basic) | 100 | 1.00",
                 "plan pro fee (2026-03-11T00:00:00Z to 2026-04-01T00:00:00Z) | 1 | 60.97", // 90 x 21/31
                 "summary (calls on pro) | 200 | 0.00", // within the 1,000 included
-                "minimum commitment of pro (33.87) (2026-03-11T00:00:00Z to 2026-04-01T00:00:00Z) | 1 | 33.87"),
+                "minimum commitment of pro (2026-03-11T00:00:00Z to 2026-04-01T00:00:00Z) | 1 | 33.87"),
             "105.52", "105.52"),
         Arguments.of("billing day 31 in February: 28 days, cut in half", "2027-02-20T00:00:00Z", List.of(
             customer("basic", 31, "UTC", "2027-01-01T00:00:00Z"),
             change("pro", "2027-02-14T00:00:00Z")),
             List.of("plan basic fee (2027-01-31T00:00:00Z to 2027-02-14T00:00:00Z) | 1 | 15.00",
                 "plan pro fee (2027-02-14T00:00:00Z to 2027-02-28T00:00:00Z) | 1 | 45.00",
-                "minimum commitment of pro (25.00) (2027-02-14T00:00:00Z to 2027-02-28T00:00:00Z) | 1 | 25.00"),
+                "minimum commitment of pro (2027-02-14T00:00:00Z to 2027-02-28T00:00:00Z) | 1 | 25.00"),
             "85.00", "85.00"),
         Arguments.of("a daylight-saving month in New York: 743 hours", "2026-03-20T00:00:00Z", List.of(
             customer("basic", 1, "America/New_York", "2026-01-01T00:00:00Z"),
             change("pro", "2026-03-16T04:00:00Z")),
             List.of("plan basic fee (2026-03-01T05:00:00Z to 2026-03-16T04:00:00Z) | 1 | 14.50", // 30 x 359/743
                 "plan pro fee (2026-03-16T04:00:00Z to 2026-04-01T04:00:00Z) | 1 | 46.51", // 90 x 384/743
-                "minimum commitment of pro (25.84) (2026-03-16T04:00:00Z to 2026-04-01T04:00:00Z) | 1 | 25.84"),
+                "minimum commitment of pro (2026-03-16T04:00:00Z to 2026-04-01T04:00:00Z) | 1 | 25.84"),
             "86.85", "86.85"),
         Arguments.of("yen have no minor unit", "2026-03-20T00:00:00Z", List.of(
             customer("yen", 1, "UTC", "2026-02-01T00:00:00Z"),

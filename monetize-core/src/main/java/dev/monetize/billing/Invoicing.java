@@ -143,7 +143,7 @@ public final class Invoicing {
       if (plan.minimum().isPresent()) {
         BigDecimal minimum = Rating.amount(plan.minimum().get().amount(), share, currency);
         if (usage.compareTo(minimum) < 0) {
-          lines.add(new Invoice.Line("minimum commitment of " + name + " (" + minimum.toPlainString() + ")" + when,
+          lines.add(new Invoice.Line("minimum commitment of " + name + when,
               name, Invoice.Kind.MINIMUM, Optional.empty(), Optional.empty(), 1, minimum.subtract(usage)));
         }
       }

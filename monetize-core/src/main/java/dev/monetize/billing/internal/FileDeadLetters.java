@@ -45,11 +45,14 @@ public final class FileDeadLetters implements DeadLetterStore {
     change(letters -> added.forEach(d -> letters.put(d.id(), d)));
   }
 
+  /** Reads without the lock and writes nothing: the file only ever changes by an atomic move. */
   @Override
   public synchronized List<UsageExport.DeadLetter> list(int limit) {
-    List<UsageExport.DeadLetter> out = new ArrayList<>();
-    change(letters -> letters.values().stream().limit(limit).forEach(out::add));
-    return out;
+    try {
+      return (file == null ? memory : read()).values().stream().limit(limit).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read dead letters in " + file.getParent(), e);
+    }
   }
 
   @Override
