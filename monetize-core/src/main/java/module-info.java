@@ -15,6 +15,7 @@ module dev.monetize.core {
   exports dev.monetize;
   exports dev.monetize.audit;
   exports dev.monetize.billing;
+  exports dev.monetize.cache;
   exports dev.monetize.config;
   exports dev.monetize.docs;
   exports dev.monetize.errors;

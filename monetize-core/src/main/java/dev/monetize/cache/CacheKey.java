@@ -1,0 +1,189 @@
+package dev.monetize.cache;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The key of a cached answer: the tenant, the operation, the API version, the method ({@code HEAD}
+ * shares {@code GET}'s entry), the path, the query with its parameters in name order (so their order
+ * in the URL never matters; values of one name keep theirs), every varying request header, and the
+ * current generation of each of the operation's tags, for the tenant and for everyone. Every field
+ * is length-prefixed before it is hashed, so no two different requests share a key by
+ * concatenation. The key starts with the tenant's hash tag ({@code {acme}:c:}), which keeps a
+ * tenant's entries in one Redis Cluster slot; the rest is a SHA-256 digest.
+ *
+ * <pre>{@code
+ * String key = CacheKey.builder("acme", "stats.summary").path("/v1/stats/summary")
+ *     .query("to=2026-03-01&from=2026-02-01").header("Accept", "application/json")
+ *     .tags(Set.of("stats")).build(cache);
+ * }</pre>
+ */
+public final class CacheKey {
+  /** The tag generation that applies to every tenant. */
+  public static final String EVERYONE = "*";
+
+  private CacheKey() {}
+
+  /** Starts a key of {@code tenant}'s answers of {@code operation}. */
+  public static Builder builder(String tenant, String operation) {
+    return new Builder(tenant, operation);
+  }
+
+  /** The name of {@code tag}'s generation for {@code tenant} ({@link #EVERYONE} for all tenants). */
+  public static String generationName(String tenant, String tag) {
+    return "{" + tenant + "}:g:" + tag;
+  }
+
+  /** Builder of a cache key. */
+  public static final class Builder {
+    private final String tenant;
+    private final String operation;
+    private String version = "";
+    private String method = "GET";
+    private String path = "/";
+    private String query = "";
+    private Optional<Set<String>> queryParameters = Optional.empty();
+    private final TreeMap<String, String> headers = new TreeMap<>();
+    private final TreeSet<String> tags = new TreeSet<>();
+
+    private Builder(String tenant, String operation) {
+      this.tenant = requireText(tenant, "tenant");
+      this.operation = requireText(operation, "operation");
+    }
+
+    /** The API version the request asked for ({@code ""} when the operation has none). */
+    public Builder version(String version) {
+      this.version = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    /** The method; {@code HEAD} shares {@code GET}'s entry. */
+    public Builder method(String method) {
+      String m = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+      this.method = m.equals("HEAD") ? "GET" : m;
+      return this;
+    }
+
+    /** The normalised path. */
+    public Builder path(String path) {
+      this.path = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /** The raw query string (without {@code ?}); {@code null} or empty for none. */
+    public Builder query(String rawQuery) {
+      this.query = rawQuery == null ? "" : rawQuery;
+      return this;
+    }
+
+    /** Only these query parameters change the answer (the others are left out of the key). */
+    public Builder onlyQueryParameters(Set<String> names) {
+      this.queryParameters = Optional.of(Set.copyOf(names));
+      return this;
+    }
+
+    /** A request header that changes the representation ({@code Accept}, {@code Accept-Encoding}...). */
+    public Builder header(String name, String value) {
+      headers.put(name.toLowerCase(Locale.ROOT), value == null ? "" : value);
+      return this;
+    }
+
+    /** The operation's tags: invalidating one, for the tenant or for everyone, makes new keys. */
+    public Builder tags(Set<String> tags) {
+      this.tags.addAll(tags);
+      return this;
+    }
+
+    /** The key, with the current generations of the tags read from {@code cache}. */
+    public String build(ResponseCache cache) {
+      try {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        field(d, "monetize-cache-1");
+        field(d, tenant);
+        field(d, operation);
+        field(d, version);
+        field(d, method);
+        field(d, path);
+        List<String[]> params = parameters();
+        field(d, Integer.toString(params.size()));
+        for (String[] p : params) {
+          field(d, p[0]);
+          field(d, p[1]);
+        }
+        field(d, Integer.toString(headers.size()));
+        headers.forEach((n, v) -> {
+          field(d, n);
+          field(d, v);
+        });
+        field(d, Integer.toString(tags.size()));
+        for (String tag : tags) {
+          field(d, tag);
+          field(d, Long.toString(cache.generation(generationName(tenant, tag))));
+          field(d, Long.toString(cache.generation(generationName(EVERYONE, tag))));
+        }
+        return "{" + tenant + "}:c:" + HexFormat.of().formatHex(d.digest());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is part of every JDK", e);
+      }
+    }
+
+    /** Decoded {name, value} pairs, in name order; the values of one name keep their order. */
+    private List<String[]> parameters() {
+      List<String[]> out = new ArrayList<>();
+      if (!query.isEmpty()) {
+        for (String pair : query.split("&", -1)) {
+          if (pair.isEmpty()) {
+            continue;
+          }
+          int eq = pair.indexOf('=');
+          String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+          String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+          if (queryParameters.isEmpty() || queryParameters.get().contains(name)) {
+            out.add(new String[] {name, value});
+          }
+        }
+      }
+      out.sort(Comparator.comparing((String[] p) -> p[0])); // stable: values of one name keep their order
+      return out;
+    }
+
+    private static String decode(String s) {
+      try {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return s; // a malformed escape keys as written (the adapters refuse such queries first)
+      }
+    }
+
+    private static void field(MessageDigest d, String value) {
+      byte[] b = value.getBytes(StandardCharsets.UTF_8);
+      d.update(Integer.toString(b.length).getBytes(StandardCharsets.US_ASCII));
+      d.update((byte) ':');
+      d.update(b);
+    }
+
+    private static String requireText(String value, String what) {
+      if (value == null || value.isEmpty()) {
+        throw new IllegalArgumentException("a cache key needs a " + what);
+      }
+      return value;
+    }
+  }
+
+  /** Whether a request with these parts may be answered from a cache at all: {@code GET} or {@code HEAD}. */
+  public static boolean cacheableMethod(String method) {
+    return "GET".equalsIgnoreCase(method) || "HEAD".equalsIgnoreCase(method);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.monetize.redis;
+
+import dev.monetize.cache.CachedResponse;
+import dev.monetize.cache.ResponseCache;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ResponseCache} on Redis, shared by every node: an entry is one string value written
+ * with {@code SET ... PX ttl} (Redis forgets it when it expires), tag generations are counters
+ * ({@code INCR}), so an invalidation on one node changes the keys every node computes at once, with
+ * no message to lose. Keys carry the tenant's hash tag ({@code {acme}:c:...}), so a tenant's entries
+ * share a Redis Cluster slot. A cache that cannot be reached is a miss (the endpoint answers), never
+ * an error.
+ *
+ * <pre>{@code
+ * RedisResponseCache cache = RedisResponseCache.connect("redis://127.0.0.1:6379/0", "monetize:");
+ * }</pre>
+ */
+public final class RedisResponseCache implements ResponseCache, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisResponseCache.class);
+  /** The version of the value layout, first in every value. */
+  private static final int LAYOUT = 1;
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final RedisCommands<byte[], byte[]> redis;
+  private final String prefix;
+
+  private RedisResponseCache(RedisClient client, String prefix, Duration timeout) {
+    this.client = client;
+    this.connection = client.connect(ByteArrayCodec.INSTANCE);
+    this.connection.setTimeout(timeout);
+    this.redis = connection.sync();
+    this.prefix = prefix;
+  }
+
+  /** Connects to {@code uri}; every key starts with {@code prefix}; each command times out after 200 ms. */
+  public static RedisResponseCache connect(String uri, String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    return new RedisResponseCache(RedisClient.create(RedisURI.create(uri)), prefix, Duration.ofMillis(200));
+  }
+
+  @Override
+  public Optional<CachedResponse> get(String key) {
+    try {
+      byte[] value = redis.get(bytes(prefix + key));
+      return value == null ? Optional.empty() : Optional.of(decode(value));
+    } catch (RedisException | IOException e) {
+      LOG.debug("response cache read failed, answered as a miss: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void put(String key, CachedResponse response, Duration ttl) {
+    if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("a time to live is at least 1 s, got " + ttl);
+    }
+    try {
+      redis.set(bytes(prefix + key), encode(response), SetArgs.Builder.px(ttl.toMillis()));
+    } catch (RedisException e) {
+      LOG.debug("response cache write failed, nothing stored: {}", e.toString());
+    }
+  }
+
+  @Override
+  public long generation(String tag) {
+    try {
+      byte[] v = redis.get(bytes(prefix + tag));
+      return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.US_ASCII));
+    } catch (RedisException e) {
+      // an unknown generation must never find an invalidated entry: a key no entry has
+      LOG.debug("response cache generation unreadable, answered as a fresh one: {}", e.toString());
+      return -System.nanoTime();
+    }
+  }
+
+  @Override
+  public void invalidate(String tag) {
+    redis.incr(bytes(prefix + tag)); // an invalidation that fails must say so: it throws
+  }
+
+  private static byte[] encode(CachedResponse r) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(r.length() + 96);
+      DataOutputStream d = new DataOutputStream(out);
+      d.writeByte(LAYOUT);
+      d.writeShort(r.status());
+      d.writeUTF(r.contentType());
+      d.writeUTF(r.etag());
+      d.writeLong(r.storedAt().toEpochMilli());
+      byte[] body = r.body();
+      d.writeInt(body.length);
+      d.write(body);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static CachedResponse decode(byte[] value) throws IOException {
+    DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(value));
+    if (d.readByte() != LAYOUT) {
+      throw new IOException("an entry of another layout");
+    }
+    int status = d.readShort();
+    String type = d.readUTF();
+    String etag = d.readUTF();
+    Instant at = Instant.ofEpochMilli(d.readLong());
+    byte[] body = d.readNBytes(d.readInt());
+    return new CachedResponse(status, type, body, etag, at);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.monetize.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.cache.CacheKey;
+import dev.monetize.cache.CachedResponse;
+import dev.monetize.cache.ResponseCache;
+import dev.monetize.testkit.ResponseCacheContract;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Redis response cache against the contract, two clients standing for two nodes; its keys expire. */
+class RedisResponseCacheTest extends ResponseCacheContract {
+  private final List<RedisResponseCache> opened = new ArrayList<>();
+  private String prefix;
+
+  @BeforeEach
+  void connect() {
+    RedisTestSupport.requireRedis();
+    prefix = RedisTestSupport.freshPrefix();
+  }
+
+  @AfterEach
+  void close() {
+    opened.forEach(RedisResponseCache::close);
+    RedisClient admin = RedisClient.create(RedisTestSupport.URI);
+    try (StatefulRedisConnection<String, String> c = admin.connect()) {
+      List<String> keys = c.sync().keys(prefix + "*");
+      if (!keys.isEmpty()) {
+        c.sync().del(keys.toArray(String[]::new));
+      }
+    } finally {
+      admin.shutdown();
+    }
+  }
+
+  @Override
+  protected ResponseCache cache() {
+    RedisResponseCache c = RedisResponseCache.connect(RedisTestSupport.URI, prefix);
+    opened.add(c);
+    return c;
+  }
+
+  @Override
+  protected ResponseCache secondNode(ResponseCache first) {
+    return cache();
+  }
+
+  @Test
+  void anEntryIsOneKeyThatRedisExpiresItself() {
+    ResponseCache c = cache();
+    String key = CacheKey.builder("acme", "stats").build(c);
+    c.put(key, CachedResponse.of(200, "text/plain", new byte[10], Instant.EPOCH), Duration.ofSeconds(30));
+    RedisClient admin = RedisClient.create(RedisTestSupport.URI);
+    try (StatefulRedisConnection<String, String> conn = admin.connect()) {
+      long ttl = conn.sync().pttl(prefix + key);
+      assertThat(ttl).isBetween(1L, 30_000L);
+    } finally {
+      admin.shutdown();
+    }
+  }
+
+  @Test
+  void anEntryThatCannotBeReadIsAMissNeverAnError() {
+    ResponseCache c = cache();
+    RedisClient admin = RedisClient.create(RedisTestSupport.URI);
+    try (StatefulRedisConnection<String, String> conn = admin.connect()) {
+      conn.sync().set(prefix + "{acme}:c:garbage", "not an entry");
+    } finally {
+      admin.shutdown();
+    }
+    assertThat(c.get("{acme}:c:garbage")).isEmpty();
+  }
+}
