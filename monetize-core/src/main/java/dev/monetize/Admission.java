@@ -46,6 +46,7 @@ public final class Admission {
   private long bytesIn;
   private boolean completed;
   private java.util.Map<String, Long> units;
+  private CacheLookup cache = CacheLookup.NONE;
   private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,64}");
 
   Admission(AdmissionPipeline pipeline, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
@@ -181,10 +182,33 @@ public final class Admission {
       return;
     }
     completed = true;
+    cache.abandon(); // a led flight the adapter did not store lands now: its followers run themselves
     // CPU time is per thread: measurable when the request completes on the thread that admitted it
     long cpuNanos = cpuStartNanos >= 0 && Thread.currentThread() == thread
         ? Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos) : 0;
     pipeline.complete(this, outcome, status, bytesIn, bytesOut, cpuNanos, startNanos);
+  }
+
+  /**
+   * Looks an admitted request to a cached operation ({@code GET} or {@code HEAD}) up in the response
+   * cache; {@link CacheLookup#NONE}-like (no hit, nothing to store) otherwise. On a hit the call is
+   * metered with one {@code cache_hits} unit. The key holds the tenant, the operation, the path, the
+   * query (only the operation's parameters, in name order) and the varying headers.
+   *
+   * @param rawQuery the query string, without {@code ?} ({@code null} when none)
+   * @param accept the {@code Accept} header ({@code null} when absent)
+   * @param acceptEncoding the {@code Accept-Encoding} header ({@code null} when absent)
+   */
+  public CacheLookup cache(String rawQuery, String accept, String acceptEncoding) {
+    if (!decision.admitted() || completed || decision.operation().cache().isEmpty()
+        || !dev.monetize.cache.CacheKey.cacheableMethod(request.method())) {
+      return CacheLookup.NONE;
+    }
+    cache = pipeline.caching().lookup(decision, request, rawQuery, accept, acceptEncoding);
+    if (cache.hit().isPresent()) {
+      reportUsage("cache_hits", 1);
+    }
+    return cache;
   }
 
   /** Whether {@link #complete(int, long)} was called. */

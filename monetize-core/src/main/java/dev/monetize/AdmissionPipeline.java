@@ -31,9 +31,10 @@ final class AdmissionPipeline {
   private final URI docsBase;
   private final boolean legacyHeaders;
   private final boolean measureCpuTime;
+  private final Caching caching;
 
   AdmissionPipeline(Identification identification, AdmissionStage[] stages, LimitStep limits, Wallets wallet,
-      TimeSource time, URI docsBase, boolean legacyHeaders, boolean measureCpuTime) {
+      TimeSource time, URI docsBase, boolean legacyHeaders, boolean measureCpuTime, Caching caching) {
     this.identification = identification;
     this.stages = stages.clone();
     this.limits = limits;
@@ -42,6 +43,11 @@ final class AdmissionPipeline {
     this.docsBase = docsBase;
     this.legacyHeaders = legacyHeaders;
     this.measureCpuTime = measureCpuTime && THREADS.isCurrentThreadCpuTimeSupported();
+    this.caching = caching;
+  }
+
+  Caching caching() {
+    return caching;
   }
 
   /** Admits or refuses one request; never throws for any request content (a failing store is {@code internal}). */

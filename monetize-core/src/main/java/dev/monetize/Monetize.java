@@ -66,6 +66,7 @@ public final class Monetize implements AutoCloseable {
   private final ManagementApi management;
   private final ServiceDocs docs;
   private final AdmissionPipeline pipeline;
+  private final Caching caching;
   private final UndeclaredMethods undeclaredMethods;
   private final boolean publishDocs;
 
@@ -112,9 +113,10 @@ public final class Monetize implements AutoCloseable {
             .stream().map(dev.monetize.billing.PlanChange::since).toList());
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     try {
+      this.caching = new Caching(b.responseCache, b.timeSource);
       this.pipeline = new AdmissionPipeline(identification, new AdmissionStage[] {new Authorization(catalog),
           new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
-          b.legacyRateLimitHeaders, b.measureCpuTime);
+          b.legacyRateLimitHeaders, b.measureCpuTime, caching);
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs), b.managementLimits);
@@ -229,6 +231,11 @@ public final class Monetize implements AutoCloseable {
   /** The key environment this deployment accepts. */
   public KeyEnvironment environment() {
     return environment;
+  }
+
+  /** Invalidation of cached answers by tag ({@link dev.monetize.plans.CachePolicy}). */
+  public dev.monetize.cache.CacheService cache() {
+    return caching;
   }
 
   /** Keys and projects: issue, find, list, rotate, revoke, with the same checks as the management API. */

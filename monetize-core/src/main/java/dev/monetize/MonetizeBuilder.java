@@ -50,6 +50,7 @@ public final class MonetizeBuilder {
   String apiTitle = "API";
   BigDecimal lowCreditsThreshold;
   java.time.Duration invoiceGrace = java.time.Duration.ofHours(1);
+  dev.monetize.cache.ResponseCache responseCache = dev.monetize.cache.ResponseCache.inMemory(64L << 20);
   boolean measureCpuTime;
   dev.monetize.billing.BillingHistory billingHistory = dev.monetize.billing.BillingHistory.inMemory();
   java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
@@ -194,6 +195,15 @@ public final class MonetizeBuilder {
   /** Where customers live (default: in memory). */
   public MonetizeBuilder customerStore(CustomerStore customerStore) {
     this.customerStore = Objects.requireNonNull(customerStore, "customerStore");
+    return this;
+  }
+
+  /**
+   * Where cached answers of operations with a cache policy live (default: in memory, 64 MiB of
+   * bodies; {@code RedisResponseCache} shares them between nodes).
+   */
+  public MonetizeBuilder responseCache(dev.monetize.cache.ResponseCache cache) {
+    this.responseCache = Objects.requireNonNull(cache, "cache");
     return this;
   }
 

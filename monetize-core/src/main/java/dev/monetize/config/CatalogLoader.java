@@ -67,7 +67,8 @@ public final class CatalogLoader extends Nodes {
   private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window", "scope", "on_outage");
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
   private static final Set<String> OPERATION_FIELDS =
-      Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost");
+      Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost", "cache");
+  private static final Set<String> CACHE_FIELDS = Set.of("ttl", "tags", "query", "shared");
 
   private CatalogLoader(String source) {
     super(source);
@@ -210,6 +211,24 @@ public final class CatalogLoader extends Nodes {
       b.price(new PricesReader(source).shortPrice(node.get("price"), path + ".price"));
     }
     b.cost(integer(node, "cost", path, 1, Operation.MAX_COST, 1));
+    if (node.hasNonNull("cache")) {
+      String cp = path + ".cache";
+      JsonNode cache = node.get("cache");
+      object(cache, cp, CACHE_FIELDS);
+      if (!cache.hasNonNull("ttl")) {
+        throw fail(cp + ".ttl", "required: how long answers are served from the cache, such as 60s (1s to 1d)");
+      }
+      java.time.Duration ttl = duration(cache, "ttl", cp, null);
+      java.util.List<String> tags = strings(cache, "tags", cp);
+      boolean shared = cache.hasNonNull("shared") && cache.get("shared").asBoolean();
+      if (cache.hasNonNull("shared") && !cache.get("shared").isBoolean()) {
+        throw fail(cp + ".shared", "must be true or false");
+      }
+      dev.monetize.plans.CachePolicy policy = guard(cp, () -> new dev.monetize.plans.CachePolicy(ttl,
+          java.util.Set.copyOf(tags), cache.has("query") ? java.util.Optional.of(java.util.Set.copyOf(
+              strings(cache, "query", cp))) : java.util.Optional.empty(), shared));
+      b.cache(policy);
+    }
     Operation op = guard(path, b::build);
     guard(path + ".path", () -> dev.monetize.http.PathTemplate.parse(route));
     return op;

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param minimumPlan the lowest plan (by rank) that may call it, if any
  * @param price price of one unit, if priced
  * @param cost units charged against limits per call (weighted cost), at least 1
+ * @param cache how its answers are cached, if they are
  */
 public record Operation(
     String id,
@@ -32,7 +33,8 @@ public record Operation(
     String scope,
     Optional<String> minimumPlan,
     Optional<Price> price,
-    long cost) {
+    long cost,
+    Optional<CachePolicy> cache) {
 
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -58,6 +60,10 @@ public record Operation(
     if (cost < 1 || cost > MAX_COST) {
       throw new IllegalArgumentException("operation '" + id + "': cost must be 1.." + MAX_COST + ", got " + cost);
     }
+    Objects.requireNonNull(cache, "cache");
+    if (cache.isPresent() && !method.equals("GET")) {
+      throw new IllegalArgumentException("operation '" + id + "': only GET answers are cached, not " + method);
+    }
   }
 
   /** Starts a builder; scope defaults to the id, cost to 1, no minimum plan, no price. */
@@ -74,6 +80,7 @@ public record Operation(
     private Optional<String> minimumPlan = Optional.empty();
     private Optional<Price> price = Optional.empty();
     private long cost = 1;
+    private Optional<CachePolicy> cache = Optional.empty();
 
     private Builder(String id, String method, String pathTemplate) {
       this.id = id;
@@ -106,9 +113,15 @@ public record Operation(
       return this;
     }
 
+    /** Caches its answers ({@code GET} operations only). */
+    public Builder cache(CachePolicy cache) {
+      this.cache = Optional.of(cache);
+      return this;
+    }
+
     /** Validates and builds. */
     public Operation build() {
-      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost);
+      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost, cache);
     }
   }
 }

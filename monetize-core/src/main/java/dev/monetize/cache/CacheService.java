@@ -1,0 +1,17 @@
+package dev.monetize.cache;
+
+/**
+ * Invalidation of cached answers by tag, from code: after a tenant's data changes, drop what its
+ * cached answers said about it. With a shared store (Redis) every node misses at once.
+ *
+ * <pre>{@code
+ * monetize.cache().invalidate(principal.customerId(), "stats"); // after ingesting its events
+ * }</pre>
+ */
+public interface CacheService {
+  /** Drops {@code tenant}'s cached answers stored under {@code tag}. */
+  void invalidate(String tenant, String tag);
+
+  /** Drops every tenant's cached answers stored under {@code tag}. */
+  void invalidateForEveryone(String tag);
+}
