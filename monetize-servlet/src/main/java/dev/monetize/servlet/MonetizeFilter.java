@@ -1,6 +1,8 @@
 package dev.monetize.servlet;
 
 import dev.monetize.Admission;
+import dev.monetize.CacheLookup;
+import dev.monetize.cache.CachedResponse;
 import dev.monetize.ApiRequest;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.Monetize;
@@ -140,11 +142,30 @@ public final class MonetizeFilter implements Filter {
       }
       return;
     }
+    CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"),
+        request.getHeader("Accept-Encoding"));
+    if (cache.hit().isPresent()) {
+      serveCached(request, response, admission, cache);
+      return;
+    }
+    for (Header h : cache.headers()) { // a miss: Cache-Control, Vary, Cache-Status (ETag once stored)
+      response.setHeader(h.name(), h.value());
+    }
     // the attributes (caller, decision, request id, usage reporter) are answered by the wrapper
     MeteredResponse metered = new MeteredResponse(response, admission);
+    CapturingResponse capturing = cache.storing() && "GET".equals(request.getMethod())
+        ? new CapturingResponse(metered) : null;
     boolean failed = true;
     try {
-      chain.doFilter(new MeteredRequest(request, admission, requestId), metered);
+      chain.doFilter(new MeteredRequest(request, admission, requestId), capturing != null ? capturing : metered);
+      if (capturing != null) {
+        if (request.isAsyncStarted()) {
+          capturing.passThrough(); // answered later: sent as it comes, not stored
+          cache.abandon();
+        } else {
+          sendCaptured(request, metered, capturing, cache);
+        }
+      }
       failed = false;
     } catch (RuntimeException | ServletException e) {
       if (response.isCommitted()) {
@@ -164,6 +185,60 @@ public final class MonetizeFilter implements Filter {
         // an exception escaping the application becomes a 500 from the container
         admission.complete(failed ? 500 : metered.getStatus(), metered.bytesWritten());
       }
+    }
+  }
+
+  /** Serves a cached answer (the endpoint does not run): its headers, then a {@code 304} or the body. */
+  private static void serveCached(HttpServletRequest request, HttpServletResponse response, Admission admission,
+      CacheLookup cache) throws IOException {
+    CachedResponse entry = cache.hit().orElseThrow();
+    for (Header h : cache.headers()) {
+      response.setHeader(h.name(), h.value());
+    }
+    if (CacheLookup.notModified(request.getHeader("If-None-Match"), entry)) {
+      response.setStatus(304);
+      admission.complete(304, 0);
+      return;
+    }
+    response.setStatus(entry.status());
+    response.setContentType(entry.contentType());
+    response.setContentLength(entry.length());
+    boolean head = "HEAD".equals(request.getMethod());
+    admission.complete(entry.status(), head ? 0 : entry.length()); // metered before the last byte can leave
+    if (!head) {
+      response.getOutputStream().write(entry.body());
+    }
+  }
+
+  /** A led miss answered: store a 200, add the entry's ETag, send it (or a 304 when the client has it). */
+  private static void sendCaptured(HttpServletRequest request, MeteredResponse metered, CapturingResponse capturing,
+      CacheLookup cache) throws IOException {
+    if (!capturing.capturing() || capturing.errorSent()) {
+      cache.abandon(); // too large to hold back (it went out as written), or the container answers
+      return;
+    }
+    byte[] body = capturing.body();
+    int status = metered.getStatus();
+    String type = metered.getContentType();
+    if (status != 200) { // not stored: what was written goes out as it was (sendError's page is the container's)
+      cache.abandon();
+      if (body.length > 0) {
+        metered.getOutputStream().write(body);
+      }
+      return;
+    }
+    cache.store(status, type, body);
+    for (Header h : cache.headers()) {
+      metered.setHeader(h.name(), h.value());
+    }
+    if (type != null && CacheLookup.notModified(request.getHeader("If-None-Match"),
+        CachedResponse.of(status, type, body, java.time.Instant.EPOCH))) {
+      metered.setStatus(304); // the client holds this very answer already
+      return;
+    }
+    metered.setContentLength(body.length);
+    if (body.length > 0) {
+      metered.getOutputStream().write(body);
     }
   }
 

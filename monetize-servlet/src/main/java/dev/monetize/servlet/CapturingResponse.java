@@ -1,0 +1,217 @@
+package dev.monetize.servlet;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+
+/**
+ * Holds back the body of an answer the response cache may store: what the application writes is
+ * buffered (up to {@link #LIMIT}), so the filter can store it, add the entry's {@code ETag}, and
+ * send it (or a {@code 304}) afterwards. Past the limit, or when the request goes asynchronous, it
+ * passes everything through and nothing is stored. The application's headers go straight to the
+ * response; its {@code Content-Length} is replaced by the buffered body's.
+ */
+final class CapturingResponse extends HttpServletResponseWrapper {
+  /** The largest body held back; a larger one is streamed and not cached. */
+  static final int LIMIT = 1 << 20;
+
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+  private boolean passing;
+  private ServletOutputStream stream;
+  private PrintWriter writer;
+
+  CapturingResponse(HttpServletResponse response) {
+    super(response);
+  }
+
+  private boolean errorSent;
+
+  @Override
+  public void sendError(int sc, String msg) throws IOException {
+    errorSent = true;
+    super.sendError(sc, msg);
+  }
+
+  @Override
+  public void sendError(int sc) throws IOException {
+    errorSent = true;
+    super.sendError(sc);
+  }
+
+  @Override
+  public void sendRedirect(String location) throws IOException {
+    errorSent = true;
+    super.sendRedirect(location);
+  }
+
+  /** Whether the application answered with {@code sendError} or {@code sendRedirect} (the container writes it). */
+  boolean errorSent() {
+    return errorSent;
+  }
+
+  /** Whether the body is still held back (nothing sent yet). */
+  boolean capturing() {
+    return !passing;
+  }
+
+  /** The body held back. */
+  byte[] body() {
+    if (writer != null) {
+      writer.flush();
+    }
+    return buffer.toByteArray();
+  }
+
+  /** Sends what was held back and everything after it straight through (nothing will be stored). */
+  void passThrough() throws IOException {
+    if (writer != null) {
+      writer.flush(); // what the writer holds goes into the stream first (which may switch by itself)
+    }
+    switchToPassing();
+  }
+
+  private void switchToPassing() throws IOException {
+    if (passing) {
+      return;
+    }
+    passing = true;
+    if (buffer.size() > 0) {
+      super.getOutputStream().write(buffer.toByteArray());
+      buffer.reset();
+    }
+  }
+
+  @Override
+  public ServletOutputStream getOutputStream() throws IOException {
+    if (writer != null) {
+      throw new IllegalStateException("getWriter() was already called on this response");
+    }
+    if (stream == null) {
+      stream = new HoldingStream();
+    }
+    return stream;
+  }
+
+  @Override
+  public PrintWriter getWriter() throws IOException {
+    if (writer == null) {
+      if (stream != null) {
+        throw new IllegalStateException("getOutputStream() was already called on this response");
+      }
+      stream = new HoldingStream();
+      writer = new PrintWriter(new OutputStreamWriter(stream, MeteredResponse.charset(getCharacterEncoding())), false);
+    }
+    return writer;
+  }
+
+  @Override
+  public void setContentLength(int len) {
+    if (passing) {
+      super.setContentLength(len);
+    }
+  }
+
+  @Override
+  public void setContentLengthLong(long len) {
+    if (passing) {
+      super.setContentLengthLong(len);
+    }
+  }
+
+  @Override
+  public void setHeader(String name, String value) {
+    if (passing || !"Content-Length".equalsIgnoreCase(name)) {
+      super.setHeader(name, value);
+    }
+  }
+
+  @Override
+  public void addHeader(String name, String value) {
+    if (passing || !"Content-Length".equalsIgnoreCase(name)) {
+      super.addHeader(name, value);
+    }
+  }
+
+  @Override
+  public void flushBuffer() throws IOException {
+    if (passing) {
+      super.flushBuffer();
+    } else if (writer != null) {
+      writer.flush();
+    }
+  }
+
+  @Override
+  public boolean isCommitted() {
+    return passing && super.isCommitted();
+  }
+
+  @Override
+  public void resetBuffer() {
+    if (!passing) {
+      buffer.reset();
+    }
+    super.resetBuffer();
+  }
+
+  @Override
+  public void reset() {
+    if (!passing) {
+      buffer.reset();
+    }
+    super.reset();
+  }
+
+  private final class HoldingStream extends ServletOutputStream {
+    private ServletOutputStream through() throws IOException {
+      return CapturingResponse.super.getOutputStream();
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (!passing && buffer.size() + 1 > LIMIT) {
+        switchToPassing();
+      }
+      if (passing) {
+        through().write(b);
+      } else {
+        buffer.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (!passing && buffer.size() + len > LIMIT) {
+        switchToPassing();
+      }
+      if (passing) {
+        through().write(b, off, len);
+      } else {
+        buffer.write(b, off, len);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (passing) {
+        through().flush();
+      }
+    }
+
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public void setWriteListener(WriteListener listener) {
+      throw new IllegalStateException("a cached operation's answer is written blocking (or made asynchronous, "
+          + "which is not cached)");
+    }
+  }
+}

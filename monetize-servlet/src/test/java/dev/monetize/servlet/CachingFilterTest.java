@@ -1,0 +1,207 @@
+package dev.monetize.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.Monetize;
+import dev.monetize.Principal;
+import dev.monetize.audit.AuditSink;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.metering.InMemoryUsageSink;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.CachePolicy;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The response cache over real HTTP through the servlet filter. */
+class CachingFilterTest {
+  private final InMemoryUsageSink usage = UsageSink.inMemory();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final AtomicInteger runs = new AtomicInteger();
+  private Server server;
+  private Monetize monetize;
+  private String base;
+
+  @BeforeEach
+  void start() throws Exception {
+    CachePolicy policy = CachePolicy.ttl(Duration.ofSeconds(60)).withTags("stats").withQueryParameters("from");
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("basic").rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(10_000)).build())
+        .operation(Operation.builder("stats", "GET", "/stats").cache(policy).build())
+        .operation(Operation.builder("slow", "GET", "/slow").cache(policy).build())
+        .operation(Operation.builder("fail", "GET", "/fail").cache(policy).build())
+        .operation(Operation.builder("big", "GET", "/big").cache(policy).build())
+        .build();
+    monetize = Monetize.builder().catalog(catalog).usageSink(usage).auditSink(AuditSink.inMemory()).build();
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize, UnmatchedRoutes.NOT_FOUND)), "/*",
+        EnumSet.of(DispatcherType.REQUEST));
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        int n = runs.incrementAndGet();
+        Principal p = MonetizeFilter.principal(req).orElseThrow();
+        String path = req.getPathInfo();
+        if (path.equals("/slow")) {
+          try {
+            Thread.sleep(300); // long enough for every concurrent miss to join the flight
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        if (path.equals("/fail")) {
+          resp.sendError(500);
+          return;
+        }
+        resp.setContentType("application/json");
+        if (path.equals("/big")) {
+          resp.getOutputStream().write(new byte[2 * CapturingResponse.LIMIT]);
+          return;
+        }
+        resp.getWriter().print("{\"customer\":\"" + p.customerId() + "\",\"run\":" + n + "}");
+      }
+    }), "/*");
+    server.setHandler(ctx);
+    server.start();
+    base = "http://127.0.0.1:" + connector.getLocalPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop();
+    monetize.close();
+  }
+
+  private IssuedKey customer(String id) {
+    monetize.customers().save(Customer.of(id, "basic"));
+    return monetize.keys().issue(id, Set.of("*"));
+  }
+
+  private HttpResponse<byte[]> get(String path, IssuedKey k, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + k.secret());
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String body(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  private static String header(HttpResponse<?> r, String name) {
+    return r.headers().firstValue(name).orElse(null);
+  }
+
+  @Test
+  void aMissThenAHitWithTheSameEtagA304AndEachTenantItsOwnAnswer() throws Exception {
+    IssuedKey acme = customer("acme");
+    HttpResponse<byte[]> miss = get("/stats?from=1&utm=a", acme);
+    assertThat(miss.statusCode()).isEqualTo(200);
+    assertThat(body(miss)).isEqualTo("{\"customer\":\"acme\",\"run\":1}");
+    assertThat(header(miss, "Cache-Status")).isEqualTo("monetize; fwd=miss; stored");
+    assertThat(header(miss, "Cache-Control")).isEqualTo("private, max-age=60");
+    assertThat(header(miss, "Vary")).contains("Authorization");
+    String etag = header(miss, "ETag");
+    assertThat(etag).startsWith("\"");
+    HttpResponse<byte[]> hit = get("/stats?utm=b&from=1", acme);
+    assertThat(body(hit)).isEqualTo(body(miss));
+    assertThat(header(hit, "Cache-Status")).isEqualTo("monetize; hit");
+    assertThat(header(hit, "ETag")).isEqualTo(etag);
+    assertThat(header(hit, "Age")).isNotNull();
+    assertThat(header(hit, "Content-Type")).startsWith("application/json");
+    assertThat(header(hit, "RateLimit")).isNotNull(); // limited like any call, with fresh numbers
+    HttpResponse<byte[]> notModified = get("/stats?from=1", acme, "If-None-Match", etag);
+    assertThat(notModified.statusCode()).isEqualTo(304);
+    assertThat(notModified.body()).isEmpty();
+    HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(base + "/stats?from=1"))
+        .header("Authorization", "Bearer " + acme.secret()).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(header(head, "Cache-Status")).isEqualTo("monetize; hit");
+    assertThat(head.body()).isEmpty();
+    // another tenant, the same URL: its own answer
+    HttpResponse<byte[]> globex = get("/stats?from=1", customer("globex"));
+    assertThat(body(globex)).isEqualTo("{\"customer\":\"globex\",\"run\":2}");
+    assertThat(runs.get()).isEqualTo(2);
+    // the tag invalidated for acme: the next request runs the endpoint
+    monetize.cache().invalidate("acme", "stats");
+    assertThat(body(get("/stats?from=1", acme))).isEqualTo("{\"customer\":\"acme\",\"run\":3}");
+    // metered: every call, the hits apart
+    monetize.flushUsage();
+    assertThat(usage.calls(r -> r.customerId().equals("acme"))).isEqualTo(5);
+    assertThat(usage.records().stream().filter(r -> r.customerId().equals("acme"))
+        .mapToLong(r -> r.units().getOrDefault("cache_hits", 0L)).sum()).isEqualTo(3);
+  }
+
+  @Test
+  void sixteenConcurrentMissesRunTheEndpointOnce() throws Exception {
+    IssuedKey acme = customer("acme");
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      Thread t = new Thread(() -> {
+        try {
+          go.await();
+          bodies.add(body(get("/slow", acme)));
+        } catch (Exception e) {
+          bodies.add("failed: " + e);
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    go.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(bodies).hasSize(16).containsOnly("{\"customer\":\"acme\",\"run\":1}");
+    assertThat(runs.get()).isEqualTo(1);
+  }
+
+  @Test
+  void errorsAndBodiesTooLargeToHoldAreNotStored() throws Exception {
+    IssuedKey acme = customer("acme");
+    HttpResponse<byte[]> failed = get("/fail", acme);
+    assertThat(failed.statusCode()).as(failed.headers().map() + " " + body(failed)).isEqualTo(500);
+    assertThat(get("/fail", acme).statusCode()).isEqualTo(500);
+    assertThat(runs.get()).isEqualTo(2);
+    HttpResponse<byte[]> big = get("/big", acme);
+    assertThat(big.body()).hasSize(2 * CapturingResponse.LIMIT);
+    assertThat(get("/big", acme).body()).hasSize(2 * CapturingResponse.LIMIT);
+    assertThat(runs.get()).isEqualTo(4);
+  }
+}
