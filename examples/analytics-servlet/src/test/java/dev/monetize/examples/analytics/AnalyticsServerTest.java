@@ -88,6 +88,32 @@ class AnalyticsServerTest {
     return n;
   }
 
+  /** The summary is served from the cache for 60 s, and ingesting events drops the caller's entry at once. */
+  @Test
+  void theSummaryIsCachedPerTenantAndIngestingEventsRefreshesIt() throws Exception {
+    startShipped();
+    String pro = app.demoKeys().get("pro");
+    HttpResponse<String> first = get("/v1/stats/summary", pro);
+    assertThat(first.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    HttpResponse<String> second = get("/v1/stats/summary", pro);
+    assertThat(second.headers().firstValue("Cache-Status")).contains("monetize; hit");
+    assertThat(second.body()).isEqualTo(first.body());
+    HttpResponse<String> other = get("/v1/stats/summary", app.demoKeys().get("free"));
+    assertThat(other.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    assertThat(send("POST", "/v1/events", pro, "[{\"type\":\"click\",\"timestamp\":\"2026-05-05T09:00:00Z\"}]")
+        .statusCode()).isEqualTo(202);
+    HttpResponse<String> fresh = get("/v1/stats/summary", pro);
+    assertThat(fresh.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    assertThat(fresh.body()).isNotEqualTo(first.body());
+    assertThat(get("/v1/stats/summary", app.demoKeys().get("free")).headers().firstValue("Cache-Status"))
+        .contains("monetize; hit"); // the free tenant's entry stands
+    String etag = fresh.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> same = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+        + "/v1/stats/summary")).header("Authorization", "Bearer " + pro).header("If-None-Match", etag).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(same.statusCode()).isEqualTo(304);
+  }
+
   @Test
   void missingKeyIs401KeyMissing() throws Exception {
     startShipped();

@@ -55,6 +55,7 @@ public final class AnalyticsServlets {
       void post(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
         List<Event> events = parser.parse(readBody(req));
         int accepted = store.append(tenant, events);
+        monetize.cache().invalidate(tenant, "stats"); // the summary says something new now
         resp.setStatus(202);
         writeJson(json, resp, Map.of("accepted", accepted));
       }
