@@ -1,6 +1,8 @@
 package dev.monetize.jaxrs;
 
 import dev.monetize.Admission;
+import dev.monetize.CacheLookup;
+import dev.monetize.cache.CachedResponse;
 import dev.monetize.ApiRequest;
 import dev.monetize.Monetize;
 import dev.monetize.http.Header;
@@ -27,6 +29,10 @@ import java.io.OutputStream;
 final class AdmissionFilter implements ContainerRequestFilter, ContainerResponseFilter, WriterInterceptor {
   static final String ADMISSION = "dev.monetize.admission";
   private static final String STATUS = "dev.monetize.status";
+  private static final String CACHE = "dev.monetize.cache";
+  private static final String CAPTURE = "dev.monetize.cache.capture";
+  /** The largest answer held back to be stored; a larger one is streamed and not cached. */
+  static final int CAPTURE_LIMIT = 1 << 20;
 
   private final Monetize monetize;
   private final Operation operation;
@@ -50,6 +56,20 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
           .type("application/problem+json")
           .entity(admission.problemBody());
       request.abortWith(refusal.build());
+      return;
+    }
+    CacheLookup cache = admission.cache(request.getUriInfo().getRequestUri().getRawQuery(),
+        request.getHeaderString("Accept"), request.getHeaderString("Accept-Encoding"));
+    request.setProperty(CACHE, cache);
+    if (cache.hit().isPresent()) { // served from the cache: the resource does not run
+      CachedResponse entry = cache.hit().get();
+      boolean notModified = CacheLookup.notModified(request.getHeaderString("If-None-Match"), entry);
+      Response.ResponseBuilder hit = notModified ? Response.notModified()
+          : Response.status(entry.status()).type(entry.contentType()).entity(entry.body());
+      for (Header h : cache.headers()) {
+        hit.header(h.name(), h.value());
+      }
+      request.abortWith(hit.build());
       return;
     }
     if (request.hasEntity()) {
@@ -92,6 +112,17 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     for (Header h : admission.responseHeaders()) {
       response.getHeaders().putSingle(h.name(), h.value());
     }
+    if (request.getProperty(CACHE) instanceof CacheLookup cache && cache.hit().isEmpty()) {
+      if (cache.storing() && response.getStatus() == 200 && response.hasEntity() && "GET".equals(request.getMethod())
+          && response.getMediaType() != null) {
+        request.setProperty(CAPTURE, cache); // stored as the body is written
+      } else {
+        cache.abandon();
+      }
+      for (Header h : cache.headers()) {
+        response.getHeaders().putSingle(h.name(), h.value());
+      }
+    }
     if (response.hasEntity() && !"HEAD".equals(request.getMethod())) {
       request.setProperty(STATUS, response.getStatus()); // completed once the body is written
     } else {
@@ -109,14 +140,82 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     Object status = context.getProperty(STATUS);
     int sent = status instanceof Integer s ? s : 200;
     Counting counting = new Counting(context.getOutputStream(), admission, sent);
-    context.setOutputStream(counting);
+    Holding holding = context.getProperty(CAPTURE) instanceof CacheLookup cache ? new Holding(counting, cache) : null;
+    context.setOutputStream(holding != null ? holding : counting);
     try {
       context.proceed();
+      if (holding != null) {
+        holding.finish(context); // stores the answer, adds its ETag, then sends it
+      }
     } catch (IOException | RuntimeException e) {
       sent = 500;
       throw e;
     } finally {
       admission.complete(sent, counting.count);
+    }
+  }
+
+  /**
+   * Holds a cacheable answer back while it is serialized (up to {@link #CAPTURE_LIMIT}): then it is
+   * stored, its {@code ETag} added to the headers (not yet sent), and it is written. A larger answer
+   * is passed through as it comes and not stored.
+   */
+  private static final class Holding extends OutputStream {
+    private final OutputStream out;
+    private final CacheLookup cache;
+    private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    private boolean passing;
+
+    Holding(OutputStream out, CacheLookup cache) {
+      this.out = out;
+      this.cache = cache;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (!passing && buffer.size() + len > CAPTURE_LIMIT) {
+        passing = true;
+        cache.abandon();
+        buffer.writeTo(out);
+        buffer.reset();
+      }
+      if (passing) {
+        out.write(b, off, len);
+      } else {
+        buffer.write(b, off, len);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (passing) {
+        out.flush();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (passing) {
+        out.close();
+      }
+    }
+
+    void finish(WriterInterceptorContext context) throws IOException {
+      if (passing) {
+        return;
+      }
+      byte[] body = buffer.toByteArray();
+      cache.store(200, context.getMediaType().toString(), body);
+      for (Header h : cache.headers()) {
+        context.getHeaders().putSingle(h.name(), h.value());
+      }
+      out.write(body);
+      out.flush();
     }
   }
 

@@ -177,8 +177,15 @@ public final class MonetizeJaxrs {
         }
         b.price(Price.of(price, currency, unit));
       }
-      if (ttl < -1) {
-        throw new IllegalArgumentException("cacheTtlSeconds must be -1 (no caching) or more, got " + ttl);
+      if (ttl < -1 || ttl == 0) {
+        throw new IllegalArgumentException("cacheTtlSeconds must be -1 (no caching) or 1 to 86400, got " + ttl);
+      }
+      String[] tags = onMethod != null && onMethod.cacheTags().length > 0 ? onMethod.cacheTags()
+          : onClass != null ? onClass.cacheTags() : new String[0];
+      if (ttl > 0) {
+        b.cache(dev.monetize.plans.CachePolicy.ttl(Duration.ofSeconds(ttl)).withTags(tags));
+      } else if (tags.length > 0) {
+        throw new IllegalArgumentException("cacheTags without cacheTtlSeconds cache nothing");
       }
       if (!version.isEmpty() && !VERSION.matcher(version).matches()) {
         throw new IllegalArgumentException("version '" + version + "' must be 1-32 of A-Z a-z 0-9 . _ -");

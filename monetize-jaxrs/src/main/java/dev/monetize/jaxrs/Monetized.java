@@ -50,8 +50,14 @@ public @interface Monetized {
   /** Unit of the price (default {@code call}). */
   String unit() default "";
 
-  /** How long a response may be cached, in seconds; -1 for no caching. */
+  /**
+   * How long an answer is served from the response cache, in seconds (1 to 86,400, {@code GET}
+   * only); -1 for no caching.
+   */
   long cacheTtlSeconds() default -1;
+
+  /** The tags cached answers are stored under ({@code monetize.cache().invalidate(tenant, tag)}). */
+  String[] cacheTags() default {};
 
   /** API version the operation belongs to, e.g. {@code v1}. */
   String version() default "";

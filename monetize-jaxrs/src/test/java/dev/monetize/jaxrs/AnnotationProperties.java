@@ -24,7 +24,7 @@ class AnnotationProperties {
 
   /** An annotation instance with chosen values (annotation interfaces can be implemented). */
   record Values(String id, String scope, String minimumPlan, long cost, String price, String currency, String unit,
-      long cacheTtlSeconds, String version) implements Monetized {
+      long cacheTtlSeconds, String version, String[] cacheTags) implements Monetized {
     @Override
     public Class<? extends Annotation> annotationType() {
       return Monetized.class;
@@ -35,7 +35,7 @@ class AnnotationProperties {
   void anyValuesGiveAnOperationOrANamedError(@ForAll("text") String id, @ForAll("text") String scope,
       @ForAll("plans") String plan, @ForAll("costs") long cost, @ForAll("prices") String price,
       @ForAll("text") String currency, @ForAll("ttls") long ttl, @ForAll("text") String version) throws Exception {
-    Values v = new Values(id, scope, plan, cost, price, currency, "call", ttl, version);
+    Values v = new Values(id, scope, plan, cost, price, currency, "call", ttl, version, new String[0]);
     java.lang.reflect.Method m = Resources.Public.class.getMethod("hello");
     try {
       MonetizeJaxrs.Endpoint e = MonetizeJaxrs.endpoint(Resources.Public.class, m, v, null);

@@ -211,6 +211,34 @@ public abstract class AnalyticsBehaviourContract {
     assertThat(pro.get("events").asInt()).isEqualTo(1);
   }
 
+  /** Every adapter: the summary comes from the cache (per tenant) until the tenant ingests events. */
+  @Test
+  void theSummaryIsServedFromTheCacheUntilTheTenantIngests() throws Exception {
+    HttpResponse<String> first = send("GET", "/v1/stats/summary", key("pro"), null);
+    assertThat(first.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    String etag = first.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> hit = send("GET", "/v1/stats/summary", key("pro"), null);
+    assertThat(hit.headers().firstValue("Cache-Status")).contains("monetize; hit");
+    assertThat(hit.headers().firstValue("ETag")).contains(etag);
+    assertThat(hit.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).startsWith("private, max-age="));
+    assertThat(hit.body()).isEqualTo(first.body());
+    HttpResponse<String> notModified = http.send(HttpRequest.newBuilder(URI.create(service().base() + "/v1/stats/summary"))
+        .header("Authorization", "Bearer " + key("pro")).header("If-None-Match", etag).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(notModified.statusCode()).isEqualTo(304);
+    assertThat(notModified.body()).isEmpty();
+    assertThat(send("GET", "/v1/stats/summary", key("free"), null).headers().firstValue("Cache-Status"))
+        .contains("monetize; fwd=miss; stored"); // another tenant: its own entry
+    assertThat(send("POST", "/v1/events", key("pro"), "[{\"type\":\"click\"}]").statusCode()).isEqualTo(202);
+    HttpResponse<String> fresh = send("GET", "/v1/stats/summary", key("pro"), null);
+    assertThat(fresh.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    assertThat(json.readTree(fresh.body()).get("events").asInt()).isEqualTo(1);
+    awaitIdle();
+    service().monetize().flushUsage();
+    assertThat(usage.records().stream().mapToLong(r -> r.units().getOrDefault("cache_hits", 0L)).sum())
+        .isEqualTo(2); // the hit and the 304
+  }
+
   @Test
   void theOpenApiDocumentIsValidAndListsTheEndpoints() throws Exception {
     HttpResponse<String> r = send("GET", "/openapi.json", null, null);

@@ -29,6 +29,14 @@ public final class EventStore {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final ConcurrentHashMap<String, List<Event>> byTenant = new ConcurrentHashMap<>();
+  /** Told the tenant after its events changed (the examples drop its cached summary). */
+  private volatile java.util.function.Consumer<String> changed = tenant -> {};
+
+  /** Tells {@code listener} the tenant whose events changed, after each append. */
+  public EventStore onChange(java.util.function.Consumer<String> listener) {
+    this.changed = java.util.Objects.requireNonNull(listener, "listener");
+    return this;
+  }
 
   private List<Event> tenant(String tenant) {
     return byTenant.computeIfAbsent(tenant, t -> new ArrayList<>());
@@ -54,6 +62,7 @@ public final class EventStore {
       }
       list.addAll(events);
     }
+    changed.accept(tenant);
     return events.size();
   }
 

@@ -95,6 +95,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
    * feature, the exception mappers, the OpenAPI document and the management API.
    */
   public static List<Object> components(Monetize monetize, EventStore store, Clock clock) {
+    store.onChange(tenant -> monetize.cache().invalidate(tenant, "stats")); // its summary says something new now
     return List.of(new AnalyticsResource(store, clock), new MonetizeFeature(monetize),
         new MonetizeExceptionMapper(monetize), new ProblemMappers.BadInput(monetize),
         new ProblemMappers.TooLarge(monetize), new OpenApiResource(monetize), new ManagementResource(monetize));
@@ -105,6 +106,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
    * application properties (Jersey warns about resource instances), providers as instances.
    */
   public static ResourceConfig jersey(Monetize monetize, EventStore store, Clock clock) {
+    store.onChange(tenant -> monetize.cache().invalidate(tenant, "stats")); // its summary says something new now
     return new ResourceConfig()
         .property(ServerProperties.WADL_FEATURE_DISABLE, true) // WADL needs JAXB, which this service has not
         .property(MonetizeJaxrs.ENGINE_PROPERTY, monetize)

@@ -92,7 +92,7 @@ public final class AnalyticsResource {
   @GET
   @Path("stats/summary")
   @Produces("application/json")
-  @Monetized(id = "stats.summary", scope = "stats:read", price = "0.0020")
+  @Monetized(id = "stats.summary", scope = "stats:read", price = "0.0020", cacheTtlSeconds = 60, cacheTags = "stats")
   public byte[] summary() throws IOException {
     return JSON.writeValueAsBytes(store.summary(tenant()));
   }

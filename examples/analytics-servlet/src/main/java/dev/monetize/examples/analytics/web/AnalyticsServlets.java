@@ -50,12 +50,12 @@ public final class AnalyticsServlets {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .build();
     EventParser parser = new EventParser(clock);
+    store.onChange(tenant -> monetize.cache().invalidate(tenant, "stats")); // its summary says something new now
     context.addServlet(new ServletHolder(new Endpoint(monetize) {
       @Override
       void post(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
         List<Event> events = parser.parse(readBody(req));
         int accepted = store.append(tenant, events);
-        monetize.cache().invalidate(tenant, "stats"); // the summary says something new now
         resp.setStatus(202);
         writeJson(json, resp, Map.of("accepted", accepted));
       }
