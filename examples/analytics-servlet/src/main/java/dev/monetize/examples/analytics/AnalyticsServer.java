@@ -14,6 +14,7 @@ import dev.monetize.management.ManagementLimits;
 import dev.monetize.keys.KeyStore;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.redis.RedisLimiterStore;
+import dev.monetize.redis.RedisResponseCache;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.web.AnalyticsServlets;
 import dev.monetize.metering.FsyncPolicy;
@@ -80,6 +81,9 @@ public final class AnalyticsServer implements AutoCloseable {
       if (redisUrl != null && !redisUrl.isBlank()) {
         // limits shared by every process using this Redis: the plans limit per customer
         builder.limiterStore(RedisLimiterStore.builder().uri(redisUrl.trim()).build());
+        // cached answers shared too: an invalidation on one process is seen by all at once
+        RedisResponseCache cache = RedisResponseCache.connect(redisUrl.trim(), "monetize:");
+        builder.responseCache(cache).closeOnStop(cache);
       }
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
@@ -151,6 +155,7 @@ public final class AnalyticsServer implements AutoCloseable {
     private Optional<DemoService.Journal> journal = Optional.empty();
     private BillingHistory billingHistory = BillingHistory.inMemory();
     private LimiterStore limiterStore = LimiterStore.inMemory();
+    private dev.monetize.cache.ResponseCache responseCache = dev.monetize.cache.ResponseCache.inMemory(64L << 20);
     private KeyStore keyStore = KeyStore.inMemory();
     private CustomerStore customerStore = CustomerStore.inMemory();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -193,6 +198,12 @@ public final class AnalyticsServer implements AutoCloseable {
     /** Closes {@code resource} when the service stops (connection pools, clients). */
     public Builder closeOnStop(AutoCloseable resource) {
       resources.add(Objects.requireNonNull(resource));
+      return this;
+    }
+
+    /** Where cached answers live (default in memory; a {@link RedisResponseCache} shares them across processes). */
+    public Builder responseCache(dev.monetize.cache.ResponseCache cache) {
+      this.responseCache = Objects.requireNonNull(cache);
       return this;
     }
 
@@ -252,6 +263,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .usageSink(usageSink)
           .timeSource(timeSource)
           .limiterStore(limiterStore)
+          .responseCache(responseCache)
           .keyStore(keyStore)
           .customerStore(customerStore)
           .billingHistory(billingHistory)

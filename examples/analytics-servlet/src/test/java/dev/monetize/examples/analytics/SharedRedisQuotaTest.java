@@ -81,6 +81,33 @@ class SharedRedisQuotaTest {
     return s;
   }
 
+  private AnalyticsServer startWithSharedCache() throws Exception {
+    dev.monetize.redis.RedisResponseCache cache = dev.monetize.redis.RedisResponseCache.connect(REDIS, prefix);
+    AnalyticsServer s = AnalyticsServer.builder().port(0).responseCache(cache).closeOnStop(cache).start();
+    servers.add(s);
+    return s;
+  }
+
+  private HttpResponse<String> call(AnalyticsServer s, String method, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+        .header("Authorization", "Bearer " + s.demoKeys().get("pro"))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void twoInstancesShareCachedAnswersAndEachOthersInvalidations() throws Exception {
+    AnalyticsServer a = startWithSharedCache();
+    AnalyticsServer b = startWithSharedCache();
+    assertThat(call(a, "GET", "/v1/stats/summary", null).headers().firstValue("Cache-Status"))
+        .contains("monetize; fwd=miss; stored");
+    HttpResponse<String> fromA = call(b, "GET", "/v1/stats/summary", null); // the same tenant on the other node
+    assertThat(fromA.headers().firstValue("Cache-Status")).contains("monetize; hit");
+    assertThat(call(b, "POST", "/v1/events", "[{\"type\":\"click\"}]").statusCode()).isEqualTo(202);
+    assertThat(call(a, "GET", "/v1/stats/summary", null).headers().firstValue("Cache-Status"))
+        .contains("monetize; fwd=miss; stored"); // invalidated on b, seen on a at once
+  }
+
   @Test
   void twoInstancesEnforceOneQuotaTogetherExactly() throws Exception {
     AnalyticsServer a = start();
