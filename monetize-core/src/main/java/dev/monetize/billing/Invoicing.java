@@ -23,7 +23,8 @@ import java.util.TreeMap;
  *
  * <p>The period is cut where the plan changed. Each part bills, in this order: its plan's fee
  * times the share of the period it covers (in seconds); one usage line per operation and priced
- * unit used in it, by the plan's price model (calls are always listed, at zero when unpriced);
+ * unit used in it, by the plan's price model (calls are always listed, at zero when unpriced; when
+ * the operation prices {@code cache_hits}, its calls line bills only the misses);
  * the shortfall to the plan's minimum commitment, prorated like the fee; and, on a prepaid plan,
  * a negative {@code credits} line for what the wallet already paid. Every line is rounded once,
  * half even, to the currency.
@@ -34,6 +35,9 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class Invoicing {
+  /** The unit of answers served from the response cache. */
+  public static final String CACHE_HITS = "cache_hits";
+
   private Invoicing() {}
 
   /** The first instant of the billing period containing {@code at}. */
@@ -124,9 +128,12 @@ public final class Invoicing {
       String on = split ? " on " + name : "";
       for (Map.Entry<String, Map<String, Long>> op : totals.quantities().entrySet()) {
         Optional<Operation> operation = catalog.operation(op.getKey());
+        // an operation that prices its cache hits bills its calls as the misses: a hit is priced once
+        boolean hitsApart = operation.flatMap(o -> plan.priceModel(o, CACHE_HITS)).isPresent();
         for (Map.Entry<String, Long> u : ordered(op.getValue()).entrySet()) {
           String unit = u.getKey();
-          long quantity = u.getValue();
+          long quantity = unit.equals(Plan.CALLS) && hitsApart
+              ? Math.max(0, u.getValue() - op.getValue().getOrDefault(CACHE_HITS, 0L)) : u.getValue();
           Optional<PriceModel> model = operation.flatMap(o -> plan.priceModel(o, unit));
           if (quantity <= 0 || (model.isEmpty() && !unit.equals(Plan.CALLS))) {
             continue;
