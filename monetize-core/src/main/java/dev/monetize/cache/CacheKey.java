@@ -31,6 +31,14 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class CacheKey {
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  });
+
   /** The tag generation that applies to every tenant. */
   public static final String EVERYONE = "*";
 
@@ -108,8 +116,9 @@ public final class CacheKey {
 
     /** The key, with the current generations of the tags read from {@code cache}. */
     public String build(ResponseCache cache) {
-      try {
-        MessageDigest d = MessageDigest.getInstance("SHA-256");
+      {
+        MessageDigest d = DIGEST.get(); // getInstance costs more than the hashing: one per thread
+        d.reset();
         field(d, "monetize-cache-1");
         field(d, tenant);
         field(d, operation);
@@ -117,49 +126,57 @@ public final class CacheKey {
         field(d, method);
         field(d, path);
         List<String[]> params = parameters();
-        field(d, Integer.toString(params.size()));
+        field(d, params.size());
         for (String[] p : params) {
           field(d, p[0]);
           field(d, p[1]);
         }
-        field(d, Integer.toString(headers.size()));
+        field(d, headers.size());
         headers.forEach((n, v) -> {
           field(d, n);
           field(d, v);
         });
-        field(d, Integer.toString(tags.size()));
+        field(d, tags.size());
         for (String tag : tags) {
           field(d, tag);
-          field(d, Long.toString(cache.generation(generationName(tenant, tag))));
-          field(d, Long.toString(cache.generation(generationName(EVERYONE, tag))));
+          field(d, cache.generation(generationName(tenant, tag)));
+          field(d, cache.generation(generationName(EVERYONE, tag)));
         }
         return "{" + tenant + "}:c:" + HexFormat.of().formatHex(d.digest());
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is part of every JDK", e);
       }
     }
 
     /** Decoded {name, value} pairs, in name order; the values of one name keep their order. */
     private List<String[]> parameters() {
+      if (query.isEmpty()) {
+        return List.of();
+      }
       List<String[]> out = new ArrayList<>();
-      if (!query.isEmpty()) {
-        for (String pair : query.split("&", -1)) {
-          if (pair.isEmpty()) {
-            continue;
-          }
-          int eq = pair.indexOf('=');
-          String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-          String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      int start = 0;
+      while (start <= query.length()) {
+        int end = query.indexOf('&', start);
+        if (end < 0) {
+          end = query.length();
+        }
+        if (end > start) {
+          int eq = query.indexOf('=', start);
+          boolean hasValue = eq >= 0 && eq < end;
+          String name = decode(query.substring(start, hasValue ? eq : end));
+          String value = hasValue ? decode(query.substring(eq + 1, end)) : "";
           if (queryParameters.isEmpty() || queryParameters.get().contains(name)) {
             out.add(new String[] {name, value});
           }
         }
+        start = end + 1;
       }
       out.sort(Comparator.comparing((String[] p) -> p[0])); // stable: values of one name keep their order
       return out;
     }
 
     private static String decode(String s) {
+      if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+        return s; // nothing to decode: no copy
+      }
       try {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
@@ -167,11 +184,52 @@ public final class CacheKey {
       }
     }
 
+    /** {@code <UTF-8 length>:<UTF-8 bytes>}, without allocating for ASCII text. */
     private static void field(MessageDigest d, String value) {
-      byte[] b = value.getBytes(StandardCharsets.UTF_8);
-      d.update(Integer.toString(b.length).getBytes(StandardCharsets.US_ASCII));
+      int n = value.length();
+      for (int i = 0; i < n; i++) {
+        if (value.charAt(i) >= 0x80) {
+          byte[] b = value.getBytes(StandardCharsets.UTF_8);
+          number(d, b.length);
+          d.update((byte) ':');
+          d.update(b);
+          return;
+        }
+      }
+      number(d, n);
       d.update((byte) ':');
-      d.update(b);
+      for (int i = 0; i < n; i++) {
+        d.update((byte) value.charAt(i));
+      }
+    }
+
+    /** A whole number's decimal digits, as {@code Long.toString} would write them, without a string. */
+    private static void number(MessageDigest d, long n) {
+      if (n < 0) {
+        d.update((byte) '-');
+        if (n == Long.MIN_VALUE) {
+          d.update("9223372036854775808".getBytes(StandardCharsets.US_ASCII));
+          return;
+        }
+        n = -n;
+      }
+      if (n >= 10) {
+        number(d, n / 10);
+      }
+      d.update((byte) ('0' + n % 10));
+    }
+
+    private static void field(MessageDigest d, long value) {
+      // the same bytes as field(d, Long.toString(value)): its digits' count, ':', the digits
+      int digits = value < 0 ? 1 : 0;
+      long v = value;
+      do {
+        digits++;
+        v /= 10;
+      } while (v != 0);
+      number(d, digits);
+      d.update((byte) ':');
+      number(d, value);
     }
 
     private static String requireText(String value, String what) {
