@@ -22,7 +22,6 @@ import dev.monetize.plans.LimitScope;
 import dev.monetize.plans.Operation;
 import dev.monetize.plans.Overage;
 import dev.monetize.plans.Plan;
-import dev.monetize.plans.Price;
 import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
 import java.math.BigDecimal;

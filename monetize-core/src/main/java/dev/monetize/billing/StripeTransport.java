@@ -31,7 +31,7 @@ public final class StripeTransport implements UsageExport.Transport {
   private final Duration budget;
 
   private StripeTransport(Builder b) {
-    this.poster = new HttpPoster(b.url, b.allowedHosts, b.allowPrivateNetworks, b.timeout, b.maxAttempts, b.backoff);
+    this.poster = b.poster(b.url);
     this.apiKey = b.apiKey;
     this.budget = b.budget;
   }
@@ -60,14 +60,9 @@ public final class StripeTransport implements UsageExport.Transport {
   }
 
   /** Builder of {@link StripeTransport}. */
-  public static final class Builder {
+  public static final class Builder extends TransportBuilder<Builder> {
     private final String apiKey;
     private URI url = METER_EVENTS;
-    private boolean allowPrivateNetworks;
-    private java.util.Set<String> allowedHosts = java.util.Set.of();
-    private Duration timeout = Duration.ofSeconds(10);
-    private int maxAttempts = 4;
-    private Duration backoff = Duration.ofMillis(500);
     private Duration budget = Duration.ofSeconds(60);
 
     private Builder(String apiKey) {
@@ -80,34 +75,6 @@ public final class StripeTransport implements UsageExport.Transport {
     /** Another endpoint (a Stripe mock in tests); default {@link #METER_EVENTS}. */
     public Builder url(URI url) {
       this.url = Objects.requireNonNull(url, "url");
-      return this;
-    }
-
-    /**
-     * The hosts deliveries may go to (when the URL comes from configuration, say); the URL's host
-     * must be one of them, or the build fails. Default: no list.
-     */
-    public Builder allowedHosts(String... hosts) {
-      this.allowedHosts = java.util.Set.of(hosts);
-      return this;
-    }
-
-    /** Allows loopback and private addresses, and plain http (tests); default no. */
-    public Builder allowPrivateNetworks(boolean allow) {
-      this.allowPrivateNetworks = allow;
-      return this;
-    }
-
-    /** The timeout of each attempt; default 10 s. */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** Attempts per event, 1 to 10 (default 4), spaced by the back-off doubling with jitter. */
-    public Builder retries(int maxAttempts, Duration backoff) {
-      this.maxAttempts = maxAttempts;
-      this.backoff = Objects.requireNonNull(backoff, "backoff");
       return this;
     }
 

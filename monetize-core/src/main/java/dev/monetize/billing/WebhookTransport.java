@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class WebhookTransport implements UsageExport.Transport {
   private final byte[] secret;
 
   private WebhookTransport(Builder b) {
-    this.poster = new HttpPoster(b.url, b.allowedHosts, b.allowPrivateNetworks, b.timeout, b.maxAttempts, b.backoff);
+    this.poster = b.poster(b.url);
     this.secret = b.secret.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -93,14 +92,9 @@ public final class WebhookTransport implements UsageExport.Transport {
   }
 
   /** Builder of {@link WebhookTransport}. */
-  public static final class Builder {
+  public static final class Builder extends TransportBuilder<Builder> {
     private final URI url;
     private final String secret;
-    private boolean allowPrivateNetworks;
-    private java.util.Set<String> allowedHosts = java.util.Set.of();
-    private Duration timeout = Duration.ofSeconds(10);
-    private int maxAttempts = 4;
-    private Duration backoff = Duration.ofMillis(500);
 
     private Builder(URI url, String secret) {
       this.url = Objects.requireNonNull(url, "url");
@@ -108,34 +102,6 @@ public final class WebhookTransport implements UsageExport.Transport {
       if (secret.length() < 16) {
         throw new IllegalArgumentException("a webhook signing secret has at least 16 characters");
       }
-    }
-
-    /**
-     * The hosts deliveries may go to (when the URL comes from configuration, say); the URL's host
-     * must be one of them, or the build fails. Default: no list.
-     */
-    public Builder allowedHosts(String... hosts) {
-      this.allowedHosts = java.util.Set.of(hosts);
-      return this;
-    }
-
-    /** Allows loopback and private addresses, and plain http (tests, private deployments); default no. */
-    public Builder allowPrivateNetworks(boolean allow) {
-      this.allowPrivateNetworks = allow;
-      return this;
-    }
-
-    /** The timeout of each attempt (connect and answer); default 10 s. */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** Attempts per batch, 1 to 10 (default 4), spaced by the back-off doubling with jitter. */
-    public Builder retries(int maxAttempts, Duration backoff) {
-      this.maxAttempts = maxAttempts;
-      this.backoff = Objects.requireNonNull(backoff, "backoff");
-      return this;
     }
 
     /** Validates (https, a host) and builds. */

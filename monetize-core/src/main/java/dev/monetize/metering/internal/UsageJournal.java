@@ -316,17 +316,10 @@ public final class UsageJournal implements AutoCloseable {
    * this returns.
    */
   Delivery take(Instant now, LiveCounters fallback) {
-    Cut cut = null;
-    while (!cuts.isEmpty() && cut == null && intent == null) {
-      Cut c = cuts.poll();
-      if (!c.at().isAfter(from)) {
-        continue;
-      }
-      if (Arrays.equals(acked, c.end())) {
-        from = c.at(); // nothing appended before it: the next interval starts there
-      } else {
-        cut = c;
-      }
+    JournalCuts.Cut cut = intent == null ? cuts.next(from, acked) : null;
+    while (cut != null && cut.empty()) {
+      from = cut.at(); // nothing appended before it: the next interval starts there
+      cut = cuts.next(from, acked);
     }
     if (cut != null) {
       // what was appended before a quarter hour goes in an interval that ends there; the rest follows
@@ -343,10 +336,7 @@ public final class UsageJournal implements AutoCloseable {
       LOG.info("usage journal {}: redelivering an unacknowledged interval {}..{}", dir, from, intent.to());
       return new Delivery(agg.records(from, intent.to()), this::acknowledge, true);
     }
-    long[] end = new long[stripes.length];
-    for (int i = 0; i < stripes.length; i++) {
-      end[i] = stripes[i].committed;
-    }
+    long[] end = committed();
     Instant to = now.isAfter(from) ? now : from.plusNanos(1);
     boolean moved = !Arrays.equals(acked, end);
     Aggregation agg = new Aggregation();
@@ -367,22 +357,19 @@ public final class UsageJournal implements AutoCloseable {
     return new Delivery(agg.records(from, to), this::acknowledge);
   }
 
-  /** Where a quarter hour passed: the positions every stripe had committed then. */
-  private record Cut(Instant at, long[] end) {}
+  private final JournalCuts cuts = new JournalCuts(); // guarded, as take is, by the meter's cut lock
 
-  /** Cuts not taken yet, oldest first (the meter's cut lock guards them, as it guards take). */
-  private final java.util.ArrayDeque<Cut> cuts = new java.util.ArrayDeque<>();
-
-  /**
-   * Marks that a quarter hour passed at {@code at}: what the stripes committed so far is delivered
-   * in an interval ending at {@code at}. Called under the meter's cut lock.
-   */
+  /** A quarter hour passed at {@code at}: what was committed so far goes in an interval ending there. */
   void cut(Instant at) {
+    cuts.add(at, committed());
+  }
+
+  private long[] committed() { // what every stripe has committed
     long[] end = new long[stripes.length];
     for (int i = 0; i < stripes.length; i++) {
       end[i] = stripes[i].committed;
     }
-    cuts.add(new Cut(at, end));
+    return end;
   }
 
   /** The sink has the intent's records: move the acknowledged positions and drop whole segments. */

@@ -1,0 +1,38 @@
+package dev.monetize.metering.internal;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * The quarter hours a {@link UsageJournal} passed and has not delivered up to yet: each with the
+ * positions every stripe had committed then, so what was appended before it is delivered in an
+ * interval that ends there. Not thread-safe (the meter's cut lock guards it).
+ */
+final class JournalCuts {
+  /**
+   * Where a quarter hour passed.
+   *
+   * @param at the instant
+   * @param end the positions committed then
+   * @param empty whether nothing was appended since the last delivery (the next interval just starts there)
+   */
+  record Cut(Instant at, long[] end, boolean empty) {}
+
+  private final ArrayDeque<Cut> cuts = new ArrayDeque<>();
+
+  void add(Instant at, long[] end) {
+    cuts.add(new Cut(at, end, false));
+  }
+
+  /** The next cut after {@code from}, {@code empty} when nothing was appended past {@code acked}; null when none. */
+  Cut next(Instant from, long[] acked) {
+    while (!cuts.isEmpty()) {
+      Cut c = cuts.poll();
+      if (c.at().isAfter(from)) {
+        return Arrays.equals(acked, c.end()) ? new Cut(c.at(), c.end(), true) : c;
+      }
+    }
+    return null;
+  }
+}
