@@ -27,6 +27,7 @@ final class ManagementBridge implements ManagementContext {
   private final CustomerService customers;
   private final KeyRegistry keys;
   private final WalletService wallet;
+  private final dev.monetize.cache.CacheService cache;
   private final AccountReports reports;
   private final Tokens tokens;
   private final KeyEnvironment environment;
@@ -39,6 +40,7 @@ final class ManagementBridge implements ManagementContext {
   private final AsyncAuditDispatcher audit;
 
   ManagementBridge(java.net.URI docsBase, Catalog catalog, CustomerService customers, KeyRegistry keys, WalletService wallet,
+      dev.monetize.cache.CacheService cache,
       AccountReports reports, Tokens tokens, KeyEnvironment environment, TimeSource time, SecureRandom random,
       LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit,
       boolean publishDocs) {
@@ -47,6 +49,7 @@ final class ManagementBridge implements ManagementContext {
     this.customers = customers;
     this.keys = keys;
     this.wallet = wallet;
+    this.cache = cache;
     this.reports = reports;
     this.tokens = tokens;
     this.environment = environment;
@@ -82,6 +85,11 @@ final class ManagementBridge implements ManagementContext {
   @Override
   public WalletService wallet() {
     return wallet;
+  }
+
+  @Override
+  public dev.monetize.cache.CacheService cache() {
+    return cache;
   }
 
   @Override

@@ -117,7 +117,7 @@ public final class Monetize implements AutoCloseable {
       this.pipeline = new AdmissionPipeline(identification, new AdmissionStage[] {new Authorization(catalog),
           new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
           b.legacyRateLimitHeaders, b.measureCpuTime, caching);
-      this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet,
+      this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs), b.managementLimits);
     } catch (RuntimeException e) {

@@ -118,6 +118,33 @@ class CacheStageTest {
   }
 
   @Test
+  void theOperatorInvalidatesATagThroughTheManagementApiAndNobodyElseCan() throws Exception {
+    String operator = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.LIVE,
+        new java.security.SecureRandom());
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .timeSource(time).operatorKey(operator).auditSink(dev.monetize.audit.AuditSink.inMemory()).build()) {
+      IssuedKey acme = customer(m, "acme");
+      request(m, acme, "", "{\"v\":1}", new java.util.ArrayList<>());
+      java.util.function.BiFunction<String, String, dev.monetize.management.ManagementApi.Response> post =
+          (secret, body) -> m.managementApi().handle(new dev.monetize.management.ManagementApi.Request("POST",
+              "/monetize/cache/invalidate", java.util.Map.of(), java.util.Optional.of("Bearer " + secret),
+              java.util.Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+      assertThat(post.apply(acme.secret(), "{\"tag\":\"stats\",\"customer_id\":\"acme\"}").status()).isEqualTo(403);
+      assertThat(request(m, acme, "", "{\"v\":2}", new java.util.ArrayList<>())).isEqualTo("{\"v\":1}");
+      assertThat(post.apply(operator, "{\"tag\":\"stats\",\"customer_id\":\"nobody\"}").status()).isEqualTo(404);
+      assertThat(post.apply(operator, "{\"tag\":\"Stats!\"}").status()).isEqualTo(400);
+      assertThat(post.apply(operator, "{\"tag\":\"stats\",\"colour\":1}").status()).isEqualTo(400);
+      var ok = post.apply(operator, "{\"tag\":\"stats\",\"customer_id\":\"acme\"}");
+      assertThat(ok.status()).isEqualTo(200);
+      assertThat(new String(ok.body(), StandardCharsets.UTF_8)).contains("\"invalidated\":true");
+      assertThat(request(m, acme, "", "{\"v\":3}", new java.util.ArrayList<>())).isEqualTo("{\"v\":3}");
+      assertThat(post.apply(operator, "{\"tag\":\"stats\"}").status()).isEqualTo(200); // every organization
+      assertThat(request(m, acme, "", "{\"v\":4}", new java.util.ArrayList<>())).isEqualTo("{\"v\":4}");
+    }
+  }
+
+  @Test
   void onlyOkAnswersAreStoredUncachedOperationsAreUntouchedAndEtagsAnswer304() {
     try (Monetize m = monetize(1_000)) {
       IssuedKey acme = customer(m, "acme");

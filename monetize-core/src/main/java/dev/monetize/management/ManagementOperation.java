@@ -58,6 +58,9 @@ public enum ManagementOperation {
   /** {@code GET /invoices/{number}}: one of an organization's invoices. */
   INVOICE_GET("GET", "/invoices/{number}", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
       "read one of an organization's invoices", "customer_id", "format"),
+  /** {@code POST /cache/invalidate}: drop cached answers by tag, for one organization or for all. */
+  CACHE_INVALIDATE("POST", "/cache/invalidate", Permission.OPERATOR, Rule.NONE, false,
+      "drop cached answers by tag, for one organization or for every one"),
   /** {@code GET /pricing}: the price list. */
   PRICING_GET("GET", "/pricing", Permission.PUBLIC, Rule.NONE, false,
       "read the price list");

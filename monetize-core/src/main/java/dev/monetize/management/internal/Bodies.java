@@ -48,6 +48,12 @@ final class Bodies {
       @JsonProperty("scopes") @JsonPropertyDescription("a list of 1 to 100 scopes") List<String> scopes,
       @JsonProperty("ttl_seconds") @JsonPropertyDescription("a whole number of seconds") Long ttlSeconds) {}
 
+  /** {@code POST /cache/invalidate}. */
+  record CacheInvalidation(
+      @JsonProperty("tag") @JsonPropertyDescription("a cache tag such as \"stats\"") String tag,
+      @JsonProperty("customer_id") @JsonPropertyDescription("an organization's id; absent: every organization")
+      String customerId) {}
+
   /** {@code POST /credits}. */
   record TopUp(
       @JsonProperty("customer_id") @JsonPropertyDescription("a non-empty string") String customerId,

@@ -39,6 +39,9 @@ public interface ManagementContext {
   /** Wallets. */
   WalletService wallet();
 
+  /** Invalidation of cached answers. */
+  dev.monetize.cache.CacheService cache();
+
   /** Usage reports and invoices. */
   AccountReports reports();
 

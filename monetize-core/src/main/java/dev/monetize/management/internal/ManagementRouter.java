@@ -62,6 +62,7 @@ public final class ManagementRouter implements ManagementApi {
     h.put(ManagementOperation.CREDITS_TOP_UP, credits::topUp);
     h.put(ManagementOperation.INVOICE_LIST, invoices::invoices);
     h.put(ManagementOperation.INVOICE_GET, invoices::invoice);
+    h.put(ManagementOperation.CACHE_INVALIDATE, new CacheResource(context)::invalidate);
     h.put(ManagementOperation.PRICING_GET, call -> pricing());
     for (ManagementOperation op : ManagementOperation.values()) {
       if (!h.containsKey(op)) { // an operation of the table without a handler is a build-time mistake

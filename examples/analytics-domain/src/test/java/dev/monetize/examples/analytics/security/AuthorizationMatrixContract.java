@@ -82,6 +82,10 @@ public abstract class AuthorizationMatrixContract {
           + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
           + "403:scope_denied 403:scope_denied "
           + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.CACHE_INVALIDATE, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
       Map.entry(ManagementOperation.INVOICE_LIST, "200 200 200 200 200 200 200 200 200 200 404:not_found "
           + UNAUTHENTICATED),
       Map.entry(ManagementOperation.INVOICE_GET, "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
@@ -186,6 +190,7 @@ public abstract class AuthorizationMatrixContract {
       case CREDITS_TOP_UP -> new String[] {"/credits", "{\"customer_id\":\"" + ORG + "\",\"amount\":\"1.50\"}"};
       case INVOICE_LIST -> new String[] {"/invoices?customer_id=" + ORG, null};
       case INVOICE_GET -> new String[] {"/invoices/INV-none?customer_id=" + ORG, null};
+      case CACHE_INVALIDATE -> new String[] {"/cache/invalidate", "{\"tag\":\"stats\",\"customer_id\":\"" + ORG + "\"}"};
       case PRICING_GET -> new String[] {"/pricing", null};
     };
   }
