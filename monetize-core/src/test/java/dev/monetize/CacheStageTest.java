@@ -134,6 +134,7 @@ class CacheStageTest {
       assertThat(request(m, acme, "", "{\"v\":2}", new java.util.ArrayList<>())).isEqualTo("{\"v\":1}");
       assertThat(post.apply(operator, "{\"tag\":\"stats\",\"customer_id\":\"nobody\"}").status()).isEqualTo(404);
       assertThat(post.apply(operator, "{\"tag\":\"Stats!\"}").status()).isEqualTo(400);
+      assertThat(post.apply(operator, "{\"tag\":\"stats\",\"customer_id\":\"a\\u0000b\"}").status()).isEqualTo(400);
       assertThat(post.apply(operator, "{\"tag\":\"stats\",\"colour\":1}").status()).isEqualTo(400);
       var ok = post.apply(operator, "{\"tag\":\"stats\",\"customer_id\":\"acme\"}");
       assertThat(ok.status()).isEqualTo(200);

@@ -24,6 +24,9 @@ final class CacheResource {
       throw ManagementRefusal.badRequest("tag: 1-64 of a-z 0-9 - _, starting with a letter or digit.");
     }
     Optional<String> customer = ManagementCall.text(body.customerId(), "customer_id", false);
+    if (customer.isPresent() && !dev.monetize.plans.Customer.validId(customer.get())) {
+      throw ManagementRefusal.badRequest("customer_id: 1-128 of A-Z a-z 0-9 - _ ."); // never handed to a store
+    }
     if (customer.isPresent() && context.customers().find(customer.get()).isEmpty()) {
       throw ManagementRefusal.notFound("organization", customer.get());
     }
