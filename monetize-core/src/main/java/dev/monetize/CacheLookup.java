@@ -41,12 +41,14 @@ public final class CacheLookup {
   private final String key;
   private final TimeSource time;
   private final Optional<CachedResponse> entry;
+  private final Runnable stored;
   private boolean landed;
-  private Optional<CachedResponse> stored = Optional.empty();
+  private Optional<CachedResponse> kept = Optional.empty();
 
   private CacheLookup(State state, CachePolicy policy, ResponseCache store, Flights flights, Flights.Flight flight,
-      String key, TimeSource time, Optional<CachedResponse> entry) {
+      String key, TimeSource time, Optional<CachedResponse> entry, Runnable stored) {
     this.state = state;
+    this.stored = stored;
     this.policy = policy;
     this.store = store;
     this.flights = flights;
@@ -56,21 +58,23 @@ public final class CacheLookup {
     this.entry = entry;
   }
 
-  static final CacheLookup NONE = new CacheLookup(State.NONE, null, null, null, null, null, null, Optional.empty());
+  static final CacheLookup NONE = new CacheLookup(State.NONE, null, null, null, null, null, null, Optional.empty(),
+      () -> { });
 
   /** Looks the request up, leading or following the key's flight on a miss. */
-  static CacheLookup of(CachePolicy policy, ResponseCache store, Flights flights, TimeSource time, String key) {
+  static CacheLookup of(CachePolicy policy, ResponseCache store, Flights flights, TimeSource time, String key,
+      Runnable stored) {
     Optional<CachedResponse> found = store.get(key);
     if (found.isPresent()) {
-      return new CacheLookup(State.HIT, policy, store, flights, null, key, time, found);
+      return new CacheLookup(State.HIT, policy, store, flights, null, key, time, found, stored);
     }
     Flights.Flight f = flights.join(key);
     if (f.leader()) {
-      return new CacheLookup(State.LEAD, policy, store, flights, f, key, time, Optional.empty());
+      return new CacheLookup(State.LEAD, policy, store, flights, f, key, time, Optional.empty(), stored);
     }
     Optional<CachedResponse> answer = flights.await(f, PATIENCE);
     return new CacheLookup(answer.isPresent() ? State.HIT : State.MISS, policy, store, flights, null, key, time,
-        answer);
+        answer, stored);
   }
 
   /** The entry to serve instead of running the endpoint, if any. */
@@ -96,9 +100,10 @@ public final class CacheLookup {
     if (status == 200 && contentType != null) {
       CachedResponse r = CachedResponse.of(status, contentType, body, time.now());
       store.put(key, r, policy.ttl());
+      stored.run();
       answer = Optional.of(r);
     }
-    stored = answer;
+    kept = answer;
     land(answer);
   }
 
@@ -137,7 +142,7 @@ public final class CacheLookup {
     if (state == State.NONE) {
       return h;
     }
-    Optional<CachedResponse> e = entry.isPresent() ? entry : stored;
+    Optional<CachedResponse> e = entry.isPresent() ? entry : kept;
     long age = e.map(r -> Math.max(0, Duration.between(r.storedAt(), time.now()).toSeconds())).orElse(0L);
     long maxAge = Math.max(0, policy.ttl().toSeconds() - age);
     h.add(new Header("Cache-Control", (policy.shared() ? "public" : "private") + ", max-age=" + maxAge));
@@ -148,7 +153,7 @@ public final class CacheLookup {
     }
     h.add(new Header("Cache-Status", switch (state) {
       case HIT -> "monetize; hit";
-      case LEAD -> stored.isPresent() ? "monetize; fwd=miss; stored" : "monetize; fwd=miss";
+      case LEAD -> kept.isPresent() ? "monetize; fwd=miss; stored" : "monetize; fwd=miss";
       default -> "monetize; fwd=miss";
     }));
     return h;
@@ -161,6 +166,6 @@ public final class CacheLookup {
 
   /** When a stored entry's age is counted from (for tests). */
   Optional<Instant> storedAt() {
-    return entry.or(() -> stored).map(CachedResponse::storedAt);
+    return entry.or(() -> kept).map(CachedResponse::storedAt);
   }
 }

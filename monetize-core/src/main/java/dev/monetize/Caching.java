@@ -9,6 +9,9 @@ import dev.monetize.plans.CachePolicy;
 final class Caching implements dev.monetize.cache.CacheService {
   private final ResponseCache store;
   private final Flights flights = new Flights();
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder stores = new java.util.concurrent.atomic.LongAdder();
   private final TimeSource time;
 
   Caching(ResponseCache store, TimeSource time) {
@@ -22,7 +25,21 @@ final class Caching implements dev.monetize.cache.CacheService {
         .method(request.method()).path(request.path()).query(rawQuery).header("Accept", accept)
         .header("Accept-Encoding", acceptEncoding).tags(policy.tags());
     policy.queryParameters().ifPresent(k::onlyQueryParameters);
-    return CacheLookup.of(policy, store, flights, time, k.build(store));
+    CacheLookup lookup = CacheLookup.of(policy, store, flights, time, k.build(store), stores::increment);
+    (lookup.hit().isPresent() ? hits : misses).increment();
+    return lookup;
+  }
+
+  long hits() {
+    return hits.sum();
+  }
+
+  long misses() {
+    return misses.sum();
+  }
+
+  long stores() {
+    return stores.sum();
   }
 
   @Override

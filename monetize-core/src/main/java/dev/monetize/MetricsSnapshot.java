@@ -13,6 +13,9 @@ package dev.monetize;
  * @param shedRequests requests refused by load shedding
  * @param malformedKeyRefusals presented keys refused by format or checksum, without a store lookup
  * @param auditEventsDropped audit events dropped because the hand-off was full ({@code AuditOverflow.DROP})
+ * @param cacheHits answers served from the response cache (304s included)
+ * @param cacheMisses lookups of cached operations that found nothing (the endpoint ran, or a flight's answer was used)
+ * @param cacheStores answers stored in the response cache
  */
 public record MetricsSnapshot(long inFlight, long limiterStoreOutages, long shedRequests, long malformedKeyRefusals,
-    long auditEventsDropped) {}
+    long auditEventsDropped, long cacheHits, long cacheMisses, long cacheStores) {}

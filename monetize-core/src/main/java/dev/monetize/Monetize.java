@@ -261,7 +261,7 @@ public final class Monetize implements AutoCloseable {
   /** The engine's counters at this moment (requests in flight, refusals without a store lookup...). */
   public MetricsSnapshot metrics() {
     return new MetricsSnapshot(limits.inFlight(), limits.storeOutages(), limits.shedRequests(),
-        identification.malformedKeyRefusals(), audit.dropped());
+        identification.malformedKeyRefusals(), audit.dropped(), caching.hits(), caching.misses(), caching.stores());
   }
 
   /** The token service (mint, verify, rotate signing keys). */

@@ -114,6 +114,10 @@ class CacheStageTest {
       assertThat(request(m, globex, "", "{\"g\":2}", new java.util.ArrayList<>())).isEqualTo("{\"g\":1}");
       m.cache().invalidateForEveryone("stats");
       assertThat(request(m, globex, "", "{\"g\":3}", new java.util.ArrayList<>())).isEqualTo("{\"g\":3}");
+      // counted: 4 misses, each stored, and 1 hit
+      assertThat(m.metrics().cacheMisses()).isEqualTo(4);
+      assertThat(m.metrics().cacheStores()).isEqualTo(4);
+      assertThat(m.metrics().cacheHits()).isEqualTo(1);
     }
   }
 
