@@ -119,6 +119,11 @@ public final class CacheLookup {
     flights.land(flight, answer);
   }
 
+  /** The headers of a {@code 200}: see {@link #headers(int)}. */
+  public List<Header> headers() {
+    return headers(200);
+  }
+
   /** Whether an {@code If-None-Match} header names this entry's tag ({@code *} names any): answer {@code 304}. */
   public static boolean notModified(String ifNoneMatch, CachedResponse entry) {
     if (ifNoneMatch == null) {
@@ -134,12 +139,18 @@ public final class CacheLookup {
   }
 
   /**
-   * The caching headers to send: {@code Cache-Control}, {@code Vary} and {@code Cache-Status}
-   * always; {@code ETag} and {@code Age} with an entry (served, or just stored).
+   * The caching headers of an answer with {@code status}: {@code Vary} and {@code Cache-Status}
+   * always; {@code Cache-Control} for a {@code 200} or {@code 304} (an error is never announced as
+   * cacheable); {@code ETag} and {@code Age} with an entry (served, or just stored).
    */
-  public List<Header> headers() {
+  public List<Header> headers(int status) {
     List<Header> h = new ArrayList<>(5);
     if (state == State.NONE) {
+      return h;
+    }
+    if (status != 200 && status != 304) {
+      h.add(new Header("Vary", VARY));
+      h.add(new Header("Cache-Status", "monetize; fwd=miss"));
       return h;
     }
     Optional<CachedResponse> e = entry.isPresent() ? entry : kept;

@@ -119,7 +119,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       } else {
         cache.abandon();
       }
-      for (Header h : cache.headers()) {
+      for (Header h : cache.headers(response.getStatus())) {
         response.getHeaders().putSingle(h.name(), h.value());
       }
     }

@@ -148,7 +148,7 @@ public final class MonetizeFilter implements Filter {
       serveCached(request, response, admission, cache);
       return;
     }
-    for (Header h : cache.headers()) { // a miss: Cache-Control, Vary, Cache-Status (ETag once stored)
+    for (Header h : cache.headers(0)) { // a miss: Vary and Cache-Status; the rest once the answer is a 200
       response.setHeader(h.name(), h.value());
     }
     // the attributes (caller, decision, request id, usage reporter) are answered by the wrapper

@@ -197,6 +197,8 @@ class CachingFilterTest {
     IssuedKey acme = customer("acme");
     HttpResponse<byte[]> failed = get("/fail", acme);
     assertThat(failed.statusCode()).as(failed.headers().map() + " " + body(failed)).isEqualTo(500);
+    assertThat(failed.headers().allValues("Cache-Control")).noneMatch(v -> v.contains("max-age=60")); // never cacheable
+    assertThat(header(failed, "Cache-Status")).isEqualTo("monetize; fwd=miss");
     assertThat(get("/fail", acme).statusCode()).isEqualTo(500);
     assertThat(runs.get()).isEqualTo(2);
     HttpResponse<byte[]> big = get("/big", acme);
