@@ -7,7 +7,6 @@ import dev.monetize.cache.internal.Flights;
 import dev.monetize.http.Header;
 import dev.monetize.plans.CachePolicy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -168,15 +167,5 @@ public final class CacheLookup {
       default -> "monetize; fwd=miss";
     }));
     return h;
-  }
-
-  /** The key of the entry (for tests: it starts with the tenant's hash tag). */
-  String key() {
-    return key;
-  }
-
-  /** When a stored entry's age is counted from (for tests). */
-  Optional<Instant> storedAt() {
-    return entry.or(() -> kept).map(CachedResponse::storedAt);
   }
 }
