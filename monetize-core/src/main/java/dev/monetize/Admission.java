@@ -38,8 +38,8 @@ public final class Admission {
 
   private final AdmissionPipeline pipeline;
   private final ApiRequest request;
-  private final LimitStep.Outcome outcome;
-  private final Decision decision;
+  private LimitStep.Outcome outcome;
+  private Decision decision;
   private final long startNanos;
   private final Thread thread;
   private final long cpuStartNanos;
@@ -181,8 +181,12 @@ public final class Admission {
     if (completed) {
       return;
     }
-    completed = true;
     cache.abandon(); // a led flight the adapter did not store lands now: its followers run themselves
+    if (cache.served()) {
+      reportUsage("cache_hits", 1);
+      pipeline.caching().served(cache.operation(), bytesOut);
+    }
+    completed = true;
     // CPU time is per thread: measurable when the request completes on the thread that admitted it
     long cpuNanos = cpuStartNanos >= 0 && Thread.currentThread() == thread
         ? Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos) : 0;
@@ -191,23 +195,42 @@ public final class Admission {
 
   /**
    * Looks an admitted request to a cached operation ({@code GET} or {@code HEAD}) up in the response
-   * cache; {@link CacheLookup#NONE}-like (no hit, nothing to store) otherwise. On a hit the call is
-   * metered with one {@code cache_hits} unit. The key holds the tenant, the operation, the path, the
-   * query (only the operation's parameters, in name order) and the varying headers.
+   * cache; {@link CacheLookup#NONE}-like (no hit, nothing to store) otherwise. An answer served from
+   * the cache is metered with one {@code cache_hits} unit when the call completes. The key holds the
+   * tenant, the operation, the path, the query (only the operation's parameters, in name order) and
+   * the {@code Accept} header; one entry serves every {@code Accept-Encoding} (the adapter compresses).
+   *
+   * <p>A request the service shed ({@code 503 overloaded}) is served what the cache holds for it,
+   * fresh or stale within either stale window, when its limits admit it: the decision then becomes
+   * that admission. Call this before sending a refusal, and read {@link #decision()} and
+   * {@link #responseHeaders()} after it.
    *
    * @param rawQuery the query string, without {@code ?} ({@code null} when none)
    * @param accept the {@code Accept} header ({@code null} when absent)
    * @param acceptEncoding the {@code Accept-Encoding} header ({@code null} when absent)
    */
   public CacheLookup cache(String rawQuery, String accept, String acceptEncoding) {
-    if (!decision.admitted() || completed || decision.operation().cache().isEmpty()
+    if (completed || decision.operation().cache().isEmpty()
         || !dev.monetize.cache.CacheKey.cacheableMethod(request.method())) {
       return CacheLookup.NONE;
     }
-    cache = pipeline.caching().lookup(decision, request, rawQuery, accept, acceptEncoding);
-    if (cache.hit().isPresent()) {
-      reportUsage("cache_hits", 1);
+    if (!decision.admitted()) {
+      if (decision.error().orElse(null) != ErrorCode.OVERLOADED || decision.principal().isEmpty()) {
+        return CacheLookup.NONE;
+      }
+      CacheLookup shed = pipeline.caching().lookup(decision, request, rawQuery, accept, acceptEncoding, true);
+      if (shed.hit().isEmpty()) {
+        return CacheLookup.NONE;
+      }
+      outcome = pipeline.readmit(decision, request, startNanos); // its limits still apply
+      decision = outcome.decision();
+      if (!decision.admitted()) {
+        return CacheLookup.NONE;
+      }
+      cache = shed;
+      return cache;
     }
+    cache = pipeline.caching().lookup(decision, request, rawQuery, accept, acceptEncoding, false);
     return cache;
   }
 

@@ -67,6 +67,18 @@ final class AdmissionPipeline {
     return new Admission(this, request, outcome, start);
   }
 
+  /**
+   * The limits of a request the service shed, checked and charged after all because the cache can
+   * answer it (the endpoint will not run).
+   */
+  LimitStep.Outcome readmit(Decision shed, ApiRequest request, long now) {
+    LimitStep.Outcome outcome = limits.check(shed, shed.operation(), request, now, false);
+    if (wallet.watching() && outcome.decision().admitted()) {
+      wallet.notice(outcome.decision());
+    }
+    return outcome;
+  }
+
   private static LimitStep.Outcome refused(Decision decision) {
     return new LimitStep.Outcome(decision, List.of());
   }

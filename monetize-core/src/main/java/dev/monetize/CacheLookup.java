@@ -1,6 +1,5 @@
 package dev.monetize;
 
-import dev.monetize.cache.CacheKey;
 import dev.monetize.cache.CachedResponse;
 import dev.monetize.cache.ResponseCache;
 import dev.monetize.cache.internal.Flights;
@@ -12,17 +11,30 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The response cache's answer for one admitted request ({@link Admission#cache}): a hit to serve
- * (the endpoint does not run), a miss this request leads (the adapter captures the answer and
- * {@link #store}s it; concurrent misses of the same key wait for it: single flight), or nothing to
- * do (the operation is not cached). The request was identified, authorized, limited and is metered
- * either way; a hit is metered with one {@code cache_hits} unit besides.
+ * The response cache's answer for one admitted request ({@link Admission#cache}):
+ * <ul>
+ *   <li>an entry to serve instead of running the endpoint ({@link #hit()}): fresh, or stale within
+ *       the operation's {@code stale-while-revalidate} window, or served because the service sheds
+ *       load;</li>
+ *   <li>a stale entry this request also refreshes ({@link #refreshing()}): serve it, then run the
+ *       endpoint with its answer captured, not sent, and {@link #store} it (an adapter that cannot
+ *       answer before the endpoint runs calls {@link #refreshInLine()} instead);</li>
+ *   <li>a miss this request leads ({@link #storing()}): capture the answer and {@link #store} it;
+ *       concurrent misses of the same key wait for it (single flight);</li>
+ *   <li>when the endpoint fails ({@code 5xx} or an exception), a stale entry within the
+ *       {@code stale-if-error} window to serve instead ({@link #insteadOfError(int)});</li>
+ *   <li>or nothing to do (the operation is not cached).</li>
+ * </ul>
+ * The request was identified, authorized, limited and is metered either way; an answer served from
+ * the cache is metered with one {@code cache_hits} unit besides.
  *
  * <pre>{@code
  * CacheLookup c = admission.cache(rawQuery, accept, acceptEncoding);
- * if (c.hit().isPresent()) { write c.headers() and the entry's body (or 304); complete; return; }
+ * if (c.hit().isPresent()) { write c.headers(200) and c.representation() (or a 304); complete; return; }
  * run the endpoint, capturing its answer when c.storing(); then c.store(status, type, body)
+ * on a 5xx or an exception: c.insteadOfError(status).ifPresent(serve it)
  * }</pre>
+ * Not thread-safe: one request, one thread.
  */
 public final class CacheLookup {
   /** Vary: the credential decides the tenant, and the representation follows these headers. */
@@ -30,60 +42,152 @@ public final class CacheLookup {
   /** How long a follower waits for the leader's answer before it runs the endpoint itself. */
   static final Duration PATIENCE = Duration.ofSeconds(10);
 
-  private enum State { NONE, HIT, LEAD, MISS }
+  private enum State {
+    /** Not a cached operation. */
+    NONE,
+    /** A fresh entry served. */
+    HIT,
+    /** A stale entry served while another request refreshes it. */
+    STALE,
+    /** A stale entry served, and this request refreshes it afterwards. */
+    REFRESH,
+    /** An entry served because the service sheds load. */
+    SHED,
+    /** The endpoint runs; this request stores its answer. */
+    LEAD,
+    /** The endpoint runs; its answer is not stored (a follower the leader left without one). */
+    MISS,
+    /** A stale entry served because the endpoint failed. */
+    ERROR
+  }
 
-  private final State state;
+  private State state;
+  private final Caching caching;
   private final CachePolicy policy;
-  private final ResponseCache store;
-  private final Flights flights;
+  private final String operation;
   private final Flights.Flight flight;
   private final String key;
-  private final TimeSource time;
-  private final Optional<CachedResponse> entry;
-  private final Runnable stored;
+  private final String acceptEncoding;
+  /** What is served ({@link #hit}), or the stale entry a failure may fall back to. */
+  private Optional<CachedResponse> entry;
+  private Optional<CachedResponse> fallback;
   private boolean landed;
+  private boolean revalidated;
   private Optional<CachedResponse> kept = Optional.empty();
+  private int errorStatus;
 
-  private CacheLookup(State state, CachePolicy policy, ResponseCache store, Flights flights, Flights.Flight flight,
-      String key, TimeSource time, Optional<CachedResponse> entry, Runnable stored) {
+  private CacheLookup(State state, Caching caching, CachePolicy policy, String operation, Flights.Flight flight,
+      String key, String acceptEncoding, Optional<CachedResponse> entry, Optional<CachedResponse> fallback) {
     this.state = state;
-    this.stored = stored;
+    this.caching = caching;
     this.policy = policy;
-    this.store = store;
-    this.flights = flights;
+    this.operation = operation;
     this.flight = flight;
     this.key = key;
-    this.time = time;
+    this.acceptEncoding = acceptEncoding;
     this.entry = entry;
+    this.fallback = fallback;
   }
 
   static final CacheLookup NONE = new CacheLookup(State.NONE, null, null, null, null, null, null, Optional.empty(),
-      () -> { });
+      Optional.empty());
 
-  /** Looks the request up, leading or following the key's flight on a miss. */
-  static CacheLookup of(CachePolicy policy, ResponseCache store, Flights flights, TimeSource time, String key,
-      Runnable stored) {
-    Optional<CachedResponse> found = store.get(key);
+  /** Looks the request up: fresh, stale (refreshing it once), or a miss that leads or follows the key's flight. */
+  static CacheLookup of(Caching caching, CachePolicy policy, String operation, String key, String acceptEncoding) {
+    Optional<CachedResponse> found = caching.store().get(key);
+    Optional<CachedResponse> fallback = Optional.empty();
     if (found.isPresent()) {
-      return new CacheLookup(State.HIT, policy, store, flights, null, key, time, found, stored);
+      long age = caching.ageMillis(found.get());
+      if (age < policy.ttl().toMillis()) {
+        return new CacheLookup(State.HIT, caching, policy, operation, null, key, acceptEncoding, found, fallback);
+      }
+      long stale = age - policy.ttl().toMillis();
+      if (stale < policy.staleWhileRevalidate().toMillis()) {
+        Flights.Flight f = caching.flights().join(key);
+        return new CacheLookup(f.leader() ? State.REFRESH : State.STALE, caching, policy, operation,
+            f.leader() ? f : null, key, acceptEncoding, found, found);
+      }
+      if (stale < policy.staleIfError().toMillis()) {
+        fallback = found;
+      }
     }
-    Flights.Flight f = flights.join(key);
+    Flights.Flight f = caching.flights().join(key);
     if (f.leader()) {
-      return new CacheLookup(State.LEAD, policy, store, flights, f, key, time, Optional.empty(), stored);
+      return new CacheLookup(State.LEAD, caching, policy, operation, f, key, acceptEncoding, Optional.empty(), fallback);
     }
-    Optional<CachedResponse> answer = flights.await(f, PATIENCE);
-    return new CacheLookup(answer.isPresent() ? State.HIT : State.MISS, policy, store, flights, null, key, time,
-        answer, stored);
+    Optional<CachedResponse> answer = caching.flights().await(f, PATIENCE);
+    return new CacheLookup(answer.isPresent() ? State.HIT : State.MISS, caching, policy, operation, null, key,
+        acceptEncoding, answer, fallback);
+  }
+
+  /**
+   * For a request the service sheds: an entry to serve instead of the {@code 503}, fresh or stale
+   * within either stale window; {@link #NONE} when there is none.
+   */
+  static CacheLookup shed(Caching caching, CachePolicy policy, String operation, String key, String acceptEncoding) {
+    Optional<CachedResponse> found = caching.store().get(key);
+    if (found.isEmpty() || caching.ageMillis(found.get()) >= policy.retention().toMillis()) {
+      return NONE;
+    }
+    return new CacheLookup(State.SHED, caching, policy, operation, null, key, acceptEncoding, found, Optional.empty());
   }
 
   /** The entry to serve instead of running the endpoint, if any. */
   public Optional<CachedResponse> hit() {
-    return entry;
+    return state == State.MISS || state == State.LEAD ? Optional.empty() : entry;
   }
 
-  /** Whether this request leads the miss: capture the endpoint's answer and {@link #store} it. */
+  /** Whether an entry was (or is to be) served from the cache: the call is metered as a {@code cache_hits}. */
+  boolean served() {
+    return state != State.NONE && hit().isPresent();
+  }
+
+  /** Whether what is served is past its ttl. */
+  boolean servesStale() {
+    return switch (state) {
+      case STALE, REFRESH, ERROR -> true;
+      case SHED -> caching.ageMillis(entry.orElseThrow()) >= policy.ttl().toMillis();
+      default -> false;
+    };
+  }
+
+  String operation() {
+    return operation;
+  }
+
+  /** The form of the served (or just stored) entry this client takes: gzip when it can, else the body. */
+  public Optional<CachedResponse.Representation> representation() {
+    return (hit().isPresent() ? hit() : kept).map(e -> e.representation(acceptEncoding));
+  }
+
+  /**
+   * Whether this request serves a stale entry and then refreshes it: after answering, run the
+   * endpoint with its answer captured (never sent) and {@link #store} it.
+   */
+  public boolean refreshing() {
+    return state == State.REFRESH && !landed;
+  }
+
+  /**
+   * For an adapter that cannot answer before the endpoint runs: this request refreshes the stale
+   * entry in line (the endpoint runs now and its answer is sent and stored); the stale entry stays
+   * the fallback should the endpoint fail. Other requests meanwhile are served the stale entry.
+   */
+  public void refreshInLine() {
+    if (state == State.REFRESH) {
+      state = State.LEAD;
+      revalidated = true;
+    }
+  }
+
+  /** Whether this request stores the endpoint's answer: capture it and {@link #store} it. */
   public boolean storing() {
-    return state == State.LEAD && !landed;
+    return (state == State.LEAD || state == State.REFRESH) && !landed;
+  }
+
+  /** Whether a failure of the endpoint would be answered with a stale entry ({@link #insteadOfError}). */
+  public boolean hasFallback() {
+    return fallback.isPresent() && (state == State.LEAD || state == State.MISS);
   }
 
   /**
@@ -97,9 +201,8 @@ public final class CacheLookup {
     }
     Optional<CachedResponse> answer = Optional.empty();
     if (status == 200 && contentType != null) {
-      CachedResponse r = CachedResponse.of(status, contentType, body, time.now());
-      store.put(key, r, policy.ttl());
-      stored.run();
+      CachedResponse r = CachedResponse.of(operation, status, contentType, body, caching.now());
+      caching.put(key, r, policy);
       answer = Optional.of(r);
     }
     kept = answer;
@@ -113,9 +216,32 @@ public final class CacheLookup {
     }
   }
 
+  /**
+   * The stale entry to serve instead of the endpoint's failure ({@code status} 500 or more, or an
+   * exception: pass 500), when one is within the {@code stale-if-error} window; it is then what this
+   * request answers ({@link #headers}, {@link #representation()}), and the flight lands without an
+   * answer.
+   */
+  public Optional<CachedResponse> insteadOfError(int status) {
+    if (status < 500 || !hasFallback()) {
+      return Optional.empty();
+    }
+    abandon();
+    errorStatus = status;
+    state = State.ERROR;
+    entry = fallback;
+    caching.counted(operation).staleServes.increment();
+    return entry;
+  }
+
   private void land(Optional<CachedResponse> answer) {
     landed = true;
-    flights.land(flight, answer);
+    caching.flights().land(flight, answer);
+  }
+
+  /** Whether {@code ifNoneMatch} names {@code entry} in either of its forms ({@code *} names any): answer {@code 304}. */
+  public static boolean notModified(String ifNoneMatch, CachedResponse entry) {
+    return entry.matches(ifNoneMatch);
   }
 
   /** The headers of a {@code 200}: see {@link #headers(int)}. */
@@ -123,24 +249,11 @@ public final class CacheLookup {
     return headers(200);
   }
 
-  /** Whether an {@code If-None-Match} header names this entry's tag ({@code *} names any): answer {@code 304}. */
-  public static boolean notModified(String ifNoneMatch, CachedResponse entry) {
-    if (ifNoneMatch == null) {
-      return false;
-    }
-    for (String tag : ifNoneMatch.split(",")) {
-      String t = tag.strip();
-      if (t.equals("*") || t.equals(entry.etag()) || t.equals("W/" + entry.etag())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * The caching headers of an answer with {@code status}: {@code Vary} and {@code Cache-Status}
    * always; {@code Cache-Control} for a {@code 200} or {@code 304} (an error is never announced as
-   * cacheable); {@code ETag} and {@code Age} with an entry (served, or just stored).
+   * cacheable); {@code ETag} (of the form this client takes) with an entry, served or just stored;
+   * {@code Age} when it comes from the cache.
    */
   public List<Header> headers(int status) {
     List<Header> h = new ArrayList<>(5);
@@ -149,23 +262,42 @@ public final class CacheLookup {
     }
     if (status != 200 && status != 304) {
       h.add(new Header("Vary", VARY));
-      h.add(new Header("Cache-Status", "monetize; fwd=miss"));
+      h.add(new Header("Cache-Status", revalidated ? "monetize; fwd=stale" : "monetize; fwd=miss"));
       return h;
     }
-    Optional<CachedResponse> e = entry.isPresent() ? entry : kept;
-    long age = e.map(r -> Math.max(0, Duration.between(r.storedAt(), time.now()).toSeconds())).orElse(0L);
+    Optional<CachedResponse> e = hit().isPresent() ? hit() : kept;
+    long age = e.map(r -> caching.ageMillis(r) / 1000).orElse(0L);
     long maxAge = Math.max(0, policy.ttl().toSeconds() - age);
-    h.add(new Header("Cache-Control", (policy.shared() ? "public" : "private") + ", max-age=" + maxAge));
+    h.add(new Header("Cache-Control", cacheControl(maxAge)));
     h.add(new Header("Vary", VARY));
-    e.ifPresent(r -> h.add(new Header("ETag", r.etag())));
-    if (entry.isPresent()) {
+    representation().ifPresent(r -> h.add(new Header("ETag", r.etag())));
+    if (hit().isPresent()) {
       h.add(new Header("Age", Long.toString(age)));
     }
-    h.add(new Header("Cache-Status", switch (state) {
-      case HIT -> "monetize; hit";
-      case LEAD -> kept.isPresent() ? "monetize; fwd=miss; stored" : "monetize; fwd=miss";
-      default -> "monetize; fwd=miss";
-    }));
+    h.add(new Header("Cache-Status", cacheStatus(age)));
     return h;
+  }
+
+  private String cacheControl(long maxAge) {
+    StringBuilder s = new StringBuilder(policy.shared() ? "public" : "private").append(", max-age=").append(maxAge);
+    if (!policy.staleWhileRevalidate().isZero()) {
+      s.append(", stale-while-revalidate=").append(policy.staleWhileRevalidate().toSeconds());
+    }
+    if (!policy.staleIfError().isZero()) {
+      s.append(", stale-if-error=").append(policy.staleIfError().toSeconds());
+    }
+    return s.toString();
+  }
+
+  private String cacheStatus(long ageSeconds) {
+    long ttl = policy.ttl().toSeconds() - ageSeconds;
+    return switch (state) {
+      case HIT -> "monetize; hit";
+      case SHED -> ttl > 0 ? "monetize; hit" : "monetize; fwd=stale; ttl=" + ttl + "; detail=overloaded";
+      case STALE, REFRESH -> "monetize; fwd=stale; ttl=" + ttl;
+      case ERROR -> "monetize; fwd=stale; fwd-status=" + errorStatus + "; ttl=" + ttl;
+      case LEAD -> (revalidated ? "monetize; fwd=stale" : "monetize; fwd=miss") + (kept.isPresent() ? "; stored" : "");
+      default -> "monetize; fwd=miss";
+    };
   }
 }

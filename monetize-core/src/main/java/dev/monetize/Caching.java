@@ -1,45 +1,129 @@
 package dev.monetize;
 
 import dev.monetize.cache.CacheKey;
+import dev.monetize.cache.CacheStatistics;
+import dev.monetize.cache.CachedResponse;
 import dev.monetize.cache.ResponseCache;
 import dev.monetize.cache.internal.Flights;
 import dev.monetize.plans.CachePolicy;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
-/** The response cache as the pipeline uses it: keys per tenant, single flight, tag invalidation. */
+/** The response cache as the pipeline uses it: keys per tenant, single flight, tag invalidation, counters per operation. */
 final class Caching implements dev.monetize.cache.CacheService {
   private final ResponseCache store;
   private final Flights flights = new Flights();
-  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder stores = new java.util.concurrent.atomic.LongAdder();
   private final TimeSource time;
+  private final ConcurrentHashMap<String, Counters> byOperation = new ConcurrentHashMap<>();
+
+  /** One operation's counters. */
+  static final class Counters {
+    final LongAdder hits = new LongAdder();
+    final LongAdder misses = new LongAdder();
+    final LongAdder staleServes = new LongAdder();
+    final LongAdder stores = new LongAdder();
+    final LongAdder evictions = new LongAdder();
+    final LongAdder bytesServed = new LongAdder();
+    final LongAdder bytesStored = new LongAdder();
+
+    CacheStatistics snapshot() {
+      return new CacheStatistics(hits.sum(), misses.sum(), staleServes.sum(), stores.sum(), evictions.sum(),
+          bytesServed.sum(), bytesStored.sum());
+    }
+  }
 
   Caching(ResponseCache store, TimeSource time) {
     this.store = store;
     this.time = time;
+    store.onEviction(e -> counted(e.operation()).evictions.increment());
   }
 
-  CacheLookup lookup(Decision decision, ApiRequest request, String rawQuery, String accept, String acceptEncoding) {
+  /** The lookup of an admitted request; a shed one ({@code shed}) is only served what the cache holds. */
+  CacheLookup lookup(Decision decision, ApiRequest request, String rawQuery, String accept, String acceptEncoding,
+      boolean shed) {
     CachePolicy policy = decision.operation().cache().orElseThrow();
-    CacheKey.Builder k = CacheKey.builder(decision.principal().orElseThrow().customerId(), decision.operation().id())
-        .method(request.method()).path(request.path()).query(rawQuery).header("Accept", accept)
-        .header("Accept-Encoding", acceptEncoding).tags(policy.tags());
+    String op = decision.operation().id();
+    CacheKey.Builder k = CacheKey.builder(decision.principal().orElseThrow().customerId(), op)
+        .method(request.method()).path(request.path()).query(rawQuery).header("Accept", accept).tags(policy.tags());
     policy.queryParameters().ifPresent(k::onlyQueryParameters);
-    CacheLookup lookup = CacheLookup.of(policy, store, flights, time, k.build(store), stores::increment);
-    (lookup.hit().isPresent() ? hits : misses).increment();
+    String key = k.build(store);
+    CacheLookup lookup = shed ? CacheLookup.shed(this, policy, op, key, acceptEncoding)
+        : CacheLookup.of(this, policy, op, key, acceptEncoding);
+    Counters c = counted(op);
+    if (lookup.hit().isEmpty()) {
+      c.misses.increment();
+    } else if (lookup.servesStale()) {
+      c.staleServes.increment();
+    } else {
+      c.hits.increment();
+    }
     return lookup;
   }
 
+  Counters counted(String operation) {
+    Counters c = byOperation.get(operation);
+    return c != null ? c : byOperation.computeIfAbsent(operation, o -> new Counters());
+  }
+
+  /** Stores {@code r} for as long as the policy may serve it, fresh or stale. */
+  void put(String key, CachedResponse r, CachePolicy policy) {
+    store.put(key, r, policy.retention());
+    Counters c = counted(r.operation());
+    c.stores.increment();
+    c.bytesStored.add(r.weight());
+  }
+
+  /** Counts the body bytes a request served from the cache sent. */
+  void served(String operation, long bytes) {
+    counted(operation).bytesServed.add(bytes);
+  }
+
+  Instant now() {
+    return time.now();
+  }
+
+  /** How old {@code r} is by this engine's clock (never negative: clocks of nodes differ a little). */
+  long ageMillis(CachedResponse r) {
+    return Math.max(0, time.epochNanos() / 1_000_000 - r.storedAt().toEpochMilli());
+  }
+
+  Flights flights() {
+    return flights;
+  }
+
+  ResponseCache store() {
+    return store;
+  }
+
+  private CacheStatistics total() {
+    CacheStatistics t = CacheStatistics.NONE;
+    for (Counters c : byOperation.values()) {
+      t = t.plus(c.snapshot());
+    }
+    return t;
+  }
+
   long hits() {
-    return hits.sum();
+    CacheStatistics t = total();
+    return t.hits() + t.staleServes();
   }
 
   long misses() {
-    return misses.sum();
+    return total().misses();
   }
 
   long stores() {
-    return stores.sum();
+    return total().stores();
+  }
+
+  @Override
+  public Map<String, CacheStatistics> statistics() {
+    Map<String, CacheStatistics> m = new TreeMap<>();
+    byOperation.forEach((op, c) -> m.put(op, c.snapshot()));
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   @Override
@@ -53,9 +137,5 @@ final class Caching implements dev.monetize.cache.CacheService {
   @Override
   public void invalidateForEveryone(String tag) {
     store.invalidate(CacheKey.generationName(CacheKey.EVERYONE, tag));
-  }
-
-  ResponseCache store() {
-    return store;
   }
 }

@@ -86,9 +86,14 @@ final class LimitStep {
 
   /** Checks and charges the limits of the caller {@code identified} admitted so far. */
   Outcome check(Decision identified, Operation op, ApiRequest request, long now) {
+    return check(identified, op, request, now, shedding);
+  }
+
+  /** The same; {@code mayShed} false checks the limits even when the service sheds load. */
+  Outcome check(Decision identified, Operation op, ApiRequest request, long now, boolean mayShed) {
     Principal principal = identified.principal().orElseThrow();
     Plan plan = principal.plan();
-    if (shedding) {
+    if (mayShed) {
       int minimumRank = overload.minimumRank(catalog.plans(), inFlight.sum());
       if (plan.rank() < minimumRank) {
         shed.increment();

@@ -167,7 +167,7 @@ class CacheStageTest {
       Admission plain = admit(m, live, acme, "GET");
       assertThat(plain.cache(null, null, null).storing()).isFalse();
       assertThat(plain.cache(null, null, null).headers()).isEmpty();
-      CachedResponse r = CachedResponse.of(200, "application/json", new byte[] {1}, Instant.EPOCH);
+      CachedResponse r = CachedResponse.of("op", 200, "application/json", new byte[] {1}, Instant.EPOCH);
       assertThat(CacheLookup.notModified(r.etag(), r)).isTrue();
       assertThat(CacheLookup.notModified("\"other\", " + r.etag(), r)).isTrue();
       assertThat(CacheLookup.notModified("W/" + r.etag(), r)).isTrue();

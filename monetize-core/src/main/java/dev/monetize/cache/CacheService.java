@@ -2,7 +2,8 @@ package dev.monetize.cache;
 
 /**
  * Invalidation of cached answers by tag, from code: after a tenant's data changes, drop what its
- * cached answers said about it. With a shared store (Redis) every node misses at once.
+ * cached answers said about it. With a shared store (Redis) every node misses at once. Also what
+ * the cache did, per operation.
  *
  * <pre>{@code
  * monetize.cache().invalidate(principal.customerId(), "stats"); // after ingesting its events
@@ -14,4 +15,7 @@ public interface CacheService {
 
   /** Drops every tenant's cached answers stored under {@code tag}. */
   void invalidateForEveryone(String tag);
+
+  /** What the cache did since the engine started, per operation id (operations it never saw are absent). */
+  java.util.Map<String, CacheStatistics> statistics();
 }

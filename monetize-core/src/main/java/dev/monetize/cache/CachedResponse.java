@@ -7,42 +7,115 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
+import dev.monetize.http.Compression;
 
 /**
- * One stored answer: status, content type, body (stored once, uncompressed), its strong ETag and
- * when it was stored. Immutable: the body is copied in and out.
+ * One stored answer: the operation that gave it, status, content type, body, the same body
+ * compressed with gzip when that is worth it (one entry serves clients that take gzip and clients
+ * that do not), its strong ETag and when it was stored. Immutable: the bodies are copied in and out.
  *
+ * @param operation the id of the operation that answered
  * @param status the status, 200 for what is stored by default
  * @param contentType the {@code Content-Type} sent with it
  * @param body the body bytes
+ * @param gzip the body compressed with gzip; empty when it is not compressed (small, or a type that
+ *     does not shrink)
  * @param etag a strong entity tag derived from the status, type and body ({@code "..."})
  * @param storedAt when it was stored (its age is counted from here)
  */
-public record CachedResponse(int status, String contentType, byte[] body, String etag, Instant storedAt) {
+public record CachedResponse(String operation, int status, String contentType, byte[] body, byte[] gzip, String etag,
+    Instant storedAt) {
   /** Validates and copies. */
   public CachedResponse {
     if (status < 200 || status > 599) {
       throw new IllegalArgumentException("a cached status is 200-599, got " + status);
     }
+    Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(contentType, "contentType");
     Objects.requireNonNull(etag, "etag");
     Objects.requireNonNull(storedAt, "storedAt");
     body = body.clone();
+    gzip = gzip.clone();
   }
 
-  /** An answer stored at {@code at}, its ETag computed from what it is. */
-  public static CachedResponse of(int status, String contentType, byte[] body, Instant at) {
-    return new CachedResponse(status, contentType, body, etagOf(status, contentType, body), at);
+  /**
+   * {@code operation}'s answer stored at {@code at}: its ETag computed from what it is, its gzip
+   * form when the body is larger than {@link Compression#THRESHOLD}, of a type that compresses, and
+   * shrinks.
+   */
+  public static CachedResponse of(String operation, int status, String contentType, byte[] body, Instant at) {
+    byte[] gzip = NONE;
+    if (body.length > Compression.THRESHOLD && Compression.compressible(contentType)) {
+      byte[] z = Compression.gzip(body);
+      gzip = z.length < body.length ? z : NONE;
+    }
+    return new CachedResponse(operation, status, contentType, body, gzip, etagOf(status, contentType, body), at);
   }
+
+  private static final byte[] NONE = new byte[0];
 
   @Override
   public byte[] body() {
     return body.clone();
   }
 
+  @Override
+  public byte[] gzip() {
+    return gzip.clone();
+  }
+
   /** The body's length, without copying it. */
   public int length() {
     return body.length;
+  }
+
+  /** Whether a gzip form is stored. */
+  public boolean compressed() {
+    return gzip.length > 0;
+  }
+
+  /**
+   * The form to send a client whose {@code Accept-Encoding} is {@code acceptEncoding}: the gzip form
+   * when there is one and the client takes it, else the body. Shared, not copied: never modify it.
+   */
+  public Representation representation(String acceptEncoding) {
+    return compressed() && Compression.acceptsGzip(acceptEncoding)
+        ? new Representation(gzip, Optional.of(Compression.GZIP), Compression.gzipEtag(etag))
+        : new Representation(body, Optional.empty(), etag);
+  }
+
+  /**
+   * One form of the answer on the wire.
+   *
+   * @param bytes what to write (shared with the entry: do not modify)
+   * @param contentEncoding the {@code Content-Encoding} to send with it, if any
+   * @param etag its strong ETag
+   */
+  public record Representation(byte[] bytes, Optional<String> contentEncoding, String etag) {
+  }
+
+  /** Whether {@code ifNoneMatch} names this answer, in either form ({@code *} names any). */
+  public boolean matches(String ifNoneMatch) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    String zipped = Compression.gzipEtag(etag);
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.strip();
+      if (t.startsWith("W/")) {
+        t = t.substring(2); // If-None-Match compares weakly (RFC 9110 section 13.1.2)
+      }
+      if (t.equals("*") || t.equals(etag) || t.equals(zipped)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What the entry weighs in memory: both forms. */
+  public long weight() {
+    return (long) body.length + gzip.length;
   }
 
   /** {@code "<base64url of the first 16 bytes of SHA-256 over status, type and body>"}. */
@@ -59,18 +132,19 @@ public record CachedResponse(int status, String contentType, byte[] body, String
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CachedResponse c && status == c.status && contentType.equals(c.contentType)
-        && Arrays.equals(body, c.body) && etag.equals(c.etag) && storedAt.equals(c.storedAt);
+    return o instanceof CachedResponse c && operation.equals(c.operation) && status == c.status
+        && contentType.equals(c.contentType) && Arrays.equals(body, c.body) && Arrays.equals(gzip, c.gzip)
+        && etag.equals(c.etag) && storedAt.equals(c.storedAt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(status, contentType, Arrays.hashCode(body), etag, storedAt);
+    return Objects.hash(operation, status, contentType, Arrays.hashCode(body), etag, storedAt);
   }
 
   @Override
   public String toString() {
-    return "CachedResponse[" + status + ", " + contentType + ", " + body.length + " bytes, " + etag + ", " + storedAt
-        + "]";
+    return "CachedResponse[" + operation + ", " + status + ", " + contentType + ", " + body.length + " bytes ("
+        + gzip.length + " gzipped), " + etag + ", " + storedAt + "]";
   }
 }

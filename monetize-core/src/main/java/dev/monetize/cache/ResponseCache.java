@@ -29,6 +29,13 @@ public interface ResponseCache {
   /** Moves {@code tag}'s generation on: entries stored under the old one are never found again. */
   void invalidate(String tag);
 
+  /**
+   * Registers {@code listener} to hear of each entry dropped to make room before it expired. A store
+   * that cannot tell (Redis evicts on its own) keeps the default, which never calls it.
+   */
+  default void onEviction(java.util.function.Consumer<CachedResponse> listener) {
+  }
+
   /** In this JVM, on Caffeine, bounded by the bytes of the bodies it holds. */
   static ResponseCache inMemory(long maxBytes) {
     return new dev.monetize.cache.internal.CaffeineResponseCache(maxBytes);

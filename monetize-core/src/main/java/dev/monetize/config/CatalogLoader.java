@@ -68,7 +68,8 @@ public final class CatalogLoader extends Nodes {
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
   private static final Set<String> OPERATION_FIELDS =
       Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost", "cache");
-  private static final Set<String> CACHE_FIELDS = Set.of("ttl", "tags", "query", "shared");
+  private static final Set<String> CACHE_FIELDS = Set.of("ttl", "stale_while_revalidate", "stale_if_error", "tags",
+      "query", "shared");
 
   private CatalogLoader(String source) {
     super(source);
@@ -219,12 +220,14 @@ public final class CatalogLoader extends Nodes {
         throw fail(cp + ".ttl", "required: how long answers are served from the cache, such as 60s (1s to 1d)");
       }
       java.time.Duration ttl = duration(cache, "ttl", cp, null);
+      java.time.Duration swr = duration(cache, "stale_while_revalidate", cp, java.time.Duration.ZERO);
+      java.time.Duration sie = duration(cache, "stale_if_error", cp, java.time.Duration.ZERO);
       java.util.List<String> tags = strings(cache, "tags", cp);
       boolean shared = cache.hasNonNull("shared") && cache.get("shared").asBoolean();
       if (cache.hasNonNull("shared") && !cache.get("shared").isBoolean()) {
         throw fail(cp + ".shared", "must be true or false");
       }
-      dev.monetize.plans.CachePolicy policy = guard(cp, () -> new dev.monetize.plans.CachePolicy(ttl,
+      dev.monetize.plans.CachePolicy policy = guard(cp, () -> new dev.monetize.plans.CachePolicy(ttl, swr, sie,
           java.util.Set.copyOf(tags), cache.has("query") ? java.util.Optional.of(java.util.Set.copyOf(
               strings(cache, "query", cp))) : java.util.Optional.empty(), shared));
       b.cache(policy);

@@ -13,7 +13,7 @@ class InMemoryResponseCacheTest {
   void itHoldsNoMoreBytesThanItsBound() {
     CaffeineResponseCache cache = new CaffeineResponseCache(64 * 1024);
     for (int i = 0; i < 200; i++) {
-      cache.put("{t}:c:" + i, CachedResponse.of(200, "text/plain", new byte[1_000], Instant.EPOCH), Duration.ofMinutes(1));
+      cache.put("{t}:c:" + i, CachedResponse.of("op", 200, "text/plain", new byte[1_000], Instant.EPOCH), Duration.ofMinutes(1));
     }
     assertThat(cache.weightedSize()).isLessThanOrEqualTo(64 * 1024);
   }

@@ -5,6 +5,8 @@ import dev.monetize.CacheLookup;
 import dev.monetize.cache.CachedResponse;
 import dev.monetize.ApiRequest;
 import dev.monetize.Monetize;
+import dev.monetize.http.Compression;
+import dev.monetize.http.CompressingStream;
 import dev.monetize.http.Header;
 import dev.monetize.http.RequestIds;
 import dev.monetize.plans.Operation;
@@ -28,6 +30,7 @@ import java.io.OutputStream;
  */
 final class AdmissionFilter implements ContainerRequestFilter, ContainerResponseFilter, WriterInterceptor {
   static final String ADMISSION = "dev.monetize.admission";
+  private static final String ACCEPT_ENCODING = "dev.monetize.accept_encoding";
   private static final String STATUS = "dev.monetize.status";
   private static final String CACHE = "dev.monetize.cache";
   private static final String CAPTURE = "dev.monetize.cache.capture";
@@ -51,6 +54,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
             request.getHeaderString("X-Forwarded-For")),
         requestId, request.getHeaderString("Authorization"), request.getHeaderString("X-API-Key")));
     request.setProperty(ADMISSION, admission);
+    String acceptEncoding = request.getHeaderString("Accept-Encoding");
+    request.setProperty(ACCEPT_ENCODING, acceptEncoding == null ? "" : acceptEncoding);
+    // before the refusal is answered: a request the service sheds is served from the cache when it can be
+    CacheLookup cache = admission.cache(request.getUriInfo().getRequestUri().getRawQuery(),
+        request.getHeaderString("Accept"), acceptEncoding);
     if (!admission.decision().admitted()) {
       Response.ResponseBuilder refusal = Response.status(admission.decision().status())
           .type("application/problem+json")
@@ -58,18 +66,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       request.abortWith(refusal.build());
       return;
     }
-    CacheLookup cache = admission.cache(request.getUriInfo().getRequestUri().getRawQuery(),
-        request.getHeaderString("Accept"), request.getHeaderString("Accept-Encoding"));
     request.setProperty(CACHE, cache);
+    cache.refreshInLine(); // a resource runs only in line: a stale entry this request refreshes is not served to it
     if (cache.hit().isPresent()) { // served from the cache: the resource does not run
-      CachedResponse entry = cache.hit().get();
-      boolean notModified = CacheLookup.notModified(request.getHeaderString("If-None-Match"), entry);
-      Response.ResponseBuilder hit = notModified ? Response.notModified()
-          : Response.status(entry.status()).type(entry.contentType()).entity(entry.body());
-      for (Header h : cache.headers()) {
-        hit.header(h.name(), h.value());
-      }
-      request.abortWith(hit.build());
+      boolean notModified = CacheLookup.notModified(request.getHeaderString("If-None-Match"), cache.hit().get());
+      request.abortWith(cached(cache, notModified).build());
       return;
     }
     if (request.hasEntity()) {
@@ -113,14 +114,23 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       response.getHeaders().putSingle(h.name(), h.value());
     }
     if (request.getProperty(CACHE) instanceof CacheLookup cache && cache.hit().isEmpty()) {
-      if (cache.storing() && response.getStatus() == 200 && response.hasEntity() && "GET".equals(request.getMethod())
-          && response.getMediaType() != null) {
-        request.setProperty(CAPTURE, cache); // stored as the body is written
+      if (cache.insteadOfError(response.getStatus()).isPresent()) { // a stale answer instead of the failure
+        Response stale = cached(cache, CacheLookup.notModified(request.getHeaderString("If-None-Match"),
+            cache.hit().get())).build();
+        response.getHeaders().remove("Content-Type");
+        response.setStatus(stale.getStatus());
+        response.setEntity(stale.getEntity(), new java.lang.annotation.Annotation[0], stale.getMediaType());
+        stale.getHeaders().forEach((name, values) -> response.getHeaders().put(name, values));
       } else {
-        cache.abandon();
-      }
-      for (Header h : cache.headers(response.getStatus())) {
-        response.getHeaders().putSingle(h.name(), h.value());
+        if (cache.storing() && response.getStatus() == 200 && response.hasEntity()
+            && "GET".equals(request.getMethod()) && response.getMediaType() != null) {
+          request.setProperty(CAPTURE, cache); // stored as the body is written
+        } else {
+          cache.abandon();
+        }
+        for (Header h : cache.headers(response.getStatus())) {
+          response.getHeaders().putSingle(h.name(), h.value());
+        }
       }
     }
     if (response.hasEntity() && !"HEAD".equals(request.getMethod())) {
@@ -128,6 +138,21 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     } else {
       admission.complete(response.getStatus(), 0);
     }
+  }
+
+  /** The lookup's entry as an answer: a {@code 304}, or the form the client takes with its headers. */
+  private static Response.ResponseBuilder cached(CacheLookup cache, boolean notModified) {
+    CachedResponse entry = cache.hit().orElseThrow();
+    CachedResponse.Representation form = cache.representation().orElseThrow();
+    Response.ResponseBuilder answer = notModified ? Response.notModified()
+        : Response.status(entry.status()).type(entry.contentType()).entity(form.bytes());
+    if (!notModified) {
+      form.contentEncoding().ifPresent(e -> answer.header("Content-Encoding", e));
+    }
+    for (Header h : cache.headers()) {
+      answer.header(h.name(), h.value());
+    }
+    return answer;
   }
 
   @Override
@@ -140,12 +165,18 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     Object status = context.getProperty(STATUS);
     int sent = status instanceof Integer s ? s : 200;
     Counting counting = new Counting(context.getOutputStream(), admission, sent);
-    Holding holding = context.getProperty(CAPTURE) instanceof CacheLookup cache ? new Holding(counting, cache) : null;
-    context.setOutputStream(holding != null ? holding : counting);
+    CompressingStream compressing = Compression.acceptsGzip((String) context.getProperty(ACCEPT_ENCODING))
+        ? new CompressingStream(new Gzip(context, counting, sent)) : null;
+    OutputStream body = compressing != null ? compressing : counting;
+    Holding holding = context.getProperty(CAPTURE) instanceof CacheLookup cache ? new Holding(body, counting, cache) : null;
+    context.setOutputStream(holding != null ? holding : body);
     try {
       context.proceed();
       if (holding != null) {
         holding.finish(context); // stores the answer, adds its ETag, then sends it
+      }
+      if (compressing != null) {
+        compressing.finish();
       }
     } catch (IOException | RuntimeException e) {
       sent = 500;
@@ -162,12 +193,15 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
    */
   private static final class Holding extends OutputStream {
     private final OutputStream out;
+    private final OutputStream wire;
     private final CacheLookup cache;
     private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
     private boolean passing;
 
-    Holding(OutputStream out, CacheLookup cache) {
+    /** Holds what goes to {@code out}; a stored gzip form goes straight to {@code wire}. */
+    Holding(OutputStream out, OutputStream wire, CacheLookup cache) {
       this.out = out;
+      this.wire = wire;
       this.cache = cache;
     }
 
@@ -214,8 +248,47 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       for (Header h : cache.headers()) {
         context.getHeaders().putSingle(h.name(), h.value());
       }
-      out.write(body);
-      out.flush();
+      CachedResponse.Representation form = cache.representation().orElseThrow();
+      if (form.contentEncoding().isPresent()) { // compressed once, when stored
+        context.getHeaders().putSingle("Content-Encoding", form.contentEncoding().get());
+        context.getHeaders().remove("Content-Length");
+        wire.write(form.bytes());
+        wire.flush();
+      } else {
+        out.write(body);
+        out.flush();
+      }
+    }
+  }
+
+  /** Compression's side in JAX-RS: the headers of the answer being written. */
+  private record Gzip(WriterInterceptorContext context, OutputStream wire, int status) implements CompressingStream.Choice {
+    @Override
+    public boolean compress() {
+      jakarta.ws.rs.core.MultivaluedMap<String, Object> h = context.getHeaders();
+      if (status == 204 || status == 206 || status == 304 || h.getFirst("Content-Encoding") != null
+          || h.getFirst("Content-Range") != null || !holdOnFlush()) {
+        return false;
+      }
+      h.putSingle("Content-Encoding", Compression.GZIP);
+      Object vary = h.getFirst("Vary");
+      h.putSingle("Vary", Compression.varyWithAcceptEncoding(vary == null ? null : vary.toString()));
+      Object etag = h.getFirst("ETag");
+      if (etag != null) {
+        h.putSingle("ETag", Compression.gzipEtag(etag.toString()));
+      }
+      h.remove("Content-Length");
+      return true;
+    }
+
+    @Override
+    public boolean holdOnFlush() {
+      return context.getMediaType() != null && Compression.compressible(context.getMediaType().toString());
+    }
+
+    @Override
+    public OutputStream below(boolean compressed) {
+      return wire;
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -180,13 +181,7 @@ public final class MonetizeJaxrs {
       if (ttl < -1 || ttl == 0) {
         throw new IllegalArgumentException("cacheTtlSeconds must be -1 (no caching) or 1 to 86400, got " + ttl);
       }
-      String[] tags = onMethod != null && onMethod.cacheTags().length > 0 ? onMethod.cacheTags()
-          : onClass != null ? onClass.cacheTags() : new String[0];
-      if (ttl > 0) {
-        b.cache(dev.monetize.plans.CachePolicy.ttl(Duration.ofSeconds(ttl)).withTags(tags));
-      } else if (tags.length > 0) {
-        throw new IllegalArgumentException("cacheTags without cacheTtlSeconds cache nothing");
-      }
+      cachePolicy(ttl, onMethod, onClass).ifPresent(b::cache);
       if (!version.isEmpty() && !VERSION.matcher(version).matches()) {
         throw new IllegalArgumentException("version '" + version + "' must be 1-32 of A-Z a-z 0-9 . _ -");
       }
@@ -195,6 +190,40 @@ public final class MonetizeJaxrs {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The cache policy the annotations describe; a cache attribute without a ttl is a mistake. */
+  private static Optional<dev.monetize.plans.CachePolicy> cachePolicy(long ttl, Monetized onMethod, Monetized onClass) {
+    String[] tags = onMethod != null && onMethod.cacheTags().length > 0 ? onMethod.cacheTags()
+        : onClass != null ? onClass.cacheTags() : new String[0];
+    long swr = seconds(onMethod, onClass, Monetized::cacheStaleWhileRevalidateSeconds);
+    long sie = seconds(onMethod, onClass, Monetized::cacheStaleIfErrorSeconds);
+    String[] query = onMethod != null && !Arrays.equals(onMethod.cacheQuery(), ALL) ? onMethod.cacheQuery()
+        : onClass != null ? onClass.cacheQuery() : ALL;
+    boolean shared = onMethod != null && onMethod.cacheShared() || onClass != null && onClass.cacheShared();
+    if (ttl <= 0) {
+      if (tags.length > 0 || swr != 0 || sie != 0 || !Arrays.equals(query, ALL) || shared) {
+        throw new IllegalArgumentException("cache attributes without cacheTtlSeconds cache nothing");
+      }
+      return Optional.empty();
+    }
+    if (swr < 0 || swr > 86_400 || sie < 0 || sie > 86_400) {
+      throw new IllegalArgumentException("cacheStaleWhileRevalidateSeconds and cacheStaleIfErrorSeconds are 0 to 86400, got "
+          + swr + " and " + sie);
+    }
+    dev.monetize.plans.CachePolicy p = dev.monetize.plans.CachePolicy.ttl(Duration.ofSeconds(ttl)).withTags(tags)
+        .staleWhileRevalidate(Duration.ofSeconds(swr)).staleIfError(Duration.ofSeconds(sie));
+    if (!Arrays.equals(query, ALL)) {
+      p = p.withQueryParameters(query);
+    }
+    return Optional.of(shared ? p.sharedCaches() : p);
+  }
+
+  private static final String[] ALL = {"*"};
+
+  private static long seconds(Monetized onMethod, Monetized onClass, java.util.function.ToLongFunction<Monetized> f) {
+    return onMethod != null && f.applyAsLong(onMethod) != 0 ? f.applyAsLong(onMethod)
+        : onClass != null ? f.applyAsLong(onClass) : 0;
   }
 
   private interface Attribute {

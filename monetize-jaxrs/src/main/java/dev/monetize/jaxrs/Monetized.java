@@ -59,6 +59,18 @@ public @interface Monetized {
   /** The tags cached answers are stored under ({@code monetize.cache().invalidate(tenant, tag)}). */
   String[] cacheTags() default {};
 
+  /** Seconds past the ttl a stale answer is served while one request refreshes it (0 to 86,400). */
+  long cacheStaleWhileRevalidateSeconds() default 0;
+
+  /** Seconds past the ttl a stale answer is served instead of a failure or a load-shedding refusal (0 to 86,400). */
+  long cacheStaleIfErrorSeconds() default 0;
+
+  /** The only query parameters that change a cached answer; {@code "*"} (the default) for all of them. */
+  String[] cacheQuery() default {"*"};
+
+  /** Whether shared caches (CDNs, proxies) may keep cached answers ({@code Cache-Control: public}). */
+  boolean cacheShared() default false;
+
   /** API version the operation belongs to, e.g. {@code v1}. */
   String version() default "";
 }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisResponseCache implements ResponseCache, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisResponseCache.class);
   /** The version of the value layout, first in every value. */
-  private static final int LAYOUT = 1;
+  private static final int LAYOUT = 2;
 
   private final RedisClient client;
   private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -62,7 +62,7 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
     try {
       byte[] value = redis.get(bytes(prefix + key));
       return value == null ? Optional.empty() : Optional.of(decode(value));
-    } catch (RedisException | IOException e) {
+    } catch (RuntimeException | IOException e) { // unreachable, or a value this layout cannot read
       LOG.debug("response cache read failed, answered as a miss: {}", e.toString());
       return Optional.empty();
     }
@@ -99,9 +99,10 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
 
   private static byte[] encode(CachedResponse r) {
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(r.length() + 96);
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) r.weight() + 128);
       DataOutputStream d = new DataOutputStream(out);
       d.writeByte(LAYOUT);
+      d.writeUTF(r.operation());
       d.writeShort(r.status());
       d.writeUTF(r.contentType());
       d.writeUTF(r.etag());
@@ -109,6 +110,9 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
       byte[] body = r.body();
       d.writeInt(body.length);
       d.write(body);
+      byte[] gzip = r.gzip();
+      d.writeInt(gzip.length);
+      d.write(gzip);
       return out.toByteArray();
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -120,12 +124,14 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
     if (d.readByte() != LAYOUT) {
       throw new IOException("an entry of another layout");
     }
+    String operation = d.readUTF();
     int status = d.readShort();
     String type = d.readUTF();
     String etag = d.readUTF();
     Instant at = Instant.ofEpochMilli(d.readLong());
     byte[] body = d.readNBytes(d.readInt());
-    return new CachedResponse(status, type, body, etag, at);
+    byte[] gzip = d.readNBytes(d.readInt());
+    return new CachedResponse(operation, status, type, body, gzip, etag, at);
   }
 
   private static byte[] bytes(String s) {

@@ -57,7 +57,7 @@ class RedisResponseCacheTest extends ResponseCacheContract {
   void anEntryIsOneKeyThatRedisExpiresItself() {
     ResponseCache c = cache();
     String key = CacheKey.builder("acme", "stats").build(c);
-    c.put(key, CachedResponse.of(200, "text/plain", new byte[10], Instant.EPOCH), Duration.ofSeconds(30));
+    c.put(key, CachedResponse.of("op", 200, "text/plain", new byte[10], Instant.EPOCH), Duration.ofSeconds(30));
     RedisClient admin = RedisClient.create(RedisTestSupport.URI);
     try (StatefulRedisConnection<String, String> conn = admin.connect()) {
       long ttl = conn.sync().pttl(prefix + key);

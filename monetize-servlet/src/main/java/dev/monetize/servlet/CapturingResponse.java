@@ -13,7 +13,8 @@ import java.io.PrintWriter;
  * Holds back the body of an answer the response cache may store: what the application writes is
  * buffered (up to {@link #LIMIT}), so the filter can store it, add the entry's {@code ETag}, and
  * send it (or a {@code 304}) afterwards. Past the limit, or when the request goes asynchronous, it
- * passes everything through and nothing is stored. The application's headers go straight to the
+ * passes everything through and nothing is stored. When a stale answer can stand in for a failure,
+ * a {@code sendError} of 500 or more is held back too. The application's headers go straight to the
  * response; its {@code Content-Length} is replaced by the buffered body's.
  */
 final class CapturingResponse extends HttpServletResponseWrapper {
@@ -25,22 +26,37 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private ServletOutputStream stream;
   private PrintWriter writer;
 
-  CapturingResponse(HttpServletResponse response) {
-    super(response);
-  }
-
+  private final boolean holdServerErrors;
   private boolean errorSent;
+  private int heldError;
+
+  /**
+   * @param holdServerErrors whether a {@code sendError} of 500 or more is held back too (a stale
+   *     answer will be sent instead: {@link #heldError()})
+   */
+  CapturingResponse(HttpServletResponse response, boolean holdServerErrors) {
+    super(response);
+    this.holdServerErrors = holdServerErrors;
+  }
 
   @Override
   public void sendError(int sc, String msg) throws IOException {
+    if (holdServerErrors && sc >= 500 && !passing) {
+      heldError = sc;
+      return;
+    }
     errorSent = true;
     super.sendError(sc, msg);
   }
 
   @Override
   public void sendError(int sc) throws IOException {
-    errorSent = true;
-    super.sendError(sc);
+    sendError(sc, null);
+  }
+
+  /** The status of a server error the application sent and this response held back; 0 when none. */
+  int heldError() {
+    return heldError;
   }
 
   @Override

@@ -2,11 +2,11 @@ package dev.monetize.servlet;
 
 import dev.monetize.Admission;
 import dev.monetize.CacheLookup;
-import dev.monetize.cache.CachedResponse;
 import dev.monetize.ApiRequest;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
+import dev.monetize.http.Compression;
 import dev.monetize.http.Header;
 import dev.monetize.keys.Redaction;
 import dev.monetize.metering.UsageReporter;
@@ -128,6 +128,9 @@ public final class MonetizeFilter implements Filter {
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     Admission admission = monetize.admit(operation.get(), ApiRequest.of(request.getMethod(), path,
         clientAddress(request), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key")));
+    String acceptEncoding = request.getHeader("Accept-Encoding");
+    // before the refusal is answered: a request the service sheds is served from the cache when it can be
+    CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"), acceptEncoding);
     for (Header h : admission.responseHeaders()) {
       response.setHeader(h.name(), h.value());
     }
@@ -142,28 +145,33 @@ public final class MonetizeFilter implements Filter {
       }
       return;
     }
-    CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"),
-        request.getHeader("Accept-Encoding"));
+    // the attributes (caller, decision, request id, usage reporter) are answered by the wrapper
+    MeteredRequest meteredRequest = new MeteredRequest(request, admission, requestId);
     if (cache.hit().isPresent()) {
-      serveCached(request, response, admission, cache);
+      CachedAnswers.serve(request, response, admission, cache, chain, meteredRequest);
       return;
     }
     for (Header h : cache.headers(0)) { // a miss: Vary and Cache-Status; the rest once the answer is a 200
       response.setHeader(h.name(), h.value());
     }
-    // the attributes (caller, decision, request id, usage reporter) are answered by the wrapper
     MeteredResponse metered = new MeteredResponse(response, admission);
-    CapturingResponse capturing = cache.storing() && "GET".equals(request.getMethod())
-        ? new CapturingResponse(metered) : null;
+    CompressingResponse compressing = Compression.acceptsGzip(acceptEncoding) && !"HEAD".equals(request.getMethod())
+        ? new CompressingResponse(metered) : null;
+    HttpServletResponse below = compressing != null ? compressing : metered;
+    CapturingResponse capturing = cache.storing() && "GET".equals(request.getMethod()) || cache.hasFallback()
+        ? new CapturingResponse(below, cache.hasFallback()) : null;
     boolean failed = true;
     try {
-      chain.doFilter(new MeteredRequest(request, admission, requestId), capturing != null ? capturing : metered);
+      chain.doFilter(meteredRequest, capturing != null ? capturing : below);
+      if (compressing != null && request.isAsyncStarted()) {
+        compressing.identity();
+      }
       if (capturing != null) {
         if (request.isAsyncStarted()) {
           capturing.passThrough(); // answered later: sent as it comes, not stored
           cache.abandon();
         } else {
-          sendCaptured(request, metered, capturing, cache);
+          CachedAnswers.sendCaptured(request, metered, capturing, cache);
         }
       }
       failed = false;
@@ -175,70 +183,27 @@ public final class MonetizeFilter implements Filter {
       // the application's message may quote a credential: log a redacted copy
       LOG.error("request {} to {} failed in the application", requestId, operation.get().id(), Redaction.redact(e));
       response.resetBuffer();
-      ServletProblems.send(response, monetize.problem(ErrorCode.INTERNAL,
-          "The service failed to answer this request.", requestId));
+      if (compressing != null) {
+        compressing.discard();
+      }
+      if (cache.insteadOfError(500).isPresent()) {
+        CachedAnswers.sendStale(request, metered, cache); // a stale answer instead of the failure
+        failed = false;
+      } else {
+        ServletProblems.send(response, monetize.problem(ErrorCode.INTERNAL,
+            "The service failed to answer this request.", requestId));
+      }
     } finally {
       if (!failed && request.isAsyncStarted()) {
-        request.getAsyncContext().addListener(new CompleteOnAsyncEnd(admission, metered));
+        request.getAsyncContext().addListener(new CompleteOnAsyncEnd(admission, metered, compressing));
       } else {
+        if (compressing != null) {
+          compressing.finish();
+        }
         metered.finish();
         // an exception escaping the application becomes a 500 from the container
         admission.complete(failed ? 500 : metered.getStatus(), metered.bytesWritten());
       }
-    }
-  }
-
-  /** Serves a cached answer (the endpoint does not run): its headers, then a {@code 304} or the body. */
-  private static void serveCached(HttpServletRequest request, HttpServletResponse response, Admission admission,
-      CacheLookup cache) throws IOException {
-    CachedResponse entry = cache.hit().orElseThrow();
-    for (Header h : cache.headers()) {
-      response.setHeader(h.name(), h.value());
-    }
-    if (CacheLookup.notModified(request.getHeader("If-None-Match"), entry)) {
-      response.setStatus(304);
-      admission.complete(304, 0);
-      return;
-    }
-    response.setStatus(entry.status());
-    response.setContentType(entry.contentType());
-    response.setContentLength(entry.length());
-    boolean head = "HEAD".equals(request.getMethod());
-    admission.complete(entry.status(), head ? 0 : entry.length()); // metered before the last byte can leave
-    if (!head) {
-      response.getOutputStream().write(entry.body());
-    }
-  }
-
-  /** A led miss answered: store a 200, add the entry's ETag, send it (or a 304 when the client has it). */
-  private static void sendCaptured(HttpServletRequest request, MeteredResponse metered, CapturingResponse capturing,
-      CacheLookup cache) throws IOException {
-    if (!capturing.capturing() || capturing.errorSent()) {
-      cache.abandon(); // too large to hold back (it went out as written), or the container answers
-      return;
-    }
-    byte[] body = capturing.body();
-    int status = metered.getStatus();
-    String type = metered.getContentType();
-    if (status != 200) { // not stored: what was written goes out as it was (sendError's page is the container's)
-      cache.abandon();
-      if (body.length > 0) {
-        metered.getOutputStream().write(body);
-      }
-      return;
-    }
-    cache.store(status, type, body);
-    for (Header h : cache.headers()) {
-      metered.setHeader(h.name(), h.value());
-    }
-    if (type != null && CacheLookup.notModified(request.getHeader("If-None-Match"),
-        CachedResponse.of(status, type, body, java.time.Instant.EPOCH))) {
-      metered.setStatus(304); // the client holds this very answer already
-      return;
-    }
-    metered.setContentLength(body.length);
-    if (body.length > 0) {
-      metered.getOutputStream().write(body);
     }
   }
 
@@ -299,9 +264,13 @@ public final class MonetizeFilter implements Filter {
     return path.isEmpty() ? "/" : path;
   }
 
-  private record CompleteOnAsyncEnd(Admission admission, MeteredResponse metered) implements AsyncListener {
+  private record CompleteOnAsyncEnd(Admission admission, MeteredResponse metered, CompressingResponse compressing)
+      implements AsyncListener {
     @Override
-    public void onComplete(AsyncEvent event) {
+    public void onComplete(AsyncEvent event) throws IOException {
+      if (compressing != null) {
+        compressing.finish();
+      }
       metered.finish();
       admission.complete(metered.getStatus(), metered.bytesWritten());
     }

@@ -37,7 +37,7 @@ public abstract class ResponseCacheContract {
   }
 
   private static CachedResponse answer(String text) {
-    return CachedResponse.of(200, "application/json", text.getBytes(StandardCharsets.UTF_8),
+    return CachedResponse.of("stats.summary", 200, "application/json", text.getBytes(StandardCharsets.UTF_8),
         Instant.parse("2026-03-01T00:00:00Z"));
   }
 

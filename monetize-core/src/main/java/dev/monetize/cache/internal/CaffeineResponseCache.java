@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-memory {@link ResponseCache}: Caffeine bounded by the bytes of the bodies (and keys) it
- * holds, each entry expiring after its own time to live; tag generations in a map (one counter per
+ * The in-memory {@link ResponseCache}: Caffeine bounded by the bytes of the bodies (both forms)
+ * and keys it holds, telling {@link #onEviction} listeners of entries dropped for room, each entry expiring after its own time to live; tag generations in a map (one counter per
  * tenant and tag, never forgotten, so an invalidated entry can never become current again).
  */
 public final class CaffeineResponseCache implements ResponseCache {
@@ -23,6 +23,7 @@ public final class CaffeineResponseCache implements ResponseCache {
 
   private final Cache<String, Entry> entries;
   private final ConcurrentHashMap<String, AtomicLong> generations = new ConcurrentHashMap<>();
+  private volatile java.util.function.Consumer<CachedResponse> evicted = e -> { };
 
   /** A cache of at most {@code maxBytes} of bodies and keys. */
   public CaffeineResponseCache(long maxBytes) {
@@ -31,8 +32,13 @@ public final class CaffeineResponseCache implements ResponseCache {
     }
     this.entries = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
-        .weigher((String k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, (long) e.response().length() + k.length()
+        .weigher((String k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.response().weight() + k.length()
             + OVERHEAD))
+        .evictionListener((String k, Entry e, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+          if (cause == com.github.benmanes.caffeine.cache.RemovalCause.SIZE && e != null) {
+            evicted.accept(e.response());
+          }
+        })
         .expireAfter(new Expiry<String, Entry>() {
           @Override
           public long expireAfterCreate(String key, Entry e, long now) {
@@ -64,6 +70,12 @@ public final class CaffeineResponseCache implements ResponseCache {
       throw new IllegalArgumentException("a time to live is at least 1 s, got " + ttl);
     }
     entries.put(key, new Entry(response, ttl.toNanos()));
+  }
+
+  @Override
+  public void onEviction(java.util.function.Consumer<CachedResponse> listener) {
+    java.util.function.Consumer<CachedResponse> before = evicted;
+    evicted = before.andThen(listener);
   }
 
   @Override

@@ -32,7 +32,7 @@ class FlightsTest {
           if (f.leader()) {
             joined.await(); // every other thread has joined this flight before the endpoint finishes
             runs.incrementAndGet();
-            CachedResponse r = CachedResponse.of(200, "application/json",
+            CachedResponse r = CachedResponse.of("op", 200, "application/json",
                 "{\"n\":1}".getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
             flights.land(f, Optional.of(r));
             answers.add(new String(r.body(), StandardCharsets.UTF_8));

@@ -1,0 +1,142 @@
+package dev.monetize.servlet;
+
+import dev.monetize.Admission;
+import dev.monetize.CacheLookup;
+import dev.monetize.cache.CachedResponse;
+import dev.monetize.http.Compression;
+import dev.monetize.http.Header;
+import dev.monetize.keys.Redaction;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The servlet side of the response cache: serving an entry (fresh, stale, or instead of a failure),
+ * refreshing a stale one after the client has its answer, and storing a led miss.
+ */
+final class CachedAnswers {
+  private static final Logger LOG = LoggerFactory.getLogger(CachedAnswers.class);
+
+  private CachedAnswers() {
+  }
+
+  /**
+   * Serves the lookup's entry (the endpoint does not run for this client): its headers, then a
+   * {@code 304} or the form the client takes. When the lookup refreshes a stale entry, the endpoint
+   * then runs with its answer captured, never sent, and the call is metered after it.
+   */
+  static void serve(HttpServletRequest request, HttpServletResponse response, Admission admission, CacheLookup cache,
+      FilterChain chain, HttpServletRequest metered) throws IOException {
+    int status = 304;
+    long bytes = 0;
+    boolean refreshing = cache.refreshing();
+    try {
+      if (!CacheLookup.notModified(request.getHeader("If-None-Match"), cache.hit().orElseThrow())) {
+        status = cache.hit().get().status();
+        bytes = "HEAD".equals(request.getMethod()) ? 0 : cache.representation().orElseThrow().bytes().length;
+      }
+      if (!refreshing) {
+        admission.complete(status, bytes); // metered before the last byte can leave
+      }
+      write(request, response, cache, status);
+      if (refreshing) {
+        response.flushBuffer(); // the client has its whole answer now
+        refresh(metered, response, cache, chain);
+      }
+    } finally {
+      admission.complete(status, bytes);
+    }
+  }
+
+  /** Writes the lookup's entry as the answer: {@code status} 304 (no body) or the entry's own. */
+  private static void write(HttpServletRequest request, HttpServletResponse response, CacheLookup cache, int status)
+      throws IOException {
+    for (Header h : cache.headers()) {
+      response.setHeader(h.name(), h.value());
+    }
+    CachedResponse.Representation form = cache.representation().orElseThrow();
+    response.setStatus(status);
+    if (status == 304) {
+      return;
+    }
+    response.setContentType(cache.hit().orElseThrow().contentType());
+    form.contentEncoding().ifPresent(e -> response.setHeader("Content-Encoding", e));
+    response.setContentLength(form.bytes().length);
+    if (!"HEAD".equals(request.getMethod())) {
+      response.getOutputStream().write(form.bytes());
+    }
+  }
+
+  /** Runs the endpoint for a stale entry whose client was answered, and stores its answer. */
+  private static void refresh(HttpServletRequest request, HttpServletResponse response, CacheLookup cache,
+      FilterChain chain) {
+    DetachedResponse detached = new DetachedResponse(response);
+    try {
+      chain.doFilter(request, detached);
+      if (!request.isAsyncStarted() && detached.storable()) {
+        cache.store(detached.getStatus(), detached.getContentType(), detached.body());
+      }
+    } catch (IOException | ServletException | RuntimeException e) {
+      LOG.warn("refreshing a stale cache entry failed; it is served until it expires", Redaction.redact(e));
+    } finally {
+      cache.abandon(); // not stored: the next stale request tries again
+    }
+  }
+
+  /**
+   * A led (or fallback-holding) miss answered: a 200 is stored and sent with its entry's headers
+   * (or a {@code 304}); a server error, held back or written, is replaced by the stale entry when
+   * there is one; anything else goes out as the application wrote it.
+   */
+  static void sendCaptured(HttpServletRequest request, MeteredResponse metered, CapturingResponse capturing,
+      CacheLookup cache) throws IOException {
+    if (!capturing.capturing() || capturing.errorSent()) {
+      cache.abandon(); // too large to hold back (it went out as written), or the container answers
+      return;
+    }
+    byte[] body = capturing.body();
+    int status = capturing.heldError() != 0 ? capturing.heldError() : metered.getStatus();
+    String type = metered.getContentType();
+    if (cache.insteadOfError(status).isPresent()) {
+      sendStale(request, metered, cache);
+      return;
+    }
+    if (status != 200 || !cache.storing() || metered.getHeader("Content-Encoding") != null) {
+      cache.abandon(); // not stored: what was written goes out as it was
+      if (body.length > 0) {
+        metered.setContentLength(body.length);
+        metered.getOutputStream().write(body);
+      }
+      return;
+    }
+    cache.store(status, type, body);
+    for (Header h : cache.headers()) {
+      metered.setHeader(h.name(), h.value());
+    }
+    CachedResponse.Representation form = cache.representation().orElseThrow();
+    if (CacheLookup.notModified(request.getHeader("If-None-Match"), CachedResponse.of("", status, type, body,
+        java.time.Instant.EPOCH))) {
+      metered.setStatus(304); // the client holds this very answer already
+      return;
+    }
+    form.contentEncoding().ifPresent(e -> {
+      metered.setHeader("Content-Encoding", e);
+      metered.setHeader("Vary", Compression.varyWithAcceptEncoding(metered.getHeader("Vary")));
+    });
+    metered.setContentLength(form.bytes().length);
+    if (form.bytes().length > 0) {
+      metered.getOutputStream().write(form.bytes());
+    }
+  }
+
+  /** Sends the stale entry the lookup chose instead of a failure ({@link CacheLookup#insteadOfError}). */
+  static void sendStale(HttpServletRequest request, HttpServletResponse response, CacheLookup cache)
+      throws IOException {
+    boolean notModified = CacheLookup.notModified(request.getHeader("If-None-Match"), cache.hit().orElseThrow());
+    write(request, response, cache, notModified ? 304 : 200);
+  }
+}

@@ -1,0 +1,254 @@
+package dev.monetize.servlet;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The response an endpoint writes while it refreshes a stale cache entry after the client was
+ * already answered: status, headers and body (up to {@link CapturingResponse#LIMIT}) stay here and
+ * never reach the client's response, which is complete.
+ */
+final class DetachedResponse extends HttpServletResponseWrapper {
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+  private int status = 200;
+  private boolean failed;
+  private boolean tooLarge;
+  private String contentType;
+  private String encoding;
+  private ServletOutputStream stream;
+  private PrintWriter writer;
+
+  DetachedResponse(HttpServletResponse response) {
+    super(response);
+  }
+
+  /** Whether what was written can be stored: written in full, not an error page or a redirect. */
+  boolean storable() {
+    return !failed && !tooLarge && headers.get("Content-Encoding") == null;
+  }
+
+  byte[] body() {
+    if (writer != null) {
+      writer.flush();
+    }
+    return body.toByteArray();
+  }
+
+  @Override
+  public void setStatus(int sc) {
+    status = sc;
+  }
+
+  @Override
+  public int getStatus() {
+    return status;
+  }
+
+  @Override
+  public void sendError(int sc, String msg) {
+    status = sc;
+    failed = true;
+  }
+
+  @Override
+  public void sendError(int sc) {
+    sendError(sc, null);
+  }
+
+  @Override
+  public void sendRedirect(String location) {
+    status = 302;
+    failed = true;
+  }
+
+  @Override
+  public void setContentType(String type) {
+    contentType = type;
+  }
+
+  @Override
+  public String getContentType() {
+    return contentType == null || encoding == null || contentType.toLowerCase(Locale.ROOT).contains("charset=")
+        ? contentType : contentType + ";charset=" + encoding;
+  }
+
+  @Override
+  public void setCharacterEncoding(String charset) {
+    encoding = charset;
+  }
+
+  @Override
+  public String getCharacterEncoding() {
+    if (encoding != null) {
+      return encoding;
+    }
+    int at = contentType == null ? -1 : contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
+    return at < 0 ? null : contentType.substring(at + 8).strip();
+  }
+
+  @Override
+  public void setContentLength(int len) {
+  }
+
+  @Override
+  public void setContentLengthLong(long len) {
+  }
+
+  @Override
+  public void setLocale(java.util.Locale loc) {
+  }
+
+  @Override
+  public void addCookie(Cookie cookie) {
+  }
+
+  @Override
+  public void setHeader(String name, String value) {
+    headers.remove(name);
+    addHeader(name, value);
+  }
+
+  @Override
+  public void addHeader(String name, String value) {
+    if (value != null) {
+      headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+    }
+  }
+
+  @Override
+  public void setIntHeader(String name, int value) {
+    setHeader(name, Integer.toString(value));
+  }
+
+  @Override
+  public void addIntHeader(String name, int value) {
+    addHeader(name, Integer.toString(value));
+  }
+
+  @Override
+  public void setDateHeader(String name, long date) {
+    setHeader(name, Long.toString(date));
+  }
+
+  @Override
+  public void addDateHeader(String name, long date) {
+    addHeader(name, Long.toString(date));
+  }
+
+  @Override
+  public boolean containsHeader(String name) {
+    return headers.containsKey(name);
+  }
+
+  @Override
+  public String getHeader(String name) {
+    List<String> v = headers.get(name);
+    return v == null ? null : v.get(0);
+  }
+
+  @Override
+  public Collection<String> getHeaders(String name) {
+    return List.copyOf(headers.getOrDefault(name, List.of()));
+  }
+
+  @Override
+  public Collection<String> getHeaderNames() {
+    return List.copyOf(headers.keySet());
+  }
+
+  @Override
+  public ServletOutputStream getOutputStream() {
+    if (writer != null) {
+      throw new IllegalStateException("getWriter() was already called on this response");
+    }
+    if (stream == null) {
+      stream = new Sink();
+    }
+    return stream;
+  }
+
+  @Override
+  public PrintWriter getWriter() {
+    if (writer == null) {
+      if (stream != null) {
+        throw new IllegalStateException("getOutputStream() was already called on this response");
+      }
+      stream = new Sink();
+      writer = new PrintWriter(new OutputStreamWriter(stream, MeteredResponse.charset(getCharacterEncoding())), false);
+    }
+    return writer;
+  }
+
+  @Override
+  public void flushBuffer() {
+    if (writer != null) {
+      writer.flush();
+    }
+  }
+
+  @Override
+  public boolean isCommitted() {
+    return false;
+  }
+
+  @Override
+  public void reset() {
+    resetBuffer();
+    headers.clear();
+    status = 200;
+    contentType = null;
+  }
+
+  @Override
+  public void resetBuffer() {
+    body.reset();
+  }
+
+  @Override
+  public void setBufferSize(int size) {
+  }
+
+  @Override
+  public int getBufferSize() {
+    return CapturingResponse.LIMIT;
+  }
+
+  private final class Sink extends ServletOutputStream {
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (body.size() + len > CapturingResponse.LIMIT) {
+        tooLarge = true;
+        return;
+      }
+      body.write(b, off, len);
+    }
+
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public void setWriteListener(WriteListener listener) {
+      throw new IllegalStateException("a refresh of a cached answer is written blocking");
+    }
+  }
+}
