@@ -43,6 +43,36 @@ class CatalogLoaderTest {
   }
 
   @Test
+  void cachedOperationsTakeTtlStaleWindowsTagsQueryAndSharedAndRefuseTheRest() {
+    String doc = """
+        plans:
+          free: { rate: { count: 1 }, quotas: [ { limit: 5, window: day } ] }
+        operations:
+          - id: summary
+            method: GET
+            path: /v1/summary
+            cache: { ttl: 60s, stale_while_revalidate: 30s, stale_if_error: 10m, tags: [stats], query: [from], shared: true }
+        """;
+    dev.monetize.plans.CachePolicy p = CatalogLoader.parse("plans.yaml", doc).operation("summary").orElseThrow().cache()
+        .orElseThrow();
+    assertThat(p.ttl()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(p.staleWhileRevalidate()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(p.staleIfError()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(p.retention()).isEqualTo(Duration.ofMinutes(11));
+    assertThat(p.tags()).containsExactly("stats");
+    assertThat(p.queryParameters()).contains(java.util.Set.of("from"));
+    assertThat(p.shared()).isTrue();
+    assertThat(CatalogLoader.parse("plans.yaml", doc.replace(", stale_while_revalidate: 30s, stale_if_error: 10m", ""))
+        .operation("summary").orElseThrow().cache().orElseThrow().staleIfError()).isZero();
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("stale_if_error: 10m", "stale_if_error: 2d")))
+        .hasMessageContaining("operations[0].cache").hasMessageContaining("stale-if-error window is 0 s to 1 day");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("stale_if_error: 10m", "stale_if_eror: 10m")))
+        .hasMessageContaining("operations[0].cache").hasMessageContaining("stale_if_eror");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("stale_if_error: 10m", "stale_if_error: soon")))
+        .hasMessageContaining("operations[0].cache.stale_if_error: must be a duration");
+  }
+
+  @Test
   void jsonWorksToo() {
     String json = "{\"plans\":{\"free\":{\"rate\":{\"count\":1},\"quotas\":[{\"limit\":5,\"window\":\"minute\"}]}}}";
     Catalog c = CatalogLoader.parse("plans.json", json);

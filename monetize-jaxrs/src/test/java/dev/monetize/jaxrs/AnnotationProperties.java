@@ -24,7 +24,8 @@ class AnnotationProperties {
 
   /** An annotation instance with chosen values (annotation interfaces can be implemented). */
   record Values(String id, String scope, String minimumPlan, long cost, String price, String currency, String unit,
-      long cacheTtlSeconds, String version, String[] cacheTags) implements Monetized {
+      long cacheTtlSeconds, String version, String[] cacheTags, long cacheStaleWhileRevalidateSeconds,
+      long cacheStaleIfErrorSeconds, String[] cacheQuery, boolean cacheShared) implements Monetized {
     @Override
     public Class<? extends Annotation> annotationType() {
       return Monetized.class;
@@ -34,8 +35,10 @@ class AnnotationProperties {
   @Property(tries = 200)
   void anyValuesGiveAnOperationOrANamedError(@ForAll("text") String id, @ForAll("text") String scope,
       @ForAll("plans") String plan, @ForAll("costs") long cost, @ForAll("prices") String price,
-      @ForAll("text") String currency, @ForAll("ttls") long ttl, @ForAll("text") String version) throws Exception {
-    Values v = new Values(id, scope, plan, cost, price, currency, "call", ttl, version, new String[0]);
+      @ForAll("text") String currency, @ForAll("ttls") long ttl, @ForAll("text") String version,
+      @ForAll("ttls") long stale, @ForAll("queries") String[] query, @ForAll boolean shared) throws Exception {
+    Values v = new Values(id, scope, plan, cost, price, currency, "call", ttl, version, new String[0], stale, stale / 2,
+        query, shared);
     java.lang.reflect.Method m = Resources.Public.class.getMethod("hello");
     try {
       MonetizeJaxrs.Endpoint e = MonetizeJaxrs.endpoint(Resources.Public.class, m, v, null);
@@ -48,6 +51,12 @@ class AnnotationProperties {
           .readContents(dev.monetize.openapi.OpenApi.of(c).json(), null, options).getMessages()).isEmpty();
       assertThat(e.operation().cost()).isBetween(1L, 10_000L);
       e.operation().price().ifPresent(p -> assertThat(p.amount().signum()).isNotNegative());
+      e.operation().cache().ifPresent(p -> {
+        assertThat(p.ttl().toSeconds()).isEqualTo(ttl);
+        assertThat(p.staleWhileRevalidate().toSeconds()).isEqualTo(stale);
+        assertThat(p.shared()).isEqualTo(shared);
+        assertThat(p.queryParameters().isEmpty()).isEqualTo(java.util.Arrays.equals(query, new String[] {"*"}));
+      });
     } catch (IllegalArgumentException expected) {
       assertThat(expected.getMessage()).startsWith("dev.monetize.jaxrs.Resources$Public#hello: ");
     }
@@ -74,6 +83,11 @@ class AnnotationProperties {
   Arbitrary<String> prices() {
     return Arbitraries.oneOf(Arbitraries.of("", "0", "0.002", "-1", "1e3", "abc", "0.0000001", "12345678901234567890"),
         Arbitraries.strings().ofMaxLength(8));
+  }
+
+  @Provide
+  Arbitrary<String[]> queries() {
+    return Arbitraries.of(new String[] {"*"}, new String[0], new String[] {"from", "to"}, new String[] {""});
   }
 
   @Provide

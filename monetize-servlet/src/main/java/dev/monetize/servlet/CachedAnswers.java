@@ -42,6 +42,10 @@ final class CachedAnswers {
       if (!refreshing) {
         admission.complete(status, bytes); // metered before the last byte can leave
       }
+      if (refreshing && request.getProtocol().startsWith("HTTP/1")) {
+        // the refresh holds this connection after the answer: the client's next request takes another
+        response.setHeader("Connection", "close");
+      }
       write(request, response, cache, status);
       if (refreshing) {
         response.flushBuffer(); // the client has its whole answer now

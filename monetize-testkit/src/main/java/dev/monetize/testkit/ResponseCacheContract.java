@@ -42,6 +42,20 @@ public abstract class ResponseCacheContract {
   }
 
   @Test
+  public void anEntryKeepsItsGzipFormAndItsOperation() {
+    ResponseCache c = cache();
+    String key = CacheKey.builder(tenant(), "stats").path("/v1/stats/big").build(c);
+    CachedResponse big = answer("{\"rows\":[" + "{\"day\":\"2026-03-01\",\"n\":1},".repeat(200) + "{}]}");
+    assertThat(big.compressed()).isTrue();
+    c.put(key, big, Duration.ofSeconds(60));
+    CachedResponse back = secondNode(c).get(key).orElseThrow();
+    assertThat(back).isEqualTo(big);
+    assertThat(back.operation()).isEqualTo("stats.summary");
+    assertThat(back.representation("gzip").bytes()).isEqualTo(big.gzip());
+    assertThat(back.representation(null).bytes()).isEqualTo(big.body());
+  }
+
+  @Test
   public void anEntryIsFoundByItsKeyExactlyAsStoredAndOnlyThere() {
     ResponseCache c = cache();
     String key = CacheKey.builder(tenant(), "stats").path("/v1/stats").build(c);

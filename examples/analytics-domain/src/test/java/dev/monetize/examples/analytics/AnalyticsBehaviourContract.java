@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.Monetize;
+import dev.monetize.TimeSource;
+import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.metering.InMemoryUsageSink;
 import dev.monetize.metering.UsageSink;
@@ -84,8 +86,26 @@ public abstract class AnalyticsBehaviourContract {
     }
   }
 
-  /** Starts the variant on a free port with these plans and this usage sink. */
-  protected abstract Service start(Catalog plans, UsageSink usage) throws Exception;
+  /** Starts the variant on a free port with these plans, usage sink, engine clock and event store. */
+  protected abstract Service start(Catalog plans, UsageSink usage, TimeSource time, EventStore store) throws Exception;
+
+  /** The system clock, moved on at will: the engine's idea of now (cache ages, quota windows). */
+  protected static final class ShiftedClock implements TimeSource {
+    private final TimeSource system = TimeSource.system();
+    private volatile long shift;
+
+    @Override
+    public long epochNanos() {
+      return system.epochNanos() + shift;
+    }
+
+    void advance(Duration by) {
+      shift += by.toNanos();
+    }
+  }
+
+  private final ShiftedClock clock = new ShiftedClock();
+  private final EventStore store = new EventStore();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -94,7 +114,7 @@ public abstract class AnalyticsBehaviourContract {
 
   private Service service() throws Exception {
     if (service == null) {
-      service = start(CatalogLoader.parse("small.yaml", SMALL_PLANS), usage);
+      service = start(CatalogLoader.parse("small.yaml", SMALL_PLANS), usage, clock, store);
     }
     return service;
   }
@@ -237,6 +257,81 @@ public abstract class AnalyticsBehaviourContract {
     service().monetize().flushUsage();
     assertThat(usage.records().stream().mapToLong(r -> r.units().getOrDefault("cache_hits", 0L)).sum())
         .isEqualTo(2); // the hit and the 304
+  }
+
+  /** Every adapter: past its freshness, the summary is served stale while one request refreshes it. */
+  @Test
+  void aStaleSummaryIsServedWhileOneRequestRefreshesIt() throws Exception {
+    HttpResponse<String> first = send("GET", "/v1/stats/summary", key("pro"), null);
+    assertThat(first.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    clock.advance(Duration.ofSeconds(70)); // 10 s past the 60 s ttl, inside the 30 s stale-while-revalidate window
+    HttpResponse<String> stale = send("GET", "/v1/stats/summary", key("pro"), null);
+    assertThat(stale.statusCode()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(first.body());
+    // a servlet answers first and refreshes after; JAX-RS refreshes in line for this one request
+    assertThat(stale.headers().firstValue("Cache-Status").orElseThrow())
+        .isIn("monetize; fwd=stale; ttl=-10", "monetize; fwd=stale; stored");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      HttpResponse<String> refreshed = send("GET", "/v1/stats/summary", key("pro"), null);
+      assertThat(refreshed.headers().firstValue("Cache-Status")).contains("monetize; hit");
+      assertThat(Long.parseLong(refreshed.headers().firstValue("Age").orElseThrow())).isLessThan(60);
+    });
+  }
+
+  /** Every adapter: when the store fails, the stale summary stands in, and says so. */
+  @Test
+  void aStaleSummaryStandsInForAFailingStore() throws Exception {
+    HttpResponse<String> first = send("GET", "/v1/stats/summary", key("pro"), null);
+    assertThat(first.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    store.suspendReads();
+    clock.advance(Duration.ofSeconds(100)); // past the ttl and stale-while-revalidate, inside stale-if-error
+    HttpResponse<String> stale = send("GET", "/v1/stats/summary", key("pro"), null);
+    assertThat(stale.statusCode()).as(stale.body()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(first.body());
+    assertThat(stale.headers().firstValue("Cache-Status").orElseThrow())
+        .startsWith("monetize; fwd=stale; fwd-status=500; ttl=-");
+    assertThat(stale.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
+    problem(send("GET", "/v1/stats/summary", key("free"), null), 500, "internal"); // nothing cached for this tenant
+    store.resume();
+    HttpResponse<String> fresh = send("GET", "/v1/stats/summary", key("pro"), null);
+    assertThat(fresh.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    awaitIdle();
+    service().monetize().flushUsage();
+    assertThat(usage.records().stream().mapToLong(r -> r.units().getOrDefault("cache_hits", 0L)).sum()).isEqualTo(1);
+    assertThat(service().monetize().cache().statistics().get("stats.summary").staleServes()).isEqualTo(1);
+  }
+
+  /** Every adapter: a large answer travels compressed to a client that takes gzip, metered as sent. */
+  @Test
+  void largeAnswersTravelCompressedAndAreMeteredAsSent() throws Exception {
+    String events = "[" + String.join(",", java.util.Collections.nCopies(40,
+        "{\"type\":\"page_view\",\"user_id\":\"u-1\",\"properties\":{\"path\":\"/pricing\"}}")) + "]";
+    assertThat(send("POST", "/v1/events", key("pro"), events).statusCode()).isEqualTo(202);
+    HttpResponse<String> plain = send("GET", "/v1/export", key("pro"), null);
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(plain.body().length()).isGreaterThan(1024);
+    HttpResponse<byte[]> zipped = http.send(HttpRequest.newBuilder(URI.create(service().base() + "/v1/export"))
+        .header("Authorization", "Bearer " + key("pro")).header("Accept-Encoding", "gzip").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(zipped.statusCode()).isEqualTo(200);
+    assertThat(zipped.headers().firstValue("Content-Encoding")).contains("gzip");
+    assertThat(zipped.headers().firstValue("Vary").orElse("")).contains("Accept-Encoding");
+    byte[] body;
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+      body = in.readAllBytes();
+    }
+    assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(plain.body());
+    assertThat(zipped.body().length).isLessThan(plain.body().length() / 4);
+    // a small answer is not worth it
+    HttpResponse<String> small = http.send(HttpRequest.newBuilder(URI.create(service().base() + "/v1/stats/summary"))
+        .header("Authorization", "Bearer " + key("pro")).header("Accept-Encoding", "gzip").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
+    awaitIdle();
+    service().monetize().flushUsage();
+    assertThat(usage.records().stream().filter(r -> r.operationId().equals("export")).mapToLong(r -> r.bytesOut()).sum())
+        .isEqualTo((long) zipped.body().length + plain.body().length()); // bytes on the wire
   }
 
   @Test

@@ -164,6 +164,13 @@ public final class AnalyticsServer implements AutoCloseable {
     private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.logging();
 
     private Builder() {}
+    private EventStore eventStore = new EventStore();
+
+    /** Where the service keeps its events (default: a new, empty in-memory store). */
+    public Builder eventStore(EventStore store) {
+      this.eventStore = Objects.requireNonNull(store);
+      return this;
+    }
 
     /** Where audit events go (default: JSON lines on the log). */
     public Builder auditSink(dev.monetize.audit.AuditSink sink) {
@@ -279,7 +286,7 @@ public final class AnalyticsServer implements AutoCloseable {
       context.addFilter(new FilterHolder(new MonetizeFilter(monetize, UnmatchedRoutes.NOT_FOUND)), "/*",
           EnumSet.of(DispatcherType.REQUEST));
       Clock clock = Clock.systemUTC();
-      AnalyticsServlets.register(context, new EventStore(), clock, monetize);
+      AnalyticsServlets.register(context, eventStore, clock, monetize);
       server.setHandler(context);
       try {
         server.start();

@@ -42,7 +42,26 @@ public final class EventStore {
     return byTenant.computeIfAbsent(tenant, t -> new ArrayList<>());
   }
 
+  /**
+   * Takes reads offline, as a real store is during a failover or a maintenance window: until
+   * {@link #resume()}, every read throws {@link IllegalStateException} (the examples' cached answers
+   * are then served stale, within their {@code stale_if_error} window).
+   */
+  public void suspendReads() {
+    suspended = true;
+  }
+
+  /** Takes reads back online. */
+  public void resume() {
+    suspended = false;
+  }
+
+  private volatile boolean suspended;
+
   private List<Event> snapshot(String tenant) {
+    if (suspended) {
+      throw new IllegalStateException("the event store is offline for maintenance");
+    }
     List<Event> events = byTenant.get(tenant);
     if (events == null) {
       return new ArrayList<>();

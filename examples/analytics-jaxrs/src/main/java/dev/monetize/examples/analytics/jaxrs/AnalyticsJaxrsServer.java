@@ -164,6 +164,13 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.logging();
 
     private Builder() {}
+    private EventStore eventStore = new EventStore();
+
+    /** Where the service keeps its events (default: a new, empty in-memory store). */
+    public Builder eventStore(EventStore store) {
+      this.eventStore = Objects.requireNonNull(store);
+      return this;
+    }
 
     /** Where audit events go (default: JSON lines on the log). */
     public Builder auditSink(dev.monetize.audit.AuditSink sink) {
@@ -228,7 +235,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .managementLimits(managementLimits)
           .build();
       Map<String, String> keys = issueDemoKeys(monetize, operatorKey);
-      ResourceConfig config = jersey(monetize, new EventStore(), Clock.systemUTC());
+      ResourceConfig config = jersey(monetize, eventStore, Clock.systemUTC());
       Server server = new Server();
       ServerConnector connector = DemoService.jetty(server, port);
       ServletContextHandler context = new ServletContextHandler();

@@ -92,7 +92,8 @@ public final class AnalyticsResource {
   @GET
   @Path("stats/summary")
   @Produces("application/json")
-  @Monetized(id = "stats.summary", scope = "stats:read", price = "0.0020", cacheTtlSeconds = 60, cacheTags = "stats")
+  @Monetized(id = "stats.summary", scope = "stats:read", price = "0.0020", cacheTtlSeconds = 60, cacheTags = "stats",
+      cacheStaleWhileRevalidateSeconds = 30, cacheStaleIfErrorSeconds = 600)
   public byte[] summary() throws IOException {
     return JSON.writeValueAsBytes(store.summary(tenant()));
   }

@@ -23,10 +23,11 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
 /** The shared behaviour suite on the same JAX-RS resources deployed on RESTEasy 6.2. */
 class ResteasyBehaviourTest extends AnalyticsBehaviourContract {
   @Override
-  protected Service start(Catalog plans, UsageSink usage) throws Exception {
+  protected Service start(Catalog plans, UsageSink usage, dev.monetize.TimeSource time,
+      dev.monetize.examples.analytics.domain.EventStore store) throws Exception {
     String operatorKey = dev.monetize.examples.analytics.DemoService.newOperatorKey();
     Monetize monetize = Monetize.builder().catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))
-        .environment(KeyEnvironment.TEST).usageSink(usage).operatorKey(operatorKey).build();
+        .environment(KeyEnvironment.TEST).usageSink(usage).operatorKey(operatorKey).timeSource(time).build();
     Map<String, String> keys = AnalyticsJaxrsServer.issueDemoKeys(monetize, operatorKey);
     ResteasyDeployment deployment = new ResteasyDeploymentImpl();
     deployment.setApplication(new Application() {
@@ -35,7 +36,7 @@ class ResteasyBehaviourTest extends AnalyticsBehaviourContract {
         return Set.of();
       }
     });
-    for (Object c : AnalyticsJaxrsServer.components(monetize, new EventStore(), Clock.systemUTC())) {
+    for (Object c : AnalyticsJaxrsServer.components(monetize, store, Clock.systemUTC())) {
       if (c.getClass().isAnnotationPresent(Path.class)) {
         deployment.getResources().add(c);
       } else {
