@@ -181,9 +181,12 @@ public final class Admission {
     if (completed) {
       return;
     }
-    cache.abandon(); // a led flight the adapter did not store lands now: its followers run themselves
-    if (cache.served()) {
-      reportUsage("cache_hits", 1);
+    cache.completed(); // a led flight the adapter did not store lands now: its followers run themselves
+    if (cache.served()) { // the engine's own unit: no need to check its name
+      if (units == null) {
+        units = new java.util.HashMap<>(4);
+      }
+      units.merge("cache_hits", 1L, Long::sum);
       pipeline.caching().served(cache.operation(), bytesOut);
     }
     completed = true;
@@ -227,7 +230,7 @@ public final class Admission {
       if (!decision.admitted()) {
         return CacheLookup.NONE;
       }
-      cache = shed;
+      cache = pipeline.caching().count(shed);
       return cache;
     }
     cache = pipeline.caching().lookup(decision, request, rawQuery, accept, acceptEncoding, false);

@@ -92,8 +92,13 @@ public final class CacheLookup {
   static final CacheLookup NONE = new CacheLookup(State.NONE, null, null, null, null, null, null, Optional.empty(),
       Optional.empty());
 
-  /** Looks the request up: fresh, stale (refreshing it once), or a miss that leads or follows the key's flight. */
-  static CacheLookup of(Caching caching, CachePolicy policy, String operation, String key, String acceptEncoding) {
+  /**
+   * Looks the request up: fresh, stale (refreshing it once), or a miss that leads or follows the
+   * key's flight. A {@code HEAD} ({@code head}) is served what is there but never leads, follows or
+   * refreshes: its answer has no body to store.
+   */
+  static CacheLookup of(Caching caching, CachePolicy policy, String operation, String key, String acceptEncoding,
+      boolean head) {
     Optional<CachedResponse> found = caching.store().get(key);
     Optional<CachedResponse> fallback = Optional.empty();
     if (found.isPresent()) {
@@ -103,13 +108,20 @@ public final class CacheLookup {
       }
       long stale = age - policy.ttl().toMillis();
       if (stale < policy.staleWhileRevalidate().toMillis()) {
-        Flights.Flight f = caching.flights().join(key);
+        Flights.Flight f = head ? null : caching.flights().join(key);
+        if (f == null) {
+          return new CacheLookup(State.STALE, caching, policy, operation, null, key, acceptEncoding, found, found);
+        }
         return new CacheLookup(f.leader() ? State.REFRESH : State.STALE, caching, policy, operation,
             f.leader() ? f : null, key, acceptEncoding, found, found);
       }
       if (stale < policy.staleIfError().toMillis()) {
         fallback = found;
       }
+    }
+    if (head) {
+      return new CacheLookup(State.MISS, caching, policy, operation, null, key, acceptEncoding, Optional.empty(),
+          fallback);
     }
     Flights.Flight f = caching.flights().join(key);
     if (f.leader()) {
@@ -177,6 +189,7 @@ public final class CacheLookup {
     if (state == State.REFRESH) {
       state = State.LEAD;
       revalidated = true;
+      caching.recount(operation); // counted as a stale serve; it is a miss now
     }
   }
 
@@ -187,7 +200,8 @@ public final class CacheLookup {
 
   /** Whether a failure of the endpoint would be answered with a stale entry ({@link #insteadOfError}). */
   public boolean hasFallback() {
-    return fallback.isPresent() && (state == State.LEAD || state == State.MISS);
+    return fallback.isPresent() && (state == State.LEAD || state == State.MISS)
+        && caching.ageMillis(fallback.get()) - policy.ttl().toMillis() < policy.staleIfError().toMillis();
   }
 
   /**
@@ -217,6 +231,16 @@ public final class CacheLookup {
   }
 
   /**
+   * The call completed: a miss it led lands now if the adapter did not store it. A refresh may run
+   * after the client's call completed; the adapter lands it ({@link #store} or {@link #abandon}).
+   */
+  void completed() {
+    if (state == State.LEAD) {
+      abandon();
+    }
+  }
+
+  /**
    * The stale entry to serve instead of the endpoint's failure ({@code status} 500 or more, or an
    * exception: pass 500), when one is within the {@code stale-if-error} window; it is then what this
    * request answers ({@link #headers}, {@link #representation()}), and the flight lands without an
@@ -224,7 +248,7 @@ public final class CacheLookup {
    */
   public Optional<CachedResponse> insteadOfError(int status) {
     if (status < 500 || !hasFallback()) {
-      return Optional.empty();
+      return Optional.empty(); // no stale entry, or the endpoint ran past its window
     }
     abandon();
     errorStatus = status;
@@ -237,6 +261,12 @@ public final class CacheLookup {
   private void land(Optional<CachedResponse> answer) {
     landed = true;
     caching.flights().land(flight, answer);
+  }
+
+  /** Whether {@code ifNoneMatch} names the entry served or just stored, in either form: answer {@code 304}. */
+  public boolean notModified(String ifNoneMatch) {
+    Optional<CachedResponse> e = hit().isPresent() ? hit() : kept;
+    return e.isPresent() && e.get().matches(ifNoneMatch);
   }
 
   /** Whether {@code ifNoneMatch} names {@code entry} in either of its forms ({@code *} names any): answer {@code 304}. */

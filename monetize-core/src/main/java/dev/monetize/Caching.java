@@ -35,9 +35,12 @@ final class Caching implements dev.monetize.cache.CacheService {
     }
   }
 
-  Caching(ResponseCache store, TimeSource time) {
+  private final boolean compression;
+
+  Caching(ResponseCache store, TimeSource time, boolean compression) {
     this.store = store;
     this.time = time;
+    this.compression = compression;
     store.onEviction(e -> counted(e.operation()).evictions.increment());
   }
 
@@ -50,9 +53,16 @@ final class Caching implements dev.monetize.cache.CacheService {
         .method(request.method()).path(request.path()).query(rawQuery).header("Accept", accept).tags(policy.tags());
     policy.queryParameters().ifPresent(k::onlyQueryParameters);
     String key = k.build(store);
-    CacheLookup lookup = shed ? CacheLookup.shed(this, policy, op, key, acceptEncoding)
-        : CacheLookup.of(this, policy, op, key, acceptEncoding);
-    Counters c = counted(op);
+    String encodings = compression ? acceptEncoding : null; // without compression every client takes the body
+    if (shed) {
+      return CacheLookup.shed(this, policy, op, key, encodings); // counted once its limits admit it
+    }
+    return count(CacheLookup.of(this, policy, op, key, encodings, "HEAD".equalsIgnoreCase(request.method())));
+  }
+
+  /** Counts what the lookup found: a hit, a stale serve, or a miss. */
+  CacheLookup count(CacheLookup lookup) {
+    Counters c = counted(lookup.operation());
     if (lookup.hit().isEmpty()) {
       c.misses.increment();
     } else if (lookup.servesStale()) {
@@ -61,6 +71,13 @@ final class Caching implements dev.monetize.cache.CacheService {
       c.hits.increment();
     }
     return lookup;
+  }
+
+  /** A stale serve that became an in-line refresh: a miss. */
+  void recount(String operation) {
+    Counters c = counted(operation);
+    c.staleServes.decrement();
+    c.misses.increment();
   }
 
   Counters counted(String operation) {

@@ -69,6 +69,7 @@ public final class Monetize implements AutoCloseable {
   private final Caching caching;
   private final UndeclaredMethods undeclaredMethods;
   private final boolean publishDocs;
+  private final boolean compression;
 
   Monetize(MonetizeBuilder b) {
     this.catalog = b.catalog;
@@ -107,13 +108,14 @@ public final class Monetize implements AutoCloseable {
     this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase);
     this.undeclaredMethods = b.undeclaredMethods;
     this.publishDocs = b.publishDocs;
+    this.compression = b.compression;
     // last: what starts threads or takes the journal's lock, closed again should anything after it fail
     this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
         b.usageFlushInterval, b.customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
             .stream().map(dev.monetize.billing.PlanChange::since).toList());
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     try {
-      this.caching = new Caching(b.responseCache, b.timeSource);
+      this.caching = new Caching(b.responseCache, b.timeSource, b.compression);
       this.pipeline = new AdmissionPipeline(identification, new AdmissionStage[] {new Authorization(catalog),
           new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
           b.legacyRateLimitHeaders, b.measureCpuTime, caching);
@@ -173,6 +175,11 @@ public final class Monetize implements AutoCloseable {
    */
   public Optional<String> routeWithoutTrailingSlash(String method, String path) {
     return routes.withoutTrailingSlash(method, path);
+  }
+
+  /** Whether the adapters compress answers for clients that take gzip ({@link MonetizeBuilder#compression}). */
+  public boolean compresses() {
+    return compression;
   }
 
   /** Whether the API reference and price list are published to anyone ({@link MonetizeBuilder#publishDocs}). */

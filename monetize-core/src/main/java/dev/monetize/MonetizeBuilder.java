@@ -126,6 +126,19 @@ public final class MonetizeBuilder {
   }
 
   /**
+   * Whether the adapters compress answers with gzip for clients that take it (default on): bodies
+   * above 1 KiB of types that shrink, never one that sets a cookie or says {@code no-store}. Turn it
+   * off when a proxy in front compresses, or when answers mix secrets with what a caller sent
+   * (BREACH).
+   */
+  public MonetizeBuilder compression(boolean compress) {
+    this.compression = compress;
+    return this;
+  }
+
+  boolean compression = true;
+
+  /**
    * Meters each call's CPU time on its request thread as {@code cpu_ms} (default off: reading a
    * thread's CPU clock is a system call, about 1 us here, twice per request). Calls completed on
    * another thread than the one that admitted them (asynchronous endpoints) report none.

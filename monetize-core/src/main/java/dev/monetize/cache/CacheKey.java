@@ -31,13 +31,89 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class CacheKey {
-  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+  /** One per thread: the digest ({@code getInstance} costs more than the hashing) and the bytes it hashes at once. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /** The fields of one key, written length-prefixed into a reused buffer, then hashed in one call. */
+  private static final class Scratch {
+    private final MessageDigest digest;
+    private byte[] bytes = new byte[512];
+    private int length;
+
+    Scratch() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is part of every JDK", e);
+      }
     }
-  });
+
+    private void put(byte b) {
+      if (length == bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+      }
+      bytes[length++] = b;
+    }
+
+    /** {@code <UTF-8 length>:<UTF-8 bytes>}, without allocating for ASCII text. */
+    void field(String value) {
+      int n = value.length();
+      for (int i = 0; i < n; i++) {
+        if (value.charAt(i) >= 0x80) {
+          byte[] b = value.getBytes(StandardCharsets.UTF_8);
+          number(b.length);
+          put((byte) ':');
+          for (byte x : b) {
+            put(x);
+          }
+          return;
+        }
+      }
+      number(n);
+      put((byte) ':');
+      for (int i = 0; i < n; i++) {
+        put((byte) value.charAt(i));
+      }
+    }
+
+    /** A whole number's decimal digits, as {@code Long.toString} would write them, without a string. */
+    void number(long n) {
+      if (n < 0) {
+        put((byte) '-');
+        if (n == Long.MIN_VALUE) {
+          for (byte b : "9223372036854775808".getBytes(StandardCharsets.US_ASCII)) {
+            put(b);
+          }
+          return;
+        }
+        n = -n;
+      }
+      if (n >= 10) {
+        number(n / 10);
+      }
+      put((byte) ('0' + n % 10));
+    }
+
+    /** The same bytes as {@code field(Long.toString(value))}: its digits' count, ':', the digits. */
+    void field(long value) {
+      int digits = value < 0 ? 1 : 0;
+      long v = value;
+      do {
+        digits++;
+        v /= 10;
+      } while (v != 0);
+      number(digits);
+      put((byte) ':');
+      number(value);
+    }
+
+    String hex() {
+      digest.reset();
+      digest.update(bytes, 0, length);
+      length = 0;
+      return HexFormat.of().formatHex(digest.digest());
+    }
+  }
 
   /** The tag generation that applies to every tenant. */
   public static final String EVERYONE = "*";
@@ -116,34 +192,32 @@ public final class CacheKey {
 
     /** The key, with the current generations of the tags read from {@code cache}. */
     public String build(ResponseCache cache) {
-      {
-        MessageDigest d = DIGEST.get(); // getInstance costs more than the hashing: one per thread
-        d.reset();
-        field(d, "monetize-cache-1");
-        field(d, tenant);
-        field(d, operation);
-        field(d, version);
-        field(d, method);
-        field(d, path);
-        List<String[]> params = parameters();
-        field(d, params.size());
-        for (String[] p : params) {
-          field(d, p[0]);
-          field(d, p[1]);
-        }
-        field(d, headers.size());
-        headers.forEach((n, v) -> {
-          field(d, n);
-          field(d, v);
-        });
-        field(d, tags.size());
-        for (String tag : tags) {
-          field(d, tag);
-          field(d, cache.generation(generationName(tenant, tag)));
-          field(d, cache.generation(generationName(EVERYONE, tag)));
-        }
-        return "{" + tenant + "}:c:" + HexFormat.of().formatHex(d.digest());
+      Scratch d = SCRATCH.get();
+      d.length = 0;
+      d.field("monetize-cache-1");
+      d.field(tenant);
+      d.field(operation);
+      d.field(version);
+      d.field(method);
+      d.field(path);
+      List<String[]> params = parameters();
+      d.field(params.size());
+      for (String[] p : params) {
+        d.field(p[0]);
+        d.field(p[1]);
       }
+      d.field(headers.size());
+      headers.forEach((n, v) -> {
+        d.field(n);
+        d.field(v);
+      });
+      d.field(tags.size());
+      for (String tag : tags) {
+        d.field(tag);
+        d.field(cache.generation(generationName(tenant, tag)));
+        d.field(cache.generation(generationName(EVERYONE, tag)));
+      }
+      return "{" + tenant + "}:c:" + d.hex();
     }
 
     /** Decoded {name, value} pairs, in name order; the values of one name keep their order. */
@@ -182,54 +256,6 @@ public final class CacheKey {
       } catch (IllegalArgumentException e) {
         return s; // a malformed escape keys as written (the adapters refuse such queries first)
       }
-    }
-
-    /** {@code <UTF-8 length>:<UTF-8 bytes>}, without allocating for ASCII text. */
-    private static void field(MessageDigest d, String value) {
-      int n = value.length();
-      for (int i = 0; i < n; i++) {
-        if (value.charAt(i) >= 0x80) {
-          byte[] b = value.getBytes(StandardCharsets.UTF_8);
-          number(d, b.length);
-          d.update((byte) ':');
-          d.update(b);
-          return;
-        }
-      }
-      number(d, n);
-      d.update((byte) ':');
-      for (int i = 0; i < n; i++) {
-        d.update((byte) value.charAt(i));
-      }
-    }
-
-    /** A whole number's decimal digits, as {@code Long.toString} would write them, without a string. */
-    private static void number(MessageDigest d, long n) {
-      if (n < 0) {
-        d.update((byte) '-');
-        if (n == Long.MIN_VALUE) {
-          d.update("9223372036854775808".getBytes(StandardCharsets.US_ASCII));
-          return;
-        }
-        n = -n;
-      }
-      if (n >= 10) {
-        number(d, n / 10);
-      }
-      d.update((byte) ('0' + n % 10));
-    }
-
-    private static void field(MessageDigest d, long value) {
-      // the same bytes as field(d, Long.toString(value)): its digits' count, ':', the digits
-      int digits = value < 0 ? 1 : 0;
-      long v = value;
-      do {
-        digits++;
-        v /= 10;
-      } while (v != 0);
-      number(d, digits);
-      d.update((byte) ':');
-      number(d, value);
     }
 
     private static String requireText(String value, String what) {

@@ -36,7 +36,19 @@ public final class CompressingStream extends OutputStream {
   private final Choice choice;
   private final ByteArrayOutputStream held = new ByteArrayOutputStream(Compression.THRESHOLD);
   private OutputStream decided;
-  private GZIPOutputStream gzip;
+  private Gzip gzip;
+  private OutputStream below;
+
+  /** gzip whose native deflater is released as soon as the body ends, not when it is collected. */
+  private static final class Gzip extends GZIPOutputStream {
+    Gzip(OutputStream out) throws IOException {
+      super(out, 8192, true);
+    }
+
+    void release() {
+      def.end();
+    }
+  }
   private boolean finished;
 
   /** A stream that asks {@code choice} once the body is past the threshold, or ends. */
@@ -105,7 +117,11 @@ public final class CompressingStream extends OutputStream {
       decide(false);
     }
     if (gzip != null) {
-      gzip.finish();
+      try {
+        gzip.finish();
+      } finally {
+        gzip.release();
+      }
     }
   }
 
@@ -118,6 +134,9 @@ public final class CompressingStream extends OutputStream {
 
   /** Forgets what is held back and what comes after: the adapter answers a failure itself. */
   public void discard() {
+    if (gzip != null && !finished) {
+      gzip.release();
+    }
     held.reset();
     finished = true;
     decided = OutputStream.nullOutputStream();
@@ -126,14 +145,14 @@ public final class CompressingStream extends OutputStream {
   @Override
   public void close() throws IOException {
     finish();
-    decided.close();
+    (gzip != null ? below : decided).close(); // the gzip stream's deflater is released: close what is under it
   }
 
   private void decide(boolean more) throws IOException {
     boolean compress = more && choice.compress();
-    OutputStream below = choice.below(compress);
+    below = choice.below(compress);
     if (compress) {
-      gzip = new GZIPOutputStream(below, 8192, true);
+      gzip = new Gzip(below);
       decided = gzip;
     } else {
       decided = below;

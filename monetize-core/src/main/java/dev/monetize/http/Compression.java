@@ -81,6 +81,15 @@ public final class Compression {
     };
   }
 
+  /**
+   * Whether an answer with these headers must go out as it is: one that sets a cookie or says
+   * {@code no-store} may carry a secret beside what the caller sent, which compression would let
+   * its length betray (BREACH).
+   */
+  public static boolean sensitive(String setCookie, String cacheControl) {
+    return setCookie != null || cacheControl != null && cacheControl.toLowerCase(Locale.ROOT).contains("no-store");
+  }
+
   /** The strong ETag of the gzip form of the answer tagged {@code etag} ({@code "x"} becomes {@code "x--gzip"}). */
   public static String gzipEtag(String etag) {
     if (etag.length() < 2 || !etag.endsWith("\"") || etag.startsWith("W/")) {

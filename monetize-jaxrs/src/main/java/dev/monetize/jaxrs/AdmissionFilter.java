@@ -117,7 +117,10 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       if (cache.insteadOfError(response.getStatus()).isPresent()) { // a stale answer instead of the failure
         Response stale = cached(cache, CacheLookup.notModified(request.getHeaderString("If-None-Match"),
             cache.hit().get())).build();
-        response.getHeaders().remove("Content-Type");
+        for (String h : new String[] {"Content-Type", "Content-Encoding", "Content-Length", "Retry-After", "Set-Cookie",
+            "Content-Disposition", "Location"}) {
+          response.getHeaders().remove(h);
+        }
         response.setStatus(stale.getStatus());
         response.setEntity(stale.getEntity(), new java.lang.annotation.Annotation[0], stale.getMediaType());
         stale.getHeaders().forEach((name, values) -> response.getHeaders().put(name, values));
@@ -165,7 +168,8 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     Object status = context.getProperty(STATUS);
     int sent = status instanceof Integer s ? s : 200;
     Counting counting = new Counting(context.getOutputStream(), admission, sent);
-    CompressingStream compressing = Compression.acceptsGzip((String) context.getProperty(ACCEPT_ENCODING))
+    CompressingStream compressing = monetize.compresses()
+        && Compression.acceptsGzip((String) context.getProperty(ACCEPT_ENCODING))
         ? new CompressingStream(new Gzip(context, counting, sent)) : null;
     OutputStream body = compressing != null ? compressing : counting;
     Holding holding = context.getProperty(CAPTURE) instanceof CacheLookup cache ? new Holding(body, counting, cache) : null;
@@ -244,6 +248,12 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
         return;
       }
       byte[] body = buffer.toByteArray();
+      if (context.getHeaders().getFirst("Content-Encoding") != null) { // encoded by another interceptor: not ours to keep
+        cache.abandon();
+        out.write(body);
+        out.flush();
+        return;
+      }
       cache.store(200, context.getMediaType().toString(), body);
       for (Header h : cache.headers()) {
         context.getHeaders().putSingle(h.name(), h.value());
@@ -267,7 +277,8 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     public boolean compress() {
       jakarta.ws.rs.core.MultivaluedMap<String, Object> h = context.getHeaders();
       if (status == 204 || status == 206 || status == 304 || h.getFirst("Content-Encoding") != null
-          || h.getFirst("Content-Range") != null || !holdOnFlush()) {
+          || h.getFirst("Content-Range") != null || !holdOnFlush()
+          || Compression.sensitive(text(h.getFirst("Set-Cookie")), text(h.getFirst("Cache-Control")))) {
         return false;
       }
       h.putSingle("Content-Encoding", Compression.GZIP);
@@ -279,6 +290,10 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       }
       h.remove("Content-Length");
       return true;
+    }
+
+    private static String text(Object header) {
+      return header == null ? null : header.toString();
     }
 
     @Override

@@ -26,32 +26,33 @@ final class CachedAnswers {
 
   /**
    * Serves the lookup's entry (the endpoint does not run for this client): its headers, then a
-   * {@code 304} or the form the client takes. When the lookup refreshes a stale entry, the endpoint
-   * then runs with its answer captured, never sent, and the call is metered after it.
+   * {@code 304} or the form the client takes, metered before the last byte can leave. When the
+   * lookup refreshes a stale entry (and the request is a {@code GET}: a {@code HEAD} has no body to
+   * store), the endpoint then runs with its answer captured, never sent, and its usage billed to
+   * nobody: the client's call is a cache hit.
    */
   static void serve(HttpServletRequest request, HttpServletResponse response, Admission admission, CacheLookup cache,
-      FilterChain chain, HttpServletRequest metered) throws IOException {
+      FilterChain chain, MeteredRequest metered) throws IOException {
     int status = 304;
     long bytes = 0;
-    boolean refreshing = cache.refreshing();
+    boolean refreshing = cache.refreshing() && "GET".equals(request.getMethod());
     try {
       if (!CacheLookup.notModified(request.getHeader("If-None-Match"), cache.hit().orElseThrow())) {
         status = cache.hit().get().status();
         bytes = "HEAD".equals(request.getMethod()) ? 0 : cache.representation().orElseThrow().bytes().length;
       }
-      if (!refreshing) {
-        admission.complete(status, bytes); // metered before the last byte can leave
-      }
       if (refreshing && request.getProtocol().startsWith("HTTP/1")) {
         // the refresh holds this connection after the answer: the client's next request takes another
         response.setHeader("Connection", "close");
       }
+      admission.complete(status, bytes);
       write(request, response, cache, status);
       if (refreshing) {
         response.flushBuffer(); // the client has its whole answer now
-        refresh(metered, response, cache, chain);
+        refresh(metered.forRefresh(), response, cache, chain);
       }
     } finally {
+      cache.abandon(); // a refresh that did not store (or a HEAD) lands: the next stale request tries again
       admission.complete(status, bytes);
     }
   }
@@ -86,8 +87,6 @@ final class CachedAnswers {
       }
     } catch (IOException | ServletException | RuntimeException e) {
       LOG.warn("refreshing a stale cache entry failed; it is served until it expires", Redaction.redact(e));
-    } finally {
-      cache.abandon(); // not stored: the next stale request tries again
     }
   }
 
@@ -109,7 +108,13 @@ final class CachedAnswers {
       sendStale(request, metered, cache);
       return;
     }
-    if (status != 200 || !cache.storing() || metered.getHeader("Content-Encoding") != null) {
+    if (capturing.heldError() != 0) { // held for a stale answer that is no longer there: the container answers
+      cache.abandon();
+      metered.sendError(capturing.heldError());
+      return;
+    }
+    if (status != 200 || !cache.storing() || !"GET".equals(request.getMethod())
+        || metered.getHeader("Content-Encoding") != null) {
       cache.abandon(); // not stored: what was written goes out as it was
       if (body.length > 0) {
         metered.setContentLength(body.length);
@@ -122,8 +127,7 @@ final class CachedAnswers {
       metered.setHeader(h.name(), h.value());
     }
     CachedResponse.Representation form = cache.representation().orElseThrow();
-    if (CacheLookup.notModified(request.getHeader("If-None-Match"), CachedResponse.of("", status, type, body,
-        java.time.Instant.EPOCH))) {
+    if (cache.notModified(request.getHeader("If-None-Match"))) {
       metered.setStatus(304); // the client holds this very answer already
       return;
     }
@@ -137,9 +141,18 @@ final class CachedAnswers {
     }
   }
 
+  /** Headers of a failure that are not the stale answer's. */
+  private static final String[] FAILURE_HEADERS = {"Content-Encoding", "Content-Length", "Retry-After", "Set-Cookie",
+      "Content-Disposition", "Location"};
+
   /** Sends the stale entry the lookup chose instead of a failure ({@link CacheLookup#insteadOfError}). */
   static void sendStale(HttpServletRequest request, HttpServletResponse response, CacheLookup cache)
       throws IOException {
+    for (String h : FAILURE_HEADERS) {
+      if (response.containsHeader(h)) {
+        response.setHeader(h, null);
+      }
+    }
     boolean notModified = CacheLookup.notModified(request.getHeader("If-None-Match"), cache.hit().orElseThrow());
     write(request, response, cache, notModified ? 304 : 200);
   }

@@ -20,17 +20,18 @@ import java.io.PrintWriter;
  * written. The response below (the metered one) counts the bytes on the wire.
  */
 final class CompressingResponse extends HttpServletResponseWrapper {
-  private final CompressingStream body = new CompressingStream(new CompressingStream.Choice() {
+  private final CompressingStream.Choice choice = new CompressingStream.Choice() {
     @Override
     public boolean compress() {
       int status = getStatus();
       if (status == 204 || status == 206 || status == 304 || isCommitted() || getHeader("Content-Encoding") != null
-          || getHeader("Content-Range") != null || !Compression.compressible(getContentType())) {
+          || getHeader("Content-Range") != null || !Compression.compressible(getContentType())
+          || Compression.sensitive(getHeader("Set-Cookie"), getHeader("Cache-Control"))) {
         return false;
       }
       CompressingResponse.super.setHeader("Content-Encoding", Compression.GZIP);
       CompressingResponse.super.setHeader("Vary", Compression.varyWithAcceptEncoding(getHeader("Vary")));
-      String etag = getHeader("ETag");
+      etag = getHeader("ETag");
       if (etag != null) {
         CompressingResponse.super.setHeader("ETag", Compression.gzipEtag(etag));
       }
@@ -49,7 +50,10 @@ final class CompressingResponse extends HttpServletResponseWrapper {
       }
       return CompressingResponse.super.getOutputStream();
     }
-  });
+  };
+  private CompressingStream body = new CompressingStream(choice);
+  /** The application's ETag, before it was marked as the gzip form's. */
+  private String etag;
   private long contentLength = -1;
   private Stream stream;
   private PrintWriter writer;
@@ -144,15 +148,62 @@ final class CompressingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void resetBuffer() {
-    body.resetHeld();
+    drainWriter(); // what the writer still buffers belongs to the answer being reset
     super.resetBuffer();
+    restart();
   }
+
+  /** Pushes the writer's buffered characters into the body without flushing the response (which would commit it). */
+  private void drainWriter() {
+    if (writer != null) {
+      quiet = true;
+      try {
+        writer.flush();
+      } finally {
+        quiet = false;
+      }
+    }
+  }
+
+  private boolean quiet;
 
   @Override
   public void reset() {
-    resetBuffer();
+    drainWriter();
+    super.reset(); // the headers go too: the application starts its answer over
+    etag = null;
     contentLength = -1;
-    super.reset();
+    body.discard();
+    body = new CompressingStream(choice);
+  }
+
+  @Override
+  public void sendError(int sc, String msg) throws IOException {
+    drainWriter();
+    restart(); // the container writes its error page itself, uncompressed
+    body.discard();
+    super.sendError(sc, msg);
+  }
+
+  @Override
+  public void sendError(int sc) throws IOException {
+    sendError(sc, null);
+  }
+
+  /** What was written is gone (its compressed bytes too): the next bytes decide afresh. */
+  private void restart() {
+    if (body.compressing()) {
+      super.setHeader("Content-Encoding", null);
+      if (etag != null) {
+        super.setHeader("ETag", etag);
+      }
+    }
+    if (body.undecided()) {
+      body.resetHeld();
+    } else {
+      body.discard();
+      body = new CompressingStream(choice);
+    }
   }
 
   /** Sends what is still held back and ends the gzip stream: call once the application is done. */
@@ -192,7 +243,9 @@ final class CompressingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void flush() throws IOException {
-      body.flush();
+      if (!quiet) {
+        body.flush();
+      }
     }
 
     @Override

@@ -21,13 +21,33 @@ import java.io.InputStreamReader;
 final class MeteredRequest extends HttpServletRequestWrapper {
   private final Admission admission;
   private final String requestId;
+  private final boolean refresh;
   private ServletInputStream stream;
   private BufferedReader reader;
 
   MeteredRequest(HttpServletRequest request, Admission admission, String requestId) {
+    this(request, admission, requestId, false);
+  }
+
+  private MeteredRequest(HttpServletRequest request, Admission admission, String requestId, boolean refresh) {
     super(request);
     this.admission = admission;
     this.requestId = requestId;
+    this.refresh = refresh;
+  }
+
+  /**
+   * The request as the endpoint sees it while it refreshes a stale cache entry after the client was
+   * answered (and metered): the usage it reports is the service's own cost, not the client's, and
+   * it cannot go asynchronous (its answer is stored, never sent).
+   */
+  MeteredRequest forRefresh() {
+    return new MeteredRequest((HttpServletRequest) getRequest(), admission, requestId, true);
+  }
+
+  @Override
+  public boolean isAsyncSupported() {
+    return !refresh && super.isAsyncSupported();
   }
 
   /** One of the filter's attributes, or null for any other name. */
@@ -39,10 +59,14 @@ final class MeteredRequest extends HttpServletRequestWrapper {
       case MonetizeFilter.PRINCIPAL_ATTRIBUTE -> admission.decision().principal().orElse(null);
       case MonetizeFilter.DECISION_ATTRIBUTE -> admission.decision();
       case MonetizeFilter.REQUEST_ID_ATTRIBUTE -> requestId;
-      case MonetizeFilter.USAGE_ATTRIBUTE -> (dev.monetize.metering.UsageReporter) admission::reportUsage;
+      case MonetizeFilter.USAGE_ATTRIBUTE -> refresh ? REFRESH_USAGE
+          : (dev.monetize.metering.UsageReporter) admission::reportUsage;
       default -> null;
     };
   }
+
+  /** A refresh's usage is nobody's bill. */
+  private static final dev.monetize.metering.UsageReporter REFRESH_USAGE = (unit, amount) -> { };
 
   private static final java.util.List<String> OWN = java.util.List.of(MonetizeFilter.PRINCIPAL_ATTRIBUTE,
       MonetizeFilter.DECISION_ATTRIBUTE, MonetizeFilter.REQUEST_ID_ATTRIBUTE, MonetizeFilter.USAGE_ATTRIBUTE);
@@ -62,6 +86,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
 
   @Override
   public jakarta.servlet.AsyncContext startAsync() {
+    refuseIfRefresh();
     publish();
     return super.startAsync();
   }
@@ -69,8 +94,15 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   @Override
   public jakarta.servlet.AsyncContext startAsync(jakarta.servlet.ServletRequest request,
       jakarta.servlet.ServletResponse response) {
+    refuseIfRefresh();
     publish();
     return super.startAsync(request, response);
+  }
+
+  private void refuseIfRefresh() {
+    if (refresh) {
+      throw new IllegalStateException("a refresh of a cached answer runs synchronously; it cannot go asynchronous");
+    }
   }
 
   /** Copies the attributes onto the wrapped request, which async dispatches and threads may be given. */

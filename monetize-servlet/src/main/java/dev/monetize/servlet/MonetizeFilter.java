@@ -155,7 +155,8 @@ public final class MonetizeFilter implements Filter {
       response.setHeader(h.name(), h.value());
     }
     MeteredResponse metered = new MeteredResponse(response, admission);
-    CompressingResponse compressing = Compression.acceptsGzip(acceptEncoding) && !"HEAD".equals(request.getMethod())
+    CompressingResponse compressing = monetize.compresses() && Compression.acceptsGzip(acceptEncoding)
+        && !"HEAD".equals(request.getMethod())
         ? new CompressingResponse(metered) : null;
     HttpServletResponse below = compressing != null ? compressing : metered;
     CapturingResponse capturing = cache.storing() && "GET".equals(request.getMethod()) || cache.hasFallback()

@@ -97,6 +97,19 @@ class StaleAndGzipFilterTest {
             resp.sendError(503);
             return;
           }
+          case "reset" -> { // starts a large answer, thinks better of it, answers small
+            resp.setContentType("application/json");
+            resp.getWriter().print("[" + "\"x\",".repeat(3000) + "\"x\"]"); // past the writer's own buffer
+            resp.resetBuffer();
+            resp.getWriter().print("{\"small\":true}");
+            return;
+          }
+          case "errorAfterWriting" -> {
+            resp.setContentType("application/json");
+            resp.getWriter().print("[" + "\"x\",".repeat(3000) + "\"x\"]");
+            resp.sendError(409);
+            return;
+          }
           case "502" -> {
             resp.setStatus(502);
             resp.setContentType("text/plain");
@@ -201,6 +214,32 @@ class StaleAndGzipFilterTest {
     assertThat(header(failed, "Content-Type")).startsWith("application/problem+json");
     time.advance(Duration.ofSeconds(600)); // past stale-if-error: the failure shows
     assertThat(get("/report", acme).statusCode()).isEqualTo(500);
+  }
+
+  @Test
+  void aHeadNeverStoresItsEmptyAnswerAndAResetOrAnErrorUndoesCompression() throws Exception {
+    IssuedKey acme = customer("acme");
+    HttpResponse<byte[]> first = get("/report", acme);
+    time.advance(Duration.ofSeconds(70)); // stale, inside stale-while-revalidate
+    HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(base + "/report"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + acme.secret()).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(header(head, "Cache-Status")).isEqualTo("monetize; fwd=stale; ttl=-10");
+    time.advance(Duration.ofSeconds(25)); // past stale-while-revalidate: a HEAD runs the endpoint, stores nothing
+    http.send(HttpRequest.newBuilder(URI.create(base + "/report")).method("HEAD", HttpRequest.BodyPublishers.noBody())
+        .header("Authorization", "Bearer " + acme.secret()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> get = get("/report", acme);
+    assertThat(body(get)).startsWith("{\"run\":").hasSize(first.body().length);
+    mode.set("reset");
+    HttpResponse<byte[]> reset = get("/rows", acme, "Accept-Encoding", "gzip");
+    assertThat(header(reset, "Content-Encoding")).isNull();
+    assertThat(body(reset)).isEqualTo("{\"small\":true}");
+    mode.set("errorAfterWriting");
+    HttpResponse<byte[]> error = get("/rows", acme, "Accept-Encoding", "gzip");
+    assertThat(error.statusCode()).isEqualTo(409);
+    assertThat(header(error, "Content-Encoding")).isNull();
+    assertThat(body(error)).doesNotContain("\"x\",\"x\"");
   }
 
   @Test

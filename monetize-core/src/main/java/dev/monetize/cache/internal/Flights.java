@@ -51,7 +51,10 @@ public final class Flights {
     }
     try {
       return flight.answer.get(patience.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | ExecutionException e) {
+    } catch (TimeoutException e) {
+      flying.remove(flight.key, flight.answer); // a leader that never lands must not hold the key: the next miss leads
+      return Optional.empty();
+    } catch (ExecutionException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

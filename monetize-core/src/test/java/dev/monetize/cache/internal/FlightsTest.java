@@ -68,4 +68,16 @@ class FlightsTest {
     assertThat(flights.await(follower, Duration.ofSeconds(1))).isEmpty();
     assertThat(flights.join("k").leader()).isTrue(); // the next miss leads a new flight
   }
+
+  @Test
+  void aLeaderThatNeverLandsDoesNotHoldTheKeyAfterAFollowerGaveUp() {
+    Flights flights = new Flights();
+    Flights.Flight lost = flights.join("{acme}:c:k");
+    assertThat(lost.leader()).isTrue();
+    Flights.Flight follower = flights.join("{acme}:c:k");
+    assertThat(follower.leader()).isFalse();
+    assertThat(flights.await(follower, Duration.ofMillis(20))).isEmpty();
+    assertThat(flights.flying()).isZero();
+    assertThat(flights.join("{acme}:c:k").leader()).isTrue(); // the next miss leads a new flight
+  }
 }
