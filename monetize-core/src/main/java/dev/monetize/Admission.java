@@ -47,6 +47,7 @@ public final class Admission {
   private boolean completed;
   private java.util.Map<String, Long> units;
   private CacheLookup cache = CacheLookup.NONE;
+  private static final java.util.Map<String, Long> CACHE_HIT = java.util.Map.of("cache_hits", 1L);
   private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,64}");
 
   Admission(AdmissionPipeline pipeline, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
@@ -184,9 +185,10 @@ public final class Admission {
     cache.completed(); // a led flight the adapter did not store lands now: its followers run themselves
     if (cache.served()) { // the engine's own unit: no need to check its name
       if (units == null) {
-        units = new java.util.HashMap<>(4);
+        units = CACHE_HIT; // the usual case: no units of the application's own
+      } else {
+        units.merge("cache_hits", 1L, Long::sum);
       }
-      units.merge("cache_hits", 1L, Long::sum);
       pipeline.caching().served(cache.operation(), bytesOut);
     }
     completed = true;

@@ -169,8 +169,20 @@ public final class CacheLookup {
 
   /** The form of the served (or just stored) entry this client takes: gzip when it can, else the body. */
   public Optional<CachedResponse.Representation> representation() {
-    return (hit().isPresent() ? hit() : kept).map(e -> e.representation(acceptEncoding));
+    Optional<CachedResponse> e = hit().isPresent() ? hit() : kept;
+    if (e.isEmpty()) {
+      return Optional.empty();
+    }
+    if (form == null || formOf != e.get()) {
+      formOf = e.get();
+      form = Optional.of(formOf.representation(acceptEncoding));
+    }
+    return form;
   }
+
+  /** The last form chosen, and of which entry: the adapter and the headers ask for it. */
+  private Optional<CachedResponse.Representation> form;
+  private CachedResponse formOf;
 
   /**
    * Whether this request serves a stale entry and then refreshes it: after answering, run the

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Caching implements dev.monetize.cache.CacheService {
   private final ResponseCache store;
   private final Flights flights = new Flights();
+  private final dev.monetize.cache.internal.KeyMemo keys = new dev.monetize.cache.internal.KeyMemo(10_000);
   private final TimeSource time;
   private final ConcurrentHashMap<String, Counters> byOperation = new ConcurrentHashMap<>();
 
@@ -49,10 +50,8 @@ final class Caching implements dev.monetize.cache.CacheService {
       boolean shed) {
     CachePolicy policy = decision.operation().cache().orElseThrow();
     String op = decision.operation().id();
-    CacheKey.Builder k = CacheKey.builder(decision.principal().orElseThrow().customerId(), op)
-        .method(request.method()).path(request.path()).query(rawQuery).header("Accept", accept).tags(policy.tags());
-    policy.queryParameters().ifPresent(k::onlyQueryParameters);
-    String key = k.build(store);
+    String key = keys.key(store, decision.principal().orElseThrow().customerId(), op, request.method(), request.path(),
+        rawQuery, accept, policy.tags(), policy.queryParameters());
     String encodings = compression ? acceptEncoding : null; // without compression every client takes the body
     if (shed) {
       return CacheLookup.shed(this, policy, op, key, encodings); // counted once its limits admit it

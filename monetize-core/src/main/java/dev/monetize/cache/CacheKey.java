@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -53,6 +52,31 @@ public final class CacheKey {
         bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
       }
       bytes[length++] = b;
+    }
+
+    private int[] spans = new int[64];
+
+    /** A reused buffer of at least {@code count} four-int spans. */
+    int[] spans(int count) {
+      if (spans.length < count * 4) {
+        spans = new int[count * 4];
+      }
+      return spans;
+    }
+
+    /** {@code field(text.substring(from, to))}, without the substring for ASCII text. */
+    void field(String text, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (text.charAt(i) >= 0x80) {
+          field(text.substring(from, to));
+          return;
+        }
+      }
+      number(to - from);
+      put((byte) ':');
+      for (int i = from; i < to; i++) {
+        put((byte) text.charAt(i));
+      }
     }
 
     /** {@code <UTF-8 length>:<UTF-8 bytes>}, without allocating for ASCII text. */
@@ -107,12 +131,30 @@ public final class CacheKey {
       number(value);
     }
 
-    String hex() {
+    /** {@code prefix} then the digest in hex, as one string. */
+    String key(String prefix) {
       digest.reset();
       digest.update(bytes, 0, length);
       length = 0;
-      return HexFormat.of().formatHex(digest.digest());
+      byte[] h = digest.digest();
+      int p = prefix.length();
+      for (int i = 0; i < p; i++) {
+        if (prefix.charAt(i) >= 0x80) {
+          return prefix + HexFormat.of().formatHex(h); // a tenant id beyond ASCII (customer ids never are)
+        }
+      }
+      byte[] out = new byte[p + 2 * h.length];
+      for (int i = 0; i < p; i++) {
+        out[i] = (byte) prefix.charAt(i);
+      }
+      for (int i = 0; i < h.length; i++) {
+        out[p + 2 * i] = (byte) HEX[(h[i] >> 4) & 0xf];
+        out[p + 2 * i + 1] = (byte) HEX[h[i] & 0xf];
+      }
+      return new String(out, StandardCharsets.ISO_8859_1);
     }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
   }
 
   /** The tag generation that applies to every tenant. */
@@ -139,8 +181,11 @@ public final class CacheKey {
     private String path = "/";
     private String query = "";
     private Optional<Set<String>> queryParameters = Optional.empty();
-    private final TreeMap<String, String> headers = new TreeMap<>();
-    private final TreeSet<String> tags = new TreeSet<>();
+    /** Varying headers, lower-case names kept in order (few: a sorted pair of arrays beats a tree). */
+    private String[] headerNames = new String[2];
+    private String[] headerValues = new String[2];
+    private int headerCount;
+    private Set<String> tags = Set.of();
 
     private Builder(String tenant, String operation) {
       this.tenant = requireText(tenant, "tenant");
@@ -180,13 +225,37 @@ public final class CacheKey {
 
     /** A request header that changes the representation ({@code Accept}, {@code Accept-Encoding}...). */
     public Builder header(String name, String value) {
-      headers.put(name.toLowerCase(Locale.ROOT), value == null ? "" : value);
+      String n = name.toLowerCase(Locale.ROOT);
+      String v = value == null ? "" : value;
+      int at = 0;
+      while (at < headerCount && headerNames[at].compareTo(n) < 0) {
+        at++;
+      }
+      if (at < headerCount && headerNames[at].equals(n)) {
+        headerValues[at] = v; // the last value given wins
+        return this;
+      }
+      if (headerCount == headerNames.length) {
+        headerNames = java.util.Arrays.copyOf(headerNames, headerCount * 2);
+        headerValues = java.util.Arrays.copyOf(headerValues, headerCount * 2);
+      }
+      System.arraycopy(headerNames, at, headerNames, at + 1, headerCount - at);
+      System.arraycopy(headerValues, at, headerValues, at + 1, headerCount - at);
+      headerNames[at] = n;
+      headerValues[at] = v;
+      headerCount++;
       return this;
     }
 
     /** The operation's tags: invalidating one, for the tenant or for everyone, makes new keys. */
     public Builder tags(Set<String> tags) {
-      this.tags.addAll(tags);
+      if (this.tags.isEmpty()) {
+        this.tags = Objects.requireNonNull(tags, "tags");
+      } else {
+        TreeSet<String> all = new TreeSet<>(this.tags);
+        all.addAll(tags);
+        this.tags = all;
+      }
       return this;
     }
 
@@ -200,24 +269,95 @@ public final class CacheKey {
       d.field(version);
       d.field(method);
       d.field(path);
-      List<String[]> params = parameters();
-      d.field(params.size());
-      for (String[] p : params) {
-        d.field(p[0]);
-        d.field(p[1]);
+      if (query.indexOf('%') < 0 && query.indexOf('+') < 0) {
+        plainParameters(d); // nothing to decode: the query's own characters, without copying them
+      } else {
+        List<String[]> params = parameters();
+        d.field(params.size());
+        for (String[] p : params) {
+          d.field(p[0]);
+          d.field(p[1]);
+        }
       }
-      d.field(headers.size());
-      headers.forEach((n, v) -> {
-        d.field(n);
-        d.field(v);
-      });
+      d.field(headerCount);
+      for (int i = 0; i < headerCount; i++) {
+        d.field(headerNames[i]);
+        d.field(headerValues[i]);
+      }
       d.field(tags.size());
-      for (String tag : tags) {
+      for (String tag : tags.size() > 1 ? new TreeSet<>(tags) : tags) { // in name order
         d.field(tag);
         d.field(cache.generation(generationName(tenant, tag)));
         d.field(cache.generation(generationName(EVERYONE, tag)));
       }
-      return "{" + tenant + "}:c:" + d.hex();
+      return d.key("{" + tenant + "}:c:");
+    }
+
+    /**
+     * The same fields as {@link #parameters()} writes for a query without escapes: each kept
+     * parameter as {@code [name start, name end, value start, value end]}, sorted by name (stably),
+     * written from the query itself.
+     */
+    private void plainParameters(Scratch d) {
+      int[] spans = d.spans(query.length() / 2 + 1);
+      int n = 0;
+      int start = 0;
+      while (start <= query.length() && !query.isEmpty()) {
+        int end = query.indexOf('&', start);
+        if (end < 0) {
+          end = query.length();
+        }
+        if (end > start) {
+          int eq = query.indexOf('=', start);
+          boolean hasValue = eq >= 0 && eq < end;
+          int nameEnd = hasValue ? eq : end;
+          if (kept(start, nameEnd)) {
+            int at = n;
+            while (at > 0 && compareNames(spans, at - 1, start, nameEnd) > 0) { // insertion: stable
+              System.arraycopy(spans, (at - 1) * 4, spans, at * 4, 4);
+              at--;
+            }
+            spans[at * 4] = start;
+            spans[at * 4 + 1] = nameEnd;
+            spans[at * 4 + 2] = hasValue ? eq + 1 : end;
+            spans[at * 4 + 3] = end;
+            n++;
+          }
+        }
+        start = end + 1;
+      }
+      d.field(n);
+      for (int i = 0; i < n; i++) {
+        d.field(query, spans[i * 4], spans[i * 4 + 1]);
+        d.field(query, spans[i * 4 + 2], spans[i * 4 + 3]);
+      }
+    }
+
+    /** Whether the parameter named by the query's {@code [from, to)} changes the answer. */
+    private boolean kept(int from, int to) {
+      if (queryParameters.isEmpty()) {
+        return true;
+      }
+      for (String name : queryParameters.get()) {
+        if (name.length() == to - from && query.regionMatches(from, name, 0, name.length())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** {@code String.compareTo} of the name in span {@code i} and the query's {@code [from, to)}. */
+    private int compareNames(int[] spans, int i, int from, int to) {
+      int a = spans[i * 4];
+      int aLength = spans[i * 4 + 1] - a;
+      int bLength = to - from;
+      for (int k = 0; k < Math.min(aLength, bLength); k++) {
+        int c = query.charAt(a + k) - query.charAt(from + k);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return aLength - bLength;
     }
 
     /** Decoded {name, value} pairs, in name order; the values of one name keep their order. */

@@ -36,6 +36,9 @@ public final class Compression {
     if (acceptEncoding == null || acceptEncoding.isEmpty()) {
       return false;
     }
+    if (acceptEncoding.indexOf(';') < 0) { // no weights, the common case: a scan without allocating
+      return names(acceptEncoding, "gzip") || names(acceptEncoding, "x-gzip") || names(acceptEncoding, "*");
+    }
     int gzip = -1; // -1 not named, 0 refused, 1 accepted
     int star = -1;
     for (String part : acceptEncoding.split(",", 32)) {
@@ -49,6 +52,31 @@ public final class Compression {
       }
     }
     return gzip == 1 || gzip == -1 && star == 1;
+  }
+
+  /** Whether the comma-separated {@code list} names {@code coding} (any case, spaces around it). */
+  private static boolean names(String list, String coding) {
+    int at = 0;
+    int n = list.length();
+    while (at <= n) {
+      int end = list.indexOf(',', at);
+      if (end < 0) {
+        end = n;
+      }
+      int s = at;
+      int e = end;
+      while (s < e && list.charAt(s) <= ' ') {
+        s++;
+      }
+      while (e > s && list.charAt(e - 1) <= ' ') {
+        e--;
+      }
+      if (e - s == coding.length() && list.regionMatches(true, s, coding, 0, coding.length())) {
+        return true;
+      }
+      at = end + 1;
+    }
+    return false;
   }
 
   /** Whether a weight parameter list ({@code q=0.5}) leaves the coding acceptable; malformed is acceptable. */

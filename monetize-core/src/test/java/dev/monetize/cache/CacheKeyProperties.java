@@ -61,6 +61,30 @@ class CacheKeyProperties {
         .isEqualTo(key("t", "op", "", "/", String.join("&", shuffled), ""));
   }
 
+  @Property(tries = 300)
+  void aQueryKeysTheSameWithOrWithoutEscapesAndAnyValueChangesIt(
+      @ForAll @Size(max = 5) List<@net.jqwik.api.From("nonEmpty") String> names, @ForAll("nonEmpty") String value) {
+    List<String> plain = new ArrayList<>();
+    List<String> escaped = new ArrayList<>();
+    for (String n : names) {
+      plain.add(n + "=" + value);
+      escaped.add(escape(n) + "=" + escape(value)); // decoded, the same parameters
+    }
+    String q = String.join("&", plain);
+    assertThat(key("t", "op", "", "/", String.join("&", escaped), "")).isEqualTo(key("t", "op", "", "/", q, ""));
+    if (!names.isEmpty()) {
+      assertThat(key("t", "op", "", "/", q + "x", "")).isNotEqualTo(key("t", "op", "", "/", q, ""));
+    }
+  }
+
+  private static String escape(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      b.append('%').append(String.format("%02X", (int) c));
+    }
+    return b.toString();
+  }
+
   @Property(tries = 200)
   void aTagInvalidatedForTheTenantOrForEveryoneMakesNewKeysForThatTenantOnly(@ForAll("nonEmpty") String tenant,
       @ForAll boolean forEveryone) {

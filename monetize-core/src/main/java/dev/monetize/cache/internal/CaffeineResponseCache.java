@@ -31,6 +31,7 @@ public final class CaffeineResponseCache implements ResponseCache {
       throw new IllegalArgumentException("a response cache holds at least 1 byte, got " + maxBytes);
     }
     this.entries = Caffeine.newBuilder()
+        .executor(Runnable::run) // upkeep on the caller's thread, amortized: waking a pool thread costs more
         .maximumWeight(maxBytes)
         .weigher((String k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.response().weight() + k.length()
             + OVERHEAD))
