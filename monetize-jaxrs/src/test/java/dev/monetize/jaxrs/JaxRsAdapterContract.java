@@ -39,6 +39,7 @@ abstract class JaxRsAdapterContract {
   private String base;
   private String free;
   private String pro;
+  private String team;
 
   /** Starts the implementation with these providers and resource classes; returns the base URL. */
   protected abstract String start(List<Object> providers, Class<?>... resources) throws Exception;
@@ -51,6 +52,7 @@ abstract class JaxRsAdapterContract {
     Catalog plans = Catalog.builder()
         .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(5))
             .scopes("stats:*").build())
+        .plan(Plan.builder("team").rank(5).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000)).build())
         .plan(Plan.builder("pro").rank(10).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000))
             .concurrency(Concurrency.of(4)).build())
         .build();
@@ -61,6 +63,8 @@ abstract class JaxRsAdapterContract {
     monetize.customers().save(Customer.of("globex", "pro"));
     free = monetize.keys().issue("acme", Set.of("stats:*")).secret();
     pro = monetize.keys().issue("globex", Set.of("*")).secret();
+    monetize.customers().save(Customer.of("initech", "team"));
+    team = monetize.keys().issue("initech", Set.of("*")).secret();
     base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
         new OpenApiResource(monetize)), Resources.Stats.class, Resources.Public.class, Resources.Mixed.class,
         Resources.Items.class);
@@ -95,6 +99,20 @@ abstract class JaxRsAdapterContract {
 
   private void awaitIdle() {
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);
+  }
+
+  @Test
+  void sixteenConcurrentMissesRunTheResourceOnceAndAllGetItsAnswer() throws Exception {
+    Resources.Stats.SLOW_RUNS.set(0);
+    List<HttpResponse<String>> answers = dev.monetize.testkit.Concurrently.call(16, t -> call("GET", "/v1/slow", team));
+    assertThat(Resources.Stats.SLOW_RUNS.get()).isEqualTo(1);
+    assertThat(answers).allSatisfy(r -> {
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("{\"run\":1}");
+    });
+    assertThat(answers.stream().filter(r -> r.headers().firstValue("Cache-Status").orElse("")
+        .equals("monetize; fwd=miss; stored"))).hasSize(1);
+    assertThat(monetize.cache().statistics().get("stats.slow").stores()).isEqualTo(1);
   }
 
   @Test

@@ -36,6 +36,7 @@ class JerseyAdapterTest extends JaxRsAdapterContract {
     public void close() {}
   };
   private HttpServer server;
+  private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool();
 
   @Override
   protected String start(List<Object> providers, Class<?>... resources) {
@@ -53,7 +54,9 @@ class JerseyAdapterTest extends JaxRsAdapterContract {
     }
     JERSEY.addHandler(recorder);
     try {
-      server = JdkHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config);
+      server = JdkHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, false);
+      server.setExecutor(executor); // requests in parallel, as any real deployment serves them
+      server.start();
     } finally {
       JERSEY.removeHandler(recorder);
     }
@@ -63,6 +66,7 @@ class JerseyAdapterTest extends JaxRsAdapterContract {
   @Override
   protected void stop() {
     server.stop(0);
+    executor.shutdownNow();
   }
 
   @Test

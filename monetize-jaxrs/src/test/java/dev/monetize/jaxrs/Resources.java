@@ -26,6 +26,19 @@ final class Resources {
           + ",\"role\":" + security.isUserInRole("stats:read") + "}";
     }
 
+    /** Runs of {@link #slow()}: the single-flight test counts them. */
+    static final java.util.concurrent.atomic.AtomicInteger SLOW_RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+    @GET
+    @Path("slow")
+    @Produces("application/json")
+    @Monetized(id = "stats.slow", cacheTtlSeconds = 60, cacheTags = "stats")
+    public String slow() throws InterruptedException {
+      int run = SLOW_RUNS.incrementAndGet();
+      Thread.sleep(300); // long enough for every concurrent miss to join the flight
+      return "{\"run\":" + run + "}";
+    }
+
     @GET
     @Path("reports/{id: [0-9]+}")
     @Produces("text/plain")
