@@ -57,15 +57,26 @@ public interface AccountReports {
    * @param asOf when
    * @param bytesIn request bytes
    * @param cpuMillis CPU time
+   * @param quantities per operation, the quantity of each unit: {@code calls}, bytes, time,
+   *     {@code cache_hits} and the custom units its endpoint reported (what invoices price)
    */
   record UsageReport(Principal principal, Instant periodStart, Instant periodEnd, long requests, long bytesOut,
       long computeMillis, Map<String, Long> byOperation, List<PolicyState> limits, Optional<BigDecimal> credits,
-      Map<String, BigDecimal> cost, Instant asOf, long bytesIn, long cpuMillis) {
+      Map<String, BigDecimal> cost, Instant asOf, long bytesIn, long cpuMillis,
+      Map<String, Map<String, Long>> quantities) {
     /** Copies. */
     public UsageReport {
       byOperation = Map.copyOf(byOperation);
       limits = List.copyOf(limits);
       cost = Map.copyOf(cost);
+      java.util.Map<String, Map<String, Long>> q = new java.util.TreeMap<>();
+      quantities.forEach((op, units) -> q.put(op, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(units))));
+      quantities = java.util.Collections.unmodifiableMap(q);
+    }
+
+    /** Calls answered from the response cache, over every operation. */
+    public long cacheHits() {
+      return quantities.values().stream().mapToLong(u -> u.getOrDefault("cache_hits", 0L)).sum();
     }
   }
 }

@@ -83,7 +83,7 @@ public final class Reports implements AccountReports {
     Optional<BigDecimal> credits = principal.plan().prepaid()
         ? Optional.of(wallet.balance(principal.customerId())) : Optional.empty();
     return new UsageReport(principal, start, end, t.requests(), t.bytesOut(), t.computeMillis(), byOperation, states,
-        credits, cost, time.now(), t.bytesIn(), t.cpuMillis());
+        credits, cost, time.now(), t.bytesIn(), t.cpuMillis(), t.quantities());
   }
 
   /** {@code totals} answering each range once. */

@@ -19,8 +19,8 @@ final class UsageResource {
     u.cost().forEach((currency, amount) -> cost.put(currency, amount.toPlainString())); // the invoice's digits
     return ManagementCall.ok(200, new Views.Usage(u.principal().customerId(), u.principal().plan().name(),
         u.periodStart().toString(), u.periodEnd().toString(),
-        new Views.Counted(u.requests(), u.bytesIn(), u.bytesOut(), u.computeMillis(), u.cpuMillis(),
-            new TreeMap<>(u.byOperation())),
+        new Views.Counted(u.requests(), u.bytesIn(), u.bytesOut(), u.computeMillis(), u.cpuMillis(), u.cacheHits(),
+            new TreeMap<>(u.byOperation()), u.quantities()),
         u.limits().stream().map(Views.Limit::of).toList(), u.credits().map(Views::plain).orElse(null), cost,
         u.asOf().toString()));
   }

@@ -112,7 +112,9 @@ final class Views {
   /** The counted usage of a period. */
   record Counted(@JsonProperty("requests") long requests, @JsonProperty("bytes_in") long bytesIn,
       @JsonProperty("bytes_out") long bytesOut, @JsonProperty("compute_ms") long computeMs,
-      @JsonProperty("cpu_ms") long cpuMs, @JsonProperty("by_operation") Map<String, Long> byOperation) {}
+      @JsonProperty("cpu_ms") long cpuMs, @JsonProperty("cache_hits") long cacheHits,
+      @JsonProperty("by_operation") Map<String, Long> byOperation,
+      @JsonProperty("units_by_operation") Map<String, Map<String, Long>> unitsByOperation) {}
 
   /** The usage of the caller's customer in its current period. */
   record Usage(@JsonProperty("customer_id") String customerId, @JsonProperty("plan") String plan,

@@ -257,6 +257,10 @@ public abstract class AnalyticsBehaviourContract {
     service().monetize().flushUsage();
     assertThat(usage.records().stream().mapToLong(r -> r.units().getOrDefault("cache_hits", 0L)).sum())
         .isEqualTo(2); // the hit and the 304
+    JsonNode report = json.readTree(send("GET", "/monetize/usage", key("pro"), null).body()).get("usage");
+    assertThat(report.get("cache_hits").asLong()).isEqualTo(2); // the customer sees its hits beside its calls
+    assertThat(report.at("/units_by_operation/stats.summary/cache_hits").asLong()).isEqualTo(2);
+    assertThat(report.at("/units_by_operation/stats.summary/calls").asLong()).isEqualTo(4); // miss, hit, 304, miss
   }
 
   /** Every adapter: past its freshness, the summary is served stale while one request refreshes it. */
