@@ -26,6 +26,7 @@ module dev.monetize.core {
   exports dev.monetize.metering;
   exports dev.monetize.openapi;
   exports dev.monetize.plans;
+  exports dev.monetize.shield;
   exports dev.monetize.tokens;
 
   // the management API's request and response records are bound by Jackson

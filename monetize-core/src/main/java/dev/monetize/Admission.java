@@ -106,7 +106,7 @@ public final class Admission {
     if (!decision.admitted()) {
       ErrorCode code = decision.error().orElseThrow();
       headers.add(new Header("Cache-Control", "no-store"));
-      if (code.status() == 429 || code.status() == 503) {
+      if (code.status() == 429 || code.status() == 503 || decision.retryAfterSeconds() > 0) {
         headers.add(new Header("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds()))));
       }
       if (code.status() == 401) {
@@ -157,7 +157,7 @@ public final class Admission {
     if (decision.hint().isPresent()) {
       p = p.withHint(decision.hint().get());
     }
-    if (code.status() == 429 || code.status() == 503) {
+    if (code.status() == 429 || code.status() == 503 || decision.retryAfterSeconds() > 0) {
       p = p.with("retry_after", Math.max(1, decision.retryAfterSeconds()));
     }
     if (!decision.violatedPolicies().isEmpty()) {

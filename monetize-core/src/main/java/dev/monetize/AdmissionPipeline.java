@@ -23,6 +23,8 @@ final class AdmissionPipeline {
       java.lang.management.ManagementFactory.getThreadMXBean();
 
   private final Identification identification;
+  /** Before identification: the client address's verdict. */
+  private final dev.monetize.shield.internal.Shield shield;
   /** After identification, in order: each may refuse before the endpoint and act after it. */
   private final AdmissionStage[] stages;
   private final LimitStep limits;
@@ -33,9 +35,11 @@ final class AdmissionPipeline {
   private final boolean measureCpuTime;
   private final Caching caching;
 
-  AdmissionPipeline(Identification identification, AdmissionStage[] stages, LimitStep limits, Wallets wallet,
-      TimeSource time, URI docsBase, boolean legacyHeaders, boolean measureCpuTime, Caching caching) {
+  AdmissionPipeline(Identification identification, dev.monetize.shield.internal.Shield shield, AdmissionStage[] stages,
+      LimitStep limits, Wallets wallet, TimeSource time, URI docsBase, boolean legacyHeaders, boolean measureCpuTime,
+      Caching caching) {
     this.identification = identification;
+    this.shield = shield;
     this.stages = stages.clone();
     this.limits = limits;
     this.wallet = wallet;
@@ -84,7 +88,15 @@ final class AdmissionPipeline {
   }
 
   private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
+    dev.monetize.shield.internal.Shield.Verdict verdict = shield.check(request.remoteAddress(), now);
+    if (verdict.refusal().isPresent()) { // before any credential is looked at
+      ErrorCode code = verdict.refusal().get();
+      return refused(Decision.refuseAddress(code, dev.monetize.shield.internal.Shield.detail(code), op, verdict.retryAfterSeconds()));
+    }
     Decision d = identification.identify(op, request, now);
+    if (!d.admitted() && d.error().orElseThrow().status() == 401) {
+      shield.failed(request.remoteAddress(), now, verdict.allowed()); // spends the address's budget, counts to a ban
+    }
     for (AdmissionStage stage : stages) {
       if (!d.admitted()) {
         return refused(d);

@@ -72,6 +72,12 @@ public record Decision(
         false, false);
   }
 
+  /** A refusal of the client address by the shield, before any credential was looked at. */
+  static Decision refuseAddress(ErrorCode code, String detail, Operation operation, long retryAfterSeconds) {
+    return new Decision(false, Optional.of(code), detail, Optional.of(code.hint()), Optional.empty(), operation,
+        List.of(), retryAfterSeconds, false, false);
+  }
+
   static Decision refuseLimit(ErrorCode code, String detail, String hint, Principal principal,
       Operation operation, List<PolicyState> policies, long retryAfterSeconds) {
     return new Decision(false, Optional.of(code), detail, Optional.of(hint), Optional.of(principal), operation,

@@ -23,6 +23,13 @@ import java.util.Set;
 /** What the management API may use of the engine: its services, the identification, the audit, the clock. */
 final class ManagementBridge implements ManagementContext {
   private final java.net.URI docsBase;
+  private final dev.monetize.shield.internal.Shield shield;
+
+  @Override
+  public dev.monetize.shield.internal.Shield shield() {
+    return shield;
+  }
+
   private final Catalog catalog;
   private final CustomerService customers;
   private final KeyRegistry keys;
@@ -43,7 +50,8 @@ final class ManagementBridge implements ManagementContext {
       dev.monetize.cache.CacheService cache,
       AccountReports reports, Tokens tokens, KeyEnvironment environment, TimeSource time, SecureRandom random,
       LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit,
-      boolean publishDocs) {
+      boolean publishDocs, dev.monetize.shield.internal.Shield shield) {
+    this.shield = shield;
     this.docsBase = docsBase;
     this.catalog = catalog;
     this.customers = customers;

@@ -13,9 +13,15 @@ package dev.monetize;
  * @param shedRequests requests refused by load shedding
  * @param malformedKeyRefusals presented keys refused by format or checksum, without a store lookup
  * @param auditEventsDropped audit events dropped because the hand-off was full ({@code AuditOverflow.DROP})
- * @param cacheHits answers served from the response cache (304s included)
- * @param cacheMisses lookups of cached operations that found nothing (the endpoint ran, or a flight's answer was used)
+ * @param cacheHits answers served from the response cache (304s and stale answers included)
+ * @param cacheMisses lookups of cached operations that found nothing to serve (the endpoint ran)
  * @param cacheStores answers stored in the response cache
+ * @param shieldDenied requests refused by the shield's deny list ({@code ip_denied})
+ * @param shieldBanned requests refused because their address was banned ({@code ip_banned})
+ * @param shieldRateLimited requests refused because their address spent its budget of failed
+ *     authentications ({@code ip_rate_limited})
+ * @param bansIssued addresses banned by this node
  */
 public record MetricsSnapshot(long inFlight, long limiterStoreOutages, long shedRequests, long malformedKeyRefusals,
-    long auditEventsDropped, long cacheHits, long cacheMisses, long cacheStores) {}
+    long auditEventsDropped, long cacheHits, long cacheMisses, long cacheStores, long shieldDenied, long shieldBanned,
+    long shieldRateLimited, long bansIssued) {}

@@ -1,5 +1,7 @@
 package dev.monetize;
 
+import dev.monetize.shield.internal.Shield;
+
 import dev.monetize.audit.internal.AsyncAuditDispatcher;
 import dev.monetize.billing.AccountReports;
 import dev.monetize.billing.WalletService;
@@ -67,6 +69,8 @@ public final class Monetize implements AutoCloseable {
   private final ServiceDocs docs;
   private final AdmissionPipeline pipeline;
   private final Caching caching;
+  private final Shield shield;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Monetize.class);
   private final UndeclaredMethods undeclaredMethods;
   private final boolean publishDocs;
   private final boolean compression;
@@ -116,12 +120,15 @@ public final class Monetize implements AutoCloseable {
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
     try {
       this.caching = new Caching(b.responseCache, b.timeSource, b.compression);
-      this.pipeline = new AdmissionPipeline(identification, new AdmissionStage[] {new Authorization(catalog),
+      this.shield = new Shield(catalog.shield(), b.shieldStore, b.timeSource::epochNanos,
+          ban -> LOG.warn("address {} banned until {} after repeated authentication failures (strike {})",
+              ban.address(), ban.until(), ban.strikes()));
+      this.pipeline = new AdmissionPipeline(identification, shield, new AdmissionStage[] {new Authorization(catalog),
           new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
           b.legacyRateLimitHeaders, b.measureCpuTime, caching);
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
-          audit, publishDocs), b.managementLimits);
+          audit, publishDocs, shield), b.managementLimits);
     } catch (RuntimeException e) {
       audit.close();
       usage.close();
@@ -268,7 +275,8 @@ public final class Monetize implements AutoCloseable {
   /** The engine's counters at this moment (requests in flight, refusals without a store lookup...). */
   public MetricsSnapshot metrics() {
     return new MetricsSnapshot(limits.inFlight(), limits.storeOutages(), limits.shedRequests(),
-        identification.malformedKeyRefusals(), audit.dropped(), caching.hits(), caching.misses(), caching.stores());
+        identification.malformedKeyRefusals(), audit.dropped(), caching.hits(), caching.misses(), caching.stores(),
+        shield.denied(), shield.banned(), shield.rateLimited(), shield.bansIssued());
   }
 
   /** The token service (mint, verify, rotate signing keys). */

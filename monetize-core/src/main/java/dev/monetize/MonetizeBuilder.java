@@ -137,6 +137,16 @@ public final class MonetizeBuilder {
   }
 
   boolean compression = true;
+  dev.monetize.shield.ShieldStore shieldStore = dev.monetize.shield.ShieldStore.inMemory();
+
+  /**
+   * Where the shield's run-time allow and deny lists and its bans live (default in this JVM; a
+   * shared store, such as {@code RedisShieldStore}, makes them every node's).
+   */
+  public MonetizeBuilder shieldStore(dev.monetize.shield.ShieldStore store) {
+    this.shieldStore = Objects.requireNonNull(store, "store");
+    return this;
+  }
 
   /**
    * Meters each call's CPU time on its request thread as {@code cpu_ms} (default off: reading a

@@ -57,9 +57,8 @@ public final class CatalogLoader extends Nodes {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
-  private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations");
+  private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations", "shield");
   private static final Set<String> PLAN_FIELDS =
       Set.of("rank", "rate", "quotas", "scopes", "features", "prices", "concurrency", "prepaid", "overage", "fee",
           "currency", "minimum");
@@ -139,6 +138,9 @@ public final class CatalogLoader extends Nodes {
         Operation op = operation(ops.get(i), path);
         guard(path, () -> b.operation(op));
       }
+    }
+    if (root.hasNonNull("shield")) {
+      b.shield(new ShieldReader(source).read(root.get("shield"), "shield"));
     }
     Catalog[] built = new Catalog[1];
     guard("", () -> built[0] = b.build());
@@ -287,37 +289,6 @@ public final class CatalogLoader extends Nodes {
     throw fail(path + "." + field, "must be one of " + String.join(", ", allowed) + "; got " + abbreviate(v.toString()));
   }
 
-  private Duration duration(JsonNode node, String field, String path, Duration fallback) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    String p = path + "." + field;
-    String allowed = "a duration such as 500ms, 1s, 1m, 1h, 1d or ISO-8601 PT1S";
-    if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() > 0 && v.asLong() <= 86_400) {
-      return Duration.ofSeconds(v.asLong());
-    }
-    if (!v.isTextual()) {
-      throw fail(p, "must be " + allowed + "; got " + v);
-    }
-    String s = v.asText().trim();
-    Matcher m = SHORT_DURATION.matcher(s);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(s);
-    } catch (DateTimeParseException e) {
-      throw fail(p, "must be " + allowed + "; got '" + s + "'");
-    }
-  }
 
 
 

@@ -85,4 +85,39 @@ abstract class Nodes {
   static String abbreviate(String s) {
     return s.length() > 60 ? s.substring(0, 57) + "..." : s;
   }
+
+  private static final java.util.regex.Pattern SHORT_DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+  /** A duration field: {@code 500ms}, {@code 1s}, {@code 1m}, {@code 1h}, {@code 1d}, ISO-8601, or whole seconds; {@code fallback} when absent. */
+  java.time.Duration duration(JsonNode node, String field, String path, java.time.Duration fallback) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    String p = path + "." + field;
+    String allowed = "a duration such as 500ms, 1s, 1m, 1h, 1d or ISO-8601 PT1S";
+    if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() > 0 && v.asLong() <= 86_400) {
+      return java.time.Duration.ofSeconds(v.asLong());
+    }
+    if (!v.isTextual()) {
+      throw fail(p, "must be " + allowed + "; got " + v);
+    }
+    String s = v.asText().trim();
+    java.util.regex.Matcher m = SHORT_DURATION.matcher(s);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> java.time.Duration.ofMillis(n);
+        case "s" -> java.time.Duration.ofSeconds(n);
+        case "m" -> java.time.Duration.ofMinutes(n);
+        case "h" -> java.time.Duration.ofHours(n);
+        default -> java.time.Duration.ofDays(n);
+      };
+    }
+    try {
+      return java.time.Duration.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw fail(p, "must be " + allowed + "; got '" + s + "'");
+    }
+  }
 }

@@ -1,11 +1,9 @@
 package dev.monetize.http;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Which client address a request really comes from. {@code Forwarded} (RFC 7239) and
@@ -23,33 +21,10 @@ import java.util.regex.Pattern;
  */
 public final class TrustedProxies {
   private static final TrustedProxies NONE = new TrustedProxies(List.of(), false);
-  private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
   private static final int MAX_HOPS = 32;
 
   private final List<Cidr> cidrs;
   private final boolean forwardedHeader;
-
-  private record Cidr(byte[] network, int bits) {
-    boolean contains(InetAddress a) {
-      byte[] b = a.getAddress();
-      if (b.length != network.length) {
-        return false;
-      }
-      int full = bits / 8;
-      for (int i = 0; i < full; i++) {
-        if (b[i] != network[i]) {
-          return false;
-        }
-      }
-      int rest = bits % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xFF << (8 - rest)) & 0xFF;
-      return (b[full] & mask) == (network[full] & mask);
-    }
-  }
 
   private TrustedProxies(List<Cidr> cidrs, boolean forwardedHeader) {
     this.cidrs = List.copyOf(cidrs);
@@ -83,22 +58,11 @@ public final class TrustedProxies {
       if (entry.isEmpty()) {
         continue;
       }
-      int slash = entry.indexOf('/');
-      String address = slash < 0 ? entry : entry.substring(0, slash);
-      InetAddress a = literal(address).orElseThrow(() -> new IllegalArgumentException("trusted proxy '"
-          + shorten(entry) + "' is not an IP address or CIDR such as 10.0.0.0/8 or ::1/128"));
-      int max = a.getAddress().length * 8;
-      int bits;
       try {
-        bits = slash < 0 ? max : Integer.parseInt(entry.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        bits = -1;
+        out.add(Cidr.parse(entry));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("trusted proxy " + e.getMessage(), e);
       }
-      if (bits < 0 || bits > max) {
-        throw new IllegalArgumentException("trusted proxy '" + shorten(entry) + "': the prefix length must be 0.."
-            + max);
-      }
-      out.add(new Cidr(a.getAddress(), bits));
     }
     return out.isEmpty() ? NONE : new TrustedProxies(out, false);
   }
@@ -197,30 +161,6 @@ public final class TrustedProxies {
 
   /** An IP literal, parsed without any name lookup; empty for anything else. */
   static Optional<InetAddress> literal(String s) {
-    String v = unbracket(s);
-    try {
-      if (IPV4.matcher(v).matches()) {
-        byte[] b = new byte[4];
-        String[] parts = v.split("\\.");
-        for (int i = 0; i < 4; i++) {
-          int octet = Integer.parseInt(parts[i]);
-          if (octet > 255) {
-            return Optional.empty();
-          }
-          b[i] = (byte) octet;
-        }
-        return Optional.of(InetAddress.getByAddress(b));
-      }
-      if (v.indexOf(':') < 0 || !IPV6.matcher(v).matches()) {
-        return Optional.empty();
-      }
-      return Optional.of(InetAddress.getByName(v)); // contains ':': parsed as an IPv6 literal, never looked up
-    } catch (UnknownHostException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static String shorten(String s) {
-    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    return Cidr.literal(s);
   }
 }

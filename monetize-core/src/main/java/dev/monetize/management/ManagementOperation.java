@@ -61,6 +61,27 @@ public enum ManagementOperation {
   /** {@code POST /cache/invalidate}: drop cached answers by tag, for one organization or for all. */
   CACHE_INVALIDATE("POST", "/cache/invalidate", Permission.OPERATOR, Rule.NONE, false,
       "drop cached answers by tag, for one organization or for every one"),
+  /** {@code GET /shield}: the shield's allow and deny lists. */
+  SHIELD_GET("GET", "/shield", Permission.OPERATOR, Rule.NONE, false,
+      "read the shield's allow and deny lists"),
+  /** {@code POST /shield/deny}: deny a network. */
+  SHIELD_DENY("POST", "/shield/deny", Permission.OPERATOR, Rule.NONE, false,
+      "deny a network (CIDR), for a while or until removed"),
+  /** {@code POST /shield/allow}: always let a network through the shield. */
+  SHIELD_ALLOW("POST", "/shield/allow", Permission.OPERATOR, Rule.NONE, false,
+      "let a network (CIDR) through the shield, for a while or until removed"),
+  /** {@code DELETE /shield/deny/{id}}: remove a deny entry. */
+  SHIELD_DENY_REMOVE("DELETE", "/shield/deny/{id}", Permission.OPERATOR, Rule.NONE, false,
+      "remove an entry of the deny list"),
+  /** {@code DELETE /shield/allow/{id}}: remove an allow entry. */
+  SHIELD_ALLOW_REMOVE("DELETE", "/shield/allow/{id}", Permission.OPERATOR, Rule.NONE, false,
+      "remove an entry of the allow list"),
+  /** {@code GET /shield/bans}: the addresses banned now. */
+  SHIELD_BANS("GET", "/shield/bans", Permission.OPERATOR, Rule.NONE, false,
+      "list the addresses banned after repeated authentication failures"),
+  /** {@code DELETE /shield/bans/{address}}: lift a ban. */
+  SHIELD_LIFT("DELETE", "/shield/bans/{address}", Permission.OPERATOR, Rule.NONE, false,
+      "lift the ban of an address"),
   /** {@code GET /pricing}: the price list. */
   PRICING_GET("GET", "/pricing", Permission.PUBLIC, Rule.NONE, false,
       "read the price list");

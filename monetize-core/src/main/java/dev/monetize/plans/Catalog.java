@@ -24,10 +24,17 @@ import java.util.Optional;
 public final class Catalog {
   private final Map<String, Plan> plans;
   private final Map<String, Operation> operations;
+  private final dev.monetize.shield.ShieldPolicy shield;
 
-  private Catalog(Map<String, Plan> plans, Map<String, Operation> operations) {
+  private Catalog(Map<String, Plan> plans, Map<String, Operation> operations, dev.monetize.shield.ShieldPolicy shield) {
     this.plans = plans;
     this.operations = operations;
+    this.shield = shield;
+  }
+
+  /** How the shield treats client addresses (the plans file's {@code shield}; defaults otherwise). */
+  public dev.monetize.shield.ShieldPolicy shield() {
+    return shield;
   }
 
   /** Starts a builder. */
@@ -80,8 +87,15 @@ public final class Catalog {
   public static final class Builder {
     private final Map<String, Plan> plans = new LinkedHashMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
+    private dev.monetize.shield.ShieldPolicy shield = dev.monetize.shield.ShieldPolicy.defaults();
 
     private Builder() {}
+
+    /** How the shield treats client addresses (default {@link dev.monetize.shield.ShieldPolicy#defaults()}). */
+    public Builder shield(dev.monetize.shield.ShieldPolicy policy) {
+      this.shield = java.util.Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     /** Adds a plan; names must be unique. */
     public Builder plan(Plan plan) {
@@ -123,7 +137,7 @@ public final class Catalog {
         }
       }
       Catalog catalog = new Catalog(Map.copyOf(plans),
-          java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)));
+          java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)), shield);
       for (Plan plan : plans.values()) {
         for (Operation op : operations.values()) {
           if (catalog.allows(plan, op)) {

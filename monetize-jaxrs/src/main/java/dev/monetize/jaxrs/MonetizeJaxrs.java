@@ -81,7 +81,7 @@ public final class MonetizeJaxrs {
   }
 
   static Catalog catalog(Catalog base, Endpoint... endpoints) {
-    Catalog.Builder b = Catalog.builder();
+    Catalog.Builder b = Catalog.builder().shield(base.shield());
     base.plans().forEach(b::plan);
     base.operations().forEach(b::operation);
     Map<String, String> methodsById = new LinkedHashMap<>();

@@ -66,6 +66,9 @@ public interface ManagementContext {
   /** Whether public pages (the price list) are served without a credential. */
   boolean publishesDocs();
 
+  /** The shield: the client address's verdict, the lists and bans the operator manages. */
+  dev.monetize.shield.internal.Shield shield();
+
   /** Who sends this request (key or token), as the admission pipeline identifies it. */
   Decision authenticate(ApiRequest request);
 

@@ -63,6 +63,14 @@ public final class ManagementRouter implements ManagementApi {
     h.put(ManagementOperation.INVOICE_LIST, invoices::invoices);
     h.put(ManagementOperation.INVOICE_GET, invoices::invoice);
     h.put(ManagementOperation.CACHE_INVALIDATE, new CacheResource(context)::invalidate);
+    ShieldResource shield = new ShieldResource(context);
+    h.put(ManagementOperation.SHIELD_GET, shield::lists);
+    h.put(ManagementOperation.SHIELD_DENY, c -> shield.add(c, dev.monetize.shield.ShieldRule.Kind.DENY));
+    h.put(ManagementOperation.SHIELD_ALLOW, c -> shield.add(c, dev.monetize.shield.ShieldRule.Kind.ALLOW));
+    h.put(ManagementOperation.SHIELD_DENY_REMOVE, c -> shield.remove(c, dev.monetize.shield.ShieldRule.Kind.DENY));
+    h.put(ManagementOperation.SHIELD_ALLOW_REMOVE, c -> shield.remove(c, dev.monetize.shield.ShieldRule.Kind.ALLOW));
+    h.put(ManagementOperation.SHIELD_BANS, shield::bans);
+    h.put(ManagementOperation.SHIELD_LIFT, shield::lift);
     h.put(ManagementOperation.PRICING_GET, call -> pricing());
     for (ManagementOperation op : ManagementOperation.values()) {
       if (!h.containsKey(op)) { // an operation of the table without a handler is a build-time mistake
@@ -91,7 +99,15 @@ public final class ManagementRouter implements ManagementApi {
     Map<String, String> details = Map.of();
     String operationId = "monetize.management";
     ErrorCode failure = null; // every error answer is a problem built below, with its code
+    dev.monetize.shield.internal.Shield.Verdict verdict = dev.monetize.shield.internal.Shield.Verdict.PASS;
     try {
+      long now = context.time().epochNanos();
+      verdict = context.shield().check(r.remoteAddress(), now);
+      if (verdict.refusal().isPresent()) { // before anything else: no route, body or credential is looked at
+        ErrorCode code = verdict.refusal().get();
+        throw new ManagementRefusal(code, dev.monetize.shield.internal.Shield.detail(code), verdict.retryAfterSeconds(),
+            List.of());
+      }
       if (r.body().length > MAX_BODY_BYTES) {
         throw new ManagementRefusal(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
       }
@@ -110,7 +126,7 @@ public final class ManagementRouter implements ManagementApi {
         chargeAddress(r); // published, like any price list: no key needed, charged to the client address
         return handlers.get(match.operation()).apply(null); // its query (utm_source...) is no request to us
       }
-      Principal p = authenticate(r, headers);
+      Principal p = authenticate(r, headers, verdict.allowed());
       who = Optional.of(p);
       chargeCall(p);
       if (r.queryError().isPresent()) { // after authentication: a stranger learns nothing and pays for it
@@ -154,7 +170,7 @@ public final class ManagementRouter implements ManagementApi {
     }
   }
 
-  private Principal authenticate(Request r, List<Header> headers) {
+  private Principal authenticate(Request r, List<Header> headers, boolean allowed) {
     Decision d = context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
         r.authorization().orElse(null), r.apiKey().orElse(null)));
     if (!d.admitted()) {
@@ -162,6 +178,7 @@ public final class ManagementRouter implements ManagementApi {
       headers.add(new Header("WWW-Authenticate", code == ErrorCode.KEY_MISSING
           ? "Bearer realm=\"monetize\"" : "Bearer realm=\"monetize\", error=\"invalid_token\""));
       chargeAddress(r); // a flood of bad credentials is charged too: to the address it comes from
+      context.shield().failed(r.remoteAddress(), context.time().epochNanos(), allowed);
       throw new ManagementRefusal(code, d.detail());
     }
     return d.principal().orElseThrow();

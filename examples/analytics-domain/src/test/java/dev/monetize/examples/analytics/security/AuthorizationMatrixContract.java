@@ -86,6 +86,34 @@ public abstract class AuthorizationMatrixContract {
           + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
           + "403:scope_denied 403:scope_denied "
           + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SHIELD_GET, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SHIELD_DENY, "201 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SHIELD_ALLOW, "201 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SHIELD_DENY_REMOVE, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SHIELD_ALLOW_REMOVE, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SHIELD_BANS, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SHIELD_LIFT, "404:not_found 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
       Map.entry(ManagementOperation.INVOICE_LIST, "200 200 200 200 200 200 200 200 200 200 404:not_found "
           + UNAUTHENTICATED),
       Map.entry(ManagementOperation.INVOICE_GET, "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
@@ -192,7 +220,23 @@ public abstract class AuthorizationMatrixContract {
       case INVOICE_GET -> new String[] {"/invoices/INV-none?customer_id=" + ORG, null};
       case CACHE_INVALIDATE -> new String[] {"/cache/invalidate", "{\"tag\":\"stats\",\"customer_id\":\"" + ORG + "\"}"};
       case PRICING_GET -> new String[] {"/pricing", null};
+      case SHIELD_GET -> new String[] {"/shield", null};
+      case SHIELD_DENY -> new String[] {"/shield/deny", "{\"cidr\":\"198.51.100.0/24\"}"};
+      case SHIELD_ALLOW -> new String[] {"/shield/allow", "{\"cidr\":\"192.0.2.0/24\"}"};
+      case SHIELD_DENY_REMOVE -> new String[] {"/shield/deny/" + shieldEntry("deny"), null};
+      case SHIELD_ALLOW_REMOVE -> new String[] {"/shield/allow/" + shieldEntry("allow"), null};
+      case SHIELD_BANS -> new String[] {"/shield/bans", null};
+      case SHIELD_LIFT -> new String[] {"/shield/bans/203.0.113.77", null};
     };
+  }
+
+  /** A fresh entry of the shield's {@code list}, added by the operator: its id. */
+  private String shieldEntry(String list) {
+    String[] operator = credentials.get(Who.OPERATOR);
+    ExampleUnderTest.Answer a = app.send("POST", "/monetize/shield/" + list, operator[0], operator[1],
+        "{\"cidr\":\"203.0.113.0/28\",\"until\":\"2099-01-01T00:00:00Z\"}");
+    assertThat(a.status()).as(a.body()).isEqualTo(201);
+    return a.json().path("id").asText();
   }
 
   /** A fresh key of matrix-a holding {@code *}: stronger than a keys:write key. */

@@ -1,0 +1,142 @@
+package dev.monetize.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An IPv4 or IPv6 network in CIDR notation ({@code 203.0.113.0/24}, {@code 2001:db8::/32}); a
+ * single address is its own {@code /32} or {@code /128}. Parsed without any name lookup; the host
+ * bits are cleared, so {@code 10.1.2.3/8} is {@code 10.0.0.0/8}. An IPv4-mapped IPv6 address
+ * ({@code ::ffff:203.0.113.9}) is its IPv4 address.
+ *
+ * <pre>{@code
+ * Cidr.parse("203.0.113.0/24").contains("203.0.113.9"); // true
+ * }</pre>
+ */
+public final class Cidr {
+  private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+  private final byte[] network;
+  private final int bits;
+
+  private Cidr(byte[] network, int bits) {
+    this.network = network;
+    this.bits = bits;
+  }
+
+  /**
+   * The network {@code text} names: an IP literal with an optional {@code /prefix}.
+   *
+   * @throws IllegalArgumentException naming the text and what is allowed
+   */
+  public static Cidr parse(String text) {
+    String entry = text == null ? "" : text.strip();
+    int slash = entry.indexOf('/');
+    String address = slash < 0 ? entry : entry.substring(0, slash);
+    InetAddress a = literal(address).orElseThrow(() -> new IllegalArgumentException("'" + shorten(entry)
+        + "' is not an IP address or CIDR such as 203.0.113.0/24 or 2001:db8::/32"));
+    int max = a.getAddress().length * 8;
+    int bits;
+    try {
+      bits = slash < 0 ? max : Integer.parseInt(entry.substring(slash + 1));
+    } catch (NumberFormatException e) {
+      bits = -1;
+    }
+    if (bits < 0 || bits > max) {
+      throw new IllegalArgumentException("'" + shorten(entry) + "': the prefix length must be 0.." + max);
+    }
+    byte[] n = a.getAddress();
+    for (int i = 0; i < n.length; i++) { // clear the host bits
+      int keep = Math.max(0, Math.min(8, bits - 8 * i));
+      n[i] &= (byte) (0xFF << (8 - keep));
+    }
+    return new Cidr(n, bits);
+  }
+
+  /** Whether {@code address} (an IP literal, brackets allowed) is in this network; false for anything else. */
+  public boolean contains(String address) {
+    Optional<InetAddress> a = literal(address);
+    return a.isPresent() && contains(a.get());
+  }
+
+  /** Whether {@code a} is in this network. */
+  public boolean contains(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length != network.length) {
+      return false;
+    }
+    int full = bits / 8;
+    for (int i = 0; i < full; i++) {
+      if (b[i] != network[i]) {
+        return false;
+      }
+    }
+    int rest = bits % 8;
+    if (rest == 0) {
+      return true;
+    }
+    int mask = (0xFF << (8 - rest)) & 0xFF;
+    return (b[full] & mask) == (network[full] & mask);
+  }
+
+  /** The prefix length. */
+  public int bits() {
+    return bits;
+  }
+
+  /** An IP literal, parsed without any name lookup; empty for anything else. */
+  public static Optional<InetAddress> literal(String s) {
+    if (s == null) {
+      return Optional.empty();
+    }
+    String v = s.length() > 2 && s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+    try {
+      if (IPV4.matcher(v).matches()) {
+        byte[] b = new byte[4];
+        String[] parts = v.split("\\.");
+        for (int i = 0; i < 4; i++) {
+          int octet = Integer.parseInt(parts[i]);
+          if (octet > 255) {
+            return Optional.empty();
+          }
+          b[i] = (byte) octet;
+        }
+        return Optional.of(InetAddress.getByAddress(b));
+      }
+      if (v.indexOf(':') < 0 || !IPV6.matcher(v).matches()) {
+        return Optional.empty();
+      }
+      return Optional.of(InetAddress.getByName(v)); // contains ':': parsed as an IPv6 literal, never looked up
+    } catch (UnknownHostException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String shorten(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+  }
+
+  /** {@code network/bits}, the network in its canonical form. */
+  @Override
+  public String toString() {
+    try {
+      return InetAddress.getByAddress(network).getHostAddress() + "/" + bits;
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("4 or 16 bytes are an address", e);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Cidr c && bits == c.bits && Arrays.equals(network, c.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(network) + bits;
+  }
+}

@@ -1,0 +1,183 @@
+package dev.monetize.shield;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.Admission;
+import dev.monetize.ApiRequest;
+import dev.monetize.ManualTimeSource;
+import dev.monetize.Monetize;
+import dev.monetize.http.Cidr;
+import dev.monetize.http.Header;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The shield through the engine: lists, the budget of failed authentications, bans, the operator's API. */
+class ShieldTest {
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-01T00:00:00Z"));
+  private final Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
+  private final String operatorKey = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.LIVE,
+      new java.security.SecureRandom());
+
+  private Monetize monetize(ShieldPolicy policy, ShieldStore store) {
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(100_000)).build();
+    return Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).shield(policy).build())
+        .timeSource(time).shieldStore(store).operatorKey(operatorKey).auditSink(dev.monetize.audit.AuditSink.inMemory())
+        .build();
+  }
+
+  private static IssuedKey customer(Monetize m) {
+    m.customers().save(Customer.of("acme", "basic"));
+    return m.keys().issue("acme", Set.of("*"));
+  }
+
+  private static Admission call(Monetize m, Operation op, String address, String secret) {
+    Admission a = m.admit(op, ApiRequest.of("GET", "/v1/summary", address, "r", secret == null ? null : "Bearer " + secret,
+        null));
+    a.complete(a.decision().status(), 0);
+    return a;
+  }
+
+  private static String code(Admission a) {
+    return a.decision().admitted() ? "ok" : a.decision().error().orElseThrow().code();
+  }
+
+  private static String header(Admission a, String name) {
+    return a.responseHeaders().stream().filter(h -> h.name().equals(name)).map(Header::value).findFirst().orElse(null);
+  }
+
+  @Test
+  void deniedNetworksAreRefusedBeforeTheirCredentialAndAllowedOnesPassWhateverElse() {
+    ShieldPolicy p = ShieldPolicy.defaults().deny(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8:bad::/48"))
+        .allow(Cidr.parse("203.0.113.7/32"));
+    try (Monetize m = monetize(p, ShieldStore.inMemory())) {
+      IssuedKey k = customer(m);
+      assertThat(code(call(m, summary, "203.0.113.9", k.secret()))).isEqualTo("ip_denied"); // a valid key too
+      assertThat(code(call(m, summary, "[2001:db8:bad::1]", k.secret()))).isEqualTo("ip_denied");
+      assertThat(code(call(m, summary, "203.0.113.7", k.secret()))).isEqualTo("ok"); // allowed wins
+      assertThat(code(call(m, summary, "198.51.100.1", k.secret()))).isEqualTo("ok");
+      Admission denied = call(m, summary, "203.0.113.10", null);
+      assertThat(denied.problem().detail()).isEqualTo("Requests from your network are not accepted.");
+      assertThat(m.metrics().shieldDenied()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void anAddressThatKeepsFailingAuthenticationIsLimitedThenBannedForLongerEachTime() {
+    ShieldPolicy p = ShieldPolicy.defaults().unauthenticated(Rate.perSecond(1).withBurst(9))
+        .banAfter(15, Duration.ofMinutes(1)).bans(Duration.ofMinutes(1), Duration.ofMinutes(3));
+    ShieldStore store = ShieldStore.inMemory();
+    try (Monetize m = monetize(p, store)) {
+      IssuedKey k = customer(m);
+      String attacker = "198.51.100.66";
+      for (int i = 0; i < 10; i++) { // the burst: each is looked at, and fails
+        assertThat(code(call(m, summary, attacker, "mk_live_" + "x".repeat(30)))).isEqualTo("key_invalid");
+      }
+      Admission limited = call(m, summary, attacker, k.secret()); // over its budget: not even a valid key is looked at
+      assertThat(code(limited)).isEqualTo("ip_rate_limited");
+      assertThat(limited.decision().status()).isEqualTo(429);
+      assertThat(header(limited, "Retry-After")).isEqualTo("1");
+      assertThat(code(call(m, summary, "198.51.100.67", k.secret()))).isEqualTo("ok"); // its neighbour is not
+      for (int i = 0; i < 5; i++) { // one a second: within the budget, but the ban counts them
+        time.advance(Duration.ofSeconds(1));
+        call(m, summary, attacker, null);
+      }
+      Admission banned = call(m, summary, attacker, k.secret());
+      assertThat(code(banned)).isEqualTo("ip_banned");
+      assertThat(banned.decision().status()).isEqualTo(403);
+      assertThat(header(banned, "Retry-After")).isEqualTo("60");
+      assertThat(store.ban(attacker).orElseThrow().strikes()).isEqualTo(1);
+      time.advance(Duration.ofSeconds(61));
+      assertThat(code(call(m, summary, attacker, k.secret()))).isEqualTo("ok"); // bans lapse by themselves
+      for (int i = 0; i < 15; i++) {
+        time.advance(Duration.ofSeconds(1));
+        call(m, summary, attacker, null);
+      }
+      assertThat(header(call(m, summary, attacker, k.secret()), "Retry-After")).isEqualTo("120"); // twice as long
+      time.advance(Duration.ofMinutes(3));
+      for (int i = 0; i < 15; i++) {
+        time.advance(Duration.ofSeconds(1));
+        call(m, summary, attacker, null);
+      }
+      assertThat(header(call(m, summary, attacker, k.secret()), "Retry-After")).isEqualTo("180"); // at most 3 min
+      assertThat(m.metrics().bansIssued()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void privateAddressesAreNeitherLimitedNorBannedUnlessAsked() {
+    ShieldPolicy p = ShieldPolicy.defaults().unauthenticated(Rate.perSecond(1)).banAfter(3, Duration.ofMinutes(1));
+    try (Monetize m = monetize(p, ShieldStore.inMemory())) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(code(call(m, summary, "10.1.2.3", null))).isEqualTo("key_missing"); // a proxy of our own, say
+        assertThat(code(call(m, summary, "::1", null))).isEqualTo("key_missing");
+      }
+    }
+    try (Monetize m = monetize(p.limitPrivateAddresses(true), ShieldStore.inMemory())) {
+      call(m, summary, "10.1.2.3", null);
+      assertThat(code(call(m, summary, "10.1.2.3", null))).isEqualTo("ip_rate_limited");
+    }
+  }
+
+  @Test
+  void theOperatorDeniesAllowsListsAndLiftsAtRunTimeAndNobodyElseCan() throws Exception {
+    ShieldStore store = ShieldStore.inMemory();
+    try (Monetize m = monetize(ShieldPolicy.defaults().banAfter(2, Duration.ofMinutes(1)), store)) {
+      IssuedKey k = customer(m);
+      ManagementApi.Response denied = manage(m, "POST", "/monetize/shield/deny", operatorKey,
+          "{\"cidr\":\"198.51.100.0/24\",\"until\":\"2026-03-01T01:00:00Z\"}");
+      assertThat(denied.status()).isEqualTo(201);
+      String body = new String(denied.body(), StandardCharsets.UTF_8);
+      assertThat(body).contains("\"cidr\":\"198.51.100.0/24\"").contains("\"list\":\"deny\"");
+      String id = body.replaceAll(".*\"id\":\"(sr_[a-z0-9]{16})\".*", "$1");
+      assertThat(code(call(m, summary, "198.51.100.5", k.secret()))).isEqualTo("ip_denied"); // at once
+      assertThat(manage(m, "POST", "/monetize/shield/deny", k.secret(), "{\"cidr\":\"1.2.3.0/24\"}").status())
+          .isEqualTo(403);
+      assertThat(manage(m, "POST", "/monetize/shield/deny", operatorKey, "{\"cidr\":\"1.2.3.0/33\"}").status())
+          .isEqualTo(400);
+      assertThat(manage(m, "POST", "/monetize/shield/deny", operatorKey, "{\"cidr\":\"example.com\"}").status())
+          .isEqualTo(400);
+      assertThat(manage(m, "POST", "/monetize/shield/deny", operatorKey,
+          "{\"cidr\":\"1.2.3.0/24\",\"until\":\"2020-01-01T00:00:00Z\"}").status()).isEqualTo(400);
+      assertThat(new String(manage(m, "GET", "/monetize/shield", operatorKey, null).body(), StandardCharsets.UTF_8))
+          .contains(id);
+      assertThat(manage(m, "DELETE", "/monetize/shield/allow/" + id, operatorKey, null).status()).isEqualTo(404);
+      assertThat(manage(m, "DELETE", "/monetize/shield/deny/" + id, operatorKey, null).status()).isEqualTo(200);
+      assertThat(code(call(m, summary, "198.51.100.5", k.secret()))).isEqualTo("ok");
+      // a ban, listed and lifted
+      call(m, summary, "203.0.113.50", null);
+      call(m, summary, "203.0.113.50", null);
+      assertThat(code(call(m, summary, "203.0.113.50", k.secret()))).isEqualTo("ip_banned");
+      String bans = new String(manage(m, "GET", "/monetize/shield/bans", operatorKey, null).body(),
+          StandardCharsets.UTF_8);
+      assertThat(bans).contains("\"address\":\"203.0.113.50\"").contains("\"strikes\":1");
+      assertThat(manage(m, "GET", "/monetize/shield/bans", k.secret(), null).status()).isEqualTo(403);
+      assertThat(manage(m, "DELETE", "/monetize/shield/bans/203.0.113.50", operatorKey, null).status()).isEqualTo(200);
+      assertThat(code(call(m, summary, "203.0.113.50", k.secret()))).isEqualTo("ok");
+      assertThat(manage(m, "DELETE", "/monetize/shield/bans/203.0.113.50", operatorKey, null).status()).isEqualTo(404);
+      // the management API is shielded too
+      manage(m, "POST", "/monetize/shield/deny", operatorKey, "{\"cidr\":\"192.0.2.0/24\"}");
+      ManagementApi.Response shielded = m.managementApi().handle(new ManagementApi.Request("GET", "/monetize/usage",
+          Map.of(), Optional.of("Bearer " + k.secret()), Optional.empty(), new byte[0], "192.0.2.1", "req"));
+      assertThat(shielded.status()).isEqualTo(403);
+      assertThat(new String(shielded.body(), StandardCharsets.UTF_8)).contains("ip_denied");
+    }
+  }
+
+  private static ManagementApi.Response manage(Monetize m, String method, String path, String secret, String body) {
+    return m.managementApi().handle(new ManagementApi.Request(method, path, Map.of(), Optional.of("Bearer " + secret),
+        Optional.empty(), body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+  }
+}
