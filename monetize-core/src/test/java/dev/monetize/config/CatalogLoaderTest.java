@@ -73,6 +73,38 @@ class CatalogLoaderTest {
   }
 
   @Test
+  void theShieldSectionSetsListsBudgetAndBansAndNamesWhatIsWrong() {
+    String doc = """
+        plans:
+          free: { rate: { count: 1 }, quotas: [ { limit: 5, window: day } ] }
+        shield:
+          allow: ["10.20.0.0/16"]
+          deny: ["198.51.100.0/24", "2001:db8:bad::/48"]
+          unauthenticated: { count: 5, period: 1s, burst: 10 }
+          ban: { after: 20, window: 2m, first: 5m, longest: 1h }
+          limit_private: true
+        """;
+    dev.monetize.shield.ShieldPolicy p = CatalogLoader.parse("plans.yaml", doc).shield();
+    assertThat(p.allow()).extracting(Object::toString).containsExactly("10.20.0.0/16");
+    assertThat(p.deny()).extracting(Object::toString).containsExactly("198.51.100.0/24", "2001:db8:bad:0:0:0:0:0/48");
+    assertThat(p.unauthenticated().count()).isEqualTo(5);
+    assertThat(p.unauthenticated().burst()).isEqualTo(10);
+    assertThat(p.banAfter()).isEqualTo(20);
+    assertThat(p.banWindow()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(p.firstBan()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(p.longestBan()).isEqualTo(Duration.ofHours(1));
+    assertThat(p.limitPrivate()).isTrue();
+    assertThat(CatalogLoader.parse("plans.yaml", doc.substring(0, doc.indexOf("shield:"))).shield())
+        .isEqualTo(dev.monetize.shield.ShieldPolicy.defaults());
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("198.51.100.0/24", "198.51.100.0/40")))
+        .hasMessageContaining("shield.deny[0]").hasMessageContaining("prefix length must be 0..32");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("first: 5m, longest: 1h",
+        "first: 2h, longest: 1h"))).hasMessageContaining("shield").hasMessageContaining("shorter than the first");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("limit_private", "limit_privat")))
+        .hasMessageContaining("limit_privat");
+  }
+
+  @Test
   void jsonWorksToo() {
     String json = "{\"plans\":{\"free\":{\"rate\":{\"count\":1},\"quotas\":[{\"limit\":5,\"window\":\"minute\"}]}}}";
     Catalog c = CatalogLoader.parse("plans.json", json);

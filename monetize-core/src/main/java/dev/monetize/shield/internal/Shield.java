@@ -52,6 +52,8 @@ public final class Shield {
   }
 
   private static final long REFRESH_NANOS = 1_000_000_000L;
+  private static final long SWEEP_NANOS = 60_000_000_000L;
+  private long swept = Long.MIN_VALUE / 2;
 
   private final ShieldPolicy policy;
   private final ShieldStore store;
@@ -207,6 +209,10 @@ public final class Shield {
 
   private View read(long now) {
     Instant at = instant(now);
+    if (now - swept >= SWEEP_NANOS) { // lapsed entries and old strikes go, once a minute per node
+      swept = now;
+      store.sweep(at);
+    }
     List<Cidr> allow = new ArrayList<>(policy.allow());
     List<Cidr> deny = new ArrayList<>(policy.deny());
     for (ShieldRule r : store.rules()) {

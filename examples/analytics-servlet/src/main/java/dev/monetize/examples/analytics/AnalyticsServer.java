@@ -15,6 +15,7 @@ import dev.monetize.keys.KeyStore;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.redis.RedisLimiterStore;
 import dev.monetize.redis.RedisResponseCache;
+import dev.monetize.redis.RedisShieldStore;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.web.AnalyticsServlets;
 import dev.monetize.metering.FsyncPolicy;
@@ -84,6 +85,9 @@ public final class AnalyticsServer implements AutoCloseable {
         // cached answers shared too: an invalidation on one process is seen by all at once
         RedisResponseCache cache = RedisResponseCache.connect(redisUrl.trim(), "monetize:");
         builder.responseCache(cache).closeOnStop(cache);
+        // the shield's lists and bans too: an address banned by one process is refused by all
+        RedisShieldStore shield = RedisShieldStore.connect(redisUrl.trim(), "monetize:");
+        builder.shieldStore(shield).closeOnStop(shield);
       }
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
@@ -208,6 +212,14 @@ public final class AnalyticsServer implements AutoCloseable {
       return this;
     }
 
+    /** Where the shield's run-time lists and bans live (default in memory). */
+    public Builder shieldStore(dev.monetize.shield.ShieldStore store) {
+      this.shieldStore = Objects.requireNonNull(store);
+      return this;
+    }
+
+    private dev.monetize.shield.ShieldStore shieldStore = dev.monetize.shield.ShieldStore.inMemory();
+
     /** Where cached answers live (default in memory; a {@link RedisResponseCache} shares them across processes). */
     public Builder responseCache(dev.monetize.cache.ResponseCache cache) {
       this.responseCache = Objects.requireNonNull(cache);
@@ -271,6 +283,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .timeSource(timeSource)
           .limiterStore(limiterStore)
           .responseCache(responseCache)
+          .shieldStore(shieldStore)
           .keyStore(keyStore)
           .customerStore(customerStore)
           .billingHistory(billingHistory)

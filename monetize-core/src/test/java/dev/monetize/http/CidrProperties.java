@@ -1,0 +1,81 @@
+package dev.monetize.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** CIDRs: an address is in a network exactly when its first {@code bits} bits are the network's. */
+class CidrProperties {
+  @Property(tries = 500)
+  void anAddressIsInTheNetworkExactlyWhenItsPrefixMatches(@ForAll("ipv4") byte[] network, @ForAll("ipv4") byte[] address,
+      @ForAll @IntRange(min = 0, max = 32) int bits) throws Exception {
+    String n = InetAddress.getByAddress(network).getHostAddress();
+    String a = InetAddress.getByAddress(address).getHostAddress();
+    Cidr c = Cidr.parse(n + "/" + bits);
+    assertThat(c.contains(a)).isEqualTo(prefix(network, bits) == prefix(address, bits));
+    assertThat(Cidr.parse(c.toString())).isEqualTo(c); // its canonical form reads back
+    assertThat(c.contains(n)).isTrue();
+  }
+
+  @Property(tries = 300)
+  void ipv6NetworksHoldTheirAddressesAndNoIpv4One(@ForAll("ipv6") byte[] network, @ForAll @IntRange(min = 1, max = 128)
+      int bits, @ForAll("ipv4") byte[] v4) throws Exception {
+    String n = InetAddress.getByAddress(network).getHostAddress();
+    Cidr c = Cidr.parse(n + "/" + bits);
+    byte[] inside = network.clone();
+    inside[15] ^= bits == 128 ? 0 : 1; // a host bit when the prefix leaves one
+    assertThat(c.contains("[" + InetAddress.getByAddress(inside).getHostAddress() + "]")).isTrue();
+    assertThat(c.contains(InetAddress.getByAddress(v4).getHostAddress())).isFalse();
+    assertThat(Cidr.parse(c.toString())).isEqualTo(c);
+  }
+
+  @Property(tries = 300)
+  void anythingElseIsRefusedWithAMessageNotAnException(@ForAll("junk") String text) {
+    try {
+      Cidr.parse(text);
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage()).contains("CIDR").doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void hostBitsAreClearedAndNamesAreNeverLookedUp() {
+    assertThat(Cidr.parse("10.1.2.3/8")).hasToString("10.0.0.0/8");
+    assertThat(Cidr.parse("203.0.113.9")).hasToString("203.0.113.9/32");
+    assertThat(Cidr.parse("::ffff:203.0.113.9/32").contains("203.0.113.9")).isTrue(); // IPv4-mapped is IPv4
+    assertThatThrownBy(() -> Cidr.parse("localhost")).hasMessageContaining("is not an IP address or CIDR");
+    assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("prefix length must be 0..32");
+    assertThatThrownBy(() -> Cidr.parse("256.0.0.1")).hasMessageContaining("is not an IP address");
+    assertThat(Cidr.parse("0.0.0.0/0").contains("198.51.100.7")).isTrue();
+    assertThat(Cidr.parse("0.0.0.0/0").contains("example.com")).isFalse();
+  }
+
+  private static long prefix(byte[] b, int bits) {
+    long v = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+    return bits == 0 ? 0 : v >>> (32 - bits);
+  }
+
+  @Provide
+  Arbitrary<byte[]> ipv4() {
+    return Arbitraries.bytes().array(byte[].class).ofSize(4);
+  }
+
+  @Provide
+  Arbitrary<byte[]> ipv6() {
+    return Arbitraries.bytes().array(byte[].class).ofSize(16).filter(b -> !(b[0] == 0 && b[1] == 0 && b[2] == 0
+        && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0 && b[8] == 0 && b[9] == 0)); // not IPv4-mapped
+  }
+
+  @Provide
+  Arbitrary<String> junk() {
+    return Arbitraries.strings().withChars("0123456789abcdef.:/[] -x").ofMaxLength(24);
+  }
+}

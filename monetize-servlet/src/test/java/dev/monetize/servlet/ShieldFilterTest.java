@@ -1,0 +1,121 @@
+package dev.monetize.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.Monetize;
+import dev.monetize.audit.AuditSink;
+import dev.monetize.http.Cidr;
+import dev.monetize.http.TrustedProxies;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import dev.monetize.shield.ShieldPolicy;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shield over real HTTP: the client address comes from a trusted proxy's {@code X-Forwarded-For}
+ * and is denied or limited; the same header from an untrusted peer changes nothing.
+ */
+class ShieldFilterTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<Server> servers = new ArrayList<>();
+  private final List<Monetize> engines = new ArrayList<>();
+
+  private String start(TrustedProxies proxies, IssuedKey[] key) throws Exception {
+    ShieldPolicy shield = ShieldPolicy.defaults().deny(Cidr.parse("203.0.113.0/24"))
+        .unauthenticated(Rate.perSecond(1).withBurst(4));
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("basic").rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(10_000)).build())
+        .operation(Operation.builder("stats", "GET", "/stats").build()).shield(shield).build();
+    Monetize monetize = Monetize.builder().catalog(catalog).trustedProxies(proxies).auditSink(AuditSink.inMemory())
+        .build();
+    engines.add(monetize);
+    monetize.customers().save(Customer.of("acme", "basic"));
+    key[0] = monetize.keys().issue("acme", Set.of("*"));
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.getWriter().print("ok");
+      }
+    }), "/*");
+    server.setHandler(ctx);
+    server.start();
+    servers.add(server);
+    return "http://127.0.0.1:" + connector.getLocalPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Server s : servers) {
+      s.stop();
+    }
+    engines.forEach(Monetize::close);
+  }
+
+  private HttpResponse<String> get(String base, String forwardedFor, String secret) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/stats")).header("X-Forwarded-For", forwardedFor);
+    if (secret != null) {
+      b.header("Authorization", "Bearer " + secret);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void behindATrustedProxyTheForwardedClientIsDeniedOrLimitedAndItsNeighboursAreNot() throws Exception {
+    IssuedKey[] key = new IssuedKey[1];
+    String base = start(TrustedProxies.parse("127.0.0.1/32"), key);
+    HttpResponse<String> denied = get(base, "203.0.113.9", key[0].secret());
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(denied.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(denied.body()).contains("\"code\":\"ip_denied\"").doesNotContain("203.0.113");
+    assertThat(get(base, "198.51.100.1", key[0].secret()).statusCode()).isEqualTo(200);
+    for (int i = 0; i < 5; i++) { // the budget of failures: each looked at, each 401
+      assertThat(get(base, "198.51.100.50", "mk_live_" + "y".repeat(30)).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> limited = get(base, "198.51.100.50", key[0].secret());
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.body()).contains("\"code\":\"ip_rate_limited\"");
+    assertThat(limited.headers().firstValue("Retry-After")).contains("1");
+    assertThat(get(base, "198.51.100.51", key[0].secret()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void fromAnUntrustedPeerTheHeaderIsIgnoredAndTheLoopbackPeerIsNeverLimited() throws Exception {
+    IssuedKey[] key = new IssuedKey[1];
+    String base = start(TrustedProxies.none(), key);
+    assertThat(get(base, "203.0.113.9", key[0].secret()).statusCode()).isEqualTo(200); // a spoofed header: the peer counts
+    for (int i = 0; i < 10; i++) {
+      assertThat(get(base, "198.51.100.50", "mk_live_" + "y".repeat(30)).statusCode()).isEqualTo(401);
+    }
+    assertThat(get(base, "198.51.100.50", key[0].secret()).statusCode()).isEqualTo(200);
+  }
+}
