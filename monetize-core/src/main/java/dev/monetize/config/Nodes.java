@@ -120,4 +120,36 @@ abstract class Nodes {
       throw fail(p, "must be " + allowed + "; got '" + s + "'");
     }
   }
+
+  private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("(\\d{1,10})\\s*(B|KiB|MiB|GiB)");
+
+  /** A size field: whole bytes, or {@code 64KiB}, {@code 1MiB}, {@code 1GiB}; {@code fallback} when absent. */
+  long bytes(JsonNode node, String field, String path, long fallback) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    String p = path + "." + field;
+    String allowed = "a size from 1 byte to 1GiB, in bytes or as 64KiB, 1MiB, 1GiB";
+    long bytes = -1;
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      bytes = v.asLong();
+    } else if (v.isTextual()) {
+      java.util.regex.Matcher m = SIZE.matcher(v.asText().strip());
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        int shift = switch (m.group(2)) {
+          case "KiB" -> 10;
+          case "MiB" -> 20;
+          case "GiB" -> 30;
+          default -> 0;
+        };
+        bytes = n <= (1L << 30) ? n << shift : -1;
+      }
+    }
+    if (bytes < 1 || bytes > (1L << 30)) {
+      throw fail(p, "must be " + allowed + "; got " + abbreviate(v.toString()));
+    }
+    return bytes;
+  }
 }

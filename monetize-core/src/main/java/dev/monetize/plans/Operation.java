@@ -25,6 +25,8 @@ import java.util.Set;
  * @param price price of one unit, if priced
  * @param cost units charged against limits per call (weighted cost), at least 1
  * @param cache how its answers are cached, if they are
+ * @param maxBodyBytes the largest request body it accepts: a larger one is {@code 413 payload_too_large}
+ *     before the endpoint reads past it (1 byte to 1 GiB; {@link #DEFAULT_MAX_BODY} by default)
  */
 public record Operation(
     String id,
@@ -34,10 +36,15 @@ public record Operation(
     Optional<String> minimumPlan,
     Optional<Price> price,
     long cost,
-    Optional<CachePolicy> cache) {
+    Optional<CachePolicy> cache,
+    long maxBodyBytes) {
 
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  /** The largest request body an operation accepts unless it says otherwise: 1 MiB. */
+  public static final long DEFAULT_MAX_BODY = 1L << 20;
+  /** The largest body limit an operation may set: 1 GiB. */
+  public static final long MAX_BODY = 1L << 30;
   /** The largest weighted cost of one call. */
   public static final long MAX_COST = 10_000;
 
@@ -60,6 +67,10 @@ public record Operation(
     if (cost < 1 || cost > MAX_COST) {
       throw new IllegalArgumentException("operation '" + id + "': cost must be 1.." + MAX_COST + ", got " + cost);
     }
+    if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY) {
+      throw new IllegalArgumentException("operation '" + id + "': the body limit must be 1 byte to 1 GiB, got "
+          + maxBodyBytes);
+    }
     Objects.requireNonNull(cache, "cache");
     if (cache.isPresent() && !method.equals("GET")) {
       throw new IllegalArgumentException("operation '" + id + "': only GET answers are cached, not " + method);
@@ -81,6 +92,7 @@ public record Operation(
     private Optional<Price> price = Optional.empty();
     private long cost = 1;
     private Optional<CachePolicy> cache = Optional.empty();
+    private long maxBodyBytes = DEFAULT_MAX_BODY;
 
     private Builder(String id, String method, String pathTemplate) {
       this.id = id;
@@ -119,9 +131,15 @@ public record Operation(
       return this;
     }
 
+    /** The largest request body it accepts (default {@link #DEFAULT_MAX_BODY}). */
+    public Builder maxBodyBytes(long bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
     /** Validates and builds. */
     public Operation build() {
-      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost, cache);
+      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost, cache, maxBodyBytes);
     }
   }
 }

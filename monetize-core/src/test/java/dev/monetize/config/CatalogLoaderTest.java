@@ -105,6 +105,28 @@ class CatalogLoaderTest {
   }
 
   @Test
+  void anOperationsBodyLimitIsBytesOrASizeAndOneMebibyteByDefault() {
+    String doc = """
+        plans:
+          free: { rate: { count: 1 }, quotas: [ { limit: 5, window: day } ] }
+        operations:
+          - { id: a, method: POST, path: /a, max_body: 64KiB }
+          - { id: b, method: POST, path: /b, max_body: 500 }
+          - { id: c, method: POST, path: /c }
+        """;
+    Catalog c = CatalogLoader.parse("plans.yaml", doc);
+    assertThat(c.operation("a").orElseThrow().maxBodyBytes()).isEqualTo(65_536);
+    assertThat(c.operation("b").orElseThrow().maxBodyBytes()).isEqualTo(500);
+    assertThat(c.operation("c").orElseThrow().maxBodyBytes()).isEqualTo(Operation.DEFAULT_MAX_BODY);
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("64KiB", "2GiB")))
+        .hasMessageContaining("operations[0].max_body: must be a size from 1 byte to 1GiB");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("64KiB", "64kb")))
+        .hasMessageContaining("operations[0].max_body");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("max_body: 500", "max_body: 0")))
+        .hasMessageContaining("operations[1].max_body");
+  }
+
+  @Test
   void jsonWorksToo() {
     String json = "{\"plans\":{\"free\":{\"rate\":{\"count\":1},\"quotas\":[{\"limit\":5,\"window\":\"minute\"}]}}}";
     Catalog c = CatalogLoader.parse("plans.json", json);

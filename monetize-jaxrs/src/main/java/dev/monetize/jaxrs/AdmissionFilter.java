@@ -48,6 +48,14 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   @Override
   public void filter(ContainerRequestContext request) {
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
+    if (request.getLength() > operation.maxBodyBytes()) { // declared too large: refused before anything is read
+      request.abortWith(Response.status(413).type("application/problem+json").header(RequestIds.HEADER, requestId)
+          .header("Connection", "close").header("Cache-Control", "no-store")
+          .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE,
+              dev.monetize.http.BodyTooLargeException.detail(operation.maxBodyBytes()), requestId)
+              .withHint(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE.hint()))).build());
+      return;
+    }
     String path = "/" + request.getUriInfo().getPath(false);
     Admission admission = monetize.admit(operation, ApiRequest.of(request.getMethod(), path.replace("//", "/"),
         monetize.clientAddress(PeerAddress.current(), request.getHeaderString("Forwarded"),
@@ -74,7 +82,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       return;
     }
     if (request.hasEntity()) {
-      request.setEntityStream(new CountingInput(request.getEntityStream(), admission)); // bytes_in
+      request.setEntityStream(new CountingInput(request.getEntityStream(), admission, operation.maxBodyBytes()));
     }
     MonetizeContext context = new MonetizeContext(admission);
     MonetizeContext.set(context);
@@ -307,20 +315,38 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     }
   }
 
-  /** Counts the request body bytes the resource reads into the admission. */
+  /**
+   * Counts the request body bytes the resource reads into the admission ({@code bytes_in}); past the
+   * operation's body limit the read fails with {@link dev.monetize.http.BodyTooLargeException}
+   * (answered {@code 413}).
+   */
   private static final class CountingInput extends java.io.FilterInputStream {
     private final Admission admission;
+    private final long limit;
+    private long read;
 
-    CountingInput(java.io.InputStream in, Admission admission) {
+    CountingInput(java.io.InputStream in, Admission admission, long limit) {
       super(in);
       this.admission = admission;
+      this.limit = limit;
+    }
+
+    private void counted(long n) throws IOException {
+      if (n <= 0) {
+        return;
+      }
+      read += n;
+      admission.addBytesIn(n);
+      if (read > limit) {
+        throw new dev.monetize.http.BodyTooLargeException(limit);
+      }
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0) {
-        admission.addBytesIn(1);
+        counted(1);
       }
       return b;
     }
@@ -328,14 +354,14 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
-      admission.addBytesIn(n);
+      counted(n);
       return n;
     }
 
     @Override
     public long skip(long n) throws IOException {
       long skipped = in.skip(n);
-      admission.addBytesIn(skipped);
+      counted(skipped);
       return skipped;
     }
   }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Answers an exception that escapes a resource like every other error: {@code 500 internal} as
  * problem JSON with the request id, never the exception's message or class (RESTEasy's default
  * page shows the message). {@link WebApplicationException}s keep their own response, except the
- * runtime's bodiless refusals (400, 404, 405, 413), which become problems too. The exception
+ * runtime's bodiless refusals (400, 404, 405, 413), which become problems too. A body that went past
+ * the operation's limit is {@code 413 payload_too_large}, however the resource wrapped it. The exception
  * is logged with keys and tokens redacted. Register it beside {@link MonetizeFeature}:
  *
  * <pre>{@code
@@ -39,6 +40,16 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
 
   @Override
   public Response toResponse(Throwable e) {
+    java.util.Optional<dev.monetize.http.BodyTooLargeException> tooLarge = dev.monetize.http.BodyTooLargeException.in(e);
+    if (tooLarge.isPresent()) { // the body went past the operation's limit while it was read: the caller's mistake
+      String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
+          .orElseGet(() -> RequestIds.acceptOrCreate(null));
+      Problem p = monetize.problem(ErrorCode.PAYLOAD_TOO_LARGE,
+          dev.monetize.http.BodyTooLargeException.detail(tooLarge.get().limit()), requestId)
+          .withHint(ErrorCode.PAYLOAD_TOO_LARGE.hint());
+      return Response.status(413).type("application/problem+json").header("Connection", "close")
+          .header("Cache-Control", "no-store").entity(ProblemJson.toBytes(p)).build();
+    }
     if (e instanceof WebApplicationException w) {
       Response r = w.getResponse();
       ErrorCode code = r.hasEntity() ? null : RUNTIME_REFUSALS.get(r.getStatus());

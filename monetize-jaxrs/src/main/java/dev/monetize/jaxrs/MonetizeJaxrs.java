@@ -182,6 +182,10 @@ public final class MonetizeJaxrs {
         throw new IllegalArgumentException("cacheTtlSeconds must be -1 (no caching) or 1 to 86400, got " + ttl);
       }
       cachePolicy(ttl, onMethod, onClass).ifPresent(b::cache);
+      long maxBody = longAttribute(onMethod, onClass, Monetized::maxBodyBytes); // the method's, else the class's
+      if (maxBody != 0) {
+        b.maxBodyBytes(maxBody);
+      }
       if (!version.isEmpty() && !VERSION.matcher(version).matches()) {
         throw new IllegalArgumentException("version '" + version + "' must be 1-32 of A-Z a-z 0-9 . _ -");
       }
@@ -196,8 +200,8 @@ public final class MonetizeJaxrs {
   private static Optional<dev.monetize.plans.CachePolicy> cachePolicy(long ttl, Monetized onMethod, Monetized onClass) {
     String[] tags = onMethod != null && onMethod.cacheTags().length > 0 ? onMethod.cacheTags()
         : onClass != null ? onClass.cacheTags() : new String[0];
-    long swr = seconds(onMethod, onClass, Monetized::cacheStaleWhileRevalidateSeconds);
-    long sie = seconds(onMethod, onClass, Monetized::cacheStaleIfErrorSeconds);
+    long swr = longAttribute(onMethod, onClass, Monetized::cacheStaleWhileRevalidateSeconds);
+    long sie = longAttribute(onMethod, onClass, Monetized::cacheStaleIfErrorSeconds);
     String[] query = onMethod != null && !Arrays.equals(onMethod.cacheQuery(), ALL) ? onMethod.cacheQuery()
         : onClass != null ? onClass.cacheQuery() : ALL;
     boolean shared = onMethod != null && onMethod.cacheShared() || onClass != null && onClass.cacheShared();
@@ -221,7 +225,7 @@ public final class MonetizeJaxrs {
 
   private static final String[] ALL = {"*"};
 
-  private static long seconds(Monetized onMethod, Monetized onClass, java.util.function.ToLongFunction<Monetized> f) {
+  private static long longAttribute(Monetized onMethod, Monetized onClass, java.util.function.ToLongFunction<Monetized> f) {
     return onMethod != null && f.applyAsLong(onMethod) != 0 ? f.applyAsLong(onMethod)
         : onClass != null ? f.applyAsLong(onClass) : 0;
   }

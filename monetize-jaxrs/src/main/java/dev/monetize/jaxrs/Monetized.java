@@ -71,6 +71,9 @@ public @interface Monetized {
   /** Whether shared caches (CDNs, proxies) may keep cached answers ({@code Cache-Control: public}). */
   boolean cacheShared() default false;
 
+  /** The largest request body in bytes (1 to 1 GiB); 0 for the default, 1 MiB. */
+  long maxBodyBytes() default 0;
+
   /** API version the operation belongs to, e.g. {@code v1}. */
   String version() default "";
 }

@@ -151,6 +151,24 @@ abstract class JaxRsAdapterContract {
   }
 
   @Test
+  void aBodyOverTheOperationsLimitIs413DeclaredOrChunked() throws Exception {
+    java.util.function.Function<HttpRequest.BodyPublisher, HttpResponse<String>> post = body -> {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/upload")).timeout(Duration.ofSeconds(30))
+            .header("X-API-Key", pro).header("Content-Type", "text/plain").POST(body).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    assertThat(post.apply(HttpRequest.BodyPublishers.ofString("z".repeat(2000))).body()).isEqualTo("2000");
+    problem(post.apply(HttpRequest.BodyPublishers.ofString("z".repeat(2001))), 413, "payload_too_large");
+    HttpResponse<String> chunked = post.apply(HttpRequest.BodyPublishers.ofInputStream(
+        () -> new java.io.ByteArrayInputStream(new byte[50_000])));
+    problem(chunked, 413, "payload_too_large");
+  }
+
+  @Test
   void requestBodyBytesTheResourceReadsAreMetered() throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/ingest"))
         .timeout(Duration.ofSeconds(30)).header("X-API-Key", pro).header("Content-Type", "text/plain")

@@ -65,6 +65,15 @@ final class Resources {
     }
 
     @POST
+    @Path("upload")
+    @jakarta.ws.rs.Consumes("text/plain")
+    @Produces("text/plain")
+    @Monetized(id = "upload", maxBodyBytes = 2000)
+    public String upload(java.io.InputStream body) throws java.io.IOException {
+      return Integer.toString(body.readAllBytes().length); // past the limit this throws
+    }
+
+    @POST
     @Path("boom")
     @Monetized(id = "boom")
     public String boom() {

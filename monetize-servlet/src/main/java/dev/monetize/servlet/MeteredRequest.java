@@ -25,6 +25,9 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   private ServletInputStream stream;
   private BufferedReader reader;
 
+  private final long maxBody;
+  private long read;
+
   MeteredRequest(HttpServletRequest request, Admission admission, String requestId) {
     this(request, admission, requestId, false);
   }
@@ -34,6 +37,76 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     this.admission = admission;
     this.requestId = requestId;
     this.refresh = refresh;
+    this.maxBody = admission.decision().operation().maxBodyBytes();
+  }
+
+  /** Counts {@code n} bytes read; past the operation's limit the read fails instead. */
+  private void counted(long n) throws java.io.IOException {
+    if (n <= 0) {
+      return;
+    }
+    read += n;
+    admission.addBytesIn(n);
+    if (read > maxBody) {
+      throw new dev.monetize.http.BodyTooLargeException(maxBody);
+    }
+  }
+
+  // parameters and parts are parsed by the container from the body: a body it cannot parse is the
+  // caller's mistake (400), never the endpoint's failure (500)
+  @Override
+  public String getParameter(String name) {
+    try {
+      return super.getParameter(name);
+    } catch (RuntimeException e) {
+      throw MalformedRequestException.of(e);
+    }
+  }
+
+  @Override
+  public java.util.Map<String, String[]> getParameterMap() {
+    try {
+      return super.getParameterMap();
+    } catch (RuntimeException e) {
+      throw MalformedRequestException.of(e);
+    }
+  }
+
+  @Override
+  public java.util.Enumeration<String> getParameterNames() {
+    try {
+      return super.getParameterNames();
+    } catch (RuntimeException e) {
+      throw MalformedRequestException.of(e);
+    }
+  }
+
+  @Override
+  public String[] getParameterValues(String name) {
+    try {
+      return super.getParameterValues(name);
+    } catch (RuntimeException e) {
+      throw MalformedRequestException.of(e);
+    }
+  }
+
+  @Override
+  public java.util.Collection<jakarta.servlet.http.Part> getParts() throws java.io.IOException,
+      jakarta.servlet.ServletException {
+    try {
+      return super.getParts();
+    } catch (RuntimeException e) {
+      throw MalformedRequestException.of(e);
+    }
+  }
+
+  @Override
+  public jakarta.servlet.http.Part getPart(String name) throws java.io.IOException, jakarta.servlet.ServletException {
+    try {
+      return super.getPart(name);
+    } catch (RuntimeException e) {
+      throw MalformedRequestException.of(e);
+    }
   }
 
   /**
@@ -146,7 +219,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     public int read() throws IOException {
       int b = delegate.read();
       if (b >= 0) {
-        admission.addBytesIn(1);
+        counted(1);
       }
       return b;
     }
@@ -154,7 +227,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = delegate.read(b, off, len);
-      admission.addBytesIn(n);
+      counted(n);
       return n;
     }
 

@@ -125,6 +125,11 @@ public final class MonetizeFilter implements Filter {
       }
       return;
     }
+    long maxBody = operation.get().maxBodyBytes();
+    if (request.getContentLengthLong() > maxBody) { // declared too large: refused before anything is read
+      refuse(request, response, ErrorCode.PAYLOAD_TOO_LARGE, dev.monetize.http.BodyTooLargeException.detail(maxBody));
+      return;
+    }
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     Admission admission = monetize.admit(operation.get(), ApiRequest.of(request.getMethod(), path,
         clientAddress(request), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key")));
@@ -176,23 +181,34 @@ public final class MonetizeFilter implements Filter {
         }
       }
       failed = false;
-    } catch (RuntimeException | ServletException e) {
-      if (response.isCommitted()) {
-        throw e;
+    } catch (RuntimeException | ServletException | IOException e) {
+      boolean tooLarge = dev.monetize.http.BodyTooLargeException.in(e).isPresent();
+      boolean malformed = MalformedRequestException.in(e);
+      if (response.isCommitted() || e instanceof IOException && !tooLarge) {
+        throw e; // a broken connection, or an answer already on its way: nothing to answer with
       }
-      // answer like every other error instead of the container's page, which names the exception
-      // the application's message may quote a credential: log a redacted copy
-      LOG.error("request {} to {} failed in the application", requestId, operation.get().id(), Redaction.redact(e));
       response.resetBuffer();
       if (compressing != null) {
         compressing.discard();
       }
-      if (cache.insteadOfError(500).isPresent()) {
-        CachedAnswers.sendStale(request, metered, cache); // a stale answer instead of the failure
+      if (tooLarge || malformed) { // the caller's mistake, not the endpoint's failure
+        cache.abandon();
+        closeIfBodyUnread(request, response);
+        ServletProblems.send(response, monetize.problem(tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_REQUEST,
+            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody)
+                : "The request body or its Content-Type could not be read.", requestId));
         failed = false;
       } else {
-        ServletProblems.send(response, monetize.problem(ErrorCode.INTERNAL,
-            "The service failed to answer this request.", requestId));
+        // answer like every other error instead of the container's page, which names the exception
+        // the application's message may quote a credential: log a redacted copy
+        LOG.error("request {} to {} failed in the application", requestId, operation.get().id(), Redaction.redact(e));
+        if (cache.insteadOfError(500).isPresent()) {
+          CachedAnswers.sendStale(request, metered, cache); // a stale answer instead of the failure
+          failed = false;
+        } else {
+          ServletProblems.send(response, monetize.problem(ErrorCode.INTERNAL,
+              "The service failed to answer this request.", requestId));
+        }
       }
     } finally {
       if (!failed && request.isAsyncStarted()) {
