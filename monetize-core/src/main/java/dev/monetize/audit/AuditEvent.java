@@ -24,6 +24,11 @@ import java.util.Optional;
  *     ({@code credential}: {@code key} or {@code token}, {@code token_id}), the target ids
  *     ({@code target_organization}, {@code target_key}, ...), and what changed ({@code scopes},
  *     {@code limits}, {@code amount}, ...); empty for a monetized request
+ * @param bytesIn request body bytes read
+ * @param seq its place in its tenant's chain, from 1 (0 until the engine chains it)
+ * @param prevHash the {@code hash} of the event before it in the chain (64 zeros for the first)
+ * @param hash hex SHA-256 of {@code prevHash} followed by the RFC 8785 canonical JSON of the event
+ *     without {@code hash} ({@link #fields()}); empty until chained
  */
 public record AuditEvent(
     Instant time,
@@ -38,7 +43,19 @@ public record AuditEvent(
     String decision,
     long durationMicros,
     long bytesOut,
-    java.util.Map<String, String> details) {
+    java.util.Map<String, String> details,
+    long bytesIn,
+    long seq,
+    String prevHash,
+    String hash) {
+  /** An event before it is chained. */
+  public AuditEvent(Instant time, String requestId, Optional<String> customerId, Optional<String> keyId,
+      String operationId, String method, String path, String remoteAddress, int status, String decision,
+      long durationMicros, long bytesOut, java.util.Map<String, String> details) {
+    this(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status, decision,
+        durationMicros, bytesOut, details, 0, 0, "", "");
+  }
+
   /** An event of a monetized request: no details. */
   public AuditEvent(Instant time, String requestId, Optional<String> customerId, Optional<String> keyId,
       String operationId, String method, String path, String remoteAddress, int status, String decision,
@@ -58,8 +75,80 @@ public record AuditEvent(
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(remoteAddress, "remoteAddress");
     Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(prevHash, "prevHash");
+    Objects.requireNonNull(hash, "hash");
     // a monetized request has none: no copy on the hot path
     details = details.isEmpty() ? java.util.Map.of()
         : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
+  }
+
+  /** The same event with its request body bytes. */
+  public AuditEvent withBytesIn(long bytes) {
+    return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
+        decision, durationMicros, bytesOut, details, bytes, seq, prevHash, hash);
+  }
+
+  /** The same event at {@code seq} in its chain, after {@code prevHash}, with its own hash computed. */
+  public AuditEvent chained(long seq, String prevHash) {
+    AuditEvent e = new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress,
+        status, decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, "");
+    return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
+        decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, hashOf(prevHash, e.fields()));
+  }
+
+  /** The chain an event belongs to: its customer's, or {@code -} for events of no identified customer. */
+  public String chain() {
+    return customerId.orElse("-");
+  }
+
+  /**
+   * The event as JSON members, without {@code hash}: {@code time}, {@code request_id},
+   * {@code customer_id} and {@code key_id} (when identified), {@code operation}, {@code method},
+   * {@code path}, {@code client_address}, {@code status}, {@code code}, {@code latency_us},
+   * {@code bytes_in}, {@code bytes_out}, {@code details} (when any), {@code seq}, {@code prev_hash}.
+   */
+  public java.util.Map<String, Object> fields() {
+    java.util.Map<String, Object> m = new java.util.TreeMap<>();
+    m.put("time", time.toString());
+    m.put("request_id", requestId);
+    customerId.ifPresent(c -> m.put("customer_id", c));
+    keyId.ifPresent(k -> m.put("key_id", k));
+    m.put("operation", operationId);
+    m.put("method", method);
+    m.put("path", path);
+    m.put("client_address", remoteAddress);
+    m.put("status", status);
+    m.put("code", decision);
+    m.put("latency_us", durationMicros);
+    m.put("bytes_in", bytesIn);
+    m.put("bytes_out", bytesOut);
+    if (!details.isEmpty()) {
+      m.put("details", details);
+    }
+    m.put("seq", seq);
+    m.put("prev_hash", prevHash);
+    return m;
+  }
+
+  /** The event as one line of JSON, {@code hash} included: what the export writes. */
+  public String json() {
+    java.util.Map<String, Object> m = fields();
+    m.put("hash", hash);
+    return CanonicalJson.of(m);
+  }
+
+  /** The first event's {@code prev_hash}. */
+  public static final String GENESIS = "0".repeat(64);
+
+  /** Hex SHA-256 of {@code prevHash} followed by the canonical JSON of {@code fields}. */
+  public static String hashOf(String prevHash, java.util.Map<String, Object> fields) {
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      d.update(prevHash.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      d.update(CanonicalJson.of(fields).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 }

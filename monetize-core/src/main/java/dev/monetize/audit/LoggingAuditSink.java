@@ -34,31 +34,8 @@ final class LoggingAuditSink implements AuditSink {
     }
   }
 
-  static String toJson(AuditEvent e) throws IOException {
-    StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("time", e.time().toString());
-      g.writeStringField("request_id", e.requestId());
-      g.writeStringField("customer_id", e.customerId().orElse(null));
-      g.writeStringField("key_id", e.keyId().orElse(null));
-      g.writeStringField("operation", e.operationId());
-      g.writeStringField("method", e.method());
-      g.writeStringField("path", e.path());
-      g.writeStringField("remote", e.remoteAddress());
-      g.writeNumberField("status", e.status());
-      g.writeStringField("decision", e.decision());
-      g.writeNumberField("duration_us", e.durationMicros());
-      g.writeNumberField("bytes_out", e.bytesOut());
-      if (!e.details().isEmpty()) {
-        g.writeObjectFieldStart("details");
-        for (java.util.Map.Entry<String, String> d : e.details().entrySet()) {
-          g.writeStringField(d.getKey(), d.getValue());
-        }
-        g.writeEndObject();
-      }
-      g.writeEndObject();
-    }
-    return out.toString();
+  /** The event as the export writes it: canonical JSON with its chain fields ({@link AuditEvent#json()}). */
+  static String toJson(AuditEvent e) {
+    return e.json();
   }
 }

@@ -24,23 +24,6 @@ public enum ErrorCode {
       "No credential in `Authorization: Bearer <key>` or `X-API-Key`. Keys are never read "
           + "from the query string.",
       "Send your API key in the Authorization header as 'Bearer <key>' or in the X-API-Key header."),
-  /** The client address is on the deny list. */
-  IP_DENIED(403, "Address denied",
-      "The client address is in a network the operator denied (the plans file's `shield.deny`, or "
-          + "`POST /monetize/shield/deny`). Refused before any credential is looked at.",
-      "Contact the service's operator if you think your address should not be denied."),
-  /** The client address is banned for a while after repeated authentication failures. */
-  IP_BANNED(403, "Address temporarily banned",
-      "The client address sent too many requests with missing, malformed, unknown or revoked "
-          + "credentials and is banned until `Retry-After` (each further ban lasts longer). Refused "
-          + "before any credential is looked at.",
-      "Fix the credential your client sends, then retry after the number of seconds in Retry-After."),
-  /** The client address spent its budget of requests without a valid credential. */
-  IP_RATE_LIMITED(429, "Too many unauthenticated requests",
-      "The client address sent more requests without a valid credential (missing, malformed, unknown, "
-          + "revoked) than the shield allows; further requests from it are refused without looking at "
-          + "their credential until `Retry-After`.",
-      "Send a valid API key; retry after the number of seconds in Retry-After."),
   /** The credential is malformed, fails its checksum, or is unknown. */
   KEY_INVALID(401, "API key invalid",
       "The key is malformed (wrong length, alphabet or checksum: refused without a store "
@@ -124,6 +107,23 @@ public enum ErrorCode {
       "Too many requests of this customer (or key) are in flight at once (the plan's "
           + "`concurrency` limit).",
       "Wait for some of your requests in flight to finish before sending more, or upgrade for more parallelism."),
+  /** The client address is on the deny list. */
+  IP_DENIED(403, "Address denied",
+      "The client address is in a network the operator denied (the plans file's `shield.deny`, or "
+          + "`POST /monetize/shield/deny`). Refused before any credential is looked at.",
+      "Contact the service's operator if you think your address should not be denied."),
+  /** The client address is banned for a while after repeated authentication failures. */
+  IP_BANNED(403, "Address temporarily banned",
+      "The client address sent too many requests with missing, malformed, unknown or revoked "
+          + "credentials and is banned until `Retry-After` (each further ban lasts longer). Refused "
+          + "before any credential is looked at.",
+      "Fix the credential your client sends, then retry after the number of seconds in Retry-After."),
+  /** The client address spent its budget of requests without a valid credential. */
+  IP_RATE_LIMITED(429, "Too many unauthenticated requests",
+      "The client address sent more requests without a valid credential (missing, malformed, unknown, "
+          + "revoked) than the shield allows; further requests from it are refused without looking at "
+          + "their credential until `Retry-After`.",
+      "Send a valid API key; retry after the number of seconds in Retry-After."),
   /** The prepaid credit balance does not cover the price of the call. */
   CREDITS_EXHAUSTED(402, "Credits exhausted",
       "The plan is prepaid and the balance does not cover the price of the call (the detail "

@@ -1,0 +1,98 @@
+package dev.monetize.audit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks exported audit events (JSON lines, as {@code GET /monetize/audit/export} writes them):
+ * within each tenant's chain, ordered by {@code seq}, every event must follow the one before it
+ * ({@code seq} one more, {@code prev_hash} its {@code hash}) and carry the hash of what it says. A
+ * changed, removed, reordered or inserted event breaks that; the first one that does is named.
+ *
+ * <pre>{@code
+ * AuditVerifier.verify(reader).ifPresent(problem -> System.err.println(problem));
+ * }</pre>
+ */
+public final class AuditVerifier {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AuditVerifier() {
+  }
+
+  /** The first problem of the JSON lines {@code in}, if any (an empty export verifies). */
+  public static Optional<String> verify(BufferedReader in) throws IOException {
+    List<Map<String, Object>> events = new ArrayList<>();
+    String line;
+    int number = 0;
+    while ((line = in.readLine()) != null) {
+      number++;
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        Map<String, Object> e = JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() { });
+        e.put("@line", number);
+        events.add(e);
+      } catch (IOException e) {
+        return Optional.of("line " + number + ": not a JSON object");
+      }
+    }
+    return verify(events);
+  }
+
+  /** The first problem of these parsed events (each with an optional {@code @line} for messages), if any. */
+  public static Optional<String> verify(List<Map<String, Object>> events) {
+    Map<String, List<Map<String, Object>>> chains = new LinkedHashMap<>();
+    for (Map<String, Object> e : events) {
+      Object customer = e.get("customer_id");
+      chains.computeIfAbsent(customer instanceof String s ? s : "-", k -> new ArrayList<>()).add(e);
+    }
+    for (Map.Entry<String, List<Map<String, Object>>> chain : chains.entrySet()) {
+      List<Map<String, Object>> list = chain.getValue();
+      list.sort(Comparator.comparingLong(AuditVerifier::seq));
+      Map<String, Object> before = null;
+      for (Map<String, Object> e : list) {
+        String where = "chain " + chain.getKey() + ", seq " + e.get("seq") + where(e);
+        if (!(e.get("hash") instanceof String hash) || !(e.get("prev_hash") instanceof String prev)
+            || !(e.get("seq") instanceof Number)) {
+          return Optional.of(where + ": no seq, prev_hash or hash");
+        }
+        if (before == null && seq(e) == 1 && !prev.equals(AuditEvent.GENESIS)) {
+          return Optional.of(where + ": the first event of a chain has prev_hash " + AuditEvent.GENESIS);
+        }
+        if (before != null) {
+          if (seq(e) != seq(before) + 1) {
+            return Optional.of(where + ": follows seq " + seq(before) + " (an event is missing or inserted)");
+          }
+          if (!prev.equals(before.get("hash"))) {
+            return Optional.of(where + ": prev_hash is not the hash of seq " + seq(before));
+          }
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(e);
+        fields.remove("hash");
+        fields.remove("@line");
+        if (!AuditEvent.hashOf(prev, fields).equals(hash)) {
+          return Optional.of(where + ": its hash does not match its content (changed)");
+        }
+        before = e;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static long seq(Map<String, Object> e) {
+    return e.get("seq") instanceof Number n ? n.longValue() : Long.MIN_VALUE;
+  }
+
+  private static String where(Map<String, Object> e) {
+    return e.get("@line") instanceof Number n ? " (line " + n + ")" : "";
+  }
+}

@@ -1,0 +1,109 @@
+package dev.monetize.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.audit.internal.AuditChain;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hash chain of audit events: each tenant's events link to the one before; any change,
+ * removal, reordering or insertion is found and named; the canonical JSON is RFC 8785's.
+ */
+class AuditChainTest {
+  private static AuditEvent event(String customer, int i) {
+    return new AuditEvent(Instant.parse("2026-03-01T00:00:00Z").plusSeconds(i), "req-" + i,
+        Optional.ofNullable(customer), Optional.ofNullable(customer).map(c -> "key_" + c), "stats.summary", "GET",
+        "/v1/stats/summary", "203.0.113.9", 200, "admitted", 120, 26,
+        i % 3 == 0 ? Map.of("note", "line\nbreak \"quoted\" é \u2028") : Map.of());
+  }
+
+  private static List<String> export(List<AuditEvent> events) {
+    return events.stream().map(AuditEvent::json).toList();
+  }
+
+  private static Optional<String> verify(List<String> lines) throws Exception {
+    return AuditVerifier.verify(new BufferedReader(new StringReader(String.join("\n", lines))));
+  }
+
+  @Test
+  void eventsLinkPerTenantFromTheGenesisAndVerify() throws Exception {
+    AuditChain chain = new AuditChain();
+    List<AuditEvent> batch = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      batch.add(event(i % 3 == 2 ? null : i % 2 == 0 ? "acme" : "globex", i));
+    }
+    List<AuditEvent> linked = chain.link(batch);
+    AuditEvent first = linked.get(0);
+    assertThat(first.seq()).isEqualTo(1);
+    assertThat(first.prevHash()).isEqualTo(AuditEvent.GENESIS);
+    assertThat(first.hash()).hasSize(64).isEqualTo(AuditEvent.hashOf(AuditEvent.GENESIS, first.fields()));
+    AuditEvent secondAcme = linked.stream().filter(e -> e.chain().equals("acme")).skip(1).findFirst().orElseThrow();
+    assertThat(secondAcme.seq()).isEqualTo(2);
+    assertThat(secondAcme.prevHash()).isEqualTo(first.hash());
+    assertThat(verify(export(linked))).isEmpty();
+    List<String> shuffled = new ArrayList<>(export(linked));
+    Collections.shuffle(shuffled, new java.util.Random(7));
+    assertThat(verify(shuffled)).isEmpty(); // the order of lines is not the order of the chain: seq is
+  }
+
+  @Test
+  void aChangedRemovedReorderedOrInsertedEventIsFoundAndNamed() throws Exception {
+    List<AuditEvent> linked = new AuditChain().link(List.of(event("acme", 1), event("acme", 2), event("acme", 3),
+        event("acme", 4)));
+    List<String> lines = export(linked);
+    List<String> changed = new ArrayList<>(lines);
+    changed.set(1, changed.get(1).replace("\"status\":200", "\"status\":500"));
+    assertThat(verify(changed)).contains("chain acme, seq 2 (line 2): its hash does not match its content (changed)");
+    List<String> removed = new ArrayList<>(lines);
+    removed.remove(2);
+    assertThat(verify(removed)).contains("chain acme, seq 4 (line 3): follows seq 2 (an event is missing or inserted)");
+    List<String> reordered = new ArrayList<>(lines); // two events trade places in the chain
+    reordered.set(1, lines.get(2).replace("\"seq\":3", "\"seq\":2"));
+    reordered.set(2, lines.get(1).replace("\"seq\":2", "\"seq\":3"));
+    assertThat(verify(reordered)).hasValueSatisfying(p -> assertThat(p).startsWith("chain acme, seq 2"));
+    List<String> inserted = new ArrayList<>(lines);
+    AuditEvent forged = event("acme", 9).chained(2, linked.get(0).hash()); // a valid-looking second event
+    inserted.add(2, forged.json());
+    assertThat(verify(inserted)).hasValueSatisfying(p -> assertThat(p).contains("chain acme"));
+    assertThat(verify(List.of("not json"))).contains("line 1: not a JSON object");
+  }
+
+  @Test
+  void sixteenThreadsDeliveringKeepEveryChainValid() throws Exception {
+    AuditChain chain = new AuditChain();
+    ConcurrentLinkedQueue<AuditEvent> delivered = new ConcurrentLinkedQueue<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      int thread = t;
+      Thread th = new Thread(() -> {
+        for (int i = 0; i < 200; i++) {
+          delivered.addAll(chain.link(List.of(event(thread % 2 == 0 ? "acme" : "globex", i))));
+        }
+      });
+      th.start();
+      threads.add(th);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(delivered).hasSize(3200);
+    assertThat(verify(export(new ArrayList<>(delivered)))).isEmpty();
+  }
+
+  @Test
+  void canonicalJsonIsRfc8785() {
+    assertThat(CanonicalJson.of(Map.of("b", 2, "a", List.of("x", true), "\u20ac", "\u0001", "c", Map.of())))
+        .isEqualTo("{\"a\":[\"x\",true],\"b\":2,\"c\":{},\"\u20ac\":\"\\u0001\"}");
+    assertThat(CanonicalJson.of("\ud800")).isEqualTo("\"\\ud800\""); // a lone surrogate is escaped
+    assertThat(CanonicalJson.of("\ud83d\ude00")).isEqualTo("\"\ud83d\ude00\""); // a pair is not
+  }
+}
