@@ -323,6 +323,7 @@ public final class Monetize implements AutoCloseable {
    */
   @Override
   public void close() {
+    shield.close();
     usage.close();
     audit.close();
   }

@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param prevHash the {@code hash} of the event before it in the chain (64 zeros for the first)
  * @param hash hex SHA-256 of {@code prevHash} followed by the RFC 8785 canonical JSON of the event
  *     without {@code hash} ({@link #fields()}); empty until chained
+ * @param segment which run of its tenant's chain it belongs to: the time the run began (a chain the
+ *     engine stopped following, after a restart or a long silence, begins a new run at seq 1)
  */
 public record AuditEvent(
     Instant time,
@@ -47,13 +49,14 @@ public record AuditEvent(
     long bytesIn,
     long seq,
     String prevHash,
-    String hash) {
+    String hash,
+    String segment) {
   /** An event before it is chained. */
   public AuditEvent(Instant time, String requestId, Optional<String> customerId, Optional<String> keyId,
       String operationId, String method, String path, String remoteAddress, int status, String decision,
       long durationMicros, long bytesOut, java.util.Map<String, String> details) {
     this(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status, decision,
-        durationMicros, bytesOut, details, 0, 0, "", "");
+        durationMicros, bytesOut, details, 0, 0, "", "", "");
   }
 
   /** An event of a monetized request: no details. */
@@ -77,6 +80,7 @@ public record AuditEvent(
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(prevHash, "prevHash");
     Objects.requireNonNull(hash, "hash");
+    Objects.requireNonNull(segment, "segment");
     // a monetized request has none: no copy on the hot path
     details = details.isEmpty() ? java.util.Map.of()
         : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
@@ -85,15 +89,18 @@ public record AuditEvent(
   /** The same event with its request body bytes. */
   public AuditEvent withBytesIn(long bytes) {
     return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
-        decision, durationMicros, bytesOut, details, bytes, seq, prevHash, hash);
+        decision, durationMicros, bytesOut, details, bytes, seq, prevHash, hash, segment);
   }
 
-  /** The same event at {@code seq} in its chain, after {@code prevHash}, with its own hash computed. */
-  public AuditEvent chained(long seq, String prevHash) {
+  /**
+   * The same event at {@code seq} of the run {@code segment} of its chain, after {@code prevHash},
+   * with its own hash computed.
+   */
+  public AuditEvent chained(String segment, long seq, String prevHash) {
     AuditEvent e = new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress,
-        status, decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, "");
+        status, decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, "", segment);
     return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
-        decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, hashOf(prevHash, e.fields()));
+        decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, hashOf(prevHash, e.fields()), segment);
   }
 
   /** The chain an event belongs to: its customer's, or {@code -} for events of no identified customer. */
@@ -105,7 +112,8 @@ public record AuditEvent(
    * The event as JSON members, without {@code hash}: {@code time}, {@code request_id},
    * {@code customer_id} and {@code key_id} (when identified), {@code operation}, {@code method},
    * {@code path}, {@code client_address}, {@code status}, {@code code}, {@code latency_us},
-   * {@code bytes_in}, {@code bytes_out}, {@code details} (when any), {@code seq}, {@code prev_hash}.
+   * {@code bytes_in}, {@code bytes_out}, {@code details} (when any), {@code segment}, {@code seq},
+   * {@code prev_hash}.
    */
   public java.util.Map<String, Object> fields() {
     java.util.Map<String, Object> m = new java.util.TreeMap<>();
@@ -125,6 +133,7 @@ public record AuditEvent(
     if (!details.isEmpty()) {
       m.put("details", details);
     }
+    m.put("segment", segment);
     m.put("seq", seq);
     m.put("prev_hash", prevHash);
     return m;

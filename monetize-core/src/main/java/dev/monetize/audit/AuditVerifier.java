@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Checks exported audit events (JSON lines, as {@code GET /monetize/audit/export} writes them):
- * within each tenant's chain, ordered by {@code seq}, every event must follow the one before it
+ * within each run ({@code segment}) of each tenant's chain, ordered by {@code seq}, every event must
+ * follow the one before it
  * ({@code seq} one more, {@code prev_hash} its {@code hash}) and carry the hash of what it says. A
  * changed, removed, reordered or inserted event breaks that; the first one that does is named.
  *
@@ -53,7 +54,8 @@ public final class AuditVerifier {
     Map<String, List<Map<String, Object>>> chains = new LinkedHashMap<>();
     for (Map<String, Object> e : events) {
       Object customer = e.get("customer_id");
-      chains.computeIfAbsent(customer instanceof String s ? s : "-", k -> new ArrayList<>()).add(e);
+      String chain = (customer instanceof String s ? s : "-") + " (run " + e.get("segment") + ")";
+      chains.computeIfAbsent(chain, k -> new ArrayList<>()).add(e);
     }
     for (Map.Entry<String, List<Map<String, Object>>> chain : chains.entrySet()) {
       List<Map<String, Object>> list = chain.getValue();

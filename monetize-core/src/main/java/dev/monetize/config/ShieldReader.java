@@ -15,7 +15,7 @@ import java.util.Set;
  * shield:
  *   allow: ["10.20.0.0/16"]                  # always let through (still needs a credential)
  *   deny: ["198.51.100.0/24", "2001:db8:bad::/48"]
- *   unauthenticated: { count: 2, period: 1s, burst: 18 }   # requests without a valid credential per address
+ *   unauthenticated: { count: 2, period: 1s, burst: 19 }   # requests without a valid credential per address
  *   ban: { after: 50, window: 1m, first: 1m, longest: 1d } # failed authentications that ban an address
  *   limit_private: false                     # loopback and private addresses: never limited or banned
  * }</pre>

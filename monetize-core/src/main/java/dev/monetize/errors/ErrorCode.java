@@ -163,6 +163,12 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "Payload too large",
       "The body is larger than the endpoint accepts (1 MiB in the example).",
       "Send a smaller body; split large uploads into several requests."),
+  /** A form or multipart body sent without its length. */
+  LENGTH_REQUIRED(411, "Length required",
+      "A form (`application/x-www-form-urlencoded`) or `multipart/form-data` body was sent chunked, "
+          + "without `Content-Length`: the container reads such bodies itself, so their size could not "
+          + "be held to the operation's limit.",
+      "Send the body with a Content-Length header."),
   /** An unexpected failure inside the service. */
   INTERNAL(500, "Internal error",
       "Something failed inside the service (a store, the endpoint). Nothing internal is "

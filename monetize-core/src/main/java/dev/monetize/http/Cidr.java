@@ -83,6 +83,24 @@ public final class Cidr {
     return (b[full] & mask) == (network[full] & mask);
   }
 
+  /**
+   * The key one client is counted under: an IPv4 address as itself, an IPv6 address by its /64
+   * (one site's subnet: a client that owns a /64 could otherwise take a fresh address per request).
+   */
+  public static String clientKey(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length == 4) {
+      return a.getHostAddress();
+    }
+    byte[] net = java.util.Arrays.copyOf(b, 16);
+    java.util.Arrays.fill(net, 8, 16, (byte) 0);
+    try {
+      return InetAddress.getByAddress(net).getHostAddress() + "/64";
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("16 bytes are an address", e);
+    }
+  }
+
   /** The prefix length. */
   public int bits() {
     return bits;
@@ -94,6 +112,10 @@ public final class Cidr {
       return Optional.empty();
     }
     String v = s.length() > 2 && s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+    int zone = v.indexOf('%');
+    if (zone > 0 && v.indexOf(':') >= 0) {
+      v = v.substring(0, zone); // fe80::1%eth0: the zone names an interface of the peer, not another address
+    }
     try {
       if (IPV4.matcher(v).matches()) {
         byte[] b = new byte[4];
@@ -107,8 +129,8 @@ public final class Cidr {
         }
         return Optional.of(InetAddress.getByAddress(b));
       }
-      if (v.indexOf(':') < 0 || !IPV6.matcher(v).matches()) {
-        return Optional.empty();
+      if (v.indexOf(':') < 0 || !IPV6.matcher(v).matches() || Character.digit(v.charAt(0), 16) < 0 && v.charAt(0) != ':') {
+        return Optional.empty(); // the JDK reads only text starting with a hex digit or ':' as an IPv6 literal
       }
       return Optional.of(InetAddress.getByName(v)); // contains ':': parsed as an IPv6 literal, never looked up
     } catch (UnknownHostException e) {

@@ -122,7 +122,7 @@ public final class TrustedProxies {
   private static List<String> commaList(String header) {
     List<String> out = new ArrayList<>();
     for (String part : header.split(",")) {
-      out.add(unbracket(part.strip()));
+      out.add(withoutPort(part.strip())); // some proxies write ip:port ([v6]:port)
     }
     return out;
   }

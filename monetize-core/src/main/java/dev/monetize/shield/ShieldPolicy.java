@@ -73,7 +73,7 @@ public record ShieldPolicy(List<Cidr> allow, List<Cidr> deny, Rate unauthenticat
    * ban after 50 failures in a minute, for 1 minute, doubling up to a day.
    */
   public static ShieldPolicy defaults() {
-    return new ShieldPolicy(List.of(), List.of(), Rate.perSecond(2).withBurst(18), 50, Duration.ofMinutes(1),
+    return new ShieldPolicy(List.of(), List.of(), Rate.perSecond(2).withBurst(19), 50, Duration.ofMinutes(1),
         Duration.ofMinutes(1), Duration.ofDays(1), false);
   }
 

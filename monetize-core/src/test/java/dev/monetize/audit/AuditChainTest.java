@@ -62,19 +62,22 @@ class AuditChainTest {
     List<String> lines = export(linked);
     List<String> changed = new ArrayList<>(lines);
     changed.set(1, changed.get(1).replace("\"status\":200", "\"status\":500"));
-    assertThat(verify(changed)).contains("chain acme, seq 2 (line 2): its hash does not match its content (changed)");
+    assertThat(verify(changed)).contains("chain acme (run 2026-03-01T00:00:01Z), seq 2 (line 2): its hash does not match its content (changed)");
     List<String> removed = new ArrayList<>(lines);
     removed.remove(2);
-    assertThat(verify(removed)).contains("chain acme, seq 4 (line 3): follows seq 2 (an event is missing or inserted)");
+    assertThat(verify(removed)).contains("chain acme (run 2026-03-01T00:00:01Z), seq 4 (line 3): follows seq 2 (an event is missing or inserted)");
     List<String> reordered = new ArrayList<>(lines); // two events trade places in the chain
     reordered.set(1, lines.get(2).replace("\"seq\":3", "\"seq\":2"));
     reordered.set(2, lines.get(1).replace("\"seq\":2", "\"seq\":3"));
-    assertThat(verify(reordered)).hasValueSatisfying(p -> assertThat(p).startsWith("chain acme, seq 2"));
+    assertThat(verify(reordered)).hasValueSatisfying(p -> assertThat(p).startsWith("chain acme (run").contains("seq 2"));
     List<String> inserted = new ArrayList<>(lines);
-    AuditEvent forged = event("acme", 9).chained(2, linked.get(0).hash()); // a valid-looking second event
+    AuditEvent forged = event("acme", 9).chained(linked.get(0).segment(), 2, linked.get(0).hash()); // a valid-looking second event
     inserted.add(2, forged.json());
     assertThat(verify(inserted)).hasValueSatisfying(p -> assertThat(p).contains("chain acme"));
     assertThat(verify(List.of("not json"))).contains("line 1: not a JSON object");
+    List<String> segmentChanged = new ArrayList<>(lines); // moved to a run of its own: its hash says otherwise
+    segmentChanged.set(3, lines.get(3).replace("\"segment\":\"2026-03-01T00:00:01Z\"", "\"segment\":\"x\""));
+    assertThat(verify(segmentChanged)).hasValueSatisfying(p -> assertThat(p).contains("run x"));
   }
 
   @Test

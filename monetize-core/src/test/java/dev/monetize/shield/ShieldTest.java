@@ -98,7 +98,8 @@ class ShieldTest {
       assertThat(code(banned)).isEqualTo("ip_banned");
       assertThat(banned.decision().status()).isEqualTo(403);
       assertThat(header(banned, "Retry-After")).isEqualTo("60");
-      assertThat(store.ban(attacker).orElseThrow().strikes()).isEqualTo(1);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)) // the store learns of it in the background
+          .untilAsserted(() -> assertThat(store.ban(attacker).orElseThrow().strikes()).isEqualTo(1));
       time.advance(Duration.ofSeconds(61));
       assertThat(code(call(m, summary, attacker, k.secret()))).isEqualTo("ok"); // bans lapse by themselves
       for (int i = 0; i < 15; i++) {
@@ -113,6 +114,21 @@ class ShieldTest {
       }
       assertThat(header(call(m, summary, attacker, k.secret()), "Retry-After")).isEqualTo("180"); // at most 3 min
       assertThat(m.metrics().bansIssued()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void anIpv6ClientIsCountedByItsSlash64WhateverAddressItTakes() {
+    ShieldPolicy p = ShieldPolicy.defaults().unauthenticated(Rate.perSecond(1).withBurst(2)).banAfter(0,
+        Duration.ofMinutes(1));
+    try (Monetize m = monetize(p, ShieldStore.inMemory())) {
+      IssuedKey k = customer(m);
+      call(m, summary, "2001:db8:1:2::a", null);
+      call(m, summary, "[2001:db8:1:2::b]", null);
+      call(m, summary, "2001:db8:1:2:0:0:0:c", null);
+      assertThat(code(call(m, summary, "2001:db8:1:2:ffff::1", k.secret()))).isEqualTo("ip_rate_limited");
+      assertThat(code(call(m, summary, "2001:db8:1:3::1", k.secret()))).isEqualTo("ok"); // another /64
+      assertThat(code(call(m, summary, "fe80::1%eth0", k.secret()))).isEqualTo("ok"); // a zone id parses
     }
   }
 
@@ -151,6 +167,11 @@ class ShieldTest {
           .isEqualTo(400);
       assertThat(manage(m, "POST", "/monetize/shield/deny", operatorKey,
           "{\"cidr\":\"1.2.3.0/24\",\"until\":\"2020-01-01T00:00:00Z\"}").status()).isEqualTo(400);
+      // the operator cannot lock itself out: no /0, nothing holding the address it calls from (10.0.0.9)
+      assertThat(manage(m, "POST", "/monetize/shield/deny", operatorKey, "{\"cidr\":\"0.0.0.0/0\"}").status())
+          .isEqualTo(400);
+      assertThat(manage(m, "POST", "/monetize/shield/deny", operatorKey, "{\"cidr\":\"10.0.0.0/8\"}").status())
+          .isEqualTo(400);
       assertThat(new String(manage(m, "GET", "/monetize/shield", operatorKey, null).body(), StandardCharsets.UTF_8))
           .contains(id);
       assertThat(manage(m, "DELETE", "/monetize/shield/allow/" + id, operatorKey, null).status()).isEqualTo(404);

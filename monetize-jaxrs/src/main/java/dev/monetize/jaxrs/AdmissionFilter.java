@@ -48,7 +48,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   @Override
   public void filter(ContainerRequestContext request) {
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
-    if (request.getLength() > operation.maxBodyBytes()) { // declared too large: refused before anything is read
+    if (declaredLength(request) > operation.maxBodyBytes()) { // declared too large: refused before anything is read
       request.abortWith(Response.status(413).type("application/problem+json").header(RequestIds.HEADER, requestId)
           .header("Connection", "close").header("Cache-Control", "no-store")
           .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE,
@@ -148,6 +148,16 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       request.setProperty(STATUS, response.getStatus()); // completed once the body is written
     } else {
       admission.complete(response.getStatus(), 0);
+    }
+  }
+
+  /** The declared {@code Content-Length} (-1 when none or unreadable): a long, where JAX-RS's own is an int. */
+  private static long declaredLength(ContainerRequestContext request) {
+    String v = request.getHeaderString("Content-Length");
+    try {
+      return v == null ? -1 : Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -12,8 +12,17 @@ final class MalformedRequestException extends RuntimeException {
     super("the container could not parse the request", cause, false, false);
   }
 
+  /**
+   * {@code e} as the caller's mistake when the container failed to parse what was sent (its bad
+   * message exceptions, an illegal argument such as a broken escape or charset); anything else, a
+   * configuration error of the service for one, stays what it is (a 500).
+   */
   static RuntimeException of(RuntimeException e) {
-    return e instanceof MalformedRequestException ? e : new MalformedRequestException(e);
+    if (e instanceof MalformedRequestException) {
+      return e;
+    }
+    boolean parse = e instanceof IllegalArgumentException || e.getClass().getSimpleName().contains("BadMessage");
+    return parse ? new MalformedRequestException(e) : e;
   }
 
   /** This exception in {@code t}'s cause chain, if there. */

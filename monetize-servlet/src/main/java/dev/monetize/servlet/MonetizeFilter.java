@@ -130,6 +130,11 @@ public final class MonetizeFilter implements Filter {
       refuse(request, response, ErrorCode.PAYLOAD_TOO_LARGE, dev.monetize.http.BodyTooLargeException.detail(maxBody));
       return;
     }
+    if (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") != null
+        && containerParsed(request.getContentType())) { // the container would read it past our count
+      refuse(request, response, ErrorCode.LENGTH_REQUIRED, "Send form and multipart bodies with a Content-Length.");
+      return;
+    }
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     Admission admission = monetize.admit(operation.get(), ApiRequest.of(request.getMethod(), path,
         clientAddress(request), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key")));
@@ -224,6 +229,15 @@ public final class MonetizeFilter implements Filter {
     }
   }
 
+  /** Whether the container parses bodies of this type itself (form parameters, parts). */
+  private static boolean containerParsed(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String t = contentType.toLowerCase(java.util.Locale.ROOT);
+    return t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/");
+  }
+
   /** Answers a request outside the catalog with a problem (the body is never read). */
   private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
       throws IOException {
@@ -269,8 +283,28 @@ public final class MonetizeFilter implements Filter {
 
   /** The peer, or the client behind it when the peer is a trusted proxy. */
   private String clientAddress(HttpServletRequest request) {
-    return monetize.clientAddress(request.getRemoteAddr(), request.getHeader("Forwarded"),
-        request.getHeader("X-Forwarded-For"));
+    return monetize.clientAddress(request.getRemoteAddr(), joined(request, "Forwarded"),
+        joined(request, "X-Forwarded-For"));
+  }
+
+  /**
+   * Every line of a header, joined in order: a proxy may add its own line after the client's, and
+   * only the whole list read from the right is the truth (the first line alone would be the client's).
+   */
+  private static String joined(HttpServletRequest request, String name) {
+    java.util.Enumeration<String> lines = request.getHeaders(name);
+    if (lines == null || !lines.hasMoreElements()) {
+      return null;
+    }
+    String first = lines.nextElement();
+    if (!lines.hasMoreElements()) {
+      return first;
+    }
+    StringBuilder all = new StringBuilder(first);
+    while (lines.hasMoreElements()) {
+      all.append(", ").append(lines.nextElement());
+    }
+    return all.toString();
   }
 
   /** The path inside the web application, decoded and normalised by the container. */

@@ -113,5 +113,9 @@ class BodyLimitFilterTest {
     HttpResponse<String> charset = post("/form", HttpRequest.BodyPublishers.ofString("a=1"),
         "application/x-www-form-urlencoded; charset=no-such-charset");
     assertThat(charset.statusCode()).as(charset.body()).isIn(200, 400); // parsed leniently, or refused: never 500
+    HttpResponse<String> chunkedForm = post("/form", HttpRequest.BodyPublishers.ofInputStream(
+        () -> new ByteArrayInputStream(("a=" + "x".repeat(5000)).getBytes())), "application/x-www-form-urlencoded");
+    assertThat(chunkedForm.statusCode()).isEqualTo(411); // the container would read it past our count
+    assertThat(chunkedForm.body()).contains("\"code\":\"length_required\"");
   }
 }

@@ -106,6 +106,11 @@ class ShieldFilterTest {
     assertThat(limited.body()).contains("\"code\":\"ip_rate_limited\"");
     assertThat(limited.headers().firstValue("Retry-After")).contains("1");
     assertThat(get(base, "198.51.100.51", key[0].secret()).statusCode()).isEqualTo(200);
+    // a client's own header line, and the line its proxy adds after it: the proxy's last word counts
+    HttpResponse<String> twoLines = http.send(HttpRequest.newBuilder(URI.create(base + "/stats"))
+        .header("X-Forwarded-For", "198.51.100.1").header("X-Forwarded-For", "203.0.113.9")
+        .header("Authorization", "Bearer " + key[0].secret()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(twoLines.statusCode()).isEqualTo(403); // the client is 203.0.113.9, whatever its own line says
   }
 
   @Test

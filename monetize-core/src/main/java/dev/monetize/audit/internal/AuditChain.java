@@ -1,35 +1,41 @@
 package dev.monetize.audit.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.monetize.audit.AuditEvent;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Links each tenant's events into a hash chain as they are delivered: the next {@code seq}, the
  * previous event's {@code hash} as {@code prev_hash}, and the event's own hash. One chain per
- * customer (and one, {@code -}, for events of no identified customer); the heads live here, in the
- * JVM that delivers, so a restart starts new chains (their first {@code prev_hash} is the last hash
- * a durable store kept, when it gives one: {@link #resume}).
+ * customer (and one, {@code -}, for events of no identified customer). The heads of the 100,000
+ * most recently active chains are kept (memory follows active customers, not all of them); a chain
+ * whose head was forgotten, or one after a restart, goes on as a new run ({@code segment}, the time
+ * it began) from seq 1, unless a durable store gives its head back ({@link #resume}).
  */
 public final class AuditChain {
-  private record Head(long seq, String hash) {}
+  private record Head(String segment, long seq, String hash) {}
 
-  private final Map<String, Head> heads = new HashMap<>();
+  private final Cache<String, Head> heads = Caffeine.newBuilder().maximumSize(100_000)
+      .expireAfterAccess(Duration.ofDays(1)).executor(Runnable::run).build();
 
-  /** Continues the chain of {@code chain} after an event already stored ({@code seq}, {@code hash}). */
-  public synchronized void resume(String chain, long seq, String hash) {
-    heads.put(chain, new Head(seq, hash));
+  /** Continues the chain of {@code chain} after an event already stored. */
+  public synchronized void resume(String chain, String segment, long seq, String hash) {
+    heads.put(chain, new Head(segment, seq, hash));
   }
 
   /** The events of {@code batch}, chained in order. */
   public synchronized List<AuditEvent> link(List<AuditEvent> batch) {
     List<AuditEvent> out = new ArrayList<>(batch.size());
     for (AuditEvent e : batch) {
-      Head h = heads.getOrDefault(e.chain(), new Head(0, AuditEvent.GENESIS));
-      AuditEvent linked = e.chained(h.seq() + 1, h.hash());
-      heads.put(e.chain(), new Head(linked.seq(), linked.hash()));
+      Head h = heads.getIfPresent(e.chain());
+      if (h == null) {
+        h = new Head(e.time().toString(), 0, AuditEvent.GENESIS); // a new run of this chain
+      }
+      AuditEvent linked = e.chained(h.segment(), h.seq() + 1, h.hash());
+      heads.put(e.chain(), new Head(h.segment(), linked.seq(), linked.hash()));
       out.add(linked);
     }
     return out;

@@ -48,13 +48,14 @@ final class Bodies {
       @JsonProperty("scopes") @JsonPropertyDescription("a list of 1 to 100 scopes") List<String> scopes,
       @JsonProperty("ttl_seconds") @JsonPropertyDescription("a whole number of seconds") Long ttlSeconds) {}
 
-  /** {@code POST /cache/invalidate}. */
+  /** {@code POST /shield/deny} and {@code /shield/allow}: a network, and until when. */
   record ShieldEntry(
       @JsonProperty("cidr") @JsonPropertyDescription("a network such as \"198.51.100.0/24\" or \"2001:db8::/32\"")
       String cidr,
       @JsonProperty("until") @JsonPropertyDescription("an RFC 3339 instant the entry lapses at; absent: never")
       String until) {}
 
+  /** {@code POST /cache/invalidate}. */
   record CacheInvalidation(
       @JsonProperty("tag") @JsonPropertyDescription("a cache tag such as \"stats\"") String tag,
       @JsonProperty("customer_id") @JsonPropertyDescription("an organization's id; absent: every organization")

@@ -19,6 +19,8 @@ import java.util.Optional;
  * second (a shared store).
  */
 final class ShieldResource {
+  /** The most entries the run-time lists hold (each request scans them). */
+  static final int MAX_RULES = 10_000;
   private final ManagementContext context;
 
   ShieldResource(ManagementContext context) {
@@ -62,9 +64,17 @@ final class ShieldResource {
     if (until.isPresent() && !until.get().isAfter(now)) {
       throw ManagementRefusal.badRequest("until: must be in the future.");
     }
+    if (kind == ShieldRule.Kind.DENY && (cidr.bits() == 0 || cidr.contains(c.request.remoteAddress()))) {
+      // the operator would lock itself out of this very API: no store change is worth that
+      throw ManagementRefusal.badRequest("cidr: would deny every address, or the address of this request.");
+    }
+    if (context.shield().store().rules().size() >= MAX_RULES) {
+      throw ManagementRefusal.badRequest("the shield holds at most " + MAX_RULES
+          + " entries; remove some, or deny at the CDN in front.");
+    }
     ShieldRule rule = ShieldRule.of(kind, cidr, until, now);
     context.shield().store().add(rule);
-    context.shield().refresh();
+    context.shield().refresh(); // here at once; every other node within a second
     c.details.put("cidr", cidr.toString());
     c.details.put("list", kind.word());
     return ManagementCall.ok(201, view(rule));
@@ -85,7 +95,7 @@ final class ShieldResource {
   ManagementApi.Response bans(ManagementCall c) {
     c.authorize(Target.self());
     Instant now = context.time().now();
-    List<Map<String, Object>> data = context.shield().store().bans().stream().filter(b -> b.active(now))
+    List<Map<String, Object>> data = context.shield().bans(now).stream()
         .sorted(Comparator.comparing(Ban::since)).map(ShieldResource::view).toList();
     return ManagementCall.ok(200, Map.of("data", data));
   }
@@ -93,10 +103,9 @@ final class ShieldResource {
   ManagementApi.Response lift(ManagementCall c) {
     c.authorize(Target.self());
     String address = c.parameter("address");
-    if (Cidr.literal(address).isEmpty() || !context.shield().store().lift(address)) {
+    if (!context.shield().lift(address)) {
       throw ManagementRefusal.notFound("ban of address", address);
     }
-    context.shield().refresh();
     c.details.put("address", address);
     return ManagementCall.ok(200, Map.of("address", address, "lifted", true));
   }

@@ -16,20 +16,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shield as the pipeline runs it, before any credential is looked at: allow and deny lists
- * (the policy's and the store's), bans, and the per-address budget of failed authentications. The
- * store is read at most once a second per node (by one request; the others use what was read), so
- * a request costs a volatile read when no list, ban or budget concerns anyone, and never touches a
- * store or allocates.
+ * (the policy's and the store's), bans, and the per-client budget of failed authentications. A
+ * client is an IPv4 address or an IPv6 /64 ({@link Cidr#clientKey}). The store is read and swept by
+ * a background thread (every second, and once a minute); a request never waits for it: it reads
+ * the last view, and bans issued here apply here at once and reach the store in the background.
+ * Every map is bounded.
  */
-public final class Shield {
+public final class Shield implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Shield.class);
+  private static final int MAX_TRACKED = 100_000;
+
   /** What the shield says about one address. */
   public record Verdict(Optional<ErrorCode> refusal, long retryAfterSeconds, boolean allowed) {
     /** Nothing against the address. */
@@ -38,22 +45,18 @@ public final class Shield {
   }
 
   /** The lists and bans as last read. */
-  private record View(List<Cidr> allow, List<Cidr> deny, Map<String, Ban> bans, long readAt) {
+  private record View(List<Cidr> allow, List<Cidr> deny, Map<String, Ban> bans) {
     boolean empty() {
       return allow.isEmpty() && deny.isEmpty() && bans.isEmpty();
     }
   }
 
-  /** One address's failed authentications: its budget (GCRA) and the ban window's count. */
+  /** One client's failed authentications: its budget (GCRA) and the ban window's count. */
   private static final class Failures {
     long tat;
     long windowStart;
     int count;
   }
-
-  private static final long REFRESH_NANOS = 1_000_000_000L;
-  private static final long SWEEP_NANOS = 60_000_000_000L;
-  private long swept = Long.MIN_VALUE / 2;
 
   private final ShieldPolicy policy;
   private final ShieldStore store;
@@ -61,15 +64,18 @@ public final class Shield {
   private final Consumer<Ban> onBan;
   private final long intervalNanos;
   private final long toleranceNanos;
-  private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile View view;
   private final Cache<String, Failures> failures;
-  /** Addresses over their budget, and until when (epoch nanos): looked at only when not empty. */
-  private final ConcurrentHashMap<String, Long> limited = new ConcurrentHashMap<>();
+  /** Clients over their budget, and until when (epoch nanos). */
+  private final Cache<String, Long> limited;
+  /** Bans issued here, until the store's view has them: and their strikes, for a day. */
+  private final Cache<String, Ban> issued;
+  private final ScheduledExecutorService background;
   private final LongAdder denied = new LongAdder();
   private final LongAdder banned = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
   private final LongAdder bansIssued = new LongAdder();
+  private long swept;
 
   /**
    * @param clock epoch nanoseconds
@@ -82,20 +88,44 @@ public final class Shield {
     this.onBan = onBan;
     this.intervalNanos = policy.unauthenticated().period().toNanos() / policy.unauthenticated().count();
     this.toleranceNanos = intervalNanos * policy.unauthenticated().burst();
-    this.failures = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run)
-        .expireAfterAccess(policy.banWindow().plus(policy.unauthenticated().period()).plusSeconds(1)).build();
+    Duration budget = Duration.ofNanos(toleranceNanos + intervalNanos).plusSeconds(1);
+    this.failures = Caffeine.newBuilder().maximumSize(MAX_TRACKED).executor(Runnable::run)
+        .expireAfterAccess(max(policy.banWindow(), budget).plusSeconds(1)).build();
+    this.limited = Caffeine.newBuilder().maximumSize(MAX_TRACKED).executor(Runnable::run).expireAfterWrite(budget)
+        .build();
+    this.issued = Caffeine.newBuilder().maximumSize(MAX_TRACKED).executor(Runnable::run)
+        .expireAfterWrite(Duration.ofDays(1)).build();
+    this.swept = clock.getAsLong();
     this.view = read(clock.getAsLong());
+    this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "monetize-shield");
+      t.setDaemon(true);
+      return t;
+    });
+    background.scheduleWithFixedDelay(this::refreshQuietly, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** The verdict on a request from {@code address}, before its credential is looked at. */
   public Verdict check(String address, long now) {
-    View v = current(now);
-    if (!v.empty()) {
-      Optional<InetAddress> a = Cidr.literal(address);
+    View v = view;
+    boolean anyIssued = issued.estimatedSize() > 0;
+    Optional<InetAddress> a = Optional.empty();
+    String key = null;
+    if (!v.empty() || anyIssued) {
+      a = Cidr.literal(address);
       if (a.isPresent() && matches(v.allow(), a.get())) {
         return Verdict.ALLOWED;
       }
-      Ban b = v.bans().get(address);
+      key = a.map(Cidr::clientKey).orElse(address);
+      Ban b = v.bans().get(key);
+      Ban local = anyIssued ? issued.getIfPresent(key) : null;
+      if (local != null && (b == null || local.until().isAfter(b.until()))) {
+        b = local;
+      }
       if (b != null && b.active(instant(now))) {
         banned.increment();
         return new Verdict(Optional.of(ErrorCode.IP_BANNED), seconds(b.until().toEpochMilli() * 1_000_000 - now),
@@ -106,14 +136,14 @@ public final class Shield {
         return new Verdict(Optional.of(ErrorCode.IP_DENIED), 0, false);
       }
     }
-    if (!limited.isEmpty()) {
-      Long until = limited.get(address);
-      if (until != null) {
-        if (now < until) {
-          rateLimited.increment();
-          return new Verdict(Optional.of(ErrorCode.IP_RATE_LIMITED), seconds(until - now), false);
-        }
-        limited.remove(address, until);
+    if (limited.estimatedSize() > 0) {
+      if (key == null) {
+        key = Cidr.literal(address).map(Cidr::clientKey).orElse(address);
+      }
+      Long until = limited.getIfPresent(key);
+      if (until != null && now < until) {
+        rateLimited.increment();
+        return new Verdict(Optional.of(ErrorCode.IP_RATE_LIMITED), seconds(until - now), false);
       }
     }
     return Verdict.PASS;
@@ -130,8 +160,8 @@ public final class Shield {
 
   /**
    * A request from {@code address} failed authentication (missing, malformed, unknown or revoked
-   * credential): it spends the address's budget, and counts toward a ban. An allowed address is
-   * never limited or banned.
+   * credential): it spends the client's budget, and counts toward a ban. An allowed address, and a
+   * private one unless the policy says otherwise, is never limited or banned.
    */
   public void failed(String address, long now, boolean allowed) {
     if (allowed || address.isEmpty()) {
@@ -141,7 +171,8 @@ public final class Shield {
     if (a.isEmpty() || !policy.limits(a.get())) {
       return; // a private address is usually a proxy of the service's own: never limited or banned by default
     }
-    Failures f = failures.get(address, k -> new Failures());
+    String key = Cidr.clientKey(a.get());
+    Failures f = failures.get(key, k -> new Failures());
     boolean ban = false;
     synchronized (f) {
       long tat = Math.max(f.tat, now) + intervalNanos;
@@ -149,7 +180,7 @@ public final class Shield {
         f.tat = tat; // within the budget: spent
       }
       if (f.tat - now > toleranceNanos) { // the budget is spent: refused unseen until one more would fit
-        limited.put(address, f.tat - toleranceNanos);
+        limited.put(key, f.tat - toleranceNanos);
       }
       if (policy.banAfter() > 0) {
         if (now - f.windowStart >= policy.banWindow().toNanos()) {
@@ -165,54 +196,56 @@ public final class Shield {
       }
     }
     if (ban) {
-      ban(address, now);
+      ban(key, now);
     }
   }
 
-  private void ban(String address, long now) {
+  /** Bans {@code key} here at once; the store learns of it in the background. */
+  private void ban(String key, long now) {
     Instant at = instant(now);
-    int strikes = store.ban(address).filter(b -> b.until().isAfter(at.minus(Duration.ofDays(1))))
-        .map(b -> b.strikes() + 1).orElse(1);
+    Ban before = issued.getIfPresent(key);
+    Ban known = view.bans().get(key);
+    int strikes = 1 + Math.max(before == null ? 0 : before.strikes(), known == null ? 0 : known.strikes());
     Duration length = policy.firstBan().multipliedBy(1L << Math.min(30, strikes - 1));
     if (length.compareTo(policy.longestBan()) > 0) {
       length = policy.longestBan();
     }
-    Ban b = new Ban(address, at.plus(length), strikes, at);
-    store.ban(b);
+    Ban b = new Ban(key, at.plus(length), strikes, at);
+    issued.put(key, b);
     bansIssued.increment();
-    View v = view;
-    Map<String, Ban> bans = new HashMap<>(v.bans());
-    bans.put(address, b);
-    view = new View(v.allow(), v.deny(), Map.copyOf(bans), v.readAt()); // effective here at once
     onBan.accept(b);
-  }
-
-  /** Reads the store again now (after the operator changed it through this node). */
-  public void refresh() {
-    view = read(clock.getAsLong());
-  }
-
-  private View current(long now) {
-    View v = view;
-    if (now - v.readAt() >= REFRESH_NANOS && refreshing.compareAndSet(false, true)) {
+    background.execute(() -> {
       try {
-        v = read(now);
-        view = v;
+        Optional<Ban> stored = store.ban(key); // another node may know more strikes
+        if (stored.isEmpty() || stored.get().until().isBefore(b.until())) {
+          store.ban(b);
+        }
       } catch (RuntimeException e) {
-        view = new View(v.allow(), v.deny(), v.bans(), now); // keep the last lists; try again in a second
-      } finally {
-        refreshing.set(false);
+        LOG.warn("shield store unreachable: the ban of {} holds on this node only ({})", key, e.toString());
       }
+    });
+  }
+
+  /** Reads the store again now (after the operator changed it through this node); failures keep the last view. */
+  public void refresh() {
+    refreshQuietly();
+  }
+
+  private void refreshQuietly() {
+    try {
+      long now = clock.getAsLong();
+      if (now - swept >= 60_000_000_000L) { // lapsed entries and old strikes go, once a minute per node
+        swept = now;
+        store.sweep(instant(now));
+      }
+      view = read(now);
+    } catch (RuntimeException e) {
+      LOG.debug("shield store unreadable, the last lists stay in force: {}", e.toString());
     }
-    return v;
   }
 
   private View read(long now) {
     Instant at = instant(now);
-    if (now - swept >= SWEEP_NANOS) { // lapsed entries and old strikes go, once a minute per node
-      swept = now;
-      store.sweep(at);
-    }
     List<Cidr> allow = new ArrayList<>(policy.allow());
     List<Cidr> deny = new ArrayList<>(policy.deny());
     for (ShieldRule r : store.rules()) {
@@ -226,7 +259,33 @@ public final class Shield {
         bans.put(b.address(), b);
       }
     }
-    return new View(List.copyOf(allow), List.copyOf(deny), Map.copyOf(bans), now);
+    return new View(List.copyOf(allow), List.copyOf(deny), Map.copyOf(bans));
+  }
+
+  /** The bans in force at {@code now}: the store's as last read, and those issued here since. */
+  public List<Ban> bans(Instant now) {
+    Map<String, Ban> all = new HashMap<>(view.bans());
+    issued.asMap().forEach((k, b) -> all.merge(k, b, (x, y) -> x.until().isAfter(y.until()) ? x : y));
+    return all.values().stream().filter(b -> b.active(now)).toList();
+  }
+
+  /**
+   * Lifts the ban of the client {@code address} belongs to, here and in the store (its strikes are
+   * forgotten); false when it was not banned.
+   */
+  public boolean lift(String address) {
+    Optional<InetAddress> a = Cidr.literal(address);
+    if (a.isEmpty()) {
+      return false;
+    }
+    String key = Cidr.clientKey(a.get());
+    boolean here = issued.getIfPresent(key) != null || view.bans().containsKey(key);
+    issued.invalidate(key);
+    failures.invalidate(key);
+    limited.invalidate(key);
+    boolean stored = store.lift(key);
+    refreshQuietly();
+    return here || stored;
   }
 
   private static Instant instant(long epochNanos) {
@@ -269,5 +328,11 @@ public final class Shield {
   /** The store (the management API changes it, then calls {@link #refresh()}). */
   public ShieldStore store() {
     return store;
+  }
+
+  /** Stops the background thread. */
+  @Override
+  public void close() {
+    background.shutdownNow();
   }
 }
