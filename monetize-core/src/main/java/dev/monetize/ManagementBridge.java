@@ -24,10 +24,16 @@ import java.util.Set;
 final class ManagementBridge implements ManagementContext {
   private final java.net.URI docsBase;
   private final dev.monetize.shield.internal.Shield shield;
+  private final java.util.Optional<dev.monetize.audit.AuditStore> auditStore;
 
   @Override
   public dev.monetize.shield.internal.Shield shield() {
     return shield;
+  }
+
+  @Override
+  public java.util.Optional<dev.monetize.audit.AuditStore> auditStore() {
+    return auditStore;
   }
 
   private final Catalog catalog;
@@ -50,8 +56,10 @@ final class ManagementBridge implements ManagementContext {
       dev.monetize.cache.CacheService cache,
       AccountReports reports, Tokens tokens, KeyEnvironment environment, TimeSource time, SecureRandom random,
       LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit,
-      boolean publishDocs, dev.monetize.shield.internal.Shield shield) {
+      boolean publishDocs, dev.monetize.shield.internal.Shield shield,
+      java.util.Optional<dev.monetize.audit.AuditStore> auditStore) {
     this.shield = shield;
+    this.auditStore = auditStore;
     this.docsBase = docsBase;
     this.catalog = catalog;
     this.customers = customers;

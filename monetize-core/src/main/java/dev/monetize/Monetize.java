@@ -128,7 +128,8 @@ public final class Monetize implements AutoCloseable {
           b.legacyRateLimitHeaders, b.measureCpuTime, caching);
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
-          audit, publishDocs, shield), b.managementLimits);
+          audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store
+              ? Optional.of(store) : Optional.empty()), b.managementLimits);
     } catch (RuntimeException e) {
       audit.close();
       usage.close();

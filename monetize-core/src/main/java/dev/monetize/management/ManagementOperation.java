@@ -61,6 +61,14 @@ public enum ManagementOperation {
   /** {@code POST /cache/invalidate}: drop cached answers by tag, for one organization or for all. */
   CACHE_INVALIDATE("POST", "/cache/invalidate", Permission.OPERATOR, Rule.NONE, false,
       "drop cached answers by tag, for one organization or for every one"),
+  /** {@code GET /audit}: an organization's audit trail, a page at a time. */
+  AUDIT_LIST("GET", "/audit", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, false,
+      "read an organization's audit trail", "customer_id", "from", "to",
+      "operation", "status", "cursor", "limit"),
+  /** {@code GET /audit/export}: an organization's audit trail as JSON lines. */
+  AUDIT_EXPORT("GET", "/audit/export", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, false,
+      "export an organization's audit trail as JSON lines, oldest first", "customer_id", "from", "to", "operation",
+      "status"),
   /** {@code GET /shield}: the shield's allow and deny lists. */
   SHIELD_GET("GET", "/shield", Permission.OPERATOR, Rule.NONE, false,
       "read the shield's allow and deny lists"),

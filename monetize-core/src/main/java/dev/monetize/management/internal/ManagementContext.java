@@ -66,6 +66,9 @@ public interface ManagementContext {
   /** Whether public pages (the price list) are served without a credential. */
   boolean publishesDocs();
 
+  /** The searchable audit trail, when the audit sink is one. */
+  java.util.Optional<dev.monetize.audit.AuditStore> auditStore();
+
   /** The shield: the client address's verdict, the lists and bans the operator manages. */
   dev.monetize.shield.internal.Shield shield();
 

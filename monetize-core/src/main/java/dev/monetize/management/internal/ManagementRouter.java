@@ -63,6 +63,9 @@ public final class ManagementRouter implements ManagementApi {
     h.put(ManagementOperation.INVOICE_LIST, invoices::invoices);
     h.put(ManagementOperation.INVOICE_GET, invoices::invoice);
     h.put(ManagementOperation.CACHE_INVALIDATE, new CacheResource(context)::invalidate);
+    AuditResource audit = new AuditResource(context);
+    h.put(ManagementOperation.AUDIT_LIST, audit::list);
+    h.put(ManagementOperation.AUDIT_EXPORT, audit::export);
     ShieldResource shield = new ShieldResource(context);
     h.put(ManagementOperation.SHIELD_GET, shield::lists);
     h.put(ManagementOperation.SHIELD_DENY, c -> shield.add(c, dev.monetize.shield.ShieldRule.Kind.DENY));

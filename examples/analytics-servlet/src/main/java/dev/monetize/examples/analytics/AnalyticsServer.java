@@ -165,7 +165,7 @@ public final class AnalyticsServer implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private TrustedProxies trustedProxies = TrustedProxies.none();
     private ManagementLimits managementLimits = ManagementLimits.defaults();
-    private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.logging();
+    private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.inMemory(); // searchable: GET /monetize/audit
 
     private Builder() {}
     private EventStore eventStore = new EventStore();
@@ -176,7 +176,7 @@ public final class AnalyticsServer implements AutoCloseable {
       return this;
     }
 
-    /** Where audit events go (default: JSON lines on the log). */
+    /** Where audit events go (default: the most recent 100,000 in memory, searchable through /monetize/audit). */
     public Builder auditSink(dev.monetize.audit.AuditSink sink) {
       this.auditSink = Objects.requireNonNull(sink);
       return this;

@@ -86,6 +86,12 @@ public abstract class AuthorizationMatrixContract {
           + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
           + "403:scope_denied 403:scope_denied "
           + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.AUDIT_LIST, "200 200 200 403:scope_denied 200 200 200 200 403:scope_denied 403:scope_denied "
+          + "404:not_found "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.AUDIT_EXPORT, "200 200 200 403:scope_denied 200 200 200 200 403:scope_denied 403:scope_denied "
+          + "404:not_found "
+          + UNAUTHENTICATED),
       Map.entry(ManagementOperation.SHIELD_GET, "200 403:scope_denied 403:scope_denied 403:scope_denied "
           + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
           + "403:scope_denied 403:scope_denied "
@@ -220,6 +226,8 @@ public abstract class AuthorizationMatrixContract {
       case INVOICE_GET -> new String[] {"/invoices/INV-none?customer_id=" + ORG, null};
       case CACHE_INVALIDATE -> new String[] {"/cache/invalidate", "{\"tag\":\"stats\",\"customer_id\":\"" + ORG + "\"}"};
       case PRICING_GET -> new String[] {"/pricing", null};
+      case AUDIT_LIST -> new String[] {"/audit?customer_id=" + ORG, null};
+      case AUDIT_EXPORT -> new String[] {"/audit/export?customer_id=" + ORG, null};
       case SHIELD_GET -> new String[] {"/shield", null};
       case SHIELD_DENY -> new String[] {"/shield/deny", "{\"cidr\":\"198.51.100.0/24\"}"};
       case SHIELD_ALLOW -> new String[] {"/shield/allow", "{\"cidr\":\"192.0.2.0/24\"}"};

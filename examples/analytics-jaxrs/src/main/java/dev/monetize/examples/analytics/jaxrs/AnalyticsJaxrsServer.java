@@ -161,7 +161,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     private Optional<DemoService.Journal> journal = Optional.empty();
     private TrustedProxies trustedProxies = TrustedProxies.none();
     private ManagementLimits managementLimits = ManagementLimits.defaults();
-    private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.logging();
+    private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.inMemory(); // searchable: GET /monetize/audit
 
     private Builder() {}
     private EventStore eventStore = new EventStore();
@@ -172,7 +172,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       return this;
     }
 
-    /** Where audit events go (default: JSON lines on the log). */
+    /** Where audit events go (default: the most recent 100,000 in memory, searchable through /monetize/audit). */
     public Builder auditSink(dev.monetize.audit.AuditSink sink) {
       this.auditSink = Objects.requireNonNull(sink);
       return this;

@@ -1,0 +1,62 @@
+package dev.monetize.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.audit.AuditEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code monetize audit verify}: 0 for an intact export, 1 naming the first event that is not. */
+class AuditCommandsTest {
+  @TempDir
+  Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = MonetizeCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static List<String> export() {
+    List<String> lines = new ArrayList<>();
+    String prev = AuditEvent.GENESIS;
+    for (int i = 1; i <= 5; i++) {
+      AuditEvent e = new AuditEvent(Instant.parse("2026-03-01T00:00:00Z").plusSeconds(i), "r" + i, Optional.of("acme"),
+          Optional.of("key_1"), "stats.summary", "GET", "/v1/stats/summary", "203.0.113.9", 200, "admitted", 90, 26,
+          Map.of()).chained("2026-03-01T00:00:01Z", i, prev);
+      prev = e.hash();
+      lines.add(e.json());
+    }
+    return lines;
+  }
+
+  @Test
+  void anIntactExportVerifiesAndATamperedOneNamesItsFirstBadEvent() throws Exception {
+    Path good = dir.resolve("export.jsonl");
+    Files.write(good, export(), StandardCharsets.UTF_8);
+    Run ok = run("audit", "verify", "--file", good.toString());
+    assertThat(ok.code()).isZero();
+    assertThat(ok.out()).contains("verified: 5 events");
+    List<String> lines = new ArrayList<>(export());
+    lines.set(2, lines.get(2).replace("\"bytes_out\":26", "\"bytes_out\":2600"));
+    Path bad = dir.resolve("tampered.jsonl");
+    Files.write(bad, lines, StandardCharsets.UTF_8);
+    Run failed = run("audit", "verify", "--file", bad.toString());
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.err()).contains("does not verify: chain acme").contains("seq 3 (line 3)").contains("changed");
+    assertThat(run("audit", "verify", "--file", dir.resolve("missing.jsonl").toString()).code()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.monetize.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Admission;
+import dev.monetize.ApiRequest;
+import dev.monetize.Monetize;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The audit trail through the engine and the management API: each organization its own, chained, exportable. */
+class AuditTrailTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final String operatorKey = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.LIVE,
+      new java.security.SecureRandom());
+  private final Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
+  private final Operation export = Operation.builder("export", "GET", "/v1/export").scope("export:read").build();
+
+  private static void call(Monetize m, Operation op, String secret) {
+    Admission a = m.admit(op, ApiRequest.of("GET", op.pathTemplate(), "203.0.113.9", "r", "Bearer " + secret, null));
+    a.complete(a.decision().status(), 10);
+  }
+
+  private ManagementApi.Response manage(Monetize m, String pathAndQuery, String secret) {
+    String path = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+    String query = pathAndQuery.contains("?") ? pathAndQuery.substring(pathAndQuery.indexOf('?') + 1) : null;
+    return m.managementApi().handle(ManagementApi.Request.withRawQuery("GET", path, query,
+        Optional.of("Bearer " + secret), Optional.empty(), new byte[0], "10.0.0.9", "req"));
+  }
+
+  private JsonNode body(ManagementApi.Response r) throws Exception {
+    return json.readTree(new String(r.body(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void eachOrganizationReadsItsOwnChainedTrailAndTheOperatorExportsOneThatVerifies() throws Exception {
+    InMemoryAuditSink store = AuditSink.inMemory();
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).operation(export)
+        .build()).auditSink(store).operatorKey(operatorKey).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      m.customers().save(Customer.of("globex", "basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      IssuedKey acmeReader = m.keys().issue("acme", Set.of("stats:read"));
+      IssuedKey globex = m.keys().issue("globex", Set.of("*"));
+      call(m, summary, acme.secret());
+      call(m, summary, acme.secret());
+      call(m, export, acmeReader.secret()); // 403 scope_denied, audited too
+      call(m, summary, globex.secret());
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> store.events().size() >= 4);
+
+      JsonNode own = body(manage(m, "/monetize/audit?limit=2", acme.secret()));
+      assertThat(own.get("data")).hasSize(2);
+      assertThat(own.get("data").get(0).get("customer_id").asText()).isEqualTo("acme");
+      assertThat(own.get("data").get(0).get("seq").asLong()).isEqualTo(1);
+      assertThat(own.get("data").get(0).get("prev_hash").asText()).isEqualTo(AuditEvent.GENESIS);
+      assertThat(own.get("data").get(0).get("hash").asText()).hasSize(64);
+      String next = own.get("next_cursor").asText();
+      JsonNode rest = body(manage(m, "/monetize/audit?limit=100&cursor=" + next, acme.secret()));
+      assertThat(rest.get("data")).isNotEmpty().allSatisfy(e -> assertThat(e.get("customer_id").asText()).isEqualTo("acme"));
+      assertThat(body(manage(m, "/monetize/audit?status=403", acme.secret())).get("data")).singleElement()
+          .satisfies(e -> assertThat(e.get("code").asText()).isEqualTo("scope_denied"));
+      assertThat(manage(m, "/monetize/audit", acmeReader.secret()).status()).isEqualTo(403); // keys:write reads it
+      assertThat(manage(m, "/monetize/audit?customer_id=acme", globex.secret()).status()).isEqualTo(404);
+      assertThat(manage(m, "/monetize/audit?from=yesterday", acme.secret()).status()).isEqualTo(400);
+      assertThat(manage(m, "/monetize/audit?cursor=x", acme.secret()).status()).isEqualTo(400);
+      assertThat(manage(m, "/monetize/audit?limit=0", acme.secret()).status()).isEqualTo(400);
+
+      assertThat(manage(m, "/monetize/audit", operatorKey).status()).isEqualTo(400); // the operator names one
+      JsonNode theirs = body(manage(m, "/monetize/audit?customer_id=globex", operatorKey));
+      assertThat(theirs.get("data").findValuesAsText("customer_id")).containsOnly("globex");
+      ManagementApi.Response exported = manage(m, "/monetize/audit/export?customer_id=acme", operatorKey);
+      assertThat(exported.contentType()).startsWith("application/x-ndjson");
+      String lines = new String(exported.body(), StandardCharsets.UTF_8);
+      assertThat(AuditVerifier.verify(new BufferedReader(new StringReader(lines)))).isEmpty();
+      String tampered = lines.replaceFirst("\"status\":200", "\"status\":201");
+      assertThat(AuditVerifier.verify(new BufferedReader(new StringReader(tampered)))).isPresent();
+    }
+  }
+
+  @Test
+  void withoutASearchableSinkTheTrailIsNotFound() throws Exception {
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .auditSink(batch -> { }).operatorKey(operatorKey).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      ManagementApi.Response r = manage(m, "/monetize/audit?customer_id=acme", operatorKey);
+      assertThat(r.status()).isEqualTo(404);
+      assertThat(body(r).get("detail").asText()).contains("no searchable audit trail");
+    }
+    assertThat(Map.of()).isEmpty();
+  }
+}
