@@ -70,6 +70,21 @@ public final class Admission {
     }
   }
 
+  /**
+   * Counts {@code bytes} of the request body as the endpoint reads them ({@code bytes_in}), and
+   * refuses to go past the operation's body limit: adapters call it from their body streams.
+   *
+   * @throws dev.monetize.http.BodyTooLargeException once the body is larger than
+   *     {@code Operation.maxBodyBytes} (the adapter answers {@code 413})
+   */
+  public void readBody(long bytes) throws dev.monetize.http.BodyTooLargeException {
+    addBytesIn(bytes);
+    long limit = decision.operation().maxBodyBytes();
+    if (bytesIn > limit) {
+      throw new dev.monetize.http.BodyTooLargeException(limit);
+    }
+  }
+
   /** The decision. */
   public Decision decision() {
     return decision;

@@ -1,9 +1,6 @@
 package dev.monetize.audit;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +12,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LoggingAuditSink implements AuditSink {
   private static final Logger AUDIT = LoggerFactory.getLogger("dev.monetize.audit");
-  private static final JsonFactory JSON = new JsonFactory();
 
   LoggingAuditSink() {
     if (!AUDIT.isDebugEnabled()) {

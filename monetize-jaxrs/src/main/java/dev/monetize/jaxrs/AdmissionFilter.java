@@ -82,7 +82,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       return;
     }
     if (request.hasEntity()) {
-      request.setEntityStream(new CountingInput(request.getEntityStream(), admission, operation.maxBodyBytes()));
+      request.setEntityStream(new CountingInput(request.getEntityStream(), admission)); // bytes_in, and the limit
     }
     MonetizeContext context = new MonetizeContext(admission);
     MonetizeContext.set(context);
@@ -332,24 +332,14 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
    */
   private static final class CountingInput extends java.io.FilterInputStream {
     private final Admission admission;
-    private final long limit;
-    private long read;
 
-    CountingInput(java.io.InputStream in, Admission admission, long limit) {
+    CountingInput(java.io.InputStream in, Admission admission) {
       super(in);
       this.admission = admission;
-      this.limit = limit;
     }
 
     private void counted(long n) throws IOException {
-      if (n <= 0) {
-        return;
-      }
-      read += n;
-      admission.addBytesIn(n);
-      if (read > limit) {
-        throw new dev.monetize.http.BodyTooLargeException(limit);
-      }
+      admission.readBody(n);
     }
 
     @Override

@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 
 /**
@@ -23,8 +22,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
   private boolean passing;
-  private ServletOutputStream stream;
-  private PrintWriter writer;
+  private final BodyAccess access = new BodyAccess(HoldingStream::new);
 
   private final boolean holdServerErrors;
   private boolean errorSent;
@@ -77,17 +75,13 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   /** The body held back. */
   byte[] body() {
-    if (writer != null) {
-      writer.flush();
-    }
+    access.flushWriter();
     return buffer.toByteArray();
   }
 
   /** Sends what was held back and everything after it straight through (nothing will be stored). */
   void passThrough() throws IOException {
-    if (writer != null) {
-      writer.flush(); // what the writer holds goes into the stream first (which may switch by itself)
-    }
+    access.flushWriter(); // what the writer holds goes into the stream first (which may switch by itself)
     switchToPassing();
   }
 
@@ -104,25 +98,12 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   @Override
   public ServletOutputStream getOutputStream() throws IOException {
-    if (writer != null) {
-      throw new IllegalStateException("getWriter() was already called on this response");
-    }
-    if (stream == null) {
-      stream = new HoldingStream();
-    }
-    return stream;
+    return access.stream();
   }
 
   @Override
   public PrintWriter getWriter() throws IOException {
-    if (writer == null) {
-      if (stream != null) {
-        throw new IllegalStateException("getOutputStream() was already called on this response");
-      }
-      stream = new HoldingStream();
-      writer = new PrintWriter(new OutputStreamWriter(stream, MeteredResponse.charset(getCharacterEncoding())), false);
-    }
-    return writer;
+    return access.writer(getCharacterEncoding());
   }
 
   @Override
@@ -157,8 +138,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   public void flushBuffer() throws IOException {
     if (passing) {
       super.flushBuffer();
-    } else if (writer != null) {
-      writer.flush();
+    } else {
+      access.flushWriter();
     }
   }
 

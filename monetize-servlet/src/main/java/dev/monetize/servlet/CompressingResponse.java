@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 
 /**
@@ -55,8 +54,7 @@ final class CompressingResponse extends HttpServletResponseWrapper {
   /** The application's ETag, before it was marked as the gzip form's. */
   private String etag;
   private long contentLength = -1;
-  private Stream stream;
-  private PrintWriter writer;
+  private final BodyAccess access = new BodyAccess(Stream::new);
 
   CompressingResponse(HttpServletResponse response) {
     super(response);
@@ -113,33 +111,18 @@ final class CompressingResponse extends HttpServletResponseWrapper {
   }
 
   @Override
-  public ServletOutputStream getOutputStream() {
-    if (writer != null) {
-      throw new IllegalStateException("getWriter() was already called on this response");
-    }
-    if (stream == null) {
-      stream = new Stream();
-    }
-    return stream;
+  public ServletOutputStream getOutputStream() throws IOException {
+    return access.stream();
   }
 
   @Override
-  public PrintWriter getWriter() {
-    if (writer == null) {
-      if (stream != null) {
-        throw new IllegalStateException("getOutputStream() was already called on this response");
-      }
-      stream = new Stream();
-      writer = new PrintWriter(new OutputStreamWriter(stream, MeteredResponse.charset(getCharacterEncoding())), false);
-    }
-    return writer;
+  public PrintWriter getWriter() throws IOException {
+    return access.writer(getCharacterEncoding());
   }
 
   @Override
   public void flushBuffer() throws IOException {
-    if (writer != null) {
-      writer.flush();
-    }
+    access.flushWriter();
     body.flush();
     if (!body.undecided()) {
       super.flushBuffer();
@@ -155,10 +138,10 @@ final class CompressingResponse extends HttpServletResponseWrapper {
 
   /** Pushes the writer's buffered characters into the body without flushing the response (which would commit it). */
   private void drainWriter() {
-    if (writer != null) {
+    if (access.hasWriter()) {
       quiet = true;
       try {
-        writer.flush();
+        access.flushWriter();
       } finally {
         quiet = false;
       }
@@ -208,9 +191,7 @@ final class CompressingResponse extends HttpServletResponseWrapper {
 
   /** Sends what is still held back and ends the gzip stream: call once the application is done. */
   void finish() throws IOException {
-    if (writer != null) {
-      writer.flush();
-    }
+    access.flushWriter();
     if (body.undecided() && contentLength >= 0) {
       super.setContentLengthLong(contentLength);
     }

@@ -6,7 +6,7 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStreamWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,15 +21,14 @@ import java.util.TreeMap;
  * never reach the client's response, which is complete.
  */
 final class DetachedResponse extends HttpServletResponseWrapper {
-  private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
   private int status = 200;
   private boolean failed;
   private boolean tooLarge;
   private String contentType;
   private String encoding;
-  private ServletOutputStream stream;
-  private PrintWriter writer;
+  private final BodyAccess access = new BodyAccess(Sink::new);
 
   DetachedResponse(HttpServletResponse response) {
     super(response);
@@ -41,10 +40,8 @@ final class DetachedResponse extends HttpServletResponseWrapper {
   }
 
   byte[] body() {
-    if (writer != null) {
-      writer.flush();
-    }
-    return body.toByteArray();
+    access.flushWriter();
+    return bytes.toByteArray();
   }
 
   @Override
@@ -170,33 +167,18 @@ final class DetachedResponse extends HttpServletResponseWrapper {
   }
 
   @Override
-  public ServletOutputStream getOutputStream() {
-    if (writer != null) {
-      throw new IllegalStateException("getWriter() was already called on this response");
-    }
-    if (stream == null) {
-      stream = new Sink();
-    }
-    return stream;
+  public ServletOutputStream getOutputStream() throws IOException {
+    return access.stream();
   }
 
   @Override
-  public PrintWriter getWriter() {
-    if (writer == null) {
-      if (stream != null) {
-        throw new IllegalStateException("getOutputStream() was already called on this response");
-      }
-      stream = new Sink();
-      writer = new PrintWriter(new OutputStreamWriter(stream, MeteredResponse.charset(getCharacterEncoding())), false);
-    }
-    return writer;
+  public PrintWriter getWriter() throws IOException {
+    return access.writer(getCharacterEncoding());
   }
 
   @Override
   public void flushBuffer() {
-    if (writer != null) {
-      writer.flush();
-    }
+    access.flushWriter();
   }
 
   @Override
@@ -214,7 +196,7 @@ final class DetachedResponse extends HttpServletResponseWrapper {
 
   @Override
   public void resetBuffer() {
-    body.reset();
+    bytes.reset();
   }
 
   @Override
@@ -234,11 +216,11 @@ final class DetachedResponse extends HttpServletResponseWrapper {
 
     @Override
     public void write(byte[] b, int off, int len) {
-      if (body.size() + len > CapturingResponse.LIMIT) {
+      if (bytes.size() + len > CapturingResponse.LIMIT) {
         tooLarge = true;
         return;
       }
-      body.write(b, off, len);
+      bytes.write(b, off, len);
     }
 
     @Override

@@ -25,8 +25,6 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   private ServletInputStream stream;
   private BufferedReader reader;
 
-  private final long maxBody;
-  private long read;
 
   MeteredRequest(HttpServletRequest request, Admission admission, String requestId) {
     this(request, admission, requestId, false);
@@ -37,19 +35,6 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     this.admission = admission;
     this.requestId = requestId;
     this.refresh = refresh;
-    this.maxBody = admission.decision().operation().maxBodyBytes();
-  }
-
-  /** Counts {@code n} bytes read; past the operation's limit the read fails instead. */
-  private void counted(long n) throws java.io.IOException {
-    if (n <= 0) {
-      return;
-    }
-    read += n;
-    admission.addBytesIn(n);
-    if (read > maxBody) {
-      throw new dev.monetize.http.BodyTooLargeException(maxBody);
-    }
   }
 
   // parameters and parts are parsed by the container from the body: a body it cannot parse is the
@@ -219,7 +204,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     public int read() throws IOException {
       int b = delegate.read();
       if (b >= 0) {
-        counted(1);
+        admission.readBody(1); // past the operation's limit the read fails
       }
       return b;
     }
@@ -227,7 +212,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = delegate.read(b, off, len);
-      counted(n);
+      admission.readBody(n);
       return n;
     }
 
