@@ -104,7 +104,21 @@ abstract class JaxRsAdapterContract {
   @Test
   void sixteenConcurrentMissesRunTheResourceOnceAndAllGetItsAnswer() throws Exception {
     Resources.Stats.SLOW_RUNS.set(0);
-    List<HttpResponse<String>> answers = dev.monetize.testkit.Concurrently.call(16, t -> call("GET", "/v1/slow", team));
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    Resources.Stats.slowGate = gate;
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+    List<java.util.concurrent.Future<HttpResponse<String>>> pending = new java.util.ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      pending.add(clients.submit(() -> call("GET", "/v1/slow", team)));
+    }
+    // all sixteen admitted: one runs the resource (held at the gate), fifteen wait for its answer
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> monetize.metrics().inFlight() == 16);
+    gate.countDown();
+    List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+    for (java.util.concurrent.Future<HttpResponse<String>> f : pending) {
+      answers.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    clients.shutdown();
     assertThat(Resources.Stats.SLOW_RUNS.get()).isEqualTo(1);
     assertThat(answers).allSatisfy(r -> {
       assertThat(r.statusCode()).isEqualTo(200);

@@ -28,6 +28,8 @@ final class Resources {
 
     /** Runs of {@link #slow()}: the single-flight test counts them. */
     static final java.util.concurrent.atomic.AtomicInteger SLOW_RUNS = new java.util.concurrent.atomic.AtomicInteger();
+    /** Opened by the single-flight test once every request is in flight. */
+    static volatile java.util.concurrent.CountDownLatch slowGate = new java.util.concurrent.CountDownLatch(0);
 
     @GET
     @Path("slow")
@@ -35,7 +37,7 @@ final class Resources {
     @Monetized(id = "stats.slow", cacheTtlSeconds = 60, cacheTags = "stats")
     public String slow() throws InterruptedException {
       int run = SLOW_RUNS.incrementAndGet();
-      Thread.sleep(300); // long enough for every concurrent miss to join the flight
+      slowGate.await(10, java.util.concurrent.TimeUnit.SECONDS); // until every concurrent miss has joined the flight
       return "{\"run\":" + run + "}";
     }
 

@@ -47,6 +47,7 @@ class CachingFilterTest {
   private final InMemoryUsageSink usage = UsageSink.inMemory();
   private final HttpClient http = HttpClient.newHttpClient();
   private final AtomicInteger runs = new AtomicInteger();
+  private volatile CountDownLatch slowGate = new CountDownLatch(0);
   private Server server;
   private Monetize monetize;
   private String base;
@@ -77,7 +78,7 @@ class CachingFilterTest {
         String path = req.getPathInfo();
         if (path.equals("/slow")) {
           try {
-            Thread.sleep(300); // long enough for every concurrent miss to join the flight
+            slowGate.await(10, java.util.concurrent.TimeUnit.SECONDS); // until every concurrent miss joined the flight
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -184,7 +185,11 @@ class CachingFilterTest {
       t.start();
       threads.add(t);
     }
+    slowGate = new CountDownLatch(1);
     go.countDown();
+    // all sixteen admitted: one runs the endpoint (held at the gate), fifteen wait for its answer
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> monetize.metrics().inFlight() == 16);
+    slowGate.countDown();
     for (Thread t : threads) {
       t.join();
     }
