@@ -39,6 +39,8 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
 
   private final Monetize monetize;
   private final Operation operation;
+  /** The tenant scope the request filter opened on this thread, closed by the response filter. */
+  private static final ThreadLocal<dev.monetize.TenantContext.Scope> TENANT = new ThreadLocal<>();
 
   AdmissionFilter(Monetize monetize, Operation operation) {
     this.monetize = monetize;
@@ -86,6 +88,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     }
     MonetizeContext context = new MonetizeContext(admission);
     MonetizeContext.set(context);
+    dev.monetize.TenantContext.Scope leftover = TENANT.get();
+    if (leftover != null) { // an earlier request on this thread never reached its response filter
+      leftover.close();
+    }
+    TENANT.set(dev.monetize.TenantContext.open(admission.decision().principal().orElseThrow().customerId()));
     SecurityContext original = request.getSecurityContext();
     boolean secure = original != null && original.isSecure();
     request.setSecurityContext(new SecurityContext() {
@@ -114,6 +121,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   @Override
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     MonetizeContext.clear();
+    dev.monetize.TenantContext.Scope tenant = TENANT.get();
+    if (tenant != null) { // the resource ran on this thread: its tenant scope ends with it
+      TENANT.remove();
+      tenant.close();
+    }
     Object a = request.getProperty(ADMISSION);
     if (!(a instanceof Admission admission)) {
       return;

@@ -151,6 +151,7 @@ abstract class JaxRsAdapterContract {
     assertThat(body.get("customer").asText()).isEqualTo("acme");
     assertThat(body.get("same").asBoolean()).as("@Context SecurityContext and current() agree").isTrue();
     assertThat(body.get("role").asBoolean()).as("roles are scopes").isTrue();
+    assertThat(body.get("tenant").asText()).as("the tenant, for host code").isEqualTo(body.get("customer").asText());
     awaitIdle();
     monetize.flushUsage();
     assertThat(usage.records()).filteredOn(u -> u.operationId().equals("stats.summary")).singleElement()

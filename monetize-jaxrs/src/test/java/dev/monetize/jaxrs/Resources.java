@@ -23,7 +23,8 @@ final class Resources {
       ctx.reportUsage("rows_scanned", 42);
       return "{\"customer\":\"" + ctx.principal().customerId() + "\",\"degraded\":" + ctx.degraded()
           + ",\"same\":" + (MonetizeContext.current().orElseThrow() == ctx)
-          + ",\"role\":" + security.isUserInRole("stats:read") + "}";
+          + ",\"role\":" + security.isUserInRole("stats:read")
+          + ",\"tenant\":\"" + dev.monetize.TenantContext.current().orElse("none") + "\"}";
     }
 
     /** Runs of {@link #slow()}: the single-flight test counts them. */

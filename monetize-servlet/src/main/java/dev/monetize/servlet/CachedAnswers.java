@@ -77,11 +77,16 @@ final class CachedAnswers {
   }
 
   /** Runs the endpoint for a stale entry whose client was answered, and stores its answer. */
-  private static void refresh(HttpServletRequest request, HttpServletResponse response, CacheLookup cache,
+  private static void refresh(MeteredRequest request, HttpServletResponse response, CacheLookup cache,
       FilterChain chain) {
     DetachedResponse detached = new DetachedResponse(response);
     try {
-      chain.doFilter(request, detached);
+      dev.monetize.TenantContext.Scope tenant = dev.monetize.TenantContext.open(request.tenant());
+      try {
+        chain.doFilter(request, detached);
+      } finally {
+        tenant.close();
+      }
       if (!request.isAsyncStarted() && detached.storable()) {
         cache.store(detached.getStatus(), detached.getContentType(), detached.body());
       }

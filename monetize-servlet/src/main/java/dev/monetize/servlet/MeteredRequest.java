@@ -103,6 +103,11 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     return new MeteredRequest((HttpServletRequest) getRequest(), admission, requestId, true);
   }
 
+  /** The tenant of the admitted request. */
+  String tenant() {
+    return admission.decision().principal().orElseThrow().customerId();
+  }
+
   @Override
   public boolean isAsyncSupported() {
     return !refresh && super.isAsyncSupported();

@@ -5,6 +5,7 @@ import dev.monetize.CacheLookup;
 import dev.monetize.ApiRequest;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.Monetize;
+import dev.monetize.TenantContext;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.Compression;
 import dev.monetize.http.Header;
@@ -173,7 +174,12 @@ public final class MonetizeFilter implements Filter {
         ? new CapturingResponse(below, cache.hasFallback()) : null;
     boolean failed = true;
     try {
-      chain.doFilter(meteredRequest, capturing != null ? capturing : below);
+      TenantContext.Scope tenant = TenantContext.open(admission.decision().principal().orElseThrow().customerId());
+      try {
+        chain.doFilter(meteredRequest, capturing != null ? capturing : below);
+      } finally {
+        tenant.close(); // the endpoint is done with it: this pooled thread serves others next
+      }
       if (compressing != null && request.isAsyncStarted()) {
         compressing.identity();
       }

@@ -48,6 +48,7 @@ class BodyLimitFilterTest {
         .plan(Plan.builder("basic").rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(10_000)).build())
         .operation(Operation.builder("upload", "POST", "/upload").maxBodyBytes(100).build())
         .operation(Operation.builder("form", "POST", "/form").build())
+        .operation(Operation.builder("tenant", "POST", "/tenant").build())
         .build();
     monetize = Monetize.builder().catalog(catalog).auditSink(AuditSink.inMemory()).build();
     monetize.customers().save(Customer.of("acme", "basic"));
@@ -62,6 +63,11 @@ class BodyLimitFilterTest {
       @Override
       protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         runs.incrementAndGet();
+
+        if (req.getPathInfo().equals("/tenant")) {
+          resp.getWriter().print(dev.monetize.TenantContext.require());
+          return;
+        }
         if (req.getPathInfo().equals("/form")) {
           resp.getWriter().print("a=" + req.getParameter("a"));
           return;
@@ -100,6 +106,11 @@ class BodyLimitFilterTest {
     assertThat(chunked.statusCode()).isEqualTo(413);
     assertThat(chunked.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
     assertThat(chunked.body()).contains("\"code\":\"payload_too_large\"");
+  }
+
+  @Test
+  void theEndpointKnowsItsTenant() throws Exception {
+    assertThat(post("/tenant", HttpRequest.BodyPublishers.noBody(), "text/plain").body()).isEqualTo("acme");
   }
 
   @Test
