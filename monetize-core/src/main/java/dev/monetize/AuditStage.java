@@ -5,7 +5,10 @@ import dev.monetize.audit.internal.AsyncAuditDispatcher;
 import dev.monetize.errors.ErrorCode;
 import java.time.Instant;
 
-/** The audit stage: one event per request, handed to the asynchronous dispatcher. */
+/**
+ * The audit stage: one event per request, handed to the asynchronous dispatcher (which counts the
+ * refusals of unidentified callers per address and minute instead of writing each).
+ */
 final class AuditStage implements AdmissionStage {
   private final AsyncAuditDispatcher audit;
 
@@ -24,6 +27,7 @@ final class AuditStage implements AdmissionStage {
         d.principal().map(Principal::customerId),
         d.principal().map(Principal::keyId),
         d.operation().id(), r.method(), r.path(), r.remoteAddress(), status,
-        d.error().map(ErrorCode::code).orElse("admitted"), durationNanos / 1_000, bytesOut));
+        d.error().map(ErrorCode::code).orElse("admitted"), durationNanos / 1_000, bytesOut, java.util.Map.of(), bytesIn,
+        0, "", "", ""));
   }
 }

@@ -315,7 +315,7 @@ public final class Monetize implements AutoCloseable {
 
   /** Delivers all queued audit events to the audit sink on the calling thread. */
   public void flushAudit() {
-    audit.drain();
+    audit.flush();
   }
 
   /**

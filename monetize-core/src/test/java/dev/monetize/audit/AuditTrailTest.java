@@ -96,6 +96,44 @@ class AuditTrailTest {
   }
 
   @Test
+  void aFloodOfBadCredentialsLeavesCountersNotOneEventPerRequestWhileValidTrafficKeepsEvery() throws Exception {
+    InMemoryAuditSink store = AuditSink.inMemory();
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(100_000).withBurst(100_000)).quota(Quota.daily(100_000))
+        .build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .auditSink(store).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      for (int i = 0; i < 100_000; i++) { // from private addresses: never limited, so every one is looked at
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "10.0.0." + (i % 2), "r" + i,
+            "Bearer mk_live_" + "x".repeat(30), null));
+        a.complete(a.decision().status(), 0);
+      }
+      for (int i = 0; i < 50; i++) {
+        call(m, summary, acme.secret());
+      }
+      m.flushAudit();
+      java.util.List<AuditEvent> events = store.events();
+      assertThat(events).filteredOn(e -> e.customerId().isPresent()).hasSize(50); // every admitted call
+      java.util.List<AuditEvent> counted = events.stream().filter(e -> e.customerId().isEmpty()).toList();
+      assertThat(counted).hasSizeBetween(2, 6); // per address and minute: a minute boundary may split them
+      assertThat(counted).allSatisfy(e -> {
+        assertThat(e.decision()).isEqualTo("key_invalid");
+        assertThat(e.details()).containsEntry("aggregated", "minute");
+      });
+      assertThat(counted.stream().mapToLong(e -> Long.parseLong(e.details().get("count"))).sum()).isEqualTo(100_000);
+      assertThat(AuditVerifier.verify(events.stream().map(e -> {
+        try {
+          return json.readValue(e.json(), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>()
+              { });
+        } catch (java.io.IOException x) {
+          throw new IllegalStateException(x);
+        }
+      }).toList())).isEmpty();
+    }
+  }
+
+  @Test
   void withoutASearchableSinkTheTrailIsNotFound() throws Exception {
     Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
     try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())

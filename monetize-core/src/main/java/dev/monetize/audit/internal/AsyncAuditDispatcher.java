@@ -3,6 +3,7 @@ package dev.monetize.audit.internal;
 import dev.monetize.audit.AuditEvent;
 import dev.monetize.audit.AuditOverflow;
 import dev.monetize.audit.AuditSink;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,6 +33,8 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private final AuditOverflow overflow;
   private final AuditSink sink;
   private final AuditChain chain = new AuditChain();
+  private final RefusalTally refusals = new RefusalTally();
+  private long tallied = System.nanoTime();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder sinkFailures = new LongAdder();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
@@ -48,8 +51,16 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     this.worker.start();
   }
 
-  /** Hands an event off; never blocks (unless the policy is {@link AuditOverflow#CALLER_RUNS}). */
+  /**
+   * Hands an event off; never blocks (unless the policy is {@link AuditOverflow#CALLER_RUNS}). A
+   * refusal of no identified customer is counted with its kind and written once a minute
+   * ({@link RefusalTally}).
+   */
   public void submit(AuditEvent event) {
+    if (RefusalTally.counts(event)) {
+      refusals.add(event);
+      return;
+    }
     if (size.incrementAndGet() <= capacity) {
       queue.offer(event);
       return;
@@ -94,13 +105,30 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     }
   }
 
+  /** Delivers everything queued, and every refusal counted so far, on the calling thread. */
+  public synchronized void flush() {
+    drain();
+    writeRefusals(true);
+  }
+
   private void run() {
     while (running) {
+      if (System.nanoTime() - tallied >= TimeUnit.SECONDS.toNanos(1)) { // last minute's refusals, once counted
+        tallied = System.nanoTime();
+        writeRefusals(false);
+      }
       if (queue.isEmpty()) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
       } else {
         drainQuietly();
       }
+    }
+  }
+
+  private void writeRefusals(boolean all) {
+    List<AuditEvent> counted = refusals.drain(Instant.now(), all);
+    if (!counted.isEmpty()) {
+      deliver(counted);
     }
   }
 
@@ -136,5 +164,6 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     drainQuietly();
+    writeRefusals(true);
   }
 }
