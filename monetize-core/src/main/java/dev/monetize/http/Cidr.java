@@ -116,6 +116,14 @@ public final class Cidr {
     if (zone > 0 && v.indexOf(':') >= 0) {
       v = v.substring(0, zone); // fe80::1%eth0: the zone names an interface of the peer, not another address
     }
+    byte[] four = ipv4(v);
+    if (four != null) {
+      try {
+        return Optional.of(InetAddress.getByAddress(four));
+      } catch (UnknownHostException e) {
+        return Optional.empty();
+      }
+    }
     try {
       if (IPV4.matcher(v).matches()) {
         byte[] b = new byte[4];
@@ -136,6 +144,34 @@ public final class Cidr {
     } catch (UnknownHostException e) {
       return Optional.empty();
     }
+  }
+
+  /** A dotted-quad IPv4 literal's bytes, read without a regular expression (the common case); null otherwise. */
+  private static byte[] ipv4(String v) {
+    int n = v.length();
+    if (n < 7 || n > 15) {
+      return null;
+    }
+    byte[] b = new byte[4];
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= n; i++) {
+      char c = i == n ? '.' : v.charAt(i);
+      if (c >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+        if (++digits > 3 || value > 255) {
+          return null;
+        }
+      } else if (c == '.' && digits > 0 && part < 4) {
+        b[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else {
+        return null;
+      }
+    }
+    return part == 4 ? b : null;
   }
 
   private static String shorten(String s) {
