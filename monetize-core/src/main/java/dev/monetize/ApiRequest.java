@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param requestId the request id of this request
  * @param authorization the {@code Authorization} header, if sent
  * @param apiKeyHeader the {@code X-API-Key} header, if sent
+ * @param query the raw query string without {@code ?}, empty when none (the audit trail keeps it
+ *     redacted by the operation's rule, never in clear)
+ * @param userAgent the {@code User-Agent} header, empty when none
  */
 public record ApiRequest(
     String method,
@@ -26,7 +29,15 @@ public record ApiRequest(
     String remoteAddress,
     String requestId,
     Optional<String> authorization,
-    Optional<String> apiKeyHeader) {
+    Optional<String> apiKeyHeader,
+    String query,
+    String userAgent) {
+
+  /** A request with no query string and no user agent. */
+  public ApiRequest(String method, String path, String remoteAddress, String requestId, Optional<String> authorization,
+      Optional<String> apiKeyHeader) {
+    this(method, path, remoteAddress, requestId, authorization, apiKeyHeader, "", "");
+  }
 
   /** Validates. */
   public ApiRequest {
@@ -36,6 +47,8 @@ public record ApiRequest(
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(authorization, "authorization");
     Objects.requireNonNull(apiKeyHeader, "apiKeyHeader");
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(userAgent, "userAgent");
   }
 
   /**
@@ -46,6 +59,14 @@ public record ApiRequest(
       String authorizationOrNull, String apiKeyHeaderOrNull) {
     return new ApiRequest(method, path, remoteAddress == null ? "" : remoteAddress, requestId,
         Optional.ofNullable(authorizationOrNull), Optional.ofNullable(apiKeyHeaderOrNull));
+  }
+
+  /** The same, with the raw query string and {@code User-Agent} header ({@code null}: not sent). */
+  public static ApiRequest of(String method, String path, String remoteAddress, String requestId,
+      String authorizationOrNull, String apiKeyHeaderOrNull, String queryOrNull, String userAgentOrNull) {
+    return new ApiRequest(method, path, remoteAddress == null ? "" : remoteAddress, requestId,
+        Optional.ofNullable(authorizationOrNull), Optional.ofNullable(apiKeyHeaderOrNull),
+        queryOrNull == null ? "" : queryOrNull, userAgentOrNull == null ? "" : userAgentOrNull);
   }
 
   /** Never prints credentials. */

@@ -28,6 +28,14 @@ final class AuditStage implements AdmissionStage {
         d.principal().map(Principal::keyId),
         d.operation().id(), r.method(), r.path(), r.remoteAddress(), status,
         d.error().map(ErrorCode::code).orElse("admitted"), durationNanos / 1_000, bytesOut, java.util.Map.of(), bytesIn,
-        0, "", "", ""));
+        0, "", "", "", d.operation().pathTemplate(),
+        // a refusal of an unidentified caller is only counted: its query is never looked at
+        d.principal().isPresent() ? audit.redaction().redact(r.query(), d.operation().auditQuery()) : java.util.Map.of(),
+        userAgent(r.userAgent())));
+  }
+
+  /** At most 256 characters of the {@code User-Agent} header. */
+  static String userAgent(String ua) {
+    return ua.length() > 256 ? ua.substring(0, 256) : ua;
   }
 }

@@ -164,6 +164,11 @@ final class ManagementBridge implements ManagementContext {
   }
 
   @Override
+  public dev.monetize.audit.internal.QueryRedaction redaction() {
+    return audit.redaction();
+  }
+
+  @Override
   public Problem problem(ErrorCode code, String detail, String requestId) {
     return Problem.of(code, docsBase, detail, requestId);
   }

@@ -117,7 +117,8 @@ public final class Monetize implements AutoCloseable {
     this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
         b.usageFlushInterval, b.customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
             .stream().map(dev.monetize.billing.PlanChange::since).toList());
-    this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow);
+    this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow(),
+        Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), b.queryRedaction());
     try {
       this.caching = new Caching(b.responseCache, b.timeSource, b.compression);
       this.shield = new Shield(catalog.shield(), b.shieldStore, b.timeSource::epochNanos,

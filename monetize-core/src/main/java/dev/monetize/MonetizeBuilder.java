@@ -35,7 +35,10 @@ public final class MonetizeBuilder {
   boolean publishDocs;
   String operatorKey;
   int auditQueueCapacity = 65_536;
-  AuditOverflow auditOverflow = AuditOverflow.DROP;
+  /** Null: chosen by the sink ({@link #auditOverflow()}). */
+  AuditOverflow auditOverflow;
+  byte[] auditKey;
+  byte[] pepper;
   Duration usageFlushInterval = Duration.ofSeconds(1);
   java.nio.file.Path journalDir;
   dev.monetize.metering.FsyncPolicy fsync = dev.monetize.metering.FsyncPolicy.DEFAULT;
@@ -109,7 +112,42 @@ public final class MonetizeBuilder {
    */
   public MonetizeBuilder keyPepper(byte[] pepper) {
     this.hasher = SecretHasher.hmacSha256(pepper);
+    this.pepper = pepper.clone();
     return this;
+  }
+
+  /**
+   * The key (at least 16 bytes) under which query values the audit trail does not keep in clear are
+   * hashed. Default: derived from the {@linkplain #keyPepper key pepper} when there is one (every node
+   * hashes alike), else random at each start (hashes then match within one run only).
+   */
+  public MonetizeBuilder auditQueryKey(byte[] key) {
+    if (key.length < 16) {
+      throw new IllegalArgumentException("the audit query key needs at least 16 bytes, got " + key.length);
+    }
+    this.auditKey = key.clone();
+    return this;
+  }
+
+  dev.monetize.audit.internal.QueryRedaction queryRedaction() {
+    return auditKey != null ? new dev.monetize.audit.internal.QueryRedaction(auditKey)
+        : pepper != null ? dev.monetize.audit.internal.QueryRedaction.derivedFrom(pepper)
+        : dev.monetize.audit.internal.QueryRedaction.random();
+  }
+
+  /**
+   * What a full audit queue does: as set, else {@link AuditOverflow#SPILL} for a durable sink with a
+   * journal directory, {@link AuditOverflow#CALLER_RUNS} for a durable sink without one, and
+   * {@link AuditOverflow#DROP} otherwise.
+   */
+  AuditOverflow auditOverflow() {
+    if (auditOverflow != null) {
+      return auditOverflow;
+    }
+    if (auditSink.durable()) {
+      return journalDir != null ? AuditOverflow.SPILL : AuditOverflow.CALLER_RUNS;
+    }
+    return AuditOverflow.DROP;
   }
 
   /**
@@ -339,7 +377,11 @@ public final class MonetizeBuilder {
     return this;
   }
 
-  /** Bound of the audit hand-off queue (default 65,536) and what happens when it is full. */
+  /**
+   * Bound of the audit hand-off queue (default 65,536) and what happens when it is full (default:
+   * {@link AuditOverflow#SPILL} for a {@linkplain AuditSink#durable() durable} sink when a usage journal
+   * directory is set, {@link AuditOverflow#CALLER_RUNS} for one without, else {@link AuditOverflow#DROP}).
+   */
   public MonetizeBuilder auditQueue(int capacity, AuditOverflow overflow) {
     if (capacity < 1 || capacity > 10_000_000) {
       throw new IllegalArgumentException("audit queue capacity must be 1..10000000, got " + capacity);

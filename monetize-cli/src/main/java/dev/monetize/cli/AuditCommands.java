@@ -26,20 +26,67 @@ final class AuditCommands implements Runnable {
   }
 
   /**
-   * {@code verify --file EXPORT.jsonl}: checks every chain of an export ({@code GET /monetize/audit/export});
-   * exits 0 when all verify, 1 naming the first event that does not.
+   * {@code verify --file EXPORT.jsonl} checks every chain of an export ({@code GET /monetize/audit/export});
+   * {@code verify --jdbc URL} every chain of a PostgreSQL audit table. Exits 0 when all verify, 1
+   * naming the first event that does not, 2 when the input cannot be read.
    */
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Checks the hash chains of an audit export (JSON lines); exit 1 names the first event that fails.")
+      description = "Checks the hash chains of an audit export (JSON lines) or database; exit 1 names the first "
+          + "event that fails.")
   static final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--file", required = true, paramLabel = "EXPORT.jsonl", description = "The export to check.")
-    Path file;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    /** An export file or a database: one of them. */
+    static final class Source {
+      @Option(names = "--file", required = true, paramLabel = "EXPORT.jsonl", description = "The export to check.")
+      Path file;
+
+      @Option(names = "--jdbc", required = true, paramLabel = "URL",
+          description = "A PostgreSQL JDBC URL: checks every chain of its audit table (read only).")
+      String jdbc;
+    }
 
     @Override
     public Integer call() throws Exception {
+      return source.jdbc != null ? database(source.jdbc) : file(source.file);
+    }
+
+    private Integer database(String url) {
+      if (!url.startsWith("jdbc:postgresql:")) {
+        spec.commandLine().getErr().println("--jdbc: expected a PostgreSQL JDBC URL such as "
+            + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        return 2;
+      }
+      org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+      Optional<String> problem;
+      try {
+        ds.setURL(url);
+        ds.setReadOnly(true);
+        problem = new dev.monetize.postgres.PostgresAuditStore(ds).verify();
+      } catch (java.sql.SQLException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("cannot read the audit trail: " + redacted(e.getMessage(), url));
+        return 2;
+      }
+      if (problem.isPresent()) {
+        spec.commandLine().getErr().println("does not verify: " + problem.get());
+        return 1;
+      }
+      spec.commandLine().getOut().println("verified: every chain in the database intact");
+      return 0;
+    }
+
+    /** A driver's message without the URL's parameters (a password among them). */
+    private static String redacted(String message, String url) {
+      String m = message == null ? "" : message;
+      int q = url.indexOf('?');
+      return q < 0 ? m : m.replace(url.substring(q), "?...");
+    }
+
+    private Integer file(Path file) throws Exception {
       Optional<String> problem;
       long lines;
       try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -30,7 +30,13 @@ import java.util.Optional;
  * @param hash hex SHA-256 of {@code prevHash} followed by the RFC 8785 canonical JSON of the event
  *     without {@code hash} ({@link #fields()}); empty until chained
  * @param segment which run of its tenant's chain it belongs to: the time the run began (a chain the
- *     engine stopped following, after a restart or a long silence, begins a new run at seq 1)
+ *     engine stopped following, after a restart or a long silence, begins a new run at seq 1; a store
+ *     that chains events itself keeps one run per tenant)
+ * @param pathTemplate the operation's path template ({@code /v1/reports/{id}}), empty when no route matched
+ * @param query the query parameters, redacted: the values of parameters the operation lists as auditable
+ *     in clear, every other value replaced by {@code #} and a keyed hash (the same value gives the same
+ *     hash under one audit key, so an investigator can match them without reading them)
+ * @param userAgent the {@code User-Agent} header (at most 256 characters), empty when none
  */
 public record AuditEvent(
     Instant time,
@@ -50,13 +56,16 @@ public record AuditEvent(
     long seq,
     String prevHash,
     String hash,
-    String segment) {
+    String segment,
+    String pathTemplate,
+    java.util.Map<String, String> query,
+    String userAgent) {
   /** An event before it is chained. */
   public AuditEvent(Instant time, String requestId, Optional<String> customerId, Optional<String> keyId,
       String operationId, String method, String path, String remoteAddress, int status, String decision,
       long durationMicros, long bytesOut, java.util.Map<String, String> details) {
     this(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status, decision,
-        durationMicros, bytesOut, details, 0, 0, "", "", "");
+        durationMicros, bytesOut, details, 0, 0, "", "", "", "", java.util.Map.of(), "");
   }
 
   /** An event of a monetized request: no details. */
@@ -81,15 +90,22 @@ public record AuditEvent(
     Objects.requireNonNull(prevHash, "prevHash");
     Objects.requireNonNull(hash, "hash");
     Objects.requireNonNull(segment, "segment");
+    Objects.requireNonNull(pathTemplate, "pathTemplate");
+    Objects.requireNonNull(userAgent, "userAgent");
     // a monetized request has none: no copy on the hot path
-    details = details.isEmpty() ? java.util.Map.of()
-        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
+    details = copy(details);
+    query = copy(query);
+  }
+
+  private static java.util.Map<String, String> copy(java.util.Map<String, String> m) {
+    return m.isEmpty() ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m));
   }
 
   /** The same event with its request body bytes. */
   public AuditEvent withBytesIn(long bytes) {
     return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
-        decision, durationMicros, bytesOut, details, bytes, seq, prevHash, hash, segment);
+        decision, durationMicros, bytesOut, details, bytes, seq, prevHash, hash, segment, pathTemplate, query,
+        userAgent);
   }
 
   /**
@@ -98,9 +114,17 @@ public record AuditEvent(
    */
   public AuditEvent chained(String segment, long seq, String prevHash) {
     AuditEvent e = new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress,
-        status, decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, "", segment);
+        status, decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, "", segment, pathTemplate, query,
+        userAgent);
     return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
-        decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, hashOf(prevHash, e.fields()), segment);
+        decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, hashOf(prevHash, e.fields()), segment,
+        pathTemplate, query, userAgent);
+  }
+
+  /** The same event before chaining: no seq, prev_hash, hash or segment. */
+  public AuditEvent unchained() {
+    return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
+        decision, durationMicros, bytesOut, details, bytesIn, 0, "", "", "", pathTemplate, query, userAgent);
   }
 
   /** The chain an event belongs to: its customer's, or {@code -} for events of no identified customer. */
@@ -111,9 +135,9 @@ public record AuditEvent(
   /**
    * The event as JSON members, without {@code hash}: {@code time}, {@code request_id},
    * {@code customer_id} and {@code key_id} (when identified), {@code operation}, {@code method},
-   * {@code path}, {@code client_address}, {@code status}, {@code code}, {@code latency_us},
-   * {@code bytes_in}, {@code bytes_out}, {@code details} (when any), {@code segment}, {@code seq},
-   * {@code prev_hash}.
+   * {@code path}, {@code path_template}, {@code query} (when any), {@code client_address},
+   * {@code user_agent}, {@code status}, {@code code}, {@code latency_us}, {@code bytes_in},
+   * {@code bytes_out}, {@code details} (when any), {@code segment}, {@code seq}, {@code prev_hash}.
    */
   public java.util.Map<String, Object> fields() {
     java.util.Map<String, Object> m = new java.util.TreeMap<>();
@@ -124,7 +148,12 @@ public record AuditEvent(
     m.put("operation", operationId);
     m.put("method", method);
     m.put("path", path);
+    m.put("path_template", pathTemplate);
+    if (!query.isEmpty()) {
+      m.put("query", query);
+    }
     m.put("client_address", remoteAddress);
+    m.put("user_agent", userAgent);
     m.put("status", status);
     m.put("code", decision);
     m.put("latency_us", durationMicros);
@@ -144,6 +173,15 @@ public record AuditEvent(
     java.util.Map<String, Object> m = fields();
     m.put("hash", hash);
     return CanonicalJson.of(m);
+  }
+
+  /**
+   * The event a line of {@link #json()} holds (what an export, a spill file or a store keeps).
+   *
+   * @throws IllegalArgumentException naming what is missing or wrong
+   */
+  public static AuditEvent parse(String json) {
+    return AuditEvents.parse(json);
   }
 
   /** The first event's {@code prev_hash}. */

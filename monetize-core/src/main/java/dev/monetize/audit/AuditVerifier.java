@@ -53,41 +53,85 @@ public final class AuditVerifier {
   public static Optional<String> verify(List<Map<String, Object>> events) {
     Map<String, List<Map<String, Object>>> chains = new LinkedHashMap<>();
     for (Map<String, Object> e : events) {
-      Object customer = e.get("customer_id");
-      String chain = (customer instanceof String s ? s : "-") + " (run " + e.get("segment") + ")";
-      chains.computeIfAbsent(chain, k -> new ArrayList<>()).add(e);
+      chains.computeIfAbsent(chainOf(e), k -> new ArrayList<>()).add(e);
     }
-    for (Map.Entry<String, List<Map<String, Object>>> chain : chains.entrySet()) {
-      List<Map<String, Object>> list = chain.getValue();
+    for (List<Map<String, Object>> list : chains.values()) {
       list.sort(Comparator.comparingLong(AuditVerifier::seq));
-      Map<String, Object> before = null;
+      Follower f = new Follower();
       for (Map<String, Object> e : list) {
-        String where = "chain " + chain.getKey() + ", seq " + e.get("seq") + where(e);
-        if (!(e.get("hash") instanceof String hash) || !(e.get("prev_hash") instanceof String prev)
-            || !(e.get("seq") instanceof Number)) {
-          return Optional.of(where + ": no seq, prev_hash or hash");
+        Optional<String> problem = f.next(e);
+        if (problem.isPresent()) {
+          return problem;
         }
-        if (before == null && seq(e) == 1 && !prev.equals(AuditEvent.GENESIS)) {
-          return Optional.of(where + ": the first event of a chain has prev_hash " + AuditEvent.GENESIS);
-        }
-        if (before != null) {
-          if (seq(e) != seq(before) + 1) {
-            return Optional.of(where + ": follows seq " + seq(before) + " (an event is missing or inserted)");
-          }
-          if (!prev.equals(before.get("hash"))) {
-            return Optional.of(where + ": prev_hash is not the hash of seq " + seq(before));
-          }
-        }
-        Map<String, Object> fields = new LinkedHashMap<>(e);
-        fields.remove("hash");
-        fields.remove("@line");
-        if (!AuditEvent.hashOf(prev, fields).equals(hash)) {
-          return Optional.of(where + ": its hash does not match its content (changed)");
-        }
-        before = e;
       }
     }
     return Optional.empty();
+  }
+
+  /** The event of one exported line as members, when it is a JSON object. */
+  public static Optional<Map<String, Object>> parseLine(String line) {
+    try {
+      return Optional.of(JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() { }));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String chainOf(Map<String, Object> e) {
+    Object customer = e.get("customer_id");
+    return (customer instanceof String s ? s : "-") + " (run " + e.get("segment") + ")";
+  }
+
+  /**
+   * Follows chains one event at a time, in the order of chain, run and {@code seq} (as a database
+   * returns them sorted), so a chain of any length is checked in constant memory.
+   *
+   * <pre>{@code
+   * AuditVerifier.Follower f = new AuditVerifier.Follower();
+   * for (Map<String, Object> e : sortedEvents) f.next(e).ifPresent(problem -> ...);
+   * }</pre>
+   */
+  public static final class Follower {
+    private String chain;
+    private Map<String, Object> before;
+
+    /** A follower at the start of the first chain. */
+    public Follower() {
+    }
+
+    /** The problem of {@code e}, the next event, if any (with an optional {@code @line} or {@code @row}). */
+    public Optional<String> next(Map<String, Object> e) {
+      String c = chainOf(e);
+      if (!c.equals(chain)) {
+        chain = c;
+        before = null;
+      }
+      String where = "chain " + c + ", seq " + e.get("seq") + where(e);
+      if (!(e.get("hash") instanceof String hash) || !(e.get("prev_hash") instanceof String prev)
+          || !(e.get("seq") instanceof Number)) {
+        return Optional.of(where + ": no seq, prev_hash or hash");
+      }
+      if (before == null && seq(e) == 1 && !prev.equals(AuditEvent.GENESIS)) {
+        return Optional.of(where + ": the first event of a chain has prev_hash " + AuditEvent.GENESIS);
+      }
+      if (before != null) {
+        if (seq(e) != seq(before) + 1) {
+          return Optional.of(where + ": follows seq " + seq(before) + " (an event is missing or inserted)");
+        }
+        if (!prev.equals(before.get("hash"))) {
+          return Optional.of(where + ": prev_hash is not the hash of seq " + seq(before));
+        }
+      }
+      Map<String, Object> fields = new LinkedHashMap<>(e);
+      fields.remove("hash");
+      fields.remove("@line");
+      fields.remove("@row");
+      if (!AuditEvent.hashOf(prev, fields).equals(hash)) {
+        return Optional.of(where + ": its hash does not match its content (changed)");
+      }
+      before = Map.of("seq", e.get("seq"), "hash", hash);
+      return Optional.empty();
+    }
   }
 
   private static long seq(Map<String, Object> e) {
@@ -95,6 +139,7 @@ public final class AuditVerifier {
   }
 
   private static String where(Map<String, Object> e) {
-    return e.get("@line") instanceof Number n ? " (line " + n + ")" : "";
+    return e.get("@line") instanceof Number n ? " (line " + n + ")"
+        : e.get("@row") instanceof Number n ? " (row " + n + ")" : "";
   }
 }

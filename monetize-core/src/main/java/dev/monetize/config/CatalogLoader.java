@@ -66,7 +66,8 @@ public final class CatalogLoader extends Nodes {
   private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window", "scope", "on_outage");
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
   private static final Set<String> OPERATION_FIELDS =
-      Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost", "cache", "max_body");
+      Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost", "cache", "max_body",
+      "audit_query");
   private static final Set<String> CACHE_FIELDS = Set.of("ttl", "stale_while_revalidate", "stale_if_error", "tags",
       "query", "shared");
 
@@ -215,6 +216,7 @@ public final class CatalogLoader extends Nodes {
     }
     b.cost(integer(node, "cost", path, 1, Operation.MAX_COST, 1));
     b.maxBodyBytes(bytes(node, "max_body", path, Operation.DEFAULT_MAX_BODY));
+    b.auditQuery(strings(node, "audit_query", path));
     if (node.hasNonNull("cache")) {
       String cp = path + ".cache";
       JsonNode cache = node.get("cache");

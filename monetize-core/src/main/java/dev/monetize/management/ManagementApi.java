@@ -55,14 +55,29 @@ public interface ManagementApi {
    * @param requestId the request id
    * @param queryError why the raw query string could not be read (a malformed escape, a parameter
    *     given twice): the request is refused with it, {@code 400 bad_request}
+   * @param userAgent the {@code User-Agent} header (for the audit trail), empty when none
    */
   record Request(String method, String path, Map<String, String> query, Optional<String> authorization,
-      Optional<String> apiKey, byte[] body, String remoteAddress, String requestId, Optional<String> queryError) {
+      Optional<String> apiKey, byte[] body, String remoteAddress, String requestId, Optional<String> queryError,
+      String userAgent) {
     /** Copies. */
     public Request {
       query = Map.copyOf(query);
       body = body.clone();
       java.util.Objects.requireNonNull(queryError, "queryError");
+      java.util.Objects.requireNonNull(userAgent, "userAgent");
+    }
+
+    /** A request with no user agent. */
+    public Request(String method, String path, Map<String, String> query, Optional<String> authorization,
+        Optional<String> apiKey, byte[] body, String remoteAddress, String requestId, Optional<String> queryError) {
+      this(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError, "");
+    }
+
+    /** The same request with its {@code User-Agent} header ({@code null}: not sent). */
+    public Request withUserAgent(String userAgentOrNull) {
+      return new Request(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError,
+          userAgentOrNull == null ? "" : userAgentOrNull);
     }
 
     /** A request whose query was read without error. */

@@ -27,6 +27,8 @@ import java.util.Set;
  * @param cache how its answers are cached, if they are
  * @param maxBodyBytes the largest request body it accepts: a larger one is {@code 413 payload_too_large}
  *     before the endpoint reads past it (1 byte to 1 GiB; {@link #DEFAULT_MAX_BODY} by default)
+ * @param auditQuery the query parameters whose values the audit trail keeps in clear (every other
+ *     value is kept as a keyed hash); none by default
  */
 public record Operation(
     String id,
@@ -37,7 +39,8 @@ public record Operation(
     Optional<Price> price,
     long cost,
     Optional<CachePolicy> cache,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    Set<String> auditQuery) {
 
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -72,6 +75,7 @@ public record Operation(
           + maxBodyBytes);
     }
     Objects.requireNonNull(cache, "cache");
+    auditQuery = Set.copyOf(auditQuery);
     if (cache.isPresent() && !method.equals("GET")) {
       throw new IllegalArgumentException("operation '" + id + "': only GET answers are cached, not " + method);
     }
@@ -93,6 +97,7 @@ public record Operation(
     private long cost = 1;
     private Optional<CachePolicy> cache = Optional.empty();
     private long maxBodyBytes = DEFAULT_MAX_BODY;
+    private Set<String> auditQuery = Set.of();
 
     private Builder(String id, String method, String pathTemplate) {
       this.id = id;
@@ -137,9 +142,15 @@ public record Operation(
       return this;
     }
 
+    /** The query parameters whose values the audit trail keeps in clear (default: none). */
+    public Builder auditQuery(java.util.Collection<String> names) {
+      this.auditQuery = Set.copyOf(names);
+      return this;
+    }
+
     /** Validates and builds. */
     public Operation build() {
-      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost, cache, maxBodyBytes);
+      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost, cache, maxBodyBytes, auditQuery);
     }
   }
 }

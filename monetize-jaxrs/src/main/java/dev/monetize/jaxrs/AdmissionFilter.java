@@ -62,7 +62,8 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     Admission admission = monetize.admit(operation, ApiRequest.of(request.getMethod(), path.replace("//", "/"),
         monetize.clientAddress(PeerAddress.current(), request.getHeaderString("Forwarded"),
             request.getHeaderString("X-Forwarded-For")),
-        requestId, request.getHeaderString("Authorization"), request.getHeaderString("X-API-Key")));
+        requestId, request.getHeaderString("Authorization"), request.getHeaderString("X-API-Key"),
+        request.getUriInfo().getRequestUri().getRawQuery(), request.getHeaderString("User-Agent")));
     request.setProperty(ADMISSION, admission);
     String acceptEncoding = request.getHeaderString("Accept-Encoding");
     request.setProperty(ACCEPT_ENCODING, acceptEncoding == null ? "" : acceptEncoding);

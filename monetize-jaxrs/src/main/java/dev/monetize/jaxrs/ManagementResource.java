@@ -104,7 +104,8 @@ public final class ManagementResource {
         path.replace("//", "/"), PeerAddress.rawQuery(uri.getRequestUri().getRawQuery()),
         Optional.ofNullable(headers.getHeaderString("Authorization")),
         Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, monetize.clientAddress(PeerAddress.current(),
-            headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId));
+            headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId)
+        .withUserAgent(headers.getHeaderString("User-Agent")));
     Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
         .header(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {

@@ -186,6 +186,9 @@ public final class MonetizeJaxrs {
       if (maxBody != 0) {
         b.maxBodyBytes(maxBody);
       }
+      String[] audited = onMethod != null && onMethod.auditQuery().length > 0 ? onMethod.auditQuery()
+          : onClass != null ? onClass.auditQuery() : new String[0];
+      b.auditQuery(java.util.List.of(audited));
       if (!version.isEmpty() && !VERSION.matcher(version).matches()) {
         throw new IllegalArgumentException("version '" + version + "' must be 1-32 of A-Z a-z 0-9 . _ -");
       }

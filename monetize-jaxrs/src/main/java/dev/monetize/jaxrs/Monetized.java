@@ -74,6 +74,12 @@ public @interface Monetized {
   /** The largest request body in bytes (1 to 1 GiB); 0 for the default, 1 MiB. */
   long maxBodyBytes() default 0;
 
+  /**
+   * The query parameters whose values the audit trail keeps in clear; every other value is kept as a
+   * keyed hash (default: none in clear).
+   */
+  String[] auditQuery() default {};
+
   /** API version the operation belongs to, e.g. {@code v1}. */
   String version() default "";
 }

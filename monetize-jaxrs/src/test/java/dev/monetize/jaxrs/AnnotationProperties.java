@@ -25,7 +25,8 @@ class AnnotationProperties {
   /** An annotation instance with chosen values (annotation interfaces can be implemented). */
   record Values(String id, String scope, String minimumPlan, long cost, String price, String currency, String unit,
       long cacheTtlSeconds, String version, String[] cacheTags, long cacheStaleWhileRevalidateSeconds,
-      long cacheStaleIfErrorSeconds, String[] cacheQuery, boolean cacheShared, long maxBodyBytes) implements Monetized {
+      long cacheStaleIfErrorSeconds, String[] cacheQuery, boolean cacheShared, long maxBodyBytes,
+      String[] auditQuery) implements Monetized {
     @Override
     public Class<? extends Annotation> annotationType() {
       return Monetized.class;
@@ -38,7 +39,7 @@ class AnnotationProperties {
       @ForAll("text") String currency, @ForAll("ttls") long ttl, @ForAll("text") String version,
       @ForAll("ttls") long stale, @ForAll("queries") String[] query, @ForAll boolean shared) throws Exception {
     Values v = new Values(id, scope, plan, cost, price, currency, "call", ttl, version, new String[0], stale, stale / 2,
-        query, shared, cost * 1024);
+        query, shared, cost * 1024, query);
     java.lang.reflect.Method m = Resources.Public.class.getMethod("hello");
     try {
       MonetizeJaxrs.Endpoint e = MonetizeJaxrs.endpoint(Resources.Public.class, m, v, null);
@@ -57,6 +58,7 @@ class AnnotationProperties {
         assertThat(p.shared()).isEqualTo(shared);
         assertThat(p.queryParameters().isEmpty()).isEqualTo(java.util.Arrays.equals(query, new String[] {"*"}));
       });
+      assertThat(e.operation().auditQuery()).isEqualTo(java.util.Set.of(java.util.Arrays.stream(query).distinct().toArray()));
     } catch (IllegalArgumentException expected) {
       assertThat(expected.getMessage()).startsWith("dev.monetize.jaxrs.Resources$Public#hello: ");
     }

@@ -138,7 +138,8 @@ public final class MonetizeFilter implements Filter {
     }
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     Admission admission = monetize.admit(operation.get(), ApiRequest.of(request.getMethod(), path,
-        clientAddress(request), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key")));
+        clientAddress(request), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key"),
+        request.getQueryString(), request.getHeader("User-Agent")));
     String acceptEncoding = request.getHeader("Accept-Encoding");
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
     CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"), acceptEncoding);
@@ -276,7 +277,8 @@ public final class MonetizeFilter implements Filter {
     byte[] body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
     ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(
         request.getMethod(), path, request.getQueryString(), Optional.ofNullable(request.getHeader("Authorization")),
-        Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress(request), requestId));
+        Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress(request), requestId)
+        .withUserAgent(request.getHeader("User-Agent")));
     response.setStatus(answer.status());
     response.setHeader(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {

@@ -34,6 +34,11 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private final AuditSink sink;
   private final AuditChain chain = new AuditChain();
   private final RefusalTally refusals = new RefusalTally();
+  private final QueryRedaction redaction;
+  /** Where events wait for a durable sink that cannot take them now; null: none. */
+  private final AuditSpill spill;
+  private final LongAdder spilled = new LongAdder();
+  private long lastReplay;
   private long tallied = System.nanoTime();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder sinkFailures = new LongAdder();
@@ -41,11 +46,27 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private final Thread worker;
   private volatile boolean running = true;
 
-  /** Starts the delivery thread. */
+  /** Starts the delivery thread; a full queue drops events, query values are hashed under a random key. */
   public AsyncAuditDispatcher(AuditSink sink, int capacity, AuditOverflow overflow) {
+    this(sink, capacity, overflow, java.util.Optional.empty(), QueryRedaction.random());
+  }
+
+  /**
+   * Starts the delivery thread, first delivering what a previous run left in {@code spillDirectory}.
+   *
+   * @param overflow what a full queue does; {@link AuditOverflow#SPILL} needs {@code spillDirectory},
+   *     which also keeps the batches a {@linkplain AuditSink#durable() durable} sink failed to take
+   */
+  public AsyncAuditDispatcher(AuditSink sink, int capacity, AuditOverflow overflow,
+      java.util.Optional<java.nio.file.Path> spillDirectory, QueryRedaction redaction) {
+    if (overflow == AuditOverflow.SPILL && spillDirectory.isEmpty()) {
+      throw new IllegalArgumentException("AuditOverflow.SPILL needs a directory: set MonetizeBuilder.usageJournal(...)");
+    }
     this.sink = sink;
     this.capacity = capacity;
     this.overflow = overflow;
+    this.redaction = redaction;
+    this.spill = spillDirectory.map(AuditSpill::new).orElse(null);
     this.worker = new Thread(this::run, "monetize-audit");
     this.worker.setDaemon(true);
     this.worker.start();
@@ -70,6 +91,9 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
       deliver(List.of(event));
       return;
     }
+    if (overflow == AuditOverflow.SPILL && spill(List.of(event))) {
+      return;
+    }
     dropped.increment();
     warn("audit queue full ({} events): dropped {} events so far; use a faster sink or AuditOverflow.CALLER_RUNS",
         capacity, dropped.sum());
@@ -78,6 +102,21 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   /** Events dropped because the queue was full. */
   public long dropped() {
     return dropped.sum();
+  }
+
+  /** Events written to the spill directory (to be delivered later). */
+  public long spilled() {
+    return spilled.sum();
+  }
+
+  /** Events waiting in the bounded queue. */
+  public int queued() {
+    return Math.max(0, size.get());
+  }
+
+  /** How query parameters are redacted in events. */
+  public QueryRedaction redaction() {
+    return redaction;
   }
 
   /** Batches the sink failed to take. */
@@ -105,10 +144,14 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     }
   }
 
-  /** Delivers everything queued, and every refusal counted so far, on the calling thread. */
+  /**
+   * Delivers everything queued, every refusal counted so far, and what waits in the spill directory,
+   * on the calling thread.
+   */
   public synchronized void flush() {
     drain();
     writeRefusals(true);
+    replaySpill();
   }
 
   private void run() {
@@ -118,6 +161,10 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
         writeRefusals(false);
       }
       if (queue.isEmpty()) {
+        if (spill != null && System.nanoTime() - lastReplay >= TimeUnit.SECONDS.toNanos(1)) {
+          lastReplay = System.nanoTime();
+          replaySpill();
+        }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
       } else {
         drainQuietly();
@@ -138,10 +185,48 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
 
   private void deliver(List<AuditEvent> batch) {
     try {
-      sink.accept(chain.link(batch)); // each tenant's events linked into its hash chain, in delivery order
+      send(batch);
     } catch (Exception | LinkageError e) {
       sinkFailures.increment();
-      warn("audit sink {} failed ({} batches so far): {}", sink.getClass().getName(), sinkFailures.sum(), e.toString());
+      boolean kept = sink.durable() && spill(batch);
+      warn("audit sink {} failed ({} batches so far; {}): {}", sink.getClass().getName(), sinkFailures.sum(),
+          kept ? "kept in the spill directory" : "events lost", e.toString());
+    }
+  }
+
+  /** Each tenant's events linked into its hash chain in delivery order, unless the sink chains them itself. */
+  private void send(List<AuditEvent> batch) throws Exception {
+    if (sink.chains()) {
+      sink.accept(batch);
+    } else {
+      chain.deliver(batch, sink);
+    }
+  }
+
+  /** Whether {@code events} were written to the spill directory. */
+  private boolean spill(List<AuditEvent> events) {
+    if (spill == null) {
+      return false;
+    }
+    try {
+      spill.append(events);
+      spilled.add(events.size());
+      return true;
+    } catch (java.io.IOException | RuntimeException e) {
+      dropped.add(events.size());
+      warn("audit spill directory failed, {} events lost: {}", events.size(), e.toString());
+      return false;
+    }
+  }
+
+  private synchronized void replaySpill() {
+    if (spill == null || !spill.pending()) {
+      return;
+    }
+    try {
+      spill.replay(this::send);
+    } catch (java.io.IOException | RuntimeException e) {
+      warn("audit events kept in the spill directory wait for the sink: {}", e.toString());
     }
   }
 
@@ -165,5 +250,9 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     }
     drainQuietly();
     writeRefusals(true);
+    if (spill != null) {
+      replaySpill();
+      spill.force();
+    }
   }
 }

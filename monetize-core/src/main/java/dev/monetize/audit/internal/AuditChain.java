@@ -29,15 +29,35 @@ public final class AuditChain {
   /** The events of {@code batch}, chained in order. */
   public synchronized List<AuditEvent> link(List<AuditEvent> batch) {
     List<AuditEvent> out = new ArrayList<>(batch.size());
+    heads.putAll(link(batch, out));
+    return out;
+  }
+
+  /**
+   * Hands {@code batch}, chained in order, to {@code sink}; the chains move on only when the sink
+   * took it (a batch it refused leaves no gap, and is chained again when delivered later).
+   */
+  public synchronized void deliver(List<AuditEvent> batch, dev.monetize.audit.AuditSink sink) throws Exception {
+    List<AuditEvent> out = new ArrayList<>(batch.size());
+    java.util.Map<String, Head> moved = link(batch, out);
+    sink.accept(out);
+    heads.putAll(moved);
+  }
+
+  private java.util.Map<String, Head> link(List<AuditEvent> batch, List<AuditEvent> out) {
+    java.util.Map<String, Head> moved = new java.util.HashMap<>();
     for (AuditEvent e : batch) {
-      Head h = heads.getIfPresent(e.chain());
+      Head h = moved.get(e.chain());
+      if (h == null) {
+        h = heads.getIfPresent(e.chain());
+      }
       if (h == null) {
         h = new Head(e.time().toString(), 0, AuditEvent.GENESIS); // a new run of this chain
       }
       AuditEvent linked = e.chained(h.segment(), h.seq() + 1, h.hash());
-      heads.put(e.chain(), new Head(h.segment(), linked.seq(), linked.hash()));
+      moved.put(e.chain(), new Head(h.segment(), linked.seq(), linked.hash()));
       out.add(linked);
     }
-    return out;
+    return moved;
   }
 }

@@ -81,6 +81,9 @@ public interface ManagementContext {
   /** Hands an audit event to the audit sink. */
   void audit(AuditEvent event);
 
+  /** How query parameters are kept in audit events. */
+  dev.monetize.audit.internal.QueryRedaction redaction();
+
   /** A problem of {@code code} for this deployment's docs base. */
   Problem problem(ErrorCode code, String detail, String requestId);
 }

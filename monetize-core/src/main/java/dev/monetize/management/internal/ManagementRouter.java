@@ -101,6 +101,8 @@ public final class ManagementRouter implements ManagementApi {
     Optional<Principal> who = Optional.empty();
     Map<String, String> details = Map.of();
     String operationId = "monetize.management";
+    String template = "";
+    java.util.Set<String> auditable = java.util.Set.of();
     ErrorCode failure = null; // every error answer is a problem built below, with its code
     dev.monetize.shield.internal.Shield.Verdict verdict = dev.monetize.shield.internal.Shield.Verdict.PASS;
     try {
@@ -125,6 +127,8 @@ public final class ManagementRouter implements ManagementApi {
             List.of(new Header("Allow", allow)));
       });
       operationId = "monetize." + match.operation().name().toLowerCase(java.util.Locale.ROOT);
+      template = prefix + match.operation().path();
+      auditable = match.operation().queryParameters(); // filters and cursors: no secret among them
       if (match.operation().permission() == dev.monetize.management.Permission.PUBLIC && context.publishesDocs()) {
         chargeAddress(r); // published, like any price list: no key needed, charged to the client address
         return handlers.get(match.operation()).apply(null); // its query (utm_source...) is no request to us
@@ -158,7 +162,9 @@ public final class ManagementRouter implements ManagementApi {
     }
     context.audit(new AuditEvent(context.time().now(), r.requestId(), who.map(Principal::customerId),
         who.map(Principal::keyId), operationId, r.method(), shorten(r.path()), r.remoteAddress(), answer.status(),
-        failure == null ? "admitted" : failure.code(), 0, answer.body().length, details));
+        failure == null ? "admitted" : failure.code(), 0, answer.body().length, details, 0, 0, "", "", "", template,
+        who.isPresent() ? context.redaction().redact(r.query(), auditable) : Map.of(),
+        r.userAgent().length() > 256 ? r.userAgent().substring(0, 256) : r.userAgent()));
     return answer;
   }
 

@@ -105,7 +105,7 @@ public abstract class AnalyticsBehaviourContract {
   }
 
   private final ShiftedClock clock = new ShiftedClock();
-  private final EventStore store = new EventStore();
+  private final EventStore store = EventStore.inMemory();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ObjectMapper json = new ObjectMapper();

@@ -76,7 +76,12 @@ public final class AnalyticsServer implements AutoCloseable {
         // organizations, projects and keys in PostgreSQL: shared by every process using the database
         PostgresStore db = PostgresStore.connect(jdbcUrl.trim());
         builder.keyStore(db).customerStore(db).usageSink(new PostgresUsageLedger(db.dataSource()))
-            .billingHistory(new PostgresBillingHistory(db.dataSource())).closeOnStop(db);
+            .billingHistory(new PostgresBillingHistory(db.dataSource())).closeOnStop(db)
+            // the audit trail too: append-only, chained per tenant, no event lost
+            .auditSink(new dev.monetize.postgres.PostgresAuditStore(db.dataSource()));
+        // the customers' events, isolated by tenant in every query and again by row-level security
+        PostgresEventStore events = PostgresEventStore.open(db.dataSource(), jdbcUrl.trim());
+        builder.eventStore(events).closeOnStop(events);
       }
       String redisUrl = System.getenv("MONETIZE_REDIS_URL");
       if (redisUrl != null && !redisUrl.isBlank()) {
@@ -97,7 +102,8 @@ public final class AnalyticsServer implements AutoCloseable {
       System.err.println("invalid plans: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+    } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException
+        | java.sql.SQLException e) {
       System.err.println("cannot start: " + e.getMessage());
       System.exit(2);
       return;
@@ -168,7 +174,7 @@ public final class AnalyticsServer implements AutoCloseable {
     private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.inMemory(); // searchable: GET /monetize/audit
 
     private Builder() {}
-    private EventStore eventStore = new EventStore();
+    private EventStore eventStore = EventStore.inMemory();
 
     /** Where the service keeps its events (default: a new, empty in-memory store). */
     public Builder eventStore(EventStore store) {

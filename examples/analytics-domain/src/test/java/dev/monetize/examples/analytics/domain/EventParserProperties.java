@@ -94,7 +94,7 @@ class EventParserProperties {
   void exportRoundTripsThroughTheParser(@ForAll @IntRange(min = 0, max = 20) int n,
       @ForAll @StringLength(max = 10) String anyText) {
     String type = "t" + anyText; // a type must not be blank
-    EventStore store = new EventStore();
+    EventStore store = EventStore.inMemory();
     StringBuilder doc = new StringBuilder("[");
     for (int i = 0; i < n; i++) {
       doc.append(i == 0 ? "" : ",").append("{\"type\":").append(quote(type)).append(",\"timestamp\":")

@@ -25,7 +25,7 @@ class EventStoreTest {
 
   @Test
   void summaryAggregatesOneTenantOnly() {
-    EventStore store = new EventStore();
+    EventStore store = EventStore.inMemory();
     store.append("a", List.of(at(0, "click", "u1"), at(60, "view", "u2"), at(120, "click", "u1")));
     store.append("b", List.of(at(0, "secret", "x")));
     Summary s = store.summary("a");
@@ -41,7 +41,7 @@ class EventStoreTest {
   void bucketCountsSumToTheEventsInRange(@ForAll @Size(max = 200) List<@LongRange(min = 0, max = 3 * 86_400) Long> offsets,
       @ForAll @LongRange(min = 0, max = 86_400) long fromOffset, @ForAll @IntRange(min = 1, max = 2 * 86_400) int length,
       @ForAll Interval interval) {
-    EventStore store = new EventStore();
+    EventStore store = EventStore.inMemory();
     store.append("t", offsets.stream().map(o -> at(o, "e", null)).toList());
     Instant from = T0.plusSeconds(fromOffset);
     Instant to = from.plusSeconds(length);
@@ -56,7 +56,7 @@ class EventStoreTest {
 
   @Test
   void tooManyBucketsAndBadRangesAreBadInput() {
-    EventStore store = new EventStore();
+    EventStore store = EventStore.inMemory();
     assertThatThrownBy(() -> store.timeseries("t", T0, T0.plusSeconds(86_400L * 30), Interval.MINUTE))
         .isInstanceOf(BadInputException.class).hasMessageContaining("buckets");
     Clock clock = Clock.fixed(T0, ZoneOffset.UTC);

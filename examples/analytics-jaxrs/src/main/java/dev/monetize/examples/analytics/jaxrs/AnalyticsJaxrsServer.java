@@ -164,7 +164,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     private dev.monetize.audit.AuditSink auditSink = dev.monetize.audit.AuditSink.inMemory(); // searchable: GET /monetize/audit
 
     private Builder() {}
-    private EventStore eventStore = new EventStore();
+    private EventStore eventStore = EventStore.inMemory();
 
     /** Where the service keeps its events (default: a new, empty in-memory store). */
     public Builder eventStore(EventStore store) {

@@ -102,7 +102,8 @@ public final class AnalyticsResource {
   @GET
   @Path("stats/timeseries")
   @Produces("application/json")
-  @Monetized(id = "stats.timeseries", scope = "stats:read", price = "0.0030")
+  @Monetized(id = "stats.timeseries", scope = "stats:read", price = "0.0030",
+      auditQuery = {"from", "to", "interval"}) // the audit trail keeps these in clear, any other as a hash
   public byte[] timeseries(@QueryParam("from") String from, @QueryParam("to") String to,
       @QueryParam("interval") String interval) throws IOException {
     TimeRange range = TimeRange.parse(from, to, clock);

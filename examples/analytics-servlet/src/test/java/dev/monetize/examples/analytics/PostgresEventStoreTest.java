@@ -1,0 +1,105 @@
+package dev.monetize.examples.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.monetize.TenantContext;
+import dev.monetize.examples.analytics.domain.Event;
+import dev.monetize.examples.analytics.domain.Interval;
+import dev.monetize.postgres.PostgresStore;
+import dev.monetize.postgres.PostgresTestSupport;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The second layer: row-level security keeps tenants apart even for a query that forgets its WHERE. */
+@SuppressWarnings("try") // a scope is opened for what it sets, not read
+class PostgresEventStoreTest {
+  private String url;
+  private PostgresStore db;
+  private PostgresEventStore store;
+
+  @BeforeEach
+  void open() throws Exception {
+    url = PostgresTestSupport.freshSchema();
+    db = PostgresStore.connect(url);
+    store = PostgresEventStore.open(db.dataSource(), url);
+    for (String tenant : List.of("acme", "globex")) {
+      try (TenantContext.Scope ignored = TenantContext.open(tenant)) {
+        store.append(tenant, List.of(
+            new Event("view", Instant.parse("2026-12-01T10:00:00Z"), Optional.of("u1"), 1, Map.of("p", tenant)),
+            new Event("click", Instant.parse("2026-12-01T11:00:00Z"), Optional.empty(), 2, Map.of())));
+      }
+    }
+    try (TenantContext.Scope ignored = TenantContext.open("acme")) {
+      store.append("acme", List.of(new Event("view", Instant.parse("2026-12-01T12:00:00Z"), Optional.empty(), 3,
+          Map.of())));
+    }
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    db.close();
+    PostgresTestSupport.drop(url);
+  }
+
+  private static long count(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void aDeliberatelyUnfilteredQueryReturnsOnlyTheTenantsRows() throws Exception {
+    try (Connection owner = db.dataSource().getConnection()) {
+      assertThat(count(owner, "SELECT count(*) FROM analytics_events")).isEqualTo(5); // the owner sees all
+    }
+    try (TenantContext.Scope ignored = TenantContext.open("acme"); Connection c = store.dataSource().getConnection()) {
+      assertThat(count(c, "SELECT count(*) FROM analytics_events")).isEqualTo(3); // no WHERE: still only acme's
+      assertThat(count(c, "SELECT count(*) FROM analytics_events WHERE tenant = 'globex'")).isZero();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT current_user, (SELECT tableowner FROM pg_tables WHERE tablename = 'analytics_events')")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo(PostgresEventStore.APP_ROLE).isNotEqualTo(rs.getString(2));
+      }
+    }
+    try (TenantContext.Scope ignored = TenantContext.open("globex"); Connection c = store.dataSource().getConnection()) {
+      assertThat(count(c, "SELECT count(*) FROM analytics_events")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aWriteForAnotherTenantIsRefusedByThePolicy() throws Exception {
+    try (TenantContext.Scope ignored = TenantContext.open("acme"); Connection c = store.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      assertThatThrownBy(() -> s.executeUpdate("INSERT INTO analytics_events (tenant, type, ts, value, properties) "
+          + "VALUES ('globex', 'x', now(), 1, '{}')")).hasMessageContaining("row-level security");
+      assertThatThrownBy(() -> s.execute("ALTER TABLE analytics_events DISABLE ROW LEVEL SECURITY"))
+          .hasMessageContaining("owner");
+    }
+  }
+
+  @Test
+  void aBuggyCallerNamingAnotherTenantStillGetsOnlyItsOwn() throws Exception {
+    try (TenantContext.Scope ignored = TenantContext.open("acme")) {
+      assertThat(store.summary("acme").events()).isEqualTo(3);
+      assertThat(store.summary("globex").events()).isZero(); // the first layer failed; the second held
+      assertThat(store.timeseries("acme", Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2026-12-02T00:00:00Z"),
+          Interval.parse("day")).get(0).count()).isEqualTo(3);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      store.export("acme", out);
+      assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(3).noneMatch(l -> l.contains("globex"));
+    }
+  }
+}

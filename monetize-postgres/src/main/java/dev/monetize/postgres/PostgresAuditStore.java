@@ -1,0 +1,224 @@
+package dev.monetize.postgres;
+
+import dev.monetize.audit.AuditEvent;
+import dev.monetize.audit.AuditStore;
+import dev.monetize.audit.AuditVerifier;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * The audit trail in PostgreSQL: an append-only table (a trigger refuses {@code UPDATE},
+ * {@code DELETE} and {@code TRUNCATE}) indexed by tenant and time. It is {@linkplain #durable()
+ * durable}, so the engine loses no event (what it cannot take now waits in the journal directory),
+ * and it {@linkplain #chains() chains} events itself: each batch takes the head rows of its tenants'
+ * chains ({@code FOR UPDATE}, in one order, so writers never deadlock), links every event after its
+ * chain's head and inserts it in the same transaction. Any number of threads and nodes thus extend
+ * one valid chain per tenant, across restarts.
+ *
+ * <pre>{@code
+ * PostgresStore db = PostgresStore.connect(url);
+ * Monetize.builder().auditSink(new PostgresAuditStore(db.dataSource())) ...
+ * }</pre>
+ *
+ * <p>A batch whose commit was lost on the wire (committed, but the driver saw an error) is delivered
+ * again and then appears twice, each time validly chained: the trail never loses an event, and may in
+ * that rare case hold one twice (same {@code request_id}).
+ */
+public final class PostgresAuditStore implements AuditStore {
+  private static final String INSERT = "INSERT INTO monetize_audit (chain, seq, customer_id, time, operation, status, "
+      + "hash, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final DataSource dataSource;
+
+  /** A store on {@code dataSource}, whose schema {@link Migrations} has created. */
+  public PostgresAuditStore(DataSource dataSource) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  }
+
+  @Override
+  public boolean durable() {
+    return true;
+  }
+
+  @Override
+  public boolean chains() {
+    return true;
+  }
+
+  private record Head(String segment, long seq, String hash) {}
+
+  @Override
+  public void accept(List<AuditEvent> batch) throws SQLException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Map<String, Head> heads = lockHeads(c, batch);
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+          for (AuditEvent e : batch) {
+            Head h = heads.get(e.chain());
+            AuditEvent linked = e.unchained().chained(h.segment(), h.seq() + 1, h.hash());
+            heads.put(e.chain(), new Head(h.segment(), linked.seq(), linked.hash()));
+            ps.setString(1, e.chain());
+            ps.setLong(2, linked.seq());
+            ps.setString(3, e.customerId().orElse(null));
+            ps.setTimestamp(4, Timestamp.from(e.time()));
+            ps.setString(5, e.operationId());
+            ps.setInt(6, e.status());
+            ps.setString(7, linked.hash());
+            ps.setString(8, linked.json());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE monetize_audit_heads SET seq = ?, hash = ? WHERE chain = ?")) {
+          for (Map.Entry<String, Head> h : heads.entrySet()) {
+            ps.setLong(1, h.getValue().seq());
+            ps.setString(2, h.getValue().hash());
+            ps.setString(3, h.getKey());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /** The heads of the chains of {@code batch}, created when new, locked in chain order. */
+  private static Map<String, Head> lockHeads(Connection c, List<AuditEvent> batch) throws SQLException {
+    Map<String, String> firstTimes = new TreeMap<>();
+    for (AuditEvent e : batch) {
+      firstTimes.putIfAbsent(e.chain(), e.time().toString());
+    }
+    Map<String, Head> heads = new LinkedHashMap<>();
+    try (PreparedStatement create = c.prepareStatement("INSERT INTO monetize_audit_heads (chain, segment, seq, hash) "
+        + "VALUES (?, ?, 0, ?) ON CONFLICT (chain) DO NOTHING");
+        PreparedStatement lock = c.prepareStatement(
+            "SELECT segment, seq, hash FROM monetize_audit_heads WHERE chain = ? FOR UPDATE")) {
+      for (Map.Entry<String, String> chain : firstTimes.entrySet()) { // one order for every writer: no deadlock
+        create.setString(1, chain.getKey());
+        create.setString(2, chain.getValue());
+        create.setString(3, AuditEvent.GENESIS);
+        create.executeUpdate();
+        lock.setString(1, chain.getKey());
+        try (ResultSet rs = lock.executeQuery()) {
+          rs.next();
+          heads.put(chain.getKey(), new Head(rs.getString(1), rs.getLong(2), rs.getString(3)));
+        }
+      }
+    }
+    return heads;
+  }
+
+  @Override
+  public Page find(Query query) {
+    StringBuilder sql = new StringBuilder("SELECT position, event FROM monetize_audit WHERE position > ?");
+    List<Object> args = new ArrayList<>();
+    args.add(query.cursor().map(PostgresAuditStore::position).orElse(0L));
+    query.customerId().ifPresent(c -> {
+      sql.append(" AND customer_id = ?");
+      args.add(c);
+    });
+    query.from().ifPresent(f -> {
+      sql.append(" AND time >= ?");
+      args.add(Timestamp.from(f));
+    });
+    query.to().ifPresent(t -> {
+      sql.append(" AND time < ?");
+      args.add(Timestamp.from(t));
+    });
+    query.operation().ifPresent(o -> {
+      sql.append(" AND operation = ?");
+      args.add(o);
+    });
+    query.status().ifPresent(s -> {
+      sql.append(" AND status = ?");
+      args.add(s);
+    });
+    sql.append(" ORDER BY position LIMIT ?");
+    args.add(query.limit() + 1);
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      List<AuditEvent> events = new ArrayList<>();
+      long last = 0;
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (events.size() == query.limit()) {
+            return new Page(events, Optional.of(Long.toString(last)));
+          }
+          last = rs.getLong(1);
+          events.add(AuditEvent.parse(rs.getString(2)));
+        }
+      }
+      return new Page(events, Optional.empty());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the audit trail: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Verifies every chain in the table, one chain at a time ({@link AuditVerifier}): the first event
+   * that does not follow its predecessor or does not carry the hash of its content, if any.
+   */
+  public Optional<String> verify() throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false); // a cursor: the driver fetches rows in pages, never the whole table
+      try (PreparedStatement ps = c.prepareStatement("SELECT position, event, chain, seq FROM monetize_audit ORDER BY chain, seq")) {
+        ps.setFetchSize(1_000);
+        AuditVerifier.Follower follower = new AuditVerifier.Follower();
+        String chain = null;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if (!rs.getString(3).equals(chain)) { // a stored chain begins at 1: nothing before it was removed
+              chain = rs.getString(3);
+              if (rs.getLong(4) != 1) {
+                return Optional.of("chain " + chain + " begins at seq " + rs.getLong(4) + " (row " + rs.getLong(1)
+                    + "): the events before it were removed");
+              }
+            }
+            Optional<Map<String, Object>> e = AuditVerifier.parseLine(rs.getString(2));
+            if (e.isEmpty()) {
+              return Optional.of("row " + rs.getLong(1) + ": not a JSON object");
+            }
+            e.get().put("@row", rs.getLong(1));
+            Optional<String> problem = follower.next(e.get());
+            if (problem.isPresent()) {
+              return problem;
+            }
+          }
+        }
+      } finally {
+        c.rollback();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static long position(String cursor) {
+    try {
+      return Long.parseLong(cursor);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("cursor: a value from next_cursor");
+    }
+  }
+}
