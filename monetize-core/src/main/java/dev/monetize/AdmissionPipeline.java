@@ -62,8 +62,8 @@ final class AdmissionPipeline {
       outcome = decide(operation, request, start);
     } catch (RuntimeException e) {
       LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
-      outcome = refused(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.", Optional.empty(),
-          operation));
+      outcome = new LimitStep.Outcome(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
+          Optional.empty(), operation), List.of());
     }
     if (wallet.watching() && outcome.decision().admitted()) {
       wallet.notice(outcome.decision());
@@ -83,15 +83,40 @@ final class AdmissionPipeline {
     return outcome;
   }
 
-  private static LimitStep.Outcome refused(Decision decision) {
-    return new LimitStep.Outcome(decision, List.of());
+  /**
+   * The last refusal outcome per operation: a flood repeats one refusal (the malformed key's, the
+   * address's), so it is answered without building a new one.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, LimitStep.Outcome> lastRefusals =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private LimitStep.Outcome refused(Decision decision) {
+    String op = decision.operation().id();
+    LimitStep.Outcome last = lastRefusals.get(op);
+    if (last != null && last.decision() == decision) {
+      return last;
+    }
+    LimitStep.Outcome o = new LimitStep.Outcome(decision, List.of());
+    lastRefusals.put(op, o);
+    return o;
+  }
+
+  /** The refusal of an address by the shield, the same object while the verdict stays the same. */
+  private Decision addressRefusal(dev.monetize.shield.internal.Shield.Verdict verdict, Operation op) {
+    LimitStep.Outcome last = lastRefusals.get(op.id());
+    ErrorCode code = verdict.refusal().get();
+    if (last != null && last.decision().error().orElse(null) == code
+        && last.decision().retryAfterSeconds() == verdict.retryAfterSeconds() && last.decision().operation() == op
+        && last.decision().principal().isEmpty()) {
+      return last.decision();
+    }
+    return Decision.refuseAddress(code, dev.monetize.shield.internal.Shield.detail(code), op, verdict.retryAfterSeconds());
   }
 
   private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
     dev.monetize.shield.internal.Shield.Verdict verdict = shield.check(request.remoteAddress(), now);
     if (verdict.refusal().isPresent()) { // before any credential is looked at
-      ErrorCode code = verdict.refusal().get();
-      return refused(Decision.refuseAddress(code, dev.monetize.shield.internal.Shield.detail(code), op, verdict.retryAfterSeconds()));
+      return refused(addressRefusal(verdict, op));
     }
     Decision d = identification.identify(op, request, now);
     if (!d.admitted() && d.error().orElseThrow().status() == 401) {

@@ -21,6 +21,11 @@ final class AuditStage implements AdmissionStage {
       long durationNanos) {
     Decision d = admission.decision();
     ApiRequest r = admission.request();
+    if (d.principal().isEmpty() && d.error().isPresent()) { // a caller never identified: counted, not written
+      audit.countRefusal(startNanos, r.remoteAddress(), d.operation().id(), d.error().get().code(), status,
+          r.requestId(), r.method(), r.path());
+      return;
+    }
     audit.submit(new AuditEvent(
         Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),
         r.requestId(),
@@ -29,8 +34,7 @@ final class AuditStage implements AdmissionStage {
         d.operation().id(), r.method(), r.path(), r.remoteAddress(), status,
         d.error().map(ErrorCode::code).orElse("admitted"), durationNanos / 1_000, bytesOut, java.util.Map.of(), bytesIn,
         0, "", "", "", d.operation().pathTemplate(),
-        // a refusal of an unidentified caller is only counted: its query is never looked at
-        d.principal().isPresent() ? audit.redaction().redact(r.query(), d.operation().auditQuery()) : java.util.Map.of(),
+        audit.redaction().redact(r.query(), d.operation().auditQuery()),
         userAgent(r.userAgent())));
   }
 

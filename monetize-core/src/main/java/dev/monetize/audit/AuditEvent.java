@@ -113,12 +113,9 @@ public record AuditEvent(
    * with its own hash computed.
    */
   public AuditEvent chained(String segment, long seq, String prevHash) {
-    AuditEvent e = new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress,
-        status, decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, "", segment, pathTemplate, query,
-        userAgent);
     return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
-        decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, hashOf(prevHash, e.fields()), segment,
-        pathTemplate, query, userAgent);
+        decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, EventHash.of(this, segment, seq, prevHash),
+        segment, pathTemplate, query, userAgent);
   }
 
   /** The same event before chaining: no seq, prev_hash, hash or segment. */

@@ -73,7 +73,7 @@ public final class CanonicalJson {
     }
   }
 
-  private static void string(StringBuilder out, String s) {
+  static void string(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

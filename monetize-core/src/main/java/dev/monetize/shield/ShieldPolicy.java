@@ -109,7 +109,20 @@ public record ShieldPolicy(List<Cidr> allow, List<Cidr> deny, Rate unauthenticat
     return new ShieldPolicy(allow, deny, unauthenticated, banAfter, banWindow, firstBan, longestBan, limit);
   }
 
-  /** Whether the budget and bans apply to {@code address}: not to loopback and private ones unless asked. */
+  /** Whether the budget and bans apply to the IPv4 address {@code address} ({@code Cidr.ipv4Value}): not to loopback and private ones unless asked. */
+  public boolean limitsIpv4(long address) {
+    if (limitPrivate) {
+      return true;
+    }
+    for (int i = 0; i < PRIVATE.size(); i++) {
+      if (PRIVATE.get(i).containsIpv4(address)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code address} is limited and banned: a public one always, a private one only if configured. */
   public boolean limits(java.net.InetAddress address) {
     if (limitPrivate) {
       return true;

@@ -85,7 +85,8 @@ class AuditTrailTest {
 
       assertThat(manage(m, "/monetize/audit", operatorKey).status()).isEqualTo(400); // the operator names one
       JsonNode theirs = body(manage(m, "/monetize/audit?customer_id=globex", operatorKey));
-      assertThat(theirs.get("data").findValuesAsText("customer_id")).containsOnly("globex");
+      assertThat(theirs.get("data")).isNotEmpty() // each event's own customer (a query may name another: globex asked)
+          .allSatisfy(e -> assertThat(e.get("customer_id").asText()).isEqualTo("globex"));
       ManagementApi.Response exported = manage(m, "/monetize/audit/export?customer_id=acme", operatorKey);
       assertThat(exported.contentType()).startsWith("application/x-ndjson");
       String lines = new String(exported.body(), StandardCharsets.UTF_8);

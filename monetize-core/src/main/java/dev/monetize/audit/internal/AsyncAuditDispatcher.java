@@ -99,6 +99,16 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
         capacity, dropped.sum());
   }
 
+  /**
+   * Counts the refusal of a caller never identified, without building its event (a flood of bad
+   * credentials allocates nothing here once its group exists): as {@link #submit} would count it.
+   */
+  public void countRefusal(long epochNanos, String remoteAddress, String operation, String code, int status,
+      String requestId, String method, String path) {
+    refusals.add(Math.floorDiv(epochNanos, 60_000_000_000L), remoteAddress, operation, code, status, requestId, method,
+        path);
+  }
+
   /** Events dropped because the queue was full. */
   public long dropped() {
     return dropped.sum();

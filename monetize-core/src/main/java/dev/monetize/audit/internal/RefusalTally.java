@@ -19,12 +19,48 @@ import java.util.concurrent.atomic.LongAdder;
 final class RefusalTally {
   static final int MAX_GROUPS = 10_000;
 
-  private record Group(long minute, String address, String operation, String code, int status) {}
+  /**
+   * A group's key. Stored keys are never changed; each thread looks groups up with a probe of its own
+   * that it refills, so counting a refusal of a group already there allocates nothing.
+   */
+  private static final class Group {
+    long minute;
+    String address;
+    String operation;
+    String code;
+    int status;
+
+    Group set(long minute, String address, String operation, String code, int status) {
+      this.minute = minute;
+      this.address = address;
+      this.operation = operation;
+      this.code = code;
+      this.status = status;
+      return this;
+    }
+
+    Group copy() {
+      return new Group().set(minute, address, operation, code, status);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Group g && minute == g.minute && status == g.status && address.equals(g.address)
+          && operation.equals(g.operation) && code.equals(g.code);
+    }
+
+    @Override
+    public int hashCode() {
+      return (((Long.hashCode(minute) * 31 + address.hashCode()) * 31 + operation.hashCode()) * 31 + code.hashCode())
+          * 31 + status;
+    }
+  }
 
   /** The first refusal of a group (its request id, method and path stand for the group) and the count. */
-  private record Tally(AuditEvent first, LongAdder count) {}
+  private record Tally(String requestId, String method, String path, LongAdder count) {}
 
   private final ConcurrentHashMap<Group, Tally> groups = new ConcurrentHashMap<>();
+  private static final ThreadLocal<Group> PROBE = ThreadLocal.withInitial(Group::new);
 
   /** Whether {@code e} is counted here rather than written on its own. */
   static boolean counts(AuditEvent e) {
@@ -32,10 +68,21 @@ final class RefusalTally {
   }
 
   void add(AuditEvent e) {
-    long minute = Math.floorDiv(e.time().getEpochSecond(), 60);
-    String address = groups.size() < MAX_GROUPS ? e.remoteAddress() : "*";
-    groups.computeIfAbsent(new Group(minute, address, e.operationId(), e.decision(), e.status()),
-        g -> new Tally(e, new LongAdder())).count().increment();
+    add(Math.floorDiv(e.time().getEpochSecond(), 60), e.remoteAddress(), e.operationId(), e.decision(), e.status(),
+        e.requestId(), e.method(), e.path());
+  }
+
+  /** Counts one refusal; allocates only for the first of its group. */
+  void add(long minute, String remoteAddress, String operation, String code, int status, String requestId,
+      String method, String path) {
+    Group probe = PROBE.get().set(minute, groups.size() < MAX_GROUPS ? remoteAddress : "*", operation, code, status);
+    Tally t = groups.get(probe);
+    if (t == null) {
+      Group key = probe.copy();
+      t = groups.computeIfAbsent(key, g -> new Tally(requestId, method, path, new LongAdder()));
+    }
+    probe.address = null; // the probe keeps no request's strings alive
+    t.count().increment();
   }
 
   /** The groups of minutes before {@code now}'s (all of them when {@code all}), as events, oldest first. */
@@ -45,14 +92,14 @@ final class RefusalTally {
     for (Iterator<Map.Entry<Group, Tally>> it = groups.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Group, Tally> entry = it.next();
       Group g = entry.getKey();
-      if (!all && g.minute() >= current) {
+      if (!all && g.minute >= current) {
         continue;
       }
       it.remove();
-      AuditEvent f = entry.getValue().first();
-      out.add(new AuditEvent(Instant.ofEpochSecond(g.minute() * 60), f.requestId(), f.customerId(), f.keyId(),
-          g.operation(), f.method(), f.path(), g.address(), g.status(), g.code(), 0, 0,
-          Map.of("count", Long.toString(entry.getValue().count().sum()), "aggregated", "minute")));
+      Tally f = entry.getValue();
+      out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60), f.requestId(), java.util.Optional.empty(),
+          java.util.Optional.empty(), g.operation, f.method(), f.path(), g.address, g.status, g.code, 0, 0,
+          Map.of("count", Long.toString(f.count().sum()), "aggregated", "minute")));
     }
     out.sort(java.util.Comparator.comparing(AuditEvent::time));
     return out;

@@ -113,14 +113,17 @@ public final class Shield implements AutoCloseable {
   public Verdict check(String address, long now) {
     View v = view;
     boolean anyIssued = issued.estimatedSize() > 0;
+    long v4 = Cidr.ipv4Value(address); // the common case, read without allocating
     Optional<InetAddress> a = Optional.empty();
     String key = null;
     if (!v.empty() || anyIssued) {
-      a = Cidr.literal(address);
-      if (a.isPresent() && matches(v.allow(), a.get())) {
+      if (v4 < 0) {
+        a = Cidr.literal(address);
+      }
+      if (v4 >= 0 ? matchesIpv4(v.allow(), v4) : a.isPresent() && matches(v.allow(), a.get())) {
         return Verdict.ALLOWED;
       }
-      key = a.map(Cidr::clientKey).orElse(address);
+      key = v4 >= 0 ? address : a.map(Cidr::clientKey).orElse(address);
       Ban b = v.bans().get(key);
       Ban local = anyIssued ? issued.getIfPresent(key) : null;
       if (local != null && (b == null || local.until().isAfter(b.until()))) {
@@ -131,22 +134,47 @@ public final class Shield implements AutoCloseable {
         return new Verdict(Optional.of(ErrorCode.IP_BANNED), seconds(b.until().toEpochMilli() * 1_000_000 - now),
             false);
       }
-      if (a.isPresent() && matches(v.deny(), a.get())) {
+      if (v4 >= 0 ? matchesIpv4(v.deny(), v4) : a.isPresent() && matches(v.deny(), a.get())) {
         denied.increment();
-        return new Verdict(Optional.of(ErrorCode.IP_DENIED), 0, false);
+        return DENIED;
       }
     }
     if (limited.estimatedSize() > 0) {
       if (key == null) {
-        key = Cidr.literal(address).map(Cidr::clientKey).orElse(address);
+        key = v4 >= 0 ? address : Cidr.literal(address).map(Cidr::clientKey).orElse(address);
       }
       Long until = limited.getIfPresent(key);
       if (until != null && now < until) {
         rateLimited.increment();
-        return new Verdict(Optional.of(ErrorCode.IP_RATE_LIMITED), seconds(until - now), false);
+        return rateLimitedFor(seconds(until - now));
       }
     }
     return Verdict.PASS;
+  }
+
+  private static final Verdict DENIED = new Verdict(Optional.of(ErrorCode.IP_DENIED), 0, false);
+  /** The refusals of a flood, built once: one per second of Retry-After up to an hour. */
+  private static final Verdict[] RATE_LIMITED = new Verdict[3_601];
+
+  private static Verdict rateLimitedFor(long seconds) {
+    if (seconds < 0 || seconds >= RATE_LIMITED.length) {
+      return new Verdict(Optional.of(ErrorCode.IP_RATE_LIMITED), seconds, false);
+    }
+    Verdict v = RATE_LIMITED[(int) seconds];
+    if (v == null) { // a race builds an equal one twice: harmless
+      v = new Verdict(Optional.of(ErrorCode.IP_RATE_LIMITED), seconds, false);
+      RATE_LIMITED[(int) seconds] = v;
+    }
+    return v;
+  }
+
+  private static boolean matchesIpv4(List<Cidr> networks, long address) {
+    for (int i = 0; i < networks.size(); i++) {
+      if (networks.get(i).containsIpv4(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean matches(List<Cidr> networks, InetAddress address) {
@@ -167,11 +195,20 @@ public final class Shield implements AutoCloseable {
     if (allowed || address.isEmpty()) {
       return;
     }
-    Optional<InetAddress> a = Cidr.literal(address);
-    if (a.isEmpty() || !policy.limits(a.get())) {
-      return; // a private address is usually a proxy of the service's own: never limited or banned by default
+    long v4 = Cidr.ipv4Value(address); // the common case, read without allocating
+    String key;
+    if (v4 >= 0) {
+      if (!policy.limitsIpv4(v4)) {
+        return; // a private address is usually a proxy of the service's own: never limited or banned by default
+      }
+      key = address;
+    } else {
+      Optional<InetAddress> a = Cidr.literal(address);
+      if (a.isEmpty() || !policy.limits(a.get())) {
+        return;
+      }
+      key = Cidr.clientKey(a.get());
     }
-    String key = Cidr.clientKey(a.get());
     Failures f = failures.get(key, k -> new Failures());
     boolean ban = false;
     synchronized (f) {
