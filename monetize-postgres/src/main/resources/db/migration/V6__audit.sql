@@ -14,7 +14,9 @@ CREATE TABLE monetize_audit (
   event       text NOT NULL,
   UNIQUE (chain, seq)
 );
+-- a tenant's trail by time, and its pages in insertion order (keyset on position, never a sort)
 CREATE INDEX monetize_audit_customer_time ON monetize_audit (customer_id, time);
+CREATE INDEX monetize_audit_customer_position ON monetize_audit (customer_id, position);
 CREATE INDEX monetize_audit_time ON monetize_audit (time);
 
 CREATE TABLE monetize_audit_heads (
