@@ -14,6 +14,7 @@ module dev.monetize.core {
 
   exports dev.monetize;
   exports dev.monetize.audit;
+  exports dev.monetize.insight;
   exports dev.monetize.billing;
   exports dev.monetize.cache;
   exports dev.monetize.config;

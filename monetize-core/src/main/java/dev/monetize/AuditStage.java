@@ -40,6 +40,6 @@ final class AuditStage implements AdmissionStage {
 
   /** At most 256 characters of the {@code User-Agent} header. */
   static String userAgent(String ua) {
-    return ua.length() > 256 ? ua.substring(0, 256) : ua;
+    return dev.monetize.audit.internal.QueryRedaction.cut(ua, 256);
   }
 }

@@ -53,6 +53,7 @@ final class LimitStep {
   private final LongAdder inFlight = new LongAdder();
   private final LongAdder storeOutages = new LongAdder();
   private final LongAdder shed = new LongAdder();
+  private final LongAdder storeCalls = new LongAdder();
   /**
    * Each customer's limits, built once from its plan: a cache (rebuilt on a miss), bounded so that
    * memory does not grow with the customers ever seen.
@@ -105,6 +106,7 @@ final class LimitStep {
     List<LimitRequest> requests = requestsFor(principal, op, request);
     LimitVerdict verdict;
     try {
+      storeCalls.increment();
       verdict = store.acquire(requests, now);
     } catch (LimiterUnavailableException e) {
       storeOutages.increment();
@@ -172,6 +174,16 @@ final class LimitStep {
 
   long shedRequests() {
     return shed.sum();
+  }
+
+  /** Checks handed to the limiter store (one round trip each on Redis). */
+  long storeCalls() {
+    return storeCalls.sum();
+  }
+
+  /** Decisions taken by the fallback while the primary store was out, when the store fails over. */
+  long storeFallbacks() {
+    return store instanceof dev.monetize.limits.FailoverLimiterStore f ? f.fallbackDecisions() : 0;
   }
 
   /**

@@ -21,7 +21,16 @@ package dev.monetize;
  * @param shieldRateLimited requests refused because their address spent its budget of failed
  *     authentications ({@code ip_rate_limited})
  * @param bansIssued addresses banned by this node
+ * @param limiterStoreCalls limit checks handed to the limiter store (one round trip each on Redis)
+ * @param limiterFallbacks decisions taken by a failover store's fallback while its primary was out
+ * @param usagePending usage records waiting for the usage sink
+ * @param usageSinkFailures deliveries the usage sink refused (retried)
+ * @param usageDeliveryAgeMillis milliseconds since the usage sink last took everything pending
+ * @param auditQueued audit events waiting in the hand-off queue
+ * @param auditSpilled audit events written to the spill directory for later delivery
+ * @param auditSinkFailures audit batches the audit sink refused
  */
 public record MetricsSnapshot(long inFlight, long limiterStoreOutages, long shedRequests, long malformedKeyRefusals,
     long auditEventsDropped, long cacheHits, long cacheMisses, long cacheStores, long shieldDenied, long shieldBanned,
-    long shieldRateLimited, long bansIssued) {}
+    long shieldRateLimited, long bansIssued, long limiterStoreCalls, long limiterFallbacks, long usagePending,
+    long usageSinkFailures, long usageDeliveryAgeMillis, long auditQueued, long auditSpilled, long auditSinkFailures) {}

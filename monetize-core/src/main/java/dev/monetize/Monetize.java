@@ -54,6 +54,7 @@ public final class Monetize implements AutoCloseable {
   private final Catalog catalog;
   private final RouteTable routes;
   private final AsyncAuditDispatcher audit;
+  private final InsightStage insight = new InsightStage();
   private final KeyEnvironment environment;
   private final UsagePipeline usage;
   private final LimitStep limits;
@@ -125,7 +126,7 @@ public final class Monetize implements AutoCloseable {
           ban -> LOG.warn("address {} banned until {} after repeated authentication failures (strike {})",
               ban.address(), ban.until(), ban.strikes()));
       this.pipeline = new AdmissionPipeline(identification, shield, new AdmissionStage[] {new Authorization(catalog),
-          new MeterStage(usage.meter()), new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
+          new MeterStage(usage.meter()), insight, new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
           b.legacyRateLimitHeaders, b.measureCpuTime, caching);
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
@@ -278,7 +279,22 @@ public final class Monetize implements AutoCloseable {
   public MetricsSnapshot metrics() {
     return new MetricsSnapshot(limits.inFlight(), limits.storeOutages(), limits.shedRequests(),
         identification.malformedKeyRefusals(), audit.dropped(), caching.hits(), caching.misses(), caching.stores(),
-        shield.denied(), shield.banned(), shield.rateLimited(), shield.bansIssued());
+        shield.denied(), shield.banned(), shield.rateLimited(), shield.bansIssued(), limits.storeCalls(),
+        limits.storeFallbacks(), usage.meter().pendingRecords(), usage.meter().sinkFailures(),
+        usage.meter().nanosSinceDelivery() / 1_000_000, audit.queued(), audit.spilled(), audit.sinkFailures());
+  }
+
+  /**
+   * Tells {@code listener} of every completed request (plan, operation, outcome, status, duration):
+   * how metrics systems see the engine ({@code MonetizeMetrics} for Micrometer).
+   */
+  public void addRequestListener(dev.monetize.insight.RequestListener listener) {
+    insight.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Stops telling {@code listener}. */
+  public void removeRequestListener(dev.monetize.insight.RequestListener listener) {
+    insight.remove(listener);
   }
 
   /** The token service (mint, verify, rotate signing keys). */

@@ -124,9 +124,12 @@ public record AuditEvent(
         decision, durationMicros, bytesOut, details, bytesIn, 0, "", "", "", pathTemplate, query, userAgent);
   }
 
-  /** The chain an event belongs to: its customer's, or {@code -} for events of no identified customer. */
+  /**
+   * The chain an event belongs to: its customer's, or {@code *} for events of no identified customer
+   * (no customer id can be {@code *}).
+   */
   public String chain() {
-    return customerId.orElse("-");
+    return customerId.orElse("*");
   }
 
   /**

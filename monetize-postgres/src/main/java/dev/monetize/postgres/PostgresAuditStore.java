@@ -183,33 +183,88 @@ public final class PostgresAuditStore implements AuditStore {
   public Optional<String> verify() throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false); // a cursor: the driver fetches rows in pages, never the whole table
-      try (PreparedStatement ps = c.prepareStatement("SELECT position, event, chain, seq FROM monetize_audit ORDER BY chain, seq")) {
-        ps.setFetchSize(1_000);
-        AuditVerifier.Follower follower = new AuditVerifier.Follower();
-        String chain = null;
-        try (ResultSet rs = ps.executeQuery()) {
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // the rows and the heads of one moment
+      try {
+        Map<String, Head> heads = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT chain, segment, seq, hash FROM monetize_audit_heads");
+            ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            if (!rs.getString(3).equals(chain)) { // a stored chain begins at 1: nothing before it was removed
-              chain = rs.getString(3);
-              if (rs.getLong(4) != 1) {
-                return Optional.of("chain " + chain + " begins at seq " + rs.getLong(4) + " (row " + rs.getLong(1)
-                    + "): the events before it were removed");
-              }
-            }
-            Optional<Map<String, Object>> e = AuditVerifier.parseLine(rs.getString(2));
-            if (e.isEmpty()) {
-              return Optional.of("row " + rs.getLong(1) + ": not a JSON object");
-            }
-            e.get().put("@row", rs.getLong(1));
-            Optional<String> problem = follower.next(e.get());
-            if (problem.isPresent()) {
-              return problem;
-            }
+            heads.put(rs.getString(1), new Head(rs.getString(2), rs.getLong(3), rs.getString(4)));
           }
         }
+        Optional<String> problem = verifyRows(c, heads);
+        if (problem.isPresent()) {
+          return problem;
+        }
+        for (Map.Entry<String, Head> h : heads.entrySet()) {
+          if (h.getValue().seq() > 0) {
+            return Optional.of("chain " + h.getKey() + ": its head is seq " + h.getValue().seq()
+                + " but no event of it is stored (its events were removed)");
+          }
+        }
+        return Optional.empty();
       } finally {
         c.rollback();
       }
+    }
+  }
+
+  /**
+   * Follows every chain's rows; each chain's last row must be its head. Removes from {@code heads}
+   * the chains it saw.
+   */
+  private static Optional<String> verifyRows(Connection c, Map<String, Head> heads) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT position, event, chain, seq, hash FROM monetize_audit ORDER BY chain, seq")) {
+      ps.setFetchSize(1_000);
+      AuditVerifier.Follower follower = new AuditVerifier.Follower();
+      String chain = null;
+      long lastSeq = 0;
+      String lastHash = "";
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String where = "chain " + rs.getString(3) + ", row " + rs.getLong(1);
+          Optional<Map<String, Object>> e = AuditVerifier.parseLine(rs.getString(2));
+          if (e.isEmpty()) {
+            return Optional.of(where + ": not a JSON object");
+          }
+          Object jsonSeq = e.get().get("seq");
+          if (!(jsonSeq instanceof Number n) || n.longValue() != rs.getLong(4) || !rs.getString(5).equals(e.get().get("hash"))) {
+            return Optional.of(where + ": its seq or hash columns differ from the event (changed)");
+          }
+          if (!rs.getString(3).equals(chain)) { // a stored chain begins at 1: nothing before it was removed
+            Optional<String> end = endOf(chain, lastSeq, lastHash, heads);
+            if (end.isPresent()) {
+              return end;
+            }
+            chain = rs.getString(3);
+            if (rs.getLong(4) != 1) {
+              return Optional.of(where + ": the chain begins at seq " + rs.getLong(4)
+                  + ": the events before it were removed");
+            }
+          }
+          e.get().put("@row", rs.getLong(1));
+          Optional<String> problem = follower.next(e.get());
+          if (problem.isPresent()) {
+            return problem;
+          }
+          lastSeq = rs.getLong(4);
+          lastHash = rs.getString(5);
+        }
+      }
+      return endOf(chain, lastSeq, lastHash, heads);
+    }
+  }
+
+  /** Whether the last stored event of {@code chain} is its head (else its newest events were removed). */
+  private static Optional<String> endOf(String chain, long seq, String hash, Map<String, Head> heads) {
+    if (chain == null) {
+      return Optional.empty();
+    }
+    Head h = heads.remove(chain);
+    if (h == null || h.seq() != seq || !h.hash().equals(hash)) {
+      return Optional.of("chain " + chain + " ends at seq " + seq + " but its head is "
+          + (h == null ? "missing" : "seq " + h.seq()) + ": its newest events were removed or the head was changed");
     }
     return Optional.empty();
   }

@@ -139,11 +139,7 @@ public final class TenantDataSource implements DataSource {
           if (closed && !method.getName().equals("toString")) {
             throw new SQLException("the connection is closed");
           }
-          try {
-            return method.invoke(target, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
+          return wrap(call(target, method, args), proxy);
         }
       }
     }
@@ -162,6 +158,47 @@ public final class TenantDataSource implements DataSource {
         target.close();
       }
     }
+  }
+
+  private static Object call(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * {@code value} as handed out through a tenant connection: statements, result sets and metadata
+   * answer {@code getConnection()} with the tenant connection and {@code getStatement()} with the
+   * wrapped statement, and refuse {@code unwrap}, so no path leads to the raw pooled connection.
+   */
+  private static Object wrap(Object value, Object connection) {
+    if (value == null) {
+      return null;
+    }
+    for (Class<?> type : new Class<?>[] {java.sql.CallableStatement.class, java.sql.PreparedStatement.class,
+        java.sql.Statement.class, java.sql.ResultSet.class, java.sql.DatabaseMetaData.class}) {
+      if (type.isInstance(value)) {
+        return Proxy.newProxyInstance(TenantDataSource.class.getClassLoader(), new Class<?>[] {type},
+            (proxy, m, a) -> switch (m.getName()) {
+              case "getConnection" -> connection;
+              case "unwrap", "isWrapperFor" -> {
+                if (a[0] instanceof Class<?> c && c.isInstance(proxy)) {
+                  yield m.getName().equals("unwrap") ? proxy : Boolean.TRUE;
+                }
+                if (m.getName().equals("isWrapperFor")) {
+                  yield Boolean.FALSE;
+                }
+                throw new SQLException("a tenant connection does not hand out what it wraps");
+              }
+              case "equals" -> proxy == a[0];
+              case "hashCode" -> System.identityHashCode(proxy);
+              default -> wrap(call(value, m, a), connection);
+            });
+      }
+    }
+    return value;
   }
 
   @Override

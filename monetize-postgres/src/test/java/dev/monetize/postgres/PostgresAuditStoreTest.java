@@ -159,6 +159,19 @@ class PostgresAuditStoreTest extends AuditSinkContract {
       assertThat(store.verify()).get().asString().contains("seq 4").contains("missing or inserted");
       s.executeUpdate("DELETE FROM monetize_audit WHERE seq = 1");
       assertThat(store.verify()).get().asString().contains("begins at seq 2");
+      s.executeUpdate("UPDATE monetize_audit SET seq = 1 WHERE seq = 2"); // hiding it: the column no longer matches
+      assertThat(store.verify()).get().asString().contains("differ from the event");
+    }
+  }
+
+  @Test
+  void verificationNamesTheRemovalOfTheNewestEvents() throws Exception {
+    store.accept(List.of(event("acme", 1), event("acme", 2), event("acme", 3)));
+    assertThat(store.verify()).isEmpty();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE monetize_audit DISABLE TRIGGER USER");
+      s.executeUpdate("DELETE FROM monetize_audit WHERE seq = 3");
+      assertThat(store.verify()).get().asString().contains("ends at seq 2").contains("newest events were removed");
     }
   }
 

@@ -104,9 +104,19 @@ class TenantDataSourceTest {
 
   @Test
   void theWrappedConnectionIsNotHandedOut() throws Exception {
-    try (Connection c = tenants.connection("acme")) {
+    try (Connection c = tenants.connection("acme"); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT 1")) {
       assertThat(c.isWrapperFor(org.postgresql.PGConnection.class)).isFalse();
       assertThatThrownBy(() -> c.unwrap(org.postgresql.PGConnection.class)).isInstanceOf(SQLException.class);
+      // no way around: what the connection hands out leads back to the tenant connection, never the raw one
+      assertThat(s.getConnection()).isSameAs(c);
+      assertThat(rs.getStatement().getConnection()).isSameAs(c);
+      assertThat(c.getMetaData().getConnection()).isSameAs(c);
+      assertThat(c.prepareStatement("SELECT 1").getConnection()).isSameAs(c);
+      assertThatThrownBy(() -> s.unwrap(org.postgresql.PGStatement.class)).isInstanceOf(SQLException.class);
+    }
+    try (Connection raw = pool.getConnection()) {
+      assertThat(tenantOf(raw)).isEmpty(); // closed through the tenant connection: cleared
     }
     assertThatThrownBy(() -> new TenantDataSource(pool, "tenant; DROP TABLE x"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -91,7 +91,10 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
       deliver(List.of(event));
       return;
     }
-    if (overflow == AuditOverflow.SPILL && spill(List.of(event))) {
+    if (overflow == AuditOverflow.SPILL) {
+      if (!spill(List.of(event))) { // the spill is full (or its disk failed): the caller delivers it
+        deliver(List.of(event));
+      }
       return;
     }
     dropped.increment();
@@ -166,18 +169,24 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
 
   private void run() {
     while (running) {
-      if (System.nanoTime() - tallied >= TimeUnit.SECONDS.toNanos(1)) { // last minute's refusals, once counted
-        tallied = System.nanoTime();
-        writeRefusals(false);
-      }
-      if (queue.isEmpty()) {
+      try {
+        if (System.nanoTime() - tallied >= TimeUnit.SECONDS.toNanos(1)) { // last minute's refusals, once counted
+          tallied = System.nanoTime();
+          writeRefusals(false);
+        }
         if (spill != null && System.nanoTime() - lastReplay >= TimeUnit.SECONDS.toNanos(1)) {
-          lastReplay = System.nanoTime();
+          lastReplay = System.nanoTime(); // once a second, whatever the queue holds: spilled events wait no longer
+          spill.force();
           replaySpill();
         }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-      } else {
-        drainQuietly();
+        if (queue.isEmpty()) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        } else {
+          drainQuietly();
+        }
+      } catch (Throwable t) { // the delivery thread never dies: an error is logged and the loop goes on
+        warn("audit delivery thread: {}", t.toString());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
     }
   }
@@ -199,6 +208,9 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     } catch (Exception | LinkageError e) {
       sinkFailures.increment();
       boolean kept = sink.durable() && spill(batch);
+      if (!kept && sink.durable()) {
+        dropped.add(batch.size());
+      }
       warn("audit sink {} failed ({} batches so far; {}): {}", sink.getClass().getName(), sinkFailures.sum(),
           kept ? "kept in the spill directory" : "events lost", e.toString());
     }
@@ -219,12 +231,14 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
       return false;
     }
     try {
-      spill.append(events);
-      spilled.add(events.size());
-      return true;
+      if (spill.append(events)) {
+        spilled.add(events.size());
+        return true;
+      }
+      warn("audit spill directory is full (1 GiB): events are delivered on the request thread until it drains");
+      return false;
     } catch (java.io.IOException | RuntimeException e) {
-      dropped.add(events.size());
-      warn("audit spill directory failed, {} events lost: {}", events.size(), e.toString());
+      warn("audit spill directory failed: {}", e.toString());
       return false;
     }
   }

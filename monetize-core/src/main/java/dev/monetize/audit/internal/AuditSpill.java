@@ -4,7 +4,7 @@ import dev.monetize.audit.AuditEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -19,23 +19,37 @@ import java.util.TreeSet;
 /**
  * Where audit events wait when a durable sink cannot take them (the queue is full, or the sink
  * failed): JSON lines appended to {@code audit-spill.jsonl} in a directory, delivered again later,
- * oldest first. A replay first moves the file aside ({@code audit-spill-<n>.replay}), so events
- * spilled meanwhile go to a new file; what a failed replay did not deliver is written back in place
- * of the file it read, so nothing is delivered twice. Files left by a previous run are replayed
- * after a restart. Lines are written through the operating system's cache and forced to the disk
- * when the engine closes.
+ * oldest first.
+ *
+ * <ul>
+ *   <li>A replay first moves the file aside ({@code audit-spill-<n>.replay}), so events spilled
+ *       meanwhile go to a new file. It reads the file as a stream, in batches.
+ *   <li>After each batch the sink took, the number of lines delivered is recorded
+ *       ({@code <file>.done}, forced to the disk and moved into place). A replay stopped by a failure
+ *       or a crash goes on from there: nothing is delivered twice.
+ *   <li>A line that cannot be read (torn by a crash mid-write) goes to
+ *       {@code audit-spill-unreadable.jsonl} and is counted; it never blocks the lines after it.
+ *   <li>Appends start on a new line, so a torn line never swallows the next event.
+ *   <li>The spill holds at most {@code maxBytes}; past that, {@link #append} refuses and the caller
+ *       delivers on its own thread.
+ *   <li>Files left by a previous run are replayed after a restart.
+ * </ul>
  */
 final class AuditSpill {
   static final String FILE = "audit-spill.jsonl";
+  static final String UNREADABLE = "audit-spill-unreadable.jsonl";
   private static final int BATCH = 512;
 
   private final Path directory;
   private final Path file;
+  private final long maxBytes;
   private long replays;
+  private long unreadable;
 
-  AuditSpill(Path directory) {
+  AuditSpill(Path directory, long maxBytes) {
     this.directory = directory;
     this.file = directory.resolve(FILE);
+    this.maxBytes = maxBytes;
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
@@ -43,20 +57,60 @@ final class AuditSpill {
     }
   }
 
-  /** Appends {@code events} (as they were before chaining). */
-  synchronized void append(List<AuditEvent> events) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-      for (AuditEvent e : events) {
-        w.write(e.unchained().json());
-        w.write('\n');
+  AuditSpill(Path directory) {
+    this(directory, 1L << 30);
+  }
+
+  /**
+   * Appends {@code events} (as they were before chaining); false when the spill is full
+   * ({@code maxBytes}), and nothing was written.
+   */
+  synchronized boolean append(List<AuditEvent> events) throws IOException {
+    StringBuilder text = new StringBuilder(events.size() * 512);
+    for (AuditEvent e : events) {
+      text.append(e.unchained().json()).append('\n');
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size + bytes.length > maxBytes || spilledBytes() + bytes.length > maxBytes) {
+        return false;
+      }
+      ch.position(size);
+      if (size > 0 && !endsWithNewline(ch, size)) {
+        ch.write(ByteBuffer.wrap(new byte[] {'\n'})); // a torn last line stays on its own line
+      }
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        ch.write(b);
       }
     }
+    return true;
+  }
+
+  private static boolean endsWithNewline(FileChannel ch, long size) throws IOException {
+    ByteBuffer last = ByteBuffer.allocate(1);
+    ch.read(last, size - 1);
+    return last.get(0) == '\n';
+  }
+
+  private long spilledBytes() throws IOException {
+    long n = 0;
+    for (Path f : replayFiles()) {
+      n += Files.size(f);
+    }
+    return n;
   }
 
   /** Whether events wait here. */
   synchronized boolean pending() {
     return Files.exists(file) || !replayFiles().isEmpty();
+  }
+
+  /** Lines that could not be read, set aside since this process started. */
+  long unreadable() {
+    return unreadable;
   }
 
   /**
@@ -74,31 +128,61 @@ final class AuditSpill {
     }
     long delivered = 0;
     for (Path f : replayFiles()) {
-      List<String> lines;
+      Path done = f.resolveSibling(f.getFileName() + ".done");
+      long skip = Files.exists(done) ? Long.parseLong(Files.readString(done).strip()) : 0;
+      long line = 0;
       try (BufferedReader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-        lines = in.lines().filter(l -> !l.isBlank()).toList();
-      }
-      int done = 0;
-      try {
-        while (done < lines.size()) {
-          List<AuditEvent> batch = new ArrayList<>(BATCH);
-          for (int i = done; i < Math.min(lines.size(), done + BATCH); i++) {
-            batch.add(AuditEvent.parse(lines.get(i)));
+        List<AuditEvent> batch = new ArrayList<>(BATCH);
+        String text;
+        while ((text = in.readLine()) != null) {
+          line++;
+          if (line <= skip || text.isBlank()) {
+            continue;
           }
-          deliver.accept(batch);
-          done += batch.size();
-          delivered += batch.size();
+          try {
+            batch.add(AuditEvent.parse(text));
+          } catch (IllegalArgumentException e) {
+            setAside(text);
+            continue;
+          }
+          if (batch.size() == BATCH) {
+            delivered += send(deliver, batch, done, line);
+            batch = new ArrayList<>(BATCH);
+          }
         }
-        Files.delete(f);
-      } catch (Exception e) {
-        rewrite(f, lines.subList(done, lines.size()));
-        throw new IOException("audit spill replay stopped after " + delivered + " events: " + e, e);
+        if (!batch.isEmpty()) {
+          delivered += send(deliver, batch, done, line);
+        }
       }
+      Files.delete(f);
+      Files.deleteIfExists(done);
     }
     return delivered;
   }
 
-  /** Forces what was spilled to the disk. */
+  /** Hands {@code batch} over, then records that the file's lines up to {@code line} are delivered. */
+  private static int send(Delivery deliver, List<AuditEvent> batch, Path done, long line) throws IOException {
+    try {
+      deliver.accept(batch);
+    } catch (Exception e) {
+      throw new IOException("audit spill replay stopped: " + e, e);
+    }
+    Path tmp = done.resolveSibling(done.getFileName() + ".tmp");
+    Files.writeString(tmp, Long.toString(line));
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return batch.size();
+  }
+
+  private synchronized void setAside(String text) throws IOException {
+    unreadable++;
+    Files.writeString(directory.resolve(UNREADABLE), text + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+  }
+
+  /** Forces what was spilled to the disk (the delivery thread does, once a second). */
   synchronized void force() {
     if (Files.exists(file)) {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -107,15 +191,6 @@ final class AuditSpill {
         throw new UncheckedIOException("cannot force the audit spill file " + file, e);
       }
     }
-  }
-
-  private static void rewrite(Path f, List<String> rest) throws IOException {
-    Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-    Files.write(tmp, rest, StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private TreeSet<Path> replayFiles() {

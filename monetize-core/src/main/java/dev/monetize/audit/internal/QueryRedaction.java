@@ -15,8 +15,11 @@ import javax.crypto.spec.SecretKeySpec;
  * The query parameters of an audit event, redacted: a parameter the operation lists as auditable
  * keeps its value; every other value becomes {@code #} and the first 16 hex digits of its
  * HMAC-SHA-256 under the audit key (the same value, the same hash, while the key stays the same;
- * without the key, a hash tells nothing, not even for short values). At most {@link #MAX_PARAMETERS}
- * parameters are kept; names are cut at 64 characters and clear values at 256.
+ * without the key, a hash tells nothing, not even for short values). A parameter without a value
+ * ({@code ?abc}) not on the list has its name hashed (it may be a secret), and so has a name that is
+ * not a plain identifier. At most {@link #MAX_PARAMETERS} parameters are read (every occurrence
+ * counts), from the first 8 KiB of the query; names are cut at 64 characters and clear values at 256,
+ * always at a whole character.
  *
  * <p>Internal: the engine uses it; operations name their auditable parameters.
  */
@@ -60,19 +63,20 @@ public final class QueryRedaction {
     if (rawQuery.isEmpty()) {
       return Map.of();
     }
+    String q = rawQuery.length() > MAX_QUERY ? rawQuery.substring(0, MAX_QUERY) : rawQuery;
     Map<String, String> out = new TreeMap<>();
     int from = 0;
-    int skipped = 0;
-    while (from <= rawQuery.length()) {
-      int amp = rawQuery.indexOf('&', from);
-      int end = amp < 0 ? rawQuery.length() : amp;
+    int read = 0;
+    int skipped = rawQuery.length() > MAX_QUERY ? 1 : 0;
+    while (from <= q.length()) {
+      int amp = q.indexOf('&', from);
+      int end = amp < 0 ? q.length() : amp;
       if (end > from) {
-        int eq = rawQuery.indexOf('=', from);
-        boolean valued = eq >= 0 && eq < end;
-        String name = decode(rawQuery.substring(from, valued ? eq : end));
-        String value = valued ? decode(rawQuery.substring(eq + 1, end)) : "";
-        if (out.size() < MAX_PARAMETERS || out.containsKey(cut(name, 64))) {
-          put(out, name, value, auditable);
+        if (read++ < MAX_PARAMETERS) {
+          int eq = q.indexOf('=', from);
+          boolean valued = eq >= 0 && eq < end;
+          String name = decode(q.substring(from, valued ? eq : end));
+          put(out, name, valued ? decode(q.substring(eq + 1, end)) : "", valued, auditable);
         } else {
           skipped++;
         }
@@ -88,6 +92,10 @@ public final class QueryRedaction {
     return out;
   }
 
+  /** The most of a raw query string read: 8 KiB. */
+  static final int MAX_QUERY = 8 * 1_024;
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,64}");
+
   /** {@code query} (already decoded), redacted. */
   public Map<String, String> redact(Map<String, String> query, Set<String> auditable) {
     if (query.isEmpty()) {
@@ -96,15 +104,17 @@ public final class QueryRedaction {
     Map<String, String> out = new TreeMap<>();
     new TreeMap<>(query).forEach((name, value) -> {
       if (out.size() < MAX_PARAMETERS) {
-        put(out, name, value, auditable);
+        put(out, name, value, true, auditable);
       }
     });
     return out;
   }
 
-  private void put(Map<String, String> out, String name, String value, Set<String> auditable) {
-    String shown = auditable.contains(name) && value.length() <= 256 ? value : hash(value);
-    out.merge(cut(name, 64), shown, (a, b) -> a + "," + b); // a repeated parameter keeps every value
+  private void put(Map<String, String> out, String name, String value, boolean valued, Set<String> auditable) {
+    boolean clear = auditable.contains(name);
+    String shownName = clear || valued && NAME.matcher(name).matches() ? cut(name, 64) : hash(name);
+    String shown = clear && value.length() <= 256 ? value : valued ? hash(value) : "";
+    out.merge(shownName, shown, (a, b) -> a + "," + b); // a repeated parameter keeps every value
   }
 
   /** {@code #} and 16 hex digits of the keyed hash of {@code value}. */
@@ -114,8 +124,13 @@ public final class QueryRedaction {
     return "#" + HEX.formatHex(Arrays.copyOf(digest, 8));
   }
 
-  private static String cut(String s, int max) {
-    return s.length() > max ? s.substring(0, max) : s;
+  /** At most {@code max} characters of {@code s}, never half of a surrogate pair. */
+  public static String cut(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = Character.isLowSurrogate(s.charAt(max)) && Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
   }
 
   private static String decode(String s) {

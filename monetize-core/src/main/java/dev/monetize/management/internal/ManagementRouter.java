@@ -164,7 +164,7 @@ public final class ManagementRouter implements ManagementApi {
         who.map(Principal::keyId), operationId, r.method(), shorten(r.path()), r.remoteAddress(), answer.status(),
         failure == null ? "admitted" : failure.code(), 0, answer.body().length, details, 0, 0, "", "", "", template,
         who.isPresent() ? context.redaction().redact(r.query(), auditable) : Map.of(),
-        r.userAgent().length() > 256 ? r.userAgent().substring(0, 256) : r.userAgent()));
+        dev.monetize.audit.internal.QueryRedaction.cut(r.userAgent(), 256)));
     return answer;
   }
 

@@ -198,6 +198,7 @@ public final class UsageMeter {
       }
       backoffNanos = 0;
       nextAttemptNanos = 0;
+      lastDeliveredNanos = System.nanoTime();
       return true;
     }
   }
@@ -249,6 +250,13 @@ public final class UsageMeter {
     synchronized (flushLock) {
       return current == null ? 0 : current.records().size() - taken;
     }
+  }
+
+  private volatile long lastDeliveredNanos = System.nanoTime();
+
+  /** Nanoseconds since the sink last took everything pending (the delivery lag, when records wait). */
+  public long nanosSinceDelivery() {
+    return System.nanoTime() - lastDeliveredNanos;
   }
 
   /** How often the sink failed. */

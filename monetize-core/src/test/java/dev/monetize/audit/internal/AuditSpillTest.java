@@ -111,13 +111,13 @@ class AuditSpillTest {
   }
 
   @Test
-  void aReplayStoppedHalfwayDeliversTheRestOnceLater() throws Exception {
+  void aReplayStoppedHalfwayGoesOnAfterARestartWithoutDeliveringAnyEventTwice() throws Exception {
     AuditSpill spill = new AuditSpill(dir);
     List<AuditEvent> events = new ArrayList<>();
     for (int i = 0; i < 1_200; i++) {
       events.add(event(i));
     }
-    spill.append(events);
+    assertThat(spill.append(events)).isTrue();
     List<AuditEvent> got = new ArrayList<>();
     int[] calls = {0};
     try {
@@ -128,11 +128,44 @@ class AuditSpillTest {
         got.addAll(batch);
       });
     } catch (java.io.IOException expected) {
-      assertThat(expected).hasMessageContaining("stopped after 512 events");
+      assertThat(expected).hasMessageContaining("connection reset");
     }
-    assertThat(spill.pending()).isTrue();
-    assertThat(spill.replay(got::addAll)).isEqualTo(1_200 - 512);
+    assertThat(got).hasSize(512);
+    AuditSpill restarted = new AuditSpill(dir); // a new process on the same directory
+    assertThat(restarted.pending()).isTrue();
+    assertThat(restarted.replay(got::addAll)).isEqualTo(1_200 - 512);
     assertThat(got.stream().map(AuditEvent::requestId).toList()).isEqualTo(ids(1_200));
+    assertThat(restarted.pending()).isFalse();
+  }
+
+  @Test
+  void aLineTornByACrashIsSetAsideAndBlocksNothing() throws Exception {
+    AuditSpill spill = new AuditSpill(dir);
+    assertThat(spill.append(List.of(event(0)))).isTrue();
+    String torn = event(1).json().substring(0, 40); // the process died in the middle of this write
+    Files.writeString(dir.resolve(AuditSpill.FILE), torn, java.nio.file.StandardOpenOption.APPEND);
+    assertThat(spill.append(List.of(event(2), event(3)))).isTrue();
+    List<AuditEvent> got = new ArrayList<>();
+    assertThat(spill.replay(got::addAll)).isEqualTo(3);
+    assertThat(got.stream().map(AuditEvent::requestId).toList()).containsExactly("r00000", "r00002", "r00003");
+    assertThat(spill.unreadable()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve(AuditSpill.UNREADABLE))).isEqualTo(torn + "\n");
     assertThat(spill.pending()).isFalse();
+  }
+
+  @Test
+  void aFullSpillRefusesAndTheCallerDelivers() throws Exception {
+    AuditSpill small = new AuditSpill(dir, 2_000);
+    assertThat(small.append(List.of(event(0)))).isTrue();
+    assertThat(small.append(List.of(event(1), event(2), event(3), event(4), event(5)))).isFalse();
+    Durable sink = new Durable();
+    sink.hold = new CountDownLatch(1);
+    try (AsyncAuditDispatcher d = new AsyncAuditDispatcher(sink, 1, AuditOverflow.SPILL, Optional.of(dir.resolve("x")),
+        QueryRedaction.random())) {
+      d.submit(event(10)); // queued
+      sink.hold.countDown();
+      d.flush();
+    }
+    assertThat(sink.ids()).containsExactly("r00010");
   }
 }

@@ -64,7 +64,28 @@ class QueryRedactionProperties {
   @Property(tries = 200)
   void anyRawQueryIsRedactedWithoutFailing(@ForAll @net.jqwik.api.constraints.StringLength(max = 300) String raw) {
     Map<String, String> out = redaction.redact(raw, Set.of());
-    assertThat(out.values()).allSatisfy(v -> assertThat(v).matches("#[0-9a-f]{16}|\\d+"));
+    assertThat(out.values()).allSatisfy(v -> assertThat(v).matches("(#[0-9a-f]{16})?(,(#[0-9a-f]{16})?)*|\\d+"));
+  }
+
+  @Property(tries = 200)
+  void aRepeatedOrValuelessParameterNeitherEscapesTheCapNorShowsItsName(
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 5_000) int repeats) {
+    String flood = "a&".repeat(repeats) + "sk_live_secret";
+    Map<String, String> out = redaction.redact(flood, Set.of());
+    assertThat(out.size()).isLessThanOrEqualTo(QueryRedaction.MAX_PARAMETERS + 1);
+    assertThat(String.join(",", out.keySet()) + String.join(",", out.values())).doesNotContain("sk_live_secret")
+        .doesNotContain("a,a");
+  }
+
+  @Property(tries = 100)
+  void cuttingNeverSplitsACharacter(@ForAll String s, @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 30) int max) {
+    String cut = QueryRedaction.cut(s, max);
+    assertThat(cut.length()).isLessThanOrEqualTo(max);
+    assertThat(s).startsWith(cut);
+    if (!cut.isEmpty()) {
+      assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 1))
+          && cut.length() < s.length() && Character.isLowSurrogate(s.charAt(cut.length()))).isFalse();
+    }
   }
 
   @Property(tries = 200)

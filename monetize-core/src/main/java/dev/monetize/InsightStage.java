@@ -1,0 +1,70 @@
+package dev.monetize;
+
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.insight.RequestListener;
+import dev.monetize.insight.internal.CustomerSignals;
+import dev.monetize.insight.internal.SlaBook;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The insight stage: each completed request counts toward its plan's SLA day and its customer's
+ * signals, and is told to the request listeners (the metrics binder). Allocates nothing once a
+ * plan's day and a customer are known.
+ */
+final class InsightStage implements AdmissionStage {
+  private static final Logger LOG = LoggerFactory.getLogger(InsightStage.class);
+  /** The plan of a caller never identified. */
+  static final String NO_PLAN = "none";
+
+  private final SlaBook sla = new SlaBook();
+  private final CustomerSignals customers = new CustomerSignals();
+  private final CopyOnWriteArrayList<RequestListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile RequestListener[] snapshot = new RequestListener[0];
+
+  SlaBook sla() {
+    return sla;
+  }
+
+  CustomerSignals customers() {
+    return customers;
+  }
+
+  void add(RequestListener l) {
+    listeners.add(l);
+    snapshot = listeners.toArray(new RequestListener[0]);
+  }
+
+  void remove(RequestListener l) {
+    listeners.remove(l);
+    snapshot = listeners.toArray(new RequestListener[0]);
+  }
+
+  @Override
+  public void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos,
+      long durationNanos) {
+    Decision d = admission.decision();
+    ErrorCode code = d.error().orElse(null);
+    String plan = NO_PLAN;
+    if (d.principal().isPresent()) {
+      Principal p = d.principal().get();
+      plan = p.plan().name();
+      customers.record(p.customerId(), plan, d.operation().id(), status, code);
+      if (d.admitted()) {
+        sla.record(plan, startNanos, durationNanos / 1_000, status);
+      }
+    }
+    RequestListener[] ls = snapshot;
+    if (ls.length > 0) {
+      String outcome = code == null ? "admitted" : code.code();
+      for (RequestListener l : ls) {
+        try {
+          l.completed(plan, d.operation().id(), outcome, status, durationNanos);
+        } catch (RuntimeException e) {
+          LOG.warn("request listener {} failed: {}", l.getClass().getName(), e.toString());
+        }
+      }
+    }
+  }
+}
