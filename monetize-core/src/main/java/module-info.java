@@ -3,18 +3,21 @@
  * API) without any web framework. Exports only the public API; the {@code internal} packages stay
  * inside (a test reads this descriptor and fails if one is exported).
  */
+@SuppressWarnings("requires-automatic") // micrometer-core has no module descriptor, only a name
 module dev.monetize.core {
   requires transitive com.fasterxml.jackson.databind; // OpenApi hands out its document as a tree
   requires com.fasterxml.jackson.dataformat.yaml;
   requires com.github.benmanes.caffeine;
   requires transitive com.nimbusds.jose.jwt;
   requires org.slf4j;
+  requires static micrometer.core; // optional: only MonetizeMetrics needs it
   requires java.management;
   requires java.net.http; // webhook and Stripe delivery of usage
 
   exports dev.monetize;
   exports dev.monetize.audit;
   exports dev.monetize.insight;
+  exports dev.monetize.micrometer;
   exports dev.monetize.billing;
   exports dev.monetize.cache;
   exports dev.monetize.config;

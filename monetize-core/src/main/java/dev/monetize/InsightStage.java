@@ -61,6 +61,9 @@ final class InsightStage implements AdmissionStage {
       for (RequestListener l : ls) {
         try {
           l.completed(plan, d.operation().id(), outcome, status, durationNanos);
+          if (d.admitted()) {
+            l.units(plan, d.operation().id(), admission.reportedUnits());
+          }
         } catch (RuntimeException e) {
           LOG.warn("request listener {} failed: {}", l.getClass().getName(), e.toString());
         }

@@ -23,4 +23,11 @@ public interface RequestListener {
    * @param durationNanos from admission to completion
    */
   void completed(String plan, String operation, String outcome, int status, long durationNanos);
+
+  /**
+   * An admitted call's reported units ({@code calls}, {@code cache_hits}, custom units), after
+   * {@link #completed}; the default does nothing.
+   */
+  default void units(String plan, String operation, java.util.Map<String, Long> units) {
+  }
 }

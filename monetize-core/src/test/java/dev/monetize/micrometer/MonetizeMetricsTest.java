@@ -1,0 +1,114 @@
+package dev.monetize.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.Admission;
+import dev.monetize.ApiRequest;
+import dev.monetize.Monetize;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The engine in Prometheus text: every meter there, bounded tags only, counts that match the traffic. */
+class MonetizeMetricsTest {
+  /** One sample line of the text exposition format 0.0.4, read strictly. */
+  record Sample(String name, Map<String, String> labels, double value) {}
+
+  private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)( \\d+)?");
+  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
+
+  /** Parses a scrape; fails on any line that is neither a comment nor a well-formed sample. */
+  static List<Sample> parse(String text) {
+    List<Sample> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (line.isEmpty() || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
+        continue;
+      }
+      Matcher m = SAMPLE.matcher(line);
+      assertThat(m.matches()).as("a sample line: %s", line).isTrue();
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (m.group(3) != null) {
+        Matcher l = LABEL.matcher(m.group(3));
+        int end = 0;
+        while (l.find() && l.start() == end) {
+          labels.put(l.group(1), l.group(2));
+          end = l.end();
+        }
+        assertThat(end).as("labels of %s", line).isEqualTo(m.group(3).length());
+      }
+      out.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4).replace("+Inf", "Infinity"))));
+    }
+    return out;
+  }
+
+  @Test
+  void aScrapeHoldsEveryMeterWithBoundedTagsOnly() throws Exception {
+    Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(5)).build();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build()).build();
+        MonetizeMetrics metrics = new MonetizeMetrics(m)) {
+      metrics.bindTo(registry);
+      m.customers().save(Customer.of("acme-secret-customer", "basic"));
+      IssuedKey key = m.keys().issue("acme-secret-customer", Set.of("*"));
+      for (int i = 0; i < 8; i++) { // 5 admitted, 3 quota_exhausted
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.77", "r" + i,
+            "Bearer " + key.secret(), null));
+        if (a.decision().admitted()) {
+          a.reportUsage("rows", 7);
+        }
+        a.complete(a.decision().admitted() ? 200 : a.decision().status(), 10);
+      }
+      Admission bad = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.78", "x",
+          "Bearer mk_live_" + "x".repeat(30), null));
+      bad.complete(bad.decision().status(), 0);
+
+      String text = registry.scrape();
+      List<Sample> samples = parse(text);
+      Set<String> allowed = Set.of("plan", "operation", "outcome", "status_class", "unit", "result", "reason", "le",
+          "quantile");
+      assertThat(samples).allSatisfy(s -> {
+        assertThat(allowed).containsAll(s.labels().keySet());
+        assertThat(s.labels().values()).noneMatch(v -> v.contains("acme") || v.contains("203.0.113")
+            || v.contains(key.key().id()));
+      });
+      assertThat(value(samples, "monetize_requests_seconds_count",
+          Map.of("plan", "basic", "operation", "summary", "outcome", "admitted", "status_class", "2xx"))).isEqualTo(5);
+      assertThat(value(samples, "monetize_requests_seconds_count",
+          Map.of("plan", "basic", "outcome", "quota_exhausted", "status_class", "4xx"))).isEqualTo(3);
+      assertThat(value(samples, "monetize_requests_seconds_count",
+          Map.of("plan", "none", "outcome", "key_invalid"))).isEqualTo(1);
+      assertThat(value(samples, "monetize_requests_seconds_bucket",
+          Map.of("plan", "basic", "outcome", "admitted", "le", "0.005"))).isBetween(0.0, 5.0);
+      assertThat(value(samples, "monetize_usage_units_total", Map.of("unit", "calls"))).isEqualTo(5);
+      assertThat(value(samples, "monetize_usage_units_total", Map.of("unit", "rows"))).isEqualTo(35);
+      assertThat(value(samples, "monetize_shield_refusals_total", Map.of("reason", "malformed_key"))).isEqualTo(1);
+      assertThat(value(samples, "monetize_limiter_calls_total", Map.of())).isEqualTo(8);
+      for (String name : List.of("monetize_in_flight", "monetize_usage_pending", "monetize_usage_delivery_age_seconds",
+          "monetize_audit_queued", "monetize_audit_dropped_total", "monetize_audit_spilled_total",
+          "monetize_cache_requests_total", "monetize_limiter_outages_total", "monetize_limiter_fallbacks_total",
+          "monetize_shed_total", "monetize_shield_bans_total", "monetize_usage_sink_failures_total")) {
+        assertThat(samples).as(name).anyMatch(s -> s.name().equals(name));
+      }
+    }
+  }
+
+  private static double value(List<Sample> samples, String name, Map<String, String> labels) {
+    return samples.stream().filter(s -> s.name().equals(name))
+        .filter(s -> s.labels().entrySet().containsAll(labels.entrySet())).mapToDouble(Sample::value).sum();
+  }
+}
