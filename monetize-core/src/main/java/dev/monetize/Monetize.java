@@ -55,6 +55,9 @@ public final class Monetize implements AutoCloseable {
   private final RouteTable routes;
   private final AsyncAuditDispatcher audit;
   private final InsightStage insight = new InsightStage();
+  private final Operation operatorProbe = Operation.builder("monetize.operator", "GET", "/").scope("monetize:admin")
+      .build();
+  private final TimeSource timeSource;
   private final KeyEnvironment environment;
   private final UsagePipeline usage;
   private final LimitStep limits;
@@ -109,6 +112,7 @@ public final class Monetize implements AutoCloseable {
     this.reports = new Reports(b.catalog, this::settledTotals, b.billingHistory, wallet,
         (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource, b.invoiceGrace, lookBack);
     this.trustedProxies = b.trustedProxies;
+    this.timeSource = b.timeSource;
     this.managementPrefix = b.managementPrefix;
     this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase);
     this.undeclaredMethods = b.undeclaredMethods;
@@ -216,6 +220,32 @@ public final class Monetize implements AutoCloseable {
           + "it is no customer. Call with a customer's key.", Optional.empty(), asOperation);
     }
     return d;
+  }
+
+  /**
+   * Whether {@code request} carries the operator's credential (the scope {@code monetize:admin}):
+   * for endpoints of your own that only the operator may read, such as {@code /metrics}. The
+   * shield applies as to any request, and a failed authentication spends the client address's budget.
+   *
+   * @return the refusal to answer (401 for a missing or bad credential, 403 for another's, the
+   *     shield's), or empty when the operator calls
+   */
+  public Optional<ErrorCode> refuseUnlessOperator(ApiRequest request) {
+    long now = timeSource.epochNanos();
+    dev.monetize.shield.internal.Shield.Verdict verdict = shield.check(request.remoteAddress(), now);
+    if (verdict.refusal().isPresent()) {
+      return verdict.refusal();
+    }
+    Decision d = identification.identify(operatorProbe, request, now);
+    if (d.principal().isEmpty()) {
+      ErrorCode code = d.error().orElse(ErrorCode.KEY_MISSING);
+      if (code.status() == 401) {
+        shield.failed(request.remoteAddress(), now, verdict.allowed());
+      }
+      return Optional.of(code);
+    }
+    return dev.monetize.management.Authority.operator(d.principal().get()) ? Optional.empty()
+        : Optional.of(ErrorCode.SCOPE_DENIED);
   }
 
   /** A problem of {@code code} for this deployment's docs base. */

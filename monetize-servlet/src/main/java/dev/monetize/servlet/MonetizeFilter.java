@@ -68,6 +68,7 @@ public final class MonetizeFilter implements Filter {
 
   private final Monetize monetize;
   private final UnmatchedRoutes unmatched;
+  private volatile java.util.Set<String> operatorPaths = java.util.Set.of();
 
   /**
    * A filter that answers {@code 404} to every route the catalog does not know (the secure
@@ -75,6 +76,24 @@ public final class MonetizeFilter implements Filter {
    */
   public MonetizeFilter(Monetize monetize) {
     this(monetize, UnmatchedRoutes.NOT_FOUND);
+  }
+
+  /**
+   * Serves {@code paths} (exact paths of your own endpoints, such as {@code /metrics}) to the operator
+   * only: a request with the operator's credential reaches the endpoint, any other is refused as
+   * problem JSON ({@code 401} without a valid credential, {@code 403} with another's), and such
+   * requests are not metered. Call before the filter serves requests.
+   */
+  public MonetizeFilter operatorOnly(String... paths) {
+    java.util.Set<String> all = new java.util.HashSet<>(operatorPaths);
+    for (String p : paths) {
+      if (p == null || !p.startsWith("/")) {
+        throw new IllegalArgumentException("an operator path starts with '/', got '" + p + "'");
+      }
+      all.add(p);
+    }
+    operatorPaths = java.util.Set.copyOf(all);
+    return this;
   }
 
   /**
@@ -101,6 +120,18 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     Optional<Operation> operation = monetize.route(request.getMethod(), path);
+    if (operation.isEmpty() && operatorPaths.contains(path)) {
+      Optional<ErrorCode> refusal = monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,
+          clientAddress(request), RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)),
+          request.getHeader("Authorization"), request.getHeader("X-API-Key")));
+      if (refusal.isPresent()) {
+        refuse(request, response, refusal.get(), refusal.get().status() == 403
+            ? "Only the operator's credential reads " + path + "." : "Send the operator's credential to read " + path + ".");
+      } else {
+        chain.doFilter(req, res);
+      }
+      return;
+    }
     if (operation.isEmpty() && monetize.publishesDocs()
         && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
         && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {

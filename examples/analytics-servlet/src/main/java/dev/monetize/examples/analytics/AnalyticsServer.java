@@ -302,8 +302,14 @@ public final class AnalyticsServer implements AutoCloseable {
       ServerConnector connector = DemoService.jetty(server, port);
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
-      context.addFilter(new FilterHolder(new MonetizeFilter(monetize, UnmatchedRoutes.NOT_FOUND)), "/*",
-          EnumSet.of(DispatcherType.REQUEST));
+      // GET /metrics: Prometheus text of the engine's meters, behind the operator's credential
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+          new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+              io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+      new dev.monetize.micrometer.MonetizeMetrics(monetize).bindTo(registry);
+      context.addFilter(new FilterHolder(new MonetizeFilter(monetize, UnmatchedRoutes.NOT_FOUND)
+          .operatorOnly(MetricsServlet.PATH)), "/*", EnumSet.of(DispatcherType.REQUEST));
+      context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new MetricsServlet(registry)), MetricsServlet.PATH);
       Clock clock = Clock.systemUTC();
       AnalyticsServlets.register(context, eventStore, clock, monetize);
       server.setHandler(context);
