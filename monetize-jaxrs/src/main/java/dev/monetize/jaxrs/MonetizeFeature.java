@@ -33,6 +33,11 @@ public final class MonetizeFeature implements DynamicFeature {
   public void configure(ResourceInfo resource, FeatureContext context) {
     Optional<MonetizeJaxrs.Endpoint> endpoint = MonetizeJaxrs.endpointOf(resource.getResourceClass(),
         resource.getResourceMethod());
+    if (endpoint.isEmpty() && (resource.getResourceMethod().isAnnotationPresent(OperatorOnly.class)
+        || resource.getResourceClass().isAnnotationPresent(OperatorOnly.class))) {
+      context.register(new OperatorOnlyFilter(monetize), Priorities.AUTHENTICATION);
+      return;
+    }
     if (endpoint.isEmpty()) {
       // a method the catalog does not declare on a monetized path is refused, never served free
       // (decided per request when the method's template only overlaps monetized routes: an unmonetized

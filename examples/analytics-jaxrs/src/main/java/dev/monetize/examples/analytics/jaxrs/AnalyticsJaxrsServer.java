@@ -98,7 +98,8 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     store.onChange(tenant -> monetize.cache().invalidate(tenant, "stats")); // its summary says something new now
     return List.of(new AnalyticsResource(store, clock), new MonetizeFeature(monetize),
         new MonetizeExceptionMapper(monetize), new ProblemMappers.BadInput(monetize),
-        new ProblemMappers.TooLarge(monetize), new OpenApiResource(monetize), new ManagementResource(monetize));
+        new ProblemMappers.TooLarge(monetize), new OpenApiResource(monetize), new ManagementResource(monetize),
+        new MetricsResource(monetize));
   }
 
   /**
@@ -107,6 +108,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
    */
   public static ResourceConfig jersey(Monetize monetize, EventStore store, Clock clock) {
     store.onChange(tenant -> monetize.cache().invalidate(tenant, "stats")); // its summary says something new now
+    MetricsResource.bind(monetize); // every request counted from the start, not from the first scrape
     return new ResourceConfig()
         .property(ServerProperties.WADL_FEATURE_DISABLE, true) // WADL needs JAXB, which this service has not
         .property(MonetizeJaxrs.ENGINE_PROPERTY, monetize)
@@ -115,6 +117,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
         .register(AnalyticsResource.class)
         .register(OpenApiResource.class)
         .register(ManagementResource.class)
+        .register(MetricsResource.class)
         .register(new MonetizeFeature(monetize))
         .register(new MonetizeExceptionMapper(monetize))
         .register(new ProblemMappers.BadInput(monetize))
@@ -148,6 +151,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Jetty did not stop: " + e.getMessage(), e);
     } finally {
+      MetricsResource.forget(monetize);
       monetize.close();
     }
   }
