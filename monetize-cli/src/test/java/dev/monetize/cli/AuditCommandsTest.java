@@ -59,4 +59,35 @@ class AuditCommandsTest {
     assertThat(failed.err()).contains("does not verify: chain acme").contains("seq 3 (line 3)").contains("changed");
     assertThat(run("audit", "verify", "--file", dir.resolve("missing.jsonl").toString()).code()).isEqualTo(2);
   }
+
+  @Test
+  void aDatabaseVerifiesUntilARowIsChanged() throws Exception {
+    String url = dev.monetize.postgres.PostgresTestSupport.freshSchema();
+    try (dev.monetize.postgres.PostgresStore db = dev.monetize.postgres.PostgresStore.connect(url)) {
+      dev.monetize.postgres.PostgresAuditStore store = new dev.monetize.postgres.PostgresAuditStore(db.dataSource());
+      List<AuditEvent> events = new ArrayList<>();
+      for (int i = 1; i <= 4; i++) {
+        events.add(new AuditEvent(Instant.parse("2026-03-01T00:00:00Z").plusSeconds(i), "r" + i, Optional.of("acme"),
+            Optional.of("key_1"), "stats.summary", "GET", "/v1/stats/summary", "203.0.113.9", 200, "admitted", 90, 26));
+      }
+      store.accept(events);
+      Run ok = run("audit", "verify", "--jdbc", url);
+      assertThat(ok.code()).as(ok.err()).isZero();
+      assertThat(ok.out()).contains("every chain in the database intact");
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE monetize_audit DISABLE TRIGGER USER");
+        s.executeUpdate("UPDATE monetize_audit SET event = replace(event, '\"status\":200', '\"status\":500') "
+            + "WHERE seq = 3");
+      }
+      Run failed = run("audit", "verify", "--jdbc", url);
+      assertThat(failed.code()).isEqualTo(1);
+      assertThat(failed.err()).contains("does not verify: chain acme").contains("seq 3").contains("changed");
+    } finally {
+      dev.monetize.postgres.PostgresTestSupport.drop(url);
+    }
+    Run wrong = run("audit", "verify", "--jdbc", "jdbc:mysql://x/y");
+    assertThat(wrong.code()).isEqualTo(2);
+    assertThat(run("audit", "verify", "--jdbc", "jdbc:postgresql://127.0.0.1:5432/no_such_db?user=postgres&password=s3cret")
+        .err()).contains("cannot read the audit trail").doesNotContain("s3cret");
+  }
 }
