@@ -57,7 +57,8 @@ final class ManagementBridge implements ManagementContext {
       AccountReports reports, Tokens tokens, KeyEnvironment environment, TimeSource time, SecureRandom random,
       LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit,
       boolean publishDocs, dev.monetize.shield.internal.Shield shield,
-      java.util.Optional<dev.monetize.audit.AuditStore> auditStore) {
+      java.util.Optional<dev.monetize.audit.AuditStore> auditStore, dev.monetize.insight.internal.Analytics analytics) {
+    this.analytics = analytics;
     this.shield = shield;
     this.auditStore = auditStore;
     this.docsBase = docsBase;
@@ -161,6 +162,13 @@ final class ManagementBridge implements ManagementContext {
   @Override
   public void audit(AuditEvent event) {
     audit.submit(event);
+  }
+
+  private final dev.monetize.insight.internal.Analytics analytics;
+
+  @Override
+  public dev.monetize.insight.internal.Analytics analytics() {
+    return analytics;
   }
 
   @Override

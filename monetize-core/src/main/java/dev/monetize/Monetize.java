@@ -135,7 +135,9 @@ public final class Monetize implements AutoCloseable {
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store
-              ? Optional.of(store) : Optional.empty()), b.managementLimits);
+              ? Optional.of(store) : Optional.empty(), new dev.monetize.insight.internal.Analytics(catalog,
+                  b.customerStore::find, b.billingHistory, this::settledTotals, insight.sla(), insight.customers())),
+          b.managementLimits);
     } catch (RuntimeException e) {
       audit.close();
       usage.close();

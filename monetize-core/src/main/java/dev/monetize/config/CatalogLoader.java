@@ -58,10 +58,10 @@ public final class CatalogLoader extends Nodes {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-  private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations", "shield");
+  private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations", "shield", "costs");
   private static final Set<String> PLAN_FIELDS =
       Set.of("rank", "rate", "quotas", "scopes", "features", "prices", "concurrency", "prepaid", "overage", "fee",
-          "currency", "minimum");
+          "currency", "minimum", "sla");
   private static final Set<String> RATE_FIELDS = Set.of("count", "period", "burst", "scope", "on_outage");
   private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window", "scope", "on_outage");
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
@@ -108,6 +108,20 @@ public final class CatalogLoader extends Nodes {
     return new CatalogLoader(sourceName).catalog(root);
   }
 
+  /**
+   * One plan in the plans file's syntax, named {@code name} (a what-if candidate): the same checks,
+   * the same messages, with paths under {@code plan}.
+   *
+   * @throws ConfigException naming what is wrong
+   */
+  public static Plan parsePlan(String sourceName, String name, JsonNode definition) {
+    CatalogLoader loader = new CatalogLoader(sourceName);
+    if (definition == null || !definition.isObject()) {
+      throw loader.fail("plan", "a plan in the plans file's syntax: {rank, rate, quotas, prices, fee, ...}");
+    }
+    return loader.plan(name, definition, "plan");
+  }
+
   /** Loads a document held in a string. */
   public static Catalog parse(String sourceName, String document) {
     return load(sourceName, new java.io.ByteArrayInputStream(document.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -128,6 +142,9 @@ public final class CatalogLoader extends Nodes {
       String path = "plans." + e.getKey();
       Plan plan = plan(e.getKey(), e.getValue(), path);
       guard(path, () -> b.plan(plan));
+      if (e.getValue().hasNonNull("sla")) {
+        b.sla(plan.name(), new InsightReader(source).sla(e.getValue().get("sla"), path + ".sla"));
+      }
     }
     JsonNode ops = root.get("operations");
     if (ops != null && !ops.isNull()) {
@@ -142,6 +159,9 @@ public final class CatalogLoader extends Nodes {
     }
     if (root.hasNonNull("shield")) {
       b.shield(new ShieldReader(source).read(root.get("shield"), "shield"));
+    }
+    if (root.hasNonNull("costs")) {
+      b.costs(new InsightReader(source).costs(root.get("costs"), "costs"));
     }
     Catalog[] built = new Catalog[1];
     guard("", () -> built[0] = b.build());

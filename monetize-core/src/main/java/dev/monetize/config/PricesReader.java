@@ -156,7 +156,7 @@ final class PricesReader extends Nodes {
     return integer(node, "included", path, 0, Long.MAX_VALUE / 2, 0);
   }
 
-  private Currency currency(JsonNode node, String field, String path) {
+  Currency currency(JsonNode node, String field, String path) {
     String code = requiredText(node, field, path);
     try {
       Currency c = Currency.getInstance(code);
@@ -178,7 +178,7 @@ final class PricesReader extends Nodes {
     return decimal(v, path + "." + field);
   }
 
-  private BigDecimal decimal(JsonNode v, String path) {
+  BigDecimal decimal(JsonNode v, String path) {
     if (v.isNumber()) {
       throw fail(path, "write amounts as quoted decimal strings (\"" + abbreviate(v.asText()) + "\"): a bare number is "
           + "read as binary floating point, and no floating point touches money");

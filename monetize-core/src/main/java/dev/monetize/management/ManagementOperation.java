@@ -90,6 +90,18 @@ public enum ManagementOperation {
   /** {@code DELETE /shield/bans/{address}}: lift a ban. */
   SHIELD_LIFT("DELETE", "/shield/bans/{address}", Permission.OPERATOR, Rule.NONE, false,
       "lift the ban of an address"),
+  /** {@code GET /analytics/sla}: each plan's latency, errors and availability per day, against its target. */
+  ANALYTICS_SLA("GET", "/analytics/sla", Permission.OPERATOR, Rule.NONE, false,
+      "read each plan's SLA: p50 and p99 latency, error rate, availability, the days that missed", "from", "to"),
+  /** {@code GET /analytics/costs}: revenue, cost and margin per operation and per customer. */
+  ANALYTICS_COSTS("GET", "/analytics/costs", Permission.OPERATOR, Rule.NONE, false,
+      "read revenue, cost, margin and cache savings per operation and per customer", "from", "to"),
+  /** {@code GET /analytics/customers}: top customers, error rates and upsell signals. */
+  ANALYTICS_CUSTOMERS("GET", "/analytics/customers", Permission.OPERATOR, Rule.NONE, false,
+      "read the top customers by revenue and calls, their error rates and upsell signals", "from", "to", "limit"),
+  /** {@code POST /analytics/what-if}: every customer's revenue under a candidate plan. */
+  ANALYTICS_WHAT_IF("POST", "/analytics/what-if", Permission.OPERATOR, Rule.NONE, false,
+      "price a candidate plan against every customer's usage of a period"),
   /** {@code GET /pricing}: the price list. */
   PRICING_GET("GET", "/pricing", Permission.PUBLIC, Rule.NONE, false,
       "read the price list");

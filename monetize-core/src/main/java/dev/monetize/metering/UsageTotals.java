@@ -66,6 +66,14 @@ public interface UsageTotals {
   Totals totals(String customerId, Instant from, Instant to);
 
   /**
+   * The customers with usage whose interval started in {@code [from, to)} (for the operator's
+   * analytics). The default knows none; the engine's own totals and the PostgreSQL ledger list them.
+   */
+  default java.util.Set<String> customers(Instant from, Instant to) {
+    return java.util.Set.of();
+  }
+
+  /**
    * The totals of these records, summed on each call (for tools and tests: the CLI rates a file
    * of usage lines with it).
    */

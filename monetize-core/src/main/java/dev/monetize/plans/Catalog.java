@@ -25,11 +25,26 @@ public final class Catalog {
   private final Map<String, Plan> plans;
   private final Map<String, Operation> operations;
   private final dev.monetize.shield.ShieldPolicy shield;
+  private final Map<String, SlaTarget> slas;
+  private final Optional<CostModel> costs;
 
-  private Catalog(Map<String, Plan> plans, Map<String, Operation> operations, dev.monetize.shield.ShieldPolicy shield) {
+  private Catalog(Map<String, Plan> plans, Map<String, Operation> operations, dev.monetize.shield.ShieldPolicy shield,
+      Map<String, SlaTarget> slas, Optional<CostModel> costs) {
     this.plans = plans;
     this.operations = operations;
     this.shield = shield;
+    this.slas = slas;
+    this.costs = costs;
+  }
+
+  /** What {@code plan} promises (the plans file's {@code sla}), if anything. */
+  public Optional<SlaTarget> sla(String plan) {
+    return Optional.ofNullable(slas.get(plan));
+  }
+
+  /** What serving costs the provider (the plans file's {@code costs}), if declared. */
+  public Optional<CostModel> costs() {
+    return costs;
   }
 
   /** How the shield treats client addresses (the plans file's {@code shield}; defaults otherwise). */
@@ -88,8 +103,22 @@ public final class Catalog {
     private final Map<String, Plan> plans = new LinkedHashMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private dev.monetize.shield.ShieldPolicy shield = dev.monetize.shield.ShieldPolicy.defaults();
+    private final Map<String, SlaTarget> slas = new LinkedHashMap<>();
+    private Optional<CostModel> costs = Optional.empty();
 
     private Builder() {}
+
+    /** What {@code plan} promises its customers. */
+    public Builder sla(String plan, SlaTarget target) {
+      slas.put(java.util.Objects.requireNonNull(plan, "plan"), java.util.Objects.requireNonNull(target, "target"));
+      return this;
+    }
+
+    /** What serving costs the provider. */
+    public Builder costs(CostModel model) {
+      this.costs = Optional.of(model);
+      return this;
+    }
 
     /** How the shield treats client addresses (default {@link dev.monetize.shield.ShieldPolicy#defaults()}). */
     public Builder shield(dev.monetize.shield.ShieldPolicy policy) {
@@ -136,8 +165,19 @@ public final class Catalog {
           }
         }
       }
+      for (String plan : slas.keySet()) {
+        if (!plans.containsKey(plan)) {
+          throw new IllegalArgumentException("an SLA for unknown plan '" + plan + "' (plans: " + plans.keySet() + ")");
+        }
+      }
+      costs.ifPresent(c -> c.perCallByOperation().keySet().forEach(op -> {
+        if (!operations.containsKey(op)) {
+          throw new IllegalArgumentException("costs: unknown operation '" + op + "' (operations: " + operations.keySet()
+              + ")");
+        }
+      }));
       Catalog catalog = new Catalog(Map.copyOf(plans),
-          java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)), shield);
+          java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)), shield, Map.copyOf(slas), costs);
       for (Plan plan : plans.values()) {
         for (Operation op : operations.values()) {
           if (catalog.allows(plan, op)) {

@@ -84,6 +84,24 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
    * are the summed microseconds, truncated once per operation (as the engine's memory ledger does).
    */
   @Override
+  public java.util.Set<String> customers(Instant from, Instant to) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT DISTINCT customer_id FROM monetize_usage WHERE period_start >= ? AND period_start < ?")) {
+      ps.setTimestamp(1, Timestamp.from(from));
+      ps.setTimestamp(2, Timestamp.from(to));
+      java.util.Set<String> out = new java.util.TreeSet<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot list the customers of the usage ledger: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Totals totals(String customerId, Instant from, Instant to) {
     String standard = "SELECT operation_id, sum(calls), sum(bytes_in), sum(bytes_out), sum(duration_micros), "
         + "sum(cpu_micros) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? AND period_start < ? "

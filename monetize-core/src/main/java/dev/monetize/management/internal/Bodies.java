@@ -48,6 +48,14 @@ final class Bodies {
       @JsonProperty("scopes") @JsonPropertyDescription("a list of 1 to 100 scopes") List<String> scopes,
       @JsonProperty("ttl_seconds") @JsonPropertyDescription("a whole number of seconds") Long ttlSeconds) {}
 
+  /** {@code POST /analytics/what-if}: a candidate plan, and a time in the period to price. */
+  record WhatIf(
+      @JsonProperty("plan") @JsonPropertyDescription("a plan's name, or a plan in the plans file's syntax with its "
+          + "\"name\"") com.fasterxml.jackson.databind.JsonNode plan,
+      @JsonProperty("at") @JsonPropertyDescription("an RFC 3339 instant in the period to price; absent: now")
+      String at) {
+  }
+
   /** {@code POST /shield/deny} and {@code /shield/allow}: a network, and until when. */
   record ShieldEntry(
       @JsonProperty("cidr") @JsonPropertyDescription("a network such as \"198.51.100.0/24\" or \"2001:db8::/32\"")

@@ -81,6 +81,9 @@ public interface ManagementContext {
   /** Hands an audit event to the audit sink. */
   void audit(AuditEvent event);
 
+  /** The operator's analytics: SLA, costs, customers, what-if. */
+  dev.monetize.insight.internal.Analytics analytics();
+
   /** How query parameters are kept in audit events. */
   dev.monetize.audit.internal.QueryRedaction redaction();
 

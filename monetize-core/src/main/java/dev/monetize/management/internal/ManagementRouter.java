@@ -74,6 +74,11 @@ public final class ManagementRouter implements ManagementApi {
     h.put(ManagementOperation.SHIELD_ALLOW_REMOVE, c -> shield.remove(c, dev.monetize.shield.ShieldRule.Kind.ALLOW));
     h.put(ManagementOperation.SHIELD_BANS, shield::bans);
     h.put(ManagementOperation.SHIELD_LIFT, shield::lift);
+    AnalyticsResource analytics = new AnalyticsResource(context);
+    h.put(ManagementOperation.ANALYTICS_SLA, analytics::sla);
+    h.put(ManagementOperation.ANALYTICS_COSTS, analytics::costs);
+    h.put(ManagementOperation.ANALYTICS_CUSTOMERS, analytics::customers);
+    h.put(ManagementOperation.ANALYTICS_WHAT_IF, analytics::whatIf);
     h.put(ManagementOperation.PRICING_GET, call -> pricing());
     for (ManagementOperation op : ManagementOperation.values()) {
       if (!h.containsKey(op)) { // an operation of the table without a handler is a build-time mistake
@@ -215,7 +220,7 @@ public final class ManagementRouter implements ManagementApi {
         dev.monetize.docs.PricingPage.html(context.catalog(), "Pricing").getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String shorten(String path) {
+  static String shorten(String path) {
     return path.length() > 200 ? path.substring(0, 200) + "..." : path;
   }
 

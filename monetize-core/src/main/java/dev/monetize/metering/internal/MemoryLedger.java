@@ -188,6 +188,17 @@ public final class MemoryLedger implements UsageTotals {
   }
 
   @Override
+  public java.util.Set<String> customers(Instant from, Instant to) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    accounts.forEach((id, account) -> {
+      if (totals(id, from, to).requests() > 0) {
+        out.add(id);
+      }
+    });
+    return out;
+  }
+
+  @Override
   public Totals totals(String customerId, Instant from, Instant to) {
     Account account = accounts.get(customerId);
     if (account == null) {

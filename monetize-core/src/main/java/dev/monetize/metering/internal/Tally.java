@@ -77,14 +77,28 @@ public final class Tally {
   /** The totals of records that started in {@code [from, to)}, for {@link UsageTotals#of}. */
   public static UsageTotals over(List<UsageRecord> records) {
     List<UsageRecord> copy = List.copyOf(records);
-    return (customerId, from, to) -> {
-      Tally t = new Tally();
-      for (UsageRecord r : copy) {
-        if (r.customerId().equals(customerId) && !r.from().isBefore(from) && r.from().isBefore(to)) {
-          t.add(r);
+    return new UsageTotals() {
+      @Override
+      public Totals totals(String customerId, java.time.Instant from, java.time.Instant to) {
+        Tally t = new Tally();
+        for (UsageRecord r : copy) {
+          if (r.customerId().equals(customerId) && !r.from().isBefore(from) && r.from().isBefore(to)) {
+            t.add(r);
+          }
         }
+        return t.totals();
       }
-      return t.totals();
+
+      @Override
+      public java.util.Set<String> customers(java.time.Instant from, java.time.Instant to) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (UsageRecord r : copy) {
+          if (!r.from().isBefore(from) && r.from().isBefore(to)) {
+            out.add(r.customerId());
+          }
+        }
+        return out;
+      }
     };
   }
 }

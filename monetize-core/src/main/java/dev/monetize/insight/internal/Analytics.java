@@ -1,0 +1,386 @@
+package dev.monetize.insight.internal;
+
+import dev.monetize.billing.BillingHistory;
+import dev.monetize.metering.UsageTotals;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.CostModel;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.SlaTarget;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The operator's analytics, as JSON-ready maps: each plan's SLA, the cost and margin of each
+ * operation and customer, customer behaviour with upsell signals, and what-if pricing. Amounts
+ * are decimal strings; revenue is rated as invoices rate it ({@link Revenue}), costs follow the
+ * plans file's cost model.
+ */
+public final class Analytics {
+  /** At most this many customers are rated in one report. */
+  public static final int MAX_CUSTOMERS = 10_000;
+  private static final BigDecimal GIB = new BigDecimal(1L << 30);
+  private static final BigDecimal MONTH_SECONDS = new BigDecimal(30L * 86_400);
+
+  private final Catalog catalog;
+  private final Function<String, Optional<Customer>> customers;
+  private final BillingHistory history;
+  private final Supplier<UsageTotals> totals;
+  private final SlaBook sla;
+  private final CustomerSignals signals;
+
+  /** Analytics over the engine's data. */
+  public Analytics(Catalog catalog, Function<String, Optional<Customer>> customers, BillingHistory history,
+      Supplier<UsageTotals> totals, SlaBook sla, CustomerSignals signals) {
+    this.catalog = catalog;
+    this.customers = customers;
+    this.history = history;
+    this.totals = totals;
+    this.sla = sla;
+    this.signals = signals;
+  }
+
+  /** Each plan's latency, errors and availability per day in {@code [from, to]}, against its target. */
+  public Map<String, Object> sla(LocalDate from, LocalDate to) {
+    List<Object> plans = new ArrayList<>();
+    Map<String, List<SlaBook.Day>> days = sla.days(from, to);
+    for (Plan plan : catalog.plans()) {
+      List<SlaBook.Day> list = days.getOrDefault(plan.name(), List.of());
+      Optional<SlaTarget> target = catalog.sla(plan.name());
+      LatencyHistogram all = new LatencyHistogram();
+      long requests = 0;
+      long failures = 0;
+      List<Object> missed = new ArrayList<>();
+      for (SlaBook.Day d : list) {
+        all.add(d.latency());
+        requests += d.requests();
+        failures += d.failures();
+        List<String> why = misses(target, d.latency(), d.requests(), d.failures());
+        if (!why.isEmpty()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("date", d.date().toString());
+          m.put("missed", why);
+          m.putAll(numbers(d.latency(), d.requests(), d.failures()));
+          missed.add(m);
+        }
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("plan", plan.name());
+      row.putAll(numbers(all, requests, failures));
+      target.ifPresent(t -> row.put("target", target(t)));
+      row.put("met", target.isEmpty() ? null : misses(target, all, requests, failures).isEmpty() && missed.isEmpty());
+      row.put("periods_missed", missed);
+      plans.add(row);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("from", from.toString());
+    out.put("to", to.toString());
+    out.put("period", "day");
+    out.put("plans", plans);
+    return out;
+  }
+
+  private static Map<String, Object> numbers(LatencyHistogram h, long requests, long failures) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("requests", requests);
+    m.put("errors", failures);
+    m.put("latency_p50_ms", millis(h.quantile(0.5)));
+    m.put("latency_p99_ms", millis(h.quantile(0.99)));
+    m.put("error_rate", requests == 0 ? "0" : ratio(failures, requests).toPlainString());
+    m.put("availability", requests == 0 ? "100" : BigDecimal.ONE.subtract(ratio(failures, requests))
+        .multiply(BigDecimal.valueOf(100)).setScale(3, RoundingMode.FLOOR).stripTrailingZeros().toPlainString());
+    return m;
+  }
+
+  private static String millis(long micros) {
+    return BigDecimal.valueOf(micros, 3).stripTrailingZeros().toPlainString();
+  }
+
+  private static BigDecimal ratio(long part, long whole) {
+    return new BigDecimal(part).divide(new BigDecimal(whole), 6, RoundingMode.HALF_EVEN).stripTrailingZeros();
+  }
+
+  private static Map<String, Object> target(SlaTarget t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    t.latencyP99().ifPresent(d -> m.put("latency_p99_ms", d.toMillis()));
+    t.latencyP50().ifPresent(d -> m.put("latency_p50_ms", d.toMillis()));
+    t.availability().ifPresent(a -> m.put("availability", a.toPlainString()));
+    return m;
+  }
+
+  private static List<String> misses(Optional<SlaTarget> target, LatencyHistogram h, long requests, long failures) {
+    List<String> why = new ArrayList<>();
+    if (target.isEmpty() || requests == 0) {
+      return why;
+    }
+    SlaTarget t = target.get();
+    t.latencyP99().filter(d -> h.quantile(0.99) > d.toNanos() / 1_000).ifPresent(d -> why.add("latency_p99"));
+    t.latencyP50().filter(d -> h.quantile(0.5) > d.toNanos() / 1_000).ifPresent(d -> why.add("latency_p50"));
+    t.availability().filter(a -> BigDecimal.ONE.subtract(new BigDecimal(failures).divide(new BigDecimal(requests),
+        MathContext.DECIMAL64)).multiply(BigDecimal.valueOf(100)).compareTo(a) < 0).ifPresent(a -> why.add("availability"));
+    return why;
+  }
+
+  /** One customer's numbers for one operation in a range. */
+  private record Cell(String customer, String operation, long calls, long hits, BigDecimal revenue, BigDecimal cost,
+      BigDecimal savings) {}
+
+  /**
+   * Per operation and per customer in {@code [from, to)}: calls, revenue, cost, margin, margin %
+   * and cache savings, the least profitable first; fixed costs allocated by share of calls.
+   */
+  public Map<String, Object> costs(Instant from, Instant to) {
+    CostModel model = catalog.costs().orElseThrow(() -> new IllegalStateException(
+        "no cost model: declare costs in the plans file (see docs/analytics.md)"));
+    List<Cell> cells = cells(from, to, model);
+    long allCalls = cells.stream().mapToLong(Cell::calls).sum();
+    BigDecimal fixed = model.fixedMonthly().multiply(new BigDecimal(Duration.between(from, to).toSeconds()))
+        .divide(MONTH_SECONDS, MathContext.DECIMAL64);
+    List<Cell> withFixed = new ArrayList<>();
+    for (Cell c : cells) {
+      BigDecimal share = allCalls == 0 ? BigDecimal.ZERO
+          : fixed.multiply(new BigDecimal(c.calls())).divide(new BigDecimal(allCalls), MathContext.DECIMAL64);
+      withFixed.add(new Cell(c.customer(), c.operation(), c.calls(), c.hits(), c.revenue(), c.cost().add(share),
+          c.savings()));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("from", from.toString());
+    out.put("to", to.toString());
+    out.put("currency", model.currency().getCurrencyCode());
+    out.put("fixed_costs", money(fixed));
+    out.put("operations", rows(withFixed, Cell::operation, "operation"));
+    out.put("customers", rows(withFixed, Cell::customer, "customer_id"));
+    out.put("totals", row(withFixed));
+    return out;
+  }
+
+  private List<Cell> cells(Instant from, Instant to, CostModel model) {
+    UsageTotals usage = totals.get();
+    Revenue revenue = new Revenue(catalog, history, usage);
+    List<Cell> cells = new ArrayList<>();
+    int n = 0;
+    for (String id : usage.customers(from, to)) {
+      if (++n > MAX_CUSTOMERS) {
+        break;
+      }
+      Optional<Customer> customer = customers.apply(id);
+      UsageTotals.Totals t = usage.totals(id, from, to);
+      Revenue.Share paid = customer.map(c -> revenue.of(c, from, to, Optional.empty()))
+          .orElse(new Revenue.Share(Optional.empty(), Map.of(), BigDecimal.ZERO));
+      long calls = t.requests();
+      Set<String> ops = new java.util.TreeSet<>(t.byOperation().keySet());
+      ops.addAll(paid.byOperation().keySet());
+      for (String op : ops) {
+        long opCalls = t.byOperation().getOrDefault(op, 0L);
+        long hits = t.quantity(op, "cache_hits");
+        long misses = Math.max(0, opCalls - hits);
+        BigDecimal cpu = new BigDecimal(t.quantity(op, "cpu_ms"));
+        BigDecimal compute = new BigDecimal(t.quantity(op, "compute_ms"));
+        BigDecimal cost = model.perCall(op).multiply(new BigDecimal(misses))
+            .add(model.perCacheHit().multiply(new BigDecimal(hits)))
+            .add(model.perCpuMs().multiply(cpu)).add(model.perComputeMs().multiply(compute))
+            .add(model.perGibOut().multiply(new BigDecimal(t.quantity(op, "bytes_out"))).divide(GIB, MathContext.DECIMAL64));
+        BigDecimal perMiss = misses == 0 ? model.perCall(op) : model.perCall(op)
+            .add(model.perCpuMs().multiply(cpu).add(model.perComputeMs().multiply(compute))
+                .divide(new BigDecimal(misses), MathContext.DECIMAL64));
+        BigDecimal savings = perMiss.subtract(model.perCacheHit()).max(BigDecimal.ZERO).multiply(new BigDecimal(hits));
+        BigDecimal fee = calls == 0 ? BigDecimal.ZERO
+            : paid.fees().multiply(new BigDecimal(opCalls)).divide(new BigDecimal(calls), MathContext.DECIMAL64);
+        cells.add(new Cell(id, op, opCalls, hits, paid.byOperation().getOrDefault(op, BigDecimal.ZERO).add(fee), cost,
+            savings));
+      }
+      if (calls == 0 && paid.fees().signum() != 0) {
+        cells.add(new Cell(id, "(fees)", 0, 0, paid.fees(), BigDecimal.ZERO, BigDecimal.ZERO));
+      }
+    }
+    return cells;
+  }
+
+  private static List<Object> rows(List<Cell> cells, Function<Cell, String> key, String name) {
+    Map<String, List<Cell>> groups = new TreeMap<>();
+    cells.forEach(c -> groups.computeIfAbsent(key.apply(c), k -> new ArrayList<>()).add(c));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    groups.forEach((k, list) -> {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put(name, k);
+      r.putAll(row(list));
+      rows.add(r);
+    });
+    rows.sort(Comparator.comparing((Map<String, Object> r) -> new BigDecimal((String) r.get("margin")))
+        .thenComparing(r -> (String) r.get(name)));
+    return new ArrayList<>(rows);
+  }
+
+  private static Map<String, Object> row(List<Cell> cells) {
+    long calls = cells.stream().mapToLong(Cell::calls).sum();
+    long hits = cells.stream().mapToLong(Cell::hits).sum();
+    BigDecimal revenue = cells.stream().map(Cell::revenue).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal cost = cells.stream().map(Cell::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal savings = cells.stream().map(Cell::savings).reduce(BigDecimal.ZERO, BigDecimal::add);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("calls", calls);
+    r.put("cache_hits", hits);
+    r.put("revenue", money(revenue));
+    r.put("cost", money(cost));
+    r.put("margin", money(revenue.subtract(cost)));
+    r.put("margin_percent", revenue.signum() == 0 ? null : revenue.subtract(cost).multiply(BigDecimal.valueOf(100))
+        .divide(revenue, 2, RoundingMode.HALF_EVEN).toPlainString());
+    r.put("cache_savings", money(savings));
+    return r;
+  }
+
+  /** An amount at six decimals (costs are estimates below a cent per call; revenue is exact to its minor unit). */
+  static String money(BigDecimal v) {
+    return v.setScale(6, RoundingMode.HALF_EVEN).toPlainString();
+  }
+
+  /**
+   * Top customers of {@code [from, to)} by revenue and by calls (at most {@code limit} each), with
+   * this node's error rate and refusals, and the upsell signals: customers refused for their plan's
+   * limits or scope, the next plan that would admit them and what it would have cost them.
+   */
+  public Map<String, Object> customers(Instant from, Instant to, int limit) {
+    UsageTotals usage = totals.get();
+    Revenue revenue = new Revenue(catalog, history, usage);
+    Map<String, CustomerSignals.Counts> seen = signals.all();
+    Set<String> ids = new java.util.TreeSet<>(usage.customers(from, to));
+    ids.addAll(seen.keySet());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    List<Object> upsell = new ArrayList<>();
+    int n = 0;
+    for (String id : ids) {
+      if (++n > MAX_CUSTOMERS) {
+        break;
+      }
+      Optional<Customer> customer = customers.apply(id);
+      if (customer.isEmpty()) {
+        continue;
+      }
+      Revenue.Share paid = revenue.of(customer.get(), from, to, Optional.empty());
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("customer_id", id);
+      r.put("plan", customer.get().plan());
+      r.put("calls", usage.totals(id, from, to).requests());
+      r.put("revenue", money(paid.total()));
+      CustomerSignals.Counts c = seen.get(id);
+      r.put("requests_seen", c == null ? 0 : c.requests());
+      r.put("error_rate", c == null || c.requests() == 0 ? "0" : ratio(c.failures(), c.requests()).toPlainString());
+      r.put("refusals", c == null ? Map.of() : c.upsellRefusals());
+      rows.add(r);
+      if (c != null && c.upsellRefusals().values().stream().mapToLong(Long::longValue).sum() > 0) {
+        next(customer.get(), c).ifPresent(p -> {
+          Map<String, Object> u = new LinkedHashMap<>();
+          u.put("customer_id", id);
+          u.put("plan", customer.get().plan());
+          u.put("refusals", c.upsellRefusals());
+          u.put("suggested_plan", p.name());
+          u.put("revenue_now", money(paid.total()));
+          u.put("revenue_on_suggested_plan", money(revenue.of(customer.get(), from, to, Optional.of(p)).total()));
+          upsell.add(u);
+        });
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("from", from.toString());
+    out.put("to", to.toString());
+    out.put("by_revenue", top(rows, Comparator.comparing((Map<String, Object> r) -> new BigDecimal((String) r.get("revenue")))
+        .reversed(), limit));
+    out.put("by_calls", top(rows, Comparator.comparing((Map<String, Object> r) -> (Long) r.get("calls")).reversed(),
+        limit));
+    out.put("upsell", upsell);
+    return out;
+  }
+
+  private static List<Object> top(List<Map<String, Object>> rows, Comparator<Map<String, Object>> order, int limit) {
+    return rows.stream().sorted(order.thenComparing(r -> (String) r.get("customer_id"))).limit(limit)
+        .map(r -> (Object) r).toList();
+  }
+
+  /** The lowest-ranked plan above the customer's that allows what it was denied, if any. */
+  private Optional<Plan> next(Customer customer, CustomerSignals.Counts c) {
+    Optional<Plan> current = catalog.plan(customer.plan());
+    int rank = current.map(Plan::rank).orElse(-1);
+    Optional<dev.monetize.plans.Operation> denied = c.lastDeniedOperation().isEmpty() ? Optional.empty()
+        : catalog.operation(c.lastDeniedOperation());
+    return catalog.plans().stream().filter(p -> p.rank() > rank)
+        .filter(p -> denied.isEmpty() || catalog.allows(p, denied.get()))
+        .min(Comparator.comparingInt(Plan::rank));
+  }
+
+  /**
+   * Every customer with usage in the period containing {@code at}: revenue under its actual plans
+   * and under {@code candidate} for the whole period, the difference, and the totals.
+   */
+  public Map<String, Object> whatIf(Plan candidate, Instant at) {
+    UsageTotals usage = totals.get();
+    Revenue revenue = new Revenue(catalog, history, usage);
+    List<Object> rows = new ArrayList<>();
+    BigDecimal actualTotal = BigDecimal.ZERO;
+    BigDecimal candidateTotal = BigDecimal.ZERO;
+    int more = 0;
+    int less = 0;
+    Instant earliest = at.minus(Duration.ofDays(366));
+    int n = 0;
+    for (String id : usage.customers(earliest, at.plus(Duration.ofDays(366)))) {
+      if (++n > MAX_CUSTOMERS) {
+        break;
+      }
+      Optional<Customer> customer = customers.apply(id);
+      if (customer.isEmpty()) {
+        continue;
+      }
+      Instant start = dev.monetize.billing.Invoicing.periodStart(customer.get().billingAnchor(), at);
+      Instant end = dev.monetize.billing.Invoicing.periodEnd(customer.get().billingAnchor(), at);
+      if (usage.totals(id, start, end).requests() == 0) {
+        continue;
+      }
+      Revenue.Share actualShare = revenue.of(customer.get(), start, end, Optional.empty());
+      Revenue.Share wouldShare = revenue.of(customer.get(), start, end, Optional.of(candidate));
+      if (actualShare.currency().isPresent() && wouldShare.currency().isPresent()
+          && !actualShare.currency().equals(wouldShare.currency())) {
+        throw new IllegalArgumentException("plan '" + candidate.name() + "' bills in " + wouldShare.currency().get()
+            + ", customer " + id + " in " + actualShare.currency().get() + "; the two cannot be compared");
+      }
+      BigDecimal actual = actualShare.total();
+      BigDecimal would = wouldShare.total();
+      actualTotal = actualTotal.add(actual);
+      candidateTotal = candidateTotal.add(would);
+      int sign = would.compareTo(actual);
+      more += sign > 0 ? 1 : 0;
+      less += sign < 0 ? 1 : 0;
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("customer_id", id);
+      r.put("plan", customer.get().plan());
+      r.put("period_start", start.toString());
+      r.put("period_end", end.toString());
+      r.put("actual", actual.toPlainString());
+      r.put("candidate", would.toPlainString());
+      r.put("difference", would.subtract(actual).toPlainString());
+      rows.add(r);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("plan", candidate.name());
+    out.put("at", at.toString());
+    out.put("customers", rows);
+    out.put("actual_total", actualTotal.toPlainString());
+    out.put("candidate_total", candidateTotal.toPlainString());
+    out.put("difference", candidateTotal.subtract(actualTotal).toPlainString());
+    out.put("would_pay_more", more);
+    out.put("would_pay_less", less);
+    return out;
+  }
+}

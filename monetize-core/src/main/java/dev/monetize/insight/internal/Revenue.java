@@ -1,0 +1,103 @@
+package dev.monetize.insight.internal;
+
+import dev.monetize.billing.BillingHistory;
+import dev.monetize.billing.Invoice;
+import dev.monetize.billing.Invoicing;
+import dev.monetize.billing.PlanChange;
+import dev.monetize.metering.UsageTotals;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Plan;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What a customer paid, or would have paid under another plan, for its usage in a range, rated as
+ * its invoices rate it: each billing period the range touches is drafted whole
+ * ({@link Invoicing#draft}), then a period only partly in the range counts its usage lines by the
+ * operation's share of calls in the range and its fees by the share of time. A range of whole
+ * periods gives the invoices' totals exactly.
+ */
+final class Revenue {
+  /** A customer's revenue in a range: per operation (usage lines) and fees not tied to an operation. */
+  record Share(Optional<Currency> currency, Map<String, BigDecimal> byOperation, BigDecimal fees) {
+    BigDecimal total() {
+      return byOperation.values().stream().reduce(fees, BigDecimal::add);
+    }
+  }
+
+  private final Catalog catalog;
+  private final BillingHistory history;
+  private final UsageTotals totals;
+
+  Revenue(Catalog catalog, BillingHistory history, UsageTotals totals) {
+    this.catalog = catalog;
+    this.history = history;
+    this.totals = totals;
+  }
+
+  /** {@code customer}'s revenue in {@code [from, to)}: under its real plans, or all along under {@code candidate}. */
+  Share of(Customer customer, Instant from, Instant to, Optional<Plan> candidate) {
+    Catalog plans = candidate.filter(p -> catalog.plan(p.name()).filter(p::equals).isEmpty())
+        .map(this::withPlan).orElse(catalog);
+    Map<String, BigDecimal> byOp = new TreeMap<>();
+    BigDecimal fees = BigDecimal.ZERO;
+    Optional<Currency> currency = Optional.empty();
+    Instant p = Invoicing.periodStart(customer.billingAnchor(), from);
+    while (p.isBefore(to)) {
+      Instant end = Invoicing.periodEnd(customer.billingAnchor(), p);
+      List<PlanChange> changes = candidate.isPresent() ? List.of(new PlanChange(customer.id(), candidate.get().name(), p))
+          : history.planChanges(customer.id(), p, end);
+      if (changes.isEmpty()) {
+        changes = List.of(new PlanChange(customer.id(), customer.plan(), p));
+      }
+      Optional<Invoice> draft = Invoicing.draft(plans, customer.id(), customer.billingAnchor(), p, changes, totals);
+      Instant a = from.isAfter(p) ? from : p;
+      Instant b = to.isBefore(end) ? to : end;
+      boolean whole = a.equals(p) && b.equals(end);
+      if (draft.isPresent()) {
+        currency = Optional.of(draft.get().currency());
+        UsageTotals.Totals period = whole ? null : totals.totals(customer.id(), p, end);
+        UsageTotals.Totals inRange = whole ? null : totals.totals(customer.id(), a, b);
+        BigDecimal time = whole ? BigDecimal.ONE : ratio(Duration.between(a, b).toMillis(),
+            Duration.between(p, end).toMillis());
+        for (Invoice.Line line : draft.get().lines()) {
+          if (line.operation().isPresent()) {
+            String op = line.operation().get();
+            BigDecimal share = whole ? BigDecimal.ONE
+                : ratio(inRange.byOperation().getOrDefault(op, 0L), period.byOperation().getOrDefault(op, 0L));
+            byOp.merge(op, line.amount().multiply(share), BigDecimal::add);
+          } else {
+            fees = fees.add(line.amount().multiply(time));
+          }
+        }
+      }
+      p = end;
+    }
+    return new Share(currency, byOp, fees);
+  }
+
+  private static BigDecimal ratio(long part, long whole) {
+    return whole == 0 ? BigDecimal.ZERO : new BigDecimal(part).divide(new BigDecimal(whole), MathContext.DECIMAL64);
+  }
+
+  /** The catalog with {@code plan} added, or standing in for the one of its name. */
+  private Catalog withPlan(Plan plan) {
+    Catalog.Builder b = Catalog.builder();
+    for (Plan p : catalog.plans()) {
+      if (!p.name().equals(plan.name())) {
+        b.plan(p);
+      }
+    }
+    b.plan(plan);
+    catalog.operations().forEach(b::operation);
+    return b.build();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.monetize.management.internal;
+
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.config.ConfigException;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.management.Target;
+import dev.monetize.plans.Plan;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+
+/** The operator's analytics over HTTP: SLA per plan, costs and margins, customers, what-if pricing. */
+final class AnalyticsResource {
+  /** The longest range one report covers. */
+  static final Duration MAX_RANGE = Duration.ofDays(366);
+  private final ManagementContext context;
+
+  AnalyticsResource(ManagementContext context) {
+    this.context = context;
+  }
+
+  ManagementApi.Response sla(ManagementCall c) {
+    c.authorize(Target.self());
+    LocalDate today = LocalDate.ofInstant(context.time().now(), ZoneOffset.UTC);
+    LocalDate to = date(c, "to").orElse(today);
+    LocalDate from = date(c, "from").orElse(to.minusDays(29));
+    if (from.isAfter(to) || from.plusDays(366).isBefore(to)) {
+      throw ManagementRefusal.badRequest("from and to: from must not be after to, and at most 366 days before it.");
+    }
+    return ManagementCall.ok(200, context.analytics().sla(from, to));
+  }
+
+  ManagementApi.Response costs(ManagementCall c) {
+    c.authorize(Target.self());
+    Instant[] range = range(c);
+    if (context.catalog().costs().isEmpty()) {
+      throw new ManagementRefusal(ErrorCode.NOT_FOUND, "This service declares no cost model: add 'costs' to the "
+          + "plans file (docs/analytics.md).");
+    }
+    return ManagementCall.ok(200, context.analytics().costs(range[0], range[1]));
+  }
+
+  ManagementApi.Response customers(ManagementCall c) {
+    c.authorize(Target.self());
+    Instant[] range = range(c);
+    long limit = Optional.ofNullable(c.request.query().get("limit")).map(v -> {
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        return -1L;
+      }
+    }).orElse(10L);
+    if (limit < 1 || limit > 100) {
+      throw ManagementRefusal.badRequest("limit: a whole number from 1 to 100.");
+    }
+    return ManagementCall.ok(200, context.analytics().customers(range[0], range[1], (int) limit));
+  }
+
+  ManagementApi.Response whatIf(ManagementCall c) {
+    c.authorize(Target.self());
+    Bodies.WhatIf body = c.bind(Bodies.WhatIf.class);
+    if (body.plan() == null || body.plan().isNull()) {
+      throw ManagementRefusal.badRequest("plan: required, a plan's name or a plan in the plans file's syntax.");
+    }
+    Plan candidate;
+    if (body.plan().isTextual()) {
+      candidate = context.catalog().plan(body.plan().asText()).orElseThrow(() -> ManagementRefusal.badRequest(
+          "plan: '" + ManagementRouter.shorten(body.plan().asText()) + "' is not a plan (plans: "
+              + context.catalog().plans().stream().map(Plan::name).toList() + ")."));
+    } else {
+      com.fasterxml.jackson.databind.JsonNode name = body.plan().get("name");
+      if (name == null || !name.isTextual()) {
+        throw ManagementRefusal.badRequest("plan.name: required for a plan given in the plans file's syntax.");
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode definition = body.plan().deepCopy();
+      definition.remove("name");
+      try {
+        candidate = CatalogLoader.parsePlan("what-if", name.asText(), definition);
+      } catch (ConfigException | IllegalArgumentException e) {
+        throw ManagementRefusal.badRequest(e.getMessage());
+      }
+    }
+    Instant at = ManagementCall.text(body.at(), "at", false).map(a -> {
+      try {
+        return Instant.parse(a);
+      } catch (DateTimeParseException e) {
+        throw ManagementRefusal.badRequest("at: an RFC 3339 instant such as 2026-12-01T00:00:00Z.");
+      }
+    }).orElse(context.time().now());
+    try {
+      Map<String, Object> out = context.analytics().whatIf(candidate, at);
+      c.details.put("plan", candidate.name());
+      return ManagementCall.ok(200, out);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw ManagementRefusal.badRequest("plan: " + e.getMessage());
+    }
+  }
+
+  private static Optional<LocalDate> date(ManagementCall c, String name) {
+    return Optional.ofNullable(c.request.query().get(name)).map(v -> {
+      try {
+        return LocalDate.parse(v);
+      } catch (DateTimeParseException e) {
+        throw ManagementRefusal.badRequest(name + ": a date such as 2026-12-01.");
+      }
+    });
+  }
+
+  /** {@code from} and {@code to} (RFC 3339), by default the current calendar month (UTC). */
+  private Instant[] range(ManagementCall c) {
+    Instant now = context.time().now();
+    LocalDate month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1);
+    Instant from = instant(c, "from").orElse(month.atStartOfDay().toInstant(ZoneOffset.UTC));
+    Instant to = instant(c, "to").orElse(month.plusMonths(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+    if (!from.isBefore(to) || Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+      throw ManagementRefusal.badRequest("from and to: from must be before to, and at most 366 days before it.");
+    }
+    return new Instant[] {from, to};
+  }
+
+  private static Optional<Instant> instant(ManagementCall c, String name) {
+    return Optional.ofNullable(c.request.query().get(name)).map(v -> {
+      try {
+        return Instant.parse(v);
+      } catch (DateTimeParseException e) {
+        throw ManagementRefusal.badRequest(name + ": an RFC 3339 instant such as 2026-12-01T00:00:00Z.");
+      }
+    });
+  }
+}

@@ -1,0 +1,192 @@
+package dev.monetize.insight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Admission;
+import dev.monetize.ApiRequest;
+import dev.monetize.ManualTimeSource;
+import dev.monetize.Monetize;
+import dev.monetize.MonetizeBuilder;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.keys.ApiKeys;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's analytics on a small fixed usage set whose margins are worked out by hand; the
+ * same scenario runs on the PostgreSQL ledger in the PostgreSQL module ({@link #scenario}).
+ */
+public class AnalyticsTest {
+  /** The plans: per-call prices, SLA targets, a cost model. */
+  public static final String PLANS = """
+      plans:
+        basic:
+          rank: 0
+          rate: { count: 100000, period: 1s, burst: 100000 }
+          quotas: [ { limit: 100000, window: month } ]
+          scopes: ["*"]
+          prices: { summary: { amount: "0.01", currency: USD, unit: call } }
+          sla: { latency_p99: 300ms, availability: "99.9" }
+        pro:
+          rank: 10
+          rate: { count: 100000, period: 1s, burst: 100000 }
+          quotas: [ { limit: 1000000, window: month } ]
+          scopes: ["*"]
+          currency: USD
+          fee: "20.00"
+          prices: { summary: { amount: "0.001", currency: USD, unit: call } }
+          sla: { latency_p99: 300ms }
+      operations:
+        - { id: summary, method: GET, path: /v1/summary }
+      costs:
+        currency: USD
+        per_call: "0.001"
+        per_gib_out: "1.00"
+        fixed_monthly: "30.00"
+      """;
+  static final Instant START = Instant.parse("2026-11-10T00:00:00Z");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The engine of the scenario, on the given usage sink (memory by default). */
+  public static Monetize engine(MonetizeBuilder b, ManualTimeSource time, String operatorKey) {
+    return b.catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time).measureCpuTime(false)
+        .operatorKey(operatorKey).build();
+  }
+
+  /**
+   * The fixed usage: acme (basic) makes 10 calls of 1 MiB each, globex (basic) 30 calls of nothing,
+   * on 2026-11-10; two of globex's are answered 500, one of acme's takes 400 ms.
+   */
+  public static void scenario(Monetize m, ManualTimeSource time) {
+    Operation summary = m.catalog().operation("summary").orElseThrow();
+    m.customers().save(Customer.of("acme", "basic"));
+    m.customers().save(Customer.of("globex", "basic"));
+    IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+    IssuedKey globex = m.keys().issue("globex", Set.of("*"));
+    for (int i = 0; i < 10; i++) {
+      Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "a" + i,
+          "Bearer " + acme.secret(), null));
+      time.advance(Duration.ofMillis(i == 0 ? 400 : 20));
+      a.complete(200, 1L << 20);
+    }
+    for (int i = 0; i < 30; i++) {
+      Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.10", "g" + i,
+          "Bearer " + globex.secret(), null));
+      time.advance(Duration.ofMillis(10));
+      a.complete(i < 2 ? 500 : 200, 0);
+    }
+    m.flushUsage();
+  }
+
+  public static JsonNode get(Monetize m, String pathAndQuery, String secret) throws Exception {
+    String path = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+    String query = pathAndQuery.contains("?") ? pathAndQuery.substring(pathAndQuery.indexOf('?') + 1) : null;
+    ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery("GET", path, query,
+        Optional.of("Bearer " + secret), Optional.empty(), new byte[0], "10.0.0.9", "req"));
+    JsonNode body = JSON.readTree(new String(r.body(), StandardCharsets.UTF_8));
+    assertThat(r.status()).as(body.toString()).isEqualTo(200);
+    return body;
+  }
+
+  static JsonNode post(Monetize m, String path, String body, String secret, int status) throws Exception {
+    ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery("POST", path, null,
+        Optional.of("Bearer " + secret), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+    JsonNode out = JSON.readTree(new String(r.body(), StandardCharsets.UTF_8));
+    assertThat(r.status()).as(out.toString()).isEqualTo(status);
+    return out;
+  }
+
+  private static JsonNode row(JsonNode rows, String key, String value) {
+    for (JsonNode r : rows) {
+      if (r.get(key).asText().equals(value)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no row " + key + "=" + value + " in " + rows);
+  }
+
+  /** The margins of the scenario, as worked out by hand in the comments. */
+  public static void assertMargins(JsonNode costs) {
+    assertThat(costs.get("currency").asText()).isEqualTo("USD");
+    // one day of 30 USD per 30 days: 1.00, split by calls 10:30
+    assertThat(costs.get("fixed_costs").asText()).isEqualTo("1.000000");
+    JsonNode acme = row(costs.get("customers"), "customer_id", "acme");
+    assertThat(acme.get("calls").asLong()).isEqualTo(10);
+    assertThat(acme.get("revenue").asText()).isEqualTo("0.100000"); // 10 x 0.01
+    // 10 x 0.001 per call + 10 MiB = 0.009765625 GiB x 1.00 + 0.25 of the fixed 1.00
+    assertThat(acme.get("cost").asText()).isEqualTo("0.269766");
+    assertThat(acme.get("margin").asText()).isEqualTo("-0.169766");
+    JsonNode globex = row(costs.get("customers"), "customer_id", "globex");
+    assertThat(globex.get("revenue").asText()).isEqualTo("0.300000"); // 30 x 0.01
+    assertThat(globex.get("cost").asText()).isEqualTo("0.780000"); // 30 x 0.001 + 0.75
+    assertThat(globex.get("margin_percent").asText()).isEqualTo("-160.00");
+    JsonNode summary = row(costs.get("operations"), "operation", "summary");
+    assertThat(summary.get("revenue").asText()).isEqualTo("0.400000");
+    assertThat(summary.get("cost").asText()).isEqualTo("1.049766");
+    assertThat(costs.get("customers").get(0).get("customer_id").asText()).isEqualTo("globex"); // least profitable first
+  }
+
+  @Test
+  void marginsSlaCustomersAndWhatIfOnAFixedUsageSet() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    try (Monetize m = engine(Monetize.builder(), time, operator)) {
+      scenario(m, time);
+      assertMargins(get(m, "/monetize/analytics/costs?from=2026-11-10T00:00:00Z&to=2026-11-11T00:00:00Z", operator));
+
+      JsonNode sla = get(m, "/monetize/analytics/sla?from=2026-11-10&to=2026-11-10", operator);
+      JsonNode basic = row(sla.get("plans"), "plan", "basic");
+      assertThat(basic.get("requests").asLong()).isEqualTo(40);
+      assertThat(basic.get("errors").asLong()).isEqualTo(2);
+      assertThat(basic.get("availability").asText()).isEqualTo("95");
+      assertThat(basic.get("met").asBoolean()).isFalse();
+      assertThat(basic.get("periods_missed").get(0).get("date").asText()).isEqualTo("2026-11-10");
+      assertThat(basic.get("periods_missed").get(0).get("missed")).extracting(JsonNode::asText)
+          .containsExactly("latency_p99", "availability"); // of 40 calls the 99th percentile is the slowest: 400 ms
+      assertThat(Double.parseDouble(basic.get("latency_p99_ms").asText())).isBetween(400.0, 450.0);
+      assertThat(Double.parseDouble(basic.get("latency_p50_ms").asText())).isBetween(10.0, 11.25);
+      assertThat(row(sla.get("plans"), "plan", "pro").get("requests").asLong()).isZero();
+
+      JsonNode customers = get(m, "/monetize/analytics/customers?from=2026-11-10T00:00:00Z&to=2026-11-11T00:00:00Z",
+          operator);
+      assertThat(customers.get("by_revenue").get(0).get("customer_id").asText()).isEqualTo("globex");
+      assertThat(customers.get("by_calls").get(0).get("calls").asLong()).isEqualTo(30);
+      assertThat(row(customers.get("by_revenue"), "customer_id", "globex").get("error_rate").asText())
+          .isEqualTo("0.066667");
+
+      // what-if of the actual plan equals the actual invoices; pro would cost each 20 USD a month plus 0.001 a call
+      JsonNode same = post(m, "/monetize/analytics/what-if", "{\"plan\": \"basic\"}", operator, 200);
+      assertThat(same.get("actual_total").asText()).isEqualTo(same.get("candidate_total").asText());
+      for (String id : new String[] {"acme", "globex"}) {
+        JsonNode invoices = get(m, "/monetize/invoices?customer_id=" + id, operator);
+        String invoiced = invoices.get("data").get(0).get("total").asText();
+        assertThat(row(same.get("customers"), "customer_id", id).get("actual").asText()).isEqualTo(invoiced);
+      }
+      assertThat(same.get("actual_total").asText()).isEqualTo("0.40");
+      JsonNode pro = post(m, "/monetize/analytics/what-if", "{\"plan\": \"pro\"}", operator, 200);
+      assertThat(pro.get("candidate_total").asText()).isEqualTo("40.04");
+      assertThat(pro.get("would_pay_more").asInt()).isEqualTo(2);
+      JsonNode inline = post(m, "/monetize/analytics/what-if", """
+          {"plan": {"name": "cheap", "rank": 1, "rate": {"count": 10, "period": "1s", "burst": 10},
+            "quotas": [{"limit": 100, "window": "month"}],
+            "prices": {"summary": {"amount": "0.005", "currency": "USD", "unit": "call"}}}}""", operator, 200);
+      assertThat(inline.get("candidate_total").asText()).isEqualTo("0.20");
+      assertThat(inline.get("would_pay_less").asInt()).isEqualTo(2);
+      post(m, "/monetize/analytics/what-if", "{\"plan\": \"gold\"}", operator, 400);
+      post(m, "/monetize/analytics/what-if", "{\"plan\": {\"name\": \"x\", \"rank\": -4}}", operator, 400);
+    }
+  }
+}
