@@ -57,6 +57,16 @@ public final class Catalog {
     return new Builder();
   }
 
+  /** A builder holding everything this catalog holds (plans, operations, shield, SLAs, costs), to add to. */
+  public Builder toBuilder() {
+    Builder b = new Builder().shield(shield);
+    plans.values().forEach(b::plan);
+    operations.values().forEach(b::operation);
+    slas.forEach(b::sla);
+    costs.ifPresent(b::costs);
+    return b;
+  }
+
   /** The plan of that name. */
   public Optional<Plan> plan(String name) {
     return Optional.ofNullable(plans.get(name));

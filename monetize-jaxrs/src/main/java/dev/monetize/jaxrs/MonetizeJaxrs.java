@@ -81,9 +81,7 @@ public final class MonetizeJaxrs {
   }
 
   static Catalog catalog(Catalog base, Endpoint... endpoints) {
-    Catalog.Builder b = Catalog.builder().shield(base.shield());
-    base.plans().forEach(b::plan);
-    base.operations().forEach(b::operation);
+    Catalog.Builder b = base.toBuilder();
     Map<String, String> methodsById = new LinkedHashMap<>();
     for (Endpoint e : endpoints) {
       String name = name(e.method());

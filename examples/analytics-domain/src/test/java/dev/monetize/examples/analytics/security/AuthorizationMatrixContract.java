@@ -120,6 +120,22 @@ public abstract class AuthorizationMatrixContract {
           + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
           + "403:scope_denied 403:scope_denied "
           + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.ANALYTICS_SLA, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.ANALYTICS_COSTS, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.ANALYTICS_CUSTOMERS, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.ANALYTICS_WHAT_IF, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
       Map.entry(ManagementOperation.INVOICE_LIST, "200 200 200 200 200 200 200 200 200 200 404:not_found "
           + UNAUTHENTICATED),
       Map.entry(ManagementOperation.INVOICE_GET, "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
@@ -235,6 +251,10 @@ public abstract class AuthorizationMatrixContract {
       case SHIELD_ALLOW_REMOVE -> new String[] {"/shield/allow/" + shieldEntry("allow"), null};
       case SHIELD_BANS -> new String[] {"/shield/bans", null};
       case SHIELD_LIFT -> new String[] {"/shield/bans/203.0.113.77", null};
+      case ANALYTICS_SLA -> new String[] {"/analytics/sla", null};
+      case ANALYTICS_COSTS -> new String[] {"/analytics/costs", null};
+      case ANALYTICS_CUSTOMERS -> new String[] {"/analytics/customers", null};
+      case ANALYTICS_WHAT_IF -> new String[] {"/analytics/what-if", "{\"plan\":\"pro\"}"};
     };
   }
 
