@@ -34,6 +34,8 @@ public class HotPathBenchmark {
   private Operation summary;
   private String validAuthorization;
   private String malformedAuthorization;
+  private Monetize metered;
+  private String meteredAuthorization;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -45,6 +47,11 @@ public class HotPathBenchmark {
     if (!request(validAuthorization).decision().admitted() || request(malformedAuthorization).decision().admitted()) {
       throw new IllegalStateException("the benchmark setup does not admit/refuse as intended");
     }
+    Contenders.Engine withMetrics = Contenders.engine(summary);
+    metered = withMetrics.monetize();
+    meteredAuthorization = "Bearer " + withMetrics.secret();
+    new dev.monetize.micrometer.MonetizeMetrics(metered).bindTo(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
     for (int i = 0; i < 1_000 && !flooding().decision().error().map(e -> e.code().equals("ip_rate_limited"))
         .orElse(false); i++) {
       // a public address spends its budget of failed authentications: from now on it is refused unseen
@@ -54,6 +61,7 @@ public class HotPathBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     monetize.close();
+    metered.close();
   }
 
   private Admission request(String authorization) {
@@ -73,6 +81,15 @@ public class HotPathBenchmark {
   @Benchmark
   public Admission admitAndComplete() {
     return request(validAuthorization);
+  }
+
+  /** The same, with the Micrometer binder attached to a Prometheus registry (a timer per request). */
+  @Benchmark
+  public Admission admitAndCompleteWithMetrics() {
+    Admission a = metered.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "req",
+        meteredAuthorization, null));
+    a.complete(200, 128);
+    return a;
   }
 
   /** A key with a wrong checksum: refused before any store lookup, counted in the audit trail. */

@@ -73,6 +73,47 @@ class CatalogLoaderTest {
   }
 
   @Test
+  void slaTargetsAndTheCostModelAreReadAndEveryMistakeIsNamed() {
+    String doc = """
+        plans:
+          free:
+            rate: { count: 1 }
+            quotas: [ { limit: 5, window: day } ]
+            sla: { latency_p99: 300ms, availability: "99.9" }
+        operations:
+          - { id: summary, method: GET, path: /v1/summary }
+        costs:
+          currency: USD
+          per_call: "0.00002"
+          per_gib_out: "0.09"
+          fixed_monthly: "400.00"
+          operations:
+            summary: { per_call: "0.0001" }
+        """;
+    Catalog c = CatalogLoader.parse("plans.yaml", doc);
+    assertThat(c.sla("free").orElseThrow().latencyP99()).contains(Duration.ofMillis(300));
+    assertThat(c.sla("free").orElseThrow().availability()).contains(new java.math.BigDecimal("99.9"));
+    dev.monetize.plans.CostModel costs = c.costs().orElseThrow();
+    assertThat(costs.currency().getCurrencyCode()).isEqualTo("USD");
+    assertThat(costs.perCall("summary")).isEqualByComparingTo("0.0001");
+    assertThat(costs.perCall("other")).isEqualByComparingTo("0.00002");
+    assertThat(costs.perCpuMs()).isZero();
+    assertThat(costs.fixedMonthly()).isEqualByComparingTo("400");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("availability: \"99.9\"",
+        "availability: \"120\""))).hasMessageContaining("plans.free.sla").hasMessageContaining("at most 100");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("latency_p99: 300ms", "latency_p99: 2d")))
+        .hasMessageContaining("latency_p99");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("per_call: \"0.00002\"", "per_call: 0.00002")))
+        .hasMessageContaining("costs.per_call").hasMessageContaining("quoted decimal");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("    summary: { per_call", "    sumary: { per_call")))
+        .hasMessageContaining("unknown operation 'sumary'");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("  currency: USD\n", "")))
+        .hasMessageContaining("costs.currency").hasMessageContaining("required");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("fixed_monthly", "fixed_monthy")))
+        .hasMessageContaining("costs.fixed_monthy: unknown field");
+  }
+
+  @Test
   void theShieldSectionSetsListsBudgetAndBansAndNamesWhatIsWrong() {
     String doc = """
         plans:
@@ -142,7 +183,7 @@ class CatalogLoaderTest {
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("window: day }", "window: week }")))
         .hasMessageContaining("plans.free.quotas[0].window: must be one of minute, hour, day, month; got 'week'");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("rank: 10", "rnak: 10")))
-        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [concurrency, currency, features, fee, minimum, overage, prepaid, prices, quotas, rank, rate, scopes]");
+        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [concurrency, currency, features, fee, minimum, overage, prepaid, prices, quotas, rank, rate, scopes, sla]");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("minimum_plan: pro", "minimum_plan: gold")))
         .hasMessageContaining("minimum plan 'gold' is not a plan");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("period: 1s", "period: soon")))

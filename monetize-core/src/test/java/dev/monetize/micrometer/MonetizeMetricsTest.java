@@ -98,6 +98,15 @@ class MonetizeMetricsTest {
       assertThat(value(samples, "monetize_usage_units_total", Map.of("unit", "rows"))).isEqualTo(35);
       assertThat(value(samples, "monetize_shield_refusals_total", Map.of("reason", "malformed_key"))).isEqualTo(1);
       assertThat(value(samples, "monetize_limiter_calls_total", Map.of())).isEqualTo(8);
+      // the Grafana dashboard shipped in docs/ reads only what a scrape holds
+      java.nio.file.Path dashboard = java.nio.file.Path.of("..", "docs", "grafana", "monetize-dashboard.json");
+      Matcher used = Pattern.compile("monetize_[a-z_]+").matcher(java.nio.file.Files.readString(dashboard));
+      java.util.Set<String> names = new java.util.TreeSet<>();
+      while (used.find()) {
+        names.add(used.group());
+      }
+      assertThat(names).hasSizeGreaterThan(10).allSatisfy(n -> assertThat(samples).as(n)
+          .anyMatch(s -> s.name().equals(n)));
       for (String name : List.of("monetize_in_flight", "monetize_usage_pending", "monetize_usage_delivery_age_seconds",
           "monetize_audit_queued", "monetize_audit_dropped_total", "monetize_audit_spilled_total",
           "monetize_cache_requests_total", "monetize_limiter_outages_total", "monetize_limiter_fallbacks_total",
