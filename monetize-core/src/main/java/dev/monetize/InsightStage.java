@@ -18,10 +18,18 @@ final class InsightStage implements AdmissionStage {
   /** The plan of a caller never identified. */
   static final String NO_PLAN = "none";
 
-  private final SlaBook sla = new SlaBook();
+  private final SlaBook sla;
   private final CustomerSignals customers = new CustomerSignals();
   private final CopyOnWriteArrayList<RequestListener> listeners = new CopyOnWriteArrayList<>();
   private volatile RequestListener[] snapshot = new RequestListener[0];
+
+  /** A stage measuring each plan against its SLA in {@code catalog}. */
+  InsightStage(dev.monetize.plans.Catalog catalog) {
+    this.sla = new SlaBook(plan -> catalog.sla(plan).map(t -> new long[] {
+        t.latencyP99().map(d -> d.toNanos() / 1_000).orElse(Long.MAX_VALUE),
+        t.latencyP50().map(d -> d.toNanos() / 1_000).orElse(Long.MAX_VALUE)})
+        .orElse(new long[] {Long.MAX_VALUE, Long.MAX_VALUE}));
+  }
 
   SlaBook sla() {
     return sla;
@@ -51,8 +59,8 @@ final class InsightStage implements AdmissionStage {
       Principal p = d.principal().get();
       plan = p.plan().name();
       customers.record(p.customerId(), plan, d.operation().id(), status, code);
-      if (d.admitted()) {
-        sla.record(plan, startNanos, durationNanos / 1_000, status);
+      if (d.admitted() || status >= 500) { // a limit's refusal is the plan working; a 5xx is the service failing
+        sla.record(plan, startNanos, durationNanos / 1_000, status, d.admitted());
       }
     }
     RequestListener[] ls = snapshot;

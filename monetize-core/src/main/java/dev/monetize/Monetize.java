@@ -54,7 +54,7 @@ public final class Monetize implements AutoCloseable {
   private final Catalog catalog;
   private final RouteTable routes;
   private final AsyncAuditDispatcher audit;
-  private final InsightStage insight = new InsightStage();
+  private final InsightStage insight;
   private final Operation operatorProbe = Operation.builder("monetize.operator", "GET", "/").scope("monetize:admin")
       .build();
   private final TimeSource timeSource;
@@ -113,6 +113,7 @@ public final class Monetize implements AutoCloseable {
         (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource, b.invoiceGrace, lookBack);
     this.trustedProxies = b.trustedProxies;
     this.timeSource = b.timeSource;
+    this.insight = new InsightStage(b.catalog);
     this.managementPrefix = b.managementPrefix;
     this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase);
     this.undeclaredMethods = b.undeclaredMethods;

@@ -3,8 +3,9 @@ package dev.monetize.insight;
 /**
  * SPI: told of every completed request, on the request's thread, after the engine's own
  * bookkeeping. Must be quick and must not throw (a listener that throws is logged and skipped).
- * Every value it receives is bounded: plan and operation names come from the catalog, the outcome
- * is {@code admitted} or an error code; never a customer, key or address. The Micrometer binder is
+ * Plan and operation names come from the catalog and the outcome is {@code admitted} or an error
+ * code: bounded values, never a customer, key or address. Reported unit names are the endpoints'
+ * (bound them before using them as tags, as the Micrometer binder does). The Micrometer binder is
  * one ({@code MonetizeMetrics}).
  *
  * <pre>{@code

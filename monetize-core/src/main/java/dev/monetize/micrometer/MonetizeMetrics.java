@@ -21,7 +21,8 @@ import java.util.function.ToDoubleFunction;
  * {@code micrometer-core} to use this class). Every tag takes bounded values only: {@code plan}
  * and {@code operation} from the catalog ({@code none} for a caller never identified),
  * {@code outcome} ({@code admitted} or an error code), {@code status_class} ({@code 2xx} ...) and
- * {@code unit}; never a customer, key or address.
+ * {@code unit} (the standard units, {@code cache_hits}, the units the plans price, else
+ * {@code other}); never a customer, key or address.
  *
  * <pre>{@code
  * MeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -60,7 +61,10 @@ public final class MonetizeMetrics implements MeterBinder, AutoCloseable {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    Listener l = new Listener(registry);
+    java.util.Set<String> units = new java.util.HashSet<>(dev.monetize.metering.UsageTotals.Totals.STANDARD_UNITS);
+    units.add("cache_hits");
+    monetize.catalog().plans().forEach(p -> p.usagePrices().values().forEach(m -> units.addAll(m.keySet())));
+    Listener l = new Listener(registry, java.util.Set.copyOf(units));
     monetize.addRequestListener(l);
     listener = l;
     counter(registry, "monetize.limiter.calls", "limit checks handed to the limiter store", MetricsSnapshot::limiterStoreCalls);
@@ -114,13 +118,16 @@ public final class MonetizeMetrics implements MeterBinder, AutoCloseable {
   /** Records each request into a timer found without allocating: plan, then operation, then outcome. */
   private static final class Listener implements RequestListener {
     private final MeterRegistry registry;
+    /** The units a tag may name: those the catalog prices and the standard ones; any other counts as {@code other}. */
+    private final java.util.Set<String> knownUnits;
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Timer[]>>> timers =
         new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>>> units =
         new ConcurrentHashMap<>();
 
-    Listener(MeterRegistry registry) {
+    Listener(MeterRegistry registry, java.util.Set<String> knownUnits) {
       this.registry = registry;
+      this.knownUnits = knownUnits;
     }
 
     @Override
@@ -146,7 +153,7 @@ public final class MonetizeMetrics implements MeterBinder, AutoCloseable {
           .computeIfAbsent(operation, k -> new ConcurrentHashMap<>());
       counter(byUnit, plan, operation, "calls").increment();
       for (Map.Entry<String, Long> u : reported.entrySet()) {
-        counter(byUnit, plan, operation, u.getKey()).increment(u.getValue());
+        counter(byUnit, plan, operation, knownUnits.contains(u.getKey()) ? u.getKey() : "other").increment(u.getValue());
       }
     }
 

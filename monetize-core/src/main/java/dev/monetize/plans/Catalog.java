@@ -188,6 +188,14 @@ public final class Catalog {
       }));
       Catalog catalog = new Catalog(Map.copyOf(plans),
           java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)), shield, Map.copyOf(slas), costs);
+      costs.ifPresent(c -> plans.values().forEach(plan -> {
+        Optional<java.util.Currency> billed = plan.currency().or(() -> operations.values().stream().map(plan::priceOf)
+            .flatMap(Optional::stream).map(Price::currency).findFirst());
+        if (billed.isPresent() && !billed.get().equals(c.currency())) {
+          throw new IllegalArgumentException("plan '" + plan.name() + "' bills in " + billed.get() + " but costs are in "
+              + c.currency() + ": margins compare amounts in one currency");
+        }
+      }));
       for (Plan plan : plans.values()) {
         for (Operation op : operations.values()) {
           if (catalog.allows(plan, op)) {

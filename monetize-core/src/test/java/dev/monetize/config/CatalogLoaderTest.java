@@ -111,6 +111,9 @@ class CatalogLoaderTest {
         .hasMessageContaining("costs.currency").hasMessageContaining("required");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("fixed_monthly", "fixed_monthy")))
         .hasMessageContaining("costs.fixed_monthy: unknown field");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("  currency: USD\n", "  currency: EUR\n")
+        .replace("quotas: [ { limit: 5, window: day } ]", "quotas: [ { limit: 5, window: day } ]\n    currency: USD\n"
+            + "    fee: \"1.00\""))).hasMessageContaining("plan 'free' bills in USD but costs are in EUR");
   }
 
   @Test

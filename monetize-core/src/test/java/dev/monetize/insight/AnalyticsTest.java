@@ -189,4 +189,53 @@ public class AnalyticsTest {
       post(m, "/monetize/analytics/what-if", "{\"plan\": {\"name\": \"x\", \"rank\": -4}}", operator, 400);
     }
   }
+
+  @Test
+  void aRangeBeforeAPlanChangeCountsOnlyThePlanOfThatPart() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    try (Monetize m = engine(Monetize.builder(), time, operator)) {
+      Operation summary = m.catalog().operation("summary").orElseThrow();
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      for (int i = 0; i < 100; i++) { // 100 calls on basic at 0.01
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "a" + i,
+            "Bearer " + acme.secret(), null));
+        a.complete(200, 0);
+      }
+      m.flushUsage();
+      time.set(START.plus(Duration.ofHours(12)));
+      m.customers().save(Customer.of("acme", "pro")); // from noon: pro, 20.00 a month and 0.001 a call
+      for (int i = 0; i < 100; i++) {
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "b" + i,
+            "Bearer " + acme.secret(), null));
+        a.complete(200, 0);
+      }
+      m.flushUsage();
+      time.set(START.plus(Duration.ofDays(1)));
+      JsonNode morning = get(m, "/monetize/analytics/costs?from=2026-11-10T00:00:00Z&to=2026-11-10T12:00:00Z",
+          operator);
+      // only the basic part: 100 x 0.01; nothing of pro's calls or fee
+      assertThat(row(morning.get("customers"), "customer_id", "acme").get("revenue").asText()).isEqualTo("1.000000");
+    }
+  }
+
+  @Test
+  void badRangesAreRefusedNamingTheParameter() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START);
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    try (Monetize m = engine(Monetize.builder(), time, operator)) {
+      for (String q : new String[] {"/monetize/analytics/sla?to=%2B999999999-12-31",
+          "/monetize/analytics/sla?from=2026-11-10&to=2026-01-01", "/monetize/analytics/costs?from=1900-01-01T00:00:00Z",
+          "/monetize/analytics/costs?to=yesterday", "/monetize/analytics/customers?limit=0"}) {
+        String path = q.substring(0, q.indexOf('?'));
+        ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery("GET", path,
+            q.substring(q.indexOf('?') + 1), Optional.of("Bearer " + operator), Optional.empty(), new byte[0],
+            "10.0.0.9", "req"));
+        assertThat(r.status()).as(q).isEqualTo(400);
+      }
+      post(m, "/monetize/analytics/what-if", "{\"plan\": \"basic\", \"at\": \"+1000000000-01-01T00:00:00Z\"}",
+          operator, 400);
+    }
+  }
 }

@@ -95,7 +95,8 @@ class MonetizeMetricsTest {
       assertThat(value(samples, "monetize_requests_seconds_bucket",
           Map.of("plan", "basic", "outcome", "admitted", "le", "0.005"))).isBetween(0.0, 5.0);
       assertThat(value(samples, "monetize_usage_units_total", Map.of("unit", "calls"))).isEqualTo(5);
-      assertThat(value(samples, "monetize_usage_units_total", Map.of("unit", "rows"))).isEqualTo(35);
+      assertThat(value(samples, "monetize_usage_units_total", Map.of("unit", "other"))).isEqualTo(35); // not priced
+      assertThat(samples).noneMatch(s -> "rows".equals(s.labels().get("unit")));
       assertThat(value(samples, "monetize_shield_refusals_total", Map.of("reason", "malformed_key"))).isEqualTo(1);
       assertThat(value(samples, "monetize_limiter_calls_total", Map.of())).isEqualTo(8);
       // the Grafana dashboard shipped in docs/ reads only what a scrape holds

@@ -33,8 +33,12 @@ public final class MonetizeFeature implements DynamicFeature {
   public void configure(ResourceInfo resource, FeatureContext context) {
     Optional<MonetizeJaxrs.Endpoint> endpoint = MonetizeJaxrs.endpointOf(resource.getResourceClass(),
         resource.getResourceMethod());
-    if (endpoint.isEmpty() && (resource.getResourceMethod().isAnnotationPresent(OperatorOnly.class)
-        || resource.getResourceClass().isAnnotationPresent(OperatorOnly.class))) {
+    if (resource.getResourceMethod().isAnnotationPresent(OperatorOnly.class)
+        || resource.getResourceClass().isAnnotationPresent(OperatorOnly.class)) { // wins over @Monetized: never metered
+      if (resource.getResourceMethod().isAnnotationPresent(Monetized.class)) {
+        throw new IllegalStateException(MonetizeJaxrs.name(resource.getResourceMethod())
+            + ": @OperatorOnly and @Monetized on one method; an operator endpoint is not sold");
+      }
       context.register(new OperatorOnlyFilter(monetize), Priorities.AUTHENTICATION);
       return;
     }

@@ -119,8 +119,7 @@ public final class MonetizeFilter implements Filter {
       serveManagement(request, response, path);
       return;
     }
-    Optional<Operation> operation = monetize.route(request.getMethod(), path);
-    if (operation.isEmpty() && operatorPaths.contains(path)) {
+    if (operatorPaths.contains(path)) { // before any route: an operator path is never a metered one
       Optional<ErrorCode> refusal = monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,
           clientAddress(request), RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)),
           request.getHeader("Authorization"), request.getHeader("X-API-Key")));
@@ -132,6 +131,7 @@ public final class MonetizeFilter implements Filter {
       }
       return;
     }
+    Optional<Operation> operation = monetize.route(request.getMethod(), path);
     if (operation.isEmpty() && monetize.publishesDocs()
         && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
         && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {

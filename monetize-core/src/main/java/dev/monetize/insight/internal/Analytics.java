@@ -62,14 +62,15 @@ public final class Analytics {
       List<SlaBook.Day> list = days.getOrDefault(plan.name(), List.of());
       Optional<SlaTarget> target = catalog.sla(plan.name());
       LatencyHistogram all = new LatencyHistogram();
-      long requests = 0;
-      long failures = 0;
+      long[] sums = new long[4]; // requests, failures, over p99, over p50
       List<Object> missed = new ArrayList<>();
       for (SlaBook.Day d : list) {
         all.add(d.latency());
-        requests += d.requests();
-        failures += d.failures();
-        List<String> why = misses(target, d.latency(), d.requests(), d.failures());
+        long[] day = {d.requests(), d.failures(), d.overP99(), d.overP50()};
+        for (int i = 0; i < 4; i++) {
+          sums[i] += day[i];
+        }
+        List<String> why = misses(target, d.latency().count(), day);
         if (!why.isEmpty()) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("date", d.date().toString());
@@ -80,9 +81,9 @@ public final class Analytics {
       }
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("plan", plan.name());
-      row.putAll(numbers(all, requests, failures));
+      row.putAll(numbers(all, sums[0], sums[1]));
       target.ifPresent(t -> row.put("target", target(t)));
-      row.put("met", target.isEmpty() ? null : misses(target, all, requests, failures).isEmpty() && missed.isEmpty());
+      row.put("met", target.isEmpty() ? null : misses(target, all.count(), sums).isEmpty() && missed.isEmpty());
       row.put("periods_missed", missed);
       plans.add(row);
     }
@@ -90,6 +91,7 @@ public final class Analytics {
     out.put("from", from.toString());
     out.put("to", to.toString());
     out.put("period", "day");
+    out.put("days_kept", SlaBook.DAYS);
     out.put("plans", plans);
     return out;
   }
@@ -101,9 +103,15 @@ public final class Analytics {
     m.put("latency_p50_ms", millis(h.quantile(0.5)));
     m.put("latency_p99_ms", millis(h.quantile(0.99)));
     m.put("error_rate", requests == 0 ? "0" : ratio(failures, requests).toPlainString());
-    m.put("availability", requests == 0 ? "100" : BigDecimal.ONE.subtract(ratio(failures, requests))
-        .multiply(BigDecimal.valueOf(100)).setScale(3, RoundingMode.FLOOR).stripTrailingZeros().toPlainString());
+    m.put("availability", requests == 0 ? "100" : availability(requests, failures).setScale(3, RoundingMode.FLOOR)
+        .stripTrailingZeros().toPlainString());
     return m;
+  }
+
+  /** The percentage of answers that were not 5xx, exactly. */
+  private static BigDecimal availability(long requests, long failures) {
+    return new BigDecimal(requests - failures).multiply(BigDecimal.valueOf(100))
+        .divide(new BigDecimal(requests), MathContext.DECIMAL64);
   }
 
   private static String millis(long micros) {
@@ -122,16 +130,29 @@ public final class Analytics {
     return m;
   }
 
-  private static List<String> misses(Optional<SlaTarget> target, LatencyHistogram h, long requests, long failures) {
+  /**
+   * What {@code target} missed, decided exactly: the q-quantile of n latencies exceeds a target
+   * exactly when at least n - ceil(q n) + 1 of them do (counted as recorded, not read from buckets).
+   *
+   * @param counts requests, failures, latencies over the p99 target, over the p50 target
+   */
+  private static List<String> misses(Optional<SlaTarget> target, long latencies, long[] counts) {
     List<String> why = new ArrayList<>();
-    if (target.isEmpty() || requests == 0) {
+    if (target.isEmpty() || counts[0] == 0) {
       return why;
     }
     SlaTarget t = target.get();
-    t.latencyP99().filter(d -> h.quantile(0.99) > d.toNanos() / 1_000).ifPresent(d -> why.add("latency_p99"));
-    t.latencyP50().filter(d -> h.quantile(0.5) > d.toNanos() / 1_000).ifPresent(d -> why.add("latency_p50"));
-    t.availability().filter(a -> BigDecimal.ONE.subtract(new BigDecimal(failures).divide(new BigDecimal(requests),
-        MathContext.DECIMAL64)).multiply(BigDecimal.valueOf(100)).compareTo(a) < 0).ifPresent(a -> why.add("availability"));
+    if (t.latencyP99().isPresent() && latencies > 0
+        && counts[2] >= latencies - (99 * latencies + 99) / 100 + 1) {
+      why.add("latency_p99");
+    }
+    if (t.latencyP50().isPresent() && latencies > 0
+        && counts[3] >= latencies - (latencies + 1) / 2 + 1) {
+      why.add("latency_p50");
+    }
+    if (t.availability().filter(a -> availability(counts[0], counts[1]).compareTo(a) < 0).isPresent()) {
+      why.add("availability");
+    }
     return why;
   }
 
@@ -146,7 +167,8 @@ public final class Analytics {
   public Map<String, Object> costs(Instant from, Instant to) {
     CostModel model = catalog.costs().orElseThrow(() -> new IllegalStateException(
         "no cost model: declare costs in the plans file (see docs/analytics.md)"));
-    List<Cell> cells = cells(from, to, model);
+    List<Object> skipped = new ArrayList<>();
+    List<Cell> cells = cells(from, to, model, skipped);
     long allCalls = cells.stream().mapToLong(Cell::calls).sum();
     BigDecimal fixed = model.fixedMonthly().multiply(new BigDecimal(Duration.between(from, to).toSeconds()))
         .divide(MONTH_SECONDS, MathContext.DECIMAL64);
@@ -165,10 +187,12 @@ public final class Analytics {
     out.put("operations", rows(withFixed, Cell::operation, "operation"));
     out.put("customers", rows(withFixed, Cell::customer, "customer_id"));
     out.put("totals", row(withFixed));
+    out.put("skipped", skipped);
+    out.put("truncated", skipped.size() + cells.stream().map(Cell::customer).distinct().count() >= MAX_CUSTOMERS);
     return out;
   }
 
-  private List<Cell> cells(Instant from, Instant to, CostModel model) {
+  private List<Cell> cells(Instant from, Instant to, CostModel model, List<Object> skipped) {
     UsageTotals usage = totals.get();
     Revenue revenue = new Revenue(catalog, history, usage);
     List<Cell> cells = new ArrayList<>();
@@ -179,8 +203,14 @@ public final class Analytics {
       }
       Optional<Customer> customer = customers.apply(id);
       UsageTotals.Totals t = usage.totals(id, from, to);
-      Revenue.Share paid = customer.map(c -> revenue.of(c, from, to, Optional.empty()))
-          .orElse(new Revenue.Share(Optional.empty(), Map.of(), BigDecimal.ZERO));
+      Revenue.Share paid;
+      try {
+        paid = customer.map(c -> revenue.of(c, from, to, Optional.empty()))
+            .orElse(new Revenue.Share(Optional.empty(), Map.of(), BigDecimal.ZERO));
+      } catch (IllegalArgumentException | IllegalStateException e) { // one customer's history never fails the report
+        skipped.add(Map.of("customer_id", id, "reason", String.valueOf(e.getMessage())));
+        continue;
+      }
       long calls = t.requests();
       Set<String> ops = new java.util.TreeSet<>(t.byOperation().keySet());
       ops.addAll(paid.byOperation().keySet());
@@ -270,7 +300,12 @@ public final class Analytics {
       if (customer.isEmpty()) {
         continue;
       }
-      Revenue.Share paid = revenue.of(customer.get(), from, to, Optional.empty());
+      Revenue.Share paid;
+      try {
+        paid = revenue.of(customer.get(), from, to, Optional.empty());
+      } catch (IllegalArgumentException | IllegalStateException e) { // one customer's history never fails the report
+        continue;
+      }
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("customer_id", id);
       r.put("plan", customer.get().plan());
@@ -282,7 +317,7 @@ public final class Analytics {
       r.put("refusals", c == null ? Map.of() : c.upsellRefusals());
       rows.add(r);
       if (c != null && c.upsellRefusals().values().stream().mapToLong(Long::longValue).sum() > 0) {
-        next(customer.get(), c).ifPresent(p -> {
+        next(customer.get(), c).filter(p -> sameCurrency(p, customer.get())).ifPresent(p -> {
           Map<String, Object> u = new LinkedHashMap<>();
           u.put("customer_id", id);
           u.put("plan", customer.get().plan());
@@ -302,12 +337,23 @@ public final class Analytics {
     out.put("by_calls", top(rows, Comparator.comparing((Map<String, Object> r) -> (Long) r.get("calls")).reversed(),
         limit));
     out.put("upsell", upsell);
+    out.put("truncated", ids.size() > MAX_CUSTOMERS);
     return out;
   }
 
   private static List<Object> top(List<Map<String, Object>> rows, Comparator<Map<String, Object>> order, int limit) {
     return rows.stream().sorted(order.thenComparing(r -> (String) r.get("customer_id"))).limit(limit)
         .map(r -> (Object) r).toList();
+  }
+
+  private boolean sameCurrency(Plan candidate, Customer customer) {
+    return currency(candidate).equals(catalog.plan(customer.plan()).flatMap(this::currency));
+  }
+
+  /** The currency {@code plan} bills in: its own, else that of the operation prices it uses. */
+  private Optional<java.util.Currency> currency(Plan plan) {
+    return plan.currency().or(() -> catalog.operations().stream().map(plan::priceOf).flatMap(Optional::stream)
+        .map(dev.monetize.plans.Price::currency).findFirst());
   }
 
   /** The lowest-ranked plan above the customer's that allows what it was denied, if any. */
@@ -333,6 +379,7 @@ public final class Analytics {
     BigDecimal candidateTotal = BigDecimal.ZERO;
     int more = 0;
     int less = 0;
+    List<Object> skipped = new ArrayList<>();
     Instant earliest = at.minus(Duration.ofDays(366));
     int n = 0;
     for (String id : usage.customers(earliest, at.plus(Duration.ofDays(366)))) {
@@ -348,12 +395,20 @@ public final class Analytics {
       if (usage.totals(id, start, end).requests() == 0) {
         continue;
       }
-      Revenue.Share actualShare = revenue.of(customer.get(), start, end, Optional.empty());
-      Revenue.Share wouldShare = revenue.of(customer.get(), start, end, Optional.of(candidate));
+      Revenue.Share actualShare;
+      Revenue.Share wouldShare;
+      try {
+        actualShare = revenue.of(customer.get(), start, end, Optional.empty());
+        wouldShare = revenue.of(customer.get(), start, end, Optional.of(candidate));
+      } catch (IllegalStateException e) { // one customer's history never fails the report
+        skipped.add(Map.of("customer_id", id, "reason", String.valueOf(e.getMessage())));
+        continue;
+      }
       if (actualShare.currency().isPresent() && wouldShare.currency().isPresent()
-          && !actualShare.currency().equals(wouldShare.currency())) {
-        throw new IllegalArgumentException("plan '" + candidate.name() + "' bills in " + wouldShare.currency().get()
-            + ", customer " + id + " in " + actualShare.currency().get() + "; the two cannot be compared");
+          && !actualShare.currency().equals(wouldShare.currency())) { // amounts in two currencies are not compared
+        skipped.add(Map.of("customer_id", id, "reason", "bills in " + actualShare.currency().get() + ", the candidate in "
+            + wouldShare.currency().get()));
+        continue;
       }
       BigDecimal actual = actualShare.total();
       BigDecimal would = wouldShare.total();
@@ -381,6 +436,7 @@ public final class Analytics {
     out.put("difference", candidateTotal.subtract(actualTotal).toPlainString());
     out.put("would_pay_more", more);
     out.put("would_pay_less", less);
+    out.put("skipped", skipped);
     return out;
   }
 }

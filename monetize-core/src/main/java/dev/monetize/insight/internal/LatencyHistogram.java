@@ -65,7 +65,7 @@ public final class LatencyHistogram {
     if (total == 0) {
       return 0;
     }
-    long rank = Math.max(1, (long) Math.ceil(q * total));
+    long rank = Math.max(1, q == 0.99 ? (99 * total + 99) / 100 : q == 0.5 ? (total + 1) / 2 : (long) Math.ceil(q * total));
     long seen = 0;
     for (int i = 0; i < BUCKETS; i++) {
       seen += counts.get(i);

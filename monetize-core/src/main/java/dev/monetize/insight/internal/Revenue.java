@@ -64,17 +64,17 @@ final class Revenue {
       boolean whole = a.equals(p) && b.equals(end);
       if (draft.isPresent()) {
         currency = Optional.of(draft.get().currency());
-        UsageTotals.Totals period = whole ? null : totals.totals(customer.id(), p, end);
-        UsageTotals.Totals inRange = whole ? null : totals.totals(customer.id(), a, b);
-        BigDecimal time = whole ? BigDecimal.ONE : ratio(Duration.between(a, b).toMillis(),
-            Duration.between(p, end).toMillis());
+        // each line belongs to the part of the period its plan was in force: shares are taken within it
+        Map<String, long[]> parts = whole ? Map.of() : parts(customer.id(), changes, p, end, a, b);
         for (Invoice.Line line : draft.get().lines()) {
+          long[] part = parts.get(line.plan());
           if (line.operation().isPresent()) {
             String op = line.operation().get();
-            BigDecimal share = whole ? BigDecimal.ONE
-                : ratio(inRange.byOperation().getOrDefault(op, 0L), period.byOperation().getOrDefault(op, 0L));
+            BigDecimal share = whole ? BigDecimal.ONE : part == null ? BigDecimal.ZERO : callShare(customer.id(),
+                changes, p, end, a, b, line.plan(), op);
             byOp.merge(op, line.amount().multiply(share), BigDecimal::add);
           } else {
+            BigDecimal time = whole ? BigDecimal.ONE : part == null ? BigDecimal.ZERO : ratio(part[1], part[0]);
             fees = fees.add(line.amount().multiply(time));
           }
         }
@@ -82,6 +82,55 @@ final class Revenue {
       p = end;
     }
     return new Share(currency, byOp, fees);
+  }
+
+  /** The parts of a period per plan, {@code [whole millis, millis inside [a, b)]}, summed over its parts. */
+  private static Map<String, long[]> parts(String customer, List<PlanChange> changes, Instant start, Instant end,
+      Instant a, Instant b) {
+    Map<String, long[]> out = new TreeMap<>();
+    forEachPart(changes, start, end, (plan, from, to) -> {
+      long[] m = out.computeIfAbsent(plan, k -> new long[2]);
+      m[0] += Duration.between(from, to).toMillis();
+      Instant x = a.isAfter(from) ? a : from;
+      Instant y = b.isBefore(to) ? b : to;
+      m[1] += y.isAfter(x) ? Duration.between(x, y).toMillis() : 0;
+    });
+    return out;
+  }
+
+  /** Of the calls of {@code op} made on {@code plan} in the period, the share made inside {@code [a, b)}. */
+  private BigDecimal callShare(String customer, List<PlanChange> changes, Instant start, Instant end, Instant a,
+      Instant b, String plan, String op) {
+    long[] calls = new long[2];
+    forEachPart(changes, start, end, (name, from, to) -> {
+      if (name.equals(plan)) {
+        calls[0] += totals.totals(customer, from, to).byOperation().getOrDefault(op, 0L);
+        Instant x = a.isAfter(from) ? a : from;
+        Instant y = b.isBefore(to) ? b : to;
+        if (y.isAfter(x)) {
+          calls[1] += totals.totals(customer, x, y).byOperation().getOrDefault(op, 0L);
+        }
+      }
+    });
+    return ratio(calls[1], calls[0]);
+  }
+
+  private interface PartVisitor {
+    void part(String plan, Instant from, Instant to);
+  }
+
+  /** Each part of the period {@code [start, end)}: the plan in force from one change to the next. */
+  private static void forEachPart(List<PlanChange> changes, Instant start, Instant end, PartVisitor visitor) {
+    for (int i = 0; i < changes.size(); i++) {
+      Instant from = changes.get(i).since().isBefore(start) ? start : changes.get(i).since();
+      Instant to = i + 1 < changes.size() ? changes.get(i + 1).since() : end;
+      if (to.isAfter(end)) {
+        to = end;
+      }
+      if (to.isAfter(from)) {
+        visitor.part(changes.get(i).plan(), from, to);
+      }
+    }
   }
 
   private static BigDecimal ratio(long part, long whole) {

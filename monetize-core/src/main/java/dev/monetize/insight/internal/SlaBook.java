@@ -23,9 +23,21 @@ public final class SlaBook {
     final LatencyHistogram latency = new LatencyHistogram();
     final LongAdder requests = new LongAdder();
     final LongAdder failures = new LongAdder();
+    final LongAdder overP99 = new LongAdder();
+    final LongAdder overP50 = new LongAdder();
 
     Day(long epochDay) {
       this.epochDay = epochDay;
+    }
+
+    /** Answers slower than the plan's p99 target (counted exactly, not from buckets). */
+    public long overP99() {
+      return overP99.sum();
+    }
+
+    /** Answers slower than the plan's p50 target. */
+    public long overP50() {
+      return overP50.sum();
     }
 
     /** The day. */
@@ -50,17 +62,41 @@ public final class SlaBook {
   }
 
   private static final class PlanDays {
+    final long p99Micros;
+    final long p50Micros;
     volatile Day current;
+
+    PlanDays(long p99Micros, long p50Micros) {
+      this.p99Micros = p99Micros;
+      this.p50Micros = p50Micros;
+    }
+
     final ConcurrentHashMap<Long, Day> days = new ConcurrentHashMap<>();
   }
 
   private final ConcurrentHashMap<String, PlanDays> plans = new ConcurrentHashMap<>();
+  private final java.util.function.Function<String, long[]> targets;
 
-  /** Counts an answer of {@code status} to an admitted call of {@code plan}, {@code micros} long, at {@code epochNanos}. */
-  public void record(String plan, long epochNanos, long micros, int status) {
+  /**
+   * A book whose plans' latency targets ({p99, p50} in microseconds, {@code Long.MAX_VALUE} for
+   * none) {@code targets} gives: answers over a target are counted exactly as they are recorded.
+   */
+  public SlaBook(java.util.function.Function<String, long[]> targets) {
+    this.targets = targets;
+  }
+
+  /**
+   * Counts an answer of {@code status} to a call of {@code plan} at {@code epochNanos}: its latency
+   * ({@code micros}) when it was admitted, and its status either way (a refusal the service itself
+   * answers with a 5xx, such as {@code overloaded}, counts against availability).
+   */
+  public void record(String plan, long epochNanos, long micros, int status, boolean admitted) {
     PlanDays p = plans.get(plan);
     if (p == null) {
-      p = plans.computeIfAbsent(plan, k -> new PlanDays());
+      p = plans.computeIfAbsent(plan, k -> {
+        long[] t = targets.apply(k);
+        return new PlanDays(t[0], t[1]);
+      });
     }
     long epochDay = Math.floorDiv(epochNanos, 86_400_000_000_000L);
     Day d = p.current;
@@ -68,9 +104,17 @@ public final class SlaBook {
       d = roll(p, epochDay);
     }
     d.requests.increment();
-    d.latency.record(micros);
     if (status >= 500) {
       d.failures.increment();
+    }
+    if (admitted) {
+      d.latency.record(micros);
+      if (micros > p.p99Micros) {
+        d.overP99.increment();
+      }
+      if (micros > p.p50Micros) {
+        d.overP50.increment();
+      }
     }
   }
 

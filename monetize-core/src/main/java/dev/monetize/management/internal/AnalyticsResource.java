@@ -27,8 +27,8 @@ final class AnalyticsResource {
   ManagementApi.Response sla(ManagementCall c) {
     c.authorize(Target.self());
     LocalDate today = LocalDate.ofInstant(context.time().now(), ZoneOffset.UTC);
-    LocalDate to = date(c, "to").orElse(today);
-    LocalDate from = date(c, "from").orElse(to.minusDays(29));
+    LocalDate to = date(c, "to", today).orElse(today);
+    LocalDate from = date(c, "from", today).orElse(to.minusDays(29));
     if (from.isAfter(to) || from.plusDays(366).isBefore(to)) {
       throw ManagementRefusal.badRequest("from and to: from must not be after to, and at most 366 days before it.");
     }
@@ -85,29 +85,32 @@ final class AnalyticsResource {
         throw ManagementRefusal.badRequest(e.getMessage());
       }
     }
-    Instant at = ManagementCall.text(body.at(), "at", false).map(a -> {
-      try {
-        return Instant.parse(a);
-      } catch (DateTimeParseException e) {
-        throw ManagementRefusal.badRequest("at: an RFC 3339 instant such as 2026-12-01T00:00:00Z.");
-      }
-    }).orElse(context.time().now());
+    Instant now = context.time().now();
+    Instant at = ManagementCall.text(body.at(), "at", false).map(a -> within("at", a, now)).orElse(now);
     try {
       Map<String, Object> out = context.analytics().whatIf(candidate, at);
       c.details.put("plan", candidate.name());
       return ManagementCall.ok(200, out);
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException e) { // the candidate does not fit the catalog (a price for an unknown operation)
       throw ManagementRefusal.badRequest("plan: " + e.getMessage());
     }
   }
 
-  private static Optional<LocalDate> date(ManagementCall c, String name) {
+  /** The earliest time a report covers. */
+  private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+  private static Optional<LocalDate> date(ManagementCall c, String name, LocalDate today) {
     return Optional.ofNullable(c.request.query().get(name)).map(v -> {
+      LocalDate d;
       try {
-        return LocalDate.parse(v);
+        d = LocalDate.parse(v);
       } catch (DateTimeParseException e) {
         throw ManagementRefusal.badRequest(name + ": a date such as 2026-12-01.");
       }
+      if (d.isBefore(LocalDate.of(2000, 1, 1)) || d.isAfter(today.plusYears(2))) {
+        throw ManagementRefusal.badRequest(name + ": a date from 2000-01-01 to two years from now.");
+      }
+      return d;
     });
   }
 
@@ -115,21 +118,29 @@ final class AnalyticsResource {
   private Instant[] range(ManagementCall c) {
     Instant now = context.time().now();
     LocalDate month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1);
-    Instant from = instant(c, "from").orElse(month.atStartOfDay().toInstant(ZoneOffset.UTC));
-    Instant to = instant(c, "to").orElse(month.plusMonths(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+    Instant from = instant(c, "from", now).orElse(month.atStartOfDay().toInstant(ZoneOffset.UTC));
+    Instant to = instant(c, "to", now).orElse(now); // this month so far: no cost of the future is charged
     if (!from.isBefore(to) || Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
       throw ManagementRefusal.badRequest("from and to: from must be before to, and at most 366 days before it.");
     }
     return new Instant[] {from, to};
   }
 
-  private static Optional<Instant> instant(ManagementCall c, String name) {
-    return Optional.ofNullable(c.request.query().get(name)).map(v -> {
-      try {
-        return Instant.parse(v);
-      } catch (DateTimeParseException e) {
-        throw ManagementRefusal.badRequest(name + ": an RFC 3339 instant such as 2026-12-01T00:00:00Z.");
-      }
-    });
+  private static Optional<Instant> instant(ManagementCall c, String name, Instant now) {
+    return Optional.ofNullable(c.request.query().get(name)).map(v -> within(name, v, now));
+  }
+
+  /** {@code text} as an instant from 2000 to two years from now, or a 400 naming {@code name}. */
+  private static Instant within(String name, String text, Instant now) {
+    Instant i;
+    try {
+      i = Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw ManagementRefusal.badRequest(name + ": an RFC 3339 instant such as 2026-12-01T00:00:00Z.");
+    }
+    if (i.isBefore(EARLIEST) || i.isAfter(now.plus(Duration.ofDays(731)))) {
+      throw ManagementRefusal.badRequest(name + ": an instant from 2000-01-01 to two years from now.");
+    }
+    return i;
   }
 }
