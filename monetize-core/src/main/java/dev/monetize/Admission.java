@@ -114,6 +114,7 @@ public final class Admission {
     if (decision.degraded()) {
       headers.add(new Header(DEGRADED_HEADER, "quota-exceeded"));
     }
+    Versions.headers(decision.operation(), headers);
     if (decision.admitted()) {
       dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(pipeline.wallets()::low)
           .ifPresent(left -> headers.add(new Header(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString())));

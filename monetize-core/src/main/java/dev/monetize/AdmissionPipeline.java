@@ -37,7 +37,8 @@ final class AdmissionPipeline {
 
   AdmissionPipeline(Identification identification, dev.monetize.shield.internal.Shield shield, AdmissionStage[] stages,
       LimitStep limits, Wallets wallet, TimeSource time, URI docsBase, boolean legacyHeaders, boolean measureCpuTime,
-      Caching caching) {
+      Caching caching, dev.monetize.plans.Catalog catalog) {
+    this.catalog = catalog;
     this.identification = identification;
     this.shield = shield;
     this.stages = stages.clone();
@@ -113,10 +114,18 @@ final class AdmissionPipeline {
     return Decision.refuseAddress(code, dev.monetize.shield.internal.Shield.detail(code), op, verdict.retryAfterSeconds());
   }
 
+  private final dev.monetize.plans.Catalog catalog;
+
   private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
     dev.monetize.shield.internal.Shield.Verdict verdict = shield.check(request.remoteAddress(), now);
     if (verdict.refusal().isPresent()) { // before any credential is looked at
       return refused(addressRefusal(verdict, op));
+    }
+    if (op.lifecycle().isPresent()) { // a retired version answers 410 to anyone, unmetered
+      Optional<Decision> retired = Versions.retired(op, now, catalog);
+      if (retired.isPresent()) {
+        return refused(retired.get());
+      }
     }
     Decision d = identification.identify(op, request, now);
     if (!d.admitted() && d.error().orElseThrow().status() == 401) {

@@ -67,7 +67,7 @@ public final class CatalogLoader extends Nodes {
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
   private static final Set<String> OPERATION_FIELDS =
       Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost", "cache", "max_body",
-      "audit_query");
+      "audit_query", "version", "lifecycle");
   private static final Set<String> CACHE_FIELDS = Set.of("ttl", "stale_while_revalidate", "stale_if_error", "tags",
       "query", "shared");
 
@@ -221,6 +221,39 @@ public final class CatalogLoader extends Nodes {
     return guard(path, b::build);
   }
 
+  private dev.monetize.plans.Lifecycle lifecycle(JsonNode node, String path) {
+    object(node, path, Set.of("deprecated", "sunset", "successor", "guide"));
+    if (!node.hasNonNull("deprecated")) {
+      throw fail(path + ".deprecated", "required: the date the version is deprecated from, such as 2026-06-01");
+    }
+    java.time.Instant deprecated = when(node, "deprecated", path);
+    java.util.Optional<java.time.Instant> sunset = node.hasNonNull("sunset") ? java.util.Optional.of(when(node, "sunset",
+        path)) : java.util.Optional.empty();
+    java.util.Optional<String> successor = node.hasNonNull("successor")
+        ? java.util.Optional.of(requiredText(node, "successor", path)) : java.util.Optional.empty();
+    java.util.Optional<java.net.URI> guide = java.util.Optional.empty();
+    if (node.hasNonNull("guide")) {
+      try {
+        guide = java.util.Optional.of(new java.net.URI(requiredText(node, "guide", path)));
+      } catch (java.net.URISyntaxException e) {
+        throw fail(path + ".guide", "must be a URL or a path, such as https://example.com/docs/migrations/v1-to-v2");
+      }
+    }
+    java.util.Optional<java.net.URI> g = guide;
+    return guard(path, () -> new dev.monetize.plans.Lifecycle(deprecated, sunset, successor, g));
+  }
+
+  /** A date ({@code 2026-06-01}, midnight UTC) or an RFC 3339 instant. */
+  private java.time.Instant when(JsonNode node, String field, String path) {
+    String text = requiredText(node, field, path);
+    try {
+      return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+          : java.time.Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw fail(path + "." + field, "a date such as 2026-06-01 or an instant such as 2026-06-01T00:00:00Z");
+    }
+  }
+
   private Operation operation(JsonNode node, String path) {
     object(node, path, OPERATION_FIELDS);
     String id = requiredText(node, "id", path);
@@ -237,6 +270,12 @@ public final class CatalogLoader extends Nodes {
     b.cost(integer(node, "cost", path, 1, Operation.MAX_COST, 1));
     b.maxBodyBytes(bytes(node, "max_body", path, Operation.DEFAULT_MAX_BODY));
     b.auditQuery(strings(node, "audit_query", path));
+    if (node.hasNonNull("version")) {
+      b.version(requiredText(node, "version", path));
+    }
+    if (node.hasNonNull("lifecycle")) {
+      b.lifecycle(lifecycle(node.get("lifecycle"), path + ".lifecycle"));
+    }
     if (node.hasNonNull("cache")) {
       String cp = path + ".cache";
       JsonNode cache = node.get("cache");

@@ -112,6 +112,12 @@ public enum ErrorCode {
       "The client address is in a network the operator denied (the plans file's `shield.deny`, or "
           + "`POST /monetize/shield/deny`). Refused before any credential is looked at.",
       "Contact the service's operator if you think your address should not be denied."),
+  /** The version of the operation was retired at its sunset. */
+  VERSION_SUNSET(410, "Version retired",
+      "This version of the operation passed its sunset (announced in the `Sunset` header since its "
+          + "deprecation) and no longer answers. The detail names its successor; the `Link` header "
+          + "points to the migration guide.",
+      "Call the successor named in the detail; follow the migration guide in the Link header."),
   /** The client address is banned for a while after repeated authentication failures. */
   IP_BANNED(403, "Address temporarily banned",
       "The client address sent too many requests with missing, malformed, unknown or revoked "

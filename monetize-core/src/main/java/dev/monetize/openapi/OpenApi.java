@@ -101,6 +101,23 @@ public final class OpenApi {
       ObjectNode item = byPath.computeIfAbsent(op.pathTemplate(), p -> paths.putObject(p));
       item.set(op.method().toLowerCase(java.util.Locale.ROOT), operation(op));
     }
+    ArrayNode versions = doc.putArray("x-monetize-versions"); // every version with its status (OWASP API9)
+    for (Operation op : catalog.operations()) {
+      if (op.version().isEmpty() && op.lifecycle().isEmpty()) {
+        continue;
+      }
+      ObjectNode v = versions.addObject();
+      v.put("operation", op.id());
+      op.version().ifPresent(x -> v.put("version", x));
+      v.put("status", op.lifecycle().map(l -> l.sunsetBy(java.time.Instant.now()) ? "sunset" : "deprecated")
+          .orElse("current"));
+      op.lifecycle().ifPresent(l -> {
+        v.put("deprecated_at", l.deprecatedAt().toString());
+        l.sunsetAt().ifPresent(x -> v.put("sunset_at", x.toString()));
+        l.successor().ifPresent(x -> v.put("successor", x));
+        l.guide().ifPresent(x -> v.put("migration_guide", x.toString()));
+      });
+    }
     ArrayNode tags = doc.putArray("x-monetize-plans");
     for (Plan p : catalog.plans()) {
       tags.add(planSummary(p));
@@ -132,6 +149,9 @@ public final class OpenApi {
     o.put("operationId", op.id().replaceAll("[^A-Za-z0-9_]", "_"));
     String plans = catalog.plans().stream().filter(p -> catalog.allows(p, op)).map(Plan::name).toList().toString();
     o.put("summary", op.id());
+    if (op.lifecycle().isPresent()) {
+      o.put("deprecated", true);
+    }
     o.put("description", "Requires scope `" + op.scope() + "`"
         + op.minimumPlan().map(p -> " and plan `" + p + "` or higher").orElse("")
         + ". Included in plans " + plans + ". Costs " + op.cost() + (op.cost() == 1 ? " unit" : " units")

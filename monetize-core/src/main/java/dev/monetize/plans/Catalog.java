@@ -175,6 +175,14 @@ public final class Catalog {
           }
         }
       }
+      for (Operation op : operations.values()) {
+        op.lifecycle().flatMap(Lifecycle::successor).ifPresent(next -> {
+          if (!operations.containsKey(next) || next.equals(op.id())) {
+            throw new IllegalArgumentException("operation '" + op.id() + "': successor '" + next
+                + "' is not another operation (operations: " + operations.keySet() + ")");
+          }
+        });
+      }
       for (String plan : slas.keySet()) {
         if (!plans.containsKey(plan)) {
           throw new IllegalArgumentException("an SLA for unknown plan '" + plan + "' (plans: " + plans.keySet() + ")");

@@ -29,6 +29,8 @@ import java.util.Set;
  *     before the endpoint reads past it (1 byte to 1 GiB; {@link #DEFAULT_MAX_BODY} by default)
  * @param auditQuery the query parameters whose values the audit trail keeps in clear (every other
  *     value is kept as a keyed hash); none by default
+ * @param version the API version it belongs to ({@code v1}), if versioned
+ * @param lifecycle its deprecation and sunset, if it is on the way out
  */
 public record Operation(
     String id,
@@ -40,7 +42,9 @@ public record Operation(
     long cost,
     Optional<CachePolicy> cache,
     long maxBodyBytes,
-    Set<String> auditQuery) {
+    Set<String> auditQuery,
+    Optional<String> version,
+    Optional<Lifecycle> lifecycle) {
 
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -76,6 +80,13 @@ public record Operation(
     }
     Objects.requireNonNull(cache, "cache");
     auditQuery = Set.copyOf(auditQuery);
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(lifecycle, "lifecycle");
+    version.ifPresent(v -> {
+      if (!v.matches("[A-Za-z0-9._-]{1,32}")) {
+        throw new IllegalArgumentException("operation '" + id + "': version '" + v + "' must be 1-32 of A-Z a-z 0-9 . _ -");
+      }
+    });
     if (cache.isPresent() && !method.equals("GET")) {
       throw new IllegalArgumentException("operation '" + id + "': only GET answers are cached, not " + method);
     }
@@ -98,6 +109,8 @@ public record Operation(
     private Optional<CachePolicy> cache = Optional.empty();
     private long maxBodyBytes = DEFAULT_MAX_BODY;
     private Set<String> auditQuery = Set.of();
+    private Optional<String> version = Optional.empty();
+    private Optional<Lifecycle> lifecycle = Optional.empty();
 
     private Builder(String id, String method, String pathTemplate) {
       this.id = id;
@@ -148,9 +161,22 @@ public record Operation(
       return this;
     }
 
+    /** The API version it belongs to. */
+    public Builder version(String version) {
+      this.version = Optional.of(version);
+      return this;
+    }
+
+    /** Its deprecation and sunset. */
+    public Builder lifecycle(Lifecycle lifecycle) {
+      this.lifecycle = Optional.of(lifecycle);
+      return this;
+    }
+
     /** Validates and builds. */
     public Operation build() {
-      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost, cache, maxBodyBytes, auditQuery);
+      return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost, cache, maxBodyBytes, auditQuery,
+          version, lifecycle);
     }
   }
 }

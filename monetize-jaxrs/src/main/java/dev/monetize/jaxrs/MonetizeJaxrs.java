@@ -190,6 +190,10 @@ public final class MonetizeJaxrs {
       if (!version.isEmpty() && !VERSION.matcher(version).matches()) {
         throw new IllegalArgumentException("version '" + version + "' must be 1-32 of A-Z a-z 0-9 . _ -");
       }
+      if (!version.isEmpty()) {
+        b.version(version);
+      }
+      lifecycle(onMethod != null ? onMethod : onClass).ifPresent(b::lifecycle);
       return new Endpoint(m, b.build(), ttl < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttl)),
           version.isEmpty() ? Optional.empty() : Optional.of(version));
     } catch (IllegalArgumentException e) {
@@ -225,6 +229,40 @@ public final class MonetizeJaxrs {
   }
 
   private static final String[] ALL = {"*"};
+
+  /** The lifecycle an annotation declares, if it names a deprecation date. */
+  private static Optional<dev.monetize.plans.Lifecycle> lifecycle(Monetized a) {
+    if (a == null || a.deprecated().isEmpty()) {
+      if (a != null && (!a.sunset().isEmpty() || !a.successor().isEmpty() || !a.migrationGuide().isEmpty())) {
+        throw new IllegalArgumentException("sunset, successor and migrationGuide need deprecated");
+      }
+      return Optional.empty();
+    }
+    dev.monetize.plans.Lifecycle l = dev.monetize.plans.Lifecycle.deprecated(when(a.deprecated(), "deprecated"));
+    if (!a.sunset().isEmpty()) {
+      l = l.sunset(when(a.sunset(), "sunset"));
+    }
+    if (!a.successor().isEmpty()) {
+      l = l.successor(a.successor());
+    }
+    if (!a.migrationGuide().isEmpty()) {
+      try {
+        l = l.guide(new java.net.URI(a.migrationGuide()));
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("migrationGuide '" + a.migrationGuide() + "' is not a URL or path");
+      }
+    }
+    return Optional.of(l);
+  }
+
+  private static java.time.Instant when(String text, String attribute) {
+    try {
+      return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+          : java.time.Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(attribute + " '" + text + "' must be a date such as 2026-06-01 or an instant");
+    }
+  }
 
   private static long longAttribute(Monetized onMethod, Monetized onClass, java.util.function.ToLongFunction<Monetized> f) {
     return onMethod != null && f.applyAsLong(onMethod) != 0 ? f.applyAsLong(onMethod)

@@ -82,4 +82,20 @@ public @interface Monetized {
 
   /** API version the operation belongs to, e.g. {@code v1}. */
   String version() default "";
+
+  /**
+   * The date this version is deprecated from ({@code 2026-06-01}, midnight UTC, or an RFC 3339
+   * instant): answers carry {@code Deprecation}, and {@code Sunset} and {@code Link} when set.
+   * Empty: not deprecated.
+   */
+  String deprecated() default "";
+
+  /** The date the version stops answering ({@code 410 version_sunset}); needs {@link #deprecated()}. */
+  String sunset() default "";
+
+  /** The operation id that replaces this version, named in the {@code 410} after its sunset. */
+  String successor() default "";
+
+  /** The migration guide, an http(s) URL or a path, sent as {@code Link: <guide>; rel="deprecation"}. */
+  String migrationGuide() default "";
 }

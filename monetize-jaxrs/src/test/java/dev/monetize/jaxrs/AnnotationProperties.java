@@ -28,6 +28,26 @@ class AnnotationProperties {
       long cacheStaleIfErrorSeconds, String[] cacheQuery, boolean cacheShared, long maxBodyBytes,
       String[] auditQuery) implements Monetized {
     @Override
+    public String deprecated() {
+      return "";
+    }
+
+    @Override
+    public String sunset() {
+      return "";
+    }
+
+    @Override
+    public String successor() {
+      return "";
+    }
+
+    @Override
+    public String migrationGuide() {
+      return "";
+    }
+
+    @Override
     public Class<? extends Annotation> annotationType() {
       return Monetized.class;
     }

@@ -158,6 +158,18 @@ public abstract class AnalyticsBehaviourContract {
   }
 
   @Test
+  void theDeprecatedV0AnswersAsV1WithItsDeprecationSunsetAndGuide() throws Exception {
+    HttpResponse<String> v1 = send("GET", "/v1/stats/summary", key("pro"), null);
+    HttpResponse<String> v0 = send("GET", "/v0/stats/summary", key("pro"), null);
+    assertThat(v0.statusCode()).isEqualTo(200);
+    assertThat(v0.body()).isEqualTo(v1.body());
+    assertThat(v0.headers().firstValue("Deprecation")).contains("@1780272000"); // 2026-06-01
+    assertThat(v0.headers().firstValue("Sunset")).contains("Wed, 30 Jun 2027 00:00:00 GMT");
+    assertThat(v0.headers().firstValue("Link")).contains("<docs/migrations/v0-to-v1.md>; rel=\"deprecation\"");
+    assertThat(v1.headers().firstValue("Deprecation")).isEmpty();
+  }
+
+  @Test
   void missingAndMalformedKeysAre401() throws Exception {
     HttpResponse<String> missing = send("GET", "/v1/stats/summary", null, null);
     problem(missing, 401, "key_missing");

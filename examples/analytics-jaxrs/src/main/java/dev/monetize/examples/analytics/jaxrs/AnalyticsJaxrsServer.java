@@ -96,7 +96,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
    */
   public static List<Object> components(Monetize monetize, EventStore store, Clock clock) {
     store.onChange(tenant -> monetize.cache().invalidate(tenant, "stats")); // its summary says something new now
-    return List.of(new AnalyticsResource(store, clock), new MonetizeFeature(monetize),
+    return List.of(new AnalyticsResource(store, clock), new AnalyticsV0Resource(store), new MonetizeFeature(monetize),
         new MonetizeExceptionMapper(monetize), new ProblemMappers.BadInput(monetize),
         new ProblemMappers.TooLarge(monetize), new OpenApiResource(monetize), new ManagementResource(monetize),
         new MetricsResource(monetize));
@@ -115,6 +115,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
         .property(AnalyticsResource.STORE_PROPERTY, store)
         .property(AnalyticsResource.CLOCK_PROPERTY, clock)
         .register(AnalyticsResource.class)
+        .register(AnalyticsV0Resource.class)
         .register(OpenApiResource.class)
         .register(ManagementResource.class)
         .register(MetricsResource.class)
@@ -231,7 +232,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       MonetizeBuilder engine = DemoService.engine(operatorKey);
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       Monetize monetize = engine
-          .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))
+          .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class, AnalyticsV0Resource.class))
           .usageSink(usageSink)
           .timeSource(timeSource)
           .trustedProxies(trustedProxies)

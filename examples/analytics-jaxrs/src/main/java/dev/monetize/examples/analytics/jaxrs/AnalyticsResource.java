@@ -45,7 +45,7 @@ public final class AnalyticsResource {
    * One mapper for every request: Jersey creates the resource per request, and building a mapper
    * (modules, serializer caches) costs about a millisecond, more than the rest of the request.
    */
-  private static final ObjectMapper JSON = JsonMapper.builder()
+  static final ObjectMapper JSON = JsonMapper.builder()
       .addModule(new JavaTimeModule())
       .addModule(new Jdk8Module())
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -78,7 +78,7 @@ public final class AnalyticsResource {
   @POST
   @Path("events")
   @Produces("application/json")
-  @Monetized(id = "events.ingest", scope = "events:write", price = "0.0010")
+  @Monetized(id = "events.ingest", scope = "events:write", price = "0.0010", version = "v1")
   public Response ingest(InputStream body) throws IOException {
     byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
     if (bytes.length > MAX_BODY_BYTES) {
@@ -92,7 +92,8 @@ public final class AnalyticsResource {
   @GET
   @Path("stats/summary")
   @Produces("application/json")
-  @Monetized(id = "stats.summary", scope = "stats:read", price = "0.0020", cacheTtlSeconds = 60, cacheTags = "stats",
+  @Monetized(id = "stats.summary", scope = "stats:read", price = "0.0020", version = "v1", cacheTtlSeconds = 60,
+      cacheTags = "stats",
       cacheStaleWhileRevalidateSeconds = 30, cacheStaleIfErrorSeconds = 600)
   public byte[] summary() throws IOException {
     return JSON.writeValueAsBytes(store.summary(tenant()));
@@ -102,7 +103,7 @@ public final class AnalyticsResource {
   @GET
   @Path("stats/timeseries")
   @Produces("application/json")
-  @Monetized(id = "stats.timeseries", scope = "stats:read", price = "0.0030",
+  @Monetized(id = "stats.timeseries", scope = "stats:read", price = "0.0030", version = "v1",
       auditQuery = {"from", "to", "interval"}) // the audit trail keeps these in clear, any other as a hash
   public byte[] timeseries(@QueryParam("from") String from, @QueryParam("to") String to,
       @QueryParam("interval") String interval) throws IOException {
@@ -120,7 +121,8 @@ public final class AnalyticsResource {
   @GET
   @Path("export")
   @Produces("application/x-ndjson")
-  @Monetized(id = "export", scope = "export:read", minimumPlan = "pro", cost = 10, price = "0.0100")
+  @Monetized(id = "export", scope = "export:read", minimumPlan = "pro", cost = 10, price = "0.0100",
+      version = "v1")
   public StreamingOutput export() {
     String tenant = tenant();
     return out -> {

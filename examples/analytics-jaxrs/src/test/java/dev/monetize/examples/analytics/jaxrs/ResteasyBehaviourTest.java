@@ -26,7 +26,7 @@ class ResteasyBehaviourTest extends AnalyticsBehaviourContract {
   protected Service start(Catalog plans, UsageSink usage, dev.monetize.TimeSource time,
       dev.monetize.examples.analytics.domain.EventStore store) throws Exception {
     String operatorKey = dev.monetize.examples.analytics.DemoService.newOperatorKey();
-    Monetize monetize = Monetize.builder().catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class))
+    Monetize monetize = Monetize.builder().catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class, AnalyticsV0Resource.class))
         .environment(KeyEnvironment.TEST).usageSink(usage).operatorKey(operatorKey).timeSource(time).build();
     Map<String, String> keys = AnalyticsJaxrsServer.issueDemoKeys(monetize, operatorKey);
     ResteasyDeployment deployment = new ResteasyDeploymentImpl();

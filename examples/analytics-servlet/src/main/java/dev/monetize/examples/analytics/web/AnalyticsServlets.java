@@ -66,6 +66,12 @@ public final class AnalyticsServlets {
         writeJson(json, resp, store.summary(tenant));
       }
     }), "/v1/stats/summary");
+    context.addServlet(new ServletHolder(new Endpoint(monetize) { // deprecated: the same answer, until its sunset
+      @Override
+      void get(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
+        writeJson(json, resp, store.summary(tenant));
+      }
+    }), "/v0/stats/summary");
     context.addServlet(new ServletHolder(new Endpoint(monetize) {
       @Override
       void get(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {

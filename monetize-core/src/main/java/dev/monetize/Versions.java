@@ -1,0 +1,45 @@
+package dev.monetize;
+
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.http.Header;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Lifecycle;
+import dev.monetize.plans.Operation;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The lifecycle of an operation's version on the wire: {@code Deprecation} (RFC 9745, a Structured
+ * Field date {@code @<unix seconds>}), {@code Sunset} (RFC 8594, an HTTP-date) and
+ * {@code Link: <guide>; rel="deprecation"} on every answer of a deprecated version, and
+ * {@code 410 version_sunset} naming the successor once its sunset has passed.
+ */
+final class Versions {
+  private Versions() {
+  }
+
+  /** The refusal of a call to a retired version, before its credential is looked at; empty while it answers. */
+  static Optional<Decision> retired(Operation op, long epochNanos, Catalog catalog) {
+    Optional<Lifecycle> l = op.lifecycle();
+    if (l.isEmpty() || !l.get().sunsetBy(Instant.ofEpochSecond(0, epochNanos))) {
+      return Optional.empty();
+    }
+    String next = l.get().successor().flatMap(catalog::operation)
+        .map(s -> " Use its successor, " + s.method() + " " + s.pathTemplate() + " (" + s.id() + ").").orElse("");
+    return Optional.of(Decision.refuseAddress(ErrorCode.VERSION_SUNSET, op.method() + " " + op.pathTemplate()
+        + " was retired on " + l.get().sunsetAt().orElseThrow() + "." + next, op, 0));
+  }
+
+  /** Adds the lifecycle headers of {@code op} (none for an operation that is not on the way out). */
+  static void headers(Operation op, List<Header> headers) {
+    op.lifecycle().ifPresent(l -> {
+      headers.add(new Header("Deprecation", "@" + l.deprecatedAt().getEpochSecond()));
+      l.sunsetAt().ifPresent(s -> headers.add(new Header("Sunset",
+          DateTimeFormatter.RFC_1123_DATE_TIME.format(s.atOffset(ZoneOffset.UTC)))));
+      l.guide().ifPresent(g -> headers.add(new Header("Link", "<" + g + ">; rel=\"deprecation\"")));
+    });
+  }
+}
