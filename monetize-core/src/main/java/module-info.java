@@ -17,6 +17,7 @@ module dev.monetize.core {
   exports dev.monetize;
   exports dev.monetize.audit;
   exports dev.monetize.insight;
+  exports dev.monetize.events;
   exports dev.monetize.micrometer;
   exports dev.monetize.billing;
   exports dev.monetize.cache;

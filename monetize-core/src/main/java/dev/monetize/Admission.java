@@ -116,6 +116,10 @@ public final class Admission {
     }
     Versions.headers(decision.operation(), headers);
     if (decision.admitted()) {
+      String warning = pipeline.warnings().header(decision.policies(), outcome.requests());
+      if (!warning.isEmpty()) {
+        headers.add(new Header(QuotaWarnings.HEADER, warning));
+      }
       dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(pipeline.wallets()::low)
           .ifPresent(left -> headers.add(new Header(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString())));
     }

@@ -37,8 +37,9 @@ final class AdmissionPipeline {
 
   AdmissionPipeline(Identification identification, dev.monetize.shield.internal.Shield shield, AdmissionStage[] stages,
       LimitStep limits, Wallets wallet, TimeSource time, URI docsBase, boolean legacyHeaders, boolean measureCpuTime,
-      Caching caching, dev.monetize.plans.Catalog catalog) {
+      Caching caching, dev.monetize.plans.Catalog catalog, QuotaWarnings warnings) {
     this.catalog = catalog;
+    this.warnings = warnings;
     this.identification = identification;
     this.shield = shield;
     this.stages = stages.clone();
@@ -68,6 +69,9 @@ final class AdmissionPipeline {
     }
     if (wallet.watching() && outcome.decision().admitted()) {
       wallet.notice(outcome.decision());
+    }
+    if (outcome.decision().admitted() && !outcome.requests().isEmpty()) {
+      warnings.announce(outcome.decision(), outcome.requests(), operation.cost(), start);
     }
     return new Admission(this, request, outcome, start);
   }
@@ -115,6 +119,11 @@ final class AdmissionPipeline {
   }
 
   private final dev.monetize.plans.Catalog catalog;
+  private final QuotaWarnings warnings;
+
+  QuotaWarnings warnings() {
+    return warnings;
+  }
 
   private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
     dev.monetize.shield.internal.Shield.Verdict verdict = shield.check(request.remoteAddress(), now);

@@ -54,6 +54,7 @@ public final class Monetize implements AutoCloseable {
   private final Catalog catalog;
   private final RouteTable routes;
   private final AsyncAuditDispatcher audit;
+  private final dev.monetize.events.internal.EventOutbox events;
   private final InsightStage insight;
   private final Operation operatorProbe = Operation.builder("monetize.operator", "GET", "/").scope("monetize:admin")
       .build();
@@ -123,6 +124,9 @@ public final class Monetize implements AutoCloseable {
     this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
         b.usageFlushInterval, b.customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
             .stream().map(dev.monetize.billing.PlanChange::since).toList());
+    this.events = new dev.monetize.events.internal.EventOutbox(b.eventSource, b.eventTransport,
+        new dev.monetize.billing.internal.FileDeadLetters(b.journalDir == null ? null : b.journalDir.resolve("events")),
+        b.eventListener);
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow(),
         Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), b.queryRedaction());
     try {
@@ -132,7 +136,7 @@ public final class Monetize implements AutoCloseable {
               ban.address(), ban.until(), ban.strikes()));
       this.pipeline = new AdmissionPipeline(identification, shield, new AdmissionStage[] {new Authorization(catalog),
           new MeterStage(usage.meter()), insight, new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
-          b.legacyRateLimitHeaders, b.measureCpuTime, caching, catalog);
+          b.legacyRateLimitHeaders, b.measureCpuTime, caching, catalog, new QuotaWarnings(b.quotaWarnings, events));
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store
@@ -142,6 +146,7 @@ public final class Monetize implements AutoCloseable {
     } catch (RuntimeException e) {
       audit.close();
       usage.close();
+      events.close();
       throw e;
     }
   }
@@ -377,5 +382,11 @@ public final class Monetize implements AutoCloseable {
     shield.close();
     usage.close();
     audit.close();
+    events.close();
+  }
+
+  /** Delivers the lifecycle events queued so far (quota thresholds, plan changes), on the calling thread. */
+  public void flushEvents() {
+    events.flush();
   }
 }

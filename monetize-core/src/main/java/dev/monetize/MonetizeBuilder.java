@@ -35,6 +35,42 @@ public final class MonetizeBuilder {
   boolean publishDocs;
   String operatorKey;
   int auditQueueCapacity = 65_536;
+  int[] quotaWarnings = {80, 95};
+  java.util.Optional<dev.monetize.billing.UsageExport.Transport> eventTransport = java.util.Optional.empty();
+  java.util.function.Consumer<dev.monetize.events.LifecycleEvent> eventListener = e -> { };
+  String eventSource = "monetize";
+
+  /**
+   * The shares of a quota (percent, 1 to 100) at which answers start carrying
+   * {@code Monetize-Quota-Warning} and a {@code dev.monetize.quota.threshold_crossed} event goes out
+   * (default 80 and 95; none turns both off).
+   */
+  public MonetizeBuilder quotaWarnings(int... percents) {
+    for (int p : percents) {
+      if (p < 1 || p > 100) {
+        throw new IllegalArgumentException("quota warning thresholds are percents from 1 to 100, got " + p);
+      }
+    }
+    this.quotaWarnings = percents.clone();
+    return this;
+  }
+
+  /**
+   * Sends lifecycle events (quota thresholds, plan changes) as CloudEvents through {@code transport}
+   * (for example a {@code WebhookTransport}: signed batches, dead letters kept), with {@code source}.
+   */
+  public MonetizeBuilder eventTransport(String source, dev.monetize.billing.UsageExport.Transport transport) {
+    this.eventSource = Objects.requireNonNull(source, "source");
+    this.eventTransport = java.util.Optional.of(transport);
+    return this;
+  }
+
+  /** Also tells {@code listener} of each lifecycle event, on the events thread. */
+  public MonetizeBuilder eventListener(java.util.function.Consumer<dev.monetize.events.LifecycleEvent> listener) {
+    this.eventListener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
   /** Null: chosen by the sink ({@link #auditOverflow()}). */
   AuditOverflow auditOverflow;
   byte[] auditKey;

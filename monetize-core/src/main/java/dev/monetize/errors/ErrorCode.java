@@ -94,7 +94,8 @@ public enum ErrorCode {
   /** A quota for the current window (minute, hour, day or month) is used up. */
   QUOTA_EXHAUSTED(429, "Quota exhausted",
       "A quota for the current window is used up; `Retry-After` is the time until the window "
-          + "resets.",
+          + "resets. Answers before it carry `Monetize-Quota-Warning` (for example `\"daily\";used=80`) from "
+          + "80% and 95% of the quota on.",
       "Wait until the quota window resets (Retry-After), or upgrade to a plan with a larger quota."),
   /** An organization holds as many projects, keys (or the deployment organizations) as allowed. */
   COUNT_LIMIT_REACHED(429, "Count limit reached",

@@ -1,0 +1,98 @@
+package dev.monetize;
+
+import dev.monetize.events.LifecycleEvent;
+import dev.monetize.events.internal.EventOutbox;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.QuotaPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Warnings before a quota runs out: an answer whose quota is at or past a threshold (default 80%
+ * and 95%) carries {@code Monetize-Quota-Warning}, a Structured Field list naming each such policy
+ * with the share used ({@code "daily";used=83}); the one call that crosses a threshold announces it
+ * once, as {@code dev.monetize.quota.threshold_crossed}. The store charges each unit to one call, so
+ * exactly one call per threshold and window crosses it, on one node or many.
+ */
+final class QuotaWarnings {
+  /** The response header. */
+  static final String HEADER = "Monetize-Quota-Warning";
+
+  private final int[] thresholds;
+  private final EventOutbox events;
+
+  QuotaWarnings(int[] thresholds, EventOutbox events) {
+    this.thresholds = thresholds.clone();
+    java.util.Arrays.sort(this.thresholds);
+    this.events = events;
+  }
+
+  private static boolean quota(List<LimitRequest> requests, String name) {
+    for (LimitRequest r : requests) {
+      if (r.policy() instanceof QuotaPolicy && r.policy().name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The header's value for an admitted call's policies, empty when no quota is past a threshold. */
+  String header(List<PolicyState> states, List<LimitRequest> requests) {
+    if (thresholds.length == 0) {
+      return "";
+    }
+    StringBuilder out = null;
+    for (PolicyState s : states) {
+      if (s.quota() <= 0 || !quota(requests, s.name())) {
+        continue;
+      }
+      long used = s.quota() - Math.max(0, s.remaining());
+      if (used * 100 >= (long) thresholds[0] * s.quota()) {
+        out = out == null ? new StringBuilder() : out.append(", ");
+        out.append('"').append(s.name()).append("\";used=").append(used * 100 / s.quota());
+      }
+    }
+    return out == null ? "" : out.toString();
+  }
+
+  /** Announces each threshold the admitted call of {@code cost} units crossed. */
+  void announce(Decision d, List<LimitRequest> requests, long cost, long epochNanos) {
+    if (thresholds.length == 0 || d.principal().isEmpty()) {
+      return;
+    }
+    for (PolicyState s : d.policies()) {
+      if (s.quota() <= 0 || !quota(requests, s.name())) {
+        continue;
+      }
+      long used = s.quota() - Math.max(0, s.remaining());
+      long before = used - cost;
+      for (int t : thresholds) {
+        if (before * 100 < (long) t * s.quota() && used * 100 >= (long) t * s.quota()) {
+          publish(d.principal().get(), s, t, used, epochNanos);
+        }
+      }
+    }
+  }
+
+  private void publish(Principal p, PolicyState s, int threshold, long used, long epochNanos) {
+    long now = Math.floorDiv(epochNanos, 1_000_000_000L);
+    Instant windowEnd = Instant.ofEpochSecond(Math.round((now + s.resetSeconds()) / 60.0) * 60); // a window's end, to the minute
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("customer_id", p.customerId());
+    data.put("key_id", p.keyId());
+    data.put("policy", s.name());
+    data.put("threshold", threshold);
+    data.put("used", used);
+    data.put("limit", s.quota());
+    data.put("window_ends", windowEnd.toString());
+    String id = UUID.nameUUIDFromBytes((p.customerId() + "|" + p.keyId() + "|" + s.name() + "|" + windowEnd + "|"
+        + threshold).getBytes(StandardCharsets.UTF_8)).toString();
+    events.publish(new LifecycleEvent(id, LifecycleEvent.QUOTA_THRESHOLD_CROSSED, p.customerId(),
+        Instant.ofEpochSecond(0, epochNanos), data));
+  }
+}

@@ -1,0 +1,139 @@
+package dev.monetize.events.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monetize.billing.DeadLetterStore;
+import dev.monetize.billing.UsageExport;
+import dev.monetize.events.LifecycleEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lifecycle events on their way out: a bounded queue (10,000) drained by one background thread that
+ * hands CloudEvents batches to the transport; what the transport does not take becomes a dead letter
+ * (replayed as usage dead letters are). The request thread only enqueues.
+ *
+ * <p>Internal: configure it with {@code MonetizeBuilder.eventTransport}.
+ */
+public final class EventOutbox implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String source;
+  private final UsageExport.Transport transport;
+  private final DeadLetterStore deadLetters;
+  private final Consumer<LifecycleEvent> listener;
+  private final BlockingQueue<LifecycleEvent> queue = new ArrayBlockingQueue<>(10_000);
+  private final LongAdder dropped = new LongAdder();
+  private final Thread worker;
+  private volatile boolean running = true;
+
+  /** An outbox sending to {@code transport} (none: events go to {@code listener} only). */
+  public EventOutbox(String source, java.util.Optional<UsageExport.Transport> transport, DeadLetterStore deadLetters,
+      Consumer<LifecycleEvent> listener) {
+    this.source = source;
+    this.transport = transport.orElse(null);
+    this.deadLetters = deadLetters;
+    this.listener = listener;
+    this.worker = new Thread(this::run, "monetize-events");
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  /** Queues {@code event}; never blocks (a full queue drops it, counted and logged). */
+  public void publish(LifecycleEvent event) {
+    if (!queue.offer(event)) {
+      dropped.increment();
+      LOG.warn("lifecycle event queue full: {} dropped ({} so far)", event.type(), dropped.sum());
+    }
+  }
+
+  /** Events dropped because the queue was full. */
+  public long dropped() {
+    return dropped.sum();
+  }
+
+  private void run() {
+    while (running || !queue.isEmpty()) {
+      try {
+        LifecycleEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          List<LifecycleEvent> batch = new ArrayList<>();
+          batch.add(first);
+          queue.drainTo(batch, 99);
+          deliver(batch);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("lifecycle event delivery: {}", e.toString());
+      }
+    }
+  }
+
+  /** Delivers what is queued now, on the calling thread (for tests and shutdown). */
+  public synchronized void flush() {
+    List<LifecycleEvent> batch = new ArrayList<>();
+    queue.drainTo(batch);
+    if (!batch.isEmpty()) {
+      deliver(batch);
+    }
+  }
+
+  private synchronized void deliver(List<LifecycleEvent> batch) {
+    List<UsageExport.Event> events = new ArrayList<>(batch.size());
+    for (LifecycleEvent e : batch) {
+      try {
+        listener.accept(e);
+      } catch (RuntimeException ex) {
+        LOG.warn("lifecycle event listener failed on {}: {}", e.type(), ex.toString());
+      }
+      events.add(new UsageExport.Event(e.id(), cloudEvent(e)));
+    }
+    if (transport == null) {
+      return;
+    }
+    List<UsageExport.DeadLetter> dead;
+    try {
+      dead = transport.send(events);
+    } catch (RuntimeException ex) {
+      dead = events.stream().map(e -> new UsageExport.DeadLetter(e.id(), e.body(), "failed: " + ex)).toList();
+    }
+    if (!dead.isEmpty()) {
+      deadLetters.add(dead);
+      LOG.warn("{} lifecycle events not delivered; kept as dead letters", dead.size());
+    }
+  }
+
+  /** The CloudEvents 1.0 JSON of {@code e}. */
+  String cloudEvent(LifecycleEvent e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("specversion", "1.0");
+    n.put("id", e.id());
+    n.put("source", source);
+    n.put("type", e.type());
+    n.put("subject", e.subject());
+    n.put("time", e.time().toString());
+    n.put("datacontenttype", "application/json");
+    n.set("data", JSON.valueToTree(e.data()));
+    return n.toString();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      worker.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flush();
+  }
+}
