@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "monetize", mixinStandardHelpOptions = true, version = "monetize 0.1.0-SNAPSHOT",
     description = "Operator commands for a service monetized with Monetize.",
     subcommands = {MonetizeCli.OperatorKey.class, BillingCommands.InvoiceCommand.class,
-        BillingCommands.WhatIfCommand.class, DeadLetterCommands.class, AuditCommands.class})
+        BillingCommands.WhatIfCommand.class, DeadLetterCommands.class, AuditCommands.class,
+        OpenApiCommands.class})
 public final class MonetizeCli implements Runnable {
   @Spec
   CommandLine.Model.CommandSpec spec;
