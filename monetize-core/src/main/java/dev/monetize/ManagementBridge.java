@@ -57,8 +57,10 @@ final class ManagementBridge implements ManagementContext {
       AccountReports reports, Tokens tokens, KeyEnvironment environment, TimeSource time, SecureRandom random,
       LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit,
       boolean publishDocs, dev.monetize.shield.internal.Shield shield,
-      java.util.Optional<dev.monetize.audit.AuditStore> auditStore, dev.monetize.insight.internal.Analytics analytics) {
+      java.util.Optional<dev.monetize.audit.AuditStore> auditStore, dev.monetize.insight.internal.Analytics analytics,
+      dev.monetize.billing.internal.PlanScheduler plans) {
     this.analytics = analytics;
+    this.plans = plans;
     this.shield = shield;
     this.auditStore = auditStore;
     this.docsBase = docsBase;
@@ -165,6 +167,12 @@ final class ManagementBridge implements ManagementContext {
   }
 
   private final dev.monetize.insight.internal.Analytics analytics;
+  private final dev.monetize.billing.internal.PlanScheduler plans;
+
+  @Override
+  public dev.monetize.billing.internal.PlanScheduler plans() {
+    return plans;
+  }
 
   @Override
   public dev.monetize.insight.internal.Analytics analytics() {

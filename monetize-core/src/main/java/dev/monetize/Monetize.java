@@ -55,6 +55,7 @@ public final class Monetize implements AutoCloseable {
   private final RouteTable routes;
   private final AsyncAuditDispatcher audit;
   private final dev.monetize.events.internal.EventOutbox events;
+  private final dev.monetize.billing.internal.PlanScheduler plans;
   private final InsightStage insight;
   private final Operation operatorProbe = Operation.builder("monetize.operator", "GET", "/").scope("monetize:admin")
       .build();
@@ -127,6 +128,7 @@ public final class Monetize implements AutoCloseable {
     this.events = new dev.monetize.events.internal.EventOutbox(b.eventSource, b.eventTransport,
         new dev.monetize.billing.internal.FileDeadLetters(b.journalDir == null ? null : b.journalDir.resolve("events")),
         b.eventListener);
+    this.plans = new dev.monetize.billing.internal.PlanScheduler(customers, b.billingHistory, b.timeSource, events);
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow(),
         Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), b.queryRedaction());
     try {
@@ -141,12 +143,14 @@ public final class Monetize implements AutoCloseable {
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store
               ? Optional.of(store) : Optional.empty(), new dev.monetize.insight.internal.Analytics(catalog,
-                  b.customerStore::find, b.billingHistory, this::settledTotals, insight.sla(), insight.customers())),
+                  b.customerStore::find, b.billingHistory, this::settledTotals, insight.sla(), insight.customers()),
+              plans),
           b.managementLimits);
     } catch (RuntimeException e) {
       audit.close();
       usage.close();
       events.close();
+      plans.close();
       throw e;
     }
   }
@@ -382,7 +386,13 @@ public final class Monetize implements AutoCloseable {
     shield.close();
     usage.close();
     audit.close();
+    plans.close();
     events.close();
+  }
+
+  /** Puts every customer whose scheduled plan change has come due on its new plan now (a sweep does it every 10 s). */
+  public void applyDuePlanChanges() {
+    plans.sweep();
   }
 
   /** Delivers the lifecycle events queued so far (quota thresholds, plan changes), on the calling thread. */

@@ -36,6 +36,23 @@ public interface BillingHistory {
   List<PlanChange> planChanges(String customerId, Instant from, Instant to);
 
   /**
+   * Every customer's plan changes that take effect in {@code (after, upTo]}, oldest first: how the
+   * engine finds scheduled changes that have come due. The default knows none (a history that
+   * cannot list them cannot hold scheduled changes).
+   */
+  default List<PlanChange> changesDue(Instant after, Instant upTo) {
+    return List.of();
+  }
+
+  /**
+   * Removes {@code customerId}'s plan changes that take effect after {@code after} (a scheduled
+   * change cancelled); returns how many. The default removes none.
+   */
+  default int cancelPlanChanges(String customerId, Instant after) {
+    return 0;
+  }
+
+  /**
    * Keeps {@code draft} as the final invoice of its customer and period under the issuer's next
    * number ({@link #number}: sequential from 1, no gaps, safe when several nodes finalize at once),
    * unless that customer's period already has a final invoice: then returns that one, unchanged.

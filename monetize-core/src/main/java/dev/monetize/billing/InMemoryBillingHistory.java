@@ -129,6 +129,35 @@ final class InMemoryBillingHistory implements BillingHistory {
     }
   }
 
+  @Override
+  public List<PlanChange> changesDue(Instant after, Instant upTo) {
+    List<PlanChange> out = new ArrayList<>();
+    for (Account a : accounts.values()) {
+      synchronized (a) {
+        for (PlanChange c : a.plans) {
+          if (c.since().isAfter(after) && !c.since().isAfter(upTo)) {
+            out.add(c);
+          }
+        }
+      }
+    }
+    out.sort(java.util.Comparator.comparing(PlanChange::since));
+    return List.copyOf(out);
+  }
+
+  @Override
+  public int cancelPlanChanges(String customerId, Instant after) {
+    Account a = accounts.get(customerId);
+    if (a == null) {
+      return 0;
+    }
+    synchronized (a) {
+      int before = a.plans.size();
+      a.plans.removeIf(c -> c.since().isAfter(after));
+      return before - a.plans.size();
+    }
+  }
+
   /** From changes sorted by time: the last at or before {@code from}, then those in {@code (from, to)}. */
   static List<PlanChange> select(List<PlanChange> sorted, Instant from, Instant to) {
     List<PlanChange> out = new ArrayList<>();

@@ -22,6 +22,12 @@ public enum ManagementOperation {
   /** {@code GET /organizations/{id}}: read an organization. */
   ORGANIZATION_GET("GET", "/organizations/{id}", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
       "read an organization"),
+  /** {@code PATCH /organizations/{id}}: change an organization's plan, now or at the end of its period. */
+  ORGANIZATION_UPDATE("PATCH", "/organizations/{id}", Permission.OPERATOR, Rule.OWN_ORGANIZATION, false,
+      "change an organization's plan, now or at the end of its billing period"),
+  /** {@code DELETE /organizations/{id}/scheduled-plan-change}: cancel a scheduled plan change. */
+  PLAN_CHANGE_CANCEL("DELETE", "/organizations/{id}/scheduled-plan-change", Permission.OPERATOR,
+      Rule.OWN_ORGANIZATION, false, "cancel an organization's scheduled plan change"),
   /** {@code POST /projects}: create a project in an organization. */
   PROJECT_CREATE("POST", "/projects", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, false,
       "create a project; its scopes within the caller's"),

@@ -225,4 +225,35 @@ public final class PostgresBillingHistory implements BillingHistory {
       throw new PostgresStore.StoreException("reading plan changes", ex);
     }
   }
+
+  @Override
+  public List<PlanChange> changesDue(Instant after, Instant upTo) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT customer_id, plan, since FROM monetize_plan_changes WHERE since > ? AND since <= ? ORDER BY since, seq "
+            + "LIMIT 10000")) {
+      ps.setTimestamp(1, Timestamp.from(after));
+      ps.setTimestamp(2, Timestamp.from(upTo));
+      List<PlanChange> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new PlanChange(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+        }
+      }
+      return out;
+    } catch (SQLException ex) {
+      throw new PostgresStore.StoreException("reading due plan changes", ex);
+    }
+  }
+
+  @Override
+  public int cancelPlanChanges(String customerId, Instant after) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM monetize_plan_changes WHERE customer_id = ? AND since > ?")) {
+      ps.setString(1, customerId);
+      ps.setTimestamp(2, Timestamp.from(after));
+      return ps.executeUpdate();
+    } catch (SQLException ex) {
+      throw new PostgresStore.StoreException("cancelling plan changes", ex);
+    }
+  }
 }

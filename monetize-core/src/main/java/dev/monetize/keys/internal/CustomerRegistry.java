@@ -55,6 +55,20 @@ public final class CustomerRegistry implements CustomerService {
     }
   }
 
+  /**
+   * Puts {@code customer} on the plan of {@code due}, a change the history already holds (it was
+   * scheduled): saved without recording it again, then told to the plan-change listener.
+   */
+  public void applyRecorded(Customer customer, PlanChange due) {
+    customers.save(customer);
+    try {
+      planChanged.accept(due);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(CustomerRegistry.class).error("after the plan change of {}: {}",
+          customer.id(), e.toString());
+    }
+  }
+
   @Override
   public Optional<Customer> find(String customerId) {
     return customers.find(customerId);

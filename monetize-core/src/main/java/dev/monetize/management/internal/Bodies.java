@@ -22,6 +22,11 @@ final class Bodies {
       @JsonProperty("billing_day") @JsonPropertyDescription("a whole number from 1 to 31") Long billingDay,
       @JsonProperty("time_zone") @JsonPropertyDescription("a time zone id such as Europe/Berlin") String timeZone) {}
 
+  /** {@code PATCH /organizations/{id}}. */
+  record OrganizationUpdate(
+      @JsonProperty("plan") @JsonPropertyDescription("a plan's name") String plan,
+      @JsonProperty("at") @JsonPropertyDescription("\"now\" (the default) or \"period_end\"") String at) {}
+
   /** {@code POST /projects}. */
   record Project(
       @JsonProperty("organization_id") @JsonPropertyDescription("a non-empty string") String organizationId,

@@ -81,6 +81,9 @@ public interface ManagementContext {
   /** Hands an audit event to the audit sink. */
   void audit(AuditEvent event);
 
+  /** Plan changes now and at the end of the period. */
+  dev.monetize.billing.internal.PlanScheduler plans();
+
   /** The operator's analytics: SLA, costs, customers, what-if. */
   dev.monetize.insight.internal.Analytics analytics();
 

@@ -50,6 +50,8 @@ public final class ManagementRouter implements ManagementApi {
     Map<ManagementOperation, Function<ManagementCall, Response>> h = new EnumMap<>(ManagementOperation.class);
     h.put(ManagementOperation.ORGANIZATION_CREATE, organizations::createOrganization);
     h.put(ManagementOperation.ORGANIZATION_GET, organizations::getOrganization);
+    h.put(ManagementOperation.ORGANIZATION_UPDATE, organizations::updateOrganization);
+    h.put(ManagementOperation.PLAN_CHANGE_CANCEL, organizations::cancelPlanChange);
     h.put(ManagementOperation.PROJECT_CREATE, projects::createProject);
     h.put(ManagementOperation.KEY_CREATE, keys::createKey);
     h.put(ManagementOperation.KEY_LIST, keys::listKeys);

@@ -61,7 +61,49 @@ final class OrganizationResource {
     String id = c.parameter("id");
     c.authorize(context.customers().find(id).<Target>map(o -> Target.organization(o.id()))
         .orElse(Target.missing("organization", id)));
-    return ManagementCall.ok(200, Views.Organization.of(context.customers().find(id).orElseThrow()));
+    return ManagementCall.ok(200, Views.Organization.of(context.customers().find(id).orElseThrow(),
+        context.plans().scheduled(id)));
+  }
+
+  ManagementApi.Response updateOrganization(ManagementCall c) {
+    String id = c.parameter("id");
+    c.authorize(context.customers().find(id).<Target>map(o -> Target.organization(o.id()))
+        .orElse(Target.missing("organization", id)));
+    Customer org = context.customers().find(id).orElseThrow();
+    Bodies.OrganizationUpdate body = c.bind(Bodies.OrganizationUpdate.class);
+    String plan = ManagementCall.text(body.plan(), "plan", true).orElseThrow();
+    if (context.catalog().plan(plan).isEmpty()) {
+      throw ManagementRefusal.badRequest("plan: '" + plan + "' is not a plan; plans are "
+          + context.catalog().plans().stream().map(Plan::name).toList() + ".");
+    }
+    String at = ManagementCall.text(body.at(), "at", false).orElse("now");
+    c.details.put("target_organization", id);
+    c.details.put("from_plan", org.plan());
+    c.details.put("plan", plan);
+    c.details.put("at", at);
+    switch (at) {
+      case "now" -> {
+        Customer changed = context.plans().changeNow(org, plan);
+        return ManagementCall.ok(200, Views.Organization.of(changed, context.plans().scheduled(id)));
+      }
+      case "period_end" -> {
+        context.plans().schedule(org, plan);
+        return ManagementCall.ok(200, Views.Organization.of(org, context.plans().scheduled(id)));
+      }
+      default -> throw ManagementRefusal.badRequest("at: \"now\" or \"period_end\".");
+    }
+  }
+
+  ManagementApi.Response cancelPlanChange(ManagementCall c) {
+    String id = c.parameter("id");
+    c.authorize(context.customers().find(id).<Target>map(o -> Target.organization(o.id()))
+        .orElse(Target.missing("organization", id)));
+    Customer org = context.customers().find(id).orElseThrow();
+    if (!context.plans().cancel(org)) {
+      throw ManagementRefusal.notFound("scheduled plan change of organization", id);
+    }
+    c.details.put("target_organization", id);
+    return ManagementCall.ok(200, Views.Organization.of(org, context.plans().scheduled(id)));
   }
 
 }

@@ -35,12 +35,23 @@ final class Views {
   /** An organization. */
   record Organization(@JsonProperty("id") String id, @JsonProperty("name") String name,
       @JsonProperty("plan") String plan, @JsonProperty("billing_day") int billingDay,
-      @JsonProperty("time_zone") String timeZone) {
+      @JsonProperty("time_zone") String timeZone,
+      @JsonProperty("scheduled_plan_change") @com.fasterxml.jackson.annotation.JsonInclude(
+          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) ScheduledChange scheduled) {
     static Organization of(Customer c) {
       return new Organization(c.id(), c.name(), c.plan(), c.billingAnchor().dayOfMonth(),
-          c.billingAnchor().zone().getId());
+          c.billingAnchor().zone().getId(), null);
+    }
+
+    static Organization of(Customer c, java.util.Optional<dev.monetize.billing.PlanChange> scheduled) {
+      return new Organization(c.id(), c.name(), c.plan(), c.billingAnchor().dayOfMonth(),
+          c.billingAnchor().zone().getId(), scheduled.map(s -> new ScheduledChange(s.plan(), s.since().toString()))
+          .orElse(null));
     }
   }
+
+  /** A plan change that takes effect at the end of the billing period. */
+  record ScheduledChange(@JsonProperty("plan") String plan, @JsonProperty("at") String at) {}
 
   /** A project. */
   record ProjectView(@JsonProperty("id") String id, @JsonProperty("organization_id") String organizationId,

@@ -47,6 +47,14 @@ public abstract class AuthorizationMatrixContract {
           + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
           + "403:token_not_allowed 403:token_not_allowed 403:scope_denied "
           + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.ORGANIZATION_UPDATE, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.PLAN_CHANGE_CANCEL, "200 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied 403:scope_denied "
+          + "403:scope_denied 403:scope_denied "
+          + UNAUTHENTICATED),
       Map.entry(ManagementOperation.ORGANIZATION_GET, "200 200 200 200 200 200 200 200 200 200 404:not_found "
           + UNAUTHENTICATED),
       Map.entry(ManagementOperation.PROJECT_CREATE, "201 201 403:scope_escalation 403:scope_denied 201 201 403:scope_escalation "
@@ -227,6 +235,8 @@ public abstract class AuthorizationMatrixContract {
     return switch (op) {
       case ORGANIZATION_CREATE -> new String[] {"/organizations", "{\"name\":\"New\",\"plan\":\"free\"}"};
       case ORGANIZATION_GET -> new String[] {"/organizations/" + ORG, null};
+      case ORGANIZATION_UPDATE -> new String[] {"/organizations/" + ORG, "{\"plan\":\"pro\",\"at\":\"period_end\"}"};
+      case PLAN_CHANGE_CANCEL -> new String[] {scheduledPlanChange(), null};
       case PROJECT_CREATE -> new String[] {"/projects",
           "{\"organization_id\":\"" + ORG + "\",\"name\":\"p\",\"scopes\":[\"stats:read\"]}"};
       case KEY_CREATE -> new String[] {"/keys", "{\"organization_id\":\"" + ORG + "\",\"scopes\":[\"stats:read\"]}"};
@@ -256,6 +266,14 @@ public abstract class AuthorizationMatrixContract {
       case ANALYTICS_CUSTOMERS -> new String[] {"/analytics/customers", null};
       case ANALYTICS_WHAT_IF -> new String[] {"/analytics/what-if", "{\"plan\":\"pro\"}"};
     };
+  }
+
+  /** The path of a plan change the operator has just scheduled for the matrix organization. */
+  private String scheduledPlanChange() {
+    String[] operator = credentials.get(Who.OPERATOR);
+    app.send("PATCH", "/monetize/organizations/" + ORG, operator[0], operator[1],
+        "{\"plan\":\"pro\",\"at\":\"period_end\"}");
+    return "/organizations/" + ORG + "/scheduled-plan-change";
   }
 
   /** A fresh entry of the shield's {@code list}, added by the operator: its id. */

@@ -1,0 +1,110 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.events.LifecycleEvent;
+import dev.monetize.keys.ApiKeys;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.Customer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The operator changes an organization's plan now or at the end of its period; each change is announced. */
+class PlanChangesTest {
+  private static final String PLANS = """
+      plans:
+        basic:
+          rank: 0
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 100000, window: month } ]
+          scopes: ["*"]
+          currency: USD
+          fee: "10.00"
+        pro:
+          rank: 10
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 1000000, window: month } ]
+          scopes: ["*"]
+          currency: USD
+          fee: "40.00"
+      operations:
+        - { id: summary, method: GET, path: /v1/summary }
+      """;
+  private final ObjectMapper json = new ObjectMapper();
+
+  private JsonNode call(Monetize m, String method, String path, String body, String secret, int status) throws Exception {
+    String query = path.contains("?") ? path.substring(path.indexOf('?') + 1) : null;
+    ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery(method,
+        path.contains("?") ? path.substring(0, path.indexOf('?')) : path, query,
+        Optional.of("Bearer " + secret), Optional.empty(), body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
+        "10.0.0.9", "req"));
+    JsonNode out = json.readTree(new String(r.body(), StandardCharsets.UTF_8));
+    assertThat(r.status()).as(out.toString()).isEqualTo(status);
+    return out;
+  }
+
+  @Test
+  void nowAndAtPeriodEndWithScheduledChangesListedCancelledAndApplied() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-01T00:00:00Z"));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    List<LifecycleEvent> told = Collections.synchronizedList(new ArrayList<>());
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time)
+        .operatorKey(operator).eventListener(told::add).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      time.set(Instant.parse("2026-11-16T00:00:00Z"));
+
+      JsonNode now = call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", operator, 200);
+      assertThat(now.get("plan").asText()).isEqualTo("pro");
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("pro");
+      // prorated by the billing rules: half of November on basic, half on pro
+      JsonNode invoice = call(m, "GET", "/monetize/invoices?customer_id=acme", null, operator, 200).get("data").get(0);
+      assertThat(invoice.get("total").asText()).isEqualTo("25.00"); // 10.00 x 15/30 + 40.00 x 15/30
+
+      JsonNode scheduled = call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"basic\", \"at\": \"period_end\"}",
+          operator, 200);
+      assertThat(scheduled.get("plan").asText()).isEqualTo("pro"); // until the period ends
+      assertThat(scheduled.get("scheduled_plan_change").get("plan").asText()).isEqualTo("basic");
+      assertThat(scheduled.get("scheduled_plan_change").get("at").asText()).isEqualTo("2026-12-01T00:00:00Z");
+      assertThat(call(m, "GET", "/monetize/organizations/acme", null, key.secret(), 200).get("scheduled_plan_change")
+          .get("at").asText()).isEqualTo("2026-12-01T00:00:00Z"); // the organization sees it too
+      JsonNode cancelled = call(m, "DELETE", "/monetize/organizations/acme/scheduled-plan-change", null, operator, 200);
+      assertThat(cancelled.has("scheduled_plan_change")).isFalse();
+      call(m, "DELETE", "/monetize/organizations/acme/scheduled-plan-change", null, operator, 404);
+
+      call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"basic\", \"at\": \"period_end\"}", operator, 200);
+      time.set(Instant.parse("2026-11-30T23:59:59Z"));
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("pro"); // not yet
+      time.set(Instant.parse("2026-12-01T00:00:05Z"));
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("basic");
+      JsonNode december = call(m, "GET", "/monetize/invoices?customer_id=acme", null, operator, 200).get("data").get(0);
+      assertThat(december.get("total").asText()).isEqualTo("10.00"); // all of December on basic
+
+      call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"gold\"}", operator, 400);
+      call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\", \"at\": \"tomorrow\"}", operator, 400);
+      call(m, "PATCH", "/monetize/organizations/nobody", "{\"plan\": \"pro\"}", operator, 404);
+      call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", key.secret(), 403);
+
+      m.flushEvents();
+      assertThat(told).extracting(LifecycleEvent::type).containsExactly(LifecycleEvent.PLAN_CHANGED,
+          LifecycleEvent.PLAN_CHANGE_SCHEDULED, LifecycleEvent.PLAN_CHANGE_CANCELLED, LifecycleEvent.PLAN_CHANGE_SCHEDULED,
+          LifecycleEvent.PLAN_CHANGED);
+      assertThat(told.get(4).data()).containsEntry("from_plan", "pro").containsEntry("to_plan", "basic")
+          .containsEntry("effective_at", "2026-12-01T00:00:00Z");
+    }
+  }
+}
