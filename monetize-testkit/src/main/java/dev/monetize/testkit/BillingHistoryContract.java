@@ -120,6 +120,29 @@ public abstract class BillingHistoryContract {
     assertThat(h.walletEntries("acme", 10)).containsExactly(answers.peek());
   }
 
+  /**
+   * Scheduled plan changes: a history that holds future-dated changes lists those that came due,
+   * across customers, and cancels a customer's future ones without touching its past.
+   */
+  @Test
+  public void futureChangesComeDueAcrossCustomersAndCanBeCancelled() {
+    BillingHistory h = history();
+    String a = "due-" + UUID.randomUUID();
+    String b = "due-" + UUID.randomUUID();
+    h.recordPlanChange(new PlanChange(a, "free", T0.minusSeconds(3_600)));
+    h.recordPlanChange(new PlanChange(a, "pro", T0.plusSeconds(3_600)));
+    h.recordPlanChange(new PlanChange(b, "basic", T0.plusSeconds(7_200)));
+    assertThat(h.changesDue(T0, T0.plusSeconds(7_200)).stream().filter(c -> c.customerId().equals(a)
+        || c.customerId().equals(b))).containsExactly(new PlanChange(a, "pro", T0.plusSeconds(3_600)),
+            new PlanChange(b, "basic", T0.plusSeconds(7_200)));
+    assertThat(h.changesDue(T0.plusSeconds(3_600), T0.plusSeconds(3_601)).stream()
+        .filter(c -> c.customerId().equals(a))).isEmpty(); // (after, upTo]
+    assertThat(h.cancelPlanChanges(a, T0)).isEqualTo(1);
+    assertThat(h.planChanges(a, T0.minusSeconds(7_200), T0.plusSeconds(86_400)))
+        .containsExactly(new PlanChange(a, "free", T0.minusSeconds(3_600)));
+    assertThat(h.cancelPlanChanges(a, T0)).isZero();
+  }
+
   @Test
   public void planChangesAreThePlanInForceAtTheStartThenThoseInside() {
     BillingHistory h = history();
