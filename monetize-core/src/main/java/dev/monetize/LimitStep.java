@@ -376,7 +376,7 @@ final class LimitStep {
     if (code != ErrorCode.CREDITS_EXHAUSTED) {
       detail.append(" Retry in ").append(retryAfter).append(" s.");
     }
-    String hint = upgradeHint(principal.plan(), code).orElse(code.hint());
+    String hint = suggested(principal, code).or(() -> upgradeHint(principal.plan(), code)).orElse(code.hint());
     return Decision.refuseLimit(code, detail.toString(), hint, principal, op, verdict.policies(),
         code == ErrorCode.CREDITS_EXHAUSTED ? 0 : retryAfter);
   }
@@ -397,6 +397,24 @@ final class LimitStep {
     RatePolicy p = (RatePolicy) policy;
     return "The rate of " + p.rate().count() + " per " + p.rate().period().toString().substring(2).toLowerCase(Locale.ROOT)
         + " (burst " + p.rate().burst() + ") is used up";
+  }
+
+  /** Where tier rules' suggestions are read (set once the engine is built). */
+  private volatile java.util.function.Function<String, Optional<String>> suggestions = c -> Optional.empty();
+
+  void suggestions(java.util.function.Function<String, Optional<String>> lookup) {
+    this.suggestions = lookup;
+  }
+
+  /** The plan a tier rule suggests for the caller, named in the hint of a limit's refusal. */
+  private Optional<String> suggested(Principal principal, ErrorCode code) {
+    if (code != ErrorCode.QUOTA_EXHAUSTED && code != ErrorCode.RATE_LIMITED && code != ErrorCode.CONCURRENCY_LIMITED) {
+      return Optional.empty();
+    }
+    return suggestions.apply(principal.customerId()).filter(p -> !p.equals(principal.plan().name()))
+        .map(p -> (code == ErrorCode.QUOTA_EXHAUSTED ? "Wait until the quota resets (Retry-After)"
+            : "Slow down to the rate in RateLimit-Policy") + ", or move to plan '" + p
+            + "', which your usage suggests.");
   }
 
   /** The next plan up that allows more, named in the hint so that a refusal sells the upgrade. */

@@ -128,7 +128,9 @@ public final class Monetize implements AutoCloseable {
     this.events = new dev.monetize.events.internal.EventOutbox(b.eventSource, b.eventTransport,
         new dev.monetize.billing.internal.FileDeadLetters(b.journalDir == null ? null : b.journalDir.resolve("events")),
         b.eventListener);
-    this.plans = new dev.monetize.billing.internal.PlanScheduler(customers, b.billingHistory, b.timeSource, events);
+    this.plans = new dev.monetize.billing.internal.PlanScheduler(customers, b.billingHistory, b.timeSource, events,
+        b.catalog, this::settledTotals);
+    limits.suggestions(c -> plans.suggestion(c).map(dev.monetize.billing.internal.PlanScheduler.Suggestion::plan));
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow(),
         Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), b.queryRedaction());
     try {
@@ -388,6 +390,14 @@ public final class Monetize implements AutoCloseable {
     audit.close();
     plans.close();
     events.close();
+  }
+
+  /**
+   * Evaluates the plans file's tier rules now (a background pass does it once an hour); returns how
+   * many customers a rule acted on.
+   */
+  public int evaluateTierRules() {
+    return plans.evaluateTierRules();
   }
 
   /** Puts every customer whose scheduled plan change has come due on its new plan now (a sweep does it every 10 s). */

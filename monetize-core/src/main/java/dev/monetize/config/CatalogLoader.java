@@ -58,10 +58,10 @@ public final class CatalogLoader extends Nodes {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-  private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations", "shield", "costs");
+  private static final Set<String> ROOT_FIELDS = Set.of("plans", "operations", "shield", "costs", "tier_rules");
   private static final Set<String> PLAN_FIELDS =
       Set.of("rank", "rate", "quotas", "scopes", "features", "prices", "concurrency", "prepaid", "overage", "fee",
-          "currency", "minimum", "sla");
+          "currency", "minimum", "sla", "requires_approval");
   private static final Set<String> RATE_FIELDS = Set.of("count", "period", "burst", "scope", "on_outage");
   private static final Set<String> QUOTA_FIELDS = Set.of("name", "limit", "window", "scope", "on_outage");
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
@@ -142,6 +142,9 @@ public final class CatalogLoader extends Nodes {
       String path = "plans." + e.getKey();
       Plan plan = plan(e.getKey(), e.getValue(), path);
       guard(path, () -> b.plan(plan));
+      if (e.getValue().path("requires_approval").asBoolean(false)) {
+        b.requiresApproval(plan.name());
+      }
       if (e.getValue().hasNonNull("sla")) {
         b.sla(plan.name(), new InsightReader(source).sla(e.getValue().get("sla"), path + ".sla"));
       }
@@ -162,6 +165,17 @@ public final class CatalogLoader extends Nodes {
     }
     if (root.hasNonNull("costs")) {
       b.costs(new InsightReader(source).costs(root.get("costs"), "costs"));
+    }
+    JsonNode rules = root.get("tier_rules");
+    if (rules != null && !rules.isNull()) {
+      if (!rules.isArray()) {
+        throw fail("tier_rules", "must be a list of rules");
+      }
+      for (int i = 0; i < rules.size(); i++) {
+        String path = "tier_rules[" + i + "]";
+        dev.monetize.plans.TierRule rule = tierRule(rules.get(i), path);
+        guard(path, () -> b.tierRule(rule));
+      }
     }
     Catalog[] built = new Catalog[1];
     guard("", () -> built[0] = b.build());
@@ -219,6 +233,30 @@ public final class CatalogLoader extends Nodes {
     b.features(strings(node, "features", path).toArray(String[]::new));
     new PricesReader(source).read(node, path, b);
     return guard(path, b::build);
+  }
+
+  private dev.monetize.plans.TierRule tierRule(JsonNode node, String path) {
+    object(node, path, Set.of("name", "from", "to", "when", "action"));
+    JsonNode when = node.get("when");
+    if (when == null || !when.isObject()) {
+      throw fail(path + ".when", "required: {quota, used_at_least, days, of_last_days} or {used_below, periods}");
+    }
+    dev.monetize.plans.TierRule.Condition condition;
+    String wp = path + ".when";
+    if (when.has("quota")) {
+      object(when, wp, Set.of("quota", "used_at_least", "days", "of_last_days"));
+      condition = guard(wp, () -> new dev.monetize.plans.TierRule.QuotaPressure(requiredText(when, "quota", wp),
+          (int) integer(when, "used_at_least", wp, 1, 100, -1), (int) integer(when, "days", wp, 1, 90, -1),
+          (int) integer(when, "of_last_days", wp, 1, 90, -1)));
+    } else {
+      object(when, wp, Set.of("used_below", "periods"));
+      condition = guard(wp, () -> new dev.monetize.plans.TierRule.LowUse((int) integer(when, "used_below", wp, 1, 100, -1),
+          (int) integer(when, "periods", wp, 1, 12, -1)));
+    }
+    dev.monetize.plans.TierRule.Action action = choice(node, "action", path, dev.monetize.plans.TierRule.Action.class,
+        dev.monetize.plans.TierRule.Action.SUGGEST);
+    return guard(path, () -> new dev.monetize.plans.TierRule(requiredText(node, "name", path),
+        requiredText(node, "from", path), requiredText(node, "to", path), condition, action));
   }
 
   private dev.monetize.plans.Lifecycle lifecycle(JsonNode node, String path) {

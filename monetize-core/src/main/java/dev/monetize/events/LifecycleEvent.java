@@ -14,6 +14,7 @@ import java.util.Objects;
  *   <tr><td>{@value #PLAN_CHANGED}</td><td>an organization's plan changed</td></tr>
  *   <tr><td>{@value #PLAN_CHANGE_SCHEDULED}</td><td>a plan change was scheduled for the end of the period</td></tr>
  *   <tr><td>{@value #PLAN_CHANGE_CANCELLED}</td><td>a scheduled plan change was cancelled</td></tr>
+ *   <tr><td>{@value #TIER_SUGGESTED}</td><td>a tier rule suggests another plan for a customer</td></tr>
  * </table>
  *
  * @param id unique and deterministic for what it announces (a redelivery has the same id)
@@ -31,6 +32,8 @@ public record LifecycleEvent(String id, String type, String subject, Instant tim
   public static final String PLAN_CHANGE_SCHEDULED = "dev.monetize.plan.change_scheduled";
   /** A scheduled plan change was cancelled. */
   public static final String PLAN_CHANGE_CANCELLED = "dev.monetize.plan.change_cancelled";
+  /** A tier rule suggests another plan for a customer. */
+  public static final String TIER_SUGGESTED = "dev.monetize.tier.suggested";
 
   /** Validates and copies. */
   public LifecycleEvent {

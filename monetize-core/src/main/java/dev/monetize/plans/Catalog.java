@@ -27,9 +27,13 @@ public final class Catalog {
   private final dev.monetize.shield.ShieldPolicy shield;
   private final Map<String, SlaTarget> slas;
   private final Optional<CostModel> costs;
+  private final List<TierRule> tierRules;
+  private final java.util.Set<String> approval;
 
   private Catalog(Map<String, Plan> plans, Map<String, Operation> operations, dev.monetize.shield.ShieldPolicy shield,
-      Map<String, SlaTarget> slas, Optional<CostModel> costs) {
+      Map<String, SlaTarget> slas, Optional<CostModel> costs, List<TierRule> tierRules, java.util.Set<String> approval) {
+    this.tierRules = tierRules;
+    this.approval = approval;
     this.plans = plans;
     this.operations = operations;
     this.shield = shield;
@@ -40,6 +44,16 @@ public final class Catalog {
   /** What {@code plan} promises (the plans file's {@code sla}), if anything. */
   public Optional<SlaTarget> sla(String plan) {
     return Optional.ofNullable(slas.get(plan));
+  }
+
+  /** The rules that move customers between plans by usage, in order. */
+  public List<TierRule> tierRules() {
+    return tierRules;
+  }
+
+  /** Whether moving a customer to {@code plan} needs the operator's approval (tier rules only suggest it). */
+  public boolean requiresApproval(String plan) {
+    return approval.contains(plan);
   }
 
   /** What serving costs the provider (the plans file's {@code costs}), if declared. */
@@ -64,6 +78,8 @@ public final class Catalog {
     operations.values().forEach(b::operation);
     slas.forEach(b::sla);
     costs.ifPresent(b::costs);
+    tierRules.forEach(b::tierRule);
+    approval.forEach(b::requiresApproval);
     return b;
   }
 
@@ -115,8 +131,22 @@ public final class Catalog {
     private dev.monetize.shield.ShieldPolicy shield = dev.monetize.shield.ShieldPolicy.defaults();
     private final Map<String, SlaTarget> slas = new LinkedHashMap<>();
     private Optional<CostModel> costs = Optional.empty();
+    private final List<TierRule> tierRules = new ArrayList<>();
+    private final java.util.Set<String> approval = new java.util.TreeSet<>();
 
     private Builder() {}
+
+    /** Adds a tier rule (evaluated in the order added). */
+    public Builder tierRule(TierRule rule) {
+      tierRules.add(java.util.Objects.requireNonNull(rule, "rule"));
+      return this;
+    }
+
+    /** Marks {@code plan} as needing the operator's approval: tier rules never move a customer onto it. */
+    public Builder requiresApproval(String plan) {
+      approval.add(java.util.Objects.requireNonNull(plan, "plan"));
+      return this;
+    }
 
     /** What {@code plan} promises its customers. */
     public Builder sla(String plan, SlaTarget target) {
@@ -183,6 +213,24 @@ public final class Catalog {
           }
         });
       }
+      for (TierRule r : tierRules) {
+        for (String plan : List.of(r.from(), r.to())) {
+          if (!plans.containsKey(plan)) {
+            throw new IllegalArgumentException("tier rule '" + r.name() + "': plan '" + plan + "' is not a plan (plans: "
+                + plans.keySet() + ")");
+          }
+        }
+        if (r.when() instanceof TierRule.QuotaPressure q && plans.get(r.from()).quotas().stream()
+            .noneMatch(x -> x.name().equals(q.quota()) && x.window() == QuotaWindow.DAY)) {
+          throw new IllegalArgumentException("tier rule '" + r.name() + "': plan '" + r.from() + "' has no daily quota '"
+              + q.quota() + "'");
+        }
+      }
+      for (String plan : approval) {
+        if (!plans.containsKey(plan)) {
+          throw new IllegalArgumentException("requires_approval: '" + plan + "' is not a plan");
+        }
+      }
       for (String plan : slas.keySet()) {
         if (!plans.containsKey(plan)) {
           throw new IllegalArgumentException("an SLA for unknown plan '" + plan + "' (plans: " + plans.keySet() + ")");
@@ -195,7 +243,8 @@ public final class Catalog {
         }
       }));
       Catalog catalog = new Catalog(Map.copyOf(plans),
-          java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)), shield, Map.copyOf(slas), costs);
+          java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)), shield, Map.copyOf(slas), costs, List.copyOf(tierRules),
+          java.util.Set.copyOf(approval));
       costs.ifPresent(c -> plans.values().forEach(plan -> {
         Optional<java.util.Currency> billed = plan.currency().or(() -> operations.values().stream().map(plan::priceOf)
             .flatMap(Optional::stream).map(Price::currency).findFirst());

@@ -39,11 +39,33 @@ public final class PlanScheduler implements AutoCloseable {
   private final BillingHistory history;
   private final TimeSource time;
   private final EventOutbox events;
+  private final dev.monetize.plans.Catalog catalog;
+  private final java.util.function.Supplier<dev.monetize.metering.UsageTotals> usage;
+  /** The current suggestion per customer (the rule that made it, the plan, why). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Suggestion> suggestions =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private Instant evaluated = Instant.EPOCH;
+
+  /**
+   * A plan a tier rule suggests for a customer.
+   *
+   * @param plan the suggested plan
+   * @param rule the rule that suggests it
+   * @param reason what the customer's usage did
+   * @param at when it was suggested
+   */
+  public record Suggestion(String plan, String rule, String reason, Instant at) {}
   private Instant swept;
   private final ScheduledExecutorService sweeper;
 
-  /** A scheduler sweeping due changes every 10 s (catching up on the last 40 days at start). */
-  public PlanScheduler(CustomerRegistry customers, BillingHistory history, TimeSource time, EventOutbox events) {
+  /**
+   * A scheduler sweeping due changes every 10 s (catching up on the last 40 days at start), and
+   * evaluating the catalog's tier rules on {@code usage} once an hour.
+   */
+  public PlanScheduler(CustomerRegistry customers, BillingHistory history, TimeSource time, EventOutbox events,
+      dev.monetize.plans.Catalog catalog, java.util.function.Supplier<dev.monetize.metering.UsageTotals> usage) {
+    this.catalog = catalog;
+    this.usage = usage;
     this.customers = customers;
     this.history = history;
     this.time = time;
@@ -60,6 +82,7 @@ public final class PlanScheduler implements AutoCloseable {
   /** Puts {@code customer} on {@code plan} now (a scheduled change, if any, is cancelled); the customer as saved. */
   public synchronized Customer changeNow(Customer customer, String plan) {
     Instant now = time.now();
+    suggestions.remove(customer.id());
     history.cancelPlanChanges(customer.id(), now);
     Customer changed = new Customer(customer.id(), plan, customer.billingAnchor(), customer.name());
     if (!plan.equals(customer.plan())) {
@@ -119,8 +142,73 @@ public final class PlanScheduler implements AutoCloseable {
   private void sweepQuietly() {
     try {
       sweep();
+      if (!catalog.tierRules().isEmpty() && time.now().isAfter(evaluated.plus(Duration.ofHours(1)))) {
+        evaluateTierRules();
+      }
     } catch (RuntimeException e) {
-      LOG.warn("applying scheduled plan changes: {}", e.toString());
+      LOG.warn("applying scheduled plan changes and tier rules: {}", e.toString());
+    }
+  }
+
+  /** The plan a tier rule suggests for {@code customerId}, if any. */
+  public Optional<Suggestion> suggestion(String customerId) {
+    return Optional.ofNullable(suggestions.get(customerId));
+  }
+
+  /**
+   * Evaluates every tier rule, in order, for the customers with usage in the last 90 days; returns
+   * how many customers a rule acted on. A rule never moves a customer onto a plan that needs
+   * approval: it suggests it instead.
+   */
+  public synchronized int evaluateTierRules() {
+    Instant now = time.now();
+    evaluated = now;
+    dev.monetize.metering.UsageTotals totals = usage.get();
+    java.util.Set<String> acted = new java.util.HashSet<>();
+    java.util.Set<String> seen = totals.customers(now.minus(Duration.ofDays(400)), now);
+    for (dev.monetize.plans.TierRule rule : catalog.tierRules()) {
+      for (String id : seen) {
+        if (acted.contains(id)) {
+          continue; // one rule per customer per evaluation
+        }
+        Optional<Customer> c = customers.find(id);
+        if (c.isEmpty() || !c.get().plan().equals(rule.from())) {
+          continue;
+        }
+        Optional<String> reason = TierConditions.met(rule, c.get(), catalog, history, totals, now);
+        if (reason.isPresent()) {
+          act(rule, c.get(), reason.get(), now);
+          acted.add(id);
+        }
+      }
+    }
+    return acted.size();
+  }
+
+  private void act(dev.monetize.plans.TierRule rule, Customer c, String reason, Instant now) {
+    dev.monetize.plans.TierRule.Action action = catalog.requiresApproval(rule.to())
+        ? dev.monetize.plans.TierRule.Action.SUGGEST : rule.action();
+    switch (action) {
+      case SUGGEST -> {
+        Suggestion before = suggestions.put(c.id(), new Suggestion(rule.to(), rule.name(), reason, now));
+        if (before == null || !before.plan().equals(rule.to())) {
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("customer_id", c.id());
+          data.put("plan", c.plan());
+          data.put("suggested_plan", rule.to());
+          data.put("rule", rule.name());
+          data.put("reason", reason);
+          String id = UUID.nameUUIDFromBytes(("suggest|" + c.id() + "|" + rule.name() + "|" + now.truncatedTo(
+              java.time.temporal.ChronoUnit.DAYS)).getBytes(StandardCharsets.UTF_8)).toString();
+          events.publish(new LifecycleEvent(id, LifecycleEvent.TIER_SUGGESTED, c.id(), now, data));
+        }
+      }
+      case AT_PERIOD_END -> {
+        if (scheduled(c.id()).filter(s -> s.plan().equals(rule.to())).isEmpty()) {
+          schedule(c, rule.to());
+        }
+      }
+      case NOW -> changeNow(c, rule.to());
     }
   }
 

@@ -22,7 +22,8 @@ final class UsageResource {
         new Views.Counted(u.requests(), u.bytesIn(), u.bytesOut(), u.computeMillis(), u.cpuMillis(), u.cacheHits(),
             new TreeMap<>(u.byOperation()), u.quantities()),
         u.limits().stream().map(Views.Limit::of).toList(), u.credits().map(Views::plain).orElse(null), cost,
-        u.asOf().toString()));
+        u.asOf().toString(), context.plans().suggestion(u.principal().customerId())
+            .map(s -> new Views.Suggestion(s.plan(), s.rule(), s.reason())).orElse(null)));
   }
 
 }

@@ -132,7 +132,12 @@ final class Views {
       @JsonProperty("period_start") String periodStart, @JsonProperty("period_end") String periodEnd,
       @JsonProperty("usage") Counted usage, @JsonProperty("limits") List<Limit> limits,
       @JsonProperty("credits") @JsonInclude(JsonInclude.Include.NON_NULL) String credits,
-      @JsonProperty("cost") Map<String, String> cost, @JsonProperty("as_of") String asOf) {}
+      @JsonProperty("cost") Map<String, String> cost, @JsonProperty("as_of") String asOf,
+      @JsonProperty("suggestion") @JsonInclude(JsonInclude.Include.NON_NULL) Suggestion suggestion) {}
+
+  /** A plan a tier rule suggests. */
+  record Suggestion(@JsonProperty("plan") String plan, @JsonProperty("rule") String rule,
+      @JsonProperty("reason") String reason) {}
 
   /** One invoice in a list: {@code id} is its number, or {@code draft} for the current period's draft. */
   record InvoiceSummary(@JsonProperty("id") String id, @JsonProperty("number") String number, @JsonProperty("period_start") String periodStart,
