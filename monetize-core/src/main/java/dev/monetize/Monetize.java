@@ -181,6 +181,20 @@ public final class Monetize implements AutoCloseable {
   }
 
   /**
+   * The operation for a request with the {@code Api-Version} header {@code apiVersionOrNull}: on a
+   * route whose versions that header chooses, the one it names (empty when it names none:
+   * {@link #versionsOn}), and without it the current one; elsewhere the header plays no part.
+   */
+  public Optional<Operation> route(String method, String path, String apiVersionOrNull) {
+    return routes.match(method, path, apiVersionOrNull);
+  }
+
+  /** The versions the {@code Api-Version} header chooses among on this route (empty: none). */
+  public java.util.SortedSet<String> versionsOn(String method, String path) {
+    return routes.versionsOn(method, path);
+  }
+
+  /**
    * The {@code Allow} value of the {@code 405} an adapter answers when {@code method} is not
    * declared on the monetized route {@code path} and the engine refuses such requests
    * ({@link MonetizeBuilder#undeclaredMethods}); empty when the method is declared or is

@@ -35,6 +35,10 @@ final class Versions {
 
   /** Adds the lifecycle headers of {@code op} (none for an operation that is not on the way out). */
   static void headers(Operation op, List<Header> headers) {
+    if (op.versionByHeader()) { // which version answered, when the header chose it (or its absence did)
+      headers.add(new Header("Api-Version", op.version().orElseThrow()));
+      headers.add(new Header("Vary", "Api-Version"));
+    }
     op.lifecycle().ifPresent(l -> {
       headers.add(new Header("Deprecation", "@" + l.deprecatedAt().getEpochSecond()));
       l.sunsetAt().ifPresent(s -> headers.add(new Header("Sunset",

@@ -67,7 +67,7 @@ public final class CatalogLoader extends Nodes {
   private static final Set<String> CONCURRENCY_FIELDS = Set.of("limit", "scope", "on_outage");
   private static final Set<String> OPERATION_FIELDS =
       Set.of("id", "method", "path", "scope", "minimum_plan", "price", "cost", "cache", "max_body",
-      "audit_query", "version", "lifecycle");
+      "audit_query", "version", "lifecycle", "version_from");
   private static final Set<String> CACHE_FIELDS = Set.of("ttl", "stale_while_revalidate", "stale_if_error", "tags",
       "query", "shared");
 
@@ -313,6 +313,14 @@ public final class CatalogLoader extends Nodes {
     }
     if (node.hasNonNull("lifecycle")) {
       b.lifecycle(lifecycle(node.get("lifecycle"), path + ".lifecycle"));
+    }
+    if (node.hasNonNull("version_from")) {
+      String from = requiredText(node, "version_from", path);
+      if (!from.equals("path") && !from.equals("header")) {
+        throw fail(path + ".version_from", "must be path (the default: each version has its own path) or header "
+            + "(versions of one path chosen by Api-Version)");
+      }
+      b.versionByHeader(from.equals("header"));
     }
     if (node.hasNonNull("cache")) {
       String cp = path + ".cache";

@@ -41,8 +41,13 @@ public final class RouteTable {
       }
       for (Route r : routes) {
         if (r.method().equals(op.method()) && r.template().sameShape(t)) {
-          throw new IllegalArgumentException("operations '" + r.operation().id() + "' and '" + op.id()
-              + "' both match " + op.method() + " " + op.pathTemplate());
+          boolean byHeader = r.operation().versionByHeader() && op.versionByHeader()
+              && !r.operation().version().equals(op.version());
+          if (!byHeader) {
+            throw new IllegalArgumentException("operations '" + r.operation().id() + "' and '" + op.id()
+                + "' both match " + op.method() + " " + op.pathTemplate()
+                + " (versions of one route are told apart by version_from: header and distinct versions)");
+          }
         }
       }
       routes.add(new Route(op.method(), t, op));
@@ -74,6 +79,16 @@ public final class RouteTable {
    * call, so it is never metered as one (adapters refuse it, see {@link #withoutTrailingSlash}).
    */
   public Optional<Operation> match(String method, String path) {
+    return match(method, path, null);
+  }
+
+  /**
+   * The operation for a request whose {@code Api-Version} header is {@code apiVersionOrNull}: among
+   * the versions of one route chosen by that header, the one it names (empty when it names none of
+   * them, {@link #versionsOn}), and without the header the current one (the last declared that is not
+   * deprecated).
+   */
+  public Optional<Operation> match(String method, String path, String apiVersionOrNull) {
     if (hasTrailingSlash(path)) {
       return Optional.empty();
     }
@@ -88,10 +103,47 @@ public final class RouteTable {
     String m = method.equals("HEAD") ? "GET" : method;
     for (Route r : candidates) {
       if ((r.method().equals(method) || r.method().equals(m)) && r.template().matchSegments(segments)) {
-        return Optional.of(r.operation());
+        return r.operation().versionByHeader() ? byHeader(candidates, r, apiVersionOrNull) : Optional.of(r.operation());
       }
     }
     return Optional.empty();
+  }
+
+  private static Optional<Operation> byHeader(List<Route> candidates, Route first, String apiVersion) {
+    Operation current = null; // the last declared that is not deprecated
+    Operation last = null;
+    for (Route r : candidates) {
+      if (!r.method().equals(first.method()) || !r.template().sameShape(first.template())) {
+        continue;
+      }
+      Operation op = r.operation();
+      if (apiVersion != null && op.version().filter(apiVersion::equals).isPresent()) {
+        return Optional.of(op);
+      }
+      last = op;
+      if (op.lifecycle().isEmpty()) {
+        current = op;
+      }
+    }
+    return apiVersion != null ? Optional.empty() : Optional.ofNullable(current != null ? current : last);
+  }
+
+  /** The versions offered by the {@code Api-Version} header on the route of {@code method} and {@code path}. */
+  public java.util.SortedSet<String> versionsOn(String method, String path) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    List<String> segments = PathTemplate.segmentsOf(path);
+    List<Route> candidates = segments == null ? null : bySize.get(segments.size());
+    if (candidates == null) {
+      return out;
+    }
+    String m = method.equals("HEAD") ? "GET" : method;
+    for (Route r : candidates) {
+      if ((r.method().equals(method) || r.method().equals(m)) && r.template().matchSegments(segments)
+          && r.operation().versionByHeader()) {
+        r.operation().version().ifPresent(out::add);
+      }
+    }
+    return out;
   }
 
   /**

@@ -97,9 +97,23 @@ public final class OpenApi {
     server.ifPresent(url -> doc.putArray("servers").addObject().put("url", url));
     ObjectNode paths = doc.putObject("paths");
     Map<String, ObjectNode> byPath = new LinkedHashMap<>();
+    Map<String, java.util.List<Operation>> byRoute = new LinkedHashMap<>();
     for (Operation op : catalog.operations()) {
-      ObjectNode item = byPath.computeIfAbsent(op.pathTemplate(), p -> paths.putObject(p));
-      item.set(op.method().toLowerCase(java.util.Locale.ROOT), operation(op));
+      byRoute.computeIfAbsent(op.method() + " " + op.pathTemplate(), k -> new java.util.ArrayList<>()).add(op);
+    }
+    for (java.util.List<Operation> ops : byRoute.values()) {
+      // versions of one route chosen by Api-Version: the current one, with the header among its parameters
+      Operation shown = ops.stream().filter(o -> o.lifecycle().isEmpty()).reduce((a, b) -> b).orElse(ops.get(ops.size() - 1));
+      ObjectNode item = byPath.computeIfAbsent(shown.pathTemplate(), p -> paths.putObject(p));
+      ObjectNode o = operation(shown);
+      if (ops.size() > 1 || shown.versionByHeader()) {
+        ObjectNode header = (o.has("parameters") ? (ArrayNode) o.get("parameters") : o.putArray("parameters")).addObject();
+        header.put("name", "Api-Version").put("in", "header").put("required", false)
+            .put("description", "The version to answer; without it, the current one (" + shown.version().orElse("") + ").");
+        ArrayNode values = header.putObject("schema").put("type", "string").putArray("enum");
+        ops.forEach(x -> x.version().ifPresent(values::add));
+      }
+      item.set(shown.method().toLowerCase(java.util.Locale.ROOT), o);
     }
     ArrayNode versions = doc.putArray("x-monetize-versions"); // every version with its status (OWASP API9)
     for (Operation op : catalog.operations()) {

@@ -31,6 +31,8 @@ import java.util.Set;
  *     value is kept as a keyed hash); none by default
  * @param version the API version it belongs to ({@code v1}), if versioned
  * @param lifecycle its deprecation and sunset, if it is on the way out
+ * @param versionByHeader whether its version is chosen by the {@code Api-Version} header among
+ *     operations of the same method and path (rather than by a path of its own)
  */
 public record Operation(
     String id,
@@ -44,7 +46,8 @@ public record Operation(
     long maxBodyBytes,
     Set<String> auditQuery,
     Optional<String> version,
-    Optional<Lifecycle> lifecycle) {
+    Optional<Lifecycle> lifecycle,
+    boolean versionByHeader) {
 
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -82,6 +85,9 @@ public record Operation(
     auditQuery = Set.copyOf(auditQuery);
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(lifecycle, "lifecycle");
+    if (versionByHeader && version.isEmpty()) {
+      throw new IllegalArgumentException("operation '" + id + "': a version chosen by the Api-Version header needs a version");
+    }
     version.ifPresent(v -> {
       if (!v.matches("[A-Za-z0-9._-]{1,32}")) {
         throw new IllegalArgumentException("operation '" + id + "': version '" + v + "' must be 1-32 of A-Z a-z 0-9 . _ -");
@@ -111,6 +117,7 @@ public record Operation(
     private Set<String> auditQuery = Set.of();
     private Optional<String> version = Optional.empty();
     private Optional<Lifecycle> lifecycle = Optional.empty();
+    private boolean versionByHeader;
 
     private Builder(String id, String method, String pathTemplate) {
       this.id = id;
@@ -167,6 +174,12 @@ public record Operation(
       return this;
     }
 
+    /** Its version is chosen by the {@code Api-Version} header among operations of the same method and path. */
+    public Builder versionByHeader(boolean byHeader) {
+      this.versionByHeader = byHeader;
+      return this;
+    }
+
     /** Its deprecation and sunset. */
     public Builder lifecycle(Lifecycle lifecycle) {
       this.lifecycle = Optional.of(lifecycle);
@@ -176,7 +189,7 @@ public record Operation(
     /** Validates and builds. */
     public Operation build() {
       return new Operation(id, method, pathTemplate, scope, minimumPlan, price, cost, cache, maxBodyBytes, auditQuery,
-          version, lifecycle);
+          version, lifecycle, versionByHeader);
     }
   }
 }

@@ -131,7 +131,14 @@ public final class MonetizeFilter implements Filter {
       }
       return;
     }
-    Optional<Operation> operation = monetize.route(request.getMethod(), path);
+    String apiVersion = request.getHeader("Api-Version");
+    Optional<Operation> operation = monetize.route(request.getMethod(), path, apiVersion);
+    if (operation.isEmpty() && apiVersion != null && !monetize.versionsOn(request.getMethod(), path).isEmpty()) {
+      refuse(request, response, ErrorCode.BAD_REQUEST, "Api-Version '" + (apiVersion.matches("[A-Za-z0-9._-]{1,32}") ? apiVersion : "(invalid)")
+          + "' is not offered on " + request.getMethod() + " " + path + "; versions: "
+          + monetize.versionsOn(request.getMethod(), path) + ".");
+      return;
+    }
     if (operation.isEmpty() && monetize.publishesDocs()
         && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
         && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {

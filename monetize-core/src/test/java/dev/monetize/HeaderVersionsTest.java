@@ -1,0 +1,69 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.http.Header;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Versions of one route chosen by the Api-Version header: priced and metered apart, the current one by default. */
+class HeaderVersionsTest {
+  private static final String PLANS = """
+      plans:
+        basic:
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 1000, window: day } ]
+          scopes: ["*"]
+          prices:
+            report.v1: { amount: "0.001", currency: USD, unit: call }
+            report.v2: { amount: "0.002", currency: USD, unit: call }
+      operations:
+        - { id: report.v1, method: GET, path: "/reports/{id}", version: "2025-01", version_from: header,
+            lifecycle: { deprecated: 2026-06-01, sunset: 2027-06-30, successor: report.v2 } }
+        - { id: report.v2, method: GET, path: "/reports/{id}", version: "2026-06", version_from: header }
+      """;
+
+  @Test
+  void theHeaderChoosesTheVersionAndWithoutItTheCurrentOneAnswers() throws Exception {
+    Catalog catalog = CatalogLoader.parse("plans.yaml", PLANS);
+    try (Monetize m = Monetize.builder().catalog(catalog).build()) {
+      assertThat(m.route("GET", "/reports/7", null).map(Operation::id)).contains("report.v2");
+      assertThat(m.route("GET", "/reports/7", "2025-01").map(Operation::id)).contains("report.v1");
+      assertThat(m.route("GET", "/reports/7", "2026-06").map(Operation::id)).contains("report.v2");
+      assertThat(m.route("GET", "/reports/7", "1999-01")).isEmpty();
+      assertThat(m.versionsOn("GET", "/reports/7")).containsExactly("2025-01", "2026-06");
+      assertThat(m.versionsOn("GET", "/other")).isEmpty();
+
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      Admission old = m.admit(m.route("GET", "/reports/7", "2025-01").orElseThrow(), ApiRequest.of("GET", "/reports/7",
+          "203.0.113.9", "r", "Bearer " + key.secret(), null));
+      assertThat(old.responseHeaders()).extracting(Header::name).contains("Api-Version", "Deprecation", "Sunset");
+      assertThat(old.responseHeaders()).contains(new Header("Api-Version", "2025-01"));
+      old.complete(200, 0);
+
+      JsonNode doc = new ObjectMapper().readTree(m.openApiJson());
+      JsonNode op = doc.at("/paths/~1reports~1{id}/get");
+      assertThat(op.get("operationId").asText()).isEqualTo("report_v2");
+      assertThat(op.get("parameters").findValuesAsText("name")).contains("Api-Version");
+      assertThat(doc.get("x-monetize-versions").findValuesAsText("version")).containsExactly("2025-01", "2026-06");
+    }
+  }
+
+  @Test
+  void twoOperationsOnOneRouteNeedHeaderVersionsThatDiffer() {
+    assertThatThrownBy(() -> Monetize.builder().catalog(CatalogLoader.parse("plans.yaml",
+        PLANS.replace("version: \"2026-06\", version_from: header", "version: \"2026-06\""))).build())
+        .hasMessageContaining("both match GET /reports/{id}");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", PLANS.replace("version_from: header }", "version_from: query }")))
+        .hasMessageContaining("version_from");
+  }
+}
