@@ -60,8 +60,9 @@ class PlanChangesTest {
     ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-01T00:00:00Z"));
     String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     List<LifecycleEvent> told = Collections.synchronizedList(new ArrayList<>());
+    dev.monetize.audit.InMemoryAuditSink audit = dev.monetize.audit.AuditSink.inMemory();
     try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time)
-        .operatorKey(operator).eventListener(told::add).build()) {
+        .operatorKey(operator).eventListener(told::add).auditSink(audit).build()) {
       m.customers().save(Customer.of("acme", "basic"));
       IssuedKey key = m.keys().issue("acme", Set.of("*"));
       time.set(Instant.parse("2026-11-16T00:00:00Z"));
@@ -99,6 +100,10 @@ class PlanChangesTest {
       call(m, "PATCH", "/monetize/organizations/nobody", "{\"plan\": \"pro\"}", operator, 404);
       call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", key.secret(), 403);
 
+      m.flushAudit(); // audited, with what changed
+      assertThat(audit.events()).filteredOn(e -> e.operationId().equals("monetize.organization_update")
+          && e.status() == 200).first().satisfies(e -> assertThat(e.details()).containsEntry("from_plan", "basic")
+              .containsEntry("plan", "pro").containsEntry("at", "now").containsEntry("target_organization", "acme"));
       m.flushEvents();
       assertThat(told).extracting(LifecycleEvent::type).containsExactly(LifecycleEvent.PLAN_CHANGED,
           LifecycleEvent.PLAN_CHANGE_SCHEDULED, LifecycleEvent.PLAN_CHANGE_CANCELLED, LifecycleEvent.PLAN_CHANGE_SCHEDULED,

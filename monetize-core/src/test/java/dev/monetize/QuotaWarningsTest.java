@@ -95,4 +95,27 @@ class QuotaWarningsTest {
       assertThat(told).isEmpty();
     }
   }
+
+  @Test
+  void aKeysOwnQuotaOverrideWarnsAndIsAnnouncedToo() throws Exception {
+    Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    List<LifecycleEvent> told = Collections.synchronizedList(new ArrayList<>());
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .eventListener(told::add).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("*")).limit("daily", 10));
+      Optional<String> last = Optional.empty();
+      for (int i = 0; i < 8; i++) {
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "r", "Bearer " + key.secret(),
+            null));
+        last = warning(a);
+        a.complete(200, 0);
+      }
+      m.flushEvents();
+      assertThat(last).hasValueSatisfying(w -> assertThat(w).contains(";used=80")); // the key's 10, not the plan's 1,000
+      assertThat(told).singleElement().satisfies(e -> assertThat(e.data()).containsEntry("threshold", 80)
+          .containsEntry("limit", 10L));
+    }
+  }
 }
