@@ -3,8 +3,6 @@ package dev.monetize.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.monetize.audit.AuditEvent;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +19,8 @@ class AuditCommandsTest {
   @TempDir
   Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = MonetizeCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static List<String> export() {
@@ -47,14 +40,14 @@ class AuditCommandsTest {
   void anIntactExportVerifiesAndATamperedOneNamesItsFirstBadEvent() throws Exception {
     Path good = dir.resolve("export.jsonl");
     Files.write(good, export(), StandardCharsets.UTF_8);
-    Run ok = run("audit", "verify", "--file", good.toString());
+    CliRun ok = run("audit", "verify", "--file", good.toString());
     assertThat(ok.code()).isZero();
     assertThat(ok.out()).contains("verified: 5 events");
     List<String> lines = new ArrayList<>(export());
     lines.set(2, lines.get(2).replace("\"bytes_out\":26", "\"bytes_out\":2600"));
     Path bad = dir.resolve("tampered.jsonl");
     Files.write(bad, lines, StandardCharsets.UTF_8);
-    Run failed = run("audit", "verify", "--file", bad.toString());
+    CliRun failed = run("audit", "verify", "--file", bad.toString());
     assertThat(failed.code()).isEqualTo(1);
     assertThat(failed.err()).contains("does not verify: chain acme").contains("seq 3 (line 3)").contains("changed");
     assertThat(run("audit", "verify", "--file", dir.resolve("missing.jsonl").toString()).code()).isEqualTo(2);
@@ -71,7 +64,7 @@ class AuditCommandsTest {
             Optional.of("key_1"), "stats.summary", "GET", "/v1/stats/summary", "203.0.113.9", 200, "admitted", 90, 26));
       }
       store.accept(events);
-      Run ok = run("audit", "verify", "--jdbc", url);
+      CliRun ok = run("audit", "verify", "--jdbc", url);
       assertThat(ok.code()).as(ok.err()).isZero();
       assertThat(ok.out()).contains("every chain in the database intact");
       try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
@@ -79,13 +72,13 @@ class AuditCommandsTest {
         s.executeUpdate("UPDATE monetize_audit SET event = replace(event, '\"status\":200', '\"status\":500') "
             + "WHERE seq = 3");
       }
-      Run failed = run("audit", "verify", "--jdbc", url);
+      CliRun failed = run("audit", "verify", "--jdbc", url);
       assertThat(failed.code()).isEqualTo(1);
       assertThat(failed.err()).contains("does not verify: chain acme").contains("seq 3").contains("changed");
     } finally {
       dev.monetize.postgres.PostgresTestSupport.drop(url);
     }
-    Run wrong = run("audit", "verify", "--jdbc", "jdbc:mysql://x/y");
+    CliRun wrong = run("audit", "verify", "--jdbc", "jdbc:mysql://x/y");
     assertThat(wrong.code()).isEqualTo(2);
     assertThat(run("audit", "verify", "--jdbc", "jdbc:postgresql://127.0.0.1:5432/no_such_db?user=postgres&password=s3cret")
         .err()).contains("cannot read the audit trail").doesNotContain("s3cret");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +19,8 @@ class OpenApiCommandsTest {
   @TempDir
   Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = MonetizeCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private Path write(String name, ObjectNode doc) throws Exception {
@@ -48,7 +41,7 @@ class OpenApiCommandsTest {
         Path.of("..", "examples", "analytics-domain", "src", "main", "resources", "analytics-plans.yaml"));
     Path now = dir.resolve("now.json");
     Files.writeString(now, dev.monetize.openapi.OpenApi.of(plans).json(), StandardCharsets.UTF_8);
-    Run r = run("openapi", "diff", CHECKED_IN.toString(), now.toString());
+    CliRun r = run("openapi", "diff", CHECKED_IN.toString(), now.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
   }
 
@@ -58,7 +51,7 @@ class OpenApiCommandsTest {
     ObjectNode next = checkedIn();
     ((ObjectNode) next.get("paths")).remove("/v1/export");
     Path removed = write("removed.json", next);
-    Run r = run("openapi", "diff", old.toString(), removed.toString());
+    CliRun r = run("openapi", "diff", old.toString(), removed.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("breaking: removed GET /v1/export");
     assertThat(r.err()).contains("without a new major version");
@@ -67,7 +60,7 @@ class OpenApiCommandsTest {
     ((ObjectNode) checkedIn().get("info")).put("version", "1.0.0");
     ObjectNode base = checkedIn();
     ((ObjectNode) base.get("info")).put("version", "1.4.0");
-    Run major = run("openapi", "diff", write("base.json", base).toString(), write("v2.json", next).toString());
+    CliRun major = run("openapi", "diff", write("base.json", base).toString(), write("v2.json", next).toString());
     assertThat(major.code()).as(major.out() + major.err()).isZero();
     assertThat(major.out()).contains("allowed: the major version went from 1 to 2");
   }
@@ -80,7 +73,7 @@ class OpenApiCommandsTest {
         op.get("parameters") : op.putArray("parameters");
     params.addObject().put("name", "tenant_region").put("in", "query").put("required", true)
         .putObject("schema").put("type", "string");
-    Run r = run("openapi", "diff", write("old.json", checkedIn()).toString(), write("new.json", doc).toString());
+    CliRun r = run("openapi", "diff", write("old.json", checkedIn()).toString(), write("new.json", doc).toString());
     assertThat(r.code()).as(r.out()).isEqualTo(1);
     assertThat(r.out()).contains("GET /v1/stats/timeseries changed incompatibly (parameters)");
     assertThat(run("openapi", "diff", CHECKED_IN.toString(), CHECKED_IN.toString()).out())

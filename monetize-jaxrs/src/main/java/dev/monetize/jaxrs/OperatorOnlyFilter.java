@@ -3,12 +3,9 @@ package dev.monetize.jaxrs;
 import dev.monetize.ApiRequest;
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
-import dev.monetize.errors.Problem;
-import dev.monetize.errors.ProblemJson;
 import dev.monetize.http.RequestIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 
 /** Bound to {@link OperatorOnly} methods: lets the operator's credential through, refuses any other. */
@@ -31,9 +28,7 @@ final class OperatorOnlyFilter implements ContainerRequestFilter {
       return;
     }
     ErrorCode code = refusal.get();
-    Problem p = monetize.problem(code, code.status() == 403 ? "Only the operator's credential reads " + path + "."
-        : "Send the operator's credential to read " + path + ".", requestId).withHint(code.hint());
-    request.abortWith(Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(ProblemJson.toBytes(p))
-        .header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId).build());
+    Refusals.abort(monetize, request, code, code.status() == 403 ? "Only the operator's credential reads " + path + "."
+        : "Send the operator's credential to read " + path + ".");
   }
 }

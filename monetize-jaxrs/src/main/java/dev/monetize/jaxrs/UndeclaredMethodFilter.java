@@ -2,12 +2,8 @@ package dev.monetize.jaxrs;
 
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
-import dev.monetize.errors.Problem;
-import dev.monetize.errors.ProblemJson;
-import dev.monetize.http.RequestIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 
 /**
@@ -29,10 +25,7 @@ final class UndeclaredMethodFilter implements ContainerRequestFilter {
     if (allow.isEmpty()) {
       return; // this request's path is no monetized route: the method serves it as the application wrote it
     }
-    String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
-    Problem p = monetize.problem(ErrorCode.METHOD_NOT_ALLOWED, request.getMethod() + " is not offered on this path; use "
-        + allow.get() + ".", requestId).withHint(ErrorCode.METHOD_NOT_ALLOWED.hint());
-    request.abortWith(Response.status(405).type(Problem.MEDIA_TYPE).entity(ProblemJson.toBytes(p))
-        .header("Allow", allow.get()).header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId).build());
+    Refusals.abort(monetize, request, ErrorCode.METHOD_NOT_ALLOWED, request.getMethod()
+        + " is not offered on this path; use " + allow.get() + ".", "Allow", allow.get());
   }
 }

@@ -1,0 +1,28 @@
+package dev.monetize.jaxrs;
+
+import dev.monetize.Monetize;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.errors.Problem;
+import dev.monetize.errors.ProblemJson;
+import dev.monetize.http.RequestIds;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+
+/** How the adapter's request filters refuse: problem JSON with its hint, never cached, with the request id. */
+final class Refusals {
+  private Refusals() {
+  }
+
+  /** Aborts {@code request} with {@code code}'s problem, its {@code detail}, and {@code extra} headers (name, value, ...). */
+  static void abort(Monetize monetize, ContainerRequestContext request, ErrorCode code, String detail,
+      String... extra) {
+    String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
+    Problem p = monetize.problem(code, detail, requestId).withHint(code.hint());
+    Response.ResponseBuilder b = Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(ProblemJson.toBytes(p))
+        .header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId);
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      b.header(extra[i], extra[i + 1]);
+    }
+    request.abortWith(b.build());
+  }
+}
