@@ -186,7 +186,7 @@ class CatalogLoaderTest {
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("window: day }", "window: week }")))
         .hasMessageContaining("plans.free.quotas[0].window: must be one of minute, hour, day, month; got 'week'");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("rank: 10", "rnak: 10")))
-        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [concurrency, currency, features, fee, minimum, overage, prepaid, prices, quotas, rank, rate, scopes, sla]");
+        .hasMessageContaining("plans.pro.rnak: unknown field; allowed here: [concurrency, currency, features, fee, minimum, overage, prepaid, prices, quotas, rank, rate, requires_approval, scopes, sla]");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("minimum_plan: pro", "minimum_plan: gold")))
         .hasMessageContaining("minimum plan 'gold' is not a plan");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("period: 1s", "period: soon")))
