@@ -25,10 +25,17 @@ final class QuotaWarnings {
 
   private final int[] thresholds;
   private final EventOutbox events;
+  /**
+   * The crossings this node announced (customer, key, policy, window, threshold): a quota that bills
+   * its overage reports every call past it as the last unit, so such calls would otherwise each seem
+   * to cross again. Bounded; other nodes may announce the same crossing, under the same event id.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> announced =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+          .expireAfterWrite(java.time.Duration.ofDays(32)).executor(Runnable::run).build();
 
   QuotaWarnings(int[] thresholds, EventOutbox events) {
-    this.thresholds = thresholds.clone();
-    java.util.Arrays.sort(this.thresholds);
+    this.thresholds = java.util.Arrays.stream(thresholds).distinct().sorted().toArray();
     this.events = events;
   }
 
@@ -90,8 +97,11 @@ final class QuotaWarnings {
     data.put("used", used);
     data.put("limit", s.quota());
     data.put("window_ends", windowEnd.toString());
-    String id = UUID.nameUUIDFromBytes((p.customerId() + "|" + p.keyId() + "|" + s.name() + "|" + windowEnd + "|"
-        + threshold).getBytes(StandardCharsets.UTF_8)).toString();
+    String key = p.customerId() + "|" + p.keyId() + "|" + s.name() + "|" + windowEnd + "|" + threshold;
+    if (announced.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
+      return; // announced already in this window
+    }
+    String id = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
     events.publish(new LifecycleEvent(id, LifecycleEvent.QUOTA_THRESHOLD_CROSSED, p.customerId(),
         Instant.ofEpochSecond(0, epochNanos), data));
   }

@@ -43,7 +43,7 @@ final class Versions {
       headers.add(new Header("Deprecation", "@" + l.deprecatedAt().getEpochSecond()));
       l.sunsetAt().ifPresent(s -> headers.add(new Header("Sunset",
           DateTimeFormatter.RFC_1123_DATE_TIME.format(s.atOffset(ZoneOffset.UTC)))));
-      l.guide().ifPresent(g -> headers.add(new Header("Link", "<" + g + ">; rel=\"deprecation\"")));
+      l.guide().ifPresent(g -> headers.add(new Header("Link", "<" + g.toASCIIString() + ">; rel=\"deprecation\"")));
     });
   }
 }

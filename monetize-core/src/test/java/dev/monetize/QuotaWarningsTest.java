@@ -118,4 +118,25 @@ class QuotaWarningsTest {
           .containsEntry("limit", 10L));
     }
   }
+
+  @Test
+  void callsPastABilledQuotaDoNotAnnounceItAgain() throws Exception {
+    Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
+    Plan billed = Plan.builder("billed").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(10))
+        .overage(dev.monetize.plans.Overage.BILL).build();
+    List<LifecycleEvent> told = Collections.synchronizedList(new ArrayList<>());
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(billed).operation(summary).build())
+        .eventListener(told::add).build()) {
+      m.customers().save(Customer.of("acme", "billed"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      for (int i = 0; i < 30; i++) { // 20 calls past the quota, each billed as overage
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "r", "Bearer " + key.secret(),
+            null));
+        assertThat(a.decision().admitted()).isTrue();
+        a.complete(200, 0);
+      }
+      m.flushEvents();
+      assertThat(told).extracting(e -> e.data().get("threshold")).containsExactly(80, 95);
+    }
+  }
 }

@@ -123,8 +123,8 @@ public final class OpenApi {
       ObjectNode v = versions.addObject();
       v.put("operation", op.id());
       op.version().ifPresent(x -> v.put("version", x));
-      v.put("status", op.lifecycle().map(l -> l.sunsetBy(java.time.Instant.now()) ? "sunset" : "deprecated")
-          .orElse("current"));
+      // the document does not change with the clock: after sunset_at, a deprecated version answers 410
+      v.put("status", op.lifecycle().isPresent() ? "deprecated" : "current");
       op.lifecycle().ifPresent(l -> {
         v.put("deprecated_at", l.deprecatedAt().toString());
         l.sunsetAt().ifPresent(x -> v.put("sunset_at", x.toString()));

@@ -36,8 +36,10 @@ public record Lifecycle(Instant deprecatedAt, Optional<Instant> sunsetAt, Option
       }
     });
     guide.ifPresent(g -> {
-      if (!"https".equals(g.getScheme()) && !"http".equals(g.getScheme()) && g.isAbsolute()) {
-        throw new IllegalArgumentException("the migration guide must be an http(s) URL or a relative path, got " + g);
+      String scheme = g.getScheme() == null ? "" : g.getScheme().toLowerCase(java.util.Locale.ROOT);
+      boolean web = scheme.equals("https") || scheme.equals("http");
+      if (g.isAbsolute() ? !web || g.getHost() == null : g.getRawAuthority() != null) {
+        throw new IllegalArgumentException("the migration guide must be an http(s) URL or a path, got " + g);
       }
     });
   }

@@ -132,7 +132,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       return;
     }
     for (Header h : admission.responseHeaders()) {
-      response.getHeaders().putSingle(h.name(), h.value());
+      put(response.getHeaders(), h);
     }
     if (request.getProperty(CACHE) instanceof CacheLookup cache && cache.hit().isEmpty()) {
       if (cache.insteadOfError(response.getStatus()).isPresent()) { // a stale answer instead of the failure
@@ -153,7 +153,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
           cache.abandon();
         }
         for (Header h : cache.headers(response.getStatus())) {
-          response.getHeaders().putSingle(h.name(), h.value());
+          put(response.getHeaders(), h);
         }
       }
     }
@@ -287,7 +287,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       }
       cache.store(200, context.getMediaType().toString(), body);
       for (Header h : cache.headers()) {
-        context.getHeaders().putSingle(h.name(), h.value());
+        put(context.getHeaders(), h);
       }
       CachedResponse.Representation form = cache.representation().orElseThrow();
       if (form.contentEncoding().isPresent()) { // compressed once, when stored
@@ -412,5 +412,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       out.write(b, off, len);
       count += len;
     }
+  }
+
+  /** Sets {@code h}, adding to a {@code Vary} or {@code Link} the response already holds. */
+  private static void put(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers, Header h) {
+    Object existing = headers.getFirst(h.name());
+    headers.putSingle(h.name(), h.merges() ? h.mergedWith(existing == null ? null : existing.toString()) : h.value());
   }
 }

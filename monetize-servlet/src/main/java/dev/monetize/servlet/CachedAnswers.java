@@ -61,7 +61,7 @@ final class CachedAnswers {
   private static void write(HttpServletRequest request, HttpServletResponse response, CacheLookup cache, int status)
       throws IOException {
     for (Header h : cache.headers()) {
-      response.setHeader(h.name(), h.value());
+      MonetizeFilter.put(response, h);
     }
     CachedResponse.Representation form = cache.representation().orElseThrow();
     response.setStatus(status);
@@ -129,7 +129,7 @@ final class CachedAnswers {
     }
     cache.store(status, type, body);
     for (Header h : cache.headers()) {
-      metered.setHeader(h.name(), h.value());
+      MonetizeFilter.put(metered, h);
     }
     CachedResponse.Representation form = cache.representation().orElseThrow();
     if (cache.notModified(request.getHeader("If-None-Match"))) {

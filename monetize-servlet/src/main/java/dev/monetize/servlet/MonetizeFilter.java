@@ -132,6 +132,10 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     String apiVersion = request.getHeader("Api-Version");
+    if (apiVersion != null && java.util.Collections.list(request.getHeaders("Api-Version")).size() > 1) {
+      refuse(request, response, ErrorCode.BAD_REQUEST, "Send one Api-Version header, not several.");
+      return;
+    }
     Optional<Operation> operation = monetize.route(request.getMethod(), path, apiVersion);
     if (operation.isEmpty() && apiVersion != null && !monetize.versionsOn(request.getMethod(), path).isEmpty()) {
       refuse(request, response, ErrorCode.BAD_REQUEST, "Api-Version '" + (apiVersion.matches("[A-Za-z0-9._-]{1,32}") ? apiVersion : "(invalid)")
@@ -182,7 +186,7 @@ public final class MonetizeFilter implements Filter {
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
     CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"), acceptEncoding);
     for (Header h : admission.responseHeaders()) {
-      response.setHeader(h.name(), h.value());
+      put(response, h);
     }
     if (!admission.decision().admitted()) {
       int status = admission.decision().status();
@@ -202,7 +206,7 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     for (Header h : cache.headers(0)) { // a miss: Vary and Cache-Status; the rest once the answer is a 200
-      response.setHeader(h.name(), h.value());
+      put(response, h);
     }
     MeteredResponse metered = new MeteredResponse(response, admission);
     CompressingResponse compressing = monetize.compresses() && Compression.acceptsGzip(acceptEncoding)
@@ -284,6 +288,11 @@ public final class MonetizeFilter implements Filter {
   }
 
   /** Answers a request outside the catalog with a problem (the body is never read). */
+  /** Sets {@code h}, adding to a {@code Vary} or {@code Link} the response already holds. */
+  static void put(HttpServletResponse response, Header h) {
+    response.setHeader(h.name(), h.merges() ? h.mergedWith(response.getHeader(h.name())) : h.value());
+  }
+
   private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
       throws IOException {
     String id = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));

@@ -109,12 +109,18 @@ public final class PlanScheduler implements AutoCloseable {
     return changes.stream().filter(c -> c.since().isAfter(now)).reduce((a, b) -> b);
   }
 
+  /** Changes the operator cancelled, which tier rules then only suggest (until the period after the one cancelled). */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> vetoed =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+          .expireAfterWrite(Duration.ofDays(62)).executor(Runnable::run).build();
+
   /** Cancels {@code customer}'s scheduled change; whether there was one. */
   public synchronized boolean cancel(Customer customer) {
     Optional<PlanChange> was = scheduled(customer.id());
     if (was.isEmpty() || history.cancelPlanChanges(customer.id(), time.now()) == 0) {
       return false;
     }
+    vetoed.put(customer.id() + "|" + was.get().plan(), Boolean.TRUE);
     publish(LifecycleEvent.PLAN_CHANGE_CANCELLED, customer, was.get().plan(), was.get().since());
     return true;
   }
@@ -123,8 +129,14 @@ public final class PlanScheduler implements AutoCloseable {
   public synchronized void sweep() {
     Instant now = time.now();
     java.util.Set<String> touched = new java.util.LinkedHashSet<>();
-    for (PlanChange due : history.changesDue(swept, now)) {
-      touched.add(due.customerId());
+    Instant from = swept;
+    while (true) { // a history may return a page at a time: read on from the last change seen
+      List<PlanChange> page = history.changesDue(from, now);
+      page.forEach(c -> touched.add(c.customerId()));
+      if (page.size() < 1_000 || !page.get(page.size() - 1).since().isAfter(from)) {
+        break;
+      }
+      from = page.get(page.size() - 1).since();
     }
     for (String id : touched) {
       // the plan in force now is the latest change at or before now: applying it again changes nothing
@@ -156,11 +168,11 @@ public final class PlanScheduler implements AutoCloseable {
   }
 
   /**
-   * Evaluates every tier rule, in order, for the customers with usage in the last 90 days; returns
+   * Evaluates every tier rule, in order, for the customers with usage in the last 400 days; returns
    * how many customers a rule acted on. A rule never moves a customer onto a plan that needs
    * approval: it suggests it instead.
    */
-  public synchronized int evaluateTierRules() {
+  public int evaluateTierRules() {
     Instant now = time.now();
     evaluated = now;
     dev.monetize.metering.UsageTotals totals = usage.get();
@@ -185,9 +197,14 @@ public final class PlanScheduler implements AutoCloseable {
     return acted.size();
   }
 
-  private void act(dev.monetize.plans.TierRule rule, Customer c, String reason, Instant now) {
+  private synchronized void act(dev.monetize.plans.TierRule rule, Customer c, String reason, Instant now) {
     dev.monetize.plans.TierRule.Action action = catalog.requiresApproval(rule.to())
         ? dev.monetize.plans.TierRule.Action.SUGGEST : rule.action();
+    if (action != dev.monetize.plans.TierRule.Action.SUGGEST
+        && (vetoed.getIfPresent(c.id() + "|" + rule.to()) != null || scheduled(c.id()).isPresent())) {
+      // the operator cancelled this change, or scheduled another: a rule never overrides the operator
+      action = dev.monetize.plans.TierRule.Action.SUGGEST;
+    }
     switch (action) {
       case SUGGEST -> {
         Suggestion before = suggestions.put(c.id(), new Suggestion(rule.to(), rule.name(), reason, now));

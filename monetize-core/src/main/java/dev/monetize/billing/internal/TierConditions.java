@@ -37,8 +37,12 @@ final class TierConditions {
       int hot = 0;
       for (int d = 1; d <= q.ofLastDays(); d++) {
         Instant from = today.minus(Duration.ofDays(d));
-        if (units(catalog, totals.totals(customer.id(), from, from.plus(Duration.ofDays(1)))) * 100
-            >= (long) q.percent() * limit) {
+        Instant to = from.plus(Duration.ofDays(1));
+        List<PlanChange> on = history.planChanges(customer.id(), from, to);
+        if (on.size() != 1 || !on.get(0).plan().equals(rule.from())) {
+          continue; // a day on another plan (or changing plans) says nothing about this one
+        }
+        if (units(catalog, totals.totals(customer.id(), from, to)) * 100 >= (long) q.percent() * limit) {
           hot++;
         }
       }

@@ -83,6 +83,12 @@ final class OrganizationResource {
     c.details.put("at", at);
     switch (at) {
       case "now" -> {
+        java.util.Optional<java.util.Currency> from = currency(org.plan());
+        java.util.Optional<java.util.Currency> to = currency(plan);
+        if (from.isPresent() && to.isPresent() && !from.equals(to)) {
+          throw ManagementRefusal.badRequest("plan: '" + plan + "' bills in " + to.get() + " and '" + org.plan()
+              + "' in " + from.get() + "; an invoice has one currency: change at period_end.");
+        }
         Customer changed = context.plans().changeNow(org, plan);
         return ManagementCall.ok(200, Views.Organization.of(changed, context.plans().scheduled(id)));
       }
@@ -92,6 +98,12 @@ final class OrganizationResource {
       }
       default -> throw ManagementRefusal.badRequest("at: \"now\" or \"period_end\".");
     }
+  }
+
+  /** The currency {@code plan} bills in: its own, else that of the operation prices it uses. */
+  private java.util.Optional<java.util.Currency> currency(String plan) {
+    return context.catalog().plan(plan).flatMap(p -> p.currency().or(() -> context.catalog().operations().stream()
+        .map(p::priceOf).flatMap(java.util.Optional::stream).map(dev.monetize.plans.Price::currency).findFirst()));
   }
 
   ManagementApi.Response cancelPlanChange(ManagementCall c) {
