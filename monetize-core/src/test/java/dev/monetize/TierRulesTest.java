@@ -169,6 +169,28 @@ class TierRulesTest {
   }
 
   @Test
+  void aRuleActingNowChangesThePlanAtOnceAndAnnouncesIt() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-01T12:00:00Z"));
+    List<LifecycleEvent> told = Collections.synchronizedList(new ArrayList<>());
+    String plans = PLANS.replace("from: free, to: pro, action: suggest", "from: free, to: pro, action: now");
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", plans)).timeSource(time)
+        .usageSink(new Ledger()).eventListener(told::add).build()) {
+      m.customers().save(Customer.of("acme", "free"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      for (int d = 1; d <= 3; d++) { // three days at 95% of the daily 100
+        time.set(Instant.parse("2026-11-01T12:00:00Z").plus(Duration.ofDays(d)));
+        calls(m, key, 95);
+      }
+      time.set(Instant.parse("2026-11-05T09:00:00Z"));
+      assertThat(m.evaluateTierRules()).isEqualTo(1);
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("pro");
+      m.flushEvents();
+      assertThat(told).filteredOn(e -> e.type().equals(LifecycleEvent.PLAN_CHANGED)).singleElement()
+          .satisfies(e -> assertThat(e.data()).containsEntry("from_plan", "free").containsEntry("to_plan", "pro"));
+    }
+  }
+
+  @Test
   void rulesThatCannotHoldAreRefusedNamingTheField() {
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", PLANS.replace("from: free, to: pro", "from: free, to: gold")))
         .hasMessageContaining("tier rule 'grow'").hasMessageContaining("'gold' is not a plan");
