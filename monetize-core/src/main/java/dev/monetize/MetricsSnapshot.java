@@ -29,8 +29,10 @@ package dev.monetize;
  * @param auditQueued audit events waiting in the hand-off queue
  * @param auditSpilled audit events written to the spill directory for later delivery
  * @param auditSinkFailures audit batches the audit sink refused
+ * @param eventsDropped lifecycle events dropped because their queue was full
  */
 public record MetricsSnapshot(long inFlight, long limiterStoreOutages, long shedRequests, long malformedKeyRefusals,
     long auditEventsDropped, long cacheHits, long cacheMisses, long cacheStores, long shieldDenied, long shieldBanned,
     long shieldRateLimited, long bansIssued, long limiterStoreCalls, long limiterFallbacks, long usagePending,
-    long usageSinkFailures, long usageDeliveryAgeMillis, long auditQueued, long auditSpilled, long auditSinkFailures) {}
+    long usageSinkFailures, long usageDeliveryAgeMillis, long auditQueued, long auditSpilled, long auditSinkFailures,
+    long eventsDropped) {}

@@ -339,7 +339,8 @@ public final class Monetize implements AutoCloseable {
         identification.malformedKeyRefusals(), audit.dropped(), caching.hits(), caching.misses(), caching.stores(),
         shield.denied(), shield.banned(), shield.rateLimited(), shield.bansIssued(), limits.storeCalls(),
         limits.storeFallbacks(), usage.meter().pendingRecords(), usage.meter().sinkFailures(),
-        usage.meter().nanosSinceDelivery() / 1_000_000, audit.queued(), audit.spilled(), audit.sinkFailures());
+        usage.meter().nanosSinceDelivery() / 1_000_000, audit.queued(), audit.spilled(), audit.sinkFailures(),
+        events.dropped());
   }
 
   /**

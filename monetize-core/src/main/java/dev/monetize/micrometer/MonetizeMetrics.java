@@ -41,6 +41,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code monetize.cache.requests}</td><td>result: hit, miss, store</td></tr>
  *   <tr><td>{@code monetize.shield.refusals}</td><td>reason: denied, banned, rate_limited, malformed_key; and {@code monetize.shield.bans}</td></tr>
  *   <tr><td>{@code monetize.in_flight}</td><td>requests admitted and not completed</td></tr>
+ *   <tr><td>{@code monetize.events.dropped}</td><td>lifecycle events dropped (a full queue)</td></tr>
  * </table>
  */
 @SuppressWarnings("exports") // Micrometer is the caller's: an optional dependency it brings itself
@@ -77,6 +78,8 @@ public final class MonetizeMetrics implements MeterBinder, AutoCloseable {
     counter(registry, "monetize.audit.spilled", "audit events spilled to disk", MetricsSnapshot::auditSpilled);
     counter(registry, "monetize.audit.sink.failures", "audit batches the sink refused", MetricsSnapshot::auditSinkFailures);
     counter(registry, "monetize.shield.bans", "addresses banned by this node", MetricsSnapshot::bansIssued);
+    counter(registry, "monetize.events.dropped", "lifecycle events dropped because their queue was full",
+        MetricsSnapshot::eventsDropped);
     for (Map.Entry<String, ToDoubleFunction<MetricsSnapshot>> cache : Map.<String, ToDoubleFunction<MetricsSnapshot>>of(
         "hit", MetricsSnapshot::cacheHits, "miss", MetricsSnapshot::cacheMisses, "store", MetricsSnapshot::cacheStores)
         .entrySet()) {

@@ -111,7 +111,8 @@ class MonetizeMetricsTest {
       for (String name : List.of("monetize_in_flight", "monetize_usage_pending", "monetize_usage_delivery_age_seconds",
           "monetize_audit_queued", "monetize_audit_dropped_total", "monetize_audit_spilled_total",
           "monetize_cache_requests_total", "monetize_limiter_outages_total", "monetize_limiter_fallbacks_total",
-          "monetize_shed_total", "monetize_shield_bans_total", "monetize_usage_sink_failures_total")) {
+          "monetize_shed_total", "monetize_shield_bans_total", "monetize_usage_sink_failures_total",
+          "monetize_events_dropped_total")) {
         assertThat(samples).as(name).anyMatch(s -> s.name().equals(name));
       }
     }
