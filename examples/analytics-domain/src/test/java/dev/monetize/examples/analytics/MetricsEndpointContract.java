@@ -31,6 +31,26 @@ public abstract class MetricsEndpointContract {
 
     @Override
     void close();
+
+    /** A running example from its parts. */
+    static Running of(String base, Map<String, String> keys, Runnable stop) {
+      return new Running() {
+        @Override
+        public String base() {
+          return base;
+        }
+
+        @Override
+        public Map<String, String> keys() {
+          return keys;
+        }
+
+        @Override
+        public void close() {
+          stop.run();
+        }
+      };
+    }
   }
 
   /** Starts the example on a free port. */
