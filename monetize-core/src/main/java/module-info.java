@@ -8,6 +8,7 @@ module dev.monetize.core {
   requires transitive com.fasterxml.jackson.databind; // OpenApi hands out its document as a tree
   requires com.fasterxml.jackson.dataformat.yaml;
   requires com.github.benmanes.caffeine;
+  requires org.jctools.core;
   requires transitive com.nimbusds.jose.jwt;
   requires org.slf4j;
   requires static micrometer.core; // optional: only MonetizeMetrics needs it

@@ -38,26 +38,56 @@ public final class Admission {
 
   private final AdmissionPipeline pipeline;
   private final ApiRequest request;
-  private LimitStep.Outcome outcome;
   private Decision decision;
+  /** The limits checked, the store's verdict (null when the request never reached the store). */
+  private List<dev.monetize.limits.LimitRequest> requests = List.of();
+  private dev.monetize.limits.LimitVerdict verdictOrNull;
+  /** The {@code RateLimit-Policy} value formatted once per customer, or empty. */
+  private String policyHeader = "";
   private final long startNanos;
   private final Thread thread;
-  private final long cpuStartNanos;
+  private long cpuStartNanos = -1;
   private long bytesIn;
   private boolean completed;
+  /** What was sent, for the audit event built later on its own thread (set once, before the hand-off). */
+  private int sentStatus;
+  private long sentBytes;
+  private long sentNanos;
   private java.util.Map<String, Long> units;
   private CacheLookup cache = CacheLookup.NONE;
   private static final java.util.Map<String, Long> CACHE_HIT = java.util.Map.of("cache_hits", 1L);
   private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,64}");
 
-  Admission(AdmissionPipeline pipeline, ApiRequest request, LimitStep.Outcome outcome, long startNanos) {
+  /** A request being admitted: the pipeline sets its decision ({@link #limited}) before handing it out. */
+  Admission(AdmissionPipeline pipeline, ApiRequest request, long startNanos) {
     this.pipeline = pipeline;
     this.request = request;
-    this.outcome = outcome;
-    this.decision = outcome.decision();
     this.startNanos = startNanos;
     this.thread = Thread.currentThread();
-    this.cpuStartNanos = pipeline.measuresCpuTime() && outcome.decision().admitted() ? AdmissionPipeline.threadCpuNanos() : -1;
+  }
+
+  /** What the pipeline decided: the decision, and what releasing the limits needs. */
+  void limited(Decision decision, List<dev.monetize.limits.LimitRequest> requests,
+      dev.monetize.limits.LimitVerdict verdictOrNull, String policyHeader) {
+    this.decision = decision;
+    this.requests = requests;
+    this.verdictOrNull = verdictOrNull;
+    this.policyHeader = policyHeader;
+  }
+
+  /** Starts measuring the thread's CPU time of an admitted request, when measured. */
+  void started() {
+    if (pipeline.measuresCpuTime() && decision.admitted()) {
+      cpuStartNanos = AdmissionPipeline.threadCpuNanos();
+    }
+  }
+
+  List<dev.monetize.limits.LimitRequest> requests() {
+    return requests;
+  }
+
+  dev.monetize.limits.LimitVerdict verdictOrNull() {
+    return verdictOrNull;
   }
 
   /**
@@ -101,7 +131,7 @@ public final class Admission {
     headers.add(new Header(RequestIds.HEADER, request.requestId()));
     List<PolicyState> policies = RateLimitHeaders.announced(decision.policies());
     if (!policies.isEmpty()) {
-      String policy = outcome.policyHeader().isEmpty() ? RateLimitHeaders.policy(policies) : outcome.policyHeader();
+      String policy = policyHeader.isEmpty() ? RateLimitHeaders.policy(policies) : policyHeader;
       headers.add(new Header(RateLimitHeaders.POLICY, policy));
       headers.add(new Header(RateLimitHeaders.STATE, RateLimitHeaders.state(policies)));
       if (pipeline.legacyRateLimitHeaders()) {
@@ -116,7 +146,7 @@ public final class Admission {
     }
     Versions.headers(decision.operation(), headers);
     if (decision.admitted()) {
-      String warning = pipeline.warnings().header(decision.policies(), outcome.requests());
+      String warning = pipeline.warnings().header(decision.policies(), requests);
       if (!warning.isEmpty()) {
         headers.add(new Header(QuotaWarnings.HEADER, warning));
       }
@@ -163,6 +193,32 @@ public final class Admission {
       throw new IllegalArgumentException("at most 32 usage units per call");
     }
     units.merge(unit, amount, Math::addExact);
+  }
+
+  void sent(int status, long bytesOut, long durationNanos) {
+    this.sentStatus = status;
+    this.sentBytes = bytesOut;
+    this.sentNanos = durationNanos;
+  }
+
+  int sentStatus() {
+    return sentStatus;
+  }
+
+  long sentBytes() {
+    return sentBytes;
+  }
+
+  long sentNanos() {
+    return sentNanos;
+  }
+
+  long bytesIn() {
+    return bytesIn;
+  }
+
+  long startNanos() {
+    return startNanos;
   }
 
   java.util.Map<String, Long> reportedUnits() {
@@ -215,7 +271,7 @@ public final class Admission {
     // CPU time is per thread: measurable when the request completes on the thread that admitted it
     long cpuNanos = cpuStartNanos >= 0 && Thread.currentThread() == thread
         ? Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos) : 0;
-    pipeline.complete(this, outcome, status, bytesIn, bytesOut, cpuNanos, startNanos);
+    pipeline.complete(this, status, bytesIn, bytesOut, cpuNanos, startNanos);
   }
 
   /**
@@ -247,8 +303,7 @@ public final class Admission {
       if (shed.hit().isEmpty()) {
         return CacheLookup.NONE;
       }
-      outcome = pipeline.readmit(decision, request, startNanos); // its limits still apply
-      decision = outcome.decision();
+      pipeline.readmit(decision, request, startNanos, this); // its limits still apply
       if (!decision.admitted()) {
         return CacheLookup.NONE;
       }

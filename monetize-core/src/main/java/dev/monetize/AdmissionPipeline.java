@@ -59,61 +59,59 @@ final class AdmissionPipeline {
   /** Admits or refuses one request; never throws for any request content (a failing store is {@code internal}). */
   Admission admit(Operation operation, ApiRequest request) {
     long start = time.epochNanos();
-    LimitStep.Outcome outcome;
+    Admission admission = new Admission(this, request, start);
     try {
-      outcome = decide(operation, request, start);
+      decide(operation, request, start, admission);
     } catch (RuntimeException e) {
       LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
-      outcome = new LimitStep.Outcome(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
-          Optional.empty(), operation), List.of());
+      admission.limited(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
+          Optional.empty(), operation), List.of(), null, "");
     }
-    if (wallet.watching() && outcome.decision().admitted()) {
-      wallet.notice(outcome.decision());
+    Decision decision = admission.decision();
+    if (wallet.watching() && decision.admitted()) {
+      wallet.notice(decision);
     }
-    if (outcome.decision().admitted() && !outcome.requests().isEmpty()) {
-      warnings.announce(outcome.decision(), outcome.requests(), operation.cost(), start);
+    if (decision.admitted() && !admission.requests().isEmpty()) {
+      warnings.announce(decision, admission.requests(), operation.cost(), start);
     }
-    return new Admission(this, request, outcome, start);
+    admission.started();
+    return admission;
   }
 
   /**
    * The limits of a request the service shed, checked and charged after all because the cache can
    * answer it (the endpoint will not run).
    */
-  LimitStep.Outcome readmit(Decision shed, ApiRequest request, long now) {
-    LimitStep.Outcome outcome = limits.check(shed, shed.operation(), request, now, false);
-    if (wallet.watching() && outcome.decision().admitted()) {
-      wallet.notice(outcome.decision());
+  void readmit(Decision shed, ApiRequest request, long now, Admission into) {
+    limits.check(shed, shed.operation(), request, now, false, into);
+    if (wallet.watching() && into.decision().admitted()) {
+      wallet.notice(into.decision());
     }
-    return outcome;
   }
 
   /**
-   * The last refusal outcome per operation: a flood repeats one refusal (the malformed key's, the
+   * The last refusal per operation: a flood repeats one refusal (the malformed key's, the
    * address's), so it is answered without building a new one.
    */
-  private final java.util.concurrent.ConcurrentHashMap<String, LimitStep.Outcome> lastRefusals =
+  private final java.util.concurrent.ConcurrentHashMap<String, Decision> lastRefusals =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private LimitStep.Outcome refused(Decision decision) {
+  private void refused(Decision decision, Admission into) {
     String op = decision.operation().id();
-    LimitStep.Outcome last = lastRefusals.get(op);
-    if (last != null && last.decision() == decision) {
-      return last;
+    if (lastRefusals.get(op) != decision) {
+      lastRefusals.put(op, decision);
     }
-    LimitStep.Outcome o = new LimitStep.Outcome(decision, List.of());
-    lastRefusals.put(op, o);
-    return o;
+    into.limited(decision, List.of(), null, "");
   }
 
   /** The refusal of an address by the shield, the same object while the verdict stays the same. */
   private Decision addressRefusal(dev.monetize.shield.internal.Shield.Verdict verdict, Operation op) {
-    LimitStep.Outcome last = lastRefusals.get(op.id());
+    Decision last = lastRefusals.get(op.id());
     ErrorCode code = verdict.refusal().get();
-    if (last != null && last.decision().error().orElse(null) == code
-        && last.decision().retryAfterSeconds() == verdict.retryAfterSeconds() && last.decision().operation() == op
-        && last.decision().principal().isEmpty()) {
-      return last.decision();
+    if (last != null && last.error().orElse(null) == code
+        && last.retryAfterSeconds() == verdict.retryAfterSeconds() && last.operation() == op
+        && last.principal().isEmpty()) {
+      return last;
     }
     return Decision.refuseAddress(code, dev.monetize.shield.internal.Shield.detail(code), op, verdict.retryAfterSeconds());
   }
@@ -125,15 +123,17 @@ final class AdmissionPipeline {
     return warnings;
   }
 
-  private LimitStep.Outcome decide(Operation op, ApiRequest request, long now) {
+  private void decide(Operation op, ApiRequest request, long now, Admission into) {
     dev.monetize.shield.internal.Shield.Verdict verdict = shield.check(request.remoteAddress(), now);
     if (verdict.refusal().isPresent()) { // before any credential is looked at
-      return refused(addressRefusal(verdict, op));
+      refused(addressRefusal(verdict, op), into);
+      return;
     }
     if (op.lifecycle().isPresent()) { // a retired version answers 410 to anyone, unmetered
       Optional<Decision> retired = Versions.retired(op, now, catalog);
       if (retired.isPresent()) {
-        return refused(retired.get());
+        refused(retired.get(), into);
+        return;
       }
     }
     Decision d = identification.identify(op, request, now);
@@ -142,20 +142,21 @@ final class AdmissionPipeline {
     }
     for (AdmissionStage stage : stages) {
       if (!d.admitted()) {
-        return refused(d);
+        refused(d, into);
+        return;
       }
       d = stage.admit(op, request, d);
     }
     if (!d.admitted()) {
-      return refused(d);
+      refused(d, into);
+      return;
     }
-    return limits.check(d, op, request, now);
+    limits.check(d, op, request, now, into);
   }
 
-  void complete(Admission admission, LimitStep.Outcome outcome, int status, long bytesIn, long bytesOut, long cpuNanos,
-      long startNanos) {
+  void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos) {
     long duration = Math.max(0, time.epochNanos() - startNanos);
-    limits.release(outcome);
+    limits.release(admission);
     for (AdmissionStage stage : stages) {
       try {
         stage.complete(admission, status, bytesIn, bytesOut, cpuNanos, startNanos, duration);

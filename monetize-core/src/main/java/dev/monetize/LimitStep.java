@@ -67,16 +67,6 @@ final class LimitStep {
   private record CustomerLimits(Customer customer, Plan plan, List<Template> templates,
       List<LimitRequest> unitCostRequests, boolean allPerCustomer, AtomicReference<String> policyHeader) {}
 
-  /**
-   * What the step decided, and what {@link #release} needs later: the store's verdict, or null when
-   * the request never reached the store (internal: no wrapper allocated per request).
-   */
-  record Outcome(Decision decision, List<LimitRequest> requests, LimitVerdict verdictOrNull, String policyHeader) {
-    Outcome(Decision decision, List<LimitRequest> requests) {
-      this(decision, requests, null, "");
-    }
-  }
-
   LimitStep(Catalog catalog, LimiterStore store, OverloadSignal overload, boolean shedding, long overloadRetryAfterSeconds) {
     this.catalog = catalog;
     this.store = store;
@@ -85,13 +75,16 @@ final class LimitStep {
     this.overloadRetryAfterSeconds = overloadRetryAfterSeconds;
   }
 
-  /** Checks and charges the limits of the caller {@code identified} admitted so far. */
-  Outcome check(Decision identified, Operation op, ApiRequest request, long now) {
-    return check(identified, op, request, now, shedding);
+  /**
+   * Checks and charges the limits of the caller {@code identified} admitted so far, and leaves what
+   * it decided in {@code into} (with what {@link #release} needs later: no wrapper per request).
+   */
+  void check(Decision identified, Operation op, ApiRequest request, long now, Admission into) {
+    check(identified, op, request, now, shedding, into);
   }
 
   /** The same; {@code mayShed} false checks the limits even when the service sheds load. */
-  Outcome check(Decision identified, Operation op, ApiRequest request, long now, boolean mayShed) {
+  void check(Decision identified, Operation op, ApiRequest request, long now, boolean mayShed, Admission into) {
     Principal principal = identified.principal().orElseThrow();
     Plan plan = principal.plan();
     if (mayShed) {
@@ -100,7 +93,8 @@ final class LimitStep {
         shed.increment();
         Decision d = Decision.refuseLimit(ErrorCode.OVERLOADED, "The service is overloaded and serves higher plans first.",
             ErrorCode.OVERLOADED.hint(), principal, op, List.of(), overloadRetryAfterSeconds);
-        return new Outcome(d, List.of());
+        into.limited(d, List.of(), null, "");
+        return;
       }
     }
     List<LimitRequest> requests = requestsFor(principal, op, request);
@@ -113,7 +107,8 @@ final class LimitStep {
       LOG.warn("limiter store unavailable for request {}: {}", request.requestId(), e.getMessage());
       Decision d = Decision.refuseLimit(ErrorCode.STORE_UNAVAILABLE, "Your limits cannot be checked right now.",
           ErrorCode.STORE_UNAVAILABLE.hint(), principal, op, List.of(), 1);
-      return new Outcome(d, List.of());
+      into.limited(d, List.of(), null, "");
+      return;
     }
     String policyHeader = policyHeader(principal, requests, verdict);
     if (verdict.admitted()) {
@@ -121,9 +116,10 @@ final class LimitStep {
       boolean overage = verdict.exceeded();
       Decision d = Decision.admit(identified.principal(), op, verdict.policies(),
           overage && plan.overage() == Overage.BILL, overage && plan.overage() == Overage.DEGRADE);
-      return new Outcome(d, requests, verdict, policyHeader);
+      into.limited(d, requests, verdict, policyHeader);
+      return;
     }
-    return new Outcome(refusal(principal, op, requests, verdict), requests, verdict, policyHeader);
+    into.limited(refusal(principal, op, requests, verdict), requests, verdict, policyHeader);
   }
 
   /**
@@ -146,7 +142,7 @@ final class LimitStep {
   }
 
   /** Frees what an admitted request holds (concurrency slots, the in-flight count). */
-  void release(Outcome outcome) {
+  void release(Admission outcome) {
     LimitVerdict verdict = outcome.verdictOrNull();
     if (verdict == null || !verdict.admitted()) {
       return;

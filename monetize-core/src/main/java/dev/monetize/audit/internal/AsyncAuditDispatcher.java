@@ -6,7 +6,6 @@ import dev.monetize.audit.AuditSink;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,9 +26,16 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final int BATCH = 512;
 
-  private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+  /**
+   * Events, or what an event is built from later ({@link #submitLater}): a bounded array whose offer
+   * allocates nothing and takes no lock. {@link #size} keeps the bound exact (the array's capacity is
+   * the next power of two).
+   */
+  private final org.jctools.queues.MpscArrayQueue<Object> queue;
   private final AtomicInteger size = new AtomicInteger();
   private final int capacity;
+  /** Builds the event of an item handed to {@link #submitLater}, on the delivery thread. */
+  private volatile java.util.function.Function<Object, AuditEvent> later = item -> (AuditEvent) item;
   private final AuditOverflow overflow;
   private final AuditSink sink;
   private final AuditChain chain = new AuditChain();
@@ -62,8 +68,12 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     if (overflow == AuditOverflow.SPILL && spillDirectory.isEmpty()) {
       throw new IllegalArgumentException("AuditOverflow.SPILL needs a directory: set MonetizeBuilder.usageJournal(...)");
     }
+    if (capacity < 1) {
+      throw new IllegalArgumentException("the audit queue holds at least one event, got " + capacity);
+    }
     this.sink = sink;
     this.capacity = capacity;
+    this.queue = new org.jctools.queues.MpscArrayQueue<>(Math.max(2, capacity));
     this.overflow = overflow;
     this.redaction = redaction;
     this.spill = spillDirectory.map(AuditSpill::new).orElse(null);
@@ -82,11 +92,45 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
       refusals.add(event);
       return;
     }
-    if (size.incrementAndGet() <= capacity) {
-      queue.offer(event);
+    if (enqueue(event)) {
       return;
     }
+    overflow(event);
+  }
+
+  /**
+   * Hands off what the event of a request is built from, as {@link #submit} would hand off the event
+   * (the same bound and overflow policy); the event is built on the delivery thread by the function
+   * given to {@link #buildLater}, so the request thread allocates nothing here. {@code item} must not
+   * change once handed off.
+   */
+  public void submitLater(Object item) {
+    if (enqueue(item)) {
+      return;
+    }
+    if (overflow == AuditOverflow.DROP) { // nothing to build for an event that is dropped
+      dropOne();
+      return;
+    }
+    overflow(later.apply(item));
+  }
+
+  /** How the items given to {@link #submitLater} become events. */
+  public void buildLater(java.util.function.Function<Object, AuditEvent> builder) {
+    this.later = java.util.Objects.requireNonNull(builder, "builder");
+  }
+
+  private boolean enqueue(Object item) {
+    if (size.incrementAndGet() <= capacity) {
+      if (queue.offer(item)) {
+        return true;
+      }
+    }
     size.decrementAndGet();
+    return false;
+  }
+
+  private void overflow(AuditEvent event) {
     if (overflow == AuditOverflow.CALLER_RUNS) {
       deliver(List.of(event));
       return;
@@ -97,9 +141,15 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
       }
       return;
     }
+    dropOne();
+  }
+
+  private void dropOne() {
     dropped.increment();
-    warn("audit queue full ({} events): dropped {} events so far; use a faster sink or AuditOverflow.CALLER_RUNS",
-        capacity, dropped.sum());
+    if (System.nanoTime() - lastWarning.get() >= LOG_EVERY_NANOS) { // no arguments boxed while it stays quiet
+      warn("audit queue full ({} events): dropped {} events so far; use a faster sink or AuditOverflow.CALLER_RUNS",
+          capacity, dropped.sum());
+    }
   }
 
   /**
@@ -145,11 +195,22 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
    */
   public synchronized void drain() {
     List<AuditEvent> batch = new ArrayList<>(BATCH);
+    java.util.function.Function<Object, AuditEvent> build = later;
     while (true) {
-      AuditEvent e;
-      while (batch.size() < BATCH && (e = queue.poll()) != null) {
+      Object item;
+      while (batch.size() < BATCH && (item = queue.poll()) != null) {
         size.decrementAndGet();
-        batch.add(e);
+        try {
+          AuditEvent e = item instanceof AuditEvent ev ? ev : build.apply(item);
+          if (RefusalTally.counts(e)) {
+            refusals.add(e);
+          } else {
+            batch.add(e);
+          }
+        } catch (RuntimeException ex) { // never stops delivery: the event is counted as dropped
+          dropped.increment();
+          warn("audit event could not be built: {}", ex.toString());
+        }
       }
       if (batch.isEmpty()) {
         return;
