@@ -69,6 +69,7 @@ public final class MonetizeFilter implements Filter {
   private final Monetize monetize;
   private final UnmatchedRoutes unmatched;
   private volatile java.util.Set<String> operatorPaths = java.util.Set.of();
+  private volatile java.util.List<String> passThrough = java.util.List.of();
 
   /**
    * A filter that answers {@code 404} to every route the catalog does not know (the secure
@@ -97,6 +98,36 @@ public final class MonetizeFilter implements Filter {
   }
 
   /**
+   * Leaves every path under {@code prefixes} (such as Spring Boot Actuator's {@code /actuator}) to
+   * the application: not monetized, not refused, not metered; whatever protects them there (their own
+   * exposure settings, Spring Security) applies. A prefix matches itself and what lies below it
+   * ({@code /actuator} matches {@code /actuator/health}, not {@code /actuatorx}). Call before the
+   * filter serves requests.
+   */
+  public MonetizeFilter passThrough(String... prefixes) {
+    java.util.List<String> all = new java.util.ArrayList<>(passThrough);
+    for (String p : prefixes) {
+      if (p == null || !p.startsWith("/") || p.length() < 2 || p.endsWith("/")) {
+        throw new IllegalArgumentException("a pass-through prefix starts with '/' and does not end with it, got '"
+            + p + "'");
+      }
+      all.add(p);
+    }
+    passThrough = java.util.List.copyOf(all);
+    LOG.info("MonetizeFilter leaves {} to the application (not monetized)", passThrough);
+    return this;
+  }
+
+  private boolean passesThrough(String path) {
+    for (String p : passThrough) {
+      if (path.startsWith(p) && (path.length() == p.length() || path.charAt(p.length()) == '/')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * A filter with an explicit policy for unmatched routes. {@link UnmatchedRoutes#PASS_THROUGH}
    * serves them without any key, and says so once in the log.
    */
@@ -115,6 +146,10 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     String path = pathOf(request);
+    if (!passThrough.isEmpty() && passesThrough(path)) {
+      chain.doFilter(req, res);
+      return;
+    }
     if (monetize.managementApi().handles(path)) {
       serveManagement(request, response, path);
       return;

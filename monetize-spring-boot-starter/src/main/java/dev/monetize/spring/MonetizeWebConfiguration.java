@@ -1,0 +1,85 @@
+package dev.monetize.spring;
+
+import dev.monetize.Monetize;
+import dev.monetize.servlet.MonetizeFilter;
+import dev.monetize.servlet.UnmatchedRoutes;
+import dev.monetize.spring.internal.CallerArguments;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * The servlet side: {@link MonetizeFilter} on every request, ordered before Spring Security's
+ * filter chain, and the caller ({@link dev.monetize.Principal}, {@link dev.monetize.TenantContext}'s
+ * tenant) as an argument of handler methods.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+public class MonetizeWebConfiguration {
+  /** Used by Spring. */
+  public MonetizeWebConfiguration() {}
+
+  /** The filter on {@code /*}, at {@code monetize.filter-order}. */
+  @Bean
+  @ConditionalOnMissingBean(name = "monetizeFilter")
+  public FilterRegistrationBean<MonetizeFilter> monetizeFilter(Monetize monetize, MonetizeProperties p,
+      org.springframework.core.env.Environment environment) {
+    UnmatchedRoutes unmatched = switch (p.getUnmatchedRoutes().trim().toLowerCase(Locale.ROOT)) {
+      case "not-found", "not_found" -> UnmatchedRoutes.NOT_FOUND;
+      case "pass-through", "pass_through" -> UnmatchedRoutes.PASS_THROUGH;
+      default -> throw new IllegalStateException("monetize.unmatched-routes must be not-found or pass-through, got '"
+          + p.getUnmatchedRoutes() + "'");
+    };
+    MonetizeFilter filter = new MonetizeFilter(monetize, unmatched);
+    java.util.List<String> passThrough = new java.util.ArrayList<>(p.getPassThrough());
+    String actuator = actuatorPrefix(environment);
+    if (!actuator.isEmpty()) {
+      passThrough.add(actuator);
+    }
+    if (!passThrough.isEmpty()) {
+      filter.passThrough(passThrough.toArray(String[]::new));
+    }
+    FilterRegistrationBean<MonetizeFilter> registration = new FilterRegistrationBean<>(filter);
+    registration.setName("monetizeFilter");
+    registration.setUrlPatterns(List.of("/*"));
+    registration.setOrder(p.getFilterOrder());
+    return registration;
+  }
+
+  /**
+   * Actuator's web base path when Actuator serves on the application's own port: its endpoints
+   * (health probes come without a key) are left to Actuator's exposure settings and Spring Security.
+   */
+  private static String actuatorPrefix(org.springframework.core.env.Environment env) {
+    if (!org.springframework.util.ClassUtils.isPresent("org.springframework.boot.actuate.health.HealthIndicator",
+        MonetizeWebConfiguration.class.getClassLoader())) {
+      return "";
+    }
+    String managementPort = env.getProperty("management.server.port");
+    if (managementPort != null && !managementPort.equals(env.getProperty("server.port", "8080"))) {
+      return ""; // a port of its own: never reaches this filter's routes
+    }
+    String base = env.getProperty("management.endpoints.web.base-path", "/actuator").trim();
+    return base.isEmpty() || base.equals("/") ? "" : base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  /** Handler methods take the caller as an argument. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebMvcConfigurer.class)
+  public static class Mvc implements WebMvcConfigurer {
+    /** Used by Spring. */
+    public Mvc() {}
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+      resolvers.add(new CallerArguments());
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Internals of the starter; not an API. */
+package dev.monetize.spring.internal;

@@ -1,0 +1,120 @@
+package dev.monetize.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Monetize;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Customer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The starter with nothing but a plans file: in-memory stores, over real HTTP on a random port. */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"monetize.use-redis=false", "monetize.use-data-source=false", "monetize.environment=test",
+        "spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+        "management.endpoint.health.show-details=always", "management.endpoints.web.exposure.include=health"})
+class StarterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String OPERATOR = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.TEST,
+      new java.security.SecureRandom());
+
+  @org.springframework.test.context.DynamicPropertySource
+  static void operator(org.springframework.test.context.DynamicPropertyRegistry registry) {
+    registry.add("monetize.operator-key", () -> OPERATOR);
+  }
+
+  @LocalServerPort
+  int port;
+  @Autowired
+  Monetize monetize;
+  @Autowired
+  org.springframework.beans.factory.ObjectProvider<LimiterStore> limiterStores;
+  @Autowired
+  MeterRegistry registry;
+
+  private String key(String customer, String plan) {
+    if (monetize.customers().find(customer).isEmpty()) {
+      monetize.customers().save(new Customer(customer, plan, BillingAnchor.DEFAULT, customer));
+    }
+    return monetize.keys().issue(customer, java.util.Set.of("hello:read")).secret();
+  }
+
+  @Test
+  void aMonetizedHandlerGetsTheCallerAndTheRateLimitHeaders() throws Exception {
+    HttpResponse<String> r = Http.get(port, "/v1/hello", key("acme", "pro"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.get("customer").asText()).isEqualTo("acme");
+    assertThat(body.get("tenant").asText()).isEqualTo("acme");
+    assertThat(body.get("plan").asText()).isEqualTo("pro");
+    assertThat(r.headers().firstValue("RateLimit-Policy")).isPresent();
+    assertThat(r.headers().firstValue("RateLimit")).isPresent();
+    assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+  }
+
+  @Test
+  void refusalsAreProblemJsonWithStableCodes() throws Exception {
+    HttpResponse<String> missing = Http.get(port, "/v1/hello", null);
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(
+        t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(JSON.readTree(missing.body()).get("code").asText()).isEqualTo("key_missing");
+
+    String free = key("tiny", "free");
+    for (int i = 0; i < 3; i++) {
+      assertThat(Http.get(port, "/v1/hello", free).statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> exhausted = Http.get(port, "/v1/hello", free);
+    assertThat(exhausted.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(exhausted.body()).get("code").asText()).isEqualTo("quota_exhausted");
+    assertThat(exhausted.headers().firstValue("Retry-After")).isPresent();
+  }
+
+  @Test
+  void aRouteOutsideTheCatalogIsNeverOpen() throws Exception {
+    HttpResponse<String> r = Http.get(port, "/internal/secret", key("acme", "pro"));
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).doesNotContain("should never be served");
+    assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("not_found");
+  }
+
+  @Test
+  void theManagementApiIsServed() throws Exception {
+    String key = key("acme", "pro");
+    Http.get(port, "/v1/hello", key);
+
+    HttpResponse<String> usage = Http.get(port, "/monetize/usage", key);
+
+    assertThat(usage.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(usage.body()).toString()).contains("acme");
+    assertThat(Http.get(port, "/monetize/usage", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void metricsGoToTheApplicationsRegistryAndHealthIsReported() throws Exception {
+    Http.get(port, "/v1/hello", key("acme", "pro"));
+
+    assertThat(registry.find("monetize.limiter.calls").functionCounter()).isNotNull();
+    assertThat(registry.find("monetize.limiter.calls").functionCounter().count()).isPositive();
+    HttpResponse<String> health = Http.get(port, "/actuator/health", null);
+    JsonNode monetizeHealth = JSON.readTree(health.body()).at("/components/monetize");
+    assertThat(monetizeHealth.get("status").asText()).isEqualTo("UP");
+    assertThat(monetizeHealth.at("/details/limiterStore").asText()).isEqualTo("up");
+    // Actuator's paths are left to Actuator; a path that only begins like them is not
+    assertThat(Http.get(port, "/actuatorx", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theInMemoryDefaultsAreUsedWithoutRedisOrADataSource() {
+    assertThat(limiterStores.getIfAvailable()).isNull();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.monetize.spring;
+
+import dev.monetize.Principal;
+import dev.monetize.TenantContext;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A service with one monetized handler (declared in the plans file) and one outside the catalog. */
+@SpringBootApplication
+public class TestApplication {
+  /** The handlers. */
+  @RestController
+  public static class Hello {
+    /** Monetized: the caller is an argument, the tenant is open. */
+    @GetMapping("/v1/hello")
+    public Map<String, String> hello(Principal caller) {
+      return Map.of("customer", caller.customerId(), "tenant", TenantContext.require(), "plan", caller.plan().name());
+    }
+
+    /** Not in the plans: the filter answers 404 before it runs. */
+    @GetMapping("/internal/secret")
+    public String secret() {
+      return "should never be served";
+    }
+  }
+}
