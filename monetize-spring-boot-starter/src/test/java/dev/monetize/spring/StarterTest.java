@@ -2,6 +2,8 @@ package dev.monetize.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.app.TestApplication;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.Monetize;

@@ -1,4 +1,4 @@
-package dev.monetize.spring;
+package com.example.app;
 
 import dev.monetize.Principal;
 import dev.monetize.TenantContext;

@@ -1,0 +1,100 @@
+package dev.monetize.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.app.TestApplication;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Monetize;
+import dev.monetize.audit.AuditSink;
+import dev.monetize.billing.BillingHistory;
+import dev.monetize.keys.KeyStore;
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.metering.UsageSink;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Customer;
+import dev.monetize.postgres.PostgresAuditStore;
+import dev.monetize.postgres.PostgresStore;
+import dev.monetize.postgres.PostgresUsageLedger;
+import dev.monetize.redis.RedisLimiterStore;
+import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The application's own Redis (a server of the test's, so that it can be stopped) and PostgreSQL
+ * {@code DataSource} become Monetize's stores; Actuator's health turns DOWN when Redis stops.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"monetize.environment=test", "management.endpoint.health.show-details=always",
+        "management.endpoints.web.exposure.include=health", "spring.data.redis.timeout=500ms"})
+class StoresTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Servers.OwnRedis redis;
+
+  @DynamicPropertySource
+  static void servers(DynamicPropertyRegistry registry) throws Exception {
+    Servers.require("PostgreSQL", 5432);
+    redis = new Servers.OwnRedis();
+    registry.add("spring.data.redis.host", () -> "127.0.0.1");
+    registry.add("spring.data.redis.port", () -> redis.port);
+    registry.add("spring.datasource.url", () -> Servers.JDBC);
+    registry.add("monetize.redis-key-prefix", () -> "monetize-spring-test:" + UUID.randomUUID() + ":");
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @LocalServerPort
+  int port;
+  @Autowired
+  Monetize monetize;
+  @Autowired
+  LimiterStore limiterStore;
+  @Autowired
+  KeyStore keyStore;
+  @Autowired
+  UsageSink usageSink;
+  @Autowired
+  BillingHistory billingHistory;
+  @Autowired
+  AuditSink auditSink;
+
+  @Test
+  void theApplicationsRedisAndDataSourceKeepMonetizesStateAndHealthFollowsRedis() throws Exception {
+    assertThat(limiterStore).isInstanceOf(RedisLimiterStore.class);
+    assertThat(keyStore).isInstanceOf(PostgresStore.class);
+    assertThat(usageSink).isInstanceOf(PostgresUsageLedger.class);
+    assertThat(auditSink).isInstanceOf(PostgresAuditStore.class);
+    assertThat(billingHistory.getClass().getSimpleName()).isEqualTo("PostgresBillingHistory");
+
+    String customer = "spring-" + UUID.randomUUID();
+    monetize.customers().save(new Customer(customer, "pro", BillingAnchor.DEFAULT, customer));
+    String key = monetize.keys().issue(customer, Set.of("hello:read")).secret();
+    HttpResponse<String> hello = Http.get(port, "/v1/hello", key);
+    assertThat(hello.statusCode()).isEqualTo(200);
+    assertThat(keyStore.list(customer, java.util.Optional.empty(), java.util.Optional.empty(), 10)).hasSize(1); // in PostgreSQL
+    assertThat(health().get("status").asText()).isEqualTo("UP");
+
+    redis.stop();
+
+    var down = health();
+    assertThat(down.get("status").asText()).isEqualTo("DOWN");
+    assertThat(down.at("/details/limiterStore").asText()).startsWith("unreachable");
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode health() throws Exception {
+    return JSON.readTree(Http.get(port, "/actuator/health", null).body()).at("/components/monetize");
+  }
+}
