@@ -46,8 +46,9 @@ public class MonetizeProperties {
   private List<String> passThrough = new ArrayList<>();
   /** Whether {@code /openapi.json} and the price list are served to anyone. */
   private boolean publishDocs = false;
-  /** The title and version of the generated OpenAPI document. */
+  /** The title of the generated OpenAPI document. */
   private String apiTitle = "API";
+  /** The version of the generated OpenAPI document. */
   private String apiVersion = "1.0.0";
   /**
    * The order of the filter. The default runs it before Spring Security's filter chain (order -100),

@@ -14,10 +14,12 @@ public class TestApplication {
   @RestController
   public static class Hello {
     /** Monetized: the caller is an argument, the tenant is open. */
+    // tag::hello[]
     @GetMapping("/v1/hello")
     public Map<String, String> hello(Principal caller) {
       return Map.of("customer", caller.customerId(), "tenant", TenantContext.require(), "plan", caller.plan().name());
     }
+    // end::hello[]
 
     /** Not in the plans: the filter answers 404 before it runs. */
     @GetMapping("/internal/secret")
