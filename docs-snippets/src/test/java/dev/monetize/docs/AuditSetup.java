@@ -2,7 +2,7 @@ package dev.monetize.docs;
 
 import dev.monetize.Monetize;
 import dev.monetize.MonetizeBuilder;
-import dev.monetize.jaxrs.Monetized;
+import dev.monetize.Monetized;
 import dev.monetize.postgres.PostgresAuditStore;
 import dev.monetize.postgres.PostgresStore;
 import jakarta.ws.rs.GET;

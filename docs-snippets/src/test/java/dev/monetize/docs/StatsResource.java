@@ -8,7 +8,7 @@ import dev.monetize.jaxrs.MonetizeContext;
 import dev.monetize.jaxrs.MonetizeExceptionMapper;
 import dev.monetize.jaxrs.MonetizeFeature;
 import dev.monetize.jaxrs.MonetizeJaxrs;
-import dev.monetize.jaxrs.Monetized;
+import dev.monetize.Monetized;
 import dev.monetize.jaxrs.OpenApiResource;
 import dev.monetize.plans.Catalog;
 import jakarta.ws.rs.GET;

@@ -4,7 +4,7 @@ import dev.monetize.Monetize;
 import dev.monetize.jaxrs.MonetizeExceptionMapper;
 import dev.monetize.jaxrs.MonetizeFeature;
 import dev.monetize.jaxrs.MonetizeJaxrs;
-import dev.monetize.jaxrs.Monetized;
+import dev.monetize.Monetized;
 import dev.monetize.jaxrs.PeerAddress;
 import dev.monetize.plans.Catalog;
 import jakarta.servlet.DispatcherType;

@@ -1,5 +1,7 @@
 package dev.monetize.jaxrs;
 
+import dev.monetize.Monetized;
+
 import dev.monetize.Admission;
 import dev.monetize.Decision;
 import dev.monetize.Principal;

@@ -1,5 +1,7 @@
 package dev.monetize.jaxrs;
 
+import dev.monetize.Monetized;
+
 import dev.monetize.Monetize;
 import dev.monetize.plans.Operation;
 import jakarta.ws.rs.Priorities;

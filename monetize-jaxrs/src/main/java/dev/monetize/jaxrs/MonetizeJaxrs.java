@@ -1,5 +1,8 @@
 package dev.monetize.jaxrs;
 
+import dev.monetize.Monetized;
+import dev.monetize.MonetizedOperations;
+
 import dev.monetize.Monetize;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Operation;
@@ -43,7 +46,6 @@ public final class MonetizeJaxrs {
    */
   public static final String ENGINE_PROPERTY = "dev.monetize.Monetize";
 
-  private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
 
   private MonetizeJaxrs() {}
 
@@ -147,140 +149,13 @@ public final class MonetizeJaxrs {
 
   /** The endpoint for these annotation values (either may be null). */
   static Endpoint endpoint(Class<?> resource, Method m, Monetized onMethod, Monetized onClass) {
-    String name = name(m);
-    String id = pick(onMethod, onClass, Monetized::id, resource.getSimpleName() + "." + m.getName(), true);
-    String scope = pick(onMethod, onClass, Monetized::scope, id, false);
-    String minimumPlan = pick(onMethod, onClass, Monetized::minimumPlan, "", false);
-    long cost = onMethod != null && onMethod.cost() != 0 ? onMethod.cost()
-        : onClass != null && onClass.cost() != 0 ? onClass.cost() : 1;
-    String price = pick(onMethod, onClass, Monetized::price, "", false);
-    String currency = pick(onMethod, onClass, Monetized::currency, "USD", false);
-    String unit = pick(onMethod, onClass, Monetized::unit, "call", false);
-    long ttl = onMethod != null && onMethod.cacheTtlSeconds() != -1 ? onMethod.cacheTtlSeconds()
-        : onClass != null ? onClass.cacheTtlSeconds() : -1;
-    String version = pick(onMethod, onClass, Monetized::version, "", false);
     try {
-      Operation.Builder b = Operation.builder(id, httpMethod(m).orElseThrow(), path(resource, m)).scope(scope).cost(cost);
-      if (!minimumPlan.isEmpty()) {
-        b.minimumPlan(minimumPlan);
-      }
-      if (!price.isEmpty()) {
-        BigDecimal amount;
-        try {
-          amount = new BigDecimal(price);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("price '" + price + "' is not a decimal number such as 0.002");
-        }
-        if (amount.signum() < 0) {
-          throw new IllegalArgumentException("price " + price + " is negative");
-        }
-        b.price(Price.of(price, currency, unit));
-      }
-      if (ttl < -1 || ttl == 0) {
-        throw new IllegalArgumentException("cacheTtlSeconds must be -1 (no caching) or 1 to 86400, got " + ttl);
-      }
-      cachePolicy(ttl, onMethod, onClass).ifPresent(b::cache);
-      long maxBody = longAttribute(onMethod, onClass, Monetized::maxBodyBytes); // the method's, else the class's
-      if (maxBody != 0) {
-        b.maxBodyBytes(maxBody);
-      }
-      String[] audited = onMethod != null && onMethod.auditQuery().length > 0 ? onMethod.auditQuery()
-          : onClass != null ? onClass.auditQuery() : new String[0];
-      b.auditQuery(java.util.List.of(audited));
-      if (!version.isEmpty() && !VERSION.matcher(version).matches()) {
-        throw new IllegalArgumentException("version '" + version + "' must be 1-32 of A-Z a-z 0-9 . _ -");
-      }
-      if (!version.isEmpty()) {
-        b.version(version);
-      }
-      lifecycle(onMethod != null ? onMethod : onClass).ifPresent(b::lifecycle);
-      return new Endpoint(m, b.build(), ttl < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttl)),
-          version.isEmpty() ? Optional.empty() : Optional.of(version));
+      MonetizedOperations.Declared d = MonetizedOperations.declared(onMethod, onClass,
+          resource.getSimpleName() + "." + m.getName(), httpMethod(m).orElseThrow(), path(resource, m));
+      return new Endpoint(m, d.operation(), d.cacheTtl(), d.version());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(name(m) + ": " + e.getMessage(), e);
     }
-  }
-
-  /** The cache policy the annotations describe; a cache attribute without a ttl is a mistake. */
-  private static Optional<dev.monetize.plans.CachePolicy> cachePolicy(long ttl, Monetized onMethod, Monetized onClass) {
-    String[] tags = onMethod != null && onMethod.cacheTags().length > 0 ? onMethod.cacheTags()
-        : onClass != null ? onClass.cacheTags() : new String[0];
-    long swr = longAttribute(onMethod, onClass, Monetized::cacheStaleWhileRevalidateSeconds);
-    long sie = longAttribute(onMethod, onClass, Monetized::cacheStaleIfErrorSeconds);
-    String[] query = onMethod != null && !Arrays.equals(onMethod.cacheQuery(), ALL) ? onMethod.cacheQuery()
-        : onClass != null ? onClass.cacheQuery() : ALL;
-    boolean shared = onMethod != null && onMethod.cacheShared() || onClass != null && onClass.cacheShared();
-    if (ttl <= 0) {
-      if (tags.length > 0 || swr != 0 || sie != 0 || !Arrays.equals(query, ALL) || shared) {
-        throw new IllegalArgumentException("cache attributes without cacheTtlSeconds cache nothing");
-      }
-      return Optional.empty();
-    }
-    if (swr < 0 || swr > 86_400 || sie < 0 || sie > 86_400) {
-      throw new IllegalArgumentException("cacheStaleWhileRevalidateSeconds and cacheStaleIfErrorSeconds are 0 to 86400, got "
-          + swr + " and " + sie);
-    }
-    dev.monetize.plans.CachePolicy p = dev.monetize.plans.CachePolicy.ttl(Duration.ofSeconds(ttl)).withTags(tags)
-        .staleWhileRevalidate(Duration.ofSeconds(swr)).staleIfError(Duration.ofSeconds(sie));
-    if (!Arrays.equals(query, ALL)) {
-      p = p.withQueryParameters(query);
-    }
-    return Optional.of(shared ? p.sharedCaches() : p);
-  }
-
-  private static final String[] ALL = {"*"};
-
-  /** The lifecycle an annotation declares, if it names a deprecation date. */
-  private static Optional<dev.monetize.plans.Lifecycle> lifecycle(Monetized a) {
-    if (a == null || a.deprecated().isEmpty()) {
-      if (a != null && (!a.sunset().isEmpty() || !a.successor().isEmpty() || !a.migrationGuide().isEmpty())) {
-        throw new IllegalArgumentException("sunset, successor and migrationGuide need deprecated");
-      }
-      return Optional.empty();
-    }
-    dev.monetize.plans.Lifecycle l = dev.monetize.plans.Lifecycle.deprecated(when(a.deprecated(), "deprecated"));
-    if (!a.sunset().isEmpty()) {
-      l = l.sunset(when(a.sunset(), "sunset"));
-    }
-    if (!a.successor().isEmpty()) {
-      l = l.successor(a.successor());
-    }
-    if (!a.migrationGuide().isEmpty()) {
-      try {
-        l = l.guide(new java.net.URI(a.migrationGuide()));
-      } catch (java.net.URISyntaxException e) {
-        throw new IllegalArgumentException("migrationGuide '" + a.migrationGuide() + "' is not a URL or path");
-      }
-    }
-    return Optional.of(l);
-  }
-
-  private static java.time.Instant when(String text, String attribute) {
-    try {
-      return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-          : java.time.Instant.parse(text);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException(attribute + " '" + text + "' must be a date such as 2026-06-01 or an instant");
-    }
-  }
-
-  private static long longAttribute(Monetized onMethod, Monetized onClass, java.util.function.ToLongFunction<Monetized> f) {
-    return onMethod != null && f.applyAsLong(onMethod) != 0 ? f.applyAsLong(onMethod)
-        : onClass != null ? f.applyAsLong(onClass) : 0;
-  }
-
-  private interface Attribute {
-    String of(Monetized m);
-  }
-
-  private static String pick(Monetized onMethod, Monetized onClass, Attribute a, String fallback, boolean methodOnly) {
-    if (onMethod != null && !a.of(onMethod).isEmpty()) {
-      return a.of(onMethod);
-    }
-    if (!methodOnly && onClass != null && !a.of(onClass).isEmpty()) {
-      return a.of(onClass);
-    }
-    return fallback;
   }
 
   static String name(Method m) {

@@ -1,5 +1,7 @@
 package dev.monetize.jaxrs;
 
+import dev.monetize.Monetized;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.monetize.plans.Catalog;

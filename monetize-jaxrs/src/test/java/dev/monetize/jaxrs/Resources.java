@@ -1,5 +1,7 @@
 package dev.monetize.jaxrs;
 
+import dev.monetize.Monetized;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -56,7 +56,7 @@ public class MonetizeAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  public Catalog monetizeCatalog(MonetizeProperties properties, ResourceLoader resources,
+  Catalog monetizeCatalog(MonetizeProperties properties, ResourceLoader resources,
       ObjectProvider<HandlerOperations> handlers) {
     Resource plans = resources.getResource(properties.getPlans());
     Catalog catalog;

@@ -4,6 +4,9 @@ import dev.monetize.Monetize;
 import dev.monetize.servlet.MonetizeFilter;
 import dev.monetize.servlet.UnmatchedRoutes;
 import dev.monetize.spring.internal.CallerArguments;
+import dev.monetize.spring.internal.HandlerOperations;
+import dev.monetize.spring.internal.SpringHandlerOperations;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -81,5 +84,17 @@ public class MonetizeWebConfiguration {
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
       resolvers.add(new CallerArguments());
     }
+
+    /** The operations of handler methods annotated {@code @Monetized}, added to the plans file's. */
+    @Bean
+    @ConditionalOnMissingBean
+    HandlerOperations monetizeHandlerOperations(org.springframework.context.ApplicationContext context) {
+      return catalog -> context.containsBean(MVC_MAPPING)
+          ? new SpringHandlerOperations(context.getBean(MVC_MAPPING, RequestMappingHandlerMapping.class)).addTo(catalog)
+          : catalog;
+    }
+
+    /** Spring MVC's mapping of {@code @RequestMapping} handlers (Actuator's endpoints have mappings of their own). */
+    private static final String MVC_MAPPING = "requestMappingHandlerMapping";
   }
 }

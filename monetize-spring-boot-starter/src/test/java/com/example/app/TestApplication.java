@@ -1,10 +1,12 @@
 package com.example.app;
 
+import dev.monetize.Monetized;
 import dev.monetize.Principal;
 import dev.monetize.TenantContext;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A service with one monetized handler (declared in the plans file) and one outside the catalog. */
@@ -20,6 +22,15 @@ public class TestApplication {
       return Map.of("customer", caller.customerId(), "tenant", TenantContext.require(), "plan", caller.plan().name());
     }
     // end::hello[]
+
+    /** Monetized by its annotation: not in the plans file. */
+    // tag::annotated[]
+    @GetMapping("/v1/reports/{name}")
+    @Monetized(id = "reports.get", scope = "hello:read", price = "0.002", cacheTtlSeconds = 60)
+    public Map<String, String> report(@PathVariable String name, Principal caller) {
+      return Map.of("report", name, "customer", caller.customerId());
+    }
+    // end::annotated[]
 
     /** Not in the plans: the filter answers 404 before it runs. */
     @GetMapping("/internal/secret")

@@ -81,6 +81,22 @@ class StarterTest {
   }
 
   @Test
+  void anAnnotatedHandlerIsAnOperationWithItsPriceAndCache() throws Exception {
+    assertThat(monetize.catalog().operation("reports.get")).hasValueSatisfying(op -> {
+      assertThat(op.pathTemplate()).isEqualTo("/v1/reports/{name}");
+      assertThat(op.method()).isEqualTo("GET");
+      assertThat(op.cache()).isPresent();
+    });
+
+    HttpResponse<String> r = Http.get(port, "/v1/reports/weekly", key("acme", "pro"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).get("report").asText()).isEqualTo("weekly");
+    assertThat(r.headers().firstValue("RateLimit")).isPresent();
+    assertThat(Http.get(port, "/v1/reports/weekly", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void aRouteOutsideTheCatalogIsNeverOpen() throws Exception {
     HttpResponse<String> r = Http.get(port, "/internal/secret", key("acme", "pro"));
 

@@ -2,7 +2,7 @@ package com.example;
 
 // tag::resource[]
 import dev.monetize.jaxrs.MonetizeContext;
-import dev.monetize.jaxrs.Monetized;
+import dev.monetize.Monetized;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

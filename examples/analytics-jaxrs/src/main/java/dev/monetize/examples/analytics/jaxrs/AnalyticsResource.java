@@ -11,7 +11,7 @@ import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.domain.Interval;
 import dev.monetize.examples.analytics.domain.TimeRange;
 import dev.monetize.jaxrs.MonetizeContext;
-import dev.monetize.jaxrs.Monetized;
+import dev.monetize.Monetized;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

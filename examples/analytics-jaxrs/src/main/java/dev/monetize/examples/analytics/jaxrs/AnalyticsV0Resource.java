@@ -2,7 +2,7 @@ package dev.monetize.examples.analytics.jaxrs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.examples.analytics.domain.EventStore;
-import dev.monetize.jaxrs.Monetized;
+import dev.monetize.Monetized;
 import dev.monetize.jaxrs.MonetizeContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

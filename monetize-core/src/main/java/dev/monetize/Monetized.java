@@ -1,4 +1,4 @@
-package dev.monetize.jaxrs;
+package dev.monetize;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -7,9 +7,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a resource method (or every method of a resource class) as a monetized operation. On a
- * class the values are defaults; on a method they override the class's. Unset values: the id is
+ * Marks a handler method (or every handler of a class) as a monetized operation: a JAX-RS resource
+ * method ({@code monetize-jaxrs}) or a Spring MVC handler method ({@code monetize-spring-boot-starter}).
+ * On a class the values are defaults; on a method they override the class's. Unset values: the id is
  * {@code ClassName.method}, the scope is the id, no minimum plan, cost 1, no price.
+ * {@link MonetizedOperations} turns them into an {@link dev.monetize.plans.Operation}.
  *
  * <pre>{@code
  * @Path("/v1/stats") @Monetized(scope = "stats:read")

@@ -1,0 +1,37 @@
+package dev.monetize.spring;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.example.bad.TwoPathsApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+/** Mistakes in the configuration stop the start with a message that names the setting or the handler. */
+class StartFailuresTest {
+  private static SpringApplicationBuilder app(Class<?> source, String... properties) {
+    return new SpringApplicationBuilder(source).properties("server.port=0", "monetize.use-redis=false",
+        "monetize.use-data-source=false",
+        "spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration")
+        .properties(properties);
+  }
+
+  @Test
+  void aMonetizedHandlerOnTwoPathsIsRefused() {
+    assertThatThrownBy(() -> app(TwoPathsApplication.class).run().close())
+        .rootCause().hasMessageContaining("com.example.bad.TwoPathsApplication$Ambiguous#both")
+        .hasMessageContaining("one HTTP method on one path");
+  }
+
+  @Test
+  void aShortPepperIsRefusedWithTheProperty() {
+    assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.key-pepper=short").run().close())
+        .rootCause().hasMessageContaining("monetize.key-pepper must be at least 32 bytes");
+  }
+
+  @Test
+  void aMissingPlansFileNamesTheProperty() {
+    assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.plans=classpath:nowhere.yaml")
+        .run().close())
+        .rootCause().hasMessageContaining("nowhere.yaml");
+  }
+}
