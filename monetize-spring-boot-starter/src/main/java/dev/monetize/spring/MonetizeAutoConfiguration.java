@@ -79,7 +79,7 @@ public class MonetizeAutoConfiguration {
       ObjectProvider<CustomerStore> customerStore, ObjectProvider<LimiterStore> limiterStore,
       ObjectProvider<UsageSink> usageSink, ObjectProvider<BillingHistory> billingHistory,
       ObjectProvider<AuditSink> auditSink, ObjectProvider<ResponseCache> responseCache,
-      ObjectProvider<ShieldStore> shieldStore) {
+      ObjectProvider<ShieldStore> shieldStore, ObjectProvider<MonetizeCustomizer> customizers) {
     MonetizeBuilder b = Monetize.builder().catalog(catalog).environment(environment(p.getEnvironment()))
         .apiInfo(p.getApiTitle(), p.getApiVersion()).publishDocs(p.isPublishDocs());
     if (!p.getKeyPepper().isEmpty()) {
@@ -115,6 +115,7 @@ public class MonetizeAutoConfiguration {
     auditSink.ifAvailable(b::auditSink);
     responseCache.ifAvailable(b::responseCache);
     shieldStore.ifAvailable(b::shieldStore);
+    customizers.orderedStream().forEach(c -> c.customize(b));
     return b.build();
   }
 

@@ -44,6 +44,11 @@ public class MonetizeProperties {
    * serves on the application's port).
    */
   private List<String> passThrough = new ArrayList<>();
+  /**
+   * Exact paths of the application's own endpoints (such as {@code /metrics}) served to the operator
+   * only: any other caller gets problem JSON, and the requests are not metered.
+   */
+  private List<String> operatorOnly = new ArrayList<>();
   /** Whether {@code /openapi.json} and the price list are served to anyone. */
   private boolean publishDocs = false;
   /** The title of the generated OpenAPI document. */
@@ -166,6 +171,14 @@ public class MonetizeProperties {
 
   public void setPassThrough(List<String> passThrough) {
     this.passThrough = passThrough;
+  }
+
+  public List<String> getOperatorOnly() {
+    return operatorOnly;
+  }
+
+  public void setOperatorOnly(List<String> operatorOnly) {
+    this.operatorOnly = operatorOnly;
   }
 
   public boolean isPublishDocs() {

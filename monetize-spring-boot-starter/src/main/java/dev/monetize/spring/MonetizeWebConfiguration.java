@@ -49,6 +49,9 @@ public class MonetizeWebConfiguration {
     if (!passThrough.isEmpty()) {
       filter.passThrough(passThrough.toArray(String[]::new));
     }
+    if (!p.getOperatorOnly().isEmpty()) {
+      filter.operatorOnly(p.getOperatorOnly().toArray(String[]::new));
+    }
     FilterRegistrationBean<MonetizeFilter> registration = new FilterRegistrationBean<>(filter);
     registration.setName("monetizeFilter");
     registration.setUrlPatterns(List.of("/*"));

@@ -147,6 +147,19 @@ public final class DemoService {
     }
   }
 
+  /**
+   * How every variant writes its JSON: snake_case names, ISO-8601 times, {@code Optional}s as values
+   * or null.
+   */
+  public static com.fasterxml.jackson.databind.ObjectMapper json() {
+    return com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+        .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+        .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+        .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .build();
+  }
+
   /** A usage journal's directory and fsync policy. */
   public record Journal(Path directory, FsyncPolicy fsync) {}
 

@@ -1,11 +1,6 @@
 package dev.monetize.examples.analytics.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.monetize.Monetize;
 import dev.monetize.Principal;
 import dev.monetize.errors.ErrorCode;
@@ -43,12 +38,7 @@ public final class AnalyticsServlets {
 
   /** Registers the endpoints on {@code context}. */
   public static void register(ServletContextHandler context, EventStore store, Clock clock, Monetize monetize) {
-    ObjectMapper json = JsonMapper.builder()
-        .addModule(new JavaTimeModule())
-        .addModule(new Jdk8Module())
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .build();
+    ObjectMapper json = dev.monetize.examples.analytics.DemoService.json();
     EventParser parser = new EventParser(clock);
     store.onChange(tenant -> monetize.cache().invalidate(tenant, "stats")); // its summary says something new now
     context.addServlet(new ServletHolder(new Endpoint(monetize) {
