@@ -23,16 +23,33 @@ public record Header(String name, String value) {
     return name.equalsIgnoreCase("Vary") || name.equalsIgnoreCase("Link");
   }
 
-  /** {@code existing} (may be null) with this header's value added, each list member once. */
+  /**
+   * {@code existing} (may be null) with this header's value added, each list member once: the
+   * members of this value that {@code existing} lacks are appended in order.
+   */
   public String mergedWith(String existing) {
     if (existing == null || existing.isBlank()) {
       return value;
     }
-    for (String member : existing.split(",")) {
-      if (member.strip().equalsIgnoreCase(value.strip())) {
-        return existing;
+    if (!name.equalsIgnoreCase("Vary")) { // a Link value is one member (its URL may hold a comma)
+      return contains(existing, value.strip()) ? existing : existing + ", " + value;
+    }
+    StringBuilder out = new StringBuilder(existing);
+    for (String member : value.split(",")) {
+      String m = member.strip();
+      if (!m.isEmpty() && !contains(out, m)) {
+        out.append(", ").append(m);
       }
     }
-    return existing + ", " + value;
+    return out.toString();
+  }
+
+  private static boolean contains(CharSequence list, String member) {
+    for (String present : list.toString().split(",")) {
+      if (present.strip().equalsIgnoreCase(member)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
