@@ -3,7 +3,6 @@ module dev.monetize.jaxrs {
   requires transitive dev.monetize.core;
   requires transitive jakarta.ws.rs;
   requires static transitive jakarta.servlet; // PeerAddress.servletFilter(), only where a servlet container runs JAX-RS
-  requires transitive jdk.httpserver; // PeerAddress.jdkHttpServer()
   requires org.slf4j;
 
   exports dev.monetize.jaxrs;

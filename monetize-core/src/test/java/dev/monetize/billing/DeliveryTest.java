@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.monetize.billing.internal.HttpPoster;
 import dev.monetize.metering.UsageRecord;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +40,8 @@ class DeliveryTest {
     }
   }
 
-  private HttpServer server;
+  private org.eclipse.jetty.server.Server server;
+  private org.eclipse.jetty.server.ServerConnector connector;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<Integer> answers = new CopyOnWriteArrayList<>();
   private final AtomicInteger asked = new AtomicInteger();
@@ -52,38 +51,46 @@ class DeliveryTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", ex -> {
-      received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(),
-          Map.copyOf(ex.getRequestHeaders()), ex.getRequestBody().readAllBytes()));
-      int i = asked.getAndIncrement();
-      int status = i < answers.size() ? answers.get(i) : 200;
-      if (status == 302) {
-        ex.getResponseHeaders().add("Location", "/elsewhere");
-      }
-      if (status == 599) { // no answer in time
-        try {
-          Thread.sleep(1_500);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    server = new org.eclipse.jetty.server.Server();
+    connector = new org.eclipse.jetty.server.ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+      @Override
+      public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+          org.eclipse.jetty.util.Callback callback) throws Exception {
+        Map<String, List<String>> headers = new java.util.HashMap<>();
+        request.getHeaders().forEach(f -> headers.put(f.getName(), List.of(f.getValue()))); // as sent, commas and all
+        received.add(new Received(request.getMethod(), request.getHttpURI().getPathQuery(), Map.copyOf(headers),
+            org.eclipse.jetty.io.Content.Source.asInputStream(request).readAllBytes()));
+        int i = asked.getAndIncrement();
+        int status = i < answers.size() ? answers.get(i) : 200;
+        if (status == 302) {
+          response.getHeaders().put("Location", "/elsewhere");
         }
-        status = 200;
+        if (status == 599) { // no answer in time
+          try {
+            Thread.sleep(1_500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          status = 200;
+        }
+        response.setStatus(status);
+        response.write(true, java.nio.ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
       }
-      byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(status, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
     });
     server.start();
   }
 
   @AfterEach
-  void stop() {
-    server.stop(0);
+  void stop() throws Exception {
+    server.stop();
   }
 
   private URI url(String path) {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    return URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
   }
 
   private WebhookTransport webhook() {
@@ -162,7 +169,7 @@ class DeliveryTest {
     assertThatThrownBy(() -> WebhookTransport.builder(url("/usage"), SECRET).build())
         .hasMessageContaining("must be https");
     UsageExport guarded = UsageExport.cloudEvents("svc", WebhookTransport.builder(
-        URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/usage"), SECRET).build(),
+        URI.create("https://127.0.0.1:" + connector.getLocalPort() + "/usage"), SECRET).build(),
         DeadLetterStore.inMemory());
     guarded.accept(List.of(first));
     assertThat(received).hasSize(1);

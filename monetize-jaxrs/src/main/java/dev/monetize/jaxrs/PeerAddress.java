@@ -1,9 +1,5 @@
 package dev.monetize.jaxrs;
 
-import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,14 +8,13 @@ import org.slf4j.LoggerFactory;
  * The connection's remote address, which JAX-RS itself does not expose, and the query string
  * exactly as the client sent it (a servlet-hosted JAX-RS runtime re-encodes a malformed one, which
  * the management API must refuse). A filter of the host hands both to the adapter for the time the
- * request is handled on its thread: {@link #jdkHttpServer()} on
- * the JDK HTTP server's context, {@link #servletFilter()} in a servlet container (Jersey or RESTEasy
- * on Jetty, Tomcat...). Without either, client addresses are unknown: IP limits cannot tell clients
- * apart, so the adapter says so once in the log.
+ * request is handled on its thread: {@link #servletFilter()} in front of the JAX-RS servlet (Jersey
+ * or RESTEasy on Jetty, Tomcat...). Without it, client addresses are unknown: IP limits cannot tell
+ * clients apart, so the adapter says so once in the log.
  *
  * <pre>{@code
- * HttpContext context = server.createContext("/", jerseyHandler);
- * context.getFilters().add(PeerAddress.jdkHttpServer());
+ * context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+ * context.addServlet(new ServletHolder(new ServletContainer(resourceConfig)), "/*");
  * }</pre>
  */
 public final class PeerAddress {
@@ -29,32 +24,6 @@ public final class PeerAddress {
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private PeerAddress() {}
-
-  /**
-   * A filter for the JDK HTTP server ({@code com.sun.net.httpserver}) that hands each exchange's
-   * remote address to the adapter for the time the exchange is handled on its thread.
-   */
-  public static Filter jdkHttpServer() {
-    return new Filter() {
-      @Override
-      public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-        InetSocketAddress remote = exchange.getRemoteAddress();
-        CURRENT.set(remote == null ? "" : remote.getAddress().getHostAddress());
-        RAW_QUERY.set(exchange.getRequestURI().getRawQuery());
-        try {
-          chain.doFilter(exchange);
-        } finally {
-          CURRENT.remove();
-          RAW_QUERY.remove();
-        }
-      }
-
-      @Override
-      public String description() {
-        return "Monetize: the remote address for the JAX-RS adapter";
-      }
-    };
-  }
 
   /**
    * A servlet filter that hands each request's remote address to the adapter while the servlet
@@ -90,8 +59,7 @@ public final class PeerAddress {
     }
     if (WARNED.compareAndSet(false, true)) {
       LOG.warn("the JAX-RS host does not tell client addresses: IP limits and audit cannot see them; add "
-          + "PeerAddress.jdkHttpServer() to the JDK HTTP server's context or PeerAddress.servletFilter() "
-          + "to the servlet container");
+          + "PeerAddress.servletFilter() in front of the JAX-RS servlet");
     }
     return "";
   }

@@ -2,20 +2,26 @@ package dev.monetize.jaxrs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.URI;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.servlet.ServletContainer;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adapter suite on Jersey 3.1 (JDK HTTP server). The library's resources are registered as
+ * The adapter suite on Jersey 3.1 (its servlet container on embedded Jetty 12, the client's address
+ * from {@link PeerAddress#servletFilter()}). The library's resources are registered as
  * classes with the engine in {@link MonetizeJaxrs#ENGINE_PROPERTY}, as the docs show.
  */
 class JerseyAdapterTest extends JaxRsAdapterContract {
@@ -35,8 +41,7 @@ class JerseyAdapterTest extends JaxRsAdapterContract {
     @Override
     public void close() {}
   };
-  private HttpServer server;
-  private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool();
+  private Server server;
 
   @Override
   protected String start(List<Object> providers, Class<?>... resources) {
@@ -53,20 +58,29 @@ class JerseyAdapterTest extends JaxRsAdapterContract {
       }
     }
     JERSEY.addHandler(recorder);
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ServletHolder jersey = new ServletHolder(new ServletContainer(config));
+    jersey.setInitOrder(0); // deployed at start, so that its warnings are recorded now
+    context.addServlet(jersey, "/*");
+    server.setHandler(context);
     try {
-      server = JdkHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, false);
-      server.setExecutor(executor); // requests in parallel, as any real deployment serves them
       server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     } finally {
       JERSEY.removeHandler(recorder);
     }
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://127.0.0.1:" + connector.getLocalPort();
   }
 
   @Override
-  protected void stop() {
-    server.stop(0);
-    executor.shutdownNow();
+  protected void stop() throws Exception {
+    server.stop();
   }
 
   @Test

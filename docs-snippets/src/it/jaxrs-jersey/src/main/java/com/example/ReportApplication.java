@@ -1,7 +1,6 @@
 package com.example;
 
 // tag::application[]
-import com.sun.net.httpserver.HttpServer;
 import dev.monetize.Monetize;
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.jaxrs.ManagementResource;
@@ -10,14 +9,18 @@ import dev.monetize.jaxrs.MonetizeFeature;
 import dev.monetize.jaxrs.MonetizeJaxrs;
 import dev.monetize.jaxrs.PeerAddress;
 import dev.monetize.keys.KeyEnvironment;
-import java.net.InetSocketAddress;
-import org.glassfish.jersey.jdkhttp.JdkHttpHandlerContainer;
-import org.glassfish.jersey.server.ContainerFactory;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
 
 public final class ReportApplication {
-  public static HttpServer start(java.nio.file.Path plans, int port, String operatorKey) throws Exception {
+  public static Server start(java.nio.file.Path plans, int port, String operatorKey) throws Exception {
     Monetize monetize = Monetize.builder()
         .catalog(MonetizeJaxrs.catalog(CatalogLoader.load(plans), ReportResource.class)) // plans + annotations
         .environment(KeyEnvironment.TEST)  // mk_test_ keys while you try it; LIVE (the default) in production
@@ -29,9 +32,12 @@ public final class ReportApplication {
         .register(new MonetizeFeature(monetize))
         .register(new MonetizeExceptionMapper(monetize))
         .register(ManagementResource.class);                     // keys, usage, invoices under /monetize
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/", ContainerFactory.createContainer(JdkHttpHandlerContainer.class, application))
-        .getFilters().add(PeerAddress.jdkHttpServer());          // client addresses for limits and audit
+    ServletContextHandler context = new ServletContextHandler();
+    context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*",  // client addresses for limits and audit
+        EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
+    Server server = new Server(port);                            // Jetty 12: the server you deploy on
+    server.setHandler(context);
     server.start();
     return server;
   }

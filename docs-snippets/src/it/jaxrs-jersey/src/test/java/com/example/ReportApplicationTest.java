@@ -3,7 +3,6 @@ package com.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.monetize.keys.ApiKeys;
 import dev.monetize.keys.KeyEnvironment;
 import java.net.URI;
@@ -58,9 +57,10 @@ class ReportApplicationTest {
     };
     jersey.addHandler(recorder);
     String operator = ApiKeys.newSecret(KeyEnvironment.TEST, new SecureRandom());
-    HttpServer server = ReportApplication.start(Path.of("src/main/resources/plans.yaml"), 0, operator);
+    org.eclipse.jetty.server.Server server = ReportApplication.start(Path.of("src/main/resources/plans.yaml"), 0,
+        operator);
     try {
-      base = "http://127.0.0.1:" + server.getAddress().getPort();
+      base = "http://127.0.0.1:" + server.getURI().getPort();
       assertThat(send("GET", "/api/report", null, null).statusCode()).isEqualTo(401);
       assertThat(send("POST", "/monetize/organizations", operator,
           "{\"name\":\"Acme\",\"plan\":\"free\",\"id\":\"acme\"}").statusCode()).isEqualTo(201);
@@ -79,7 +79,7 @@ class ReportApplicationTest {
           .at("/usage/requests").asLong()).isEqualTo(1);
       assertThat(warnings).as("Jersey's warnings").isEmpty();
     } finally {
-      server.stop(0);
+      server.stop();
       jersey.removeHandler(recorder);
     }
   }

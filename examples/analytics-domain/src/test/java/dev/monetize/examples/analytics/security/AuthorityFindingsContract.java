@@ -136,7 +136,7 @@ public abstract class AuthorityFindingsContract {
     for (String query : new String[] {"customer_id=demo-pro%", "foo%ZZ=1", "customer_id=%ZZ"}) {
       ExampleUnderTest.Answer a = app.rawGet("/monetize/usage?" + query, free);
       assertThat(a.status()).as(query).isEqualTo(400);
-      if (a.body().startsWith("{")) { // the JDK's HTTP server refuses such a target itself (400, an HTML line)
+      if (a.body().startsWith("{")) { // a container may refuse such a target itself (400, a page of its own)
         assertThat(a.json().path("detail").asText()).isEqualTo("The query string has a malformed percent-escape.");
       }
     }

@@ -6,7 +6,7 @@ import dev.monetize.examples.analytics.security.ClientAddressContract;
 import dev.monetize.examples.analytics.security.ExampleUnderTest;
 import dev.monetize.http.TrustedProxies;
 
-/** Client addresses on the JAX-RS example (Jersey on the JDK HTTP server, with {@code PeerAddress}). */
+/** Client addresses on the JAX-RS example (Jersey as a servlet on Jetty, with {@code PeerAddress.servletFilter()}). */
 class JaxrsClientAddressTest extends ClientAddressContract {
   @Override
   protected ExampleUnderTest start(TrustedProxies proxies, AuditSink audit) {

@@ -6,7 +6,7 @@ import dev.monetize.examples.analytics.security.ExampleUnderTest;
 import dev.monetize.http.TrustedProxies;
 import dev.monetize.management.ManagementLimits;
 
-/** Starts the JAX-RS example (Jersey on the JDK HTTP server) for the security suites. */
+/** Starts the JAX-RS example (Jersey as a servlet on Jetty) for the security suites. */
 final class JaxrsExamples {
   private JaxrsExamples() {}
 
