@@ -98,22 +98,30 @@ class BillingCommandsTest {
     assertThat(out.toString().trim().split("\n")).hasSize(2);
     assertThat(JSON.readTree(out.toString().trim().split("\n")[0]).path("reason").asText()).isEqualTo("answered 503");
     List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
-    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", ex -> {
-      bodies.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-      ex.sendResponseHeaders(202, -1);
-      ex.close();
+    org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server();
+    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+      @Override
+      public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+          org.eclipse.jetty.util.Callback callback) throws Exception {
+        bodies.add(new String(org.eclipse.jetty.io.Content.Source.asInputStream(request).readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8));
+        response.setStatus(202);
+        callback.succeeded();
+        return true;
+      }
     });
     server.start();
     try {
       out.getBuffer().setLength(0);
       // the secret comes from the environment, never the command line (PATH is merely long enough here)
       assertThat(run("dead-letters", "replay", "--dir", dir.toString(), "--webhook",
-          "http://127.0.0.1:" + server.getAddress().getPort() + "/usage", "--secret-env", "PATH",
+          "http://127.0.0.1:" + connector.getLocalPort() + "/usage", "--secret-env", "PATH",
           "--allow-private-networks")).as(err.toString()).isZero();
     } finally {
-      server.stop(0);
+      server.stop();
     }
     assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isEqualTo(2);
     assertThat(JSON.readTree(out.toString()).path("dead").asInt()).isZero();
