@@ -103,7 +103,7 @@ public final class MonetizeBuilder {
 
   /**
    * The proxies whose {@code Forwarded} / {@code X-Forwarded-For} headers are believed (default
-   * none: the client is always the connection's peer). See {@link #clientAddress}.
+   * none: the client is always the connection's peer). See {@link Monetize#clientAddress}.
    */
   public MonetizeBuilder trustedProxies(dev.monetize.http.TrustedProxies proxies) {
     this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
