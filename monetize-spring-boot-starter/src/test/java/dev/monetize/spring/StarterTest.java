@@ -131,6 +131,16 @@ class StarterTest {
     assertThat(Http.get(port, "/actuatorx", null).statusCode()).isEqualTo(404);
   }
 
+  @Autowired
+  org.springframework.boot.web.servlet.FilterRegistrationBean<dev.monetize.servlet.MonetizeFilter> filter;
+
+  @Test
+  void theFilterRunsBeforeSpringSecuritysChainOnEveryPath() {
+    assertThat(filter.getOrder())
+        .isLessThan(org.springframework.boot.autoconfigure.security.SecurityProperties.DEFAULT_FILTER_ORDER);
+    assertThat(filter.getUrlPatterns()).containsExactly("/*");
+  }
+
   @Test
   void theInMemoryDefaultsAreUsedWithoutRedisOrADataSource() {
     assertThat(limiterStores.getIfAvailable()).isNull();
