@@ -3,8 +3,10 @@ package com.example.app;
 import dev.monetize.Monetized;
 import dev.monetize.Principal;
 import dev.monetize.TenantContext;
+import dev.monetize.spring.MonetizeCustomizer;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -12,6 +14,14 @@ import org.springframework.web.bind.annotation.RestController;
 /** A service with one monetized handler (declared in the plans file) and one outside the catalog. */
 @SpringBootApplication
 public class TestApplication {
+  /** Quota warnings at 80 and 95 percent: a setting that is code, not a property. */
+  // tag::customizer[]
+  @Bean
+  MonetizeCustomizer quotaWarnings() {
+    return builder -> builder.quotaWarnings(80, 95);
+  }
+  // end::customizer[]
+
   /** The handlers. */
   @RestController
   public static class Hello {
