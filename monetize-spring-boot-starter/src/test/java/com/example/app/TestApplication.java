@@ -22,6 +22,19 @@ public class TestApplication {
   }
   // end::customizer[]
 
+  /**
+   * Spring Security guards the service's own admin pages; the API's routes are Monetize's, judged by
+   * their key before this chain runs.
+   */
+  @Bean
+  org.springframework.security.web.SecurityFilterChain security(
+      org.springframework.security.config.annotation.web.builders.HttpSecurity http) throws Exception {
+    return http.authorizeHttpRequests(a -> a.requestMatchers("/admin/**").authenticated().anyRequest().permitAll())
+        .httpBasic(org.springframework.security.config.Customizer.withDefaults())
+        .csrf(c -> c.ignoringRequestMatchers("/v1/**", "/monetize/**")) // API keys, not cookies
+        .build();
+  }
+
   /** The handlers. */
   @RestController
   public static class Hello {
@@ -41,6 +54,12 @@ public class TestApplication {
       return Map.of("report", name, "customer", caller.customerId());
     }
     // end::annotated[]
+
+    /** The service's own admin page: outside the API, behind Spring Security ({@code monetize.pass-through=/admin}). */
+    @GetMapping("/admin/ping")
+    public String adminPing() {
+      return "pong";
+    }
 
     /** Not in the plans: the filter answers 404 before it runs. */
     @GetMapping("/internal/secret")
