@@ -95,7 +95,7 @@ class DeliveryTest {
 
   private WebhookTransport webhook() {
     return WebhookTransport.builder(url("/usage"), SECRET).allowPrivateNetworks(true)
-        .retries(3, Duration.ofMillis(10)).timeout(Duration.ofMillis(500)).build();
+        .retries(3, Duration.ofMillis(10)).timeout(Duration.ofSeconds(5)).build();
   }
 
   @Test
