@@ -13,6 +13,7 @@ module dev.monetize.spring {
   requires spring.web;
   requires static spring.webmvc;
   requires java.sql;
+  requires org.slf4j;
   requires static dev.monetize.redis;
   requires static dev.monetize.postgres;
   requires static spring.data.redis;

@@ -111,11 +111,22 @@ public final class MonetizeFilter implements Filter {
         throw new IllegalArgumentException("a pass-through prefix starts with '/' and does not end with it, got '"
             + p + "'");
       }
+      String covered = covers(p, monetize.managementPrefix()) ? monetize.managementPrefix()
+          : monetize.catalog().operations().stream().map(Operation::pathTemplate).filter(t -> covers(p, t)).findFirst()
+              .orElse(null);
+      if (covered != null) {
+        throw new IllegalArgumentException("the pass-through prefix '" + p + "' covers " + covered
+            + ", which Monetize must answer: pass through only paths outside the API");
+      }
       all.add(p);
     }
     passThrough = java.util.List.copyOf(all);
     LOG.info("MonetizeFilter leaves {} to the application (not monetized)", passThrough);
     return this;
+  }
+
+  private static boolean covers(String prefix, String path) {
+    return path.equals(prefix) || path.startsWith(prefix + "/");
   }
 
   private boolean passesThrough(String path) {
@@ -146,12 +157,18 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     String path = pathOf(request);
-    if (!passThrough.isEmpty() && passesThrough(path)) {
-      chain.doFilter(req, res);
+    if (!RawPaths.normalized(request.getRequestURI())) {
+      // the container resolves such a path for us, a framework behind us may match the raw one: another route
+      refuse(request, response, ErrorCode.BAD_REQUEST, "The path has an empty, '.' or '..' segment or an encoded "
+          + "separator; send it normalized.");
       return;
     }
     if (monetize.managementApi().handles(path)) {
       serveManagement(request, response, path);
+      return;
+    }
+    if (!passThrough.isEmpty() && !operatorPaths.contains(path) && passesThrough(path)) {
+      chain.doFilter(req, res);
       return;
     }
     if (operatorPaths.contains(path)) { // before any route: an operator path is never a metered one

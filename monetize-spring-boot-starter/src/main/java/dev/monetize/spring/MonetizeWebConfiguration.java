@@ -59,6 +59,15 @@ public class MonetizeWebConfiguration {
     return registration;
   }
 
+  /** The dispatcher servlet's path ({@code spring.mvc.servlet.path}) without its trailing slash: "" at the root. */
+  static String servletPrefix(org.springframework.core.env.Environment env) {
+    String path = env.getProperty("spring.mvc.servlet.path", "/").trim();
+    if (!path.startsWith("/")) {
+      path = "/" + path;
+    }
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
   /**
    * Actuator's web base path when Actuator serves on the application's own port: its endpoints
    * (health probes come without a key) are left to Actuator's exposure settings and Spring Security.
@@ -68,20 +77,41 @@ public class MonetizeWebConfiguration {
         MonetizeWebConfiguration.class.getClassLoader())) {
       return "";
     }
+    // as Spring Boot decides it (ManagementPortType): a port of its own never reaches this filter
     String managementPort = env.getProperty("management.server.port");
-    if (managementPort != null && !managementPort.equals(env.getProperty("server.port", "8080"))) {
-      return ""; // a port of its own: never reaches this filter's routes
+    String serverPort = env.getProperty("server.port");
+    boolean samePort = managementPort == null || serverPort == null && managementPort.equals("8080")
+        || !managementPort.equals("0") && managementPort.equals(serverPort);
+    if (!samePort) {
+      return "";
     }
     String base = env.getProperty("management.endpoints.web.base-path", "/actuator").trim();
-    return base.isEmpty() || base.equals("/") ? "" : base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    if (!base.startsWith("/")) {
+      base = "/" + base;
+    }
+    base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    return base.isEmpty() ? "" : servletPrefix(env) + base;
   }
 
   /** Handler methods take the caller as an argument. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(WebMvcConfigurer.class)
   public static class Mvc implements WebMvcConfigurer {
-    /** Used by Spring. */
-    public Mvc() {}
+    private final org.springframework.beans.factory.ObjectProvider<Monetize> monetize;
+    private final org.springframework.core.env.Environment environment;
+
+    /** The engine is looked up when first needed: its catalog reads Spring MVC's routes. */
+    public Mvc(org.springframework.beans.factory.ObjectProvider<Monetize> monetize,
+        org.springframework.core.env.Environment environment) {
+      this.monetize = monetize;
+      this.environment = environment;
+    }
+
+    @Override
+    public void addInterceptors(org.springframework.web.servlet.config.annotation.InterceptorRegistry registry) {
+      registry.addInterceptor(new dev.monetize.spring.internal.RouteAgreement(monetize::getObject,
+          servletPrefix(environment)));
+    }
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
@@ -93,7 +123,8 @@ public class MonetizeWebConfiguration {
     @ConditionalOnMissingBean
     HandlerOperations monetizeHandlerOperations(org.springframework.context.ApplicationContext context) {
       return catalog -> context.containsBean(MVC_MAPPING)
-          ? new SpringHandlerOperations(context.getBean(MVC_MAPPING, RequestMappingHandlerMapping.class)).addTo(catalog)
+          ? new SpringHandlerOperations(context.getBean(MVC_MAPPING, RequestMappingHandlerMapping.class),
+              servletPrefix(environment)).addTo(catalog)
           : catalog;
     }
 

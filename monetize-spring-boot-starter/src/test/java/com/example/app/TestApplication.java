@@ -55,6 +55,20 @@ public class TestApplication {
     }
     // end::annotated[]
 
+    /** Two routes that both match {@code /v1/items/reports}: Spring and Monetize would pick differently. */
+    @GetMapping("/v1/{org}/reports")
+    @Monetized(id = "reports.of", scope = "hello:read")
+    public String reportsOf(@PathVariable String org) {
+      return "reports of " + org;
+    }
+
+    /** See {@link #reportsOf}. */
+    @GetMapping("/v1/items/{id}")
+    @Monetized(id = "items.get", scope = "hello:read")
+    public String item(@PathVariable String id) {
+      return "item " + id;
+    }
+
     /** The service's own admin page: outside the API, behind Spring Security ({@code monetize.pass-through=/admin}). */
     @GetMapping("/admin/ping")
     public String adminPing() {

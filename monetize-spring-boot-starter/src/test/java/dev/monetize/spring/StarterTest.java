@@ -97,6 +97,29 @@ class StarterTest {
   }
 
   @Test
+  void aPathSpringAndMonetizeWouldRouteDifferentlyIsNotServed() throws Exception {
+    String key = key("acme", "pro");
+    assertThat(Http.get(port, "/v1/items/7", key).body()).isEqualTo("item 7");
+    assertThat(Http.get(port, "/v1/acme/reports", key).body()).isEqualTo("reports of acme");
+
+    HttpResponse<String> both = Http.get(port, "/v1/items/reports", key); // billed as one, routed to the other
+
+    assertThat(both.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(both.body()).get("code").asText()).isEqualTo("internal");
+    assertThat(both.body()).doesNotContain("reports of");
+  }
+
+  @Test
+  void aPathWithDotSegmentsNeverReachesAHandler() throws Exception {
+    for (String path : new String[] {"/v1/%2e%2e/actuator/x", "/v1/items/%2e%2e/reports", "//v1/hello",
+        "/v1/./hello"}) {
+      HttpResponse<String> r = Http.get(port, path, null);
+      assertThat(r.statusCode()).as(path).isEqualTo(400);
+      assertThat(r.body()).as(path).doesNotContain("item").doesNotContain("reports of");
+    }
+  }
+
+  @Test
   void aRouteOutsideTheCatalogIsNeverOpen() throws Exception {
     HttpResponse<String> r = Http.get(port, "/internal/secret", key("acme", "pro"));
 

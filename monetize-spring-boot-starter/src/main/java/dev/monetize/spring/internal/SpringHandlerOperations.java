@@ -20,10 +20,15 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  */
 public final class SpringHandlerOperations implements HandlerOperations {
   private final RequestMappingHandlerMapping mapping;
+  private final String servletPrefix;
 
-  /** Reads {@code mapping}'s handlers when the catalog is built. */
-  public SpringHandlerOperations(RequestMappingHandlerMapping mapping) {
+  /**
+   * Reads {@code mapping}'s handlers when the catalog is built; their paths are under
+   * {@code servletPrefix} (the dispatcher servlet's path, "" at the root).
+   */
+  public SpringHandlerOperations(RequestMappingHandlerMapping mapping, String servletPrefix) {
     this.mapping = mapping;
+    this.servletPrefix = servletPrefix;
   }
 
   @Override
@@ -47,10 +52,15 @@ public final class SpringHandlerOperations implements HandlerOperations {
             + ": use @GetMapping(\"/one/path\") or split it");
       }
       String path = paths.iterator().next();
-      if (path.contains("{*") || path.contains("*") || path.contains(":")) {
+      if (path.contains("*") || path.contains("?") || path.contains(":")) {
         throw new IllegalStateException(name + ": path '" + path + "' has a wildcard or a regular expression; a "
             + "@Monetized handler's path is literal segments and {name} variables");
       }
+      if (!e.getKey().getParamsCondition().isEmpty() || !e.getKey().getHeadersCondition().isEmpty()) {
+        throw new IllegalStateException(name + ": a @Monetized handler is told apart by its method and path only; "
+            + "it also needs params or headers (" + e.getKey() + "), which the operation's price cannot follow");
+      }
+      path = servletPrefix + path;
       try {
         declared.put(name, MonetizedOperations.declared(onMethod, onClass, type.getSimpleName() + "." + m.getName(),
             methods.iterator().next().name(), path));
