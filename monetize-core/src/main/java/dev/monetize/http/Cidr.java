@@ -47,7 +47,8 @@ public final class Cidr {
       bits = -1;
     }
     if (bits < 0 || bits > max) {
-      throw new IllegalArgumentException("'" + shorten(entry) + "': the prefix length must be 0.." + max);
+      throw new IllegalArgumentException("'" + shorten(entry) + "': the prefix length of a CIDR must be 0.." + max
+          + ", such as 203.0.113.0/24 or 2001:db8::/32");
     }
     byte[] n = a.getAddress();
     for (int i = 0; i < n.length; i++) { // clear the host bits

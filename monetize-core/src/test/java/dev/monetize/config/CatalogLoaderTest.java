@@ -141,7 +141,7 @@ class CatalogLoaderTest {
     assertThat(CatalogLoader.parse("plans.yaml", doc.substring(0, doc.indexOf("shield:"))).shield())
         .isEqualTo(dev.monetize.shield.ShieldPolicy.defaults());
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("198.51.100.0/24", "198.51.100.0/40")))
-        .hasMessageContaining("shield.deny[0]").hasMessageContaining("prefix length must be 0..32");
+        .hasMessageContaining("shield.deny[0]").hasMessageContaining("prefix length of a CIDR must be 0..32");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("first: 5m, longest: 1h",
         "first: 2h, longest: 1h"))).hasMessageContaining("shield").hasMessageContaining("shorter than the first");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("limit_private", "limit_privat")))

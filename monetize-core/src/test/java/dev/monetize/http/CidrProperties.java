@@ -52,7 +52,7 @@ class CidrProperties {
     assertThat(Cidr.parse("203.0.113.9")).hasToString("203.0.113.9/32");
     assertThat(Cidr.parse("::ffff:203.0.113.9/32").contains("203.0.113.9")).isTrue(); // IPv4-mapped is IPv4
     assertThatThrownBy(() -> Cidr.parse("localhost")).hasMessageContaining("is not an IP address or CIDR");
-    assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("prefix length must be 0..32");
+    assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("prefix length of a CIDR must be 0..32");
     assertThatThrownBy(() -> Cidr.parse("256.0.0.1")).hasMessageContaining("is not an IP address");
     assertThat(Cidr.parse("0.0.0.0/0").contains("198.51.100.7")).isTrue();
     assertThat(Cidr.parse("0.0.0.0/0").contains("example.com")).isFalse();
