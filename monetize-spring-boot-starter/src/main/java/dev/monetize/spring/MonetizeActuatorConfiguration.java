@@ -35,6 +35,28 @@ public class MonetizeActuatorConfiguration {
     }
   }
 
+  /**
+   * {@code /actuator/env} and {@code /actuator/configprops} never show Monetize's secrets, whatever
+   * {@code show-values} says.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+  public static class Secrets {
+    /** Used by Spring. */
+    public Secrets() {}
+
+    /** Masks the key pepper, the token secret and the operator key under any of their names. */
+    @Bean
+    public org.springframework.boot.actuate.endpoint.SanitizingFunction monetizeSecrets() {
+      return data -> {
+        String key = data.getLowerCaseKey().replaceAll("[^a-z0-9]", "");
+        return key.contains("monetize") && (key.contains("keypepper") || key.contains("tokensecret")
+            || key.contains("operatorkey")) || key.equals("keypepper") || key.equals("tokensecret")
+            || key.equals("operatorkey") ? data.withSanitizedValue() : data;
+      };
+    }
+  }
+
   /** {@code GET /actuator/health} includes {@code monetize}. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(HealthIndicator.class)

@@ -50,14 +50,10 @@ public class MonetizeAutoConfiguration {
   /** Used by Spring. */
   public MonetizeAutoConfiguration() {}
 
-  /**
-   * The plans and operations: the plans file, plus every Spring MVC handler method annotated
-   * {@link Monetized}.
-   */
+  /** The plans and operations of the plans file ({@code monetize.plans}). */
   @Bean
   @ConditionalOnMissingBean
-  Catalog monetizeCatalog(MonetizeProperties properties, ResourceLoader resources,
-      ObjectProvider<HandlerOperations> handlers) {
+  public Catalog monetizeCatalog(MonetizeProperties properties, ResourceLoader resources) {
     Resource plans = resources.getResource(properties.getPlans());
     Catalog catalog;
     try (InputStream in = plans.getInputStream()) {
@@ -68,18 +64,23 @@ public class MonetizeAutoConfiguration {
     } catch (ConfigException e) {
       throw new IllegalStateException("monetize.plans: " + e.getMessage(), e);
     }
-    HandlerOperations annotated = handlers.getIfAvailable();
-    return annotated == null ? catalog : annotated.addTo(catalog);
+    return catalog;
   }
 
-  /** The engine, closed with the application context. */
+  /**
+   * The engine, closed with the application context: the catalog's operations plus every Spring MVC
+   * handler method annotated {@link dev.monetize.Monetized}.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Monetize monetize(MonetizeProperties p, Catalog catalog, ObjectProvider<KeyStore> keyStore,
+  Monetize monetize(MonetizeProperties p, Catalog plans, ObjectProvider<HandlerOperations> handlers, ObjectProvider<KeyStore> keyStore,
       ObjectProvider<CustomerStore> customerStore, ObjectProvider<LimiterStore> limiterStore,
       ObjectProvider<UsageSink> usageSink, ObjectProvider<BillingHistory> billingHistory,
       ObjectProvider<AuditSink> auditSink, ObjectProvider<ResponseCache> responseCache,
-      ObjectProvider<ShieldStore> shieldStore, ObjectProvider<MonetizeCustomizer> customizers) {
+      ObjectProvider<ShieldStore> shieldStore, ObjectProvider<MonetizeCustomizer> customizers,
+      org.springframework.beans.factory.ListableBeanFactory beans) {
+    HandlerOperations annotated = handlers.getIfAvailable();
+    Catalog catalog = annotated == null ? plans : annotated.addTo(plans);
     MonetizeBuilder b = Monetize.builder().catalog(catalog).environment(environment(p.getEnvironment()))
         .apiInfo(p.getApiTitle(), p.getApiVersion()).publishDocs(p.isPublishDocs());
     if (!p.getKeyPepper().isEmpty()) {
@@ -89,7 +90,12 @@ public class MonetizeAutoConfiguration {
       b.tokens(Tokens.builder().hs256(atLeast32("monetize.token-secret", p.getTokenSecret())).build());
     }
     if (!p.getOperatorKey().isEmpty()) {
-      b.operatorKey(p.getOperatorKey());
+      resolved("monetize.operator-key", p.getOperatorKey());
+      try {
+        b.operatorKey(p.getOperatorKey());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("monetize.operator-key: " + e.getMessage(), e);
+      }
     }
     if (!p.getTrustedProxies().isEmpty()) {
       try {
@@ -116,7 +122,33 @@ public class MonetizeAutoConfiguration {
     responseCache.ifAvailable(b::responseCache);
     shieldStore.ifAvailable(b::shieldStore);
     customizers.orderedStream().forEach(c -> c.customize(b));
+    warnOfMemoryStores(beans, p, limiterStore.getIfAvailable() != null, keyStore.getIfAvailable() != null);
     return b.build();
+  }
+
+  /**
+   * Says so when the application has Redis or a {@code DataSource} but Monetize keeps its state in
+   * memory anyway (the module is missing, the connection is not a standalone Lettuce one, or the
+   * starter was told not to): several instances would then each admit the whole quota.
+   */
+  private static void warnOfMemoryStores(org.springframework.beans.factory.ListableBeanFactory beans,
+      MonetizeProperties p, boolean sharedLimits, boolean sharedKeys) {
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MonetizeAutoConfiguration.class);
+    if (!sharedLimits && p.isUseRedis() && has(beans, "org.springframework.data.redis.connection.RedisConnectionFactory")) {
+      log.warn("the application has Redis, but Monetize keeps limits, cached answers and shield lists in memory: "
+          + "add monetize-redis and a standalone Lettuce connection, define a LimiterStore bean, or set "
+          + "monetize.use-redis=false to say it is meant");
+    }
+    if (!sharedKeys && p.isUseDataSource() && has(beans, "javax.sql.DataSource")) {
+      log.warn("the application has a DataSource, but Monetize keeps keys, usage and the audit trail in memory: add "
+          + "monetize-postgres, define the stores as beans, or set monetize.use-data-source=false to say it is meant");
+    }
+  }
+
+  private static boolean has(org.springframework.beans.factory.ListableBeanFactory beans, String type) {
+    ClassLoader loader = MonetizeAutoConfiguration.class.getClassLoader();
+    return org.springframework.util.ClassUtils.isPresent(type, loader)
+        && beans.getBeanNamesForType(org.springframework.util.ClassUtils.resolveClassName(type, loader)).length > 0;
   }
 
   private static KeyEnvironment environment(String value) {
@@ -127,7 +159,19 @@ public class MonetizeAutoConfiguration {
     };
   }
 
+  /**
+   * Refuses a secret that is an unresolved placeholder: Spring keeps {@code ${VARIABLE}} as text when
+   * the variable is unset, and that text is no secret (anyone who reads the configuration has it).
+   */
+  private static void resolved(String property, String value) {
+    if (value.contains("${")) {
+      throw new IllegalStateException(property + " is an unresolved placeholder (its environment variable is not "
+          + "set); set the variable, or leave the property out");
+    }
+  }
+
   private static byte[] atLeast32(String property, String value) {
+    resolved(property, value);
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     if (bytes.length < 32) {
       throw new IllegalStateException(property + " must be at least 32 bytes, got " + bytes.length

@@ -50,6 +50,10 @@ public class MonetizeStoresConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(LimiterStore.class)
     public RedisLimiterStore monetizeLimiterStore(LettuceConnectionFactory factory, MonetizeProperties p) {
+      if (factory.getClusterConfiguration() != null || factory.getSentinelConfiguration() != null) {
+        throw new IllegalStateException("the application's Redis is a cluster or behind Sentinel, which the starter "
+            + "does not connect to yet: define a LimiterStore bean, or set monetize.use-redis=false");
+      }
       RedisLimiterStore.Builder b = RedisLimiterStore.builder().uri(RedisUris.of(factory)).keyPrefix(p.getRedisKeyPrefix());
       if (factory.getNativeClient() instanceof io.lettuce.core.RedisClient client) {
         b.client(client); // the application's client: its event loops and resources, not a second set

@@ -108,6 +108,12 @@ public class MonetizeWebConfiguration {
     }
 
     @Override
+    public void extendHandlerExceptionResolvers(
+        List<org.springframework.web.servlet.HandlerExceptionResolver> resolvers) {
+      resolvers.add(0, new dev.monetize.spring.internal.SpringProblems(monetize::getObject));
+    }
+
+    @Override
     public void addInterceptors(org.springframework.web.servlet.config.annotation.InterceptorRegistry registry) {
       registry.addInterceptor(new dev.monetize.spring.internal.RouteAgreement(monetize::getObject,
           servletPrefix(environment)));

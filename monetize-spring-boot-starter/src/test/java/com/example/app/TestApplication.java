@@ -71,8 +71,15 @@ public class TestApplication {
 
     /** The service's own admin page: outside the API, behind Spring Security ({@code monetize.pass-through=/admin}). */
     @GetMapping("/admin/ping")
-    public String adminPing() {
-      return "pong";
+    public String adminPing(java.util.Optional<Principal> caller) {
+      return caller.isPresent() ? "pong to a customer" : "pong";
+    }
+
+    /** Monetized, with a parameter Spring checks: a missing or malformed one is a refusal of the API. */
+    @GetMapping("/v1/search")
+    @Monetized(id = "search", scope = "hello:read")
+    public String search(@org.springframework.web.bind.annotation.RequestParam int limit) {
+      return "searched " + limit;
     }
 
     /** Not in the plans: the filter answers 404 before it runs. */

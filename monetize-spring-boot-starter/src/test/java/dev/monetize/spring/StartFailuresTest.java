@@ -29,6 +29,13 @@ class StartFailuresTest {
   }
 
   @Test
+  void anUnresolvedPlaceholderIsNoSecret() {
+    assertThatThrownBy(() -> app(com.example.app.TestApplication.class,
+        "monetize.token-secret=${MONETIZE_NO_SUCH_VARIABLE_FOR_THE_TEST}").run().close())
+        .rootCause().hasMessageContaining("monetize.token-secret is an unresolved placeholder");
+  }
+
+  @Test
   void aMissingPlansFileNamesTheProperty() {
     assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.plans=classpath:nowhere.yaml")
         .run().close())

@@ -120,6 +120,34 @@ class StarterTest {
   }
 
   @Test
+  void springsOwnRefusalsOfAnApiRequestAreProblemJson() throws Exception {
+    String key = key("acme", "pro");
+    assertThat(Http.get(port, "/v1/search?limit=3", key).body()).isEqualTo("searched 3");
+    for (String query : new String[] {"", "?limit=many"}) {
+      HttpResponse<String> r = Http.get(port, "/v1/search" + query, key);
+      assertThat(r.statusCode()).as(query).isEqualTo(400);
+      assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
+          t -> assertThat(t).startsWith("application/problem+json"));
+      assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("bad_request");
+      assertThat(JSON.readTree(r.body()).get("request_id").asText())
+          .isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
+    }
+  }
+
+  @Test
+  void secretsNeverShowInActuatorsEnvironment() {
+    org.springframework.boot.actuate.endpoint.SanitizingFunction f = new MonetizeActuatorConfiguration.Secrets()
+        .monetizeSecrets();
+    for (String key : new String[] {"monetize.key-pepper", "MONETIZE_TOKEN_SECRET", "monetize.operatorKey",
+        "keyPepper"}) {
+      assertThat(f.apply(new org.springframework.boot.actuate.endpoint.SanitizableData(null, key, "hunter2"))
+          .getValue()).as(key).isEqualTo(org.springframework.boot.actuate.endpoint.SanitizableData.SANITIZED_VALUE);
+    }
+    assertThat(f.apply(new org.springframework.boot.actuate.endpoint.SanitizableData(null, "monetize.plans", "x"))
+        .getValue()).isEqualTo("x");
+  }
+
+  @Test
   void aRouteOutsideTheCatalogIsNeverOpen() throws Exception {
     HttpResponse<String> r = Http.get(port, "/internal/secret", key("acme", "pro"));
 

@@ -89,9 +89,10 @@ class StoresTest {
 
     redis.stop();
 
-    var down = health();
-    assertThat(down.get("status").asText()).isEqualTo("DOWN");
-    assertThat(down.at("/details/limiterStore").asText()).startsWith("unreachable");
+    // a result is answered for two seconds: the next check finds Redis gone
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> health().get("status").asText().equals("DOWN"));
+    assertThat(health().at("/details/limiterStore").asText()).startsWith("unreachable");
   }
 
   private com.fasterxml.jackson.databind.JsonNode health() throws Exception {
