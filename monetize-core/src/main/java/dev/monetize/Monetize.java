@@ -287,6 +287,14 @@ public final class Monetize implements AutoCloseable {
   }
 
   /**
+   * Whether any proxy is trusted: when none is, adapters need not read the forwarding headers at all
+   * ({@link #clientAddress} is then the peer).
+   */
+  public boolean trustsProxies() {
+    return trustedProxies.any();
+  }
+
+  /**
    * The client address of a request as adapters should report it: the connection's peer, or, when
    * the peer is a trusted proxy ({@link MonetizeBuilder#trustedProxies}), the first untrusted hop of
    * {@code Forwarded} / {@code X-Forwarded-For} from the right.

@@ -390,6 +390,10 @@ public final class MonetizeFilter implements Filter {
 
   /** The peer, or the client behind it when the peer is a trusted proxy. */
   private String clientAddress(HttpServletRequest request) {
+    if (!monetize.trustsProxies()) { // the forwarding headers are not read at all
+      String peer = request.getRemoteAddr();
+      return peer == null ? "" : peer;
+    }
     return monetize.clientAddress(request.getRemoteAddr(), joined(request, "Forwarded"),
         joined(request, "X-Forwarded-For"));
   }
