@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Assumptions;
 
 /** The real servers the tests use: skipped when missing, unless {@code CI=true}, where they fail. */
 final class Servers {
-  static final String JDBC = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
   private Servers() {}
 

@@ -38,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class StoresTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Servers.OwnRedis redis;
+  private static String jdbc;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws Exception {
@@ -45,14 +46,18 @@ class StoresTest {
     redis = new Servers.OwnRedis();
     registry.add("spring.data.redis.host", () -> "127.0.0.1");
     registry.add("spring.data.redis.port", () -> redis.port);
-    registry.add("spring.datasource.url", () -> Servers.JDBC);
+    jdbc = dev.monetize.postgres.PostgresTestSupport.freshSchema(); // a schema of its own, dropped after
+    registry.add("spring.datasource.url", () -> jdbc);
     registry.add("monetize.redis-key-prefix", () -> "monetize-spring-test:" + UUID.randomUUID() + ":");
   }
 
   @AfterAll
-  static void stopRedis() throws Exception {
+  static void stopServers() throws Exception {
     if (redis != null) {
       redis.close();
+    }
+    if (jdbc != null) {
+      dev.monetize.postgres.PostgresTestSupport.drop(jdbc); // best effort: idle pooled connections lock nothing
     }
   }
 

@@ -69,7 +69,8 @@ class PostgresEventStoreTest {
       assertThat(count(c, "SELECT count(*) FROM analytics_events")).isEqualTo(3); // no WHERE: still only acme's
       assertThat(count(c, "SELECT count(*) FROM analytics_events WHERE tenant = 'globex'")).isZero();
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT current_user, (SELECT tableowner FROM pg_tables WHERE tablename = 'analytics_events')")) {
+          "SELECT current_user, (SELECT tableowner FROM pg_tables WHERE tablename = 'analytics_events' "
+              + "AND schemaname = current_schema())")) {
         rs.next();
         assertThat(rs.getString(1)).isEqualTo(PostgresEventStore.APP_ROLE).isNotEqualTo(rs.getString(2));
       }

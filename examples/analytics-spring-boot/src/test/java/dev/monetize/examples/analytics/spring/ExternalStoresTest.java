@@ -45,9 +45,10 @@ class ExternalStoresTest {
     require("Redis", 6379);
     require("PostgreSQL", 5432);
     Path journal = Files.createTempDirectory("analytics-spring-journal");
+    String jdbc = dev.monetize.postgres.PostgresTestSupport.freshSchema(); // a schema of its own, dropped after
     try (AnalyticsSpringServer app = AnalyticsSpringServer.builder().port(0).environment(Map.of(
         "MONETIZE_REDIS_URL", "redis://127.0.0.1:6379/0",
-        "MONETIZE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+        "MONETIZE_JDBC_URL", jdbc,
         "MONETIZE_DATA_DIR", journal.toString())).start()) {
       var context = app.context();
       assertThat(context.getBean(LimiterStore.class)).isInstanceOf(RedisLimiterStore.class);
@@ -62,6 +63,8 @@ class ExternalStoresTest {
       try (var files = Files.list(journal)) {
         assertThat(files).isNotEmpty(); // the usage journal is on disk
       }
+    } finally {
+      dev.monetize.postgres.PostgresTestSupport.drop(jdbc);
     }
   }
 }
