@@ -68,6 +68,25 @@ public final class Events {
     return out;
   }
 
+  /**
+   * The answer of {@code GET /v1/stats/timeseries} for {@code tenant}, as every example sends it: the
+   * range, the interval's name and the buckets, parsed from the raw query values (null when absent;
+   * the interval defaults to an hour).
+   *
+   * @throws BadInputException naming the parameter that is wrong
+   */
+  public static java.util.Map<String, Object> timeseriesAnswer(EventStore store, String tenant, String from,
+      String to, String interval, java.time.Clock clock) {
+    TimeRange range = TimeRange.parse(from, to, clock);
+    Interval step = Interval.parse(interval == null ? "hour" : interval);
+    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("from", range.from());
+    body.put("to", range.to());
+    body.put("interval", step.name().toLowerCase(java.util.Locale.ROOT));
+    body.put("buckets", store.timeseries(tenant, range.from(), range.to(), step));
+    return body;
+  }
+
   /** Writes {@code events} as NDJSON, in their order. */
   public static void export(List<Event> events, OutputStream out) throws IOException {
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {

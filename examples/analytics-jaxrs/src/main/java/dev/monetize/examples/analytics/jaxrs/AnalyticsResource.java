@@ -8,8 +8,6 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.monetize.examples.analytics.domain.EventParser;
 import dev.monetize.examples.analytics.domain.EventStore;
-import dev.monetize.examples.analytics.domain.Interval;
-import dev.monetize.examples.analytics.domain.TimeRange;
 import dev.monetize.jaxrs.MonetizeContext;
 import dev.monetize.Monetized;
 import jakarta.ws.rs.GET;
@@ -23,8 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -107,14 +103,8 @@ public final class AnalyticsResource {
       auditQuery = {"from", "to", "interval"}) // the audit trail keeps these in clear, any other as a hash
   public byte[] timeseries(@QueryParam("from") String from, @QueryParam("to") String to,
       @QueryParam("interval") String interval) throws IOException {
-    TimeRange range = TimeRange.parse(from, to, clock);
-    Interval i = Interval.parse(interval == null ? "hour" : interval);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("from", range.from());
-    body.put("to", range.to());
-    body.put("interval", i.name().toLowerCase(Locale.ROOT));
-    body.put("buckets", store.timeseries(tenant(), range.from(), range.to(), i));
-    return JSON.writeValueAsBytes(body);
+    return JSON.writeValueAsBytes(
+        dev.monetize.examples.analytics.domain.Events.timeseriesAnswer(store, tenant(), from, to, interval, clock));
   }
 
   /** The caller's raw events, one JSON object per line. */

@@ -8,8 +8,6 @@ import dev.monetize.examples.analytics.domain.BadInputException;
 import dev.monetize.examples.analytics.domain.Event;
 import dev.monetize.examples.analytics.domain.EventParser;
 import dev.monetize.examples.analytics.domain.EventStore;
-import dev.monetize.examples.analytics.domain.Interval;
-import dev.monetize.examples.analytics.domain.TimeRange;
 import dev.monetize.servlet.MonetizeFilter;
 import dev.monetize.servlet.ServletProblems;
 import jakarta.servlet.http.HttpServlet;
@@ -18,7 +16,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -65,14 +62,8 @@ public final class AnalyticsServlets {
     context.addServlet(new ServletHolder(new Endpoint(monetize) {
       @Override
       void get(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
-        TimeRange range = TimeRange.parse(req.getParameter("from"), req.getParameter("to"), clock);
-        Interval interval = Interval.parse(req.getParameter("interval") == null ? "hour" : req.getParameter("interval"));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("from", range.from());
-        body.put("to", range.to());
-        body.put("interval", interval.name().toLowerCase(java.util.Locale.ROOT));
-        body.put("buckets", store.timeseries(tenant, range.from(), range.to(), interval));
-        writeJson(json, resp, body);
+        writeJson(json, resp, dev.monetize.examples.analytics.domain.Events.timeseriesAnswer(store, tenant,
+            req.getParameter("from"), req.getParameter("to"), req.getParameter("interval"), clock));
       }
     }), "/v1/stats/timeseries");
     context.addServlet(new ServletHolder(new Endpoint(monetize) {

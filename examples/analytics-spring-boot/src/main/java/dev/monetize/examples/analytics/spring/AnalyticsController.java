@@ -9,16 +9,13 @@ import dev.monetize.examples.analytics.DemoService;
 import dev.monetize.examples.analytics.domain.BadInputException;
 import dev.monetize.examples.analytics.domain.EventParser;
 import dev.monetize.examples.analytics.domain.EventStore;
-import dev.monetize.examples.analytics.domain.Interval;
-import dev.monetize.examples.analytics.domain.TimeRange;
+import dev.monetize.examples.analytics.domain.Events;
 import dev.monetize.servlet.MonetizeFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -84,14 +81,7 @@ public class AnalyticsController {
   @GetMapping("/v1/stats/timeseries")
   public ResponseEntity<byte[]> timeseries(Principal caller, @RequestParam(required = false) String from,
       @RequestParam(required = false) String to, @RequestParam(required = false) String interval) throws IOException {
-    TimeRange range = TimeRange.parse(from, to, clock);
-    Interval step = Interval.parse(interval == null ? "hour" : interval);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("from", range.from());
-    body.put("to", range.to());
-    body.put("interval", step.name().toLowerCase(Locale.ROOT));
-    body.put("buckets", store.timeseries(caller.customerId(), range.from(), range.to(), step));
-    return json(200, body);
+    return json(200, Events.timeseriesAnswer(store, caller.customerId(), from, to, interval, clock));
   }
 
   /** {@code GET /v1/export}: every event of the caller as NDJSON, streamed. */
