@@ -6,13 +6,12 @@ import dev.monetize.servlet.UnmatchedRoutes;
 import dev.monetize.spring.internal.CallerArguments;
 import dev.monetize.spring.internal.HandlerOperations;
 import dev.monetize.spring.internal.SpringHandlerOperations;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -29,10 +28,29 @@ public class MonetizeWebConfiguration {
   /** Used by Spring. */
   public MonetizeWebConfiguration() {}
 
-  /** The filter on {@code /*}, at {@code monetize.filter-order}. */
+  /**
+   * The filter on {@code /*}, at {@code monetize.filter-order}, through a proxy that finds the
+   * filter bean at the first request: registering it builds nothing, so the engine (whose catalog
+   * reads Spring MVC's routes) is built with the other singletons, and a {@code WebMvcConfigurer}
+   * of the application may inject it.
+   */
   @Bean
   @ConditionalOnMissingBean(name = "monetizeFilter")
-  public FilterRegistrationBean<MonetizeFilter> monetizeFilter(Monetize monetize, MonetizeProperties p,
+  public DelegatingFilterProxyRegistrationBean monetizeFilter(MonetizeProperties p) {
+    DelegatingFilterProxyRegistrationBean registration = new DelegatingFilterProxyRegistrationBean(FILTER_BEAN);
+    registration.setName("monetizeFilter");
+    registration.setUrlPatterns(List.of("/*"));
+    registration.setOrder(p.getFilterOrder());
+    return registration;
+  }
+
+  /** The name of the filter bean the registration's proxy delegates to. */
+  public static final String FILTER_BEAN = "monetizeServletFilter";
+
+  /** The filter itself: the routes, pass-through and operator-only paths of the properties. */
+  @Bean(FILTER_BEAN)
+  @ConditionalOnMissingBean(name = FILTER_BEAN)
+  public MonetizeFilter monetizeServletFilter(Monetize monetize, MonetizeProperties p,
       org.springframework.core.env.Environment environment) {
     UnmatchedRoutes unmatched = switch (p.getUnmatchedRoutes().trim().toLowerCase(Locale.ROOT)) {
       case "not-found", "not_found" -> UnmatchedRoutes.NOT_FOUND;
@@ -52,11 +70,7 @@ public class MonetizeWebConfiguration {
     if (!p.getOperatorOnly().isEmpty()) {
       filter.operatorOnly(p.getOperatorOnly().toArray(String[]::new));
     }
-    FilterRegistrationBean<MonetizeFilter> registration = new FilterRegistrationBean<>(filter);
-    registration.setName("monetizeFilter");
-    registration.setUrlPatterns(List.of("/*"));
-    registration.setOrder(p.getFilterOrder());
-    return registration;
+    return filter;
   }
 
   /** The dispatcher servlet's path ({@code spring.mvc.servlet.path}) without its trailing slash: "" at the root. */
@@ -127,14 +141,9 @@ public class MonetizeWebConfiguration {
     /** The operations of handler methods annotated {@code @Monetized}, added to the plans file's. */
     @Bean
     @ConditionalOnMissingBean
-    HandlerOperations monetizeHandlerOperations(org.springframework.context.ApplicationContext context) {
-      return catalog -> context.containsBean(MVC_MAPPING)
-          ? new SpringHandlerOperations(context.getBean(MVC_MAPPING, RequestMappingHandlerMapping.class),
-              servletPrefix(environment)).addTo(catalog)
-          : catalog;
+    static HandlerOperations monetizeHandlerOperations(org.springframework.beans.factory.ListableBeanFactory beans,
+        org.springframework.core.env.Environment environment) {
+      return new SpringHandlerOperations(beans, servletPrefix(environment));
     }
-
-    /** Spring MVC's mapping of {@code @RequestMapping} handlers (Actuator's endpoints have mappings of their own). */
-    private static final String MVC_MAPPING = "requestMappingHandlerMapping";
   }
 }

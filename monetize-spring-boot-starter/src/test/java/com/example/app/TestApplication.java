@@ -35,6 +35,31 @@ public class TestApplication {
         .build();
   }
 
+  /**
+   * An application's MVC configuration that needs the engine (an interceptor of its own, say): the
+   * starter builds the engine with the other singletons, so this is no circular reference.
+   */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  static class Mvc implements org.springframework.web.servlet.config.annotation.WebMvcConfigurer {
+    private final dev.monetize.Monetize monetize;
+
+    Mvc(dev.monetize.Monetize monetize) {
+      this.monetize = monetize;
+    }
+
+    @Override
+    public void addInterceptors(org.springframework.web.servlet.config.annotation.InterceptorRegistry registry) {
+      registry.addInterceptor(new org.springframework.web.servlet.HandlerInterceptor() {
+        @Override
+        public boolean preHandle(jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response, Object handler) {
+          response.setHeader("X-Plans", Integer.toString(monetize.catalog().plans().size()));
+          return true;
+        }
+      });
+    }
+  }
+
   /** The handlers. */
   @RestController
   public static class Hello {

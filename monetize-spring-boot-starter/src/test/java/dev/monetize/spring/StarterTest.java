@@ -60,6 +60,7 @@ class StarterTest {
     assertThat(r.headers().firstValue("RateLimit-Policy")).isPresent();
     assertThat(r.headers().firstValue("RateLimit")).isPresent();
     assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(r.headers().firstValue("X-Plans")).hasValue("2"); // an application interceptor that injects Monetize
   }
 
   @Test
@@ -183,7 +184,8 @@ class StarterTest {
   }
 
   @Autowired
-  org.springframework.boot.web.servlet.FilterRegistrationBean<dev.monetize.servlet.MonetizeFilter> filter;
+  @org.springframework.beans.factory.annotation.Qualifier("monetizeFilter")
+  org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean filter;
 
   @Test
   void theFilterRunsBeforeSpringSecuritysChainOnEveryPath() {

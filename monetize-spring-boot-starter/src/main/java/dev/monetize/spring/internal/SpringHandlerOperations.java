@@ -4,68 +4,83 @@ import dev.monetize.Monetized;
 import dev.monetize.MonetizedOperations;
 import dev.monetize.plans.Catalog;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.stereotype.Controller;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * The operations of Spring MVC handler methods annotated {@link Monetized} (on the method or its
- * class), read from the handler mapping: the HTTP method and path are the ones Spring routes.
+ * class), read from the controllers' {@code @RequestMapping} annotations as Spring MVC combines them
+ * (class path + method path). It reads types only, never builds a bean: the engine that needs these
+ * operations may itself be injected into the application's MVC configuration. What Spring finally
+ * routes is checked again per request ({@link RouteAgreement}).
  */
 public final class SpringHandlerOperations implements HandlerOperations {
-  private final RequestMappingHandlerMapping mapping;
+  private final ListableBeanFactory beans;
   private final String servletPrefix;
 
   /**
-   * Reads {@code mapping}'s handlers when the catalog is built; their paths are under
+   * Reads the controllers of {@code beans} when the catalog is built; their paths are under
    * {@code servletPrefix} (the dispatcher servlet's path, "" at the root).
    */
-  public SpringHandlerOperations(RequestMappingHandlerMapping mapping, String servletPrefix) {
-    this.mapping = mapping;
+  public SpringHandlerOperations(ListableBeanFactory beans, String servletPrefix) {
+    this.beans = beans;
     this.servletPrefix = servletPrefix;
   }
 
   @Override
   public Catalog addTo(Catalog catalog) {
     Map<String, MonetizedOperations.Declared> declared = new TreeMap<>(); // by handler name: a stable order
-    for (Map.Entry<RequestMappingInfo, HandlerMethod> e : mapping.getHandlerMethods().entrySet()) {
-      HandlerMethod handler = e.getValue();
-      Method m = handler.getMethod();
-      Class<?> type = ClassUtils.getUserClass(handler.getBeanType());
-      Monetized onMethod = AnnotatedElementUtils.findMergedAnnotation(m, Monetized.class);
-      Monetized onClass = AnnotatedElementUtils.findMergedAnnotation(type, Monetized.class);
-      if (onMethod == null && onClass == null) {
+    for (String bean : beans.getBeanNamesForAnnotation(Controller.class)) {
+      Class<?> found = beans.getType(bean, false);
+      if (found == null) {
         continue;
       }
-      String name = type.getName() + "#" + m.getName();
-      Set<RequestMethod> methods = e.getKey().getMethodsCondition().getMethods();
-      Set<String> paths = e.getKey().getPatternValues();
-      if (methods.size() != 1 || paths.size() != 1) {
-        throw new IllegalStateException(name + ": a @Monetized handler answers one HTTP method on one path (one "
-            + "operation, one price); it maps " + (methods.isEmpty() ? "every method" : methods) + " on " + paths
-            + ": use @GetMapping(\"/one/path\") or split it");
-      }
-      String path = paths.iterator().next();
-      if (path.contains("*") || path.contains("?") || path.contains(":")) {
-        throw new IllegalStateException(name + ": path '" + path + "' has a wildcard or a regular expression; a "
-            + "@Monetized handler's path is literal segments and {name} variables");
-      }
-      if (!e.getKey().getParamsCondition().isEmpty() || !e.getKey().getHeadersCondition().isEmpty()) {
-        throw new IllegalStateException(name + ": a @Monetized handler is told apart by its method and path only; "
-            + "it also needs params or headers (" + e.getKey() + "), which the operation's price cannot follow");
-      }
-      path = servletPrefix + path;
-      try {
-        declared.put(name, MonetizedOperations.declared(onMethod, onClass, type.getSimpleName() + "." + m.getName(),
-            methods.iterator().next().name(), path));
-      } catch (IllegalArgumentException ex) {
-        throw new IllegalStateException(name + ": " + ex.getMessage(), ex);
+      Class<?> type = ClassUtils.getUserClass(found);
+      RequestMapping onType = AnnotatedElementUtils.findMergedAnnotation(type, RequestMapping.class);
+      Map<Method, RequestMapping> handlers = MethodIntrospector.selectMethods(type,
+          (MethodIntrospector.MetadataLookup<RequestMapping>) m -> AnnotatedElementUtils.findMergedAnnotation(m,
+              RequestMapping.class));
+      Monetized onClass = AnnotatedElementUtils.findMergedAnnotation(type, Monetized.class);
+      for (Map.Entry<Method, RequestMapping> e : handlers.entrySet()) {
+        Method m = e.getKey();
+        Monetized onMethod = AnnotatedElementUtils.findMergedAnnotation(m, Monetized.class);
+        if (onMethod == null && onClass == null) {
+          continue;
+        }
+        String name = type.getName() + "#" + m.getName();
+        RequestMapping mapping = e.getValue();
+        List<String> paths = combine(onType == null ? new String[0] : onType.path(), mapping.path());
+        RequestMethod[] methods = mapping.method().length > 0 ? mapping.method()
+            : onType != null ? onType.method() : new RequestMethod[0];
+        if (methods.length != 1 || paths.size() != 1) {
+          throw new IllegalStateException(name + ": a @Monetized handler answers one HTTP method on one path (one "
+              + "operation, one price); it maps " + (methods.length == 0 ? "every method" : List.of(methods))
+              + " on " + paths + ": use @GetMapping(\"/one/path\") or split it");
+        }
+        String path = paths.get(0);
+        if (path.contains("*") || path.contains("?") || path.contains(":")) {
+          throw new IllegalStateException(name + ": path '" + path + "' has a wildcard or a regular expression; a "
+              + "@Monetized handler's path is literal segments and {name} variables");
+        }
+        if (mapping.params().length > 0 || mapping.headers().length > 0
+            || onType != null && (onType.params().length > 0 || onType.headers().length > 0)) {
+          throw new IllegalStateException(name + ": a @Monetized handler is told apart by its method and path only; "
+              + "it also needs params or headers, which the operation's price cannot follow");
+        }
+        try {
+          declared.put(name, MonetizedOperations.declared(onMethod, onClass, type.getSimpleName() + "." + m.getName(),
+              methods[0].name(), servletPrefix + path));
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalStateException(name + ": " + ex.getMessage(), ex);
+        }
       }
     }
     if (declared.isEmpty()) {
@@ -84,5 +99,28 @@ public final class SpringHandlerOperations implements HandlerOperations {
     } catch (IllegalArgumentException ex) {
       throw new IllegalStateException("@Monetized handlers with the plans file: " + ex.getMessage(), ex);
     }
+  }
+
+  /** Every class path joined with every method path, as Spring MVC combines them ("" when none). */
+  private static List<String> combine(String[] typePaths, String[] methodPaths) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String t : typePaths.length == 0 ? new String[] {""} : typePaths) {
+      for (String m : methodPaths.length == 0 ? new String[] {""} : methodPaths) {
+        String joined = join(t, m);
+        out.add(joined.isEmpty() ? "/" : joined);
+      }
+    }
+    return out;
+  }
+
+  private static String join(String a, String b) {
+    String left = a.isEmpty() || a.startsWith("/") ? a : "/" + a;
+    if (left.endsWith("/")) {
+      left = left.substring(0, left.length() - 1);
+    }
+    if (b.isEmpty()) {
+      return left;
+    }
+    return left + (b.startsWith("/") ? b : "/" + b);
   }
 }
