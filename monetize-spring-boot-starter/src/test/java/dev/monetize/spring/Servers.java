@@ -7,7 +7,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -34,7 +33,7 @@ final class Servers {
     final int port;
     private final Process process;
 
-    OwnRedis() throws IOException, InterruptedException {
+    OwnRedis() throws IOException {
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();
       }
@@ -50,18 +49,12 @@ final class Servers {
         Assumptions.abort("redis-server is not installed: " + e.getMessage());
         throw e;
       }
-      Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-      while (true) {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
         try (Socket s = new Socket()) {
           s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-          return;
-        } catch (IOException e) {
-          if (Instant.now().isAfter(deadline)) {
-            throw new IOException("redis-server did not start on port " + port, e);
-          }
-          Thread.sleep(50);
+          return true;
         }
-      }
+      });
     }
 
     void stop() {
