@@ -68,6 +68,11 @@ public class MonetizeProperties {
   private boolean useRedis = true;
   /** The prefix of every Redis key Monetize writes. */
   private String redisKeyPrefix = "monetize:";
+  /**
+   * How long a limit check waits for Redis before the limit's outage policy decides (it is on every
+   * request's path: keep it short).
+   */
+  private Duration redisCommandTimeout = Duration.ofMillis(200);
   /** The health indicator reports DOWN when usage has waited longer than this for its sink. */
   private Duration usageDeliveryMaxAge = Duration.ofMinutes(5);
 
@@ -239,6 +244,14 @@ public class MonetizeProperties {
 
   public void setRedisKeyPrefix(String redisKeyPrefix) {
     this.redisKeyPrefix = redisKeyPrefix;
+  }
+
+  public Duration getRedisCommandTimeout() {
+    return redisCommandTimeout;
+  }
+
+  public void setRedisCommandTimeout(Duration redisCommandTimeout) {
+    this.redisCommandTimeout = redisCommandTimeout;
   }
 
   public Duration getUsageDeliveryMaxAge() {

@@ -54,7 +54,8 @@ public class MonetizeStoresConfiguration {
         throw new IllegalStateException("the application's Redis is a cluster or behind Sentinel, which the starter "
             + "does not connect to yet: define a LimiterStore bean, or set monetize.use-redis=false");
       }
-      RedisLimiterStore.Builder b = RedisLimiterStore.builder().uri(RedisUris.of(factory)).keyPrefix(p.getRedisKeyPrefix());
+      RedisLimiterStore.Builder b = RedisLimiterStore.builder().uri(RedisUris.of(factory)).keyPrefix(p.getRedisKeyPrefix())
+          .commandTimeout(p.getRedisCommandTimeout());
       if (factory.getNativeClient() instanceof io.lettuce.core.RedisClient client) {
         b.client(client); // the application's client: its event loops and resources, not a second set
       }

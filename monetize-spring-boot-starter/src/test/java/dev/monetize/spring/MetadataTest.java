@@ -16,7 +16,7 @@ class MetadataTest {
       assertThat(in).as("the configuration processor's metadata").isNotNull();
       metadata = new ObjectMapper().readTree(in);
     }
-    assertThat(metadata.get("properties")).hasSizeGreaterThanOrEqualTo(19);
+    assertThat(metadata.get("properties")).hasSizeGreaterThanOrEqualTo(21);
     for (JsonNode p : metadata.get("properties")) {
       assertThat(p.path("description").asText()).as(p.get("name").asText()).isNotBlank();
     }
