@@ -129,10 +129,11 @@ public final class MonetizeFilter implements Filter {
     return path.equals(prefix) || path.startsWith(prefix + "/");
   }
 
-  private boolean passesThrough(String path) {
+  /** Whether {@code path} is under a pass-through prefix and no route of the catalog answers it (a variable may). */
+  private boolean passesThrough(String method, String path) {
     for (String p : passThrough) {
-      if (path.startsWith(p) && (path.length() == p.length() || path.charAt(p.length()) == '/')) {
-        return true;
+      if (covers(p, path)) {
+        return monetize.route(method, path).isEmpty() && monetize.versionsOn(method, path).isEmpty();
       }
     }
     return false;
@@ -167,7 +168,7 @@ public final class MonetizeFilter implements Filter {
       serveManagement(request, response, path);
       return;
     }
-    if (!passThrough.isEmpty() && !operatorPaths.contains(path) && passesThrough(path)) {
+    if (!passThrough.isEmpty() && !operatorPaths.contains(path) && passesThrough(request.getMethod(), path)) {
       chain.doFilter(req, res);
       return;
     }
