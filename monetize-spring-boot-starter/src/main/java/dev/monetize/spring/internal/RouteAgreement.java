@@ -3,8 +3,8 @@ package dev.monetize.spring.internal;
 import dev.monetize.Decision;
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
-import dev.monetize.errors.ProblemJson;
 import dev.monetize.servlet.MonetizeFilter;
+import dev.monetize.servlet.ServletProblems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -52,12 +52,8 @@ public final class RouteAgreement implements HandlerInterceptor {
     LOG.error("request {} was admitted as operation '{}' ({}) but Spring routes it to {} ({}): two routes match "
         + "this path; make them distinct", requestId, decision.operation().id(), admitted,
         method.getShortLogMessage(), servletPrefix + pattern);
-    byte[] body = ProblemJson.toBytes(monetize.get().problem(ErrorCode.INTERNAL,
+    ServletProblems.send(response, monetize.get().problem(ErrorCode.INTERNAL,
         "The service routes this path ambiguously; it was not served.", requestId));
-    response.setStatus(ErrorCode.INTERNAL.status());
-    response.setContentType("application/problem+json");
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
     return false;
   }
 }

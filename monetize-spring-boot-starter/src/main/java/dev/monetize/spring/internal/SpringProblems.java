@@ -2,8 +2,8 @@ package dev.monetize.spring.internal;
 
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
-import dev.monetize.errors.ProblemJson;
 import dev.monetize.servlet.MonetizeFilter;
+import dev.monetize.servlet.ServletProblems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -60,15 +60,11 @@ public final class SpringProblems implements HandlerExceptionResolver, Ordered {
       default -> ErrorCode.BAD_REQUEST;
     };
     String requestId = String.valueOf(request.getAttribute(MonetizeFilter.REQUEST_ID_ATTRIBUTE));
-    byte[] body = ProblemJson.toBytes(monetize.get().problem(code,
-        detail == null || detail.isBlank() ? "The request could not be read: check its parameters and body." : detail,
-        requestId));
     try {
       response.resetBuffer();
-      response.setStatus(code.status());
-      response.setContentType("application/problem+json");
-      response.setContentLength(body.length);
-      response.getOutputStream().write(body);
+      ServletProblems.send(response, monetize.get().problem(code,
+          detail == null || detail.isBlank() ? "The request could not be read: check its parameters and body." : detail,
+          requestId));
     } catch (IOException io) {
       return null;
     }
