@@ -271,7 +271,13 @@ final class Identification {
     return d;
   }
 
-  private Decision principalOf(Operation op, ApiKey key, Set<String> scopes, Instant now, Credential credential) {
+  /** The operator's principal, when the deployment has an operator credential. */
+  Optional<Principal> operator() {
+    return operatorHash.isPresent() ? Optional.of(OPERATOR) : Optional.empty();
+  }
+
+  /** The principal of {@code key} with these scopes and credential, or the key's refusal at {@code now}. */
+  Decision principalOf(Operation op, ApiKey key, Set<String> scopes, Instant now, Credential credential) {
     if (key.status() == KeyStatus.REVOKED) {
       return Decision.refuse(ErrorCode.KEY_REVOKED, "Key " + key.id() + " was revoked.", Optional.empty(), op);
     }

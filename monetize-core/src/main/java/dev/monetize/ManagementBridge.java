@@ -58,7 +58,7 @@ final class ManagementBridge implements ManagementContext {
       LimiterStore limiter, String managementPrefix, Identification identification, AsyncAuditDispatcher audit,
       boolean publishDocs, dev.monetize.shield.internal.Shield shield,
       java.util.Optional<dev.monetize.audit.AuditStore> auditStore, dev.monetize.insight.internal.Analytics analytics,
-      dev.monetize.billing.internal.PlanScheduler plans) {
+      dev.monetize.billing.internal.PlanScheduler plans, dev.monetize.keys.internal.Credentials credentials) {
     this.analytics = analytics;
     this.plans = plans;
     this.shield = shield;
@@ -81,6 +81,14 @@ final class ManagementBridge implements ManagementContext {
     this.audit = audit;
     this.asOperation = Operation.builder("monetize.management", "POST", managementPrefix)
         .scope("monetize:management").build();
+    this.sessions = new SessionStore(identification, credentials, environment, time, random, asOperation);
+  }
+
+  private final SessionStore sessions;
+
+  @Override
+  public dev.monetize.management.internal.DashboardSessions sessions() {
+    return sessions;
   }
 
   /** Management requests are identified as this operation (it has no route and no price). */

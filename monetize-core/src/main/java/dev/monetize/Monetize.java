@@ -146,7 +146,7 @@ public final class Monetize implements AutoCloseable {
           audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store
               ? Optional.of(store) : Optional.empty(), new dev.monetize.insight.internal.Analytics(catalog,
                   b.customerStore::find, b.billingHistory, this::settledTotals, insight.sla(), insight.customers()),
-              plans),
+              plans, credentials),
           b.managementLimits);
     } catch (RuntimeException e) {
       audit.close();

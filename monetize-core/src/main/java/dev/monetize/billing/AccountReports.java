@@ -42,6 +42,31 @@ public interface AccountReports {
   Optional<Invoice> invoice(Principal principal, String number);
 
   /**
+   * The principal's customer's usage in the current billing period, one entry per day of the
+   * customer's time zone from the period's start to today (the days to come are not listed), read
+   * from the same totals as {@link #usage} so the days add up to its numbers.
+   */
+  List<DayUsage> days(Principal principal);
+
+  /**
+   * One day of usage.
+   *
+   * @param date the day, in the customer's billing time zone
+   * @param from its start (or the period's, if later)
+   * @param to its end (exclusive; or the period's, if earlier)
+   * @param requests calls
+   * @param units every unit used that day over all operations ({@code calls}, {@code bytes_in},
+   *     {@code bytes_out}, {@code compute_ms}, {@code cpu_ms}, {@code cache_hits} and custom units)
+   */
+  record DayUsage(java.time.LocalDate date, Instant from, Instant to, long requests, Map<String, Long> units) {
+    /** Copies. */
+    public DayUsage {
+      java.util.Objects.requireNonNull(date, "date");
+      units = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(units));
+    }
+  }
+
+  /**
    * A usage report.
    *
    * @param principal whose

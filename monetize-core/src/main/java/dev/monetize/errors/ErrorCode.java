@@ -47,6 +47,12 @@ public enum ErrorCode {
       "The key was rotated (`POST /monetize/keys/{id}/rotate`) and the overlap during which "
           + "its old secret still worked is over. Use the new secret returned by the rotation.",
       "This secret was replaced by a rotation and its overlap period is over; use the new secret."),
+  /** The dashboard session cookie names no open session (signed out, idle or too old). */
+  SESSION_EXPIRED(401, "Session expired",
+      "The dashboard session in the `monetize_session` cookie was closed by signing out, was idle for "
+          + "20 minutes, is older than 4 hours, or was opened on another instance. Sign in again with "
+          + "the API key.",
+      "Sign in to the dashboard again with your API key."),
   /** A short-lived token is malformed, tampered with, signed by an unknown key or for another audience. */
   TOKEN_INVALID(401, "Token invalid",
       "The short-lived token is malformed, its signature does not verify, its algorithm or "

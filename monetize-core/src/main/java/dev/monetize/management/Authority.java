@@ -41,7 +41,7 @@ public final class Authority {
   /** The decision for {@code principal} running {@code operation} on {@code target}. */
   public static Verdict decide(Principal principal, ManagementOperation operation, Target target) {
     Permission needed = operation.permission();
-    if (needed == Permission.PUBLIC) {
+    if (needed == Permission.PUBLIC || needed == Permission.ANYONE) {
       return Verdict.allow();
     }
     if (operation.keyOnly() && principal.credential().isToken()) {

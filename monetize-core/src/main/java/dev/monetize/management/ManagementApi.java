@@ -56,16 +56,36 @@ public interface ManagementApi {
    * @param queryError why the raw query string could not be read (a malformed escape, a parameter
    *     given twice): the request is refused with it, {@code 400 bad_request}
    * @param userAgent the {@code User-Agent} header (for the audit trail), empty when none
+   * @param browser what a browser sent for the dashboard: its session cookie and request marker
    */
   record Request(String method, String path, Map<String, String> query, Optional<String> authorization,
       Optional<String> apiKey, byte[] body, String remoteAddress, String requestId, Optional<String> queryError,
-      String userAgent) {
+      String userAgent, Browser browser) {
     /** Copies. */
     public Request {
       query = Map.copyOf(query);
       body = body.clone();
       java.util.Objects.requireNonNull(queryError, "queryError");
       java.util.Objects.requireNonNull(userAgent, "userAgent");
+      java.util.Objects.requireNonNull(browser, "browser");
+    }
+
+    /** A request without browser state. */
+    public Request(String method, String path, Map<String, String> query, Optional<String> authorization,
+        Optional<String> apiKey, byte[] body, String remoteAddress, String requestId, Optional<String> queryError,
+        String userAgent) {
+      this(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError, userAgent,
+          Browser.NONE);
+    }
+
+    /**
+     * The same request with what a browser sent: the {@code Cookie} header, the
+     * {@value Browser#MARKER} header (null: not sent), and whether it came over HTTPS (as the
+     * server saw it, or a trusted proxy said).
+     */
+    public Request withBrowser(String cookieHeaderOrNull, String markerOrNull, boolean secure) {
+      return new Request(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError,
+          userAgent, Browser.of(cookieHeaderOrNull, markerOrNull, secure));
     }
 
     /** A request with no user agent. */
@@ -77,7 +97,7 @@ public interface ManagementApi {
     /** The same request with its {@code User-Agent} header ({@code null}: not sent). */
     public Request withUserAgent(String userAgentOrNull) {
       return new Request(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError,
-          userAgentOrNull == null ? "" : userAgentOrNull);
+          userAgentOrNull == null ? "" : userAgentOrNull, browser);
     }
 
     /** A request whose query was read without error. */
@@ -120,6 +140,45 @@ public interface ManagementApi {
       }
       return new Request(method, path, error.isPresent() ? Map.of() : query, authorization, apiKey, body,
           remoteAddress, requestId, error);
+    }
+  }
+
+  /**
+   * What a browser sent for the dashboard besides a credential.
+   *
+   * @param session the {@code monetize_session} cookie's value, if sent
+   * @param marked whether the {@value #MARKER} header was sent: a page of another site cannot send
+   *     it without the service's consent (CORS), so a session works for a request that changes
+   *     something only when it is there
+   * @param secure whether the request came over HTTPS (the cookie is then {@code Secure})
+   */
+  record Browser(Optional<String> session, boolean marked, boolean secure) {
+    /** The header the dashboard's own scripts send with every request. */
+    public static final String MARKER = "X-Monetize-Dashboard";
+    /** No browser state. */
+    public static final Browser NONE = new Browser(Optional.empty(), false, false);
+
+    /** Checks. */
+    public Browser {
+      java.util.Objects.requireNonNull(session, "session");
+    }
+
+    /** Reads the session cookie out of a {@code Cookie} header (the first one of that name). */
+    public static Browser of(String cookieHeaderOrNull, String markerOrNull, boolean secure) {
+      Optional<String> session = Optional.empty();
+      if (cookieHeaderOrNull != null) {
+        for (String pair : cookieHeaderOrNull.split(";")) {
+          int eq = pair.indexOf('=');
+          if (eq > 0 && pair.substring(0, eq).trim().equals("monetize_session")) {
+            String value = pair.substring(eq + 1).trim();
+            if (!value.isEmpty() && value.length() <= 128) {
+              session = Optional.of(value);
+            }
+            break;
+          }
+        }
+      }
+      return new Browser(session, markerOrNull != null, secure);
     }
   }
 

@@ -110,7 +110,28 @@ public enum ManagementOperation {
       "price a candidate plan against every customer's usage of a period"),
   /** {@code GET /pricing}: the price list. */
   PRICING_GET("GET", "/pricing", Permission.PUBLIC, Rule.NONE, false,
-      "read the price list");
+      "read the price list"),
+  /** {@code GET /plans}: the plans and their limits as JSON (what an upgrade would change). */
+  PLANS_GET("GET", "/plans", Permission.PUBLIC, Rule.NONE, false,
+      "read the plans, their limits and prices"),
+  /** {@code GET /usage/days}: an organization's usage per day of the current period. */
+  USAGE_DAYS("GET", "/usage/days", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
+      "read an organization's usage per day of the current period", "customer_id"),
+  /** {@code GET /dashboard}: the customer dashboard's page (no data in it: it signs in with a key). */
+  DASHBOARD_PAGE("GET", "/dashboard", Permission.ANYONE, Rule.NONE, false,
+      "load the dashboard's page"),
+  /** {@code GET /dashboard/assets/{name}}: a script, style sheet or chart library of the dashboard. */
+  DASHBOARD_ASSET("GET", "/dashboard/assets/{name}", Permission.ANYONE, Rule.NONE, false,
+      "load one of the dashboard's static assets"),
+  /** {@code POST /dashboard/session}: exchange an API key for a dashboard session (a cookie). */
+  SESSION_OPEN("POST", "/dashboard/session", Permission.MEMBER, Rule.NONE, true,
+      "sign in to the dashboard (a session cookie for the key in the Authorization header)"),
+  /** {@code GET /dashboard/session}: who the session (or the credential) is. */
+  SESSION_GET("GET", "/dashboard/session", Permission.MEMBER, Rule.NONE, false,
+      "read who the dashboard session is"),
+  /** {@code DELETE /dashboard/session}: sign out. */
+  SESSION_CLOSE("DELETE", "/dashboard/session", Permission.MEMBER, Rule.NONE, false,
+      "sign out of the dashboard");
 
   /** The ownership rule for an operation's target. */
   public enum Rule {

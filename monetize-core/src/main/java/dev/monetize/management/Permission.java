@@ -11,6 +11,8 @@ import java.util.Optional;
  * }</pre>
  */
 public enum Permission {
+  /** Anyone, without a credential: the dashboard's sign-in page and its static assets, which hold no data. */
+  ANYONE(Optional.empty(), "anyone, no key: the dashboard's page and its static assets, which hold no data"),
   /**
    * Public pages such as the price list: anyone, without a credential, when the deployment
    * publishes them ({@code MonetizeBuilder.publishDocs}); otherwise any valid credential.

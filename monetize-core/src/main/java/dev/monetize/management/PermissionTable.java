@@ -15,7 +15,7 @@ final class PermissionTable {
       sb.append("| `").append(op.name().toLowerCase(Locale.ROOT)).append("` | `").append(op.method())
           .append(" /monetize").append(op.path()).append("` | ").append(op.permission().holder()).append(" | ")
           .append(op.rule().words()).append(" | ")
-          .append(op.permission() == Permission.PUBLIC ? "-" : op.keyOnly() ? "refused (`token_not_allowed`)"
+          .append(op.permission() == Permission.PUBLIC || op.permission() == Permission.ANYONE ? "-" : op.keyOnly() ? "refused (`token_not_allowed`)"
               : "allowed, with the token's scopes")
           .append(" |\n");
     }

@@ -105,7 +105,10 @@ public final class ManagementResource {
         Optional.ofNullable(headers.getHeaderString("Authorization")),
         Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, monetize.clientAddress(PeerAddress.current(),
             headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId)
-        .withUserAgent(headers.getHeaderString("User-Agent")));
+        .withUserAgent(headers.getHeaderString("User-Agent"))
+        .withBrowser(String.join("; ", headers.getRequestHeader("Cookie") == null ? java.util.List.of()
+            : headers.getRequestHeader("Cookie")), headers.getHeaderString(ManagementApi.Browser.MARKER),
+            "https".equalsIgnoreCase(uri.getRequestUri().getScheme())));
     Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
         .header(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {

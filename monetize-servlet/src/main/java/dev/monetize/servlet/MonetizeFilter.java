@@ -378,7 +378,8 @@ public final class MonetizeFilter implements Filter {
     ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(
         request.getMethod(), path, request.getQueryString(), Optional.ofNullable(request.getHeader("Authorization")),
         Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress(request), requestId)
-        .withUserAgent(request.getHeader("User-Agent")));
+        .withUserAgent(request.getHeader("User-Agent"))
+        .withBrowser(joinedCookies(request), request.getHeader(ManagementApi.Browser.MARKER), request.isSecure()));
     response.setStatus(answer.status());
     response.setHeader(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {
@@ -387,6 +388,15 @@ public final class MonetizeFilter implements Filter {
     response.setContentType(answer.contentType());
     response.setContentLength(answer.body().length);
     response.getOutputStream().write(answer.body());
+  }
+
+  /** Every {@code Cookie} header as one (HTTP/2 may send one per cookie), or null without any. */
+  private static String joinedCookies(HttpServletRequest request) {
+    java.util.Enumeration<String> e = request.getHeaders("Cookie");
+    if (e == null || !e.hasMoreElements()) {
+      return null;
+    }
+    return String.join("; ", java.util.Collections.list(e));
   }
 
   /** The peer, or the client behind it when the peer is a trusted proxy. */

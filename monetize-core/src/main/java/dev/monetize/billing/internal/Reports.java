@@ -86,6 +86,28 @@ public final class Reports implements AccountReports {
         credits, cost, time.now(), t.bytesIn(), t.cpuMillis(), t.quantities());
   }
 
+  @Override
+  public List<DayUsage> days(Principal principal) {
+    long now = time.epochNanos();
+    Instant start = periodStart(principal, now);
+    Instant nowInstant = Instant.ofEpochSecond(0, now);
+    java.time.ZoneId zone = principal.customer().billingAnchor().zone();
+    UsageTotals totals = usageTotals.get();
+    List<DayUsage> days = new java.util.ArrayList<>();
+    java.time.LocalDate date = start.atZone(zone).toLocalDate();
+    Instant from = start;
+    while (!from.isAfter(nowInstant)) {
+      Instant to = date.plusDays(1).atStartOfDay(zone).toInstant();
+      UsageTotals.Totals t = totals.totals(principal.customerId(), from, to);
+      java.util.Map<String, Long> units = new java.util.TreeMap<>();
+      t.quantities().values().forEach(q -> q.forEach((unit, n) -> units.merge(unit, n, Long::sum)));
+      days.add(new DayUsage(date, from, to, t.requests(), units));
+      date = date.plusDays(1);
+      from = to;
+    }
+    return days;
+  }
+
   /** {@code totals} answering each range once. */
   private static UsageTotals memo(UsageTotals totals) {
     java.util.Map<List<Object>, UsageTotals.Totals> seen = new java.util.HashMap<>();

@@ -92,4 +92,7 @@ public interface ManagementContext {
 
   /** A problem of {@code code} for this deployment's docs base. */
   Problem problem(ErrorCode code, String detail, String requestId);
+
+  /** The dashboard's sign-in sessions. */
+  DashboardSessions sessions();
 }

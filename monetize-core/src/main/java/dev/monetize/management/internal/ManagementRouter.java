@@ -34,6 +34,7 @@ public final class ManagementRouter implements ManagementApi {
   private final String prefix;
   private final ManagementLimits limits;
   private final Map<ManagementOperation, Function<ManagementCall, Response>> handlers;
+  private final DashboardResource dashboard;
 
   /** Serves the management API of the engine behind {@code context}. */
   public ManagementRouter(ManagementContext context, ManagementLimits limits) {
@@ -82,6 +83,15 @@ public final class ManagementRouter implements ManagementApi {
     h.put(ManagementOperation.ANALYTICS_CUSTOMERS, analytics::customers);
     h.put(ManagementOperation.ANALYTICS_WHAT_IF, analytics::whatIf);
     h.put(ManagementOperation.PRICING_GET, call -> pricing());
+    h.put(ManagementOperation.PLANS_GET, new PlansResource(context)::plans);
+    h.put(ManagementOperation.USAGE_DAYS, usage::days);
+    DashboardResource dashboard = new DashboardResource(context);
+    this.dashboard = dashboard;
+    h.put(ManagementOperation.DASHBOARD_PAGE, call -> dashboard.page());
+    h.put(ManagementOperation.DASHBOARD_ASSET, call -> dashboard.asset(call.parameter("name")));
+    h.put(ManagementOperation.SESSION_OPEN, dashboard::open);
+    h.put(ManagementOperation.SESSION_GET, dashboard::who);
+    h.put(ManagementOperation.SESSION_CLOSE, dashboard::close);
     for (ManagementOperation op : ManagementOperation.values()) {
       if (!h.containsKey(op)) { // an operation of the table without a handler is a build-time mistake
         throw new IllegalStateException("no handler for management operation " + op);
@@ -136,6 +146,10 @@ public final class ManagementRouter implements ManagementApi {
       operationId = "monetize." + match.operation().name().toLowerCase(java.util.Locale.ROOT);
       template = prefix + match.operation().path();
       auditable = match.operation().queryParameters(); // filters and cursors: no secret among them
+      if (match.operation().permission() == dev.monetize.management.Permission.ANYONE) {
+        chargeAddress(r); // the dashboard's page and assets: the same bytes for everyone, no data, not audited
+        return handlers.get(match.operation()).apply(new ManagementCall(context, r, null, match));
+      }
       if (match.operation().permission() == dev.monetize.management.Permission.PUBLIC && context.publishesDocs()) {
         chargeAddress(r); // published, like any price list: no key needed, charged to the client address
         return handlers.get(match.operation()).apply(null); // its query (utm_source...) is no request to us
@@ -150,6 +164,9 @@ public final class ManagementRouter implements ManagementApi {
       ManagementCall call = new ManagementCall(context, r, p, match);
       details = call.details;
       call.details.put("credential", p.credential().kindName());
+      if (bySession(r)) {
+        call.details.put("via", "dashboard_session");
+      }
       p.credential().tokenId().ifPresent(t -> call.details.put("token_id", t));
       answer = handlers.get(match.operation()).apply(call);
     } catch (ManagementRefusal e) {
@@ -186,9 +203,26 @@ public final class ManagementRouter implements ManagementApi {
     }
   }
 
+  /**
+   * Whether the request is authenticated by its dashboard session: it carries the cookie and no
+   * other credential, and either only reads or carries the dashboard's marker header (which another
+   * site's page cannot send), so a session never changes anything for a forged cross-site request.
+   */
+  private static boolean bySession(Request r) {
+    return r.authorization().isEmpty() && r.apiKey().isEmpty() && r.browser().session().isPresent()
+        && (r.method().equals("GET") || r.method().equals("HEAD") || r.browser().marked());
+  }
+
   private Principal authenticate(Request r, List<Header> headers, boolean allowed) {
-    Decision d = context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
-        r.authorization().orElse(null), r.apiKey().orElse(null)));
+    boolean session = bySession(r);
+    Decision d = session ? context.sessions().resume(r.browser().session().get())
+        : context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
+            r.authorization().orElse(null), r.apiKey().orElse(null)));
+    if (!d.admitted() && session) { // a 256-bit random secret is not guessed: no strike, the stale cookie goes
+      headers.add(new Header("Set-Cookie", dashboard.cleared(r.browser().secure())));
+      chargeAddress(r);
+      throw new ManagementRefusal(d.error().orElseThrow(), d.detail());
+    }
     if (!d.admitted()) {
       ErrorCode code = d.error().orElseThrow();
       headers.add(new Header("WWW-Authenticate", code == ErrorCode.KEY_MISSING

@@ -26,4 +26,24 @@ final class UsageResource {
             .map(s -> new Views.Suggestion(s.plan(), s.rule(), s.reason())).orElse(null)));
   }
 
+  /** The current period's usage per day, summing to {@link #usage}'s numbers. */
+  ManagementApi.Response days(ManagementCall c) {
+    dev.monetize.Principal account = c.account();
+    java.util.List<AccountReports.DayUsage> days = context.reports().days(account);
+    java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (AccountReports.DayUsage d : days) {
+      Map<String, Object> day = new java.util.LinkedHashMap<>();
+      day.put("date", d.date().toString());
+      day.put("from", d.from().toString());
+      day.put("to", d.to().toString());
+      day.put("requests", d.requests());
+      day.put("units", d.units());
+      out.add(day);
+    }
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("customer_id", account.customerId());
+    body.put("time_zone", account.customer().billingAnchor().zone().getId());
+    body.put("days", out);
+    return ManagementCall.ok(200, body);
+  }
 }

@@ -150,7 +150,22 @@ public abstract class AuthorizationMatrixContract {
           + "404:not_found 404:not_found 404:not_found 404:not_found 404:not_found "
           + "404:not_found "
           + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.PRICING_GET, "200 200 200 200 200 200 200 200 200 200 200 200 200 200")));
+      Map.entry(ManagementOperation.PRICING_GET, "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+      Map.entry(ManagementOperation.PLANS_GET, "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+      Map.entry(ManagementOperation.USAGE_DAYS, "200 200 200 200 200 200 200 200 200 200 404:not_found "
+          + UNAUTHENTICATED),
+      // the page and its assets hold no data: anyone loads them, whatever credential comes along
+      Map.entry(ManagementOperation.DASHBOARD_PAGE, "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+      Map.entry(ManagementOperation.DASHBOARD_ASSET, "200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+      // sign-in without the dashboard's marker header (a forged cross-site request) opens nothing; tokens never
+      Map.entry(ManagementOperation.SESSION_OPEN, "400:bad_request 400:bad_request 400:bad_request 400:bad_request "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 400:bad_request "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SESSION_GET, "200 200 200 200 200 200 200 200 200 200 200 "
+          + UNAUTHENTICATED),
+      Map.entry(ManagementOperation.SESSION_CLOSE, "200 200 200 200 200 200 200 200 200 200 200 "
+          + UNAUTHENTICATED)));
 
   /** Starts the example with this clock and these management limits. */
   protected abstract ExampleUnderTest start(TimeSource time, ManagementLimits limits) throws Exception;
@@ -252,6 +267,13 @@ public abstract class AuthorizationMatrixContract {
       case INVOICE_GET -> new String[] {"/invoices/INV-none?customer_id=" + ORG, null};
       case CACHE_INVALIDATE -> new String[] {"/cache/invalidate", "{\"tag\":\"stats\",\"customer_id\":\"" + ORG + "\"}"};
       case PRICING_GET -> new String[] {"/pricing", null};
+      case PLANS_GET -> new String[] {"/plans", null};
+      case USAGE_DAYS -> new String[] {"/usage/days?customer_id=" + ORG, null};
+      case DASHBOARD_PAGE -> new String[] {"/dashboard", null};
+      case DASHBOARD_ASSET -> new String[] {"/dashboard/" + dashboardScript(), null};
+      case SESSION_OPEN -> new String[] {"/dashboard/session", null};
+      case SESSION_GET -> new String[] {"/dashboard/session", null};
+      case SESSION_CLOSE -> new String[] {"/dashboard/session", null};
       case AUDIT_LIST -> new String[] {"/audit?customer_id=" + ORG, null};
       case AUDIT_EXPORT -> new String[] {"/audit/export?customer_id=" + ORG, null};
       case SHIELD_GET -> new String[] {"/shield", null};
@@ -266,6 +288,14 @@ public abstract class AuthorizationMatrixContract {
       case ANALYTICS_CUSTOMERS -> new String[] {"/analytics/customers", null};
       case ANALYTICS_WHAT_IF -> new String[] {"/analytics/what-if", "{\"plan\":\"pro\"}"};
     };
+  }
+
+  /** The dashboard script's path below /monetize/dashboard/, as its page names it (the name carries a digest). */
+  private String dashboardScript() {
+    ExampleUnderTest.Answer page = app.send("GET", "/monetize/dashboard", "X-Request-Id", "matrix", null);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("assets/dashboard-[0-9a-f]+\\.js").matcher(page.body());
+    assertThat(m.find()).as(page.body()).isTrue();
+    return m.group();
   }
 
   /** The path of a plan change the operator has just scheduled for the matrix organization. */

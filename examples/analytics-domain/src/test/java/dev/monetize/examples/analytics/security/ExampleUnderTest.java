@@ -109,6 +109,22 @@ public final class ExampleUnderTest implements AutoCloseable {
     }
   }
 
+  /** {@code method path} with these headers and a body (none when null). */
+  public Answer send(String method, String path, Map<String, String> headers, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    headers.forEach(b::header);
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body(), r.headers());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code method path} with {@code Authorization: Bearer <credential>}. */
   public Answer bearer(String method, String path, String credential, String body) {
     return send(method, path, "Authorization", "Bearer " + credential, body);

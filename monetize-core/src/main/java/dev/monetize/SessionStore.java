@@ -1,0 +1,136 @@
+package dev.monetize;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.keys.internal.Credentials;
+import dev.monetize.management.internal.DashboardSessions;
+import dev.monetize.plans.Operation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The dashboard sessions of this instance, in memory: found by the SHA-256 of their secret (a
+ * leaked heap dump holds no usable cookie), ended after {@link DashboardSessions#IDLE} without use
+ * or {@link DashboardSessions#MAXIMUM} after sign-in, at most {@value #MAXIMUM_SESSIONS} at a time
+ * (the least recently used go first).
+ */
+final class SessionStore implements DashboardSessions {
+  static final int MAXIMUM_SESSIONS = 100_000;
+
+  /** Which credential opened a session: a key and which of its secrets, or the operator; never a secret. */
+  private record Grant(Optional<String> keyId, String secretVersion, Instant notAfter) {}
+
+  private final Cache<String, Grant> sessions;
+  private final Identification identification;
+  private final Credentials credentials;
+  private final KeyEnvironment environment;
+  private final TimeSource time;
+  private final SecureRandom random;
+  private final Operation asOperation;
+
+  SessionStore(Identification identification, Credentials credentials, KeyEnvironment environment, TimeSource time,
+      SecureRandom random, Operation asOperation) {
+    this.identification = identification;
+    this.credentials = credentials;
+    this.environment = environment;
+    this.time = time;
+    this.random = random;
+    this.asOperation = asOperation;
+    this.sessions = Caffeine.newBuilder().ticker(time::epochNanos).expireAfterAccess(IDLE)
+        .maximumSize(MAXIMUM_SESSIONS).build();
+  }
+
+  @Override
+  public Optional<Opened> open(Principal principal) {
+    Credential c = principal.credential();
+    Grant grant;
+    Instant notAfter = time.now().plus(MAXIMUM);
+    if (c.isOperator()) {
+      grant = new Grant(Optional.empty(), "", notAfter);
+    } else if (c.isToken()) {
+      return Optional.empty();
+    } else {
+      Optional<ApiKey> key = credentials.byId(principal.keyId());
+      if (key.isEmpty()) {
+        return Optional.empty();
+      }
+      String hash = c.previousSecret() ? key.get().previousSecretHash().orElse("") : key.get().secretHash();
+      grant = new Grant(Optional.of(key.get().id()), Credentials.version(hash), notAfter);
+    }
+    if (c.expiresAt().isPresent() && c.expiresAt().get().isBefore(notAfter)) { // never outlives its key
+      grant = new Grant(grant.keyId(), grant.secretVersion(), c.expiresAt().get());
+    }
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String secret = "ms_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    sessions.put(digest(secret), grant);
+    return Optional.of(new Opened(secret, grant.notAfter()));
+  }
+
+  @Override
+  public Decision resume(String secret) {
+    String id = digest(secret);
+    Grant grant = sessions.getIfPresent(id);
+    Instant now = time.now();
+    if (grant == null || !now.isBefore(grant.notAfter())) {
+      sessions.invalidate(id);
+      return Decision.refuse(ErrorCode.SESSION_EXPIRED, "No dashboard session is open with this cookie; sign in "
+          + "again.", Optional.empty(), asOperation);
+    }
+    if (grant.keyId().isEmpty()) {
+      return identification.operator().map(p -> Decision.admit(p, asOperation, java.util.List.of(), false, false))
+          .orElseGet(() -> Decision.refuse(ErrorCode.SESSION_EXPIRED, "The operator credential is no longer "
+              + "configured; the session ended.", Optional.empty(), asOperation));
+    }
+    Optional<ApiKey> found = credentials.byId(grant.keyId().get());
+    if (found.isEmpty() || found.get().environment() != environment) {
+      sessions.invalidate(id);
+      return Decision.refuse(ErrorCode.SESSION_EXPIRED, "The key that opened this session is not known any "
+          + "more; sign in again.", Optional.empty(), asOperation);
+    }
+    ApiKey key = found.get();
+    Credential credential;
+    if (grant.secretVersion().equals(Credentials.version(key.secretHash()))) {
+      credential = Credential.key(key.expiresAt()); // what it creates may live as long as the key, not the session
+    } else if (key.previousSecretHash().map(Credentials::version).filter(grant.secretVersion()::equals).isPresent()
+        && now.isBefore(key.previousValidUntil().orElseThrow())) {
+      credential = Credential.previousKeySecret(earliest(key.previousValidUntil().get(), grant.notAfter()));
+    } else {
+      sessions.invalidate(id);
+      return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated since this session was "
+          + "opened; sign in with its new secret.", Optional.empty(), asOperation);
+    }
+    Decision d = identification.principalOf(asOperation, key, key.scopes(), now, credential);
+    if (!d.admitted()) {
+      sessions.invalidate(id);
+    }
+    return d;
+  }
+
+  @Override
+  public void close(String secret) {
+    sessions.invalidate(digest(secret));
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static String digest(String secret) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.monetize.management.internal;
+
+import dev.monetize.Principal;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.http.Header;
+import dev.monetize.management.Authority;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.management.ManagementOperation;
+import dev.monetize.plans.Scopes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The customer dashboard: its page and static assets (the same bytes for everyone, no data in
+ * them), and the sign-in session that the page's script uses to read the management API. Every
+ * asset's name carries a digest of its bytes, so it is cached for a year and a new release is
+ * fetched at once; the page itself is revalidated.
+ */
+final class DashboardResource {
+  /** The headers of every page and asset: no inline script or style, no framing, no referrer, no sniffing. */
+  static final List<Header> PAGE_HEADERS = List.of(
+      new Header("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
+          + "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+      new Header("X-Content-Type-Options", "nosniff"),
+      new Header("Referrer-Policy", "no-referrer"),
+      new Header("X-Frame-Options", "DENY"),
+      new Header("Cross-Origin-Opener-Policy", "same-origin"),
+      new Header("Cross-Origin-Resource-Policy", "same-origin"));
+  private static final String FOLDER = "dashboard/";
+  /** The assets by the names the page uses ({@code dashboard-1a2b3c4d.js}), built once. */
+  private static final Map<String, Asset> ASSETS;
+  private static final byte[] PAGE;
+
+  private record Asset(String contentType, byte[] bytes) {}
+
+  static {
+    Map<String, Asset> assets = new LinkedHashMap<>();
+    String page = new String(read("index.html"), StandardCharsets.UTF_8);
+    for (String[] a : new String[][] {{"dashboard", "js", "text/javascript; charset=utf-8"},
+        {"dashboard", "css", "text/css; charset=utf-8"}, {"uPlot.iife.min", "js", "text/javascript; charset=utf-8"},
+        {"uPlot.min", "css", "text/css; charset=utf-8"}}) {
+      byte[] bytes = read(a[0] + "." + a[1]);
+      String name = a[0] + "-" + digest(bytes) + "." + a[1];
+      assets.put(name, new Asset(a[2], bytes));
+      page = page.replace("{{" + a[0] + "." + a[1] + "}}", "dashboard/assets/" + name); // relative to /monetize/dashboard
+    }
+    if (page.contains("{{")) {
+      throw new IllegalStateException("the dashboard page names an asset that is not bundled: " + page);
+    }
+    ASSETS = Map.copyOf(assets);
+    PAGE = page.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private final ManagementContext context;
+
+  DashboardResource(ManagementContext context) {
+    this.context = context;
+  }
+
+  /** The page: the same for everyone (the script reads the data), revalidated on every load. */
+  ManagementApi.Response page() {
+    return new ManagementApi.Response(200, "text/html; charset=utf-8", with(new Header("Cache-Control", "no-cache")),
+        PAGE);
+  }
+
+  /** One asset by its digest-carrying name; any other name is {@code 404}. */
+  ManagementApi.Response asset(String name) {
+    Asset a = ASSETS.get(name);
+    if (a == null) {
+      throw new ManagementRefusal(ErrorCode.NOT_FOUND, "The dashboard has no asset " + ManagementRouter.shorten(name)
+          + "; reload the page.");
+    }
+    return new ManagementApi.Response(200, a.contentType(),
+        with(new Header("Cache-Control", "public, max-age=31536000, immutable")), a.bytes());
+  }
+
+  /**
+   * Signs in: the key (never a token, never a session) in {@code Authorization} or
+   * {@code X-API-Key} becomes a session cookie; only the dashboard's own script may ask (the marker
+   * header), so another site cannot sign a visitor in to an account of its choosing.
+   */
+  ManagementApi.Response open(ManagementCall c) {
+    c.authorize(dev.monetize.management.Target.self()); // a token, or a rotated key's old secret: refused here
+    if (c.request.authorization().isEmpty() && c.request.apiKey().isEmpty()) {
+      throw new ManagementRefusal(ErrorCode.KEY_MISSING, "Sign in with an API key in the Authorization header; a "
+          + "session does not open another.");
+    }
+    if (!c.request.browser().marked()) {
+      throw ManagementRefusal.badRequest("Sign in from the dashboard's page: its request carries the "
+          + ManagementApi.Browser.MARKER + " header.");
+    }
+    DashboardSessions.Opened opened = context.sessions().open(c.principal).orElseThrow(() ->
+        new ManagementRefusal(ErrorCode.TOKEN_NOT_ALLOWED, "A token cannot sign in to the dashboard; use an API key."));
+    long maxAge = Math.max(1, Duration.between(context.time().now(), opened.expiresAt()).toSeconds());
+    ManagementApi.Response body = ManagementCall.ok(201, who(c.principal, Optional.of(opened.expiresAt().toString())));
+    return withCookie(body, cookie(opened.secret(), maxAge, c.request.browser().secure()));
+  }
+
+  /** Who the session (or the credential) is: what the page shows and which parts it offers. */
+  ManagementApi.Response who(ManagementCall c) {
+    c.authorize(dev.monetize.management.Target.self());
+    return ManagementCall.ok(200, who(c.principal, Optional.empty()));
+  }
+
+  /** Signs out: the session ends on the server and the cookie is cleared. */
+  ManagementApi.Response close(ManagementCall c) {
+    c.authorize(dev.monetize.management.Target.self());
+    c.request.browser().session().ifPresent(context.sessions()::close);
+    return withCookie(ManagementCall.ok(200, Map.of("signed_out", true)), cleared(c.request.browser().secure()));
+  }
+
+  /** The {@code Set-Cookie} value that clears the session cookie. */
+  String cleared(boolean secure) {
+    return cookie("", 0, secure);
+  }
+
+  private Map<String, Object> who(Principal p, Optional<String> expiresAt) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    boolean operator = Authority.operator(p);
+    m.put("customer_id", p.credential().isOperator() ? null : p.customerId());
+    m.put("key_id", p.keyId());
+    m.put("plan", p.credential().isOperator() ? null : p.plan().name());
+    m.put("scopes", new TreeSet<>(p.scopes()));
+    m.put("operator", operator);
+    m.put("admin", operator || Scopes.grants(p.scopes(), "keys:write"));
+    m.put("credential", p.credential().kindName());
+    expiresAt.ifPresent(e -> m.put("expires_at", e));
+    return m;
+  }
+
+  private String cookie(String value, long maxAge, boolean secure) {
+    return DashboardSessions.COOKIE + "=" + value + "; Path=" + context.prefix() + "; Max-Age=" + maxAge
+        + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+  }
+
+  private static ManagementApi.Response withCookie(ManagementApi.Response r, String cookie) {
+    List<Header> headers = new java.util.ArrayList<>(r.headers());
+    headers.add(new Header("Set-Cookie", cookie));
+    return new ManagementApi.Response(r.status(), r.contentType(), headers, r.body());
+  }
+
+  private static List<Header> with(Header cache) {
+    List<Header> h = new java.util.ArrayList<>(PAGE_HEADERS);
+    h.add(cache);
+    return List.copyOf(h);
+  }
+
+  private static byte[] read(String name) {
+    try (InputStream in = DashboardResource.class.getResourceAsStream(FOLDER + name)) {
+      if (in == null) {
+        throw new IllegalStateException("the dashboard asset " + name + " is missing from monetize-core's jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the dashboard asset " + name, e);
+    }
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
