@@ -166,7 +166,7 @@
   function drawChart() {
     const unit = $('chart-unit').value || 'calls';
     const box = $('chart');
-    const xs = days.map((d) => Date.parse(d.from) / 1000);
+    const xs = days.map((d) => Date.parse(d.from) / 1000 + 43200); // each day's bar at its noon
     const ys = days.map((d) => d.units[unit] || 0);
     box.setAttribute('aria-label', unit + ' per day: ' + days.map((d, i) => d.date + ' ' + ys[i]).join(', '));
     $('chart-caption').textContent = unit + ' per day, ' + days.length + ' day' + (days.length === 1 ? '' : 's')
@@ -175,9 +175,9 @@
     const width = Math.max(260, box.clientWidth || 600);
     chart = new uPlot({
       width, height: 220, legend: { show: false },
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
-      series: [{}, { label: unit, stroke: '#0b57d0', fill: 'rgba(11,87,208,0.15)', width: 2,
-        points: { show: true, size: 6 } }],
+      scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
+      series: [{}, { label: unit, stroke: '#0b57d0', fill: 'rgba(11,87,208,0.35)', width: 1,
+        paths: uPlot.paths.bars({ size: [0.6, 48] }), points: { show: false } }],
       axes: [{}, { size: 60 }],
     }, [xs, ys], box);
   }
@@ -305,6 +305,11 @@
     $('sign-out').addEventListener('click', signOut);
     $('refresh').addEventListener('click', loadCustomer);
     $('chart-unit').addEventListener('change', drawChart);
+    let resizing = null;
+    window.addEventListener('resize', () => { // the chart follows the width of its card (a phone turned, a window resized)
+      clearTimeout(resizing);
+      resizing = setTimeout(() => { if (chart) chart.setSize({ width: Math.max(260, $('chart').clientWidth), height: 220 }); }, 100);
+    });
     $('pick-customer').addEventListener('submit', (e) => {
       e.preventDefault();
       customer = $('customer-id').value.trim() || null;

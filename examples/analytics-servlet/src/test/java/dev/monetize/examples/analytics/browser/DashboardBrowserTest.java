@@ -1,0 +1,285 @@
+package dev.monetize.examples.analytics.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.examples.analytics.AnalyticsServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The customer dashboard in a real browser: Debian's headless Chromium driven by Selenium against
+ * the servlet example over HTTP. A customer signs in with a demo key, reads usage and limits (the
+ * same numbers as {@code /monetize/usage}), sees the chart drawn, calls the API and sees the
+ * numbers move, rotates a key as an administrator, is refused as a reader, and signs out; the
+ * operator sees the operator view. axe-core runs in every page; screenshots of each page at
+ * desktop and phone width go to {@code target/screenshots/}.
+ */
+class DashboardBrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path SHOTS = Path.of("target", "screenshots");
+  private static final Dimension DESKTOP = new Dimension(1280, 1000);
+  private static final Dimension PHONE = new Dimension(390, 844);
+
+  private static AnalyticsServer app;
+  private static WebDriver browser;
+  private static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+    if (!present && "true".equals(System.getenv("CI"))) {
+      throw new IllegalStateException("CI=true but Chromium or ChromeDriver is missing: install the Debian packages "
+          + "chromium and chromium-driver (.ci/run does)");
+    }
+    Assumptions.assumeTrue(present, "skipped: Debian's chromium and chromium-driver are not installed");
+    app = AnalyticsServer.builder().port(0).start();
+    base = "http://127.0.0.1:" + app.port();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--hide-scrollbars", "--force-device-scale-factor=1",
+        "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    browser.manage().window().setSize(DESKTOP);
+    Files.createDirectories(SHOTS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  @Test
+  void aCustomerReadsUsageWatchesItMoveRotatesAKeyAndSignsOut() throws Exception {
+    String key = app.demoKeys().get("enterprise");
+    String spare = app.monetize().keys().issue("demo-enterprise", Set.of("stats:read")).key().id();
+    call(key, "/v1/stats/summary");
+    open();
+    shoot("sign-in");
+    assertAccessible("sign-in page");
+
+    WebElement input = browser.findElement(By.id("api-key"));
+    input.sendKeys(key, Keys.ENTER); // the keyboard is enough
+    visible("customer-view");
+    assertThat(input.getDomProperty("value")).as("the key leaves the form").isEmpty();
+    assertThat(text("who")).contains("demo-enterprise");
+
+    JsonNode usage = api(key, "/monetize/usage");
+    assertThat(text("plan")).isEqualTo(usage.path("plan").asText());
+    assertThat(usageNumber("requests")).isEqualTo(usage.path("usage").path("requests").asLong());
+    for (JsonNode limit : usage.path("limits")) {
+      WebElement shown = browser.findElement(By.cssSelector("[data-limit='" + limit.path("name").asText()
+          + "'] .remaining"));
+      assertThat(Long.parseLong(shown.getText().replace(",", ""))).as(limit.path("name").asText())
+          .isEqualTo(limit.path("remaining").asLong());
+    }
+    WebElement canvas = browser.findElement(By.cssSelector("#chart canvas"));
+    assertThat(canvas.getSize().getWidth()).as("the chart is drawn").isGreaterThan(200);
+    assertThat(browser.findElement(By.id("chart")).getDomAttribute("aria-label")).contains("calls per day");
+    shoot("usage");
+    assertAccessible("usage page");
+
+    long before = usageNumber("requests");
+    call(key, "/v1/stats/summary");
+    call(key, "/v1/stats/summary");
+    browser.findElement(By.id("refresh")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> usageNumber("requests") == before + 2);
+    assertThat(usageNumber("requests")).isEqualTo(api(key, "/monetize/usage").path("usage").path("requests").asLong());
+
+    JsonNode invoices = api(key, "/monetize/invoices");
+    List<WebElement> links = browser.findElements(By.cssSelector("#invoices a"));
+    assertThat(links).hasSize(invoices.path("data").size());
+    if (!links.isEmpty()) {
+      String href = links.get(0).getDomProperty("href");
+      assertThat(href).contains("format=html");
+    }
+
+    WebElement rotate = browser.findElement(By.cssSelector("button[data-action='rotate'][data-key='" + spare + "']"));
+    rotate.click();
+    visible("new-secret");
+    assertThat(text("new-secret-value")).startsWith("mk_test_");
+    assertThat(text("new-secret-key")).isEqualTo(spare);
+    WebElement revoke = browser.findElement(By.cssSelector("button[data-action='revoke'][data-key='" + spare + "']"));
+    revoke.click();
+    assertThat(revoke.getText()).isEqualTo("Confirm revoke");
+    revoke.click();
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> text("status").contains("revoked"));
+    assertThat(app.monetize().keys().find(spare).orElseThrow().status().name()).isEqualTo("REVOKED");
+
+    browser.manage().window().setSize(PHONE);
+    browser.navigate().refresh(); // the session survives a reload: the cookie, not the page, holds it
+    visible("customer-view");
+    assertThat(sidewaysOverflow()).as("usable at phone width").isEmpty();
+    shoot("usage");
+    browser.manage().window().setSize(DESKTOP);
+
+    browser.findElement(By.id("sign-out")).click();
+    visible("sign-in-section");
+    assertThat(fetchStatus("/monetize/dashboard/session")).isEqualTo(401);
+    browser.navigate().refresh();
+    visible("sign-in-section");
+    browser.manage().window().setSize(PHONE);
+    shoot("sign-in");
+    browser.manage().window().setSize(DESKTOP);
+  }
+
+  @Test
+  void aReaderIsRefusedKeyManagementAndTheOperatorSeesEveryCustomer() throws Exception {
+    var reader = app.monetize().keys().issue("demo-free", Set.of("stats:read"));
+    open();
+    browser.findElement(By.id("api-key")).sendKeys(reader.secret(), Keys.ENTER);
+    visible("customer-view");
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> text("keys-note").contains("needs an admin key"));
+    assertThat(browser.findElements(By.cssSelector("button[data-action]"))).isEmpty();
+    // the page's own script asking anyway is refused by the server, not only hidden
+    assertThat(fetchStatus("/monetize/keys/" + reader.key().id() + "/rotate", "POST")).isEqualTo(403);
+    browser.findElement(By.id("sign-out")).click();
+    visible("sign-in-section");
+
+    call(app.demoKeys().get("pro"), "/v1/stats/summary");
+    browser.findElement(By.id("api-key")).sendKeys(app.demoKeys().get("admin"), Keys.ENTER);
+    visible("operator-section");
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> !browser.findElements(
+        By.cssSelector("#operator-customers table, #operator-customers p")).isEmpty());
+    WebElement pick = browser.findElement(By.id("customer-id"));
+    pick.sendKeys("demo-pro", Keys.ENTER);
+    visible("customer-view");
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> "demo-pro".equals(text("customer")));
+    assertThat(usageNumber("requests")).isEqualTo(api(app.demoKeys().get("pro"), "/monetize/usage")
+        .path("usage").path("requests").asLong());
+    shoot("operator");
+    assertAccessible("operator view");
+    browser.manage().window().setSize(PHONE);
+    assertThat(sidewaysOverflow()).as("usable at phone width").isEmpty();
+    shoot("operator");
+    browser.manage().window().setSize(DESKTOP);
+    browser.findElement(By.id("sign-out")).click();
+    visible("sign-in-section");
+  }
+
+  private void open() {
+    browser.manage().window().setSize(DESKTOP);
+    browser.get(base + "/monetize/dashboard");
+    browser.manage().deleteAllCookies(); // each test signs in afresh, whatever the last one left
+    browser.navigate().refresh();
+    visible("sign-in-section");
+  }
+
+  private static void visible(String id) {
+    new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+  }
+
+  private static String text(String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+
+  /** The number the usage table shows for {@code unit}. */
+  private static long usageNumber(String unit) {
+    for (WebElement row : browser.findElements(By.cssSelector("#usage-numbers tbody tr"))) {
+      List<WebElement> cells = row.findElements(By.tagName("td"));
+      if (cells.get(0).getText().equals(unit)) {
+        return Long.parseLong(cells.get(1).getText().replace(",", ""));
+      }
+    }
+    throw new AssertionError("no row " + unit + " in the usage table");
+  }
+
+  /** What sticks out of the viewport on the right (empty when the page does not scroll sideways). */
+  private static String sidewaysOverflow() {
+    return String.valueOf(((JavascriptExecutor) browser).executeScript(
+        "if (document.documentElement.scrollWidth <= window.innerWidth + 1) return '';"
+            + "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+            + " > window.innerWidth + 1 && !e.closest('.scroll')).slice(0, 5)"
+            + ".map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ');"));
+  }
+
+  /** The status the page's own script gets for {@code path}, with the session cookie and the marker header. */
+  private static long fetchStatus(String path, String... method) {
+    Object status = ((JavascriptExecutor) browser).executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "fetch(arguments[0], {method: arguments[1], headers: {'X-Monetize-Dashboard': '1'}})"
+            + ".then(r => done(r.status), e => done(-1));", path, method.length > 0 ? method[0] : "GET");
+    return ((Number) status).longValue();
+  }
+
+  /** axe-core in the page: no serious or critical violation of WCAG 2.x A/AA or best practice. */
+  private static void assertAccessible(String what) {
+    Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+        "best-practice")).analyze(browser);
+    List<String> serious = results.getViolations().stream()
+        .filter(r -> "serious".equals(r.getImpact()) || "critical".equals(r.getImpact()))
+        .map(DashboardBrowserTest::describe).toList();
+    assertThat(serious).as("axe-core violations on the " + what).isEmpty();
+    assertThat(results.getPasses()).as("axe-core ran").isNotEmpty();
+  }
+
+  private static String describe(Rule r) {
+    return r.getId() + " (" + r.getImpact() + "): " + r.getHelp() + " at "
+        + r.getNodes().stream().map(n -> String.valueOf(n.getTarget())).toList();
+  }
+
+  private static void shoot(String page) throws IOException {
+    Dimension size = browser.manage().window().getSize();
+    String width = size.getWidth() < 600 ? "phone" : "desktop";
+    long height = ((Number) ((JavascriptExecutor) browser).executeScript(
+        "return document.documentElement.scrollHeight;")).longValue();
+    browser.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(4000, height + 140))); // whole page
+    byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+    browser.manage().window().setSize(size);
+    Files.write(SHOTS.resolve("dashboard-" + page + "-" + width + ".png"), png);
+  }
+
+  private static void call(String key, String path) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  private static JsonNode api(String key, String path) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+}
