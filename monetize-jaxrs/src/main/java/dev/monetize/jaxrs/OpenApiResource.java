@@ -35,6 +35,29 @@ public final class OpenApiResource {
     return monetize.openApiJson();
   }
 
+  /** The interactive API docs (Swagger UI over {@code openapi.json}). */
+  @GET
+  @Path("docs")
+  public jakarta.ws.rs.core.Response explorer() {
+    return explorer(dev.monetize.docs.ApiExplorer.PATH);
+  }
+
+  /** An asset of the interactive API docs ({@code 404} for an unknown name). */
+  @GET
+  @Path("docs/assets/{name}")
+  public jakarta.ws.rs.core.Response explorerAsset(@jakarta.ws.rs.PathParam("name") String name) {
+    return explorer(dev.monetize.docs.ApiExplorer.PATH + "/assets/" + name);
+  }
+
+  private static jakarta.ws.rs.core.Response explorer(String path) {
+    return dev.monetize.docs.ApiExplorer.answer(path).map(a -> {
+      jakarta.ws.rs.core.Response.ResponseBuilder r = jakarta.ws.rs.core.Response.status(a.status())
+          .type(a.contentType()).entity(a.body());
+      a.headers().forEach(h -> r.header(h.name(), h.value()));
+      return r.build();
+    }).orElseThrow(jakarta.ws.rs.NotFoundException::new);
+  }
+
   /** The document as YAML. */
   @GET
   @Path("openapi.yaml")

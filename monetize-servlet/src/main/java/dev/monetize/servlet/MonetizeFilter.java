@@ -202,6 +202,15 @@ public final class MonetizeFilter implements Filter {
       serveOpenApi(request, response, path);
       return;
     }
+    if (operation.isEmpty() && monetize.publishesDocs()
+        && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
+        && path.startsWith(dev.monetize.docs.ApiExplorer.PATH)) {
+      Optional<dev.monetize.docs.ApiExplorer.Answer> docs = dev.monetize.docs.ApiExplorer.answer(path);
+      if (docs.isPresent()) {
+        serveExplorer(request, response, docs.get());
+        return;
+      }
+    }
     if (operation.isEmpty()) {
       // only a path with a trailing slash can be a route but for it; only then is it looked up again
       Optional<String> bare = path.endsWith("/") ? monetize.routeWithoutTrailingSlash(request.getMethod(), path)
@@ -352,6 +361,21 @@ public final class MonetizeFilter implements Filter {
     response.setHeader(RequestIds.HEADER, id);
     closeIfBodyUnread(request, response);
     ServletProblems.send(response, monetize.problem(code, detail, id));
+  }
+
+  /** The interactive API docs (Swagger UI), when the deployment publishes its docs. */
+  private static void serveExplorer(HttpServletRequest request, HttpServletResponse response,
+      dev.monetize.docs.ApiExplorer.Answer answer) throws IOException {
+    response.setStatus(answer.status());
+    response.setHeader(RequestIds.HEADER, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)));
+    for (Header h : answer.headers()) {
+      response.setHeader(h.name(), h.value());
+    }
+    response.setContentType(answer.contentType());
+    response.setContentLength(answer.body().length);
+    if (!"HEAD".equals(request.getMethod())) {
+      response.getOutputStream().write(answer.body());
+    }
   }
 
   /** The OpenAPI document generated from the catalog, when the deployment publishes it. */

@@ -7,13 +7,7 @@ import dev.monetize.management.Authority;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.management.ManagementOperation;
 import dev.monetize.plans.Scopes;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,30 +30,9 @@ final class DashboardResource {
       new Header("X-Frame-Options", "DENY"),
       new Header("Cross-Origin-Opener-Policy", "same-origin"),
       new Header("Cross-Origin-Resource-Policy", "same-origin"));
-  private static final String FOLDER = "dashboard/";
-  /** The assets by the names the page uses ({@code dashboard-1a2b3c4d.js}), built once. */
-  private static final Map<String, Asset> ASSETS;
-  private static final byte[] PAGE;
-
-  private record Asset(String contentType, byte[] bytes) {}
-
-  static {
-    Map<String, Asset> assets = new LinkedHashMap<>();
-    String page = new String(read("index.html"), StandardCharsets.UTF_8);
-    for (String[] a : new String[][] {{"dashboard", "js", "text/javascript; charset=utf-8"},
-        {"dashboard", "css", "text/css; charset=utf-8"}, {"uPlot.iife.min", "js", "text/javascript; charset=utf-8"},
-        {"uPlot.min", "css", "text/css; charset=utf-8"}}) {
-      byte[] bytes = read(a[0] + "." + a[1]);
-      String name = a[0] + "-" + digest(bytes) + "." + a[1];
-      assets.put(name, new Asset(a[2], bytes));
-      page = page.replace("{{" + a[0] + "." + a[1] + "}}", "dashboard/assets/" + name); // relative to /monetize/dashboard
-    }
-    if (page.contains("{{")) {
-      throw new IllegalStateException("the dashboard page names an asset that is not bundled: " + page);
-    }
-    ASSETS = Map.copyOf(assets);
-    PAGE = page.getBytes(StandardCharsets.UTF_8);
-  }
+  private static final dev.monetize.http.internal.StaticBundle BUNDLE = dev.monetize.http.internal.StaticBundle.read(
+      DashboardResource.class, "dashboard", "dashboard/assets/", // relative to /monetize/dashboard
+      "dashboard.js", "dashboard.css", "uPlot.iife.min.js", "uPlot.min.css");
 
   private final ManagementContext context;
 
@@ -70,18 +43,15 @@ final class DashboardResource {
   /** The page: the same for everyone (the script reads the data), revalidated on every load. */
   ManagementApi.Response page() {
     return new ManagementApi.Response(200, "text/html; charset=utf-8", with(new Header("Cache-Control", "no-cache")),
-        PAGE);
+        BUNDLE.page());
   }
 
   /** One asset by its digest-carrying name; any other name is {@code 404}. */
   ManagementApi.Response asset(String name) {
-    Asset a = ASSETS.get(name);
-    if (a == null) {
-      throw new ManagementRefusal(ErrorCode.NOT_FOUND, "The dashboard has no asset " + ManagementRouter.shorten(name)
-          + "; reload the page.");
-    }
+    dev.monetize.http.internal.StaticBundle.Asset a = BUNDLE.asset(name).orElseThrow(() -> new ManagementRefusal(
+        ErrorCode.NOT_FOUND, "The dashboard has no asset " + ManagementRouter.shorten(name) + "; reload the page."));
     return new ManagementApi.Response(200, a.contentType(),
-        with(new Header("Cache-Control", "public, max-age=31536000, immutable")), a.bytes());
+        with(new Header("Cache-Control", dev.monetize.http.internal.StaticBundle.IMMUTABLE)), a.bytes());
   }
 
   /**
@@ -153,24 +123,5 @@ final class DashboardResource {
     List<Header> h = new java.util.ArrayList<>(PAGE_HEADERS);
     h.add(cache);
     return List.copyOf(h);
-  }
-
-  private static byte[] read(String name) {
-    try (InputStream in = DashboardResource.class.getResourceAsStream(FOLDER + name)) {
-      if (in == null) {
-        throw new IllegalStateException("the dashboard asset " + name + " is missing from monetize-core's jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the dashboard asset " + name, e);
-    }
-  }
-
-  private static String digest(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 5);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -2,37 +2,24 @@ package dev.monetize.examples.analytics.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.deque.html.axecore.results.Results;
-import com.deque.html.axecore.results.Rule;
-import com.deque.html.axecore.selenium.AxeBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.examples.analytics.AnalyticsServer;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -45,13 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * desktop and phone width go to {@code target/screenshots/}.
  */
 class DashboardBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path SHOTS = Path.of("target", "screenshots");
-  private static final Dimension DESKTOP = new Dimension(1280, 1000);
-  private static final Dimension PHONE = new Dimension(390, 844);
 
   private static AnalyticsServer app;
   private static WebDriver browser;
@@ -59,25 +41,9 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-    if (!present && "true".equals(System.getenv("CI"))) {
-      throw new IllegalStateException("CI=true but Chromium or ChromeDriver is missing: install the Debian packages "
-          + "chromium and chromium-driver (.ci/run does)");
-    }
-    Assumptions.assumeTrue(present, "skipped: Debian's chromium and chromium-driver are not installed");
+    browser = Chromium.start();
     app = AnalyticsServer.builder().port(0).start();
     base = "http://127.0.0.1:" + app.port();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--hide-scrollbars", "--force-device-scale-factor=1",
-        "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-        .usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().window().setSize(DESKTOP);
-    Files.createDirectories(SHOTS);
   }
 
   @AfterAll
@@ -96,8 +62,8 @@ class DashboardBrowserTest {
     String spare = app.monetize().keys().issue("demo-enterprise", Set.of("stats:read")).key().id();
     call(key, "/v1/stats/summary");
     open();
-    shoot("sign-in");
-    assertAccessible("sign-in page");
+    Chromium.shoot(browser, "dashboard-sign-in");
+    Chromium.assertAccessible(browser, "sign-in page");
 
     WebElement input = browser.findElement(By.id("api-key"));
     input.sendKeys(key, Keys.ENTER); // the keyboard is enough
@@ -117,8 +83,8 @@ class DashboardBrowserTest {
     WebElement canvas = browser.findElement(By.cssSelector("#chart canvas"));
     assertThat(canvas.getSize().getWidth()).as("the chart is drawn").isGreaterThan(200);
     assertThat(browser.findElement(By.id("chart")).getDomAttribute("aria-label")).contains("calls per day");
-    shoot("usage");
-    assertAccessible("usage page");
+    Chromium.shoot(browser, "dashboard-usage");
+    Chromium.assertAccessible(browser, "usage page");
 
     long before = usageNumber("requests");
     call(key, "/v1/stats/summary");
@@ -147,21 +113,21 @@ class DashboardBrowserTest {
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> text("status").contains("revoked"));
     assertThat(app.monetize().keys().find(spare).orElseThrow().status().name()).isEqualTo("REVOKED");
 
-    browser.manage().window().setSize(PHONE);
+    browser.manage().window().setSize(Chromium.PHONE);
     browser.navigate().refresh(); // the session survives a reload: the cookie, not the page, holds it
     visible("customer-view");
-    assertThat(sidewaysOverflow()).as("usable at phone width").isEmpty();
-    shoot("usage");
-    browser.manage().window().setSize(DESKTOP);
+    assertThat(Chromium.sidewaysOverflow(browser)).as("usable at phone width").isEmpty();
+    Chromium.shoot(browser, "dashboard-usage");
+    browser.manage().window().setSize(Chromium.DESKTOP);
 
     browser.findElement(By.id("sign-out")).click();
     visible("sign-in-section");
     assertThat(fetchStatus("/monetize/dashboard/session")).isEqualTo(401);
     browser.navigate().refresh();
     visible("sign-in-section");
-    browser.manage().window().setSize(PHONE);
-    shoot("sign-in");
-    browser.manage().window().setSize(DESKTOP);
+    browser.manage().window().setSize(Chromium.PHONE);
+    Chromium.shoot(browser, "dashboard-sign-in");
+    browser.manage().window().setSize(Chromium.DESKTOP);
   }
 
   @Test
@@ -188,18 +154,18 @@ class DashboardBrowserTest {
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> "demo-pro".equals(text("customer")));
     assertThat(usageNumber("requests")).isEqualTo(api(app.demoKeys().get("pro"), "/monetize/usage")
         .path("usage").path("requests").asLong());
-    shoot("operator");
-    assertAccessible("operator view");
-    browser.manage().window().setSize(PHONE);
-    assertThat(sidewaysOverflow()).as("usable at phone width").isEmpty();
-    shoot("operator");
-    browser.manage().window().setSize(DESKTOP);
+    Chromium.shoot(browser, "dashboard-operator");
+    Chromium.assertAccessible(browser, "operator view");
+    browser.manage().window().setSize(Chromium.PHONE);
+    assertThat(Chromium.sidewaysOverflow(browser)).as("usable at phone width").isEmpty();
+    Chromium.shoot(browser, "dashboard-operator");
+    browser.manage().window().setSize(Chromium.DESKTOP);
     browser.findElement(By.id("sign-out")).click();
     visible("sign-in-section");
   }
 
   private void open() {
-    browser.manage().window().setSize(DESKTOP);
+    browser.manage().window().setSize(Chromium.DESKTOP);
     browser.get(base + "/monetize/dashboard");
     browser.manage().deleteAllCookies(); // each test signs in afresh, whatever the last one left
     browser.navigate().refresh();
@@ -225,15 +191,6 @@ class DashboardBrowserTest {
     throw new AssertionError("no row " + unit + " in the usage table");
   }
 
-  /** What sticks out of the viewport on the right (empty when the page does not scroll sideways). */
-  private static String sidewaysOverflow() {
-    return String.valueOf(((JavascriptExecutor) browser).executeScript(
-        "if (document.documentElement.scrollWidth <= window.innerWidth + 1) return '';"
-            + "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
-            + " > window.innerWidth + 1 && !e.closest('.scroll')).slice(0, 5)"
-            + ".map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ');"));
-  }
-
   /** The status the page's own script gets for {@code path}, with the session cookie and the marker header. */
   private static long fetchStatus(String path, String... method) {
     Object status = ((JavascriptExecutor) browser).executeAsyncScript(
@@ -241,33 +198,6 @@ class DashboardBrowserTest {
             + "fetch(arguments[0], {method: arguments[1], headers: {'X-Monetize-Dashboard': '1'}})"
             + ".then(r => done(r.status), e => done(-1));", path, method.length > 0 ? method[0] : "GET");
     return ((Number) status).longValue();
-  }
-
-  /** axe-core in the page: no serious or critical violation of WCAG 2.x A/AA or best practice. */
-  private static void assertAccessible(String what) {
-    Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-        "best-practice")).analyze(browser);
-    List<String> serious = results.getViolations().stream()
-        .filter(r -> "serious".equals(r.getImpact()) || "critical".equals(r.getImpact()))
-        .map(DashboardBrowserTest::describe).toList();
-    assertThat(serious).as("axe-core violations on the " + what).isEmpty();
-    assertThat(results.getPasses()).as("axe-core ran").isNotEmpty();
-  }
-
-  private static String describe(Rule r) {
-    return r.getId() + " (" + r.getImpact() + "): " + r.getHelp() + " at "
-        + r.getNodes().stream().map(n -> String.valueOf(n.getTarget())).toList();
-  }
-
-  private static void shoot(String page) throws IOException {
-    Dimension size = browser.manage().window().getSize();
-    String width = size.getWidth() < 600 ? "phone" : "desktop";
-    long height = ((Number) ((JavascriptExecutor) browser).executeScript(
-        "return document.documentElement.scrollHeight;")).longValue();
-    browser.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(4000, height + 140))); // whole page
-    byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-    browser.manage().window().setSize(size);
-    Files.write(SHOTS.resolve("dashboard-" + page + "-" + width + ".png"), png);
   }
 
   private static void call(String key, String path) throws Exception {
