@@ -8,6 +8,9 @@ module dev.monetize.core {
   requires transitive com.fasterxml.jackson.databind; // OpenApi hands out its document as a tree
   requires com.fasterxml.jackson.dataformat.yaml;
   requires com.github.benmanes.caffeine;
+  requires com.github.victools.jsonschema.generator; // ApiSchemas: JSON Schema 2020-12 from the code's types
+  requires com.github.victools.jsonschema.module.jackson;
+  requires com.fasterxml.classmate;
   requires org.jctools.core;
   requires transitive com.nimbusds.jose.jwt;
   requires org.slf4j;

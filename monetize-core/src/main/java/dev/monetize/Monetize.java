@@ -117,7 +117,7 @@ public final class Monetize implements AutoCloseable {
     this.timeSource = b.timeSource;
     this.insight = new InsightStage(b.catalog);
     this.managementPrefix = b.managementPrefix;
-    this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase);
+    this.docs = new ServiceDocs(catalog, b.apiTitle, b.apiVersion, b.docsBase, b.apiSchemas);
     this.undeclaredMethods = b.undeclaredMethods;
     this.publishDocs = b.publishDocs;
     this.compression = b.compression;

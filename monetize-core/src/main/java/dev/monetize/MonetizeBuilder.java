@@ -30,6 +30,7 @@ public final class MonetizeBuilder {
   TimeSource timeSource = TimeSource.system();
   KeyEnvironment environment = KeyEnvironment.LIVE;
   URI docsBase = URI.create("https://monetize.dev");
+  dev.monetize.openapi.ApiSchemas apiSchemas = dev.monetize.openapi.ApiSchemas.none();
   boolean legacyRateLimitHeaders;
   dev.monetize.http.UndeclaredMethods undeclaredMethods = dev.monetize.http.UndeclaredMethods.REFUSE;
   boolean publishDocs;
@@ -350,6 +351,15 @@ public final class MonetizeBuilder {
   /** Which keys this deployment accepts (default: {@link KeyEnvironment#LIVE}). */
   public MonetizeBuilder environment(KeyEnvironment environment) {
     this.environment = Objects.requireNonNull(environment, "environment");
+    return this;
+  }
+
+  /**
+   * The types of the operations' request and response bodies: the OpenAPI document
+   * ({@code /openapi.json}, {@code /docs}) shows their schemas and examples. None by default.
+   */
+  public MonetizeBuilder apiSchemas(dev.monetize.openapi.ApiSchemas schemas) {
+    this.apiSchemas = Objects.requireNonNull(schemas, "schemas");
     return this;
   }
 

@@ -100,4 +100,16 @@ public @interface Monetized {
 
   /** The migration guide, an http(s) URL or a path, sent as {@code Link: <guide>; rel="deprecation"}. */
   String migrationGuide() default "";
+
+  /**
+   * The type of the answer's JSON body, for the OpenAPI document's schema ({@code Void}: the
+   * handler's return type when it is a data type, else a generic answer).
+   */
+  Class<?> response() default Void.class;
+
+  /** The type of the request's JSON body, for the OpenAPI document's schema ({@code Void}: none declared). */
+  Class<?> request() default Void.class;
+
+  /** The status of a successful answer, for the OpenAPI document (200 unless it says otherwise, e.g. 202). */
+  int status() default 200;
 }

@@ -12,7 +12,10 @@ final class ServiceDocs {
   private final URI docsBase;
   private volatile String[] documents; // JSON, YAML
 
-  ServiceDocs(Catalog catalog, String title, String version, URI docsBase) {
+  private final dev.monetize.openapi.ApiSchemas schemas;
+
+  ServiceDocs(Catalog catalog, String title, String version, URI docsBase, dev.monetize.openapi.ApiSchemas schemas) {
+    this.schemas = schemas;
     this.catalog = catalog;
     this.title = title;
     this.version = version;
@@ -30,7 +33,7 @@ final class ServiceDocs {
   private String[] documents() {
     String[] d = documents;
     if (d == null) { // two first callers may both generate it: the same text, and no lock on the way
-      OpenApi api = OpenApi.of(catalog).title(title).version(version).docsBase(docsBase.toString());
+      OpenApi api = OpenApi.of(catalog).title(title).version(version).docsBase(docsBase.toString()).schemas(schemas);
       d = new String[] {api.json(), api.yaml()};
       documents = d;
     }

@@ -44,6 +44,9 @@ public final class OpenApi {
   private String description = "";
   private String docsBase = "https://monetize.dev";
   private Optional<String> server = Optional.empty();
+  private ApiSchemas schemas = ApiSchemas.none();
+  /** The schemas of one {@link #tree()} call: references made while the operations are written. */
+  private dev.monetize.openapi.internal.TypeSchemas types;
 
   private OpenApi(Catalog catalog) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -78,6 +81,12 @@ public final class OpenApi {
     return this;
   }
 
+  /** The request and response bodies' types: their schemas and examples join the document. */
+  public OpenApi schemas(ApiSchemas s) {
+    this.schemas = Objects.requireNonNull(s, "s");
+    return this;
+  }
+
   /** A server URL to list. */
   public OpenApi server(String url) {
     this.server = Optional.of(url);
@@ -85,7 +94,8 @@ public final class OpenApi {
   }
 
   /** The document as a tree. */
-  public ObjectNode tree() {
+  public synchronized ObjectNode tree() {
+    types = schemas.isEmpty() ? null : new dev.monetize.openapi.internal.TypeSchemas(schemas.mapper());
     ObjectNode doc = JSON.createObjectNode();
     doc.put("openapi", "3.1.0");
     ObjectNode info = doc.putObject("info");
@@ -136,7 +146,17 @@ public final class OpenApi {
     for (Plan p : catalog.plans()) {
       tags.add(planSummary(p));
     }
-    doc.set("components", components());
+    ObjectNode components = components();
+    if (types != null) {
+      ObjectNode all = (ObjectNode) components.get("schemas");
+      types.definitions().fields().forEachRemaining(e -> {
+        if (!all.has(e.getKey())) { // Problem is ours: a type of the same name keeps the qualified name
+          all.set(e.getKey(), e.getValue());
+        }
+      });
+      types = null;
+    }
+    doc.set("components", components);
     return doc;
   }
 
@@ -184,9 +204,21 @@ public final class OpenApi {
         p.putObject("schema").put("type", "string");
       }
     }
+    if (types != null) {
+      schemas.request(op.id()).ifPresent(t -> {
+        ObjectNode body = o.putObject("requestBody");
+        body.put("required", true);
+        body.putObject("content").putObject("application/json").set("schema", types.reference(t));
+      });
+    }
     ObjectNode responses = o.putObject("responses");
-    ObjectNode ok = responses.putObject("200");
+    ObjectNode ok = responses.putObject(Integer.toString(schemas.status(op.id())));
     ok.put("description", "Success. Every answer carries the caller's limits.");
+    if (types != null && schemas.response(op.id()).isPresent()) {
+      ObjectNode json = ok.putObject("content").putObject("application/json");
+      json.set("schema", types.reference(schemas.response(op.id()).get()));
+      schemas.example(op.id()).ifPresent(e -> json.set("example", schemas.mapper().valueToTree(e)));
+    }
     ObjectNode headers = ok.putObject("headers");
     headers.putObject("RateLimit-Policy").put("$ref", "#/components/headers/RateLimit-Policy");
     headers.putObject("RateLimit").put("$ref", "#/components/headers/RateLimit");

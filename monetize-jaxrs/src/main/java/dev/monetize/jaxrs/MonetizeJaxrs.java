@@ -121,6 +121,46 @@ public final class MonetizeJaxrs {
     }
   }
 
+  /**
+   * The request and response bodies of the monetized methods of {@code resources}, for the OpenAPI
+   * document ({@code MonetizeBuilder.apiSchemas}): {@link Monetized#response()} and
+   * {@link Monetized#request()} where declared; else the method's return type when it is a data
+   * type, and its entity parameter (the one without a JAX-RS annotation) when that is one.
+   * {@code mapper} writes the answers: its naming strategy names the properties.
+   */
+  public static dev.monetize.openapi.ApiSchemas schemas(com.fasterxml.jackson.databind.ObjectMapper mapper,
+      Class<?>... resources) {
+    dev.monetize.openapi.ApiSchemas.Builder b = dev.monetize.openapi.ApiSchemas.builder(mapper);
+    for (Class<?> resource : resources) {
+      for (Endpoint e : endpoints(resource)) {
+        String id = e.operation().id();
+        b.handler(id, e.method());
+        Monetized on = e.method().getAnnotation(Monetized.class);
+        if (on == null || on.request() == Void.class) {
+          entityType(e.method()).ifPresent(t -> b.request(id, t));
+        }
+      }
+    }
+    return b.build();
+  }
+
+  /** The type of a method's entity parameter (no JAX-RS annotation), when it is JSON data rather than bytes or a stream. */
+  private static Optional<java.lang.reflect.Type> entityType(Method m) {
+    java.lang.reflect.Parameter[] params = m.getParameters();
+    for (int i = 0; i < params.length; i++) {
+      boolean annotated = false;
+      for (Annotation a : params[i].getAnnotations()) {
+        annotated |= a.annotationType().getPackageName().startsWith("jakarta.ws.rs");
+      }
+      Class<?> type = params[i].getType();
+      if (!annotated && type != byte[].class && type != String.class && !java.io.InputStream.class.isAssignableFrom(type)
+          && !java.io.Reader.class.isAssignableFrom(type) && !type.getName().startsWith("jakarta.ws.rs.")) {
+        return Optional.of(params[i].getParameterizedType());
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The monetized methods of {@code resource}, in declaration order. */
   public static List<Endpoint> endpoints(Class<?> resource) {
     List<Endpoint> out = new ArrayList<>();

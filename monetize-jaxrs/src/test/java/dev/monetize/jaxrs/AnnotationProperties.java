@@ -50,6 +50,21 @@ class AnnotationProperties {
     }
 
     @Override
+    public Class<?> response() {
+      return Void.class;
+    }
+
+    @Override
+    public Class<?> request() {
+      return Void.class;
+    }
+
+    @Override
+    public int status() {
+      return 200;
+    }
+
+    @Override
     public Class<? extends Annotation> annotationType() {
       return Monetized.class;
     }

@@ -78,11 +78,16 @@ public class MonetizeAutoConfiguration {
       ObjectProvider<UsageSink> usageSink, ObjectProvider<BillingHistory> billingHistory,
       ObjectProvider<AuditSink> auditSink, ObjectProvider<ResponseCache> responseCache,
       ObjectProvider<ShieldStore> shieldStore, ObjectProvider<MonetizeCustomizer> customizers,
-      org.springframework.beans.factory.ListableBeanFactory beans) {
+      org.springframework.beans.factory.ListableBeanFactory beans,
+      ObjectProvider<com.fasterxml.jackson.databind.ObjectMapper> objectMapper) {
     HandlerOperations annotated = handlers.getIfAvailable();
     Catalog catalog = annotated == null ? plans : annotated.addTo(plans);
     MonetizeBuilder b = Monetize.builder().catalog(catalog).environment(environment(p.getEnvironment()))
         .apiInfo(p.getApiTitle(), p.getApiVersion()).publishDocs(p.isPublishDocs());
+    if (annotated != null) { // the handlers' types, written as the application's ObjectMapper writes them
+      b.apiSchemas(annotated.schemas(catalog,
+          objectMapper.getIfAvailable(com.fasterxml.jackson.databind.ObjectMapper::new)));
+    }
     if (!p.getKeyPepper().isEmpty()) {
       b.keyPepper(atLeast32("monetize.key-pepper", p.getKeyPepper()));
     }

@@ -60,6 +60,21 @@ public class TestApplication {
     }
   }
 
+  /**
+   * An answer.
+   *
+   * @param customerId who asked
+   * @param greetingText what to say
+   */
+  public record Greeting(String customerId, String greetingText) {}
+
+  /**
+   * A request.
+   *
+   * @param name whom to greet
+   */
+  public record GreetingRequest(String name) {}
+
   /** The handlers. */
   @RestController
   public static class Hello {
@@ -79,6 +94,15 @@ public class TestApplication {
       return Map.of("report", name, "customer", caller.customerId());
     }
     // end::annotated[]
+
+    /** A typed handler: its request and answer types become the document's schemas. */
+    @org.springframework.web.bind.annotation.PostMapping("/v1/greetings")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CREATED)
+    @Monetized(id = "greetings.create", scope = "hello:read")
+    public Greeting greet(@org.springframework.web.bind.annotation.RequestBody GreetingRequest request,
+        Principal caller) {
+      return new Greeting(caller.customerId(), "Hello, " + request.name());
+    }
 
     /** Two routes that both match {@code /v1/items/reports}: Spring and Monetize would pick differently. */
     @GetMapping("/v1/{org}/reports")

@@ -20,4 +20,11 @@ final class Http {
     }
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
+
+  static HttpResponse<String> post(int port, String path, String key, String json) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
 }

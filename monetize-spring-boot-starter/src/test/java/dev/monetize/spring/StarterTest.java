@@ -158,6 +158,24 @@ class StarterTest {
   }
 
   @Test
+  void theDocumentDescribesTheHandlersBodiesFromTheirTypes() throws Exception {
+    JsonNode doc = JSON.readTree(monetize.openApiJson());
+    JsonNode post = doc.at("/paths/~1v1~1greetings/post");
+    assertThat(post.at("/responses/201/content/application~1json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/Greeting");
+    assertThat(post.at("/requestBody/content/application~1json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/GreetingRequest");
+    // written by the application's ObjectMapper: Boot's default keeps the Java names
+    assertThat(doc.at("/components/schemas/Greeting/properties").fieldNames()).toIterable()
+        .containsExactlyInAnyOrder("customerId", "greetingText");
+    assertThat(doc.at("/paths/~1v1~1hello/get/responses/200/content/application~1json/schema/type").asText())
+        .isEqualTo("object"); // a plans-file operation's handler returns a Map
+    HttpResponse<String> created = Http.post(port, "/v1/greetings", key("acme", "pro"), "{\"name\":\"Ada\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(JSON.readTree(created.body()).get("greetingText").asText()).isEqualTo("Hello, Ada");
+  }
+
+  @Test
   void theManagementApiIsServed() throws Exception {
     String key = key("acme", "pro");
     Http.get(port, "/v1/hello", key);

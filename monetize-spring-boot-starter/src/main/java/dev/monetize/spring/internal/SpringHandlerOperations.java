@@ -101,6 +101,56 @@ public final class SpringHandlerOperations implements HandlerOperations {
     }
   }
 
+  @Override
+  public dev.monetize.openapi.ApiSchemas schemas(Catalog catalog, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    dev.monetize.openapi.ApiSchemas.Builder b = dev.monetize.openapi.ApiSchemas.builder(mapper);
+    for (String bean : beans.getBeanNamesForAnnotation(Controller.class)) {
+      Class<?> found = beans.getType(bean, false);
+      if (found == null) {
+        continue;
+      }
+      Class<?> type = ClassUtils.getUserClass(found);
+      RequestMapping onType = AnnotatedElementUtils.findMergedAnnotation(type, RequestMapping.class);
+      Map<Method, RequestMapping> handlers = MethodIntrospector.selectMethods(type,
+          (MethodIntrospector.MetadataLookup<RequestMapping>) m -> AnnotatedElementUtils.findMergedAnnotation(m,
+              RequestMapping.class));
+      for (Map.Entry<Method, RequestMapping> e : handlers.entrySet()) {
+        RequestMapping mapping = e.getValue();
+        List<String> paths = combine(onType == null ? new String[0] : onType.path(), mapping.path());
+        RequestMethod[] methods = mapping.method().length > 0 ? mapping.method()
+            : onType != null ? onType.method() : new RequestMethod[0];
+        if (methods.length != 1 || paths.size() != 1) {
+          continue; // not one operation: the document keeps a generic answer
+        }
+        String template = servletPrefix + paths.get(0);
+        for (dev.monetize.plans.Operation op : catalog.operations()) {
+          if (op.method().equals(methods[0].name()) && op.pathTemplate().equals(template)) {
+            describe(b, op.id(), e.getKey());
+          }
+        }
+      }
+    }
+    return b.build();
+  }
+
+  /** What one handler says of its bodies: annotations first, then its signature. */
+  private static void describe(dev.monetize.openapi.ApiSchemas.Builder b, String id, Method m) {
+    b.handler(id, m);
+    org.springframework.web.bind.annotation.ResponseStatus status = AnnotatedElementUtils.findMergedAnnotation(m,
+        org.springframework.web.bind.annotation.ResponseStatus.class);
+    if (status != null && status.code().is2xxSuccessful()) {
+      b.status(id, status.code().value());
+    }
+    Monetized on = AnnotatedElementUtils.findMergedAnnotation(m, Monetized.class);
+    if (on == null || on.request() == Void.class) {
+      for (java.lang.reflect.Parameter p : m.getParameters()) {
+        if (p.isAnnotationPresent(org.springframework.web.bind.annotation.RequestBody.class)) {
+          b.request(id, p.getParameterizedType());
+        }
+      }
+    }
+  }
+
   /** Every class path joined with every method path, as Spring MVC combines them ("" when none). */
   private static List<String> combine(String[] typePaths, String[] methodPaths) {
     List<String> out = new java.util.ArrayList<>();

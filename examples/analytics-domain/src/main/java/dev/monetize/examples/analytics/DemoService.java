@@ -80,6 +80,7 @@ public final class DemoService {
         .environment(KeyEnvironment.TEST)
         .apiInfo(API_TITLE, "1.0.0")
         .publishDocs(true) // the demo publishes its API reference and price list to anyone
+        .apiSchemas(apiSchemas())
         .operatorKey(operatorKey);
   }
 
@@ -158,6 +159,31 @@ public final class DemoService {
         .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
         .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .build();
+  }
+
+  /**
+   * The bodies of the demo API for its OpenAPI document, declared by hand as a plain servlet
+   * application does (the JAX-RS and Spring variants declare the same on their handlers, and serve
+   * the same document).
+   */
+  public static dev.monetize.openapi.ApiSchemas apiSchemas() {
+    return dev.monetize.openapi.ApiSchemas.builder(json())
+        .request("events.ingest", dev.monetize.examples.analytics.domain.Event[].class)
+        .response("events.ingest", dev.monetize.examples.analytics.domain.Accepted.class)
+        .status("events.ingest", 202)
+        .response("stats.summary", dev.monetize.examples.analytics.domain.Summary.class)
+        .example("stats.summary", summaryExample())
+        .response("stats.summary.v0", dev.monetize.examples.analytics.domain.Summary.class)
+        .response("stats.timeseries", dev.monetize.examples.analytics.domain.Timeseries.class)
+        .build();
+  }
+
+  /** The example answer of {@code GET /v1/stats/summary} in the API reference. */
+  public static dev.monetize.examples.analytics.domain.Summary summaryExample() {
+    return new dev.monetize.examples.analytics.domain.Summary(3, 2, 7.5,
+        new java.util.TreeMap<>(java.util.Map.of("page_view", 2L, "signup", 1L)),
+        java.util.Optional.of(java.time.Instant.parse("2026-11-24T10:00:00Z")),
+        java.util.Optional.of(java.time.Instant.parse("2026-11-24T10:05:00Z")));
   }
 
   /** A usage journal's directory and fsync policy. */

@@ -75,16 +75,12 @@ public final class Events {
    *
    * @throws BadInputException naming the parameter that is wrong
    */
-  public static java.util.Map<String, Object> timeseriesAnswer(EventStore store, String tenant, String from,
+  public static Timeseries timeseriesAnswer(EventStore store, String tenant, String from,
       String to, String interval, java.time.Clock clock) {
     TimeRange range = TimeRange.parse(from, to, clock);
     Interval step = Interval.parse(interval == null ? "hour" : interval);
-    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("from", range.from());
-    body.put("to", range.to());
-    body.put("interval", step.name().toLowerCase(java.util.Locale.ROOT));
-    body.put("buckets", store.timeseries(tenant, range.from(), range.to(), step));
-    return body;
+    return new Timeseries(range.from(), range.to(), step.name().toLowerCase(java.util.Locale.ROOT),
+        store.timeseries(tenant, range.from(), range.to(), step));
   }
 
   /** Writes {@code events} as NDJSON, in their order. */

@@ -233,6 +233,9 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       Monetize monetize = engine
           .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class, AnalyticsV0Resource.class))
+          // the bodies' types from the resources' annotations, as every variant documents them
+          .apiSchemas(MonetizeJaxrs.schemas(DemoService.json(), AnalyticsResource.class, AnalyticsV0Resource.class)
+              .toBuilder().example("stats.summary", DemoService.summaryExample()).build())
           .usageSink(usageSink)
           .timeSource(timeSource)
           .trustedProxies(trustedProxies)

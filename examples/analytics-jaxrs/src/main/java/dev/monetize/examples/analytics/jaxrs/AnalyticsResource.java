@@ -74,14 +74,16 @@ public final class AnalyticsResource {
   @POST
   @Path("events")
   @Produces("application/json")
-  @Monetized(id = "events.ingest", scope = "events:write", price = "0.0010", version = "v1")
+  @Monetized(id = "events.ingest", scope = "events:write", price = "0.0010", version = "v1",
+      request = dev.monetize.examples.analytics.domain.Event[].class,
+      response = dev.monetize.examples.analytics.domain.Accepted.class, status = 202)
   public Response ingest(InputStream body) throws IOException {
     byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
     if (bytes.length > MAX_BODY_BYTES) {
       throw new TooLargeException();
     }
     int accepted = store.append(tenant(), parser.parse(bytes));
-    return Response.status(202).entity(JSON.writeValueAsBytes(Map.of("accepted", accepted))).build();
+    return Response.status(202).entity(JSON.writeValueAsBytes(new dev.monetize.examples.analytics.domain.Accepted(accepted))).build();
   }
 
   /** Aggregates of the caller's events. */
@@ -90,7 +92,8 @@ public final class AnalyticsResource {
   @Produces("application/json")
   @Monetized(id = "stats.summary", scope = "stats:read", price = "0.0020", version = "v1", cacheTtlSeconds = 60,
       cacheTags = "stats",
-      cacheStaleWhileRevalidateSeconds = 30, cacheStaleIfErrorSeconds = 600)
+      cacheStaleWhileRevalidateSeconds = 30, cacheStaleIfErrorSeconds = 600,
+      response = dev.monetize.examples.analytics.domain.Summary.class)
   public byte[] summary() throws IOException {
     return JSON.writeValueAsBytes(store.summary(tenant()));
   }
@@ -100,7 +103,8 @@ public final class AnalyticsResource {
   @Path("stats/timeseries")
   @Produces("application/json")
   @Monetized(id = "stats.timeseries", scope = "stats:read", price = "0.0030", version = "v1",
-      auditQuery = {"from", "to", "interval"}) // the audit trail keeps these in clear, any other as a hash
+      auditQuery = {"from", "to", "interval"}, // the audit trail keeps these in clear, any other as a hash
+      response = dev.monetize.examples.analytics.domain.Timeseries.class)
   public byte[] timeseries(@QueryParam("from") String from, @QueryParam("to") String to,
       @QueryParam("interval") String interval) throws IOException {
     return JSON.writeValueAsBytes(

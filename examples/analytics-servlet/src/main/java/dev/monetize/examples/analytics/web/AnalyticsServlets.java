@@ -44,7 +44,7 @@ public final class AnalyticsServlets {
         List<Event> events = parser.parse(readBody(req));
         int accepted = store.append(tenant, events);
         resp.setStatus(202);
-        writeJson(json, resp, Map.of("accepted", accepted));
+        writeJson(json, resp, new dev.monetize.examples.analytics.domain.Accepted(accepted));
       }
     }), "/v1/events");
     context.addServlet(new ServletHolder(new Endpoint(monetize) {

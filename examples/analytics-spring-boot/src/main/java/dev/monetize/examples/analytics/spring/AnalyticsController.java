@@ -62,7 +62,7 @@ public class AnalyticsController {
           ErrorCode.PAYLOAD_TOO_LARGE.hint(), request);
     }
     int accepted = store.append(caller.customerId(), parser.parse(body));
-    return json(202, Map.of("accepted", accepted));
+    return json(202, new dev.monetize.examples.analytics.domain.Accepted(accepted));
   }
 
   /** {@code GET /v1/stats/summary}. */

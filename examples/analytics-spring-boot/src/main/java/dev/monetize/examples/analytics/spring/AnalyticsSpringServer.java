@@ -106,7 +106,9 @@ public class AnalyticsSpringServer implements AutoCloseable {
   /** What the builder sets that is code, not properties: the clock and the management API's limits. */
   @Bean
   MonetizeCustomizer exampleSettings(Settings s) {
-    return b -> b.timeSource(s.time).managementLimits(s.limits).trustedProxies(s.proxies);
+    // the handlers write bytes (the JSON every variant shares), so the bodies' types are declared as the servlet's are
+    return b -> b.timeSource(s.time).managementLimits(s.limits).trustedProxies(s.proxies)
+        .apiSchemas(dev.monetize.examples.analytics.DemoService.apiSchemas());
   }
 
   /** The engine's clock. */
