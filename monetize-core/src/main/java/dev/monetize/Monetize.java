@@ -295,6 +295,25 @@ public final class Monetize implements AutoCloseable {
   }
 
   /**
+   * Whether the browser's request came over HTTPS: the connection says so ({@code direct}), or a
+   * trusted proxy in front of it ({@code peer}) says it was: {@code X-Forwarded-Proto: https} or
+   * {@code Forwarded: proto=https} (either may be null). A proxy that is not trusted is not believed.
+   */
+  public boolean secureRequest(boolean direct, String peer, String forwarded, String forwardedProto) {
+    if (direct) {
+      return true;
+    }
+    if (!trustedProxies.any() || peer == null || !trustedProxies.trusts(peer)) {
+      return false;
+    }
+    if (forwardedProto != null && forwardedProto.split(",")[0].trim().equalsIgnoreCase("https")) {
+      return true;
+    }
+    return forwarded != null && forwarded.split(",")[0].toLowerCase(java.util.Locale.ROOT).replace(" ", "")
+        .matches("(.*;)?proto=\"?https\"?(;.*)?");
+  }
+
+  /**
    * The client address of a request as adapters should report it: the connection's peer, or, when
    * the peer is a trusted proxy ({@link MonetizeBuilder#trustedProxies}), the first untrusted hop of
    * {@code Forwarded} / {@code X-Forwarded-For} from the right.

@@ -20,11 +20,16 @@ import java.util.Optional;
 /**
  * The dashboard sessions of this instance, in memory: found by the SHA-256 of their secret (a
  * leaked heap dump holds no usable cookie), ended after {@link DashboardSessions#IDLE} without use
- * or {@link DashboardSessions#MAXIMUM} after sign-in, at most {@value #MAXIMUM_SESSIONS} at a time
- * (the least recently used go first).
+ * or {@link DashboardSessions#MAXIMUM} after sign-in, at most {@value #PER_KEY} per key (a new
+ * sign-in ends the key's oldest) and {@value #MAXIMUM_SESSIONS} in all.
  */
 final class SessionStore implements DashboardSessions {
   static final int MAXIMUM_SESSIONS = 100_000;
+  /** Sessions one key keeps open at most: an eleventh sign-in ends the oldest (no key fills the store). */
+  static final int PER_KEY = 10;
+  /** Each key's sessions, oldest first, by digest. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.ArrayDeque<String>> byKey =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Which credential opened a session: a key and which of its secrets, or the operator; never a secret. */
   private record Grant(Optional<String> keyId, String secretVersion, Instant notAfter) {}
@@ -72,7 +77,17 @@ final class SessionStore implements DashboardSessions {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String secret = "ms_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    sessions.put(digest(secret), grant);
+    String id = digest(secret);
+    sessions.put(id, grant);
+    byKey.compute(grant.keyId().orElse(""), (k, q) -> {
+      java.util.ArrayDeque<String> open = q == null ? new java.util.ArrayDeque<>() : q;
+      open.removeIf(s -> sessions.policy().getIfPresentQuietly(s) == null); // ended: no touch keeps one alive
+      open.addLast(id);
+      while (open.size() > PER_KEY) {
+        sessions.invalidate(open.removeFirst());
+      }
+      return open;
+    });
     return Optional.of(new Opened(secret, grant.notAfter()));
   }
 

@@ -40,7 +40,8 @@ class OpenApiCommandsTest {
     dev.monetize.plans.Catalog plans = dev.monetize.config.CatalogLoader.load(
         Path.of("..", "examples", "analytics-domain", "src", "main", "resources", "analytics-plans.yaml"));
     Path now = dir.resolve("now.json");
-    Files.writeString(now, dev.monetize.openapi.OpenApi.of(plans).json(), StandardCharsets.UTF_8);
+    Files.writeString(now, dev.monetize.openapi.OpenApi.of(plans)
+        .schemas(dev.monetize.examples.analytics.DemoService.apiSchemas()).json(), StandardCharsets.UTF_8);
     CliRun r = run("openapi", "diff", CHECKED_IN.toString(), now.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
   }

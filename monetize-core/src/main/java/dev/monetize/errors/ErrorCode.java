@@ -72,6 +72,11 @@ public enum ErrorCode {
           + "minted key's or token's by the caller's own key. The detail lists the scopes that were "
           + "not covered.",
       "Ask only for scopes the organization, project and your own key hold; the detail lists the others."),
+  /** A dashboard session tried what only its key may do. */
+  SESSION_NOT_ALLOWED(403, "Not allowed with a dashboard session",
+      "A dashboard session reads, rotates and revokes keys and signs out; creating keys or projects, minting "
+          + "tokens and the operator's changes need the API key itself in the Authorization header.",
+      "Call this with your API key in the Authorization header, not from the dashboard."),
   /** A short-lived token tried what only an API key may do. */
   TOKEN_NOT_ALLOWED(403, "Token not allowed here",
       "Tokens cannot create, rotate or revoke keys or mint further tokens, whichever header carries "

@@ -78,14 +78,10 @@ public interface ManagementApi {
           Browser.NONE);
     }
 
-    /**
-     * The same request with what a browser sent: the {@code Cookie} header, the
-     * {@value Browser#MARKER} header (null: not sent), and whether it came over HTTPS (as the
-     * server saw it, or a trusted proxy said).
-     */
-    public Request withBrowser(String cookieHeaderOrNull, String markerOrNull, boolean secure) {
+    /** The same request with what a browser sent for the dashboard ({@link Browser#of}). */
+    public Request withBrowser(Browser b) {
       return new Request(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError,
-          userAgent, Browser.of(cookieHeaderOrNull, markerOrNull, secure));
+          userAgent, b);
     }
 
     /** A request with no user agent. */
@@ -146,39 +142,49 @@ public interface ManagementApi {
   /**
    * What a browser sent for the dashboard besides a credential.
    *
-   * @param session the {@code monetize_session} cookie's value, if sent
-   * @param marked whether the {@value #MARKER} header was sent: a page of another site cannot send
-   *     it without the service's consent (CORS), so a session works for a request that changes
-   *     something only when it is there
+   * @param session the {@code monetize_session} cookie's value, if sent exactly once (two cookies of
+   *     that name, one planted by a sibling site with a longer path, count as none)
+   * @param marked whether the request is the dashboard's own: it carries the {@value #MARKER}
+   *     header, which a page of another site cannot send without the service's consent (CORS), and
+   *     its {@code Sec-Fetch-Site}, when the browser sends one, is {@code same-origin}; a session
+   *     works for a request that changes something only then
    * @param secure whether the request came over HTTPS (the cookie is then {@code Secure})
+   * @param contextPath the application's context path ({@code ""} at the root): the cookie's path
+   *     starts with it
    */
-  record Browser(Optional<String> session, boolean marked, boolean secure) {
+  record Browser(Optional<String> session, boolean marked, boolean secure, String contextPath) {
     /** The header the dashboard's own scripts send with every request. */
     public static final String MARKER = "X-Monetize-Dashboard";
     /** No browser state. */
-    public static final Browser NONE = new Browser(Optional.empty(), false, false);
+    public static final Browser NONE = new Browser(Optional.empty(), false, false, "");
 
     /** Checks. */
     public Browser {
       java.util.Objects.requireNonNull(session, "session");
+      java.util.Objects.requireNonNull(contextPath, "contextPath");
     }
 
-    /** Reads the session cookie out of a {@code Cookie} header (the first one of that name). */
-    public static Browser of(String cookieHeaderOrNull, String markerOrNull, boolean secure) {
+    /**
+     * What the headers say: {@code Cookie} (every one, joined), the {@value #MARKER} header,
+     * {@code Sec-Fetch-Site} (null: not sent), whether the request came over HTTPS and the context path.
+     */
+    public static Browser of(String cookieHeaderOrNull, String markerOrNull, String fetchSiteOrNull, boolean secure,
+        String contextPath) {
       Optional<String> session = Optional.empty();
+      int seen = 0;
       if (cookieHeaderOrNull != null) {
         for (String pair : cookieHeaderOrNull.split(";")) {
           int eq = pair.indexOf('=');
           if (eq > 0 && pair.substring(0, eq).trim().equals("monetize_session")) {
+            seen++;
             String value = pair.substring(eq + 1).trim();
-            if (!value.isEmpty() && value.length() <= 128) {
-              session = Optional.of(value);
-            }
-            break;
+            session = value.isEmpty() || value.length() > 128 ? Optional.empty() : Optional.of(value);
           }
         }
       }
-      return new Browser(session, markerOrNull != null, secure);
+      boolean sameOrigin = fetchSiteOrNull == null || fetchSiteOrNull.trim().equals("same-origin");
+      return new Browser(seen == 1 ? session : Optional.empty(), markerOrNull != null && sameOrigin, secure,
+          contextPath == null ? "" : contextPath);
     }
   }
 

@@ -91,6 +91,12 @@ public final class ManagementResource {
     return handle(request.getMethod(), uri, headers, InputStream.nullInputStream());
   }
 
+  /** The part of the request path before the application's own paths (the servlet context, the application path). */
+  private static String contextPath(UriInfo uri) {
+    String base = uri.getBaseUri().getRawPath();
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
   private Response handle(String method, UriInfo uri, HttpHeaders headers, InputStream body) {
     byte[] bytes;
     try {
@@ -106,9 +112,12 @@ public final class ManagementResource {
         Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, monetize.clientAddress(PeerAddress.current(),
             headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId)
         .withUserAgent(headers.getHeaderString("User-Agent"))
-        .withBrowser(String.join("; ", headers.getRequestHeader("Cookie") == null ? java.util.List.of()
-            : headers.getRequestHeader("Cookie")), headers.getHeaderString(ManagementApi.Browser.MARKER),
-            "https".equalsIgnoreCase(uri.getRequestUri().getScheme())));
+        .withBrowser(ManagementApi.Browser.of(String.join("; ", headers.getRequestHeader("Cookie") == null
+            ? java.util.List.of() : headers.getRequestHeader("Cookie")), headers.getHeaderString(
+                ManagementApi.Browser.MARKER), headers.getHeaderString("Sec-Fetch-Site"),
+            monetize.secureRequest("https".equalsIgnoreCase(uri.getRequestUri().getScheme()), PeerAddress.current(),
+                headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-Proto")),
+            contextPath(uri))));
     Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
         .header(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {

@@ -403,7 +403,9 @@ public final class MonetizeFilter implements Filter {
         request.getMethod(), path, request.getQueryString(), Optional.ofNullable(request.getHeader("Authorization")),
         Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress(request), requestId)
         .withUserAgent(request.getHeader("User-Agent"))
-        .withBrowser(joinedCookies(request), request.getHeader(ManagementApi.Browser.MARKER), request.isSecure()));
+        .withBrowser(ManagementApi.Browser.of(joinedCookies(request), request.getHeader(ManagementApi.Browser.MARKER),
+            request.getHeader("Sec-Fetch-Site"), monetize.secureRequest(request.isSecure(), request.getRemoteAddr(),
+                request.getHeader("Forwarded"), request.getHeader("X-Forwarded-Proto")), request.getContextPath())));
     response.setStatus(answer.status());
     response.setHeader(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {

@@ -35,9 +35,11 @@ final class DashboardResource {
       "dashboard.js", "dashboard.css", "uPlot.iife.min.js", "uPlot.min.css");
 
   private final ManagementContext context;
+  private final dev.monetize.management.ManagementLimits limits;
 
-  DashboardResource(ManagementContext context) {
+  DashboardResource(ManagementContext context, dev.monetize.management.ManagementLimits limits) {
     this.context = context;
+    this.limits = limits;
   }
 
   /** The page: the same for everyone (the script reads the data), revalidated on every load. */
@@ -69,11 +71,15 @@ final class DashboardResource {
       throw ManagementRefusal.badRequest("Sign in from the dashboard's page: its request carries the "
           + ManagementApi.Browser.MARKER + " header.");
     }
+    // a sign-in costs like minting a token: sessions are few per key (the store keeps 10 per key at most)
+    ManagementCall.charge(context, "{" + c.principal.customerId() + "}:mgmt:session:" + c.principal.keyId(),
+        "management-sign-in", limits.tokenMinting(), "sign-ins");
+    c.request.browser().session().ifPresent(context.sessions()::close); // a cookie the browser held ends here
     DashboardSessions.Opened opened = context.sessions().open(c.principal).orElseThrow(() ->
         new ManagementRefusal(ErrorCode.TOKEN_NOT_ALLOWED, "A token cannot sign in to the dashboard; use an API key."));
     long maxAge = Math.max(1, Duration.between(context.time().now(), opened.expiresAt()).toSeconds());
     ManagementApi.Response body = ManagementCall.ok(201, who(c.principal, Optional.of(opened.expiresAt().toString())));
-    return withCookie(body, cookie(opened.secret(), maxAge, c.request.browser().secure()));
+    return withCookie(body, cookie(opened.secret(), maxAge, c.request.browser()));
   }
 
   /** Who the session (or the credential) is: what the page shows and which parts it offers. */
@@ -86,12 +92,12 @@ final class DashboardResource {
   ManagementApi.Response close(ManagementCall c) {
     c.authorize(dev.monetize.management.Target.self());
     c.request.browser().session().ifPresent(context.sessions()::close);
-    return withCookie(ManagementCall.ok(200, Map.of("signed_out", true)), cleared(c.request.browser().secure()));
+    return withCookie(ManagementCall.ok(200, Map.of("signed_out", true)), cleared(c.request.browser()));
   }
 
   /** The {@code Set-Cookie} value that clears the session cookie. */
-  String cleared(boolean secure) {
-    return cookie("", 0, secure);
+  String cleared(ManagementApi.Browser browser) {
+    return cookie("", 0, browser);
   }
 
   private Map<String, Object> who(Principal p, Optional<String> expiresAt) {
@@ -108,9 +114,9 @@ final class DashboardResource {
     return m;
   }
 
-  private String cookie(String value, long maxAge, boolean secure) {
-    return DashboardSessions.COOKIE + "=" + value + "; Path=" + context.prefix() + "; Max-Age=" + maxAge
-        + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+  private String cookie(String value, long maxAge, ManagementApi.Browser browser) {
+    return DashboardSessions.COOKIE + "=" + value + "; Path=" + browser.contextPath() + context.prefix()
+        + "; Max-Age=" + maxAge + "; HttpOnly; SameSite=Strict" + (browser.secure() ? "; Secure" : "");
   }
 
   private static ManagementApi.Response withCookie(ManagementApi.Response r, String cookie) {

@@ -85,7 +85,7 @@ public final class ManagementRouter implements ManagementApi {
     h.put(ManagementOperation.PRICING_GET, call -> pricing());
     h.put(ManagementOperation.PLANS_GET, new PlansResource(context)::plans);
     h.put(ManagementOperation.USAGE_DAYS, usage::days);
-    DashboardResource dashboard = new DashboardResource(context);
+    DashboardResource dashboard = new DashboardResource(context, limits);
     this.dashboard = dashboard;
     h.put(ManagementOperation.DASHBOARD_PAGE, call -> dashboard.page());
     h.put(ManagementOperation.DASHBOARD_ASSET, call -> dashboard.asset(call.parameter("name")));
@@ -157,6 +157,10 @@ public final class ManagementRouter implements ManagementApi {
       Principal p = authenticate(r, headers, verdict.allowed());
       who = Optional.of(p);
       chargeCall(p);
+      if (bySession(r) && !sessionMay(match.operation())) {
+        throw new ManagementRefusal(ErrorCode.SESSION_NOT_ALLOWED, "A dashboard session cannot "
+            + match.operation().summary() + "; send the API key in the Authorization header.");
+      }
       if (r.queryError().isPresent()) { // after authentication: a stranger learns nothing and pays for it
         throw ManagementRefusal.badRequest(r.queryError().get());
       }
@@ -213,13 +217,22 @@ public final class ManagementRouter implements ManagementApi {
         && (r.method().equals("GET") || r.method().equals("HEAD") || r.browser().marked());
   }
 
+  /**
+   * What a dashboard session may do: read, rotate and revoke keys, sign out. Nothing it does
+   * creates a credential that outlives it (no key, project or token) or is the operator's change.
+   */
+  private static boolean sessionMay(ManagementOperation op) {
+    return op.method().equals("GET") || op == ManagementOperation.KEY_ROTATE || op == ManagementOperation.KEY_REVOKE
+        || op == ManagementOperation.SESSION_CLOSE;
+  }
+
   private Principal authenticate(Request r, List<Header> headers, boolean allowed) {
     boolean session = bySession(r);
     Decision d = session ? context.sessions().resume(r.browser().session().get())
         : context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
             r.authorization().orElse(null), r.apiKey().orElse(null)));
     if (!d.admitted() && session) { // a 256-bit random secret is not guessed: no strike, the stale cookie goes
-      headers.add(new Header("Set-Cookie", dashboard.cleared(r.browser().secure())));
+      headers.add(new Header("Set-Cookie", dashboard.cleared(r.browser())));
       chargeAddress(r);
       throw new ManagementRefusal(d.error().orElseThrow(), d.detail());
     }

@@ -129,7 +129,8 @@ public abstract class DashboardContract {
     String session = cookieOf(signIn(key));
     ExampleUnderTest.Answer again = app.send("POST", "/monetize/dashboard/session",
         Map.of("Cookie", session, MARK, "1"), null);
-    assertThat(again.status()).isEqualTo(401); // a session does not renew itself past its 4 hours
+    assertThat(again.status()).isEqualTo(403); // a session does not renew itself past its 4 hours
+    assertThat(again.code()).isEqualTo("session_not_allowed");
     ExampleUnderTest.Answer wrong = signIn("mk_test_" + "A".repeat(28));
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
@@ -165,6 +166,58 @@ public abstract class DashboardContract {
     ExampleUnderTest.Answer revoked = app.send("GET", "/monetize/usage", Map.of("Cookie", revokedLater), null);
     assertThat(revoked.status()).isEqualTo(401);
     assertThat(revoked.code()).isEqualTo("key_revoked");
+  }
+
+  @Test
+  void aSessionNeverCreatesCredentialsNorTakesPlantedOrCrossSiteRequests() {
+    String admin = app.demoKeys().get("enterprise");
+    String session = cookieOf(signIn(admin));
+    Map<String, String> marked = Map.of("Cookie", session, MARK, "1", "Content-Type", "application/json");
+    ExampleUnderTest.Answer key = app.send("POST", "/monetize/keys", marked,
+        "{\"organization_id\":\"demo-enterprise\",\"scopes\":[\"stats:read\"]}");
+    assertThat(key.status()).as(key.body()).isEqualTo(403);
+    assertThat(key.code()).isEqualTo("session_not_allowed");
+    ExampleUnderTest.Answer token = app.send("POST", "/monetize/tokens", marked, "{}");
+    assertThat(token.code()).isEqualTo("session_not_allowed");
+    // a second cookie of the name (planted by a sibling site, with a longer path) makes neither count
+    ExampleUnderTest.Answer planted = app.send("GET", "/monetize/usage",
+        Map.of("Cookie", session + "; " + cookieOf(signIn(app.demoKeys().get("free")))), null);
+    assertThat(planted.status()).isEqualTo(401);
+    // the browser says the request comes from another site: the marker does not make it the dashboard's
+    String victim = app.monetize().keys().issue("demo-enterprise", Set.of("stats:read")).key().id();
+    ExampleUnderTest.Answer crossSite = app.send("POST", "/monetize/keys/" + victim + "/revoke",
+        Map.of("Cookie", session, MARK, "1", "Sec-Fetch-Site", "same-site"), null);
+    assertThat(crossSite.status()).isEqualTo(401);
+    assertThat(app.send("POST", "/monetize/keys/" + victim + "/revoke",
+        Map.of("Cookie", session, MARK, "1", "Sec-Fetch-Site", "same-origin"), null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aKeyKeepsTenSessionsAtMostAndARotationOutEndsThem() {
+    var issued = app.monetize().keys().issue("demo-pro", Set.of("stats:read"));
+    String first = cookieOf(signIn(issued.secret()));
+    for (int i = 0; i < 10; i++) {
+      cookieOf(signIn(issued.secret()));
+    }
+    assertExpired(first); // the eleventh sign-in ended the oldest: no key fills the store
+    String current = cookieOf(signIn(issued.secret()));
+    app.monetize().keys().rotate(issued.key().id(), Duration.ZERO);
+    ExampleUnderTest.Answer rotated = app.send("GET", "/monetize/usage", Map.of("Cookie", current), null);
+    assertThat(rotated.status()).isEqualTo(401);
+    assertThat(rotated.code()).isEqualTo("key_rotated");
+  }
+
+  @Test
+  void theInteractiveApiDocsAreServedWithTheirOwnAssets() {
+    ExampleUnderTest.Answer page = app.send("GET", "/docs", Map.of(), null);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+        .contains("script-src 'self'", "frame-ancestors 'none'");
+    Matcher script = Pattern.compile("src=\"(docs/assets/swagger-ui-bundle-[0-9a-f]+\\.js)\"").matcher(page.body());
+    assertThat(script.find()).as(page.body()).isTrue();
+    ExampleUnderTest.Answer bundle = app.send("GET", "/" + script.group(1), Map.of(), null);
+    assertThat(bundle.status()).isEqualTo(200);
+    assertThat(bundle.body()).contains("SwaggerUIBundle");
   }
 
   private void assertExpired(String session) {

@@ -96,9 +96,17 @@ class DashboardBrowserTest {
     JsonNode invoices = api(key, "/monetize/invoices");
     List<WebElement> links = browser.findElements(By.cssSelector("#invoices a"));
     assertThat(links).hasSize(invoices.path("data").size());
+    List<WebElement> rows = browser.findElements(By.cssSelector("#invoices tbody tr"));
+    for (int i = 0; i < rows.size(); i++) { // the same totals as /monetize/invoices, in its order
+      JsonNode invoice = invoices.path("data").get(i);
+      assertThat(rows.get(i).findElements(By.tagName("td")).get(3).getText())
+          .isEqualTo(invoice.path("total").asText() + " " + invoice.path("currency").asText());
+    }
     if (!links.isEmpty()) {
       String href = links.get(0).getDomProperty("href");
       assertThat(href).contains("format=html");
+      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(href)).header("Authorization", "Bearer " + key).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).contains(invoices.path("data").get(0).path("total").asText());
     }
 
     WebElement rotate = browser.findElement(By.cssSelector("button[data-action='rotate'][data-key='" + spare + "']"));
