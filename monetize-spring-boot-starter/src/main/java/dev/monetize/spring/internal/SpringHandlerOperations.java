@@ -38,49 +38,39 @@ public final class SpringHandlerOperations implements HandlerOperations {
   @Override
   public Catalog addTo(Catalog catalog) {
     Map<String, MonetizedOperations.Declared> declared = new TreeMap<>(); // by handler name: a stable order
-    for (String bean : beans.getBeanNamesForAnnotation(Controller.class)) {
-      Class<?> found = beans.getType(bean, false);
-      if (found == null) {
+    for (Handler h : handlers()) {
+      Method m = h.method();
+      Class<?> type = h.type();
+      RequestMapping onType = h.onType();
+      Monetized onClass = AnnotatedElementUtils.findMergedAnnotation(type, Monetized.class);
+      Monetized onMethod = AnnotatedElementUtils.findMergedAnnotation(m, Monetized.class);
+      if (onMethod == null && onClass == null) {
         continue;
       }
-      Class<?> type = ClassUtils.getUserClass(found);
-      RequestMapping onType = AnnotatedElementUtils.findMergedAnnotation(type, RequestMapping.class);
-      Map<Method, RequestMapping> handlers = MethodIntrospector.selectMethods(type,
-          (MethodIntrospector.MetadataLookup<RequestMapping>) m -> AnnotatedElementUtils.findMergedAnnotation(m,
-              RequestMapping.class));
-      Monetized onClass = AnnotatedElementUtils.findMergedAnnotation(type, Monetized.class);
-      for (Map.Entry<Method, RequestMapping> e : handlers.entrySet()) {
-        Method m = e.getKey();
-        Monetized onMethod = AnnotatedElementUtils.findMergedAnnotation(m, Monetized.class);
-        if (onMethod == null && onClass == null) {
-          continue;
-        }
-        String name = type.getName() + "#" + m.getName();
-        RequestMapping mapping = e.getValue();
-        List<String> paths = combine(onType == null ? new String[0] : onType.path(), mapping.path());
-        RequestMethod[] methods = mapping.method().length > 0 ? mapping.method()
-            : onType != null ? onType.method() : new RequestMethod[0];
-        if (methods.length != 1 || paths.size() != 1) {
-          throw new IllegalStateException(name + ": a @Monetized handler answers one HTTP method on one path (one "
-              + "operation, one price); it maps " + (methods.length == 0 ? "every method" : List.of(methods))
-              + " on " + paths + ": use @GetMapping(\"/one/path\") or split it");
-        }
-        String path = paths.get(0);
-        if (path.contains("*") || path.contains("?") || path.contains(":")) {
-          throw new IllegalStateException(name + ": path '" + path + "' has a wildcard or a regular expression; a "
-              + "@Monetized handler's path is literal segments and {name} variables");
-        }
-        if (mapping.params().length > 0 || mapping.headers().length > 0
-            || onType != null && (onType.params().length > 0 || onType.headers().length > 0)) {
-          throw new IllegalStateException(name + ": a @Monetized handler is told apart by its method and path only; "
-              + "it also needs params or headers, which the operation's price cannot follow");
-        }
-        try {
-          declared.put(name, MonetizedOperations.declared(onMethod, onClass, type.getSimpleName() + "." + m.getName(),
-              methods[0].name(), servletPrefix + path));
-        } catch (IllegalArgumentException ex) {
-          throw new IllegalStateException(name + ": " + ex.getMessage(), ex);
-        }
+      String name = type.getName() + "#" + m.getName();
+      RequestMapping mapping = h.mapping();
+      List<String> paths = h.paths();
+      RequestMethod[] methods = h.methods();
+      if (methods.length != 1 || paths.size() != 1) {
+        throw new IllegalStateException(name + ": a @Monetized handler answers one HTTP method on one path (one "
+            + "operation, one price); it maps " + (methods.length == 0 ? "every method" : List.of(methods))
+            + " on " + paths + ": use @GetMapping(\"/one/path\") or split it");
+      }
+      String path = paths.get(0);
+      if (path.contains("*") || path.contains("?") || path.contains(":")) {
+        throw new IllegalStateException(name + ": path '" + path + "' has a wildcard or a regular expression; a "
+            + "@Monetized handler's path is literal segments and {name} variables");
+      }
+      if (mapping.params().length > 0 || mapping.headers().length > 0
+          || onType != null && (onType.params().length > 0 || onType.headers().length > 0)) {
+        throw new IllegalStateException(name + ": a @Monetized handler is told apart by its method and path only; "
+            + "it also needs params or headers, which the operation's price cannot follow");
+      }
+      try {
+        declared.put(name, MonetizedOperations.declared(onMethod, onClass, type.getSimpleName() + "." + m.getName(),
+            methods[0].name(), servletPrefix + path));
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalStateException(name + ": " + ex.getMessage(), ex);
       }
     }
     if (declared.isEmpty()) {
@@ -104,29 +94,14 @@ public final class SpringHandlerOperations implements HandlerOperations {
   @Override
   public dev.monetize.openapi.ApiSchemas schemas(Catalog catalog, com.fasterxml.jackson.databind.ObjectMapper mapper) {
     dev.monetize.openapi.ApiSchemas.Builder b = dev.monetize.openapi.ApiSchemas.builder(mapper);
-    for (String bean : beans.getBeanNamesForAnnotation(Controller.class)) {
-      Class<?> found = beans.getType(bean, false);
-      if (found == null) {
-        continue;
+    for (Handler h : handlers()) {
+      if (h.methods().length != 1 || h.paths().size() != 1) {
+        continue; // not one operation: the document keeps a generic answer
       }
-      Class<?> type = ClassUtils.getUserClass(found);
-      RequestMapping onType = AnnotatedElementUtils.findMergedAnnotation(type, RequestMapping.class);
-      Map<Method, RequestMapping> handlers = MethodIntrospector.selectMethods(type,
-          (MethodIntrospector.MetadataLookup<RequestMapping>) m -> AnnotatedElementUtils.findMergedAnnotation(m,
-              RequestMapping.class));
-      for (Map.Entry<Method, RequestMapping> e : handlers.entrySet()) {
-        RequestMapping mapping = e.getValue();
-        List<String> paths = combine(onType == null ? new String[0] : onType.path(), mapping.path());
-        RequestMethod[] methods = mapping.method().length > 0 ? mapping.method()
-            : onType != null ? onType.method() : new RequestMethod[0];
-        if (methods.length != 1 || paths.size() != 1) {
-          continue; // not one operation: the document keeps a generic answer
-        }
-        String template = servletPrefix + paths.get(0);
-        for (dev.monetize.plans.Operation op : catalog.operations()) {
-          if (op.method().equals(methods[0].name()) && op.pathTemplate().equals(template)) {
-            describe(b, op.id(), e.getKey());
-          }
+      String template = servletPrefix + h.paths().get(0);
+      for (dev.monetize.plans.Operation op : catalog.operations()) {
+        if (op.method().equals(h.methods()[0].name()) && op.pathTemplate().equals(template)) {
+          describe(b, op.id(), h.method());
         }
       }
     }
@@ -149,6 +124,36 @@ public final class SpringHandlerOperations implements HandlerOperations {
         }
       }
     }
+  }
+
+  /** One handler method of a controller, with its mapping and its type's. */
+  private record Handler(Class<?> type, Method method, RequestMapping mapping, RequestMapping onType) {
+    /** Its paths, the type's joined with the method's. */
+    List<String> paths() {
+      return combine(onType == null ? new String[0] : onType.path(), mapping.path());
+    }
+
+    /** Its HTTP methods, the method's or else the type's. */
+    RequestMethod[] methods() {
+      return mapping.method().length > 0 ? mapping.method() : onType != null ? onType.method() : new RequestMethod[0];
+    }
+  }
+
+  /** Every handler method of every controller bean (types only: no MVC bean is built). */
+  private List<Handler> handlers() {
+    List<Handler> out = new java.util.ArrayList<>();
+    for (String bean : beans.getBeanNamesForAnnotation(Controller.class)) {
+      Class<?> found = beans.getType(bean, false);
+      if (found == null) {
+        continue;
+      }
+      Class<?> type = ClassUtils.getUserClass(found);
+      RequestMapping onType = AnnotatedElementUtils.findMergedAnnotation(type, RequestMapping.class);
+      MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<RequestMapping>) m ->
+          AnnotatedElementUtils.findMergedAnnotation(m, RequestMapping.class))
+          .forEach((m, mapping) -> out.add(new Handler(type, m, mapping, onType)));
+    }
+    return out;
   }
 
   /** Every class path joined with every method path, as Spring MVC combines them ("" when none). */

@@ -69,20 +69,7 @@ public final class ExampleUnderTest implements AutoCloseable {
 
   /** {@code method path} with {@code headerName: headerValue} (none when null) and a JSON body (none when null). */
   public Answer send(String method, String path, String headerName, String headerValue, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-    if (headerName != null) {
-      b.header(headerName, headerValue);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body(), r.headers());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(method, path, headerName == null ? Map.of() : Map.of(headerName, headerValue), body);
   }
 
   /**
