@@ -145,6 +145,95 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     }
   }
 
+  /**
+   * The totals per day of {@code zone} in one pass over the period's rows (two grouped queries), not
+   * one query per day: the day of a record is the date of its start in that zone, as PostgreSQL reads
+   * the zone (an IANA name, or a fixed offset).
+   */
+  @Override
+  public java.util.SortedMap<java.time.LocalDate, Totals> daily(String customerId, Instant from, Instant to,
+      java.time.ZoneId zone) {
+    java.time.LocalDate first = from.atZone(zone).toLocalDate();
+    java.time.LocalDate last = to.atZone(zone).toLocalDate();
+    Instant end = last.plusDays(1).atStartOfDay(zone).toInstant();
+    // an offset is given as an interval (PostgreSQL reads '+02:00' as a POSIX zone, west of Greenwich)
+    String day = zone instanceof java.time.ZoneOffset ? "(period_start AT TIME ZONE ?::interval)::date"
+        : "(period_start AT TIME ZONE ?)::date";
+    String zoneText = zone instanceof java.time.ZoneOffset o ? (o.getTotalSeconds() == 0 ? "+00:00" : o.getId())
+        : zone.getId();
+    String standard = "SELECT " + day + " AS d, operation_id, sum(calls), sum(bytes_in), sum(bytes_out), "
+        + "sum(duration_micros), sum(cpu_micros) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
+        + "AND period_start < ? GROUP BY d, operation_id";
+    String custom = "SELECT " + day + " AS d, operation_id, u.key, sum(u.value::bigint) FROM monetize_usage, "
+        + "jsonb_each_text(units) u WHERE customer_id = ? AND period_start >= ? AND period_start < ? "
+        + "AND units <> '{}'::jsonb GROUP BY d, operation_id, u.key";
+    java.util.Map<java.time.LocalDate, java.util.Map<String, java.util.Map<String, Long>>> quantities = new java.util.HashMap<>();
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(standard)) {
+        bind(ps, zoneText, customerId, from, end);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            java.util.Map<String, Long> q = quantities.computeIfAbsent(rs.getObject(1, java.time.LocalDate.class),
+                k -> new java.util.TreeMap<>()).computeIfAbsent(rs.getString(2), k -> new java.util.HashMap<>());
+            q.put("calls", rs.getLong(3));
+            q.put("bytes_in", rs.getLong(4));
+            q.put("bytes_out", rs.getLong(5));
+            q.put("compute_ms", rs.getLong(6) / 1_000);
+            q.put("cpu_ms", rs.getLong(7) / 1_000);
+            q.put("micros", rs.getLong(6)); // summed exactly below, then dropped
+            q.put("cpu_micros", rs.getLong(7));
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(custom)) {
+        bind(ps, zoneText, customerId, from, end);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            quantities.computeIfAbsent(rs.getObject(1, java.time.LocalDate.class), k -> new java.util.TreeMap<>())
+                .computeIfAbsent(rs.getString(2), k -> new java.util.HashMap<>()).put(rs.getString(3), rs.getLong(4));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new PostgresStore.StoreException("reading usage per day", e);
+    }
+    java.util.SortedMap<java.time.LocalDate, Totals> out = new java.util.TreeMap<>();
+    for (java.time.LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+      long requests = 0;
+      long bytesIn = 0;
+      long bytesOut = 0;
+      long micros = 0;
+      long cpuMicros = 0;
+      java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
+      java.util.Map<String, java.util.Map<String, Long>> units = new java.util.TreeMap<>();
+      for (var e : quantities.getOrDefault(d, java.util.Map.of()).entrySet()) {
+        java.util.Map<String, Long> q = new java.util.HashMap<>(e.getValue());
+        long calls = q.getOrDefault("calls", 0L);
+        if (q.containsKey("calls")) {
+          byOperation.put(e.getKey(), calls);
+        }
+        requests += calls;
+        bytesIn += q.getOrDefault("bytes_in", 0L);
+        bytesOut += q.getOrDefault("bytes_out", 0L);
+        micros += q.getOrDefault("micros", 0L);
+        cpuMicros += q.getOrDefault("cpu_micros", 0L);
+        q.remove("micros");
+        q.remove("cpu_micros");
+        units.put(e.getKey(), q);
+      }
+      out.put(d, new Totals(requests, bytesIn, bytesOut, micros / 1_000, cpuMicros / 1_000, byOperation, units));
+    }
+    return out;
+  }
+
+  private static void bind(PreparedStatement ps, String zone, String customerId, Instant from, Instant to)
+      throws SQLException {
+    ps.setString(1, zone);
+    ps.setString(2, customerId);
+    ps.setTimestamp(3, Timestamp.from(from));
+    ps.setTimestamp(4, Timestamp.from(to));
+  }
+
   private static PreparedStatement range(Connection c, String sql, String customerId, Instant from, Instant to)
       throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);

@@ -68,6 +68,31 @@ class PostgresUsageLedgerTest {
   }
 
   @Test
+  void perDayTotalsInOneQueryEqualTheTotalsOfEachDay() throws Exception {
+    List<UsageRecord> records = new java.util.ArrayList<>();
+    Instant t = Instant.parse("2026-11-28T20:00:00Z");
+    for (int i = 0; i < 40; i++) { // every 2 h 10 min over three and a half days, two operations, custom units
+      Instant at = t.plusSeconds(i * 7_800L);
+      records.add(new UsageRecord("acme", "key_1", i % 3 == 0 ? "export" : "stats", 200, false, at, at.plusSeconds(1),
+          i + 1, 10L * i, 100L * i, 1_500L * i, 700L * i, i % 4 == 0 ? Map.of("rows", (long) i) : Map.of()));
+    }
+    records.add(new UsageRecord("globex", "key_2", "stats", 200, false, t, t.plusSeconds(1), 99, 0, 0));
+    ledger.accept(records);
+    dev.monetize.metering.UsageTotals oneByOne = ledger::totals; // the default: one totals() per day
+    Instant from = Instant.parse("2026-11-28T00:00:00Z");
+    Instant to = Instant.parse("2026-12-02T12:00:00Z");
+    for (java.time.ZoneId zone : List.of(java.time.ZoneOffset.UTC, java.time.ZoneId.of("Europe/Berlin"),
+        java.time.ZoneOffset.ofHoursMinutes(5, 30), java.time.ZoneId.of("America/New_York"))) {
+      var grouped = ledger.daily("acme", from, to, zone);
+      assertThat(grouped).as(zone.getId()).isEqualTo(oneByOne.daily("acme", from, to, zone));
+      assertThat(grouped.values().stream().mapToLong(x -> x.requests()).sum()).as(zone.getId())
+          .isEqualTo(ledger.totals("acme", from, grouped.lastKey().plusDays(1).atStartOfDay(zone).toInstant())
+              .requests());
+    }
+    assertThat(ledger.daily("acme", from, to, java.time.ZoneOffset.UTC)).hasSize(5);
+  }
+
+  @Test
   void threadsTimesCallsReachTheLedgerExactly() throws Exception {
     Operation stats = Operation.builder("stats", "GET", "/stats").build();
     Catalog catalog = Catalog.builder()

@@ -90,21 +90,16 @@ public final class Reports implements AccountReports {
   public List<DayUsage> days(Principal principal) {
     long now = time.epochNanos();
     Instant start = periodStart(principal, now);
-    Instant nowInstant = Instant.ofEpochSecond(0, now);
     java.time.ZoneId zone = principal.customer().billingAnchor().zone();
-    UsageTotals totals = usageTotals.get();
     List<DayUsage> days = new java.util.ArrayList<>();
-    java.time.LocalDate date = start.atZone(zone).toLocalDate();
-    Instant from = start;
-    while (!from.isAfter(nowInstant)) {
-      Instant to = date.plusDays(1).atStartOfDay(zone).toInstant();
-      UsageTotals.Totals t = totals.totals(principal.customerId(), from, to);
+    // one ledger query for the whole period, not one per day
+    usageTotals.get().daily(principal.customerId(), start, Instant.ofEpochSecond(0, now), zone).forEach((date, t) -> {
       java.util.Map<String, Long> units = new java.util.TreeMap<>();
       t.quantities().values().forEach(q -> q.forEach((unit, n) -> units.merge(unit, n, Long::sum)));
-      days.add(new DayUsage(date, from, to, t.requests(), units));
-      date = date.plusDays(1);
-      from = to;
-    }
+      Instant from = date.atStartOfDay(zone).toInstant();
+      days.add(new DayUsage(date, from.isBefore(start) ? start : from, date.plusDays(1).atStartOfDay(zone).toInstant(),
+          t.requests(), units));
+    });
     return days;
   }
 

@@ -116,8 +116,7 @@
   }
 
   async function loadCustomer() {
-    $('customer-view').hidden = !customer;
-    if (!customer) return;
+    if (!customer) { $('customer-view').hidden = true; return; }
     status('Loading ' + customer + '...');
     try {
       const [usage, perDay, plans] = await Promise.all([
@@ -127,6 +126,8 @@
       showLimits(usage.limits);
       await Promise.all([showCredits(usage), showInvoices(), showKeys()]);
       showUpgrade(usage, plans.data);
+      $('customer-view').hidden = false; // shown once its numbers are in: never a half-filled page
+      if (chart) chart.setSize({ width: Math.max(260, $('chart').clientWidth), height: 220 }); // its card has a width now
       status('Updated ' + new Date().toLocaleTimeString('en-US') + '.');
     } catch (e) {
       if (e.status === 401) { showSignIn(e.message); return; }
@@ -274,15 +275,17 @@
       return;
     }
     const rate = (p) => fmt(p.rate.count) + ' per ' + duration(p.rate.period_seconds) + ', burst ' + fmt(p.rate.burst);
-    const quota = (p, name) => { const q = p.quotas.find((x) => x.name === name); return q ? fmt(q.limit) + ' per ' + q.window : 'none'; };
+    const quota = (p, name) => { const q = p.quotas.find((x) => x.name === name); return q ? fmt(q.limit) + ' per ' + q.window : 'no limit'; };
     const rows = [['Rate', rate(current), rate(next)]];
     new Set([...current.quotas, ...next.quotas].map((q) => q.name)).forEach((n) => rows.push(['Quota ' + n, quota(current, n), quota(next, n)]));
-    rows.push(['Concurrency', current.concurrency || 'none', next.concurrency || 'none']);
+    rows.push(['Concurrency', current.concurrency || 'no limit', next.concurrency || 'no limit']);
     rows.push(['Monthly fee', current.fee ? current.fee + ' ' + current.currency : 'none', next.fee ? next.fee + ' ' + next.currency : 'none']);
     const added = next.operations.filter((o) => !current.operations.includes(o));
     rows.push(['Operations added', '', added.length ? added.join(', ') : 'none']);
     const t = table(['', current.name + ' (now)', next.name], rows);
-    t.querySelectorAll('tbody tr').forEach((tr) => { if (tr.cells[1].textContent !== tr.cells[2].textContent) tr.cells[2].className = 'better'; });
+    t.querySelectorAll('tbody tr').forEach((tr) => { // what changes stands out
+      if (tr.cells[2].textContent !== 'none' && tr.cells[1].textContent !== tr.cells[2].textContent) tr.cells[2].className = 'changed';
+    });
     $('upgrade').replaceChildren(t);
   }
 
