@@ -68,6 +68,7 @@ public final class MonetizeFilter implements Filter {
 
   private final Monetize monetize;
   private final UnmatchedRoutes unmatched;
+  private final ServedPages pages;
   private volatile java.util.Set<String> operatorPaths = java.util.Set.of();
   private volatile java.util.List<String> passThrough = java.util.List.of();
 
@@ -146,6 +147,7 @@ public final class MonetizeFilter implements Filter {
   public MonetizeFilter(Monetize monetize, UnmatchedRoutes unmatched) {
     this.monetize = Objects.requireNonNull(monetize, "monetize");
     this.unmatched = Objects.requireNonNull(unmatched, "unmatched");
+    this.pages = new ServedPages(monetize);
     if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
       LOG.warn("MonetizeFilter lets routes outside the catalog through without a key (UnmatchedRoutes.PASS_THROUGH)");
     }
@@ -165,7 +167,7 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     if (monetize.managementApi().handles(path)) {
-      serveManagement(request, response, path);
+      pages.management(request, response, path, clientAddress(request));
       return;
     }
     if (!passThrough.isEmpty() && !operatorPaths.contains(path) && passesThrough(request.getMethod(), path)) {
@@ -199,7 +201,7 @@ public final class MonetizeFilter implements Filter {
     if (operation.isEmpty() && monetize.publishesDocs()
         && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
         && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {
-      serveOpenApi(request, response, path);
+      pages.openApi(request, response, path);
       return;
     }
     if (operation.isEmpty() && monetize.publishesDocs()
@@ -207,7 +209,7 @@ public final class MonetizeFilter implements Filter {
         && path.startsWith(dev.monetize.docs.ApiExplorer.PATH)) {
       Optional<dev.monetize.docs.ApiExplorer.Answer> docs = dev.monetize.docs.ApiExplorer.answer(path);
       if (docs.isPresent()) {
-        serveExplorer(request, response, docs.get());
+        ServedPages.explorer(request, response, docs.get());
         return;
       }
     }
@@ -363,96 +365,14 @@ public final class MonetizeFilter implements Filter {
     ServletProblems.send(response, monetize.problem(code, detail, id));
   }
 
-  /** The interactive API docs (Swagger UI), when the deployment publishes its docs. */
-  private static void serveExplorer(HttpServletRequest request, HttpServletResponse response,
-      dev.monetize.docs.ApiExplorer.Answer answer) throws IOException {
-    response.setStatus(answer.status());
-    response.setHeader(RequestIds.HEADER, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)));
-    for (Header h : answer.headers()) {
-      response.setHeader(h.name(), h.value());
-    }
-    response.setContentType(answer.contentType());
-    response.setContentLength(answer.body().length);
-    if (!"HEAD".equals(request.getMethod())) {
-      response.getOutputStream().write(answer.body());
-    }
-  }
-
-  /** The OpenAPI document generated from the catalog, when the deployment publishes it. */
-  private void serveOpenApi(HttpServletRequest request, HttpServletResponse response, String path)
-      throws IOException {
-    boolean json = path.equals(OPENAPI_JSON);
-    byte[] body = (json ? monetize.openApiJson() : monetize.openApiYaml()).getBytes(StandardCharsets.UTF_8);
-    response.setStatus(200);
-    response.setHeader(RequestIds.HEADER, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)));
-    response.setHeader("Cache-Control", "public, max-age=300"); // the same document until the service restarts
-    response.setContentType(json ? "application/json" : "application/yaml");
-    response.setContentLength(body.length);
-    if (!"HEAD".equals(request.getMethod())) {
-      response.getOutputStream().write(body);
-    }
-  }
-
-
-  /** The management API: read the body (bounded), hand the request to core, write its answer. */
-  private void serveManagement(HttpServletRequest request, HttpServletResponse response, String path)
-      throws IOException {
-    String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
-    byte[] body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
-    ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(
-        request.getMethod(), path, request.getQueryString(), Optional.ofNullable(request.getHeader("Authorization")),
-        Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress(request), requestId)
-        .withUserAgent(request.getHeader("User-Agent"))
-        .withBrowser(ManagementApi.Browser.of(joinedCookies(request), request.getHeader(ManagementApi.Browser.MARKER),
-            request.getHeader("Sec-Fetch-Site"), monetize.secureRequest(request.isSecure(), request.getRemoteAddr(),
-                request.getHeader("Forwarded"), request.getHeader("X-Forwarded-Proto")), request.getContextPath())));
-    response.setStatus(answer.status());
-    response.setHeader(RequestIds.HEADER, requestId);
-    for (Header h : answer.headers()) {
-      response.setHeader(h.name(), h.value());
-    }
-    response.setContentType(answer.contentType());
-    response.setContentLength(answer.body().length);
-    response.getOutputStream().write(answer.body());
-  }
-
-  /** Every {@code Cookie} header as one (HTTP/2 may send one per cookie), or null without any. */
-  private static String joinedCookies(HttpServletRequest request) {
-    java.util.Enumeration<String> e = request.getHeaders("Cookie");
-    if (e == null || !e.hasMoreElements()) {
-      return null;
-    }
-    return String.join("; ", java.util.Collections.list(e));
-  }
-
   /** The peer, or the client behind it when the peer is a trusted proxy. */
   private String clientAddress(HttpServletRequest request) {
     if (!monetize.trustsProxies()) { // the forwarding headers are not read at all
       String peer = request.getRemoteAddr();
       return peer == null ? "" : peer;
     }
-    return monetize.clientAddress(request.getRemoteAddr(), joined(request, "Forwarded"),
-        joined(request, "X-Forwarded-For"));
-  }
-
-  /**
-   * Every line of a header, joined in order: a proxy may add its own line after the client's, and
-   * only the whole list read from the right is the truth (the first line alone would be the client's).
-   */
-  private static String joined(HttpServletRequest request, String name) {
-    java.util.Enumeration<String> lines = request.getHeaders(name);
-    if (lines == null || !lines.hasMoreElements()) {
-      return null;
-    }
-    String first = lines.nextElement();
-    if (!lines.hasMoreElements()) {
-      return first;
-    }
-    StringBuilder all = new StringBuilder(first);
-    while (lines.hasMoreElements()) {
-      all.append(", ").append(lines.nextElement());
-    }
-    return all.toString();
+    return monetize.clientAddress(request.getRemoteAddr(), ServedPages.joined(request, "Forwarded", ", "),
+        ServedPages.joined(request, "X-Forwarded-For", ", "));
   }
 
   /** The path inside the web application, decoded and normalised by the container. */

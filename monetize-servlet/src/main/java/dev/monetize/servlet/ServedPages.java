@@ -1,0 +1,92 @@
+package dev.monetize.servlet;
+
+import dev.monetize.Monetize;
+import dev.monetize.docs.ApiExplorer;
+import dev.monetize.http.Header;
+import dev.monetize.http.RequestIds;
+import dev.monetize.management.ManagementApi;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the filter answers itself, beside the API it meters: the management API (and the dashboard
+ * under it), the OpenAPI document and the interactive docs. Each is core's answer written as it is.
+ */
+final class ServedPages {
+  private final Monetize monetize;
+
+  ServedPages(Monetize monetize) {
+    this.monetize = monetize;
+  }
+
+  /** The management API: read the body (bounded), hand the request to core, write its answer. */
+  void management(HttpServletRequest request, HttpServletResponse response, String path, String clientAddress)
+      throws IOException {
+    String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    byte[] body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
+    ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(
+        request.getMethod(), path, request.getQueryString(), Optional.ofNullable(request.getHeader("Authorization")),
+        Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress, requestId)
+        .withUserAgent(request.getHeader("User-Agent"))
+        .withBrowser(ManagementApi.Browser.of(joined(request, "Cookie", "; "), // HTTP/2 may send one per cookie
+            request.getHeader(ManagementApi.Browser.MARKER), request.getHeader("Sec-Fetch-Site"),
+            monetize.secureRequest(request.isSecure(), request.getRemoteAddr(), request.getHeader("Forwarded"),
+                request.getHeader("X-Forwarded-Proto")), request.getContextPath())));
+    write(request, response, requestId, answer.status(), answer.contentType(), answer.headers(), answer.body());
+  }
+
+  /** The OpenAPI document generated from the catalog, when the deployment publishes it. */
+  void openApi(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+    boolean json = path.equals(MonetizeFilter.OPENAPI_JSON);
+    byte[] body = (json ? monetize.openApiJson() : monetize.openApiYaml()).getBytes(StandardCharsets.UTF_8);
+    write(request, response, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)), 200,
+        json ? "application/json" : "application/yaml",
+        List.of(new Header("Cache-Control", "public, max-age=300")), body); // the same until the service restarts
+  }
+
+  /** The interactive API docs (Swagger UI), when the deployment publishes its docs. */
+  static void explorer(HttpServletRequest request, HttpServletResponse response, ApiExplorer.Answer answer)
+      throws IOException {
+    write(request, response, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)), answer.status(),
+        answer.contentType(), answer.headers(), answer.body());
+  }
+
+  private static void write(HttpServletRequest request, HttpServletResponse response, String requestId, int status,
+      String contentType, List<Header> headers, byte[] body) throws IOException {
+    response.setStatus(status);
+    response.setHeader(RequestIds.HEADER, requestId);
+    for (Header h : headers) {
+      response.setHeader(h.name(), h.value());
+    }
+    response.setContentType(contentType);
+    response.setContentLength(body.length);
+    if (!"HEAD".equals(request.getMethod())) {
+      response.getOutputStream().write(body);
+    }
+  }
+
+  /**
+   * Every line of a header, joined in order with {@code separator}, or null without any: a proxy
+   * may add its own line after the client's, and only the whole list read from the right is the
+   * truth (the first line alone would be the client's).
+   */
+  static String joined(HttpServletRequest request, String name, String separator) {
+    java.util.Enumeration<String> lines = request.getHeaders(name);
+    if (lines == null || !lines.hasMoreElements()) {
+      return null;
+    }
+    String first = lines.nextElement();
+    if (!lines.hasMoreElements()) {
+      return first;
+    }
+    StringBuilder all = new StringBuilder(first);
+    while (lines.hasMoreElements()) {
+      all.append(separator).append(lines.nextElement());
+    }
+    return all.toString();
+  }
+}
