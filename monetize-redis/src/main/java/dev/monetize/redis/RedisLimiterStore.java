@@ -99,7 +99,7 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
 
   /** Builder of {@link RedisLimiterStore}. */
   public static final class Builder {
-    String uri = "redis://127.0.0.1:6379/0";
+    RedisEndpoint endpoint = RedisEndpoint.of("redis://127.0.0.1:6379/0");
     RedisClient client;
     Duration commandTimeout = Duration.ofMillis(200);
     String keyPrefix = "monetize:";
@@ -112,7 +112,12 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
 
     /** The server, e.g. {@code redis://127.0.0.1:6379/0} (the path is the database index). */
     public Builder uri(String redisUri) {
-      this.uri = Objects.requireNonNull(redisUri, "redisUri");
+      return endpoint(RedisEndpoint.of(redisUri));
+    }
+
+    /** One server or a Redis Cluster (default {@code redis://127.0.0.1:6379/0}). */
+    public Builder endpoint(RedisEndpoint where) {
+      this.endpoint = Objects.requireNonNull(where, "endpoint");
       return this;
     }
 

@@ -2,12 +2,9 @@ package dev.monetize.redis;
 
 import dev.monetize.cache.CachedResponse;
 import dev.monetize.cache.ResponseCache;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -38,23 +35,26 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
   /** The version of the value layout, first in every value. */
   private static final int LAYOUT = 2;
 
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  private final RedisCommands<byte[], byte[]> redis;
+  private final RedisLink<byte[], byte[]> link;
+  private final RedisClusterCommands<byte[], byte[]> redis;
   private final String prefix;
 
-  private RedisResponseCache(RedisClient client, String prefix, Duration timeout) {
-    this.client = client;
-    this.connection = client.connect(ByteArrayCodec.INSTANCE);
-    this.connection.setTimeout(timeout);
-    this.redis = connection.sync();
+  private RedisResponseCache(RedisEndpoint endpoint, String prefix, Duration timeout) {
+    this.link = RedisLink.open(endpoint, ByteArrayCodec.INSTANCE, timeout);
+    this.redis = link.sync;
     this.prefix = prefix;
   }
 
   /** Connects to {@code uri}; every key starts with {@code prefix}; each command times out after 200 ms. */
   public static RedisResponseCache connect(String uri, String prefix) {
+    return connect(RedisEndpoint.of(uri), prefix);
+  }
+
+  /** Connects to one server or a Redis Cluster; every key starts with {@code prefix}; 200 ms per command. */
+  public static RedisResponseCache connect(RedisEndpoint endpoint, String prefix) {
+    Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(prefix, "prefix");
-    return new RedisResponseCache(RedisClient.create(RedisURI.create(uri)), prefix, Duration.ofMillis(200));
+    return new RedisResponseCache(endpoint, prefix, Duration.ofMillis(200));
   }
 
   @Override
@@ -140,7 +140,6 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
 
   @Override
   public void close() {
-    connection.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    link.close();
   }
 }

@@ -9,21 +9,17 @@ import dev.monetize.limits.LimiterStore;
 import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.limits.QuotaPolicy;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,11 +44,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
    */
   private static final long DEADLINE_SLACK_NANOS = 20_000_000L;
 
-  private final RedisClient client;
-  private final boolean ownsClient;
   /** Bytes both ways: the script's arguments are encoded once per list of limits, not per call. */
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  private final RedisCommands<byte[], byte[]> redis;
+  private final RedisLink<byte[], byte[]> link;
+  private final RedisClusterCommands<byte[], byte[]> redis;
   private final String sha;
   private final String prefix;
   private final long leaseTimeoutMillis;
@@ -68,18 +62,18 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
 
   RedisScripts(RedisLimiterStore.Builder b) {
-    RedisURI uri = RedisURI.create(b.uri);
-    uri.setTimeout(b.commandTimeout);
-    this.ownsClient = b.client == null;
-    this.client = ownsClient ? RedisClient.create() : b.client;
-    if (ownsClient) {
-      client.setOptions(ClientOptions.builder()
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
-          .build());
+    if (b.client != null) {
+      if (b.endpoint.isCluster()) {
+        throw new IllegalArgumentException("a shared RedisClient serves one server, not " + b.endpoint
+            + ": give the cluster's seed nodes alone and the store opens its own cluster client");
+      }
+      RedisURI uri = b.endpoint.nodes().get(0);
+      uri.setTimeout(b.commandTimeout);
+      this.link = RedisLink.shared(b.client, uri, ByteArrayCodec.INSTANCE);
+    } else {
+      this.link = RedisLink.open(b.endpoint, ByteArrayCodec.INSTANCE, b.commandTimeout);
     }
-    this.connection = connect(client, uri);
-    this.redis = connection.sync();
+    this.redis = link.sync;
     this.sha = scriptSha();
     this.commandTimeoutNanos = b.commandTimeout.toNanos();
     this.serverOffsetNanos = measureOffset();
@@ -94,16 +88,6 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     List<byte[]> t = redis.time();
     long server = asLong(t.get(0)) * 1_000_000_000L + asLong(t.get(1)) * 1_000L;
     return server - before;
-  }
-
-  private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, RedisURI uri) {
-    try {
-      return client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE, uri);
-    } catch (RedisException e) {
-      throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
-          + " (database " + uri.getDatabase() + "): " + e.getMessage()
-          + "; check the Redis URI given to the store's builder and that the server is running", e);
-    }
   }
 
   @Override
@@ -214,12 +198,23 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   }
 
   private List<Object> eval(byte[][] keys, byte[][] args) {
-    scriptCalls.increment();
-    try {
-      return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-    } catch (RedisNoScriptException e) {
-      // a restarted or flushed server: EVAL sends the script and caches it again
-      return redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+    long giveUp = System.nanoTime() + commandTimeoutNanos / 2;
+    while (true) {
+      scriptCalls.increment();
+      try {
+        try {
+          return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        } catch (RedisNoScriptException e) {
+          // a restarted or flushed server, or a cluster master new to this slot: EVAL sends the script
+          return redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+        }
+      } catch (io.lettuce.core.RedisCommandExecutionException e) {
+        // a cluster slot in migration holds some of the keys on each side: nothing ran, try again
+        if (!String.valueOf(e.getMessage()).startsWith("TRYAGAIN") || System.nanoTime() - giveUp > 0) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+      }
     }
   }
 
@@ -332,10 +327,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
 
   @Override
   public void close() {
-    connection.close();
-    if (ownsClient) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
+    link.close();
   }
 
   private static byte[] bytes(String text) {

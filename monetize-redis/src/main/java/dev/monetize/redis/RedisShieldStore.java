@@ -4,10 +4,8 @@ import dev.monetize.http.Cidr;
 import dev.monetize.shield.Ban;
 import dev.monetize.shield.ShieldRule;
 import dev.monetize.shield.ShieldStore;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,25 +27,28 @@ import java.util.Optional;
  * }</pre>
  */
 public final class RedisShieldStore implements ShieldStore, AutoCloseable {
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
-  private final RedisCommands<String, String> redis;
+  private final RedisLink<String, String> link;
+  private final RedisClusterCommands<String, String> redis;
   private final String rules;
   private final String bans;
 
-  private RedisShieldStore(RedisClient client, String prefix) {
-    this.client = client;
-    this.connection = client.connect();
-    this.connection.setTimeout(Duration.ofSeconds(1));
-    this.redis = connection.sync();
+  private RedisShieldStore(RedisEndpoint endpoint, String prefix) {
+    this.link = RedisLink.open(endpoint, StringCodec.UTF8, Duration.ofSeconds(1));
+    this.redis = link.sync;
     this.rules = prefix + "shield:rules";
     this.bans = prefix + "shield:bans";
   }
 
   /** Connects to {@code uri}; its two keys start with {@code prefix}. */
   public static RedisShieldStore connect(String uri, String prefix) {
+    return connect(RedisEndpoint.of(uri), prefix);
+  }
+
+  /** Connects to one server or a Redis Cluster; its two keys start with {@code prefix}. */
+  public static RedisShieldStore connect(RedisEndpoint endpoint, String prefix) {
+    Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(prefix, "prefix");
-    return new RedisShieldStore(RedisClient.create(RedisURI.create(uri)), prefix);
+    return new RedisShieldStore(endpoint, prefix);
   }
 
   @Override
@@ -138,7 +139,6 @@ public final class RedisShieldStore implements ShieldStore, AutoCloseable {
 
   @Override
   public void close() {
-    connection.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    link.close();
   }
 }

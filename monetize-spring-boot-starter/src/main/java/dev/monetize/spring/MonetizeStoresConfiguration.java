@@ -37,7 +37,10 @@ public class MonetizeStoresConfiguration {
   /** Used by Spring. */
   public MonetizeStoresConfiguration() {}
 
-  /** Redis through the application's Lettuce client (one connection per store of Monetize's own). */
+  /**
+   * Redis through the application's Lettuce set-up, one server or a cluster
+   * ({@code spring.data.redis.cluster.nodes}); one connection per store of Monetize's own.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({RedisLimiterStore.class, LettuceConnectionFactory.class})
   @ConditionalOnBean(LettuceConnectionFactory.class)
@@ -50,13 +53,10 @@ public class MonetizeStoresConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(LimiterStore.class)
     public RedisLimiterStore monetizeLimiterStore(LettuceConnectionFactory factory, MonetizeProperties p) {
-      if (factory.getClusterConfiguration() != null || factory.getSentinelConfiguration() != null) {
-        throw new IllegalStateException("the application's Redis is a cluster or behind Sentinel, which the starter "
-            + "does not connect to yet: define a LimiterStore bean, or set monetize.use-redis=false");
-      }
-      RedisLimiterStore.Builder b = RedisLimiterStore.builder().uri(RedisUris.of(factory)).keyPrefix(p.getRedisKeyPrefix())
+      dev.monetize.redis.RedisEndpoint endpoint = RedisUris.endpoint(factory);
+      RedisLimiterStore.Builder b = RedisLimiterStore.builder().endpoint(endpoint).keyPrefix(p.getRedisKeyPrefix())
           .commandTimeout(p.getRedisCommandTimeout());
-      if (factory.getNativeClient() instanceof io.lettuce.core.RedisClient client) {
+      if (!endpoint.isCluster() && factory.getNativeClient() instanceof io.lettuce.core.RedisClient client) {
         b.client(client); // the application's client: its event loops and resources, not a second set
       }
       return b.build();
@@ -66,14 +66,14 @@ public class MonetizeStoresConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(ResponseCache.class)
     public RedisResponseCache monetizeResponseCache(LettuceConnectionFactory factory, MonetizeProperties p) {
-      return RedisResponseCache.connect(RedisUris.of(factory), p.getRedisKeyPrefix());
+      return RedisResponseCache.connect(RedisUris.endpoint(factory), p.getRedisKeyPrefix());
     }
 
     /** The shield's lists and bans, shared by every instance. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(ShieldStore.class)
     public RedisShieldStore monetizeShieldStore(LettuceConnectionFactory factory, MonetizeProperties p) {
-      return RedisShieldStore.connect(RedisUris.of(factory), p.getRedisKeyPrefix());
+      return RedisShieldStore.connect(RedisUris.endpoint(factory), p.getRedisKeyPrefix());
     }
   }
 

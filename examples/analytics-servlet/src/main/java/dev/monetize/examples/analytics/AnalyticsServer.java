@@ -13,6 +13,7 @@ import dev.monetize.keys.CustomerStore;
 import dev.monetize.management.ManagementLimits;
 import dev.monetize.keys.KeyStore;
 import dev.monetize.limits.LimiterStore;
+import dev.monetize.redis.RedisEndpoint;
 import dev.monetize.redis.RedisLimiterStore;
 import dev.monetize.redis.RedisResponseCache;
 import dev.monetize.redis.RedisShieldStore;
@@ -83,15 +84,15 @@ public final class AnalyticsServer implements AutoCloseable {
         PostgresEventStore events = PostgresEventStore.open(db.dataSource(), jdbcUrl.trim());
         builder.eventStore(events).closeOnStop(events);
       }
-      String redisUrl = System.getenv("MONETIZE_REDIS_URL");
-      if (redisUrl != null && !redisUrl.isBlank()) {
+      Optional<RedisEndpoint> redis = redisEndpoint(System.getenv());
+      if (redis.isPresent()) {
         // limits shared by every process using this Redis: the plans limit per customer
-        builder.limiterStore(RedisLimiterStore.builder().uri(redisUrl.trim()).build());
+        builder.limiterStore(RedisLimiterStore.builder().endpoint(redis.get()).build());
         // cached answers shared too: an invalidation on one process is seen by all at once
-        RedisResponseCache cache = RedisResponseCache.connect(redisUrl.trim(), "monetize:");
+        RedisResponseCache cache = RedisResponseCache.connect(redis.get(), "monetize:");
         builder.responseCache(cache).closeOnStop(cache);
         // the shield's lists and bans too: an address banned by one process is refused by all
-        RedisShieldStore shield = RedisShieldStore.connect(redisUrl.trim(), "monetize:");
+        RedisShieldStore shield = RedisShieldStore.connect(redis.get(), "monetize:");
         builder.shieldStore(shield).closeOnStop(shield);
       }
       // usage journaled on disk before each response completes: kill -9 loses no answered call
@@ -111,6 +112,29 @@ public final class AnalyticsServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
     DemoService.announce(app.demoKeys(), app.port());
     app.server.join();
+  }
+
+  /**
+   * The Redis to share limits, cached answers and shield lists on: {@code MONETIZE_REDIS_URL} (one
+   * server) or {@code MONETIZE_REDIS_CLUSTER_NODES} (a cluster's seed nodes, {@code host:port,...});
+   * neither set: none, everything stays in this process.
+   */
+  static Optional<RedisEndpoint> redisEndpoint(Map<String, String> env) {
+    String url = env.get("MONETIZE_REDIS_URL");
+    String nodes = env.get("MONETIZE_REDIS_CLUSTER_NODES");
+    boolean single = url != null && !url.isBlank();
+    boolean cluster = nodes != null && !nodes.isBlank();
+    if (single && cluster) {
+      throw new IllegalArgumentException("set MONETIZE_REDIS_URL (one server) or MONETIZE_REDIS_CLUSTER_NODES "
+          + "(a cluster's seed nodes), not both");
+    }
+    try {
+      return cluster ? Optional.of(RedisEndpoint.cluster(nodes)) : single ? Optional.of(RedisEndpoint.of(url))
+          : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException((cluster ? "MONETIZE_REDIS_CLUSTER_NODES: " : "MONETIZE_REDIS_URL: ")
+          + e.getMessage(), e);
+    }
   }
 
   /** The plans shipped with the example. */

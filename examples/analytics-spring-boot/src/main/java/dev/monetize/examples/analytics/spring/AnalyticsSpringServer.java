@@ -248,7 +248,14 @@ public class AnalyticsSpringServer implements AutoCloseable {
       p.put("management.endpoints.web.exposure.include", "health");
       List<String> excluded = new ArrayList<>();
       String redis = env.get("MONETIZE_REDIS_URL");
-      if (blank(redis)) {
+      String clusterNodes = env.get("MONETIZE_REDIS_CLUSTER_NODES");
+      if (!blank(redis) && !blank(clusterNodes)) {
+        throw new IllegalArgumentException("set MONETIZE_REDIS_URL (one server) or MONETIZE_REDIS_CLUSTER_NODES "
+            + "(a cluster's seed nodes), not both");
+      }
+      if (!blank(clusterNodes)) {
+        p.put("spring.data.redis.cluster.nodes", clusterNodes.trim());
+      } else if (blank(redis)) {
         excluded.add("org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration");
         excluded.add("org.springframework.boot.autoconfigure.data.redis.RedisRepositoriesAutoConfiguration");
         p.put("management.health.redis.enabled", "false");

@@ -67,4 +67,23 @@ class ExternalStoresTest {
       dev.monetize.postgres.PostgresTestSupport.drop(jdbc);
     }
   }
+
+  @Test
+  void aRedisClusterFromTheEnvironment() throws Exception {
+    dev.monetize.testkit.LocalRedisCluster cluster = dev.monetize.testkit.LocalRedisCluster.shared();
+    try (AnalyticsSpringServer app = AnalyticsSpringServer.builder().port(0).environment(Map.of(
+        "MONETIZE_REDIS_CLUSTER_NODES", cluster.seedNodes())).start()) {
+      var context = app.context();
+      assertThat(context.getBean(LimiterStore.class)).isInstanceOf(RedisLimiterStore.class);
+      assertThat(context.getBean(dev.monetize.cache.ResponseCache.class))
+          .isInstanceOf(dev.monetize.redis.RedisResponseCache.class);
+      long keysBefore = cluster.ports().stream().mapToLong(cluster::keysOn).sum();
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + app.port() + "/v1/stats/summary"))
+          .header("Authorization", "Bearer " + app.demoKeys().get("pro")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      // the customer's limits and the cached answer were written to the cluster
+      assertThat(cluster.ports().stream().mapToLong(cluster::keysOn).sum()).isGreaterThan(keysBefore);
+    }
+  }
 }
