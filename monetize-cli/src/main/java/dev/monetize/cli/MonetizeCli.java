@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = "Operator commands for a service monetized with Monetize.",
     subcommands = {MonetizeCli.OperatorKey.class, BillingCommands.InvoiceCommand.class,
         BillingCommands.WhatIfCommand.class, DeadLetterCommands.class, AuditCommands.class,
-        OpenApiCommands.class})
+        OpenApiCommands.class, LedgerCommands.class})
 public final class MonetizeCli implements Runnable {
   @Spec
   CommandLine.Model.CommandSpec spec;

@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -20,7 +22,11 @@ import javax.sql.DataSource;
  * The usage ledger in PostgreSQL, as a {@link UsageSink}: every record is inserted once, keyed by
  * {@link UsageRecord#id()} with {@code ON CONFLICT DO NOTHING}, in one transaction per batch, so a
  * batch the flusher delivers again (after a timeout, say) changes nothing, and a failed batch is
- * retried whole. Sums per customer and period use the {@code (customer_id, period_start)} index.
+ * retried whole. A batch is one {@code INSERT ... SELECT FROM unnest(...)} statement, whatever its
+ * size. Rows live in one partition per month (UTC), created ahead of time and on demand; sums per
+ * customer and period read only the months of the period, through each partition's
+ * {@code (customer_id, period_start)} index. Old months can be rolled up into hourly totals and
+ * their partitions dropped ({@link #compactBefore}); every query reads raw rows and totals alike.
  *
  * <pre>{@code
  * PostgresStore db = PostgresStore.connect(url);
@@ -29,45 +35,160 @@ import javax.sql.DataSource;
  */
 public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String INSERT = "INSERT INTO monetize_usage (id, customer_id, key_id, operation_id, status, "
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresUsageLedger.class);
+  /** One statement per batch, whatever its size: the columns as arrays, unnested into rows. */
+  private static final String INSERT = " (id, customer_id, key_id, operation_id, status, "
       + "overage, period_start, period_end, calls, bytes_out, duration_micros, units, bytes_in, cpu_micros) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (id) DO NOTHING";
+      + "SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int[], ?::boolean[], "
+      + "?::text[]::timestamptz[], ?::text[]::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[], "
+      + "?::text[]::jsonb[], ?::bigint[], ?::bigint[]) ON CONFLICT (id, period_start) DO NOTHING";
+  /** PostgreSQL's code for a row that no partition takes (its month was compacted by another JVM). */
+  private static final String NO_PARTITION = "23514";
 
   private final DataSource dataSource;
+  private final UsagePartitions partitions;
 
-  /** A ledger on {@code dataSource}, whose schema {@link Migrations} has created. */
+  /**
+   * A ledger on {@code dataSource}, whose schema {@link Migrations} has created; the partitions of
+   * this month and the next are created now if missing.
+   */
   public PostgresUsageLedger(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.partitions = new UsagePartitions(dataSource);
+    YearMonth now = YearMonth.now(java.time.ZoneOffset.UTC);
+    try {
+      partitions.open(now);
+      partitions.open(now.plusMonths(1));
+    } catch (SQLException e) {
+      LOG.warn("could not create the usage partitions of {} and {} ahead of time (the first batch of each "
+          + "month will): {}", now, now.plusMonths(1), e.getMessage());
+    }
   }
 
+  /**
+   * Inserts the batch in one statement and one transaction. A record of a month already compacted
+   * ({@link #compactBefore}) goes to {@code monetize_usage_late} instead: kept, never counted twice.
+   */
   @Override
   public void accept(List<UsageRecord> batch) throws SQLException {
+    try {
+      insert(batch);
+    } catch (SQLException e) {
+      if (!NO_PARTITION.equals(e.getSQLState())) {
+        throw e;
+      }
+      partitions.forget(); // another JVM compacted a month we thought open: ask again, once
+      insert(batch);
+    }
+  }
+
+  private void insert(List<UsageRecord> batch) throws SQLException {
+    List<UsageRecord> current = new ArrayList<>(batch.size());
+    List<UsageRecord> late = new ArrayList<>(0);
+    for (UsageRecord r : batch) {
+      (partitions.open(UsagePartitions.monthOf(r.from())) ? current : late).add(r);
+    }
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-        for (UsageRecord r : batch) {
-          ps.setObject(1, UUID.fromString(r.id()));
-          ps.setString(2, r.customerId());
-          ps.setString(3, r.keyId());
-          ps.setString(4, r.operationId());
-          ps.setInt(5, r.status());
-          ps.setBoolean(6, r.overage());
-          ps.setTimestamp(7, Timestamp.from(r.from()));
-          ps.setTimestamp(8, Timestamp.from(r.to()));
-          ps.setLong(9, r.calls());
-          ps.setLong(10, r.bytesOut());
-          ps.setLong(11, r.durationMicros());
-          ps.setString(12, units(r));
-          ps.setLong(13, r.bytesIn());
-          ps.setLong(14, r.cpuMicros());
-          ps.addBatch();
-        }
-        ps.executeBatch();
+      try {
+        insert(c, "monetize_usage", current);
+        insert(c, "monetize_usage_late", late);
         c.commit();
       } catch (SQLException e) {
         c.rollback();
         throw e;
       }
+    }
+    if (!late.isEmpty()) {
+      LOG.warn("{} usage records arrived for a compacted month; kept in monetize_usage_late, not counted",
+          late.size());
+    }
+  }
+
+  private static void insert(Connection c, String table, List<UsageRecord> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    int n = rows.size();
+    Object[] ids = new Object[n];
+    String[] customers = new String[n];
+    String[] keys = new String[n];
+    String[] operations = new String[n];
+    Object[] statuses = new Object[n];
+    Object[] overages = new Object[n];
+    String[] starts = new String[n];
+    String[] ends = new String[n];
+    Object[] calls = new Object[n];
+    Object[] bytesOut = new Object[n];
+    Object[] micros = new Object[n];
+    String[] units = new String[n];
+    Object[] bytesIn = new Object[n];
+    Object[] cpu = new Object[n];
+    for (int i = 0; i < n; i++) {
+      UsageRecord r = rows.get(i);
+      ids[i] = UUID.fromString(r.id());
+      customers[i] = r.customerId();
+      keys[i] = r.keyId();
+      operations[i] = r.operationId();
+      statuses[i] = r.status();
+      overages[i] = r.overage();
+      starts[i] = micros(r.from());
+      ends[i] = micros(r.to());
+      calls[i] = r.calls();
+      bytesOut[i] = r.bytesOut();
+      micros[i] = r.durationMicros();
+      units[i] = units(r);
+      bytesIn[i] = r.bytesIn();
+      cpu[i] = r.cpuMicros();
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + INSERT)) {
+      ps.setArray(1, c.createArrayOf("uuid", ids));
+      ps.setArray(2, c.createArrayOf("text", customers));
+      ps.setArray(3, c.createArrayOf("text", keys));
+      ps.setArray(4, c.createArrayOf("text", operations));
+      ps.setArray(5, c.createArrayOf("int4", statuses));
+      ps.setArray(6, c.createArrayOf("bool", overages));
+      ps.setArray(7, c.createArrayOf("text", starts));
+      ps.setArray(8, c.createArrayOf("text", ends));
+      ps.setArray(9, c.createArrayOf("int8", calls));
+      ps.setArray(10, c.createArrayOf("int8", bytesOut));
+      ps.setArray(11, c.createArrayOf("int8", micros));
+      ps.setArray(12, c.createArrayOf("text", units));
+      ps.setArray(13, c.createArrayOf("int8", bytesIn));
+      ps.setArray(14, c.createArrayOf("int8", cpu));
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * An instant as PostgreSQL stores it: rounded to the microsecond (half up, as the JDBC driver
+   * rounds a {@code Timestamp}), so a record written by an earlier version still conflicts with itself.
+   */
+  private static String micros(Instant at) {
+    long nanos = at.getNano();
+    long rounded = (nanos + 500) / 1_000 * 1_000;
+    return (rounded == 1_000_000_000L ? Instant.ofEpochSecond(at.getEpochSecond() + 1)
+        : Instant.ofEpochSecond(at.getEpochSecond(), rounded)).toString();
+  }
+
+  /**
+   * Rolls the raw rows of every month before {@code before} (UTC) up into hourly totals per
+   * customer, operation and status, and drops the month's partition: the totals, invoices and
+   * daily views of those months stay exact for any period that starts and ends on an hour. A month
+   * younger than two full months is refused (the journal may still redeliver into it). Returns the
+   * months compacted, oldest first.
+   */
+  public List<YearMonth> compactBefore(YearMonth before) {
+    Objects.requireNonNull(before, "before");
+    YearMonth latest = YearMonth.now(java.time.ZoneOffset.UTC).minusMonths(1);
+    if (before.isAfter(latest)) {
+      throw new IllegalArgumentException("usage is compacted only for months that ended at least a month ago: "
+          + "before must be " + latest + " or earlier, got " + before);
+    }
+    try {
+      return partitions.compactBefore(before);
+    } catch (SQLException e) {
+      throw new PostgresStore.StoreException("compacting usage before " + before, e);
     }
   }
 
@@ -86,7 +207,7 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   @Override
   public java.util.Set<String> customers(Instant from, Instant to) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT DISTINCT customer_id FROM monetize_usage WHERE period_start >= ? AND period_start < ?")) {
+        "SELECT DISTINCT customer_id FROM monetize_usage_all WHERE period_start >= ? AND period_start < ?")) {
       ps.setTimestamp(1, Timestamp.from(from));
       ps.setTimestamp(2, Timestamp.from(to));
       java.util.Set<String> out = new java.util.TreeSet<>();
@@ -104,9 +225,9 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   @Override
   public Totals totals(String customerId, Instant from, Instant to) {
     String standard = "SELECT operation_id, sum(calls), sum(bytes_in), sum(bytes_out), sum(duration_micros), "
-        + "sum(cpu_micros) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? AND period_start < ? "
+        + "sum(cpu_micros) FROM monetize_usage_all WHERE customer_id = ? AND period_start >= ? AND period_start < ? "
         + "GROUP BY operation_id";
-    String custom = "SELECT operation_id, u.key, sum(u.value::bigint) FROM monetize_usage, jsonb_each_text(units) u "
+    String custom = "SELECT operation_id, u.key, sum(u.value::bigint) FROM monetize_usage_all, jsonb_each_text(units) u "
         + "WHERE customer_id = ? AND period_start >= ? AND period_start < ? AND units <> '{}'::jsonb "
         + "GROUP BY operation_id, u.key";
     try (Connection c = dataSource.getConnection()) {
@@ -162,9 +283,9 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     String zoneText = zone instanceof java.time.ZoneOffset o ? (o.getTotalSeconds() == 0 ? "+00:00" : o.getId())
         : zone.getId();
     String standard = "SELECT " + day + " AS d, operation_id, sum(calls), sum(bytes_in), sum(bytes_out), "
-        + "sum(duration_micros), sum(cpu_micros) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
+        + "sum(duration_micros), sum(cpu_micros) FROM monetize_usage_all WHERE customer_id = ? AND period_start >= ? "
         + "AND period_start < ? GROUP BY d, operation_id";
-    String custom = "SELECT " + day + " AS d, operation_id, u.key, sum(u.value::bigint) FROM monetize_usage, "
+    String custom = "SELECT " + day + " AS d, operation_id, u.key, sum(u.value::bigint) FROM monetize_usage_all, "
         + "jsonb_each_text(units) u WHERE customer_id = ? AND period_start >= ? AND period_start < ? "
         + "AND units <> '{}'::jsonb GROUP BY d, operation_id, u.key";
     java.util.Map<java.time.LocalDate, java.util.Map<String, java.util.Map<String, Long>>> quantities = new java.util.HashMap<>();
@@ -245,13 +366,13 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
 
   /** Calls of {@code customerId} answered 2xx in records that started in {@code [from, to)}. */
   public long successfulCalls(String customerId, Instant from, Instant to) {
-    return sum("SELECT coalesce(sum(calls), 0) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
+    return sum("SELECT coalesce(sum(calls), 0) FROM monetize_usage_all WHERE customer_id = ? AND period_start >= ? "
         + "AND period_start < ? AND status BETWEEN 200 AND 299", customerId, from, to);
   }
 
   /** All calls of {@code customerId} in records that started in {@code [from, to)}. */
   public long calls(String customerId, Instant from, Instant to) {
-    return sum("SELECT coalesce(sum(calls), 0) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
+    return sum("SELECT coalesce(sum(calls), 0) FROM monetize_usage_all WHERE customer_id = ? AND period_start >= ? "
         + "AND period_start < ?", customerId, from, to);
   }
 

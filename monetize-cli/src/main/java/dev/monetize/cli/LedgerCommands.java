@@ -1,0 +1,79 @@
+package dev.monetize.cli;
+
+import dev.monetize.postgres.PostgresUsageLedger;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ledger}: maintenance of the PostgreSQL usage ledger. */
+@Command(name = "ledger", mixinStandardHelpOptions = true, description = "Usage ledger commands.",
+    subcommands = {LedgerCommands.CompactCommand.class})
+final class LedgerCommands implements Runnable {
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: compact.");
+  }
+
+  /**
+   * {@code compact --jdbc URL --before YYYY-MM}: rolls every month before the given one up into hourly
+   * totals and drops its raw rows. Exits 0 naming the months compacted, 2 on bad input or a database
+   * that cannot be reached.
+   */
+  @Command(name = "compact", mixinStandardHelpOptions = true,
+      description = "Rolls the raw usage rows of every month before --before into hourly totals and drops their "
+          + "partitions; totals, invoices and daily views stay exact for hour-aligned periods.")
+  static final class CompactCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--jdbc", required = true, paramLabel = "URL", description = "The ledger's PostgreSQL JDBC URL.")
+    String jdbc;
+
+    @Option(names = "--before", required = true, paramLabel = "YYYY-MM",
+        description = "The first month to keep raw (UTC); at most last month.")
+    String before;
+
+    @Override
+    public Integer call() {
+      YearMonth month;
+      try {
+        month = YearMonth.parse(before);
+      } catch (DateTimeParseException e) {
+        spec.commandLine().getErr().println("--before: expected a month such as 2026-01, got " + before);
+        return 2;
+      }
+      if (!jdbc.startsWith("jdbc:postgresql:")) {
+        spec.commandLine().getErr().println("--jdbc: expected a PostgreSQL JDBC URL such as "
+            + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        return 2;
+      }
+      org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+      List<YearMonth> done;
+      try {
+        ds.setURL(jdbc);
+        done = new PostgresUsageLedger(ds).compactBefore(month);
+      } catch (RuntimeException e) {
+        spec.commandLine().getErr().println("cannot compact the ledger: " + redacted(e.getMessage(), jdbc));
+        return 2;
+      }
+      spec.commandLine().getOut().println(done.isEmpty() ? "nothing to compact before " + month
+          : "compacted " + done.size() + " months: " + String.join(", ", done.stream().map(YearMonth::toString).toList()));
+      return 0;
+    }
+
+    /** A driver's message without the URL's parameters (a password among them). */
+    private static String redacted(String message, String url) {
+      String m = message == null ? "" : message;
+      int q = url.indexOf('?');
+      return q < 0 ? m : m.replace(url.substring(q), "?...");
+    }
+  }
+}
