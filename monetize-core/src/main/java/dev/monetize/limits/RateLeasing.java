@@ -103,8 +103,20 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
       }
       LimitVerdict v = shared.acquire(batch == 1 ? requests : scaled(requests, batch), nowEpochNanos);
       if (!v.admitted() && batch > 1) {
-        batch = 1; // not a whole batch left: this one call, if it fits
-        v = shared.acquire(requests, nowEpochNanos);
+        long fits = batch - 1; // calls the shared store would admit now
+        long interval = 0;
+        for (int i = 0; i < n; i++) {
+          LimitRequest r = requests.get(i);
+          fits = Math.min(fits, v.policies().get(i).remaining() / r.cost());
+          interval = Math.max(interval, r.cost() * ((RatePolicy) r.policy()).emissionNanos());
+        }
+        if (fits >= 1) {
+          batch = fits;
+          v = shared.acquire(batch == 1 ? requests : scaled(requests, batch), nowEpochNanos);
+        } else {
+          // not one call: a batch's retry time is longer than one call's by the rest of the batch
+          v = new LimitVerdict(false, v.policies(), Math.max(1, v.retryAfterNanos() - (batch - 1) * interval));
+        }
       }
       if (!v.admitted()) {
         lease.refused = v.policies();

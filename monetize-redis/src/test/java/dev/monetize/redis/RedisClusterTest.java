@@ -180,6 +180,36 @@ class RedisClusterTest {
   }
 
   @Test
+  void aHotCustomerWithLeasingStaysWithinTheBoundAndCostsFewerScriptCalls() throws Exception {
+    RedisLimiterStore firstRedis = store();
+    RedisLimiterStore secondRedis = store();
+    java.time.Duration maxAge = Duration.ofMillis(50);
+    dev.monetize.limits.RateLeasing first = dev.monetize.limits.RateLeasing.over(firstRedis).maxAge(maxAge).build();
+    dev.monetize.limits.RateLeasing second = dev.monetize.limits.RateLeasing.over(secondRedis).maxAge(maxAge).build();
+    String customer = "hot-" + UUID.randomUUID();
+    long perSecond = 5_000;
+    long burst = 100;
+    List<LimitRequest> limits = List.of(new LimitRequest("{" + customer + "}:rate",
+        new dev.monetize.limits.RatePolicy("rate", dev.monetize.plans.Rate.perSecond(perSecond).withBurst(burst)), 1));
+    long started = System.nanoTime();
+    int admitted = Concurrently.call(16, t -> {
+      dev.monetize.limits.RateLeasing s = t < 8 ? first : second;
+      int mine = 0;
+      for (int i = 0; i < 400; i++) {
+        if (s.acquire(limits, System.currentTimeMillis() * 1_000_000L).admitted()) {
+          mine++;
+        }
+      }
+      return mine;
+    }).stream().mapToInt(Integer::intValue).sum();
+    long elapsed = System.nanoTime() - started;
+    // the stated bound: what the exact rate admits over the run plus one lease age
+    long bound = burst + 1 + (elapsed + maxAge.toNanos()) * perSecond / 1_000_000_000L;
+    assertThat((long) admitted).isPositive().isLessThanOrEqualTo(bound);
+    assertThat(firstRedis.scriptCalls() + secondRedis.scriptCalls()).isLessThan(16 * 400);
+  }
+
+  @Test
   void theCacheAndTheShieldWorkOnTheCluster() {
     RedisResponseCache cache = RedisResponseCache.connect(RedisEndpoint.cluster(cluster.seedNodes()), prefix);
     opened.add(cache);
