@@ -1,4 +1,7 @@
-/** The Redis limiter store (Lettuce): every limit of a request in one script, one round trip. */
+/**
+ * The Redis stores (Lettuce), on one server or a Redis Cluster: limits (every limit of a request in
+ * one script, one round trip), the response cache and the shield's lists.
+ */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // Lettuce names its module in its manifest only
 module dev.monetize.redis {
   requires transitive dev.monetize.core;

@@ -56,9 +56,7 @@ final class AuditCommands implements Runnable {
     }
 
     private Integer database(String url) {
-      if (!url.startsWith("jdbc:postgresql:")) {
-        spec.commandLine().getErr().println("--jdbc: expected a PostgreSQL JDBC URL such as "
-            + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+      if (!JdbcUrls.postgres(url, spec.commandLine().getErr())) {
         return 2;
       }
       org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
@@ -68,7 +66,7 @@ final class AuditCommands implements Runnable {
         ds.setReadOnly(true);
         problem = new dev.monetize.postgres.PostgresAuditStore(ds).verify();
       } catch (java.sql.SQLException | IllegalArgumentException e) {
-        spec.commandLine().getErr().println("cannot read the audit trail: " + redacted(e.getMessage(), url));
+        spec.commandLine().getErr().println("cannot read the audit trail: " + JdbcUrls.redacted(e.getMessage(), url));
         return 2;
       }
       if (problem.isPresent()) {
@@ -79,12 +77,6 @@ final class AuditCommands implements Runnable {
       return 0;
     }
 
-    /** A driver's message without the URL's parameters (a password among them). */
-    private static String redacted(String message, String url) {
-      String m = message == null ? "" : message;
-      int q = url.indexOf('?');
-      return q < 0 ? m : m.replace(url.substring(q), "?...");
-    }
 
     private Integer file(Path file) throws Exception {
       Optional<String> problem;

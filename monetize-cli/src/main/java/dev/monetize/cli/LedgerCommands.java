@@ -50,9 +50,7 @@ final class LedgerCommands implements Runnable {
         spec.commandLine().getErr().println("--before: expected a month such as 2026-01, got " + before);
         return 2;
       }
-      if (!jdbc.startsWith("jdbc:postgresql:")) {
-        spec.commandLine().getErr().println("--jdbc: expected a PostgreSQL JDBC URL such as "
-            + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+      if (!JdbcUrls.postgres(jdbc, spec.commandLine().getErr())) {
         return 2;
       }
       org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
@@ -61,7 +59,7 @@ final class LedgerCommands implements Runnable {
         ds.setURL(jdbc);
         done = new PostgresUsageLedger(ds).compactBefore(month);
       } catch (RuntimeException e) {
-        spec.commandLine().getErr().println("cannot compact the ledger: " + redacted(e.getMessage(), jdbc));
+        spec.commandLine().getErr().println("cannot compact the ledger: " + JdbcUrls.redacted(e.getMessage(), jdbc));
         return 2;
       }
       spec.commandLine().getOut().println(done.isEmpty() ? "nothing to compact before " + month
@@ -69,11 +67,5 @@ final class LedgerCommands implements Runnable {
       return 0;
     }
 
-    /** A driver's message without the URL's parameters (a password among them). */
-    private static String redacted(String message, String url) {
-      String m = message == null ? "" : message;
-      int q = url.indexOf('?');
-      return q < 0 ? m : m.replace(url.substring(q), "?...");
-    }
   }
 }

@@ -105,11 +105,24 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     }
   }
 
-  private static void insert(Connection c, String table, List<UsageRecord> rows) throws SQLException {
-    if (rows.isEmpty()) {
+  private static void insert(Connection c, String table, List<UsageRecord> batch) throws SQLException {
+    if (batch.isEmpty()) {
       return;
     }
-    int n = rows.size();
+    // in the order of their keys: two batches that share records (a redelivery racing a flush) lock
+    // them in the same order and wait for each other instead of deadlocking
+    int n = batch.size();
+    UUID[] order = new UUID[n];
+    java.util.Map<UUID, UsageRecord> byId = new java.util.HashMap<>(n * 2);
+    for (int i = 0; i < n; i++) {
+      order[i] = UUID.fromString(batch.get(i).id()); // the record's digest, computed once
+      byId.put(order[i], batch.get(i));
+    }
+    java.util.Arrays.sort(order);
+    List<UsageRecord> rows = new ArrayList<>(n);
+    for (UUID id : order) {
+      rows.add(byId.get(id)); // a record twice in one batch is the same record: either copy does
+    }
     Object[] ids = new Object[n];
     String[] customers = new String[n];
     String[] keys = new String[n];
@@ -126,7 +139,7 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     Object[] cpu = new Object[n];
     for (int i = 0; i < n; i++) {
       UsageRecord r = rows.get(i);
-      ids[i] = UUID.fromString(r.id());
+      ids[i] = order[i];
       customers[i] = r.customerId();
       keys[i] = r.keyId();
       operations[i] = r.operationId();

@@ -27,6 +27,10 @@ import java.util.Objects;
  * for {@code retryInterval}, then tries again; recovery needs nothing else. Both transitions are
  * logged once and counted.
  *
+ * <p>On a Redis Cluster ({@link Builder#endpoint} with {@link RedisEndpoint#cluster}) each
+ * customer's script runs on the master that owns the customer's slot; redirections are followed and
+ * a script that meets a slot in migration ({@code TRYAGAIN}) is sent again within the deadline.
+ *
  * <pre>{@code
  * RedisLimiterStore store = RedisLimiterStore.builder().uri("redis://127.0.0.1:6379/0").build();
  * Monetize monetize = Monetize.builder().limiterStore(store) ... .build();
