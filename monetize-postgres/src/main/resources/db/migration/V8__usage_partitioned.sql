@@ -1,6 +1,6 @@
 -- The usage ledger partitioned by month (of period_start, in UTC), so that a month is one table:
--- queries over a period read only its months, and old months are rolled up into hourly totals and
--- dropped whole (PostgresUsageLedger.compact) instead of deleted row by row.
+-- queries over a period read only its months, and old months are rolled up into quarter-hour totals
+-- and dropped whole (PostgresUsageLedger.compactBefore) instead of deleted row by row.
 --
 -- A partitioned table's primary key must hold the partition key: (id, period_start). A record's
 -- start never changes, so a redelivered record still conflicts with itself and inserts nothing.
@@ -28,26 +28,28 @@ CREATE TABLE monetize_usage (
 -- reports and invoices read one customer's usage over a period (each partition has this index)
 CREATE INDEX monetize_usage_customer_period ON monetize_usage (customer_id, period_start);
 
--- Months rolled up into monetize_usage_hourly: their partitions are gone and never come back.
+-- Months rolled up into monetize_usage_rollup: their partitions are gone and never come back.
 CREATE TABLE monetize_usage_compacted (
   month        date PRIMARY KEY,
   rows         bigint NOT NULL,
   compacted_at timestamptz NOT NULL DEFAULT now()
 );
 
--- The totals of compacted months, per customer, operation, status and hour (UTC).
-CREATE TABLE monetize_usage_hourly (
+-- The totals of compacted months, per customer, operation, status and quarter hour (UTC): every
+-- time zone's offset is a whole number of quarter hours, so a customer's days and billing periods
+-- still start on a bucket.
+CREATE TABLE monetize_usage_rollup (
   customer_id     text NOT NULL,
   operation_id    text NOT NULL,
   status          integer NOT NULL,
-  hour            timestamptz NOT NULL,
+  bucket          timestamptz NOT NULL,
   calls           bigint NOT NULL,
   bytes_in        bigint NOT NULL,
   bytes_out       bigint NOT NULL,
   duration_micros bigint NOT NULL,
   cpu_micros      bigint NOT NULL,
   units           jsonb NOT NULL DEFAULT '{}',
-  PRIMARY KEY (customer_id, hour, operation_id, status)
+  PRIMARY KEY (customer_id, bucket, operation_id, status)
 );
 
 -- Records that arrived for a month already compacted: kept (never lost), not counted, for an
@@ -55,13 +57,13 @@ CREATE TABLE monetize_usage_hourly (
 CREATE TABLE monetize_usage_late (LIKE monetize_usage INCLUDING DEFAULTS, received_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (id, period_start));
 
--- Every reader reads this: the raw rows of kept months and the hourly totals of compacted ones.
+-- Every reader reads this: the raw rows of kept months and the quarter-hour totals of compacted ones.
 CREATE VIEW monetize_usage_all AS
   SELECT customer_id, operation_id, status, period_start, calls, bytes_in, bytes_out, duration_micros, cpu_micros, units
     FROM monetize_usage
   UNION ALL
-  SELECT customer_id, operation_id, status, hour, calls, bytes_in, bytes_out, duration_micros, cpu_micros, units
-    FROM monetize_usage_hourly;
+  SELECT customer_id, operation_id, status, bucket, calls, bytes_in, bytes_out, duration_micros, cpu_micros, units
+    FROM monetize_usage_rollup;
 
 -- The partition of the month holding `at` (UTC), created when missing; NULL for a compacted month.
 -- Serialized per month by an advisory lock, so that writers starting a month together never race.

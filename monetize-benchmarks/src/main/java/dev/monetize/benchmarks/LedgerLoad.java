@@ -85,7 +85,7 @@ public final class LedgerLoad {
         List<YearMonth> compacted = ledger.compactBefore(YearMonth.of(2025, 12));
         report.put("compacted_months", compacted.size());
         report.put("compaction_seconds", Math.round((System.nanoTime() - t0) / 1e9));
-        report.put("hourly_rows_after_compaction", value(s, "SELECT count(*) FROM monetize_usage_hourly"));
+        report.put("rollup_rows_after_compaction", value(s, "SELECT count(*) FROM monetize_usage_rollup"));
         report.put("customer_month_requests", totals.requests());
         report.put("compacted_month_totals_unchanged", august.equals(ledger.totals("c-4242", augustStart, augustEnd)));
       }

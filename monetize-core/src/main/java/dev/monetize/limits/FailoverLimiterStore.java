@@ -39,6 +39,8 @@ public final class FailoverLimiterStore implements LimiterStore {
   private final LongAdder outages = new LongAdder();
   private final LongAdder fallbackDecisions = new LongAdder();
 
+  private final java.util.concurrent.atomic.AtomicLong lastPartialLog = new java.util.concurrent.atomic.AtomicLong();
+
   private FailoverLimiterStore(String name, LimiterStore primary, LimiterStore fallback, Duration retryInterval) {
     this.name = Objects.requireNonNull(name, "name");
     this.primary = Objects.requireNonNull(primary, "primary");
@@ -89,7 +91,9 @@ public final class FailoverLimiterStore implements LimiterStore {
       recovered();
       return states;
     } catch (LimiterUnavailableException e) {
-      markDown(e);
+      if (e.wholeStore()) {
+        markDown(e);
+      }
       throw e;
     }
   }
@@ -133,8 +137,10 @@ public final class FailoverLimiterStore implements LimiterStore {
   /** Decides locally when every limit fails open, else refuses. */
   private LimitVerdict outage(List<LimitRequest> requests, long now, LimiterUnavailableException cause) {
     outages.increment();
-    if (cause != null) {
+    if (cause != null && cause.wholeStore()) {
       markDown(cause);
+    } else if (cause != null) {
+      partial(cause);
     }
     for (LimitRequest r : requests) {
       if (r.onOutage() == StoreOutage.FAIL_CLOSED) {
@@ -145,6 +151,16 @@ public final class FailoverLimiterStore implements LimiterStore {
     LimitVerdict v = fallback.acquire(requests, now);
     return new LimitVerdict(v.admitted(), v.policies(), v.retryAfterNanos(), v.exceeded(),
         Optional.of(FALLBACK + v.lease().orElse("")));
+  }
+
+  /** One part of the store failed (a cluster node): this request only; said at most once a minute. */
+  private void partial(LimiterUnavailableException cause) {
+    long now = System.nanoTime();
+    long last = lastPartialLog.get();
+    if ((last == 0 || now - last > 60_000_000_000L) && lastPartialLog.compareAndSet(last, now)) {
+      LOG.warn("part of {} is unreachable ({}); the requests whose keys it holds are decided as in an outage, "
+          + "the others still use it", name, cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
+    }
   }
 
   private void markDown(LimiterUnavailableException cause) {

@@ -70,6 +70,8 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
     /** The shared store's last refusal of one call, and until when (ticker time) it stands. */
     List<PolicyState> refused;
     long refusedUntil;
+    /** Whether a thread is charging a batch now (the others then go to the shared store alone). */
+    boolean refilling;
   }
 
   @Override
@@ -78,50 +80,66 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
       return shared.acquire(requests, nowEpochNanos);
     }
     Lease lease = leases.get(requests, k -> new Lease());
+    int n = requests.size();
+    long tick;
+    long batch;
     synchronized (lease) {
-      long tick = ticker.getAsLong();
+      tick = ticker.getAsLong();
       if (tick - lease.windowStart >= maxAgeNanos) {
         lease.previousCalls = tick - lease.windowStart < 2 * maxAgeNanos ? lease.calls : 0;
         lease.calls = 0;
         lease.windowStart = tick;
       }
       lease.calls++;
-      int n = requests.size();
       if (lease.tokens != null && tick - lease.expires < 0 && covers(lease.tokens, requests)) {
         for (int i = 0; i < n; i++) {
           lease.tokens[i] -= requests.get(i).cost();
         }
         return new LimitVerdict(true, local(lease, requests), 0, false, Optional.empty());
       }
-      long batch = Math.max(1, Math.min(Math.max(lease.previousCalls, lease.calls), maxBatch));
-      for (LimitRequest r : requests) {
-        batch = Math.min(batch, Math.max(1, (((RatePolicy) r.policy()).rate().burst() + 1) / r.cost()));
-      }
       if (lease.refused != null && tick - lease.refusedUntil < 0) {
         // the shared store refused one call until then, and no instance can make a rate refill sooner
         return new LimitVerdict(false, lease.refused, lease.refusedUntil - tick);
       }
-      LimitVerdict v = shared.acquire(batch == 1 ? requests : scaled(requests, batch), nowEpochNanos);
+      if (lease.refilling) {
+        batch = 0; // another thread is charging a batch: this call does not wait for it, it goes alone
+      } else {
+        lease.refilling = true;
+        batch = Math.max(1, Math.min(Math.max(lease.previousCalls, lease.calls), maxBatch));
+        for (LimitRequest r : requests) {
+          batch = Math.min(batch, Math.max(1, (((RatePolicy) r.policy()).rate().burst() + 1) / r.cost()));
+        }
+      }
+    }
+    if (batch == 0) {
+      return shared.acquire(requests, nowEpochNanos);
+    }
+    LimitVerdict v;
+    try {
+      v = shared.acquire(batch == 1 ? requests : scaled(requests, batch), nowEpochNanos);
       if (!v.admitted() && batch > 1) {
         long fits = batch - 1; // calls the shared store would admit now
-        long interval = 0;
         for (int i = 0; i < n; i++) {
-          LimitRequest r = requests.get(i);
-          fits = Math.min(fits, v.policies().get(i).remaining() / r.cost());
-          interval = Math.max(interval, r.cost() * ((RatePolicy) r.policy()).emissionNanos());
+          fits = Math.min(fits, v.policies().get(i).remaining() / requests.get(i).cost());
         }
         if (fits >= 1) {
           batch = fits;
           v = shared.acquire(batch == 1 ? requests : scaled(requests, batch), nowEpochNanos);
-        } else {
-          // not one call: a batch's retry time is longer than one call's by the rest of the batch
-          v = new LimitVerdict(false, v.policies(), Math.max(1, v.retryAfterNanos() - (batch - 1) * interval));
         }
       }
+    } catch (RuntimeException e) {
+      synchronized (lease) {
+        lease.refilling = false;
+      }
+      throw e;
+    }
+    synchronized (lease) {
+      lease.refilling = false;
       if (!v.admitted()) {
+        long retry = oneCallRetry(v, requests, batch);
         lease.refused = v.policies();
-        lease.refusedUntil = tick + v.retryAfterNanos();
-        return v;
+        lease.refusedUntil = tick + retry;
+        return batch == 1 ? v : new LimitVerdict(false, v.policies(), retry);
       }
       lease.refused = null;
       long[] tokens = new long[n]; // what an earlier lease had left is dropped: it must not outlive its age
@@ -129,10 +147,30 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
         tokens[i] = (batch - 1) * requests.get(i).cost();
       }
       lease.tokens = tokens;
-      lease.expires = tick + maxAgeNanos;
+      lease.expires = tick + maxAgeNanos; // the tick before the charge: the lease never outlives its age
       lease.charged = v.policies();
       return batch == 1 ? v : new LimitVerdict(true, local(lease, requests), 0, false, Optional.empty());
     }
+  }
+
+  /**
+   * When one call could pass, from a refusal of {@code batch} calls: a batch waits longer than one
+   * call by the rest of the batch on the policy that refused it. Of the refusing policies the one
+   * with the longest interval is taken off, so the answer is never later than the truth (a call
+   * refused too early only costs one more round trip; one refused too late would be lost).
+   */
+  private static long oneCallRetry(LimitVerdict refused, List<LimitRequest> requests, long batch) {
+    if (batch == 1) {
+      return refused.retryAfterNanos();
+    }
+    long interval = 0;
+    for (int i = 0; i < requests.size(); i++) {
+      if (refused.policies().get(i).violated()) {
+        LimitRequest r = requests.get(i);
+        interval = Math.max(interval, r.cost() * ((RatePolicy) r.policy()).emissionNanos());
+      }
+    }
+    return Math.max(1, refused.retryAfterNanos() - (batch - 1) * interval);
   }
 
   /** Rates only, none soft: what may be leased. */

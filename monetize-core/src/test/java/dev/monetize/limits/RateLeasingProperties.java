@@ -93,10 +93,9 @@ class RateLeasingProperties {
   }
 
   @Property(tries = 100)
-  void aLeaseIsNeverSpentPastItsAge(
+  void aLeaseIsNeverSpentPastItsAgeCountedFromItsCharge(
       @ForAll @IntRange(min = 2, max = 64) int maxBatch,
-      @ForAll @LongRange(min = 1, max = 500) long maxAgeMillis,
-      @ForAll @LongRange(min = 0, max = 5_000) long idleMillis) {
+      @ForAll @LongRange(min = 1, max = 500) long maxAgeMillis) {
     long[] clock = {START};
     Counting shared = new Counting();
     long maxAge = Duration.ofMillis(maxAgeMillis).toNanos();
@@ -105,18 +104,48 @@ class RateLeasingProperties {
     List<LimitRequest> limits = List.of(new LimitRequest("{acme}:rate",
         new RatePolicy("rate", Rate.perSecond(1_000_000_000).withBurst(100_000)), 1));
     long step = Math.max(1, maxAge / (4L * maxBatch));
-    for (int i = 0; i < 8 * maxBatch; i++) { // hot: many calls per lease age, so the batch grows
+    int before;
+    do { // hot: many calls per lease age, until a call charges a new batch
       clock[0] += step;
+      before = shared.calls.get();
       leasing.acquire(limits, clock[0]);
-    }
+    } while (shared.calls.get() == before || clock[0] - START < maxAge);
+    long charged = clock[0];
+    int afterCharge = shared.calls.get();
+    clock[0] = charged + maxAge * 6 / 10;
     assertThat(leasing.acquire(limits, clock[0]).admitted()).isTrue();
-    clock[0] += Duration.ofMillis(idleMillis).toNanos();
-    int atIdleEnd = shared.calls.get();
+    assertThat(shared.calls.get()).as("served from the lease, younger than its age").isEqualTo(afterCharge);
+    clock[0] = charged + maxAge * 12 / 10;
     leasing.acquire(limits, clock[0]);
-    if (Duration.ofMillis(idleMillis).toNanos() >= maxAge) {
-      assertThat(shared.calls.get()).as("a call after the lease aged out goes to the shared store")
-          .isEqualTo(atIdleEnd + 1);
+    assertThat(shared.calls.get()).as("the lease aged out, counted from its charge, not its last use")
+        .isEqualTo(afterCharge + 1);
+  }
+
+  @Property(tries = 200)
+  void aRefusalSaysWhenOneCallPasses(
+      @ForAll @IntRange(min = 1, max = 50) int count,
+      @ForAll @IntRange(min = 0, max = 40) int burst,
+      @ForAll @IntRange(min = 2, max = 64) int maxBatch) {
+    long[] clock = {START};
+    LimiterStore shared = LimiterStore.inMemory();
+    RateLeasing leasing = RateLeasing.over(shared).maxBatch(maxBatch).ticker(() -> clock[0]).build();
+    List<LimitRequest> limits = List.of(new LimitRequest("{acme}:rate",
+        new RatePolicy("rate", Rate.of(count, Duration.ofSeconds(1)).withBurst(burst)), 1));
+    int refusals = 0;
+    for (int i = 0; i < 2_000 && refusals < 5; i++) {
+      clock[0] += 100_000; // 10,000 calls a second: far over the rate
+      LimitVerdict v = leasing.acquire(limits, clock[0]);
+      if (!v.admitted()) {
+        refusals++;
+        // the shared store, asked for this one call, refuses it for exactly as long
+        LimitVerdict direct = shared.acquire(limits, clock[0]);
+        assertThat(direct.admitted()).isFalse();
+        assertThat(v.retryAfterNanos()).isEqualTo(direct.retryAfterNanos());
+        clock[0] += v.retryAfterNanos(); // exactly then, one call passes
+        assertThat(leasing.acquire(limits, clock[0]).admitted()).as("a call at the retry time").isTrue();
+      }
     }
+    assertThat(refusals).isPositive();
   }
 
   @Property(tries = 200)
@@ -176,9 +205,9 @@ class RateLeasingProperties {
       clock[0] += 10_000;
       assertThat(leasing.acquire(limits, clock[0]).admitted()).isTrue();
     }
-    // the first lease age warms the demand up one call at a time; then one call per full batch
-    long warmUp = Duration.ofMillis(50).toNanos() / 10_000;
-    assertThat((long) shared.calls.get()).isLessThanOrEqualTo(Math.min(calls, warmUp) + calls / maxBatch + 1);
+    // the batch doubles with demand up to maxBatch, then one shared call per full batch (no lease
+    // expires: the calls span less than one lease age)
+    assertThat((long) shared.calls.get()).isLessThanOrEqualTo(maxBatch + calls / maxBatch + 2L);
   }
 
   @Property(tries = 100)

@@ -25,7 +25,7 @@ import javax.sql.DataSource;
  * retried whole. A batch is one {@code INSERT ... SELECT FROM unnest(...)} statement, whatever its
  * size. Rows live in one partition per month (UTC), created ahead of time and on demand; sums per
  * customer and period read only the months of the period, through each partition's
- * {@code (customer_id, period_start)} index. Old months can be rolled up into hourly totals and
+ * {@code (customer_id, period_start)} index. Old months can be rolled up into quarter-hour totals and
  * their partitions dropped ({@link #compactBefore}); every query reads raw rows and totals alike.
  *
  * <pre>{@code
@@ -86,7 +86,8 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     List<UsageRecord> current = new ArrayList<>(batch.size());
     List<UsageRecord> late = new ArrayList<>(0);
     for (UsageRecord r : batch) {
-      (partitions.open(UsagePartitions.monthOf(r.from())) ? current : late).add(r);
+      // the month of the start as stored (rounded to the microsecond), which decides its partition
+      (partitions.open(UsagePartitions.monthOf(Instant.parse(micros(r.from())))) ? current : late).add(r);
     }
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -185,11 +186,11 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   }
 
   /**
-   * Rolls the raw rows of every month before {@code before} (UTC) up into hourly totals per
+   * Rolls the raw rows of every month before {@code before} (UTC) up into quarter-hour totals per
    * customer, operation and status, and drops the month's partition: the totals, invoices and
-   * daily views of those months stay exact for any period that starts and ends on an hour. A month
-   * younger than two full months is refused (the journal may still redeliver into it). Returns the
-   * months compacted, oldest first.
+   * daily views of those months stay exact for any period that starts and ends on a quarter hour
+   * (every time zone's midnight). The current and the previous month are refused (the journal may
+   * still redeliver into them). Returns the months compacted, oldest first.
    */
   public List<YearMonth> compactBefore(YearMonth before) {
     Objects.requireNonNull(before, "before");

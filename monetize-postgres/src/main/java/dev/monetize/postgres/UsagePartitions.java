@@ -19,11 +19,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The monthly partitions of {@code monetize_usage} (UTC months of {@code period_start}): created
  * ahead of time and on demand by the schema's {@code monetize_usage_partition} function, and rolled
- * up into hourly totals when a month is compacted. Which months are ready is remembered, so a batch
+ * up into quarter-hour totals when a month is compacted. Which months are ready is remembered, so a batch
  * costs no extra query unless it starts a month.
  */
 final class UsagePartitions {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresUsageLedger.class);
+  /** The quarter hour (UTC) a row starts in: every time zone's offset is a whole number of them. */
+  private static final String BUCKET = "date_trunc('hour', period_start, 'UTC') + floor(extract(minute FROM "
+      + "period_start AT TIME ZONE 'UTC') / 15) * interval '15 minutes'";
+  /** How long compaction waits for the parent table's lock before giving up (and leaving writers be). */
+  private static final String LOCK_TIMEOUT = "2s";
 
   private final DataSource dataSource;
   /** Months known to have a partition (true) or to be compacted (false). */
@@ -55,6 +60,9 @@ final class UsagePartitions {
         rs.next();
         boolean open = rs.getString(1) != null;
         known.put(month, open);
+        if (open && month.equals(YearMonth.now(ZoneOffset.UTC)) && !known.containsKey(month.plusMonths(1))) {
+          open(month.plusMonths(1)); // a month ahead: the first batch of a month never waits for DDL
+        }
         return open;
       }
     }
@@ -66,7 +74,7 @@ final class UsagePartitions {
   }
 
   /**
-   * Rolls every raw month before {@code before} up into {@code monetize_usage_hourly} and drops its
+   * Rolls every raw month before {@code before} up into {@code monetize_usage_rollup} and drops its
    * partition, one month per transaction; returns the months compacted.
    */
   List<YearMonth> compactBefore(YearMonth before) throws SQLException {
@@ -100,6 +108,8 @@ final class UsagePartitions {
       try (Statement s = c.createStatement()) {
         // the same lock as the partition function: no writer creates or fills the month meanwhile
         s.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '." + partition + "'))");
+        // never queue every writer and reader behind a lock it cannot get: fail, and compact later
+        s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
         // the rows of the month stay put while they are summed: writers wait, readers do not
         s.execute("LOCK TABLE " + partition + " IN SHARE MODE");
         long rows;
@@ -107,16 +117,16 @@ final class UsagePartitions {
           rs.next();
           rows = rs.getLong(1);
         }
-        s.execute("INSERT INTO monetize_usage_hourly (customer_id, operation_id, status, hour, calls, bytes_in, "
-            + "bytes_out, duration_micros, cpu_micros) SELECT customer_id, operation_id, status, "
-            + "date_trunc('hour', period_start, 'UTC'), sum(calls), sum(bytes_in), sum(bytes_out), "
-            + "sum(duration_micros), sum(cpu_micros) FROM " + partition + " GROUP BY 1, 2, 3, 4");
-        s.execute("UPDATE monetize_usage_hourly h SET units = x.units FROM (SELECT customer_id, operation_id, status, "
-            + "hour, jsonb_object_agg(key, total) AS units FROM (SELECT customer_id, operation_id, status, "
-            + "date_trunc('hour', period_start, 'UTC') AS hour, u.key, sum(u.value::bigint) AS total FROM "
-            + partition + ", jsonb_each_text(units) u WHERE units <> '{}'::jsonb GROUP BY 1, 2, 3, 4, 5) y "
-            + "GROUP BY 1, 2, 3, 4) x WHERE h.customer_id = x.customer_id AND h.operation_id = x.operation_id "
-            + "AND h.status = x.status AND h.hour = x.hour");
+        s.execute("INSERT INTO monetize_usage_rollup (customer_id, operation_id, status, bucket, calls, bytes_in, "
+            + "bytes_out, duration_micros, cpu_micros) SELECT customer_id, operation_id, status, " + BUCKET
+            + ", sum(calls), sum(bytes_in), sum(bytes_out), sum(duration_micros), sum(cpu_micros) FROM " + partition
+            + " GROUP BY 1, 2, 3, 4");
+        s.execute("UPDATE monetize_usage_rollup r SET units = x.units FROM (SELECT customer_id, operation_id, status, "
+            + "bucket, jsonb_object_agg(key, total) AS units FROM (SELECT customer_id, operation_id, status, "
+            + BUCKET + " AS bucket, u.key, sum(u.value::bigint) AS total FROM " + partition
+            + ", jsonb_each_text(units) u WHERE units <> '{}'::jsonb GROUP BY 1, 2, 3, 4, 5) y "
+            + "GROUP BY 1, 2, 3, 4) x WHERE r.customer_id = x.customer_id AND r.operation_id = x.operation_id "
+            + "AND r.status = x.status AND r.bucket = x.bucket");
         try (PreparedStatement ps = c.prepareStatement(
             "INSERT INTO monetize_usage_compacted (month, rows) VALUES (?, ?)")) {
           ps.setObject(1, month.atDay(1));
@@ -126,7 +136,7 @@ final class UsagePartitions {
         s.execute("DROP TABLE " + partition);
         c.commit();
         known.put(month, false);
-        LOG.info("compacted usage of {}: {} rows into hourly totals", month, rows);
+        LOG.info("compacted usage of {}: {} rows into quarter-hour totals", month, rows);
         return Optional.of(month);
       } catch (SQLException e) {
         c.rollback();

@@ -25,7 +25,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * The ledger's months: one partition each, read only when a period needs them, created by
  * concurrent writers without a race, kept when upgrading from the unpartitioned table, and rolled up
- * into hourly totals that answer every hour-aligned period exactly as the raw rows did.
+ * into quarter-hour totals that answer every period starting and ending on a quarter hour (every
+ * time zone's midnight) exactly as the raw rows did.
  */
 class PostgresUsagePartitionsTest {
   private static final Instant EPOCH = Instant.parse("2000-01-01T00:00:00Z");
@@ -127,6 +128,31 @@ class PostgresUsagePartitionsTest {
   }
 
   @Test
+  void overlappingBatchesInAnyOrderWaitForEachOtherInsteadOfDeadlocking() throws Exception {
+    Migrations.migrate(dataSource);
+    List<UsageRecord> records = new ArrayList<>();
+    Instant at = Instant.parse("2025-03-10T10:00:00Z");
+    for (int i = 0; i < 300; i++) {
+      records.add(new UsageRecord("c-" + (i % 40), "key_" + i, "stats", 200, false, at, at.plusSeconds(1), 1, 0, 0));
+    }
+    Concurrently.run(4, t -> {
+      PostgresUsageLedger own = new PostgresUsageLedger(dataSource);
+      java.util.Random random = new java.util.Random(t);
+      for (int round = 0; round < 15; round++) {
+        List<UsageRecord> shuffled = new ArrayList<>(records);
+        java.util.Collections.shuffle(shuffled, random); // every delivery in its own order
+        try {
+          own.accept(shuffled);
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    assertThat(new PostgresUsageLedger(dataSource).calls("c-7", EPOCH, FUTURE)).isEqualTo(8); // 300 / 40, rounded up
+    assertThat(count("SELECT coalesce(sum(calls), 0) FROM monetize_usage")).isEqualTo(300);
+  }
+
+  @Test
   void compactedMonthsAnswerEveryHourAlignedPeriodAsTheRawRowsDid() throws Exception {
     Migrations.migrate(dataSource);
     PostgresUsageLedger ledger = new PostgresUsageLedger(dataSource);
@@ -135,14 +161,22 @@ class PostgresUsagePartitionsTest {
     ledger.accept(threeMonths("globex"));
     List<Instant[]> periods = List.of(new Instant[] {EPOCH, FUTURE},
         new Instant[] {Instant.parse("2025-01-15T07:00:00Z"), Instant.parse("2025-02-03T13:00:00Z")},
-        new Instant[] {Instant.parse("2025-02-01T00:00:00Z"), Instant.parse("2025-03-01T00:00:00Z")});
+        new Instant[] {Instant.parse("2025-02-01T00:00:00Z"), Instant.parse("2025-03-01T00:00:00Z")},
+        // a billing period in Asia/Kolkata (+05:30) and one in Asia/Kathmandu (+05:45)
+        new Instant[] {Instant.parse("2025-01-09T18:30:00Z"), Instant.parse("2025-02-09T18:30:00Z")},
+        new Instant[] {Instant.parse("2025-01-20T18:15:00Z"), Instant.parse("2025-02-20T18:15:00Z")});
     List<UsageTotals.Totals> before = new ArrayList<>();
     List<Long> successfulBefore = new ArrayList<>();
     for (Instant[] p : periods) {
       before.add(ledger.totals("acme", p[0], p[1]));
       successfulBefore.add(ledger.successfulCalls("acme", p[0], p[1]));
     }
-    var dailyBefore = ledger.daily("acme", periods.get(1)[0], periods.get(1)[1], java.time.ZoneId.of("Europe/Berlin"));
+    List<java.time.ZoneId> zones = List.of(java.time.ZoneId.of("Europe/Berlin"), java.time.ZoneId.of("Asia/Kolkata"),
+        java.time.ZoneId.of("Asia/Kathmandu"), java.time.ZoneOffset.ofHoursMinutes(-9, -30));
+    List<Object> dailyBefore = new ArrayList<>();
+    for (java.time.ZoneId zone : zones) {
+      dailyBefore.add(ledger.daily("acme", periods.get(1)[0], periods.get(1)[1], zone));
+    }
 
     assertThat(ledger.compactBefore(YearMonth.of(2025, 3))).containsExactly(YearMonth.of(2025, 1), YearMonth.of(2025, 2));
 
@@ -153,8 +187,10 @@ class PostgresUsagePartitionsTest {
       assertThat(ledger.totals("acme", p[0], p[1])).as("period %d", i).isEqualTo(before.get(i));
       assertThat(ledger.successfulCalls("acme", p[0], p[1])).isEqualTo(successfulBefore.get(i));
     }
-    assertThat(ledger.daily("acme", periods.get(1)[0], periods.get(1)[1], java.time.ZoneId.of("Europe/Berlin")))
-        .isEqualTo(dailyBefore);
+    for (int i = 0; i < zones.size(); i++) {
+      assertThat(ledger.daily("acme", periods.get(1)[0], periods.get(1)[1], zones.get(i))).as(zones.get(i).getId())
+          .isEqualTo(dailyBefore.get(i));
+    }
     assertThat(ledger.customers(EPOCH, FUTURE)).containsExactly("acme", "globex");
 
     // the journal redelivers a January record: kept aside, not counted again

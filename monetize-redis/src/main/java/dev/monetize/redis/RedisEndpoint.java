@@ -33,8 +33,9 @@ public final class RedisEndpoint {
     try {
       return new RedisEndpoint(List.of(RedisURI.create(uri.trim())), false);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a Redis URI: '" + uri + "' (expected e.g. redis://127.0.0.1:6379/0): "
-          + e.getMessage(), e);
+      // the URI may hold a password, and so may the parser's message: neither is repeated
+      throw new IllegalArgumentException("not a Redis URI (expected e.g. redis://127.0.0.1:6379/0 or "
+          + "redis://:password@host:6379/0)", e);
     }
   }
 

@@ -50,6 +50,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   private final String sha;
   private final String prefix;
   private final long leaseTimeoutMillis;
+  private final boolean cluster;
   private final boolean serverTime;
   private final long commandTimeoutNanos;
   private volatile long serverOffsetNanos;
@@ -74,12 +75,24 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       this.link = RedisLink.open(b.endpoint, ByteArrayCodec.INSTANCE, b.commandTimeout);
     }
     this.redis = link.sync;
+    this.cluster = b.endpoint.isCluster();
     this.sha = scriptSha();
     this.commandTimeoutNanos = b.commandTimeout.toNanos();
-    this.serverOffsetNanos = measureOffset();
+    this.serverOffsetNanos = firstOffset(link, b.endpoint);
     this.prefix = b.keyPrefix;
     this.leaseTimeoutMillis = b.leaseTimeout.toMillis();
     this.serverTime = b.serverTime;
+  }
+
+  /** The first offset; a server that connects but will not answer closes the connection again. */
+  private long firstOffset(RedisLink<byte[], byte[]> opened, RedisEndpoint endpoint) {
+    try {
+      return measureOffset();
+    } catch (RedisException e) {
+      opened.close();
+      throw new IllegalStateException("cannot use " + endpoint + ": " + e.getMessage()
+          + "; check the Redis URI given to the store (or the cluster's seed nodes) and that the server is running", e);
+    }
   }
 
   /** The server clock minus this JVM's, from {@code TIME}, taking the later bound of the round trip. */
@@ -130,7 +143,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     try {
       reply = eval(keys, args);
     } catch (RedisException e) {
-      throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
+      // on a cluster, one master (or a slot on the move) failed: this customer's, not everyone's
+      throw new LimiterUnavailableException(cluster ? "a node of the Redis Cluster limiter store is unreachable"
+          : "the Redis limiter store is unreachable", e, !cluster);
     }
     if (reply.get(0) instanceof byte[] first && "stale".equals(new String(first, StandardCharsets.US_ASCII))) {
       // the server ran it after our deadline: nothing was charged; our clocks disagree more than we knew

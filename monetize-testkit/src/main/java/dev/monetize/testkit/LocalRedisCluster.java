@@ -91,6 +91,9 @@ public final class LocalRedisCluster implements AutoCloseable {
     } catch (IOException e) {
       servers.forEach(Process::destroyForcibly);
       throw new UncheckedIOException("cannot start a local Redis Cluster: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      servers.forEach(Process::destroyForcibly); // no server outlives a start that failed
+      throw e;
     }
   }
 
@@ -262,19 +265,24 @@ public final class LocalRedisCluster implements AutoCloseable {
   }
 
   private static String run(List<String> command) {
+    Path output = null;
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      output = Files.createTempFile("redis-cli", ".txt");
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException(String.join(" ", command) + " did not finish in 30 s");
       }
-      return out;
+      return Files.readString(output, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + command.get(0), e);
+    } finally {
+      if (output != null) {
+        output.toFile().delete();
+      }
     }
   }
 
