@@ -44,8 +44,8 @@ def ledger_section(l):
         parts = ", ".join(p["partitions_read"]) or "-"
         out.append(f"| {name.replace('_', ' ')} | {parts} | {'yes' if p['uses_index'] else 'no'} | {p['execution_ms']} |")
     out += ["", f"`totals()` of one customer for a month: {l['ledger_totals_ms']} ms; `daily()` for a month: "
-                f"{l['ledger_daily_ms']} ms. Compacting {l['compacted_months']} months "
-                f"({l['bulk_rows'] * l['compacted_months'] // 12:,} rows, about) took {l['compaction_seconds']} s and left "
+                f"{l['ledger_daily_ms']} ms. Compacting the {l['compacted_months']} oldest months took "
+                f"{l['compaction_seconds']} s and left "
                 f"{l['rollup_rows_after_compaction']:,} quarter-hour rows; a compacted month's totals unchanged: "
                 f"{'yes' if l['compacted_month_totals_unchanged'] else 'NO'}.", "",
             "The plan of the first query:", "", "```text", l["plans"]["totals_of_a_customer_for_a_month"]["plan"].rstrip(),

@@ -39,6 +39,8 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class RateLeasing implements LimiterStore, AutoCloseable {
+  /** How long a call waits for the batch another thread is charging before it goes to the shared store alone. */
+  private static final long REFILL_WAIT_NANOS = 1_000_000L;
   private final LimiterStore shared;
   private final int maxBatch;
   private final long maxAgeNanos;
@@ -70,7 +72,7 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
     /** The shared store's last refusal of one call, and until when (ticker time) it stands. */
     List<PolicyState> refused;
     long refusedUntil;
-    /** Whether a thread is charging a batch now (the others then go to the shared store alone). */
+    /** Whether a thread is charging a batch now (the others wait up to 1 ms, then go alone). */
     boolean refilling;
   }
 
@@ -91,24 +93,34 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
         lease.windowStart = tick;
       }
       lease.calls++;
-      if (lease.tokens != null && tick - lease.expires < 0 && covers(lease.tokens, requests)) {
-        for (int i = 0; i < n; i++) {
-          lease.tokens[i] -= requests.get(i).cost();
+      long waitUntil = 0;
+      while (true) {
+        if (lease.tokens != null && tick - lease.expires < 0 && covers(lease.tokens, requests)) {
+          for (int i = 0; i < n; i++) {
+            lease.tokens[i] -= requests.get(i).cost();
+          }
+          return new LimitVerdict(true, local(lease, requests), 0, false, Optional.empty());
         }
-        return new LimitVerdict(true, local(lease, requests), 0, false, Optional.empty());
-      }
-      if (lease.refused != null && tick - lease.refusedUntil < 0) {
-        // the shared store refused one call until then, and no instance can make a rate refill sooner
-        return new LimitVerdict(false, lease.refused, lease.refusedUntil - tick);
-      }
-      if (lease.refilling) {
-        batch = 0; // another thread is charging a batch: this call does not wait for it, it goes alone
-      } else {
-        lease.refilling = true;
-        batch = Math.max(1, Math.min(Math.max(lease.previousCalls, lease.calls), maxBatch));
-        for (LimitRequest r : requests) {
-          batch = Math.min(batch, Math.max(1, (((RatePolicy) r.policy()).rate().burst() + 1) / r.cost()));
+        if (lease.refused != null && tick - lease.refusedUntil < 0) {
+          // the shared store refused one call until then, and no instance can make a rate refill sooner
+          return new LimitVerdict(false, lease.refused, lease.refusedUntil - tick);
         }
+        if (!lease.refilling) {
+          lease.refilling = true;
+          batch = Math.max(1, Math.min(Math.max(lease.previousCalls, lease.calls), maxBatch));
+          for (LimitRequest r : requests) {
+            batch = Math.min(batch, Math.max(1, (((RatePolicy) r.policy()).rate().burst() + 1) / r.cost()));
+          }
+          break;
+        }
+        // another thread is charging a batch: wait for it a little, then go to the shared store alone
+        long now = System.nanoTime();
+        waitUntil = waitUntil == 0 ? now + REFILL_WAIT_NANOS : waitUntil;
+        if (now - waitUntil >= 0 || !await(lease)) {
+          batch = 0;
+          break;
+        }
+        tick = ticker.getAsLong();
       }
     }
     if (batch == 0) {
@@ -130,11 +142,13 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
     } catch (RuntimeException e) {
       synchronized (lease) {
         lease.refilling = false;
+        lease.notifyAll();
       }
       throw e;
     }
     synchronized (lease) {
       lease.refilling = false;
+      lease.notifyAll();
       if (!v.admitted()) {
         long retry = oneCallRetry(v, requests, batch);
         lease.refused = v.policies();
@@ -171,6 +185,17 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
       }
     }
     return Math.max(1, refused.retryAfterNanos() - (batch - 1) * interval);
+  }
+
+  /** Waits up to a millisecond for the thread charging a batch; false when interrupted. */
+  private static boolean await(Lease lease) {
+    try {
+      lease.wait(1);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Rates only, none soft: what may be leased. */
