@@ -1,10 +1,7 @@
 -- wrk script of the scale run: every request takes the next key of KEYS_FILE (one customer each),
--- so the load spreads over all customers (and over every master of a cluster); statuses are counted.
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
+-- so the load spreads over all customers (and over every master of a cluster); statuses are counted
+-- (bench/statuses.lua).
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "statuses.lua")
 
 function init(args)
   statuses = {}
@@ -18,23 +15,4 @@ end
 function request()
   n = n % #keys + 1
   return wrk.format("GET", "/v1/stats/summary", { ["Authorization"] = "Bearer " .. keys[n] })
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local total = {}
-  for _, t in ipairs(threads) do
-    for status, count in pairs(t:get("statuses")) do
-      total[status] = (total[status] or 0) + count
-    end
-  end
-  for status, count in pairs(total) do
-    io.write(string.format("status %d %d\n", status, count))
-  end
-  local e = summary.errors
-  io.write(string.format("socket_errors %d\n", e.connect + e.read + e.write + e.timeout))
-  io.write(string.format("p50_ms %.3f\np99_ms %.3f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
