@@ -26,6 +26,20 @@ public interface ResponseCache {
   /** The current generation of {@code tag} (0 until it is first invalidated). */
   long generation(String tag);
 
+  /**
+   * The current generations of {@code tags}, in their order: what {@link #generation} answers for
+   * each, read together. A shared store answers them in one round trip (the engine reads the
+   * tenant's and everyone's generation of a tag for every cached request); the default asks one by
+   * one.
+   */
+  default long[] generations(java.util.List<String> tags) {
+    long[] out = new long[tags.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = generation(tags.get(i));
+    }
+    return out;
+  }
+
   /** Moves {@code tag}'s generation on: entries stored under the old one are never found again. */
   void invalidate(String tag);
 

@@ -92,6 +92,35 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
     }
   }
 
+  /**
+   * One {@code MGET} (on a cluster, one per slot involved, sent together); an unreadable store
+   * answers generations no entry was stored under, as {@link #generation} does.
+   */
+  @Override
+  public long[] generations(java.util.List<String> tags) {
+    if (tags.isEmpty()) {
+      return new long[0];
+    }
+    byte[][] keys = new byte[tags.size()][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = bytes(prefix + tags.get(i));
+    }
+    long[] out = new long[keys.length];
+    try {
+      java.util.List<io.lettuce.core.KeyValue<byte[], byte[]>> values = redis.mget(keys);
+      for (int i = 0; i < out.length; i++) {
+        io.lettuce.core.KeyValue<byte[], byte[]> v = values.get(i);
+        out[i] = v.hasValue() ? Long.parseLong(new String(v.getValue(), StandardCharsets.US_ASCII)) : 0;
+      }
+    } catch (RedisException e) {
+      LOG.debug("response cache generations unreadable, answered as fresh ones: {}", e.toString());
+      for (int i = 0; i < out.length; i++) {
+        out[i] = -System.nanoTime();
+      }
+    }
+    return out;
+  }
+
   @Override
   public void invalidate(String tag) {
     redis.incr(bytes(prefix + tag)); // an invalidation that fails must say so: it throws

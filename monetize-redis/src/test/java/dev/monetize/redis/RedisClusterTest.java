@@ -235,6 +235,10 @@ class RedisClusterTest {
     assertThat(owners).hasSize(3);
     cache.invalidate("{tenant-1}:tag");
     assertThat(cache.generation("{tenant-1}:tag")).isEqualTo(1);
+    // a tenant's and everyone's generation sit in different slots: one MGET per slot, one answer
+    cache.invalidate("{*}:tag");
+    cache.invalidate("{*}:tag");
+    assertThat(cache.generations(List.of("{tenant-1}:tag", "{*}:tag", "{tenant-2}:tag"))).containsExactly(1, 2, 0);
 
     RedisShieldStore shield = RedisShieldStore.connect(RedisEndpoint.cluster(cluster.seedNodes()), prefix);
     opened.add(shield);

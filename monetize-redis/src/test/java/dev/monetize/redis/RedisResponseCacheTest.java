@@ -78,4 +78,27 @@ class RedisResponseCacheTest extends ResponseCacheContract {
     }
     assertThat(c.get("{acme}:c:garbage")).isEmpty();
   }
+
+  @Test
+  void theGenerationsOfARequestAreOneCommand() {
+    ResponseCache c = cache();
+    RedisClient admin = RedisClient.create(RedisTestSupport.URI);
+    try (StatefulRedisConnection<String, String> stats = admin.connect()) {
+      long mgetBefore = calls(stats.sync().info("commandstats"), "mget");
+      long getBefore = calls(stats.sync().info("commandstats"), "get");
+      long[] g = c.generations(List.of(CacheKey.generationName("acme", "stats"),
+          CacheKey.generationName(CacheKey.EVERYONE, "stats")));
+      assertThat(g).hasSize(2);
+      assertThat(calls(stats.sync().info("commandstats"), "mget")).isEqualTo(mgetBefore + 1);
+      assertThat(calls(stats.sync().info("commandstats"), "get")).isEqualTo(getBefore);
+    } finally {
+      admin.shutdown();
+    }
+  }
+
+  /** Calls of one command so far, from {@code INFO commandstats}. */
+  private static long calls(String info, String command) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(info);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
 }

@@ -102,4 +102,22 @@ public abstract class ResponseCacheContract {
       assertThat(key).startsWith("{");
     }
   }
+
+  @Test
+  void generationsReadTogetherAreTheGenerationsReadOneByOne() {
+    ResponseCache a = cache();
+    ResponseCache b = secondNode(a);
+    String acme = "acme-" + java.util.UUID.randomUUID();
+    String tenant = CacheKey.generationName(acme, "stats");
+    String everyone = CacheKey.generationName(CacheKey.EVERYONE, "stats-" + java.util.UUID.randomUUID());
+    String untouched = CacheKey.generationName(acme, "never-invalidated");
+    a.invalidate(tenant);
+    a.invalidate(tenant);
+    b.invalidate(everyone);
+    java.util.List<String> names = java.util.List.of(tenant, everyone, untouched);
+    long[] together = b.generations(names);
+    assertThat(together).containsExactly(b.generation(tenant), b.generation(everyone), 0L);
+    assertThat(together[0]).isEqualTo(a.generation(tenant)).isGreaterThanOrEqualTo(2);
+    assertThat(b.generations(java.util.List.of())).isEmpty();
+  }
 }

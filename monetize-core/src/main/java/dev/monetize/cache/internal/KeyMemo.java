@@ -44,15 +44,13 @@ public final class KeyMemo {
       return m.key();
     }
     String[] names = new String[tags.size() * 2];
-    long[] generations = new long[names.length];
     int i = 0;
     for (String tag : tags.size() > 1 ? new TreeSet<>(tags) : tags) {
       names[i] = CacheKey.generationName(tenant, tag);
-      generations[i] = store.generation(names[i]);
       names[i + 1] = CacheKey.generationName(CacheKey.EVERYONE, tag);
-      generations[i + 1] = store.generation(names[i + 1]);
       i += 2;
     }
+    long[] generations = names.length == 0 ? new long[0] : store.generations(java.util.Arrays.asList(names));
     CacheKey.Builder b = CacheKey.builder(tenant, operation).method(method).path(path).query(rawQuery)
         .header("accept", accept).tags(tags);
     onlyQueryParameters.ifPresent(b::onlyQueryParameters);
@@ -62,12 +60,8 @@ public final class KeyMemo {
   }
 
   private static boolean current(ResponseCache store, Memo m) {
-    for (int i = 0; i < m.names().length; i++) {
-      if (store.generation(m.names()[i]) != m.generations()[i]) {
-        return false;
-      }
-    }
-    return true;
+    return m.names().length == 0 || java.util.Arrays.equals(store.generations(java.util.Arrays.asList(m.names())),
+        m.generations());
   }
 
   /** The generations read once, answered to the key's builder. */
