@@ -98,7 +98,39 @@ public record AuditEvent(
   }
 
   private static java.util.Map<String, String> copy(java.util.Map<String, String> m) {
-    return m.isEmpty() ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m));
+    if (m instanceof Sorted own) {
+      return own; // made by this class and never changed: the events made from one share it
+    }
+    return m.isEmpty() ? java.util.Map.of() : new Sorted(m);
+  }
+
+  /** The maps an event holds: sorted by name (the order the canonical form writes), unmodifiable. */
+  private static final class Sorted extends java.util.AbstractMap<String, String> {
+    private final java.util.SortedMap<String, String> view;
+
+    Sorted(java.util.Map<String, String> from) {
+      view = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(from));
+    }
+
+    @Override
+    public java.util.Set<Entry<String, String>> entrySet() {
+      return view.entrySet();
+    }
+
+    @Override
+    public String get(Object key) {
+      return view.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return view.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return view.size();
+    }
   }
 
   /** The same event with its request body bytes. */

@@ -26,76 +26,46 @@ public final class CanonicalJson {
    * @throws IllegalArgumentException for anything else (fractions have no place in an audit event)
    */
   public static String of(Object value) {
-    StringBuilder out = new StringBuilder(256);
+    JsonBytes out = new JsonBytes(256);
     write(out, value);
-    return out.toString();
+    return out.text();
   }
 
-  private static void write(StringBuilder out, Object v) {
+  private static void write(JsonBytes out, Object v) {
     if (v == null) {
-      out.append("null");
+      out.raw("null");
     } else if (v instanceof String s) {
-      string(out, s);
+      out.string(s);
     } else if (v instanceof Long || v instanceof Integer) {
-      long n = ((Number) v).longValue();
-      if (Math.abs(n) > (1L << 53)) {
-        throw new IllegalArgumentException("a number beyond 2^53 is not I-JSON: " + n);
-      }
-      out.append(n);
+      out.number(((Number) v).longValue());
     } else if (v instanceof Boolean b) {
-      out.append(b.booleanValue());
+      out.raw(b ? "true" : "false");
     } else if (v instanceof Map<?, ?> m) {
       TreeMap<String, Object> sorted = new TreeMap<>(); // String order is UTF-16 code unit order
       m.forEach((k, x) -> sorted.put((String) k, x));
-      out.append('{');
+      out.ascii('{');
       boolean first = true;
       for (Map.Entry<String, Object> e : sorted.entrySet()) {
         if (!first) {
-          out.append(',');
+          out.ascii(',');
         }
         first = false;
-        string(out, e.getKey());
-        out.append(':');
+        out.string(e.getKey());
+        out.ascii(':');
         write(out, e.getValue());
       }
-      out.append('}');
+      out.ascii('}');
     } else if (v instanceof List<?> l) {
-      out.append('[');
+      out.ascii('[');
       for (int i = 0; i < l.size(); i++) {
         if (i > 0) {
-          out.append(',');
+          out.ascii(',');
         }
         write(out, l.get(i));
       }
-      out.append(']');
+      out.ascii(']');
     } else {
       throw new IllegalArgumentException("not a value of an audit event: " + v.getClass().getSimpleName());
     }
-  }
-
-  static void string(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          boolean lone = Character.isHighSurrogate(c) ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
-              : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
-          if (c < 0x20 || lone) { // a lone surrogate is escaped, as JSON.stringify does since ES2019
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 }

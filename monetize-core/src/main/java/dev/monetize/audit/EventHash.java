@@ -4,7 +4,6 @@ import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -14,13 +13,33 @@ import java.util.Map;
  * event in between. A property test holds it byte for byte to {@link CanonicalJson} of the fields.
  */
 final class EventHash {
-  private static final long I_JSON = 1L << 53;
-  private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] DIGITS = ascii("0123456789abcdef");
+  // each member name with its punctuation, encoded once
+  private static final byte[] BYTES_IN = ascii("{\"bytes_in\":");
+  private static final byte[] BYTES_OUT = ascii(",\"bytes_out\":");
+  private static final byte[] CLIENT_ADDRESS = ascii(",\"client_address\":");
+  private static final byte[] CODE = ascii(",\"code\":");
+  private static final byte[] CUSTOMER_ID = ascii(",\"customer_id\":");
+  private static final byte[] DETAILS = ascii(",\"details\":");
+  private static final byte[] KEY_ID = ascii(",\"key_id\":");
+  private static final byte[] LATENCY_US = ascii(",\"latency_us\":");
+  private static final byte[] METHOD = ascii(",\"method\":");
+  private static final byte[] OPERATION = ascii(",\"operation\":");
+  private static final byte[] PATH = ascii(",\"path\":");
+  private static final byte[] PATH_TEMPLATE = ascii(",\"path_template\":");
+  private static final byte[] PREV_HASH = ascii(",\"prev_hash\":");
+  private static final byte[] QUERY = ascii(",\"query\":");
+  private static final byte[] REQUEST_ID = ascii(",\"request_id\":");
+  private static final byte[] SEGMENT = ascii(",\"segment\":");
+  private static final byte[] SEQ = ascii(",\"seq\":");
+  private static final byte[] STATUS = ascii(",\"status\":");
+  private static final byte[] TIME = ascii(",\"time\":\"");
+  private static final byte[] USER_AGENT = ascii("\",\"user_agent\":");
 
   private static final class Buffers {
-    final StringBuilder text = new StringBuilder(512);
-    byte[] bytes = new byte[1_024];
+    final JsonBytes json = new JsonBytes(1_024);
     final byte[] digest = new byte[32];
+    final byte[] hex = new byte[64];
     final MessageDigest sha256;
 
     Buffers() {
@@ -37,106 +56,85 @@ final class EventHash {
   private EventHash() {
   }
 
+  private static byte[] ascii(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   /** Hex SHA-256 of {@code prevHash} and the canonical JSON of {@code e} at {@code seq} of {@code segment}. */
   static String of(AuditEvent e, String segment, long seq, String prevHash) {
     Buffers b = BUFFERS.get();
-    StringBuilder t = b.text;
-    t.setLength(0);
-    t.append(prevHash);
+    JsonBytes t = b.json;
+    t.reset();
+    t.raw(prevHash);
     write(t, e, segment, seq, prevHash);
-    int n = encode(b, t);
-    b.sha256.update(b.bytes, 0, n);
+    b.sha256.update(t.bytes(), 0, t.size());
     try {
       b.sha256.digest(b.digest, 0, 32);
     } catch (DigestException x) {
       throw new IllegalStateException("a SHA-256 digest is 32 bytes", x);
     }
-    if (t.length() > 64 * 1_024) {
-      t.setLength(0);
-      t.trimToSize(); // a rare huge event does not keep its buffer alive
-      b.bytes = new byte[1_024];
+    return hex(b.digest, b.hex);
+  }
+
+  /** Lower-case hex of {@code digest}, through a reused buffer: the one string an event's hash needs. */
+  private static String hex(byte[] digest, byte[] out) {
+    for (int i = 0; i < digest.length; i++) {
+      out[2 * i] = DIGITS[digest[i] >> 4 & 0xF];
+      out[2 * i + 1] = DIGITS[digest[i] & 0xF];
     }
-    return HEX.formatHex(b.digest);
+    return new String(out, 0, 2 * digest.length, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** The canonical JSON of {@code e} without {@code hash}, as {@code CanonicalJson.of(e.fields())} writes it. */
-  static void write(StringBuilder t, AuditEvent e, String segment, long seq, String prevHash) {
-    t.append("{\"bytes_in\":");
-    number(t, e.bytesIn());
-    t.append(",\"bytes_out\":");
-    number(t, e.bytesOut());
-    t.append(",\"client_address\":");
-    CanonicalJson.string(t, e.remoteAddress());
-    t.append(",\"code\":");
-    CanonicalJson.string(t, e.decision());
+  static void write(JsonBytes t, AuditEvent e, String segment, long seq, String prevHash) {
+    t.ascii(BYTES_IN).number(e.bytesIn());
+    t.ascii(BYTES_OUT).number(e.bytesOut());
+    t.ascii(CLIENT_ADDRESS).string(e.remoteAddress());
+    t.ascii(CODE).string(e.decision());
     if (e.customerId().isPresent()) {
-      t.append(",\"customer_id\":");
-      CanonicalJson.string(t, e.customerId().get());
+      t.ascii(CUSTOMER_ID).string(e.customerId().get());
     }
     if (!e.details().isEmpty()) {
-      t.append(",\"details\":");
-      map(t, e.details());
+      map(t.ascii(DETAILS), e.details());
     }
     if (e.keyId().isPresent()) {
-      t.append(",\"key_id\":");
-      CanonicalJson.string(t, e.keyId().get());
+      t.ascii(KEY_ID).string(e.keyId().get());
     }
-    t.append(",\"latency_us\":");
-    number(t, e.durationMicros());
-    t.append(",\"method\":");
-    CanonicalJson.string(t, e.method());
-    t.append(",\"operation\":");
-    CanonicalJson.string(t, e.operationId());
-    t.append(",\"path\":");
-    CanonicalJson.string(t, e.path());
-    t.append(",\"path_template\":");
-    CanonicalJson.string(t, e.pathTemplate());
-    t.append(",\"prev_hash\":");
-    CanonicalJson.string(t, prevHash);
+    t.ascii(LATENCY_US).number(e.durationMicros());
+    t.ascii(METHOD).string(e.method());
+    t.ascii(OPERATION).string(e.operationId());
+    t.ascii(PATH).string(e.path());
+    t.ascii(PATH_TEMPLATE).string(e.pathTemplate());
+    t.ascii(PREV_HASH).string(prevHash);
     if (!e.query().isEmpty()) {
-      t.append(",\"query\":");
-      map(t, e.query());
+      map(t.ascii(QUERY), e.query());
     }
-    t.append(",\"request_id\":");
-    CanonicalJson.string(t, e.requestId());
-    t.append(",\"segment\":");
-    CanonicalJson.string(t, segment);
-    t.append(",\"seq\":");
-    number(t, seq);
-    t.append(",\"status\":");
-    number(t, e.status());
-    t.append(",\"time\":\"");
+    t.ascii(REQUEST_ID).string(e.requestId());
+    t.ascii(SEGMENT).string(segment);
+    t.ascii(SEQ).number(seq);
+    t.ascii(STATUS).number(e.status());
+    t.ascii(TIME);
     instant(t, e.time());
-    t.append("\",\"user_agent\":");
-    CanonicalJson.string(t, e.userAgent());
-    t.append('}');
+    t.ascii(USER_AGENT).string(e.userAgent());
+    t.ascii('}');
   }
 
   /** A map an event holds: a TreeMap (or empty), so its entries already come in UTF-16 order. */
-  private static void map(StringBuilder t, Map<String, String> m) {
-    t.append('{');
+  private static void map(JsonBytes t, Map<String, String> m) {
+    t.ascii('{');
     boolean first = true;
     for (Map.Entry<String, String> x : m.entrySet()) {
       if (!first) {
-        t.append(',');
+        t.ascii(',');
       }
       first = false;
-      CanonicalJson.string(t, x.getKey());
-      t.append(':');
-      CanonicalJson.string(t, x.getValue());
+      t.string(x.getKey()).ascii(':').string(x.getValue());
     }
-    t.append('}');
+    t.ascii('}');
   }
 
-  private static void number(StringBuilder t, long n) {
-    if (Math.abs(n) > I_JSON) {
-      throw new IllegalArgumentException("a number beyond 2^53 is not I-JSON: " + n);
-    }
-    t.append(n);
-  }
-
-  /** {@link Instant#toString()} appended without a formatter (years 0 to 9999; others through toString). */
-  static void instant(StringBuilder t, Instant i) {
+  /** {@link Instant#toString()} written without a formatter (years 0 to 9999; others through toString). */
+  static void instant(JsonBytes t, Instant i) {
     long seconds = i.getEpochSecond();
     long days = Math.floorDiv(seconds, 86_400);
     int secondOfDay = Math.floorMod(seconds, 86_400);
@@ -151,72 +149,23 @@ final class EventHash {
     long month = mp < 10 ? mp + 3 : mp - 9;
     long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
     if (year < 0 || year > 9_999) {
-      t.append(i);
+      t.raw(i.toString());
       return;
     }
-    pad(t, year, 4);
-    t.append('-');
-    pad(t, month, 2);
-    t.append('-');
-    pad(t, day, 2);
-    t.append('T');
-    pad(t, secondOfDay / 3_600, 2);
-    t.append(':');
-    pad(t, secondOfDay / 60 % 60, 2);
-    t.append(':');
-    pad(t, secondOfDay % 60, 2);
+    t.digits(year, 4).ascii('-').digits(month, 2).ascii('-').digits(day, 2).ascii('T')
+        .digits(secondOfDay / 3_600, 2).ascii(':').digits(secondOfDay / 60 % 60, 2).ascii(':')
+        .digits(secondOfDay % 60, 2);
     int nanos = i.getNano();
     if (nanos > 0) {
-      t.append('.');
+      t.ascii('.');
       if (nanos % 1_000_000 == 0) {
-        pad(t, nanos / 1_000_000, 3);
+        t.digits(nanos / 1_000_000, 3);
       } else if (nanos % 1_000 == 0) {
-        pad(t, nanos / 1_000, 6);
+        t.digits(nanos / 1_000, 6);
       } else {
-        pad(t, nanos, 9);
+        t.digits(nanos, 9);
       }
     }
-    t.append('Z');
-  }
-
-  private static void pad(StringBuilder t, long v, int width) {
-    long limit = 1;
-    for (int k = 1; k < width; k++) {
-      limit *= 10;
-    }
-    for (long l = limit; l > 1 && v < l; l /= 10) {
-      t.append('0');
-    }
-    t.append(v);
-  }
-
-  /** UTF-8 of {@code t} into the reused byte buffer; returns the length. Canonical JSON has no lone surrogate. */
-  private static int encode(Buffers b, StringBuilder t) {
-    int need = t.length() * 3;
-    if (b.bytes.length < need) {
-      b.bytes = new byte[Math.max(need, b.bytes.length * 2)];
-    }
-    byte[] out = b.bytes;
-    int n = 0;
-    for (int k = 0; k < t.length(); k++) {
-      char c = t.charAt(k);
-      if (c < 0x80) {
-        out[n++] = (byte) c;
-      } else if (c < 0x800) {
-        out[n++] = (byte) (0xC0 | c >> 6);
-        out[n++] = (byte) (0x80 | c & 0x3F);
-      } else if (Character.isHighSurrogate(c) && k + 1 < t.length() && Character.isLowSurrogate(t.charAt(k + 1))) {
-        int cp = Character.toCodePoint(c, t.charAt(++k));
-        out[n++] = (byte) (0xF0 | cp >> 18);
-        out[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
-        out[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
-        out[n++] = (byte) (0x80 | cp & 0x3F);
-      } else {
-        out[n++] = (byte) (0xE0 | c >> 12);
-        out[n++] = (byte) (0x80 | c >> 6 & 0x3F);
-        out[n++] = (byte) (0x80 | c & 0x3F);
-      }
-    }
-    return n;
+    t.ascii('Z');
   }
 }

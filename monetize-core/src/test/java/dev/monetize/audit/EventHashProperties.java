@@ -24,14 +24,16 @@ class EventHashProperties {
   @Provide
   Arbitrary<String> text() {
     return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(20), // any UTF-16, lone surrogates included
-        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(20), Arbitraries.of("", "é€😀", "\"\\\n\u0001"));
+        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(20), Arbitraries.of("", "é€😀", "\"\\\n\u0001"),
+        // every character JSON escapes or UTF-8 encodes differently, often enough to meet each one
+        Arbitraries.strings().withChars("\"\\\b\f\n\r\t\u0000\u001f\u007f aé€\ud83d\ude00\ud800\udfff").ofMaxLength(12));
   }
 
   @Property(tries = 1_000)
   void instantsAreWrittenAsInstantWritesThem(@ForAll("instants") Instant i) {
-    StringBuilder t = new StringBuilder();
+    JsonBytes t = new JsonBytes(4);
     EventHash.instant(t, i);
-    assertThat(t.toString()).isEqualTo(i.toString());
+    assertThat(t.text()).isEqualTo(i.toString());
   }
 
   @Property(tries = 500)
@@ -44,6 +46,47 @@ class EventHashProperties {
         details, n / 3, 0, "", "", "", "/p/{" + b + "}", query, c);
     AuditEvent chained = e.chained("seg-" + a, 7, AuditEvent.GENESIS);
     assertThat(chained.hash()).isEqualTo(AuditEvent.hashOf(AuditEvent.GENESIS, chained.fields()));
+  }
+
+  @Property(tries = 2_000)
+  void stringsAreEscapedAndEncodedAsJsonStringifyAndUtf8Do(@ForAll("text") String s) {
+    JsonBytes out = new JsonBytes(1).string(s);
+    byte[] written = java.util.Arrays.copyOf(out.bytes(), out.size());
+    assertThat(written).isEqualTo(stringify(s).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 1_000)
+  void numbersAreWrittenInDecimalWithinIJson(@ForAll long n, @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 12) int width) {
+    if (n > 1L << 53 || n < -(1L << 53)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JsonBytes(1).number(n))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2^53");
+      return;
+    }
+    assertThat(new JsonBytes(1).number(n).text()).isEqualTo(Long.toString(n));
+    if (n >= 0) {
+      assertThat(new JsonBytes(1).digits(n, width).text()).isEqualTo(String.format("%0" + width + "d", n));
+    }
+  }
+
+  /** The reference: ECMAScript's JSON.stringify of a string, one character at a time. */
+  private static String stringify(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean lone = Character.isHighSurrogate(c) ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> out.append(c < 0x20 || lone ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      }
+    }
+    return out.append('"').toString();
   }
 
   @Provide
