@@ -150,8 +150,10 @@ public final class Admission {
       if (!warning.isEmpty()) {
         headers.add(new Header(QuotaWarnings.HEADER, warning));
       }
-      dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(pipeline.wallets()::low)
-          .ifPresent(left -> headers.add(new Header(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString())));
+      if (pipeline.wallets().watching()) { // a low-credits threshold is set
+        dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(pipeline.wallets()::low)
+            .ifPresent(left -> headers.add(new Header(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString())));
+      }
     }
     if (!decision.admitted()) {
       ErrorCode code = decision.error().orElseThrow();

@@ -21,12 +21,37 @@ import java.util.Optional;
  * }</pre>
  */
 public final class RouteTable {
-  private record Route(String method, PathTemplate template, Operation operation) {}
+  private record Route(String method, PathTemplate template, Operation operation, Optional<Operation> found) {
+    Route(String method, PathTemplate template, Operation operation) {
+      this(method, template, operation, Optional.of(operation));
+    }
+
+    boolean literal() {
+      for (int i = 0; i < template.size(); i++) {
+        if (!template.literalAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   private final Map<Integer, List<Route>> bySize;
+  /** Routes without variables by their path: most requests are matched without splitting theirs. */
+  private final Map<String, List<Route>> literal;
 
   private RouteTable(Map<Integer, List<Route>> bySize) {
     this.bySize = bySize;
+    Map<String, List<Route>> byPath = new HashMap<>();
+    for (List<Route> sized : bySize.values()) {
+      for (Route r : sized) {
+        if (r.literal()) {
+          byPath.computeIfAbsent(r.operation().pathTemplate(), k -> new ArrayList<>()).add(r);
+        }
+      }
+    }
+    byPath.replaceAll((k, v) -> List.copyOf(v));
+    this.literal = Map.copyOf(byPath);
   }
 
   /** A table of the operations' routes. */
@@ -91,6 +116,16 @@ public final class RouteTable {
   public Optional<Operation> match(String method, String path, String apiVersionOrNull) {
     if (hasTrailingSlash(path)) {
       return Optional.empty();
+    }
+    List<Route> exact = literal.get(path);
+    if (exact != null) { // a literal route is the most specific there is: it wins if its method does
+      for (int i = 0; i < exact.size(); i++) {
+        Route r = exact.get(i);
+        if (r.method().equals(method) || method.equals("HEAD") && r.method().equals("GET")) {
+          return r.operation().versionByHeader() ? byHeader(bySize.get(r.template().size()), r, apiVersionOrNull)
+              : r.found();
+        }
+      }
     }
     List<String> segments = PathTemplate.segmentsOf(path);
     if (segments == null) {

@@ -98,6 +98,38 @@ class PathTemplateProperties {
         .isPresent()).as(path).isEqualTo(shaped && !trailing);
   }
 
+  /**
+   * Literal routes are found by their exact path without splitting it; the same path with a {@code .}
+   * segment takes the general way through every route of its length. Both must choose alike.
+   */
+  @Property(tries = 1_000)
+  void theExactPathAndTheGeneralMatchChooseTheSameRoute(
+      @ForAll("routeShapes") List<List<String>> shapes, @ForAll("routeShapes") List<List<String>> requests) {
+    List<Operation> ops = new ArrayList<>();
+    for (int i = 0; i < shapes.size(); i++) {
+      String method = i % 3 == 0 ? "POST" : "GET";
+      ops.add(Operation.builder("op" + i, method, "/" + String.join("/", shapes.get(i))).build());
+    }
+    RouteTable routes;
+    try {
+      routes = RouteTable.of(ops);
+    } catch (IllegalArgumentException ambiguous) {
+      return;
+    }
+    for (List<String> request : requests) {
+      String path = "/" + String.join("/", request).replace("{v}", "c");
+      String dotted = "/." + path;
+      for (String method : List.of("GET", "HEAD", "POST")) {
+        assertThat(routes.match(method, path)).as(method + " " + path).isEqualTo(routes.match(method, dotted));
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<List<List<String>>> routeShapes() {
+    return Arbitraries.of("a", "b", "{v}").list().ofMinSize(1).ofMaxSize(3).list().ofMinSize(1).ofMaxSize(6);
+  }
+
   @Provide
   Arbitrary<String> reportPaths() {
     Arbitrary<String> any = Arbitraries.strings().ofMaxLength(80);
