@@ -43,7 +43,7 @@ run_jmh() { # name, regex, extra args...
 run_jmh limiter-t1 'LimiterBenchmark' -t 1
 run_jmh limiter-t2 'LimiterBenchmark' -t 2
 run_jmh perkey 'PerKeyBenchmark' -t 1
-run_jmh hotpath '\.(HotPath|Key|CacheHit)Benchmark' -t 1
+run_jmh hotpath '\.(HotPath|Key|CacheHit|AuditChain)Benchmark' -t 1
 run_jmh journal-t1 'JournalBenchmark' -t 1
 run_jmh journal-t2 'JournalBenchmark.record$' -t 2 -bm thrpt -tu s
 if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
