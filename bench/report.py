@@ -132,7 +132,12 @@ def parse_wrk(path):
     run = {"rps": rps, "pct": pct, "requests": total}
     proc = path[:-4] + ".proc"
     if os.path.exists(proc):
-        t0, s0, t1, s1, hz = (int(x) for x in open(proc).read().split())
+        fields = [int(x) for x in open(proc).read().split()]
+        if len(fields) == 7:  # ticks, switches, JIT ticks before; the same after; clock ticks per second
+            t0, s0, j0, t1, s1, j1, hz = fields
+            run["jit_us"] = (j1 - j0) * 1e6 / hz / max(1, total)
+        else:
+            t0, s0, t1, s1, hz = fields
         run["cpu_us"] = (t1 - t0) * 1e6 / hz / max(1, total)
         run["switches"] = (s1 - s0) / max(1, total)
     return run
@@ -169,16 +174,18 @@ def http_table(results):
     if not rounds["bare"] or not rounds["filtered"]:
         return ["HTTP benchmark not run (wrk missing)."], None
     med = {v: median_run(r) for v, r in rounds.items() if r}
-    out = ["| endpoint | requests/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | context switches/request |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    out = ["| endpoint | requests/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | of which JIT compiler "
+           "| context switches/request |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for v, name in HTTP_VARIANTS:
         r = med.get(v)
         if not r:
             continue
         cpu = f"{r['cpu_us']:.1f}" if "cpu_us" in r else "n/a"
+        jit = f"{r['jit_us']:.1f}" if "jit_us" in r else "n/a"
         sw = f"{r['switches']:.2f}" if "switches" in r else "n/a"
         out.append(f"| {name} | {r['rps']:,.0f} | {r['pct'].get(50, 0):.3f} | {r['pct'].get(90, 0):.3f} | "
-                   f"{r['pct'].get(99, 0):.3f} | {cpu} | {sw} |")
+                   f"{r['pct'].get(99, 0):.3f} | {cpu} | {jit} | {sw} |")
     bare, filt = med["bare"], med["filtered"]
     ratio = round_ratio(results, "filtered", "bare")
     out.append("")

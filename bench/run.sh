@@ -9,8 +9,8 @@ out="$root/bench/results"
 mkdir -p "$out"
 
 case "$mode" in
-  quick) jmh_opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); http_secs=8; http_rounds=1; load_secs=15 ;;
-  full)  jmh_opts=(-f 2 -wi 6 -w 1s -i 5 -r 1s); http_secs=20; http_rounds=3; load_secs=60 ;;
+  quick) jmh_opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); http_secs=8; http_warmup=10; http_rounds=1; load_secs=15 ;;
+  full)  jmh_opts=(-f 2 -wi 6 -w 1s -i 5 -r 1s); http_secs=20; http_warmup=30; http_rounds=3; load_secs=60 ;;
   *) echo "usage: bench/run.sh [quick|full]" >&2; exit 2 ;;
 esac
 
@@ -57,11 +57,14 @@ fi
 java -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.monetize.benchmarks.StateFootprint > "$out/footprint.json"
 
 # the server's CPU time (user + system, clock ticks) and context switches (all its threads)
-proc_sample() { # pid
-  local ticks switches
+proc_sample() { # pid: CPU ticks, context switches, and the CPU ticks of its JIT compiler threads
+  local ticks switches jit
   ticks=$(awk '{print $14 + $15}' "/proc/$1/stat")
   switches=$(cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}')
-  echo "$ticks $switches"
+  jit=$(for t in /proc/"$1"/task/*; do
+          grep -q '^C[12] CompilerThre' "$t/comm" 2>/dev/null && awk '{print $14 + $15}' "$t/stat"
+        done | awk '{s += $1} END {print s + 0}')
+  echo "$ticks $switches $jit"
 }
 
 # HTTP: the same hello endpoint bare, behind the filter, and behind the filter a user would write by
@@ -79,7 +82,7 @@ if command -v wrk >/dev/null; then
       key=$(sed -n 's/^key: //p' "$log")
       header=()
       [ -n "$key" ] && header=(-H "Authorization: Bearer $key")
-      wrk -t 1 -c 32 -d 10s "${header[@]}" http://127.0.0.1:18480/hello > /dev/null   # warm-up (JIT)
+      wrk -t 1 -c 32 -d "${http_warmup}s" "${header[@]}" http://127.0.0.1:18480/hello > /dev/null   # warm-up (JIT)
       before=$(proc_sample "$pid")
       wrk -t 1 -c 32 -d "${http_secs}s" --latency "${header[@]}" http://127.0.0.1:18480/hello \
         > "$out/http-$variant-$round.txt"
