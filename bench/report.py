@@ -197,8 +197,8 @@ def http_table(results):
         out.append(f"The hand-written filter reaches {round_ratio(results, 'handwritten', 'bare'):.1%} of bare Jetty "
                    "(median of the rounds' ratios).")
         if "cpu_us" in hw and "cpu_us" in filt and "cpu_us" in bare:
-            out.append(f"Server CPU per request over bare: MonetizeFilter +{filt['cpu_us'] - bare['cpu_us']:.1f} µs, "
-                       f"hand-written +{hw['cpu_us'] - bare['cpu_us']:.1f} µs.")
+            out.append(f"Server CPU per request over bare: MonetizeFilter {filt['cpu_us'] - bare['cpu_us']:+.1f} µs, "
+                       f"hand-written {hw['cpu_us'] - bare['cpu_us']:+.1f} µs.")
     if len(rounds["bare"]) > 1:
         each = ", ".join(f"{f['rps'] / b['rps']:.0%} ({f['rps']:,.0f} / {b['rps']:,.0f})"
                          for b, f in zip(rounds["bare"], rounds["filtered"]))
@@ -298,9 +298,13 @@ def rerun_note(results):
         return ""
     late = sorted(os.path.basename(p) for p in glob.glob(os.path.join(results, "*.json"))
                   if os.path.getmtime(p) > start + 2400)
+    for part, pattern in (("the HTTP tables", "http-*.txt"), ("the example services and the load run", "load.txt")):
+        if any(os.path.getmtime(p) > start + 2400 for p in glob.glob(os.path.join(results, pattern))):
+            late.append(f"{pattern} ({part})")
     if not late:
         return ""
-    return " Re-run later with the same settings: " + ", ".join(f"`{n}`" for n in late) + "."
+    return " Re-run later in the same session (see the text under \"Targets, and where we stand\"): " + ", ".join(
+        f"`{n}`" if " " not in n else f"`{n.split(' ', 1)[0]}` {n.split(' ', 1)[1]}" for n in late) + "."
 
 
 def main(results, md_path, svg_path):

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs them, then regenerates the tables in docs/benchmarks.md and the
 # limiter plot. Usage: bench/run.sh [quick|full]   (quick: a sanity check in a few minutes)
+# BENCH_PARTS="jmh http examples" (the default: all) re-runs some parts alone; the report keeps the
+# others' results and names the files re-run later.
 set -euo pipefail
 mode=${1:-quick}
 cd "$(dirname "$0")/.."
@@ -9,16 +11,19 @@ out="$root/bench/results"
 mkdir -p "$out"
 
 case "$mode" in
-  quick) jmh_opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); http_secs=8; http_warmup=10; http_rounds=1; load_secs=15 ;;
-  full)  jmh_opts=(-f 2 -wi 6 -w 1s -i 5 -r 1s); http_secs=20; http_warmup=30; http_rounds=3; load_secs=60 ;;
+  quick) jmh_opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); http_secs=8; http_warmup=5; http_rounds=1; load_secs=15; load_warmup=10 ;;
+  full)  jmh_opts=(-f 2 -wi 6 -w 1s -i 5 -r 1s); http_secs=20; http_warmup=20; http_rounds=3; load_secs=60; load_warmup=30 ;;
   *) echo "usage: bench/run.sh [quick|full]" >&2; exit 2 ;;
 esac
+
+parts=" ${BENCH_PARTS:-jmh http examples} "
+has() { [[ "$parts" == *" $1 "* ]]; }
 
 mvn -B -q package -pl monetize-benchmarks,examples/analytics-servlet,examples/analytics-jaxrs -am -DskipTests
 jar="$root/monetize-benchmarks/target/benchmarks.jar"
 
-# machine and JVM, for the report
-{
+# machine and JVM, for the report (the run's date: kept when only some parts are re-run)
+has jmh && {
   echo "{"
   echo "  \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\","
   echo "  \"mode\": \"$mode\","
@@ -40,21 +45,23 @@ run_jmh() { # name, regex, extra args...
     | tail -n 30
 }
 
-run_jmh limiter-t1 'LimiterBenchmark' -t 1
-run_jmh limiter-t2 'LimiterBenchmark' -t 2
-run_jmh perkey 'PerKeyBenchmark' -t 1
-run_jmh hotpath '\.(HotPath|Key|CacheHit|AuditChain)Benchmark' -t 1
-run_jmh journal-t1 'JournalBenchmark' -t 1
-run_jmh journal-t2 'JournalBenchmark.record$' -t 2 -bm thrpt -tu s
-if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
-  run_jmh extra-redis 'RedisBenchmark'
-  java -cp "$jar" dev.monetize.benchmarks.RedisRoundTrips > "$out/redis-roundtrips.json"
-else
-  echo "no Redis on 127.0.0.1:6379: skipping the Redis benchmarks" >&2
-  rm -f "$out/jmh-extra-redis.json" "$out/redis-roundtrips.json"
-fi
+if has jmh; then
+  run_jmh limiter-t1 'LimiterBenchmark' -t 1
+  run_jmh limiter-t2 'LimiterBenchmark' -t 2
+  run_jmh perkey 'PerKeyBenchmark' -t 1
+  run_jmh hotpath '\.(HotPath|Key|CacheHit|AuditChain)Benchmark' -t 1
+  run_jmh journal-t1 'JournalBenchmark' -t 1
+  run_jmh journal-t2 'JournalBenchmark.record$' -t 2 -bm thrpt -tu s
+  if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+    run_jmh extra-redis 'RedisBenchmark'
+    java -cp "$jar" dev.monetize.benchmarks.RedisRoundTrips > "$out/redis-roundtrips.json"
+  else
+    echo "no Redis on 127.0.0.1:6379: skipping the Redis benchmarks" >&2
+    rm -f "$out/jmh-extra-redis.json" "$out/redis-roundtrips.json"
+  fi
 
-java -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.monetize.benchmarks.StateFootprint > "$out/footprint.json"
+  java -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.monetize.benchmarks.StateFootprint > "$out/footprint.json"
+fi
 
 # the server's CPU time (user + system, clock ticks) and context switches (all its threads)
 proc_sample() { # pid: CPU ticks, context switches, and the CPU ticks of its JIT compiler threads
@@ -71,7 +78,7 @@ proc_sample() { # pid: CPU ticks, context switches, and the CPU ticks of its JIT
 # hand, driven by wrk on loopback. The variants alternate over several rounds (a shared VM's steal
 # time comes and goes); the report takes the median of the rounds' ratios and lists every round's.
 # Each run also records the server's CPU time and context switches, per request in the report.
-if command -v wrk >/dev/null; then
+if has http && command -v wrk >/dev/null; then
   rm -f "$out"/http-*.txt "$out"/http-*.proc
   for round in $(seq 1 "$http_rounds"); do
     for variant in bare filtered handwritten jaxrs-bare jaxrs; do
@@ -82,7 +89,11 @@ if command -v wrk >/dev/null; then
       key=$(sed -n 's/^key: //p' "$log")
       header=()
       [ -n "$key" ] && header=(-H "Authorization: Bearer $key")
-      wrk -t 1 -c 32 -d "${http_warmup}s" "${header[@]}" http://127.0.0.1:18480/hello > /dev/null   # warm-up (JIT)
+      # warm-up: first at a low load, so that the JIT compiler gets its share of the two cores (at 32
+      # connections from the start it was still compiling the filter's path after 30 s), then at the
+      # measured load
+      wrk -t 1 -c 4 -d "${http_warmup}s" "${header[@]}" http://127.0.0.1:18480/hello > /dev/null
+      wrk -t 1 -c 32 -d 10s "${header[@]}" http://127.0.0.1:18480/hello > /dev/null
       before=$(proc_sample "$pid")
       wrk -t 1 -c 32 -d "${http_secs}s" --latency "${header[@]}" http://127.0.0.1:18480/hello \
         > "$out/http-$variant-$round.txt"
@@ -91,7 +102,7 @@ if command -v wrk >/dev/null; then
       kill "$pid"; wait "$pid" 2>/dev/null || true
     done
   done
-else
+elif has http; then
   echo "wrk is not installed (apt-get install wrk): skipping the HTTP benchmark" >&2
   rm -f "$out"/http-*.txt
 fi
@@ -110,18 +121,24 @@ heap_used_kib() { # pid: the heap in use after a full GC
   jcmd "$1" GC.run > /dev/null
   jcmd "$1" GC.heap_info | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1
 }
-if command -v wrk >/dev/null; then
+if has examples && command -v wrk >/dev/null; then
   rm -f "$out"/example-*.txt "$out"/load*.txt
   for example in servlet jaxrs; do
     start_example "$root/examples/analytics-$example/target/analytics-$example.jar" "$out/example-$example.log"
-    wrk -t 2 -c 16 -d 5s -H "Authorization: Bearer $key_enterprise" http://127.0.0.1:18490/v1/stats/summary > /dev/null
+    # warm-up as for the HTTP benchmark: the example's path is long, and at full load from the start
+    # the JIT compiler still took a third of its CPU after 10 s
+    wrk -t 1 -c 4 -d "${http_warmup}s" -H "Authorization: Bearer $key_enterprise" \
+      http://127.0.0.1:18490/v1/stats/summary > /dev/null
+    wrk -t 2 -c 16 -d 10s -H "Authorization: Bearer $key_enterprise" http://127.0.0.1:18490/v1/stats/summary > /dev/null
     wrk -t 2 -c 16 -d "${http_secs}s" --latency -H "Authorization: Bearer $key_enterprise" \
       http://127.0.0.1:18490/v1/stats/summary > "$out/example-$example.txt"
     kill "$example_pid"; wait "$example_pid" 2>/dev/null || true
   done
   start_example "$root/examples/analytics-servlet/target/analytics-servlet.jar" "$out/load-server.log"
   KEY_ENTERPRISE=$key_enterprise KEY_FREE=$key_free KEY_UNKNOWN="${key_enterprise%?????}xxxxx" \
-    wrk -t 2 -c 64 -d 10s -s "$root/bench/mix.lua" http://127.0.0.1:18490 > /dev/null   # warm-up
+    wrk -t 2 -c 64 -d "${load_warmup}s" -s "$root/bench/mix.lua" http://127.0.0.1:18490 > /dev/null   # warm-up
+  # (long enough to fill what the example keeps within bounds, such as its last 100,000 audit events:
+  # the heap is then compared at its working size)
   heap_before=$(heap_used_kib "$example_pid")
   KEY_ENTERPRISE=$key_enterprise KEY_FREE=$key_free KEY_UNKNOWN="${key_enterprise%?????}xxxxx" \
     wrk -t 2 -c 64 -d "${load_secs}s" --latency -s "$root/bench/mix.lua" http://127.0.0.1:18490 > "$out/load.txt"

@@ -40,7 +40,8 @@ final class QuotaWarnings {
   }
 
   private static boolean quota(List<LimitRequest> requests, String name) {
-    for (LimitRequest r : requests) {
+    for (int i = 0; i < requests.size(); i++) { // indexed: no iterator on the request path
+      LimitRequest r = requests.get(i);
       if (r.policy() instanceof QuotaPolicy && r.policy().name().equals(name)) {
         return true;
       }
@@ -54,7 +55,8 @@ final class QuotaWarnings {
       return "";
     }
     StringBuilder out = null;
-    for (PolicyState s : states) {
+    for (int i = 0; i < states.size(); i++) {
+      PolicyState s = states.get(i);
       if (s.quota() <= 0 || !quota(requests, s.name())) {
         continue;
       }
@@ -72,7 +74,9 @@ final class QuotaWarnings {
     if (thresholds.length == 0 || d.principal().isEmpty()) {
       return;
     }
-    for (PolicyState s : d.policies()) {
+    List<PolicyState> states = d.policies();
+    for (int i = 0; i < states.size(); i++) {
+      PolicyState s = states.get(i);
       if (s.quota() <= 0 || !quota(requests, s.name())) {
         continue;
       }
