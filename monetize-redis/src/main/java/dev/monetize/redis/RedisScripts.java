@@ -127,12 +127,12 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     // past this server time the client has given up: a late run (a paused server) charges nothing
     long deadline = wallClockNanos() + serverOffsetNanos
         + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS);
-    byte[][] header = ScriptLayout.encode(
-        serverTime ? "-" : Long.toString(Math.floorDiv(nowEpochNanos, 1_000_000_000L)),
-        serverTime ? "-" : Long.toString(Math.floorMod(nowEpochNanos, 1_000_000_000L)),
-        Integer.toString(dry ? -n : n),
-        Long.toString(Math.floorDiv(deadline, 1_000_000_000L)),
-        Long.toString(Math.floorMod(deadline, 1_000_000_000L)));
+    byte[][] header = {
+        serverTime ? DASH : ascii(Math.floorDiv(nowEpochNanos, 1_000_000_000L)),
+        serverTime ? DASH : ascii(Math.floorMod(nowEpochNanos, 1_000_000_000L)),
+        ascii(dry ? -n : n),
+        ascii(Math.floorDiv(deadline, 1_000_000_000L)),
+        ascii(Math.floorMod(deadline, 1_000_000_000L))};
     Optional<String> lease = layout.leases() ? Optional.of(newLeaseId()) : Optional.empty();
     // the previous, current and next window around this JVM's clock; the script picks the one
     // that contains the server's time, so a skewed JVM clock still counts in the right window
@@ -149,17 +149,17 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     }
     if (reply.get(0) instanceof byte[] first && "stale".equals(new String(first, StandardCharsets.US_ASCII))) {
       // the server ran it after our deadline: nothing was charged; our clocks disagree more than we knew
-      updateOffset(reply.get(1), reply.get(2));
+      updateOffset(asLong(reply.get(1)));
       throw new LimiterUnavailableException("the Redis limiter store is unreachable",
           new RedisException("the server answered after the command timeout"));
     }
-    updateOffset(reply.get(3), reply.get(4));
+    updateOffset(asLong(reply.get(3)));
     return verdict(requests, reply, lease);
   }
 
   /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */
-  private void updateOffset(Object serverSeconds, Object serverMicros) {
-    long server = asLong(serverSeconds) * 1_000_000_000L + asLong(serverMicros) * 1_000L;
+  private void updateOffset(long serverMicros) {
+    long server = serverMicros * 1_000L;
     long offset = server - wallClockNanos();
     // the reply took some time to arrive, so this underestimates by at most one trip: keep the max
     // of recent estimates, decaying slowly so that a clock step is followed
@@ -239,9 +239,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     long retry = asLong(reply.get(2));
     List<PolicyState> states = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
-      boolean violated = asLong(reply.get(5 + i * 3)) == 1;
-      long remaining = asLong(reply.get(6 + i * 3));
-      long resetNanos = asLong(reply.get(7 + i * 3));
+      boolean violated = asLong(reply.get(4 + i * 3)) == 1;
+      long remaining = asLong(reply.get(5 + i * 3));
+      long resetNanos = asLong(reply.get(6 + i * 3));
       LimitPolicy p = requests.get(i).policy();
       if (p instanceof CreditPolicy) {
         states.add(new PolicyState(p.name(), 0, 0, remaining, 0, violated, p.unit()));
@@ -256,6 +256,29 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       return new LimitVerdict(false, states, retry);
     }
     return new LimitVerdict(true, states, 0, exceeded, lease);
+  }
+
+  private static final byte[] DASH = {'-'};
+
+  /** {@code v} in decimal as ASCII bytes, written straight into its array (no string on the way). */
+  static byte[] ascii(long v) {
+    if (v == Long.MIN_VALUE) {
+      return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+    long m = Math.abs(v);
+    int len = v < 0 ? 2 : 1;
+    for (long p = m; p >= 10; p /= 10) {
+      len++;
+    }
+    byte[] out = new byte[len];
+    for (int at = len - 1; at >= (v < 0 ? 1 : 0); at--) {
+      out[at] = (byte) ('0' + m % 10);
+      m /= 10;
+    }
+    if (v < 0) {
+      out[0] = '-';
+    }
+    return out;
   }
 
   private static long asLong(Object o) {

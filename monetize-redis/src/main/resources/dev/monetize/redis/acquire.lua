@@ -24,8 +24,8 @@
 --
 -- Globals are read once into locals: in Redis's sandbox every global access is a metatable call.
 --
--- Returns { admitted, exceeded, retry_ns, server_s, server_us, n x { violated, remaining, reset_ns } },
--- or { 'stale', server_s, server_us } past the deadline.
+-- Returns { admitted, exceeded, retry_ns, server time in microseconds since the epoch (exact: below
+-- 2^53), n x { violated, remaining, reset_ns } }, or { 'stale', server time } past the deadline.
 
 local E9 = 1000000000
 local ARGV, KEYS = ARGV, KEYS
@@ -38,7 +38,7 @@ end
 local time = call('TIME')
 local server_s, server_n = tonumber(time[1]), tonumber(time[2]) * 1000
 if diff(server_s, server_n, tonumber(ARGV[4]), tonumber(ARGV[5])) > 0 then
-  return { 'stale', time[1], time[2] }
+  return { 'stale', server_s * 1000000 + tonumber(time[2]) }
 end
 local server_ms = server_s * 1000 + floor(server_n / 1000000)
 local now_s, now_n = server_s, server_n
@@ -194,7 +194,7 @@ for i = 1, n do
   end
 
   if violated then admitted = false end
-  result[3 + 3 * i], result[4 + 3 * i], result[5 + 3 * i] = violated and 1 or 0, remaining, reset
+  result[2 + 3 * i], result[3 + 3 * i], result[4 + 3 * i] = violated and 1 or 0, remaining, reset
 end
 
 if admitted and not dry then
@@ -231,12 +231,12 @@ if admitted and not dry then
 else
   -- a refusal reports the limits that admitted as they stand, uncharged; a dry run reports all so
   for i = 1, n do
-    if dry or result[3 + 3 * i] == 0 then
-      result[3 + 3 * i], result[4 + 3 * i], result[5 + 3 * i] = 0, idle_r[i], idle_t[i]
+    if dry or result[2 + 3 * i] == 0 then
+      result[2 + 3 * i], result[3 + 3 * i], result[4 + 3 * i] = 0, idle_r[i], idle_t[i]
     end
   end
 end
 
-result[1], result[2], result[3], result[4], result[5] =
-  admitted and 1 or 0, (admitted and exceeded) and 1 or 0, retry, time[1], time[2]
+result[1], result[2], result[3], result[4] =
+  admitted and 1 or 0, (admitted and exceeded) and 1 or 0, retry, server_s * 1000000 + tonumber(time[2])
 return result

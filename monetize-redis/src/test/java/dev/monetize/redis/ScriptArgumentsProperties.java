@@ -1,0 +1,23 @@
+package dev.monetize.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/** The script's numeric arguments are written as ASCII bytes directly: exactly what Long.toString writes. */
+class ScriptArgumentsProperties {
+  @Property(tries = 2_000)
+  void numbersAreTheirDecimalText(@ForAll long v) {
+    assertThat(new String(RedisScripts.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+  }
+
+  @Example
+  void edgesAreTheirDecimalText() {
+    for (long v : new long[] {0, -1, 9, 10, -10, 999_999_999, 1_000_000_000, Long.MAX_VALUE, Long.MIN_VALUE}) {
+      assertThat(new String(RedisScripts.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+    }
+  }
+}
