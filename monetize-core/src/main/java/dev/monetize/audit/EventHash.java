@@ -13,7 +13,6 @@ import java.util.Map;
  * event in between. A property test holds it byte for byte to {@link CanonicalJson} of the fields.
  */
 final class EventHash {
-  private static final byte[] DIGITS = ascii("0123456789abcdef");
   // each member name with its punctuation, encoded once
   private static final byte[] BYTES_IN = ascii("{\"bytes_in\":");
   private static final byte[] BYTES_OUT = ascii(",\"bytes_out\":");
@@ -73,16 +72,7 @@ final class EventHash {
     } catch (DigestException x) {
       throw new IllegalStateException("a SHA-256 digest is 32 bytes", x);
     }
-    return hex(b.digest, b.hex);
-  }
-
-  /** Lower-case hex of {@code digest}, through a reused buffer: the one string an event's hash needs. */
-  private static String hex(byte[] digest, byte[] out) {
-    for (int i = 0; i < digest.length; i++) {
-      out[2 * i] = DIGITS[digest[i] >> 4 & 0xF];
-      out[2 * i + 1] = DIGITS[digest[i] & 0xF];
-    }
-    return new String(out, 0, 2 * digest.length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return JsonBytes.hex(b.digest, b.hex);
   }
 
   /** The canonical JSON of {@code e} without {@code hash}, as {@code CanonicalJson.of(e.fields())} writes it. */

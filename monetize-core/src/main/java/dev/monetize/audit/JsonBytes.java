@@ -21,7 +21,7 @@ final class JsonBytes {
     buf = new byte[capacity];
   }
 
-  /** Empties the buffer, and lets a rare huge one go so that it does not stay alive. */
+  /** Empties the buffer; one grown past 64 KiB by a rare huge value is replaced by a small one, not kept. */
   void reset() {
     size = 0;
     if (buf.length > 64 * 1_024) {
@@ -134,6 +134,15 @@ final class JsonBytes {
     b[at++] = '"';
     size = at;
     return this;
+  }
+
+  /** Lower-case hex of {@code bytes}, written into {@code out} (twice as long) and returned as text. */
+  static String hex(byte[] bytes, byte[] out) {
+    for (int i = 0; i < bytes.length; i++) {
+      out[2 * i] = HEX[bytes[i] >> 4 & 0xF];
+      out[2 * i + 1] = HEX[bytes[i] & 0xF];
+    }
+    return new String(out, 0, 2 * bytes.length, StandardCharsets.ISO_8859_1);
   }
 
   private static int shortEscape(byte[] b, int at, char letter) {
