@@ -5,6 +5,7 @@ import dev.monetize.events.internal.EventOutbox;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.limits.QuotaPolicy;
+import dev.monetize.limits.internal.Shares;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -61,9 +62,9 @@ final class QuotaWarnings {
         continue;
       }
       long used = s.quota() - Math.max(0, s.remaining());
-      if (used * 100 >= (long) thresholds[0] * s.quota()) {
+      if (Shares.reached(used, thresholds[0], s.quota())) {
         out = out == null ? new StringBuilder() : out.append(", ");
-        out.append('"').append(s.name()).append("\";used=").append(used * 100 / s.quota());
+        out.append('"').append(s.name()).append("\";used=").append(Shares.percentUsed(used, s.quota()));
       }
     }
     return out == null ? "" : out.toString();
@@ -83,7 +84,7 @@ final class QuotaWarnings {
       long used = s.quota() - Math.max(0, s.remaining());
       long before = used - cost;
       for (int t : thresholds) {
-        if (before * 100 < (long) t * s.quota() && used * 100 >= (long) t * s.quota()) {
+        if (!Shares.reached(before, t, s.quota()) && Shares.reached(used, t, s.quota())) {
           publish(d.principal().get(), s, t, used, epochNanos);
         }
       }

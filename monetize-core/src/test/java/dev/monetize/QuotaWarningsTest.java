@@ -139,4 +139,27 @@ class QuotaWarningsTest {
       assertThat(told).extracting(e -> e.data().get("threshold")).containsExactly(80, 95);
     }
   }
+
+  @Test
+  void aPracticallyUnlimitedQuotaNeverWarns() throws Exception {
+    Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
+    // percent x limit overflows a long for such a quota: it once read as already past 80%
+    Plan unlimited = Plan.builder("unlimited").rate(Rate.perSecond(1_000).withBurst(1_000))
+        .quota(Quota.daily(Long.MAX_VALUE / 8)).build();
+    List<LifecycleEvent> told = Collections.synchronizedList(new ArrayList<>());
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(unlimited).operation(summary).build())
+        .eventListener(told::add).build()) {
+      m.customers().save(Customer.of("acme", "unlimited"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      for (int i = 0; i < 3; i++) {
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "r", "Bearer " + key.secret(),
+            null));
+        assertThat(a.decision().admitted()).isTrue();
+        assertThat(warning(a)).isEmpty();
+        a.complete(200, 0);
+      }
+      m.flushEvents();
+      assertThat(told).isEmpty();
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.monetize.billing.internal;
 import dev.monetize.billing.BillingHistory;
 import dev.monetize.billing.Invoicing;
 import dev.monetize.billing.PlanChange;
+import dev.monetize.limits.internal.Shares;
 import dev.monetize.metering.UsageTotals;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
@@ -42,7 +43,7 @@ final class TierConditions {
         if (on.size() != 1 || !on.get(0).plan().equals(rule.from())) {
           continue; // a day on another plan (or changing plans) says nothing about this one
         }
-        if (units(catalog, totals.totals(customer.id(), from, to)) * 100 >= (long) q.percent() * limit) {
+        if (Shares.reached(units(catalog, totals.totals(customer.id(), from, to)), q.percent(), limit)) {
           hot++;
         }
       }
@@ -61,7 +62,7 @@ final class TierConditions {
       long used = units(catalog, totals.totals(customer.id(), start, end));
       // no usage at all may be usage a ledger no longer keeps (the in-memory one keeps current periods):
       // a customer is never moved down on missing data
-      if (allowance <= 0 || used == 0 || used * 100 >= (long) low.percent() * allowance) {
+      if (allowance <= 0 || used == 0 || Shares.reached(used, low.percent(), allowance)) {
         return Optional.empty();
       }
       end = start;
@@ -86,6 +87,13 @@ final class TierConditions {
       return monthly.get().limit();
     }
     return plan.quotas().stream().filter(q -> q.window() == QuotaWindow.DAY).findFirst()
-        .map(q -> q.limit() * Math.max(1, period.toDays())).orElse(0L);
+        .map(q -> saturatedTimes(q.limit(), Math.max(1, period.toDays()))).orElse(0L);
+  }
+
+  /** {@code a * b}, or {@code Long.MAX_VALUE} past it (a practically unlimited daily quota). */
+  private static long saturatedTimes(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    return high != (low >> 63) ? Long.MAX_VALUE : low;
   }
 }
