@@ -298,10 +298,10 @@ public final class CacheLookup {
    * {@code Age} when it comes from the cache.
    */
   public List<Header> headers(int status) {
-    List<Header> h = new ArrayList<>(5);
     if (state == State.NONE) {
-      return h;
+      return List.of();
     }
+    List<Header> h = new ArrayList<>(5);
     if (status != 200 && status != 304) {
       h.add(new Header("Vary", VARY));
       h.add(new Header("Cache-Status", revalidated ? "monetize; fwd=stale" : "monetize; fwd=miss"));

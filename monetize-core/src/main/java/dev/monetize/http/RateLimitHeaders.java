@@ -49,6 +49,9 @@ public final class RateLimitHeaders {
   /** The tightest policy's state: {@code "name";r=..;t=..}. */
   public static String state(List<PolicyState> policies) {
     PolicyState p = tightest(policies);
+    if (plain(p.name())) { // the usual name: one exact-size string, no builder
+      return "\"" + p.name() + "\";r=" + Math.max(0, p.remaining()) + ";t=" + p.resetSeconds();
+    }
     StringBuilder sb = new StringBuilder(32);
     appendName(sb, p.name()).append(";r=").append(Math.max(0, p.remaining())).append(";t=").append(p.resetSeconds());
     return sb.toString();
@@ -82,6 +85,11 @@ public final class RateLimitHeaders {
       return a.remaining() < b.remaining();
     }
     return a.resetSeconds() > b.resetSeconds();
+  }
+
+  /** Whether {@code name} needs no escaping in a Structured Fields string. */
+  private static boolean plain(String name) {
+    return name.indexOf('"') < 0 && name.indexOf('\\') < 0;
   }
 
   private static StringBuilder appendName(StringBuilder sb, String name) {

@@ -1,5 +1,6 @@
 package dev.monetize.http;
 
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -9,7 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RequestIds {
   /** The header name. */
   public static final String HEADER = "X-Request-Id";
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private RequestIds() {}
 
@@ -39,20 +39,6 @@ public final class RequestIds {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long msb = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
     long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    char[] out = new char[36];
-    int p = 0;
-    for (int i = 60; i >= 0; i -= 4) {
-      if (p == 8 || p == 13) {
-        out[p++] = '-';
-      }
-      out[p++] = HEX[(int) (msb >>> i) & 0xF];
-    }
-    for (int i = 60; i >= 0; i -= 4) {
-      if (p == 18 || p == 23) {
-        out[p++] = '-';
-      }
-      out[p++] = HEX[(int) (lsb >>> i) & 0xF];
-    }
-    return new String(out);
+    return new UUID(msb, lsb).toString(); // the JDK writes the string's bytes in place, without a copy
   }
 }

@@ -36,6 +36,18 @@ class RateLimitHeadersTest {
   }
 
   @Test
+  void aNameWithAQuoteOrBackslashIsEscapedInBothFields() {
+    for (String name : List.of("a\"b", "a\\b", "plain-name")) {
+      PolicyState odd = new PolicyState(name, 5, 60, 2, 30, false);
+      ListElement<?> state = Parser.parseList(RateLimitHeaders.state(List.of(odd))).get().get(0);
+      ListElement<?> policy = Parser.parseList(RateLimitHeaders.policy(List.of(odd))).get().get(0);
+      assertThat(state.get()).isEqualTo(name);
+      assertThat(policy.get()).isEqualTo(name);
+      assertThat(state.getParams().get("r").get()).isEqualTo(2L);
+    }
+  }
+
+  @Test
   void uuid7RequestIdsAreWellFormedAndSaneIdsAreKept() {
     String id = RequestIds.newId();
     assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");

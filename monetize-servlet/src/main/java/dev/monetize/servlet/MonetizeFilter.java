@@ -24,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -249,10 +250,16 @@ public final class MonetizeFilter implements Filter {
     String acceptEncoding = request.getHeader("Accept-Encoding");
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
     CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"), acceptEncoding);
-    for (Header h : admission.responseHeaders()) {
-      put(response, h);
+    boolean admitted = admission.decision().admitted();
+    List<Header> headers = admission.responseHeaders();
+    for (int i = 0; i < headers.size(); i++) { // indexed: no iterator per request
+      if (admitted) {
+        add(response, headers.get(i));
+      } else {
+        put(response, headers.get(i));
+      }
     }
-    if (!admission.decision().admitted()) {
+    if (!admitted) {
       int status = admission.decision().status();
       long bytes = 0;
       try {
@@ -269,8 +276,9 @@ public final class MonetizeFilter implements Filter {
       CachedAnswers.serve(request, response, admission, cache, chain, meteredRequest);
       return;
     }
-    for (Header h : cache.headers(0)) { // a miss: Vary and Cache-Status; the rest once the answer is a 200
-      put(response, h);
+    List<Header> missed = cache.headers(0); // a miss: Vary and Cache-Status; the rest once the answer is a 200
+    for (int i = 0; i < missed.size(); i++) {
+      put(response, missed.get(i));
     }
     MeteredResponse metered = new MeteredResponse(response, admission);
     CompressingResponse compressing = monetize.compresses() && Compression.acceptsGzip(acceptEncoding)
@@ -351,10 +359,22 @@ public final class MonetizeFilter implements Filter {
     return t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/");
   }
 
-  /** Answers a request outside the catalog with a problem (the body is never read). */
   /** Sets {@code h}, adding to a {@code Vary} or {@code Link} the response already holds. */
   static void put(HttpServletResponse response, Header h) {
     response.setHeader(h.name(), h.merges() ? h.mergedWith(response.getHeader(h.name())) : h.value());
+  }
+
+  /**
+   * Adds {@code h} to an admitted request's response before the application runs: the engine's own
+   * headers ({@code X-Request-Id}, {@code RateLimit*}, warnings) are on no response yet, so they are
+   * appended without a search for one to replace; {@code Vary} and {@code Link} still merge.
+   */
+  private static void add(HttpServletResponse response, Header h) {
+    if (h.merges()) {
+      put(response, h);
+    } else {
+      response.addHeader(h.name(), h.value());
+    }
   }
 
   private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
@@ -379,8 +399,10 @@ public final class MonetizeFilter implements Filter {
   private static String pathOf(HttpServletRequest request) {
     String servletPath = request.getServletPath();
     String pathInfo = request.getPathInfo();
-    String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-    return path.isEmpty() ? "/" : path;
+    if (servletPath == null || servletPath.isEmpty()) {
+      return pathInfo == null || pathInfo.isEmpty() ? "/" : pathInfo;
+    }
+    return pathInfo == null ? servletPath : servletPath + pathInfo; // joined only when both hold a part
   }
 
   private record CompleteOnAsyncEnd(Admission admission, MeteredResponse metered, CompressingResponse compressing)

@@ -194,7 +194,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
    * background thread has in progress is finished too.
    */
   public synchronized void drain() {
-    List<AuditEvent> batch = new ArrayList<>(BATCH);
+    List<AuditEvent> batch = new ArrayList<>(batchSize());
     java.util.function.Function<Object, AuditEvent> build = later;
     while (true) {
       Object item;
@@ -216,8 +216,13 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
         return;
       }
       deliver(batch);
-      batch = new ArrayList<>(BATCH);
+      batch = new ArrayList<>(batchSize());
     }
+  }
+
+  /** Room for what is queued now, up to a whole batch: a few events do not take a batch's array. */
+  private int batchSize() {
+    return Math.min(BATCH, Math.max(1, size.get()));
   }
 
   /**

@@ -102,7 +102,8 @@ public final class ManagementRouter implements ManagementApi {
 
   @Override
   public boolean handles(String path) {
-    return path.equals(prefix) || path.startsWith(prefix + "/");
+    // asked of every request: no string is built to answer it
+    return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
   }
 
   @Override
