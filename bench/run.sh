@@ -64,14 +64,18 @@ if has jmh; then
 fi
 
 # the server's CPU time (user + system, clock ticks) and context switches (all its threads)
-proc_sample() { # pid: CPU ticks, context switches, and the CPU ticks of its JIT compiler threads
-  local ticks switches jit
+proc_sample() { # pid: CPU ticks, context switches, the CPU ticks of its JIT compiler threads and of Monetize's own
+  local ticks switches jit background
   ticks=$(awk '{print $14 + $15}' "/proc/$1/stat")
   switches=$(cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}')
   jit=$(for t in /proc/"$1"/task/*; do
           grep -q '^C[12] CompilerThre' "$t/comm" 2>/dev/null && awk '{print $14 + $15}' "$t/stat"
         done | awk '{s += $1} END {print s + 0}')
-  echo "$ticks $switches $jit"
+  # the engine's background threads (audit chain, usage journal, events), named monetize-*
+  background=$(for t in /proc/"$1"/task/*; do
+          grep -q '^monetize-' "$t/comm" 2>/dev/null && awk '{print $14 + $15}' "$t/stat"
+        done | awk '{s += $1} END {print s + 0}')
+  echo "$ticks $switches $jit $background"
 }
 
 # HTTP: the same hello endpoint bare, behind the filter, and behind the filter a user would write by
