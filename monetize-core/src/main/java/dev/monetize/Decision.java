@@ -42,7 +42,7 @@ public record Decision(
     Objects.requireNonNull(hint, "hint");
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(operation, "operation");
-    policies = List.copyOf(policies);
+    policies = dev.monetize.limits.internal.PackedPolicies.copyOf(policies); // packed states are immutable
     if (admitted == error.isPresent()) {
       throw new IllegalArgumentException("a decision is admitted exactly when it has no error");
     }

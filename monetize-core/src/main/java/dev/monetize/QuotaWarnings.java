@@ -5,6 +5,7 @@ import dev.monetize.events.internal.EventOutbox;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.limits.QuotaPolicy;
+import dev.monetize.limits.internal.PackedPolicies;
 import dev.monetize.limits.internal.Shares;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -56,15 +57,16 @@ final class QuotaWarnings {
       return "";
     }
     StringBuilder out = null;
-    for (int i = 0; i < states.size(); i++) {
-      PolicyState s = states.get(i);
-      if (s.quota() <= 0 || !quota(requests, s.name())) {
+    for (int i = 0; i < states.size(); i++) { // read in place: no state is made for it
+      long quota = PackedPolicies.quota(states, i);
+      String name = PackedPolicies.name(states, i);
+      if (quota <= 0 || !quota(requests, name)) {
         continue;
       }
-      long used = s.quota() - Math.max(0, s.remaining());
-      if (Shares.reached(used, thresholds[0], s.quota())) {
+      long used = quota - Math.max(0, PackedPolicies.remaining(states, i));
+      if (Shares.reached(used, thresholds[0], quota)) {
         out = out == null ? new StringBuilder() : out.append(", ");
-        out.append('"').append(s.name()).append("\";used=").append(Shares.percentUsed(used, s.quota()));
+        out.append('"').append(name).append("\";used=").append(Shares.percentUsed(used, quota));
       }
     }
     return out == null ? "" : out.toString();
@@ -76,16 +78,16 @@ final class QuotaWarnings {
       return;
     }
     List<PolicyState> states = d.policies();
-    for (int i = 0; i < states.size(); i++) {
-      PolicyState s = states.get(i);
-      if (s.quota() <= 0 || !quota(requests, s.name())) {
+    for (int i = 0; i < states.size(); i++) { // read in place: a state is made only to announce a crossing
+      long quota = PackedPolicies.quota(states, i);
+      if (quota <= 0 || !quota(requests, PackedPolicies.name(states, i))) {
         continue;
       }
-      long used = s.quota() - Math.max(0, s.remaining());
+      long used = quota - Math.max(0, PackedPolicies.remaining(states, i));
       long before = used - cost;
       for (int t : thresholds) {
-        if (!Shares.reached(before, t, s.quota()) && Shares.reached(used, t, s.quota())) {
-          publish(d.principal().get(), s, t, used, epochNanos);
+        if (!Shares.reached(before, t, quota) && Shares.reached(used, t, quota)) {
+          publish(d.principal().get(), states.get(i), t, used, epochNanos);
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.monetize.http;
 
 import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.internal.PackedPolicies;
 import java.util.List;
 
 /**
@@ -38,8 +39,8 @@ public final class RateLimitHeaders {
 
   /** The policies the fields announce (prepaid credits have no window and are left out). */
   public static List<PolicyState> announced(List<PolicyState> policies) {
-    for (PolicyState p : policies) {
-      if (!p.announced()) {
+    for (int i = 0; i < policies.size(); i++) {
+      if (!PackedPolicies.announced(policies, i)) {
         return policies.stream().filter(PolicyState::announced).toList();
       }
     }
@@ -48,12 +49,15 @@ public final class RateLimitHeaders {
 
   /** The tightest policy's state: {@code "name";r=..;t=..}. */
   public static String state(List<PolicyState> policies) {
-    PolicyState p = tightest(policies);
-    if (plain(p.name())) { // the usual name: one exact-size string, no builder
-      return "\"" + p.name() + "\";r=" + Math.max(0, p.remaining()) + ";t=" + p.resetSeconds();
+    int i = tightestIndex(policies); // read in place: no state is made for it
+    String name = PackedPolicies.name(policies, i);
+    long remaining = Math.max(0, PackedPolicies.remaining(policies, i));
+    long reset = PackedPolicies.resetSeconds(policies, i);
+    if (plain(name)) { // the usual name: one exact-size string, no builder
+      return "\"" + name + "\";r=" + remaining + ";t=" + reset;
     }
     StringBuilder sb = new StringBuilder(32);
-    appendName(sb, p.name()).append(";r=").append(Math.max(0, p.remaining())).append(";t=").append(p.resetSeconds());
+    appendName(sb, name).append(";r=").append(remaining).append(";t=").append(reset);
     return sb.toString();
   }
 
@@ -62,29 +66,38 @@ public final class RateLimitHeaders {
    * one with the fewest remaining units (on a tie, the longest reset).
    */
   public static PolicyState tightest(List<PolicyState> policies) {
+    return policies.get(tightestIndex(policies));
+  }
+
+  private static int tightestIndex(List<PolicyState> policies) {
     if (policies.isEmpty()) {
       throw new IllegalArgumentException("no policies");
     }
-    PolicyState best = null;
-    for (PolicyState p : policies) {
-      if (best == null || tighter(p, best)) {
-        best = p;
+    int best = 0;
+    for (int i = 1; i < policies.size(); i++) {
+      if (tighter(policies, i, best)) {
+        best = i;
       }
     }
     return best;
   }
 
-  private static boolean tighter(PolicyState a, PolicyState b) {
-    if (a.violated() != b.violated()) {
-      return a.violated();
+  private static boolean tighter(List<PolicyState> p, int a, int b) {
+    boolean violatedA = PackedPolicies.violated(p, a);
+    if (violatedA != PackedPolicies.violated(p, b)) {
+      return violatedA;
     }
-    if (a.violated()) {
-      return a.resetSeconds() > b.resetSeconds();
+    long resetA = PackedPolicies.resetSeconds(p, a);
+    long resetB = PackedPolicies.resetSeconds(p, b);
+    if (violatedA) {
+      return resetA > resetB;
     }
-    if (a.remaining() != b.remaining()) {
-      return a.remaining() < b.remaining();
+    long remainingA = PackedPolicies.remaining(p, a);
+    long remainingB = PackedPolicies.remaining(p, b);
+    if (remainingA != remainingB) {
+      return remainingA < remainingB;
     }
-    return a.resetSeconds() > b.resetSeconds();
+    return resetA > resetB;
   }
 
   /** Whether {@code name} needs no escaping in a Structured Fields string. */

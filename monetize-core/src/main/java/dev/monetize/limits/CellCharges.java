@@ -1,6 +1,7 @@
 package dev.monetize.limits;
 
 import dev.monetize.limits.internal.Gcra;
+import dev.monetize.limits.internal.PackedPolicies;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,13 @@ final class CellCharges {
     boolean refusesA = refuses(a, ra, now);
     boolean refusesB = refuses(b, rb, now);
     if (!refusesA && !refusesB) {
+      if (PackedPolicies.packs(ra.policy()) && PackedPolicies.packs(rb.policy())) { // a rate and a quota: no objects
+        long[] states = new long[4];
+        charge(a, ra, now, states, 0);
+        charge(b, rb, now, states, 1);
+        boolean exceeded = exceedsSoftQuota(a, ra) | exceedsSoftQuota(b, rb);
+        return new LimitVerdict(true, new PackedPolicies(requests, states), 0, exceeded, Optional.empty());
+      }
       PolicyState sa = apply(a, ra, now);
       PolicyState sb = apply(b, rb, now);
       boolean exceeded = exceedsSoftQuota(a, ra) | exceedsSoftQuota(b, rb);
@@ -50,6 +58,15 @@ final class CellCharges {
     for (int i = 0; i < n && admitted; i++) {
       admitted = !refuses(held[i], requests.get(i), now);
     }
+    if (admitted && packs(requests)) {
+      long[] packed = new long[2 * n];
+      boolean exceeded = false;
+      for (int i = 0; i < n; i++) {
+        charge(held[i], requests.get(i), now, packed, i);
+        exceeded |= exceedsSoftQuota(held[i], requests.get(i));
+      }
+      return new LimitVerdict(true, new PackedPolicies(requests, packed), 0, exceeded, Optional.empty());
+    }
     PolicyState[] states = new PolicyState[n];
     if (admitted) {
       boolean exceeded = false;
@@ -70,6 +87,44 @@ final class CellCharges {
       }
     }
     return new LimitVerdict(false, listOf(states), retryAfter);
+  }
+
+  private static boolean packs(List<LimitRequest> requests) {
+    for (int i = 0; i < requests.size(); i++) {
+      if (!PackedPolicies.packs(requests.get(i).policy())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Charges a rate or quota that admits {@code r} (checked by the caller) and writes its remaining
+   * units and reset seconds at {@code i} of {@code out}.
+   */
+  static void charge(LimiterCell c, LimitRequest r, long now, long[] out, int i) {
+    if (r.policy() instanceof RatePolicy p) {
+      long tat = Gcra.newTat(c.value, now, p.emissionNanos(), r.cost());
+      c.value = tat;
+      c.expiresAt = tat;
+      out[2 * i] = Gcra.remaining(tat, now, p.emissionNanos(), p.toleranceNanos());
+      out[2 * i + 1] = PolicyState.ceilSeconds(Gcra.reset(tat, now));
+      return;
+    }
+    QuotaPolicy q = (QuotaPolicy) r.policy();
+    rollWindow(c, q, now);
+    c.value += r.cost();
+    out[2 * i] = Math.max(0, q.limit() - c.value);
+    out[2 * i + 1] = PolicyState.ceilSeconds(c.windowEnd - now);
+  }
+
+  /** Starts the quota's next window once its current one has ended. */
+  private static void rollWindow(LimiterCell c, QuotaPolicy p, long now) {
+    if (now >= c.windowEnd) {
+      c.windowEnd = p.windowEnd(now);
+      c.value = 0;
+      c.expiresAt = c.windowEnd;
+    }
   }
 
   private static List<PolicyState> listOf(PolicyState[] states) {
@@ -95,10 +150,10 @@ final class CellCharges {
   static PolicyState apply(LimiterCell c, LimitRequest r, long now) {
     LimitPolicy policy = r.policy();
     if (policy instanceof RatePolicy rate) {
-      return applyRate(c, rate, r.cost(), now);
+      return applyRate(c, r, rate, now);
     }
     if (policy instanceof QuotaPolicy quota) {
-      return applyQuota(c, quota, r.cost(), r.soft(), now);
+      return applyQuota(c, r, quota, now);
     }
     if (policy instanceof ConcurrencyPolicy concurrency) {
       return applyConcurrency(c, concurrency);
@@ -151,7 +206,8 @@ final class CellCharges {
     return new LimitVerdict(true, listOf(states), 0, exceeded, Optional.empty());
   }
 
-  private static PolicyState applyRate(LimiterCell c, RatePolicy p, long cost, long now) {
+  private static PolicyState applyRate(LimiterCell c, LimitRequest r, RatePolicy p, long now) {
+    long cost = r.cost();
     long t = p.emissionNanos();
     long tau = p.toleranceNanos();
     if (!Gcra.admits(c.value, now, t, tau, cost)) {
@@ -159,25 +215,24 @@ final class CellCharges {
       return new PolicyState(p.name(), p.quota(), p.windowSeconds(),
           Gcra.remaining(c.value, now, t, tau), PolicyState.ceilSeconds(retry), true);
     }
-    long tat = Gcra.newTat(c.value, now, t, cost);
-    c.value = tat;
-    c.expiresAt = tat;
-    return new PolicyState(p.name(), p.quota(), p.windowSeconds(),
-        Gcra.remaining(tat, now, t, tau), PolicyState.ceilSeconds(Gcra.reset(tat, now)), false);
+    return charged(c, r, now);
   }
 
-  private static PolicyState applyQuota(LimiterCell c, QuotaPolicy p, long cost, boolean soft, long now) {
-    if (now >= c.windowEnd) {
-      c.windowEnd = p.windowEnd(now);
-      c.value = 0;
-      c.expiresAt = c.windowEnd;
+  /** {@link #charge} of one limit, as its state. */
+  private static PolicyState charged(LimiterCell c, LimitRequest r, long now) {
+    long[] state = new long[2];
+    charge(c, r, now, state, 0);
+    LimitPolicy p = r.policy();
+    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), state[0], state[1], false);
+  }
+
+  private static PolicyState applyQuota(LimiterCell c, LimitRequest r, QuotaPolicy p, long now) {
+    rollWindow(c, p, now);
+    if (c.value + r.cost() > p.limit() && !r.soft()) {
+      return new PolicyState(p.name(), p.quota(), p.windowSeconds(), Math.max(0, p.limit() - c.value),
+          PolicyState.ceilSeconds(c.windowEnd - now), true);
     }
-    long reset = PolicyState.ceilSeconds(c.windowEnd - now);
-    if (c.value + cost > p.limit() && !soft) {
-      return new PolicyState(p.name(), p.quota(), p.windowSeconds(), Math.max(0, p.limit() - c.value), reset, true);
-    }
-    c.value += cost;
-    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), Math.max(0, p.limit() - c.value), reset, false);
+    return charged(c, r, now);
   }
 
   private static PolicyState applyConcurrency(LimiterCell c, ConcurrencyPolicy p) {

@@ -40,7 +40,7 @@ final class InMemoryLimiterStore implements LimiterStore {
     maybeSweep(now);
     if (n == 1) {
       LimitRequest only = requests.get(0);
-      return only.policy() instanceof RatePolicy p ? acquireRate(only, p, now) : acquireOne(only, now);
+      return only.policy() instanceof RatePolicy p ? acquireRate(requests, p, now) : acquireOne(only, now);
     }
     if (n == 2) {
       return acquireTwo(requests, now);
@@ -84,13 +84,14 @@ final class InMemoryLimiterStore implements LimiterStore {
   }
 
   /** One rate: the lock-free path, with the state the headers report. */
-  private LimitVerdict acquireRate(LimitRequest r, RatePolicy p, long now) {
+  private LimitVerdict acquireRate(List<LimitRequest> requests, RatePolicy p, long now) {
+    LimitRequest r = requests.get(0);
     long t = p.emissionNanos();
     long tau = p.toleranceNanos();
     long result = tryRate(r, p, now);
     if (result >= 0) {
-      return new LimitVerdict(true, List.of(new PolicyState(p.name(), p.quota(), p.windowSeconds(),
-          Gcra.remaining(result, now, t, tau), PolicyState.ceilSeconds(Gcra.reset(result, now)), false)), 0);
+      long[] states = {Gcra.remaining(result, now, t, tau), PolicyState.ceilSeconds(Gcra.reset(result, now))};
+      return new LimitVerdict(true, new dev.monetize.limits.internal.PackedPolicies(requests, states), 0);
     }
     long tat = -1 - result;
     long retry = Gcra.retryAfter(tat, now, t, tau, r.cost());

@@ -18,7 +18,7 @@ public record LimitVerdict(boolean admitted, List<PolicyState> policies, long re
     Optional<String> lease) {
   /** Copies the list. */
   public LimitVerdict {
-    policies = List.copyOf(policies);
+    policies = dev.monetize.limits.internal.PackedPolicies.copyOf(policies); // packed states are immutable
     Objects.requireNonNull(lease, "lease");
   }
 

@@ -1,0 +1,99 @@
+package dev.monetize.limits.internal;
+
+import dev.monetize.limits.LimitPolicy;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.QuotaPolicy;
+import dev.monetize.limits.RatePolicy;
+import java.util.AbstractList;
+import java.util.List;
+import java.util.RandomAccess;
+
+/**
+ * The states of an admitted call's rates and quotas as primitives: what the in-memory store answers
+ * on its common path instead of a {@link PolicyState} per limit. It is the verdict's (and the
+ * decision's) list of policies; a {@link PolicyState} is made only when one is asked for, and the
+ * engine's own readers (the response headers, quota warnings) read the primitives through the
+ * static accessors, which serve any list of states.
+ *
+ * <p>Immutable: the states are written by the store before the list is made and never after.
+ */
+public final class PackedPolicies extends AbstractList<PolicyState> implements RandomAccess {
+  private final List<LimitRequest> requests;
+  /** Per limit: units remaining, then seconds until reset. */
+  private final long[] states;
+
+  /**
+   * The states of {@code requests} (rates and quotas only, all admitted), two longs each in
+   * {@code states}: remaining, then reset seconds. The array is the list's from now on.
+   */
+  public PackedPolicies(List<LimitRequest> requests, long[] states) {
+    if (states.length != 2 * requests.size()) {
+      throw new IllegalArgumentException("two states per limit: " + requests.size() + " limits, " + states.length
+          + " states");
+    }
+    for (LimitRequest r : requests) {
+      if (!packs(r.policy())) {
+        throw new IllegalArgumentException("only rates and quotas are packed, got " + r.policy());
+      }
+    }
+    this.requests = requests;
+    this.states = states;
+  }
+
+  /** Whether a state of {@code policy} can be packed: a rate or a quota (counted in requests). */
+  public static boolean packs(LimitPolicy policy) {
+    return policy instanceof RatePolicy || policy instanceof QuotaPolicy;
+  }
+
+  @Override
+  public int size() {
+    return requests.size();
+  }
+
+  @Override
+  public PolicyState get(int i) {
+    LimitPolicy p = requests.get(i).policy();
+    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), states[2 * i], states[2 * i + 1], false);
+  }
+
+  /** The policy's name at {@code i} of {@code states}, without making a state. */
+  public static String name(List<PolicyState> states, int i) {
+    return states instanceof PackedPolicies p ? p.requests.get(i).policy().name() : states.get(i).name();
+  }
+
+  /** The policy's quota ({@code q}) at {@code i}. */
+  public static long quota(List<PolicyState> states, int i) {
+    return states instanceof PackedPolicies p ? p.requests.get(i).policy().quota() : states.get(i).quota();
+  }
+
+  /** Units remaining at {@code i}, capped at the quota as {@link PolicyState} caps them. */
+  public static long remaining(List<PolicyState> states, int i) {
+    if (states instanceof PackedPolicies p) {
+      long quota = p.requests.get(i).policy().quota();
+      long remaining = p.states[2 * i];
+      return quota > 0 && remaining > quota ? quota : remaining;
+    }
+    return states.get(i).remaining();
+  }
+
+  /** Seconds until the policy at {@code i} resets. */
+  public static long resetSeconds(List<PolicyState> states, int i) {
+    return states instanceof PackedPolicies p ? p.states[2 * i + 1] : states.get(i).resetSeconds();
+  }
+
+  /** Whether the policy at {@code i} refused the call (a packed state never did). */
+  public static boolean violated(List<PolicyState> states, int i) {
+    return !(states instanceof PackedPolicies) && states.get(i).violated();
+  }
+
+  /** Whether the fields announce the policy at {@code i} (rates and quotas always are). */
+  public static boolean announced(List<PolicyState> states, int i) {
+    return states instanceof PackedPolicies || states.get(i).announced();
+  }
+
+  /** {@code states} as a list a value may keep: a packed one as it is, any other copied. */
+  public static List<PolicyState> copyOf(List<PolicyState> states) {
+    return states instanceof PackedPolicies ? states : List.copyOf(states);
+  }
+}
