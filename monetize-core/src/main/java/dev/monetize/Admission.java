@@ -128,47 +128,54 @@ public final class Admission {
   /** The headers to set on the response, refused or not. */
   public List<Header> responseHeaders() {
     List<Header> headers = new ArrayList<>(6);
-    headers.add(new Header(RequestIds.HEADER, request.requestId()));
+    responseHeaders((name, value) -> headers.add(new Header(name, value)));
+    return headers;
+  }
+
+  /**
+   * The same headers as {@link #responseHeaders()}, handed to {@code sink} (name, value) one by one
+   * in the same order, without a list or a {@link Header} per header: what an adapter sets on every
+   * response. {@code Vary} and {@code Link} add to what a response may already hold
+   * ({@link Header#merges()}).
+   */
+  public void responseHeaders(java.util.function.BiConsumer<String, String> sink) {
+    sink.accept(RequestIds.HEADER, request.requestId());
     List<PolicyState> policies = RateLimitHeaders.announced(decision.policies());
     if (!policies.isEmpty()) {
-      String policy = policyHeader.isEmpty() ? RateLimitHeaders.policy(policies) : policyHeader;
-      headers.add(new Header(RateLimitHeaders.POLICY, policy));
-      headers.add(new Header(RateLimitHeaders.STATE, RateLimitHeaders.state(policies)));
+      sink.accept(RateLimitHeaders.POLICY, policyHeader.isEmpty() ? RateLimitHeaders.policy(policies) : policyHeader);
+      sink.accept(RateLimitHeaders.STATE, RateLimitHeaders.state(policies));
       if (pipeline.legacyRateLimitHeaders()) {
         PolicyState t = RateLimitHeaders.tightest(policies);
-        headers.add(new Header("X-RateLimit-Limit", Long.toString(t.quota())));
-        headers.add(new Header("X-RateLimit-Remaining", Long.toString(Math.max(0, t.remaining()))));
-        headers.add(new Header("X-RateLimit-Reset", Long.toString(t.resetSeconds())));
+        sink.accept("X-RateLimit-Limit", Long.toString(t.quota()));
+        sink.accept("X-RateLimit-Remaining", Long.toString(Math.max(0, t.remaining())));
+        sink.accept("X-RateLimit-Reset", Long.toString(t.resetSeconds()));
       }
     }
     if (decision.degraded()) {
-      headers.add(new Header(DEGRADED_HEADER, "quota-exceeded"));
+      sink.accept(DEGRADED_HEADER, "quota-exceeded");
     }
-    Versions.headers(decision.operation(), headers);
+    Versions.headers(decision.operation(), sink);
     if (decision.admitted()) {
       String warning = pipeline.warnings().header(decision.policies(), requests);
       if (!warning.isEmpty()) {
-        headers.add(new Header(QuotaWarnings.HEADER, warning));
+        sink.accept(QuotaWarnings.HEADER, warning);
       }
       if (pipeline.wallets().watching()) { // a low-credits threshold is set
         dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(pipeline.wallets()::low)
-            .ifPresent(left -> headers.add(new Header(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString())));
+            .ifPresent(left -> sink.accept(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString()));
       }
+      return;
     }
-    if (!decision.admitted()) {
-      ErrorCode code = decision.error().orElseThrow();
-      headers.add(new Header("Cache-Control", "no-store"));
-      if (code.status() == 429 || code.status() == 503 || decision.retryAfterSeconds() > 0) {
-        headers.add(new Header("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds()))));
-      }
-      if (code.status() == 401) {
-        String challenge = code == ErrorCode.KEY_MISSING
-            ? "Bearer realm=\"monetize\""
-            : "Bearer realm=\"monetize\", error=\"invalid_token\"";
-        headers.add(new Header("WWW-Authenticate", challenge));
-      }
+    ErrorCode code = decision.error().orElseThrow();
+    sink.accept("Cache-Control", "no-store");
+    if (code.status() == 429 || code.status() == 503 || decision.retryAfterSeconds() > 0) {
+      sink.accept("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds())));
     }
-    return headers;
+    if (code.status() == 401) {
+      sink.accept("WWW-Authenticate", code == ErrorCode.KEY_MISSING
+          ? "Bearer realm=\"monetize\""
+          : "Bearer realm=\"monetize\", error=\"invalid_token\"");
+    }
   }
 
   /**

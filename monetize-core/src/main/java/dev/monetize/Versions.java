@@ -1,14 +1,12 @@
 package dev.monetize;
 
 import dev.monetize.errors.ErrorCode;
-import dev.monetize.http.Header;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Lifecycle;
 import dev.monetize.plans.Operation;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,16 +32,18 @@ final class Versions {
   }
 
   /** Adds the lifecycle headers of {@code op} (none for an operation that is not on the way out). */
-  static void headers(Operation op, List<Header> headers) {
+  static void headers(Operation op, java.util.function.BiConsumer<String, String> headers) {
     if (op.versionByHeader()) { // which version answered, when the header chose it (or its absence did)
-      headers.add(new Header("Api-Version", op.version().orElseThrow()));
-      headers.add(new Header("Vary", "Api-Version"));
+      headers.accept("Api-Version", op.version().orElseThrow());
+      headers.accept("Vary", "Api-Version");
     }
-    op.lifecycle().ifPresent(l -> {
-      headers.add(new Header("Deprecation", "@" + l.deprecatedAt().getEpochSecond()));
-      l.sunsetAt().ifPresent(s -> headers.add(new Header("Sunset",
-          DateTimeFormatter.RFC_1123_DATE_TIME.format(s.atOffset(ZoneOffset.UTC)))));
-      l.guide().ifPresent(g -> headers.add(new Header("Link", "<" + g.toASCIIString() + ">; rel=\"deprecation\"")));
-    });
+    if (op.lifecycle().isEmpty()) {
+      return;
+    }
+    Lifecycle l = op.lifecycle().get();
+    headers.accept("Deprecation", "@" + l.deprecatedAt().getEpochSecond());
+    l.sunsetAt().ifPresent(s -> headers.accept("Sunset",
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(s.atOffset(ZoneOffset.UTC))));
+    l.guide().ifPresent(g -> headers.accept("Link", "<" + g.toASCIIString() + ">; rel=\"deprecation\""));
   }
 }

@@ -20,6 +20,11 @@ public record Header(String name, String value) {
    * ({@code Vary} and {@code Link} are lists that several parts of a response contribute to).
    */
   public boolean merges() {
+    return merges(name);
+  }
+
+  /** Whether a header named {@code name} merges ({@link #merges()}). */
+  public static boolean merges(String name) {
     return name.equalsIgnoreCase("Vary") || name.equalsIgnoreCase("Link");
   }
 

@@ -251,13 +251,10 @@ public final class MonetizeFilter implements Filter {
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
     CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"), acceptEncoding);
     boolean admitted = admission.decision().admitted();
-    List<Header> headers = admission.responseHeaders();
-    for (int i = 0; i < headers.size(); i++) { // indexed: no iterator per request
-      if (admitted) {
-        add(response, headers.get(i));
-      } else {
-        put(response, headers.get(i));
-      }
+    if (admitted) { // set one by one: no list, no Header objects
+      admission.responseHeaders((name, value) -> add(response, name, value));
+    } else {
+      admission.responseHeaders((name, value) -> put(response, new Header(name, value)));
     }
     if (!admitted) {
       int status = admission.decision().status();
@@ -365,15 +362,15 @@ public final class MonetizeFilter implements Filter {
   }
 
   /**
-   * Adds {@code h} to an admitted request's response before the application runs: the engine's own
+   * Adds a header to an admitted request's response before the application runs: the engine's own
    * headers ({@code X-Request-Id}, {@code RateLimit*}, warnings) are on no response yet, so they are
    * appended without a search for one to replace; {@code Vary} and {@code Link} still merge.
    */
-  private static void add(HttpServletResponse response, Header h) {
-    if (h.merges()) {
-      put(response, h);
+  private static void add(HttpServletResponse response, String name, String value) {
+    if (Header.merges(name)) {
+      put(response, new Header(name, value));
     } else {
-      response.addHeader(h.name(), h.value());
+      response.addHeader(name, value);
     }
   }
 
