@@ -38,7 +38,6 @@ final class EventHash {
   private static final class Buffers {
     final JsonBytes json = new JsonBytes(1_024);
     final byte[] digest = new byte[32];
-    final byte[] hex = new byte[64];
     final MessageDigest sha256;
 
     Buffers() {
@@ -50,6 +49,7 @@ final class EventHash {
     }
   }
 
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   private EventHash() {
@@ -72,7 +72,7 @@ final class EventHash {
     } catch (DigestException x) {
       throw new IllegalStateException("a SHA-256 digest is 32 bytes", x);
     }
-    return JsonBytes.hex(b.digest, b.hex);
+    return HEX.formatHex(b.digest); // the JDK makes the string of its own array: no copy
   }
 
   /** The canonical JSON of {@code e} without {@code hash}, as {@code CanonicalJson.of(e.fields())} writes it. */

@@ -136,15 +136,6 @@ final class JsonBytes {
     return this;
   }
 
-  /** Lower-case hex of {@code bytes}, written into {@code out} (twice as long) and returned as text. */
-  static String hex(byte[] bytes, byte[] out) {
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = HEX[bytes[i] >> 4 & 0xF];
-      out[2 * i + 1] = HEX[bytes[i] & 0xF];
-    }
-    return new String(out, 0, 2 * bytes.length, StandardCharsets.ISO_8859_1);
-  }
-
   private static int shortEscape(byte[] b, int at, char letter) {
     b[at++] = '\\';
     b[at++] = (byte) letter;
