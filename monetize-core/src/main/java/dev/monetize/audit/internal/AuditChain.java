@@ -45,19 +45,27 @@ public final class AuditChain {
   }
 
   private java.util.Map<String, Head> link(List<AuditEvent> batch, List<AuditEvent> out) {
-    java.util.Map<String, Head> moved = new java.util.HashMap<>();
-    for (AuditEvent e : batch) {
-      Head h = moved.get(e.chain());
-      if (h == null) {
-        h = heads.getIfPresent(e.chain());
+    // each chain's last event of the batch: its head once the batch is taken (one head per chain, not per event)
+    java.util.Map<String, AuditEvent> last = new java.util.HashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      AuditEvent e = batch.get(i);
+      String chain = e.chain();
+      AuditEvent before = last.get(chain);
+      AuditEvent linked;
+      if (before != null) {
+        linked = e.chained(before.segment(), before.seq() + 1, before.hash());
+      } else {
+        Head h = heads.getIfPresent(chain);
+        if (h == null) {
+          h = new Head(e.time().toString(), 0, AuditEvent.GENESIS); // a new run of this chain
+        }
+        linked = e.chained(h.segment(), h.seq() + 1, h.hash());
       }
-      if (h == null) {
-        h = new Head(e.time().toString(), 0, AuditEvent.GENESIS); // a new run of this chain
-      }
-      AuditEvent linked = e.chained(h.segment(), h.seq() + 1, h.hash());
-      moved.put(e.chain(), new Head(h.segment(), linked.seq(), linked.hash()));
+      last.put(chain, linked);
       out.add(linked);
     }
+    java.util.Map<String, Head> moved = new java.util.HashMap<>(last.size() * 2);
+    last.forEach((chain, e) -> moved.put(chain, new Head(e.segment(), e.seq(), e.hash())));
     return moved;
   }
 }
