@@ -61,6 +61,8 @@ if has jmh; then
   fi
 
   java -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.monetize.benchmarks.StateFootprint > "$out/footprint.json"
+  # the hot path's allocation per thread, and the audit events it drops at full speed
+  java -Xmx1g -cp "$jar" dev.monetize.benchmarks.HotPathSplit > "$out/hotpath-split.json"
 fi
 
 # the server's CPU time (user + system, clock ticks) and context switches (all its threads)
