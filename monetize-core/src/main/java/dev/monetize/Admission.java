@@ -17,7 +17,7 @@ import java.util.List;
  * <p>The adapter's whole job:
  * <pre>{@code
  * Admission a = monetize.admit(operation, apiRequest);
- * a.responseHeaders().forEach(h -> response.setHeader(h.name(), h.value()));
+ * a.responseHeaders(response::setHeader);          // each header, name and value
  * if (!a.decision().admitted()) {
  *   response.setStatus(a.decision().status());
  *   response.setContentType(Problem.MEDIA_TYPE);

@@ -2,8 +2,11 @@ package dev.monetize;
 
 import dev.monetize.audit.AuditEvent;
 import dev.monetize.audit.internal.AsyncAuditDispatcher;
+import dev.monetize.audit.internal.EventBuilder;
 import dev.monetize.errors.ErrorCode;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The audit stage: one event per request, handed to the asynchronous dispatcher (which counts the
@@ -14,11 +17,11 @@ final class AuditStage implements AdmissionStage {
 
   AuditStage(AsyncAuditDispatcher audit) {
     this.audit = audit;
-    audit.buildLater(item -> event((Admission) item));
+    audit.buildLater(new Events());
   }
 
   /**
-   * Hands the request off as it is: the delivery thread builds its event ({@link #event}), so the
+   * Hands the request off as it is: the delivery thread builds its event ({@link Events}), so the
    * request thread allocates nothing for the audit trail.
    */
   @Override
@@ -35,21 +38,44 @@ final class AuditStage implements AdmissionStage {
     audit.submitLater(admission);
   }
 
-  /** The event of a completed request, built on the audit delivery thread. */
-  private AuditEvent event(Admission admission) {
-    Decision d = admission.decision();
-    ApiRequest r = admission.request();
-    long startNanos = admission.startNanos();
-    return new AuditEvent(
-        Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L)),
-        r.requestId(),
-        d.principal().map(Principal::customerId),
-        d.principal().map(Principal::keyId),
-        d.operation().id(), r.method(), r.path(), r.remoteAddress(), admission.sentStatus(),
-        d.error().map(ErrorCode::code).orElse("admitted"), admission.sentNanos() / 1_000, admission.sentBytes(),
-        java.util.Map.of(), admission.bytesIn(), 0, "", "", "", d.operation().pathTemplate(),
-        audit.redaction().redact(r.query(), d.operation().auditQuery()),
-        userAgent(r.userAgent()));
+  /** The event of a completed request, built on the audit delivery thread, chained as it is made. */
+  private final class Events implements EventBuilder {
+    @Override
+    public AuditEvent unchained(Object item) {
+      return chained(item, "", 0, "");
+    }
+
+    @Override
+    public String chain(Object item) {
+      Decision d = ((Admission) item).decision();
+      return d.principal().isPresent() ? d.principal().get().customerId() : "*"; // as AuditEvent.chain()
+    }
+
+    @Override
+    public Instant time(Object item) {
+      long startNanos = ((Admission) item).startNanos();
+      return Instant.ofEpochSecond(Math.floorDiv(startNanos, 1_000_000_000L), Math.floorMod(startNanos, 1_000_000_000L));
+    }
+
+    @Override
+    public AuditEvent chained(Object item, String segment, long seq, String prevHash) {
+      Admission admission = (Admission) item;
+      Decision d = admission.decision();
+      ApiRequest r = admission.request();
+      Optional<String> customer = d.principal().map(Principal::customerId);
+      Optional<String> key = d.principal().map(Principal::keyId);
+      String code = d.error().map(ErrorCode::code).orElse("admitted");
+      Map<String, String> query = audit.redaction().redact(r.query(), d.operation().auditQuery());
+      if (seq == 0) { // unchained: for a sink that chains events itself
+        return new AuditEvent(time(item), r.requestId(), customer, key, d.operation().id(), r.method(), r.path(),
+            r.remoteAddress(), admission.sentStatus(), code, admission.sentNanos() / 1_000, admission.sentBytes(),
+            Map.of(), admission.bytesIn(), 0, "", "", "", d.operation().pathTemplate(), query, userAgent(r.userAgent()));
+      }
+      return AuditEvent.chainedOf(time(item), r.requestId(), customer, key, d.operation().id(), r.method(), r.path(),
+          r.remoteAddress(), admission.sentStatus(), code, admission.sentNanos() / 1_000, admission.sentBytes(),
+          Map.of(), admission.bytesIn(), d.operation().pathTemplate(), query, userAgent(r.userAgent()), segment, seq,
+          prevHash);
+    }
   }
 
   /** At most 256 characters of the {@code User-Agent} header. */

@@ -59,7 +59,7 @@ public record AuditEvent(
     String segment,
     String pathTemplate,
     java.util.Map<String, String> query,
-    String userAgent) {
+    String userAgent) implements EventFields {
   /** An event before it is chained. */
   public AuditEvent(Instant time, String requestId, Optional<String> customerId, Optional<String> keyId,
       String operationId, String method, String path, String remoteAddress, int status, String decision,
@@ -148,6 +148,26 @@ public record AuditEvent(
     return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
         decision, durationMicros, bytesOut, details, bytesIn, seq, prevHash, EventHash.of(this, segment, seq, prevHash),
         segment, pathTemplate, query, userAgent);
+  }
+
+  /**
+   * An event at {@code seq} of the run {@code segment} of its chain, after {@code prevHash}, with
+   * its hash computed: the same event as {@code new AuditEvent(...)} of these fields followed by
+   * {@link #chained}, made in one step (what the audit thread does for every request).
+   */
+  public static AuditEvent chainedOf(Instant time, String requestId, Optional<String> customerId,
+      Optional<String> keyId, String operationId, String method, String path, String remoteAddress, int status,
+      String decision, long durationMicros, long bytesOut, java.util.Map<String, String> details, long bytesIn,
+      String pathTemplate, java.util.Map<String, String> query, String userAgent, String segment, long seq,
+      String prevHash) {
+    java.util.Map<String, String> sortedDetails = copy(details);
+    java.util.Map<String, String> sortedQuery = copy(query);
+    String hash = EventHash.of(EventHash.draft(time, requestId, customerId, keyId, operationId, method, path,
+        remoteAddress, status, decision, durationMicros, bytesOut, sortedDetails, bytesIn, pathTemplate, sortedQuery,
+        userAgent), segment, seq, prevHash);
+    return new AuditEvent(time, requestId, customerId, keyId, operationId, method, path, remoteAddress, status,
+        decision, durationMicros, bytesOut, sortedDetails, bytesIn, seq, prevHash, hash, segment, pathTemplate,
+        sortedQuery, userAgent);
   }
 
   /** The same event before chaining: no seq, prev_hash, hash or segment. */

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The hash of an event written straight from its fields: the canonical JSON of
@@ -38,6 +39,7 @@ final class EventHash {
   private static final class Buffers {
     final JsonBytes json = new JsonBytes(1_024);
     final byte[] digest = new byte[32];
+    final Draft draft = new Draft();
     final MessageDigest sha256;
 
     Buffers() {
@@ -55,12 +57,147 @@ final class EventHash {
   private EventHash() {
   }
 
+  /**
+   * The fields of an event about to be made, in this thread's draft: read by {@link #of} before the
+   * next call on this thread, never kept.
+   */
+  static EventFields draft(Instant time, String requestId, Optional<String> customerId, Optional<String> keyId,
+      String operationId, String method, String path, String remoteAddress, int status, String decision,
+      long durationMicros, long bytesOut, Map<String, String> details, long bytesIn, String pathTemplate,
+      Map<String, String> query, String userAgent) {
+    Draft d = BUFFERS.get().draft;
+    d.time = time;
+    d.requestId = requestId;
+    d.customerId = customerId;
+    d.keyId = keyId;
+    d.operationId = operationId;
+    d.method = method;
+    d.path = path;
+    d.remoteAddress = remoteAddress;
+    d.status = status;
+    d.decision = decision;
+    d.durationMicros = durationMicros;
+    d.bytesOut = bytesOut;
+    d.details = details;
+    d.bytesIn = bytesIn;
+    d.pathTemplate = pathTemplate;
+    d.query = query;
+    d.userAgent = userAgent;
+    return d;
+  }
+
+  /** One thread's draft of an event: the fields {@link #write} reads, set by {@link #draft}. */
+  private static final class Draft implements EventFields {
+    private Instant time;
+    private String requestId;
+    private Optional<String> customerId;
+    private Optional<String> keyId;
+    private String operationId;
+    private String method;
+    private String path;
+    private String remoteAddress;
+    private int status;
+    private String decision;
+    private long durationMicros;
+    private long bytesOut;
+    private Map<String, String> details;
+    private long bytesIn;
+    private String pathTemplate;
+    private Map<String, String> query;
+    private String userAgent;
+
+    @Override
+    public Instant time() {
+      return time;
+    }
+
+    @Override
+    public String requestId() {
+      return requestId;
+    }
+
+    @Override
+    public Optional<String> customerId() {
+      return customerId;
+    }
+
+    @Override
+    public Optional<String> keyId() {
+      return keyId;
+    }
+
+    @Override
+    public String operationId() {
+      return operationId;
+    }
+
+    @Override
+    public String method() {
+      return method;
+    }
+
+    @Override
+    public String path() {
+      return path;
+    }
+
+    @Override
+    public String remoteAddress() {
+      return remoteAddress;
+    }
+
+    @Override
+    public int status() {
+      return status;
+    }
+
+    @Override
+    public String decision() {
+      return decision;
+    }
+
+    @Override
+    public long durationMicros() {
+      return durationMicros;
+    }
+
+    @Override
+    public long bytesOut() {
+      return bytesOut;
+    }
+
+    @Override
+    public Map<String, String> details() {
+      return details;
+    }
+
+    @Override
+    public long bytesIn() {
+      return bytesIn;
+    }
+
+    @Override
+    public String pathTemplate() {
+      return pathTemplate;
+    }
+
+    @Override
+    public Map<String, String> query() {
+      return query;
+    }
+
+    @Override
+    public String userAgent() {
+      return userAgent;
+    }
+  }
+
   private static byte[] ascii(String text) {
     return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   /** Hex SHA-256 of {@code prevHash} and the canonical JSON of {@code e} at {@code seq} of {@code segment}. */
-  static String of(AuditEvent e, String segment, long seq, String prevHash) {
+  static String of(EventFields e, String segment, long seq, String prevHash) {
     Buffers b = BUFFERS.get();
     JsonBytes t = b.json;
     t.reset();
@@ -76,7 +213,7 @@ final class EventHash {
   }
 
   /** The canonical JSON of {@code e} without {@code hash}, as {@code CanonicalJson.of(e.fields())} writes it. */
-  static void write(JsonBytes t, AuditEvent e, String segment, long seq, String prevHash) {
+  static void write(JsonBytes t, EventFields e, String segment, long seq, String prevHash) {
     t.ascii(BYTES_IN).number(e.bytesIn());
     t.ascii(BYTES_OUT).number(e.bytesOut());
     t.ascii(CLIENT_ADDRESS).string(e.remoteAddress());

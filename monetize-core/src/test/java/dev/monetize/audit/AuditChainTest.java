@@ -55,6 +55,78 @@ class AuditChainTest {
     assertThat(verify(shuffled)).isEmpty(); // the order of lines is not the order of the chain: seq is
   }
 
+  /** Items that are unchained events, made into events the way the engine's audit stage makes them. */
+  private static final dev.monetize.audit.internal.EventBuilder AS_MADE = new dev.monetize.audit.internal.EventBuilder() {
+    @Override
+    public AuditEvent unchained(Object item) {
+      return (AuditEvent) item;
+    }
+
+    @Override
+    public String chain(Object item) {
+      return ((AuditEvent) item).chain();
+    }
+
+    @Override
+    public Instant time(Object item) {
+      return ((AuditEvent) item).time();
+    }
+
+    @Override
+    public AuditEvent chained(Object item, String segment, long seq, String prevHash) {
+      AuditEvent e = (AuditEvent) item;
+      return AuditEvent.chainedOf(e.time(), e.requestId(), e.customerId(), e.keyId(), e.operationId(), e.method(),
+          e.path(), e.remoteAddress(), e.status(), e.decision(), e.durationMicros(), e.bytesOut(), e.details(),
+          e.bytesIn(), e.pathTemplate(), e.query(), e.userAgent(), segment, seq, prevHash);
+    }
+  };
+
+  @Test
+  void eventsChainedAsTheyAreMadeKeepTheirLinkAndARefusedBatchLeavesNoGap() throws Exception {
+    AuditChain chain = new AuditChain();
+    List<AuditEvent> delivered = new ArrayList<>();
+    AuditSink refusing = batch -> {
+      throw new java.io.IOException("down");
+    };
+    AuditSink taking = delivered::addAll;
+    List<AuditEvent> first = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      first.add(chain.build(event("acme", i), AS_MADE));
+    }
+    assertThat(first).extracting(AuditEvent::seq).containsExactly(1L, 2L, 3L);
+    assertThat(first.get(1).prevHash()).isEqualTo(first.get(0).hash());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> chain.deliver(first, refusing))
+        .isInstanceOf(java.io.IOException.class);
+    // the refused batch comes back (as a spill replays it) behind a new event made after the refusal
+    AuditEvent madeAfter = chain.build(event("acme", 3), AS_MADE);
+    assertThat(madeAfter.seq()).as("the chain did not move: the refused batch never arrived").isEqualTo(1);
+    AuditEvent forged = new AuditEvent(event("acme", 4).time(), "req-forged", Optional.of("acme"),
+        Optional.of("key_acme"), "stats.summary", "GET", "/v1/stats/summary", "203.0.113.9", 200, "admitted", 1, 1,
+        Map.of(), 0, 5, "forged-prev", "forged-hash", "forged-segment", "", Map.of(), "");
+    List<AuditEvent> again = new ArrayList<>(first);
+    again.add(madeAfter);
+    again.add(forged);
+    chain.deliver(again, taking);
+    assertThat(delivered).extracting(AuditEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(delivered.get(0)).isEqualTo(first.get(0)); // the same link, so the same event
+    assertThat(delivered.get(4).hash()).isNotEqualTo("forged-hash")
+        .isEqualTo(AuditEvent.hashOf(delivered.get(3).hash(), delivered.get(4).fields()));
+    assertThat(verify(export(delivered))).isEmpty();
+    // made and delivered in one go, the events are kept as made
+    AuditEvent next = chain.build(event("acme", 6), AS_MADE);
+    chain.deliver(List.of(next), taking);
+    assertThat(delivered.get(5)).isSameAs(next);
+    assertThat(next.seq()).isEqualTo(6);
+    assertThat(verify(export(delivered))).isEmpty();
+    // an event handed in with exactly the link expected but a hash of its own is not trusted: hashed again
+    AuditEvent posing = new AuditEvent(event("acme", 7).time(), "req-posing", Optional.of("acme"),
+        Optional.of("key_acme"), "stats.summary", "GET", "/v1/stats/summary", "203.0.113.9", 200, "admitted", 1, 1,
+        Map.of(), 0, 7, next.hash(), "f".repeat(64), next.segment(), "", Map.of(), "");
+    chain.deliver(List.of(posing), taking);
+    assertThat(delivered.get(6).hash()).isNotEqualTo("f".repeat(64));
+    assertThat(verify(export(delivered))).isEmpty();
+  }
+
   @Test
   void aChangedRemovedReorderedOrInsertedEventIsFoundAndNamed() throws Exception {
     List<AuditEvent> linked = new AuditChain().link(List.of(event("acme", 1), event("acme", 2), event("acme", 3),

@@ -48,6 +48,22 @@ class EventHashProperties {
     assertThat(chained.hash()).isEqualTo(AuditEvent.hashOf(AuditEvent.GENESIS, chained.fields()));
   }
 
+  @Property(tries = 500)
+  void anEventChainedAsItIsMadeIsTheEventChainedAfterwards(@ForAll("instants") Instant time,
+      @ForAll("text") String a, @ForAll("text") String b, @ForAll("text") String c, @ForAll boolean customer,
+      @ForAll("maps") Map<String, String> query, @ForAll("maps") Map<String, String> details,
+      @ForAll @net.jqwik.api.constraints.LongRange(min = 1, max = 1L << 53) long n) {
+    Optional<String> customerId = customer ? Optional.of(b) : Optional.empty();
+    Optional<String> keyId = customer ? Optional.of(c) : Optional.empty();
+    String prev = AuditEvent.hashOf(AuditEvent.GENESIS, Map.of("seed", a));
+    AuditEvent afterwards = new AuditEvent(time, a, customerId, keyId, "op." + c, "GET", "/p/" + a, b, (int) (n % 600),
+        c, n, n / 2, details, n / 3, 0, "", "", "", "/p/{" + b + "}", query, c).chained("seg-" + a, n, prev);
+    AuditEvent made = AuditEvent.chainedOf(time, a, customerId, keyId, "op." + c, "GET", "/p/" + a, b, (int) (n % 600),
+        c, n, n / 2, details, n / 3, "/p/{" + b + "}", query, c, "seg-" + a, n, prev);
+    assertThat(made).isEqualTo(afterwards);
+    assertThat(made.hash()).isEqualTo(AuditEvent.hashOf(prev, made.fields()));
+  }
+
   @Property(tries = 2_000)
   void stringsAreEscapedAndEncodedAsJsonStringifyAndUtf8Do(@ForAll("text") String s) {
     JsonBytes out = new JsonBytes(1).string(s);

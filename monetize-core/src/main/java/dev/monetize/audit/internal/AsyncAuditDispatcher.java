@@ -35,7 +35,29 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private final AtomicInteger size = new AtomicInteger();
   private final int capacity;
   /** Builds the event of an item handed to {@link #submitLater}, on the delivery thread. */
-  private volatile java.util.function.Function<Object, AuditEvent> later = item -> (AuditEvent) item;
+  private volatile EventBuilder later = AS_IS;
+  /** Until {@link #buildLater}: items are events already. */
+  private static final EventBuilder AS_IS = new EventBuilder() {
+    @Override
+    public AuditEvent unchained(Object item) {
+      return (AuditEvent) item;
+    }
+
+    @Override
+    public String chain(Object item) {
+      return ((AuditEvent) item).chain();
+    }
+
+    @Override
+    public Instant time(Object item) {
+      return ((AuditEvent) item).time();
+    }
+
+    @Override
+    public AuditEvent chained(Object item, String segment, long seq, String prevHash) {
+      return ((AuditEvent) item).chained(segment, seq, prevHash);
+    }
+  };
   private final AuditOverflow overflow;
   private final AuditSink sink;
   private final AuditChain chain = new AuditChain();
@@ -112,11 +134,11 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
       dropOne();
       return;
     }
-    overflow(later.apply(item));
+    overflow(later.unchained(item));
   }
 
   /** How the items given to {@link #submitLater} become events. */
-  public void buildLater(java.util.function.Function<Object, AuditEvent> builder) {
+  public void buildLater(EventBuilder builder) {
     this.later = java.util.Objects.requireNonNull(builder, "builder");
   }
 
@@ -195,13 +217,15 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
    */
   public synchronized void drain() {
     List<AuditEvent> batch = new ArrayList<>(batchSize());
-    java.util.function.Function<Object, AuditEvent> build = later;
+    EventBuilder build = later;
+    boolean chainHere = !sink.chains(); // chained as each event is made: one event per item, not two
     while (true) {
       Object item;
       while (batch.size() < BATCH && (item = queue.poll()) != null) {
         size.decrementAndGet();
         try {
-          AuditEvent e = item instanceof AuditEvent ev ? ev : build.apply(item);
+          AuditEvent e = item instanceof AuditEvent ev ? ev
+              : chainHere ? chain.build(item, build) : build.unchained(item);
           if (RefusalTally.counts(e)) {
             refusals.add(e);
           } else {

@@ -21,6 +21,36 @@ public final class AuditChain {
   private final Cache<String, Head> heads = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterAccess(Duration.ofDays(1)).executor(Runnable::run).build();
 
+  /**
+   * Each chain's last event chained as it was made ({@link #build}) in the batch being made; a
+   * delivery clears it, whether the sink took the batch or not.
+   */
+  private final java.util.Map<String, AuditEvent> building = new java.util.HashMap<>();
+  /** The events {@link #build} made since the last delivery: only these are trusted to carry their own hash. */
+  private final java.util.Set<AuditEvent> madeHere =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  /**
+   * The event of {@code item}, chained as it is made: after its chain's last event in the batch
+   * being made, else after the chain's head. {@link #deliver} keeps such an event as it is when its
+   * link is still the one the chain expects, and chains it again otherwise.
+   */
+  public synchronized AuditEvent build(Object item, EventBuilder builder) {
+    String chain = builder.chain(item);
+    AuditEvent before = building.get(chain);
+    AuditEvent e;
+    if (before != null) {
+      e = builder.chained(item, before.segment(), before.seq() + 1, before.hash());
+    } else {
+      Head h = heads.getIfPresent(chain);
+      e = h == null ? builder.chained(item, builder.time(item).toString(), 1, AuditEvent.GENESIS)
+          : builder.chained(item, h.segment(), h.seq() + 1, h.hash());
+    }
+    building.put(chain, e);
+    madeHere.add(e);
+    return e;
+  }
+
   /** Continues the chain of {@code chain} after an event already stored. */
   public synchronized void resume(String chain, String segment, long seq, String hash) {
     heads.put(chain, new Head(segment, seq, hash));
@@ -38,10 +68,15 @@ public final class AuditChain {
    * took it (a batch it refused leaves no gap, and is chained again when delivered later).
    */
   public synchronized void deliver(List<AuditEvent> batch, dev.monetize.audit.AuditSink sink) throws Exception {
-    List<AuditEvent> out = new ArrayList<>(batch.size());
-    java.util.Map<String, Head> moved = link(batch, out);
-    sink.accept(out);
-    heads.putAll(moved);
+    try {
+      List<AuditEvent> out = new ArrayList<>(batch.size());
+      java.util.Map<String, Head> moved = link(batch, out);
+      sink.accept(out);
+      heads.putAll(moved);
+    } finally {
+      building.clear(); // the next batch links after the heads, moved or not
+      madeHere.clear();
+    }
   }
 
   private java.util.Map<String, Head> link(List<AuditEvent> batch, List<AuditEvent> out) {
@@ -51,16 +86,23 @@ public final class AuditChain {
       AuditEvent e = batch.get(i);
       String chain = e.chain();
       AuditEvent before = last.get(chain);
-      AuditEvent linked;
+      String segment;
+      long seq;
+      String prevHash;
       if (before != null) {
-        linked = e.chained(before.segment(), before.seq() + 1, before.hash());
+        segment = before.segment();
+        seq = before.seq() + 1;
+        prevHash = before.hash();
       } else {
         Head h = heads.getIfPresent(chain);
-        if (h == null) {
-          h = new Head(e.time().toString(), 0, AuditEvent.GENESIS); // a new run of this chain
-        }
-        linked = e.chained(h.segment(), h.seq() + 1, h.hash());
+        segment = h == null ? e.time().toString() : h.segment(); // no head: a new run of this chain
+        seq = h == null ? 1 : h.seq() + 1;
+        prevHash = h == null ? AuditEvent.GENESIS : h.hash();
       }
+      // an event this chain made as it was built keeps its link when it is still the one expected here
+      boolean expected = madeHere.contains(e) && e.seq() == seq && e.segment().equals(segment)
+          && e.prevHash().equals(prevHash);
+      AuditEvent linked = expected ? e : e.chained(segment, seq, prevHash);
       last.put(chain, linked);
       out.add(linked);
     }
