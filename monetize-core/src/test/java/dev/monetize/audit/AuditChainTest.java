@@ -55,31 +55,8 @@ class AuditChainTest {
     assertThat(verify(shuffled)).isEmpty(); // the order of lines is not the order of the chain: seq is
   }
 
-  /** Items that are unchained events, made into events the way the engine's audit stage makes them. */
-  private static final dev.monetize.audit.internal.EventBuilder AS_MADE = new dev.monetize.audit.internal.EventBuilder() {
-    @Override
-    public AuditEvent unchained(Object item) {
-      return (AuditEvent) item;
-    }
-
-    @Override
-    public String chain(Object item) {
-      return ((AuditEvent) item).chain();
-    }
-
-    @Override
-    public Instant time(Object item) {
-      return ((AuditEvent) item).time();
-    }
-
-    @Override
-    public AuditEvent chained(Object item, String segment, long seq, String prevHash) {
-      AuditEvent e = (AuditEvent) item;
-      return AuditEvent.chainedOf(e.time(), e.requestId(), e.customerId(), e.keyId(), e.operationId(), e.method(),
-          e.path(), e.remoteAddress(), e.status(), e.decision(), e.durationMicros(), e.bytesOut(), e.details(),
-          e.bytesIn(), e.pathTemplate(), e.query(), e.userAgent(), segment, seq, prevHash);
-    }
-  };
+  /** Items that are unchained events, chained as the audit thread makes them. */
+  private static final dev.monetize.audit.internal.EventBuilder AS_MADE = dev.monetize.audit.internal.EventBuilder.EVENTS;
 
   @Test
   void eventsChainedAsTheyAreMadeKeepTheirLinkAndARefusedBatchLeavesNoGap() throws Exception {

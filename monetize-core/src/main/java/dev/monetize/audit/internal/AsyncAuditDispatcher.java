@@ -35,29 +35,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private final AtomicInteger size = new AtomicInteger();
   private final int capacity;
   /** Builds the event of an item handed to {@link #submitLater}, on the delivery thread. */
-  private volatile EventBuilder later = AS_IS;
-  /** Until {@link #buildLater}: items are events already. */
-  private static final EventBuilder AS_IS = new EventBuilder() {
-    @Override
-    public AuditEvent unchained(Object item) {
-      return (AuditEvent) item;
-    }
-
-    @Override
-    public String chain(Object item) {
-      return ((AuditEvent) item).chain();
-    }
-
-    @Override
-    public Instant time(Object item) {
-      return ((AuditEvent) item).time();
-    }
-
-    @Override
-    public AuditEvent chained(Object item, String segment, long seq, String prevHash) {
-      return ((AuditEvent) item).chained(segment, seq, prevHash);
-    }
-  };
+  private volatile EventBuilder later = EventBuilder.EVENTS;
   private final AuditOverflow overflow;
   private final AuditSink sink;
   private final AuditChain chain = new AuditChain();

@@ -20,4 +20,27 @@ public interface EventBuilder {
 
   /** The item's event at {@code seq} of {@code segment} after {@code prevHash} ({@link AuditEvent#chainedOf}). */
   AuditEvent chained(Object item, String segment, long seq, String prevHash);
+
+  /** For items that are unchained events already: each chained as {@link AuditEvent#chained} does. */
+  EventBuilder EVENTS = new EventBuilder() {
+    @Override
+    public AuditEvent unchained(Object item) {
+      return (AuditEvent) item;
+    }
+
+    @Override
+    public String chain(Object item) {
+      return ((AuditEvent) item).chain();
+    }
+
+    @Override
+    public Instant time(Object item) {
+      return ((AuditEvent) item).time();
+    }
+
+    @Override
+    public AuditEvent chained(Object item, String segment, long seq, String prevHash) {
+      return ((AuditEvent) item).chained(segment, seq, prevHash);
+    }
+  };
 }
