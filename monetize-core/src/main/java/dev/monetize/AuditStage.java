@@ -48,7 +48,7 @@ final class AuditStage implements AdmissionStage {
     @Override
     public String chain(Object item) {
       Decision d = ((Admission) item).decision();
-      return d.principal().isPresent() ? d.principal().get().customerId() : "*"; // as AuditEvent.chain()
+      return d.principal().isPresent() ? d.principal().get().customerId() : AuditEvent.NO_CUSTOMER_CHAIN;
     }
 
     @Override

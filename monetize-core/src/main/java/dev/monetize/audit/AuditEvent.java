@@ -181,8 +181,11 @@ public record AuditEvent(
    * (no customer id can be {@code *}).
    */
   public String chain() {
-    return customerId.orElse("*");
+    return customerId.orElse(NO_CUSTOMER_CHAIN);
   }
+
+  /** The chain of the events of no identified customer ({@link #chain()}); no customer id can be it. */
+  public static final String NO_CUSTOMER_CHAIN = "*";
 
   /**
    * The event as JSON members, without {@code hash}: {@code time}, {@code request_id},

@@ -79,7 +79,7 @@ public final class AuditVerifier {
 
   private static String chainOf(Map<String, Object> e) {
     Object customer = e.get("customer_id");
-    return (customer instanceof String s ? s : "*") + " (run " + e.get("segment") + ")";
+    return (customer instanceof String s ? s : AuditEvent.NO_CUSTOMER_CHAIN) + " (run " + e.get("segment") + ")";
   }
 
   /**
