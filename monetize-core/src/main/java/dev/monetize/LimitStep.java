@@ -97,7 +97,8 @@ final class LimitStep {
         return;
       }
     }
-    List<LimitRequest> requests = requestsFor(principal, op, request);
+    CustomerLimits limits = limitsOf(principal.customer(), plan);
+    List<LimitRequest> requests = requestsFor(limits, principal, op, request);
     LimitVerdict verdict;
     try {
       storeCalls.increment();
@@ -110,7 +111,7 @@ final class LimitStep {
       into.limited(d, List.of(), null, "");
       return;
     }
-    String policyHeader = policyHeader(principal, requests, verdict);
+    String policyHeader = policyHeader(limits, requests, verdict);
     if (verdict.admitted()) {
       inFlight.increment();
       boolean overage = verdict.exceeded();
@@ -127,9 +128,8 @@ final class LimitStep {
    * policies, not on what remains of them. Empty when the request's limits are not the customer's
    * usual ones (the adapter then formats it).
    */
-  private String policyHeader(Principal principal, List<LimitRequest> requests, LimitVerdict verdict) {
-    CustomerLimits limits = byCustomer.getIfPresent(principal.customerId());
-    if (limits == null || limits.unitCostRequests() != requests) {
+  private static String policyHeader(CustomerLimits limits, List<LimitRequest> requests, LimitVerdict verdict) {
+    if (limits.unitCostRequests() != requests) {
       return "";
     }
     String cached = limits.policyHeader().get();
@@ -219,8 +219,8 @@ final class LimitStep {
     return tag(customerId) + CREDITS;
   }
 
-  private List<LimitRequest> requestsFor(Principal principal, Operation op, ApiRequest request) {
-    CustomerLimits limits = limitsOf(principal.customer(), principal.plan());
+  private static List<LimitRequest> requestsFor(CustomerLimits limits, Principal principal, Operation op,
+      ApiRequest request) {
     long credits = creditCost(principal.plan(), op);
     if (limits.allPerCustomer() && op.cost() == 1 && credits == 0 && principal.limitOverrides().isEmpty()) {
       return limits.unitCostRequests(); // the common case builds nothing

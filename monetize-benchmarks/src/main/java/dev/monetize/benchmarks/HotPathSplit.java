@@ -14,7 +14,8 @@ import java.util.Locale;
  * engine as fast as it can (its SHA-256 chain is slower than the request path, and the default
  * overflow for a sink that is not durable drops). Prints one JSON object.
  *
- * <pre>java -cp benchmarks.jar dev.monetize.benchmarks.HotPathSplit</pre>
+ * <pre>java -cp benchmarks.jar dev.monetize.benchmarks.HotPathSplit [--metrics]</pre>
+ * With {@code --metrics}, the Micrometer binder is attached to a Prometheus registry first.
  */
 public final class HotPathSplit {
   private static final int CALLS = 2_000_000;
@@ -26,6 +27,10 @@ public final class HotPathSplit {
     Operation summary = Operation.builder("summary", "GET", "/v1/stats/summary").build();
     Contenders.Engine engine = Contenders.engine(summary);
     Monetize monetize = engine.monetize();
+    if (java.util.Arrays.asList(args).contains("--metrics")) {
+      new dev.monetize.micrometer.MonetizeMetrics(monetize).bindTo(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+          io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+    }
     ApiRequest request = ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "req", "Bearer " + engine.secret(), null);
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long self = Thread.currentThread().getId();

@@ -85,4 +85,21 @@ class ApiKeysProperties {
     reference.update(ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     assertThat(ApiKeys.checksum(ascii, ascii.length())).isEqualTo(reference.getValue());
   }
+
+  @Property(tries = 300)
+  void aKeyWhoseChecksumTheJdkComputedVerifies(@ForAll KeyEnvironment env, @ForAll("body") String body) {
+    java.util.zip.CRC32 reference = new java.util.zip.CRC32();
+    reference.update((env.prefix() + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    StringBuilder checksum = new StringBuilder();
+    long v = reference.getValue();
+    for (int i = 0; i < ApiKeys.CHECKSUM_LENGTH; i++, v /= 62) {
+      checksum.insert(0, ApiKeys.ALPHABET.charAt((int) (v % 62)));
+    }
+    assertThat(ApiKeys.environmentOf(env.prefix() + body + checksum)).contains(env);
+  }
+
+  @Provide
+  Arbitrary<String> body() {
+    return Arbitraries.strings().withChars(ApiKeys.ALPHABET.toCharArray()).ofLength(ApiKeys.RANDOM_LENGTH);
+  }
 }

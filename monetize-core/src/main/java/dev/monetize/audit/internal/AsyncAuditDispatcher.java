@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -32,7 +31,17 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
    * the next power of two).
    */
   private final org.jctools.queues.MpscArrayQueue<Object> queue;
-  private final AtomicInteger size = new AtomicInteger();
+  /**
+   * Items in the queue, at {@link #SIZE} of an array of otherwise unused slots: the one counter both
+   * the request threads and the delivery thread write sits alone on its cache line, so its updates
+   * do not evict the fields the request threads read (the delivery thread takes a batch, then
+   * subtracts it once).
+   */
+  private final java.util.concurrent.atomic.AtomicIntegerArray size = new java.util.concurrent.atomic.AtomicIntegerArray(
+      2 * SIZE + 1);
+  private static final int SIZE = 16; // 64 bytes of unused slots on either side
+  /** What the delivery thread takes from the queue before building its events (its own, like the chain). */
+  private final Object[] taken = new Object[BATCH];
   private final int capacity;
   /** Builds the event of an item handed to {@link #submitLater}, on the delivery thread. */
   private volatile EventBuilder later = EventBuilder.EVENTS;
@@ -121,12 +130,12 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   }
 
   private boolean enqueue(Object item) {
-    if (size.incrementAndGet() <= capacity) {
+    if (size.incrementAndGet(SIZE) <= capacity) {
       if (queue.offer(item)) {
         return true;
       }
     }
-    size.decrementAndGet();
+    size.decrementAndGet(SIZE);
     return false;
   }
 
@@ -176,7 +185,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
 
   /** Events waiting in the bounded queue. */
   public int queued() {
-    return Math.max(0, size.get());
+    return Math.max(0, size.get(SIZE));
   }
 
   /** How query parameters are redacted in events. */
@@ -198,9 +207,15 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     EventBuilder build = later;
     boolean chainHere = !sink.chains(); // chained as each event is made: one event per item, not two
     while (true) {
+      int n = 0;
       Object item;
-      while (batch.size() < BATCH && (item = queue.poll()) != null) {
-        size.decrementAndGet();
+      while (n < BATCH && (item = queue.poll()) != null) {
+        taken[n++] = item;
+      }
+      size.addAndGet(SIZE, -n); // room again for what was taken, in one write
+      for (int i = 0; i < n; i++) {
+        item = taken[i];
+        taken[i] = null; // the queue's items are not kept here beyond their event
         try {
           AuditEvent e = item instanceof AuditEvent ev ? ev
               : chainHere ? chain.build(item, build) : build.unchained(item);
@@ -214,17 +229,19 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
           warn("audit event could not be built: {}", ex.toString());
         }
       }
-      if (batch.isEmpty()) {
-        return;
+      if (n == 0) {
+        return; // the batch was delivered when its items were taken
       }
-      deliver(batch);
-      batch = new ArrayList<>(batchSize());
+      if (!batch.isEmpty()) {
+        deliver(batch);
+        batch = new ArrayList<>(batchSize());
+      }
     }
   }
 
   /** Room for what is queued now, up to a whole batch: a few events do not take a batch's array. */
   private int batchSize() {
-    return Math.min(BATCH, Math.max(1, size.get()));
+    return Math.min(BATCH, Math.max(1, size.get(SIZE)));
   }
 
   /**
