@@ -67,8 +67,9 @@ final class Identification {
   }
 
   /**
-   * Step 1: who is calling. An API key (checksum first, so malformed keys never reach a store;
-   * then one hash and a cache lookup) or a short-lived token minted from one.
+   * Step 1: who is calling. An API key (one hash and a lookup of the keys verified before; any
+   * other key is checked by its checksum first, so malformed keys never reach a store) or a
+   * short-lived token minted from one.
    */
   Decision identify(Operation op, ApiRequest request) {
     return identify(op, request, time.epochNanos());
@@ -108,6 +109,14 @@ final class Identification {
     if (text.startsWith("ey", from) && Tokens.looksLikeToken(text.substring(from, to))) {
       return identifyToken(op, text.substring(from, to));
     }
+    // a key verified before is found by its secret's digest first: its checksum and environment were
+    // checked when it was verified (a key of the wrong shape or prefix is not hashed at all)
+    if (to - from == ApiKeys.LENGTH && text.startsWith(environment.prefix(), from)) {
+      Decision remembered = remembered(text, from, to, op, now);
+      if (remembered != null) {
+        return remembered;
+      }
+    }
     Optional<KeyEnvironment> env = ApiKeys.environmentOf(text, from, to);
     if (env.isEmpty()) {
       malformedKeys.increment(); // refused by the checksum: no store was touched
@@ -123,14 +132,7 @@ final class Identification {
       return Decision.refuse(ErrorCode.KEY_WRONG_ENVIRONMENT, "This service accepts "
           + environment.prefix() + " keys only.", Optional.empty(), op);
     }
-    // hashed in place (no copy of the key); a secret verified before is found by its digest's bits
-    Credentials.Verified verified = credentials.verified(text, from, to, now);
-    if (verified != null) {
-      Decision remembered = remembered(verified, op, now);
-      if (remembered != null) {
-        return remembered;
-      }
-    }
+    // a well-formed key of this environment was looked up above: its digest is this thread's last
     String hash = credentials.hashAfterVerified(text, from, to);
     if (operatorHash.isPresent() && SecretHasher.same(operatorHash.get(), hash)) {
       return Decision.admit(OPERATOR, op, List.of(), false, false); // the stages refuse it on every operation
@@ -191,6 +193,12 @@ final class Identification {
    * and operation: nothing is allocated when none of them changed. Null when the key is no
    * longer usable as it stands (the full path then says why).
    */
+  private Decision remembered(String text, int from, int to, Operation op, long now) {
+    // hashed in place (no copy of the key); a secret verified before is found by its digest's bits
+    Credentials.Verified verified = credentials.verified(text, from, to, now);
+    return verified == null ? null : remembered(verified, op, now);
+  }
+
   private Decision remembered(Credentials.Verified verified, Operation op, long now) {
     ApiKey key = verified.key();
     if (key.status() == KeyStatus.REVOKED || key.expiresAt().isPresent() && reached(key.expiresAt().get(), now)) {

@@ -20,21 +20,23 @@ public final class SecretHasher {
   private static final byte[] URL_SAFE =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.ISO_8859_1);
 
-  /** Per-thread scratch: the secret's bytes, the digest, and its base64url text. */
+  /**
+   * Per-thread scratch: the secret's bytes, the digest, its base64url text, and the SHA-256 engine
+   * (unkeyed, so every hasher's; one thread-local lookup per hash).
+   */
   private static final class Buffers {
     final byte[] ascii = new byte[ASCII_BUFFER];
     final byte[] digest = new byte[DIGEST_BYTES];
     final byte[] text = new byte[(DIGEST_BYTES * 4 + 2) / 3];
+    final MessageDigest sha256 = newSha256();
   }
 
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
   private final byte[] pepper;
-  private final ThreadLocal<MessageDigest> sha256;
   private final ThreadLocal<Mac> hmac;
 
   private SecretHasher(byte[] pepper) {
     this.pepper = pepper;
-    this.sha256 = ThreadLocal.withInitial(SecretHasher::newSha256);
     this.hmac = pepper == null ? null : ThreadLocal.withInitial(() -> newHmac(pepper));
   }
 
@@ -68,7 +70,7 @@ public final class SecretHasher {
       return encode(b.digest);
     }
     byte[] in = text.substring(from, to).getBytes(StandardCharsets.UTF_8);
-    return B64.encodeToString(pepper == null ? sha256.get().digest(in) : hmac.get().doFinal(in));
+    return B64.encodeToString(pepper == null ? b.sha256.digest(in) : hmac.get().doFinal(in));
   }
 
   /**
@@ -86,13 +88,14 @@ public final class SecretHasher {
     if (out.length < DIGEST_BYTES) {
       throw new IllegalArgumentException("the digest needs " + DIGEST_BYTES + " bytes, got " + out.length);
     }
-    byte[] ascii = BUFFERS.get().ascii;
+    Buffers b = BUFFERS.get();
+    byte[] ascii = b.ascii;
     for (int i = 0; i < n; i++) {
       ascii[i] = (byte) text.charAt(from + i);
     }
     try {
       if (pepper == null) {
-        MessageDigest md = sha256.get();
+        MessageDigest md = b.sha256;
         md.update(ascii, 0, n);
         md.digest(out, 0, DIGEST_BYTES);
       } else {

@@ -56,6 +56,9 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private long lastReplay;
   private long tallied = System.nanoTime();
   private final LongAdder dropped = new LongAdder();
+  /** Of {@link #dropped}, those a full queue dropped; the delivery thread warns of them (no clock read on a request). */
+  private final LongAdder queueFull = new LongAdder();
+  private long queueFullWarned;
   private final LongAdder sinkFailures = new LongAdder();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
   private final Thread worker;
@@ -154,11 +157,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   }
 
   private void dropOne() {
-    dropped.increment();
-    if (System.nanoTime() - lastWarning.get() >= LOG_EVERY_NANOS) { // no arguments boxed while it stays quiet
-      warn("audit queue full ({} events): dropped {} events so far; use a faster sink or AuditOverflow.CALLER_RUNS",
-          capacity, dropped.sum());
-    }
+    queueFull.increment();
   }
 
   /**
@@ -175,7 +174,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
 
   /** Events dropped because the queue was full. */
   public long dropped() {
-    return dropped.sum();
+    return dropped.sum() + queueFull.sum();
   }
 
   /** Events written to the spill directory (to be delivered later). */
@@ -266,6 +265,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
           spill.force();
           replaySpill();
         }
+        warnOfFullQueue();
         if (queue.isEmpty()) {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         } else {
@@ -275,6 +275,16 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
         warn("audit delivery thread: {}", t.toString());
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
+    }
+  }
+
+  /** Warns (at most every ten seconds, as every warning here) once a full queue has dropped events. */
+  private void warnOfFullQueue() {
+    long full = queueFull.sum();
+    if (full != queueFullWarned) {
+      queueFullWarned = full;
+      warn("audit queue full ({} events): dropped {} events so far; use a faster sink or AuditOverflow.CALLER_RUNS",
+          capacity, dropped());
     }
   }
 
