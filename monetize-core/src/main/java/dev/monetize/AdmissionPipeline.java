@@ -25,8 +25,10 @@ final class AdmissionPipeline {
   private final Identification identification;
   /** Before identification: the client address's verdict. */
   private final dev.monetize.shield.internal.Shield shield;
-  /** After identification, in order: each may refuse before the endpoint and act after it. */
-  private final AdmissionStage[] stages;
+  /** After identification, in order, the stages that may refuse before the endpoint. */
+  private final AdmissionStage[] admitting;
+  /** In the same order, the stages that act after the answer was sent. */
+  private final AdmissionStage[] completing;
   private final LimitStep limits;
   private final Wallets wallet;
   private final TimeSource time;
@@ -42,7 +44,10 @@ final class AdmissionPipeline {
     this.warnings = warnings;
     this.identification = identification;
     this.shield = shield;
-    this.stages = stages.clone();
+    this.admitting = java.util.Arrays.stream(stages).filter(s -> AdmissionStage.overrides(s, "admit"))
+        .toArray(AdmissionStage[]::new);
+    this.completing = java.util.Arrays.stream(stages).filter(s -> AdmissionStage.overrides(s, "complete"))
+        .toArray(AdmissionStage[]::new);
     this.limits = limits;
     this.wallet = wallet;
     this.time = time;
@@ -140,7 +145,7 @@ final class AdmissionPipeline {
     if (!d.admitted() && d.error().orElseThrow().status() == 401) {
       shield.failed(request.remoteAddress(), now, verdict.allowed()); // spends the address's budget, counts to a ban
     }
-    for (AdmissionStage stage : stages) {
+    for (AdmissionStage stage : admitting) {
       if (!d.admitted()) {
         refused(d, into);
         return;
@@ -157,7 +162,7 @@ final class AdmissionPipeline {
   void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos) {
     long duration = Math.max(0, time.epochNanos() - startNanos);
     limits.release(admission);
-    for (AdmissionStage stage : stages) {
+    for (AdmissionStage stage : completing) {
       try {
         stage.complete(admission, status, bytesIn, bytesOut, cpuNanos, startNanos, duration);
       } catch (RuntimeException e) {

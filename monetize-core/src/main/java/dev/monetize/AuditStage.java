@@ -12,7 +12,7 @@ import java.util.Optional;
  * The audit stage: one event per request, handed to the asynchronous dispatcher (which counts the
  * refusals of unidentified callers per address and minute instead of writing each).
  */
-final class AuditStage implements AdmissionStage {
+final class AuditStage extends AdmissionStage {
   private final AsyncAuditDispatcher audit;
 
   AuditStage(AsyncAuditDispatcher audit) {

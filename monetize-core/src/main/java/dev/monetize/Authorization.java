@@ -8,7 +8,7 @@ import dev.monetize.plans.Scopes;
 import java.util.Optional;
 
 /** Step 2 of admission: may this principal call this operation at all (its plan, its scopes)? */
-final class Authorization implements AdmissionStage {
+final class Authorization extends AdmissionStage {
   private final Catalog catalog;
 
   Authorization(Catalog catalog) {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * signals, and is told to the request listeners (the metrics binder). Allocates nothing once a
  * plan's day and a customer are known.
  */
-final class InsightStage implements AdmissionStage {
+final class InsightStage extends AdmissionStage {
   private static final Logger LOG = LoggerFactory.getLogger(InsightStage.class);
   /** The plan of a caller never identified. */
   static final String NO_PLAN = "none";

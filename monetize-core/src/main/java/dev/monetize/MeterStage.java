@@ -3,7 +3,7 @@ package dev.monetize;
 import dev.monetize.metering.internal.UsageMeter;
 
 /** The metering stage: every admitted call is recorded (journaled first, when there is a journal). */
-final class MeterStage implements AdmissionStage {
+final class MeterStage extends AdmissionStage {
   private final UsageMeter meter;
 
   MeterStage(UsageMeter meter) {

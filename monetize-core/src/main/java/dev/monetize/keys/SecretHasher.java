@@ -82,7 +82,7 @@ public final class SecretHasher {
    */
   public boolean digest(String text, int from, int to, byte[] out) {
     int n = to - from;
-    if (n > ASCII_BUFFER || !isAscii(text, from, to)) {
+    if (n > ASCII_BUFFER || n < 0) {
       return false;
     }
     if (out.length < DIGEST_BYTES) {
@@ -90,8 +90,15 @@ public final class SecretHasher {
     }
     Buffers b = BUFFERS.get();
     byte[] ascii = b.ascii;
+    int all = 0; // every character or'ed: ASCII when below 0x80 (checked and copied in one pass)
     for (int i = 0; i < n; i++) {
-      ascii[i] = (byte) text.charAt(from + i);
+      char c = text.charAt(from + i);
+      all |= c;
+      ascii[i] = (byte) c;
+    }
+    if (all >= 0x80) {
+      Arrays.fill(ascii, 0, n, (byte) 0);
+      return false;
     }
     try {
       if (pepper == null) {
@@ -128,15 +135,6 @@ public final class SecretHasher {
     text[at++] = URL_SAFE[(v >>> 12) & 0x3f];
     text[at++] = URL_SAFE[(v >>> 6) & 0x3f];
     return new String(text, 0, at, StandardCharsets.ISO_8859_1);
-  }
-
-  private static boolean isAscii(String s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

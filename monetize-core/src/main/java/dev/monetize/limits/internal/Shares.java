@@ -8,6 +8,9 @@ import java.math.BigInteger;
  * unlimited" plan), which would otherwise read as a quota almost used up.
  */
 public final class Shares {
+  /** Up to this, {@code x * 100} fits a {@code long}. */
+  private static final long SMALL = Long.MAX_VALUE / 100;
+
   private Shares() {}
 
   /**
@@ -21,6 +24,9 @@ public final class Shares {
     if (percent < 0 || percent > 100 || limit < 0) {
       throw new IllegalArgumentException("a share is 0 to 100 percent of a limit of at least 0, got " + percent
           + "% of " + limit);
+    }
+    if (limit <= SMALL && used <= SMALL && used >= -SMALL) { // every quota a person writes: no division
+      return used * 100 >= percent * limit;
     }
     // percent * limit / 100, rounded up, in two parts that cannot overflow: at most limit + 100
     long threshold = limit / 100 * percent + ((limit % 100) * percent + 99) / 100;
