@@ -118,29 +118,54 @@ public final class MonetizeMetrics implements MeterBinder, AutoCloseable {
     }
   }
 
-  /** Records each request into a timer found without allocating: plan, then operation, then outcome. */
+  /**
+   * Records each request into a timer found without allocating: the meters of a plan's operation
+   * in two lookups, then its outcome ({@code admitted} without a lookup) and status class.
+   */
   private static final class Listener implements RequestListener {
     private final MeterRegistry registry;
     /** The units a tag may name: those the catalog prices and the standard ones; any other counts as {@code other}. */
     private final java.util.Set<String> knownUnits;
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Timer[]>>> timers =
-        new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>>> units =
-        new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, OperationMeters>> meters = new ConcurrentHashMap<>();
+
+    /** The meters of one operation on one plan, each made when first needed. */
+    private static final class OperationMeters {
+      final String plan;
+      final String operation;
+      /** By status class, for the outcome {@code admitted}. */
+      final Timer[] admitted = new Timer[STATUS_CLASSES.length];
+      final ConcurrentHashMap<String, Timer[]> refused = new ConcurrentHashMap<>();
+      final ConcurrentHashMap<String, Counter> units = new ConcurrentHashMap<>();
+      volatile Counter calls;
+
+      OperationMeters(String plan, String operation) {
+        this.plan = plan;
+        this.operation = operation;
+      }
+    }
 
     Listener(MeterRegistry registry, java.util.Set<String> knownUnits) {
       this.registry = registry;
       this.knownUnits = knownUnits;
     }
 
+    private OperationMeters meters(String plan, String operation) {
+      ConcurrentHashMap<String, OperationMeters> byOperation = meters.get(plan);
+      if (byOperation == null) {
+        byOperation = meters.computeIfAbsent(plan, k -> new ConcurrentHashMap<>());
+      }
+      OperationMeters m = byOperation.get(operation);
+      return m != null ? m : byOperation.computeIfAbsent(operation, k -> new OperationMeters(plan, k));
+    }
+
     @Override
     public void completed(String plan, String operation, String outcome, int status, long durationNanos) {
-      Timer[] byClass = timers.computeIfAbsent(plan, k -> new ConcurrentHashMap<>())
-          .computeIfAbsent(operation, k -> new ConcurrentHashMap<>())
-          .computeIfAbsent(outcome, k -> new Timer[STATUS_CLASSES.length]);
+      OperationMeters m = meters(plan, operation);
+      Timer[] byClass = ADMITTED.equals(outcome) ? m.admitted
+          : m.refused.computeIfAbsent(outcome, k -> new Timer[STATUS_CLASSES.length]);
       int c = Math.min(STATUS_CLASSES.length, Math.max(1, status / 100)) - 1;
       Timer t = byClass[c];
-      if (t == null) {
+      if (t == null) { // registering again finds the same timer: a race between two threads is harmless
         t = Timer.builder("monetize.requests").description("requests through the engine, admission to completion")
             .tags("plan", plan, "operation", operation, "outcome", outcome, "status_class", STATUS_CLASSES[c])
             .serviceLevelObjectives(SLO_BUCKETS).register(registry);
@@ -152,22 +177,30 @@ public final class MonetizeMetrics implements MeterBinder, AutoCloseable {
     /** Counts the call and its reported units. */
     @Override
     public void units(String plan, String operation, Map<String, Long> reported) {
-      ConcurrentHashMap<String, Counter> byUnit = units.computeIfAbsent(plan, k -> new ConcurrentHashMap<>())
-          .computeIfAbsent(operation, k -> new ConcurrentHashMap<>());
-      counter(byUnit, plan, operation, "calls").increment();
-      for (Map.Entry<String, Long> u : reported.entrySet()) {
-        counter(byUnit, plan, operation, knownUnits.contains(u.getKey()) ? u.getKey() : "other").increment(u.getValue());
+      OperationMeters m = meters(plan, operation);
+      Counter calls = m.calls;
+      if (calls == null) {
+        calls = counter(m, "calls");
+        m.calls = calls;
+      }
+      calls.increment();
+      if (!reported.isEmpty()) {
+        for (Map.Entry<String, Long> u : reported.entrySet()) {
+          counter(m, knownUnits.contains(u.getKey()) ? u.getKey() : "other").increment(u.getValue());
+        }
       }
     }
 
-    private Counter counter(ConcurrentHashMap<String, Counter> byUnit, String plan, String operation, String unit) {
-      Counter c = byUnit.get(unit);
+    private Counter counter(OperationMeters m, String unit) {
+      Counter c = m.units.get(unit);
       if (c == null) {
-        c = byUnit.computeIfAbsent(unit, u -> Counter.builder("monetize.usage.units")
+        c = m.units.computeIfAbsent(unit, u -> Counter.builder("monetize.usage.units")
             .description("calls and the units endpoints reported, per plan and operation")
-            .tags("plan", plan, "operation", operation, "unit", u).register(registry));
+            .tags("plan", m.plan, "operation", m.operation, "unit", u).register(registry));
       }
       return c;
     }
   }
+
+  private static final String ADMITTED = "admitted";
 }
