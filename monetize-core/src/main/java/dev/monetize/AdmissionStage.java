@@ -39,9 +39,11 @@ abstract class AdmissionStage {
 
   /** Whether {@code stage} overrides {@code method} (one of this class's): the steps the pipeline calls on it. */
   static boolean overrides(AdmissionStage stage, String method) {
-    for (java.lang.reflect.Method m : stage.getClass().getDeclaredMethods()) {
-      if (m.getName().equals(method) && !m.isSynthetic() && !m.isBridge()) {
-        return true;
+    for (Class<?> c = stage.getClass(); c != AdmissionStage.class; c = c.getSuperclass()) {
+      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+        if (m.getName().equals(method) && !m.isSynthetic() && !m.isBridge()) {
+          return true;
+        }
       }
     }
     return false;
