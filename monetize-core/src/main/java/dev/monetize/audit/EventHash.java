@@ -41,6 +41,14 @@ final class EventHash {
     final byte[] digest = new byte[32];
     final Draft draft = new Draft();
     final MessageDigest sha256;
+    /**
+     * The hex bytes of hashes this thread made lately, by the identity of their string: the next event
+     * of a chain is linked after the string its previous event holds, so its {@code prev_hash} is
+     * copied from here instead of being escaped and encoded character by character (twice).
+     */
+    final String[] madeHashes = new String[MADE];
+    final byte[][] madeHex = new byte[MADE][64];
+    // a slot is the hash's first hex digit: a lookup reads it off the string, the maker off the digest
 
     Buffers() {
       try {
@@ -51,7 +59,8 @@ final class EventHash {
     }
   }
 
-  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+  private static final int MADE = 16;
+  private static final byte[] HEX_DIGITS = ascii("0123456789abcdef");
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   private EventHash() {
@@ -201,19 +210,38 @@ final class EventHash {
     Buffers b = BUFFERS.get();
     JsonBytes t = b.json;
     t.reset();
-    t.raw(prevHash);
-    write(t, e, segment, seq, prevHash);
+    int slot = prevHash.isEmpty() ? 0 : Character.digit(prevHash.charAt(0), 16) & (MADE - 1); // its first digit
+    byte[] prevHex = b.madeHashes[slot] == prevHash ? b.madeHex[slot] : null; // a hash made here: plain hex
+    if (prevHex != null) {
+      t.ascii(prevHex);
+    } else {
+      t.raw(prevHash);
+    }
+    write(t, e, segment, seq, prevHash, prevHex);
     b.sha256.update(t.bytes(), 0, t.size());
     try {
       b.sha256.digest(b.digest, 0, 32);
     } catch (DigestException x) {
       throw new IllegalStateException("a SHA-256 digest is 32 bytes", x);
     }
-    return HEX.formatHex(b.digest); // the JDK makes the string of its own array: no copy
+    int mine = (b.digest[0] >> 4) & (MADE - 1); // the first hex digit, as a later lookup finds it
+    byte[] hex = b.madeHex[mine];
+    for (int i = 0; i < 32; i++) {
+      hex[2 * i] = HEX_DIGITS[(b.digest[i] >> 4) & 0xF];
+      hex[2 * i + 1] = HEX_DIGITS[b.digest[i] & 0xF];
+    }
+    String hash = new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1); // its own copy: the slot is reused
+    b.madeHashes[mine] = hash;
+    return hash;
   }
 
   /** The canonical JSON of {@code e} without {@code hash}, as {@code CanonicalJson.of(e.fields())} writes it. */
   static void write(JsonBytes t, EventFields e, String segment, long seq, String prevHash) {
+    write(t, e, segment, seq, prevHash, null);
+  }
+
+  /** {@link #write(JsonBytes, EventFields, String, long, String)}, {@code prevHash} given as its hex bytes when known. */
+  private static void write(JsonBytes t, EventFields e, String segment, long seq, String prevHash, byte[] prevHex) {
     t.ascii(BYTES_IN).number(e.bytesIn());
     t.ascii(BYTES_OUT).number(e.bytesOut());
     t.ascii(CLIENT_ADDRESS).string(e.remoteAddress());
@@ -232,7 +260,11 @@ final class EventHash {
     t.ascii(OPERATION).string(e.operationId());
     t.ascii(PATH).string(e.path());
     t.ascii(PATH_TEMPLATE).string(e.pathTemplate());
-    t.ascii(PREV_HASH).string(prevHash);
+    if (prevHex != null) { // hex digits need no escape
+      t.ascii(PREV_HASH).ascii('"').ascii(prevHex).ascii('"');
+    } else {
+      t.ascii(PREV_HASH).string(prevHash);
+    }
     if (!e.query().isEmpty()) {
       map(t.ascii(QUERY), e.query());
     }
