@@ -86,6 +86,41 @@ class MonetizeTest {
   }
 
   @Test
+  void aKeyVerifiedBeforeIsFoundByItsDigestAndAMalformedOneOfItsShapeNeverReachesTheStore() {
+    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+    dev.monetize.keys.KeyStore inMemory = dev.monetize.keys.KeyStore.inMemory();
+    dev.monetize.keys.KeyStore counting = (dev.monetize.keys.KeyStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.monetize.keys.KeyStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("findByHash")) {
+            lookups.incrementAndGet();
+          }
+          try {
+            return method.invoke(inMemory, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    try (Monetize m = Monetize.builder().catalog(catalog).timeSource(time).auditSink(audit).keyStore(counting)
+        .environment(KeyEnvironment.LIVE).build()) {
+      m.customers().save(Customer.of("acme", "pro"));
+      String secret = m.keys().issue("acme", Set.of("*")).secret();
+      java.util.function.Function<String, Admission> call = s -> m.admit(summary,
+          ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "r", "Bearer " + s, null));
+      assertThat(call.apply(secret).decision().admitted()).isTrue();
+      int afterFirst = lookups.get();
+      assertThat(call.apply(secret).decision().admitted()).isTrue();
+      assertThat(lookups.get()).isEqualTo(afterFirst); // found by its digest
+      char last = secret.charAt(secret.length() - 1);
+      String broken = secret.substring(0, secret.length() - 1) + (last == 'a' ? 'b' : 'a'); // its checksum broken
+      Admission refused = call.apply(broken);
+      assertThat(refused.decision().error()).contains(ErrorCode.KEY_INVALID);
+      assertThat(refused.decision().detail()).contains("malformed");
+      assertThat(m.metrics().malformedKeyRefusals()).isEqualTo(1);
+      assertThat(lookups.get()).isEqualTo(afterFirst);
+    }
+  }
+
+  @Test
   void refusesMissingMalformedUnknownAndWrongEnvironmentKeys() {
     assertThat(call(summary, null).decision().error()).contains(ErrorCode.KEY_MISSING);
     assertThat(call(summary, "Basic dXNlcjpwYXNz").decision().error()).contains(ErrorCode.KEY_INVALID);

@@ -225,6 +225,7 @@ final class EventHash {
       throw new IllegalStateException("a SHA-256 digest is 32 bytes", x);
     }
     int mine = (b.digest[0] >> 4) & (MADE - 1); // the first hex digit, as a later lookup finds it
+    b.madeHashes[mine] = null; // forgotten before its bytes change: a failure below leaves no wrong pair
     byte[] hex = b.madeHex[mine];
     for (int i = 0; i < 32; i++) {
       hex[2 * i] = HEX_DIGITS[(b.digest[i] >> 4) & 0xF];

@@ -58,7 +58,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private final LongAdder dropped = new LongAdder();
   /** Of {@link #dropped}, those a full queue dropped; the delivery thread warns of them (no clock read on a request). */
   private final LongAdder queueFull = new LongAdder();
-  private long queueFullWarned;
+  private volatile long queueFullWarned;
   private final LongAdder sinkFailures = new LongAdder();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
   private final Thread worker;
@@ -158,6 +158,11 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
 
   private void dropOne() {
     queueFull.increment();
+    // the delivery thread warns of it, unless a hung sink holds it: then about one drop in a thousand
+    // looks at the clock and warns from here (the warning is rate-limited either way)
+    if ((java.util.concurrent.ThreadLocalRandom.current().nextInt() & 1_023) == 0) {
+      warnOfFullQueue();
+    }
   }
 
   /**
@@ -212,20 +217,17 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
         taken[n++] = item;
       }
       size.addAndGet(SIZE, -n); // room again for what was taken, in one write
-      for (int i = 0; i < n; i++) {
-        item = taken[i];
-        taken[i] = null; // the queue's items are not kept here beyond their event
-        try {
-          AuditEvent e = item instanceof AuditEvent ev ? ev
-              : chainHere ? chain.build(item, build) : build.unchained(item);
-          if (RefusalTally.counts(e)) {
-            refusals.add(e);
-          } else {
-            batch.add(e);
-          }
-        } catch (RuntimeException ex) { // never stops delivery: the event is counted as dropped
-          dropped.increment();
-          warn("audit event could not be built: {}", ex.toString());
+      int i = 0;
+      try {
+        for (; i < n; i++) {
+          item = taken[i];
+          taken[i] = null; // the queue's items are not kept here beyond their event
+          build(item, build, chainHere, batch);
+        }
+      } finally {
+        if (i < n) { // an Error escaped building item i: it and the items after it are counted as dropped
+          dropped.add(n - i);
+          java.util.Arrays.fill(taken, i, n, null);
         }
       }
       if (n == 0) {
@@ -235,6 +237,22 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
         deliver(batch);
         batch = new ArrayList<>(batchSize());
       }
+    }
+  }
+
+  /** The event of one taken item into {@code batch} (or the refusal tally); a failure drops it, counted. */
+  private void build(Object item, EventBuilder build, boolean chainHere, List<AuditEvent> batch) {
+    try {
+      AuditEvent e = item instanceof AuditEvent ev ? ev
+          : chainHere ? chain.build(item, build) : build.unchained(item);
+      if (RefusalTally.counts(e)) {
+        refusals.add(e);
+      } else {
+        batch.add(e);
+      }
+    } catch (RuntimeException ex) { // never stops delivery: the event is counted as dropped
+      dropped.increment();
+      warn("audit event could not be built: {}", ex.toString());
     }
   }
 
@@ -281,10 +299,10 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   /** Warns (at most every ten seconds, as every warning here) once a full queue has dropped events. */
   private void warnOfFullQueue() {
     long full = queueFull.sum();
-    if (full != queueFullWarned) {
-      queueFullWarned = full;
-      warn("audit queue full ({} events): dropped {} events so far; use a faster sink or AuditOverflow.CALLER_RUNS",
-          capacity, dropped());
+    if (full != queueFullWarned
+        && warn("audit queue full ({} events): dropped {} events so far; use a faster sink or AuditOverflow.CALLER_RUNS",
+            capacity, dropped())) {
+      queueFullWarned = full; // only once said: a warning the rate limit held back is said later
     }
   }
 
@@ -351,12 +369,15 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     }
   }
 
-  private void warn(String format, Object... args) {
+  /** Logs at most one warning every ten seconds; whether this one was logged. */
+  private boolean warn(String format, Object... args) {
     long now = System.nanoTime();
     long last = lastWarning.get();
     if (now - last >= LOG_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
       LOG.warn(format, args);
+      return true;
     }
+    return false;
   }
 
   /** Stops the thread after delivering what is queued. */

@@ -47,6 +47,11 @@ public final class Credentials {
   private static final class Scratch {
     final byte[] digest = new byte[32];
     boolean valid;
+    /** Whose digest it is: the hasher, the text and the region it was computed for. */
+    SecretHasher hasher;
+    String text;
+    int from;
+    int to;
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -115,20 +120,32 @@ public final class Credentials {
   public Verified verified(String text, int from, int to, long now) {
     Scratch scratch = SCRATCH.get();
     scratch.valid = hasher.digest(text, from, to, scratch.digest);
+    scratch.hasher = hasher;
+    scratch.text = text;
+    scratch.from = from;
+    scratch.to = to;
     if (!scratch.valid || table == null) {
       return null;
     }
     Verified v = table.get(slot(scratch.digest));
-    return v != null && v.matches(scratch.digest) && now < v.validUntil ? v : null;
+    if (v != null && v.matches(scratch.digest) && now < v.validUntil) {
+      scratch.text = null; // found: no header is held beyond the request (a later hashAfterVerified hashes again)
+      return v;
+    }
+    return null;
   }
 
   /**
-   * The stored hash of {@code text[from, to)}, the secret the last {@link #verified} call on this
-   * thread was given: encoded from its digest, without hashing again.
+   * The stored hash of {@code text[from, to)}: encoded from the digest the last {@link #verified}
+   * call on this thread computed, when it was given this very region of this very string for this
+   * engine (the request path's order), else hashed again. Never another secret's hash.
    */
   public String hashAfterVerified(String text, int from, int to) {
     Scratch scratch = SCRATCH.get();
-    return scratch.valid ? SecretHasher.encode(scratch.digest) : hasher.hash(text, from, to);
+    boolean mine = scratch.valid && scratch.hasher == hasher && scratch.text == text && scratch.from == from
+        && scratch.to == to; // this engine's digest of this very region, or it is computed again
+    scratch.text = null; // no header held beyond the request
+    return mine ? SecretHasher.encode(scratch.digest) : hasher.hash(text, from, to);
   }
 
   /** The number of key changes saved so far: read it before {@link #byHash}, pass it to {@link #remember}. */

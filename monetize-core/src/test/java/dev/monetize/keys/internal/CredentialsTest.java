@@ -86,4 +86,23 @@ class CredentialsTest {
     assertThat(credentials.verified(k, 0, k.length(), clock.get())).isNull();
     assertThat(credentials.byHash(hash).map(ApiKey::status)).contains(KeyStatus.REVOKED);
   }
+
+  @Test
+  void theHashAfterALookupIsNeverAnotherSecretsHash() {
+    String first = "Bearer secret-first";
+    String second = "Bearer secret-other";
+    credentials.verified(first, 7, first.length(), clock.get());
+    // another string, another region, another engine's hasher: each hashed for what it is
+    assertThat(credentials.hashAfterVerified(second, 7, second.length())).isEqualTo(hasher.hash("secret-other"));
+    credentials.verified(first, 7, first.length(), clock.get());
+    assertThat(credentials.hashAfterVerified(first, 8, first.length())).isEqualTo(hasher.hash("ecret-first"));
+    Credentials peppered = new Credentials(store, SecretHasher.hmacSha256(new byte[32]), Duration.ofSeconds(30),
+        Duration.ofSeconds(30), 16, clock::get);
+    credentials.verified(first, 7, first.length(), clock.get());
+    assertThat(peppered.hashAfterVerified(first, 7, first.length()))
+        .isEqualTo(SecretHasher.hmacSha256(new byte[32]).hash("secret-first"));
+    // the request path's order: the digest just computed for this very region
+    credentials.verified(first, 7, first.length(), clock.get());
+    assertThat(credentials.hashAfterVerified(first, 7, first.length())).isEqualTo(hasher.hash("secret-first"));
+  }
 }
