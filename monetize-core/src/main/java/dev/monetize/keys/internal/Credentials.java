@@ -46,12 +46,6 @@ public final class Credentials {
   /** The digest the last {@link #verified} call on this thread computed, if it could. */
   private static final class Scratch {
     final byte[] digest = new byte[32];
-    boolean valid;
-    /** Whose digest it is: the hasher, the text and the region it was computed for. */
-    SecretHasher hasher;
-    String text;
-    int from;
-    int to;
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -113,39 +107,26 @@ public final class Credentials {
 
   /**
    * The verified key whose current secret is {@code text[from, to)}, from the digest table, or
-   * null: then call {@link #lastHash()} and look it up by hash. Allocates nothing.
+   * null: then look it up by {@link #hashAfterVerified} and {@link #byHash}. Allocates nothing.
    *
    * @param now the request's time, nanoseconds since the epoch (entries live for the positive TTL)
    */
   public Verified verified(String text, int from, int to, long now) {
     Scratch scratch = SCRATCH.get();
-    scratch.valid = hasher.digest(text, from, to, scratch.digest);
-    scratch.hasher = hasher;
-    scratch.text = text;
-    scratch.from = from;
-    scratch.to = to;
-    if (!scratch.valid || table == null) {
+    if (table == null || !hasher.digest(text, from, to, scratch.digest)) {
       return null;
     }
     Verified v = table.get(slot(scratch.digest));
-    if (v != null && v.matches(scratch.digest) && now < v.validUntil) {
-      scratch.text = null; // found: no header is held beyond the request (a later hashAfterVerified hashes again)
-      return v;
-    }
-    return null;
+    return v != null && v.matches(scratch.digest) && now < v.validUntil ? v : null;
   }
 
   /**
-   * The stored hash of {@code text[from, to)}: encoded from the digest the last {@link #verified}
-   * call on this thread computed, when it was given this very region of this very string for this
-   * engine (the request path's order), else hashed again. Never another secret's hash.
+   * The stored hash of {@code text[from, to)}, for the store lookup after {@link #verified} found
+   * nothing. Hashed again rather than taken from the lookup's digest: one SHA-256 more on that slower
+   * path, and no state carried from one call to the next that could ever be another secret's.
    */
   public String hashAfterVerified(String text, int from, int to) {
-    Scratch scratch = SCRATCH.get();
-    boolean mine = scratch.valid && scratch.hasher == hasher && scratch.text == text && scratch.from == from
-        && scratch.to == to; // this engine's digest of this very region, or it is computed again
-    scratch.text = null; // no header held beyond the request
-    return mine ? SecretHasher.encode(scratch.digest) : hasher.hash(text, from, to);
+    return hasher.hash(text, from, to); // hashed again: nothing carried from one call to the next
   }
 
   /** The number of key changes saved so far: read it before {@link #byHash}, pass it to {@link #remember}. */
@@ -154,22 +135,31 @@ public final class Credentials {
   }
 
   /**
-   * Remembers {@code key}, found by {@link #byHash} as {@code hash}, as verified by the secret the
-   * last {@link #verified} call on this thread was given, which must be the key's current secret.
+   * Remembers {@code key}, found by {@link #byHash} as {@code hash}, the stored hash of its current
+   * secret: the table keeps the digest that hash encodes (read from the hash itself, not from any
+   * earlier call), so a later {@link #verified} finds the key by that secret's digest alone.
    * The entry lives until the record it came from expires (so another JVM's change shows within
    * one TTL of the load), and is not kept when a key was changed since {@code seenGeneration}.
    */
   public void remember(String hash, ApiKey key, long seenGeneration) {
-    Scratch scratch = SCRATCH.get();
-    if (table == null || !scratch.valid) {
+    if (table == null) {
+      return;
+    }
+    byte[] digest;
+    try {
+      digest = java.util.Base64.getUrlDecoder().decode(hash);
+    } catch (IllegalArgumentException e) {
+      return; // not a hash this engine's hasher made
+    }
+    if (digest.length != 32) {
       return;
     }
     Loaded loaded = byHash.getIfPresent(hash);
     if (loaded == null || loaded.key() != key) {
       return; // forgotten meanwhile, or replaced by a newer record
     }
-    int i = slot(scratch.digest);
-    Verified v = new Verified(scratch.digest, key, loaded.at() + ttlNanos);
+    int i = slot(digest);
+    Verified v = new Verified(digest, key, loaded.at() + ttlNanos);
     table.set(i, v);
     if (generation.get() != seenGeneration) {
       table.compareAndSet(i, v, null); // a key changed while this one was looked up: it may be this one
