@@ -132,7 +132,7 @@ final class Identification {
       return Decision.refuse(ErrorCode.KEY_WRONG_ENVIRONMENT, "This service accepts "
           + environment.prefix() + " keys only.", Optional.empty(), op);
     }
-    // a well-formed key of this environment was looked up above: its digest is this thread's last
+    // not among the keys verified before: hashed for the cache and the store
     String hash = credentials.hashAfterVerified(text, from, to);
     if (operatorHash.isPresent() && SecretHasher.same(operatorHash.get(), hash)) {
       return Decision.admit(OPERATOR, op, List.of(), false, false); // the stages refuse it on every operation
@@ -189,9 +189,8 @@ final class Identification {
   }
 
   /**
-   * The admission of a key verified by its current secret, built once per key, customer record
-   * and operation: nothing is allocated when none of them changed. Null when the key is no
-   * longer usable as it stands (the full path then says why).
+   * {@link #remembered(Credentials.Verified, Operation, long)} of the key whose secret is
+   * {@code text[from, to)}, when it was verified before; null otherwise.
    */
   private Decision remembered(String text, int from, int to, Operation op, long now) {
     // hashed in place (no copy of the key); a secret verified before is found by its digest's bits
@@ -199,6 +198,11 @@ final class Identification {
     return verified == null ? null : remembered(verified, op, now);
   }
 
+  /**
+   * The admission of a key verified by its current secret, built once per key, customer record
+   * and operation: nothing is allocated when none of them changed. Null when the key is no
+   * longer usable as it stands (the full path then says why).
+   */
   private Decision remembered(Credentials.Verified verified, Operation op, long now) {
     ApiKey key = verified.key();
     if (key.status() == KeyStatus.REVOKED || key.expiresAt().isPresent() && reached(key.expiresAt().get(), now)) {
