@@ -56,7 +56,10 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private long lastReplay;
   private long tallied = System.nanoTime();
   private final LongAdder dropped = new LongAdder();
-  /** Of {@link #dropped}, those a full queue dropped; the delivery thread warns of them (no clock read on a request). */
+  /**
+   * Of {@link #dropped}, those a full queue dropped: warned of by the delivery thread, and now and
+   * then by a request thread that drops one (no clock read per dropped event).
+   */
   private final LongAdder queueFull = new LongAdder();
   private volatile long queueFullWarned;
   private final LongAdder sinkFailures = new LongAdder();
@@ -231,7 +234,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
         }
       }
       if (n == 0) {
-        return; // the batch was delivered when its items were taken
+        return; // nothing left to take: every batch taken so far is delivered
       }
       if (!batch.isEmpty()) {
         deliver(batch);
