@@ -60,7 +60,6 @@ final class EventHash {
   }
 
   private static final int MADE = 16;
-  private static final byte[] HEX_DIGITS = ascii("0123456789abcdef");
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   private EventHash() {
@@ -228,8 +227,8 @@ final class EventHash {
     b.madeHashes[mine] = null; // forgotten before its bytes change: a failure below leaves no wrong pair
     byte[] hex = b.madeHex[mine];
     for (int i = 0; i < 32; i++) {
-      hex[2 * i] = HEX_DIGITS[(b.digest[i] >> 4) & 0xF];
-      hex[2 * i + 1] = HEX_DIGITS[b.digest[i] & 0xF];
+      hex[2 * i] = JsonBytes.HEX[(b.digest[i] >> 4) & 0xF];
+      hex[2 * i + 1] = JsonBytes.HEX[b.digest[i] & 0xF];
     }
     String hash = new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1); // its own copy: the slot is reused
     b.madeHashes[mine] = hash;

@@ -12,7 +12,8 @@ import java.util.Arrays;
  */
 final class JsonBytes {
   private static final long I_JSON = 1L << 53;
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  /** The hex digits, lower case (escapes here; hashes in {@link EventHash}). */
+  static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private byte[] buf;
   private int size;
