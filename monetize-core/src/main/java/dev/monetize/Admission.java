@@ -7,8 +7,10 @@ import dev.monetize.http.Header;
 import dev.monetize.http.RateLimitHeaders;
 import dev.monetize.http.RequestIds;
 import dev.monetize.limits.PolicyState;
+import dev.monetize.plans.Operation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One request in flight: its {@link Decision}, the response headers and (when refused) the
@@ -18,7 +20,7 @@ import java.util.List;
  * <pre>{@code
  * Admission a = monetize.admit(operation, apiRequest);
  * a.responseHeaders(response::setHeader);          // each header, name and value
- * if (!a.decision().admitted()) {
+ * if (!a.admitted()) {
  *   response.setStatus(a.decision().status());
  *   response.setContentType(Problem.MEDIA_TYPE);
  *   response.getOutputStream().write(a.problemBody());
@@ -38,8 +40,17 @@ public final class Admission {
 
   private final AdmissionPipeline pipeline;
   private final ApiRequest request;
+  /**
+   * The decision once made. When the limits admit, it is made only when asked for ({@link #decision()}):
+   * until then it is null, and {@link #identified} with the limits' states below says all it would.
+   */
   private Decision decision;
-  /** The limits checked, the store's verdict (null when the request never reached the store). */
+  /** The caller as the stages before the limits admitted it (principal, operation), while the decision is not made. */
+  private Decision identified;
+  private List<PolicyState> policies = List.of();
+  private boolean overage;
+  private boolean degraded;
+  /** The limits checked, the store's verdict (null when the request never reached the store, or the limits' states are packed). */
   private List<dev.monetize.limits.LimitRequest> requests = List.of();
   private dev.monetize.limits.LimitVerdict verdictOrNull;
   /** The {@code RateLimit-Policy} value formatted once per customer, or empty. */
@@ -70,6 +81,24 @@ public final class Admission {
   void limited(Decision decision, List<dev.monetize.limits.LimitRequest> requests,
       dev.monetize.limits.LimitVerdict verdictOrNull, String policyHeader) {
     this.decision = decision;
+    this.identified = null;
+    this.requests = requests;
+    this.verdictOrNull = verdictOrNull;
+    this.policyHeader = policyHeader;
+  }
+
+  /**
+   * The limits admitted the caller {@code identified} with these states: the decision is made from
+   * them when someone asks for it (most requests never do), and what releasing the limits needs.
+   */
+  void admitted(Decision identified, List<PolicyState> policies, boolean overage, boolean degraded,
+      List<dev.monetize.limits.LimitRequest> requests, dev.monetize.limits.LimitVerdict verdictOrNull,
+      String policyHeader) {
+    this.decision = null;
+    this.identified = identified;
+    this.policies = policies;
+    this.overage = overage;
+    this.degraded = degraded;
     this.requests = requests;
     this.verdictOrNull = verdictOrNull;
     this.policyHeader = policyHeader;
@@ -77,9 +106,14 @@ public final class Admission {
 
   /** Starts measuring the thread's CPU time of an admitted request, when measured. */
   void started() {
-    if (pipeline.measuresCpuTime() && decision.admitted()) {
+    if (pipeline.measuresCpuTime() && admitted()) {
       cpuStartNanos = AdmissionPipeline.threadCpuNanos();
     }
+  }
+
+  /** Whether the limits admitted and charged the request (its in-flight count and slots are released). */
+  boolean charged() {
+    return identified != null;
   }
 
   List<dev.monetize.limits.LimitRequest> requests() {
@@ -109,15 +143,65 @@ public final class Admission {
    */
   public void readBody(long bytes) throws dev.monetize.http.BodyTooLargeException {
     addBytesIn(bytes);
-    long limit = decision.operation().maxBodyBytes();
+    long limit = operation().maxBodyBytes();
     if (bytesIn > limit) {
       throw new dev.monetize.http.BodyTooLargeException(limit);
     }
   }
 
-  /** The decision. */
+  /**
+   * The decision. An admission is made the first time it is asked for: {@link #admitted()} and
+   * {@link #principal()} answer without it.
+   */
   public Decision decision() {
-    return decision;
+    Decision d = decision;
+    if (d == null) { // made at most once per thread; a second thread may make an equal one (its fields are final)
+      d = Decision.admit(identified.principal(), identified.operation(), policies, overage, degraded);
+      decision = d;
+    }
+    return d;
+  }
+
+  /** Whether the endpoint may run: {@code decision().admitted()}. */
+  public boolean admitted() {
+    Decision d = decision;
+    return d == null ? identified != null : d.admitted();
+  }
+
+  /** The caller, once identified: {@code decision().principal()}. */
+  public Optional<Principal> principal() {
+    Decision d = decision;
+    return d == null ? identified.principal() : d.principal();
+  }
+
+  /** The operation requested. */
+  Operation operation() {
+    Decision d = decision;
+    return d == null ? identified.operation() : d.operation();
+  }
+
+  /** Why the request was refused; empty when admitted. */
+  Optional<ErrorCode> error() {
+    Decision d = decision;
+    return d == null ? Optional.empty() : d.error();
+  }
+
+  /** The state of every limit checked, as {@link Decision#policies()}. */
+  List<PolicyState> policies() {
+    Decision d = decision;
+    return d == null ? policies : d.policies();
+  }
+
+  /** {@link Decision#overage()}. */
+  boolean overage() {
+    Decision d = decision;
+    return d == null ? overage : d.overage();
+  }
+
+  /** {@link Decision#degraded()}. */
+  boolean degraded() {
+    Decision d = decision;
+    return d == null ? degraded : d.degraded();
   }
 
   /** The request as admitted. */
@@ -140,7 +224,8 @@ public final class Admission {
    */
   public void responseHeaders(java.util.function.BiConsumer<String, String> sink) {
     sink.accept(RequestIds.HEADER, request.requestId());
-    List<PolicyState> policies = RateLimitHeaders.announced(decision.policies());
+    List<PolicyState> states = policies();
+    List<PolicyState> policies = RateLimitHeaders.announced(states);
     if (!policies.isEmpty()) {
       sink.accept(RateLimitHeaders.POLICY, policyHeader.isEmpty() ? RateLimitHeaders.policy(policies) : policyHeader);
       sink.accept(RateLimitHeaders.STATE, RateLimitHeaders.state(policies));
@@ -151,21 +236,22 @@ public final class Admission {
         sink.accept("X-RateLimit-Reset", Long.toString(t.resetSeconds()));
       }
     }
-    if (decision.degraded()) {
+    if (degraded()) {
       sink.accept(DEGRADED_HEADER, "quota-exceeded");
     }
-    Versions.headers(decision.operation(), sink);
-    if (decision.admitted()) {
-      String warning = pipeline.warnings().header(decision.policies(), requests);
+    Versions.headers(operation(), sink);
+    if (admitted()) {
+      String warning = pipeline.warnings().header(states, requests);
       if (!warning.isEmpty()) {
         sink.accept(QuotaWarnings.HEADER, warning);
       }
       if (pipeline.wallets().watching()) { // a low-credits threshold is set
-        dev.monetize.billing.internal.Wallets.creditsLeft(decision).filter(pipeline.wallets()::low)
+        dev.monetize.billing.internal.Wallets.creditsLeft(decision()).filter(pipeline.wallets()::low)
             .ifPresent(left -> sink.accept(CREDITS_LOW_HEADER, left.stripTrailingZeros().toPlainString()));
       }
       return;
     }
+    Decision decision = decision();
     ErrorCode code = decision.error().orElseThrow();
     sink.accept("Cache-Control", "no-store");
     if (code.status() == 429 || code.status() == 503 || decision.retryAfterSeconds() > 0) {
@@ -236,6 +322,7 @@ public final class Admission {
 
   /** The RFC 9457 problem of a refusal. */
   public Problem problem() {
+    Decision decision = decision();
     ErrorCode code = decision.error().orElseThrow(
         () -> new IllegalStateException("an admitted request has no problem"));
     Problem p = pipeline.problem(code, decision.detail(), request.requestId());
@@ -300,10 +387,11 @@ public final class Admission {
    * @param acceptEncoding the {@code Accept-Encoding} header ({@code null} when absent)
    */
   public CacheLookup cache(String rawQuery, String accept, String acceptEncoding) {
-    if (completed || decision.operation().cache().isEmpty()
+    if (completed || operation().cache().isEmpty()
         || !dev.monetize.cache.CacheKey.cacheableMethod(request.method())) {
       return CacheLookup.NONE;
     }
+    Decision decision = decision();
     if (!decision.admitted()) {
       if (decision.error().orElse(null) != ErrorCode.OVERLOADED || decision.principal().isEmpty()) {
         return CacheLookup.NONE;
@@ -313,7 +401,7 @@ public final class Admission {
         return CacheLookup.NONE;
       }
       pipeline.readmit(decision, request, startNanos, this); // its limits still apply
-      if (!decision.admitted()) {
+      if (!admitted()) {
         return CacheLookup.NONE;
       }
       cache = pipeline.caching().count(shed);

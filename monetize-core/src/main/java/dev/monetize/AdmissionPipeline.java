@@ -72,12 +72,13 @@ final class AdmissionPipeline {
       admission.limited(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
           Optional.empty(), operation), List.of(), null, "");
     }
-    Decision decision = admission.decision();
-    if (wallet.watching() && decision.admitted()) {
-      wallet.notice(decision);
-    }
-    if (decision.admitted() && !admission.requests().isEmpty()) {
-      warnings.announce(decision, admission.requests(), operation.cost(), start);
+    if (admission.admitted()) {
+      if (wallet.watching()) {
+        wallet.notice(admission.decision());
+      }
+      if (!admission.requests().isEmpty()) {
+        warnings.announce(admission.principal(), admission.policies(), admission.requests(), operation.cost(), start);
+      }
     }
     admission.started();
     return admission;
@@ -89,7 +90,7 @@ final class AdmissionPipeline {
    */
   void readmit(Decision shed, ApiRequest request, long now, Admission into) {
     limits.check(shed, shed.operation(), request, now, false, into);
-    if (wallet.watching() && into.decision().admitted()) {
+    if (wallet.watching() && into.admitted()) {
       wallet.notice(into.decision());
     }
   }

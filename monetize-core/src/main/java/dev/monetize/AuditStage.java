@@ -6,6 +6,7 @@ import dev.monetize.audit.internal.EventBuilder;
 import dev.monetize.errors.ErrorCode;
 import java.time.Instant;
 import java.util.Map;
+import dev.monetize.plans.Operation;
 import java.util.Optional;
 
 /**
@@ -27,10 +28,9 @@ final class AuditStage extends AdmissionStage {
   @Override
   public void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos,
       long durationNanos) {
-    Decision d = admission.decision();
     ApiRequest r = admission.request();
-    if (d.principal().isEmpty() && d.error().isPresent()) { // a caller never identified: counted, not written
-      audit.countRefusal(startNanos, r.remoteAddress(), d.operation().id(), d.error().get().code(), status,
+    if (admission.principal().isEmpty() && admission.error().isPresent()) { // a caller never identified: counted, not written
+      audit.countRefusal(startNanos, r.remoteAddress(), admission.operation().id(), admission.error().get().code(), status,
           r.requestId(), r.method(), r.path());
       return;
     }
@@ -47,8 +47,8 @@ final class AuditStage extends AdmissionStage {
 
     @Override
     public String chain(Object item) {
-      Decision d = ((Admission) item).decision();
-      return d.principal().isPresent() ? d.principal().get().customerId() : AuditEvent.NO_CUSTOMER_CHAIN;
+      Optional<Principal> principal = ((Admission) item).principal();
+      return principal.isPresent() ? principal.get().customerId() : AuditEvent.NO_CUSTOMER_CHAIN;
     }
 
     @Override
@@ -60,20 +60,21 @@ final class AuditStage extends AdmissionStage {
     @Override
     public AuditEvent chained(Object item, String segment, long seq, String prevHash) {
       Admission admission = (Admission) item;
-      Decision d = admission.decision();
       ApiRequest r = admission.request();
-      Optional<String> customer = d.principal().map(Principal::customerId);
-      Optional<String> key = d.principal().map(Principal::keyId);
-      String code = d.error().map(ErrorCode::code).orElse("admitted");
-      Map<String, String> query = audit.redaction().redact(r.query(), d.operation().auditQuery());
+      Operation op = admission.operation();
+      Optional<Principal> principal = admission.principal();
+      Optional<String> customer = principal.map(Principal::customerId);
+      Optional<String> key = principal.map(Principal::keyId);
+      String code = admission.error().map(ErrorCode::code).orElse("admitted");
+      Map<String, String> query = audit.redaction().redact(r.query(), op.auditQuery());
       if (seq == 0) { // unchained: for a sink that chains events itself
-        return new AuditEvent(time(item), r.requestId(), customer, key, d.operation().id(), r.method(), r.path(),
+        return new AuditEvent(time(item), r.requestId(), customer, key, op.id(), r.method(), r.path(),
             r.remoteAddress(), admission.sentStatus(), code, admission.sentNanos() / 1_000, admission.sentBytes(),
-            Map.of(), admission.bytesIn(), 0, "", "", "", d.operation().pathTemplate(), query, userAgent(r.userAgent()));
+            Map.of(), admission.bytesIn(), 0, "", "", "", op.pathTemplate(), query, userAgent(r.userAgent()));
       }
-      return AuditEvent.chainedOf(time(item), r.requestId(), customer, key, d.operation().id(), r.method(), r.path(),
+      return AuditEvent.chainedOf(time(item), r.requestId(), customer, key, op.id(), r.method(), r.path(),
           r.remoteAddress(), admission.sentStatus(), code, admission.sentNanos() / 1_000, admission.sentBytes(),
-          Map.of(), admission.bytesIn(), d.operation().pathTemplate(), query, userAgent(r.userAgent()), segment, seq,
+          Map.of(), admission.bytesIn(), op.pathTemplate(), query, userAgent(r.userAgent()), segment, seq,
           prevHash);
     }
   }

@@ -4,6 +4,7 @@ import dev.monetize.errors.ErrorCode;
 import dev.monetize.insight.RequestListener;
 import dev.monetize.insight.internal.CustomerSignals;
 import dev.monetize.insight.internal.SlaBook;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,15 +53,17 @@ final class InsightStage extends AdmissionStage {
   @Override
   public void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos,
       long durationNanos) {
-    Decision d = admission.decision();
-    ErrorCode code = d.error().orElse(null);
+    ErrorCode code = admission.error().orElse(null);
+    boolean admitted = code == null;
+    String operation = admission.operation().id();
     String plan = NO_PLAN;
-    if (d.principal().isPresent()) {
-      Principal p = d.principal().get();
+    Optional<Principal> principal = admission.principal();
+    if (principal.isPresent()) {
+      Principal p = principal.get();
       plan = p.plan().name();
-      customers.record(p.customerId(), plan, d.operation().id(), status, code);
-      if (d.admitted() || status >= 500) { // a limit's refusal is the plan working; a 5xx is the service failing
-        sla.record(plan, startNanos, durationNanos / 1_000, status, d.admitted());
+      customers.record(p.customerId(), plan, operation, status, code);
+      if (admitted || status >= 500) { // a limit's refusal is the plan working; a 5xx is the service failing
+        sla.record(plan, startNanos, durationNanos / 1_000, status, admitted);
       }
     }
     RequestListener[] ls = snapshot;
@@ -68,9 +71,9 @@ final class InsightStage extends AdmissionStage {
       String outcome = code == null ? "admitted" : code.code();
       for (RequestListener l : ls) {
         try {
-          l.completed(plan, d.operation().id(), outcome, status, durationNanos);
-          if (d.admitted()) {
-            l.units(plan, d.operation().id(), admission.reportedUnits());
+          l.completed(plan, operation, outcome, status, durationNanos);
+          if (admitted) {
+            l.units(plan, operation, admission.reportedUnits());
           }
         } catch (RuntimeException e) {
           LOG.warn("request listener {} failed: {}", l.getClass().getName(), e.toString());

@@ -15,6 +15,8 @@ import dev.monetize.limits.OverloadSignal;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.limits.QuotaPolicy;
 import dev.monetize.limits.RatePolicy;
+import dev.monetize.limits.internal.PackedPolicies;
+import dev.monetize.limits.internal.PackingLimiterStore;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Concurrency;
 import dev.monetize.plans.Customer;
@@ -47,6 +49,8 @@ final class LimitStep {
 
   private final Catalog catalog;
   private final LimiterStore store;
+  /** The store, when it answers rates and quotas without a verdict (in memory); else null. */
+  private final PackingLimiterStore packing;
   private final OverloadSignal overload;
   private final boolean shedding;
   private final long overloadRetryAfterSeconds;
@@ -65,11 +69,12 @@ final class LimitStep {
 
   /** The limits of one customer on one plan, built once. */
   private record CustomerLimits(Customer customer, Plan plan, List<Template> templates,
-      List<LimitRequest> unitCostRequests, boolean allPerCustomer, AtomicReference<String> policyHeader) {}
+      List<LimitRequest> unitCostRequests, boolean allPerCustomer, boolean packs, AtomicReference<String> policyHeader) {}
 
   LimitStep(Catalog catalog, LimiterStore store, OverloadSignal overload, boolean shedding, long overloadRetryAfterSeconds) {
     this.catalog = catalog;
     this.store = store;
+    this.packing = store instanceof PackingLimiterStore p ? p : null;
     this.overload = overload;
     this.shedding = shedding;
     this.overloadRetryAfterSeconds = overloadRetryAfterSeconds;
@@ -102,7 +107,14 @@ final class LimitStep {
     LimitVerdict verdict;
     try {
       storeCalls.increment();
-      verdict = store.acquire(requests, now);
+      if (packing != null && (requests == limits.unitCostRequests() ? limits.packs() : PackedPolicies.packsAll(requests))) {
+        PackedPolicies states = packing.acquirePacked(requests, now); // in memory: no verdict when admitted
+        if (states != PackedPolicies.REFUSED) {
+          admitted(identified, plan, states, states.exceeded(), requests, null, limits, into);
+          return;
+        }
+      }
+      verdict = store.acquire(requests, now); // refused (or not packed): the verdict says why
     } catch (LimiterUnavailableException e) {
       storeOutages.increment();
       LOG.warn("limiter store unavailable for request {}: {}", request.requestId(), e.getMessage());
@@ -111,16 +123,19 @@ final class LimitStep {
       into.limited(d, List.of(), null, "");
       return;
     }
-    String policyHeader = policyHeader(limits, requests, verdict);
     if (verdict.admitted()) {
-      inFlight.increment();
-      boolean overage = verdict.exceeded();
-      Decision d = Decision.admit(identified.principal(), op, verdict.policies(),
-          overage && plan.overage() == Overage.BILL, overage && plan.overage() == Overage.DEGRADE);
-      into.limited(d, requests, verdict, policyHeader);
+      admitted(identified, plan, verdict.policies(), verdict.exceeded(), requests, verdict, limits, into);
       return;
     }
-    into.limited(refusal(principal, op, requests, verdict), requests, verdict, policyHeader);
+    into.limited(refusal(principal, op, requests, verdict), requests, verdict,
+        policyHeader(limits, requests, verdict.policies()));
+  }
+
+  private void admitted(Decision identified, Plan plan, List<PolicyState> states, boolean exceeded,
+      List<LimitRequest> requests, LimitVerdict verdictOrNull, CustomerLimits limits, Admission into) {
+    inFlight.increment();
+    into.admitted(identified, states, exceeded && plan.overage() == Overage.BILL,
+        exceeded && plan.overage() == Overage.DEGRADE, requests, verdictOrNull, policyHeader(limits, requests, states));
   }
 
   /**
@@ -128,13 +143,13 @@ final class LimitStep {
    * policies, not on what remains of them. Empty when the request's limits are not the customer's
    * usual ones (the adapter then formats it).
    */
-  private static String policyHeader(CustomerLimits limits, List<LimitRequest> requests, LimitVerdict verdict) {
+  private static String policyHeader(CustomerLimits limits, List<LimitRequest> requests, List<PolicyState> states) {
     if (limits.unitCostRequests() != requests) {
       return "";
     }
     String cached = limits.policyHeader().get();
     if (cached == null) {
-      List<PolicyState> announced = RateLimitHeaders.announced(verdict.policies());
+      List<PolicyState> announced = RateLimitHeaders.announced(states);
       cached = announced.isEmpty() ? "" : RateLimitHeaders.policy(announced);
       limits.policyHeader().set(cached);
     }
@@ -143,11 +158,14 @@ final class LimitStep {
 
   /** Frees what an admitted request holds (concurrency slots, the in-flight count). */
   void release(Admission outcome) {
-    LimitVerdict verdict = outcome.verdictOrNull();
-    if (verdict == null || !verdict.admitted()) {
+    if (!outcome.charged()) {
       return;
     }
     inFlight.decrement();
+    LimitVerdict verdict = outcome.verdictOrNull();
+    if (verdict == null) { // packed: rates and quotas only, nothing held
+      return;
+    }
     for (LimitRequest r : outcome.requests()) {
       if (r.policy() instanceof ConcurrencyPolicy) {
         try {
@@ -339,7 +357,7 @@ final class LimitStep {
     boolean allPerCustomer = templates.stream().allMatch(t -> t.scope() == LimitScope.CUSTOMER);
     List<LimitRequest> unit = templates.stream().map(Template::perCustomer).toList();
     CustomerLimits fresh = new CustomerLimits(customer, plan, List.copyOf(templates), unit, allPerCustomer,
-        new AtomicReference<>());
+        PackedPolicies.packsAll(unit), new AtomicReference<>());
     byCustomer.put(customer.id(), fresh);
     return fresh;
   }

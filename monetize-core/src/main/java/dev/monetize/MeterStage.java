@@ -13,12 +13,12 @@ final class MeterStage extends AdmissionStage {
   @Override
   public void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos,
       long durationNanos) {
-    Decision d = admission.decision();
-    if (!d.admitted()) {
+    if (!admission.admitted()) {
       return;
     }
-    Principal p = d.principal().orElseThrow();
-    meter.record(p.customerId(), p.keyId(), d.operation().id(), status, d.overage(), bytesIn, bytesOut, durationNanos,
+    Principal p = admission.principal().orElseThrow();
+    meter.record(p.customerId(), p.keyId(), admission.operation().id(), status, admission.overage(), bytesIn, bytesOut,
+        durationNanos,
         cpuNanos, admission.reportedUnits(), startNanos + durationNanos);
   }
 }

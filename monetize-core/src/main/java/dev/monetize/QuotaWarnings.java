@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -73,11 +74,11 @@ final class QuotaWarnings {
   }
 
   /** Announces each threshold the admitted call of {@code cost} units crossed. */
-  void announce(Decision d, List<LimitRequest> requests, long cost, long epochNanos) {
-    if (thresholds.length == 0 || d.principal().isEmpty()) {
+  void announce(Optional<Principal> principal, List<PolicyState> states, List<LimitRequest> requests, long cost,
+      long epochNanos) {
+    if (thresholds.length == 0 || principal.isEmpty()) {
       return;
     }
-    List<PolicyState> states = d.policies();
     for (int i = 0; i < states.size(); i++) { // read in place: a state is made only to announce a crossing
       long quota = PackedPolicies.quota(states, i);
       if (quota <= 0 || !quota(requests, PackedPolicies.name(states, i))) {
@@ -87,7 +88,7 @@ final class QuotaWarnings {
       long before = used - cost;
       for (int t : thresholds) {
         if (!Shares.reached(before, t, quota) && Shares.reached(used, t, quota)) {
-          publish(d.principal().get(), states.get(i), t, used, epochNanos);
+          publish(principal.get(), states.get(i), t, used, epochNanos);
         }
       }
     }

@@ -188,10 +188,19 @@ class MonetizeLimitsTest {
       IssuedKey k = key(m, "acme", "metered");
       for (int i = 0; i < 5; i++) {
         Admission a = call(m, summary, k);
-        assertThat(a.decision().admitted()).isTrue();
-        assertThat(a.decision().overage()).isEqualTo(i >= 2);
-        assertThat(a.decision().degraded()).isFalse();
-        a.complete(200, 10);
+        if (i % 2 == 0) {
+          assertThat(a.decision().admitted()).isTrue();
+          assertThat(a.decision().overage()).isEqualTo(i >= 2);
+          assertThat(a.decision().degraded()).isFalse();
+          a.complete(200, 10);
+        } else { // its decision is made only after the engine metered the call without it
+          assertThat(a.admitted()).isTrue();
+          assertThat(a.principal().orElseThrow().customerId()).isEqualTo("acme");
+          a.complete(200, 10);
+          assertThat(a.decision().overage()).isEqualTo(i >= 2);
+          assertThat(a.decision().principal()).isEqualTo(a.principal());
+          assertThat(a.decision()).isSameAs(a.decision());
+        }
       }
       m.flushUsage();
       assertThat(usage.calls(r -> r.overage())).isEqualTo(3);

@@ -22,11 +22,8 @@ final class CellCharges {
     boolean refusesB = refuses(b, rb, now);
     if (!refusesA && !refusesB) {
       if (PackedPolicies.packs(ra.policy()) && PackedPolicies.packs(rb.policy())) { // a rate and a quota: no objects
-        long[] states = new long[4];
-        charge(a, ra, now, states, 0);
-        charge(b, rb, now, states, 1);
-        boolean exceeded = exceedsSoftQuota(a, ra) | exceedsSoftQuota(b, rb);
-        return new LimitVerdict(true, new PackedPolicies(requests, states), 0, exceeded, Optional.empty());
+        PackedPolicies states = charged(requests, a, b, now);
+        return new LimitVerdict(true, states, 0, states.exceeded(), Optional.empty());
       }
       PolicyState sa = apply(a, ra, now);
       PolicyState sb = apply(b, rb, now);
@@ -51,6 +48,27 @@ final class CellCharges {
     return new LimitVerdict(false, List.of(sa, sb), retryAfter);
   }
 
+  /**
+   * Two rates or quotas on distinct cells: both charged, their states packed; or
+   * {@link PackedPolicies#REFUSED} and neither cell changed.
+   */
+  static PackedPolicies chargePacked(List<LimitRequest> requests, LimiterCell a, LimiterCell b, long now) {
+    if (refuses(a, requests.get(0), now) || refuses(b, requests.get(1), now)) {
+      return PackedPolicies.REFUSED;
+    }
+    return charged(requests, a, b, now);
+  }
+
+  /** Charges two rates or quotas that admit (checked by the caller). */
+  private static PackedPolicies charged(List<LimitRequest> requests, LimiterCell a, LimiterCell b, long now) {
+    LimitRequest ra = requests.get(0);
+    LimitRequest rb = requests.get(1);
+    long[] states = new long[4];
+    charge(a, ra, now, states, 0);
+    charge(b, rb, now, states, 1);
+    return new PackedPolicies(requests, states, exceedsSoftQuota(a, ra) | exceedsSoftQuota(b, rb));
+  }
+
   /** Distinct cells: check every limit without changing anything, then charge all or none. */
   static LimitVerdict checkThenCharge(List<LimitRequest> requests, LimiterCell[] held, long now) {
     int n = held.length;
@@ -58,14 +76,14 @@ final class CellCharges {
     for (int i = 0; i < n && admitted; i++) {
       admitted = !refuses(held[i], requests.get(i), now);
     }
-    if (admitted && packs(requests)) {
+    if (admitted && PackedPolicies.packsAll(requests)) {
       long[] packed = new long[2 * n];
       boolean exceeded = false;
       for (int i = 0; i < n; i++) {
         charge(held[i], requests.get(i), now, packed, i);
         exceeded |= exceedsSoftQuota(held[i], requests.get(i));
       }
-      return new LimitVerdict(true, new PackedPolicies(requests, packed), 0, exceeded, Optional.empty());
+      return new LimitVerdict(true, new PackedPolicies(requests, packed, exceeded), 0, exceeded, Optional.empty());
     }
     PolicyState[] states = new PolicyState[n];
     if (admitted) {
@@ -87,15 +105,6 @@ final class CellCharges {
       }
     }
     return new LimitVerdict(false, listOf(states), retryAfter);
-  }
-
-  private static boolean packs(List<LimitRequest> requests) {
-    for (int i = 0; i < requests.size(); i++) {
-      if (!PackedPolicies.packs(requests.get(i).policy())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.monetize.limits;
 
 import dev.monetize.limits.internal.Gcra;
+import dev.monetize.limits.internal.PackedPolicies;
+import dev.monetize.limits.internal.PackingLimiterStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * affect a decision is retired under its lock, so a concurrent call that already holds it simply
  * looks it up again.
  */
-final class InMemoryLimiterStore implements LimiterStore {
+final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   private static final int SWEEP_MASK = 0xFFFF;
 
   private final ConcurrentHashMap<String, LimiterCell> cells = new ConcurrentHashMap<>();
@@ -43,8 +45,40 @@ final class InMemoryLimiterStore implements LimiterStore {
       return only.policy() instanceof RatePolicy p ? acquireRate(requests, p, now) : acquireOne(only, now);
     }
     if (n == 2) {
-      return acquireTwo(requests, now);
+      LimitVerdict v = withTwoCells(requests, now, CellCharges::checkThenCharge);
+      if (v != null) {
+        return v;
+      }
     }
+    return acquireSorted(requests, now);
+  }
+
+  /**
+   * The same for rates and quotas, without a verdict when they admit: the engine's common path
+   * (a rate alone, or a rate and a quota).
+   */
+  @Override
+  public PackedPolicies acquirePacked(List<LimitRequest> requests, long now) {
+    int n = requests.size();
+    if (n == 1 && requests.get(0).policy() instanceof RatePolicy p) {
+      maybeSweep(now);
+      long tat = tryRate(requests.get(0), p, now);
+      return tat >= 0 ? rateStates(requests, p, tat, now) : PackedPolicies.REFUSED;
+    }
+    if (n == 2 && PackedPolicies.packsAll(requests)) {
+      maybeSweep(now);
+      PackedPolicies states = withTwoCells(requests, now, CellCharges::chargePacked);
+      if (states != null) {
+        return states;
+      }
+    }
+    LimitVerdict v = acquire(requests, now); // any other shape: the general path, then packed
+    return v.admitted() ? PackedPolicies.of(requests, v.policies(), v.exceeded()) : PackedPolicies.REFUSED;
+  }
+
+  /** Locks every cell in the global order, then checks and charges all or nothing. */
+  private LimitVerdict acquireSorted(List<LimitRequest> requests, long now) {
+    int n = requests.size();
     LimiterCell[] held = new LimiterCell[n];
     int[] lockOrder = new int[n];
     while (true) {
@@ -90,13 +124,19 @@ final class InMemoryLimiterStore implements LimiterStore {
     long tau = p.toleranceNanos();
     long result = tryRate(r, p, now);
     if (result >= 0) {
-      long[] states = {Gcra.remaining(result, now, t, tau), PolicyState.ceilSeconds(Gcra.reset(result, now))};
-      return new LimitVerdict(true, new dev.monetize.limits.internal.PackedPolicies(requests, states), 0);
+      return new LimitVerdict(true, rateStates(requests, p, result, now), 0);
     }
     long tat = -1 - result;
     long retry = Gcra.retryAfter(tat, now, t, tau, r.cost());
     return new LimitVerdict(false, List.of(new PolicyState(p.name(), p.quota(), p.windowSeconds(),
         Gcra.remaining(tat, now, t, tau), PolicyState.ceilSeconds(retry), true)), retry);
+  }
+
+  /** The state of a rate just charged to {@code tat}. */
+  private static PackedPolicies rateStates(List<LimitRequest> requests, RatePolicy p, long tat, long now) {
+    long[] states = {Gcra.remaining(tat, now, p.emissionNanos(), p.toleranceNanos()),
+        PolicyState.ceilSeconds(Gcra.reset(tat, now))};
+    return new PackedPolicies(requests, states);
   }
 
   /**
@@ -124,17 +164,21 @@ final class InMemoryLimiterStore implements LimiterStore {
     }
   }
 
-  /** Two limits (a rate and a quota, the common plan): two monitors in a fixed order, no arrays to sort. */
-  private LimitVerdict acquireTwo(List<LimitRequest> requests, long now) {
+  /** What to do with the two distinct cells of a call of two limits, both locked and frozen. */
+  private interface TwoCells<T> {
+    T apply(List<LimitRequest> requests, LimiterCell a, LimiterCell b, long now);
+  }
+
+  /**
+   * Two limits (a rate and a quota, the common plan): two monitors in a fixed order, no arrays to
+   * sort. Null when both limits are one cell (a key listed twice: the sorted path undoes).
+   */
+  private <T> T withTwoCells(List<LimitRequest> requests, long now, TwoCells<T> charge) {
     while (true) {
       LimiterCell a = cell(requests.get(0));
       LimiterCell b = cell(requests.get(1));
       if (a == b) {
-        LimitVerdict v = lockThenApply(requests, new LimiterCell[] {a, b}, new int[] {0, 1}, 0, now);
-        if (v != null) {
-          return v;
-        }
-        continue;
+        return null;
       }
       LimiterCell first = a.order < b.order ? a : b;
       LimiterCell second = first == a ? b : a;
@@ -146,7 +190,7 @@ final class InMemoryLimiterStore implements LimiterStore {
           a.freeze();
           b.freeze();
           try {
-            return CellCharges.checkThenCharge(requests, a, b, now);
+            return charge.apply(requests, a, b, now);
           } finally {
             a.thaw();
             b.thaw();

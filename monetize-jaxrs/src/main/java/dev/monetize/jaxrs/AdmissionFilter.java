@@ -70,7 +70,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
     CacheLookup cache = admission.cache(request.getUriInfo().getRequestUri().getRawQuery(),
         request.getHeaderString("Accept"), acceptEncoding);
-    if (!admission.decision().admitted()) {
+    if (!admission.admitted()) {
       Response.ResponseBuilder refusal = Response.status(admission.decision().status())
           .type("application/problem+json")
           .entity(admission.problemBody());
@@ -93,7 +93,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     if (leftover != null) { // an earlier request on this thread never reached its response filter
       leftover.close();
     }
-    TENANT.set(dev.monetize.TenantContext.open(admission.decision().principal().orElseThrow().customerId()));
+    TENANT.set(dev.monetize.TenantContext.open(admission.principal().orElseThrow().customerId()));
     SecurityContext original = request.getSecurityContext();
     boolean secure = original != null && original.isSecure();
     request.setSecurityContext(new SecurityContext() {

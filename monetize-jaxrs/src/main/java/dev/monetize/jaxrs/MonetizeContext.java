@@ -45,7 +45,7 @@ public final class MonetizeContext implements java.security.Principal {
 
   /** Who is calling: customer, plan, key id, scopes. */
   public Principal principal() {
-    return admission.decision().principal().orElseThrow();
+    return admission.principal().orElseThrow();
   }
 
   /** The admission decision: policies and what remains of them (credits included), overage, degraded mode. */

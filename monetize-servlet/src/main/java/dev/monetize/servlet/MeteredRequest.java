@@ -105,7 +105,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
 
   /** The tenant of the admitted request. */
   String tenant() {
-    return admission.decision().principal().orElseThrow().customerId();
+    return admission.principal().orElseThrow().customerId();
   }
 
   @Override
@@ -119,7 +119,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
       return null;
     }
     return switch (name) {
-      case MonetizeFilter.PRINCIPAL_ATTRIBUTE -> admission.decision().principal().orElse(null);
+      case MonetizeFilter.PRINCIPAL_ATTRIBUTE -> admission.principal().orElse(null);
       case MonetizeFilter.DECISION_ATTRIBUTE -> admission.decision();
       case MonetizeFilter.REQUEST_ID_ATTRIBUTE -> requestId;
       case MonetizeFilter.USAGE_ATTRIBUTE -> refresh ? REFRESH_USAGE

@@ -250,7 +250,7 @@ public final class MonetizeFilter implements Filter {
     String acceptEncoding = request.getHeader("Accept-Encoding");
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
     CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"), acceptEncoding);
-    boolean admitted = admission.decision().admitted();
+    boolean admitted = admission.admitted();
     if (admitted) { // set one by one: no list, no Header objects
       admission.responseHeaders((name, value) -> add(response, name, value));
     } else {
@@ -286,7 +286,7 @@ public final class MonetizeFilter implements Filter {
         ? new CapturingResponse(below, cache.hasFallback()) : null;
     boolean failed = true;
     try {
-      TenantContext.Scope tenant = TenantContext.open(admission.decision().principal().orElseThrow().customerId());
+      TenantContext.Scope tenant = TenantContext.open(admission.principal().orElseThrow().customerId());
       try {
         chain.doFilter(meteredRequest, capturing != null ? capturing : below);
       } finally {

@@ -2,6 +2,7 @@ package dev.monetize.limits.internal;
 
 import dev.monetize.limits.LimitPolicy;
 import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.LimitVerdict;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.limits.QuotaPolicy;
 import dev.monetize.limits.RatePolicy;
@@ -19,15 +20,28 @@ import java.util.RandomAccess;
  * <p>Immutable: the states are written by the store before the list is made and never after.
  */
 public final class PackedPolicies extends AbstractList<PolicyState> implements RandomAccess {
+  /**
+   * What {@link PackingLimiterStore#acquirePacked} answers when a limit refused the call (nothing
+   * was charged): no states.
+   */
+  public static final PackedPolicies REFUSED = new PackedPolicies(List.of(), new long[0], false);
+
   private final List<LimitRequest> requests;
   /** Per limit: units remaining, then seconds until reset. */
   private final long[] states;
+  /** Whether a soft quota was exceeded (the call is admitted as overage). */
+  private final boolean exceeded;
 
   /**
    * The states of {@code requests} (rates and quotas only, all admitted), two longs each in
    * {@code states}: remaining, then reset seconds. The array is the list's from now on.
    */
   public PackedPolicies(List<LimitRequest> requests, long[] states) {
+    this(requests, states, false);
+  }
+
+  /** The same, with whether a soft quota was exceeded ({@link LimitVerdict#exceeded()}). */
+  public PackedPolicies(List<LimitRequest> requests, long[] states, boolean exceeded) {
     if (states.length != 2 * requests.size()) {
       throw new IllegalArgumentException("two states per limit: " + requests.size() + " limits, " + states.length
           + " states");
@@ -39,6 +53,39 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
     }
     this.requests = requests;
     this.states = states;
+    this.exceeded = exceeded;
+  }
+
+  /** The admitted states of {@code requests} (rates and quotas), packed. */
+  public static PackedPolicies of(List<LimitRequest> requests, List<PolicyState> admitted, boolean exceeded) {
+    if (admitted instanceof PackedPolicies p && p.exceeded == exceeded) {
+      return p;
+    }
+    long[] states = new long[2 * admitted.size()];
+    for (int i = 0; i < admitted.size(); i++) {
+      PolicyState s = admitted.get(i);
+      if (s.violated()) {
+        throw new IllegalArgumentException("only admitted states are packed, got " + s);
+      }
+      states[2 * i] = s.remaining();
+      states[2 * i + 1] = s.resetSeconds();
+    }
+    return new PackedPolicies(requests, states, exceeded);
+  }
+
+  /** Whether a soft quota was exceeded: the call is admitted as overage. */
+  public boolean exceeded() {
+    return exceeded;
+  }
+
+  /** Whether every limit of {@code requests} is a rate or a quota. */
+  public static boolean packsAll(List<LimitRequest> requests) {
+    for (int i = 0; i < requests.size(); i++) {
+      if (!packs(requests.get(i).policy())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a state of {@code policy} can be packed: a rate or a quota (counted in requests). */
