@@ -63,10 +63,10 @@ final class CellCharges {
   private static PackedPolicies charged(List<LimitRequest> requests, LimiterCell a, LimiterCell b, long now) {
     LimitRequest ra = requests.get(0);
     LimitRequest rb = requests.get(1);
-    long[] states = new long[4];
-    charge(a, ra, now, states, 0);
-    charge(b, rb, now, states, 1);
-    return new PackedPolicies(requests, states, exceedsSoftQuota(a, ra) | exceedsSoftQuota(b, rb));
+    charge(a, ra, now);
+    charge(b, rb, now);
+    return PackedPolicies.ofTwo(requests, remaining(a, ra, now), resetSeconds(a, ra, now), remaining(b, rb, now),
+        resetSeconds(b, rb, now), exceedsSoftQuota(a, ra) | exceedsSoftQuota(b, rb));
   }
 
   /** Distinct cells: check every limit without changing anything, then charge all or none. */
@@ -80,7 +80,11 @@ final class CellCharges {
       long[] packed = new long[2 * n];
       boolean exceeded = false;
       for (int i = 0; i < n; i++) {
-        charge(held[i], requests.get(i), now, packed, i);
+        LimiterCell c = held[i];
+        LimitRequest r = requests.get(i);
+        charge(c, r, now);
+        packed[2 * i] = remaining(c, r, now);
+        packed[2 * i + 1] = resetSeconds(c, r, now);
         exceeded |= exceedsSoftQuota(held[i], requests.get(i));
       }
       return new LimitVerdict(true, new PackedPolicies(requests, packed, exceeded), 0, exceeded, Optional.empty());
@@ -107,24 +111,30 @@ final class CellCharges {
     return new LimitVerdict(false, listOf(states), retryAfter);
   }
 
-  /**
-   * Charges a rate or quota that admits {@code r} (checked by the caller) and writes its remaining
-   * units and reset seconds at {@code i} of {@code out}.
-   */
-  static void charge(LimiterCell c, LimitRequest r, long now, long[] out, int i) {
+  /** Charges a rate or quota that admits {@code r} (checked by the caller). */
+  static void charge(LimiterCell c, LimitRequest r, long now) {
     if (r.policy() instanceof RatePolicy p) {
       long tat = Gcra.newTat(c.value, now, p.emissionNanos(), r.cost());
       c.value = tat;
       c.expiresAt = tat;
-      out[2 * i] = Gcra.remaining(tat, now, p.emissionNanos(), p.toleranceNanos());
-      out[2 * i + 1] = PolicyState.ceilSeconds(Gcra.reset(tat, now));
       return;
     }
     QuotaPolicy q = (QuotaPolicy) r.policy();
     rollWindow(c, q, now);
     c.value += r.cost();
-    out[2 * i] = Math.max(0, q.limit() - c.value);
-    out[2 * i + 1] = PolicyState.ceilSeconds(c.windowEnd - now);
+  }
+
+  /** Units a rate or quota has left once charged ({@link #charge}). */
+  private static long remaining(LimiterCell c, LimitRequest r, long now) {
+    if (r.policy() instanceof RatePolicy p) {
+      return Gcra.remaining(c.value, now, p.emissionNanos(), p.toleranceNanos());
+    }
+    return Math.max(0, ((QuotaPolicy) r.policy()).limit() - c.value);
+  }
+
+  /** Seconds until a rate or quota, once charged, is back to full (a rate) or its window ends (a quota). */
+  private static long resetSeconds(LimiterCell c, LimitRequest r, long now) {
+    return PolicyState.ceilSeconds(r.policy() instanceof RatePolicy ? Gcra.reset(c.value, now) : c.windowEnd - now);
   }
 
   /** Starts the quota's next window once its current one has ended. */
@@ -229,10 +239,9 @@ final class CellCharges {
 
   /** {@link #charge} of one limit, as its state. */
   private static PolicyState charged(LimiterCell c, LimitRequest r, long now) {
-    long[] state = new long[2];
-    charge(c, r, now, state, 0);
+    charge(c, r, now);
     LimitPolicy p = r.policy();
-    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), state[0], state[1], false);
+    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), remaining(c, r, now), resetSeconds(c, r, now), false);
   }
 
   private static PolicyState applyQuota(LimiterCell c, LimitRequest r, QuotaPolicy p, long now) {

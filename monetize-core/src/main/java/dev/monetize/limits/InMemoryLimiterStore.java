@@ -134,9 +134,8 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
 
   /** The state of a rate just charged to {@code tat}. */
   private static PackedPolicies rateStates(List<LimitRequest> requests, RatePolicy p, long tat, long now) {
-    long[] states = {Gcra.remaining(tat, now, p.emissionNanos(), p.toleranceNanos()),
-        PolicyState.ceilSeconds(Gcra.reset(tat, now))};
-    return new PackedPolicies(requests, states);
+    return PackedPolicies.ofOne(requests, Gcra.remaining(tat, now, p.emissionNanos(), p.toleranceNanos()),
+        PolicyState.ceilSeconds(Gcra.reset(tat, now)));
   }
 
   /**

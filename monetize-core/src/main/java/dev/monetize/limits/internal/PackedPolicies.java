@@ -27,7 +27,12 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
   public static final PackedPolicies REFUSED = new PackedPolicies(List.of(), new long[0], false);
 
   private final List<LimitRequest> requests;
-  /** Per limit: units remaining, then seconds until reset. */
+  /** The first two limits' states: units remaining, then seconds until reset (one object for the common plans). */
+  private final long remaining0;
+  private final long reset0;
+  private final long remaining1;
+  private final long reset1;
+  /** With more than two limits: every limit's two states, and the four fields unused; else null. */
   private final long[] states;
   /** Whether a soft quota was exceeded (the call is admitted as overage). */
   private final boolean exceeded;
@@ -52,8 +57,52 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
       }
     }
     this.requests = requests;
-    this.states = states;
+    boolean inline = states.length <= 4;
+    this.remaining0 = inline && states.length > 0 ? states[0] : 0;
+    this.reset0 = inline && states.length > 1 ? states[1] : 0;
+    this.remaining1 = inline && states.length > 2 ? states[2] : 0;
+    this.reset1 = inline && states.length > 3 ? states[3] : 0;
+    this.states = inline ? null : states;
     this.exceeded = exceeded;
+  }
+
+  private PackedPolicies(List<LimitRequest> requests, long remaining0, long reset0, long remaining1, long reset1,
+      boolean exceeded) {
+    this.requests = requests;
+    this.remaining0 = remaining0;
+    this.reset0 = reset0;
+    this.remaining1 = remaining1;
+    this.reset1 = reset1;
+    this.states = null;
+    this.exceeded = exceeded;
+  }
+
+  /** The state of one admitted rate or quota, without an array. */
+  public static PackedPolicies ofOne(List<LimitRequest> requests, long remaining, long reset) {
+    if (requests.size() != 1 || !packsAll(requests)) {
+      throw new IllegalArgumentException("one rate or quota is packed here, got " + requests);
+    }
+    return new PackedPolicies(requests, remaining, reset, 0, 0, false);
+  }
+
+  /** The states of two admitted rates or quotas, without an array. */
+  public static PackedPolicies ofTwo(List<LimitRequest> requests, long remaining0, long reset0, long remaining1,
+      long reset1, boolean exceeded) {
+    if (requests.size() != 2 || !packsAll(requests)) {
+      throw new IllegalArgumentException("two rates or quotas are packed here, got " + requests);
+    }
+    return new PackedPolicies(requests, remaining0, reset0, remaining1, reset1, exceeded);
+  }
+
+  /** State {@code k} (0: remaining, 1: reset seconds) of limit {@code i}. */
+  private long state(int i, int k) {
+    if (states != null) {
+      return states[2 * i + k];
+    }
+    if (i == 0) {
+      return k == 0 ? remaining0 : reset0;
+    }
+    return k == 0 ? remaining1 : reset1;
   }
 
   /** The admitted states of {@code requests} (rates and quotas), packed. */
@@ -101,7 +150,7 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
   @Override
   public PolicyState get(int i) {
     LimitPolicy p = requests.get(i).policy();
-    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), states[2 * i], states[2 * i + 1], false);
+    return new PolicyState(p.name(), p.quota(), p.windowSeconds(), state(i, 0), state(i, 1), false);
   }
 
   /** The policy's name at {@code i} of {@code states}, without making a state. */
@@ -118,7 +167,7 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
   public static long remaining(List<PolicyState> states, int i) {
     if (states instanceof PackedPolicies p) {
       long quota = p.requests.get(i).policy().quota();
-      long remaining = p.states[2 * i];
+      long remaining = p.state(i, 0);
       return quota > 0 && remaining > quota ? quota : remaining;
     }
     return states.get(i).remaining();
@@ -126,7 +175,7 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
 
   /** Seconds until the policy at {@code i} resets. */
   public static long resetSeconds(List<PolicyState> states, int i) {
-    return states instanceof PackedPolicies p ? p.states[2 * i + 1] : states.get(i).resetSeconds();
+    return states instanceof PackedPolicies p ? p.state(i, 1) : states.get(i).resetSeconds();
   }
 
   /** Whether the policy at {@code i} refused the call (a packed state never did). */
