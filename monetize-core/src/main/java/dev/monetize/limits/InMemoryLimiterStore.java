@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * checks everything, and charges all or nothing; a rate cell it holds is frozen meanwhile, so the
  * lock-free path cannot slip in between. There is no lock shared by unrelated keys and no I/O.
  *
- * <p>Idle cells are swept on a random one of about 65,000 calls: a cell whose state can no longer
- * affect a decision is retired under its lock, so a concurrent call that already holds it simply
- * looks it up again.
+ * <p>Idle cells are swept on a random one of about 65,000 calls: a cell whose state has not
+ * affected a decision for a second is retired under its lock, so a concurrent call that already
+ * holds it simply looks it up again.
  */
 final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   private static final int SWEEP_MASK = 0xFFFF;

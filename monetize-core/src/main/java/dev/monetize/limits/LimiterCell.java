@@ -112,10 +112,24 @@ final class LimiterCell {
     }
   }
 
-  /** Monitor held, not retired: retires the cell when its state no longer matters at {@code now}. */
+  /**
+   * How long a cell's state must have stopped mattering before the sweep retires it: a key in
+   * steady use (a rate whose bucket refills to full between calls) is not retired and made again
+   * on every sweep.
+   */
+  static final long IDLE_NANOS = 1_000_000_000L;
+
+  /**
+   * Monitor held, not retired: retires the cell when its state has not mattered for
+   * {@link #IDLE_NANOS} at {@code now}. A rate cell in use is left without being frozen: the
+   * lock-free callers racing for it never wait for the sweep.
+   */
   boolean retireIfIdle(long now) {
+    if (rate && !frozen && (long) TAT.getVolatile(this) > now - IDLE_NANOS) {
+      return false;
+    }
     freeze();
-    if (expiresAt > now) {
+    if (expiresAt > now - IDLE_NANOS) {
       thaw();
       return false;
     }

@@ -115,7 +115,7 @@ class InMemoryLimiterStoreInternalsTest {
         long now = NOW + k * 1_000_000_000L;
         await(barrier);
         if (t == 0) {
-          store.sweepNow(now); // last round's state is idle by now: retired under the others' feet
+          store.sweepNow(now + LimiterCell.IDLE_NANOS); // last round's state is idle by now: retired under the others' feet
         } else if (t == 1) {
           store.peek(List.of(r, q), now); // a usage report locking the same cells
         }
@@ -159,6 +159,18 @@ class InMemoryLimiterStoreInternalsTest {
     assertThat(store.peek(List.of(r), NOW + 3_600_000_000_000L).get(0).remaining()).isEqualTo(1);
     assertThat(store.tryAcquire(r, NOW + 3_600_000_000_000L)).isTrue();
     assertThat(store.tryAcquire(r, NOW + 3_600_000_000_000L)).isFalse();
+  }
+
+  @Test
+  void aKeyInSteadyUseIsNotSweptButOneIdleForASecondIs() {
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    LimitRequest r = rate(key("rate"), 10, 0);
+    assertThat(store.tryAcquire(r, NOW)).isTrue();
+    long refilled = NOW + 100_000_000L; // its bucket is full again: the state no longer matters
+    store.sweepNow(refilled);
+    assertThat(store.size()).as("not retired and made again on every sweep").isEqualTo(1);
+    store.sweepNow(refilled + LimiterCell.IDLE_NANOS);
+    assertThat(store.size()).isZero();
   }
 
   @Test
