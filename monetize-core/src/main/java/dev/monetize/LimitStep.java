@@ -109,12 +109,14 @@ final class LimitStep {
       storeCalls.increment();
       if (packing != null && (requests == limits.unitCostRequests() ? limits.packs() : PackedPolicies.packsAll(requests))) {
         PackedPolicies states = packing.acquirePacked(requests, now); // in memory: no verdict when admitted
-        if (states != PackedPolicies.REFUSED) {
+        if (states.admitted()) {
           admitted(identified, plan, states, states.exceeded(), requests, null, limits, into);
           return;
         }
+        verdict = states.refusal();
+      } else {
+        verdict = store.acquire(requests, now);
       }
-      verdict = store.acquire(requests, now); // refused (or not packed): the verdict says why
     } catch (LimiterUnavailableException e) {
       storeOutages.increment();
       LOG.warn("limiter store unavailable for request {}: {}", request.requestId(), e.getMessage());
@@ -133,9 +135,10 @@ final class LimitStep {
 
   private void admitted(Decision identified, Plan plan, List<PolicyState> states, boolean exceeded,
       List<LimitRequest> requests, LimitVerdict verdictOrNull, CustomerLimits limits, Admission into) {
-    inFlight.increment();
+    String policyHeader = policyHeader(limits, requests, states);
+    inFlight.increment(); // last: nothing between it and the admission that releases it
     into.admitted(identified, states, exceeded && plan.overage() == Overage.BILL,
-        exceeded && plan.overage() == Overage.DEGRADE, requests, verdictOrNull, policyHeader(limits, requests, states));
+        exceeded && plan.overage() == Overage.DEGRADE, requests, verdictOrNull, policyHeader);
   }
 
   /**

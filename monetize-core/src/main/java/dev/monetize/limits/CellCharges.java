@@ -49,12 +49,12 @@ final class CellCharges {
   }
 
   /**
-   * Two rates or quotas on distinct cells: both charged, their states packed; or
-   * {@link PackedPolicies#REFUSED} and neither cell changed.
+   * Two rates or quotas on distinct cells: both charged, their states packed; or the refusal's
+   * verdict ({@link PackedPolicies#refusedBy}), neither cell changed.
    */
   static PackedPolicies chargePacked(List<LimitRequest> requests, LimiterCell a, LimiterCell b, long now) {
     if (refuses(a, requests.get(0), now) || refuses(b, requests.get(1), now)) {
-      return PackedPolicies.REFUSED;
+      return PackedPolicies.refusedBy(checkThenCharge(requests, a, b, now)); // refuses again: charges nothing
     }
     return charged(requests, a, b, now);
   }

@@ -63,7 +63,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     if (n == 1 && requests.get(0).policy() instanceof RatePolicy p) {
       maybeSweep(now);
       long tat = tryRate(requests.get(0), p, now);
-      return tat >= 0 ? rateStates(requests, p, tat, now) : PackedPolicies.REFUSED;
+      return tat >= 0 ? rateStates(requests, p, tat, now) : PackedPolicies.refusedBy(rateRefusal(requests, p, tat, now));
     }
     if (n == 2 && PackedPolicies.packsAll(requests)) {
       maybeSweep(now);
@@ -73,7 +73,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
       }
     }
     LimitVerdict v = acquire(requests, now); // any other shape: the general path, then packed
-    return v.admitted() ? PackedPolicies.of(requests, v.policies(), v.exceeded()) : PackedPolicies.REFUSED;
+    return v.admitted() ? PackedPolicies.of(requests, v.policies(), v.exceeded()) : PackedPolicies.refusedBy(v);
   }
 
   /** Locks every cell in the global order, then checks and charges all or nothing. */
@@ -126,8 +126,15 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     if (result >= 0) {
       return new LimitVerdict(true, rateStates(requests, p, result, now), 0);
     }
+    return rateRefusal(requests, p, result, now);
+  }
+
+  /** The verdict of a rate {@link LimiterCell#tryRate} refused ({@code result}: {@code -1 - tat}). */
+  private static LimitVerdict rateRefusal(List<LimitRequest> requests, RatePolicy p, long result, long now) {
     long tat = -1 - result;
-    long retry = Gcra.retryAfter(tat, now, t, tau, r.cost());
+    long t = p.emissionNanos();
+    long tau = p.toleranceNanos();
+    long retry = Gcra.retryAfter(tat, now, t, tau, requests.get(0).cost());
     return new LimitVerdict(false, List.of(new PolicyState(p.name(), p.quota(), p.windowSeconds(),
         Gcra.remaining(tat, now, t, tau), PolicyState.ceilSeconds(retry), true)), retry);
   }

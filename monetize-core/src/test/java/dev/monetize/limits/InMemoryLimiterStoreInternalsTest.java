@@ -72,10 +72,16 @@ class InMemoryLimiterStoreInternalsTest {
     java.util.concurrent.atomic.AtomicLong lockedAdmitted = new java.util.concurrent.atomic.AtomicLong();
     runConcurrently(threads, t -> {
       for (int i = 0; i < 4_000; i++) {
-        switch ((t + i) % 3) {
+        switch ((t + i) % 4) {
           case 0 -> {
             if (store.tryAcquire(r, NOW)) {
               admitted.incrementAndGet();
+            }
+          }
+          case 3 -> { // what the engine calls: rate and quota packed, two monitors
+            if (store.acquirePacked(List.of(q, r), NOW).admitted()) {
+              admitted.incrementAndGet();
+              lockedAdmitted.incrementAndGet();
             }
           }
           case 1 -> {
@@ -119,10 +125,11 @@ class InMemoryLimiterStoreInternalsTest {
         } else if (t == 1) {
           store.peek(List.of(r, q), now); // a usage report locking the same cells
         }
-        for (int i = 0; i < 3; i++) {
-          boolean ok = switch ((t + i) % 3) {
+        for (int i = 0; i < 4; i++) {
+          boolean ok = switch ((t + i) % 4) {
             case 0 -> store.tryAcquire(r, now);
             case 1 -> store.acquire(List.of(r), now).admitted();
+            case 2 -> store.acquirePacked(List.of(r), now).admitted();
             default -> store.acquire(List.of(r, q), now).admitted();
           };
           if (ok) {

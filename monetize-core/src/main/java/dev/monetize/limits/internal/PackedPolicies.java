@@ -20,11 +20,6 @@ import java.util.RandomAccess;
  * <p>Immutable: the states are written by the store before the list is made and never after.
  */
 public final class PackedPolicies extends AbstractList<PolicyState> implements RandomAccess {
-  /**
-   * What {@link PackingLimiterStore#acquirePacked} answers when a limit refused the call (nothing
-   * was charged): no states.
-   */
-  public static final PackedPolicies REFUSED = new PackedPolicies(List.of(), new long[0], false);
 
   private final List<LimitRequest> requests;
   /** The first two limits' states: units remaining, then seconds until reset (one object for the common plans). */
@@ -36,6 +31,8 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
   private final long[] states;
   /** Whether a soft quota was exceeded (the call is admitted as overage). */
   private final boolean exceeded;
+  /** When a limit refused the call: the store's verdict, from the same check (no states then); else null. */
+  private final LimitVerdict refusal;
 
   /**
    * The states of {@code requests} (rates and quotas only, all admitted), two longs each in
@@ -64,6 +61,7 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
     this.reset1 = inline && states.length > 3 ? states[3] : 0;
     this.states = inline ? null : states;
     this.exceeded = exceeded;
+    this.refusal = null;
   }
 
   private PackedPolicies(List<LimitRequest> requests, long remaining0, long reset0, long remaining1, long reset1,
@@ -75,6 +73,42 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
     this.reset1 = reset1;
     this.states = null;
     this.exceeded = exceeded;
+    this.refusal = null;
+  }
+
+  private PackedPolicies(LimitVerdict refusal) {
+    this.requests = List.of();
+    this.remaining0 = 0;
+    this.reset0 = 0;
+    this.remaining1 = 0;
+    this.reset1 = 0;
+    this.states = null;
+    this.exceeded = false;
+    this.refusal = refusal;
+  }
+
+  /**
+   * What {@link PackingLimiterStore#acquirePacked} answers when a limit refused the call (nothing
+   * was charged): no states, and the verdict that says why.
+   */
+  public static PackedPolicies refusedBy(LimitVerdict refusal) {
+    if (refusal.admitted()) {
+      throw new IllegalArgumentException("a refusal's verdict refuses, got " + refusal);
+    }
+    return new PackedPolicies(refusal);
+  }
+
+  /** Whether every limit admitted the call and was charged (the states are this list's). */
+  public boolean admitted() {
+    return refusal == null;
+  }
+
+  /** The verdict of a call a limit refused; only for one that was not {@link #admitted()}. */
+  public LimitVerdict refusal() {
+    if (refusal == null) {
+      throw new IllegalStateException("the call was admitted: its states are the list's");
+    }
+    return refusal;
   }
 
   /** The state of one admitted rate or quota, without an array. */
@@ -96,6 +130,7 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
 
   /** State {@code k} (0: remaining, 1: reset seconds) of limit {@code i}. */
   private long state(int i, int k) {
+    java.util.Objects.checkIndex(i, requests.size());
     if (states != null) {
       return states[2 * i + k];
     }

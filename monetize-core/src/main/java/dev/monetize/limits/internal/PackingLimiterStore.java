@@ -15,7 +15,7 @@ public interface PackingLimiterStore {
    * ({@link PackedPolicies#packsAll}), as one atomic step.
    *
    * @return the states when every limit admitted the call and all were charged; otherwise
-   *     {@link PackedPolicies#REFUSED}, and nothing was charged ({@code acquire} says why)
+   *     {@link PackedPolicies#refusedBy} the verdict of the same check, and nothing was charged
    */
   PackedPolicies acquirePacked(List<LimitRequest> requests, long now);
 }
