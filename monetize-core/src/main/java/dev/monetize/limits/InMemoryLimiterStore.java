@@ -62,8 +62,9 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     int n = requests.size();
     if (n == 1 && requests.get(0).policy() instanceof RatePolicy p) {
       maybeSweep(now);
-      long tat = tryRate(requests.get(0), p, now);
-      return tat >= 0 ? rateStates(requests, p, tat, now) : PackedPolicies.refusedBy(rateRefusal(requests, p, tat, now));
+      long result = tryRate(requests.get(0), p, now);
+      return result >= 0 ? rateStates(requests, p, result, now)
+          : PackedPolicies.refusedBy(rateRefusal(requests, p, result, now));
     }
     if (n == 2 && PackedPolicies.packsAll(requests)) {
       maybeSweep(now);
@@ -119,10 +120,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
 
   /** One rate: the lock-free path, with the state the headers report. */
   private LimitVerdict acquireRate(List<LimitRequest> requests, RatePolicy p, long now) {
-    LimitRequest r = requests.get(0);
-    long t = p.emissionNanos();
-    long tau = p.toleranceNanos();
-    long result = tryRate(r, p, now);
+    long result = tryRate(requests.get(0), p, now);
     if (result >= 0) {
       return new LimitVerdict(true, rateStates(requests, p, result, now), 0);
     }
