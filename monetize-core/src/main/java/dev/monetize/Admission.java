@@ -391,23 +391,25 @@ public final class Admission {
         || !dev.monetize.cache.CacheKey.cacheableMethod(request.method())) {
       return CacheLookup.NONE;
     }
-    Decision decision = decision();
-    if (!decision.admitted()) {
-      if (decision.error().orElse(null) != ErrorCode.OVERLOADED || decision.principal().isEmpty()) {
+    Optional<Principal> caller = principal();
+    if (!admitted()) {
+      if (error().orElse(null) != ErrorCode.OVERLOADED || caller.isEmpty()) {
         return CacheLookup.NONE;
       }
-      CacheLookup shed = pipeline.caching().lookup(decision, request, rawQuery, accept, acceptEncoding, true);
+      CacheLookup shed = pipeline.caching().lookup(operation(), caller.get(), request, rawQuery, accept,
+          acceptEncoding, true);
       if (shed.hit().isEmpty()) {
         return CacheLookup.NONE;
       }
-      pipeline.readmit(decision, request, startNanos, this); // its limits still apply
+      pipeline.readmit(decision(), request, startNanos, this); // its limits still apply
       if (!admitted()) {
         return CacheLookup.NONE;
       }
       cache = pipeline.caching().count(shed);
       return cache;
     }
-    cache = pipeline.caching().lookup(decision, request, rawQuery, accept, acceptEncoding, false);
+    cache = pipeline.caching().lookup(operation(), caller.orElseThrow(), request, rawQuery, accept, acceptEncoding,
+        false);
     return cache;
   }
 

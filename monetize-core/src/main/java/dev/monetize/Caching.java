@@ -6,6 +6,7 @@ import dev.monetize.cache.CachedResponse;
 import dev.monetize.cache.ResponseCache;
 import dev.monetize.cache.internal.Flights;
 import dev.monetize.plans.CachePolicy;
+import dev.monetize.plans.Operation;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,11 +47,11 @@ final class Caching implements dev.monetize.cache.CacheService {
   }
 
   /** The lookup of an admitted request; a shed one ({@code shed}) is only served what the cache holds. */
-  CacheLookup lookup(Decision decision, ApiRequest request, String rawQuery, String accept, String acceptEncoding,
-      boolean shed) {
-    CachePolicy policy = decision.operation().cache().orElseThrow();
-    String op = decision.operation().id();
-    String key = keys.key(store, decision.principal().orElseThrow().customerId(), op, request.method(), request.path(),
+  CacheLookup lookup(Operation operation, Principal caller, ApiRequest request, String rawQuery, String accept,
+      String acceptEncoding, boolean shed) {
+    CachePolicy policy = operation.cache().orElseThrow();
+    String op = operation.id();
+    String key = keys.key(store, caller.customerId(), op, request.method(), request.path(),
         rawQuery, accept, policy.tags(), policy.queryParameters());
     String encodings = compression ? acceptEncoding : null; // without compression every client takes the body
     if (shed) {
