@@ -69,9 +69,6 @@ final class AdmissionPipeline {
       decide(operation, request, start, admission);
     } catch (RuntimeException e) {
       LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
-      if (admission.charged()) { // failed after its limits admitted it: give back what it holds
-        limits.release(admission);
-      }
       admission.limited(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
           Optional.empty(), operation), List.of(), null, "");
     }

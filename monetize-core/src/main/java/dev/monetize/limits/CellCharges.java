@@ -85,7 +85,7 @@ final class CellCharges {
         charge(c, r, now);
         packed[2 * i] = remaining(c, r, now);
         packed[2 * i + 1] = resetSeconds(c, r, now);
-        exceeded |= exceedsSoftQuota(held[i], requests.get(i));
+        exceeded |= exceedsSoftQuota(c, r);
       }
       return new LimitVerdict(true, new PackedPolicies(requests, packed, exceeded), 0, exceeded, Optional.empty());
     }

@@ -20,7 +20,6 @@ import java.util.RandomAccess;
  * <p>Immutable: the states are written by the store before the list is made and never after.
  */
 public final class PackedPolicies extends AbstractList<PolicyState> implements RandomAccess {
-
   private final List<LimitRequest> requests;
   /** The first two limits' states: units remaining, then seconds until reset (one object for the common plans). */
   private final long remaining0;
@@ -36,13 +35,9 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
 
   /**
    * The states of {@code requests} (rates and quotas only, all admitted), two longs each in
-   * {@code states}: remaining, then reset seconds. The array is the list's from now on.
+   * {@code states}: remaining, then reset seconds (the array is the list's from now on); and whether
+   * a soft quota was exceeded ({@link LimitVerdict#exceeded()}).
    */
-  public PackedPolicies(List<LimitRequest> requests, long[] states) {
-    this(requests, states, false);
-  }
-
-  /** The same, with whether a soft quota was exceeded ({@link LimitVerdict#exceeded()}). */
   public PackedPolicies(List<LimitRequest> requests, long[] states, boolean exceeded) {
     if (states.length != 2 * requests.size()) {
       throw new IllegalArgumentException("two states per limit: " + requests.size() + " limits, " + states.length
