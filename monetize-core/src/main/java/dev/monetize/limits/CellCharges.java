@@ -116,7 +116,6 @@ final class CellCharges {
     if (r.policy() instanceof RatePolicy p) {
       long tat = Gcra.newTat(c.value, now, p.emissionNanos(), r.cost());
       c.value = tat;
-      c.expiresAt = tat;
       return;
     }
     QuotaPolicy q = (QuotaPolicy) r.policy();
@@ -142,7 +141,6 @@ final class CellCharges {
     if (now >= c.windowEnd) {
       c.windowEnd = p.windowEnd(now);
       c.value = 0;
-      c.expiresAt = c.windowEnd;
     }
   }
 
@@ -189,7 +187,6 @@ final class CellCharges {
     int n = held.length;
     long[] savedValue = new long[n];
     long[] savedWindowEnd = new long[n];
-    long[] savedExpires = new long[n];
     boolean admitted = true;
     boolean exceeded = false;
     long retryAfter = 0;
@@ -199,7 +196,6 @@ final class CellCharges {
       LimitRequest r = requests.get(i);
       savedValue[i] = c.value;
       savedWindowEnd[i] = c.windowEnd;
-      savedExpires[i] = c.expiresAt;
       PolicyState s = apply(c, r, now);
       exceeded |= exceedsSoftQuota(c, r);
       if (s.violated()) {
@@ -213,7 +209,6 @@ final class CellCharges {
       for (int i = n - 1; i >= 0; i--) {
         held[i].value = savedValue[i];
         held[i].windowEnd = savedWindowEnd[i];
-        held[i].expiresAt = savedExpires[i];
       }
       for (int i = 0; i < n; i++) {
         if (!states[i].violated()) {
@@ -257,13 +252,11 @@ final class CellCharges {
     if (c.value + 1 > p.limit()) {
       return new PolicyState(p.name(), p.limit(), p.windowSeconds(), 0, 1, true, p.unit());
     }
-    c.value++;
-    c.expiresAt = Long.MAX_VALUE; // held until released
+    c.value++; // held until released: the cell does not expire while any is
     return new PolicyState(p.name(), p.limit(), p.windowSeconds(), p.limit() - c.value, 1, false, p.unit());
   }
 
   private static PolicyState applyCredits(LimiterCell c, CreditPolicy p, long cost) {
-    c.expiresAt = Long.MAX_VALUE;
     if (c.value < cost) {
       return new PolicyState(p.name(), 0, 0, Math.max(0, c.value), 0, true, p.unit());
     }

@@ -224,7 +224,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
         }
       }
       // a key never used, or retired as idle: the state of a fresh key
-      states[i] = state != null ? state : CellCharges.describeUncharged(new LimiterCell(0, false), r.policy(), now);
+      states[i] = state != null ? state : CellCharges.describeUncharged(new LimiterCell(0, LimiterCell.kindOf(r.policy())), r.policy(), now);
     }
     return List.of(states);
   }
@@ -236,11 +236,11 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
 
   private LimiterCell cell(LimitRequest r) {
     LimiterCell c = cells.get(r.key());
-    return c != null ? c : cells.computeIfAbsent(r.key(), k -> newCell(r.policy() instanceof RatePolicy));
+    return c != null ? c : cells.computeIfAbsent(r.key(), k -> newCell(LimiterCell.kindOf(r.policy())));
   }
 
-  private LimiterCell newCell(boolean rate) {
-    return new LimiterCell(order.incrementAndGet(), rate);
+  private LimiterCell newCell(byte kind) {
+    return new LimiterCell(order.incrementAndGet(), kind);
   }
 
   private static void sortByOrder(LimiterCell[] held, int[] idx) {
@@ -305,9 +305,8 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
         if (c != null) {
           synchronized (c) {
             if (c.value > 0) {
-              c.value--;
+              c.value--; // none left in flight: the cell may be retired
             }
-            c.expiresAt = c.value == 0 ? 0 : Long.MAX_VALUE;
           }
         }
       }
@@ -319,13 +318,12 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     while (true) {
       LimiterCell c = cells.get(key);
       if (c == null) {
-        c = cells.computeIfAbsent(key, k -> newCell(false));
+        c = cells.computeIfAbsent(key, k -> newCell(LimiterCell.CREDITS));
       }
       synchronized (c) {
         if (c.retired) {
           continue;
         }
-        c.expiresAt = Long.MAX_VALUE; // balances are money: never forgotten
         java.util.Map<String, long[]> applied = creditEntries.computeIfAbsent(key, k -> new java.util.HashMap<>());
         long[] earlier = applied.get(entryId);
         if (earlier != null) {

@@ -39,23 +39,60 @@ final class LimiterCell {
     }
   }
 
+  /** A rate's cell: its state is kept in {@link #tat} outside the monitor. */
+  static final byte RATE = 0;
+  /** A quota's cell. */
+  static final byte QUOTA = 1;
+  /** A concurrency limit's cell: {@link #value} is the number of requests in flight. */
+  static final byte CONCURRENCY = 2;
+  /** A credit balance's cell. */
+  static final byte CREDITS = 3;
+
   /** Lock order: cells are always locked in increasing order, so two calls never deadlock. */
   final long order;
-  /** Whether the cell holds a rate's state, kept in {@link #tat} outside the monitor. */
-  final boolean rate;
+  /**
+   * Which kind of policy the key holds ({@link #RATE}, {@link #QUOTA}, {@link #CONCURRENCY},
+   * {@link #CREDITS}): when its state stops mattering follows from it ({@link #expiresAt()}), so a
+   * cell keeps no expiry of its own.
+   */
+  final byte kind;
   // guarded by the monitor
   long value; // GCRA: theoretical arrival time (frozen copy); quota: units used in the window; credits: balance
   long windowEnd; // quota: end of the current window
-  long expiresAt; // when the state stops mattering (rate cells: their theoretical arrival time)
   boolean retired;
   private boolean frozen;
   /** A rate cell's theoretical arrival time when not {@link #FROZEN}; accessed through {@link #TAT}. */
   @SuppressWarnings("unused")
   private volatile long tat;
 
-  LimiterCell(long order, boolean rate) {
+  LimiterCell(long order, byte kind) {
     this.order = order;
-    this.rate = rate;
+    this.kind = kind;
+  }
+
+  /** The kind of cell that holds the state of {@code policy}. */
+  static byte kindOf(LimitPolicy policy) {
+    if (policy instanceof RatePolicy) {
+      return RATE;
+    }
+    if (policy instanceof QuotaPolicy) {
+      return QUOTA;
+    }
+    return policy instanceof ConcurrencyPolicy ? CONCURRENCY : CREDITS;
+  }
+
+  /**
+   * Monitor held, frozen: when the state stops mattering. A rate: its theoretical arrival time (the
+   * bucket is full again); a quota: the end of its window (0 for one never charged); requests in
+   * flight: never while there are any; a balance: never (balances are money).
+   */
+  long expiresAt() {
+    return switch (kind) {
+      case RATE -> value;
+      case QUOTA -> windowEnd;
+      case CONCURRENCY -> value == 0 ? 0 : Long.MAX_VALUE;
+      default -> Long.MAX_VALUE;
+    };
   }
 
   /**
@@ -94,9 +131,8 @@ final class LimiterCell {
 
   /** Monitor held: takes a rate cell's state out of reach of {@link #tryRate} into {@link #value}. */
   void freeze() {
-    if (rate && !frozen) {
+    if (kind == RATE && !frozen) {
       value = (long) TAT.getAndSet(this, FROZEN);
-      expiresAt = value;
       frozen = true;
     }
   }
@@ -125,11 +161,11 @@ final class LimiterCell {
    * lock-free callers racing for it never wait for the sweep.
    */
   boolean retireIfIdle(long now) {
-    if (rate && !frozen && (long) TAT.getVolatile(this) > now - IDLE_NANOS) {
+    if (kind == RATE && !frozen && (long) TAT.getVolatile(this) > now - IDLE_NANOS) {
       return false;
     }
     freeze();
-    if (expiresAt > now - IDLE_NANOS) {
+    if (expiresAt() > now - IDLE_NANOS) {
       thaw();
       return false;
     }

@@ -145,7 +145,7 @@ class InMemoryLimiterStoreInternalsTest {
 
   @Test
   void aRetiredCellStaysFrozenWhateverLocksItLater() {
-    LimiterCell cell = new LimiterCell(1, true);
+    LimiterCell cell = new LimiterCell(1, LimiterCell.RATE);
     synchronized (cell) {
       assertThat(cell.retireIfIdle(NOW)).isTrue(); // never charged: idle
     }
@@ -178,6 +178,44 @@ class InMemoryLimiterStoreInternalsTest {
     assertThat(store.size()).as("not retired and made again on every sweep").isEqualTo(1);
     store.sweepNow(refilled + LimiterCell.IDLE_NANOS);
     assertThat(store.size()).isZero();
+  }
+
+  @Test
+  void eachKindOfCellIsRetiredOnlyOnceItsStateStopsMattering() {
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    long aYearLater = NOW + 366 * 86_400_000_000_000L;
+    // requests in flight: kept while one is, retired once none is
+    LimitRequest inFlight = new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 2), 1);
+    LimitVerdict held = store.acquire(List.of(inFlight), NOW);
+    store.sweepNow(aYearLater);
+    assertThat(store.size()).as("a request still in flight").isEqualTo(1);
+    store.release(List.of(inFlight), held);
+    store.sweepNow(aYearLater);
+    assertThat(store.size()).isZero();
+    assertThat(store.acquire(List.of(inFlight), aYearLater).policies().get(0).remaining()).isEqualTo(1);
+
+    // a balance: never, even at zero
+    LimitRequest credits = new LimitRequest(key("credits"), new CreditPolicy("credits"), 5);
+    store.applyCredits(credits.key(), "top-up-1", 5);
+    assertThat(store.acquire(List.of(credits), NOW).admitted()).isTrue();
+    store.sweepNow(aYearLater);
+    assertThat(store.size()).as("a balance, spent to zero").isEqualTo(2);
+    assertThat(store.applyCredits(credits.key(), "top-up-1", 5).outcome())
+        .as("its applied entries are still known").isEqualTo(CreditEntry.Outcome.REPEATED);
+
+    // a quota never charged (its call refused by the rate beside it): at once; a charged one when its window ends
+    InMemoryLimiterStore quotas = new InMemoryLimiterStore();
+    LimitRequest rate = rate(key("rate"), 1, 0);
+    LimitRequest untouched = quota(key("daily"), 5);
+    LimitRequest charged = quota(key("daily"), 5);
+    assertThat(quotas.acquire(List.of(rate, charged), NOW).admitted()).isTrue();
+    assertThat(quotas.acquire(List.of(rate, untouched), NOW).admitted()).isFalse();
+    assertThat(quotas.size()).isEqualTo(3);
+    quotas.sweepNow(NOW + LimiterCell.IDLE_NANOS + 1_000_000_000L);
+    assertThat(quotas.size()).as("the charged quota only").isEqualTo(1);
+    assertThat(quotas.rawValue(charged.key())).isEqualTo(1);
+    quotas.sweepNow(NOW + 86_400_000_000_000L + LimiterCell.IDLE_NANOS);
+    assertThat(quotas.size()).isZero();
   }
 
   @Test
