@@ -198,8 +198,11 @@ public final class Admission {
     return d == null ? overage : d.overage();
   }
 
-  /** {@link Decision#degraded()}. */
-  boolean degraded() {
+  /**
+   * Whether the plan's quota is exceeded and the endpoint should answer in degraded mode:
+   * {@code decision().degraded()}, answered without making the decision.
+   */
+  public boolean degraded() {
     Decision d = decision;
     return d == null ? degraded : d.degraded();
   }

@@ -215,9 +215,11 @@ class MonetizeLimitsTest {
     try (Monetize m = monetize(catalog(degrade))) {
       IssuedKey k = key(m, "acme", "lite");
       Admission inside = call(m, summary, k);
+      assertThat(inside.degraded()).as("before the decision is made").isFalse();
       assertThat(inside.decision().degraded()).isFalse();
       assertThat(header(inside, Admission.DEGRADED_HEADER)).isEmpty();
       Admission beyond = call(m, summary, k);
+      assertThat(beyond.degraded()).as("before the decision is made").isTrue();
       assertThat(beyond.decision().admitted()).isTrue();
       assertThat(beyond.decision().degraded()).isTrue();
       assertThat(beyond.decision().overage()).isFalse();

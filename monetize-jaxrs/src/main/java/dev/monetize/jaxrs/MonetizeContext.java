@@ -60,7 +60,7 @@ public final class MonetizeContext implements java.security.Principal {
 
   /** Whether the plan's quota is exceeded and the endpoint should answer with cheaper data. */
   public boolean degraded() {
-    return admission.decision().degraded();
+    return admission.degraded();
   }
 
   /** Adds {@code amount} of a custom usage unit to this call's usage (see {@link Admission#reportUsage}). */
