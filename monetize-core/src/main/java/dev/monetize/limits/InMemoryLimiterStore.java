@@ -212,6 +212,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
       LimiterCell c = cells.get(r.key());
       PolicyState state = null;
       if (c != null) {
+        ofKind(c, LimiterCell.kindOf(r.policy()), r.key());
         synchronized (c) {
           if (!c.retired) {
             c.freeze();
@@ -235,9 +236,27 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   }
 
   private LimiterCell cell(LimitRequest r) {
+    byte kind = LimiterCell.kindOf(r.policy());
     LimiterCell c = cells.get(r.key());
-    return c != null ? c : cells.computeIfAbsent(r.key(), k -> newCell(LimiterCell.kindOf(r.policy())));
+    if (c == null) {
+      c = cells.computeIfAbsent(r.key(), k -> newCell(kind));
+    }
+    return ofKind(c, kind, r.key());
   }
+
+  /**
+   * {@code c}, when it holds the state of the kind of limit asked for: a key holds one kind (the
+   * cell's expiry follows from it), so a key used for two would mix a count with a balance.
+   */
+  private static LimiterCell ofKind(LimiterCell c, byte kind, String key) {
+    if (c.kind != kind) {
+      throw new IllegalArgumentException("limiter key '" + key + "' holds the state of a " + KINDS[c.kind]
+          + ", not of a " + KINDS[kind] + ": give each limit a key of its own");
+    }
+    return c;
+  }
+
+  private static final String[] KINDS = {"rate", "quota", "concurrency limit", "credit balance"};
 
   private LimiterCell newCell(byte kind) {
     return new LimiterCell(order.incrementAndGet(), kind);
@@ -302,7 +321,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     for (LimitRequest r : requests) {
       if (r.policy() instanceof ConcurrencyPolicy) {
         LimiterCell c = cells.get(r.key());
-        if (c != null) {
+        if (c != null && c.kind == LimiterCell.CONCURRENCY) { // another kind was refused when acquired
           synchronized (c) {
             if (c.value > 0) {
               c.value--; // none left in flight: the cell may be retired
@@ -320,6 +339,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
       if (c == null) {
         c = cells.computeIfAbsent(key, k -> newCell(LimiterCell.CREDITS));
       }
+      ofKind(c, LimiterCell.CREDITS, key);
       synchronized (c) {
         if (c.retired) {
           continue;
@@ -349,6 +369,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     if (c == null) {
       return 0;
     }
+    ofKind(c, LimiterCell.CREDITS, key);
     synchronized (c) {
       return c.value; // a balance's cell never expires, so it is never retired
     }

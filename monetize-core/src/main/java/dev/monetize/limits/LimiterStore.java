@@ -11,6 +11,10 @@ import java.util.List;
  *       number of threads or processes;</li>
  *   <li>state that can no longer affect a decision (an idle key) is eventually forgotten.</li>
  * </ul>
+ * A key holds the state of one kind of limit (a rate, a quota, requests in flight or a credit
+ * balance): the engine names each key after its limit. The in-memory store refuses a key used for
+ * another kind than the one it holds ({@link IllegalArgumentException}); Redis answers such a key
+ * with a type error.
  * {@link #inMemory()} is the in-JVM default; distributed stores may use their own clock instead
  * of {@code nowEpochNanos} so that the clocks of several JVMs never matter. A distributed store
  * that cannot answer throws {@link LimiterUnavailableException} for requests that fail closed.

@@ -1,6 +1,7 @@
 package dev.monetize.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.RepeatedTest;
@@ -188,34 +189,53 @@ class InMemoryLimiterStoreInternalsTest {
     LimitRequest inFlight = new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 2), 1);
     LimitVerdict held = store.acquire(List.of(inFlight), NOW);
     store.sweepNow(aYearLater);
-    assertThat(store.size()).as("a request still in flight").isEqualTo(1);
+    assertThat(store.rawValue(inFlight.key())).as("a request still in flight").isEqualTo(1);
     store.release(List.of(inFlight), held);
     store.sweepNow(aYearLater);
-    assertThat(store.size()).isZero();
+    assertThat(store.rawValue(inFlight.key())).as("none in flight: retired").isEqualTo(-1);
     assertThat(store.acquire(List.of(inFlight), aYearLater).policies().get(0).remaining()).isEqualTo(1);
 
-    // a balance: never, even at zero
-    LimitRequest credits = new LimitRequest(key("credits"), new CreditPolicy("credits"), 5);
-    store.applyCredits(credits.key(), "top-up-1", 5);
-    assertThat(store.acquire(List.of(credits), NOW).admitted()).isTrue();
+    // a balance: never, spent to zero or not
+    LimitRequest spent = new LimitRequest(key("credits"), new CreditPolicy("credits"), 5);
+    LimitRequest left = new LimitRequest(key("credits"), new CreditPolicy("credits"), 5);
+    store.applyCredits(spent.key(), "top-up-1", 5);
+    store.applyCredits(left.key(), "top-up-1", 7);
+    assertThat(store.acquire(List.of(spent), NOW).admitted()).isTrue();
+    assertThat(store.acquire(List.of(left), NOW).admitted()).isTrue();
     store.sweepNow(aYearLater);
-    assertThat(store.size()).as("a balance, spent to zero").isEqualTo(2);
-    assertThat(store.applyCredits(credits.key(), "top-up-1", 5).outcome())
-        .as("its applied entries are still known").isEqualTo(CreditEntry.Outcome.REPEATED);
+    assertThat(store.rawValue(spent.key())).as("a balance spent to zero").isZero();
+    assertThat(store.credits(left.key())).as("a balance left").isEqualTo(2);
+    assertThat(store.applyCredits(left.key(), "top-up-2", 1).balance()).isEqualTo(3);
 
     // a quota never charged (its call refused by the rate beside it): at once; a charged one when its window ends
-    InMemoryLimiterStore quotas = new InMemoryLimiterStore();
     LimitRequest rate = rate(key("rate"), 1, 0);
     LimitRequest untouched = quota(key("daily"), 5);
     LimitRequest charged = quota(key("daily"), 5);
-    assertThat(quotas.acquire(List.of(rate, charged), NOW).admitted()).isTrue();
-    assertThat(quotas.acquire(List.of(rate, untouched), NOW).admitted()).isFalse();
-    assertThat(quotas.size()).isEqualTo(3);
-    quotas.sweepNow(NOW + LimiterCell.IDLE_NANOS + 1_000_000_000L);
-    assertThat(quotas.size()).as("the charged quota only").isEqualTo(1);
-    assertThat(quotas.rawValue(charged.key())).isEqualTo(1);
-    quotas.sweepNow(NOW + 86_400_000_000_000L + LimiterCell.IDLE_NANOS);
-    assertThat(quotas.size()).isZero();
+    assertThat(store.acquire(List.of(rate, charged), NOW).admitted()).isTrue();
+    assertThat(store.acquire(List.of(rate, untouched), NOW).admitted()).isFalse();
+    assertThat(store.rawValue(untouched.key())).as("made by the refused call").isZero();
+    store.sweepNow(NOW + LimiterCell.IDLE_NANOS + 1_000_000_000L);
+    assertThat(store.rawValue(untouched.key())).as("never charged: retired").isEqualTo(-1);
+    assertThat(store.rawValue(rate.key())).as("its bucket full again for a second: retired").isEqualTo(-1);
+    assertThat(store.rawValue(charged.key())).as("counting in its window").isEqualTo(1);
+    store.sweepNow(NOW + 86_400_000_000_000L + LimiterCell.IDLE_NANOS);
+    assertThat(store.rawValue(charged.key())).as("its window over").isEqualTo(-1);
+  }
+
+  @Test
+  void aKeyHoldsOneKindOfLimit() {
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    LimitRequest q = quota(key("daily"), 5);
+    assertThat(store.acquire(List.of(q), NOW).admitted()).isTrue();
+    LimitRequest sameKeyAsRate = new LimitRequest(q.key(), rate(q.key(), 1, 0).policy(), 1);
+    assertThatThrownBy(() -> store.acquire(List.of(sameKeyAsRate), NOW))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds the state of a quota, not of a rate");
+    assertThatThrownBy(() -> store.tryAcquire(sameKeyAsRate, NOW)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.applyCredits(q.key(), "top-up", 100))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not of a credit balance");
+    assertThatThrownBy(() -> store.credits(q.key())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.peek(List.of(sameKeyAsRate), NOW)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.rawValue(q.key())).as("the quota's count untouched").isEqualTo(1);
   }
 
   @Test

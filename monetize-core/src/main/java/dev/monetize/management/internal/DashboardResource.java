@@ -24,7 +24,7 @@ final class DashboardResource {
   /** The headers of every page and asset: no inline script or style, no framing, no referrer, no sniffing. */
   static final List<Header> PAGE_HEADERS = List.of(
       new Header("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
-          + "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+          + "img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"),
       new Header("X-Content-Type-Options", "nosniff"),
       new Header("Referrer-Policy", "no-referrer"),
       new Header("X-Frame-Options", "DENY"),

@@ -99,7 +99,13 @@
     try {
       who = await api('/dashboard/session');
     } catch (e) {
+      status(''); // no longer loading
       showSignIn(e.status === 401 ? '' : e.message);
+      return;
+    }
+    status('');
+    if (!who || typeof who !== 'object') { // a 200 that is not a session (a proxy's page): sign in again
+      showSignIn('The server did not answer with a session; sign in again.');
       return;
     }
     $('sign-in-section').hidden = true;

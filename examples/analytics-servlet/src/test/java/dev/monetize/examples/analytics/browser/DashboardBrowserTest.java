@@ -69,6 +69,7 @@ class DashboardBrowserTest {
     input.sendKeys(key, Keys.ENTER); // the keyboard is enough
     visible("customer-view");
     assertThat(input.getDomProperty("value")).as("the key leaves the form").isEmpty();
+    assertThat(browser.getCurrentUrl()).as("the key never goes into a URL").doesNotContain(key).doesNotContain("api-key");
     assertThat(text("who")).contains("demo-pro");
     assertThat(browser.findElement(By.id("upgrade")).getText()).contains("enterprise");
 
@@ -147,6 +148,7 @@ class DashboardBrowserTest {
     open();
     browser.findElement(By.id("api-key")).sendKeys(reader.secret(), Keys.ENTER);
     visible("customer-view");
+    assertThat(browser.getCurrentUrl()).as("the key never goes into a URL").doesNotContain(reader.secret());
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> text("keys-note").contains("needs an admin key"));
     assertThat(browser.findElements(By.cssSelector("button[data-action]"))).isEmpty();
     // the page's own script asking anyway is refused by the server, not only hidden
