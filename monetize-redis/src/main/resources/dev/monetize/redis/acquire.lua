@@ -23,6 +23,9 @@
 -- epoch nanoseconds are not.
 --
 -- Globals are read once into locals: in Redis's sandbox every global access is a metatable call.
+-- On the server every step counts (the script's CPU bounds a Redis's throughput): a string turned
+-- into a number costs about 70-100 ns there and a table about 50, so the common arguments ('1') are
+-- compared rather than converted, and tables are made only where a call needs them.
 --
 -- Returns { admitted, exceeded, retry_ns, server time in microseconds since the epoch (exact: below
 -- 2^53), n x { violated, remaining, reset_ns } }, or { 'stale', server time } past the deadline.
@@ -30,15 +33,17 @@
 local E9 = 1000000000
 local ARGV, KEYS = ARGV, KEYS
 local call, tonumber, floor, max, format = redis.call, tonumber, math.floor, math.max, string.format
+local ipairs, unpack = ipairs, unpack
 
 local function diff(as, an, bs, bn) -- a - b in nanoseconds, exact while below 2^53 ns (104 days)
   return (as - bs) * E9 + (an - bn)
 end
 
 local time = call('TIME')
-local server_s, server_n = tonumber(time[1]), tonumber(time[2]) * 1000
+local server_s, server_us = tonumber(time[1]), tonumber(time[2])
+local server_n = server_us * 1000
 if diff(server_s, server_n, tonumber(ARGV[4]), tonumber(ARGV[5])) > 0 then
-  return { 'stale', server_s * 1000000 + tonumber(time[2]) }
+  return { 'stale', server_s * 1000000 + server_us }
 end
 local server_ms = server_s * 1000 + floor(server_n / 1000000)
 local now_s, now_n = server_s, server_n
@@ -56,7 +61,8 @@ for i = 1, n do
   local base = 5 + (i - 1) * 9
   local kind = ARGV[base + 1]
   if kind == 'r' or kind == 'q' then
-    local ki = tonumber(ARGV[base + 4])
+    local ki = ARGV[base + 4]
+    ki = ki == '1' and 1 or tonumber(ki)
     local f = fields[ki]
     if not f then
       f = { '#exp' } -- when the hash expires (server ms): extended only when a write needs it longer
@@ -67,7 +73,7 @@ for i = 1, n do
     f[#f + 1] = ARGV[base + 6]
   end
 end
-local state, dirty, life = {}, {}, {}
+local state, life = {}, {} -- life[ki] > 0: the hash was charged and must live that many ms
 for _, ki in ipairs(hashes) do
   local names = fields[ki]
   local got = call('HMGET', KEYS[ki], unpack(names))
@@ -82,15 +88,17 @@ end
 local bounds_at = 6 + n * 9
 local admitted, exceeded, retry = true, false, 0
 local result = {} -- { admitted, exceeded, retry, server time, then violated, remaining, reset per limit }
-local idle_r, idle_t, writes = {}, {}, {}
-local held = {} -- concurrency: key index -> slots held, counting this call's earlier charges
+local idle = {} -- per limit, its remaining units and reset as they stood before the call: 2i - 1, 2i
+local writes, held -- made when a concurrency limit or a balance needs them; held: key index -> slots or balance
+                   -- counting this call's earlier charges
 
 for i = 1, n do
   local base = 5 + (i - 1) * 9
   local kind = ARGV[base + 1]
-  local cost = tonumber(ARGV[base + 2])
+  local cost, ki = ARGV[base + 2], ARGV[base + 4] -- '1' most often: read without a conversion
+  cost = cost == '1' and 1 or tonumber(cost)
+  ki = ki == '1' and 1 or tonumber(ki)
   local soft = ARGV[base + 3] == '1'
-  local ki = tonumber(ARGV[base + 4])
   local violated, remaining, reset = false, 0, 0
 
   if kind == 'r' then
@@ -104,7 +112,7 @@ for i = 1, n do
     end
     local backlog = diff(ts, tn, now_s, now_n)
     local after = backlog + cost * t
-    idle_r[i], idle_t[i] = max(0, floor((tau - backlog) / t)), backlog
+    idle[2 * i - 1], idle[2 * i] = max(0, floor((tau - backlog) / t)), backlog
     if after > tau then
       violated = true
       retry = max(retry, after - tau)
@@ -114,7 +122,6 @@ for i = 1, n do
       local nn = tn + cost * t
       local carry = floor(nn / E9)
       m[f], m[f2] = ts + carry, nn - carry * E9 -- a key listed twice sees this charge
-      dirty[ki] = true
       life[ki] = max(life[ki], floor(after / 1000000) + 1)
       remaining = floor((tau - after) / t)
       reset = after
@@ -125,27 +132,31 @@ for i = 1, n do
     local f2 = ARGV[base + 6]
     local m = state[ki]
     local limit = tonumber(ARGV[base + 7])
-    local bs = { [0] = tonumber(ARGV[bounds_at]), tonumber(ARGV[bounds_at + 1]), tonumber(ARGV[bounds_at + 2]),
-      tonumber(ARGV[bounds_at + 3]) }
+    local start, ends = tonumber(ARGV[bounds_at + 1]), tonumber(ARGV[bounds_at + 2])
+    local counted = m[f2]
+    -- now in the current window (the common case): that window, or a later one counted here (below)
+    if now_s < start or now_s >= ends then -- otherwise look at all four boundaries
+      local bs = { [0] = tonumber(ARGV[bounds_at]), start, ends, tonumber(ARGV[bounds_at + 3]) }
+      -- the window containing now: previous, current or next (computed around the caller's clock);
+      -- boundaries are whole seconds, so comparing seconds is exact
+      local w = 2
+      for j = 1, 3 do
+        if now_s >= bs[j - 1] and now_s < bs[j] then w = j end
+      end
+      -- a later window already counted here (a caller whose clock lags) keeps counting: never reset
+      for j = w + 1, 3 do
+        if counted == bs[j - 1] then w = j end
+      end
+      start, ends = bs[w - 1], bs[w]
+    end
+    if counted and counted > start then -- later than any window the caller knows: count there too
+      start, ends = counted, max(tonumber(ARGV[bounds_at + 3]), counted)
+    end
     bounds_at = bounds_at + 4
-    -- the window containing now: previous, current or next (computed around the caller's clock);
-    -- boundaries are whole seconds, so comparing seconds is exact
-    local w = 2
-    for j = 1, 3 do
-      if now_s >= bs[j - 1] and now_s < bs[j] then w = j end
-    end
-    -- a later window already counted here (a caller whose clock lags) keeps counting: never reset
-    for j = w + 1, 3 do
-      if m[f2] == bs[j - 1] then w = j end
-    end
-    local start, ends = bs[w - 1], bs[w]
-    if m[f2] and m[f2] > start then
-      start, ends = m[f2], max(bs[3], m[f2]) -- later than any window the caller knows: count there too
-    end
     local used = 0
     if m[f2] == start then used = m[f] end
     reset = max(0, diff(ends, 0, now_s, now_n))
-    idle_r[i], idle_t[i] = max(0, limit - used), reset
+    idle[2 * i - 1], idle[2 * i] = max(0, limit - used), reset
     if used + cost > limit and not soft then
       violated = true
       retry = max(retry, reset)
@@ -153,7 +164,6 @@ for i = 1, n do
     else
       used = used + cost
       m[f], m[f2] = used, start
-      dirty[ki] = true
       life[ki] = max(life[ki], floor(reset / 1000000) + 60000)
       if used > limit then exceeded = true end
       remaining = max(0, limit - used)
@@ -163,13 +173,14 @@ for i = 1, n do
     local key = KEYS[ki]
     local limit = tonumber(ARGV[base + 7])
     local now_ms = now_s * 1000 + floor(now_n / 1000000)
+    held, writes = held or {}, writes or {}
     local h = held[ki]
     if not h then
       call('ZREMRANGEBYSCORE', key, '-inf', now_ms)
       h = call('ZCARD', key)
     end
     reset = E9
-    idle_r[i], idle_t[i] = max(0, limit - h), reset
+    idle[2 * i - 1], idle[2 * i] = max(0, limit - h), reset
     if h + 1 > limit then
       violated = true
       retry = max(retry, E9)
@@ -181,8 +192,9 @@ for i = 1, n do
 
   else -- credits
     local key = KEYS[ki]
+    held, writes = held or {}, writes or {}
     local balance = held[ki] or tonumber(call('GET', key) or '0')
-    idle_r[i], idle_t[i] = max(0, balance), 0
+    idle[2 * i - 1], idle[2 * i] = max(0, balance), 0
     if balance < cost then
       violated = true
       remaining = max(0, balance)
@@ -199,7 +211,7 @@ end
 
 if admitted and not dry then
   for _, ki in ipairs(hashes) do
-    if dirty[ki] then
+    if life[ki] > 0 then
       local m, args = state[ki], {}
       for _, name in ipairs(fields[ki]) do
         if m[name] and name ~= '#exp' then
@@ -220,23 +232,25 @@ if admitted and not dry then
       end
     end
   end
-  for _, w in ipairs(writes) do
-    if w[1] == 'c' then
-      call('ZADD', w[2], w[5] + w[4], w[3])
-      call('PEXPIRE', w[2], w[4] + 60000)
-    else
-      call('DECRBY', w[2], w[3]) -- balances are money: never expire
+  if writes then
+    for _, w in ipairs(writes) do
+      if w[1] == 'c' then
+        call('ZADD', w[2], w[5] + w[4], w[3])
+        call('PEXPIRE', w[2], w[4] + 60000)
+      else
+        call('DECRBY', w[2], w[3]) -- balances are money: never expire
+      end
     end
   end
 else
   -- a refusal reports the limits that admitted as they stand, uncharged; a dry run reports all so
   for i = 1, n do
     if dry or result[2 + 3 * i] == 0 then
-      result[2 + 3 * i], result[3 + 3 * i], result[4 + 3 * i] = 0, idle_r[i], idle_t[i]
+      result[2 + 3 * i], result[3 + 3 * i], result[4 + 3 * i] = 0, idle[2 * i - 1], idle[2 * i]
     end
   end
 end
 
 result[1], result[2], result[3], result[4] =
-  admitted and 1 or 0, (admitted and exceeded) and 1 or 0, retry, server_s * 1000000 + tonumber(time[2])
+  admitted and 1 or 0, (admitted and exceeded) and 1 or 0, retry, server_s * 1000000 + server_us
 return result

@@ -7,6 +7,7 @@ import dev.monetize.limits.ConcurrencyPolicy;
 import dev.monetize.limits.CreditPolicy;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.LimitVerdict;
+import dev.monetize.limits.PolicyState;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.limits.QuotaPolicy;
 import dev.monetize.testkit.LimiterStoreContract;
@@ -149,6 +150,24 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   void aCallerWhoseClockLagsByMoreThanAWindowStillNeverResetsTheCount() {
     // 61 s behind: none of the windows it knows is the one counted
     aLaggingCallerNeverResetsTheCount(nextMinute() + 60_000_000_000L, nextMinute() - 1_000_000);
+  }
+
+  @Test
+  void aCallerAheadOfTheServerCountsInTheWindowAlreadyCountedAndReportsItsEnd() {
+    RedisLimiterStore serverTime = open(RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix)
+        .commandTimeout(Duration.ofSeconds(5)));
+    RedisLimiterStore jvm = open(jvmTime());
+    LimitRequest perMinute = new LimitRequest("{ahead-" + java.util.UUID.randomUUID() + "}:minute",
+        new QuotaPolicy("minute", 5, dev.monetize.plans.QuotaWindow.MINUTE, dev.monetize.plans.BillingAnchor.DEFAULT), 1);
+    long server = System.currentTimeMillis() * 1_000_000L; // the server's clock: the same machine's
+    long next = server - Math.floorMod(server, 60_000_000_000L) + 60_000_000_000L;
+    // a caller already in the next minute has counted there
+    assertThat(jvm.acquire(List.of(perMinute), next + 1_000_000_000L).policies().get(0).remaining()).isEqualTo(4);
+    // one whose clock runs a minute ahead of the server: the server's time is in the window before the
+    // one its clock is in, and that one is counted: it counts there, and reports that window's end
+    PolicyState s = serverTime.acquire(List.of(perMinute), server + 60_000_000_000L).policies().get(0);
+    assertThat(s.remaining()).isEqualTo(3);
+    assertThat(s.resetSeconds()).as("the end of the window counted, not of the one after it").isBetween(1L, 120L);
   }
 
   @Test
