@@ -40,6 +40,14 @@ final class AuditStage extends AdmissionStage {
 
   /** The event of a completed request, built on the audit delivery thread, chained as it is made. */
   private final class Events implements EventBuilder {
+    /**
+     * The last caller's ids as the events hold them: consecutive requests of one key share its
+     * {@link Principal}, so their events share these. Read and replaced whole (its fields are
+     * final): a request thread that builds an event itself (a full queue's overflow) sees one
+     * caller's ids or another's, never a mix.
+     */
+    private Ids last = new Ids(null, Optional.empty(), Optional.empty());
+
     @Override
     public AuditEvent unchained(Object item) {
       return chained(item, "", 0, "");
@@ -63,8 +71,17 @@ final class AuditStage extends AdmissionStage {
       ApiRequest r = admission.request();
       Operation op = admission.operation();
       Optional<Principal> principal = admission.principal();
-      Optional<String> customer = principal.map(Principal::customerId);
-      Optional<String> key = principal.map(Principal::keyId);
+      Optional<String> customer = Optional.empty();
+      Optional<String> key = Optional.empty();
+      if (principal.isPresent()) {
+        Ids ids = last;
+        if (ids.principal() != principal.get()) {
+          ids = new Ids(principal.get(), Optional.of(principal.get().customerId()), Optional.of(principal.get().keyId()));
+          last = ids;
+        }
+        customer = ids.customer();
+        key = ids.key();
+      }
       String code = admission.error().map(ErrorCode::code).orElse("admitted");
       Map<String, String> query = audit.redaction().redact(r.query(), op.auditQuery());
       if (seq == 0) { // unchained: for a sink that chains events itself
@@ -78,6 +95,9 @@ final class AuditStage extends AdmissionStage {
           prevHash);
     }
   }
+
+  /** A caller's ids as its events hold them. */
+  private record Ids(Principal principal, Optional<String> customer, Optional<String> key) {}
 
   /** At most 256 characters of the {@code User-Agent} header. */
   static String userAgent(String ua) {

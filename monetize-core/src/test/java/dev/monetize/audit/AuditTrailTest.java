@@ -65,6 +65,12 @@ class AuditTrailTest {
       call(m, export, acmeReader.secret()); // 403 scope_denied, audited too
       call(m, summary, globex.secret());
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> store.events().size() >= 4);
+      java.util.Map<String, String> keys = java.util.Map.of(acme.key().id(), "acme", acmeReader.key().id(), "acme",
+          globex.key().id(), "globex");
+      assertThat(store.events()).as("each event names its own key and that key's organization")
+          .allSatisfy(e -> assertThat(e.customerId()).isEqualTo(e.keyId().map(keys::get)))
+          .extracting(e -> e.keyId().orElseThrow()).containsExactlyInAnyOrderElementsOf(
+              java.util.List.of(acme.key().id(), acme.key().id(), acmeReader.key().id(), globex.key().id()));
 
       JsonNode own = body(manage(m, "/monetize/audit?limit=2", acme.secret()));
       assertThat(own.get("data")).hasSize(2);
