@@ -41,12 +41,14 @@ final class AuditStage extends AdmissionStage {
   /** The event of a completed request, built on the audit delivery thread, chained as it is made. */
   private final class Events implements EventBuilder {
     /**
-     * The last caller's ids as the events hold them: consecutive requests of one key share its
-     * {@link Principal}, so their events share these. Read and replaced whole (its fields are
-     * final): a request thread that builds an event itself (a full queue's overflow) sees one
-     * caller's ids or another's, never a mix.
+     * The ids the events of the last caller hold: consecutive requests of one key share its
+     * {@link Principal}, so their events share these, and a memo that misses costs what making
+     * them costs. Used only for that very {@code Principal}, under this builder's lock (the
+     * delivery thread builds events, and so does a request thread when the queue overflows).
      */
-    private Ids last = new Ids(null, Optional.empty(), Optional.empty());
+    private Principal lastPrincipal;
+    private Optional<String> lastCustomer = Optional.empty();
+    private Optional<String> lastKey = Optional.empty();
 
     @Override
     public AuditEvent unchained(Object item) {
@@ -74,13 +76,16 @@ final class AuditStage extends AdmissionStage {
       Optional<String> customer = Optional.empty();
       Optional<String> key = Optional.empty();
       if (principal.isPresent()) {
-        Ids ids = last;
-        if (ids.principal() != principal.get()) {
-          ids = new Ids(principal.get(), Optional.of(principal.get().customerId()), Optional.of(principal.get().keyId()));
-          last = ids;
+        Principal p = principal.get();
+        synchronized (this) {
+          if (p != lastPrincipal) {
+            lastCustomer = Optional.of(p.customerId());
+            lastKey = Optional.of(p.keyId());
+            lastPrincipal = p;
+          }
+          customer = lastCustomer;
+          key = lastKey;
         }
-        customer = ids.customer();
-        key = ids.key();
       }
       String code = admission.error().map(ErrorCode::code).orElse("admitted");
       Map<String, String> query = audit.redaction().redact(r.query(), op.auditQuery());
@@ -95,9 +100,6 @@ final class AuditStage extends AdmissionStage {
           prevHash);
     }
   }
-
-  /** A caller's ids as its events hold them. */
-  private record Ids(Principal principal, Optional<String> customer, Optional<String> key) {}
 
   /** At most 256 characters of the {@code User-Agent} header. */
   static String userAgent(String ua) {

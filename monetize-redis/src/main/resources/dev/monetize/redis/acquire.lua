@@ -122,7 +122,7 @@ for i = 1, n do
       local nn = tn + cost * t
       local carry = floor(nn / E9)
       m[f], m[f2] = ts + carry, nn - carry * E9 -- a key listed twice sees this charge
-      life[ki] = max(life[ki], floor(after / 1000000) + 1)
+      life[ki] = max(life[ki], floor(after / 1000000) + 1, 1) -- a charged hash has a life: it is written
       remaining = floor((tau - after) / t)
       reset = after
     end
