@@ -102,14 +102,15 @@ final class ScriptLayout {
    * Where a rate's or quota's state lives, as {hash, field, second field}: a customer's own limit
    * ({@code {acme}:daily}) is a field of the customer's hash ({@code {acme}#limits}), so one read and
    * one write serve all of them; a limit per key, operation or address has a hash of its own (its
-   * fields are not bounded). Every hash's name ends in {@code #limits}, a name no key of the earlier
+   * fields are not bounded), and so has a key whose name starts with {@code #} (a customer's hash keeps
+   * its expiry in the field {@code #exp}). Every hash's name ends in {@code #limits}, a name no key of the earlier
    * layout (one string per limit) had: instances of both layouts never read each other's keys as the
    * wrong type.
    */
   static String[] slotOf(String prefix, String key) {
     int close = key.startsWith("{") ? key.indexOf('}') : -1;
     boolean own = close > 0 && key.length() > close + 2 && key.charAt(close + 1) == ':'
-        && key.indexOf(':', close + 2) < 0;
+        && key.indexOf(':', close + 2) < 0 && key.charAt(close + 2) != '#'; // '#exp' is the hash's own
     String field = own ? key.substring(close + 2) : "v";
     return new String[] {own ? prefix + key.substring(0, close + 1) + "#limits" : prefix + key + "#limits", field,
         field + ":2"};

@@ -26,8 +26,8 @@
 -- On the server every step counts (the script's CPU bounds a Redis's throughput): a redis.call costs
 -- about 1.3 us there, a string.format about 250 ns, a table or a Lua function call 100-150 ns, a
 -- string turned into a number 70-100 ns. So the common arguments ('1') are compared rather than
--- converted, state is kept by position in one table made at its full size, helpers are inlined,
--- and only the fields that changed are formatted and written.
+-- converted, state is kept by position in one table (made at its full size for one or two limits),
+-- helpers are inlined, and only the fields that changed are formatted and written.
 --
 -- Returns { admitted, exceeded, retry_ns, server time in microseconds since the epoch (exact: below
 -- 2^53), n x { violated, remaining, reset_ns } }, or { 'stale', server time } past the deadline.
@@ -57,11 +57,12 @@ if dry then n = -n end
 -- Per limit i, S slots of one table from S * (i - 1) + 1 (positions, not names: in Redis's Lua a
 -- table keyed by field names, a table grown one entry at a time, or a function call costs more
 -- than the arithmetic, so the common call makes few of them):
---   +1, +2  its two fields as read (numbers; false where the hash holds none)
+--   +1, +2  its two fields as read (numbers; false where the hash holds none), at the first limit
+--           listing the field (+9); false for later listings and for concurrency and credits
 --   +3, +4  the same as this call leaves them: only what changed is written back
 --   +5      how long (ms) its hash must live from now, once this limit charged it; 0 otherwise
 --   +6, +7  its remaining units and reset as they stood before the call (what a refusal reports)
---   +8      the first limit of a hash: when the hash expires (server ms), false when it never does
+--   +8      the first limit of a hash: its '#exp' (server ms), false when it has none (a new hash)
 --   +9      a rate or quota: the first limit listing the same field of the same hash (itself, or an
 --           earlier one whose slots then hold the state: the same limit listed twice sees both charges)
 --   +10     a rate or quota: the first limit in the same hash (where it is read and written)

@@ -121,6 +121,23 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     assertThat(redis.pttl(hash)).isGreaterThan(life - 60_000);
   }
 
+  @Test
+  void aLimitNamedLikeTheHashsOwnFieldHasAHashOfItsOwn() {
+    RedisLimiterStore store = open(jvmTime());
+    String tag = "{c-" + java.util.UUID.randomUUID() + "}";
+    List<LimitRequest> limits = List.of(rate(tag + ":rate", 1000, 1000), quota(tag + ":#exp", 3));
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.acquire(limits, NOW).admitted()).isTrue();
+    }
+    assertThat(store.acquire(limits, NOW).admitted()).as("the quota named #exp counts on its own").isFalse();
+    String hash = prefix + tag + "#limits";
+    assertThat(redis.keys(prefix + tag + "*")).containsExactlyInAnyOrder(hash, prefix + tag + ":#exp#limits");
+    assertThat(redis.hkeys(hash)).containsExactlyInAnyOrder("rate", "rate:2", "#exp");
+    assertThat(Long.parseLong(redis.hget(hash, "#exp"))).as("the customer's hash keeps its expiry")
+        .isGreaterThan(System.currentTimeMillis());
+    assertThat(redis.hget(prefix + tag + ":#exp#limits", "v")).isEqualTo("3");
+  }
+
   /**
    * Two JVMs on their own clocks, the one behind still in an earlier minute when the one ahead has
    * started counting a later one: the one behind counts in the later window and never resets it.
