@@ -125,14 +125,15 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   void aLimitNamedLikeTheHashsOwnFieldHasAHashOfItsOwn() {
     RedisLimiterStore store = open(jvmTime());
     String tag = "{c-" + java.util.UUID.randomUUID() + "}";
-    List<LimitRequest> limits = List.of(rate(tag + ":rate", 1000, 1000), quota(tag + ":#exp", 3));
+    List<LimitRequest> limits = List.of(rate(tag + ":rate", 1000, 1000), quota(tag + ":daily", 100),
+        quota(tag + ":#exp", 3)); // the daily quota keeps the customer's hash alive for the checks below
     for (int i = 0; i < 3; i++) {
       assertThat(store.acquire(limits, NOW).admitted()).isTrue();
     }
     assertThat(store.acquire(limits, NOW).admitted()).as("the quota named #exp counts on its own").isFalse();
     String hash = prefix + tag + "#limits";
     assertThat(redis.keys(prefix + tag + "*")).containsExactlyInAnyOrder(hash, prefix + tag + ":#exp#limits");
-    assertThat(redis.hkeys(hash)).containsExactlyInAnyOrder("rate", "rate:2", "#exp");
+    assertThat(redis.hkeys(hash)).containsExactlyInAnyOrder("rate", "rate:2", "daily", "daily:2", "#exp");
     assertThat(Long.parseLong(redis.hget(hash, "#exp"))).as("the customer's hash keeps its expiry")
         .isGreaterThan(System.currentTimeMillis());
     assertThat(redis.hget(prefix + tag + ":#exp#limits", "v")).isEqualTo("3");
