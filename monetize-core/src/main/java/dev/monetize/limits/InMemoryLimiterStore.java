@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,12 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * checks everything, and charges all or nothing; a rate cell it holds is frozen meanwhile, so the
  * lock-free path cannot slip in between. There is no lock shared by unrelated keys and no I/O.
  *
- * <p>Idle cells are swept on a random one of about 65,000 calls: a cell whose state has not
- * affected a decision for a second is retired under its lock, so a concurrent call that already
- * holds it simply looks it up again.
+ * <p>Idle cells are swept once a second of the callers' clock (less often where a sweep of many
+ * keys takes long: at most 1% of one core), by the call that finds the sweep due: a cell whose
+ * state has not affected a decision for a second is retired under its lock, so a concurrent call
+ * that already holds it simply looks it up again.
  */
 final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
-  private static final int SWEEP_MASK = 0xFFFF;
+  /**
+   * How often idle cells are retired, by the callers' clock: a sweep walks every cell, so it runs
+   * once per interval whatever the call rate (a call only compares its time with the next sweep's).
+   */
+  static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
 
   private final ConcurrentHashMap<String, LimiterCell> cells = new ConcurrentHashMap<>();
   /** The largest credit balance, in micro-units (2^53 - 1: exact in every store, Lua's doubles too). */
@@ -32,6 +36,12 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   private final ConcurrentHashMap<String, java.util.Map<String, long[]>> creditEntries = new ConcurrentHashMap<>();
   private final AtomicLong order = new AtomicLong();
   private final AtomicBoolean sweeping = new AtomicBoolean();
+  /**
+   * When the next sweep is due (epoch nanoseconds of the callers' clock); a clock that goes back by
+   * more than two intervals makes it due at once. Read without a lock: a stale value only sends a
+   * caller to {@link #sweepIfDue}, which checks again.
+   */
+  private volatile long nextSweep;
 
   @Override
   public LimitVerdict acquire(List<LimitRequest> requests, long now) {
@@ -376,8 +386,28 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   }
 
   private void maybeSweep(long now) {
-    if ((ThreadLocalRandom.current().nextInt() & SWEEP_MASK) == 0) {
-      sweep(now);
+    long due = nextSweep;
+    if (now >= due || now < due - 2 * SWEEP_INTERVAL_NANOS) {
+      sweepIfDue(now);
+    }
+  }
+
+  /** Sweeps when no other thread does and the sweep is still due (another may just have done it). */
+  private void sweepIfDue(long now) {
+    if (!sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      long due = nextSweep;
+      if (now >= due || now < due - 2 * SWEEP_INTERVAL_NANOS) {
+        nextSweep = now + SWEEP_INTERVAL_NANOS; // the callers that arrive meanwhile do not wait for the lock
+        long started = System.nanoTime();
+        retireIdle(now);
+        // at most 1% of one core however many keys: a sweep that took 20 ms waits 2 s for the next
+        nextSweep = now + Math.max(SWEEP_INTERVAL_NANOS, 100 * (System.nanoTime() - started));
+      }
+    } finally {
+      sweeping.set(false);
     }
   }
 
@@ -386,16 +416,21 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
       return;
     }
     try {
-      for (Map.Entry<String, LimiterCell> e : cells.entrySet()) {
-        LimiterCell c = e.getValue();
-        synchronized (c) {
-          if (!c.retired && c.retireIfIdle(now)) {
-            cells.remove(e.getKey(), c);
-          }
-        }
-      }
+      retireIdle(now);
     } finally {
       sweeping.set(false);
+    }
+  }
+
+  /** Retires every cell idle at {@code now}; {@link #sweeping} held. */
+  private void retireIdle(long now) {
+    for (Map.Entry<String, LimiterCell> e : cells.entrySet()) {
+      LimiterCell c = e.getValue();
+      synchronized (c) {
+        if (!c.retired && c.retireIfIdle(now)) {
+          cells.remove(e.getKey(), c);
+        }
+      }
     }
   }
 

@@ -47,6 +47,30 @@ class InMemoryLimiterStoreInternalsTest {
   }
 
   @Test
+  void callsSweepOnceASecondOfTheirClockWhateverTheirNumber() {
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    long second = InMemoryLimiterStore.SWEEP_INTERVAL_NANOS;
+    LimitRequest busy = rate(key("busy"), 1_000_000, 1_000_000);
+    LimitRequest once = rate(key("once"), 10, 0);
+    store.tryAcquire(busy, NOW); // the first call sweeps (nothing to retire); the next is due a second on
+    store.tryAcquire(once, NOW); // full again 100 ms on, idle a second after that
+    store.tryAcquire(busy, NOW + second); // a sweep; "once" is not idle yet
+    for (int i = 0; i < 100_000; i++) { // "once" is idle, but a second has not passed since the last sweep
+      store.tryAcquire(busy, NOW + 2 * second - 1);
+    }
+    assertThat(store.size()).as("swept before a second of the callers' clock passed").isEqualTo(2);
+    store.tryAcquire(busy, NOW + 2 * second);
+    assertThat(store.rawValue(once.key())).as("the call that finds the sweep due retires the idle cell").isEqualTo(-1);
+    assertThat(store.size()).isEqualTo(1);
+    // a clock set back by more than two intervals starts the schedule again from its time
+    LimitRequest early = rate(key("early"), 10, 0);
+    long back = NOW - 10 * second;
+    store.tryAcquire(early, back);
+    store.tryAcquire(rate(key("later"), 10, 0), back + 3 * second);
+    assertThat(store.rawValue(early.key())).as("swept on the clock that went back").isEqualTo(-1);
+  }
+
+  @Test
   void sameKeyTwiceInOneCallIsChargedTwiceOrNotAtAll() {
     InMemoryLimiterStore store = new InMemoryLimiterStore();
     LimitRequest q = quota(key("daily"), 3);

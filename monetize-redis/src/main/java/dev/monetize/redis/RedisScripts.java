@@ -8,7 +8,6 @@ import dev.monetize.limits.LimitVerdict;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.limits.PolicyState;
-import dev.monetize.limits.QuotaPolicy;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -55,12 +54,17 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   private final long commandTimeoutNanos;
   private volatile long serverOffsetNanos;
   private final SecureRandom random = new SecureRandom();
-  private final java.util.concurrent.ConcurrentHashMap<QuotaPolicy, Windows> windowCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder scriptCalls = new LongAdder();
   /** Layouts by list identity (weak keys): the engine sends the same list for a customer's every request. */
   private final com.github.benmanes.caffeine.cache.Cache<List<LimitRequest>, ScriptLayout> layouts =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
+  /**
+   * The layouts used last, in front of {@link #layouts}: a slot per list's identity hash, read and
+   * written without a lock (a layout is immutable, and a slot found holding another list's layout
+   * is checked by {@link ScriptLayout#matches} and replaced). A weak-keyed cache costs a lookup
+   * wrapper and a contended read buffer per call; this costs one array read.
+   */
+  private final ScriptLayout[] recent = new ScriptLayout[4_096];
 
   RedisScripts(RedisLimiterStore.Builder b) {
     if (b.client != null) {
@@ -119,13 +123,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     if (n == 0) {
       throw new IllegalArgumentException("at least one limit is required");
     }
-    ScriptLayout layout = layouts.getIfPresent(requests);
-    if (layout == null || !layout.matches(requests)) {
-      layout = ScriptLayout.of(requests, prefix, leaseTimeoutMillis);
-      layouts.put(requests, layout);
-    }
+    ScriptLayout layout = layout(requests);
     // past this server time the client has given up: a late run (a paused server) charges nothing
-    long deadline = wallClockNanos() + serverOffsetNanos
+    long deadline = cheapWallClockNanos() + serverOffsetNanos
         + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS);
     byte[][] header = {
         serverTime ? DASH : ascii(Math.floorDiv(nowEpochNanos, 1_000_000_000L)),
@@ -136,7 +136,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     Optional<String> lease = layout.leases() ? Optional.of(newLeaseId()) : Optional.empty();
     // the previous, current and next window around this JVM's clock; the script picks the one
     // that contains the server's time, so a skewed JVM clock still counts in the right window
-    byte[][] args = layout.args(header, q -> windows(q, nowEpochNanos).bounds,
+    byte[][] args = layout.args(header, nowEpochNanos,
         lease.map(l -> l.getBytes(StandardCharsets.US_ASCII)).orElse(null));
     byte[][] keys = layout.keys;
     List<Object> reply;
@@ -160,7 +160,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */
   private void updateOffset(long serverMicros) {
     long server = serverMicros * 1_000L;
-    long offset = server - wallClockNanos();
+    long offset = server - cheapWallClockNanos();
     // the reply took some time to arrive, so this underestimates by at most one trip: keep the max
     // of recent estimates, decaying slowly so that a clock step is followed
     long current = serverOffsetNanos;
@@ -173,43 +173,28 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   }
 
   /**
-   * The previous, current and next window, valid while {@code from <= now < until}: their 4
-   * boundaries in epoch seconds, as the script wants them (calendar windows start on a second).
+   * This JVM's wall clock to the millisecond, for the per-call offset and deadline: a fraction of
+   * what {@link java.time.Instant#now()} costs, and the deadline keeps {@link #DEADLINE_SLACK_NANOS}
+   * of slack, twenty times the millisecond this can read early.
    */
-  private static final class Windows {
-    final long from;
-    final long until;
-    final byte[][] bounds = new byte[4][];
-
-    Windows(long from, long until, long... boundaries) {
-      this.from = from;
-      this.until = until;
-      for (int i = 0; i < 4; i++) {
-        if (Math.floorMod(boundaries[i], 1_000_000_000L) != 0) {
-          throw new IllegalStateException("a quota window must start on a whole second, got " + boundaries[i] + " ns");
-        }
-        bounds[i] = Long.toString(Math.floorDiv(boundaries[i], 1_000_000_000L)).getBytes(StandardCharsets.US_ASCII);
-      }
-    }
+  private static long cheapWallClockNanos() {
+    return System.currentTimeMillis() * 1_000_000L;
   }
 
-  /**
-   * The windows around {@code now}, computed once per window and policy: calendar arithmetic in a
-   * time zone is far dearer than the rest of a request.
-   */
-  private Windows windows(QuotaPolicy q, long now) {
-    Windows w = windowCache.get(q);
-    if (w != null && now >= w.from && now < w.until) {
-      return w;
+  /** The layout of {@code requests}: from the last-used slots, else the cache, else built. */
+  private ScriptLayout layout(List<LimitRequest> requests) {
+    int slot = System.identityHashCode(requests) & (recent.length - 1);
+    ScriptLayout layout = recent[slot];
+    if (layout != null && layout.matches(requests)) {
+      return layout;
     }
-    long start = q.windowStart(now);
-    long end = q.windowEnd(now);
-    Windows fresh = new Windows(start, end, q.windowStart(start - 1), start, end, q.windowEnd(end));
-    if (windowCache.size() > 10_000) {
-      windowCache.clear(); // policies are per plan and window, not per customer: this is a safety net
+    layout = layouts.getIfPresent(requests);
+    if (layout == null || !layout.matches(requests)) {
+      layout = ScriptLayout.of(requests, prefix, leaseTimeoutMillis);
+      layouts.put(requests, layout);
     }
-    windowCache.put(q, fresh);
-    return fresh;
+    recent[slot] = layout;
+    return layout;
   }
 
   private List<Object> eval(byte[][] keys, byte[][] args) {

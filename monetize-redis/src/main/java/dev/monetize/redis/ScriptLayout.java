@@ -7,7 +7,6 @@ import dev.monetize.limits.QuotaPolicy;
 import dev.monetize.limits.RatePolicy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * What one list of limits sends to {@code acquire.lua} whatever the time: its {@code KEYS} and, per
@@ -26,6 +25,12 @@ final class ScriptLayout {
   /** Where the lease id goes, or -1 without a concurrency limit. */
   private final int leaseAt;
   private final QuotaPolicy[] quotas;
+  /**
+   * Each quota's windows as last computed, read and replaced without a lock: a reference to an
+   * immutable {@link QuotaWindows}, so a reader sees one whole set or another, and a set that no
+   * longer holds is computed again (calendar arithmetic once per window, not per call).
+   */
+  private final QuotaWindows[] windows;
   private final int limits;
 
   private ScriptLayout(LimitRequest[] requests, byte[][] keys, byte[][] limitArgs, int leaseAt, QuotaPolicy[] quotas,
@@ -35,6 +40,7 @@ final class ScriptLayout {
     this.limitArgs = limitArgs;
     this.leaseAt = leaseAt;
     this.quotas = quotas;
+    this.windows = new QuotaWindows[quotas.length];
     this.limits = limits;
   }
 
@@ -147,10 +153,10 @@ final class ScriptLayout {
    * The whole {@code ARGV} of one call.
    *
    * @param header now (seconds, nanoseconds or '-' '-'), the signed limit count, the deadline (2 values)
-   * @param bounds a quota's 4 window boundaries in epoch seconds, around the caller's clock
+   * @param now the caller's clock (epoch nanoseconds): each quota gets its 4 window boundaries around it
    * @param lease the lease id when {@link #leases()}
    */
-  byte[][] args(byte[][] header, Function<QuotaPolicy, byte[][]> bounds, byte[] lease) {
+  byte[][] args(byte[][] header, long now, byte[] lease) {
     byte[][] args = new byte[HEADER + limitArgs.length + quotas.length * 4][];
     System.arraycopy(header, 0, args, 0, HEADER);
     System.arraycopy(limitArgs, 0, args, HEADER, limitArgs.length);
@@ -162,8 +168,13 @@ final class ScriptLayout {
       }
     }
     int at = HEADER + limitArgs.length;
-    for (QuotaPolicy q : quotas) {
-      System.arraycopy(bounds.apply(q), 0, args, at, 4);
+    for (int i = 0; i < quotas.length; i++) {
+      QuotaWindows w = windows[i];
+      if (w == null || !w.holds(now)) {
+        w = QuotaWindows.around(quotas[i], now);
+        windows[i] = w;
+      }
+      System.arraycopy(w.bounds, 0, args, at, 4);
       at += 4;
     }
     return args;

@@ -97,6 +97,25 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   }
 
   @Test
+  void moreCustomersThanTheStoreRemembersLayoutsForEachChargeTheirOwnLimits() {
+    // 5,000 lists share the store's 4,096 slots of recent layouts: slots are taken over by other
+    // customers' lists, and a layout is only ever used for the very limits it was built from
+    RedisLimiterStore store = open(jvmTime());
+    int customers = 5_000;
+    List<List<LimitRequest>> lists = new ArrayList<>(customers);
+    for (int i = 0; i < customers; i++) {
+      lists.add(List.of(quota(key("{c" + i + "}:daily"), 3 + i % 7)));
+    }
+    for (int round = 1; round <= 2; round++) {
+      for (int i = 0; i < customers; i++) {
+        LimitVerdict v = store.acquire(lists.get(i), NOW);
+        assertThat(v.admitted()).isTrue();
+        assertThat(v.policies().get(0).remaining()).as("customer %d, round %d", i, round).isEqualTo(3 + i % 7 - round);
+      }
+    }
+  }
+
+  @Test
   void aCustomersOwnLimitsAreOneHashReadOnceAndWrittenOnce() {
     RedisLimiterStore store = open(jvmTime());
     String tag = "{c-" + java.util.UUID.randomUUID() + "}:";
