@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * lock-free path cannot slip in between. There is no lock shared by unrelated keys and no I/O.
  *
  * <p>Idle cells are swept once a second of the callers' clock (less often where a sweep of many
- * keys takes long: at most 1% of one core), by the call that finds the sweep due: a cell whose
- * state has not affected a decision for a second is retired under its lock, so a concurrent call
- * that already holds it simply looks it up again.
+ * keys takes long: at most 1% of one core), on the thread of the call that finds the sweep due
+ * (no thread of its own: a store nobody calls keeps what it holds until the next call): a cell
+ * whose state has not affected a decision for a second is retired under its lock, so a concurrent
+ * call that already holds it simply looks it up again.
  */
 final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   /**
@@ -37,11 +38,25 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   private final AtomicLong order = new AtomicLong();
   private final AtomicBoolean sweeping = new AtomicBoolean();
   /**
-   * When the next sweep is due (epoch nanoseconds of the callers' clock); a clock that goes back by
-   * more than two intervals makes it due at once. Read without a lock: a stale value only sends a
-   * caller to {@link #sweepIfDue}, which checks again.
+   * The callers' clock (epoch nanoseconds) from which the next sweep is due, and before which it
+   * is due too (a clock set back by more than an interval from the last sweep's time). Both are
+   * written under {@link #sweeping} and read without a lock: a stale pair only sends a caller to
+   * {@link #sweepIfDue}, which reads them again under it.
    */
-  private volatile long nextSweep;
+  private volatile long sweepDueFrom = Long.MIN_VALUE;
+  private volatile long sweepDueBefore = Long.MIN_VALUE;
+  /** What a sweep's duration is read from (real time, not the callers' clock). */
+  private final java.util.function.LongSupplier sweepTimer;
+
+  /** A store with no state. */
+  InMemoryLimiterStore() {
+    this(System::nanoTime);
+  }
+
+  /** A store whose sweeps are timed by {@code sweepTimer} (a test's fake of {@link System#nanoTime}). */
+  InMemoryLimiterStore(java.util.function.LongSupplier sweepTimer) {
+    this.sweepTimer = sweepTimer;
+  }
 
   @Override
   public LimitVerdict acquire(List<LimitRequest> requests, long now) {
@@ -386,8 +401,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   }
 
   private void maybeSweep(long now) {
-    long due = nextSweep;
-    if (now >= due || now < due - 2 * SWEEP_INTERVAL_NANOS) {
+    if (now >= sweepDueFrom || now < sweepDueBefore) {
       sweepIfDue(now);
     }
   }
@@ -398,13 +412,14 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
       return;
     }
     try {
-      long due = nextSweep;
-      if (now >= due || now < due - 2 * SWEEP_INTERVAL_NANOS) {
-        nextSweep = now + SWEEP_INTERVAL_NANOS; // the callers that arrive meanwhile do not wait for the lock
-        long started = System.nanoTime();
+      if (now >= sweepDueFrom || now < sweepDueBefore) {
+        long started = sweepTimer.getAsLong();
         retireIdle(now);
         // at most 1% of one core however many keys: a sweep that took 20 ms waits 2 s for the next
-        nextSweep = now + Math.max(SWEEP_INTERVAL_NANOS, 100 * (System.nanoTime() - started));
+        long took = Math.max(0, sweepTimer.getAsLong() - started);
+        long wait = took > Long.MAX_VALUE / 100 ? Long.MAX_VALUE : Math.max(SWEEP_INTERVAL_NANOS, 100 * took);
+        sweepDueFrom = now > Long.MAX_VALUE - wait ? Long.MAX_VALUE : now + wait;
+        sweepDueBefore = now < Long.MIN_VALUE + SWEEP_INTERVAL_NANOS ? Long.MIN_VALUE : now - SWEEP_INTERVAL_NANOS;
       }
     } finally {
       sweeping.set(false);

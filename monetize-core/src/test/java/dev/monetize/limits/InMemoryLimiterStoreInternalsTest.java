@@ -48,7 +48,7 @@ class InMemoryLimiterStoreInternalsTest {
 
   @Test
   void callsSweepOnceASecondOfTheirClockWhateverTheirNumber() {
-    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    InMemoryLimiterStore store = new InMemoryLimiterStore(() -> 0); // every sweep takes no time
     long second = InMemoryLimiterStore.SWEEP_INTERVAL_NANOS;
     LimitRequest busy = rate(key("busy"), 1_000_000, 1_000_000);
     LimitRequest once = rate(key("once"), 10, 0);
@@ -62,12 +62,30 @@ class InMemoryLimiterStoreInternalsTest {
     store.tryAcquire(busy, NOW + 2 * second);
     assertThat(store.rawValue(once.key())).as("the call that finds the sweep due retires the idle cell").isEqualTo(-1);
     assertThat(store.size()).isEqualTo(1);
-    // a clock set back by more than two intervals starts the schedule again from its time
+    // a clock set back by more than an interval from the last sweep starts the schedule again from its time
     LimitRequest early = rate(key("early"), 10, 0);
     long back = NOW - 10 * second;
     store.tryAcquire(early, back);
     store.tryAcquire(rate(key("later"), 10, 0), back + 3 * second);
     assertThat(store.rawValue(early.key())).as("swept on the clock that went back").isEqualTo(-1);
+  }
+
+  @Test
+  void aLongSweepWaitsAHundredTimesItsDurationForTheNext() {
+    long[] real = {0};
+    InMemoryLimiterStore store = new InMemoryLimiterStore(() -> real[0] += 50_000_000L); // each sweep: 50 ms
+    long second = InMemoryLimiterStore.SWEEP_INTERVAL_NANOS;
+    LimitRequest busy = rate(key("busy"), 1_000_000, 1_000_000);
+    LimitRequest once = rate(key("once"), 10, 0);
+    store.tryAcquire(once, NOW); // sweeps: the next is due 5 s on, not 1
+    for (long t = NOW + 1; t < NOW + 5 * second; t += second / 4) { // "once" is idle from 1.1 s on
+      store.tryAcquire(busy, t);
+    }
+    assertThat(store.rawValue(once.key())).as("no sweep within 100 times the last one's duration").isNotEqualTo(-1);
+    long sweepsSoFar = real[0];
+    store.tryAcquire(busy, NOW + 5 * second);
+    assertThat(store.rawValue(once.key())).as("the sweep due after 5 s retires it").isEqualTo(-1);
+    assertThat(real[0] - sweepsSoFar).as("one sweep, timed by two reads").isEqualTo(100_000_000L);
   }
 
   @Test

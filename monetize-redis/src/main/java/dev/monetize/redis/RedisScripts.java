@@ -8,6 +8,7 @@ import dev.monetize.limits.LimitVerdict;
 import dev.monetize.limits.LimiterStore;
 import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.QuotaPolicy;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -53,6 +54,14 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   private final boolean serverTime;
   private final long commandTimeoutNanos;
   private volatile long serverOffsetNanos;
+  /**
+   * This JVM's clock for the offset and the deadline: the wall clock read once, advanced by
+   * {@link System#nanoTime()} (a fraction of what {@link java.time.Instant#now()} costs, and exact to
+   * the nanosecond). Its error against the true time cancels: the offset is measured on it and the
+   * deadline computed on it.
+   */
+  private final long clockBase = wallClockNanos();
+  private final long clockOrigin = System.nanoTime();
   private final SecureRandom random = new SecureRandom();
   private final LongAdder scriptCalls = new LongAdder();
   /** Layouts by list identity (weak keys): the engine sends the same list for a customer's every request. */
@@ -60,11 +69,15 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
   /**
    * The layouts used last, in front of {@link #layouts}: a slot per list's identity hash, read and
-   * written without a lock (a layout is immutable, and a slot found holding another list's layout
-   * is checked by {@link ScriptLayout#matches} and replaced). A weak-keyed cache costs a lookup
-   * wrapper and a contended read buffer per call; this costs one array read.
+   * written without a lock (a layout's fields are final, and a slot found holding another list's
+   * layout is checked by {@link ScriptLayout#matches} and replaced). A weak-keyed cache costs a
+   * lookup wrapper and a contended read buffer per call; this costs one array read. Emptied on close.
    */
   private final ScriptLayout[] recent = new ScriptLayout[4_096];
+  /** Each quota's windows around the callers' clock, shared by the layouts that use the quota. */
+  private final java.util.concurrent.ConcurrentHashMap<QuotaPolicy, QuotaWindows> windowCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ScriptLayout.WindowSource windowSource = this::windows;
 
   RedisScripts(RedisLimiterStore.Builder b) {
     if (b.client != null) {
@@ -101,7 +114,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
 
   /** The server clock minus this JVM's, from {@code TIME}, taking the later bound of the round trip. */
   private long measureOffset() {
-    long before = wallClockNanos();
+    long before = clockNanos();
     List<byte[]> t = redis.time();
     long server = asLong(t.get(0)) * 1_000_000_000L + asLong(t.get(1)) * 1_000L;
     return server - before;
@@ -125,7 +138,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     }
     ScriptLayout layout = layout(requests);
     // past this server time the client has given up: a late run (a paused server) charges nothing
-    long deadline = cheapWallClockNanos() + serverOffsetNanos
+    long deadline = clockNanos() + serverOffsetNanos
         + Math.max(commandTimeoutNanos / 2, commandTimeoutNanos - DEADLINE_SLACK_NANOS);
     byte[][] header = {
         serverTime ? DASH : ascii(Math.floorDiv(nowEpochNanos, 1_000_000_000L)),
@@ -136,7 +149,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     Optional<String> lease = layout.leases() ? Optional.of(newLeaseId()) : Optional.empty();
     // the previous, current and next window around this JVM's clock; the script picks the one
     // that contains the server's time, so a skewed JVM clock still counts in the right window
-    byte[][] args = layout.args(header, nowEpochNanos,
+    byte[][] args = layout.args(header, nowEpochNanos, windowSource,
         lease.map(l -> l.getBytes(StandardCharsets.US_ASCII)).orElse(null));
     byte[][] keys = layout.keys;
     List<Object> reply;
@@ -160,7 +173,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */
   private void updateOffset(long serverMicros) {
     long server = serverMicros * 1_000L;
-    long offset = server - cheapWallClockNanos();
+    long offset = server - clockNanos();
     // the reply took some time to arrive, so this underestimates by at most one trip: keep the max
     // of recent estimates, decaying slowly so that a clock step is followed
     long current = serverOffsetNanos;
@@ -172,13 +185,25 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
+  private long clockNanos() {
+    return clockBase + (System.nanoTime() - clockOrigin);
+  }
+
   /**
-   * This JVM's wall clock to the millisecond, for the per-call offset and deadline: a fraction of
-   * what {@link java.time.Instant#now()} costs, and the deadline keeps {@link #DEADLINE_SLACK_NANOS}
-   * of slack, twenty times the millisecond this can read early.
+   * The windows of {@code q} around {@code now}, computed once per window and policy: calendar
+   * arithmetic in a time zone is far dearer than the rest of a request.
    */
-  private static long cheapWallClockNanos() {
-    return System.currentTimeMillis() * 1_000_000L;
+  private QuotaWindows windows(QuotaPolicy q, long now) {
+    QuotaWindows w = windowCache.get(q);
+    if (w != null && w.holds(now)) {
+      return w;
+    }
+    QuotaWindows fresh = QuotaWindows.around(q, now);
+    if (windowCache.size() > 10_000) {
+      windowCache.clear(); // policies are per plan and window, not per customer: this is a safety net
+    }
+    windowCache.put(q, fresh);
+    return fresh;
   }
 
   /** The layout of {@code requests}: from the last-used slots, else the cache, else built. */
@@ -350,6 +375,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
 
   @Override
   public void close() {
+    java.util.Arrays.fill(recent, null);
     link.close();
   }
 

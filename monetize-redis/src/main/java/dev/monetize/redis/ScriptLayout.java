@@ -15,6 +15,12 @@ import java.util.List;
  * encodes only its times and, with a concurrency limit, its lease id.
  */
 final class ScriptLayout {
+  /** Where a layout gets a quota's windows around a time (its store's shared ones). */
+  @FunctionalInterface
+  interface WindowSource {
+    QuotaWindows windows(QuotaPolicy quota, long now);
+  }
+
   static final int HEADER = 5;
   static final int PER_LIMIT = 9;
 
@@ -26,9 +32,9 @@ final class ScriptLayout {
   private final int leaseAt;
   private final QuotaPolicy[] quotas;
   /**
-   * Each quota's windows as last computed, read and replaced without a lock: a reference to an
-   * immutable {@link QuotaWindows}, so a reader sees one whole set or another, and a set that no
-   * longer holds is computed again (calendar arithmetic once per window, not per call).
+   * Each quota's windows as last used, read and replaced without a lock: a reference to an
+   * immutable {@link QuotaWindows} (shared with the other layouts of the quota), so a reader sees
+   * one whole set or another, and a set that no longer holds is asked for again.
    */
   private final QuotaWindows[] windows;
   private final int limits;
@@ -154,9 +160,10 @@ final class ScriptLayout {
    *
    * @param header now (seconds, nanoseconds or '-' '-'), the signed limit count, the deadline (2 values)
    * @param now the caller's clock (epoch nanoseconds): each quota gets its 4 window boundaries around it
+   * @param source the windows around {@code now} of a quota whose windows here no longer hold
    * @param lease the lease id when {@link #leases()}
    */
-  byte[][] args(byte[][] header, long now, byte[] lease) {
+  byte[][] args(byte[][] header, long now, WindowSource source, byte[] lease) {
     byte[][] args = new byte[HEADER + limitArgs.length + quotas.length * 4][];
     System.arraycopy(header, 0, args, 0, HEADER);
     System.arraycopy(limitArgs, 0, args, HEADER, limitArgs.length);
@@ -171,7 +178,7 @@ final class ScriptLayout {
     for (int i = 0; i < quotas.length; i++) {
       QuotaWindows w = windows[i];
       if (w == null || !w.holds(now)) {
-        w = QuotaWindows.around(quotas[i], now);
+        w = source.windows(quotas[i], now);
         windows[i] = w;
       }
       System.arraycopy(w.bounds, 0, args, at, 4);

@@ -116,6 +116,20 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   }
 
   @Test
+  void theSameListCountsInTheWindowOfEachCallsTime() {
+    // one list, as the engine sends it for every request of a customer: its quota's windows are
+    // kept with it, and must follow the clock (three days on, none of the first call's windows holds)
+    RedisLimiterStore store = open(jvmTime());
+    List<LimitRequest> limits = List.of(quota(key("{w}:daily"), 1));
+    assertThat(store.acquire(limits, NOW).admitted()).isTrue();
+    assertThat(store.acquire(limits, NOW).admitted()).isFalse();
+    long threeDaysOn = NOW + 3 * 86_400_000_000_000L;
+    assertThat(store.acquire(limits, threeDaysOn).admitted()).as("a new day's quota").isTrue();
+    assertThat(store.acquire(limits, threeDaysOn).admitted()).isFalse();
+    assertThat(store.acquire(limits, threeDaysOn + 86_400_000_000_000L).admitted()).as("and the next day's").isTrue();
+  }
+
+  @Test
   void aCustomersOwnLimitsAreOneHashReadOnceAndWrittenOnce() {
     RedisLimiterStore store = open(jvmTime());
     String tag = "{c-" + java.util.UUID.randomUUID() + "}:";
