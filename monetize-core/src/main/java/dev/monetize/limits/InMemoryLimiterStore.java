@@ -41,7 +41,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
    * The callers' clock (epoch nanoseconds) from which the next sweep is due, and before which it
    * is due too (a clock set back by more than an interval from the last sweep's time). Both are
    * written under {@link #sweeping} and read without a lock: a stale pair only sends a caller to
-   * {@link #sweepIfDue}, which reads them again under it.
+   * {@link #sweep}, which reads them again under it.
    */
   private volatile long sweepDueFrom = Long.MIN_VALUE;
   private volatile long sweepDueBefore = Long.MIN_VALUE;
@@ -401,37 +401,34 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   }
 
   private void maybeSweep(long now) {
-    if (now >= sweepDueFrom || now < sweepDueBefore) {
-      sweepIfDue(now);
+    if (due(now)) {
+      sweep(now, true);
     }
   }
 
-  /** Sweeps when no other thread does and the sweep is still due (another may just have done it). */
-  private void sweepIfDue(long now) {
+  private boolean due(long now) {
+    return now >= sweepDueFrom || now < sweepDueBefore;
+  }
+
+  /**
+   * Sweeps unless another thread does, or (with {@code onlyIfDue}) another has just done it, and
+   * schedules the next sweep.
+   */
+  private void sweep(long now, boolean onlyIfDue) {
     if (!sweeping.compareAndSet(false, true)) {
       return;
     }
     try {
-      if (now >= sweepDueFrom || now < sweepDueBefore) {
-        long started = sweepTimer.getAsLong();
-        retireIdle(now);
-        // at most 1% of one core however many keys: a sweep that took 20 ms waits 2 s for the next
-        long took = Math.max(0, sweepTimer.getAsLong() - started);
-        long wait = took > Long.MAX_VALUE / 100 ? Long.MAX_VALUE : Math.max(SWEEP_INTERVAL_NANOS, 100 * took);
-        sweepDueFrom = now > Long.MAX_VALUE - wait ? Long.MAX_VALUE : now + wait;
-        sweepDueBefore = now < Long.MIN_VALUE + SWEEP_INTERVAL_NANOS ? Long.MIN_VALUE : now - SWEEP_INTERVAL_NANOS;
+      if (onlyIfDue && !due(now)) {
+        return;
       }
-    } finally {
-      sweeping.set(false);
-    }
-  }
-
-  private void sweep(long now) {
-    if (!sweeping.compareAndSet(false, true)) {
-      return;
-    }
-    try {
+      long started = sweepTimer.getAsLong();
       retireIdle(now);
+      // at most 1% of one core however many keys: a sweep that took 20 ms waits 2 s for the next
+      long took = Math.max(0, sweepTimer.getAsLong() - started);
+      long wait = took > Long.MAX_VALUE / 100 ? Long.MAX_VALUE : Math.max(SWEEP_INTERVAL_NANOS, 100 * took);
+      sweepDueFrom = now > Long.MAX_VALUE - wait ? Long.MAX_VALUE : now + wait;
+      sweepDueBefore = now < Long.MIN_VALUE + SWEEP_INTERVAL_NANOS ? Long.MIN_VALUE : now - SWEEP_INTERVAL_NANOS;
     } finally {
       sweeping.set(false);
     }
@@ -451,7 +448,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
 
   /** Test hook: sweep now. */
   void sweepNow(long now) {
-    sweep(now);
+    sweep(now, false);
   }
 
   /** Visible for the contract tests: the raw count of a quota key, or -1. */
