@@ -3,6 +3,7 @@ package dev.monetize.limits;
 import dev.monetize.limits.internal.Gcra;
 import dev.monetize.limits.internal.PackedPolicies;
 import dev.monetize.limits.internal.PackingLimiterStore;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Idle cells are swept once a second of the callers' clock (less often where a sweep of many
  * keys takes long: at most 1% of one core), on the thread of the call that finds the sweep due
- * (no thread of its own: a store nobody calls keeps what it holds until the next call): a cell
+ * (no thread of its own: a store nobody calls keeps what it holds until the next call), a slice
+ * of {@value #SWEEP_SLICE} cells per call, so no call waits for a pass over a million keys: a cell
  * whose state has not affected a decision for a second is retired under its lock, so a concurrent
  * call that already holds it simply looks it up again.
  */
@@ -29,6 +31,11 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
    * once per interval whatever the call rate (a call only compares its time with the next sweep's).
    */
   static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+  /**
+   * Cells looked at by one call that sweeps (about a third of a millisecond): a pass over many keys
+   * is spread over calls, so no request waits for the whole of it.
+   */
+  static final int SWEEP_SLICE = 4_096;
 
   private final ConcurrentHashMap<String, LimiterCell> cells = new ConcurrentHashMap<>();
   /** The largest credit balance, in micro-units (2^53 - 1: exact in every store, Lua's doubles too). */
@@ -47,6 +54,10 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   private volatile long sweepDueBefore = Long.MIN_VALUE;
   /** What a sweep's duration is read from (real time, not the callers' clock). */
   private final java.util.function.LongSupplier sweepTimer;
+  /** The pass under way (guarded by {@link #sweeping}); null between passes. */
+  private Iterator<Map.Entry<String, LimiterCell>> sweepCursor;
+  /** The time the slices of the pass under way took so far (guarded by {@link #sweeping}). */
+  private long passNanos;
 
   /** A store with no state. */
   InMemoryLimiterStore() {
@@ -402,7 +413,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
 
   private void maybeSweep(long now) {
     if (due(now)) {
-      sweep(now, true);
+      sweep(now, true, false);
     }
   }
 
@@ -411,10 +422,11 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   }
 
   /**
-   * Sweeps unless another thread does, or (with {@code onlyIfDue}) another has just done it, and
-   * schedules the next sweep.
+   * Sweeps one slice of the cells unless another thread sweeps, or (with {@code onlyIfDue})
+   * another has just done it; {@code whole}: the rest of the pass at once (the test hook). Then
+   * schedules the next slice, or the next pass once this one is through.
    */
-  private void sweep(long now, boolean onlyIfDue) {
+  private void sweep(long now, boolean onlyIfDue, boolean whole) {
     if (!sweeping.compareAndSet(false, true)) {
       return;
     }
@@ -422,11 +434,23 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
       if (onlyIfDue && !due(now)) {
         return;
       }
+      if (sweepCursor == null) {
+        sweepCursor = cells.entrySet().iterator(); // weakly consistent: cells made meanwhile wait for the next pass
+        passNanos = 0;
+      }
       long started = sweepTimer.getAsLong();
-      retireIdle(now);
-      // at most 1% of one core however many keys: a sweep that took 20 ms waits 2 s for the next
+      retireIdle(now, whole ? Integer.MAX_VALUE : SWEEP_SLICE);
       long took = Math.max(0, sweepTimer.getAsLong() - started);
-      long wait = took > Long.MAX_VALUE / 100 ? Long.MAX_VALUE : Math.max(SWEEP_INTERVAL_NANOS, 100 * took);
+      passNanos = took > Long.MAX_VALUE - passNanos ? Long.MAX_VALUE : passNanos + took;
+      // at most 1% of one core however many keys: a slice that took 1 ms waits 100 ms for the next,
+      // and a pass whose slices took 80 ms in all (a million cells) waits 8 s for the next pass
+      long wait;
+      if (sweepCursor.hasNext()) {
+        wait = hundredTimes(took);
+      } else {
+        sweepCursor = null;
+        wait = Math.max(SWEEP_INTERVAL_NANOS, hundredTimes(passNanos));
+      }
       sweepDueFrom = now > Long.MAX_VALUE - wait ? Long.MAX_VALUE : now + wait;
       sweepDueBefore = now < Long.MIN_VALUE + SWEEP_INTERVAL_NANOS ? Long.MIN_VALUE : now - SWEEP_INTERVAL_NANOS;
     } finally {
@@ -434,9 +458,15 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     }
   }
 
-  /** Retires every cell idle at {@code now}; {@link #sweeping} held. */
-  private void retireIdle(long now) {
-    for (Map.Entry<String, LimiterCell> e : cells.entrySet()) {
+  private static long hundredTimes(long nanos) {
+    return nanos > Long.MAX_VALUE / 100 ? Long.MAX_VALUE : 100 * nanos;
+  }
+
+  /** Retires the cells idle at {@code now} among the next {@code most} of the pass; {@link #sweeping} held. */
+  private void retireIdle(long now, int most) {
+    Iterator<Map.Entry<String, LimiterCell>> cursor = sweepCursor;
+    for (int i = 0; i < most && cursor.hasNext(); i++) {
+      Map.Entry<String, LimiterCell> e = cursor.next();
       LimiterCell c = e.getValue();
       synchronized (c) {
         if (!c.retired && c.retireIfIdle(now)) {
@@ -446,9 +476,9 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     }
   }
 
-  /** Test hook: sweep now. */
+  /** Test hook: sweep now, the whole of a pass (the rest of one under way, else a new one). */
   void sweepNow(long now) {
-    sweep(now, false);
+    sweep(now, false, true);
   }
 
   /** Visible for the contract tests: the raw count of a quota key, or -1. */

@@ -89,6 +89,31 @@ class InMemoryLimiterStoreInternalsTest {
   }
 
   @Test
+  void aPassOverManyKeysIsSpreadOverCallsASliceEach() {
+    long[] real = {0};
+    InMemoryLimiterStore store = new InMemoryLimiterStore(() -> real[0] += 1_000_000L); // each slice: 1 ms
+    long ms = 1_000_000L;
+    int slice = InMemoryLimiterStore.SWEEP_SLICE;
+    int keys = 3 * slice + 100;
+    RatePolicy policy = new RatePolicy("rate", dev.monetize.plans.Rate.perSecond(10).withBurst(0));
+    for (int i = 0; i < keys; i++) { // the first call sweeps an empty store; the next pass is due a second on
+      store.tryAcquire(new LimitRequest(key("k" + i), policy, 1), NOW);
+    }
+    LimitRequest probe = rate(key("probe"), 1_000_000, 1_000_000);
+    long t = NOW + 2_000 * ms; // every cell idle by now
+    store.tryAcquire(probe, t); // sweeps first, then makes the probe's cell
+    assertThat(store.size()).as("one slice retired").isEqualTo(keys - slice + 1);
+    store.tryAcquire(probe, t + 50 * ms);
+    assertThat(store.size()).as("the next slice waits 100 times the last one's 1 ms").isEqualTo(keys - slice + 1);
+    store.tryAcquire(probe, t + 100 * ms);
+    assertThat(store.size()).isEqualTo(keys - 2 * slice + 1);
+    store.tryAcquire(probe, t + 200 * ms);
+    store.tryAcquire(probe, t + 300 * ms);
+    assertThat(store.size()).as("slice after slice, the pass went through every cell").isEqualTo(1);
+    assertThat(store.rawValue(probe.key())).as("a cell in use is kept").isNotEqualTo(-1);
+  }
+
+  @Test
   void sameKeyTwiceInOneCallIsChargedTwiceOrNotAtAll() {
     InMemoryLimiterStore store = new InMemoryLimiterStore();
     LimitRequest q = quota(key("daily"), 3);
