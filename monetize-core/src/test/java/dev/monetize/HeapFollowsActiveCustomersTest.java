@@ -141,8 +141,9 @@ class HeapFollowsActiveCustomersTest {
     for (int round = 0; round < 3; round++) {
       m.flushUsage(); // an idle counter is retired after two empty drains
     }
-    // a regular customer's calls run the in-memory limiter store's sweeps (one per second of the
-    // engine's clock, by the first call that finds one due) and the memory ledger's (one per hour)
+    // a regular customer's calls run the in-memory limiter store's sweeps (a pass a second of the
+    // engine's clock, in slices: the first call after each minute's advance comes late and takes
+    // the slices it missed) and the memory ledger's (one per hour)
     for (int i = 0; i < 200_000; i++) {
       Admission a = m.admit(stats, ApiRequest.of("GET", "/v1/stats", "10.0.0.1", "r", "Bearer " + regular, null));
       if (a.decision().admitted()) {

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Idle cells are swept once a second of the callers' clock (less often where a sweep of many
  * keys takes long: at most 1% of one core), on the thread of the call that finds the sweep due
  * (no thread of its own: a store nobody calls keeps what it holds until the next call), a slice
- * of {@value #SWEEP_SLICE} cells per call, so no call waits for a pass over a million keys: a cell
+ * of {@value #SWEEP_SLICE} cells per call (more for a call that comes late), so no call waits for a
+ * pass over a million keys: a cell
  * whose state has not affected a decision for a second is retired under its lock, so a concurrent
  * call that already holds it simply looks it up again.
  */
@@ -58,6 +59,10 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   private Iterator<Map.Entry<String, LimiterCell>> sweepCursor;
   /** The time the slices of the pass under way took so far (guarded by {@link #sweeping}). */
   private long passNanos;
+  /** The callers' clock when the pass under way (or the last one) started (guarded by {@link #sweeping}). */
+  private long passStartedAt;
+  /** The wait before the sweep now due, as it was scheduled (guarded by {@link #sweeping}). */
+  private long sweepGap;
 
   /** A store with no state. */
   InMemoryLimiterStore() {
@@ -423,8 +428,8 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
 
   /**
    * Sweeps one slice of the cells unless another thread sweeps, or (with {@code onlyIfDue})
-   * another has just done it; {@code whole}: the rest of the pass at once (the test hook). Then
-   * schedules the next slice, or the next pass once this one is through.
+   * another has just done it; {@code whole}: a whole pass at once (the test hook). Then schedules
+   * the next slice, or the next pass once this one is through.
    */
   private void sweep(long now, boolean onlyIfDue, boolean whole) {
     if (!sweeping.compareAndSet(false, true)) {
@@ -434,28 +439,49 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
       if (onlyIfDue && !due(now)) {
         return;
       }
-      if (sweepCursor == null) {
+      if (sweepCursor == null || whole) {
         sweepCursor = cells.entrySet().iterator(); // weakly consistent: cells made meanwhile wait for the next pass
+        passStartedAt = now;
         passNanos = 0;
       }
       long started = sweepTimer.getAsLong();
-      retireIdle(now, whole ? Integer.MAX_VALUE : SWEEP_SLICE);
+      retireIdle(now, whole ? Integer.MAX_VALUE : sliceAt(now));
       long took = Math.max(0, sweepTimer.getAsLong() - started);
       passNanos = took > Long.MAX_VALUE - passNanos ? Long.MAX_VALUE : passNanos + took;
       // at most 1% of one core however many keys: a slice that took 1 ms waits 100 ms for the next,
-      // and a pass whose slices took 80 ms in all (a million cells) waits 8 s for the next pass
-      long wait;
+      // and a pass whose slices took 80 ms in all (a million cells) starts 8 s after the last one did
+      long dueFrom;
       if (sweepCursor.hasNext()) {
-        wait = hundredTimes(took);
+        sweepGap = hundredTimes(took);
+        dueFrom = plus(now, sweepGap);
       } else {
         sweepCursor = null;
-        wait = Math.max(SWEEP_INTERVAL_NANOS, hundredTimes(passNanos));
+        sweepGap = Math.max(SWEEP_INTERVAL_NANOS, hundredTimes(passNanos));
+        dueFrom = Math.max(now, plus(passStartedAt, sweepGap));
       }
-      sweepDueFrom = now > Long.MAX_VALUE - wait ? Long.MAX_VALUE : now + wait;
+      sweepDueFrom = dueFrom;
       sweepDueBefore = now < Long.MIN_VALUE + SWEEP_INTERVAL_NANOS ? Long.MIN_VALUE : now - SWEEP_INTERVAL_NANOS;
     } finally {
       sweeping.set(false);
     }
+  }
+
+  /**
+   * How many cells the slice at {@code now} looks at: {@link #SWEEP_SLICE}, and as many more slices'
+   * worth as the gap before it fits into how late the call comes (up to 64), so that sparse calls
+   * still get through a pass about as fast as the schedule meant.
+   */
+  private int sliceAt(long now) {
+    long late = now - sweepDueFrom; // negative when a clock that went back made the sweep due
+    if (late <= 0 || sweepGap <= 0) {
+      return SWEEP_SLICE;
+    }
+    long slices = 1 + late / sweepGap;
+    return (int) Math.min(64, slices) * SWEEP_SLICE;
+  }
+
+  private static long plus(long time, long nanos) {
+    return time > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : time + nanos;
   }
 
   private static long hundredTimes(long nanos) {
@@ -476,7 +502,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     }
   }
 
-  /** Test hook: sweep now, the whole of a pass (the rest of one under way, else a new one). */
+  /** Test hook: sweep now, a whole pass of its own (one under way starts again). */
   void sweepNow(long now) {
     sweep(now, false, true);
   }

@@ -161,11 +161,12 @@ final class LimiterCell {
    * lock-free callers racing for it never wait for the sweep.
    */
   boolean retireIfIdle(long now) {
-    if (kind == RATE && !frozen && (long) TAT.getVolatile(this) > now - IDLE_NANOS) {
+    long idleSince = now < Long.MIN_VALUE + IDLE_NANOS ? Long.MIN_VALUE : now - IDLE_NANOS;
+    if (kind == RATE && !frozen && (long) TAT.getVolatile(this) > idleSince) {
       return false;
     }
     freeze();
-    if (expiresAt() > now - IDLE_NANOS) {
+    if (expiresAt() > idleSince) {
       thaw();
       return false;
     }

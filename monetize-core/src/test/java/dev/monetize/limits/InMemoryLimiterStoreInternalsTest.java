@@ -90,27 +90,55 @@ class InMemoryLimiterStoreInternalsTest {
 
   @Test
   void aPassOverManyKeysIsSpreadOverCallsASliceEach() {
-    long[] real = {0};
-    InMemoryLimiterStore store = new InMemoryLimiterStore(() -> real[0] += 1_000_000L); // each slice: 1 ms
     long ms = 1_000_000L;
+    long[] real = {0};
+    InMemoryLimiterStore store = new InMemoryLimiterStore(() -> real[0] += 5 * ms); // each slice takes 5 ms
     int slice = InMemoryLimiterStore.SWEEP_SLICE;
-    int keys = 3 * slice + 100;
-    RatePolicy policy = new RatePolicy("rate", dev.monetize.plans.Rate.perSecond(10).withBurst(0));
-    for (int i = 0; i < keys; i++) { // the first call sweeps an empty store; the next pass is due a second on
-      store.tryAcquire(new LimitRequest(key("k" + i), policy, 1), NOW);
+    // two slices' worth of quota cells in use all day, one slice's worth of rate cells idle soon
+    List<LimitRequest> inUse = new java.util.ArrayList<>();
+    for (int i = 0; i < 2 * slice; i++) {
+      inUse.add(quota(key("q" + i), 1_000_000));
+      store.acquire(List.of(inUse.get(i)), NOW); // the first call sweeps an empty store: the next pass is due 1 s on
     }
-    LimitRequest probe = rate(key("probe"), 1_000_000, 1_000_000);
-    long t = NOW + 2_000 * ms; // every cell idle by now
-    store.tryAcquire(probe, t); // sweeps first, then makes the probe's cell
-    assertThat(store.size()).as("one slice retired").isEqualTo(keys - slice + 1);
-    store.tryAcquire(probe, t + 50 * ms);
-    assertThat(store.size()).as("the next slice waits 100 times the last one's 1 ms").isEqualTo(keys - slice + 1);
-    store.tryAcquire(probe, t + 100 * ms);
-    assertThat(store.size()).isEqualTo(keys - 2 * slice + 1);
-    store.tryAcquire(probe, t + 200 * ms);
-    store.tryAcquire(probe, t + 300 * ms);
-    assertThat(store.size()).as("slice after slice, the pass went through every cell").isEqualTo(1);
-    assertThat(store.rawValue(probe.key())).as("a cell in use is kept").isNotEqualTo(-1);
+    for (int i = 0; i < slice; i++) {
+      store.tryAcquire(rate(key("r" + i), 10, 0), NOW);
+    }
+    store.sweepNow(NOW + 1_000 * ms); // a whole pass (nothing idle yet) that took 5 ms: the next is due 1 s on
+    List<LimitRequest> caller = List.of(inUse.get(0));
+    long t = NOW + 2_000 * ms; // the rate cells are idle by now
+    store.acquire(caller, t); // slice 1 of 3: the next is due 100 x 5 ms on
+    assertThat(store.size()).as("one slice does not see every idle cell").isGreaterThan(2 * slice);
+    long reads = real[0];
+    store.acquire(caller, t + 250 * ms);
+    assertThat(real[0]).as("no slice before 100 times the last one's duration").isEqualTo(reads);
+    store.acquire(caller, t + 500 * ms); // slice 2
+    store.acquire(caller, t + 1_000 * ms); // slice 3, the last: the pass took 15 ms, the next starts 1.5 s after it
+    assertThat(store.size()).as("slice after slice, the pass saw every cell: no idle one is left").isEqualTo(2 * slice);
+    reads = real[0];
+    store.acquire(caller, t + 1_200 * ms);
+    assertThat(real[0]).as("the next pass waits 100 times the whole pass's 15 ms, from its start").isEqualTo(reads);
+    store.acquire(caller, t + 1_500 * ms);
+    assertThat(real[0]).as("1.5 s after the last pass started, the next one does").isEqualTo(reads + 10 * ms);
+  }
+
+  @Test
+  void aCallLongAfterASliceWasDueTakesAsManySlicesAsItMissed() {
+    long ms = 1_000_000L;
+    long[] real = {0};
+    InMemoryLimiterStore store = new InMemoryLimiterStore(() -> real[0] += 5 * ms); // each slice takes 5 ms
+    int slice = InMemoryLimiterStore.SWEEP_SLICE;
+    List<LimitRequest> inUse = new java.util.ArrayList<>();
+    for (int i = 0; i < 5 * slice; i++) {
+      inUse.add(quota(key("q" + i), 1_000_000));
+      store.acquire(List.of(inUse.get(i)), NOW);
+    }
+    store.sweepNow(NOW + 1_000 * ms); // the next pass is due 1 s on
+    List<LimitRequest> caller = List.of(inUse.get(0));
+    store.acquire(caller, NOW + 2_000 * ms); // slice 1 of 5, on time: the next is due 500 ms on
+    store.acquire(caller, NOW + 4_000 * ms); // 1.5 s late, three gaps: four slices, the rest of the pass
+    long reads = real[0];
+    store.acquire(caller, NOW + 4_001 * ms);
+    assertThat(real[0]).as("the pass is through and the next one due (it started 2 s ago)").isEqualTo(reads + 10 * ms);
   }
 
   @Test
