@@ -3,12 +3,10 @@ package dev.monetize.limits;
 import dev.monetize.limits.internal.Gcra;
 import dev.monetize.limits.internal.PackedPolicies;
 import dev.monetize.limits.internal.PackingLimiterStore;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,51 +16,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * checks everything, and charges all or nothing; a rate cell it holds is frozen meanwhile, so the
  * lock-free path cannot slip in between. There is no lock shared by unrelated keys and no I/O.
  *
- * <p>Idle cells are swept once a second of the callers' clock (less often where a sweep of many
- * keys takes long: at most 1% of one core), on the thread of the call that finds the sweep due
- * (no thread of its own: a store nobody calls keeps what it holds until the next call), a slice
- * of {@value #SWEEP_SLICE} cells per call (more for a call that comes late), so no call waits for a
- * pass over a million keys: a cell
- * whose state has not affected a decision for a second is retired under its lock, so a concurrent
- * call that already holds it simply looks it up again.
+ * <p>Idle cells are retired by {@link IdleCellSweep}, a slice at a time on the calls that find a
+ * sweep due: a cell whose state has not affected a decision for a second is retired under its
+ * lock, so a concurrent call that already holds it simply looks it up again.
  */
 final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
-  /**
-   * How often idle cells are retired, by the callers' clock: a sweep walks every cell, so it runs
-   * once per interval whatever the call rate (a call only compares its time with the next sweep's).
-   */
-  static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
-  /**
-   * Cells looked at by one call that sweeps (about a third of a millisecond): a pass over many keys
-   * is spread over calls, so no request waits for the whole of it.
-   */
-  static final int SWEEP_SLICE = 4_096;
-
   private final ConcurrentHashMap<String, LimiterCell> cells = new ConcurrentHashMap<>();
   /** The largest credit balance, in micro-units (2^53 - 1: exact in every store, Lua's doubles too). */
   static final long MAX_CREDITS = (1L << 53) - 1;
   /** Per credit balance: the entry ids applied to it, each with {delta, balance after}. Guarded by the balance's cell. */
   private final ConcurrentHashMap<String, java.util.Map<String, long[]>> creditEntries = new ConcurrentHashMap<>();
   private final AtomicLong order = new AtomicLong();
-  private final AtomicBoolean sweeping = new AtomicBoolean();
-  /**
-   * The callers' clock (epoch nanoseconds) from which the next sweep is due, and before which it
-   * is due too (a clock set back by more than an interval from the last sweep's time). Both are
-   * written under {@link #sweeping} and read without a lock: a stale pair only sends a caller to
-   * {@link #sweep}, which reads them again under it.
-   */
-  private volatile long sweepDueFrom = Long.MIN_VALUE;
-  private volatile long sweepDueBefore = Long.MIN_VALUE;
-  /** What a sweep's duration is read from (real time, not the callers' clock). */
-  private final java.util.function.LongSupplier sweepTimer;
-  /** The pass under way (guarded by {@link #sweeping}); null between passes. */
-  private Iterator<Map.Entry<String, LimiterCell>> sweepCursor;
-  /** The time the slices of the pass under way took so far (guarded by {@link #sweeping}). */
-  private long passNanos;
-  /** The callers' clock when the pass under way (or the last one) started (guarded by {@link #sweeping}). */
-  private long passStartedAt;
-  /** The wait before the sweep now due, as it was scheduled (guarded by {@link #sweeping}). */
-  private long sweepGap;
+  /** Retires idle cells, a slice at a time, on the calls that find a sweep due. */
+  private final IdleCellSweep sweep;
 
   /** A store with no state. */
   InMemoryLimiterStore() {
@@ -71,7 +37,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
 
   /** A store whose sweeps are timed by {@code sweepTimer} (a test's fake of {@link System#nanoTime}). */
   InMemoryLimiterStore(java.util.function.LongSupplier sweepTimer) {
-    this.sweepTimer = sweepTimer;
+    this.sweep = new IdleCellSweep(cells, sweepTimer);
   }
 
   @Override
@@ -80,7 +46,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     if (n == 0) {
       throw new IllegalArgumentException("at least one limit is required");
     }
-    maybeSweep(now);
+    sweep.ifDue(now);
     if (n == 1) {
       LimitRequest only = requests.get(0);
       return only.policy() instanceof RatePolicy p ? acquireRate(requests, p, now) : acquireOne(only, now);
@@ -102,13 +68,13 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
   public PackedPolicies acquirePacked(List<LimitRequest> requests, long now) {
     int n = requests.size();
     if (n == 1 && requests.get(0).policy() instanceof RatePolicy p) {
-      maybeSweep(now);
+      sweep.ifDue(now);
       long result = tryRate(requests.get(0), p, now);
       return result >= 0 ? rateStates(requests, p, result, now)
           : PackedPolicies.refusedBy(rateRefusal(requests, p, result, now));
     }
     if (n == 2 && PackedPolicies.packsAll(requests)) {
-      maybeSweep(now);
+      sweep.ifDue(now);
       PackedPolicies states = withTwoCells(requests, now, CellCharges::chargePacked);
       if (states != null) {
         return states;
@@ -145,7 +111,7 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     if (!(request.policy() instanceof RatePolicy p)) {
       return acquire(List.of(request), now).admitted();
     }
-    maybeSweep(now);
+    sweep.ifDue(now);
     return tryRate(request, p, now) >= 0;
   }
 
@@ -416,95 +382,9 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
     }
   }
 
-  private void maybeSweep(long now) {
-    if (due(now)) {
-      sweep(now, true, false);
-    }
-  }
-
-  private boolean due(long now) {
-    return now >= sweepDueFrom || now < sweepDueBefore;
-  }
-
-  /**
-   * Sweeps one slice of the cells unless another thread sweeps, or (with {@code onlyIfDue})
-   * another has just done it; {@code whole}: a whole pass at once (the test hook). Then schedules
-   * the next slice, or the next pass once this one is through.
-   */
-  private void sweep(long now, boolean onlyIfDue, boolean whole) {
-    if (!sweeping.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      if (onlyIfDue && !due(now)) {
-        return;
-      }
-      if (sweepCursor == null || whole) {
-        sweepCursor = cells.entrySet().iterator(); // weakly consistent: cells made meanwhile wait for the next pass
-        passStartedAt = now;
-        passNanos = 0;
-      }
-      long started = sweepTimer.getAsLong();
-      retireIdle(now, whole ? Integer.MAX_VALUE : sliceAt(now));
-      long took = Math.max(0, sweepTimer.getAsLong() - started);
-      passNanos = took > Long.MAX_VALUE - passNanos ? Long.MAX_VALUE : passNanos + took;
-      // at most 1% of one core however many keys: a slice that took 1 ms waits 100 ms for the next,
-      // and a pass whose slices took 80 ms in all (a million cells) starts 8 s after the last one did
-      long dueFrom;
-      if (sweepCursor.hasNext()) {
-        sweepGap = hundredTimes(took);
-        dueFrom = plus(now, sweepGap);
-      } else {
-        sweepCursor = null;
-        sweepGap = Math.max(SWEEP_INTERVAL_NANOS, hundredTimes(passNanos));
-        dueFrom = Math.max(now, plus(passStartedAt, sweepGap));
-      }
-      sweepDueFrom = dueFrom;
-      sweepDueBefore = now < Long.MIN_VALUE + SWEEP_INTERVAL_NANOS ? Long.MIN_VALUE : now - SWEEP_INTERVAL_NANOS;
-    } finally {
-      sweeping.set(false);
-    }
-  }
-
-  /**
-   * How many cells the slice at {@code now} looks at: {@link #SWEEP_SLICE}, and as many more slices'
-   * worth as the gap before it fits into how late the call comes (up to 64), so that sparse calls
-   * still get through a pass about as fast as the schedule meant.
-   */
-  private int sliceAt(long now) {
-    long late = now - sweepDueFrom; // negative when a clock that went back made the sweep due
-    if (late <= 0 || sweepGap <= 0) {
-      return SWEEP_SLICE;
-    }
-    long slices = 1 + late / sweepGap;
-    return (int) Math.min(64, slices) * SWEEP_SLICE;
-  }
-
-  private static long plus(long time, long nanos) {
-    return time > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : time + nanos;
-  }
-
-  private static long hundredTimes(long nanos) {
-    return nanos > Long.MAX_VALUE / 100 ? Long.MAX_VALUE : 100 * nanos;
-  }
-
-  /** Retires the cells idle at {@code now} among the next {@code most} of the pass; {@link #sweeping} held. */
-  private void retireIdle(long now, int most) {
-    Iterator<Map.Entry<String, LimiterCell>> cursor = sweepCursor;
-    for (int i = 0; i < most && cursor.hasNext(); i++) {
-      Map.Entry<String, LimiterCell> e = cursor.next();
-      LimiterCell c = e.getValue();
-      synchronized (c) {
-        if (!c.retired && c.retireIfIdle(now)) {
-          cells.remove(e.getKey(), c);
-        }
-      }
-    }
-  }
-
   /** Test hook: sweep now, a whole pass of its own (one under way starts again). */
   void sweepNow(long now) {
-    sweep(now, false, true);
+    sweep.now(now);
   }
 
   /** Visible for the contract tests: the raw count of a quota key, or -1. */

@@ -49,7 +49,7 @@ class InMemoryLimiterStoreInternalsTest {
   @Test
   void callsSweepOnceASecondOfTheirClockWhateverTheirNumber() {
     InMemoryLimiterStore store = new InMemoryLimiterStore(() -> 0); // every sweep takes no time
-    long second = InMemoryLimiterStore.SWEEP_INTERVAL_NANOS;
+    long second = IdleCellSweep.SWEEP_INTERVAL_NANOS;
     LimitRequest busy = rate(key("busy"), 1_000_000, 1_000_000);
     LimitRequest once = rate(key("once"), 10, 0);
     store.tryAcquire(busy, NOW); // the first call sweeps (nothing to retire); the next is due a second on
@@ -74,7 +74,7 @@ class InMemoryLimiterStoreInternalsTest {
   void aLongSweepWaitsAHundredTimesItsDurationForTheNext() {
     long[] real = {0};
     InMemoryLimiterStore store = new InMemoryLimiterStore(() -> real[0] += 50_000_000L); // each sweep: 50 ms
-    long second = InMemoryLimiterStore.SWEEP_INTERVAL_NANOS;
+    long second = IdleCellSweep.SWEEP_INTERVAL_NANOS;
     LimitRequest busy = rate(key("busy"), 1_000_000, 1_000_000);
     LimitRequest once = rate(key("once"), 10, 0);
     store.tryAcquire(once, NOW); // sweeps: the next is due 5 s on, not 1
@@ -88,23 +88,31 @@ class InMemoryLimiterStoreInternalsTest {
     assertThat(real[0] - sweepsSoFar).as("one sweep, timed by two reads").isEqualTo(100_000_000L);
   }
 
+  /**
+   * {@code n} daily quotas charged at {@code NOW}, in use all day (the first call sweeps an empty
+   * store); returns the first, to make calls with.
+   */
+  private static List<LimitRequest> quotasInUse(InMemoryLimiterStore store, int n) {
+    List<LimitRequest> first = List.of(quota(key("q0"), 1_000_000));
+    store.acquire(first, NOW);
+    for (int i = 1; i < n; i++) {
+      store.acquire(List.of(quota(key("q" + i), 1_000_000)), NOW);
+    }
+    return first;
+  }
+
   @Test
   void aPassOverManyKeysIsSpreadOverCallsASliceEach() {
     long ms = 1_000_000L;
     long[] real = {0};
     InMemoryLimiterStore store = new InMemoryLimiterStore(() -> real[0] += 5 * ms); // each slice takes 5 ms
-    int slice = InMemoryLimiterStore.SWEEP_SLICE;
+    int slice = IdleCellSweep.SWEEP_SLICE;
     // two slices' worth of quota cells in use all day, one slice's worth of rate cells idle soon
-    List<LimitRequest> inUse = new java.util.ArrayList<>();
-    for (int i = 0; i < 2 * slice; i++) {
-      inUse.add(quota(key("q" + i), 1_000_000));
-      store.acquire(List.of(inUse.get(i)), NOW); // the first call sweeps an empty store: the next pass is due 1 s on
-    }
+    List<LimitRequest> caller = quotasInUse(store, 2 * slice);
     for (int i = 0; i < slice; i++) {
       store.tryAcquire(rate(key("r" + i), 10, 0), NOW);
     }
     store.sweepNow(NOW + 1_000 * ms); // a whole pass (nothing idle yet) that took 5 ms: the next is due 1 s on
-    List<LimitRequest> caller = List.of(inUse.get(0));
     long t = NOW + 2_000 * ms; // the rate cells are idle by now
     store.acquire(caller, t); // slice 1 of 3: the next is due 100 x 5 ms on
     assertThat(store.size()).as("one slice does not see every idle cell").isGreaterThan(2 * slice);
@@ -126,14 +134,8 @@ class InMemoryLimiterStoreInternalsTest {
     long ms = 1_000_000L;
     long[] real = {0};
     InMemoryLimiterStore store = new InMemoryLimiterStore(() -> real[0] += 5 * ms); // each slice takes 5 ms
-    int slice = InMemoryLimiterStore.SWEEP_SLICE;
-    List<LimitRequest> inUse = new java.util.ArrayList<>();
-    for (int i = 0; i < 5 * slice; i++) {
-      inUse.add(quota(key("q" + i), 1_000_000));
-      store.acquire(List.of(inUse.get(i)), NOW);
-    }
+    List<LimitRequest> caller = quotasInUse(store, 5 * IdleCellSweep.SWEEP_SLICE);
     store.sweepNow(NOW + 1_000 * ms); // the next pass is due 1 s on
-    List<LimitRequest> caller = List.of(inUse.get(0));
     store.acquire(caller, NOW + 2_000 * ms); // slice 1 of 5, on time: the next is due 500 ms on
     store.acquire(caller, NOW + 4_000 * ms); // 1.5 s late, three gaps: four slices, the rest of the pass
     long reads = real[0];
