@@ -147,6 +147,50 @@ class ShieldTest {
     }
   }
 
+  /** A store whose writes of bans are slow: the node's store thread is still writing when the operator lifts. */
+  private static final class SlowBans implements ShieldStore {
+    private final ShieldStore inner = ShieldStore.inMemory();
+    final java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+
+    @Override public java.util.List<ShieldRule> rules() { return inner.rules(); }
+    @Override public void add(ShieldRule rule) { inner.add(rule); }
+    @Override public boolean remove(ShieldRule.Kind kind, String id) { return inner.remove(kind, id); }
+    @Override public java.util.List<Ban> bans() { return inner.bans(); }
+    @Override public Optional<Ban> ban(String address) { return inner.ban(address); }
+    @Override public boolean lift(String address) { return inner.lift(address); }
+    @Override public void sweep(Instant now) { inner.sweep(now); }
+
+    @Override
+    public void ban(Ban ban) {
+      writing.countDown();
+      try {
+        Thread.sleep(300); // the write is under way while the operator lifts the ban
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      inner.ban(ban);
+      written.countDown();
+    }
+  }
+
+  @Test
+  void aBanLiftedWhileItIsStillBeingWrittenStaysLifted() throws Exception {
+    SlowBans store = new SlowBans();
+    try (Monetize m = monetize(ShieldPolicy.defaults().banAfter(2, Duration.ofMinutes(1)), store)) {
+      IssuedKey k = customer(m);
+      call(m, summary, "203.0.113.50", null);
+      call(m, summary, "203.0.113.50", null); // banned here at once; the store is written in the background
+      assertThat(store.writing.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(manage(m, "DELETE", "/monetize/shield/bans/203.0.113.50", operatorKey, null).status()).isEqualTo(200);
+      assertThat(store.written.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // the lift ran after the write, not before it: the store does not hold the ban, nor does the view read from it
+      assertThat(store.bans()).isEmpty();
+      assertThat(code(call(m, summary, "203.0.113.50", k.secret()))).isEqualTo("ok");
+      assertThat(manage(m, "DELETE", "/monetize/shield/bans/203.0.113.50", operatorKey, null).status()).isEqualTo(404);
+    }
+  }
+
   @Test
   void theOperatorDeniesAllowsListsAndLiftsAtRunTimeAndNobodyElseCan() throws Exception {
     ShieldStore store = ShieldStore.inMemory();

@@ -70,7 +70,14 @@ public final class Shield implements AutoCloseable {
   private final Cache<String, Long> limited;
   /** Bans issued here, until the store's view has them: and their strikes, for a day. */
   private final Cache<String, Ban> issued;
+  /**
+   * The one thread that talks to the store: bans issued here are written, the view is read again,
+   * and the operator's changes are made and read back, in the order they were asked for (a lift
+   * never runs before the write of the ban it lifts, and no read begun before a change replaces the
+   * view read after it).
+   */
   private final ScheduledExecutorService background;
+  private volatile Thread storeThread;
   private final LongAdder denied = new LongAdder();
   private final LongAdder banned = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
@@ -100,6 +107,7 @@ public final class Shield implements AutoCloseable {
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "monetize-shield");
       t.setDaemon(true);
+      storeThread = t;
       return t;
     });
     background.scheduleWithFixedDelay(this::refreshQuietly, 1, 1, TimeUnit.SECONDS);
@@ -265,7 +273,35 @@ public final class Shield implements AutoCloseable {
 
   /** Reads the store again now (after the operator changed it through this node); failures keep the last view. */
   public void refresh() {
-    refreshQuietly();
+    onStoreThread(() -> {
+      refreshQuietly();
+      return null;
+    });
+  }
+
+  /** Runs {@code work} on the store's thread after what was queued there before it, and waits for it. */
+  private <T> T onStoreThread(java.util.concurrent.Callable<T> work) {
+    try {
+      if (Thread.currentThread() == storeThread) {
+        return work.call();
+      }
+      java.util.concurrent.Future<T> f;
+      try {
+        f = background.submit(work);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        return work.call(); // closed: nothing runs there any more
+      }
+      return f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the shield store was changed", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void refreshQuietly() {
@@ -320,8 +356,11 @@ public final class Shield implements AutoCloseable {
     issued.invalidate(key);
     failures.invalidate(key);
     limited.invalidate(key);
-    boolean stored = store.lift(key);
-    refreshQuietly();
+    boolean stored = onStoreThread(() -> { // after the write of a ban issued here a moment ago, not before it
+      boolean lifted = store.lift(key);
+      refreshQuietly();
+      return lifted;
+    });
     return here || stored;
   }
 
