@@ -109,7 +109,7 @@ final class Identification {
     if (text.startsWith("ey", from) && Tokens.looksLikeToken(text.substring(from, to))) {
       return identifyToken(op, text.substring(from, to));
     }
-    // a key verified before is found by its secret's digest first: its checksum and environment were
+    // a key verified before is found by its secret's tag first: its checksum and environment were
     // checked when it was verified (a key of the wrong shape or prefix is not hashed at all)
     if (to - from == ApiKeys.LENGTH && text.startsWith(environment.prefix(), from)) {
       Decision remembered = remembered(text, from, to, op, now);
@@ -158,7 +158,7 @@ final class Identification {
     }
     Decision d = principalOf(op, key, key.scopes(), instant, Credential.key(key.expiresAt()));
     if (d.admitted()) {
-      credentials.remember(hash, key, generation); // the current secret: found by its digest from now on
+      credentials.remember(text, from, to, hash, key, generation); // the current secret: found by its tag from now on
     }
     return d;
   }
@@ -193,7 +193,7 @@ final class Identification {
    * {@code text[from, to)}, when it was verified before; null otherwise.
    */
   private Decision remembered(String text, int from, int to, Operation op, long now) {
-    // hashed in place (no copy of the key); a secret verified before is found by its digest's bits
+    // tagged in place (no copy of the key, no SHA-256); a secret verified before is found by its tag
     Credentials.Verified verified = credentials.verified(text, from, to, now);
     return verified == null ? null : remembered(verified, op, now);
   }

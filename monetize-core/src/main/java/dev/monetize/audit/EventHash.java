@@ -295,6 +295,28 @@ final class EventHash {
   /** {@link Instant#toString()} written without a formatter (years 0 to 9999; others through toString). */
   static void instant(JsonBytes t, Instant i) {
     long seconds = i.getEpochSecond();
+    if (seconds == t.secondCached) { // the second of the event before: its 19 bytes again
+      t.ascii(t.second);
+    } else if (!dateAndTime(t, seconds)) {
+      t.raw(i.toString());
+      return;
+    }
+    int nanos = i.getNano();
+    if (nanos > 0) {
+      t.ascii('.');
+      if (nanos % 1_000_000 == 0) {
+        t.digits(nanos / 1_000_000, 3);
+      } else if (nanos % 1_000 == 0) {
+        t.digits(nanos / 1_000, 6);
+      } else {
+        t.digits(nanos, 9);
+      }
+    }
+    t.ascii('Z');
+  }
+
+  /** The date and time of day of {@code seconds} ({@code 2026-12-06T00:31:07}); false outside years 0 to 9999. */
+  private static boolean dateAndTime(JsonBytes t, long seconds) {
     long days = Math.floorDiv(seconds, 86_400);
     int secondOfDay = Math.floorMod(seconds, 86_400);
     // civil date from days since 1970-01-01 (H. Hinnant's algorithm)
@@ -308,23 +330,14 @@ final class EventHash {
     long month = mp < 10 ? mp + 3 : mp - 9;
     long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
     if (year < 0 || year > 9_999) {
-      t.raw(i.toString());
-      return;
+      return false;
     }
+    int from = t.size();
     t.digits(year, 4).ascii('-').digits(month, 2).ascii('-').digits(day, 2).ascii('T')
         .digits(secondOfDay / 3_600, 2).ascii(':').digits(secondOfDay / 60 % 60, 2).ascii(':')
         .digits(secondOfDay % 60, 2);
-    int nanos = i.getNano();
-    if (nanos > 0) {
-      t.ascii('.');
-      if (nanos % 1_000_000 == 0) {
-        t.digits(nanos / 1_000_000, 3);
-      } else if (nanos % 1_000 == 0) {
-        t.digits(nanos / 1_000, 6);
-      } else {
-        t.digits(nanos, 9);
-      }
-    }
-    t.ascii('Z');
+    System.arraycopy(t.bytes(), from, t.second, 0, t.second.length); // always 19 bytes: years have 4 digits here
+    t.secondCached = seconds;
+    return true;
   }
 }

@@ -17,6 +17,8 @@ final class JsonBytes {
 
   private byte[] buf;
   private int size;
+  long secondCached = Long.MIN_VALUE;
+  final byte[] second = new byte[19];
 
   JsonBytes(int capacity) {
     buf = new byte[capacity];

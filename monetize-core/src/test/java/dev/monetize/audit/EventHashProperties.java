@@ -29,6 +29,23 @@ class EventHashProperties {
         Arbitraries.strings().withChars("\"\\\b\f\n\r\t\u0000\u001f\u007f aé€\ud83d\ude00\ud800\udfff").ofMaxLength(12));
   }
 
+  @Property(tries = 300)
+  void instantsWrittenOneAfterAnotherOnOneBufferAreWrittenAsInstantWritesThem(@ForAll("instants") Instant start,
+      @ForAll @net.jqwik.api.constraints.Size(max = 12) java.util.List<@net.jqwik.api.constraints.LongRange(min = -90_000,
+          max = 90_000) Long> stepsMillis) {
+    // the buffer remembers the last second it wrote: the same second, the next, one a day back, each must be right
+    JsonBytes t = new JsonBytes(4);
+    Instant i = start;
+    StringBuilder expected = new StringBuilder();
+    for (long step : stepsMillis) {
+      EventHash.instant(t, i);
+      expected.append(i);
+      i = i.plusMillis(step);
+    }
+    EventHash.instant(t, i);
+    assertThat(t.text()).isEqualTo(expected.append(i).toString());
+  }
+
   @Property(tries = 1_000)
   void instantsAreWrittenAsInstantWritesThem(@ForAll("instants") Instant i) {
     JsonBytes t = new JsonBytes(4);
@@ -87,6 +104,27 @@ class EventHashProperties {
     JsonBytes out = new JsonBytes(1).string(s);
     byte[] written = java.util.Arrays.copyOf(out.bytes(), out.size());
     assertThat(written).isEqualTo(stringify(s).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 300)
+  void stringsOfAnyLengthWrittenOneAfterAnotherOnOneBufferAreEach(
+      @ForAll @net.jqwik.api.constraints.Size(max = 6) java.util.List<@net.jqwik.api.From("longText") String> strings) {
+    // one buffer for all: its copy of the characters grows, and what a longer string left there must not show
+    JsonBytes out = new JsonBytes(1);
+    StringBuilder expected = new StringBuilder();
+    for (String s : strings) {
+      out.string(s);
+      expected.append(stringify(s));
+    }
+    byte[] written = java.util.Arrays.copyOf(out.bytes(), out.size());
+    assertThat(written).isEqualTo(expected.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Provide
+  Arbitrary<String> longText() {
+    return Arbitraries.oneOf(text(), Arbitraries.strings().ofMaxLength(400),
+        Arbitraries.strings().withCharRange(' ', '~').ofMinLength(60).ofMaxLength(400),
+        Arbitraries.strings().withChars("\"\\\n\u0001 aé€\ud83d\ude00\ud800").ofMinLength(60).ofMaxLength(200));
   }
 
   @Property(tries = 1_000)

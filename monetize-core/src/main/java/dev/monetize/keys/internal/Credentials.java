@@ -5,11 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.monetize.keys.ApiKey;
 import dev.monetize.keys.KeyStore;
 import dev.monetize.keys.SecretHasher;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -20,10 +16,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * invalidate at once; in other JVMs they take effect within the positive TTL. Entries hold hashes
  * and key records, never a secret.
  *
- * <p>In front of that, for the request path, a table keyed by the digest's bits: a verified
- * current secret is found by its 256-bit digest (compared in full) without building the hash's
- * text, in a fixed array where a colliding key simply takes the slot. It follows the same TTL and
- * the same invalidation.
+ * <p>In front of that, for the request path, a table of the keys verified by their current
+ * secret, found by the secret's 128-bit SipHash tag under a key this object drew at random
+ * ({@link SipHash}; compared in full, in constant time) without SHA-256 or the hash's text, in a
+ * fixed array where a colliding key simply takes the slot. Nobody without that random key can make
+ * another secret land on an entry (and it holds no secret: a tag is as one-way as a hash for
+ * secrets of a key's strength). It follows the same TTL and the same invalidation.
  */
 public final class Credentials {
   private static final Optional<ApiKey> UNKNOWN = Optional.empty();
@@ -39,39 +37,44 @@ public final class Credentials {
   private record Loaded(ApiKey key, long at) {}
   private final Cache<String, Boolean> unknown;
   private final Cache<String, ApiKey> byId;
-  /** Verified current secrets by digest; null when the TTL is zero (every request asks the store). */
+  /** Verified current secrets by tag; null when the TTL is zero (every request asks the store). */
   private final AtomicReferenceArray<Verified> table;
   private final int mask;
+  /**
+   * Each entry of {@link #table} by its key's id, so that a change to a key finds its entry (a tag
+   * cannot be made from a stored hash). It mirrors the table: an entry is put here before it is
+   * placed there, and whoever takes it out of the table (a displacing entry, a change) removes it here.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Verified> tabled =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final long ttlNanos;
-  /** The digest the last {@link #verified} call on this thread computed, if it could. */
-  private static final class Scratch {
-    final byte[] digest = new byte[32];
-  }
+  /** The tag key of {@link #table}: drawn at random, never leaves this object. */
+  private final long tagKey0;
+  private final long tagKey1;
 
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  /** Where the request path puts a secret's tag (one per thread: nothing carried from call to call but this buffer). */
+  private static final ThreadLocal<long[]> TAG = ThreadLocal.withInitial(() -> new long[2]);
 
   /**
-   * A key verified by its current secret, found again by the secret's digest until {@code
+   * A key verified by its current secret, found again by the secret's tag until {@code
    * validUntil}. {@link #memo} is the caller's: the identification keeps what it built for the key.
    */
   public static final class Verified {
-    private final long d0;
-    private final long d1;
-    private final long d2;
-    private final long d3;
+    private final long t0;
+    private final long t1;
     private final ApiKey key;
     private final long validUntil;
+    /** Its place in the table. */
+    private final int slot;
     /** What the caller derived from {@link #key()} (replaced whole, never mutated). */
     public volatile Object memo;
 
-    Verified(byte[] digest, ApiKey key, long validUntil) {
-      this.d0 = (long) LONGS.get(digest, 0);
-      this.d1 = (long) LONGS.get(digest, 8);
-      this.d2 = (long) LONGS.get(digest, 16);
-      this.d3 = (long) LONGS.get(digest, 24);
+    Verified(long[] tag, ApiKey key, long validUntil, int slot) {
+      this.t0 = tag[0];
+      this.t1 = tag[1];
       this.key = key;
       this.validUntil = validUntil;
+      this.slot = slot;
     }
 
     /** The key. */
@@ -79,10 +82,8 @@ public final class Credentials {
       return key;
     }
 
-    boolean matches(byte[] digest) {
-      // every bit compared, in constant time
-      return ((d0 ^ (long) LONGS.get(digest, 0)) | (d1 ^ (long) LONGS.get(digest, 8))
-          | (d2 ^ (long) LONGS.get(digest, 16)) | (d3 ^ (long) LONGS.get(digest, 24))) == 0;
+    boolean matches(long[] tag) {
+      return ((t0 ^ tag[0]) | (t1 ^ tag[1])) == 0; // every bit compared, in constant time
     }
   }
 
@@ -92,6 +93,12 @@ public final class Credentials {
    */
   public Credentials(KeyStore store, SecretHasher hasher, Duration positiveTtl, Duration negativeTtl, long maximumSize,
       java.util.function.LongSupplier clock) {
+    this(store, hasher, positiveTtl, negativeTtl, maximumSize, clock, new java.security.SecureRandom());
+  }
+
+  /** The same, the table's tag key drawn from {@code random} (a test's seeded one finds two secrets that share a slot). */
+  Credentials(KeyStore store, SecretHasher hasher, Duration positiveTtl, Duration negativeTtl, long maximumSize,
+      java.util.function.LongSupplier clock, java.util.Random random) {
     this.store = store;
     this.hasher = hasher;
     this.clock = clock;
@@ -103,30 +110,32 @@ public final class Credentials {
     int slots = Integer.highestOneBit((int) Math.max(16, Math.min(maximumSize, 1 << 16)));
     this.table = ttlNanos > 0 ? new AtomicReferenceArray<>(slots) : null;
     this.mask = slots - 1;
+    this.tagKey0 = random.nextLong();
+    this.tagKey1 = random.nextLong();
   }
 
   /**
-   * The verified key whose current secret is {@code text[from, to)}, from the digest table, or
-   * null: then look it up by {@link #hashAfterVerified} and {@link #byHash}. Allocates nothing.
+   * The verified key whose current secret is {@code text[from, to)}, from the table, or null: then
+   * look it up by {@link #hashAfterVerified} and {@link #byHash}. Allocates nothing.
    *
    * @param now the request's time, nanoseconds since the epoch (entries live for the positive TTL)
    */
   public Verified verified(String text, int from, int to, long now) {
-    Scratch scratch = SCRATCH.get();
-    if (table == null || !hasher.digest(text, from, to, scratch.digest)) {
+    long[] tag = TAG.get();
+    if (table == null || !SipHash.tag128(tagKey0, tagKey1, text, from, to, tag)) {
       return null;
     }
-    Verified v = table.get(slot(scratch.digest));
-    return v != null && v.matches(scratch.digest) && now < v.validUntil ? v : null;
+    Verified v = table.get(slot(tag));
+    return v != null && v.matches(tag) && now < v.validUntil ? v : null;
   }
 
   /**
-   * The stored hash of {@code text[from, to)}, for the store lookup after {@link #verified} found
-   * nothing. Hashed again rather than taken from the lookup's digest: one SHA-256 more on that slower
-   * path, and no state carried from one call to the next that could ever be another secret's.
+   * The stored hash of {@code text[from, to)} (the engine's {@link SecretHasher}), for the store
+   * lookup after {@link #verified} found nothing: made from the text itself, with no state carried
+   * from one call to the next that could ever be another secret's.
    */
   public String hashAfterVerified(String text, int from, int to) {
-    return hasher.hash(text, from, to); // hashed again: nothing carried from one call to the next
+    return hasher.hash(text, from, to);
   }
 
   /** The number of key changes saved so far: read it before {@link #byHash}, pass it to {@link #remember}. */
@@ -136,58 +145,59 @@ public final class Credentials {
 
   /**
    * Remembers {@code key}, found by {@link #byHash} as {@code hash}, the stored hash of its current
-   * secret: the table keeps the digest that hash encodes (read from the hash itself, not from any
-   * earlier call), so a later {@link #verified} finds the key by that secret's digest alone.
-   * The entry lives until the record it came from expires (so another JVM's change shows within
-   * one TTL of the load), and is not kept when a key was changed since {@code seenGeneration}.
+   * secret {@code text[from, to)} (hashed by this very call: the table's entry is the tag of that
+   * same text), so a later {@link #verified} finds the key by that secret's tag alone. The entry
+   * lives until the record it came from expires (so another JVM's change shows within one TTL of
+   * the load), and is not kept when a key was changed since {@code seenGeneration}.
    */
-  public void remember(String hash, ApiKey key, long seenGeneration) {
-    if (table == null) {
-      return;
-    }
-    byte[] digest;
-    try {
-      digest = java.util.Base64.getUrlDecoder().decode(hash);
-    } catch (IllegalArgumentException e) {
-      return; // not a hash this engine's hasher made
-    }
-    if (digest.length != 32) {
+  public void remember(String text, int from, int to, String hash, ApiKey key, long seenGeneration) {
+    long[] tag = new long[2];
+    if (table == null || !SipHash.tag128(tagKey0, tagKey1, text, from, to, tag)) {
       return;
     }
     Loaded loaded = byHash.getIfPresent(hash);
     if (loaded == null || loaded.key() != key) {
       return; // forgotten meanwhile, or replaced by a newer record
     }
-    int i = slot(digest);
-    Verified v = new Verified(digest, key, loaded.at() + ttlNanos);
-    table.set(i, v);
+    Verified v = new Verified(tag, key, loaded.at() + ttlNanos, slot(tag));
+    Verified before = tabled.put(key.id(), v); // first here, then in the table
+    if (before != null && before != v) {
+      untable(before);
+    }
+    Verified displaced = table.getAndSet(v.slot, v);
+    if (displaced != null && displaced != v) {
+      tabled.remove(displaced.key.id(), displaced);
+    }
     if (generation.get() != seenGeneration) {
-      table.compareAndSet(i, v, null); // a key changed while this one was looked up: it may be this one
+      untable(v); // a key changed while this one was looked up: it may be this one
     }
   }
 
-  private int slot(byte[] digest) {
-    return (int) (long) LONGS.get(digest, 0) & mask;
+  /** Takes {@code v} out of the table, unless another entry displaced it (which took it out here too). */
+  private void untable(Verified v) {
+    if (table.compareAndSet(v.slot, v, null)) {
+      tabled.remove(v.key.id(), v);
+    }
   }
 
-  /** Drops the table's entry for a stored hash, if it holds one. */
-  private void forgetDigest(String storedHash) {
-    if (table == null) {
-      return;
+  private int slot(long[] tag) {
+    return (int) tag[0] & mask;
+  }
+
+  /** How many keys {@link #tabled} names, and how many entries the table holds: equal once calls are done (a test's check). */
+  int[] tabledKeysAndEntries() {
+    int entries = 0;
+    for (int i = 0; table != null && i < table.length(); i++) {
+      entries += table.get(i) == null ? 0 : 1;
     }
-    byte[] digest;
-    try {
-      digest = Base64.getUrlDecoder().decode(storedHash);
-    } catch (IllegalArgumentException e) {
-      return; // not one of ours: never in the table
-    }
-    if (digest.length != 32) {
-      return;
-    }
-    int i = slot(digest);
-    Verified v = table.get(i);
-    if (v != null && v.matches(digest)) {
-      table.compareAndSet(i, v, null);
+    return new int[] {tabled.size(), entries};
+  }
+
+  /** Drops the table's entry for the key {@code id}, if it holds one. */
+  private void forgetInTable(String id) {
+    Verified v = tabled.get(id);
+    if (v != null) {
+      untable(v);
     }
   }
 
@@ -241,14 +251,14 @@ public final class Credentials {
   /** Saves a key and forgets every cached view of it, so this JVM sees the change at once. */
   public void save(ApiKey key, Optional<ApiKey> before) {
     store.save(key);
+    generation.incrementAndGet(); // first: a verification under way when this runs is not remembered
+    forgetInTable(key.id());
+    before.filter(b -> !b.id().equals(key.id())).ifPresent(b -> forgetInTable(b.id()));
     forget(key);
     before.ifPresent(this::forget);
   }
 
   private void forget(ApiKey key) {
-    generation.incrementAndGet(); // first: a verification under way when this runs is not remembered
-    forgetDigest(key.secretHash());
-    key.previousSecretHash().ifPresent(this::forgetDigest);
     byHash.invalidate(key.secretHash());
     key.previousSecretHash().ifPresent(byHash::invalidate);
     unknown.invalidate(key.secretHash());

@@ -15,17 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The digest table in front of the key cache: an entry never outlives the record it was made from,
- * and a verification that raced with a change in this JVM is not remembered.
+ * The table of verified keys in front of the key cache: an entry never outlives the record it was
+ * made from, a change in this JVM drops it at once, and a verification that raced with such a change
+ * is not remembered.
  */
 class CredentialsTest {
   private static final long SECOND = 1_000_000_000L;
   private final AtomicLong clock = new AtomicLong(1_800_000_000L * SECOND);
   private final SecretHasher hasher = SecretHasher.sha256();
   private final KeyStore store = KeyStore.inMemory();
-  // 16 slots: two keys share one often enough to find a pair quickly
+  // 16 slots: two keys share one often enough to find a pair quickly; the tag key is known to the test
+  private static final long SEED = 42;
   private final Credentials credentials = new Credentials(store, hasher, Duration.ofSeconds(30), Duration.ofSeconds(30),
-      16, clock::get);
+      16, clock::get, new java.util.Random(SEED));
 
   private ApiKey key(String id, String secret) {
     ApiKey k = new ApiKey(id, "acme", hasher.hash(secret), Set.of("*"), KeyEnvironment.LIVE, KeyStatus.ACTIVE,
@@ -43,14 +45,16 @@ class CredentialsTest {
     String hash = credentials.hashAfterVerified(secret, 0, secret.length());
     long generation = credentials.generation();
     Optional<ApiKey> found = credentials.byHash(hash);
-    found.filter(k -> k.status() == KeyStatus.ACTIVE).ifPresent(k -> credentials.remember(hash, k, generation));
+    found.filter(k -> k.status() == KeyStatus.ACTIVE).ifPresent(k -> credentials.remember(secret, 0, secret.length(), hash, k, generation));
     return found;
   }
 
-  private static long slot(SecretHasher hasher, String secret) {
-    byte[] d = new byte[32];
-    hasher.digest(secret, 0, secret.length(), d);
-    return java.nio.ByteBuffer.wrap(d).getLong() & 15;
+  /** The slot of {@code secret} in the table of {@link #credentials} (its tag key is the seed's first two longs). */
+  private static long slot(String secret) {
+    java.util.Random random = new java.util.Random(SEED);
+    long[] tag = new long[2];
+    SipHash.tag128(random.nextLong(), random.nextLong(), secret, 0, secret.length(), tag);
+    return tag[0] & 15;
   }
 
   @Test
@@ -58,7 +62,7 @@ class CredentialsTest {
     String k = "secret-k";
     ApiKey kept = key("key_k", k);
     String j = "secret-0";
-    for (int i = 1; slot(hasher, j) != slot(hasher, k); i++) {
+    for (int i = 1; slot(j) != slot(k); i++) {
       j = "secret-" + i;
     }
     key("key_j", j);
@@ -74,6 +78,96 @@ class CredentialsTest {
   }
 
   @Test
+  void aChangeInThisJvmDropsTheKeysEntryAndNoOther() {
+    String k = "secret-k";
+    ApiKey kept = key("key_k", k);
+    String j = "secret-0";
+    for (int i = 1; slot(j) == slot(k); i++) {
+      j = "secret-" + i;
+    }
+    ApiKey other = key("key_j", j);
+    verify(k);
+    verify(j);
+    assertThat(credentials.verified(k, 0, k.length(), clock.get())).isNotNull();
+    credentials.save(kept.withStatus(KeyStatus.REVOKED), Optional.of(kept));
+    assertThat(credentials.verified(k, 0, k.length(), clock.get())).isNull(); // at once, not after the TTL
+    assertThat(credentials.verified(j, 0, j.length(), clock.get()).key()).isSameAs(other);
+    assertThat(verify(k).map(ApiKey::status)).contains(KeyStatus.REVOKED);
+  }
+
+  @Test
+  void theIndexByKeyFollowsTheTableAndEveryKeyItHoldsCanBeDropped() {
+    java.util.List<ApiKey> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) { // 200 keys through 16 slots: most entries are displaced
+      keys.add(key("key_" + i, "secret-" + i));
+      verify("secret-" + i);
+      int[] counts = credentials.tabledKeysAndEntries();
+      assertThat(counts[0]).isEqualTo(counts[1]).isLessThanOrEqualTo(16);
+    }
+    for (int i = 0; i < 200; i++) {
+      String secret = "secret-" + i;
+      boolean tabled = credentials.verified(secret, 0, secret.length(), clock.get()) != null;
+      credentials.save(keys.get(i).withStatus(KeyStatus.REVOKED), Optional.of(keys.get(i)));
+      assertThat(credentials.verified(secret, 0, secret.length(), clock.get())).as("key %d, tabled: %s", i, tabled)
+          .isNull();
+    }
+    assertThat(credentials.tabledKeysAndEntries()).containsExactly(0, 0);
+  }
+
+  @Test
+  void aKeyRotatedByAnotherJvmLeavesNoEntryOfItsOldSecretBehind() {
+    String old = "secret-k";
+    ApiKey kept = key("key_k", old);
+    String rotated = "secret-0";
+    for (int i = 1; slot(rotated) == slot(old); i++) {
+      rotated = "secret-" + i;
+    }
+    verify(old);
+    store.save(new ApiKey("key_k", "acme", hasher.hash(rotated), Set.of("*"), KeyEnvironment.LIVE, KeyStatus.ACTIVE,
+        Instant.EPOCH, Optional.empty())); // another JVM rotates: this one learns of it after the TTL
+    clock.addAndGet(31 * SECOND);
+    assertThat(verify(rotated).map(ApiKey::secretHash)).contains(hasher.hash(rotated));
+    assertThat(credentials.tabledKeysAndEntries()).containsExactly(1, 1); // the new secret's entry alone
+    assertThat(credentials.verified(old, 0, old.length(), clock.get())).isNull();
+    assertThat(kept.secretHash()).isEqualTo(hasher.hash(old));
+  }
+
+  @Test
+  void aSecretThatTakesAnotherSecretsSlotIsNeverTakenForIt() {
+    String k = "secret-k";
+    key("key_k", k);
+    String j = "secret-0";
+    for (int i = 1; slot(j) != slot(k); i++) {
+      j = "secret-" + i;
+    }
+    verify(k);
+    assertThat(credentials.verified(j, 0, j.length(), clock.get())).isNull(); // same slot, another tag
+    assertThat(verify(j)).isEmpty(); // and unknown to the store
+  }
+
+  @Test
+  void anEntryMatchesEveryBitOfItsTagAndNothingElse() {
+    ApiKey k = key("key_k", "secret-k");
+    Credentials.Verified v = new Credentials.Verified(new long[] {5, 9}, k, Long.MAX_VALUE, 0);
+    assertThat(v.matches(new long[] {5, 9})).isTrue();
+    assertThat(v.matches(new long[] {5, 9 ^ 1L << 63})).isFalse();
+    assertThat(v.matches(new long[] {5 ^ 1L << 40, 9})).isFalse();
+  }
+
+  @Test
+  void twoEnginesTagTheSameSecretUnderTheirOwnKeys() {
+    String k = "secret-k";
+    ApiKey kept = key("key_k", k);
+    verify(k);
+    Credentials another = new Credentials(store, hasher, Duration.ofSeconds(30), Duration.ofSeconds(30), 16, clock::get);
+    assertThat(another.verified(k, 0, k.length(), clock.get())).isNull(); // nothing shared but the store
+    String hash = another.hashAfterVerified(k, 0, k.length());
+    long generation = another.generation();
+    another.remember(k, 0, k.length(), hash, another.byHash(hash).orElseThrow(), generation);
+    assertThat(another.verified(k, 0, k.length(), clock.get()).key()).isEqualTo(kept);
+  }
+
+  @Test
   void aVerificationThatRacedWithAChangeIsNotRemembered() {
     String k = "secret-k";
     ApiKey kept = key("key_k", k);
@@ -82,7 +176,7 @@ class CredentialsTest {
     long generation = credentials.generation();
     ApiKey seen = credentials.byHash(hash).orElseThrow();
     credentials.save(kept.withStatus(KeyStatus.REVOKED), Optional.of(kept)); // revoked in this JVM meanwhile
-    credentials.remember(hash, seen, generation);
+    credentials.remember(k, 0, k.length(), hash, seen, generation);
     assertThat(credentials.verified(k, 0, k.length(), clock.get())).isNull();
     assertThat(credentials.byHash(hash).map(ApiKey::status)).contains(KeyStatus.REVOKED);
   }
