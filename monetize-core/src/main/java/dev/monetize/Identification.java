@@ -158,7 +158,7 @@ final class Identification {
     }
     Decision d = principalOf(op, key, key.scopes(), instant, Credential.key(key.expiresAt()));
     if (d.admitted()) {
-      credentials.remember(text, from, to, hash, key, generation); // the current secret: found by its tag from now on
+      credentials.remember(text, from, to, key, generation); // the current secret: found by its tag from now on
     }
     return d;
   }

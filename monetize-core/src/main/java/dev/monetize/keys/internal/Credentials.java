@@ -42,8 +42,9 @@ public final class Credentials {
   private final int mask;
   /**
    * Each entry of {@link #table} by its key's id, so that a change to a key finds its entry (a tag
-   * cannot be made from a stored hash). It mirrors the table: an entry is put here before it is
-   * placed there, and whoever takes it out of the table (a displacing entry, a change) removes it here.
+   * cannot be made from a stored hash). Both change together under this map's monitor (on a key's
+   * first verification and on a change to a key, never on a request that finds its key): an id is
+   * here exactly when its entry is in the table.
    */
   private final java.util.concurrent.ConcurrentHashMap<String, Verified> tabled =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -116,7 +117,8 @@ public final class Credentials {
 
   /**
    * The verified key whose current secret is {@code text[from, to)}, from the table, or null: then
-   * look it up by {@link #hashAfterVerified} and {@link #byHash}. Allocates nothing.
+   * look it up by {@link #hashAfterVerified} and {@link #byHash}. Allocates nothing (on a platform
+   * thread: the tag's buffer is the thread's).
    *
    * @param now the request's time, nanoseconds since the epoch (entries live for the positive TTL)
    */
@@ -144,39 +146,35 @@ public final class Credentials {
   }
 
   /**
-   * Remembers {@code key}, found by {@link #byHash} as {@code hash}, the stored hash of its current
-   * secret {@code text[from, to)} (hashed by this very call: the table's entry is the tag of that
-   * same text), so a later {@link #verified} finds the key by that secret's tag alone. The entry
-   * lives until the record it came from expires (so another JVM's change shows within one TTL of
-   * the load), and is not kept when a key was changed since {@code seenGeneration}.
+   * Remembers {@code key}, just found by {@link #byHash}, as verified by {@code text[from, to)},
+   * when that text is its current secret (hashed again here: only the secret whose hash the record
+   * holds is ever tabled under it), so a later {@link #verified} finds the key by that secret's tag
+   * alone. The entry lives until the record it came from expires (so another JVM's change shows
+   * within one TTL of the load), and is not made when a key was changed since {@code seenGeneration}.
    */
-  public void remember(String text, int from, int to, String hash, ApiKey key, long seenGeneration) {
+  public void remember(String text, int from, int to, ApiKey key, long seenGeneration) {
     long[] tag = new long[2];
     if (table == null || !SipHash.tag128(tagKey0, tagKey1, text, from, to, tag)) {
       return;
     }
+    String hash = hasher.hash(text, from, to);
     Loaded loaded = byHash.getIfPresent(hash);
-    if (loaded == null || loaded.key() != key) {
-      return; // forgotten meanwhile, or replaced by a newer record
+    if (!SecretHasher.same(key.secretHash(), hash) || loaded == null || loaded.key() != key) {
+      return; // not its current secret; or forgotten meanwhile, or replaced by a newer record
     }
     Verified v = new Verified(tag, key, loaded.at() + ttlNanos, slot(tag));
-    Verified before = tabled.put(key.id(), v); // first here, then in the table
-    if (before != null && before != v) {
-      untable(before);
-    }
-    Verified displaced = table.getAndSet(v.slot, v);
-    if (displaced != null && displaced != v) {
-      tabled.remove(displaced.key.id(), displaced);
-    }
-    if (generation.get() != seenGeneration) {
-      untable(v); // a key changed while this one was looked up: it may be this one
-    }
-  }
-
-  /** Takes {@code v} out of the table, unless another entry displaced it (which took it out here too). */
-  private void untable(Verified v) {
-    if (table.compareAndSet(v.slot, v, null)) {
-      tabled.remove(v.key.id(), v);
+    synchronized (tabled) { // the table and its index change together, and after the generation is read
+      if (generation.get() != seenGeneration) {
+        return; // a key changed while this one was looked up: it may be this one
+      }
+      Verified before = tabled.put(key.id(), v);
+      if (before != null) {
+        table.compareAndSet(before.slot, before, null);
+      }
+      Verified displaced = table.getAndSet(v.slot, v);
+      if (displaced != null) {
+        tabled.remove(displaced.key.id(), displaced);
+      }
     }
   }
 
@@ -195,9 +193,11 @@ public final class Credentials {
 
   /** Drops the table's entry for the key {@code id}, if it holds one. */
   private void forgetInTable(String id) {
-    Verified v = tabled.get(id);
-    if (v != null) {
-      untable(v);
+    synchronized (tabled) {
+      Verified v = tabled.remove(id);
+      if (v != null) {
+        table.compareAndSet(v.slot, v, null);
+      }
     }
   }
 
@@ -228,13 +228,13 @@ public final class Credentials {
     if (unknown.getIfPresent(hash) != null) {
       return UNKNOWN;
     }
-    Optional<ApiKey> found = store.findByHash(hash);
-    if (found.isPresent()) {
-      byHash.put(hash, new Loaded(found.get(), clock.getAsLong()));
-    } else {
+    // loaded through the cache: a change that invalidates this hash meanwhile waits for the load, then drops it
+    Loaded loaded = byHash.get(hash, h -> store.findByHash(h).map(k -> new Loaded(k, clock.getAsLong())).orElse(null));
+    if (loaded == null) {
       unknown.put(hash, Boolean.TRUE);
+      return UNKNOWN;
     }
-    return found;
+    return Optional.of(loaded.key());
   }
 
   /** The key of that id (for tokens, which name their key). */
@@ -251,11 +251,11 @@ public final class Credentials {
   /** Saves a key and forgets every cached view of it, so this JVM sees the change at once. */
   public void save(ApiKey key, Optional<ApiKey> before) {
     store.save(key);
-    generation.incrementAndGet(); // first: a verification under way when this runs is not remembered
+    forget(key); // first the caches: a load under way finishes, then its record goes
+    before.ifPresent(this::forget);
+    generation.incrementAndGet(); // then: a verification that read the generation before this is not remembered
     forgetInTable(key.id());
     before.filter(b -> !b.id().equals(key.id())).ifPresent(b -> forgetInTable(b.id()));
-    forget(key);
-    before.ifPresent(this::forget);
   }
 
   private void forget(ApiKey key) {

@@ -45,7 +45,7 @@ class CredentialsTest {
     String hash = credentials.hashAfterVerified(secret, 0, secret.length());
     long generation = credentials.generation();
     Optional<ApiKey> found = credentials.byHash(hash);
-    found.filter(k -> k.status() == KeyStatus.ACTIVE).ifPresent(k -> credentials.remember(secret, 0, secret.length(), hash, k, generation));
+    found.filter(k -> k.status() == KeyStatus.ACTIVE).ifPresent(k -> credentials.remember(secret, 0, secret.length(), k, generation));
     return found;
   }
 
@@ -133,6 +133,90 @@ class CredentialsTest {
   }
 
   @Test
+  void aKeyRevokedWhileTwoRequestsRememberItIsNeverFoundAgain() throws Exception {
+    // two first verifications of one key and its revocation, raced many times: once all three are
+    // done, the revoked key is never found in the table, and the table and its index agree
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      for (int trial = 0; trial < 3_000; trial++) {
+        Credentials c = new Credentials(store, hasher, Duration.ofSeconds(30), Duration.ofSeconds(30), 16, clock::get);
+        String secret = "secret-race-" + trial;
+        ApiKey k = key("key_race_" + trial, secret);
+        String hash = c.hashAfterVerified(secret, 0, secret.length());
+        long generation = c.generation();
+        ApiKey seen = c.byHash(hash).orElseThrow();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+        java.util.concurrent.Callable<Void> remember = () -> {
+          start.await();
+          c.remember(secret, 0, secret.length(), seen, generation);
+          return null;
+        };
+        java.util.concurrent.Future<Void> first = threads.submit(remember);
+        java.util.concurrent.Future<Void> second = threads.submit(remember);
+        java.util.concurrent.Future<Void> revoke = threads.submit(() -> {
+          start.await();
+          c.save(k.withStatus(KeyStatus.REVOKED), Optional.of(k));
+          return null;
+        });
+        first.get();
+        second.get();
+        revoke.get();
+        assertThat(c.verified(secret, 0, secret.length(), clock.get())).as("trial %d", trial).isNull();
+        int[] counts = c.tabledKeysAndEntries();
+        assertThat(counts[0]).as("trial %d", trial).isEqualTo(counts[1]);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRecordLoadedWhileTheKeyIsRevokedHereIsNotKeptAfterTheRevocation() throws Exception {
+    java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+    KeyStore slow = new KeyStore() { // reads the record, then takes a while to answer
+      @Override public void save(ApiKey key) { store.save(key); }
+      @Override public Optional<ApiKey> findById(String id) { return store.findById(id); }
+      @Override public java.util.List<ApiKey> list(String organization, Optional<String> project,
+          Optional<String> after, int limit) { return store.list(organization, project, after, limit); }
+      @Override public void saveProject(dev.monetize.keys.Project project) { store.saveProject(project); }
+      @Override public Optional<dev.monetize.keys.Project> findProject(String id) { return store.findProject(id); }
+      @Override public long countProjects(String organization) { return store.countProjects(organization); }
+      @Override
+      public Optional<ApiKey> findByHash(String hash) {
+        Optional<ApiKey> found = store.findByHash(hash);
+        read.countDown();
+        try {
+          Thread.sleep(200); // the revocation happens meanwhile
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return found;
+      }
+    };
+    Credentials c = new Credentials(slow, hasher, Duration.ofSeconds(30), Duration.ofSeconds(30), 16, clock::get);
+    ApiKey k = key("key_k", "secret-k");
+    String hash = hasher.hash("secret-k");
+    java.util.concurrent.CompletableFuture<Optional<ApiKey>> loading =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> c.byHash(hash));
+    assertThat(read.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    c.save(k.withStatus(KeyStatus.REVOKED), Optional.of(k));
+    assertThat(loading.get(5, java.util.concurrent.TimeUnit.SECONDS).map(ApiKey::status)).contains(KeyStatus.ACTIVE);
+    assertThat(c.byHash(hash).map(ApiKey::status)).contains(KeyStatus.REVOKED); // not the record read before
+  }
+
+  @Test
+  void onlyTheSecretWhoseHashTheRecordHoldsIsEverTabledForIt() {
+    ApiKey k = key("key_k", "secret-k");
+    String hash = credentials.hashAfterVerified("secret-k", 0, 8);
+    long generation = credentials.generation();
+    ApiKey seen = credentials.byHash(hash).orElseThrow();
+    credentials.remember("secret-x", 0, 8, seen, generation); // a caller's mistake: another text for this key
+    assertThat(credentials.verified("secret-x", 0, 8, clock.get())).isNull();
+    credentials.remember("secret-k", 0, 8, seen, generation);
+    assertThat(credentials.verified("secret-k", 0, 8, clock.get()).key()).isSameAs(k);
+  }
+
+  @Test
   void aSecretThatTakesAnotherSecretsSlotIsNeverTakenForIt() {
     String k = "secret-k";
     key("key_k", k);
@@ -163,7 +247,7 @@ class CredentialsTest {
     assertThat(another.verified(k, 0, k.length(), clock.get())).isNull(); // nothing shared but the store
     String hash = another.hashAfterVerified(k, 0, k.length());
     long generation = another.generation();
-    another.remember(k, 0, k.length(), hash, another.byHash(hash).orElseThrow(), generation);
+    another.remember(k, 0, k.length(), another.byHash(hash).orElseThrow(), generation);
     assertThat(another.verified(k, 0, k.length(), clock.get()).key()).isEqualTo(kept);
   }
 
@@ -176,7 +260,7 @@ class CredentialsTest {
     long generation = credentials.generation();
     ApiKey seen = credentials.byHash(hash).orElseThrow();
     credentials.save(kept.withStatus(KeyStatus.REVOKED), Optional.of(kept)); // revoked in this JVM meanwhile
-    credentials.remember(k, 0, k.length(), hash, seen, generation);
+    credentials.remember(k, 0, k.length(), seen, generation);
     assertThat(credentials.verified(k, 0, k.length(), clock.get())).isNull();
     assertThat(credentials.byHash(hash).map(ApiKey::status)).contains(KeyStatus.REVOKED);
   }
