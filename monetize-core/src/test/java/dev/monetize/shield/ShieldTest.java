@@ -161,11 +161,17 @@ class ShieldTest {
     @Override public boolean lift(String address) { return inner.lift(address); }
     @Override public void sweep(Instant now) { inner.sweep(now); }
 
+    private final long writeMillis;
+
+    SlowBans(long writeMillis) {
+      this.writeMillis = writeMillis;
+    }
+
     @Override
     public void ban(Ban ban) {
       writing.countDown();
       try {
-        Thread.sleep(300); // the write is under way while the operator lifts the ban
+        Thread.sleep(writeMillis); // the write is under way while the operator lifts the ban
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -176,7 +182,7 @@ class ShieldTest {
 
   @Test
   void aBanLiftedWhileItIsStillBeingWrittenStaysLifted() throws Exception {
-    SlowBans store = new SlowBans();
+    SlowBans store = new SlowBans(300);
     try (Monetize m = monetize(ShieldPolicy.defaults().banAfter(2, Duration.ofMinutes(1)), store)) {
       IssuedKey k = customer(m);
       call(m, summary, "203.0.113.50", null);
@@ -189,6 +195,21 @@ class ShieldTest {
       assertThat(code(call(m, summary, "203.0.113.50", k.secret()))).isEqualTo("ok");
       assertThat(manage(m, "DELETE", "/monetize/shield/bans/203.0.113.50", operatorKey, null).status()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void aLiftWaitingBehindAStoreWriteReturnsWhenTheEngineCloses() throws Exception {
+    SlowBans store = new SlowBans(60_000); // a store that does not answer
+    Monetize m = monetize(ShieldPolicy.defaults().banAfter(2, Duration.ofMinutes(1)), store);
+    customer(m);
+    call(m, summary, "203.0.113.50", null);
+    call(m, summary, "203.0.113.50", null);
+    assertThat(store.writing.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    java.util.concurrent.CompletableFuture<Integer> lift = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> manage(m, "DELETE", "/monetize/shield/bans/203.0.113.50", operatorKey, null).status());
+    Thread.sleep(200); // most often the lift now waits in the store thread's queue (else it runs after the close)
+    m.close();
+    assertThat(lift.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200); // not left waiting for ever
   }
 
   @Test

@@ -291,7 +291,11 @@ public final class Shield implements AutoCloseable {
       } catch (java.util.concurrent.RejectedExecutionException closed) {
         return work.call(); // closed: nothing runs there any more
       }
-      return f.get();
+      try {
+        return f.get();
+      } catch (java.util.concurrent.CancellationException closed) {
+        return work.call(); // the shield closed before it ran: done here, as nothing runs there any more
+      }
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
@@ -409,6 +413,10 @@ public final class Shield implements AutoCloseable {
   /** Stops the background thread. */
   @Override
   public void close() {
-    background.shutdownNow();
+    for (Runnable queued : background.shutdownNow()) {
+      if (queued instanceof java.util.concurrent.Future<?> f) {
+        f.cancel(false); // a caller waiting for it runs its work itself
+      }
+    }
   }
 }
