@@ -57,14 +57,21 @@ class CredentialsTest {
     return tag[0] & 15;
   }
 
+  /** A secret {@code secret-<i>} whose slot is {@code secret}'s ({@code sameSlot}) or another one. */
+  private static String secretBeside(String secret, boolean sameSlot) {
+    for (int i = 0; ; i++) {
+      String other = "secret-" + i;
+      if (!other.equals(secret) && (slot(other) == slot(secret)) == sameSlot) {
+        return other;
+      }
+    }
+  }
+
   @Test
   void anEntryNeverOutlivesTheRecordItWasMadeFrom() {
     String k = "secret-k";
     ApiKey kept = key("key_k", k);
-    String j = "secret-0";
-    for (int i = 1; slot(j) != slot(k); i++) {
-      j = "secret-" + i;
-    }
+    String j = secretBeside(k, true);
     key("key_j", j);
     assertThat(verify(k)).contains(kept); // t = 0: loaded and remembered
     clock.addAndGet(SECOND);
@@ -81,10 +88,7 @@ class CredentialsTest {
   void aChangeInThisJvmDropsTheKeysEntryAndNoOther() {
     String k = "secret-k";
     ApiKey kept = key("key_k", k);
-    String j = "secret-0";
-    for (int i = 1; slot(j) == slot(k); i++) {
-      j = "secret-" + i;
-    }
+    String j = secretBeside(k, false);
     ApiKey other = key("key_j", j);
     verify(k);
     verify(j);
@@ -118,10 +122,7 @@ class CredentialsTest {
   void aKeyRotatedByAnotherJvmLeavesNoEntryOfItsOldSecretBehind() {
     String old = "secret-k";
     ApiKey kept = key("key_k", old);
-    String rotated = "secret-0";
-    for (int i = 1; slot(rotated) == slot(old); i++) {
-      rotated = "secret-" + i;
-    }
+    String rotated = secretBeside(old, false);
     verify(old);
     store.save(new ApiKey("key_k", "acme", hasher.hash(rotated), Set.of("*"), KeyEnvironment.LIVE, KeyStatus.ACTIVE,
         Instant.EPOCH, Optional.empty())); // another JVM rotates: this one learns of it after the TTL
@@ -220,10 +221,7 @@ class CredentialsTest {
   void aSecretThatTakesAnotherSecretsSlotIsNeverTakenForIt() {
     String k = "secret-k";
     key("key_k", k);
-    String j = "secret-0";
-    for (int i = 1; slot(j) != slot(k); i++) {
-      j = "secret-" + i;
-    }
+    String j = secretBeside(k, true);
     verify(k);
     assertThat(credentials.verified(j, 0, j.length(), clock.get())).isNull(); // same slot, another tag
     assertThat(verify(j)).isEmpty(); // and unknown to the store
