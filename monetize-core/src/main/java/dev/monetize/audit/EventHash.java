@@ -39,7 +39,7 @@ final class EventHash {
   private static final class Buffers {
     final JsonBytes json = new JsonBytes(1_024);
     final byte[] digest = new byte[32];
-    final Draft draft = new Draft();
+    final Draft draft = new Draft(this);
     final MessageDigest sha256;
     /**
      * The hex bytes of hashes this thread made lately, by the identity of their string: the next event
@@ -96,6 +96,8 @@ final class EventHash {
 
   /** One thread's draft of an event: the fields {@link #write} reads, set by {@link #draft}. */
   private static final class Draft implements EventFields {
+    /** The buffers of the thread this draft belongs to: {@link #of} finds them here without a thread-local lookup. */
+    private final Buffers buffers;
     private Instant time;
     private String requestId;
     private Optional<String> customerId;
@@ -113,6 +115,10 @@ final class EventHash {
     private String pathTemplate;
     private Map<String, String> query;
     private String userAgent;
+
+    Draft(Buffers buffers) {
+      this.buffers = buffers;
+    }
 
     @Override
     public Instant time() {
@@ -206,7 +212,7 @@ final class EventHash {
 
   /** Hex SHA-256 of {@code prevHash} and the canonical JSON of {@code e} at {@code seq} of {@code segment}. */
   static String of(EventFields e, String segment, long seq, String prevHash) {
-    Buffers b = BUFFERS.get();
+    Buffers b = e instanceof Draft d ? d.buffers : BUFFERS.get(); // a draft is only ever read on its own thread
     JsonBytes t = b.json;
     t.reset();
     int slot = prevHash.isEmpty() ? 0 : Character.digit(prevHash.charAt(0), 16) & (MADE - 1); // its first digit

@@ -105,6 +105,39 @@ class AuditChainTest {
   }
 
   @Test
+  void eventsMadeHereAreKeptAsMadeAroundEventsHandedInWholeAndEventsLeftOut() throws Exception {
+    AuditChain chain = new AuditChain();
+    List<AuditEvent> delivered = new ArrayList<>();
+    AuditEvent a1 = chain.build(event("acme", 1), AS_MADE);
+    AuditEvent g1 = chain.build(event("globex", 2), AS_MADE);
+    AuditEvent leftOut = chain.build(event("initech", 3), AS_MADE); // made, then not delivered (as a tallied refusal)
+    AuditEvent a2 = chain.build(event("acme", 4), AS_MADE);
+    AuditEvent whole = event("globex", 5); // handed in as an event (a management call): chained at delivery
+    AuditEvent g2 = chain.build(event("globex", 6), AS_MADE); // made after g1: its link expects g1 before it
+    chain.deliver(List.of(a1, g1, a2, whole, g2), delivered::addAll);
+    assertThat(delivered.get(0)).isSameAs(a1);
+    assertThat(delivered.get(1)).isSameAs(g1);
+    assertThat(delivered.get(2)).as("found past the event left out").isSameAs(a2);
+    assertThat(delivered.get(3).seq()).isEqualTo(2);
+    assertThat(delivered.get(4)).as("the event handed in took its place: chained again").isNotSameAs(g2);
+    assertThat(delivered.get(4).seq()).isEqualTo(3);
+    assertThat(delivered.get(4).prevHash()).isEqualTo(delivered.get(3).hash());
+    assertThat(verify(export(delivered))).isEmpty();
+    assertThat(leftOut.seq()).isEqualTo(1);
+    // the next batch: an event made and delivered at once is kept, one made before the last delivery is not trusted
+    AuditEvent a3 = chain.build(event("acme", 7), AS_MADE);
+    AuditEvent stale = new AuditEvent(a3.time(), "req-stale", a3.customerId(), a3.keyId(), a3.operationId(),
+        a3.method(), a3.path(), a3.remoteAddress(), a3.status(), a3.decision(), a3.durationMicros(), a3.bytesOut(),
+        a3.details(), a3.bytesIn(), a3.seq(), a3.prevHash(), a3.hash(), a3.segment(), a3.pathTemplate(), a3.query(),
+        a3.userAgent()); // the same link and hash, but not the event made here: its hash is not trusted
+    chain.deliver(List.of(stale, a3), delivered::addAll);
+    assertThat(delivered.get(5)).isNotSameAs(stale);
+    assertThat(delivered.get(5).hash()).isNotEqualTo(a3.hash()); // another request id: another hash
+    assertThat(delivered.get(6)).isNotSameAs(a3).extracting(AuditEvent::seq).isEqualTo(4L);
+    assertThat(verify(export(delivered))).isEmpty();
+  }
+
+  @Test
   void aChangedRemovedReorderedOrInsertedEventIsFoundAndNamed() throws Exception {
     List<AuditEvent> linked = new AuditChain().link(List.of(event("acme", 1), event("acme", 2), event("acme", 3),
         event("acme", 4)));

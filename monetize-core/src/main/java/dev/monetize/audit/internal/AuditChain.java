@@ -5,7 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.monetize.audit.AuditEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Links each tenant's events into a hash chain as they are delivered: the next {@code seq}, the
@@ -18,6 +20,9 @@ import java.util.List;
 public final class AuditChain {
   private record Head(String segment, long seq, String hash) {}
 
+  /** How far past an event it did not expect {@link #link} looks for the next event made here. */
+  private static final int LOOK_AHEAD = 8;
+
   private final Cache<String, Head> heads = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterAccess(Duration.ofDays(1)).executor(Runnable::run).build();
 
@@ -25,10 +30,17 @@ public final class AuditChain {
    * Each chain's last event chained as it was made ({@link #build}) in the batch being made; a
    * delivery clears it, whether the sink took the batch or not.
    */
-  private final java.util.Map<String, AuditEvent> building = new java.util.HashMap<>();
-  /** The events {@link #build} made since the last delivery: only these are trusted to carry their own hash. */
-  private final java.util.Set<AuditEvent> madeHere =
-      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private final Map<String, AuditEvent> building = new HashMap<>();
+  /** The chain {@link #build} chained last, and its event then: most batches run long on one tenant. */
+  private String lastChain;
+  private AuditEvent lastBuilt;
+  /**
+   * The events {@link #build} made since the last delivery, in the order made: only these are
+   * trusted to carry their own hash (found by identity, in the order the batch holds them).
+   */
+  private final List<AuditEvent> made = new ArrayList<>();
+  /** Each chain's last event of the batch being linked (reused: every use is under this lock). */
+  private final Map<String, AuditEvent> last = new HashMap<>();
 
   /**
    * The event of {@code item}, chained as it is made: after its chain's last event in the batch
@@ -37,7 +49,7 @@ public final class AuditChain {
    */
   public synchronized AuditEvent build(Object item, EventBuilder builder) {
     String chain = builder.chain(item);
-    AuditEvent before = building.get(chain);
+    AuditEvent before = chain == lastChain ? lastBuilt : building.get(chain);
     AuditEvent e;
     if (before != null) {
       e = builder.chained(item, before.segment(), before.seq() + 1, before.hash());
@@ -47,7 +59,9 @@ public final class AuditChain {
           : builder.chained(item, h.segment(), h.seq() + 1, h.hash());
     }
     building.put(chain, e);
-    madeHere.add(e);
+    lastChain = chain;
+    lastBuilt = e;
+    made.add(e);
     return e;
   }
 
@@ -59,7 +73,12 @@ public final class AuditChain {
   /** The events of {@code batch}, chained in order. */
   public synchronized List<AuditEvent> link(List<AuditEvent> batch) {
     List<AuditEvent> out = new ArrayList<>(batch.size());
-    heads.putAll(link(batch, out));
+    try {
+      link(batch, out);
+      moveHeads();
+    } finally {
+      last.clear();
+    }
     return out;
   }
 
@@ -70,18 +89,25 @@ public final class AuditChain {
   public synchronized void deliver(List<AuditEvent> batch, dev.monetize.audit.AuditSink sink) throws Exception {
     try {
       List<AuditEvent> out = new ArrayList<>(batch.size());
-      java.util.Map<String, Head> moved = link(batch, out);
+      link(batch, out);
       sink.accept(out);
-      heads.putAll(moved);
+      moveHeads();
     } finally {
+      last.clear();
       building.clear(); // the next batch links after the heads, moved or not
-      madeHere.clear();
+      lastChain = null;
+      lastBuilt = null;
+      made.clear();
     }
   }
 
-  private java.util.Map<String, Head> link(List<AuditEvent> batch, List<AuditEvent> out) {
-    // each chain's last event of the batch: its head once the batch is taken (one head per chain, not per event)
-    java.util.Map<String, AuditEvent> last = new java.util.HashMap<>();
+  /** Each chain's last event of the batch just linked becomes its head (one head per chain, not per event). */
+  private void moveHeads() {
+    last.forEach((chain, e) -> heads.put(chain, new Head(e.segment(), e.seq(), e.hash())));
+  }
+
+  private void link(List<AuditEvent> batch, List<AuditEvent> out) {
+    int next = 0; // where in {@link #made} the next event made here is looked for
     for (int i = 0; i < batch.size(); i++) {
       AuditEvent e = batch.get(i);
       String chain = e.chain();
@@ -99,15 +125,28 @@ public final class AuditChain {
         seq = h == null ? 1 : h.seq() + 1;
         prevHash = h == null ? AuditEvent.GENESIS : h.hash();
       }
+      int at = madeAt(e, next);
+      if (at >= 0) {
+        next = at + 1;
+      }
       // an event this chain made as it was built keeps its link when it is still the one expected here
-      boolean expected = madeHere.contains(e) && e.seq() == seq && e.segment().equals(segment)
-          && e.prevHash().equals(prevHash);
+      boolean expected = at >= 0 && e.seq() == seq && e.segment().equals(segment) && e.prevHash().equals(prevHash);
       AuditEvent linked = expected ? e : e.chained(segment, seq, prevHash);
       last.put(chain, linked);
       out.add(linked);
     }
-    java.util.Map<String, Head> moved = new java.util.HashMap<>(last.size() * 2);
-    last.forEach((chain, e) -> moved.put(chain, new Head(e.segment(), e.seq(), e.hash())));
-    return moved;
+  }
+
+  /**
+   * Where {@code e} is among the events made here, looked for from {@code from} on (a batch holds them
+   * in the order made, with events handed in whole between them); -1: not made here, so not trusted.
+   */
+  private int madeAt(AuditEvent e, int from) {
+    for (int k = from, end = Math.min(made.size(), from + LOOK_AHEAD); k < end; k++) {
+      if (made.get(k) == e) {
+        return k;
+      }
+    }
+    return -1;
   }
 }
