@@ -63,6 +63,17 @@ def limiter_table(t1, t2):
     return out
 
 
+def latency_table(sample):
+    """Per-call latency percentiles of the two-thread limit check (JMH sample mode)."""
+    out = ["| contender | p50 ns | p90 ns | p99 ns | p99.9 ns | p99.99 ns |",
+           "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for e in rows(sample, "LimiterBenchmark.tryAcquire"):
+        pct = e["primaryMetric"].get("scorePercentiles", {})
+        cells = [f"{pct[k]:,.0f}" if k in pct else "n/a" for k in ("50.0", "90.0", "99.0", "99.9", "99.99")]
+        out.append(f"| {e['params']['contender']} | " + " | ".join(cells) + " |")
+    return out
+
+
 def perkey_table(perkey, footprint):
     out = ["| contender | access | ns/op | B/op | retained heap per key, bytes |",
            "| --- | --- | ---: | ---: | ---: |"]
@@ -328,6 +339,10 @@ def main(results, md_path, svg_path):
              "B/op is `-prof gc` allocation per operation." + rerun_note(results), "",
              "### Limit check, one shared key", ""]
     lines += limiter_table(t1, t2)
+    sample = load(results, "jmh-limiter-t2-latency.json")
+    if sample:
+        lines += ["", "Two threads on one key, each call timed (JMH sample mode; the timer itself adds about "
+                  "20-40 ns to every sample):", ""] + latency_table(sample)
     lines += ["", "![limiter comparison](img/limiters.svg)", "", "### Per-key limits, 100,000 keys", ""]
     lines += perkey_table(perkey, footprint)
     lines += ["", "### In-memory hot path", ""]

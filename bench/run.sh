@@ -48,6 +48,8 @@ run_jmh() { # name, regex, extra args...
 if has jmh; then
   run_jmh limiter-t1 'LimiterBenchmark' -t 1
   run_jmh limiter-t2 'LimiterBenchmark' -t 2
+  # the same two threads, each call timed (JMH sample mode): what a contended key costs one call
+  run_jmh limiter-t2-latency 'LimiterBenchmark' -t 2 -bm sample -tu ns
   run_jmh perkey 'PerKeyBenchmark' -t 1
   run_jmh hotpath '\.(HotPath|Key|CacheHit|AuditChain)Benchmark' -t 1
   run_jmh journal-t1 'JournalBenchmark' -t 1
