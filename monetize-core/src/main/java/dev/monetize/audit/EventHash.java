@@ -67,7 +67,8 @@ final class EventHash {
 
   /**
    * The fields of an event about to be made, in this thread's draft: read by {@link #of} before the
-   * next call on this thread, never kept.
+   * next call on this thread, never kept, and never handed to another thread (it carries this
+   * thread's digest and buffer).
    */
   static EventFields draft(Instant time, String requestId, Optional<String> customerId, Optional<String> keyId,
       String operationId, String method, String path, String remoteAddress, int status, String decision,
@@ -213,6 +214,7 @@ final class EventHash {
   /** Hex SHA-256 of {@code prevHash} and the canonical JSON of {@code e} at {@code seq} of {@code segment}. */
   static String of(EventFields e, String segment, long seq, String prevHash) {
     Buffers b = e instanceof Draft d ? d.buffers : BUFFERS.get(); // a draft is only ever read on its own thread
+    assert b == BUFFERS.get() : "a draft was handed to another thread: its buffers are its own thread's";
     JsonBytes t = b.json;
     t.reset();
     int slot = prevHash.isEmpty() ? 0 : Character.digit(prevHash.charAt(0), 16) & (MADE - 1); // its first digit

@@ -39,8 +39,6 @@ public final class AuditChain {
    * trusted to carry their own hash (found by identity, in the order the batch holds them).
    */
   private final List<AuditEvent> made = new ArrayList<>();
-  /** Each chain's last event of the batch being linked (reused: every use is under this lock). */
-  private final Map<String, AuditEvent> last = new HashMap<>();
 
   /**
    * The event of {@code item}, chained as it is made: after its chain's last event in the batch
@@ -73,12 +71,7 @@ public final class AuditChain {
   /** The events of {@code batch}, chained in order. */
   public synchronized List<AuditEvent> link(List<AuditEvent> batch) {
     List<AuditEvent> out = new ArrayList<>(batch.size());
-    try {
-      link(batch, out);
-      moveHeads();
-    } finally {
-      last.clear();
-    }
+    moveHeads(link(batch, out));
     return out;
   }
 
@@ -89,11 +82,10 @@ public final class AuditChain {
   public synchronized void deliver(List<AuditEvent> batch, dev.monetize.audit.AuditSink sink) throws Exception {
     try {
       List<AuditEvent> out = new ArrayList<>(batch.size());
-      link(batch, out);
+      Map<String, AuditEvent> last = link(batch, out); // its own: a sink that delivers again from here links apart
       sink.accept(out);
-      moveHeads();
+      moveHeads(last);
     } finally {
-      last.clear();
       building.clear(); // the next batch links after the heads, moved or not
       lastChain = null;
       lastBuilt = null;
@@ -102,11 +94,13 @@ public final class AuditChain {
   }
 
   /** Each chain's last event of the batch just linked becomes its head (one head per chain, not per event). */
-  private void moveHeads() {
+  private void moveHeads(Map<String, AuditEvent> last) {
     last.forEach((chain, e) -> heads.put(chain, new Head(e.segment(), e.seq(), e.hash())));
   }
 
-  private void link(List<AuditEvent> batch, List<AuditEvent> out) {
+  /** Links {@code batch} into {@code out}; each chain's last event of it. */
+  private Map<String, AuditEvent> link(List<AuditEvent> batch, List<AuditEvent> out) {
+    Map<String, AuditEvent> last = new HashMap<>();
     int next = 0; // where in {@link #made} the next event made here is looked for
     for (int i = 0; i < batch.size(); i++) {
       AuditEvent e = batch.get(i);
@@ -135,6 +129,7 @@ public final class AuditChain {
       last.put(chain, linked);
       out.add(linked);
     }
+    return last;
   }
 
   /**
