@@ -253,21 +253,21 @@ final class EventHash {
     t.ascii(BYTES_IN).number(e.bytesIn());
     t.ascii(BYTES_OUT).number(e.bytesOut());
     t.ascii(CLIENT_ADDRESS).string(e.remoteAddress());
-    t.ascii(CODE).string(e.decision());
+    t.ascii(CODE).string(e.decision(), 0);
     if (e.customerId().isPresent()) {
-      t.ascii(CUSTOMER_ID).string(e.customerId().get());
+      t.ascii(CUSTOMER_ID).string(e.customerId().get(), 1);
     }
     if (!e.details().isEmpty()) {
       map(t.ascii(DETAILS), e.details());
     }
     if (e.keyId().isPresent()) {
-      t.ascii(KEY_ID).string(e.keyId().get());
+      t.ascii(KEY_ID).string(e.keyId().get(), 2);
     }
     t.ascii(LATENCY_US).number(e.durationMicros());
-    t.ascii(METHOD).string(e.method());
-    t.ascii(OPERATION).string(e.operationId());
+    t.ascii(METHOD).string(e.method(), 3);
+    t.ascii(OPERATION).string(e.operationId(), 4);
     t.ascii(PATH).string(e.path());
-    t.ascii(PATH_TEMPLATE).string(e.pathTemplate());
+    t.ascii(PATH_TEMPLATE).string(e.pathTemplate(), 5);
     if (prevHex != null) { // hex digits need no escape
       t.ascii(PREV_HASH).ascii('"').ascii(prevHex).ascii('"');
     } else {
@@ -277,7 +277,7 @@ final class EventHash {
       map(t.ascii(QUERY), e.query());
     }
     t.ascii(REQUEST_ID).string(e.requestId());
-    t.ascii(SEGMENT).string(segment);
+    t.ascii(SEGMENT).string(segment, 6);
     t.ascii(SEQ).number(seq);
     t.ascii(STATUS).number(e.status());
     t.ascii(TIME);

@@ -139,6 +139,47 @@ final class JsonBytes {
     return this;
   }
 
+  /** How many strings {@link #string(String, int)} remembers, one per slot, and the longest it remembers. */
+  static final int MEMO_SLOTS = 8;
+  private static final int MEMO_MAX = 96;
+  /** Made on the first {@link #string(String, int)}: a buffer used only for one text has none. */
+  private String[] memoText;
+  private byte[][] memoBytes;
+  private int[] memoSize;
+
+  /**
+   * {@link #string(String)}, remembering at {@code slot} what {@code s} was written as: the same string
+   * (the same object: a customer's id, an operation's name) written next at that slot is copied, not
+   * escaped and encoded again.
+   */
+  JsonBytes string(String s, int slot) {
+    if (memoText == null) {
+      memoText = new String[MEMO_SLOTS];
+      memoBytes = new byte[MEMO_SLOTS][];
+      memoSize = new int[MEMO_SLOTS];
+    }
+    if (memoText[slot] == s) {
+      int n = memoSize[slot];
+      room(n);
+      System.arraycopy(memoBytes[slot], 0, buf, size, n);
+      size += n;
+      return this;
+    }
+    int from = size;
+    string(s);
+    int n = size - from;
+    if (n <= MEMO_MAX) {
+      if (memoBytes[slot] == null) {
+        memoBytes[slot] = new byte[MEMO_MAX];
+      }
+      memoText[slot] = null; // forgotten before its bytes change: a failure below leaves no wrong pair
+      System.arraycopy(buf, from, memoBytes[slot], 0, n);
+      memoSize[slot] = n;
+      memoText[slot] = s;
+    }
+    return this;
+  }
+
   private static int shortEscape(byte[] b, int at, char letter) {
     b[at++] = '\\';
     b[at++] = (byte) letter;

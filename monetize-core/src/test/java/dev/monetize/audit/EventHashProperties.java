@@ -99,6 +99,30 @@ class EventHashProperties {
     }
   }
 
+  @Property(tries = 500)
+  void stringsRememberedBySlotAreWrittenAsTheyAreWhenWrittenAfresh(
+      @ForAll("texts") java.util.List<String> texts, @ForAll long seed) {
+    // strings written again at their slot (the same object), others in their place, equal copies, long
+    // ones past what is remembered, on one buffer: each written as a fresh buffer writes it
+    java.util.Random random = new java.util.Random(seed);
+    JsonBytes remembering = new JsonBytes(1);
+    JsonBytes fresh = new JsonBytes(1);
+    String[] last = new String[JsonBytes.MEMO_SLOTS];
+    for (String text : texts) {
+      int slot = random.nextInt(3);
+      String s = last[slot] != null && random.nextBoolean() ? last[slot]
+          : random.nextInt(4) == 0 ? text.repeat(1 + random.nextInt(40)) : text;
+      if (random.nextInt(4) == 0) {
+        s = new String(s.toCharArray()); // equal, not the same
+      }
+      last[slot] = s;
+      remembering.string(s, slot).ascii(',');
+      fresh.string(s).ascii(',');
+    }
+    assertThat(java.util.Arrays.copyOf(remembering.bytes(), remembering.size()))
+        .isEqualTo(java.util.Arrays.copyOf(fresh.bytes(), fresh.size()));
+  }
+
   @Property(tries = 2_000)
   void stringsAreEscapedAndEncodedAsJsonStringifyAndUtf8Do(@ForAll("text") String s) {
     JsonBytes out = new JsonBytes(1).string(s);
@@ -118,6 +142,11 @@ class EventHashProperties {
     }
     byte[] written = java.util.Arrays.copyOf(out.bytes(), out.size());
     assertThat(written).isEqualTo(expected.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Provide
+  Arbitrary<java.util.List<String>> texts() {
+    return text().list().ofMinSize(1).ofMaxSize(30);
   }
 
   @Provide
