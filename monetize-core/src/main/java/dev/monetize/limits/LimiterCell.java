@@ -130,11 +130,12 @@ final class LimiterCell {
       }
       // Lost the race: another thread charged this key (or a call of several limits froze or thawed
       // the cell) between the read and the exchange. Retrying at once makes the cell's cache line
-      // travel between the cores on every attempt of both threads (two threads on one key: 63-102 ns
-      // a call, bimodal with the cores' placement); stepping aside for the shortest timed park lets
-      // the winner run on alone (65-71 ns, median 60, p99 91 ns instead of 190 and 500), at the price
-      // of that one call: the park lasts the timer slack, about 50 us on Linux (p99.9 74 us in a loop
-      // that does nothing else). Where a short park lasts a millisecond or more (Windows), it spins.
+      // travel between the cores on every attempt of both threads (two threads on one key: 55-140
+      // ns a call, in two groups with the cores' placement); stepping aside for the shortest timed
+      // park lets the winner run on alone (65-71 ns, median 60, p99 91 ns instead of 190 and 500),
+      // at the price of that one call: the park lasts the timer slack, about 50 us on Linux (p99.9
+      // 70-75 us in a loop that does nothing else). Where a short park lasts a millisecond or more
+      // (Windows), it spins.
       if (STEP_ASIDE) {
         java.util.concurrent.locks.LockSupport.parkNanos(1);
       } else {

@@ -135,6 +135,8 @@ public final class AuditChain {
   /**
    * Where {@code e} is among the events made here, looked for from {@code from} on (a batch holds them
    * in the order made, with events handed in whole between them); -1: not made here, so not trusted.
+   * More than {@link #LOOK_AHEAD} events made and left out of the batch in a row (none are today: the
+   * events of requests are all delivered) would only cost hashing the rest of the batch again.
    */
   private int madeAt(AuditEvent e, int from) {
     for (int k = from, end = Math.min(made.size(), from + LOOK_AHEAD); k < end; k++) {
