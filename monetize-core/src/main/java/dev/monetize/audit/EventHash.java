@@ -60,6 +60,14 @@ final class EventHash {
   }
 
   private static final int MADE = 16;
+  /** The slots of {@link JsonBytes#string(String, int)}: fields that hold the same string event after event. */
+  private static final int SLOT_CODE = 0;
+  private static final int SLOT_CUSTOMER = 1;
+  private static final int SLOT_KEY = 2;
+  private static final int SLOT_METHOD = 3;
+  private static final int SLOT_OPERATION = 4;
+  private static final int SLOT_TEMPLATE = 5;
+  private static final int SLOT_SEGMENT = 6;
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   private EventHash() {
@@ -253,21 +261,21 @@ final class EventHash {
     t.ascii(BYTES_IN).number(e.bytesIn());
     t.ascii(BYTES_OUT).number(e.bytesOut());
     t.ascii(CLIENT_ADDRESS).string(e.remoteAddress());
-    t.ascii(CODE).string(e.decision(), 0);
+    t.ascii(CODE).string(e.decision(), SLOT_CODE);
     if (e.customerId().isPresent()) {
-      t.ascii(CUSTOMER_ID).string(e.customerId().get(), 1);
+      t.ascii(CUSTOMER_ID).string(e.customerId().get(), SLOT_CUSTOMER);
     }
     if (!e.details().isEmpty()) {
       map(t.ascii(DETAILS), e.details());
     }
     if (e.keyId().isPresent()) {
-      t.ascii(KEY_ID).string(e.keyId().get(), 2);
+      t.ascii(KEY_ID).string(e.keyId().get(), SLOT_KEY);
     }
     t.ascii(LATENCY_US).number(e.durationMicros());
-    t.ascii(METHOD).string(e.method(), 3);
-    t.ascii(OPERATION).string(e.operationId(), 4);
+    t.ascii(METHOD).string(e.method(), SLOT_METHOD);
+    t.ascii(OPERATION).string(e.operationId(), SLOT_OPERATION);
     t.ascii(PATH).string(e.path());
-    t.ascii(PATH_TEMPLATE).string(e.pathTemplate(), 5);
+    t.ascii(PATH_TEMPLATE).string(e.pathTemplate(), SLOT_TEMPLATE);
     if (prevHex != null) { // hex digits need no escape
       t.ascii(PREV_HASH).ascii('"').ascii(prevHex).ascii('"');
     } else {
@@ -277,7 +285,7 @@ final class EventHash {
       map(t.ascii(QUERY), e.query());
     }
     t.ascii(REQUEST_ID).string(e.requestId());
-    t.ascii(SEGMENT).string(segment, 6);
+    t.ascii(SEGMENT).string(segment, SLOT_SEGMENT);
     t.ascii(SEQ).number(seq);
     t.ascii(STATUS).number(e.status());
     t.ascii(TIME);
