@@ -2,6 +2,7 @@ package dev.monetize;
 
 import dev.monetize.events.LifecycleEvent;
 import dev.monetize.events.internal.EventOutbox;
+import dev.monetize.limits.LimitPolicy;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.PolicyState;
 import dev.monetize.limits.QuotaPolicy;
@@ -42,14 +43,28 @@ final class QuotaWarnings {
     this.events = events;
   }
 
-  private static boolean quota(List<LimitRequest> requests, String name) {
-    for (int i = 0; i < requests.size(); i++) { // indexed: no iterator on the request path
-      LimitRequest r = requests.get(i);
+  /**
+   * The quota ({@code q}) of the policy at {@code i} of {@code states} when it is one of the call's
+   * quotas, else 0: for the states the store packed from these very limits, read off the limit at
+   * {@code i} (no name compared); for any other list, the quota named so among {@code requests}.
+   */
+  private static long quotaAt(List<PolicyState> states, int i, List<LimitRequest> requests) {
+    if (states instanceof PackedPolicies p && p.describes(requests)) {
+      LimitPolicy policy = requests.get(i).policy();
+      return policy instanceof QuotaPolicy ? policy.quota() : 0;
+    }
+    long quota = PackedPolicies.quota(states, i);
+    if (quota <= 0) {
+      return 0;
+    }
+    String name = PackedPolicies.name(states, i);
+    for (int k = 0; k < requests.size(); k++) { // indexed: no iterator on the request path
+      LimitRequest r = requests.get(k);
       if (r.policy() instanceof QuotaPolicy && r.policy().name().equals(name)) {
-        return true;
+        return quota;
       }
     }
-    return false;
+    return 0;
   }
 
   /** The header's value for an admitted call's policies, empty when no quota is past a threshold. */
@@ -59,13 +74,13 @@ final class QuotaWarnings {
     }
     StringBuilder out = null;
     for (int i = 0; i < states.size(); i++) { // read in place: no state is made for it
-      long quota = PackedPolicies.quota(states, i);
-      String name = PackedPolicies.name(states, i);
-      if (quota <= 0 || !quota(requests, name)) {
+      long quota = quotaAt(states, i, requests);
+      if (quota <= 0) {
         continue;
       }
       long used = quota - Math.max(0, PackedPolicies.remaining(states, i));
       if (Shares.reached(used, thresholds[0], quota)) {
+        String name = PackedPolicies.name(states, i);
         out = out == null ? new StringBuilder() : out.append(", ");
         out.append('"').append(name).append("\";used=").append(Shares.percentUsed(used, quota));
       }
@@ -80,11 +95,14 @@ final class QuotaWarnings {
       return;
     }
     for (int i = 0; i < states.size(); i++) { // read in place: a state is made only to announce a crossing
-      long quota = PackedPolicies.quota(states, i);
-      if (quota <= 0 || !quota(requests, PackedPolicies.name(states, i))) {
+      long quota = quotaAt(states, i, requests);
+      if (quota <= 0) {
         continue;
       }
       long used = quota - Math.max(0, PackedPolicies.remaining(states, i));
+      if (!Shares.reached(used, thresholds[0], quota)) {
+        continue; // below the lowest threshold: none crossed (most calls)
+      }
       long before = used - cost;
       for (int t : thresholds) {
         if (!Shares.reached(before, t, quota) && Shares.reached(used, t, quota)) {

@@ -77,6 +77,36 @@ class QuotaWarningsTest {
   }
 
   @Test
+  void statesNotPackedByTheStoreWarnAndAnnounceAlike() throws Exception {
+    // a concurrency limit is not packed: the states are a plain list, read by name
+    Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(10))
+        .concurrency(dev.monetize.plans.Concurrency.of(5)).build();
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-02T10:00:00Z"));
+    List<LifecycleEvent> told = Collections.synchronizedList(new ArrayList<>());
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .timeSource(time).eventListener(told::add).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      List<Optional<String>> warnings = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "r" + i,
+            "Bearer " + key.secret(), null));
+        assertThat(a.decision().admitted()).isTrue();
+        assertThat(a.policies()).isNotInstanceOf(dev.monetize.limits.internal.PackedPolicies.class);
+        warnings.add(warning(a));
+        a.complete(200, 0);
+      }
+      m.flushEvents();
+      assertThat(warnings.subList(0, 7)).allSatisfy(w -> assertThat(w).isEmpty());
+      assertThat(warnings.get(7)).contains("\"daily\";used=80");
+      assertThat(warnings.get(9)).contains("\"daily\";used=100");
+      assertThat(told).extracting(e -> e.data().get("threshold")).containsExactly(80, 95);
+      assertThat(told).extracting(e -> e.data().get("used")).containsExactly(8L, 10L);
+    }
+  }
+
+  @Test
   void noThresholdsNoWarnings() throws Exception {
     Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
     Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(2)).build();

@@ -152,6 +152,11 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
     return new PackedPolicies(requests, states, exceeded);
   }
 
+  /** Whether these are the states of {@code requests} themselves (the same list, limit for limit). */
+  public boolean describes(List<LimitRequest> requests) {
+    return this.requests == requests;
+  }
+
   /** Whether a soft quota was exceeded: the call is admitted as overage. */
   public boolean exceeded() {
     return exceeded;

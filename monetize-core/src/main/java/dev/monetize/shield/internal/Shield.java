@@ -121,6 +121,10 @@ public final class Shield implements AutoCloseable {
   public Verdict check(String address, long now) {
     View v = view;
     boolean anyIssued = issued.estimatedSize() > 0;
+    boolean anyLimited = limited.estimatedSize() > 0;
+    if (v.empty() && !anyIssued && !anyLimited) {
+      return Verdict.PASS; // no list, ban or flood to look the address up in
+    }
     long v4 = Cidr.ipv4Value(address); // the common case, read without allocating
     Optional<InetAddress> a = Optional.empty();
     String key = null;
@@ -147,7 +151,7 @@ public final class Shield implements AutoCloseable {
         return DENIED;
       }
     }
-    if (limited.estimatedSize() > 0) {
+    if (anyLimited) {
       if (key == null) {
         key = v4 >= 0 ? address : Cidr.literal(address).map(Cidr::clientKey).orElse(address);
       }
