@@ -75,29 +75,41 @@ public final class Cidr {
       return -1;
     }
     long out = 0;
-    int parts = 0;
-    int value = 0;
-    int digits = 0;
-    for (int i = 0; i <= n; i++) {
-      char c = i == n ? '.' : v.charAt(i);
-      if (c >= '0' && c <= '9') {
-        if (digits == 1 && value == 0) {
-          return -1; // a leading zero: not the canonical form
-        }
-        value = value * 10 + (c - '0');
-        if (++digits > 3 || value > 255) {
+    int i = 0;
+    for (int part = 0; part < 4; part++) { // one to three digits, then a dot (none after the fourth)
+      if (part > 0) {
+        if (v.charAt(i) != '.') {
           return -1;
         }
-      } else if (c == '.' && digits > 0 && parts < 4) {
-        out = out << 8 | value;
-        parts++;
-        value = 0;
-        digits = 0;
-      } else {
+        i++;
+      }
+      int value = i < n ? v.charAt(i) - '0' : -1;
+      if (value < 0 || value > 9) {
         return -1;
       }
+      i++;
+      int d = i < n ? v.charAt(i) - '0' : -1;
+      if (d >= 0 && d <= 9) {
+        if (value == 0) {
+          return -1; // a leading zero: not the canonical form
+        }
+        value = value * 10 + d;
+        i++;
+        d = i < n ? v.charAt(i) - '0' : -1;
+        if (d >= 0 && d <= 9) {
+          value = value * 10 + d;
+          i++;
+          if (value > 255) {
+            return -1;
+          }
+        }
+      }
+      out = out << 8 | value;
+      if (i == n) {
+        return part == 3 ? out : -1;
+      }
     }
-    return parts == 4 ? out : -1;
+    return -1; // characters after the fourth number
   }
 
   /** Whether the IPv4 address {@code value} ({@link #ipv4Value}) is in this network; false for an IPv6 network. */

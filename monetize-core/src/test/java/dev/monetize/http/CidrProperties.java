@@ -63,6 +63,37 @@ class CidrProperties {
     return bits == 0 ? 0 : v >>> (32 - bits);
   }
 
+  @Property(tries = 3_000)
+  void theFastIpv4ReadingAcceptsExactlyCanonicalDottedQuads(@ForAll("dottedish") String text) {
+    java.util.regex.Matcher m = CANONICAL_QUAD.matcher(text);
+    long expected = -1;
+    if (m.matches()) {
+      expected = 0;
+      for (int g = 1; g <= 4; g++) {
+        int part = Integer.parseInt(m.group(g));
+        expected = part > 255 || expected < 0 ? -1 : expected << 8 | part;
+      }
+    }
+    assertThat(Cidr.ipv4Value(text)).as(text).isEqualTo(expected);
+  }
+
+  private static final java.util.regex.Pattern CANONICAL_QUAD =
+      java.util.regex.Pattern.compile("(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})");
+
+  /** Strings near a dotted quad: numbers of 0-4 digits (leading zeros, above 255), 2-5 parts, stray characters. */
+  @Provide
+  Arbitrary<String> dottedish() {
+    Arbitrary<String> number = Arbitraries.oneOf(Arbitraries.integers().between(0, 255).map(String::valueOf),
+        Arbitraries.integers().between(256, 9_999).map(String::valueOf),
+        Arbitraries.strings().withChars("0123456789").ofMinLength(0).ofMaxLength(4));
+    Arbitrary<String> quadish = number.list().ofMinSize(2).ofMaxSize(5).map(parts -> String.join(".", parts));
+    Arbitrary<String> withStray = Arbitraries.of(".", " ", ":", "a", "/", "..", "\u0661").flatMap(stray ->
+        quadish.flatMap(q -> Arbitraries.integers().between(0, q.length())
+            .map(at -> q.substring(0, at) + stray + q.substring(at))));
+    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, quadish), net.jqwik.api.Tuple.of(2, withStray),
+        net.jqwik.api.Tuple.of(1, junk()));
+  }
+
   @Provide
   Arbitrary<byte[]> ipv4() {
     return Arbitraries.bytes().array(byte[].class).ofSize(4);
