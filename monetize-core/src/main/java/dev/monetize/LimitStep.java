@@ -271,9 +271,11 @@ final class LimitStep {
   }
 
   /**
-   * Applies a key's own limits. Lower than the plan's: an extra limit on the key alone (named
-   * {@code <policy>-key}), so the key also keeps counting against its organization. Higher (only
-   * an operator can set that): the key gets its own limit in place of the organization's.
+   * Applies a key's own limits as they apply on its plan now ({@link Principal#limitOverrides()}). At
+   * most the plan's: an extra limit on the key alone (named {@code <policy>-key}), so the key also
+   * keeps counting against its organization. Higher (a limit the operator raised when it issued the
+   * key, {@link dev.monetize.keys.ApiKey#raisedLimits()}): the key's own limit in place of the
+   * organization's.
    */
   private static List<LimitRequest> withKeyOverrides(List<LimitRequest> in, Principal principal) {
     List<LimitRequest> out = new ArrayList<>(in.size() + 2);

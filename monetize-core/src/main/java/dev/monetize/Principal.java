@@ -14,7 +14,9 @@ import java.util.Set;
  * @param plan the customer's current plan
  * @param keyId public id of the key used
  * @param scopes scopes of the key (of the token, when a token was presented)
- * @param limitOverrides the key's own limits by policy name, in place of the plan's for this key
+ * @param limitOverrides the key's own limits that apply on {@code plan}, by policy name: at most the
+ *     plan's, a restriction counted on the key besides its organization's limit; above it (a limit the
+ *     operator raised), the key's own limit in place of its organization's
  * @param credential how the caller authenticated (the key itself, or a token minted from it)
  */
 public record Principal(Customer customer, Plan plan, String keyId, Set<String> scopes,

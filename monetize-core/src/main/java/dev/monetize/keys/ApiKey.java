@@ -22,7 +22,11 @@ import java.util.Set;
  * @param previousSecretHash after a rotation, the hash of the secret it replaced
  * @param previousValidUntil until when that previous secret still works (the overlap)
  * @param limitOverrides per-key limits by policy name ({@code rate} = requests per rate period,
- *     or a quota name), replacing the plan's for this key
+ *     or a quota name): a restriction counted on the key besides its organization's limit, or, when
+ *     named in {@code raisedLimits}, the key's own limit in place of its organization's
+ * @param raisedLimits the overrides that were above the plan when the key was issued (only the
+ *     operator may issue such a key): they replace the organization's limit for this key while they
+ *     are above the plan of the day; a restriction never becomes one, whatever the plan later
  */
 public record ApiKey(
     String id,
@@ -36,7 +40,8 @@ public record ApiKey(
     Optional<Instant> expiresAt,
     Optional<String> previousSecretHash,
     Optional<Instant> previousValidUntil,
-    Map<String, Long> limitOverrides) {
+    Map<String, Long> limitOverrides,
+    Set<String> raisedLimits) {
 
   /** Validates and copies. */
   public ApiKey {
@@ -60,25 +65,40 @@ public record ApiKey(
         throw new IllegalArgumentException("limit override '" + k + "' must be at least 1, got " + v);
       }
     });
+    raisedLimits = Set.copyOf(raisedLimits);
+    for (String name : raisedLimits) {
+      if (!limitOverrides.containsKey(name)) {
+        throw new IllegalArgumentException("raised limit '" + name + "' is not one of the key's limit overrides "
+            + limitOverrides.keySet());
+      }
+    }
+  }
+
+  /** A key whose overrides are all restrictions (none raised above the plan). */
+  public ApiKey(String id, String customerId, Optional<String> projectId, String secretHash, Set<String> scopes,
+      KeyEnvironment environment, KeyStatus status, Instant createdAt, Optional<Instant> expiresAt,
+      Optional<String> previousSecretHash, Optional<Instant> previousValidUntil, Map<String, Long> limitOverrides) {
+    this(id, customerId, projectId, secretHash, scopes, environment, status, createdAt, expiresAt, previousSecretHash,
+        previousValidUntil, limitOverrides, Set.of());
   }
 
   /** An active key of an organization without project, rotation or overrides. */
   public ApiKey(String id, String customerId, String secretHash, Set<String> scopes, KeyEnvironment environment,
       KeyStatus status, Instant createdAt, Optional<Instant> expiresAt) {
     this(id, customerId, Optional.empty(), secretHash, scopes, environment, status, createdAt, expiresAt,
-        Optional.empty(), Optional.empty(), Map.of());
+        Optional.empty(), Optional.empty(), Map.of(), Set.of());
   }
 
   /** The same key with another status. */
   public ApiKey withStatus(KeyStatus newStatus) {
     return new ApiKey(id, customerId, projectId, secretHash, scopes, environment, newStatus, createdAt, expiresAt,
-        previousSecretHash, previousValidUntil, limitOverrides);
+        previousSecretHash, previousValidUntil, limitOverrides, raisedLimits);
   }
 
   /** The same key with a new secret; the old one keeps working until {@code oldValidUntil}. */
   public ApiKey rotated(String newSecretHash, Instant oldValidUntil) {
     return new ApiKey(id, customerId, projectId, newSecretHash, scopes, environment, status, createdAt, expiresAt,
-        Optional.of(secretHash), Optional.of(oldValidUntil), limitOverrides);
+        Optional.of(secretHash), Optional.of(oldValidUntil), limitOverrides, raisedLimits);
   }
 
   /** Whether the key has expired at {@code now}. */

@@ -46,7 +46,7 @@ import javax.sql.DataSource;
 public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY_COLUMNS = "id, organization_id, project_id, secret_hash, previous_hash, "
-      + "previous_valid_until, scopes, environment, status, created_at, expires_at, limit_overrides::text";
+      + "previous_valid_until, scopes, environment, status, created_at, expires_at, limit_overrides::text, raised_limits";
 
   private final DataSource dataSource;
   private final HikariDataSource owned;
@@ -156,11 +156,12 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
   @Override
   public void save(ApiKey k) {
     String sql = "INSERT INTO monetize_api_keys (id, organization_id, project_id, secret_hash, previous_hash, "
-        + "previous_valid_until, scopes, environment, status, created_at, expires_at, limit_overrides) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
+        + "previous_valid_until, scopes, environment, status, created_at, expires_at, limit_overrides, raised_limits) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (id) DO UPDATE SET "
         + "project_id = EXCLUDED.project_id, secret_hash = EXCLUDED.secret_hash, previous_hash = EXCLUDED.previous_hash, "
         + "previous_valid_until = EXCLUDED.previous_valid_until, scopes = EXCLUDED.scopes, status = EXCLUDED.status, "
-        + "expires_at = EXCLUDED.expires_at, limit_overrides = EXCLUDED.limit_overrides";
+        + "expires_at = EXCLUDED.expires_at, limit_overrides = EXCLUDED.limit_overrides, "
+        + "raised_limits = EXCLUDED.raised_limits";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, k.id());
       ps.setString(2, k.customerId());
@@ -174,6 +175,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
       ps.setTimestamp(10, Timestamp.from(k.createdAt()));
       setInstant(ps, 11, k.expiresAt());
       ps.setString(12, JSON.writeValueAsString(k.limitOverrides()));
+      ps.setArray(13, c.createArrayOf("text", k.raisedLimits().toArray()));
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("saving key " + k.id(), e);
@@ -233,7 +235,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     return new ApiKey(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), rs.getString(4),
         strings(rs.getArray(7)), KeyEnvironment.valueOf(rs.getString(8)), KeyStatus.valueOf(rs.getString(9)),
         rs.getTimestamp(10).toInstant(), instant(rs, 11), Optional.ofNullable(rs.getString(5)), instant(rs, 6),
-        overrides);
+        overrides, strings(rs.getArray(13)));
   }
 
   // ---- projects

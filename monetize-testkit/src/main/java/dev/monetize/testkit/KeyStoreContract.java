@@ -42,7 +42,7 @@ public abstract class KeyStoreContract {
   protected static ApiKey key(String org, Optional<String> project) {
     return new ApiKey(unique("key"), org, project, unique("hash"), Set.of("stats:read", "events:*"),
         KeyEnvironment.TEST, KeyStatus.ACTIVE, CREATED, Optional.of(CREATED.plus(30, ChronoUnit.DAYS)),
-        Optional.empty(), Optional.empty(), Map.of("daily", 100L));
+        Optional.empty(), Optional.empty(), Map.of("daily", 100L, "rate", 5_000L), Set.of("rate"));
   }
 
   @Test

@@ -92,9 +92,16 @@ public final class KeyRegistry implements KeyService {
           + (request.projectId().isPresent() ? "project" : "organization's plan") + " holds (" + ceiling + ")");
     }
     String secret = ApiKeys.newSecret(environment, random);
+    Map<String, Long> planLimits = limitsOf(plan);
+    Set<String> raised = new java.util.HashSet<>(); // above the plan: only the operator's code or credential gets here
+    request.limitOverrides().forEach((name, value) -> {
+      if (value > planLimits.get(name)) {
+        raised.add(name);
+      }
+    });
     ApiKey key = new ApiKey(ApiKeys.newKeyId(random), customer.id(), request.projectId(), credentials.hash(secret),
         request.scopes(), environment, KeyStatus.ACTIVE, time.now(), request.expiresAt(), Optional.empty(),
-        Optional.empty(), request.limitOverrides());
+        Optional.empty(), request.limitOverrides(), raised);
     credentials.save(key, Optional.empty());
     return new IssuedKey(key, secret);
   }
@@ -107,6 +114,29 @@ public final class KeyRegistry implements KeyService {
       limits.put(q.name(), q.limit());
     }
     return limits;
+  }
+
+  /**
+   * The limits of {@code key} that apply while its organization is on {@code plan}: a restriction
+   * (an override issued at or under the plan of the day) while it is at most the plan's limit, and a
+   * raised limit (issued above the plan, which only the operator may do) while it is above it. Left
+   * out: an override of a limit the plan does not have, a restriction the plan has fallen under (a
+   * downgrade never turns a key's restriction into a grant above the new plan) and a raise the plan
+   * has caught up with (it never restricts the key below its plan).
+   */
+  public static Map<String, Long> effectiveLimits(ApiKey key, Plan plan) {
+    if (key.limitOverrides().isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Long> planLimits = limitsOf(plan);
+    Map<String, Long> out = new java.util.HashMap<>();
+    key.limitOverrides().forEach((name, value) -> {
+      Long limit = planLimits.get(name);
+      if (limit != null && (key.raisedLimits().contains(name) ? value > limit : value <= limit)) {
+        out.put(name, value);
+      }
+    });
+    return out;
   }
 
   private static void requireLimitsOf(Plan plan, Map<String, Long> overrides) {

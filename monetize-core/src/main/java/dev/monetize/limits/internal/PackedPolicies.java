@@ -114,12 +114,14 @@ public final class PackedPolicies extends AbstractList<PolicyState> implements R
     return new PackedPolicies(requests, remaining, reset, 0, 0, false);
   }
 
-  /** The states of two admitted rates or quotas, without an array. */
+  /**
+   * The states of two admitted rates or quotas, without an array. The caller has checked that
+   * {@code requests} are two rates or quotas ({@link #packsAll}): the store does before it charges,
+   * so the check is not made again on every call (only with assertions on).
+   */
   public static PackedPolicies ofTwo(List<LimitRequest> requests, long remaining0, long reset0, long remaining1,
       long reset1, boolean exceeded) {
-    if (requests.size() != 2 || !packsAll(requests)) {
-      throw new IllegalArgumentException("two rates or quotas are packed here, got " + requests);
-    }
+    assert requests.size() == 2 && packsAll(requests) : "two rates or quotas are packed here, got " + requests;
     return new PackedPolicies(requests, remaining0, reset0, remaining1, reset1, exceeded);
   }
 

@@ -118,13 +118,22 @@ final class KeyResource {
     return out;
   }
 
-  /** The caller's own limit overrides that are limits of the plan now (the operator passes none on). */
+  /**
+   * The caller's own limits that are limits of the plan now, each at most the plan's: a key made by a
+   * restricted key is as restricted, and a limit the operator raised for the caller's key alone is not
+   * passed on (the operator passes nothing on).
+   */
   private static Map<String, Long> inherited(ManagementCall c, Map<String, Long> planLimits) {
     if (Authority.operator(c.principal)) {
       return Map.of();
     }
-    Map<String, Long> out = new HashMap<>(c.principal.limitOverrides());
-    out.keySet().retainAll(planLimits.keySet());
+    Map<String, Long> out = new HashMap<>();
+    c.principal.limitOverrides().forEach((name, value) -> {
+      Long limit = planLimits.get(name);
+      if (limit != null) {
+        out.put(name, Math.min(value, limit));
+      }
+    });
     return out;
   }
 

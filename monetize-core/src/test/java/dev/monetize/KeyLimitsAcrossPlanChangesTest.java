@@ -1,0 +1,165 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyStore;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.management.ManagementLimits;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A key's own limits keep what they were when the key was issued, whatever plan its organization
+ * moves to: a restriction a customer set never becomes a grant above a lower plan (where it would
+ * replace the organization's limit, and be passed on to every key that key creates), and a limit the
+ * operator raised stays that key's alone.
+ */
+class KeyLimitsAcrossPlanChangesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-06T10:00:00Z"));
+  private final Operation stats = Operation.builder("stats", "GET", "/stats").scope("stats:read").build();
+  private final Monetize monetize = Monetize.builder()
+      .catalog(Catalog.builder()
+          .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(5).withBurst(5)).quota(Quota.daily(1_000))
+              .scopes("*").build())
+          .plan(Plan.builder("pro").rank(1).rate(Rate.perSecond(50).withBurst(50)).quota(Quota.daily(100_000))
+              .scopes("*").build())
+          .plan(Plan.builder("enterprise").rank(2).rate(Rate.perSecond(1_000).withBurst(1_000))
+              .quota(Quota.daily(10_000_000)).scopes("*").build())
+          .operation(stats).build())
+      .timeSource(time).keyStore(KeyStore.inMemory()).keyCacheTtl(Duration.ZERO)
+      .managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+          .perOrganization(ManagementLimits.unlimited()).build())
+      .build();
+
+  @AfterEach
+  void close() {
+    monetize.close();
+  }
+
+  private ManagementApi.Response call(String method, String path, String credential, String body) {
+    return monetize.managementApi().handle(new ManagementApi.Request(method, path, Map.of(),
+        Optional.of("Bearer " + credential), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9",
+        "req-" + method + path));
+  }
+
+  /** A key made through the management API: its secret, and its limits as the API shows them. */
+  private JsonNode createKey(String credential, String body) throws Exception {
+    ManagementApi.Response r = call("POST", "/monetize/keys", credential, body);
+    assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+    return JSON.readTree(r.body());
+  }
+
+  private Decision admit(String secret) {
+    Admission a = monetize.admit(stats, ApiRequest.of("GET", "/stats", "10.0.0.1", "r", "Bearer " + secret, null));
+    a.complete(a.decision().status(), 0);
+    return a.decision();
+  }
+
+  /** Each limit the call counted against, by name, with its quota. */
+  private static Map<String, Long> limits(Decision d) {
+    Map<String, Long> out = new TreeMap<>();
+    for (PolicyState s : d.policies()) {
+      out.put(s.name(), s.quota());
+    }
+    return out;
+  }
+
+  private long dailyLeftOfTheOrganization(String plainSecret) {
+    return admit(plainSecret).policies().stream().filter(s -> s.name().equals("daily")).findFirst().orElseThrow()
+        .remaining();
+  }
+
+  @Test
+  void aRestrictionTheCustomerSetStaysARestrictionAfterADowngrade() throws Exception {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    // on pro, the customer may give a key the plan's own limits
+    String restricted = createKey(admin.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"rate\":50,\"daily\":100000}}")
+        .path("secret").asText();
+    monetize.customers().save(Customer.of("acme", "free")); // downgraded
+
+    Decision d = admit(restricted);
+    assertThat(d.admitted()).isTrue();
+    assertThat(limits(d)).containsEntry("rate", 5L).containsEntry("daily", 1_000L)
+        .doesNotContainValue(50L).doesNotContainValue(100_000L);
+    // the key still counts against its organization: the free plan's burst (not pro's 50) at one instant
+    int admitted = 1;
+    while (admitted < 60 && admit(restricted).admitted()) {
+      admitted++;
+    }
+    assertThat(admitted).isBetween(5, 6);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(dailyLeftOfTheOrganization(admin.secret())).isEqualTo(1_000 - admitted - 1);
+
+    // and it passes nothing above the plan on to a key it creates
+    JsonNode child = createKey(restricted, "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
+    child.path("limits").fields().forEachRemaining(e ->
+        assertThat(e.getValue().asLong()).as(e.getKey()).isLessThanOrEqualTo(e.getKey().equals("rate") ? 5 : 1_000));
+    time.advance(Duration.ofSeconds(2));
+    assertThat(limits(admit(child.path("secret").asText()))).doesNotContainValue(50L).doesNotContainValue(100_000L);
+    // asked for explicitly, the same values are refused as they always were
+    ManagementApi.Response asked = call("POST", "/monetize/keys", restricted,
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":50}}");
+    assertThat(asked.status()).isEqualTo(403);
+
+    // back on pro, the restriction binds again as it was set
+    monetize.customers().save(Customer.of("acme", "pro"));
+    assertThat(limits(admit(restricted))).containsEntry("rate", 50L).containsEntry("rate-key", 50L)
+        .containsEntry("daily-key", 100_000L);
+  }
+
+  @Test
+  void aLimitTheOperatorRaisedStaysTheKeysOwnAndIsNotPassedOn() throws Exception {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    monetize.customers().save(Customer.of("ops", "pro"));
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
+    JsonNode raised = createKey(operator.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"rate\":500}}");
+    String secret = raised.path("secret").asText();
+    ApiKey stored = monetize.keys().find(raised.path("id").asText()).orElseThrow();
+    assertThat(stored.raisedLimits()).containsExactly("rate");
+    assertThat(limits(admit(secret))).containsEntry("rate", 500L).doesNotContainKey("rate-key");
+
+    // a key it creates gets the plan's rate, not the operator's grant (one grant, not one per key)
+    JsonNode child = createKey(secret, "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
+    assertThat(child.path("limits").path("rate").asLong(50)).isLessThanOrEqualTo(50);
+    assertThat(monetize.keys().find(child.path("id").asText()).orElseThrow().raisedLimits()).isEmpty();
+    assertThat(limits(admit(child.path("secret").asText()))).containsEntry("rate", 50L).doesNotContainValue(500L);
+
+    // the grant is the operator's deal with this key: it stays above a lower plan
+    monetize.customers().save(Customer.of("acme", "free"));
+    assertThat(limits(admit(secret))).containsEntry("rate", 500L);
+    // and never holds the key below a plan that caught up with it
+    monetize.customers().save(Customer.of("acme", "enterprise"));
+    assertThat(limits(admit(secret))).containsEntry("rate", 1_000L).doesNotContainValue(500L);
+  }
+
+  @Test
+  void aRaisedLimitIsOneOfTheKeysOverrides() {
+    assertThatThrownBy(() -> new ApiKey("key_1", "acme", Optional.empty(), "h", Set.of("*"),
+        dev.monetize.keys.KeyEnvironment.LIVE, dev.monetize.keys.KeyStatus.ACTIVE, Instant.EPOCH, Optional.empty(),
+        Optional.empty(), Optional.empty(), Map.of("daily", 10L), Set.of("rate")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("raised limit 'rate'");
+  }
+}
