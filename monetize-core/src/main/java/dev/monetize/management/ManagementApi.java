@@ -39,6 +39,20 @@ public interface ManagementApi {
   /** Answers one request. Never throws for any input. */
   Response handle(Request request);
 
+  /**
+   * The answer to a request that is refused whatever its body, before the adapter reads the body: a
+   * declared body larger than {@link #MAX_BODY_BYTES} ({@code 413}), no such management route
+   * ({@code 404}, {@code 405}), or a route that needs a credential and a credential (or its absence)
+   * that does not authenticate ({@code 401}). Empty when the body is to be read and the request handed
+   * to {@link #handle}. Adapters ask it first, so that a client without a credential never holds a
+   * server thread waiting for a body it announced. The answer is {@link #handle}'s own, charged and
+   * audited once. Never throws for any input.
+   *
+   * @param request the request without its body (an empty one)
+   * @param declaredLength the body's declared length ({@code Content-Length}), -1 when none was declared
+   */
+  java.util.Optional<Response> answerBeforeBody(Request request, long declaredLength);
+
   /** The limits this API charges. */
   ManagementLimits limits();
 
@@ -82,6 +96,12 @@ public interface ManagementApi {
     public Request withBrowser(Browser b) {
       return new Request(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError,
           userAgent, b);
+    }
+
+    /** The same request with its body, read once {@link ManagementApi#answerBeforeBody} left it to {@link #handle}. */
+    public Request withBody(byte[] read) {
+      return new Request(method, path, query, authorization, apiKey, read, remoteAddress, requestId, queryError,
+          userAgent, browser);
     }
 
     /** A request with no user agent. */

@@ -98,31 +98,58 @@ public final class ManagementResource {
   }
 
   private Response handle(String method, UriInfo uri, HttpHeaders headers, InputStream body) {
-    byte[] bytes;
-    try {
-      bytes = body.readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
-    } catch (IOException e) {
-      bytes = new byte[0];
-    }
     String path = "/" + uri.getPath();
     String requestId = RequestIds.acceptOrCreate(headers.getHeaderString(RequestIds.HEADER));
-    ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(method,
+    ManagementApi.Request call = ManagementApi.Request.withRawQuery(method,
         path.replace("//", "/"), PeerAddress.rawQuery(uri.getRequestUri().getRawQuery()),
         Optional.ofNullable(headers.getHeaderString("Authorization")),
-        Optional.ofNullable(headers.getHeaderString("X-API-Key")), bytes, monetize.clientAddress(PeerAddress.current(),
-            headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId)
+        Optional.ofNullable(headers.getHeaderString("X-API-Key")), new byte[0], monetize.clientAddress(
+            PeerAddress.current(), headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")),
+        requestId)
         .withUserAgent(headers.getHeaderString("User-Agent"))
         .withBrowser(ManagementApi.Browser.of(String.join("; ", headers.getRequestHeader("Cookie") == null
             ? java.util.List.of() : headers.getRequestHeader("Cookie")), headers.getHeaderString(
                 ManagementApi.Browser.MARKER), headers.getHeaderString("Sec-Fetch-Site"),
             monetize.secureRequest("https".equalsIgnoreCase(uri.getRequestUri().getScheme()), PeerAddress.current(),
                 headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-Proto")),
-            contextPath(uri))));
+            contextPath(uri)));
+    // refused whatever the body (too large as declared, no route, no valid credential): left unread
+    ManagementApi.Response answer = monetize.managementApi().answerBeforeBody(call, declaredLength(headers))
+        .orElse(null);
+    if (answer == null) {
+      byte[] bytes;
+      try {
+        bytes = body.readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
+      } catch (IOException e) { // the client stopped sending what it announced
+        return problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
+            "The request body could not be read to its end; send the whole body it announces.", requestId);
+      }
+      answer = monetize.managementApi().handle(call.withBody(bytes));
+    }
     Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
         .header(RequestIds.HEADER, requestId);
     for (Header h : answer.headers()) {
       rb.header(h.name(), h.value());
     }
     return rb.build();
+  }
+
+  /** The body's declared length: -1 when none (or not a number), past a {@code long} the largest one. */
+  private static long declaredLength(HttpHeaders headers) {
+    String v = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH); // getLength() is an int
+    if (v == null || v.isEmpty() || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private Response problem(dev.monetize.errors.ErrorCode code, String detail, String requestId) {
+    return Response.status(code.status()).type(dev.monetize.errors.Problem.MEDIA_TYPE)
+        .header("Cache-Control", "no-store").header("Connection", "close").header(RequestIds.HEADER, requestId)
+        .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(code, detail, requestId))).build();
   }
 }

@@ -97,6 +97,41 @@ abstract class JaxRsAdapterContract {
     return n;
   }
 
+  /** Sends {@code request} (head and part of a body) and reads the answer while the connection stays open. */
+  private String exchange(String request) throws Exception {
+    URI u = URI.create(base);
+    try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+      byte[] buf = new byte[4096];
+      for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
+        answer.write(buf, 0, n);
+        String text = answer.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (text.contains("\r\n\r\n") && text.trim().endsWith("}")) {
+          break; // the problem is complete, the announced body never was
+        }
+      }
+      return answer.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void theManagementApiAnswersWhatItRefusesWhateverTheBodyBeforeReadingIt() throws Exception {
+    stop();
+    base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
+        new ManagementResource(monetize)), Resources.Stats.class);
+    String head = "POST /monetize/keys HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
+    // had the server waited for the 60,000 bytes announced, its answer would not be the credential's
+    assertThat(exchange(head + "Content-Length: 60000\r\n\r\n{\"")).startsWith("HTTP/1.1 401")
+        .contains("\"key_missing\"");
+    assertThat(exchange(head + "X-API-Key: " + pro + "\r\nContent-Length: 99999999999\r\n\r\n{}"))
+        .startsWith("HTTP/1.1 413").contains("\"payload_too_large\"");
+    String body = "{\"organization_id\":\"globex\",\"scopes\":[\"stats:read\"]}";
+    assertThat(exchange(head + "X-API-Key: " + pro + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body))
+        .startsWith("HTTP/1.1 201").contains("\"secret\"");
+  }
+
   private void awaitIdle() {
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);
   }

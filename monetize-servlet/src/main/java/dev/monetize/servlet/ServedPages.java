@@ -23,19 +23,43 @@ final class ServedPages {
     this.monetize = monetize;
   }
 
-  /** The management API: read the body (bounded), hand the request to core, write its answer. */
+  /**
+   * The management API: what core answers before the body is read (a declared body too large, no
+   * route, no valid credential), else read the body (bounded), hand the request to core, write its
+   * answer. A body the client stops sending is answered {@code 400}, not with the container's page.
+   */
   void management(HttpServletRequest request, HttpServletResponse response, String path, String clientAddress)
       throws IOException {
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
-    byte[] body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
-    ManagementApi.Response answer = monetize.managementApi().handle(ManagementApi.Request.withRawQuery(
+    ManagementApi.Request call = ManagementApi.Request.withRawQuery(
         request.getMethod(), path, request.getQueryString(), Optional.ofNullable(request.getHeader("Authorization")),
-        Optional.ofNullable(request.getHeader("X-API-Key")), body, clientAddress, requestId)
+        Optional.ofNullable(request.getHeader("X-API-Key")), new byte[0], clientAddress, requestId)
         .withUserAgent(request.getHeader("User-Agent"))
         .withBrowser(ManagementApi.Browser.of(joined(request, "Cookie", "; "), // HTTP/2 may send one per cookie
             request.getHeader(ManagementApi.Browser.MARKER), request.getHeader("Sec-Fetch-Site"),
             monetize.secureRequest(request.isSecure(), request.getRemoteAddr(), request.getHeader("Forwarded"),
-                request.getHeader("X-Forwarded-Proto")), request.getContextPath())));
+                request.getHeader("X-Forwarded-Proto")), request.getContextPath()));
+    Optional<ManagementApi.Response> early = monetize.managementApi().answerBeforeBody(call,
+        request.getContentLengthLong());
+    if (early.isPresent()) {
+      if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+        response.setHeader("Connection", "close"); // the body announced stays unread
+      }
+      write(request, response, requestId, early.get().status(), early.get().contentType(), early.get().headers(),
+          early.get().body());
+      return;
+    }
+    byte[] body;
+    try {
+      body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
+    } catch (IOException e) { // the client stopped sending what it announced
+      response.setHeader("Connection", "close");
+      response.setHeader(RequestIds.HEADER, requestId);
+      ServletProblems.send(response, monetize.problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
+          "The request body could not be read to its end; send the whole body it announces.", requestId));
+      return;
+    }
+    ManagementApi.Response answer = monetize.managementApi().handle(call.withBody(body));
     write(request, response, requestId, answer.status(), answer.contentType(), answer.headers(), answer.body());
   }
 

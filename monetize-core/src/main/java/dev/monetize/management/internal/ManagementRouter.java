@@ -113,6 +113,44 @@ public final class ManagementRouter implements ManagementApi {
 
   @Override
   public Response handle(Request r) {
+    return handle(r, false);
+  }
+
+  @Override
+  public Optional<Response> answerBeforeBody(Request r, long declaredLength) {
+    if (declaredLength > MAX_BODY_BYTES) {
+      return Optional.of(handle(r, true));
+    }
+    try {
+      return refusedWhateverItsBody(r) ? Optional.of(handle(r, false)) : Optional.empty();
+    } catch (RuntimeException e) { // a store that fails: handle answers it once the body is read
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Whether {@link #handle} refuses the call before it reads the body: no such route, or a route
+   * that needs a credential and none that authenticates. Nothing is charged or counted here: the
+   * refusal itself is {@link #handle}'s, made again with the empty body.
+   */
+  private boolean refusedWhateverItsBody(Request r) {
+    Optional<ManagementOperation.Match> match = ManagementOperation.match(r.method(), r.path().substring(prefix.length()));
+    if (match.isEmpty()) {
+      return true;
+    }
+    dev.monetize.management.Permission needed = match.get().operation().permission();
+    if (needed == dev.monetize.management.Permission.ANYONE
+        || needed == dev.monetize.management.Permission.PUBLIC && context.publishesDocs()) {
+      return false;
+    }
+    Decision d = bySession(r) ? context.sessions().resume(r.browser().session().get())
+        : context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
+            r.authorization().orElse(null), r.apiKey().orElse(null)));
+    return !d.admitted();
+  }
+
+  /** {@link #handle(Request)}, with a body declared larger than the limit and left unread when {@code tooLarge}. */
+  private Response handle(Request r, boolean tooLarge) {
     List<Header> headers = new ArrayList<>();
     headers.add(new Header("Cache-Control", "no-store"));
     Response answer;
@@ -131,7 +169,7 @@ public final class ManagementRouter implements ManagementApi {
         throw new ManagementRefusal(code, dev.monetize.shield.internal.Shield.detail(code), verdict.retryAfterSeconds(),
             List.of());
       }
-      if (r.body().length > MAX_BODY_BYTES) {
+      if (tooLarge || r.body().length > MAX_BODY_BYTES) {
         throw new ManagementRefusal(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
       }
       String route = r.path().substring(prefix.length());
