@@ -58,6 +58,14 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
               .withHint(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE.hint()))).build());
       return;
     }
+    String repeated = repeatedCredential(request.getHeaders());
+    if (repeated != null) {
+      request.abortWith(Response.status(400).type("application/problem+json").header(RequestIds.HEADER, requestId)
+          .header("Cache-Control", "no-store")
+          .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
+              repeatedDetail(repeated), requestId))).build());
+      return;
+    }
     String path = "/" + request.getUriInfo().getPath(false);
     Admission admission = monetize.admit(operation, ApiRequest.of(request.getMethod(), path.replace("//", "/"),
         monetize.clientAddress(PeerAddress.current(), request.getHeaderString("Forwarded"),
@@ -418,5 +426,22 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   private static void put(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers, Header h) {
     Object existing = headers.getFirst(h.name());
     headers.putSingle(h.name(), h.merges() ? h.mergedWith(existing == null ? null : existing.toString()) : h.value());
+  }
+
+  /** The credential header sent more than once ({@code Authorization} or {@code X-API-Key}), or null. */
+  static String repeatedCredential(jakarta.ws.rs.core.MultivaluedMap<String, String> headers) {
+    for (String name : new String[] {"Authorization", "X-API-Key"}) {
+      java.util.List<String> lines = headers.get(name);
+      if (lines != null && lines.size() > 1) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /** Why a request with a credential header sent more than once is refused. */
+  static String repeatedDetail(String header) {
+    return "Send one " + header + " header, not several (a proxy that reads another of them would see another "
+        + "caller).";
   }
 }

@@ -100,6 +100,10 @@ public final class ManagementResource {
   private Response handle(String method, UriInfo uri, HttpHeaders headers, InputStream body) {
     String path = "/" + uri.getPath();
     String requestId = RequestIds.acceptOrCreate(headers.getHeaderString(RequestIds.HEADER));
+    String repeated = AdmissionFilter.repeatedCredential(headers.getRequestHeaders());
+    if (repeated != null) {
+      return problem(dev.monetize.errors.ErrorCode.BAD_REQUEST, AdmissionFilter.repeatedDetail(repeated), requestId);
+    }
     ManagementApi.Request call = ManagementApi.Request.withRawQuery(method,
         path.replace("//", "/"), PeerAddress.rawQuery(uri.getRequestUri().getRawQuery()),
         Optional.ofNullable(headers.getHeaderString("Authorization")),

@@ -117,7 +117,7 @@ abstract class JaxRsAdapterContract {
   }
 
   @Test
-  void theManagementApiAnswersWhatItRefusesWhateverTheBodyBeforeReadingIt() throws Exception {
+  void refusalsThatNeedNoBodyComeBeforeItAndACredentialSentTwiceIsRefused() throws Exception {
     stop();
     base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
         new ManagementResource(monetize)), Resources.Stats.class);
@@ -127,6 +127,10 @@ abstract class JaxRsAdapterContract {
         .contains("\"key_missing\"");
     assertThat(exchange(head + "X-API-Key: " + pro + "\r\nContent-Length: 99999999999\r\n\r\n{}"))
         .startsWith("HTTP/1.1 413").contains("\"payload_too_large\"");
+    for (String target : new String[] {"GET /monetize/usage", "GET /v1/summary"}) {
+      assertThat(exchange(target + " HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + pro + "\r\nX-API-Key: " + team
+          + "\r\n\r\n")).as(target).startsWith("HTTP/1.1 400").contains("Send one X-API-Key header");
+    }
     String body = "{\"organization_id\":\"globex\",\"scopes\":[\"stats:read\"]}";
     assertThat(exchange(head + "X-API-Key: " + pro + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body))
         .startsWith("HTTP/1.1 201").contains("\"secret\"");

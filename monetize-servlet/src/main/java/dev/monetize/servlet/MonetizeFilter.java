@@ -168,6 +168,9 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     if (monetize.managementApi().handles(path)) {
+      if (refusedForRepeatedCredential(request, response)) {
+        return;
+      }
       pages.management(request, response, path, clientAddress(request));
       return;
     }
@@ -176,6 +179,9 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     if (operatorPaths.contains(path)) { // before any route: an operator path is never a metered one
+      if (refusedForRepeatedCredential(request, response)) {
+        return;
+      }
       Optional<ErrorCode> refusal = monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,
           clientAddress(request), RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)),
           request.getHeader("Authorization"), request.getHeader("X-API-Key")));
@@ -241,6 +247,9 @@ public final class MonetizeFilter implements Filter {
     if (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") != null
         && containerParsed(request.getContentType())) { // the container would read it past our count
       refuse(request, response, ErrorCode.LENGTH_REQUIRED, "Send form and multipart bodies with a Content-Length.");
+      return;
+    }
+    if (refusedForRepeatedCredential(request, response)) {
       return;
     }
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
@@ -381,6 +390,28 @@ public final class MonetizeFilter implements Filter {
     closeIfBodyUnread(request, response);
     ServletProblems.send(response, monetize.problem(code, detail, id));
   }
+
+  /**
+   * Refuses a request that sends {@code Authorization} or {@code X-API-Key} more than once
+   * ({@code 400}): the engine reads the first, and a proxy that reads another would see another caller.
+   */
+  private boolean refusedForRepeatedCredential(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    for (String name : CREDENTIAL_HEADERS) {
+      java.util.Enumeration<String> lines = request.getHeaders(name);
+      if (lines != null && lines.hasMoreElements()) {
+        lines.nextElement();
+        if (lines.hasMoreElements()) {
+          refuse(request, response, ErrorCode.BAD_REQUEST, "Send one " + name + " header, not several (a proxy "
+              + "that reads another of them would see another caller).");
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static final String[] CREDENTIAL_HEADERS = {"Authorization", "X-API-Key"};
 
   /** The peer, or the client behind it when the peer is a trusted proxy. */
   private String clientAddress(HttpServletRequest request) {

@@ -109,6 +109,19 @@ class ManagementBodyTest {
   }
 
   @Test
+  void aCredentialHeaderSentTwiceIsRefusedWhereverTheEngineReadsIt() throws Exception {
+    IssuedKey other = monetize.keys().issue("acme", Set.of("stats:read"));
+    for (String target : new String[] {"GET /monetize/usage", "GET /v1/stats"}) {
+      for (String header : new String[] {"Authorization: Bearer ", "X-API-Key: "}) {
+        String answer = exchange(target + " HTTP/1.1\r\nHost: localhost\r\n" + header + admin.secret() + "\r\n"
+            + header + other.secret() + "\r\n", "", false);
+        assertThat(answer).as(target + " " + header).startsWith("HTTP/1.1 400").contains("\"bad_request\"")
+            .contains("Send one " + header.substring(0, header.indexOf(':')) + " header");
+      }
+    }
+  }
+
+  @Test
   void aValidCallerStillHasItsBodyRead() throws Exception {
     String body = "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}";
     String answer = exchange(post("Bearer " + admin.secret(), body.length()), body, false);
