@@ -38,8 +38,13 @@ public final class Authority {
     return principal.scopes().contains(OPERATOR_SCOPE);
   }
 
-  /** The decision for {@code principal} running {@code operation} on {@code target}. */
-  public static Verdict decide(Principal principal, ManagementOperation operation, Target target) {
+  /**
+   * What of the decision does not depend on the target (nor on the body): a token or a rotated key's
+   * old secret on an operation that needs the key itself, and an operator's operation by anyone else.
+   * The management API asks it before a handler reads the body, so that nobody but the operator
+   * learns how an operator's body is checked; {@link #decide} asks it first too.
+   */
+  public static Verdict beforeTarget(Principal principal, ManagementOperation operation) {
     Permission needed = operation.permission();
     if (needed == Permission.PUBLIC || needed == Permission.ANYONE) {
       return Verdict.allow();
@@ -53,11 +58,24 @@ public final class Authority {
       return Verdict.refuse(ErrorCode.KEY_ROTATED, "Key " + principal.keyId() + " was rotated; its old secret "
           + "still calls the API during the overlap but cannot " + operation.summary() + ". Use the new secret.");
     }
-    boolean operator = operator(principal);
-    if (needed == Permission.OPERATOR && !operator) {
+    if (needed == Permission.OPERATOR && !operator(principal)) {
       return Verdict.refuse(ErrorCode.SCOPE_DENIED, "To " + operation.summary() + " needs scope '"
           + OPERATOR_SCOPE + "', which only the operator holds.");
     }
+    return Verdict.allow();
+  }
+
+  /** The decision for {@code principal} running {@code operation} on {@code target}. */
+  public static Verdict decide(Principal principal, ManagementOperation operation, Target target) {
+    Permission needed = operation.permission();
+    if (needed == Permission.PUBLIC || needed == Permission.ANYONE) {
+      return Verdict.allow();
+    }
+    Verdict first = beforeTarget(principal, operation);
+    if (!first.allowed()) {
+      return first;
+    }
+    boolean operator = operator(principal);
     if (target instanceof Target.Missing m) {
       return notFound(m.kind(), m.id());
     }

@@ -15,6 +15,9 @@ final class Bodies {
   private Bodies() {}
 
   /** {@code POST /organizations}. */
+  /** The body of an operation that takes none: nothing, or an empty object. */
+  record None() {}
+
   record Organization(
       @JsonProperty("id") @JsonPropertyDescription("a non-empty string") String id,
       @JsonProperty("name") @JsonPropertyDescription("a non-empty string") String name,

@@ -211,6 +211,11 @@ public final class ManagementRouter implements ManagementApi {
         call.details.put("via", "dashboard_session");
       }
       p.credential().tokenId().ifPresent(t -> call.details.put("token_id", t));
+      // before any handler reads the body: an operator's operation tells nobody else how its body is checked
+      ManagementCall.refuseUnless(dev.monetize.management.Authority.beforeTarget(p, match.operation()));
+      if (r.body().length > 0 && bodiless(match.operation())) {
+        call.bind(Bodies.None.class); // nothing but {} (or nothing): unknown fields are refused here too
+      }
       answer = handlers.get(match.operation()).apply(call);
     } catch (ManagementRefusal e) {
       headers.addAll(e.headers());
@@ -233,6 +238,12 @@ public final class ManagementRouter implements ManagementApi {
         who.isPresent() ? context.redaction().redact(r.query(), auditable) : Map.of(),
         dev.monetize.audit.internal.QueryRedaction.cut(r.userAgent(), 256)));
     return answer;
+  }
+
+  /** Whether {@code op} reads no body: every GET and DELETE, a revocation and a dashboard sign-in. */
+  private static boolean bodiless(ManagementOperation op) {
+    return op.method().equals("GET") || op.method().equals("DELETE") || op == ManagementOperation.KEY_REVOKE
+        || op == ManagementOperation.SESSION_OPEN;
   }
 
   /** Unknown query parameters are refused, as unknown body fields are: a misspelled filter never widens a read. */

@@ -1,0 +1,80 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A body is read only once the caller may run the operation at all: an operator's operation tells a
+ * customer nothing about how its body is checked. An operation that takes no body refuses one that is
+ * not empty (or {@code {}}), as every other refuses unknown fields.
+ */
+class ManagementBodiesAfterAuthorityTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Monetize monetize = Monetize.builder().catalog(Catalog.builder()
+      .plan(Plan.builder("pro").rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1_000)).scopes("*").build())
+      .operation(Operation.builder("stats", "GET", "/stats").build()).build()).build();
+  private final IssuedKey admin;
+
+  ManagementBodiesAfterAuthorityTest() {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    admin = monetize.keys().issue("acme", Set.of("*"));
+  }
+
+  @AfterEach
+  void close() {
+    monetize.close();
+  }
+
+  private JsonNode call(String method, String path, String body) throws Exception {
+    ManagementApi.Response r = monetize.managementApi().handle(new ManagementApi.Request(method, path, Map.of(),
+        Optional.of("Bearer " + admin.secret()), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9",
+        "req"));
+    com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+        JSON.readTree(r.body());
+    assertThat(n.path("status").asInt(r.status())).isEqualTo(r.status());
+    return n.put("http_status", r.status());
+  }
+
+  @Test
+  void aCustomerLearnsNothingOfAnOperatorsBody() throws Exception {
+    for (String body : new String[] {"{}", "{\"plan\":1}", "not json", "{\"customer_id\":\"acme\"}"}) {
+      JsonNode n = call("POST", "/monetize/credits", body);
+      assertThat(n.path("http_status").asInt()).as(body).isEqualTo(403);
+      assertThat(n.path("code").asText()).isEqualTo("scope_denied");
+      assertThat(n.path("detail").asText()).doesNotContain("customer_id").doesNotContain("allowed");
+    }
+    assertThat(call("POST", "/monetize/organizations", "{\"nme\":1}").path("code").asText()).isEqualTo("scope_denied");
+  }
+
+  @Test
+  void anOperationWithoutABodyRefusesOneButTakesNothingOrAnEmptyObject() throws Exception {
+    IssuedKey a = monetize.keys().issue("acme", Set.of("stats:read"));
+    IssuedKey b = monetize.keys().issue("acme", Set.of("stats:read"));
+    String revokeA = "/monetize/keys/" + a.key().id() + "/revoke";
+    assertThat(call("POST", revokeA, "not json").path("http_status").asInt()).isEqualTo(400);
+    JsonNode unknown = call("POST", revokeA, "{\"x\":1}");
+    assertThat(unknown.path("http_status").asInt()).isEqualTo(400);
+    assertThat(unknown.path("detail").asText()).contains("Unknown field 'x'");
+    assertThat(monetize.keys().find(a.key().id()).orElseThrow().status().name()).isEqualTo("ACTIVE"); // refused: not done
+    assertThat(call("POST", revokeA, "{}").path("http_status").asInt()).isEqualTo(200);
+    assertThat(call("POST", "/monetize/keys/" + b.key().id() + "/revoke", "").path("http_status").asInt()).isEqualTo(200);
+    assertThat(call("GET", "/monetize/usage", "{\"customer_id\":\"globex\"}").path("http_status").asInt()).isEqualTo(400);
+    assertThat(call("GET", "/monetize/usage", "{}").path("http_status").asInt()).isEqualTo(200);
+  }
+}
