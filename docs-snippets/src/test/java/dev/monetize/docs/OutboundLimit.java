@@ -9,16 +9,20 @@ import dev.monetize.plans.Rate;
 
 /** docs/limits.md: a yes/no limit without headers, e.g. around an outbound call. */
 final class OutboundLimit {
-  private OutboundLimit() {}
+  // tag::outbound[]
+  // one store for the life of the service: a store made per call starts empty and never refuses
+  private static final LimiterStore STORE = LimiterStore.inMemory();
+  private static final LimitRequest PER_TENANT =
+      new LimitRequest("{acme}:outbound", new RatePolicy("outbound", Rate.perSecond(50)), 1);
 
   static boolean callPartner() {
-    // tag::outbound[]
-    LimiterStore store = LimiterStore.inMemory();
-    LimitRequest perTenant = new LimitRequest("{acme}:outbound", new RatePolicy("outbound", Rate.perSecond(50)), 1);
-    if (!store.tryAcquire(perTenant, System.currentTimeMillis() * 1_000_000L)) {
+    if (!STORE.tryAcquire(PER_TENANT, System.currentTimeMillis() * 1_000_000L)) {
       return false; // slow down
     }
-    // end::outbound[]
+    // ... the outbound call
     return true;
   }
+  // end::outbound[]
+
+  private OutboundLimit() {}
 }
