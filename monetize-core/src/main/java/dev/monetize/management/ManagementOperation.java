@@ -48,7 +48,7 @@ public enum ManagementOperation {
       "revoke a key"),
   /** {@code POST /tokens}: mint a short-lived token from the caller's key. */
   TOKEN_MINT("POST", "/tokens", Permission.MEMBER, Rule.NONE, true,
-      "mint a token; its scopes within the key's"),
+      "mint a token"),
   /** {@code GET /usage}: an organization's usage in the current period (the caller's own by default). */
   USAGE_GET("GET", "/usage", Permission.MEMBER, Rule.OWN_ORGANIZATION, false,
       "read an organization's usage", "customer_id"),

@@ -43,7 +43,8 @@ public final class ReportApplication {
   }
 
   public static void main(String[] args) throws Exception {
-    start(java.nio.file.Path.of("plans.yaml"), 8080, System.getenv("MONETIZE_OPERATOR_KEY"));
+    start(java.nio.file.Path.of("plans.yaml"), Integer.parseInt(System.getenv().getOrDefault("PORT", "8080")),
+        System.getenv("MONETIZE_OPERATOR_KEY"));
   }
 }
 // end::application[]

@@ -66,7 +66,8 @@ public final class ReportService {
       System.err.println("Set MONETIZE_OPERATOR_KEY to the operator's credential (make one: monetize operator-key)");
       System.exit(2);
     }
-    start(Path.of("plans.yaml"), 8080, operatorKey).join(); // plans.yaml in the working directory
+    int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+    start(Path.of("plans.yaml"), port, operatorKey).join(); // plans.yaml in the working directory
   }
 }
 // end::service[]
