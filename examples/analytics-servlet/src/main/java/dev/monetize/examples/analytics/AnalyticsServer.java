@@ -326,6 +326,7 @@ public final class AnalyticsServer implements AutoCloseable {
       ServerConnector connector = DemoService.jetty(server, port);
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
+      ProblemPages.install(server, context, monetize); // Jetty's own errors as problem JSON too
       // GET /metrics: Prometheus text of the engine's meters, behind the operator's credential
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
           new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(

@@ -247,6 +247,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       Server server = new Server();
       ServerConnector connector = DemoService.jetty(server, port);
       ServletContextHandler context = new ServletContextHandler();
+      dev.monetize.examples.analytics.ProblemPages.install(server, context, monetize); // Jetty's own errors as JSON
       // JAX-RS does not tell client addresses by itself: the servlet filter hands the peer over
       context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
       context.addServlet(new ServletHolder(new ServletContainer(config)), "/*");
