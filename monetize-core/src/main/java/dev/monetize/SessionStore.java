@@ -132,6 +132,12 @@ final class SessionStore implements DashboardSessions {
   }
 
   @Override
+  public boolean open(String secret) {
+    Grant grant = sessions.policy().getIfPresentQuietly(digest(secret));
+    return grant != null && time.now().isBefore(grant.notAfter());
+  }
+
+  @Override
   public void close(String secret) {
     sessions.invalidate(digest(secret));
   }

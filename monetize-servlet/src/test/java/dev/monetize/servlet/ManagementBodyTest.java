@@ -90,9 +90,10 @@ class ManagementBodyTest {
     assertThat(none).startsWith("HTTP/1.1 401").contains("application/problem+json").contains("\"key_missing\"");
     String wrong = exchange(post("Bearer mk_live_notakeyatall", 60_000), "{\"", false);
     assertThat(wrong).startsWith("HTTP/1.1 401").contains("\"key_invalid\"");
-    // answered and audited once each, as handle answers them
+    // answered, audited and counted once each, as handle answers them
     monetize.flushAudit();
     assertThat(audit.events()).filteredOn(e -> e.status() == 401).hasSize(2);
+    assertThat(monetize.metrics().malformedKeyRefusals()).isEqualTo(1);
   }
 
   @Test

@@ -33,6 +33,13 @@ public interface DashboardSessions {
    */
   Decision resume(String secret);
 
+  /**
+   * Whether a session with this secret is open now, asked without touching it (its idle time runs
+   * on) or ending it: what the management API asks before it reads a body, {@link #resume} deciding
+   * afterwards.
+   */
+  boolean open(String secret);
+
   /** Ends the session whose secret is {@code secret} (nothing when none is open). */
   void close(String secret);
 

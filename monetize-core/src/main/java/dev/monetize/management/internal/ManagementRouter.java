@@ -113,44 +113,58 @@ public final class ManagementRouter implements ManagementApi {
 
   @Override
   public Response handle(Request r) {
-    return handle(r, false);
+    return handle(r, false, null);
   }
 
   @Override
   public Optional<Response> answerBeforeBody(Request r, long declaredLength) {
     if (declaredLength > MAX_BODY_BYTES) {
-      return Optional.of(handle(r, true));
+      return Optional.of(handle(r, true, null));
     }
+    Early early;
     try {
-      return refusedWhateverItsBody(r) ? Optional.of(handle(r, false)) : Optional.empty();
+      early = refusedWhateverItsBody(r);
     } catch (RuntimeException e) { // a store that fails: handle answers it once the body is read
       return Optional.empty();
     }
+    return early == null ? Optional.empty() : Optional.of(handle(r, false, early.credential()));
   }
 
   /**
-   * Whether {@link #handle} refuses the call before it reads the body: no such route, or a route
-   * that needs a credential and none that authenticates. Nothing is charged or counted here: the
-   * refusal itself is {@link #handle}'s, made again with the empty body.
+   * Why a call is refused whatever its body: no such route ({@code credential} null), or the refusal
+   * of the credential it sent, which {@link #handle} then answers as its own without asking again.
    */
-  private boolean refusedWhateverItsBody(Request r) {
+  private record Early(Decision credential) {}
+
+  /**
+   * Whether {@link #handle} refuses the call before it reads the body: no such route, or a route
+   * that needs a credential and none that authenticates (a session cookie: no session open with it).
+   * Nothing is charged, counted or ended here: the refusal is {@link #handle}'s, with the credential's
+   * decision made here once.
+   */
+  private Early refusedWhateverItsBody(Request r) {
     Optional<ManagementOperation.Match> match = ManagementOperation.match(r.method(), r.path().substring(prefix.length()));
     if (match.isEmpty()) {
-      return true;
+      return new Early(null);
     }
     dev.monetize.management.Permission needed = match.get().operation().permission();
     if (needed == dev.monetize.management.Permission.ANYONE
         || needed == dev.monetize.management.Permission.PUBLIC && context.publishesDocs()) {
-      return false;
+      return null;
     }
-    Decision d = bySession(r) ? context.sessions().resume(r.browser().session().get())
-        : context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
-            r.authorization().orElse(null), r.apiKey().orElse(null)));
-    return !d.admitted();
+    if (bySession(r)) { // resuming is not asked twice: it ends a session whose key went; handle decides
+      return context.sessions().open(r.browser().session().get()) ? null : new Early(null);
+    }
+    Decision d = context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
+        r.authorization().orElse(null), r.apiKey().orElse(null)));
+    return d.admitted() ? null : new Early(d);
   }
 
-  /** {@link #handle(Request)}, with a body declared larger than the limit and left unread when {@code tooLarge}. */
-  private Response handle(Request r, boolean tooLarge) {
+  /**
+   * {@link #handle(Request)}, with a body declared larger than the limit and left unread when
+   * {@code tooLarge}, and the credential's decision when it was made already ({@code known}, else null).
+   */
+  private Response handle(Request r, boolean tooLarge, Decision known) {
     List<Header> headers = new ArrayList<>();
     headers.add(new Header("Cache-Control", "no-store"));
     Response answer;
@@ -193,7 +207,7 @@ public final class ManagementRouter implements ManagementApi {
         chargeAddress(r); // published, like any price list: no key needed, charged to the client address
         return handlers.get(match.operation()).apply(null); // its query (utm_source...) is no request to us
       }
-      Principal p = authenticate(r, headers, verdict.allowed());
+      Principal p = authenticate(r, headers, verdict.allowed(), known);
       who = Optional.of(p);
       chargeCall(p);
       if (bySession(r) && !sessionMay(match.operation())) {
@@ -276,9 +290,9 @@ public final class ManagementRouter implements ManagementApi {
         || op == ManagementOperation.SESSION_CLOSE;
   }
 
-  private Principal authenticate(Request r, List<Header> headers, boolean allowed) {
+  private Principal authenticate(Request r, List<Header> headers, boolean allowed, Decision known) {
     boolean session = bySession(r);
-    Decision d = session ? context.sessions().resume(r.browser().session().get())
+    Decision d = known != null ? known : session ? context.sessions().resume(r.browser().session().get())
         : context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
             r.authorization().orElse(null), r.apiKey().orElse(null)));
     if (!d.admitted() && session) { // a 256-bit random secret is not guessed: no strike, the stale cookie goes
