@@ -219,8 +219,8 @@ final class Identification {
       if (plan.isEmpty()) {
         return null;
       }
-      Principal principal = new Principal(customer.get(), plan.get(), key.id(), key.scopes(),
-          dev.monetize.keys.internal.KeyRegistry.effectiveLimits(key, plan.get()), Credential.key(key.expiresAt()));
+      Principal principal = new Principal(customer.get(), plan.get(), key.id(), key.scopes(), key.limitOverrides(),
+          Credential.key(key.expiresAt()), key.raisedLimits());
       memo = new Memo(customer.get(), Optional.of(principal), new Operation[0], new Decision[0]);
       verified.memo = memo;
     }
@@ -303,8 +303,8 @@ final class Identification {
     }
     Plan plan = catalog.plan(customer.get().plan()).orElseThrow(() -> new IllegalStateException(
         "customer " + customer.get().id() + " is on plan '" + customer.get().plan() + "', which the catalog does not define"));
-    Principal principal = new Principal(customer.get(), plan, key.id(), scopes,
-        dev.monetize.keys.internal.KeyRegistry.effectiveLimits(key, plan), credential);
+    Principal principal = new Principal(customer.get(), plan, key.id(), scopes, key.limitOverrides(), credential,
+        key.raisedLimits());
     return Decision.admit(principal, op, List.of(), false, false);
   }
 

@@ -271,19 +271,21 @@ final class LimitStep {
   }
 
   /**
-   * Applies a key's own limits as they apply on its plan now ({@link Principal#limitOverrides()}). At
-   * most the plan's: an extra limit on the key alone (named {@code <policy>-key}), so the key also
-   * keeps counting against its organization. Higher (a limit the operator raised when it issued the
-   * key, {@link dev.monetize.keys.ApiKey#raisedLimits()}): the key's own limit in place of the
-   * organization's.
+   * Applies a key's own limits as they apply on its plan now. A restriction at most the plan's: an
+   * extra limit on the key alone (named {@code <policy>-key}), so the key also keeps counting against
+   * its organization; above the plan (after a downgrade) it does not bind. A limit the operator raised
+   * ({@link Principal#raisedLimits()}) above the plan: the key's own limit in place of the
+   * organization's; once a plan is as generous, the plan's. Which is which was decided when the key
+   * was issued, never read off the plan of the day.
    */
   private static List<LimitRequest> withKeyOverrides(List<LimitRequest> in, Principal principal) {
     List<LimitRequest> out = new ArrayList<>(in.size() + 2);
     for (LimitRequest r : in) {
       Long v = principal.limitOverrides().get(r.policy().name());
       LimitPolicy own = v == null ? null : withLimit(r.policy(), v);
-      if (own == null) {
-        out.add(r);
+      boolean raised = own != null && principal.raisedLimits().contains(r.policy().name());
+      if (own == null || (raised ? v <= r.policy().quota() : v > r.policy().quota())) {
+        out.add(r); // no override, or one that does not apply on this plan: the organization's limit alone
         continue;
       }
       String keyScoped = r.key().contains(":k:") ? r.key() : r.key() + ":k:" + principal.keyId();

@@ -14,13 +14,15 @@ import java.util.Set;
  * @param plan the customer's current plan
  * @param keyId public id of the key used
  * @param scopes scopes of the key (of the token, when a token was presented)
- * @param limitOverrides the key's own limits that apply on {@code plan}, by policy name: at most the
- *     plan's, a restriction counted on the key besides its organization's limit; above it (a limit the
- *     operator raised), the key's own limit in place of its organization's
+ * @param limitOverrides the key's own limits by policy name, as it was issued with them: each a
+ *     restriction counted on the key besides its organization's limit (binding while it is at most
+ *     the plan's), or one of {@code raisedLimits}
  * @param credential how the caller authenticated (the key itself, or a token minted from it)
+ * @param raisedLimits the limits the operator raised above the plan when it issued the key: the key's
+ *     own in place of its organization's, while they are above the plan
  */
 public record Principal(Customer customer, Plan plan, String keyId, Set<String> scopes,
-    java.util.Map<String, Long> limitOverrides, Credential credential) {
+    java.util.Map<String, Long> limitOverrides, Credential credential, Set<String> raisedLimits) {
   /** Validates and copies. */
   public Principal {
     Objects.requireNonNull(customer, "customer");
@@ -29,6 +31,13 @@ public record Principal(Customer customer, Plan plan, String keyId, Set<String> 
     scopes = Set.copyOf(scopes);
     limitOverrides = java.util.Map.copyOf(limitOverrides);
     Objects.requireNonNull(credential, "credential");
+    raisedLimits = Set.copyOf(raisedLimits);
+  }
+
+  /** A principal whose overrides are all restrictions. */
+  public Principal(Customer customer, Plan plan, String keyId, Set<String> scopes,
+      java.util.Map<String, Long> limitOverrides, Credential credential) {
+    this(customer, plan, keyId, scopes, limitOverrides, credential, Set.of());
   }
 
   /** A principal authenticated with key {@code keyId} itself. */

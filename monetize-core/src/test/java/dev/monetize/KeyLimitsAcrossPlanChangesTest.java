@@ -37,6 +37,7 @@ class KeyLimitsAcrossPlanChangesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-06T10:00:00Z"));
   private final Operation stats = Operation.builder("stats", "GET", "/stats").scope("stats:read").build();
+  private final HookedKeyStore store = new HookedKeyStore();
   private final Monetize monetize = Monetize.builder()
       .catalog(Catalog.builder()
           .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(5).withBurst(5)).quota(Quota.daily(1_000))
@@ -46,7 +47,7 @@ class KeyLimitsAcrossPlanChangesTest {
           .plan(Plan.builder("enterprise").rank(2).rate(Rate.perSecond(1_000).withBurst(1_000))
               .quota(Quota.daily(10_000_000)).scopes("*").build())
           .operation(stats).build())
-      .timeSource(time).keyStore(KeyStore.inMemory()).keyCacheTtl(Duration.ZERO)
+      .timeSource(time).keyStore(store).keyCacheTtl(Duration.ZERO)
       .managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
           .perOrganization(ManagementLimits.unlimited()).build())
       .build();
@@ -112,10 +113,11 @@ class KeyLimitsAcrossPlanChangesTest {
     time.advance(Duration.ofSeconds(2));
     assertThat(dailyLeftOfTheOrganization(admin.secret())).isEqualTo(1_000 - admitted - 1);
 
-    // and it passes nothing above the plan on to a key it creates
+    // a key it creates is as restricted, and no more powerful: its restrictions do not bind on free either
     JsonNode child = createKey(restricted, "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
-    child.path("limits").fields().forEachRemaining(e ->
-        assertThat(e.getValue().asLong()).as(e.getKey()).isLessThanOrEqualTo(e.getKey().equals("rate") ? 5 : 1_000));
+    assertThat(child.path("limits").path("rate").asLong()).isEqualTo(50);
+    assertThat(child.path("limits").path("daily").asLong()).isEqualTo(100_000);
+    assertThat(monetize.keys().find(child.path("id").asText()).orElseThrow().raisedLimits()).isEmpty();
     time.advance(Duration.ofSeconds(2));
     assertThat(limits(admit(child.path("secret").asText()))).doesNotContainValue(50L).doesNotContainValue(100_000L);
     // asked for explicitly, the same values are refused as they always were
@@ -161,5 +163,39 @@ class KeyLimitsAcrossPlanChangesTest {
         dev.monetize.keys.KeyEnvironment.LIVE, dev.monetize.keys.KeyStatus.ACTIVE, Instant.EPOCH, Optional.empty(),
         Optional.empty(), Optional.empty(), Map.of("daily", 10L), Set.of("rate")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("raised limit 'rate'");
+  }
+
+  @Test
+  void aDowngradeLandingWhileACustomerCreatesAKeyMakesNoRaise() throws Exception {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    // checked against pro, stored after the downgrade (a scheduled change applied in between)
+    store.duringCreation = () -> monetize.customers().save(Customer.of("acme", "free"));
+    JsonNode key = createKey(admin.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"rate\":50,\"daily\":100000}}");
+    store.duringCreation = () -> { };
+    assertThat(monetize.keys().find(key.path("id").asText()).orElseThrow().raisedLimits()).isEmpty();
+    assertThat(limits(admit(key.path("secret").asText()))).containsEntry("rate", 5L).containsEntry("daily", 1_000L)
+        .doesNotContainValue(50L);
+  }
+
+  @Test
+  void aRestrictedKeyPassesItsRestrictionOnWhateverThePlanWhenItCreatesAKey() throws Exception {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    String restricted = createKey(admin.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"rate\":20}}").path("secret").asText();
+    monetize.customers().save(Customer.of("acme", "free")); // the restriction is above free's 5: it does not bind
+    JsonNode child = createKey(restricted, "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
+    assertThat(child.path("limits").path("rate").asLong()).isEqualTo(20);
+    monetize.customers().save(Customer.of("acme", "pro")); // and both are held to it again
+    assertThat(limits(admit(restricted))).containsEntry("rate-key", 20L);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(limits(admit(child.path("secret").asText()))).containsEntry("rate-key", 20L);
+    // nor may it rotate a key worth more than itself across the downgrade
+    String unrestricted = createKey(admin.secret(), "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}")
+        .path("id").asText();
+    monetize.customers().save(Customer.of("acme", "free"));
+    assertThat(call("POST", "/monetize/keys/" + unrestricted + "/rotate", restricted, "{}").status()).isEqualTo(403);
   }
 }

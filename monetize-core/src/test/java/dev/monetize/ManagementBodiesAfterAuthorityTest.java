@@ -26,9 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 class ManagementBodiesAfterAuthorityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private final HookedKeyStore store = new HookedKeyStore();
   private final Monetize monetize = Monetize.builder().catalog(Catalog.builder()
       .plan(Plan.builder("pro").rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1_000)).scopes("*").build())
-      .operation(Operation.builder("stats", "GET", "/stats").build()).build()).build();
+      .operation(Operation.builder("stats", "GET", "/stats").build())
+      .shield(dev.monetize.shield.ShieldPolicy.defaults().deny(dev.monetize.http.Cidr.parse("203.0.113.0/24")))
+      .build()).keyStore(store).build();
   private final IssuedKey admin;
 
   ManagementBodiesAfterAuthorityTest() {
@@ -76,5 +79,21 @@ class ManagementBodiesAfterAuthorityTest {
     assertThat(call("POST", "/monetize/keys/" + b.key().id() + "/revoke", "").path("http_status").asInt()).isEqualTo(200);
     assertThat(call("GET", "/monetize/usage", "{\"customer_id\":\"globex\"}").path("http_status").asInt()).isEqualTo(400);
     assertThat(call("GET", "/monetize/usage", "{}").path("http_status").asInt()).isEqualTo(200);
+  }
+
+  @Test
+  void anAddressTheShieldRefusesCostsNoCredentialLookupBeforeTheBody() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    int before = store.lookups.get();
+    for (int i = 0; i < 20; i++) {
+      String wellFormed = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.LIVE, random);
+      Optional<ManagementApi.Response> early = monetize.managementApi().answerBeforeBody(new ManagementApi.Request(
+          "POST", "/monetize/keys", Map.of(), Optional.of("Bearer " + wellFormed), Optional.empty(), new byte[0],
+          "203.0.113.7", "req"), 10);
+      assertThat(early).isPresent();
+      assertThat(early.get().status()).isEqualTo(403);
+    }
+    assertThat(store.lookups.get()).isEqualTo(before);
+    assertThat(monetize.metrics().shieldDenied()).isEqualTo(20); // each refusal counted once
   }
 }

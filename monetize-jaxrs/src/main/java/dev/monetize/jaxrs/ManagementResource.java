@@ -120,6 +120,7 @@ public final class ManagementResource {
     // refused whatever the body (too large as declared, no route, no valid credential): left unread
     ManagementApi.Response answer = monetize.managementApi().answerBeforeBody(call, declaredLength(headers))
         .orElse(null);
+    boolean unread = answer != null && (declaredLength(headers) > 0 || headers.getHeaderString("Transfer-Encoding") != null);
     if (answer == null) {
       byte[] bytes;
       try {
@@ -132,6 +133,9 @@ public final class ManagementResource {
     }
     Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
         .header(RequestIds.HEADER, requestId);
+    if (unread) {
+      rb.header("Connection", "close"); // the body announced stays unread
+    }
     for (Header h : answer.headers()) {
       rb.header(h.name(), h.value());
     }

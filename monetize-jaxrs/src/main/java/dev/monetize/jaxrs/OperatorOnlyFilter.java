@@ -20,6 +20,11 @@ final class OperatorOnlyFilter implements ContainerRequestFilter {
   public void filter(ContainerRequestContext request) {
     String path = ("/" + request.getUriInfo().getPath(false)).replace("//", "/");
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
+    String repeated = AdmissionFilter.repeatedCredential(request.getHeaders());
+    if (repeated != null) {
+      Refusals.abort(monetize, request, ErrorCode.BAD_REQUEST, AdmissionFilter.repeatedDetail(repeated));
+      return;
+    }
     Optional<ErrorCode> refusal = monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,
         monetize.clientAddress(PeerAddress.current(), request.getHeaderString("Forwarded"),
             request.getHeaderString("X-Forwarded-For")),

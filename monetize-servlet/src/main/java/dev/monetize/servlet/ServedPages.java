@@ -41,26 +41,31 @@ final class ServedPages {
                 request.getHeader("X-Forwarded-Proto")), request.getContextPath()));
     Optional<ManagementApi.Response> early = monetize.managementApi().answerBeforeBody(call,
         request.getContentLengthLong());
-    if (early.isPresent()) {
+    ManagementApi.Response answer;
+    if (early.isPresent() || !takesBody(request.getMethod())) { // a GET, HEAD or DELETE has no body to read
+      answer = early.isPresent() ? early.get() : monetize.managementApi().handle(call);
       if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
-        response.setHeader("Connection", "close"); // the body announced stays unread
+        response.setHeader("Connection", "close"); // what it announced stays unread
       }
-      write(request, response, requestId, early.get().status(), early.get().contentType(), early.get().headers(),
-          early.get().body());
-      return;
+    } else {
+      byte[] body;
+      try {
+        body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
+      } catch (IOException e) { // the client stopped sending what it announced
+        response.setHeader("Connection", "close");
+        response.setHeader(RequestIds.HEADER, requestId);
+        ServletProblems.send(response, monetize.problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
+            "The request body could not be read to its end; send the whole body it announces.", requestId));
+        return;
+      }
+      answer = monetize.managementApi().handle(call.withBody(body));
     }
-    byte[] body;
-    try {
-      body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
-    } catch (IOException e) { // the client stopped sending what it announced
-      response.setHeader("Connection", "close");
-      response.setHeader(RequestIds.HEADER, requestId);
-      ServletProblems.send(response, monetize.problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
-          "The request body could not be read to its end; send the whole body it announces.", requestId));
-      return;
-    }
-    ManagementApi.Response answer = monetize.managementApi().handle(call.withBody(body));
     write(request, response, requestId, answer.status(), answer.contentType(), answer.headers(), answer.body());
+  }
+
+  /** Whether a management request of {@code method} has a body to read: POST, PUT and PATCH do. */
+  static boolean takesBody(String method) {
+    return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
   }
 
   /** The OpenAPI document generated from the catalog, when the deployment publishes it. */

@@ -55,6 +55,11 @@ class ManagementBodyTest {
 
   /** Sends {@code head} and {@code bodyPart}, keeps the connection open, and reads the whole answer. */
   private String exchange(String head, String bodyPart, boolean endInput) throws Exception {
+    return exchange(head, bodyPart, endInput, "}");
+  }
+
+  /** {@link #exchange(String, String, boolean)}, the answer complete once it ends with {@code last}. */
+  private String exchange(String head, String bodyPart, boolean endInput, String last) throws Exception {
     URI base = URI.create(jetty.base());
     try (Socket s = new Socket(base.getHost(), base.getPort())) {
       OutputStream out = s.getOutputStream();
@@ -69,7 +74,7 @@ class ManagementBodyTest {
       for (int n; (n = in.read(buf)) >= 0; ) {
         answer.write(buf, 0, n);
         String text = answer.toString(StandardCharsets.ISO_8859_1);
-        if (text.contains("\r\n\r\n") && text.trim().endsWith("}")) {
+        if (text.contains("\r\n\r\n") && text.trim().endsWith(last)) {
           break; // the problem's JSON is complete: the server answered without the rest of the body
         }
       }
@@ -94,6 +99,17 @@ class ManagementBodyTest {
     monetize.flushAudit();
     assertThat(audit.events()).filteredOn(e -> e.status() == 401).hasSize(2);
     assertThat(monetize.metrics().malformedKeyRefusals()).isEqualTo(1);
+  }
+
+  @Test
+  void aPageAnyoneMayReadIsAnsweredWithoutWaitingForABodyItAnnounced() throws Exception {
+    // had the server waited for the 60,000 bytes, the client would get no page before the idle timeout
+    String page = exchange("GET /monetize/dashboard HTTP/1.1\r\nHost: localhost\r\nContent-Length: 60000\r\n", "{\"",
+        false, "</html>");
+    assertThat(page).startsWith("HTTP/1.1 200").contains("Connection: close");
+    String usage = exchange("GET /monetize/usage HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+        + admin.secret() + "\r\nContent-Length: 60000\r\n", "{\"", false, "}");
+    assertThat(usage).startsWith("HTTP/1.1 200");
   }
 
   @Test

@@ -62,8 +62,20 @@ public final class KeyRegistry implements KeyService {
     return issue(KeyRequest.of(organizationId, Set.of(OPERATOR_SCOPE)), true);
   }
 
-  /** Issues a key; {@code reservedAllowed} lets reserved scopes past the plan (the operator's own keys only). */
+  /**
+   * Issues a key; {@code reservedAllowed} lets reserved scopes past the plan (the operator's own keys
+   * only). An override above the plan is a raise (code that issues keys is the operator's).
+   */
   public IssuedKey issue(KeyRequest request, boolean reservedAllowed) {
+    return issue(request, reservedAllowed, null);
+  }
+
+  /**
+   * Issues a key whose raised limits are {@code raised} as the caller decided them (the management
+   * API: the operator's overrides above the plan it checked, none for anyone else), or, when null,
+   * the overrides above the plan read here.
+   */
+  public IssuedKey issue(KeyRequest request, boolean reservedAllowed, Set<String> raised) {
     Customer customer = customers.find(request.customerId()).orElseThrow(() ->
         new IllegalArgumentException("customer " + request.customerId() + " does not exist; save it first"));
     if (request.scopes().isEmpty()) {
@@ -92,13 +104,15 @@ public final class KeyRegistry implements KeyService {
           + (request.projectId().isPresent() ? "project" : "organization's plan") + " holds (" + ceiling + ")");
     }
     String secret = ApiKeys.newSecret(environment, random);
-    Map<String, Long> planLimits = limitsOf(plan);
-    Set<String> raised = new java.util.HashSet<>(); // above the plan: only the operator's code or credential gets here
-    request.limitOverrides().forEach((name, value) -> {
-      if (value > planLimits.get(name)) {
-        raised.add(name);
+    if (raised == null) { // code of the operator's: what is above the plan now is its raise
+      Map<String, Long> planLimits = limitsOf(plan);
+      raised = new java.util.HashSet<>();
+      for (Map.Entry<String, Long> o : request.limitOverrides().entrySet()) {
+        if (o.getValue() > planLimits.get(o.getKey())) {
+          raised.add(o.getKey());
+        }
       }
-    });
+    }
     ApiKey key = new ApiKey(ApiKeys.newKeyId(random), customer.id(), request.projectId(), credentials.hash(secret),
         request.scopes(), environment, KeyStatus.ACTIVE, time.now(), request.expiresAt(), Optional.empty(),
         Optional.empty(), request.limitOverrides(), raised);
@@ -114,29 +128,6 @@ public final class KeyRegistry implements KeyService {
       limits.put(q.name(), q.limit());
     }
     return limits;
-  }
-
-  /**
-   * The limits of {@code key} that apply while its organization is on {@code plan}: a restriction
-   * (an override issued at or under the plan of the day) while it is at most the plan's limit, and a
-   * raised limit (issued above the plan, which only the operator may do) while it is above it. Left
-   * out: an override of a limit the plan does not have, a restriction the plan has fallen under (a
-   * downgrade never turns a key's restriction into a grant above the new plan) and a raise the plan
-   * has caught up with (it never restricts the key below its plan).
-   */
-  public static Map<String, Long> effectiveLimits(ApiKey key, Plan plan) {
-    if (key.limitOverrides().isEmpty()) {
-      return Map.of();
-    }
-    Map<String, Long> planLimits = limitsOf(plan);
-    Map<String, Long> out = new java.util.HashMap<>();
-    key.limitOverrides().forEach((name, value) -> {
-      Long limit = planLimits.get(name);
-      if (limit != null && (key.raisedLimits().contains(name) ? value > limit : value <= limit)) {
-        out.put(name, value);
-      }
-    });
-    return out;
   }
 
   private static void requireLimitsOf(Plan plan, Map<String, Long> overrides) {

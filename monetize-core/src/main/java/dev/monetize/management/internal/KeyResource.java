@@ -74,7 +74,19 @@ final class KeyResource {
       throw ManagementRefusal.badRequest("environment: this deployment issues " + context.environment().name()
           .toLowerCase(Locale.ROOT) + " keys only (a key of another environment would never work here).");
     }
-    Map<String, Long> keyLimits = limits(c, body.limits(), context.catalog().plan(org.plan()).orElseThrow());
+    Plan plan = context.catalog().plan(org.plan()).orElseThrow();
+    Map<String, Long> keyLimits = limits(c, body.limits(), plan);
+    // a raise is the operator's, above the plan it was checked against here; never anyone else's, whatever
+    // the plan is by the time the key is stored
+    Set<String> raised = new java.util.HashSet<>();
+    if (c.operator()) {
+      Map<String, Long> planLimits = KeyRegistry.limitsOf(plan);
+      keyLimits.forEach((name, v) -> {
+        if (v > planLimits.get(name)) {
+          raised.add(name);
+        }
+      });
+    }
     ManagementCall.requireRoom("keys", context.keys().countKeys(orgId), limits.maxKeysPerOrganization(),
         "Organization " + orgId);
     ManagementCall.charge(context, "{" + c.principal.customerId() + "}:mgmt:keys", "key-creation", limits.keyCreation(), "keys created");
@@ -84,7 +96,8 @@ final class KeyResource {
     }
     IssuedKey issued;
     try {
-      issued = context.keys().issue(kr, Authority.operator(c.principal) && orgId.equals(c.principal.customerId()));
+      issued = context.keys().issue(kr, Authority.operator(c.principal) && orgId.equals(c.principal.customerId()),
+          raised);
     } catch (IllegalArgumentException e) {
       throw ManagementRefusal.badRequest(e.getMessage() + ".");
     }
@@ -119,9 +132,10 @@ final class KeyResource {
   }
 
   /**
-   * The caller's own limits that are limits of the plan now, each at most the plan's: a key made by a
-   * restricted key is as restricted, and a limit the operator raised for the caller's key alone is not
-   * passed on (the operator passes nothing on).
+   * The caller's own limits that are limits of the plan now: a key made by a restricted key is as
+   * restricted, whatever the plan (a restriction above it now binds again after an upgrade), and a
+   * limit the operator raised for the caller's key alone is passed on as the plan's at most (the
+   * operator passes nothing on).
    */
   private static Map<String, Long> inherited(ManagementCall c, Map<String, Long> planLimits) {
     if (Authority.operator(c.principal)) {
@@ -131,7 +145,7 @@ final class KeyResource {
     c.principal.limitOverrides().forEach((name, value) -> {
       Long limit = planLimits.get(name);
       if (limit != null) {
-        out.put(name, Math.min(value, limit));
+        out.put(name, c.principal.raisedLimits().contains(name) ? Math.min(value, limit) : value);
       }
     });
     return out;

@@ -113,21 +113,24 @@ public final class ManagementRouter implements ManagementApi {
 
   @Override
   public Response handle(Request r) {
-    return handle(r, false, null);
+    return handle(r, false, null, null);
   }
 
   @Override
   public Optional<Response> answerBeforeBody(Request r, long declaredLength) {
-    if (declaredLength > MAX_BODY_BYTES) {
-      return Optional.of(handle(r, true, null));
+    // the shield first, as handle does it: a refused address costs no credential lookup
+    dev.monetize.shield.internal.Shield.Verdict verdict = context.shield().check(r.remoteAddress(),
+        context.time().epochNanos());
+    if (verdict.refusal().isPresent() || declaredLength > MAX_BODY_BYTES) {
+      return Optional.of(handle(r, declaredLength > MAX_BODY_BYTES, verdict, null));
     }
     Early early;
     try {
       early = refusedWhateverItsBody(r);
-    } catch (RuntimeException e) { // a store that fails: handle answers it once the body is read
-      return Optional.empty();
+    } catch (RuntimeException e) { // a store that fails fails the call whatever its body: handle answers it
+      return Optional.of(handle(r, false, verdict, null));
     }
-    return early == null ? Optional.empty() : Optional.of(handle(r, false, early.credential()));
+    return early == null ? Optional.empty() : Optional.of(handle(r, false, verdict, early.credential()));
   }
 
   /**
@@ -162,9 +165,11 @@ public final class ManagementRouter implements ManagementApi {
 
   /**
    * {@link #handle(Request)}, with a body declared larger than the limit and left unread when
-   * {@code tooLarge}, and the credential's decision when it was made already ({@code known}, else null).
+   * {@code tooLarge}, and the shield's verdict and the credential's decision when they were made
+   * already ({@code knownVerdict}, {@code known}; else null): each is made, counted and charged once.
    */
-  private Response handle(Request r, boolean tooLarge, Decision known) {
+  private Response handle(Request r, boolean tooLarge, dev.monetize.shield.internal.Shield.Verdict knownVerdict,
+      Decision known) {
     List<Header> headers = new ArrayList<>();
     headers.add(new Header("Cache-Control", "no-store"));
     Response answer;
@@ -177,7 +182,7 @@ public final class ManagementRouter implements ManagementApi {
     dev.monetize.shield.internal.Shield.Verdict verdict = dev.monetize.shield.internal.Shield.Verdict.PASS;
     try {
       long now = context.time().epochNanos();
-      verdict = context.shield().check(r.remoteAddress(), now);
+      verdict = knownVerdict != null ? knownVerdict : context.shield().check(r.remoteAddress(), now);
       if (verdict.refusal().isPresent()) { // before anything else: no route, body or credential is looked at
         ErrorCode code = verdict.refusal().get();
         throw new ManagementRefusal(code, dev.monetize.shield.internal.Shield.detail(code), verdict.retryAfterSeconds(),

@@ -1,0 +1,62 @@
+package dev.monetize;
+
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.KeyStore;
+import dev.monetize.keys.Project;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory key store that counts its lookups by hash and runs a hook while the management API
+ * counts an organization's keys (between its checks and the issue): for tests of what happens there.
+ */
+final class HookedKeyStore implements KeyStore {
+  private final KeyStore inner = KeyStore.inMemory();
+  /** Lookups by hash so far. */
+  final AtomicInteger lookups = new AtomicInteger();
+  /** Runs on every {@link #countKeys}. */
+  volatile Runnable duringCreation = () -> { };
+
+  @Override
+  public Optional<ApiKey> findByHash(String hash) {
+    lookups.incrementAndGet();
+    return inner.findByHash(hash);
+  }
+
+  @Override
+  public Optional<ApiKey> findById(String id) {
+    return inner.findById(id);
+  }
+
+  @Override
+  public void save(ApiKey key) {
+    inner.save(key);
+  }
+
+  @Override
+  public List<ApiKey> list(String organizationId, Optional<String> projectId, Optional<String> afterId, int limit) {
+    return inner.list(organizationId, projectId, afterId, limit);
+  }
+
+  @Override
+  public void saveProject(Project project) {
+    inner.saveProject(project);
+  }
+
+  @Override
+  public Optional<Project> findProject(String id) {
+    return inner.findProject(id);
+  }
+
+  @Override
+  public long countKeys(String organizationId) {
+    duringCreation.run();
+    return inner.countKeys(organizationId);
+  }
+
+  @Override
+  public long countProjects(String organizationId) {
+    return inner.countProjects(organizationId);
+  }
+}
