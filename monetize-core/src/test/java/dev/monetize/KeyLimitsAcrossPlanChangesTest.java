@@ -58,9 +58,7 @@ class KeyLimitsAcrossPlanChangesTest {
   }
 
   private ManagementApi.Response call(String method, String path, String credential, String body) {
-    return monetize.managementApi().handle(new ManagementApi.Request(method, path, Map.of(),
-        Optional.of("Bearer " + credential), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9",
-        "req-" + method + path));
+    return ManagementCalls.call(monetize, method, path, credential, body);
   }
 
   /** A key made through the management API: its secret, and its limits as the API shows them. */

@@ -12,7 +12,6 @@ import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
 import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,9 +44,7 @@ class ManagementBodiesAfterAuthorityTest {
   }
 
   private JsonNode call(String method, String path, String body) throws Exception {
-    ManagementApi.Response r = monetize.managementApi().handle(new ManagementApi.Request(method, path, Map.of(),
-        Optional.of("Bearer " + admin.secret()), Optional.empty(), body.getBytes(StandardCharsets.UTF_8), "10.0.0.9",
-        "req"));
+    ManagementApi.Response r = ManagementCalls.call(monetize, method, path, admin.secret(), body);
     com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
         JSON.readTree(r.body());
     assertThat(n.path("status").asInt(r.status())).isEqualTo(r.status());
