@@ -11,9 +11,10 @@ import java.nio.file.Path;
 final class JournalSetup {
   private JournalSetup() {}
 
-  static MonetizeBuilder[] builders(Path dir) {
+  static MonetizeBuilder[] builders() {
     // tag::journal[]
     MonetizeBuilder everySecond = Monetize.builder().usageJournal(Path.of("/var/lib/analytics/monetize")); // fsync every second
+    Path dir = Path.of("/var/lib/analytics/monetize-strict");
     MonetizeBuilder eachCall = Monetize.builder().usageJournal(dir, FsyncPolicy.always()); // or never(), every(Duration)
     // end::journal[]
     return new MonetizeBuilder[] {everySecond, eachCall};

@@ -1,10 +1,14 @@
 package dev.monetize.docs;
 
+// tag::bind[]
 import dev.monetize.Monetize;
 import dev.monetize.micrometer.MonetizeMetrics;
-import dev.monetize.servlet.MonetizeFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+// end::bind[]
+// tag::operator-only[]
+import dev.monetize.servlet.MonetizeFilter;
+// end::operator-only[]
 
 /** docs/monitoring.md: the engine bound to a Prometheus registry, and /metrics for the operator only. */
 final class MetricsSetup {

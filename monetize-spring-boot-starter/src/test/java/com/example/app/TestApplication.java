@@ -1,15 +1,21 @@
 package com.example.app;
 
-import dev.monetize.Monetized;
+// tag::hello[]
 import dev.monetize.Principal;
 import dev.monetize.TenantContext;
-import dev.monetize.spring.MonetizeCustomizer;
 import java.util.Map;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.annotation.Bean;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+// end::hello[]
+// tag::annotated[]
+import dev.monetize.Monetized;
+import org.springframework.web.bind.annotation.PathVariable;
+// end::annotated[]
+// tag::customizer[]
+import dev.monetize.spring.MonetizeCustomizer;
+import org.springframework.context.annotation.Bean;
+// end::customizer[]
+import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /** A service with one monetized handler (declared in the plans file) and one outside the catalog. */
 @SpringBootApplication
