@@ -29,7 +29,7 @@ public enum ErrorCode {
       "The key is malformed (wrong length, alphabet or checksum: refused without a store "
           + "lookup), the `Authorization` header uses another scheme than Bearer, or the key is "
           + "unknown.",
-      "Check that the key was copied completely; keys look like mk_live_... and are shown once at creation."),
+      "Check that the key was copied completely; keys look like mk_live_... (mk_test_... on a test deployment) and are shown once at creation."),
   /** A test key on a live deployment or the reverse. */
   KEY_WRONG_ENVIRONMENT(401, "API key for another environment",
       "A `mk_test_` key on a live deployment or a `mk_live_` key on a test one.",
