@@ -65,7 +65,7 @@ class PlanChangesTest {
         .operatorKey(operator).eventListener(told::add).auditSink(audit).build()) {
       m.customers().save(Customer.of("acme", "basic"));
       IssuedKey key = m.keys().issue("acme", Set.of("*"));
-      time.set(Instant.parse("2026-11-16T00:00:00Z"));
+      time.set(Instant.parse("2026-11-16T00:00:00.123456789Z")); // a change made now is dated to the nanosecond
 
       JsonNode now = call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", operator, 200);
       assertThat(now.get("plan").asText()).isEqualTo("pro");
@@ -73,6 +73,12 @@ class PlanChangesTest {
       // prorated by the billing rules: half of November on basic, half on pro
       JsonNode invoice = call(m, "GET", "/monetize/invoices?customer_id=acme", null, operator, 200).get("data").get(0);
       assertThat(invoice.get("total").asText()).isEqualTo("25.00"); // 10.00 x 15/30 + 40.00 x 15/30
+      String text = new String(m.managementApi().handle(new dev.monetize.management.ManagementApi.Request("GET",
+          "/monetize/invoices/draft", java.util.Map.of("customer_id", "acme", "format", "text"),
+          java.util.Optional.of("Bearer " + operator), java.util.Optional.empty(), new byte[0], "10.0.0.9", "r")).body(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(text).contains("(2026-11-01T00:00:00Z to 2026-11-16T00:00:00Z)") // people read it to the second
+          .doesNotContain(".123456789");
 
       JsonNode scheduled = call(m, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"basic\", \"at\": \"period_end\"}",
           operator, 200);

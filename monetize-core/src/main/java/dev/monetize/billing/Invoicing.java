@@ -120,7 +120,8 @@ public final class Invoicing {
       List<Invoice.Line> lines = new ArrayList<>();
       Rating.Share share = Rating.Share.of(from, to, start, end);
       String name = plan.name();
-      String when = share.whole() ? "" : " (" + from + " to " + to + ")";
+      String when = share.whole() ? "" : " (" + from.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " to "
+          + to.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")"; // read by people: to the second
       plan.fee().ifPresent(fee -> lines.add(new Invoice.Line("plan " + name + " fee" + when, name, Invoice.Kind.FEE,
           Optional.empty(), Optional.empty(), 1, Rating.amount(fee.amount(), share, currency))));
       BigDecimal usage = Rating.zero(currency);
