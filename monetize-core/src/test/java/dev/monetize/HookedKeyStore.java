@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory key store that counts its lookups by hash and runs a hook while the management API
- * counts an organization's keys (between its checks and the issue): for tests of what happens there.
+ * An in-memory key store that counts its lookups by hash, fails the next ones when told to, and runs a
+ * hook while the management API counts an organization's keys (between its checks and the issue): for
+ * tests of what happens there.
  */
 final class HookedKeyStore implements KeyStore {
   private final KeyStore inner = KeyStore.inMemory();
@@ -17,10 +18,15 @@ final class HookedKeyStore implements KeyStore {
   final AtomicInteger lookups = new AtomicInteger();
   /** Runs on every {@link #countKeys}. */
   volatile Runnable duringCreation = () -> { };
+  /** Lookups by hash still to fail, as a store that is briefly unreachable fails them. */
+  final AtomicInteger failing = new AtomicInteger();
 
   @Override
   public Optional<ApiKey> findByHash(String hash) {
     lookups.incrementAndGet();
+    if (failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IllegalStateException("the key store is unreachable for a moment");
+    }
     return inner.findByHash(hash);
   }
 

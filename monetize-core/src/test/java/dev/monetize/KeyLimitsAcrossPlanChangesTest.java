@@ -44,6 +44,8 @@ class KeyLimitsAcrossPlanChangesTest {
               .scopes("*").build())
           .plan(Plan.builder("pro").rank(1).rate(Rate.perSecond(50).withBurst(50)).quota(Quota.daily(100_000))
               .scopes("*").build())
+          .plan(Plan.builder("mini").rank(0).rate(Rate.perSecond(5).withBurst(5)).quota(Quota.monthly(10_000))
+              .scopes("*").build())
           .plan(Plan.builder("enterprise").rank(2).rate(Rate.perSecond(1_000).withBurst(1_000))
               .quota(Quota.daily(10_000_000)).scopes("*").build())
           .operation(stats).build())
@@ -195,5 +197,18 @@ class KeyLimitsAcrossPlanChangesTest {
         .path("id").asText();
     monetize.customers().save(Customer.of("acme", "free"));
     assertThat(call("POST", "/monetize/keys/" + unrestricted + "/rotate", restricted, "{}").status()).isEqualTo(403);
+  }
+
+  @Test
+  void aRestrictionThePlanCannotCarryIsNotDroppedButRefusesTheKeyItWouldPassTo() throws Exception {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    String restricted = createKey(admin.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"daily\":100}}").path("secret").asText();
+    monetize.customers().save(Customer.of("acme", "mini")); // no daily quota on this plan
+    ManagementApi.Response child = call("POST", "/monetize/keys", restricted,
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
+    assertThat(child.status()).isEqualTo(403);
+    assertThat(new String(child.body(), StandardCharsets.UTF_8)).contains("'daily' limit cannot be passed on");
   }
 }

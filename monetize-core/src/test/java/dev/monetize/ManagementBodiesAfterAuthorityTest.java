@@ -93,4 +93,20 @@ class ManagementBodiesAfterAuthorityTest {
     assertThat(store.lookups.get()).isEqualTo(before);
     assertThat(monetize.metrics().shieldDenied()).isEqualTo(20); // each refusal counted once
   }
+
+  @Test
+  void aStoreFailingWhileTheCredentialIsCheckedFailsTheCallWhichNeverRunsWithoutItsBody() throws Exception {
+    IssuedKey fresh = monetize.keys().issue("acme", Set.of("stats:read"));
+    store.failing.set(1); // the check before the body meets the failure; the store is back right after
+    Optional<ManagementApi.Response> early = monetize.managementApi().answerBeforeBody(new ManagementApi.Request(
+        "POST", "/monetize/tokens", Map.of(), Optional.of("Bearer " + fresh.secret()), Optional.empty(), new byte[0],
+        "10.0.0.9", "req"), 30);
+    assertThat(early).isPresent();
+    assertThat(early.get().status()).isEqualTo(500);
+    assertThat(new String(early.get().body(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("token\"");
+    // with the body, once the store answers, the same call mints the token it asks for
+    ManagementApi.Response minted = ManagementCalls.call(monetize, "POST", "/monetize/tokens", fresh.secret(),
+        "{\"scopes\":[\"stats:read\"]}");
+    assertThat(minted.status()).isEqualTo(200);
+  }
 }

@@ -144,8 +144,13 @@ final class KeyResource {
     Map<String, Long> out = new HashMap<>();
     c.principal.limitOverrides().forEach((name, value) -> {
       Long limit = planLimits.get(name);
+      boolean raised = c.principal.raisedLimits().contains(name);
+      if (limit == null && !raised) { // a restriction the new key could not carry: it would be worth more
+        throw new ManagementRefusal(dev.monetize.errors.ErrorCode.SCOPE_ESCALATION, "Your key's own '" + name
+            + "' limit cannot be passed on: the plan has no such limit now, so the new key would not be held to it.");
+      }
       if (limit != null) {
-        out.put(name, c.principal.raisedLimits().contains(name) ? Math.min(value, limit) : value);
+        out.put(name, raised ? Math.min(value, limit) : value);
       }
     });
     return out;

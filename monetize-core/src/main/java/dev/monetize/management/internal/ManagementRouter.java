@@ -113,7 +113,7 @@ public final class ManagementRouter implements ManagementApi {
 
   @Override
   public Response handle(Request r) {
-    return handle(r, false, null, null);
+    return handle(r, null);
   }
 
   @Override
@@ -122,22 +122,24 @@ public final class ManagementRouter implements ManagementApi {
     dev.monetize.shield.internal.Shield.Verdict verdict = context.shield().check(r.remoteAddress(),
         context.time().epochNanos());
     if (verdict.refusal().isPresent() || declaredLength > MAX_BODY_BYTES) {
-      return Optional.of(handle(r, declaredLength > MAX_BODY_BYTES, verdict, null));
+      return Optional.of(handle(r, new Before(verdict, declaredLength > MAX_BODY_BYTES, null, null)));
     }
-    Early early;
+    Before refused;
     try {
-      early = refusedWhateverItsBody(r);
-    } catch (RuntimeException e) { // a store that fails fails the call whatever its body: handle answers it
-      return Optional.of(handle(r, false, verdict, null));
+      refused = refusedWhateverItsBody(r, verdict);
+    } catch (RuntimeException e) { // a store that fails: the call fails as it would, and never runs without its body
+      refused = new Before(verdict, false, null, e);
     }
-    return early == null ? Optional.empty() : Optional.of(handle(r, false, verdict, early.credential()));
+    return refused == null ? Optional.empty() : Optional.of(handle(r, refused));
   }
 
   /**
-   * Why a call is refused whatever its body: no such route ({@code credential} null), or the refusal
-   * of the credential it sent, which {@link #handle} then answers as its own without asking again.
+   * What was decided about a call before its body was read, for {@link #handle} to answer as its own
+   * (each made, counted and charged once): the shield's verdict, a body declared too large, the
+   * refusal of the credential it sent, or the failure met while checking it (a store's).
    */
-  private record Early(Decision credential) {}
+  private record Before(dev.monetize.shield.internal.Shield.Verdict verdict, boolean tooLarge, Decision credential,
+      RuntimeException failure) {}
 
   /**
    * Whether {@link #handle} refuses the call before it reads the body: no such route, or a route
@@ -145,10 +147,10 @@ public final class ManagementRouter implements ManagementApi {
    * Nothing is charged, counted or ended here: the refusal is {@link #handle}'s, with the credential's
    * decision made here once.
    */
-  private Early refusedWhateverItsBody(Request r) {
+  private Before refusedWhateverItsBody(Request r, dev.monetize.shield.internal.Shield.Verdict verdict) {
     Optional<ManagementOperation.Match> match = ManagementOperation.match(r.method(), r.path().substring(prefix.length()));
     if (match.isEmpty()) {
-      return new Early(null);
+      return new Before(verdict, false, null, null);
     }
     dev.monetize.management.Permission needed = match.get().operation().permission();
     if (needed == dev.monetize.management.Permission.ANYONE
@@ -156,20 +158,15 @@ public final class ManagementRouter implements ManagementApi {
       return null;
     }
     if (bySession(r)) { // resuming is not asked twice: it ends a session whose key went; handle decides
-      return context.sessions().open(r.browser().session().get()) ? null : new Early(null);
+      return context.sessions().open(r.browser().session().get()) ? null : new Before(verdict, false, null, null);
     }
     Decision d = context.authenticate(ApiRequest.of(r.method(), r.path(), r.remoteAddress(), r.requestId(),
         r.authorization().orElse(null), r.apiKey().orElse(null)));
-    return d.admitted() ? null : new Early(d);
+    return d.admitted() ? null : new Before(verdict, false, d, null);
   }
 
-  /**
-   * {@link #handle(Request)}, with a body declared larger than the limit and left unread when
-   * {@code tooLarge}, and the shield's verdict and the credential's decision when they were made
-   * already ({@code knownVerdict}, {@code known}; else null): each is made, counted and charged once.
-   */
-  private Response handle(Request r, boolean tooLarge, dev.monetize.shield.internal.Shield.Verdict knownVerdict,
-      Decision known) {
+  /** {@link #handle(Request)}, with what was decided before the body was read ({@code before}, or null). */
+  private Response handle(Request r, Before before) {
     List<Header> headers = new ArrayList<>();
     headers.add(new Header("Cache-Control", "no-store"));
     Response answer;
@@ -182,13 +179,13 @@ public final class ManagementRouter implements ManagementApi {
     dev.monetize.shield.internal.Shield.Verdict verdict = dev.monetize.shield.internal.Shield.Verdict.PASS;
     try {
       long now = context.time().epochNanos();
-      verdict = knownVerdict != null ? knownVerdict : context.shield().check(r.remoteAddress(), now);
+      verdict = before != null ? before.verdict() : context.shield().check(r.remoteAddress(), now);
       if (verdict.refusal().isPresent()) { // before anything else: no route, body or credential is looked at
         ErrorCode code = verdict.refusal().get();
         throw new ManagementRefusal(code, dev.monetize.shield.internal.Shield.detail(code), verdict.retryAfterSeconds(),
             List.of());
       }
-      if (tooLarge || r.body().length > MAX_BODY_BYTES) {
+      if (before != null && before.tooLarge() || r.body().length > MAX_BODY_BYTES) {
         throw new ManagementRefusal(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
       }
       String route = r.path().substring(prefix.length());
@@ -212,7 +209,10 @@ public final class ManagementRouter implements ManagementApi {
         chargeAddress(r); // published, like any price list: no key needed, charged to the client address
         return handlers.get(match.operation()).apply(null); // its query (utm_source...) is no request to us
       }
-      Principal p = authenticate(r, headers, verdict.allowed(), known);
+      if (before != null && before.failure() != null) {
+        throw before.failure(); // answered as handle answers a failing store; the operation never runs
+      }
+      Principal p = authenticate(r, headers, verdict.allowed(), before == null ? null : before.credential());
       who = Optional.of(p);
       chargeCall(p);
       if (bySession(r) && !sessionMay(match.operation())) {
