@@ -70,6 +70,18 @@ class KeyLimitsAcrossPlanChangesTest {
     return JSON.readTree(r.body());
   }
 
+  /** Acme on pro, and a key of its administrator. */
+  private IssuedKey adminOnPro() {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    return monetize.keys().issue("acme", Set.of("*"));
+  }
+
+  /** The secret of a key {@code admin} made with these limits (JSON) and every scope. */
+  private String restricted(IssuedKey admin, String limits) throws Exception {
+    return createKey(admin.secret(), "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":" + limits + "}")
+        .path("secret").asText();
+  }
+
   private Decision admit(String secret) {
     Admission a = monetize.admit(stats, ApiRequest.of("GET", "/stats", "10.0.0.1", "r", "Bearer " + secret, null));
     a.complete(a.decision().status(), 0);
@@ -181,10 +193,8 @@ class KeyLimitsAcrossPlanChangesTest {
 
   @Test
   void aRestrictedKeyPassesItsRestrictionOnWhateverThePlanWhenItCreatesAKey() throws Exception {
-    monetize.customers().save(Customer.of("acme", "pro"));
-    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
-    String restricted = createKey(admin.secret(),
-        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"rate\":20}}").path("secret").asText();
+    IssuedKey admin = adminOnPro();
+    String restricted = restricted(admin, "{\"rate\":20}");
     monetize.customers().save(Customer.of("acme", "free")); // the restriction is above free's 5: it does not bind
     JsonNode child = createKey(restricted, "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
     assertThat(child.path("limits").path("rate").asLong()).isEqualTo(20);
@@ -201,10 +211,7 @@ class KeyLimitsAcrossPlanChangesTest {
 
   @Test
   void aRestrictionThePlanCannotCarryIsNotDroppedButRefusesTheKeyItWouldPassTo() throws Exception {
-    monetize.customers().save(Customer.of("acme", "pro"));
-    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
-    String restricted = createKey(admin.secret(),
-        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"daily\":100}}").path("secret").asText();
+    String restricted = restricted(adminOnPro(), "{\"daily\":100}");
     monetize.customers().save(Customer.of("acme", "mini")); // no daily quota on this plan
     ManagementApi.Response child = call("POST", "/monetize/keys", restricted,
         "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");

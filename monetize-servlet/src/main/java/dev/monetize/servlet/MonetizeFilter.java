@@ -466,7 +466,7 @@ public final class MonetizeFilter implements Filter {
    * client from sending its next request on a connection about to close (which it sees as a reset,
    * not as an answer).
    */
-  private static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
+  static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
     if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
       response.setHeader("Connection", "close");
     }

@@ -44,9 +44,7 @@ final class ServedPages {
     ManagementApi.Response answer;
     if (early.isPresent() || !takesBody(request.getMethod())) { // a GET, HEAD or DELETE has no body to read
       answer = early.isPresent() ? early.get() : monetize.managementApi().handle(call);
-      if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
-        response.setHeader("Connection", "close"); // what it announced stays unread
-      }
+      MonetizeFilter.closeIfBodyUnread(request, response); // what it announced stays unread
     } else {
       byte[] body;
       try {
