@@ -26,7 +26,7 @@ import java.util.Optional;
  *     {@code limits}, {@code amount}, ...); empty for a monetized request
  * @param bytesIn request body bytes read
  * @param seq its place in its tenant's chain, from 1 (0 until the engine chains it)
- * @param prevHash the {@code hash} of the event before it in the chain (64 zeros for the first)
+ * @param prevHash the {@code hash} of the event before it in the chain (empty for the first)
  * @param hash hex SHA-256 of {@code prevHash} followed by the RFC 8785 canonical JSON of the event
  *     without {@code hash} ({@link #fields()}); empty until chained
  * @param segment which run of its tenant's chain it belongs to: the time the run began (a chain the
@@ -239,8 +239,14 @@ public record AuditEvent(
     return AuditEvents.parse(json);
   }
 
-  /** The first event's {@code prev_hash}. */
-  public static final String GENESIS = "0".repeat(64);
+  /** The first event's {@code prev_hash}: empty, as the audit chain's standard has it. */
+  public static final String GENESIS = "";
+
+  /**
+   * The first event's {@code prev_hash} in chains begun by earlier builds of this version (64 zeros):
+   * {@link AuditVerifier} accepts it at the start of a chain too, so trails written then still verify.
+   */
+  public static final String LEGACY_GENESIS = "0".repeat(64);
 
   /** Hex SHA-256 of {@code prevHash} followed by the canonical JSON of {@code fields}. */
   public static String hashOf(String prevHash, java.util.Map<String, Object> fields) {

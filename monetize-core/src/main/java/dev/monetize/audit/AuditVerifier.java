@@ -111,8 +111,9 @@ public final class AuditVerifier {
           || !(e.get("seq") instanceof Number)) {
         return Optional.of(where + ": no seq, prev_hash or hash");
       }
-      if (before == null && seq(e) == 1 && !prev.equals(AuditEvent.GENESIS)) {
-        return Optional.of(where + ": the first event of a chain has prev_hash " + AuditEvent.GENESIS);
+      if (before == null && seq(e) == 1 && !prev.equals(AuditEvent.GENESIS)
+          && !prev.equals(AuditEvent.LEGACY_GENESIS)) {
+        return Optional.of(where + ": the first event of a chain has an empty prev_hash");
       }
       if (before != null) {
         if (seq(e) != seq(before) + 1) {

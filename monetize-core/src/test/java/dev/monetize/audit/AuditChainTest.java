@@ -44,8 +44,10 @@ class AuditChainTest {
     List<AuditEvent> linked = chain.link(batch);
     AuditEvent first = linked.get(0);
     assertThat(first.seq()).isEqualTo(1);
-    assertThat(first.prevHash()).isEqualTo(AuditEvent.GENESIS);
-    assertThat(first.hash()).hasSize(64).isEqualTo(AuditEvent.hashOf(AuditEvent.GENESIS, first.fields()));
+    assertThat(first.prevHash()).isEqualTo(AuditEvent.GENESIS).isEmpty(); // the standard: empty for the first
+    // hex SHA-256 of the canonical JSON alone: nothing comes before the first event
+    assertThat(first.hash()).isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest
+        .getInstance("SHA-256").digest(CanonicalJson.of(first.fields()).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     AuditEvent secondAcme = linked.stream().filter(e -> e.chain().equals("acme")).skip(1).findFirst().orElseThrow();
     assertThat(secondAcme.seq()).isEqualTo(2);
     assertThat(secondAcme.prevHash()).isEqualTo(first.hash());
@@ -57,6 +59,21 @@ class AuditChainTest {
 
   /** Items that are unchained events, chained as the audit thread makes them. */
   private static final dev.monetize.audit.internal.EventBuilder AS_MADE = dev.monetize.audit.internal.EventBuilder.EVENTS;
+
+  @Test
+  void aChainBegunWithTheLegacyGenesisStillVerifiesAndNoOtherStartDoes() throws Exception {
+    List<AuditEvent> legacy = new ArrayList<>();
+    String prev = "0".repeat(64); // what earlier builds put before the first event
+    for (int i = 0; i < 3; i++) {
+      AuditEvent e = event("acme", i).chained("2026-03-01T00:00:00Z", i + 1, prev);
+      legacy.add(e);
+      prev = e.hash();
+    }
+    assertThat(verify(export(legacy))).isEmpty();
+    AuditEvent forged = event("acme", 0).chained("2026-03-01T00:00:00Z", 1, "f".repeat(64));
+    assertThat(verify(export(List.of(forged)))).hasValueSatisfying(p -> assertThat(p)
+        .contains("seq 1").contains("the first event of a chain has an empty prev_hash"));
+  }
 
   @Test
   void eventsChainedAsTheyAreMadeKeepTheirLinkAndARefusedBatchLeavesNoGap() throws Exception {
