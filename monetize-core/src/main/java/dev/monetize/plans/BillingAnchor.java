@@ -16,12 +16,21 @@ import java.util.Objects;
  * @param zone time zone of the customer's calendar
  */
 public record BillingAnchor(int dayOfMonth, ZoneId zone) {
-  /** The first of the month, in UTC. */
-  public static final BillingAnchor DEFAULT = new BillingAnchor(1, ZoneOffset.UTC);
+  private static final ZoneId UTC = ZoneId.of("UTC");
 
-  /** Validates the values and names the wrong one. */
+  /** The first of the month, in UTC. */
+  public static final BillingAnchor DEFAULT = new BillingAnchor(1, UTC);
+
+  /**
+   * Validates the values and names the wrong one. {@link ZoneOffset#UTC} is kept as the zone
+   * {@code UTC} (the same rules), so a customer made in code shows the id the management API gives
+   * by default, not {@code Z}.
+   */
   public BillingAnchor {
     Objects.requireNonNull(zone, "zone");
+    if (zone.equals(ZoneOffset.UTC)) {
+      zone = UTC;
+    }
     if (dayOfMonth < 1 || dayOfMonth > 31) {
       throw new IllegalArgumentException("billing day must be 1..31, got " + dayOfMonth);
     }
