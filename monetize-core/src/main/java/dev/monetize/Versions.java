@@ -31,6 +31,13 @@ final class Versions {
         + " was retired on " + l.get().sunsetAt().orElseThrow() + "." + next, op, 0));
   }
 
+  /**
+   * RFC 9110's preferred HTTP-date ({@code IMF-fixdate}): a two-digit day, where
+   * {@link DateTimeFormatter#RFC_1123_DATE_TIME} writes {@code 1 Jul}.
+   */
+  static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+      java.util.Locale.US);
+
   /** Adds the lifecycle headers of {@code op} (none for an operation that is not on the way out). */
   static void headers(Operation op, java.util.function.BiConsumer<String, String> headers) {
     if (op.versionByHeader()) { // which version answered, when the header chose it (or its absence did)
@@ -43,7 +50,7 @@ final class Versions {
     Lifecycle l = op.lifecycle().get();
     headers.accept("Deprecation", "@" + l.deprecatedAt().getEpochSecond());
     l.sunsetAt().ifPresent(s -> headers.accept("Sunset",
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(s.atOffset(ZoneOffset.UTC))));
+        HTTP_DATE.format(s.atOffset(ZoneOffset.UTC))));
     l.guide().ifPresent(g -> headers.accept("Link", "<" + g.toASCIIString() + ">; rel=\"deprecation\""));
   }
 }

@@ -10,6 +10,7 @@ import dev.monetize.metering.InMemoryUsageSink;
 import dev.monetize.metering.UsageSink;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
+import dev.monetize.plans.Lifecycle;
 import dev.monetize.plans.Operation;
 import java.time.Instant;
 import java.util.Map;
@@ -92,5 +93,25 @@ class VersionLifecycleTest {
         .hasMessageContaining("lifecycle.deprecated").hasMessageContaining("a date such as");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", PLANS.replace("deprecated: 2026-06-01, ", "")))
         .hasMessageContaining("lifecycle.deprecated: required");
+    // a guide a client would read against each request's path
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", PLANS.replace("\"https://example.com/v0-to-v1\"",
+        "docs/migrations/v0-to-v1.md"))).hasMessageContaining("operations[1].lifecycle")
+        .hasMessageContaining("a path from the root of the API's site");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", PLANS.replace("\"https://example.com/v0-to-v1\"",
+        "\"//evil.example/x\""))).hasMessageContaining("a path from the root of the API's site");
+    assertThat(CatalogLoader.parse("plans.yaml", PLANS.replace("\"https://example.com/v0-to-v1\"", "/docs/v0-to-v1"))
+        .operation("summary.v0").orElseThrow().lifecycle().orElseThrow().guide()).contains(java.net.URI.create("/docs/v0-to-v1"));
+  }
+
+  @Test
+  void theSunsetIsAnImfFixdateWithATwoDigitDay() {
+    // RFC 9110 5.6.7: day = 2DIGIT; RFC 1123's formatter writes "1 Jul"
+    java.time.Instant first = java.time.Instant.parse("2027-07-01T00:00:00Z");
+    assertThat(Versions.HTTP_DATE.format(first.atOffset(java.time.ZoneOffset.UTC))).isEqualTo("Thu, 01 Jul 2027 00:00:00 GMT");
+    java.util.Map<String, String> headers = new java.util.HashMap<>();
+    Operation op = Operation.builder("old", "GET", "/v0/x").version("v0")
+        .lifecycle(Lifecycle.deprecated(java.time.Instant.parse("2027-01-01T00:00:00Z")).sunset(first)).build();
+    Versions.headers(op, headers::put);
+    assertThat(headers).containsEntry("Sunset", "Thu, 01 Jul 2027 00:00:00 GMT");
   }
 }

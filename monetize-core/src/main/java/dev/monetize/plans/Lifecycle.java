@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param deprecatedAt from when the version is deprecated (announced from the start, as RFC 9745 allows)
  * @param sunsetAt when the version stops answering; never before {@code deprecatedAt}
  * @param successor the operation id that replaces it
- * @param guide the migration guide
+ * @param guide the migration guide: an http(s) URL, or a path from the root of the API's site
  */
 public record Lifecycle(Instant deprecatedAt, Optional<Instant> sunsetAt, Optional<String> successor,
     Optional<URI> guide) {
@@ -38,8 +38,10 @@ public record Lifecycle(Instant deprecatedAt, Optional<Instant> sunsetAt, Option
     guide.ifPresent(g -> {
       String scheme = g.getScheme() == null ? "" : g.getScheme().toLowerCase(java.util.Locale.ROOT);
       boolean web = scheme.equals("https") || scheme.equals("http");
-      if (g.isAbsolute() ? !web || g.getHost() == null : g.getRawAuthority() != null) {
-        throw new IllegalArgumentException("the migration guide must be an http(s) URL or a path, got " + g);
+      if (g.isAbsolute() ? !web || g.getHost() == null
+          : g.getRawAuthority() != null || g.getRawPath() == null || !g.getRawPath().startsWith("/")) {
+        throw new IllegalArgumentException("the migration guide must be an http(s) URL or a path from the root of "
+            + "the API's site (/docs/...), got '" + g + "': a relative path would be read against each request's path");
       }
     });
   }

@@ -140,6 +140,9 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       return;
     }
     for (Header h : admission.responseHeaders()) {
+      if (admission.admitted() && h.name().equals("Cache-Control") && response.getHeaders().containsKey(h.name())) {
+        continue; // the resource's own choice wins over the default private
+      }
       put(response.getHeaders(), h);
     }
     if (request.getProperty(CACHE) instanceof CacheLookup cache && cache.hit().isEmpty()) {
@@ -190,6 +193,8 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
         : Response.status(entry.status()).type(entry.contentType()).entity(form.bytes());
     if (!notModified) {
       form.contentEncoding().ifPresent(e -> answer.header("Content-Encoding", e));
+    } else { // the length a 200 would have (RFC 9110 8.6), not the container's Content-Length: 0 of an empty answer
+      answer.header("Content-Length", form.bytes().length);
     }
     for (Header h : cache.headers()) {
       answer.header(h.name(), h.value());

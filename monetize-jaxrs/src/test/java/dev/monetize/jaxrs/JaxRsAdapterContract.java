@@ -200,8 +200,14 @@ abstract class JaxRsAdapterContract {
     assertThat(Parser.parseList(policy).get()).hasSize(2);
     assertThat(Parser.parseList(state).get().get(0).getParams()).containsKeys("r", "t");
     assertThat(policy).isEqualTo("\"rate\";q=1000;w=1, \"daily\";q=5;w=86400");
+    // an answer to a credential is no shared cache's (RFC 9111 spares only Authorization), and varies with it
+    assertThat(r.headers().allValues("Cache-Control")).containsExactly("private");
+    assertThat(r.headers().allValues("Vary")).containsExactly("Authorization, X-API-Key");
     // path variables with a regular expression are matched by the container, charged by us
-    assertThat(call("GET", "/v1/reports/42", pro).body()).isEqualTo("report 42");
+    HttpResponse<String> report = call("GET", "/v1/reports/42", pro);
+    assertThat(report.body()).isEqualTo("report 42");
+    assertThat(report.headers().allValues("Cache-Control")).containsExactly("no-cache"); // the resource's own
+    assertThat(report.headers().allValues("Vary")).containsExactly("Accept-Language, Authorization, X-API-Key");
   }
 
   @Test

@@ -48,8 +48,10 @@ final class Resources {
     @Path("reports/{id: [0-9]+}")
     @Produces("text/plain")
     @Monetized(id = "reports.get")
-    public String report(@PathParam("id") String id) {
-      return "report " + id;
+    public jakarta.ws.rs.core.Response report(@PathParam("id") String id) {
+      // its own caching choices: kept, with the credential's Vary added
+      return jakarta.ws.rs.core.Response.ok("report " + id).header("Cache-Control", "no-cache")
+          .header("Vary", "Accept-Language").build();
     }
 
     @GET

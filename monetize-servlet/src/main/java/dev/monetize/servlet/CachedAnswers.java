@@ -66,6 +66,8 @@ final class CachedAnswers {
     CachedResponse.Representation form = cache.representation().orElseThrow();
     response.setStatus(status);
     if (status == 304) {
+      // the length a 200 would have (RFC 9110 8.6), not the container's Content-Length: 0 of an empty answer
+      response.setContentLength(form.bytes().length);
       return;
     }
     response.setContentType(cache.hit().orElseThrow().contentType());
@@ -134,6 +136,7 @@ final class CachedAnswers {
     CachedResponse.Representation form = cache.representation().orElseThrow();
     if (cache.notModified(request.getHeader("If-None-Match"))) {
       metered.setStatus(304); // the client holds this very answer already
+      metered.setContentLength(form.bytes().length); // as in write: what a 200 would have sent
       return;
     }
     form.contentEncoding().ifPresent(e -> {

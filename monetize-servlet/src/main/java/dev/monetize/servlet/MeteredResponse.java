@@ -24,9 +24,17 @@ final class MeteredResponse extends HttpServletResponseWrapper {
   private PrintWriter writer;
   private long contentLength = -1;
 
+  /**
+   * The {@code Vary} the engine set before the application ran (the credential's headers, the API
+   * version's, the cache's): an application that sets its own {@code Vary} adds to it, since the
+   * answer varies with those whatever the application says.
+   */
+  private final String engineVary;
+
   MeteredResponse(HttpServletResponse response, Admission admission) {
     super(response);
     this.admission = admission;
+    this.engineVary = response.getHeader("Vary");
   }
 
   @Override
@@ -43,6 +51,9 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setHeader(String name, String value) {
+    if (engineVary != null && value != null && "Vary".equalsIgnoreCase(name)) {
+      value = new dev.monetize.http.Header(name, engineVary).mergedWith(value);
+    }
     super.setHeader(name, value);
     noteLength(name, value);
   }

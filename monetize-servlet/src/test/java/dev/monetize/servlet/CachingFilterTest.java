@@ -148,6 +148,8 @@ class CachingFilterTest {
     HttpResponse<byte[]> notModified = get("/stats?from=1", acme, "If-None-Match", etag);
     assertThat(notModified.statusCode()).isEqualTo(304);
     assertThat(notModified.body()).isEmpty();
+    // RFC 9110 8.6: a 304's Content-Length, if any, is the 200's
+    assertThat(notModified.headers().allValues("Content-Length")).containsExactly(Integer.toString(miss.body().length));
     HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(base + "/stats?from=1"))
         .header("Authorization", "Bearer " + acme.secret()).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofByteArray());

@@ -107,6 +107,8 @@ class MonetizeFilterTest {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-cache"); // its own choices: kept, the credential's Vary added
+        resp.setHeader("Vary", "Accept-Language");
         resp.setStatus(201);
         resp.getWriter().print("h\u00e9llo"); // 6 bytes in UTF-8, never flushed by the servlet
       }
@@ -207,11 +209,16 @@ class MonetizeFilterTest {
     assertThat(r.headers().firstValue("RateLimit-Policy")).contains("\"rate\";q=1000;w=1, \"daily\";q=1000;w=86400, \"concurrency\";q=1;w=1;qu=\"concurrent-requests\"");
     assertThat(r.headers().firstValue("RateLimit")).isPresent();
     assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+    // an answer to a credential is no shared cache's (RFC 9111 spares only Authorization), and varies with it
+    assertThat(r.headers().allValues("Cache-Control")).containsExactly("private");
+    assertThat(r.headers().allValues("Vary")).containsExactly("Authorization, X-API-Key");
 
     awaitIdle();
     HttpResponse<String> w = get("/writer", key.secret());
     assertThat(w.statusCode()).isEqualTo(201);
     assertThat(w.body()).isEqualTo("h\u00e9llo");
+    assertThat(w.headers().allValues("Cache-Control")).containsExactly("no-cache");
+    assertThat(w.headers().allValues("Vary")).containsExactly("Accept-Language, Authorization, X-API-Key");
     awaitIdle();
     monetize.flushUsage();
     assertThat(usage.records()).filteredOn(u -> u.operationId().equals("hello")).singleElement()

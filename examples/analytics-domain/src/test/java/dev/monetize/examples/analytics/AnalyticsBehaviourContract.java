@@ -165,7 +165,8 @@ public abstract class AnalyticsBehaviourContract {
     assertThat(v0.body()).isEqualTo(v1.body());
     assertThat(v0.headers().firstValue("Deprecation")).contains("@1780272000"); // 2026-06-01
     assertThat(v0.headers().firstValue("Sunset")).contains("Wed, 30 Jun 2027 00:00:00 GMT");
-    assertThat(v0.headers().firstValue("Link")).contains("<docs/migrations/v0-to-v1.md>; rel=\"deprecation\"");
+    assertThat(v0.headers().firstValue("Link"))
+        .contains("<https://github.com/monetize-dev/monetize/blob/main/docs/migrations/v0-to-v1.md>; rel=\"deprecation\"");
     assertThat(v1.headers().firstValue("Deprecation")).isEmpty();
   }
 
@@ -259,6 +260,9 @@ public abstract class AnalyticsBehaviourContract {
         HttpResponse.BodyHandlers.ofString());
     assertThat(notModified.statusCode()).isEqualTo(304);
     assertThat(notModified.body()).isEmpty();
+    // RFC 9110 8.6: a 304 sends no Content-Length, or the 200's
+    assertThat(notModified.headers().allValues("Content-Length")).isSubsetOf(
+        Integer.toString(first.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
     assertThat(send("GET", "/v1/stats/summary", key("free"), null).headers().firstValue("Cache-Status"))
         .contains("monetize; fwd=miss; stored"); // another tenant: its own entry
     assertThat(send("POST", "/v1/events", key("pro"), "[{\"type\":\"click\"}]").statusCode()).isEqualTo(202);

@@ -33,7 +33,8 @@ public final class AnalyticsV0Resource {
   @Path("stats/summary")
   @Produces("application/json")
   @Monetized(id = "stats.summary.v0", scope = "stats:read", price = "0.0020", version = "v0", deprecated = "2026-06-01",
-      sunset = "2027-06-30", successor = "stats.summary", migrationGuide = "docs/migrations/v0-to-v1.md",
+      sunset = "2027-06-30", successor = "stats.summary",
+      migrationGuide = "https://github.com/monetize-dev/monetize/blob/main/docs/migrations/v0-to-v1.md",
       response = dev.monetize.examples.analytics.domain.Summary.class)
   public byte[] summary() throws IOException {
     return JSON.writeValueAsBytes(store.summary(MonetizeContext.current().orElseThrow().principal().customerId()));
