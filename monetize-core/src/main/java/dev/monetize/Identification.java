@@ -93,6 +93,10 @@ final class Identification {
         if (b == a) {
           return Decision.refuse(ErrorCode.KEY_MISSING, "No API key was sent.", Optional.empty(), op);
         }
+        if (b - a == 6 && v.regionMatches(true, a, "Bearer", 0, 6)) { // what an empty $KEY sends
+          return Decision.refuse(ErrorCode.KEY_MISSING, "The Authorization header has no key after 'Bearer'.",
+              Optional.empty(), op);
+        }
         return Decision.refuse(ErrorCode.KEY_INVALID,
             "The Authorization header must use the Bearer scheme.", Optional.empty(), op);
       }

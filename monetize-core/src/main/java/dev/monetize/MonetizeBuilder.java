@@ -478,7 +478,8 @@ public final class MonetizeBuilder {
     }
     if (operatorKey != null && dev.monetize.keys.ApiKeys.environmentOf(operatorKey).orElseThrow() != environment) {
       throw new IllegalStateException("the operator key is a " + dev.monetize.keys.ApiKeys.environmentOf(operatorKey)
-          .orElseThrow().prefix() + " secret; this deployment accepts " + environment.prefix() + " keys");
+          .orElseThrow().prefix() + " secret; this deployment accepts " + environment.prefix() + " keys (set the "
+          + "environment to match: MonetizeBuilder.environment(...), monetize.environment with the Spring Boot starter)");
     }
     return new Monetize(this);
   }

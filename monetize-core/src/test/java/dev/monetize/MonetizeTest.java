@@ -124,6 +124,12 @@ class MonetizeTest {
   void refusesMissingMalformedUnknownAndWrongEnvironmentKeys() {
     assertThat(call(summary, null).decision().error()).contains(ErrorCode.KEY_MISSING);
     assertThat(call(summary, "Basic dXNlcjpwYXNz").decision().error()).contains(ErrorCode.KEY_INVALID);
+    assertThat(call(summary, "Basic dXNlcjpwYXNz").decision().detail()).isEqualTo("The Authorization header must use the Bearer scheme.");
+    for (String empty : new String[] {"Bearer", "bearer  ", "Bearer \t"}) { // what an empty $KEY sends
+      Decision d = call(summary, empty).decision();
+      assertThat(d.error()).as(empty).contains(ErrorCode.KEY_MISSING);
+      assertThat(d.detail()).isEqualTo("The Authorization header has no key after 'Bearer'.");
+    }
     assertThat(call(summary, "Bearer mk_live_short").decision().error()).contains(ErrorCode.KEY_INVALID);
     String unknown = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     assertThat(call(summary, "Bearer " + unknown).decision().error()).contains(ErrorCode.KEY_INVALID);

@@ -16,7 +16,8 @@ final class LoggingAuditSink implements AuditSink {
   LoggingAuditSink() {
     if (!AUDIT.isDebugEnabled()) {
       AUDIT.info("audit events go to the logger dev.monetize.audit at DEBUG, which is off: set it to DEBUG to see "
-          + "them, or keep them with MonetizeBuilder.auditSink(...)");
+          + "them, or keep them with a sink of your own (MonetizeBuilder.auditSink(...), or an AuditSink bean with the "
+          + "Spring Boot starter)");
     }
   }
 

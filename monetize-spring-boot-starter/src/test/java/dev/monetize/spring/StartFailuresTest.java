@@ -36,6 +36,16 @@ class StartFailuresTest {
   }
 
   @Test
+  void anOperatorKeyOfTheOtherEnvironmentNamesTheSettingToChange() {
+    String testKey = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.TEST,
+        new java.security.SecureRandom());
+    assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.environment=live",
+        "monetize.operator-key=" + testKey).run().close())
+        .rootCause().hasMessageContaining("this deployment accepts mk_live_ keys")
+        .hasMessageContaining("monetize.environment");
+  }
+
+  @Test
   void aMissingPlansFileNamesTheProperty() {
     assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.plans=classpath:nowhere.yaml")
         .run().close())

@@ -12,6 +12,7 @@ import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Customer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -124,9 +125,12 @@ class StarterTest {
   void springsOwnRefusalsOfAnApiRequestAreProblemJson() throws Exception {
     String key = key("acme", "pro");
     assertThat(Http.get(port, "/v1/search?limit=3", key).body()).isEqualTo("searched 3");
+    Map<String, String> details = Map.of("", "Required parameter 'limit' is not present.",
+        "?limit=many", "Parameter 'limit' must be a whole number.");
     for (String query : new String[] {"", "?limit=many"}) {
       HttpResponse<String> r = Http.get(port, "/v1/search" + query, key);
       assertThat(r.statusCode()).as(query).isEqualTo(400);
+      assertThat(JSON.readTree(r.body()).get("detail").asText()).as(query).isEqualTo(details.get(query));
       assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
           t -> assertThat(t).startsWith("application/problem+json"));
       assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("bad_request");

@@ -43,10 +43,12 @@ public final class SpringProblems implements HandlerExceptionResolver, Ordered {
     if (e instanceof ErrorResponse r) {
       status = r.getStatusCode().value();
       detail = r.getBody().getDetail();
-    } else if (e instanceof org.springframework.beans.TypeMismatchException
-        || e instanceof org.springframework.http.converter.HttpMessageNotReadableException) {
+    } else if (e instanceof org.springframework.beans.TypeMismatchException t) {
       status = 400;
-      detail = null;
+      detail = mismatch(t);
+    } else if (e instanceof org.springframework.http.converter.HttpMessageNotReadableException) {
+      status = 400;
+      detail = "The request body could not be read: it is missing, not well-formed, or not what this endpoint takes.";
     } else {
       return null; // the application's exception: its handlers, or the filter's 500
     }
@@ -69,5 +71,44 @@ public final class SpringProblems implements HandlerExceptionResolver, Ordered {
       return null;
     }
     return new ModelAndView(); // handled: nothing more to render
+  }
+
+  /** What was wrong with a parameter, by its name and the kind of value it takes (never the value sent). */
+  static String mismatch(org.springframework.beans.TypeMismatchException e) {
+    String name = e.getPropertyName();
+    String what = name == null ? "A parameter" : "Parameter '" + name + "'";
+    Class<?> type = e.getRequiredType();
+    if (type == null) {
+      return what + " has a value of the wrong type.";
+    }
+    return what + " must be " + kind(type) + ".";
+  }
+
+  private static String kind(Class<?> type) {
+    Class<?> t = org.springframework.util.ClassUtils.resolvePrimitiveIfNecessary(type);
+    if (t == Integer.class || t == Long.class || t == Short.class || t == Byte.class
+        || t == java.math.BigInteger.class) {
+      return "a whole number";
+    }
+    if (t == Double.class || t == Float.class || t == java.math.BigDecimal.class) {
+      return "a number";
+    }
+    if (t == Boolean.class) {
+      return "true or false";
+    }
+    if (t.isEnum()) {
+      return "one of " + java.util.Arrays.stream(t.getEnumConstants()).map(c -> ((Enum<?>) c).name())
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+    if (t == java.time.LocalDate.class) {
+      return "a date such as 2026-12-31";
+    }
+    if (t == java.time.Instant.class || t == java.time.OffsetDateTime.class || t == java.time.ZonedDateTime.class) {
+      return "a time such as 2026-12-31T23:59:59Z";
+    }
+    if (t == java.util.UUID.class) {
+      return "a UUID";
+    }
+    return "a valid " + t.getSimpleName();
   }
 }
