@@ -187,6 +187,16 @@ public enum ErrorCode {
           + "without `Content-Length`: the container reads such bodies itself, so their size could not "
           + "be held to the operation's limit.",
       "Send the body with a Content-Length header."),
+  /** The request's URI is longer than the server reads. */
+  URI_TOO_LONG(414, "URI too long",
+      "The request's URI (its path and query string) is longer than the server reads; answered by "
+          + "the server before the API looks at the request.",
+      "Send a shorter URI: fewer or shorter query parameters, or the data in a request body."),
+  /** The request's headers are larger than the server reads. */
+  HEADERS_TOO_LARGE(431, "Request headers too large",
+      "The request's headers, together, are larger than the server reads; answered by the server "
+          + "before the API looks at the request.",
+      "Send fewer or smaller headers (cookies included)."),
   /** An unexpected failure inside the service. */
   INTERNAL(500, "Internal error",
       "Something failed inside the service (a store, the endpoint). Nothing internal is "

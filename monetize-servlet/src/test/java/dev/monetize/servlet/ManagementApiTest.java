@@ -331,13 +331,18 @@ class ManagementApiTest {
     assertThat(created).isEqualTo(10); // a burst of 10, then 30 per minute
     problem(last, 429, "rate_limited");
     assertThat(last.headers().firstValue("Retry-After")).isPresent();
+    // named as an API refusal names them (the rate-limit draft's violated-policies)
+    assertThat(json.readTree(last.body()).get("violated_policies").toString()).isEqualTo("[\"key-creation\"]");
     int minted = 0;
+    HttpResponse<String> mint = null;
     for (int i = 0; i < 32; i++) {
-      if (call("POST", "/monetize/tokens", admin, "{}").statusCode() == 200) {
+      mint = call("POST", "/monetize/tokens", admin, "{}");
+      if (mint.statusCode() == 200) {
         minted++;
       }
     }
     assertThat(minted).isEqualTo(30);
+    assertThat(json.readTree(mint.body()).get("violated_policies").toString()).isEqualTo("[\"token-minting\"]");
   }
 
   @Test

@@ -347,7 +347,10 @@ final class ManagementCall {
       List<Header> h = List.of(new Header("Retry-After", Long.toString(retry)),
           new Header(RateLimitHeaders.POLICY, RateLimitHeaders.policy(v.policies())),
           new Header(RateLimitHeaders.STATE, RateLimitHeaders.state(v.policies())));
-      throw new ManagementRefusal(ErrorCode.RATE_LIMITED, "Too many " + what + ". Retry in " + retry + " s.", 0, h);
+      List<String> violated = v.policies().stream().filter(dev.monetize.limits.PolicyState::violated)
+          .map(dev.monetize.limits.PolicyState::name).toList();
+      throw new ManagementRefusal(ErrorCode.RATE_LIMITED, "Too many " + what + ". Retry in " + retry + " s.", 0, h,
+          violated);
     }
   }
 

@@ -10,16 +10,28 @@ final class ManagementRefusal extends RuntimeException {
   private final transient ErrorCode code;
   private final long retryAfter;
   private final transient List<Header> headers;
+  private final transient List<String> violatedPolicies;
 
   ManagementRefusal(ErrorCode code, String message) {
     this(code, message, 0, List.of());
   }
 
   ManagementRefusal(ErrorCode code, String message, long retryAfter, List<Header> headers) {
+    this(code, message, retryAfter, headers, List.of());
+  }
+
+  /** A refusal by limits: {@code violatedPolicies} names the ones used up ({@code violated_policies}). */
+  ManagementRefusal(ErrorCode code, String message, long retryAfter, List<Header> headers,
+      List<String> violatedPolicies) {
     super(message, null, false, false); // routine: no stack trace
     this.code = code;
     this.retryAfter = retryAfter;
     this.headers = List.copyOf(headers);
+    this.violatedPolicies = List.copyOf(violatedPolicies);
+  }
+
+  List<String> violatedPolicies() {
+    return violatedPolicies;
   }
 
   ErrorCode code() {

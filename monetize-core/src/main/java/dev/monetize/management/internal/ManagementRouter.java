@@ -239,7 +239,7 @@ public final class ManagementRouter implements ManagementApi {
     } catch (ManagementRefusal e) {
       headers.addAll(e.headers());
       failure = e.code();
-      answer = problem(failure, e.getMessage(), r.requestId(), headers, e.retryAfter());
+      answer = problem(failure, e.getMessage(), r.requestId(), headers, e.retryAfter(), e.violatedPolicies());
     } catch (ScopeEscalationException e) {
       failure = ErrorCode.SCOPE_ESCALATION;
       answer = problem(failure, e.getMessage() + ".", r.requestId(), headers, 0);
@@ -343,7 +343,16 @@ public final class ManagementRouter implements ManagementApi {
   }
 
   private Response problem(ErrorCode code, String detail, String requestId, List<Header> headers, long retryAfter) {
+    return problem(code, detail, requestId, headers, retryAfter, List.of());
+  }
+
+  /** The problem answer, with {@code violated_policies} when limits refused (as an API refusal has it). */
+  private Response problem(ErrorCode code, String detail, String requestId, List<Header> headers, long retryAfter,
+      List<String> violatedPolicies) {
     Problem p = context.problem(code, detail, requestId).withHint(code.hint());
+    if (!violatedPolicies.isEmpty()) {
+      p = p.with("violated_policies", violatedPolicies);
+    }
     List<Header> out = new ArrayList<>(headers);
     if (retryAfter > 0) {
       out.add(new Header("Retry-After", Long.toString(retryAfter)));

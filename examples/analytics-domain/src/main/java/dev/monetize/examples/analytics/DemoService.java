@@ -130,7 +130,8 @@ public final class DemoService {
   }
 
   /**
-   * The proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed: the CIDRs in
+   * The proxies whose {@code X-Forwarded-For} is believed (not {@code Forwarded}, which a proxy that
+   * appends to {@code X-Forwarded-For} would pass on as the client wrote it): the CIDRs in
    * {@code MONETIZE_TRUSTED_PROXIES} (comma separated; unset or blank: none, the client is always
    * the connection's peer).
    *

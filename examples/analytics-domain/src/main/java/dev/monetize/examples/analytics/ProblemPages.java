@@ -54,6 +54,8 @@ public final class ProblemPages {
       case 405 -> Optional.of(ErrorCode.METHOD_NOT_ALLOWED);
       case 411 -> Optional.of(ErrorCode.LENGTH_REQUIRED);
       case 413 -> Optional.of(ErrorCode.PAYLOAD_TOO_LARGE);
+      case 414 -> Optional.of(ErrorCode.URI_TOO_LONG);
+      case 431 -> Optional.of(ErrorCode.HEADERS_TOO_LARGE);
       case 500 -> Optional.of(ErrorCode.INTERNAL);
       default -> Optional.empty();
     };

@@ -62,6 +62,10 @@ public abstract class ProblemPagesContract {
       assertThat(answer).as(r.getKey()).containsIgnoringCase("Content-Type: application/problem+json")
           .doesNotContainIgnoringCase("<html").doesNotContain("Exception").doesNotContain("Jetty")
           .contains("\"status\":" + status);
+      // the catalog's problem, as every answer of the API: its code, a hint, a request id
+      String code = Map.of("400", "bad_request", "414", "uri_too_long", "431", "headers_too_large").get(status);
+      assertThat(answer).as(r.getKey()).contains("\"type\":\"https://monetize.dev/errors#" + code + "\"")
+          .contains("\"code\":\"" + code + "\"").contains("\"hint\":").contains("\"request_id\":");
     }
   }
 }
