@@ -376,7 +376,7 @@ public final class MonetizeFilter implements Filter {
    * appended without a search for one to replace; {@code Vary} and {@code Link} still merge.
    */
   private static void add(HttpServletResponse response, String name, String value) {
-    if (Header.merges(name)) {
+    if (Header.merges(name) && response.containsHeader(name)) {
       put(response, new Header(name, value));
     } else {
       response.addHeader(name, value);
