@@ -31,10 +31,14 @@ final class MeteredResponse extends HttpServletResponseWrapper {
    */
   private final String engineVary;
 
+  /** Whether {@code Cache-Control} is still the engine's default {@code private}, which the application's replaces. */
+  private boolean defaultCacheControl;
+
   MeteredResponse(HttpServletResponse response, Admission admission) {
     super(response);
     this.admission = admission;
     this.engineVary = response.getHeader("Vary");
+    this.defaultCacheControl = response.getHeader("Cache-Control") != null;
   }
 
   @Override
@@ -54,12 +58,19 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     if (engineVary != null && value != null && "Vary".equalsIgnoreCase(name)) {
       value = new dev.monetize.http.Header(name, engineVary).mergedWith(value);
     }
+    if (defaultCacheControl && "Cache-Control".equalsIgnoreCase(name)) {
+      defaultCacheControl = false;
+    }
     super.setHeader(name, value);
     noteLength(name, value);
   }
 
   @Override
   public void addHeader(String name, String value) {
+    if (defaultCacheControl && "Cache-Control".equalsIgnoreCase(name)) {
+      setHeader(name, value); // the application's first Cache-Control takes the default's place, not beside it
+      return;
+    }
     super.addHeader(name, value);
     noteLength(name, value);
   }

@@ -107,7 +107,7 @@ class MonetizeFilterTest {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-cache"); // its own choices: kept, the credential's Vary added
+        resp.addHeader("Cache-Control", "no-cache"); // its own choices: kept, the credential's Vary added
         resp.setHeader("Vary", "Accept-Language");
         resp.setStatus(201);
         resp.getWriter().print("h\u00e9llo"); // 6 bytes in UTF-8, never flushed by the servlet
