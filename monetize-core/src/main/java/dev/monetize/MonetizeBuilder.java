@@ -473,6 +473,7 @@ public final class MonetizeBuilder {
 
   /** Validates and starts the engine (one background thread for usage, one for audit). */
   public Monetize build() {
+    dev.monetize.config.internal.JacksonVersions.require();
     if (catalog == null) {
       throw new IllegalStateException("Monetize.builder(): catalog(...) is required");
     }

@@ -53,6 +53,10 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class CatalogLoader extends Nodes {
+  static {
+    dev.monetize.config.internal.JacksonVersions.require(); // a mixed class path fails here, saying what to do
+  }
+
   private static final ObjectMapper YAML = new YAMLMapper(YAMLFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final ObjectMapper JSON = JsonMapper.builder()

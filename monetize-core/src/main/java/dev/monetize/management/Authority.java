@@ -90,8 +90,12 @@ public final class Authority {
     }
     if (needed == Permission.KEYS_WRITE && !operator
         && !Scopes.grants(principal.scopes(), Permission.KEYS_WRITE.scope().orElseThrow())) {
-      return Verdict.refuse(ErrorCode.SCOPE_DENIED, "To " + operation.summary() + " needs scope 'keys:write', which "
-          + principal.credential().kindName() + " of key " + principal.keyId() + " does not hold.");
+      String action = operation.summary();
+      action = action.indexOf(';') > 0 ? action.substring(0, action.indexOf(';')) : action; // "issue a key"
+      String who = principal.credential().kindName().equals("key") ? "key " + principal.keyId()
+          : "the " + principal.credential().kindName() + " of key " + principal.keyId();
+      return Verdict.refuse(ErrorCode.SCOPE_DENIED, "Scope 'keys:write' is needed to " + action + ", and " + who
+          + " does not hold it.");
     }
     if (operation.rule() == ManagementOperation.Rule.KEY_COVERED) {
       Set<String> over = beyond(principal, key.scopes());

@@ -42,10 +42,21 @@ final class RedisLink<K, V> implements AutoCloseable {
     this.ownsClient = ownsClient;
   }
 
-  /** Connects with a client of its own; fails with a message naming the endpoint when it cannot. */
+  /**
+   * How long connecting (and each reconnection's handshake) may take, at least: a command's timeout
+   * can be far shorter (a cache's is 200 ms), and a server slow to greet a process that is starting
+   * under load must not fail its start.
+   */
+  private static final Duration CONNECT = Duration.ofSeconds(5);
+
+  /**
+   * Connects with a client of its own, within {@link #CONNECT} (or {@code timeout}, if longer), each
+   * command then timing out after {@code timeout}; fails with a message naming the endpoint when it cannot.
+   */
   static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout) {
     List<RedisURI> nodes = endpoint.nodes();
-    nodes.forEach(u -> u.setTimeout(timeout));
+    Duration connect = timeout.compareTo(CONNECT) > 0 ? timeout : CONNECT;
+    nodes.forEach(u -> u.setTimeout(connect)); // the handshake's budget; commands have TimeoutOptions' below
     AbstractRedisClient client = null;
     try {
       if (endpoint.isCluster()) {
@@ -71,7 +82,9 @@ final class RedisLink<K, V> implements AutoCloseable {
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .build());
-      return on(single, nodes.get(0), codec, true);
+      RedisLink<K, V> link = on(single, nodes.get(0), codec, true);
+      link.connection.setTimeout(timeout); // what a synchronous call waits for, as on a cluster
+      return link;
     } catch (RedisException e) {
       if (client != null) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -183,9 +183,11 @@ class ManagementApiTest {
     assertThat(call("GET", "/stats", s, null).statusCode()).isEqualTo(200);
     HttpResponse<String> third = call("GET", "/stats", s, null);
     assertThat(problem(third, 429, "quota_exhausted").get("violated_policies").toString()).contains("daily-key");
-    // a key that holds no admin scope cannot manage keys at all
-    problem(call("POST", "/monetize/keys", s, "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}"),
-        403, "scope_denied");
+    // a key that holds no admin scope cannot manage keys at all, and is told so in one sentence
+    JsonNode denied = problem(call("POST", "/monetize/keys", s,
+        "{\"organization_id\":\"" + acme + "\",\"scopes\":[\"stats:read\"]}"), 403, "scope_denied");
+    assertThat(denied.get("detail").asText())
+        .isEqualTo("Scope 'keys:write' is needed to issue a key, and key " + lower.get("id").asText() + " does not hold it.");
   }
 
   @Test
