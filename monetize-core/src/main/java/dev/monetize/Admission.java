@@ -287,7 +287,8 @@ public final class Admission {
     if (amount < 0) {
       throw new IllegalArgumentException("usage amount cannot be negative, got " + amount);
     }
-    if (dev.monetize.metering.UsageTotals.Totals.STANDARD_UNITS.contains(unit)) {
+    if (dev.monetize.metering.UsageTotals.Totals.STANDARD_UNITS.contains(unit)
+        || unit.equals(dev.monetize.billing.Invoicing.CACHE_HITS)) { // a reported hit would take a call off the bill
       throw new IllegalArgumentException("'" + unit + "' is metered by the engine itself; report a unit of your own");
     }
     if (completed) {

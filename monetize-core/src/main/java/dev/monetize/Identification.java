@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class Identification {
   private final Catalog catalog;
   private final CustomerStore customers;
+  /** Plan changes due and not yet applied to the stored customers: admission follows them at once. */
+  private final dev.monetize.billing.internal.DuePlans duePlans;
   private final Credentials credentials;
   private final Tokens tokens;
   private final KeyEnvironment environment;
@@ -50,11 +52,13 @@ final class Identification {
 
   private final Optional<String> operatorHash;
 
-  Identification(Catalog catalog, CustomerStore customers, Credentials credentials, Tokens tokens,
-      KeyEnvironment environment, TimeSource time, Optional<String> operatorHash) {
+  Identification(Catalog catalog, CustomerStore customers, dev.monetize.billing.internal.DuePlans duePlans,
+      Credentials credentials, Tokens tokens, KeyEnvironment environment, TimeSource time,
+      Optional<String> operatorHash) {
     this.operatorHash = operatorHash;
     this.catalog = catalog;
     this.customers = customers;
+    this.duePlans = duePlans;
     this.credentials = credentials;
     this.tokens = tokens;
     this.environment = environment;
@@ -212,10 +216,12 @@ final class Identification {
     if (key.status() == KeyStatus.REVOKED || key.expiresAt().isPresent() && reached(key.expiresAt().get(), now)) {
       return null;
     }
-    Optional<Customer> customer = customers.find(key.customerId());
-    if (customer.isEmpty()) {
+    Optional<Customer> stored = customers.find(key.customerId());
+    if (stored.isEmpty()) {
       return null;
     }
+    Customer inForce = duePlans.inForce(stored.get(), now); // the same object but in a change's first seconds
+    Optional<Customer> customer = inForce == stored.get() ? stored : Optional.of(inForce);
     Memo memo = verified.memo instanceof Memo m && (m.customer() == customer.get() || m.customer().equals(customer.get()))
         ? m : null;
     if (memo == null) {
@@ -301,7 +307,9 @@ final class Identification {
       return Decision.refuse(ErrorCode.KEY_EXPIRED, "Key " + key.id() + " expired at "
           + key.expiresAt().orElseThrow() + ".", Optional.empty(), op);
     }
-    Optional<Customer> customer = customers.find(key.customerId());
+    Optional<Customer> customer = customers.find(key.customerId())
+        .map(c -> duePlans.inForce(c, Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L),
+            now.getNano())));
     if (customer.isEmpty()) {
       return Decision.refuse(ErrorCode.KEY_INVALID, "The API key's account no longer exists.", Optional.empty(), op);
     }

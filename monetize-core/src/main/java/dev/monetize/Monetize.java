@@ -90,8 +90,9 @@ public final class Monetize implements AutoCloseable {
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000,
         b.timeSource::epochNanos);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
-    this.identification = new Identification(b.catalog, b.customerStore, credentials, tokens, b.environment,
-        b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));
+    dev.monetize.billing.internal.DuePlans duePlans = new dev.monetize.billing.internal.DuePlans();
+    this.identification = new Identification(b.catalog, b.customerStore, duePlans, credentials, tokens,
+        b.environment, b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));
     this.keys = new KeyRegistry(b.keyStore, b.customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
     this.customers = new CustomerRegistry(b.customerStore, b.catalog, b.billingHistory, b.timeSource,
@@ -129,7 +130,7 @@ public final class Monetize implements AutoCloseable {
         new dev.monetize.billing.internal.FileDeadLetters(b.journalDir == null ? null : b.journalDir.resolve("events")),
         b.eventListener);
     this.plans = new dev.monetize.billing.internal.PlanScheduler(customers, b.billingHistory, b.timeSource, events,
-        b.catalog, this::settledTotals);
+        b.catalog, this::settledTotals, duePlans);
     limits.suggestions(c -> plans.suggestion(c).map(dev.monetize.billing.internal.PlanScheduler.Suggestion::plan));
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow(),
         Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), b.queryRedaction());

@@ -307,7 +307,7 @@ class BillingBugsTest {
     try (Monetize m = monetize(LimiterStore.inMemory(), BillingHistory.inMemory())) {
       IssuedKey k = customer(m, "basic");
       Admission a = admit(m, k, 0);
-      for (String unit : List.of("calls", "bytes_in", "bytes_out", "compute_ms", "cpu_ms")) {
+      for (String unit : List.of("calls", "bytes_in", "bytes_out", "compute_ms", "cpu_ms", "cache_hits")) {
         assertThatThrownBy(() -> a.reportUsage(unit, 0)).hasMessageContaining("metered by the engine itself");
       }
       a.reportUsage("rows_scanned", 10);

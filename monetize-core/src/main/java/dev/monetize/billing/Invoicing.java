@@ -6,7 +6,6 @@ import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
-import dev.monetize.plans.Price;
 import dev.monetize.plans.QuotaWindow;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -86,7 +85,7 @@ public final class Invoicing {
     }
     Currency currency = null;
     for (Part p : parts) {
-      Optional<Currency> c = currency(catalog, p.plan);
+      Optional<Currency> c = catalog.currencyOf(p.plan);
       if (c.isPresent()) {
         if (currency != null && !currency.equals(c.get())) {
           throw new IllegalStateException("customer " + customerId + ": the plans of one period bill in " + currency
@@ -106,13 +105,6 @@ public final class Invoicing {
     return Optional.of(Invoice.of(Optional.empty(), customerId, currency, start, end, lines));
   }
 
-  /** The plan's currency, else that of the operation prices it uses. */
-  static Optional<Currency> currency(Catalog catalog, Plan plan) {
-    if (plan.currency().isPresent()) {
-      return plan.currency();
-    }
-    return catalog.operations().stream().map(plan::priceOf).flatMap(Optional::stream).map(Price::currency).findFirst();
-  }
 
   /** One plan's part of a period. */
   private record Part(Plan plan, Instant from, Instant to, UsageTotals.Totals totals) {

@@ -113,6 +113,16 @@ public final class Catalog {
     return plans().stream().filter(p -> allows(p, operation)).findFirst();
   }
 
+  /**
+   * The currency {@code plan} bills in: its own, else that of the priced operations it includes (one
+   * currency, checked when the catalog is built); empty for a plan that prices nothing. An operation
+   * the plan cannot call never chooses it.
+   */
+  public Optional<java.util.Currency> currencyOf(Plan plan) {
+    return plan.currency().or(() -> operations.values().stream().filter(op -> allows(plan, op)).map(plan::priceOf)
+        .flatMap(Optional::stream).map(Price::currency).findFirst());
+  }
+
   /** Whether {@code plan} includes {@code operation}. */
   public boolean allows(Plan plan, Operation operation) {
     if (operation.minimumPlan().isPresent()) {
@@ -246,8 +256,7 @@ public final class Catalog {
           java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations)), shield, Map.copyOf(slas), costs, List.copyOf(tierRules),
           java.util.Set.copyOf(approval));
       costs.ifPresent(c -> plans.values().forEach(plan -> {
-        Optional<java.util.Currency> billed = plan.currency().or(() -> operations.values().stream().map(plan::priceOf)
-            .flatMap(Optional::stream).map(Price::currency).findFirst());
+        Optional<java.util.Currency> billed = catalog.currencyOf(plan);
         if (billed.isPresent() && !billed.get().equals(c.currency())) {
           throw new IllegalArgumentException("plan '" + plan.name() + "' bills in " + billed.get() + " but costs are in "
               + c.currency() + ": margins compare amounts in one currency");

@@ -77,7 +77,7 @@ final class PlanPrices {
     if (price.stripTrailingZeros().scale() > WALLET_DECIMALS) {
       throw new IllegalArgumentException("plan '" + plan + "' is prepaid: the price of '" + operation + "' ("
           + price.toPlainString() + ") has more than " + WALLET_DECIMALS
-          + " decimals, and the wallet keeps balances to the millionth; the wallet and the invoice must take the same amount");
+          + " decimals, and the wallet keeps balances to the millionth: it could not take a call's exact price");
     }
   }
 }

@@ -256,11 +256,12 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
         while (rs.next()) {
           String op = rs.getString(1);
           byOperation.put(op, rs.getLong(2));
-          requests += rs.getLong(2);
-          bytesIn += rs.getLong(3);
-          bytesOut += rs.getLong(4);
-          micros += rs.getLong(5);
-          cpuMicros += rs.getLong(6);
+          // exact, as the memory ledger's sums: a total past a long fails instead of wrapping
+          requests = Math.addExact(requests, rs.getLong(2));
+          bytesIn = Math.addExact(bytesIn, rs.getLong(3));
+          bytesOut = Math.addExact(bytesOut, rs.getLong(4));
+          micros = Math.addExact(micros, rs.getLong(5));
+          cpuMicros = Math.addExact(cpuMicros, rs.getLong(6));
           java.util.Map<String, Long> q = quantities.computeIfAbsent(op, k -> new java.util.HashMap<>());
           q.put("calls", rs.getLong(2));
           q.put("bytes_in", rs.getLong(3));

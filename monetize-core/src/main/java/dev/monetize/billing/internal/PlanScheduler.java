@@ -41,6 +41,10 @@ public final class PlanScheduler implements AutoCloseable {
   private final EventOutbox events;
   private final dev.monetize.plans.Catalog catalog;
   private final java.util.function.Supplier<dev.monetize.metering.UsageTotals> usage;
+  /** What admission reads: changes due before the next sweep applies them. */
+  private final DuePlans duePlans;
+  /** How far past a sweep it looks for changes coming due: past the next sweep, whatever its delay. */
+  private static final Duration LOOK_AHEAD = Duration.ofSeconds(60);
   /** The current suggestion per customer (the rule that made it, the plan, why). */
   private final java.util.concurrent.ConcurrentHashMap<String, Suggestion> suggestions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -63,7 +67,9 @@ public final class PlanScheduler implements AutoCloseable {
    * evaluating the catalog's tier rules on {@code usage} once an hour.
    */
   public PlanScheduler(CustomerRegistry customers, BillingHistory history, TimeSource time, EventOutbox events,
-      dev.monetize.plans.Catalog catalog, java.util.function.Supplier<dev.monetize.metering.UsageTotals> usage) {
+      dev.monetize.plans.Catalog catalog, java.util.function.Supplier<dev.monetize.metering.UsageTotals> usage,
+      DuePlans duePlans) {
+    this.duePlans = duePlans;
     this.catalog = catalog;
     this.usage = usage;
     this.customers = customers;
@@ -84,6 +90,7 @@ public final class PlanScheduler implements AutoCloseable {
     Instant now = time.now();
     suggestions.remove(customer.id());
     history.cancelPlanChanges(customer.id(), now);
+    duePlans.forget(customer.id());
     Customer changed = new Customer(customer.id(), plan, customer.billingAnchor(), customer.name());
     if (!plan.equals(customer.plan())) {
       customers.save(changed); // recorded in the history: invoices prorate from now
@@ -97,7 +104,9 @@ public final class PlanScheduler implements AutoCloseable {
     Instant now = time.now();
     history.cancelPlanChanges(customer.id(), now);
     PlanChange change = new PlanChange(customer.id(), plan, Invoicing.periodEnd(customer.billingAnchor(), now));
+    duePlans.forget(customer.id()); // the change it replaces, if one was expected
     history.recordPlanChange(change);
+    duePlans.expect(change);
     publish(LifecycleEvent.PLAN_CHANGE_SCHEDULED, customer, plan, change.since());
     return change;
   }
@@ -120,6 +129,7 @@ public final class PlanScheduler implements AutoCloseable {
     if (was.isEmpty() || history.cancelPlanChanges(customer.id(), time.now()) == 0) {
       return false;
     }
+    duePlans.forget(customer.id());
     vetoed.put(customer.id() + "|" + was.get().plan(), Boolean.TRUE);
     publish(LifecycleEvent.PLAN_CHANGE_CANCELLED, customer, was.get().plan(), was.get().since());
     return true;
@@ -149,6 +159,21 @@ public final class PlanScheduler implements AutoCloseable {
       }
     }
     swept = now;
+    // what comes due before the next sweep, for admission to follow at its very instant (every node's)
+    duePlans.refresh(now, upcoming(now, now.plus(LOOK_AHEAD)));
+  }
+
+  /** The changes due in {@code (from, to]}, read a page at a time as {@link #sweep} reads them. */
+  private List<PlanChange> upcoming(Instant from, Instant to) {
+    List<PlanChange> out = new java.util.ArrayList<>();
+    while (true) {
+      List<PlanChange> page = history.changesDue(from, to);
+      out.addAll(page);
+      if (page.size() < 1_000 || !page.get(page.size() - 1).since().isAfter(from)) {
+        return out;
+      }
+      from = page.get(page.size() - 1).since();
+    }
   }
 
   private void sweepQuietly() {

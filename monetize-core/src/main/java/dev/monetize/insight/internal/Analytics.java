@@ -352,8 +352,7 @@ public final class Analytics {
 
   /** The currency {@code plan} bills in: its own, else that of the operation prices it uses. */
   private Optional<java.util.Currency> currency(Plan plan) {
-    return plan.currency().or(() -> catalog.operations().stream().map(plan::priceOf).flatMap(Optional::stream)
-        .map(dev.monetize.plans.Price::currency).findFirst());
+    return catalog.currencyOf(plan);
   }
 
   /** The lowest-ranked plan above the customer's that allows what it was denied, if any. */

@@ -102,8 +102,7 @@ final class OrganizationResource {
 
   /** The currency {@code plan} bills in: its own, else that of the operation prices it uses. */
   private java.util.Optional<java.util.Currency> currency(String plan) {
-    return context.catalog().plan(plan).flatMap(p -> p.currency().or(() -> context.catalog().operations().stream()
-        .map(p::priceOf).flatMap(java.util.Optional::stream).map(dev.monetize.plans.Price::currency).findFirst()));
+    return context.catalog().plan(plan).flatMap(context.catalog()::currencyOf);
   }
 
   ManagementApi.Response cancelPlanChange(ManagementCall c) {

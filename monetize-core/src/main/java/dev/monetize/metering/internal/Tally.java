@@ -19,15 +19,16 @@ public final class Tally {
 
   /** Adds one record. */
   public void add(UsageRecord r) {
-    long[] s = standard.computeIfAbsent(r.operationId(), k -> new long[5]);
-    s[0] += r.calls();
-    s[1] += r.bytesIn();
-    s[2] += r.bytesOut();
-    s[3] += r.durationMicros();
-    s[4] += r.cpuMicros();
+    String op = r.operationId();
+    long[] s = standard.computeIfAbsent(op, k -> new long[5]);
+    s[0] = sum(s[0], r.calls(), op, 0);
+    s[1] = sum(s[1], r.bytesIn(), op, 1);
+    s[2] = sum(s[2], r.bytesOut(), op, 2);
+    s[3] = sum(s[3], r.durationMicros(), op, 3);
+    s[4] = sum(s[4], r.cpuMicros(), op, 4);
     if (!r.units().isEmpty()) {
-      Map<String, Long> units = custom.computeIfAbsent(r.operationId(), k -> new HashMap<>());
-      r.units().forEach((u, n) -> units.merge(u, n, Long::sum));
+      Map<String, Long> units = custom.computeIfAbsent(op, k -> new HashMap<>());
+      r.units().forEach((u, n) -> units.merge(u, n, (a, b) -> sum(a, b, op, u)));
     }
   }
 
@@ -36,13 +37,32 @@ public final class Tally {
     other.standard.forEach((op, s) -> {
       long[] mine = standard.computeIfAbsent(op, k -> new long[5]);
       for (int i = 0; i < s.length; i++) {
-        mine[i] += s[i];
+        mine[i] = sum(mine[i], s[i], op, i);
       }
     });
     other.custom.forEach((op, units) -> {
       Map<String, Long> mine = custom.computeIfAbsent(op, k -> new HashMap<>());
-      units.forEach((u, n) -> mine.merge(u, n, Long::sum));
+      units.forEach((u, n) -> mine.merge(u, n, (a, b) -> sum(a, b, op, u)));
     });
+  }
+
+  private static final String[] STANDARD = {"calls", "bytes_in", "bytes_out", "duration_us", "cpu_us"};
+
+  private static long sum(long a, long b, String operation, int standardUnit) {
+    return sum(a, b, operation, STANDARD[standardUnit]);
+  }
+
+  /**
+   * {@code a + b}, exactly: a total past 2^63 - 1 fails, naming it, instead of wrapping into a
+   * negative quantity that an invoice would leave out without a word.
+   */
+  private static long sum(long a, long b, String operation, String unit) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException("the usage of '" + unit + "' on '" + operation + "' adds up past "
+          + Long.MAX_VALUE + ": it cannot be billed exactly");
+    }
   }
 
   /** The totals (milliseconds are the summed microseconds, truncated once per operation). */
@@ -56,11 +76,11 @@ public final class Tally {
     Map<String, Map<String, Long>> quantities = new TreeMap<>();
     for (Map.Entry<String, long[]> e : standard.entrySet()) {
       long[] s = e.getValue();
-      requests += s[0];
-      bytesIn += s[1];
-      bytesOut += s[2];
-      micros += s[3];
-      cpuMicros += s[4];
+      requests = sum(requests, s[0], "*", 0);
+      bytesIn = sum(bytesIn, s[1], "*", 1);
+      bytesOut = sum(bytesOut, s[2], "*", 2);
+      micros = sum(micros, s[3], "*", 3);
+      cpuMicros = sum(cpuMicros, s[4], "*", 4);
       byOperation.put(e.getKey(), s[0]);
       Map<String, Long> q = new HashMap<>(custom.getOrDefault(e.getKey(), Map.of()));
       q.put("calls", s[0]);

@@ -1,0 +1,128 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.billing.BillingHistory;
+import dev.monetize.billing.PlanChange;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.keys.ApiKeys;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A change scheduled for the period's end puts the customer on the new plan at that very instant for
+ * admission too, not when the scheduler's sweep gets to it: a call in between is limited, charged to
+ * the wallet and invoiced under one plan, never paid twice or not at all.
+ */
+class ScheduledPlanChangeAtItsInstantTest {
+  private static final String PLANS = """
+      plans:
+        basic:
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 100000, window: month } ]
+          currency: USD
+          prices: {summary: {amount: "0.01", currency: USD}}
+        payg:
+          rank: 5
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 100000, window: month } ]
+          prepaid: true
+          prices: {summary: {amount: "0.25", currency: USD}}
+      operations:
+        - { id: summary, method: GET, path: /v1/summary }
+      """;
+  private static final String OPERATOR = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+  private static final Instant NEW_PERIOD = Instant.parse("2026-12-01T00:00:00Z");
+  private final ObjectMapper json = new ObjectMapper();
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-01T00:00:00Z"));
+
+  private Monetize monetize(BillingHistory history) {
+    return Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time).operatorKey(OPERATOR)
+        .billingHistory(history).auditSink(dev.monetize.audit.AuditSink.inMemory()).build();
+  }
+
+  private JsonNode call(Monetize m, String method, String path, String query, String body) throws Exception {
+    ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery(method, path, query,
+        Optional.of("Bearer " + OPERATOR), Optional.empty(),
+        body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+    JsonNode out = json.readTree(new String(r.body(), StandardCharsets.UTF_8));
+    assertThat(r.status()).as(out.toString()).isEqualTo(200);
+    return out;
+  }
+
+  /** Four calls three seconds into the new period, before any sweep: the plans each of them was admitted on. */
+  private void fourCallsBeforeTheSweep(Monetize m, IssuedKey key) {
+    time.set(NEW_PERIOD.plusSeconds(3));
+    Operation op = m.catalog().operation("summary").orElseThrow();
+    for (int i = 0; i < 4; i++) {
+      Admission a = m.admit(op, ApiRequest.of("GET", "/v1/summary", "10.0.0.1", "r" + i, "Bearer " + key.secret(), null));
+      assertThat(a.decision().admitted()).isTrue();
+      assertThat(a.principal().orElseThrow().plan().name()).isEqualTo(m.catalog().plan("basic").isPresent()
+          ? a.principal().orElseThrow().plan().name() : "");
+      a.complete(200, 10);
+    }
+    m.flushUsage();
+  }
+
+  private JsonNode decemberInvoice(Monetize m) throws Exception {
+    m.applyDuePlanChanges();
+    return call(m, "GET", "/monetize/invoices/draft", "customer_id=acme", null);
+  }
+
+  @Test
+  void fromPrepaidToBilledTheWalletPaysNothingAfterThePeriodsEnd() throws Exception {
+    try (Monetize m = monetize(BillingHistory.inMemory())) {
+      m.customers().save(Customer.of("acme", "payg"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"basic\", \"at\": \"period_end\"}");
+      fourCallsBeforeTheSweep(m, key);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("10"); // it was 9.00: paid, then invoiced again
+      JsonNode invoice = decemberInvoice(m);
+      assertThat(invoice.get("amount_due").asText()).isEqualTo("0.04"); // 4 calls at basic's 0.01
+    }
+  }
+
+  @Test
+  void fromBilledToPrepaidTheWalletPaysFromThePeriodsFirstInstant() throws Exception {
+    try (Monetize m = monetize(BillingHistory.inMemory())) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\", \"at\": \"period_end\"}");
+      fourCallsBeforeTheSweep(m, key);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.00"); // it was 10: the calls went free
+      JsonNode invoice = decemberInvoice(m);
+      assertThat(invoice.get("amount_due").asText()).isEqualTo("0.00"); // billed 1.00, paid from credits
+      assertThat(invoice.toString()).contains("\"amount\":\"1.00\"").contains("\"amount\":\"-1.00\"");
+    }
+  }
+
+  @Test
+  void aChangeAnotherNodeScheduledIsFollowedOnceASweepHasSeenItComing() throws Exception {
+    BillingHistory shared = BillingHistory.inMemory();
+    try (Monetize m = monetize(shared)) {
+      m.customers().save(Customer.of("acme", "payg"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      shared.recordPlanChange(new PlanChange("acme", "basic", NEW_PERIOD)); // as the node that scheduled it
+      time.set(NEW_PERIOD.minusSeconds(5));
+      m.applyDuePlanChanges(); // the last sweep before the change: it looks ahead
+      fourCallsBeforeTheSweep(m, key);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("10");
+      assertThat(decemberInvoice(m).get("amount_due").asText()).isEqualTo("0.04");
+    }
+  }
+}
