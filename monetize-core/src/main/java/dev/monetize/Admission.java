@@ -38,6 +38,13 @@ public final class Admission {
   /** Sent while a prepaid balance is below the configured threshold: the balance left. */
   public static final String CREDITS_LOW_HEADER = "Monetize-Credits-Low";
 
+  /**
+   * The {@code Cache-Control} of an admitted answer that has none of its own when it is committed (an
+   * adapter sets it then, so the application's, Spring Security's or the response cache's comes
+   * first): an answer to a credential is for that caller only, whatever header carried the credential
+   * (RFC 9111 keeps shared caches off answers to {@code Authorization}, not to {@code X-API-Key}).
+   */
+  public static final String ADMITTED_CACHE_CONTROL = "private";
   /** The request headers an admitted answer varies with: the credential's ({@code Vary}). */
   private static final String CREDENTIAL_HEADERS = "Authorization, X-API-Key";
   private final AdmissionPipeline pipeline;
@@ -225,9 +232,8 @@ public final class Admission {
    * The same headers as {@link #responseHeaders()}, handed to {@code sink} (name, value) one by one
    * in the same order, without a list or a {@link Header} per header: what an adapter sets on every
    * response. {@code Vary} and {@code Link} add to what a response may already hold
-   * ({@link Header#merges()}). An admitted answer's {@code Cache-Control: private} is a default: the
-   * application's own {@code Cache-Control} wins (an adapter sets it before the application runs, or
-   * only on a response that holds none).
+   * ({@link Header#merges()}). Not among them: {@link #ADMITTED_CACHE_CONTROL}, which an adapter sets
+   * on an admitted answer that has no {@code Cache-Control} when it is committed.
    */
   public void responseHeaders(java.util.function.BiConsumer<String, String> sink) {
     sink.accept(RequestIds.HEADER, request.requestId());
@@ -248,11 +254,7 @@ public final class Admission {
     }
     Versions.headers(operation(), sink);
     if (admitted()) {
-      // an answer to a credential: for this caller only, whatever header carried the credential (RFC 9111
-      // keeps shared caches off answers to Authorization, not to X-API-Key); the application's own
-      // Cache-Control, and the response cache's, take its place
-      sink.accept("Cache-Control", "private");
-      sink.accept("Vary", CREDENTIAL_HEADERS);
+      sink.accept("Vary", CREDENTIAL_HEADERS); // Cache-Control: ADMITTED_CACHE_CONTROL, when the answer has none
       String warning = pipeline.warnings().header(states, requests);
       if (!warning.isEmpty()) {
         sink.accept(QuotaWarnings.HEADER, warning);

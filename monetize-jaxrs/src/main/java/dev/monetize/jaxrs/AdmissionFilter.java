@@ -140,9 +140,6 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       return;
     }
     for (Header h : admission.responseHeaders()) {
-      if (admission.admitted() && h.name().equals("Cache-Control") && response.getHeaders().containsKey(h.name())) {
-        continue; // the resource's own choice wins over the default private
-      }
       put(response.getHeaders(), h);
     }
     if (request.getProperty(CACHE) instanceof CacheLookup cache && cache.hit().isEmpty()) {
@@ -167,6 +164,9 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
           put(response.getHeaders(), h);
         }
       }
+    }
+    if (admission.admitted() && !response.getHeaders().containsKey("Cache-Control")) {
+      response.getHeaders().putSingle("Cache-Control", Admission.ADMITTED_CACHE_CONTROL); // none of the resource's
     }
     if (response.hasEntity() && !"HEAD".equals(request.getMethod())) {
       request.setProperty(STATUS, response.getStatus()); // completed once the body is written

@@ -31,14 +31,34 @@ final class MeteredResponse extends HttpServletResponseWrapper {
    */
   private final String engineVary;
 
-  /** Whether {@code Cache-Control} is still the engine's default {@code private}, which the application's replaces. */
-  private boolean defaultCacheControl;
-
   MeteredResponse(HttpServletResponse response, Admission admission) {
     super(response);
     this.admission = admission;
     this.engineVary = response.getHeader("Vary");
-    this.defaultCacheControl = response.getHeader("Cache-Control") != null;
+  }
+
+  /**
+   * As late as the answer allows (at the end of the request, a flush, or a write that may fill the
+   * buffer and so commit it): {@link Admission#ADMITTED_CACHE_CONTROL} when nothing set a
+   * {@code Cache-Control}, so that the application's, the cache's or Spring Security's (which writes
+   * its headers as the answer commits, or once its filters are done) comes first.
+   */
+  void defaultCacheControl() {
+    if (!isCommitted() && !containsHeader("Cache-Control")) {
+      super.setHeader("Cache-Control", Admission.ADMITTED_CACHE_CONTROL);
+    }
+  }
+
+  /** Clears what the application wrote, and sets the engine's headers again: they belong to every answer. */
+  @Override
+  public void reset() {
+    super.reset();
+    contentLength = -1;
+    HttpServletResponse below = (HttpServletResponse) getResponse();
+    admission.responseHeaders((name, value) -> MonetizeFilter.add(below, name, value));
+    if (engineVary != null) {
+      below.setHeader("Vary", engineVary);
+    }
   }
 
   @Override
@@ -55,11 +75,8 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setHeader(String name, String value) {
-    if (engineVary != null && value != null && "Vary".equalsIgnoreCase(name)) {
-      value = new dev.monetize.http.Header(name, engineVary).mergedWith(value);
-    }
-    if (defaultCacheControl && "Cache-Control".equalsIgnoreCase(name)) {
-      defaultCacheControl = false;
+    if (engineVary != null && "Vary".equalsIgnoreCase(name)) { // added to, never taken away
+      value = value == null ? engineVary : new dev.monetize.http.Header(name, engineVary).mergedWith(value);
     }
     super.setHeader(name, value);
     noteLength(name, value);
@@ -67,10 +84,6 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
   @Override
   public void addHeader(String name, String value) {
-    if (defaultCacheControl && "Cache-Control".equalsIgnoreCase(name)) {
-      setHeader(name, value); // the application's first Cache-Control takes the default's place, not beside it
-      return;
-    }
     super.addHeader(name, value);
     noteLength(name, value);
   }
@@ -128,6 +141,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     if (writer != null) {
       writer.flush();
     }
+    defaultCacheControl();
     super.flushBuffer();
   }
 
@@ -136,6 +150,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     if (writer != null) {
       writer.flush();
     }
+    defaultCacheControl();
   }
 
   long bytesWritten() {
@@ -176,6 +191,9 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
     @Override
     public void write(int b) throws IOException {
+      if (count + 1 >= getBufferSize()) { // this byte may commit the answer
+        defaultCacheControl();
+      }
       if (completesBody(count + 1)) {
         completeBeforeLastByte(count + 1);
       }
@@ -185,6 +203,9 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+      if (count + len >= getBufferSize()) { // these bytes may commit the answer
+        defaultCacheControl();
+      }
       if (completesBody(count + len)) {
         completeBeforeLastByte(count + len);
       }
@@ -194,11 +215,13 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
     @Override
     public void flush() throws IOException {
+      defaultCacheControl();
       delegate.flush();
     }
 
     @Override
     public void close() throws IOException {
+      defaultCacheControl();
       completeBeforeLastByte(count); // closing completes the response
       delegate.close();
     }

@@ -375,7 +375,7 @@ public final class MonetizeFilter implements Filter {
    * headers ({@code X-Request-Id}, {@code RateLimit*}, warnings) are on no response yet, so they are
    * appended without a search for one to replace; {@code Vary} and {@code Link} still merge.
    */
-  private static void add(HttpServletResponse response, String name, String value) {
+  static void add(HttpServletResponse response, String name, String value) {
     if (Header.merges(name) && response.containsHeader(name)) {
       put(response, new Header(name, value));
     } else {

@@ -58,6 +58,8 @@ class MonetizeFilterTest {
             .concurrency(dev.monetize.plans.Concurrency.of(1)).build())
         .operation(Operation.builder("hello", "GET", "/hello/{name}").build())
         .operation(Operation.builder("writer", "GET", "/writer").build())
+        .operation(Operation.builder("big", "GET", "/big").build())
+        .operation(Operation.builder("again", "GET", "/again").build())
         .operation(Operation.builder("boom", "GET", "/boom").build())
         .operation(Operation.builder("held", "GET", "/held/{how}").build())
         .operation(Operation.builder("upload", "POST", "/upload/{how}").build())
@@ -113,6 +115,21 @@ class MonetizeFilterTest {
         resp.getWriter().print("h\u00e9llo"); // 6 bytes in UTF-8, never flushed by the servlet
       }
     }), "/writer");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.getOutputStream().write(new byte[256 * 1024]); // committed long before the servlet returns
+      }
+    }), "/big");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setHeader("X-Draft", "1");
+        resp.getOutputStream().write("draft".getBytes(StandardCharsets.UTF_8));
+        resp.reset(); // starts over: what it wrote goes, the engine's headers stay
+        resp.getOutputStream().write("final".getBytes(StandardCharsets.UTF_8));
+      }
+    }), "/again");
     ctx.addServlet(new ServletHolder(new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
@@ -231,6 +248,22 @@ class MonetizeFilterTest {
           assertThat(u.status()).isEqualTo(201);
           assertThat(u.bytesOut()).isEqualTo(6);
         });
+  }
+
+  @Test
+  void anAnswerCommittedEarlyOrStartedOverKeepsTheEngineHeaders() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    HttpResponse<String> big = get("/big", key.secret());
+    assertThat(big.body()).hasSize(256 * 1024);
+    assertThat(big.headers().allValues("Cache-Control")).containsExactly("private");
+    HttpResponse<String> again = get("/again", key.secret());
+    assertThat(again.body()).isEqualTo("final");
+    assertThat(again.headers().firstValue("X-Draft")).isEmpty();
+    assertThat(again.headers().allValues("Cache-Control")).containsExactly("private");
+    assertThat(again.headers().allValues("Vary")).containsExactly("Authorization, X-API-Key");
+    assertThat(again.headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(again.headers().firstValue("RateLimit")).isPresent();
   }
 
   @Test

@@ -53,7 +53,11 @@ class SecurityOrderTest {
 
     monetize.customers().save(new Customer("secured", "pro", BillingAnchor.DEFAULT, "secured"));
     String key = monetize.keys().issue("secured", Set.of("hello:read")).secret();
-    assertThat(get("/v1/hello", "Bearer " + key).statusCode()).isEqualTo(200);
+    HttpResponse<String> hello = get("/v1/hello", "Bearer " + key);
+    assertThat(hello.statusCode()).isEqualTo(200);
+    // Security's own no-store headers survive: the engine's private is only for an answer with none
+    assertThat(hello.headers().allValues("Cache-Control")).containsExactly("no-cache, no-store, max-age=0, must-revalidate");
+    assertThat(hello.headers().allValues("Vary")).hasSize(1).allSatisfy(v -> assertThat(v).contains("X-API-Key"));
 
     HttpResponse<String> admin = get("/admin/ping", null);
     assertThat(admin.statusCode()).isEqualTo(401);
