@@ -110,6 +110,12 @@ class StaleAndGzipFilterTest {
             resp.sendError(409);
             return;
           }
+          case "secret" -> { // a secret beside what a client sends: never compressed (BREACH)
+            resp.addHeader("Cache-Control", "no-store");
+            resp.setContentType("application/json");
+            resp.getWriter().print("{\"token\":\"" + "s".repeat(2000) + "\"}");
+            return;
+          }
           case "502" -> {
             resp.setStatus(502);
             resp.setContentType("text/plain");
@@ -267,6 +273,11 @@ class StaleAndGzipFilterTest {
     assertThat(body(rows)).startsWith("{\"run\":2,");
     assertThat(header(get("/rows", acme, "Accept-Encoding", "gzip;q=0"), "Content-Encoding")).isNull();
     assertThat(runs.get()).isEqualTo(3);
+    mode.set("secret"); // the application's no-store, added as Spring's ResponseEntity adds it, keeps gzip off
+    HttpResponse<byte[]> secret = get("/rows", acme, "Accept-Encoding", "gzip");
+    assertThat(header(secret, "Content-Encoding")).isNull();
+    assertThat(secret.headers().allValues("Cache-Control")).containsExactly("no-store");
+    mode.set("ok");
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);
     monetize.flushUsage();
     long sent = usage.records().stream().filter(r -> r.operationId().equals("report")).mapToLong(r -> r.bytesOut()).sum();
