@@ -62,6 +62,15 @@ class ScheduledPlanChangeAtItsInstantTest {
     return out;
   }
 
+  /** A customer on {@code from} with 10 in its wallet and {@code to} scheduled for the period's end; its key. */
+  private IssuedKey scheduled(Monetize m, String from, String to) throws Exception {
+    m.customers().save(Customer.of("acme", from));
+    IssuedKey key = m.keys().issue("acme", Set.of("*"));
+    m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+    call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"" + to + "\", \"at\": \"period_end\"}");
+    return key;
+  }
+
   /** Four calls three seconds into the new period, before any sweep: the plans each of them was admitted on. */
   private void fourCallsBeforeTheSweep(Monetize m, IssuedKey key) {
     time.set(NEW_PERIOD.plusSeconds(3));
@@ -82,11 +91,7 @@ class ScheduledPlanChangeAtItsInstantTest {
   @Test
   void fromPrepaidToBilledTheWalletPaysNothingAfterThePeriodsEnd() throws Exception {
     try (Monetize m = monetize(BillingHistory.inMemory())) {
-      m.customers().save(Customer.of("acme", "payg"));
-      IssuedKey key = m.keys().issue("acme", Set.of("*"));
-      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
-      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"basic\", \"at\": \"period_end\"}");
-      fourCallsBeforeTheSweep(m, key);
+      fourCallsBeforeTheSweep(m, scheduled(m, "payg", "basic"));
       assertThat(m.wallet().balance("acme")).isEqualByComparingTo("10"); // it was 9.00: paid, then invoiced again
       JsonNode invoice = decemberInvoice(m);
       assertThat(invoice.get("amount_due").asText()).isEqualTo("0.04"); // 4 calls at basic's 0.01
@@ -96,11 +101,7 @@ class ScheduledPlanChangeAtItsInstantTest {
   @Test
   void fromBilledToPrepaidTheWalletPaysFromThePeriodsFirstInstant() throws Exception {
     try (Monetize m = monetize(BillingHistory.inMemory())) {
-      m.customers().save(Customer.of("acme", "basic"));
-      IssuedKey key = m.keys().issue("acme", Set.of("*"));
-      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
-      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\", \"at\": \"period_end\"}");
-      fourCallsBeforeTheSweep(m, key);
+      fourCallsBeforeTheSweep(m, scheduled(m, "basic", "payg"));
       assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.00"); // it was 10: the calls went free
       JsonNode invoice = decemberInvoice(m);
       assertThat(invoice.get("amount_due").asText()).isEqualTo("0.00"); // billed 1.00, paid from credits
