@@ -187,6 +187,16 @@ public enum ErrorCode {
           + "without `Content-Length`: the container reads such bodies itself, so their size could not "
           + "be held to the operation's limit.",
       "Send the body with a Content-Length header."),
+  /** The request's body is of a media type the endpoint does not read. */
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type",
+      "The request body's `Content-Type` is not one the endpoint reads (or is missing); the runtime "
+          + "refuses it before the endpoint runs.",
+      "Send the body with a Content-Type the API reference lists for this endpoint (usually application/json)."),
+  /** No representation the client accepts. */
+  NOT_ACCEPTABLE(406, "Not acceptable",
+      "The endpoint has no representation of the answer in a media type the request's `Accept` "
+          + "allows.",
+      "Accept a media type the API reference lists for this endpoint (or send no Accept header)."),
   /** The request's URI is longer than the server reads. */
   URI_TOO_LONG(414, "URI too long",
       "The request's URI (its path and query string) is longer than the server reads; answered by "

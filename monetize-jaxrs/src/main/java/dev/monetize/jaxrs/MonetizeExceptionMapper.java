@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Answers an exception that escapes a resource like every other error: {@code 500 internal} as
  * problem JSON with the request id, never the exception's message or class (RESTEasy's default
  * page shows the message). {@link WebApplicationException}s keep their own response, except the
- * runtime's bodiless refusals (400, 404, 405, 413), which become problems too. A body that went past
+ * runtime's bodiless refusals (400, 404, 405, 406, 413, 415), which become problems too. A body that went past
  * the operation's limit is {@code 413 payload_too_large}, however the resource wrapped it. The exception
  * is logged with keys and tokens redacted. Register it beside {@link MonetizeFeature}:
  *
@@ -30,7 +30,7 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
   /** Refusals the JAX-RS runtime answers by itself, by status, and the code they get. */
   private static final java.util.Map<Integer, ErrorCode> RUNTIME_REFUSALS = java.util.Map.of(
       400, ErrorCode.BAD_REQUEST, 404, ErrorCode.NOT_FOUND, 405, ErrorCode.METHOD_NOT_ALLOWED,
-      413, ErrorCode.PAYLOAD_TOO_LARGE);
+      406, ErrorCode.NOT_ACCEPTABLE, 413, ErrorCode.PAYLOAD_TOO_LARGE, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
   private final Monetize monetize;
 
   /** Renders problems with {@code monetize}'s docs base. */
@@ -59,8 +59,9 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
       // the runtime's own refusal (no route, wrong method...): a problem like every other one
       String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
           .orElseGet(() -> RequestIds.acceptOrCreate(null));
-      Problem p = monetize.problem(code, code == ErrorCode.METHOD_NOT_ALLOWED ? "Use one of the methods in Allow."
-          : code.title() + ".", requestId).withHint(code.hint());
+      String detail = e instanceof UnreadableBodies.Unreadable u ? u.detail()
+          : code == ErrorCode.METHOD_NOT_ALLOWED ? "Use one of the methods in Allow." : code.title() + ".";
+      Problem p = monetize.problem(code, detail, requestId).withHint(code.hint());
       Response.ResponseBuilder b = Response.status(r.getStatus()).type("application/problem+json")
           .entity(ProblemJson.toBytes(p)).header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId);
       if (r.getHeaderString("Allow") != null) {

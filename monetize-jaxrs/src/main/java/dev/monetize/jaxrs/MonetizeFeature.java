@@ -64,6 +64,7 @@ public final class MonetizeFeature implements DynamicFeature {
           + declared.id() + "' in the catalog differs from the annotations (" + known + " vs " + declared + ")");
     }
     context.register(new AdmissionFilter(monetize, known), Priorities.AUTHENTICATION);
+    context.register(new UnreadableBodies());
   }
 
   /** Whether some request could match both {@code template} and a route of the catalog. */

@@ -292,6 +292,37 @@ abstract class JaxRsAdapterContract {
     HttpResponse<String> wrongMethod = call("DELETE", "/public", null);
     problem(wrongMethod, 405, "method_not_allowed");
     assertThat(wrongMethod.headers().firstValue("Allow").orElse("")).contains("GET");
+    // a body the resource does not read, an answer the client does not take: the catalog's problems
+    HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/ingest"))
+        .header("X-API-Key", free).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    problem(json, 415, "unsupported_media_type");
+    HttpResponse<String> xml = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/summary"))
+        .header("X-API-Key", free).header("Accept", "application/xml").build(), HttpResponse.BodyHandlers.ofString());
+    problem(xml, 406, "not_acceptable");
+  }
+
+  @Test
+  void aJsonBodyTheResourceCannotReadIsABadRequestSayingWhereNotWhichClass() throws Exception {
+    java.util.function.Function<String, HttpResponse<String>> post = body -> {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/points")).header("X-API-Key", pro)
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    assertThat(post.apply("[{\"day\":\"2026-03-01\",\"n\":1}]").body()).isEqualTo("1");
+    HttpResponse<String> shape = post.apply("[{\"day\":\"2026-03-01\",\"n\":1},{\"day\":\"x\",\"n\":\"many\"}]");
+    assertThat(problem(shape, 400, "bad_request").get("detail").asText())
+        .isEqualTo("The request body does not have the shape this endpoint takes, at $[1].n.");
+    HttpResponse<String> broken = post.apply("[{\"day\" \"2026-03-01\"}]"); // no colon: not JSON at all
+    assertThat(problem(broken, 400, "bad_request").get("detail").asText())
+        .startsWith("The request body is not well-formed JSON (line 1, column");
+    for (HttpResponse<String> r : List.of(shape, broken)) {
+      assertThat(r.body()).doesNotContain("java.").doesNotContain("Exception").doesNotContain("Point");
+    }
   }
 
   @Test

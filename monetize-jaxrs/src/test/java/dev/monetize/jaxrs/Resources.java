@@ -62,6 +62,18 @@ final class Resources {
       return "a,b\n1,2\n";
     }
 
+    /** One day's count, read from JSON by the runtime's Jackson provider. */
+    public record Point(String day, long n) {}
+
+    @POST
+    @Path("points")
+    @jakarta.ws.rs.Consumes("application/json")
+    @Produces("text/plain")
+    @Monetized(id = "points")
+    public String points(java.util.List<Point> points) {
+      return Integer.toString(points.size());
+    }
+
     @POST
     @Path("ingest")
     @jakarta.ws.rs.Consumes("text/plain")

@@ -137,6 +137,14 @@ class StarterTest {
       assertThat(JSON.readTree(r.body()).get("request_id").asText())
           .isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
     }
+    // a body of a type the handler does not read: its own status and code, not a 400
+    HttpResponse<String> text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/v1/greetings")).header("Authorization", "Bearer " + key)
+        .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString("Ada")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(text.statusCode()).isEqualTo(415);
+    assertThat(JSON.readTree(text.body()).get("code").asText()).isEqualTo("unsupported_media_type");
+    assertThat(JSON.readTree(text.body()).get("status").asInt()).isEqualTo(415);
   }
 
   @Test

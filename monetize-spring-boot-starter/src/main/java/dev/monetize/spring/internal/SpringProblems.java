@@ -58,7 +58,9 @@ public final class SpringProblems implements HandlerExceptionResolver, Ordered {
     ErrorCode code = switch (status) {
       case 404 -> ErrorCode.NOT_FOUND;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 406 -> ErrorCode.NOT_ACCEPTABLE;
       case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
       default -> ErrorCode.BAD_REQUEST;
     };
     String requestId = String.valueOf(request.getAttribute(MonetizeFilter.REQUEST_ID_ATTRIBUTE));

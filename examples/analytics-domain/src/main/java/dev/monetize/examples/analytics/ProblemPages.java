@@ -52,6 +52,8 @@ public final class ProblemPages {
       case 400 -> Optional.of(ErrorCode.BAD_REQUEST);
       case 404 -> Optional.of(ErrorCode.NOT_FOUND);
       case 405 -> Optional.of(ErrorCode.METHOD_NOT_ALLOWED);
+      case 406 -> Optional.of(ErrorCode.NOT_ACCEPTABLE);
+      case 415 -> Optional.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
       case 411 -> Optional.of(ErrorCode.LENGTH_REQUIRED);
       case 413 -> Optional.of(ErrorCode.PAYLOAD_TOO_LARGE);
       case 414 -> Optional.of(ErrorCode.URI_TOO_LONG);
