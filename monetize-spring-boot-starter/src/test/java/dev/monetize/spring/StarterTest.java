@@ -142,6 +142,15 @@ class StarterTest {
         java.net.URI.create("http://127.0.0.1:" + port + "/v1/greetings")).header("Authorization", "Bearer " + key)
         .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString("Ada")).build(),
         HttpResponse.BodyHandlers.ofString());
+    // a JSON body Jackson cannot read: where, never Jackson's message with its class names
+    HttpResponse<String> shape = Http.post(port, "/v1/greetings", key, "{\"name\":[\"Ada\"]}");
+    assertThat(shape.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(shape.body()).get("detail").asText())
+        .isEqualTo("The request body does not have the shape this endpoint takes, at $.name.");
+    HttpResponse<String> broken = Http.post(port, "/v1/greetings", key, "{\"name\" \"Ada\"}");
+    assertThat(JSON.readTree(broken.body()).get("detail").asText())
+        .startsWith("The request body is not well-formed JSON (line 1, column");
+    assertThat(shape.body() + broken.body()).doesNotContain("java.").doesNotContain("GreetingRequest");
     assertThat(text.statusCode()).isEqualTo(415);
     assertThat(JSON.readTree(text.body()).get("code").asText()).isEqualTo("unsupported_media_type");
     assertThat(JSON.readTree(text.body()).get("status").asInt()).isEqualTo(415);

@@ -48,7 +48,8 @@ public final class SpringProblems implements HandlerExceptionResolver, Ordered {
       detail = mismatch(t);
     } else if (e instanceof org.springframework.http.converter.HttpMessageNotReadableException) {
       status = 400;
-      detail = "The request body could not be read: it is missing, not well-formed, or not what this endpoint takes.";
+      detail = dev.monetize.http.UnreadableJson.detail(e).orElse(
+          "The request body could not be read: it is missing, not well-formed, or not what this endpoint takes.");
     } else {
       return null; // the application's exception: its handlers, or the filter's 500
     }

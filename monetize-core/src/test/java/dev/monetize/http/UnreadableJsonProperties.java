@@ -1,0 +1,38 @@
+package dev.monetize.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.StringLength;
+
+/** Whatever body a client sends, what it is told names a place in its own JSON, never a Java class. */
+class UnreadableJsonProperties {
+  /** What an endpoint might read. */
+  record Point(String day, long n) {}
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Property(tries = 2_000)
+  void anUnreadableBodyIsToldWhereAndNeverWhichClass(
+      @ForAll @StringLength(max = 40) @Chars({'[', ']', '{', '}', '"', ':', ',', ' ', 'n', 'd', 'a', 'y'})
+      @CharRange(from = '0', to = '9') String body) {
+    try {
+      MAPPER.readValue(body, new TypeReference<List<Point>>() { });
+    } catch (IOException e) {
+      assertThat(UnreadableJson.detail(e)).hasValueSatisfying(d -> assertThat(d).startsWith("The request body ")
+          .doesNotContain("java.").doesNotContain("Point").doesNotContain("Exception").hasSizeLessThan(200));
+    }
+  }
+
+  @Property(tries = 50)
+  void anythingElseIsNoneOfItsBusiness(@ForAll String message) {
+    assertThat(UnreadableJson.detail(new IllegalStateException(message, new IOException(message)))).isEmpty();
+  }
+}
