@@ -3,7 +3,9 @@ package dev.monetize.billing.internal;
 import dev.monetize.billing.PlanChange;
 import dev.monetize.plans.Customer;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,44 +13,71 @@ import java.util.concurrent.ConcurrentHashMap;
  * puts a customer on its new plan at the very instant the billing history (and so the invoice) does,
  * not up to a sweep later: a call in between was charged to the wallet and limited under the old plan
  * while the invoice billed it under the new one (twice, or not at all). The scheduler fills it from
- * the shared history at every sweep, looking ahead, and as it schedules; admission reads it with one
- * lookup in a map that is empty nearly always.
+ * the shared history at every sweep, looking ahead, and as it schedules, and forgets each change once
+ * the stored customer holds it; admission reads it with one lookup in a map that is empty nearly always.
  */
 public final class DuePlans {
-  private final ConcurrentHashMap<String, PlanChange> soon = new ConcurrentHashMap<>();
+  /** Per customer, its expected changes by time (one or two: the one due, the next one scheduled). */
+  private final ConcurrentHashMap<String, List<PlanChange>> soon = new ConcurrentHashMap<>();
 
   /**
-   * {@code customer} as admission sees it at {@code epochNanos}: on the plan of a change that is due
+   * {@code customer} as admission sees it at {@code epochNanos}: on the plan of the latest change due
    * by then and not yet applied to the stored customer; else as it is (the same object).
    */
   public Customer inForce(Customer customer, long epochNanos) {
     if (soon.isEmpty()) {
       return customer;
     }
-    PlanChange change = soon.get(customer.id());
-    if (change == null || change.plan().equals(customer.plan()) || epochNanos < nanos(change.since())) {
+    List<PlanChange> changes = soon.get(customer.id());
+    if (changes == null) {
       return customer;
     }
-    return new Customer(customer.id(), change.plan(), customer.billingAnchor(), customer.name());
+    PlanChange latest = null;
+    for (PlanChange c : changes) { // ordered by time
+      if (epochNanos >= nanos(c.since())) {
+        latest = c;
+      }
+    }
+    if (latest == null || latest.plan().equals(customer.plan())) {
+      return customer;
+    }
+    return new Customer(customer.id(), latest.plan(), customer.billingAnchor(), customer.name());
   }
 
-  /** Expects {@code change} (the latest one scheduled for its customer replaces an earlier one). */
+  /** Expects {@code change} beside the customer's others (an equal one is kept once). */
   void expect(PlanChange change) {
-    soon.merge(change.customerId(), change, (a, b) -> b.since().isBefore(a.since()) ? a : b);
+    soon.compute(change.customerId(), (id, list) -> {
+      List<PlanChange> out = list == null ? new ArrayList<>() : new ArrayList<>(list);
+      if (!out.contains(change)) {
+        out.add(change);
+        out.sort(Comparator.comparing(PlanChange::since));
+      }
+      return List.copyOf(out);
+    });
   }
 
-  /** Forgets what was expected for {@code customerId} (its change was cancelled, or made now). */
+  /** Forgets what was expected for {@code customerId} after {@code now} (a scheduled change cancelled or replaced). */
+  void forgetAfter(String customerId, Instant now) {
+    soon.computeIfPresent(customerId, (id, list) -> {
+      List<PlanChange> kept = list.stream().filter(c -> !c.since().isAfter(now)).toList();
+      return kept.isEmpty() ? null : kept;
+    });
+  }
+
+  /** Forgets everything expected for {@code customerId} (its plan was changed now, cancelling the rest). */
   void forget(String customerId) {
     soon.remove(customerId);
   }
 
   /**
-   * After a sweep at {@code now}: forgets the changes it has applied (due by {@code now}) and expects
-   * {@code upcoming}, the history's changes due before the next sweep.
+   * Forgets {@code change}, and any earlier one, once the stored customer holds it (a later change
+   * stays): until then admission keeps following it, even while a sweep fails to apply it.
    */
-  void refresh(Instant now, Collection<PlanChange> upcoming) {
-    soon.values().removeIf(c -> !c.since().isAfter(now));
-    upcoming.forEach(this::expect);
+  void applied(PlanChange change) {
+    soon.computeIfPresent(change.customerId(), (id, list) -> {
+      List<PlanChange> kept = list.stream().filter(c -> c.since().isAfter(change.since())).toList();
+      return kept.isEmpty() ? null : kept;
+    });
   }
 
   private static long nanos(Instant t) {

@@ -104,7 +104,7 @@ public final class PlanScheduler implements AutoCloseable {
     Instant now = time.now();
     history.cancelPlanChanges(customer.id(), now);
     PlanChange change = new PlanChange(customer.id(), plan, Invoicing.periodEnd(customer.billingAnchor(), now));
-    duePlans.forget(customer.id()); // the change it replaces, if one was expected
+    duePlans.forgetAfter(customer.id(), now); // the change it replaces, if one was expected (a due one stays)
     history.recordPlanChange(change);
     duePlans.expect(change);
     publish(LifecycleEvent.PLAN_CHANGE_SCHEDULED, customer, plan, change.since());
@@ -129,7 +129,7 @@ public final class PlanScheduler implements AutoCloseable {
     if (was.isEmpty() || history.cancelPlanChanges(customer.id(), time.now()) == 0) {
       return false;
     }
-    duePlans.forget(customer.id());
+    duePlans.forgetAfter(customer.id(), time.now());
     vetoed.put(customer.id() + "|" + was.get().plan(), Boolean.TRUE);
     publish(LifecycleEvent.PLAN_CHANGE_CANCELLED, customer, was.get().plan(), was.get().since());
     return true;
@@ -139,32 +139,27 @@ public final class PlanScheduler implements AutoCloseable {
   public synchronized void sweep() {
     Instant now = time.now();
     java.util.Set<String> touched = new java.util.LinkedHashSet<>();
-    Instant from = swept;
-    while (true) { // a history may return a page at a time: read on from the last change seen
-      List<PlanChange> page = history.changesDue(from, now);
-      page.forEach(c -> touched.add(c.customerId()));
-      if (page.size() < 1_000 || !page.get(page.size() - 1).since().isAfter(from)) {
-        break;
-      }
-      from = page.get(page.size() - 1).since();
-    }
+    changesDue(swept, now).forEach(c -> touched.add(c.customerId()));
     for (String id : touched) {
       // the plan in force now is the latest change at or before now: applying it again changes nothing
       Optional<PlanChange> inForce = history.planChanges(id, now, now).stream().findFirst();
       Optional<Customer> c = customers.find(id);
-      if (inForce.isPresent() && c.isPresent() && !c.get().plan().equals(inForce.get().plan())) {
+      if (inForce.isPresent() && c.isPresent()) {
         PlanChange due = inForce.get();
-        customers.applyRecorded(new Customer(c.get().id(), due.plan(), c.get().billingAnchor(), c.get().name()), due);
-        publish(LifecycleEvent.PLAN_CHANGED, c.get(), due.plan(), due.since());
+        if (!c.get().plan().equals(due.plan())) {
+          customers.applyRecorded(new Customer(c.get().id(), due.plan(), c.get().billingAnchor(), c.get().name()), due);
+          publish(LifecycleEvent.PLAN_CHANGED, c.get(), due.plan(), due.since());
+        }
+        duePlans.applied(due); // the stored customer holds it now: admission need not look it up
       }
     }
     swept = now;
     // what comes due before the next sweep, for admission to follow at its very instant (every node's)
-    duePlans.refresh(now, upcoming(now, now.plus(LOOK_AHEAD)));
+    changesDue(now, now.plus(LOOK_AHEAD)).forEach(duePlans::expect);
   }
 
-  /** The changes due in {@code (from, to]}, read a page at a time as {@link #sweep} reads them. */
-  private List<PlanChange> upcoming(Instant from, Instant to) {
+  /** The changes due in {@code (from, to]}: a history may return a page at a time, read on from the last seen. */
+  private List<PlanChange> changesDue(Instant from, Instant to) {
     List<PlanChange> out = new java.util.ArrayList<>();
     while (true) {
       List<PlanChange> page = history.changesDue(from, to);

@@ -1,0 +1,40 @@
+package dev.monetize.billing.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.billing.PlanChange;
+import dev.monetize.plans.Customer;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Admission's view of changes that are due before a sweep applies them. */
+class DuePlansTest {
+  private static final Instant T = Instant.parse("2026-12-01T00:00:00Z");
+  private static final Customer ACME = Customer.of("acme", "basic");
+
+  private static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  @Test
+  void aChangeHoldsFromItsInstantUntilTheStoredCustomerHoldsIt() {
+    DuePlans due = new DuePlans();
+    assertThat(due.inForce(ACME, nanos(T))).isSameAs(ACME); // nothing expected: the very object
+    PlanChange toPro = new PlanChange("acme", "pro", T);
+    due.expect(toPro);
+    assertThat(due.inForce(ACME, nanos(T) - 1)).isSameAs(ACME); // a nanosecond before
+    assertThat(due.inForce(ACME, nanos(T)).plan()).isEqualTo("pro");
+    assertThat(due.inForce(Customer.of("globex", "basic"), nanos(T)).plan()).isEqualTo("basic"); // its own only
+    // the next period's change, scheduled before the sweep applied this one: both hold, each from its instant
+    PlanChange back = new PlanChange("acme", "basic", T.plusSeconds(86_400 * 31));
+    due.forgetAfter("acme", T.plusSeconds(2)); // what scheduling does first: the due change stays
+    due.expect(back);
+    assertThat(due.inForce(ACME, nanos(T.plusSeconds(3))).plan()).isEqualTo("pro");
+    due.applied(toPro);
+    Customer onPro = Customer.of("acme", "pro");
+    assertThat(due.inForce(onPro, nanos(T.plusSeconds(60)))).isSameAs(onPro);
+    assertThat(due.inForce(onPro, nanos(back.since())).plan()).isEqualTo("basic");
+    due.forget("acme");
+    assertThat(due.inForce(onPro, nanos(back.since()))).isSameAs(onPro);
+  }
+}
