@@ -110,6 +110,32 @@ class ScheduledPlanChangeAtItsInstantTest {
   }
 
   @Test
+  void aChangeAnotherNodeCancelledIsForgottenAtTheNextSweep() throws Exception {
+    BillingHistory shared = BillingHistory.inMemory();
+    try (Monetize m = monetize(shared)) {
+      IssuedKey key = scheduled(m, "payg", "basic");
+      shared.cancelPlanChanges("acme", time.now()); // as the node where the operator cancelled it
+      time.set(NEW_PERIOD.minusSeconds(5));
+      m.applyDuePlanChanges();
+      fourCallsBeforeTheSweep(m, key);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.00"); // still payg: 4 calls at 0.25
+    }
+  }
+
+  @Test
+  void aPlanSetNowJustAfterAChangeCameDueHoldsAgainstIt() throws Exception {
+    try (Monetize m = monetize(BillingHistory.inMemory())) {
+      IssuedKey key = scheduled(m, "payg", "basic");
+      time.set(NEW_PERIOD.plusSeconds(3)); // basic is due, not applied yet: the operator puts it back on payg
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\"}");
+      fourCallsBeforeTheSweep(m, key);
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("payg");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.00");
+    }
+  }
+
+  @Test
   void aChangeAnotherNodeScheduledIsFollowedOnceASweepHasSeenItComing() throws Exception {
     BillingHistory shared = BillingHistory.inMemory();
     try (Monetize m = monetize(shared)) {

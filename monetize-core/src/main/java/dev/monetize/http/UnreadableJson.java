@@ -19,9 +19,19 @@ public final class UnreadableJson {
   private UnreadableJson() {
   }
 
-  /** The detail for {@code e}, when a Jackson read failure is in its causes; empty otherwise. */
+  /**
+   * The detail for {@code e}, when a Jackson read failure of the client's body is in its causes; empty
+   * otherwise: also for a body that went past its limit while Jackson read it (a {@code 413}, however
+   * Jackson wrapped it) and for a type Jackson cannot bind at all (the service's own mistake, a 500).
+   */
   public static Optional<String> detail(Throwable e) {
     JsonProcessingException first = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BodyTooLargeException
+          || t instanceof com.fasterxml.jackson.databind.exc.InvalidDefinitionException) {
+        return Optional.empty();
+      }
+    }
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof JsonParseException p) { // a parse error, wrapped with its path as objects are bound
         return Optional.of(notJson(p));

@@ -35,4 +35,21 @@ class UnreadableJsonProperties {
   void anythingElseIsNoneOfItsBusiness(@ForAll String message) {
     assertThat(UnreadableJson.detail(new IllegalStateException(message, new IOException(message)))).isEmpty();
   }
+
+  /** What Jackson cannot bind at all is the service's mistake, and a body past its limit a 413: neither is told here. */
+  abstract static class NoCreator {
+  }
+
+  @net.jqwik.api.Example
+  void aBodyPastItsLimitAndAnUnbindableTypeAreNotTheClientsShape() {
+    com.fasterxml.jackson.databind.JsonMappingException wrapped = com.fasterxml.jackson.databind.JsonMappingException
+        .wrapWithPath(new BodyTooLargeException(20_000), List.of(), 3);
+    assertThat(UnreadableJson.detail(wrapped)).isEmpty();
+    try {
+      MAPPER.readValue("{}", NoCreator.class);
+      throw new AssertionError("bound a type without a creator");
+    } catch (IOException e) {
+      assertThat(UnreadableJson.detail(e)).isEmpty();
+    }
+  }
 }

@@ -18,6 +18,13 @@ final class UnreadableBodies implements ReaderInterceptor {
     try {
       return context.proceed();
     } catch (IOException | RuntimeException e) {
+      java.util.Optional<dev.monetize.http.BodyTooLargeException> tooLarge = dev.monetize.http.BodyTooLargeException.in(e);
+      if (tooLarge.isPresent()) { // however Jackson wrapped it: 413, never one of the runtime's Jackson mappers' 400s
+        throw tooLarge.get();
+      }
+      if (e instanceof com.fasterxml.jackson.databind.exc.InvalidDefinitionException) { // the resource's type: a 500
+        throw new IllegalStateException("the resource's body type cannot be read from JSON", e);
+      }
       java.util.Optional<String> detail = dev.monetize.http.UnreadableJson.detail(e);
       if (detail.isEmpty()) {
         throw e;

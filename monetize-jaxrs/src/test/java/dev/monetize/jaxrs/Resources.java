@@ -69,7 +69,7 @@ final class Resources {
     @Path("points")
     @jakarta.ws.rs.Consumes("application/json")
     @Produces("text/plain")
-    @Monetized(id = "points")
+    @Monetized(id = "points", maxBodyBytes = 20_000)
     public String points(java.util.List<Point> points) {
       return Integer.toString(points.size());
     }

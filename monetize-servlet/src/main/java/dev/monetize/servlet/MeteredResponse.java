@@ -49,6 +49,24 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     }
   }
 
+  @Override
+  public void sendError(int sc) throws IOException {
+    defaultCacheControl(); // the container's error page commits the answer
+    super.sendError(sc);
+  }
+
+  @Override
+  public void sendError(int sc, String msg) throws IOException {
+    defaultCacheControl();
+    super.sendError(sc, msg);
+  }
+
+  @Override
+  public void sendRedirect(String location) throws IOException {
+    defaultCacheControl();
+    super.sendRedirect(location);
+  }
+
   /** Clears what the application wrote, and sets the engine's headers again: they belong to every answer. */
   @Override
   public void reset() {
@@ -191,7 +209,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
     @Override
     public void write(int b) throws IOException {
-      if (count + 1 >= getBufferSize()) { // this byte may commit the answer
+      if (count + 1 >= getBufferSize() || completesBody(count + 1)) { // this byte may commit the answer
         defaultCacheControl();
       }
       if (completesBody(count + 1)) {
@@ -203,7 +221,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      if (count + len >= getBufferSize()) { // these bytes may commit the answer
+      if (count + len >= getBufferSize() || completesBody(count + len)) { // these bytes may commit the answer
         defaultCacheControl();
       }
       if (completesBody(count + len)) {

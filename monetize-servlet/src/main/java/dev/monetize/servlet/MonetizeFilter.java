@@ -344,6 +344,7 @@ public final class MonetizeFilter implements Filter {
       }
     } finally {
       if (!failed && request.isAsyncStarted()) {
+        metered.defaultCacheControl(); // now: the answer may be committed on another thread, past any hook of ours
         request.getAsyncContext().addListener(new CompleteOnAsyncEnd(admission, metered, compressing));
       } else {
         if (compressing != null) {

@@ -60,6 +60,7 @@ class MonetizeFilterTest {
         .operation(Operation.builder("writer", "GET", "/writer").build())
         .operation(Operation.builder("big", "GET", "/big").build())
         .operation(Operation.builder("again", "GET", "/again").build())
+        .operation(Operation.builder("sized", "GET", "/sized").build())
         .operation(Operation.builder("boom", "GET", "/boom").build())
         .operation(Operation.builder("held", "GET", "/held/{how}").build())
         .operation(Operation.builder("upload", "POST", "/upload/{how}").build())
@@ -130,6 +131,13 @@ class MonetizeFilterTest {
         resp.getOutputStream().write("final".getBytes(StandardCharsets.UTF_8));
       }
     }), "/again");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setContentLength(5);
+        resp.getOutputStream().write("sized".getBytes(StandardCharsets.UTF_8)); // its last byte commits it
+      }
+    }), "/sized");
     ctx.addServlet(new ServletHolder(new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
@@ -264,6 +272,12 @@ class MonetizeFilterTest {
     assertThat(again.headers().allValues("Vary")).containsExactly("Authorization, X-API-Key");
     assertThat(again.headers().firstValue("X-Request-Id")).isPresent();
     assertThat(again.headers().firstValue("RateLimit")).isPresent();
+    HttpResponse<String> sized = get("/sized", key.secret());
+    assertThat(sized.body()).isEqualTo("sized");
+    assertThat(sized.headers().allValues("Cache-Control")).containsExactly("private");
+    HttpResponse<String> async = get("/async/x", key.secret()); // written and completed on another thread
+    assertThat(async.body()).isEqualTo("async from acme");
+    assertThat(async.headers().allValues("Cache-Control")).containsExactly("private");
   }
 
   @Test

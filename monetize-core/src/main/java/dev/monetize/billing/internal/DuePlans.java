@@ -70,6 +70,23 @@ public final class DuePlans {
   }
 
   /**
+   * After a sweep that applied every change due by now: what is expected becomes {@code upcoming}, the
+   * shared history's changes before the next sweep, and nothing else (a change another node cancelled or
+   * replaced is forgotten here too).
+   */
+  void replaceWith(List<PlanChange> upcoming) {
+    java.util.Map<String, List<PlanChange>> next = new java.util.HashMap<>();
+    for (PlanChange c : upcoming) {
+      next.computeIfAbsent(c.customerId(), k -> new ArrayList<>()).add(c);
+    }
+    soon.keySet().retainAll(next.keySet());
+    next.forEach((id, list) -> {
+      list.sort(Comparator.comparing(PlanChange::since));
+      soon.put(id, List.copyOf(list));
+    });
+  }
+
+  /**
    * Forgets {@code change}, and any earlier one, once the stored customer holds it (a later change
    * stays): until then admission keeps following it, even while a sweep fails to apply it.
    */

@@ -90,10 +90,18 @@ public final class PlanScheduler implements AutoCloseable {
     Instant now = time.now();
     suggestions.remove(customer.id());
     history.cancelPlanChanges(customer.id(), now);
+    // the plan in force: a scheduled change may have come due and not be applied yet
+    String inForce = duePlans.inForce(customer, Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L),
+        now.getNano())).plan();
     duePlans.forget(customer.id());
     Customer changed = new Customer(customer.id(), plan, customer.billingAnchor(), customer.name());
     if (!plan.equals(customer.plan())) {
       customers.save(changed); // recorded in the history: invoices prorate from now
+      publish(LifecycleEvent.PLAN_CHANGED, customer, plan, now);
+    } else if (!plan.equals(inForce)) { // back from a change that came due and was not applied yet
+      PlanChange back = new PlanChange(customer.id(), plan, now);
+      history.recordPlanChange(back); // the history must say so: the sweep would apply the due one
+      customers.applyRecorded(changed, back);
       publish(LifecycleEvent.PLAN_CHANGED, customer, plan, now);
     }
     return changed;
@@ -154,8 +162,9 @@ public final class PlanScheduler implements AutoCloseable {
       }
     }
     swept = now;
-    // what comes due before the next sweep, for admission to follow at its very instant (every node's)
-    changesDue(now, now.plus(LOOK_AHEAD)).forEach(duePlans::expect);
+    // what comes due before the next sweep, for admission to follow at its very instant: the shared
+    // history's, every node's, so that a change cancelled or replaced elsewhere is forgotten here too
+    duePlans.replaceWith(changesDue(now, now.plus(LOOK_AHEAD)));
   }
 
   /** The changes due in {@code (from, to]}: a history may return a page at a time, read on from the last seen. */

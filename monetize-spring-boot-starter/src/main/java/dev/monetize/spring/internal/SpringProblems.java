@@ -46,6 +46,11 @@ public final class SpringProblems implements HandlerExceptionResolver, Ordered {
     } else if (e instanceof org.springframework.beans.TypeMismatchException t) {
       status = 400;
       detail = mismatch(t);
+    } else if (e instanceof org.springframework.http.converter.HttpMessageNotReadableException
+        && dev.monetize.http.BodyTooLargeException.in(e).isPresent()) { // past the limit as Jackson read it
+      status = 413;
+      detail = dev.monetize.http.BodyTooLargeException.detail(dev.monetize.http.BodyTooLargeException.in(e)
+          .orElseThrow().limit());
     } else if (e instanceof org.springframework.http.converter.HttpMessageNotReadableException) {
       status = 400;
       detail = dev.monetize.http.UnreadableJson.detail(e).orElse(
