@@ -158,8 +158,8 @@ public final class Monetize implements AutoCloseable {
     }
   }
 
-  private void planChanged(dev.monetize.billing.PlanChange change) {
-    usage.planChanged(change.customerId(), change.since());
+  private void planChanged(java.util.List<dev.monetize.billing.PlanChange> changes) {
+    usage.planChanged(changes);
   }
 
   private dev.monetize.metering.UsageTotals settledTotals() {

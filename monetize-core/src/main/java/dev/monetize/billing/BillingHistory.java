@@ -37,8 +37,10 @@ public interface BillingHistory {
 
   /**
    * Every customer's plan changes that take effect in {@code (after, upTo]}, oldest first: how the
-   * engine finds scheduled changes that have come due. The default knows none (a history that
-   * cannot list them cannot hold scheduled changes).
+   * engine finds scheduled changes that have come due. A history may return them a page at a time:
+   * the oldest ones, ending at a whole instant (every change at the page's last instant is in it);
+   * the engine reads on after that instant until a page is empty. The default knows none (a history
+   * that cannot list them cannot hold scheduled changes).
    */
   default List<PlanChange> changesDue(Instant after, Instant upTo) {
     return List.of();

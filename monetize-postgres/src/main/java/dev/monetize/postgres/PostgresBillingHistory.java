@@ -29,11 +29,24 @@ import javax.sql.DataSource;
 public final class PostgresBillingHistory implements BillingHistory {
   private static final String COLUMNS = "customer_id, id, amount, note, at, balance_after";
 
+  /** How many due changes {@link #changesDue} reads at least per page. */
+  static final int DUE_PAGE = 10_000;
+
   private final DataSource dataSource;
+  private final int duePage;
 
   /** History on {@code dataSource}, whose schema {@link Migrations} has created. */
   public PostgresBillingHistory(DataSource dataSource) {
+    this(dataSource, DUE_PAGE);
+  }
+
+  /** The same, with pages of {@code duePage} due changes (tests read several pages with few rows). */
+  PostgresBillingHistory(DataSource dataSource, int duePage) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    if (duePage < 1) {
+      throw new IllegalArgumentException("a page holds at least one change, got " + duePage);
+    }
+    this.duePage = duePage;
   }
 
   /**
@@ -226,13 +239,25 @@ public final class PostgresBillingHistory implements BillingHistory {
     }
   }
 
+  /**
+   * A page of at least {@value #DUE_PAGE} changes (fewer only when no more are due), ending at a whole
+   * instant: every change at the page's last instant is in it, so the next page, read after that
+   * instant, skips none (any number of customers may move at one instant, say the first of a month).
+   */
   @Override
   public List<PlanChange> changesDue(Instant after, Instant upTo) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT customer_id, plan, since FROM monetize_plan_changes WHERE since > ? AND since <= ? ORDER BY since, seq "
-            + "LIMIT 10000")) {
-      ps.setTimestamp(1, Timestamp.from(after));
-      ps.setTimestamp(2, Timestamp.from(upTo));
+    // the instant of the page's last row: the DUE_PAGE-th due change's, or upTo when fewer are due
+    String sql = "SELECT customer_id, plan, since FROM monetize_plan_changes WHERE since > ? AND since <= "
+        + "COALESCE((SELECT since FROM monetize_plan_changes WHERE since > ? AND since <= ? ORDER BY since "
+        + "OFFSET ? LIMIT 1), ?) ORDER BY since, seq";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      Timestamp from = Timestamp.from(after);
+      Timestamp to = Timestamp.from(upTo);
+      ps.setTimestamp(1, from);
+      ps.setTimestamp(2, from);
+      ps.setTimestamp(3, to);
+      ps.setInt(4, duePage - 1);
+      ps.setTimestamp(5, to);
       List<PlanChange> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -101,7 +101,7 @@ public final class PlanScheduler implements AutoCloseable {
     } else if (!plan.equals(inForce)) { // back from a change that came due and was not applied yet
       PlanChange back = new PlanChange(customer.id(), plan, now);
       history.recordPlanChange(back); // the history must say so: the sweep would apply the due one
-      customers.applyRecorded(changed, back);
+      customers.applyRecorded(List.of(new CustomerRegistry.Applied(changed, back)));
       publish(LifecycleEvent.PLAN_CHANGED, customer, plan, now);
     }
     return changed;
@@ -148,6 +148,8 @@ public final class PlanScheduler implements AutoCloseable {
     Instant now = time.now();
     java.util.Set<String> touched = new java.util.LinkedHashSet<>();
     changesDue(swept, now).forEach(c -> touched.add(c.customerId()));
+    List<CustomerRegistry.Applied> changed = new java.util.ArrayList<>();
+    List<PlanChange> held = new java.util.ArrayList<>();
     for (String id : touched) {
       // the plan in force now is the latest change at or before now: applying it again changes nothing
       Optional<PlanChange> inForce = history.planChanges(id, now, now).stream().findFirst();
@@ -155,28 +157,39 @@ public final class PlanScheduler implements AutoCloseable {
       if (inForce.isPresent() && c.isPresent()) {
         PlanChange due = inForce.get();
         if (!c.get().plan().equals(due.plan())) {
-          customers.applyRecorded(new Customer(c.get().id(), due.plan(), c.get().billingAnchor(), c.get().name()), due);
-          publish(LifecycleEvent.PLAN_CHANGED, c.get(), due.plan(), due.since());
+          changed.add(new CustomerRegistry.Applied(c.get(), due));
         }
-        duePlans.applied(due); // the stored customer holds it now: admission need not look it up
+        held.add(due);
       }
     }
+    // saved together, and usage settled once for them all (a month's first sweep may move thousands)
+    customers.applyRecorded(changed.stream().map(a -> new CustomerRegistry.Applied(new Customer(a.customer().id(),
+        a.due().plan(), a.customer().billingAnchor(), a.customer().name()), a.due())).toList());
+    changed.forEach(a -> publish(LifecycleEvent.PLAN_CHANGED, a.customer(), a.due().plan(), a.due().since()));
+    held.forEach(duePlans::applied); // the stored customers hold them now: admission need not look them up
     swept = now;
     // what comes due before the next sweep, for admission to follow at its very instant: the shared
     // history's, every node's, so that a change cancelled or replaced elsewhere is forgotten here too
     duePlans.replaceWith(changesDue(now, now.plus(LOOK_AHEAD)));
   }
 
-  /** The changes due in {@code (from, to]}: a history may return a page at a time, read on from the last seen. */
+  /**
+   * The changes due in {@code (from, to]}: a history may return a page at a time, each ending at a
+   * whole instant, so the next is read after the last instant seen, until a page is empty or reaches {@code to}.
+   */
   private List<PlanChange> changesDue(Instant from, Instant to) {
     List<PlanChange> out = new java.util.ArrayList<>();
     while (true) {
       List<PlanChange> page = history.changesDue(from, to);
       out.addAll(page);
-      if (page.size() < 1_000 || !page.get(page.size() - 1).since().isAfter(from)) {
+      if (page.isEmpty()) {
         return out;
       }
-      from = page.get(page.size() - 1).since();
+      Instant last = page.get(page.size() - 1).since();
+      if (!last.isAfter(from) || !last.isBefore(to)) { // a history that ignored from, or the last page
+        return out;
+      }
+      from = last;
     }
   }
 

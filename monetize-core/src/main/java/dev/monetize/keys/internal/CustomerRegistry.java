@@ -8,6 +8,7 @@ import dev.monetize.keys.CustomerStore;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Plan;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -17,14 +18,14 @@ public final class CustomerRegistry implements CustomerService {
   private final Catalog catalog;
   private final BillingHistory billingHistory;
   private final TimeSource time;
-  private final Consumer<PlanChange> planChanged;
+  private final Consumer<List<PlanChange>> planChanged;
 
   /**
    * Over {@code customers}, with plans from {@code catalog}; each plan change is recorded in
-   * {@code billingHistory}, then told to {@code planChanged}.
+   * {@code billingHistory}, then told to {@code planChanged} (with the others applied at once).
    */
   public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time,
-      Consumer<PlanChange> planChanged) {
+      Consumer<List<PlanChange>> planChanged) {
     this.customers = customers;
     this.catalog = catalog;
     this.billingHistory = billingHistory;
@@ -46,26 +47,39 @@ public final class CustomerRegistry implements CustomerService {
     if (before.isEmpty() || !before.get().plan().equals(customer.plan())) {
       PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
       billingHistory.recordPlanChange(change);
-      try {
-        planChanged.accept(change);
-      } catch (RuntimeException e) { // saved and recorded: reports re-read the history when a period opens
-        org.slf4j.LoggerFactory.getLogger(CustomerRegistry.class).error("after the plan change of {}: {}",
-            customer.id(), e.toString());
-      }
+      tell(List.of(change)); // saved and recorded: reports re-read the history when a period opens
     }
   }
 
+  /** A customer put on the plan of a change the history already holds. */
+  public record Applied(Customer customer, PlanChange due) {}
+
   /**
-   * Puts {@code customer} on the plan of {@code due}, a change the history already holds (it was
-   * scheduled): saved without recording it again, then told to the plan-change listener.
+   * Puts each customer on the plan of its change, one the history already holds (it was scheduled):
+   * saved without recording it again, then all told to the plan-change listener at once (usage is
+   * settled once for them all, not once per customer).
    */
-  public void applyRecorded(Customer customer, PlanChange due) {
-    customers.save(customer);
+  public void applyRecorded(List<Applied> changes) {
+    List<PlanChange> saved = new java.util.ArrayList<>(changes.size());
     try {
-      planChanged.accept(due);
+      for (Applied a : changes) {
+        customers.save(a.customer());
+        saved.add(a.due());
+      }
+    } finally { // a store failing half-way: those saved are told all the same (the rest, at the next sweep)
+      tell(saved);
+    }
+  }
+
+  private void tell(List<PlanChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    try {
+      planChanged.accept(changes);
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(CustomerRegistry.class).error("after the plan change of {}: {}",
-          customer.id(), e.toString());
+      org.slf4j.LoggerFactory.getLogger(CustomerRegistry.class).error("after the plan changes of {}: {}",
+          changes.stream().map(PlanChange::customerId).limit(10).toList(), e.toString());
     }
   }
 

@@ -89,12 +89,13 @@ public final class UsagePipeline implements AutoCloseable {
   }
 
   /**
-   * Starts a new slice of a customer's usage at a plan change, so invoices count the calls before
-   * and after it apart (the sink's own totals do it by record time).
+   * Starts a new slice of each customer's usage at its plan change, so invoices count the calls
+   * before and after it apart (the sink's own totals do it by record time); one settle for them all.
    */
-  public void planChanged(String customerId, Instant at) {
-    ledger.ifPresent(l -> l.cut(customerId, at)); // first: a delivery racing this one lands on the right side
-    meter.settle(System.nanoTime()); // what was recorded before the change goes in an interval of its own
+  public void planChanged(java.util.List<dev.monetize.billing.PlanChange> changes) {
+    // first: a delivery racing this one lands on the right side
+    ledger.ifPresent(l -> changes.forEach(c -> l.cut(c.customerId(), c.since())));
+    meter.settle(System.nanoTime()); // what was recorded before the changes goes in an interval of its own
   }
 
   /** Delivers all usage recorded so far; true when nothing is left pending. */

@@ -1,0 +1,124 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.billing.BillingHistory;
+import dev.monetize.billing.Invoice;
+import dev.monetize.billing.PlanChange;
+import dev.monetize.billing.WalletEntry;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.plans.Customer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A history that lists due changes a page at a time (as the PostgreSQL one does, each page ending at
+ * a whole instant) has every page read: each customer whose change came due is on its new plan after
+ * one sweep, however many pages it took and however many customers moved at one instant.
+ */
+class DueChangesReadPageByPageTest {
+  private static final String PLANS = """
+      plans:
+        basic:
+          rate: { count: 10, burst: 10 }
+          quotas: [ { limit: 1000, window: month } ]
+        pro:
+          rank: 2
+          rate: { count: 100, burst: 100 }
+          quotas: [ { limit: 10000, window: month } ]
+      operations:
+        - { id: summary, method: GET, path: /v1/summary }
+      """;
+  private static final Instant T0 = Instant.parse("2026-11-30T23:59:00Z");
+
+  /** Pages of at least two due changes, each holding every change at its last instant. */
+  private static final class PagedHistory implements BillingHistory {
+    private final BillingHistory all = BillingHistory.inMemory();
+    final AtomicInteger pages = new AtomicInteger();
+
+    @Override
+    public List<PlanChange> changesDue(Instant after, Instant upTo) {
+      pages.incrementAndGet();
+      List<PlanChange> due = all.changesDue(after, upTo);
+      List<PlanChange> page = new ArrayList<>();
+      for (PlanChange c : due) {
+        if (page.size() >= 2 && !c.since().equals(page.get(page.size() - 1).since())) {
+          break;
+        }
+        page.add(c);
+      }
+      return page;
+    }
+
+    @Override
+    public WalletEntry recordWalletEntry(WalletEntry entry) {
+      return all.recordWalletEntry(entry);
+    }
+
+    @Override
+    public Optional<WalletEntry> walletEntry(String customerId, String id) {
+      return all.walletEntry(customerId, id);
+    }
+
+    @Override
+    public List<WalletEntry> walletEntries(String customerId, int limit) {
+      return all.walletEntries(customerId, limit);
+    }
+
+    @Override
+    public void recordPlanChange(PlanChange change) {
+      all.recordPlanChange(change);
+    }
+
+    @Override
+    public List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
+      return all.planChanges(customerId, from, to);
+    }
+
+    @Override
+    public int cancelPlanChanges(String customerId, Instant after) {
+      return all.cancelPlanChanges(customerId, after);
+    }
+
+    @Override
+    public Invoice finalizeInvoice(Invoice draft) {
+      return all.finalizeInvoice(draft);
+    }
+
+    @Override
+    public List<Invoice> invoices(String customerId, int limit) {
+      return all.invoices(customerId, limit);
+    }
+
+    @Override
+    public Optional<Invoice> invoice(String customerId, String number) {
+      return all.invoice(customerId, number);
+    }
+  }
+
+  @Test
+  void everyPageOfDueChangesIsApplied() {
+    ManualTimeSource time = ManualTimeSource.at(T0);
+    PagedHistory history = new PagedHistory();
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time)
+        .billingHistory(history).auditSink(dev.monetize.audit.AuditSink.inMemory()).build()) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 9; i++) {
+        String id = "c" + i;
+        ids.add(id);
+        m.customers().save(Customer.of(id, "basic"));
+        // five customers move at one instant (a page longer than two), the others one second apart
+        Instant at = i < 5 ? T0.plusSeconds(10) : T0.plusSeconds(10 + i);
+        history.recordPlanChange(new PlanChange(id, "pro", at));
+      }
+      time.set(T0.plusSeconds(60));
+      m.applyDuePlanChanges();
+      assertThat(ids).allSatisfy(id -> assertThat(m.customers().find(id).orElseThrow().plan()).as(id).isEqualTo("pro"));
+      assertThat(history.pages.get()).as("pages read").isGreaterThan(3);
+    }
+  }
+}
