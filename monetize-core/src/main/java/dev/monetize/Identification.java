@@ -79,6 +79,13 @@ final class Identification {
     return identify(op, request, time.epochNanos());
   }
 
+  /** Whether {@code header} (an X-API-Key value) is blank or holds the credential at {@code [from, to)} of {@code v}. */
+  private static boolean sameCredential(String v, int from, int to, String header) {
+    int a = skipSpace(header, 0);
+    int b = trimEnd(header, a);
+    return b == a || b - a == to - from && header.regionMatches(a, v, from, to - from);
+  }
+
   /** {@link #identify(Operation, ApiRequest)} at {@code now}, nanoseconds since the epoch. */
   Decision identify(Operation op, ApiRequest request, long now) {
     // find the credential inside its header without copying it: a malformed key allocates nothing
@@ -93,6 +100,11 @@ final class Identification {
         text = v;
         from = skipSpace(v, a + 7);
         to = b;
+        if (request.apiKeyHeader().isPresent() && !sameCredential(v, from, to, request.apiKeyHeader().get())) {
+          return Decision.refuse(ErrorCode.BAD_REQUEST, "Authorization and X-API-Key carry different credentials: "
+              + "send the key in one of them (a proxy that reads the other would see another caller).",
+              Optional.empty(), op);
+        }
       } else if (request.apiKeyHeader().isEmpty()) {
         if (b == a) {
           return Decision.refuse(ErrorCode.KEY_MISSING, "No API key was sent.", Optional.empty(), op);

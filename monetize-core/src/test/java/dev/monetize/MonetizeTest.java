@@ -140,6 +140,26 @@ class MonetizeTest {
     assertThat(headers(missing)).containsEntry("WWW-Authenticate", "Bearer realm=\"monetize\"");
   }
 
+  /**
+   * Two headers with two different credentials are refused: the engine would read the Bearer one, and a
+   * proxy keyed on X-API-Key would see (and limit, log, bill) another caller. The same key in both is fine.
+   */
+  @Test
+  void refusesTwoDifferentCredentials() {
+    IssuedKey pro = keyFor("acme", "pro", "stats:*");
+    IssuedKey other = keyFor("globex", "free", "stats:*");
+    Admission both = monetize.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "", "r",
+        "Bearer " + pro.secret(), other.secret()));
+    assertThat(both.decision().error()).contains(ErrorCode.BAD_REQUEST);
+    assertThat(both.decision().error().get().status()).isEqualTo(400);
+    assertThat(both.decision().detail()).contains("different credentials");
+    for (String same : new String[] {pro.secret(), " " + pro.secret() + " ", "", "  "}) {
+      Admission a = monetize.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "", "r",
+          "Bearer " + pro.secret(), same));
+      assertThat(a.decision().error()).as("X-API-Key '%s'", same.isBlank() ? same : "the same key").isEmpty();
+    }
+  }
+
   @Test
   void acceptsTheXApiKeyHeader() {
     IssuedKey key = keyFor("acme", "free", "stats:*");

@@ -145,11 +145,20 @@ public final class Cidr {
   /**
    * The key one client is counted under: an IPv4 address as itself, an IPv6 address by its /64
    * (one site's subnet: a client that owns a /64 could otherwise take a fresh address per request).
+   * An IPv6 address that stands for an IPv4 client is that client: behind a stateless translator
+   * (RFC 6052's {@code 64:ff9b::/96} and the local-use {@code 64:ff9b:1::/48}, RFC 7755), an
+   * IPv4-compatible {@code ::a.b.c.d}, or Teredo ({@code 2001::/32}), every IPv4 user shares one /64,
+   * and one of them would spend, or get banned, the budget of all.
    */
   public static String clientKey(InetAddress a) {
     byte[] b = a.getAddress();
     if (b.length == 4) {
       return a.getHostAddress();
+    }
+    int embedded = embeddedIpv4(b);
+    if (embedded != 0) {
+      int v = embedded == 2 ? ~ipv4At(b) : ipv4At(b); // Teredo keeps its client's address inverted
+      return (v >>> 24) + "." + (v >>> 16 & 0xFF) + "." + (v >>> 8 & 0xFF) + "." + (v & 0xFF);
     }
     byte[] net = java.util.Arrays.copyOf(b, 16);
     java.util.Arrays.fill(net, 8, 16, (byte) 0);
@@ -158,6 +167,32 @@ public final class Cidr {
     } catch (UnknownHostException e) {
       throw new IllegalStateException("16 bytes are an address", e);
     }
+  }
+
+  /** 1: the last four bytes of IPv6 address {@code b} are an IPv4 client's; 2: Teredo's, inverted; 0: neither. */
+  private static int embeddedIpv4(byte[] b) {
+    boolean nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b
+        && (b[4] == 0 && b[5] == 0 && zero(b, 6, 12) || b[4] == 0 && b[5] == 1); // /96, or the local-use /48
+    if (nat64) {
+      return 1;
+    }
+    if (zero(b, 0, 12) && !zero(b, 12, 15)) { // ::a.b.c.d, but not :: or ::1
+      return 1;
+    }
+    return b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0 ? 2 : 0;
+  }
+
+  private static boolean zero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int ipv4At(byte[] b) {
+    return (b[12] & 0xFF) << 24 | (b[13] & 0xFF) << 16 | (b[14] & 0xFF) << 8 | b[15] & 0xFF;
   }
 
   /** The prefix length. */

@@ -37,6 +37,57 @@ class CidrProperties {
     assertThat(Cidr.parse(c.toString())).isEqualTo(c);
   }
 
+  /**
+   * An IPv6 address standing for an IPv4 client (a stateless translator's prefix, IPv4-compatible, Teredo)
+   * is counted as that client; any other IPv6 address by its /64.
+   */
+  @Property(tries = 300)
+  void aClientIsItsIpv4AddressWhereverIpv6CarriesIt(@ForAll("ipv4") byte[] v4, @ForAll("ipv6") byte[] v6)
+      throws Exception {
+    String client = InetAddress.getByAddress(v4).getHostAddress();
+    byte[][] carriers = {hex("0064ff9b0000000000000000"), hex("0064ff9b0001abcd0000000000"), hex("000000000000000000000000")};
+    for (byte[] prefix : carriers) {
+      byte[] a = java.util.Arrays.copyOf(prefix, 16);
+      System.arraycopy(v4, 0, a, 12, 4);
+      if (prefix.length == 12 && prefix[1] == 0 && v4[0] == 0 && v4[1] == 0 && v4[2] == 0) {
+        continue; // ::x for x < 256 (:: and ::1 among them) is no IPv4 client
+      }
+      assertThat(Cidr.clientKey(InetAddress.getByAddress(a))).as(InetAddress.getByAddress(a).getHostAddress())
+          .isEqualTo(client);
+    }
+    byte[] teredo = hex("200100004136e3780000f227");
+    byte[] t = java.util.Arrays.copyOf(teredo, 16);
+    for (int i = 0; i < 4; i++) {
+      t[12 + i] = (byte) ~v4[i];
+    }
+    assertThat(Cidr.clientKey(InetAddress.getByAddress(t))).isEqualTo(client);
+    boolean carrier = v6[0] == 0 && v6[1] == 0x64 && v6[2] == (byte) 0xff && v6[3] == (byte) 0x9b
+        || v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0 && v6[3] == 0 || java.util.Arrays.equals(v6, 0, 12, new byte[12], 0, 12);
+    if (!carrier) {
+      byte[] sameSubnet = v6.clone();
+      sameSubnet[15] ^= 1;
+      assertThat(Cidr.clientKey(InetAddress.getByAddress(v6))).endsWith("/64")
+          .isEqualTo(Cidr.clientKey(InetAddress.getByAddress(sameSubnet)));
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void twoClientsBehindOneTranslatorAreTwoClients() throws Exception {
+    assertThat(Cidr.clientKey(Cidr.literal("64:ff9b::198.51.100.1").orElseThrow()))
+        .isNotEqualTo(Cidr.clientKey(Cidr.literal("64:ff9b::8.8.8.8").orElseThrow())).isEqualTo("198.51.100.1");
+    assertThat(Cidr.clientKey(Cidr.literal("::198.51.100.2").orElseThrow())).isEqualTo("198.51.100.2");
+    assertThat(Cidr.clientKey(Cidr.literal("::1").orElseThrow())).isEqualTo("0:0:0:0:0:0:0:0/64");
+    assertThat(Cidr.clientKey(Cidr.literal("2001:db8:77::5").orElseThrow())).isEqualTo("2001:db8:77:0:0:0:0:0/64");
+  }
+
+  private static byte[] hex(String h) {
+    byte[] out = new byte[h.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Integer.parseInt(h.substring(2 * i, 2 * i + 2), 16);
+    }
+    return out;
+  }
+
   @Property(tries = 300)
   void anythingElseIsRefusedWithAMessageNotAnException(@ForAll("junk") String text) {
     try {

@@ -77,6 +77,12 @@ public final class ProblemPages {
       this.monetize = monetize;
     }
 
+    /** Every method gets its problem, not only GET, POST and HEAD (Jetty's default). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+      return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
         Callback callback) {
@@ -92,6 +98,12 @@ public final class ProblemPages {
 
     ContextPages(Monetize monetize) {
       this.monetize = monetize;
+    }
+
+    /** Every method gets its problem, not only GET, POST and HEAD (Jetty's default). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+      return true;
     }
 
     @Override

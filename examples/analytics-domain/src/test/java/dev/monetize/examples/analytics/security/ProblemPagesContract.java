@@ -55,6 +55,11 @@ public abstract class ProblemPagesContract {
         + "\r\n");
     requests.put("headers too large", "GET /v1/stats/summary HTTP/1.1\r\n" + close + "X-Big: " + "x".repeat(20_000)
         + "\r\n\r\n");
+    for (String method : new String[] {"DELETE", "PUT", "PATCH", "OPTIONS"}) { // Jetty's own pages skip these
+      requests.put("a bad escape, " + method, method + " /v1/%25 HTTP/1.1\r\n" + close + "Content-Length: 0\r\n\r\n");
+      requests.put("an ambiguous path, " + method, method + " /monetize/shield/bans/fe80::1%25eth0 HTTP/1.1\r\n"
+          + close + "Content-Length: 0\r\n\r\n");
+    }
     for (Map.Entry<String, String> r : requests.entrySet()) {
       String answer = raw(r.getValue());
       String status = answer.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3);
