@@ -290,6 +290,54 @@ class AuthorityFindingsTest {
     assertThat(admit(stats, unlimited.secret()).admitted()).isTrue();
   }
 
+  /**
+   * A limit the operator raised above the plan belongs to that one key: an organization's admin key on
+   * the plan's limits cannot rotate it (it would get the raised secret and lock the holder out), but may
+   * revoke it; a key raised as high may rotate it.
+   */
+  @Test
+  void review_anAdminCannotTakeOverAKeyTheOperatorRaised() throws Exception {
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    JsonNode raised = json(call("POST", "/monetize/keys", operator.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":5000}}"));
+    String id = raised.path("id").asText();
+    ManagementApi.Response rotate = call("POST", "/monetize/keys/" + id + "/rotate", admin.secret(),
+        "{\"overlap_seconds\":0}");
+    assertThat(rotate.status()).isEqualTo(403);
+    assertThat(new String(rotate.body(), StandardCharsets.UTF_8)).contains("scope_escalation").contains("raised");
+    assertThat(admit(stats, raised.path("secret").asText()).admitted()).as("the holder keeps its key").isTrue();
+    JsonNode asHigh = json(call("POST", "/monetize/keys", operator.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"rate\":5000}}"));
+    assertThat(call("POST", "/monetize/keys/" + id + "/rotate", asHigh.path("secret").asText(),
+        "{\"overlap_seconds\":0}").status()).isEqualTo(200);
+    assertThat(call("POST", "/monetize/keys/" + id + "/revoke", admin.secret(), "").status()).isEqualTo(200);
+  }
+
+  /** An instant no store keeps (a database would wrap it) is a 400, charged nothing; so is a reserved scope in any case. */
+  @Test
+  void review_instantsPastYear9999AndReservedScopesInAnyCaseAreRefused() throws Exception {
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
+    for (String at : new String[] {"+1000000000-12-31T23:59:59.999999999Z", "+10000-01-01T00:00:00Z"}) {
+      ManagementApi.Response r = call("POST", "/monetize/keys", admin.secret(),
+          "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"expires_at\":\"" + at + "\"}");
+      assertThat(r.status()).as(at).isEqualTo(400);
+      assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("9999-12-31T23:59:59Z");
+      assertThat(monetize.managementApi().handle(ManagementApi.Request.withRawQuery("GET", "/monetize/audit",
+          "from=" + at.replace("+", "%2B"), Optional.of("Bearer " + admin.secret()), Optional.empty(), new byte[0],
+          "10.0.0.9", "req")).status()).isEqualTo(400);
+      assertThat(call("POST", "/monetize/shield/deny", operator.secret(),
+          "{\"cidr\":\"198.51.100.0/24\",\"until\":\"" + at + "\"}").status()).isEqualTo(400);
+    }
+    for (String scope : new String[] {"Monetize:admin", "MONETIZE:admin", "monetize:Admin"}) {
+      ManagementApi.Response r = call("POST", "/monetize/keys", admin.secret(),
+          "{\"organization_id\":\"acme\",\"scopes\":[\"" + scope + "\"]}");
+      assertThat(r.status()).as(scope).isEqualTo(403);
+      assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("reserved");
+    }
+  }
+
   @Test
   void review_anExpiringKeyCreatesOnlyKeysThatExpireWithIt() throws Exception {
     Instant inAnHour = time.now().plusSeconds(3600);

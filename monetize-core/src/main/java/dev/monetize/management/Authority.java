@@ -109,6 +109,12 @@ public final class Authority {
         if (!limits.allowed()) {
           return limits;
         }
+        if (operation == ManagementOperation.KEY_ROTATE) {
+          Verdict raised = noRaiseAboveCaller(principal, key);
+          if (!raised.allowed()) {
+            return raised;
+          }
+        }
       }
     }
     return Verdict.allow();
@@ -178,6 +184,22 @@ public final class Authority {
       }
     }
     return notOutliving(principal, what, expiresAt);
+  }
+
+  /**
+   * A limit the operator raised above the plan is worth more than the plan's: a caller gets the key's
+   * new secret only when its own key has the same limit raised at least as high (a caller on the plan's
+   * limits would otherwise hold the raise through the secret, and lock the key's holder out).
+   */
+  private static Verdict noRaiseAboveCaller(Principal principal, ApiKey key) {
+    for (String name : new TreeSet<>(key.raisedLimits())) {
+      Long own = principal.raisedLimits().contains(name) ? principal.limitOverrides().get(name) : null;
+      if (own == null || own < key.limitOverrides().get(name)) {
+        return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "Key " + key.id() + " has its '" + name + "' limit raised "
+            + "above the plan by the operator; only the operator (or a key raised as high) may rotate it.");
+      }
+    }
+    return Verdict.allow();
   }
 
   private static Verdict notOutliving(Principal principal, String what, Optional<Instant> expiresAt) {

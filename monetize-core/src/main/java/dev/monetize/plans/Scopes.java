@@ -24,9 +24,12 @@ public final class Scopes {
 
   private Scopes() {}
 
-  /** Whether {@code scope} is reserved to the operator (no wildcard covers it). */
+  /**
+   * Whether {@code scope} is reserved to the operator (no wildcard covers it): under
+   * {@value #RESERVED_PREFIX} in any case ({@code Monetize:admin} is no customer's scope either).
+   */
   public static boolean reserved(String scope) {
-    return scope.startsWith(RESERVED_PREFIX);
+    return scope.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length());
   }
 
   /** Whether {@code grant} grants {@code required}. */

@@ -102,6 +102,62 @@ class AuditTrailTest {
     }
   }
 
+  /**
+   * An export is built in memory: an organization runs one at a time, and the service two at once, so
+   * that no caller can fill the heap with exports running side by side.
+   */
+  @Test
+  void exportsRunOneAtATimePerOrganizationAndTwoAtOnceInAll() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+    InMemoryAuditSink kept = AuditSink.inMemory();
+    AuditStore slow = new AuditStore() {
+      @Override
+      public void accept(java.util.List<AuditEvent> batch) {
+        kept.accept(batch);
+      }
+
+      @Override
+      public Page find(Query query) {
+        inside.incrementAndGet();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return kept.find(query);
+      }
+    };
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .auditSink(slow).build()) {
+      IssuedKey[] keys = new IssuedKey[3];
+      for (int i = 0; i < 3; i++) {
+        m.customers().save(Customer.of("org" + i, "basic"));
+        keys[i] = m.keys().issue("org" + i, Set.of("*"));
+      }
+      java.util.concurrent.Future<ManagementApi.Response> first = pool.submit(() -> manage(m, "/monetize/audit/export",
+          keys[0].secret()));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> inside.get() == 1);
+      ManagementApi.Response again = manage(m, "/monetize/audit/export", keys[0].secret());
+      assertThat(again.status()).isEqualTo(429);
+      assertThat(body(again).get("code").asText()).isEqualTo("concurrency_limited");
+      java.util.concurrent.Future<ManagementApi.Response> second = pool.submit(() -> manage(m,
+          "/monetize/audit/export", keys[1].secret()));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> inside.get() == 2);
+      ManagementApi.Response third = manage(m, "/monetize/audit/export", keys[2].secret());
+      assertThat(third.status()).isEqualTo(429);
+      assertThat(third.headers()).anySatisfy(h -> assertThat(h.name()).isEqualToIgnoringCase("Retry-After"));
+      release.countDown();
+      assertThat(first.get().status()).isEqualTo(200);
+      assertThat(second.get().status()).isEqualTo(200);
+      assertThat(manage(m, "/monetize/audit/export", keys[0].secret()).status()).isEqualTo(200); // its turn again
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void aFloodOfBadCredentialsLeavesCountersNotOneEventPerRequestWhileValidTrafficKeepsEvery() throws Exception {
     InMemoryAuditSink store = AuditSink.inMemory();

@@ -8,7 +8,6 @@ import dev.monetize.http.Header;
 import dev.monetize.management.ManagementApi;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,12 @@ import java.util.Optional;
 final class AuditResource {
   /** The most events one export holds (narrow it with from and to). */
   static final int MAX_EXPORT = 100_000;
+  /** The most bytes one export holds. */
+  static final int MAX_EXPORT_BYTES = 32 * 1_024 * 1_024;
+  /** How many exports the service builds at once (each holds up to {@link #MAX_EXPORT_BYTES} twice). */
+  static final int EXPORTS_AT_ONCE = 2;
+  private final java.util.concurrent.Semaphore exports = new java.util.concurrent.Semaphore(EXPORTS_AT_ONCE);
+  private final java.util.Set<String> exporting = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ManagementContext context;
 
@@ -45,27 +50,56 @@ final class AuditResource {
     return ManagementCall.ok(200, out);
   }
 
+  /**
+   * The events as JSON lines, at most {@link #MAX_EXPORT} events and {@link #MAX_EXPORT_BYTES} bytes:
+   * the answer is built in memory, so an organization exports one at a time and the service at most
+   * {@link #EXPORTS_AT_ONCE} at once (a caller who could fill the heap with exports would stop it).
+   */
   ManagementApi.Response export(ManagementCall c) {
     AuditStore store = store();
     AuditStore.Query q = query(c, 1_000);
-    StringBuilder lines = new StringBuilder();
+    String organization = c.account().customerId();
+    if (!exporting.add(organization)) {
+      throw new ManagementRefusal(dev.monetize.errors.ErrorCode.CONCURRENCY_LIMITED,
+          "An export of this organization's audit trail is running: one at a time.", 1, List.of());
+    }
+    try {
+      if (!exports.tryAcquire()) {
+        throw new ManagementRefusal(dev.monetize.errors.ErrorCode.CONCURRENCY_LIMITED,
+            "The service is exporting audit trails for others: try again in a second.", 1, List.of());
+      }
+      try {
+        return new ManagementApi.Response(200, "application/x-ndjson; charset=utf-8",
+            List.of(new Header("Cache-Control", "no-store"), new Header("X-Content-Type-Options", "nosniff")),
+            lines(store, q, MAX_EXPORT, MAX_EXPORT_BYTES));
+      } finally {
+        exports.release();
+      }
+    } finally {
+      exporting.remove(organization);
+    }
+  }
+
+  /** The JSON lines of every event {@code q} finds, refused before they pass either bound. */
+  static byte[] lines(AuditStore store, AuditStore.Query q, int maxEvents, int maxBytes) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1_024);
     int n = 0;
     while (true) {
       AuditStore.Page page = store.find(q);
       for (AuditEvent e : page.events()) {
-        if (++n > MAX_EXPORT) {
-          throw ManagementRefusal.badRequest("more than " + MAX_EXPORT + " events: narrow the export with from and to.");
+        byte[] line = e.json().getBytes(StandardCharsets.UTF_8);
+        if (++n > maxEvents || out.size() + line.length + 1 > maxBytes) {
+          throw ManagementRefusal.badRequest("the export would hold more than " + maxEvents + " events or "
+              + maxBytes / 1_024 + " KiB: narrow it with from and to.");
         }
-        lines.append(e.json()).append('\n');
+        out.write(line, 0, line.length);
+        out.write('\n');
       }
       if (page.nextCursor().isEmpty()) {
-        break;
+        return out.toByteArray();
       }
       q = q.after(page.nextCursor());
     }
-    return new ManagementApi.Response(200, "application/x-ndjson; charset=utf-8",
-        List.of(new Header("Cache-Control", "no-store"), new Header("X-Content-Type-Options", "nosniff")),
-        lines.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private AuditStore store() {
@@ -99,13 +133,7 @@ final class AuditResource {
   }
 
   private static Optional<Instant> instant(Map<String, String> p, String name) {
-    return Optional.ofNullable(p.get(name)).map(v -> {
-      try {
-        return Instant.parse(v);
-      } catch (DateTimeParseException e) {
-        throw ManagementRefusal.badRequest(name + ": an RFC 3339 instant such as 2026-12-01T00:00:00Z.");
-      }
-    });
+    return Optional.ofNullable(p.get(name)).map(v -> ManagementCall.instant(v, name, "2026-12-01T00:00:00Z"));
   }
 
   private static int limit(ManagementCall c) {

@@ -14,7 +14,6 @@ import dev.monetize.management.Target;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Plan;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -55,13 +54,8 @@ final class KeyResource {
     Customer org = context.customers().find(orgId).orElseThrow(() -> ManagementRefusal.notFound("organization", orgId));
     Set<String> scopes = ManagementCall.scopes(body.scopes(), true);
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
-    Optional<Instant> expiresAt = ManagementCall.text(body.expiresAt(), "expires_at", false).map(t -> {
-      try {
-        return Instant.parse(t);
-      } catch (DateTimeException e) {
-        throw ManagementRefusal.badRequest("expires_at: an ISO-8601 instant such as 2027-01-31T00:00:00Z.");
-      }
-    });
+    Optional<Instant> expiresAt = ManagementCall.text(body.expiresAt(), "expires_at", false)
+        .map(t -> ManagementCall.instant(t, "expires_at", "2027-01-31T00:00:00Z"));
     if (expiresAt.isPresent() && !expiresAt.get().isAfter(context.time().now())) {
       throw ManagementRefusal.badRequest("expires_at: must be in the future.");
     }

@@ -178,6 +178,26 @@ final class ManagementCall {
   }
 
   /** A text field: absent (or null) is empty unless required; otherwise non-blank, at most 200 characters. */
+  /** The latest instant a management call takes (every store keeps it; a database would wrap a later one). */
+  static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
+  /**
+   * {@code text} as an RFC 3339 instant between 1970 and {@link #LATEST}, or a 400 naming {@code field}
+   * and showing {@code example}.
+   */
+  static java.time.Instant instant(String text, String field, String example) {
+    java.time.Instant i;
+    try {
+      i = java.time.Instant.parse(text);
+    } catch (java.time.DateTimeException e) {
+      throw ManagementRefusal.badRequest(field + ": an RFC 3339 instant such as " + example + ".");
+    }
+    if (i.isBefore(java.time.Instant.EPOCH) || i.isAfter(LATEST)) {
+      throw ManagementRefusal.badRequest(field + ": an instant from 1970-01-01T00:00:00Z to " + LATEST + ".");
+    }
+    return i;
+  }
+
   static Optional<String> text(String value, String field, boolean required) {
     if (value == null) {
       if (required) {

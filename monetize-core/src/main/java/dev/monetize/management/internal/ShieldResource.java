@@ -6,7 +6,6 @@ import dev.monetize.management.Target;
 import dev.monetize.shield.Ban;
 import dev.monetize.shield.ShieldRule;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,13 +53,8 @@ final class ShieldResource {
       throw ManagementRefusal.badRequest("cidr: " + e.getMessage());
     }
     Instant now = context.time().now();
-    Optional<Instant> until = ManagementCall.text(body.until(), "until", false).map(u -> {
-      try {
-        return Instant.parse(u);
-      } catch (DateTimeParseException e) {
-        throw ManagementRefusal.badRequest("until: an RFC 3339 instant such as 2026-12-31T00:00:00Z.");
-      }
-    });
+    Optional<Instant> until = ManagementCall.text(body.until(), "until", false)
+        .map(u -> ManagementCall.instant(u, "until", "2026-12-31T00:00:00Z"));
     if (until.isPresent() && !until.get().isAfter(now)) {
       throw ManagementRefusal.badRequest("until: must be in the future.");
     }
