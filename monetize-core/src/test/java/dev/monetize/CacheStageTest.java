@@ -66,6 +66,30 @@ class CacheStageTest {
     return answer;
   }
 
+  /**
+   * A query with a malformed escape is never stored nor served from the cache: the endpoint answers it
+   * every time (an app that refuses it refuses it on every call, not only on a miss), and it never shares
+   * the entry of the well-formed query it would read as.
+   */
+  @Test
+  void aMalformedEscapeNeverMeetsTheCache() throws Exception {
+    try (Monetize m = monetize(10)) {
+      IssuedKey acme = customer(m, "acme");
+      List<Header> first = new java.util.ArrayList<>();
+      assertThat(request(m, acme, "from=%25zz", "{\"n\":1}", first)).isEqualTo("{\"n\":1}");
+      assertThat(header(first, "Cache-Status")).isEqualTo("monetize; fwd=miss; stored");
+      for (String bad : new String[] {"from=%zz", "from=%2", "from=%", "from=1&to=%g0"}) {
+        Admission a = admit(m, summary, acme, "GET");
+        CacheLookup c = a.cache(bad, "application/json", null);
+        assertThat(c.hit()).as(bad).isEmpty();
+        assertThat(c.storing()).as(bad).isFalse();
+        a.complete(400, 0);
+      }
+      assertThat(Admission.wellEscaped("a=%41%4a&b=%e2%82%ac")).isTrue();
+      assertThat(Admission.wellEscaped(null)).isTrue();
+    }
+  }
+
   @Test
   void aHitIsServedToItsTenantOnlyStillLimitedAndMeteredAsAHit() throws Exception {
     try (Monetize m = monetize(4)) {

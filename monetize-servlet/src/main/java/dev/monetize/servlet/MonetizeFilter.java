@@ -328,7 +328,7 @@ public final class MonetizeFilter implements Filter {
         closeIfBodyUnread(request, response);
         ServletProblems.send(response, monetize.problem(tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_REQUEST,
             tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody)
-                : "The request body or its Content-Type could not be read.", requestId));
+                : "The request could not be read: its query string, body or Content-Type is malformed.", requestId));
         failed = false;
       } else {
         // answer like every other error instead of the container's page, which names the exception

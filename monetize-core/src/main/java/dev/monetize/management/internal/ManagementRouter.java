@@ -334,7 +334,12 @@ public final class ManagementRouter implements ManagementApi {
   private Response pricing() {
     // shared caches may keep the published list; one read with a credential is the reader's only
     String cache = context.publishesDocs() ? "public, max-age=300" : "private, max-age=300";
-    return new Response(200, "text/html; charset=utf-8", List.of(new Header("Cache-Control", cache)),
+    // no script may run and nothing may be sent from it; it may be framed (an operator's site shows its
+    // prices), as it holds nothing to click and nothing of anyone's
+    return new Response(200, "text/html; charset=utf-8", List.of(new Header("Cache-Control", cache),
+        new Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+            + "form-action 'none'"), new Header("X-Content-Type-Options", "nosniff"),
+        new Header("Referrer-Policy", "no-referrer")),
         dev.monetize.docs.PricingPage.html(context.catalog(), "Pricing").getBytes(StandardCharsets.UTF_8));
   }
 

@@ -47,6 +47,10 @@ class PricingPageTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
       assertThat(r.body()).contains("<th>free</th>").contains("<th>enterprise</th>").contains("not included");
+      // the operator's words on a page of its own origin: no script runs there, nothing is sniffed
+      assertThat(r.headers().firstValue("Content-Security-Policy").orElse("")).startsWith("default-src 'none';")
+          .doesNotContain("script-src");
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     }
   }
 }
