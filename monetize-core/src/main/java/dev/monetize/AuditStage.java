@@ -34,6 +34,14 @@ final class AuditStage extends AdmissionStage {
           r.requestId(), r.method(), r.path());
       return;
     }
+    if (status == 429 && admission.principal().isPresent() && admission.error().isPresent()) {
+      // a known key past its limits: its first refusals of a minute are written, the rest counted
+      Principal p = admission.principal().get();
+      if (audit.countKnownRefusal(startNanos, p.customerId(), p.keyId(), r.remoteAddress(), admission.operation().id(),
+          admission.error().get().code(), status, r.requestId(), r.method(), r.path())) {
+        return;
+      }
+    }
     admission.sent(status, bytesOut, durationNanos);
     audit.submitLater(admission);
   }

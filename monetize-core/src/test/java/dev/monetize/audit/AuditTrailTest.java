@@ -158,6 +158,54 @@ class AuditTrailTest {
     }
   }
 
+  /**
+   * A valid key sending far past its limit: its first ten refusals of a minute are written on their own,
+   * the rest as one counted event in its own chain (a flood of 429s does not write a row each), and the
+   * chain still verifies; its admitted calls keep one event each.
+   */
+  @Test
+  void aKnownKeyFloodingPastItsLimitLeavesItsFirstRefusalsAndACounter() throws Exception {
+    InMemoryAuditSink store = AuditSink.inMemory();
+    dev.monetize.ManualTimeSource time = dev.monetize.ManualTimeSource.at(java.time.Instant.parse("2026-12-01T10:00:05Z"));
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1).withBurst(5)).quota(Quota.daily(100_000)).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .auditSink(store).timeSource(time).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      for (int i = 0; i < 1_000; i++) {
+        call(m, summary, acme.secret());
+      }
+      m.flushAudit();
+      java.util.List<AuditEvent> events = store.events();
+      long admitted = events.stream().filter(e -> e.decision().equals("admitted")).count();
+      assertThat(admitted).isBetween(5L, 6L); // the burst
+      java.util.List<AuditEvent> refused = events.stream().filter(e -> e.decision().equals("rate_limited")).toList();
+      assertThat(refused).filteredOn(e -> e.details().isEmpty()).hasSize(10);
+      assertThat(refused).filteredOn(e -> !e.details().isEmpty()).singleElement().satisfies(e -> {
+        assertThat(e.details()).containsEntry("aggregated", "minute").containsEntry("count", Long.toString(1_000 - admitted - 10));
+        assertThat(e.customerId()).contains("acme");
+        assertThat(e.keyId()).contains(acme.key().id());
+        assertThat(e.status()).isEqualTo(429);
+      });
+      assertThat(AuditVerifier.verify(events.stream().map(e -> {
+        try {
+          return json.readValue(e.json(), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>()
+              { });
+        } catch (java.io.IOException x) {
+          throw new IllegalStateException(x);
+        }
+      }).toList())).isEmpty();
+      // the next minute counts afresh
+      time.set(java.time.Instant.parse("2026-12-01T10:01:05Z"));
+      for (int i = 0; i < 20; i++) {
+        call(m, summary, acme.secret());
+      }
+      m.flushAudit();
+      assertThat(store.events().stream().filter(e -> e.time().isAfter(java.time.Instant.parse("2026-12-01T10:01:00Z"))
+          && e.decision().equals("rate_limited") && e.details().isEmpty())).hasSize(10);
+    }
+  }
+
   @Test
   void aFloodOfBadCredentialsLeavesCountersNotOneEventPerRequestWhileValidTrafficKeepsEvery() throws Exception {
     InMemoryAuditSink store = AuditSink.inMemory();

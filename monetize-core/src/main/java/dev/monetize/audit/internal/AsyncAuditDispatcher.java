@@ -180,6 +180,16 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     refusals.add(Math.floorDiv(epochNanos, 60_000_000_000L), client, operation, code, status, requestId, method, path);
   }
 
+  /**
+   * Counts a known customer's refusal by its limits instead of writing it, past the first few of its
+   * key, operation and code this minute ({@link RefusalTally#addKnown}); false: write it on its own.
+   */
+  public boolean countKnownRefusal(long epochNanos, String customer, String key, String remoteAddress,
+      String operation, String code, int status, String requestId, String method, String path) {
+    return refusals.addKnown(Math.floorDiv(epochNanos, 60_000_000_000L), customer, key, remoteAddress, operation, code,
+        status, requestId, method, path);
+  }
+
   /** Events dropped because the queue was full. */
   public long dropped() {
     return dropped.sum() + queueFull.sum();

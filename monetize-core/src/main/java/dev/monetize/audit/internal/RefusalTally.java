@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -15,9 +16,16 @@ import java.util.concurrent.atomic.LongAdder;
  * written as one event per group with its {@code count}: a flood of bad credentials leaves counters
  * in the trail, not one row per request. At most {@link #MAX_GROUPS} groups a minute; past that,
  * refusals are counted under the address {@code *}.
+ *
+ * <p>A known customer's refusals by its limits ({@code 429}) are counted per key, operation, code
+ * and minute too: the first {@link #FIRST_EACH} of a group are written on their own, the rest as one
+ * event in the customer's chain (a valid key sending thousands of calls a second past its limit
+ * would otherwise write thousands of rows a second into the store).
  */
 final class RefusalTally {
   static final int MAX_GROUPS = 10_000;
+  /** How many of a known key's refusals of one group a minute are written on their own. */
+  static final int FIRST_EACH = 10;
 
   /**
    * A group's key. Stored keys are never changed; each thread looks groups up with a probe of its own
@@ -25,14 +33,20 @@ final class RefusalTally {
    */
   private static final class Group {
     long minute;
+    /** The client's address; "" for a known key's group (its key is {@link #key}). */
     String address;
+    /** A known key's customer and key; "" for a caller never identified. */
+    String customer;
+    String key;
     String operation;
     String code;
     int status;
 
-    Group set(long minute, String address, String operation, String code, int status) {
+    Group set(long minute, String address, String customer, String key, String operation, String code, int status) {
       this.minute = minute;
       this.address = address;
+      this.customer = customer;
+      this.key = key;
       this.operation = operation;
       this.code = code;
       this.status = status;
@@ -40,24 +54,39 @@ final class RefusalTally {
     }
 
     Group copy() {
-      return new Group().set(minute, address, operation, code, status);
+      return new Group().set(minute, address, customer, key, operation, code, status);
+    }
+
+    void clear() { // the probe keeps no request's strings alive
+      address = null;
+      customer = null;
+      key = null;
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Group g && minute == g.minute && status == g.status && address.equals(g.address)
-          && operation.equals(g.operation) && code.equals(g.code);
+          && key.equals(g.key) && customer.equals(g.customer) && operation.equals(g.operation) && code.equals(g.code);
     }
 
     @Override
     public int hashCode() {
-      return (((Long.hashCode(minute) * 31 + address.hashCode()) * 31 + operation.hashCode()) * 31 + code.hashCode())
-          * 31 + status;
+      return ((((Long.hashCode(minute) * 31 + address.hashCode()) * 31 + key.hashCode()) * 31 + operation.hashCode())
+          * 31 + code.hashCode()) * 31 + status;
     }
   }
 
-  /** The first refusal of a group (its request id, method and path stand for the group) and the count. */
-  private record Tally(String requestId, String method, String path, LongAdder count) {}
+  /**
+   * The first refusal of a group (its request id, method, path and, for a known key, client address
+   * stand for the group) and the count: spread over cells for a caller never identified (a flood from
+   * many threads), exact in order for a known key's (its first few are written on their own).
+   */
+  private record Tally(String requestId, String method, String path, String address, LongAdder count,
+      AtomicLong ordinal) {
+    long total() {
+      return count != null ? count.sum() : ordinal.get();
+    }
+  }
 
   private final ConcurrentHashMap<Group, Tally> groups = new ConcurrentHashMap<>();
   private static final ThreadLocal<Group> PROBE = ThreadLocal.withInitial(Group::new);
@@ -75,14 +104,36 @@ final class RefusalTally {
   /** Counts one refusal; allocates only for the first of its group. */
   void add(long minute, String remoteAddress, String operation, String code, int status, String requestId,
       String method, String path) {
-    Group probe = PROBE.get().set(minute, groups.size() < MAX_GROUPS ? remoteAddress : "*", operation, code, status);
+    Group probe = PROBE.get().set(minute, groups.size() < MAX_GROUPS ? remoteAddress : "*", "", "", operation, code,
+        status);
+    tally(probe, requestId, method, path, remoteAddress, false).count().increment();
+  }
+
+  /**
+   * Counts one refusal of a known customer's key by its limits; false (not counted) for the first
+   * {@link #FIRST_EACH} of its group this minute, which the caller writes on its own, and for any once
+   * {@link #MAX_GROUPS} groups are counted. Allocates only for the first of its group.
+   */
+  boolean addKnown(long minute, String customer, String key, String remoteAddress, String operation, String code,
+      int status, String requestId, String method, String path) {
+    Group probe = PROBE.get().set(minute, "", customer, key, operation, code, status);
+    if (groups.size() >= MAX_GROUPS && !groups.containsKey(probe)) {
+      probe.clear();
+      return false;
+    }
+    return tally(probe, requestId, method, path, remoteAddress, true).ordinal().incrementAndGet() > FIRST_EACH;
+  }
+
+  private Tally tally(Group probe, String requestId, String method, String path, String remoteAddress,
+      boolean known) {
     Tally t = groups.get(probe);
     if (t == null) {
       Group key = probe.copy();
-      t = groups.computeIfAbsent(key, g -> new Tally(requestId, method, path, new LongAdder()));
+      t = groups.computeIfAbsent(key, g -> new Tally(requestId, method, path, remoteAddress,
+          known ? null : new LongAdder(), known ? new AtomicLong() : null));
     }
-    probe.address = null; // the probe keeps no request's strings alive
-    t.count().increment();
+    probe.clear();
+    return t;
   }
 
   /** The groups of minutes before {@code now}'s (all of them when {@code all}), as events, oldest first. */
@@ -97,9 +148,16 @@ final class RefusalTally {
       }
       it.remove();
       Tally f = entry.getValue();
-      out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60), f.requestId(), java.util.Optional.empty(),
-          java.util.Optional.empty(), g.operation, f.method(), f.path(), g.address, g.status, g.code, 0, 0,
-          Map.of("count", Long.toString(f.count().sum()), "aggregated", "minute")));
+      Instant at = Instant.ofEpochSecond(g.minute * 60);
+      if (g.customer.isEmpty()) {
+        out.add(new AuditEvent(at, f.requestId(), java.util.Optional.empty(), java.util.Optional.empty(), g.operation,
+            f.method(), f.path(), g.address, g.status, g.code, 0, 0,
+            Map.of("count", Long.toString(f.total()), "aggregated", "minute")));
+      } else if (f.total() > FIRST_EACH) { // the first ones were written on their own
+        out.add(new AuditEvent(at, f.requestId(), java.util.Optional.of(g.customer), java.util.Optional.of(g.key),
+            g.operation, f.method(), f.path(), f.address(), g.status, g.code, 0, 0,
+            Map.of("count", Long.toString(f.total() - FIRST_EACH), "aggregated", "minute")));
+      }
     }
     out.sort(java.util.Comparator.comparing(AuditEvent::time));
     return out;

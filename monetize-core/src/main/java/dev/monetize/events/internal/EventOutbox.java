@@ -48,7 +48,9 @@ public final class EventOutbox implements AutoCloseable {
 
   /** Queues {@code event}; never blocks (a full queue drops it, counted and logged). */
   public void publish(LifecycleEvent event) {
-    if (!queue.offer(event)) {
+    if (queue.offer(event)) {
+      java.util.concurrent.locks.LockSupport.unpark(worker);
+    } else {
       dropped.increment();
       LOG.warn("lifecycle event queue full: {} dropped ({} so far)", event.type(), dropped.sum());
     }
@@ -59,19 +61,25 @@ public final class EventOutbox implements AutoCloseable {
     return dropped.sum();
   }
 
+  /**
+   * Takes and delivers batches under the outbox's lock, so that {@link #flush} never returns while a
+   * batch taken here is still on its way; parks while the queue is empty (woken by {@link #publish}).
+   */
   private void run() {
     while (running || !queue.isEmpty()) {
       try {
-        LifecycleEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first != null) {
+        boolean delivered;
+        synchronized (this) {
           List<LifecycleEvent> batch = new ArrayList<>();
-          batch.add(first);
-          queue.drainTo(batch, 99);
-          deliver(batch);
+          queue.drainTo(batch, 100);
+          delivered = !batch.isEmpty();
+          if (delivered) {
+            deliver(batch);
+          }
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        if (!delivered) {
+          java.util.concurrent.locks.LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+        }
       } catch (RuntimeException e) {
         LOG.warn("lifecycle event delivery: {}", e.toString());
       }
@@ -129,6 +137,7 @@ public final class EventOutbox implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    java.util.concurrent.locks.LockSupport.unpark(worker);
     try {
       worker.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
