@@ -16,6 +16,7 @@ module dev.monetize.core {
   requires org.slf4j;
   requires static micrometer.core; // optional: only MonetizeMetrics needs it
   requires java.management;
+  requires java.sql; // only to tell a store outage (an SQL connection failure) from a fault
   requires java.net.http; // webhook and Stripe delivery of usage
 
   exports dev.monetize;

@@ -68,9 +68,20 @@ final class AdmissionPipeline {
     try {
       decide(operation, request, start, admission);
     } catch (RuntimeException e) {
-      LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
-      admission.limited(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
-          Optional.empty(), operation), List.of(), null, "");
+      if (outage(e)) { // a store that cannot be reached: the caller may retry, and the log says it once in a while
+        long now = System.nanoTime();
+        long last = lastOutageLog.get();
+        if (now - last >= OUTAGE_LOG_EVERY_NANOS && lastOutageLog.compareAndSet(last, now)) {
+          LOG.error("admission of request {} failed: a store cannot be reached (said once every 10 s)",
+              request.requestId(), Redaction.redact(e));
+        }
+        admission.limited(Decision.refuseWithRetry(ErrorCode.STORE_UNAVAILABLE, "A store the service reads keys or "
+            + "customers from cannot be reached; the request was not admitted.", operation, 1), List.of(), null, "");
+      } else {
+        LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
+        admission.limited(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
+            Optional.empty(), operation), List.of(), null, "");
+      }
     }
     if (admission.admitted()) {
       if (wallet.watching()) {
@@ -82,6 +93,25 @@ final class AdmissionPipeline {
     }
     admission.started();
     return admission;
+  }
+
+  private static final long OUTAGE_LOG_EVERY_NANOS = 10_000_000_000L;
+  private final java.util.concurrent.atomic.AtomicLong lastOutageLog = new java.util.concurrent.atomic.AtomicLong(
+      System.nanoTime() - OUTAGE_LOG_EVERY_NANOS);
+
+  /**
+   * Whether {@code e} comes of a store that cannot be reached (a connection refused or timed out; SQL
+   * state class 08, or a transient SQL failure), not of a fault in a store or the engine.
+   */
+  static boolean outage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.sql.SQLRecoverableException
+          || t instanceof java.sql.SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -72,10 +72,15 @@ public record Decision(
         false, false);
   }
 
-  /** A refusal of the client address by the shield, before any credential was looked at. */
-  static Decision refuseAddress(ErrorCode code, String detail, Operation operation, long retryAfterSeconds) {
+  /** A refusal of no identified caller that says when to retry ({@code Retry-After}). */
+  static Decision refuseWithRetry(ErrorCode code, String detail, Operation operation, long retryAfterSeconds) {
     return new Decision(false, Optional.of(code), detail, Optional.of(code.hint()), Optional.empty(), operation,
         List.of(), retryAfterSeconds, false, false);
+  }
+
+  /** A refusal of the client address by the shield, before any credential was looked at. */
+  static Decision refuseAddress(ErrorCode code, String detail, Operation operation, long retryAfterSeconds) {
+    return refuseWithRetry(code, detail, operation, retryAfterSeconds);
   }
 
   static Decision refuseLimit(ErrorCode code, String detail, String hint, Principal principal,

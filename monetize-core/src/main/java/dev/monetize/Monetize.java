@@ -90,14 +90,16 @@ public final class Monetize implements AutoCloseable {
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000,
         b.timeSource::epochNanos);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
+    dev.monetize.keys.CustomerStore customerStore = dev.monetize.keys.internal.CachedCustomers.over(b.customerStore,
+        b.keyCacheTtl, b.timeSource);
     dev.monetize.billing.internal.DuePlans duePlans = new dev.monetize.billing.internal.DuePlans();
-    this.identification = new Identification(b.catalog, b.customerStore, duePlans, credentials, tokens,
+    this.identification = new Identification(b.catalog, customerStore, duePlans, credentials, tokens,
         b.environment, b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));
-    this.keys = new KeyRegistry(b.keyStore, b.customerStore, b.catalog, credentials, b.environment, b.random,
+    this.keys = new KeyRegistry(b.keyStore, customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
-    this.customers = new CustomerRegistry(b.customerStore, b.catalog, b.billingHistory, b.timeSource,
+    this.customers = new CustomerRegistry(customerStore, b.catalog, b.billingHistory, b.timeSource,
         this::planChanged);
-    this.wallet = new Wallets(b.customerStore, b.billingHistory, new Wallets.Balances() {
+    this.wallet = new Wallets(customerStore, b.billingHistory, new Wallets.Balances() {
       @Override
       public dev.monetize.limits.CreditEntry apply(String customerId, String entryId, long micros) {
         return limits.applyCredits(customerId, entryId, micros);
@@ -124,7 +126,7 @@ public final class Monetize implements AutoCloseable {
     this.compression = b.compression;
     // last: what starts threads or takes the journal's lock, closed again should anything after it fail
     this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
-        b.usageFlushInterval, b.customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
+        b.usageFlushInterval, customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
             .stream().map(dev.monetize.billing.PlanChange::since).toList());
     this.events = new dev.monetize.events.internal.EventOutbox(b.eventSource, b.eventTransport,
         new dev.monetize.billing.internal.FileDeadLetters(b.journalDir == null ? null : b.journalDir.resolve("events")),
@@ -146,7 +148,7 @@ public final class Monetize implements AutoCloseable {
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store
               ? Optional.of(store) : Optional.empty(), new dev.monetize.insight.internal.Analytics(catalog,
-                  b.customerStore::find, b.billingHistory, this::settledTotals, insight.sla(), insight.customers()),
+                  customerStore::find, b.billingHistory, this::settledTotals, insight.sla(), insight.customers()),
               plans, credentials),
           b.managementLimits);
     } catch (RuntimeException e) {

@@ -161,12 +161,13 @@ public enum ErrorCode {
       "The service sheds load and serves higher plans first; this plan's requests are refused "
           + "until the load drops.",
       "Retry after the number of seconds in Retry-After; higher plans are served first under load."),
-  /** The shared limiter store cannot be reached and this limit fails closed. */
+  /** A shared store cannot be reached: a limit that fails closed, or the keys and customers of a caller not cached. */
   STORE_UNAVAILABLE(503, "Limits temporarily unavailable",
       "The shared limiter store (e.g. Redis) cannot be reached and one of the request's "
           + "limits fails closed (quotas and credits by default), so the service refuses rather "
-          + "than give away what is paid for.",
-      "Retry after the number of seconds in Retry-After; the service cannot check your quota right now."),
+          + "than give away what is paid for; or the store of keys and customers (e.g. PostgreSQL) "
+          + "cannot be reached for a caller the service has not seen in the last seconds.",
+      "Retry after the number of seconds in Retry-After; the service cannot check your key or quota right now."),
   /** No such route, or a resource that belongs to another customer. */
   NOT_FOUND(404, "Not found",
       "No route for the request (with `UnmatchedRoutes.NOT_FOUND`), or a resource of another "

@@ -56,7 +56,10 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     this.owned = owned;
   }
 
-  /** Opens a pool (HikariCP, 10 connections) on {@code jdbcUrl} and applies the migrations. */
+  /**
+   * Opens a pool (HikariCP: up to 10 connections under load, 1 kept when idle) on {@code jdbcUrl} and
+   * applies the migrations.
+   */
   public static PostgresStore connect(String jdbcUrl) {
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("expected a PostgreSQL JDBC URL such as "
@@ -66,6 +69,8 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setMaximumPoolSize(10);
+    config.setMinimumIdle(1); // an idle process keeps one connection, not ten: N processes fit a server's limit
+    config.setIdleTimeout(60_000);
     config.setPoolName("monetize");
     config.setConnectionTimeout(5_000);
     HikariDataSource ds;

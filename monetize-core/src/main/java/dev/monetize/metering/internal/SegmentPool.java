@@ -63,8 +63,10 @@ final class SegmentPool {
       }
     }
     MappedByteBuffer mapped;
+    boolean created = false;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
+      created = true;
       ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
       long written = 0;
       while (written < segmentBytes) {
@@ -72,6 +74,15 @@ final class SegmentPool {
         written += ch.write(zeros, written);
       }
       mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
+    } catch (IOException | RuntimeException e) {
+      if (created) { // made here and holding nothing yet (a full disk, say): gone, so that the next try can make it
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e;
     }
     for (int page = 0; page < segmentBytes; page += 4096) {
       mapped.put(page, (byte) 0);

@@ -68,6 +68,8 @@ public final class UsageJournal implements AutoCloseable {
   private final FileLock lock;
   private final JournalReader reader;
   private final LongAdder appendFailures = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicLong lastFailureLog =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 10_000_000_000L);
   private final java.util.concurrent.ExecutorService preparer;
   private final SegmentPool pool;
   // the delivery state; only the flusher (under the meter's lock) reads and writes it
@@ -229,7 +231,12 @@ public final class UsageJournal implements AutoCloseable {
         return true;
       } catch (IOException | UncheckedIOException e) {
         appendFailures.increment();
-        LOG.error("usage journal {} cannot be written ({}); the call is metered in memory only", dir, e.toString());
+        long now = System.nanoTime();
+        long last = lastFailureLog.get();
+        if (now - last >= 10_000_000_000L && lastFailureLog.compareAndSet(last, now)) { // a full disk fails every call
+          LOG.error("usage journal {} cannot be written ({}); calls are metered in memory only until it can "
+              + "({} so far; said once every 10 s)", dir, e.toString(), appendFailures.sum());
+        }
         return false;
       }
     }

@@ -63,6 +63,8 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setMaximumPoolSize(10);
+    config.setMinimumIdle(1); // an idle process keeps one connection, not ten: N processes fit a server's limit
+    config.setIdleTimeout(60_000);
     config.setPoolName("analytics-events");
     config.setConnectionTimeout(5_000);
     config.setConnectionInitSql("SET ROLE " + APP_ROLE); // the demo has one login: it becomes the non-owner role

@@ -1,0 +1,124 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.keys.CustomerStore;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.internal.CachedCustomers;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A shared customer store (PostgreSQL) is read through the key cache's TTL: admission does not ask it
+ * on every call, an outage of it does not stop the keys verified in the last seconds, and a caller it
+ * cannot look up meanwhile gets {@code 503 store_unavailable} with {@code Retry-After}, not a 500.
+ */
+class CustomerStoreOutageTest {
+  private static final String PLANS = """
+      plans:
+        basic:
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 100000, window: month } ]
+      operations:
+        - { id: summary, method: GET, path: /v1/summary }
+      """;
+
+  /** A store whose every read is counted, and that fails as a database that cannot be reached, or with a bug. */
+  private static final class FlakyStore implements CustomerStore {
+    private final CustomerStore kept = CustomerStore.inMemory();
+    final AtomicInteger reads = new AtomicInteger();
+    volatile RuntimeException failure;
+
+    @Override
+    public Optional<Customer> find(String customerId) {
+      reads.incrementAndGet();
+      if (failure != null) {
+        throw failure;
+      }
+      return kept.find(customerId);
+    }
+
+    @Override
+    public void save(Customer customer) {
+      kept.save(customer);
+    }
+
+    @Override
+    public long count() {
+      return kept.count();
+    }
+  }
+
+  private static RuntimeException unreachable() {
+    return new IllegalStateException("PostgreSQL store: finding an organization failed (SQL state 08001)",
+        new java.sql.SQLException("Connection to 127.0.0.1:5432 refused", "08001"));
+  }
+
+  private static Admission call(Monetize m, String secret) {
+    Operation op = m.catalog().operation("summary").orElseThrow();
+    Admission a = m.admit(op, ApiRequest.of("GET", "/v1/summary", "10.0.0.1", "r", "Bearer " + secret, null));
+    a.complete(a.decision().status(), 0);
+    return a;
+  }
+
+  @Test
+  void anOutageStopsOnlyCallersNotSeenInTheLastSeconds() {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-01T10:00:00Z"));
+    FlakyStore store = new FlakyStore();
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time)
+        .customerStore(store).auditSink(dev.monetize.audit.AuditSink.inMemory()).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      m.customers().save(Customer.of("globex", "basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      IssuedKey globex = m.keys().issue("globex", Set.of("*"));
+      int before = store.reads.get();
+      for (int i = 0; i < 50; i++) {
+        assertThat(call(m, acme.secret()).decision().admitted()).isTrue();
+      }
+      assertThat(store.reads.get() - before).as("reads of the store for 50 calls").isLessThanOrEqualTo(1);
+
+      store.failure = unreachable();
+      assertThat(call(m, acme.secret()).decision().admitted()).as("a customer read a moment ago").isTrue();
+      time.advance(Duration.ofSeconds(31)); // past the key cache's TTL: the key and its customer are asked again
+      Admission refused = call(m, globex.secret());
+      assertThat(refused.decision().error()).contains(ErrorCode.STORE_UNAVAILABLE);
+      assertThat(refused.decision().status()).isEqualTo(503);
+      assertThat(refused.decision().retryAfterSeconds()).isEqualTo(1);
+
+      store.failure = new IllegalStateException("a bug in a store");
+      assertThat(call(m, globex.secret()).decision().error()).contains(ErrorCode.INTERNAL);
+
+      store.failure = null;
+      assertThat(call(m, globex.secret()).decision().admitted()).as("back at once").isTrue();
+    }
+  }
+
+  @Test
+  void thisNodeSeesItsOwnChangesAtOnceAndAnotherNodesWithinTheTtl() {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-01T10:00:00Z"));
+    FlakyStore shared = new FlakyStore();
+    CustomerStore here = CachedCustomers.over(shared, Duration.ofSeconds(30), time);
+    here.save(Customer.of("acme", "basic"));
+    assertThat(here.find("acme").orElseThrow().plan()).isEqualTo("basic");
+    here.save(Customer.of("acme", "pro"));
+    assertThat(here.find("acme").orElseThrow().plan()).isEqualTo("pro");
+    shared.save(Customer.of("acme", "enterprise")); // another node's change
+    assertThat(here.find("acme").orElseThrow().plan()).isEqualTo("pro");
+    time.advance(Duration.ofSeconds(31));
+    assertThat(here.find("acme").orElseThrow().plan()).isEqualTo("enterprise");
+    assertThat(here.find("nobody")).isEmpty();
+    shared.save(Customer.of("nobody", "basic")); // a customer not found is not remembered as missing
+    assertThat(here.find("nobody")).isPresent();
+    CustomerStore memory = CustomerStore.inMemory();
+    assertThat(CachedCustomers.over(memory, Duration.ofSeconds(30), time)).isSameAs(memory);
+    assertThat(CachedCustomers.over(shared, Duration.ZERO, time)).isSameAs(shared);
+  }
+}
