@@ -96,9 +96,34 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     this.sha = scriptSha();
     this.commandTimeoutNanos = b.commandTimeout.toNanos();
     this.serverOffsetNanos = firstOffset(link, b.endpoint);
+    warnIfVolatile(b.endpoint);
     this.prefix = b.keyPrefix;
     this.leaseTimeoutMillis = b.leaseTimeout.toMillis();
     this.serverTime = b.serverTime;
+  }
+
+  /**
+   * Warns once when the server keeps nothing on disk ({@code appendonly no} and no {@code save}
+   * points): a restart would then reset every quota and read every prepaid balance as 0. A server
+   * that refuses {@code CONFIG GET} (a managed one, often) is not asked further.
+   */
+  private void warnIfVolatile(RedisEndpoint endpoint) {
+    try {
+      String aof = String.valueOf(redis.configGet("appendonly").get("appendonly"));
+      String save = String.valueOf(redis.configGet("save").get("save"));
+      if (persistenceOff(aof, save)) {
+        LOG.warn("Redis {} keeps nothing on disk (appendonly {}, save '{}'): a restart resets every quota and "
+            + "reads every prepaid balance as 0; turn on appendonly (appendfsync everysec at least) for limits "
+            + "and credits (see docs/redis.md, Durability)", endpoint, aof, save);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("could not read the persistence settings of Redis {}: {}", endpoint, e.toString());
+    }
+  }
+
+  /** Whether these {@code appendonly} and {@code save} settings keep nothing on disk. */
+  static boolean persistenceOff(String appendonly, String save) {
+    return !"yes".equalsIgnoreCase(appendonly) && (save == null || save.isBlank() || "null".equals(save));
   }
 
   /** The first offset; a server that connects but will not answer closes the connection again. */
