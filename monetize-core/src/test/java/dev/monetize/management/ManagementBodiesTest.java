@@ -85,6 +85,19 @@ class ManagementBodiesTest {
     assertThat(problem(named).path("detail").asText()).contains("Unknown field 'name'");
   }
 
+  /** Text no store keeps as sent (a NUL, a lone surrogate PostgreSQL would keep as '?') is refused, naming the field. */
+  @Test
+  void textIsValidUnicodeWithoutControlCharacters() throws Exception {
+    for (String bad : new String[] {"\\ud800", "Glo\\u0000bex", "a\\udc00b", "x\\u001b[31m"}) {
+      ManagementApi.Response r = post("/organizations", "{\"name\":\"" + bad + "\",\"plan\":\"pro\"}");
+      assertThat(r.status()).as(bad).isEqualTo(400);
+      assertThat(problem(r).path("detail").asText()).as(bad).startsWith("name: ");
+    }
+    ManagementApi.Response fine = post("/organizations", "{\"name\":\"Globex \\ud83d\\ude80\\tGmbH\",\"plan\":\"pro\"}");
+    assertThat(fine.status()).isEqualTo(201);
+    assertThat(JSON.readTree(fine.body()).path("name").asText()).isEqualTo("Globex \ud83d\ude80\tGmbH");
+  }
+
   @Test
   void aWrongTypeIsNamedWithWhatTheFieldTakes() throws Exception {
     ManagementApi.Response r = post("/organizations", "{\"id\":\"globex\",\"name\":\"Globex\",\"plan\":\"pro\",\"billing_day\":\"15\"}");

@@ -211,6 +211,16 @@ final class ManagementCall {
     if (value.length() > 200) {
       throw ManagementRefusal.badRequest(field + ": at most 200 characters.");
     }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') { // a NUL no database keeps
+        throw ManagementRefusal.badRequest(field + ": no control characters other than tab and line breaks.");
+      }
+      if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(++i)))) { // stored as '?' otherwise
+        throw ManagementRefusal.badRequest(field + ": valid Unicode text (a lone surrogate is not).");
+      }
+    }
     return Optional.of(value);
   }
 
