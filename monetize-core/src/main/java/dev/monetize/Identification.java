@@ -3,7 +3,7 @@ package dev.monetize;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.keys.ApiKey;
 import dev.monetize.keys.ApiKeys;
-import dev.monetize.keys.CustomerStore;
+import dev.monetize.keys.internal.CachedCustomers;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.keys.KeyStatus;
 import dev.monetize.keys.SecretHasher;
@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Identification {
   private final Catalog catalog;
-  private final CustomerStore customers;
+  private final CachedCustomers customers;
   /** Plan changes due and not yet applied to the stored customers: admission follows them at once. */
   private final dev.monetize.billing.internal.DuePlans duePlans;
   private final Credentials credentials;
@@ -52,7 +52,7 @@ final class Identification {
 
   private final Optional<String> operatorHash;
 
-  Identification(Catalog catalog, CustomerStore customers, dev.monetize.billing.internal.DuePlans duePlans,
+  Identification(Catalog catalog, CachedCustomers customers, dev.monetize.billing.internal.DuePlans duePlans,
       Credentials credentials, Tokens tokens, KeyEnvironment environment, TimeSource time,
       Optional<String> operatorHash) {
     this.operatorHash = operatorHash;

@@ -90,15 +90,17 @@ public final class Monetize implements AutoCloseable {
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000,
         b.timeSource::epochNanos);
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
-    dev.monetize.keys.CustomerStore customerStore = dev.monetize.keys.internal.CachedCustomers.over(b.customerStore,
-        b.keyCacheTtl, b.timeSource);
+    dev.monetize.keys.CustomerStore customerStore = b.customerStore;
+    // admission reads customers through the key cache's TTL; everything else reads and writes the store
+    dev.monetize.keys.internal.CachedCustomers admitted = new dev.monetize.keys.internal.CachedCustomers(
+        b.customerStore, b.keyCacheTtl, b.timeSource);
     dev.monetize.billing.internal.DuePlans duePlans = new dev.monetize.billing.internal.DuePlans();
-    this.identification = new Identification(b.catalog, customerStore, duePlans, credentials, tokens,
+    this.identification = new Identification(b.catalog, admitted, duePlans, credentials, tokens,
         b.environment, b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));
     this.keys = new KeyRegistry(b.keyStore, customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
     this.customers = new CustomerRegistry(customerStore, b.catalog, b.billingHistory, b.timeSource,
-        this::planChanged);
+        this::planChanged, admitted::forget);
     this.wallet = new Wallets(customerStore, b.billingHistory, new Wallets.Balances() {
       @Override
       public dev.monetize.limits.CreditEntry apply(String customerId, String entryId, long micros) {

@@ -121,4 +121,56 @@ class DueChangesReadPageByPageTest {
       assertThat(history.pages.get()).as("pages read").isGreaterThan(3);
     }
   }
+
+  /** A store failing half-way through a sweep: every change stored is announced once, now or at the next sweep. */
+  @Test
+  void aSweepFailingHalfWayAnnouncesWhatItStored() {
+    ManualTimeSource time = ManualTimeSource.at(T0);
+    BillingHistory history = BillingHistory.inMemory();
+    java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    dev.monetize.keys.CustomerStore kept = dev.monetize.keys.CustomerStore.inMemory();
+    dev.monetize.keys.CustomerStore store = new dev.monetize.keys.CustomerStore() {
+      @Override
+      public Optional<Customer> find(String customerId) {
+        return kept.find(customerId);
+      }
+
+      @Override
+      public void save(Customer customer) {
+        if (failing.contains(customer.id())) {
+          throw new IllegalStateException("the store is down");
+        }
+        kept.save(customer);
+      }
+
+      @Override
+      public long count() {
+        return kept.count();
+      }
+    };
+    List<dev.monetize.events.LifecycleEvent> told = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time)
+        .customerStore(store).billingHistory(history).eventListener(told::add)
+        .auditSink(dev.monetize.audit.AuditSink.inMemory()).build()) {
+      for (int i = 0; i < 3; i++) {
+        m.customers().save(Customer.of("c" + i, "basic"));
+        history.recordPlanChange(new PlanChange("c" + i, "pro", T0.plusSeconds(10)));
+      }
+      failing.add("c1");
+      time.set(T0.plusSeconds(60));
+      try {
+        m.applyDuePlanChanges();
+      } catch (RuntimeException expected) {
+        // the store failed on c1: c0 is stored and must be announced all the same
+      }
+      failing.clear();
+      time.set(T0.plusSeconds(70));
+      m.applyDuePlanChanges();
+      m.flushEvents();
+      assertThat(told).filteredOn(e -> e.type().equals(dev.monetize.events.LifecycleEvent.PLAN_CHANGED))
+          .extracting(dev.monetize.events.LifecycleEvent::subject).containsExactlyInAnyOrder("c0", "c1", "c2");
+      assertThat(List.of("c0", "c1", "c2")).allSatisfy(id -> assertThat(m.customers().find(id).orElseThrow().plan())
+          .isEqualTo("pro"));
+    }
+  }
 }

@@ -11,10 +11,10 @@ import java.util.Optional;
  * An {@link AuditStore} that keeps recent events in memory, for development, tests and the
  * examples: at most its capacity in all (100,000 for {@link AuditSink#inMemory()}), older events
  * dropped (their chains then begin past seq 1 in an export). The room is shared fairly between
- * organizations: when it is full, an organization holding more than its share (the capacity divided
- * by the organizations kept) drops its own oldest event for each new one, so one that floods its
- * trail (every refused call of a known customer is an event) pushes out only its own past, never
- * another's; otherwise the oldest event of all goes.
+ * organizations: when it is full, the organization holding the most events drops its oldest for each
+ * new one as long as it holds more than its share (the capacity divided by the organizations kept),
+ * so one that floods its trail pushes out its own past first, and another's only once it is down to
+ * its share; otherwise the oldest event of all goes.
  */
 public final class InMemoryAuditSink implements AuditStore {
   private static final class Kept {
@@ -28,8 +28,20 @@ public final class InMemoryAuditSink implements AuditStore {
     }
   }
 
-  /** Each organization's events, oldest first (events of no customer under ""). */
-  private final Map<String, ArrayDeque<Kept>> byTenant = new HashMap<>();
+  /** One organization's events, oldest first (events of no customer under ""). */
+  private static final class Tenant {
+    final String name;
+    final ArrayDeque<Kept> events = new ArrayDeque<>();
+
+    Tenant(String name) {
+      this.name = name;
+    }
+  }
+
+  private final Map<String, Tenant> byTenant = new HashMap<>();
+  /** The organizations by how many events they hold, the most last (re-placed on every change of size). */
+  private final java.util.TreeSet<Tenant> bySize = new java.util.TreeSet<>(
+      java.util.Comparator.<Tenant>comparingInt(t -> t.events.size()).thenComparing(t -> t.name));
   /** Every event in the order kept, with those dropped since (gone) until the next compaction. */
   private final ArrayDeque<Kept> order = new ArrayDeque<>();
   private long positions;
@@ -51,11 +63,14 @@ public final class InMemoryAuditSink implements AuditStore {
   public synchronized void accept(List<AuditEvent> batch) {
     for (AuditEvent e : batch) {
       Kept k = new Kept(++positions, e);
-      String t = tenant(e);
-      byTenant.computeIfAbsent(t, x -> new ArrayDeque<>()).addLast(k);
+      String name = tenant(e);
+      Tenant t = byTenant.computeIfAbsent(name, Tenant::new);
+      bySize.remove(t);
+      t.events.addLast(k);
+      bySize.add(t);
       order.addLast(k);
       if (++live > capacity) {
-        dropOne(t);
+        dropOne();
       }
       if (order.size() > 2 * capacity) {
         order.removeIf(x -> x.gone); // once per capacity events at most: the gone are forgotten
@@ -63,28 +78,33 @@ public final class InMemoryAuditSink implements AuditStore {
     }
   }
 
-  /** Makes room after an event of {@code t}: its own oldest past its share, else the oldest of all. */
-  private void dropOne(String t) {
-    ArrayDeque<Kept> own = byTenant.get(t);
-    if (own.size() > capacity / byTenant.size()) {
-      forget(t, own);
+  /**
+   * Makes room: the organization holding the most events drops its oldest when it holds more than its
+   * share (the capacity divided by the organizations kept); otherwise the oldest event of all goes.
+   */
+  private void dropOne() {
+    Tenant most = bySize.last();
+    if (most.events.size() > capacity / byTenant.size()) {
+      forget(most);
       return;
     }
     while (true) {
       Kept oldest = order.pollFirst();
       if (!oldest.gone) { // the oldest kept event is the first of its organization's
-        String of = tenant(oldest.event);
-        forget(of, byTenant.get(of));
+        forget(byTenant.get(tenant(oldest.event)));
         return;
       }
     }
   }
 
-  private void forget(String t, ArrayDeque<Kept> events) {
-    events.pollFirst().gone = true;
+  private void forget(Tenant t) {
+    bySize.remove(t);
+    t.events.pollFirst().gone = true;
     live--;
-    if (events.isEmpty()) {
-      byTenant.remove(t);
+    if (t.events.isEmpty()) {
+      byTenant.remove(t.name);
+    } else {
+      bySize.add(t);
     }
   }
 
@@ -102,8 +122,8 @@ public final class InMemoryAuditSink implements AuditStore {
   @Override
   public synchronized Page find(Query query) {
     long after = query.cursor().map(InMemoryAuditSink::position).orElse(0L);
-    Iterable<Kept> kept = query.customerId().isPresent()
-        ? byTenant.getOrDefault(query.customerId().get(), new ArrayDeque<>()) : order;
+    Tenant own = query.customerId().map(byTenant::get).orElse(null);
+    Iterable<Kept> kept = query.customerId().isEmpty() ? order : own == null ? List.of() : own.events;
     List<AuditEvent> out = new ArrayList<>();
     long last = after;
     for (Kept k : kept) {

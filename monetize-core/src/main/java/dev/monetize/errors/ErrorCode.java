@@ -162,7 +162,7 @@ public enum ErrorCode {
           + "until the load drops.",
       "Retry after the number of seconds in Retry-After; higher plans are served first under load."),
   /** A shared store cannot be reached: a limit that fails closed, or the keys and customers of a caller not cached. */
-  STORE_UNAVAILABLE(503, "Limits temporarily unavailable",
+  STORE_UNAVAILABLE(503, "Store temporarily unavailable",
       "The shared limiter store (e.g. Redis) cannot be reached and one of the request's "
           + "limits fails closed (quotas and credits by default), so the service refuses rather "
           + "than give away what is paid for; or the store of keys and customers (e.g. PostgreSQL) "

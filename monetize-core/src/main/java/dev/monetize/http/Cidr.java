@@ -156,9 +156,14 @@ public final class Cidr {
       return a.getHostAddress();
     }
     int embedded = embeddedIpv4(b);
+    if (embedded == 3) { // where the local-use prefix puts the IPv4 address depends on its length: the whole address
+      return a.getHostAddress() + "/128";
+    }
     if (embedded != 0) {
       int v = embedded == 2 ? ~ipv4At(b) : ipv4At(b); // Teredo keeps its client's address inverted
-      return (v >>> 24) + "." + (v >>> 16 & 0xFF) + "." + (v >>> 8 & 0xFF) + "." + (v & 0xFF);
+      if (v != 0) { // no client is 0.0.0.0: such an address is not one standing for an IPv4 client
+        return (v >>> 24) + "." + (v >>> 16 & 0xFF) + "." + (v >>> 8 & 0xFF) + "." + (v & 0xFF);
+      }
     }
     byte[] net = java.util.Arrays.copyOf(b, 16);
     java.util.Arrays.fill(net, 8, 16, (byte) 0);
@@ -169,12 +174,18 @@ public final class Cidr {
     }
   }
 
-  /** 1: the last four bytes of IPv6 address {@code b} are an IPv4 client's; 2: Teredo's, inverted; 0: neither. */
+  /**
+   * 1: the last four bytes of IPv6 address {@code b} are an IPv4 client's ({@code 64:ff9b::/96},
+   * {@code ::a.b.c.d}); 2: Teredo's, inverted; 3: the local-use {@code 64:ff9b:1::/48}, whose prefix
+   * length (RFC 6052: /48 to /96) places the IPv4 address where the operator chose; 0: none of them.
+   */
   private static int embeddedIpv4(byte[] b) {
-    boolean nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b
-        && (b[4] == 0 && b[5] == 0 && zero(b, 6, 12) || b[4] == 0 && b[5] == 1); // /96, or the local-use /48
-    if (nat64) {
+    boolean nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b;
+    if (nat64 && b[4] == 0 && b[5] == 0 && zero(b, 6, 12)) {
       return 1;
+    }
+    if (nat64 && b[4] == 0 && b[5] == 1) {
+      return 3;
     }
     if (zero(b, 0, 12) && !zero(b, 12, 15)) { // ::a.b.c.d, but not :: or ::1
       return 1;

@@ -53,6 +53,27 @@ class InMemoryAuditSinkTest {
     assertThat(sink.events()).hasSize(100);
   }
 
+  /** Newcomers under their share take room from whoever holds the most, not from the oldest events of all. */
+  @Test
+  void newcomersTakeRoomFromTheOrganizationHoldingTheMost() {
+    InMemoryAuditSink sink = new InMemoryAuditSink(100);
+    List<AuditEvent> quiet = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      quiet.add(event("acme", i));
+    }
+    sink.accept(quiet);
+    for (int i = 0; i < 1_000; i++) {
+      sink.accept(List.of(event("mallory", 100 + i)));
+    }
+    for (int n = 0; n < 10; n++) {
+      sink.accept(List.of(event("newcomer" + n, 2_000 + n)));
+    }
+    assertThat(all(sink, "acme")).containsExactlyElementsOf(quiet);
+    assertThat(all(sink, "mallory")).hasSize(80);
+    assertThat(all(sink, "newcomer9")).hasSize(1);
+    assertThat(sink.events()).hasSize(100);
+  }
+
   @Test
   void oneOrganizationAloneHasTheWholeRoom() {
     InMemoryAuditSink sink = new InMemoryAuditSink(50);

@@ -45,22 +45,33 @@ class CidrProperties {
   void aClientIsItsIpv4AddressWhereverIpv6CarriesIt(@ForAll("ipv4") byte[] v4, @ForAll("ipv6") byte[] v6)
       throws Exception {
     String client = InetAddress.getByAddress(v4).getHostAddress();
-    byte[][] carriers = {hex("0064ff9b0000000000000000"), hex("0064ff9b0001abcd0000000000"), hex("000000000000000000000000")};
+    boolean zero = v4[0] == 0 && v4[1] == 0 && v4[2] == 0 && v4[3] == 0;
+    byte[][] carriers = {hex("0064ff9b0000000000000000"), hex("000000000000000000000000")};
     for (byte[] prefix : carriers) {
       byte[] a = java.util.Arrays.copyOf(prefix, 16);
       System.arraycopy(v4, 0, a, 12, 4);
-      if (prefix.length == 12 && prefix[1] == 0 && v4[0] == 0 && v4[1] == 0 && v4[2] == 0) {
-        continue; // ::x for x < 256 (:: and ::1 among them) is no IPv4 client
+      if (zero || prefix[1] == 0 && v4[0] == 0 && v4[1] == 0 && v4[2] == 0) {
+        continue; // no client is 0.0.0.0, and ::x for x < 256 (:: and ::1 among them) is none either
       }
       assertThat(Cidr.clientKey(InetAddress.getByAddress(a))).as(InetAddress.getByAddress(a).getHostAddress())
           .isEqualTo(client);
     }
+    // the local-use prefix: the IPv4 address sits where its length puts it, so the whole address is the client
+    byte[] local = java.util.Arrays.copyOf(hex("0064ff9b0001"), 16);
+    System.arraycopy(v4, 0, local, 6, 2);
+    System.arraycopy(v4, 2, local, 9, 2); // RFC 6052 with a /48: bits 64-71 are zero
+    byte[] other = local.clone();
+    other[10] ^= 1;
+    assertThat(Cidr.clientKey(InetAddress.getByAddress(local))).endsWith("/128")
+        .isNotEqualTo(Cidr.clientKey(InetAddress.getByAddress(other)));
     byte[] teredo = hex("200100004136e3780000f227");
     byte[] t = java.util.Arrays.copyOf(teredo, 16);
     for (int i = 0; i < 4; i++) {
       t[12 + i] = (byte) ~v4[i];
     }
-    assertThat(Cidr.clientKey(InetAddress.getByAddress(t))).isEqualTo(client);
+    if (!zero) {
+      assertThat(Cidr.clientKey(InetAddress.getByAddress(t))).isEqualTo(client);
+    }
     boolean carrier = v6[0] == 0 && v6[1] == 0x64 && v6[2] == (byte) 0xff && v6[3] == (byte) 0x9b
         || v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0 && v6[3] == 0 || java.util.Arrays.equals(v6, 0, 12, new byte[12], 0, 12);
     if (!carrier) {

@@ -89,6 +89,8 @@ final class RefusalTally {
   }
 
   private final ConcurrentHashMap<Group, Tally> groups = new ConcurrentHashMap<>();
+  /** Known keys' groups: bounded apart from {@link #groups}. */
+  private final ConcurrentHashMap<Group, Tally> known = new ConcurrentHashMap<>();
   private static final ThreadLocal<Group> PROBE = ThreadLocal.withInitial(Group::new);
 
   /** Whether {@code e} is counted here rather than written on its own. */
@@ -106,26 +108,28 @@ final class RefusalTally {
       String method, String path) {
     Group probe = PROBE.get().set(minute, groups.size() < MAX_GROUPS ? remoteAddress : "*", "", "", operation, code,
         status);
-    tally(probe, requestId, method, path, remoteAddress, false).count().increment();
+    tally(groups, probe, requestId, method, path, remoteAddress, false).count().increment();
   }
 
   /**
    * Counts one refusal of a known customer's key by its limits; false (not counted) for the first
-   * {@link #FIRST_EACH} of its group this minute, which the caller writes on its own, and for any once
-   * {@link #MAX_GROUPS} groups are counted. Allocates only for the first of its group.
+   * {@link #FIRST_EACH} of its group this minute, which the caller writes on its own. Known keys'
+   * groups have a bound of their own ({@link #MAX_GROUPS}), apart from the groups of callers never
+   * identified: past it, a key's refusals are counted under its customer (key {@code *}), so one
+   * tenant's many keys crowd out neither another tenant's grouping nor the anonymous one. Allocates
+   * only for the first of its group.
    */
   boolean addKnown(long minute, String customer, String key, String remoteAddress, String operation, String code,
       int status, String requestId, String method, String path) {
     Group probe = PROBE.get().set(minute, "", customer, key, operation, code, status);
-    if (groups.size() >= MAX_GROUPS && !groups.containsKey(probe)) {
-      probe.clear();
-      return false;
+    if (known.size() >= MAX_GROUPS && !known.containsKey(probe)) {
+      probe.key = "*";
     }
-    return tally(probe, requestId, method, path, remoteAddress, true).ordinal().incrementAndGet() > FIRST_EACH;
+    return tally(known, probe, requestId, method, path, remoteAddress, true).ordinal().incrementAndGet() > FIRST_EACH;
   }
 
-  private Tally tally(Group probe, String requestId, String method, String path, String remoteAddress,
-      boolean known) {
+  private static Tally tally(ConcurrentHashMap<Group, Tally> groups, Group probe, String requestId, String method,
+      String path, String remoteAddress, boolean known) {
     Tally t = groups.get(probe);
     if (t == null) {
       Group key = probe.copy();
@@ -136,9 +140,16 @@ final class RefusalTally {
     return t;
   }
 
-  /** The groups of minutes before {@code now}'s (all of them when {@code all}), as events, oldest first. */
+  /** How long after a minute ends its groups are written: a refused call of its last moments still counts there. */
+  static final int GRACE_SECONDS = 5;
+
+  /**
+   * The groups of minutes ended {@link #GRACE_SECONDS} before {@code now} (all of them when
+   * {@code all}), as events, oldest first. A caller never identified is written at the minute's start;
+   * a known key's count at the minute's last millisecond, after the refusals written on their own.
+   */
   List<AuditEvent> drain(Instant now, boolean all) {
-    long current = Math.floorDiv(now.getEpochSecond(), 60);
+    long current = Math.floorDiv(now.getEpochSecond() - GRACE_SECONDS, 60);
     List<AuditEvent> out = new ArrayList<>();
     for (Iterator<Map.Entry<Group, Tally>> it = groups.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Group, Tally> entry = it.next();
@@ -148,14 +159,22 @@ final class RefusalTally {
       }
       it.remove();
       Tally f = entry.getValue();
-      Instant at = Instant.ofEpochSecond(g.minute * 60);
-      if (g.customer.isEmpty()) {
-        out.add(new AuditEvent(at, f.requestId(), java.util.Optional.empty(), java.util.Optional.empty(), g.operation,
-            f.method(), f.path(), g.address, g.status, g.code, 0, 0,
-            Map.of("count", Long.toString(f.total()), "aggregated", "minute")));
-      } else if (f.total() > FIRST_EACH) { // the first ones were written on their own
-        out.add(new AuditEvent(at, f.requestId(), java.util.Optional.of(g.customer), java.util.Optional.of(g.key),
-            g.operation, f.method(), f.path(), f.address(), g.status, g.code, 0, 0,
+      out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60), f.requestId(), java.util.Optional.empty(),
+          java.util.Optional.empty(), g.operation, f.method(), f.path(), g.address, g.status, g.code, 0, 0,
+          Map.of("count", Long.toString(f.total()), "aggregated", "minute")));
+    }
+    for (Iterator<Map.Entry<Group, Tally>> it = known.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Group, Tally> entry = it.next();
+      Group g = entry.getKey();
+      if (!all && g.minute >= current) {
+        continue;
+      }
+      it.remove();
+      Tally f = entry.getValue();
+      if (f.total() > FIRST_EACH) { // the first ones were written on their own
+        out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60 + 59, 999_000_000), f.requestId(),
+            java.util.Optional.of(g.customer), java.util.Optional.of(g.key), g.operation, f.method(), f.path(),
+            f.address(), g.status, g.code, 0, 0,
             Map.of("count", Long.toString(f.total() - FIRST_EACH), "aggregated", "minute")));
       }
     }

@@ -148,6 +148,7 @@ public final class PlanScheduler implements AutoCloseable {
     Instant now = time.now();
     java.util.Set<String> touched = new java.util.LinkedHashSet<>();
     changesDue(swept, now).forEach(c -> touched.add(c.customerId()));
+    touched.forEach(customers::changedElsewhere); // another process may have applied it: admission reads afresh
     List<CustomerRegistry.Applied> changed = new java.util.ArrayList<>();
     List<PlanChange> held = new java.util.ArrayList<>();
     for (String id : touched) {
@@ -163,9 +164,12 @@ public final class PlanScheduler implements AutoCloseable {
       }
     }
     // saved together, and usage settled once for them all (a month's first sweep may move thousands)
+    // announced as each is stored: a store failing half-way leaves none stored and unannounced
+    Map<PlanChange, Customer> was = new java.util.IdentityHashMap<>();
+    changed.forEach(a -> was.put(a.due(), a.customer()));
     customers.applyRecorded(changed.stream().map(a -> new CustomerRegistry.Applied(new Customer(a.customer().id(),
-        a.due().plan(), a.customer().billingAnchor(), a.customer().name()), a.due())).toList());
-    changed.forEach(a -> publish(LifecycleEvent.PLAN_CHANGED, a.customer(), a.due().plan(), a.due().since()));
+        a.due().plan(), a.customer().billingAnchor(), a.customer().name()), a.due())).toList(),
+        a -> publish(LifecycleEvent.PLAN_CHANGED, was.get(a.due()), a.due().plan(), a.due().since()));
     held.forEach(duePlans::applied); // the stored customers hold them now: admission need not look them up
     swept = now;
     // what comes due before the next sweep, for admission to follow at its very instant: the shared

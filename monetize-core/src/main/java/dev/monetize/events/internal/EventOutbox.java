@@ -79,6 +79,9 @@ public final class EventOutbox implements AutoCloseable {
         }
         if (!delivered) {
           java.util.concurrent.locks.LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+          if (Thread.currentThread().isInterrupted()) {
+            return; // stopped: close() delivers what is left
+          }
         }
       } catch (RuntimeException e) {
         LOG.warn("lifecycle event delivery: {}", e.toString());

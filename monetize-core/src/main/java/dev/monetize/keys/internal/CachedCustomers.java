@@ -7,52 +7,58 @@ import dev.monetize.keys.CustomerStore;
 import dev.monetize.plans.Customer;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A customer store read through a cache for as long as a verified key is cached: admission reads the
- * key's customer on every call, and a shared store (PostgreSQL) would otherwise be asked each time
- * (and an outage of it would stall every call, even of keys verified a second before). Writes go
- * through and update the cache, so this node sees its own changes at once; another node's change
- * of a customer is seen within the TTL, as its revocation of a key is.
+ * Admission's view of the customers: read through a cache for as long as a verified key is cached.
+ * Admission reads the key's customer on every call, and a shared store (PostgreSQL) would otherwise
+ * be asked each time (and an outage of it would stall every call, even of keys verified a second
+ * before). Only admission reads here; every write, and every read that decides a write, goes to the
+ * store itself. A customer this process changes is {@linkplain #forget forgotten} once stored, so
+ * admission sees it at the next call; one another process changes is seen at the next sweep of the
+ * plan scheduler that finds the change in the shared history, and within the TTL whatever happens.
  */
-public final class CachedCustomers implements CustomerStore {
+public final class CachedCustomers {
   private final CustomerStore store;
-  private final Cache<String, Customer> cache;
+  private final Cache<String, Customer> cache; // null: read the store every time
+  /** Moved by every {@link #forget}: a read that began before one does not keep what it read. */
+  private final AtomicLong generation = new AtomicLong();
 
-  private CachedCustomers(CustomerStore store, Duration ttl, TimeSource time) {
+  /** {@code store} read through a cache of {@code ttl}; none when it is in memory or the TTL is zero. */
+  public CachedCustomers(CustomerStore store, Duration ttl, TimeSource time) {
     this.store = store;
-    this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).ticker(time::epochNanos)
-        .executor(Runnable::run).build();
+    boolean inMemory = store.getClass().getName().equals("dev.monetize.keys.InMemoryCustomerStore");
+    this.cache = ttl.isZero() || inMemory ? null // nothing to save: a map lookup either way
+        : Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).ticker(time::epochNanos)
+            .executor(Runnable::run).build();
   }
 
-  /** {@code store} read through a cache of {@code ttl}; the store itself when it is in memory or the TTL is zero. */
-  public static CustomerStore over(CustomerStore store, Duration ttl, TimeSource time) {
-    if (ttl.isZero() || store.getClass().getName().equals("dev.monetize.keys.InMemoryCustomerStore")) {
-      return store; // nothing to save: a map lookup either way
-    }
-    return new CachedCustomers(store, ttl, time);
+  /** Whether reads are cached. */
+  public boolean caching() {
+    return cache != null;
   }
 
-  @Override
+  /** The customer, from the cache or the store (a customer not found is asked again next time). */
   public Optional<Customer> find(String customerId) {
+    if (cache == null) {
+      return store.find(customerId);
+    }
     Customer c = cache.getIfPresent(customerId);
     if (c != null) {
       return Optional.of(c);
     }
+    long before = generation.get();
     Optional<Customer> found = store.find(customerId);
-    found.ifPresent(f -> cache.put(customerId, f)); // a customer not found is asked again next time
+    // kept only when no change was told meanwhile: a forget after this check waits for it, then removes it
+    found.ifPresent(f -> cache.asMap().compute(customerId, (id, now) -> generation.get() == before ? f : now));
     return found;
   }
 
-  @Override
-  public void save(Customer customer) {
-    cache.invalidate(customer.id()); // a failed save leaves nothing stale here
-    store.save(customer);
-    cache.put(customer.id(), customer);
-  }
-
-  @Override
-  public long count() {
-    return store.count();
+  /** Drops what is cached of {@code customerId}: it changed (call once the store holds the change). */
+  public void forget(String customerId) {
+    if (cache != null) {
+      generation.incrementAndGet();
+      cache.invalidate(customerId);
+    }
   }
 }

@@ -19,18 +19,21 @@ public final class CustomerRegistry implements CustomerService {
   private final BillingHistory billingHistory;
   private final TimeSource time;
   private final Consumer<List<PlanChange>> planChanged;
+  /** Told each customer stored or found changed: admission's cached view forgets it. */
+  private final Consumer<String> changed;
 
   /**
    * Over {@code customers}, with plans from {@code catalog}; each plan change is recorded in
    * {@code billingHistory}, then told to {@code planChanged} (with the others applied at once).
    */
   public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time,
-      Consumer<List<PlanChange>> planChanged) {
+      Consumer<List<PlanChange>> planChanged, Consumer<String> changed) {
     this.customers = customers;
     this.catalog = catalog;
     this.billingHistory = billingHistory;
     this.time = time;
     this.planChanged = planChanged;
+    this.changed = changed;
   }
 
   @Override
@@ -44,6 +47,7 @@ public final class CustomerRegistry implements CustomerService {
     }
     Optional<Customer> before = customers.find(customer.id());
     customers.save(customer);
+    changed.accept(customer.id());
     if (before.isEmpty() || !before.get().plan().equals(customer.plan())) {
       PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
       billingHistory.recordPlanChange(change);
@@ -60,15 +64,27 @@ public final class CustomerRegistry implements CustomerService {
    * settled once for them all, not once per customer).
    */
   public void applyRecorded(List<Applied> changes) {
-    List<PlanChange> saved = new java.util.ArrayList<>(changes.size());
+    applyRecorded(changes, a -> { });
+  }
+
+  /** {@link #applyRecorded(List)}, telling {@code saved} of each change as soon as it is stored. */
+  public void applyRecorded(List<Applied> changes, Consumer<Applied> saved) {
+    List<PlanChange> stored = new java.util.ArrayList<>(changes.size());
     try {
       for (Applied a : changes) {
         customers.save(a.customer());
-        saved.add(a.due());
+        changed.accept(a.customer().id());
+        stored.add(a.due());
+        saved.accept(a);
       }
     } finally { // a store failing half-way: those saved are told all the same (the rest, at the next sweep)
-      tell(saved);
+      tell(stored);
     }
+  }
+
+  /** Tells admission's cached view that {@code customerId} changed elsewhere (another process stored it). */
+  public void changedElsewhere(String customerId) {
+    changed.accept(customerId);
   }
 
   private void tell(List<PlanChange> changes) {
