@@ -32,8 +32,7 @@ class CustomerStoreOutageTest {
       """;
 
   /** A store whose every read is counted, and that fails as a database that cannot be reached, or with a bug. */
-  private static final class FlakyStore implements CustomerStore {
-    private final CustomerStore kept = CustomerStore.inMemory();
+  private static final class FlakyStore extends ForwardingCustomerStore {
     final AtomicInteger reads = new AtomicInteger();
     volatile RuntimeException failure;
 
@@ -43,17 +42,7 @@ class CustomerStoreOutageTest {
       if (failure != null) {
         throw failure;
       }
-      return kept.find(customerId);
-    }
-
-    @Override
-    public void save(Customer customer) {
-      kept.save(customer);
-    }
-
-    @Override
-    public long count() {
-      return kept.count();
+      return super.find(customerId);
     }
   }
 
@@ -128,13 +117,12 @@ class CustomerStoreOutageTest {
     ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-01T10:00:00Z"));
     java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
-    CustomerStore slow = new CustomerStore() {
-      private final CustomerStore kept = CustomerStore.inMemory();
+    CustomerStore slow = new ForwardingCustomerStore() {
       volatile boolean hold = true;
 
       @Override
       public Optional<Customer> find(String customerId) {
-        Optional<Customer> read = kept.find(customerId);
+        Optional<Customer> read = super.find(customerId);
         if (hold) {
           hold = false;
           reading.countDown();
@@ -145,16 +133,6 @@ class CustomerStoreOutageTest {
           }
         }
         return read;
-      }
-
-      @Override
-      public void save(Customer customer) {
-        kept.save(customer);
-      }
-
-      @Override
-      public long count() {
-        return kept.count();
       }
     };
     slow.save(Customer.of("acme", "basic"));

@@ -3,15 +3,12 @@ package dev.monetize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.monetize.billing.BillingHistory;
-import dev.monetize.billing.Invoice;
 import dev.monetize.billing.PlanChange;
-import dev.monetize.billing.WalletEntry;
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.plans.Customer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -36,14 +33,13 @@ class DueChangesReadPageByPageTest {
   private static final Instant T0 = Instant.parse("2026-11-30T23:59:00Z");
 
   /** Pages of at least two due changes, each holding every change at its last instant. */
-  private static final class PagedHistory implements BillingHistory {
-    private final BillingHistory all = BillingHistory.inMemory();
+  private static final class PagedHistory extends ForwardingBillingHistory {
     final AtomicInteger pages = new AtomicInteger();
 
     @Override
     public List<PlanChange> changesDue(Instant after, Instant upTo) {
       pages.incrementAndGet();
-      List<PlanChange> due = all.changesDue(after, upTo);
+      List<PlanChange> due = real.changesDue(after, upTo);
       List<PlanChange> page = new ArrayList<>();
       for (PlanChange c : due) {
         if (page.size() >= 2 && !c.since().equals(page.get(page.size() - 1).since())) {
@@ -52,51 +48,6 @@ class DueChangesReadPageByPageTest {
         page.add(c);
       }
       return page;
-    }
-
-    @Override
-    public WalletEntry recordWalletEntry(WalletEntry entry) {
-      return all.recordWalletEntry(entry);
-    }
-
-    @Override
-    public Optional<WalletEntry> walletEntry(String customerId, String id) {
-      return all.walletEntry(customerId, id);
-    }
-
-    @Override
-    public List<WalletEntry> walletEntries(String customerId, int limit) {
-      return all.walletEntries(customerId, limit);
-    }
-
-    @Override
-    public void recordPlanChange(PlanChange change) {
-      all.recordPlanChange(change);
-    }
-
-    @Override
-    public List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
-      return all.planChanges(customerId, from, to);
-    }
-
-    @Override
-    public int cancelPlanChanges(String customerId, Instant after) {
-      return all.cancelPlanChanges(customerId, after);
-    }
-
-    @Override
-    public Invoice finalizeInvoice(Invoice draft) {
-      return all.finalizeInvoice(draft);
-    }
-
-    @Override
-    public List<Invoice> invoices(String customerId, int limit) {
-      return all.invoices(customerId, limit);
-    }
-
-    @Override
-    public Optional<Invoice> invoice(String customerId, String number) {
-      return all.invoice(customerId, number);
     }
   }
 
@@ -128,24 +79,13 @@ class DueChangesReadPageByPageTest {
     ManualTimeSource time = ManualTimeSource.at(T0);
     BillingHistory history = BillingHistory.inMemory();
     java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    dev.monetize.keys.CustomerStore kept = dev.monetize.keys.CustomerStore.inMemory();
-    dev.monetize.keys.CustomerStore store = new dev.monetize.keys.CustomerStore() {
-      @Override
-      public Optional<Customer> find(String customerId) {
-        return kept.find(customerId);
-      }
-
+    dev.monetize.keys.CustomerStore store = new ForwardingCustomerStore() {
       @Override
       public void save(Customer customer) {
         if (failing.contains(customer.id())) {
           throw new IllegalStateException("the store is down");
         }
-        kept.save(customer);
-      }
-
-      @Override
-      public long count() {
-        return kept.count();
+        super.save(customer);
       }
     };
     List<dev.monetize.events.LifecycleEvent> told = java.util.Collections.synchronizedList(new ArrayList<>());

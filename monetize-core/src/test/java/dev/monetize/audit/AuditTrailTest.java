@@ -45,6 +45,18 @@ class AuditTrailTest {
         Optional.of("Bearer " + secret), Optional.empty(), new byte[0], "10.0.0.9", "req"));
   }
 
+  /** What the verifier finds wrong with {@code events}' chains, read back from their JSON. */
+  private Optional<String> verified(java.util.List<AuditEvent> events) {
+    return AuditVerifier.verify(events.stream().map(e -> {
+      try {
+        return json.readValue(e.json(), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>()
+            { });
+      } catch (java.io.IOException x) {
+        throw new IllegalStateException(x);
+      }
+    }).toList());
+  }
+
   private JsonNode body(ManagementApi.Response r) throws Exception {
     return json.readTree(new String(r.body(), StandardCharsets.UTF_8));
   }
@@ -187,14 +199,7 @@ class AuditTrailTest {
         assertThat(e.keyId()).contains(acme.key().id());
         assertThat(e.status()).isEqualTo(429);
       });
-      assertThat(AuditVerifier.verify(events.stream().map(e -> {
-        try {
-          return json.readValue(e.json(), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>()
-              { });
-        } catch (java.io.IOException x) {
-          throw new IllegalStateException(x);
-        }
-      }).toList())).isEmpty();
+      assertThat(verified(events)).isEmpty();
       // the next minute counts afresh
       time.set(java.time.Instant.parse("2026-12-01T10:01:05Z"));
       for (int i = 0; i < 20; i++) {
@@ -233,14 +238,7 @@ class AuditTrailTest {
         assertThat(e.details()).containsEntry("aggregated", "minute");
       });
       assertThat(counted.stream().mapToLong(e -> Long.parseLong(e.details().get("count"))).sum()).isEqualTo(100_000);
-      assertThat(AuditVerifier.verify(events.stream().map(e -> {
-        try {
-          return json.readValue(e.json(), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>()
-              { });
-        } catch (java.io.IOException x) {
-          throw new IllegalStateException(x);
-        }
-      }).toList())).isEmpty();
+      assertThat(verified(events)).isEmpty();
     }
   }
 

@@ -151,34 +151,30 @@ final class RefusalTally {
   List<AuditEvent> drain(Instant now, boolean all) {
     long current = Math.floorDiv(now.getEpochSecond() - GRACE_SECONDS, 60);
     List<AuditEvent> out = new ArrayList<>();
-    for (Iterator<Map.Entry<Group, Tally>> it = groups.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Group, Tally> entry = it.next();
-      Group g = entry.getKey();
-      if (!all && g.minute >= current) {
-        continue;
-      }
-      it.remove();
-      Tally f = entry.getValue();
-      out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60), f.requestId(), java.util.Optional.empty(),
-          java.util.Optional.empty(), g.operation, f.method(), f.path(), g.address, g.status, g.code, 0, 0,
-          Map.of("count", Long.toString(f.total()), "aggregated", "minute")));
-    }
-    for (Iterator<Map.Entry<Group, Tally>> it = known.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Group, Tally> entry = it.next();
-      Group g = entry.getKey();
-      if (!all && g.minute >= current) {
-        continue;
-      }
-      it.remove();
-      Tally f = entry.getValue();
+    drain(groups, current, all, (g, f) -> out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60), f.requestId(),
+        java.util.Optional.empty(), java.util.Optional.empty(), g.operation, f.method(), f.path(), g.address, g.status,
+        g.code, 0, 0, Map.of("count", Long.toString(f.total()), "aggregated", "minute"))));
+    drain(known, current, all, (g, f) -> {
       if (f.total() > FIRST_EACH) { // the first ones were written on their own
         out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60 + 59, 999_000_000), f.requestId(),
             java.util.Optional.of(g.customer), java.util.Optional.of(g.key), g.operation, f.method(), f.path(),
             f.address(), g.status, g.code, 0, 0,
             Map.of("count", Long.toString(f.total() - FIRST_EACH), "aggregated", "minute")));
       }
-    }
+    });
     out.sort(java.util.Comparator.comparing(AuditEvent::time));
     return out;
+  }
+
+  /** Removes the groups of minutes before {@code current} (all when {@code all}), handing each to {@code done}. */
+  private static void drain(ConcurrentHashMap<Group, Tally> from, long current, boolean all,
+      java.util.function.BiConsumer<Group, Tally> done) {
+    for (Iterator<Map.Entry<Group, Tally>> it = from.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Group, Tally> entry = it.next();
+      if (all || entry.getKey().minute < current) {
+        it.remove();
+        done.accept(entry.getKey(), entry.getValue());
+      }
+    }
   }
 }
