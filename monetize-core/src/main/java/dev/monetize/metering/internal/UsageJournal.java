@@ -5,7 +5,6 @@ import static dev.monetize.metering.internal.JournalRecords.HEADER;
 import static dev.monetize.metering.internal.JournalRecords.MAX_UNITS;
 import static dev.monetize.metering.internal.JournalRecords.callBound;
 import static dev.monetize.metering.internal.JournalRecords.putVar;
-import static dev.monetize.metering.internal.JournalRecords.tag;
 
 import dev.monetize.metering.FsyncPolicy;
 import java.io.IOException;
@@ -70,31 +69,24 @@ public final class UsageJournal implements AutoCloseable {
   private final LongAdder appendFailures = new LongAdder();
   private final java.util.concurrent.atomic.AtomicLong lastFailureLog =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 10_000_000_000L);
-  private final java.util.concurrent.ExecutorService preparer;
-  private final SegmentPool pool;
+  private final JournalSegments segments;
   // the delivery state; only the flusher (under the meter's lock) reads and writes it
   private Instant from;
   private long[] acked;
   private JournalDirectory.Intent intent;
   private volatile boolean closed;
 
-
-
   private UsageJournal(Path dir, FsyncPolicy fsync, Instant now, int segmentBytes, int stripeCount,
       FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
-    this.pool = new SegmentPool(dir, segmentBytes, (int) Math.max(2, MAX_SPARE_BYTES / segmentBytes));
+    this.segments = new JournalSegments(dir, fsync, segmentBytes,
+        new SegmentPool(dir, segmentBytes, (int) Math.max(2, MAX_SPARE_BYTES / segmentBytes)));
     this.fsync = fsync;
     this.segmentBytes = segmentBytes;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.stripes = new JournalStripe[stripeCount];
     this.reader = new JournalReader(dir, segmentBytes, stripes);
-    this.preparer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "monetize-journal-segments");
-      t.setDaemon(true);
-      return t;
-    });
     JournalDirectory.State state = JournalDirectory.readState(dir, stripeCount, now);
     from = state.from();
     acked = state.acked();
@@ -193,7 +185,7 @@ public final class UsageJournal implements AutoCloseable {
             throw new IllegalArgumentException("a usage record of " + fresh + " bytes does not fit a journal segment"
                 + " of " + segmentBytes + " bytes");
           }
-          roll(s); // a new segment starts a new dictionary
+          segments.roll(s); // a new segment starts a new dictionary
           need = fresh;
           c = null;
           k = null;
@@ -242,62 +234,6 @@ public final class UsageJournal implements AutoCloseable {
     }
   }
 
-  /**
-   * Starts the stripe's next segment, normally the one prepared in the background, then has the
-   * one after it prepared. Only when that is not ready (the first roll, or appends outrunning the
-   * preparer) is the segment created here, on the caller's thread.
-   */
-  private void roll(JournalStripe s) throws IOException {
-    if (s.buf != null && fsync.periodic()) {
-      // the periodic fsync only sees current segments: force this one's tail, off the request path
-      MappedByteBuffer full = s.buf;
-      int written = s.offset;
-      try {
-        preparer.execute(() -> full.force(0, written));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        full.force(0, written); // closing: no background left
-      }
-    }
-    long next = s.segment + 1;
-    MappedByteBuffer buf = null;
-    if (s.next != null) {
-      try {
-        buf = s.next.get(); // usually done; if not, it is writing the very file we need
-        s.next = null;
-      } catch (java.util.concurrent.ExecutionException e) {
-        s.next = null;
-        LOG.warn("usage journal {}: preparing segment {} failed ({}); creating it now", dir, s.file(next),
-            e.getCause().toString());
-        Files.deleteIfExists(s.file(next));
-      } catch (InterruptedException e) {
-        // s.next stays: the preparer still makes that file, and the next roll takes it from there
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the next journal segment", e);
-      }
-    }
-    if (buf == null) {
-      buf = pool.create(s.file(next));
-    }
-    s.buf = buf;
-    s.segments.put(next, buf);
-    s.segment = next;
-    s.tag = tag(s.index, next);
-    s.names.clear();
-    s.offset = 0;
-    s.committed = next * segmentBytes;
-    Path after = s.file(next + 1);
-    try {
-      s.next = preparer.submit(() -> pool.create(after));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      s.next = null; // closing
-    }
-  }
-
-  /**
-   * A new segment file of zeros, allocated (so a full disk fails here, not on a write to the
-   * mapping), mapped, and written once per page so that the appends that follow find every page
-   * mapped and writable: no page fault on the request path.
-   */
   /**
    * Forces what was written to every stripe's current segment to the disk (the periodic fsync).
    * Only the written part: the pages ahead stay as prepared, writable without a fault.
@@ -390,32 +326,10 @@ public final class UsageJournal implements AutoCloseable {
     intent = null;
     if (moved) {
       saveState(null);
-      long[] firstKept = new long[stripes.length];
-      int delivered = 0;
-      for (JournalStripe s : stripes) {
-        long current;
-        synchronized (s) {
-          current = s.buf == null ? Long.MAX_VALUE : s.segment; // a segment of an earlier run is not being written
-        }
-        firstKept[s.index] = Math.min(acked[s.index] / segmentBytes, current);
-        delivered += s.segments.headMap(firstKept[s.index]).size();
-      }
-      pool.expect(delivered); // what the next interval likely needs
-      for (JournalStripe s : stripes) {
-        for (Long seg : s.segments.headMap(firstKept[s.index]).keySet()) {
-          try {
-            pool.retire(s.file(seg), s.segments.get(seg), closed);
-            s.segments.remove(seg); // only once its file is gone: a failure is retried next time
-          } catch (IOException e) {
-            LOG.warn("usage journal segment {} is delivered but cannot be deleted: {}", s.file(seg), e.toString());
-          }
-        }
-      }
-      pool.shrink();
+      segments.retireDelivered(stripes, acked, closed);
     }
   }
 
-  /** Keeps a delivered segment of this run as a spare while there is room, else deletes it. */
   /** Torn records skipped while reading. */
   public long tornRecords() {
     return reader.tornRecords();
@@ -428,12 +342,12 @@ public final class UsageJournal implements AutoCloseable {
 
   /** Runs {@code task} on the segment preparer's thread after what is queued there (for tests). */
   java.util.concurrent.Future<?> onPreparer(Runnable task) {
-    return preparer.submit(task);
+    return segments.onPreparer(task);
   }
 
   /** Segments made by reusing a delivered one rather than by creating a file. */
   public long recycledSegments() {
-    return pool.recycled();
+    return segments.recycled();
   }
 
   /** The segment files currently on disk, all stripes. */
@@ -459,13 +373,7 @@ public final class UsageJournal implements AutoCloseable {
     if (fsync.forces()) {
       force();
     }
-    preparer.shutdown(); // let a segment being prepared finish, rather than leave half a file
-    try {
-      preparer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    pool.deleteSpares();
+    segments.finish();
     release();
   }
 
@@ -476,16 +384,7 @@ public final class UsageJournal implements AutoCloseable {
         closed = true;
       }
     }
-    preparer.shutdownNow();
-    try {
-      // nothing of ours may touch the directory once its lock is gone: a segment still being
-      // prepared would otherwise appear under the next engine's feet (which then cannot create it)
-      if (!preparer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        LOG.warn("usage journal {}: the segment preparer did not stop within 30 s", dir);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    segments.stop();
     try {
       lock.release();
     } catch (IOException e) {
