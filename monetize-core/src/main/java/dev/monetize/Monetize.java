@@ -138,6 +138,7 @@ public final class Monetize implements AutoCloseable {
     limits.suggestions(c -> plans.suggestion(c).map(dev.monetize.billing.internal.PlanScheduler.Suggestion::plan));
     this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow(),
         Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), b.queryRedaction());
+    audit.clock(b.timeSource::now); // counted refusals are stamped with it: their minutes end on it too
     try {
       this.caching = new Caching(b.responseCache, b.timeSource, b.compression);
       this.shield = new Shield(catalog.shield(), b.shieldStore, b.timeSource::epochNanos,

@@ -147,6 +147,42 @@ class CustomerStoreOutageTest {
     assertThat(view.find("acme").orElseThrow().plan()).isEqualTo("pro");
   }
 
+  /** A slow read that finds the customer already cached leaves the entry as it is: its time to live runs on. */
+  @Test
+  void aSlowReadDoesNotRestartAnotherReadsTimeToLive() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-01T10:00:00Z"));
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger reads = new AtomicInteger();
+    CustomerStore slowFirst = new ForwardingCustomerStore() {
+      @Override
+      public Optional<Customer> find(String customerId) {
+        Optional<Customer> read = super.find(customerId);
+        if (reads.incrementAndGet() == 1) {
+          inside.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return read;
+      }
+    };
+    slowFirst.save(Customer.of("acme", "basic"));
+    CachedCustomers view = new CachedCustomers(slowFirst, Duration.ofSeconds(30), time);
+    Thread slow = new Thread(() -> view.find("acme"));
+    slow.start();
+    inside.await();
+    view.find("acme"); // a quick read puts it at 10:00:00
+    time.advance(Duration.ofSeconds(29));
+    release.countDown();
+    slow.join(); // the slow read ends at 10:00:29 and finds it there
+    slowFirst.save(Customer.of("acme", "pro")); // another process changes it
+    time.advance(Duration.ofSeconds(2));
+    assertThat(view.find("acme").orElseThrow().plan()).as("30 s after the first read put it").isEqualTo("pro");
+  }
+
   /**
    * Two processes on one store and history: an operator moving a customer on one and back on the other
    * ends where the operator left it, and the other process admits under it once its sweep has run.

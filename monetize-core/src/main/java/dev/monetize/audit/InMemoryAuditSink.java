@@ -39,9 +39,13 @@ public final class InMemoryAuditSink implements AuditStore {
   }
 
   private final Map<String, Tenant> byTenant = new HashMap<>();
-  /** The organizations by how many events they hold, the most last (re-placed on every change of size). */
+  /**
+   * The organizations by how many events they hold, the most last, and among as many the one with the
+   * oldest event last (re-placed on every change: no two hold the same oldest event).
+   */
   private final java.util.TreeSet<Tenant> bySize = new java.util.TreeSet<>(
-      java.util.Comparator.<Tenant>comparingInt(t -> t.events.size()).thenComparing(t -> t.name));
+      java.util.Comparator.<Tenant>comparingInt(t -> t.events.size())
+          .thenComparingLong(t -> -t.events.peekFirst().position));
   /** Every event in the order kept, with those dropped since (gone) until the next compaction. */
   private final ArrayDeque<Kept> order = new ArrayDeque<>();
   private long positions;

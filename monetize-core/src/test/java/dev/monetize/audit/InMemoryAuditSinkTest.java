@@ -74,6 +74,15 @@ class InMemoryAuditSinkTest {
     assertThat(sink.events()).hasSize(100);
   }
 
+  /** When every organization holds as little, the oldest event goes, never the one just kept. */
+  @Test
+  void amongEqualsTheOldestEventGoes() {
+    InMemoryAuditSink sink = new InMemoryAuditSink(3);
+    sink.accept(List.of(event("a", 1), event("b", 2), event("c", 3)));
+    sink.accept(List.of(event("d", 4)));
+    assertThat(sink.events()).extracting(AuditEvent::requestId).containsExactly("r2", "r3", "r4");
+  }
+
   @Test
   void oneOrganizationAloneHasTheWholeRoom() {
     InMemoryAuditSink sink = new InMemoryAuditSink(50);

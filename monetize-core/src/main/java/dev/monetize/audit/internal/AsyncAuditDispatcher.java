@@ -130,6 +130,14 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
     overflow(later.unchained(item));
   }
 
+  /** The clock the refusals' minutes are read on: the engine's, which stamps the requests. */
+  private volatile java.util.function.Supplier<Instant> clock = Instant::now;
+
+  /** Reads the minutes of counted refusals on {@code clock} (the engine's time source). */
+  public void clock(java.util.function.Supplier<Instant> clock) {
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+  }
+
   /** How the items given to {@link #submitLater} become events. */
   public void buildLater(EventBuilder builder) {
     this.later = java.util.Objects.requireNonNull(builder, "builder");
@@ -320,7 +328,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   }
 
   private void writeRefusals(boolean all) {
-    List<AuditEvent> counted = refusals.drain(Instant.now(), all);
+    List<AuditEvent> counted = refusals.drain(clock.get(), all);
     if (!counted.isEmpty()) {
       deliver(counted);
     }

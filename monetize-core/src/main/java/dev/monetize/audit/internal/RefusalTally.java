@@ -71,8 +71,8 @@ final class RefusalTally {
 
     @Override
     public int hashCode() {
-      return ((((Long.hashCode(minute) * 31 + address.hashCode()) * 31 + key.hashCode()) * 31 + operation.hashCode())
-          * 31 + code.hashCode()) * 31 + status;
+      return (((((Long.hashCode(minute) * 31 + address.hashCode()) * 31 + customer.hashCode()) * 31 + key.hashCode())
+          * 31 + operation.hashCode()) * 31 + code.hashCode()) * 31 + status;
     }
   }
 
@@ -83,14 +83,26 @@ final class RefusalTally {
    */
   private record Tally(String requestId, String method, String path, String address, LongAdder count,
       AtomicLong ordinal) {
-    long total() {
-      return count != null ? count.sum() : ordinal.get();
+    /**
+     * The count, taken once the group is out of its map: a known key's is closed at the same time, so a
+     * refusal that found the group before it left sees its count come back negative and counts again in
+     * a group of its own instead of being lost.
+     */
+    long take() {
+      return count != null ? count.sum() : ordinal.getAndSet(CLOSED);
     }
   }
+
+  private static final long CLOSED = Long.MIN_VALUE / 2;
 
   private final ConcurrentHashMap<Group, Tally> groups = new ConcurrentHashMap<>();
   /** Known keys' groups: bounded apart from {@link #groups}. */
   private final ConcurrentHashMap<Group, Tally> known = new ConcurrentHashMap<>();
+  /** How many groups each map holds per minute: a minute's bound is its own, not shared with the last one's. */
+  private final ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> anonymousPerMinute =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> knownPerMinute =
+      new ConcurrentHashMap<>();
   private static final ThreadLocal<Group> PROBE = ThreadLocal.withInitial(Group::new);
 
   /** Whether {@code e} is counted here rather than written on its own. */
@@ -106,9 +118,14 @@ final class RefusalTally {
   /** Counts one refusal; allocates only for the first of its group. */
   void add(long minute, String remoteAddress, String operation, String code, int status, String requestId,
       String method, String path) {
-    Group probe = PROBE.get().set(minute, groups.size() < MAX_GROUPS ? remoteAddress : "*", "", "", operation, code,
-        status);
-    tally(groups, probe, requestId, method, path, remoteAddress, false).count().increment();
+    Group probe = PROBE.get().set(minute, count(anonymousPerMinute, minute) < MAX_GROUPS ? remoteAddress : "*", "",
+        "", operation, code, status);
+    tally(groups, anonymousPerMinute, probe, requestId, method, path, remoteAddress, false).count().increment();
+  }
+
+  private static int count(ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> perMinute, long minute) {
+    java.util.concurrent.atomic.AtomicInteger n = perMinute.get(minute);
+    return n == null ? 0 : n.get();
   }
 
   /**
@@ -121,20 +138,35 @@ final class RefusalTally {
    */
   boolean addKnown(long minute, String customer, String key, String remoteAddress, String operation, String code,
       int status, String requestId, String method, String path) {
-    Group probe = PROBE.get().set(minute, "", customer, key, operation, code, status);
-    if (known.size() >= MAX_GROUPS && !known.containsKey(probe)) {
-      probe.key = "*";
+    while (true) {
+      Group probe = PROBE.get().set(minute, "", customer, key, operation, code, status);
+      int n = count(knownPerMinute, minute);
+      if (n >= 2 * MAX_GROUPS && !known.containsKey(probe)) {
+        probe.clear();
+        return false; // past both bounds: written on its own (memory stays bounded)
+      }
+      if (n >= MAX_GROUPS && !known.containsKey(probe)) {
+        probe.key = "*";
+      }
+      long ordinal = tally(known, knownPerMinute, probe, requestId, method, path, remoteAddress, true).ordinal()
+          .incrementAndGet();
+      if (ordinal > 0) {
+        return ordinal > FIRST_EACH;
+      } // the group was written meanwhile: count in a fresh one
     }
-    return tally(known, probe, requestId, method, path, remoteAddress, true).ordinal().incrementAndGet() > FIRST_EACH;
   }
 
-  private static Tally tally(ConcurrentHashMap<Group, Tally> groups, Group probe, String requestId, String method,
-      String path, String remoteAddress, boolean known) {
+  private static Tally tally(ConcurrentHashMap<Group, Tally> groups,
+      ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> perMinute, Group probe, String requestId,
+      String method, String path, String remoteAddress, boolean known) {
     Tally t = groups.get(probe);
     if (t == null) {
       Group key = probe.copy();
-      t = groups.computeIfAbsent(key, g -> new Tally(requestId, method, path, remoteAddress,
-          known ? null : new LongAdder(), known ? new AtomicLong() : null));
+      t = groups.computeIfAbsent(key, g -> {
+        perMinute.computeIfAbsent(g.minute, m -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        return new Tally(requestId, method, path, remoteAddress, known ? null : new LongAdder(),
+            known ? new AtomicLong() : null);
+      });
     }
     probe.clear();
     return t;
@@ -151,15 +183,16 @@ final class RefusalTally {
   List<AuditEvent> drain(Instant now, boolean all) {
     long current = Math.floorDiv(now.getEpochSecond() - GRACE_SECONDS, 60);
     List<AuditEvent> out = new ArrayList<>();
-    drain(groups, current, all, (g, f) -> out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60), f.requestId(),
-        java.util.Optional.empty(), java.util.Optional.empty(), g.operation, f.method(), f.path(), g.address, g.status,
-        g.code, 0, 0, Map.of("count", Long.toString(f.total()), "aggregated", "minute"))));
-    drain(known, current, all, (g, f) -> {
-      if (f.total() > FIRST_EACH) { // the first ones were written on their own
+    drain(groups, anonymousPerMinute, current, all, (g, f) -> out.add(new AuditEvent(Instant.ofEpochSecond(g.minute
+        * 60), f.requestId(), java.util.Optional.empty(), java.util.Optional.empty(), g.operation, f.method(), f.path(),
+        g.address, g.status, g.code, 0, 0, Map.of("count", Long.toString(f.take()), "aggregated", "minute"))));
+    drain(known, knownPerMinute, current, all, (g, f) -> {
+      long total = f.take();
+      if (total > FIRST_EACH) { // the first ones were written on their own
         out.add(new AuditEvent(Instant.ofEpochSecond(g.minute * 60 + 59, 999_000_000), f.requestId(),
             java.util.Optional.of(g.customer), java.util.Optional.of(g.key), g.operation, f.method(), f.path(),
             f.address(), g.status, g.code, 0, 0,
-            Map.of("count", Long.toString(f.total() - FIRST_EACH), "aggregated", "minute")));
+            Map.of("count", Long.toString(total - FIRST_EACH), "aggregated", "minute")));
       }
     });
     out.sort(java.util.Comparator.comparing(AuditEvent::time));
@@ -167,12 +200,17 @@ final class RefusalTally {
   }
 
   /** Removes the groups of minutes before {@code current} (all when {@code all}), handing each to {@code done}. */
-  private static void drain(ConcurrentHashMap<Group, Tally> from, long current, boolean all,
+  private static void drain(ConcurrentHashMap<Group, Tally> from,
+      ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> perMinute, long current, boolean all,
       java.util.function.BiConsumer<Group, Tally> done) {
     for (Iterator<Map.Entry<Group, Tally>> it = from.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Group, Tally> entry = it.next();
       if (all || entry.getKey().minute < current) {
         it.remove();
+        java.util.concurrent.atomic.AtomicInteger n = perMinute.get(entry.getKey().minute);
+        if (n != null && n.decrementAndGet() <= 0) {
+          perMinute.remove(entry.getKey().minute, n);
+        }
         done.accept(entry.getKey(), entry.getValue());
       }
     }

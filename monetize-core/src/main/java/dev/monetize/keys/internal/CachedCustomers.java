@@ -7,7 +7,6 @@ import dev.monetize.keys.CustomerStore;
 import dev.monetize.plans.Customer;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Admission's view of the customers: read through a cache for as long as a verified key is cached.
@@ -21,8 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CachedCustomers {
   private final CustomerStore store;
   private final Cache<String, Customer> cache; // null: read the store every time
-  /** Moved by every {@link #forget}: a read that began before one does not keep what it read. */
-  private final AtomicLong generation = new AtomicLong();
+  /**
+   * Moved by every {@link #forget} of a customer hashing to the slot: a read that began before one does
+   * not keep what it read (striped, so that forgetting thousands in a sweep stops few other reads).
+   */
+  private final java.util.concurrent.atomic.AtomicLongArray generations = new java.util.concurrent.atomic.AtomicLongArray(64);
 
   /** {@code store} read through a cache of {@code ttl}; none when it is in memory or the TTL is zero. */
   public CachedCustomers(CustomerStore store, Duration ttl, TimeSource time) {
@@ -47,17 +49,19 @@ public final class CachedCustomers {
     if (c != null) {
       return Optional.of(c);
     }
-    long before = generation.get();
+    int slot = customerId.hashCode() & 63;
+    long before = generations.get(slot);
     Optional<Customer> found = store.find(customerId);
-    // kept only when no change was told meanwhile: a forget after this check waits for it, then removes it
-    found.ifPresent(f -> cache.asMap().compute(customerId, (id, now) -> generation.get() == before ? f : now));
+    // kept only when no change was told meanwhile (a forget after this check waits for it, then removes it),
+    // and never over an entry another read put (its time to live is not restarted)
+    found.ifPresent(f -> cache.asMap().computeIfAbsent(customerId, id -> generations.get(slot) == before ? f : null));
     return found;
   }
 
   /** Drops what is cached of {@code customerId}: it changed (call once the store holds the change). */
   public void forget(String customerId) {
     if (cache != null) {
-      generation.incrementAndGet();
+      generations.incrementAndGet(customerId.hashCode() & 63);
       cache.invalidate(customerId);
     }
   }

@@ -46,8 +46,11 @@ public final class CustomerRegistry implements CustomerService {
           + "' is not defined (plans: " + catalog.plans().stream().map(Plan::name).toList() + ")");
     }
     Optional<Customer> before = customers.find(customer.id());
-    customers.save(customer);
-    changed.accept(customer.id());
+    try {
+      customers.save(customer);
+    } finally { // a store may commit and then fail to say so
+      changed.accept(customer.id());
+    }
     if (before.isEmpty() || !before.get().plan().equals(customer.plan())) {
       PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
       billingHistory.recordPlanChange(change);
@@ -72,8 +75,18 @@ public final class CustomerRegistry implements CustomerService {
     List<PlanChange> stored = new java.util.ArrayList<>(changes.size());
     try {
       for (Applied a : changes) {
-        customers.save(a.customer());
-        changed.accept(a.customer().id());
+        try {
+          customers.save(a.customer());
+        } catch (RuntimeException e) {
+          // it may be stored all the same (a commit whose answer was lost): cut and announced as if it were, since
+          // the next sweep would find it applied and say nothing; an announcement's id is the change's, so a
+          // second one, when it was not stored and is applied again, is known for the same
+          stored.add(a.due());
+          saved.accept(a);
+          throw e;
+        } finally {
+          changed.accept(a.customer().id());
+        }
         stored.add(a.due());
         saved.accept(a);
       }

@@ -56,4 +56,51 @@ class RefusalTallyTest {
           .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("count", "20"));
     }
   }
+
+  /** The minute before, still waiting out its grace, does not count against this minute's bound. */
+  @Test
+  void aMinutesBoundIsItsOwn() {
+    RefusalTally t = new RefusalTally();
+    for (int i = 0; i < RefusalTally.MAX_GROUPS; i++) {
+      t.add(MINUTE, "10.0." + (i / 256) + "." + (i % 256), "summary", "key_invalid", 401, "r", "GET", "/v1/s");
+    }
+    t.add(MINUTE + 1, "198.51.100.7", "summary", "key_invalid", 401, "r", "GET", "/v1/s");
+    assertThat(t.drain(Instant.ofEpochSecond((MINUTE + 1) * 60 + 2), true)).filteredOn(e -> e.time()
+        .equals(Instant.ofEpochSecond((MINUTE + 1) * 60))).singleElement()
+        .satisfies(e -> assertThat(e.remoteAddress()).isEqualTo("198.51.100.7"));
+  }
+
+  /**
+   * Refusals counted while their groups are being written are never lost: each is written on its own,
+   * or in one of the counted events, exactly once.
+   */
+  @Test
+  void knownRefusalsRacingTheDrainAreAllWrittenOnce() throws Exception {
+    RefusalTally t = new RefusalTally();
+    java.util.concurrent.atomic.AtomicLong alone = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    int perThread = 200_000;
+    Thread drainer = new Thread(() -> {
+      while (!stop.get()) {
+        for (AuditEvent e : t.drain(Instant.EPOCH, true)) {
+          counted.addAndGet(Long.parseLong(e.details().get("count")));
+        }
+      }
+    });
+    drainer.start();
+    dev.monetize.testing.Concurrently.run(4, i -> {
+      for (int n = 0; n < perThread; n++) {
+        if (!known(t, "acme", "key_1")) {
+          alone.incrementAndGet();
+        }
+      }
+    });
+    stop.set(true);
+    drainer.join();
+    for (AuditEvent e : t.drain(Instant.EPOCH, true)) {
+      counted.addAndGet(Long.parseLong(e.details().get("count")));
+    }
+    assertThat(alone.get() + counted.get()).isEqualTo(4L * perThread);
+  }
 }
