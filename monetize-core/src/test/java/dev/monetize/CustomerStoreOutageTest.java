@@ -111,38 +111,40 @@ class CustomerStoreOutageTest {
     assertThat(new CachedCustomers(shared, Duration.ZERO, time).caching()).isFalse();
   }
 
+  /** A store whose first read, once it has read, waits until {@link #release} is opened. */
+  private static final class FirstReadHeld extends ForwardingCustomerStore {
+    final java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    private final AtomicInteger reads = new AtomicInteger();
+
+    @Override
+    public Optional<Customer> find(String customerId) {
+      Optional<Customer> read = super.find(customerId);
+      if (reads.incrementAndGet() == 1) {
+        inside.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return read;
+    }
+  }
+
   /** A read that began before a change was stored and forgotten does not put the old customer back. */
   @Test
   void aReadRacingAChangeDoesNotKeepTheOldCustomer() throws Exception {
     ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-01T10:00:00Z"));
-    java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
-    CustomerStore slow = new ForwardingCustomerStore() {
-      volatile boolean hold = true;
-
-      @Override
-      public Optional<Customer> find(String customerId) {
-        Optional<Customer> read = super.find(customerId);
-        if (hold) {
-          hold = false;
-          reading.countDown();
-          try {
-            changed.await(); // the old customer is read; the change is stored and told meanwhile
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return read;
-      }
-    };
-    slow.save(Customer.of("acme", "basic"));
-    CachedCustomers view = new CachedCustomers(slow, Duration.ofSeconds(30), time);
+    FirstReadHeld store = new FirstReadHeld();
+    store.save(Customer.of("acme", "basic"));
+    CachedCustomers view = new CachedCustomers(store, Duration.ofSeconds(30), time);
     Thread reader = new Thread(() -> view.find("acme"));
     reader.start();
-    reading.await();
-    slow.save(Customer.of("acme", "pro"));
+    store.inside.await(); // the old customer is read; the change is stored and told meanwhile
+    store.save(Customer.of("acme", "pro"));
     view.forget("acme");
-    changed.countDown();
+    store.release.countDown();
     reader.join();
     assertThat(view.find("acme").orElseThrow().plan()).isEqualTo("pro");
   }
@@ -151,34 +153,17 @@ class CustomerStoreOutageTest {
   @Test
   void aSlowReadDoesNotRestartAnotherReadsTimeToLive() throws Exception {
     ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-01T10:00:00Z"));
-    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    AtomicInteger reads = new AtomicInteger();
-    CustomerStore slowFirst = new ForwardingCustomerStore() {
-      @Override
-      public Optional<Customer> find(String customerId) {
-        Optional<Customer> read = super.find(customerId);
-        if (reads.incrementAndGet() == 1) {
-          inside.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return read;
-      }
-    };
-    slowFirst.save(Customer.of("acme", "basic"));
-    CachedCustomers view = new CachedCustomers(slowFirst, Duration.ofSeconds(30), time);
+    FirstReadHeld store = new FirstReadHeld();
+    store.save(Customer.of("acme", "basic"));
+    CachedCustomers view = new CachedCustomers(store, Duration.ofSeconds(30), time);
     Thread slow = new Thread(() -> view.find("acme"));
     slow.start();
-    inside.await();
+    store.inside.await();
     view.find("acme"); // a quick read puts it at 10:00:00
     time.advance(Duration.ofSeconds(29));
-    release.countDown();
+    store.release.countDown();
     slow.join(); // the slow read ends at 10:00:29 and finds it there
-    slowFirst.save(Customer.of("acme", "pro")); // another process changes it
+    store.save(Customer.of("acme", "pro")); // another process changes it
     time.advance(Duration.ofSeconds(2));
     assertThat(view.find("acme").orElseThrow().plan()).as("30 s after the first read put it").isEqualTo("pro");
   }

@@ -245,6 +245,40 @@ public abstract class AuthorizationMatrixContract {
     assertThat(wrong).as("cells that differ from the matrix").isEmpty();
   }
 
+  /**
+   * A key the operator raised above the plan: only the operator rotates it (another key would take the
+   * raise and lock its holder out), while revoking it takes what revoking any key takes.
+   */
+  @Test
+  void aKeyTheOperatorRaisedIsRotatedOnlyByTheOperator() {
+    String expected = "200 403:scope_escalation 403:scope_escalation 403:scope_denied 403:token_not_allowed "
+        + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+        + "403:token_not_allowed 404:not_found " + UNAUTHENTICATED;
+    List<String> wrong = new ArrayList<>();
+    for (Who who : Who.values()) {
+      String[] credential = credentials.get(who);
+      ExampleUnderTest.Answer a = app.send("POST", "/monetize/keys/" + raisedKey() + "/rotate", credential[0],
+          credential[1], "{\"overlap_seconds\":0}");
+      String got = a.status() + (a.status() >= 400 ? ":" + a.code() : "");
+      if (!got.equals(expected.split(" ")[who.ordinal()])) {
+        wrong.add(who + ": expected " + expected.split(" ")[who.ordinal()] + ", got " + got + " " + a.body());
+      }
+    }
+    assertThat(wrong).as("rotations of a raised key that differ").isEmpty();
+    String[] admin = credentials.get(Who.STAR);
+    assertThat(app.send("POST", "/monetize/keys/" + raisedKey() + "/revoke", admin[0], admin[1], null).status())
+        .isEqualTo(200);
+  }
+
+  /** A fresh key of matrix-a that the operator issued with a rate far above the plan's. */
+  private String raisedKey() {
+    String[] operator = credentials.get(Who.OPERATOR);
+    ExampleUnderTest.Answer a = app.send("POST", "/monetize/keys", operator[0], operator[1],
+        "{\"organization_id\":\"" + ORG + "\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":1000000}}");
+    assertThat(a.status()).as(a.body()).isEqualTo(201);
+    return a.json().path("id").asText();
+  }
+
   /** The path (below /monetize) and body of one request of {@code op} aimed at organization matrix-a. */
   private String[] request(ManagementOperation op) {
     return switch (op) {
