@@ -287,6 +287,18 @@ public final class Monetize implements AutoCloseable {
     return pipeline.problem(code, detail, requestId);
   }
 
+  /**
+   * The problem of an answer the HTTP server makes itself with {@code status} before any filter runs
+   * (a request it cannot parse, a URI too long...), for an adapter's server-level error pages: its code
+   * from {@link ErrorCode#forServerStatus}, a detail that echoes nothing of the request; empty for a
+   * status no code has (answer those as an {@code about:blank} problem).
+   */
+  public Optional<Problem> serverProblem(int status, String requestId) {
+    return ErrorCode.forServerStatus(status).map(code -> problem(code, code == ErrorCode.BAD_REQUEST
+        ? "The server could not read this request (its path, headers or body); send it well-formed."
+        : code.title() + ".", requestId));
+  }
+
   /** Whether the legacy {@code X-RateLimit-*} headers are sent too. */
   public boolean legacyRateLimitHeaders() {
     return pipeline.legacyRateLimitHeaders();

@@ -228,6 +228,28 @@ public enum ErrorCode {
     this.code = name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The code of an answer the HTTP server makes itself with {@code status}, before any route or
+   * filter (a request it cannot parse, a URI too long, an exception nothing handled): {@code bad_request}
+   * for 400, {@code not_found} for 404, and so on; empty for a status no generic code has (408, 501...),
+   * which an adapter answers as an {@code about:blank} problem.
+   */
+  public static java.util.Optional<ErrorCode> forServerStatus(int status) {
+    return java.util.Optional.ofNullable(switch (status) {
+      case 400 -> BAD_REQUEST;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 406 -> NOT_ACCEPTABLE;
+      case 411 -> LENGTH_REQUIRED;
+      case 413 -> PAYLOAD_TOO_LARGE;
+      case 414 -> URI_TOO_LONG;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 431 -> HEADERS_TOO_LARGE;
+      case 500 -> INTERNAL;
+      default -> null;
+    });
+  }
+
   /** What happened, for the error catalog (Markdown). */
   public String meaning() {
     return meaning;

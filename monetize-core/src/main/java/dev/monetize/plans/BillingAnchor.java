@@ -34,6 +34,31 @@ public record BillingAnchor(int dayOfMonth, ZoneId zone) {
     if (dayOfMonth < 1 || dayOfMonth > 31) {
       throw new IllegalArgumentException("billing day must be 1..31, got " + dayOfMonth);
     }
+    java.util.Optional<ZoneOffset> off = offMinutes(zone);
+    if (off.isPresent()) {
+      throw new IllegalArgumentException("time zone " + zone.getId() + " is " + off.get() + " from UTC, not a whole "
+          + "quarter hour: billing days start on quarter hours; use an offset such as +05:15 or a region id such as "
+          + "Asia/Kolkata");
+    }
+  }
+
+  /** Since when offsets are checked: every region's offset has been a whole quarter hour since 1972. */
+  private static final java.time.Instant CHECKED_FROM = java.time.Instant.parse("1980-01-01T00:00:00Z");
+
+  /**
+   * An offset of {@code zone} from {@link #CHECKED_FROM} on that is not a whole quarter hour, if any
+   * (the usage meter cuts its intervals on quarter hours, so that none spans the start of a day).
+   */
+  private static java.util.Optional<ZoneOffset> offMinutes(ZoneId zone) {
+    java.time.zone.ZoneRules rules = zone.getRules();
+    java.util.stream.Stream<ZoneOffset> offsets = java.util.stream.Stream.concat(
+        java.util.stream.Stream.of(rules.getOffset(CHECKED_FROM)),
+        java.util.stream.Stream.concat(
+            rules.getTransitions().stream().filter(t -> !t.getInstant().isBefore(CHECKED_FROM))
+                .map(java.time.zone.ZoneOffsetTransition::getOffsetAfter),
+            rules.getTransitionRules().stream().flatMap(r -> java.util.stream.Stream.of(r.getOffsetAfter(),
+                r.getStandardOffset()))));
+    return offsets.filter(o -> o.getTotalSeconds() % (15 * 60) != 0).findFirst();
   }
 
   /** An anchor on {@code dayOfMonth} in {@code zone}. */

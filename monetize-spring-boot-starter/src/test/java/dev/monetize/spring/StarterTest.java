@@ -49,6 +49,41 @@ class StarterTest {
     return monetize.keys().issue(customer, java.util.Set.of("hello:read")).secret();
   }
 
+  /** What Tomcat refuses before any filter runs: problem JSON, never Tomcat's HTML page naming itself. */
+  @Test
+  void tomcatsOwnRefusalsAreProblemJson() throws Exception {
+    for (String request : new String[] {
+        "GET /v1/hello%2Fthere HTTP/1.1\r\nHost: x\r\nX-Request-Id: req-enc\r\n\r\n", // an encoded '/'
+        "GET /v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n", // a malformed escape
+        "GET /v1 hello HTTP/1.1\r\nHost: x\r\n\r\n"}) { // a malformed request line
+      String answer = raw(request);
+      String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+      JsonNode body = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+
+      assertThat(answer).as(request).startsWith("HTTP/1.1 400");
+      assertThat(head).contains("content-type: application/problem+json").contains("cache-control: no-store");
+      assertThat(body.get("code").asText()).isEqualTo("bad_request");
+      assertThat(body.get("status").asInt()).isEqualTo(400);
+      assertThat(body.get("type").asText()).endsWith("/errors#bad_request");
+      assertThat(answer).doesNotContainIgnoringCase("tomcat").doesNotContain("<html");
+      if (request.contains("req-enc")) { // a well-formed id is the caller's, as on every other answer
+        assertThat(head).contains("x-request-id: req-enc");
+        assertThat(body.get("request_id").asText()).isEqualTo("req-enc");
+      }
+    }
+    // an application's own answers are untouched
+    assertThat(Http.get(port, "/v1/hello", key("acme", "pro")).statusCode()).isEqualTo(200);
+  }
+
+  private String raw(String request) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5_000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   @Test
   void aMonetizedHandlerGetsTheCallerAndTheRateLimitHeaders() throws Exception {
     HttpResponse<String> r = Http.get(port, "/v1/hello", key("acme", "pro"));

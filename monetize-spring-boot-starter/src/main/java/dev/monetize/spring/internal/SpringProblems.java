@@ -61,14 +61,8 @@ public final class SpringProblems implements HandlerExceptionResolver, Ordered {
     if (status >= 500) {
       return null;
     }
-    ErrorCode code = switch (status) {
-      case 404 -> ErrorCode.NOT_FOUND;
-      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-      case 406 -> ErrorCode.NOT_ACCEPTABLE;
-      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-      default -> ErrorCode.BAD_REQUEST;
-    };
+    // a 4xx no generic code has (409, 422...) is answered as a bad request
+    ErrorCode code = ErrorCode.forServerStatus(status).orElse(ErrorCode.BAD_REQUEST);
     String requestId = String.valueOf(request.getAttribute(MonetizeFilter.REQUEST_ID_ATTRIBUTE));
     try {
       response.resetBuffer();

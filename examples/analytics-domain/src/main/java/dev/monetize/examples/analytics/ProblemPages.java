@@ -1,7 +1,6 @@
 package dev.monetize.examples.analytics;
 
 import dev.monetize.Monetize;
-import dev.monetize.errors.ErrorCode;
 import dev.monetize.errors.Problem;
 import dev.monetize.errors.ProblemJson;
 import dev.monetize.http.RequestIds;
@@ -38,35 +37,13 @@ public final class ProblemPages {
 
   /** The problem JSON of {@code status}. */
   static byte[] body(Monetize monetize, int status) {
-    Optional<ErrorCode> code = codeOf(status);
-    if (code.isPresent()) {
-      return ProblemJson.toBytes(monetize.problem(code.get(), detail(code.get()), RequestIds.newId()));
+    Optional<Problem> problem = monetize.serverProblem(status, RequestIds.newId());
+    if (problem.isPresent()) {
+      return ProblemJson.toBytes(problem.get());
     }
     String title = HttpStatus.getMessage(status);
     return ("{\"type\":\"about:blank\",\"title\":\"" + title.replace("\"", "") + "\",\"status\":" + status + "}")
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static Optional<ErrorCode> codeOf(int status) {
-    return switch (status) {
-      case 400 -> Optional.of(ErrorCode.BAD_REQUEST);
-      case 404 -> Optional.of(ErrorCode.NOT_FOUND);
-      case 405 -> Optional.of(ErrorCode.METHOD_NOT_ALLOWED);
-      case 406 -> Optional.of(ErrorCode.NOT_ACCEPTABLE);
-      case 415 -> Optional.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
-      case 411 -> Optional.of(ErrorCode.LENGTH_REQUIRED);
-      case 413 -> Optional.of(ErrorCode.PAYLOAD_TOO_LARGE);
-      case 414 -> Optional.of(ErrorCode.URI_TOO_LONG);
-      case 431 -> Optional.of(ErrorCode.HEADERS_TOO_LARGE);
-      case 500 -> Optional.of(ErrorCode.INTERNAL);
-      default -> Optional.empty();
-    };
-  }
-
-  private static String detail(ErrorCode code) {
-    return code == ErrorCode.BAD_REQUEST
-        ? "The server could not read this request (its path, headers or body); send it well-formed."
-        : code.title() + ".";
   }
 
   /** Errors Jetty answers before any context: bad messages, and anything the server itself fails. */

@@ -1,0 +1,121 @@
+package dev.monetize.spring.internal;
+
+import dev.monetize.Monetize;
+import dev.monetize.errors.Problem;
+import dev.monetize.errors.ProblemJson;
+import dev.monetize.http.RequestIds;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.catalina.Container;
+import org.apache.catalina.Context;
+import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+
+/**
+ * The answers Tomcat makes itself, before any filter runs (an encoded {@code /} or a malformed
+ * escape in the path, too many cookies, a {@code TRACE}), as RFC 9457 problem JSON like every other
+ * answer of the API, instead of Tomcat's HTML page: the host's error report valve is replaced by one
+ * that writes the engine's problem for the status ({@link Monetize#serverProblem}), or an
+ * {@code about:blank} problem for a status no code has. Nothing of the request or of an exception is
+ * echoed; a response the application already wrote to is left alone, as Tomcat's own valve does.
+ */
+public final class TomcatProblemPages {
+  private TomcatProblemPages() {}
+
+  /**
+   * Replaces the error report valve of {@code context}'s host (Spring Boot's, or the one Tomcat would
+   * add) with the problem valve; {@code monetize} is asked for the engine when an error is reported.
+   */
+  public static void install(Context context, Supplier<Optional<Monetize>> monetize) {
+    Container parent = context.getParent();
+    if (parent == null) {
+      return;
+    }
+    for (Valve v : parent.getPipeline().getValves()) {
+      if (v instanceof ErrorReportValve && !(v instanceof ProblemValve)) {
+        parent.getPipeline().removeValve(v);
+      } else if (v instanceof ProblemValve) {
+        return; // one context of the host installed it already
+      }
+    }
+    parent.getPipeline().addValve(new ProblemValve(monetize));
+    if (parent instanceof StandardHost host) {
+      host.setErrorReportValveClass(ProblemValve.class.getName()); // so that the host adds no HTML valve
+    }
+  }
+
+  /** The problem JSON of {@code status}. */
+  static byte[] body(Optional<Monetize> monetize, int status, String requestId) {
+    Optional<Problem> problem = monetize.flatMap(m -> m.serverProblem(status, requestId));
+    if (problem.isPresent()) {
+      return ProblemJson.toBytes(problem.get());
+    }
+    return ("{\"type\":\"about:blank\",\"title\":\"" + reason(status) + "\",\"status\":" + status + "}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The reason phrase (RFC 9110) of the statuses Tomcat answers itself without a code of ours. */
+  static String reason(int status) {
+    return switch (status) {
+      case 408 -> "Request Timeout";
+      case 417 -> "Expectation Failed";
+      case 501 -> "Not Implemented";
+      case 503 -> "Service Unavailable";
+      case 505 -> "HTTP Version Not Supported";
+      default -> status < 500 ? "Bad Request" : "Internal Server Error";
+    };
+  }
+
+  /** Tomcat's error report valve, writing problem JSON. */
+  public static final class ProblemValve extends ErrorReportValve {
+    private final Supplier<Optional<Monetize>> monetize;
+
+    /** Without an engine (as the host would create it by class name): {@code about:blank} problems only. */
+    public ProblemValve() {
+      this(Optional::empty);
+    }
+
+    ProblemValve(Supplier<Optional<Monetize>> monetize) {
+      this.monetize = monetize;
+    }
+
+    @Override
+    protected void report(Request request, Response response, Throwable throwable) {
+      int status = response.getStatus();
+      // as Tomcat's own: not for a success, nor after the application wrote, nor twice
+      if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+        return;
+      }
+      String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+      byte[] body = body(engine(), status, requestId);
+      try {
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader(RequestIds.HEADER, requestId);
+        response.setContentLength(body.length);
+        Writer writer = response.getReporter();
+        if (writer != null) { // null: already committed
+          writer.write(new String(body, StandardCharsets.UTF_8));
+          response.finishResponse();
+        }
+      } catch (IOException | IllegalStateException e) {
+        // the client is gone, or the response was committed meanwhile: nothing more to say
+      }
+    }
+
+    private Optional<Monetize> engine() {
+      try {
+        return monetize.get();
+      } catch (RuntimeException e) { // the application context is closing or failed to start
+        return Optional.empty();
+      }
+    }
+  }
+}

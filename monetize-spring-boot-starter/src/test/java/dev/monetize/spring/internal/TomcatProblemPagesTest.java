@@ -1,0 +1,37 @@
+package dev.monetize.spring.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.Monetize;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The bodies of the problem valve, with and without an engine. */
+class TomcatProblemPagesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aStatusWithACodeIsTheEnginesProblemAndOneWithoutIsAboutBlank() throws Exception {
+    try (Monetize monetize = Monetize.builder().catalog(dev.monetize.plans.Catalog.builder()
+        .plan(dev.monetize.plans.Plan.builder("basic").rate(dev.monetize.plans.Rate.perSecond(10)).quota(dev.monetize.plans.Quota.daily(100)).build()).build()).build()) {
+      JsonNode coded = JSON.readTree(new String(TomcatProblemPages.body(Optional.of(monetize), 414, "r-1"),
+          StandardCharsets.UTF_8));
+      JsonNode blank = JSON.readTree(new String(TomcatProblemPages.body(Optional.of(monetize), 505, "r-2"),
+          StandardCharsets.UTF_8));
+      JsonNode noEngine = JSON.readTree(new String(TomcatProblemPages.body(Optional.empty(), 400, "r-3"),
+          StandardCharsets.UTF_8));
+
+      assertThat(coded.get("code").asText()).isEqualTo("uri_too_long");
+      assertThat(coded.get("status").asInt()).isEqualTo(414);
+      assertThat(coded.get("request_id").asText()).isEqualTo("r-1");
+      assertThat(blank.get("type").asText()).isEqualTo("about:blank");
+      assertThat(blank.get("title").asText()).isEqualTo("HTTP Version Not Supported");
+      assertThat(blank.get("status").asInt()).isEqualTo(505);
+      assertThat(noEngine.get("type").asText()).isEqualTo("about:blank");
+      assertThat(noEngine.get("status").asInt()).isEqualTo(400);
+    }
+  }
+}
