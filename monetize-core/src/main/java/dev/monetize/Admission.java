@@ -69,8 +69,6 @@ public final class Admission {
   private long cpuStartNanos = -1;
   private long bytesIn;
   private boolean completed;
-  /** The body went past the operation's limit as the endpoint read it ({@link #readBody}). */
-  private boolean bodyTooLarge;
   /** What was sent, for the audit event built later on its own thread (set once, before the hand-off). */
   private int sentStatus;
   private long sentBytes;
@@ -122,15 +120,6 @@ public final class Admission {
     }
   }
 
-  /**
-   * Whether Monetize refused the request after admitting it: its body went past the operation's
-   * limit as the endpoint read it and the answer is that {@code 413} (a chunked body, whose size no
-   * header announced). Such a call is not billed: not metered, and its prepaid price given back.
-   */
-  boolean refusedForBody(int status) {
-    return bodyTooLarge && status == 413;
-  }
-
   /** Whether the limits admitted and charged the request (its in-flight count and slots are released). */
   boolean charged() {
     return identified != null;
@@ -165,7 +154,6 @@ public final class Admission {
     addBytesIn(bytes);
     long limit = operation().maxBodyBytes();
     if (bytesIn > limit) {
-      bodyTooLarge = true;
       throw new dev.monetize.http.BodyTooLargeException(limit);
     }
   }

@@ -193,9 +193,6 @@ final class AdmissionPipeline {
   void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos) {
     long duration = Math.max(0, time.epochNanos() - startNanos);
     limits.release(admission);
-    if (admission.refusedForBody(status)) {
-      limits.giveBackCredits(admission); // refused by Monetize: never billed
-    }
     for (AdmissionStage stage : completing) {
       try {
         stage.complete(admission, status, bytesIn, bytesOut, cpuNanos, startNanos, duration);

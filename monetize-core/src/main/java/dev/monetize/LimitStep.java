@@ -181,26 +181,6 @@ final class LimitStep {
     }
   }
 
-  /**
-   * Gives back the prepaid price an admitted call was charged, once (under an entry id of its own),
-   * when Monetize refused the call after admitting it ({@link Admission#refusedForBody}).
-   */
-  void giveBackCredits(Admission outcome) {
-    if (!outcome.charged()) {
-      return;
-    }
-    for (LimitRequest r : outcome.requests()) {
-      if (r.policy() instanceof CreditPolicy && r.cost() > 0) {
-        try {
-          store.applyCredits(r.key(), "refund_" + java.util.UUID.randomUUID(), r.cost());
-        } catch (RuntimeException e) {
-          LOG.warn("giving back the prepaid price of refused request {} failed: {}", outcome.request().requestId(),
-              e.toString());
-        }
-      }
-    }
-  }
-
   long inFlight() {
     return inFlight.sum();
   }

@@ -13,8 +13,8 @@ final class MeterStage extends AdmissionStage {
   @Override
   public void complete(Admission admission, int status, long bytesIn, long bytesOut, long cpuNanos, long startNanos,
       long durationNanos) {
-    if (!admission.admitted() || admission.refusedForBody(status)) {
-      return; // a refusal, by the limits or by the body's size, is never billed
+    if (!admission.admitted()) {
+      return;
     }
     Principal p = admission.principal().orElseThrow();
     meter.record(p.customerId(), p.keyId(), admission.operation().id(), status, admission.overage(), bytesIn, bytesOut,

@@ -245,39 +245,6 @@ class WalletAndProrationTest {
     }
   }
 
-  /**
-   * A chunked body past the operation's limit is refused by Monetize after admission: like a body
-   * refused by its announced length, it is not billed (its prepaid price comes back, no usage), but
-   * a call whose endpoint swallowed the refusal and answered is billed as answered.
-   */
-  @Test
-  void aBodyRefusedForItsSizeWhileReadIsNeitherChargedNorBilled() throws Exception {
-    Operation ingest = Operation.builder("ingest", "POST", "/v1/events").maxBodyBytes(100).build();
-    Plan payg = plan("payg", 1).prepaid(true).price("ingest", Price.of("0.25", "USD", "call")).build();
-    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(payg).operation(ingest).build())
-        .timeSource(time).build()) {
-      IssuedKey k = key(m, "acme", "payg");
-      m.wallet().topUp("acme", new BigDecimal("1.00"), "order-1", "");
-
-      Admission refused = m.admit(ingest, ApiRequest.of("POST", "/v1/events", "10.0.0.1", "r1", "Bearer " + k.secret(), null));
-      assertThat(refused.decision().admitted()).isTrue();
-      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.75"); // charged when admitted
-      refused.readBody(60);
-      assertThatThrownBy(() -> refused.readBody(60)).isInstanceOf(dev.monetize.http.BodyTooLargeException.class);
-      refused.complete(413, 250);
-      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("1.00");
-
-      Admission swallowed = m.admit(ingest, ApiRequest.of("POST", "/v1/events", "10.0.0.1", "r2", "Bearer " + k.secret(), null));
-      assertThatThrownBy(() -> swallowed.readBody(200)).isInstanceOf(dev.monetize.http.BodyTooLargeException.class);
-      swallowed.complete(200, 10);
-      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.75");
-
-      JsonNode inv = api(m, "GET", "/monetize/invoices/draft", Map.of(), k, "", 200);
-      assertThat(inv.path("lines")).filteredOn(l -> l.path("description").asText().startsWith("ingest"))
-          .extracting(l -> l.path("quantity").asLong()).containsExactly(1L);
-    }
-  }
-
   @Test
   void aWholePeriodOnOnePlanIsTheFullFee() throws Exception {
     try (Monetize m = monetize()) {
