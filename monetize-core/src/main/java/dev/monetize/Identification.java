@@ -138,6 +138,11 @@ final class Identification {
       }
     }
     Optional<KeyEnvironment> env = ApiKeys.environmentOf(text, from, to);
+    if (env.isEmpty() && request.authorization().isEmpty() && text.regionMatches(true, from, "Bearer ", 0, 7)) {
+      malformedKeys.increment(); // the common mistake: the Authorization header's form in X-API-Key
+      return Decision.refuse(ErrorCode.KEY_INVALID, "The X-API-Key header takes the key alone: send 'X-API-Key: "
+          + "<key>' or 'Authorization: Bearer <key>'.", Optional.empty(), op);
+    }
     if (env.isEmpty()) {
       malformedKeys.increment(); // refused by the checksum: no store was touched
       // a flood of bad keys allocates nothing: the refusal is the same for every one of them

@@ -74,7 +74,9 @@ final class LimitStep {
   LimitStep(Catalog catalog, LimiterStore store, OverloadSignal overload, boolean shedding, long overloadRetryAfterSeconds) {
     this.catalog = catalog;
     this.store = store;
-    this.packing = store instanceof PackingLimiterStore p ? p : null;
+    // balances kept apart: a call without a price packs in the store of the other limits
+    LimiterStore limitsStore = store instanceof dev.monetize.limits.CreditsApart apart ? apart.limits() : store;
+    this.packing = limitsStore instanceof PackingLimiterStore p ? p : null;
     this.overload = overload;
     this.shedding = shedding;
     this.overloadRetryAfterSeconds = overloadRetryAfterSeconds;

@@ -482,6 +482,14 @@ public final class MonetizeBuilder {
           .orElseThrow().prefix() + " secret; this deployment accepts " + environment.prefix() + " keys (set the "
           + "environment to match: MonetizeBuilder.environment(...), monetize.environment with the Spring Boot starter)");
     }
+    // the defaults' classes are package-private: named here
+    if (limiterStore.getClass().getName().equals("dev.monetize.limits.InMemoryLimiterStore")
+        && !billingHistory.getClass().getName().equals("dev.monetize.billing.InMemoryBillingHistory")) {
+      org.slf4j.LoggerFactory.getLogger(Monetize.class).warn("prepaid balances are kept in memory while the wallet's "
+          + "history is kept by {}: a restart reads every balance as 0; keep them in a store that outlives the process "
+          + "(RedisLimiterStore, or PostgresCredits.over(LimiterStore.inMemory(), dataSource))",
+          billingHistory.getClass().getSimpleName());
+    }
     return new Monetize(this);
   }
 }

@@ -160,6 +160,19 @@ class MonetizeTest {
     }
   }
 
+  /** The Authorization header's form in X-API-Key is refused with what to send instead. */
+  @Test
+  void aBearerInXApiKeyIsRefusedWithTheFormItTakes() {
+    IssuedKey key = keyFor("acme", "free", "stats:*");
+    for (String sent : new String[] {"Bearer " + key.secret(), "bearer " + key.secret(), " Bearer x"}) {
+      Admission a = monetize.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "", "r", null, sent));
+      assertThat(a.decision().error()).contains(ErrorCode.KEY_INVALID);
+      assertThat(a.decision().detail()).as(sent).contains("X-API-Key header takes the key alone");
+    }
+    Admission other = monetize.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "", "r", null, "Bearerx"));
+    assertThat(other.decision().detail()).isEqualTo("The API key is malformed.");
+  }
+
   @Test
   void acceptsTheXApiKeyHeader() {
     IssuedKey key = keyFor("acme", "free", "stats:*");

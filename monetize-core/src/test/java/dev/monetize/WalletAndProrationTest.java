@@ -245,6 +245,32 @@ class WalletAndProrationTest {
     }
   }
 
+  /**
+   * A chunked body past the operation's limit is refused by Monetize once the endpoint has read past
+   * it: the call is billed (the endpoint may have worked on what it read), unlike a body refused by
+   * its announced length before admission.
+   */
+  @Test
+  void aBodyRefusedWhileTheEndpointReadsItIsBilledAsTheCallItWas() throws Exception {
+    Operation ingest = Operation.builder("ingest", "POST", "/v1/events").maxBodyBytes(100).build();
+    Plan payg = plan("payg", 1).prepaid(true).price("ingest", Price.of("0.25", "USD", "call")).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(payg).operation(ingest).build())
+        .timeSource(time).build()) {
+      IssuedKey k = key(m, "acme", "payg");
+      m.wallet().topUp("acme", new BigDecimal("1.00"), "order-1", "");
+      Admission a = m.admit(ingest, ApiRequest.of("POST", "/v1/events", "10.0.0.1", "r1", "Bearer " + k.secret(), null));
+      assertThat(a.decision().admitted()).isTrue();
+      a.readBody(60);
+      assertThatThrownBy(() -> a.readBody(60)).isInstanceOf(dev.monetize.http.BodyTooLargeException.class);
+      a.complete(413, 250);
+
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.75");
+      JsonNode inv = api(m, "GET", "/monetize/invoices/draft", Map.of(), k, "", 200);
+      assertThat(inv.path("lines")).filteredOn(l -> l.path("description").asText().startsWith("ingest"))
+          .extracting(l -> l.path("quantity").asLong()).containsExactly(1L);
+    }
+  }
+
   @Test
   void aWholePeriodOnOnePlanIsTheFullFee() throws Exception {
     try (Monetize m = monetize()) {

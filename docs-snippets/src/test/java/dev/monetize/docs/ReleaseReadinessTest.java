@@ -42,6 +42,9 @@ class ReleaseReadinessTest {
     String bom = read(Path.of("monetize-bom", "pom.xml"));
     for (String module : modules) {
       assertThat(bom).as("the BOM lists " + module).contains("<artifactId>" + module + "</artifactId>");
+      if (read(Path.of(module, "pom.xml")).contains("<Automatic-Module-Name>dev.monetize.")) {
+        continue; // named in its manifest: a jar Tomcat's split jakarta.servlet packages keep off the module path
+      }
       assertThat(DocsSnippetsTest.ROOT.resolve(Path.of(module, "src", "main", "java", "module-info.java")))
           .as(module + " has a module descriptor").exists();
     }

@@ -82,7 +82,8 @@ public enum ErrorCode {
       "Tokens cannot create, rotate or revoke keys or mint further tokens, whichever header carries "
           + "them (`Authorization: Bearer` or `X-API-Key`): a leaked token must never turn into a "
           + "lasting credential.",
-      "Send the API key itself for this operation, not a token minted from it."),
+      "Send an API key itself for this operation, not a token minted from it; a token is minted with a "
+          + "customer's key, never with the operator credential."),
   /** The HTTP method is not supported on this path. */
   METHOD_NOT_ALLOWED(405, "Method not allowed",
       "The path exists but not with this method; the `Allow` header lists the methods it "
@@ -152,6 +153,11 @@ public enum ErrorCode {
       "The id of the wallet entry was applied before with a different amount. An id names one entry: "
           + "a retry with the same id and amount answers the first entry and moves nothing.",
       "Retry with the same amount, or use a new id for a new entry."),
+  /** A resource with the id given in a create request exists already. */
+  ALREADY_EXISTS(409, "Already exists",
+      "The create request names an id that is taken (an organization's `id`). Nothing was created or "
+          + "changed.",
+      "Use another id, or leave it out to get a generated one."),
   /** A deduction larger than the prepaid balance. */
   INSUFFICIENT_CREDITS(409, "Insufficient credits",
       "The deduction is larger than the prepaid balance; a wallet never goes below zero. Nothing moved.",

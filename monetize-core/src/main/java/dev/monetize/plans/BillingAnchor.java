@@ -34,12 +34,6 @@ public record BillingAnchor(int dayOfMonth, ZoneId zone) {
     if (dayOfMonth < 1 || dayOfMonth > 31) {
       throw new IllegalArgumentException("billing day must be 1..31, got " + dayOfMonth);
     }
-    java.util.Optional<ZoneOffset> off = offMinutes(zone);
-    if (off.isPresent()) {
-      throw new IllegalArgumentException("time zone " + zone.getId() + " is " + off.get() + " from UTC, not a whole "
-          + "quarter hour: billing days start on quarter hours; use an offset such as +05:15 or a region id such as "
-          + "Asia/Kolkata");
-    }
   }
 
   /** Since when offsets are checked: every region's offset has been a whole quarter hour since 1972. */
@@ -61,8 +55,22 @@ public record BillingAnchor(int dayOfMonth, ZoneId zone) {
     return offsets.filter(o -> o.getTotalSeconds() % (15 * 60) != 0).findFirst();
   }
 
-  /** An anchor on {@code dayOfMonth} in {@code zone}. */
+  /**
+   * An anchor on {@code dayOfMonth} in {@code zone}, which must keep its days on quarter hours (the
+   * usage meter cuts its intervals there, so that none spans the start of a day): every region id
+   * does; a fixed offset such as {@code +05:17} is refused. The constructor takes any zone, for
+   * anchors stored before this check.
+   *
+   * @throws IllegalArgumentException naming the zone and its offset otherwise
+   */
   public static BillingAnchor of(int dayOfMonth, ZoneId zone) {
-    return new BillingAnchor(dayOfMonth, zone);
+    BillingAnchor anchor = new BillingAnchor(dayOfMonth, zone);
+    java.util.Optional<ZoneOffset> off = offMinutes(anchor.zone);
+    if (off.isPresent()) {
+      throw new IllegalArgumentException("time zone " + zone.getId() + " is " + off.get() + " from UTC, not a whole "
+          + "quarter hour: billing days start on quarter hours; use an offset such as +05:15 or a region id such as "
+          + "Asia/Kolkata");
+    }
+    return anchor;
   }
 }

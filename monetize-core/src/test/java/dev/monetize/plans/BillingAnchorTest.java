@@ -47,5 +47,7 @@ class BillingAnchorTest {
     assertThat(BillingAnchor.of(1, ZoneId.of("Asia/Kathmandu")).zone().getId()).isEqualTo("Asia/Kathmandu"); // +05:45
     assertThatThrownBy(() -> BillingAnchor.of(1, ZoneId.of("UTC+05:17:30")))
         .hasMessageStartingWith("time zone UTC+05:17:30 is +05:17:30 from UTC, not a whole quarter hour");
+    // an anchor stored before the check is read back as it is
+    assertThat(new BillingAnchor(1, ZoneOffset.ofHoursMinutes(5, 17)).zone()).isEqualTo(ZoneOffset.ofHoursMinutes(5, 17));
   }
 }

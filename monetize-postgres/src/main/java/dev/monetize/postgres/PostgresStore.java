@@ -320,7 +320,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
           return Optional.empty();
         }
         return Optional.of(new Customer(rs.getString(1), rs.getString(2),
-            BillingAnchor.of(rs.getInt(3), ZoneId.of(rs.getString(4))), rs.getString(5)));
+            new BillingAnchor(rs.getInt(3), ZoneId.of(rs.getString(4))), rs.getString(5))); // as stored
       }
     } catch (SQLException e) {
       throw new StoreException("finding an organization", e);

@@ -112,12 +112,12 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       String aof = String.valueOf(redis.configGet("appendonly").get("appendonly"));
       String save = String.valueOf(redis.configGet("save").get("save"));
       if (persistenceOff(aof, save)) {
-        LOG.warn("Redis {} keeps nothing on disk (appendonly {}, save '{}'): a restart resets every quota and "
+        LOG.warn("{} keeps nothing on disk (appendonly {}, save '{}'): a restart resets every quota and "
             + "reads every prepaid balance as 0; turn on appendonly (appendfsync everysec at least) for limits "
             + "and credits (see docs/redis.md, Durability)", endpoint, aof, save);
       }
     } catch (RuntimeException e) {
-      LOG.debug("could not read the persistence settings of Redis {}: {}", endpoint, e.toString());
+      LOG.debug("could not read the persistence settings of {}: {}", endpoint, e.toString());
     }
   }
 

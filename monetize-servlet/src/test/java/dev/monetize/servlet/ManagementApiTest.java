@@ -96,6 +96,13 @@ class ManagementApiTest {
     assertThat(org.get("name").asText()).isEqualTo("Acme");
     assertThat(org.get("plan").asText()).isEqualTo("basic");
     String orgId = org.get("id").asText();
+    // its id taken: a conflict that changes nothing; an offset off the quarter hours: refused
+    problem(call("POST", "/monetize/organizations", operator,
+        "{\"id\":\"" + orgId + "\",\"name\":\"Other\",\"plan\":\"basic\"}"), 409, "already_exists");
+    assertThat(ok(call("GET", "/monetize/organizations/" + orgId, operator, null), 200).get("name").asText())
+        .isEqualTo("Acme");
+    problem(call("POST", "/monetize/organizations", operator,
+        "{\"name\":\"Odd\",\"plan\":\"basic\",\"time_zone\":\"+05:17\"}"), 400, "bad_request");
     JsonNode project = ok(call("POST", "/monetize/projects", operator,
         "{\"organization_id\":\"" + orgId + "\",\"name\":\"dashboards\",\"scopes\":[\"stats:read\"]}"), 201);
     String projectId = project.get("id").asText();
@@ -292,6 +299,7 @@ class ManagementApiTest {
     assertThat(seen).hasSize(7).containsExactlyInAnyOrderElementsOf(ids);
     problem(call("GET", "/monetize/keys?organization_id=" + acme + "&limit=1000", operator, null), 400, "bad_request");
     problem(call("GET", "/monetize/keys?organization_id=" + acme + "&cursor=!!!", operator, null), 400, "bad_request");
+    problem(call("GET", "/monetize/keys?organization_id=" + acme + "&cursor=zzz", operator, null), 400, "bad_request");
   }
 
   @Test

@@ -127,7 +127,10 @@ public class MonetizeAutoConfiguration {
     responseCache.ifAvailable(b::responseCache);
     shieldStore.ifAvailable(b::shieldStore);
     customizers.orderedStream().forEach(c -> c.customize(b));
-    warnOfMemoryStores(beans, p, limiterStore.getIfAvailable() != null, keyStore.getIfAvailable() != null);
+    LimiterStore limits = limiterStore.getIfAvailable();
+    // balances in PostgreSQL, limits in memory: not shared limits
+    boolean sharedLimits = limits != null && !limits.getClass().getName().equals("dev.monetize.postgres.PostgresCredits");
+    warnOfMemoryStores(beans, p, sharedLimits, keyStore.getIfAvailable() != null);
     return b.build();
   }
 

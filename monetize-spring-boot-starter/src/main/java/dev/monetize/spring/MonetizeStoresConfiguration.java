@@ -121,11 +121,38 @@ public class MonetizeStoresConfiguration {
       return new PostgresBillingHistory(dataSource);
     }
 
+    /**
+     * Where Monetize keeps no limits in Redis ({@link WithoutRedis}): limits in memory and prepaid
+     * balances in PostgreSQL, so that a restart keeps every balance.
+     */
+    @Bean
+    @ConditionalOnMissingBean(LimiterStore.class)
+    @org.springframework.context.annotation.Conditional(WithoutRedis.class)
+    public LimiterStore monetizeCreditsLimiterStore(PostgresStore store, DataSource dataSource) {
+      return dev.monetize.postgres.PostgresCredits.over(LimiterStore.inMemory(), dataSource);
+    }
+
     /** The append-only, hash-chained audit trail. */
     @Bean
     @ConditionalOnMissingBean(AuditSink.class)
     public AuditSink monetizeAuditStore(PostgresStore store, DataSource dataSource) {
       return new PostgresAuditStore(dataSource);
     }
+  }
+
+  /** Where the {@link Redis} configuration keeps no limits: no module, no Lettuce connection, or turned off. */
+  static final class WithoutRedis extends org.springframework.boot.autoconfigure.condition.AnyNestedCondition {
+    WithoutRedis() {
+      super(ConfigurationPhase.REGISTER_BEAN);
+    }
+
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass("dev.monetize.redis.RedisLimiterStore")
+    static final class NoModule {}
+
+    @ConditionalOnMissingBean(type = "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")
+    static final class NoLettuce {}
+
+    @ConditionalOnProperty(prefix = "monetize", name = "use-redis", havingValue = "false")
+    static final class TurnedOff {}
   }
 }

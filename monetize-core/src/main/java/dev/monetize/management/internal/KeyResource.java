@@ -163,10 +163,12 @@ final class KeyResource {
     return ManagementCall.ok(200, new Views.KeyPage(page.stream().limit(limit).map(Views.Key::of).toList(), next));
   }
 
+  private static final java.util.regex.Pattern CURSOR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
   private static String decodeCursor(String cursor) {
     try {
       String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (id.isEmpty() || id.length() > 64) {
+      if (!CURSOR_ID.matcher(id).matches()) { // what no id this API hands out looks like: not one of ours
         throw new IllegalArgumentException();
       }
       return id;

@@ -48,7 +48,8 @@ final class OrganizationResource {
       throw ManagementRefusal.badRequest("id: '" + id + "' is reserved to the operator credential.");
     }
     if (context.customers().find(id).isPresent()) {
-      throw ManagementRefusal.badRequest("id: organization '" + id + "' already exists.");
+      throw new ManagementRefusal(dev.monetize.errors.ErrorCode.ALREADY_EXISTS,
+          "id: organization '" + id + "' already exists.");
     }
     ManagementCall.requireRoom("organizations", context.customers().count(), limits.maxOrganizations(), "The deployment");
     c.details.put("created_organization", id);

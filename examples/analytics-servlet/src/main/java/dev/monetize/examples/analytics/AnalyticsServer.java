@@ -73,9 +73,10 @@ public final class AnalyticsServer implements AutoCloseable {
     try {
       Builder builder = builder().port(port);
       String jdbcUrl = System.getenv("MONETIZE_JDBC_URL");
+      PostgresStore db = null;
       if (jdbcUrl != null && !jdbcUrl.isBlank()) {
         // organizations, projects and keys in PostgreSQL: shared by every process using the database
-        PostgresStore db = PostgresStore.connect(jdbcUrl.trim());
+        db = PostgresStore.connect(jdbcUrl.trim());
         builder.keyStore(db).customerStore(db).usageSink(new PostgresUsageLedger(db.dataSource()))
             .billingHistory(new PostgresBillingHistory(db.dataSource())).closeOnStop(db)
             // the audit trail too: append-only, chained per tenant, no event lost
@@ -85,6 +86,11 @@ public final class AnalyticsServer implements AutoCloseable {
         builder.eventStore(events).closeOnStop(events);
       }
       Optional<RedisEndpoint> redis = redisEndpoint(System.getenv());
+      if (db != null && redis.isEmpty()) {
+        // no Redis: limits in memory, prepaid balances in PostgreSQL (they outlive a restart)
+        builder.limiterStore(dev.monetize.postgres.PostgresCredits.over(dev.monetize.limits.LimiterStore.inMemory(),
+            db.dataSource()));
+      }
       if (redis.isPresent()) {
         // limits shared by every process using this Redis: the plans limit per customer
         builder.limiterStore(RedisLimiterStore.builder().endpoint(redis.get()).build());

@@ -1,4 +1,4 @@
-package dev.monetize.spring.internal;
+package dev.monetize.spring.tomcat;
 
 import dev.monetize.Monetize;
 import dev.monetize.errors.Problem;
@@ -37,14 +37,17 @@ public final class TomcatProblemPages {
     if (parent == null) {
       return;
     }
+    boolean installed = false;
     for (Valve v : parent.getPipeline().getValves()) {
-      if (v instanceof ErrorReportValve && !(v instanceof ProblemValve)) {
+      if (v instanceof ProblemValve) {
+        installed = true; // another context of the host installed it already
+      } else if (v instanceof ErrorReportValve) {
         parent.getPipeline().removeValve(v);
-      } else if (v instanceof ProblemValve) {
-        return; // one context of the host installed it already
       }
     }
-    parent.getPipeline().addValve(new ProblemValve(monetize));
+    if (!installed) {
+      parent.getPipeline().addValve(new ProblemValve(monetize));
+    }
     if (parent instanceof StandardHost host) {
       host.setErrorReportValveClass(ProblemValve.class.getName()); // so that the host adds no HTML valve
     }
@@ -60,15 +63,32 @@ public final class TomcatProblemPages {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The reason phrase (RFC 9110) of the statuses Tomcat answers itself without a code of ours. */
+  /** The reason phrase (RFC 9110) of a status no code of ours has. */
   static String reason(int status) {
     return switch (status) {
+      case 401 -> "Unauthorized";
+      case 402 -> "Payment Required";
+      case 403 -> "Forbidden";
+      case 407 -> "Proxy Authentication Required";
       case 408 -> "Request Timeout";
+      case 409 -> "Conflict";
+      case 410 -> "Gone";
+      case 412 -> "Precondition Failed";
+      case 416 -> "Range Not Satisfiable";
       case 417 -> "Expectation Failed";
+      case 421 -> "Misdirected Request";
+      case 422 -> "Unprocessable Content";
+      case 425 -> "Too Early";
+      case 426 -> "Upgrade Required";
+      case 428 -> "Precondition Required";
+      case 429 -> "Too Many Requests";
+      case 451 -> "Unavailable For Legal Reasons";
       case 501 -> "Not Implemented";
+      case 502 -> "Bad Gateway";
       case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
       case 505 -> "HTTP Version Not Supported";
-      default -> status < 500 ? "Bad Request" : "Internal Server Error";
+      default -> status < 500 ? "Client Error" : "Server Error";
     };
   }
 

@@ -1,4 +1,4 @@
-package dev.monetize.spring.internal;
+package dev.monetize.spring.tomcat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +32,8 @@ class TomcatProblemPagesTest {
       assertThat(blank.get("status").asInt()).isEqualTo(505);
       assertThat(noEngine.get("type").asText()).isEqualTo("about:blank");
       assertThat(noEngine.get("status").asInt()).isEqualTo(400);
+      assertThat(TomcatProblemPages.reason(409)).isEqualTo("Conflict");
+      assertThat(TomcatProblemPages.reason(499)).isEqualTo("Client Error");
     }
   }
 }

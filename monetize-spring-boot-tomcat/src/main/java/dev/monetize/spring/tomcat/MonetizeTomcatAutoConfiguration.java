@@ -1,4 +1,4 @@
-package dev.monetize.spring.internal;
+package dev.monetize.spring.tomcat;
 
 import dev.monetize.Monetize;
 import java.util.Optional;
@@ -17,9 +17,8 @@ import org.springframework.core.Ordered;
  * path, a malformed escape, a {@code TRACE}) as problem JSON instead of Tomcat's HTML page
  * ({@link TomcatProblemPages}).
  *
- * <p>Compiled apart from the starter's module (Tomcat's jar holds the {@code jakarta.servlet}
- * packages too, which a module cannot read from two modules): it is used where Spring Boot
- * applications run, on the class path.
+ * <p>In a jar apart from the starter's module, without a module descriptor: Tomcat's jar holds the
+ * {@code jakarta.servlet} packages too, which a named module cannot read from two modules.
  */
 @AutoConfiguration(afterName = "dev.monetize.spring.MonetizeAutoConfiguration")
 @ConditionalOnProperty(prefix = "monetize", name = "enabled", havingValue = "true", matchIfMissing = true)
