@@ -7,6 +7,10 @@ import dev.monetize.postgres.PostgresBillingHistory;
 import dev.monetize.postgres.PostgresStore;
 import dev.monetize.postgres.PostgresUsageLedger;
 // end::postgres[]
+// tag::credits[]
+import dev.monetize.limits.LimiterStore;
+import dev.monetize.postgres.PostgresCredits;
+// end::credits[]
 
 /** docs/postgres.md: every PostgreSQL store of one database. */
 final class PostgresSetup {
@@ -22,6 +26,18 @@ final class PostgresSetup {
         .billingHistory(new PostgresBillingHistory(db.dataSource()))  // wallets and plan changes
         .build();
     // end::postgres[]
+    return monetize;
+  }
+
+  /** Without Redis: limits in memory, prepaid balances in PostgreSQL. */
+  static Monetize withCredits(Catalog catalog, PostgresStore db) {
+    // tag::credits[]
+    Monetize monetize = Monetize.builder().catalog(catalog)
+        .keyStore(db).customerStore(db)
+        .billingHistory(new PostgresBillingHistory(db.dataSource()))
+        .limiterStore(PostgresCredits.over(LimiterStore.inMemory(), db.dataSource())) // balances outlive restarts
+        .build();
+    // end::credits[]
     return monetize;
   }
 }
