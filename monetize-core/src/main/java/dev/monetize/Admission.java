@@ -278,20 +278,6 @@ public final class Admission {
     }
   }
 
-  /** Whether every {@code %} of {@code rawQuery} (null: none) begins an escape of two hex digits. */
-  static boolean wellEscaped(String rawQuery) {
-    if (rawQuery == null) {
-      return true;
-    }
-    for (int i = rawQuery.indexOf('%'); i >= 0; i = rawQuery.indexOf('%', i + 3)) {
-      if (i + 2 >= rawQuery.length() || Character.digit(rawQuery.charAt(i + 1), 16) < 0
-          || Character.digit(rawQuery.charAt(i + 2), 16) < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * Adds {@code amount} of a custom usage unit (e.g. {@code rows_scanned}) to this call's usage,
    * metered with it when it completes. Units are 1-64 of {@code a-z 0-9 _ . -}; at most 32 per call.
@@ -417,7 +403,7 @@ public final class Admission {
    */
   public CacheLookup cache(String rawQuery, String accept, String acceptEncoding) {
     if (completed || operation().cache().isEmpty()
-        || !dev.monetize.cache.CacheKey.cacheableMethod(request.method()) || !wellEscaped(rawQuery)) {
+        || !dev.monetize.cache.CacheKey.cacheableMethod(request.method()) || !dev.monetize.http.QueryStrings.wellEscaped(rawQuery)) {
       return CacheLookup.NONE; // a malformed escape: the endpoint answers it as it would any time, never a hit
     }
     Optional<Principal> caller = principal();

@@ -63,6 +63,7 @@ public final class Monetize implements AutoCloseable {
   private final KeyEnvironment environment;
   private final UsagePipeline usage;
   private final LimitStep limits;
+  private final InFlightPlanChanges inFlightPlanChanges;
   private final Tokens tokens;
   private final Identification identification;
   private final KeyRegistry keys;
@@ -101,6 +102,8 @@ public final class Monetize implements AutoCloseable {
         b.timeSource, b.maxRotationOverlap);
     this.customers = new CustomerRegistry(customerStore, b.catalog, b.billingHistory, b.timeSource,
         this::planChanged, admitted::forget);
+    this.inFlightPlanChanges = new InFlightPlanChanges(b.catalog, limits, admitted::find);
+    limits.planChanges(inFlightPlanChanges);
     this.wallet = new Wallets(customerStore, b.billingHistory, new Wallets.Balances() {
       @Override
       public dev.monetize.limits.CreditEntry apply(String customerId, String entryId, long micros) {
@@ -165,6 +168,7 @@ public final class Monetize implements AutoCloseable {
 
   private void planChanged(java.util.List<dev.monetize.billing.PlanChange> changes) {
     usage.planChanged(changes);
+    inFlightPlanChanges.changed(timeSource.epochNanos()); // after the cut: calls completing now bill in the new part
   }
 
   private dev.monetize.metering.UsageTotals settledTotals() {
@@ -214,6 +218,11 @@ public final class Monetize implements AutoCloseable {
     }
     java.util.SortedSet<String> declared = routes.methodsOn(path);
     return declared.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", declared));
+  }
+
+  /** The methods the catalog monetizes on {@code path} (empty: the path is no monetized route). */
+  public java.util.SortedSet<String> methodsOn(String path) {
+    return routes.methodsOn(path);
   }
 
   /**

@@ -85,8 +85,8 @@ class CacheStageTest {
         assertThat(c.storing()).as(bad).isFalse();
         a.complete(400, 0);
       }
-      assertThat(Admission.wellEscaped("a=%41%4a&b=%e2%82%ac")).isTrue();
-      assertThat(Admission.wellEscaped(null)).isTrue();
+      assertThat(dev.monetize.http.QueryStrings.wellEscaped("a=%41%4a&b=%e2%82%ac")).isTrue();
+      assertThat(dev.monetize.http.QueryStrings.wellEscaped(null)).isTrue();
     }
   }
 

@@ -271,6 +271,50 @@ class WalletAndProrationTest {
     }
   }
 
+  /**
+   * A call in flight while the plan changes bills in the part where it completes: the wallet follows.
+   * Admitted on postpaid basic and completed on prepaid payg, it is paid from credits; admitted on payg
+   * (paid then) and completed on basic, its price comes back and the invoice bills it on basic. A call
+   * completing on the plan that admitted it is not touched.
+   */
+  @Test
+  void aCallInFlightAcrossAPlanChangeIsPaidOnceByThePlanItIsBilledOn() throws Exception {
+    try (Monetize m = monetize()) {
+      IssuedKey k = key(m, "acme", "basic");
+      m.wallet().topUp("acme", new BigDecimal("1.00"), "order-1", "");
+      time.set(Instant.parse("2026-03-02T00:00:00Z"));
+      Admission onBasic = admit(m, k, "r1");
+      time.set(Instant.parse("2026-03-10T00:00:00Z"));
+      m.customers().save(new Customer("acme", "payg", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      onBasic.complete(200, 10);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.75"); // paid by the plan it is billed on
+
+      Admission onPayg = admit(m, k, "r2");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.50");
+      Admission stays = admit(m, k, "r3");
+      stays.complete(200, 10);
+      time.set(Instant.parse("2026-03-20T00:00:00Z"));
+      m.customers().save(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      onPayg.complete(200, 10);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("0.50"); // r2's price back, r3's kept
+
+      JsonNode inv = api(m, "GET", "/monetize/invoices/draft", Map.of(), k, "", 200);
+      assertThat(inv.path("lines")).filteredOn(l -> l.path("description").asText().startsWith("summary")
+              || l.path("description").asText().startsWith("paid from credits"))
+          .extracting(l -> l.path("description").asText() + " | " + l.path("quantity").asLong() + " | "
+              + l.path("amount").asText())
+          .containsExactly("summary (calls on payg) | 2 | 0.50", "paid from credits on payg | 2 | -0.50",
+              "summary (calls on basic) | 1 | 0.01");
+    }
+  }
+
+  private Admission admit(Monetize m, IssuedKey k, String requestId) {
+    Admission a = m.admit(summary,
+        ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", requestId, "Bearer " + k.secret(), null));
+    assertThat(a.decision().admitted()).isTrue();
+    return a;
+  }
+
   @Test
   void aWholePeriodOnOnePlanIsTheFullFee() throws Exception {
     try (Monetize m = monetize()) {

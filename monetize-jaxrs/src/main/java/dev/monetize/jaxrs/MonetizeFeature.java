@@ -23,12 +23,25 @@ import java.util.Optional;
  * new ResourceConfig(StatsResource.class).register(new MonetizeFeature(monetize));
  * }</pre>
  */
-public final class MonetizeFeature implements DynamicFeature {
+public final class MonetizeFeature implements DynamicFeature, jakarta.ws.rs.core.Feature {
   private final Monetize monetize;
+  /** The paths of operator-only resource methods, found as they are bound (read by {@link EdgeFilter}). */
+  private final java.util.List<dev.monetize.http.PathTemplate> operatorOnly =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Binds {@code monetize} (built with {@link MonetizeJaxrs#catalog}). */
   public MonetizeFeature(Monetize monetize) {
     this.monetize = Objects.requireNonNull(monetize, "monetize");
+  }
+
+  /**
+   * Registers what is refused before Jersey matches a resource: a monetized route with a trailing
+   * slash, {@code OPTIONS} on a monetized or operator-only path, several {@code Api-Version} headers.
+   */
+  @Override
+  public boolean configure(FeatureContext context) {
+    context.register(new EdgeFilter(monetize, operatorOnly), Priorities.AUTHENTICATION - 1);
+    return true;
   }
 
   @Override
@@ -42,6 +55,8 @@ public final class MonetizeFeature implements DynamicFeature {
             + ": @OperatorOnly and @Monetized on one method; an operator endpoint is not sold");
       }
       context.register(new OperatorOnlyFilter(monetize), Priorities.AUTHENTICATION);
+      operatorOnly.add(dev.monetize.http.PathTemplate.parse(
+          MonetizeJaxrs.path(resource.getResourceClass(), resource.getResourceMethod())));
       return;
     }
     if (endpoint.isEmpty()) {

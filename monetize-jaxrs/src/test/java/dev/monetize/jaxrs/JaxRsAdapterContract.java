@@ -351,6 +351,25 @@ abstract class JaxRsAdapterContract {
     assertThat(call("GET", "/v1/items/latest", pro).body()).isEqualTo("latest");
   }
 
+  /**
+   * As on the servlet adapter: a monetized route with a trailing slash is a 404 naming the route (never
+   * served, never metered), OPTIONS on a monetized path is no way to list its methods without a key,
+   * and several Api-Version headers are refused.
+   */
+  @Test
+  void aTrailingSlashOptionsAndTwoVersionsAreRefusedBeforeMatching() throws Exception {
+    JsonNode slash = problem(call("GET", "/v1/mixed/", pro), 404, "not_found");
+    assertThat(slash.get("detail").asText()).contains("the route is /v1/mixed, without the trailing slash");
+    JsonNode options = problem(call("OPTIONS", "/v1/mixed", null), 404, "not_found");
+    assertThat(options.get("detail").asText()).isEqualTo("No route for OPTIONS /v1/mixed.");
+    problem(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/mixed")).header("X-API-Key", pro)
+        .header("Api-Version", "1").header("Api-Version", "2").build(), HttpResponse.BodyHandlers.ofString()),
+        400, "bad_request");
+    monetize.flushUsage();
+    assertThat(usage.records()).isEmpty(); // none of them metered
+    assertThat(call("OPTIONS", "/public", null).statusCode()).isEqualTo(200); // the application's own paths keep theirs
+  }
+
   @Test
   void unmonetizedResourcesPassUntouched() throws Exception {
     HttpResponse<String> r = call("GET", "/public", null);

@@ -31,10 +31,14 @@ final class MeteredResponse extends HttpServletResponseWrapper {
    */
   private final String engineVary;
 
+  /** A {@code HEAD}: the container drops the body the application writes, so none is metered. */
+  private final boolean head;
+
   MeteredResponse(HttpServletResponse response, Admission admission) {
     super(response);
     this.admission = admission;
     this.engineVary = response.getHeader("Vary");
+    this.head = "HEAD".equals(admission.request().method());
   }
 
   /**
@@ -131,7 +135,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
   /** Meters the call now, as the response is about to be complete (later completions are ignored). */
   private void completeBeforeLastByte(long bytes) {
     if (!admission.completed()) {
-      admission.complete(getStatus(), bytes);
+      admission.complete(getStatus(), head ? 0 : bytes);
     }
   }
 
@@ -171,8 +175,9 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     defaultCacheControl();
   }
 
+  /** The body bytes sent: what the application wrote, none for a {@code HEAD}. */
   long bytesWritten() {
-    return stream == null ? 0 : stream.count;
+    return stream == null || head ? 0 : stream.count;
   }
 
   private CountingStream stream() throws IOException {

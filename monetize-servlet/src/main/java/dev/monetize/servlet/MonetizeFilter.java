@@ -252,6 +252,10 @@ public final class MonetizeFilter implements Filter {
     if (refusedForRepeatedCredential(request, response)) {
       return;
     }
+    if (!dev.monetize.http.QueryStrings.wellEscaped(request.getQueryString())) { // Tomcat would drop the parameter
+      refuse(request, response, ErrorCode.BAD_REQUEST, dev.monetize.http.QueryStrings.MALFORMED);
+      return;
+    }
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     Admission admission = monetize.admit(operation.get(), ApiRequest.of(request.getMethod(), path,
         clientAddress(request), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key"),

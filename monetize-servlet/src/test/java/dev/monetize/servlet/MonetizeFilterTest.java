@@ -258,6 +258,43 @@ class MonetizeFilterTest {
         });
   }
 
+  /** A malformed %-escape in the query is refused before admission, on every container alike: never metered. */
+  @Test
+  void aMalformedQueryEscapeIsRefusedUnmetered() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    URI at = URI.create(base);
+    String answer;
+    try (java.net.Socket s = new java.net.Socket(at.getHost(), at.getPort())) { // java.net.URI refuses to send it
+      s.getOutputStream().write(("GET /hello/world?name=%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + key.secret() + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"")
+        .contains("send a literal % as %25");
+    assertThat(get("/hello/world?name=%25", key.secret()).statusCode()).isEqualTo(200);
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("hello")).extracting(u -> u.calls())
+        .containsExactly(1L);
+  }
+
+  /** A HEAD is metered with the bytes sent: none (the container drops the body the servlet writes). */
+  @Test
+  void aHeadIsMeteredWithoutTheBodyItDidNotSend() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/hello/world"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + key.secret()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEmpty();
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("hello")).singleElement()
+        .satisfies(u -> assertThat(u.bytesOut()).isZero());
+  }
+
   @Test
   void anAnswerCommittedEarlyOrStartedOverKeepsTheEngineHeaders() throws Exception {
     start(UnmatchedRoutes.PASS_THROUGH);

@@ -56,10 +56,14 @@ public class MonetizeProperties {
   /** The version of the generated OpenAPI document. */
   private String apiVersion = "1.0.0";
   /**
-   * The order of the filter. The default runs it before Spring Security's filter chain (order -100),
-   * so that API keys are judged by Monetize and its refusals are problem JSON.
+   * The order of the filter. The default, -9950, runs it before Spring's {@code FormContentFilter}
+   * (-9900), which reads a whole {@code PUT}, {@code PATCH} or {@code DELETE} form body into memory,
+   * and before Spring Security's filter chain (-100), so that a request without a key is refused
+   * before anything reads its body and API keys are judged by Monetize; and after
+   * {@code HiddenHttpMethodFilter} (-10000, when enabled), so that Monetize routes the method the
+   * application will see.
    */
-  private int filterOrder = -110;
+  private int filterOrder = -9950;
   /** The usage journal: a directory on local disk, and how often it is forced to it. */
   private final Journal journal = new Journal();
   /** Whether the application's {@code DataSource} keeps keys, usage, invoices and the audit trail. */

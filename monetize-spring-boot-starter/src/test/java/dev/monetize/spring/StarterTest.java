@@ -49,6 +49,34 @@ class StarterTest {
     return monetize.keys().issue(customer, java.util.Set.of("hello:read")).secret();
   }
 
+  /**
+   * The filter runs before Spring's FormContentFilter, which reads a whole PUT/PATCH/DELETE form body
+   * into memory (a client without a key could exhaust the heap), and after HiddenHttpMethodFilter, so
+   * that it routes the method the application sees.
+   */
+  @Test
+  void theFilterRunsBeforeAnythingReadsTheBody(@Autowired org.springframework.context.ApplicationContext context)
+      throws Exception {
+    int monetizeOrder = context.getBean("monetizeFilter",
+        org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean.class).getOrder();
+    int formContent = context.getBean(org.springframework.boot.web.servlet.filter.OrderedFormContentFilter.class)
+        .getOrder();
+    assertThat(monetizeOrder).isLessThan(formContent)
+        .isGreaterThan(org.springframework.boot.web.servlet.filter.OrderedHiddenHttpMethodFilter.DEFAULT_ORDER);
+    // a form body without a key is refused before it is read: the answer comes while most of it is unsent
+    String head = "PUT /v1/hello HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n";
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().write("4\r\na=aa\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().flush(); // the body never ends: a filter reading it would wait for the timeout
+      byte[] answer = new byte[12];
+      int n = s.getInputStream().readNBytes(answer, 0, 12);
+      assertThat(new String(answer, 0, n, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 405"); // PUT is not offered there
+    }
+  }
+
   /** What Tomcat refuses before any filter runs: problem JSON, never Tomcat's HTML page naming itself. */
   @Test
   void tomcatsOwnRefusalsAreProblemJson() throws Exception {

@@ -1,0 +1,51 @@
+package dev.monetize.jaxrs;
+
+import dev.monetize.Monetize;
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.http.PathTemplate;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the servlet adapter refuses before routing, refused here before Jersey matches a resource
+ * (which ignores a trailing slash and answers {@code OPTIONS} itself, with the allowed methods,
+ * unmetered and without a key): a monetized route written with a trailing slash ({@code 404} naming
+ * the route), {@code OPTIONS} on a monetized or operator-only path ({@code 404}, as an unmatched
+ * request), and several {@code Api-Version} headers ({@code 400}). (A malformed {@code %}-escape in
+ * the query reaches the resource as the literal text: the runtimes read it so.)
+ */
+@PreMatching
+final class EdgeFilter implements ContainerRequestFilter {
+  private final Monetize monetize;
+  /** The paths of {@link OperatorOnly} resources, as the feature found them. */
+  private final List<PathTemplate> operatorOnly;
+
+  EdgeFilter(Monetize monetize, List<PathTemplate> operatorOnly) {
+    this.monetize = monetize;
+    this.operatorOnly = operatorOnly;
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    String method = request.getMethod();
+    String path = ("/" + request.getUriInfo().getPath(false)).replace("//", "/");
+    if (request.getHeaders().getOrDefault("Api-Version", List.of()).size() > 1) {
+      Refusals.abort(monetize, request, ErrorCode.BAD_REQUEST, "Send one Api-Version header, not several.");
+      return;
+    }
+    Optional<String> bare = path.length() > 1 && path.endsWith("/") ? monetize.routeWithoutTrailingSlash(method, path)
+        : Optional.empty();
+    if (bare.isPresent()) {
+      Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for " + method + " " + path + "; the route is "
+          + bare.get() + ", without the trailing slash.");
+      return;
+    }
+    if (method.equals("OPTIONS")
+        && (!monetize.methodsOn(path).isEmpty() || operatorOnly.stream().anyMatch(t -> t.matches(path)))) {
+      Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for OPTIONS " + path + ".");
+    }
+  }
+}
