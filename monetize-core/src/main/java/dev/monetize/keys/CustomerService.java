@@ -19,6 +19,20 @@ public interface CustomerService {
    */
   void save(Customer customer);
 
+  /**
+   * Adds a customer unless one with its id exists (then nothing changes); whether it was added. Of
+   * two creations of one id at once exactly one succeeds, on a store that inserts atomically.
+   *
+   * @throws IllegalArgumentException when its plan is not in the catalog
+   */
+  default boolean create(Customer customer) {
+    if (find(customer.id()).isPresent()) {
+      return false;
+    }
+    save(customer);
+    return true;
+  }
+
   /** The customer of that id. */
   Optional<Customer> find(String customerId);
 

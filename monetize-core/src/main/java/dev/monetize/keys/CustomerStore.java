@@ -14,6 +14,19 @@ public interface CustomerStore {
   /** Inserts or replaces the customer with the same id. */
   void save(Customer customer);
 
+  /**
+   * Inserts the customer unless one with its id exists; whether it did. The default looks, then
+   * saves: a store shared by several writers overrides it with one atomic insert, so that of two
+   * creations of one id exactly one succeeds and neither replaces the other.
+   */
+  default boolean create(Customer customer) {
+    if (find(customer.id()).isPresent()) {
+      return false;
+    }
+    save(customer);
+    return true;
+  }
+
   /** How many customers there are (the management API caps organizations created through it). */
   long count();
 

@@ -19,6 +19,11 @@ final class InMemoryCustomerStore implements CustomerStore {
   }
 
   @Override
+  public boolean create(Customer customer) {
+    return customers.putIfAbsent(customer.id(), customer) == null;
+  }
+
+  @Override
   public long count() {
     return customers.size();
   }

@@ -344,6 +344,23 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     }
   }
 
+  /** One insert that does nothing when the id exists: of two creations of one id, exactly one wins. */
+  @Override
+  public boolean create(Customer customer) {
+    String sql = "INSERT INTO monetize_organizations (id, name, plan, billing_day, time_zone) VALUES (?, ?, ?, ?, ?) "
+        + "ON CONFLICT (id) DO NOTHING";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, customer.id());
+      ps.setString(2, customer.name());
+      ps.setString(3, customer.plan());
+      ps.setInt(4, customer.billingAnchor().dayOfMonth());
+      ps.setString(5, customer.billingAnchor().zone().getId());
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StoreException("creating organization " + customer.id(), e);
+    }
+  }
+
   // ---- helpers
 
   private static void setInstant(PreparedStatement ps, int index, Optional<Instant> value) throws SQLException {

@@ -65,4 +65,19 @@ public abstract class CustomerStoreContract {
     s.save(new Customer(unique(), "free", BillingAnchor.DEFAULT, "Two"));
     assertThat(s.count()).isEqualTo(before + 2);
   }
+
+  /** Of sixteen creations of one id on two clients, exactly one inserts, and none replaces it. */
+  @Test
+  void ofConcurrentCreationsOfOneIdExactlyOneWins() throws Exception {
+    CustomerStore s = store();
+    CustomerStore other = secondClientOfSameBackend(s);
+    String id = unique();
+    java.util.List<Boolean> created = Concurrently.call(16, t -> (t % 2 == 0 ? s : other)
+        .create(new Customer(id, "pro", BillingAnchor.DEFAULT, "writer " + t)));
+    assertThat(created).filteredOn(c -> c).hasSize(1);
+    String winner = "writer " + created.indexOf(true);
+    assertThat(s.find(id)).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo(winner));
+    assertThat(s.create(new Customer(id, "enterprise", BillingAnchor.DEFAULT, "late"))).isFalse();
+    assertThat(other.find(id).orElseThrow().plan()).isEqualTo("pro");
+  }
 }

@@ -38,13 +38,7 @@ public final class CustomerRegistry implements CustomerService {
 
   @Override
   public void save(Customer customer) {
-    if (customer.id().equalsIgnoreCase(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
-      throw new IllegalArgumentException("customer id '" + customer.id() + "' is reserved to the operator credential");
-    }
-    if (catalog.plan(customer.plan()).isEmpty()) {
-      throw new IllegalArgumentException("customer " + customer.id() + ": plan '" + customer.plan()
-          + "' is not defined (plans: " + catalog.plans().stream().map(Plan::name).toList() + ")");
-    }
+    validate(customer);
     Optional<Customer> before = customers.find(customer.id());
     try {
       customers.save(customer);
@@ -55,6 +49,33 @@ public final class CustomerRegistry implements CustomerService {
       PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
       billingHistory.recordPlanChange(change);
       tell(List.of(change)); // saved and recorded: reports re-read the history when a period opens
+    }
+  }
+
+  @Override
+  public boolean create(Customer customer) {
+    validate(customer);
+    boolean created;
+    try {
+      created = customers.create(customer);
+    } finally { // a store may commit and then fail to say so
+      changed.accept(customer.id());
+    }
+    if (created) {
+      PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
+      billingHistory.recordPlanChange(change);
+      tell(List.of(change));
+    }
+    return created;
+  }
+
+  private void validate(Customer customer) {
+    if (customer.id().equalsIgnoreCase(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
+      throw new IllegalArgumentException("customer id '" + customer.id() + "' is reserved to the operator credential");
+    }
+    if (catalog.plan(customer.plan()).isEmpty()) {
+      throw new IllegalArgumentException("customer " + customer.id() + ": plan '" + customer.plan()
+          + "' is not defined (plans: " + catalog.plans().stream().map(Plan::name).toList() + ")");
     }
   }
 

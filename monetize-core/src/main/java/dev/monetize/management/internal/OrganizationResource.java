@@ -47,14 +47,13 @@ final class OrganizationResource {
     if (id.equalsIgnoreCase(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
       throw ManagementRefusal.badRequest("id: '" + id + "' is reserved to the operator credential.");
     }
-    if (context.customers().find(id).isPresent()) {
+    ManagementCall.requireRoom("organizations", context.customers().count(), limits.maxOrganizations(), "The deployment");
+    if (!context.customers().create(org)) { // one atomic insert: of two creations of one id, one wins
       throw new ManagementRefusal(dev.monetize.errors.ErrorCode.ALREADY_EXISTS,
           "id: organization '" + id + "' already exists.");
     }
-    ManagementCall.requireRoom("organizations", context.customers().count(), limits.maxOrganizations(), "The deployment");
     c.details.put("created_organization", id);
     c.details.put("plan", plan);
-    context.customers().save(org);
     return ManagementCall.ok(201, Views.Organization.of(org));
   }
 
