@@ -333,11 +333,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
         + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, "
         + "billing_day = EXCLUDED.billing_day, time_zone = EXCLUDED.time_zone";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, customer.id());
-      ps.setString(2, customer.name());
-      ps.setString(3, customer.plan());
-      ps.setInt(4, customer.billingAnchor().dayOfMonth());
-      ps.setString(5, customer.billingAnchor().zone().getId());
+      bind(ps, customer);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("saving organization " + customer.id(), e);
@@ -350,11 +346,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     String sql = "INSERT INTO monetize_organizations (id, name, plan, billing_day, time_zone) VALUES (?, ?, ?, ?, ?) "
         + "ON CONFLICT (id) DO NOTHING";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, customer.id());
-      ps.setString(2, customer.name());
-      ps.setString(3, customer.plan());
-      ps.setInt(4, customer.billingAnchor().dayOfMonth());
-      ps.setString(5, customer.billingAnchor().zone().getId());
+      bind(ps, customer);
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       throw new StoreException("creating organization " + customer.id(), e);
@@ -362,6 +354,15 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
   }
 
   // ---- helpers
+
+  /** An organization's columns, in the order both inserts name them. */
+  private static void bind(PreparedStatement ps, Customer customer) throws SQLException {
+    ps.setString(1, customer.id());
+    ps.setString(2, customer.name());
+    ps.setString(3, customer.plan());
+    ps.setInt(4, customer.billingAnchor().dayOfMonth());
+    ps.setString(5, customer.billingAnchor().zone().getId());
+  }
 
   private static void setInstant(PreparedStatement ps, int index, Optional<Instant> value) throws SQLException {
     if (value.isPresent()) {
