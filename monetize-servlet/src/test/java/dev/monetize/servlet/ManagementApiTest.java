@@ -150,6 +150,13 @@ class ManagementApiTest {
     problem(call("POST", "/monetize/keys", acmeAdmin, "{\"organization_id\":\"" + globex + "\",\"scopes\":[\"stats:read\"]}"),
         404, "not_found");
     problem(call("GET", "/monetize/organizations/" + globex, acmeAdmin, null), 404, "not_found");
+    // creating an organization is the operator's: another tenant's id is refused before it is looked
+    // up, with the same answer as a free one (no 409 tells which ids exist)
+    HttpResponse<String> taken = call("POST", "/monetize/organizations", acmeAdmin,
+        "{\"id\":\"" + globex + "\",\"name\":\"Mine\",\"plan\":\"basic\"}");
+    HttpResponse<String> free = call("POST", "/monetize/organizations", acmeAdmin,
+        "{\"id\":\"org_unused_123\",\"name\":\"Mine\",\"plan\":\"basic\"}");
+    assertThat(problem(taken, 403, "scope_denied").get("detail")).isEqualTo(problem(free, 403, "scope_denied").get("detail"));
     // the key still works: nothing of Globex changed
     assertThat(call("GET", "/stats", globexKey.get("secret").asText(), null).statusCode()).isEqualTo(200);
     // its own organization is fine
