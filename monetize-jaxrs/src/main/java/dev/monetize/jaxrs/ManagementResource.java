@@ -7,6 +7,7 @@ import dev.monetize.http.RequestIds;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -50,6 +51,16 @@ public final class ManagementResource {
   @GET
   @Path("{path: .*}")
   public Response get(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    return handle(request.getMethod(), uri, headers, InputStream.nullInputStream());
+  }
+
+  /**
+   * HEAD requests: answered by the management API like any other method (its routes take none:
+   * {@code 405}, as on the servlet adapter), never run as a GET by the JAX-RS runtime.
+   */
+  @HEAD
+  @Path("{path: .*}")
+  public Response head(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
     return handle(request.getMethod(), uri, headers, InputStream.nullInputStream());
   }
 

@@ -370,6 +370,24 @@ abstract class JaxRsAdapterContract {
     assertThat(call("OPTIONS", "/public", null).statusCode()).isEqualTo(200); // the application's own paths keep theirs
   }
 
+  /**
+   * As on the servlet adapter: the management API takes no HEAD, so HEAD on one of its GET routes is
+   * its 405 (with or without a key), never the GET run by the runtime and answered without a body.
+   */
+  @Test
+  void headOnTheManagementApiIsItsOwn405NotAGet() throws Exception {
+    stop();
+    base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
+        new ManagementResource(monetize)), Resources.Stats.class);
+    assertThat(call("GET", "/monetize/usage", pro).statusCode()).isEqualTo(200);
+    for (String key : new String[] {pro, null}) {
+      HttpResponse<String> head = call("HEAD", "/monetize/usage", key);
+      assertThat(head.statusCode()).isEqualTo(405);
+      assertThat(head.headers().firstValue("Allow")).hasValue("GET");
+      assertThat(head.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+  }
+
   @Test
   void unmonetizedResourcesPassUntouched() throws Exception {
     HttpResponse<String> r = call("GET", "/public", null);
