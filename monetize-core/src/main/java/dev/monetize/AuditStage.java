@@ -31,14 +31,14 @@ final class AuditStage extends AdmissionStage {
     ApiRequest r = admission.request();
     if (admission.principal().isEmpty() && admission.error().isPresent()) { // a caller never identified: counted, not written
       audit.countRefusal(startNanos, r.remoteAddress(), admission.operation().id(), admission.error().get().code(), status,
-          r.requestId(), r.method(), r.path());
+          r.requestId(), r.method(), path(r));
       return;
     }
     if (status == 429 && admission.principal().isPresent() && admission.error().isPresent()) {
       // a known key past its limits: its first refusals of a minute are written, the rest counted
       Principal p = admission.principal().get();
       if (audit.countKnownRefusal(startNanos, p.customerId(), p.keyId(), r.remoteAddress(), admission.operation().id(),
-          admission.error().get().code(), status, r.requestId(), r.method(), r.path())) {
+          admission.error().get().code(), status, r.requestId(), r.method(), path(r))) {
         return;
       }
     }
@@ -98,15 +98,20 @@ final class AuditStage extends AdmissionStage {
       String code = admission.error().map(ErrorCode::code).orElse("admitted");
       Map<String, String> query = audit.redaction().redact(r.query(), op.auditQuery());
       if (seq == 0) { // unchained: for a sink that chains events itself
-        return new AuditEvent(time(item), r.requestId(), customer, key, op.id(), r.method(), r.path(),
+        return new AuditEvent(time(item), r.requestId(), customer, key, op.id(), r.method(), path(r),
             r.remoteAddress(), admission.sentStatus(), code, admission.sentNanos() / 1_000, admission.sentBytes(),
             Map.of(), admission.bytesIn(), 0, "", "", "", op.pathTemplate(), query, userAgent(r.userAgent()));
       }
-      return AuditEvent.chainedOf(time(item), r.requestId(), customer, key, op.id(), r.method(), r.path(),
+      return AuditEvent.chainedOf(time(item), r.requestId(), customer, key, op.id(), r.method(), path(r),
           r.remoteAddress(), admission.sentStatus(), code, admission.sentNanos() / 1_000, admission.sentBytes(),
           Map.of(), admission.bytesIn(), op.pathTemplate(), query, userAgent(r.userAgent()), segment, seq,
           prevHash);
     }
+  }
+
+  /** The request's path, with any key or token a caller put in it redacted (never kept in clear). */
+  private static String path(ApiRequest r) {
+    return dev.monetize.keys.Redaction.redact(r.path());
   }
 
   /** At most 256 characters of the {@code User-Agent} header. */

@@ -175,6 +175,46 @@ class AuthorityFindingsTest {
     }
   }
 
+  /**
+   * A caller probing another organization's key, project or organization finds in its own trail what
+   * a made-up id leaves there (no owner, no target), and a secret pasted into a path is not kept.
+   */
+  @Test
+  void anotherTenantsObjectsLeaveTheTraceOfAMissingIdAndAPastedSecretIsRedacted() throws Exception {
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    IssuedKey theirs = monetize.keys().issue("ops", Set.of("*"));
+    String project = monetize.keys().createProject("ops", "p", Set.of("stats:read")).id();
+    String[][] probes = {
+        {"GET", "/monetize/keys/" + theirs.key().id(), "", "GET", "/monetize/keys/key_doesnotexist00", ""},
+        {"POST", "/monetize/keys", "{\"organization_id\":\"ops\",\"project_id\":\"" + project
+            + "\",\"scopes\":[\"stats:read\"]}", "POST", "/monetize/keys",
+            "{\"organization_id\":\"nobody\",\"project_id\":\"prj_nope\",\"scopes\":[\"stats:read\"]}"}};
+    for (String[] probe : probes) {
+      ManagementApi.Response real = call(probe[0], probe[1], admin.secret(), probe[2]);
+      ManagementApi.Response made = call(probe[3], probe[4], admin.secret(), probe[5]);
+      assertThat(real.status()).as(probe[1]).isEqualTo(made.status()).isEqualTo(404);
+    }
+    for (String org : new String[] {"ops", "nobody"}) {
+      assertThat(monetize.managementApi().handle(new ManagementApi.Request("GET", "/monetize/usage",
+          Map.of("customer_id", org), Optional.of("Bearer " + admin.secret()), Optional.empty(), new byte[0],
+          "10.0.0.9", "usage-" + org)).status()).isEqualTo(404);
+    }
+    monetize.flushAudit();
+    java.util.List<AuditEvent> mine = audit.events().stream()
+        .filter(e -> e.keyId().equals(Optional.of(admin.key().id()))).toList();
+    assertThat(mine).hasSize(6);
+    for (AuditEvent e : mine) { // what a made-up id leaves: the credential, or a count of refusals
+      assertThat(e.details()).as(e.path()).doesNotContainKeys("target_organization", "target_project", "target_key");
+      assertThat(e.details().values()).as(e.path()).doesNotContain("ops", project, theirs.key().id());
+    }
+    call("GET", "/monetize/keys/" + theirs.secret(), admin.secret(), "");
+    call("GET", "/monetize/keys/" + admin.secret(), admin.secret(), "");
+    monetize.flushAudit();
+    assertThat(audit.events()).filteredOn(e -> e.operationId().equals("monetize.key_get") && e.status() == 404)
+        .extracting(AuditEvent::path).contains("/monetize/keys/[redacted]")
+        .noneMatch(path -> path.contains(theirs.secret()) || path.contains(admin.secret()));
+  }
+
   private AuditEvent event(String operation, String decision) {
     return audit.events().stream().filter(e -> e.operationId().equals(operation) && e.decision().equals(decision))
         .findFirst().orElseThrow(() -> new AssertionError("no " + operation + " " + decision + " in " + audit.events()));

@@ -224,6 +224,18 @@ public final class Authority {
   /** What a target is, its id, and the organization it belongs to. */
   private record Owner(String kind, String id, String organization) {}
 
+  /**
+   * Whether {@code principal} may learn that {@code target} exists and whose it is (the operator, or
+   * the target's own organization): what an audit event of the call may record about it. Anything
+   * else answers as an id that does not exist, and is recorded as one.
+   */
+  public static boolean sees(Principal principal, Target target) {
+    if (target instanceof Target.Missing) {
+      return false;
+    }
+    return operator(principal) || owner(target, principal).organization().equals(principal.customerId());
+  }
+
   private static Owner owner(Target target, Principal principal) {
     if (target instanceof Target.Organization o) {
       return new Owner("organization", o.id(), o.id());

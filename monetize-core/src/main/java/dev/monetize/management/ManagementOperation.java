@@ -29,7 +29,7 @@ public enum ManagementOperation {
   PLAN_CHANGE_CANCEL("DELETE", "/organizations/{id}/scheduled-plan-change", Permission.OPERATOR,
       Rule.OWN_ORGANIZATION, false, "cancel an organization's scheduled plan change"),
   /** {@code POST /projects}: create a project in an organization. */
-  PROJECT_CREATE("POST", "/projects", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, false,
+  PROJECT_CREATE("POST", "/projects", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, true,
       "create a project; its scopes within the caller's"),
   /** {@code POST /keys}: issue a key. */
   KEY_CREATE("POST", "/keys", Permission.KEYS_WRITE, Rule.OWN_ORGANIZATION, true,

@@ -83,8 +83,16 @@ final class ManagementCall {
     this.parameters = match.parameters();
   }
 
-  /** Asks the authority; refuses unless allowed. Records the target in the audit details. */
+  /**
+   * Asks the authority; refuses unless allowed. Records the target in the audit details when the
+   * caller may know of it: another organization's object is recorded as nothing, as an id that does
+   * not exist is, or the caller's own trail would tell the two apart.
+   */
   void authorize(Target target) {
+    Verdict verdict = Authority.decide(principal, operation, target);
+    if (!verdict.allowed() && !Authority.sees(principal, target)) {
+      refuseUnless(verdict);
+    }
     if (target instanceof Target.Organization o) {
       details.put("target_organization", o.id());
     } else if (target instanceof Target.Project p) {
@@ -94,7 +102,7 @@ final class ManagementCall {
       details.put("target_key", k.key().id());
       details.put("target_organization", k.key().customerId());
     }
-    refuseUnless(Authority.decide(principal, operation, target));
+    refuseUnless(verdict);
   }
 
   /** Refuses with the verdict's code unless it allows. */

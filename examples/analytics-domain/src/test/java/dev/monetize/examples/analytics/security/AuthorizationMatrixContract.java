@@ -57,8 +57,9 @@ public abstract class AuthorizationMatrixContract {
           + UNAUTHENTICATED),
       Map.entry(ManagementOperation.ORGANIZATION_GET, "200 200 200 200 200 200 200 200 200 200 404:not_found "
           + UNAUTHENTICATED),
-      Map.entry(ManagementOperation.PROJECT_CREATE, "201 201 403:scope_escalation 403:scope_denied 201 201 403:scope_escalation "
-          + "403:scope_escalation 403:scope_denied 403:scope_denied 404:not_found "
+      Map.entry(ManagementOperation.PROJECT_CREATE, "201 201 403:scope_escalation 403:scope_denied 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
+          + "403:token_not_allowed 403:token_not_allowed 404:not_found "
           + UNAUTHENTICATED),
       Map.entry(ManagementOperation.KEY_CREATE, "201 201 403:scope_escalation 403:scope_denied 403:token_not_allowed "
           + "403:token_not_allowed 403:token_not_allowed 403:token_not_allowed "
