@@ -65,7 +65,9 @@ public final class Admission {
   /** The {@code RateLimit-Policy} value formatted once per customer, or empty. */
   private String policyHeader = "";
   private final long startNanos;
-  private final Thread thread;
+  /** The thread whose CPU time is the call's; null once handed off ({@link #handedOff}). */
+  private Thread thread;
+  /** The thread's CPU clock when the call started; once handed off, the CPU time spent before. -1: none. */
   private long cpuStartNanos = -1;
   private long bytesIn;
   private boolean completed;
@@ -117,6 +119,18 @@ public final class Admission {
   void started() {
     if (pipeline.measuresCpuTime() && admitted()) {
       cpuStartNanos = AdmissionPipeline.threadCpuNanos();
+    }
+  }
+
+  /**
+   * The thread that admitted the call leaves it to another (an asynchronous endpoint answers later):
+   * the CPU time it spent on the call so far is kept as the call's {@code cpu_ms}. Adapters call it on
+   * that thread as it returns; a call completed on its admitting thread needs nothing.
+   */
+  public void handedOff() {
+    if (cpuStartNanos >= 0 && thread != null && Thread.currentThread() == thread) {
+      cpuStartNanos = Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos);
+      thread = null;
     }
   }
 
@@ -379,9 +393,9 @@ public final class Admission {
       pipeline.caching().served(cache.operation(), bytesOut);
     }
     completed = true;
-    // CPU time is per thread: measurable when the request completes on the thread that admitted it
-    long cpuNanos = cpuStartNanos >= 0 && Thread.currentThread() == thread
-        ? Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos) : 0;
+    // CPU time is per thread: the admitting thread's, up to now or to the hand-off of an asynchronous call
+    long cpuNanos = cpuStartNanos < 0 ? 0 : thread == null ? cpuStartNanos
+        : Thread.currentThread() == thread ? Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos) : 0;
     pipeline.complete(this, status, bytesIn, bytesOut, cpuNanos, startNanos);
   }
 

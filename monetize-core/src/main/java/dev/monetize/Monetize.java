@@ -149,7 +149,7 @@ public final class Monetize implements AutoCloseable {
               ban.address(), ban.until(), ban.strikes()));
       this.pipeline = new AdmissionPipeline(identification, shield, new AdmissionStage[] {new Authorization(catalog),
           new MeterStage(usage.meter()), insight, new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
-          b.legacyRateLimitHeaders, b.measureCpuTime, caching, catalog, new QuotaWarnings(b.quotaWarnings, events));
+          b.legacyRateLimitHeaders, b.measuresCpuTime(), caching, catalog, new QuotaWarnings(b.quotaWarnings, events));
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store

@@ -91,7 +91,8 @@ public final class MonetizeBuilder {
   BigDecimal lowCreditsThreshold;
   java.time.Duration invoiceGrace = java.time.Duration.ofHours(1);
   dev.monetize.cache.ResponseCache responseCache = dev.monetize.cache.ResponseCache.inMemory(64L << 20);
-  boolean measureCpuTime;
+  /** Null: when the catalog uses it ({@link #measuresCpuTime}). */
+  Boolean measureCpuTime;
   dev.monetize.billing.BillingHistory billingHistory = dev.monetize.billing.BillingHistory.inMemory();
   java.util.function.Consumer<dev.monetize.billing.CreditsLow> lowCreditsListener = e -> { };
   String apiVersion = "1.0.0";
@@ -224,13 +225,21 @@ public final class MonetizeBuilder {
   }
 
   /**
-   * Meters each call's CPU time on its request thread as {@code cpu_ms} (default off: reading a
-   * thread's CPU clock is a system call, about 1 us here, twice per request). Calls completed on
-   * another thread than the one that admitted them (asynchronous endpoints) report none.
+   * Whether each call's CPU time is metered as {@code cpu_ms}, on JVMs that support thread CPU
+   * time. By default it is whenever something uses it: a plan prices {@code cpu_ms}, or the cost
+   * model has a {@code per_cpu_ms} ({@code Catalog.usesCpuTime}); otherwise not, since reading a
+   * thread's CPU clock is a system call (about 0.5 us, twice per call). The time is the admitting
+   * thread's until the call completes, or until the adapter hands an asynchronous call to another
+   * thread ({@link Admission#handedOff}); an application's own executors are not counted.
    */
   public MonetizeBuilder measureCpuTime(boolean measure) {
     this.measureCpuTime = measure;
     return this;
+  }
+
+  /** Whether calls' CPU time is measured: as set, else when the catalog uses it. */
+  boolean measuresCpuTime() {
+    return measureCpuTime != null ? measureCpuTime : catalog.usesCpuTime();
   }
 
   /** Short-lived token settings and signing keys (default: a fresh ES256 key, 5 min tokens). */

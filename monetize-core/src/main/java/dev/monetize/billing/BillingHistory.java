@@ -36,6 +36,15 @@ public interface BillingHistory {
   List<PlanChange> planChanges(String customerId, Instant from, Instant to);
 
   /**
+   * The ids of customers with a plan change before {@code before} (every customer who may owe a fee
+   * then, calls or none), in id order, at most {@code limit}: what the operator's reports rate
+   * besides the customers with usage. The default knows none.
+   */
+  default List<String> customersBefore(Instant before, int limit) {
+    return List.of();
+  }
+
+  /**
    * Every customer's plan changes that take effect in {@code (after, upTo]}, oldest first: how the
    * engine finds scheduled changes that have come due. A history may return them a page at a time:
    * the oldest ones, ending at a whole instant (every change at the page's last instant is in it);

@@ -130,6 +130,19 @@ final class InMemoryBillingHistory implements BillingHistory {
   }
 
   @Override
+  public List<String> customersBefore(Instant before, int limit) {
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    accounts.forEach((id, a) -> {
+      synchronized (a) {
+        if (!a.plans.isEmpty() && a.plans.get(0).since().isBefore(before)) { // oldest first
+          out.add(id);
+        }
+      }
+    });
+    return out.stream().limit(limit).toList();
+  }
+
+  @Override
   public List<PlanChange> changesDue(Instant after, Instant upTo) {
     List<PlanChange> out = new ArrayList<>();
     for (Account a : accounts.values()) {

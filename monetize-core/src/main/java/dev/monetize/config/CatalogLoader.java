@@ -123,7 +123,11 @@ public final class CatalogLoader extends Nodes {
     if (definition == null || !definition.isObject()) {
       throw loader.fail("plan", "a plan in the plans file's syntax: {rank, rate, quotas, prices, fee, ...}");
     }
-    return loader.plan(name, definition, "plan");
+    Plan plan = loader.plan(name, definition, "plan");
+    if (definition.hasNonNull("sla")) { // checked as the plans file checks it, though no price depends on it
+      new InsightReader(sourceName).sla(definition.get("sla"), "plan.sla");
+    }
+    return plan;
   }
 
   /** Loads a document held in a string. */

@@ -66,6 +66,24 @@ public final class Catalog {
     return shield;
   }
 
+  /**
+   * Whether anything here uses the CPU time of calls: a plan pricing {@code cpu_ms} of an operation,
+   * or a cost model with a {@code per_cpu_ms} above zero (what the engine measures it for by default).
+   */
+  public boolean usesCpuTime() {
+    if (costs().filter(m -> m.perCpuMs().signum() > 0).isPresent()) {
+      return true;
+    }
+    for (Plan p : plans()) {
+      for (Operation o : operations()) {
+        if (p.priceModel(o, "cpu_ms").isPresent()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Starts a builder. */
   public static Builder builder() {
     return new Builder();

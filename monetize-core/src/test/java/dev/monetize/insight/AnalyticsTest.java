@@ -177,7 +177,9 @@ public class AnalyticsTest {
       }
       assertThat(same.get("actual_total").asText()).isEqualTo("0.40");
       JsonNode pro = post(m, "/monetize/analytics/what-if", "{\"plan\": \"pro\"}", operator, 200);
-      assertThat(pro.get("candidate_total").asText()).isEqualTo("40.04");
+      // from when each became a customer (11-10 01:00) to the period's end: 20.00 x 1,810,800 / 2,592,000 s
+      // = 13.97 each, plus 10 and 30 calls at 0.001 (not the fee of the whole month: 40.04)
+      assertThat(pro.get("candidate_total").asText()).isEqualTo("27.98");
       assertThat(pro.get("would_pay_more").asInt()).isEqualTo(2);
       JsonNode inline = post(m, "/monetize/analytics/what-if", """
           {"plan": {"name": "cheap", "rank": 1, "rate": {"count": 10, "period": "1s", "burst": 10},
@@ -220,13 +222,56 @@ public class AnalyticsTest {
     }
   }
 
+  /**
+   * A customer is rated from when it had a plan: no revenue for the periods before, a fee without a
+   * call counts, and the what-if of its own plan is its invoice (not a whole month's fee).
+   */
+  @Test
+  void aCustomerIsRatedFromWhenItHadAPlanAndAFeeWithoutCallsCounts() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    try (Monetize m = engine(Monetize.builder(), time, operator)) {
+      scenario(m, time);
+      m.customers().save(Customer.of("idle", "pro")); // 11-10 01:00 and a few ms: 20.00 a month, no call ever
+      time.set(START.plus(Duration.ofDays(1)));
+      JsonNode costs = get(m, "/monetize/analytics/costs?from=2026-10-01T00:00:00Z&to=2026-11-11T00:00:00Z", operator);
+      // its November invoice's fee, 20.00 x its seconds of November / 2,592,000 = 13.97, taken for the range's share
+      // of those seconds (82,800 of 1,810,800): 0.638787; nothing for October, when it was no customer
+      JsonNode idle = row(costs.get("customers"), "customer_id", "idle");
+      assertThat(idle.get("calls").asLong()).isZero();
+      assertThat(new java.math.BigDecimal(idle.get("revenue").asText())).isBetween(new java.math.BigDecimal("0.6387"),
+          new java.math.BigDecimal("0.6389"));
+      assertThat(row(costs.get("customers"), "customer_id", "acme").get("revenue").asText()).isEqualTo("0.100000");
+      JsonNode customers = get(m, "/monetize/analytics/customers?from=2026-10-01T00:00:00Z&to=2026-11-11T00:00:00Z",
+          operator);
+      assertThat(row(customers.get("by_revenue"), "customer_id", "idle").get("calls").asLong()).isZero();
+
+      JsonNode same = post(m, "/monetize/analytics/what-if", "{\"plan\": \"pro\"}", operator, 200);
+      JsonNode invoice = get(m, "/monetize/invoices?customer_id=idle", operator).get("data").get(0);
+      assertThat(invoice.get("total").asText()).isEqualTo("13.97");
+      assertThat(row(same.get("customers"), "customer_id", "idle").get("actual").asText()).isEqualTo("13.97");
+      assertThat(row(same.get("customers"), "customer_id", "idle").get("candidate").asText()).isEqualTo("13.97");
+
+      // a prepaid candidate is revenue too: its calls are paid from the wallet, not given away
+      JsonNode prepaid = post(m, "/monetize/analytics/what-if", """
+          {"plan": {"name": "basic", "rank": 0, "rate": {"count": 10, "period": "1s", "burst": 10},
+            "quotas": [{"limit": 100, "window": "month"}], "prepaid": true,
+            "prices": {"summary": {"amount": "0.01", "currency": "USD", "unit": "call"}}}}""", operator, 200);
+      assertThat(row(prepaid.get("customers"), "customer_id", "acme").get("candidate").asText()).isEqualTo("0.10");
+      post(m, "/monetize/analytics/what-if", """
+          {"plan": {"name": "x", "rank": 1, "rate": {"count": 10, "period": "1s"},
+            "quotas": [{"limit": 100, "window": "month"}], "sla": {"latency_p99": "abc"}}}""", operator, 400);
+    }
+  }
+
   @Test
   void badRangesAreRefusedNamingTheParameter() throws Exception {
     ManualTimeSource time = ManualTimeSource.at(START);
     String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     try (Monetize m = engine(Monetize.builder(), time, operator)) {
       for (String q : new String[] {"/monetize/analytics/sla?to=%2B999999999-12-31",
-          "/monetize/analytics/sla?from=2026-11-10&to=2026-01-01", "/monetize/analytics/costs?from=1900-01-01T00:00:00Z",
+          "/monetize/analytics/sla?from=2026-11-10&to=2026-01-01", "/monetize/analytics/sla?from=2025-12-01&to=2026-12-02",
+          "/monetize/analytics/costs?from=1900-01-01T00:00:00Z",
           "/monetize/analytics/costs?to=yesterday", "/monetize/analytics/customers?limit=0"}) {
         String path = q.substring(0, q.indexOf('?'));
         ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery("GET", path,
@@ -236,6 +281,8 @@ public class AnalyticsTest {
       }
       post(m, "/monetize/analytics/what-if", "{\"plan\": \"basic\", \"at\": \"+1000000000-01-01T00:00:00Z\"}",
           operator, 400);
+      get(m, "/monetize/analytics/sla?from=2025-12-02&to=2026-12-02", operator); // 366 days, both counted
+      get(m, "/monetize/analytics/sla?from=2025-12-01&to=2026-12-01", operator);
     }
   }
 }

@@ -239,6 +239,24 @@ public final class PostgresBillingHistory implements BillingHistory {
     }
   }
 
+  @Override
+  public List<String> customersBefore(Instant before, int limit) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT DISTINCT customer_id FROM monetize_plan_changes WHERE since < ? ORDER BY customer_id LIMIT ?")) {
+      ps.setTimestamp(1, Timestamp.from(before));
+      ps.setInt(2, limit);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException ex) {
+      throw new PostgresStore.StoreException("reading the customers of the plan changes", ex);
+    }
+  }
+
   /**
    * A page of at least {@value #DUE_PAGE} changes (fewer only when no more are due), ending at a whole
    * instant: every change at the page's last instant is in it, so the next page, read after that

@@ -349,6 +349,7 @@ public final class MonetizeFilter implements Filter {
     } finally {
       if (!failed && request.isAsyncStarted()) {
         metered.defaultCacheControl(); // now: the answer may be committed on another thread, past any hook of ours
+        admission.handedOff(); // this thread's CPU time is the call's; the rest runs elsewhere
         request.getAsyncContext().addListener(new CompleteOnAsyncEnd(admission, metered, compressing));
       } else {
         if (compressing != null) {

@@ -79,6 +79,24 @@ class MonetizeFilterTest {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
         jakarta.servlet.AsyncContext ac = req.startAsync();
+        if (req.getPathInfo().equals("/burn")) { // 2 ms of this thread's CPU before another thread answers
+          java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+          long start = cpu.getCurrentThreadCpuTime();
+          while (cpu.getCurrentThreadCpuTime() - start < 2_000_000) {
+            Thread.onSpinWait();
+          }
+          new Thread(() -> { // completed well after this thread returned, on another one
+            try {
+              Thread.sleep(200);
+              ac.getResponse().getOutputStream().write("burnt".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | InterruptedException e) {
+              throw new IllegalStateException(e);
+            } finally {
+              ac.complete();
+            }
+          }).start();
+          return;
+        }
         if (req.getPathInfo().equals("/dispatch")) {
           ac.dispatch("/hello/dispatched"); // served again without the filter: the caller must still be known
           return;
@@ -374,6 +392,18 @@ class MonetizeFilterTest {
           assertThat(u.bytesIn()).isEqualTo(2000);
           assertThat(u.cpuMicros()).isGreaterThanOrEqualTo(4_000); // each call spent 2 ms of CPU
         });
+  }
+
+  /** An asynchronous call's cpu_ms is what its request thread spent before handing it off. */
+  @Test
+  void theCpuTimeOfAnAsynchronousCallIsItsRequestThreads() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    assertThat(get("/async/burn", key.secret()).body()).isEqualTo("burnt");
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("async")).singleElement()
+        .satisfies(u -> assertThat(u.cpuMicros()).isGreaterThanOrEqualTo(2_000));
   }
 
   @Test

@@ -143,6 +143,21 @@ public abstract class BillingHistoryContract {
     assertThat(h.cancelPlanChanges(a, T0)).isZero();
   }
 
+  /** The customers the operator's reports rate besides those with usage: a plan change before the instant. */
+  @Test
+  public void customersBeforeAnInstantAreThoseWithAPlanChangeBeforeIt() {
+    BillingHistory h = history();
+    String early = "before-a-" + UUID.randomUUID();
+    String late = "before-b-" + UUID.randomUUID();
+    h.recordPlanChange(new PlanChange(early, "free", T0.minusSeconds(60)));
+    h.recordPlanChange(new PlanChange(early, "pro", T0.plusSeconds(60)));
+    h.recordPlanChange(new PlanChange(late, "pro", T0));
+    assertThat(h.customersBefore(T0, 1_000_000)).contains(early).doesNotContain(late);
+    assertThat(h.customersBefore(T0.plusSeconds(1), 1_000_000)).contains(early, late);
+    java.util.List<String> two = h.customersBefore(T0.plusSeconds(1), 2);
+    assertThat(two).hasSizeLessThanOrEqualTo(2).isSorted();
+  }
+
   @Test
   public void planChangesAreThePlanInForceAtTheStartThenThoseInside() {
     BillingHistory h = history();

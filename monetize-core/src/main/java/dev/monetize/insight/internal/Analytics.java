@@ -186,7 +186,13 @@ public final class Analytics {
     out.put("fixed_costs", money(fixed));
     out.put("operations", rows(withFixed, Cell::operation, "operation"));
     out.put("customers", rows(withFixed, Cell::customer, "customer_id"));
-    out.put("totals", row(withFixed));
+    Map<String, Object> totals = row(withFixed);
+    if (allCalls == 0 && fixed.signum() != 0) { // no call to carry them: the fixed costs are still the range's
+      totals = row(List.of(new Cell("", "", 0, 0, BigDecimal.ZERO, fixed, BigDecimal.ZERO), new Cell("", "", 0, 0,
+          withFixed.stream().map(Cell::revenue).reduce(BigDecimal.ZERO, BigDecimal::add), withFixed.stream()
+              .map(Cell::cost).reduce(BigDecimal.ZERO, BigDecimal::add), BigDecimal.ZERO)));
+    }
+    out.put("totals", totals);
     out.put("skipped", skipped);
     out.put("truncated", skipped.size() + cells.stream().map(Cell::customer).distinct().count() >= MAX_CUSTOMERS);
     return out;
@@ -197,7 +203,7 @@ public final class Analytics {
     Revenue revenue = new Revenue(catalog, history, usage);
     List<Cell> cells = new ArrayList<>();
     int n = 0;
-    for (String id : usage.customers(from, to)) {
+    for (String id : rated(usage, from, to)) {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
@@ -238,6 +244,17 @@ public final class Analytics {
       }
     }
     return cells;
+  }
+
+  /**
+   * The customers a report of {@code [from, to)} rates: those with usage in it, and those with a plan
+   * by its end (who may owe fees without a call), at most {@link #MAX_CUSTOMERS} + 1 (a report says
+   * it was cut).
+   */
+  private Set<String> rated(UsageTotals usage, Instant from, Instant to) {
+    Set<String> ids = new java.util.TreeSet<>(usage.customers(from, to));
+    ids.addAll(history.customersBefore(to, MAX_CUSTOMERS + 1));
+    return ids;
   }
 
   private static List<Object> rows(List<Cell> cells, Function<Cell, String> key, String name) {
@@ -287,7 +304,7 @@ public final class Analytics {
     UsageTotals usage = totals.get();
     Revenue revenue = new Revenue(catalog, history, usage);
     Map<String, CustomerSignals.Counts> seen = signals.all();
-    Set<String> ids = new java.util.TreeSet<>(usage.customers(from, to));
+    Set<String> ids = rated(usage, from, to);
     ids.addAll(seen.keySet());
     List<Map<String, Object>> rows = new ArrayList<>();
     List<Object> upsell = new ArrayList<>();
@@ -367,12 +384,14 @@ public final class Analytics {
   }
 
   /**
-   * Every customer with usage in the period containing {@code at}: revenue under its actual plans
-   * and under {@code candidate} for the whole period, the difference, and the totals.
+   * Every customer with usage or a fee in the period containing {@code at}: revenue under its actual
+   * plans and under {@code candidate} for the whole period (from when it had a plan), the
+   * difference, and the totals.
    */
   public Map<String, Object> whatIf(Plan candidate, Instant at) {
     UsageTotals usage = totals.get();
     Revenue revenue = new Revenue(catalog, history, usage);
+    revenue.catalogWith(candidate); // a candidate that does not fit the catalog fails the request, not each customer
     List<Object> rows = new ArrayList<>();
     BigDecimal actualTotal = BigDecimal.ZERO;
     BigDecimal candidateTotal = BigDecimal.ZERO;
@@ -381,7 +400,7 @@ public final class Analytics {
     List<Object> skipped = new ArrayList<>();
     Instant earliest = at.minus(Duration.ofDays(366));
     int n = 0;
-    for (String id : usage.customers(earliest, at.plus(Duration.ofDays(366)))) {
+    for (String id : rated(usage, earliest, at.plus(Duration.ofDays(366)))) {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
@@ -391,15 +410,12 @@ public final class Analytics {
       }
       Instant start = dev.monetize.billing.Invoicing.periodStart(customer.get().billingAnchor(), at);
       Instant end = dev.monetize.billing.Invoicing.periodEnd(customer.get().billingAnchor(), at);
-      if (usage.totals(id, start, end).requests() == 0) {
-        continue;
-      }
       Revenue.Share actualShare;
       Revenue.Share wouldShare;
       try {
         actualShare = revenue.of(customer.get(), start, end, Optional.empty());
         wouldShare = revenue.of(customer.get(), start, end, Optional.of(candidate));
-      } catch (IllegalStateException e) { // one customer's history never fails the report
+      } catch (IllegalArgumentException | IllegalStateException e) { // one customer's history never fails the report
         skipped.add(Map.of("customer_id", id, "reason", String.valueOf(e.getMessage())));
         continue;
       }
@@ -411,6 +427,9 @@ public final class Analytics {
       }
       BigDecimal actual = actualShare.total();
       BigDecimal would = wouldShare.total();
+      if (actual.signum() == 0 && would.signum() == 0 && usage.totals(id, start, end).requests() == 0) {
+        continue; // not affected: no call and no fee either way (or not a customer in that period)
+      }
       actualTotal = actualTotal.add(actual);
       candidateTotal = candidateTotal.add(would);
       int sign = would.compareTo(actual);

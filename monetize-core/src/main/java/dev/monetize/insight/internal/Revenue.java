@@ -43,20 +43,30 @@ final class Revenue {
     this.totals = totals;
   }
 
-  /** {@code customer}'s revenue in {@code [from, to)}: under its real plans, or all along under {@code candidate}. */
+  /**
+   * {@code customer}'s revenue in {@code [from, to)}: under its real plans, or under {@code candidate}
+   * from the time it had a plan. A period before the customer had one bills nothing, as invoices do;
+   * a customer without any plan change recorded is on its current plan (the invoice's draft).
+   */
   Share of(Customer customer, Instant from, Instant to, Optional<Plan> candidate) {
-    Catalog plans = candidate.filter(p -> catalog.plan(p.name()).filter(p::equals).isEmpty())
-        .map(this::withPlan).orElse(catalog);
+    Catalog plans = candidate.map(this::catalogWith).orElse(catalog);
     Map<String, BigDecimal> byOp = new TreeMap<>();
     BigDecimal fees = BigDecimal.ZERO;
     Optional<Currency> currency = Optional.empty();
+    boolean recorded = !history.planChanges(customer.id(), from, LATEST).isEmpty();
     Instant p = Invoicing.periodStart(customer.billingAnchor(), from);
     while (p.isBefore(to)) {
       Instant end = Invoicing.periodEnd(customer.billingAnchor(), p);
-      List<PlanChange> changes = candidate.isPresent() ? List.of(new PlanChange(customer.id(), candidate.get().name(), p))
-          : history.planChanges(customer.id(), p, end);
+      List<PlanChange> changes = history.planChanges(customer.id(), p, end);
+      if (changes.isEmpty() && recorded) { // not a customer yet: no invoice
+        p = end;
+        continue;
+      }
       if (changes.isEmpty()) {
         changes = List.of(new PlanChange(customer.id(), customer.plan(), p));
+      }
+      if (candidate.isPresent()) { // the candidate all along, from when the customer had a plan
+        changes = List.of(new PlanChange(customer.id(), candidate.get().name(), changes.get(0).since()));
       }
       Optional<Invoice> draft = Invoicing.draft(plans, customer.id(), customer.billingAnchor(), p, changes, totals);
       Instant a = from.isAfter(p) ? from : p;
@@ -67,6 +77,9 @@ final class Revenue {
         // each line belongs to the part of the period its plan was in force: shares are taken within it
         Map<String, long[]> parts = whole ? Map.of() : parts(customer.id(), changes, p, end, a, b);
         for (Invoice.Line line : draft.get().lines()) {
+          if (line.kind() == Invoice.Kind.CREDITS) { // a payment from the wallet, not a discount: the calls are revenue
+            continue;
+          }
           long[] part = parts.get(line.plan());
           if (line.operation().isPresent()) {
             String op = line.operation().get();
@@ -135,6 +148,20 @@ final class Revenue {
 
   private static BigDecimal ratio(long part, long whole) {
     return whole == 0 ? BigDecimal.ZERO : new BigDecimal(part).divide(new BigDecimal(whole), MathContext.DECIMAL64);
+  }
+
+  /** The latest instant every billing history keeps: a plan change before it is one at all. */
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+  /**
+   * The catalog {@code candidate} is priced in: this one when it holds that very plan, else this one
+   * with it added or standing in for the plan of its name.
+   *
+   * @throws IllegalArgumentException when the candidate does not fit the catalog (a price for an
+   *     operation it does not have)
+   */
+  Catalog catalogWith(Plan candidate) {
+    return catalog.plan(candidate.name()).filter(candidate::equals).isPresent() ? catalog : withPlan(candidate);
   }
 
   /** The catalog with {@code plan} added, or standing in for the one of its name. */

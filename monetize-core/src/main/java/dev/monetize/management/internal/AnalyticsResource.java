@@ -29,8 +29,9 @@ final class AnalyticsResource {
     LocalDate today = LocalDate.ofInstant(context.time().now(), ZoneOffset.UTC);
     LocalDate to = date(c, "to", today).orElse(today);
     LocalDate from = date(c, "from", today).orElse(to.minusDays(29));
-    if (from.isAfter(to) || from.plusDays(366).isBefore(to)) {
-      throw ManagementRefusal.badRequest("from and to: from must not be after to, and at most 366 days before it.");
+    if (from.isAfter(to) || from.plusDays(365).isBefore(to)) { // both days count: at most 366 of them
+      throw ManagementRefusal.badRequest("from and to: from must not be after to, and the two at most 366 days "
+          + "apart counting both (from 2025-12-02 to 2026-12-02, say).");
     }
     return ManagementCall.ok(200, context.analytics().sla(from, to));
   }
