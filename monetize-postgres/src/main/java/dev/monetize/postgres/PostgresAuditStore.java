@@ -215,7 +215,8 @@ public final class PostgresAuditStore implements AuditStore {
    */
   private static Optional<String> verifyRows(Connection c, Map<String, Head> heads) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT position, event, chain, seq, hash FROM monetize_audit ORDER BY chain, seq")) {
+        "SELECT position, event, chain, seq, hash, customer_id, time, operation, status FROM monetize_audit "
+            + "ORDER BY chain, seq")) {
       ps.setFetchSize(1_000);
       AuditVerifier.Follower follower = new AuditVerifier.Follower();
       String chain = null;
@@ -248,12 +249,49 @@ public final class PostgresAuditStore implements AuditStore {
           if (problem.isPresent()) {
             return problem;
           }
+          Optional<String> column = columnDiffering(rs, e.get()); // the event is intact: are the columns?
+          if (column.isPresent()) { // what queries select by must be what the hashed event says
+            return Optional.of(where + ", seq " + rs.getLong(4) + ": its " + column.get()
+                + " column differs from the event (changed)");
+          }
           lastSeq = rs.getLong(4);
           lastHash = rs.getString(5);
         }
       }
       return endOf(chain, lastSeq, lastHash, heads);
     }
+  }
+
+  /**
+   * The first of the columns queries read (the chain, customer, time, operation and status) that
+   * does not hold what the row's event says, if any. The time is compared to the microsecond the
+   * column keeps.
+   */
+  private static Optional<String> columnDiffering(ResultSet rs, Map<String, Object> event) throws SQLException {
+    Object customer = event.get("customer_id");
+    String chain = customer instanceof String id ? id : AuditEvent.NO_CUSTOMER_CHAIN;
+    if (!chain.equals(rs.getString(3))) {
+      return Optional.of("chain");
+    }
+    if (!java.util.Objects.equals(customer instanceof String ? customer : null, rs.getString(6))) {
+      return Optional.of("customer_id");
+    }
+    try {
+      java.time.Instant said = java.time.Instant.parse(String.valueOf(event.get("time")));
+      java.time.Instant kept = rs.getTimestamp(7).toInstant();
+      if (Math.abs(java.time.Duration.between(said, kept).toNanos()) >= 1_000) {
+        return Optional.of("time");
+      }
+    } catch (java.time.format.DateTimeParseException ex) {
+      return Optional.of("time");
+    }
+    if (!rs.getString(8).equals(event.get("operation"))) {
+      return Optional.of("operation");
+    }
+    if (!(event.get("status") instanceof Number n) || n.intValue() != rs.getInt(9)) {
+      return Optional.of("status");
+    }
+    return Optional.empty();
   }
 
   /** Whether the last stored event of {@code chain} is its head (else its newest events were removed). */

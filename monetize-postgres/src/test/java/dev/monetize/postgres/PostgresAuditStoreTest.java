@@ -164,6 +164,28 @@ class PostgresAuditStoreTest extends AuditSinkContract {
     }
   }
 
+  /** What queries select by (customer, time, operation, status) is checked against the hashed event. */
+  @Test
+  void verificationNamesAChangedColumnThatQueriesSelectBy() throws Exception {
+    store.accept(List.of(event("acme", 1), event("acme", 2), event("acme", 3)));
+    assertThat(store.verify()).isEmpty();
+    String[][] changes = {
+        {"customer_id = 'globex'", "customer_id = 'acme'", "customer_id"},
+        {"operation = 'export'", "operation = (SELECT operation FROM monetize_audit WHERE seq = 1)", "operation"},
+        {"status = 500", "status = (SELECT status FROM monetize_audit WHERE seq = 1)", "status"},
+        {"time = time - interval '1 day'", "time = time + interval '1 day'", "time"}};
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE monetize_audit DISABLE TRIGGER USER");
+      for (String[] change : changes) {
+        s.executeUpdate("UPDATE monetize_audit SET " + change[0] + " WHERE seq = 2");
+        assertThat(store.verify()).as(change[2]).get().asString().contains("row")
+            .contains("its " + change[2] + " column differs from the event");
+        s.executeUpdate("UPDATE monetize_audit SET " + change[1] + " WHERE seq = 2");
+        assertThat(store.verify()).as(change[2] + " restored").isEmpty();
+      }
+    }
+  }
+
   @Test
   void verificationNamesTheRemovalOfTheNewestEvents() throws Exception {
     store.accept(List.of(event("acme", 1), event("acme", 2), event("acme", 3)));
