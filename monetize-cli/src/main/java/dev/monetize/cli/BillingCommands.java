@@ -80,6 +80,11 @@ final class BillingCommands {
     } catch (UsageFile.BadInput | ConfigException | IllegalArgumentException | IllegalStateException e) {
       cmd.getErr().println("monetize: " + e.getMessage());
       return 1;
+    } catch (java.io.UncheckedIOException e) { // a file that cannot be read or parsed: its message names it
+      String why = e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j
+          ? "not JSON lines: " + j.getOriginalMessage() : e.getCause().getClass().getSimpleName();
+      cmd.getErr().println("monetize: " + e.getMessage() + " (" + why + ")");
+      return 1;
     }
   }
 

@@ -15,6 +15,26 @@ final class JdbcUrls {
     return false;
   }
 
+  /**
+   * Why {@code e} failed, for a person: its message, the database's own words (the first SQL error
+   * among its causes), and what to do when the schema is missing; the URL's parameters left out.
+   */
+  static String reason(Throwable e, String url) {
+    String m = String.valueOf(e.getMessage());
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql) {
+        if (sql.getMessage() != null && !m.contains(sql.getMessage())) {
+          m += ": " + sql.getMessage();
+        }
+        if ("42P01".equals(sql.getSQLState())) {
+          m += " (the schema is not there: start the service on this database once, it runs the migrations)";
+        }
+        break;
+      }
+    }
+    return redacted(m, url);
+  }
+
   /** A driver's message without the URL's parameters (a password among them). */
   static String redacted(String message, String url) {
     String m = message == null ? "" : message;

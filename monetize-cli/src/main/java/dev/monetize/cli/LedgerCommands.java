@@ -23,13 +23,13 @@ final class LedgerCommands implements Runnable {
   }
 
   /**
-   * {@code compact --jdbc URL --before YYYY-MM}: rolls every month before the given one up into hourly
-   * totals and drops its raw rows. Exits 0 naming the months compacted, 2 on bad input or a database
+   * {@code compact --jdbc URL --before YYYY-MM}: rolls every month before the given one up into
+   * quarter-hour totals and drops its raw rows. Exits 0 naming the months compacted, 2 on bad input or a database
    * that cannot be reached.
    */
   @Command(name = "compact", mixinStandardHelpOptions = true,
-      description = "Rolls the raw usage rows of every month before --before into hourly totals and drops their "
-          + "partitions; totals, invoices and daily views stay exact for hour-aligned periods.")
+      description = "Rolls the raw usage rows of every month before --before into quarter-hour totals and drops "
+          + "their partitions; totals, invoices and daily views stay exact for periods aligned to quarter hours.")
   static final class CompactCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,7 +59,7 @@ final class LedgerCommands implements Runnable {
         ds.setURL(jdbc);
         done = new PostgresUsageLedger(ds).compactBefore(month);
       } catch (RuntimeException e) {
-        spec.commandLine().getErr().println("cannot compact the ledger: " + JdbcUrls.redacted(e.getMessage(), jdbc));
+        spec.commandLine().getErr().println("cannot compact the ledger: " + JdbcUrls.reason(e, jdbc));
         return 2;
       }
       spec.commandLine().getOut().println(done.isEmpty() ? "nothing to compact before " + month

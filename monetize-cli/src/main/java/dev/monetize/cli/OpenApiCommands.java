@@ -63,6 +63,13 @@ final class OpenApiCommands implements Runnable {
         spec.commandLine().getErr().println("cannot read: " + e.getMessage());
         return 2;
       }
+      for (String[] doc : new String[][] {{older.toString(), a}, {newer.toString(), b}}) {
+        Optional<String> problem = notOpenApi(doc[1]);
+        if (problem.isPresent()) {
+          spec.commandLine().getErr().println(doc[0] + ": not an OpenAPI document: " + problem.get());
+          return 2;
+        }
+      }
       ChangedOpenApi diff;
       try {
         diff = OpenApiCompare.fromContents(a, b);
@@ -122,13 +129,37 @@ final class OpenApiCommands implements Runnable {
       return out;
     }
 
+    /** Why {@code text} is no OpenAPI document (JSON or YAML with a top-level {@code openapi} field), if so. */
+    static Optional<String> notOpenApi(String text) {
+      com.fasterxml.jackson.databind.JsonNode root;
+      try {
+        root = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(text);
+      } catch (java.io.IOException e) {
+        return Optional.of("neither JSON nor YAML");
+      }
+      if (root == null || !root.isObject()) {
+        return Optional.of("not a JSON or YAML object");
+      }
+      if (!root.path("openapi").isTextual()) {
+        return Optional.of("no top-level 'openapi' field (such as \"openapi\": \"3.1.0\")");
+      }
+      return Optional.empty();
+    }
+
     private static String version(OpenAPI api) {
       return Optional.ofNullable(api).map(OpenAPI::getInfo).map(i -> i.getVersion()).orElse("");
     }
 
-    /** The major version of {@code info.version} ({@code 1.4.0} and {@code v1} are 1; none is 0). */
+    /**
+     * The major version of {@code info.version} ({@code 1.4.0} and {@code v1} are 1; none is 0, and so
+     * is a date such as {@code 2026-06}, which has no major version to raise).
+     */
     static int major(OpenAPI api) {
       String v = version(api).strip();
+      if (v.matches("\\d{4}-\\d{2}(-\\d{2})?")) {
+        return 0;
+      }
       if (v.startsWith("v") || v.startsWith("V")) {
         v = v.substring(1);
       }

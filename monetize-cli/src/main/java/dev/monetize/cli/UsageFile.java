@@ -45,6 +45,10 @@ final class UsageFile {
   private final Map<String, Account> accounts = new LinkedHashMap<>();
   private final BillingHistory history = BillingHistory.inMemory();
   private final List<UsageRecord> usage = new ArrayList<>();
+  /** The plan changes and usage lines, by instant: none may come before its customer's {@code since}. */
+  private final List<Dated> dated = new ArrayList<>();
+
+  private record Dated(String customerId, Instant at, int line) {}
 
   private UsageFile(String name) {
     this.name = name;
@@ -71,6 +75,13 @@ final class UsageFile {
     for (Map.Entry<String, Integer> e : pendingChanges.entrySet()) {
       if (!f.accounts.containsKey(e.getKey())) {
         throw f.bad(e.getValue(), "customer_id", "customer '" + e.getKey() + "' has no customer line");
+      }
+    }
+    for (Dated d : f.dated) { // an invoice bills nothing before the customer existed: such a line is a mistake
+      Instant since = f.accounts.get(d.customerId()).since();
+      if (d.at().isBefore(since)) {
+        throw f.bad(d.line(), "at", d.at() + " is before customer '" + d.customerId() + "' began (since " + since
+            + ")");
       }
     }
     return f;
@@ -103,7 +114,9 @@ final class UsageFile {
       }
       case "plan_change" -> {
         fields(node, n, PLAN_CHANGE);
-        history.recordPlanChange(new PlanChange(customer, plan(node, n, catalog), instant(node, n, "at")));
+        Instant at = instant(node, n, "at");
+        history.recordPlanChange(new PlanChange(customer, plan(node, n, catalog), at));
+        dated.add(new Dated(customer, at, n));
       }
       case "usage" -> {
         fields(node, n, USAGE);
@@ -112,7 +125,9 @@ final class UsageFile {
           throw bad(n, "operation", "'" + op + "' is not an operation of the plans (operations: "
               + catalog.operations().stream().map(o -> o.id()).toList() + ")");
         }
-        usage.add(record(node, n, customer, op, instant(node, n, "at")));
+        Instant at = instant(node, n, "at");
+        usage.add(record(node, n, customer, op, at));
+        dated.add(new Dated(customer, at, n));
       }
       default -> throw bad(n, "kind", "must be customer, plan_change or usage; got '" + kind + "'");
     }

@@ -51,6 +51,9 @@ class AuditCommandsTest {
     assertThat(failed.code()).isEqualTo(1);
     assertThat(failed.err()).contains("does not verify: chain acme").contains("seq 3 (line 3)").contains("changed");
     assertThat(run("audit", "verify", "--file", dir.resolve("missing.jsonl").toString()).code()).isEqualTo(2);
+    CliRun directory = run("audit", "verify", "--file", dir.toString()); // unreadable input: 2, no stack trace
+    assertThat(directory.code()).isEqualTo(2);
+    assertThat(directory.err()).contains("cannot be read (a directory)").doesNotContain("\tat ");
   }
 
   @Test

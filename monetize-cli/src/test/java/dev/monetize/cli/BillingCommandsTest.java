@@ -70,6 +70,10 @@ class BillingCommandsTest {
         List.of("{\"kind\":\"plan_change\",\"customer_id\":\"acme\",\"plan\":\"pro\",\"at\":\"2026-03-01T00:00:00Z\"}",
             "line 1: customer_id: customer 'acme' has no customer line"),
         List.of(customer.replace("acme", "globex"), "no customer line for 'acme'"),
+        List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":\"2026-01-31T23:59:59Z\",\"units\":{\"calls\":1}}",
+            "line 2: at: 2026-01-31T23:59:59Z is before customer 'acme' began (since 2026-02-01T00:00:00Z)"),
+        List.of("{\"kind\":\"plan_change\",\"customer_id\":\"acme\",\"plan\":\"pro\",\"at\":\"2026-01-01T00:00:00Z\"}\n" + customer,
+            "line 1: at: 2026-01-01T00:00:00Z is before customer 'acme' began"),
         List.of(customer.replace("2026-02-01", "2026-05-01"), "starts on 2026-05-01T00:00:00Z, after the billing period"));
     for (List<String> c : cases) {
       out.getBuffer().setLength(0);
@@ -132,6 +136,17 @@ class BillingCommandsTest {
         "MONETIZE_NO_SUCH_VARIABLE")).isEqualTo(1);
     assertThat(err.toString()).contains("MONETIZE_NO_SUCH_VARIABLE is not set");
     assertThat(run("dead-letters", "list", "--dir", dir.resolve("nope").toString())).isEqualTo(1);
+    Path corrupt = Files.createDirectories(dir.resolve("corrupt"));
+    Files.writeString(corrupt.resolve("dead-letters.jsonl"), "{\"id\":\n");
+    for (String command : new String[] {"list", "replay"}) {
+      err.getBuffer().setLength(0);
+      int code = command.equals("list") ? run("dead-letters", "list", "--dir", corrupt.toString())
+          : run("dead-letters", "replay", "--dir", corrupt.toString(), "--webhook", "http://127.0.0.1:9/usage",
+              "--secret-env", "PATH", "--allow-private-networks");
+      assertThat(code).as(command).isEqualTo(1);
+      assertThat(err.toString()).as(command).contains("cannot read dead letters in").contains("not JSON lines")
+          .doesNotContain("\tat ");
+    }
   }
 
   @Test

@@ -35,5 +35,10 @@ class LedgerCommandsTest {
         "--before", "2999-01");
     assertThat(recent.code()).isEqualTo(2);
     assertThat(recent.err()).contains("at least a month ago");
+    // the database's own words, not only a SQL state
+    CliRun noDatabase = CliRun.of("ledger", "compact", "--jdbc",
+        "jdbc:postgresql://127.0.0.1:5432/monetize_no_such_db?user=postgres", "--before", "2025-02");
+    assertThat(noDatabase.code()).isEqualTo(2);
+    assertThat(noDatabase.err()).contains("monetize_no_such_db").contains("does not exist");
   }
 }

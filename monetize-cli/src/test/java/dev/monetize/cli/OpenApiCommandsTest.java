@@ -64,6 +64,12 @@ class OpenApiCommandsTest {
     CliRun major = run("openapi", "diff", write("base.json", base).toString(), write("v2.json", next).toString());
     assertThat(major.code()).as(major.out() + major.err()).isZero();
     assertThat(major.out()).contains("allowed: the major version went from 1 to 2");
+
+    // a date has no major version: 2026-06 to 2027-01 allows no breaking change
+    ((ObjectNode) base.get("info")).put("version", "2026-06");
+    ((ObjectNode) next.get("info")).put("version", "2027-01");
+    CliRun dated = run("openapi", "diff", write("dated.json", base).toString(), write("dated2.json", next).toString());
+    assertThat(dated.code()).as(dated.out() + dated.err()).isEqualTo(1);
   }
 
   @Test
@@ -87,5 +93,11 @@ class OpenApiCommandsTest {
     Path junk = dir.resolve("junk.json");
     Files.writeString(junk, "{not json", StandardCharsets.UTF_8);
     assertThat(run("openapi", "diff", junk.toString(), CHECKED_IN.toString()).code()).isEqualTo(2);
+    Path other = dir.resolve("other.json"); // JSON, but no OpenAPI document: not read as an empty one
+    Files.writeString(other, "{\"foo\": 1}", StandardCharsets.UTF_8);
+    CliRun r = run("openapi", "diff", CHECKED_IN.toString(), other.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("other.json: not an OpenAPI document: no top-level 'openapi' field");
+    assertThat(r.out()).doesNotContain("breaking");
   }
 }
