@@ -88,3 +88,5 @@ def test_the_rate_limit_header_is_parsed_as_sent():
     assert parse_rate_limit('"daily";r=50;t=30', '"daily";q=1000;w=86400') == Usage("daily", 50, 30,
                                                                                      '"daily";q=1000;w=86400')
     assert parse_rate_limit(None, None) is None
+    # several members: the tightest one, never a mix of two
+    assert parse_rate_limit('"rate";r=4;t=1, "daily";r=900;t=80000', None) == Usage("rate", 4, 1, "")

@@ -47,18 +47,37 @@ export interface ClientOptions {
   fetch?: FetchAPI;
 }
 
-/** Parses `"daily";r=50;t=30` (the RateLimit header). */
+/**
+ * Parses the RateLimit header (`"daily";r=50;t=30`, or several members separated by commas): the
+ * tightest member, the one with the fewest units remaining; undefined when absent or in no such form.
+ */
 export function parseRateLimit(header: string | null, policies: string | null): Usage | undefined {
   if (!header) return undefined;
-  const m = /^\s*"([^"]*)"\s*;(.*)$/.exec(header);
-  if (!m) return undefined;
-  const params = new Map(m[2].split(';').map((p) => p.trim().split('=') as [string, string]));
-  return {
-    policy: m[1],
-    remaining: Number(params.get('r') ?? NaN),
-    resetSeconds: Number(params.get('t') ?? NaN),
-    policies: policies ?? '',
-  };
+  let tightest: Usage | undefined;
+  for (const member of header.split(',')) {
+    const m = /^\s*"([^"]*)"\s*;(.*)$/.exec(member);
+    if (!m) continue;
+    const params = new Map(m[2].split(';').map((p) => p.trim().split('=') as [string, string]));
+    const remaining = /^\d+$/.test(params.get('r') ?? '') ? Number(params.get('r')) : NaN;
+    const reset = /^\d+$/.test(params.get('t') ?? '') ? Number(params.get('t')) : 0;
+    if (Number.isNaN(remaining)) continue;
+    if (!tightest || remaining < tightest.remaining) {
+      tightest = { policy: m[1], remaining, resetSeconds: reset, policies: policies ?? '' };
+    }
+  }
+  return tightest;
+}
+
+/**
+ * Retry-After in seconds: a whole number, or an HTTP date (seconds from now, at least 0); undefined
+ * when absent, empty or neither (such an answer is not retried).
+ */
+export function retryAfterSeconds(header: string | null, now: number = Date.now()): number | undefined {
+  const v = header?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 export class AnalyticsClient {
@@ -76,8 +95,8 @@ export class AnalyticsClient {
         const response = await fetchApi(input, init);
         this.lastUsage = parseRateLimit(response.headers.get('RateLimit'), response.headers.get('RateLimit-Policy'))
           ?? this.lastUsage;
-        const after = Number(response.headers.get('Retry-After'));
-        if (response.status !== 429 || attempt >= maxRetries || !(after >= 0) || after > maxWait) {
+        const after = retryAfterSeconds(response.headers.get('Retry-After'));
+        if (response.status !== 429 || attempt >= maxRetries || after === undefined || after > maxWait) {
           return response;
         }
         await sleep(after * 1000);
@@ -124,8 +143,9 @@ async function problemOf(response: Response): Promise<ApiProblem> {
   } catch {
     // not problem JSON: the status says what there is to say
   }
-  const retry = body.retry_after ?? response.headers.get('Retry-After');
+  const retry = typeof body.retry_after === 'number' ? body.retry_after
+    : retryAfterSeconds(response.headers.get('Retry-After'));
   return new ApiProblem(response.status, String(body.code ?? 'unknown'), String(body.detail ?? response.statusText),
-    retry == null ? undefined : Number(retry), (body.request_id as string | undefined)
+    retry, (body.request_id as string | undefined)
       ?? response.headers.get('X-Request-Id') ?? undefined, body.hint as string | undefined);
 }

@@ -2,7 +2,7 @@
 // MONETIZE_PRO_KEY and MONETIZE_FREE_KEY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnalyticsClient, ApiProblem, parseRateLimit } from '../src/client';
+import { AnalyticsClient, ApiProblem, parseRateLimit, retryAfterSeconds } from '../src/client';
 
 const baseUrl = process.env.MONETIZE_BASE_URL ?? '';
 const proKey = process.env.MONETIZE_PRO_KEY ?? '';
@@ -73,4 +73,33 @@ test('the RateLimit header is parsed as sent', () => {
   assert.deepEqual(parseRateLimit('"daily";r=50;t=30', '"daily";q=1000;w=86400'),
     { policy: 'daily', remaining: 50, resetSeconds: 30, policies: '"daily";q=1000;w=86400' });
   assert.equal(parseRateLimit(null, null), undefined);
+  // several members: the tightest one, never a mix of two
+  assert.deepEqual(parseRateLimit('"rate";r=4;t=1, "daily";r=900;t=80000', null),
+    { policy: 'rate', remaining: 4, resetSeconds: 1, policies: '' });
+});
+
+test('Retry-After is a number of seconds or an HTTP date; anything else is no retry', () => {
+  assert.equal(retryAfterSeconds('3'), 3);
+  assert.equal(retryAfterSeconds(null), undefined);
+  assert.equal(retryAfterSeconds(''), undefined);
+  assert.equal(retryAfterSeconds('soon'), undefined);
+  const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+  assert.equal(retryAfterSeconds('Wed, 21 Oct 2015 07:28:05 GMT', now), 5);
+  assert.equal(retryAfterSeconds('Wed, 21 Oct 2015 07:27:00 GMT', now), 0);
+});
+
+test('a 429 without Retry-After is thrown at once, not retried without a wait', async () => {
+  let calls = 0;
+  const waits: number[] = [];
+  const stub = (async () => {
+    calls++;
+    return new Response(JSON.stringify({ status: 429, code: 'brand_new_code', detail: 'slow down' }),
+      { status: 429, headers: { 'Content-Type': 'application/problem+json' } });
+  }) as unknown as typeof fetch;
+  const client = new AnalyticsClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', fetch: stub,
+    sleep: async (ms) => { waits.push(ms); } });
+  await assert.rejects(client.summary(), (e: unknown) => e instanceof ApiProblem && e.code === 'brand_new_code'
+    && e.retryAfter === undefined);
+  assert.equal(calls, 1);
+  assert.deepEqual(waits, []);
 });

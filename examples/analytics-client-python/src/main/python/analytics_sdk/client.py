@@ -25,14 +25,24 @@ class Usage:
 
 
 def parse_rate_limit(header: Optional[str], policies: Optional[str]) -> Optional[Usage]:
-    """Parses ``"daily";r=50;t=30`` (the RateLimit header); None when absent or not in that form."""
+    """Parses the RateLimit header (``"daily";r=50;t=30``, or several members separated by commas):
+    the tightest member, the one with the fewest units remaining; None when absent or in no such form."""
     if not header:
         return None
-    m = _RATE_LIMIT.match(header)
-    if not m:
-        return None
-    params = dict(p.strip().split("=", 1) for p in m.group(2).split(";") if "=" in p)
-    return Usage(m.group(1), int(params.get("r", -1)), int(params.get("t", -1)), policies or "")
+    tightest = None
+    for member in header.split(","):
+        m = _RATE_LIMIT.match(member)
+        if not m:
+            continue
+        params = dict(p.strip().split("=", 1) for p in m.group(2).split(";") if "=" in p)
+        remaining = params.get("r", "")
+        if not remaining.isdigit():
+            continue
+        reset = params.get("t", "")
+        usage = Usage(m.group(1), int(remaining), int(reset) if reset.isdigit() else 0, policies or "")
+        if tightest is None or usage.remaining < tightest.remaining:
+            tightest = usage
+    return tightest
 
 
 class ApiProblem(Exception):

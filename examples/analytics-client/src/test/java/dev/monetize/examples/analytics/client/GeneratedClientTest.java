@@ -46,13 +46,15 @@ class GeneratedClientTest {
     try (AnalyticsServer app = AnalyticsServer.builder().port(0).catalog(b.build()).start()) {
       AnalyticsClient client = new AnalyticsClient("http://127.0.0.1:" + app.port(), app.demoKeys().get("free"));
       for (int i = 0; i < 3; i++) {
-        assertThat(client.summary()).isEqualTo(200);
+        assertThat(client.summary()).isNotNull(); // the generated model
+        assertThat(client.lastUsage()).hasValueSatisfying(u -> assertThat(u.remaining()).isGreaterThanOrEqualTo(0));
       }
       assertThatThrownBy(client::summary).isInstanceOfSatisfying(AnalyticsClient.ApiProblem.class, p -> {
         assertThat(p.status()).isEqualTo(429);
         assertThat(p.code()).isEqualTo("quota_exhausted");
         assertThat(p.retryAfter()).hasValueSatisfying(s -> assertThat(s).isPositive());
-        assertThat(p.problem().getViolatedPolicies()).contains("daily");
+        assertThat(p.problem().path("violated_policies").toString()).contains("daily");
+        assertThat(p.requestId()).isPresent();
       });
       assertThatThrownBy(client::export).isInstanceOfSatisfying(AnalyticsClient.ApiProblem.class, p -> {
         assertThat(p.status()).isEqualTo(403);
@@ -61,6 +63,58 @@ class GeneratedClientTest {
       AnalyticsClient nobody = new AnalyticsClient("http://127.0.0.1:" + app.port(), "mk_test_wrong");
       assertThatThrownBy(nobody::summary).isInstanceOfSatisfying(AnalyticsClient.ApiProblem.class,
           p -> assertThat(p.code()).isEqualTo("key_invalid"));
+    }
+  }
+
+  /**
+   * Against a stub that answers as a newer service might: a 429 with a code this client does not
+   * know keeps its code and Retry-After and is retried after it; one without Retry-After is not
+   * retried; the RateLimit header's tightest member is the usage.
+   */
+  @Test
+  void a429OfAnUnknownCodeIsRetriedAfterItsWaitAndKeepsItsCode() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer stub = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    stub.createContext("/", exchange -> {
+      calls.incrementAndGet();
+      boolean waits = !exchange.getRequestURI().getPath().contains("timeseries");
+      byte[] body = ("{\"type\":\"https://monetize.dev/errors#brand_new_code\",\"status\":429,"
+          + "\"code\":\"brand_new_code\",\"detail\":\"slow down\",\"request_id\":\"r-1\""
+          + (waits ? ",\"retry_after\":3" : "") + "}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+      exchange.getResponseHeaders().add("RateLimit", "\"rate\";r=4;t=1, \"daily\";r=0;t=80000");
+      if (waits) {
+        exchange.getResponseHeaders().add("Retry-After", "3");
+      }
+      exchange.sendResponseHeaders(429, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    stub.start();
+    try {
+      java.util.List<Long> waited = new java.util.ArrayList<>();
+      AnalyticsClient client = new AnalyticsClient("http://127.0.0.1:" + stub.getAddress().getPort(), "mk_test_x", 2,
+          10, waited::add);
+      assertThatThrownBy(client::summary).isInstanceOfSatisfying(AnalyticsClient.ApiProblem.class, p -> {
+        assertThat(p.code()).isEqualTo("brand_new_code");
+        assertThat(p.retryAfter()).contains(3L);
+        assertThat(p.requestId()).contains("r-1");
+      });
+      assertThat(waited).containsExactly(3L, 3L); // two retries, each after its Retry-After
+      assertThat(calls.get()).isEqualTo(3);
+      assertThat(client.lastUsage()).hasValueSatisfying(u -> {
+        assertThat(u.policy()).isEqualTo("daily"); // the tightest member, not a mix of two
+        assertThat(u.remaining()).isZero();
+        assertThat(u.resetSeconds()).isEqualTo(80_000);
+      });
+      waited.clear();
+      assertThatThrownBy(client::timeseries).isInstanceOf(AnalyticsClient.ApiProblem.class);
+      assertThat(waited).isEmpty(); // no Retry-After: nothing to wait for, raised at once
+      assertThat(AnalyticsClient.retryAfter(java.util.Optional.of("Wed, 21 Oct 2015 07:28:00 GMT"))).contains(0L);
+      assertThat(AnalyticsClient.retryAfter(java.util.Optional.of(""))).isEmpty();
+    } finally {
+      stub.stop(0);
     }
   }
 }
