@@ -26,7 +26,9 @@ final class Versions {
       return Optional.empty();
     }
     String next = l.get().successor().flatMap(catalog::operation)
-        .map(s -> " Use its successor, " + s.method() + " " + s.pathTemplate() + " (" + s.id() + ").").orElse("");
+        .map(s -> s.versionByHeader() && s.method().equals(op.method()) && s.pathTemplate().equals(op.pathTemplate())
+            ? " Use its successor: send Api-Version: " + s.version().orElseThrow() + " (" + s.id() + ")."
+            : " Use its successor, " + s.method() + " " + s.pathTemplate() + " (" + s.id() + ").").orElse("");
     return Optional.of(Decision.refuseAddress(ErrorCode.VERSION_SUNSET, op.method() + " " + op.pathTemplate()
         + " was retired on " + l.get().sunsetAt().orElseThrow() + "." + next, op, 0));
   }

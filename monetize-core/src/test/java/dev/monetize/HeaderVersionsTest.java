@@ -58,6 +58,19 @@ class HeaderVersionsTest {
     }
   }
 
+  /** Past its sunset a header version is 410, and its detail says which Api-Version to send instead. */
+  @Test
+  void aSunsetHeaderVersionNamesTheApiVersionOfItsSuccessor() {
+    ManualTimeSource time = ManualTimeSource.at(java.time.Instant.parse("2027-07-01T00:00:00Z"));
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time).build()) {
+      Admission gone = m.admit(m.route("GET", "/reports/7", "2025-01").orElseThrow(), ApiRequest.of("GET", "/reports/7",
+          "203.0.113.9", "r", null, null));
+      assertThat(gone.decision().error()).contains(dev.monetize.errors.ErrorCode.VERSION_SUNSET);
+      assertThat(gone.decision().detail()).contains("Use its successor: send Api-Version: 2026-06 (report.v2).");
+      gone.complete(410, 0);
+    }
+  }
+
   @Test
   void twoOperationsOnOneRouteNeedHeaderVersionsThatDiffer() {
     assertThatThrownBy(() -> Monetize.builder().catalog(CatalogLoader.parse("plans.yaml",

@@ -200,9 +200,8 @@ public final class MonetizeFilter implements Filter {
     }
     Optional<Operation> operation = monetize.route(request.getMethod(), path, apiVersion);
     if (operation.isEmpty() && apiVersion != null && !monetize.versionsOn(request.getMethod(), path).isEmpty()) {
-      refuse(request, response, ErrorCode.BAD_REQUEST, "Api-Version '" + (apiVersion.matches("[A-Za-z0-9._-]{1,32}") ? apiVersion : "(invalid)")
-          + "' is not offered on " + request.getMethod() + " " + path + "; versions: "
-          + monetize.versionsOn(request.getMethod(), path) + ".");
+      refuse(request, response, ErrorCode.BAD_REQUEST, unoffered(apiVersion, request.getMethod() + " " + path,
+          monetize.versionsOn(request.getMethod(), path)));
       return;
     }
     if (operation.isEmpty() && monetize.publishesDocs()
@@ -360,6 +359,19 @@ public final class MonetizeFilter implements Filter {
         admission.complete(failed ? 500 : metered.getStatus(), metered.bytesWritten());
       }
     }
+  }
+
+  /** Why an {@code Api-Version} header chose no version of {@code route}, and what it takes. */
+  static String unoffered(String apiVersion, String route, java.util.Collection<String> versions) {
+    String v = apiVersion.strip();
+    if (v.isEmpty()) {
+      return "Api-Version is empty; send one of " + versions + ", or no Api-Version for the current one.";
+    }
+    if (v.contains(",")) {
+      return "Send one Api-Version, not a list; " + route + " offers " + versions + ".";
+    }
+    String shown = v.matches("[A-Za-z0-9._-]{1,32}") ? "'" + v + "'" : "of " + v.length() + " characters, not a version,";
+    return "Api-Version " + shown + " is not offered on " + route + "; versions: " + versions + ".";
   }
 
   /** Whether the container parses bodies of this type itself (form parameters, parts). */

@@ -44,7 +44,16 @@ class HeaderVersionsFilterTest {
           HttpResponse.BodyHandlers.ofString());
       assertThat(unknown.statusCode()).isEqualTo(400);
       assertThat(unknown.body()).contains("bad_request").contains("versions: [2025-01, 2026-06]")
-          .doesNotContain("<script>");
+          .doesNotContain("<script>").contains("Api-Version of 8 characters, not a version,");
+      for (String[] sent : new String[][] {{"2025-01, 2026-06", "Send one Api-Version, not a list; GET /reports offers"},
+          {"", "Api-Version is empty; send one of [2025-01, 2026-06]"},
+          {"1999-01", "Api-Version '1999-01' is not offered on GET /reports"}}) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(jetty.base() + "/reports"))
+            .header("Authorization", "Bearer " + key.secret()).header("Api-Version", sent[0]).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(sent[0]).isEqualTo(400);
+        assertThat(r.body()).as(sent[0]).contains(sent[1]);
+      }
     }
   }
 }
