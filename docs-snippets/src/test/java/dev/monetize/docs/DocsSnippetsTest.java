@@ -27,6 +27,7 @@ class DocsSnippetsTest {
   static final Path ROOT = Path.of("..");
   private static final Path SOURCES = Path.of("src", "test", "java", "dev", "monetize", "docs");
   private static final Path STARTER_APP = Path.of("..", "monetize-spring-boot-starter", "src", "test", "java", "com");
+  private static final Path EXAMPLE_CLIENT = Path.of("..", "examples", "analytics-client", "src", "test", "java");
   private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([A-Za-z0-9/._-]+\\.java)#([a-z0-9-]+) -->");
   /** A whole test resource shown in a fence of another language (a plans file, say). */
   private static final Pattern RESOURCE =
@@ -158,9 +159,9 @@ class DocsSnippetsTest {
     }
     assertThat(wrong).as("snippets that differ from the sources").isEmpty();
     TreeSet<String> regions = new TreeSet<>();
-    // this module's sources, the guides' projects, and the Spring Boot starter's test application
+    // this module's sources, the guides' projects, the Spring Boot starter's test application and the example client's tests
     try (Stream<Path> sources = Stream.of(Files.list(SOURCES), Files.walk(Path.of("src", "it")),
-        Files.walk(STARTER_APP)).flatMap(s -> s)) {
+        Files.walk(STARTER_APP), Files.walk(EXAMPLE_CLIENT)).flatMap(s -> s)) {
       for (Path s : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
         String name = s.startsWith(SOURCES) ? s.getFileName().toString() : s.toString().replace('\\', '/');
         for (String line : Files.readAllLines(s, StandardCharsets.UTF_8)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.examples.analytics.AnalyticsServer;
+import dev.monetize.examples.analytics.client.generated.model.Summary;
 import dev.monetize.plans.Catalog;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,8 @@ class GeneratedClientTest {
     AnalyticsServer.defaultCatalog().operations().forEach(b::operation);
     try (AnalyticsServer app = AnalyticsServer.builder().port(0).catalog(b.build()).start()) {
       AnalyticsClient client = new AnalyticsClient("http://127.0.0.1:" + app.port(), app.demoKeys().get("free"));
-      for (int i = 0; i < 3; i++) {
+      usesTheClientAsTheDocsShow(client);
+      for (int i = 0; i < 2; i++) {
         assertThat(client.summary()).isNotNull(); // the generated model
         assertThat(client.lastUsage()).hasValueSatisfying(u -> assertThat(u.remaining()).isGreaterThanOrEqualTo(0));
       }
@@ -64,6 +66,19 @@ class GeneratedClientTest {
       assertThatThrownBy(nobody::summary).isInstanceOfSatisfying(AnalyticsClient.ApiProblem.class,
           p -> assertThat(p.code()).isEqualTo("key_invalid"));
     }
+  }
+
+  /** The use docs/sdks.md shows (a region of this source), run against the example. */
+  private static void usesTheClientAsTheDocsShow(AnalyticsClient client) {
+    // tag::java-client[]
+    try {
+      Summary summary = client.summary();            // the generated model
+      System.out.println(summary);
+    } catch (AnalyticsClient.ApiProblem e) {
+      System.out.println(e.code() + " " + e.retryAfter());
+    }
+    client.lastUsage().ifPresent(u -> System.out.println(u.remaining()));
+    // end::java-client[]
   }
 
   /**
