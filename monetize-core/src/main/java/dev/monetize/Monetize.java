@@ -308,6 +308,16 @@ public final class Monetize implements AutoCloseable {
         : code.title() + ".", requestId));
   }
 
+  /**
+   * The problem JSON of an answer with {@code status} and no body of its own (a server's error page,
+   * an application's {@code sendError}): {@link #serverProblem}'s when a code has the status, else
+   * an {@code about:blank} problem titled with the status's reason. Echoes nothing of the request.
+   */
+  public byte[] statusProblemJson(int status, String requestId) {
+    return serverProblem(status, requestId).map(dev.monetize.errors.ProblemJson::toBytes)
+        .orElseGet(() -> dev.monetize.errors.ProblemJson.aboutBlank(status));
+  }
+
   /** Whether the legacy {@code X-RateLimit-*} headers are sent too. */
   public boolean legacyRateLimitHeaders() {
     return pipeline.legacyRateLimitHeaders();

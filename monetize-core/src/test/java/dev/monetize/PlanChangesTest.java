@@ -11,6 +11,7 @@ import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -116,6 +117,117 @@ class PlanChangesTest {
           LifecycleEvent.PLAN_CHANGED);
       assertThat(told.get(4).data()).containsEntry("from_plan", "pro").containsEntry("to_plan", "basic")
           .containsEntry("effective_at", "2026-12-01T00:00:00Z");
+    }
+  }
+
+  /** A billing history as a database is: other nodes read and write it too. */
+  private static final class SharedHistory implements dev.monetize.billing.BillingHistory {
+    private final dev.monetize.billing.BillingHistory in = dev.monetize.billing.BillingHistory.inMemory();
+
+    @Override
+    public boolean shared() {
+      return true;
+    }
+
+    @Override
+    public dev.monetize.billing.WalletEntry recordWalletEntry(dev.monetize.billing.WalletEntry entry) {
+      return in.recordWalletEntry(entry);
+    }
+
+    @Override
+    public Optional<dev.monetize.billing.WalletEntry> walletEntry(String customerId, String id) {
+      return in.walletEntry(customerId, id);
+    }
+
+    @Override
+    public List<dev.monetize.billing.WalletEntry> walletEntries(String customerId, int limit) {
+      return in.walletEntries(customerId, limit);
+    }
+
+    @Override
+    public void recordPlanChange(dev.monetize.billing.PlanChange change) {
+      in.recordPlanChange(change);
+    }
+
+    @Override
+    public List<dev.monetize.billing.PlanChange> planChanges(String customerId, Instant from, Instant to) {
+      return in.planChanges(customerId, from, to);
+    }
+
+    @Override
+    public List<dev.monetize.billing.PlanChange> changesDue(Instant after, Instant upTo) {
+      return in.changesDue(after, upTo);
+    }
+
+    @Override
+    public int cancelPlanChanges(String customerId, Instant after) {
+      return in.cancelPlanChanges(customerId, after);
+    }
+
+    @Override
+    public dev.monetize.billing.Invoice finalizeInvoice(dev.monetize.billing.Invoice draft) {
+      return in.finalizeInvoice(draft);
+    }
+
+    @Override
+    public List<dev.monetize.billing.Invoice> invoices(String customerId, int limit) {
+      return in.invoices(customerId, limit);
+    }
+
+    @Override
+    public Optional<dev.monetize.billing.Invoice> invoice(String customerId, String number) {
+      return in.invoice(customerId, number);
+    }
+  }
+
+  /**
+   * With a history several nodes share, "now" is a change every node follows at one instant (30 s on,
+   * past each node's next sweep): the node that took it does not switch before the others, which
+   * would charge one plan while the invoice bills the other.
+   */
+  @Test
+  void nowOnSeveralNodesIsOneInstantEveryNodeFollows() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-16T00:00:00Z"));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    SharedHistory history = new SharedHistory();
+    dev.monetize.keys.CustomerStore customers = dev.monetize.keys.CustomerStore.inMemory();
+    dev.monetize.keys.KeyStore keys = dev.monetize.keys.KeyStore.inMemory();
+    java.util.function.Supplier<MonetizeBuilder> node = () -> Monetize.builder()
+        .catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time).operatorKey(operator)
+        .billingHistory(history).customerStore(customers).keyStore(keys).keyCacheTtl(java.time.Duration.ZERO);
+    try (Monetize a = node.get().build(); Monetize b = node.get().build()) {
+      a.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = a.keys().issue("acme", Set.of("*"));
+      Operation summary = a.catalog().operation("summary").orElseThrow();
+      java.util.function.BiFunction<Monetize, Instant, String> planOn = (m, at) -> {
+        time.set(at);
+        Admission x = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "10.0.0.1", "r", "Bearer " + key.secret(),
+            null));
+        x.complete(200, 0);
+        return x.principal().orElseThrow().plan().name();
+      };
+      b.applyDuePlanChanges();
+
+      JsonNode now = call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", operator, 200);
+      assertThat(now.get("plan").asText()).isEqualTo("basic"); // until every node follows
+      assertThat(now.get("scheduled_plan_change").get("plan").asText()).isEqualTo("pro");
+      assertThat(now.get("scheduled_plan_change").get("at").asText()).isEqualTo("2026-11-16T00:00:30Z");
+      b.applyDuePlanChanges(); // the other node's next sweep: it expects the change
+      Instant before = Instant.parse("2026-11-16T00:00:29.999Z");
+      Instant after = Instant.parse("2026-11-16T00:00:30Z");
+      assertThat(planOn.apply(a, before)).isEqualTo("basic");
+      assertThat(planOn.apply(b, before)).isEqualTo("basic");
+      assertThat(planOn.apply(a, after)).isEqualTo("pro"); // both at the instant the invoice prorates by
+      assertThat(planOn.apply(b, after)).isEqualTo("pro");
+      assertThat(history.planChanges("acme", after, after)).extracting(dev.monetize.billing.PlanChange::plan)
+          .containsExactly("pro");
+
+      // the plan it is on already: nothing scheduled, any scheduled change cancelled
+      a.applyDuePlanChanges();
+      call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"basic\", \"at\": \"period_end\"}", operator, 200);
+      JsonNode same = call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", operator, 200);
+      assertThat(same.get("plan").asText()).isEqualTo("pro");
+      assertThat(same.has("scheduled_plan_change")).isFalse();
     }
   }
 }

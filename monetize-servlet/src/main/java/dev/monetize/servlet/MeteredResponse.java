@@ -34,9 +34,13 @@ final class MeteredResponse extends HttpServletResponseWrapper {
   /** A {@code HEAD}: the container drops the body the application writes, so none is metered. */
   private final boolean head;
 
-  MeteredResponse(HttpServletResponse response, Admission admission) {
+  /** The engine, for the problem of an application's {@code sendError}. */
+  private final dev.monetize.Monetize monetize;
+
+  MeteredResponse(HttpServletResponse response, Admission admission, dev.monetize.Monetize monetize) {
     super(response);
     this.admission = admission;
+    this.monetize = monetize;
     this.engineVary = response.getHeader("Vary");
     this.head = "HEAD".equals(admission.request().method());
   }
@@ -55,14 +59,35 @@ final class MeteredResponse extends HttpServletResponseWrapper {
 
   @Override
   public void sendError(int sc) throws IOException {
-    defaultCacheControl(); // the container's error page commits the answer
-    super.sendError(sc);
+    sendError(sc, null);
   }
 
+  /**
+   * The application's error answer, as every other error of the API: problem JSON (the engine's code
+   * for the status, else {@code about:blank} with its reason) with the call's request id, written
+   * here rather than by the container's error page (Jetty's HTML, Spring Boot's {@code /error}). The
+   * message is not shown, as the containers' pages do not show it by default: it may be internal.
+   */
   @Override
   public void sendError(int sc, String msg) throws IOException {
-    defaultCacheControl();
-    super.sendError(sc, msg);
+    if (sc < 400 || sc > 599 || isCommitted()) {
+      defaultCacheControl(); // the container's error page commits the answer
+      super.sendError(sc, msg);
+      return;
+    }
+    resetBuffer();
+    setStatus(sc);
+    if (!containsHeader("Cache-Control")) {
+      super.setHeader("Cache-Control", "no-store");
+    }
+    byte[] body = monetize.statusProblemJson(sc, admission.request().requestId());
+    setContentType(dev.monetize.errors.Problem.MEDIA_TYPE);
+    setContentLength(body.length);
+    if (writer != null) { // what the application left in its writer goes with the rest of its answer
+      writer = new PrintWriter(new OutputStreamWriter(stream(), java.nio.charset.StandardCharsets.UTF_8), false);
+    }
+    stream().write(body);
+    flushBuffer();
   }
 
   @Override

@@ -289,7 +289,7 @@ public final class MonetizeFilter implements Filter {
     for (int i = 0; i < missed.size(); i++) {
       put(response, missed.get(i));
     }
-    MeteredResponse metered = new MeteredResponse(response, admission);
+    MeteredResponse metered = new MeteredResponse(response, admission, monetize);
     CompressingResponse compressing = monetize.compresses() && Compression.acceptsGzip(acceptEncoding)
         && !"HEAD".equals(request.getMethod())
         ? new CompressingResponse(metered) : null;

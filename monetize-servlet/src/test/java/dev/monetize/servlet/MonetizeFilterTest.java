@@ -65,6 +65,7 @@ class MonetizeFilterTest {
         .operation(Operation.builder("held", "GET", "/held/{how}").build())
         .operation(Operation.builder("upload", "POST", "/upload/{how}").build())
         .operation(Operation.builder("async", "GET", "/async/{how}").build())
+        .operation(Operation.builder("refuses", "GET", "/refuses/{status}").build())
         .build();
     monetize = Monetize.builder().catalog(catalog).usageSink(usage).auditSink(audit).measureCpuTime(true).build();
     server = new Server();
@@ -206,6 +207,13 @@ class MonetizeFilterTest {
         resp.getWriter().print("public");
       }
     }), "/public");
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.getWriter().print("half an answer"); // buffered, then abandoned for the error
+        resp.sendError(Integer.parseInt(req.getPathInfo().substring(1)), "order 42 of tenant x: lock timeout");
+      }
+    }), "/refuses/*");
     server.setHandler(ctx);
     server.start();
     base = "http://127.0.0.1:" + connector.getLocalPort();
@@ -392,6 +400,31 @@ class MonetizeFilterTest {
           assertThat(u.bytesIn()).isEqualTo(2000);
           assertThat(u.cpuMicros()).isGreaterThanOrEqualTo(4_000); // each call spent 2 ms of CPU
         });
+  }
+
+  /**
+   * An endpoint's own sendError is problem JSON with the call's request id (the engine's code for the
+   * status, else about:blank), never the container's page, and its message is not shown.
+   */
+  @Test
+  void anEndpointsSendErrorIsProblemJsonWithTheCallsRequestId() throws Exception {
+    start(UnmatchedRoutes.PASS_THROUGH);
+    IssuedKey key = key();
+    for (String[] c : new String[][] {{"409", "\"type\":\"about:blank\",\"title\":\"Conflict\""},
+        {"404", "\"code\":\"not_found\""}, {"503", "\"title\":\"Service Unavailable\""}}) {
+      HttpResponse<String> r = get("/refuses/" + c[0], key.secret());
+      assertThat(r.statusCode()).isEqualTo(Integer.parseInt(c[0]));
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+      assertThat(r.body()).contains(c[1]).doesNotContain("lock timeout").doesNotContain("half an answer")
+          .doesNotContain("<html");
+      if (c[0].equals("404")) {
+        assertThat(r.body()).contains("\"request_id\":\"" + r.headers().firstValue("X-Request-Id").orElseThrow());
+      }
+    }
+    awaitIdle();
+    monetize.flushUsage();
+    assertThat(usage.calls(u -> u.operationId().equals("refuses"))).isEqualTo(3); // the endpoint's answers, metered
   }
 
   /** An asynchronous call's cpu_ms is what its request thread spent before handing it off. */

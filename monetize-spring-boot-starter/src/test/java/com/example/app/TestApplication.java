@@ -137,6 +137,30 @@ public class TestApplication {
       return "searched " + limit;
     }
 
+    /** Monetized, failing the application's own ways: each is problem JSON like every other error. */
+    @GetMapping("/v1/refusals/{how}")
+    @Monetized(id = "refusals", scope = "hello:read")
+    public String refuse(@PathVariable String how, jakarta.servlet.http.HttpServletResponse response)
+        throws java.io.IOException {
+      switch (how) {
+        case "status" -> throw new org.springframework.web.server.ResponseStatusException(
+            org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "database pool exhausted");
+        case "annotated" -> throw new Conflict();
+        default -> response.sendError(403, "tenant 7 is suspended for unpaid invoice 42");
+      }
+      return "unreachable";
+    }
+
+    /** An application's exception mapped to 409 by its annotation. */
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CONFLICT)
+    static final class Conflict extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      Conflict() {
+        super("order 42 already shipped");
+      }
+    }
+
     /** Not in the plans: the filter answers 404 before it runs. */
     @GetMapping("/internal/secret")
     public String secret() {

@@ -184,6 +184,36 @@ class StarterTest {
     }
   }
 
+  /**
+   * The application's own errors on a monetized route (a ResponseStatusException, an annotated
+   * exception, sendError) and a malformed multipart body are problem JSON with the call's request
+   * id, never Spring Boot's error page, and show no message of the application.
+   */
+  @Test
+  void theApplicationsOwnErrorsAndABrokenMultipartBodyAreProblemJson() throws Exception {
+    String key = key("acme", "pro");
+    for (String[] c : new String[][] {{"status", "503", "Service Unavailable"}, {"annotated", "409", "Conflict"},
+        {"send", "403", "Forbidden"}}) {
+      for (String accept : new String[] {"application/json", "text/html"}) {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/v1/refusals/" + c[0])).header("Authorization",
+                "Bearer " + key).header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+        assertThat(r.headers().firstValue("Content-Type")).as(c[0]).hasValue("application/problem+json");
+        assertThat(JSON.readTree(r.body()).get("title").asText()).as(c[0]).isEqualTo(c[2]);
+        assertThat(r.body()).as(c[0]).doesNotContain("timestamp").doesNotContain("<html").doesNotContain("42")
+            .doesNotContain("pool");
+      }
+    }
+    HttpResponse<String> multipart = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/greetings")).header("Authorization",
+            "Bearer " + key).header("Content-Type", "multipart/form-data; boundary=XYZ")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("--XYZ\r\nbroken")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(multipart.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(multipart.body()).get("code").asText()).isEqualTo("bad_request");
+  }
+
   @Test
   void springsOwnRefusalsOfAnApiRequestAreProblemJson() throws Exception {
     String key = key("acme", "pro");

@@ -85,9 +85,35 @@ public final class PlanScheduler implements AutoCloseable {
     sweeper.scheduleWithFixedDelay(this::sweepQuietly, 10, 10, TimeUnit.SECONDS);
   }
 
-  /** Puts {@code customer} on {@code plan} now (a scheduled change, if any, is cancelled); the customer as saved. */
+  /**
+   * How long after the operator's "now" a change takes effect when other nodes share the billing
+   * history: past their next sweep (every 10 s), so that each node's admission and meter follow it at
+   * the same instant, as they follow a change scheduled for the period's end. Applied at once on the
+   * node that took it, the others would go on charging (and metering) the old plan until their sweep
+   * while the invoice bills the new one from the instant recorded: prepaid calls paid twice or not at all.
+   */
+  public static final Duration ON_EVERY_NODE = Duration.ofSeconds(30);
+
+  /**
+   * Puts {@code customer} on {@code plan} now (a scheduled change, if any, is cancelled); the customer as saved.
+   * With a billing history other nodes share, "now" is {@link #ON_EVERY_NODE} from now: the change is
+   * scheduled for then and the customer returned as it stays until then.
+   */
   public synchronized Customer changeNow(Customer customer, String plan) {
     Instant now = time.now();
+    if (history.shared()) {
+      String inForce = duePlans.inForce(customer, Math.addExact(Math.multiplyExact(now.getEpochSecond(),
+          1_000_000_000L), now.getNano())).plan();
+      suggestions.remove(customer.id());
+      if (plan.equals(customer.plan()) && plan.equals(inForce)) { // on it already: only a scheduled change goes
+        if (history.cancelPlanChanges(customer.id(), now) > 0) {
+          duePlans.forgetAfter(customer.id(), now);
+        }
+        return customer;
+      }
+      scheduleAt(customer, plan, now.plus(ON_EVERY_NODE));
+      return customer;
+    }
     suggestions.remove(customer.id());
     history.cancelPlanChanges(customer.id(), now);
     // the plan in force: a scheduled change may have come due and not be applied yet
@@ -109,9 +135,14 @@ public final class PlanScheduler implements AutoCloseable {
 
   /** Schedules {@code plan} for the end of {@code customer}'s current billing period, replacing any scheduled change. */
   public synchronized PlanChange schedule(Customer customer, String plan) {
+    return scheduleAt(customer, plan, Invoicing.periodEnd(customer.billingAnchor(), time.now()));
+  }
+
+  /** Schedules {@code plan} for {@code at}, replacing any scheduled change. */
+  private PlanChange scheduleAt(Customer customer, String plan, Instant at) {
     Instant now = time.now();
     history.cancelPlanChanges(customer.id(), now);
-    PlanChange change = new PlanChange(customer.id(), plan, Invoicing.periodEnd(customer.billingAnchor(), now));
+    PlanChange change = new PlanChange(customer.id(), plan, at);
     duePlans.forgetAfter(customer.id(), now); // the change it replaces, if one was expected (a due one stays)
     history.recordPlanChange(change);
     duePlans.expect(change);

@@ -51,6 +51,12 @@ public final class SpringProblems implements HandlerExceptionResolver, Ordered {
       status = 413;
       detail = dev.monetize.http.BodyTooLargeException.detail(dev.monetize.http.BodyTooLargeException.in(e)
           .orElseThrow().limit());
+    } else if (e instanceof org.springframework.web.multipart.MaxUploadSizeExceededException) {
+      status = 413;
+      detail = "The multipart body is larger than this service takes.";
+    } else if (e instanceof org.springframework.web.multipart.MultipartException) { // the caller's malformed body
+      status = 400;
+      detail = "The multipart body could not be read: send well-formed multipart/form-data with its boundary.";
     } else if (e instanceof org.springframework.http.converter.HttpMessageNotReadableException) {
       status = 400;
       detail = dev.monetize.http.UnreadableJson.detail(e).orElse(

@@ -55,41 +55,7 @@ public final class TomcatProblemPages {
 
   /** The problem JSON of {@code status}. */
   static byte[] body(Optional<Monetize> monetize, int status, String requestId) {
-    Optional<Problem> problem = monetize.flatMap(m -> m.serverProblem(status, requestId));
-    if (problem.isPresent()) {
-      return ProblemJson.toBytes(problem.get());
-    }
-    return ("{\"type\":\"about:blank\",\"title\":\"" + reason(status) + "\",\"status\":" + status + "}")
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The reason phrase (RFC 9110) of a status no code of ours has. */
-  static String reason(int status) {
-    return switch (status) {
-      case 401 -> "Unauthorized";
-      case 402 -> "Payment Required";
-      case 403 -> "Forbidden";
-      case 407 -> "Proxy Authentication Required";
-      case 408 -> "Request Timeout";
-      case 409 -> "Conflict";
-      case 410 -> "Gone";
-      case 412 -> "Precondition Failed";
-      case 416 -> "Range Not Satisfiable";
-      case 417 -> "Expectation Failed";
-      case 421 -> "Misdirected Request";
-      case 422 -> "Unprocessable Content";
-      case 425 -> "Too Early";
-      case 426 -> "Upgrade Required";
-      case 428 -> "Precondition Required";
-      case 429 -> "Too Many Requests";
-      case 451 -> "Unavailable For Legal Reasons";
-      case 501 -> "Not Implemented";
-      case 502 -> "Bad Gateway";
-      case 503 -> "Service Unavailable";
-      case 504 -> "Gateway Timeout";
-      case 505 -> "HTTP Version Not Supported";
-      default -> status < 500 ? "Client Error" : "Server Error";
-    };
+    return monetize.map(m -> m.statusProblemJson(status, requestId)).orElseGet(() -> ProblemJson.aboutBlank(status));
   }
 
   /** Tomcat's error report valve, writing problem JSON. */

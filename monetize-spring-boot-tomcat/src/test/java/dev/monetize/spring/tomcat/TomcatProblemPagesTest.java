@@ -32,8 +32,8 @@ class TomcatProblemPagesTest {
       assertThat(blank.get("status").asInt()).isEqualTo(505);
       assertThat(noEngine.get("type").asText()).isEqualTo("about:blank");
       assertThat(noEngine.get("status").asInt()).isEqualTo(400);
-      assertThat(TomcatProblemPages.reason(409)).isEqualTo("Conflict");
-      assertThat(TomcatProblemPages.reason(499)).isEqualTo("Client Error");
+      assertThat(dev.monetize.errors.ProblemJson.reason(409)).isEqualTo("Conflict");
+      assertThat(dev.monetize.errors.ProblemJson.reason(499)).isEqualTo("Client Error");
     }
   }
 }

@@ -37,13 +37,7 @@ public final class ProblemPages {
 
   /** The problem JSON of {@code status}. */
   static byte[] body(Monetize monetize, int status) {
-    Optional<Problem> problem = monetize.serverProblem(status, RequestIds.newId());
-    if (problem.isPresent()) {
-      return ProblemJson.toBytes(problem.get());
-    }
-    String title = HttpStatus.getMessage(status);
-    return ("{\"type\":\"about:blank\",\"title\":\"" + title.replace("\"", "") + "\",\"status\":" + status + "}")
-        .getBytes(StandardCharsets.UTF_8);
+    return monetize.statusProblemJson(status, RequestIds.newId());
   }
 
   /** Errors Jetty answers before any context: bad messages, and anything the server itself fails. */
