@@ -499,6 +499,14 @@ public final class MonetizeBuilder {
           + "(RedisLimiterStore, or PostgresCredits.over(LimiterStore.inMemory(), dataSource))",
           billingHistory.getClass().getSimpleName());
     }
+    dev.monetize.limits.LimiterStore counting = limiterStore instanceof dev.monetize.limits.CreditsApart apart
+        ? apart.limits() : limiterStore;
+    if (counting.getClass().getName().equals("dev.monetize.limits.InMemoryLimiterStore") && billingHistory.shared()) {
+      org.slf4j.LoggerFactory.getLogger(Monetize.class).warn("rate limits and quotas are counted in this process's "
+          + "memory while the billing history ({}) is shared with other nodes: each node admits a customer's whole "
+          + "quota, and a restart counts from zero again; count them once for every node in Redis (RedisLimiterStore)",
+          billingHistory.getClass().getSimpleName());
+    }
     return new Monetize(this);
   }
 }

@@ -180,6 +180,25 @@ class PlanChangesTest {
     }
   }
 
+  /** Limits counted in one process beside a history other nodes share are named at build: they are per node. */
+  @Test
+  void inMemoryLimitsBesideASharedHistoryAreWarnedOf() {
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(seen, true, StandardCharsets.UTF_8));
+    try {
+      Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).billingHistory(new SharedHistory()).build()
+          .close();
+      Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).build().close();
+    } finally {
+      System.setErr(err);
+    }
+    String log = seen.toString(StandardCharsets.UTF_8);
+    assertThat(log).contains("rate limits and quotas are counted in this process's memory while the billing "
+        + "history (SharedHistory) is shared");
+    assertThat(log.split("rate limits and quotas are counted", -1)).hasSize(2); // once: not for the in-memory history
+  }
+
   /**
    * With a history several nodes share, "now" is a change every node follows at one instant (30 s on,
    * past each node's next sweep): the node that took it does not switch before the others, which

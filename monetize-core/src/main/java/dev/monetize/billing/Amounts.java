@@ -20,7 +20,8 @@ public final class Amounts {
   public static final int MAX_INTEGER_DIGITS = 18;
   /** Decimals at most. */
   public static final int MAX_DECIMALS = 6;
-  private static final Pattern PLAIN = Pattern.compile("-?[0-9]{1,18}(\\.[0-9]{1,6})?");
+  /** Written out in full; decimals past the sixth may only be zeros (as a JSON number's are, {@link #check}). */
+  private static final Pattern PLAIN = Pattern.compile("-?[0-9]{1,18}(\\.[0-9]{1,6}0{0,12})?");
 
   private Amounts() {}
 
@@ -31,10 +32,11 @@ public final class Amounts {
    */
   public static BigDecimal parse(String text, String field) {
     String t = text.strip();
-    if (t.length() > MAX_INTEGER_DIGITS + MAX_DECIMALS + 2 || !PLAIN.matcher(t).matches()) {
+    if (t.length() > MAX_INTEGER_DIGITS + 2 * MAX_DECIMALS + 8 || !PLAIN.matcher(t).matches()) {
       throw invalid(field);
     }
-    return new BigDecimal(t);
+    BigDecimal v = new BigDecimal(t);
+    return v.scale() > MAX_DECIMALS ? v.setScale(MAX_DECIMALS) : v; // only zeros past the sixth decimal
   }
 
   /**

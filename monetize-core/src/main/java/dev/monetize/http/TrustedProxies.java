@@ -58,11 +58,17 @@ public final class TrustedProxies {
       if (entry.isEmpty()) {
         continue;
       }
+      Cidr cidr;
       try {
-        out.add(Cidr.parse(entry));
+        cidr = Cidr.parse(entry);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("trusted proxy " + e.getMessage(), e);
       }
+      if (cidr.bits() == 0) { // every address a proxy: any caller's forwarding header would name its address
+        throw new IllegalArgumentException("trusted proxy " + entry + " covers every address, so any caller could "
+            + "choose its own address; list your proxies' addresses or networks (10.0.0.0/8, say)");
+      }
+      out.add(cidr);
     }
     return out.isEmpty() ? NONE : new TrustedProxies(out, false);
   }

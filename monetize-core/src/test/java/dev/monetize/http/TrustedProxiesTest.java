@@ -26,6 +26,10 @@ class TrustedProxiesTest {
   void onlyIpLiteralsAreAccepted() {
     assertThatThrownBy(() -> TrustedProxies.parse("proxy.internal")).hasMessageContaining("not an IP address");
     assertThatThrownBy(() -> TrustedProxies.parse("10.0.0.0/33")).hasMessageContaining("0..32");
+    for (String everyone : new String[] {"0.0.0.0/0", "::/0", "10.0.0.0/8, 0.0.0.0/0"}) { // any caller its own proxy
+      assertThatThrownBy(() -> TrustedProxies.parse(everyone)).hasMessageContaining("covers every address");
+    }
+    assertThat(TrustedProxies.parse("0.0.0.0/1").trusts("10.0.0.1")).isTrue();
     assertThat(TrustedProxies.parse("::1/128").trusts("::1")).isTrue();
     assertThat(TrustedProxies.parse("10.0.0.0/8").trusts("999.0.0.1")).isFalse();
   }

@@ -255,7 +255,7 @@ public class MonetizeProperties {
   }
 
   public void setRedisCommandTimeout(Duration redisCommandTimeout) {
-    this.redisCommandTimeout = redisCommandTimeout;
+    this.redisCommandTimeout = positive(redisCommandTimeout, "monetize.redis-command-timeout");
   }
 
   public Duration getUsageDeliveryMaxAge() {
@@ -263,6 +263,13 @@ public class MonetizeProperties {
   }
 
   public void setUsageDeliveryMaxAge(Duration usageDeliveryMaxAge) {
-    this.usageDeliveryMaxAge = usageDeliveryMaxAge;
+    this.usageDeliveryMaxAge = positive(usageDeliveryMaxAge, "monetize.usage-delivery-max-age");
+  }
+
+  private static Duration positive(Duration d, String property) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(property + " must be a positive duration such as 200ms or 5m, got " + d);
+    }
+    return d;
   }
 }

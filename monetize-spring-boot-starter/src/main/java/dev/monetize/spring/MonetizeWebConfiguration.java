@@ -73,6 +73,33 @@ public class MonetizeWebConfiguration {
     return filter;
   }
 
+  /**
+   * Warnings at start for settings of the application that undo what the engine does: Spring
+   * Security's default chain (a login for every request: the engine admits, and bills, calls the
+   * chain then refuses) and Spring's own reading of forwarding headers (any caller's
+   * {@code X-Forwarded-For} becomes its address: the shield's budgets and bans are its to choose).
+   */
+  @Bean
+  static org.springframework.beans.factory.SmartInitializingSingleton monetizeStartupWarnings(
+      org.springframework.beans.factory.ListableBeanFactory beans, org.springframework.core.env.Environment env) {
+    return () -> {
+      org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MonetizeWebConfiguration.class);
+      // Spring Boot's own chains, there only when the application declares none: a login for every request
+      if (beans.containsBean("defaultSecurityFilterChain") || beans.containsBean("managementSecurityFilterChain")) {
+        log.warn("Spring Security's default filter chain asks every request for a login, the API's included: "
+            + "the engine admits and bills a call with a valid key that the chain then refuses with 401. Declare a "
+            + "SecurityFilterChain that permits the API's routes and /monetize/** and leaves them out of CSRF "
+            + "(their credential is the API key): see docs/spring-boot.md, Spring Security");
+      }
+      if ("framework".equalsIgnoreCase(env.getProperty("server.forward-headers-strategy", "").trim())) {
+        log.warn("server.forward-headers-strategy=framework makes any caller's X-Forwarded-For its address, so "
+            + "the shield's per-address budgets and bans (and the audit trail's addresses) are the caller's to "
+            + "choose: remove it and set monetize.trusted-proxies to your proxies' addresses instead (the engine "
+            + "then reads the forwarding headers only from them)");
+      }
+    };
+  }
+
   /** The dispatcher servlet's path ({@code spring.mvc.servlet.path}) without its trailing slash: "" at the root. */
   static String servletPrefix(org.springframework.core.env.Environment env) {
     String path = env.getProperty("spring.mvc.servlet.path", "/").trim();

@@ -32,6 +32,7 @@ public class TestApplication {
    * Spring Security guards the service's own admin pages; the API's routes are Monetize's, judged by
    * their key before this chain runs.
    */
+  // tag::security[]
   @Bean
   org.springframework.security.web.SecurityFilterChain security(
       org.springframework.security.config.annotation.web.builders.HttpSecurity http) throws Exception {
@@ -40,6 +41,7 @@ public class TestApplication {
         .csrf(c -> c.ignoringRequestMatchers("/v1/**", "/monetize/**")) // API keys, not cookies
         .build();
   }
+  // end::security[]
 
   /**
    * An application's MVC configuration that needs the engine (an interceptor of its own, say): the

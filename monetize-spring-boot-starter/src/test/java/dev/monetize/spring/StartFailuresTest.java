@@ -46,6 +46,14 @@ class StartFailuresTest {
   }
 
   @Test
+  void aDurationThatIsNotPositiveNamesTheProperty() {
+    assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.redis-command-timeout=-5s").run()
+        .close()).rootCause().hasMessageContaining("monetize.redis-command-timeout must be a positive duration");
+    assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.usage-delivery-max-age=0s").run()
+        .close()).rootCause().hasMessageContaining("monetize.usage-delivery-max-age must be a positive duration");
+  }
+
+  @Test
   void aMissingPlansFileNamesTheProperty() {
     assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.plans=classpath:nowhere.yaml")
         .run().close())
