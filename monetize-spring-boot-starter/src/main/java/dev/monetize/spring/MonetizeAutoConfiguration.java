@@ -79,11 +79,24 @@ public class MonetizeAutoConfiguration {
       ObjectProvider<AuditSink> auditSink, ObjectProvider<ResponseCache> responseCache,
       ObjectProvider<ShieldStore> shieldStore, ObjectProvider<MonetizeCustomizer> customizers,
       org.springframework.beans.factory.ListableBeanFactory beans,
-      ObjectProvider<com.fasterxml.jackson.databind.ObjectMapper> objectMapper) {
+      ObjectProvider<com.fasterxml.jackson.databind.ObjectMapper> objectMapper,
+      org.springframework.core.env.Environment springEnvironment) {
     HandlerOperations annotated = handlers.getIfAvailable();
     Catalog catalog = annotated == null ? plans : annotated.addTo(plans);
     MonetizeBuilder b = Monetize.builder().catalog(catalog).environment(environment(p.getEnvironment()))
         .apiInfo(p.getApiTitle(), p.getApiVersion()).publishDocs(p.isPublishDocs());
+    String servletPrefix = MonetizeWebConfiguration.servletPrefix(springEnvironment);
+    if (!servletPrefix.isEmpty()) { // only paths under the dispatcher servlet reach any filter
+      b.managementPrefix(servletPrefix + "/monetize");
+      java.util.List<String> outside = plans.operations().stream().map(o -> o.method() + " " + o.pathTemplate())
+          .filter(route -> !route.substring(route.indexOf(' ') + 1).startsWith(servletPrefix + "/")).toList();
+      if (!outside.isEmpty()) {
+        org.slf4j.LoggerFactory.getLogger(MonetizeAutoConfiguration.class).warn("spring.mvc.servlet.path is {}, but "
+            + "the plans file routes {} outside it: no such request reaches the application (write the plans file's "
+            + "paths as requests use them, {}/v1/...; @Monetized handlers get the servlet path added)", servletPrefix,
+            outside, servletPrefix);
+      }
+    }
     if (annotated != null) { // the handlers' types, written as the application's ObjectMapper writes them
       b.apiSchemas(annotated.schemas(catalog,
           objectMapper.getIfAvailable(com.fasterxml.jackson.databind.ObjectMapper::new)));
