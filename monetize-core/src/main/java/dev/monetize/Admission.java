@@ -65,10 +65,15 @@ public final class Admission {
   /** The {@code RateLimit-Policy} value formatted once per customer, or empty. */
   private String policyHeader = "";
   private final long startNanos;
-  /** The thread whose CPU time is the call's; null once handed off ({@link #handedOff}). */
-  private Thread thread;
-  /** The thread's CPU clock when the call started; once handed off, the CPU time spent before. -1: none. */
-  private long cpuStartNanos = -1;
+  /** The thread whose CPU time is the call's. */
+  private final Thread thread;
+  /**
+   * The thread's CPU clock when the call started (0 or more); once handed off ({@link #handedOff}),
+   * {@code -2 - spent}, the CPU time the thread spent on it; -1: not measured. One volatile value:
+   * the hand-off and a completion on another thread (an asynchronous endpoint that wrote its last
+   * byte) may run at once, and each must see the other's whole state or none of it.
+   */
+  private volatile long cpuStartNanos = -1;
   private long bytesIn;
   private boolean completed;
   /** What was sent, for the audit event built later on its own thread (set once, before the hand-off). */
@@ -128,9 +133,9 @@ public final class Admission {
    * that thread as it returns; a call completed on its admitting thread needs nothing.
    */
   public void handedOff() {
-    if (cpuStartNanos >= 0 && thread != null && Thread.currentThread() == thread) {
-      cpuStartNanos = Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos);
-      thread = null;
+    long start = cpuStartNanos;
+    if (start >= 0 && Thread.currentThread() == thread) {
+      cpuStartNanos = -2 - Math.max(0, AdmissionPipeline.threadCpuNanos() - start);
     }
   }
 
@@ -394,8 +399,9 @@ public final class Admission {
     }
     completed = true;
     // CPU time is per thread: the admitting thread's, up to now or to the hand-off of an asynchronous call
-    long cpuNanos = cpuStartNanos < 0 ? 0 : thread == null ? cpuStartNanos
-        : Thread.currentThread() == thread ? Math.max(0, AdmissionPipeline.threadCpuNanos() - cpuStartNanos) : 0;
+    long start = cpuStartNanos; // read once: see its field
+    long cpuNanos = start == -1 ? 0 : start < -1 ? -2 - start
+        : Thread.currentThread() == thread ? Math.max(0, AdmissionPipeline.threadCpuNanos() - start) : 0;
     pipeline.complete(this, status, bytesIn, bytesOut, cpuNanos, startNanos);
   }
 

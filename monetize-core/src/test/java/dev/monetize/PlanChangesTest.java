@@ -241,7 +241,24 @@ class PlanChangesTest {
       assertThat(history.planChanges("acme", after, after)).extracting(dev.monetize.billing.PlanChange::plan)
           .containsExactly("pro");
 
+      // a period-end change made while a "now" one waits comes after it: the "now" one still happens
+      a.applyDuePlanChanges();
+      time.set(Instant.parse("2026-11-16T00:01:00Z"));
+      call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"basic\"}", operator, 200); // at 00:01:30
+      time.set(Instant.parse("2026-11-16T00:01:10Z"));
+      JsonNode both = call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\", \"at\": \"period_end\"}",
+          operator, 200);
+      assertThat(both.get("scheduled_plan_change").get("at").asText()).isEqualTo("2026-12-01T00:00:00Z");
+      assertThat(history.planChanges("acme", Instant.parse("2026-11-16T00:01:30Z"),
+          Instant.parse("2026-12-01T00:00:01Z"))).extracting(dev.monetize.billing.PlanChange::plan)
+          .containsExactly("basic", "pro");
+      b.applyDuePlanChanges();
+      assertThat(planOn.apply(b, Instant.parse("2026-11-16T00:01:31Z"))).isEqualTo("basic");
+
       // the plan it is on already: nothing scheduled, any scheduled change cancelled
+      a.applyDuePlanChanges();
+      call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", operator, 200);
+      time.set(Instant.parse("2026-11-16T00:02:05Z")); // its 30 s have passed
       a.applyDuePlanChanges();
       call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"basic\", \"at\": \"period_end\"}", operator, 200);
       JsonNode same = call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", operator, 200);

@@ -133,18 +133,26 @@ final class OpenApiCommands implements Runnable {
     static Optional<String> notOpenApi(String text) {
       com.fasterxml.jackson.databind.JsonNode root;
       try {
-        root = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-            .readTree(text);
+        root = text.stripLeading().startsWith("{") ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(text)
+            : new com.fasterxml.jackson.databind.ObjectMapper(com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                .loaderOptions(yamlWithoutSizeLimit()).build()).readTree(text);
       } catch (java.io.IOException e) {
         return Optional.of("neither JSON nor YAML");
       }
       if (root == null || !root.isObject()) {
         return Optional.of("not a JSON or YAML object");
       }
-      if (!root.path("openapi").isTextual()) {
+      if (!root.path("openapi").isTextual() && !root.path("swagger").isTextual()) { // 3.x, or 2.0 (converted)
         return Optional.of("no top-level 'openapi' field (such as \"openapi\": \"3.1.0\")");
       }
       return Optional.empty();
+    }
+
+    /** A document of any size the file has (SnakeYAML stops at 3 MB by default; large APIs have more). */
+    private static org.yaml.snakeyaml.LoaderOptions yamlWithoutSizeLimit() {
+      org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+      options.setCodePointLimit(Integer.MAX_VALUE);
+      return options;
     }
 
     private static String version(OpenAPI api) {

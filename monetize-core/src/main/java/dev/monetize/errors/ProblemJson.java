@@ -18,7 +18,6 @@ public final class ProblemJson {
 
   private ProblemJson() {}
 
-  /** The problem as UTF-8 JSON bytes. */
   /**
    * The {@code about:blank} problem of {@code status} (RFC 9457 section 4.2.1): its title the
    * status's reason phrase (RFC 9110), nothing else; for a status no code of ours has.
@@ -67,6 +66,7 @@ public final class ProblemJson {
     };
   }
 
+  /** The problem as UTF-8 JSON bytes. */
   public static byte[] toBytes(Problem problem) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(384);
     try (JsonGenerator g = JSON.createGenerator(out)) {

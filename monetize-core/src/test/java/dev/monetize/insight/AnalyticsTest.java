@@ -264,6 +264,39 @@ public class AnalyticsTest {
     }
   }
 
+  /**
+   * A customer the engine never recorded a plan for (kept in the customer store by other means) is
+   * rated on its current plan in the current period, as its draft invoice is, even with a change
+   * scheduled ahead.
+   */
+  @Test
+  void aCustomerWithoutHistoryIsRatedAsItsDraftInvoiceEvenWithAChangeAhead() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    dev.monetize.keys.CustomerStore store = dev.monetize.keys.CustomerStore.inMemory();
+    try (Monetize m = engine(Monetize.builder().customerStore(store), time, operator)) {
+      store.save(Customer.of("legacy", "pro")); // straight into the store: no plan change in the history
+      IssuedKey key = m.keys().issue("legacy", Set.of("*"));
+      Admission a = m.admit(m.catalog().operation("summary").orElseThrow(), ApiRequest.of("GET", "/v1/summary",
+          "203.0.113.9", "l", "Bearer " + key.secret(), null));
+      a.complete(200, 0);
+      m.flushUsage();
+      time.set(START.plus(Duration.ofDays(1)));
+      String month = "/monetize/analytics/costs?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z";
+      String before = row(get(m, month, operator).get("customers"), "customer_id", "legacy").get("revenue").asText();
+      String draft = get(m, "/monetize/invoices/draft?customer_id=legacy", operator).get("total").asText();
+      assertThat(new java.math.BigDecimal(before)).isEqualByComparingTo(new java.math.BigDecimal(draft))
+          .isPositive(); // the whole month's fee of pro so far: its draft
+      post(m, "/monetize/analytics/what-if", "{\"plan\": \"pro\"}", operator, 200);
+      ManagementApi.Response patched = m.managementApi().handle(ManagementApi.Request.withRawQuery("PATCH",
+          "/monetize/organizations/legacy", null, Optional.of("Bearer " + operator), Optional.empty(),
+          "{\"plan\": \"basic\", \"at\": \"period_end\"}".getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+      assertThat(patched.status()).isEqualTo(200);
+      String after = row(get(m, month, operator).get("customers"), "customer_id", "legacy").get("revenue").asText();
+      assertThat(after).isEqualTo(before);
+    }
+  }
+
   @Test
   void badRangesAreRefusedNamingTheParameter() throws Exception {
     ManualTimeSource time = ManualTimeSource.at(START);

@@ -76,10 +76,9 @@ final class MeteredResponse extends HttpServletResponseWrapper {
       return;
     }
     resetBuffer();
+    ServletProblems.dropBodyHeaders(this);
     setStatus(sc);
-    if (!containsHeader("Cache-Control")) {
-      super.setHeader("Cache-Control", "no-store");
-    }
+    super.setHeader("Cache-Control", "no-store"); // an error is never stored, whatever was said of the answer
     byte[] body = monetize.statusProblemJson(sc, admission.request().requestId());
     setContentType(dev.monetize.errors.Problem.MEDIA_TYPE);
     setContentLength(body.length);
@@ -96,11 +95,23 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     super.sendRedirect(location);
   }
 
+  /** Clears what the application wrote, which is not sent and so not metered. */
+  @Override
+  public void resetBuffer() {
+    super.resetBuffer();
+    if (stream != null) {
+      stream.count = 0;
+    }
+  }
+
   /** Clears what the application wrote, and sets the engine's headers again: they belong to every answer. */
   @Override
   public void reset() {
     super.reset();
     contentLength = -1;
+    if (stream != null) {
+      stream.count = 0;
+    }
     HttpServletResponse below = (HttpServletResponse) getResponse();
     admission.responseHeaders((name, value) -> MonetizeFilter.add(below, name, value));
     if (engineVary != null) {

@@ -111,7 +111,7 @@ public final class PlanScheduler implements AutoCloseable {
         }
         return customer;
       }
-      scheduleAt(customer, plan, now.plus(ON_EVERY_NODE));
+      scheduleAt(customer, plan, now.plus(ON_EVERY_NODE), now);
       return customer;
     }
     suggestions.remove(customer.id());
@@ -135,15 +135,18 @@ public final class PlanScheduler implements AutoCloseable {
 
   /** Schedules {@code plan} for the end of {@code customer}'s current billing period, replacing any scheduled change. */
   public synchronized PlanChange schedule(Customer customer, String plan) {
-    return scheduleAt(customer, plan, Invoicing.periodEnd(customer.billingAnchor(), time.now()));
+    Instant now = time.now();
+    // a change made "now" on a shared history waits up to ON_EVERY_NODE: it stays, this one comes after it
+    Instant keep = history.planChanges(customer.id(), now, now.plus(ON_EVERY_NODE).plusNanos(1)).stream()
+        .map(PlanChange::since).filter(s -> s.isAfter(now)).reduce((a, b) -> b).orElse(now);
+    return scheduleAt(customer, plan, Invoicing.periodEnd(customer.billingAnchor(), now), keep);
   }
 
-  /** Schedules {@code plan} for {@code at}, replacing any scheduled change. */
-  private PlanChange scheduleAt(Customer customer, String plan, Instant at) {
-    Instant now = time.now();
-    history.cancelPlanChanges(customer.id(), now);
+  /** Schedules {@code plan} for {@code at}, replacing any change scheduled after {@code keep}. */
+  private PlanChange scheduleAt(Customer customer, String plan, Instant at, Instant keep) {
+    history.cancelPlanChanges(customer.id(), keep);
     PlanChange change = new PlanChange(customer.id(), plan, at);
-    duePlans.forgetAfter(customer.id(), now); // the change it replaces, if one was expected (a due one stays)
+    duePlans.forgetAfter(customer.id(), keep); // the change it replaces, if one was expected (a due one stays)
     history.recordPlanChange(change);
     duePlans.expect(change);
     publish(LifecycleEvent.PLAN_CHANGE_SCHEDULED, customer, plan, change.since());

@@ -42,10 +42,12 @@ public final class Analytics {
   private final Supplier<UsageTotals> totals;
   private final SlaBook sla;
   private final CustomerSignals signals;
+  private final Supplier<Instant> clock;
 
-  /** Analytics over the engine's data. */
+  /** Analytics over the engine's data, on the engine's clock (which period is the current one). */
   public Analytics(Catalog catalog, Function<String, Optional<Customer>> customers, BillingHistory history,
-      Supplier<UsageTotals> totals, SlaBook sla, CustomerSignals signals) {
+      Supplier<UsageTotals> totals, SlaBook sla, CustomerSignals signals, Supplier<Instant> clock) {
+    this.clock = clock;
     this.catalog = catalog;
     this.customers = customers;
     this.history = history;
@@ -194,13 +196,13 @@ public final class Analytics {
     }
     out.put("totals", totals);
     out.put("skipped", skipped);
-    out.put("truncated", skipped.size() + cells.stream().map(Cell::customer).distinct().count() >= MAX_CUSTOMERS);
+    out.put("truncated", rated(this.totals.get(), from, to).size() > MAX_CUSTOMERS);
     return out;
   }
 
   private List<Cell> cells(Instant from, Instant to, CostModel model, List<Object> skipped) {
     UsageTotals usage = totals.get();
-    Revenue revenue = new Revenue(catalog, history, usage);
+    Revenue revenue = new Revenue(catalog, history, usage, clock.get());
     List<Cell> cells = new ArrayList<>();
     int n = 0;
     for (String id : rated(usage, from, to)) {
@@ -252,8 +254,14 @@ public final class Analytics {
    * it was cut).
    */
   private Set<String> rated(UsageTotals usage, Instant from, Instant to) {
-    Set<String> ids = new java.util.TreeSet<>(usage.customers(from, to));
-    ids.addAll(history.customersBefore(to, MAX_CUSTOMERS + 1));
+    // those with calls first, in id order: a cap never leaves out a customer with calls for one without
+    Set<String> ids = new java.util.LinkedHashSet<>(new java.util.TreeSet<>(usage.customers(from, to)));
+    for (String id : history.customersBefore(to, MAX_CUSTOMERS + 1)) {
+      if (ids.size() > MAX_CUSTOMERS) {
+        break;
+      }
+      ids.add(id);
+    }
     return ids;
   }
 
@@ -302,7 +310,7 @@ public final class Analytics {
    */
   public Map<String, Object> customers(Instant from, Instant to, int limit) {
     UsageTotals usage = totals.get();
-    Revenue revenue = new Revenue(catalog, history, usage);
+    Revenue revenue = new Revenue(catalog, history, usage, clock.get());
     Map<String, CustomerSignals.Counts> seen = signals.all();
     Set<String> ids = rated(usage, from, to);
     ids.addAll(seen.keySet());
@@ -390,7 +398,7 @@ public final class Analytics {
    */
   public Map<String, Object> whatIf(Plan candidate, Instant at) {
     UsageTotals usage = totals.get();
-    Revenue revenue = new Revenue(catalog, history, usage);
+    Revenue revenue = new Revenue(catalog, history, usage, clock.get());
     revenue.catalogWith(candidate); // a candidate that does not fit the catalog fails the request, not each customer
     List<Object> rows = new ArrayList<>();
     BigDecimal actualTotal = BigDecimal.ZERO;
@@ -454,6 +462,7 @@ public final class Analytics {
     out.put("difference", candidateTotal.subtract(actualTotal).toPlainString());
     out.put("would_pay_more", more);
     out.put("would_pay_less", less);
+    out.put("truncated", n > MAX_CUSTOMERS);
     out.put("skipped", skipped);
     return out;
   }

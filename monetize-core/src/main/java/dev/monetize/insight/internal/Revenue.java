@@ -37,7 +37,11 @@ final class Revenue {
   private final BillingHistory history;
   private final UsageTotals totals;
 
-  Revenue(Catalog catalog, BillingHistory history, UsageTotals totals) {
+  private final Instant now;
+
+  /** Rates {@code totals} as of {@code now} (the current period is the one a customer without history is billed in). */
+  Revenue(Catalog catalog, BillingHistory history, UsageTotals totals, Instant now) {
+    this.now = now;
     this.catalog = catalog;
     this.history = history;
     this.totals = totals;
@@ -45,20 +49,20 @@ final class Revenue {
 
   /**
    * {@code customer}'s revenue in {@code [from, to)}: under its real plans, or under {@code candidate}
-   * from the time it had a plan. A period before the customer had one bills nothing, as invoices do;
-   * a customer without any plan change recorded is on its current plan (the invoice's draft).
+   * from the time it had a plan. A period without a plan in the history bills nothing, as final
+   * invoices do, except the current one, which is on the customer's current plan (as its draft is).
    */
   Share of(Customer customer, Instant from, Instant to, Optional<Plan> candidate) {
     Catalog plans = candidate.map(this::catalogWith).orElse(catalog);
     Map<String, BigDecimal> byOp = new TreeMap<>();
     BigDecimal fees = BigDecimal.ZERO;
     Optional<Currency> currency = Optional.empty();
-    boolean recorded = !history.planChanges(customer.id(), from, LATEST).isEmpty();
     Instant p = Invoicing.periodStart(customer.billingAnchor(), from);
     while (p.isBefore(to)) {
       Instant end = Invoicing.periodEnd(customer.billingAnchor(), p);
       List<PlanChange> changes = history.planChanges(customer.id(), p, end);
-      if (changes.isEmpty() && recorded) { // not a customer yet: no invoice
+      boolean current = !now.isBefore(p) && now.isBefore(end);
+      if (changes.isEmpty() && !current) { // no plan then (not a customer yet): no invoice
         p = end;
         continue;
       }
@@ -149,9 +153,6 @@ final class Revenue {
   private static BigDecimal ratio(long part, long whole) {
     return whole == 0 ? BigDecimal.ZERO : new BigDecimal(part).divide(new BigDecimal(whole), MathContext.DECIMAL64);
   }
-
-  /** The latest instant every billing history keeps: a plan change before it is one at all. */
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   /**
    * The catalog {@code candidate} is priced in: this one when it holds that very plan, else this one
