@@ -491,22 +491,7 @@ public final class MonetizeBuilder {
           .orElseThrow().prefix() + " secret; this deployment accepts " + environment.prefix() + " keys (set the "
           + "environment to match: MonetizeBuilder.environment(...), monetize.environment with the Spring Boot starter)");
     }
-    // the defaults' classes are package-private: named here
-    if (limiterStore.getClass().getName().equals("dev.monetize.limits.InMemoryLimiterStore")
-        && !billingHistory.getClass().getName().equals("dev.monetize.billing.InMemoryBillingHistory")) {
-      org.slf4j.LoggerFactory.getLogger(Monetize.class).warn("prepaid balances are kept in memory while the wallet's "
-          + "history is kept by {}: a restart reads every balance as 0; keep them in a store that outlives the process "
-          + "(RedisLimiterStore, or PostgresCredits.over(LimiterStore.inMemory(), dataSource))",
-          billingHistory.getClass().getSimpleName());
-    }
-    dev.monetize.limits.LimiterStore counting = limiterStore instanceof dev.monetize.limits.CreditsApart apart
-        ? apart.limits() : limiterStore;
-    if (counting.getClass().getName().equals("dev.monetize.limits.InMemoryLimiterStore") && billingHistory.shared()) {
-      org.slf4j.LoggerFactory.getLogger(Monetize.class).warn("rate limits and quotas are counted in this process's "
-          + "memory while the billing history ({}) is shared with other nodes: each node admits a customer's whole "
-          + "quota, and a restart counts from zero again; count them once for every node in Redis (RedisLimiterStore)",
-          billingHistory.getClass().getSimpleName());
-    }
+    StoreWarnings.of(limiterStore, billingHistory);
     return new Monetize(this);
   }
 }
