@@ -170,7 +170,9 @@ public final class Analytics {
     CostModel model = catalog.costs().orElseThrow(() -> new IllegalStateException(
         "no cost model: declare costs in the plans file (see docs/analytics.md)"));
     List<Object> skipped = new ArrayList<>();
-    List<Cell> cells = cells(from, to, model, skipped);
+    UsageTotals usage = this.totals.get();
+    Set<String> rated = rated(usage, from, to);
+    List<Cell> cells = cells(usage, rated, from, to, model, skipped);
     long allCalls = cells.stream().mapToLong(Cell::calls).sum();
     BigDecimal fixed = model.fixedMonthly().multiply(new BigDecimal(Duration.between(from, to).toSeconds()))
         .divide(MONTH_SECONDS, MathContext.DECIMAL64);
@@ -196,16 +198,16 @@ public final class Analytics {
     }
     out.put("totals", totals);
     out.put("skipped", skipped);
-    out.put("truncated", rated(this.totals.get(), from, to).size() > MAX_CUSTOMERS);
+    out.put("truncated", rated.size() > MAX_CUSTOMERS);
     return out;
   }
 
-  private List<Cell> cells(Instant from, Instant to, CostModel model, List<Object> skipped) {
-    UsageTotals usage = totals.get();
+  private List<Cell> cells(UsageTotals usage, Set<String> rated, Instant from, Instant to, CostModel model,
+      List<Object> skipped) {
     Revenue revenue = new Revenue(catalog, history, usage, clock.get());
     List<Cell> cells = new ArrayList<>();
     int n = 0;
-    for (String id : rated(usage, from, to)) {
+    for (String id : rated) {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
