@@ -73,6 +73,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
         requestId, request.getHeaderString("Authorization"), request.getHeaderString("X-API-Key"),
         request.getUriInfo().getRequestUri().getRawQuery(), request.getHeaderString("User-Agent")));
     request.setProperty(ADMISSION, admission);
+    PeerAddress.admitted(admission);
     String acceptEncoding = request.getHeaderString("Accept-Encoding");
     request.setProperty(ACCEPT_ENCODING, acceptEncoding == null ? "" : acceptEncoding);
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
@@ -127,14 +128,24 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     });
   }
 
-  @Override
-  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+  /**
+   * Ends what a monetized call left on this thread: its {@link MonetizeContext} and its tenant scope.
+   * The response filter does it when the resource answered on this thread; a call answered later on
+   * another thread ({@code AsyncResponse}) leaves them until the host's filter sees the thread return
+   * ({@link PeerAddress#servletFilter()}) or the thread's next request starts ({@link EdgeFilter}).
+   */
+  static void leaveThread() {
     MonetizeContext.clear();
     dev.monetize.TenantContext.Scope tenant = TENANT.get();
-    if (tenant != null) { // the resource ran on this thread: its tenant scope ends with it
+    if (tenant != null) {
       TENANT.remove();
       tenant.close();
     }
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+    leaveThread(); // the resource ran on this thread: its context and tenant scope end with it
     Object a = request.getProperty(ADMISSION);
     if (!(a instanceof Admission admission)) {
       return;

@@ -30,6 +30,7 @@ final class EdgeFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
+    AdmissionFilter.leaveThread(); // what an asynchronous call left on this thread is not this request's
     String method = request.getMethod();
     String path = ("/" + request.getUriInfo().getPath(false)).replace("//", "/");
     if (request.getHeaders().getOrDefault("Api-Version", List.of()).size() > 1) {

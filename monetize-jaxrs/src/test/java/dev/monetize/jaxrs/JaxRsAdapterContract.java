@@ -57,9 +57,10 @@ abstract class JaxRsAdapterContract {
         .plan(Plan.builder("pro").rank(10).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(1000))
             .concurrency(Concurrency.of(4)).build())
         .build();
-    Catalog catalog = MonetizeJaxrs.catalog(plans, Resources.Stats.class, Resources.Mixed.class, Resources.Items.class);
+    Catalog catalog = MonetizeJaxrs.catalog(plans, Resources.Stats.class, Resources.Mixed.class, Resources.Items.class,
+        Resources.Async.class);
     monetize = Monetize.builder().catalog(catalog).environment(KeyEnvironment.TEST).usageSink(usage)
-        .auditSink(batch -> { }).build();
+        .measureCpuTime(true).auditSink(batch -> { }).build();
     monetize.customers().save(Customer.of("acme", "free"));
     monetize.customers().save(Customer.of("globex", "pro"));
     free = monetize.keys().issue("acme", Set.of("stats:*")).secret();
@@ -68,7 +69,7 @@ abstract class JaxRsAdapterContract {
     team = monetize.keys().issue("initech", Set.of("*")).secret();
     base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
         new OpenApiResource(monetize)), Resources.Stats.class, Resources.Public.class, Resources.Mixed.class,
-        Resources.Items.class);
+        Resources.Items.class, Resources.Async.class);
   }
 
   @AfterEach
@@ -181,6 +182,22 @@ abstract class JaxRsAdapterContract {
   void aPlanWithoutTheOperationIs403WithTheUpgrade() throws Exception {
     JsonNode p = problem(call("GET", "/v1/export", free), 403, "plan_denied");
     assertThat(p.get("hint").asText()).contains("'pro'");
+  }
+
+  @Test
+  void anAsynchronousCallIsMeteredWithItsRequestThreadsCpuAndLeavesThatThreadClean() throws Exception {
+    Resources.Async.returned = new java.util.concurrent.CountDownLatch(1);
+    Resources.Async.LEFT_ON_THREAD.clear();
+    HttpResponse<String> r = call("GET", "/v1/async/burn", pro);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("burnt");
+    awaitIdle();
+    monetize.flushUsage();
+    // the request thread goes back to the pool without the caller's tenant or context (CWE-488)
+    assertThat(Resources.Async.LEFT_ON_THREAD).isEmpty();
+    // the resource's thread spent 2 ms before it returned; the answering thread's time is the application's
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("async.burn")).singleElement()
+        .satisfies(u -> assertThat(u.cpuMicros()).isGreaterThanOrEqualTo(2_000));
   }
 
   @Test

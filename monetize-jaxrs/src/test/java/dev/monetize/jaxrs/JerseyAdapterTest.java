@@ -63,6 +63,7 @@ class JerseyAdapterTest extends JaxRsAdapterContract {
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
+    context.addFilter(new FilterHolder(Resources.Async.hostFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
     ServletHolder jersey = new ServletHolder(new ServletContainer(config));
     jersey.setInitOrder(0); // deployed at start, so that its warnings are recorded now

@@ -100,6 +100,57 @@ final class Resources {
     }
   }
 
+  /**
+   * An asynchronous endpoint: its request thread spends 2 ms of CPU, then another thread answers once
+   * the request thread returned from the host ({@link #hostFilter()} says when).
+   */
+  @Path("/v1/async")
+  public static class Async {
+    /** Counted down by {@link #hostFilter()} when a request thread returned from the host's filter chain. */
+    static volatile java.util.concurrent.CountDownLatch returned = new java.util.concurrent.CountDownLatch(1);
+    /** What each request thread held when it returned: its tenant and its {@code MonetizeContext}, if any. */
+    static final java.util.List<String> LEFT_ON_THREAD = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @GET
+    @Path("burn")
+    @Produces("text/plain")
+    @Monetized(id = "async.burn")
+    public void burn(@jakarta.ws.rs.container.Suspended jakarta.ws.rs.container.AsyncResponse response) {
+      java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+      long start = cpu.getCurrentThreadCpuTime();
+      while (cpu.getCurrentThreadCpuTime() - start < 2_000_000) {
+        Thread.onSpinWait();
+      }
+      java.util.concurrent.CountDownLatch whenReturned = returned;
+      new Thread(() -> { // answered after the request thread returned, on another one
+        try {
+          if (!whenReturned.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the request thread never returned");
+          }
+          response.resume("burnt");
+        } catch (InterruptedException e) {
+          response.resume(e);
+        }
+      }).start();
+    }
+
+    /**
+     * The host's outermost filter (in front of {@link PeerAddress#servletFilter()}): records what the
+     * request thread still holds once the chain returned, then says it returned.
+     */
+    static jakarta.servlet.Filter hostFilter() {
+      return (request, response, chain) -> {
+        try {
+          chain.doFilter(request, response);
+        } finally {
+          dev.monetize.TenantContext.current().ifPresent(t -> LEFT_ON_THREAD.add("tenant " + t));
+          MonetizeContext.current().ifPresent(c -> LEFT_ON_THREAD.add("context " + c));
+          returned.countDown();
+        }
+      };
+    }
+  }
+
   /** Not monetized: passes untouched. */
   @Path("/public")
   public static class Public {

@@ -9,6 +9,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.jboss.resteasy.core.ResteasyDeploymentImpl;
 import org.jboss.resteasy.plugins.server.servlet.HttpServlet30Dispatcher;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.jboss.resteasy.spi.ResteasyDeployment;
 
 /** The adapter suite on RESTEasy 6.2 (its servlet dispatcher on embedded Jetty 12). */
@@ -37,6 +40,8 @@ class ResteasyAdapterTest extends JaxRsAdapterContract {
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
     ctx.setAttribute(ResteasyDeployment.class.getName(), deployment);
+    ctx.addFilter(new FilterHolder(Resources.Async.hostFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ctx.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
     ctx.addServlet(new ServletHolder(new HttpServlet30Dispatcher()), "/*");
     server.setHandler(ctx);
     server.start();
