@@ -185,8 +185,16 @@ class DashboardBrowserTest {
     visible("sign-in-section");
   }
 
+  /**
+   * Waits for {@code id} to show. The ceiling is generous (a view shows once its ten or so calls are
+   * answered, which on a loaded CI machine beside the browser took over 15 s once); a timeout says
+   * what the page's status line said, which names a refused call.
+   */
   private static void visible(String id) {
-    new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    wait.withMessage(() -> "the page's status line: '" + browser.findElements(By.id("status")).stream()
+        .map(WebElement::getText).findFirst().orElse("(none)") + "'");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
   }
 
   private static String text(String id) {
