@@ -222,17 +222,78 @@ public final class CacheLookup {
    * themselves. Call once; later calls are ignored.
    */
   public void store(int status, String contentType, byte[] body) {
+    store(status, contentType, body, List.of());
+  }
+
+  /**
+   * The same, with the answer's headers as the adapter's response holds them: those of the
+   * application's own ({@link CachedResponse#replayed(String)}) are kept and sent with every hit; the
+   * engine's, the cache's, the framing's and cookies are not (nor the engine's {@code Link} of a
+   * deprecated version, which every answer gets afresh).
+   */
+  public void store(int status, String contentType, byte[] body, List<Header> headers) {
     if (!storing()) {
       return;
     }
     Optional<CachedResponse> answer = Optional.empty();
     if (status == 200 && contentType != null) {
-      CachedResponse r = CachedResponse.of(operation, status, contentType, body, caching.now());
+      CachedResponse r = CachedResponse.of(operation, status, contentType, body, replayable(headers), caching.now());
       caching.put(key, r, policy);
       answer = Optional.of(r);
     }
     kept = answer;
     land(answer);
+  }
+
+  private static final java.util.regex.Pattern DEPRECATION_REL = java.util.regex.Pattern.compile(
+      ";\\s*rel\\s*=\\s*(\"deprecation\"|deprecation)\\s*(;|$)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /** The headers of {@code answer} a hit sends again, in order. */
+  static List<Header> replayable(List<Header> answer) {
+    List<Header> kept = new ArrayList<>(answer.size());
+    for (Header h : answer) {
+      if (!CachedResponse.replayed(h.name())) {
+        continue;
+      }
+      String value = h.name().equalsIgnoreCase("Link") ? withoutDeprecationLinks(h.value()) : h.value();
+      if (!value.isEmpty()) {
+        kept.add(new Header(h.name(), value));
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * {@code link} without its members of {@code rel="deprecation"} (the engine's, see {@link Versions}).
+   * Members are split at commas outside {@code <...>} and quotes.
+   */
+  static String withoutDeprecationLinks(String link) {
+    if (!link.contains("deprecation")) {
+      return link;
+    }
+    StringBuilder kept = new StringBuilder();
+    int start = 0;
+    boolean inUri = false;
+    boolean quoted = false;
+    for (int i = 0; i <= link.length(); i++) {
+      char c = i < link.length() ? link.charAt(i) : ',';
+      if (quoted) {
+        quoted = c != '"' || link.charAt(i - 1) == '\\';
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == '<') {
+        inUri = true;
+      } else if (c == '>') {
+        inUri = false;
+      } else if (c == ',' && !inUri) {
+        String member = link.substring(start, i).strip();
+        if (!member.isEmpty() && !DEPRECATION_REL.matcher(member).find()) {
+          kept.append(kept.length() == 0 ? "" : ", ").append(member);
+        }
+        start = i + 1;
+      }
+    }
+    return kept.toString();
   }
 
   /** Lands a led flight without an answer (the endpoint failed, or the answer was not captured). */
@@ -284,6 +345,15 @@ public final class CacheLookup {
   /** Whether {@code ifNoneMatch} names {@code entry} in either of its forms ({@code *} names any): answer {@code 304}. */
   public static boolean notModified(String ifNoneMatch, CachedResponse entry) {
     return entry.matches(ifNoneMatch);
+  }
+
+  /**
+   * The served entry's own headers (the application's, as its answer had them when stored): an
+   * adapter sends them with a hit's {@code 200}, replacing any of the same name, except {@code Link},
+   * which merges with the engine's. Empty without a hit.
+   */
+  public List<Header> storedHeaders() {
+    return hit().map(CachedResponse::headers).orElse(List.of());
   }
 
   /** The headers of a {@code 200}: see {@link #headers(int)}. */

@@ -9,11 +9,16 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import dev.monetize.http.Compression;
+import dev.monetize.http.Header;
+import java.util.List;
+import java.util.Set;
 
 /**
  * One stored answer: the operation that gave it, status, content type, body, the same body
  * compressed with gzip when that is worth it (one entry serves clients that take gzip and clients
- * that do not), its strong ETag and when it was stored. Immutable: the bodies are copied in and out.
+ * that do not), its strong ETag, when it was stored, and the answer's own headers a hit sends again
+ * ({@code Content-Language}, {@code Link}, {@code Content-Disposition}, a security header...; see
+ * {@link #replayed(String)}). Immutable: the bodies are copied in and out.
  *
  * @param operation the id of the operation that answered
  * @param status the status, 200 for what is stored by default
@@ -23,9 +28,23 @@ import dev.monetize.http.Compression;
  *     does not shrink)
  * @param etag a strong entity tag derived from the status, type and body ({@code "..."})
  * @param storedAt when it was stored (its age is counted from here)
+ * @param headers the answer's own headers sent again with it, in order (names as the application
+ *     wrote them); only names {@link #replayed(String)} accepts
  */
 public record CachedResponse(String operation, int status, String contentType, byte[] body, byte[] gzip, String etag,
-    Instant storedAt) {
+    Instant storedAt, List<Header> headers) {
+  /**
+   * The headers a stored answer never keeps, lower case: the engine's own (set per request), the
+   * cache's, those of the connection or of the body's framing, and cookies (one caller's session is
+   * nobody else's, RFC 9111 section 7.3).
+   */
+  private static final Set<String> NOT_REPLAYED = Set.of("age", "api-version", "cache-control", "cache-status",
+      "connection", "content-encoding", "content-length", "content-range", "content-type", "date", "deprecation",
+      "etag", "expires", "keep-alive", "monetize-credits-low", "monetize-degraded", "monetize-quota-warning",
+      "pragma", "proxy-authenticate", "proxy-connection", "ratelimit", "ratelimit-policy", "retry-after", "server",
+      "set-cookie", "set-cookie2", "sunset", "te", "trailer", "transfer-encoding", "upgrade", "vary",
+      "www-authenticate", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-request-id");
+
   /** Validates and copies. */
   public CachedResponse {
     if (status < 200 || status > 599) {
@@ -37,6 +56,28 @@ public record CachedResponse(String operation, int status, String contentType, b
     Objects.requireNonNull(storedAt, "storedAt");
     body = body.clone();
     gzip = gzip.clone();
+    headers = List.copyOf(headers);
+    for (Header h : headers) {
+      if (!replayed(h.name())) {
+        throw new IllegalArgumentException("a stored answer does not keep '" + h.name() + "' (see replayed)");
+      }
+    }
+  }
+
+  /** An answer without headers of its own to send again. */
+  public CachedResponse(String operation, int status, String contentType, byte[] body, byte[] gzip, String etag,
+      Instant storedAt) {
+    this(operation, status, contentType, body, gzip, etag, storedAt, List.of());
+  }
+
+  /**
+   * Whether a stored answer keeps a header of this name to send with every hit: the application's
+   * own, not the engine's per-request headers ({@code RateLimit}, {@code X-Request-Id}, versioning),
+   * the cache's ({@code Cache-Control}, {@code ETag}, {@code Age}, {@code Vary}), the framing's
+   * ({@code Content-Length}, {@code Content-Encoding}, hop-by-hop) or cookies.
+   */
+  public static boolean replayed(String name) {
+    return !NOT_REPLAYED.contains(name.toLowerCase(java.util.Locale.ROOT));
   }
 
   /**
@@ -45,12 +86,19 @@ public record CachedResponse(String operation, int status, String contentType, b
    * shrinks.
    */
   public static CachedResponse of(String operation, int status, String contentType, byte[] body, Instant at) {
+    return of(operation, status, contentType, body, List.of(), at);
+  }
+
+  /** The same, with the answer's own {@code headers} to send again (those {@link #replayed(String)} accepts). */
+  public static CachedResponse of(String operation, int status, String contentType, byte[] body, List<Header> headers,
+      Instant at) {
     byte[] gzip = NONE;
     if (body.length > Compression.THRESHOLD && Compression.compressible(contentType)) {
       byte[] z = Compression.gzip(body);
       gzip = z.length < body.length ? z : NONE;
     }
-    return new CachedResponse(operation, status, contentType, body, gzip, etagOf(status, contentType, body), at);
+    return new CachedResponse(operation, status, contentType, body, gzip, etagOf(status, contentType, body), at,
+        headers);
   }
 
   private static final byte[] NONE = new byte[0];
@@ -113,9 +161,13 @@ public record CachedResponse(String operation, int status, String contentType, b
     return false;
   }
 
-  /** What the entry weighs in memory: both forms. */
+  /** What the entry weighs in memory: both forms and the headers' text. */
   public long weight() {
-    return (long) body.length + gzip.length;
+    long w = (long) body.length + gzip.length;
+    for (Header h : headers) {
+      w += h.name().length() + h.value().length();
+    }
+    return w;
   }
 
   /** {@code "<base64url of the first 16 bytes of SHA-256 over status, type and body>"}. */
@@ -134,17 +186,17 @@ public record CachedResponse(String operation, int status, String contentType, b
   public boolean equals(Object o) {
     return o instanceof CachedResponse c && operation.equals(c.operation) && status == c.status
         && contentType.equals(c.contentType) && Arrays.equals(body, c.body) && Arrays.equals(gzip, c.gzip)
-        && etag.equals(c.etag) && storedAt.equals(c.storedAt);
+        && etag.equals(c.etag) && storedAt.equals(c.storedAt) && headers.equals(c.headers);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(operation, status, contentType, Arrays.hashCode(body), etag, storedAt);
+    return Objects.hash(operation, status, contentType, Arrays.hashCode(body), etag, storedAt, headers);
   }
 
   @Override
   public String toString() {
     return "CachedResponse[" + operation + ", " + status + ", " + contentType + ", " + body.length + " bytes ("
-        + gzip.length + " gzipped), " + etag + ", " + storedAt + "]";
+        + gzip.length + " gzipped), " + etag + ", " + storedAt + ", " + headers.size() + " headers]";
   }
 }

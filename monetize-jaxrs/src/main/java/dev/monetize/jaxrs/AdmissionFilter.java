@@ -163,7 +163,13 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
         }
         response.setStatus(stale.getStatus());
         response.setEntity(stale.getEntity(), new java.lang.annotation.Annotation[0], stale.getMediaType());
-        stale.getHeaders().forEach((name, values) -> response.getHeaders().put(name, values));
+        stale.getHeaders().forEach((name, values) -> {
+          if (Header.merges(name)) { // Vary and Link add to the engine's
+            values.forEach(v -> put(response.getHeaders(), new Header(name, v.toString())));
+          } else {
+            response.getHeaders().put(name, values);
+          }
+        });
       } else {
         if (cache.storing() && response.getStatus() == 200 && response.hasEntity()
             && "GET".equals(request.getMethod()) && response.getMediaType() != null) {
@@ -203,6 +209,9 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     Response.ResponseBuilder answer = notModified ? Response.notModified()
         : Response.status(entry.status()).type(entry.contentType()).entity(form.bytes());
     if (!notModified) {
+      for (Header h : cache.storedHeaders()) { // the answer's own, as stored (Link merges with the engine's later)
+        answer.header(h.name(), h.value());
+      }
       form.contentEncoding().ifPresent(e -> answer.header("Content-Encoding", e));
     } else { // the length a 200 would have (RFC 9110 8.6), not the container's Content-Length: 0 of an empty answer
       answer.header("Content-Length", form.bytes().length);
@@ -309,7 +318,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
         out.flush();
         return;
       }
-      cache.store(200, context.getMediaType().toString(), body);
+      cache.store(200, context.getMediaType().toString(), body, headersOf(context.getHeaders()));
       for (Header h : cache.headers()) {
         put(context.getHeaders(), h);
       }
@@ -439,6 +448,34 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   }
 
   /** Sets {@code h}, adding to a {@code Vary} or {@code Link} the response already holds. */
+  /** The answer's headers as the runtime holds them, each value apart and in its wire form. */
+  private static java.util.List<Header> headersOf(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
+    java.util.List<Header> all = new java.util.ArrayList<>();
+    headers.forEach((name, values) -> {
+      if (CachedResponse.replayed(name)) {
+        for (Object value : values) {
+          all.add(new Header(name, wire(value)));
+        }
+      }
+    });
+    return all;
+  }
+
+  /** A header value as it goes on the wire: through the runtime's delegate for its type (a {@code Date}, a URI...). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static String wire(Object value) {
+    if (value instanceof String s) {
+      return s;
+    }
+    try {
+      jakarta.ws.rs.ext.RuntimeDelegate.HeaderDelegate d =
+          jakarta.ws.rs.ext.RuntimeDelegate.getInstance().createHeaderDelegate(value.getClass());
+      return d != null ? d.toString(value) : String.valueOf(value);
+    } catch (RuntimeException e) { // a type the runtime has no delegate for
+      return String.valueOf(value);
+    }
+  }
+
   private static void put(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers, Header h) {
     Object existing = headers.getFirst(h.name());
     headers.putSingle(h.name(), h.merges() ? h.mergedWith(existing == null ? null : existing.toString()) : h.value());

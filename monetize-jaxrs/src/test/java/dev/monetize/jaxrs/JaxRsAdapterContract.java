@@ -164,7 +164,12 @@ abstract class JaxRsAdapterContract {
     assertThat(answers).allSatisfy(r -> {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("{\"run\":1}");
+      assertThat(r.headers().firstValue("Content-Language")).contains("de");
+      assertThat(r.headers().firstValue("Link")).contains("</v1/slow?after=1>; rel=\"next\"");
+      assertThat(r.headers().firstValue("Last-Modified")).contains("Thu, 01 Jan 1970 00:00:02 GMT");
     });
+    assertThat(answers.stream().filter(r -> r.headers().firstValue("Set-Cookie").isPresent()))
+        .as("the cookie only on the answer that ran the resource").hasSize(1);
     assertThat(answers.stream().filter(r -> r.headers().firstValue("Cache-Status").orElse("")
         .equals("monetize; fwd=miss; stored"))).hasSize(1);
     assertThat(monetize.cache().statistics().get("stats.slow").stores()).isEqualTo(1);

@@ -38,10 +38,13 @@ final class Resources {
     @Path("slow")
     @Produces("application/json")
     @Monetized(id = "stats.slow", cacheTtlSeconds = 60, cacheTags = "stats")
-    public String slow() throws InterruptedException {
+    public jakarta.ws.rs.core.Response slow() throws InterruptedException {
       int run = SLOW_RUNS.incrementAndGet();
       slowGate.await(10, java.util.concurrent.TimeUnit.SECONDS); // until every concurrent miss has joined the flight
-      return "{\"run\":" + run + "}";
+      // headers of its own, which every answer from the cache carries too (but the cookie)
+      return jakarta.ws.rs.core.Response.ok("{\"run\":" + run + "}").language("de")
+          .header("Link", "</v1/slow?after=" + run + ">; rel=\"next\"").lastModified(new java.util.Date(2_000))
+          .cookie(new jakarta.ws.rs.core.NewCookie.Builder("session").value("run" + run).build()).build();
     }
 
     @GET

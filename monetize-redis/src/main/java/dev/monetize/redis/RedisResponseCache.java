@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisResponseCache implements ResponseCache, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisResponseCache.class);
-  /** The version of the value layout, first in every value. */
-  private static final int LAYOUT = 2;
+  /**
+   * The version of the value layout, first in every value: 3 adds the answer's own headers after the
+   * bodies. Layout 2 (no headers) is still read, so entries written before an upgrade serve out their ttl.
+   */
+  private static final int LAYOUT = 3;
 
   private final RedisLink<byte[], byte[]> link;
   private final RedisClusterCommands<byte[], byte[]> redis;
@@ -142,6 +145,11 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
       byte[] gzip = r.gzip();
       d.writeInt(gzip.length);
       d.write(gzip);
+      d.writeShort(r.headers().size());
+      for (dev.monetize.http.Header h : r.headers()) {
+        d.writeUTF(h.name());
+        d.writeUTF(h.value());
+      }
       return out.toByteArray();
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -150,7 +158,8 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
 
   private static CachedResponse decode(byte[] value) throws IOException {
     DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(value));
-    if (d.readByte() != LAYOUT) {
+    int layout = d.readByte();
+    if (layout != LAYOUT && layout != 2) {
       throw new IOException("an entry of another layout");
     }
     String operation = d.readUTF();
@@ -160,7 +169,11 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
     Instant at = Instant.ofEpochMilli(d.readLong());
     byte[] body = d.readNBytes(d.readInt());
     byte[] gzip = d.readNBytes(d.readInt());
-    return new CachedResponse(operation, status, type, body, gzip, etag, at);
+    java.util.List<dev.monetize.http.Header> headers = new java.util.ArrayList<>();
+    for (int n = layout == 2 ? 0 : d.readUnsignedShort(); n > 0; n--) {
+      headers.add(new dev.monetize.http.Header(d.readUTF(), d.readUTF()));
+    }
+    return new CachedResponse(operation, status, type, body, gzip, etag, at, headers);
   }
 
   private static byte[] bytes(String s) {

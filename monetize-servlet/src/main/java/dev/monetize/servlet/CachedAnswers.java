@@ -11,6 +11,11 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,12 +75,40 @@ final class CachedAnswers {
       response.setContentLength(form.bytes().length);
       return;
     }
+    replay(response, cache.storedHeaders());
     response.setContentType(cache.hit().orElseThrow().contentType());
     form.contentEncoding().ifPresent(e -> response.setHeader("Content-Encoding", e));
     response.setContentLength(form.bytes().length);
     if (!"HEAD".equals(request.getMethod())) {
       response.getOutputStream().write(form.bytes());
     }
+  }
+
+  /** Sets the stored answer's own headers: each name replaced, {@code Link} merged with the engine's. */
+  private static void replay(HttpServletResponse response, List<Header> stored) {
+    Set<String> set = new HashSet<>();
+    for (Header h : stored) {
+      if (h.merges()) {
+        MonetizeFilter.put(response, h);
+      } else if (set.add(h.name().toLowerCase(Locale.ROOT))) {
+        response.setHeader(h.name(), h.value());
+      } else {
+        response.addHeader(h.name(), h.value());
+      }
+    }
+  }
+
+  /** The response's headers as they stand, each value apart, for {@link CacheLookup#store}. */
+  static List<Header> headersOf(HttpServletResponse response) {
+    List<Header> headers = new ArrayList<>();
+    for (String name : response.getHeaderNames()) {
+      if (CachedResponse.replayed(name)) {
+        for (String value : response.getHeaders(name)) {
+          headers.add(new Header(name, value));
+        }
+      }
+    }
+    return headers;
   }
 
   /** Runs the endpoint for a stale entry whose client was answered, and stores its answer. */
@@ -90,7 +123,7 @@ final class CachedAnswers {
         tenant.close();
       }
       if (!request.isAsyncStarted() && detached.storable()) {
-        cache.store(detached.getStatus(), detached.getContentType(), detached.body());
+        cache.store(detached.getStatus(), detached.getContentType(), detached.body(), headersOf(detached));
       }
     } catch (IOException | ServletException | RuntimeException e) {
       LOG.warn("refreshing a stale cache entry failed; it is served until it expires", Redaction.redact(e));
@@ -129,7 +162,7 @@ final class CachedAnswers {
       }
       return;
     }
-    cache.store(status, type, body);
+    cache.store(status, type, body, headersOf(metered));
     for (Header h : cache.headers()) {
       MonetizeFilter.put(metered, h);
     }

@@ -137,12 +137,12 @@ final class DetachedResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setDateHeader(String name, long date) {
-    setHeader(name, Long.toString(date));
+    setHeader(name, httpDate(date));
   }
 
   @Override
   public void addDateHeader(String name, long date) {
-    addHeader(name, Long.toString(date));
+    addHeader(name, httpDate(date));
   }
 
   @Override
@@ -232,5 +232,13 @@ final class DetachedResponse extends HttpServletResponseWrapper {
     public void setWriteListener(WriteListener listener) {
       throw new IllegalStateException("a refresh of a cached answer is written blocking");
     }
+  }
+
+  private static final java.time.format.DateTimeFormatter HTTP_DATE =
+      java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
+
+  /** A date header's value as a container writes it (RFC 9110 IMF-fixdate): a stored answer replays it so. */
+  private static String httpDate(long epochMillis) {
+    return HTTP_DATE.format(java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneOffset.UTC));
   }
 }

@@ -61,6 +61,10 @@ class CachingFilterTest {
         .operation(Operation.builder("slow", "GET", "/slow").cache(policy).build())
         .operation(Operation.builder("fail", "GET", "/fail").cache(policy).build())
         .operation(Operation.builder("big", "GET", "/big").cache(policy).build())
+        .operation(Operation.builder("page", "GET", "/page").cache(policy)
+            .lifecycle(new dev.monetize.plans.Lifecycle(java.time.Instant.parse("2026-01-01T00:00:00Z"),
+                java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.of(URI.create("https://example.com/migrate")))).build())
         .build();
     monetize = Monetize.builder().catalog(catalog).usageSink(usage).auditSink(AuditSink.inMemory()).build();
     server = new Server();
@@ -88,6 +92,13 @@ class CachingFilterTest {
           return;
         }
         resp.setContentType("application/json");
+        if (path.equals("/page")) { // headers of its own, which every hit must carry as the miss did
+          resp.setHeader("Content-Language", "de");
+          resp.addHeader("Link", "</page?after=" + n + ">; rel=\"next\"");
+          resp.addHeader("X-Rows", "1");
+          resp.addHeader("X-Rows", "2");
+          resp.addHeader("Set-Cookie", "session=" + p.customerId());
+        }
         if (path.equals("/big")) {
           resp.getOutputStream().write(new byte[2 * CapturingResponse.LIMIT]);
           return;
@@ -125,6 +136,27 @@ class CachingFilterTest {
 
   private static String header(HttpResponse<?> r, String name) {
     return r.headers().firstValue(name).orElse(null);
+  }
+
+  @Test
+  void aHitCarriesTheAnswersOwnHeadersButNotItsCookies() throws Exception {
+    IssuedKey acme = customer("acme");
+    HttpResponse<byte[]> miss = get("/page", acme);
+    HttpResponse<byte[]> hit = get("/page", acme);
+    assertThat(header(hit, "Cache-Status")).isEqualTo("monetize; hit");
+    assertThat(body(hit)).isEqualTo(body(miss));
+    for (HttpResponse<byte[]> r : List.of(miss, hit)) {
+      assertThat(header(r, "Content-Language")).isEqualTo("de");
+      assertThat(r.headers().allValues("X-Rows")).containsExactly("1", "2");
+      // the application's link as the miss had it, beside the engine's own (once, not stored twice)
+      assertThat(String.join(", ", r.headers().allValues("Link"))).contains("</page?after=1>; rel=\"next\"")
+          .containsOnlyOnce("rel=\"deprecation\"");
+      assertThat(header(r, "X-Request-Id")).isNotEqualTo(header(r == miss ? hit : miss, "X-Request-Id"));
+    }
+    assertThat(header(miss, "Set-Cookie")).isEqualTo("session=acme");
+    assertThat(header(hit, "Set-Cookie")).as("one caller's cookie is nobody else's").isNull();
+    HttpResponse<byte[]> revalidated = get("/page", acme, "If-None-Match", header(miss, "ETag"));
+    assertThat(revalidated.statusCode()).isEqualTo(304);
   }
 
   @Test

@@ -124,6 +124,8 @@ class StaleAndGzipFilterTest {
           }
           default -> { }
         }
+        resp.setHeader("X-Run", Integer.toString(n)); // kept with the entry, a refresh's too
+        resp.setDateHeader("Last-Modified", n * 1000L);
         resp.setContentType("application/json");
         resp.getWriter().print("{\"run\":" + n + ",\"rows\":[" + "{\"day\":\"2026-03-01\",\"n\":1},".repeat(100) + "{}]}");
       }
@@ -176,6 +178,7 @@ class StaleAndGzipFilterTest {
     assertThat(refreshing.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(stale.statusCode()).isEqualTo(200);
     assertThat(body(stale)).startsWith("{\"run\":1,");
+    assertThat(header(stale, "X-Run")).isEqualTo("1");
     assertThat(header(stale, "Cache-Status")).isEqualTo("monetize; fwd=stale; ttl=-10");
     assertThat(header(stale, "Age")).isEqualTo("70");
     HttpResponse<byte[]> meanwhile = get("/report", acme); // served stale too, no second refresh
@@ -188,6 +191,9 @@ class StaleAndGzipFilterTest {
       assertThat(header(fresh, "Cache-Status")).isEqualTo("monetize; hit");
       assertThat(body(fresh)).startsWith("{\"run\":2,");
       assertThat(header(fresh, "Age")).isEqualTo("0");
+      // the refresh's own headers, as a container would have written them
+      assertThat(header(fresh, "X-Run")).isEqualTo("2");
+      assertThat(header(fresh, "Last-Modified")).isEqualTo("Thu, 01 Jan 1970 00:00:02 GMT");
     });
     assertThat(runs.get()).isEqualTo(2);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);

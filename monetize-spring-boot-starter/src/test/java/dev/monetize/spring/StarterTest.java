@@ -162,6 +162,20 @@ class StarterTest {
   }
 
   @Test
+  void anAnswerFromTheCacheCarriesSpringSecuritysHeadersAsTheMissDid() throws Exception {
+    String key = key("acme", "pro");
+    HttpResponse<String> miss = Http.get(port, "/v1/reports/monthly", key);
+    HttpResponse<String> hit = Http.get(port, "/v1/reports/monthly", key);
+    assertThat(hit.headers().firstValue("Cache-Status")).contains("monetize; hit");
+    assertThat(hit.body()).isEqualTo(miss.body());
+    for (String header : new String[] {"X-Content-Type-Options", "X-Frame-Options"}) {
+      // written by Security's chain as the handler ran; the engine serves hits before that chain
+      assertThat(miss.headers().firstValue(header)).as(header).isPresent();
+      assertThat(hit.headers().firstValue(header)).as(header).isEqualTo(miss.headers().firstValue(header));
+    }
+  }
+
+  @Test
   void aPathSpringAndMonetizeWouldRouteDifferentlyIsNotServed() throws Exception {
     String key = key("acme", "pro");
     assertThat(Http.get(port, "/v1/items/7", key).body()).isEqualTo("item 7");

@@ -56,6 +56,23 @@ public abstract class ResponseCacheContract {
   }
 
   @Test
+  public void anEntryKeepsTheAnswersOwnHeadersInOrder() {
+    ResponseCache c = cache();
+    String key = CacheKey.builder(tenant(), "stats").path("/v1/stats/page").build(c);
+    java.util.List<dev.monetize.http.Header> headers = java.util.List.of(
+        new dev.monetize.http.Header("Content-Language", "de"),
+        new dev.monetize.http.Header("Link", "</v1/stats/page?after=9>; rel=\"next\""),
+        new dev.monetize.http.Header("X-Row-Count", "10"),
+        new dev.monetize.http.Header("X-Row-Count", "\u00e9t\u00e9")); // a second value, and text beyond ASCII
+    CachedResponse page = CachedResponse.of("stats.summary", 200, "application/json",
+        "{}".getBytes(StandardCharsets.UTF_8), headers, Instant.parse("2026-03-01T00:00:00Z"));
+    c.put(key, page, Duration.ofSeconds(60));
+    CachedResponse back = secondNode(c).get(key).orElseThrow();
+    assertThat(back.headers()).containsExactlyElementsOf(headers);
+    assertThat(back).isEqualTo(page);
+  }
+
+  @Test
   public void anEntryIsFoundByItsKeyExactlyAsStoredAndOnlyThere() {
     ResponseCache c = cache();
     String key = CacheKey.builder(tenant(), "stats").path("/v1/stats").build(c);
