@@ -65,6 +65,8 @@ public final class Monetize implements AutoCloseable {
   private final LimitStep limits;
   private final InFlightPlanChanges inFlightPlanChanges;
   private final Tokens tokens;
+  /** The key store's watch of other processes' key changes (closed with the engine). */
+  private final AutoCloseable keyWatch;
   private final Identification identification;
   private final KeyRegistry keys;
   private final CustomerRegistry customers;
@@ -90,6 +92,7 @@ public final class Monetize implements AutoCloseable {
     this.environment = b.environment;
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000,
         b.timeSource::epochNanos);
+    this.keyWatch = b.keyStore.watch(credentials.changes()); // another process's revocation, at once
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     dev.monetize.keys.CustomerStore customerStore = b.customerStore;
     // admission reads customers through the key cache's TTL; everything else reads and writes the store
@@ -465,6 +468,11 @@ public final class Monetize implements AutoCloseable {
    */
   @Override
   public void close() {
+    try {
+      keyWatch.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the key store's watch failed: {}", e.toString());
+    }
     shield.close();
     usage.close();
     audit.close();

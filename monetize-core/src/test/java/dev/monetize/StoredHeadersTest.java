@@ -30,7 +30,8 @@ class StoredHeadersTest {
         new Header("Api-Version", "2026-01-01"), new Header("X-Content-Type-Options", "nosniff"),
         new Header("Strict-Transport-Security", "max-age=31536000"), new Header("content-disposition", "inline"),
         new Header("Link", "</v1/page?after=9>; rel=\"next\", " + ENGINE_LINK),
-        new Header("Monetize-Quota-Warning", "\"daily\";used=80"));
+        new Header("Monetize-Quota-Warning", "\"daily\";used=80"), new Header("Authentication-Info", "rspauth=x"),
+        new Header("Clear-Site-Data", "\"cookies\""));
     assertThat(CacheLookup.replayable(answer)).containsExactly(new Header("Content-Language", "de"),
         new Header("X-Content-Type-Options", "nosniff"), new Header("Strict-Transport-Security", "max-age=31536000"),
         new Header("content-disposition", "inline"), new Header("Link", "</v1/page?after=9>; rel=\"next\""));

@@ -35,13 +35,14 @@ public record CachedResponse(String operation, int status, String contentType, b
     Instant storedAt, List<Header> headers) {
   /**
    * The headers a stored answer never keeps, lower case: the engine's own (set per request), the
-   * cache's, those of the connection or of the body's framing, and cookies (one caller's session is
-   * nobody else's, RFC 9111 section 7.3).
+   * cache's, those of the connection or of the body's framing, and what belongs to one caller or one
+   * exchange: cookies (RFC 9111 section 7.3), {@code Authentication-Info}, {@code Clear-Site-Data}.
    */
-  private static final Set<String> NOT_REPLAYED = Set.of("age", "api-version", "cache-control", "cache-status",
-      "connection", "content-encoding", "content-length", "content-range", "content-type", "date", "deprecation",
-      "etag", "expires", "keep-alive", "monetize-credits-low", "monetize-degraded", "monetize-quota-warning",
-      "pragma", "proxy-authenticate", "proxy-connection", "ratelimit", "ratelimit-policy", "retry-after", "server",
+  private static final Set<String> NOT_REPLAYED = Set.of("age", "api-version", "authentication-info",
+      "cache-control", "cache-status", "clear-site-data", "connection", "content-encoding", "content-length",
+      "content-range", "content-type", "date", "deprecation", "etag", "expires", "keep-alive",
+      "monetize-credits-low", "monetize-degraded", "monetize-quota-warning", "pragma", "proxy-authenticate",
+      "proxy-authentication-info", "proxy-connection", "ratelimit", "ratelimit-policy", "retry-after", "server",
       "set-cookie", "set-cookie2", "sunset", "te", "trailer", "transfer-encoding", "upgrade", "vary",
       "www-authenticate", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-request-id");
 

@@ -54,6 +54,32 @@ public interface KeyStore {
   /** How many projects the organization has (the management API caps it). */
   long countProjects(String organizationId);
 
+  /**
+   * Tells {@code changes} of every key changed by another process (revoked, rotated, its limits
+   * edited, deleted) as soon as the store learns of it, so that the engine drops what it cached of
+   * the key at once rather than when its key cache TTL ends ({@code MonetizeBuilder.keyCacheTtl}). A
+   * store shared by several processes implements it when it can (PostgreSQL: {@code LISTEN/NOTIFY});
+   * the default tells nothing, and changes made elsewhere show within the TTL. Changes made through
+   * this very engine need no telling.
+   *
+   * @return what stops watching (the engine closes it when it closes)
+   */
+  default AutoCloseable watch(Changes changes) {
+    return () -> { };
+  }
+
+  /** What {@link #watch} tells. Called on the store's own thread; each call returns quickly. */
+  interface Changes {
+    /** The key of this id changed: anything cached of it is stale. */
+    void changed(String keyId);
+
+    /**
+     * Changes may have been missed (the store's connection dropped and came back): anything cached of
+     * any key may be stale.
+     */
+    void mayHaveMissedChanges();
+  }
+
   /** A new in-memory store. */
   static KeyStore inMemory() {
     return new InMemoryKeyStore();

@@ -50,10 +50,13 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
 
   private final DataSource dataSource;
   private final HikariDataSource owned;
+  /** Where {@link #watch} gets its connection: not from a pool this store sized for its own queries. */
+  private final KeyWatch.Connections listening;
 
-  private PostgresStore(DataSource dataSource, HikariDataSource owned) {
+  private PostgresStore(DataSource dataSource, HikariDataSource owned, KeyWatch.Connections listening) {
     this.dataSource = dataSource;
     this.owned = owned;
+    this.listening = listening;
   }
 
   /**
@@ -87,7 +90,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
       ds.close();
       throw new IllegalStateException("cannot migrate the Monetize schema: " + scrubbed(rootMessage(e), jdbcUrl));
     }
-    return new PostgresStore(ds, ds);
+    return new PostgresStore(ds, ds, () -> java.sql.DriverManager.getConnection(jdbcUrl));
   }
 
   /** {@code message} without the URL's password or user information, which drivers may quote. */
@@ -123,7 +126,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
   /** On a data source you manage (already migrated with {@link Migrations#migrate}, or migrated now). */
   public static PostgresStore on(DataSource dataSource) throws SQLException {
     Migrations.migrate(dataSource);
-    return new PostgresStore(dataSource, null);
+    return new PostgresStore(dataSource, null, dataSource::getConnection);
   }
 
   private static String rootMessage(Throwable e) {
@@ -379,6 +382,17 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
 
   private static java.util.Set<String> strings(Array array) throws SQLException {
     return new HashSet<>(Arrays.asList((String[]) array.getArray()));
+  }
+
+  /**
+   * Watches the keys other processes change (PostgreSQL {@code LISTEN/NOTIFY}): a key revoked,
+   * rotated or edited by hand elsewhere is forgotten by the engine at once, not when its key cache
+   * entry expires. The watch holds a connection of its own: outside the pool on a store made by
+   * {@link #connect}, one of the data source's on a store made {@link #on} one.
+   */
+  @Override
+  public AutoCloseable watch(KeyStore.Changes changes) {
+    return new KeyWatch(listening, changes);
   }
 
   /** The data source (for the usage ledger on the same database). */

@@ -94,4 +94,80 @@ class SharedKeysTest {
     a.keys().revoke(key.key().id());
     assertThat(call(b, rotated.secret()).decision().error()).contains(ErrorCode.KEY_REVOKED);
   }
+
+  @Test
+  void aKeyRevokedOnOneNodeStopsAtOnceOnAnotherThatCachedIt() throws Exception {
+    // caches that would keep a key for ten minutes: only the store's notification can end it sooner
+    Monetize c = Monetize.builder().catalog(catalog).keyStore(dbA).customerStore(dbA)
+        .keyCacheTtl(Duration.ofMinutes(10)).usageSink(batch -> { }).auditSink(batch -> { }).build();
+    Monetize d = Monetize.builder().catalog(catalog).keyStore(dbB).customerStore(dbB)
+        .keyCacheTtl(Duration.ofMinutes(10)).usageSink(batch -> { }).auditSink(batch -> { }).build();
+    try {
+      c.customers().save(Customer.of("acme", "pro"));
+      IssuedKey key = c.keys().issue("acme", Set.of("stats:read"));
+      IssuedKey other = c.keys().issue("acme", Set.of("stats:read"));
+      assertThat(call(d, key.secret()).decision().admitted()).isTrue(); // cached on d from now on
+      assertThat(call(d, other.secret()).decision().admitted()).isTrue();
+      c.keys().revoke(key.key().id());
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+          call(d, key.secret()).decision().error().equals(java.util.Optional.of(ErrorCode.KEY_REVOKED)));
+      assertThat(call(d, other.secret()).decision().admitted()).as("the other key stays").isTrue();
+      // an edit made by hand is told too: revoked in SQL, refused on both nodes without waiting for their caches
+      try (java.sql.Connection conn = dbA.dataSource().getConnection();
+          java.sql.PreparedStatement ps = conn.prepareStatement(
+              "UPDATE monetize_api_keys SET status = 'REVOKED' WHERE id = ?")) {
+        ps.setString(1, other.key().id());
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      for (Monetize node : new Monetize[] {c, d}) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+            call(node, other.secret()).decision().error().equals(java.util.Optional.of(ErrorCode.KEY_REVOKED)));
+      }
+    } finally {
+      c.close();
+      d.close();
+    }
+  }
+
+  @Test
+  void aWatchThatLostItsConnectionListensAgainAndForgetsWhatItMayHaveMissed() throws Exception {
+    Monetize d = Monetize.builder().catalog(catalog).keyStore(dbB).customerStore(dbB)
+        .keyCacheTtl(Duration.ofMinutes(10)).usageSink(batch -> { }).auditSink(batch -> { }).build();
+    try {
+      d.customers().save(Customer.of("acme", "pro"));
+      IssuedKey probe = d.keys().issue("acme", Set.of("stats:read"));
+      IssuedKey key = d.keys().issue("acme", Set.of("stats:read"));
+      IssuedKey later = d.keys().issue("acme", Set.of("stats:read"));
+      assertThat(call(d, probe.secret()).decision().admitted()).isTrue(); // each cached for ten minutes
+      assertThat(call(d, key.secret()).decision().admitted()).isTrue();
+      revokeBySql(probe);
+      awaitRefused(d, probe); // d's watch listens
+      // the server drops every watch's connection, and the key is revoked by hand while they are gone
+      try (java.sql.Connection conn = dbA.dataSource().getConnection(); java.sql.Statement s = conn.createStatement()) {
+        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+            + KeyWatch.APPLICATION_NAME + "'");
+      }
+      revokeBySql(key);
+      awaitRefused(d, key);
+      // and it listens again
+      assertThat(call(d, later.secret()).decision().admitted()).isTrue();
+      revokeBySql(later);
+      awaitRefused(d, later);
+    } finally {
+      d.close();
+    }
+  }
+
+  private void revokeBySql(IssuedKey key) throws java.sql.SQLException {
+    try (java.sql.Connection conn = dbA.dataSource().getConnection();
+        java.sql.PreparedStatement ps = conn.prepareStatement("UPDATE monetize_api_keys SET status = 'REVOKED' WHERE id = ?")) {
+      ps.setString(1, key.key().id());
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  private void awaitRefused(Monetize node, IssuedKey key) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
+        call(node, key.secret()).decision().error().equals(java.util.Optional.of(ErrorCode.KEY_REVOKED)));
+  }
 }

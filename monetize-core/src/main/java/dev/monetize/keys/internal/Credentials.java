@@ -258,6 +258,48 @@ public final class Credentials {
     before.filter(b -> !b.id().equals(key.id())).ifPresent(b -> forgetInTable(b.id()));
   }
 
+  /**
+   * What the key store tells of keys changed by another process ({@link KeyStore#watch}): each is
+   * forgotten at once, as a change saved here is.
+   */
+  public KeyStore.Changes changes() {
+    return new KeyStore.Changes() {
+      @Override
+      public void changed(String keyId) {
+        forgetKey(keyId);
+      }
+
+      @Override
+      public void mayHaveMissedChanges() {
+        forgetAll();
+      }
+    };
+  }
+
+  /** Forgets every cached view of the key {@code id}, whose record this process has not seen change. */
+  void forgetKey(String id) {
+    byId.invalidate(id);
+    byHash.asMap().values().removeIf(l -> l.key().id().equals(id)); // its hashes are not known here: a scan
+    generation.incrementAndGet(); // a verification under way is not remembered
+    forgetInTable(id);
+  }
+
+  /** Forgets every cached key. */
+  void forgetAll() {
+    byId.invalidateAll();
+    byHash.invalidateAll();
+    unknown.invalidateAll();
+    generation.incrementAndGet();
+    if (table != null) {
+      synchronized (tabled) {
+        for (Verified v : tabled.values()) {
+          table.compareAndSet(v.slot, v, null);
+        }
+        tabled.clear();
+      }
+    }
+  }
+
   private void forget(ApiKey key) {
     byHash.invalidate(key.secretHash());
     key.previousSecretHash().ifPresent(byHash::invalidate);
