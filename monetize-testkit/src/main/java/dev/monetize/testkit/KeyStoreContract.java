@@ -56,6 +56,48 @@ public abstract class KeyStoreContract {
     assertThat(s.findById(unique("key"))).isEmpty();
   }
 
+  /**
+   * A store that watches ({@link KeyStore#watch} overridden) tells the change of a key made through
+   * another client of the same backend, after it said once that changes may have been missed (when
+   * it started listening). Skipped for stores that do not watch, or have no second client.
+   */
+  @Test
+  void aStoreThatWatchesTellsAChangeMadeThroughAnotherClient() throws Exception {
+    KeyStore s = store();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        s.getClass().getMethod("watch", KeyStore.Changes.class).getDeclaringClass() != KeyStore.class,
+        "the store does not watch: changes made elsewhere show within the engine's key cache TTL");
+    KeyStore other = secondClientOfSameBackend(s);
+    org.junit.jupiter.api.Assumptions.assumeTrue(other != s, "no second client of the backend");
+    ApiKey k = key(unique("org"), Optional.empty());
+    s.save(k);
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+    AutoCloseable watch = s.watch(new KeyStore.Changes() {
+      @Override
+      public void changed(String keyId) {
+        told.add(keyId);
+      }
+
+      @Override
+      public void mayHaveMissedChanges() {
+        listening.countDown();
+      }
+    });
+    try {
+      assertThat(listening.await(10, java.util.concurrent.TimeUnit.SECONDS))
+          .as("a watch says changes may have been missed before it listened").isTrue();
+      other.save(k.withStatus(KeyStatus.REVOKED));
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!told.contains(k.id()) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(told).as("told within 10 s").contains(k.id());
+    } finally {
+      watch.close();
+    }
+  }
+
   @Test
   void revocationIsVisibleToEveryClient() {
     KeyStore s = store();
