@@ -75,6 +75,8 @@ public final class CacheLookup {
   private boolean revalidated;
   private Optional<CachedResponse> kept = Optional.empty();
   private int errorStatus;
+  /** The engine's own {@code Link} on every answer of the operation (a deprecated version's guide), or empty. */
+  private String engineLink = "";
 
   private CacheLookup(State state, Caching caching, CachePolicy policy, String operation, Flights.Flight flight,
       String key, String acceptEncoding, Optional<CachedResponse> entry, Optional<CachedResponse> fallback) {
@@ -130,6 +132,12 @@ public final class CacheLookup {
     Optional<CachedResponse> answer = caching.flights().await(f, PATIENCE);
     return new CacheLookup(answer.isPresent() ? State.HIT : State.MISS, caching, policy, operation, null, key,
         acceptEncoding, answer, fallback);
+  }
+
+  /** Sets {@link #engineLink}; returns this lookup. */
+  CacheLookup engineLink(String link) {
+    this.engineLink = link;
+    return this;
   }
 
   /**
@@ -226,18 +234,21 @@ public final class CacheLookup {
   }
 
   /**
-   * The same, with the answer's headers as the adapter's response holds them: those of the
-   * application's own ({@link CachedResponse#replayed(String)}) are kept and sent with every hit; the
-   * engine's, the cache's, the framing's and cookies are not (nor the engine's {@code Link} of a
-   * deprecated version, which every answer gets afresh).
+   * The same, with the answer's headers as the adapter's response holds them (all of them, each value
+   * apart): those of the application's own ({@link CachedResponse#replayed(String)}) are kept and sent
+   * with every hit; the engine's, the cache's, the framing's, cookies and one exchange's are not (nor
+   * the engine's {@code Link} of a deprecated version, which every answer gets afresh). An answer whose
+   * {@code Vary} names a request header the cache key does not hold ({@code Origin},
+   * {@code Accept-Language}, {@code Cookie}...) is not stored: it may not be another request's answer.
    */
   public void store(int status, String contentType, byte[] body, List<Header> headers) {
     if (!storing()) {
       return;
     }
     Optional<CachedResponse> answer = Optional.empty();
-    if (status == 200 && contentType != null) {
-      CachedResponse r = CachedResponse.of(operation, status, contentType, body, replayable(headers), caching.now());
+    if (status == 200 && contentType != null && !variesOutsideTheKey(headers)) {
+      CachedResponse r = CachedResponse.of(operation, status, contentType, body, replayable(headers, engineLink),
+          caching.now());
       caching.put(key, r, policy);
       answer = Optional.of(r);
     }
@@ -245,17 +256,33 @@ public final class CacheLookup {
     land(answer);
   }
 
-  private static final java.util.regex.Pattern DEPRECATION_REL = java.util.regex.Pattern.compile(
-      ";\\s*rel\\s*=\\s*(\"deprecation\"|deprecation)\\s*(;|$)", java.util.regex.Pattern.CASE_INSENSITIVE);
+  /** The request headers the cache key holds (the credential's tenant, the form asked for, the version). */
+  private static final java.util.Set<String> KEYED = java.util.Set.of("accept", "accept-encoding", "authorization",
+      "x-api-key", "api-version");
 
-  /** The headers of {@code answer} a hit sends again, in order. */
-  static List<Header> replayable(List<Header> answer) {
+  /** Whether a {@code Vary} of {@code answer} names a request header outside the cache key (or is {@code *}). */
+  static boolean variesOutsideTheKey(List<Header> answer) {
+    for (Header h : answer) {
+      if (h.name().equalsIgnoreCase("Vary")) {
+        for (String member : h.value().split(",")) {
+          String name = member.strip().toLowerCase(java.util.Locale.ROOT);
+          if (!name.isEmpty() && !KEYED.contains(name)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The headers of {@code answer} a hit sends again, in order, without the engine's own {@code engineLink}. */
+  static List<Header> replayable(List<Header> answer, String engineLink) {
     List<Header> kept = new ArrayList<>(answer.size());
     for (Header h : answer) {
       if (!CachedResponse.replayed(h.name())) {
         continue;
       }
-      String value = h.name().equalsIgnoreCase("Link") ? withoutDeprecationLinks(h.value()) : h.value();
+      String value = h.name().equalsIgnoreCase("Link") ? without(h.value(), engineLink) : h.value();
       if (!value.isEmpty()) {
         kept.add(new Header(h.name(), value));
       }
@@ -264,21 +291,25 @@ public final class CacheLookup {
   }
 
   /**
-   * {@code link} without its members of {@code rel="deprecation"} (the engine's, see {@link Versions}).
-   * Members are split at commas outside {@code <...>} and quotes.
+   * {@code link} (a {@code Link} field: members split at commas outside {@code <...>} and quoted
+   * strings, RFC 8288) without the members equal to {@code member}; as written when it has none.
    */
-  static String withoutDeprecationLinks(String link) {
-    if (!link.contains("deprecation")) {
+  static String without(String link, String member) {
+    if (member.isEmpty() || !link.contains(member)) {
       return link;
     }
     StringBuilder kept = new StringBuilder();
     int start = 0;
     boolean inUri = false;
     boolean quoted = false;
-    for (int i = 0; i <= link.length(); i++) {
-      char c = i < link.length() ? link.charAt(i) : ',';
+    for (int i = 0; i < link.length(); i++) {
+      char c = link.charAt(i);
       if (quoted) {
-        quoted = c != '"' || link.charAt(i - 1) == '\\';
+        if (c == '\\') {
+          i++; // an escaped character, whatever it is
+        } else if (c == '"') {
+          quoted = false;
+        }
       } else if (c == '"') {
         quoted = true;
       } else if (c == '<') {
@@ -286,14 +317,19 @@ public final class CacheLookup {
       } else if (c == '>') {
         inUri = false;
       } else if (c == ',' && !inUri) {
-        String member = link.substring(start, i).strip();
-        if (!member.isEmpty() && !DEPRECATION_REL.matcher(member).find()) {
-          kept.append(kept.length() == 0 ? "" : ", ").append(member);
-        }
+        keep(kept, link.substring(start, i), member);
         start = i + 1;
       }
     }
+    keep(kept, link.substring(Math.min(start, link.length())), member); // the last member, terminated or not
     return kept.toString();
+  }
+
+  private static void keep(StringBuilder kept, String candidate, String member) {
+    String m = candidate.strip();
+    if (!m.isEmpty() && !m.equals(member)) {
+      kept.append(kept.length() == 0 ? "" : ", ").append(m);
+    }
   }
 
   /** Lands a led flight without an answer (the endpoint failed, or the answer was not captured). */

@@ -54,10 +54,12 @@ final class Caching implements dev.monetize.cache.CacheService {
     String key = keys.key(store, caller.customerId(), op, request.method(), request.path(),
         rawQuery, accept, policy.tags(), policy.queryParameters());
     String encodings = compression ? acceptEncoding : null; // without compression every client takes the body
+    String engineLink = Versions.link(operation).orElse("");
     if (shed) {
-      return CacheLookup.shed(this, policy, op, key, encodings); // counted once its limits admit it
+      return CacheLookup.shed(this, policy, op, key, encodings).engineLink(engineLink); // counted once its limits admit it
     }
-    return count(CacheLookup.of(this, policy, op, key, encodings, "HEAD".equalsIgnoreCase(request.method())));
+    return count(CacheLookup.of(this, policy, op, key, encodings, "HEAD".equalsIgnoreCase(request.method())))
+        .engineLink(engineLink);
   }
 
   /** Counts what the lookup found: a hit, a stale serve, or a miss. */

@@ -92,7 +92,6 @@ public final class Monetize implements AutoCloseable {
     this.environment = b.environment;
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000,
         b.timeSource::epochNanos);
-    this.keyWatch = b.keyStore.watch(credentials.changes()); // another process's revocation, at once
     this.tokens = b.tokens != null ? b.tokens : Tokens.defaults();
     dev.monetize.keys.CustomerStore customerStore = b.customerStore;
     // admission reads customers through the key cache's TTL; everything else reads and writes the store
@@ -161,6 +160,7 @@ public final class Monetize implements AutoCloseable {
                   b.timeSource::now),
               plans, credentials),
           b.managementLimits);
+      this.keyWatch = b.keyStore.watch(credentials.changes()); // another process's revocation, at once; last
     } catch (RuntimeException e) {
       audit.close();
       usage.close();

@@ -53,6 +53,11 @@ final class Versions {
     headers.accept("Deprecation", "@" + l.deprecatedAt().getEpochSecond());
     l.sunsetAt().ifPresent(s -> headers.accept("Sunset",
         HTTP_DATE.format(s.atOffset(ZoneOffset.UTC))));
-    l.guide().ifPresent(g -> headers.accept("Link", "<" + g.toASCIIString() + ">; rel=\"deprecation\""));
+    link(op).ifPresent(link -> headers.accept("Link", link));
+  }
+
+  /** The {@code Link} to the migration guide of {@code op}, when it is on the way out and has one. */
+  static java.util.Optional<String> link(Operation op) {
+    return op.lifecycle().flatMap(Lifecycle::guide).map(g -> "<" + g.toASCIIString() + ">; rel=\"deprecation\"");
   }
 }

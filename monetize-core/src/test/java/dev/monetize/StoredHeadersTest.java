@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -20,7 +21,7 @@ class StoredHeadersTest {
   private static final String ENGINE_LINK = "<https://example.com/migrate-to-v2>; rel=\"deprecation\"";
 
   @Test
-  void theApplicationsHeadersAreKeptAndTheEnginesTheCachesTheFramingsAndCookiesAreNot() {
+  void theApplicationsHeadersAreKeptAndNoneThatBelongToOneRequestOrToTheEngine() {
     List<Header> answer = List.of(new Header("X-Request-Id", "r1"), new Header("RateLimit", "\"rate\";r=9;t=1"),
         new Header("RateLimit-Policy", "\"rate\";q=10;w=1"), new Header("Content-Language", "de"),
         new Header("Set-Cookie", "session=abc"), new Header("Cache-Control", "private"), new Header("ETag", "\"x\""),
@@ -31,41 +32,68 @@ class StoredHeadersTest {
         new Header("Strict-Transport-Security", "max-age=31536000"), new Header("content-disposition", "inline"),
         new Header("Link", "</v1/page?after=9>; rel=\"next\", " + ENGINE_LINK),
         new Header("Monetize-Quota-Warning", "\"daily\";used=80"), new Header("Authentication-Info", "rspauth=x"),
-        new Header("Clear-Site-Data", "\"cookies\""));
-    assertThat(CacheLookup.replayable(answer)).containsExactly(new Header("Content-Language", "de"),
+        new Header("Clear-Site-Data", "\"cookies\""),
+        // one origin's CORS answer, one exchange's trace, one form's digest
+        new Header("Access-Control-Allow-Origin", "https://a.example"), new Header("Access-Control-Expose-Headers",
+            "RateLimit"), new Header("Timing-Allow-Origin", "https://a.example"),
+        new Header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+        new Header("X-Correlation-Id", "c1"), new Header("X-B3-TraceId", "abc"), new Header("Server-Timing", "db;dur=3"),
+        new Header("Content-Digest", "sha-256=:x=:"), new Header("Accept-Ranges", "bytes"),
+        new Header("X-Total-Count", "120"));
+    assertThat(CacheLookup.replayable(answer, ENGINE_LINK)).containsExactly(new Header("Content-Language", "de"),
         new Header("X-Content-Type-Options", "nosniff"), new Header("Strict-Transport-Security", "max-age=31536000"),
-        new Header("content-disposition", "inline"), new Header("Link", "</v1/page?after=9>; rel=\"next\""));
+        new Header("content-disposition", "inline"), new Header("Link", "</v1/page?after=9>; rel=\"next\""),
+        new Header("X-Total-Count", "120"));
   }
 
   @Test
-  void aLinkOfOnlyTheEnginesIsNotKeptAtAll() {
-    assertThat(CacheLookup.replayable(List.of(new Header("Link", ENGINE_LINK)))).isEmpty();
-    assertThat(CacheLookup.withoutDeprecationLinks("<a>; rel=deprecation; type=\"text/html\"")).isEmpty();
-    assertThat(CacheLookup.withoutDeprecationLinks("<a>; rel=\"deprecation-notes\"")).isEqualTo(
-        "<a>; rel=\"deprecation-notes\""); // another relation, whose name merely starts so
+  void onlyTheEnginesOwnLinkIsTakenOut() {
+    assertThat(CacheLookup.replayable(List.of(new Header("Link", ENGINE_LINK)), ENGINE_LINK)).isEmpty();
+    String own = "<https://example.com/notes>; rel=\"deprecation\""; // the application's, not the engine's guide
+    assertThat(CacheLookup.without(own + ", " + ENGINE_LINK, ENGINE_LINK)).isEqualTo(own);
+    assertThat(CacheLookup.without(ENGINE_LINK, "")).as("an operation without a guide").isEqualTo(ENGINE_LINK);
+    // a backslash ends a quoted title; an unterminated one keeps what follows, as written
+    assertThat(CacheLookup.without("<a>; title=\"a\\\\\", " + ENGINE_LINK + ", <b>; rel=next", ENGINE_LINK))
+        .isEqualTo("<a>; title=\"a\\\\\", <b>; rel=next");
+    assertThat(CacheLookup.without(ENGINE_LINK + ", <a>; title=\"open, <b>", ENGINE_LINK))
+        .isEqualTo("<a>; title=\"open, <b>");
   }
 
   @Test
-  void anEntryRefusesAHeaderItNeverReplays() {
+  void anAnswerThatVariesWithARequestHeaderOutsideTheKeyIsNotKept() {
+    assertThat(CacheLookup.variesOutsideTheKey(List.of(new Header("Vary", "Authorization, X-API-Key, Accept, "
+        + "Accept-Encoding"), new Header("Vary", "Api-Version")))).isFalse();
+    for (String vary : new String[] {"Origin", "accept-language", "Cookie", "*", "Accept, User-Agent"}) {
+      assertThat(CacheLookup.variesOutsideTheKey(List.of(new Header("Vary", vary)))).as(vary).isTrue();
+    }
+  }
+
+  @Test
+  void anEntryRefusesAHeaderItNeverReplaysOrOneThatCouldSplitTheAnswer() {
     assertThatThrownBy(() -> CachedResponse.of("op", 200, "text/plain", new byte[0],
         List.of(new Header("Set-Cookie", "a=b")), Instant.EPOCH)).hasMessageContaining("Set-Cookie");
+    assertThatThrownBy(() -> CachedResponse.of("op", 200, "text/plain", new byte[0],
+        List.of(new Header("X-A", "b\r\nSet-Cookie: s=1")), Instant.EPOCH)).hasMessageContaining("CR, LF or NUL");
+    assertThatThrownBy(() -> CachedResponse.of("op", 200, "text/plain", new byte[0],
+        List.of(new Header("X A", "b")), Instant.EPOCH)).hasMessageContaining("X A");
   }
 
   @Property
-  void theEnginesDeprecationLinkIsTakenOutWhereverItStandsAndTheRestKeptAsWritten(
+  void theEnginesLinkIsTakenOutWhereverItStandsAndTheRestKeptAsWritten(
       @ForAll("links") List<String> own, @ForAll int at) {
     List<String> members = new ArrayList<>(own);
     members.add(Math.floorMod(at, members.size() + 1), ENGINE_LINK);
-    assertThat(CacheLookup.withoutDeprecationLinks(String.join(", ", members))).isEqualTo(String.join(", ", own));
+    assertThat(CacheLookup.without(String.join(", ", members), ENGINE_LINK)).isEqualTo(String.join(", ", own));
   }
 
   @Provide
   Arbitrary<List<String>> links() {
     Arbitrary<String> uri = Arbitraries.strings().withChars("abc/?=&,;\"").ofMinLength(1).ofMaxLength(12)
         .map(s -> "https://example.com/" + s.replace("\"", "%22"));
-    Arbitrary<String> rel = Arbitraries.of("next", "prev", "\"alternate\"", "\"deprecation-notes\"", "describedby");
-    Arbitrary<String> title = Arbitraries.strings().withChars("ab ,;<>").ofMaxLength(8);
-    Arbitrary<String> member = net.jqwik.api.Combinators.combine(uri, rel, title)
+    Arbitrary<String> rel = Arbitraries.of("next", "prev", "\"alternate\"", "deprecation", "\"deprecation\"");
+    Arbitrary<String> title = Arbitraries.strings().withChars("ab ,;<>\\\"").ofMaxLength(8)
+        .map(t -> t.replace("\\", "\\\\").replace("\"", "\\\"")); // a quoted-string's escapes
+    Arbitrary<String> member = Combinators.combine(uri, rel, title)
         .as((u, r, t) -> "<" + u + ">; rel=" + r + (t.isEmpty() ? "" : "; title=\"" + t + "\""));
     return member.list().ofMaxSize(4);
   }

@@ -35,16 +35,25 @@ public record CachedResponse(String operation, int status, String contentType, b
     Instant storedAt, List<Header> headers) {
   /**
    * The headers a stored answer never keeps, lower case: the engine's own (set per request), the
-   * cache's, those of the connection or of the body's framing, and what belongs to one caller or one
-   * exchange: cookies (RFC 9111 section 7.3), {@code Authentication-Info}, {@code Clear-Site-Data}.
+   * cache's, those of the connection or of the body's framing, those true of one form of the body
+   * only (digests, {@code Accept-Ranges}), and what belongs to one caller or one exchange: cookies
+   * (RFC 9111 section 7.3), {@code Authentication-Info}, {@code Clear-Site-Data}, CORS answers to one
+   * {@code Origin} ({@code Access-Control-*}, {@code Timing-Allow-Origin}) and tracing ids.
    */
-  private static final Set<String> NOT_REPLAYED = Set.of("age", "api-version", "authentication-info",
-      "cache-control", "cache-status", "clear-site-data", "connection", "content-encoding", "content-length",
-      "content-range", "content-type", "date", "deprecation", "etag", "expires", "keep-alive",
-      "monetize-credits-low", "monetize-degraded", "monetize-quota-warning", "pragma", "proxy-authenticate",
-      "proxy-authentication-info", "proxy-connection", "ratelimit", "ratelimit-policy", "retry-after", "server",
-      "set-cookie", "set-cookie2", "sunset", "te", "trailer", "transfer-encoding", "upgrade", "vary",
-      "www-authenticate", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-request-id");
+  private static final Set<String> NOT_REPLAYED = Set.of("accept-ranges", "age", "api-version",
+      "authentication-info", "b3", "cache-control", "cache-status", "clear-site-data", "connection",
+      "content-digest", "content-encoding", "content-length", "content-md5", "content-range", "content-type", "date",
+      "deprecation", "digest", "etag", "expires", "keep-alive", "monetize-credits-low", "monetize-degraded",
+      "monetize-quota-warning", "pragma", "proxy-authenticate", "proxy-authentication-info", "proxy-connection",
+      "ratelimit", "ratelimit-policy", "repr-digest", "request-id", "retry-after", "server", "server-timing",
+      "set-cookie", "set-cookie2", "sunset", "te", "timing-allow-origin", "traceparent", "tracestate", "trailer",
+      "transfer-encoding", "upgrade", "vary", "www-authenticate", "x-amzn-trace-id", "x-cloud-trace-context",
+      "x-correlation-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-request-id",
+      "x-response-time", "x-trace-id");
+  /** Prefixes of names never kept, as {@link #NOT_REPLAYED}. */
+  private static final List<String> NOT_REPLAYED_PREFIXES = List.of("access-control-", "x-b3-");
+  /** A field name (RFC 9110 token). */
+  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   /** Validates and copies. */
   public CachedResponse {
@@ -59,8 +68,11 @@ public record CachedResponse(String operation, int status, String contentType, b
     gzip = gzip.clone();
     headers = List.copyOf(headers);
     for (Header h : headers) {
-      if (!replayed(h.name())) {
+      if (!TOKEN.matcher(h.name()).matches() || !replayed(h.name())) {
         throw new IllegalArgumentException("a stored answer does not keep '" + h.name() + "' (see replayed)");
+      }
+      if (h.value().indexOf('\r') >= 0 || h.value().indexOf('\n') >= 0 || h.value().indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("the value of a stored '" + h.name() + "' holds CR, LF or NUL");
       }
     }
   }
@@ -75,10 +87,17 @@ public record CachedResponse(String operation, int status, String contentType, b
    * Whether a stored answer keeps a header of this name to send with every hit: the application's
    * own, not the engine's per-request headers ({@code RateLimit}, {@code X-Request-Id}, versioning),
    * the cache's ({@code Cache-Control}, {@code ETag}, {@code Age}, {@code Vary}), the framing's
-   * ({@code Content-Length}, {@code Content-Encoding}, hop-by-hop) or cookies.
+   * ({@code Content-Length}, {@code Content-Encoding}, hop-by-hop), cookies, CORS answers to one
+   * origin, tracing ids, digests.
    */
   public static boolean replayed(String name) {
-    return !NOT_REPLAYED.contains(name.toLowerCase(java.util.Locale.ROOT));
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    for (String prefix : NOT_REPLAYED_PREFIXES) {
+      if (n.startsWith(prefix)) {
+        return false;
+      }
+    }
+    return !NOT_REPLAYED.contains(n);
   }
 
   /**

@@ -68,7 +68,11 @@ public interface KeyStore {
     return () -> { };
   }
 
-  /** What {@link #watch} tells. Called on the store's own thread; each call returns quickly. */
+  /**
+   * What {@link #watch} tells, on the store's own thread. A watch calls {@link #mayHaveMissedChanges()}
+   * each time it starts listening (the first time too: keys may have been cached before it listened),
+   * and tells each change after that; the engine's answer to a call is one pass over its key cache.
+   */
   interface Changes {
     /** The key of this id changed: anything cached of it is stale. */
     void changed(String keyId);

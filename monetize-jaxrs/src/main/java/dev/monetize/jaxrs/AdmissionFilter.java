@@ -34,13 +34,28 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   private static final String STATUS = "dev.monetize.status";
   private static final String CACHE = "dev.monetize.cache";
   private static final String CAPTURE = "dev.monetize.cache.capture";
+  /** The request's own {@link MonetizeContext} and tenant scope, as its request filter set them on its thread. */
+  private static final String CONTEXT = "dev.monetize.context";
+  private static final String SCOPE = "dev.monetize.tenant_scope";
   /** The largest answer held back to be stored; a larger one is streamed and not cached. */
   static final int CAPTURE_LIMIT = 1 << 20;
 
   private final Monetize monetize;
   private final Operation operation;
   /** The tenant scope the request filter opened on this thread, closed by the response filter. */
-  private static final ThreadLocal<dev.monetize.TenantContext.Scope> TENANT = new ThreadLocal<>();
+  private static final ThreadLocal<Opened> TENANT = new ThreadLocal<>();
+
+  /**
+   * One request's tenant scope, as its request filter opened it: an object of its own, told apart from
+   * another request's by identity (two scopes that restore "no tenant" are one shared object).
+   */
+  private static final class Opened {
+    final dev.monetize.TenantContext.Scope scope;
+
+    Opened(dev.monetize.TenantContext.Scope scope) {
+      this.scope = scope;
+    }
+  }
 
   AdmissionFilter(Monetize monetize, Operation operation) {
     this.monetize = monetize;
@@ -98,11 +113,14 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     }
     MonetizeContext context = new MonetizeContext(admission);
     MonetizeContext.set(context);
-    dev.monetize.TenantContext.Scope leftover = TENANT.get();
+    Opened leftover = TENANT.get();
     if (leftover != null) { // an earlier request on this thread never reached its response filter
-      leftover.close();
+      leftover.scope.close();
     }
-    TENANT.set(dev.monetize.TenantContext.open(admission.principal().orElseThrow().customerId()));
+    Opened opened = new Opened(dev.monetize.TenantContext.open(admission.principal().orElseThrow().customerId()));
+    TENANT.set(opened);
+    request.setProperty(CONTEXT, context);
+    request.setProperty(SCOPE, opened);
     SecurityContext original = request.getSecurityContext();
     boolean secure = original != null && original.isSecure();
     request.setSecurityContext(new SecurityContext() {
@@ -129,23 +147,38 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   }
 
   /**
-   * Ends what a monetized call left on this thread: its {@link MonetizeContext} and its tenant scope.
-   * The response filter does it when the resource answered on this thread; a call answered later on
-   * another thread ({@code AsyncResponse}) leaves them until the host's filter sees the thread return
-   * ({@link PeerAddress#servletFilter()}) or the thread's next request starts ({@link EdgeFilter}).
+   * Ends whatever monetized call left its {@link MonetizeContext} and tenant scope on this thread. The
+   * response filter ends its own request's when the resource answered on this thread; a call answered
+   * later on another thread ({@code AsyncResponse}) leaves them until the host's filter sees the thread
+   * return ({@link PeerAddress#servletFilter()}) or the thread's next request starts ({@link EdgeFilter}).
    */
   static void leaveThread() {
     MonetizeContext.clear();
-    dev.monetize.TenantContext.Scope tenant = TENANT.get();
+    Opened tenant = TENANT.get();
     if (tenant != null) {
       TENANT.remove();
-      tenant.close();
+      tenant.scope.close();
+    }
+  }
+
+  /**
+   * Ends this request's {@link MonetizeContext} and tenant scope when they are this thread's: the
+   * resource answered on the thread that admitted it. An answer resumed on another thread (one that
+   * may be serving a monetized request of its own, as in a long poll) leaves that thread's alone.
+   */
+  private static void leaveThread(ContainerRequestContext request) {
+    if (request.getProperty(CONTEXT) instanceof MonetizeContext own && MonetizeContext.current().orElse(null) == own) {
+      MonetizeContext.clear();
+    }
+    if (request.getProperty(SCOPE) instanceof Opened own && TENANT.get() == own) {
+      TENANT.remove();
+      own.scope.close();
     }
   }
 
   @Override
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-    leaveThread(); // the resource ran on this thread: its context and tenant scope end with it
+    leaveThread(request); // the resource ran on this thread: its context and tenant scope end with it
     Object a = request.getProperty(ADMISSION);
     if (!(a instanceof Admission admission)) {
       return;
@@ -447,15 +480,12 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     }
   }
 
-  /** Sets {@code h}, adding to a {@code Vary} or {@code Link} the response already holds. */
-  /** The answer's headers as the runtime holds them, each value apart and in its wire form. */
+  /** The answer's headers as the runtime holds them, each value apart and in its wire form (for the cache to choose from). */
   private static java.util.List<Header> headersOf(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
     java.util.List<Header> all = new java.util.ArrayList<>();
     headers.forEach((name, values) -> {
-      if (CachedResponse.replayed(name)) {
-        for (Object value : values) {
-          all.add(new Header(name, wire(value)));
-        }
+      for (Object value : values) {
+        all.add(new Header(name, wire(value)));
       }
     });
     return all;
@@ -476,9 +506,16 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     }
   }
 
+  /** Sets {@code h}, adding to a {@code Vary} or {@code Link} the response already holds. */
   private static void put(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers, Header h) {
-    Object existing = headers.getFirst(h.name());
-    headers.putSingle(h.name(), h.merges() ? h.mergedWith(existing == null ? null : existing.toString()) : h.value());
+    if (!h.merges()) {
+      headers.putSingle(h.name(), h.value());
+      return;
+    }
+    java.util.List<Object> values = headers.get(h.name()); // every value so far (a Link list may hold several)
+    String existing = values == null || values.isEmpty() ? null
+        : values.stream().map(AdmissionFilter::wire).collect(java.util.stream.Collectors.joining(", "));
+    headers.putSingle(h.name(), h.mergedWith(existing));
   }
 
   /** The credential header sent more than once ({@code Authorization} or {@code X-API-Key}), or null. */

@@ -206,6 +206,19 @@ abstract class JaxRsAdapterContract {
   }
 
   @Test
+  void aRequestThatAnswersAnotherOnItsThreadKeepsItsOwnTenantAndContext() throws Exception {
+    Resources.Async.WAITING.set(null);
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
+        HttpRequest.newBuilder(URI.create(base + "/v1/async/wait")).header("Authorization", "Bearer " + pro).build(),
+        HttpResponse.BodyHandlers.ofString());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Resources.Async.WAITING.get() != null);
+    HttpResponse<String> waker = call("GET", "/v1/async/wake", team);
+    assertThat(waker.statusCode()).isEqualTo(200);
+    assertThat(waker.body()).as("initech's request, after answering globex's on its thread").isEqualTo("initech initech");
+    assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("woken");
+  }
+
+  @Test
   void successCarriesParsableRateLimitHeadersAndTheCallersContext() throws Exception {
     HttpResponse<String> r = call("GET", "/v1/summary", free);
     assertThat(r.statusCode()).isEqualTo(200);

@@ -137,6 +137,29 @@ final class Resources {
       }).start();
     }
 
+    /** The call {@link #waitFor} suspended, until {@link #wake} answers it. */
+    static final java.util.concurrent.atomic.AtomicReference<jakarta.ws.rs.container.AsyncResponse> WAITING =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    @GET
+    @Path("wait")
+    @Produces("text/plain")
+    @Monetized(id = "async.wait")
+    public void waitFor(@jakarta.ws.rs.container.Suspended jakarta.ws.rs.container.AsyncResponse response) {
+      WAITING.set(response); // a long poll: another request answers it
+    }
+
+    /** Answers the waiting call on this request's thread, then says whose tenant and context this thread holds. */
+    @GET
+    @Path("wake")
+    @Produces("text/plain")
+    @Monetized(id = "async.wake")
+    public String wake() {
+      WAITING.getAndSet(null).resume("woken");
+      return dev.monetize.TenantContext.current().orElse("none") + " "
+          + MonetizeContext.current().map(c -> c.principal().customerId()).orElse("none");
+    }
+
     /**
      * The host's outermost filter (in front of {@link PeerAddress#servletFilter()}): records what the
      * request thread still holds once the chain returned, then says it returned.

@@ -52,6 +52,8 @@ final class KeyWatch implements AutoCloseable {
     while (running) {
       try (Connection c = connections.open()) {
         c.setAutoCommit(true);
+        // a dead peer fails the periodic check within this, not after the kernel's retries (a quarter hour)
+        c.setNetworkTimeout(Runnable::run, (int) TimeUnit.SECONDS.toMillis(10));
         c.setClientInfo("ApplicationName", APPLICATION_NAME); // pg_stat_activity names it
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + CHANNEL);
@@ -63,13 +65,19 @@ final class KeyWatch implements AutoCloseable {
         }
         listened = true;
         pause = 1_000;
-        listen(c);
+        try {
+          listen(c);
+        } finally {
+          giveBack(c);
+        }
       } catch (SQLException | RuntimeException e) { // a SQLClientInfoException too: it is a SQLException
         if (!running) {
           return;
         }
-        LOG.warn("cannot listen for other processes' key changes ({}); they show within the key cache TTL until "
-            + "it can, trying again in {} ms", e.toString(), pause);
+        // the kind and SQL state only: a driver's message may quote the connection's URL
+        LOG.warn("cannot listen for other processes' key changes ({}, SQL state {}); they show within the key "
+            + "cache TTL until it can, trying again in {} ms", e.getClass().getSimpleName(),
+            e instanceof SQLException q ? q.getSQLState() : "none", pause);
         sleep(pause);
         pause = Math.min(pause * 2, 30_000);
       }
@@ -95,6 +103,20 @@ final class KeyWatch implements AutoCloseable {
         }
         checked = System.nanoTime();
       }
+    }
+  }
+
+  /**
+   * Leaves the connection as it was lent, for a pool that lends it again ({@code PostgresStore.on} a
+   * data source): no longer listening (or the driver would queue every later notification on it) and
+   * without the watch's name. A connection that failed is closed by the pool anyway.
+   */
+  private static void giveBack(Connection c) {
+    try (Statement s = c.createStatement()) {
+      s.execute("UNLISTEN *");
+      c.setClientInfo("ApplicationName", "");
+    } catch (SQLException | RuntimeException e) {
+      // a broken connection: nothing to leave clean
     }
   }
 

@@ -145,10 +145,10 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
       byte[] gzip = r.gzip();
       d.writeInt(gzip.length);
       d.write(gzip);
-      d.writeShort(r.headers().size());
-      for (dev.monetize.http.Header h : r.headers()) {
-        d.writeUTF(h.name());
-        d.writeUTF(h.value());
+      d.writeInt(r.headers().size());
+      for (dev.monetize.http.Header h : r.headers()) { // lengths as ints: a value may pass writeUTF's 64 KiB
+        writeText(d, h.name());
+        writeText(d, h.value());
       }
       return out.toByteArray();
     } catch (IOException e) {
@@ -170,10 +170,24 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
     byte[] body = d.readNBytes(d.readInt());
     byte[] gzip = d.readNBytes(d.readInt());
     java.util.List<dev.monetize.http.Header> headers = new java.util.ArrayList<>();
-    for (int n = layout == 2 ? 0 : d.readUnsignedShort(); n > 0; n--) {
-      headers.add(new dev.monetize.http.Header(d.readUTF(), d.readUTF()));
+    for (int n = layout == 2 ? 0 : d.readInt(); n > 0; n--) {
+      headers.add(new dev.monetize.http.Header(readText(d), readText(d)));
     }
     return new CachedResponse(operation, status, type, body, gzip, etag, at, headers);
+  }
+
+  private static void writeText(DataOutputStream d, String text) throws IOException {
+    byte[] b = bytes(text);
+    d.writeInt(b.length);
+    d.write(b);
+  }
+
+  private static String readText(DataInputStream d) throws IOException {
+    int n = d.readInt();
+    if (n < 0 || n > d.available()) {
+      throw new IOException("a header longer than the entry");
+    }
+    return new String(d.readNBytes(n), StandardCharsets.UTF_8);
   }
 
   private static byte[] bytes(String s) {

@@ -101,4 +101,41 @@ class RedisResponseCacheTest extends ResponseCacheContract {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(info);
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
+
+  @Test
+  void anEntryWrittenBeforeHeadersWereKeptIsReadWithNone() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(out); // value layout 2, as the version before wrote it
+    d.writeByte(2);
+    d.writeUTF("stats.summary");
+    d.writeShort(200);
+    d.writeUTF("application/json");
+    d.writeUTF("\"etag\"");
+    d.writeLong(Instant.parse("2026-03-01T00:00:00Z").toEpochMilli());
+    d.writeInt(2);
+    d.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    d.writeInt(0);
+    RedisClient admin = RedisClient.create(RedisTestSupport.URI);
+    try (StatefulRedisConnection<byte[], byte[]> conn = admin.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+      conn.sync().set((prefix + "{acme}:c:old").getBytes(java.nio.charset.StandardCharsets.UTF_8), out.toByteArray());
+    } finally {
+      admin.shutdown();
+    }
+    CachedResponse old = cache().get("{acme}:c:old").orElseThrow();
+    assertThat(old.operation()).isEqualTo("stats.summary");
+    assertThat(old.etag()).isEqualTo("\"etag\"");
+    assertThat(old.headers()).isEmpty();
+  }
+
+  @Test
+  void aHeaderLongerThan64KiBIsKept() {
+    ResponseCache c = cache();
+    String key = CacheKey.builder("acme", "stats").path("/long").build(c);
+    String policy = "default-src 'self' " + "https://a.example.com ".repeat(4_000); // about 88 KB
+    CachedResponse r = CachedResponse.of("op", 200, "text/plain", new byte[1], List.of(
+        new dev.monetize.http.Header("Content-Security-Policy", policy)), Instant.EPOCH);
+    c.put(key, r, Duration.ofSeconds(30));
+    assertThat(cache().get(key).orElseThrow().headers()).containsExactly(
+        new dev.monetize.http.Header("Content-Security-Policy", policy));
+  }
 }

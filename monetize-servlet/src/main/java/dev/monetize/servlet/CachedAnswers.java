@@ -98,14 +98,12 @@ final class CachedAnswers {
     }
   }
 
-  /** The response's headers as they stand, each value apart, for {@link CacheLookup#store}. */
+  /** The response's headers as they stand, each value apart, for {@link CacheLookup#store} to choose from. */
   static List<Header> headersOf(HttpServletResponse response) {
     List<Header> headers = new ArrayList<>();
     for (String name : response.getHeaderNames()) {
-      if (CachedResponse.replayed(name)) {
-        for (String value : response.getHeaders(name)) {
-          headers.add(new Header(name, value));
-        }
+      for (String value : response.getHeaders(name)) {
+        headers.add(new Header(name, value));
       }
     }
     return headers;

@@ -106,6 +106,9 @@ final class DetachedResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setLocale(java.util.Locale loc) {
+    if (loc != null) { // what a container does with it, for the stored answer's headers (not its charset)
+      setHeader("Content-Language", loc.toLanguageTag());
+    }
   }
 
   @Override

@@ -53,7 +53,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
    */
   void defaultCacheControl() {
     if (!isCommitted() && !containsHeader("Cache-Control")) {
-      super.setHeader("Cache-Control", Admission.ADMITTED_CACHE_CONTROL);
+      super.addHeader("Cache-Control", Admission.ADMITTED_CACHE_CONTROL); // none to replace: no second search
     }
   }
 

@@ -61,6 +61,7 @@ class CachingFilterTest {
         .operation(Operation.builder("slow", "GET", "/slow").cache(policy).build())
         .operation(Operation.builder("fail", "GET", "/fail").cache(policy).build())
         .operation(Operation.builder("big", "GET", "/big").cache(policy).build())
+        .operation(Operation.builder("cors", "GET", "/cors").cache(policy).build())
         .operation(Operation.builder("page", "GET", "/page").cache(policy)
             .lifecycle(new dev.monetize.plans.Lifecycle(java.time.Instant.parse("2026-01-01T00:00:00Z"),
                 java.util.Optional.empty(), java.util.Optional.empty(),
@@ -92,6 +93,10 @@ class CachingFilterTest {
           return;
         }
         resp.setContentType("application/json");
+        if (path.equals("/cors")) { // an answer to one origin, as a CORS filter writes it
+          resp.addHeader("Vary", "Origin");
+          resp.setHeader("Access-Control-Allow-Origin", req.getHeader("Origin"));
+        }
         if (path.equals("/page")) { // headers of its own, which every hit must carry as the miss did
           resp.setHeader("Content-Language", "de");
           resp.addHeader("Link", "</page?after=" + n + ">; rel=\"next\"");
@@ -157,6 +162,16 @@ class CachingFilterTest {
     assertThat(header(hit, "Set-Cookie")).as("one caller's cookie is nobody else's").isNull();
     HttpResponse<byte[]> revalidated = get("/page", acme, "If-None-Match", header(miss, "ETag"));
     assertThat(revalidated.statusCode()).isEqualTo(304);
+  }
+
+  @Test
+  void anAnswerThatVariesWithTheOriginIsNotStoredSoNoOriginGetsAnothersAnswer() throws Exception {
+    IssuedKey acme = customer("acme");
+    HttpResponse<byte[]> first = get("/cors", acme, "Origin", "https://a.example");
+    HttpResponse<byte[]> second = get("/cors", acme, "Origin", "https://b.example");
+    assertThat(header(first, "Cache-Status")).isEqualTo("monetize; fwd=miss");
+    assertThat(header(second, "Access-Control-Allow-Origin")).isEqualTo("https://b.example");
+    assertThat(runs.get()).isEqualTo(2);
   }
 
   @Test

@@ -228,11 +228,16 @@ public final class Credentials {
     if (unknown.getIfPresent(hash) != null) {
       return UNKNOWN;
     }
-    // loaded through the cache: a change that invalidates this hash meanwhile waits for the load, then drops it
+    // loaded through the cache: a change that invalidates this hash meanwhile waits for the load, then drops it;
+    // one told by the store (a key id, no hash) cannot find a load under way, so a load that saw one is not kept
+    long seen = generation.get();
     Loaded loaded = byHash.get(hash, h -> store.findByHash(h).map(k -> new Loaded(k, clock.getAsLong())).orElse(null));
     if (loaded == null) {
       unknown.put(hash, Boolean.TRUE);
       return UNKNOWN;
+    }
+    if (generation.get() != seen) {
+      byHash.asMap().remove(hash, loaded);
     }
     return Optional.of(loaded.key());
   }
@@ -243,8 +248,10 @@ public final class Credentials {
     if (cached != null) {
       return Optional.of(cached);
     }
+    long seen = generation.get();
     Optional<ApiKey> found = store.findById(id);
-    found.ifPresent(k -> byId.put(id, k));
+    // kept only when no key changed meanwhile (a forget that follows this waits for it, then removes it)
+    found.ifPresent(k -> byId.asMap().compute(id, (i, before) -> generation.get() == seen ? k : before));
     return found;
   }
 
@@ -276,20 +283,24 @@ public final class Credentials {
     };
   }
 
-  /** Forgets every cached view of the key {@code id}, whose record this process has not seen change. */
+  /**
+   * Forgets every cached view of the key {@code id}, whose record this process has not seen change:
+   * first the generation moves (a load under way is then not kept, nor a verification remembered),
+   * then the caches are cleared (its hashes are not known here: one scan of the hash cache).
+   */
   void forgetKey(String id) {
+    generation.incrementAndGet();
     byId.invalidate(id);
-    byHash.asMap().values().removeIf(l -> l.key().id().equals(id)); // its hashes are not known here: a scan
-    generation.incrementAndGet(); // a verification under way is not remembered
+    byHash.asMap().values().removeIf(l -> l.key().id().equals(id));
     forgetInTable(id);
   }
 
-  /** Forgets every cached key. */
+  /** Forgets every cached key (the generation first, as {@link #forgetKey}). */
   void forgetAll() {
+    generation.incrementAndGet();
     byId.invalidateAll();
     byHash.invalidateAll();
     unknown.invalidateAll();
-    generation.incrementAndGet();
     if (table != null) {
       synchronized (tabled) {
         for (Verified v : tabled.values()) {

@@ -1,0 +1,114 @@
+package dev.monetize.keys.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.keys.KeyStatus;
+import dev.monetize.keys.KeyStore;
+import dev.monetize.keys.Project;
+import dev.monetize.keys.SecretHasher;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A change the key store tells ({@link KeyStore.Changes}, a key id) while a lookup of that key is
+ * under way: the lookup's answer may be the record from before, but it is not kept, so the next
+ * lookup reads the changed record. (A lookup cannot be found by the id: it is keyed by the hash.)
+ */
+class ToldChangesTest {
+  private final AtomicLong clock = new AtomicLong(1_800_000_000_000_000_000L);
+  private final SecretHasher hasher = SecretHasher.sha256();
+  private final KeyStore store = KeyStore.inMemory();
+  private final CountDownLatch read = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final Credentials credentials = new Credentials(slowed(), hasher, Duration.ofMinutes(10),
+      Duration.ofMinutes(10), 16, clock::get);
+  private final ApiKey key = new ApiKey("key_k", "acme", hasher.hash("secret-k"), Set.of("*"), KeyEnvironment.LIVE,
+      KeyStatus.ACTIVE, Instant.EPOCH, Optional.empty());
+
+  @Test
+  void aLookupByHashThatRacedAToldRevocationIsNotKept() throws Exception {
+    store.save(key);
+    CompletableFuture<Optional<ApiKey>> loading = CompletableFuture.supplyAsync(
+        () -> credentials.byHash(key.secretHash()));
+    revokedElsewhereWhileItReads();
+    loading.get(5, TimeUnit.SECONDS);
+    assertThat(credentials.byHash(key.secretHash()).map(ApiKey::status)).contains(KeyStatus.REVOKED);
+  }
+
+  @Test
+  void aLookupByIdThatRacedAToldRevocationIsNotKept() throws Exception {
+    store.save(key);
+    CompletableFuture<Optional<ApiKey>> loading = CompletableFuture.supplyAsync(() -> credentials.byId(key.id()));
+    revokedElsewhereWhileItReads();
+    loading.get(5, TimeUnit.SECONDS);
+    assertThat(credentials.byId(key.id()).map(ApiKey::status)).contains(KeyStatus.REVOKED);
+  }
+
+  /** Once the lookup has read the record: another process revokes the key, and the store tells it. */
+  private void revokedElsewhereWhileItReads() throws InterruptedException {
+    assertThat(read.await(5, TimeUnit.SECONDS)).isTrue();
+    store.save(key.withStatus(KeyStatus.REVOKED));
+    credentials.changes().changed(key.id());
+    release.countDown();
+  }
+
+  /** The store, whose first lookup waits (having read) until the test releases it. */
+  private KeyStore slowed() {
+    return new KeyStore() {
+      @Override
+      public Optional<ApiKey> findByHash(String hash) {
+        return held(store.findByHash(hash));
+      }
+
+      @Override
+      public Optional<ApiKey> findById(String id) {
+        return held(store.findById(id));
+      }
+
+      private Optional<ApiKey> held(Optional<ApiKey> found) {
+        read.countDown();
+        try {
+          release.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return found;
+      }
+
+      @Override
+      public void save(ApiKey k) {
+        store.save(k);
+      }
+
+      @Override
+      public List<ApiKey> list(String org, Optional<String> project, Optional<String> after, int limit) {
+        return store.list(org, project, after, limit);
+      }
+
+      @Override
+      public void saveProject(Project p) {
+        store.saveProject(p);
+      }
+
+      @Override
+      public Optional<Project> findProject(String id) {
+        return store.findProject(id);
+      }
+
+      @Override
+      public long countProjects(String org) {
+        return store.countProjects(org);
+      }
+    };
+  }
+}
