@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory key store that counts its lookups by hash, fails the next ones when told to, and runs a
- * hook while the management API counts an organization's keys (between its checks and the issue): for
- * tests of what happens there.
+ * An in-memory key store that counts its lookups by hash, fails the next ones when told to, runs a
+ * hook while the management API counts an organization's keys (between its checks and the issue) and
+ * one after each lookup has read its record, and is watched as a shared store would be (the test tells
+ * the changes): for tests of what happens there.
  */
 final class HookedKeyStore implements KeyStore {
   private final KeyStore inner = KeyStore.inMemory();
@@ -20,6 +21,19 @@ final class HookedKeyStore implements KeyStore {
   volatile Runnable duringCreation = () -> { };
   /** Lookups by hash still to fail, as a store that is briefly unreachable fails them. */
   final AtomicInteger failing = new AtomicInteger();
+  /** Runs after every lookup (by hash or id) read its record, before it answers. */
+  volatile Runnable afterRead = () -> { };
+  /** What the engine's {@link #watch} listens with, for the test to tell changes. */
+  volatile KeyStore.Changes changes;
+  /** Whether the engine watches this store now. */
+  volatile boolean watching;
+
+  @Override
+  public AutoCloseable watch(Changes changes) {
+    this.changes = changes;
+    watching = true;
+    return () -> watching = false;
+  }
 
   @Override
   public Optional<ApiKey> findByHash(String hash) {
@@ -27,12 +41,16 @@ final class HookedKeyStore implements KeyStore {
     if (failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("the key store is unreachable for a moment");
     }
-    return inner.findByHash(hash);
+    Optional<ApiKey> found = inner.findByHash(hash);
+    afterRead.run();
+    return found;
   }
 
   @Override
   public Optional<ApiKey> findById(String id) {
-    return inner.findById(id);
+    Optional<ApiKey> found = inner.findById(id);
+    afterRead.run();
+    return found;
   }
 
   @Override

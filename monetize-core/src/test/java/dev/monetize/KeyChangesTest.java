@@ -6,8 +6,6 @@ import dev.monetize.errors.ErrorCode;
 import dev.monetize.keys.ApiKey;
 import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyStatus;
-import dev.monetize.keys.KeyStore;
-import dev.monetize.keys.Project;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
@@ -16,8 +14,6 @@ import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class KeyChangesTest {
   private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-06T10:00:00Z"));
-  private final WatchedStore store = new WatchedStore(KeyStore.inMemory());
+  private final HookedKeyStore store = new HookedKeyStore();
   private final Operation stats = Operation.builder("stats", "GET", "/stats").scope("stats:read").build();
   private final Monetize monetize = Monetize.builder()
       .catalog(Catalog.builder()
@@ -48,21 +44,29 @@ class KeyChangesTest {
     return a.decision();
   }
 
-  /** Another process revokes the key in the shared store: this engine's cache does not know. */
-  private void revokedElsewhere(IssuedKey key) {
-    ApiKey stored = store.findById(key.key().id()).orElseThrow();
-    store.save(stored.withStatus(KeyStatus.REVOKED));
+  /**
+   * Two keys, each verified once (cached for ten minutes), then revoked by another process in the
+   * shared store: this engine's cache does not know.
+   */
+  private IssuedKey[] twoKeysCachedThenRevokedElsewhere() {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    IssuedKey[] keys = {monetize.keys().issue("acme", Set.of("stats:read")),
+        monetize.keys().issue("acme", Set.of("stats:read"))};
+    for (IssuedKey k : keys) {
+      assertThat(admit(k.secret()).admitted()).isTrue();
+    }
+    for (IssuedKey k : keys) {
+      ApiKey stored = store.findById(k.key().id()).orElseThrow();
+      store.save(stored.withStatus(KeyStatus.REVOKED));
+    }
+    return keys;
   }
 
   @Test
   void aKeyTheStoreSaysChangedIsLookedUpAgainAtOnceAndOnlyThatKey() {
-    monetize.customers().save(Customer.of("acme", "pro"));
-    IssuedKey key = monetize.keys().issue("acme", Set.of("stats:read"));
-    IssuedKey other = monetize.keys().issue("acme", Set.of("stats:read"));
-    assertThat(admit(key.secret()).admitted()).isTrue();
-    assertThat(admit(other.secret()).admitted()).isTrue();
-    revokedElsewhere(key);
-    revokedElsewhere(other);
+    IssuedKey[] keys = twoKeysCachedThenRevokedElsewhere();
+    IssuedKey key = keys[0];
+    IssuedKey other = keys[1];
     assertThat(admit(key.secret()).admitted()).as("cached, and nobody said").isTrue();
 
     store.changes.changed(key.key().id());
@@ -72,13 +76,9 @@ class KeyChangesTest {
 
   @Test
   void changesThatMayHaveBeenMissedForgetEveryKey() {
-    monetize.customers().save(Customer.of("acme", "pro"));
-    IssuedKey key = monetize.keys().issue("acme", Set.of("stats:read"));
-    IssuedKey other = monetize.keys().issue("acme", Set.of("stats:read"));
-    assertThat(admit(key.secret()).admitted()).isTrue();
-    assertThat(admit(other.secret()).admitted()).isTrue();
-    revokedElsewhere(key);
-    revokedElsewhere(other);
+    IssuedKey[] keys = twoKeysCachedThenRevokedElsewhere();
+    IssuedKey key = keys[0];
+    IssuedKey other = keys[1];
 
     store.changes.mayHaveMissedChanges();
     assertThat(admit(key.secret()).error()).contains(ErrorCode.KEY_REVOKED);
@@ -90,58 +90,5 @@ class KeyChangesTest {
     assertThat(store.watching).isTrue();
     monetize.close();
     assertThat(store.watching).isFalse();
-  }
-
-  /** The in-memory store, watched as a shared store would be: the test tells the changes. */
-  private static final class WatchedStore implements KeyStore {
-    private final KeyStore delegate;
-    KeyStore.Changes changes;
-    volatile boolean watching;
-
-    WatchedStore(KeyStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public AutoCloseable watch(Changes changes) {
-      this.changes = changes;
-      watching = true;
-      return () -> watching = false;
-    }
-
-    @Override
-    public Optional<ApiKey> findByHash(String secretHash) {
-      return delegate.findByHash(secretHash);
-    }
-
-    @Override
-    public Optional<ApiKey> findById(String id) {
-      return delegate.findById(id);
-    }
-
-    @Override
-    public void save(ApiKey key) {
-      delegate.save(key);
-    }
-
-    @Override
-    public List<ApiKey> list(String organizationId, Optional<String> projectId, Optional<String> afterId, int limit) {
-      return delegate.list(organizationId, projectId, afterId, limit);
-    }
-
-    @Override
-    public void saveProject(Project project) {
-      delegate.saveProject(project);
-    }
-
-    @Override
-    public Optional<Project> findProject(String id) {
-      return delegate.findProject(id);
-    }
-
-    @Override
-    public long countProjects(String organizationId) {
-      return delegate.countProjects(organizationId);
-    }
   }
 }

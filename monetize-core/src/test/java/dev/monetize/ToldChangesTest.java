@@ -1,16 +1,14 @@
-package dev.monetize.keys.internal;
+package dev.monetize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.monetize.keys.ApiKey;
 import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.keys.KeyStatus;
-import dev.monetize.keys.KeyStore;
-import dev.monetize.keys.Project;
 import dev.monetize.keys.SecretHasher;
+import dev.monetize.keys.internal.Credentials;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +25,24 @@ import org.junit.jupiter.api.Test;
 class ToldChangesTest {
   private final AtomicLong clock = new AtomicLong(1_800_000_000_000_000_000L);
   private final SecretHasher hasher = SecretHasher.sha256();
-  private final KeyStore store = KeyStore.inMemory();
+  private final HookedKeyStore store = new HookedKeyStore();
   private final CountDownLatch read = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
-  private final Credentials credentials = new Credentials(slowed(), hasher, Duration.ofMinutes(10),
+  private final Credentials credentials = new Credentials(store, hasher, Duration.ofMinutes(10),
       Duration.ofMinutes(10), 16, clock::get);
+
+  /** The store's first lookup waits, having read its record, until the test releases it. */
+  @org.junit.jupiter.api.BeforeEach
+  void slowed() {
+    store.afterRead = () -> {
+      read.countDown();
+      try {
+        release.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
   private final ApiKey key = new ApiKey("key_k", "acme", hasher.hash("secret-k"), Set.of("*"), KeyEnvironment.LIVE,
       KeyStatus.ACTIVE, Instant.EPOCH, Optional.empty());
 
@@ -60,55 +71,5 @@ class ToldChangesTest {
     store.save(key.withStatus(KeyStatus.REVOKED));
     credentials.changes().changed(key.id());
     release.countDown();
-  }
-
-  /** The store, whose first lookup waits (having read) until the test releases it. */
-  private KeyStore slowed() {
-    return new KeyStore() {
-      @Override
-      public Optional<ApiKey> findByHash(String hash) {
-        return held(store.findByHash(hash));
-      }
-
-      @Override
-      public Optional<ApiKey> findById(String id) {
-        return held(store.findById(id));
-      }
-
-      private Optional<ApiKey> held(Optional<ApiKey> found) {
-        read.countDown();
-        try {
-          release.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return found;
-      }
-
-      @Override
-      public void save(ApiKey k) {
-        store.save(k);
-      }
-
-      @Override
-      public List<ApiKey> list(String org, Optional<String> project, Optional<String> after, int limit) {
-        return store.list(org, project, after, limit);
-      }
-
-      @Override
-      public void saveProject(Project p) {
-        store.saveProject(p);
-      }
-
-      @Override
-      public Optional<Project> findProject(String id) {
-        return store.findProject(id);
-      }
-
-      @Override
-      public long countProjects(String org) {
-        return store.countProjects(org);
-      }
-    };
   }
 }
