@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -109,7 +108,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       return;
     }
     if (request.hasEntity()) {
-      request.setEntityStream(new CountingInput(request.getEntityStream(), admission)); // bytes_in, and the limit
+      request.setEntityStream(new AnswerStreams.CountingInput(request.getEntityStream(), admission)); // bytes_in, and the limit
     }
     MonetizeContext context = new MonetizeContext(admission);
     MonetizeContext.set(context);
@@ -184,7 +183,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       return;
     }
     for (Header h : admission.responseHeaders()) {
-      put(response.getHeaders(), h);
+      ResponseHeaders.put(response.getHeaders(), h);
     }
     if (request.getProperty(CACHE) instanceof CacheLookup cache && cache.hit().isEmpty()) {
       if (cache.insteadOfError(response.getStatus()).isPresent()) { // a stale answer instead of the failure
@@ -198,7 +197,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
         response.setEntity(stale.getEntity(), new java.lang.annotation.Annotation[0], stale.getMediaType());
         stale.getHeaders().forEach((name, values) -> {
           if (Header.merges(name)) { // Vary and Link add to the engine's
-            values.forEach(v -> put(response.getHeaders(), new Header(name, v.toString())));
+            values.forEach(v -> ResponseHeaders.put(response.getHeaders(), new Header(name, v.toString())));
           } else {
             response.getHeaders().put(name, values);
           }
@@ -211,7 +210,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
           cache.abandon();
         }
         for (Header h : cache.headers(response.getStatus())) {
-          put(response.getHeaders(), h);
+          ResponseHeaders.put(response.getHeaders(), h);
         }
       }
     }
@@ -264,12 +263,13 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     }
     Object status = context.getProperty(STATUS);
     int sent = status instanceof Integer s ? s : 200;
-    Counting counting = new Counting(context.getOutputStream(), admission, sent);
+    AnswerStreams.Counting counting = new AnswerStreams.Counting(context.getOutputStream(), admission, sent);
     CompressingStream compressing = monetize.compresses()
         && Compression.acceptsGzip((String) context.getProperty(ACCEPT_ENCODING))
-        ? new CompressingStream(new Gzip(context, counting, sent)) : null;
+        ? new CompressingStream(new AnswerStreams.Gzip(context, counting, sent)) : null;
     OutputStream body = compressing != null ? compressing : counting;
-    Holding holding = context.getProperty(CAPTURE) instanceof CacheLookup cache ? new Holding(body, counting, cache) : null;
+    AnswerStreams.Holding holding = context.getProperty(CAPTURE) instanceof CacheLookup cache
+        ? new AnswerStreams.Holding(body, counting, cache) : null;
     context.setOutputStream(holding != null ? holding : body);
     try {
       context.proceed();
@@ -285,237 +285,6 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     } finally {
       admission.complete(sent, counting.count);
     }
-  }
-
-  /**
-   * Holds a cacheable answer back while it is serialized (up to {@link #CAPTURE_LIMIT}): then it is
-   * stored, its {@code ETag} added to the headers (not yet sent), and it is written. A larger answer
-   * is passed through as it comes and not stored.
-   */
-  private static final class Holding extends OutputStream {
-    private final OutputStream out;
-    private final OutputStream wire;
-    private final CacheLookup cache;
-    private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
-    private boolean passing;
-
-    /** Holds what goes to {@code out}; a stored gzip form goes straight to {@code wire}. */
-    Holding(OutputStream out, OutputStream wire, CacheLookup cache) {
-      this.out = out;
-      this.wire = wire;
-      this.cache = cache;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      if (!passing && buffer.size() + len > CAPTURE_LIMIT) {
-        passing = true;
-        cache.abandon();
-        buffer.writeTo(out);
-        buffer.reset();
-      }
-      if (passing) {
-        out.write(b, off, len);
-      } else {
-        buffer.write(b, off, len);
-      }
-    }
-
-    @Override
-    public void flush() throws IOException {
-      if (passing) {
-        out.flush();
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (passing) {
-        out.close();
-      }
-    }
-
-    void finish(WriterInterceptorContext context) throws IOException {
-      if (passing) {
-        return;
-      }
-      byte[] body = buffer.toByteArray();
-      if (context.getHeaders().getFirst("Content-Encoding") != null) { // encoded by another interceptor: not ours to keep
-        cache.abandon();
-        out.write(body);
-        out.flush();
-        return;
-      }
-      cache.store(200, context.getMediaType().toString(), body, headersOf(context.getHeaders()));
-      for (Header h : cache.headers()) {
-        put(context.getHeaders(), h);
-      }
-      CachedResponse.Representation form = cache.representation().orElseThrow();
-      if (form.contentEncoding().isPresent()) { // compressed once, when stored
-        context.getHeaders().putSingle("Content-Encoding", form.contentEncoding().get());
-        context.getHeaders().remove("Content-Length");
-        wire.write(form.bytes());
-        wire.flush();
-      } else {
-        out.write(body);
-        out.flush();
-      }
-    }
-  }
-
-  /** Compression's side in JAX-RS: the headers of the answer being written. */
-  private record Gzip(WriterInterceptorContext context, OutputStream wire, int status) implements CompressingStream.Choice {
-    @Override
-    public boolean compress() {
-      jakarta.ws.rs.core.MultivaluedMap<String, Object> h = context.getHeaders();
-      if (status == 204 || status == 206 || status == 304 || h.getFirst("Content-Encoding") != null
-          || h.getFirst("Content-Range") != null || !holdOnFlush()
-          || Compression.sensitive(text(h.getFirst("Set-Cookie")), text(h.getFirst("Cache-Control")))) {
-        return false;
-      }
-      h.putSingle("Content-Encoding", Compression.GZIP);
-      Object vary = h.getFirst("Vary");
-      h.putSingle("Vary", Compression.varyWithAcceptEncoding(vary == null ? null : vary.toString()));
-      Object etag = h.getFirst("ETag");
-      if (etag != null) {
-        h.putSingle("ETag", Compression.gzipEtag(etag.toString()));
-      }
-      h.remove("Content-Length");
-      return true;
-    }
-
-    private static String text(Object header) {
-      return header == null ? null : header.toString();
-    }
-
-    @Override
-    public boolean holdOnFlush() {
-      return context.getMediaType() != null && Compression.compressible(context.getMediaType().toString());
-    }
-
-    @Override
-    public OutputStream below(boolean compressed) {
-      return wire;
-    }
-  }
-
-  /**
-   * Counts the request body bytes the resource reads into the admission ({@code bytes_in}); past the
-   * operation's body limit the read fails with {@link dev.monetize.http.BodyTooLargeException}
-   * (answered {@code 413}).
-   */
-  private static final class CountingInput extends java.io.FilterInputStream {
-    private final Admission admission;
-
-    CountingInput(java.io.InputStream in, Admission admission) {
-      super(in);
-      this.admission = admission;
-    }
-
-    private void counted(long n) throws IOException {
-      admission.readBody(n);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        counted(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      counted(n);
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long skipped = in.skip(n);
-      counted(skipped);
-      return skipped;
-    }
-  }
-
-  /**
-   * Counts the bytes of the body as they are written. The container completes the response after
-   * the interceptors return, so the admission completes there; a writer that closes the stream
-   * completes it first, before the response can be complete on the wire.
-   */
-  private static final class Counting extends FilterOutputStream {
-    private final Admission admission;
-    private final int status;
-    long count;
-
-    Counting(OutputStream out, Admission admission, int status) {
-      super(out);
-      this.admission = admission;
-      this.status = status;
-    }
-
-    @Override
-    public void close() throws IOException {
-      admission.complete(status, count);
-      super.close();
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-  }
-
-  /** The answer's headers as the runtime holds them, each value apart and in its wire form (for the cache to choose from). */
-  private static java.util.List<Header> headersOf(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
-    java.util.List<Header> all = new java.util.ArrayList<>();
-    headers.forEach((name, values) -> {
-      for (Object value : values) {
-        all.add(new Header(name, wire(value)));
-      }
-    });
-    return all;
-  }
-
-  /** A header value as it goes on the wire: through the runtime's delegate for its type (a {@code Date}, a URI...). */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static String wire(Object value) {
-    if (value instanceof String s) {
-      return s;
-    }
-    try {
-      jakarta.ws.rs.ext.RuntimeDelegate.HeaderDelegate d =
-          jakarta.ws.rs.ext.RuntimeDelegate.getInstance().createHeaderDelegate(value.getClass());
-      return d != null ? d.toString(value) : String.valueOf(value);
-    } catch (RuntimeException e) { // a type the runtime has no delegate for
-      return String.valueOf(value);
-    }
-  }
-
-  /** Sets {@code h}, adding to a {@code Vary} or {@code Link} the response already holds. */
-  private static void put(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers, Header h) {
-    if (!h.merges()) {
-      headers.putSingle(h.name(), h.value());
-      return;
-    }
-    java.util.List<Object> values = headers.get(h.name()); // every value so far (a Link list may hold several)
-    String existing = values == null || values.isEmpty() ? null
-        : values.stream().map(AdmissionFilter::wire).collect(java.util.stream.Collectors.joining(", "));
-    headers.putSingle(h.name(), h.mergedWith(existing));
   }
 
   /** The credential header sent more than once ({@code Authorization} or {@code X-API-Key}), or null. */
