@@ -126,6 +126,7 @@ class StaleAndGzipFilterTest {
         }
         resp.setHeader("X-Run", Integer.toString(n)); // kept with the entry, a refresh's too
         resp.setDateHeader("Last-Modified", n * 1000L);
+        resp.setLocale(java.util.Locale.GERMANY); // its Content-Language
         resp.setContentType("application/json");
         resp.getWriter().print("{\"run\":" + n + ",\"rows\":[" + "{\"day\":\"2026-03-01\",\"n\":1},".repeat(100) + "{}]}");
       }
@@ -194,6 +195,7 @@ class StaleAndGzipFilterTest {
       // the refresh's own headers, as a container would have written them
       assertThat(header(fresh, "X-Run")).isEqualTo("2");
       assertThat(header(fresh, "Last-Modified")).isEqualTo("Thu, 01 Jan 1970 00:00:02 GMT");
+      assertThat(header(fresh, "Content-Language")).isEqualTo("de-DE");
     });
     assertThat(runs.get()).isEqualTo(2);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> monetize.metrics().inFlight() == 0);
