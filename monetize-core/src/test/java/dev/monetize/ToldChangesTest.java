@@ -67,9 +67,44 @@ class ToldChangesTest {
 
   /** Once the lookup has read the record: another process revokes the key, and the store tells it. */
   private void revokedElsewhereWhileItReads() throws InterruptedException {
-    assertThat(read.await(5, TimeUnit.SECONDS)).isTrue();
-    store.save(key.withStatus(KeyStatus.REVOKED));
-    credentials.changes().changed(key.id());
+    revokedElsewhereWhileItReads(key);
     release.countDown();
+  }
+
+  private void revokedElsewhereWhileItReads(ApiKey k) throws InterruptedException {
+    assertThat(read.await(5, TimeUnit.SECONDS)).isTrue();
+    store.save(k.withStatus(KeyStatus.REVOKED));
+    credentials.changes().changed(k.id());
+  }
+
+  @Test
+  void aCallerThatWaitedOnALoadAToldChangeMadeStaleReadsAgainAndRemembersNothing() throws Exception {
+    String secret = "mk_test_19zGr9MizmLmQfRX4TZHGM26z5EA";
+    ApiKey active = new ApiKey("key_w", "acme", hasher.hash(secret), Set.of("*"), KeyEnvironment.LIVE,
+        KeyStatus.ACTIVE, Instant.EPOCH, Optional.empty());
+    store.save(active);
+    Thread first = new Thread(() -> verify(secret)); // reads the key before the revocation commits
+    first.start();
+    revokedElsewhereWhileItReads(active);
+    java.util.concurrent.atomic.AtomicReference<Optional<ApiKey>> seenBySecond = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread second = new Thread(() -> seenBySecond.set(verify(secret))); // arrives after the notice, waits on that load
+    second.start();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+        second.getState() == Thread.State.BLOCKED || second.getState() == Thread.State.WAITING);
+    release.countDown();
+    first.join(5_000);
+    second.join(5_000);
+    assertThat(seenBySecond.get().map(ApiKey::status)).contains(KeyStatus.REVOKED);
+    assertThat(credentials.verified(secret, 0, secret.length(), clock.get())).as("nothing remembered").isNull();
+    assertThat(credentials.byHash(active.secretHash()).map(ApiKey::status)).contains(KeyStatus.REVOKED);
+  }
+
+  /** Looks {@code secret} up as the request path does, remembering a key that is active. */
+  private Optional<ApiKey> verify(String secret) {
+    long generation = credentials.generation();
+    Optional<ApiKey> found = credentials.byHash(credentials.hashAfterVerified(secret, 0, secret.length()));
+    found.filter(k -> k.status() == KeyStatus.ACTIVE)
+        .ifPresent(k -> credentials.remember(secret, 0, secret.length(), k, generation));
+    return found;
   }
 }

@@ -48,6 +48,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
   private static final String KEY_COLUMNS = "id, organization_id, project_id, secret_hash, previous_hash, "
       + "previous_valid_until, scopes, environment, status, created_at, expires_at, limit_overrides::text, raised_limits";
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresStore.class);
   private final DataSource dataSource;
   private final HikariDataSource owned;
   /** Where {@link #watch} gets its connection: not from a pool this store sized for its own queries. */
@@ -241,7 +242,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
       throw new SQLException("limit_overrides of key " + rs.getString(1) + " is not a JSON object of numbers", e);
     }
     return new ApiKey(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), rs.getString(4),
-        strings(rs.getArray(7)), KeyEnvironment.valueOf(rs.getString(8)), KeyStatus.valueOf(rs.getString(9)),
+        strings(rs.getArray(7)), KeyEnvironment.valueOf(rs.getString(8)), status(rs.getString(9)),
         rs.getTimestamp(10).toInstant(), instant(rs, 11), Optional.ofNullable(rs.getString(5)), instant(rs, 6),
         overrides, strings(rs.getArray(13)));
   }
@@ -394,6 +395,26 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
   public AutoCloseable watch(KeyStore.Changes changes) {
     return new KeyWatch(listening, changes);
   }
+
+  /**
+   * A key's stored status; written by hand in another case ({@code revoked}) it is read as meant, and
+   * one that is no status at all as {@code REVOKED}: a key never gains power from a typo, and the typo
+   * is said once in the log rather than failing every call with it.
+   */
+  private static KeyStatus status(String stored) {
+    try {
+      return KeyStatus.valueOf(stored.strip().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      if (UNKNOWN_STATUS_WARNED.compareAndSet(false, true)) {
+        LOG.warn("a key's status '{}' is none of {}: read as REVOKED (fix the row in monetize_api_keys)", stored,
+            java.util.Arrays.toString(KeyStatus.values()));
+      }
+      return KeyStatus.REVOKED;
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean UNKNOWN_STATUS_WARNED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** The data source (for the usage ledger on the same database). */
   public DataSource dataSource() {

@@ -158,6 +158,24 @@ class SharedKeysTest {
     }
   }
 
+  @Test
+  void aStatusWrittenByHandInAnotherCaseOrMisspelledNeverLetsTheKeyIn() throws Exception {
+    a.customers().save(Customer.of("acme", "pro"));
+    IssuedKey lower = a.keys().issue("acme", Set.of("stats:read"));
+    IssuedKey typo = a.keys().issue("acme", Set.of("stats:read"));
+    try (java.sql.Connection conn = dbA.dataSource().getConnection();
+        java.sql.PreparedStatement ps = conn.prepareStatement("UPDATE monetize_api_keys SET status = ? WHERE id = ?")) {
+      ps.setString(1, "revoked");
+      ps.setString(2, lower.key().id());
+      ps.executeUpdate();
+      ps.setString(1, "actve");
+      ps.setString(2, typo.key().id());
+      ps.executeUpdate();
+    }
+    assertThat(call(b, lower.secret()).decision().error()).contains(ErrorCode.KEY_REVOKED);
+    assertThat(call(b, typo.secret()).decision().error()).as("no status at all: refused").contains(ErrorCode.KEY_REVOKED);
+  }
+
   private void revokeBySql(IssuedKey key) throws java.sql.SQLException {
     try (java.sql.Connection conn = dbA.dataSource().getConnection();
         java.sql.PreparedStatement ps = conn.prepareStatement("UPDATE monetize_api_keys SET status = 'REVOKED' WHERE id = ?")) {

@@ -33,10 +33,21 @@ public final class Credentials {
   /** Counts every change saved through {@link #save}: a verification that saw a change may be stale. */
   private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
-  /** A key record as loaded from the store, and when (on the engine's clock). */
-  private record Loaded(ApiKey key, long at) {}
+  /**
+   * A key record as loaded from the store, when (on the engine's clock), and the {@link #generation}
+   * read before the store was asked: a change the store tells of the key after that makes it stale.
+   */
+  private record Loaded(ApiKey key, long at, long generation) {}
+  /**
+   * The generation at which the store last told of a change to each key ({@link #forgetKey}): a record
+   * of the key loaded before it is stale, wherever it is (a load under way cannot be found by the id).
+   * Kept for the TTL, as long as any record loaded before could be.
+   */
+  private final Cache<String, Long> toldAt;
+  /** The generation at which the store last said changes may have been missed: every record loaded before is stale. */
+  private volatile long allToldAt;
   private final Cache<String, Boolean> unknown;
-  private final Cache<String, ApiKey> byId;
+  private final Cache<String, Loaded> byId;
   /** Verified current secrets by tag; null when the TTL is zero (every request asks the store). */
   private final AtomicReferenceArray<Verified> table;
   private final int mask;
@@ -106,6 +117,7 @@ public final class Credentials {
     com.github.benmanes.caffeine.cache.Ticker ticker = clock::getAsLong;
     this.byHash = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
     this.byId = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
+    this.toldAt = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(positiveTtl).maximumSize(maximumSize).build();
     this.unknown = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(negativeTtl).maximumSize(maximumSize).build();
     this.ttlNanos = positiveTtl.toNanos();
     int slots = Integer.highestOneBit((int) Math.max(16, Math.min(maximumSize, 1 << 16)));
@@ -159,7 +171,7 @@ public final class Credentials {
     }
     String hash = hasher.hash(text, from, to);
     Loaded loaded = byHash.getIfPresent(hash);
-    if (!SecretHasher.same(key.secretHash(), hash) || loaded == null || loaded.key() != key) {
+    if (!SecretHasher.same(key.secretHash(), hash) || loaded == null || loaded.key() != key || stale(loaded)) {
       return; // not its current secret; or forgotten meanwhile, or replaced by a newer record
     }
     Verified v = new Verified(tag, key, loaded.at() + ttlNanos, slot(tag));
@@ -221,38 +233,57 @@ public final class Credentials {
 
   /** The key whose current or previous secret hashes to {@code hash}. */
   public Optional<ApiKey> byHash(String hash) {
-    Loaded cached = byHash.getIfPresent(hash);
-    if (cached != null) {
-      return Optional.of(cached.key());
-    }
-    if (unknown.getIfPresent(hash) != null) {
-      return UNKNOWN;
-    }
-    // loaded through the cache: a change that invalidates this hash meanwhile waits for the load, then drops it;
-    // one told by the store (a key id, no hash) cannot find a load under way, so a load that saw one is not kept
-    long seen = generation.get();
-    Loaded loaded = byHash.get(hash, h -> store.findByHash(h).map(k -> new Loaded(k, clock.getAsLong())).orElse(null));
-    if (loaded == null) {
-      unknown.put(hash, Boolean.TRUE);
-      return UNKNOWN;
-    }
-    if (generation.get() != seen) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Loaded cached = byHash.getIfPresent(hash);
+      if (cached != null && !stale(cached)) {
+        return Optional.of(cached.key());
+      }
+      if (cached != null) {
+        byHash.asMap().remove(hash, cached); // loaded before a change the store told since
+      }
+      if (unknown.getIfPresent(hash) != null) {
+        return UNKNOWN;
+      }
+      // loaded through the cache: a change saved here meanwhile waits for the load, then drops it; one the
+      // store tells (by id) makes it stale for every caller that waited on it too, who then read again
+      long seen = generation.get();
+      Loaded loaded = byHash.get(hash,
+          h -> store.findByHash(h).map(k -> new Loaded(k, clock.getAsLong(), seen)).orElse(null));
+      if (loaded == null) {
+        unknown.put(hash, Boolean.TRUE);
+        return UNKNOWN;
+      }
+      if (!stale(loaded)) {
+        return Optional.of(loaded.key());
+      }
       byHash.asMap().remove(hash, loaded);
     }
-    return Optional.of(loaded.key());
+    return store.findByHash(hash); // changes told on every try: the store's word, not kept
   }
 
   /** The key of that id (for tokens, which name their key). */
   public Optional<ApiKey> byId(String id) {
-    ApiKey cached = byId.getIfPresent(id);
-    if (cached != null) {
-      return Optional.of(cached);
+    Loaded cached = byId.getIfPresent(id);
+    if (cached != null && !stale(cached)) {
+      return Optional.of(cached.key());
     }
     long seen = generation.get();
     Optional<ApiKey> found = store.findById(id);
-    // kept only when no key changed meanwhile (a forget that follows this waits for it, then removes it)
-    found.ifPresent(k -> byId.asMap().compute(id, (i, before) -> generation.get() == seen ? k : before));
+    // kept only when no change to it was told meanwhile (a forget that follows this waits for it, then removes it)
+    found.ifPresent(k -> byId.asMap().compute(id, (i, before) -> {
+      Loaded l = new Loaded(k, clock.getAsLong(), seen);
+      return stale(l) ? null : l;
+    }));
     return found;
+  }
+
+  /** Whether the store told of a change to the record's key (or of missed changes) after it was loaded. */
+  private boolean stale(Loaded l) {
+    if (l.generation() < allToldAt) {
+      return true;
+    }
+    Long told = toldAt.getIfPresent(l.key().id());
+    return told != null && l.generation() < told;
   }
 
   /** Saves a key and forgets every cached view of it, so this JVM sees the change at once. */
@@ -289,7 +320,7 @@ public final class Credentials {
    * then the caches are cleared (its hashes are not known here: one scan of the hash cache).
    */
   void forgetKey(String id) {
-    generation.incrementAndGet();
+    toldAt.put(id, generation.incrementAndGet());
     byId.invalidate(id);
     byHash.asMap().values().removeIf(l -> l.key().id().equals(id));
     forgetInTable(id);
@@ -297,7 +328,7 @@ public final class Credentials {
 
   /** Forgets every cached key (the generation first, as {@link #forgetKey}). */
   void forgetAll() {
-    generation.incrementAndGet();
+    allToldAt = generation.incrementAndGet();
     byId.invalidateAll();
     byHash.invalidateAll();
     unknown.invalidateAll();
