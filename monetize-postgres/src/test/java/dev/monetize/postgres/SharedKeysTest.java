@@ -54,6 +54,12 @@ class SharedKeysTest {
     PostgresTestSupport.drop(url);
   }
 
+  /** An engine on {@code db} whose key cache keeps a key ten minutes: only the store's word ends it sooner. */
+  private Monetize cachingFor10Minutes(PostgresStore db) {
+    return Monetize.builder().catalog(catalog).keyStore(db).customerStore(db).keyCacheTtl(Duration.ofMinutes(10))
+        .usageSink(batch -> { }).auditSink(batch -> { }).build();
+  }
+
   private Admission call(Monetize m, String secret) {
     Admission adm = m.admit(stats, ApiRequest.of("GET", "/stats", "10.0.0.1", "r", "Bearer " + secret, null));
     adm.complete(200, 0);
@@ -98,10 +104,8 @@ class SharedKeysTest {
   @Test
   void aKeyRevokedOnOneNodeStopsAtOnceOnAnotherThatCachedIt() throws Exception {
     // caches that would keep a key for ten minutes: only the store's notification can end it sooner
-    Monetize c = Monetize.builder().catalog(catalog).keyStore(dbA).customerStore(dbA)
-        .keyCacheTtl(Duration.ofMinutes(10)).usageSink(batch -> { }).auditSink(batch -> { }).build();
-    Monetize d = Monetize.builder().catalog(catalog).keyStore(dbB).customerStore(dbB)
-        .keyCacheTtl(Duration.ofMinutes(10)).usageSink(batch -> { }).auditSink(batch -> { }).build();
+    Monetize c = cachingFor10Minutes(dbA);
+    Monetize d = cachingFor10Minutes(dbB);
     try {
       c.customers().save(Customer.of("acme", "pro"));
       IssuedKey key = c.keys().issue("acme", Set.of("stats:read"));
@@ -131,8 +135,7 @@ class SharedKeysTest {
 
   @Test
   void aWatchThatLostItsConnectionListensAgainAndForgetsWhatItMayHaveMissed() throws Exception {
-    Monetize d = Monetize.builder().catalog(catalog).keyStore(dbB).customerStore(dbB)
-        .keyCacheTtl(Duration.ofMinutes(10)).usageSink(batch -> { }).auditSink(batch -> { }).build();
+    Monetize d = cachingFor10Minutes(dbB);
     try {
       d.customers().save(Customer.of("acme", "pro"));
       IssuedKey probe = d.keys().issue("acme", Set.of("stats:read"));
