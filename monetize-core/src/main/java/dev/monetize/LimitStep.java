@@ -167,7 +167,6 @@ final class LimitStep {
       return;
     }
     inFlight.decrement();
-    planChanges.completed(outcome);
     LimitVerdict verdict = outcome.verdictOrNull();
     if (verdict == null) { // packed: rates and quotas only, nothing held
       return;
@@ -421,16 +420,6 @@ final class LimitStep {
     RatePolicy p = (RatePolicy) policy;
     return "The rate of " + p.rate().count() + " per " + p.rate().period().toString().substring(2).toLowerCase(Locale.ROOT)
         + " (burst " + p.rate().burst() + ") is used up";
-  }
-
-  /**
-   * Settles the prepaid price of calls in flight across a plan change: set while the engine is built,
-   * before any request (published with the engine's final fields).
-   */
-  private InFlightPlanChanges planChanges;
-
-  void planChanges(InFlightPlanChanges changes) {
-    this.planChanges = changes;
   }
 
   /** Where tier rules' suggestions are read (set once the engine is built). */

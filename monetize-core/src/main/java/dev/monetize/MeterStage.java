@@ -5,9 +5,11 @@ import dev.monetize.metering.internal.UsageMeter;
 /** The metering stage: every admitted call is recorded (journaled first, when there is a journal). */
 final class MeterStage extends AdmissionStage {
   private final UsageMeter meter;
+  private final InFlightPlanChanges planChanges;
 
-  MeterStage(UsageMeter meter) {
+  MeterStage(UsageMeter meter, InFlightPlanChanges planChanges) {
     this.meter = meter;
+    this.planChanges = planChanges;
   }
 
   @Override
@@ -17,8 +19,15 @@ final class MeterStage extends AdmissionStage {
       return;
     }
     Principal p = admission.principal().orElseThrow();
-    meter.record(p.customerId(), p.keyId(), admission.operation().id(), status, admission.overage(), bytesIn, bytesOut,
-        durationNanos,
-        cpuNanos, admission.reportedUnits(), startNanos + durationNanos);
+    String billedOn = planChanges.enter(admission); // no plan change between reading it and recording the call
+    try {
+      meter.record(p.customerId(), p.keyId(), admission.operation().id(), status, admission.overage(), bytesIn,
+          bytesOut, durationNanos, cpuNanos, admission.reportedUnits(), startNanos + durationNanos);
+    } finally {
+      planChanges.exit();
+    }
+    if (!billedOn.isEmpty()) {
+      planChanges.settle(admission, billedOn); // in flight across a plan change: the wallet follows the invoice
+    }
   }
 }

@@ -102,10 +102,9 @@ public final class Monetize implements AutoCloseable {
         b.environment, b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));
     this.keys = new KeyRegistry(b.keyStore, customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
+    this.inFlightPlanChanges = new InFlightPlanChanges(b.catalog, limits, b.timeSource::epochNanos);
     this.customers = new CustomerRegistry(customerStore, b.catalog, b.billingHistory, b.timeSource,
-        this::planChanged, admitted::forget);
-    this.inFlightPlanChanges = new InFlightPlanChanges(b.catalog, limits, admitted::find);
-    limits.planChanges(inFlightPlanChanges);
+        this::planChanged, admitted::forget, inFlightPlanChanges);
     this.wallet = new Wallets(customerStore, b.billingHistory, new Wallets.Balances() {
       @Override
       public dev.monetize.limits.CreditEntry apply(String customerId, String entryId, long micros) {
@@ -150,7 +149,7 @@ public final class Monetize implements AutoCloseable {
           ban -> LOG.warn("address {} banned until {} after repeated authentication failures (strike {})",
               ban.address(), ban.until(), ban.strikes()));
       this.pipeline = new AdmissionPipeline(identification, shield, new AdmissionStage[] {new Authorization(catalog),
-          new MeterStage(usage.meter()), insight, new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
+          new MeterStage(usage.meter(), inFlightPlanChanges), insight, new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
           b.legacyRateLimitHeaders, b.measuresCpuTime(), caching, catalog, new QuotaWarnings(b.quotaWarnings, events));
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
@@ -171,8 +170,7 @@ public final class Monetize implements AutoCloseable {
   }
 
   private void planChanged(java.util.List<dev.monetize.billing.PlanChange> changes) {
-    usage.planChanged(changes);
-    inFlightPlanChanges.changed(timeSource.epochNanos()); // after the cut: calls completing now bill in the new part
+    inFlightPlanChanges.change(changes, () -> usage.planChanged(changes)); // no call is recorded across the cut
   }
 
   private dev.monetize.metering.UsageTotals settledTotals() {

@@ -21,6 +21,28 @@ public final class CustomerRegistry implements CustomerService {
   private final Consumer<List<PlanChange>> planChanged;
   /** Told each customer stored or found changed: admission's cached view forgets it. */
   private final Consumer<String> changed;
+  private final Leaving leaving;
+
+  /**
+   * Told of a customer's plan change before it is stored, with the plan it leaves (calls recorded
+   * until the change is told are billed on that one), and once it was told or failed.
+   */
+  public interface Leaving {
+    /** {@code customerId} is about to leave {@code plan}. */
+    void leaving(String customerId, String plan);
+
+    /** The change of {@code customerId} was told to the plan-change listener, or failed. */
+    void done(String customerId);
+
+    /** Told nothing. */
+    Leaving NONE = new Leaving() {
+      @Override
+      public void leaving(String customerId, String plan) {}
+
+      @Override
+      public void done(String customerId) {}
+    };
+  }
 
   /**
    * Over {@code customers}, with plans from {@code catalog}; each plan change is recorded in
@@ -28,6 +50,13 @@ public final class CustomerRegistry implements CustomerService {
    */
   public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time,
       Consumer<List<PlanChange>> planChanged, Consumer<String> changed) {
+    this(customers, catalog, billingHistory, time, planChanged, changed, Leaving.NONE);
+  }
+
+  /** The same, telling {@code leaving} of each plan change of {@link #save} before it is stored. */
+  public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time,
+      Consumer<List<PlanChange>> planChanged, Consumer<String> changed, Leaving leaving) {
+    this.leaving = leaving;
     this.customers = customers;
     this.catalog = catalog;
     this.billingHistory = billingHistory;
@@ -40,15 +69,25 @@ public final class CustomerRegistry implements CustomerService {
   public void save(Customer customer) {
     validate(customer);
     Optional<Customer> before = customers.find(customer.id());
-    try {
-      customers.save(customer);
-    } finally { // a store may commit and then fail to say so
-      changed.accept(customer.id());
+    boolean leaves = before.isPresent() && !before.get().plan().equals(customer.plan());
+    if (leaves) {
+      leaving.leaving(customer.id(), before.get().plan()); // calls admitted on the new plan before the cut
     }
-    if (before.isEmpty() || !before.get().plan().equals(customer.plan())) {
-      PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
-      billingHistory.recordPlanChange(change);
-      tell(List.of(change)); // saved and recorded: reports re-read the history when a period opens
+    try {
+      try {
+        customers.save(customer);
+      } finally { // a store may commit and then fail to say so
+        changed.accept(customer.id());
+      }
+      if (before.isEmpty() || leaves) {
+        PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
+        billingHistory.recordPlanChange(change);
+        tell(List.of(change)); // saved and recorded: reports re-read the history when a period opens
+      }
+    } finally {
+      if (leaves) {
+        leaving.done(customer.id());
+      }
     }
   }
 

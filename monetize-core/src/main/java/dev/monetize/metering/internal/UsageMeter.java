@@ -215,17 +215,38 @@ public final class UsageMeter {
         return; // another thread cut first
       }
       // nothing recorded so far completed after the quarter hour this call passed (it would have cut)
-      Instant at = Instant.ofEpochSecond(0, Math.floorDiv(atNanos, CUT_NANOS) * CUT_NANOS);
-      if (journal != null) {
-        journal.cut(at); // the journal's own fallback counters are drained by its next take
-      } else if (at.isAfter(intervalStart)) {
-        Aggregation agg = new Aggregation();
-        live.drainInto(agg);
-        cutRecords.addAll(agg.records(intervalStart, at));
-        intervalStart = at;
-      }
+      cutAt(Instant.ofEpochSecond(0, Math.floorDiv(atNanos, CUT_NANOS) * CUT_NANOS));
       nextCutNanos = nextCut(atNanos);
     }
+  }
+
+  /**
+   * Ends the current interval now (a plan change): what was recorded so far is delivered in an
+   * interval that ends here, what is recorded from now on in one that starts here. No delivery and
+   * no I/O: the records wait for the next one.
+   */
+  public void cutNow() {
+    long now = time.epochNanos();
+    synchronized (cutLock) {
+      if (now >= nextCutNanos) {
+        cut(now); // no interval spans a quarter hour
+      }
+      cutAt(Instant.ofEpochSecond(0, now));
+    }
+  }
+
+  private void cutAt(Instant at) { // holding cutLock
+    if (!at.isAfter(intervalStart)) {
+      return; // a take or a cut at this instant already began the next interval
+    }
+    if (journal != null) {
+      journal.cut(at); // the journal's own fallback counters are drained by its next take
+    } else {
+      Aggregation agg = new Aggregation();
+      live.drainInto(agg);
+      cutRecords.addAll(agg.records(intervalStart, at));
+    }
+    intervalStart = at;
   }
 
   private UsageJournal.Delivery take(Instant now) {

@@ -94,12 +94,14 @@ public final class UsagePipeline implements AutoCloseable {
 
   /**
    * Starts a new slice of each customer's usage at its plan change, so invoices count the calls
-   * before and after it apart (the sink's own totals do it by record time); one settle for them all.
+   * before and after it apart (the sink's own totals do it by record time); one cut for them all.
+   * What was recorded before it goes in an interval that ends now, delivered with the next delivery:
+   * no I/O here, so the engine can hold back the calls completing meanwhile (each lands on one side).
    */
   public void planChanged(java.util.List<dev.monetize.billing.PlanChange> changes) {
     // first: a delivery racing this one lands on the right side
     ledger.ifPresent(l -> changes.forEach(c -> l.cut(c.customerId(), c.since())));
-    meter.settle(System.nanoTime()); // what was recorded before the changes goes in an interval of its own
+    meter.cutNow();
   }
 
   /** Delivers all usage recorded so far; true when nothing is left pending. */

@@ -13,12 +13,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plan changes a sweep applies together settle usage once for them all: a month's first sweep
- * moving thousands of customers does not wait out the 100 ms gap between deliveries for each.
+ * The plan changes a sweep applies together cut usage once for them all, without a delivery: a
+ * month's first sweep moving thousands of customers neither waits out the 100 ms gap between
+ * deliveries for each nor calls the sink while the engine holds back completing calls.
  */
 class PlanChangesSettleOnceTest {
   @Test
-  void changesToldTogetherStartOneDelivery() {
+  void changesToldTogetherCutOnceAndDeliverWithTheNextDelivery() {
     List<dev.monetize.metering.UsageRecord> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
     UsagePipeline usage = new UsagePipeline(delivered::addAll, TimeSource.system(), Optional.empty(), FsyncPolicy.always(),
         Duration.ofHours(1), id -> Optional.empty(), (id, from, to) -> List.of());
@@ -29,10 +30,18 @@ class PlanChangesSettleOnceTest {
         changes.add(new PlanChange("c" + i, "pro", Instant.now()));
       }
       long before = usage.meter().deliveriesStarted();
+      Instant changedAround = Instant.now();
       usage.planChanged(changes);
-      assertThat(usage.meter().deliveriesStarted() - before).as("deliveries for 50 plan changes").isEqualTo(1);
-      assertThat(delivered.stream().mapToLong(dev.monetize.metering.UsageRecord::calls).sum())
-          .as("what was recorded before the changes is delivered").isEqualTo(50);
+      Instant after = Instant.now();
+      assertThat(usage.meter().deliveriesStarted() - before).as("deliveries for 50 plan changes").isZero();
+      usage.meter().record("c0", "key_1", "stats", 200, false, 10, 1_000);
+      usage.flush();
+      assertThat(delivered).filteredOn(r -> r.to().isAfter(changedAround) && !r.to().isAfter(after))
+          .as("what was recorded before the changes is delivered in an interval ending at them")
+          .extracting(dev.monetize.metering.UsageRecord::calls).hasSize(50).containsOnly(1L);
+      assertThat(delivered).filteredOn(r -> !r.from().isBefore(changedAround))
+          .as("what was recorded after them, in an interval starting there")
+          .extracting(dev.monetize.metering.UsageRecord::customerId).containsExactly("c0");
     } finally {
       usage.close();
     }

@@ -1,0 +1,125 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.Catalog;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import dev.monetize.plans.Plan;
+import dev.monetize.plans.Price;
+import dev.monetize.plans.Quota;
+import dev.monetize.plans.Rate;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Calls completing on several threads while their customer's plan flips between a postpaid and a
+ * prepaid plan: whatever the interleaving, the wallet pays exactly the calls the invoice bills as
+ * paid from credits (each call once, at the price of the plan whose part of the period bills it).
+ */
+class PlanChangeRaceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int THREADS = 3;
+  private static final int CHANGES = 2_000;
+
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-02T00:00:00Z"));
+  private final Operation summary = Operation.builder("summary", "GET", "/v1/stats/summary").build();
+
+  private Monetize monetize() {
+    Plan basic = plan("basic", 1).price("summary", Price.of("0.01", "USD", "call")).build();
+    Plan payg = plan("payg", 2).prepaid(true).price("summary", Price.of("0.25", "USD", "call")).build();
+    Catalog catalog = Catalog.builder().plan(basic).plan(payg).operation(summary).build();
+    return Monetize.builder().catalog(catalog).timeSource(time).auditSink(dev.monetize.audit.AuditSink.inMemory())
+        .build();
+  }
+
+  private static Plan.Builder plan(String name, int rank) {
+    return Plan.builder(name).rank(rank).rate(Rate.perSecond(10_000_000).withBurst(10_000_000))
+        .quota(Quota.daily(100_000_000));
+  }
+
+  @Test
+  void theWalletPaysExactlyTheCallsTheInvoiceBillsAsPaidFromCreditsWhilePlansFlip() throws Exception {
+    try (Monetize m = monetize()) {
+      Customer basic = new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "acme");
+      Customer payg = new Customer("acme", "payg", BillingAnchor.of(1, ZoneOffset.UTC), "acme");
+      m.customers().save(basic);
+      IssuedKey k = m.keys().issue("acme", Set.of("*"));
+      BigDecimal topUp = new BigDecimal("100000000.00");
+      m.wallet().topUp("acme", topUp, "order-1", "");
+      AtomicBoolean done = new AtomicBoolean();
+      java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
+      CountDownLatch ready = new CountDownLatch(THREADS);
+      List<Thread> callers = new ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < THREADS; t++) {
+        int thread = t;
+        Thread caller = new Thread(() -> {
+          ready.countDown();
+          int i = 0;
+          try {
+            while (!done.get()) {
+              Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "r" + thread + "-" + i++,
+                  "Bearer " + k.secret(), null));
+              a.complete(a.decision().admitted() ? 200 : a.decision().status(), 10);
+              completed.incrementAndGet();
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }, "caller-" + t);
+        caller.start();
+        callers.add(caller);
+      }
+      ready.await();
+      for (int c = 0; c < CHANGES; c++) {
+        time.advance(Duration.ofMillis(1)); // each change its own instant: its own part of the period
+        m.customers().save(c % 2 == 0 ? payg : basic);
+        long seen = completed.get();
+        while (completed.get() < seen + THREADS && failures.isEmpty()) {
+          Thread.onSpinWait(); // calls complete on every plan, and across every change
+        }
+      }
+      done.set(true);
+      for (Thread caller : callers) {
+        caller.join();
+      }
+      assertThat(failures).isEmpty();
+
+      BigDecimal spent = topUp.subtract(m.wallet().balance("acme"));
+      JsonNode inv = JSON.readTree(new String(m.managementApi().handle(new ManagementApi.Request("GET",
+          "/monetize/invoices/draft", Map.of(), Optional.of("Bearer " + k.secret()), Optional.empty(), new byte[0],
+          "10.0.0.9", "req")).body(), StandardCharsets.UTF_8));
+      BigDecimal billedFromCredits = BigDecimal.ZERO;
+      long paygCalls = 0;
+      for (JsonNode line : inv.path("lines")) {
+        String d = line.path("description").asText();
+        if (d.startsWith("paid from credits")) {
+          billedFromCredits = billedFromCredits.add(new BigDecimal(line.path("amount").asText()).negate());
+        }
+        if (d.startsWith("summary (calls on payg)")) {
+          paygCalls += line.path("quantity").asLong();
+        }
+      }
+      assertThat(paygCalls).as("calls billed on payg").isGreaterThan(CHANGES / 2);
+      assertThat(spent).as("the wallet paid what the invoice bills as paid from credits (%s)", inv.path("lines"))
+          .isEqualByComparingTo(billedFromCredits);
+    }
+  }
+}
