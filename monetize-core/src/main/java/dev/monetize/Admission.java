@@ -422,6 +422,30 @@ public final class Admission {
    * @param acceptEncoding the {@code Accept-Encoding} header ({@code null} when absent)
    */
   public CacheLookup cache(String rawQuery, String accept, String acceptEncoding) {
+    return cache(rawQuery, accept, acceptEncoding, (String) null);
+  }
+
+  /**
+   * The same, reading the request's other headers through {@code requestHeader} (a header's value by
+   * name, {@code null} when it was not sent, as {@code HttpServletRequest::getHeader} answers): the
+   * key then holds the request's {@code Origin}, so an answer a CORS filter made vary by it
+   * ({@code Vary: Origin}) is stored and served, with its {@code Access-Control-*} headers, to the
+   * requests from the same origin only. A request that sends a CORS preflight header
+   * ({@code Access-Control-Request-Method} or {@code -Headers}) is looked up as by the method above.
+   */
+  public CacheLookup cache(String rawQuery, String accept, String acceptEncoding,
+      java.util.function.UnaryOperator<String> requestHeader) {
+    java.util.Objects.requireNonNull(requestHeader, "requestHeader");
+    if (operation().cache().isEmpty()) {
+      return cache(rawQuery, accept, acceptEncoding, (String) null);
+    }
+    boolean preflight = requestHeader.apply("Access-Control-Request-Method") != null
+        || requestHeader.apply("Access-Control-Request-Headers") != null;
+    String origin = requestHeader.apply("Origin");
+    return cache(rawQuery, accept, acceptEncoding, preflight ? null : origin == null ? "" : origin);
+  }
+
+  private CacheLookup cache(String rawQuery, String accept, String acceptEncoding, String origin) {
     if (completed || operation().cache().isEmpty()
         || !dev.monetize.cache.CacheKey.cacheableMethod(request.method()) || !dev.monetize.http.QueryStrings.wellEscaped(rawQuery)) {
       return CacheLookup.NONE; // a malformed escape: the endpoint answers it as it would any time, never a hit
@@ -432,7 +456,7 @@ public final class Admission {
         return CacheLookup.NONE;
       }
       CacheLookup shed = pipeline.caching().lookup(operation(), caller.get(), request, rawQuery, accept,
-          acceptEncoding, true);
+          acceptEncoding, origin, true);
       if (shed.hit().isEmpty()) {
         return CacheLookup.NONE;
       }
@@ -444,7 +468,7 @@ public final class Admission {
       return cache;
     }
     cache = pipeline.caching().lookup(operation(), caller.orElseThrow(), request, rawQuery, accept, acceptEncoding,
-        false);
+        origin, false);
     return cache;
   }
 

@@ -77,6 +77,8 @@ public final class CacheLookup {
   private int errorStatus;
   /** The engine's own {@code Link} on every answer of the operation (a deprecated version's guide), or empty. */
   private String engineLink = "";
+  /** Whether the key holds the request's {@code Origin} (and the request sent no CORS preflight header). */
+  private boolean byOrigin;
 
   private CacheLookup(State state, Caching caching, CachePolicy policy, String operation, Flights.Flight flight,
       String key, String acceptEncoding, Optional<CachedResponse> entry, Optional<CachedResponse> fallback) {
@@ -136,7 +138,21 @@ public final class CacheLookup {
 
   /** Sets {@link #engineLink}; returns this lookup. */
   CacheLookup engineLink(String link) {
-    this.engineLink = link;
+    if (this != NONE) {
+      this.engineLink = link;
+    }
+    return this;
+  }
+
+  /**
+   * Keyed by the request's {@code Origin} ({@code byOrigin}): an answer that varies by it, or by the
+   * CORS preflight headers the request did not send, is stored, with its CORS headers and its
+   * {@code Vary}; returns this lookup.
+   */
+  CacheLookup byOrigin(boolean byOrigin) {
+    if (this != NONE) {
+      this.byOrigin = byOrigin;
+    }
     return this;
   }
 
@@ -238,17 +254,20 @@ public final class CacheLookup {
    * apart): those of the application's own ({@link CachedResponse#replayed(String)}) are kept and sent
    * with every hit; the engine's, the cache's, the framing's, cookies and one exchange's are not (nor
    * the engine's {@code Link} of a deprecated version, which every answer gets afresh). An answer whose
-   * {@code Vary} names a request header the cache key does not hold ({@code Origin},
-   * {@code Accept-Language}, {@code Cookie}...) is not stored: it may not be another request's answer.
+   * {@code Vary} names a request header the cache key does not hold ({@code Accept-Language},
+   * {@code Cookie}...) is not stored: it may not be another request's answer. The key holds the
+   * request's {@code Origin} when the adapter gave the lookup the request's headers
+   * ({@link Admission#cache(String, String, String, java.util.function.UnaryOperator)}): then an answer
+   * that varies by {@code Origin} (a CORS filter's) is stored for that origin, with its CORS headers.
    */
   public void store(int status, String contentType, byte[] body, List<Header> headers) {
     if (!storing()) {
       return;
     }
     Optional<CachedResponse> answer = Optional.empty();
-    if (status == 200 && contentType != null && !variesOutsideTheKey(headers)) {
-      CachedResponse r = CachedResponse.of(operation, status, contentType, body, replayable(headers, engineLink),
-          caching.now());
+    if (status == 200 && contentType != null && !variesOutsideTheKey(headers, byOrigin)) {
+      CachedResponse r = CachedResponse.of(operation, status, contentType, body,
+          replayable(headers, engineLink, byOrigin), caching.now());
       caching.put(key, r, policy);
       answer = Optional.of(r);
     }
@@ -260,13 +279,24 @@ public final class CacheLookup {
   private static final java.util.Set<String> KEYED = java.util.Set.of("accept", "accept-encoding", "authorization",
       "x-api-key", "api-version");
 
+  /** With the request's {@code Origin} in the key: the preflight's headers too (keyed by their absence). */
+  private static final java.util.Set<String> KEYED_BY_ORIGIN = java.util.Set.of("accept", "accept-encoding",
+      "authorization", "x-api-key", "api-version", "origin", "access-control-request-method",
+      "access-control-request-headers");
+
   /** Whether a {@code Vary} of {@code answer} names a request header outside the cache key (or is {@code *}). */
   static boolean variesOutsideTheKey(List<Header> answer) {
+    return variesOutsideTheKey(answer, false);
+  }
+
+  /** The same, for a key that holds the request's {@code Origin} when {@code byOrigin}. */
+  static boolean variesOutsideTheKey(List<Header> answer, boolean byOrigin) {
+    java.util.Set<String> keyed = byOrigin ? KEYED_BY_ORIGIN : KEYED;
     for (Header h : answer) {
       if (h.name().equalsIgnoreCase("Vary")) {
         for (String member : h.value().split(",")) {
           String name = member.strip().toLowerCase(java.util.Locale.ROOT);
-          if (!name.isEmpty() && !KEYED.contains(name)) {
+          if (!name.isEmpty() && !keyed.contains(name)) {
             return true;
           }
         }
@@ -277,9 +307,14 @@ public final class CacheLookup {
 
   /** The headers of {@code answer} a hit sends again, in order, without the engine's own {@code engineLink}. */
   static List<Header> replayable(List<Header> answer, String engineLink) {
+    return replayable(answer, engineLink, false);
+  }
+
+  /** The same, with the CORS headers and {@code Vary} of an answer stored for one origin ({@code byOrigin}). */
+  static List<Header> replayable(List<Header> answer, String engineLink, boolean byOrigin) {
     List<Header> kept = new ArrayList<>(answer.size());
     for (Header h : answer) {
-      if (!CachedResponse.replayed(h.name())) {
+      if (!CachedResponse.replayed(h.name()) && !(byOrigin && CachedResponse.replayedToOneOrigin(h.name()))) {
         continue;
       }
       String value = h.name().equalsIgnoreCase("Link") ? without(h.value(), engineLink) : h.value();

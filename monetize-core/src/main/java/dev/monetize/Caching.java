@@ -49,17 +49,27 @@ final class Caching implements dev.monetize.cache.CacheService {
   /** The lookup of an admitted request; a shed one ({@code shed}) is only served what the cache holds. */
   CacheLookup lookup(Operation operation, Principal caller, ApiRequest request, String rawQuery, String accept,
       String acceptEncoding, boolean shed) {
+    return lookup(operation, caller, request, rawQuery, accept, acceptEncoding, null, shed);
+  }
+
+  /**
+   * The same, keyed by the request's {@code origin} too ({@code ""} when it sent none) unless it is
+   * {@code null}: then an answer that varies by {@code Origin} is not stored.
+   */
+  CacheLookup lookup(Operation operation, Principal caller, ApiRequest request, String rawQuery, String accept,
+      String acceptEncoding, String origin, boolean shed) {
     CachePolicy policy = operation.cache().orElseThrow();
     String op = operation.id();
     String key = keys.key(store, caller.customerId(), op, request.method(), request.path(),
-        rawQuery, accept, policy.tags(), policy.queryParameters());
+        rawQuery, accept, origin, policy.tags(), policy.queryParameters());
     String encodings = compression ? acceptEncoding : null; // without compression every client takes the body
     String engineLink = Versions.link(operation).orElse("");
     if (shed) {
-      return CacheLookup.shed(this, policy, op, key, encodings).engineLink(engineLink); // counted once its limits admit it
+      return CacheLookup.shed(this, policy, op, key, encodings).engineLink(engineLink) // counted once its limits admit it
+          .byOrigin(origin != null);
     }
     return count(CacheLookup.of(this, policy, op, key, encodings, "HEAD".equalsIgnoreCase(request.method())))
-        .engineLink(engineLink);
+        .engineLink(engineLink).byOrigin(origin != null);
   }
 
   /** Counts what the lookup found: a hit, a stale serve, or a miss. */

@@ -69,6 +69,44 @@ class StoredHeadersTest {
   }
 
   @Test
+  void keyedByTheOriginAnAnswerVaryingByItOrByThePreflightsHeadersIsKeptWithItsCorsHeaders() {
+    List<Header> cors = List.of(new Header("Vary", "Origin, Access-Control-Request-Method, "
+        + "Access-Control-Request-Headers"), new Header("Access-Control-Allow-Origin", "https://a.example"),
+        new Header("Access-Control-Allow-Credentials", "true"), new Header("Timing-Allow-Origin", "https://a.example"),
+        new Header("Set-Cookie", "s=1"), new Header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+        new Header("Content-Language", "de"));
+    assertThat(CacheLookup.variesOutsideTheKey(cors, true)).isFalse();
+    assertThat(CacheLookup.variesOutsideTheKey(cors, false)).as("the origin outside the key").isTrue();
+    assertThat(CacheLookup.variesOutsideTheKey(List.of(new Header("Vary", "Origin, Accept-Language")), true)).isTrue();
+    assertThat(CacheLookup.replayable(cors, "", true)).containsExactly(cors.get(0), cors.get(1), cors.get(2), cors.get(3),
+        cors.get(6));
+    assertThat(CacheLookup.replayable(cors, "", false)).containsExactly(cors.get(6));
+    assertThat(CachedResponse.of("op", 200, "text/plain", new byte[0], CacheLookup.replayable(cors, "", true),
+        Instant.EPOCH).headers()).hasSize(5);
+  }
+
+  @Property
+  void keyedByTheOriginOnlyTheCorsHeadersAndVaryAreKeptBeyondWhatEveryAnswerKeeps(@ForAll("names") List<String> names) {
+    List<Header> answer = names.stream().map(n -> new Header(n, "v")).toList();
+    List<Header> byOrigin = CacheLookup.replayable(answer, "", true);
+    List<Header> plain = CacheLookup.replayable(answer, "", false);
+    assertThat(plain).allMatch(h -> CachedResponse.replayed(h.name()));
+    assertThat(byOrigin).containsAll(plain);
+    assertThat(byOrigin).filteredOn(h -> !plain.contains(h))
+        .allMatch(h -> CachedResponse.replayedToOneOrigin(h.name()) && !CachedResponse.replayed(h.name()));
+    assertThat(byOrigin).hasSize((int) answer.stream()
+        .filter(h -> CachedResponse.replayed(h.name()) || CachedResponse.replayedToOneOrigin(h.name())).count());
+  }
+
+  @Provide
+  Arbitrary<List<String>> names() {
+    return Arbitraries.oneOf(Arbitraries.of("Vary", "vary", "Access-Control-Allow-Origin", "access-control-max-age",
+        "Timing-Allow-Origin", "Set-Cookie", "Content-Language", "ETag", "X-Rows", "traceparent", "Access-Control",
+        "X-Access-Control-Allow-Origin"), Arbitraries.strings().withChars("abcXY-").ofMinLength(1).ofMaxLength(6))
+        .list().ofMaxSize(8);
+  }
+
+  @Test
   void anEntryRefusesAHeaderItNeverReplaysOrOneThatCouldSplitTheAnswer() {
     assertThatThrownBy(() -> CachedResponse.of("op", 200, "text/plain", new byte[0],
         List.of(new Header("Set-Cookie", "a=b")), Instant.EPOCH)).hasMessageContaining("Set-Cookie");

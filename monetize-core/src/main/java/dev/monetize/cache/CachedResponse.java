@@ -29,7 +29,8 @@ import java.util.Set;
  * @param etag a strong entity tag derived from the status, type and body ({@code "..."})
  * @param storedAt when it was stored (its age is counted from here)
  * @param headers the answer's own headers sent again with it, in order (names as the application
- *     wrote them); only names {@link #replayed(String)} accepts
+ *     wrote them); only names {@link #replayed(String)} accepts, and for an answer stored for one
+ *     {@code Origin} those {@link #replayedToOneOrigin(String)} accepts
  */
 public record CachedResponse(String operation, int status, String contentType, byte[] body, byte[] gzip, String etag,
     Instant storedAt, List<Header> headers) {
@@ -68,13 +69,24 @@ public record CachedResponse(String operation, int status, String contentType, b
     gzip = gzip.clone();
     headers = List.copyOf(headers);
     for (Header h : headers) {
-      if (!TOKEN.matcher(h.name()).matches() || !replayed(h.name())) {
+      if (!TOKEN.matcher(h.name()).matches() || !replayed(h.name()) && !replayedToOneOrigin(h.name())) {
         throw new IllegalArgumentException("a stored answer does not keep '" + h.name() + "' (see replayed)");
       }
       if (h.value().indexOf('\r') >= 0 || h.value().indexOf('\n') >= 0 || h.value().indexOf('\0') >= 0) {
         throw new IllegalArgumentException("the value of a stored '" + h.name() + "' holds CR, LF or NUL");
       }
     }
+  }
+
+  /**
+   * Whether a header of this name is kept by an answer stored for one {@code Origin} (its cache key
+   * holds the request's {@code Origin}, so only requests from that origin are served it), beyond
+   * those {@link #replayed(String)} accepts: the CORS answer ({@code Access-Control-*},
+   * {@code Timing-Allow-Origin}) and the answer's {@code Vary}, merged with the engine's on a hit.
+   */
+  public static boolean replayedToOneOrigin(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return n.startsWith("access-control-") || n.equals("timing-allow-origin") || n.equals("vary");
   }
 
   /** An answer without headers of its own to send again. */

@@ -92,7 +92,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     request.setProperty(ACCEPT_ENCODING, acceptEncoding == null ? "" : acceptEncoding);
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
     CacheLookup cache = admission.cache(request.getUriInfo().getRequestUri().getRawQuery(),
-        request.getHeaderString("Accept"), acceptEncoding);
+        request.getHeaderString("Accept"), acceptEncoding, request::getHeaderString);
     if (!admission.admitted()) {
       Response.ResponseBuilder refusal = Response.status(admission.decision().status())
           .type("application/problem+json")

@@ -85,6 +85,11 @@ final class AnswerStreams {
         return;
       }
       cache.store(200, context.getMediaType().toString(), body, ResponseHeaders.headersOf(context.getHeaders()));
+      if (cache.representation().isEmpty()) { // not stored (it varies by a header outside the key): as written
+        out.write(body);
+        out.flush();
+        return;
+      }
       for (Header h : cache.headers()) {
         ResponseHeaders.put(context.getHeaders(), h);
       }

@@ -78,11 +78,14 @@ abstract class JaxRsAdapterContract {
     monetize.close();
   }
 
-  private HttpResponse<String> call(String method, String path, String key) throws Exception {
+  private HttpResponse<String> call(String method, String path, String key, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .method(method, HttpRequest.BodyPublishers.noBody());
     if (key != null) {
       b.header("X-API-Key", key);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -173,6 +176,34 @@ abstract class JaxRsAdapterContract {
     assertThat(answers.stream().filter(r -> r.headers().firstValue("Cache-Status").orElse("")
         .equals("monetize; fwd=miss; stored"))).hasSize(1);
     assertThat(monetize.cache().statistics().get("stats.slow").stores()).isEqualTo(1);
+  }
+
+  /**
+   * An answer that varies by {@code Origin} is stored for that origin and served, with its CORS
+   * header, only to it; one that varies by a header the key does not hold is sent and not stored.
+   */
+  @Test
+  void anAnswerVaryingByTheOriginIsStoredForItAndOneByAnotherHeaderIsSentUnstored() throws Exception {
+    monetize.customers().save(Customer.of("cors-co", "team"));
+    String team = monetize.keys().issue("cors-co", Set.of("*")).secret();
+    int before = Resources.Stats.CORS_RUNS.get();
+    HttpResponse<String> a = call("GET", "/v1/cors", team, "Origin", "https://a.example");
+    HttpResponse<String> aAgain = call("GET", "/v1/cors", team, "Origin", "https://a.example");
+    HttpResponse<String> b = call("GET", "/v1/cors", team, "Origin", "https://b.example");
+    assertThat(a.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    assertThat(aAgain.headers().firstValue("Cache-Status")).contains("monetize; hit");
+    assertThat(aAgain.body()).isEqualTo(a.body());
+    assertThat(aAgain.headers().firstValue("Access-Control-Allow-Origin")).contains("https://a.example");
+    assertThat(String.join(", ", aAgain.headers().allValues("Vary"))).contains("Origin");
+    assertThat(b.headers().firstValue("Access-Control-Allow-Origin")).contains("https://b.example");
+    assertThat(b.body()).isNotEqualTo(a.body());
+    for (String language : new String[] {"de", "fr"}) {
+      HttpResponse<String> negotiated = call("GET", "/v1/cors?by=language", team, "Accept-Language", language);
+      assertThat(negotiated.statusCode()).isEqualTo(200);
+      assertThat(negotiated.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss");
+      assertThat(negotiated.body()).startsWith("{\"run\":");
+    }
+    assertThat(Resources.Stats.CORS_RUNS.get() - before).isEqualTo(4);
   }
 
   @Test

@@ -47,6 +47,25 @@ final class Resources {
           .cookie(new jakarta.ws.rs.core.NewCookie.Builder("session").value("run" + run).build()).build();
     }
 
+    /** Runs of {@link #cors}: the cache test counts them. */
+    static final java.util.concurrent.atomic.AtomicInteger CORS_RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** An answer to one origin, as a CORS filter writes it; or one negotiated by a header the key does not hold. */
+    @GET
+    @Path("cors")
+    @Produces("application/json")
+    @Monetized(id = "stats.cors", cacheTtlSeconds = 60)
+    public jakarta.ws.rs.core.Response cors(@jakarta.ws.rs.HeaderParam("Origin") String origin,
+        @jakarta.ws.rs.QueryParam("by") String by) {
+      int run = CORS_RUNS.incrementAndGet();
+      jakarta.ws.rs.core.Response.ResponseBuilder b = jakarta.ws.rs.core.Response.ok("{\"run\":" + run + "}");
+      if ("language".equals(by)) {
+        return b.header("Vary", "Accept-Language").build();
+      }
+      b.header("Vary", "Origin");
+      return origin == null ? b.build() : b.header("Access-Control-Allow-Origin", origin).build();
+    }
+
     @GET
     @Path("reports/{id: [0-9]+}")
     @Produces("text/plain")

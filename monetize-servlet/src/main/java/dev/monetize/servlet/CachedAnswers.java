@@ -161,6 +161,11 @@ final class CachedAnswers {
       return;
     }
     cache.store(status, type, body, headersOf(metered));
+    if (cache.representation().isEmpty()) { // not stored (it varies by a header outside the key): as written
+      metered.setContentLength(body.length);
+      metered.getOutputStream().write(body);
+      return;
+    }
     for (Header h : cache.headers()) {
       MonetizeFilter.put(metered, h);
     }

@@ -261,7 +261,8 @@ public final class MonetizeFilter implements Filter {
         request.getQueryString(), request.getHeader("User-Agent")));
     String acceptEncoding = request.getHeader("Accept-Encoding");
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
-    CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"), acceptEncoding);
+    CacheLookup cache = admission.cache(request.getQueryString(), request.getHeader("Accept"), acceptEncoding,
+        request::getHeader);
     boolean admitted = admission.admitted();
     if (admitted) { // set one by one: no list, no Header objects
       admission.responseHeaders((name, value) -> add(response, name, value));

@@ -62,6 +62,7 @@ class CachingFilterTest {
         .operation(Operation.builder("fail", "GET", "/fail").cache(policy).build())
         .operation(Operation.builder("big", "GET", "/big").cache(policy).build())
         .operation(Operation.builder("cors", "GET", "/cors").cache(policy).build())
+        .operation(Operation.builder("lang", "GET", "/lang").cache(policy).build())
         .operation(Operation.builder("page", "GET", "/page").cache(policy)
             .lifecycle(new dev.monetize.plans.Lifecycle(java.time.Instant.parse("2026-01-01T00:00:00Z"),
                 java.util.Optional.empty(), java.util.Optional.empty(),
@@ -93,6 +94,9 @@ class CachingFilterTest {
           return;
         }
         resp.setContentType("application/json");
+        if (path.equals("/lang")) { // negotiated by a header the key does not hold
+          resp.addHeader("Vary", "Accept-Language");
+        }
         if (path.equals("/cors")) { // an answer to one origin, as a CORS filter writes it
           resp.addHeader("Vary", "Origin");
           resp.setHeader("Access-Control-Allow-Origin", req.getHeader("Origin"));
@@ -164,13 +168,47 @@ class CachingFilterTest {
     assertThat(revalidated.statusCode()).isEqualTo(304);
   }
 
+  /**
+   * An answer a CORS filter made vary by {@code Origin} is stored for that origin: a second request
+   * from it is a hit with the same {@code Access-Control-Allow-Origin} and {@code Vary}, another
+   * origin (or none) gets an answer of its own, and a request sending a preflight header is not served
+   * the stored one (its answer, varying by the origin, is not stored).
+   */
   @Test
-  void anAnswerThatVariesWithTheOriginIsNotStoredSoNoOriginGetsAnothersAnswer() throws Exception {
+  void anAnswerThatVariesWithTheOriginIsStoredForThatOriginAndServedOnlyToIt() throws Exception {
     IssuedKey acme = customer("acme");
-    HttpResponse<byte[]> first = get("/cors", acme, "Origin", "https://a.example");
-    HttpResponse<byte[]> second = get("/cors", acme, "Origin", "https://b.example");
-    assertThat(header(first, "Cache-Status")).isEqualTo("monetize; fwd=miss");
-    assertThat(header(second, "Access-Control-Allow-Origin")).isEqualTo("https://b.example");
+    HttpResponse<byte[]> a = get("/cors", acme, "Origin", "https://a.example");
+    HttpResponse<byte[]> aAgain = get("/cors", acme, "Origin", "https://a.example");
+    HttpResponse<byte[]> b = get("/cors", acme, "Origin", "https://b.example");
+    HttpResponse<byte[]> bAgain = get("/cors", acme, "Origin", "https://b.example");
+    HttpResponse<byte[]> none = get("/cors", acme);
+    HttpResponse<byte[]> preflightHeader = get("/cors", acme, "Origin", "https://a.example",
+        "Access-Control-Request-Method", "GET");
+    assertThat(header(a, "Cache-Status")).isEqualTo("monetize; fwd=miss; stored");
+    assertThat(header(aAgain, "Cache-Status")).isEqualTo("monetize; hit");
+    assertThat(header(aAgain, "Access-Control-Allow-Origin")).isEqualTo("https://a.example");
+    assertThat(header(aAgain, "Vary")).contains("Origin").contains("Authorization");
+    assertThat(body(aAgain)).isEqualTo(body(a));
+    assertThat(header(b, "Cache-Status")).as("another origin's answer is its own").isEqualTo("monetize; fwd=miss; stored");
+    assertThat(header(bAgain, "Access-Control-Allow-Origin")).isEqualTo("https://b.example");
+    assertThat(header(bAgain, "Cache-Status")).isEqualTo("monetize; hit");
+    assertThat(header(none, "Cache-Status")).as("no Origin sent: not a CORS answer").isEqualTo("monetize; fwd=miss; stored");
+    assertThat(header(none, "Access-Control-Allow-Origin")).isNull();
+    assertThat(header(preflightHeader, "Cache-Status")).isEqualTo("monetize; fwd=miss");
+    assertThat(runs.get()).isEqualTo(4);
+  }
+
+  /** An answer that varies by a header outside the key is sent as written and not stored (never a 500). */
+  @Test
+  void anAnswerVaryingByAHeaderOutsideTheKeyIsSentAndNotStored() throws Exception {
+    IssuedKey acme = customer("acme");
+    HttpResponse<byte[]> first = get("/lang", acme, "Accept-Language", "de");
+    HttpResponse<byte[]> second = get("/lang", acme, "Accept-Language", "fr");
+    for (HttpResponse<byte[]> r : List.of(first, second)) {
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(header(r, "Cache-Status")).isEqualTo("monetize; fwd=miss");
+      assertThat(body(r)).startsWith("{\"customer\":\"acme\"");
+    }
     assertThat(runs.get()).isEqualTo(2);
   }
 

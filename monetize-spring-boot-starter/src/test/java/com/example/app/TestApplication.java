@@ -66,6 +66,12 @@ public class TestApplication {
         }
       });
     }
+
+    /** A dashboard on another origin reads the reports (Spring answers them {@code Vary: Origin}). */
+    @Override
+    public void addCorsMappings(org.springframework.web.servlet.config.annotation.CorsRegistry registry) {
+      registry.addMapping("/v1/reports/**").allowedOrigins("https://dash.example").exposedHeaders("RateLimit");
+    }
   }
 
   /**

@@ -12,11 +12,14 @@ final class Http {
 
   private Http() {}
 
-  static HttpResponse<String> get(int port, String path, String keyOrNull) throws Exception {
+  static HttpResponse<String> get(int port, String path, String keyOrNull, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(10));
     if (keyOrNull != null) {
       b.header("Authorization", "Bearer " + keyOrNull);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
     }
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -175,6 +175,30 @@ class StarterTest {
     }
   }
 
+  /**
+   * Spring's CORS support makes every answer of a mapped path vary by {@code Origin}: such answers are
+   * stored per origin, and a hit carries the CORS headers Spring wrote for that origin (it does not
+   * run for a hit), so a dashboard on another origin is served from the cache and its browser reads it.
+   */
+  @Test
+  void aCorsAnswerIsServedFromTheCacheToItsOriginWithTheHeadersSpringWroteForIt() throws Exception {
+    String key = key("acme", "pro");
+    HttpResponse<String> miss = Http.get(port, "/v1/reports/quarterly", key, "Origin", "https://dash.example");
+    HttpResponse<String> hit = Http.get(port, "/v1/reports/quarterly", key, "Origin", "https://dash.example");
+    assertThat(miss.headers().firstValue("Access-Control-Allow-Origin")).contains("https://dash.example");
+    assertThat(hit.headers().firstValue("Cache-Status")).contains("monetize; hit");
+    assertThat(hit.body()).isEqualTo(miss.body());
+    assertThat(hit.headers().firstValue("Access-Control-Allow-Origin")).contains("https://dash.example");
+    assertThat(hit.headers().firstValue("Access-Control-Expose-Headers")).contains("RateLimit");
+    assertThat(String.join(", ", hit.headers().allValues("Vary"))).contains("Origin");
+    HttpResponse<String> sameOriginless = Http.get(port, "/v1/reports/quarterly", key);
+    assertThat(sameOriginless.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    HttpResponse<String> other = Http.get(port, "/v1/reports/quarterly", key, "Origin", "https://evil.example");
+    assertThat(other.statusCode()).as("Spring refuses an origin it does not allow; never the stored answer")
+        .isEqualTo(403);
+    assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
   @Test
   void aPathSpringAndMonetizeWouldRouteDifferentlyIsNotServed() throws Exception {
     String key = key("acme", "pro");

@@ -19,7 +19,8 @@ import java.util.TreeSet;
  */
 public final class KeyMemo {
   /** What makes a key, exactly as the request gave it. */
-  private record Inputs(String tenant, String operation, String method, String path, String query, String accept) {}
+  private record Inputs(String tenant, String operation, String method, String path, String query, String accept,
+      String origin) {}
 
   /** A key and the generations (names and values) it was computed under. */
   private record Memo(String key, String[] names, long[] generations) {}
@@ -38,7 +39,17 @@ public final class KeyMemo {
    */
   public String key(ResponseCache store, String tenant, String operation, String method, String path, String rawQuery,
       String accept, Set<String> tags, Optional<Set<String>> onlyQueryParameters) {
-    Inputs in = new Inputs(tenant, operation, method, path, rawQuery == null ? "" : rawQuery, accept == null ? "" : accept);
+    return key(store, tenant, operation, method, path, rawQuery, accept, null, tags, onlyQueryParameters);
+  }
+
+  /**
+   * The same, with the request's {@code origin} in the key ({@code ""}: it sent none) unless it is
+   * {@code null} (the key of an adapter that does not key by origin, apart from every origin's).
+   */
+  public String key(ResponseCache store, String tenant, String operation, String method, String path, String rawQuery,
+      String accept, String origin, Set<String> tags, Optional<Set<String>> onlyQueryParameters) {
+    Inputs in = new Inputs(tenant, operation, method, path, rawQuery == null ? "" : rawQuery, accept == null ? "" : accept,
+        origin);
     Memo m = memos.getIfPresent(in);
     if (m != null && current(store, m)) {
       return m.key();
@@ -53,6 +64,9 @@ public final class KeyMemo {
     long[] generations = names.length == 0 ? new long[0] : store.generations(java.util.Arrays.asList(names));
     CacheKey.Builder b = CacheKey.builder(tenant, operation).method(method).path(path).query(rawQuery)
         .header("accept", accept).tags(tags);
+    if (origin != null) {
+      b.header("origin", origin);
+    }
     onlyQueryParameters.ifPresent(b::onlyQueryParameters);
     String key = b.build(new Snapshot(names, generations)); // the generations just read, not newer ones
     memos.put(in, new Memo(key, names, generations));
