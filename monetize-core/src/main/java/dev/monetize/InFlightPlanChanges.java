@@ -2,12 +2,15 @@ package dev.monetize;
 
 import dev.monetize.billing.PlanChange;
 import dev.monetize.limits.CreditEntry;
+import dev.monetize.metering.internal.UsagePipeline;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.Plan;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +23,12 @@ import org.slf4j.LoggerFactory;
  * by the difference once the call is recorded: a call the invoice bills as paid from credits is paid
  * from them, and one it bills on a postpaid plan is given back.
  *
- * <p>Exact under concurrency: a plan change cuts the meter's interval ({@link #change}) while no
- * call is being recorded, and a call reads which plan bills it and is recorded with no change between
- * the two ({@link #enter}, {@link #exit}); so the plan a call is settled at is the plan of the part
- * its usage lands in. With no prepaid plan in the catalog there is nothing to settle, and recording
- * a call costs nothing here.
+ * <p>Exact under concurrency for a change made on this node ({@code customers().save}): from the
+ * change's instant to its cut no usage is delivered (the meter's hold) and the calls recorded
+ * meanwhile are billed on the plan it leaves ({@link #leaving}); the cut itself runs while no call is
+ * being recorded ({@link #change}), and a call reads which plan bills it and is recorded with no cut
+ * between the two ({@link #enter}, {@link #exit}). With no prepaid plan in the catalog there is
+ * nothing to settle, and recording a call costs a final field's read here.
  */
 final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRegistry.Leaving {
   private static final Logger LOG = LoggerFactory.getLogger(InFlightPlanChanges.class);
@@ -34,25 +38,37 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
   private final Catalog catalog;
   private final LimitStep limits;
   private final LongSupplier epochNanos;
+  /** The engine's usage (built after this): its meter is held from a change's instant to its cut. */
+  private final java.util.function.Supplier<UsagePipeline> usage;
   /** Whether any plan is prepaid: otherwise no wallet is ever moved and the protocol is skipped. */
   private final boolean prepaid;
-  /** Calls between {@link #enter} and {@link #exit}: reading their plan and recording their usage. */
-  private final LongAdder recording = new LongAdder();
+  /**
+   * Calls that began and ended reading their plan and recording their usage; both only grow, so
+   * {@code exited} read before {@code entered} and equal to it means none is inside (a sum of one
+   * adder that goes up and down is no snapshot).
+   */
+  private final LongAdder entered = new LongAdder();
+  private final LongAdder exited = new LongAdder();
   /** A change is cutting the meter: calls wait to enter. */
   private volatile boolean changing;
   private final Object changeLock = new Object();
-  /**
-   * Each customer's last plan change on this node, and when: the plan that bills the calls recorded
-   * since, which were admitted before it.
-   */
+  /** Each customer's last plan change on this node: the plan that bills the calls recorded since. */
   private final ConcurrentHashMap<String, Changed> changed = new ConcurrentHashMap<>();
-
-  /** Customers whose plan change is being stored and not cut yet: the plan their calls recorded meanwhile bill on. */
-  private final ConcurrentHashMap<String, String> leaving = new ConcurrentHashMap<>();
+  /** Set once a change was remembered: until then a call looks nothing up. */
+  private volatile boolean anyChanged;
+  /** Customers whose change is between its instant and its cut: the calls recorded meanwhile bill on {@code from}. */
+  private final ConcurrentHashMap<String, Pending> leaving = new ConcurrentHashMap<>();
+  /** Changes between their instant and their cut: counted apart, since a map's size is no snapshot either. */
+  private final AtomicInteger pending = new AtomicInteger();
 
   private record Changed(String plan, long atNanos) {}
 
-  InFlightPlanChanges(Catalog catalog, LimitStep limits, LongSupplier epochNanos) {
+  /** A change of a customer from one plan to another, between its instant and its cut. */
+  private record Pending(String from, String to) {}
+
+  InFlightPlanChanges(Catalog catalog, LimitStep limits, LongSupplier epochNanos,
+      java.util.function.Supplier<UsagePipeline> usage) {
+    this.usage = usage;
     this.catalog = catalog;
     this.limits = limits;
     this.epochNanos = epochNanos;
@@ -60,34 +76,86 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
   }
 
   /**
-   * Applies {@code changes}: runs {@code cut} (which ends the meter's interval, no I/O) while no call
-   * is being recorded, then remembers each customer's new plan for the calls recorded after it.
+   * {@code customerId} is leaving {@code from} for {@code to}: the change takes effect now, no usage is
+   * delivered until its cut (which falls at this instant), and its calls recorded until then bill on
+   * {@code from}.
+   */
+  @Override
+  public java.time.Instant leaving(String customerId, String from, String to) {
+    java.time.Instant since = usage.get().meter().hold();
+    if (prepaid) {
+      pending.incrementAndGet();
+      leaving.put(customerId, new Pending(from, to));
+    }
+    return since;
+  }
+
+  /**
+   * The change of {@link #leaving} was cut, or failed before: forgotten (unless another change of the
+   * customer replaced it), and usage delivered again.
+   */
+  @Override
+  public void done(String customerId, String from, String to) {
+    try {
+      if (prepaid) {
+        leaving.remove(customerId, new Pending(from, to));
+        pending.decrementAndGet();
+      }
+    } finally {
+      usage.get().meter().release();
+    }
+  }
+
+  /**
+   * The plan-change listener: cuts the memory ledger's slices first (nothing after the changes is
+   * delivered before them), then the meter's interval while no call is being recorded.
+   */
+  void planChanged(List<PlanChange> changes) {
+    UsagePipeline u = usage.get();
+    u.cutLedger(changes);
+    change(changes, () -> u.cutMeter(changes));
+  }
+
+  /**
+   * Applies {@code changes}: runs {@code cut} (which ends the meter's interval, in memory) while no
+   * call is being recorded, then remembers each customer's new plan for the calls recorded after it.
    */
   void change(List<PlanChange> changes, Runnable cut) {
     if (!prepaid) {
       cut.run();
       return;
     }
+    long now;
     synchronized (changeLock) {
       changing = true;
       try {
-        for (int spins = 0; recording.sum() != 0; spins++) {
-          if (spins < 1_000) {
-            Thread.onSpinWait(); // a call reading its plan and appending its usage: microseconds
-          } else {
-            Thread.yield();
-          }
+        for (int spins = 0; inside(); spins++) {
+          pause(spins); // a call reading its plan and appending its usage
         }
         cut.run();
-        long now = epochNanos.getAsLong();
-        for (PlanChange c : changes) {
-          changed.put(c.customerId(), new Changed(c.plan(), now));
-          leaving.remove(c.customerId());
-        }
-        changed.values().removeIf(c -> now - c.atNanos() > REMEMBER_NANOS);
       } finally {
+        now = epochNanos.getAsLong();
+        for (PlanChange c : changes) { // remembered even when the cut failed: the calls after it bill on it
+          changed.put(c.customerId(), new Changed(c.plan(), now));
+          leaving.computeIfPresent(c.customerId(), (id, p) -> p.to().equals(c.plan()) ? null : p);
+        }
+        anyChanged = true;
         changing = false;
       }
+    }
+    changed.values().removeIf(c -> now - c.atNanos() > REMEMBER_NANOS);
+  }
+
+  private boolean inside() {
+    long out = exited.sum();
+    return entered.sum() != out;
+  }
+
+  private static void pause(int spins) {
+    if (spins < 200) {
+      Thread.onSpinWait();
+    } else {
+      LockSupport.parkNanos(20_000); // on two cores the thread we wait for needs one of them
     }
   }
 
@@ -100,46 +168,32 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
       return "";
     }
     while (true) {
-      recording.increment();
+      entered.increment();
       if (!changing) {
         break;
       }
-      recording.decrement();
-      while (changing) {
-        Thread.onSpinWait(); // the cut is in memory: a few microseconds
+      exited.increment();
+      for (int spins = 0; changing; spins++) {
+        pause(spins); // the cut is in memory: microseconds
       }
     }
-    if (!a.charged() || changed.isEmpty() && leaving.isEmpty()) {
+    if (!a.charged() || !anyChanged && pending.get() == 0) {
       return "";
     }
     Principal p = a.principal().orElseThrow();
-    String left = leaving.get(p.customerId());
+    Pending left = leaving.get(p.customerId());
     if (left != null) { // recorded before the change's cut: billed on the plan it leaves, whichever admitted it
-      return left.equals(p.plan().name()) ? "" : left;
+      return left.from().equals(p.plan().name()) ? "" : left.from();
     }
     Changed c = changed.get(p.customerId());
     // a call admitted after the change was admitted on a plan this node read after it (or another node's later one)
     return c == null || c.atNanos() < a.startNanos() || c.plan().equals(p.plan().name()) ? "" : c.plan();
   }
 
-  @Override
-  public void leaving(String customerId, String plan) {
-    if (prepaid) {
-      leaving.put(customerId, plan);
-    }
-  }
-
-  @Override
-  public void done(String customerId) {
-    if (prepaid) {
-      leaving.remove(customerId); // cut already, or failed before
-    }
-  }
-
   /** The call's usage is recorded. */
   void exit() {
     if (prepaid) {
-      recording.decrement();
+      exited.increment();
     }
   }
 

@@ -102,9 +102,10 @@ public final class Monetize implements AutoCloseable {
         b.environment, b.timeSource, Optional.ofNullable(b.operatorKey).map(credentials::hash));
     this.keys = new KeyRegistry(b.keyStore, customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
-    this.inFlightPlanChanges = new InFlightPlanChanges(b.catalog, limits, b.timeSource::epochNanos);
+    this.inFlightPlanChanges = new InFlightPlanChanges(b.catalog, limits, b.timeSource::epochNanos,
+        this::usagePipeline); // read once a change is made, after the engine is built
     this.customers = new CustomerRegistry(customerStore, b.catalog, b.billingHistory, b.timeSource,
-        this::planChanged, admitted::forget, inFlightPlanChanges);
+        inFlightPlanChanges::planChanged, admitted::forget, inFlightPlanChanges);
     this.wallet = new Wallets(customerStore, b.billingHistory, new Wallets.Balances() {
       @Override
       public dev.monetize.limits.CreditEntry apply(String customerId, String entryId, long micros) {
@@ -169,8 +170,8 @@ public final class Monetize implements AutoCloseable {
     }
   }
 
-  private void planChanged(java.util.List<dev.monetize.billing.PlanChange> changes) {
-    inFlightPlanChanges.change(changes, () -> usage.planChanged(changes)); // no call is recorded across the cut
+  private dev.monetize.metering.internal.UsagePipeline usagePipeline() {
+    return usage;
   }
 
   private dev.monetize.metering.UsageTotals settledTotals() {

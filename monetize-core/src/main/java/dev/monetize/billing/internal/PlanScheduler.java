@@ -183,6 +183,16 @@ public final class PlanScheduler implements AutoCloseable {
     java.util.Set<String> touched = new java.util.LinkedHashSet<>();
     changesDue(swept, now).forEach(c -> touched.add(c.customerId()));
     touched.forEach(customers::changedElsewhere); // another process may have applied it: admission reads afresh
+    // read and applied while no plan change of this process is half saved (stored, not yet in the history)
+    customers.exclusively(() -> applyDue(touched, now));
+    swept = now;
+    // what comes due before the next sweep, for admission to follow at its very instant: the shared
+    // history's, every node's, so that a change cancelled or replaced elsewhere is forgotten here too
+    duePlans.replaceWith(changesDue(now, now.plus(LOOK_AHEAD)));
+  }
+
+  /** Puts each of {@code touched} whose stored plan is not the history's in force at {@code now} on that one. */
+  private void applyDue(java.util.Set<String> touched, Instant now) {
     List<CustomerRegistry.Applied> changed = new java.util.ArrayList<>();
     List<PlanChange> held = new java.util.ArrayList<>();
     for (String id : touched) {
@@ -205,10 +215,6 @@ public final class PlanScheduler implements AutoCloseable {
         a.due().plan(), a.customer().billingAnchor(), a.customer().name()), a.due())).toList(),
         a -> publish(LifecycleEvent.PLAN_CHANGED, was.get(a.due()), a.due().plan(), a.due().since()));
     held.forEach(duePlans::applied); // the stored customers hold them now: admission need not look them up
-    swept = now;
-    // what comes due before the next sweep, for admission to follow at its very instant: the shared
-    // history's, every node's, so that a change cancelled or replaced elsewhere is forgotten here too
-    duePlans.replaceWith(changesDue(now, now.plus(LOOK_AHEAD)));
   }
 
   /**

@@ -24,24 +24,28 @@ public final class CustomerRegistry implements CustomerService {
   private final Leaving leaving;
 
   /**
-   * Told of a customer's plan change before it is stored, with the plan it leaves (calls recorded
-   * until the change is told are billed on that one), and once it was told or failed.
+   * Told of a customer's plan change before it is stored: it answers the change's instant (usage is
+   * cut there once the change is told), and is told again once the change was told or failed.
    */
   public interface Leaving {
-    /** {@code customerId} is about to leave {@code plan}. */
-    void leaving(String customerId, String plan);
+    /** {@code customerId} is about to leave {@code from} for {@code to}: the instant the change takes effect. */
+    java.time.Instant leaving(String customerId, String from, String to);
 
-    /** The change of {@code customerId} was told to the plan-change listener, or failed. */
-    void done(String customerId);
+    /** The change of {@link #leaving} was told to the plan-change listener, or failed. */
+    void done(String customerId, String from, String to);
 
-    /** Told nothing. */
-    Leaving NONE = new Leaving() {
-      @Override
-      public void leaving(String customerId, String plan) {}
+    /** Takes effect now by {@code time}; told nothing else. */
+    static Leaving at(TimeSource time) {
+      return new Leaving() {
+        @Override
+        public java.time.Instant leaving(String customerId, String from, String to) {
+          return time.now();
+        }
 
-      @Override
-      public void done(String customerId) {}
-    };
+        @Override
+        public void done(String customerId, String from, String to) {}
+      };
+    }
   }
 
   /**
@@ -50,7 +54,7 @@ public final class CustomerRegistry implements CustomerService {
    */
   public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time,
       Consumer<List<PlanChange>> planChanged, Consumer<String> changed) {
-    this(customers, catalog, billingHistory, time, planChanged, changed, Leaving.NONE);
+    this(customers, catalog, billingHistory, time, planChanged, changed, Leaving.at(time));
   }
 
   /** The same, telling {@code leaving} of each plan change of {@link #save} before it is stored. */
@@ -65,14 +69,33 @@ public final class CustomerRegistry implements CustomerService {
     this.changed = changed;
   }
 
+  /**
+   * Held while a customer is saved (stored, then its plan change recorded and told) and while
+   * {@link #exclusively} work runs: the sweep of due changes never reads a change half saved.
+   */
+  private final Object saving = new Object();
+
+  /** Runs {@code work} while no customer of this registry is being saved. */
+  public void exclusively(Runnable work) {
+    synchronized (saving) {
+      work.run();
+    }
+  }
+
   @Override
   public void save(Customer customer) {
+    synchronized (saving) {
+      saveAlone(customer);
+    }
+  }
+
+  private void saveAlone(Customer customer) {
     validate(customer);
     Optional<Customer> before = customers.find(customer.id());
     boolean leaves = before.isPresent() && !before.get().plan().equals(customer.plan());
-    if (leaves) {
-      leaving.leaving(customer.id(), before.get().plan()); // calls admitted on the new plan before the cut
-    }
+    String from = before.map(Customer::plan).orElse("");
+    // from this instant to the cut usage waits, and the calls recorded meanwhile bill on the plan left
+    java.time.Instant since = leaves ? leaving.leaving(customer.id(), from, customer.plan()) : null;
     try {
       try {
         customers.save(customer);
@@ -80,19 +103,25 @@ public final class CustomerRegistry implements CustomerService {
         changed.accept(customer.id());
       }
       if (before.isEmpty() || leaves) {
-        PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
+        PlanChange change = new PlanChange(customer.id(), customer.plan(), leaves ? since : time.now());
         billingHistory.recordPlanChange(change);
         tell(List.of(change)); // saved and recorded: reports re-read the history when a period opens
       }
     } finally {
       if (leaves) {
-        leaving.done(customer.id());
+        leaving.done(customer.id(), from, customer.plan());
       }
     }
   }
 
   @Override
   public boolean create(Customer customer) {
+    synchronized (saving) {
+      return createAlone(customer);
+    }
+  }
+
+  private boolean createAlone(Customer customer) {
     validate(customer);
     boolean created;
     try {
@@ -132,6 +161,12 @@ public final class CustomerRegistry implements CustomerService {
 
   /** {@link #applyRecorded(List)}, telling {@code saved} of each change as soon as it is stored. */
   public void applyRecorded(List<Applied> changes, Consumer<Applied> saved) {
+    synchronized (saving) {
+      applyRecordedAlone(changes, saved);
+    }
+  }
+
+  private void applyRecordedAlone(List<Applied> changes, Consumer<Applied> saved) {
     List<PlanChange> stored = new java.util.ArrayList<>(changes.size());
     try {
       for (Applied a : changes) {

@@ -5,13 +5,13 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * The quarter hours a {@link UsageJournal} passed and has not delivered up to yet: each with the
+ * The quarter hours and plan changes a {@link UsageJournal} passed and has not delivered up to yet: each with the
  * positions every stripe had committed then, so what was appended before it is delivered in an
  * interval that ends there. Not thread-safe (the meter's cut lock guards it).
  */
 final class JournalCuts {
   /**
-   * Where a quarter hour passed.
+   * Where a quarter hour passed, or a plan change was cut.
    *
    * @param at the instant
    * @param end the positions committed then

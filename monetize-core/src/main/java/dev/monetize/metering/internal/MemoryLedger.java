@@ -94,6 +94,11 @@ public final class MemoryLedger implements UsageTotals {
       end = CalendarWindows.end(QuotaWindow.MONTH, anchor, at);
       slices.headMap(CalendarWindows.start(QuotaWindow.MONTH, anchor, start - 1)).clear();
       slices.put(start, new Slice());
+      seed(customerId, changes);
+    }
+
+    /** Cuts the period where the plan changed in it (again: a cut already there is kept). */
+    void seed(String customerId, PlanChanges changes) {
       for (Instant change : changes.between(customerId, Instant.ofEpochSecond(0, start), Instant.ofEpochSecond(0, end))) {
         long t = nanos(change);
         if (t > start && t < end) {
@@ -165,7 +170,15 @@ public final class MemoryLedger implements UsageTotals {
     Account fresh = new Account(customer.get().billingAnchor());
     fresh.roll(at, customerId, planChanges);
     Account raced = accounts.putIfAbsent(customerId, fresh);
-    return raced != null ? raced : fresh;
+    if (raced != null) {
+      return raced;
+    }
+    // a change recorded after the history was read above, and cut before the account was there to
+    // take the cut, is in the history now: read it again (the cuts made since are kept)
+    synchronized (fresh) {
+      fresh.seed(customerId, planChanges);
+    }
+    return fresh;
   }
 
   /**

@@ -44,6 +44,10 @@ public final class UsageMeter {
   private volatile long nextCutNanos;
   /** Guards the cut against a take: {@link #intervalStart} and {@link #cutRecords}. */
   private final Object cutLock = new Object();
+  /** Plan changes between their instant and their cut: no take starts meanwhile (guarded by cutLock). */
+  private int held;
+  /** The longest a take waits for plan changes (a store that hangs must not stop delivery for good). */
+  private static final long MAX_HOLD_NANOS = 60_000_000_000L;
   /** Records of intervals cut off and not yet taken, guarded by cutLock. */
   private final List<UsageRecord> cutRecords = new java.util.ArrayList<>();
   // guarded by flushLock
@@ -166,7 +170,7 @@ public final class UsageMeter {
         if (fresh) {
           lastTakeNanos = System.nanoTime();
           takes++;
-          current = take(time.now());
+          current = take();
           taken = 0;
         }
         List<UsageRecord> records = current.records();
@@ -215,27 +219,52 @@ public final class UsageMeter {
         return; // another thread cut first
       }
       // nothing recorded so far completed after the quarter hour this call passed (it would have cut)
-      cutAt(Instant.ofEpochSecond(0, Math.floorDiv(atNanos, CUT_NANOS) * CUT_NANOS));
+      cutInterval(Instant.ofEpochSecond(0, Math.floorDiv(atNanos, CUT_NANOS) * CUT_NANOS));
       nextCutNanos = nextCut(atNanos);
     }
   }
 
   /**
-   * Ends the current interval now (a plan change): what was recorded so far is delivered in an
-   * interval that ends here, what is recorded from now on in one that starts here. No delivery and
-   * no I/O: the records wait for the next one.
+   * The instant a plan change takes effect, now: no delivery starts from here until
+   * {@link #release()}, so that the change's {@link #cutAt(Instant)} there ends the interval the
+   * calls recorded meanwhile are in. Pair with {@link #release()} in a {@code finally}.
    */
-  public void cutNow() {
+  public Instant hold() {
+    synchronized (cutLock) {
+      held++;
+      return Instant.ofEpochSecond(0, time.epochNanos());
+    }
+  }
+
+  /** Ends a {@link #hold()}: deliveries start again once no change holds them. */
+  public void release() {
+    synchronized (cutLock) {
+      if (held > 0) {
+        held--;
+      }
+      cutLock.notifyAll();
+    }
+  }
+
+  /**
+   * Ends the current interval at {@code at} (a plan change's instant, at most now): what was recorded
+   * so far is delivered in an interval that ends there, what is recorded from now on in one that
+   * starts there. When the interval began at or after {@code at} already, nothing is cut: what it
+   * holds is after the change. No delivery and no I/O: the records wait for the next delivery.
+   */
+  public void cutAt(Instant at) {
     long now = time.epochNanos();
     synchronized (cutLock) {
       if (now >= nextCutNanos) {
         cut(now); // no interval spans a quarter hour
       }
-      cutAt(Instant.ofEpochSecond(0, now));
+      Instant when = Instant.ofEpochSecond(0, Math.min(now, Math.addExact(Math.multiplyExact(at.getEpochSecond(),
+          1_000_000_000L), at.getNano())));
+      cutInterval(when);
     }
   }
 
-  private void cutAt(Instant at) { // holding cutLock
+  private void cutInterval(Instant at) { // holding cutLock
     if (!at.isAfter(intervalStart)) {
       return; // a take or a cut at this instant already began the next interval
     }
@@ -249,8 +278,24 @@ public final class UsageMeter {
     intervalStart = at;
   }
 
-  private UsageJournal.Delivery take(Instant now) {
+  private UsageJournal.Delivery take() {
     synchronized (cutLock) {
+      long deadline = System.nanoTime() + MAX_HOLD_NANOS;
+      while (held > 0) { // a plan change between its instant and its cut: what is recorded meanwhile is before it
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn("usage delivery held by a plan change for over {} s: delivering (the change's calls may "
+              + "be counted after it)", MAX_HOLD_NANOS / 1_000_000_000L);
+          break;
+        }
+        try {
+          cutLock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break; // closing: deliver what there is
+        }
+      }
+      Instant now = time.now();
       if (journal != null) {
         return journal.take(now, live);
       }

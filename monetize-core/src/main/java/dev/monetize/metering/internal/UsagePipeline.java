@@ -94,14 +94,37 @@ public final class UsagePipeline implements AutoCloseable {
 
   /**
    * Starts a new slice of each customer's usage at its plan change, so invoices count the calls
-   * before and after it apart (the sink's own totals do it by record time); one cut for them all.
-   * What was recorded before it goes in an interval that ends now, delivered with the next delivery:
-   * no I/O here, so the engine can hold back the calls completing meanwhile (each lands on one side).
+   * before and after it apart (the sink's own totals do it by record time): {@link #cutLedger} then
+   * {@link #cutMeter}.
    */
   public void planChanged(java.util.List<dev.monetize.billing.PlanChange> changes) {
-    // first: a delivery racing this one lands on the right side
-    ledger.ifPresent(l -> changes.forEach(c -> l.cut(c.customerId(), c.since())));
-    meter.cutNow();
+    cutLedger(changes);
+    cutMeter(changes);
+  }
+
+  /**
+   * The memory ledger's part of {@link #planChanged}: a new slice of each customer's period at its
+   * change, before the meter's cut (a delivery racing it lands on the right side). A customer whose
+   * account cannot be cut is logged; the others are cut all the same.
+   */
+  public void cutLedger(java.util.List<dev.monetize.billing.PlanChange> changes) {
+    ledger.ifPresent(l -> changes.forEach(c -> {
+      try {
+        l.cut(c.customerId(), c.since());
+      } catch (RuntimeException e) {
+        LOG.warn("cutting the usage of {} at its plan change failed: {}", c.customerId(), e.toString());
+      }
+    }));
+  }
+
+  /**
+   * The meter's part of {@link #planChanged}: its interval ends at the latest of the changes' instants
+   * (what was recorded before goes in an interval that ends there, delivered with the next delivery).
+   * In memory, no I/O: the engine holds back the calls completing meanwhile (each lands on one side).
+   */
+  public void cutMeter(java.util.List<dev.monetize.billing.PlanChange> changes) {
+    changes.stream().map(dev.monetize.billing.PlanChange::since).max(java.util.Comparator.naturalOrder())
+        .ifPresent(meter::cutAt);
   }
 
   /** Delivers all usage recorded so far; true when nothing is left pending. */

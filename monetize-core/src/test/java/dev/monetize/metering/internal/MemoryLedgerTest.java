@@ -48,6 +48,31 @@ class MemoryLedgerTest {
     assertThat(lookups).containsExactly("acme", "globex"); // the anchor is looked up once per customer
   }
 
+  /**
+   * A plan change recorded in the history just after the first delivery read it to open the
+   * customer's account, and cut before that account was there to take the cut: the account reads the
+   * history again once it is open, so the part is not lost (its calls were billed on the plan before).
+   */
+  @Test
+  void aChangeCutWhileTheAccountOpensIsNotLost() {
+    Instant change = Instant.parse("2026-11-10T00:00:00Z");
+    List<Instant> history = new java.util.concurrent.CopyOnWriteArrayList<>();
+    MemoryLedger[] racing = new MemoryLedger[1];
+    racing[0] = new MemoryLedger(id -> Optional.of(new Customer(id, "pro", BillingAnchor.of(1, ZoneOffset.UTC), id)),
+        (id, from, to) -> {
+          List<Instant> read = List.copyOf(history);
+          if (history.isEmpty()) { // the change lands right after this read, and is cut while the account opens
+            history.add(change);
+            racing[0].cut(id, change);
+          }
+          return read;
+        });
+    racing[0].add(List.of(record("acme", "stats", "2026-11-03T10:00:00Z", 10),
+        record("acme", "stats", "2026-11-12T00:00:00Z", 20)));
+    assertThat(racing[0].totals("acme", NOV, change).requests()).isEqualTo(10);
+    assertThat(racing[0].totals("acme", change, DEC).requests()).isEqualTo(20);
+  }
+
   @Test
   void aPlanChangeCutsThePeriodSoEachPartCountsItsOwnRecords() {
     ledger.add(List.of(record("acme", "stats", "2026-11-03T10:00:00Z", 10)));
