@@ -29,7 +29,7 @@ class DeploymentTest {
   void classDefaultsAndMethodOverridesMakeTheOperations() {
     Map<String, Operation> ops = new java.util.HashMap<>();
     MonetizeJaxrs.endpoints(Resources.Stats.class).forEach(e -> ops.put(e.operation().id(), e.operation()));
-    assertThat(ops).containsOnlyKeys("stats.summary", "stats.slow", "reports.get", "export", "points", "ingest", "upload",
+    assertThat(ops).containsOnlyKeys("stats.summary", "stats.slow", "stats.cors", "reports.get", "export", "points", "ingest", "upload",
         "boom");
     Operation summary = ops.get("stats.summary");
     assertThat(summary.method()).isEqualTo("GET");
