@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -45,10 +45,11 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
   /**
    * Calls that began and ended reading their plan and recording their usage; both only grow, so
    * {@code exited} read before {@code entered} and equal to it means none is inside (a sum of one
-   * adder that goes up and down is no snapshot).
+   * counter that goes up and down is no snapshot). Atomic cells, so that each read sees each
+   * increment made before it (a {@code LongAdder} publishes a new cell with a plain store).
    */
-  private final LongAdder entered = new LongAdder();
-  private final LongAdder exited = new LongAdder();
+  private final Striped entered = new Striped();
+  private final Striped exited = new Striped();
   /** A change is cutting the meter: calls wait to enter. */
   private volatile boolean changing;
   private final Object changeLock = new Object();
@@ -62,6 +63,25 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
   private final AtomicInteger pending = new AtomicInteger();
 
   private record Changed(String plan, long atNanos) {}
+
+  /** A count that only grows, in cells a cache line apart chosen by thread (no line shared by every call). */
+  private static final class Striped {
+    private static final int STRIPES = 64;
+    private static final int PAD = 8; // longs: 64 bytes
+    private final AtomicLongArray cells = new AtomicLongArray(STRIPES * PAD);
+
+    void increment() {
+      cells.getAndIncrement((int) (Thread.currentThread().getId() & (STRIPES - 1)) * PAD);
+    }
+
+    long sum() {
+      long sum = 0;
+      for (int i = 0; i < STRIPES; i++) {
+        sum += cells.get(i * PAD);
+      }
+      return sum;
+    }
+  }
 
   /** A change of a customer from one plan to another, between its instant and its cut. */
   private record Pending(String from, String to) {}
@@ -112,8 +132,13 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
    */
   void planChanged(List<PlanChange> changes) {
     UsagePipeline u = usage.get();
-    u.cutLedger(changes);
-    change(changes, () -> u.cutMeter(changes));
+    u.meter().hold(); // waits out a delivery taking the journal now, before any completing call waits for the cut
+    try {
+      u.cutLedger(changes);
+      change(changes, () -> u.cutMeter(changes));
+    } finally {
+      u.meter().release();
+    }
   }
 
   /**

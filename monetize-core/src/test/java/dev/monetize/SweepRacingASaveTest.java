@@ -55,6 +55,7 @@ class SweepRacingASaveTest {
       sweeping.start();
       saving.join(10_000);
       sweeping.join(10_000);
+      assertThat(saving.isAlive() || sweeping.isAlive()).as("the save and the sweep both finished").isFalse();
       assertThat(m.customers().find("acme").orElseThrow().plan()).as("the plan saved").isEqualTo("pro");
       assertThat(history.planChanges("acme", java.time.Instant.now(), java.time.Instant.now()))
           .extracting(dev.monetize.billing.PlanChange::plan).containsExactly("pro");

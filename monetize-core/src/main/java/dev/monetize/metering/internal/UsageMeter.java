@@ -44,10 +44,13 @@ public final class UsageMeter {
   private volatile long nextCutNanos;
   /** Guards the cut against a take: {@link #intervalStart} and {@link #cutRecords}. */
   private final Object cutLock = new Object();
-  /** Plan changes between their instant and their cut: no take starts meanwhile (guarded by cutLock). */
+  /**
+   * Plan changes between their instant and their cut: meanwhile a take delivers only the intervals
+   * already cut and leaves the open one open (guarded by cutLock).
+   */
   private int held;
-  /** The longest a take waits for plan changes (a store that hangs must not stop delivery for good). */
-  private static final long MAX_HOLD_NANOS = 60_000_000_000L;
+  /** Whether the last take was made while a change held the open interval (flushLock's). */
+  private boolean heldTake;
   /** Records of intervals cut off and not yet taken, guarded by cutLock. */
   private final List<UsageRecord> cutRecords = new java.util.ArrayList<>();
   // guarded by flushLock
@@ -168,9 +171,12 @@ public final class UsageMeter {
       while (true) {
         boolean fresh = current == null;
         if (fresh) {
-          lastTakeNanos = System.nanoTime();
+          long at = System.nanoTime();
           takes++;
           current = take();
+          if (!heldTake) {
+            lastTakeNanos = at; // a reader that came before has its calls delivered (held: not all of them)
+          }
           taken = 0;
         }
         List<UsageRecord> records = current.records();
@@ -225,9 +231,10 @@ public final class UsageMeter {
   }
 
   /**
-   * The instant a plan change takes effect, now: no delivery starts from here until
-   * {@link #release()}, so that the change's {@link #cutAt(Instant)} there ends the interval the
-   * calls recorded meanwhile are in. Pair with {@link #release()} in a {@code finally}.
+   * The instant a plan change takes effect, now: from here until {@link #release()} deliveries
+   * leave the open interval open (they deliver only what was cut before), so that the change's
+   * {@link #cutAt(Instant)} there ends the interval the calls recorded meanwhile are in. Pair with
+   * {@link #release()} in a {@code finally}.
    */
   public Instant hold() {
     synchronized (cutLock) {
@@ -236,13 +243,19 @@ public final class UsageMeter {
     }
   }
 
-  /** Ends a {@link #hold()}: deliveries start again once no change holds them. */
+  /** Ends a {@link #hold()}: deliveries take the open interval again once no change holds it. */
   public void release() {
     synchronized (cutLock) {
       if (held > 0) {
         held--;
       }
-      cutLock.notifyAll();
+    }
+  }
+
+  /** Ends every {@link #hold()} (closing: the last delivery takes everything). */
+  public void releaseAll() {
+    synchronized (cutLock) {
+      held = 0;
     }
   }
 
@@ -280,20 +293,14 @@ public final class UsageMeter {
 
   private UsageJournal.Delivery take() {
     synchronized (cutLock) {
-      long deadline = System.nanoTime() + MAX_HOLD_NANOS;
-      while (held > 0) { // a plan change between its instant and its cut: what is recorded meanwhile is before it
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          LOG.warn("usage delivery held by a plan change for over {} s: delivering (the change's calls may "
-              + "be counted after it)", MAX_HOLD_NANOS / 1_000_000_000L);
-          break;
+      heldTake = held > 0;
+      if (heldTake) { // a plan change between its instant and its cut: the open interval stays open
+        if (journal != null) {
+          return new UsageJournal.Delivery(List.of(), () -> {}); // its cuts are delivered with the next take
         }
-        try {
-          cutLock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break; // closing: deliver what there is
-        }
+        List<UsageRecord> records = new java.util.ArrayList<>(cutRecords); // intervals ended before: theirs
+        cutRecords.clear();
+        return new UsageJournal.Delivery(records, () -> {});
       }
       Instant now = time.now();
       if (journal != null) {

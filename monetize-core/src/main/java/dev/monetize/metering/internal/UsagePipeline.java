@@ -164,6 +164,7 @@ public final class UsagePipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    meter.releaseAll(); // a plan change saved while closing: its calls are delivered, not held back
     try {
       if (!meter.flush()) {
         if (journal.isPresent()) {
