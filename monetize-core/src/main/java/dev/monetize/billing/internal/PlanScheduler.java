@@ -183,16 +183,24 @@ public final class PlanScheduler implements AutoCloseable {
     java.util.Set<String> touched = new java.util.LinkedHashSet<>();
     changesDue(swept, now).forEach(c -> touched.add(c.customerId()));
     touched.forEach(customers::changedElsewhere); // another process may have applied it: admission reads afresh
-    // read and applied while no plan change of this process is half saved (stored, not yet in the history)
-    customers.exclusively(() -> applyDue(touched, now));
+    // read first without holding saves back; those to change are read again and applied while no plan
+    // change of this process is half saved (stored, not yet in the history)
+    java.util.Set<String> differing = new java.util.LinkedHashSet<>();
+    applyDue(touched, now, differing);
+    if (!differing.isEmpty()) {
+      customers.exclusively(() -> applyDue(differing, now, null));
+    }
     swept = now;
     // what comes due before the next sweep, for admission to follow at its very instant: the shared
     // history's, every node's, so that a change cancelled or replaced elsewhere is forgotten here too
     duePlans.replaceWith(changesDue(now, now.plus(LOOK_AHEAD)));
   }
 
-  /** Puts each of {@code touched} whose stored plan is not the history's in force at {@code now} on that one. */
-  private void applyDue(java.util.Set<String> touched, Instant now) {
+  /**
+   * Puts each of {@code touched} whose stored plan is not the history's in force at {@code now} on that
+   * one; or, given {@code differing}, only collects those into it.
+   */
+  private void applyDue(java.util.Set<String> touched, Instant now, java.util.Set<String> differing) {
     List<CustomerRegistry.Applied> changed = new java.util.ArrayList<>();
     List<PlanChange> held = new java.util.ArrayList<>();
     for (String id : touched) {
@@ -206,6 +214,11 @@ public final class PlanScheduler implements AutoCloseable {
         }
         held.add(due);
       }
+    }
+    if (differing != null && !changed.isEmpty()) {
+      changed.forEach(a -> differing.add(a.customer().id()));
+      held.stream().filter(d -> !differing.contains(d.customerId())).forEach(duePlans::applied);
+      return; // the others are applied once read again
     }
     // saved together, and usage settled once for them all (a month's first sweep may move thousands)
     // announced as each is stored: a store failing half-way leaves none stored and unannounced
