@@ -167,8 +167,9 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
         anyChanged = true;
         changing = false;
       }
+      changed.values().removeIf(c -> now - c.atNanos() > REMEMBER_NANOS); // calls flow again meanwhile
+      anyChanged = !changed.isEmpty(); // only a change puts an entry, under this lock
     }
-    changed.values().removeIf(c -> now - c.atNanos() > REMEMBER_NANOS);
   }
 
   private boolean inside() {

@@ -42,6 +42,8 @@ public final class MemoryLedger implements UsageTotals {
   private final PlanChanges planChanges;
   private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
   private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
+  /** Cuts asked for so far: an account that opened while one was made reads the history again. */
+  private final AtomicLong cuts = new AtomicLong();
   /** How long after its period ended a customer's usage is kept: the longest period and a grace of days. */
   static final long RETAIN_NANOS = java.time.Duration.ofDays(38).toNanos();
   /** Records whose customer lookup failed, retried at the next delivery (the delivering thread's only). */
@@ -167,16 +169,19 @@ public final class MemoryLedger implements UsageTotals {
     if (customer.isEmpty()) {
       return null;
     }
+    long cutsBefore = cuts.get();
     Account fresh = new Account(customer.get().billingAnchor());
     fresh.roll(at, customerId, planChanges);
     Account raced = accounts.putIfAbsent(customerId, fresh);
     if (raced != null) {
       return raced;
     }
-    // a change recorded after the history was read above, and cut before the account was there to
-    // take the cut, is in the history now: read it again (the cuts made since are kept)
-    synchronized (fresh) {
-      fresh.seed(customerId, planChanges);
+    if (cuts.get() != cutsBefore) {
+      // a change recorded after the history was read above may have been cut before the account was
+      // there to take the cut: it is in the history now, so read it again (the cuts made since are kept)
+      synchronized (fresh) {
+        fresh.seed(customerId, planChanges);
+      }
     }
     return fresh;
   }
@@ -186,6 +191,7 @@ public final class MemoryLedger implements UsageTotals {
    * after it are counted apart from those before.
    */
   public void cut(String customerId, Instant at) {
+    cuts.incrementAndGet(); // before the look: an account opening meanwhile reads the history again
     Account account = accounts.get(customerId);
     if (account == null) {
       return; // no usage yet: its first record opens the period, cut by the billing history
