@@ -63,7 +63,10 @@ public abstract class ResponseCacheContract {
         new dev.monetize.http.Header("Content-Language", "de"),
         new dev.monetize.http.Header("Link", "</v1/stats/page?after=9>; rel=\"next\""),
         new dev.monetize.http.Header("X-Row-Count", "10"),
-        new dev.monetize.http.Header("X-Row-Count", "\u00e9t\u00e9")); // a second value, and text beyond ASCII
+        new dev.monetize.http.Header("X-Row-Count", "\u00e9t\u00e9"), // a second value, and text beyond ASCII
+        // an answer stored for one Origin keeps its CORS headers and its Vary
+        new dev.monetize.http.Header("Access-Control-Allow-Origin", "https://dash.example"),
+        new dev.monetize.http.Header("Vary", "Origin"));
     CachedResponse page = CachedResponse.of("stats.summary", 200, "application/json",
         "{}".getBytes(StandardCharsets.UTF_8), headers, Instant.parse("2026-03-01T00:00:00Z"));
     c.put(key, page, Duration.ofSeconds(60));
