@@ -442,7 +442,8 @@ public final class Admission {
     boolean preflight = requestHeader.apply("Access-Control-Request-Method") != null
         || requestHeader.apply("Access-Control-Request-Headers") != null;
     String origin = requestHeader.apply("Origin");
-    return cache(rawQuery, accept, acceptEncoding, preflight ? null : origin == null ? "" : origin);
+    // none sent keys apart from any value sent, an empty one too (a line feed is in no header value)
+    return cache(rawQuery, accept, acceptEncoding, preflight ? null : origin == null ? "\n" : origin);
   }
 
   private CacheLookup cache(String rawQuery, String accept, String acceptEncoding, String origin) {

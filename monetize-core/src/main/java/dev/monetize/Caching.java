@@ -53,7 +53,7 @@ final class Caching implements dev.monetize.cache.CacheService {
   }
 
   /**
-   * The same, keyed by the request's {@code origin} too ({@code ""} when it sent none) unless it is
+   * The same, keyed by the request's {@code origin} too (a line feed when it sent none) unless it is
    * {@code null}: then an answer that varies by {@code Origin} is not stored.
    */
   CacheLookup lookup(Operation operation, Principal caller, ApiRequest request, String rawQuery, String accept,

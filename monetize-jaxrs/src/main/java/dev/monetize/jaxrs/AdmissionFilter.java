@@ -247,6 +247,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       form.contentEncoding().ifPresent(e -> answer.header("Content-Encoding", e));
     } else { // the length a 200 would have (RFC 9110 8.6), not the container's Content-Length: 0 of an empty answer
       answer.header("Content-Length", form.bytes().length);
+      for (Header h : cache.storedHeaders()) {
+        if (h.name().equalsIgnoreCase("Vary")) {
+          answer.header(h.name(), h.value()); // the Vary a 200 would have (an answer stored for one origin)
+        }
+      }
     }
     for (Header h : cache.headers()) {
       answer.header(h.name(), h.value());

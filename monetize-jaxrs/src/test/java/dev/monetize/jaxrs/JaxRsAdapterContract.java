@@ -195,6 +195,11 @@ abstract class JaxRsAdapterContract {
     assertThat(aAgain.body()).isEqualTo(a.body());
     assertThat(aAgain.headers().firstValue("Access-Control-Allow-Origin")).contains("https://a.example");
     assertThat(String.join(", ", aAgain.headers().allValues("Vary"))).contains("Origin");
+    HttpResponse<String> revalidated = call("GET", "/v1/cors", team, "Origin", "https://a.example", "If-None-Match",
+        aAgain.headers().firstValue("ETag").orElseThrow());
+    assertThat(revalidated.statusCode()).isEqualTo(304);
+    assertThat(String.join(", ", revalidated.headers().allValues("Vary"))).as("the Vary a 200 would have")
+        .contains("Origin");
     assertThat(b.headers().firstValue("Access-Control-Allow-Origin")).contains("https://b.example");
     assertThat(b.body()).isNotEqualTo(a.body());
     for (String language : new String[] {"de", "fr"}) {

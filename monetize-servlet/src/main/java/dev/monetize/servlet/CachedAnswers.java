@@ -73,6 +73,7 @@ final class CachedAnswers {
     if (status == 304) {
       // the length a 200 would have (RFC 9110 8.6), not the container's Content-Length: 0 of an empty answer
       response.setContentLength(form.bytes().length);
+      varyOf(cache.storedHeaders()).forEach(h -> MonetizeFilter.put(response, h)); // the Vary a 200 would have
       return;
     }
     replay(response, cache.storedHeaders());
@@ -96,6 +97,11 @@ final class CachedAnswers {
         response.addHeader(h.name(), h.value());
       }
     }
+  }
+
+  /** The stored answer's own {@code Vary} (an answer stored for one origin varies by it). */
+  static List<Header> varyOf(List<Header> stored) {
+    return stored.stream().filter(h -> h.name().equalsIgnoreCase("Vary")).toList();
   }
 
   /** The response's headers as they stand, each value apart, for {@link CacheLookup#store} to choose from. */

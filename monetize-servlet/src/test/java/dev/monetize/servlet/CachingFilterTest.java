@@ -196,6 +196,11 @@ class CachingFilterTest {
     assertThat(header(none, "Access-Control-Allow-Origin")).isNull();
     assertThat(header(preflightHeader, "Cache-Status")).isEqualTo("monetize; fwd=miss");
     assertThat(runs.get()).isEqualTo(4);
+    HttpResponse<byte[]> revalidated = get("/cors", acme, "Origin", "https://a.example", "If-None-Match",
+        header(aAgain, "ETag"));
+    assertThat(revalidated.statusCode()).isEqualTo(304);
+    assertThat(String.join(", ", revalidated.headers().allValues("Vary"))).as("the Vary a 200 would have")
+        .contains("Origin");
   }
 
   /** An answer that varies by a header outside the key is sent as written and not stored (never a 500). */

@@ -43,7 +43,7 @@ public final class KeyMemo {
   }
 
   /**
-   * The same, with the request's {@code origin} in the key ({@code ""}: it sent none) unless it is
+   * The same, with the request's {@code origin} in the key (a line feed: it sent none) unless it is
    * {@code null} (the key of an adapter that does not key by origin, apart from every origin's).
    */
   public String key(ResponseCache store, String tenant, String operation, String method, String path, String rawQuery,
