@@ -284,12 +284,10 @@ public final class CacheLookup {
       "authorization", "x-api-key", "api-version", "origin", "access-control-request-method",
       "access-control-request-headers");
 
-  /** Whether a {@code Vary} of {@code answer} names a request header outside the cache key (or is {@code *}). */
-  static boolean variesOutsideTheKey(List<Header> answer) {
-    return variesOutsideTheKey(answer, false);
-  }
-
-  /** The same, for a key that holds the request's {@code Origin} when {@code byOrigin}. */
+  /**
+   * Whether a {@code Vary} of {@code answer} names a request header outside the cache key (or is
+   * {@code *}), for a key that holds the request's {@code Origin} when {@code byOrigin}.
+   */
   static boolean variesOutsideTheKey(List<Header> answer, boolean byOrigin) {
     java.util.Set<String> keyed = byOrigin ? KEYED_BY_ORIGIN : KEYED;
     for (Header h : answer) {
@@ -305,12 +303,11 @@ public final class CacheLookup {
     return false;
   }
 
-  /** The headers of {@code answer} a hit sends again, in order, without the engine's own {@code engineLink}. */
-  static List<Header> replayable(List<Header> answer, String engineLink) {
-    return replayable(answer, engineLink, false);
-  }
-
-  /** The same, with the CORS headers and {@code Vary} of an answer stored for one origin ({@code byOrigin}). */
+  /**
+   * The headers of {@code answer} a hit sends again, in order, without the engine's own
+   * {@code engineLink}; with the CORS headers and {@code Vary} of an answer stored for one origin
+   * ({@code byOrigin}).
+   */
   static List<Header> replayable(List<Header> answer, String engineLink, boolean byOrigin) {
     List<Header> kept = new ArrayList<>(answer.size());
     for (Header h : answer) {

@@ -46,14 +46,9 @@ final class Caching implements dev.monetize.cache.CacheService {
     store.onEviction(e -> counted(e.operation()).evictions.increment());
   }
 
-  /** The lookup of an admitted request; a shed one ({@code shed}) is only served what the cache holds. */
-  CacheLookup lookup(Operation operation, Principal caller, ApiRequest request, String rawQuery, String accept,
-      String acceptEncoding, boolean shed) {
-    return lookup(operation, caller, request, rawQuery, accept, acceptEncoding, null, shed);
-  }
-
   /**
-   * The same, keyed by the request's {@code origin} too (a line feed when it sent none) unless it is
+   * The lookup of an admitted request; a shed one ({@code shed}) is only served what the cache holds.
+   * Keyed by the request's {@code origin} too (a line feed when it sent none) unless it is
    * {@code null}: then an answer that varies by {@code Origin} is not stored.
    */
   CacheLookup lookup(Operation operation, Principal caller, ApiRequest request, String rawQuery, String accept,

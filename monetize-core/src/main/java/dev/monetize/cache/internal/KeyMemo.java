@@ -35,16 +35,9 @@ public final class KeyMemo {
   /**
    * The key of these inputs (see {@link CacheKey}), from the memo while its generations are current.
    *
+   * @param origin the request's {@code Origin} (a line feed: it sent none), or {@code null} for the
+   *     key of an adapter that does not key by origin, apart from every origin's
    * @param onlyQueryParameters the operation's query parameters that count, if not all
-   */
-  public String key(ResponseCache store, String tenant, String operation, String method, String path, String rawQuery,
-      String accept, Set<String> tags, Optional<Set<String>> onlyQueryParameters) {
-    return key(store, tenant, operation, method, path, rawQuery, accept, null, tags, onlyQueryParameters);
-  }
-
-  /**
-   * The same, with the request's {@code origin} in the key (a line feed: it sent none) unless it is
-   * {@code null} (the key of an adapter that does not key by origin, apart from every origin's).
    */
   public String key(ResponseCache store, String tenant, String operation, String method, String path, String rawQuery,
       String accept, String origin, Set<String> tags, Optional<Set<String>> onlyQueryParameters) {

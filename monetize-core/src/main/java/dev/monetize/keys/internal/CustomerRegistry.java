@@ -33,31 +33,13 @@ public final class CustomerRegistry implements CustomerService {
 
     /** The change of {@link #leaving} was told to the plan-change listener, or failed. */
     void done(String customerId, String from, String to);
-
-    /** Takes effect now by {@code time}; told nothing else. */
-    static Leaving at(TimeSource time) {
-      return new Leaving() {
-        @Override
-        public java.time.Instant leaving(String customerId, String from, String to) {
-          return time.now();
-        }
-
-        @Override
-        public void done(String customerId, String from, String to) {}
-      };
-    }
   }
 
   /**
    * Over {@code customers}, with plans from {@code catalog}; each plan change is recorded in
-   * {@code billingHistory}, then told to {@code planChanged} (with the others applied at once).
+   * {@code billingHistory}, then told to {@code planChanged} (with the others applied at once);
+   * {@code leaving} is told of each plan change of {@link #save} before it is stored.
    */
-  public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time,
-      Consumer<List<PlanChange>> planChanged, Consumer<String> changed) {
-    this(customers, catalog, billingHistory, time, planChanged, changed, Leaving.at(time));
-  }
-
-  /** The same, telling {@code leaving} of each plan change of {@link #save} before it is stored. */
   public CustomerRegistry(CustomerStore customers, Catalog catalog, BillingHistory billingHistory, TimeSource time,
       Consumer<List<PlanChange>> planChanged, Consumer<String> changed, Leaving leaving) {
     this.leaving = leaving;

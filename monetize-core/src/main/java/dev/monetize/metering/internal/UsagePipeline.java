@@ -93,17 +93,7 @@ public final class UsagePipeline implements AutoCloseable {
   }
 
   /**
-   * Starts a new slice of each customer's usage at its plan change, so invoices count the calls
-   * before and after it apart (the sink's own totals do it by record time): {@link #cutLedger} then
-   * {@link #cutMeter}.
-   */
-  public void planChanged(java.util.List<dev.monetize.billing.PlanChange> changes) {
-    cutLedger(changes);
-    cutMeter(changes);
-  }
-
-  /**
-   * The memory ledger's part of {@link #planChanged}: a new slice of each customer's period at its
+   * A plan change's first part (the sink's own totals cut by record time): a new slice of each customer's period at its
    * change, before the meter's cut (a delivery racing it lands on the right side). A customer whose
    * account cannot be cut is logged; the others are cut all the same.
    */
@@ -118,7 +108,7 @@ public final class UsagePipeline implements AutoCloseable {
   }
 
   /**
-   * The meter's part of {@link #planChanged}: its interval ends at the latest of the changes' instants
+   * A plan change's second part, after {@link #cutLedger}: the meter's interval ends at the latest of the changes' instants
    * (what was recorded before goes in an interval that ends there, delivered with the next delivery).
    * In memory, no I/O: the engine holds back the calls completing meanwhile (each lands on one side).
    */

@@ -33,17 +33,17 @@ class KeyMemoProperties {
     Set<String> tags = Set.of("stats", "events");
     Optional<Set<String>> only = onlyA ? Optional.of(Set.of("a")) : Optional.empty();
     String method = head ? "HEAD" : "GET";
-    String first = memo.key(store, tenant, "op", method, "/v1/x", query, accept, tags, only);
+    String first = memo.key(store, tenant, "op", method, "/v1/x", query, accept, null, tags, only);
     assertThat(first).isEqualTo(direct(store, tenant, query, accept, tags, only));
-    assertThat(memo.key(store, tenant, "op", method, "/v1/x", query, accept, tags, only)).isEqualTo(first);
+    assertThat(memo.key(store, tenant, "op", method, "/v1/x", query, accept, null, tags, only)).isEqualTo(first);
     if (invalidate) {
       store.invalidate(CacheKey.generationName(forEveryone ? CacheKey.EVERYONE : tenant, "events"));
-      String after = memo.key(store, tenant, "op", method, "/v1/x", query, accept, tags, only);
+      String after = memo.key(store, tenant, "op", method, "/v1/x", query, accept, null, tags, only);
       assertThat(after).isNotEqualTo(first).isEqualTo(direct(store, tenant, query, accept, tags, only));
     }
     String other = tenant.equals("acme") ? "globex" : "acme";
-    assertThat(memo.key(store, other, "op", method, "/v1/x", query, accept, tags, only))
-        .isNotEqualTo(memo.key(store, tenant, "op", method, "/v1/x", query, accept, tags, only));
+    assertThat(memo.key(store, other, "op", method, "/v1/x", query, accept, null, tags, only))
+        .isNotEqualTo(memo.key(store, tenant, "op", method, "/v1/x", query, accept, null, tags, only));
   }
 
   private static String direct(ResponseCache store, String tenant, String query, String accept, Set<String> tags,

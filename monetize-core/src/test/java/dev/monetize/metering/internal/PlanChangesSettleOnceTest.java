@@ -30,7 +30,8 @@ class PlanChangesSettleOnceTest {
         changes.add(new PlanChange("c" + i, "pro", Instant.now()));
       }
       long before = usage.meter().deliveriesStarted();
-      usage.planChanged(changes);
+      usage.cutLedger(changes); // as the engine tells them: the ledger's slices, then the meter's cut
+      usage.cutMeter(changes);
       assertThat(usage.meter().deliveriesStarted() - before).as("deliveries for 50 plan changes").isZero();
       usage.meter().record("c0", "key_1", "stats", 200, false, 10, 1_000);
       usage.flush();
