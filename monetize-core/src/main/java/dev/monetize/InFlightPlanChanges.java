@@ -1,6 +1,7 @@
 package dev.monetize;
 
 import dev.monetize.billing.PlanChange;
+import dev.monetize.billing.internal.DuePlans;
 import dev.monetize.limits.CreditEntry;
 import dev.monetize.metering.internal.UsagePipeline;
 import dev.monetize.plans.Catalog;
@@ -64,6 +65,11 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
 
   private record Changed(String plan, long atNanos) {}
 
+  /** The changes admission follows from their instant on (scheduled ones, and those of other nodes), before any sweep. */
+  private final DuePlans duePlans;
+  /** Held while usage is cut at changes that came due: the calls completing after them wait for it. */
+  private final Object dueLock = new Object();
+
   /** A count that only grows, in cells a cache line apart chosen by thread (no line shared by every call). */
   private static final class Striped {
     private static final int STRIPES = 64;
@@ -87,7 +93,8 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
   private record Pending(String from, String to) {}
 
   InFlightPlanChanges(Catalog catalog, LimitStep limits, LongSupplier epochNanos,
-      java.util.function.Supplier<UsagePipeline> usage) {
+      java.util.function.Supplier<UsagePipeline> usage, DuePlans duePlans) {
+    this.duePlans = duePlans;
     this.usage = usage;
     this.catalog = catalog;
     this.limits = limits;
@@ -131,21 +138,73 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
    * delivered before them), then the meter's interval while no call is being recorded.
    */
   void planChanged(List<PlanChange> changes) {
+    cut(changes, -1);
+  }
+
+  /**
+   * Usage cut at {@code changes}: the ledger, then the meter while no call is being recorded; the
+   * calls recorded after the cut are billed on the changes' plans from {@code atNanos} on (-1: now).
+   */
+  private void cut(List<PlanChange> changes, long atNanos) {
     UsagePipeline u = usage.get();
     u.meter().hold(); // waits out a delivery taking the journal now, before any completing call waits for the cut
     try {
       u.cutLedger(changes);
-      change(changes, () -> u.cutMeter(changes));
+      change(changes, () -> u.cutMeter(changes), atNanos);
     } finally {
       u.meter().release();
     }
   }
 
   /**
-   * Applies {@code changes}: runs {@code cut} (which ends the meter's interval, in memory) while no
-   * call is being recorded, then remembers each customer's new plan for the calls recorded after it.
+   * The instant (epoch nanos) from which a completing call must first {@link #passDue pass} a change
+   * that came due: {@code Long.MAX_VALUE} nearly always, one volatile read.
    */
-  void change(List<PlanChange> changes, Runnable cut) {
+  long dueNanos() {
+    return duePlans.nextNanos();
+  }
+
+  /**
+   * A call completing at {@code doneNanos}, at or after a change admission follows from its instant
+   * (scheduled for the period's end, or "now" on a shared history, which is 30 seconds on): usage is
+   * cut at each such instant before the call is recorded, once, as a change made on this node is
+   * (the sweep applying it to the stored customer comes up to 10 seconds later). So the calls
+   * completing after the instant are billed on the new plan and the wallet follows them, those
+   * completing before it on the plan left. Calls completing meanwhile wait for the cut (in memory).
+   * A delivery passes the changes due by the instant it takes usage up to the same way
+   * ({@link dev.monetize.metering.internal.UsageMeter#beforeTake}), so no delivered interval spans one.
+   */
+  void passDue(long doneNanos) {
+    if (doneNanos < duePlans.nextNanos()) {
+      return; // nearly always: nothing came due
+    }
+    synchronized (dueLock) {
+      if (doneNanos < duePlans.nextNanos()) {
+        return; // passed by another call meanwhile
+      }
+      List<PlanChange> due = duePlans.due(doneNanos);
+      try {
+        for (int i = 0; i < due.size(); ) { // instant by instant: one interval each
+          int j = i;
+          while (j < due.size() && due.get(j).since().equals(due.get(i).since())) {
+            j++;
+          }
+          java.time.Instant at = due.get(i).since();
+          cut(due.subList(i, j), Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano()));
+          i = j;
+        }
+      } finally {
+        duePlans.passed(due); // a cut that failed is not tried on every call; the sweep's change cuts again
+      }
+    }
+  }
+
+  /**
+   * Applies {@code changes}: runs {@code cut} (which ends the meter's interval, in memory) while no
+   * call is being recorded, then remembers each customer's new plan for the calls recorded after it,
+   * as of {@code atNanos} (-1: now).
+   */
+  void change(List<PlanChange> changes, Runnable cut, long atNanos) {
     if (!prepaid) {
       cut.run();
       return;
@@ -160,8 +219,9 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
         cut.run();
       } finally {
         now = epochNanos.getAsLong();
+        long at = atNanos < 0 ? now : atNanos;
         for (PlanChange c : changes) { // remembered even when the cut failed: the calls after it bill on it
-          changed.put(c.customerId(), new Changed(c.plan(), now));
+          changed.put(c.customerId(), new Changed(c.plan(), at));
           leaving.computeIfPresent(c.customerId(), (id, p) -> p.to().equals(c.plan()) ? null : p);
         }
         anyChanged = true;

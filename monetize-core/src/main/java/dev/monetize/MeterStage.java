@@ -19,10 +19,14 @@ final class MeterStage extends AdmissionStage {
       return;
     }
     Principal p = admission.principal().orElseThrow();
+    long done = startNanos + durationNanos;
+    if (done >= planChanges.dueNanos()) {
+      planChanges.passDue(done); // a change admission follows came due: usage is cut there first
+    }
     String billedOn = planChanges.enter(admission); // no plan change between reading it and recording the call
     try {
       meter.record(p.customerId(), p.keyId(), admission.operation().id(), status, admission.overage(), bytesIn,
-          bytesOut, durationNanos, cpuNanos, admission.reportedUnits(), startNanos + durationNanos);
+          bytesOut, durationNanos, cpuNanos, admission.reportedUnits(), done);
     } finally {
       planChanges.exit();
     }

@@ -103,7 +103,7 @@ public final class Monetize implements AutoCloseable {
     this.keys = new KeyRegistry(b.keyStore, customerStore, b.catalog, credentials, b.environment, b.random,
         b.timeSource, b.maxRotationOverlap);
     this.inFlightPlanChanges = new InFlightPlanChanges(b.catalog, limits, b.timeSource::epochNanos,
-        this::usagePipeline); // read once a change is made, after the engine is built
+        this::usagePipeline, duePlans); // the pipeline is read once a change is made, after the engine is built
     this.customers = new CustomerRegistry(customerStore, b.catalog, b.billingHistory, b.timeSource,
         inFlightPlanChanges::planChanged, admitted::forget, inFlightPlanChanges);
     this.wallet = new Wallets(customerStore, b.billingHistory, new Wallets.Balances() {
@@ -135,6 +135,7 @@ public final class Monetize implements AutoCloseable {
     this.usage = new UsagePipeline(b.usageSink, b.timeSource, Optional.ofNullable(b.journalDir), b.fsync,
         b.usageFlushInterval, customerStore::find, (id, from, to) -> b.billingHistory.planChanges(id, from, to)
             .stream().map(dev.monetize.billing.PlanChange::since).toList());
+    usage.meter().beforeTake(inFlightPlanChanges::passDue); // before any change is expected: none is due yet
     this.events = new dev.monetize.events.internal.EventOutbox(b.eventSource, b.eventTransport,
         new dev.monetize.billing.internal.FileDeadLetters(b.journalDir == null ? null : b.journalDir.resolve("events")),
         b.eventListener);

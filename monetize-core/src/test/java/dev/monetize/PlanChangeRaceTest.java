@@ -41,8 +41,13 @@ class PlanChangeRaceTest {
   private static final int CHANGES = 400;
 
   private final Operation summary = Operation.builder("summary", "GET", "/v1/stats/summary").build();
+  private TimeSource clock;
 
   private Monetize monetize() {
+    return monetize(slowHistory(false));
+  }
+
+  private Monetize monetize(dev.monetize.billing.BillingHistory history) {
     Plan basic = plan("basic", 1).price("summary", Price.of("0.01", "USD", "call")).build();
     Plan payg = plan("payg", 2).prepaid(true).price("summary", Price.of("0.25", "USD", "call")).build();
     Plan bulk = plan("bulk", 3).prepaid(true).price("summary", Price.of("0.07", "USD", "call")).build();
@@ -50,17 +55,20 @@ class PlanChangeRaceTest {
     // the real clock's pace, started far from a quarter hour (the meter cuts its intervals there too)
     long startNanos = System.nanoTime();
     long at = Instant.parse("2026-03-02T00:07:30Z").getEpochSecond() * 1_000_000_000L;
-    TimeSource clock = () -> at + (System.nanoTime() - startNanos);
+    clock = () -> at + (System.nanoTime() - startNanos);
     return Monetize.builder().catalog(catalog).timeSource(clock).auditSink(dev.monetize.audit.AuditSink.inMemory())
-        .usageFlushInterval(Duration.ofMillis(10)).billingHistory(slowHistory()).build();
+        .usageFlushInterval(Duration.ofMillis(10)).billingHistory(history).build();
   }
 
-  /** The in-memory history, taking 2 ms to record a plan change. */
-  private static dev.monetize.billing.BillingHistory slowHistory() {
+  /** The in-memory history, taking 2 ms to record a plan change; {@code shared}: as other nodes share a database. */
+  private static dev.monetize.billing.BillingHistory slowHistory(boolean shared) {
     dev.monetize.billing.BillingHistory h = dev.monetize.billing.BillingHistory.inMemory();
     return (dev.monetize.billing.BillingHistory) java.lang.reflect.Proxy.newProxyInstance(
         PlanChangeRaceTest.class.getClassLoader(), new Class<?>[] {dev.monetize.billing.BillingHistory.class},
         (proxy, method, args) -> {
+          if (method.getName().equals("shared")) {
+            return shared;
+          }
           if (method.getName().equals("recordPlanChange")) {
             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
           }
@@ -88,11 +96,58 @@ class PlanChangeRaceTest {
       IssuedKey k = m.keys().issue("acme", Set.of("*"));
       BigDecimal topUp = new BigDecimal("100000000.00");
       m.wallet().topUp("acme", topUp, "order-1", "");
-      AtomicBoolean done = new AtomicBoolean();
-      java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
+      Callers callers = new Callers(m, k);
+      for (int c = 0; c < CHANGES; c++) {
+        m.customers().save(cycle.get(c % cycle.size()));
+        callers.awaitEach(); // calls complete on every plan, and across every change
+      }
+      callers.stop();
+      assertPaidAsBilled(m, k, topUp, CHANGES / 2);
+    }
+  }
+
+  /**
+   * The same across changes another node scheduled (a shared history's "now", 30 seconds on, or a
+   * period's end): admission follows each from its instant on and usage is cut there, before any
+   * sweep applies them to the stored customer, while calls complete on three threads.
+   */
+  @Test
+  void theWalletPaysExactlyTheCallsTheInvoiceBillsAsPaidFromCreditsAcrossChangesComingDue() throws Exception {
+    dev.monetize.billing.BillingHistory history = slowHistory(true);
+    try (Monetize m = monetize(history)) {
+      List<String> cycle = List.of("payg", "bulk", "basic", "bulk", "payg", "basic");
+      m.customers().save(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      IssuedKey k = m.keys().issue("acme", Set.of("*"));
+      BigDecimal topUp = new BigDecimal("100000000.00");
+      m.wallet().topUp("acme", topUp, "order-1", "");
+      Instant first = clock.now().plusMillis(200);
+      int changes = 60;
+      for (int c = 0; c < changes; c++) { // as the nodes that took them: 7 ms apart, off any quarter hour
+        history.recordPlanChange(new dev.monetize.billing.PlanChange("acme", cycle.get(c % cycle.size()),
+            first.plusMillis(7L * c)));
+      }
+      m.applyDuePlanChanges(); // this node's sweep sees them coming
+      Callers callers = new Callers(m, k);
+      Instant last = first.plusMillis(7L * changes);
+      while (clock.now().isBefore(last.plusMillis(20)) && callers.failures.isEmpty()) {
+        callers.awaitEach();
+      }
+      callers.stop();
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo(cycle.get((changes - 1) % cycle.size()));
+      assertPaidAsBilled(m, k, topUp, changes / 3);
+    }
+  }
+
+  /** Threads calling as fast as they can until stopped. */
+  private final class Callers {
+    final AtomicBoolean done = new AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
+    final List<Thread> threads = new ArrayList<>();
+    final List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    Callers(Monetize m, IssuedKey k) throws InterruptedException {
       CountDownLatch ready = new CountDownLatch(THREADS);
-      List<Thread> callers = new ArrayList<>();
-      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
         Thread caller = new Thread(() -> {
@@ -110,23 +165,30 @@ class PlanChangeRaceTest {
           }
         }, "caller-" + t);
         caller.start();
-        callers.add(caller);
+        threads.add(caller);
       }
       ready.await();
-      for (int c = 0; c < CHANGES; c++) {
-        m.customers().save(cycle.get(c % cycle.size()));
-        long seen = completed.get();
-        while (completed.get() < seen + THREADS && failures.isEmpty()) {
-          Thread.onSpinWait(); // calls complete on every plan, and across every change
-        }
+    }
+
+    /** Waits until each thread could have completed one more call. */
+    void awaitEach() {
+      long seen = completed.get();
+      while (completed.get() < seen + THREADS && failures.isEmpty()) {
+        Thread.onSpinWait();
       }
+    }
+
+    void stop() throws InterruptedException {
       done.set(true);
-      for (Thread caller : callers) {
+      for (Thread caller : threads) {
         caller.join();
       }
       assertThat(failures).isEmpty();
+    }
+  }
 
-      BigDecimal spent = topUp.subtract(m.wallet().balance("acme"));
+  private static void assertPaidAsBilled(Monetize m, IssuedKey k, BigDecimal topUp, long atLeast) throws Exception {
+    BigDecimal spent = topUp.subtract(m.wallet().balance("acme"));
       JsonNode inv = JSON.readTree(new String(m.managementApi().handle(new ManagementApi.Request("GET",
           "/monetize/invoices/draft", Map.of(), Optional.of("Bearer " + k.secret()), Optional.empty(), new byte[0],
           "10.0.0.9", "req")).body(), StandardCharsets.UTF_8));
@@ -141,9 +203,8 @@ class PlanChangeRaceTest {
           prepaidCalls += line.path("quantity").asLong();
         }
       }
-      assertThat(prepaidCalls).as("calls billed on the prepaid plans").isGreaterThan(CHANGES / 2);
+      assertThat(prepaidCalls).as("calls billed on the prepaid plans").isGreaterThan(atLeast);
       assertThat(spent).as("the wallet paid what the invoice bills as paid from credits (%s)", inv.path("lines"))
           .isEqualByComparingTo(billedFromCredits);
-    }
   }
 }

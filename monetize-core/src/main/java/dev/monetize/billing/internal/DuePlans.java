@@ -19,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DuePlans {
   /** Per customer, its expected changes by time (one or two: the one due, the next one scheduled). */
   private final ConcurrentHashMap<String, List<PlanChange>> soon = new ConcurrentHashMap<>();
+  /** The expected changes whose instant usage has passed ({@link #passed}); guarded by itself, with every change of {@link #soon}. */
+  private final java.util.Set<PlanChange> passed = new java.util.HashSet<>();
+  /** The earliest instant (epoch nanos) of an expected change not passed yet; {@code Long.MAX_VALUE} when none. */
+  private volatile long next = Long.MAX_VALUE;
 
   /**
    * {@code customer} as admission sees it at {@code epochNanos}: on the plan of the latest change due
@@ -46,27 +50,36 @@ public final class DuePlans {
 
   /** Expects {@code change} beside the customer's others (an equal one is kept once). */
   void expect(PlanChange change) {
-    soon.compute(change.customerId(), (id, list) -> {
-      List<PlanChange> out = list == null ? new ArrayList<>() : new ArrayList<>(list);
-      if (!out.contains(change)) {
-        out.add(change);
-        out.sort(Comparator.comparing(PlanChange::since));
-      }
-      return List.copyOf(out);
-    });
+    synchronized (passed) {
+      soon.compute(change.customerId(), (id, list) -> {
+        List<PlanChange> out = list == null ? new ArrayList<>() : new ArrayList<>(list);
+        if (!out.contains(change)) {
+          out.add(change);
+          out.sort(Comparator.comparing(PlanChange::since));
+        }
+        return List.copyOf(out);
+      });
+      expected();
+    }
   }
 
   /** Forgets what was expected for {@code customerId} after {@code now} (a scheduled change cancelled or replaced). */
   void forgetAfter(String customerId, Instant now) {
-    soon.computeIfPresent(customerId, (id, list) -> {
-      List<PlanChange> kept = list.stream().filter(c -> !c.since().isAfter(now)).toList();
-      return kept.isEmpty() ? null : kept;
-    });
+    synchronized (passed) {
+      soon.computeIfPresent(customerId, (id, list) -> {
+        List<PlanChange> kept = list.stream().filter(c -> !c.since().isAfter(now)).toList();
+        return kept.isEmpty() ? null : kept;
+      });
+      expected();
+    }
   }
 
   /** Forgets everything expected for {@code customerId} (its plan was changed now, cancelling the rest). */
   void forget(String customerId) {
-    soon.remove(customerId);
+    synchronized (passed) {
+      soon.remove(customerId);
+      expected();
+    }
   }
 
   /**
@@ -75,15 +88,18 @@ public final class DuePlans {
    * replaced is forgotten here too).
    */
   void replaceWith(List<PlanChange> upcoming) {
-    java.util.Map<String, List<PlanChange>> next = new java.util.HashMap<>();
-    for (PlanChange c : upcoming) {
-      next.computeIfAbsent(c.customerId(), k -> new ArrayList<>()).add(c);
+    synchronized (passed) {
+      java.util.Map<String, List<PlanChange>> byCustomer = new java.util.HashMap<>();
+      for (PlanChange c : upcoming) {
+        byCustomer.computeIfAbsent(c.customerId(), k -> new ArrayList<>()).add(c);
+      }
+      soon.keySet().retainAll(byCustomer.keySet());
+      byCustomer.forEach((id, list) -> {
+        list.sort(Comparator.comparing(PlanChange::since));
+        soon.put(id, List.copyOf(list));
+      });
+      expected();
     }
-    soon.keySet().retainAll(next.keySet());
-    next.forEach((id, list) -> {
-      list.sort(Comparator.comparing(PlanChange::since));
-      soon.put(id, List.copyOf(list));
-    });
   }
 
   /**
@@ -91,10 +107,55 @@ public final class DuePlans {
    * stays): until then admission keeps following it, even while a sweep fails to apply it.
    */
   void applied(PlanChange change) {
-    soon.computeIfPresent(change.customerId(), (id, list) -> {
-      List<PlanChange> kept = list.stream().filter(c -> c.since().isAfter(change.since())).toList();
-      return kept.isEmpty() ? null : kept;
-    });
+    synchronized (passed) {
+      soon.computeIfPresent(change.customerId(), (id, list) -> {
+        List<PlanChange> kept = list.stream().filter(c -> c.since().isAfter(change.since())).toList();
+        return kept.isEmpty() ? null : kept;
+      });
+      expected();
+    }
+  }
+
+  /**
+   * The earliest instant (epoch nanos) of an expected change that usage has not passed yet, or
+   * {@code Long.MAX_VALUE}: a call completing at or after it cuts usage there first ({@link #due}).
+   * One volatile read.
+   */
+  public long nextNanos() {
+    return next;
+  }
+
+  /** The expected changes due by {@code epochNanos} that usage has not passed yet, by time. */
+  public List<PlanChange> due(long epochNanos) {
+    synchronized (passed) {
+      List<PlanChange> out = new ArrayList<>();
+      soon.values().forEach(list -> list.stream().filter(c -> nanos(c.since()) <= epochNanos && !passed.contains(c))
+          .forEach(out::add));
+      out.sort(Comparator.comparing(PlanChange::since));
+      return out;
+    }
+  }
+
+  /** Usage was cut at {@code changes} (from {@link #due}): {@link #nextNanos} moves past them. */
+  public void passed(List<PlanChange> changes) {
+    synchronized (passed) {
+      passed.addAll(changes);
+      expected();
+    }
+  }
+
+  /** After the expected changes changed: forgets those no longer expected, and finds the next. Holding {@code passed}. */
+  private void expected() {
+    java.util.Set<PlanChange> all = new java.util.HashSet<>();
+    soon.values().forEach(all::addAll);
+    passed.retainAll(all);
+    long earliest = Long.MAX_VALUE;
+    for (PlanChange c : all) {
+      if (!passed.contains(c)) {
+        earliest = Math.min(earliest, nanos(c.since()));
+      }
+    }
+    next = earliest;
   }
 
   private static long nanos(Instant t) {

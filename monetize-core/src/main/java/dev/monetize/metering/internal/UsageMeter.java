@@ -172,8 +172,10 @@ public final class UsageMeter {
         boolean fresh = current == null;
         if (fresh) {
           long at = System.nanoTime();
+          long now = time.epochNanos();
+          passing.accept(now); // a plan change due by now is cut at its instant first, not spanned by this take
           takes++;
-          current = take();
+          current = take(now);
           if (!heldTake) {
             lastTakeNanos = at; // a reader that came before has its calls delivered (held: not all of them)
           }
@@ -267,13 +269,12 @@ public final class UsageMeter {
    */
   public void cutAt(Instant at) {
     long now = time.epochNanos();
+    long atNanos = Math.min(now, Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano()));
     synchronized (cutLock) {
-      if (now >= nextCutNanos) {
-        cut(now); // no interval spans a quarter hour
+      if (atNanos >= nextCutNanos) {
+        cut(atNanos); // no interval spans a quarter hour: one passed before the change's instant ends there
       }
-      Instant when = Instant.ofEpochSecond(0, Math.min(now, Math.addExact(Math.multiplyExact(at.getEpochSecond(),
-          1_000_000_000L), at.getNano())));
-      cutInterval(when);
+      cutInterval(Instant.ofEpochSecond(0, atNanos)); // the next call past a quarter hour after it cuts there
     }
   }
 
@@ -291,7 +292,17 @@ public final class UsageMeter {
     intervalStart = at;
   }
 
-  private UsageJournal.Delivery take() {
+  /**
+   * Tells {@code passing} the instant (epoch nanos) up to which each delivery is about to take what was
+   * recorded, before it takes it: the engine cuts usage at the plan changes that came due by then.
+   */
+  public void beforeTake(java.util.function.LongConsumer passing) {
+    this.passing = java.util.Objects.requireNonNull(passing, "passing");
+  }
+
+  private volatile java.util.function.LongConsumer passing = nanos -> { };
+
+  private UsageJournal.Delivery take(long nowNanos) {
     synchronized (cutLock) {
       heldTake = held > 0;
       if (heldTake) { // a plan change between its instant and its cut: the open interval stays open
@@ -302,7 +313,7 @@ public final class UsageMeter {
         cutRecords.clear();
         return new UsageJournal.Delivery(records, () -> {});
       }
-      Instant now = time.now();
+      Instant now = Instant.ofEpochSecond(0, nowNanos);
       if (journal != null) {
         return journal.take(now, live);
       }

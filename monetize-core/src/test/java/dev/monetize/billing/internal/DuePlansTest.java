@@ -37,4 +37,27 @@ class DuePlansTest {
     due.forget("acme");
     assertThat(due.inForce(onPro, nanos(back.since()))).isSameAs(onPro);
   }
+
+  @Test
+  void usagePassesEachExpectedChangeOnceInOrderOfItsInstant() {
+    DuePlans due = new DuePlans();
+    assertThat(due.nextNanos()).isEqualTo(Long.MAX_VALUE); // nothing expected: no call looks further
+    PlanChange later = new PlanChange("globex", "pro", T.plusSeconds(7));
+    PlanChange first = new PlanChange("acme", "pro", T);
+    due.expect(later);
+    due.expect(first);
+    assertThat(due.nextNanos()).isEqualTo(nanos(T));
+    assertThat(due.due(nanos(T) - 1)).isEmpty();
+    assertThat(due.due(nanos(T.plusSeconds(7)))).containsExactly(first, later);
+    due.passed(due.due(nanos(T.plusSeconds(1))));
+    assertThat(due.nextNanos()).isEqualTo(nanos(later.since())); // the first is passed, until it is forgotten
+    assertThat(due.due(nanos(T.plusSeconds(7)))).containsExactly(later);
+    due.replaceWith(java.util.List.of(first, later)); // a sweep expecting them again passes neither twice
+    assertThat(due.nextNanos()).isEqualTo(nanos(later.since()));
+    due.forgetAfter("globex", T); // cancelled elsewhere
+    assertThat(due.nextNanos()).isEqualTo(Long.MAX_VALUE);
+    due.applied(first);
+    due.expect(first); // expected again once forgotten (a change scheduled anew at the same instant): passed anew
+    assertThat(due.nextNanos()).isEqualTo(nanos(T));
+  }
 }

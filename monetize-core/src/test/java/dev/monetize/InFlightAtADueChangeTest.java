@@ -1,0 +1,168 @@
+package dev.monetize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monetize.billing.BillingHistory;
+import dev.monetize.config.CatalogLoader;
+import dev.monetize.keys.ApiKeys;
+import dev.monetize.keys.IssuedKey;
+import dev.monetize.keys.KeyEnvironment;
+import dev.monetize.management.ManagementApi;
+import dev.monetize.plans.Customer;
+import dev.monetize.plans.Operation;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A change admission follows from its instant (one scheduled for the period's end, or "now" on a
+ * billing history other nodes share, which takes effect 30 seconds on) cuts usage at that very
+ * instant, before the sweep applies it to the stored customer: the calls completing after it are
+ * invoiced under the new plan and the wallet follows them, whichever plan admitted them; those
+ * completing before it under the plan left. Before, usage was cut only where the sweep applied the
+ * change (or at a quarter hour), so the calls of the seconds in between were invoiced under the
+ * plan left while the wallet had paid them under the new one, or the other way round.
+ */
+class InFlightAtADueChangeTest {
+  private static final String PLANS = """
+      plans:
+        basic:
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 100000, window: month } ]
+          currency: USD
+          prices: {summary: {amount: "0.01", currency: USD}}
+        payg:
+          rank: 5
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 100000, window: month } ]
+          prepaid: true
+          prices: {summary: {amount: "0.25", currency: USD}}
+      operations:
+        - { id: summary, method: GET, path: /v1/summary }
+      """;
+  private static final String OPERATOR = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+  private final ObjectMapper json = new ObjectMapper();
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-10T10:00:07Z"));
+
+  /** An engine whose usage is delivered only when the test says so (its flusher waits an hour). */
+  private Monetize monetize(BillingHistory history) {
+    return Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time).operatorKey(OPERATOR)
+        .billingHistory(history).usageFlushInterval(Duration.ofHours(1))
+        .auditSink(dev.monetize.audit.AuditSink.inMemory()).build();
+  }
+
+  private static BillingHistory shared() {
+    return new ForwardingBillingHistory() {
+      @Override
+      public boolean shared() {
+        return true;
+      }
+    };
+  }
+
+  private JsonNode call(Monetize m, String method, String path, String query, String body) throws Exception {
+    ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery(method, path, query,
+        Optional.of("Bearer " + OPERATOR), Optional.empty(),
+        body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
+    JsonNode out = json.readTree(new String(r.body(), StandardCharsets.UTF_8));
+    assertThat(r.status()).as(out.toString()).isEqualTo(200);
+    return out;
+  }
+
+  private Admission admit(Monetize m, IssuedKey key, String id) {
+    Operation op = m.catalog().operation("summary").orElseThrow();
+    Admission a = m.admit(op, ApiRequest.of("GET", "/v1/summary", "10.0.0.1", id, "Bearer " + key.secret(), null));
+    assertThat(a.decision().admitted()).isTrue();
+    return a;
+  }
+
+  /** What the invoice lines say, in one string. */
+  private String invoice(Monetize m) throws Exception {
+    return call(m, "GET", "/monetize/invoices/draft", "customer_id=acme", null).toString();
+  }
+
+  @Test
+  void aChangeMadeNowOnASharedHistoryCutsUsageAtItsInstantOnEveryNode() throws Exception {
+    try (Monetize m = monetize(shared())) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      admit(m, key, "before").complete(200, 10); // 10:00:07 on basic
+      time.set(Instant.parse("2026-12-10T10:00:08Z"));
+      m.flushUsage(); // the meter's interval now starts at 10:00:08
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\"}"); // takes effect at 10:00:38
+      time.set(Instant.parse("2026-12-10T10:00:30Z"));
+      Admission across = admit(m, key, "across"); // admitted on basic, completes on payg
+      time.set(Instant.parse("2026-12-10T10:00:39Z"));
+      Admission after = admit(m, key, "after"); // admitted on payg: paid from the wallet
+      assertThat(after.principal().orElseThrow().plan().name()).isEqualTo("payg");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.75");
+      time.set(Instant.parse("2026-12-10T10:00:40Z"));
+      after.complete(200, 10);
+      time.set(Instant.parse("2026-12-10T10:00:41Z"));
+      across.complete(200, 10);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.50"); // the invoice bills it as paid from credits
+      time.set(Instant.parse("2026-12-10T10:00:42Z"));
+      m.flushUsage(); // before the sweep: one interval up to the change's instant, one after
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("payg");
+      String invoice = invoice(m);
+      // basic: the one call before (0.01); payg: the two completed after 10:00:38, paid from the wallet
+      assertThat(invoice).contains("\"amount_due\":\"0.01\"").contains("\"amount\":\"0.50\"")
+          .contains("\"amount\":\"-0.50\"");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.50"); // the sweep settles nothing again
+    }
+  }
+
+  @Test
+  void aCallAdmittedBeforeAScheduledChangeAndCompletedAfterItIsPaidAsTheInvoiceBillsIt() throws Exception {
+    time.set(Instant.parse("2026-11-30T23:59:50Z"));
+    try (Monetize m = monetize(BillingHistory.inMemory())) {
+      m.customers().save(Customer.of("acme", "payg"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"basic\", \"at\": \"period_end\"}");
+      Admission across = admit(m, key, "across"); // 23:59:50 on payg: 0.25 from the wallet
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.75");
+      time.set(Instant.parse("2026-12-01T00:00:02Z"));
+      m.flushUsage(); // a delivery after the change's instant, before the call completes
+      time.set(Instant.parse("2026-12-01T00:00:03Z"));
+      across.complete(200, 10); // invoiced in December, on basic: its price goes back to the wallet
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("10");
+      m.flushUsage();
+      m.applyDuePlanChanges();
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("10");
+      assertThat(invoice(m)).contains("\"amount_due\":\"0.01\"");
+    }
+  }
+
+  @Test
+  void changesOfTwoCustomersDueAtTwoInstantsEachCutUsageAtTheirOwn() throws Exception {
+    try (Monetize m = monetize(shared())) {
+      for (String id : new String[] {"acme", "globex"}) {
+        m.customers().save(Customer.of(id, "basic"));
+      }
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      m.wallet().topUp("globex", new BigDecimal("10"), "t1", "");
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\"}"); // at 10:00:37
+      time.set(Instant.parse("2026-12-10T10:00:20Z"));
+      call(m, "PATCH", "/monetize/organizations/globex", null, "{\"plan\": \"payg\"}"); // at 10:00:50
+      time.set(Instant.parse("2026-12-10T10:00:36Z"));
+      Admission first = admit(m, acme, "first");
+      time.set(Instant.parse("2026-12-10T10:01:00Z")); // both changes came due, no delivery since 10:00:07
+      first.complete(200, 10);
+      m.flushUsage();
+      m.applyDuePlanChanges();
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.75");
+      assertThat(invoice(m)).contains("\"amount_due\":\"0.00\"").contains("\"amount\":\"-0.25\"");
+    }
+  }
+}
