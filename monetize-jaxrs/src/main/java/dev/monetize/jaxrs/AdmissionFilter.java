@@ -185,6 +185,9 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     for (Header h : admission.responseHeaders()) {
       ResponseHeaders.put(response.getHeaders(), h);
     }
+    if (request.getProperty(CACHE) instanceof CacheLookup hit && hit.hit().isPresent()) {
+      ResponseHeaders.oneCorsValueEach(response.getHeaders()); // the application's CORS filter ran on it too
+    }
     if (request.getProperty(CACHE) instanceof CacheLookup cache && cache.hit().isEmpty()) {
       if (cache.insteadOfError(response.getStatus()).isPresent()) { // a stale answer instead of the failure
         Response stale = cached(cache, CacheLookup.notModified(request.getHeaderString("If-None-Match"),

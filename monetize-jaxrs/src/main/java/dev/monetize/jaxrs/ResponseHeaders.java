@@ -44,4 +44,28 @@ final class ResponseHeaders {
         : values.stream().map(ResponseHeaders::wire).collect(java.util.stream.Collectors.joining(", "));
     headers.putSingle(h.name(), h.mergedWith(existing));
   }
+
+  /**
+   * On an answer served from the cache: a CORS header ({@code Access-Control-*}) the application's
+   * response filter set again beside the stored one is sent once. A value repeated is dropped; of a
+   * header with one value by definition ({@code -Allow-Origin}, {@code -Allow-Credentials},
+   * {@code -Max-Age}) the filter's (the last) is kept, since browsers refuse an answer with two.
+   */
+  static void oneCorsValueEach(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
+    for (String name : java.util.List.copyOf(headers.keySet())) {
+      java.util.List<Object> values = headers.get(name);
+      if (values == null || values.size() < 2 || !name.regionMatches(true, 0, "Access-Control-", 0, 15)) {
+        continue;
+      }
+      String lower = name.toLowerCase(java.util.Locale.ROOT);
+      if (lower.equals("access-control-allow-origin") || lower.equals("access-control-allow-credentials")
+          || lower.equals("access-control-max-age")) {
+        headers.putSingle(name, values.get(values.size() - 1));
+      } else {
+        java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
+        values.forEach(v -> distinct.add(wire(v)));
+        headers.put(name, new java.util.ArrayList<>(distinct));
+      }
+    }
+  }
 }

@@ -68,7 +68,7 @@ abstract class JaxRsAdapterContract {
     monetize.customers().save(Customer.of("initech", "team"));
     team = monetize.keys().issue("initech", Set.of("*")).secret();
     base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
-        new OpenApiResource(monetize)), Resources.Stats.class, Resources.Public.class, Resources.Mixed.class,
+        new OpenApiResource(monetize), new Resources.CorsFilter()), Resources.Stats.class, Resources.Public.class, Resources.Mixed.class,
         Resources.Items.class, Resources.Async.class);
   }
 
@@ -209,6 +209,24 @@ abstract class JaxRsAdapterContract {
       assertThat(negotiated.body()).startsWith("{\"run\":");
     }
     assertThat(Resources.Stats.CORS_RUNS.get() - before).isEqualTo(4);
+  }
+
+  /**
+   * The application's CORS response filter runs on an answer served from the cache as well: what it
+   * adds beside the stored headers is sent once (two {@code Access-Control-Allow-Origin} values and a
+   * browser refuses the answer).
+   */
+  @Test
+  void anApplicationsCorsFilterAddingItsHeadersToAHitSendsEachOnce() throws Exception {
+    monetize.customers().save(Customer.of("cors-filter-co", "team"));
+    String team = monetize.keys().issue("cors-filter-co", Set.of("*")).secret();
+    HttpResponse<String> miss = call("GET", "/v1/cors?by=filter", team, "Origin", "https://a.example");
+    HttpResponse<String> hit = call("GET", "/v1/cors?by=filter", team, "Origin", "https://a.example");
+    assertThat(miss.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");
+    assertThat(hit.headers().firstValue("Cache-Status")).contains("monetize; hit");
+    assertThat(hit.headers().allValues("Access-Control-Allow-Origin")).containsExactly("https://a.example");
+    assertThat(hit.headers().allValues("Access-Control-Expose-Headers")).containsExactly("RateLimit");
+    assertThat(hit.body()).isEqualTo(miss.body());
   }
 
   @Test

@@ -62,6 +62,9 @@ final class Resources {
       if ("language".equals(by)) {
         return b.header("Vary", "Accept-Language").build();
       }
+      if ("filter".equals(by)) {
+        return b.build(); // the application's CORS filter adds its headers ({@link CorsFilter})
+      }
       b.header("Vary", "Origin");
       return origin == null ? b.build() : b.header("Access-Control-Allow-Origin", origin).build();
     }
@@ -259,6 +262,25 @@ final class Resources {
     @Monetized(id = "bad", price = "-1")
     public String bad() {
       return "";
+    }
+  }
+
+  /**
+   * A CORS filter as many applications write one, adding its headers with {@code add} (not
+   * {@code putSingle}), on the answers of {@code /v1/cors?by=filter}: it runs on answers served from
+   * the cache too, beside the headers stored with them.
+   */
+  @jakarta.ws.rs.ext.Provider
+  public static final class CorsFilter implements jakarta.ws.rs.container.ContainerResponseFilter {
+    @Override
+    public void filter(jakarta.ws.rs.container.ContainerRequestContext request,
+        jakarta.ws.rs.container.ContainerResponseContext response) {
+      String origin = request.getHeaderString("Origin");
+      if (origin != null && "filter".equals(request.getUriInfo().getQueryParameters().getFirst("by"))) {
+        response.getHeaders().add("Access-Control-Allow-Origin", origin);
+        response.getHeaders().add("Access-Control-Expose-Headers", "RateLimit");
+        response.getHeaders().add("Vary", "Origin");
+      }
     }
   }
 }
