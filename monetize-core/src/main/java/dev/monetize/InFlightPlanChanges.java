@@ -63,7 +63,12 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
   /** Changes between their instant and their cut: counted apart, since a map's size is no snapshot either. */
   private final AtomicInteger pending = new AtomicInteger();
 
-  private record Changed(String plan, long atNanos) {}
+  /**
+   * A customer's plan from a change on: {@code atNanos}, when this node cut usage there (the calls
+   * admitted before it are settled at {@code plan}); {@code sinceNanos}, the change's own instant (a
+   * change applied late never replaces one that took effect after it).
+   */
+  private record Changed(String plan, long atNanos, long sinceNanos) {}
 
   /** The changes admission follows from their instant on (scheduled ones, and those of other nodes), before any sweep. */
   private final DuePlans duePlans;
@@ -95,6 +100,10 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
   InFlightPlanChanges(Catalog catalog, LimitStep limits, LongSupplier epochNanos,
       java.util.function.Supplier<UsagePipeline> usage, DuePlans duePlans) {
     this.duePlans = duePlans;
+    // a change cut at its instant and then cancelled or replaced (on another node, or here as it came due):
+    // the invoice will not bill it, so the calls completing after it are not settled on it
+    duePlans.onWithdrawn(c -> changed.computeIfPresent(c.customerId(),
+        (id, e) -> e.sinceNanos() == nanos(c.since()) && e.plan().equals(c.plan()) ? null : e));
     this.usage = usage;
     this.catalog = catalog;
     this.limits = limits;
@@ -112,7 +121,8 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
     java.time.Instant since = usage.get().meter().hold();
     if (prepaid) {
       pending.incrementAndGet();
-      leaving.put(customerId, new Pending(from, to));
+      // the plan in force: a change that came due and is not applied to the stored customer yet, if any
+      leaving.put(customerId, new Pending(duePlans.planAt(customerId, from, nanos(since)), to));
     }
     return since;
   }
@@ -125,7 +135,7 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
   public void done(String customerId, String from, String to) {
     try {
       if (prepaid) {
-        leaving.remove(customerId, new Pending(from, to));
+        leaving.computeIfPresent(customerId, (id, p) -> p.to().equals(to) ? null : p); // unless another replaced it
         pending.decrementAndGet();
       }
     } finally {
@@ -138,19 +148,20 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
    * delivered before them), then the meter's interval while no call is being recorded.
    */
   void planChanged(List<PlanChange> changes) {
-    cut(changes, -1);
+    duePlans.applied(changes); // the stored customers hold them: admission no longer follows an earlier due one
+    cut(changes);
   }
 
   /**
    * Usage cut at {@code changes}: the ledger, then the meter while no call is being recorded; the
-   * calls recorded after the cut are billed on the changes' plans from {@code atNanos} on (-1: now).
+   * calls recorded after the cut are billed on the changes' plans.
    */
-  private void cut(List<PlanChange> changes, long atNanos) {
+  private void cut(List<PlanChange> changes) {
     UsagePipeline u = usage.get();
     u.meter().hold(); // waits out a delivery taking the journal now, before any completing call waits for the cut
     try {
       u.cutLedger(changes);
-      change(changes, () -> u.cutMeter(changes), atNanos);
+      change(changes, () -> u.cutMeter(changes));
     } finally {
       u.meter().release();
     }
@@ -189,10 +200,11 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
           while (j < due.size() && due.get(j).since().equals(due.get(i).since())) {
             j++;
           }
-          java.time.Instant at = due.get(i).since();
-          cut(due.subList(i, j), Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano()));
+          cut(due.subList(i, j));
           i = j;
         }
+      } catch (RuntimeException e) { // the call is recorded all the same: usage is never dropped for a cut
+        LOG.warn("cutting usage at {} plan changes that came due failed: {}", due.size(), e.toString());
       } finally {
         duePlans.passed(due); // a cut that failed is not tried on every call; the sweep's change cuts again
       }
@@ -201,10 +213,10 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
 
   /**
    * Applies {@code changes}: runs {@code cut} (which ends the meter's interval, in memory) while no
-   * call is being recorded, then remembers each customer's new plan for the calls recorded after it,
-   * as of {@code atNanos} (-1: now).
+   * call is being recorded, then remembers each customer's new plan for the calls recorded after it
+   * (unless a change that took effect later is remembered already).
    */
-  void change(List<PlanChange> changes, Runnable cut, long atNanos) {
+  void change(List<PlanChange> changes, Runnable cut) {
     if (!prepaid) {
       cut.run();
       return;
@@ -219,9 +231,9 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
         cut.run();
       } finally {
         now = epochNanos.getAsLong();
-        long at = atNanos < 0 ? now : atNanos;
         for (PlanChange c : changes) { // remembered even when the cut failed: the calls after it bill on it
-          changed.put(c.customerId(), new Changed(c.plan(), at));
+          changed.merge(c.customerId(), new Changed(c.plan(), now, nanos(c.since())),
+              (was, later) -> was.sinceNanos() > later.sinceNanos() ? was : later);
           leaving.computeIfPresent(c.customerId(), (id, p) -> p.to().equals(c.plan()) ? null : p);
         }
         anyChanged = true;
@@ -306,5 +318,9 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
       LOG.warn("settling the prepaid price of request {} after a plan change of {} failed: {}", a.request().requestId(),
           p.customerId(), e.toString());
     }
+  }
+
+  private static long nanos(java.time.Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }
 }

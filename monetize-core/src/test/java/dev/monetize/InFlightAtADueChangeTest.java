@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.billing.BillingHistory;
+import dev.monetize.billing.PlanChange;
 import dev.monetize.config.CatalogLoader;
 import dev.monetize.keys.ApiKeys;
 import dev.monetize.keys.IssuedKey;
@@ -44,6 +45,12 @@ class InFlightAtADueChangeTest {
           quotas: [ { limit: 100000, window: month } ]
           prepaid: true
           prices: {summary: {amount: "0.25", currency: USD}}
+        bulk:
+          rank: 6
+          rate: { count: 1000, burst: 1000 }
+          quotas: [ { limit: 100000, window: month } ]
+          prepaid: true
+          prices: {summary: {amount: "0.07", currency: USD}}
       operations:
         - { id: summary, method: GET, path: /v1/summary }
       """;
@@ -59,12 +66,62 @@ class InFlightAtADueChangeTest {
   }
 
   private static BillingHistory shared() {
-    return new ForwardingBillingHistory() {
-      @Override
-      public boolean shared() {
-        return true;
+    return new Hooked(true);
+  }
+
+  /** A history several nodes share (or not), running a hook inside some of its calls. */
+  static class Hooked extends ForwardingBillingHistory {
+    final boolean shared;
+    volatile Runnable onRecord;
+    volatile Runnable onSecondInForceRead;
+    int inForceReads;
+
+    Hooked(boolean shared) {
+      this.shared = shared;
+    }
+
+    @Override
+    public boolean shared() {
+      return shared;
+    }
+
+    @Override
+    public void recordPlanChange(PlanChange change) {
+      Runnable r = onRecord;
+      if (r != null) {
+        onRecord = null;
+        r.run();
       }
-    };
+      super.recordPlanChange(change);
+    }
+
+    @Override
+    public java.util.List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
+      if (from.equals(to) && onSecondInForceRead != null && ++inForceReads == 2) {
+        Runnable r = onSecondInForceRead;
+        onSecondInForceRead = null;
+        r.run();
+      }
+      return super.planChanges(customerId, from, to);
+    }
+  }
+
+  /** What the invoice bills as paid from credits (its negative lines), as a positive amount. */
+  private BigDecimal paidFromCredits(Monetize m) throws Exception {
+    BigDecimal sum = BigDecimal.ZERO;
+    for (JsonNode line : call(m, "GET", "/monetize/invoices/draft", "customer_id=acme", null).path("lines")) {
+      BigDecimal a = new BigDecimal(line.path("amount").asText("0"));
+      if (a.signum() < 0) {
+        sum = sum.subtract(a);
+      }
+    }
+    return sum;
+  }
+
+  private void assertPaidAsBilled(Monetize m) throws Exception {
+    BigDecimal spent = new BigDecimal("10").subtract(m.wallet().balance("acme"));
+    assertThat(spent).as("the wallet paid what the invoice bills as paid from credits").isEqualByComparingTo(
+        paidFromCredits(m));
   }
 
   private JsonNode call(Monetize m, String method, String path, String query, String body) throws Exception {
@@ -163,6 +220,139 @@ class InFlightAtADueChangeTest {
       m.applyDuePlanChanges();
       assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.75");
       assertThat(invoice(m)).contains("\"amount_due\":\"0.00\"").contains("\"amount\":\"-0.25\"");
+    }
+  }
+
+  /**
+   * The sweep applies a change it read as due while a later one comes due and is passed: the later
+   * one stays the plan its calls are settled on (found in review: the earlier, applied last, replaced it).
+   */
+  @Test
+  void aSweepApplyingAnEarlierChangeAfterALaterOneCameDueKeepsTheLaterOne() throws Exception {
+    Hooked history = new Hooked(true);
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      // as the nodes that took them: payg at 10:00:37, back to basic at 10:00:50
+      history.recordPlanChange(new PlanChange("acme", "payg", Instant.parse("2026-12-10T10:00:37Z")));
+      history.recordPlanChange(new PlanChange("acme", "basic", Instant.parse("2026-12-10T10:00:50Z")));
+      time.set(Instant.parse("2026-12-10T10:00:08Z"));
+      m.applyDuePlanChanges(); // expects both
+      time.set(Instant.parse("2026-12-10T10:00:38Z"));
+      Admission onPayg = admit(m, key, "on-payg");
+      assertThat(onPayg.principal().orElseThrow().plan().name()).isEqualTo("payg");
+      time.set(Instant.parse("2026-12-10T10:00:40Z"));
+      onPayg.complete(200, 10); // passes the first
+      Admission[] late = new Admission[1];
+      time.set(Instant.parse("2026-12-10T10:00:45Z")); // the sweep's now: the first is due, the second not
+      history.onSecondInForceRead = () -> { // while the sweep applies the first, the second comes due and is passed
+        time.set(Instant.parse("2026-12-10T10:00:51Z"));
+        late[0] = admit(m, key, "late");
+        time.set(Instant.parse("2026-12-10T10:00:51.500Z"));
+        admit(m, key, "x").complete(200, 10);
+      };
+      m.applyDuePlanChanges();
+      assertThat(late[0].principal().orElseThrow().plan().name()).isEqualTo("basic");
+      time.set(Instant.parse("2026-12-10T10:00:52Z"));
+      late[0].complete(200, 10); // invoiced on basic, admitted on it: nothing to settle
+      time.set(Instant.parse("2026-12-10T10:01:01Z"));
+      m.flushUsage();
+      m.applyDuePlanChanges();
+      assertPaidAsBilled(m);
+    }
+  }
+
+  /**
+   * A plan set on this node after a change came due and before the sweep applied it: the calls
+   * recorded during its cut are settled on the plan in force (the due one), not the stored one
+   * (found in review).
+   */
+  @Test
+  void aPlanSetAfterAChangeCameDueLeavesThePlanInForce() throws Exception {
+    time.set(Instant.parse("2026-11-30T23:59:50Z"));
+    Hooked history = new Hooked(false);
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\", \"at\": \"period_end\"}");
+      time.set(Instant.parse("2026-12-01T00:00:01Z"));
+      admit(m, key, "c0").complete(200, 10); // on payg, in force: passes its instant
+      time.set(Instant.parse("2026-12-01T00:00:03Z"));
+      Admission mid = admit(m, key, "mid");
+      assertThat(mid.principal().orElseThrow().plan().name()).isEqualTo("payg");
+      history.onRecord = () -> { // completes between the change's instant and its cut
+        time.set(Instant.parse("2026-12-01T00:00:04Z"));
+        mid.complete(200, 10);
+      };
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"bulk\"}");
+      time.set(Instant.parse("2026-12-01T00:00:05Z"));
+      m.flushUsage();
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("bulk");
+      assertPaidAsBilled(m);
+    }
+  }
+
+  /**
+   * On a shared history a change due within 30 seconds cannot be cancelled (another node may follow
+   * it already and learn of a cancellation only after its instant), and a plan set meanwhile comes after it.
+   */
+  @Test
+  void aChangeUnderWayOnASharedHistoryStaysAndAPlanSetMeanwhileComesAfterIt() throws Exception {
+    Hooked history = new Hooked(true);
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "basic"));
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\"}"); // at 10:00:37
+      time.set(Instant.parse("2026-12-10T10:00:20Z"));
+      ManagementApi.Response cancel = m.managementApi().handle(ManagementApi.Request.withRawQuery("DELETE",
+          "/monetize/organizations/acme/scheduled-plan-change", null, Optional.of("Bearer " + OPERATOR),
+          Optional.empty(), new byte[0], "10.0.0.9", "req"));
+      assertThat(cancel.status()).isEqualTo(409);
+      assertThat(new String(cancel.body(), StandardCharsets.UTF_8)).contains("plan_change_under_way")
+          .contains("2026-12-10T10:00:37Z");
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"basic\"}"); // back: at 10:00:50
+      assertThat(history.planChanges("acme", Instant.parse("2026-12-10T10:00:20Z"), Instant.parse("2026-12-10T10:01:00Z")))
+          .extracting(PlanChange::plan, c -> c.since().toString())
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("basic", "2026-12-10T10:00:07Z"),
+              org.assertj.core.groups.Tuple.tuple("payg", "2026-12-10T10:00:37Z"),
+              org.assertj.core.groups.Tuple.tuple("basic", "2026-12-10T10:00:50Z"));
+      // a change at the period's end, far away, is cancelled as always
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"bulk\", \"at\": \"period_end\"}");
+      call(m, "DELETE", "/monetize/organizations/acme/scheduled-plan-change", null, null);
+      assertThat(history.planChanges("acme", Instant.parse("2026-12-10T10:00:20Z"), Instant.parse("2027-02-01T00:00:00Z")))
+          .extracting(PlanChange::plan).containsExactly("basic", "payg", "basic");
+    }
+  }
+
+  /**
+   * A change this node cut at its instant and then found gone from the shared history (removed there
+   * by hand, or by a node of an older version): the calls completing after this node learns of it are
+   * no longer settled on it.
+   */
+  @Test
+  void aChangeCutAndThenWithdrawnFromTheHistoryNoLongerSettlesCalls() throws Exception {
+    Hooked history = new Hooked(true);
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "payg"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      history.recordPlanChange(new PlanChange("acme", "basic", Instant.parse("2026-12-10T10:00:37Z")));
+      time.set(Instant.parse("2026-12-10T10:00:08Z"));
+      m.applyDuePlanChanges(); // expected here
+      time.set(Instant.parse("2026-12-10T10:00:30Z"));
+      Admission inFlight = admit(m, key, "in-flight"); // on payg: 0.25 from the wallet
+      history.real.cancelPlanChanges("acme", Instant.parse("2026-12-10T10:00:31Z")); // gone from the history
+      time.set(Instant.parse("2026-12-10T10:00:38Z"));
+      m.flushUsage(); // a delivery past its instant cuts usage there
+      time.set(Instant.parse("2026-12-10T10:00:40Z"));
+      m.applyDuePlanChanges(); // learns it is gone
+      inFlight.complete(200, 10);
+      m.flushUsage();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("payg");
+      assertPaidAsBilled(m); // billed on payg, paid from the wallet: not given back as if on basic
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.75");
     }
   }
 }

@@ -162,6 +162,13 @@ public enum ErrorCode {
   INSUFFICIENT_CREDITS(409, "Insufficient credits",
       "The deduction is larger than the prepaid balance; a wallet never goes below zero. Nothing moved.",
       "Deduct at most the balance (GET /monetize/credits shows it)."),
+  /** A plan change that other nodes may follow already can no longer be cancelled. */
+  PLAN_CHANGE_UNDER_WAY(409, "Plan change under way",
+      "The organization's scheduled plan change takes effect within 30 seconds. With a billing history "
+          + "several nodes share, every node follows a change from its instant, and a node may follow this "
+          + "one before it learns of a cancellation, so it stays. Nothing was cancelled.",
+      "Change the plan back once it has taken effect (PATCH the organization's plan: it takes effect "
+          + "30 seconds later on every node)."),
   /** The service sheds load and this plan's requests are refused first. */
   OVERLOADED(503, "Service overloaded",
       "The service sheds load and serves higher plans first; this plan's requests are refused "

@@ -23,6 +23,16 @@ public final class DuePlans {
   private final java.util.Set<PlanChange> passed = new java.util.HashSet<>();
   /** The earliest instant (epoch nanos) of an expected change not passed yet; {@code Long.MAX_VALUE} when none. */
   private volatile long next = Long.MAX_VALUE;
+  /** Told of each passed change no longer expected but not applied either (cancelled or replaced elsewhere). */
+  private volatile java.util.function.Consumer<PlanChange> withdrawn = c -> { };
+
+  /**
+   * Tells {@code listener} of each change usage was cut at ({@link #passed}) that stops being expected
+   * without being applied to the stored customer: cancelled or replaced, here or on another node.
+   */
+  public void onWithdrawn(java.util.function.Consumer<PlanChange> listener) {
+    this.withdrawn = java.util.Objects.requireNonNull(listener, "listener");
+  }
 
   /**
    * {@code customer} as admission sees it at {@code epochNanos}: on the plan of the latest change due
@@ -32,9 +42,19 @@ public final class DuePlans {
     if (soon.isEmpty()) {
       return customer;
     }
-    List<PlanChange> changes = soon.get(customer.id());
+    String plan = planAt(customer.id(), customer.plan(), epochNanos);
+    return plan.equals(customer.plan()) ? customer
+        : new Customer(customer.id(), plan, customer.billingAnchor(), customer.name());
+  }
+
+  /**
+   * The plan of {@code customerId}, stored on {@code stored}, as admission sees it at {@code epochNanos}:
+   * the plan of the latest change due by then and not yet applied to the stored customer, else {@code stored}.
+   */
+  public String planAt(String customerId, String stored, long epochNanos) {
+    List<PlanChange> changes = soon.get(customerId);
     if (changes == null) {
-      return customer;
+      return stored;
     }
     PlanChange latest = null;
     for (PlanChange c : changes) { // ordered by time
@@ -42,10 +62,7 @@ public final class DuePlans {
         latest = c;
       }
     }
-    if (latest == null || latest.plan().equals(customer.plan())) {
-      return customer;
-    }
-    return new Customer(customer.id(), latest.plan(), customer.billingAnchor(), customer.name());
+    return latest == null ? stored : latest.plan();
   }
 
   /** Expects {@code change} beside the customer's others (an equal one is kept once). */
@@ -59,7 +76,7 @@ public final class DuePlans {
         }
         return List.copyOf(out);
       });
-      expected();
+      expected(true);
     }
   }
 
@@ -70,7 +87,7 @@ public final class DuePlans {
         List<PlanChange> kept = list.stream().filter(c -> !c.since().isAfter(now)).toList();
         return kept.isEmpty() ? null : kept;
       });
-      expected();
+      expected(true);
     }
   }
 
@@ -78,7 +95,7 @@ public final class DuePlans {
   void forget(String customerId) {
     synchronized (passed) {
       soon.remove(customerId);
-      expected();
+      expected(true);
     }
   }
 
@@ -98,21 +115,27 @@ public final class DuePlans {
         list.sort(Comparator.comparing(PlanChange::since));
         soon.put(id, List.copyOf(list));
       });
-      expected();
+      expected(true);
     }
   }
 
   /**
-   * Forgets {@code change}, and any earlier one, once the stored customer holds it (a later change
-   * stays): until then admission keeps following it, even while a sweep fails to apply it.
+   * Forgets each of {@code changes}, and any earlier change of its customer, once the stored customer
+   * holds it (a later change stays): until then admission keeps following it, even while a sweep fails
+   * to apply it. One pass for them all (a month's first sweep applies thousands).
    */
-  void applied(PlanChange change) {
+  public void applied(java.util.Collection<PlanChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
     synchronized (passed) {
-      soon.computeIfPresent(change.customerId(), (id, list) -> {
-        List<PlanChange> kept = list.stream().filter(c -> c.since().isAfter(change.since())).toList();
-        return kept.isEmpty() ? null : kept;
-      });
-      expected();
+      for (PlanChange change : changes) {
+        soon.computeIfPresent(change.customerId(), (id, list) -> {
+          List<PlanChange> kept = list.stream().filter(c -> c.since().isAfter(change.since())).toList();
+          return kept.isEmpty() ? null : kept;
+        });
+      }
+      expected(false);
     }
   }
 
@@ -140,15 +163,26 @@ public final class DuePlans {
   public void passed(List<PlanChange> changes) {
     synchronized (passed) {
       passed.addAll(changes);
-      expected();
+      expected(false);
     }
   }
 
-  /** After the expected changes changed: forgets those no longer expected, and finds the next. Holding {@code passed}. */
-  private void expected() {
+  /**
+   * After the expected changes changed: forgets the passed ones no longer expected (telling
+   * {@link #onWithdrawn} of them unless they were {@code applied}), and finds the next. Holding {@code passed}.
+   */
+  private void expected(boolean withdrawing) {
     java.util.Set<PlanChange> all = new java.util.HashSet<>();
     soon.values().forEach(all::addAll);
-    passed.retainAll(all);
+    for (java.util.Iterator<PlanChange> i = passed.iterator(); i.hasNext(); ) {
+      PlanChange c = i.next();
+      if (!all.contains(c)) {
+        i.remove();
+        if (withdrawing) {
+          withdrawn.accept(c);
+        }
+      }
+    }
     long earliest = Long.MAX_VALUE;
     for (PlanChange c : all) {
       if (!passed.contains(c)) {

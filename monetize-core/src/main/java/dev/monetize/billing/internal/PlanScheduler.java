@@ -102,16 +102,17 @@ public final class PlanScheduler implements AutoCloseable {
   public synchronized Customer changeNow(Customer customer, String plan) {
     Instant now = time.now();
     if (history.shared()) {
-      String inForce = duePlans.inForce(customer, Math.addExact(Math.multiplyExact(now.getEpochSecond(),
-          1_000_000_000L), now.getNano())).plan();
       suggestions.remove(customer.id());
-      if (plan.equals(customer.plan()) && plan.equals(inForce)) { // on it already: only a scheduled change goes
-        if (history.cancelPlanChanges(customer.id(), now) > 0) {
-          duePlans.forgetAfter(customer.id(), now);
+      Instant firm = firm(now); // a change coming due before it stays: other nodes may follow it already
+      String then = history.planChanges(customer.id(), firm, firm).stream().findFirst().map(PlanChange::plan)
+          .orElse(customer.plan());
+      if (plan.equals(then)) { // on it then already: only the changes scheduled after go
+        if (history.cancelPlanChanges(customer.id(), firm) > 0) {
+          duePlans.forgetAfter(customer.id(), firm);
         }
         return customer;
       }
-      scheduleAt(customer, plan, now.plus(ON_EVERY_NODE), now);
+      scheduleAt(customer, plan, firm, firm);
       return customer;
     }
     suggestions.remove(customer.id());
@@ -119,7 +120,7 @@ public final class PlanScheduler implements AutoCloseable {
     // the plan in force: a scheduled change may have come due and not be applied yet
     String inForce = duePlans.inForce(customer, Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L),
         now.getNano())).plan();
-    duePlans.forget(customer.id());
+    duePlans.forgetAfter(customer.id(), now); // cancelled above; one that came due is the plan this change leaves
     Customer changed = new Customer(customer.id(), plan, customer.billingAnchor(), customer.name());
     if (!plan.equals(customer.plan())) {
       customers.save(changed); // recorded in the history: invoices prorate from now
@@ -130,16 +131,24 @@ public final class PlanScheduler implements AutoCloseable {
       customers.applyRecorded(List.of(new CustomerRegistry.Applied(changed, back)));
       publish(LifecycleEvent.PLAN_CHANGED, customer, plan, now);
     }
+    duePlans.forget(customer.id()); // saved: the change that came due is behind it (kept should the save fail)
     return changed;
+  }
+
+  /**
+   * The instant up to which {@code customer}'s changes are firm at {@code now}: with a history other
+   * nodes share, {@link #ON_EVERY_NODE} on, since a change coming due before then may be followed on
+   * another node already (its sweep learns of a cancellation up to 10 seconds later); else now.
+   */
+  private Instant firm(Instant now) {
+    return history.shared() ? now.plus(ON_EVERY_NODE) : now;
   }
 
   /** Schedules {@code plan} for the end of {@code customer}'s current billing period, replacing any scheduled change. */
   public synchronized PlanChange schedule(Customer customer, String plan) {
     Instant now = time.now();
-    // a change made "now" on a shared history waits up to ON_EVERY_NODE: it stays, this one comes after it
-    Instant keep = history.planChanges(customer.id(), now, now.plus(ON_EVERY_NODE).plusNanos(1)).stream()
-        .map(PlanChange::since).filter(s -> s.isAfter(now)).reduce((a, b) -> b).orElse(now);
-    return scheduleAt(customer, plan, Invoicing.periodEnd(customer.billingAnchor(), now), keep);
+    // a change coming due within ON_EVERY_NODE on a shared history (a "now" one) stays: this one comes after it
+    return scheduleAt(customer, plan, Invoicing.periodEnd(customer.billingAnchor(), now), firm(now));
   }
 
   /** Schedules {@code plan} for {@code at}, replacing any change scheduled after {@code keep}. */
@@ -168,10 +177,11 @@ public final class PlanScheduler implements AutoCloseable {
   /** Cancels {@code customer}'s scheduled change; whether there was one. */
   public synchronized boolean cancel(Customer customer) {
     Optional<PlanChange> was = scheduled(customer.id());
-    if (was.isEmpty() || history.cancelPlanChanges(customer.id(), time.now()) == 0) {
+    Instant firm = firm(time.now()); // one instant: a change coming due meanwhile is either cancelled or kept, in both
+    if (was.isEmpty() || !was.get().since().isAfter(firm) || history.cancelPlanChanges(customer.id(), firm) == 0) {
       return false;
     }
-    duePlans.forgetAfter(customer.id(), time.now());
+    duePlans.forgetAfter(customer.id(), firm);
     vetoed.put(customer.id() + "|" + was.get().plan(), Boolean.TRUE);
     publish(LifecycleEvent.PLAN_CHANGE_CANCELLED, customer, was.get().plan(), was.get().since());
     return true;
@@ -217,7 +227,7 @@ public final class PlanScheduler implements AutoCloseable {
     }
     if (differing != null && !changed.isEmpty()) {
       changed.forEach(a -> differing.add(a.customer().id()));
-      held.stream().filter(d -> !differing.contains(d.customerId())).forEach(duePlans::applied);
+      duePlans.applied(held.stream().filter(d -> !differing.contains(d.customerId())).toList());
       return; // the others are applied once read again
     }
     // saved together, and usage settled once for them all (a month's first sweep may move thousands)
@@ -227,7 +237,7 @@ public final class PlanScheduler implements AutoCloseable {
     customers.applyRecorded(changed.stream().map(a -> new CustomerRegistry.Applied(new Customer(a.customer().id(),
         a.due().plan(), a.customer().billingAnchor(), a.customer().name()), a.due())).toList(),
         a -> publish(LifecycleEvent.PLAN_CHANGED, was.get(a.due()), a.due().plan(), a.due().since()));
-    held.forEach(duePlans::applied); // the stored customers hold them now: admission need not look them up
+    duePlans.applied(held); // the stored customers hold them now: admission need not look them up
   }
 
   /**

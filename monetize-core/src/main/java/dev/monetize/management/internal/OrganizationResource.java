@@ -1,5 +1,7 @@
 package dev.monetize.management.internal;
 
+import dev.monetize.errors.ErrorCode;
+
 import dev.monetize.keys.ApiKeys;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.management.ManagementLimits;
@@ -111,6 +113,12 @@ final class OrganizationResource {
         .orElse(Target.missing("organization", id)));
     Customer org = context.customers().find(id).orElseThrow();
     if (!context.plans().cancel(org)) {
+      if (context.plans().scheduled(id).isPresent()) { // due within ON_EVERY_NODE: other nodes may follow it already
+        throw new ManagementRefusal(ErrorCode.PLAN_CHANGE_UNDER_WAY, "The plan change of organization '" + id
+            + "' to " + context.plans().scheduled(id).get().plan() + " takes effect at "
+            + context.plans().scheduled(id).get().since() + " on every node and can no longer be cancelled; "
+            + "change the plan back after it.");
+      }
       throw ManagementRefusal.notFound("scheduled plan change of organization", id);
     }
     c.details.put("target_organization", id);

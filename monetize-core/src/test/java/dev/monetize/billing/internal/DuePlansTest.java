@@ -30,7 +30,7 @@ class DuePlansTest {
     due.forgetAfter("acme", T.plusSeconds(2)); // what scheduling does first: the due change stays
     due.expect(back);
     assertThat(due.inForce(ACME, nanos(T.plusSeconds(3))).plan()).isEqualTo("pro");
-    due.applied(toPro);
+    due.applied(java.util.List.of(toPro));
     Customer onPro = Customer.of("acme", "pro");
     assertThat(due.inForce(onPro, nanos(T.plusSeconds(60)))).isSameAs(onPro);
     assertThat(due.inForce(onPro, nanos(back.since())).plan()).isEqualTo("basic");
@@ -56,7 +56,7 @@ class DuePlansTest {
     assertThat(due.nextNanos()).isEqualTo(nanos(later.since()));
     due.forgetAfter("globex", T); // cancelled elsewhere
     assertThat(due.nextNanos()).isEqualTo(Long.MAX_VALUE);
-    due.applied(first);
+    due.applied(java.util.List.of(first));
     due.expect(first); // expected again once forgotten (a change scheduled anew at the same instant): passed anew
     assertThat(due.nextNanos()).isEqualTo(nanos(T));
   }
