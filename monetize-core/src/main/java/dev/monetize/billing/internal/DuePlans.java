@@ -76,26 +76,25 @@ public final class DuePlans {
         }
         return List.copyOf(out);
       });
-      expected(true);
+      if (!passed.contains(change)) {
+        next = Math.min(next, nanos(change.since()));
+      }
     }
   }
 
   /** Forgets what was expected for {@code customerId} after {@code now} (a scheduled change cancelled or replaced). */
   void forgetAfter(String customerId, Instant now) {
     synchronized (passed) {
-      soon.computeIfPresent(customerId, (id, list) -> {
-        List<PlanChange> kept = list.stream().filter(c -> !c.since().isAfter(now)).toList();
-        return kept.isEmpty() ? null : kept;
-      });
-      expected(true);
+      List<PlanChange> before = soon.getOrDefault(customerId, List.of());
+      List<PlanChange> kept = before.stream().filter(c -> !c.since().isAfter(now)).toList();
+      keep(customerId, before, kept, true);
     }
   }
 
   /** Forgets everything expected for {@code customerId} (its plan was changed now, cancelling the rest). */
   void forget(String customerId) {
     synchronized (passed) {
-      soon.remove(customerId);
-      expected(true);
+      keep(customerId, soon.getOrDefault(customerId, List.of()), List.of(), true);
     }
   }
 
@@ -110,32 +109,50 @@ public final class DuePlans {
       for (PlanChange c : upcoming) {
         byCustomer.computeIfAbsent(c.customerId(), k -> new ArrayList<>()).add(c);
       }
-      soon.keySet().retainAll(byCustomer.keySet());
+      for (String id : List.copyOf(soon.keySet())) {
+        if (!byCustomer.containsKey(id)) {
+          keep(id, soon.getOrDefault(id, List.of()), List.of(), true);
+        }
+      }
       byCustomer.forEach((id, list) -> {
         list.sort(Comparator.comparing(PlanChange::since));
-        soon.put(id, List.copyOf(list));
+        keep(id, soon.getOrDefault(id, List.of()), List.copyOf(list), true);
       });
-      expected(true);
+      findNext();
     }
   }
 
   /**
    * Forgets each of {@code changes}, and any earlier change of its customer, once the stored customer
    * holds it (a later change stays): until then admission keeps following it, even while a sweep fails
-   * to apply it. One pass for them all (a month's first sweep applies thousands).
+   * to apply it. One call for them all (a month's first sweep applies thousands).
    */
   public void applied(java.util.Collection<PlanChange> changes) {
-    if (changes.isEmpty()) {
-      return;
-    }
     synchronized (passed) {
       for (PlanChange change : changes) {
-        soon.computeIfPresent(change.customerId(), (id, list) -> {
-          List<PlanChange> kept = list.stream().filter(c -> c.since().isAfter(change.since())).toList();
-          return kept.isEmpty() ? null : kept;
-        });
+        List<PlanChange> before = soon.getOrDefault(change.customerId(), List.of());
+        keep(change.customerId(), before, before.stream().filter(c -> c.since().isAfter(change.since())).toList(),
+            false);
       }
-      expected(false);
+    }
+  }
+
+  /**
+   * {@code customerId}'s expected changes become {@code kept} (of {@code before}): a passed change
+   * dropped is forgotten, and told to {@link #onWithdrawn} when {@code withdrawing} (not applied).
+   * {@link #nextNanos} stays as it was, at most the next one: a call reaching it finds nothing due and
+   * moves it on ({@link #passed}), so dropping changes costs no scan of the others. Holding {@code passed}.
+   */
+  private void keep(String customerId, List<PlanChange> before, List<PlanChange> kept, boolean withdrawing) {
+    if (kept.isEmpty()) {
+      soon.remove(customerId);
+    } else {
+      soon.put(customerId, kept);
+    }
+    for (PlanChange c : before) {
+      if (!kept.contains(c) && passed.remove(c) && withdrawing) {
+        withdrawn.accept(c);
+      }
     }
   }
 
@@ -163,30 +180,18 @@ public final class DuePlans {
   public void passed(List<PlanChange> changes) {
     synchronized (passed) {
       passed.addAll(changes);
-      expected(false);
+      findNext();
     }
   }
 
-  /**
-   * After the expected changes changed: forgets the passed ones no longer expected (telling
-   * {@link #onWithdrawn} of them unless they were {@code applied}), and finds the next. Holding {@code passed}.
-   */
-  private void expected(boolean withdrawing) {
-    java.util.Set<PlanChange> all = new java.util.HashSet<>();
-    soon.values().forEach(all::addAll);
-    for (java.util.Iterator<PlanChange> i = passed.iterator(); i.hasNext(); ) {
-      PlanChange c = i.next();
-      if (!all.contains(c)) {
-        i.remove();
-        if (withdrawing) {
-          withdrawn.accept(c);
-        }
-      }
-    }
+  /** Sets {@link #next} to the earliest expected change not passed. Holding {@code passed}. */
+  private void findNext() {
     long earliest = Long.MAX_VALUE;
-    for (PlanChange c : all) {
-      if (!passed.contains(c)) {
-        earliest = Math.min(earliest, nanos(c.since()));
+    for (List<PlanChange> list : soon.values()) {
+      for (PlanChange c : list) {
+        if (!passed.contains(c)) {
+          earliest = Math.min(earliest, nanos(c.since()));
+        }
       }
     }
     next = earliest;

@@ -39,6 +39,23 @@ class DuePlansTest {
   }
 
   @Test
+  void aPassedChangeThatStopsBeingExpectedWithoutBeingAppliedIsWithdrawn() {
+    DuePlans due = new DuePlans();
+    java.util.List<PlanChange> withdrawn = new java.util.ArrayList<>();
+    due.onWithdrawn(withdrawn::add);
+    PlanChange a = new PlanChange("acme", "pro", T);
+    PlanChange b = new PlanChange("globex", "pro", T);
+    PlanChange c = new PlanChange("initech", "pro", T.plusSeconds(5));
+    due.replaceWith(java.util.List.of(a, b, c));
+    due.passed(due.due(nanos(T)));
+    due.applied(java.util.List.of(a)); // applied: not withdrawn
+    due.replaceWith(java.util.List.of(c)); // b is gone from the history; c was never passed
+    assertThat(withdrawn).containsExactly(b);
+    due.forget("initech");
+    assertThat(withdrawn).containsExactly(b);
+  }
+
+  @Test
   void usagePassesEachExpectedChangeOnceInOrderOfItsInstant() {
     DuePlans due = new DuePlans();
     assertThat(due.nextNanos()).isEqualTo(Long.MAX_VALUE); // nothing expected: no call looks further
@@ -54,7 +71,10 @@ class DuePlansTest {
     assertThat(due.due(nanos(T.plusSeconds(7)))).containsExactly(later);
     due.replaceWith(java.util.List.of(first, later)); // a sweep expecting them again passes neither twice
     assertThat(due.nextNanos()).isEqualTo(nanos(later.since()));
-    due.forgetAfter("globex", T); // cancelled elsewhere
+    due.forgetAfter("globex", T); // cancelled elsewhere: the next call past its instant finds nothing due
+    assertThat(due.nextNanos()).isLessThanOrEqualTo(nanos(later.since())); // a bound, not scanned for on removal
+    assertThat(due.due(nanos(T.plusSeconds(60)))).isEmpty();
+    due.passed(java.util.List.of());
     assertThat(due.nextNanos()).isEqualTo(Long.MAX_VALUE);
     due.applied(java.util.List.of(first));
     due.expect(first); // expected again once forgotten (a change scheduled anew at the same instant): passed anew
