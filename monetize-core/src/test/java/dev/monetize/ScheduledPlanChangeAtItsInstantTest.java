@@ -150,4 +150,26 @@ class ScheduledPlanChangeAtItsInstantTest {
       assertThat(decemberInvoice(m).get("amount_due").asText()).isEqualTo("0.04");
     }
   }
+
+  @Test
+  void aSweepAppliesAMonthsChangesInBatchesEveryOne() throws Exception {
+    BillingHistory shared = new ForwardingBillingHistory() {
+      @Override
+      public boolean shared() {
+        return true;
+      }
+    };
+    int customers = 2 * dev.monetize.billing.internal.PlanScheduler.EXCLUSIVE_BATCH + 50; // three batches
+    try (Monetize m = monetize(shared)) {
+      for (int i = 0; i < customers; i++) {
+        m.customers().save(Customer.of("c" + i, "payg"));
+        shared.recordPlanChange(new PlanChange("c" + i, "basic", NEW_PERIOD)); // as the nodes that scheduled them
+      }
+      time.set(NEW_PERIOD.plusSeconds(1));
+      m.applyDuePlanChanges();
+      for (int i = 0; i < customers; i++) {
+        assertThat(m.customers().find("c" + i).orElseThrow().plan()).as("c" + i).isEqualTo("basic");
+      }
+    }
+  }
 }

@@ -43,6 +43,11 @@ public final class PlanScheduler implements AutoCloseable {
   private final java.util.function.Supplier<dev.monetize.metering.UsageTotals> usage;
   /** What admission reads: changes due before the next sweep applies them. */
   private final DuePlans duePlans;
+  /**
+   * How many customers a sweep reads again and applies while no plan change of this process is half
+   * saved: the saves made meanwhile wait for one batch (two history and store reads per customer).
+   */
+  public static final int EXCLUSIVE_BATCH = 200;
   /** How far past a sweep it looks for changes coming due: past the next sweep, whatever its delay. */
   private static final Duration LOOK_AHEAD = Duration.ofSeconds(60);
   /** The current suggestion per customer (the rule that made it, the plan, why). */
@@ -197,8 +202,10 @@ public final class PlanScheduler implements AutoCloseable {
     // change of this process is half saved (stored, not yet in the history)
     java.util.Set<String> differing = new java.util.LinkedHashSet<>();
     applyDue(touched, now, differing);
-    if (!differing.isEmpty()) {
-      customers.exclusively(() -> applyDue(differing, now, null));
+    List<String> ids = List.copyOf(differing);
+    for (int i = 0; i < ids.size(); i += EXCLUSIVE_BATCH) { // saves wait for one batch, not a month's first sweep
+      java.util.Set<String> batch = new java.util.LinkedHashSet<>(ids.subList(i, Math.min(ids.size(), i + EXCLUSIVE_BATCH)));
+      customers.exclusively(() -> applyDue(batch, now, null));
     }
     swept = now;
     // what comes due before the next sweep, for admission to follow at its very instant: the shared
