@@ -355,4 +355,33 @@ class InFlightAtADueChangeTest {
       assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.75");
     }
   }
+
+  /**
+   * A change another node took that this node learns of only after its instant (its sweep was late):
+   * a call admitted here on the plan left after that instant, and completed after the sweep, is
+   * invoiced on the new plan and paid as it.
+   */
+  @Test
+  void aChangeLearnedAfterItsInstantSettlesTheCallsAdmittedMeanwhileOnThePlanLeft() throws Exception {
+    Hooked history = new Hooked(true);
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "payg"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      history.recordPlanChange(new PlanChange("acme", "basic", Instant.parse("2026-12-10T10:00:37Z"))); // elsewhere
+      time.set(Instant.parse("2026-12-10T10:00:38Z"));
+      Admission late = admit(m, key, "late"); // this node does not know yet: on payg, 0.25 from the wallet
+      assertThat(late.principal().orElseThrow().plan().name()).isEqualTo("payg");
+      time.set(Instant.parse("2026-12-10T10:00:39Z"));
+      m.flushUsage();
+      time.set(Instant.parse("2026-12-10T10:00:40Z"));
+      m.applyDuePlanChanges(); // learns of it, 3 seconds late
+      time.set(Instant.parse("2026-12-10T10:00:41Z"));
+      late.complete(200, 10);
+      m.flushUsage();
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("10"); // invoiced on basic: given back
+      assertPaidAsBilled(m);
+      assertThat(invoice(m)).contains("\"amount_due\":\"0.01\"");
+    }
+  }
 }
