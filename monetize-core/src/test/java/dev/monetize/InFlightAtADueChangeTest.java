@@ -1,21 +1,21 @@
 package dev.monetize;
 
+import static dev.monetize.PlanChangeFixtures.OPERATOR;
+import static dev.monetize.PlanChangeFixtures.PLANS;
+import static dev.monetize.PlanChangeFixtures.call;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.billing.BillingHistory;
 import dev.monetize.billing.PlanChange;
 import dev.monetize.config.CatalogLoader;
-import dev.monetize.keys.ApiKeys;
 import dev.monetize.keys.IssuedKey;
-import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.management.ManagementApi;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -32,30 +32,6 @@ import org.junit.jupiter.api.Test;
  * plan left while the wallet had paid them under the new one, or the other way round.
  */
 class InFlightAtADueChangeTest {
-  private static final String PLANS = """
-      plans:
-        basic:
-          rate: { count: 1000, burst: 1000 }
-          quotas: [ { limit: 100000, window: month } ]
-          currency: USD
-          prices: {summary: {amount: "0.01", currency: USD}}
-        payg:
-          rank: 5
-          rate: { count: 1000, burst: 1000 }
-          quotas: [ { limit: 100000, window: month } ]
-          prepaid: true
-          prices: {summary: {amount: "0.25", currency: USD}}
-        bulk:
-          rank: 6
-          rate: { count: 1000, burst: 1000 }
-          quotas: [ { limit: 100000, window: month } ]
-          prepaid: true
-          prices: {summary: {amount: "0.07", currency: USD}}
-      operations:
-        - { id: summary, method: GET, path: /v1/summary }
-      """;
-  private static final String OPERATOR = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
-  private final ObjectMapper json = new ObjectMapper();
   private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-10T10:00:07Z"));
 
   /** An engine whose usage is delivered only when the test says so (its flusher waits an hour). */
@@ -124,14 +100,6 @@ class InFlightAtADueChangeTest {
         paidFromCredits(m));
   }
 
-  private JsonNode call(Monetize m, String method, String path, String query, String body) throws Exception {
-    ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery(method, path, query,
-        Optional.of("Bearer " + OPERATOR), Optional.empty(),
-        body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
-    JsonNode out = json.readTree(new String(r.body(), StandardCharsets.UTF_8));
-    assertThat(r.status()).as(out.toString()).isEqualTo(200);
-    return out;
-  }
 
   private Admission admit(Monetize m, IssuedKey key, String id) {
     Operation op = m.catalog().operation("summary").orElseThrow();

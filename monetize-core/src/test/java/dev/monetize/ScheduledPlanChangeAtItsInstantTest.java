@@ -1,23 +1,20 @@
 package dev.monetize;
 
+import static dev.monetize.PlanChangeFixtures.OPERATOR;
+import static dev.monetize.PlanChangeFixtures.PLANS;
+import static dev.monetize.PlanChangeFixtures.call;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.billing.BillingHistory;
 import dev.monetize.billing.PlanChange;
 import dev.monetize.config.CatalogLoader;
-import dev.monetize.keys.ApiKeys;
 import dev.monetize.keys.IssuedKey;
-import dev.monetize.keys.KeyEnvironment;
-import dev.monetize.management.ManagementApi;
 import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,25 +24,7 @@ import org.junit.jupiter.api.Test;
  * the wallet and invoiced under one plan, never paid twice or not at all.
  */
 class ScheduledPlanChangeAtItsInstantTest {
-  private static final String PLANS = """
-      plans:
-        basic:
-          rate: { count: 1000, burst: 1000 }
-          quotas: [ { limit: 100000, window: month } ]
-          currency: USD
-          prices: {summary: {amount: "0.01", currency: USD}}
-        payg:
-          rank: 5
-          rate: { count: 1000, burst: 1000 }
-          quotas: [ { limit: 100000, window: month } ]
-          prepaid: true
-          prices: {summary: {amount: "0.25", currency: USD}}
-      operations:
-        - { id: summary, method: GET, path: /v1/summary }
-      """;
-  private static final String OPERATOR = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
   private static final Instant NEW_PERIOD = Instant.parse("2026-12-01T00:00:00Z");
-  private final ObjectMapper json = new ObjectMapper();
   private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-01T00:00:00Z"));
 
   private Monetize monetize(BillingHistory history) {
@@ -53,14 +32,6 @@ class ScheduledPlanChangeAtItsInstantTest {
         .billingHistory(history).auditSink(dev.monetize.audit.AuditSink.inMemory()).build();
   }
 
-  private JsonNode call(Monetize m, String method, String path, String query, String body) throws Exception {
-    ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery(method, path, query,
-        Optional.of("Bearer " + OPERATOR), Optional.empty(),
-        body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), "10.0.0.9", "req"));
-    JsonNode out = json.readTree(new String(r.body(), StandardCharsets.UTF_8));
-    assertThat(r.status()).as(out.toString()).isEqualTo(200);
-    return out;
-  }
 
   /** A customer on {@code from} with 10 in its wallet and {@code to} scheduled for the period's end; its key. */
   private IssuedKey scheduled(Monetize m, String from, String to) throws Exception {
