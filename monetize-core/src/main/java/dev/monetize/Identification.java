@@ -325,8 +325,7 @@ final class Identification {
           + key.expiresAt().orElseThrow() + ".", Optional.empty(), op);
     }
     Optional<Customer> customer = customers.find(key.customerId())
-        .map(c -> duePlans.inForce(c, Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L),
-            now.getNano())));
+        .map(c -> duePlans.inForce(c, TimeSource.epochNanos(now)));
     if (customer.isEmpty()) {
       return Decision.refuse(ErrorCode.KEY_INVALID, "The API key's account no longer exists.", Optional.empty(), op);
     }

@@ -103,7 +103,7 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
     // a change cut at its instant and then cancelled or replaced (on another node, or here as it came due):
     // the invoice will not bill it, so the calls completing after it are not settled on it
     duePlans.onWithdrawn(c -> changed.computeIfPresent(c.customerId(),
-        (id, e) -> e.sinceNanos() == nanos(c.since()) && e.plan().equals(c.plan()) ? null : e));
+        (id, e) -> e.sinceNanos() == TimeSource.epochNanos(c.since()) && e.plan().equals(c.plan()) ? null : e));
     this.usage = usage;
     this.catalog = catalog;
     this.limits = limits;
@@ -122,7 +122,7 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
     if (prepaid) {
       pending.incrementAndGet();
       // the plan in force: a change that came due and is not applied to the stored customer yet, if any
-      leaving.put(customerId, new Pending(duePlans.planAt(customerId, from, nanos(since)), to));
+      leaving.put(customerId, new Pending(duePlans.planAt(customerId, from, TimeSource.epochNanos(since)), to));
     }
     return since;
   }
@@ -232,7 +232,7 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
       } finally {
         now = epochNanos.getAsLong();
         for (PlanChange c : changes) { // remembered even when the cut failed: the calls after it bill on it
-          changed.merge(c.customerId(), new Changed(c.plan(), now, nanos(c.since())),
+          changed.merge(c.customerId(), new Changed(c.plan(), now, TimeSource.epochNanos(c.since())),
               (was, later) -> was.sinceNanos() > later.sinceNanos() ? was : later);
           leaving.computeIfPresent(c.customerId(), (id, p) -> p.to().equals(c.plan()) ? null : p);
         }
@@ -318,9 +318,5 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
       LOG.warn("settling the prepaid price of request {} after a plan change of {} failed: {}", a.request().requestId(),
           p.customerId(), e.toString());
     }
-  }
-
-  private static long nanos(java.time.Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }
 }

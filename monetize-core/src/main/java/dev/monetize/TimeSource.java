@@ -17,6 +17,11 @@ public interface TimeSource {
     return Instant.ofEpochSecond(Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L));
   }
 
+  /** {@code t} as {@link #epochNanos()} counts time (exact: throws past the year 2262). */
+  static long epochNanos(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+  }
+
   /**
    * The system clock: wall time read once at start, advanced by {@link System#nanoTime()}, so it
    * never goes backwards and costs no allocation per read.

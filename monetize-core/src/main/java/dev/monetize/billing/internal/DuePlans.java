@@ -1,5 +1,6 @@
 package dev.monetize.billing.internal;
 
+import dev.monetize.TimeSource;
 import dev.monetize.billing.PlanChange;
 import dev.monetize.plans.Customer;
 import java.time.Instant;
@@ -58,7 +59,7 @@ public final class DuePlans {
     }
     PlanChange latest = null;
     for (PlanChange c : changes) { // ordered by time
-      if (epochNanos >= nanos(c.since())) {
+      if (epochNanos >= TimeSource.epochNanos(c.since())) {
         latest = c;
       }
     }
@@ -77,7 +78,7 @@ public final class DuePlans {
         return List.copyOf(out);
       });
       if (!passed.contains(change)) {
-        next = Math.min(next, nanos(change.since()));
+        next = Math.min(next, TimeSource.epochNanos(change.since()));
       }
     }
   }
@@ -169,7 +170,7 @@ public final class DuePlans {
   public List<PlanChange> due(long epochNanos) {
     synchronized (passed) {
       List<PlanChange> out = new ArrayList<>();
-      soon.values().forEach(list -> list.stream().filter(c -> nanos(c.since()) <= epochNanos && !passed.contains(c))
+      soon.values().forEach(list -> list.stream().filter(c -> TimeSource.epochNanos(c.since()) <= epochNanos && !passed.contains(c))
           .forEach(out::add));
       out.sort(Comparator.comparing(PlanChange::since));
       return out;
@@ -190,14 +191,10 @@ public final class DuePlans {
     for (List<PlanChange> list : soon.values()) {
       for (PlanChange c : list) {
         if (!passed.contains(c)) {
-          earliest = Math.min(earliest, nanos(c.since()));
+          earliest = Math.min(earliest, TimeSource.epochNanos(c.since()));
         }
       }
     }
     next = earliest;
-  }
-
-  private static long nanos(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }
 }

@@ -123,8 +123,7 @@ public final class PlanScheduler implements AutoCloseable {
     suggestions.remove(customer.id());
     history.cancelPlanChanges(customer.id(), now);
     // the plan in force: a scheduled change may have come due and not be applied yet
-    String inForce = duePlans.inForce(customer, Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L),
-        now.getNano())).plan();
+    String inForce = duePlans.inForce(customer, TimeSource.epochNanos(now)).plan();
     duePlans.forgetAfter(customer.id(), now); // cancelled above; one that came due is the plan this change leaves
     Customer changed = new Customer(customer.id(), plan, customer.billingAnchor(), customer.name());
     if (!plan.equals(customer.plan())) {

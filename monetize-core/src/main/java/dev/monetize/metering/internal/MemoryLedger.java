@@ -1,5 +1,6 @@
 package dev.monetize.metering.internal;
 
+import dev.monetize.TimeSource;
 import dev.monetize.limits.internal.CalendarWindows;
 import dev.monetize.metering.UsageRecord;
 import dev.monetize.metering.UsageTotals;
@@ -102,7 +103,7 @@ public final class MemoryLedger implements UsageTotals {
     /** Cuts the period where the plan changed in it (again: a cut already there is kept). */
     void seed(String customerId, PlanChanges changes) {
       for (Instant change : changes.between(customerId, Instant.ofEpochSecond(0, start), Instant.ofEpochSecond(0, end))) {
-        long t = nanos(change);
+        long t = TimeSource.epochNanos(change);
         if (t > start && t < end) {
           slices.putIfAbsent(t, new Slice());
         }
@@ -117,7 +118,7 @@ public final class MemoryLedger implements UsageTotals {
    */
   public void add(List<UsageRecord> records) {
     if (!records.isEmpty()) {
-      sweep(nanos(records.get(0).to()));
+      sweep(TimeSource.epochNanos(records.get(0).to()));
     }
     int retry = waiting.size();
     for (int i = 0; i < retry; i++) {
@@ -129,7 +130,7 @@ public final class MemoryLedger implements UsageTotals {
   }
 
   private void addOne(UsageRecord r) {
-    long at = nanos(r.from());
+    long at = TimeSource.epochNanos(r.from());
     Account account;
     try {
       account = account(r.customerId(), at);
@@ -196,7 +197,7 @@ public final class MemoryLedger implements UsageTotals {
     if (account == null) {
       return; // no usage yet: its first record opens the period, cut by the billing history
     }
-    long t = nanos(at);
+    long t = TimeSource.epochNanos(at);
     synchronized (account) {
       if (t >= account.end) {
         account.roll(t, customerId, planChanges); // the history holds this change: the roll cuts there
@@ -225,7 +226,7 @@ public final class MemoryLedger implements UsageTotals {
     }
     Tally sum = new Tally();
     synchronized (account) {
-      for (Slice s : account.slices.subMap(nanos(from), true, nanos(to), false).values()) {
+      for (Slice s : account.slices.subMap(bound(from), true, bound(to), false).values()) {
         sum.add(s.tally);
       }
     }
@@ -253,7 +254,9 @@ public final class MemoryLedger implements UsageTotals {
     return accounts.size();
   }
 
-  private static long nanos(Instant i) {
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  /** {@code t} in epoch nanos, or the farthest a long holds for a query bound past 2262 (a report's {@code to}). */
+  private static long bound(Instant t) {
+    return t.getEpochSecond() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
+        : t.getEpochSecond() < Long.MIN_VALUE / 1_000_000_000L ? Long.MIN_VALUE : TimeSource.epochNanos(t);
   }
 }

@@ -269,7 +269,7 @@ public final class UsageMeter {
    */
   public void cutAt(Instant at) {
     long now = time.epochNanos();
-    long atNanos = Math.min(now, Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano()));
+    long atNanos = Math.min(now, TimeSource.epochNanos(at));
     synchronized (cutLock) {
       if (atNanos >= nextCutNanos) {
         cut(atNanos); // no interval spans a quarter hour: one passed before the change's instant ends there

@@ -46,6 +46,8 @@ class MemoryLedgerTest {
     assertThat(t.cpuMillis()).isEqualTo(3);
     assertThat(ledger.totals("nobody", NOV, DEC).requests()).isZero();
     assertThat(lookups).containsExactly("acme", "globex"); // the anchor is looked up once per customer
+    // a report's widest range (the management API takes instants up to 9999-12-31): past what epoch nanos hold
+    assertThat(ledger.totals("acme", Instant.EPOCH, Instant.parse("9999-12-31T23:59:59Z")).requests()).isEqualTo(9);
   }
 
   /**
