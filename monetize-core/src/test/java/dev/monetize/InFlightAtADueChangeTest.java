@@ -352,4 +352,23 @@ class InFlightAtADueChangeTest {
       assertThat(invoice(m)).contains("\"amount_due\":\"0.01\"");
     }
   }
+
+  /**
+   * Changes made "now" within one second on a shared history (a tier rule moving many customers) take
+   * effect at one instant, a whole second: every node cuts its usage there once, not once per customer.
+   */
+  @Test
+  void changesMadeNowWithinASecondShareTheirInstant() throws Exception {
+    Hooked history = new Hooked(true);
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "basic"));
+      m.customers().save(Customer.of("globex", "basic"));
+      time.set(Instant.parse("2026-12-10T10:00:07.200Z"));
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\"}");
+      time.set(Instant.parse("2026-12-10T10:00:07.900Z"));
+      call(m, "PATCH", "/monetize/organizations/globex", null, "{\"plan\": \"payg\"}");
+      assertThat(history.changesDue(Instant.parse("2026-12-10T10:00:08Z"), Instant.parse("2026-12-10T10:01:00Z")))
+          .extracting(c -> c.since().toString()).containsExactly("2026-12-10T10:00:38Z", "2026-12-10T10:00:38Z");
+    }
+  }
 }

@@ -140,12 +140,18 @@ public final class PlanScheduler implements AutoCloseable {
   }
 
   /**
-   * The instant up to which {@code customer}'s changes are firm at {@code now}: with a history other
-   * nodes share, {@link #ON_EVERY_NODE} on, since a change coming due before then may be followed on
-   * another node already (its sweep learns of a cancellation up to 10 seconds later); else now.
+   * The instant up to which changes are firm at {@code now}: with a history other nodes share,
+   * {@link #ON_EVERY_NODE} on, since a change coming due before then may be followed on another node
+   * already (its sweep learns of a cancellation up to 10 seconds later), rounded up to a whole second
+   * so that the changes made together (a tier rule moving many customers) share an instant, where
+   * every node cuts its usage once; else now.
    */
   private Instant firm(Instant now) {
-    return history.shared() ? now.plus(ON_EVERY_NODE) : now;
+    if (!history.shared()) {
+      return now;
+    }
+    Instant firm = now.plus(ON_EVERY_NODE);
+    return firm.getNano() == 0 ? firm : firm.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
   }
 
   /** Schedules {@code plan} for the end of {@code customer}'s current billing period, replacing any scheduled change. */
