@@ -72,8 +72,6 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
 
   /** The changes admission follows from their instant on (scheduled ones, and those of other nodes), before any sweep. */
   private final DuePlans duePlans;
-  /** Held while usage is cut at changes that came due: the calls completing after them wait for it. */
-  private final Object dueLock = new Object();
 
   /** A count that only grows, in cells a cache line apart chosen by thread (no line shared by every call). */
   private static final class Striped {
@@ -189,26 +187,13 @@ final class InFlightPlanChanges implements dev.monetize.keys.internal.CustomerRe
     if (doneNanos < duePlans.nextNanos()) {
       return; // nearly always: nothing came due
     }
-    synchronized (dueLock) {
-      if (doneNanos < duePlans.nextNanos()) {
-        return; // passed by another call meanwhile
-      }
-      List<PlanChange> due = duePlans.due(doneNanos);
+    duePlans.pass(doneNanos, changes -> { // under its lock: no change is withdrawn or applied meanwhile
       try {
-        for (int i = 0; i < due.size(); ) { // instant by instant: one interval each
-          int j = i;
-          while (j < due.size() && due.get(j).since().equals(due.get(i).since())) {
-            j++;
-          }
-          cut(due.subList(i, j));
-          i = j;
-        }
+        cut(changes);
       } catch (RuntimeException e) { // the call is recorded all the same: usage is never dropped for a cut
-        LOG.warn("cutting usage at {} plan changes that came due failed: {}", due.size(), e.toString());
-      } finally {
-        duePlans.passed(due); // a cut that failed is not tried on every call; the sweep's change cuts again
+        LOG.warn("cutting usage at {} plan changes that came due failed: {}", changes.size(), e.toString());
       }
-    }
+    });
   }
 
   /**

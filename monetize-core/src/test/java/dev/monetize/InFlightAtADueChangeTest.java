@@ -50,6 +50,8 @@ class InFlightAtADueChangeTest {
     final boolean shared;
     volatile Runnable onRecord;
     volatile Runnable onSecondInForceRead;
+    /** Run once at the first read of the plan in force at one instant (the sweep's unlocked read). */
+    volatile Runnable onFirstInForceRead;
     int inForceReads;
 
     Hooked(boolean shared) {
@@ -71,11 +73,24 @@ class InFlightAtADueChangeTest {
       super.recordPlanChange(change);
     }
 
+    /** Run once at the next read of a range (the memory ledger's, opening or rolling an account). */
+    volatile Runnable onRangeRead;
+
     @Override
     public java.util.List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
+      Runnable first = onFirstInForceRead;
+      if (from.equals(to) && first != null) {
+        onFirstInForceRead = null;
+        first.run();
+      }
       if (from.equals(to) && onSecondInForceRead != null && ++inForceReads == 2) {
         Runnable r = onSecondInForceRead;
         onSecondInForceRead = null;
+        r.run();
+      }
+      Runnable r = onRangeRead;
+      if (!from.equals(to) && r != null) {
+        onRangeRead = null;
         r.run();
       }
       return super.planChanges(customerId, from, to);
@@ -369,6 +384,106 @@ class InFlightAtADueChangeTest {
       call(m, "PATCH", "/monetize/organizations/globex", null, "{\"plan\": \"payg\"}");
       assertThat(history.changesDue(Instant.parse("2026-12-10T10:00:08Z"), Instant.parse("2026-12-10T10:01:00Z")))
           .extracting(c -> c.since().toString()).containsExactly("2026-12-10T10:00:38Z", "2026-12-10T10:00:38Z");
+    }
+  }
+
+  /**
+   * The sweep learns that a change vanished from the shared history while a delivery is cutting usage
+   * at it (found in the second review): the withdrawal waits for the cut and is not missed.
+   */
+  @Test
+  void aChangeWithdrawnWhileUsageIsCutAtItNoLongerSettlesCalls() throws Exception {
+    time.set(Instant.parse("2026-11-30T23:59:10Z"));
+    Hooked history = new Hooked(true);
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "payg"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      admit(m, key, "nov").complete(200, 10); // opens November's ledger account: 0.25
+      m.flushUsage();
+      history.recordPlanChange(new PlanChange("acme", "basic", Instant.parse("2026-12-01T00:00:00Z"))); // elsewhere
+      time.set(Instant.parse("2026-11-30T23:59:30Z"));
+      m.applyDuePlanChanges(); // expected here
+      time.set(Instant.parse("2026-11-30T23:59:50Z"));
+      Admission inFlight = admit(m, key, "in-flight"); // payg: 0.25
+      history.real.cancelPlanChanges("acme", Instant.parse("2026-11-30T23:59:55Z")); // gone from the history
+      Thread[] sweep = new Thread[1];
+      history.onRangeRead = () -> { // the ledger's roll at the cut reads the history: a sweep starts meanwhile
+        time.set(Instant.parse("2026-12-01T00:00:03Z"));
+        sweep[0] = new Thread(m::applyDuePlanChanges);
+        sweep[0].start();
+        try {
+          sweep[0].join(500); // it learns of the withdrawal now, unless it waits for the cut to end
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      time.set(Instant.parse("2026-12-01T00:00:02Z"));
+      m.flushUsage(); // a delivery past the instant cuts usage there
+      sweep[0].join();
+      time.set(Instant.parse("2026-12-01T00:00:04Z"));
+      inFlight.complete(200, 10);
+      m.flushUsage();
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("payg");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("9.50"); // both billed on payg, from credits
+    }
+  }
+
+  /** Scheduled for the period's end three times within its last 30 seconds: admission follows the last. */
+  @Test
+  void aPlanScheduledAgainAtTheSameInstantIsTheOneAdmissionFollows() throws Exception {
+    time.set(Instant.parse("2026-11-30T23:59:52Z"));
+    try (Monetize m = monetize(shared())) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      for (String plan : new String[] {"payg", "bulk", "payg"}) {
+        call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"" + plan + "\", \"at\": \"period_end\"}");
+      }
+      time.set(Instant.parse("2026-12-01T00:00:01Z"));
+      assertThat(admit(m, key, "x").principal().orElseThrow().plan().name()).isEqualTo("payg");
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("payg");
+    }
+  }
+
+  /** A plan saved while the sweep runs, after the instant it read: the sweep's locked re-read keeps it. */
+  @Test
+  void aPlanSavedWhileTheSweepRunsIsNotUndoneByIt() throws Exception {
+    Hooked history = new Hooked(true);
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "basic"));
+      history.recordPlanChange(new PlanChange("acme", "payg", Instant.parse("2026-12-10T10:00:09Z"))); // elsewhere
+      time.set(Instant.parse("2026-12-10T10:00:10Z"));
+      Thread[] save = new Thread[1];
+      history.onFirstInForceRead = () -> {
+        time.set(Instant.parse("2026-12-10T10:00:11Z"));
+        save[0] = new Thread(() -> m.customers().save(Customer.of("acme", "bulk")));
+        save[0].start();
+        try {
+          save[0].join(); // saved before the sweep takes the registry's lock
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("bulk");
+    }
+  }
+
+  /** A plan in force "since ever" in the history (a change before 1677): usage is counted all the same. */
+  @Test
+  void aChangeFromCenturiesAgoInTheHistoryLeavesUsageCounted() throws Exception {
+    BillingHistory history = BillingHistory.inMemory();
+    history.recordPlanChange(new PlanChange("acme", "basic", Instant.parse("1600-01-01T00:00:00Z"))); // imported
+    try (Monetize m = monetize(history)) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      admit(m, key, "a").complete(200, 10);
+      time.set(Instant.parse("2026-12-10T10:00:08Z"));
+      m.flushUsage();
+      assertThat(invoice(m)).contains("\"amount_due\":\"0.01\"");
     }
   }
 }

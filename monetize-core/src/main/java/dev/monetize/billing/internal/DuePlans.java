@@ -71,10 +71,9 @@ public final class DuePlans {
     synchronized (passed) {
       soon.compute(change.customerId(), (id, list) -> {
         List<PlanChange> out = list == null ? new ArrayList<>() : new ArrayList<>(list);
-        if (!out.contains(change)) {
-          out.add(change);
-          out.sort(Comparator.comparing(PlanChange::since));
-        }
+        out.remove(change); // an equal one again comes last: of changes at one instant, the last recorded holds
+        out.add(change);
+        out.sort(Comparator.comparing(PlanChange::since)); // stable: same-instant changes keep their order
         return List.copyOf(out);
       });
       if (!passed.contains(change)) {
@@ -177,11 +176,31 @@ public final class DuePlans {
     }
   }
 
-  /** Usage was cut at {@code changes} (from {@link #due}): {@link #nextNanos} moves past them. */
-  public void passed(List<PlanChange> changes) {
+  /**
+   * Passes the expected changes due by {@code epochNanos} not passed before: hands them to {@code cut},
+   * instant by instant (oldest first, the changes of one instant together), then {@link #nextNanos}
+   * moves past them. Holds this object's lock throughout, so no change is withdrawn or applied while
+   * it is cut; {@code cut} must not call back into it.
+   */
+  public void pass(long epochNanos, java.util.function.Consumer<List<PlanChange>> cut) {
     synchronized (passed) {
-      passed.addAll(changes);
-      findNext();
+      if (epochNanos < next) {
+        return; // passed by another call meanwhile
+      }
+      List<PlanChange> due = due(epochNanos);
+      try {
+        for (int i = 0; i < due.size(); ) {
+          int j = i;
+          while (j < due.size() && due.get(j).since().equals(due.get(i).since())) {
+            j++;
+          }
+          cut.accept(due.subList(i, j));
+          i = j;
+        }
+      } finally {
+        passed.addAll(due); // even when a cut failed: it is not tried on every call (the sweep's change cuts again)
+        findNext();
+      }
     }
   }
 

@@ -184,7 +184,16 @@ public final class PlanScheduler implements AutoCloseable {
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
           .expireAfterWrite(Duration.ofDays(62)).executor(Runnable::run).build();
 
-  /** Cancels {@code customer}'s scheduled change; whether there was one. */
+  /**
+   * Whether {@code customerId}'s scheduled change is under way: on a history other nodes share, due
+   * within {@link #ON_EVERY_NODE}, when it can no longer be cancelled ({@link #cancel} leaves it).
+   */
+  public boolean underWay(String customerId) {
+    Instant now = time.now();
+    return history.shared() && scheduled(customerId).filter(c -> !c.since().isAfter(firm(now))).isPresent();
+  }
+
+  /** Cancels {@code customer}'s scheduled change; whether there was one (one {@link #underWay} stays). */
   public synchronized boolean cancel(Customer customer) {
     Optional<PlanChange> was = scheduled(customer.id());
     Instant firm = firm(time.now()); // one instant: a change coming due meanwhile is either cancelled or kept, in both
@@ -210,7 +219,8 @@ public final class PlanScheduler implements AutoCloseable {
     List<String> ids = List.copyOf(differing);
     for (int i = 0; i < ids.size(); i += EXCLUSIVE_BATCH) { // saves wait for one batch, not a month's first sweep
       java.util.Set<String> batch = new java.util.LinkedHashSet<>(ids.subList(i, Math.min(ids.size(), i + EXCLUSIVE_BATCH)));
-      customers.exclusively(() -> applyDue(batch, now, null));
+      // the plan in force as the batch is read: a save made since the sweep's start is not undone
+      customers.exclusively(() -> applyDue(batch, time.now(), null));
     }
     swept = now;
     // what comes due before the next sweep, for admission to follow at its very instant: the shared

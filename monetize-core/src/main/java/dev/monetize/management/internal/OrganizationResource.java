@@ -113,7 +113,7 @@ final class OrganizationResource {
         .orElse(Target.missing("organization", id)));
     Customer org = context.customers().find(id).orElseThrow();
     if (!context.plans().cancel(org)) {
-      if (context.plans().scheduled(id).isPresent()) { // due within ON_EVERY_NODE: other nodes may follow it already
+      if (context.plans().underWay(id)) { // due within ON_EVERY_NODE: other nodes may follow it already
         throw new ManagementRefusal(ErrorCode.PLAN_CHANGE_UNDER_WAY, "The plan change of organization '" + id
             + "' to " + context.plans().scheduled(id).get().plan() + " takes effect at "
             + context.plans().scheduled(id).get().since() + " on every node and can no longer be cancelled; "

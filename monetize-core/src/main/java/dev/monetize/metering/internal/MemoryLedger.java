@@ -103,7 +103,7 @@ public final class MemoryLedger implements UsageTotals {
     /** Cuts the period where the plan changed in it (again: a cut already there is kept). */
     void seed(String customerId, PlanChanges changes) {
       for (Instant change : changes.between(customerId, Instant.ofEpochSecond(0, start), Instant.ofEpochSecond(0, end))) {
-        long t = TimeSource.epochNanos(change);
+        long t = bound(change);
         if (t > start && t < end) {
           slices.putIfAbsent(t, new Slice());
         }
@@ -118,7 +118,7 @@ public final class MemoryLedger implements UsageTotals {
    */
   public void add(List<UsageRecord> records) {
     if (!records.isEmpty()) {
-      sweep(TimeSource.epochNanos(records.get(0).to()));
+      sweep(bound(records.get(0).to()));
     }
     int retry = waiting.size();
     for (int i = 0; i < retry; i++) {
@@ -130,7 +130,7 @@ public final class MemoryLedger implements UsageTotals {
   }
 
   private void addOne(UsageRecord r) {
-    long at = TimeSource.epochNanos(r.from());
+    long at = bound(r.from());
     Account account;
     try {
       account = account(r.customerId(), at);
@@ -197,7 +197,7 @@ public final class MemoryLedger implements UsageTotals {
     if (account == null) {
       return; // no usage yet: its first record opens the period, cut by the billing history
     }
-    long t = TimeSource.epochNanos(at);
+    long t = bound(at);
     synchronized (account) {
       if (t >= account.end) {
         account.roll(t, customerId, planChanges); // the history holds this change: the roll cuts there
@@ -254,7 +254,10 @@ public final class MemoryLedger implements UsageTotals {
     return accounts.size();
   }
 
-  /** {@code t} in epoch nanos, or the farthest a long holds for a query bound past 2262 (a report's {@code to}). */
+  /**
+   * {@code t} in epoch nanos, saturated before 1677 and after 2262: a query's far bound, or a history's
+   * "on this plan since ever" (only the instants inside a period cut it).
+   */
   private static long bound(Instant t) {
     return t.getEpochSecond() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
         : t.getEpochSecond() < Long.MIN_VALUE / 1_000_000_000L ? Long.MIN_VALUE : TimeSource.epochNanos(t);

@@ -47,7 +47,7 @@ class DuePlansTest {
     PlanChange b = new PlanChange("globex", "pro", T);
     PlanChange c = new PlanChange("initech", "pro", T.plusSeconds(5));
     due.replaceWith(java.util.List.of(a, b, c));
-    due.passed(due.due(nanos(T)));
+    due.pass(nanos(T), cut -> { });
     due.applied(java.util.List.of(a)); // applied: not withdrawn
     due.replaceWith(java.util.List.of(c)); // b is gone from the history; c was never passed
     assertThat(withdrawn).containsExactly(b);
@@ -66,7 +66,11 @@ class DuePlansTest {
     assertThat(due.nextNanos()).isEqualTo(nanos(T));
     assertThat(due.due(nanos(T) - 1)).isEmpty();
     assertThat(due.due(nanos(T.plusSeconds(7)))).containsExactly(first, later);
-    due.passed(due.due(nanos(T.plusSeconds(1))));
+    java.util.List<java.util.List<PlanChange>> cuts = new java.util.ArrayList<>();
+    due.pass(nanos(T.plusSeconds(1)), cuts::add);
+    assertThat(cuts).containsExactly(java.util.List.of(first)); // instant by instant
+    due.pass(nanos(T.plusSeconds(1)), cuts::add);
+    assertThat(cuts).hasSize(1); // once
     assertThat(due.nextNanos()).isEqualTo(nanos(later.since())); // the first is passed, until it is forgotten
     assertThat(due.due(nanos(T.plusSeconds(7)))).containsExactly(later);
     due.replaceWith(java.util.List.of(first, later)); // a sweep expecting them again passes neither twice
@@ -74,10 +78,20 @@ class DuePlansTest {
     due.forgetAfter("globex", T); // cancelled elsewhere: the next call past its instant finds nothing due
     assertThat(due.nextNanos()).isLessThanOrEqualTo(nanos(later.since())); // a bound, not scanned for on removal
     assertThat(due.due(nanos(T.plusSeconds(60)))).isEmpty();
-    due.passed(java.util.List.of());
+    due.pass(nanos(T.plusSeconds(60)), c -> { });
     assertThat(due.nextNanos()).isEqualTo(Long.MAX_VALUE);
     due.applied(java.util.List.of(first));
     due.expect(first); // expected again once forgotten (a change scheduled anew at the same instant): passed anew
     assertThat(due.nextNanos()).isEqualTo(nanos(T));
+  }
+
+  @Test
+  void ofChangesAtOneInstantTheLastRecordedHolds() {
+    DuePlans due = new DuePlans();
+    // period_end payg, then bulk, then payg again within the last 30 seconds of a shared history's period
+    due.expect(new PlanChange("acme", "payg", T));
+    due.expect(new PlanChange("acme", "bulk", T));
+    due.expect(new PlanChange("acme", "payg", T));
+    assertThat(due.inForce(ACME, nanos(T)).plan()).isEqualTo("payg");
   }
 }
