@@ -486,4 +486,25 @@ class InFlightAtADueChangeTest {
       assertThat(invoice(m)).contains("\"amount_due\":\"0.01\"");
     }
   }
+
+  /**
+   * A change for the period's end asked for while a "now" change is on its way on a shared history, and
+   * the period ends before that one takes effect: it comes after it, at its instant, not before it
+   * (where the "now" change would override it).
+   */
+  @Test
+  void aPeriodEndChangeAskedForAfterANowChangeComesAfterIt() throws Exception {
+    time.set(Instant.parse("2026-11-30T23:59:52Z"));
+    try (Monetize m = monetize(shared())) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      m.wallet().topUp("acme", new BigDecimal("10"), "t1", "");
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"payg\"}"); // at 00:00:22
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"bulk\", \"at\": \"period_end\"}");
+      time.set(Instant.parse("2026-12-01T00:00:30Z"));
+      assertThat(admit(m, key, "x").principal().orElseThrow().plan().name()).isEqualTo("bulk");
+      m.applyDuePlanChanges();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("bulk");
+    }
+  }
 }

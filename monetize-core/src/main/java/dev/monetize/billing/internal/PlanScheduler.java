@@ -157,8 +157,13 @@ public final class PlanScheduler implements AutoCloseable {
   /** Schedules {@code plan} for the end of {@code customer}'s current billing period, replacing any scheduled change. */
   public synchronized PlanChange schedule(Customer customer, String plan) {
     Instant now = time.now();
-    // a change coming due within ON_EVERY_NODE on a shared history (a "now" one) stays: this one comes after it
-    return scheduleAt(customer, plan, Invoicing.periodEnd(customer.billingAnchor(), now), firm(now));
+    Instant firm = firm(now);
+    Instant end = Invoicing.periodEnd(customer.billingAnchor(), now);
+    // a change coming due within ON_EVERY_NODE on a shared history (a "now" one) stays: this one comes after
+    // it, at its instant when the period ends first (recorded later, it holds there)
+    Instant at = firm.isAfter(now) ? history.planChanges(customer.id(), now, firm.plusNanos(1)).stream()
+        .map(PlanChange::since).filter(t -> t.isAfter(end)).reduce((a, b) -> b).orElse(end) : end;
+    return scheduleAt(customer, plan, at, firm);
   }
 
   /** Schedules {@code plan} for {@code at}, replacing any change scheduled after {@code keep}. */
