@@ -52,6 +52,9 @@ class InFlightAtADueChangeTest {
     volatile Runnable onSecondInForceRead;
     /** Run once at the first read of the plan in force at one instant (the sweep's unlocked read). */
     volatile Runnable onFirstInForceRead;
+    /** Told the number of each read of the plan in force at one instant. */
+    volatile java.util.function.IntConsumer onInForceRead = n -> { };
+    final java.util.concurrent.atomic.AtomicInteger allInForceReads = new java.util.concurrent.atomic.AtomicInteger();
     int inForceReads;
 
     Hooked(boolean shared) {
@@ -78,6 +81,9 @@ class InFlightAtADueChangeTest {
 
     @Override
     public java.util.List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
+      if (from.equals(to)) {
+        onInForceRead.accept(allInForceReads.incrementAndGet());
+      }
       Runnable first = onFirstInForceRead;
       if (from.equals(to) && first != null) {
         onFirstInForceRead = null;
@@ -507,4 +513,40 @@ class InFlightAtADueChangeTest {
       assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("bulk");
     }
   }
+
+  /**
+   * A month's first sweep that takes long (three batches here): a change another node makes "now"
+   * meanwhile is followed from its instant, not from the end of the sweep.
+   */
+  @Test
+  void aChangeMadeElsewhereDuringALongSweepIsFollowedFromItsInstant() throws Exception {
+    time.set(Instant.parse("2026-11-30T23:59:00Z"));
+    Hooked history = new Hooked(true);
+    int moving = 2 * dev.monetize.billing.internal.PlanScheduler.EXCLUSIVE_BATCH + 50;
+    try (Monetize m = monetize(history)) {
+      for (int i = 0; i < moving; i++) {
+        m.customers().save(Customer.of("c" + i, "basic"));
+        history.recordPlanChange(new PlanChange("c" + i, "payg", Instant.parse("2026-12-01T00:00:00Z")));
+      }
+      m.customers().save(Customer.of("late", "basic"));
+      IssuedKey key = m.keys().issue("late", Set.of("*"));
+      m.wallet().topUp("late", new BigDecimal("10"), "t1", "");
+      time.set(Instant.parse("2026-12-01T00:00:01Z"));
+      String[] admittedOn = new String[1];
+      int firstLocked = moving; // the unlocked reads come first, one per moving customer
+      history.onInForceRead = n -> {
+        if (n == firstLocked + 10) { // in the first batch: another node's "now" change, due in 30 seconds
+          history.recordPlanChange(new PlanChange("late", "payg", Instant.parse("2026-12-01T00:00:31Z")));
+        } else if (n == firstLocked + EXCLUSIVE + 10) { // in the second batch, past that instant
+          time.set(Instant.parse("2026-12-01T00:00:32Z"));
+          admittedOn[0] = admit(m, key, "late-call").principal().orElseThrow().plan().name();
+        }
+      };
+      m.applyDuePlanChanges();
+      assertThat(admittedOn[0]).isEqualTo("payg");
+      assertThat(m.customers().find("c" + (moving - 1)).orElseThrow().plan()).isEqualTo("payg");
+    }
+  }
+
+  private static final int EXCLUSIVE = dev.monetize.billing.internal.PlanScheduler.EXCLUSIVE_BATCH;
 }

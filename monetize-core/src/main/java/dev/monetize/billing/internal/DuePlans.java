@@ -82,6 +82,13 @@ public final class DuePlans {
     }
   }
 
+  /** Expects each of {@code changes}, in the history's order, beside what is expected already. */
+  void expectAll(List<PlanChange> changes) {
+    synchronized (passed) {
+      changes.forEach(this::expect);
+    }
+  }
+
   /** Forgets what was expected for {@code customerId} after {@code now} (a scheduled change cancelled or replaced). */
   void forgetAfter(String customerId, Instant now) {
     synchronized (passed) {
