@@ -114,10 +114,11 @@ final class OrganizationResource {
     Customer org = context.customers().find(id).orElseThrow();
     if (!context.plans().cancel(org)) {
       if (context.plans().underWay(id)) { // due within ON_EVERY_NODE: other nodes may follow it already
+        java.util.Optional<dev.monetize.billing.PlanChange> change = context.plans().scheduled(id);
         throw new ManagementRefusal(ErrorCode.PLAN_CHANGE_UNDER_WAY, "The plan change of organization '" + id
-            + "' to " + context.plans().scheduled(id).get().plan() + " takes effect at "
-            + context.plans().scheduled(id).get().since() + " on every node and can no longer be cancelled; "
-            + "change the plan back after it.");
+            + "'" + change.map(ch -> " to " + ch.plan() + " at " + ch.since()).orElse("")
+            + " takes effect on every node within 30 seconds and can no longer be cancelled; change the plan back"
+            + " after it.");
       }
       throw ManagementRefusal.notFound("scheduled plan change of organization", id);
     }
