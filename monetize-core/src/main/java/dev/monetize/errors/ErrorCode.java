@@ -97,7 +97,7 @@ public enum ErrorCode {
   PLAN_DENIED(403, "Not included in your plan",
       "The customer's plan does not include the operation (rank below its minimum plan, or "
           + "scope not in the plan). The hint names the lowest plan that includes it.",
-      "Upgrade to a plan that includes this operation; the detail names the lowest such plan."),
+      "Upgrade to a plan that includes this operation; the hint names the lowest such plan."),
   /** The rate limit (requests per period with burst) is exceeded. */
   RATE_LIMITED(429, "Rate limit exceeded",
       "The rate (requests per period with burst) is used up. `Retry-After` says when the next "

@@ -50,19 +50,25 @@ public final class Authority {
       return Verdict.allow();
     }
     if (operation.keyOnly() && principal.credential().isToken()) {
-      return Verdict.refuse(ErrorCode.TOKEN_NOT_ALLOWED, "A token cannot " + operation.summary()
-          + "; use an API key.");
+      return Verdict.refuse(ErrorCode.TOKEN_NOT_ALLOWED, "A token cannot " + action(operation) + "; use an API key.");
     }
     if (operation.keyOnly() && principal.credential().previousSecret()) {
       // a rotation is often a reaction to a leak: the old secret must not rotate back or mint lasting things
       return Verdict.refuse(ErrorCode.KEY_ROTATED, "Key " + principal.keyId() + " was rotated; its old secret "
-          + "still calls the API during the overlap but cannot " + operation.summary() + ". Use the new secret.");
+          + "still calls the API during the overlap but cannot " + action(operation) + ". Use the new secret.");
     }
     if (needed == Permission.OPERATOR && !operator(principal)) {
-      return Verdict.refuse(ErrorCode.SCOPE_DENIED, "To " + operation.summary() + " needs scope '"
-          + OPERATOR_SCOPE + "', which only the operator holds.");
+      return Verdict.refuse(ErrorCode.SCOPE_DENIED, "Only the operator may " + action(operation) + " (scope '"
+          + OPERATOR_SCOPE + "').");
     }
     return Verdict.allow();
+  }
+
+  /** What {@code operation} does, without what its summary adds after a semicolon: "issue a key". */
+  private static String action(ManagementOperation operation) {
+    String summary = operation.summary();
+    int cut = summary.indexOf(';');
+    return cut > 0 ? summary.substring(0, cut) : summary;
   }
 
   /** The decision for {@code principal} running {@code operation} on {@code target}. */
@@ -90,8 +96,7 @@ public final class Authority {
     }
     if (needed == Permission.KEYS_WRITE && !operator
         && !Scopes.grants(principal.scopes(), Permission.KEYS_WRITE.scope().orElseThrow())) {
-      String action = operation.summary();
-      action = action.indexOf(';') > 0 ? action.substring(0, action.indexOf(';')) : action; // "issue a key"
+      String action = action(operation);
       String who = principal.credential().kindName().equals("key") ? "key " + principal.keyId()
           : "the " + principal.credential().kindName() + " of key " + principal.keyId();
       return Verdict.refuse(ErrorCode.SCOPE_DENIED, "Scope 'keys:write' is needed to " + action + ", and " + who

@@ -254,8 +254,9 @@ public enum ManagementOperation {
 
   /** The operation serving {@code method} on {@code route} (the path below the prefix), if any. */
   public static Optional<Match> match(String method, String route) {
+    String served = method.equals("HEAD") ? "GET" : method; // HEAD wherever GET (RFC 9110): the adapter drops the body
     for (ManagementOperation op : values()) {
-      if (op.method.equals(method)) {
+      if (op.method.equals(served)) {
         Optional<Map<String, String>> p = op.parameters(route);
         if (p.isPresent()) {
           return Optional.of(new Match(op, p.get()));
@@ -268,6 +269,7 @@ public enum ManagementOperation {
   /** The methods served on {@code route}, for {@code Allow} (empty: no such resource). */
   public static List<String> methodsOn(String route) {
     return java.util.Arrays.stream(values()).filter(op -> op.parameters(route).isPresent())
-        .map(ManagementOperation::method).distinct().sorted().toList();
+        .flatMap(op -> op.method.equals("GET") ? java.util.stream.Stream.of("GET", "HEAD") : java.util.stream.Stream.of(op.method))
+        .distinct().sorted().toList();
   }
 }

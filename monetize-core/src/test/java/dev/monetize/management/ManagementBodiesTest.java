@@ -159,6 +159,17 @@ class ManagementBodiesTest {
     assertThat(problem(r).path("detail").asText()).contains("billing_day");
   }
 
+  @Test
+  void aRotationOverlapPastTheMaximumIsRefusedNotShortened() throws Exception {
+    String key = monetize.keys().issue("acme", java.util.Set.of("stats:read")).key().id();
+    ManagementApi.Response r = post("/keys/" + key + "/rotate", "{\"overlap_seconds\":700000}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(problem(r).path("detail").asText()).isEqualTo("overlap_seconds: a whole number from 0 to 604800.");
+    assertThat(monetize.keys().find(key).orElseThrow().previousValidUntil()).isEmpty(); // not rotated
+    ManagementApi.Response longest = post("/keys/" + key + "/rotate", "{\"overlap_seconds\":604800}");
+    assertThat(longest.status()).isEqualTo(200);
+  }
+
   @Property(tries = 300)
   void noBodyEndsInAServerError(@ForAll("paths") String path, @ForAll("bodies") String body) throws Exception {
     ManagementApi.Response r = post(path, body);

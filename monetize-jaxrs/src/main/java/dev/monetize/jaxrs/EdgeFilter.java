@@ -14,7 +14,8 @@ import java.util.Optional;
  * (which ignores a trailing slash and answers {@code OPTIONS} itself, with the allowed methods,
  * unmetered and without a key): a monetized route written with a trailing slash ({@code 404} naming
  * the route), {@code OPTIONS} on a monetized or operator-only path ({@code 404}, as an unmatched
- * request), and several {@code Api-Version} headers ({@code 400}). (A malformed {@code %}-escape in
+ * request), a method the catalog does not monetize on a monetized route ({@code 405} with the
+ * catalog's methods in {@code Allow}), and several {@code Api-Version} headers ({@code 400}). (A malformed {@code %}-escape in
  * the query reaches the resource as the literal text: the runtimes read it so.)
  */
 @PreMatching
@@ -47,6 +48,14 @@ final class EdgeFilter implements ContainerRequestFilter {
     if (method.equals("OPTIONS")
         && (!monetize.methodsOn(path).isEmpty() || operatorOnly.stream().anyMatch(t -> t.matches(path)))) {
       Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for OPTIONS " + path + ".");
+      return;
+    }
+    // a method the catalog does not monetize on its route, with or without a resource method for it: the
+    // servlet adapter's 405, with the catalog's methods in Allow (the runtime's would add OPTIONS, leave out HEAD)
+    Optional<String> allow = monetize.undeclaredMethod(method, path);
+    if (allow.isPresent()) {
+      Refusals.abort(monetize, request, ErrorCode.METHOD_NOT_ALLOWED, method + " is not offered on " + path + "; use "
+          + allow.get() + ".", "Allow", allow.get());
     }
   }
 }

@@ -382,6 +382,10 @@ abstract class JaxRsAdapterContract {
     HttpResponse<String> wrongMethod = call("DELETE", "/public", null);
     problem(wrongMethod, 405, "method_not_allowed");
     assertThat(wrongMethod.headers().firstValue("Allow").orElse("")).contains("GET");
+    // on a monetized route, the catalog's methods and the servlet adapter's words (no resource method takes DELETE)
+    JsonNode undeclared = problem(call("DELETE", "/v1/summary", free), 405, "method_not_allowed");
+    assertThat(undeclared.get("detail").asText()).isEqualTo("DELETE is not offered on /v1/summary; use GET, HEAD.");
+    assertThat(call("DELETE", "/v1/summary", free).headers().firstValue("Allow")).hasValue("GET, HEAD");
     // a body the resource does not read, an answer the client does not take: the catalog's problems
     HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/ingest"))
         .header("X-API-Key", free).header("Content-Type", "application/json")
@@ -460,21 +464,27 @@ abstract class JaxRsAdapterContract {
   }
 
   /**
-   * As on the servlet adapter: the management API takes no HEAD, so HEAD on one of its GET routes is
-   * its 405 (with or without a key), never the GET run by the runtime and answered without a body.
+   * As on the servlet adapter: HEAD on a management API route that takes GET is answered as that GET
+   * (RFC 9110), without its body; without a key it is the same 401 as the GET's.
    */
   @Test
-  void headOnTheManagementApiIsItsOwn405NotAGet() throws Exception {
+  void headOnTheManagementApiIsItsGetWithoutTheBody() throws Exception {
     stop();
     base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
         new ManagementResource(monetize)), Resources.Stats.class);
-    assertThat(call("GET", "/monetize/usage", pro).statusCode()).isEqualTo(200);
-    for (String key : new String[] {pro, null}) {
-      HttpResponse<String> head = call("HEAD", "/monetize/usage", key);
-      assertThat(head.statusCode()).isEqualTo(405);
-      assertThat(head.headers().firstValue("Allow")).hasValue("GET");
-      assertThat(head.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    }
+    HttpResponse<String> get = call("GET", "/monetize/usage", pro);
+    assertThat(get.statusCode()).isEqualTo(200);
+    HttpResponse<String> head = call("HEAD", "/monetize/usage", pro);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
+    assertThat(head.headers().firstValue("Cache-Control")).hasValue("no-store");
+    HttpResponse<String> anonymous = call("HEAD", "/monetize/usage", null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.body()).isEmpty();
+    HttpResponse<String> wrong = call("PUT", "/monetize/usage", pro);
+    assertThat(wrong.statusCode()).isEqualTo(405);
+    assertThat(wrong.headers().firstValue("Allow")).hasValue("GET, HEAD");
   }
 
   @Test

@@ -309,6 +309,22 @@ class ManagementApiTest {
     problem(call("GET", "/monetize/keys?organization_id=" + acme + "&cursor=zzz", operator, null), 400, "bad_request");
   }
 
+  /** HEAD wherever GET (RFC 9110): the GET's status and headers, no body; its length announced. */
+  @Test
+  void headOnAReadIsItsGetWithoutTheBody() throws Exception {
+    String acme = org("Acme");
+    HttpResponse<String> get = call("GET", "/monetize/keys?organization_id=" + acme, operator, null);
+    HttpResponse<String> head = call("HEAD", "/monetize/keys?organization_id=" + acme, operator, null);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
+    assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(
+        get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+    assertThat(call("HEAD", "/monetize/keys?organization_id=" + acme, null, null).statusCode()).isEqualTo(401);
+    assertThat(call("HEAD", "/monetize/dashboard", null, null).statusCode()).isEqualTo(200);
+    assertThat(call("HEAD", "/monetize/keys/nope/rotate", operator, null).headers().firstValue("Allow")).hasValue("POST");
+  }
+
   @Test
   void badInputIsAProblemNeverA500() throws Exception {
     String acme = org("Acme");
@@ -327,7 +343,7 @@ class ManagementApiTest {
     problem(call("POST", "/monetize/keys", operator, "{\"a\":\"" + "x".repeat(70_000) + "\"}"), 413, "payload_too_large");
     HttpResponse<String> wrong = call("DELETE", "/monetize/keys", operator, null);
     problem(wrong, 405, "method_not_allowed");
-    assertThat(wrong.headers().firstValue("Allow")).contains("GET, POST");
+    assertThat(wrong.headers().firstValue("Allow")).contains("GET, HEAD, POST");
     problem(call("GET", "/monetize/nothing", operator, null), 404, "not_found");
     problem(call("GET", "/monetize/keys", null, null), 401, "key_missing");
   }

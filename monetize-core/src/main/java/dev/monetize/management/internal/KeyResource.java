@@ -192,8 +192,8 @@ final class KeyResource {
   ManagementApi.Response rotate(ManagementCall c) {
     ApiKey key = key(c);
     Bodies.Rotation body = c.bind(Bodies.Rotation.class);
-    long overlap = ManagementCall.number(body.overlapSeconds(), "overlap_seconds", 0, Long.MAX_VALUE / 1_000_000_000L)
-        .orElse(86_400L);
+    long max = context.keys().maxRotationOverlap().getSeconds(); // more is refused, never shortened unsaid
+    long overlap = ManagementCall.number(body.overlapSeconds(), "overlap_seconds", 0, max).orElse(Math.min(86_400L, max));
     if (key.status() == KeyStatus.REVOKED) {
       throw ManagementRefusal.badRequest("Key " + key.id() + " is revoked; a revoked key cannot be rotated.");
     }

@@ -124,7 +124,7 @@ public abstract class AuthorityFindingsContract {
     assertThat(unknown.code()).isEqualTo("not_found");
     ExampleUnderTest.Answer keys = app.send("OPTIONS", "/monetize/keys", null, null, null);
     assertThat(keys.status()).isEqualTo(405);
-    assertThat(keys.headers().firstValue("Allow")).contains("GET, POST");
+    assertThat(keys.headers().firstValue("Allow")).contains("GET, HEAD, POST");
     assertThat(keys.headers().firstValue("Cache-Control")).contains("no-store");
   }
 
