@@ -203,13 +203,16 @@ public enum ErrorCode {
       "Send the body with a Content-Length header."),
   /** The request's body is of a media type the endpoint does not read. */
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type",
-      "The request body's `Content-Type` is not one the endpoint reads (or is missing); the runtime "
-          + "refuses it before the endpoint runs.",
+      "The request body's `Content-Type` is not one the endpoint reads (or is missing); a JAX-RS "
+          + "runtime refuses it while matching the resource (`@Consumes`), before admission, so it is "
+          + "not billed. A servlet application that checks it answers it itself, as an admitted call.",
       "Send the body with a Content-Type the API reference lists for this endpoint (usually application/json)."),
   /** No representation the client accepts. */
   NOT_ACCEPTABLE(406, "Not acceptable",
       "The endpoint has no representation of the answer in a media type the request's `Accept` "
-          + "allows.",
+          + "allows. A JAX-RS runtime refuses it while matching the resource (`@Produces`), before "
+          + "admission, so it is not billed; a servlet answers what it produces (RFC 9110 lets a "
+          + "server disregard `Accept`), unless the application refuses it itself.",
       "Accept a media type the API reference lists for this endpoint (or send no Accept header)."),
   /** The request's URI is longer than the server reads. */
   URI_TOO_LONG(414, "URI too long",
