@@ -15,6 +15,7 @@ import dev.monetize.plans.Customer;
 import dev.monetize.plans.Operation;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -124,10 +125,25 @@ class ScheduledPlanChangeAtItsInstantTest {
 
   @Test
   void aSweepAppliesAMonthsChangesInBatchesEveryOne() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger batchReads = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger singleReads = new java.util.concurrent.atomic.AtomicInteger();
     BillingHistory shared = new ForwardingBillingHistory() {
       @Override
       public boolean shared() {
         return true;
+      }
+
+      @Override
+      public java.util.Map<String, PlanChange> plansInForce(java.util.Collection<String> ids, Instant at) {
+        assertThat(ids).hasSizeLessThanOrEqualTo(dev.monetize.billing.internal.PlanScheduler.EXCLUSIVE_BATCH);
+        batchReads.incrementAndGet();
+        return real.plansInForce(ids, at);
+      }
+
+      @Override
+      public List<PlanChange> planChanges(String customerId, Instant from, Instant to) {
+        singleReads.incrementAndGet();
+        return real.planChanges(customerId, from, to);
       }
     };
     int customers = 2 * dev.monetize.billing.internal.PlanScheduler.EXCLUSIVE_BATCH + 50; // three batches
@@ -137,10 +153,14 @@ class ScheduledPlanChangeAtItsInstantTest {
         shared.recordPlanChange(new PlanChange("c" + i, "basic", NEW_PERIOD)); // as the nodes that scheduled them
       }
       time.set(NEW_PERIOD.plusSeconds(1));
+      singleReads.set(0);
       m.applyDuePlanChanges();
       for (int i = 0; i < customers; i++) {
         assertThat(m.customers().find("c" + i).orElseThrow().plan()).as("c" + i).isEqualTo("basic");
       }
+      // read a batch at a time (once to find those to change, once under the lock): not once per customer
+      assertThat(batchReads.get()).isEqualTo(6);
+      assertThat(singleReads.get()).isZero();
     }
   }
 }

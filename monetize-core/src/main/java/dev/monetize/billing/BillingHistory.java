@@ -36,6 +36,21 @@ public interface BillingHistory {
   List<PlanChange> planChanges(String customerId, Instant from, Instant to);
 
   /**
+   * The plan in force at {@code at} for each of {@code customerIds} that has one: the last change at
+   * or before {@code at} (the first of {@link #planChanges planChanges(id, at, at)}), by customer id;
+   * a customer without any is left out. What the engine's sweep of due changes reads, a batch of
+   * customers at a time (at most a few hundred). The default asks {@link #planChanges} for each; a
+   * store across the network overrides it with one query.
+   */
+  default java.util.Map<String, PlanChange> plansInForce(java.util.Collection<String> customerIds, Instant at) {
+    java.util.Map<String, PlanChange> out = new java.util.HashMap<>();
+    for (String id : customerIds) {
+      planChanges(id, at, at).stream().findFirst().ifPresent(c -> out.put(id, c));
+    }
+    return out;
+  }
+
+  /**
    * The ids of customers with a plan change before {@code before} (every customer who may owe a fee
    * then, calls or none), in id order, at most {@code limit}: what the operator's reports rate
    * besides the customers with usage. The default knows none.

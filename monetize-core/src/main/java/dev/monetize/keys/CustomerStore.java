@@ -11,6 +11,19 @@ public interface CustomerStore {
   /** The customer with that id. */
   Optional<Customer> find(String customerId);
 
+  /**
+   * The customers of {@code customerIds} that exist, by id (what the engine's sweep of due plan
+   * changes reads, a batch of at most a few hundred at a time). The default asks {@link #find} for
+   * each; a store across the network overrides it with one query.
+   */
+  default java.util.Map<String, Customer> findAll(java.util.Collection<String> customerIds) {
+    java.util.Map<String, Customer> out = new java.util.HashMap<>();
+    for (String id : customerIds) {
+      find(id).ifPresent(c -> out.put(id, c));
+    }
+    return out;
+  }
+
   /** Inserts or replaces the customer with the same id. */
   void save(Customer customer);
 

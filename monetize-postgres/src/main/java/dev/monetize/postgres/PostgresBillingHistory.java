@@ -239,6 +239,29 @@ public final class PostgresBillingHistory implements BillingHistory {
     }
   }
 
+  /** One query for the whole batch: each customer's last change at or before {@code at}, by its primary key. */
+  @Override
+  public java.util.Map<String, PlanChange> plansInForce(java.util.Collection<String> customerIds, Instant at) {
+    java.util.Map<String, PlanChange> out = new java.util.HashMap<>();
+    if (customerIds.isEmpty()) {
+      return out;
+    }
+    String sql = "SELECT DISTINCT ON (customer_id) customer_id, plan, since FROM monetize_plan_changes "
+        + "WHERE customer_id = ANY (?) AND since <= ? ORDER BY customer_id, since DESC, seq DESC";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", customerIds.toArray()));
+      ps.setTimestamp(2, Timestamp.from(at));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), new PlanChange(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+        }
+      }
+      return out;
+    } catch (SQLException ex) {
+      throw new PostgresStore.StoreException("reading the plans in force", ex);
+    }
+  }
+
   @Override
   public List<String> customersBefore(Instant before, int limit) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(

@@ -323,11 +323,37 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.of(new Customer(rs.getString(1), rs.getString(2),
-            new BillingAnchor(rs.getInt(3), ZoneId.of(rs.getString(4))), rs.getString(5))); // as stored
+        return Optional.of(customer(rs));
       }
     } catch (SQLException e) {
       throw new StoreException("finding an organization", e);
+    }
+  }
+
+  /** The customer of a row of {@code id, plan, billing_day, time_zone, name}, as stored. */
+  private static Customer customer(ResultSet rs) throws SQLException {
+    return new Customer(rs.getString(1), rs.getString(2), new BillingAnchor(rs.getInt(3), ZoneId.of(rs.getString(4))),
+        rs.getString(5));
+  }
+
+  /** One query for the whole batch. */
+  @Override
+  public java.util.Map<String, Customer> findAll(java.util.Collection<String> customerIds) {
+    java.util.Map<String, Customer> out = new java.util.HashMap<>();
+    if (customerIds.isEmpty()) {
+      return out;
+    }
+    String sql = "SELECT id, plan, billing_day, time_zone, name FROM monetize_organizations WHERE id = ANY (?)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", customerIds.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), customer(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("finding organizations", e);
     }
   }
 

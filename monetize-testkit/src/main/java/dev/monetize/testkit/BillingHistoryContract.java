@@ -173,4 +173,26 @@ public abstract class BillingHistoryContract {
     assertThat(h.planChanges("acme", T0.minusSeconds(86_400 * 50), T0.minusSeconds(86_400 * 45))).isEmpty();
     assertThat(h.planChanges("globex", T0, end)).containsExactly(new PlanChange("globex", "pro", T0));
   }
+
+  @Test
+  public void thePlansInForceOfABatchAreEachCustomersLastChangeAtOrBeforeTheInstant() {
+    BillingHistory h = history();
+    h.recordPlanChange(new PlanChange("acme", "free", T0.minusSeconds(86_400)));
+    h.recordPlanChange(new PlanChange("acme", "basic", T0));
+    h.recordPlanChange(new PlanChange("acme", "pro", T0.plusSeconds(1)));
+    h.recordPlanChange(new PlanChange("globex", "basic", T0));
+    h.recordPlanChange(new PlanChange("globex", "pro", T0)); // recorded last at one instant: it holds
+    h.recordPlanChange(new PlanChange("initech", "pro", T0.plusSeconds(60)));
+    java.util.List<String> ids = java.util.List.of("acme", "globex", "initech", "nobody");
+    java.util.Map<String, PlanChange> inForce = h.plansInForce(ids, T0);
+    assertThat(inForce).containsOnlyKeys("acme", "globex");
+    assertThat(inForce.get("acme")).isEqualTo(new PlanChange("acme", "basic", T0));
+    assertThat(inForce.get("globex")).isEqualTo(new PlanChange("globex", "pro", T0));
+    for (String id : ids) { // the same answer as the plan in force read one customer at a time
+      assertThat(java.util.Optional.ofNullable(inForce.get(id))).isEqualTo(h.planChanges(id, T0, T0).stream().findFirst());
+    }
+    assertThat(h.plansInForce(ids, T0.plusSeconds(60))).extractingByKey("initech").isEqualTo(
+        new PlanChange("initech", "pro", T0.plusSeconds(60)));
+    assertThat(h.plansInForce(java.util.List.of(), T0)).isEmpty();
+  }
 }

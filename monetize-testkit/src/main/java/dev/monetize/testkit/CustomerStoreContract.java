@@ -46,6 +46,20 @@ public abstract class CustomerStoreContract {
   }
 
   @Test
+  void aBatchFindsTheCustomersThatExistByTheirIds() {
+    CustomerStore s = store();
+    Customer a = new Customer(unique(), "pro", BillingAnchor.of(15, ZoneId.of("Europe/Berlin")), "Acme GmbH");
+    Customer b = new Customer(unique(), "free", BillingAnchor.DEFAULT, "Globex");
+    s.save(a);
+    s.save(b);
+    String missing = unique();
+    assertThat(s.findAll(java.util.List.of(a.id(), missing, b.id()))).containsOnlyKeys(a.id(), b.id())
+        .containsEntry(a.id(), a).containsEntry(b.id(), b);
+    assertThat(secondClientOfSameBackend(s).findAll(java.util.List.of(b.id()))).containsEntry(b.id(), b);
+    assertThat(s.findAll(java.util.List.of())).isEmpty();
+  }
+
+  @Test
   void savingTheSameIdReplacesThePlanAndName() {
     CustomerStore s = store();
     String id = unique();

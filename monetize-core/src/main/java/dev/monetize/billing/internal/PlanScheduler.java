@@ -245,16 +245,21 @@ public final class PlanScheduler implements AutoCloseable {
   private void applyDue(java.util.Set<String> touched, Instant now, java.util.Set<String> differing) {
     List<CustomerRegistry.Applied> changed = new java.util.ArrayList<>();
     List<PlanChange> held = new java.util.ArrayList<>();
-    for (String id : touched) {
+    List<String> ids = List.copyOf(touched);
+    for (int i = 0; i < ids.size(); i += EXCLUSIVE_BATCH) { // two reads per batch, not two per customer
+      List<String> batch = ids.subList(i, Math.min(ids.size(), i + EXCLUSIVE_BATCH));
       // the plan in force now is the latest change at or before now: applying it again changes nothing
-      Optional<PlanChange> inForce = history.planChanges(id, now, now).stream().findFirst();
-      Optional<Customer> c = customers.find(id);
-      if (inForce.isPresent() && c.isPresent()) {
-        PlanChange due = inForce.get();
-        if (!c.get().plan().equals(due.plan())) {
-          changed.add(new CustomerRegistry.Applied(c.get(), due));
+      Map<String, PlanChange> inForce = history.plansInForce(batch, now);
+      Map<String, Customer> stored = inForce.isEmpty() ? Map.of() : customers.findAll(inForce.keySet());
+      for (String id : batch) {
+        PlanChange due = inForce.get(id);
+        Customer c = stored.get(id);
+        if (due != null && c != null) {
+          if (!c.plan().equals(due.plan())) {
+            changed.add(new CustomerRegistry.Applied(c, due));
+          }
+          held.add(due);
         }
-        held.add(due);
       }
     }
     if (differing != null && !changed.isEmpty()) {

@@ -194,6 +194,11 @@ public final class CustomerRegistry implements CustomerService {
     return customers.find(customerId);
   }
 
+  /** The customers of {@code customerIds} that exist, by id, read together ({@link CustomerStore#findAll}). */
+  public java.util.Map<String, Customer> findAll(java.util.Collection<String> customerIds) {
+    return customers.findAll(customerIds);
+  }
+
   @Override
   public long count() {
     return customers.count();
