@@ -25,16 +25,36 @@ final class InMemoryKeyStore implements KeyStore {
 
   @Override
   public void save(ApiKey key) {
-    byId.compute(key.id(), (id, previous) -> {
-      if (previous != null) {
-        byHash.remove(previous.secretHash(), previous);
-        previous.previousSecretHash().ifPresent(h -> byHash.remove(h, previous));
+    byId.compute(key.id(), (id, previous) -> stored(key, previous));
+  }
+
+  /** Atomic: the key's entry is locked while it is compared and replaced. */
+  @Override
+  public boolean replace(ApiKey expected, ApiKey updated) {
+    if (!expected.id().equals(updated.id())) {
+      throw new IllegalArgumentException("a key is replaced by a version of itself, not by key " + updated.id());
+    }
+    boolean[] replaced = {false};
+    byId.computeIfPresent(expected.id(), (id, previous) -> {
+      if (previous.status() != expected.status() || !previous.secretHash().equals(expected.secretHash())) {
+        return previous;
       }
-      byHash.put(key.secretHash(), key);
-      key.previousSecretHash().ifPresent(h -> byHash.put(h, key));
-      byOrganization.computeIfAbsent(key.customerId(), o -> new ConcurrentSkipListMap<>()).put(key.id(), key);
-      return key;
+      replaced[0] = true;
+      return stored(updated, previous);
     });
+    return replaced[0];
+  }
+
+  /** Indexes {@code key} in place of {@code previous} (null: none); called while its id's entry is locked. */
+  private ApiKey stored(ApiKey key, ApiKey previous) {
+    if (previous != null) {
+      byHash.remove(previous.secretHash(), previous);
+      previous.previousSecretHash().ifPresent(h -> byHash.remove(h, previous));
+    }
+    byHash.put(key.secretHash(), key);
+    key.previousSecretHash().ifPresent(h -> byHash.put(h, key));
+    byOrganization.computeIfAbsent(key.customerId(), o -> new ConcurrentSkipListMap<>()).put(key.id(), key);
+    return key;
   }
 
   @Override

@@ -19,6 +19,26 @@ public interface KeyStore {
   void save(ApiKey key);
 
   /**
+   * Replaces {@code expected} by {@code updated} (the same id) only if the stored key is still
+   * {@code expected}: its status and secret hash unchanged, so no revocation or rotation came in
+   * between; whether it did. What the engine revokes and rotates with, reading again when it lost a
+   * race: a revocation always lands, and a rotation racing it never brings the key back. The default
+   * reads, compares and saves, which is atomic only for one process at a time; a store shared by
+   * several processes overrides it with one conditional write.
+   */
+  default boolean replace(ApiKey expected, ApiKey updated) {
+    if (!expected.id().equals(updated.id())) {
+      throw new IllegalArgumentException("a key is replaced by a version of itself, not by key " + updated.id());
+    }
+    Optional<ApiKey> now = findById(expected.id());
+    if (now.isEmpty() || now.get().status() != expected.status() || !now.get().secretHash().equals(expected.secretHash())) {
+      return false;
+    }
+    save(updated);
+    return true;
+  }
+
+  /**
    * Keys of one organization, optionally one project, ordered by id, starting after
    * {@code afterId}, at most {@code limit}.
    */

@@ -193,6 +193,41 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     }
   }
 
+  /**
+   * One conditional update: only a row whose status and secret hash are still {@code expected}'s is
+   * changed, so a revocation another node committed in between is never undone (its trigger tells
+   * every node, as a save's does).
+   */
+  @Override
+  public boolean replace(ApiKey expected, ApiKey updated) {
+    if (!expected.id().equals(updated.id())) {
+      throw new IllegalArgumentException("a key is replaced by a version of itself, not by key " + updated.id());
+    }
+    String sql = "UPDATE monetize_api_keys SET project_id = ?, secret_hash = ?, previous_hash = ?, "
+        + "previous_valid_until = ?, scopes = ?, status = ?, expires_at = ?, limit_overrides = ?::jsonb, raised_limits = ? "
+        + "WHERE id = ? AND upper(btrim(status)) = ? AND secret_hash = ?"; // a status written by hand, as read
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ApiKey k = updated;
+      ps.setString(1, k.projectId().orElse(null));
+      ps.setString(2, k.secretHash());
+      ps.setString(3, k.previousSecretHash().orElse(null));
+      setInstant(ps, 4, k.previousValidUntil());
+      ps.setArray(5, c.createArrayOf("text", k.scopes().toArray()));
+      ps.setString(6, k.status().name());
+      setInstant(ps, 7, k.expiresAt());
+      ps.setString(8, JSON.writeValueAsString(k.limitOverrides()));
+      ps.setArray(9, c.createArrayOf("text", k.raisedLimits().toArray()));
+      ps.setString(10, expected.id());
+      ps.setString(11, expected.status().name());
+      ps.setString(12, expected.secretHash());
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StoreException("replacing key " + expected.id(), e);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public List<ApiKey> list(String organizationId, Optional<String> projectId, Optional<String> afterId, int limit) {
     String sql = "SELECT " + KEY_COLUMNS + " FROM monetize_api_keys WHERE organization_id = ? "

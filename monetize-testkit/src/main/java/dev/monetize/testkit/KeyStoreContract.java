@@ -108,6 +108,48 @@ public abstract class KeyStoreContract {
     assertThat(other.findById(k.id()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
   }
 
+  /**
+   * {@link KeyStore#replace} is a compare-and-set: it replaces the version read, and nothing once
+   * another client revoked or rotated the key in between; a key unknown or revoked stays as it is.
+   */
+  @Test
+  void aReplacementLandsOnlyOnTheVersionItWasMadeFrom() {
+    KeyStore s = store();
+    KeyStore other = secondClientOfSameBackend(s);
+    ApiKey k = key(unique("org"), Optional.empty());
+    s.save(k);
+    ApiKey rotated = k.rotated(unique("hash"), CREATED.plusSeconds(3600));
+    assertThat(s.replace(k, rotated)).isTrue();
+    assertThat(other.findById(k.id())).contains(rotated);
+    assertThat(s.findByHash(rotated.secretHash())).contains(rotated);
+    assertThat(other.replace(k, k.rotated(unique("hash"), CREATED.plusSeconds(60)))).as("made from a stale version")
+        .isFalse();
+    assertThat(other.replace(rotated, rotated.withStatus(KeyStatus.REVOKED))).isTrue();
+    assertThat(s.replace(rotated, rotated.rotated(unique("hash"), CREATED.plusSeconds(60)))).as("over a revocation")
+        .isFalse();
+    assertThat(s.findById(k.id()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+    assertThat(s.findByHash(rotated.secretHash()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+    ApiKey unknown = key(unique("org"), Optional.empty());
+    assertThat(s.replace(unknown, unknown.withStatus(KeyStatus.REVOKED))).isFalse();
+    assertThat(s.findById(unknown.id())).isEmpty();
+  }
+
+  /** Of many replacements made from one version at once, exactly one lands. */
+  @Test
+  void ofConcurrentReplacementsOfOneVersionExactlyOneLands() throws Exception {
+    KeyStore s = store();
+    ApiKey k = key(unique("org"), Optional.empty());
+    s.save(k);
+    java.util.List<ApiKey> made = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      made.add(i % 2 == 0 ? k.rotated(unique("hash"), CREATED.plusSeconds(i)) : k.withStatus(KeyStatus.REVOKED));
+    }
+    java.util.List<Boolean> landed = Concurrently.call(8, t -> (t % 2 == 0 ? s : secondClientOfSameBackend(s))
+        .replace(k, made.get(t)));
+    assertThat(landed).containsOnlyOnce(true);
+    assertThat(s.findById(k.id())).contains(made.get(landed.indexOf(true)));
+  }
+
   @Test
   void aRotatedKeyIsFoundByBothSecretsAndTheOneBeforeIsForgotten() {
     KeyStore s = store();

@@ -286,9 +286,26 @@ public final class Credentials {
     return told != null && l.generation() < told;
   }
 
+  /**
+   * Replaces {@code before} by {@code key} if the store still holds {@code before}
+   * ({@link KeyStore#replace}), then forgets every cached view of it as {@link #save} does; whether
+   * it did.
+   */
+  public boolean replace(ApiKey before, ApiKey key) {
+    if (!store.replace(before, key)) {
+      return false;
+    }
+    forgotten(key, Optional.of(before));
+    return true;
+  }
+
   /** Saves a key and forgets every cached view of it, so this JVM sees the change at once. */
   public void save(ApiKey key, Optional<ApiKey> before) {
     store.save(key);
+    forgotten(key, before);
+  }
+
+  private void forgotten(ApiKey key, Optional<ApiKey> before) {
     forget(key); // first the caches: a load under way finishes, then its record goes
     before.ifPresent(this::forget);
     generation.incrementAndGet(); // then: a verification that read the generation before this is not remembered

@@ -184,27 +184,50 @@ public final class KeyRegistry implements KeyService {
     return keys.countProjects(organizationId);
   }
 
+  /**
+   * Revokes the key, whatever changes it at the same time: a rotation that stored its new secret
+   * first is read again and revoked too (a compare-and-set on the store, {@link KeyStore#replace}).
+   */
   @Override
   public boolean revoke(String keyId) {
-    Optional<ApiKey> key = keys.findById(keyId);
-    key.ifPresent(k -> credentials.save(k.withStatus(KeyStatus.REVOKED), key));
-    return key.isPresent();
+    for (int attempt = 0; attempt < RACES; attempt++) {
+      Optional<ApiKey> key = keys.findById(keyId);
+      if (key.isEmpty()) {
+        return false;
+      }
+      if (key.get().status() == KeyStatus.REVOKED || credentials.replace(key.get(), key.get().withStatus(KeyStatus.REVOKED))) {
+        return true;
+      }
+    }
+    throw new IllegalStateException("key " + keyId + " changed " + RACES + " times while it was being revoked; revoke it again");
   }
 
+  /** How often a revocation or rotation reads a key again after another change of it won the race. */
+  private static final int RACES = 64;
+
+  /**
+   * Rotates the key unless it is revoked, also when that happens at the same time: the new secret is
+   * stored only over the very version read ({@link KeyStore#replace}), so a revocation that landed in
+   * between is never undone, and of two rotations at once the second builds on the first.
+   */
   @Override
   public Optional<IssuedKey> rotate(String keyId, Duration overlap) {
     if (overlap.isNegative()) {
       throw new IllegalArgumentException("the overlap cannot be negative");
     }
-    Optional<ApiKey> key = keys.findById(keyId);
-    if (key.isEmpty() || key.get().status() == KeyStatus.REVOKED) {
-      return Optional.empty();
-    }
     Duration capped = overlap.compareTo(maxRotationOverlap) > 0 ? maxRotationOverlap : overlap;
-    String secret = ApiKeys.newSecret(key.get().environment(), random);
-    ApiKey rotated = key.get().rotated(credentials.hash(secret), time.now().plus(capped));
-    credentials.save(rotated, key);
-    return Optional.of(new IssuedKey(rotated, secret));
+    for (int attempt = 0; attempt < RACES; attempt++) {
+      Optional<ApiKey> key = keys.findById(keyId);
+      if (key.isEmpty() || key.get().status() == KeyStatus.REVOKED) {
+        return Optional.empty();
+      }
+      String secret = ApiKeys.newSecret(key.get().environment(), random);
+      ApiKey rotated = key.get().rotated(credentials.hash(secret), time.now().plus(capped));
+      if (credentials.replace(key.get(), rotated)) {
+        return Optional.of(new IssuedKey(rotated, secret));
+      }
+    }
+    throw new IllegalStateException("key " + keyId + " changed " + RACES + " times while it was being rotated; rotate it again");
   }
 
   @Override

@@ -194,12 +194,14 @@ final class KeyResource {
     Bodies.Rotation body = c.bind(Bodies.Rotation.class);
     long max = context.keys().maxRotationOverlap().getSeconds(); // more is refused, never shortened unsaid
     long overlap = ManagementCall.number(body.overlapSeconds(), "overlap_seconds", 0, max).orElse(Math.min(86_400L, max));
+    String revoked = "Key " + key.id() + " is revoked; a revoked key cannot be rotated.";
     if (key.status() == KeyStatus.REVOKED) {
-      throw ManagementRefusal.badRequest("Key " + key.id() + " is revoked; a revoked key cannot be rotated.");
+      throw ManagementRefusal.badRequest(revoked);
     }
     c.details.put("overlap_seconds", Long.toString(overlap));
-    IssuedKey issued = context.keys().rotate(key.id(), Duration.ofSeconds(overlap))
-        .orElseThrow(() -> ManagementRefusal.notFound("key", key.id()));
+    IssuedKey issued = context.keys().rotate(key.id(), Duration.ofSeconds(overlap)).orElseThrow(() ->
+        context.keys().find(key.id()).isPresent() ? ManagementRefusal.badRequest(revoked) // revoked meanwhile
+            : ManagementRefusal.notFound("key", key.id()));
     return ManagementCall.ok(200, Views.Key.withSecret(issued.key(), issued.secret()));
   }
 
