@@ -53,6 +53,16 @@ public interface ManagementApi {
    */
   java.util.Optional<Response> answerBeforeBody(Request request, long declaredLength);
 
+  /**
+   * The refusal of a page the deployment publishes to anyone outside this API (the OpenAPI document,
+   * the API explorer and its files), as this API refuses its own published pages: the shield's
+   * refusal of {@code clientAddress} (a denied network, a ban, a flood), or {@code 429 rate_limited}
+   * past the address's budget of calls without a key, which those pages share with the price list
+   * and the dashboard's files ({@link ManagementLimits#perKey}). Empty: serve the page. Adapters ask
+   * it before serving one. Never throws.
+   */
+  java.util.Optional<Response> refusePublishedPage(String clientAddress, String requestId);
+
   /** The limits this API charges. */
   ManagementLimits limits();
 

@@ -31,22 +31,41 @@ public final class OpenApiResource {
   @GET
   @Path("openapi.json")
   @Produces("application/json")
-  public String json() {
-    return monetize.openApiJson();
+  public jakarta.ws.rs.core.Response json(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.HttpHeaders headers) {
+    return refused(headers).orElseGet(() -> jakarta.ws.rs.core.Response.ok(monetize.openApiJson(), "application/json")
+        .build());
   }
 
   /** The interactive API docs (Swagger UI over {@code openapi.json}). */
   @GET
   @Path("docs")
-  public jakarta.ws.rs.core.Response explorer() {
-    return explorer(dev.monetize.docs.ApiExplorer.PATH);
+  public jakarta.ws.rs.core.Response explorer(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.HttpHeaders headers) {
+    return refused(headers).orElseGet(() -> explorer(dev.monetize.docs.ApiExplorer.PATH));
   }
 
   /** An asset of the interactive API docs ({@code 404} for an unknown name). */
   @GET
   @Path("docs/assets/{name}")
-  public jakarta.ws.rs.core.Response explorerAsset(@jakarta.ws.rs.PathParam("name") String name) {
-    return explorer(dev.monetize.docs.ApiExplorer.PATH + "/assets/" + name);
+  public jakarta.ws.rs.core.Response explorerAsset(@jakarta.ws.rs.PathParam("name") String name,
+      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.HttpHeaders headers) {
+    return refused(headers).orElseGet(() -> explorer(dev.monetize.docs.ApiExplorer.PATH + "/assets/" + name));
+  }
+
+  /**
+   * The shield's refusal of the client, or {@code 429} past its address's budget, as the management API
+   * refuses its own published pages ({@code ManagementApi.refusePublishedPage}).
+   */
+  private java.util.Optional<jakarta.ws.rs.core.Response> refused(jakarta.ws.rs.core.HttpHeaders headers) {
+    String requestId = dev.monetize.http.RequestIds.acceptOrCreate(headers.getHeaderString(
+        dev.monetize.http.RequestIds.HEADER));
+    String client = monetize.clientAddress(PeerAddress.current(), headers.getHeaderString("Forwarded"),
+        headers.getHeaderString("X-Forwarded-For"));
+    return monetize.managementApi().refusePublishedPage(client, requestId).map(a -> {
+      jakarta.ws.rs.core.Response.ResponseBuilder r = jakarta.ws.rs.core.Response.status(a.status())
+          .type(a.contentType()).entity(a.body()).header(dev.monetize.http.RequestIds.HEADER, requestId);
+      a.headers().forEach(h -> r.header(h.name(), h.value()));
+      return r.build();
+    });
   }
 
   private static jakarta.ws.rs.core.Response explorer(String path) {
@@ -62,7 +81,8 @@ public final class OpenApiResource {
   @GET
   @Path("openapi.yaml")
   @Produces("application/yaml")
-  public String yaml() {
-    return monetize.openApiYaml();
+  public jakarta.ws.rs.core.Response yaml(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.HttpHeaders headers) {
+    return refused(headers).orElseGet(() -> jakarta.ws.rs.core.Response.ok(monetize.openApiYaml(), "application/yaml")
+        .build());
   }
 }

@@ -198,6 +198,16 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     return reader;
   }
 
+  /**
+   * Whether reading the body failed in the container (the client stopped sending it, or sent it
+   * slower than the container waits for): what the endpoint then fails with is the caller's doing.
+   */
+  private volatile boolean bodyFailed;
+
+  boolean bodyFailed() {
+    return bodyFailed;
+  }
+
   private final class CountingStream extends ServletInputStream {
     private final ServletInputStream delegate;
 
@@ -207,7 +217,13 @@ final class MeteredRequest extends HttpServletRequestWrapper {
 
     @Override
     public int read() throws IOException {
-      int b = delegate.read();
+      int b;
+      try {
+        b = delegate.read();
+      } catch (IOException | RuntimeException e) {
+        bodyFailed = true;
+        throw e;
+      }
       if (b >= 0) {
         admission.readBody(1); // past the operation's limit the read fails
       }
@@ -216,7 +232,13 @@ final class MeteredRequest extends HttpServletRequestWrapper {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = delegate.read(b, off, len);
+      int n;
+      try {
+        n = delegate.read(b, off, len);
+      } catch (IOException | RuntimeException e) {
+        bodyFailed = true;
+        throw e;
+      }
       admission.readBody(n);
       return n;
     }

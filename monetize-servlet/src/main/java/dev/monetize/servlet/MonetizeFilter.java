@@ -207,7 +207,9 @@ public final class MonetizeFilter implements Filter {
     if (operation.isEmpty() && monetize.publishesDocs()
         && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
         && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {
-      pages.openApi(request, response, path);
+      if (!pages.refusedPublished(request, response, clientAddress(request))) {
+        pages.openApi(request, response, path);
+      }
       return;
     }
     if (operation.isEmpty() && monetize.publishesDocs()
@@ -215,7 +217,9 @@ public final class MonetizeFilter implements Filter {
         && path.startsWith(dev.monetize.docs.ApiExplorer.PATH)) {
       Optional<dev.monetize.docs.ApiExplorer.Answer> docs = dev.monetize.docs.ApiExplorer.answer(path);
       if (docs.isPresent()) {
-        ServedPages.explorer(request, response, docs.get());
+        if (!pages.refusedPublished(request, response, clientAddress(request))) {
+          ServedPages.explorer(request, response, docs.get());
+        }
         return;
       }
     }
@@ -320,18 +324,20 @@ public final class MonetizeFilter implements Filter {
     } catch (RuntimeException | ServletException | IOException e) {
       boolean tooLarge = dev.monetize.http.BodyTooLargeException.in(e).isPresent();
       boolean malformed = MalformedRequestException.in(e);
-      if (response.isCommitted() || e instanceof IOException && !tooLarge) {
+      boolean unfinished = !tooLarge && meteredRequest.bodyFailed(); // the body stopped coming, or came too slowly
+      if (response.isCommitted() || e instanceof IOException && !tooLarge && !unfinished) {
         throw e; // a broken connection, or an answer already on its way: nothing to answer with
       }
       response.resetBuffer();
       if (compressing != null) {
         compressing.discard();
       }
-      if (tooLarge || malformed) { // the caller's mistake, not the endpoint's failure
+      if (tooLarge || malformed || unfinished) { // the caller's mistake, not the endpoint's failure
         cache.abandon();
         closeIfBodyUnread(request, response);
         ServletProblems.send(response, monetize.problem(tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_REQUEST,
-            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody)
+            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody) : unfinished
+                ? "The request body could not be read to its end: send the whole body it announces, without long pauses."
                 : "The request could not be read: its query string, body or Content-Type is malformed.", requestId));
         failed = false;
       } else {

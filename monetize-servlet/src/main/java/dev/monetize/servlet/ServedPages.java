@@ -66,6 +66,23 @@ final class ServedPages {
     return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
   }
 
+  /**
+   * Whether a published page (the OpenAPI document, the API explorer) is refused to the client,
+   * refused here: the shield's answer, or {@code 429} past the address's budget
+   * ({@link ManagementApi#refusePublishedPage}).
+   */
+  boolean refusedPublished(HttpServletRequest request, HttpServletResponse response, String clientAddress)
+      throws IOException {
+    String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    Optional<ManagementApi.Response> refusal = monetize.managementApi().refusePublishedPage(clientAddress, requestId);
+    if (refusal.isEmpty()) {
+      return false;
+    }
+    ManagementApi.Response r = refusal.get();
+    write(request, response, requestId, r.status(), r.contentType(), r.headers(), r.body());
+    return true;
+  }
+
   /** The OpenAPI document generated from the catalog, when the deployment publishes it. */
   void openApi(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
     boolean json = path.equals(MonetizeFilter.OPENAPI_JSON);

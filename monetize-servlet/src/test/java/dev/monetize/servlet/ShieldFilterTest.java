@@ -51,7 +51,7 @@ class ShieldFilterTest {
         .plan(Plan.builder("basic").rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(10_000)).build())
         .operation(Operation.builder("stats", "GET", "/stats").build()).shield(shield).build();
     Monetize monetize = Monetize.builder().catalog(catalog).trustedProxies(proxies).auditSink(AuditSink.inMemory())
-        .build();
+        .publishDocs(true).build();
     engines.add(monetize);
     monetize.customers().save(Customer.of("acme", "basic"));
     key[0] = monetize.keys().issue("acme", Set.of("*"));
@@ -111,6 +111,35 @@ class ShieldFilterTest {
         .header("X-Forwarded-For", "198.51.100.1").header("X-Forwarded-For", "203.0.113.9")
         .header("Authorization", "Bearer " + key[0].secret()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(twoLines.statusCode()).isEqualTo(403); // the client is 203.0.113.9, whatever its own line says
+  }
+
+  /** The pages published to anyone (OpenAPI, the API explorer) are behind the shield and a budget per address. */
+  @Test
+  void publishedPagesAreRefusedToADeniedNetworkAndChargedToTheAddress() throws Exception {
+    IssuedKey[] key = new IssuedKey[1];
+    String base = start(TrustedProxies.parse("127.0.0.1/32"), key);
+    String asset = dev.monetize.docs.ApiExplorer.PATH + "/assets/"
+        + java.util.regex.Pattern.compile("assets/([^\"]+\\.js)").matcher(page(base, "/docs", "198.51.100.1").body())
+            .results().findFirst().orElseThrow().group(1);
+    for (String path : new String[] {"/openapi.json", "/openapi.yaml", "/docs", asset}) {
+      assertThat(page(base, path, "198.51.100.1").statusCode()).as(path).isEqualTo(200);
+      HttpResponse<String> denied = page(base, path, "203.0.113.9");
+      assertThat(denied.statusCode()).as(path).isEqualTo(403);
+      assertThat(denied.body()).contains("\"code\":\"ip_denied\"");
+    }
+    HttpResponse<String> last = null;
+    for (int i = 0; i < 200 && (last == null || last.statusCode() == 200); i++) {
+      last = page(base, asset, "198.51.100.77");
+    }
+    assertThat(last.statusCode()).isEqualTo(429);
+    assertThat(last.body()).contains("\"code\":\"rate_limited\"");
+    assertThat(last.headers().firstValue("Retry-After")).isPresent();
+    assertThat(page(base, asset, "198.51.100.78").statusCode()).isEqualTo(200); // its neighbour has its own budget
+  }
+
+  private HttpResponse<String> page(String base, String path, String forwardedFor) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("X-Forwarded-For", forwardedFor).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -327,8 +327,38 @@ public final class ManagementRouter implements ManagementApi {
 
   /** Calls without a valid credential cost one unit of their client address's management rate. */
   private void chargeAddress(Request r) {
-    ManagementCall.charge(context, "{ip:" + r.remoteAddress() + "}:mgmt", "management-address", limits.perKey(),
+    chargeAddress(r.remoteAddress());
+  }
+
+  private void chargeAddress(String clientAddress) {
+    ManagementCall.charge(context, "{ip:" + clientAddress + "}:mgmt", "management-address", limits.perKey(),
         "management calls");
+  }
+
+  @Override
+  public Optional<Response> refusePublishedPage(String clientAddress, String requestId) {
+    List<Header> headers = new ArrayList<>();
+    headers.add(new Header("Cache-Control", "no-store"));
+    try {
+      dev.monetize.shield.internal.Shield.Verdict verdict = context.shield().check(clientAddress,
+          context.time().epochNanos());
+      if (verdict.refusal().isPresent()) {
+        ErrorCode code = verdict.refusal().get();
+        return Optional.of(problem(code, dev.monetize.shield.internal.Shield.detail(code), requestId, headers,
+            verdict.retryAfterSeconds()));
+      }
+      chargeAddress(clientAddress);
+      return Optional.empty();
+    } catch (ManagementRefusal e) {
+      headers.addAll(e.headers());
+      return Optional.of(problem(e.code(), e.getMessage(), requestId, headers, e.retryAfter(), e.violatedPolicies()));
+    } catch (LimiterUnavailableException e) {
+      return Optional.of(problem(ErrorCode.STORE_UNAVAILABLE, "Limits cannot be checked right now.", requestId,
+          headers, 1));
+    } catch (RuntimeException e) {
+      LOG.error("request {} for a published page failed", requestId, Redaction.redact(e));
+      return Optional.of(problem(ErrorCode.INTERNAL, "The request could not be completed.", requestId, headers, 0));
+    }
   }
 
   private Response pricing() {

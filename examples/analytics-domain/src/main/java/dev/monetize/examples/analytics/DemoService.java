@@ -191,12 +191,21 @@ public final class DemoService {
   public record Journal(Path directory, FsyncPolicy fsync) {}
 
   /**
+   * The slowest request body the examples wait for, in bytes per second: a client that sends its body
+   * slower (a byte every few seconds, each one restarting the idle timeout) is cut off, so that a
+   * customer within its rate cannot hold every server thread with bodies it never finishes (OWASP API4).
+   */
+  public static final long MIN_REQUEST_BYTES_PER_SECOND = 256;
+
+  /**
    * An embedded Jetty 12 server listening on {@code port} (0 picks a free one) that does not
-   * advertise its version (OWASP API8): the container both examples run in.
+   * advertise its version (OWASP API8) and cuts off request bodies sent slower than
+   * {@link #MIN_REQUEST_BYTES_PER_SECOND}: the container both examples run in.
    */
   public static org.eclipse.jetty.server.ServerConnector jetty(org.eclipse.jetty.server.Server server, int port) {
     org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
     http.setSendServerVersion(false);
+    http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
     org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
         new org.eclipse.jetty.server.HttpConnectionFactory(http));
     connector.setPort(port);
