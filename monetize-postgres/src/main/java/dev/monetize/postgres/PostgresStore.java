@@ -164,9 +164,8 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
 
   @Override
   public void save(ApiKey k) {
-    String sql = "INSERT INTO monetize_api_keys (id, organization_id, project_id, secret_hash, previous_hash, "
-        + "previous_valid_until, scopes, environment, status, created_at, expires_at, limit_overrides, raised_limits) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (id) DO UPDATE SET "
+    String sql = "INSERT INTO monetize_api_keys (id, organization_id, environment, created_at, " + MUTABLE_KEY_COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (id) DO UPDATE SET "
         + "project_id = EXCLUDED.project_id, secret_hash = EXCLUDED.secret_hash, previous_hash = EXCLUDED.previous_hash, "
         + "previous_valid_until = EXCLUDED.previous_valid_until, scopes = EXCLUDED.scopes, status = EXCLUDED.status, "
         + "expires_at = EXCLUDED.expires_at, limit_overrides = EXCLUDED.limit_overrides, "
@@ -174,23 +173,34 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, k.id());
       ps.setString(2, k.customerId());
-      ps.setString(3, k.projectId().orElse(null));
-      ps.setString(4, k.secretHash());
-      ps.setString(5, k.previousSecretHash().orElse(null));
-      setInstant(ps, 6, k.previousValidUntil());
-      ps.setArray(7, c.createArrayOf("text", k.scopes().toArray()));
-      ps.setString(8, k.environment().name());
-      ps.setString(9, k.status().name());
-      ps.setTimestamp(10, Timestamp.from(k.createdAt()));
-      setInstant(ps, 11, k.expiresAt());
-      ps.setString(12, JSON.writeValueAsString(k.limitOverrides()));
-      ps.setArray(13, c.createArrayOf("text", k.raisedLimits().toArray()));
+      ps.setString(3, k.environment().name());
+      ps.setTimestamp(4, Timestamp.from(k.createdAt()));
+      bindMutable(c, ps, 5, k);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("saving key " + k.id(), e);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
+  }
+
+  /** The columns a key's changes write (a rotation, a revocation), in {@link #bindMutable}'s order. */
+  private static final String MUTABLE_KEY_COLUMNS = "project_id, secret_hash, previous_hash, previous_valid_until, "
+      + "scopes, status, expires_at, limit_overrides, raised_limits";
+
+  /** Binds {@link #MUTABLE_KEY_COLUMNS} of {@code k} from parameter {@code from} on (nine of them). */
+  private static void bindMutable(Connection c, PreparedStatement ps, int from, ApiKey k) throws SQLException {
+    ps.setString(from, k.projectId().orElse(null));
+    ps.setString(from + 1, k.secretHash());
+    ps.setString(from + 2, k.previousSecretHash().orElse(null));
+    setInstant(ps, from + 3, k.previousValidUntil());
+    ps.setArray(from + 4, c.createArrayOf("text", k.scopes().toArray()));
+    ps.setString(from + 5, k.status().name());
+    setInstant(ps, from + 6, k.expiresAt());
+    try {
+      ps.setString(from + 7, JSON.writeValueAsString(k.limitOverrides()));
+    } catch (IOException e) {
+      throw new IllegalStateException("a map of limits is always JSON", e);
+    }
+    ps.setArray(from + 8, c.createArrayOf("text", k.raisedLimits().toArray()));
   }
 
   /**
@@ -203,28 +213,16 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     if (!expected.id().equals(updated.id())) {
       throw new IllegalArgumentException("a key is replaced by a version of itself, not by key " + updated.id());
     }
-    String sql = "UPDATE monetize_api_keys SET project_id = ?, secret_hash = ?, previous_hash = ?, "
-        + "previous_valid_until = ?, scopes = ?, status = ?, expires_at = ?, limit_overrides = ?::jsonb, raised_limits = ? "
+    String sql = "UPDATE monetize_api_keys SET (" + MUTABLE_KEY_COLUMNS + ") = (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) "
         + "WHERE id = ? AND upper(btrim(status)) = ? AND secret_hash = ?"; // a status written by hand, as read
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ApiKey k = updated;
-      ps.setString(1, k.projectId().orElse(null));
-      ps.setString(2, k.secretHash());
-      ps.setString(3, k.previousSecretHash().orElse(null));
-      setInstant(ps, 4, k.previousValidUntil());
-      ps.setArray(5, c.createArrayOf("text", k.scopes().toArray()));
-      ps.setString(6, k.status().name());
-      setInstant(ps, 7, k.expiresAt());
-      ps.setString(8, JSON.writeValueAsString(k.limitOverrides()));
-      ps.setArray(9, c.createArrayOf("text", k.raisedLimits().toArray()));
+      bindMutable(c, ps, 1, updated);
       ps.setString(10, expected.id());
       ps.setString(11, expected.status().name());
       ps.setString(12, expected.secretHash());
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       throw new StoreException("replacing key " + expected.id(), e);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
   }
 
