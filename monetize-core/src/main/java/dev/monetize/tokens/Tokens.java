@@ -181,7 +181,8 @@ public final class Tokens {
     } catch (JOSEException e) {
       throw new IllegalStateException("signing a token failed: " + e.getMessage(), e);
     }
-    return jwt.serialize();
+    String token = jwt.serialize();
+    return s.alg.equals(JWSAlgorithm.ES256) ? JwsForm.lowS(token) : token; // the one spelling verify accepts
   }
 
   /** Whether {@code credential} has the shape of a JWT (three base64url parts) rather than an API key. */
@@ -196,6 +197,9 @@ public final class Tokens {
    * @throws TokenException {@code token_invalid} or {@code token_expired}, with a caller-safe message
    */
   public TokenClaims verify(String token, Instant now) throws TokenException {
+    if (!JwsForm.canonical(token)) { // one spelling per token: padding or stray bits make no second one
+      throw invalid("The token is not a signed JWT in compact form (three parts of base64url without padding).");
+    }
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
@@ -223,6 +227,9 @@ public final class Tokens {
       }
     } catch (JOSEException e) {
       throw invalid("The token's signature does not verify.");
+    }
+    if (v.alg.equals(JWSAlgorithm.ES256) && !JwsForm.lowS(jwt.getSignature().decode())) {
+      throw invalid("The token's signature is not the one this service minted (its s is not in the lower half).");
     }
     JWTClaimsSet c;
     try {

@@ -49,13 +49,39 @@ class TokensTest {
   private static String es256(ECKey key, JOSEObjectType typ, JWTClaimsSet c) throws Exception {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(typ).build(), c);
     jwt.sign(new ECDSASigner(key));
-    return jwt.serialize();
+    return JwsForm.lowS(jwt.serialize()); // as the service mints: of (r, s) and (r, n - s), the low one
   }
 
   private void refused(String token, ErrorCode code, String why) {
     assertThatThrownBy(() -> tokens.verify(token, NOW)).as(why).isInstanceOf(TokenException.class)
         .satisfies(e -> assertThat(((TokenException) e).code()).isEqualTo(code))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
+  }
+
+  /** One spelling per token: every token minted verifies, and no other spelling of it does. */
+  @Test
+  void aTokenHasOneSpellingOnly() throws Exception {
+    java.math.BigInteger n = new java.math.BigInteger(
+        "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+    for (int i = 0; i < 64; i++) { // about half of the raw signatures have a high s: each minted in its low form
+      String token = valid();
+      tokens.verify(token, NOW);
+      refused(token + "=", ErrorCode.TOKEN_INVALID, "padding");
+      refused(token.replace(".", "=."), ErrorCode.TOKEN_INVALID, "padding inside");
+      int dot = token.lastIndexOf('.');
+      byte[] rs = java.util.Base64.getUrlDecoder().decode(token.substring(dot + 1));
+      byte[] high = n.subtract(new java.math.BigInteger(1, java.util.Arrays.copyOfRange(rs, 32, 64))).toByteArray();
+      byte[] other = java.util.Arrays.copyOf(rs, 64);
+      java.util.Arrays.fill(other, 32, 64, (byte) 0);
+      System.arraycopy(high, Math.max(0, high.length - 32), other, 64 - Math.min(32, high.length), Math.min(32, high.length));
+      refused(token.substring(0, dot + 1) + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(other),
+          ErrorCode.TOKEN_INVALID, "(r, n - s), the other valid signature");
+      char last = token.charAt(token.length() - 1); // 64 bytes end in 4 bits of the last character: 2 are spare
+      char stray = "AQgw".indexOf(last) >= 0 ? (char) (last + 1) : last;
+      if (stray != last) {
+        refused(token.substring(0, token.length() - 1) + stray, ErrorCode.TOKEN_INVALID, "a stray bit in the last character");
+      }
+    }
   }
 
   @Test
