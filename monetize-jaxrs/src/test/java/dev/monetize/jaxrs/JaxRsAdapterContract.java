@@ -508,6 +508,13 @@ abstract class JaxRsAdapterContract {
       assertThat(parsed.getOpenAPI().getPaths().get("/v1/export").getGet().getExtensions())
           .containsKey("x-monetize");
     }
+    // published to anyone, and charged to the client address as the management API's published pages are
+    HttpResponse<String> last = null;
+    for (int i = 0; i < 200 && (last == null || last.statusCode() == 200); i++) {
+      last = call("GET", "/openapi.json", null);
+    }
+    problem(last, 429, "rate_limited");
+    assertThat(last.headers().firstValue("Retry-After")).isPresent();
   }
 
   @Test
