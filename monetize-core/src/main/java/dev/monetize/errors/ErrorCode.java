@@ -224,6 +224,26 @@ public enum ErrorCode {
       "The request's headers, together, are larger than the server reads; answered by the server "
           + "before the API looks at the request.",
       "Send fewer or smaller headers (cookies included)."),
+  /** The request did not arrive in time. */
+  REQUEST_TIMEOUT(408, "Request timeout",
+      "The request, or its body, did not arrive in time: it was sent slower than the server waits for; "
+          + "answered by the server.",
+      "Send the whole request without long pauses."),
+  /** An {@code Expect} the server does not meet. */
+  EXPECTATION_FAILED(417, "Expectation failed",
+      "The request's `Expect` header asks for something the server does not do (it knows `100-continue` "
+          + "only); answered by the server before the API looks at the request.",
+      "Send no Expect header, or Expect: 100-continue."),
+  /** Another protocol is needed. */
+  UPGRADE_REQUIRED(426, "Upgrade required",
+      "The request was sent in a protocol the connection does not speak (an HTTP/2 preface on an HTTP/1.1 "
+          + "connection); answered by the server.",
+      "Send the request over HTTP/1.1, or negotiate HTTP/2 (TLS with ALPN, or h2c upgrade)."),
+  /** An HTTP version the server does not speak. */
+  HTTP_VERSION_NOT_SUPPORTED(505, "HTTP version not supported",
+      "The request line names an HTTP version the server does not speak (HTTP/0.9, or a version that "
+          + "does not exist); answered by the server, for the client's request, not a failure of the service.",
+      "Send HTTP/1.1 (or HTTP/2)."),
   /** An unexpected failure inside the service. */
   INTERNAL(500, "Internal error",
       "Something failed inside the service (a store, the endpoint). Nothing internal is "
@@ -247,8 +267,8 @@ public enum ErrorCode {
   /**
    * The code of an answer the HTTP server makes itself with {@code status}, before any route or
    * filter (a request it cannot parse, a URI too long, an exception nothing handled): {@code bad_request}
-   * for 400, {@code not_found} for 404, and so on; empty for a status no generic code has (408, 501...),
-   * which an adapter answers as an {@code about:blank} problem.
+   * for 400, {@code not_found} for 404, {@code request_timeout} for 408, and so on; empty for a status no
+   * generic code has (501, 502...), which an adapter answers as an {@code about:blank} problem.
    */
   public static java.util.Optional<ErrorCode> forServerStatus(int status) {
     return java.util.Optional.ofNullable(switch (status) {
@@ -261,6 +281,10 @@ public enum ErrorCode {
       case 414 -> URI_TOO_LONG;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 431 -> HEADERS_TOO_LARGE;
+      case 408 -> REQUEST_TIMEOUT;
+      case 417 -> EXPECTATION_FAILED;
+      case 426 -> UPGRADE_REQUIRED;
+      case 505 -> HTTP_VERSION_NOT_SUPPORTED;
       case 500 -> INTERNAL;
       default -> null;
     });

@@ -55,6 +55,7 @@ public abstract class ProblemPagesContract {
         + "\r\n");
     requests.put("headers too large", "GET /v1/stats/summary HTTP/1.1\r\n" + close + "X-Big: " + "x".repeat(20_000)
         + "\r\n\r\n");
+    requests.put("an HTTP version that does not exist", "GET /v1/stats/summary HTTP/9.9\r\n" + close + "\r\n");
     for (String method : new String[] {"DELETE", "PUT", "PATCH", "OPTIONS"}) { // Jetty's own pages skip these
       requests.put("a bad escape, " + method, method + " /v1/%25 HTTP/1.1\r\n" + close + "Content-Length: 0\r\n\r\n");
       requests.put("an ambiguous path, " + method, method + " /monetize/shield/bans/fe80::1%25eth0 HTTP/1.1\r\n"
@@ -63,12 +64,13 @@ public abstract class ProblemPagesContract {
     for (Map.Entry<String, String> r : requests.entrySet()) {
       String answer = raw(r.getValue());
       String status = answer.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3);
-      assertThat(status).as(r.getKey()).isIn("400", "414", "431");
+      assertThat(status).as(r.getKey()).isIn("400", "414", "431", "505");
       assertThat(answer).as(r.getKey()).containsIgnoringCase("Content-Type: application/problem+json")
           .doesNotContainIgnoringCase("<html").doesNotContain("Exception").doesNotContain("Jetty")
           .contains("\"status\":" + status);
       // the catalog's problem, as every answer of the API: its code, a hint, a request id
-      String code = Map.of("400", "bad_request", "414", "uri_too_long", "431", "headers_too_large").get(status);
+      String code = Map.of("400", "bad_request", "414", "uri_too_long", "431", "headers_too_large", "505",
+          "http_version_not_supported").get(status);
       assertThat(answer).as(r.getKey()).contains("\"type\":\"https://monetize.dev/errors#" + code + "\"")
           .contains("\"code\":\"" + code + "\"").contains("\"hint\":").contains("\"request_id\":");
     }
