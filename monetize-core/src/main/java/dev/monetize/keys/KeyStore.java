@@ -23,19 +23,24 @@ public interface KeyStore {
    * {@code expected}: its status and secret hash unchanged, so no revocation or rotation came in
    * between; whether it did. What the engine revokes and rotates with, reading again when it lost a
    * race: a revocation always lands, and a rotation racing it never brings the key back. The default
-   * reads, compares and saves, which is atomic only for one process at a time; a store shared by
-   * several processes overrides it with one conditional write.
+   * reads, compares and saves under a lock of the key's id that every store of this JVM shares: atomic
+   * against the other replacements made in this process, not against other processes. A store shared
+   * by several processes must override it with one conditional write (the testkit's
+   * {@code KeyStoreContract} checks the replacements of one process).
    */
   default boolean replace(ApiKey expected, ApiKey updated) {
     if (!expected.id().equals(updated.id())) {
       throw new IllegalArgumentException("a key is replaced by a version of itself, not by key " + updated.id());
     }
-    Optional<ApiKey> now = findById(expected.id());
-    if (now.isEmpty() || now.get().status() != expected.status() || !now.get().secretHash().equals(expected.secretHash())) {
-      return false;
+    synchronized (ReplaceLocks.of(expected.id())) {
+      Optional<ApiKey> now = findById(expected.id());
+      if (now.isEmpty() || now.get().status() != expected.status()
+          || !now.get().secretHash().equals(expected.secretHash())) {
+        return false;
+      }
+      save(updated);
+      return true;
     }
-    save(updated);
-    return true;
   }
 
   /**

@@ -58,10 +58,14 @@ public interface ManagementApi {
    * the API explorer and its files), as this API refuses its own published pages: the shield's
    * refusal of {@code clientAddress} (a denied network, a ban, a flood), or {@code 429 rate_limited}
    * past the address's budget of calls without a key, which those pages share with the price list
-   * and the dashboard's files ({@link ManagementLimits#perKey}). Empty: serve the page. Adapters ask
-   * it before serving one. Never throws.
+   * and the dashboard's files ({@link ManagementLimits#perKey}). Empty: serve the page; also when the
+   * client address is unknown (empty: an adapter that cannot tell clients apart would otherwise charge
+   * everyone to one budget). Adapters ask it before serving one. Never throws. The default refuses
+   * nothing (an implementation of this API that serves no such page).
    */
-  java.util.Optional<Response> refusePublishedPage(String clientAddress, String requestId);
+  default java.util.Optional<Response> refusePublishedPage(String clientAddress, String requestId) {
+    return java.util.Optional.empty();
+  }
 
   /** The limits this API charges. */
   ManagementLimits limits();

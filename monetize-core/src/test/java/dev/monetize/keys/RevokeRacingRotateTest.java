@@ -60,4 +60,73 @@ class RevokeRacingRotateTest {
     }
   }
 
+
+  /**
+   * A store of the user's own that does not override {@code replace} (its default reads, compares and
+   * saves) holds within one process too: of a revocation and a rotation made from one version, at most
+   * one lands, however their reads and saves interleave (each read yields the thread: a wide window).
+   */
+  @RepeatedTest(3)
+  void theDefaultReplacementOfAStoreOfOneProcessLetsOneOfTwoLand() throws Exception {
+    KeyStore memory = KeyStore.inMemory();
+    KeyStore own = new KeyStore() {
+      @Override
+      public Optional<ApiKey> findByHash(String secretHash) {
+        return memory.findByHash(secretHash);
+      }
+
+      @Override
+      public Optional<ApiKey> findById(String id) {
+        Thread.yield();
+        return memory.findById(id);
+      }
+
+      @Override
+      public void save(ApiKey key) {
+        memory.save(key);
+      }
+
+      @Override
+      public List<ApiKey> list(String organizationId, Optional<String> projectId, Optional<String> afterId, int limit) {
+        return memory.list(organizationId, projectId, afterId, limit);
+      }
+
+      @Override
+      public void saveProject(Project project) {
+        memory.saveProject(project);
+      }
+
+      @Override
+      public Optional<Project> findProject(String id) {
+        return memory.findProject(id);
+      }
+
+      @Override
+      public long countProjects(String organizationId) {
+        return memory.countProjects(organizationId);
+      }
+    };
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 2_000; round++) {
+        ApiKey k = new ApiKey("key_" + round, "acme", Optional.empty(), "hash_" + round, Set.of("stats:read"),
+            KeyEnvironment.TEST, KeyStatus.ACTIVE, java.time.Instant.EPOCH, Optional.empty(), Optional.empty(),
+            Optional.empty(), java.util.Map.of(), Set.of());
+        own.save(k);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Future<Boolean> revoked = pool.submit(() -> {
+          together.await();
+          return own.replace(k, k.withStatus(KeyStatus.REVOKED));
+        });
+        java.util.concurrent.Future<Boolean> rotated = pool.submit(() -> {
+          together.await();
+          return own.replace(k, k.rotated("hash_new_" + k.id(), java.time.Instant.EPOCH.plusSeconds(60)));
+        });
+        assertThat(revoked.get() ^ rotated.get()).as("round " + round + ": exactly one lands").isTrue();
+        assertThat(own.findById(k.id()).orElseThrow().status() == KeyStatus.REVOKED).isEqualTo(revoked.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
 }

@@ -60,14 +60,9 @@ public final class MonetizeFeature implements DynamicFeature, jakarta.ws.rs.core
       return;
     }
     if (endpoint.isEmpty()) {
-      // a method the catalog does not declare on a monetized path is refused, never served free
-      // (decided per request when the method's template only overlaps monetized routes: an unmonetized
-      // POST /v1/stats/{id} must not serve POST /v1/stats/latest where GET /v1/stats/latest is sold)
-      java.lang.reflect.Method m = resource.getResourceMethod();
-      Optional<String> http = MonetizeJaxrs.httpMethod(m);
-      if (http.isPresent() && overlapsMonetizedRoute(MonetizeJaxrs.path(resource.getResourceClass(), m))) {
-        context.register(new UndeclaredMethodFilter(monetize), Priorities.AUTHENTICATION);
-      }
+      // a method the catalog does not declare on a monetized path is refused, never served free: EdgeFilter
+      // decides it per request before matching (an unmonetized POST /v1/stats/{id} must not serve
+      // POST /v1/stats/latest where GET /v1/stats/latest is sold)
       return;
     }
     Operation declared = endpoint.get().operation();
@@ -82,22 +77,5 @@ public final class MonetizeFeature implements DynamicFeature, jakarta.ws.rs.core
     context.register(new UnreadableBodies());
   }
 
-  /** Whether some request could match both {@code template} and a route of the catalog. */
-  private boolean overlapsMonetizedRoute(String template) {
-    String[] mine = template.substring(1).split("/", -1);
-    for (Operation op : monetize.catalog().operations()) {
-      String[] theirs = op.pathTemplate().substring(1).split("/", -1);
-      if (theirs.length != mine.length) {
-        continue;
-      }
-      boolean overlaps = true;
-      for (int i = 0; i < mine.length && overlaps; i++) {
-        overlaps = mine[i].equals(theirs[i]) || mine[i].startsWith("{") || theirs[i].startsWith("{");
-      }
-      if (overlaps) {
-        return true;
-      }
-    }
-    return false;
-  }
+
 }

@@ -48,7 +48,11 @@ public final class OpenApiResource {
   @Path("docs/assets/{name}")
   public jakarta.ws.rs.core.Response explorerAsset(@jakarta.ws.rs.PathParam("name") String name,
       @jakarta.ws.rs.core.Context jakarta.ws.rs.core.HttpHeaders headers) {
-    return refused(headers).orElseGet(() -> explorer(dev.monetize.docs.ApiExplorer.PATH + "/assets/" + name));
+    String path = dev.monetize.docs.ApiExplorer.PATH + "/assets/" + name;
+    if (dev.monetize.docs.ApiExplorer.answer(path).isEmpty()) {
+      throw new jakarta.ws.rs.NotFoundException(); // no such file: nothing to charge for, as on the servlet adapter
+    }
+    return refused(headers).orElseGet(() -> explorer(path));
   }
 
   /**

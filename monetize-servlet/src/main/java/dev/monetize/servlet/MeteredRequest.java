@@ -202,10 +202,31 @@ final class MeteredRequest extends HttpServletRequestWrapper {
    * Whether reading the body failed in the container (the client stopped sending it, or sent it
    * slower than the container waits for): what the endpoint then fails with is the caller's doing.
    */
-  private volatile boolean bodyFailed;
+  private volatile Throwable bodyFailure;
 
   boolean bodyFailed() {
-    return bodyFailed;
+    return bodyFailure != null;
+  }
+
+  /**
+   * Whether the body read failed because it did not arrive in time (the container's idle timeout or
+   * minimum data rate): a {@code SocketTimeoutException} or {@code TimeoutException} among the causes,
+   * or an exception of the container that carries status 408 ({@code getCode()}, as Jetty's do).
+   */
+  boolean bodyTimedOut() {
+    for (Throwable t = bodyFailure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+      try {
+        if (Integer.valueOf(408).equals(t.getClass().getMethod("getCode").invoke(t))) {
+          return true;
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // no status of its own: look at its cause
+      }
+    }
+    return false;
   }
 
   private final class CountingStream extends ServletInputStream {
@@ -221,7 +242,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
       try {
         b = delegate.read();
       } catch (IOException | RuntimeException e) {
-        bodyFailed = true;
+        bodyFailure = e;
         throw e;
       }
       if (b >= 0) {
@@ -236,7 +257,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
       try {
         n = delegate.read(b, off, len);
       } catch (IOException | RuntimeException e) {
-        bodyFailed = true;
+        bodyFailure = e;
         throw e;
       }
       admission.readBody(n);

@@ -335,9 +335,12 @@ public final class MonetizeFilter implements Filter {
       if (tooLarge || malformed || unfinished) { // the caller's mistake, not the endpoint's failure
         cache.abandon();
         closeIfBodyUnread(request, response);
-        ServletProblems.send(response, monetize.problem(tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.BAD_REQUEST,
-            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody) : unfinished
-                ? "The request body could not be read to its end: send the whole body it announces, without long pauses."
+        boolean late = unfinished && meteredRequest.bodyTimedOut();
+        ServletProblems.send(response, monetize.problem(tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE
+            : late ? ErrorCode.REQUEST_TIMEOUT : ErrorCode.BAD_REQUEST,
+            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody) : late
+                ? "The request body did not arrive in time: send the whole body it announces, without long pauses."
+                : unfinished ? "The request body could not be read to its end: send the whole body it announces."
                 : "The request could not be read: its query string, body or Content-Type is malformed.", requestId));
         failed = false;
       } else {

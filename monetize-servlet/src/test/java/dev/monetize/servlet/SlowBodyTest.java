@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A body sent slower than the container waits for (Jetty's minimum request data rate: a customer
  * within its rate holding server threads with bodies it never finishes) fails the endpoint's read:
- * the caller's doing, answered {@code 400 bad_request}, never the endpoint's {@code 500}.
+ * the caller's doing, answered {@code 408 request_timeout}, never the endpoint's {@code 500}.
  */
 class SlowBodyTest {
   @Test
@@ -81,8 +81,8 @@ class SlowBodyTest {
             }
           }
         }
-        assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"")
-            .contains("could not be read to its end");
+        assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"")
+            .contains("did not arrive in time");
       }
     } finally {
       server.stop();

@@ -337,6 +337,9 @@ public final class ManagementRouter implements ManagementApi {
 
   @Override
   public Optional<Response> refusePublishedPage(String clientAddress, String requestId) {
+    if (clientAddress == null || clientAddress.isBlank()) {
+      return Optional.empty(); // an adapter that cannot tell clients apart: one budget for all would lock all out
+    }
     List<Header> headers = new ArrayList<>();
     headers.add(new Header("Cache-Control", "no-store"));
     try {
