@@ -77,7 +77,8 @@ final class BillingCommands {
   static int guarded(CommandLine cmd, Callable<Integer> body) throws Exception {
     try {
       return body.call();
-    } catch (UsageFile.BadInput | ConfigException | IllegalArgumentException | IllegalStateException e) {
+    } catch (UsageFile.BadInput | ConfigException | IllegalArgumentException | IllegalStateException
+        | ArithmeticException e) { // ArithmeticException: usage that adds up past what can be billed exactly
       cmd.getErr().println("monetize: " + e.getMessage());
       return 1;
     } catch (java.io.UncheckedIOException e) { // a file that cannot be read or parsed: its message names it

@@ -35,10 +35,19 @@ final class JdbcUrls {
     return redacted(m, url);
   }
 
-  /** A driver's message without the URL's parameters (a password among them). */
+  /** A driver's message without the URL's parameters or user information (a password among them). */
   static String redacted(String message, String url) {
     String m = message == null ? "" : message;
     int q = url.indexOf('?');
-    return q < 0 ? m : m.replace(url.substring(q), "?...");
+    if (q >= 0) {
+      m = m.replace(url.substring(q), "?...");
+    }
+    int authority = url.indexOf("//");
+    int end = q < 0 ? url.length() : q;
+    int at = authority < 0 ? -1 : url.lastIndexOf('@', end - 1);
+    if (at > authority + 2) { // jdbc:postgresql://user:password@host/db: the user information goes too
+      m = m.replace(url.substring(authority + 2, at + 1), "...@");
+    }
+    return m;
   }
 }

@@ -85,5 +85,21 @@ class AuditCommandsTest {
     assertThat(wrong.code()).isEqualTo(2);
     assertThat(run("audit", "verify", "--jdbc", "jdbc:postgresql://127.0.0.1:5432/no_such_db?user=postgres&password=s3cret")
         .err()).contains("cannot read the audit trail").doesNotContain("s3cret");
+    CliRun inTheAuthority = run("audit", "verify", "--jdbc", "jdbc:postgresql://u:PW123@h:notaport/x");
+    assertThat(inTheAuthority.code()).isEqualTo(2);
+    assertThat(inTheAuthority.err()).contains("cannot read the audit trail").doesNotContain("PW123");
+  }
+
+  /** An event no engine could have written (a number past 2^53 has no canonical JSON) does not verify: no stack trace. */
+  @Test
+  void anEventWithoutACanonicalFormDoesNotVerify() throws Exception {
+    List<String> lines = new ArrayList<>(export());
+    lines.set(2, lines.get(2).replace("\"bytes_out\":26", "\"bytes_out\":9223372036854775807"));
+    Path odd = dir.resolve("odd.jsonl");
+    Files.write(odd, lines, StandardCharsets.UTF_8);
+    CliRun failed = run("audit", "verify", "--file", odd.toString());
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.err()).contains("does not verify").contains("no canonical form").doesNotContain("\tat ")
+        .doesNotContain("Exception");
   }
 }

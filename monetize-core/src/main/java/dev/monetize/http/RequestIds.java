@@ -10,6 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RequestIds {
   /** The header name. */
   public static final String HEADER = "X-Request-Id";
+  /**
+   * The servlet request attribute holding the id an adapter gave the call (its usage and audit event
+   * carry it), for a container's own error page of that call to send the same one.
+   */
+  public static final String ATTRIBUTE = "dev.monetize.request_id";
 
   private RequestIds() {}
 

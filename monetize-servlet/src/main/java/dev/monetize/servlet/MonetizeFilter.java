@@ -63,7 +63,7 @@ public final class MonetizeFilter implements Filter {
   /** Request attribute holding the {@link dev.monetize.Decision} of an admitted request. */
   public static final String DECISION_ATTRIBUTE = "dev.monetize.decision";
   /** Request attribute holding the request id (also sent as {@code X-Request-Id}). */
-  public static final String REQUEST_ID_ATTRIBUTE = "dev.monetize.request_id";
+  public static final String REQUEST_ID_ATTRIBUTE = RequestIds.ATTRIBUTE;
 
   private static final Logger LOG = LoggerFactory.getLogger(MonetizeFilter.class);
 
@@ -204,24 +204,8 @@ public final class MonetizeFilter implements Filter {
           monetize.versionsOn(request.getMethod(), path)));
       return;
     }
-    if (operation.isEmpty() && monetize.publishesDocs()
-        && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
-        && (path.equals(OPENAPI_JSON) || path.equals(OPENAPI_YAML))) {
-      if (!pages.refusedPublished(request, response, clientAddress(request))) {
-        pages.openApi(request, response, path);
-      }
-      return;
-    }
-    if (operation.isEmpty() && monetize.publishesDocs()
-        && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
-        && path.startsWith(dev.monetize.docs.ApiExplorer.PATH)) {
-      Optional<dev.monetize.docs.ApiExplorer.Answer> docs = dev.monetize.docs.ApiExplorer.answer(path);
-      if (docs.isPresent()) {
-        if (!pages.refusedPublished(request, response, clientAddress(request))) {
-          ServedPages.explorer(request, response, docs.get());
-        }
-        return;
-      }
+    if (operation.isEmpty() && monetize.publishesDocs() && pages.published(request, response, path, this::clientAddress)) {
+      return; // the OpenAPI document or the API explorer, published to anyone
     }
     if (operation.isEmpty()) {
       // only a path with a trailing slash can be a route but for it; only then is it looked up again
@@ -326,6 +310,7 @@ public final class MonetizeFilter implements Filter {
       boolean malformed = MalformedRequestException.in(e);
       boolean unfinished = !tooLarge && meteredRequest.bodyFailed(); // the body stopped coming, or came too slowly
       if (response.isCommitted() || e instanceof IOException && !tooLarge && !unfinished) {
+        request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId); // the container's error page, if it makes one, sends it
         throw e; // a broken connection, or an answer already on its way: nothing to answer with
       }
       response.resetBuffer();
@@ -365,8 +350,10 @@ public final class MonetizeFilter implements Filter {
           compressing.finish();
         }
         metered.finish();
-        // an exception escaping the application becomes a 500 from the container
-        admission.complete(failed ? 500 : metered.getStatus(), metered.bytesWritten());
+        // an exception escaping the application becomes a 500 from the container, unless the body's read failed
+        // (the container answers that one 400 or 408 itself: metered and audited as what the caller got)
+        admission.complete(!failed ? metered.getStatus() : !meteredRequest.bodyFailed() ? 500
+            : meteredRequest.bodyTimedOut() ? 408 : 400, metered.bytesWritten());
       }
     }
   }

@@ -67,11 +67,35 @@ final class ServedPages {
   }
 
   /**
-   * Whether a published page (the OpenAPI document, the API explorer) is refused to the client,
-   * refused here: the shield's answer, or {@code 429} past the address's budget
-   * ({@link ManagementApi#refusePublishedPage}).
+   * Answers a {@code GET} or {@code HEAD} of a page the deployment publishes (the OpenAPI document, the
+   * API explorer and its files), or the refusal of its client; whether {@code path} is such a page.
    */
-  boolean refusedPublished(HttpServletRequest request, HttpServletResponse response, String clientAddress)
+  boolean published(HttpServletRequest request, HttpServletResponse response, String path,
+      java.util.function.Function<HttpServletRequest, String> clientAddress) throws IOException {
+    if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+      return false;
+    }
+    if (path.equals(MonetizeFilter.OPENAPI_JSON) || path.equals(MonetizeFilter.OPENAPI_YAML)) {
+      if (!refusedPublished(request, response, clientAddress.apply(request))) {
+        openApi(request, response, path);
+      }
+      return true;
+    }
+    Optional<ApiExplorer.Answer> docs = path.startsWith(ApiExplorer.PATH) ? ApiExplorer.answer(path) : Optional.empty();
+    if (docs.isEmpty()) {
+      return false; // no such page: routed as any other path
+    }
+    if (!refusedPublished(request, response, clientAddress.apply(request))) {
+      explorer(request, response, docs.get());
+    }
+    return true;
+  }
+
+  /**
+   * Whether a published page is refused to the client, refused here: the shield's answer, or
+   * {@code 429} past the address's budget ({@link ManagementApi#refusePublishedPage}).
+   */
+  private boolean refusedPublished(HttpServletRequest request, HttpServletResponse response, String clientAddress)
       throws IOException {
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     Optional<ManagementApi.Response> refusal = monetize.managementApi().refusePublishedPage(clientAddress, requestId);
@@ -84,7 +108,7 @@ final class ServedPages {
   }
 
   /** The OpenAPI document generated from the catalog, when the deployment publishes it. */
-  void openApi(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+  private void openApi(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
     boolean json = path.equals(MonetizeFilter.OPENAPI_JSON);
     byte[] body = (json ? monetize.openApiJson() : monetize.openApiYaml()).getBytes(StandardCharsets.UTF_8);
     write(request, response, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)), 200,
@@ -93,7 +117,7 @@ final class ServedPages {
   }
 
   /** The interactive API docs (Swagger UI), when the deployment publishes its docs. */
-  static void explorer(HttpServletRequest request, HttpServletResponse response, ApiExplorer.Answer answer)
+  private static void explorer(HttpServletRequest request, HttpServletResponse response, ApiExplorer.Answer answer)
       throws IOException {
     write(request, response, RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)), answer.status(),
         answer.contentType(), answer.headers(), answer.body());

@@ -78,7 +78,9 @@ public final class TomcatProblemPages {
       if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
         return;
       }
-      String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+      // the id the filter gave an admitted call (its usage and audit event carry it), else the client's or a new one
+      Object admitted = request.getAttribute(RequestIds.ATTRIBUTE);
+      String requestId = admitted instanceof String id ? id : RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
       byte[] body = body(engine(), status, requestId);
       try {
         response.setContentType(Problem.MEDIA_TYPE);

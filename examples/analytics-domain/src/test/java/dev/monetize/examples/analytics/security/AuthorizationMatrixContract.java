@@ -240,6 +240,14 @@ public abstract class AuthorizationMatrixContract {
         if (!got.equals(expected[who.ordinal()])) {
           wrong.add(op + " x " + who + ": expected " + expected[who.ordinal()] + ", got " + got + " " + a.body());
         }
+        if (op.method().equals("GET")) { // HEAD wherever GET: the same status (and no body to read a code from)
+          ExampleUnderTest.Answer head = app.send("HEAD", "/monetize" + request[0], credential[0], credential[1], null);
+          String status = expected[who.ordinal()].split(":")[0];
+          if (!String.valueOf(head.status()).equals(status) || !head.body().isEmpty()) {
+            wrong.add("HEAD " + op + " x " + who + ": expected " + status + " without a body, got " + head.status()
+                + " " + head.body());
+          }
+        }
       }
     }
     assertThat(cells).isEqualTo(ManagementOperation.values().length * Who.values().length);

@@ -31,7 +31,9 @@ public class ProblemErrorController implements ErrorController {
   public ResponseEntity<byte[]> error(HttpServletRequest request) {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer s && s >= 400 && s <= 599 ? s : 500;
-    String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    // the id the filter gave an admitted call (its usage and audit event carry it), else the client's or a new one
+    String requestId = request.getAttribute(RequestIds.ATTRIBUTE) instanceof String id ? id
+        : RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     return ResponseEntity.status(status).contentType(MediaType.parseMediaType(Problem.MEDIA_TYPE))
         .header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId)
         .body(monetize.statusProblemJson(status, requestId));

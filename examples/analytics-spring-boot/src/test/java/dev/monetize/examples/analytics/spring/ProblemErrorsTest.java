@@ -33,4 +33,48 @@ class ProblemErrorsTest {
       }
     }
   }
+
+  /**
+   * An admitted call whose body Tomcat fails to read (a malformed chunk) is the caller's {@code 400}:
+   * to the caller, with the call's own request id, and in the usage record and audit event (an SLA
+   * report reads them), never the endpoint's {@code 500}.
+   */
+  @Test
+  void aBodyTomcatCannotReadIsTheCallers400EverywhereWithOneRequestId() throws Exception {
+    try (AnalyticsSpringServer app = AnalyticsSpringServer.builder().port(0).start()) {
+      String answer;
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", app.port())) {
+        s.setSoTimeout(30_000);
+        s.getOutputStream().write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: "
+            + "Bearer " + app.demoKeys().get("pro") + "\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\nzz\r\n[]\r\n0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"");
+      java.util.Set<String> ids = new java.util.TreeSet<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^X-Request-Id: (\\S+)$").matcher(answer);
+      while (m.find()) {
+        ids.add(m.group(1));
+      }
+      assertThat(ids).hasSize(1);
+      assertThat(answer).contains("\"request_id\":\"" + ids.iterator().next() + "\"");
+      dev.monetize.Monetize monetize = app.monetize();
+      for (int i = 0; i < 1_000 && monetize.metrics().inFlight() > 0; i++) {
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+      }
+      monetize.flushAudit();
+      HttpResponse<String> audit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + app.port() + "/monetize/audit?customer_id=demo-pro")).header("Authorization", "Bearer "
+          + app.demoKeys().get("admin")).build(), HttpResponse.BodyHandlers.ofString());
+      com.fasterxml.jackson.databind.JsonNode events = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(audit.body()).get("data");
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      events.forEach(e -> {
+        if (e.get("request_id").asText().equals(ids.iterator().next())) {
+          statuses.add(e.get("status").asInt());
+        }
+      });
+      assertThat(statuses).containsExactly(400);
+    }
+  }
 }
