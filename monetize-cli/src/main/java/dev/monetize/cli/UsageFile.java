@@ -33,7 +33,9 @@ import java.util.TreeSet;
  * mistake is a {@link BadInput} naming the file, the line and the field.
  */
 final class UsageFile {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A field given twice is refused, as the management API refuses it: the last one winning would bill it silently. */
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final Set<String> CUSTOMER = Set.of("kind", "customer_id", "plan", "billing_day", "time_zone", "since");
   private static final Set<String> PLAN_CHANGE = Set.of("kind", "customer_id", "plan", "at");
   private static final Set<String> USAGE = Set.of("kind", "customer_id", "operation", "at", "units");

@@ -78,7 +78,9 @@ class BillingCommandsTest {
         List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":"
             + "\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":9223372036854775807}}\n{\"kind\":\"usage\",\"customer_id\":"
             + "\"acme\",\"operation\":\"summary\",\"at\":\"2026-03-06T10:00:00Z\",\"units\":{\"calls\":9223372036854775807}}",
-            "adds up past 9223372036854775807"));
+            "adds up past 9223372036854775807"),
+        List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":"
+            + "\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":5000,\"calls\":1}}", "line 2: not a JSON object: Duplicate field 'calls'"));
     for (List<String> c : cases) {
       out.getBuffer().setLength(0);
       err.getBuffer().setLength(0);
