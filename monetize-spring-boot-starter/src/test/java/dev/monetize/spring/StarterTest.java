@@ -103,6 +103,23 @@ class StarterTest {
     assertThat(Http.get(port, "/v1/hello", key("acme", "pro")).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aTraceTomcatRefusesIsProblemJsonAndEchoesNothing() throws Exception {
+    for (String path : new String[] {"/v1/hello", "/no/such/path"}) {
+      String answer = raw("TRACE " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer secret-to-echo\r\n"
+          + "X-Request-Id: req-trace\r\nConnection: close\r\n\r\n");
+      String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+      JsonNode body = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+
+      assertThat(answer).as(path).startsWith("HTTP/1.1 405");
+      assertThat(head).contains("content-type: application/problem+json").contains("allow: ")
+          .doesNotContain("allow: trace").doesNotContain(", trace");
+      assertThat(body.get("code").asText()).isEqualTo("method_not_allowed");
+      assertThat(body.get("request_id").asText()).isEqualTo("req-trace");
+      assertThat(answer).doesNotContain("secret-to-echo").doesNotContainIgnoringCase("tomcat");
+    }
+  }
+
   private String raw(String request) throws Exception {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
       s.setSoTimeout(5_000);

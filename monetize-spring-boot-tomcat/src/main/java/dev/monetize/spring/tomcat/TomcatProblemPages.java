@@ -71,6 +71,21 @@ public final class TomcatProblemPages {
       this.monetize = monetize;
     }
 
+    /**
+     * A {@code TRACE} Tomcat refused before mapping ({@code 405}, its {@code Allow} kept) is answered
+     * here: the application's error page would get the request as a {@code TRACE} too, which Spring's
+     * dispatcher does not hand to a controller, and the answer would go out empty.
+     */
+    @Override
+    public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+      if (response.isError() && response.getStatus() == 405 && "TRACE".equalsIgnoreCase(request.getMethod())) {
+        response.setSuspended(false);
+        report(request, response, null);
+        return;
+      }
+      super.invoke(request, response);
+    }
+
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
       int status = response.getStatus();
