@@ -88,13 +88,13 @@ final class AuditCommands implements Runnable {
         return 2;
       } catch (java.io.IOException | java.io.UncheckedIOException e) { // a directory, no permission, not UTF-8
         spec.commandLine().getErr().println(file + ": cannot be read (" + (Files.isDirectory(file) ? "a directory"
-            : e.getClass().getSimpleName()) + ")");
+            : BillingCommands.ioProblem(e)) + ")");
         return 2;
       }
       try (var all = Files.lines(file, StandardCharsets.UTF_8)) {
         lines = all.filter(l -> !l.isBlank()).count();
       } catch (java.io.UncheckedIOException e) {
-        spec.commandLine().getErr().println(file + ": cannot be read (" + e.getCause().getClass().getSimpleName() + ")");
+        spec.commandLine().getErr().println(file + ": cannot be read (" + BillingCommands.ioProblem(e) + ")");
         return 2;
       }
       if (problem.isPresent()) {

@@ -82,11 +82,35 @@ final class BillingCommands {
       cmd.getErr().println("monetize: " + e.getMessage());
       return 1;
     } catch (java.io.UncheckedIOException e) { // a file that cannot be read or parsed: its message names it
-      String why = e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j
-          ? "not JSON lines: " + j.getOriginalMessage() : e.getCause().getClass().getSimpleName();
+      Throwable cause = e.getCause();
+      String why = cause instanceof com.fasterxml.jackson.core.JsonProcessingException j
+          ? "not JSON lines: " + j.getOriginalMessage() : ioProblem(cause);
       cmd.getErr().println("monetize: " + e.getMessage() + " (" + why + ")");
       return 1;
     }
+  }
+
+  /** What went wrong reading or writing a file, in words (the JDK's exceptions name only the path). */
+  static String ioProblem(Throwable cause) {
+    if (cause instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      return ioProblem(u.getCause());
+    }
+    if (cause instanceof java.nio.charset.CharacterCodingException) {
+      return "not UTF-8 text";
+    }
+    if (cause instanceof java.nio.file.NoSuchFileException f) {
+      return "no such file: " + f.getFile();
+    }
+    if (cause instanceof java.nio.file.AccessDeniedException f) {
+      return "permission denied: " + f.getFile();
+    }
+    if (cause instanceof java.nio.file.NotDirectoryException f) {
+      return "not a directory: " + f.getFile();
+    }
+    if (cause instanceof java.nio.file.FileSystemException f) {
+      return f.getReason() == null ? "cannot use " + f.getFile() : f.getReason() + ": " + f.getFile();
+    }
+    return cause.getMessage() == null ? "cannot read or write the file" : cause.getMessage();
   }
 
   static Catalog catalog(Path plans) {

@@ -65,7 +65,7 @@ final class UsageFile {
     } catch (java.nio.file.NoSuchFileException e) {
       throw new BadInput(file + ": no such file");
     } catch (IOException e) {
-      throw new BadInput(file + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
+      throw new BadInput(file + ": cannot read the file (" + BillingCommands.ioProblem(e) + ")");
     }
     Map<String, Integer> pendingChanges = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {

@@ -54,6 +54,10 @@ class AuditCommandsTest {
     CliRun directory = run("audit", "verify", "--file", dir.toString()); // unreadable input: 2, no stack trace
     assertThat(directory.code()).isEqualTo(2);
     assertThat(directory.err()).contains("cannot be read (a directory)").doesNotContain("\tat ");
+    Path latin1 = Files.write(dir.resolve("latin1.jsonl"), new byte[] {'{', '"', (byte) 0xE9, '"', '}', '\n'});
+    CliRun binary = run("audit", "verify", "--file", latin1.toString());
+    assertThat(binary.code()).isEqualTo(2);
+    assertThat(binary.err()).contains("cannot be read (not UTF-8 text)").doesNotContain("Exception");
   }
 
   @Test

@@ -143,15 +143,24 @@ class BillingCommandsTest {
     assertThat(err.toString()).contains("MONETIZE_NO_SUCH_VARIABLE is not set");
     assertThat(run("dead-letters", "list", "--dir", dir.resolve("nope").toString())).isEqualTo(1);
     Path corrupt = Files.createDirectories(dir.resolve("corrupt"));
-    Files.writeString(corrupt.resolve("dead-letters.jsonl"), "{\"id\":\n");
-    for (String command : new String[] {"list", "replay"}) {
-      err.getBuffer().setLength(0);
-      int code = command.equals("list") ? run("dead-letters", "list", "--dir", corrupt.toString())
-          : run("dead-letters", "replay", "--dir", corrupt.toString(), "--webhook", "http://127.0.0.1:9/usage",
-              "--secret-env", "PATH", "--allow-private-networks");
-      assertThat(code).as(command).isEqualTo(1);
-      assertThat(err.toString()).as(command).contains("cannot read dead letters in").contains("not JSON lines")
-          .doesNotContain("\tat ");
+    String[][] files = {
+        {"{\"id\":\n", "dead-letters.jsonl line 1: not JSON"},
+        {"{\"id\":\"a\",\"event\":\"{}\",\"reason\":\"r\"}\n{\"note\":\"edited by hand\"}\n",
+            "dead-letters.jsonl line 2: not a dead letter"},
+        {"{\"id\":\"a\",\"event\":\"{}\"}\n\n{\"id\":\"a\",\"event\":\"{}\"}\n",
+            "dead-letters.jsonl line 3: a second letter with id a"}};
+    for (String[] file : files) {
+      Files.writeString(corrupt.resolve("dead-letters.jsonl"), file[0]);
+      for (String command : new String[] {"list", "replay"}) {
+        err.getBuffer().setLength(0);
+        int code = command.equals("list") ? run("dead-letters", "list", "--dir", corrupt.toString())
+            : run("dead-letters", "replay", "--dir", corrupt.toString(), "--webhook", "http://127.0.0.1:9/usage",
+                "--secret-env", "PATH", "--allow-private-networks");
+        assertThat(code).as(command).isEqualTo(1);
+        assertThat(err.toString()).as(command).contains("cannot read dead letters in").contains(file[1])
+            .doesNotContain("\tat ").doesNotContain("Exception");
+      }
+      assertThat(Files.readString(corrupt.resolve("dead-letters.jsonl"))).isEqualTo(file[0]); // left as it was
     }
   }
 

@@ -148,6 +148,21 @@ class DeliveryTest {
   }
 
   @Test
+  void aFileWithALineThatIsNoLetterIsRefusedWholeAndNeverRewritten() throws Exception {
+    String edited = "{\"id\":\"a\",\"event\":\"{}\",\"reason\":\"answered 503\"}\n{\"event\":\"{}\"}\n"
+        + "{\"id\":\"\",\"event\":\"{}\"}\n";
+    Files.writeString(dir.resolve("dead-letters.jsonl"), edited);
+    DeadLetterStore store = DeadLetterStore.inDirectory(dir);
+    assertThatThrownBy(() -> store.list(10)).hasMessageContaining("cannot read dead letters")
+        .cause().hasMessage("dead-letters.jsonl line 2: not a dead letter (an object with the texts \"id\", "
+            + "\"event\" and \"reason\" is expected)");
+    assertThatThrownBy(() -> store.add(List.of(new UsageExport.DeadLetter("b", "{}", "answered 400"))))
+        .hasMessageContaining("cannot keep dead letters");
+    assertThatThrownBy(() -> store.remove(List.of("a"))).hasMessageContaining("cannot keep dead letters");
+    assertThat(Files.readString(dir.resolve("dead-letters.jsonl"))).isEqualTo(edited); // nothing lost
+  }
+
+  @Test
   void twoProcessesOnOneDirectoryNeitherLoseNorResurrectALetter() {
     DeadLetterStore service = DeadLetterStore.inDirectory(dir);
     DeadLetterStore cli = DeadLetterStore.inDirectory(dir);

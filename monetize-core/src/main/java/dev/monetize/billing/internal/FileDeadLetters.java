@@ -86,16 +86,38 @@ public final class FileDeadLetters implements DeadLetterStore {
   private Map<String, UsageExport.DeadLetter> read() throws IOException {
     Map<String, UsageExport.DeadLetter> letters = new LinkedHashMap<>();
     if (Files.exists(file)) {
+      int number = 0;
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        number++;
         if (!line.isBlank()) {
-          JsonNode n = JSON.readTree(line);
-          UsageExport.DeadLetter d = new UsageExport.DeadLetter(n.path("id").asText(), n.path("event").asText(),
-              n.path("reason").asText());
-          letters.put(d.id(), d);
+          UsageExport.DeadLetter d = letter(line, number);
+          if (letters.putIfAbsent(d.id(), d) != null) {
+            throw new IOException(FILE + " line " + number + ": a second letter with id " + d.id());
+          }
         }
       }
     }
     return letters;
+  }
+
+  /**
+   * The letter on line {@code number}: an object with a non-blank text {@code id}, a text
+   * {@code event} and, if any, a text {@code reason}. Anything else is refused whole (a file edited by
+   * hand is never read as letters it does not hold, nor rewritten without its lines).
+   */
+  private static UsageExport.DeadLetter letter(String line, int number) throws IOException {
+    JsonNode n;
+    try {
+      n = JSON.readTree(line);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(FILE + " line " + number + ": not JSON (" + e.getOriginalMessage() + ")");
+    }
+    if (n == null || !n.isObject() || !n.path("id").isTextual() || n.path("id").asText().isBlank()
+        || !n.path("event").isTextual() || !(n.path("reason").isMissingNode() || n.path("reason").isTextual())) {
+      throw new IOException(FILE + " line " + number
+          + ": not a dead letter (an object with the texts \"id\", \"event\" and \"reason\" is expected)");
+    }
+    return new UsageExport.DeadLetter(n.get("id").asText(), n.get("event").asText(), n.path("reason").asText());
   }
 
   private void write(Map<String, UsageExport.DeadLetter> letters) throws IOException {
