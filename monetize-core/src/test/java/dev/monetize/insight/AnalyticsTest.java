@@ -269,6 +269,46 @@ public class AnalyticsTest {
    * rated on its current plan in the current period, as its draft invoice is, even with a change
    * scheduled ahead.
    */
+  /**
+   * Customers billed in two currencies against a candidate that prices nothing (no currency of its
+   * own): the totals are in one currency, the other customer is skipped, amounts carry the
+   * currency's digits.
+   */
+  @Test
+  void whatIfNeverAddsAmountsInTwoCurrencies() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-01T00:00:00Z"));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    String plans = """
+        plans:
+          dollars: {rate: {count: 100}, quotas: [{limit: 100000, window: month}], currency: USD, fee: "30.00"}
+          euros: {rate: {count: 100}, quotas: [{limit: 100000, window: month}], currency: EUR, fee: "30.00"}
+          free: {rate: {count: 100}, quotas: [{limit: 100000, window: month}]}
+        operations:
+          - {id: summary, method: GET, path: /v1/summary}
+        """;
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", plans)).timeSource(time)
+        .measureCpuTime(false).operatorKey(operator).build()) {
+      m.customers().save(Customer.of("eu", "euros"));
+      m.customers().save(Customer.of("us", "dollars"));
+      time.set(Instant.parse("2026-03-10T00:00:00Z"));
+      JsonNode free = post(m, "/monetize/analytics/what-if", "{\"plan\": \"free\"}", operator, 200);
+      // the first customer in id order sets the currency (eu): us is skipped, never added
+      assertThat(free.get("currency").asText()).isEqualTo("EUR");
+      assertThat(free.get("actual_total").asText()).isEqualTo("30.00");
+      assertThat(free.get("candidate_total").asText()).isEqualTo("0.00");
+      assertThat(free.get("difference").asText()).isEqualTo("-30.00");
+      assertThat(row(free.get("customers"), "customer_id", "eu").get("candidate").asText()).isEqualTo("0.00");
+      assertThat(free.get("skipped")).hasSize(1);
+      assertThat(free.get("skipped").get(0).get("customer_id").asText()).isEqualTo("us");
+      assertThat(free.get("skipped").get(0).get("reason").asText()).isEqualTo("bills in USD, the totals are in EUR");
+      // a candidate with a currency sets it: those billed in another are skipped
+      JsonNode dollars = post(m, "/monetize/analytics/what-if", "{\"plan\": \"dollars\"}", operator, 200);
+      assertThat(dollars.get("currency").asText()).isEqualTo("USD");
+      assertThat(dollars.get("actual_total").asText()).isEqualTo("30.00");
+      assertThat(dollars.get("skipped").get(0).get("customer_id").asText()).isEqualTo("eu");
+    }
+  }
+
   @Test
   void aCustomerWithoutHistoryIsRatedAsItsDraftInvoiceEvenWithAChangeAhead() throws Exception {
     ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));

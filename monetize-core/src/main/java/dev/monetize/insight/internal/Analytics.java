@@ -401,7 +401,10 @@ public final class Analytics {
   public Map<String, Object> whatIf(Plan candidate, Instant at) {
     UsageTotals usage = totals.get();
     Revenue revenue = new Revenue(catalog, history, usage, clock.get());
-    revenue.catalogWith(candidate); // a candidate that does not fit the catalog fails the request, not each customer
+    // a candidate that does not fit the catalog fails the request, not each customer
+    Catalog withCandidate = revenue.catalogWith(candidate);
+    // the one currency the totals are in: the candidate's, else that of the first customer billed in one
+    Optional<java.util.Currency> reportCurrency = withCandidate.currencyOf(candidate);
     List<Object> rows = new ArrayList<>();
     BigDecimal actualTotal = BigDecimal.ZERO;
     BigDecimal candidateTotal = BigDecimal.ZERO;
@@ -435,10 +438,19 @@ public final class Analytics {
             + wouldShare.currency().get()));
         continue;
       }
+      Optional<java.util.Currency> own = actualShare.currency().or(wouldShare::currency);
+      if (own.isPresent() && reportCurrency.isPresent() && !own.equals(reportCurrency)) { // nor added to the totals
+        skipped.add(Map.of("customer_id", id, "reason", "bills in " + own.get() + ", the totals are in "
+            + reportCurrency.get()));
+        continue;
+      }
       BigDecimal actual = actualShare.total();
       BigDecimal would = wouldShare.total();
       if (actual.signum() == 0 && would.signum() == 0 && usage.totals(id, start, end).requests() == 0) {
         continue; // not affected: no call and no fee either way (or not a customer in that period)
+      }
+      if (reportCurrency.isEmpty()) {
+        reportCurrency = own;
       }
       actualTotal = actualTotal.add(actual);
       candidateTotal = candidateTotal.add(would);
@@ -450,18 +462,27 @@ public final class Analytics {
       r.put("plan", customer.get().plan());
       r.put("period_start", start.toString());
       r.put("period_end", end.toString());
-      r.put("actual", actual.toPlainString());
-      r.put("candidate", would.toPlainString());
-      r.put("difference", would.subtract(actual).toPlainString());
+      r.put("actual", actual);
+      r.put("candidate", would);
+      r.put("difference", would.subtract(actual));
       rows.add(r);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("plan", candidate.name());
     out.put("at", at.toString());
+    out.put("currency", reportCurrency.map(java.util.Currency::getCurrencyCode).orElse(""));
+    // amounts written with the currency's digits ("0.00", as invoices write them)
+    int digits = reportCurrency.map(java.util.Currency::getDefaultFractionDigits).orElse(0);
+    Function<BigDecimal, String> amount = a -> (a.scale() < digits ? a.setScale(digits) : a).toPlainString();
+    for (Object row : rows) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> r = (Map<String, Object>) row;
+      r.replaceAll((k, v) -> v instanceof BigDecimal b ? amount.apply(b) : v);
+    }
     out.put("customers", rows);
-    out.put("actual_total", actualTotal.toPlainString());
-    out.put("candidate_total", candidateTotal.toPlainString());
-    out.put("difference", candidateTotal.subtract(actualTotal).toPlainString());
+    out.put("actual_total", amount.apply(actualTotal));
+    out.put("candidate_total", amount.apply(candidateTotal));
+    out.put("difference", amount.apply(candidateTotal.subtract(actualTotal)));
     out.put("would_pay_more", more);
     out.put("would_pay_less", less);
     out.put("truncated", n > MAX_CUSTOMERS);
