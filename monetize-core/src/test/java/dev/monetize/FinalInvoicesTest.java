@@ -185,4 +185,50 @@ class FinalInvoicesTest {
       assertThat(list.path("data").get(0).path("id").asText()).isEqualTo("draft");
     }
   }
+
+  /** Final invoices of {@code k}'s customer as [start, end) pairs, oldest first. */
+  private static java.util.List<Instant[]> finals(Monetize m, IssuedKey k) throws Exception {
+    java.util.List<Instant[]> out = new java.util.ArrayList<>();
+    for (JsonNode inv : get(m, k, "/monetize/invoices", 200).path("data")) {
+      if (!inv.path("id").asText().equals("draft")) {
+        out.add(0, new Instant[] {Instant.parse(inv.path("period_start").asText()),
+            Instant.parse(inv.path("period_end").asText())});
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aBillingDayMovesOnlyBeforeTheFirstFinalInvoiceSoPeriodsNeverOverlapNorLeaveAGap() throws Exception {
+    try (Monetize m = monetize()) {
+      // moved before any invoice is final: the periods follow the new day, from the first plan change on
+      m.customers().save(new Customer("acme", "basic", BillingAnchor.of(15, ZoneOffset.UTC), "acme"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      time.set(Instant.parse("2026-03-20T00:00:00Z"));
+      m.customers().save(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "acme"));
+      time.set(Instant.parse("2026-04-01T03:00:00Z"));
+      assertThat(finals(m, acme)).hasSize(1);
+      time.set(Instant.parse("2026-05-01T03:00:00Z"));
+      java.util.List<Instant[]> periods = finals(m, acme);
+      assertThat(periods).hasSize(2);
+      assertThat(periods.get(0)[0]).isEqualTo(Instant.parse("2026-03-01T00:00:00Z")); // prorated from 03-01
+      assertThat(periods.get(0)[1]).isEqualTo(periods.get(1)[0]);
+      assertThat(periods.get(1)[1]).isEqualTo(Instant.parse("2026-05-01T00:00:00Z"));
+      // once one is final, a move is refused (15th to 1st billed 1-15 April twice; 1st to 15th, never)
+      for (int day : new int[] {15, 28}) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.customers().save(new Customer("acme", "basic",
+            BillingAnchor.of(day, ZoneOffset.UTC), "acme")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("customer acme has a final invoice: its billing day and zone (1, UTC) cannot change any more; "
+                + "keep them, or bill it as a new customer");
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.customers().save(new Customer("acme", "basic",
+          BillingAnchor.of(1, java.time.ZoneId.of("Europe/Paris")), "acme"))).isInstanceOf(IllegalArgumentException.class);
+      m.customers().save(new Customer("acme", "basic", BillingAnchor.of(1, ZoneOffset.UTC), "ACME Corp.")); // the rest may
+      assertThat(m.customers().find("acme").orElseThrow().name()).isEqualTo("ACME Corp.");
+      time.set(Instant.parse("2026-06-01T03:00:00Z"));
+      assertThat(finals(m, acme)).hasSize(3).last().satisfies(p -> assertThat(p[0]).isEqualTo(
+          Instant.parse("2026-05-01T00:00:00Z")));
+    }
+  }
 }

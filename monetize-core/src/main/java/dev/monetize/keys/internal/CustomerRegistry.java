@@ -74,6 +74,13 @@ public final class CustomerRegistry implements CustomerService {
   private void saveAlone(Customer customer) {
     validate(customer);
     Optional<Customer> before = customers.find(customer.id());
+    if (before.isPresent() && !before.get().billingAnchor().equals(customer.billingAnchor())
+        && !billingHistory.invoices(customer.id(), 1).isEmpty()) {
+      // its periods are counted from the anchor: moved, they would overlap a final invoice or leave days unbilled
+      throw new IllegalArgumentException("customer " + customer.id() + " has a final invoice: its billing day and zone ("
+          + before.get().billingAnchor().dayOfMonth() + ", " + before.get().billingAnchor().zone()
+          + ") cannot change any more; keep them, or bill it as a new customer");
+    }
     boolean leaves = before.isPresent() && !before.get().plan().equals(customer.plan());
     String from = before.map(Customer::plan).orElse("");
     // from this instant to the cut usage waits, and the calls recorded meanwhile bill on the plan left
