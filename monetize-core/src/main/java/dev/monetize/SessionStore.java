@@ -116,10 +116,9 @@ final class SessionStore implements DashboardSessions {
     Credential credential;
     if (grant.secretVersion().equals(Credentials.version(key.secretHash()))) {
       credential = Credential.key(key.expiresAt()); // what it creates may live as long as the key, not the session
-    } else if (key.previousSecretHash().map(Credentials::version).filter(grant.secretVersion()::equals).isPresent()
-        && now.isBefore(key.previousValidUntil().orElseThrow())) {
-      credential = Credential.previousKeySecret(earliest(key.previousValidUntil().get(), grant.notAfter()));
     } else {
+      // rotated, overlap or not: the overlap keeps services running on the old secret, while a rotation is
+      // what one does about a leaked secret, so the sessions it opened (a person, who can sign in again) end
       sessions.invalidate(id);
       return Decision.refuse(ErrorCode.KEY_ROTATED, "Key " + key.id() + " was rotated since this session was "
           + "opened; sign in with its new secret.", Optional.empty(), asOperation);
@@ -140,10 +139,6 @@ final class SessionStore implements DashboardSessions {
   @Override
   public void close(String secret) {
     sessions.invalidate(digest(secret));
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
   }
 
   private static String digest(String secret) {

@@ -205,6 +205,17 @@ public abstract class DashboardContract {
     ExampleUnderTest.Answer rotated = app.send("GET", "/monetize/usage", Map.of("Cookie", current), null);
     assertThat(rotated.status()).isEqualTo(401);
     assertThat(rotated.code()).isEqualTo("key_rotated");
+    // a rotation with an overlap (the old secret still calls the API for a day) ends the sessions all the same:
+    // a rotation is what one does about a leaked secret, and a session opened with it must not outlive it
+    var leaked = app.monetize().keys().issue("demo-pro", Set.of("stats:read"));
+    String stolen = cookieOf(signIn(leaked.secret()));
+    app.monetize().keys().rotate(leaked.key().id(), Duration.ofHours(1));
+    ExampleUnderTest.Answer afterRotation = app.send("GET", "/monetize/usage", Map.of("Cookie", stolen), null);
+    assertThat(afterRotation.status()).isEqualTo(401);
+    assertThat(afterRotation.code()).isEqualTo("key_rotated");
+    assertThat(app.send("GET", "/monetize/usage", Map.of("Cookie", stolen), null).code()).isEqualTo("session_expired");
+    assertThat(app.send("GET", "/monetize/usage", Map.of("Authorization", "Bearer " + leaked.secret()), null).status())
+        .isEqualTo(200); // the API keeps the overlap
   }
 
   @Test
