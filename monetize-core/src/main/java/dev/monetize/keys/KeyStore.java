@@ -80,6 +80,38 @@ public interface KeyStore {
   long countProjects(String organizationId);
 
   /**
+   * Saves the new {@code project} unless its organization holds {@code max} projects already; whether
+   * it did. What the management API creates projects with, so that creations racing each other never
+   * take an organization past its cap. The default counts and saves under a lock of the organization
+   * that every store of this JVM shares: exact within this process. A store shared by several
+   * processes overrides it with a count and an insert under one lock of the store (PostgreSQL: a lock
+   * of the organization held by the transaction).
+   */
+  default boolean saveProjectWithin(Project project, long max) {
+    synchronized (ReplaceLocks.of("organization:" + project.organizationId())) {
+      if (countProjects(project.organizationId()) >= max) {
+        return false;
+      }
+      saveProject(project);
+      return true;
+    }
+  }
+
+  /**
+   * Saves the new {@code key} unless its organization holds {@code max} keys that are not revoked
+   * already; whether it did. As {@link #saveProjectWithin}, for keys.
+   */
+  default boolean saveWithin(ApiKey key, long max) {
+    synchronized (ReplaceLocks.of("organization:" + key.customerId())) {
+      if (countKeys(key.customerId()) >= max) {
+        return false;
+      }
+      save(key);
+      return true;
+    }
+  }
+
+  /**
    * Tells {@code changes} of every key changed by another process (revoked, rotated, its limits
    * edited, deleted) as soon as the store learns of it, so that the engine drops what it cached of
    * the key at once rather than when its key cache TTL ends ({@code MonetizeBuilder.keyCacheTtl}). A

@@ -17,7 +17,7 @@ final class ReplaceLocks {
 
   private ReplaceLocks() {}
 
-  /** The lock of key {@code id}. */
+  /** The lock of key {@code id} (or of what a prefix names: {@code organization:<id>}). */
   static Object of(String id) {
     int h = id.hashCode();
     return STRIPES[(h ^ (h >>> 16)) & (STRIPES.length - 1)];

@@ -80,7 +80,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
               repeatedDetail(repeated), requestId))).build());
       return;
     }
-    String path = "/" + request.getUriInfo().getPath(false);
+    String path = EdgeFilter.pathOf(request); // without matrix parameters: one route, one cache entry
     Admission admission = monetize.admit(operation, ApiRequest.of(request.getMethod(), path.replace("//", "/"),
         monetize.clientAddress(PeerAddress.current(), request.getHeaderString("Forwarded"),
             request.getHeaderString("X-Forwarded-For")),
@@ -107,10 +107,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       request.abortWith(cached(cache, notModified).build());
       return;
     }
-    if (request.hasEntity()) {
-      request.setEntityStream(new AnswerStreams.CountingInput(request.getEntityStream(), admission)); // bytes_in, and the limit
-    }
     MonetizeContext context = new MonetizeContext(admission);
+    if (declaresBody(request)) { // from the headers: asking the runtime whether there is one reads from the client
+      // bytes_in, the limit, and a read the container fails
+      request.setEntityStream(new AnswerStreams.CountingInput(request.getEntityStream(), admission, context));
+    }
     MonetizeContext.set(context);
     Opened leftover = TENANT.get();
     if (leftover != null) { // an earlier request on this thread never reached its response filter
@@ -173,6 +174,19 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       TENANT.remove();
       own.scope.close();
     }
+  }
+
+  /**
+   * Whether the request announces a body ({@code Content-Length} above 0, or a {@code Transfer-Encoding}),
+   * told without reading: a {@code GET} that announces one it never sends must not hold the thread.
+   */
+  static boolean declaresBody(ContainerRequestContext request) {
+    String encoding = request.getHeaderString("Transfer-Encoding");
+    if (encoding != null && !encoding.isBlank()) {
+      return true;
+    }
+    String length = request.getHeaderString("Content-Length");
+    return length != null && !length.isBlank() && !length.chars().allMatch(c -> c == '0' || c == ' ');
   }
 
   @Override

@@ -149,19 +149,28 @@ final class AnswerStreams {
    */
   static final class CountingInput extends java.io.FilterInputStream {
     private final Admission admission;
+    private final MonetizeContext context;
 
-    CountingInput(java.io.InputStream in, Admission admission) {
+    CountingInput(java.io.InputStream in, Admission admission, MonetizeContext context) {
       super(in);
       this.admission = admission;
+      this.context = context;
     }
 
     private void counted(long n) throws IOException {
       admission.readBody(n);
     }
 
+
     @Override
     public int read() throws IOException {
-      int b = in.read();
+      int b;
+      try {
+        b = in.read();
+      } catch (IOException | RuntimeException e) { // the client stopped sending, or sent too slowly
+        context.bodyFailed(e);
+        throw e;
+      }
       if (b >= 0) {
         counted(1);
       }
@@ -170,14 +179,26 @@ final class AnswerStreams {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
+      int n;
+      try {
+        n = in.read(b, off, len);
+      } catch (IOException | RuntimeException e) { // the client stopped sending, or sent too slowly
+        context.bodyFailed(e);
+        throw e;
+      }
       counted(n);
       return n;
     }
 
     @Override
     public long skip(long n) throws IOException {
-      long skipped = in.skip(n);
+      long skipped;
+      try {
+        skipped = in.skip(n);
+      } catch (IOException | RuntimeException e) { // the client stopped sending, or sent too slowly
+        context.bodyFailed(e);
+        throw e;
+      }
       counted(skipped);
       return skipped;
     }

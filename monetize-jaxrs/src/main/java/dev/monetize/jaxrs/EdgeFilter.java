@@ -29,11 +29,29 @@ final class EdgeFilter implements ContainerRequestFilter {
     this.operatorOnly = operatorOnly;
   }
 
+  /**
+   * The request's path, still encoded, without matrix parameters ({@code /v1/stats/summary;x} is
+   * {@code /v1/stats/summary}): the runtime matches resources without them, as servlet containers
+   * leave path parameters out of the servlet path, so the checks here see the route the request takes.
+   */
+  static String pathOf(ContainerRequestContext request) {
+    String raw = request.getUriInfo().getPath(false);
+    if (raw.indexOf(';') < 0) {
+      return "/" + raw;
+    }
+    StringBuilder path = new StringBuilder();
+    for (String segment : raw.split("/", -1)) { // -1: a trailing slash stays, and is refused below
+      int parameters = segment.indexOf(';');
+      path.append('/').append(parameters < 0 ? segment : segment.substring(0, parameters));
+    }
+    return path.toString().replace("//", "/");
+  }
+
   @Override
   public void filter(ContainerRequestContext request) {
     AdmissionFilter.leaveThread(); // what an asynchronous call left on this thread is not this request's
     String method = request.getMethod();
-    String path = ("/" + request.getUriInfo().getPath(false)).replace("//", "/");
+    String path = pathOf(request).replace("//", "/");
     if (request.getHeaders().getOrDefault("Api-Version", List.of()).size() > 1) {
       Refusals.abort(monetize, request, ErrorCode.BAD_REQUEST, "Send one Api-Version header, not several.");
       return;

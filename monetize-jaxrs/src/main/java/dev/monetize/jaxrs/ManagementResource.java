@@ -136,9 +136,8 @@ public final class ManagementResource {
       byte[] bytes;
       try {
         bytes = body.readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
-      } catch (IOException e) { // the client stopped sending what it announced
-        return problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
-            "The request body could not be read to its end; send the whole body it announces.", requestId);
+      } catch (IOException | RuntimeException e) { // the client stopped sending what it announced, or sent it too slowly
+        return problem(dev.monetize.http.UnreadBody.code(e), dev.monetize.http.UnreadBody.detail(e), requestId);
       }
       answer = monetize.managementApi().handle(call.withBody(bytes));
     }

@@ -29,8 +29,21 @@ public final class MonetizeContext implements java.security.Principal {
 
   private final Admission admission;
 
+  /** What a read of the request body failed with in the container (the client's doing), or null. */
+  private volatile Throwable bodyFailure;
+
   MonetizeContext(Admission admission) {
     this.admission = Objects.requireNonNull(admission, "admission");
+  }
+
+  void bodyFailed(Throwable failure) {
+    if (bodyFailure == null) {
+      bodyFailure = failure;
+    }
+  }
+
+  Optional<Throwable> bodyFailure() {
+    return Optional.ofNullable(bodyFailure);
   }
 
   /** The context of the request this thread is serving, if it is monetized. */

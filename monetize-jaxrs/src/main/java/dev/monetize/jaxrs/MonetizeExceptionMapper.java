@@ -50,6 +50,15 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
       return Response.status(413).type("application/problem+json").header("Connection", "close")
           .header("Cache-Control", "no-store").entity(ProblemJson.toBytes(p)).build();
     }
+    java.util.Optional<Throwable> unread = MonetizeContext.current().flatMap(MonetizeContext::bodyFailure);
+    if (unread.isPresent()) { // the body stopped coming, or came too slowly: the caller's doing, not the endpoint's
+      String requestId = MonetizeContext.current().orElseThrow().requestId();
+      Problem p = monetize.problem(dev.monetize.http.UnreadBody.code(unread.get()),
+          dev.monetize.http.UnreadBody.detail(unread.get()), requestId);
+      return Response.status(p.status()).type("application/problem+json").header("Connection", "close")
+          .header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId).entity(ProblemJson.toBytes(p))
+          .build();
+    }
     if (e instanceof WebApplicationException w) {
       Response r = w.getResponse();
       ErrorCode code = r.hasEntity() ? null : RUNTIME_REFUSALS.get(r.getStatus());

@@ -48,6 +48,14 @@ abstract class JaxRsAdapterContract {
   /** Stops it. */
   protected abstract void stop() throws Exception;
 
+  /**
+   * Whether the runtime itself reads, before it answers, a body a {@code GET} announces (and so waits
+   * for one never sent, whatever the adapter does; docs/jaxrs.md says what to put in front of it).
+   */
+  protected boolean readsTheBodyAGetAnnounces() {
+    return false;
+  }
+
   @BeforeEach
   void deploy() throws Exception {
     Catalog plans = Catalog.builder()
@@ -139,6 +147,53 @@ abstract class JaxRsAdapterContract {
     String body = "{\"organization_id\":\"globex\",\"scopes\":[\"stats:read\"]}";
     assertThat(exchange(head + "X-API-Key: " + pro + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body))
         .startsWith("HTTP/1.1 201").contains("\"secret\"");
+  }
+
+  /** Sends {@code request}, closes the sending side (a body cut short), and reads the whole answer. */
+  private String halfSent(String request) throws Exception {
+    URI u = URI.create(base);
+    try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+      s.setSoTimeout(60_000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      s.shutdownOutput();
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void aBodyCutShortIsTheCallers400AndAGetNeverWaitsForABodyItAnnounces() throws Exception {
+    String ingest = halfSent("POST /v1/ingest HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + pro
+        + "\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nonly these bytes");
+    assertThat(ingest).startsWith("HTTP/1.1 400").contains("\"bad_request\"").contains("could not be read to its end")
+        .doesNotContain("Exception").containsIgnoringCase("x-request-id: ").containsIgnoringCase("cache-control: no-store");
+    if (!readsTheBodyAGetAnnounces()) {
+      // a GET that announces a body and sends none is answered without reading one (the runtime's check reads)
+      String get = exchange("GET /v1/summary HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + pro
+          + "\r\nContent-Length: 5\r\n\r\n");
+      assertThat(get).startsWith("HTTP/1.1 200").contains("\"customer\":\"globex\"");
+    }
+    monetize.flushUsage();
+    assertThat(usage.records()).filteredOn(u -> u.operationId().equals("ingest")).singleElement()
+        .satisfies(u -> assertThat(u.status()).isEqualTo(400)); // metered as what the caller got, not the endpoint's 500
+    // the management API: a body cut short is 400 with the call's id, never a 500
+    stop();
+    base = start(List.of(new MonetizeFeature(monetize), new MonetizeExceptionMapper(monetize),
+        new ManagementResource(monetize)), Resources.Stats.class);
+    String keys = halfSent("POST /monetize/keys HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + pro
+        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"organization_id\"");
+    assertThat(keys).startsWith("HTTP/1.1 400").contains("\"bad_request\"").containsIgnoringCase("x-request-id: ")
+        .containsIgnoringCase("cache-control: no-store").doesNotContain("Exception");
+  }
+
+  @Test
+  void matrixParametersDoNotHideAMonetizedRouteFromTheEdgeChecks() throws Exception {
+    problem(call("OPTIONS", "/v1/summary;x=1", null), 404, "not_found");
+    HttpResponse<String> put = call("PUT", "/v1/summary;x", pro);
+    problem(put, 405, "method_not_allowed");
+    assertThat(put.headers().firstValue("Allow")).contains("GET, HEAD");
+    HttpResponse<String> get = call("GET", "/v1/summary;m=1", pro);
+    assertThat(get.statusCode()).isEqualTo(200);
   }
 
   private void awaitIdle() {

@@ -182,6 +182,64 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     }
   }
 
+  /**
+   * The insert of a new key and the count of its organization's keys not revoked as one step, under a
+   * lock of the organization held by the transaction: creations racing on several nodes for the last
+   * places make no more keys than fit.
+   */
+  @Override
+  public boolean saveWithin(ApiKey k, long max) {
+    String sql = "INSERT INTO monetize_api_keys (id, organization_id, environment, created_at, " + MUTABLE_KEY_COLUMNS
+        + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ? WHERE (SELECT count(*) FROM monetize_api_keys "
+        + "WHERE organization_id = ? AND status <> 'REVOKED') < ?";
+    return withinOrganization(k.customerId(), "saving key " + k.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, k.id());
+        ps.setString(2, k.customerId());
+        ps.setString(3, k.environment().name());
+        ps.setTimestamp(4, Timestamp.from(k.createdAt()));
+        bindMutable(c, ps, 5, k);
+        ps.setString(14, k.customerId());
+        ps.setLong(15, max);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /** What runs in {@link #withinOrganization}: true when it made what it was asked to. */
+  @FunctionalInterface
+  private interface Step {
+    boolean run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code step} in a transaction that first takes a lock of {@code organizationId} (an advisory
+   * lock the transaction holds until it ends): what it counts and inserts is one step against every
+   * other such step of the organization, on every node.
+   */
+  private boolean withinOrganization(String organizationId, String what, Step step) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+          lock.setString(1, "monetize.organization:" + organizationId);
+          lock.execute();
+        }
+        boolean done = step.run(c);
+        c.commit();
+        return done;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StoreException(what, e);
+    }
+  }
+
   /** The columns a key's changes write (a rotation, a revocation), in {@link #bindMutable}'s order. */
   private static final String MUTABLE_KEY_COLUMNS = "project_id, secret_hash, previous_hash, previous_valid_until, "
       + "scopes, status, expires_at, limit_overrides, raised_limits";
@@ -296,6 +354,25 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     } catch (SQLException e) {
       throw new StoreException("saving project " + p.id(), e);
     }
+  }
+
+  /** As {@link #saveWithin}, for projects. */
+  @Override
+  public boolean saveProjectWithin(Project p, long max) {
+    String sql = "INSERT INTO monetize_projects (id, organization_id, name, scopes, created_at) SELECT ?, ?, ?, ?, ? "
+        + "WHERE (SELECT count(*) FROM monetize_projects WHERE organization_id = ?) < ?";
+    return withinOrganization(p.organizationId(), "saving project " + p.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, p.id());
+        ps.setString(2, p.organizationId());
+        ps.setString(3, p.name());
+        ps.setArray(4, c.createArrayOf("text", p.scopes().toArray()));
+        ps.setTimestamp(5, Timestamp.from(p.createdAt()));
+        ps.setString(6, p.organizationId());
+        ps.setLong(7, max);
+        return ps.executeUpdate() == 1;
+      }
+    });
   }
 
   @Override

@@ -208,25 +208,14 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     return bodyFailure != null;
   }
 
-  /**
-   * Whether the body read failed because it did not arrive in time (the container's idle timeout or
-   * minimum data rate): a {@code SocketTimeoutException} or {@code TimeoutException} among the causes,
-   * or an exception of the container that carries status 408 ({@code getCode()}, as Jetty's do).
-   */
+  /** Whether the body read failed because it did not arrive in time ({@link dev.monetize.http.UnreadBody#timedOut}). */
   boolean bodyTimedOut() {
-    for (Throwable t = bodyFailure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
-        return true;
-      }
-      try {
-        if (Integer.valueOf(408).equals(t.getClass().getMethod("getCode").invoke(t))) {
-          return true;
-        }
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        // no status of its own: look at its cause
-      }
-    }
-    return false;
+    return dev.monetize.http.UnreadBody.timedOut(bodyFailure);
+  }
+
+  /** What reading the body failed with, or null. */
+  Throwable bodyFailure() {
+    return bodyFailure;
   }
 
   private final class CountingStream extends ServletInputStream {

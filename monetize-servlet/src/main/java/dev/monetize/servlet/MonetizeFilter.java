@@ -320,12 +320,11 @@ public final class MonetizeFilter implements Filter {
       if (tooLarge || malformed || unfinished) { // the caller's mistake, not the endpoint's failure
         cache.abandon();
         closeIfBodyUnread(request, response);
-        boolean late = unfinished && meteredRequest.bodyTimedOut();
+        Throwable unread = meteredRequest.bodyFailure();
         ServletProblems.send(response, monetize.problem(tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE
-            : late ? ErrorCode.REQUEST_TIMEOUT : ErrorCode.BAD_REQUEST,
-            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody) : late
-                ? "The request body did not arrive in time: send the whole body it announces, without long pauses."
-                : unfinished ? "The request body could not be read to its end: send the whole body it announces."
+            : unfinished ? dev.monetize.http.UnreadBody.code(unread) : ErrorCode.BAD_REQUEST,
+            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody)
+                : unfinished ? dev.monetize.http.UnreadBody.detail(unread)
                 : "The request could not be read: its query string, body or Content-Type is malformed.", requestId));
         failed = false;
       } else {

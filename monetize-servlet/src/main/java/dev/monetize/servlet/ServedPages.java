@@ -49,11 +49,11 @@ final class ServedPages {
       byte[] body;
       try {
         body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
-      } catch (IOException e) { // the client stopped sending what it announced
+      } catch (IOException | RuntimeException e) { // the client stopped sending what it announced, or sent it too slowly
         response.setHeader("Connection", "close");
         response.setHeader(RequestIds.HEADER, requestId);
-        ServletProblems.send(response, monetize.problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
-            "The request body could not be read to its end; send the whole body it announces.", requestId));
+        ServletProblems.send(response, monetize.problem(dev.monetize.http.UnreadBody.code(e),
+            dev.monetize.http.UnreadBody.detail(e), requestId));
         return;
       }
       answer = monetize.managementApi().handle(call.withBody(body));

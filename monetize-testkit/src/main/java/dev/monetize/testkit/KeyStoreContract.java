@@ -220,4 +220,50 @@ public abstract class KeyStoreContract {
     s.saveProject(new Project(unique("prj"), unique("org"), "elsewhere", Set.of("stats:read"), CREATED));
     assertThat(secondClientOfSameBackend(s).countProjects(org)).isEqualTo(2);
   }
+
+  /**
+   * Creations racing for an organization's last places, from two clients of the backend: no more keys
+   * (not revoked) and projects than the cap are saved, and every place is taken.
+   */
+  @Test
+  void capsHoldWhenCreationsRace() throws Exception {
+    KeyStore s = store();
+    KeyStore other = secondClientOfSameBackend(s);
+    String org = unique("org");
+    ApiKey revoked = key(org, Optional.empty());
+    s.save(revoked);
+    s.save(revoked.withStatus(KeyStatus.REVOKED)); // not counted
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Boolean>> keys = new ArrayList<>();
+      List<java.util.concurrent.Future<Boolean>> projects = new ArrayList<>();
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < 24; i++) {
+        KeyStore client = i % 2 == 0 ? s : other;
+        keys.add(pool.submit(() -> {
+          go.await();
+          return client.saveWithin(key(org, Optional.empty()), 5);
+        }));
+        projects.add(pool.submit(() -> {
+          go.await();
+          return client.saveProjectWithin(new Project(unique("prj"), org, "p", Set.of("stats:read"), CREATED), 7);
+        }));
+      }
+      go.countDown();
+      long keysMade = 0;
+      long projectsMade = 0;
+      for (int i = 0; i < keys.size(); i++) {
+        keysMade += keys.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+        projectsMade += projects.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(keysMade).isEqualTo(5);
+      assertThat(projectsMade).isEqualTo(7);
+      assertThat(s.countKeys(org)).isEqualTo(5);
+      assertThat(s.countProjects(org)).isEqualTo(7);
+      assertThat(s.saveWithin(key(org, Optional.empty()), 5)).isFalse();
+      assertThat(s.saveWithin(key(unique("org"), Optional.empty()), 5)).isTrue(); // another organization has room
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -305,6 +305,15 @@ public final class Credentials {
     forgotten(key, before);
   }
 
+  /** Saves a new key unless its organization holds {@code max} keys not revoked ({@link KeyStore#saveWithin}). */
+  public boolean saveWithin(ApiKey key, long max) {
+    if (!store.saveWithin(key, max)) {
+      return false;
+    }
+    forgotten(key, Optional.empty());
+    return true;
+  }
+
   private void forgotten(ApiKey key, Optional<ApiKey> before) {
     forget(key); // first the caches: a load under way finishes, then its record goes
     before.ifPresent(this::forget);

@@ -76,6 +76,14 @@ public final class KeyRegistry implements KeyService {
    * the overrides above the plan read here.
    */
   public IssuedKey issue(KeyRequest request, boolean reservedAllowed, Set<String> raised) {
+    return issue(request, reservedAllowed, raised, Long.MAX_VALUE).orElseThrow();
+  }
+
+  /**
+   * {@link #issue(KeyRequest, boolean, Set)}, unless the organization holds {@code maxKeys} keys that
+   * are not revoked already (empty then): counted and saved as one step ({@link KeyStore#saveWithin}).
+   */
+  public Optional<IssuedKey> issue(KeyRequest request, boolean reservedAllowed, Set<String> raised, long maxKeys) {
     Customer customer = customers.find(request.customerId()).orElseThrow(() ->
         new IllegalArgumentException("customer " + request.customerId() + " does not exist; save it first"));
     if (request.scopes().isEmpty()) {
@@ -116,8 +124,12 @@ public final class KeyRegistry implements KeyService {
     ApiKey key = new ApiKey(ApiKeys.newKeyId(random), customer.id(), request.projectId(), credentials.hash(secret),
         request.scopes(), environment, KeyStatus.ACTIVE, time.now(), request.expiresAt(), Optional.empty(),
         Optional.empty(), request.limitOverrides(), raised);
-    credentials.save(key, Optional.empty());
-    return new IssuedKey(key, secret);
+    if (maxKeys == Long.MAX_VALUE) {
+      credentials.save(key, Optional.empty());
+    } else if (!credentials.saveWithin(key, maxKeys)) {
+      return Optional.empty();
+    }
+    return Optional.of(new IssuedKey(key, secret));
   }
 
   /** The limits a key of {@code plan} may override: its rate and its quotas, by name. */
@@ -145,6 +157,14 @@ public final class KeyRegistry implements KeyService {
 
   @Override
   public Project createProject(String organizationId, String name, Set<String> scopes) {
+    return createProject(organizationId, name, scopes, Long.MAX_VALUE).orElseThrow();
+  }
+
+  /**
+   * {@link #createProject(String, String, Set)}, unless the organization holds {@code maxProjects}
+   * projects already (empty then): counted and saved as one step ({@link KeyStore#saveProjectWithin}).
+   */
+  public Optional<Project> createProject(String organizationId, String name, Set<String> scopes, long maxProjects) {
     Customer customer = customers.find(organizationId).orElseThrow(() ->
         new IllegalArgumentException("organization " + organizationId + " does not exist"));
     Set<String> planScopes = catalog.plan(customer.plan()).orElseThrow().scopes();
@@ -155,8 +175,12 @@ public final class KeyRegistry implements KeyService {
       throw new ScopeEscalationException("scopes " + escalated + " exceed what the organization's plan holds");
     }
     Project p = new Project("prj_" + ApiKeys.newKeyId(random).substring(4), organizationId, name, wanted, time.now());
-    keys.saveProject(p);
-    return p;
+    if (maxProjects == Long.MAX_VALUE) {
+      keys.saveProject(p);
+    } else if (!keys.saveProjectWithin(p, maxProjects)) {
+      return Optional.empty();
+    }
+    return Optional.of(p);
   }
 
   @Override

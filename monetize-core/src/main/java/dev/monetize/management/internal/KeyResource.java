@@ -81,8 +81,8 @@ final class KeyResource {
         }
       });
     }
-    ManagementCall.requireRoom("keys", context.keys().countKeys(orgId), limits.maxKeysPerOrganization(),
-        "Organization " + orgId);
+    long maxKeys = limits.maxKeysPerOrganization();
+    ManagementCall.requireRoom("keys", context.keys().countKeys(orgId), maxKeys, "Organization " + orgId);
     ManagementCall.charge(context, "{" + c.principal.customerId() + "}:mgmt:keys", "key-creation", limits.keyCreation(), "keys created");
     KeyRequest kr = KeyRequest.of(orgId, scopes).expiresAt(expiresAt).limits(keyLimits);
     if (projectId.isPresent()) {
@@ -90,8 +90,9 @@ final class KeyResource {
     }
     IssuedKey issued;
     try {
+      // counted again with the insert: of creations racing for the last places, no more than fit are made
       issued = context.keys().issue(kr, Authority.operator(c.principal) && orgId.equals(c.principal.customerId()),
-          raised);
+          raised, maxKeys).orElseThrow(() -> ManagementCall.full("keys", maxKeys, "Organization " + orgId));
     } catch (IllegalArgumentException e) {
       throw ManagementRefusal.badRequest(e.getMessage() + ".");
     }

@@ -395,10 +395,19 @@ final class ManagementCall {
   /** Refuses creating one more of {@code what} when {@code count} already reached {@code max}. */
   static void requireRoom(String what, long count, long max, String holder) {
     if (count >= max) {
-      String name = "\"" + what + "\"";
-      throw new ManagementRefusal(ErrorCode.COUNT_LIMIT_REACHED, holder + " already holds " + count + " " + what
-          + ", the most allowed (" + max + ").", 0, List.of(new Header(RateLimitHeaders.POLICY, name + ";q=" + max),
-          new Header(RateLimitHeaders.STATE, name + ";r=0")));
+      throw full(what, count, max, holder);
     }
+  }
+
+  /** The refusal of a creation that found no room left when it was made (another took the last place). */
+  static ManagementRefusal full(String what, long max, String holder) {
+    return full(what, max, max, holder);
+  }
+
+  private static ManagementRefusal full(String what, long count, long max, String holder) {
+    String name = "\"" + what + "\"";
+    return new ManagementRefusal(ErrorCode.COUNT_LIMIT_REACHED, holder + " already holds " + count + " " + what
+        + ", the most allowed (" + max + ").", 0, List.of(new Header(RateLimitHeaders.POLICY, name + ";q=" + max),
+        new Header(RateLimitHeaders.STATE, name + ";r=0")));
   }
 }

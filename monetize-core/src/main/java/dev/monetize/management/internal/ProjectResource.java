@@ -27,9 +27,11 @@ final class ProjectResource {
       scopes = c.principal.scopes(); // never the whole plan for a caller that holds less
     }
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
-    ManagementCall.requireRoom("projects", context.keys().countProjects(orgId), limits.maxProjectsPerOrganization(),
-        "Organization " + orgId);
-    Project p = context.keys().createProject(orgId, name, scopes);
+    long max = limits.maxProjectsPerOrganization();
+    ManagementCall.requireRoom("projects", context.keys().countProjects(orgId), max, "Organization " + orgId);
+    // counted again with the insert: of creations racing for the last places, no more than fit are made
+    Project p = context.keys().createProject(orgId, name, scopes, max)
+        .orElseThrow(() -> ManagementCall.full("projects", max, "Organization " + orgId));
     c.details.put("created_project", p.id());
     c.details.put("scopes", String.join(" ", new TreeSet<>(p.scopes())));
     return ManagementCall.ok(201, Views.ProjectView.of(p));

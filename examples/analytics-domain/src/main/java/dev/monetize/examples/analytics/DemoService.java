@@ -213,6 +213,24 @@ public final class DemoService {
     return connector;
   }
 
+  /**
+   * The request bodies Jetty gathers before any thread runs the application, in bytes: every
+   * management body ({@code ManagementApi.MAX_BODY_BYTES}) and most event batches. A body announced
+   * and never sent, or sent a byte at a time, then holds a connection and the bytes it sent, not a
+   * server thread (a customer within its rate could otherwise hold every thread, OWASP API4); a larger
+   * one is handed over at this size and read on under {@link #MIN_REQUEST_BYTES_PER_SECOND}.
+   */
+  public static final int BODY_GATHERED_BYTES = 64 * 1024 + 1;
+
+  /**
+   * Makes {@code app} the server's handler, behind the gathering of request bodies up to
+   * {@link #BODY_GATHERED_BYTES} ({@link GatheredBodies}: without a thread, so that the application's
+   * blocking reads of such a body never wait).
+   */
+  public static void serve(org.eclipse.jetty.server.Server server, org.eclipse.jetty.server.Handler app) {
+    server.setHandler(new GatheredBodies(app, BODY_GATHERED_BYTES));
+  }
+
   /** Prints the documented start-up lines: the demo keys, then {@code listening on <port>}. */
   public static void announce(Map<String, String> demoKeys, int port) {
     demoKeys.forEach((plan, secret) -> System.out.println("demo key " + plan + ": " + secret));

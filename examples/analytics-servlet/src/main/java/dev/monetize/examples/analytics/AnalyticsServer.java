@@ -343,7 +343,7 @@ public final class AnalyticsServer implements AutoCloseable {
       context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new MetricsServlet(registry)), MetricsServlet.PATH);
       Clock clock = Clock.systemUTC();
       AnalyticsServlets.register(context, eventStore, clock, monetize);
-      server.setHandler(context);
+      DemoService.serve(server, context); // bodies gathered before a thread runs the application
       try {
         server.start();
       } catch (Exception e) {

@@ -251,7 +251,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       // JAX-RS does not tell client addresses by itself: the servlet filter hands the peer over
       context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
       context.addServlet(new ServletHolder(new ServletContainer(config)), "/*");
-      server.setHandler(context);
+      DemoService.serve(server, context); // bodies gathered before a thread runs the application
       try {
         server.start();
       } catch (Exception e) {

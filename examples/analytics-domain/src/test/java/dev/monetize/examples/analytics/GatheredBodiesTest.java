@@ -1,0 +1,109 @@
+package dev.monetize.examples.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bodies announced and never sent hold no thread: on a server of a few threads whose connections wait
+ * for minutes, more such requests than it has threads leave it answering everyone else; bodies of
+ * any size and framing still reach a servlet that reads them with blocking reads, byte for byte.
+ */
+class GatheredBodiesTest {
+  private Server server;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(12, 4);
+    threads.setReservedThreads(0);
+    server = new Server(threads);
+    ServerConnector connector = new ServerConnector(server, 1, 1);
+    connector.setHost("127.0.0.1");
+    connector.setIdleTimeout(300_000); // a silent client would hold a reading thread for five minutes
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        byte[] body = req.getInputStream().readAllBytes(); // blocking, as servlets read
+        long sum = 0;
+        for (byte b : body) {
+          sum += b & 0xff;
+        }
+        resp.setContentType("text/plain");
+        resp.getWriter().print(body.length + " " + sum);
+      }
+    }), "/echo");
+    DemoService.serve(server, context);
+    server.start();
+    port = connector.getLocalPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop();
+  }
+
+  private String post(String head, byte[] body) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(60_000);
+      OutputStream out = s.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      s.shutdownOutput();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void silentBodiesHoldNoThreadAndEveryBodyArrivesWhole() throws Exception {
+    List<Socket> silent = new ArrayList<>();
+    try {
+      for (int i = 0; i < 30; i++) { // more than the server has threads: each announces 10 bytes, sends 0 or 2
+        Socket s = new Socket("127.0.0.1", port);
+        s.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n" + (i % 2 == 0 ? "" : "ab"))
+            .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        silent.add(s);
+      }
+      byte[] small = "hello".getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(post("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\n", small))
+          .startsWith("HTTP/1.1 200").endsWith("5 532");
+      byte[] large = new byte[300_000]; // past what is gathered: handed over, then read on
+      for (int i = 0; i < large.length; i++) {
+        large[i] = (byte) (i * 31);
+      }
+      long sum = 0;
+      for (byte b : large) {
+        sum += b & 0xff;
+      }
+      assertThat(post("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + large.length
+          + "\r\n\r\n", large)).startsWith("HTTP/1.1 200").endsWith(large.length + " " + sum);
+      String chunked = "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+      assertThat(post("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n",
+          chunked.getBytes(StandardCharsets.ISO_8859_1))).startsWith("HTTP/1.1 200").endsWith("5 495");
+    } finally {
+      for (Socket s : silent) {
+        s.close();
+      }
+    }
+  }
+}
