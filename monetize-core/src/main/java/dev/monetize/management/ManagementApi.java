@@ -217,8 +217,12 @@ public interface ManagementApi {
         }
       }
       boolean sameOrigin = fetchSiteOrNull == null || fetchSiteOrNull.trim().equals("same-origin");
-      return new Browser(seen == 1 ? session : Optional.empty(), markerOrNull != null && sameOrigin, secure,
-          contextPath == null ? "" : contextPath);
+      // a request another site made (a sibling subdomain is "same-site", and SameSite cookies go with it) never
+      // counts the cookie, whatever its method: a page elsewhere cannot spend a session's budget or read through it
+      String site = fetchSiteOrNull == null ? "" : fetchSiteOrNull.trim();
+      boolean elsewhere = site.equals("same-site") || site.equals("cross-site");
+      return new Browser(seen == 1 && !elsewhere ? session : Optional.empty(), markerOrNull != null && sameOrigin,
+          secure, contextPath == null ? "" : contextPath);
     }
   }
 

@@ -169,6 +169,7 @@ public final class ManagementRouter implements ManagementApi {
   private Response handle(Request r, Before before) {
     List<Header> headers = new ArrayList<>();
     headers.add(new Header("Cache-Control", "no-store"));
+    headers.add(new Header("X-Content-Type-Options", "nosniff")); // a detail may quote the request's path
     Response answer;
     Optional<Principal> who = Optional.empty();
     Map<String, String> details = Map.of();

@@ -188,6 +188,13 @@ public abstract class DashboardContract {
     ExampleUnderTest.Answer crossSite = app.send("POST", "/monetize/keys/" + victim + "/revoke",
         Map.of("Cookie", session, MARK, "1", "Sec-Fetch-Site", "same-site"), null);
     assertThat(crossSite.status()).isEqualTo(401);
+    // nor does a read another site's page makes (an <img> on a sibling subdomain: the cookie goes with it)
+    for (String site : new String[] {"same-site", "cross-site"}) {
+      assertThat(app.send("GET", "/monetize/audit/export", Map.of("Cookie", session, "Sec-Fetch-Site", site), null)
+          .status()).as(site).isEqualTo(401);
+    }
+    assertThat(app.send("GET", "/monetize/usage", Map.of("Cookie", session, "Sec-Fetch-Site", "same-origin"), null)
+        .status()).isEqualTo(200);
     assertThat(app.send("POST", "/monetize/keys/" + victim + "/revoke",
         Map.of("Cookie", session, MARK, "1", "Sec-Fetch-Site", "same-origin"), null).status()).isEqualTo(200);
   }
