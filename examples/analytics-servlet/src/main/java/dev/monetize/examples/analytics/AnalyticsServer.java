@@ -7,16 +7,13 @@ import dev.monetize.billing.BillingHistory;
 import dev.monetize.config.ConfigException;
 import dev.monetize.postgres.PostgresBillingHistory;
 import dev.monetize.postgres.PostgresStore;
-import dev.monetize.postgres.PostgresUsageLedger;
 import dev.monetize.http.TrustedProxies;
 import dev.monetize.keys.CustomerStore;
 import dev.monetize.management.ManagementLimits;
 import dev.monetize.keys.KeyStore;
 import dev.monetize.limits.LimiterStore;
-import dev.monetize.redis.RedisEndpoint;
 import dev.monetize.redis.RedisLimiterStore;
 import dev.monetize.redis.RedisResponseCache;
-import dev.monetize.redis.RedisShieldStore;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.web.AnalyticsServlets;
 import dev.monetize.metering.FsyncPolicy;
@@ -72,35 +69,8 @@ public final class AnalyticsServer implements AutoCloseable {
     AnalyticsServer app;
     try {
       Builder builder = builder().port(port);
-      String jdbcUrl = System.getenv("MONETIZE_JDBC_URL");
-      PostgresStore db = null;
-      if (jdbcUrl != null && !jdbcUrl.isBlank()) {
-        // organizations, projects and keys in PostgreSQL: shared by every process using the database
-        db = PostgresStore.connect(jdbcUrl.trim());
-        builder.keyStore(db).customerStore(db).usageSink(new PostgresUsageLedger(db.dataSource()))
-            .billingHistory(new PostgresBillingHistory(db.dataSource())).closeOnStop(db)
-            // the audit trail too: append-only, chained per tenant, no event lost
-            .auditSink(new dev.monetize.postgres.PostgresAuditStore(db.dataSource()));
-        // the customers' events, isolated by tenant in every query and again by row-level security
-        PostgresEventStore events = PostgresEventStore.open(db.dataSource(), jdbcUrl.trim());
-        builder.eventStore(events).closeOnStop(events);
-      }
-      Optional<RedisEndpoint> redis = redisEndpoint(System.getenv());
-      if (db != null && redis.isEmpty()) {
-        // no Redis: limits in memory, prepaid balances in PostgreSQL (they outlive a restart)
-        builder.limiterStore(dev.monetize.postgres.PostgresCredits.over(dev.monetize.limits.LimiterStore.inMemory(),
-            db.dataSource()));
-      }
-      if (redis.isPresent()) {
-        // limits shared by every process using this Redis: the plans limit per customer
-        builder.limiterStore(RedisLimiterStore.builder().endpoint(redis.get()).build());
-        // cached answers shared too: an invalidation on one process is seen by all at once
-        RedisResponseCache cache = RedisResponseCache.connect(redis.get(), "monetize:");
-        builder.responseCache(cache).closeOnStop(cache);
-        // the shield's lists and bans too: an address banned by one process is refused by all
-        RedisShieldStore shield = RedisShieldStore.connect(redis.get(), "monetize:");
-        builder.shieldStore(shield).closeOnStop(shield);
-      }
+      // PostgreSQL and Redis when the environment names them (MONETIZE_JDBC_URL, MONETIZE_REDIS_URL, ...)
+      builder.stores(DemoStores.fromEnvironment(System.getenv()));
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
       builder.trustedProxies(DemoService.trustedProxies(System.getenv()));
@@ -118,29 +88,6 @@ public final class AnalyticsServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
     DemoService.announce(app.demoKeys(), app.port());
     app.server.join();
-  }
-
-  /**
-   * The Redis to share limits, cached answers and shield lists on: {@code MONETIZE_REDIS_URL} (one
-   * server) or {@code MONETIZE_REDIS_CLUSTER_NODES} (a cluster's seed nodes, {@code host:port,...});
-   * neither set: none, everything stays in this process.
-   */
-  static Optional<RedisEndpoint> redisEndpoint(Map<String, String> env) {
-    String url = env.get("MONETIZE_REDIS_URL");
-    String nodes = env.get("MONETIZE_REDIS_CLUSTER_NODES");
-    boolean single = url != null && !url.isBlank();
-    boolean cluster = nodes != null && !nodes.isBlank();
-    if (single && cluster) {
-      throw new IllegalArgumentException("set MONETIZE_REDIS_URL (one server) or MONETIZE_REDIS_CLUSTER_NODES "
-          + "(a cluster's seed nodes), not both");
-    }
-    try {
-      return cluster ? Optional.of(RedisEndpoint.cluster(nodes)) : single ? Optional.of(RedisEndpoint.of(url))
-          : Optional.empty();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException((cluster ? "MONETIZE_REDIS_CLUSTER_NODES: " : "MONETIZE_REDIS_URL: ")
-          + e.getMessage(), e);
-    }
   }
 
   /** The plans shipped with the example. */
@@ -205,6 +152,17 @@ public final class AnalyticsServer implements AutoCloseable {
 
     private Builder() {}
     private EventStore eventStore = EventStore.inMemory();
+    private DemoStores stores = DemoStores.inMemory();
+
+    /**
+     * The stores of {@link DemoStores} (PostgreSQL, Redis), in place of the in-memory ones and of
+     * those set here; closed with the service.
+     */
+    public Builder stores(DemoStores stores) {
+      this.stores = Objects.requireNonNull(stores);
+      resources.add(stores);
+      return this;
+    }
 
     /** Where the service keeps its events (default: a new, empty in-memory store). */
     public Builder eventStore(EventStore store) {
@@ -313,7 +271,7 @@ public final class AnalyticsServer implements AutoCloseable {
       String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
       MonetizeBuilder engine = DemoService.engine(operatorKey);
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
-      Monetize monetize = engine
+      engine
           .catalog(plans)
           .usageSink(usageSink)
           .timeSource(timeSource)
@@ -325,8 +283,10 @@ public final class AnalyticsServer implements AutoCloseable {
           .billingHistory(billingHistory)
           .trustedProxies(trustedProxies)
           .auditSink(auditSink)
-          .managementLimits(managementLimits)
-          .build();
+          .managementLimits(managementLimits);
+      stores.configure(engine); // PostgreSQL and Redis, when the environment named them
+      EventStore eventStore = stores.events().orElse(this.eventStore);
+      Monetize monetize = engine.build();
       Map<String, String> keys = DemoService.issueDemoKeys(monetize, operatorKey);
       Server server = new Server();
       ServerConnector connector = DemoService.jetty(server, port);

@@ -36,13 +36,13 @@ class RedisClusterExampleTest {
 
   @Test
   void oneServerOrACluster() {
-    assertThatThrownBy(() -> AnalyticsServer.redisEndpoint(Map.of("MONETIZE_REDIS_URL", "redis://127.0.0.1:6379/0",
+    assertThatThrownBy(() -> DemoStores.redisEndpoint(Map.of("MONETIZE_REDIS_URL", "redis://127.0.0.1:6379/0",
         "MONETIZE_REDIS_CLUSTER_NODES", "127.0.0.1:7000"))).hasMessageContaining("not both");
-    assertThatThrownBy(() -> AnalyticsServer.redisEndpoint(Map.of("MONETIZE_REDIS_CLUSTER_NODES", "7000")))
+    assertThatThrownBy(() -> DemoStores.redisEndpoint(Map.of("MONETIZE_REDIS_CLUSTER_NODES", "7000")))
         .hasMessageStartingWith("MONETIZE_REDIS_CLUSTER_NODES: ").hasMessageContaining("host:port");
-    assertThat(AnalyticsServer.redisEndpoint(Map.of("MONETIZE_REDIS_CLUSTER_NODES", "127.0.0.1:7000, 127.0.0.1:7001"))
+    assertThat(DemoStores.redisEndpoint(Map.of("MONETIZE_REDIS_CLUSTER_NODES", "127.0.0.1:7000, 127.0.0.1:7001"))
         .orElseThrow().isCluster()).isTrue();
-    assertThat(AnalyticsServer.redisEndpoint(Map.of("MONETIZE_REDIS_URL", " "))).isEmpty();
+    assertThat(DemoStores.redisEndpoint(Map.of("MONETIZE_REDIS_URL", " "))).isEmpty();
   }
 
   /** Calls the summary on {@code p} with the free demo key, then reads what remains of its daily quota. */

@@ -5,6 +5,7 @@ import dev.monetize.MonetizeBuilder;
 import dev.monetize.TimeSource;
 import dev.monetize.config.ConfigException;
 import dev.monetize.examples.analytics.DemoService;
+import dev.monetize.examples.analytics.DemoStores;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.jaxrs.ManagementResource;
 import dev.monetize.jaxrs.MonetizeExceptionMapper;
@@ -47,13 +48,15 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
   private final ServerConnector connector;
   private final Monetize monetize;
   private final Map<String, String> demoKeys;
+  private final DemoStores stores;
 
   private AnalyticsJaxrsServer(Server server, ServerConnector connector, Monetize monetize,
-      Map<String, String> demoKeys) {
+      Map<String, String> demoKeys, DemoStores stores) {
     this.server = server;
     this.connector = connector;
     this.monetize = monetize;
     this.demoKeys = demoKeys;
+    this.stores = stores;
   }
 
   /** Starts the service from the command line. */
@@ -70,8 +73,11 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
       builder.trustedProxies(DemoService.trustedProxies(System.getenv()));
+      // PostgreSQL and Redis when the environment names them (MONETIZE_JDBC_URL, MONETIZE_REDIS_URL, ...)
+      builder.stores(DemoStores.fromEnvironment(System.getenv()));
       app = builder.start();
-    } catch (ConfigException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException
+        | java.sql.SQLException e) {
       System.err.println("cannot start: " + e.getMessage());
       System.exit(2);
       return;
@@ -154,6 +160,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     } finally {
       MetricsResource.forget(monetize);
       monetize.close();
+      stores.close();
     }
   }
 
@@ -170,6 +177,13 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
 
     private Builder() {}
     private EventStore eventStore = EventStore.inMemory();
+    private DemoStores stores = DemoStores.inMemory();
+
+    /** The stores of {@link DemoStores} (PostgreSQL, Redis), in place of the in-memory ones; closed with the service. */
+    public Builder stores(DemoStores stores) {
+      this.stores = Objects.requireNonNull(stores);
+      return this;
+    }
 
     /** Where the service keeps its events (default: a new, empty in-memory store). */
     public Builder eventStore(EventStore store) {
@@ -231,7 +245,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
       MonetizeBuilder engine = DemoService.engine(operatorKey);
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
-      Monetize monetize = engine
+      engine
           .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class, AnalyticsV0Resource.class))
           // the bodies' types from the resources' annotations, as every variant documents them
           .apiSchemas(MonetizeJaxrs.schemas(DemoService.json(), AnalyticsResource.class, AnalyticsV0Resource.class)
@@ -240,10 +254,11 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .timeSource(timeSource)
           .trustedProxies(trustedProxies)
           .auditSink(auditSink)
-          .managementLimits(managementLimits)
-          .build();
+          .managementLimits(managementLimits);
+      stores.configure(engine); // PostgreSQL and Redis, when the environment named them
+      Monetize monetize = engine.build();
       Map<String, String> keys = issueDemoKeys(monetize, operatorKey);
-      ResourceConfig config = jersey(monetize, eventStore, Clock.systemUTC());
+      ResourceConfig config = jersey(monetize, stores.events().orElse(eventStore), Clock.systemUTC());
       Server server = new Server();
       ServerConnector connector = DemoService.jetty(server, port);
       ServletContextHandler context = new ServletContextHandler();
@@ -256,6 +271,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
         server.start();
       } catch (Exception e) {
         monetize.close();
+        stores.close();
         try {
           server.stop();
         } catch (Exception ignored) {
@@ -264,7 +280,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
         throw new java.io.UncheckedIOException("cannot listen on port " + port,
             e instanceof java.io.IOException io ? io : new java.io.IOException(e.getMessage(), e));
       }
-      return new AnalyticsJaxrsServer(server, connector, monetize, keys);
+      return new AnalyticsJaxrsServer(server, connector, monetize, keys, stores);
     }
   }
 }
