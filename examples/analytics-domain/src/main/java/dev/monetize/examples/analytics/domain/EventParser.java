@@ -29,8 +29,11 @@ public final class EventParser {
   private static final long MAX_EPOCH_MILLIS = 253_402_300_799_999L; // 9999-12-31T23:59:59.999Z
   private static final String HINT = "Send a JSON array of objects with a string 'type' and optional 'timestamp' "
       + "(ISO-8601 or epoch milliseconds), 'user_id', 'value' (number) and 'properties' (object of scalars).";
+  /** The largest magnitude of a value: sums of any number of them stay finite. */
+  public static final double MAX_VALUE = 1e15;
   private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final Clock clock;
 
@@ -47,8 +50,12 @@ public final class EventParser {
     } catch (JsonProcessingException e) {
       // the parser's own message names its classes and settings: say where, not how it failed inside
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-      throw new BadInputException("the body is not valid JSON" + (at == null || at.getLineNr() < 1 ? ""
-          : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), HINT);
+      String where = at == null || at.getLineNr() < 1 ? ""
+          : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) { // which one counts is not guessed
+        throw new BadInputException("an object of the body gives a field twice" + where, HINT);
+      }
+      throw new BadInputException("the body is not valid JSON" + where, HINT);
     } catch (IOException e) {
       throw new BadInputException("the body could not be read", HINT);
     }
@@ -90,8 +97,8 @@ public final class EventParser {
     double value = 1.0;
     JsonNode v = n.get("value");
     if (v != null && !v.isNull()) {
-      if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-        throw new BadInputException(at + ".value: expected a finite number, got " + describe(v), HINT);
+      if (!v.isNumber() || !Double.isFinite(v.asDouble()) || Math.abs(v.asDouble()) > MAX_VALUE) {
+        throw new BadInputException(at + ".value: expected a number between -1e15 and 1e15, got " + describe(v), HINT);
       }
       value = v.asDouble();
     }

@@ -58,6 +58,12 @@ class EventParserProperties {
           .hasMessageNotContaining("`").hasMessageNotContaining("Constraints").hasMessageNotContaining("Feature");
     }
     assertThatThrownBy(() -> parse("")).hasMessageContaining("empty");
+    // a field given twice is refused (which one counts is not guessed); values stay where sums stay finite
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"value\":1,\"value\":2}]"))
+        .hasMessageStartingWith("an object of the body gives a field twice (line 1");
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"value\":1.7e308}]"))
+        .hasMessage("events[0].value: expected a number between -1e15 and 1e15, got 1.7E308");
+    assertThat(parse("[{\"type\":\"a\",\"value\":-1e15}]").get(0).value()).isEqualTo(-1e15);
     assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"value\":\"NaN\"}]")).hasMessageContaining("events[0].value");
     assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"properties\":{\"k\":[1]}}]"))
         .hasMessageContaining("events[0].properties.k");
