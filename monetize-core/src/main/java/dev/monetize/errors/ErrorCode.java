@@ -239,7 +239,12 @@ public enum ErrorCode {
       "The request was sent in a protocol the connection does not speak (an HTTP/2 preface on an HTTP/1.1 "
           + "connection); answered by the server.",
       "Send the request over HTTP/1.1, or negotiate HTTP/2 (TLS with ALPN, or h2c upgrade)."),
-  /** An HTTP version the server does not speak. */
+  /** A request framing the server does not implement. */
+  NOT_IMPLEMENTED(501, "Not implemented",
+      "The request uses a part of HTTP the server does not implement, such as a `Transfer-Encoding` other "
+          + "than `chunked`; answered by the server, for the client's request, not a failure of the service.",
+      "Send the body with Content-Length or Transfer-Encoding: chunked only."),
+  /** The HTTP version of the request line is not spoken. */
   HTTP_VERSION_NOT_SUPPORTED(505, "HTTP version not supported",
       "The request line names an HTTP version the server does not speak (HTTP/0.9, or a version that "
           + "does not exist); answered by the server, for the client's request, not a failure of the service.",
@@ -268,7 +273,7 @@ public enum ErrorCode {
    * The code of an answer the HTTP server makes itself with {@code status}, before any route or
    * filter (a request it cannot parse, a URI too long, an exception nothing handled): {@code bad_request}
    * for 400, {@code not_found} for 404, {@code request_timeout} for 408, and so on; empty for a status no
-   * generic code has (501, 502...), which an adapter answers as an {@code about:blank} problem.
+   * generic code has (502, 503...), which an adapter answers as an {@code about:blank} problem.
    */
   public static java.util.Optional<ErrorCode> forServerStatus(int status) {
     return java.util.Optional.ofNullable(switch (status) {
@@ -284,6 +289,7 @@ public enum ErrorCode {
       case 408 -> REQUEST_TIMEOUT;
       case 417 -> EXPECTATION_FAILED;
       case 426 -> UPGRADE_REQUIRED;
+      case 501 -> NOT_IMPLEMENTED;
       case 505 -> HTTP_VERSION_NOT_SUPPORTED;
       case 500 -> INTERNAL;
       default -> null;

@@ -19,7 +19,7 @@ class TomcatProblemPagesTest {
         .plan(dev.monetize.plans.Plan.builder("basic").rate(dev.monetize.plans.Rate.perSecond(10)).quota(dev.monetize.plans.Quota.daily(100)).build()).build()).build()) {
       JsonNode coded = JSON.readTree(new String(TomcatProblemPages.body(Optional.of(monetize), 414, "r-1"),
           StandardCharsets.UTF_8));
-      JsonNode blank = JSON.readTree(new String(TomcatProblemPages.body(Optional.of(monetize), 501, "r-2"),
+      JsonNode blank = JSON.readTree(new String(TomcatProblemPages.body(Optional.of(monetize), 502, "r-2"),
           StandardCharsets.UTF_8));
       JsonNode version = JSON.readTree(new String(TomcatProblemPages.body(Optional.of(monetize), 505, "r-4"),
           StandardCharsets.UTF_8));
@@ -30,8 +30,11 @@ class TomcatProblemPagesTest {
       assertThat(coded.get("status").asInt()).isEqualTo(414);
       assertThat(coded.get("request_id").asText()).isEqualTo("r-1");
       assertThat(blank.get("type").asText()).isEqualTo("about:blank");
-      assertThat(blank.get("title").asText()).isEqualTo("Not Implemented");
-      assertThat(blank.get("status").asInt()).isEqualTo(501);
+      assertThat(blank.get("title").asText()).isEqualTo("Bad Gateway");
+      assertThat(blank.get("status").asInt()).isEqualTo(502);
+      JsonNode framing = JSON.readTree(new String(TomcatProblemPages.body(Optional.of(monetize), 501, "r-5"),
+          StandardCharsets.UTF_8));
+      assertThat(framing.get("code").asText()).isEqualTo("not_implemented"); // an unknown Transfer-Encoding
       assertThat(version.get("code").asText()).isEqualTo("http_version_not_supported"); // the client's request
       assertThat(version.get("status").asInt()).isEqualTo(505);
       assertThat(noEngine.get("type").asText()).isEqualTo("about:blank");
