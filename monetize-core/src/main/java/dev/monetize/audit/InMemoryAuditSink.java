@@ -51,6 +51,8 @@ public final class InMemoryAuditSink implements AuditStore {
   private long positions;
   private int live;
   private final int capacity;
+  /** Positions are sealed in the cursors handed out: they would tell how many events others made. */
+  private final AuditCursor cursors = AuditCursor.withRandomKey();
 
   InMemoryAuditSink(int capacity) {
     if (capacity < 1) {
@@ -125,7 +127,7 @@ public final class InMemoryAuditSink implements AuditStore {
 
   @Override
   public synchronized Page find(Query query) {
-    long after = query.cursor().map(InMemoryAuditSink::position).orElse(0L);
+    long after = query.cursor().map(cursors::open).orElse(0L);
     Tenant own = query.customerId().map(byTenant::get).orElse(null);
     Iterable<Kept> kept = query.customerId().isEmpty() ? order : own == null ? List.of() : own.events;
     List<AuditEvent> out = new ArrayList<>();
@@ -135,7 +137,7 @@ public final class InMemoryAuditSink implements AuditStore {
         continue;
       }
       if (out.size() == query.limit()) {
-        return new Page(out, Optional.of(Long.toString(last)));
+        return new Page(out, Optional.of(cursors.seal(last)));
       }
       out.add(k.event);
       last = k.position;
@@ -143,11 +145,4 @@ public final class InMemoryAuditSink implements AuditStore {
     return new Page(out, Optional.empty());
   }
 
-  private static long position(String cursor) {
-    try {
-      return Long.parseLong(cursor);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("cursor: a value from next_cursor");
-    }
-  }
 }

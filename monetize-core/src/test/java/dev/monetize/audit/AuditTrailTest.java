@@ -91,6 +91,8 @@ class AuditTrailTest {
       assertThat(own.get("data").get(0).get("prev_hash").asText()).isEqualTo(AuditEvent.GENESIS);
       assertThat(own.get("data").get(0).get("hash").asText()).hasSize(64);
       String next = own.get("next_cursor").asText();
+      assertThat(next).as("opaque: no position that tells how many events others made").doesNotContainPattern("^[0-9]+$")
+          .hasSize(22);
       JsonNode rest = body(manage(m, "/monetize/audit?limit=100&cursor=" + next, acme.secret()));
       assertThat(rest.get("data")).isNotEmpty().allSatisfy(e -> assertThat(e.get("customer_id").asText()).isEqualTo("acme"));
       assertThat(body(manage(m, "/monetize/audit?status=403", acme.secret())).get("data")).singleElement()

@@ -30,7 +30,8 @@ public final class Migrations {
   static final List<String> FILES = List.of("V1__keys.sql", "V2__usage.sql", "V3__billing.sql",
       "V4__usage_bytes_in_cpu.sql", "V5__invoices.sql", "V6__audit.sql",
       "V7__plan_changes_due.sql", "V8__usage_partitioned.sql",
-      "V9__key_raised_limits.sql", "V10__credit_balances.sql", "V11__key_changes.sql");
+      "V9__key_raised_limits.sql", "V10__credit_balances.sql", "V11__key_changes.sql",
+      "V12__audit_cursor_key.sql");
   private static final long LOCK = 0x4d6f6e6574697a65L; // "Monetize"
 
   private Migrations() {}

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,10 +41,30 @@ public final class PostgresAuditStore implements AuditStore {
       + "hash, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final DataSource dataSource;
+  /** The cursors' key, shared by every process of the database (read once). */
+  private volatile dev.monetize.audit.AuditCursor cursors;
 
   /** A store on {@code dataSource}, whose schema {@link Migrations} has created. */
   public PostgresAuditStore(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  }
+
+  /** The page cursors, under the database's key ({@code monetize_audit_cursor_key}). */
+  private dev.monetize.audit.AuditCursor cursors() {
+    dev.monetize.audit.AuditCursor c = cursors;
+    if (c == null) {
+      try (Connection conn = dataSource.getConnection(); Statement s = conn.createStatement();
+          ResultSet rs = s.executeQuery("SELECT key FROM monetize_audit_cursor_key WHERE id = 1")) {
+        if (!rs.next()) {
+          throw new IllegalStateException("monetize_audit_cursor_key has no key: run the migrations (Migrations)");
+        }
+        c = dev.monetize.audit.AuditCursor.withKey(rs.getBytes(1));
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot read the audit trail: " + e.getMessage(), e);
+      }
+      cursors = c;
+    }
+    return c;
   }
 
   @Override
@@ -132,7 +153,7 @@ public final class PostgresAuditStore implements AuditStore {
   public Page find(Query query) {
     StringBuilder sql = new StringBuilder("SELECT position, event FROM monetize_audit WHERE position > ?");
     List<Object> args = new ArrayList<>();
-    args.add(query.cursor().map(PostgresAuditStore::position).orElse(0L));
+    args.add(query.cursor().isPresent() ? cursors().open(query.cursor().get()) : 0L);
     query.customerId().ifPresent(c -> {
       sql.append(" AND customer_id = ?");
       args.add(c);
@@ -164,7 +185,7 @@ public final class PostgresAuditStore implements AuditStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (events.size() == query.limit()) {
-            return new Page(events, Optional.of(Long.toString(last)));
+            return new Page(events, Optional.of(cursors().seal(last)));
           }
           last = rs.getLong(1);
           events.add(AuditEvent.parse(rs.getString(2)));
@@ -307,11 +328,4 @@ public final class PostgresAuditStore implements AuditStore {
     return Optional.empty();
   }
 
-  private static long position(String cursor) {
-    try {
-      return Long.parseLong(cursor);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("cursor: a value from next_cursor");
-    }
-  }
 }

@@ -77,6 +77,19 @@ class PostgresAuditStoreTest extends AuditSinkContract {
     }
   }
 
+  @Test
+  void aCursorIsOpaqueAndServesEveryProcessOfTheDatabase() throws Exception {
+    store.accept(List.of(event("cursor-a", 1), event("cursor-b", 2), event("cursor-a", 3), event("cursor-a", 4)));
+    AuditStore.Page first = store.find(AuditStore.Query.of(Optional.of("cursor-a")).limit(1));
+    assertThat(first.nextCursor()).hasValueSatisfying(c -> assertThat(c).hasSize(22).doesNotContainPattern("^[0-9]+$"));
+    // another process of the same database (another store, same key) takes it
+    AuditStore.Page second = new PostgresAuditStore(db.dataSource()).find(AuditStore.Query.of(Optional.of("cursor-a"))
+        .limit(1).after(first.nextCursor()));
+    assertThat(second.events()).singleElement().satisfies(e -> assertThat(e.requestId()).isEqualTo("r-cursor-a-3"));
+    assertThatThrownBy(() -> store.find(AuditStore.Query.of(Optional.of("cursor-a")).after(Optional.of("17"))))
+        .hasMessage("cursor: a value from next_cursor");
+  }
+
   private static AuditEvent event(String customer, int i) {
     return new AuditEvent(Instant.parse("2026-12-02T10:00:00Z").plusMillis(i), "r-" + customer + "-" + i,
         Optional.of(customer), Optional.of("key_" + customer), "stats", "GET", "/v1/stats", "203.0.113.9",

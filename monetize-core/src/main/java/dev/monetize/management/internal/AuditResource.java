@@ -124,7 +124,7 @@ final class AuditResource {
       return o;
     });
     Optional<String> cursor = Optional.ofNullable(p.get("cursor")).map(s -> {
-      if (!s.matches("[0-9]{1,19}")) {
+      if (!s.matches("[A-Za-z0-9_.~-]{1,128}")) { // opaque, the store's own (sealed positions for ours)
         throw ManagementRefusal.badRequest("cursor: a value from next_cursor.");
       }
       return s;
