@@ -57,6 +57,30 @@ class PlanPricesLoaderTest {
   }
 
   @Test
+  void aPlanThatPricesTheCallsItselfIsNotHeldToTheOperationsCurrency() {
+    // the operation's EUR price is what plans without their own price bill; this plan bills its own USD model
+    Plan usd = CatalogLoader.parse("plans.yaml", """
+        plans:
+          usd:
+            rate: {count: 1}
+            quotas: [{limit: 10, window: day}]
+            currency: USD
+            prices: {a: {calls: {model: graduated, tiers: [{up_to: 100, unit: "0.01"}, {unit: "0.005"}]}}}
+          euro: {rate: {count: 1}, quotas: [{limit: 10, window: day}]}
+        operations:
+          - {id: a, method: GET, path: /a, price: {amount: "0.01", currency: EUR}}
+        """).plan("usd").orElseThrow();
+    assertThat(usd.currency()).contains(Currency.getInstance("USD"));
+    // without a model of its own, the operation's currency is still held against the plan's
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", """
+        plans:
+          usd: {rate: {count: 1}, quotas: [{limit: 10, window: day}], currency: USD, fee: "1.00"}
+        operations:
+          - {id: a, method: GET, path: /a, price: {amount: "0.01", currency: EUR}}
+        """)).hasMessageContaining("plan 'usd' bills in USD but operation 'a' is priced in EUR");
+  }
+
+  @Test
   void theShortFormsStillLoad() {
     Plan pro = load("    fee: {amount: \"29.00\", currency: EUR}\n    prices:\n"
         + "      summary: {amount: \"0.002\", currency: EUR, unit: call}\n").plan("pro").orElseThrow();
