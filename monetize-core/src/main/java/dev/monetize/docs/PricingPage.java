@@ -117,8 +117,7 @@ public final class PricingPage {
     }
     List<String> out = new java.util.ArrayList<>();
     for (Map.Entry<String, PriceModel> m : models.entrySet()) {
-      Optional<Price> shortForm = m.getKey().equals(Plan.CALLS) && !p.usagePrices().getOrDefault(op.id(), Map.of())
-          .containsKey(Plan.CALLS) ? p.priceOf(op) : Optional.empty();
+      Optional<Price> shortForm = m.getKey().equals(Plan.CALLS) ? p.callPrice(op) : Optional.empty();
       String currency = shortForm.map(s -> s.currency().getCurrencyCode())
           .orElseGet(() -> p.currency().map(java.util.Currency::getCurrencyCode).orElse(""));
       out.add(shortForm.map(PricingPage::price)

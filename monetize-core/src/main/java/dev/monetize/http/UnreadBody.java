@@ -19,18 +19,37 @@ public final class UnreadBody {
    */
   public static boolean timedOut(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+      if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException
+          || status(t) == 408) {
         return true;
-      }
-      try {
-        if (Integer.valueOf(408).equals(t.getClass().getMethod("getCode").invoke(t))) {
-          return true;
-        }
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        // no status of its own: look at its cause
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code failure}, what a read of the body threw, is the client's doing: an I/O failure or a
+   * timeout among its causes, or an exception of the container that carries a 4xx status (Jetty's bad
+   * message). Anything else is a failure of the container or the application, answered as such.
+   */
+  public static boolean fromTheClient(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      int status = status(t);
+      if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+          || t instanceof java.util.concurrent.TimeoutException || status >= 400 && status < 500) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The status an exception of the container carries ({@code getCode()}, as Jetty's do), or 0. */
+  private static int status(Throwable t) {
+    try {
+      return t.getClass().getMethod("getCode").invoke(t) instanceof Integer code ? code : 0;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return 0; // no status of its own
+    }
   }
 
   /** The code a call whose body failed so is answered with. */

@@ -220,7 +220,8 @@ public interface ManagementApi {
       // a request another site made (a sibling subdomain is "same-site", and SameSite cookies go with it) never
       // counts the cookie, whatever its method: a page elsewhere cannot spend a session's budget or read through it
       String site = fetchSiteOrNull == null ? "" : fetchSiteOrNull.trim();
-      boolean elsewhere = site.equals("same-site") || site.equals("cross-site");
+      // allowed: not sent (not a browser, or an old one), this origin, or the user's own doing (typed, bookmarked)
+      boolean elsewhere = !(site.isEmpty() || site.equals("same-origin") || site.equals("none"));
       return new Browser(seen == 1 && !elsewhere ? session : Optional.empty(), markerOrNull != null && sameOrigin,
           secure, contextPath == null ? "" : contextPath);
     }

@@ -241,7 +241,7 @@ public final class OpenApi {
     for (Plan p : catalog.plans()) {
       ObjectNode n = plans.putObject(p.name());
       n.put("allowed", catalog.allows(p, op));
-      p.priceOf(op).ifPresent(pr -> n.set("price", price(pr)));
+      p.callPrice(op).ifPresent(pr -> n.set("price", price(pr))); // not the operation's, when the plan has a model
       java.util.Map<String, dev.monetize.billing.PriceModel> models = p.priceModels(op);
       if (!models.isEmpty()) {
         ObjectNode prices = n.putObject("prices");

@@ -290,7 +290,7 @@ public final class Catalog {
         if (plan.currency().isEmpty()) { // priced by the operations only: still one currency per invoice
           java.util.Set<java.util.Currency> used = new java.util.TreeSet<>(
               java.util.Comparator.comparing(java.util.Currency::getCurrencyCode));
-          operations.values().stream().filter(op -> catalog.allows(plan, op)).map(op -> billedPrice(plan, op))
+          operations.values().stream().filter(op -> catalog.allows(plan, op)).map(plan::callPrice)
               .flatMap(java.util.Optional::stream).forEach(p -> used.add(p.currency()));
           if (used.size() > 1) {
             throw new IllegalArgumentException("plan '" + plan.name() + "' is billed in one currency, but its "
@@ -307,7 +307,7 @@ public final class Catalog {
       if (price.isEmpty()) {
         return;
       }
-      if (plan.currency().isPresent() && billedPrice(plan, op).isPresent()
+      if (plan.currency().isPresent() && plan.callPrice(op).isPresent()
           && !plan.currency().get().equals(price.get().currency())) {
         throw new IllegalArgumentException("plan '" + plan.name() + "' bills in " + plan.currency().get()
             + " but operation '" + op.id() + "' is priced in " + price.get().currency()
@@ -316,16 +316,6 @@ public final class Catalog {
       if (plan.prepaid()) {
         PlanPrices.requireWalletExact(plan.name(), op.id(), price.get().amount());
       }
-    }
-
-    /**
-     * The per-call price an invoice of {@code plan} bills {@code op}'s calls at: empty when the plan prices
-     * the calls with a model of its own ({@code prices.<op>.calls}), whose amounts are in the plan's currency,
-     * and the operation's price is then not billed.
-     */
-    private static java.util.Optional<Price> billedPrice(Plan plan, Operation op) {
-      boolean ownModel = plan.usagePrices().getOrDefault(op.id(), Map.of()).containsKey(Plan.CALLS);
-      return ownModel ? java.util.Optional.empty() : plan.priceOf(op);
     }
 
     /** An operation whose cost exceeds what a limit can ever admit at once would always be refused. */

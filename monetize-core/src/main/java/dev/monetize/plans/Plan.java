@@ -119,6 +119,16 @@ public record Plan(
   }
 
   /**
+   * The per-call price this plan's invoices bill {@code operation}'s calls at ({@link #priceOf}):
+   * empty when the plan prices those calls with a model of its own ({@code prices.<op>.calls}), which
+   * is what is billed then (in the plan's currency).
+   */
+  public Optional<Price> callPrice(Operation operation) {
+    return usagePrices.getOrDefault(operation.id(), Map.of()).containsKey(CALLS) ? Optional.empty()
+        : priceOf(operation);
+  }
+
+  /**
    * How this plan prices {@code unit} of {@code operation}: its own model for the unit, else, for
    * calls, its per-call price or the operation's.
    */

@@ -265,11 +265,6 @@ public class AnalyticsTest {
   }
 
   /**
-   * A customer the engine never recorded a plan for (kept in the customer store by other means) is
-   * rated on its current plan in the current period, as its draft invoice is, even with a change
-   * scheduled ahead.
-   */
-  /**
    * Customers billed in two currencies against a candidate that prices nothing (no currency of its
    * own): the totals are in one currency, the other customer is skipped, amounts carry the
    * currency's digits.
@@ -309,6 +304,11 @@ public class AnalyticsTest {
     }
   }
 
+  /**
+   * A customer the engine never recorded a plan for (kept in the customer store by other means) is
+   * rated on its current plan in the current period, as its draft invoice is, even with a change
+   * scheduled ahead.
+   */
   @Test
   void aCustomerWithoutHistoryIsRatedAsItsDraftInvoiceEvenWithAChangeAhead() throws Exception {
     ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));

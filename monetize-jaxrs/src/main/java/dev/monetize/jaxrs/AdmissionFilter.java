@@ -108,10 +108,9 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       return;
     }
     MonetizeContext context = new MonetizeContext(admission);
-    if (declaresBody(request)) { // from the headers: asking the runtime whether there is one reads from the client
-      // bytes_in, the limit, and a read the container fails
-      request.setEntityStream(new AnswerStreams.CountingInput(request.getEntityStream(), admission, context));
-    }
+    // always wrapped (getting the stream reads nothing; asking the runtime whether there is a body reads from
+    // the client): bytes_in, the limit and a read the container fails, also for an HTTP/2 body of no declared length
+    request.setEntityStream(new AnswerStreams.CountingInput(request.getEntityStream(), admission, context));
     MonetizeContext.set(context);
     Opened leftover = TENANT.get();
     if (leftover != null) { // an earlier request on this thread never reached its response filter
@@ -174,19 +173,6 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       TENANT.remove();
       own.scope.close();
     }
-  }
-
-  /**
-   * Whether the request announces a body ({@code Content-Length} above 0, or a {@code Transfer-Encoding}),
-   * told without reading: a {@code GET} that announces one it never sends must not hold the thread.
-   */
-  static boolean declaresBody(ContainerRequestContext request) {
-    String encoding = request.getHeaderString("Transfer-Encoding");
-    if (encoding != null && !encoding.isBlank()) {
-      return true;
-    }
-    String length = request.getHeaderString("Content-Length");
-    return length != null && !length.isBlank() && !length.chars().allMatch(c -> c == '0' || c == ' ');
   }
 
   @Override

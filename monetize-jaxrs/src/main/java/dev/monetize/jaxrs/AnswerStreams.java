@@ -167,8 +167,10 @@ final class AnswerStreams {
       int b;
       try {
         b = in.read();
-      } catch (IOException | RuntimeException e) { // the client stopped sending, or sent too slowly
-        context.bodyFailed(e);
+      } catch (IOException | RuntimeException e) {
+        if (dev.monetize.http.UnreadBody.fromTheClient(e)) { // the client stopped sending, or sent too slowly
+          context.bodyFailed(e);
+        }
         throw e;
       }
       if (b >= 0) {
@@ -182,8 +184,10 @@ final class AnswerStreams {
       int n;
       try {
         n = in.read(b, off, len);
-      } catch (IOException | RuntimeException e) { // the client stopped sending, or sent too slowly
-        context.bodyFailed(e);
+      } catch (IOException | RuntimeException e) {
+        if (dev.monetize.http.UnreadBody.fromTheClient(e)) { // the client stopped sending, or sent too slowly
+          context.bodyFailed(e);
+        }
         throw e;
       }
       counted(n);
@@ -195,8 +199,10 @@ final class AnswerStreams {
       long skipped;
       try {
         skipped = in.skip(n);
-      } catch (IOException | RuntimeException e) { // the client stopped sending, or sent too slowly
-        context.bodyFailed(e);
+      } catch (IOException | RuntimeException e) {
+        if (dev.monetize.http.UnreadBody.fromTheClient(e)) { // the client stopped sending, or sent too slowly
+          context.bodyFailed(e);
+        }
         throw e;
       }
       counted(skipped);

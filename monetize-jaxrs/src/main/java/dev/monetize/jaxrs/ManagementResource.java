@@ -137,6 +137,9 @@ public final class ManagementResource {
       try {
         bytes = body.readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
       } catch (IOException | RuntimeException e) { // the client stopped sending what it announced, or sent it too slowly
+        if (e instanceof RuntimeException r && !dev.monetize.http.UnreadBody.fromTheClient(r)) {
+          throw r; // a failure of the container: not the client's to be told 400
+        }
         return problem(dev.monetize.http.UnreadBody.code(e), dev.monetize.http.UnreadBody.detail(e), requestId);
       }
       answer = monetize.managementApi().handle(call.withBody(bytes));

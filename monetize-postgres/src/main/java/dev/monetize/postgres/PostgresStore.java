@@ -220,25 +220,44 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
   private boolean withinOrganization(String organizationId, String what, Step step) {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
+      int isolation = c.getTransactionIsolation();
       c.setAutoCommit(false);
+      // READ COMMITTED whatever the pool's default: the count must see what the lock's last holder committed,
+      // which a snapshot taken before the lock was granted (REPEATABLE READ) would not
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       try {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-          lock.setString(1, "monetize.organization:" + organizationId);
+        // the two-key form, under a class of its own: apart from every single-key advisory lock
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+          lock.setInt(1, ORGANIZATION_LOCKS);
+          lock.setString(2, organizationId);
           lock.execute();
         }
         boolean done = step.run(c);
         c.commit();
         return done;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
         throw e;
       } finally {
-        c.setAutoCommit(autoCommit);
+        try {
+          c.setTransactionIsolation(isolation);
+          c.setAutoCommit(autoCommit);
+        } catch (SQLException reset) { // the connection goes back as it is: the pool resets or drops it
+          org.slf4j.LoggerFactory.getLogger(PostgresStore.class).warn("resetting a connection after {}: {}", what,
+              reset.toString());
+        }
       }
     } catch (SQLException e) {
       throw new StoreException(what, e);
     }
   }
+
+  /** The class of the organizations' advisory locks ({@code pg_advisory_xact_lock(class, key)}): "MONE". */
+  private static final int ORGANIZATION_LOCKS = 0x4d4f4e45;
 
   /** The columns a key's changes write (a rotation, a revocation), in {@link #bindMutable}'s order. */
   private static final String MUTABLE_KEY_COLUMNS = "project_id, secret_hash, previous_hash, previous_valid_until, "

@@ -43,6 +43,43 @@ class PostgresKeyStoreTest extends KeyStoreContract {
     return open(); // its own pool, as another JVM would have
   }
 
+  /**
+   * The application's own pool may default to REPEATABLE READ: the capped inserts still count what the
+   * lock's last holder committed (a snapshot taken before the lock was granted would not).
+   */
+  @Test
+  void capsHoldOnAPoolThatDefaultsToRepeatableRead() throws Exception {
+    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    config.setJdbcUrl(SCHEMA.url());
+    config.setMaximumPoolSize(8);
+    config.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
+    try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+      PostgresStore s = PostgresStore.on(pool);
+      String org = unique("org");
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      List<Future<Boolean>> made = new ArrayList<>();
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < 24; i++) {
+        made.add(threads.submit(() -> {
+          go.await();
+          return s.saveWithin(key(org, java.util.Optional.empty()), 5);
+        }));
+      }
+      go.countDown();
+      long n = 0;
+      for (Future<Boolean> f : made) {
+        n += f.get() ? 1 : 0;
+      }
+      threads.shutdown();
+      assertThat(n).isEqualTo(5);
+      assertThat(s.countKeys(org)).isEqualTo(5);
+      try (java.sql.Connection c = pool.getConnection()) { // handed back as the pool gave it
+        assertThat(c.getTransactionIsolation()).isEqualTo(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+        assertThat(c.getAutoCommit()).isTrue();
+      }
+    }
+  }
+
   @Test
   void organizationsRoundTrip() {
     PostgresStore s = open();

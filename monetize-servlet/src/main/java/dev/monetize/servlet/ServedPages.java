@@ -50,6 +50,9 @@ final class ServedPages {
       try {
         body = request.getInputStream().readNBytes(ManagementApi.MAX_BODY_BYTES + 1);
       } catch (IOException | RuntimeException e) { // the client stopped sending what it announced, or sent it too slowly
+        if (e instanceof RuntimeException r && !dev.monetize.http.UnreadBody.fromTheClient(r)) {
+          throw r; // a failure of the container: not the client's to be told 400
+        }
         response.setHeader("Connection", "close");
         response.setHeader(RequestIds.HEADER, requestId);
         ServletProblems.send(response, monetize.problem(dev.monetize.http.UnreadBody.code(e),

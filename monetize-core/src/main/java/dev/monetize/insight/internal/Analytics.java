@@ -472,7 +472,7 @@ public final class Analytics {
     out.put("at", at.toString());
     out.put("currency", reportCurrency.map(java.util.Currency::getCurrencyCode).orElse(""));
     // amounts written with the currency's digits ("0.00", as invoices write them)
-    int digits = reportCurrency.map(java.util.Currency::getDefaultFractionDigits).orElse(0);
+    int digits = Math.max(0, reportCurrency.map(java.util.Currency::getDefaultFractionDigits).orElse(0));
     Function<BigDecimal, String> amount = a -> (a.scale() < digits ? a.setScale(digits) : a).toPlainString();
     for (Object row : rows) {
       @SuppressWarnings("unchecked")

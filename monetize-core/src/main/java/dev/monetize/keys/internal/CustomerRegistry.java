@@ -74,7 +74,7 @@ public final class CustomerRegistry implements CustomerService {
   private void saveAlone(Customer customer) {
     validate(customer);
     Optional<Customer> before = customers.find(customer.id());
-    if (before.isPresent() && !before.get().billingAnchor().equals(customer.billingAnchor())
+    if (before.isPresent() && moves(before.get().billingAnchor(), customer.billingAnchor())
         && !billingHistory.invoices(customer.id(), 1).isEmpty()) {
       // its periods are counted from the anchor: moved, they would overlap a final invoice or leave days unbilled
       throw new IllegalArgumentException("customer " + customer.id() + " has a final invoice: its billing day and zone ("
@@ -124,6 +124,11 @@ public final class CustomerRegistry implements CustomerService {
       tell(List.of(change));
     }
     return created;
+  }
+
+  /** Whether the periods counted from {@code to} differ from those of {@code from} (UTC and Etc/UTC do not). */
+  private static boolean moves(dev.monetize.plans.BillingAnchor from, dev.monetize.plans.BillingAnchor to) {
+    return from.dayOfMonth() != to.dayOfMonth() || !from.zone().getRules().equals(to.zone().getRules());
   }
 
   private void validate(Customer customer) {

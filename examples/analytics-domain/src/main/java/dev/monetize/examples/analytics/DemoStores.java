@@ -112,18 +112,21 @@ public final class DemoStores implements AutoCloseable {
     }
     if (redis.isPresent()) {
       // limits shared by every process using this Redis: the plans limit per customer
-      engine.limiterStore(RedisLimiterStore.builder().endpoint(redis.get()).build());
+      RedisLimiterStore limits = opened(RedisLimiterStore.builder().endpoint(redis.get()).build());
+      engine.limiterStore(limits);
       // cached answers shared too: an invalidation on one process is seen by all at once
-      RedisResponseCache cache = RedisResponseCache.connect(redis.get(), "monetize:");
-      engine.responseCache(cache);
+      engine.responseCache(opened(RedisResponseCache.connect(redis.get(), "monetize:")));
       // the shield's lists and bans too: an address banned by one process is refused by all
-      RedisShieldStore shield = RedisShieldStore.connect(redis.get(), "monetize:");
-      engine.shieldStore(shield);
-      synchronized (opened) {
-        opened.add(0, shield);
-        opened.add(0, cache);
-      }
+      engine.shieldStore(opened(RedisShieldStore.connect(redis.get(), "monetize:")));
     }
+  }
+
+  /** {@code resource}, closed with this object (before what was opened earlier), as soon as it is open. */
+  private <T extends AutoCloseable> T opened(T resource) {
+    synchronized (opened) {
+      opened.add(0, resource);
+    }
+    return resource;
   }
 
   @Override

@@ -18,14 +18,17 @@ import org.eclipse.jetty.util.Callback;
  * (OWASP API4). With it, such a client holds its connection and the bytes it sent. A body larger than
  * the size is handed over once that much has come, and read on under the server's minimum data rate.
  *
- * <p>What Jetty 12.1's {@code EagerContentHandler} with a {@code RetainedContentLoaderFactory} does,
- * for the Jetty 12.0 the examples run on.
+ * <p>Near what Jetty 12.1's {@code EagerContentHandler} does, for the Jetty 12.0 the examples run on; the
+ * bytes are copied as they come (a slow client holds at most about the size gathered, not a network
+ * buffer per packet). A request with {@code Expect: 100-continue} is told to continue as the gathering
+ * starts: the body comes before the application could refuse the request without it (a client that
+ * waited for a refusal would otherwise send it to a thread that waits for it).
  */
 final class GatheredBodies extends Handler.Wrapper {
-  private final long size;
+  private final int size;
 
   /** Gathers up to {@code size} bytes of each body before {@code app} runs. */
-  GatheredBodies(Handler app, long size) {
+  GatheredBodies(Handler app, int size) {
     super(app);
     this.size = size;
   }
@@ -40,41 +43,75 @@ final class GatheredBodies extends Handler.Wrapper {
     if (declared <= 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
       return app.handle(request, response, callback); // no body: nothing to wait for
     }
-    new Gathering(app, request, response, callback).gather();
+    new Gathering(app, request, response, callback, declared).gather(false);
     return true;
   }
 
-  /** One request's body being gathered; then the application's request, reading the chunks kept first. */
+  /**
+   * One request's body being gathered, then the application's request, which reads what was gathered
+   * first. The bytes are copied out of each chunk as it comes and the chunk released at once: a chunk
+   * holds a whole network buffer, and a client sending a byte per packet would otherwise pin one per byte.
+   */
   private final class Gathering extends Request.Wrapper implements Callback {
     private final Handler app;
     private final Response response;
     private final Callback callback;
-    private final Deque<Content.Chunk> chunks = new ArrayDeque<>();
-    private long gathered;
+    private byte[] bytes;
+    private int length;
+    private boolean ended;
+    /** What reading failed with (the client gone, a timeout), kept to be read after the bytes; or null. */
+    private Content.Chunk failure;
+    /** After the hand-over: what was gathered, then the failure if any. */
+    private final Deque<Content.Chunk> kept = new ArrayDeque<>(2);
 
-    Gathering(Handler app, Request request, Response response, Callback callback) {
+    Gathering(Handler app, Request request, Response response, Callback callback, long declared) {
       super(request);
       this.app = app;
       this.response = response;
       this.callback = callback;
+      this.bytes = new byte[(int) Math.min(declared > 0 ? declared : 4_096, size + 16_384)];
     }
 
     /** Reads what has come; asks Jetty to call back when more comes, or hands over. */
-    void gather() {
+    void gather(boolean calledBack) {
       while (true) {
         Content.Chunk chunk = getWrapped().read();
         if (chunk == null) {
-          // a plain Runnable: Jetty runs it on a thread of its pool, never on the selector (the application blocks)
-          getWrapped().demand(() -> gather());
+          getWrapped().demand(() -> gather(true));
           return;
         }
-        chunks.add(chunk);
-        gathered += chunk.remaining();
-        if (chunk.isLast() || Content.Chunk.isFailure(chunk) || gathered >= size) {
-          runApplication();
+        if (Content.Chunk.isFailure(chunk)) {
+          failure = chunk;
+        } else {
+          copy(chunk.getByteBuffer());
+          ended = chunk.isLast();
+          chunk.release();
+        }
+        if (failure != null || ended || length >= size) {
+          kept.add(Content.Chunk.from(java.nio.ByteBuffer.wrap(bytes, 0, length), ended && failure == null));
+          if (failure != null) {
+            kept.add(failure);
+          }
+          bytes = null;
+          if (calledBack) {
+            // not inside the demand callback: Jetty calls the next one only once this one returns, and the
+            // application, reading on past what was gathered, would wait for it forever
+            getContext().execute(this::runApplication);
+          } else {
+            runApplication();
+          }
           return;
         }
       }
+    }
+
+    private void copy(java.nio.ByteBuffer from) {
+      int n = from.remaining();
+      if (length + n > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(length + n, Math.min(2 * bytes.length, size + 16_384)));
+      }
+      from.get(bytes, length, n);
+      length += n;
     }
 
     private void runApplication() {
@@ -89,16 +126,16 @@ final class GatheredBodies extends Handler.Wrapper {
 
     @Override
     public Content.Chunk read() {
-      Content.Chunk kept = chunks.pollFirst();
-      return kept != null ? kept : super.read();
+      Content.Chunk first = kept.pollFirst();
+      return first != null ? first : super.read();
     }
 
     @Override
     public void demand(Runnable demandCallback) {
-      if (chunks.isEmpty()) {
+      if (kept.isEmpty()) {
         super.demand(demandCallback);
       } else {
-        demandCallback.run(); // a kept chunk is there to read
+        demandCallback.run(); // what was gathered is there to read
       }
     }
 
@@ -110,7 +147,7 @@ final class GatheredBodies extends Handler.Wrapper {
 
     private void release() {
       Content.Chunk c;
-      while ((c = chunks.pollFirst()) != null) {
+      while ((c = kept.pollFirst()) != null) {
         c.release();
       }
     }

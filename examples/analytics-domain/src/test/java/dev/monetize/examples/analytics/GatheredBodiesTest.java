@@ -28,12 +28,15 @@ import org.junit.jupiter.api.Test;
 class GatheredBodiesTest {
   private Server server;
   private int port;
+  /** Every buffer the server takes and has not given back. */
+  private final org.eclipse.jetty.io.ArrayByteBufferPool.Tracking buffers =
+      new org.eclipse.jetty.io.ArrayByteBufferPool.Tracking();
 
   @BeforeEach
   void start() throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(12, 4);
     threads.setReservedThreads(0);
-    server = new Server(threads);
+    server = new Server(threads, null, buffers);
     ServerConnector connector = new ServerConnector(server, 1, 1);
     connector.setHost("127.0.0.1");
     connector.setIdleTimeout(300_000); // a silent client would hold a reading thread for five minutes
@@ -61,13 +64,24 @@ class GatheredBodiesTest {
     server.stop();
   }
 
-  private String post(String head, byte[] body) throws IOException {
+  private String post(String head, byte[] body) throws IOException, InterruptedException {
+    return post(head, body, body.length);
+  }
+
+  /** Sends the body's first {@code first} bytes, then (after a pause) the rest. */
+  private String post(String head, byte[] body, int first) throws IOException, InterruptedException {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(60_000);
       OutputStream out = s.getOutputStream();
       out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
+      out.write(body, 0, first);
       out.flush();
+      if (first < body.length) {
+        // the server has gathered what came and waits for more: the rest reaches it through Jetty's callback
+        Thread.sleep(300);
+        out.write(body, first, body.length - first);
+        out.flush();
+      }
       s.shutdownOutput();
       return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
@@ -97,6 +111,11 @@ class GatheredBodiesTest {
       }
       assertThat(post("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + large.length
           + "\r\n\r\n", large)).startsWith("HTTP/1.1 200").endsWith(large.length + " " + sum);
+      for (int first : new int[] {1_000, 70_000}) { // the gathering, or the application's own reads, waits for the rest
+        assertThat(post("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + large.length
+            + "\r\n\r\n", large, first)).as("first %d bytes, then the rest", first).startsWith("HTTP/1.1 200")
+            .endsWith(large.length + " " + sum);
+      }
       String chunked = "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
       assertThat(post("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n",
           chunked.getBytes(StandardCharsets.ISO_8859_1))).startsWith("HTTP/1.1 200").endsWith("5 495");
@@ -104,6 +123,31 @@ class GatheredBodiesTest {
       for (Socket s : silent) {
         s.close();
       }
+    }
+  }
+
+  @Test
+  void aBodySentAByteAtATimeHoldsItsBytesNotABufferPerPacket() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setTcpNoDelay(true);
+      s.setSoTimeout(60_000);
+      OutputStream out = s.getOutputStream();
+      out.write("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2000\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      for (int i = 0; i < 1_000; i++) { // half the body, a packet per byte, as a slow client sends it
+        out.write('a');
+        out.flush();
+        if (i % 5 == 0) {
+          Thread.sleep(2); // so that the server reads them as they come, a few bytes per read
+        }
+      }
+      // whatever the server has read of it so far, it holds as bytes: no more buffers than a connection uses
+      org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(buffers.getLeaks()).hasSizeLessThanOrEqualTo(4));
+      out.write("b".repeat(1_000).getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 200").endsWith("2000 " + (1_000 * 97 + 1_000 * 98));
     }
   }
 }

@@ -256,8 +256,20 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
           .auditSink(auditSink)
           .managementLimits(managementLimits);
       stores.configure(engine); // PostgreSQL and Redis, when the environment named them
-      Monetize monetize = engine.build();
-      Map<String, String> keys = issueDemoKeys(monetize, operatorKey);
+      Monetize monetize;
+      Map<String, String> keys;
+      try {
+        monetize = engine.build();
+        try {
+          keys = issueDemoKeys(monetize, operatorKey);
+        } catch (RuntimeException e) {
+          monetize.close();
+          throw e;
+        }
+      } catch (RuntimeException e) { // what the stores opened goes with the failed start
+        stores.close();
+        throw e;
+      }
       ResourceConfig config = jersey(monetize, stores.events().orElse(eventStore), Clock.systemUTC());
       Server server = new Server();
       ServerConnector connector = DemoService.jetty(server, port);
