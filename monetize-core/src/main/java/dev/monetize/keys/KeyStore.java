@@ -88,13 +88,8 @@ public interface KeyStore {
    * of the organization held by the transaction).
    */
   default boolean saveProjectWithin(Project project, long max) {
-    synchronized (ReplaceLocks.of("organization:" + project.organizationId())) {
-      if (countProjects(project.organizationId()) >= max) {
-        return false;
-      }
-      saveProject(project);
-      return true;
-    }
+    return ReplaceLocks.within(project.organizationId(), () -> countProjects(project.organizationId()) < max,
+        () -> saveProject(project));
   }
 
   /**
@@ -102,13 +97,7 @@ public interface KeyStore {
    * already; whether it did. As {@link #saveProjectWithin}, for keys.
    */
   default boolean saveWithin(ApiKey key, long max) {
-    synchronized (ReplaceLocks.of("organization:" + key.customerId())) {
-      if (countKeys(key.customerId()) >= max) {
-        return false;
-      }
-      save(key);
-      return true;
-    }
+    return ReplaceLocks.within(key.customerId(), () -> countKeys(key.customerId()) < max, () -> save(key));
   }
 
   /**

@@ -22,4 +22,18 @@ final class ReplaceLocks {
     int h = id.hashCode();
     return STRIPES[(h ^ (h >>> 16)) & (STRIPES.length - 1)];
   }
+
+  /**
+   * Under the lock of organization {@code organizationId}: runs {@code save} if {@code room} says there
+   * is room; whether it did.
+   */
+  static boolean within(String organizationId, java.util.function.BooleanSupplier room, Runnable save) {
+    synchronized (of("organization:" + organizationId)) {
+      if (!room.getAsBoolean()) {
+        return false;
+      }
+      save.run();
+      return true;
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.monetize.examples.analytics;
 
+import static dev.monetize.examples.analytics.ExternalServers.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,13 +52,6 @@ class PostgresEventStoreTest {
     store.close();
     db.close();
     PostgresTestSupport.drop(url);
-  }
-
-  private static long count(Connection c, String sql) throws Exception {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   @Test

@@ -8,9 +8,6 @@ import dev.monetize.plans.Catalog;
 import dev.monetize.redis.RedisLimiterStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,15 +42,7 @@ class SharedRedisQuotaTest {
 
   @BeforeEach
   void requireRedis() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
-    } catch (IOException e) {
-      String message = "Redis is not reachable at 127.0.0.1:6379 (" + e.getMessage() + ")";
-      if ("true".equals(System.getenv("CI"))) {
-        Assertions.fail(message + ". CI=true: the Redis tests must run.");
-      }
-      Assumptions.abort(message + "; start redis-server to run this test");
-    }
+    ExternalServers.requireRedis();
   }
 
   @AfterEach

@@ -2,23 +2,19 @@ package dev.monetize.examples.analytics.jaxrs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static dev.monetize.examples.analytics.ExternalServers.count;
+
 import dev.monetize.examples.analytics.ExampleProcess;
+import dev.monetize.examples.analytics.ExternalServers;
 import dev.monetize.postgres.PostgresTestSupport;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,28 +29,13 @@ class ExternalStoresTest {
   @BeforeEach
   void stores() {
     url = PostgresTestSupport.freshSchema(); // skips without PostgreSQL, fails on CI
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
-    } catch (IOException e) {
-      String message = "Redis is not reachable at 127.0.0.1:6379 (" + e.getMessage() + ")";
-      if ("true".equals(System.getenv("CI"))) {
-        Assertions.fail(message + ". CI=true: the Redis tests must run.");
-      }
-      Assumptions.abort(message + "; start redis-server to run this test");
-    }
+    ExternalServers.requireRedis();
   }
 
   @AfterEach
   void drop() {
     if (url != null) {
       PostgresTestSupport.drop(url);
-    }
-  }
-
-  private static long count(Connection c, String sql) throws Exception {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 
