@@ -216,9 +216,11 @@ public final class DemoService {
   /**
    * The request bodies Jetty gathers before any thread runs the application, in bytes: every
    * management body ({@code ManagementApi.MAX_BODY_BYTES}) and most event batches. A body announced
-   * and never sent, or sent a byte at a time, then holds a connection and the bytes it sent, not a
-   * server thread (a customer within its rate could otherwise hold every thread, OWASP API4); a larger
-   * one is handed over at this size and read on under {@link #MIN_REQUEST_BYTES_PER_SECOND}.
+   * and never sent, or sent a byte at a time, then holds a connection and the bytes it sent (copied:
+   * not a network buffer per packet), not a server thread (a customer within its rate could otherwise
+   * hold every thread, OWASP API4), and is cut off when it comes slower than
+   * {@link #MIN_REQUEST_BYTES_PER_SECOND}, or for the connection's idle timeout (30 s) without a byte;
+   * a larger one is handed over at this size and read on under the same minimum rate.
    */
   public static final int BODY_GATHERED_BYTES = 64 * 1024 + 1;
 
@@ -228,7 +230,7 @@ public final class DemoService {
    * blocking reads of such a body never wait).
    */
   public static void serve(org.eclipse.jetty.server.Server server, org.eclipse.jetty.server.Handler app) {
-    server.setHandler(new GatheredBodies(app, BODY_GATHERED_BYTES));
+    server.setHandler(new GatheredBodies(app, BODY_GATHERED_BYTES, MIN_REQUEST_BYTES_PER_SECOND));
   }
 
   /** Prints the documented start-up lines: the demo keys, then {@code listening on <port>}. */

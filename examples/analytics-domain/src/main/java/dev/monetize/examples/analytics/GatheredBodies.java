@@ -26,11 +26,17 @@ import org.eclipse.jetty.util.Callback;
  */
 final class GatheredBodies extends Handler.Wrapper {
   private final int size;
+  private final long minBytesPerSecond;
 
-  /** Gathers up to {@code size} bytes of each body before {@code app} runs. */
-  GatheredBodies(Handler app, int size) {
+  /**
+   * Gathers up to {@code size} bytes of each body before {@code app} runs; a body that comes slower than
+   * {@code minBytesPerSecond} (after its first second) is cut off, as the server's minimum data rate
+   * cuts off the application's own reads (which it does not check while the body is gathered).
+   */
+  GatheredBodies(Handler app, int size, long minBytesPerSecond) {
     super(app);
     this.size = size;
+    this.minBytesPerSecond = minBytesPerSecond;
   }
 
   @Override
@@ -63,6 +69,8 @@ final class GatheredBodies extends Handler.Wrapper {
     private Content.Chunk failure;
     /** After the hand-over: what was gathered, then the failure if any. */
     private final Deque<Content.Chunk> kept = new ArrayDeque<>(2);
+    /** When the body's first byte came (the rate is counted from it, as the server counts it); 0: none yet. */
+    private long firstByte;
 
     Gathering(Handler app, Request request, Response response, Callback callback, long declared) {
       super(request);
@@ -83,9 +91,16 @@ final class GatheredBodies extends Handler.Wrapper {
         if (Content.Chunk.isFailure(chunk)) {
           failure = chunk;
         } else {
+          if (firstByte == 0 && chunk.hasRemaining()) {
+            firstByte = System.nanoTime();
+          }
           copy(chunk.getByteBuffer());
           ended = chunk.isLast();
           chunk.release();
+          if (!ended && tooSlow()) { // read as the container's timeout: the caller's 408
+            failure = Content.Chunk.from(new java.util.concurrent.TimeoutException("the request body came slower than "
+                + minBytesPerSecond + " bytes per second"), true);
+          }
         }
         if (failure != null || ended || length >= size) {
           kept.add(Content.Chunk.from(java.nio.ByteBuffer.wrap(bytes, 0, length), ended && failure == null));
@@ -103,6 +118,16 @@ final class GatheredBodies extends Handler.Wrapper {
           return;
         }
       }
+    }
+
+    /** Whether the body has come slower than the minimum rate, counted from its first byte, after a second. */
+    private boolean tooSlow() {
+      if (firstByte == 0) {
+        return false;
+      }
+      long elapsed = System.nanoTime() - firstByte;
+      return minBytesPerSecond > 0 && elapsed > 1_000_000_000L
+          && length < minBytesPerSecond * (elapsed / 1_000_000L) / 1_000L;
     }
 
     private void copy(java.nio.ByteBuffer from) {

@@ -45,7 +45,13 @@ class GatheredBodiesTest {
     context.addServlet(new ServletHolder(new HttpServlet() {
       @Override
       protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        byte[] body = req.getInputStream().readAllBytes(); // blocking, as servlets read
+        byte[] body;
+        try {
+          body = req.getInputStream().readAllBytes(); // blocking, as servlets read
+        } catch (IOException e) { // the body was cut off: what the filter answers 400 or 408
+          resp.sendError(408);
+          return;
+        }
         long sum = 0;
         for (byte b : body) {
           sum += b & 0xff;
@@ -148,6 +154,22 @@ class GatheredBodiesTest {
       out.flush();
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertThat(answer).startsWith("HTTP/1.1 200").endsWith("2000 " + (1_000 * 97 + 1_000 * 98));
+    }
+  }
+
+  @Test
+  void aBodyGatheredSlowerThanTheMinimumRateIsCutOff() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(60_000);
+      OutputStream out = s.getOutputStream();
+      out.write("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n[".getBytes(
+          StandardCharsets.ISO_8859_1));
+      out.flush();
+      Thread.sleep(1_500); // a byte, then one more after a second and a half: far below 256 bytes a second
+      out.write('{');
+      out.flush();
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 408"); // cut off while gathered, not held until the idle timeout
     }
   }
 }
