@@ -10,7 +10,6 @@ import dev.monetize.keys.KeyEnvironment;
 import dev.monetize.keys.KeyStatus;
 import dev.monetize.keys.KeyStore;
 import dev.monetize.keys.Project;
-import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Customer;
 import java.io.IOException;
 import java.sql.Array;
@@ -21,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -50,12 +48,14 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresStore.class);
   private final DataSource dataSource;
+  private final PostgresOrganizations organizations;
   private final HikariDataSource owned;
   /** Where {@link #watch} gets its connection: not from a pool this store sized for its own queries. */
   private final KeyWatch.Connections listening;
 
   private PostgresStore(DataSource dataSource, HikariDataSource owned, KeyWatch.Connections listening) {
     this.dataSource = dataSource;
+    this.organizations = new PostgresOrganizations(dataSource);
     this.owned = owned;
     this.listening = listening;
   }
@@ -192,7 +192,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     String sql = "INSERT INTO monetize_api_keys (id, organization_id, environment, created_at, " + MUTABLE_KEY_COLUMNS
         + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ? WHERE (SELECT count(*) FROM monetize_api_keys "
         + "WHERE organization_id = ? AND status <> 'REVOKED') < ?";
-    return withinOrganization(k.customerId(), "saving key " + k.id(), c -> {
+    return OrganizationLock.within(dataSource, k.customerId(), "saving key " + k.id(), c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, k.id());
         ps.setString(2, k.customerId());
@@ -205,59 +205,6 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
       }
     });
   }
-
-  /** What runs in {@link #withinOrganization}: true when it made what it was asked to. */
-  @FunctionalInterface
-  private interface Step {
-    boolean run(Connection c) throws SQLException;
-  }
-
-  /**
-   * Runs {@code step} in a transaction that first takes a lock of {@code organizationId} (an advisory
-   * lock the transaction holds until it ends): what it counts and inserts is one step against every
-   * other such step of the organization, on every node.
-   */
-  private boolean withinOrganization(String organizationId, String what, Step step) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      int isolation = c.getTransactionIsolation();
-      c.setAutoCommit(false);
-      // READ COMMITTED whatever the pool's default: the count must see what the lock's last holder committed,
-      // which a snapshot taken before the lock was granted (REPEATABLE READ) would not
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      try {
-        // the two-key form, under a class of its own: apart from every single-key advisory lock
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-          lock.setInt(1, ORGANIZATION_LOCKS);
-          lock.setString(2, organizationId);
-          lock.execute();
-        }
-        boolean done = step.run(c);
-        c.commit();
-        return done;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollback) {
-          e.addSuppressed(rollback);
-        }
-        throw e;
-      } finally {
-        try {
-          c.setTransactionIsolation(isolation);
-          c.setAutoCommit(autoCommit);
-        } catch (SQLException reset) { // the connection goes back as it is: the pool resets or drops it
-          org.slf4j.LoggerFactory.getLogger(PostgresStore.class).warn("resetting a connection after {}: {}", what,
-              reset.toString());
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreException(what, e);
-    }
-  }
-
-  /** The class of the organizations' advisory locks ({@code pg_advisory_xact_lock(class, key)}): "MONE". */
-  private static final int ORGANIZATION_LOCKS = 0x4d4f4e45;
 
   /** The columns a key's changes write (a rotation, a revocation), in {@link #bindMutable}'s order. */
   private static final String MUTABLE_KEY_COLUMNS = "project_id, secret_hash, previous_hash, previous_valid_until, "
@@ -380,7 +327,7 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
   public boolean saveProjectWithin(Project p, long max) {
     String sql = "INSERT INTO monetize_projects (id, organization_id, name, scopes, created_at) SELECT ?, ?, ?, ?, ? "
         + "WHERE (SELECT count(*) FROM monetize_projects WHERE organization_id = ?) < ?";
-    return withinOrganization(p.organizationId(), "saving project " + p.id(), c -> {
+    return OrganizationLock.within(dataSource, p.organizationId(), "saving project " + p.id(), c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, p.id());
         ps.setString(2, p.organizationId());
@@ -413,16 +360,18 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
 
   @Override
   public long countProjects(String organizationId) {
-    return count("SELECT count(*) FROM monetize_projects WHERE organization_id = ?", organizationId, "projects");
+    return count(dataSource, "SELECT count(*) FROM monetize_projects WHERE organization_id = ?", organizationId,
+        "projects");
   }
 
   @Override
   public long countKeys(String organizationId) {
-    return count("SELECT count(*) FROM monetize_api_keys WHERE organization_id = ? AND status <> 'REVOKED'",
+    return count(dataSource, "SELECT count(*) FROM monetize_api_keys WHERE organization_id = ? AND status <> 'REVOKED'",
         organizationId, "keys");
   }
 
-  private long count(String sql, String organizationId, String what) {
+  /** The count {@code sql} selects, for {@code organizationId} (its one parameter) or none when null. */
+  static long count(DataSource dataSource, String sql, String organizationId, String what) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       if (organizationId != null) {
         ps.setString(1, organizationId);
@@ -436,92 +385,36 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     }
   }
 
-  // ---- organizations (customers)
+  // ---- organizations (customers): PostgresOrganizations
 
   @Override
   public long count() {
-    return count("SELECT count(*) FROM monetize_organizations", null, "organizations");
+    return organizations.count();
   }
 
   @Override
   public Optional<Customer> find(String customerId) {
-    String sql = "SELECT id, plan, billing_day, time_zone, name FROM monetize_organizations WHERE id = ?";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, customerId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(customer(rs));
-      }
-    } catch (SQLException e) {
-      throw new StoreException("finding an organization", e);
-    }
-  }
-
-  /** The customer of a row of {@code id, plan, billing_day, time_zone, name}, as stored. */
-  private static Customer customer(ResultSet rs) throws SQLException {
-    return new Customer(rs.getString(1), rs.getString(2), new BillingAnchor(rs.getInt(3), ZoneId.of(rs.getString(4))),
-        rs.getString(5));
+    return organizations.find(customerId);
   }
 
   /** One query for the whole batch. */
   @Override
   public java.util.Map<String, Customer> findAll(java.util.Collection<String> customerIds) {
-    java.util.Map<String, Customer> out = new java.util.HashMap<>();
-    if (customerIds.isEmpty()) {
-      return out;
-    }
-    String sql = "SELECT id, plan, billing_day, time_zone, name FROM monetize_organizations WHERE id = ANY (?)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setArray(1, c.createArrayOf("text", customerIds.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), customer(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException("finding organizations", e);
-    }
+    return organizations.findAll(customerIds);
   }
 
   @Override
   public void save(Customer customer) {
-    String sql = "INSERT INTO monetize_organizations (id, name, plan, billing_day, time_zone) VALUES (?, ?, ?, ?, ?) "
-        + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, "
-        + "billing_day = EXCLUDED.billing_day, time_zone = EXCLUDED.time_zone";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, customer);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("saving organization " + customer.id(), e);
-    }
+    organizations.save(customer);
   }
 
   /** One insert that does nothing when the id exists: of two creations of one id, exactly one wins. */
   @Override
   public boolean create(Customer customer) {
-    String sql = "INSERT INTO monetize_organizations (id, name, plan, billing_day, time_zone) VALUES (?, ?, ?, ?, ?) "
-        + "ON CONFLICT (id) DO NOTHING";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, customer);
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new StoreException("creating organization " + customer.id(), e);
-    }
+    return organizations.create(customer);
   }
 
   // ---- helpers
-
-  /** An organization's columns, in the order both inserts name them. */
-  private static void bind(PreparedStatement ps, Customer customer) throws SQLException {
-    ps.setString(1, customer.id());
-    ps.setString(2, customer.name());
-    ps.setString(3, customer.plan());
-    ps.setInt(4, customer.billingAnchor().dayOfMonth());
-    ps.setString(5, customer.billingAnchor().zone().getId());
-  }
 
   private static void setInstant(PreparedStatement ps, int index, Optional<Instant> value) throws SQLException {
     if (value.isPresent()) {
