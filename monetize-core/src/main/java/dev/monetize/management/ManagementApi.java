@@ -228,18 +228,90 @@ public interface ManagementApi {
   }
 
   /**
-   * The answer.
+   * The answer. An answer may hold memory the service counts until it is written (an audit export
+   * holds its slot): the adapter calls {@link #sent()} once it wrote the body, or gave up writing it.
+   * An answer never {@link #sent()} lets go of what it holds when it is garbage collected, later.
    *
-   * @param status HTTP status
-   * @param contentType {@code application/json} or {@code application/problem+json}
-   * @param headers further headers (Allow, Retry-After, WWW-Authenticate, Cache-Control, RateLimit)
-   * @param body the body
+   * <pre>{@code
+   * ManagementApi.Response r = monetize.managementApi().handle(call);
+   * try { write(r.status(), r.contentType(), r.headers(), r.body()); }
+   * finally { r.sent(); }
+   * }</pre>
    */
-  record Response(int status, String contentType, List<Header> headers, byte[] body) {
-    /** Copies. */
-    public Response {
-      headers = List.copyOf(headers);
-      body = body.clone();
+  final class Response {
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+    private static final Runnable NOTHING = () -> {};
+
+    private final int status;
+    private final String contentType;
+    private final List<Header> headers;
+    private final byte[] body;
+    /** What {@link #sent()} lets go of: nothing, or a cleanable that runs once whoever calls it first. */
+    private final Runnable release;
+
+    /**
+     * An answer that holds nothing.
+     *
+     * @param status HTTP status
+     * @param contentType {@code application/json} or {@code application/problem+json}
+     * @param headers further headers (Allow, Retry-After, WWW-Authenticate, Cache-Control, RateLimit)
+     * @param body the body (copied)
+     */
+    public Response(int status, String contentType, List<Header> headers, byte[] body) {
+      this(status, contentType, headers, body.clone(), null);
+    }
+
+    private Response(int status, String contentType, List<Header> headers, byte[] body, Runnable whenSent) {
+      this.status = status;
+      this.contentType = java.util.Objects.requireNonNull(contentType, "contentType");
+      this.headers = List.copyOf(headers);
+      this.body = body;
+      this.release = whenSent == null ? NOTHING : CLEANER.register(this, whenSent)::clean;
+    }
+
+    /**
+     * An answer whose body is handed over (not copied) and which holds what {@code whenSent} lets go
+     * of, until {@link #sent()} or its garbage collection, whichever comes first; {@code whenSent} runs
+     * once and must not refer to the answer.
+     */
+    public static Response holding(int status, String contentType, List<Header> headers, byte[] body,
+        Runnable whenSent) {
+      return new Response(status, contentType, headers, body, java.util.Objects.requireNonNull(whenSent, "whenSent"));
+    }
+
+    /** The HTTP status. */
+    public int status() {
+      return status;
+    }
+
+    /** The {@code Content-Type}. */
+    public String contentType() {
+      return contentType;
+    }
+
+    /** Further headers. */
+    public List<Header> headers() {
+      return headers;
+    }
+
+    /** The body: the answer's own array, not to be changed. */
+    public byte[] body() {
+      return body;
+    }
+
+    /** Whether the answer holds something until {@link #sent()} (adapters that write later need to know). */
+    public boolean holdsUntilSent() {
+      return release != NOTHING;
+    }
+
+    /** The body is written (or will never be): what the answer held is let go of. Idempotent. */
+    public void sent() {
+      release.run();
+    }
+
+    @Override
+    public String toString() {
+      return "Response[" + status + ", " + contentType + ", " + body.length + " bytes]";
     }
   }
 }

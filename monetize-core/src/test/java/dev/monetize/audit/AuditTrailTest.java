@@ -166,9 +166,47 @@ class AuditTrailTest {
       release.countDown();
       assertThat(first.get().status()).isEqualTo(200);
       assertThat(second.get().status()).isEqualTo(200);
-      assertThat(manage(m, "/monetize/audit/export", keys[0].secret()).status()).isEqualTo(200); // its turn again
+      // built, not yet written: a client reading slowly still holds its slots, so the heap holds no more exports
+      ManagementApi.Response whileRead = manage(m, "/monetize/audit/export", keys[0].secret());
+      assertThat(whileRead.status()).isEqualTo(429);
+      assertThat(body(whileRead).get("detail").asText()).contains("still being read");
+      assertThat(manage(m, "/monetize/audit/export", keys[2].secret()).status()).isEqualTo(429);
+      assertThat(first.get().holdsUntilSent()).isTrue();
+      first.get().sent();
+      first.get().sent(); // once is enough; twice frees nothing more
+      second.get().sent();
+      ManagementApi.Response again0 = manage(m, "/monetize/audit/export", keys[0].secret());
+      assertThat(again0.status()).isEqualTo(200); // its turn again
+      ManagementApi.Response again2 = manage(m, "/monetize/audit/export", keys[2].secret());
+      assertThat(again2.status()).isEqualTo(200);
+      ManagementApi.Response notNow = manage(m, "/monetize/audit/export", keys[1].secret());
+      assertThat(notNow.status()).isEqualTo(429); // two held again, by 0 and 2: the second release freed one slot only
+      again0.sent();
+      again2.sent();
+      assertThat(manage(m, "/monetize/audit/export", keys[1].secret()).status()).isEqualTo(200);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * An export's answer an adapter never reports sent (a custom adapter, a runtime that dropped it) lets go
+   * of its slots once it is collected: the organization can export again.
+   */
+  @Test
+  void anExportAnswerNeverReportedSentLetsGoWhenCollected() throws Exception {
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .auditSink(AuditSink.inMemory()).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      assertThat(manage(m, "/monetize/audit/export", acme.secret()).status()).isEqualTo(200); // dropped unsent
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+        System.gc();
+        ManagementApi.Response r = manage(m, "/monetize/audit/export", acme.secret());
+        r.sent();
+        return r.status() == 200;
+      });
     }
   }
 

@@ -144,8 +144,11 @@ public final class ManagementResource {
       }
       answer = monetize.managementApi().handle(call.withBody(bytes));
     }
-    Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
-        .header(RequestIds.HEADER, requestId);
+    Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType())
+        .entity(entity(answer)).header(RequestIds.HEADER, requestId);
+    if (answer.holdsUntilSent()) {
+      rb.header(HttpHeaders.CONTENT_LENGTH, answer.body().length); // written as a stream: its length said here
+    }
     if (unread) {
       rb.header("Connection", "close"); // the body announced stays unread
     }
@@ -153,6 +156,24 @@ public final class ManagementResource {
       rb.header(h.name(), h.value());
     }
     return rb.build();
+  }
+
+  /**
+   * The answer's body; one that holds something until it is written (an audit export) is written by
+   * the runtime through an output that lets go of it once the last byte is out, or the write failed
+   * (a body the runtime never writes lets go when it is collected).
+   */
+  private static Object entity(ManagementApi.Response answer) {
+    if (!answer.holdsUntilSent()) {
+      return answer.body();
+    }
+    return (jakarta.ws.rs.core.StreamingOutput) out -> {
+      try {
+        out.write(answer.body());
+      } finally {
+        answer.sent();
+      }
+    };
   }
 
   /** The body's declared length: -1 when none (or not a number), past a {@code long} the largest one. */

@@ -44,7 +44,12 @@ final class ServedPages {
     ManagementApi.Response answer;
     if (early.isPresent() || !takesBody(request.getMethod())) { // a GET, HEAD or DELETE has no body to read
       answer = early.isPresent() ? early.get() : monetize.managementApi().handle(call);
-      MonetizeFilter.closeIfBodyUnread(request, response); // what it announced stays unread
+      try {
+        MonetizeFilter.closeIfBodyUnread(request, response); // what it announced stays unread
+      } catch (RuntimeException e) {
+        answer.sent();
+        throw e;
+      }
     } else {
       byte[] body;
       try {
@@ -61,7 +66,11 @@ final class ServedPages {
       }
       answer = monetize.managementApi().handle(call.withBody(body));
     }
-    write(request, response, requestId, answer.status(), answer.contentType(), answer.headers(), answer.body());
+    try {
+      write(request, response, requestId, answer.status(), answer.contentType(), answer.headers(), answer.body());
+    } finally {
+      answer.sent(); // the last byte is out, or never will be: what the answer held (an export's slot) goes
+    }
   }
 
   /** Whether a management request of {@code method} has a body to read: POST, PUT and PATCH do. */

@@ -52,8 +52,10 @@ final class AuditResource {
 
   /**
    * The events as JSON lines, at most {@link #MAX_EXPORT} events and {@link #MAX_EXPORT_BYTES} bytes:
-   * the answer is built in memory, so an organization exports one at a time and the service at most
-   * {@link #EXPORTS_AT_ONCE} at once (a caller who could fill the heap with exports would stop it).
+   * the answer is built in memory and held until the adapter has written it ({@link
+   * ManagementApi.Response#sent()}), however slowly its client reads, so an organization exports one at a
+   * time and the service at most {@link #EXPORTS_AT_ONCE} at once, counted from the building to the
+   * last byte written (a caller who could fill the heap with exports read slowly would stop it).
    */
   ManagementApi.Response export(ManagementCall c) {
     AuditStore store = store();
@@ -61,21 +63,39 @@ final class AuditResource {
     String organization = c.account().customerId();
     if (!exporting.add(organization)) {
       throw new ManagementRefusal(dev.monetize.errors.ErrorCode.CONCURRENCY_LIMITED,
-          "An export of this organization's audit trail is running: one at a time.", 1, List.of());
+          "An export of this organization's audit trail is running (or its answer is still being read): one at a time.",
+          1, List.of());
     }
+    boolean handedOver = false;
     try {
       if (!exports.tryAcquire()) {
         throw new ManagementRefusal(dev.monetize.errors.ErrorCode.CONCURRENCY_LIMITED,
             "The service is exporting audit trails for others: try again in a second.", 1, List.of());
       }
       try {
-        return new ManagementApi.Response(200, "application/x-ndjson; charset=utf-8",
+        ManagementApi.Response answer = ManagementApi.Response.holding(200, "application/x-ndjson; charset=utf-8",
             List.of(new Header("Cache-Control", "no-store"), new Header("X-Content-Type-Options", "nosniff")),
-            lines(store, q, MAX_EXPORT, MAX_EXPORT_BYTES));
+            lines(store, q, MAX_EXPORT, MAX_EXPORT_BYTES), new Slots(exports, exporting, organization));
+        handedOver = true;
+        return answer;
       } finally {
-        exports.release();
+        if (!handedOver) {
+          exports.release();
+        }
       }
     } finally {
+      if (!handedOver) {
+        exporting.remove(organization);
+      }
+    }
+  }
+
+  /** What an export's answer holds until it is sent: the service's slot and its organization's. */
+  private record Slots(java.util.concurrent.Semaphore exports, java.util.Set<String> exporting, String organization)
+      implements Runnable {
+    @Override
+    public void run() { // once: the answer's cleanable runs it at most once
+      exports.release();
       exporting.remove(organization);
     }
   }

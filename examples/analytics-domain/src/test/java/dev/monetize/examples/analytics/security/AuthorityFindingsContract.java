@@ -154,4 +154,24 @@ public abstract class AuthorityFindingsContract {
         "{\"name\":\"x\",\"plan\":\"free\",\"id\":\"MONETIZE.operator\"}").json().path("detail").asText())
         .contains("reserved to the operator credential");
   }
+
+  /**
+   * An audit export's answer holds its organization's slot until the adapter has written it: once
+   * written, the slot is free at once (an adapter that forgot to say so would leave the next export
+   * refused until a garbage collection).
+   */
+  @Test
+  void review_anExportWrittenFreesItsSlotAtOnce() {
+    String owner = app.monetize().keys().issue("demo-pro", Set.of("*")).secret();
+    app.bearer("GET", "/v1/stats/summary", pro(), null); // an event or more to export
+    for (int i = 0; i < 3; i++) {
+      ExampleUnderTest.Answer export = app.bearer("GET", "/monetize/audit/export", owner, null);
+      assertThat(export.status()).as("export %d: %s", i, export.body()).isEqualTo(200);
+      assertThat(export.headers().firstValue("Content-Type")).hasValueSatisfying(
+          t -> assertThat(t).startsWith("application/x-ndjson"));
+      assertThat(export.headers().firstValueAsLong("Content-Length")).hasValue(
+          export.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+      assertThat(export.body()).contains("\"customer_id\":\"demo-pro\"");
+    }
+  }
 }
