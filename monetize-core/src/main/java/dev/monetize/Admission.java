@@ -411,6 +411,8 @@ public final class Admission {
    * the cache is metered with one {@code cache_hits} unit when the call completes. The key holds the
    * tenant, the operation, the path, the query (only the operation's parameters, in name order) and
    * the {@code Accept} header; one entry serves every {@code Accept-Encoding} (the adapter compresses).
+   * A degraded request ({@link #degraded()}) is neither served from the cache nor stored: the
+   * application answers it as it answers degraded requests.
    *
    * <p>A request the service shed ({@code 503 overloaded}) is served what the cache holds for it,
    * fresh or stale within either stale window, when its limits admit it: the decision then becomes
@@ -467,6 +469,9 @@ public final class Admission {
       }
       cache = pipeline.caching().count(shed);
       return cache;
+    }
+    if (degraded()) { // its answer is the cheaper one the application gives past the quota: nobody else's, and no hit
+      return CacheLookup.NONE;
     }
     cache = pipeline.caching().lookup(operation(), caller.orElseThrow(), request, rawQuery, accept, acceptEncoding,
         origin, false);

@@ -255,7 +255,9 @@ public final class CacheLookup {
    * with every hit; the engine's, the cache's, the framing's, cookies and one exchange's are not (nor
    * the engine's {@code Link} of a deprecated version, which every answer gets afresh). An answer whose
    * {@code Vary} names a request header the cache key does not hold ({@code Accept-Language},
-   * {@code Cookie}...) is not stored: it may not be another request's answer. The key holds the
+   * {@code Cookie}...) is not stored: it may not be another request's answer; nor is one the
+   * application marked as one caller's ({@code Cache-Control: no-store} or {@code private}), which
+   * goes out as written. The key holds the
    * request's {@code Origin} when the adapter gave the lookup the request's headers
    * ({@link Admission#cache(String, String, String, java.util.function.UnaryOperator)}): then an answer
    * that varies by {@code Origin} (a CORS filter's) is stored for that origin, with its CORS headers.
@@ -265,7 +267,7 @@ public final class CacheLookup {
       return;
     }
     Optional<CachedResponse> answer = Optional.empty();
-    if (status == 200 && contentType != null && !variesOutsideTheKey(headers, byOrigin)) {
+    if (status == 200 && contentType != null && !variesOutsideTheKey(headers, byOrigin) && !forOneCaller(headers)) {
       CachedResponse r = CachedResponse.of(operation, status, contentType, body,
           replayable(headers, engineLink, byOrigin), caching.now());
       caching.put(key, r, policy);
@@ -273,6 +275,30 @@ public final class CacheLookup {
     }
     kept = answer;
     land(answer);
+  }
+
+  /**
+   * Whether the application marked {@code answer} as one caller's, which a shared cache never stores
+   * (RFC 9111, 5.2.2.5 and 5.2.2.7): {@code Cache-Control} with {@code no-store} or {@code private}
+   * (with or without field names). The entry would serve it to every key of the tenant. (A
+   * {@code Set-Cookie} does not keep an answer out, as RFC 9111 section 7.3 has it; the cookie is
+   * never replayed.) Adapters that add the cache's own {@code Cache-Control} before they
+   * {@link #store} ask this of the application's headers first.
+   */
+  public static boolean forOneCaller(List<Header> answer) {
+    for (Header h : answer) {
+      if (h.name().equalsIgnoreCase("Cache-Control")) {
+        for (String directive : h.value().split(",")) {
+          String name = directive.strip();
+          int eq = name.indexOf('=');
+          name = (eq < 0 ? name : name.substring(0, eq)).strip().toLowerCase(java.util.Locale.ROOT);
+          if (name.equals("no-store") || name.equals("private")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** The request headers the cache key holds (the credential's tenant, the form asked for, the version). */

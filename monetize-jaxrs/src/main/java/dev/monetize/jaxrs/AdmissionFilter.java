@@ -91,8 +91,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     String acceptEncoding = request.getHeaderString("Accept-Encoding");
     request.setProperty(ACCEPT_ENCODING, acceptEncoding == null ? "" : acceptEncoding);
     // before the refusal is answered: a request the service sheds is served from the cache when it can be
-    CacheLookup cache = admission.cache(request.getUriInfo().getRequestUri().getRawQuery(),
-        request.getHeaderString("Accept"), acceptEncoding, request::getHeaderString);
+    // matrix parameters are not in the key (nor in the route): a resource reading them would mix answers up
+    String rawPath = request.getUriInfo().getRequestUri().getRawPath();
+    CacheLookup cache = rawPath != null && rawPath.indexOf(';') >= 0 ? null
+        : admission.cache(request.getUriInfo().getRequestUri().getRawQuery(), request.getHeaderString("Accept"),
+            acceptEncoding, request::getHeaderString);
     if (!admission.admitted()) {
       Response.ResponseBuilder refusal = Response.status(admission.decision().status())
           .type("application/problem+json")
@@ -100,9 +103,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       request.abortWith(refusal.build());
       return;
     }
-    request.setProperty(CACHE, cache);
-    cache.refreshInLine(); // a resource runs only in line: a stale entry this request refreshes is not served to it
-    if (cache.hit().isPresent()) { // served from the cache: the resource does not run
+    if (cache != null) {
+      request.setProperty(CACHE, cache);
+      cache.refreshInLine(); // a resource runs only in line: a stale entry this request refreshes is not served to it
+    }
+    if (cache != null && cache.hit().isPresent()) { // served from the cache: the resource does not run
       boolean notModified = CacheLookup.notModified(request.getHeaderString("If-None-Match"), cache.hit().get());
       request.abortWith(cached(cache, notModified).build());
       return;
@@ -206,13 +211,15 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
           }
         });
       } else {
-        if (cache.storing() && response.getStatus() == 200 && response.hasEntity()
+        // the resource's no-store or private: one caller's answer, never stored, sent as it made it
+        boolean oneCaller = CacheLookup.forOneCaller(ResponseHeaders.headersOf(response.getHeaders()));
+        if (cache.storing() && response.getStatus() == 200 && response.hasEntity() && !oneCaller
             && "GET".equals(request.getMethod()) && response.getMediaType() != null) {
           request.setProperty(CAPTURE, cache); // stored as the body is written
         } else {
           cache.abandon();
         }
-        for (Header h : cache.headers(response.getStatus())) {
+        for (Header h : oneCaller ? java.util.List.<Header>of() : cache.headers(response.getStatus())) {
           ResponseHeaders.put(response.getHeaders(), h);
         }
       }

@@ -84,7 +84,10 @@ final class AnswerStreams {
         out.flush();
         return;
       }
-      cache.store(200, context.getMediaType().toString(), body, ResponseHeaders.headersOf(context.getHeaders()));
+      // without the cache's own Cache-Control, put there by the filter (the resource's own was looked at then)
+      java.util.List<Header> headers = ResponseHeaders.headersOf(context.getHeaders()).stream()
+          .filter(h -> !h.name().equalsIgnoreCase("Cache-Control")).toList();
+      cache.store(200, context.getMediaType().toString(), body, headers);
       if (cache.representation().isEmpty()) { // not stored (it varies by a header outside the key): as written
         out.write(body);
         out.flush();

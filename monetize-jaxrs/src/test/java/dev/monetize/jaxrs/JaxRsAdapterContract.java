@@ -194,6 +194,14 @@ abstract class JaxRsAdapterContract {
     assertThat(put.headers().firstValue("Allow")).contains("GET, HEAD");
     HttpResponse<String> get = call("GET", "/v1/summary;m=1", pro);
     assertThat(get.statusCode()).isEqualTo(200);
+    // not in the cache key: a request with them is neither served from the cache nor stored
+    int before = Resources.Stats.CORS_RUNS.get();
+    for (String path : new String[] {"/v1/cors;format=csv", "/v1/cors;format=json", "/v1/cors;format=csv"}) {
+      HttpResponse<String> r = call("GET", path, pro);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Cache-Status")).as(path).isEmpty();
+    }
+    assertThat(Resources.Stats.CORS_RUNS.get() - before).isEqualTo(3);
   }
 
   private void awaitIdle() {
@@ -264,6 +272,28 @@ abstract class JaxRsAdapterContract {
       assertThat(negotiated.body()).startsWith("{\"run\":");
     }
     assertThat(Resources.Stats.CORS_RUNS.get() - before).isEqualTo(4);
+  }
+
+  /**
+   * An answer the resource marks {@code no-store} or {@code private} is one caller's: never stored,
+   * sent with the resource's own {@code Cache-Control} (not the cache's), and run again for the next
+   * request.
+   */
+  @Test
+  void anAnswerMarkedNoStoreOrPrivateIsNeverStored() throws Exception {
+    monetize.customers().save(Customer.of("private-co", "team"));
+    String first = monetize.keys().issue("private-co", Set.of("*")).secret();
+    String second = monetize.keys().issue("private-co", Set.of("*")).secret();
+    for (String cacheControl : new String[] {"private", "no-store"}) {
+      int before = Resources.Stats.CORS_RUNS.get();
+      for (String key : new String[] {first, second}) {
+        HttpResponse<String> r = call("GET", "/v1/cors?by=" + cacheControl, key);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().allValues("Cache-Control")).as(cacheControl).containsExactly(cacheControl);
+        assertThat(r.headers().firstValue("Cache-Status")).as(cacheControl).isEmpty();
+      }
+      assertThat(Resources.Stats.CORS_RUNS.get() - before).as(cacheControl).isEqualTo(2);
+    }
   }
 
   /**

@@ -62,6 +62,9 @@ final class Resources {
       if ("language".equals(by)) {
         return b.header("Vary", "Accept-Language").build();
       }
+      if ("private".equals(by) || "no-store".equals(by)) { // one caller's answer, as the resource says
+        return b.header("Cache-Control", by).build();
+      }
       if ("filter".equals(by)) {
         return b.build(); // the application's CORS filter adds its headers ({@link CorsFilter})
       }

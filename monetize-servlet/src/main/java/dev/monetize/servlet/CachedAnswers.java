@@ -157,6 +157,13 @@ final class CachedAnswers {
       metered.sendError(capturing.heldError());
       return;
     }
+    long declared = capturing.declaredLength();
+    if (declared >= 0 && declared != body.length) { // broken (a body cut short): never stored, the container judges it
+      cache.abandon();
+      metered.setContentLengthLong(declared);
+      metered.getOutputStream().write(body);
+      return;
+    }
     if (status != 200 || !cache.storing() || !"GET".equals(request.getMethod())
         || metered.getHeader("Content-Encoding") != null) {
       cache.abandon(); // not stored: what was written goes out as it was

@@ -22,6 +22,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
   private boolean passing;
+  private long declaredLength = -1;
   private final BodyAccess access = new BodyAccess(HoldingStream::new);
 
   private final boolean holdServerErrors;
@@ -106,17 +107,25 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     return access.writer(getCharacterEncoding());
   }
 
+  /**
+   * The length the application declared for the body it held back, -1 when none (or unreadable):
+   * an answer whose bytes fall short of it (or pass it) is broken, and never stored.
+   */
+  long declaredLength() {
+    return declaredLength;
+  }
+
   @Override
   public void setContentLength(int len) {
-    if (passing) {
-      super.setContentLength(len);
-    }
+    setContentLengthLong(len);
   }
 
   @Override
   public void setContentLengthLong(long len) {
     if (passing) {
       super.setContentLengthLong(len);
+    } else {
+      declaredLength = len;
     }
   }
 
@@ -124,6 +133,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   public void setHeader(String name, String value) {
     if (passing || !"Content-Length".equalsIgnoreCase(name)) {
       super.setHeader(name, value);
+    } else {
+      declaredLength = parsedLength(value);
     }
   }
 
@@ -131,6 +142,34 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   public void addHeader(String name, String value) {
     if (passing || !"Content-Length".equalsIgnoreCase(name)) {
       super.addHeader(name, value);
+    } else {
+      declaredLength = parsedLength(value);
+    }
+  }
+
+  @Override
+  public void setIntHeader(String name, int value) {
+    if (passing || !"Content-Length".equalsIgnoreCase(name)) {
+      super.setIntHeader(name, value);
+    } else {
+      declaredLength = value;
+    }
+  }
+
+  @Override
+  public void addIntHeader(String name, int value) {
+    if (passing || !"Content-Length".equalsIgnoreCase(name)) {
+      super.addIntHeader(name, value);
+    } else {
+      declaredLength = value;
+    }
+  }
+
+  private static long parsedLength(String value) {
+    try {
+      return value == null ? -1 : Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

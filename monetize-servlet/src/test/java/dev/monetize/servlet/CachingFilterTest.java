@@ -63,6 +63,12 @@ class CachingFilterTest {
         .operation(Operation.builder("big", "GET", "/big").cache(policy).build())
         .operation(Operation.builder("cors", "GET", "/cors").cache(policy).build())
         .operation(Operation.builder("lang", "GET", "/lang").cache(policy).build())
+        .plan(Plan.builder("degrading").rate(Rate.perSecond(1000).withBurst(1000))
+            .quota(Quota.daily(2).withScope(dev.monetize.plans.LimitScope.KEY)).overage(dev.monetize.plans.Overage.DEGRADE)
+            .build())
+        .operation(Operation.builder("mine", "GET", "/mine").cache(policy).build())
+        .operation(Operation.builder("partial", "GET", "/partial").cache(policy).build())
+        .operation(Operation.builder("deg", "GET", "/deg").cache(policy).build())
         .operation(Operation.builder("page", "GET", "/page").cache(policy)
             .lifecycle(new dev.monetize.plans.Lifecycle(java.time.Instant.parse("2026-01-01T00:00:00Z"),
                 java.util.Optional.empty(), java.util.Optional.empty(),
@@ -107,6 +113,21 @@ class CachingFilterTest {
           resp.addHeader("X-Rows", "1");
           resp.addHeader("X-Rows", "2");
           resp.addHeader("Set-Cookie", "session=" + p.customerId());
+        }
+        if (path.equals("/mine")) { // one caller's answer, as the application says
+          resp.setHeader("Cache-Control", req.getParameter("from"));
+          resp.getWriter().print("{\"key\":\"" + p.keyId() + "\",\"run\":" + n + "}");
+          return;
+        }
+        if (path.equals("/partial")) { // a body cut short of the length the application declared
+          resp.setContentLength(100);
+          resp.getOutputStream().write("{\"partial\":".getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+        if (path.equals("/deg")) {
+          boolean degraded = ((dev.monetize.Decision) req.getAttribute(MonetizeFilter.DECISION_ATTRIBUTE)).degraded();
+          resp.getWriter().print("{\"" + (degraded ? "sampled" : "full") + "\":true,\"run\":" + n + "}");
+          return;
         }
         if (path.equals("/big")) {
           resp.getOutputStream().write(new byte[2 * CapturingResponse.LIMIT]);
@@ -302,5 +323,73 @@ class CachingFilterTest {
     assertThat(big.body()).hasSize(2 * CapturingResponse.LIMIT);
     assertThat(get("/big", acme).body()).hasSize(2 * CapturingResponse.LIMIT);
     assertThat(runs.get()).isEqualTo(4);
+  }
+
+  /**
+   * An answer the application marks {@code no-store} or {@code private} is one caller's: sent as
+   * written (its own {@code Cache-Control} kept) and never stored, so another key of the tenant runs
+   * the endpoint for an answer of its own.
+   */
+  @Test
+  void anAnswerMarkedNoStoreOrPrivateIsNeverStored() throws Exception {
+    IssuedKey alice = customer("acme");
+    IssuedKey bob = monetize.keys().issue("acme", Set.of("*"));
+    for (String cacheControl : List.of("no-store", "private", "private=\"Set-Cookie\", max-age=10", "Private, max-age=60")) {
+      String path = "/mine?from=" + java.net.URLEncoder.encode(cacheControl, StandardCharsets.UTF_8);
+      HttpResponse<byte[]> first = get(path, alice);
+      HttpResponse<byte[]> second = get(path, bob);
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(header(first, "Cache-Control")).as(cacheControl).isEqualTo(cacheControl);
+      assertThat(header(first, "Cache-Status")).as(cacheControl).isEqualTo("monetize; fwd=miss"); // not stored
+      assertThat(body(first)).contains(alice.key().id());
+      assertThat(body(second)).as(cacheControl).contains(bob.key().id()).doesNotContain(alice.key().id());
+      assertThat(header(second, "Cache-Status")).isEqualTo("monetize; fwd=miss");
+    }
+    HttpResponse<byte[]> shared = get("/mine?from=" + java.net.URLEncoder.encode("max-age=5", StandardCharsets.UTF_8), alice);
+    assertThat(header(shared, "Cache-Status")).contains("stored"); // the control: a cache-control of no such kind
+    assertThat(body(get("/mine?from=" + java.net.URLEncoder.encode("max-age=5", StandardCharsets.UTF_8), bob)))
+        .contains(alice.key().id());
+  }
+
+  /**
+   * An answer whose body falls short of the length the application declared is broken: never stored
+   * (the endpoint runs again for the next request), and sent with the declared length, as it would be
+   * without the cache (the server fails it).
+   */
+  @Test
+  void anAnswerCutShortOfItsDeclaredLengthIsNeverStored() throws Exception {
+    IssuedKey acme = customer("acme");
+    for (int i = 0; i < 2; i++) {
+      try {
+        HttpResponse<byte[]> r = get("/partial", acme);
+        assertThat(r.statusCode()).isNotEqualTo(200); // the server's own failure, when it could still answer
+      } catch (IOException e) {
+        // the server cut the connection: the client never got a complete answer either
+      }
+    }
+    assertThat(runs.get()).isEqualTo(2);
+    assertThat(monetize.metrics().cacheStores()).isZero();
+  }
+
+  /**
+   * A degraded request (past its quota, on a plan that degrades) is neither stored nor served from the
+   * cache: the application's cheaper answer to it is nobody else's, and it gets that answer, not a
+   * full one from the cache.
+   */
+  @Test
+  void aDegradedRequestIsNeitherStoredNorServedFromTheCache() throws Exception {
+    monetize.customers().save(Customer.of("thrifty", "degrading"));
+    IssuedKey spent = monetize.keys().issue("thrifty", Set.of("*"));
+    IssuedKey fresh = monetize.keys().issue("thrifty", Set.of("*"));
+    assertThat(body(get("/deg", fresh))).contains("\"full\""); // stored: a full answer, within the quota
+    get("/stats", spent);
+    get("/stats", spent); // its quota is spent: from now on degraded
+    HttpResponse<byte[]> degraded = get("/deg", spent);
+    assertThat(header(degraded, "Monetize-Degraded")).isNotNull();
+    assertThat(body(degraded)).contains("\"sampled\"");
+    assertThat(header(degraded, "Cache-Status")).isNull();
+    HttpResponse<byte[]> hit = get("/deg", fresh);
+    assertThat(header(hit, "Cache-Status")).isEqualTo("monetize; hit");
+    assertThat(body(hit)).contains("\"full\"");
   }
 }

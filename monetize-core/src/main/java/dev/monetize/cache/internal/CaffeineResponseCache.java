@@ -16,8 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * tenant and tag, never forgotten, so an invalidated entry can never become current again).
  */
 public final class CaffeineResponseCache implements ResponseCache {
-  /** What an entry costs beyond its body and key: the record, the map node. */
-  private static final int OVERHEAD = 128;
+  /**
+   * What an entry costs beyond the bytes of its bodies, headers and key: the answer's record, its
+   * ETag and time, the arrays' and strings' headers, the entry, Caffeine's node and the map's
+   * (measured: 400,000 answers of 10 bytes under 70-character keys held 429 bytes each on the heap,
+   * 80 of them counted by {@link CachedResponse#weight()} and the key).
+   */
+  static final int OVERHEAD = 384;
 
   private record Entry(CachedResponse response, long ttlNanos) {}
 
