@@ -201,6 +201,52 @@ class DeliveryTest {
     assertThat(slow.deadLetters().get(0).reason()).contains("timed out");
   }
 
+  /**
+   * A receiver that answers {@code 200} and then sends its body a byte now and then (or never ends it)
+   * holds nothing: the answer's head decides, its body is never read (it held the meter's flush, and
+   * with it usage reports and shutdown, for as long as the body lasted).
+   */
+  @Test
+  void aReceiverDrippingItsAnswersBodyHoldsNothing() throws Exception {
+    try (java.net.ServerSocket drip = new java.net.ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+      Thread receiver = new Thread(() -> {
+        try (java.net.Socket s = drip.accept()) {
+          java.io.InputStream in = s.getInputStream();
+          byte[] buffer = new byte[8_192];
+          String head = "";
+          while (!head.contains("\r\n\r\n")) { // the request's head; its body is small and read with it
+            int n = in.read(buffer);
+            if (n < 0) {
+              return;
+            }
+            head += new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+          }
+          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+          s.getOutputStream().flush();
+          done.await(); // the rest of the body never comes while the test runs
+        } catch (Exception e) {
+          // the test is over
+        }
+      });
+      receiver.start();
+      try {
+        UsageExport export = UsageExport.cloudEvents("svc", WebhookTransport.builder(
+            URI.create("http://127.0.0.1:" + drip.getLocalPort() + "/usage"), SECRET).allowPrivateNetworks(true)
+            .timeout(Duration.ofSeconds(30)).retries(1, Duration.ZERO).build(), DeadLetterStore.inMemory());
+        java.util.concurrent.Future<?> accepted = java.util.concurrent.Executors.newSingleThreadExecutor()
+            .submit(() -> export.accept(List.of(first)));
+        accepted.get(20, java.util.concurrent.TimeUnit.SECONDS); // within the transport's own timeout: not waited out
+        assertThat(export.deadLetters()).isEmpty(); // delivered: the head said 200
+      } finally {
+        done.countDown();
+      }
+    }
+    assertThatThrownBy(() -> WebhookTransport.builder(url("/usage"), SECRET).allowPrivateNetworks(true)
+        .retries(3, Duration.ofMillis(-5)).build()).hasMessageContaining("back-off");
+  }
+
   @Test
   void stripeMeterEventsAreFormEncodedOnePostEachWithTheSecretKeyAndTheEventIdAsIdempotencyKey() {
     UsageExport export = UsageExport.stripe(c -> "cus_" + c, StripeTransport.builder("sk_test_abcdefgh12345678")

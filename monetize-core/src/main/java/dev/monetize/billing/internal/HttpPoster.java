@@ -1,6 +1,5 @@
 package dev.monetize.billing.internal;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -49,6 +48,9 @@ public final class HttpPoster {
     if (timeout.isNegative() || timeout.isZero() || maxAttempts < 1 || maxAttempts > 10) {
       throw new IllegalArgumentException("need a positive timeout and 1 to 10 attempts");
     }
+    if (backoff.isNegative()) {
+      throw new IllegalArgumentException("the back-off between attempts is 0 or more, got " + backoff);
+    }
     this.url = url;
     this.allowPrivateNetworks = allowPrivateNetworks;
     this.timeout = timeout;
@@ -74,9 +76,11 @@ public final class HttpPoster {
       HttpRequest.Builder r = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", contentType)
           .POST(HttpRequest.BodyPublishers.ofByteArray(body));
       headers.apply(System.currentTimeMillis() / 1_000).forEach(r::header);
+      java.util.concurrent.CompletableFuture<HttpResponse<Void>> sent = client.sendAsync(r.build(), UNREAD);
       try {
-        // the answer's body is never read: a provider (or an impostor) cannot stall or flood us with it
-        HttpResponse<Void> answer = client.send(r.build(), HttpResponse.BodyHandlers.discarding());
+        // the answer's body is never read: a provider (or an impostor) cannot stall or flood us with it;
+        // the request's timeout ends at the answer's head, and this wait too (a second more for the hand-over)
+        HttpResponse<Void> answer = sent.get(timeout.toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
         int status = answer.statusCode();
         if (status >= 200 && status < 300) {
           return Optional.empty();
@@ -85,15 +89,54 @@ public final class HttpPoster {
         if (status != 429 && status < 500) {
           return Optional.of(reason);
         }
-      } catch (IOException e) {
-        reason = "failed: " + e;
+      } catch (java.util.concurrent.ExecutionException e) {
+        reason = "failed: " + (e.getCause() == null ? e : e.getCause());
+      } catch (java.util.concurrent.TimeoutException e) {
+        sent.cancel(true);
+        reason = "failed: no answer within " + timeout.toMillis() + " ms (timed out)";
       } catch (InterruptedException e) {
+        sent.cancel(true);
         Thread.currentThread().interrupt();
         return Optional.of("interrupted");
       }
     }
     return Optional.of(reason + " (after " + maxAttempts + " attempts)");
   }
+
+  /**
+   * Takes the answer's head and none of its body: the subscription is cancelled at once (the
+   * connection is closed rather than kept for the next attempt), so a body sent slowly, or never
+   * ending, costs nothing.
+   */
+  private static final HttpResponse.BodyHandler<Void> UNREAD = info -> new HttpResponse.BodySubscriber<>() {
+    private final java.util.concurrent.CompletableFuture<Void> done =
+        java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> getBody() {
+      return done;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+      subscription.cancel();
+    }
+
+    @Override
+    public void onNext(java.util.List<java.nio.ByteBuffer> item) {
+      // none is asked for
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      // the body was never wanted
+    }
+
+    @Override
+    public void onComplete() {
+      // nothing to finish
+    }
+  };
 
   private Optional<String> refusedAddress() {
     if (allowPrivateNetworks) {
