@@ -19,13 +19,15 @@ final class DeliverySetup {
 
   static UsageExport[] exports() {
     // tag::delivery[]
-    DeadLetterStore deadLetters = DeadLetterStore.inDirectory(Path.of("/var/lib/monetize/dead-letters"));
+    // one directory per export: a replay sends only its own export's letters, and each gets its turn
+    DeadLetterStore webhookLetters = DeadLetterStore.inDirectory(Path.of("/var/lib/monetize/dead-letters/webhook"));
+    DeadLetterStore stripeLetters = DeadLetterStore.inDirectory(Path.of("/var/lib/monetize/dead-letters/stripe"));
     UsageExport webhook = UsageExport.cloudEvents("https://api.example.com",
         WebhookTransport.builder(URI.create("https://billing.example.com/usage"), System.getenv("WEBHOOK_SECRET"))
             .allowedHosts("billing.example.com").build(),
-        deadLetters);
+        webhookLetters);
     UsageExport stripe = UsageExport.stripe(ourId -> stripeCustomerOf(ourId),
-        StripeTransport.builder(System.getenv("STRIPE_SECRET_KEY")).build(), deadLetters);
+        StripeTransport.builder(System.getenv("STRIPE_SECRET_KEY")).build(), stripeLetters);
     // end::delivery[]
     return new UsageExport[] {webhook, stripe};
   }

@@ -78,7 +78,8 @@ final class BillingCommands {
     try {
       return body.call();
     } catch (UsageFile.BadInput | ConfigException | IllegalArgumentException | IllegalStateException
-        | ArithmeticException e) { // ArithmeticException: usage that adds up past what can be billed exactly
+        | ArithmeticException // usage that adds up past what can be billed exactly
+        | java.time.DateTimeException e) { // an instant past the calendar's years (+1000000000-01-01...)
       cmd.getErr().println("monetize: " + e.getMessage());
       return 1;
     } catch (java.io.UncheckedIOException e) { // a file that cannot be read or parsed: its message names it

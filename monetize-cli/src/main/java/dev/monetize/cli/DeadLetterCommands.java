@@ -111,7 +111,8 @@ final class DeadLetterCommands implements Runnable {
         }
         DeadLetterStore store = store(dir);
         int before = store.list(Integer.MAX_VALUE).size();
-        int left = UsageExport.replay(store, transport);
+        int left = UsageExport.replay(store, transport,
+            target.stripe ? UsageExport.Format.STRIPE : UsageExport.Format.CLOUD_EVENTS);
         ObjectNode n = JSON.createObjectNode().put("delivered", Math.max(0, before - left)).put("dead", left);
         spec.commandLine().getOut().println(JSON.writeValueAsString(n));
         return 0;

@@ -145,6 +145,22 @@ final class OpenApiCommands implements Runnable {
       if (!root.path("openapi").isTextual() && !root.path("swagger").isTextual()) { // 3.x, or 2.0 (converted)
         return Optional.of("no top-level 'openapi' field (such as \"openapi\": \"3.1.0\")");
       }
+      return externalReference(root).map(ref -> "a $ref to another document ('" + ref + "'): compare self-contained "
+          + "documents (the parser would fetch it, from wherever it points)");
+    }
+
+    /** The first {@code $ref} of {@code node} that names another document (not {@code #/...}), if any. */
+    private static Optional<String> externalReference(com.fasterxml.jackson.databind.JsonNode root) {
+      java.util.ArrayDeque<com.fasterxml.jackson.databind.JsonNode> pending = new java.util.ArrayDeque<>();
+      pending.push(root);
+      while (!pending.isEmpty()) { // by hand, not by recursion: a deeply nested document is no stack overflow
+        com.fasterxml.jackson.databind.JsonNode n = pending.pop();
+        com.fasterxml.jackson.databind.JsonNode ref = n.get("$ref");
+        if (n.isObject() && ref != null && ref.isTextual() && !ref.asText().startsWith("#")) {
+          return Optional.of(ref.asText().length() > 100 ? ref.asText().substring(0, 100) + "..." : ref.asText());
+        }
+        n.elements().forEachRemaining(pending::push);
+      }
       return Optional.empty();
     }
 

@@ -35,7 +35,8 @@ import java.util.TreeSet;
 final class UsageFile {
   /** A field given twice is refused, as the management API refuses it: the last one winning would bill it silently. */
   private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build(); // one object a line
   private static final Set<String> CUSTOMER = Set.of("kind", "customer_id", "plan", "billing_day", "time_zone", "since");
   private static final Set<String> PLAN_CHANGE = Set.of("kind", "customer_id", "plan", "at");
   private static final Set<String> USAGE = Set.of("kind", "customer_id", "operation", "at", "units");
@@ -217,7 +218,7 @@ final class UsageFile {
 
   private long number(JsonNode node, int n, String field, long min, long max) {
     JsonNode v = node.get(field);
-    if (v == null || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
       throw bad(n, field, "must be a whole number from " + min + " to " + max + "; got " + v);
     }
     return v.asLong();

@@ -80,7 +80,16 @@ class BillingCommandsTest {
             + "\"acme\",\"operation\":\"summary\",\"at\":\"2026-03-06T10:00:00Z\",\"units\":{\"calls\":9223372036854775807}}",
             "adds up past 9223372036854775807"),
         List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":"
-            + "\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":5000,\"calls\":1}}", "line 2: not a JSON object: Duplicate field 'calls'"));
+            + "\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":5000,\"calls\":1}}", "line 2: not a JSON object: Duplicate field 'calls'"),
+        // a second object (or anything) after the first on a line was ignored: its usage went unbilled
+        List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":"
+            + "\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":5}} {\"kind\":\"usage\",\"customer_id\":\"acme\","
+            + "\"operation\":\"summary\",\"at\":\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":7}}", "line 2: not a JSON object"),
+        List.of(customer + " garbage", "line 1: not a JSON object"),
+        // past a 64-bit integer it wrapped round (2^64 + 15 was day 15)
+        List.of(customer.replace("\"since\"", "\"billing_day\":18446744073709551631,\"since\""),
+            "line 1: billing_day: must be a whole number from 1 to 31"),
+        List.of(customer.replace("2026-02-01T00:00:00Z", "+1000000000-01-01T00:00:00Z"), "monetize: "));
     for (List<String> c : cases) {
       out.getBuffer().setLength(0);
       err.getBuffer().setLength(0);

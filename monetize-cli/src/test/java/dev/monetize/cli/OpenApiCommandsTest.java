@@ -105,4 +105,31 @@ class OpenApiCommandsTest {
     CliRun large = run("openapi", "diff", CHECKED_IN.toString(), write("big.json", big).toString());
     assertThat(large.code()).as(large.err()).isZero();
   }
+
+  /**
+   * A document whose {@code $ref} names another document is refused before it is parsed: the parser
+   * fetched it, so a document under review could make the CLI request any address (an internal host,
+   * a cloud metadata service).
+   */
+  @Test
+  void aReferenceToAnotherDocumentIsRefusedAndNeverFetched() throws Exception {
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+      listener.setSoTimeout(1);
+      ObjectNode doc = checkedIn();
+      ((ObjectNode) doc.get("components").get("schemas")).putObject("Remote")
+          .put("$ref", "http://127.0.0.1:" + listener.getLocalPort() + "/latest/meta-data/iam.yaml#/A");
+      CliRun r = run("openapi", "diff", CHECKED_IN.toString(), write("remote.json", doc).toString());
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("remote.json: not an OpenAPI document: a $ref to another document ('http://127.0.0.1:");
+      assertThatNothingConnected(listener);
+    }
+  }
+
+  private static void assertThatNothingConnected(java.net.ServerSocket listener) throws java.io.IOException {
+    try (java.net.Socket s = listener.accept()) {
+      throw new AssertionError("the CLI connected to " + s.getLocalSocketAddress());
+    } catch (java.net.SocketTimeoutException expected) {
+      // nobody came: the connection of a fetch would be queued here already (the CLI has returned)
+    }
+  }
 }

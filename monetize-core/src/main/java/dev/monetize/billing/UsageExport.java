@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -97,12 +98,35 @@ public final class UsageExport implements UsageSink {
     }
   }
 
+  /**
+   * The wire form of an export's events. A dead letter tells its own: CloudEvents JSON begins with
+   * {@code {}, a Stripe meter event is a form. A replay sends only the letters of its own form, so
+   * exports that share one {@link DeadLetterStore} never send each other's letters.
+   */
+  public enum Format {
+    /** CloudEvents 1.0 JSON ({@link #cloudEvents}). */
+    CLOUD_EVENTS,
+    /** Stripe meter events, form-encoded ({@link #stripe}). */
+    STRIPE;
+
+    /** The form of {@code event}, a letter's body. */
+    public static Format of(String event) {
+      return event.startsWith("{") ? CLOUD_EVENTS : STRIPE;
+    }
+  }
+
+  /** The {@code source} of a record's letter kept because it could not be made an event (no Stripe customer yet). */
+  private static final String UNSHAPED = "unshaped";
+
   private final Function<UsageRecord, List<Event>> shape;
+  private final Format format;
   private final Transport transport;
   private final DeadLetterStore dead;
 
-  private UsageExport(Function<UsageRecord, List<Event>> shape, Transport transport, DeadLetterStore dead) {
+  private UsageExport(Function<UsageRecord, List<Event>> shape, Format format, Transport transport,
+      DeadLetterStore dead) {
     this.shape = shape;
+    this.format = format;
     this.transport = Objects.requireNonNull(transport, "transport");
     this.dead = Objects.requireNonNull(dead, "dead letters");
   }
@@ -110,7 +134,7 @@ public final class UsageExport implements UsageSink {
   /** CloudEvents 1.0 JSON events with {@code source}, sent by {@code transport}. */
   public static UsageExport cloudEvents(String source, Transport transport, DeadLetterStore deadLetters) {
     Objects.requireNonNull(source, "source");
-    return new UsageExport(r -> cloudEvents(r, source), transport, deadLetters);
+    return new UsageExport(r -> cloudEvents(r, source), Format.CLOUD_EVENTS, transport, deadLetters);
   }
 
   /** CloudEvents, one {@code delivery} call per event, dead letters in memory (tests, trials). */
@@ -122,7 +146,7 @@ public final class UsageExport implements UsageSink {
   public static UsageExport stripe(Function<String, String> stripeCustomer, Transport transport,
       DeadLetterStore deadLetters) {
     Objects.requireNonNull(stripeCustomer, "stripeCustomer");
-    return new UsageExport(r -> stripeEvents(r, stripeCustomer), transport, deadLetters);
+    return new UsageExport(r -> stripeEvents(r, stripeCustomer), Format.STRIPE, transport, deadLetters);
   }
 
   /** Stripe meter events, one {@code delivery} call per event, dead letters in memory (tests, trials). */
@@ -139,7 +163,7 @@ public final class UsageExport implements UsageSink {
       try {
         events.addAll(shape.apply(r));
       } catch (RuntimeException e) { // e.g. no Stripe customer yet: kept and visible, the rest flows
-        unshaped.add(new DeadLetter(eventId(r, "record"), cloudEvents(r, "unshaped").get(0).body(),
+        unshaped.add(new DeadLetter(eventId(r, "record"), cloudEvents(r, UNSHAPED).get(0).body(),
             "could not be made an event: " + e.getMessage()));
       }
     }
@@ -168,28 +192,93 @@ public final class UsageExport implements UsageSink {
     return dead.list(REPLAY_BATCH);
   }
 
-  /** Sends the dead letters again (up to 1,000); returns how many are still dead. */
+  /**
+   * Sends the dead letters of this export's form again (up to 1,000 letters looked at); a record kept
+   * because it could not be made an event (no Stripe customer yet) is made its events now and sends
+   * them. Letters of another form (another export sharing the store) are left as they are. Returns
+   * how many letters the store still holds.
+   */
   public int retryDeadLetters() {
-    return replay(dead, transport);
+    return replay(dead, transport, format, shape);
   }
 
-  /** Sends the letters of {@code store} through {@code transport}; returns how many are still dead. */
-  public static int replay(DeadLetterStore store, Transport transport) {
+  /**
+   * Sends the letters of {@code store} in {@code format} through {@code transport}; letters of the
+   * other form, and records kept because they could not be made events (their export makes them
+   * events when it retries), are left as they are. Returns how many letters the store still holds.
+   */
+  public static int replay(DeadLetterStore store, Transport transport, Format format) {
+    return replay(store, transport, format, null);
+  }
+
+  private static int replay(DeadLetterStore store, Transport transport, Format format,
+      Function<UsageRecord, List<Event>> reshape) {
     List<DeadLetter> letters = store.list(REPLAY_BATCH);
-    List<Event> events = letters.stream().map(d -> new Event(d.id(), d.event())).toList();
-    List<DeadLetter> still;
-    try {
-      still = transport.send(events);
-    } catch (RuntimeException e) {
-      still = letters;
+    List<Event> events = new ArrayList<>();
+    List<String> settled = new ArrayList<>(); // letters whose events are sent (or kept anew) here
+    List<DeadLetter> still = new ArrayList<>();
+    for (DeadLetter d : letters) {
+      Optional<UsageRecord> record = unshaped(d);
+      if (record.isPresent()) {
+        if (reshape == null) {
+          continue; // only its export knows how to make it events
+        }
+        try {
+          events.addAll(reshape.apply(record.get()));
+          settled.add(d.id());
+        } catch (RuntimeException e) {
+          still.add(new DeadLetter(d.id(), d.event(), "could not be made an event: " + e.getMessage()));
+        }
+      } else if (Format.of(d.event()) == format) {
+        events.add(new Event(d.id(), d.event()));
+        settled.add(d.id());
+      }
+    }
+    if (!events.isEmpty()) {
+      try {
+        still.addAll(transport.send(events));
+      } catch (RuntimeException e) {
+        events.forEach(ev -> still.add(new DeadLetter(ev.id(), ev.body(), "failed: " + e)));
+      }
     }
     java.util.Set<String> stillIds = new java.util.HashSet<>();
     still.forEach(d -> stillIds.add(d.id()));
     if (!still.isEmpty()) {
-      store.add(still); // the newest reason
+      store.add(still); // the newest reason (a record made events: each event its own letter)
     }
-    store.remove(letters.stream().map(DeadLetter::id).filter(id -> !stillIds.contains(id)).toList());
+    store.remove(settled.stream().filter(id -> !stillIds.contains(id)).toList());
     return store.list(Integer.MAX_VALUE).size();
+  }
+
+  /** The record a letter keeps because it could not be made an event, when it is one. */
+  private static Optional<UsageRecord> unshaped(DeadLetter d) {
+    if (!d.event().startsWith("{")) {
+      return Optional.empty();
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode e = JSON.readTree(d.event());
+      if (!UNSHAPED.equals(e.path("source").asText())) {
+        return Optional.empty();
+      }
+      com.fasterxml.jackson.databind.JsonNode data = e.path("data");
+      Map<String, Long> units = new TreeMap<>();
+      data.path("quantities").fields().forEachRemaining(q -> units.put(q.getKey(), q.getValue().asLong()));
+      long calls = units.getOrDefault("calls", 0L);
+      long bytesOut = units.getOrDefault("bytes_out", 0L);
+      long bytesIn = units.getOrDefault("bytes_in", 0L);
+      long computeMs = units.getOrDefault("compute_ms", 0L);
+      long cpuMs = units.getOrDefault("cpu_ms", 0L);
+      for (String builtIn : List.of("calls", "bytes_out", "bytes_in", "compute_ms", "cpu_ms")) {
+        units.remove(builtIn);
+      }
+      return Optional.of(new UsageRecord(data.path("customer_id").asText(), data.path("key_id").asText(),
+          data.path("operation").asText(), data.path("status").asInt(), data.path("overage").asBoolean(),
+          java.time.Instant.parse(data.path("period_start").asText()),
+          java.time.Instant.parse(data.path("period_end").asText()), calls, bytesIn, bytesOut, computeMs * 1_000,
+          cpuMs * 1_000, units));
+    } catch (JsonProcessingException | RuntimeException e) {
+      return Optional.empty(); // not a record's letter: sent as the CloudEvent it is
+    }
   }
 
   /** The deterministic id of {@code record}'s event for {@code unit}. */

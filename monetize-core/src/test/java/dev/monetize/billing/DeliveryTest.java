@@ -136,7 +136,7 @@ class DeliveryTest {
     DeadLetterStore reopened = DeadLetterStore.inDirectory(dir);
     assertThat(reopened.list(10)).extracting(UsageExport.DeadLetter::id)
         .containsExactly(UsageExport.eventId(first, "record"), UsageExport.eventId(second, "record"));
-    assertThat(UsageExport.replay(reopened, webhook())).isZero();
+    assertThat(UsageExport.replay(reopened, webhook(), UsageExport.Format.CLOUD_EVENTS)).isZero();
     assertThat(DeadLetterStore.inDirectory(dir).list(10)).isEmpty();
     assertThat(JSON.readTree(received.get(1).body())).hasSize(2);
     // a dead-letter store that cannot keep them: the batch is not accepted (the journal offers it again)
@@ -266,5 +266,72 @@ class DeliveryTest {
     assertThat(calls.header("Idempotency-Key")).isEqualTo(id);
     assertThat(export.deadLetters()).isEmpty();
     assertThatThrownBy(() -> StripeTransport.builder("pk_live_nope")).hasMessageContaining("sk_ or rk_");
+  }
+
+  private StripeTransport stripeTransport() {
+    return StripeTransport.builder("sk_test_abcdefgh12345678").url(url("/v1/billing/meter_events"))
+        .allowPrivateNetworks(true).retries(1, Duration.ZERO).build();
+  }
+
+  /**
+   * One store shared by a webhook export and a Stripe export (as the docs once showed): each replay
+   * sends only the letters of its own form, never the other's (a webhook replay sent Stripe's forms
+   * in its JSON array, the receiver refused the batch, and a 200 would have forgotten them).
+   */
+  @Test
+  void exportsSharingAStoreReplayOnlyTheirOwnLetters() throws Exception {
+    DeadLetterStore shared = DeadLetterStore.inDirectory(dir);
+    answers.add(400); // the webhook refuses its batch
+    UsageExport webhook = UsageExport.cloudEvents("svc", webhook(), shared);
+    webhook.accept(List.of(first));
+    answers.add(400);
+    answers.add(400);
+    answers.add(400); // Stripe refuses calls, bytes_out and compute_ms
+    UsageExport stripe = UsageExport.stripe(c -> "cus_" + c, stripeTransport(), shared);
+    stripe.accept(List.of(first));
+    assertThat(shared.list(10)).hasSize(4);
+    int before = received.size();
+    assertThat(webhook.retryDeadLetters()).isEqualTo(3); // Stripe's three stay
+    assertThat(received.subList(before, received.size())).singleElement().satisfies(r -> {
+      JsonNode batch = JSON.readTree(r.body());
+      assertThat(batch).hasSize(1);
+      assertThat(batch.get(0).get("id").asText()).isEqualTo(UsageExport.eventId(first, "record"));
+    });
+    before = received.size();
+    assertThat(UsageExport.replay(shared, webhook(), UsageExport.Format.CLOUD_EVENTS)).isEqualTo(3); // none of its own left
+    assertThat(received).hasSize(before);
+    assertThat(stripe.retryDeadLetters()).isZero();
+    assertThat(received.subList(before, received.size())).hasSize(3).allSatisfy(r -> assertThat(
+        new String(r.body(), StandardCharsets.UTF_8)).startsWith("event_name=summary."));
+  }
+
+  /**
+   * A record with no Stripe customer yet is kept; once the customer is mapped, its export's retry makes
+   * it Stripe's meter events (it used to send the kept JSON as a form, refused for ever), and the CLI's
+   * replay, which has no mapping, leaves it.
+   */
+  @Test
+  void aRecordWithoutAStripeCustomerIsMadeItsEventsOnceTheCustomerIsMapped() {
+    Map<String, String> customers = new java.util.concurrent.ConcurrentHashMap<>();
+    DeadLetterStore store = DeadLetterStore.inMemory();
+    UsageExport stripe = UsageExport.stripe(customers::get, stripeTransport(), store);
+    stripe.accept(List.of(first));
+    assertThat(received).isEmpty();
+    assertThat(store.list(10)).singleElement().satisfies(d -> assertThat(d.reason()).contains("no Stripe customer"));
+    assertThat(stripe.retryDeadLetters()).isEqualTo(1); // still no customer: kept, nothing sent
+    assertThat(received).isEmpty();
+    assertThat(UsageExport.replay(store, stripeTransport(), UsageExport.Format.STRIPE)).isEqualTo(1);
+    assertThat(UsageExport.replay(store, webhook(), UsageExport.Format.CLOUD_EVENTS)).isEqualTo(1);
+    assertThat(received).isEmpty(); // neither replay sent the record
+    customers.put("acme", "cus_42");
+    assertThat(stripe.retryDeadLetters()).isZero();
+    assertThat(received).hasSize(3).allSatisfy(r -> assertThat(new String(r.body(), StandardCharsets.UTF_8))
+        .startsWith("event_name=summary.").contains("payload%5Bstripe_customer_id%5D=cus_42"));
+    assertThat(received).extracting(r -> r.header("Idempotency-Key")).containsExactlyInAnyOrder(
+        UsageExport.eventId(first, "calls"), UsageExport.eventId(first, "bytes_out"),
+        UsageExport.eventId(first, "compute_ms")); // the ids the record's events always have
+    assertThat(new String(received.stream().filter(r -> new String(r.body(), StandardCharsets.UTF_8)
+        .startsWith("event_name=summary.compute_ms")).findFirst().orElseThrow().body(), StandardCharsets.UTF_8))
+        .contains("payload%5Bvalue%5D=4&"); // 4,000 us kept as 4 ms
   }
 }
