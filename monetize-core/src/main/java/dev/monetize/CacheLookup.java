@@ -282,24 +282,39 @@ public final class CacheLookup {
    * (RFC 9111, 5.2.2.5 and 5.2.2.7): {@code Cache-Control} with {@code no-store} or {@code private}
    * (with or without field names). The entry would serve it to every key of the tenant. (A
    * {@code Set-Cookie} does not keep an answer out, as RFC 9111 section 7.3 has it; the cookie is
-   * never replayed.) Adapters that add the cache's own {@code Cache-Control} before they
+   * never replayed.) Not such a mark: the headers Spring Security writes on every answer it sees
+   * ({@code Cache-Control: no-cache, no-store, max-age=0, must-revalidate} with {@code Pragma:
+   * no-cache} and {@code Expires: 0}, all three), a default for browsers, not the application's word
+   * about this answer. Adapters that add the cache's own {@code Cache-Control} before they
    * {@link #store} ask this of the application's headers first.
    */
   public static boolean forOneCaller(List<Header> answer) {
+    boolean marked = false;
+    int securityDefaults = 0;
     for (Header h : answer) {
-      if (h.name().equalsIgnoreCase("Cache-Control")) {
-        for (String directive : h.value().split(",")) {
-          String name = directive.strip();
-          int eq = name.indexOf('=');
-          name = (eq < 0 ? name : name.substring(0, eq)).strip().toLowerCase(java.util.Locale.ROOT);
-          if (name.equals("no-store") || name.equals("private")) {
-            return true;
-          }
+      String name = h.name();
+      String value = h.value().strip();
+      if (name.equalsIgnoreCase("Pragma") && value.equalsIgnoreCase("no-cache")
+          || name.equalsIgnoreCase("Expires") && value.equals("0")) {
+        securityDefaults++;
+      }
+      if (name.equalsIgnoreCase("Cache-Control")) {
+        if (value.equalsIgnoreCase(SECURITY_DEFAULT)) {
+          securityDefaults++;
+        }
+        for (String directive : value.split(",")) {
+          String d = directive.strip();
+          int eq = d.indexOf('=');
+          d = (eq < 0 ? d : d.substring(0, eq)).strip().toLowerCase(java.util.Locale.ROOT);
+          marked |= d.equals("no-store") || d.equals("private");
         }
       }
     }
-    return false;
+    return marked && securityDefaults != 3;
   }
+
+  /** The {@code Cache-Control} Spring Security's {@code CacheControlHeadersWriter} writes on every answer. */
+  private static final String SECURITY_DEFAULT = "no-cache, no-store, max-age=0, must-revalidate";
 
   /** The request headers the cache key holds (the credential's tenant, the form asked for, the version). */
   private static final java.util.Set<String> KEYED = java.util.Set.of("accept", "accept-encoding", "authorization",

@@ -77,6 +77,45 @@ class StarterTest {
     }
   }
 
+  /**
+   * A request refused before its body (no key) that goes on sending it a byte at a time does not hold
+   * a Tomcat thread: once the answer is out Tomcat reads none of the rest and closes the connection
+   * (by default it read up to 2 MB, each byte resetting its timeout: a client without a key held a
+   * thread for as long as it liked, 200 of them held all).
+   */
+  @Test
+  void aRefusedRequestsUnreadBodyIsNotReadTheConnectionCloses() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(200);
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(("POST /v1/hello HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 1000000\r\n\r\n[").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+      boolean closed = false;
+      for (int i = 0; i < 100 && !closed; i++) { // a byte every 200 ms, for up to 20 s: closed long before
+        try {
+          int b;
+          while ((b = s.getInputStream().read()) >= 0) {
+            answer.write(b);
+          }
+          closed = true;
+        } catch (java.net.SocketTimeoutException e) {
+          try {
+            out.write(' ');
+            out.flush();
+          } catch (java.io.IOException gone) {
+            closed = true;
+          }
+        } catch (java.io.IOException reset) {
+          closed = true;
+        }
+      }
+      assertThat(closed).as("the server closed the connection").isTrue();
+      assertThat(answer.toString(java.nio.charset.StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 4"); // refused
+    }
+  }
+
   /** What Tomcat refuses before any filter runs: problem JSON, never Tomcat's HTML page naming itself. */
   @Test
   void tomcatsOwnRefusalsAreProblemJson() throws Exception {
