@@ -37,11 +37,25 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     this.refresh = refresh;
   }
 
+  /** The parameters of a bodiless method's request that sends a multipart body: its query string's ({@link QueryParameters}). */
+  private java.util.Map<String, String[]> queryOnly;
+
+  private java.util.Map<String, String[]> queryOnly() {
+    if (queryOnly == null) {
+      queryOnly = QueryParameters.of(this);
+    }
+    return queryOnly;
+  }
+
   // parameters and parts are parsed by the container from the body: a body it cannot parse is the
   // caller's mistake (400), never the endpoint's failure (500)
   @Override
   public String getParameter(String name) {
     try {
+      if (QueryParameters.queryOnly(this)) {
+        String[] v = queryOnly().get(name);
+        return v == null ? null : v[0];
+      }
       return super.getParameter(name);
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
@@ -51,7 +65,7 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   @Override
   public java.util.Map<String, String[]> getParameterMap() {
     try {
-      return super.getParameterMap();
+      return QueryParameters.queryOnly(this) ? queryOnly() : super.getParameterMap();
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
     }
@@ -60,7 +74,8 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   @Override
   public java.util.Enumeration<String> getParameterNames() {
     try {
-      return super.getParameterNames();
+      return QueryParameters.queryOnly(this) ? java.util.Collections.enumeration(queryOnly().keySet())
+          : super.getParameterNames();
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
     }
@@ -69,6 +84,10 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   @Override
   public String[] getParameterValues(String name) {
     try {
+      if (QueryParameters.queryOnly(this)) {
+        String[] v = queryOnly().get(name);
+        return v == null ? null : v.clone();
+      }
       return super.getParameterValues(name);
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
@@ -78,8 +97,11 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   @Override
   public java.util.Collection<jakarta.servlet.http.Part> getParts() throws java.io.IOException,
       jakarta.servlet.ServletException {
+    if (QueryParameters.queryOnly(this)) {
+      return java.util.List.of(); // a method that reads no body has no parts
+    }
     try {
-      return super.getParts();
+      return counted(super.getParts());
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
     }
@@ -87,11 +109,39 @@ final class MeteredRequest extends HttpServletRequestWrapper {
 
   @Override
   public jakarta.servlet.http.Part getPart(String name) throws java.io.IOException, jakarta.servlet.ServletException {
+    if (QueryParameters.queryOnly(this)) {
+      return null;
+    }
     try {
-      return super.getPart(name);
+      jakarta.servlet.http.Part part = super.getPart(name);
+      counted(super.getParts());
+      return part;
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
     }
+  }
+
+  /** Whether the body the container read into parts is counted already. */
+  private boolean partsCounted;
+
+  /**
+   * The container reads a multipart body itself, past the counting stream: its bytes are counted (and
+   * held to the operation's limit) once the parts are read, by its declared length, else by the parts.
+   */
+  private java.util.Collection<jakarta.servlet.http.Part> counted(java.util.Collection<jakarta.servlet.http.Part> parts)
+      throws IOException {
+    if (!partsCounted && stream == null) {
+      partsCounted = true;
+      long length = super.getContentLengthLong();
+      if (length < 0) {
+        length = 0;
+        for (jakarta.servlet.http.Part p : parts) {
+          length += p.getSize();
+        }
+      }
+      admission.readBody(length);
+    }
+    return parts;
   }
 
   /**

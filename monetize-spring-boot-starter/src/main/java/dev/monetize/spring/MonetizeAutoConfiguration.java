@@ -42,7 +42,8 @@ import org.springframework.core.io.ResourceLoader;
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
-    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"})
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"},
+    beforeName = "org.springframework.boot.autoconfigure.web.servlet.MultipartAutoConfiguration") // our resolver first
 @ConditionalOnProperty(prefix = "monetize", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(MonetizeProperties.class)
 @Import({MonetizeStoresConfiguration.class, MonetizeWebConfiguration.class, MonetizeActuatorConfiguration.class})

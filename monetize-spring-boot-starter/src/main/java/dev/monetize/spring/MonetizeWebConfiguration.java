@@ -165,6 +165,36 @@ public class MonetizeWebConfiguration {
       resolvers.add(new CallerArguments());
     }
 
+    /**
+     * Spring Boot's multipart resolver (unless the application has one of its own, or turned multipart
+     * off), with one change: only a {@code POST}, {@code PUT} or {@code PATCH} is read as multipart.
+     * Spring reads a multipart body on any method, and {@code @RequestParam} takes its fields: a
+     * {@code GET} could then choose its answer by parameters that are not in its query string, and so
+     * in neither the audit trail, the response cache's key nor its usage.
+     */
+    @Bean(org.springframework.web.servlet.DispatcherServlet.MULTIPART_RESOLVER_BEAN_NAME)
+    @ConditionalOnMissingBean(org.springframework.web.multipart.MultipartResolver.class)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(prefix = "spring.servlet.multipart",
+        name = "enabled", matchIfMissing = true)
+    static org.springframework.web.multipart.support.StandardServletMultipartResolver multipartResolver(
+        org.springframework.core.env.Environment environment) {
+      org.springframework.boot.context.properties.bind.Binder binder =
+          org.springframework.boot.context.properties.bind.Binder.get(environment);
+      org.springframework.web.multipart.support.StandardServletMultipartResolver resolver =
+          new org.springframework.web.multipart.support.StandardServletMultipartResolver() {
+            @Override
+            public boolean isMultipart(jakarta.servlet.http.HttpServletRequest request) {
+              String method = request.getMethod();
+              return ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method))
+                  && super.isMultipart(request);
+            }
+          };
+      resolver.setResolveLazily(binder.bind("spring.servlet.multipart.resolve-lazily", Boolean.class).orElse(false));
+      resolver.setStrictServletCompliance(
+          binder.bind("spring.servlet.multipart.strict-servlet-compliance", Boolean.class).orElse(false));
+      return resolver;
+    }
+
     /** The operations of handler methods annotated {@code @Monetized}, added to the plans file's. */
     @Bean
     @ConditionalOnMissingBean

@@ -145,6 +145,14 @@ public class TestApplication {
       return "searched " + limit;
     }
 
+    /** Monetized, taking an upload: a multipart body the container reads into parts. */
+    @org.springframework.web.bind.annotation.PostMapping("/v1/uploads")
+    @Monetized(id = "uploads", scope = "hello:read")
+    public String upload(@org.springframework.web.bind.annotation.RequestParam("file")
+        org.springframework.web.multipart.MultipartFile file) {
+      return "uploaded " + file.getSize();
+    }
+
     /** Monetized, failing the application's own ways: each is problem JSON like every other error. */
     @GetMapping("/v1/refusals/{how}")
     @Monetized(id = "refusals", scope = "hello:read")

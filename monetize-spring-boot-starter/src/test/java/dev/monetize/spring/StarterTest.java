@@ -116,6 +116,38 @@ class StarterTest {
     }
   }
 
+  /**
+   * A {@code GET}'s parameters come from its query string only: a multipart body on it is not read
+   * (Spring read it on any method, and {@code @RequestParam} took its fields: parameters in neither the
+   * audit trail nor the cache key). An upload's body, read by the container into parts past the
+   * counting stream, is metered as {@code bytes_in}.
+   */
+  @Test
+  void aGetsParametersComeFromItsQueryStringAndAnUploadIsMetered() throws Exception {
+    String key = key("uploader", "pro");
+    String form = "--XYZ\r\nContent-Disposition: form-data; name=\"limit\"\r\n\r\n5\r\n--XYZ--\r\n";
+    HttpResponse<String> search = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/search")).header("Authorization",
+            "Bearer " + key).header("Content-Type", "multipart/form-data; boundary=XYZ")
+        .method("GET", java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(search.statusCode()).as(search.body()).isEqualTo(400); // no limit in the query string
+    assertThat(search.body()).doesNotContain("searched 5");
+    String upload = "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+        + "Content-Type: text/csv\r\n\r\n" + "x".repeat(3_000) + "\r\n--XYZ--\r\n";
+    HttpResponse<String> uploaded = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/uploads")).header("Authorization",
+            "Bearer " + key).header("Content-Type", "multipart/form-data; boundary=XYZ")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(upload)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+    assertThat(uploaded.body()).isEqualTo("uploaded 3000");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      com.fasterxml.jackson.databind.JsonNode usage = JSON.readTree(Http.get(port, "/monetize/usage", key).body());
+      assertThat(usage.path("usage").path("units_by_operation").path("uploads").path("bytes_in").asLong())
+          .isEqualTo(upload.length());
+    });
+  }
+
   /** What Tomcat refuses before any filter runs: problem JSON, never Tomcat's HTML page naming itself. */
   @Test
   void tomcatsOwnRefusalsAreProblemJson() throws Exception {
