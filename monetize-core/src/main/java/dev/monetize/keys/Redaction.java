@@ -25,7 +25,9 @@ public final class Redaction {
 
   /**
    * A copy of {@code t} (and its causes) whose messages are redacted, with the same class names in
-   * the message and the same stack traces: safe to hand to a logger.
+   * the message and the same stack traces: safe to hand to a logger. Control characters in the
+   * messages are written as escapes ({@code \n}, {@code \u0000}): a message quoting what a caller
+   * sent (a database's error quoting a value) cannot begin a forged line of the log.
    */
   public static Throwable redact(Throwable t) {
     return copy(t, 0);
@@ -36,10 +38,36 @@ public final class Redaction {
       return null;
     }
     Throwable cause = copy(t.getCause() == t ? null : t.getCause(), depth + 1);
-    RedactedException r = new RedactedException(t.getClass().getName() + ": " + redact(String.valueOf(t.getMessage())),
-        cause);
+    RedactedException r = new RedactedException(t.getClass().getName() + ": "
+        + escapeControls(redact(String.valueOf(t.getMessage()))), cause);
     r.setStackTrace(t.getStackTrace());
     return r;
+  }
+
+  /** {@code text} with each control character as an escape (a line feed as {@code \n}, others as {@code \\uXXXX}). */
+  static String escapeControls(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean control = c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f || c == '\u2028' || c == '\u2029';
+      if (control && out == null) {
+        out = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (out != null) {
+        if (!control) {
+          out.append(c);
+        } else if (c == '\n') {
+          out.append("\\n");
+        } else if (c == '\r') {
+          out.append("\\r");
+        } else if (c == '\t') {
+          out.append("\\t");
+        } else {
+          out.append(String.format("\\u%04x", (int) c));
+        }
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   /** An exception standing in for another whose message was redacted. */

@@ -137,8 +137,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       }
       ps.executeBatch();
       c.commit();
-    } catch (SQLException | JsonProcessingException e) {
-      throw new IllegalStateException("cannot store events: " + e.getMessage(), e);
+    } catch (SQLException | JsonProcessingException e) { // the message names no value of the caller's events
+      throw new IllegalStateException("cannot store events" + (e instanceof SQLException q && q.getSQLState() != null
+          ? " (SQL state " + q.getSQLState() + ")" : ""), e);
     }
     changed.accept(tenant);
     return events.size();

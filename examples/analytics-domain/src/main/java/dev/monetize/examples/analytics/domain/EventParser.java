@@ -85,6 +85,7 @@ public final class EventParser {
     if (type == null || !type.isTextual() || type.asText().isBlank() || type.asText().length() > 100) {
       throw new BadInputException(at + ".type: expected a string of 1-100 characters, got " + describe(type), HINT);
     }
+    printable(type.asText(), at + ".type");
     Instant timestamp = timestamp(n.get("timestamp"), at + ".timestamp", now);
     Optional<String> user = Optional.empty();
     JsonNode u = n.get("user_id");
@@ -92,7 +93,7 @@ public final class EventParser {
       if (!u.isTextual() || u.asText().isEmpty() || u.asText().length() > 200) {
         throw new BadInputException(at + ".user_id: expected a string of 1-200 characters, got " + describe(u), HINT);
       }
-      user = Optional.of(u.asText());
+      user = Optional.of(printable(u.asText(), at + ".user_id"));
     }
     double value = 1.0;
     JsonNode v = n.get("value");
@@ -147,9 +148,32 @@ public final class EventParser {
         throw new BadInputException(at + "." + Interval.abbreviate(e.getKey())
             + ": names are at most 100 and values at most 1000 characters", HINT);
       }
-      out.put(e.getKey(), v.asText());
+      printable(e.getKey(), at + " (a property's name)");
+      out.put(e.getKey(), v.isTextual() ? printable(v.asText(), at + "." + Interval.abbreviate(e.getKey())) : v.asText());
     }
     return out;
+  }
+
+  /**
+   * {@code text}, refused when it holds a control character (a NUL no database stores, a line feed
+   * that would forge a log line) or half of a surrogate pair (no valid UTF-8 encodes one: a strict
+   * client could not read the summary back).
+   */
+  private static String printable(String text, String at) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f) {
+        throw new BadInputException(at + ": control characters (U+" + String.format("%04X", (int) c)
+            + ") are not accepted in text", HINT);
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++; // a whole pair: one character beyond the basic plane
+      } else if (Character.isSurrogate(c)) {
+        throw new BadInputException(at + ": half of a surrogate pair (U+" + String.format("%04X", (int) c)
+            + ") is no character; send text as UTF-8", HINT);
+      }
+    }
+    return text;
   }
 
   private static String kind(JsonNode n) {

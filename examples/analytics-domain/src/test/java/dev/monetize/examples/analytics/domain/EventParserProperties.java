@@ -71,6 +71,29 @@ class EventParserProperties {
         .hasMessageContaining("too many events");
   }
 
+  /**
+   * Text with a control character (a NUL no database stores: it was a billed 500 on PostgreSQL; a line
+   * feed that forged log lines) or half a surrogate pair (no UTF-8 encodes one) is refused, naming
+   * where; a whole pair (an emoji) is text like any other.
+   */
+  @Test
+  void controlCharactersAndHalfSurrogatesAreRefusedNamingWhere() {
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\\u0000b\"}]")).isInstanceOf(BadInputException.class)
+        .hasMessage("events[0].type: control characters (U+0000) are not accepted in text");
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"user_id\":\"u\\nERROR forged\"}]"))
+        .hasMessageStartingWith("events[0].user_id: control characters (U+000A)");
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"properties\":{\"k\\u0007\":\"v\"}}]"))
+        .hasMessageStartingWith("events[0].properties (a property's name): control characters (U+0007)");
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\",\"properties\":{\"k\":\"v\\u009b\"}}]"))
+        .hasMessageStartingWith("events[0].properties.k: control characters (U+009B)");
+    assertThatThrownBy(() -> parse("[{\"type\":\"a\\ud800\"}]"))
+        .hasMessageStartingWith("events[0].type: half of a surrogate pair (U+D800)");
+    assertThatThrownBy(() -> parser.parse(new byte[] {'[', '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xed,
+        (byte) 0xa0, (byte) 0x80, '"', '}', ']'})).isInstanceOf(BadInputException.class); // a surrogate in UTF-8 bytes
+    assertThat(parse("[{\"type\":\"a\\ud83d\\ude00\",\"properties\":{\"k\":\"\u00e9t\u00e9\"}}]").get(0).type())
+        .isEqualTo("a\ud83d\ude00");
+  }
+
   @Property(tries = 1000)
   void arbitraryTextParsesOrIsBadInput(@ForAll @StringLength(max = 120) String text) {
     parsesOrRefuses(text.getBytes(StandardCharsets.UTF_8));
@@ -99,6 +122,7 @@ class EventParserProperties {
   @Property(tries = 200)
   void exportRoundTripsThroughTheParser(@ForAll @IntRange(min = 0, max = 20) int n,
       @ForAll @StringLength(max = 10) String anyText) {
+    net.jqwik.api.Assume.that(anyText.chars().noneMatch(c -> Character.isISOControl(c) || Character.isSurrogate((char) c)));
     String type = "t" + anyText; // a type must not be blank
     EventStore store = EventStore.inMemory();
     StringBuilder doc = new StringBuilder("[");
