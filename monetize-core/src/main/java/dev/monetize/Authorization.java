@@ -31,8 +31,10 @@ final class Authorization extends AdmissionStage {
           .orElse(Decision.refuse(ErrorCode.PLAN_DENIED, detail, Optional.of(principal), op));
     }
     if (!Scopes.grants(principal.scopes(), op.scope())) {
+      String holder = principal.credential().tokenId().map(t -> "the token " + t + " (of key " + principal.keyId() + ")")
+          .orElse("key " + principal.keyId());
       return Decision.refuse(ErrorCode.SCOPE_DENIED, "Operation '" + op.id() + "' requires scope '"
-          + op.scope() + "', which key " + principal.keyId() + " does not hold.", Optional.of(principal), op);
+          + op.scope() + "', which " + holder + " does not hold.", Optional.of(principal), op);
     }
     return identified;
   }

@@ -82,6 +82,20 @@ class AuthorityFindingsTest {
     return json(r).path("token").asText();
   }
 
+  /** A scope refusal names the credential that lacks the scope: the token, not its key (which may hold it). */
+  @Test
+  void aScopeRefusalNamesTheTokenThatLacksTheScopeNotItsKey() throws Exception {
+    IssuedKey key = monetize.keys().issue("acme", Set.of("*"));
+    String token = token(key.secret(), "{\"scopes\":[\"stats:read\"],\"ttl_seconds\":300}");
+    Decision d = admit(export, token);
+    assertThat(d.error()).contains(ErrorCode.SCOPE_DENIED);
+    assertThat(d.detail()).startsWith("Operation 'export' requires scope 'export:read', which the token ")
+        .endsWith(" (of key " + key.key().id() + ") does not hold.");
+    IssuedKey narrow = monetize.keys().issue("acme", Set.of("stats:read"));
+    assertThat(admit(export, narrow.secret()).detail())
+        .isEqualTo("Operation 'export' requires scope 'export:read', which key " + narrow.key().id() + " does not hold.");
+  }
+
   @Test
   void finding6_aRetiredSigningKeyNeverVerifiesATokenIssuedAfterItsRetirement() throws Exception {
     // someone kept the old signing secret and signs a token dated after the rotation

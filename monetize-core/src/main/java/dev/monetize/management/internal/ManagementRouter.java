@@ -217,8 +217,9 @@ public final class ManagementRouter implements ManagementApi {
       who = Optional.of(p);
       chargeCall(p);
       if (bySession(r) && !sessionMay(match.operation())) {
-        throw new ManagementRefusal(ErrorCode.SESSION_NOT_ALLOWED, "A dashboard session cannot "
-            + match.operation().summary() + "; send the API key in the Authorization header.");
+        String what = match.operation().summary().split("[;(.]", 2)[0].strip(); // the verb and its object only
+        throw new ManagementRefusal(ErrorCode.SESSION_NOT_ALLOWED, "A dashboard session cannot " + what
+            + "; send the API key in the Authorization header.");
       }
       if (r.queryError().isPresent()) { // after authentication: a stranger learns nothing and pays for it
         throw ManagementRefusal.badRequest(r.queryError().get());

@@ -177,6 +177,8 @@ public abstract class DashboardContract {
         "{\"organization_id\":\"demo-enterprise\",\"scopes\":[\"stats:read\"]}");
     assertThat(key.status()).as(key.body()).isEqualTo(403);
     assertThat(key.code()).isEqualTo("session_not_allowed");
+    assertThat(key.json().path("detail").asText())
+        .isEqualTo("A dashboard session cannot issue a key; send the API key in the Authorization header.");
     ExampleUnderTest.Answer token = app.send("POST", "/monetize/tokens", marked, "{}");
     assertThat(token.code()).isEqualTo("session_not_allowed");
     // a second cookie of the name (planted by a sibling site, with a longer path) makes neither count
