@@ -25,11 +25,19 @@ import java.util.Map;
  * on one directory at once), reads the file, and writes it whole through a temporary file that is
  * forced to the disk and moved into place atomically, so a crash leaves the old file or the new one.
  * Without a directory, in memory only. Dead letters are few (a provider's outage), so rewriting is
- * cheap.
+ * cheap; a store holds at most {@link #MAX_LETTERS}: past that, adding throws, and the usage journal
+ * keeps the batch (on its own disk, as it keeps any batch a sink refused) until letters are replayed.
+ * Stores of one directory in one process take turns (a file lock is the process's, not a thread's).
  */
 public final class FileDeadLetters implements DeadLetterStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FILE = "dead-letters.jsonl";
+
+  /** The most letters a store holds (each file rewrite reads and writes them all). */
+  public static final int MAX_LETTERS = 50_000;
+  /** One monitor per file for the stores of this process: the file lock keeps other processes out only. */
+  private static final java.util.concurrent.ConcurrentHashMap<Path, Object> IN_PROCESS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Path file;
   /** The letters, when in memory only. */
@@ -63,23 +71,40 @@ public final class FileDeadLetters implements DeadLetterStore {
   /** Reads the letters under the lock, lets {@code edit} change them, writes them back if it did. */
   private void change(java.util.function.Consumer<Map<String, UsageExport.DeadLetter>> edit) {
     if (file == null) {
-      edit.accept(memory);
+      Map<String, UsageExport.DeadLetter> edited = new LinkedHashMap<>(memory);
+      edit.accept(edited);
+      refuseOverflow(memory.size(), edited.size());
+      memory.clear();
+      memory.putAll(edited);
       return;
     }
     try {
       Files.createDirectories(file.getParent());
-      try (FileChannel lock = FileChannel.open(file.resolveSibling("dead-letters.lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); java.nio.channels.FileLock held = lock.lock()) {
-        assert held.isValid();
-        Map<String, UsageExport.DeadLetter> letters = read();
-        Map<String, UsageExport.DeadLetter> before = new LinkedHashMap<>(letters);
-        edit.accept(letters);
-        if (!letters.equals(before)) {
-          write(letters);
+      Object turn = IN_PROCESS.computeIfAbsent(file.getParent().toRealPath().resolve(FILE), p -> new Object());
+      synchronized (turn) {
+        try (FileChannel lock = FileChannel.open(file.resolveSibling("dead-letters.lock"), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE); java.nio.channels.FileLock held = lock.lock()) {
+          assert held.isValid();
+          Map<String, UsageExport.DeadLetter> letters = read();
+          Map<String, UsageExport.DeadLetter> before = new LinkedHashMap<>(letters);
+          edit.accept(letters);
+          refuseOverflow(before.size(), letters.size());
+          if (!letters.equals(before)) {
+            write(letters);
+          }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep dead letters in " + file.getParent(), e);
+    }
+  }
+
+  /** Refuses a change that would leave more than {@link #MAX_LETTERS} (one that removes some always passes). */
+  private void refuseOverflow(int before, int after) {
+    if (after > MAX_LETTERS && after > before) {
+      throw new UncheckedIOException(new IOException("the dead-letter store " + (file == null ? "in memory"
+          : "in " + file.getParent()) + " is full (" + MAX_LETTERS + " letters): replay them, or fix the provider; "
+          + "the usage journal keeps the batch meanwhile"));
     }
   }
 
