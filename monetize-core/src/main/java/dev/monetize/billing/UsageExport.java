@@ -100,7 +100,7 @@ public final class UsageExport implements UsageSink {
 
   /**
    * The wire form of an export's events. A dead letter tells its own: CloudEvents JSON begins with
-   * {@code {}, a Stripe meter event is a form. A replay sends only the letters of its own form, so
+   * <code>{</code>, a Stripe meter event is a form. A replay sends only the letters of its own form, so
    * exports that share one {@link DeadLetterStore} never send each other's letters.
    */
   public enum Format {
