@@ -267,7 +267,8 @@ public final class CacheLookup {
       return;
     }
     Optional<CachedResponse> answer = Optional.empty();
-    if (status == 200 && contentType != null && !variesOutsideTheKey(headers, byOrigin) && !forOneCaller(headers)) {
+    if (status == 200 && contentType != null && !variesOutsideTheKey(headers, byOrigin)
+        && !dev.monetize.cache.PrivateAnswers.marked(headers)) {
       CachedResponse r = CachedResponse.of(operation, status, contentType, body,
           replayable(headers, engineLink, byOrigin), caching.now());
       caching.put(key, r, policy);
@@ -276,45 +277,6 @@ public final class CacheLookup {
     kept = answer;
     land(answer);
   }
-
-  /**
-   * Whether the application marked {@code answer} as one caller's, which a shared cache never stores
-   * (RFC 9111, 5.2.2.5 and 5.2.2.7): {@code Cache-Control} with {@code no-store} or {@code private}
-   * (with or without field names). The entry would serve it to every key of the tenant. (A
-   * {@code Set-Cookie} does not keep an answer out, as RFC 9111 section 7.3 has it; the cookie is
-   * never replayed.) Not such a mark: the headers Spring Security writes on every answer it sees
-   * ({@code Cache-Control: no-cache, no-store, max-age=0, must-revalidate} with {@code Pragma:
-   * no-cache} and {@code Expires: 0}, all three), a default for browsers, not the application's word
-   * about this answer. Adapters that add the cache's own {@code Cache-Control} before they
-   * {@link #store} ask this of the application's headers first.
-   */
-  public static boolean forOneCaller(List<Header> answer) {
-    boolean marked = false;
-    int securityDefaults = 0;
-    for (Header h : answer) {
-      String name = h.name();
-      String value = h.value().strip();
-      if (name.equalsIgnoreCase("Pragma") && value.equalsIgnoreCase("no-cache")
-          || name.equalsIgnoreCase("Expires") && value.equals("0")) {
-        securityDefaults++;
-      }
-      if (name.equalsIgnoreCase("Cache-Control")) {
-        if (value.equalsIgnoreCase(SECURITY_DEFAULT)) {
-          securityDefaults++;
-        }
-        for (String directive : value.split(",")) {
-          String d = directive.strip();
-          int eq = d.indexOf('=');
-          d = (eq < 0 ? d : d.substring(0, eq)).strip().toLowerCase(java.util.Locale.ROOT);
-          marked |= d.equals("no-store") || d.equals("private");
-        }
-      }
-    }
-    return marked && securityDefaults != 3;
-  }
-
-  /** The {@code Cache-Control} Spring Security's {@code CacheControlHeadersWriter} writes on every answer. */
-  private static final String SECURITY_DEFAULT = "no-cache, no-store, max-age=0, must-revalidate";
 
   /** The request headers the cache key holds (the credential's tenant, the form asked for, the version). */
   private static final java.util.Set<String> KEYED = java.util.Set.of("accept", "accept-encoding", "authorization",

@@ -37,6 +37,8 @@ final class UsageFile {
   private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build(); // one object a line
+  private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
   private static final Set<String> CUSTOMER = Set.of("kind", "customer_id", "plan", "billing_day", "time_zone", "since");
   private static final Set<String> PLAN_CHANGE = Set.of("kind", "customer_id", "plan", "at");
   private static final Set<String> USAGE = Set.of("kind", "customer_id", "operation", "at", "units");
@@ -209,11 +211,16 @@ final class UsageFile {
 
   private Instant instant(JsonNode node, int n, String field) {
     String t = text(node, n, field);
+    Instant at;
     try {
-      return Instant.parse(t);
+      at = Instant.parse(t);
     } catch (DateTimeParseException e) {
       throw bad(n, field, "must be an instant such as 2026-03-11T00:00:00Z; got '" + t + "'");
     }
+    if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) { // past these the calendar's arithmetic fails
+      throw bad(n, field, "must be an instant from 1970 to 9999; got '" + t + "'");
+    }
+    return at;
   }
 
   private long number(JsonNode node, int n, String field, long min, long max) {

@@ -24,6 +24,20 @@ public interface DeadLetterStore {
   /** Forgets the letters of these event ids (delivered at last). */
   void remove(Collection<String> ids);
 
+  /**
+   * Forgets {@code removed} and keeps {@code added} as one change where the store can (a replay's
+   * delivered letters and its still-dead ones: a full store takes it when the removals make room);
+   * by default {@link #add} then {@link #remove}, so that a failure never loses a letter.
+   */
+  default void replace(Collection<String> removed, List<UsageExport.DeadLetter> added) {
+    if (!added.isEmpty()) {
+      add(added);
+    }
+    if (!removed.isEmpty()) {
+      remove(removed);
+    }
+  }
+
   /** Kept in this JVM only (lost on restart): for tests and trials. */
   static DeadLetterStore inMemory() {
     return new dev.monetize.billing.internal.FileDeadLetters(null);

@@ -163,7 +163,8 @@ public final class UsageExport implements UsageSink {
       try {
         events.addAll(shape.apply(r));
       } catch (RuntimeException e) { // e.g. no Stripe customer yet: kept and visible, the rest flows
-        unshaped.add(new DeadLetter(eventId(r, "record"), cloudEvents(r, UNSHAPED).get(0).body(),
+        // an id of its own: a CloudEvents export sharing the store keeps the same record as eventId(r, "record")
+        unshaped.add(new DeadLetter(eventId(r, UNSHAPED), cloudEvents(r, UNSHAPED).get(0).body(),
             "could not be made an event: " + e.getMessage()));
       }
     }
@@ -199,7 +200,8 @@ public final class UsageExport implements UsageSink {
    * how many letters the store still holds.
    */
   public int retryDeadLetters() {
-    return replay(dead, transport, format, shape);
+    // a kept record is a Stripe export's (a CloudEvents export makes every record an event): only it remakes one
+    return replay(dead, transport, format, format == Format.STRIPE ? shape : null);
   }
 
   /**
@@ -213,7 +215,10 @@ public final class UsageExport implements UsageSink {
 
   private static int replay(DeadLetterStore store, Transport transport, Format format,
       Function<UsageRecord, List<Event>> reshape) {
-    List<DeadLetter> letters = store.list(REPLAY_BATCH);
+    // its own letters, up to a batch, wherever they are among the others' (a store holds at most 50,000)
+    List<DeadLetter> letters = store.list(Integer.MAX_VALUE).stream()
+        .filter(d -> unshaped(d).isPresent() ? reshape != null : Format.of(d.event()) == format)
+        .limit(REPLAY_BATCH).toList();
     List<Event> events = new ArrayList<>();
     List<String> settled = new ArrayList<>(); // letters whose events are sent (or kept anew) here
     List<DeadLetter> still = new ArrayList<>();
@@ -243,10 +248,8 @@ public final class UsageExport implements UsageSink {
     }
     java.util.Set<String> stillIds = new java.util.HashSet<>();
     still.forEach(d -> stillIds.add(d.id()));
-    if (!still.isEmpty()) {
-      store.add(still); // the newest reason (a record made events: each event its own letter)
-    }
-    store.remove(settled.stream().filter(id -> !stillIds.contains(id)).toList());
+    // in one change: the newest reasons (a record made events: each event its own letter), and the delivered gone
+    store.replace(settled.stream().filter(id -> !stillIds.contains(id)).toList(), still);
     return store.list(Integer.MAX_VALUE).size();
   }
 

@@ -190,6 +190,39 @@ class AuditTrailTest {
   }
 
   /**
+   * Two answers read slowly keep the service's slots at most two minutes past their hand-over: then a
+   * third organization exports; each organization's own slot stays until its answer is written (it
+   * never holds two answers at once).
+   */
+  @Test
+  void answersReadSlowlyHoldTheServicesSlotsTwoMinutesAndTheirOrganizationsUntilWritten() throws Exception {
+    dev.monetize.ManualTimeSource time = dev.monetize.ManualTimeSource.at(java.time.Instant.parse("2026-12-07T10:00:00Z"));
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .auditSink(AuditSink.inMemory()).timeSource(time).build()) {
+      IssuedKey[] keys = new IssuedKey[3];
+      for (int i = 0; i < 3; i++) {
+        m.customers().save(Customer.of("org" + i, "basic"));
+        keys[i] = m.keys().issue("org" + i, Set.of("*"));
+      }
+      ManagementApi.Response first = manage(m, "/monetize/audit/export", keys[0].secret());
+      ManagementApi.Response second = manage(m, "/monetize/audit/export", keys[1].secret());
+      assertThat(java.util.List.of(first.status(), second.status())).containsOnly(200);
+      assertThat(manage(m, "/monetize/audit/export", keys[2].secret()).status()).isEqualTo(429);
+      time.advance(java.time.Duration.ofSeconds(119));
+      assertThat(manage(m, "/monetize/audit/export", keys[2].secret()).status()).isEqualTo(429);
+      time.advance(java.time.Duration.ofSeconds(1));
+      ManagementApi.Response third = manage(m, "/monetize/audit/export", keys[2].secret());
+      assertThat(third.status()).isEqualTo(200); // the readers' service slots have gone
+      assertThat(manage(m, "/monetize/audit/export", keys[0].secret()).status()).isEqualTo(429); // its own stays
+      first.sent();
+      third.sent();
+      assertThat(manage(m, "/monetize/audit/export", keys[0].secret()).status()).isEqualTo(200);
+      second.sent();
+    }
+  }
+
+  /**
    * An export's answer an adapter never reports sent (a custom adapter, a runtime that dropped it) lets go
    * of its slots once it is collected: the organization can export again.
    */

@@ -334,4 +334,31 @@ class DeliveryTest {
         .startsWith("event_name=summary.compute_ms")).findFirst().orElseThrow().body(), StandardCharsets.UTF_8))
         .contains("payload%5Bvalue%5D=4&"); // 4,000 us kept as 4 ms
   }
+
+  /**
+   * A webhook export and a Stripe export with a customer not mapped yet share one store: the webhook's
+   * letter and the Stripe export's kept record of the same usage are two letters (they had one id, and
+   * one replaced the other), the webhook's retry sends only its own (it sent the kept record to the
+   * webhook and forgot it: Stripe never billed it), and the Stripe export makes the record its events once mapped.
+   */
+  @Test
+  void aKeptStripeRecordInAStoreSharedWithAWebhookIsTheStripeExportsAlone() throws Exception {
+    DeadLetterStore shared = DeadLetterStore.inDirectory(dir);
+    Map<String, String> customers = new java.util.concurrent.ConcurrentHashMap<>();
+    UsageExport stripe = UsageExport.stripe(customers::get, stripeTransport(), shared);
+    stripe.accept(List.of(first)); // no Stripe customer: kept
+    answers.add(400);
+    UsageExport webhook = UsageExport.cloudEvents("svc", webhook(), shared);
+    webhook.accept(List.of(first)); // refused: kept
+    assertThat(shared.list(10)).hasSize(2);
+    int before = received.size();
+    assertThat(webhook.retryDeadLetters()).isEqualTo(1); // its own delivered; the kept record stays
+    assertThat(received.subList(before, received.size())).singleElement().satisfies(r ->
+        assertThat(JSON.readTree(r.body()).get(0).get("source").asText()).isEqualTo("svc"));
+    assertThat(shared.list(10)).singleElement().satisfies(d -> assertThat(d.reason()).contains("no Stripe customer"));
+    customers.put("acme", "cus_7");
+    assertThat(stripe.retryDeadLetters()).isZero();
+    assertThat(received.subList(before + 1, received.size())).hasSize(3).allSatisfy(r ->
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("stripe_customer_id%5D=cus_7"));
+  }
 }

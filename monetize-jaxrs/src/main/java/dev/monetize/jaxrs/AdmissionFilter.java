@@ -33,6 +33,8 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   private static final String STATUS = "dev.monetize.status";
   private static final String CACHE = "dev.monetize.cache";
   private static final String CAPTURE = "dev.monetize.cache.capture";
+  /** A status whose caching headers are those of an answer not stored: no Cache-Control, no ETag. */
+  private static final int NOT_STORED = 0;
   /** The request's own {@link MonetizeContext} and tenant scope, as its request filter set them on its thread. */
   private static final String CONTEXT = "dev.monetize.context";
   private static final String SCOPE = "dev.monetize.tenant_scope";
@@ -212,14 +214,15 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
         });
       } else {
         // the resource's no-store or private: one caller's answer, never stored, sent as it made it
-        boolean oneCaller = CacheLookup.forOneCaller(ResponseHeaders.headersOf(response.getHeaders()));
+        boolean oneCaller = dev.monetize.cache.PrivateAnswers.marked(ResponseHeaders.headersOf(response.getHeaders()));
         if (cache.storing() && response.getStatus() == 200 && response.hasEntity() && !oneCaller
             && "GET".equals(request.getMethod()) && response.getMediaType() != null) {
           request.setProperty(CAPTURE, cache); // stored as the body is written
         } else {
           cache.abandon();
         }
-        for (Header h : oneCaller ? java.util.List.<Header>of() : cache.headers(response.getStatus())) {
+        // one caller's answer goes with the cache's headers of an answer not stored (Vary, Cache-Status), as on servlets
+        for (Header h : cache.headers(oneCaller ? NOT_STORED : response.getStatus())) {
           ResponseHeaders.put(response.getHeaders(), h);
         }
       }

@@ -84,9 +84,11 @@ final class AnswerStreams {
         out.flush();
         return;
       }
-      // without the cache's own Cache-Control, put there by the filter (the resource's own was looked at then)
+      // without the cache's own Cache-Control, put there by the filter (any other, a later filter's, still counts)
+      String ours = cache.headers().stream().filter(h -> h.name().equalsIgnoreCase("Cache-Control"))
+          .map(Header::value).findFirst().orElse("");
       java.util.List<Header> headers = ResponseHeaders.headersOf(context.getHeaders()).stream()
-          .filter(h -> !h.name().equalsIgnoreCase("Cache-Control")).toList();
+          .filter(h -> !(h.name().equalsIgnoreCase("Cache-Control") && h.value().equals(ours))).toList();
       cache.store(200, context.getMediaType().toString(), body, headers);
       if (cache.representation().isEmpty()) { // not stored (it varies by a header outside the key): as written
         out.write(body);

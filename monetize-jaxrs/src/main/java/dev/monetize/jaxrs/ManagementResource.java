@@ -146,9 +146,6 @@ public final class ManagementResource {
     }
     Response.ResponseBuilder rb = Response.status(answer.status()).type(answer.contentType())
         .entity(entity(answer)).header(RequestIds.HEADER, requestId);
-    if (answer.holdsUntilSent()) {
-      rb.header(HttpHeaders.CONTENT_LENGTH, answer.body().length); // written as a stream: its length said here
-    }
     if (unread) {
       rb.header("Connection", "close"); // the body announced stays unread
     }
@@ -161,7 +158,8 @@ public final class ManagementResource {
   /**
    * The answer's body; one that holds something until it is written (an audit export) is written by
    * the runtime through an output that lets go of it once the last byte is out, or the write failed
-   * (a body the runtime never writes lets go when it is collected).
+   * (a body the runtime never writes lets go when it is collected). The runtime frames it (chunked):
+   * a length set here would be wrong once an interceptor encodes it.
    */
   private static Object entity(ManagementApi.Response answer) {
     if (!answer.holdsUntilSent()) {

@@ -91,6 +91,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
       return;
     }
     passing = true;
+    if (declaredLength >= 0 && !isCommitted()) {
+      super.setContentLengthLong(declaredLength); // the application's framing, held back until now
+    }
     if (buffer.size() > 0) {
       super.getOutputStream().write(buffer.toByteArray());
       buffer.reset();
@@ -199,6 +202,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   public void reset() {
     if (!passing) {
       buffer.reset();
+      declaredLength = -1; // the headers go with it
     }
     super.reset();
   }

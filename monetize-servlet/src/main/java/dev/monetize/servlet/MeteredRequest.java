@@ -56,7 +56,9 @@ final class MeteredRequest extends HttpServletRequestWrapper {
         String[] v = queryOnly().get(name);
         return v == null ? null : v[0];
       }
-      return super.getParameter(name);
+      String v = super.getParameter(name);
+      countPartsRead();
+      return v;
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
     }
@@ -65,7 +67,12 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   @Override
   public java.util.Map<String, String[]> getParameterMap() {
     try {
-      return QueryParameters.queryOnly(this) ? queryOnly() : super.getParameterMap();
+      if (QueryParameters.queryOnly(this)) {
+        return queryOnly();
+      }
+      java.util.Map<String, String[]> m = super.getParameterMap();
+      countPartsRead();
+      return m;
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
     }
@@ -74,8 +81,12 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   @Override
   public java.util.Enumeration<String> getParameterNames() {
     try {
-      return QueryParameters.queryOnly(this) ? java.util.Collections.enumeration(queryOnly().keySet())
-          : super.getParameterNames();
+      if (QueryParameters.queryOnly(this)) {
+        return java.util.Collections.enumeration(queryOnly().keySet());
+      }
+      java.util.Enumeration<String> names = super.getParameterNames();
+      countPartsRead();
+      return names;
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
     }
@@ -88,7 +99,9 @@ final class MeteredRequest extends HttpServletRequestWrapper {
         String[] v = queryOnly().get(name);
         return v == null ? null : v.clone();
       }
-      return super.getParameterValues(name);
+      String[] v = super.getParameterValues(name);
+      countPartsRead();
+      return v;
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
     }
@@ -118,6 +131,28 @@ final class MeteredRequest extends HttpServletRequestWrapper {
       return part;
     } catch (RuntimeException e) {
       throw MalformedRequestException.of(e);
+    }
+  }
+
+  /**
+   * A multipart body the container parsed for a parameter (Tomcat does, for a servlet with a multipart
+   * configuration) is counted as its parts are: read past the counting stream all the same.
+   */
+  private void countPartsRead() {
+    String type = getContentType();
+    if (partsCounted || stream != null || type == null || !type.regionMatches(true, 0, "multipart/form-data", 0, 19)) {
+      return;
+    }
+    java.util.Collection<jakarta.servlet.http.Part> parts;
+    try {
+      parts = super.getParts();
+    } catch (IOException | jakarta.servlet.ServletException | IllegalStateException e) {
+      return; // not read as parts (no multipart configuration): nothing went past the stream
+    }
+    try {
+      counted(parts);
+    } catch (IOException e) { // past the operation's limit: the filter answers 413 (it finds the cause)
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

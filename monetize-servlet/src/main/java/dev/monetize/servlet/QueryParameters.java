@@ -32,7 +32,7 @@ final class QueryParameters {
     String query = request.getQueryString();
     Map<String, List<String>> values = new LinkedHashMap<>();
     if (query != null && !query.isEmpty()) {
-      Charset charset = charset(request.getCharacterEncoding());
+      Charset charset = StandardCharsets.UTF_8; // the URI's encoding, not the body's
       for (String pair : query.split("&")) {
         if (pair.isEmpty()) {
           continue;
@@ -50,13 +50,5 @@ final class QueryParameters {
 
   private static String decode(String s, Charset charset) {
     return java.net.URLDecoder.decode(s, charset); // a malformed escape throws: the caller's 400
-  }
-
-  private static Charset charset(String name) {
-    try {
-      return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
-    } catch (IllegalArgumentException e) {
-      return StandardCharsets.UTF_8;
-    }
   }
 }

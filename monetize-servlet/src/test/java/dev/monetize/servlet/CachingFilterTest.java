@@ -119,6 +119,13 @@ class CachingFilterTest {
           resp.getWriter().print("{\"key\":\"" + p.keyId() + "\",\"run\":" + n + "}");
           return;
         }
+        if (path.equals("/partial") && "reset".equals(req.getParameter("from"))) { // declared, then reset: whole
+          resp.setContentLength(100);
+          resp.reset();
+          resp.setContentType("application/json");
+          resp.getWriter().print("{\"run\":" + n + "}");
+          return;
+        }
         if (path.equals("/partial")) { // a body cut short of the length the application declared
           resp.setContentLength(100);
           resp.getOutputStream().write("{\"partial\":".getBytes(StandardCharsets.UTF_8));
@@ -369,6 +376,12 @@ class CachingFilterTest {
     }
     assertThat(runs.get()).isEqualTo(2);
     assertThat(monetize.metrics().cacheStores()).isZero();
+    // a length declared and then reset with the rest of the answer is forgotten with it
+    HttpResponse<byte[]> whole = get("/partial?from=reset", acme);
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(body(whole)).isEqualTo("{\"run\":3}");
+    assertThat(header(whole, "Cache-Status")).isEqualTo("monetize; fwd=miss; stored");
+    assertThat(body(get("/partial?from=reset", acme))).isEqualTo("{\"run\":3}");
   }
 
   /**

@@ -56,7 +56,6 @@ class QueryParametersProperties {
           case "getQueryString" -> query;
           case "getMethod" -> method;
           case "getContentType" -> type;
-          case "getCharacterEncoding" -> null;
           default -> throw new UnsupportedOperationException(m.getName());
         });
   }

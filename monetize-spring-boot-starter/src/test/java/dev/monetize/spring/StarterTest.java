@@ -123,7 +123,14 @@ class StarterTest {
    * counting stream, is metered as {@code bytes_in}.
    */
   @Test
-  void aGetsParametersComeFromItsQueryStringAndAnUploadIsMetered() throws Exception {
+  void aGetsParametersComeFromItsQueryStringAndAnUploadIsMetered(
+      @Autowired org.springframework.web.multipart.MultipartResolver resolver) throws Exception {
+    for (String method : new String[] {"GET", "HEAD", "DELETE", "OPTIONS", "POST", "PUT", "PATCH"}) {
+      org.springframework.mock.web.MockHttpServletRequest r = new org.springframework.mock.web.MockHttpServletRequest(
+          method, "/v1/search");
+      r.setContentType("multipart/form-data; boundary=XYZ");
+      assertThat(resolver.isMultipart(r)).as(method).isEqualTo(java.util.Set.of("POST", "PUT", "PATCH").contains(method));
+    }
     String key = key("uploader", "pro");
     String form = "--XYZ\r\nContent-Disposition: form-data; name=\"limit\"\r\n\r\n5\r\n--XYZ--\r\n";
     HttpResponse<String> search = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest

@@ -27,7 +27,9 @@ import java.util.Map;
  * Without a directory, in memory only. Dead letters are few (a provider's outage), so rewriting is
  * cheap; a store holds at most {@link #MAX_LETTERS}: past that, adding throws, and the usage journal
  * keeps the batch (on its own disk, as it keeps any batch a sink refused) until letters are replayed.
- * Stores of one directory in one process take turns (a file lock is the process's, not a thread's).
+ * Stores of one directory in one process take turns (a file lock is the process's, not a thread's;
+ * the turns are this class's, so two applications in one container with a class each must not share
+ * a directory).
  */
 public final class FileDeadLetters implements DeadLetterStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +68,14 @@ public final class FileDeadLetters implements DeadLetterStore {
   @Override
   public synchronized void remove(Collection<String> ids) {
     change(letters -> letters.keySet().removeAll(ids));
+  }
+
+  @Override
+  public synchronized void replace(Collection<String> removed, List<UsageExport.DeadLetter> added) {
+    change(letters -> {
+      letters.keySet().removeAll(removed);
+      added.forEach(d -> letters.put(d.id(), d));
+    });
   }
 
   /** Reads the letters under the lock, lets {@code edit} change them, writes them back if it did. */

@@ -23,15 +23,15 @@ final class AuditResource {
   static final int MAX_EXPORT = 100_000;
   /** The most bytes one export holds. */
   static final int MAX_EXPORT_BYTES = 32 * 1_024 * 1_024;
-  /** How many exports the service builds at once (each holds up to {@link #MAX_EXPORT_BYTES} twice). */
+  /** How many exports the service builds (and hands over, {@link ExportSlots}) at once. */
   static final int EXPORTS_AT_ONCE = 2;
-  private final java.util.concurrent.Semaphore exports = new java.util.concurrent.Semaphore(EXPORTS_AT_ONCE);
-  private final java.util.Set<String> exporting = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ManagementContext context;
+  private final ExportSlots slots;
 
   AuditResource(ManagementContext context) {
     this.context = context;
+    this.slots = new ExportSlots(EXPORTS_AT_ONCE, context.time());
   }
 
   ManagementApi.Response list(ManagementCall c) {
@@ -54,49 +54,22 @@ final class AuditResource {
    * The events as JSON lines, at most {@link #MAX_EXPORT} events and {@link #MAX_EXPORT_BYTES} bytes:
    * the answer is built in memory and held until the adapter has written it ({@link
    * ManagementApi.Response#sent()}), however slowly its client reads, so an organization exports one at a
-   * time and the service at most {@link #EXPORTS_AT_ONCE} at once, counted from the building to the
-   * last byte written (a caller who could fill the heap with exports read slowly would stop it).
+   * time and the service at most {@link #EXPORTS_AT_ONCE} at once ({@link ExportSlots}): a caller who
+   * could fill the heap with exports read slowly would stop it.
    */
   ManagementApi.Response export(ManagementCall c) {
     AuditStore store = store();
     AuditStore.Query q = query(c, 1_000);
-    String organization = c.account().customerId();
-    if (!exporting.add(organization)) {
-      throw new ManagementRefusal(dev.monetize.errors.ErrorCode.CONCURRENCY_LIMITED,
-          "An export of this organization's audit trail is running (or its answer is still being read): one at a time.",
-          1, List.of());
-    }
-    boolean handedOver = false;
+    ExportSlots.Held held = slots.take(c.account().customerId());
     try {
-      if (!exports.tryAcquire()) {
-        throw new ManagementRefusal(dev.monetize.errors.ErrorCode.CONCURRENCY_LIMITED,
-            "The service is exporting audit trails for others: try again in a second.", 1, List.of());
-      }
-      try {
-        ManagementApi.Response answer = ManagementApi.Response.holding(200, "application/x-ndjson; charset=utf-8",
-            List.of(new Header("Cache-Control", "no-store"), new Header("X-Content-Type-Options", "nosniff")),
-            lines(store, q, MAX_EXPORT, MAX_EXPORT_BYTES), new Slots(exports, exporting, organization));
-        handedOver = true;
-        return answer;
-      } finally {
-        if (!handedOver) {
-          exports.release();
-        }
-      }
-    } finally {
-      if (!handedOver) {
-        exporting.remove(organization);
-      }
-    }
-  }
-
-  /** What an export's answer holds until it is sent: the service's slot and its organization's. */
-  private record Slots(java.util.concurrent.Semaphore exports, java.util.Set<String> exporting, String organization)
-      implements Runnable {
-    @Override
-    public void run() { // once: the answer's cleanable runs it at most once
-      exports.release();
-      exporting.remove(organization);
+      ManagementApi.Response answer = ManagementApi.Response.holding(200, "application/x-ndjson; charset=utf-8",
+          List.of(new Header("Cache-Control", "no-store"), new Header("X-Content-Type-Options", "nosniff")),
+          lines(store, q, MAX_EXPORT, MAX_EXPORT_BYTES), held);
+      slots.handedOver(held);
+      return answer;
+    } catch (RuntimeException | Error e) {
+      held.run();
+      throw e;
     }
   }
 

@@ -253,11 +253,16 @@ public final class ManagementRouter implements ManagementApi {
       failure = ErrorCode.INTERNAL;
       answer = problem(failure, "The request could not be completed.", r.requestId(), headers, 0);
     }
-    context.audit(new AuditEvent(context.time().now(), r.requestId(), who.map(Principal::customerId),
-        who.map(Principal::keyId), operationId, r.method(), shorten(dev.monetize.keys.Redaction.redact(r.path())), r.remoteAddress(), answer.status(),
-        failure == null ? "admitted" : failure.code(), 0, answer.body().length, details, 0, 0, "", "", "", template,
-        who.isPresent() ? context.redaction().redact(r.query(), auditable) : Map.of(),
-        dev.monetize.audit.internal.QueryRedaction.cut(r.userAgent(), 256)));
+    try {
+      context.audit(new AuditEvent(context.time().now(), r.requestId(), who.map(Principal::customerId),
+          who.map(Principal::keyId), operationId, r.method(), shorten(dev.monetize.keys.Redaction.redact(r.path())),
+          r.remoteAddress(), answer.status(), failure == null ? "admitted" : failure.code(), 0, answer.body().length,
+          details, 0, 0, "", "", "", template, who.isPresent() ? context.redaction().redact(r.query(), auditable)
+              : Map.of(), dev.monetize.audit.internal.QueryRedaction.cut(r.userAgent(), 256)));
+    } catch (RuntimeException | Error e) {
+      answer.sent(); // never handed over: what it holds (an export's slots) goes now, not when it is collected
+      throw e;
+    }
     return answer;
   }
 

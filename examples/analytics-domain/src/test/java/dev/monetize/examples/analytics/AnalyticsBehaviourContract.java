@@ -232,6 +232,12 @@ public abstract class AnalyticsBehaviourContract {
     }
     problem(send("GET", "/v1/stats/timeseries?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", key("pro"), null),
         400, "bad_request");
+    // a parameter given twice is refused in every example alike (one framework kept the first, another joined them)
+    JsonNode twice = problem(send("GET", "/v1/stats/timeseries?from=2026-01-01T00:00:00Z&from=2026-01-02T00:00:00Z",
+        key("pro"), null), 400, "bad_request");
+    assertThat(twice.get("detail").asText()).isEqualTo("Query parameter 'from' is given twice.");
+    assertThat(json.readTree(send("GET", "/v1/stats/timeseries?interval=day", key("pro"), null).body())
+        .get("interval").asText()).isEqualTo("day");
   }
 
   @Test

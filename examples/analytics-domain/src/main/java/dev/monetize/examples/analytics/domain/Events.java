@@ -75,6 +75,26 @@ public final class Events {
    *
    * @throws BadInputException naming the parameter that is wrong
    */
+  public static Timeseries timeseriesAnswer(EventStore store, String tenant, List<String> from,
+      List<String> to, List<String> interval, java.time.Clock clock) {
+    return timeseriesAnswer(store, tenant, one("from", from), one("to", to), one("interval", interval), clock);
+  }
+
+  /**
+   * The one value of the query parameter {@code name} among {@code values} (null or empty: not given);
+   * given twice it is refused, in every example alike (which one a framework keeps differs).
+   */
+  public static String one(String name, List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw new BadInputException("Query parameter '" + name + "' is given twice.", "Send it once.");
+    }
+    return values.get(0);
+  }
+
+  /** The same, of one value each (null: not given). */
   public static Timeseries timeseriesAnswer(EventStore store, String tenant, String from,
       String to, String interval, java.time.Clock clock) {
     TimeRange range = TimeRange.parse(from, to, clock);

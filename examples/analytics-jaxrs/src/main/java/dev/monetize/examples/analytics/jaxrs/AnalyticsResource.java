@@ -105,8 +105,8 @@ public final class AnalyticsResource {
   @Monetized(id = "stats.timeseries", scope = "stats:read", price = "0.0030", version = "v1",
       auditQuery = {"from", "to", "interval"}, // the audit trail keeps these in clear, any other as a hash
       response = dev.monetize.examples.analytics.domain.Timeseries.class)
-  public byte[] timeseries(@QueryParam("from") String from, @QueryParam("to") String to,
-      @QueryParam("interval") String interval) throws IOException {
+  public byte[] timeseries(@QueryParam("from") java.util.List<String> from, @QueryParam("to") java.util.List<String> to,
+      @QueryParam("interval") java.util.List<String> interval) throws IOException {
     return JSON.writeValueAsBytes(
         dev.monetize.examples.analytics.domain.Events.timeseriesAnswer(store, tenant(), from, to, interval, clock));
   }

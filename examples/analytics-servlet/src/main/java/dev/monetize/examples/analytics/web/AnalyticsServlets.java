@@ -33,6 +33,12 @@ public final class AnalyticsServlets {
 
   private AnalyticsServlets() {}
 
+  /** Every value the query gives {@code name}, in order (none: empty). */
+  private static List<String> values(HttpServletRequest req, String name) {
+    String[] v = req.getParameterValues(name);
+    return v == null ? List.of() : List.of(v);
+  }
+
   /** Registers the endpoints on {@code context}. */
   public static void register(ServletContextHandler context, EventStore store, Clock clock, Monetize monetize) {
     ObjectMapper json = dev.monetize.examples.analytics.DemoService.json();
@@ -63,7 +69,7 @@ public final class AnalyticsServlets {
       @Override
       void get(HttpServletRequest req, HttpServletResponse resp, String tenant) throws IOException {
         writeJson(json, resp, dev.monetize.examples.analytics.domain.Events.timeseriesAnswer(store, tenant,
-            req.getParameter("from"), req.getParameter("to"), req.getParameter("interval"), clock));
+            values(req, "from"), values(req, "to"), values(req, "interval"), clock));
       }
     }), "/v1/stats/timeseries");
     context.addServlet(new ServletHolder(new Endpoint(monetize) {

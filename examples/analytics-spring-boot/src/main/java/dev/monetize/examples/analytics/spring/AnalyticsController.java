@@ -79,9 +79,11 @@ public class AnalyticsController {
 
   /** {@code GET /v1/stats/timeseries?from=&to=&interval=}. */
   @GetMapping("/v1/stats/timeseries")
-  public ResponseEntity<byte[]> timeseries(Principal caller, @RequestParam(required = false) String from,
-      @RequestParam(required = false) String to, @RequestParam(required = false) String interval) throws IOException {
-    return json(200, Events.timeseriesAnswer(store, caller.customerId(), from, to, interval, clock));
+  public ResponseEntity<byte[]> timeseries(Principal caller,
+      @RequestParam org.springframework.util.MultiValueMap<String, String> query) throws IOException {
+    // every value as sent (a List<String> parameter would split one value at its commas)
+    return json(200, Events.timeseriesAnswer(store, caller.customerId(), query.get("from"), query.get("to"),
+        query.get("interval"), clock));
   }
 
   /** {@code GET /v1/export}: every event of the caller as NDJSON, streamed. */
