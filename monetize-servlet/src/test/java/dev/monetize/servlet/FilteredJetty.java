@@ -33,9 +33,21 @@ final class FilteredJetty implements AutoCloseable {
     return start(filter, servlets, "/*");
   }
 
+  /** Starts Jetty with {@code filter} on every path and the servlets (as held, with their settings) at their paths. */
+  static FilteredJetty startHolders(MonetizeFilter filter, Map<String, ServletHolder> holders) throws Exception {
+    return startHolders(filter, holders, "/*");
+  }
+
   /** Starts Jetty with {@code filter} mapped to {@code patterns} only and the servlets at their paths. */
   static FilteredJetty start(MonetizeFilter filter, Map<String, HttpServlet> servlets, String... patterns)
       throws Exception {
+    Map<String, ServletHolder> holders = new java.util.LinkedHashMap<>();
+    servlets.forEach((path, servlet) -> holders.put(path, new ServletHolder(servlet)));
+    return startHolders(filter, holders, patterns);
+  }
+
+  private static FilteredJetty startHolders(MonetizeFilter filter, Map<String, ServletHolder> holders,
+      String... patterns) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -45,7 +57,7 @@ final class FilteredJetty implements AutoCloseable {
     for (String pattern : patterns) {
       ctx.addFilter(holder, pattern, EnumSet.of(DispatcherType.REQUEST));
     }
-    servlets.forEach((path, servlet) -> ctx.addServlet(new ServletHolder(servlet), path));
+    holders.forEach((path, servlet) -> ctx.addServlet(servlet, path));
     server.setHandler(ctx);
     server.start();
     return new FilteredJetty(server, "http://127.0.0.1:" + connector.getLocalPort());

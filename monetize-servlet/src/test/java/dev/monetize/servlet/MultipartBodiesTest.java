@@ -13,7 +13,6 @@ import dev.monetize.plans.Operation;
 import dev.monetize.plans.Plan;
 import dev.monetize.plans.Quota;
 import dev.monetize.plans.Rate;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,13 +22,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.EnumSet;
 import java.util.Set;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +37,7 @@ class MultipartBodiesTest {
   private static final String BOUNDARY = "XYZ";
   private final InMemoryUsageSink usage = UsageSink.inMemory();
   private final HttpClient http = HttpClient.newHttpClient();
-  private Server server;
+  private FilteredJetty jetty;
   private Monetize monetize;
   private String base;
   private String key;
@@ -60,13 +54,6 @@ class MultipartBodiesTest {
     monetize.customers().save(Customer.of("acme", "basic"));
     IssuedKey k = monetize.keys().issue("acme", Set.of("*"));
     key = k.secret();
-    server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    server.addConnector(connector);
-    ServletContextHandler ctx = new ServletContextHandler();
-    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize, UnmatchedRoutes.NOT_FOUND)), "/*",
-        EnumSet.of(DispatcherType.REQUEST));
     ServletHolder note = new ServletHolder(new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -79,7 +66,6 @@ class MultipartBodiesTest {
       }
     });
     note.getRegistration().setMultipartConfig(new MultipartConfigElement(""));
-    ctx.addServlet(note, "/note");
     ServletHolder upload = new ServletHolder(new HttpServlet() {
       @Override
       protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -91,15 +77,14 @@ class MultipartBodiesTest {
       }
     });
     upload.getRegistration().setMultipartConfig(new MultipartConfigElement(""));
-    ctx.addServlet(upload, "/upload");
-    server.setHandler(ctx);
-    server.start();
-    base = "http://127.0.0.1:" + connector.getLocalPort();
+    jetty = FilteredJetty.startHolders(new MonetizeFilter(monetize, UnmatchedRoutes.NOT_FOUND),
+        java.util.Map.of("/note", note, "/upload", upload));
+    base = jetty.base();
   }
 
   @AfterEach
   void stop() throws Exception {
-    server.stop();
+    jetty.close();
     monetize.close();
   }
 
