@@ -68,7 +68,7 @@ class UsageExportTest {
     export.accept(List.of(ghost, record));
     assertThat(sent).hasSize(4); // acme's events went
     assertThat(export.deadLetters()).singleElement().satisfies(d -> {
-      assertThat(d.id()).isEqualTo(UsageExport.eventId(ghost, "record"));
+      assertThat(d.id()).isEqualTo(UsageExport.eventId(ghost, "unshaped"));
       assertThat(d.reason()).contains("no Stripe customer for customer ghost");
       assertThat(d.event()).contains("\"subject\":\"ghost\"");
     });
