@@ -41,12 +41,11 @@ class InMemoryResponseCacheTest {
     java.lang.ref.Reference.reachabilityFence(cache); // measured while it is still reachable
   }
 
-  private static long heapAfterGc() throws InterruptedException {
+  private static long heapAfterGc() {
     Runtime rt = Runtime.getRuntime();
     long used = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) { // the lowest of three collections: what stays reachable
+    for (int i = 0; i < 3; i++) { // the lowest of three full collections (each returns once done): what stays reachable
       System.gc();
-      Thread.sleep(50);
       used = Math.min(used, rt.totalMemory() - rt.freeMemory());
     }
     return used;
