@@ -147,7 +147,8 @@ final class MeteredRequest extends HttpServletRequestWrapper {
     try {
       parts = super.getParts();
     } catch (IOException | jakarta.servlet.ServletException | IllegalStateException e) {
-      return; // not read as parts (no multipart configuration): nothing went past the stream
+      partsCounted = true; // not read as parts (no multipart configuration): nothing went past the stream; not asked again
+      return;
     }
     try {
       counted(parts);
