@@ -215,26 +215,28 @@ public final class UsageExport implements UsageSink {
 
   private static int replay(DeadLetterStore store, Transport transport, Format format,
       Function<UsageRecord, List<Event>> reshape) {
-    // its own letters, up to a batch, wherever they are among the others' (a store holds at most 50,000)
-    List<DeadLetter> letters = store.list(Integer.MAX_VALUE).stream()
-        .filter(d -> unshaped(d).isPresent() ? reshape != null : Format.of(d.event()) == format)
-        .limit(REPLAY_BATCH).toList();
     List<Event> events = new ArrayList<>();
     List<String> settled = new ArrayList<>(); // letters whose events are sent (or kept anew) here
     List<DeadLetter> still = new ArrayList<>();
-    for (DeadLetter d : letters) {
+    int taken = 0;
+    // its own letters, up to a batch, wherever they are among the others' (a store holds at most 50,000)
+    for (DeadLetter d : store.list(Integer.MAX_VALUE)) {
+      if (taken == REPLAY_BATCH) {
+        break;
+      }
       Optional<UsageRecord> record = unshaped(d);
+      if (record.isPresent() ? reshape == null : Format.of(d.event()) != format) {
+        continue; // another export's (a kept record: only its Stripe export knows how to make it events)
+      }
+      taken++;
       if (record.isPresent()) {
-        if (reshape == null) {
-          continue; // only its export knows how to make it events
-        }
         try {
           events.addAll(reshape.apply(record.get()));
           settled.add(d.id());
         } catch (RuntimeException e) {
           still.add(new DeadLetter(d.id(), d.event(), "could not be made an event: " + e.getMessage()));
         }
-      } else if (Format.of(d.event()) == format) {
+      } else {
         events.add(new Event(d.id(), d.event()));
         settled.add(d.id());
       }
