@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * client is an IPv4 address or an IPv6 /64 ({@link Cidr#clientKey}). The store is read and swept by
  * a background thread (every second, and once a minute); a request never waits for it: it reads
  * the last view, and bans issued here apply here at once and reach the store in the background.
- * Every map is bounded.
+ * Every map of this class is bounded; the store keeps a ban a day past its end (its strikes count
+ * for the next), so the bans a node reads grow with the clients banned in a day.
  */
 public final class Shield implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Shield.class);
@@ -44,8 +45,11 @@ public final class Shield implements AutoCloseable {
     static final Verdict ALLOWED = new Verdict(Optional.empty(), 0, true);
   }
 
-  /** The lists and bans as last read. */
-  private record View(List<Cidr> allow, List<Cidr> deny, Map<String, Ban> bans) {
+  /**
+   * The lists and bans as last read: the bans in force, and every ban the store keeps (lapsed ones
+   * for a day), whose strikes the next ban of the client counts.
+   */
+  private record View(List<Cidr> allow, List<Cidr> deny, Map<String, Ban> bans, Map<String, Ban> kept) {
     boolean empty() {
       return allow.isEmpty() && deny.isEmpty() && bans.isEmpty();
     }
@@ -70,6 +74,11 @@ public final class Shield implements AutoCloseable {
   private final Cache<String, Long> limited;
   /** Bans issued here, until the store's view has them: and their strikes, for a day. */
   private final Cache<String, Ban> issued;
+  /**
+   * The bans issued here that the store has taken (written by the store's thread, read by it): once
+   * one is gone from the store's view, another node lifted it, and it is lifted here too.
+   */
+  private final java.util.Set<Ban> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /**
    * The one thread that talks to the store: bans issued here are written, the view is read again,
    * and the operator's changes are made and read back, in the order they were asked for (a lift
@@ -220,6 +229,10 @@ public final class Shield implements AutoCloseable {
         return;
       }
       key = Cidr.clientKey(a.get());
+      long embedded = Cidr.ipv4Value(key); // an IPv4 address spelled in IPv6 (::10.0.0.1, NAT64...): as itself
+      if (embedded >= 0 && !policy.limitsIpv4(embedded)) {
+        return;
+      }
     }
     Failures f = failures.get(key, k -> new Failures());
     boolean ban = false;
@@ -253,7 +266,7 @@ public final class Shield implements AutoCloseable {
   private void ban(String key, long now) {
     Instant at = instant(now);
     Ban before = issued.getIfPresent(key);
-    Ban known = view.bans().get(key);
+    Ban known = view.kept().get(key); // a lapsed ban of any node's counts as a strike too
     int strikes = 1 + Math.max(before == null ? 0 : before.strikes(), known == null ? 0 : known.strikes());
     Duration length = policy.firstBan().multipliedBy(1L << Math.min(30, strikes - 1));
     if (length.compareTo(policy.longestBan()) > 0) {
@@ -265,9 +278,12 @@ public final class Shield implements AutoCloseable {
     onBan.accept(b);
     background.execute(() -> {
       try {
-        Optional<Ban> stored = store.ban(key); // another node may know more strikes
-        if (stored.isEmpty() || stored.get().until().isBefore(b.until())) {
+        Optional<Ban> known = store.ban(key); // another node may know more strikes
+        if (known.isEmpty() || known.get().until().isBefore(b.until())) {
           store.ban(b);
+        }
+        if (stored.size() < MAX_TRACKED) {
+          stored.add(b); // in the store now (or a longer one of another node's is)
         }
       } catch (RuntimeException e) {
         LOG.warn("shield store unreachable: the ban of {} holds on this node only ({})", key, e.toString());
@@ -319,7 +335,18 @@ public final class Shield implements AutoCloseable {
         swept = now;
         store.sweep(instant(now));
       }
-      view = read(now);
+      View v = read(now);
+      view = v;
+      for (Ban b : stored) { // a ban the store took and no longer holds was lifted (on any node): so here
+        Ban there = v.kept().get(b.address());
+        if (there == null || there.since().isBefore(b.since())) {
+          stored.remove(b);
+          if (issued.asMap().remove(b.address(), b)) {
+            failures.invalidate(b.address());
+            limited.invalidate(b.address());
+          }
+        }
+      }
     } catch (RuntimeException e) {
       LOG.debug("shield store unreadable, the last lists stay in force: {}", e.toString());
     }
@@ -335,12 +362,14 @@ public final class Shield implements AutoCloseable {
       }
     }
     Map<String, Ban> bans = new HashMap<>();
-    for (Ban b : store.bans()) {
+    Map<String, Ban> kept = new HashMap<>();
+    for (Ban b : store.bans()) { // lapsed ones too (the store keeps them a day): their strikes count for the next
+      kept.put(b.address(), b);
       if (b.active(at)) {
         bans.put(b.address(), b);
       }
     }
-    return new View(List.copyOf(allow), List.copyOf(deny), Map.copyOf(bans));
+    return new View(List.copyOf(allow), List.copyOf(deny), Map.copyOf(bans), Map.copyOf(kept));
   }
 
   /** The bans in force at {@code now}: the store's as last read, and those issued here since. */
@@ -360,16 +389,18 @@ public final class Shield implements AutoCloseable {
       return false;
     }
     String key = Cidr.clientKey(a.get());
-    boolean here = issued.getIfPresent(key) != null || view.bans().containsKey(key);
+    Instant now = instant(clock.getAsLong());
+    Ban local = issued.getIfPresent(key);
+    boolean here = local != null && local.active(now) || view.bans().containsKey(key);
     issued.invalidate(key);
     failures.invalidate(key);
     limited.invalidate(key);
-    boolean stored = onStoreThread(() -> { // after the write of a ban issued here a moment ago, not before it
+    boolean inStore = onStoreThread(() -> { // after the write of a ban issued here a moment ago, not before it
       boolean lifted = store.lift(key);
       refreshQuietly();
       return lifted;
     });
-    return here || stored;
+    return here || inStore;
   }
 
   private static Instant instant(long epochNanos) {

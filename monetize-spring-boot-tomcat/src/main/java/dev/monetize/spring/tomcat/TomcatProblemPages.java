@@ -83,7 +83,30 @@ public final class TomcatProblemPages {
         report(request, response, null);
         return;
       }
-      super.invoke(request, response);
+      try {
+        super.invoke(request, response);
+      } finally {
+        closeIfBodyUnread(request);
+      }
+    }
+
+    /**
+     * A body the request announced and nobody read (a request refused before its body, or an endpoint
+     * that never reads it) is not read after the answer either: Tomcat closes the connection instead.
+     * Tomcat would otherwise read it on the request thread (up to {@code max-swallow-size}, and at
+     * least once whatever that size), each byte restarting its timeout, so a client without a key held
+     * a thread for as long as it kept sending a byte now and then.
+     */
+    static void closeIfBodyUnread(Request request) {
+      if (request.isAsyncStarted() || request.getCoyoteRequest() == null
+          || request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null) {
+        return; // no body announced, or one an asynchronous endpoint may still read
+      }
+      java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean(true);
+      request.getCoyoteRequest().action(org.apache.coyote.ActionCode.REQUEST_BODY_FULLY_READ, read);
+      if (!read.get()) {
+        request.getCoyoteRequest().action(org.apache.coyote.ActionCode.DISABLE_SWALLOW_INPUT, null);
+      }
     }
 
     @Override
