@@ -140,10 +140,12 @@ class StoredHeadersTest {
   @org.junit.jupiter.api.Test
   void noStoreAndPrivateMarkAnAnswerAsOneCallersSpringSecuritysDefaultsDoNot() {
     for (String value : List.of("no-store", "private", "PRIVATE, max-age=60", "private=\"Set-Cookie\"",
-        "max-age=10, no-store", "no-cache, no-store, max-age=0, must-revalidate")) {
+        "max-age=10, no-store", "no-cache, no-store, max-age=0, must-revalidate", "no-store;", "No-Cache",
+        "max-age=0", "public, s-maxage=0", "max-age=\"0\"")) {
       assertThat(dev.monetize.cache.PrivateAnswers.marked(List.of(new Header("Cache-Control", value)))).as(value).isTrue();
     }
-    for (String value : List.of("max-age=60", "public, max-age=60", "no-cache", "must-revalidate", "s-maxage=5")) {
+    for (String value : List.of("max-age=60", "public, max-age=60", "no-cache=\"Set-Cookie\"", "must-revalidate",
+        "s-maxage=5", "max-age=0, s-maxage=60", "max-age=10")) {
       assertThat(dev.monetize.cache.PrivateAnswers.marked(List.of(new Header("Cache-Control", value)))).as(value).isFalse();
     }
     assertThat(dev.monetize.cache.PrivateAnswers.marked(List.of(new Header("Set-Cookie", "a=b")))).isFalse();

@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whether an application marked its answer as one caller's, which the response cache never stores
- * (RFC 9111, 5.2.2.5 and 5.2.2.7): {@code Cache-Control} with {@code no-store} or {@code private}
- * (with or without field names). The cache is shared by every key of a tenant, so such an answer
- * would be served to the others. A {@code Set-Cookie} does not keep an answer out (RFC 9111 section
+ * Whether an application marked its answer as one caller's or as not to be reused, which the
+ * response cache never stores (RFC 9111, 5.2.2): {@code Cache-Control} with {@code no-store} or
+ * {@code private} (with or without field names), an unqualified {@code no-cache}, {@code s-maxage=0},
+ * or {@code max-age=0} without an {@code s-maxage} (the cache does not revalidate). The cache is
+ * shared by every key of a tenant, so such an answer would be served to the others. A {@code Set-Cookie} does not keep an answer out (RFC 9111 section
  * 7.3); the cookie itself is never replayed.
  *
  * <p>Not such a mark: the headers Spring Security writes on every answer it sees, exactly one
@@ -38,14 +39,50 @@ public final class PrivateAnswers {
       if (name.equalsIgnoreCase("Cache-Control")) {
         cacheControls++;
         securityDefault = value.equalsIgnoreCase(SECURITY_DEFAULT);
-        for (String directive : value.split(",")) {
-          String d = directive.strip();
-          int eq = d.indexOf('=');
-          d = (eq < 0 ? d : d.substring(0, eq)).strip().toLowerCase(Locale.ROOT);
-          marked |= d.equals("no-store") || d.equals("private");
-        }
+        marked |= marks(value);
       }
     }
     return marked && !(cacheControls == 1 && securityDefault && pragma && expires);
+  }
+
+  /**
+   * Whether one {@code Cache-Control} value keeps an answer out of a shared cache that cannot
+   * revalidate: {@code no-store}, {@code private}, {@code no-cache} without field names (reuse only
+   * after validation), {@code s-maxage=0}, or {@code max-age=0} without an {@code s-maxage}. A
+   * directive's name is read up to its first character that is none of a name's ({@code no-store;}
+   * counts).
+   */
+  private static boolean marks(String value) {
+    boolean maxAgeZero = false;
+    boolean sharedAge = false;
+    for (String directive : value.split(",")) {
+      String d = directive.strip().toLowerCase(Locale.ROOT);
+      int end = 0;
+      while (end < d.length() && (Character.isLetterOrDigit(d.charAt(end)) || d.charAt(end) == '-')) {
+        end++;
+      }
+      String name = d.substring(0, end);
+      String argument = d.substring(end).strip();
+      String number = argument.startsWith("=") ? argument.substring(1).strip().replace("\"", "") : "";
+      switch (name) {
+        case "no-store", "private" -> {
+          return true;
+        }
+        case "no-cache" -> {
+          if (!argument.startsWith("=")) {
+            return true; // unqualified: the whole answer; with field names, only those fields
+          }
+        }
+        case "s-maxage" -> {
+          sharedAge = true;
+          if (number.equals("0")) {
+            return true;
+          }
+        }
+        case "max-age" -> maxAgeZero |= number.equals("0");
+        default -> { }
+      }
+    }
+    return maxAgeZero && !sharedAge;
   }
 }
