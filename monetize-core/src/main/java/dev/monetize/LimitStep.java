@@ -255,7 +255,7 @@ final class LimitStep {
         String key = switch (t.scope()) {
           case KEY -> t.prefix() + ":k:" + principal.keyId();
           case OPERATION -> t.prefix() + ":o:" + op.id();
-          case IP -> t.prefix() + ":ip:" + request.remoteAddress();
+          case IP -> t.prefix() + ":ip:" + dev.monetize.http.Cidr.clientKey(request.remoteAddress());
           case CUSTOMER -> t.prefix();
         };
         base = new LimitRequest(key, base.policy(), base.cost(), base.soft(), base.onOutage());

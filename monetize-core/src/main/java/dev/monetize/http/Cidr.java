@@ -41,10 +41,11 @@ public final class Cidr {
         + "' is not an IP address or CIDR such as 203.0.113.0/24 or 2001:db8::/32"));
     int max = a.getAddress().length * 8;
     int bits;
-    try {
-      bits = slash < 0 ? max : Integer.parseInt(entry.substring(slash + 1));
-    } catch (NumberFormatException e) {
-      bits = -1;
+    String prefix = slash < 0 ? "" : entry.substring(slash + 1);
+    if (slash >= 0 && (prefix.isEmpty() || prefix.length() > 3 || !prefix.chars().allMatch(ch -> ch >= '0' && ch <= '9'))) {
+      bits = -1; // digits only: no sign, no space
+    } else {
+      bits = slash < 0 ? max : Integer.parseInt(prefix);
     }
     if (bits < 0 || bits > max) {
       throw new IllegalArgumentException("'" + shorten(entry) + "': the prefix length of a CIDR must be 0.." + max
@@ -151,6 +152,23 @@ public final class Cidr {
    * and one of them would spend, or get banned, the budget of all.
    */
   public static String clientKey(InetAddress a) {
+    return clientKeyOf(a);
+  }
+
+  /**
+   * {@link #clientKey(InetAddress)} of an address as text: a canonical IPv4 literal as itself (read
+   * without allocating), any other literal by its client ({@code 198.51.100.07} and {@code
+   * ::ffff:c633:6407} are {@code 198.51.100.7}, an IPv6 address its /64); anything that is no address,
+   * as given. Every budget and count kept per client address keys by this, as the shield does.
+   */
+  public static String clientKey(String address) {
+    if (ipv4Value(address) >= 0) {
+      return address;
+    }
+    return literal(address).map(Cidr::clientKeyOf).orElse(address);
+  }
+
+  private static String clientKeyOf(InetAddress a) {
     byte[] b = a.getAddress();
     if (b.length == 4) {
       return a.getHostAddress();

@@ -315,6 +315,52 @@ class AuditTrailTest {
     }
   }
 
+  /**
+   * Management calls with a bad credential from one IPv6 /64, each from another address of it, are
+   * counted as one client's (as the API's are, and as the shield counts clients), and charged to one
+   * budget: they wrote an event per address (10,000 a minute from one /64).
+   */
+  @Test
+  void refusedManagementCallsFromOneSlash64AreOneClients() throws Exception {
+    InMemoryAuditSink store = AuditSink.inMemory();
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .auditSink(store).build()) {
+      for (int i = 1; i <= 300; i++) {
+        m.managementApi().handle(ManagementApi.Request.withRawQuery("GET", "/monetize/usage", null,
+            Optional.of("Bearer mk_live_" + "x".repeat(30)), Optional.empty(), new byte[0],
+            "2001:db8:5:5::" + Integer.toHexString(i), "r" + i));
+      }
+      m.flushAudit();
+      assertThat(store.events()).filteredOn(e -> e.customerId().isEmpty()).hasSizeLessThan(20);
+    }
+  }
+
+  /**
+   * Published pages (the price list, the OpenAPI document) are charged to the client, every spelling
+   * of its address and every address of its IPv6 /64 alike: a new address per request passed the budget.
+   */
+  @Test
+  void publishedPagesChargeOneClientWhateverAddressItTakes() throws Exception {
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .publishDocs(true).build()) {
+      int refused = 0;
+      for (int i = 1; i <= 80; i++) {
+        refused += m.managementApi().refusePublishedPage("2001:db8:5:5::" + Integer.toHexString(i), "r" + i)
+            .isPresent() ? 1 : 0;
+      }
+      assertThat(refused).as("one budget for the /64").isPositive();
+      int spelled = 0;
+      for (String spelling : java.util.List.of("198.51.100.7", "198.51.100.07", "::ffff:198.51.100.7", "::ffff:c633:6407")) {
+        for (int i = 0; i < 20; i++) {
+          spelled += m.managementApi().refusePublishedPage(spelling, "s").isPresent() ? 1 : 0;
+        }
+      }
+      assertThat(spelled).as("one budget for every spelling").isPositive();
+    }
+  }
+
   @Test
   void withoutASearchableSinkTheTrailIsNotFound() throws Exception {
     Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000)).quota(Quota.daily(1_000)).build();

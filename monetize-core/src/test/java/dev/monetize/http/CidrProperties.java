@@ -171,4 +171,21 @@ class CidrProperties {
   Arbitrary<String> junk() {
     return Arbitraries.strings().withChars("0123456789abcdef.:/[] -x").ofMaxLength(24);
   }
+
+  /** A prefix length is digits only; every spelling of one client's address is one client key. */
+  @org.junit.jupiter.api.Test
+  void prefixLengthsAreDigitsAndEverySpellingOfAClientIsOneKey() {
+    for (String bad : java.util.List.of("203.0.113.0/+24", "203.0.113.0/ 24", "203.0.113.0/", "203.0.113.0/0024",
+        "2001:db8::/-0")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Cidr.parse(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String spelling : java.util.List.of("198.51.100.7", "198.51.100.07", "::ffff:198.51.100.7", "::ffff:c633:6407",
+        "[::ffff:198.51.100.7]", "64:ff9b::c633:6407")) {
+      assertThat(Cidr.clientKey(spelling)).as(spelling).isEqualTo("198.51.100.7");
+    }
+    assertThat(Cidr.clientKey("2001:db8:5:5::1")).isEqualTo(Cidr.clientKey("2001:db8:5:5:ffff::9"));
+    assertThat(Cidr.clientKey("2001:db8:5:5::1")).isNotEqualTo(Cidr.clientKey("2001:db8:5:6::1"));
+    assertThat(Cidr.clientKey("not an address")).isEqualTo("not an address");
+  }
 }

@@ -235,6 +235,10 @@ class ShieldTest {
       // the operator cannot lock itself out: no /0, nothing holding the address it calls from (10.0.0.9)
       assertThat(manage(m, "POST", "/monetize/shield/deny", operatorKey, "{\"cidr\":\"0.0.0.0/0\"}").status())
           .isEqualTo(400);
+      for (String everyone : java.util.List.of("0.0.0.0/0", "::/0")) { // an allow entry turning the shield off
+        assertThat(manage(m, "POST", "/monetize/shield/allow", operatorKey, "{\"cidr\":\"" + everyone + "\"}").status())
+            .as(everyone).isEqualTo(400);
+      }
       assertThat(manage(m, "POST", "/monetize/shield/deny", operatorKey, "{\"cidr\":\"10.0.0.0/8\"}").status())
           .isEqualTo(400);
       assertThat(new String(manage(m, "GET", "/monetize/shield", operatorKey, null).body(), StandardCharsets.UTF_8))
@@ -259,6 +263,60 @@ class ShieldTest {
           Map.of(), Optional.of("Bearer " + k.secret()), Optional.empty(), new byte[0], "192.0.2.1", "req"));
       assertThat(shielded.status()).isEqualTo(403);
       assertThat(new String(shielded.body(), StandardCharsets.UTF_8)).contains("ip_denied");
+    }
+  }
+
+  /**
+   * Two nodes on one store: a ban lifted through the node that did not issue it is lifted on the one
+   * that did (it kept refusing the address, its own ban preferred, for up to a day); a client banned
+   * again on the other node after its first ban lapsed is on its second strike there (each node
+   * counted only bans in force, and every later ban lasted as long as the first).
+   */
+  @Test
+  void twoNodesLiftAndCountStrikesOfEachOthersBans() throws Exception {
+    ShieldStore shared = ShieldStore.inMemory();
+    ShieldPolicy p = ShieldPolicy.defaults().banAfter(2, Duration.ofMinutes(1));
+    try (Monetize issuer = monetize(p, shared); Monetize other = monetize(p, shared)) {
+      IssuedKey k = customer(issuer);
+      other.customers().save(Customer.of("acme", "basic"));
+      call(issuer, summary, "198.51.100.90", null);
+      call(issuer, summary, "198.51.100.90", null); // banned on the issuer, written to the store in the background
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !shared.bans().isEmpty());
+      assertThat(code(call(issuer, summary, "198.51.100.90", k.secret()))).isEqualTo("ip_banned");
+      assertThat(manage(other, "DELETE", "/monetize/shield/bans/198.51.100.90", operatorKey, null).status())
+          .isEqualTo(200);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)) // the issuer reads the store every second
+          .until(() -> code(call(issuer, summary, "198.51.100.90", k.secret())).equals("ok"));
+      // strikes: banned on the issuer, lapsed, banned again on the other node
+      call(issuer, summary, "198.51.100.91", null);
+      call(issuer, summary, "198.51.100.91", null);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> shared.bans().stream().anyMatch(b -> b.address().equals("198.51.100.91")));
+      time.advance(Duration.ofMinutes(2)); // the first ban (1 minute) lapsed
+      manage(other, "DELETE", "/monetize/shield/bans/198.51.100.1", operatorKey, null); // the other node reads the store
+      call(other, summary, "198.51.100.91", null);
+      call(other, summary, "198.51.100.91", null);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(shared.bans()).filteredOn(b -> b.address().equals("198.51.100.91")).singleElement()
+              .satisfies(b -> {
+                assertThat(b.strikes()).isEqualTo(2);
+                assertThat(Duration.between(b.since(), b.until())).isEqualTo(Duration.ofMinutes(2));
+              }));
+    }
+  }
+
+  /** An IPv4 address spelled in IPv6 (::10.9.9.9, NAT64) is the IPv4 address: a private one is never banned. */
+  @Test
+  void aPrivateIpv4AddressSpelledInIpv6IsNeverBanned() {
+    ShieldPolicy p = ShieldPolicy.defaults().unauthenticated(Rate.perSecond(1)).banAfter(3, Duration.ofMinutes(1));
+    try (Monetize m = monetize(p, ShieldStore.inMemory())) {
+      IssuedKey k = customer(m);
+      for (String spelling : java.util.List.of("::10.9.9.9", "64:ff9b::a09:909", "::127.0.0.1")) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(code(call(m, summary, spelling, null))).as(spelling).isEqualTo("key_missing");
+        }
+      }
+      assertThat(code(call(m, summary, "10.9.9.9", k.secret()))).isEqualTo("ok");
     }
   }
 

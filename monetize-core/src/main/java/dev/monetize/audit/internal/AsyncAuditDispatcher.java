@@ -183,8 +183,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   public void countRefusal(long epochNanos, String remoteAddress, String operation, String code, int status,
       String requestId, String method, String path) {
     // counted per client as the shield counts them: an IPv6 /64 is one client (it could rotate addresses)
-    String client = dev.monetize.http.Cidr.ipv4Value(remoteAddress) >= 0 ? remoteAddress
-        : dev.monetize.http.Cidr.literal(remoteAddress).map(dev.monetize.http.Cidr::clientKey).orElse(remoteAddress);
+    String client = dev.monetize.http.Cidr.clientKey(remoteAddress);
     refusals.add(Math.floorDiv(epochNanos, 60_000_000_000L), client, operation, code, status, requestId, method, path);
   }
 

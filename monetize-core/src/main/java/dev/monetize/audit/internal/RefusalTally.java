@@ -110,9 +110,9 @@ final class RefusalTally {
     return e.customerId().isEmpty() && !e.decision().equals("admitted") && e.details().isEmpty();
   }
 
-  void add(AuditEvent e) {
-    add(Math.floorDiv(e.time().getEpochSecond(), 60), e.remoteAddress(), e.operationId(), e.decision(), e.status(),
-        e.requestId(), e.method(), e.path());
+  void add(AuditEvent e) { // per client, as the shield counts them (an IPv6 /64 is one: it could rotate addresses)
+    add(Math.floorDiv(e.time().getEpochSecond(), 60), dev.monetize.http.Cidr.clientKey(e.remoteAddress()),
+        e.operationId(), e.decision(), e.status(), e.requestId(), e.method(), e.path());
   }
 
   /** Counts one refusal; allocates only for the first of its group. */

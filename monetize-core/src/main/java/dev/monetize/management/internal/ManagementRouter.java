@@ -338,8 +338,9 @@ public final class ManagementRouter implements ManagementApi {
   }
 
   private void chargeAddress(String clientAddress) {
-    ManagementCall.charge(context, "{ip:" + clientAddress + "}:mgmt", "management-address", limits.perKey(),
-        "management calls");
+    // per client, as the shield counts them: every spelling of an address, and every address of an IPv6 /64, is one
+    ManagementCall.charge(context, "{ip:" + dev.monetize.http.Cidr.clientKey(clientAddress) + "}:mgmt",
+        "management-address", limits.perKey(), "management calls");
   }
 
   @Override

@@ -62,6 +62,10 @@ final class ShieldResource {
       // the operator would lock itself out of this very API: no store change is worth that
       throw ManagementRefusal.badRequest("cidr: would deny every address, or the address of this request.");
     }
+    if (kind == ShieldRule.Kind.ALLOW && cidr.bits() == 0) { // every ban, deny entry and budget gone at once
+      throw ManagementRefusal.badRequest("cidr: would allow every address (the shield would be off); "
+          + "allow the networks you trust.");
+    }
     if (context.shield().store().rules().size() >= MAX_RULES) {
       throw ManagementRefusal.badRequest("the shield holds at most " + MAX_RULES
           + " entries; remove some, or deny at the CDN in front.");

@@ -278,8 +278,8 @@ public final class Shield implements AutoCloseable {
     onBan.accept(b);
     background.execute(() -> {
       try {
-        Optional<Ban> known = store.ban(key); // another node may know more strikes
-        if (known.isEmpty() || known.get().until().isBefore(b.until())) {
+        Optional<Ban> there = store.ban(key); // another node may know more strikes
+        if (there.isEmpty() || there.get().until().isBefore(b.until())) {
           store.ban(b);
         }
         if (stored.size() < MAX_TRACKED) {
