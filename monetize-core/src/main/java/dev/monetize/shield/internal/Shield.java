@@ -78,7 +78,7 @@ public final class Shield implements AutoCloseable {
    * The bans issued here that the store has taken (written by the store's thread, read by it): once
    * one is gone from the store's view, another node lifted it, and it is lifted here too.
    */
-  private final java.util.Set<Ban> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Cache<Ban, Boolean> stored;
   /**
    * The one thread that talks to the store: bans issued here are written, the view is read again,
    * and the operator's changes are made and read back, in the order they were asked for (a lift
@@ -111,6 +111,8 @@ public final class Shield implements AutoCloseable {
         .build();
     this.issued = Caffeine.newBuilder().maximumSize(MAX_TRACKED).executor(Runnable::run)
         .expireAfterWrite(Duration.ofDays(1)).build();
+    this.stored = Caffeine.newBuilder().maximumSize(MAX_TRACKED).executor(Runnable::run)
+        .expireAfterWrite(policy.longestBan().plusDays(1)).build();
     this.swept = clock.getAsLong();
     this.view = read(clock.getAsLong());
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -264,7 +266,7 @@ public final class Shield implements AutoCloseable {
 
   /** Bans {@code key} here at once; the store learns of it in the background. */
   private void ban(String key, long now) {
-    Instant at = instant(now);
+    Instant at = instant(now).truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as a store keeps it (Redis: ms)
     Ban before = issued.getIfPresent(key);
     Ban known = view.kept().get(key); // a lapsed ban of any node's counts as a strike too
     int strikes = 1 + Math.max(before == null ? 0 : before.strikes(), known == null ? 0 : known.strikes());
@@ -282,9 +284,7 @@ public final class Shield implements AutoCloseable {
         if (there.isEmpty() || there.get().until().isBefore(b.until())) {
           store.ban(b);
         }
-        if (stored.size() < MAX_TRACKED) {
-          stored.add(b); // in the store now (or a longer one of another node's is)
-        }
+        stored.put(b, Boolean.TRUE); // in the store now (or a longer one of another node's is)
       } catch (RuntimeException e) {
         LOG.warn("shield store unreachable: the ban of {} holds on this node only ({})", key, e.toString());
       }
@@ -337,14 +337,17 @@ public final class Shield implements AutoCloseable {
       }
       View v = read(now);
       view = v;
-      for (Ban b : stored) { // a ban the store took and no longer holds was lifted (on any node): so here
+      for (Ban b : stored.asMap().keySet()) {
         Ban there = v.kept().get(b.address());
-        if (there == null || there.since().isBefore(b.since())) {
-          stored.remove(b);
+        if (there == null) { // the store took it and holds no ban of the client now: lifted (on any node), so here
+          stored.invalidate(b);
           if (issued.asMap().remove(b.address(), b)) {
             failures.invalidate(b.address());
             limited.invalidate(b.address());
           }
+        } else if (!there.since().equals(b.since())) { // the store holds another: it is the one in force
+          stored.invalidate(b);
+          issued.asMap().remove(b.address(), b);
         }
       }
     } catch (RuntimeException e) {

@@ -55,7 +55,7 @@ public class MonetizeTomcatAutoConfiguration {
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
       factory.addContextCustomizers(context ->
-          TomcatProblemPages.install(context, () -> Optional.ofNullable(monetize.getIfAvailable())));
+          TomcatProblemPages.install(context, () -> Optional.ofNullable(monetize.getIfAvailable()), !swallowSizeSet));
       if (!swallowSizeSet) { // after Spring Boot's connector customizer, which sets its 2 MB: this one wins
         factory.addConnectorCustomizers(connector -> {
           if (connector.getProtocolHandler() instanceof org.apache.coyote.http11.AbstractHttp11Protocol<?> http) {

@@ -31,8 +31,17 @@ public final class TomcatProblemPages {
   /**
    * Replaces the error report valve of {@code context}'s host (Spring Boot's, or the one Tomcat would
    * add) with the problem valve; {@code monetize} is asked for the engine when an error is reported.
+   * A body nobody read is not read after the answer ({@link ProblemValve#closeIfBodyUnread}).
    */
   public static void install(Context context, Supplier<Optional<Monetize>> monetize) {
+    install(context, monetize, true);
+  }
+
+  /**
+   * The same; {@code closeUnreadBodies} false leaves a body nobody read to Tomcat's swallow (its
+   * {@code maxSwallowSize}), as when {@code server.tomcat.max-swallow-size} is set.
+   */
+  public static void install(Context context, Supplier<Optional<Monetize>> monetize, boolean closeUnreadBodies) {
     Container parent = context.getParent();
     if (parent == null) {
       return;
@@ -46,7 +55,7 @@ public final class TomcatProblemPages {
       }
     }
     if (!installed) {
-      parent.getPipeline().addValve(new ProblemValve(monetize));
+      parent.getPipeline().addValve(new ProblemValve(monetize, closeUnreadBodies));
     }
     if (parent instanceof StandardHost host) {
       host.setErrorReportValveClass(ProblemValve.class.getName()); // so that the host adds no HTML valve
@@ -61,14 +70,16 @@ public final class TomcatProblemPages {
   /** Tomcat's error report valve, writing problem JSON. */
   public static final class ProblemValve extends ErrorReportValve {
     private final Supplier<Optional<Monetize>> monetize;
+    private final boolean closeUnreadBodies;
 
     /** Without an engine (as the host would create it by class name): {@code about:blank} problems only. */
     public ProblemValve() {
-      this(Optional::empty);
+      this(Optional::empty, true);
     }
 
-    ProblemValve(Supplier<Optional<Monetize>> monetize) {
+    ProblemValve(Supplier<Optional<Monetize>> monetize, boolean closeUnreadBodies) {
       this.monetize = monetize;
+      this.closeUnreadBodies = closeUnreadBodies;
     }
 
     /**
@@ -86,27 +97,35 @@ public final class TomcatProblemPages {
       try {
         super.invoke(request, response);
       } finally {
-        closeIfBodyUnread(request);
+        if (closeUnreadBodies) {
+          closeIfBodyUnread(request);
+        }
       }
     }
 
     /**
      * A body the request announced and nobody read (a request refused before its body, or an endpoint
-     * that never reads it) is not read after the answer either: Tomcat closes the connection instead.
+     * that read none of it) is not read after the answer either: Tomcat closes the connection instead.
      * Tomcat would otherwise read it on the request thread (up to {@code max-swallow-size}, and at
      * least once whatever that size), each byte restarting its timeout, so a client without a key held
-     * a thread for as long as it kept sending a byte now and then.
+     * a thread for as long as it kept sending a byte now and then. A body an endpoint read part of
+     * (a JSON reader stops at its last brace, before a chunked body's last chunk) is left to Tomcat,
+     * which reads the rest and keeps the connection.
      */
     static void closeIfBodyUnread(Request request) {
-      if (request.isAsyncStarted() || request.getCoyoteRequest() == null
+      org.apache.coyote.Request coyote = request.getCoyoteRequest();
+      if (request.isAsyncStarted() || coyote == null
           || request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null) {
         return; // no body announced, or one an asynchronous endpoint may still read
       }
       java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean(true);
-      request.getCoyoteRequest().action(org.apache.coyote.ActionCode.REQUEST_BODY_FULLY_READ, read);
-      if (!read.get()) {
-        request.getCoyoteRequest().action(org.apache.coyote.ActionCode.DISABLE_SWALLOW_INPUT, null);
+      coyote.action(org.apache.coyote.ActionCode.REQUEST_BODY_FULLY_READ, read);
+      int status = coyote.getResponse().getStatus();
+      if (read.get() || status < 400 && coyote.getBytesRead() > 0) {
+        return;
       }
+      coyote.action(org.apache.coyote.ActionCode.DISABLE_SWALLOW_INPUT, null);
+      coyote.getResponse().setStatus(status); // the action marks the exchange failed (500 below 400): the answer stays
     }
 
     @Override
