@@ -268,7 +268,7 @@ public final class CacheLookup {
     }
     Optional<CachedResponse> answer = Optional.empty();
     if (status == 200 && contentType != null && !variesOutsideTheKey(headers, byOrigin)
-        && !dev.monetize.cache.PrivateAnswers.marked(headers)) {
+        && !dev.monetize.cache.PrivateAnswers.marked(headers, caching.springSecurityCacheHeaders)) {
       CachedResponse r = CachedResponse.of(operation, status, contentType, body,
           replayable(headers, engineLink, byOrigin), caching.now());
       caching.put(key, r, policy);

@@ -39,10 +39,14 @@ final class Caching implements dev.monetize.cache.CacheService {
 
   private final boolean compression;
 
-  Caching(ResponseCache store, TimeSource time, boolean compression) {
+  /** Whether Spring Security's blanket cache headers are no mark of one caller's answer ({@link dev.monetize.cache.PrivateAnswers}). */
+  final boolean springSecurityCacheHeaders;
+
+  Caching(ResponseCache store, TimeSource time, boolean compression, boolean springSecurityCacheHeaders) {
     this.store = store;
     this.time = time;
     this.compression = compression;
+    this.springSecurityCacheHeaders = springSecurityCacheHeaders;
     store.onEviction(e -> counted(e.operation()).evictions.increment());
   }
 

@@ -146,7 +146,7 @@ public final class Monetize implements AutoCloseable {
         Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), b.queryRedaction());
     audit.clock(b.timeSource::now); // counted refusals are stamped with it: their minutes end on it too
     try {
-      this.caching = new Caching(b.responseCache, b.timeSource, b.compression);
+      this.caching = new Caching(b.responseCache, b.timeSource, b.compression, b.springSecurityCacheHeaders);
       this.shield = new Shield(catalog.shield(), b.shieldStore, b.timeSource::epochNanos,
           ban -> LOG.warn("address {} banned until {} after repeated authentication failures (strike {})",
               ban.address(), ban.until(), ban.strikes()));

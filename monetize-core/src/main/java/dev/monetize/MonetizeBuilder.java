@@ -213,6 +213,19 @@ public final class MonetizeBuilder {
   }
 
   boolean compression = true;
+  boolean springSecurityCacheHeaders;
+
+  /**
+   * Whether an answer carrying exactly the cache headers Spring Security writes on every answer
+   * ({@code Cache-Control: no-cache, no-store, max-age=0, must-revalidate}, {@code Pragma: no-cache},
+   * {@code Expires: 0}) is stored by the response cache as any other (default off: such an answer says
+   * {@code no-store}, and is not stored). The Spring Boot starter turns it on when Spring Security is
+   * on the class path, whose defaults are no word of the application's about one answer.
+   */
+  public MonetizeBuilder springSecurityCacheHeaders(boolean defaultsAreNoMark) {
+    this.springSecurityCacheHeaders = defaultsAreNoMark;
+    return this;
+  }
   dev.monetize.shield.ShieldStore shieldStore = dev.monetize.shield.ShieldStore.inMemory();
 
   /**

@@ -151,10 +151,11 @@ class StoredHeadersTest {
     assertThat(dev.monetize.cache.PrivateAnswers.marked(List.of(new Header("Set-Cookie", "a=b")))).isFalse();
     List<Header> springSecurity = List.of(new Header("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate"),
         new Header("Pragma", "no-cache"), new Header("Expires", "0"), new Header("X-Frame-Options", "DENY"));
-    assertThat(dev.monetize.cache.PrivateAnswers.marked(springSecurity)).isFalse();
-    assertThat(dev.monetize.cache.PrivateAnswers.marked(springSecurity.subList(0, 2))).isTrue(); // not the three: the application's word
+    assertThat(dev.monetize.cache.PrivateAnswers.marked(springSecurity, true)).isFalse(); // behind Spring Security
+    assertThat(dev.monetize.cache.PrivateAnswers.marked(springSecurity)).isTrue(); // else the application's own word
+    assertThat(dev.monetize.cache.PrivateAnswers.marked(springSecurity.subList(0, 2), true)).isTrue(); // not the three: the application's word
     List<Header> andPrivate = new ArrayList<>(springSecurity);
     andPrivate.add(new Header("Cache-Control", "private")); // the application's own line beside the defaults
-    assertThat(dev.monetize.cache.PrivateAnswers.marked(andPrivate)).isTrue();
+    assertThat(dev.monetize.cache.PrivateAnswers.marked(andPrivate, true)).isTrue();
   }
 }

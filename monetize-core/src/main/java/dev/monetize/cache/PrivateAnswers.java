@@ -12,11 +12,11 @@ import java.util.Locale;
  * shared by every key of a tenant, so such an answer would be served to the others. A {@code Set-Cookie} does not keep an answer out (RFC 9111 section
  * 7.3); the cookie itself is never replayed.
  *
- * <p>Not such a mark: the headers Spring Security writes on every answer it sees, exactly one
- * {@code Cache-Control: no-cache, no-store, max-age=0, must-revalidate} with {@code Pragma: no-cache}
- * and {@code Expires: 0}, a default for browsers rather than the application's word about this answer.
- * Adapters that add the cache's own {@code Cache-Control} before they store an answer ask this of the
- * application's headers first.
+ * <p>Behind Spring Security ({@link #marked(List, boolean)}), not such a mark: the headers it writes
+ * on every answer it sees, exactly one {@code Cache-Control: no-cache, no-store, max-age=0,
+ * must-revalidate} with {@code Pragma: no-cache} and {@code Expires: 0}, a default for browsers
+ * rather than the application's word about this answer. Adapters that add the cache's own
+ * {@code Cache-Control} before they store an answer ask this of the application's headers first.
  */
 public final class PrivateAnswers {
   /** The {@code Cache-Control} Spring Security's {@code CacheControlHeadersWriter} writes. */
@@ -24,8 +24,16 @@ public final class PrivateAnswers {
 
   private PrivateAnswers() {}
 
-  /** Whether {@code answer}'s headers mark it as one caller's. */
+  /** Whether {@code answer}'s headers mark it as one caller's (Spring Security's defaults too). */
   public static boolean marked(List<Header> answer) {
+    return marked(answer, false);
+  }
+
+  /**
+   * The same; {@code springSecurityDefaults}: exactly the headers Spring Security writes on every
+   * answer are no mark (the application did not write them about this answer).
+   */
+  public static boolean marked(List<Header> answer, boolean springSecurityDefaults) {
     boolean marked = false;
     int cacheControls = 0;
     boolean securityDefault = false;
@@ -42,7 +50,7 @@ public final class PrivateAnswers {
         marked |= marks(value);
       }
     }
-    return marked && !(cacheControls == 1 && securityDefault && pragma && expires);
+    return marked && !(springSecurityDefaults && cacheControls == 1 && securityDefault && pragma && expires);
   }
 
   /**

@@ -85,7 +85,9 @@ public class MonetizeAutoConfiguration {
     HandlerOperations annotated = handlers.getIfAvailable();
     Catalog catalog = annotated == null ? plans : annotated.addTo(plans);
     MonetizeBuilder b = Monetize.builder().catalog(catalog).environment(environment(p.getEnvironment()))
-        .apiInfo(p.getApiTitle(), p.getApiVersion()).publishDocs(p.isPublishDocs());
+        .apiInfo(p.getApiTitle(), p.getApiVersion()).publishDocs(p.isPublishDocs())
+        .springSecurityCacheHeaders(org.springframework.util.ClassUtils.isPresent( // its defaults on every answer
+            "org.springframework.security.web.header.HeaderWriterFilter", MonetizeAutoConfiguration.class.getClassLoader()));
     String servletPrefix = MonetizeWebConfiguration.servletPrefix(springEnvironment);
     if (!servletPrefix.isEmpty()) { // only paths under the dispatcher servlet reach any filter
       b.managementPrefix(servletPrefix + "/monetize");
