@@ -142,8 +142,8 @@ public final class Monetize implements AutoCloseable {
     this.plans = new dev.monetize.billing.internal.PlanScheduler(customers, b.billingHistory, b.timeSource, events,
         b.catalog, this::settledTotals, duePlans);
     limits.suggestions(c -> plans.suggestion(c).map(dev.monetize.billing.internal.PlanScheduler.Suggestion::plan));
-    this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, b.auditOverflow(),
-        Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), b.queryRedaction());
+    this.audit = new AsyncAuditDispatcher(b.auditSink, b.auditQueueCapacity, AuditWiring.overflow(b),
+        Optional.ofNullable(b.journalDir).map(d -> d.resolve("audit-spill")), AuditWiring.queryRedaction(b));
     audit.clock(b.timeSource::now); // counted refusals are stamped with it: their minutes end on it too
     try {
       this.caching = new Caching(b.responseCache, b.timeSource, b.compression, b.springSecurityCacheHeaders);

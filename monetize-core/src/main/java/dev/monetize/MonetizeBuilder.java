@@ -72,7 +72,7 @@ public final class MonetizeBuilder {
     return this;
   }
 
-  /** Null: chosen by the sink ({@link #auditOverflow()}). */
+  /** Null: chosen by the sink ({@link AuditWiring#overflow}). */
   AuditOverflow auditOverflow;
   byte[] auditKey;
   byte[] pepper;
@@ -165,27 +165,6 @@ public final class MonetizeBuilder {
     }
     this.auditKey = key.clone();
     return this;
-  }
-
-  dev.monetize.audit.internal.QueryRedaction queryRedaction() {
-    return auditKey != null ? new dev.monetize.audit.internal.QueryRedaction(auditKey)
-        : pepper != null ? dev.monetize.audit.internal.QueryRedaction.derivedFrom(pepper)
-        : dev.monetize.audit.internal.QueryRedaction.random();
-  }
-
-  /**
-   * What a full audit queue does: as set, else {@link AuditOverflow#SPILL} for a durable sink with a
-   * journal directory, {@link AuditOverflow#CALLER_RUNS} for a durable sink without one, and
-   * {@link AuditOverflow#DROP} otherwise.
-   */
-  AuditOverflow auditOverflow() {
-    if (auditOverflow != null) {
-      return auditOverflow;
-    }
-    if (auditSink.durable()) {
-      return journalDir != null ? AuditOverflow.SPILL : AuditOverflow.CALLER_RUNS;
-    }
-    return AuditOverflow.DROP;
   }
 
   /**
