@@ -132,39 +132,44 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     }
   }
 
+  /** Whether {@code name} is the length held back with the body (kept as declared, not set yet). */
+  private boolean heldLength(String name) {
+    return !passing && "Content-Length".equalsIgnoreCase(name);
+  }
+
   @Override
   public void setHeader(String name, String value) {
-    if (passing || !"Content-Length".equalsIgnoreCase(name)) {
-      super.setHeader(name, value);
-    } else {
+    if (heldLength(name)) {
       declaredLength = parsedLength(value);
+    } else {
+      super.setHeader(name, value);
     }
   }
 
   @Override
   public void addHeader(String name, String value) {
-    if (passing || !"Content-Length".equalsIgnoreCase(name)) {
-      super.addHeader(name, value);
-    } else {
+    if (heldLength(name)) {
       declaredLength = parsedLength(value);
+    } else {
+      super.addHeader(name, value);
     }
   }
 
   @Override
   public void setIntHeader(String name, int value) {
-    if (passing || !"Content-Length".equalsIgnoreCase(name)) {
-      super.setIntHeader(name, value);
-    } else {
+    if (heldLength(name)) {
       declaredLength = value;
+    } else {
+      super.setIntHeader(name, value);
     }
   }
 
   @Override
   public void addIntHeader(String name, int value) {
-    if (passing || !"Content-Length".equalsIgnoreCase(name)) {
-      super.addIntHeader(name, value);
-    } else {
+    if (heldLength(name)) {
       declaredLength = value;
+    } else {
+      super.addIntHeader(name, value);
     }
   }
 
