@@ -57,8 +57,7 @@ public final class Monetize implements AutoCloseable {
   private final dev.monetize.events.internal.EventOutbox events;
   private final dev.monetize.billing.internal.PlanScheduler plans;
   private final InsightStage insight;
-  private final Operation operatorProbe = Operation.builder("monetize.operator", "GET", "/").scope("monetize:admin")
-      .build();
+  private final OperatorGate operatorGate;
   private final TimeSource timeSource;
   private final KeyEnvironment environment;
   private final UsagePipeline usage;
@@ -153,6 +152,7 @@ public final class Monetize implements AutoCloseable {
       this.pipeline = new AdmissionPipeline(identification, shield, new AdmissionStage[] {new Authorization(catalog),
           new MeterStage(usage.meter(), inFlightPlanChanges), insight, new AuditStage(audit)}, limits, wallet, b.timeSource, b.docsBase,
           b.legacyRateLimitHeaders, b.measuresCpuTime(), caching, catalog, new QuotaWarnings(b.quotaWarnings, events));
+      this.operatorGate = new OperatorGate(shield, identification, b.timeSource, pipeline);
       this.management = new ManagementRouter(new ManagementBridge(b.docsBase, catalog, customers, keys, wallet, caching,
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store
@@ -272,27 +272,14 @@ public final class Monetize implements AutoCloseable {
   /**
    * Whether {@code request} carries the operator's credential (the scope {@code monetize:admin}):
    * for endpoints of your own that only the operator may read, such as {@code /metrics}. The
-   * shield applies as to any request, and a failed authentication spends the client address's budget.
+   * shield applies as to any request, and a failed authentication is a strike against the client.
    *
-   * @return the refusal to answer (401 for a missing or bad credential, 403 for another's, the
-   *     shield's), or empty when the operator calls
+   * @return the answer to send instead (problem JSON: 401 with {@code WWW-Authenticate} for a
+   *     missing or bad credential, 403 for another's, the shield's refusal with {@code Retry-After}),
+   *     or empty when the operator calls
    */
-  public Optional<ErrorCode> refuseUnlessOperator(ApiRequest request) {
-    long now = timeSource.epochNanos();
-    dev.monetize.shield.internal.Shield.Verdict verdict = shield.check(request.remoteAddress(), now);
-    if (verdict.refusal().isPresent()) {
-      return verdict.refusal();
-    }
-    Decision d = identification.identify(operatorProbe, request, now);
-    if (d.principal().isEmpty()) {
-      ErrorCode code = d.error().orElse(ErrorCode.KEY_MISSING);
-      if (code.status() == 401) {
-        shield.failed(request.remoteAddress(), now, verdict.allowed());
-      }
-      return Optional.of(code);
-    }
-    return dev.monetize.management.Authority.operator(d.principal().get()) ? Optional.empty()
-        : Optional.of(ErrorCode.SCOPE_DENIED);
+  public Optional<ManagementApi.Response> refuseUnlessOperator(ApiRequest request) {
+    return operatorGate.refuse(request);
   }
 
   /** A problem of {@code code} for this deployment's docs base. */

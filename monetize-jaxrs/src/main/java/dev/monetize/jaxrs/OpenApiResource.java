@@ -64,12 +64,7 @@ public final class OpenApiResource {
         dev.monetize.http.RequestIds.HEADER));
     String client = monetize.clientAddress(PeerAddress.current(), headers.getHeaderString("Forwarded"),
         headers.getHeaderString("X-Forwarded-For"));
-    return monetize.managementApi().refusePublishedPage(client, requestId).map(a -> {
-      jakarta.ws.rs.core.Response.ResponseBuilder r = jakarta.ws.rs.core.Response.status(a.status())
-          .type(a.contentType()).entity(a.body()).header(dev.monetize.http.RequestIds.HEADER, requestId);
-      a.headers().forEach(h -> r.header(h.name(), h.value()));
-      return r.build();
-    });
+    return monetize.managementApi().refusePublishedPage(client, requestId).map(a -> Refusals.of(a, requestId));
   }
 
   private static jakarta.ws.rs.core.Response explorer(String path) {

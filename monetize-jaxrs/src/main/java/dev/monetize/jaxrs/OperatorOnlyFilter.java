@@ -6,7 +6,6 @@ import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.RequestIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import java.util.Optional;
 
 /** Bound to {@link OperatorOnly} methods: lets the operator's credential through, refuses any other. */
 final class OperatorOnlyFilter implements ContainerRequestFilter {
@@ -25,15 +24,10 @@ final class OperatorOnlyFilter implements ContainerRequestFilter {
       Refusals.abort(monetize, request, ErrorCode.BAD_REQUEST, AdmissionFilter.repeatedDetail(repeated));
       return;
     }
-    Optional<ErrorCode> refusal = monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,
+    monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,
         monetize.clientAddress(PeerAddress.current(), request.getHeaderString("Forwarded"),
             request.getHeaderString("X-Forwarded-For")),
-        requestId, request.getHeaderString("Authorization"), request.getHeaderString("X-API-Key")));
-    if (refusal.isEmpty()) {
-      return;
-    }
-    ErrorCode code = refusal.get();
-    Refusals.abort(monetize, request, code, code.status() == 403 ? "Only the operator's credential reads " + path + "."
-        : "Send the operator's credential to read " + path + ".");
+        requestId, request.getHeaderString("Authorization"), request.getHeaderString("X-API-Key")))
+        .ifPresent(answer -> request.abortWith(Refusals.of(answer, requestId)));
   }
 }

@@ -25,4 +25,12 @@ final class Refusals {
     }
     request.abortWith(b.build());
   }
+
+  /** An answer of the engine's (a refusal, which holds nothing until sent) as a JAX-RS response, with the request id. */
+  static Response of(dev.monetize.management.ManagementApi.Response answer, String requestId) {
+    Response.ResponseBuilder b = Response.status(answer.status()).type(answer.contentType()).entity(answer.body())
+        .header(RequestIds.HEADER, requestId);
+    answer.headers().forEach(h -> b.header(h.name(), h.value()));
+    return b.build();
+  }
 }

@@ -182,12 +182,12 @@ public final class MonetizeFilter implements Filter {
       if (refusedForRepeatedCredential(request, response)) {
         return;
       }
-      Optional<ErrorCode> refusal = monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,
-          clientAddress(request), RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER)),
-          request.getHeader("Authorization"), request.getHeader("X-API-Key")));
+      String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+      Optional<ManagementApi.Response> refusal = monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,
+          clientAddress(request), requestId, request.getHeader("Authorization"), request.getHeader("X-API-Key")));
       if (refusal.isPresent()) {
-        refuse(request, response, refusal.get(), refusal.get().status() == 403
-            ? "Only the operator's credential reads " + path + "." : "Send the operator's credential to read " + path + ".");
+        closeIfBodyUnread(request, response);
+        ServedPages.write(request, response, requestId, refusal.get());
       } else {
         chain.doFilter(req, res);
       }

@@ -114,9 +114,14 @@ final class ServedPages {
     if (refusal.isEmpty()) {
       return false;
     }
-    ManagementApi.Response r = refusal.get();
-    write(request, response, requestId, r.status(), r.contentType(), r.headers(), r.body());
+    write(request, response, requestId, refusal.get());
     return true;
+  }
+
+  /** Writes an answer of the engine's (a refusal: nothing it holds until sent). */
+  static void write(HttpServletRequest request, HttpServletResponse response, String requestId,
+      ManagementApi.Response answer) throws IOException {
+    write(request, response, requestId, answer.status(), answer.contentType(), answer.headers(), answer.body());
   }
 
   /** The OpenAPI document generated from the catalog, when the deployment publishes it. */

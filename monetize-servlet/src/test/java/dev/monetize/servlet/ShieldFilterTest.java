@@ -60,7 +60,8 @@ class ShieldFilterTest {
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
-    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ctx.addFilter(new FilterHolder(new MonetizeFilter(monetize).operatorOnly("/metrics")), "/*",
+        EnumSet.of(DispatcherType.REQUEST));
     ctx.addServlet(new ServletHolder(new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -140,6 +141,44 @@ class ShieldFilterTest {
   private HttpResponse<String> page(String base, String path, String forwardedFor) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("X-Forwarded-For", forwardedFor).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * An operator-only path answers as the management API does: the shield's refusal with its own
+   * detail and {@code Retry-After}, a missing or bad credential with {@code WWW-Authenticate}.
+   */
+  @Test
+  void anOperatorOnlyPathAnswersTheShieldsRefusalsWithTheirHeaders() throws Exception {
+    IssuedKey[] key = new IssuedKey[1];
+    String base = start(TrustedProxies.parse("127.0.0.1/32"), key);
+    HttpResponse<String> denied = page(base, "/metrics", "203.0.113.9");
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(denied.body()).contains("\"code\":\"ip_denied\"").contains(
+        dev.monetize.shield.internal.Shield.detail(dev.monetize.errors.ErrorCode.IP_DENIED));
+    HttpResponse<String> none = page(base, "/metrics", "198.51.100.60");
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"monetize\"");
+    assertThat(none.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(none.headers().firstValue("X-Request-Id")).isPresent();
+    HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+        .header("X-Forwarded-For", "198.51.100.60").header("Authorization", "Bearer mk_live_" + "y".repeat(30))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(401);
+    assertThat(bad.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"monetize\", error=\"invalid_token\"");
+    HttpResponse<String> customer = get(base, "198.51.100.61", key[0].secret());
+    assertThat(customer.statusCode()).isEqualTo(200);
+    HttpResponse<String> notOperator = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+        .header("X-Forwarded-For", "198.51.100.61").header("Authorization", "Bearer " + key[0].secret()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(notOperator.statusCode()).isEqualTo(403);
+    assertThat(notOperator.body()).contains("\"code\":\"scope_denied\"").contains("/metrics");
+    for (int i = 0; i < 4; i++) { // the rest of the budget of failures (one spent above with the bad key, one without)
+      page(base, "/metrics", "198.51.100.60");
+    }
+    HttpResponse<String> limited = page(base, "/metrics", "198.51.100.60");
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.body()).contains("\"code\":\"ip_rate_limited\"").contains("\"retry_after\":1");
+    assertThat(limited.headers().firstValue("Retry-After")).contains("1");
   }
 
   @Test

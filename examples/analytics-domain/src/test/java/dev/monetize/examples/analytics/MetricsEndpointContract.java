@@ -75,8 +75,16 @@ public abstract class MetricsEndpointContract {
       assertThat(none.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
           .startsWith("application/problem+json"));
       assertThat(new ObjectMapper().readTree(none.body()).get("code").asText()).isEqualTo("key_missing");
-      assertThat(get(app, "/metrics", keys.get("enterprise")).statusCode()).isEqualTo(403);
-      assertThat(get(app, "/metrics", "mk_live_" + "x".repeat(30)).statusCode()).isEqualTo(401);
+      assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"monetize\"");
+      assertThat(none.headers().firstValue("Cache-Control")).contains("no-store");
+      HttpResponse<String> customer = get(app, "/metrics", keys.get("enterprise"));
+      assertThat(customer.statusCode()).isEqualTo(403);
+      assertThat(new ObjectMapper().readTree(customer.body()).get("detail").asText())
+          .isEqualTo("Only the operator's credential reads /metrics.");
+      HttpResponse<String> bad = get(app, "/metrics", "mk_live_" + "x".repeat(30));
+      assertThat(bad.statusCode()).isEqualTo(401);
+      assertThat(bad.headers().firstValue("WWW-Authenticate")).contains(
+          "Bearer realm=\"monetize\", error=\"invalid_token\"");
 
       HttpResponse<String> operator = get(app, "/metrics", keys.get("admin"));
       assertThat(operator.statusCode()).isEqualTo(200);
