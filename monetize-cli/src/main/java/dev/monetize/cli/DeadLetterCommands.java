@@ -62,6 +62,9 @@ final class DeadLetterCommands implements Runnable {
     }
   }
 
+  /** The letters one replay sends at most (as {@code UsageExport.replay} does). */
+  private static final int BATCH = 1_000;
+
   /** Where a replay sends: a webhook or Stripe. */
   static final class Target {
     @Option(names = "--webhook", paramLabel = "URL", description = "The webhook the events go to (CloudEvents batches).")
@@ -73,7 +76,8 @@ final class DeadLetterCommands implements Runnable {
 
   /** {@code replay}: sends the dead letters again; the delivered ones are forgotten. */
   @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = {"Sends the dead letters again and forgets those delivered; prints how many are left.",
+      description = {"Sends the dead letters again and forgets those delivered; prints how many were delivered, how "
+          + "many of the form failed again and how many are left. Exits 3 when some could not be delivered.",
           "The webhook secret or Stripe key is read from the environment variable named by --secret-env."})
   static final class ReplayCommand implements Callable<Integer> {
     @Spec
@@ -110,11 +114,27 @@ final class DeadLetterCommands implements Runnable {
           transport = WebhookTransport.builder(target.webhook, secret).allowPrivateNetworks(allowPrivate).build();
         }
         DeadLetterStore store = store(dir);
-        int before = store.list(Integer.MAX_VALUE).size();
-        int left = UsageExport.replay(store, transport,
-            target.stripe ? UsageExport.Format.STRIPE : UsageExport.Format.CLOUD_EVENTS);
-        ObjectNode n = JSON.createObjectNode().put("delivered", Math.max(0, before - left)).put("dead", left);
+        UsageExport.Format format = target.stripe ? UsageExport.Format.STRIPE : UsageExport.Format.CLOUD_EVENTS;
+        // a replay sends up to a batch: batches until every letter of the form went, or one round delivered none
+        int rounds = UsageExport.replayable(store, format) / BATCH + 2;
+        int delivered = 0;
+        int left = store.list(Integer.MAX_VALUE).size();
+        for (int round = 0; round < rounds && UsageExport.replayable(store, format) > 0; round++) {
+          int before = left;
+          left = UsageExport.replay(store, transport, format);
+          delivered += Math.max(0, before - left);
+          if (left >= before) {
+            break;
+          }
+        }
+        int failed = UsageExport.replayable(store, format);
+        ObjectNode n = JSON.createObjectNode().put("delivered", delivered).put("failed", failed).put("dead", left);
         spec.commandLine().getOut().println(JSON.writeValueAsString(n));
+        if (failed > 0) {
+          spec.commandLine().getErr().println("monetize: " + failed + " letter(s) could not be delivered; see their "
+              + "reasons with dead-letters list");
+          return 3;
+        }
         return 0;
       });
     }

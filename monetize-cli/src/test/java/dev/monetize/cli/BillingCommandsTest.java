@@ -118,6 +118,7 @@ class BillingCommandsTest {
     assertThat(out.toString().trim().split("\n")).hasSize(2);
     assertThat(JSON.readTree(out.toString().trim().split("\n")[0]).path("reason").asText()).isEqualTo("answered 503");
     List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    int[] status = {503};
     org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server();
     org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -128,24 +129,49 @@ class BillingCommandsTest {
           org.eclipse.jetty.util.Callback callback) throws Exception {
         bodies.add(new String(org.eclipse.jetty.io.Content.Source.asInputStream(request).readAllBytes(),
             java.nio.charset.StandardCharsets.UTF_8));
-        response.setStatus(202);
+        response.setStatus(status[0]);
         callback.succeeded();
         return true;
       }
     });
     server.start();
+    String[] replay = {"dead-letters", "replay", "--dir", dir.toString(), "--webhook",
+        "http://127.0.0.1:" + connector.getLocalPort() + "/usage", "--secret-env", "PATH", "--allow-private-networks"};
     try {
       out.getBuffer().setLength(0);
+      // a receiver that refuses: the letters stay, and the exit code says so (a cron job must see it)
+      assertThat(run(replay)).isEqualTo(3);
+      assertThat(JSON.readTree(out.toString()).path("failed").asInt()).isEqualTo(2);
+      assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isZero();
+      assertThat(err.toString()).contains("2 letter(s) could not be delivered");
+      assertThat(store.list(10)).hasSize(2);
+      bodies.clear();
+      status[0] = 202;
+      out.getBuffer().setLength(0);
       // the secret comes from the environment, never the command line (PATH is merely long enough here)
-      assertThat(run("dead-letters", "replay", "--dir", dir.toString(), "--webhook",
-          "http://127.0.0.1:" + connector.getLocalPort() + "/usage", "--secret-env", "PATH",
-          "--allow-private-networks")).as(err.toString()).isZero();
+      assertThat(run(replay)).as(err.toString()).isZero();
+      assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isEqualTo(2);
+      // more letters than one replay sends (1,000): the command sends them all
+      Path many = Files.createDirectories(dir.resolve("many"));
+      List<dev.monetize.billing.UsageExport.DeadLetter> letters = new java.util.ArrayList<>();
+      for (int i = 0; i < 1_500; i++) {
+        letters.add(new dev.monetize.billing.UsageExport.DeadLetter("m" + i, "{\"id\":\"m" + i + "\"}", "answered 503"));
+      }
+      dev.monetize.billing.DeadLetterStore.inDirectory(many).add(letters);
+      out.getBuffer().setLength(0);
+      String[] all = replay.clone();
+      all[3] = many.toString();
+      assertThat(run(all)).as(err.toString()).isZero();
+      assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isEqualTo(1_500);
+      assertThat(dev.monetize.billing.DeadLetterStore.inDirectory(many).list(10)).isEmpty();
+      out.getBuffer().setLength(0);
+      run(replay);
     } finally {
       server.stop();
     }
-    assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isEqualTo(2);
+    assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isZero(); // nothing left to send
     assertThat(JSON.readTree(out.toString()).path("dead").asInt()).isZero();
-    assertThat(bodies).containsExactly("[{\"id\":\"e1\"},{\"id\":\"e2\"}]");
+    assertThat(bodies.get(0)).isEqualTo("[{\"id\":\"e1\"},{\"id\":\"e2\"}]");
     assertThat(store.list(10)).isEmpty(); // every store of the directory reads it afresh
     assertThat(dev.monetize.billing.DeadLetterStore.inDirectory(dir).list(10)).isEmpty();
     assertThat(run("dead-letters", "replay", "--dir", dir.toString(), "--stripe", "--secret-env",

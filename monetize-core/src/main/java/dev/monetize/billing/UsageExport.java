@@ -213,6 +213,20 @@ public final class UsageExport implements UsageSink {
     return replay(store, transport, format, null);
   }
 
+  /**
+   * How many letters of {@code store} a {@link #replay replay} in {@code format} would send: those of
+   * the form, not a record kept without its Stripe customer (its export makes it events).
+   */
+  public static int replayable(DeadLetterStore store, Format format) {
+    int n = 0;
+    for (DeadLetter d : store.list(Integer.MAX_VALUE)) {
+      if (Format.of(d.event()) == format && unshaped(d).isEmpty()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   private static int replay(DeadLetterStore store, Transport transport, Format format,
       Function<UsageRecord, List<Event>> reshape) {
     List<Event> events = new ArrayList<>();
