@@ -325,7 +325,8 @@ public final class Monetize implements AutoCloseable {
   /**
    * Whether the browser's request came over HTTPS: the connection says so ({@code direct}), or a
    * trusted proxy in front of it ({@code peer}) says it was: {@code X-Forwarded-Proto: https} or
-   * {@code Forwarded: proto=https} (either may be null). A proxy that is not trusted is not believed.
+   * {@code Forwarded: proto=https} (either may be null) for any hop: where proxies append to the header,
+   * the answer errs on the side of a {@code Secure} cookie. A proxy that is not trusted is not believed.
    */
   public boolean secureRequest(boolean direct, String peer, String forwarded, String forwardedProto) {
     if (direct) {
@@ -334,11 +335,21 @@ public final class Monetize implements AutoCloseable {
     if (!trustedProxies.any() || peer == null || !trustedProxies.trusts(peer)) {
       return false;
     }
-    if (forwardedProto != null && forwardedProto.split(",")[0].trim().equalsIgnoreCase("https")) {
-      return true;
+    if (forwardedProto != null) {
+      for (String hop : forwardedProto.split(",")) {
+        if (hop.trim().equalsIgnoreCase("https")) {
+          return true;
+        }
+      }
     }
-    return forwarded != null && forwarded.split(",")[0].toLowerCase(java.util.Locale.ROOT).replace(" ", "")
-        .matches("(.*;)?proto=\"?https\"?(;.*)?");
+    if (forwarded != null) {
+      for (String hop : forwarded.split(",")) {
+        if (hop.toLowerCase(java.util.Locale.ROOT).replace(" ", "").matches("(.*;)?proto=\"?https\"?(;.*)?")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -27,6 +27,10 @@ class SecureRequestTest {
       assertThat(m.secureRequest(false, "10.1.2.3", "for=1.2.3.4;proto=https", null)).isTrue();
       assertThat(m.secureRequest(false, "10.1.2.3", "for=1.2.3.4;proto=http", null)).isFalse();
       assertThat(m.secureRequest(false, "10.1.2.3", null, "http")).isFalse();
+      // a proxy that appends: the edge's https after a client's own http still makes the cookie Secure
+      assertThat(m.secureRequest(false, "10.1.2.3", null, "http, https")).isTrue();
+      assertThat(m.secureRequest(false, "10.1.2.3", "for=1.2.3.4;proto=http, for=10.0.0.1;proto=https", null)).isTrue();
+      assertThat(m.secureRequest(false, "10.1.2.3", "for=1.2.3.4;proto=http, for=10.0.0.1", "http")).isFalse();
       assertThat(m.secureRequest(false, "203.0.113.9", "proto=https", "https")).isFalse(); // not a proxy of ours
     }
     try (Monetize m = engine(TrustedProxies.none())) {

@@ -37,8 +37,8 @@ final class ServedPages {
         .withUserAgent(request.getHeader("User-Agent"))
         .withBrowser(ManagementApi.Browser.of(joined(request, "Cookie", "; "), // HTTP/2 may send one per cookie
             request.getHeader(ManagementApi.Browser.MARKER), request.getHeader("Sec-Fetch-Site"),
-            monetize.secureRequest(request.isSecure(), request.getRemoteAddr(), request.getHeader("Forwarded"),
-                request.getHeader("X-Forwarded-Proto")), request.getContextPath()));
+            monetize.secureRequest(request.isSecure(), request.getRemoteAddr(), joined(request, "Forwarded", ", "),
+                joined(request, "X-Forwarded-Proto", ", ")), request.getContextPath()));
     Optional<ManagementApi.Response> early = monetize.managementApi().answerBeforeBody(call,
         request.getContentLengthLong());
     ManagementApi.Response answer;
