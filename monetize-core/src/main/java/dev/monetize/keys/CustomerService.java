@@ -33,6 +33,20 @@ public interface CustomerService {
     return true;
   }
 
+  /**
+   * Adds a customer unless there are {@code max} customers already or one with its id exists, counted
+   * and added as one step ({@link CustomerStore#createWithin}): what the management API's cap on
+   * organizations uses. The default counts, then creates.
+   *
+   * @throws IllegalArgumentException when its plan is not in the catalog
+   */
+  default CustomerStore.Creation createWithin(Customer customer, long max) {
+    if (count() >= max) {
+      return CustomerStore.Creation.FULL;
+    }
+    return create(customer) ? CustomerStore.Creation.CREATED : CustomerStore.Creation.EXISTS;
+  }
+
   /** The customer of that id. */
   Optional<Customer> find(String customerId);
 

@@ -43,6 +43,32 @@ public interface CustomerStore {
   /** How many customers there are (the management API caps organizations created through it). */
   long count();
 
+  /** What {@link #createWithin} did. */
+  enum Creation {
+    /** The customer was inserted. */
+    CREATED,
+    /** A customer with its id exists; nothing changed. */
+    EXISTS,
+    /** The store holds as many customers as allowed; nothing changed. */
+    FULL
+  }
+
+  /**
+   * Inserts the customer unless the store holds {@code max} customers already or one with its id
+   * exists, counting and inserting as one step: creations racing for the last places make no more
+   * customers than fit. The default does both under a lock of this process ({@link #count} then
+   * {@link #create}); a store shared by several processes overrides it (PostgreSQL: under a lock
+   * every node takes).
+   */
+  default Creation createWithin(Customer customer, long max) {
+    synchronized (ReplaceLocks.of("organizations:")) {
+      if (count() >= max) {
+        return Creation.FULL;
+      }
+      return create(customer) ? Creation.CREATED : Creation.EXISTS;
+    }
+  }
+
   /** A new, empty in-memory store. */
   static CustomerStore inMemory() {
     return new InMemoryCustomerStore();

@@ -87,6 +87,35 @@ final class PostgresOrganizations {
     }
   }
 
+  /**
+   * The count of organizations and the insert as one step, under a lock every node takes for the
+   * deployment's organizations: creations racing for the last places make no more than fit.
+   */
+  dev.monetize.keys.CustomerStore.Creation createWithin(Customer customer, long max) {
+    String sql = "INSERT INTO monetize_organizations (id, name, plan, billing_day, time_zone) SELECT ?, ?, ?, ?, ? "
+        + "WHERE (SELECT count(*) FROM monetize_organizations) < ? ON CONFLICT (id) DO NOTHING";
+    boolean[] full = {false};
+    // no organization id has a space: the deployment's lock is no organization's
+    boolean created = OrganizationLock.within(dataSource, " organizations", "creating organization " + customer.id(),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, customer);
+            ps.setLong(6, max);
+            if (ps.executeUpdate() == 1) {
+              return true;
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM monetize_organizations");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            full[0] = rs.getLong(1) >= max;
+          }
+          return false;
+        });
+    return created ? dev.monetize.keys.CustomerStore.Creation.CREATED
+        : full[0] ? dev.monetize.keys.CustomerStore.Creation.FULL : dev.monetize.keys.CustomerStore.Creation.EXISTS;
+  }
+
   /** An organization's columns, in the order both inserts name them. */
   private static void bind(PreparedStatement ps, Customer customer) throws SQLException {
     ps.setString(1, customer.id());

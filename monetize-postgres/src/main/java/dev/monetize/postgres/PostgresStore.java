@@ -414,6 +414,12 @@ public final class PostgresStore implements KeyStore, CustomerStore, AutoCloseab
     return organizations.create(customer);
   }
 
+  /** The count and the insert as one step, under a lock of the deployment's organizations on every node. */
+  @Override
+  public Creation createWithin(Customer customer, long max) {
+    return organizations.createWithin(customer, max);
+  }
+
   // ---- helpers
 
   private static void setInstant(PreparedStatement ps, int index, Optional<Instant> value) throws SQLException {

@@ -94,4 +94,26 @@ public abstract class CustomerStoreContract {
     assertThat(s.create(new Customer(id, "enterprise", BillingAnchor.DEFAULT, "late"))).isFalse();
     assertThat(other.find(id).orElseThrow().plan()).isEqualTo("pro");
   }
+
+  /**
+   * Creations racing for the last places below a cap, on two clients: no more customers than fit, the
+   * others told the store is full; an existing id is told apart and left as it was.
+   */
+  @Test
+  void creationsRacingForTheLastPlacesMakeNoMoreThanFit() throws Exception {
+    CustomerStore s = store();
+    CustomerStore other = secondClientOfSameBackend(s);
+    String existing = unique();
+    s.save(new Customer(existing, "pro", BillingAnchor.DEFAULT, "Existing"));
+    long max = s.count() + 3;
+    String prefix = unique();
+    java.util.List<CustomerStore.Creation> outcomes = Concurrently.call(16, t -> (t % 2 == 0 ? s : other)
+        .createWithin(new Customer(prefix + "_" + t, "pro", BillingAnchor.DEFAULT, "writer " + t), max));
+    assertThat(outcomes).filteredOn(o -> o == CustomerStore.Creation.CREATED).hasSize(3);
+    assertThat(outcomes).filteredOn(o -> o == CustomerStore.Creation.FULL).hasSize(13);
+    assertThat(other.count()).isEqualTo(max);
+    assertThat(s.createWithin(new Customer(existing, "free", BillingAnchor.DEFAULT, "late"), max + 10))
+        .isEqualTo(CustomerStore.Creation.EXISTS);
+    assertThat(other.find(existing).orElseThrow().plan()).isEqualTo("pro");
+  }
 }

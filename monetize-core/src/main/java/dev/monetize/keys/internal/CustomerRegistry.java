@@ -110,6 +110,23 @@ public final class CustomerRegistry implements CustomerService {
     }
   }
 
+  @Override
+  public CustomerStore.Creation createWithin(Customer customer, long max) {
+    synchronized (saving) {
+      validate(customer);
+      CustomerStore.Creation result;
+      try {
+        result = customers.createWithin(customer, max);
+      } finally { // a store may commit and then fail to say so
+        changed.accept(customer.id());
+      }
+      if (result == CustomerStore.Creation.CREATED) {
+        created(customer);
+      }
+      return result;
+    }
+  }
+
   private boolean createAlone(Customer customer) {
     validate(customer);
     boolean created;
@@ -119,11 +136,16 @@ public final class CustomerRegistry implements CustomerService {
       changed.accept(customer.id());
     }
     if (created) {
-      PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
-      billingHistory.recordPlanChange(change);
-      tell(List.of(change));
+      created(customer);
     }
     return created;
+  }
+
+  /** Records the plan of a customer just created, and tells who follows plan changes. */
+  private void created(Customer customer) {
+    PlanChange change = new PlanChange(customer.id(), customer.plan(), time.now());
+    billingHistory.recordPlanChange(change);
+    tell(List.of(change));
   }
 
   /** Whether the periods counted from {@code to} differ from those of {@code from} (UTC and Etc/UTC do not). */

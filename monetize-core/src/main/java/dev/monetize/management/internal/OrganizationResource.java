@@ -49,10 +49,13 @@ final class OrganizationResource {
     if (id.equalsIgnoreCase(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
       throw ManagementRefusal.badRequest("id: '" + id + "' is reserved to the operator credential.");
     }
-    ManagementCall.requireRoom("organizations", context.customers().count(), limits.maxOrganizations(), "The deployment");
-    if (!context.customers().create(org)) { // one atomic insert: of two creations of one id, one wins
-      throw new ManagementRefusal(dev.monetize.errors.ErrorCode.ALREADY_EXISTS,
+    // counted and inserted as one step: of two creations of one id one wins, and racing ones make no more than fit
+    switch (context.customers().createWithin(org, limits.maxOrganizations())) {
+      case FULL -> throw ManagementCall.full("organizations", limits.maxOrganizations(), "The deployment");
+      case EXISTS -> throw new ManagementRefusal(dev.monetize.errors.ErrorCode.ALREADY_EXISTS,
           "id: organization '" + id + "' already exists.");
+      case CREATED -> { }
+      default -> throw new IllegalStateException();
     }
     c.details.put("created_organization", id);
     c.details.put("plan", plan);
