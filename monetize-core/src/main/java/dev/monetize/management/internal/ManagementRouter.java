@@ -289,8 +289,18 @@ public final class ManagementRouter implements ManagementApi {
    * site's page cannot send), so a session never changes anything for a forged cross-site request.
    */
   private static boolean bySession(Request r) {
-    return r.authorization().isEmpty() && r.apiKey().isEmpty() && r.browser().session().isPresent()
+    return r.authorization().filter(ManagementRouter::bearer).isEmpty() && r.apiKey().isEmpty()
+        && r.browser().session().isPresent()
         && (r.method().equals("GET") || r.method().equals("HEAD") || r.browser().marked());
+  }
+
+  /**
+   * Whether an {@code Authorization} header is of our scheme: a proxy's {@code Basic} (a browser behind a
+   * password-protected gate sends it on every request) is not a credential of ours beside a session.
+   */
+  private static boolean bearer(String authorization) {
+    String v = authorization.strip();
+    return v.regionMatches(true, 0, "Bearer", 0, 6) && (v.length() == 6 || v.charAt(6) == ' ' || v.charAt(6) == '\t');
   }
 
   /**

@@ -90,6 +90,16 @@ public abstract class DashboardContract {
     assertThat(perDay).as("days add up to the period").isEqualTo(3);
     // the session is only for the management API: the API itself still wants the key
     assertThat(app.send("GET", "/v1/stats/summary", Map.of("Cookie", session), null).status()).isEqualTo(401);
+    // behind a password-protected proxy the browser sends its Basic credentials on every request:
+    // not a credential of ours, the session reads (it was refused as a bad key, a strike on the address)
+    for (int i = 0; i < 30; i++) {
+      ExampleUnderTest.Answer gated = app.send("GET", "/monetize/usage",
+          Map.of("Cookie", session, "Authorization", "Basic dXNlcjpwYXNz"), null);
+      assertThat(gated.status()).as(gated.body()).isEqualTo(200);
+    }
+    ExampleUnderTest.Answer bearerWins = app.send("GET", "/monetize/usage",
+        Map.of("Cookie", session, "Authorization", "Bearer mk_test_" + "x".repeat(30)), null);
+    assertThat(bearerWins.status()).isEqualTo(401); // a credential of ours beside the cookie is the one read
   }
 
   @Test
