@@ -90,3 +90,47 @@ def test_the_rate_limit_header_is_parsed_as_sent():
     assert parse_rate_limit(None, None) is None
     # several members: the tightest one, never a mix of two
     assert parse_rate_limit('"rate";r=4;t=1, "daily";r=900;t=80000', None) == Usage("rate", 4, 1, "")
+
+
+def test_a_redirect_is_never_followed_and_the_key_does_not_go_to_another_origin():
+    import http.server
+    import threading
+
+    collected = []
+
+    class Other(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            collected.append(self.headers.get("X-API-Key"))
+            body = b'{"events":0,"distinct_users":0,"value_sum":0,"by_type":{}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.HTTPServer(("127.0.0.1", 0), Other)
+
+    class Moved(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{other.server_port}/collect{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    moved = http.server.HTTPServer(("127.0.0.1", 0), Moved)
+    for server in (other, moved):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(ApiProblem) as refused:
+            AnalyticsClient(f"http://127.0.0.1:{moved.server_port}", PRO).summary()
+        assert refused.value.status == 302
+        assert collected == []
+    finally:
+        moved.shutdown()
+        other.shutdown()

@@ -35,7 +35,7 @@ export class ApiProblem extends Error {
 export interface ClientOptions {
   /** Where the API is, e.g. https://api.example.com */
   baseUrl: string;
-  /** The API key, sent as X-API-Key. */
+  /** The API key, sent as X-API-Key (never after a redirect: the client follows none). */
   apiKey: string;
   /** How often a 429 answer is retried after its Retry-After (default 2; 0: never). */
   maxRetries?: number;
@@ -92,7 +92,8 @@ export class AnalyticsClient {
     const fetchApi: FetchAPI = options.fetch ?? fetch;
     const retrying: FetchAPI = async (input, init) => {
       for (let attempt = 0; ; attempt++) {
-        const response = await fetchApi(input, init);
+        // never follow a redirect: fetch drops Authorization on another origin, but not X-API-Key
+        const response = await fetchApi(input, { ...init, redirect: 'error' });
         this.lastUsage = parseRateLimit(response.headers.get('RateLimit'), response.headers.get('RateLimit-Policy'))
           ?? this.lastUsage;
         const after = retryAfterSeconds(response.headers.get('Retry-After'));

@@ -2,6 +2,7 @@
 // MONETIZE_PRO_KEY and MONETIZE_FREE_KEY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import { AnalyticsClient, ApiProblem, parseRateLimit, retryAfterSeconds } from '../src/client';
 
 const baseUrl = process.env.MONETIZE_BASE_URL ?? '';
@@ -102,4 +103,32 @@ test('a 429 without Retry-After is thrown at once, not retried without a wait', 
     && e.retryAfter === undefined);
   assert.equal(calls, 1);
   assert.deepEqual(waits, []);
+});
+
+test('a redirect is never followed: the key does not go to another origin', async () => {
+  const collected: string[] = [];
+  const listen = (server: Server) => new Promise<number>((ok) => server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    ok(typeof address === 'object' && address ? address.port : 0);
+  }));
+  const other = createServer((request, response) => {
+    collected.push(String(request.headers['x-api-key']));
+    response.setHeader('Content-Type', 'application/json');
+    response.end('{"events":0,"distinct_users":0,"value_sum":0,"by_type":{}}');
+  });
+  const otherPort = await listen(other);
+  const moved = createServer((request, response) => {
+    response.statusCode = 302;
+    response.setHeader('Location', `http://localhost:${otherPort}/collect${request.url}`);
+    response.end();
+  });
+  const movedPort = await listen(moved);
+  try {
+    const client = new AnalyticsClient({ baseUrl: `http://127.0.0.1:${movedPort}`, apiKey: proKey });
+    await assert.rejects(client.summary());
+    assert.deepEqual(collected, []);
+  } finally {
+    moved.close();
+    other.close();
+  }
 });

@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional
 
+import urllib3
+
 from analytics_client import ApiClient, Configuration, DefaultApi
 from analytics_client.exceptions import ApiException
 from analytics_client.models import Accepted, Event, Summary, Timeseries
@@ -69,6 +71,8 @@ class AnalyticsClient:
     def __init__(self, base_url: str, api_key: str, max_retries: int = 2, max_retry_after_seconds: int = 10,
                  sleep: Callable[[float], None] = time.sleep):
         configuration = Configuration(host=base_url.rstrip("/"), api_key={"apiKey": api_key})
+        # never follow a redirect: urllib3 drops Authorization on another host, but not X-API-Key
+        configuration.retries = urllib3.util.Retry(3, redirect=False)
         self._api = DefaultApi(ApiClient(configuration))
         self._max_retries = max_retries
         self._max_wait = max_retry_after_seconds
