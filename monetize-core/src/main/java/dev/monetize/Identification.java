@@ -246,8 +246,8 @@ final class Identification {
       if (plan.isEmpty()) {
         return null;
       }
-      Principal principal = new Principal(customer.get(), plan.get(), key.id(), key.scopes(), key.limitOverrides(),
-          Credential.key(key.expiresAt()), key.raisedLimits());
+      Principal principal = new Principal(customer.get(), plan.get(), key.id(), withinPlan(key.scopes(), plan.get()),
+          key.limitOverrides(), Credential.key(key.expiresAt()), key.raisedLimits());
       memo = new Memo(customer.get(), Optional.of(principal), new Operation[0], new Decision[0]);
       verified.memo = memo;
     }
@@ -331,9 +331,26 @@ final class Identification {
     }
     Plan plan = catalog.plan(customer.get().plan()).orElseThrow(() -> new IllegalStateException(
         "customer " + customer.get().id() + " is on plan '" + customer.get().plan() + "', which the catalog does not define"));
-    Principal principal = new Principal(customer.get(), plan, key.id(), scopes, key.limitOverrides(), credential,
-        key.raisedLimits());
+    Principal principal = new Principal(customer.get(), plan, key.id(), withinPlan(scopes, plan), key.limitOverrides(),
+        credential, key.raisedLimits());
     return Decision.admit(principal, op, List.of(), false, false);
+  }
+
+  /**
+   * What a credential holds under its organization's plan now: its scopes that the plan's cover (a
+   * key issued on a richer plan keeps no power the plan it is on withholds: a downgrade narrows it at
+   * once, an upgrade gives back what it was issued with), and its reserved scopes, which only the
+   * operator places. The same set when the plan covers them all (the common case: nothing made).
+   */
+  static Set<String> withinPlan(Set<String> scopes, Plan plan) {
+    for (String s : scopes) {
+      if (!Scopes.reserved(s) && !Scopes.grants(plan.scopes(), s)) {
+        Set<String> held = new java.util.TreeSet<>(Scopes.intersect(scopes, plan.scopes()));
+        held.addAll(Scopes.reservedAmong(scopes));
+        return java.util.Collections.unmodifiableSet(held);
+      }
+    }
+    return scopes;
   }
 
   private static Instant earliest(Instant a, Optional<Instant> b) {

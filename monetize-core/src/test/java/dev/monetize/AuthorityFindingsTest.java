@@ -292,16 +292,72 @@ class AuthorityFindingsTest {
     assertThat(admit(stats, rotated.secret()).admitted()).isTrue();
   }
 
+  /**
+   * A key with limits of its own creates no keys: each would have its limits and a counter of its own
+   * (a daily 2 made two calls a day per key created). A limit the operator raised is no such limit.
+   */
   @Test
-  void review_aKeyCreatedByALimitedKeyIsAtMostAsLimited() throws Exception {
+  void review_aLimitedKeyCreatesNoKeysItsHolderWouldSpendItsLimitsOncePerKey() throws Exception {
     IssuedKey limited = monetize.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
         .limits(Map.of("rate", 10L)));
-    JsonNode inherited = json(call("POST", "/monetize/keys", limited.secret(),
-        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}"));
-    assertThat(inherited.path("limits").path("rate").asLong()).isEqualTo(10);
+    ManagementApi.Response refused = call("POST", "/monetize/keys", limited.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(json(refused).path("code").asText()).isEqualTo("scope_escalation");
+    assertThat(json(refused).path("detail").asText()).contains("'rate' limit of its own (10)");
     ManagementApi.Response more = call("POST", "/monetize/keys", limited.secret(),
-        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":500}}");
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":5}}");
     assertThat(more.status()).isEqualTo(403);
+    IssuedKey raised = monetize.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("*"))
+        .limits(Map.of("rate", 5_000L)));
+    JsonNode made = json(call("POST", "/monetize/keys", raised.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}"));
+    assertThat(made.path("limits").path("rate").asLong()).isEqualTo(1000); // the plan's at most
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
+    assertThat(call("POST", "/monetize/keys", operator.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":10}}").status())
+        .isEqualTo(201);
+  }
+
+  /**
+   * A key holds no power its organization's plan withholds now: after a downgrade to a plan without
+   * management scopes, a {@code *} key issued on the richer plan manages nothing and mints tokens of the
+   * new plan's scopes only; an upgrade gives back what it was issued with.
+   */
+  @Test
+  void aDowngradeNarrowsTheScopesOfKeysIssuedOnTheRicherPlanAtOnce() throws Exception {
+    monetize.close();
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(10).withBurst(10)).quota(Quota.daily(1_000))
+            .scopes("stats:read").build())
+        .plan(Plan.builder("pro").rank(1).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(100_000))
+            .scopes("*").build())
+        .operation(stats).operation(export).build();
+    monetize = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ZERO)
+        .tokens(tokens).auditSink(audit).managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+            .perOrganization(ManagementLimits.unlimited()).build()).build();
+    monetize.customers().save(Customer.of("acme", "pro"));
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    assertThat(admit(stats, admin.secret()).admitted()).isTrue(); // verified and remembered on pro
+    String body = "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}";
+    assertThat(call("POST", "/monetize/keys", admin.secret(), body).status()).isEqualTo(201);
+
+    monetize.customers().save(Customer.of("acme", "free"));
+    ManagementApi.Response create = call("POST", "/monetize/keys", admin.secret(), body);
+    assertThat(create.status()).isEqualTo(403);
+    ManagementApi.Response listed = call("GET", "/monetize/keys", admin.secret(), "");
+    assertThat(listed.status()).as(new String(listed.body(), StandardCharsets.UTF_8)).isEqualTo(403);
+    assertThat(call("GET", "/monetize/audit", admin.secret(), "").status()).isEqualTo(403);
+    assertThat(call("POST", "/monetize/tokens", admin.secret(), "{\"scopes\":[\"*\"],\"ttl_seconds\":300}")
+        .status()).isEqualTo(403);
+    String token = token(admin.secret(), "{\"scopes\":[\"stats:read\"],\"ttl_seconds\":300}");
+    Decision byToken = admit(stats, token);
+    assertThat(byToken.admitted()).as(byToken.detail()).isTrue();
+    Decision byKey = admit(stats, admin.secret());
+    assertThat(byKey.admitted()).as(byKey.detail()).isTrue(); // what the plan holds still works
+
+    monetize.customers().save(Customer.of("acme", "pro"));
+    assertThat(call("POST", "/monetize/keys", admin.secret(), body).status()).isEqualTo(201);
   }
 
   @Test
@@ -414,7 +470,7 @@ class AuthorityFindingsTest {
     ApiKey k = limited.key();
     store.save(new ApiKey(k.id(), k.customerId(), k.projectId(), k.secretHash(), k.scopes(), k.environment(),
         k.status(), k.createdAt(), k.expiresAt(), k.previousSecretHash(), k.previousValidUntil(),
-        Map.of("rate", 10L, "monthly", 50L)));
+        Map.of("monthly", 50L))); // (a limit below the plan's would refuse creating keys at all)
     ManagementApi.Response r = call("POST", "/monetize/keys", limited.secret(),
         "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
     // not dropped either: the new key would not be held to it when a plan has the limit again

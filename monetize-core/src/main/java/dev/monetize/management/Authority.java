@@ -165,6 +165,27 @@ public final class Authority {
   }
 
   /**
+   * Whether {@code principal} may create keys at all, given the limits of its organization's plan
+   * ({@code planLimits}, by name): not with limits of its own below the plan's. Each key it made would
+   * have its limits and a counter of its own, so a key held to a daily 2 would make its holder two calls
+   * a day per key it creates; such a key manages the keys it may (rotate, revoke) but creates none.
+   */
+  public static Verdict createKeys(Principal principal, Map<String, Long> planLimits) {
+    if (operator(principal)) {
+      return Verdict.allow();
+    }
+    for (Map.Entry<String, Long> own : new java.util.TreeMap<>(principal.limitOverrides()).entrySet()) {
+      Long plan = planLimits.get(own.getKey());
+      if (plan != null && own.getValue() < plan) {
+        return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "Key " + principal.keyId() + " has a '" + own.getKey()
+            + "' limit of its own (" + own.getValue() + "): every key it created would have as much again, so a "
+            + "limited key creates no keys; create them with a key without limits of its own.");
+      }
+    }
+    return Verdict.allow();
+  }
+
+  /**
    * Whether {@code principal} may give a key it creates the lifetime {@code wanted} (empty: never
    * expires): never beyond its own credential's, unless it is the operator.
    */

@@ -52,6 +52,8 @@ final class KeyResource {
       c.authorize(c.organizationTarget(orgId));
     }
     Customer org = context.customers().find(orgId).orElseThrow(() -> ManagementRefusal.notFound("organization", orgId));
+    Plan plan = context.catalog().plan(org.plan()).orElseThrow();
+    ManagementCall.refuseUnless(Authority.createKeys(c.principal, KeyRegistry.limitsOf(plan)));
     Set<String> scopes = ManagementCall.scopes(body.scopes(), true);
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
     Optional<Instant> expiresAt = ManagementCall.text(body.expiresAt(), "expires_at", false)
@@ -68,7 +70,6 @@ final class KeyResource {
       throw ManagementRefusal.badRequest("environment: this deployment issues " + context.environment().name()
           .toLowerCase(Locale.ROOT) + " keys only (a key of another environment would never work here).");
     }
-    Plan plan = context.catalog().plan(org.plan()).orElseThrow();
     Map<String, Long> keyLimits = limits(c, body.limits(), plan);
     // a raise is the operator's, above the plan it was checked against here; never anyone else's, whatever
     // the plan is by the time the key is stored
