@@ -170,6 +170,27 @@ class WalletAndProrationTest {
       api(m, "POST", "/monetize/credits", Map.of(), operator, "{\"customer_id\":\"nobody\",\"amount\":\"1\"}", 404);
       api(m, "DELETE", "/monetize/credits", Map.of(), operator, "", 405);
       assertThat(m.wallet().balance("acme")).isEqualByComparingTo("19.5");
+
+      // a retry of a top-up without an id in its body, under the same Idempotency-Key, moves money once
+      String noId = "{\"customer_id\":\"acme\",\"amount\":\"5\"}";
+      java.util.function.BiFunction<String, String, ManagementApi.Response> keyed = (key, b) ->
+          m.managementApi().handle(new ManagementApi.Request("POST", "/monetize/credits", Map.of(),
+              Optional.of("Bearer " + operator.secret()), Optional.empty(), b.getBytes(StandardCharsets.UTF_8),
+              "10.0.0.9", "req").withIdempotencyKey(key));
+      assertThat(keyed.apply("retry-1", noId).status()).isEqualTo(201);
+      ManagementApi.Response retried = keyed.apply("retry-1", noId);
+      assertThat(retried.status()).isEqualTo(200);
+      assertThat(JSON.readTree(retried.body()).path("applied").asBoolean()).isFalse();
+      assertThat(JSON.readTree(retried.body()).path("id").asText()).isEqualTo("retry-1");
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("24.5");
+      assertThat(keyed.apply("retry-1", "{\"customer_id\":\"acme\",\"amount\":\"6\"}").status()).isEqualTo(409);
+      assertThat(keyed.apply("retry-2", "{\"customer_id\":\"acme\",\"amount\":\"5\",\"id\":\"other\"}").status())
+          .isEqualTo(400);
+      assertThat(keyed.apply("a b", noId).status()).isEqualTo(400);
+      assertThat(keyed.apply("k1, k2", noId).status()).isEqualTo(400); // the header twice
+      assertThat(keyed.apply("same", "{\"customer_id\":\"acme\",\"amount\":\"1\",\"id\":\"same\"}").status())
+          .isEqualTo(201);
+      assertThat(m.wallet().balance("acme")).isEqualByComparingTo("25.5");
     }
   }
 

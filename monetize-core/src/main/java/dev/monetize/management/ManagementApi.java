@@ -85,10 +85,12 @@ public interface ManagementApi {
    *     given twice): the request is refused with it, {@code 400 bad_request}
    * @param userAgent the {@code User-Agent} header (for the audit trail), empty when none
    * @param browser what a browser sent for the dashboard: its session cookie and request marker
+   * @param idempotencyKey the {@code Idempotency-Key} header, if any: a wallet entry's id when the body
+   *     names none, so that a retried top-up moves money once
    */
   record Request(String method, String path, Map<String, String> query, Optional<String> authorization,
       Optional<String> apiKey, byte[] body, String remoteAddress, String requestId, Optional<String> queryError,
-      String userAgent, Browser browser) {
+      String userAgent, Browser browser, Optional<String> idempotencyKey) {
     /** Copies. */
     public Request {
       query = Map.copyOf(query);
@@ -96,6 +98,21 @@ public interface ManagementApi {
       java.util.Objects.requireNonNull(queryError, "queryError");
       java.util.Objects.requireNonNull(userAgent, "userAgent");
       java.util.Objects.requireNonNull(browser, "browser");
+      java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+
+    /** A request without an {@code Idempotency-Key}. */
+    public Request(String method, String path, Map<String, String> query, Optional<String> authorization,
+        Optional<String> apiKey, byte[] body, String remoteAddress, String requestId, Optional<String> queryError,
+        String userAgent, Browser browser) {
+      this(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError, userAgent, browser,
+          Optional.empty());
+    }
+
+    /** The same request with its {@code Idempotency-Key} header ({@code null}: not sent). */
+    public Request withIdempotencyKey(String keyOrNull) {
+      return new Request(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError,
+          userAgent, browser, Optional.ofNullable(keyOrNull));
     }
 
     /** A request without browser state. */
@@ -109,13 +126,13 @@ public interface ManagementApi {
     /** The same request with what a browser sent for the dashboard ({@link Browser#of}). */
     public Request withBrowser(Browser b) {
       return new Request(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError,
-          userAgent, b);
+          userAgent, b, idempotencyKey);
     }
 
     /** The same request with its body, read once {@link ManagementApi#answerBeforeBody} left it to {@link #handle}. */
     public Request withBody(byte[] read) {
       return new Request(method, path, query, authorization, apiKey, read, remoteAddress, requestId, queryError,
-          userAgent, browser);
+          userAgent, browser, idempotencyKey);
     }
 
     /** A request with no user agent. */
@@ -127,7 +144,7 @@ public interface ManagementApi {
     /** The same request with its {@code User-Agent} header ({@code null}: not sent). */
     public Request withUserAgent(String userAgentOrNull) {
       return new Request(method, path, query, authorization, apiKey, body, remoteAddress, requestId, queryError,
-          userAgentOrNull == null ? "" : userAgentOrNull, browser);
+          userAgentOrNull == null ? "" : userAgentOrNull, browser, idempotencyKey);
     }
 
     /** A request whose query was read without error. */

@@ -122,6 +122,7 @@ public final class ManagementResource {
             PeerAddress.current(), headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")),
         requestId)
         .withUserAgent(headers.getHeaderString("User-Agent"))
+        .withIdempotencyKey(headers.getHeaderString("Idempotency-Key")) // two are joined with ',': refused
         .withBrowser(ManagementApi.Browser.of(String.join("; ", headers.getRequestHeader("Cookie") == null
             ? java.util.List.of() : headers.getRequestHeader("Cookie")), headers.getHeaderString(
                 ManagementApi.Browser.MARKER), headers.getHeaderString("Sec-Fetch-Site"),

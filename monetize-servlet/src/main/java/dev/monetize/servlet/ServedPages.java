@@ -35,6 +35,7 @@ final class ServedPages {
         request.getMethod(), path, request.getQueryString(), Optional.ofNullable(request.getHeader("Authorization")),
         Optional.ofNullable(request.getHeader("X-API-Key")), new byte[0], clientAddress, requestId)
         .withUserAgent(request.getHeader("User-Agent"))
+        .withIdempotencyKey(joined(request, "Idempotency-Key", ", ")) // two are no key: refused
         .withBrowser(ManagementApi.Browser.of(joined(request, "Cookie", "; "), // HTTP/2 may send one per cookie
             request.getHeader(ManagementApi.Browser.MARKER), request.getHeader("Sec-Fetch-Site"),
             monetize.secureRequest(request.isSecure(), request.getRemoteAddr(), joined(request, "Forwarded", ", "),

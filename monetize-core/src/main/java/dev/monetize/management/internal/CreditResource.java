@@ -32,8 +32,7 @@ final class CreditResource {
     c.authorize(context.customers().find(customerId).isPresent() ? Target.organization(customerId)
         : Target.missing("organization", customerId));
     BigDecimal amount = ManagementCall.amount(body.amount(), "amount");
-    String id = ManagementCall.text(body.id(), "id", false)
-        .orElseGet(() -> "wal_" + ApiKeys.newKeyId(context.random()).substring(4));
+    String id = entryId(ManagementCall.text(body.id(), "id", false), c.request.idempotencyKey());
     c.details.put("amount", amount.toPlainString()); // bounded above: at most 25 characters
     c.details.put("wallet_entry", id);
     TopUp t;
@@ -47,6 +46,27 @@ final class CreditResource {
     }
     return ManagementCall.ok(t.applied() ? 201 : 200,
         Views.Entry.of(t.entry()).topUp(t.applied(), context.wallet().balance(customerId)));
+  }
+
+  /** The characters of an {@code Idempotency-Key} taken as an entry's id (what ids are made of). */
+  private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  /**
+   * The entry's id: the body's {@code id}, else the {@code Idempotency-Key} header's (a retry of the same
+   * top-up then moves money once), else a new one; both given, they must be the same.
+   */
+  private String entryId(Optional<String> bodyId, Optional<String> header) {
+    if (header.isPresent()) {
+      String key = header.get().strip();
+      if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+        throw ManagementRefusal.badRequest("Idempotency-Key: 1 to 64 letters, digits, '.', '_', ':' or '-'.");
+      }
+      if (bodyId.isPresent() && !bodyId.get().equals(key)) {
+        throw ManagementRefusal.badRequest("id and Idempotency-Key differ: send the entry's id in one of them.");
+      }
+      return key;
+    }
+    return bodyId.orElseGet(() -> "wal_" + ApiKeys.newKeyId(context.random()).substring(4));
   }
 
 }

@@ -6,6 +6,7 @@ import dev.monetize.TimeSource;
 import dev.monetize.keys.IssuedKey;
 import dev.monetize.management.ManagementLimits;
 import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,19 @@ public abstract class AuthorityFindingsContract {
       assertThat(topUp.code()).isEqualTo("scope_denied");
     }
     assertThat(app.monetize().wallet().balance("demo-free")).isZero();
+  }
+
+  /** A top-up retried under the same {@code Idempotency-Key} (no id in its body) moves money once. */
+  @Test
+  void aTopUpRetriedUnderItsIdempotencyKeyMovesMoneyOnce() {
+    Map<String, String> headers = Map.of("Authorization", "Bearer " + app.demoKeys().get("admin"),
+        "Idempotency-Key", "top-up-7", "Content-Type", "application/json");
+    String body = "{\"customer_id\":\"demo-free\",\"amount\":\"10\"}";
+    assertThat(app.send("POST", "/monetize/credits", headers, body).status()).isEqualTo(201);
+    ExampleUnderTest.Answer again = app.send("POST", "/monetize/credits", headers, body);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().path("applied").asBoolean()).isFalse();
+    assertThat(app.monetize().wallet().balance("demo-free")).isEqualByComparingTo("10");
   }
 
   @Test
