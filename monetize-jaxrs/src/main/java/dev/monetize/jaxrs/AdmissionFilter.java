@@ -289,6 +289,10 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     AnswerStreams.Holding holding = context.getProperty(CAPTURE) instanceof CacheLookup cache
         ? new AnswerStreams.Holding(body, counting, cache) : null;
     context.setOutputStream(holding != null ? holding : body);
+    // the entity is written after the response filter ended the resource's tenant scope: a streamed body
+    // (StreamingOutput) reads the tenant's data now, so the tenant is current again while it is written
+    java.util.Optional<String> tenant = admission.principal().map(dev.monetize.Principal::customerId);
+    dev.monetize.TenantContext.Scope writing = tenant.map(dev.monetize.TenantContext::open).orElse(null);
     try {
       context.proceed();
       if (holding != null) {
@@ -301,6 +305,9 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
       sent = 500;
       throw e;
     } finally {
+      if (writing != null) {
+        writing.close();
+      }
       admission.complete(sent, counting.count);
     }
   }
