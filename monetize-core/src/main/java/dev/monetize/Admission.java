@@ -287,6 +287,7 @@ public final class Admission {
     Decision decision = decision();
     ErrorCode code = decision.error().orElseThrow();
     sink.accept("Cache-Control", "no-store");
+    sink.accept("X-Content-Type-Options", "nosniff"); // a problem's detail may quote the request
     if (code.status() == 429 || code.status() == 503 || decision.retryAfterSeconds() > 0) {
       sink.accept("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds())));
     }

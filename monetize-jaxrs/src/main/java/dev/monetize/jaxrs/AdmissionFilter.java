@@ -68,7 +68,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
     if (declaredLength(request) > operation.maxBodyBytes()) { // declared too large: refused before anything is read
       request.abortWith(Response.status(413).type("application/problem+json").header(RequestIds.HEADER, requestId)
-          .header("Connection", "close").header("Cache-Control", "no-store")
+          .header("Connection", "close").header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
           .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE,
               dev.monetize.http.BodyTooLargeException.detail(operation.maxBodyBytes()), requestId)
               .withHint(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE.hint()))).build());
@@ -77,7 +77,7 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     String repeated = repeatedCredential(request.getHeaders());
     if (repeated != null) {
       request.abortWith(Response.status(400).type("application/problem+json").header(RequestIds.HEADER, requestId)
-          .header("Cache-Control", "no-store")
+          .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
           .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
               repeatedDetail(repeated), requestId))).build());
       return;

@@ -19,7 +19,8 @@ final class Refusals {
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
     Problem p = monetize.problem(code, detail, requestId).withHint(code.hint());
     Response.ResponseBuilder b = Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(ProblemJson.toBytes(p))
-        .header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId);
+        .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
+        .header(RequestIds.HEADER, requestId);
     for (int i = 0; i + 1 < extra.length; i += 2) {
       b.header(extra[i], extra[i + 1]);
     }

@@ -50,6 +50,7 @@ public final class ServletProblems {
     response.setContentType(Problem.MEDIA_TYPE);
     response.setContentLength(body.length);
     response.setHeader("Cache-Control", "no-store");
+    response.setHeader("X-Content-Type-Options", "nosniff"); // a detail may quote the request's path
     response.getOutputStream().write(body);
     return body.length;
   }

@@ -176,6 +176,11 @@ public abstract class AnalyticsBehaviourContract {
     problem(missing, 401, "key_missing");
     assertThat(missing.headers().firstValue("WWW-Authenticate")).isPresent();
     problem(send("GET", "/v1/stats/summary", "mk_test_0000000000000000000000000000", null), 401, "key_invalid");
+    // a problem's detail may quote the request: no browser reads one as anything but JSON
+    assertThat(missing.headers().allValues("X-Content-Type-Options")).containsExactly("nosniff");
+    HttpResponse<String> noRoute = send("GET", "/v1/%3Cscript%3E", key("pro"), null);
+    assertThat(noRoute.statusCode()).isEqualTo(404);
+    assertThat(noRoute.headers().allValues("X-Content-Type-Options")).containsExactly("nosniff");
   }
 
   @Test
