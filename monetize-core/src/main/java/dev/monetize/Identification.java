@@ -337,20 +337,12 @@ final class Identification {
   }
 
   /**
-   * What a credential holds under its organization's plan now: its scopes that the plan's cover (a
-   * key issued on a richer plan keeps no power the plan it is on withholds: a downgrade narrows it at
-   * once, an upgrade gives back what it was issued with), and its reserved scopes, which only the
-   * operator places. The same set when the plan covers them all (the common case: nothing made).
+   * What a credential holds under its organization's plan now: a key issued on a richer plan keeps no
+   * power the plan it is on withholds (a downgrade narrows it, an upgrade gives back what it was issued
+   * with); reserved scopes are kept ({@link Scopes#within}).
    */
   static Set<String> withinPlan(Set<String> scopes, Plan plan) {
-    for (String s : scopes) {
-      if (!Scopes.reserved(s) && !Scopes.grants(plan.scopes(), s)) {
-        Set<String> held = new java.util.TreeSet<>(Scopes.intersect(scopes, plan.scopes()));
-        held.addAll(Scopes.reservedAmong(scopes));
-        return java.util.Collections.unmodifiableSet(held);
-      }
-    }
-    return scopes;
+    return Scopes.within(scopes, plan.scopes());
   }
 
   private static Instant earliest(Instant a, Optional<Instant> b) {

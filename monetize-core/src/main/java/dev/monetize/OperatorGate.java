@@ -57,7 +57,7 @@ final class OperatorGate {
 
   private ManagementApi.Response answer(ErrorCode code, String detail, ApiRequest request, long retryAfter,
       List<Header> extra) {
-    Problem p = pipeline.problem(code, detail, request.requestId());
+    Problem p = pipeline.problem(code, detail, request.requestId()).withHint(code.hint());
     List<Header> headers = new ArrayList<>(extra);
     headers.add(new Header("Cache-Control", "no-store"));
     headers.add(new Header("X-Content-Type-Options", "nosniff")); // the detail quotes the path

@@ -333,7 +333,8 @@ class AuthorityFindingsTest {
         .plan(Plan.builder("pro").rank(1).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(100_000))
             .scopes("*").build())
         .operation(stats).operation(export).build();
-    monetize = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ZERO)
+    // verified keys are remembered (a TTL): the plan change reaches the remembered admission too
+    monetize = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ofSeconds(30))
         .tokens(tokens).auditSink(audit).managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
             .perOrganization(ManagementLimits.unlimited()).build()).build();
     monetize.customers().save(Customer.of("acme", "pro"));
@@ -358,6 +359,39 @@ class AuthorityFindingsTest {
 
     monetize.customers().save(Customer.of("acme", "pro"));
     assertThat(call("POST", "/monetize/keys", admin.secret(), body).status()).isEqualTo(201);
+  }
+
+  /**
+   * After a downgrade to a plan that keeps key management but not every scope, the organization still
+   * revokes and rotates its keys (a leaked one included): they are compared as the plan narrows them,
+   * as the caller is.
+   */
+  @Test
+  void afterAPartialDowngradeTheOrganizationStillRevokesAndRotatesItsKeys() throws Exception {
+    monetize.close();
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("basic").rank(0).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1_000))
+            .scopes("stats:*", "keys:write").build())
+        .plan(Plan.builder("team").rank(1).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1_000))
+            .scopes("stats:*", "keys:write", "export:read").build())
+        .operation(stats).operation(export).build();
+    monetize = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ofSeconds(30))
+        .tokens(tokens).auditSink(audit).managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+            .perOrganization(ManagementLimits.unlimited()).build()).build();
+    monetize.customers().save(Customer.of("acme", "team"));
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("stats:*", "keys:write", "export:read"));
+    IssuedKey leaked = monetize.keys().issue("acme", Set.of("stats:read", "export:read"));
+    IssuedKey other = monetize.keys().issue("acme", Set.of("stats:read", "export:read"));
+    monetize.customers().save(Customer.of("acme", "basic"));
+    ManagementApi.Response rotated = call("POST", "/monetize/keys/" + other.key().id() + "/rotate", admin.secret(), "{}");
+    assertThat(rotated.status()).as(new String(rotated.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    ManagementApi.Response revoked = call("POST", "/monetize/keys/" + leaked.key().id() + "/revoke", admin.secret(), "");
+    assertThat(revoked.status()).as(new String(revoked.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    assertThat(admit(stats, leaked.secret()).admitted()).isFalse();
+    // a narrower key still cannot act on a key worth more than itself under the same plan
+    IssuedKey reader = monetize.keys().issue("acme", Set.of("keys:write", "stats:read"));
+    assertThat(call("POST", "/monetize/keys/" + admin.key().id() + "/revoke", reader.secret(), "").status())
+        .isEqualTo(403);
   }
 
   @Test

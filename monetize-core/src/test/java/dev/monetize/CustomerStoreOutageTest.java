@@ -90,6 +90,35 @@ class CustomerStoreOutageTest {
     }
   }
 
+  /**
+   * A store that saved an organization and then failed to say so (a lost commit acknowledgement): the
+   * creation stands, with its first plan in the billing history, rather than a 500 and a retry's 409.
+   */
+  @Test
+  void anOrganizationTheStoreSavedBeforeFailingIsCreatedWithItsFirstPlan() throws Exception {
+    ForwardingCustomerStore lostAck = new ForwardingCustomerStore() {
+      @Override
+      public Creation createWithin(Customer customer, long max) {
+        super.createWithin(customer, max);
+        throw unreachable();
+      }
+    };
+    dev.monetize.billing.BillingHistory history = dev.monetize.billing.BillingHistory.inMemory();
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).billingHistory(history)
+        .customerStore(lostAck).auditSink(dev.monetize.audit.AuditSink.inMemory()).build()) {
+      m.customers().save(Customer.of("ops", "basic"));
+      IssuedKey operator = m.keys().issueOperatorKey("ops");
+      dev.monetize.management.ManagementApi.Response r = ManagementCalls.call(m, "POST", "/monetize/organizations",
+          operator.secret(), "{\"id\":\"acme\",\"name\":\"Acme\",\"plan\":\"basic\"}");
+      assertThat(r.status()).as(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(201);
+      assertThat(m.customers().find("acme")).isPresent();
+      assertThat(history.planChanges("acme", Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")))
+          .singleElement().satisfies(c -> assertThat(c.plan()).isEqualTo("basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      assertThat(call(m, acme.secret()).decision().admitted()).isTrue();
+    }
+  }
+
   @Test
   void admissionSeesThisNodesChangesAtOnceAndAnotherNodesWithinTheTtl() {
     ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-12-01T10:00:00Z"));

@@ -62,9 +62,6 @@ final class DeadLetterCommands implements Runnable {
     }
   }
 
-  /** The letters one replay sends at most (as {@code UsageExport.replay} does). */
-  private static final int BATCH = 1_000;
-
   /** Where a replay sends: a webhook or Stripe. */
   static final class Target {
     @Option(names = "--webhook", paramLabel = "URL", description = "The webhook the events go to (CloudEvents batches).")
@@ -114,21 +111,10 @@ final class DeadLetterCommands implements Runnable {
           transport = WebhookTransport.builder(target.webhook, secret).allowPrivateNetworks(allowPrivate).build();
         }
         DeadLetterStore store = store(dir);
-        UsageExport.Format format = target.stripe ? UsageExport.Format.STRIPE : UsageExport.Format.CLOUD_EVENTS;
-        // a replay sends up to a batch: batches until every letter of the form went, or one round delivered none
-        int rounds = UsageExport.replayable(store, format) / BATCH + 2;
-        int delivered = 0;
-        int left = store.list(Integer.MAX_VALUE).size();
-        for (int round = 0; round < rounds && UsageExport.replayable(store, format) > 0; round++) {
-          int before = left;
-          left = UsageExport.replay(store, transport, format);
-          delivered += Math.max(0, before - left);
-          if (left >= before) {
-            break;
-          }
-        }
-        int failed = UsageExport.replayable(store, format);
-        ObjectNode n = JSON.createObjectNode().put("delivered", delivered).put("failed", failed).put("dead", left);
+        UsageExport.Replayed r = UsageExport.replayAll(store, transport,
+            target.stripe ? UsageExport.Format.STRIPE : UsageExport.Format.CLOUD_EVENTS);
+        int failed = r.failed();
+        ObjectNode n = JSON.createObjectNode().put("delivered", r.delivered()).put("failed", failed).put("dead", r.left());
         spec.commandLine().getOut().println(JSON.writeValueAsString(n));
         if (failed > 0) {
           spec.commandLine().getErr().println("monetize: " + failed + " letter(s) could not be delivered; see their "

@@ -151,6 +151,7 @@ class BillingCommandsTest {
       // the secret comes from the environment, never the command line (PATH is merely long enough here)
       assertThat(run(replay)).as(err.toString()).isZero();
       assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isEqualTo(2);
+      assertThat(bodies).containsExactly("[{\"id\":\"e1\"},{\"id\":\"e2\"}]");
       // more letters than one replay sends (1,000): the command sends them all
       Path many = Files.createDirectories(dir.resolve("many"));
       List<dev.monetize.billing.UsageExport.DeadLetter> letters = new java.util.ArrayList<>();
@@ -158,9 +159,17 @@ class BillingCommandsTest {
         letters.add(new dev.monetize.billing.UsageExport.DeadLetter("m" + i, "{\"id\":\"m" + i + "\"}", "answered 503"));
       }
       dev.monetize.billing.DeadLetterStore.inDirectory(many).add(letters);
-      out.getBuffer().setLength(0);
       String[] all = replay.clone();
       all[3] = many.toString();
+      // refused: every batch is still tried once (a refused first batch does not stop the second)
+      status[0] = 503;
+      bodies.clear();
+      out.getBuffer().setLength(0);
+      assertThat(run(all)).isEqualTo(3);
+      assertThat(JSON.readTree(out.toString()).path("failed").asInt()).isEqualTo(1_500);
+      assertThat(String.join("", bodies)).contains("\"m0\"", "\"m1499\"");
+      status[0] = 202;
+      out.getBuffer().setLength(0);
       assertThat(run(all)).as(err.toString()).isZero();
       assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isEqualTo(1_500);
       assertThat(dev.monetize.billing.DeadLetterStore.inDirectory(many).list(10)).isEmpty();
@@ -171,7 +180,6 @@ class BillingCommandsTest {
     }
     assertThat(JSON.readTree(out.toString()).path("delivered").asInt()).isZero(); // nothing left to send
     assertThat(JSON.readTree(out.toString()).path("dead").asInt()).isZero();
-    assertThat(bodies.get(0)).isEqualTo("[{\"id\":\"e1\"},{\"id\":\"e2\"}]");
     assertThat(store.list(10)).isEmpty(); // every store of the directory reads it afresh
     assertThat(dev.monetize.billing.DeadLetterStore.inDirectory(dir).list(10)).isEmpty();
     assertThat(run("dead-letters", "replay", "--dir", dir.toString(), "--stripe", "--secret-env",

@@ -214,21 +214,46 @@ public final class UsageExport implements UsageSink {
   }
 
   /**
-   * How many letters of {@code store} a {@link #replay replay} in {@code format} would send: those of
-   * the form, not a record kept without its Stripe customer (its export makes it events).
+   * What {@link #replayAll} did.
+   *
+   * @param delivered letters the provider took (forgotten)
+   * @param failed letters this replay sent that are still dead (refused again, with their new reasons)
+   * @param left every letter the store holds now (those of the other form and kept records included)
    */
-  public static int replayable(DeadLetterStore store, Format format) {
-    int n = 0;
-    for (DeadLetter d : store.list(Integer.MAX_VALUE)) {
-      if (Format.of(d.event()) == format && unshaped(d).isEmpty()) {
-        n++;
-      }
+  public record Replayed(int delivered, int failed, int left) {}
+
+  /**
+   * Sends every letter of {@code store} in {@code format} once, 1,000 at a time (a batch the provider
+   * refuses does not stop the next), as {@link #replay} sends one batch.
+   */
+  public static Replayed replayAll(DeadLetterStore store, Transport transport, Format format) {
+    java.util.Set<String> tried = new java.util.HashSet<>();
+    int delivered = 0;
+    int[] round; // letters taken, letters delivered
+    do {
+      round = batch(store, transport, format, null, tried);
+      delivered += round[1];
+    } while (round[0] > 0);
+    int failed = 0;
+    List<DeadLetter> left = store.list(Integer.MAX_VALUE);
+    for (DeadLetter d : left) {
+      failed += tried.contains(d.id()) ? 1 : 0;
     }
-    return n;
+    return new Replayed(delivered, failed, left.size());
   }
 
   private static int replay(DeadLetterStore store, Transport transport, Format format,
       Function<UsageRecord, List<Event>> reshape) {
+    batch(store, transport, format, reshape, null);
+    return store.list(Integer.MAX_VALUE).size();
+  }
+
+  /**
+   * Sends one batch of the letters in {@code format} not in {@code tried} (null: none tried), adding
+   * those it takes to it; returns how many it took and how many of them were delivered.
+   */
+  private static int[] batch(DeadLetterStore store, Transport transport, Format format,
+      Function<UsageRecord, List<Event>> reshape, java.util.Set<String> tried) {
     List<Event> events = new ArrayList<>();
     List<String> settled = new ArrayList<>(); // letters whose events are sent (or kept anew) here
     List<DeadLetter> still = new ArrayList<>();
@@ -238,8 +263,14 @@ public final class UsageExport implements UsageSink {
       if (taken == REPLAY_BATCH) {
         break;
       }
+      if (tried != null && !tried.add(d.id())) {
+        continue; // sent once by this replay already
+      }
       Optional<UsageRecord> record = unshaped(d);
       if (record.isPresent() ? reshape == null : Format.of(d.event()) != format) {
+        if (tried != null) {
+          tried.remove(d.id()); // not this replay's to send
+        }
         continue; // another export's (a kept record: only its Stripe export knows how to make it events)
       }
       taken++;
@@ -264,9 +295,10 @@ public final class UsageExport implements UsageSink {
     }
     java.util.Set<String> stillIds = new java.util.HashSet<>();
     still.forEach(d -> stillIds.add(d.id()));
+    List<String> delivered = settled.stream().filter(id -> !stillIds.contains(id)).toList();
     // in one change: the newest reasons (a record made events: each event its own letter), and the delivered gone
-    store.replace(settled.stream().filter(id -> !stillIds.contains(id)).toList(), still);
-    return store.list(Integer.MAX_VALUE).size();
+    store.replace(delivered, still);
+    return new int[] {taken, delivered.size()};
   }
 
   /** The record a letter keeps because it could not be made an event, when it is one. */

@@ -103,7 +103,10 @@ public final class Authority {
           + " does not hold it.");
     }
     if (operation.rule() == ManagementOperation.Rule.KEY_COVERED) {
-      Set<String> over = beyond(principal, key.scopes());
+      // what the key holds under the plan now, as the caller's own scopes are (the same organization's):
+      // after a downgrade its keys are compared as narrowed, so the organization still revokes and rotates them
+      Set<String> over = beyond(principal, operator ? key.scopes()
+          : Scopes.within(key.scopes(), principal.plan().scopes()));
       if (!over.isEmpty()) {
         return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "Key " + key.id() + " holds scopes " + over
             + " that your key does not; only a key that holds them may act on it.");

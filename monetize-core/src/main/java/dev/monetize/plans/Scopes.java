@@ -105,6 +105,26 @@ public final class Scopes {
     return out;
   }
 
+  /**
+   * What a credential issued with {@code scopes} holds under a plan whose scopes are {@code ceiling}:
+   * its scopes the ceiling covers (as {@link #intersect}), and its reserved scopes, which only the
+   * operator places. The same set when the ceiling covers them all.
+   *
+   * <pre>{@code
+   * Scopes.within(Set.of("*"), Set.of("stats:read", "events:write")); // [events:write, stats:read]
+   * }</pre>
+   */
+  public static Set<String> within(Set<String> scopes, Collection<String> ceiling) {
+    for (String s : scopes) {
+      if (!reserved(s) && !grants(ceiling, s)) {
+        Set<String> held = new TreeSet<>(intersect(scopes, ceiling));
+        held.addAll(reservedAmong(scopes));
+        return java.util.Collections.unmodifiableSet(held);
+      }
+    }
+    return scopes;
+  }
+
   /** The reserved scopes among {@code scopes}. */
   public static Set<String> reservedAmong(Collection<String> scopes) {
     Set<String> out = new TreeSet<>();

@@ -293,6 +293,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     // (StreamingOutput) reads the tenant's data now, so the tenant is current again while it is written
     java.util.Optional<String> tenant = admission.principal().map(dev.monetize.Principal::customerId);
     dev.monetize.TenantContext.Scope writing = tenant.map(dev.monetize.TenantContext::open).orElse(null);
+    // and the call's context (a streamed export reports the rows it wrote), this thread's own put back after
+    MonetizeContext before = MonetizeContext.current().orElse(null);
+    if (context.getProperty(CONTEXT) instanceof MonetizeContext own) {
+      MonetizeContext.set(own);
+    }
     try {
       context.proceed();
       if (holding != null) {
@@ -307,6 +312,11 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
     } finally {
       if (writing != null) {
         writing.close();
+      }
+      if (before != null) {
+        MonetizeContext.set(before);
+      } else {
+        MonetizeContext.clear();
       }
       admission.complete(sent, counting.count);
     }

@@ -190,7 +190,8 @@ public final class ManagementResource {
 
   private Response problem(dev.monetize.errors.ErrorCode code, String detail, String requestId) {
     return Response.status(code.status()).type(dev.monetize.errors.Problem.MEDIA_TYPE)
-        .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff").header("Connection", "close").header(RequestIds.HEADER, requestId)
+        .header("Cache-Control", "no-store")
+        .header("X-Content-Type-Options", "nosniff").header("Connection", "close").header(RequestIds.HEADER, requestId)
         .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(code, detail, requestId))).build();
   }
 }

@@ -48,7 +48,8 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
           dev.monetize.http.BodyTooLargeException.detail(tooLarge.get().limit()), requestId)
           .withHint(ErrorCode.PAYLOAD_TOO_LARGE.hint());
       return Response.status(413).type("application/problem+json").header("Connection", "close")
-          .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff").entity(ProblemJson.toBytes(p)).build();
+          .header("Cache-Control", "no-store")
+          .header("X-Content-Type-Options", "nosniff").entity(ProblemJson.toBytes(p)).build();
     }
     java.util.Optional<Throwable> unread = MonetizeContext.current().flatMap(MonetizeContext::bodyFailure);
     if (unread.isPresent()) { // the body stopped coming, or came too slowly: the caller's doing, not the endpoint's
@@ -56,8 +57,8 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
       Problem p = monetize.problem(dev.monetize.http.UnreadBody.code(unread.get()),
           dev.monetize.http.UnreadBody.detail(unread.get()), requestId);
       return Response.status(p.status()).type("application/problem+json").header("Connection", "close")
-          .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff").header(RequestIds.HEADER, requestId).entity(ProblemJson.toBytes(p))
-          .build();
+          .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
+          .header(RequestIds.HEADER, requestId).entity(ProblemJson.toBytes(p)).build();
     }
     if (e instanceof WebApplicationException w) {
       Response r = w.getResponse();
@@ -72,7 +73,8 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
           : code == ErrorCode.METHOD_NOT_ALLOWED ? "Use one of the methods in Allow." : code.title() + ".";
       Problem p = monetize.problem(code, detail, requestId).withHint(code.hint());
       Response.ResponseBuilder b = Response.status(r.getStatus()).type("application/problem+json")
-          .entity(ProblemJson.toBytes(p)).header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff").header(RequestIds.HEADER, requestId);
+          .entity(ProblemJson.toBytes(p)).header("Cache-Control", "no-store")
+          .header("X-Content-Type-Options", "nosniff").header(RequestIds.HEADER, requestId);
       if (r.getHeaderString("Allow") != null) {
         b.header("Allow", r.getHeaderString("Allow"));
       }
@@ -83,6 +85,7 @@ public final class MonetizeExceptionMapper implements ExceptionMapper<Throwable>
     LOG.error("request {} failed in the application", requestId, Redaction.redact(e));
     Problem p = monetize.problem(ErrorCode.INTERNAL, "The service failed to answer this request.", requestId)
         .withHint(ErrorCode.INTERNAL.hint());
-    return Response.status(500).type("application/problem+json").entity(ProblemJson.toBytes(p)).build();
+    return Response.status(500).type("application/problem+json").header("X-Content-Type-Options", "nosniff")
+        .entity(ProblemJson.toBytes(p)).build();
   }
 }

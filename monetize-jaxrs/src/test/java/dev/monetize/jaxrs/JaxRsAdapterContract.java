@@ -610,6 +610,7 @@ abstract class JaxRsAdapterContract {
     awaitIdle();
     monetize.flushUsage();
     assertThat(usage.records()).filteredOn(u -> u.operationId().equals("export")).singleElement()
-        .satisfies(u -> assertThat(u.bytesOut()).isEqualTo("a,b\n1,2\n".length()));
+        .satisfies(u -> assertThat(u.bytesOut()).isEqualTo("a,b\n1,2\n".length()))
+        .satisfies(u -> assertThat(u.units()).containsEntry("rows", 2L)); // reported while it was written
   }
 }

@@ -88,8 +88,11 @@ final class Resources {
     @Monetized(id = "export", minimumPlan = "pro", cost = 10, scope = "export:read")
     public jakarta.ws.rs.core.StreamingOutput export() {
       // written after the response filters ran: the tenant is current while it is (a store reads by it)
-      return out -> out.write(("a,b\n1,2\n" + (dev.monetize.TenantContext.require().isEmpty() ? "?" : ""))
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return out -> {
+        out.write(("a,b\n1,2\n" + (dev.monetize.TenantContext.require().isEmpty() ? "?" : ""))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dev.monetize.jaxrs.MonetizeContext.current().orElseThrow().reportUsage("rows", 2); // and the call's context
+      };
     }
 
     /** One day's count, read from JSON by the runtime's Jackson provider. */

@@ -79,6 +79,7 @@ final class MeteredResponse extends HttpServletResponseWrapper {
     ServletProblems.dropBodyHeaders(this);
     setStatus(sc);
     super.setHeader("Cache-Control", "no-store"); // an error is never stored, whatever was said of the answer
+    super.setHeader("X-Content-Type-Options", "nosniff");
     byte[] body = monetize.statusProblemJson(sc, admission.request().requestId());
     setContentType(dev.monetize.errors.Problem.MEDIA_TYPE);
     setContentLength(body.length);

@@ -117,7 +117,24 @@ public final class CustomerRegistry implements CustomerService {
       CustomerStore.Creation result;
       try {
         result = customers.createWithin(customer, max);
-      } finally { // a store may commit and then fail to say so
+      } catch (RuntimeException e) {
+        // a store may commit and then fail to say so: a retry would find the id taken, and the customer
+        // would have no first plan in the billing history; what the store holds now decides
+        changed.accept(customer.id());
+        Customer stored;
+        try {
+          stored = customers.find(customer.id()).orElse(null);
+        } catch (RuntimeException again) {
+          e.addSuppressed(again);
+          throw e;
+        }
+        if (!customer.equals(stored)) {
+          throw e;
+        }
+        org.slf4j.LoggerFactory.getLogger(CustomerRegistry.class).warn("creating customer {} failed after the store "
+            + "saved it ({}): kept as created", customer.id(), e.toString());
+        result = CustomerStore.Creation.CREATED;
+      } finally {
         changed.accept(customer.id());
       }
       if (result == CustomerStore.Creation.CREATED) {

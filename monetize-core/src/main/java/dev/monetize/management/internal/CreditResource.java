@@ -52,21 +52,23 @@ final class CreditResource {
   private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   /**
-   * The entry's id: the body's {@code id}, else the {@code Idempotency-Key} header's (a retry of the same
-   * top-up then moves money once), else a new one; both given, they must be the same.
+   * The entry's id: the body's {@code id} (an {@code Idempotency-Key} header beside it, which a client
+   * or gateway may add to every POST, is not read), else the header's (a retry of the same top-up then
+   * moves money once), else a new one.
    */
   private String entryId(Optional<String> bodyId, Optional<String> header) {
+    if (bodyId.isPresent()) {
+      return bodyId.get();
+    }
     if (header.isPresent()) {
       String key = header.get().strip();
       if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
-        throw ManagementRefusal.badRequest("Idempotency-Key: 1 to 64 letters, digits, '.', '_', ':' or '-'.");
-      }
-      if (bodyId.isPresent() && !bodyId.get().equals(key)) {
-        throw ManagementRefusal.badRequest("id and Idempotency-Key differ: send the entry's id in one of them.");
+        throw ManagementRefusal.badRequest("Idempotency-Key: 1 to 64 letters, digits, '.', '_', ':' or '-' (or "
+            + "name the entry with \"id\" in the body).");
       }
       return key;
     }
-    return bodyId.orElseGet(() -> "wal_" + ApiKeys.newKeyId(context.random()).substring(4));
+    return "wal_" + ApiKeys.newKeyId(context.random()).substring(4);
   }
 
 }

@@ -360,6 +360,7 @@ public final class ManagementRouter implements ManagementApi {
     }
     List<Header> headers = new ArrayList<>();
     headers.add(new Header("Cache-Control", "no-store"));
+    headers.add(new Header("X-Content-Type-Options", "nosniff"));
     try {
       dev.monetize.shield.internal.Shield.Verdict verdict = context.shield().check(clientAddress,
           context.time().epochNanos());

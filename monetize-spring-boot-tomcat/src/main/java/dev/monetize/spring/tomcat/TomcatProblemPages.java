@@ -143,6 +143,7 @@ public final class TomcatProblemPages {
         response.setContentType(Problem.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader(RequestIds.HEADER, requestId);
         response.setContentLength(body.length);
         Writer writer = response.getReporter();
