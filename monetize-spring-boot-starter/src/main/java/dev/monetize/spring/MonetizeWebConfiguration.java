@@ -165,6 +165,13 @@ public class MonetizeWebConfiguration {
       resolvers.add(new CallerArguments());
     }
 
+    /** A handler's {@code Callable} or {@code StreamingResponseBody} runs with the caller's tenant. */
+    @Override
+    public void configureAsyncSupport(
+        org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer configurer) {
+      configurer.registerCallableInterceptors(new dev.monetize.spring.internal.TenantCallables());
+    }
+
     /**
      * Spring Boot's multipart resolver (unless the application has one of its own, or turned multipart
      * off), with one change: only a {@code POST}, {@code PUT} or {@code PATCH} is read as multipart.

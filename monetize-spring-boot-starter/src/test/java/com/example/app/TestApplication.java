@@ -118,6 +118,13 @@ public class TestApplication {
       return new Greeting(caller.customerId(), "Hello, " + request.name());
     }
 
+    /** A streamed answer: written on Spring's task executor, with the caller's tenant current there too. */
+    @GetMapping("/v1/stream")
+    @Monetized(id = "stream.get", scope = "hello:read")
+    public org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody stream() {
+      return out -> out.write(("tenant " + TenantContext.require()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Two routes that both match {@code /v1/items/reports}: Spring and Monetize would pick differently. */
     @GetMapping("/v1/{org}/reports")
     @Monetized(id = "reports.of", scope = "hello:read")

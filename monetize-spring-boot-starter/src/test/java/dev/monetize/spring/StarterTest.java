@@ -229,6 +229,13 @@ class StarterTest {
   }
 
   @Test
+  void aStreamedAnswerIsWrittenWithTheCallersTenant() throws Exception {
+    HttpResponse<String> r = Http.get(port, "/v1/stream", key("acme", "pro"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("tenant acme");
+  }
+
+  @Test
   void refusalsAreProblemJsonWithStableCodes() throws Exception {
     HttpResponse<String> missing = Http.get(port, "/v1/hello", null);
     assertThat(missing.statusCode()).isEqualTo(401);
