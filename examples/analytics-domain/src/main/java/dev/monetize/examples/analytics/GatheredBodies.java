@@ -16,7 +16,13 @@ import org.eclipse.jetty.util.Callback;
  * client that announces a body and sends nothing, or a byte now and then, holds a server thread for
  * as long as the connection's idle timeout, and a customer within its rate can hold all of them
  * (OWASP API4). With it, such a client holds its connection and the bytes it sent. A body larger than
- * the size is handed over once that much has come, and read on under the server's minimum data rate.
+ * the size is handed over once that much has come, and read on under the same minimum rate.
+ *
+ * <p>The rate is checked here, not by the server ({@code HttpConfiguration.setMinRequestDataRate}):
+ * Jetty checks it on every read of the application, counting from the first byte it read, so a small
+ * body that had all arrived was cut off when its reader paused between two reads (a 40-byte body whose
+ * thread was descheduled for 160 ms on a busy machine: {@code 408} for a request the client sent
+ * whole). Here a body is cut off only while it is waited for: when it comes slower than the rate.
  *
  * <p>Near what Jetty 12.1's {@code EagerContentHandler} does, for the Jetty 12.0 the examples run on; the
  * bytes are copied as they come (a slow client holds at most about the size gathered, not a network
@@ -30,8 +36,8 @@ final class GatheredBodies extends Handler.Wrapper {
 
   /**
    * Gathers up to {@code size} bytes of each body before {@code app} runs; a body that comes slower than
-   * {@code minBytesPerSecond} (after its first second) is cut off, as the server's minimum data rate
-   * cuts off the application's own reads (which it does not check while the body is gathered).
+   * {@code minBytesPerSecond} (after its first second) is cut off, while it is gathered or, past the
+   * size, when the application waits for the rest.
    */
   GatheredBodies(Handler app, int size, long minBytesPerSecond) {
     super(app);
@@ -69,8 +75,12 @@ final class GatheredBodies extends Handler.Wrapper {
     private Content.Chunk failure;
     /** After the hand-over: what was gathered, then the failure if any. */
     private final Deque<Content.Chunk> kept = new ArrayDeque<>(2);
-    /** When the body's first byte came (the rate is counted from it, as the server counts it); 0: none yet. */
+    /** When the body's first byte came (the rate is counted from it); 0: none yet. */
     private long firstByte;
+    /** The body's bytes that have come, gathered or read on by the application. */
+    private long arrived;
+    /** The failure the rest of the body was cut off with (every read after it answers it); or null. */
+    private Content.Chunk cutOff;
 
     Gathering(Handler app, Request request, Response response, Callback callback, long declared) {
       super(request);
@@ -94,6 +104,7 @@ final class GatheredBodies extends Handler.Wrapper {
           if (firstByte == 0 && chunk.hasRemaining()) {
             firstByte = System.nanoTime();
           }
+          arrived += chunk.remaining();
           copy(chunk.getByteBuffer());
           ended = chunk.isLast();
           chunk.release();
@@ -127,7 +138,7 @@ final class GatheredBodies extends Handler.Wrapper {
       }
       long elapsed = System.nanoTime() - firstByte;
       return minBytesPerSecond > 0 && elapsed > 1_000_000_000L
-          && length < minBytesPerSecond * (elapsed / 1_000_000L) / 1_000L;
+          && arrived < minBytesPerSecond * (elapsed / 1_000_000L) / 1_000L;
     }
 
     private void copy(java.nio.ByteBuffer from) {
@@ -152,7 +163,29 @@ final class GatheredBodies extends Handler.Wrapper {
     @Override
     public Content.Chunk read() {
       Content.Chunk first = kept.pollFirst();
-      return first != null ? first : super.read();
+      if (first != null) {
+        return first;
+      }
+      if (cutOff != null) {
+        return cutOff;
+      }
+      Content.Chunk next = super.read();
+      if (next == null) { // the application waits for the rest: unless it comes slower than the rate
+        if (!ended && tooSlow()) {
+          cutOff = Content.Chunk.from(new java.util.concurrent.TimeoutException("the request body came slower than "
+              + minBytesPerSecond + " bytes per second"), true);
+          return cutOff;
+        }
+        return null;
+      }
+      if (!Content.Chunk.isFailure(next)) {
+        if (firstByte == 0 && next.hasRemaining()) {
+          firstByte = System.nanoTime();
+        }
+        arrived += next.remaining();
+        ended = next.isLast();
+      }
+      return next;
     }
 
     @Override
