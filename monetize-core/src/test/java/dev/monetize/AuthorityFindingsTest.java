@@ -312,11 +312,46 @@ class AuthorityFindingsTest {
         .limits(Map.of("rate", 5_000L)));
     JsonNode made = json(call("POST", "/monetize/keys", raised.secret(),
         "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}"));
-    assertThat(made.path("limits").path("rate").asLong()).isEqualTo(1000); // the plan's at most
+    assertThat(made.path("limits").size()).isZero(); // a raise is not passed on: the plan's limits, as they change
     IssuedKey operator = monetize.keys().issueOperatorKey("ops");
     assertThat(call("POST", "/monetize/keys", operator.secret(),
         "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":10}}").status())
         .isEqualTo(201);
+  }
+
+  /**
+   * A restriction stays one whatever the plan: a plan change that leaves a key's limit at or above the
+   * plan's does not let it create keys (each would have the limit again, with a counter of its own,
+   * binding once the plan moves back), and a raise keeps its holder creating keys after an upgrade.
+   */
+  @Test
+  void aRestrictedKeyCreatesNoKeysOnAnyPlanAndARaisedOneOnEvery() throws Exception {
+    monetize.close();
+    Catalog catalog = Catalog.builder()
+        .plan(Plan.builder("small").rank(0).rate(Rate.perSecond(50).withBurst(50)).quota(Quota.daily(1_000))
+            .scopes("*").build())
+        .plan(Plan.builder("large").rank(1).rate(Rate.perSecond(500).withBurst(500)).quota(Quota.daily(100_000))
+            .scopes("*").build())
+        .operation(stats).operation(export).build();
+    monetize = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ZERO)
+        .tokens(tokens).auditSink(audit).managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+            .perOrganization(ManagementLimits.unlimited()).build()).build();
+    monetize.customers().save(Customer.of("acme", "large"));
+    monetize.customers().save(Customer.of("ops", "large"));
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
+    String restrictedSecret = json(call("POST", "/monetize/keys", operator.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"daily\":5000}}")).path("secret").asText();
+    String body = "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}";
+    assertThat(call("POST", "/monetize/keys", restrictedSecret, body).status()).isEqualTo(403);
+    monetize.customers().save(Customer.of("acme", "small")); // its daily 5000 is above small's 1000 now
+    assertThat(call("POST", "/monetize/keys", restrictedSecret, body).status()).isEqualTo(403);
+
+    monetize.customers().save(Customer.of("acme", "small"));
+    String raisedSecret = json(call("POST", "/monetize/keys", operator.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"daily\":5000}}")).path("secret").asText();
+    assertThat(call("POST", "/monetize/keys", raisedSecret, body).status()).isEqualTo(201);
+    monetize.customers().save(Customer.of("acme", "large")); // the raise is below large's 100000 now
+    assertThat(call("POST", "/monetize/keys", raisedSecret, body).status()).isEqualTo(201);
   }
 
   /**
@@ -510,6 +545,6 @@ class AuthorityFindingsTest {
     // not dropped either: the new key would not be held to it when a plan has the limit again
     assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(403);
     assertThat(json(r).path("code").asText()).isEqualTo("scope_escalation");
-    assertThat(json(r).path("detail").asText()).contains("'monthly' limit cannot be passed on");
+    assertThat(json(r).path("detail").asText()).contains("'monthly' limit of its own (50)");
   }
 }

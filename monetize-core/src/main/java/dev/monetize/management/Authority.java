@@ -168,18 +168,19 @@ public final class Authority {
   }
 
   /**
-   * Whether {@code principal} may create keys at all, given the limits of its organization's plan
-   * ({@code planLimits}, by name): not with limits of its own below the plan's. Each key it made would
-   * have its limits and a counter of its own, so a key held to a daily 2 would make its holder two calls
-   * a day per key it creates; such a key manages the keys it may (rotate, revoke) but creates none.
+   * Whether {@code principal} may create keys at all: not with a restriction of its own (a limit it was
+   * issued with that the operator did not raise above the plan), whatever the plan is now. Each key it
+   * made would have its limits and a counter of its own, so a key held to a daily 2 would make its holder
+   * two calls a day per key it creates (and a plan change that left the restriction above the plan for a
+   * while would let it create them, to bind again later); such a key manages the keys it may (rotate,
+   * revoke) but creates none. A raised limit is no restriction.
    */
-  public static Verdict createKeys(Principal principal, Map<String, Long> planLimits) {
+  public static Verdict createKeys(Principal principal) {
     if (operator(principal)) {
       return Verdict.allow();
     }
     for (Map.Entry<String, Long> own : new java.util.TreeMap<>(principal.limitOverrides()).entrySet()) {
-      Long plan = planLimits.get(own.getKey());
-      if (plan != null && own.getValue() < plan) {
+      if (!principal.raisedLimits().contains(own.getKey())) {
         return Verdict.refuse(ErrorCode.SCOPE_ESCALATION, "Key " + principal.keyId() + " has a '" + own.getKey()
             + "' limit of its own (" + own.getValue() + "): every key it created would have as much again, so a "
             + "limited key creates no keys; create them with a key without limits of its own.");

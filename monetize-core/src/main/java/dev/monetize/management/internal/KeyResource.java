@@ -53,7 +53,7 @@ final class KeyResource {
     }
     Customer org = context.customers().find(orgId).orElseThrow(() -> ManagementRefusal.notFound("organization", orgId));
     Plan plan = context.catalog().plan(org.plan()).orElseThrow();
-    ManagementCall.refuseUnless(Authority.createKeys(c.principal, KeyRegistry.limitsOf(plan)));
+    ManagementCall.refuseUnless(Authority.createKeys(c.principal));
     Set<String> scopes = ManagementCall.scopes(body.scopes(), true);
     ManagementCall.refuseUnless(Authority.grant(c.principal, scopes, orgId));
     Optional<Instant> expiresAt = ManagementCall.text(body.expiresAt(), "expires_at", false)
@@ -108,11 +108,11 @@ final class KeyResource {
 
   private static Map<String, Long> limits(ManagementCall c, Map<String, JsonNode> l, Plan plan) {
     if (l == null) {
-      return inherited(c, KeyRegistry.limitsOf(plan));
+      // the caller holds no restriction (Authority.createKeys): a raise it holds is its own, not passed on
+      return new HashMap<>();
     }
     Map<String, Long> planLimits = KeyRegistry.limitsOf(plan);
-    // a key created by a limited key is at most as limited: its limits start from the creator's
-    Map<String, Long> out = new HashMap<>(inherited(c, planLimits));
+    Map<String, Long> out = new HashMap<>();
     for (Map.Entry<String, JsonNode> e : l.entrySet()) {
       Long planLimit = planLimits.get(e.getKey());
       if (planLimit == null) {
@@ -127,30 +127,7 @@ final class KeyResource {
     return out;
   }
 
-  /**
-   * The caller's own limits that are limits of the plan now: a key made by a restricted key is as
-   * restricted, whatever the plan (a restriction above it now binds again after an upgrade), and a
-   * limit the operator raised for the caller's key alone is passed on as the plan's at most (the
-   * operator passes nothing on).
-   */
-  private static Map<String, Long> inherited(ManagementCall c, Map<String, Long> planLimits) {
-    if (Authority.operator(c.principal)) {
-      return Map.of();
-    }
-    Map<String, Long> out = new HashMap<>();
-    c.principal.limitOverrides().forEach((name, value) -> {
-      Long limit = planLimits.get(name);
-      boolean raised = c.principal.raisedLimits().contains(name);
-      if (limit == null && !raised) { // a restriction the new key could not carry: it would be worth more
-        throw new ManagementRefusal(dev.monetize.errors.ErrorCode.SCOPE_ESCALATION, "Your key's own '" + name
-            + "' limit cannot be passed on: the plan has no such limit now, so the new key would not be held to it.");
-      }
-      if (limit != null) {
-        out.put(name, raised ? Math.min(value, limit) : value);
-      }
-    });
-    return out;
-  }
+
 
   ManagementApi.Response listKeys(ManagementCall c) {
     Map<String, String> q = c.request.query();
