@@ -58,6 +58,18 @@ class AuthorityFindingsTest {
     return m;
   }
 
+  /** The stats and export operations on a lower and a higher plan. */
+  private Catalog twoPlans(Plan lower, Plan higher) {
+    return Catalog.builder().plan(lower).plan(higher).operation(stats).operation(export).build();
+  }
+
+  /** An engine on {@code catalog} with this test's stores, no management rates, and that key cache TTL. */
+  private Monetize engine(Catalog catalog, Duration keyCacheTtl) {
+    return Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(keyCacheTtl)
+        .tokens(tokens).auditSink(audit).managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
+            .perOrganization(ManagementLimits.unlimited()).build()).build();
+  }
+
   @AfterEach
   void close() {
     monetize.close();
@@ -327,15 +339,12 @@ class AuthorityFindingsTest {
   @Test
   void aRestrictedKeyCreatesNoKeysOnAnyPlanAndARaisedOneOnEvery() throws Exception {
     monetize.close();
-    Catalog catalog = Catalog.builder()
-        .plan(Plan.builder("small").rank(0).rate(Rate.perSecond(50).withBurst(50)).quota(Quota.daily(1_000))
-            .scopes("*").build())
-        .plan(Plan.builder("large").rank(1).rate(Rate.perSecond(500).withBurst(500)).quota(Quota.daily(100_000))
-            .scopes("*").build())
-        .operation(stats).operation(export).build();
-    monetize = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ZERO)
-        .tokens(tokens).auditSink(audit).managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
-            .perOrganization(ManagementLimits.unlimited()).build()).build();
+    Catalog catalog = twoPlans(
+        Plan.builder("small").rank(0).rate(Rate.perSecond(50).withBurst(50)).quota(Quota.daily(1_000))
+            .scopes("*").build(),
+        Plan.builder("large").rank(1).rate(Rate.perSecond(500).withBurst(500)).quota(Quota.daily(100_000))
+            .scopes("*").build());
+    monetize = engine(catalog, Duration.ZERO);
     monetize.customers().save(Customer.of("acme", "large"));
     monetize.customers().save(Customer.of("ops", "large"));
     IssuedKey operator = monetize.keys().issueOperatorKey("ops");
@@ -362,16 +371,13 @@ class AuthorityFindingsTest {
   @Test
   void aDowngradeNarrowsTheScopesOfKeysIssuedOnTheRicherPlanAtOnce() throws Exception {
     monetize.close();
-    Catalog catalog = Catalog.builder()
-        .plan(Plan.builder("free").rank(0).rate(Rate.perSecond(10).withBurst(10)).quota(Quota.daily(1_000))
-            .scopes("stats:read").build())
-        .plan(Plan.builder("pro").rank(1).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(100_000))
-            .scopes("*").build())
-        .operation(stats).operation(export).build();
+    Catalog catalog = twoPlans(
+        Plan.builder("free").rank(0).rate(Rate.perSecond(10).withBurst(10)).quota(Quota.daily(1_000))
+            .scopes("stats:read").build(),
+        Plan.builder("pro").rank(1).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(100_000))
+            .scopes("*").build());
     // verified keys are remembered (a TTL): the plan change reaches the remembered admission too
-    monetize = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ofSeconds(30))
-        .tokens(tokens).auditSink(audit).managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
-            .perOrganization(ManagementLimits.unlimited()).build()).build();
+    monetize = engine(catalog, Duration.ofSeconds(30));
     monetize.customers().save(Customer.of("acme", "pro"));
     IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
     assertThat(admit(stats, admin.secret()).admitted()).isTrue(); // verified and remembered on pro
@@ -404,15 +410,12 @@ class AuthorityFindingsTest {
   @Test
   void afterAPartialDowngradeTheOrganizationStillRevokesAndRotatesItsKeys() throws Exception {
     monetize.close();
-    Catalog catalog = Catalog.builder()
-        .plan(Plan.builder("basic").rank(0).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1_000))
-            .scopes("stats:*", "keys:write").build())
-        .plan(Plan.builder("team").rank(1).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1_000))
-            .scopes("stats:*", "keys:write", "export:read").build())
-        .operation(stats).operation(export).build();
-    monetize = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ofSeconds(30))
-        .tokens(tokens).auditSink(audit).managementLimits(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
-            .perOrganization(ManagementLimits.unlimited()).build()).build();
+    Catalog catalog = twoPlans(
+        Plan.builder("basic").rank(0).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1_000))
+            .scopes("stats:*", "keys:write").build(),
+        Plan.builder("team").rank(1).rate(Rate.perSecond(100).withBurst(100)).quota(Quota.daily(1_000))
+            .scopes("stats:*", "keys:write", "export:read").build());
+    monetize = engine(catalog, Duration.ofSeconds(30));
     monetize.customers().save(Customer.of("acme", "team"));
     IssuedKey admin = monetize.keys().issue("acme", Set.of("stats:*", "keys:write", "export:read"));
     IssuedKey leaked = monetize.keys().issue("acme", Set.of("stats:read", "export:read"));
