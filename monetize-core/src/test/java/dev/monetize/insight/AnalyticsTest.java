@@ -358,4 +358,139 @@ public class AnalyticsTest {
       get(m, "/monetize/analytics/sla?from=2025-12-01&to=2026-12-01", operator);
     }
   }
+
+  /**
+   * Upsell signals belong to the plan they were counted on: after a move to the plan they pointed to,
+   * the customer is no longer suggested a plan above it; a customer record this JVM cannot read is
+   * named in {@code skipped}, not a 500 (and the sla default range starts no earlier than 2000).
+   */
+  @Test
+  void upsellSignalsFollowThePlanAndAnUnreadableRecordIsSkipped() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    java.util.Set<String> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    dev.monetize.keys.CustomerStore kept = dev.monetize.keys.CustomerStore.inMemory();
+    dev.monetize.keys.CustomerStore store = new dev.monetize.keys.CustomerStore() {
+      @Override
+      public Optional<Customer> find(String id) {
+        if (unreadable.contains(id)) {
+          throw new java.time.zone.ZoneRulesException("Unknown time-zone ID: Mars/Olympus");
+        }
+        return kept.find(id);
+      }
+
+      @Override
+      public void save(Customer customer) {
+        kept.save(customer);
+      }
+
+      @Override
+      public long count() {
+        return kept.count();
+      }
+    };
+    // basic (the first plan) allows one call a second
+    String plans = PLANS.replaceFirst("rate: \\{ count: 100000, period: 1s, burst: 100000 }",
+        "rate: { count: 1, period: 1s, burst: 1 }").replace("operations:", """
+          max:
+            rank: 20
+            rate: { count: 100000, period: 1s, burst: 100000 }
+            quotas: [ { limit: 1000000, window: month } ]
+            scopes: ["*"]
+            currency: USD
+            prices: { summary: { amount: "0.0005", currency: USD, unit: call } }
+        operations:""");
+    assertThat(plans).isNotEqualTo(PLANS);
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", plans)).timeSource(time)
+        .measureCpuTime(false).operatorKey(operator).customerStore(store).keyCacheTtl(Duration.ZERO).build()) {
+      Operation summary = m.catalog().operation("summary").orElseThrow();
+      m.customers().save(Customer.of("acme", "basic"));
+      m.customers().save(Customer.of("globex", "basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      IssuedKey globex = m.keys().issue("globex", Set.of("*"));
+      for (int i = 0; i < 3; i++) { // basic's rate of 1 a second: two refused
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "a" + i,
+            "Bearer " + acme.secret(), null));
+        a.complete(a.decision().status(), 0);
+      }
+      Admission g = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.10", "g", "Bearer "
+          + globex.secret(), null));
+      g.complete(200, 0);
+      m.flushUsage();
+      String range = "?from=2026-11-10T00:00:00Z&to=2026-11-11T00:00:00Z";
+      JsonNode before = get(m, "/monetize/analytics/customers" + range, operator);
+      assertThat(row(before.get("upsell"), "customer_id", "acme").get("suggested_plan").asText()).isEqualTo("pro");
+
+      m.customers().save(Customer.of("acme", "pro"));
+      JsonNode after = get(m, "/monetize/analytics/customers" + range, operator);
+      // the refusals were basic's and pointed to pro: on pro, nothing suggests max
+      assertThat(after.get("upsell")).isEmpty();
+
+      unreadable.add("globex");
+      JsonNode skipping = get(m, "/monetize/analytics/customers" + range, operator);
+      assertThat(skipping.get("skipped").get(0).get("customer_id").asText()).isEqualTo("globex");
+      assertThat(skipping.get("skipped").get(0).get("reason").asText()).contains("Mars/Olympus");
+      JsonNode costs = get(m, "/monetize/analytics/costs" + range, operator);
+      assertThat(costs.get("skipped").get(0).get("customer_id").asText()).isEqualTo("globex");
+      JsonNode whatIf = post(m, "/monetize/analytics/what-if", "{\"plan\": \"basic\"}", operator, 200);
+      assertThat(whatIf.get("skipped").get(0).get("customer_id").asText()).isEqualTo("globex");
+
+      assertThat(get(m, "/monetize/analytics/sla?to=2000-01-01", operator).get("from").asText())
+          .isEqualTo("2000-01-01");
+    }
+  }
+
+  /** A ledger whose totals wait until released: a report that reads it is in progress meanwhile. */
+  private static final class HeldLedger implements dev.monetize.metering.UsageSink, dev.monetize.metering.UsageTotals {
+    final java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public void accept(java.util.List<dev.monetize.metering.UsageRecord> batch) {
+    }
+
+    @Override
+    public Totals totals(String customerId, Instant from, Instant to) {
+      reading.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new Totals(0, 0, 0, 0, 0, java.util.Map.of(), java.util.Map.of());
+    }
+
+    @Override
+    public java.util.Set<String> customers(Instant from, Instant to) {
+      return java.util.Set.of("acme");
+    }
+  }
+
+  /** One report is computed at a time; another meanwhile is a 429 with Retry-After, not a second pass over every customer. */
+  @Test
+  void reportsAreComputedOneAtATime() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    HeldLedger ledger = new HeldLedger();
+    try (Monetize m = engine(Monetize.builder().usageSink(ledger), time, operator)) {
+      m.customers().save(Customer.of("acme", "basic"));
+      String range = "?from=2026-11-10T00:00:00Z&to=2026-11-11T00:00:00Z";
+      java.util.concurrent.CompletableFuture<JsonNode> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return get(m, "/monetize/analytics/costs" + range, operator);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      ledger.reading.await();
+      ManagementApi.Response busy = m.managementApi().handle(ManagementApi.Request.withRawQuery("GET",
+          "/monetize/analytics/customers", range.substring(1), Optional.of("Bearer " + operator), Optional.empty(),
+          new byte[0], "10.0.0.9", "req"));
+      assertThat(busy.status()).isEqualTo(429);
+      assertThat(busy.headers()).contains(new dev.monetize.http.Header("Retry-After", "5"));
+      ledger.release.countDown();
+      assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS).get("customers")).isNotNull();
+      get(m, "/monetize/analytics/customers" + range, operator); // free again
+    }
+  }
 }

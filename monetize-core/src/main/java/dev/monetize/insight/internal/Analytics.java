@@ -211,7 +211,7 @@ public final class Analytics {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
-      Optional<Customer> customer = customers.apply(id);
+      Optional<Customer> customer = readable(id, skipped);
       UsageTotals.Totals t = usage.totals(id, from, to);
       Revenue.Share paid;
       try {
@@ -318,12 +318,13 @@ public final class Analytics {
     ids.addAll(seen.keySet());
     List<Map<String, Object>> rows = new ArrayList<>();
     List<Object> upsell = new ArrayList<>();
+    List<Object> skipped = new ArrayList<>();
     int n = 0;
     for (String id : ids) {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
-      Optional<Customer> customer = customers.apply(id);
+      Optional<Customer> customer = readable(id, skipped);
       if (customer.isEmpty()) {
         continue;
       }
@@ -331,6 +332,7 @@ public final class Analytics {
       try {
         paid = revenue.of(customer.get(), from, to, Optional.empty());
       } catch (IllegalArgumentException | IllegalStateException e) { // one customer's history never fails the report
+        skipped.add(Map.of("customer_id", id, "reason", String.valueOf(e.getMessage())));
         continue;
       }
       Map<String, Object> r = new LinkedHashMap<>();
@@ -343,7 +345,9 @@ public final class Analytics {
       r.put("error_rate", c == null || c.requests() == 0 ? "0" : ratio(c.failures(), c.requests()).toPlainString());
       r.put("refusals", c == null ? Map.of() : c.upsellRefusals());
       rows.add(r);
-      if (c != null && c.upsellRefusals().values().stream().mapToLong(Long::longValue).sum() > 0) {
+      // refusals counted on another plan than the customer's now say nothing about the plan it is on
+      if (c != null && c.plan().equals(customer.get().plan())
+          && c.upsellRefusals().values().stream().mapToLong(Long::longValue).sum() > 0) {
         next(customer.get(), c).filter(p -> sameCurrency(p, customer.get())).ifPresent(p -> {
           Map<String, Object> u = new LinkedHashMap<>();
           u.put("customer_id", id);
@@ -364,6 +368,7 @@ public final class Analytics {
     out.put("by_calls", top(rows, Comparator.comparing((Map<String, Object> r) -> (Long) r.get("calls")).reversed(),
         limit));
     out.put("upsell", upsell);
+    out.put("skipped", skipped);
     out.put("truncated", ids.size() > MAX_CUSTOMERS);
     return out;
   }
@@ -380,6 +385,20 @@ public final class Analytics {
   /** The currency {@code plan} bills in: its own, else that of the operation prices it uses. */
   private Optional<java.util.Currency> currency(Plan plan) {
     return catalog.currencyOf(plan);
+  }
+
+  /**
+   * The record of customer {@code id}; empty when there is none, or when it cannot be read (a time zone
+   * this JVM does not know, a billing day out of range), then named in {@code skipped}: one customer's
+   * record never fails the report.
+   */
+  private Optional<Customer> readable(String id, List<Object> skipped) {
+    try {
+      return customers.apply(id);
+    } catch (java.time.DateTimeException | IllegalArgumentException e) {
+      skipped.add(Map.of("customer_id", id, "reason", "its record cannot be read: " + e.getMessage()));
+      return Optional.empty();
+    }
   }
 
   /** The lowest-ranked plan above the customer's that allows what it was denied, if any. */
@@ -417,7 +436,7 @@ public final class Analytics {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
-      Optional<Customer> customer = customers.apply(id);
+      Optional<Customer> customer = readable(id, skipped);
       if (customer.isEmpty()) {
         continue;
       }

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * How each identified customer's requests went on this node: answers, failures (5xx), and the
  * refusals that say a bigger plan would serve it better ({@code quota_exhausted},
- * {@code rate_limited}, {@code plan_denied}). The 100,000 most active customers are followed;
+ * {@code rate_limited}, {@code plan_denied}), counted on the plan of its latest request (a request on
+ * another plan starts them again). The 100,000 most active customers are followed;
  * memory follows active customers, not all of them.
  */
 public final class CustomerSignals {
@@ -62,6 +63,12 @@ public final class CustomerSignals {
     Counts c = customers.get(customer, k -> new Counts());
     c.requests.increment();
     if (!plan.equals(c.plan)) {
+      if (!c.plan.isEmpty()) { // the refusals of the plan it left say nothing about the one it is on
+        c.quotaExhausted.reset();
+        c.rateLimited.reset();
+        c.planDenied.reset();
+        c.lastRefusedOperation = "";
+      }
       c.plan = plan;
     }
     if (status >= 500) {

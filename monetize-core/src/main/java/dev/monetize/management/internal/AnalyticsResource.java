@@ -18,7 +18,15 @@ import java.util.Optional;
 final class AnalyticsResource {
   /** The longest range one report covers. */
   static final Duration MAX_RANGE = Duration.ofDays(366);
+  /** How long a caller waits before asking again when the reports are busy, in seconds. */
+  static final long BUSY_RETRY_SECONDS = 5;
   private final ManagementContext context;
+  /**
+   * One report (costs, customers, what-if) computed at a time: on a shared ledger each reads every
+   * customer's usage and billing history, seconds to a minute at 10,000 customers, and several at once
+   * would share the database and the heap with the service's own calls.
+   */
+  private final java.util.concurrent.Semaphore reports = new java.util.concurrent.Semaphore(1);
 
   AnalyticsResource(ManagementContext context) {
     this.context = context;
@@ -28,7 +36,9 @@ final class AnalyticsResource {
     c.authorize(Target.self());
     LocalDate today = LocalDate.ofInstant(context.time().now(), ZoneOffset.UTC);
     LocalDate to = date(c, "to", today).orElse(today);
-    LocalDate from = date(c, "from", today).orElse(to.minusDays(29));
+    LocalDate earliest = LocalDate.of(2000, 1, 1);
+    LocalDate from = date(c, "from", today).orElseGet(() -> to.minusDays(29).isBefore(earliest) ? earliest
+        : to.minusDays(29));
     if (from.isAfter(to) || from.plusDays(365).isBefore(to)) { // both days count: at most 366 of them
       throw ManagementRefusal.badRequest("from and to: from must not be after to, and the two at most 366 days "
           + "apart counting both (from 2025-12-02 to 2026-12-02, say).");
@@ -43,7 +53,7 @@ final class AnalyticsResource {
       throw new ManagementRefusal(ErrorCode.NOT_FOUND, "This service declares no cost model: add 'costs' to the "
           + "plans file (docs/analytics.md).");
     }
-    return ManagementCall.ok(200, context.analytics().costs(range[0], range[1]));
+    return oneAtATime(() -> ManagementCall.ok(200, context.analytics().costs(range[0], range[1])));
   }
 
   ManagementApi.Response customers(ManagementCall c) {
@@ -59,7 +69,7 @@ final class AnalyticsResource {
     if (limit < 1 || limit > 100) {
       throw ManagementRefusal.badRequest("limit: a whole number from 1 to 100.");
     }
-    return ManagementCall.ok(200, context.analytics().customers(range[0], range[1], (int) limit));
+    return oneAtATime(() -> ManagementCall.ok(200, context.analytics().customers(range[0], range[1], (int) limit)));
   }
 
   ManagementApi.Response whatIf(ManagementCall c) {
@@ -88,12 +98,29 @@ final class AnalyticsResource {
     }
     Instant now = context.time().now();
     Instant at = ManagementCall.text(body.at(), "at", false).map(a -> within("at", a, now)).orElse(now);
+    Plan chosen = candidate;
+    return oneAtATime(() -> {
+      try {
+        Map<String, Object> out = context.analytics().whatIf(chosen, at);
+        c.details.put("plan", chosen.name());
+        return ManagementCall.ok(200, out);
+      } catch (IllegalArgumentException e) { // the candidate does not fit the catalog (a price for an unknown operation)
+        throw ManagementRefusal.badRequest("plan: " + e.getMessage());
+      }
+    });
+  }
+
+  /** {@code report} unless another report is being computed ({@code 429} then, with {@code Retry-After}). */
+  private ManagementApi.Response oneAtATime(java.util.function.Supplier<ManagementApi.Response> report) {
+    if (!reports.tryAcquire()) {
+      throw new ManagementRefusal(ErrorCode.RATE_LIMITED, "Another analytics report is being computed (one at a "
+          + "time: each reads every customer's usage). Retry in " + BUSY_RETRY_SECONDS + " s.", BUSY_RETRY_SECONDS,
+          java.util.List.of());
+    }
     try {
-      Map<String, Object> out = context.analytics().whatIf(candidate, at);
-      c.details.put("plan", candidate.name());
-      return ManagementCall.ok(200, out);
-    } catch (IllegalArgumentException e) { // the candidate does not fit the catalog (a price for an unknown operation)
-      throw ManagementRefusal.badRequest("plan: " + e.getMessage());
+      return report.get();
+    } finally {
+      reports.release();
     }
   }
 
