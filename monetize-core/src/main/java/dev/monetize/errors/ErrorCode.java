@@ -70,8 +70,10 @@ public enum ErrorCode {
       "A new key, project or token asked for a scope that its parent does not hold: a key's "
           + "scopes must be covered by its project's, a project's by its organization's plan, a "
           + "minted key's or token's by the caller's own key. The detail lists the scopes that were "
-          + "not covered.",
-      "Ask only for scopes the organization, project and your own key hold; the detail lists the others."),
+          + "not covered. Also a key worth more than the caller's (higher limits, a longer life), and "
+          + "key creation by a key with limits of its own.",
+      "Ask only for scopes, limits and a lifetime your own key holds (the detail names what was over); "
+          + "create keys with a key that has no limits of its own."),
   /** A dashboard session tried what only its key may do. */
   SESSION_NOT_ALLOWED(403, "Not allowed with a dashboard session",
       "A dashboard session reads, rotates and revokes keys and signs out; creating keys or projects, minting "

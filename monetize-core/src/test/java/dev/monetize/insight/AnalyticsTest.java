@@ -425,6 +425,14 @@ public class AnalyticsTest {
       JsonNode after = get(m, "/monetize/analytics/customers" + range, operator);
       // the refusals were basic's and pointed to pro: on pro, nothing suggests max
       assertThat(after.get("upsell")).isEmpty();
+      time.advance(Duration.ofSeconds(2));
+      Admission onPro = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "p", "Bearer "
+          + acme.secret(), null));
+      onPro.complete(onPro.decision().status(), 0);
+      JsonNode counted = get(m, "/monetize/analytics/customers" + range, operator);
+      assertThat(row(counted.get("by_calls"), "customer_id", "acme").get("refusals").get("rate_limited").asLong())
+          .isZero(); // a request on pro starts the counters again
+      assertThat(counted.get("upsell")).isEmpty();
 
       unreadable.add("globex");
       JsonNode skipping = get(m, "/monetize/analytics/customers" + range, operator);
@@ -432,6 +440,7 @@ public class AnalyticsTest {
       assertThat(skipping.get("skipped").get(0).get("reason").asText()).contains("Mars/Olympus");
       JsonNode costs = get(m, "/monetize/analytics/costs" + range, operator);
       assertThat(costs.get("skipped").get(0).get("customer_id").asText()).isEqualTo("globex");
+      assertThat(costs.get("customers").toString()).doesNotContain("globex"); // left out, not costed without revenue
       JsonNode whatIf = post(m, "/monetize/analytics/what-if", "{\"plan\": \"basic\"}", operator, 200);
       assertThat(whatIf.get("skipped").get(0).get("customer_id").asText()).isEqualTo("globex");
 

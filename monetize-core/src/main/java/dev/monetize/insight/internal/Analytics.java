@@ -212,6 +212,9 @@ public final class Analytics {
         break;
       }
       Optional<Customer> customer = readable(id, skipped);
+      if (customer == null) {
+        continue; // skipped: its calls are not costed without its revenue
+      }
       UsageTotals.Totals t = usage.totals(id, from, to);
       Revenue.Share paid;
       try {
@@ -325,7 +328,7 @@ public final class Analytics {
         break;
       }
       Optional<Customer> customer = readable(id, skipped);
-      if (customer.isEmpty()) {
+      if (customer == null || customer.isEmpty()) {
         continue;
       }
       Revenue.Share paid;
@@ -388,16 +391,16 @@ public final class Analytics {
   }
 
   /**
-   * The record of customer {@code id}; empty when there is none, or when it cannot be read (a time zone
-   * this JVM does not know, a billing day out of range), then named in {@code skipped}: one customer's
-   * record never fails the report.
+   * The record of customer {@code id} (empty when there is none), or null when it cannot be read (a time
+   * zone this JVM does not know, a billing day out of range), then named in {@code skipped} and left out
+   * of the report: one customer's record never fails it.
    */
   private Optional<Customer> readable(String id, List<Object> skipped) {
     try {
       return customers.apply(id);
     } catch (java.time.DateTimeException | IllegalArgumentException e) {
       skipped.add(Map.of("customer_id", id, "reason", "its record cannot be read: " + e.getMessage()));
-      return Optional.empty();
+      return null;
     }
   }
 
@@ -437,7 +440,7 @@ public final class Analytics {
         break;
       }
       Optional<Customer> customer = readable(id, skipped);
-      if (customer.isEmpty()) {
+      if (customer == null || customer.isEmpty()) {
         continue;
       }
       Instant start = dev.monetize.billing.Invoicing.periodStart(customer.get().billingAnchor(), at);

@@ -67,7 +67,7 @@ class BodyRateTest {
 
   private static String post(int port, int announced, byte[] first, long pauseMs, byte[] rest) throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(60_000);
+      s.setSoTimeout(10_000); // an answer only after Jetty's idle timeout (30 s) would be no cut-off of ours
       OutputStream out = s.getOutputStream();
       out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + announced + "\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));

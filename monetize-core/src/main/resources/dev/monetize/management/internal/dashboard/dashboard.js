@@ -299,11 +299,15 @@
     const show = async (id, path, render) => {
       try { $(id).replaceChildren(render(await api(path))); } catch (e) { $(id).replaceChildren(el('p', {}, e.message)); }
     };
+    // the service computes one report at a time (another meanwhile is a 429): customers, then costs
+    const reports = async () => {
+      await show('operator-customers', '/analytics/customers?limit=10', (c) => table(['Organization', 'Plan', 'Revenue', 'Calls'],
+        c.by_revenue.map((r) => [r.customer_id, r.plan || '', r.revenue == null ? '' : String(r.revenue), fmt(r.calls || 0)]), [2, 3]));
+      await show('operator-costs', '/analytics/costs', (c) => table(['Operation', 'Calls', 'Revenue', 'Cost', 'Margin', 'Margin %'],
+        c.operations.map((r) => [r.operation, fmt(r.calls), r.revenue, r.cost, r.margin, r.margin_percent]), [1, 2, 3, 4, 5]));
+    };
     await Promise.all([
-      show('operator-customers', '/analytics/customers?limit=10', (c) => table(['Organization', 'Plan', 'Revenue', 'Calls'],
-        c.by_revenue.map((r) => [r.customer_id, r.plan || '', r.revenue == null ? '' : String(r.revenue), fmt(r.calls || 0)]), [2, 3])),
-      show('operator-costs', '/analytics/costs', (c) => table(['Operation', 'Calls', 'Revenue', 'Cost', 'Margin', 'Margin %'],
-        c.operations.map((r) => [r.operation, fmt(r.calls), r.revenue, r.cost, r.margin, r.margin_percent]), [1, 2, 3, 4, 5])),
+      reports(),
       show('operator-sla', '/analytics/sla', (s) => table(['Plan', 'Requests', 'p50 ms', 'p99 ms', 'Availability', 'Met'],
         s.plans.map((p) => [p.plan, fmt(p.requests), p.latency_p50_ms, p.latency_p99_ms, p.availability, p.met ? 'yes' : 'no']), [1, 2, 3, 4])),
     ]);
