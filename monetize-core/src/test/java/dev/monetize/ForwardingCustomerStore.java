@@ -5,7 +5,7 @@ import dev.monetize.plans.Customer;
 import java.util.Optional;
 
 /** A customer store over an in-memory one, for tests that make some of its reads or writes fail or wait. */
-class ForwardingCustomerStore implements CustomerStore {
+public class ForwardingCustomerStore implements CustomerStore {
   private final CustomerStore kept = CustomerStore.inMemory();
 
   @Override
