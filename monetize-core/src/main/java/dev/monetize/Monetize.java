@@ -157,7 +157,7 @@ public final class Monetize implements AutoCloseable {
           reports, tokens, environment, b.timeSource, b.random, b.limiterStore, managementPrefix, identification,
           audit, publishDocs, shield, b.auditSink instanceof dev.monetize.audit.AuditStore store
               ? Optional.of(store) : Optional.empty(), new dev.monetize.insight.internal.Analytics(catalog,
-                  customerStore::find, b.billingHistory, this::settledTotals, insight.sla(), insight.customers(),
+                  customerStore, b.billingHistory, this::settledTotals, insight.sla(), insight.customers(),
                   b.timeSource::now),
               plans, credentials),
           b.managementLimits);

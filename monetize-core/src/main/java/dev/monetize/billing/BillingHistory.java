@@ -36,6 +36,24 @@ public interface BillingHistory {
   List<PlanChange> planChanges(String customerId, Instant from, Instant to);
 
   /**
+   * {@link #planChanges(String, Instant, Instant) planChanges(id, from, to)} of each of
+   * {@code customerIds} that has any, by customer id: what the operator's reports read for thousands
+   * of customers at once. The default asks for each in turn; a store across the network overrides
+   * it with one query per batch.
+   */
+  default java.util.Map<String, List<PlanChange>> planChanges(java.util.Collection<String> customerIds, Instant from,
+      Instant to) {
+    java.util.Map<String, List<PlanChange>> out = new java.util.HashMap<>();
+    for (String id : customerIds) {
+      List<PlanChange> changes = planChanges(id, from, to);
+      if (!changes.isEmpty()) {
+        out.put(id, changes);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The plan in force at {@code at} for each of {@code customerIds} that has one: the last change at
    * or before {@code at} (the first of {@link #planChanges planChanges(id, at, at)}), by customer id;
    * a customer without any is left out. What the engine's sweep of due changes reads, a batch of

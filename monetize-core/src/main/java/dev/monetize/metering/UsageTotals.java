@@ -66,6 +66,36 @@ public interface UsageTotals {
   Totals totals(String customerId, Instant from, Instant to);
 
   /**
+   * One question of a batch ({@link #totals(java.util.List)}): the records of {@code customerId}
+   * that started in {@code [from, to)}.
+   *
+   * @param customerId the customer
+   * @param from the first instant counted
+   * @param to the first instant not counted
+   */
+  record Range(String customerId, Instant from, Instant to) {
+    /** Checks that every part is given. */
+    public Range {
+      java.util.Objects.requireNonNull(customerId, "customerId");
+      java.util.Objects.requireNonNull(from, "from");
+      java.util.Objects.requireNonNull(to, "to");
+    }
+  }
+
+  /**
+   * The totals of each range, in the order asked, each as {@link #totals(String, Instant, Instant)}
+   * gives it: what the operator's reports read for thousands of customers at once. The default asks
+   * for each in turn; a ledger across the network answers a batch in a few queries.
+   */
+  default java.util.List<Totals> totals(java.util.List<Range> ranges) {
+    java.util.List<Totals> out = new java.util.ArrayList<>(ranges.size());
+    for (Range r : ranges) {
+      out.add(totals(r.customerId(), r.from(), r.to()));
+    }
+    return out;
+  }
+
+  /**
    * The totals of {@code customerId} per day of {@code zone}, for every day from {@code from}'s to
    * {@code to}'s (both included, oldest first): each day's totals are those of the records that
    * started in {@code [max(from, the day's start), the next day's start)}, as {@link #totals} gives

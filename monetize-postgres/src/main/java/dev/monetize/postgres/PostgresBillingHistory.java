@@ -239,6 +239,42 @@ public final class PostgresBillingHistory implements BillingHistory {
     }
   }
 
+  /**
+   * One query per thousand customers: each one's last change at or before {@code from}, then its
+   * changes inside, as {@link #planChanges(String, Instant, Instant)} reads them.
+   */
+  @Override
+  public java.util.Map<String, List<PlanChange>> planChanges(java.util.Collection<String> customerIds, Instant from,
+      Instant to) {
+    String sql = "(SELECT DISTINCT ON (customer_id) customer_id, plan, since, seq FROM monetize_plan_changes "
+        + "WHERE customer_id = ANY (?) AND since <= ? ORDER BY customer_id, since DESC, seq DESC)"
+        + " UNION ALL (SELECT customer_id, plan, since, seq FROM monetize_plan_changes WHERE customer_id = ANY (?)"
+        + " AND since > ? AND since < ?) ORDER BY customer_id, since, seq";
+    java.util.Map<String, List<PlanChange>> out = new java.util.HashMap<>();
+    List<String> ids = List.copyOf(customerIds);
+    try (Connection c = dataSource.getConnection()) {
+      for (int i = 0; i < ids.size(); i += 1_000) {
+        java.sql.Array batch = c.createArrayOf("text", ids.subList(i, Math.min(ids.size(), i + 1_000)).toArray());
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setArray(1, batch);
+          ps.setTimestamp(2, Timestamp.from(from));
+          ps.setArray(3, batch);
+          ps.setTimestamp(4, Timestamp.from(from));
+          ps.setTimestamp(5, Timestamp.from(to));
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                  .add(new PlanChange(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+            }
+          }
+        }
+      }
+      return out;
+    } catch (SQLException ex) {
+      throw new PostgresStore.StoreException("reading the plan changes of " + ids.size() + " customers", ex);
+    }
+  }
+
   /** One query for the whole batch: each customer's last change at or before {@code at}, by its primary key. */
   @Override
   public java.util.Map<String, PlanChange> plansInForce(java.util.Collection<String> customerIds, Instant at) {

@@ -214,10 +214,7 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     }
   }
 
-  /**
-   * Sums per operation of every unit, the custom ones from the {@code units} column; milliseconds
-   * are the summed microseconds, truncated once per operation (as the engine's memory ledger does).
-   */
+  /** The customers with a record that started in {@code [from, to)}, in id order. */
   @Override
   public java.util.Set<String> customers(Instant from, Instant to) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -238,46 +235,27 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
 
   @Override
   public Totals totals(String customerId, Instant from, Instant to) {
-    String standard = "SELECT operation_id, sum(calls), sum(bytes_in), sum(bytes_out), sum(duration_micros), "
-        + "sum(cpu_micros) FROM monetize_usage_all WHERE customer_id = ? AND period_start >= ? AND period_start < ? "
-        + "GROUP BY operation_id";
-    String custom = "SELECT operation_id, u.key, sum(u.value::bigint) FROM monetize_usage_all, jsonb_each_text(units) u "
-        + "WHERE customer_id = ? AND period_start >= ? AND period_start < ? AND units <> '{}'::jsonb "
-        + "GROUP BY operation_id, u.key";
     try (Connection c = dataSource.getConnection()) {
-      long requests = 0;
-      long bytesIn = 0;
-      long bytesOut = 0;
-      long micros = 0;
-      long cpuMicros = 0;
-      java.util.Map<String, Long> byOperation = new java.util.TreeMap<>();
-      java.util.Map<String, java.util.Map<String, Long>> quantities = new java.util.TreeMap<>();
-      try (PreparedStatement ps = range(c, standard, customerId, from, to); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String op = rs.getString(1);
-          byOperation.put(op, rs.getLong(2));
-          // exact, as the memory ledger's sums: a total past a long fails instead of wrapping
-          requests = Math.addExact(requests, rs.getLong(2));
-          bytesIn = Math.addExact(bytesIn, rs.getLong(3));
-          bytesOut = Math.addExact(bytesOut, rs.getLong(4));
-          micros = Math.addExact(micros, rs.getLong(5));
-          cpuMicros = Math.addExact(cpuMicros, rs.getLong(6));
-          java.util.Map<String, Long> q = quantities.computeIfAbsent(op, k -> new java.util.HashMap<>());
-          q.put("calls", rs.getLong(2));
-          q.put("bytes_in", rs.getLong(3));
-          q.put("bytes_out", rs.getLong(4));
-          q.put("compute_ms", rs.getLong(5) / 1_000);
-          q.put("cpu_ms", rs.getLong(6) / 1_000);
-        }
-      }
-      try (PreparedStatement ps = range(c, custom, customerId, from, to); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          quantities.computeIfAbsent(rs.getString(1), k -> new java.util.HashMap<>()).put(rs.getString(2), rs.getLong(3));
-        }
-      }
-      return new Totals(requests, bytesIn, bytesOut, micros / 1_000, cpuMicros / 1_000, byOperation, quantities);
+      return LedgerTotals.of(c, customerId, from, to);
     } catch (SQLException e) {
       throw new PostgresStore.StoreException("reading usage totals", e);
+    }
+  }
+
+  /**
+   * Two grouped queries per thousand ranges, whatever their customers and bounds
+   * ({@link LedgerTotals#of(Connection, java.util.List)}).
+   */
+  @Override
+  public java.util.List<Totals> totals(java.util.List<Range> ranges) {
+    java.util.List<Totals> out = new java.util.ArrayList<>(ranges.size());
+    try (Connection c = dataSource.getConnection()) {
+      for (int i = 0; i < ranges.size(); i += LedgerTotals.RANGES_PER_QUERY) {
+        out.addAll(LedgerTotals.of(c, ranges.subList(i, Math.min(ranges.size(), i + LedgerTotals.RANGES_PER_QUERY))));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new PostgresStore.StoreException("reading usage totals of " + ranges.size() + " ranges", e);
     }
   }
 
@@ -368,15 +346,6 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     ps.setString(2, customerId);
     ps.setTimestamp(3, Timestamp.from(from));
     ps.setTimestamp(4, Timestamp.from(to));
-  }
-
-  private static PreparedStatement range(Connection c, String sql, String customerId, Instant from, Instant to)
-      throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
-    ps.setString(1, customerId);
-    ps.setTimestamp(2, Timestamp.from(from));
-    ps.setTimestamp(3, Timestamp.from(to));
-    return ps;
   }
 
   /** Calls of {@code customerId} answered 2xx in records that started in {@code [from, to)}. */

@@ -195,4 +195,29 @@ public abstract class BillingHistoryContract {
         new PlanChange("initech", "pro", T0.plusSeconds(60)));
     assertThat(h.plansInForce(java.util.List.of(), T0)).isEmpty();
   }
+  @Test
+  public void thePlanChangesOfABatchAreEachCustomersAsReadAlone() {
+    BillingHistory h = history();
+    h.recordPlanChange(new PlanChange("acme", "free", T0.minusSeconds(86_400 * 40)));
+    h.recordPlanChange(new PlanChange("acme", "basic", T0));
+    h.recordPlanChange(new PlanChange("acme", "pro", T0)); // recorded last at one instant: in force after it
+    h.recordPlanChange(new PlanChange("acme", "enterprise", T0.plusSeconds(86_400 * 10)));
+    h.recordPlanChange(new PlanChange("globex", "pro", T0.plusSeconds(86_400 * 40)));
+    h.recordPlanChange(new PlanChange("initech", "basic", T0.minusSeconds(1)));
+    java.util.List<String> ids = java.util.List.of("acme", "globex", "initech", "nobody");
+    for (Instant[] r : java.util.List.of(new Instant[] {T0, T0.plusSeconds(86_400 * 31)},
+        new Instant[] {T0.minusSeconds(86_400 * 60), T0.plusSeconds(86_400 * 60)}, new Instant[] {T0, T0},
+        new Instant[] {T0.minusSeconds(86_400 * 50), T0.minusSeconds(86_400 * 45)})) {
+      java.util.Map<String, java.util.List<PlanChange>> batch = h.planChanges(ids, r[0], r[1]);
+      for (String id : ids) {
+        java.util.List<PlanChange> alone = h.planChanges(id, r[0], r[1]);
+        assertThat(batch.getOrDefault(id, java.util.List.of())).as("%s in [%s, %s)", id, r[0], r[1])
+            .isEqualTo(alone);
+        assertThat(batch.containsKey(id)).isEqualTo(!alone.isEmpty());
+      }
+    }
+    assertThat(h.planChanges(ids, T0, T0.plusSeconds(86_400 * 31)).get("acme")).extracting(PlanChange::plan)
+        .containsExactly("pro", "enterprise");
+    assertThat(h.planChanges(java.util.List.of(), T0, T0.plusSeconds(1))).isEmpty();
+  }
 }

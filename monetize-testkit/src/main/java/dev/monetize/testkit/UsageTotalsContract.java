@@ -100,6 +100,33 @@ public abstract class UsageTotalsContract {
   }
 
   @Test
+  void aBatchOfRangesAnswersEachAsItIsReadAloneInOrder() throws Exception {
+    Ledger l = ledger();
+    String a = customer();
+    String b = customer();
+    l.sink().accept(List.of(record(a, "stats", 0, 1), record(a, "export", 10, 10), record(b, "stats", 10, 100),
+        new UsageRecord(b, "key_1", "export", 200, false, T0.plusSeconds(20), T0.plusSeconds(21), 1, 0, 7, 1_500, 0,
+            Map.of("rows_scanned", 1_000L))));
+    java.util.List<UsageTotals.Range> ranges = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_100; i++) { // more than one round trip of a ledger that batches by the thousand
+      String c = i % 3 == 0 ? a : i % 3 == 1 ? b : customer();
+      ranges.add(new UsageTotals.Range(c, T0.plusSeconds(i % 25), T0.plusSeconds(i % 25 + i % 7)));
+    }
+    ranges.add(new UsageTotals.Range(a, T0, T0.plusSeconds(60))); // the same range twice: counted in each
+    ranges.add(new UsageTotals.Range(a, T0, T0.plusSeconds(60)));
+    java.util.List<UsageTotals.Totals> batch = l.totals().totals(ranges);
+    assertThat(batch).hasSize(ranges.size());
+    for (int i = 0; i < ranges.size(); i++) {
+      UsageTotals.Range r = ranges.get(i);
+      assertThat(batch.get(i)).as("range %d: %s", i, r).isEqualTo(l.totals().totals(r.customerId(), r.from(), r.to()));
+    }
+    assertThat(batch.get(ranges.size() - 1).requests()).isEqualTo(11);
+    assertThat(l.totals().totals(List.of(new UsageTotals.Range(b, T0, T0.plusSeconds(60)))).get(0)
+        .quantity("export", "rows_scanned")).isEqualTo(1_000);
+    assertThat(l.totals().totals(List.of())).isEmpty();
+  }
+
+  @Test
   void anUnknownCustomerHasZeroTotals() {
     UsageTotals.Totals t = ledger().totals().totals(customer(), T0, T0.plusSeconds(60));
     assertThat(t.requests()).isZero();

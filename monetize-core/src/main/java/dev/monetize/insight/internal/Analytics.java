@@ -1,6 +1,7 @@
 package dev.monetize.insight.internal;
 
 import dev.monetize.billing.BillingHistory;
+import dev.monetize.keys.CustomerStore;
 import dev.monetize.metering.UsageTotals;
 import dev.monetize.plans.Catalog;
 import dev.monetize.plans.CostModel;
@@ -36,7 +37,7 @@ public final class Analytics {
   private static final BigDecimal MONTH_SECONDS = new BigDecimal(30L * 86_400);
 
   private final Catalog catalog;
-  private final Function<String, Optional<Customer>> customers;
+  private final CustomerStore customers;
   private final BillingHistory history;
   private final Supplier<UsageTotals> totals;
   private final SlaBook sla;
@@ -44,7 +45,7 @@ public final class Analytics {
   private final Supplier<Instant> clock;
 
   /** Analytics over the engine's data, on the engine's clock (which period is the current one). */
-  public Analytics(Catalog catalog, Function<String, Optional<Customer>> customers, BillingHistory history,
+  public Analytics(Catalog catalog, CustomerStore customers, BillingHistory history,
       Supplier<UsageTotals> totals, SlaBook sla, CustomerSignals signals, Supplier<Instant> clock) {
     this.clock = clock;
     this.catalog = catalog;
@@ -72,9 +73,10 @@ public final class Analytics {
     CostModel model = catalog.costs().orElseThrow(() -> new IllegalStateException(
         "no cost model: declare costs in the plans file (see docs/analytics.md)"));
     List<Object> skipped = new ArrayList<>();
-    UsageTotals usage = this.totals.get();
-    Set<String> rated = rated(usage, from, to);
-    List<Cell> cells = cells(usage, rated, from, to, model, skipped);
+    UsageTotals store = this.totals.get();
+    Set<String> rated = rated(store, from, to);
+    Reads reads = reads(store, rated, from, to, (r, c) -> r.inRange(c, from, to));
+    List<Cell> cells = cells(reads, rated, from, to, model, skipped);
     long allCalls = cells.stream().mapToLong(Cell::calls).sum();
     BigDecimal fixed = model.fixedMonthly().multiply(new BigDecimal(Duration.between(from, to).toSeconds()))
         .divide(MONTH_SECONDS, MathContext.DECIMAL64);
@@ -104,16 +106,18 @@ public final class Analytics {
     return out;
   }
 
-  private List<Cell> cells(UsageTotals usage, Set<String> rated, Instant from, Instant to, CostModel model,
+  private static List<Cell> cells(Reads reads, Set<String> rated, Instant from, Instant to, CostModel model,
       List<Object> skipped) {
-    Revenue revenue = new Revenue(catalog, history, usage, clock.get());
+    Prefetch data = reads.data();
+    UsageTotals usage = reads.usage();
+    Revenue revenue = reads.revenue();
     List<Cell> cells = new ArrayList<>();
     int n = 0;
     for (String id : rated) {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
-      Optional<Customer> customer = readable(id, skipped);
+      Optional<Customer> customer = readable(data, id, skipped);
       if (customer == null) {
         continue; // skipped: its calls are not costed without its revenue
       }
@@ -172,6 +176,30 @@ public final class Analytics {
     return ids;
   }
 
+  /** What a report reads: the data fetched in batches, the usage totals and the revenue over it. */
+  private record Reads(Prefetch data, UsageTotals usage, Revenue revenue) {
+    /** What a report reads of {@code customer} for {@code [from, to)}: its totals and its revenue. */
+    void inRange(Customer customer, Instant from, Instant to) {
+      usage.totals(customer.id(), from, to);
+      revenue.of(customer, from, to, Optional.empty());
+    }
+  }
+
+  /**
+   * The reads of a report on the first {@link #MAX_CUSTOMERS} of {@code ids} over the periods that
+   * touch {@code [from, to]}, fetched in batches: what {@code each} reads of a customer (see
+   * {@link Prefetch#warm}).
+   */
+  private Reads reads(UsageTotals store, Set<String> ids, Instant from, Instant to,
+      java.util.function.BiConsumer<Reads, Customer> each) {
+    Prefetch data = new Prefetch(customers, history, store);
+    List<Customer> known = data.load(ids.stream().limit(MAX_CUSTOMERS).toList(), from, to);
+    UsageTotals usage = data.totals();
+    Reads reads = new Reads(data, usage, new Revenue(catalog, data::planChanges, usage, clock.get()));
+    data.warm(known, c -> each.accept(reads, c));
+    return reads;
+  }
+
   private static List<Object> rows(List<Cell> cells, Function<Cell, String> key, String name) {
     Map<String, List<Cell>> groups = new TreeMap<>();
     cells.forEach(c -> groups.computeIfAbsent(key.apply(c), k -> new ArrayList<>()).add(c));
@@ -216,11 +244,14 @@ public final class Analytics {
    * limits or scope, the next plan that would admit them and what it would have cost them.
    */
   public Map<String, Object> customers(Instant from, Instant to, int limit) {
-    UsageTotals usage = totals.get();
-    Revenue revenue = new Revenue(catalog, history, usage, clock.get());
+    UsageTotals store = totals.get();
     Map<String, CustomerSignals.Counts> seen = signals.all();
-    Set<String> ids = rated(usage, from, to);
+    Set<String> ids = rated(store, from, to);
     ids.addAll(seen.keySet());
+    Reads reads = reads(store, ids, from, to, (r, c) -> r.inRange(c, from, to));
+    Prefetch data = reads.data();
+    UsageTotals usage = reads.usage();
+    Revenue revenue = reads.revenue();
     List<Map<String, Object>> rows = new ArrayList<>();
     List<Object> upsell = new ArrayList<>();
     List<Object> skipped = new ArrayList<>();
@@ -229,7 +260,7 @@ public final class Analytics {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
-      Optional<Customer> customer = readable(id, skipped);
+      Optional<Customer> customer = readable(data, id, skipped);
       if (customer == null || customer.isEmpty()) {
         continue;
       }
@@ -297,9 +328,9 @@ public final class Analytics {
    * zone this JVM does not know, a billing day out of range), then named in {@code skipped} and left out
    * of the report: one customer's record never fails it.
    */
-  private Optional<Customer> readable(String id, List<Object> skipped) {
+  private static Optional<Customer> readable(Prefetch data, String id, List<Object> skipped) {
     try {
-      return customers.apply(id);
+      return data.customer(id);
     } catch (java.time.DateTimeException | IllegalArgumentException e) {
       skipped.add(Map.of("customer_id", id, "reason", "its record cannot be read: " + e.getMessage()));
       return null;
@@ -323,8 +354,18 @@ public final class Analytics {
    * difference, and the totals.
    */
   public Map<String, Object> whatIf(Plan candidate, Instant at) {
-    UsageTotals usage = totals.get();
-    Revenue revenue = new Revenue(catalog, history, usage, clock.get());
+    UsageTotals store = totals.get();
+    Instant earliest = at.minus(Duration.ofDays(366));
+    Set<String> ids = rated(store, earliest, at.plus(Duration.ofDays(366)));
+    Reads reads = reads(store, ids, at, at, (r, c) -> { // the period containing at, under both plans
+      Instant start = dev.monetize.billing.Invoicing.periodStart(c.billingAnchor(), at);
+      Instant end = dev.monetize.billing.Invoicing.periodEnd(c.billingAnchor(), at);
+      r.inRange(c, start, end);
+      r.revenue().of(c, start, end, Optional.of(candidate));
+    });
+    Prefetch data = reads.data();
+    UsageTotals usage = reads.usage();
+    Revenue revenue = reads.revenue();
     // a candidate that does not fit the catalog fails the request, not each customer
     Catalog withCandidate = revenue.catalogWith(candidate);
     // the one currency the totals are in: the candidate's, else that of the first customer billed in one
@@ -335,13 +376,12 @@ public final class Analytics {
     int more = 0;
     int less = 0;
     List<Object> skipped = new ArrayList<>();
-    Instant earliest = at.minus(Duration.ofDays(366));
     int n = 0;
-    for (String id : rated(usage, earliest, at.plus(Duration.ofDays(366)))) {
+    for (String id : ids) {
       if (++n > MAX_CUSTOMERS) {
         break;
       }
-      Optional<Customer> customer = readable(id, skipped);
+      Optional<Customer> customer = readable(data, id, skipped);
       if (customer == null || customer.isEmpty()) {
         continue;
       }

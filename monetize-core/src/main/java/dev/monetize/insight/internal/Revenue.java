@@ -1,6 +1,5 @@
 package dev.monetize.insight.internal;
 
-import dev.monetize.billing.BillingHistory;
 import dev.monetize.billing.Invoice;
 import dev.monetize.billing.Invoicing;
 import dev.monetize.billing.PlanChange;
@@ -33,14 +32,19 @@ final class Revenue {
     }
   }
 
+  /** The plan changes of a customer that matter for a range, as {@code BillingHistory.planChanges} gives them. */
+  interface Changes {
+    List<PlanChange> of(String customerId, Instant from, Instant to);
+  }
+
   private final Catalog catalog;
-  private final BillingHistory history;
+  private final Changes history;
   private final UsageTotals totals;
 
   private final Instant now;
 
   /** Rates {@code totals} as of {@code now} (the current period is the one a customer without history is billed in). */
-  Revenue(Catalog catalog, BillingHistory history, UsageTotals totals, Instant now) {
+  Revenue(Catalog catalog, Changes history, UsageTotals totals, Instant now) {
     this.now = now;
     this.catalog = catalog;
     this.history = history;
@@ -60,7 +64,7 @@ final class Revenue {
     Instant p = Invoicing.periodStart(customer.billingAnchor(), from);
     while (p.isBefore(to)) {
       Instant end = Invoicing.periodEnd(customer.billingAnchor(), p);
-      List<PlanChange> changes = history.planChanges(customer.id(), p, end);
+      List<PlanChange> changes = history.of(customer.id(), p, end);
       boolean current = !now.isBefore(p) && now.isBefore(end);
       if (changes.isEmpty() && !current) { // no plan then (not a customer yet): no invoice
         p = end;
