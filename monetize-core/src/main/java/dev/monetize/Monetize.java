@@ -282,6 +282,19 @@ public final class Monetize implements AutoCloseable {
     return operatorGate.refuse(request);
   }
 
+  /**
+   * The shield's refusal of {@code request}'s client address (a denied network, a ban, the budget of
+   * failed attempts spent), for an adapter about to answer a request to a monetized route itself,
+   * before admitting it (a version the route does not offer, a method, a body too large, a repeated
+   * credential header): a refused address learns nothing about the route. Nothing is charged.
+   *
+   * @return the answer to send instead (problem JSON with {@code Retry-After} when the refusal lapses),
+   *     or empty when the shield lets the address through
+   */
+  public Optional<ManagementApi.Response> refuseByShield(ApiRequest request) {
+    return operatorGate.shield(request);
+  }
+
   /** A problem of {@code code} for this deployment's docs base. */
   public Problem problem(ErrorCode code, String detail, String requestId) {
     return pipeline.problem(code, detail, requestId);

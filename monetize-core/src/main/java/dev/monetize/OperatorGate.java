@@ -31,6 +31,13 @@ final class OperatorGate {
     this.pipeline = pipeline;
   }
 
+  /** The shield's refusal of the request's client address (denied, banned, out of budget), if any; nothing is charged. */
+  Optional<ManagementApi.Response> shield(ApiRequest request) {
+    Shield.Verdict verdict = shield.check(request.remoteAddress(), time.epochNanos());
+    return verdict.refusal().map(code -> answer(code, Shield.detail(code), request, verdict.retryAfterSeconds(),
+        List.of()));
+  }
+
   Optional<ManagementApi.Response> refuse(ApiRequest request) {
     long now = time.epochNanos();
     Shield.Verdict verdict = shield.check(request.remoteAddress(), now);

@@ -67,19 +67,23 @@ final class AdmissionFilter implements ContainerRequestFilter, ContainerResponse
   public void filter(ContainerRequestContext request) {
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
     if (declaredLength(request) > operation.maxBodyBytes()) { // declared too large: refused before anything is read
-      request.abortWith(Response.status(413).type("application/problem+json").header(RequestIds.HEADER, requestId)
-          .header("Connection", "close").header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
-          .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE,
-              dev.monetize.http.BodyTooLargeException.detail(operation.maxBodyBytes()), requestId)
-              .withHint(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE.hint()))).build());
+      if (!Refusals.shielded(monetize, request, EdgeFilter.pathOf(request))) {
+        request.abortWith(Response.status(413).type("application/problem+json").header(RequestIds.HEADER, requestId)
+            .header("Connection", "close").header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
+            .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE,
+                dev.monetize.http.BodyTooLargeException.detail(operation.maxBodyBytes()), requestId)
+                .withHint(dev.monetize.errors.ErrorCode.PAYLOAD_TOO_LARGE.hint()))).build());
+      }
       return;
     }
     String repeated = repeatedCredential(request.getHeaders());
     if (repeated != null) {
-      request.abortWith(Response.status(400).type("application/problem+json").header(RequestIds.HEADER, requestId)
-          .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
-          .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
-              repeatedDetail(repeated), requestId))).build());
+      if (!Refusals.shielded(monetize, request, EdgeFilter.pathOf(request))) {
+        request.abortWith(Response.status(400).type("application/problem+json").header(RequestIds.HEADER, requestId)
+            .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
+            .entity(dev.monetize.errors.ProblemJson.toBytes(monetize.problem(dev.monetize.errors.ErrorCode.BAD_REQUEST,
+                repeatedDetail(repeated), requestId))).build());
+      }
       return;
     }
     String path = EdgeFilter.pathOf(request); // without matrix parameters: one route, one cache entry

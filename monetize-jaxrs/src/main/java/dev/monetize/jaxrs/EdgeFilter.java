@@ -53,27 +53,38 @@ final class EdgeFilter implements ContainerRequestFilter {
     String method = request.getMethod();
     String path = pathOf(request).replace("//", "/");
     if (request.getHeaders().getOrDefault("Api-Version", List.of()).size() > 1) {
-      Refusals.abort(monetize, request, ErrorCode.BAD_REQUEST, "Send one Api-Version header, not several.");
+      if (!served(path) || !Refusals.shielded(monetize, request, path)) {
+        Refusals.abort(monetize, request, ErrorCode.BAD_REQUEST, "Send one Api-Version header, not several.");
+      }
       return;
     }
     Optional<String> bare = path.length() > 1 && path.endsWith("/") ? monetize.routeWithoutTrailingSlash(method, path)
         : Optional.empty();
+    if (bare.isPresent() && Refusals.shielded(monetize, request, path)) {
+      return; // what Monetize serves: a refused address learns nothing about it
+    }
     if (bare.isPresent()) {
       Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for " + method + " " + path + "; the route is "
           + bare.get() + ", without the trailing slash.");
       return;
     }
-    if (method.equals("OPTIONS")
-        && (!monetize.methodsOn(path).isEmpty() || operatorOnly.stream().anyMatch(t -> t.matches(path)))) {
-      Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for OPTIONS " + path + ".");
+    if (method.equals("OPTIONS") && served(path)) {
+      if (!Refusals.shielded(monetize, request, path)) {
+        Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for OPTIONS " + path + ".");
+      }
       return;
     }
     // a method the catalog does not monetize on its route, with or without a resource method for it: the
     // servlet adapter's 405, with the catalog's methods in Allow (the runtime's would add OPTIONS, leave out HEAD)
     Optional<String> allow = monetize.undeclaredMethod(method, path);
-    if (allow.isPresent()) {
+    if (allow.isPresent() && !Refusals.shielded(monetize, request, path)) {
       Refusals.abort(monetize, request, ErrorCode.METHOD_NOT_ALLOWED, method + " is not offered on " + path + "; use "
           + allow.get() + ".", "Allow", allow.get());
     }
+  }
+
+  /** Whether Monetize serves {@code path}: a monetized route (any method) or an operator-only resource. */
+  private boolean served(String path) {
+    return !monetize.methodsOn(path).isEmpty() || operatorOnly.stream().anyMatch(t -> t.matches(path));
   }
 }

@@ -13,6 +13,20 @@ final class Refusals {
   private Refusals() {
   }
 
+  /**
+   * Aborts {@code request} with the shield's refusal of its client, if any: before a filter answers a
+   * request to what Monetize serves itself (a version, a method, a body too large), so that a denied or
+   * banned address learns nothing about the route. Nothing is charged; whether it aborted.
+   */
+  static boolean shielded(Monetize monetize, ContainerRequestContext request, String path) {
+    String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
+    java.util.Optional<dev.monetize.management.ManagementApi.Response> refusal = monetize.refuseByShield(
+        dev.monetize.ApiRequest.of(request.getMethod(), path, monetize.clientAddress(PeerAddress.current(),
+            request.getHeaderString("Forwarded"), request.getHeaderString("X-Forwarded-For")), requestId, null, null));
+    refusal.ifPresent(r -> request.abortWith(of(r, requestId)));
+    return refusal.isPresent();
+  }
+
   /** Aborts {@code request} with {@code code}'s problem, its {@code detail}, and {@code extra} headers (name, value, ...). */
   static void abort(Monetize monetize, ContainerRequestContext request, ErrorCode code, String detail,
       String... extra) {

@@ -195,13 +195,17 @@ public final class MonetizeFilter implements Filter {
     }
     String apiVersion = request.getHeader("Api-Version");
     if (apiVersion != null && java.util.Collections.list(request.getHeaders("Api-Version")).size() > 1) {
-      refuse(request, response, ErrorCode.BAD_REQUEST, "Send one Api-Version header, not several.");
+      if (monetize.methodsOn(path).isEmpty() || !shielded(request, response, path)) {
+        refuse(request, response, ErrorCode.BAD_REQUEST, "Send one Api-Version header, not several.");
+      }
       return;
     }
     Optional<Operation> operation = monetize.route(request.getMethod(), path, apiVersion);
     if (operation.isEmpty() && apiVersion != null && !monetize.versionsOn(request.getMethod(), path).isEmpty()) {
-      refuse(request, response, ErrorCode.BAD_REQUEST, unoffered(apiVersion, request.getMethod() + " " + path,
-          monetize.versionsOn(request.getMethod(), path)));
+      if (!shielded(request, response, path)) {
+        refuse(request, response, ErrorCode.BAD_REQUEST, unoffered(apiVersion, request.getMethod() + " " + path,
+            monetize.versionsOn(request.getMethod(), path)));
+      }
       return;
     }
     if (operation.isEmpty() && monetize.publishesDocs() && pages.published(request, response, path, this::clientAddress)) {
@@ -212,6 +216,9 @@ public final class MonetizeFilter implements Filter {
       Optional<String> bare = path.endsWith("/") ? monetize.routeWithoutTrailingSlash(request.getMethod(), path)
           : Optional.empty();
       Optional<String> allow = bare.isPresent() ? Optional.empty() : monetize.undeclaredMethod(request.getMethod(), path);
+      if ((bare.isPresent() || allow.isPresent()) && shielded(request, response, path)) {
+        return; // a monetized route: a refused address learns nothing about it
+      }
       if (bare.isPresent()) {
         refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + path
             + "; the route is " + bare.get() + ", without the trailing slash.");
@@ -228,19 +235,25 @@ public final class MonetizeFilter implements Filter {
     }
     long maxBody = operation.get().maxBodyBytes();
     if (request.getContentLengthLong() > maxBody) { // declared too large: refused before anything is read
-      refuse(request, response, ErrorCode.PAYLOAD_TOO_LARGE, dev.monetize.http.BodyTooLargeException.detail(maxBody));
+      if (!shielded(request, response, path)) {
+        refuse(request, response, ErrorCode.PAYLOAD_TOO_LARGE, dev.monetize.http.BodyTooLargeException.detail(maxBody));
+      }
       return;
     }
     if (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") != null
         && containerParsed(request.getContentType())) { // the container would read it past our count
-      refuse(request, response, ErrorCode.LENGTH_REQUIRED, "Send form and multipart bodies with a Content-Length.");
+      if (!shielded(request, response, path)) {
+        refuse(request, response, ErrorCode.LENGTH_REQUIRED, "Send form and multipart bodies with a Content-Length.");
+      }
       return;
     }
     if (refusedForRepeatedCredential(request, response)) {
       return;
     }
     if (!dev.monetize.http.QueryStrings.wellEscaped(request.getQueryString())) { // Tomcat would drop the parameter
-      refuse(request, response, ErrorCode.BAD_REQUEST, dev.monetize.http.QueryStrings.MALFORMED);
+      if (!shielded(request, response, path)) {
+        refuse(request, response, ErrorCode.BAD_REQUEST, dev.monetize.http.QueryStrings.MALFORMED);
+      }
       return;
     }
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
@@ -416,8 +429,10 @@ public final class MonetizeFilter implements Filter {
       if (lines != null && lines.hasMoreElements()) {
         lines.nextElement();
         if (lines.hasMoreElements()) {
-          refuse(request, response, ErrorCode.BAD_REQUEST, "Send one " + name + " header, not several (a proxy "
-              + "that reads another of them would see another caller).");
+          if (!shielded(request, response, pathOf(request))) {
+            refuse(request, response, ErrorCode.BAD_REQUEST, "Send one " + name + " header, not several (a proxy "
+                + "that reads another of them would see another caller).");
+          }
           return true;
         }
       }
@@ -426,6 +441,24 @@ public final class MonetizeFilter implements Filter {
   }
 
   private static final String[] CREDENTIAL_HEADERS = {"Authorization", "X-API-Key"};
+
+  /**
+   * Answers the shield's refusal of the client, if any, before the filter answers a request to what
+   * Monetize serves itself (a version, a method, a body too large): a denied or banned address learns
+   * nothing about the route. Only on those refusals: an admitted request meets the shield once, in
+   * the engine.
+   */
+  private boolean shielded(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+    String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    Optional<ManagementApi.Response> refusal = monetize.refuseByShield(ApiRequest.of(request.getMethod(), path,
+        clientAddress(request), requestId, null, null));
+    if (refusal.isEmpty()) {
+      return false;
+    }
+    closeIfBodyUnread(request, response);
+    ServedPages.write(request, response, requestId, refusal.get());
+    return true;
+  }
 
   /** The peer, or the client behind it when the peer is a trusted proxy. */
   private String clientAddress(HttpServletRequest request) {

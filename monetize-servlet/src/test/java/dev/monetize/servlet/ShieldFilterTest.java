@@ -181,6 +181,45 @@ class ShieldFilterTest {
     assertThat(limited.headers().firstValue("Retry-After")).contains("1");
   }
 
+  /**
+   * What the filter answers itself about a monetized route before admitting a request (a method it
+   * does not offer, a trailing slash, a body declared too large, repeated headers, a broken escape)
+   * is answered to a denied address with the shield's refusal: it learns nothing about the route
+   * (OWASP API8). Its neighbour gets each answer as before.
+   */
+  @Test
+  void aDeniedAddressGetsTheShieldsRefusalBeforeAnyAnswerAboutAMonetizedRoute() throws Exception {
+    IssuedKey[] key = new IssuedKey[1];
+    String base = start(TrustedProxies.parse("127.0.0.1/32"), key);
+    int port = URI.create(base).getPort();
+    String[][] requests = { // request line and headers, the answer the neighbour gets
+        {"POST /stats HTTP/1.1\r\nContent-Length: 0", "405"},
+        {"GET /stats/ HTTP/1.1", "404"},
+        {"GET /stats HTTP/1.1\r\nContent-Length: 99999999", "413"},
+        {"GET /stats HTTP/1.1\r\nApi-Version: 2024-01\r\nApi-Version: 2025-01", "400"},
+        {"GET /stats HTTP/1.1\r\nX-API-Key: a\r\nX-API-Key: b", "400"},
+        {"GET /stats?a=%zz HTTP/1.1", "400"}};
+    for (String[] r : requests) {
+      assertThat(raw(port, r[0], "198.51.100.1")).as(r[0]).startsWith("HTTP/1.1 " + r[1]);
+      String denied = raw(port, r[0], "203.0.113.9");
+      assertThat(denied).as(r[0]).startsWith("HTTP/1.1 403").contains("\"code\":\"ip_denied\"")
+          .doesNotContainIgnoringCase("Allow:");
+    }
+    // the application's other paths are its own: the unmatched route is answered as before
+    assertThat(raw(port, "GET /elsewhere HTTP/1.1", "203.0.113.9")).startsWith("HTTP/1.1 404");
+  }
+
+  /** One request over a socket (the client sets no header of its own), the answer's status line, headers and body. */
+  private static String raw(int port, String requestLineAndHeaders, String forwardedFor) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write((requestLineAndHeaders + "\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + forwardedFor
+          + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
   @Test
   void fromAnUntrustedPeerTheHeaderIsIgnoredAndTheLoopbackPeerIsNeverLimited() throws Exception {
     IssuedKey[] key = new IssuedKey[1];

@@ -162,12 +162,34 @@ public final class HttpPoster {
     boolean thisNetwork = b.length == 4 && b[0] == 0;
     boolean benchmarkV4 = b.length == 4 && (b[0] & 0xff) == 198 && (b[1] & 0xfe) == 18; // 198.18.0.0/15
     boolean reservedV4 = b.length == 4 && (b[0] & 0xf0) == 0xf0; // 240.0.0.0/4 and broadcast
+    boolean protocolV4 = b.length == 4 && (b[0] & 0xff) == 192 && b[1] == 0 && b[2] == 0; // 192.0.0.0/24
     boolean uniqueLocalV6 = b.length == 16 && (b[0] & 0xfe) == 0xfc; // fc00::/7
-    boolean embedsV4 = b.length == 16 && ((b[0] == 0x20 && b[1] == 0x02) // 6to4 2002::/16
-        || (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b)); // NAT64 64:ff9b::/96
     return a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-        || a.isMulticastAddress() || sharedV4 || thisNetwork || benchmarkV4 || reservedV4 || uniqueLocalV6
-        || embedsV4;
+        || a.isMulticastAddress() || sharedV4 || thisNetwork || benchmarkV4 || reservedV4 || protocolV4
+        || uniqueLocalV6 || embedsV4(b);
+  }
+
+  /**
+   * Whether {@code b} is an IPv6 address that carries an IPv4 address a gateway or the host's own
+   * stack may reach (which one it carries does not matter: none is a webhook receiver's real address):
+   * 6to4 {@code 2002::/16}, NAT64 {@code 64:ff9b::/32}, Teredo {@code 2001::/32}, IPv4-compatible
+   * {@code ::/96} and IPv4-translated {@code ::ffff:0:0:0/96}. (IPv4-mapped {@code ::ffff:0:0/96}
+   * reaches here as the IPv4 address itself.)
+   */
+  private static boolean embedsV4(byte[] b) {
+    if (b.length != 16) {
+      return false;
+    }
+    boolean sixToFour = b[0] == 0x20 && b[1] == 0x02;
+    boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+    boolean teredo = b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0;
+    boolean zeros = true; // the first eight bytes
+    for (int i = 0; i < 8; i++) {
+      zeros &= b[i] == 0;
+    }
+    boolean compatible = zeros && b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 0;
+    boolean translated = zeros && b[8] == (byte) 0xff && b[9] == (byte) 0xff && b[10] == 0 && b[11] == 0;
+    return sixToFour || nat64 || teredo || compatible || translated;
   }
 
   private void sleep(int attempt) {
