@@ -120,6 +120,7 @@ public final class Monetize implements AutoCloseable {
     // a final invoice is only as complete as the totals it reads: every node's (a shared ledger),
     // or this node's when the billing history is this node's too
     int lookBack = b.usageSink instanceof dev.monetize.metering.UsageTotals ? 12 : b.billingHistory.shared() ? 0 : 1;
+    b.catalog.warnings().forEach(w -> LOG.warn("plans: {}", w));
     this.reports = new Reports(b.catalog, this::settledTotals, b.billingHistory, wallet,
         (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource, b.invoiceGrace, lookBack);
     this.trustedProxies = b.trustedProxies;

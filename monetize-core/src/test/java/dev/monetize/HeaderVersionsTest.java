@@ -31,6 +31,31 @@ class HeaderVersionsTest {
         - { id: report.v2, method: GET, path: "/reports/{id}", version: "2026-06", version_from: header }
       """;
 
+  /**
+   * A restriction added to the new version only leaves the route open through the old one: the
+   * catalog says so (the engine logs it), naming the plans; versions that agree say nothing.
+   */
+  @Test
+  void anOldVersionThatAdmitsPlansItsReplacementRefusesIsReported() {
+    String twoPlans = PLANS.replace("operations:", "  pro:\n    rank: 10\n    rate: { count: 1000, burst: 1000 }\n"
+        + "    quotas: [ { limit: 1000, window: day } ]\n    scopes: [\"*\"]\noperations:");
+    String current = "version: \"2026-06\", version_from: header }";
+    String currentForPro = "version: \"2026-06\", version_from: header, minimum_plan: pro }";
+    assertThat(CatalogLoader.parse("plans.yaml", twoPlans).warnings()).isEmpty();
+    Catalog narrowed = CatalogLoader.parse("plans.yaml", twoPlans.replace(current, currentForPro));
+    assertThat(narrowed.warnings()).singleElement().asString().contains("'report.v1'", "'report.v2'", "[basic]",
+        "GET /reports/{id}");
+    String bothForPro = twoPlans.replace(current, currentForPro).replace("version_from: header,\n",
+        "version_from: header, minimum_plan: pro,\n");
+    assertThat(bothForPro).isNotEqualTo(twoPlans.replace(current, currentForPro));
+    assertThat(CatalogLoader.parse("plans.yaml", bothForPro).warnings()).isEmpty();
+    // without a successor named: the current version of the same route is what replaces it
+    String noSuccessor = twoPlans.replace(current, currentForPro).replace(", successor: report.v2", "");
+    assertThat(noSuccessor).doesNotContain("successor");
+    assertThat(CatalogLoader.parse("plans.yaml", noSuccessor).warnings()).singleElement().asString()
+        .contains("'report.v2'", "[basic]");
+  }
+
   @Test
   void theHeaderChoosesTheVersionAndWithoutItTheCurrentOneAnswers() throws Exception {
     Catalog catalog = CatalogLoader.parse("plans.yaml", PLANS);

@@ -141,6 +141,15 @@ public final class Catalog {
         .flatMap(Optional::stream).map(Price::currency).findFirst());
   }
 
+  /**
+   * What in this catalog is allowed but probably a mistake, one sentence each (the engine logs them
+   * at {@code WARN} when it is built): a deprecated version of a route that admits plans its
+   * replacement refuses, so that those callers reach the route by asking for the old version.
+   */
+  public List<String> warnings() {
+    return VersionAccess.warnings(this);
+  }
+
   /** Whether {@code plan} includes {@code operation}. */
   public boolean allows(Plan plan, Operation operation) {
     if (operation.minimumPlan().isPresent()) {
