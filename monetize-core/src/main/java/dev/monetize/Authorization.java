@@ -19,8 +19,9 @@ final class Authorization extends AdmissionStage {
   public Decision admit(Operation op, ApiRequest request, Decision identified) {
     Principal principal = identified.principal().orElseThrow();
     if (principal.operator()) {
-      return Decision.refuse(ErrorCode.SCOPE_DENIED, "The operator credential manages the service (/monetize/*); it "
-          + "is no customer and calls no operation. Call " + op.id() + " with a customer's key.", Optional.empty(), op);
+      return Decision.refuseWithHint(ErrorCode.SCOPE_DENIED, "The operator credential manages the service "
+          + "(/monetize/*); it is no customer and calls no operation. Call " + op.id() + " with a customer's key.",
+          "Create a key for a customer (POST /monetize/keys) and call the operation with it.", Optional.empty(), op);
     }
     Plan plan = principal.plan();
     if (!catalog.allows(plan, op)) {

@@ -77,6 +77,7 @@ class OperatorCredentialTest {
       assertThat(a.decision().admitted()).isFalse();
       assertThat(a.decision().status()).isEqualTo(403);
       assertThat(a.decision().detail()).contains("is no customer");
+      assertThat(a.decision().hint().orElseThrow()).contains("POST /monetize/keys"); // not "a key that holds the scope"
       a.complete(403, 0);
       assertThat(m.flushUsage()).isTrue();
       assertThat(usage.records()).isEmpty();

@@ -187,7 +187,8 @@ public enum ErrorCode {
   NOT_FOUND(404, "Not found",
       "No route for the request (with `UnmatchedRoutes.NOT_FOUND`), or a resource of another "
           + "customer.",
-      "Check the path against the API reference."),
+      "Check the path, and the ids in it or in the body, against the API reference: the resource may not "
+          + "exist, may be gone, or may belong to another customer."),
   /** The request is malformed. */
   BAD_REQUEST(400, "Bad request",
       "The request is malformed (invalid JSON, wrong types, an invalid range...); the detail "

@@ -67,7 +67,9 @@ public final class ReportService {
       System.exit(2);
     }
     int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
-    start(Path.of("plans.yaml"), port, operatorKey).join(); // plans.yaml in the working directory
+    Server server = start(Path.of("plans.yaml"), port, operatorKey); // plans.yaml in the working directory
+    System.out.println("listening on " + port);
+    server.join();
   }
 }
 // end::service[]
