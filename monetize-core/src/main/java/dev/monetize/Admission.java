@@ -434,13 +434,18 @@ public final class Admission {
    * key then holds the request's {@code Origin}, so an answer a CORS filter made vary by it
    * ({@code Vary: Origin}) is stored and served, with its {@code Access-Control-*} headers, to the
    * requests from the same origin only. A request that sends a CORS preflight header
-   * ({@code Access-Control-Request-Method} or {@code -Headers}) is looked up as by the method above.
+   * ({@code Access-Control-Request-Method} or {@code -Headers}) is looked up as by the method above. A
+   * request with {@code If-Match} or {@code If-Unmodified-Since} bypasses the cache: the endpoint
+   * evaluates those preconditions ({@code 412}), a stored answer would not.
    */
   public CacheLookup cache(String rawQuery, String accept, String acceptEncoding,
       java.util.function.UnaryOperator<String> requestHeader) {
     java.util.Objects.requireNonNull(requestHeader, "requestHeader");
     if (operation().cache().isEmpty()) {
       return cache(rawQuery, accept, acceptEncoding, (String) null);
+    }
+    if (requestHeader.apply("If-Match") != null || requestHeader.apply("If-Unmodified-Since") != null) {
+      return CacheLookup.NONE; // a precondition for the endpoint to evaluate (RFC 9110 section 13.1): never a hit
     }
     boolean preflight = requestHeader.apply("Access-Control-Request-Method") != null
         || requestHeader.apply("Access-Control-Request-Headers") != null;

@@ -90,6 +90,29 @@ class CacheStageTest {
     }
   }
 
+  /** Preconditions the endpoint evaluates ({@code If-Match}, {@code If-Unmodified-Since}) never meet a stored answer. */
+  @Test
+  void aRequestWithAPreconditionForTheEndpointBypassesTheCache() throws Exception {
+    try (Monetize m = monetize(10)) {
+      IssuedKey acme = customer(m, "acme");
+      Admission stored = admit(m, summary, acme, "GET"); // as the adapters look up: with the request's headers
+      stored.cache("from=1", "application/json", null, name -> null).store(200, "application/json",
+          "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+      stored.complete(200, 7);
+      for (String precondition : new String[] {"If-Match", "If-Unmodified-Since"}) {
+        Admission a = admit(m, summary, acme, "GET");
+        CacheLookup c = a.cache("from=1", "application/json", null,
+            name -> name.equalsIgnoreCase(precondition) ? "\"other\"" : null);
+        assertThat(c.hit()).as(precondition).isEmpty();
+        assertThat(c.storing()).as(precondition).isFalse();
+        a.complete(412, 0);
+      }
+      Admission plain = admit(m, summary, acme, "GET"); // without one: the stored answer, as before
+      assertThat(plain.cache("from=1", "application/json", null, name -> null).hit()).isPresent();
+      plain.complete(200, 0);
+    }
+  }
+
   @Test
   void aHitIsServedToItsTenantOnlyStillLimitedAndMeteredAsAHit() throws Exception {
     try (Monetize m = monetize(4)) {

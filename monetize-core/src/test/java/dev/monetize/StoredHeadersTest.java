@@ -141,7 +141,8 @@ class StoredHeadersTest {
   void noStoreAndPrivateMarkAnAnswerAsOneCallersSpringSecuritysDefaultsDoNot() {
     for (String value : List.of("no-store", "private", "PRIVATE, max-age=60", "private=\"Set-Cookie\"",
         "max-age=10, no-store", "no-cache, no-store, max-age=0, must-revalidate", "no-store;", "No-Cache",
-        "max-age=0", "public, s-maxage=0", "max-age=\"0\"")) {
+        "max-age=0", "public, s-maxage=0", "max-age=\"0\"", "max-age=00", "public, s-maxage=000", "max-age=soon",
+        "max-age")) {
       assertThat(dev.monetize.cache.PrivateAnswers.marked(List.of(new Header("Cache-Control", value)))).as(value).isTrue();
     }
     for (String value : List.of("max-age=60", "public, max-age=60", "no-cache=\"Set-Cookie\"", "must-revalidate",

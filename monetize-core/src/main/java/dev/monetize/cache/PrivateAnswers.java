@@ -56,7 +56,8 @@ public final class PrivateAnswers {
   /**
    * Whether one {@code Cache-Control} value keeps an answer out of a shared cache that cannot
    * revalidate: {@code no-store}, {@code private}, {@code no-cache} without field names (reuse only
-   * after validation), {@code s-maxage=0}, or {@code max-age=0} without an {@code s-maxage}. A
+   * after validation), {@code s-maxage=0}, or {@code max-age=0} without an {@code s-maxage} (an age
+   * written {@code 00} or not a number is zero). A
    * directive's name is read up to its first character that is none of a name's ({@code no-store;}
    * counts).
    */
@@ -83,14 +84,22 @@ public final class PrivateAnswers {
         }
         case "s-maxage" -> {
           sharedAge = true;
-          if (number.equals("0")) {
+          if (zero(number)) {
             return true;
           }
         }
-        case "max-age" -> maxAgeZero |= number.equals("0");
+        case "max-age" -> maxAgeZero |= zero(number);
         default -> { }
       }
     }
     return maxAgeZero && !sharedAge;
+  }
+
+  /**
+   * Whether an age of {@code seconds} gives no freshness: {@code 0}, {@code 00}..., or a value that is
+   * not a number of seconds (RFC 9111 §4.2.1: a cache considers such an answer stale).
+   */
+  private static boolean zero(String seconds) {
+    return !seconds.matches("[0-9]+") || seconds.matches("0+");
   }
 }
