@@ -70,6 +70,7 @@ public final class MonetizeFilter implements Filter {
   private final Monetize monetize;
   private final UnmatchedRoutes unmatched;
   private final ServedPages pages;
+  private final RouteGate gate;
   private volatile java.util.Set<String> operatorPaths = java.util.Set.of();
   private volatile java.util.List<String> passThrough = java.util.List.of();
 
@@ -149,6 +150,7 @@ public final class MonetizeFilter implements Filter {
     this.monetize = Objects.requireNonNull(monetize, "monetize");
     this.unmatched = Objects.requireNonNull(unmatched, "unmatched");
     this.pages = new ServedPages(monetize);
+    this.gate = new RouteGate(monetize, this.unmatched, pages, this::clientAddress);
     if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
       LOG.warn("MonetizeFilter lets routes outside the catalog through without a key (UnmatchedRoutes.PASS_THROUGH)");
     }
@@ -163,12 +165,12 @@ public final class MonetizeFilter implements Filter {
     String path = pathOf(request);
     if (!RawPaths.normalized(request.getRequestURI())) {
       // the container resolves such a path for us, a framework behind us may match the raw one: another route
-      refuse(request, response, ErrorCode.BAD_REQUEST, "The path has an empty, '.' or '..' segment or an encoded "
+      gate.refuse(request, response, ErrorCode.BAD_REQUEST, "The path has an empty, '.' or '..' segment or an encoded "
           + "separator; send it normalized.");
       return;
     }
     if (monetize.managementApi().handles(path)) {
-      if (refusedForRepeatedCredential(request, response)) {
+      if (gate.refusedForRepeatedCredential(request, response)) {
         return;
       }
       pages.management(request, response, path, clientAddress(request));
@@ -179,7 +181,7 @@ public final class MonetizeFilter implements Filter {
       return;
     }
     if (operatorPaths.contains(path)) { // before any route: an operator path is never a metered one
-      if (refusedForRepeatedCredential(request, response)) {
+      if (gate.refusedForRepeatedCredential(request, response)) {
         return;
       }
       String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
@@ -193,68 +195,9 @@ public final class MonetizeFilter implements Filter {
       }
       return;
     }
-    String apiVersion = request.getHeader("Api-Version");
-    if (apiVersion != null && java.util.Collections.list(request.getHeaders("Api-Version")).size() > 1) {
-      if (monetize.methodsOn(path).isEmpty() || !shielded(request, response, path)) {
-        refuse(request, response, ErrorCode.BAD_REQUEST, "Send one Api-Version header, not several.");
-      }
-      return;
-    }
-    Optional<Operation> operation = monetize.route(request.getMethod(), path, apiVersion);
-    if (operation.isEmpty() && apiVersion != null && !monetize.versionsOn(request.getMethod(), path).isEmpty()) {
-      if (!shielded(request, response, path)) {
-        refuse(request, response, ErrorCode.BAD_REQUEST, unoffered(apiVersion, request.getMethod() + " " + path,
-            monetize.versionsOn(request.getMethod(), path)));
-      }
-      return;
-    }
-    if (operation.isEmpty() && monetize.publishesDocs() && pages.published(request, response, path, this::clientAddress)) {
-      return; // the OpenAPI document or the API explorer, published to anyone
-    }
+    Optional<Operation> operation = gate.operation(request, response, path, chain);
     if (operation.isEmpty()) {
-      // only a path with a trailing slash can be a route but for it; only then is it looked up again
-      Optional<String> bare = path.endsWith("/") ? monetize.routeWithoutTrailingSlash(request.getMethod(), path)
-          : Optional.empty();
-      Optional<String> allow = bare.isPresent() ? Optional.empty() : monetize.undeclaredMethod(request.getMethod(), path);
-      if ((bare.isPresent() || allow.isPresent()) && shielded(request, response, path)) {
-        return; // a monetized route: a refused address learns nothing about it
-      }
-      if (bare.isPresent()) {
-        refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + path
-            + "; the route is " + bare.get() + ", without the trailing slash.");
-      } else if (allow.isPresent()) {
-        response.setHeader("Allow", allow.get());
-        refuse(request, response, ErrorCode.METHOD_NOT_ALLOWED, request.getMethod() + " is not offered on " + path
-            + "; use " + allow.get() + ".");
-      } else if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
-        chain.doFilter(req, res);
-      } else {
-        refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + path + ".");
-      }
-      return;
-    }
-    long maxBody = operation.get().maxBodyBytes();
-    if (request.getContentLengthLong() > maxBody) { // declared too large: refused before anything is read
-      if (!shielded(request, response, path)) {
-        refuse(request, response, ErrorCode.PAYLOAD_TOO_LARGE, dev.monetize.http.BodyTooLargeException.detail(maxBody));
-      }
-      return;
-    }
-    if (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") != null
-        && containerParsed(request.getContentType())) { // the container would read it past our count
-      if (!shielded(request, response, path)) {
-        refuse(request, response, ErrorCode.LENGTH_REQUIRED, "Send form and multipart bodies with a Content-Length.");
-      }
-      return;
-    }
-    if (refusedForRepeatedCredential(request, response)) {
-      return;
-    }
-    if (!dev.monetize.http.QueryStrings.wellEscaped(request.getQueryString())) { // Tomcat would drop the parameter
-      if (!shielded(request, response, path)) {
-        refuse(request, response, ErrorCode.BAD_REQUEST, dev.monetize.http.QueryStrings.MALFORMED);
-      }
-      return;
+      return; // answered, or passed on, at the gate
     }
     String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     Admission admission = monetize.admit(operation.get(), ApiRequest.of(request.getMethod(), path,
@@ -336,7 +279,7 @@ public final class MonetizeFilter implements Filter {
         Throwable unread = meteredRequest.bodyFailure();
         ServletProblems.send(response, monetize.problem(tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE
             : unfinished ? dev.monetize.http.UnreadBody.code(unread) : ErrorCode.BAD_REQUEST,
-            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(maxBody)
+            tooLarge ? dev.monetize.http.BodyTooLargeException.detail(operation.get().maxBodyBytes())
                 : unfinished ? dev.monetize.http.UnreadBody.detail(unread)
                 : "The request could not be read: its query string, body or Content-Type is malformed.", requestId));
         failed = false;
@@ -370,28 +313,6 @@ public final class MonetizeFilter implements Filter {
     }
   }
 
-  /** Why an {@code Api-Version} header chose no version of {@code route}, and what it takes. */
-  static String unoffered(String apiVersion, String route, java.util.Collection<String> versions) {
-    String v = apiVersion.strip();
-    if (v.isEmpty()) {
-      return "Api-Version is empty; send one of " + versions + ", or no Api-Version for the current one.";
-    }
-    if (v.contains(",")) {
-      return "Send one Api-Version, not a list; " + route + " offers " + versions + ".";
-    }
-    String shown = v.matches("[A-Za-z0-9._-]{1,32}") ? "'" + v + "'" : "of " + v.length() + " characters, not a version,";
-    return "Api-Version " + shown + " is not offered on " + route + "; versions: " + versions + ".";
-  }
-
-  /** Whether the container parses bodies of this type itself (form parameters, parts). */
-  private static boolean containerParsed(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    String t = contentType.toLowerCase(java.util.Locale.ROOT);
-    return t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/");
-  }
-
   /** Sets {@code h}, adding to a {@code Vary} or {@code Link} the response already holds. */
   static void put(HttpServletResponse response, Header h) {
     response.setHeader(h.name(), h.merges() ? h.mergedWith(response.getHeader(h.name())) : h.value());
@@ -410,56 +331,6 @@ public final class MonetizeFilter implements Filter {
     }
   }
 
-  private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
-      throws IOException {
-    String id = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
-    response.setHeader(RequestIds.HEADER, id);
-    closeIfBodyUnread(request, response);
-    ServletProblems.send(response, monetize.problem(code, detail, id));
-  }
-
-  /**
-   * Refuses a request that sends {@code Authorization} or {@code X-API-Key} more than once
-   * ({@code 400}): the engine reads the first, and a proxy that reads another would see another caller.
-   */
-  private boolean refusedForRepeatedCredential(HttpServletRequest request, HttpServletResponse response)
-      throws IOException {
-    for (String name : CREDENTIAL_HEADERS) {
-      java.util.Enumeration<String> lines = request.getHeaders(name);
-      if (lines != null && lines.hasMoreElements()) {
-        lines.nextElement();
-        if (lines.hasMoreElements()) {
-          if (!shielded(request, response, pathOf(request))) {
-            refuse(request, response, ErrorCode.BAD_REQUEST, "Send one " + name + " header, not several (a proxy "
-                + "that reads another of them would see another caller).");
-          }
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static final String[] CREDENTIAL_HEADERS = {"Authorization", "X-API-Key"};
-
-  /**
-   * Answers the shield's refusal of the client, if any, before the filter answers a request to what
-   * Monetize serves itself (a version, a method, a body too large): a denied or banned address learns
-   * nothing about the route. Only on those refusals: an admitted request meets the shield once, in
-   * the engine.
-   */
-  private boolean shielded(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
-    String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
-    Optional<ManagementApi.Response> refusal = monetize.refuseByShield(ApiRequest.of(request.getMethod(), path,
-        clientAddress(request), requestId, null, null));
-    if (refusal.isEmpty()) {
-      return false;
-    }
-    closeIfBodyUnread(request, response);
-    ServedPages.write(request, response, requestId, refusal.get());
-    return true;
-  }
-
   /** The peer, or the client behind it when the peer is a trusted proxy. */
   private String clientAddress(HttpServletRequest request) {
     if (!monetize.trustsProxies()) { // the forwarding headers are not read at all
@@ -471,7 +342,7 @@ public final class MonetizeFilter implements Filter {
   }
 
   /** The path inside the web application, decoded and normalised by the container. */
-  private static String pathOf(HttpServletRequest request) {
+  static String pathOf(HttpServletRequest request) {
     String servletPath = request.getServletPath();
     String pathInfo = request.getPathInfo();
     if (servletPath == null || servletPath.isEmpty()) {
