@@ -100,6 +100,14 @@ public final class PrivateAnswers {
    * not a number of seconds (RFC 9111 §4.2.1: a cache considers such an answer stale).
    */
   private static boolean zero(String seconds) {
-    return !seconds.matches("[0-9]+") || seconds.matches("0+");
+    boolean zero = true;
+    for (int i = 0; i < seconds.length(); i++) {
+      char c = seconds.charAt(i);
+      if (c < '0' || c > '9') {
+        return true;
+      }
+      zero &= c == '0';
+    }
+    return zero; // and the empty value, which is not a number
   }
 }

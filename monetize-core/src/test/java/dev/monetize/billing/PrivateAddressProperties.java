@@ -52,6 +52,8 @@ class PrivateAddressProperties {
     assertThat(HttpPoster.isPrivate(InetAddress.getByName("::127.0.0.1"))).isTrue();
     assertThat(HttpPoster.isPrivate(InetAddress.getByName("::a9fe:a9fe"))).isTrue();
     assertThat(HttpPoster.isPrivate(InetAddress.getByName("::ffff:0:7f00:1"))).isTrue();
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
+    assertThat(HttpPoster.isPrivate(java.net.Inet6Address.getByAddress(null, mapped, -1))).isTrue(); // kept IPv6
     assertThat(HttpPoster.isPrivate(InetAddress.getByName("8.8.8.8"))).isFalse();
     assertThat(HttpPoster.isPrivate(InetAddress.getByName("2606:4700:4700::1111"))).isFalse();
     assertThat(HttpPoster.isPrivate(InetAddress.getByName("2001:db8:1::1"))).isFalse(); // 2001:db8 is not Teredo

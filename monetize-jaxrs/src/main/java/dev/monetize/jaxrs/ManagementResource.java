@@ -1,6 +1,7 @@
 package dev.monetize.jaxrs;
 
 import dev.monetize.management.ManagementApi;
+import dev.monetize.ApiRequest;
 import dev.monetize.Monetize;
 import dev.monetize.http.Header;
 import dev.monetize.http.RequestIds;
@@ -112,8 +113,12 @@ public final class ManagementResource {
     String path = "/" + uri.getPath();
     String requestId = RequestIds.acceptOrCreate(headers.getHeaderString(RequestIds.HEADER));
     String repeated = AdmissionFilter.repeatedCredential(headers.getRequestHeaders());
-    if (repeated != null) {
-      return problem(dev.monetize.errors.ErrorCode.BAD_REQUEST, AdmissionFilter.repeatedDetail(repeated), requestId);
+    if (repeated != null) { // after the shield: a denied or banned address learns nothing else
+      return monetize.refuseByShield(ApiRequest.of(method, path, monetize.clientAddress(PeerAddress.current(),
+              headers.getHeaderString("Forwarded"), headers.getHeaderString("X-Forwarded-For")), requestId, null, null))
+          .map(answer -> Refusals.of(answer, requestId))
+          .orElseGet(() -> problem(dev.monetize.errors.ErrorCode.BAD_REQUEST, AdmissionFilter.repeatedDetail(repeated),
+              requestId));
     }
     ManagementApi.Request call = ManagementApi.Request.withRawQuery(method,
         path.replace("//", "/"), PeerAddress.rawQuery(uri.getRequestUri().getRawQuery()),

@@ -21,7 +21,9 @@ final class OperatorOnlyFilter implements ContainerRequestFilter {
     String requestId = RequestIds.acceptOrCreate(request.getHeaderString(RequestIds.HEADER));
     String repeated = AdmissionFilter.repeatedCredential(request.getHeaders());
     if (repeated != null) {
-      Refusals.abort(monetize, request, ErrorCode.BAD_REQUEST, AdmissionFilter.repeatedDetail(repeated));
+      if (!Refusals.shielded(monetize, request, path)) {
+        Refusals.abort(monetize, request, ErrorCode.BAD_REQUEST, AdmissionFilter.repeatedDetail(repeated));
+      }
       return;
     }
     monetize.refuseUnlessOperator(ApiRequest.of(request.getMethod(), path,

@@ -36,6 +36,16 @@ import org.junit.jupiter.api.Test;
  * before.
  */
 class JerseyShieldTest {
+  /** An endpoint of the application's own that only the operator reads. */
+  @jakarta.ws.rs.Path("/ops")
+  public static class Ops {
+    @jakarta.ws.rs.GET
+    @OperatorOnly
+    public String read() {
+      return "ops";
+    }
+  }
+
   private Monetize monetize;
   private Server server;
   private int port;
@@ -52,7 +62,8 @@ class JerseyShieldTest {
         .build();
     monetize.customers().save(Customer.of("acme", "free"));
     key = monetize.keys().issue("acme", Set.of("*")).secret();
-    ResourceConfig config = new ResourceConfig(Resources.Stats.class).register(new MonetizeFeature(monetize))
+    ResourceConfig config = new ResourceConfig(Resources.Stats.class, Ops.class, ManagementResource.class)
+        .property(MonetizeJaxrs.ENGINE_PROPERTY, monetize).register(new MonetizeFeature(monetize))
         .register(new MonetizeExceptionMapper(monetize))
         .property(org.glassfish.jersey.server.ServerProperties.WADL_FEATURE_DISABLE, true);
     server = new Server();
@@ -83,7 +94,9 @@ class JerseyShieldTest {
         {"OPTIONS /v1/summary HTTP/1.1", "404"},
         {"GET /v1/summary HTTP/1.1\r\nContent-Length: 99999999", "413"},
         {"GET /v1/summary HTTP/1.1\r\nApi-Version: 2024-01\r\nApi-Version: 2025-01", "400"},
-        {"GET /v1/summary HTTP/1.1\r\nX-API-Key: " + "a\r\nX-API-Key: b", "400"}};
+        {"GET /v1/summary HTTP/1.1\r\nX-API-Key: " + "a\r\nX-API-Key: b", "400"},
+        {"GET /ops HTTP/1.1\r\nX-API-Key: a\r\nX-API-Key: b", "400"},
+        {"GET /monetize/usage HTTP/1.1\r\nX-API-Key: a\r\nX-API-Key: b", "400"}};
     for (String[] r : requests) {
       assertThat(raw(r[0], "198.51.100.1")).as(r[0]).startsWith("HTTP/1.1 " + r[1]);
       String denied = raw(r[0], "203.0.113.9");

@@ -72,8 +72,8 @@ final class LedgerTotals {
     for (int i = 0; i < sums.length; i++) {
       sums[i] = new Sums();
       ids[i] = ranges.get(i).customerId();
-      froms[i] = ranges.get(i).from().toString(); // ISO-8601 in UTC, read as a timestamptz
-      tos[i] = ranges.get(i).to().toString();
+      froms[i] = micros(ranges.get(i).from());
+      tos[i] = micros(ranges.get(i).to());
     }
     for (boolean first : new boolean[] {true, false}) {
       try (PreparedStatement ps = c.prepareStatement(first ? standard : custom)) {
@@ -92,6 +92,15 @@ final class LedgerTotals {
       out.add(s.totals());
     }
     return out;
+  }
+
+  /**
+   * {@code at} in ISO-8601 (UTC), read as a {@code timestamptz}: rounded half up to the microsecond
+   * first, as the JDBC driver rounds a {@code Timestamp} for {@link #of(Connection, String, Instant,
+   * Instant)} (PostgreSQL itself would round the text half to even: a bound could differ by one).
+   */
+  static String micros(Instant at) {
+    return at.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
   }
 
   /** One range's sums, row by row. */

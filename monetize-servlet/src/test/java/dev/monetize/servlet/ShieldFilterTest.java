@@ -198,7 +198,9 @@ class ShieldFilterTest {
         {"GET /stats HTTP/1.1\r\nContent-Length: 99999999", "413"},
         {"GET /stats HTTP/1.1\r\nApi-Version: 2024-01\r\nApi-Version: 2025-01", "400"},
         {"GET /stats HTTP/1.1\r\nX-API-Key: a\r\nX-API-Key: b", "400"},
-        {"GET /stats?a=%zz HTTP/1.1", "400"}};
+        {"GET /stats?a=%zz HTTP/1.1", "400"},
+        {"GET /metrics HTTP/1.1\r\nX-API-Key: a\r\nX-API-Key: b", "400"}, // an operator-only path
+        {"GET /monetize/usage HTTP/1.1\r\nX-API-Key: a\r\nX-API-Key: b", "400"}}; // the management API
     for (String[] r : requests) {
       assertThat(raw(port, r[0], "198.51.100.1")).as(r[0]).startsWith("HTTP/1.1 " + r[1]);
       String denied = raw(port, r[0], "203.0.113.9");

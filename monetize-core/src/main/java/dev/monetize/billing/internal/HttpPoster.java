@@ -173,8 +173,8 @@ public final class HttpPoster {
    * Whether {@code b} is an IPv6 address that carries an IPv4 address a gateway or the host's own
    * stack may reach (which one it carries does not matter: none is a webhook receiver's real address):
    * 6to4 {@code 2002::/16}, NAT64 {@code 64:ff9b::/32}, Teredo {@code 2001::/32}, IPv4-compatible
-   * {@code ::/96} and IPv4-translated {@code ::ffff:0:0:0/96}. (IPv4-mapped {@code ::ffff:0:0/96}
-   * reaches here as the IPv4 address itself.)
+   * {@code ::/96}, IPv4-translated {@code ::ffff:0:0:0/96} and IPv4-mapped {@code ::ffff:0:0/96} (which
+   * a name lookup gives as the IPv4 address itself, an {@code Inet6Address} built from bytes does not).
    */
   private static boolean embedsV4(byte[] b) {
     if (b.length != 16) {
@@ -189,7 +189,8 @@ public final class HttpPoster {
     }
     boolean compatible = zeros && b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 0;
     boolean translated = zeros && b[8] == (byte) 0xff && b[9] == (byte) 0xff && b[10] == 0 && b[11] == 0;
-    return sixToFour || nat64 || teredo || compatible || translated;
+    boolean mapped = zeros && b[8] == 0 && b[9] == 0 && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    return sixToFour || nat64 || teredo || compatible || translated || mapped;
   }
 
   private void sleep(int attempt) {

@@ -76,6 +76,9 @@ public final class Analytics {
     UsageTotals store = this.totals.get();
     Set<String> rated = rated(store, from, to);
     Reads reads = reads(store, rated, from, to, (r, c) -> r.inRange(c, from, to));
+    // calls of customers without a record are costed too (without revenue): their totals in the same batches
+    reads.data().fetch(reads.data().withoutRecord(rated).stream().map(id -> new UsageTotals.Range(id, from, to))
+        .toList());
     List<Cell> cells = cells(reads, rated, from, to, model, skipped);
     long allCalls = cells.stream().mapToLong(Cell::calls).sum();
     BigDecimal fixed = model.fixedMonthly().multiply(new BigDecimal(Duration.between(from, to).toSeconds()))
@@ -355,6 +358,8 @@ public final class Analytics {
    */
   public Map<String, Object> whatIf(Plan candidate, Instant at) {
     UsageTotals store = totals.get();
+    // a candidate that does not fit the catalog fails the request, not each customer, before anything is read
+    new Revenue(catalog, history::planChanges, store, clock.get()).catalogWith(candidate);
     Instant earliest = at.minus(Duration.ofDays(366));
     Set<String> ids = rated(store, earliest, at.plus(Duration.ofDays(366)));
     Reads reads = reads(store, ids, at, at, (r, c) -> { // the period containing at, under both plans
@@ -366,7 +371,7 @@ public final class Analytics {
     Prefetch data = reads.data();
     UsageTotals usage = reads.usage();
     Revenue revenue = reads.revenue();
-    // a candidate that does not fit the catalog fails the request, not each customer
+    // the candidate's catalog (checked above, before anything was read)
     Catalog withCandidate = revenue.catalogWith(candidate);
     // the one currency the totals are in: the candidate's, else that of the first customer billed in one
     Optional<java.util.Currency> reportCurrency = withCandidate.currencyOf(candidate);

@@ -40,6 +40,8 @@ final class Prefetch {
   private final UsageTotals usage;
   /** The customers read in a batch: their records, or absent when there is none. */
   private final Map<String, Optional<Customer>> records = new HashMap<>();
+  /** The customers whose records could not be read, with what reading them threw (thrown again when asked for). */
+  private final Map<String, RuntimeException> unreadable = new HashMap<>();
   /** The customers whose plan changes of {@code [changesFrom, changesTo)} were read; those without any have none. */
   private final Set<String> changed = new HashSet<>();
   private final Map<String, List<PlanChange>> changes = new HashMap<>();
@@ -68,7 +70,18 @@ final class Prefetch {
       Map<String, Customer> read;
       try {
         read = store.findAll(batch);
-      } catch (RuntimeException e) { // a record that cannot be read: each is read alone, and named in the report
+      } catch (RuntimeException e) { // a record that cannot be read: the others still count, read alone
+        read = new HashMap<>();
+        for (String id : batch) {
+          try {
+            storeReads++;
+            store.find(id).ifPresent(c -> records.put(id, Optional.of(c)));
+            records.putIfAbsent(id, Optional.empty());
+          } catch (RuntimeException unread) {
+            unreadable.put(id, unread);
+          }
+        }
+        batch.stream().map(records::get).filter(c -> c != null && c.isPresent()).forEach(c -> found.add(c.get()));
         continue;
       }
       for (String id : batch) {
@@ -91,8 +104,12 @@ final class Prefetch {
       List<String> withRecord = found.stream().map(Customer::id).toList();
       for (int i = 0; i < withRecord.size(); i += BATCH) {
         List<String> batch = withRecord.subList(i, Math.min(withRecord.size(), i + BATCH));
-        changes.putAll(history.planChanges(batch, first, last));
-        changed.addAll(batch);
+        try {
+          changes.putAll(history.planChanges(batch, first, last));
+          changed.addAll(batch);
+        } catch (RuntimeException e) { // read alone as the report reads them: one customer's failure is its own
+          batch.forEach(changes::remove);
+        }
       }
       changesFrom = first;
       changesTo = last;
@@ -109,6 +126,10 @@ final class Prefetch {
     Optional<Customer> c = records.get(id);
     if (c != null) {
       return c;
+    }
+    RuntimeException unread = unreadable.get(id);
+    if (unread != null) {
+      throw unread;
     }
     storeReads++;
     return store.find(id);
@@ -182,16 +203,26 @@ final class Prefetch {
       }
       List<UsageTotals.Range> asked = new ArrayList<>(missing);
       missing.clear();
-      for (int i = 0; i < asked.size(); i += BATCH) {
-        List<UsageTotals.Range> batch = asked.subList(i, Math.min(asked.size(), i + BATCH));
-        List<UsageTotals.Totals> read = usage.totals(batch);
-        if (read.size() != batch.size()) {
-          throw new IllegalStateException(usage.getClass().getName() + " answered " + read.size() + " totals for "
-              + batch.size() + " ranges: UsageTotals.totals(List) answers one per range, in order");
-        }
-        for (int j = 0; j < batch.size(); j++) {
-          totals.put(batch.get(j), read.get(j));
-        }
+      fetch(asked);
+    }
+  }
+
+  /** The customers of {@code ids} read in a batch and found to have no record (nothing is read for them). */
+  List<String> withoutRecord(Collection<String> ids) {
+    return ids.stream().filter(id -> records.containsKey(id) && records.get(id).isEmpty()).toList();
+  }
+
+  /** Fetches the totals of {@code ranges} in batches, before they are asked for. */
+  void fetch(List<UsageTotals.Range> ranges) {
+    for (int i = 0; i < ranges.size(); i += BATCH) {
+      List<UsageTotals.Range> batch = ranges.subList(i, Math.min(ranges.size(), i + BATCH));
+      List<UsageTotals.Totals> read = usage.totals(batch);
+      if (read.size() != batch.size()) {
+        throw new IllegalStateException(usage.getClass().getName() + " answered " + read.size() + " totals for "
+            + batch.size() + " ranges: UsageTotals.totals(List) answers one per range, in order");
+      }
+      for (int j = 0; j < batch.size(); j++) {
+        totals.put(batch.get(j), read.get(j));
       }
     }
   }

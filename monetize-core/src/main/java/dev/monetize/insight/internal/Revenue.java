@@ -42,6 +42,9 @@ final class Revenue {
   private final UsageTotals totals;
 
   private final Instant now;
+  /** The candidate priced last and its catalog (one report's, on one thread). */
+  private Plan lastCandidate;
+  private Catalog lastCatalog;
 
   /** Rates {@code totals} as of {@code now} (the current period is the one a customer without history is billed in). */
   Revenue(Catalog catalog, Changes history, UsageTotals totals, Instant now) {
@@ -166,7 +169,13 @@ final class Revenue {
    *     operation it does not have)
    */
   Catalog catalogWith(Plan candidate) {
-    return catalog.plan(candidate.name()).filter(candidate::equals).isPresent() ? catalog : withPlan(candidate);
+    if (candidate.equals(lastCandidate)) { // a report prices one candidate for every customer: built once
+      return lastCatalog;
+    }
+    Catalog with = catalog.plan(candidate.name()).filter(candidate::equals).isPresent() ? catalog : withPlan(candidate);
+    lastCandidate = candidate;
+    lastCatalog = with;
+    return with;
   }
 
   /** The catalog with {@code plan} added, or standing in for the one of its name. */
