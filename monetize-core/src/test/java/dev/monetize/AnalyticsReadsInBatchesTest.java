@@ -122,15 +122,21 @@ class AnalyticsReadsInBatchesTest {
     }
   }
 
+  private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-10T01:00:00Z"));
+  private final String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+  private final CountedHistory history = new CountedHistory();
+  private final CountedStore store = new CountedStore();
+  private final CountedLedger ledger = new CountedLedger();
+
+  /** The analytics scenario's engine on the counted stores. */
+  private Monetize engine() {
+    return AnalyticsTest.engine(Monetize.builder().billingHistory(history).customerStore(store).usageSink(ledger),
+        time, operator);
+  }
+
   @Test
   void costsCustomersAndWhatIfReadEveryCustomerInBatches() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-10T01:00:00Z"));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
-    CountedHistory history = new CountedHistory();
-    CountedStore store = new CountedStore();
-    CountedLedger ledger = new CountedLedger();
-    try (Monetize m = AnalyticsTest.engine(Monetize.builder().billingHistory(history).customerStore(store)
-        .usageSink(ledger), time, operator)) {
+    try (Monetize m = engine()) {
       AnalyticsTest.scenario(m, time); // acme and globex on basic, calls on 2026-11-10
       m.customers().save(Customer.of("idle", "pro")); // a fee, no call
       time.advance(Duration.ofHours(11));
@@ -174,13 +180,7 @@ class AnalyticsReadsInBatchesTest {
    */
   @Test
   void whatFailsInABatchIsReadAloneAndNamedAndABadCandidateReadsNothing() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-10T01:00:00Z"));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
-    CountedHistory history = new CountedHistory();
-    CountedStore store = new CountedStore();
-    CountedLedger ledger = new CountedLedger();
-    try (Monetize m = AnalyticsTest.engine(Monetize.builder().billingHistory(history).customerStore(store)
-        .usageSink(ledger), time, operator)) {
+    try (Monetize m = engine()) {
       AnalyticsTest.scenario(m, time);
       m.customers().save(Customer.of("mars", "basic"));
       Instant t = Instant.parse("2026-11-10T02:00:00Z");
