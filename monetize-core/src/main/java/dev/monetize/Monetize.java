@@ -343,27 +343,7 @@ public final class Monetize implements AutoCloseable {
    * the answer errs on the side of a {@code Secure} cookie. A proxy that is not trusted is not believed.
    */
   public boolean secureRequest(boolean direct, String peer, String forwarded, String forwardedProto) {
-    if (direct) {
-      return true;
-    }
-    if (!trustedProxies.any() || peer == null || !trustedProxies.trusts(peer)) {
-      return false;
-    }
-    if (forwardedProto != null) {
-      for (String hop : forwardedProto.split(",")) {
-        if (hop.trim().equalsIgnoreCase("https")) {
-          return true;
-        }
-      }
-    }
-    if (forwarded != null) {
-      for (String hop : forwarded.split(",")) {
-        if (hop.toLowerCase(java.util.Locale.ROOT).replace(" ", "").matches("(.*;)?proto=\"?https\"?(;.*)?")) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return direct || trustedProxies.saysHttps(peer, forwarded, forwardedProto);
   }
 
   /**

@@ -125,6 +125,33 @@ public final class TrustedProxies {
     return client;
   }
 
+  /**
+   * Whether {@code peer} is a trusted proxy that says the client's request came over HTTPS:
+   * {@code X-Forwarded-Proto: https} or {@code Forwarded: proto=https} (either may be null) for any
+   * hop: where proxies append to the header, the answer errs on the side of a {@code Secure} cookie.
+   * A proxy that is not trusted is not believed.
+   */
+  public boolean saysHttps(String peer, String forwarded, String forwardedProto) {
+    if (!any() || peer == null || !trusts(peer)) {
+      return false;
+    }
+    if (forwardedProto != null) {
+      for (String hop : forwardedProto.split(",")) {
+        if (hop.trim().equalsIgnoreCase("https")) {
+          return true;
+        }
+      }
+    }
+    if (forwarded != null) {
+      for (String hop : forwarded.split(",")) {
+        if (hop.toLowerCase(java.util.Locale.ROOT).replace(" ", "").matches("(.*;)?proto=\"?https\"?(;.*)?")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static List<String> commaList(String header) {
     List<String> out = new ArrayList<>();
     for (String part : header.split(",")) {
