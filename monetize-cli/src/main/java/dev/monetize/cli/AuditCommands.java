@@ -102,6 +102,11 @@ final class AuditCommands implements Runnable {
         return 1;
       }
       spec.commandLine().getOut().println("verified: " + lines + " events, every chain intact");
+      try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        for (String late : AuditVerifier.runsBegunLate(in)) { // narrowed with from, or its first events removed
+          spec.commandLine().getOut().println("note: " + late + " (an export narrowed with from, or removed)");
+        }
+      }
       return 0;
     }
   }

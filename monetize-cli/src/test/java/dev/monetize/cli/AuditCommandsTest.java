@@ -42,7 +42,11 @@ class AuditCommandsTest {
     Files.write(good, export(), StandardCharsets.UTF_8);
     CliRun ok = run("audit", "verify", "--file", good.toString());
     assertThat(ok.code()).isZero();
-    assertThat(ok.out()).contains("verified: 5 events");
+    assertThat(ok.out()).contains("verified: 5 events").doesNotContain("note:");
+    Path late = Files.write(dir.resolve("late.jsonl"), export().subList(2, 5), StandardCharsets.UTF_8);
+    CliRun narrowed = run("audit", "verify", "--file", late.toString());
+    assertThat(narrowed.code()).isZero(); // what it holds is intact; that it begins late is said
+    assertThat(narrowed.out()).contains("verified: 3 events").contains("note: chain acme").contains("begins at seq 3");
     List<String> lines = new ArrayList<>(export());
     lines.set(2, lines.get(2).replace("\"bytes_out\":26", "\"bytes_out\":2600"));
     Path bad = dir.resolve("tampered.jsonl");

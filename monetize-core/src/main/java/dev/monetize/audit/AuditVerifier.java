@@ -68,6 +68,29 @@ public final class AuditVerifier {
     return Optional.empty();
   }
 
+  /**
+   * The runs of the JSON lines {@code in} whose first event in the file is past seq 1, one sentence
+   * each: the events before it are not in the file. An export narrowed with {@code from} begins so;
+   * so does a run whose first events were removed, or an event moved out of its run into one of its
+   * own, which the file alone cannot tell apart (a stored chain can: {@code verify --jdbc}).
+   */
+  public static List<String> runsBegunLate(BufferedReader in) throws IOException {
+    Map<String, Long> first = new LinkedHashMap<>();
+    String line;
+    while ((line = in.readLine()) != null) {
+      if (!line.isBlank()) {
+        parseLine(line).ifPresent(e -> first.merge(chainOf(e), seq(e), Math::min));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    first.forEach((run, seq) -> {
+      if (seq > 1) {
+        out.add("chain " + run + " begins at seq " + seq + " in this file: its earlier events are not in it");
+      }
+    });
+    return out;
+  }
+
   /** The event of one exported line as members, when it is a JSON object. */
   public static Optional<Map<String, Object>> parseLine(String line) {
     try {

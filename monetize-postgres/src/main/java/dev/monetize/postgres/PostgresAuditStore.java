@@ -188,7 +188,12 @@ public final class PostgresAuditStore implements AuditStore {
             return new Page(events, Optional.of(cursors().seal(last)));
           }
           last = rs.getLong(1);
-          events.add(AuditEvent.parse(rs.getString(2)));
+          try {
+            events.add(AuditEvent.parse(rs.getString(2)));
+          } catch (IllegalArgumentException unreadable) { // the store's fault, not the caller's cursor
+            throw new IllegalStateException("audit row " + last + " cannot be read (run `monetize audit verify "
+                + "--jdbc`): " + unreadable.getMessage(), unreadable);
+          }
         }
       }
       return new Page(events, Optional.empty());
@@ -241,6 +246,7 @@ public final class PostgresAuditStore implements AuditStore {
       ps.setFetchSize(1_000);
       AuditVerifier.Follower follower = new AuditVerifier.Follower();
       String chain = null;
+      Object segment = null;
       long lastSeq = 0;
       String lastHash = "";
       try (ResultSet rs = ps.executeQuery()) {
@@ -264,6 +270,13 @@ public final class PostgresAuditStore implements AuditStore {
               return Optional.of(where + ": the chain begins at seq " + rs.getLong(4)
                   + ": the events before it were removed");
             }
+            Head head = heads.get(chain);
+            segment = head != null ? head.segment() : e.get().get("segment");
+          }
+          // a stored chain is one run: an event said to begin another would not be linked to its neighbours
+          if (!java.util.Objects.equals(segment, e.get().get("segment"))) {
+            return Optional.of(where + ", seq " + rs.getLong(4) + ": its segment is not its chain's (" + segment
+                + "): changed");
           }
           e.get().put("@row", rs.getLong(1));
           Optional<String> problem = follower.next(e.get());

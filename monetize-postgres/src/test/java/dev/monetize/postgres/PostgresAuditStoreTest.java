@@ -199,6 +199,42 @@ class PostgresAuditStoreTest extends AuditSinkContract {
     }
   }
 
+  /**
+   * An event rewritten with a valid hash of its own and moved to a run of its own (its {@code segment})
+   * would be linked to nothing and nothing to it: a stored chain is one run, so it is named, whether
+   * it is changed in place or stands in for a deleted one.
+   */
+  @Test
+  void verificationNamesAnEventRehashedIntoARunOfItsOwn() throws Exception {
+    store.accept(List.of(event("acme", 1), event("acme", 2), event("acme", 3)));
+    assertThat(store.verify()).isEmpty();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE monetize_audit DISABLE TRIGGER USER");
+      String original;
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT event FROM monetize_audit WHERE seq = 2")) {
+        rs.next();
+        original = rs.getString(1);
+      }
+      java.util.Map<String, Object> forged = dev.monetize.audit.AuditVerifier.parseLine(original).orElseThrow();
+      forged.remove("hash");
+      forged.put("path", "/v1/FORGED");
+      forged.put("segment", "forged");
+      String hash = AuditEvent.hashOf((String) forged.get("prev_hash"), forged);
+      forged.put("hash", hash);
+      try (java.sql.PreparedStatement ps = c.prepareStatement(
+          "UPDATE monetize_audit SET event = ?, hash = ? WHERE seq = 2")) {
+        ps.setString(1, dev.monetize.audit.CanonicalJson.of(forged));
+        ps.setString(2, hash);
+        ps.executeUpdate();
+      }
+      assertThat(store.verify()).get().asString().contains("seq 2").contains("segment").contains("changed");
+      s.executeUpdate("UPDATE monetize_audit SET event = 'not json' WHERE seq = 3");
+      // a row that cannot be read is the store's failure (a 500, logged), not a bad cursor of the caller's
+      assertThatThrownBy(() -> all(Optional.of("acme"))).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cannot be read").hasMessageContaining("audit verify");
+    }
+  }
+
   @Test
   void verificationNamesTheRemovalOfTheNewestEvents() throws Exception {
     store.accept(List.of(event("acme", 1), event("acme", 2), event("acme", 3)));
