@@ -20,7 +20,9 @@ public final class RequestIds {
 
   /** The incoming id if sane, else a new one. {@code incoming} may be null (absent). */
   public static String acceptOrCreate(String incoming) {
-    return isSane(incoming) ? incoming : newId();
+    // an API key sent as the id (a client's mix-up) would be echoed, logged and audited in clear: a new id
+    return isSane(incoming) && !(incoming.length() == dev.monetize.keys.ApiKeys.LENGTH
+        && dev.monetize.keys.ApiKeys.environmentOf(incoming).isPresent()) ? incoming : newId();
   }
 
   /** Whether an incoming id is safe to echo. */

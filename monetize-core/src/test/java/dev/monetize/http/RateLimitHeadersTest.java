@@ -55,6 +55,10 @@ class RateLimitHeadersTest {
     assertThat(RequestIds.acceptOrCreate("bad id\r\nX-Injected: 1")).isNotEqualTo("bad id\r\nX-Injected: 1")
         .matches("[0-9a-f-]{36}");
     assertThat(RequestIds.acceptOrCreate(null)).hasSize(36);
+    String key = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.LIVE, new java.security.SecureRandom());
+    assertThat(RequestIds.acceptOrCreate(key)).hasSize(36).isNotEqualTo(key); // a key sent as the id: never echoed
+    String near = key.substring(0, key.length() - 1) + (key.endsWith("x") ? "y" : "x"); // its checksum fails
+    assertThat(RequestIds.acceptOrCreate(near)).isEqualTo(near); // not a key: echoed as any id is
     assertThat(RequestIds.acceptOrCreate("x".repeat(129))).hasSize(36);
   }
 }

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  * keeps its value; every other value becomes {@code #} and the first 16 hex digits of its
  * HMAC-SHA-256 under the audit key (the same value, the same hash, while the key stays the same;
  * without the key, a hash tells nothing, not even for short values). A parameter without a value
- * ({@code ?abc}) not on the list has its name hashed (it may be a secret), and so has a name that is
+ * ({@code ?abc}, or {@code ?abc=}) not on the list has its name hashed (it may be a secret), and so has a name that is
  * not a plain identifier. At most {@link #MAX_PARAMETERS} parameters are read (every occurrence
  * counts), from the first 8 KiB of the query; names are cut at 64 characters and clear values at 256,
  * always at a whole character.
@@ -112,8 +112,9 @@ public final class QueryRedaction {
 
   private void put(Map<String, String> out, String name, String value, boolean valued, Set<String> auditable) {
     boolean clear = auditable.contains(name);
-    String shownName = clear || valued && NAME.matcher(name).matches() ? cut(name, 64) : hash(name);
-    String shown = clear && value.length() <= 256 ? value : valued ? hash(value) : "";
+    boolean hasValue = valued && !value.isEmpty(); // ?abc= is ?abc: a name alone may be a secret
+    String shownName = clear || hasValue && NAME.matcher(name).matches() ? cut(name, 64) : hash(name);
+    String shown = clear && value.length() <= 256 ? value : hasValue ? hash(value) : "";
     out.merge(shownName, shown, (a, b) -> a + "," + b); // a repeated parameter keeps every value
   }
 

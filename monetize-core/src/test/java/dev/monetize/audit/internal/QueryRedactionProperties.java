@@ -77,6 +77,23 @@ class QueryRedactionProperties {
         .doesNotContain("a,a");
   }
 
+  /** A name sent with an empty value ({@code ?mk_live_...=}) is as secret as one sent with none. */
+  @Property(tries = 100)
+  void aNameWithAnEmptyValueIsHashedLikeOneWithout(@ForAll("names") String name) {
+    for (String raw : new String[] {name, name + "=", "page=2&" + name + "="}) {
+      Map<String, String> out = redaction.redact(raw, Set.of());
+      assertThat(out.keySet()).as(raw).doesNotContain(name);
+      assertThat(String.join(",", out.values())).doesNotContain(name);
+    }
+    assertThat(redaction.redact(name + "=x", Set.of())).containsKey(name); // with a value: the name is kept
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> names() {
+    return net.jqwik.api.Arbitraries.strings().withCharRange('a', 'z').ofMinLength(3).ofMaxLength(30)
+        .map(s -> "mk_live_" + s);
+  }
+
   @Property(tries = 100)
   void cuttingNeverSplitsACharacter(@ForAll String s, @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 30) int max) {
     String cut = QueryRedaction.cut(s, max);
