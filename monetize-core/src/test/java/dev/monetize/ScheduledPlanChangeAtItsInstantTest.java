@@ -163,4 +163,26 @@ class ScheduledPlanChangeAtItsInstantTest {
       assertThat(singleReads.get()).isZero();
     }
   }
+
+  /** The organization reads on the plan in force in the change's first seconds, before the sweep stores it. */
+  @Test
+  void theOrganizationShowsTheNewPlanFromItsInstantBeforeTheSweep() throws Exception {
+    try (Monetize m = monetize(BillingHistory.inMemory())) {
+      scheduled(m, "basic", "payg");
+      JsonNode before = call(m, "GET", "/monetize/organizations/acme", null, null);
+      assertThat(before.get("plan").asText()).isEqualTo("basic");
+      assertThat(before.get("scheduled_plan_change").get("plan").asText()).isEqualTo("payg");
+      // on a plan that is not prepaid, what is in its wallet is still shown (and nothing when it is empty)
+      assertThat(call(m, "GET", "/monetize/usage", "customer_id=acme", null).get("credits").asText()).isEqualTo("10");
+      m.customers().save(Customer.of("globex", "basic"));
+      assertThat(call(m, "GET", "/monetize/usage", "customer_id=globex", null).has("credits")).isFalse();
+      time.set(NEW_PERIOD.plusSeconds(3)); // due, not swept: the store still says basic
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("basic");
+      JsonNode due = call(m, "GET", "/monetize/organizations/acme", null, null);
+      assertThat(due.get("plan").asText()).isEqualTo("payg");
+      assertThat(due.has("scheduled_plan_change") && !due.get("scheduled_plan_change").isNull()).isFalse();
+      m.applyDuePlanChanges();
+      assertThat(call(m, "GET", "/monetize/organizations/acme", null, null).get("plan").asText()).isEqualTo("payg");
+    }
+  }
 }

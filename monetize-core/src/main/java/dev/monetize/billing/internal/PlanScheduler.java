@@ -177,6 +177,14 @@ public final class PlanScheduler implements AutoCloseable {
     return change;
   }
 
+  /**
+   * {@code customer} on the plan in force now: the plan of a change that came due and that the sweep
+   * has not stored yet (its first seconds), as admission and usage already see it.
+   */
+  public Customer inForce(Customer customer) {
+    return duePlans.inForce(customer, time.epochNanos());
+  }
+
   /** The change scheduled for {@code customerId}, if any. */
   public Optional<PlanChange> scheduled(String customerId) {
     Instant now = time.now();

@@ -80,8 +80,10 @@ public final class Reports implements AccountReports {
     java.util.Map<String, BigDecimal> cost = new java.util.TreeMap<>();
     draft(principal, now, totals).ifPresent(inv -> cost.put(inv.currency().getCurrencyCode(), inv.total()));
     List<PolicyState> states = limitsNow.apply(principal, now);
-    Optional<BigDecimal> credits = principal.plan().prepaid()
-        ? Optional.of(wallet.balance(principal.customerId())) : Optional.empty();
+    // a prepaid plan's balance, zero or not; on another plan, what is left from one (still the customer's)
+    BigDecimal balance = wallet.balance(principal.customerId());
+    Optional<BigDecimal> credits = principal.plan().prepaid() || balance.signum() != 0
+        ? Optional.of(balance) : Optional.empty();
     return new UsageReport(principal, start, end, t.requests(), t.bytesOut(), t.computeMillis(), byOperation, states,
         credits, cost, time.now(), t.bytesIn(), t.cpuMillis(), t.quantities());
   }

@@ -66,8 +66,9 @@ final class OrganizationResource {
     String id = c.parameter("id");
     c.authorize(context.customers().find(id).<Target>map(o -> Target.organization(o.id()))
         .orElse(Target.missing("organization", id)));
-    return ManagementCall.ok(200, Views.Organization.of(context.customers().find(id).orElseThrow(),
-        context.plans().scheduled(id)));
+    // in a change's first seconds, before the sweep stores it: the plan admission already follows
+    return ManagementCall.ok(200, Views.Organization.of(context.plans().inForce(context.customers().find(id)
+        .orElseThrow()), context.plans().scheduled(id)));
   }
 
   ManagementApi.Response updateOrganization(ManagementCall c) {
@@ -126,7 +127,7 @@ final class OrganizationResource {
       throw ManagementRefusal.notFound("scheduled plan change of organization", id);
     }
     c.details.put("target_organization", id);
-    return ManagementCall.ok(200, Views.Organization.of(org, context.plans().scheduled(id)));
+    return ManagementCall.ok(200, Views.Organization.of(context.plans().inForce(org), context.plans().scheduled(id)));
   }
 
 }
