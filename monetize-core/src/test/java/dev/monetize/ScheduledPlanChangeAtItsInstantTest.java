@@ -181,8 +181,34 @@ class ScheduledPlanChangeAtItsInstantTest {
       JsonNode due = call(m, "GET", "/monetize/organizations/acme", null, null);
       assertThat(due.get("plan").asText()).isEqualTo("payg");
       assertThat(due.has("scheduled_plan_change") && !due.get("scheduled_plan_change").isNull()).isFalse();
+      // a change scheduled meanwhile answers on the plan in force too
+      JsonNode rescheduled = call(m, "PATCH", "/monetize/organizations/acme", null,
+          "{\"plan\": \"basic\", \"at\": \"period_end\"}");
+      assertThat(rescheduled.get("plan").asText()).isEqualTo("payg");
+      assertThat(rescheduled.get("scheduled_plan_change").get("plan").asText()).isEqualTo("basic");
       m.applyDuePlanChanges();
       assertThat(call(m, "GET", "/monetize/organizations/acme", null, null).get("plan").asText()).isEqualTo("payg");
+    }
+  }
+
+  /** A change "now" in a due change's first seconds is checked against the plan in force: one currency per invoice. */
+  @Test
+  void aChangeNowInADueChangesFirstSecondsComparesCurrenciesWithThePlanInForce() throws Exception {
+    String withEuro = PLANS.replace("operations:", "  euro:\n    rank: 7\n    rate: { count: 1000, burst: 1000 }\n"
+        + "    quotas: [ { limit: 100000, window: month } ]\n    currency: EUR\n"
+        + "    prices: {summary: {amount: \"0.01\", currency: EUR}}\noperations:");
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", withEuro)).timeSource(time)
+        .operatorKey(OPERATOR).build()) {
+      m.customers().save(Customer.of("acme", "basic"));
+      call(m, "PATCH", "/monetize/organizations/acme", null, "{\"plan\": \"euro\", \"at\": \"period_end\"}");
+      time.set(NEW_PERIOD.plusSeconds(3)); // euro in force, the store still on basic (USD)
+      dev.monetize.management.ManagementApi.Response r = m.managementApi().handle(
+          dev.monetize.management.ManagementApi.Request.withRawQuery("PATCH", "/monetize/organizations/acme", null,
+              java.util.Optional.of("Bearer " + OPERATOR), java.util.Optional.empty(),
+              "{\"plan\": \"payg\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "10.0.0.9", "req"));
+      String body = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(body).contains("'euro' in EUR");
     }
   }
 }

@@ -106,6 +106,9 @@ final class AuditCommands implements Runnable {
         for (String late : AuditVerifier.runsBegunLate(in)) { // narrowed with from, or its first events removed
           spec.commandLine().getOut().println("note: " + late + " (an export narrowed with from, or removed)");
         }
+      } catch (java.io.IOException | java.io.UncheckedIOException e) { // changed since it was verified
+        spec.commandLine().getErr().println(file + ": cannot be read (" + BillingCommands.ioProblem(e) + ")");
+        return 2;
       }
       return 0;
     }

@@ -77,7 +77,7 @@ public interface AccountReports {
    * @param computeMillis wall time
    * @param byOperation calls per operation
    * @param limits the limits as they stand
-   * @param credits the prepaid balance, for a prepaid plan
+   * @param credits the wallet's balance: for a prepaid plan, and on any plan while it is not zero
    * @param cost running cost per currency
    * @param asOf when
    * @param bytesIn request bytes

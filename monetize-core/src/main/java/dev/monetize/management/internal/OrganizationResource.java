@@ -76,6 +76,7 @@ final class OrganizationResource {
     c.authorize(context.customers().find(id).<Target>map(o -> Target.organization(o.id()))
         .orElse(Target.missing("organization", id)));
     Customer org = context.customers().find(id).orElseThrow();
+    Customer inForce = context.plans().inForce(org); // in a change's first seconds, the plan admission follows
     Bodies.OrganizationUpdate body = c.bind(Bodies.OrganizationUpdate.class);
     String plan = ManagementCall.text(body.plan(), "plan", true).orElseThrow();
     if (context.catalog().plan(plan).isEmpty()) {
@@ -84,23 +85,24 @@ final class OrganizationResource {
     }
     String at = ManagementCall.text(body.at(), "at", false).orElse("now");
     c.details.put("target_organization", id);
-    c.details.put("from_plan", org.plan());
+    c.details.put("from_plan", inForce.plan());
     c.details.put("plan", plan);
     c.details.put("at", at);
     switch (at) {
       case "now" -> {
-        java.util.Optional<java.util.Currency> from = currency(org.plan());
+        java.util.Optional<java.util.Currency> from = currency(inForce.plan());
         java.util.Optional<java.util.Currency> to = currency(plan);
         if (from.isPresent() && to.isPresent() && !from.equals(to)) {
-          throw ManagementRefusal.badRequest("plan: '" + plan + "' bills in " + to.get() + " and '" + org.plan()
+          throw ManagementRefusal.badRequest("plan: '" + plan + "' bills in " + to.get() + " and '" + inForce.plan()
               + "' in " + from.get() + "; an invoice has one currency: change at period_end.");
         }
         Customer changed = context.plans().changeNow(org, plan);
-        return ManagementCall.ok(200, Views.Organization.of(changed, context.plans().scheduled(id)));
+        return ManagementCall.ok(200, Views.Organization.of(context.plans().inForce(changed),
+            context.plans().scheduled(id)));
       }
       case "period_end" -> {
         context.plans().schedule(org, plan);
-        return ManagementCall.ok(200, Views.Organization.of(org, context.plans().scheduled(id)));
+        return ManagementCall.ok(200, Views.Organization.of(inForce, context.plans().scheduled(id)));
       }
       default -> throw ManagementRefusal.badRequest("at: \"now\" or \"period_end\".");
     }
