@@ -39,6 +39,25 @@ public interface ShieldStore {
   /** Forgets rules and bans that lapsed before {@code now}, and strikes older than a day. */
   void sweep(Instant now);
 
+  /**
+   * Whether {@link #addFailures} counts failed authentications for every node that shares the store,
+   * so that a ban follows the failures of all of them (not each node's alone). The default, for a
+   * store of one process, does not.
+   */
+  default boolean countsFailures() {
+    return false;
+  }
+
+  /**
+   * Adds {@code count} failed authentications of {@code client} to the window {@code window} (an
+   * opaque name every node derives alike: the client and the window's start) and answers the
+   * window's total across nodes; the window is forgotten after {@code keep}. Each node adds its new
+   * failures about once a second. Called only when {@link #countsFailures()}.
+   */
+  default long addFailures(String window, long count, java.time.Duration keep) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not count failures (countsFailures())");
+  }
+
   /** In this JVM. */
   static ShieldStore inMemory() {
     return new dev.monetize.shield.internal.InMemoryShieldStore();

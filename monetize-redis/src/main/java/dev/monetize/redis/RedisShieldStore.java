@@ -31,15 +31,20 @@ public final class RedisShieldStore implements ShieldStore, AutoCloseable {
   private final RedisClusterCommands<String, String> redis;
   private final String rules;
   private final String bans;
+  private final String failures;
+  /** Adds to a window's count and keeps it for the time given, in one step (no count left without an expiry). */
+  private static final String ADD_FAILURES = "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) "
+      + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return n";
 
   private RedisShieldStore(RedisEndpoint endpoint, String prefix) {
     this.link = RedisLink.open(endpoint, StringCodec.UTF8, Duration.ofSeconds(1));
     this.redis = link.sync;
     this.rules = prefix + "shield:rules";
     this.bans = prefix + "shield:bans";
+    this.failures = prefix + "shield:failures:";
   }
 
-  /** Connects to {@code uri}; its two keys start with {@code prefix}. */
+  /** Connects to {@code uri}; its keys (two, and one per window of failures) start with {@code prefix}. */
   public static RedisShieldStore connect(String uri, String prefix) {
     return connect(RedisEndpoint.of(uri), prefix);
   }
@@ -98,6 +103,20 @@ public final class RedisShieldStore implements ShieldStore, AutoCloseable {
   @Override
   public boolean lift(String address) {
     return redis.hdel(bans, address) == 1;
+  }
+
+  /** Every node that shares this store counts into one window: a ban follows all their failures. */
+  @Override
+  public boolean countsFailures() {
+    return true;
+  }
+
+  /** One key per window ({@code INCRBY} and {@code PEXPIRE} in one script), forgotten after {@code keep}. */
+  @Override
+  public long addFailures(String window, long count, Duration keep) {
+    Long n = redis.eval(ADD_FAILURES, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {failures + window},
+        Long.toString(count), Long.toString(Math.max(1, keep.toMillis())));
+    return n == null ? count : n;
   }
 
   @Override

@@ -49,6 +49,21 @@ class RedisShieldStoreTest extends ShieldStoreContract {
     return store();
   }
 
+  /** A window of failures is one key that Redis forgets after the time given, whatever happens to the node. */
+  @Test
+  void aWindowOfFailuresExpiresInRedis() {
+    ShieldStore s = store();
+    assertThat(s.countsFailures()).isTrue();
+    s.addFailures("198.51.100.30@1", 3, java.time.Duration.ofSeconds(120));
+    RedisClient admin = RedisClient.create(RedisTestSupport.URI);
+    try (StatefulRedisConnection<String, String> conn = admin.connect()) {
+      assertThat(conn.sync().get(prefix + "shield:failures:198.51.100.30@1")).isEqualTo("3");
+      assertThat(conn.sync().pttl(prefix + "shield:failures:198.51.100.30@1")).isBetween(1L, 120_000L);
+    } finally {
+      admin.shutdown();
+    }
+  }
+
   @Test
   void anEntryThatCannotBeReadIsSkippedNeverAnError() {
     ShieldStore s = store();

@@ -70,4 +70,21 @@ public abstract class ShieldStoreContract {
     s.sweep(NOW.plus(Duration.ofDays(2)));
     assertThat(s.ban("203.0.113.9")).isEmpty();
   }
+
+  /**
+   * A store that says it counts failures for every node adds each node's to one window and answers
+   * the total; windows are apart (a store forgets a window after the time given: test that with the
+   * store's own clock).
+   */
+  @Test
+  public void aStoreThatCountsFailuresAddsEveryNodesToOneWindow() {
+    ShieldStore s = store();
+    if (!s.countsFailures()) {
+      return; // a store of one process: each node counts its own
+    }
+    String window = "198.51.100.30@" + java.util.UUID.randomUUID();
+    assertThat(s.addFailures(window, 30, Duration.ofMinutes(2))).isEqualTo(30);
+    assertThat(secondNode(s).addFailures(window, 25, Duration.ofMinutes(2))).isEqualTo(55);
+    assertThat(s.addFailures(window + "-next", 1, Duration.ofMinutes(2))).isEqualTo(1);
+  }
 }

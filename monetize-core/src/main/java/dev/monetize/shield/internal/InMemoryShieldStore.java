@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryShieldStore implements ShieldStore {
   private final ConcurrentHashMap<String, ShieldRule> rules = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Ban> bans = new ConcurrentHashMap<>();
+  /** Failure windows by name: their count and when they are forgotten (epoch millis of this JVM's clock). */
+  private final ConcurrentHashMap<String, long[]> failures = new ConcurrentHashMap<>();
 
   @Override
   public List<ShieldRule> rules() {
@@ -50,8 +52,18 @@ public final class InMemoryShieldStore implements ShieldStore {
     return bans.remove(address) != null;
   }
 
+  /** Counts for the engines of this JVM that share this store; {@link #countsFailures()} stays false (one process). */
+  @Override
+  public long addFailures(String window, long count, Duration keep) {
+    long forget = System.currentTimeMillis() + keep.toMillis();
+    return failures.compute(window, (k, v) -> v == null ? new long[] {count, forget} : new long[] {v[0] + count,
+        forget})[0];
+  }
+
   @Override
   public void sweep(Instant now) {
+    long wall = System.currentTimeMillis();
+    failures.values().removeIf(v -> v[1] < wall);
     rules.values().removeIf(r -> !r.active(now));
     Instant forgotten = now.minus(Duration.ofDays(1));
     bans.values().removeIf(b -> b.until().isBefore(forgotten));

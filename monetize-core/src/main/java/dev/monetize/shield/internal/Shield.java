@@ -70,6 +70,8 @@ public final class Shield implements AutoCloseable {
   private final long toleranceNanos;
   private volatile View view;
   private final Cache<String, Failures> failures;
+  /** The failures counted for every node that shares the store, when it counts them. */
+  private final SharedFailures shared;
   /** Clients over their budget, and until when (epoch nanos). */
   private final Cache<String, Long> limited;
   /** Bans issued here, until the store's view has them: and their strikes, for a day. */
@@ -114,6 +116,7 @@ public final class Shield implements AutoCloseable {
     this.stored = Caffeine.newBuilder().maximumSize(MAX_TRACKED).executor(Runnable::run)
         .expireAfterWrite(policy.longestBan().plusDays(1)).build();
     this.swept = clock.getAsLong();
+    this.shared = new SharedFailures(store, policy.banAfter(), policy.banWindow());
     this.view = read(clock.getAsLong());
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "monetize-shield");
@@ -259,6 +262,7 @@ public final class Shield implements AutoCloseable {
         }
       }
     }
+    shared.add(key); // for the store's count across nodes, added once a second
     if (ban) {
       ban(key, now);
     }
@@ -337,6 +341,14 @@ public final class Shield implements AutoCloseable {
       }
       View v = read(now);
       view = v;
+      Instant at = instant(now);
+      shared.flush(at, client -> { // the client's latest ban, here or in the store: its count starts there
+        Ban here = issued.getIfPresent(client);
+        Ban there = v.kept().get(client);
+        return here == null ? there : there == null || here.since().isAfter(there.since()) ? here : there;
+      }, client -> v.bans().containsKey(client) && v.bans().get(client).active(at)
+          || issued.getIfPresent(client) != null && issued.getIfPresent(client).active(at),
+          client -> ban(client, clock.getAsLong()));
       for (Ban b : stored.asMap().keySet()) {
         Ban there = v.kept().get(b.address());
         if (there == null) { // the store took it and holds no ban of the client now: lifted (on any node), so here

@@ -1,0 +1,105 @@
+package dev.monetize.shield.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.errors.ErrorCode;
+import dev.monetize.shield.Ban;
+import dev.monetize.shield.ShieldPolicy;
+import dev.monetize.shield.ShieldRule;
+import dev.monetize.shield.ShieldStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Behind a balancer an attacker's failed authentications spread over the nodes: with a store that
+ * counts them for every node, the ban follows the failures of all of them (two nodes, 30 each, a
+ * ban after 50), where each node alone would never reach it; once banned, the count starts again.
+ */
+class SharedFailuresTest {
+  private static final String ATTACKER = "198.51.100.30";
+  private final AtomicLong clock = new AtomicLong(Instant.parse("2026-03-01T00:00:10Z").getEpochSecond() * 1_000_000_000L);
+
+  /** One store shared by the nodes of this test, counting failures as a shared store does. */
+  private static final class Counting implements ShieldStore {
+    private final ShieldStore inner = ShieldStore.inMemory();
+    private final boolean counts;
+
+    Counting(boolean counts) {
+      this.counts = counts;
+    }
+
+    @Override public List<ShieldRule> rules() { return inner.rules(); }
+    @Override public void add(ShieldRule rule) { inner.add(rule); }
+    @Override public boolean remove(ShieldRule.Kind kind, String id) { return inner.remove(kind, id); }
+    @Override public List<Ban> bans() { return inner.bans(); }
+    @Override public Optional<Ban> ban(String address) { return inner.ban(address); }
+    @Override public void ban(Ban ban) { inner.ban(ban); }
+    @Override public boolean lift(String address) { return inner.lift(address); }
+    @Override public void sweep(Instant now) { inner.sweep(now); }
+    @Override public boolean countsFailures() { return counts; }
+    @Override public long addFailures(String window, long count, Duration keep) {
+      return inner.addFailures(window, count, keep);
+    }
+  }
+
+  private Shield node(ShieldStore store) {
+    ShieldPolicy policy = ShieldPolicy.defaults().unauthenticated(dev.monetize.plans.Rate.perSecond(1_000).withBurst(1_000))
+        .banAfter(50, Duration.ofMinutes(1)).bans(Duration.ofSeconds(10), Duration.ofMinutes(5));
+    return new Shield(policy, store, clock::get, ban -> { });
+  }
+
+  private Optional<ErrorCode> refusal(Shield s) {
+    return s.check(ATTACKER, clock.get()).refusal();
+  }
+
+  @Test
+  void failuresSpreadOverNodesAddUpToABanOnEveryNode() {
+    Counting store = new Counting(true);
+    try (Shield a = node(store); Shield b = node(store)) {
+      for (int i = 0; i < 30; i++) {
+        a.failed(ATTACKER, clock.get(), false);
+        b.failed(ATTACKER, clock.get(), false);
+      }
+      assertThat(refusal(a)).isEmpty(); // 30 each: neither node reaches 50 alone
+      assertThat(refusal(b)).isEmpty();
+      a.refresh(); // adds 30 to the store's window
+      b.refresh(); // 60: banned
+      assertThat(refusal(b)).contains(ErrorCode.IP_BANNED);
+      b.refresh(); // after its ban's write to the store (one thread, in order)
+      a.refresh(); // reads the ban
+      assertThat(refusal(a)).contains(ErrorCode.IP_BANNED);
+      assertThat(store.bans()).singleElement().extracting(Ban::strikes).isEqualTo(1);
+      a.refresh(); // no new failure: no second ban, no strike more
+      b.refresh();
+      assertThat(store.bans()).singleElement().extracting(Ban::strikes).isEqualTo(1);
+      clock.addAndGet(Duration.ofSeconds(15).toNanos()); // the first ban (10 s) lapsed, in the same minute
+      a.failed(ATTACKER, clock.get(), false); // the count started again at the ban: 1, not 61
+      a.refresh();
+      assertThat(refusal(a)).isEmpty();
+      assertThat(store.bans()).singleElement().extracting(Ban::strikes).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aStoreThatDoesNotCountLeavesEachNodeItsOwnCount() {
+    Counting store = new Counting(false);
+    try (Shield a = node(store); Shield b = node(store)) {
+      for (int i = 0; i < 30; i++) {
+        a.failed(ATTACKER, clock.get(), false);
+        b.failed(ATTACKER, clock.get(), false);
+      }
+      a.refresh();
+      b.refresh();
+      assertThat(refusal(a)).isEmpty();
+      assertThat(refusal(b)).isEmpty();
+      for (int i = 0; i < 20; i++) {
+        a.failed(ATTACKER, clock.get(), false);
+      }
+      assertThat(refusal(a)).contains(ErrorCode.IP_BANNED); // 50 of its own
+    }
+  }
+}
