@@ -21,6 +21,8 @@ import java.util.function.Predicate;
 final class SharedFailures {
   /** At most this many clients wait to be added (a flood of addresses is counted per node beyond it). */
   private static final int MAX_PENDING = 100_000;
+  /** At most this many clients are added per flush (one round trip each), those with the most failures first. */
+  static final int PER_FLUSH = 1_000;
 
   private final ShieldStore store;
   private final boolean enabled;
@@ -59,7 +61,10 @@ final class SharedFailures {
     if (!enabled) {
       return;
     }
-    for (Map.Entry<String, LongAdder> e : pending.entrySet()) {
+    java.util.Collection<Map.Entry<String, LongAdder>> batch = pending.size() <= PER_FLUSH ? pending.entrySet()
+        : pending.entrySet().stream().sorted(java.util.Comparator.comparingLong(
+            (Map.Entry<String, LongAdder> e) -> e.getValue().sum()).reversed()).limit(PER_FLUSH).toList();
+    for (Map.Entry<String, LongAdder> e : batch) {
       long count = e.getValue().sumThenReset();
       if (count == 0) {
         pending.remove(e.getKey(), e.getValue()); // quiet since the last flush

@@ -24,7 +24,7 @@ class SharedFailuresTest {
   private final AtomicLong clock = new AtomicLong(Instant.parse("2026-03-01T00:00:10Z").getEpochSecond() * 1_000_000_000L);
 
   /** One store shared by the nodes of this test, counting failures as a shared store does. */
-  private static final class Counting implements ShieldStore {
+  private static class Counting implements ShieldStore {
     private final ShieldStore inner = ShieldStore.inMemory();
     private final boolean counts;
 
@@ -101,5 +101,30 @@ class SharedFailuresTest {
       }
       assertThat(refusal(a)).contains(ErrorCode.IP_BANNED); // 50 of its own
     }
+  }
+
+  /** A flood from many addresses is added a thousand a second, the addresses that fail most first. */
+  @Test
+  void aFloodFromManyAddressesAddsTheMostFailingFirst() {
+    Counting store = new Counting(true);
+    java.util.List<String> banned = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger added = new java.util.concurrent.atomic.AtomicInteger();
+    Counting counted = new Counting(true) {
+      @Override
+      public long addFailures(String window, long count, Duration keep) {
+        added.incrementAndGet();
+        return store.addFailures(window, count, keep);
+      }
+    };
+    SharedFailures flood = new SharedFailures(counted, 50, Duration.ofMinutes(1));
+    for (int i = 0; i < 1_500; i++) {
+      flood.add("10." + (i / 250) + "." + (i % 250) + ".1");
+    }
+    for (int i = 0; i < 60; i++) {
+      flood.add(ATTACKER);
+    }
+    flood.flush(Instant.parse("2026-03-01T00:00:10Z"), c -> null, c -> false, banned::add);
+    assertThat(added.get()).isEqualTo(SharedFailures.PER_FLUSH);
+    assertThat(banned).containsExactly(ATTACKER);
   }
 }
