@@ -262,7 +262,7 @@ public final class Shield implements AutoCloseable {
         }
       }
     }
-    shared.add(key); // for the store's count across nodes, added once a second
+    shared.add(key, now); // for the store's count across nodes, added once a second
     if (ban) {
       ban(key, now);
     }
@@ -280,6 +280,7 @@ public final class Shield implements AutoCloseable {
     }
     Ban b = new Ban(key, at.plus(length), strikes, at);
     issued.put(key, b);
+    shared.forget(key); // what it failed here led to this ban: not added to the count after it
     bansIssued.increment();
     onBan.accept(b);
     background.execute(() -> {
@@ -341,14 +342,6 @@ public final class Shield implements AutoCloseable {
       }
       View v = read(now);
       view = v;
-      Instant at = instant(now);
-      shared.flush(at, client -> { // the client's latest ban, here or in the store: its count starts there
-        Ban here = issued.getIfPresent(client);
-        Ban there = v.kept().get(client);
-        return here == null ? there : there == null || here.since().isAfter(there.since()) ? here : there;
-      }, client -> v.bans().containsKey(client) && v.bans().get(client).active(at)
-          || issued.getIfPresent(client) != null && issued.getIfPresent(client).active(at),
-          client -> ban(client, clock.getAsLong()));
       for (Ban b : stored.asMap().keySet()) {
         Ban there = v.kept().get(b.address());
         if (there == null) { // the store took it and holds no ban of the client now: lifted (on any node), so here
@@ -362,6 +355,14 @@ public final class Shield implements AutoCloseable {
           issued.asMap().remove(b.address(), b);
         }
       }
+      Instant at = instant(now);
+      shared.flush(now, client -> { // the client's latest ban, here or in the store: its count starts there
+        Ban here = issued.getIfPresent(client);
+        Ban there = v.kept().get(client);
+        return here == null ? there : there == null || here.since().isAfter(there.since()) ? here : there;
+      }, client -> v.bans().containsKey(client) && v.bans().get(client).active(at)
+          || issued.getIfPresent(client) != null && issued.getIfPresent(client).active(at),
+          client -> ban(client, clock.getAsLong()));
     } catch (RuntimeException e) {
       LOG.debug("shield store unreadable, the last lists stay in force: {}", e.toString());
     }
@@ -410,6 +411,7 @@ public final class Shield implements AutoCloseable {
     issued.invalidate(key);
     failures.invalidate(key);
     limited.invalidate(key);
+    shared.forget(key);
     boolean inStore = onStoreThread(() -> { // after the write of a ban issued here a moment ago, not before it
       boolean lifted = store.lift(key);
       refreshQuietly();

@@ -46,10 +46,12 @@ class SharedFailuresTest {
     }
   }
 
+  private final List<Ban> issued = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private Shield node(ShieldStore store) {
     ShieldPolicy policy = ShieldPolicy.defaults().unauthenticated(dev.monetize.plans.Rate.perSecond(1_000).withBurst(1_000))
         .banAfter(50, Duration.ofMinutes(1)).bans(Duration.ofSeconds(10), Duration.ofMinutes(5));
-    return new Shield(policy, store, clock::get, ban -> { });
+    return new Shield(policy, store, clock::get, issued::add);
   }
 
   private Optional<ErrorCode> refusal(Shield s) {
@@ -118,13 +120,61 @@ class SharedFailuresTest {
     };
     SharedFailures flood = new SharedFailures(counted, 50, Duration.ofMinutes(1));
     for (int i = 0; i < 1_500; i++) {
-      flood.add("10." + (i / 250) + "." + (i % 250) + ".1");
+      flood.add("10." + (i / 250) + "." + (i % 250) + ".1", clock.get());
     }
     for (int i = 0; i < 60; i++) {
-      flood.add(ATTACKER);
+      flood.add(ATTACKER, clock.get());
     }
-    flood.flush(Instant.parse("2026-03-01T00:00:10Z"), c -> null, c -> false, banned::add);
+    flood.flush(clock.get(), c -> null, c -> false, banned::add);
     assertThat(added.get()).isEqualTo(SharedFailures.PER_FLUSH);
+    assertThat(banned).containsExactly(ATTACKER);
+  }
+
+  /**
+   * Only the node whose addition crosses {@code after} bans (one ban, one event), a lifted client is
+   * not banned again by the window's old total, and a store that fails keeps the counts for later.
+   */
+  @Test
+  void oneNodeBansALiftStandsAndAStoreOutageLosesNoCount() {
+    Counting store = new Counting(true);
+    try (Shield a = node(store); Shield b = node(store)) {
+      for (int i = 0; i < 30; i++) {
+        a.failed(ATTACKER, clock.get(), false);
+        b.failed(ATTACKER, clock.get(), false);
+      }
+      a.refresh();
+      b.refresh(); // crosses 50: b bans
+      a.failed(ATTACKER, clock.get(), false); // a, not having read the ban yet, counts one more
+      a.refresh(); // 61: past it already, not crossing: no second ban
+      assertThat(issued).hasSize(1);
+      b.refresh(); // after its ban's write to the store (one thread, in order)
+      assertThat(a.lift(ATTACKER)).isTrue();
+      b.refresh();
+      assertThat(refusal(b)).isEmpty();
+      b.failed(ATTACKER, clock.get(), false); // the window still holds 61: a lifted client is not banned by it
+      b.refresh();
+      assertThat(refusal(b)).isEmpty();
+      assertThat(issued).hasSize(1);
+    }
+    Counting failing = new Counting(true) {
+      int calls;
+
+      @Override
+      public long addFailures(String window, long count, Duration keep) {
+        if (calls++ == 0) {
+          throw new IllegalStateException("timed out");
+        }
+        return super.addFailures(window, count, keep);
+      }
+    };
+    SharedFailures shared = new SharedFailures(failing, 50, Duration.ofMinutes(1));
+    List<String> banned = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      shared.add(ATTACKER, clock.get());
+    }
+    shared.flush(clock.get(), c -> null, c -> false, banned::add); // the store fails: nothing lost
+    assertThat(banned).isEmpty();
+    shared.flush(clock.get(), c -> null, c -> false, banned::add);
     assertThat(banned).containsExactly(ATTACKER);
   }
 }
