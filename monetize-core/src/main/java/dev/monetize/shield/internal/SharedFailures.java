@@ -48,6 +48,8 @@ final class SharedFailures {
   private final long after;
   private final Duration window;
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+  /** Whether the store's failure was logged since it last answered (once per outage; the store's thread only). */
+  private boolean warned;
 
   SharedFailures(ShieldStore store, long after, Duration window) {
     this.store = store;
@@ -117,10 +119,14 @@ final class SharedFailures {
         total = store.addFailures(windowOf(client, now, lastBan.apply(client)), count, window.multipliedBy(2));
       } catch (RuntimeException unreachable) {
         pending.merge(client, p, (later, was) -> later).count.add(count); // kept for the next flush
-        LOG.warn("shield store unreachable: failed authentications are counted per node meanwhile ({})",
-            unreachable.toString());
+        if (!warned) {
+          warned = true;
+          LOG.warn("shield store unreachable: failed authentications are counted per node meanwhile ({})",
+              unreachable.toString());
+        }
         return;
       }
+      warned = false;
       if (total >= after && total - count < after) { // this addition crossed it: one node bans, not every one
         ban.accept(client);
       }
