@@ -206,10 +206,7 @@ class PostgresAuditStoreTest extends AuditSinkContract {
    */
   @Test
   void verificationNamesAnEventRehashedIntoARunOfItsOwn() throws Exception {
-    store.accept(List.of(event("acme", 1), event("acme", 2), event("acme", 3)));
-    assertThat(store.verify()).isEmpty();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE monetize_audit DISABLE TRIGGER USER");
+    try (Connection c = threeEventsOpenToAnIntruder(); Statement s = c.createStatement()) {
       String original;
       try (java.sql.ResultSet rs = s.executeQuery("SELECT event FROM monetize_audit WHERE seq = 2")) {
         rs.next();
@@ -235,12 +232,20 @@ class PostgresAuditStoreTest extends AuditSinkContract {
     }
   }
 
-  @Test
-  void verificationNamesTheRemovalOfTheNewestEvents() throws Exception {
+  /** Three verified events of acme, and a connection with the table's trigger off, as an intruder with the owner's rights has. */
+  private Connection threeEventsOpenToAnIntruder() throws Exception {
     store.accept(List.of(event("acme", 1), event("acme", 2), event("acme", 3)));
     assertThat(store.verify()).isEmpty();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    Connection c = DriverManager.getConnection(url);
+    try (Statement s = c.createStatement()) {
       s.execute("ALTER TABLE monetize_audit DISABLE TRIGGER USER");
+    }
+    return c;
+  }
+
+  @Test
+  void verificationNamesTheRemovalOfTheNewestEvents() throws Exception {
+    try (Connection c = threeEventsOpenToAnIntruder(); Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM monetize_audit WHERE seq = 3");
       assertThat(store.verify()).get().asString().contains("ends at seq 2").contains("newest events were removed");
     }

@@ -54,6 +54,15 @@ class SharedFailuresTest {
     return new Shield(policy, store, clock::get, issued::add);
   }
 
+  /** {@code times} failed authentications of the attacker on each of {@code nodes}. */
+  private void failEach(int times, Shield... nodes) {
+    for (int i = 0; i < times; i++) {
+      for (Shield n : nodes) {
+        n.failed(ATTACKER, clock.get(), false);
+      }
+    }
+  }
+
   private Optional<ErrorCode> refusal(Shield s) {
     return s.check(ATTACKER, clock.get()).refusal();
   }
@@ -62,10 +71,7 @@ class SharedFailuresTest {
   void failuresSpreadOverNodesAddUpToABanOnEveryNode() {
     Counting store = new Counting(true);
     try (Shield a = node(store); Shield b = node(store)) {
-      for (int i = 0; i < 30; i++) {
-        a.failed(ATTACKER, clock.get(), false);
-        b.failed(ATTACKER, clock.get(), false);
-      }
+      failEach(30, a, b);
       assertThat(refusal(a)).isEmpty(); // 30 each: neither node reaches 50 alone
       assertThat(refusal(b)).isEmpty();
       a.refresh(); // adds 30 to the store's window
@@ -90,17 +96,12 @@ class SharedFailuresTest {
   void aStoreThatDoesNotCountLeavesEachNodeItsOwnCount() {
     Counting store = new Counting(false);
     try (Shield a = node(store); Shield b = node(store)) {
-      for (int i = 0; i < 30; i++) {
-        a.failed(ATTACKER, clock.get(), false);
-        b.failed(ATTACKER, clock.get(), false);
-      }
+      failEach(30, a, b);
       a.refresh();
       b.refresh();
       assertThat(refusal(a)).isEmpty();
       assertThat(refusal(b)).isEmpty();
-      for (int i = 0; i < 20; i++) {
-        a.failed(ATTACKER, clock.get(), false);
-      }
+      failEach(20, a);
       assertThat(refusal(a)).contains(ErrorCode.IP_BANNED); // 50 of its own
     }
   }
@@ -138,10 +139,7 @@ class SharedFailuresTest {
   void oneNodeBansALiftStandsAndAStoreOutageLosesNoCount() {
     Counting store = new Counting(true);
     try (Shield a = node(store); Shield b = node(store)) {
-      for (int i = 0; i < 30; i++) {
-        a.failed(ATTACKER, clock.get(), false);
-        b.failed(ATTACKER, clock.get(), false);
-      }
+      failEach(30, a, b);
       a.refresh();
       b.refresh(); // crosses 50: b bans
       a.failed(ATTACKER, clock.get(), false); // a, not having read the ban yet, counts one more
