@@ -69,10 +69,16 @@ final class LimitStep {
 
   /** The limits of one customer on one plan, built once. */
   private record CustomerLimits(Customer customer, Plan plan, List<Template> templates,
-      List<LimitRequest> unitCostRequests, boolean allPerCustomer, boolean packs, AtomicReference<String> policyHeader) {}
+      List<LimitRequest> unitCostRequests, boolean allPerCustomer, boolean packs, AtomicReference<String> policyHeader,
+      long restoreUntil, java.util.concurrent.atomic.AtomicBoolean restored) {}
 
-  LimitStep(Catalog catalog, LimiterStore store, OverloadSignal overload, boolean shedding, long overloadRetryAfterSeconds) {
+  /** Restores quotas counted in memory from the usage ledger after a restart; null when there is nothing to restore. */
+  private final QuotaRestore restore;
+
+  LimitStep(Catalog catalog, LimiterStore store, OverloadSignal overload, boolean shedding, long overloadRetryAfterSeconds,
+      QuotaRestore restoreOrNull) {
     this.catalog = catalog;
+    this.restore = restoreOrNull;
     this.store = store;
     // balances kept apart: a call without a price packs in the store of the other limits
     LimiterStore limitsStore = store instanceof dev.monetize.limits.CreditsApart apart ? apart.limits() : store;
@@ -108,6 +114,9 @@ final class LimitStep {
     List<LimitRequest> requests = requestsFor(limits, principal, op, request);
     LimitVerdict verdict;
     try {
+      if (restore != null && now < limits.restoreUntil() && !limits.restored().get()) {
+        restoreQuotas(limits, principal, op.id(), requests, now);
+      }
       storeCalls.increment();
       if (packing != null && (requests == limits.unitCostRequests() ? limits.packs() : PackedPolicies.packsAll(requests))) {
         PackedPolicies states = packing.acquirePacked(requests, now); // in memory: no verdict when admitted
@@ -133,6 +142,59 @@ final class LimitStep {
     }
     into.limited(refusal(principal, op, requests, verdict), requests, verdict,
         policyHeader(limits, requests, verdict.policies()));
+  }
+
+  /** The quotas of a customer's first calls after a restart, given back what the ledger holds of their windows. */
+  private void restoreQuotas(CustomerLimits limits, Principal principal, String operationIdOrNull,
+      List<LimitRequest> requests, long now) {
+    boolean all = restore.restore(principal.customerId(), requests,
+        r -> scopeOf(r, limits, principal.keyId(), operationIdOrNull), now);
+    if (all && requests == limits.unitCostRequests()) {
+      limits.restored().set(true); // the customer's own limits only: its later calls skip the restore
+    }
+  }
+
+  /**
+   * What the quota of {@code r} counts, read off how {@link #requestsFor} named its key: the
+   * customer's calls, a key's, an operation's, or a key's calls of an operation (a key's own limit
+   * on a quota per operation). Empty for a quota per address.
+   */
+  private static Optional<QuotaRestore.Scope> scopeOf(LimitRequest r, CustomerLimits limits, String keyId,
+      String operationIdOrNull) {
+    boolean own = r.key().endsWith(":own");
+    String key = own ? r.key().substring(0, r.key().length() - ":own".length()) : r.key();
+    for (Template t : limits.templates()) {
+      if (!(t.perCustomer().policy() instanceof QuotaPolicy)) {
+        continue;
+      }
+      String byKey = t.prefix() + ":k:" + keyId;
+      switch (t.scope()) {
+        case CUSTOMER -> {
+          if (key.equals(t.prefix())) {
+            return Optional.of(QuotaRestore.Scope.CUSTOMER);
+          }
+          if (own && key.equals(byKey)) {
+            return Optional.of(new QuotaRestore.Scope(keyId, null));
+          }
+        }
+        case KEY -> {
+          if (key.equals(byKey)) {
+            return Optional.of(new QuotaRestore.Scope(keyId, null));
+          }
+        }
+        case OPERATION -> {
+          String byOperation = t.prefix() + ":o:" + operationIdOrNull;
+          if (operationIdOrNull != null && key.equals(byOperation)) {
+            return Optional.of(new QuotaRestore.Scope(null, operationIdOrNull));
+          }
+          if (operationIdOrNull != null && own && key.equals(byOperation + ":k:" + keyId)) {
+            return Optional.of(new QuotaRestore.Scope(keyId, operationIdOrNull));
+          }
+        }
+        case IP -> { } // the ledger does not know addresses
+      }
+    }
+    return Optional.empty();
   }
 
   private void admitted(Decision identified, Plan plan, List<PolicyState> states, boolean exceeded,
@@ -222,6 +284,26 @@ final class LimitStep {
       }
     }
     return out;
+  }
+
+  /**
+   * The states of {@link #reportRequests} now, without charging: after a restart, the quotas are
+   * restored first (a report whose restore fails shows what this process counted).
+   */
+  List<PolicyState> peek(Principal principal, long now) {
+    List<LimitRequest> requests = reportRequests(principal);
+    if (restore != null) {
+      CustomerLimits limits = limitsOf(principal.customer(), principal.plan());
+      if (now < limits.restoreUntil() && !limits.restored().get()) {
+        try {
+          restoreQuotas(limits, principal, null, requests, now);
+        } catch (RuntimeException e) {
+          LOG.warn("usage report of {} without its quotas' calls before the restart: {}", principal.customerId(),
+              e.getMessage());
+        }
+      }
+    }
+    return store.peek(requests, now);
   }
 
   /** Applies a wallet entry to the customer's prepaid balance, once per entry id. */
@@ -365,8 +447,15 @@ final class LimitStep {
     }
     boolean allPerCustomer = templates.stream().allMatch(t -> t.scope() == LimitScope.CUSTOMER);
     List<LimitRequest> unit = templates.stream().map(Template::perCustomer).toList();
+    long restoreUntil = Long.MIN_VALUE;
+    for (LimitRequest r : unit) {
+      if (restore != null && r.policy() instanceof QuotaPolicy q) {
+        restoreUntil = Math.max(restoreUntil, restore.until(q));
+      }
+    }
     CustomerLimits fresh = new CustomerLimits(customer, plan, List.copyOf(templates), unit, allPerCustomer,
-        PackedPolicies.packsAll(unit), new AtomicReference<>());
+        PackedPolicies.packsAll(unit), new AtomicReference<>(), restoreUntil,
+        new java.util.concurrent.atomic.AtomicBoolean());
     byCustomer.put(customer.id(), fresh);
     return fresh;
   }

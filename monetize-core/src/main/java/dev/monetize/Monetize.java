@@ -87,7 +87,7 @@ public final class Monetize implements AutoCloseable {
     this.catalog = b.catalog;
     this.routes = RouteTable.of(b.catalog.operations());
     this.limits = new LimitStep(b.catalog, b.limiterStore, b.overloadSignal, b.overloadSignal != null,
-        b.overloadRetryAfter.toSeconds());
+        b.overloadRetryAfter.toSeconds(), quotaRestore(b));
     this.environment = b.environment;
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000,
         b.timeSource::epochNanos);
@@ -122,7 +122,7 @@ public final class Monetize implements AutoCloseable {
     int lookBack = b.usageSink instanceof dev.monetize.metering.UsageTotals ? 12 : b.billingHistory.shared() ? 0 : 1;
     b.catalog.warnings().forEach(w -> LOG.warn("plans: {}", w));
     this.reports = new Reports(b.catalog, this::settledTotals, b.billingHistory, wallet,
-        (p, now) -> b.limiterStore.peek(limits.reportRequests(p), now), b.timeSource, b.invoiceGrace, lookBack);
+        limits::peek, b.timeSource, b.invoiceGrace, lookBack);
     this.trustedProxies = b.trustedProxies;
     this.timeSource = b.timeSource;
     this.insight = new InsightStage(b.catalog);
@@ -174,6 +174,20 @@ public final class Monetize implements AutoCloseable {
 
   private dev.monetize.metering.internal.UsagePipeline usagePipeline() {
     return usage;
+  }
+
+  /**
+   * Quotas counted in this process's memory beside a usage ledger that outlives it: restored from
+   * the ledger after a restart. Null otherwise (in Redis they survive; without a ledger nothing does).
+   */
+  private QuotaRestore quotaRestore(MonetizeBuilder b) {
+    dev.monetize.limits.LimiterStore counting = b.limiterStore instanceof dev.monetize.limits.CreditsApart apart
+        ? apart.limits() : b.limiterStore;
+    if (b.usageSink instanceof dev.monetize.metering.UsageTotals
+        && counting instanceof dev.monetize.limits.internal.RestorableQuotas quotas) {
+      return new QuotaRestore(b.catalog, () -> usage.recoveredTotals(), quotas, b.timeSource.epochNanos());
+    }
+    return null;
   }
 
   private dev.monetize.metering.UsageTotals settledTotals() {

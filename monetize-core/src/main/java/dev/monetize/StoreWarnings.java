@@ -28,7 +28,7 @@ final class StoreWarnings {
     LimiterStore counting = limits instanceof CreditsApart apart ? apart.limits() : limits;
     if (counting.getClass().getName().equals(IN_MEMORY_LIMITS) && history.shared()) {
       LOG.warn("rate limits and quotas are counted in this process's memory while the billing history ({}) is shared "
-          + "with other nodes: each node admits a customer's whole quota, and a restart counts from zero again; count "
+          + "with other nodes: each node admits a customer's whole quota; count "
           + "them once for every node in Redis (RedisLimiterStore)", history.getClass().getSimpleName());
     }
   }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * sweep due: a cell whose state has not affected a decision for a second is retired under its
  * lock, so a concurrent call that already holds it simply looks it up again.
  */
-final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
+final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore,
+    dev.monetize.limits.internal.RestorableQuotas {
   private final ConcurrentHashMap<String, LimiterCell> cells = new ConcurrentHashMap<>();
   /** The largest credit balance, in micro-units (2^53 - 1: exact in every store, Lua's doubles too). */
   static final long MAX_CREDITS = (1L << 53) - 1;
@@ -335,6 +336,27 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore {
             }
           }
         }
+      }
+    }
+  }
+
+  @Override
+  public void restoreAtLeast(LimitRequest quota, long used, long now) {
+    if (!(quota.policy() instanceof QuotaPolicy p)) {
+      throw new IllegalArgumentException("only a quota is restored, not " + quota.policy());
+    }
+    while (true) {
+      LimiterCell c = cell(quota);
+      synchronized (c) {
+        if (c.retired) {
+          continue; // the sweep retired it meanwhile: look the key up again
+        }
+        if (now >= c.windowEnd) { // a new cell, or one whose window ended: the window that holds now
+          c.windowEnd = p.windowEnd(now);
+          c.value = 0;
+        }
+        c.value = Math.max(c.value, used);
+        return;
       }
     }
   }

@@ -117,6 +117,17 @@ public interface UsageTotals {
   }
 
   /**
+   * The calls of {@code customerId} per key id, then per operation id, over the records that started
+   * in {@code [from, to)}: what the engine reads after a restart to restore the quotas it counts in
+   * memory, a quota per key included. Empty when this ledger does not keep calls per key (the
+   * default): quotas per customer and per operation are then restored from {@link #totals}, and
+   * quotas per key count from zero after a restart.
+   */
+  default java.util.Optional<Map<String, Map<String, Long>>> callsPerKey(String customerId, Instant from, Instant to) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * The customers with usage whose interval started in {@code [from, to)} (for the operator's
    * analytics). The default knows none; the engine's own totals and the PostgreSQL ledger list them.
    */

@@ -348,6 +348,31 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     ps.setTimestamp(4, Timestamp.from(to));
   }
 
+  /**
+   * One grouped query over the raw rows (a quota's window lies in the current or the previous month,
+   * which are never compacted): the engine restores the quotas it counts in memory from it.
+   */
+  @Override
+  public java.util.Optional<java.util.Map<String, java.util.Map<String, Long>>> callsPerKey(String customerId,
+      Instant from, Instant to) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT key_id, operation_id, sum(calls) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
+            + "AND period_start < ? GROUP BY key_id, operation_id")) {
+      ps.setString(1, customerId);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      java.util.Map<String, java.util.Map<String, Long>> out = new java.util.TreeMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+        }
+      }
+      return java.util.Optional.of(out);
+    } catch (SQLException e) {
+      throw new PostgresStore.StoreException("reading calls per key", e);
+    }
+  }
+
   /** Calls of {@code customerId} answered 2xx in records that started in {@code [from, to)}. */
   public long successfulCalls(String customerId, Instant from, Instant to) {
     return sum("SELECT coalesce(sum(calls), 0) FROM monetize_usage_all WHERE customer_id = ? AND period_start >= ? "

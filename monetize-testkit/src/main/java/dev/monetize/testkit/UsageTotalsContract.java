@@ -126,6 +126,27 @@ public abstract class UsageTotalsContract {
     assertThat(l.totals().totals(List.of())).isEmpty();
   }
 
+  /**
+   * A ledger that keeps calls per key (optional: {@link UsageTotals#callsPerKey} may answer empty)
+   * answers them as its totals do: the records that started in the window, each once.
+   */
+  @Test
+  void callsPerKeyAreThoseOfTheTotalsSplitByKey() throws Exception {
+    Ledger l = ledger();
+    String c = customer();
+    List<UsageRecord> batch = List.of(record(c, "stats", 0, 2), record(c, "export", 5, 3),
+        new UsageRecord(c, "key_2", "stats", 429, false, T0.plusSeconds(6), T0.plusSeconds(7), 4, 0, 0, 0, 0, Map.of()),
+        record(c, "stats", 60, 50), record(customer(), "stats", 1, 100));
+    l.sink().accept(batch);
+    l.sink().accept(batch.subList(0, 1));
+    java.util.Optional<Map<String, Map<String, Long>>> perKey = l.totals().callsPerKey(c, T0, T0.plusSeconds(60));
+    if (perKey.isEmpty()) {
+      return; // this ledger does not keep them: quotas per key count from zero after a restart
+    }
+    assertThat(perKey.get()).isEqualTo(Map.of("key_1", Map.of("stats", 2L, "export", 3L), "key_2", Map.of("stats", 4L)));
+    assertThat(l.totals().callsPerKey(customer(), T0, T0.plusSeconds(60))).contains(Map.of());
+  }
+
   @Test
   void anUnknownCustomerHasZeroTotals() {
     UsageTotals.Totals t = ledger().totals().totals(customer(), T0, T0.plusSeconds(60));

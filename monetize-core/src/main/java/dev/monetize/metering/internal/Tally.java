@@ -110,6 +110,20 @@ public final class Tally {
       }
 
       @Override
+      public java.util.Optional<Map<String, Map<String, Long>>> callsPerKey(String customerId,
+          java.time.Instant from, java.time.Instant to) {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        for (UsageRecord r : copy) {
+          if (r.customerId().equals(customerId) && !r.from().isBefore(from) && r.from().isBefore(to)) {
+            out.computeIfAbsent(r.keyId(), k -> new TreeMap<>())
+                .merge(r.operationId(), r.calls(), (a, b) -> sum(a, b, r.operationId(), 0));
+          }
+        }
+        out.replaceAll((k, ops) -> Map.copyOf(ops));
+        return java.util.Optional.of(java.util.Collections.unmodifiableMap(out));
+      }
+
+      @Override
       public java.util.Set<String> customers(java.time.Instant from, java.time.Instant to) {
         java.util.Set<String> out = new java.util.TreeSet<>();
         for (UsageRecord r : copy) {

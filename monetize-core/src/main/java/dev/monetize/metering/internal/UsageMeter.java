@@ -211,6 +211,7 @@ public final class UsageMeter {
       backoffNanos = 0;
       nextAttemptNanos = 0;
       lastDeliveredNanos = System.nanoTime();
+      deliveredOnce = true;
       return true;
     }
   }
@@ -337,6 +338,12 @@ public final class UsageMeter {
   }
 
   private volatile long lastDeliveredNanos = System.nanoTime();
+  private volatile boolean deliveredOnce;
+
+  /** Whether a delivery of this run has completed (the first sends what an earlier run left in the journal). */
+  public boolean deliveredOnce() {
+    return deliveredOnce;
+  }
 
   /** Nanoseconds since the sink last took everything pending (the delivery lag, when records wait). */
   public long nanosSinceDelivery() {

@@ -93,6 +93,23 @@ public final class UsagePipeline implements AutoCloseable {
   }
 
   /**
+   * The totals, once what a previous run left in the journal has been delivered (the first
+   * delivery of this run sends it; a caller before it settles): what restoring quotas after a
+   * restart reads.
+   *
+   * @throws IllegalStateException while the sink refuses that delivery
+   */
+  public UsageTotals recoveredTotals() {
+    if (journal.isPresent() && !meter.deliveredOnce()) {
+      settledTotals();
+      if (!meter.deliveredOnce()) {
+        throw new IllegalStateException("the usage the previous run left in the journal is not delivered yet");
+      }
+    }
+    return totals;
+  }
+
+  /**
    * A plan change's first part (the sink's own totals cut by record time): a new slice of each customer's period at its
    * change, before the meter's cut (a delivery racing it lands on the right side). A customer whose
    * account cannot be cut is logged; the others are cut all the same.
