@@ -161,6 +161,11 @@ final class LimitStep {
    */
   private static Optional<QuotaRestore.Scope> scopeOf(LimitRequest r, CustomerLimits limits, String keyId,
       String operationIdOrNull) {
+    for (Template t : limits.templates()) {
+      if (t.scope() == LimitScope.IP && t.perCustomer().policy() == r.policy()) {
+        return Optional.empty(); // found without building a key: per address, every call for a month
+      }
+    }
     boolean own = r.key().endsWith(":own");
     String key = own ? r.key().substring(0, r.key().length() - ":own".length()) : r.key();
     for (Template t : limits.templates()) {
@@ -191,7 +196,7 @@ final class LimitStep {
             return Optional.of(new QuotaRestore.Scope(keyId, operationIdOrNull));
           }
         }
-        case IP -> { } // the ledger does not know addresses
+        case IP -> { } // the ledger does not know addresses (a key's own limit on one: below, not found)
       }
     }
     return Optional.empty();

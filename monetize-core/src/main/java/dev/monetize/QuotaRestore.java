@@ -106,13 +106,12 @@ final class QuotaRestore {
       if (earlier != null && earlier.isDone() && !earlier.isCompletedExceptionally()) {
         continue;
       }
-      if (now >= until(q)) {
-        done.putIfAbsent(r.key(), CompletableFuture.completedFuture(null)); // counted here from its first call
-        continue;
-      }
       Optional<Scope> scope = scopes.apply(r);
       if (scope.isEmpty()) {
-        done.putIfAbsent(r.key(), CompletableFuture.completedFuture(null));
+        continue; // per address: nothing to read, and nothing kept (addresses are the caller's to choose)
+      }
+      if (now >= until(q)) {
+        done.putIfAbsent(r.key(), CompletableFuture.completedFuture(null)); // counted here from its first call
         continue;
       }
       try {

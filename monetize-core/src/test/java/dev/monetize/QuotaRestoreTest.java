@@ -191,6 +191,25 @@ class QuotaRestoreTest {
   }
 
   @Test
+  void aQuotaPerAddressCountsFromZeroTheLedgerKnowsNoAddresses() {
+    Catalog catalog = catalog(Quota.of("per-ip", 3, QuotaWindow.DAY).withScope(LimitScope.IP), Quota.daily(7));
+    IssuedKey key;
+    try (Monetize first = process(catalog)) {
+      first.customers().save(Customer.of("acme", "basic"));
+      key = first.keys().issue("acme", Set.of("*"));
+      assertThat(calls(first, summary, key, 3)).isEqualTo(3);
+    }
+    try (Monetize second = process(catalog)) {
+      assertThat(calls(second, summary, key, 5)).isEqualTo(3); // per-ip from zero; the daily knows 3 of 7
+      assertThat(calls(second, summary, key, 1)).isZero();
+      assertThat(second.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.2", "r",
+          "Bearer " + key.secret(), null)).decision().admitted()).isTrue();
+      assertThat(second.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.3", "r",
+          "Bearer " + key.secret(), null)).decision().violatedPolicies()).containsExactly("daily");
+    }
+  }
+
+  @Test
   void aLedgerWithoutCallsPerKeyRestoresTheCustomersQuotasFromItsTotals() {
     ledger.perKey = false;
     Catalog catalog = catalog(Quota.daily(6), Quota.of("per-key", 2, QuotaWindow.DAY).withScope(LimitScope.KEY));
