@@ -64,13 +64,11 @@ final class LimitStep {
    */
   private final Cache<String, CustomerLimits> byCustomer = Caffeine.newBuilder().maximumSize(100_000).build();
 
-  /** One limit of a plan, with its key already built when it is per customer. */
-  private record Template(LimitScope scope, String prefix, LimitRequest perCustomer) {}
 
   /** The limits of one customer on one plan, built once. */
-  private record CustomerLimits(Customer customer, Plan plan, List<Template> templates,
+  private record CustomerLimits(Customer customer, Plan plan, List<LimitTemplate> templates,
       List<LimitRequest> unitCostRequests, boolean allPerCustomer, boolean packs, AtomicReference<String> policyHeader,
-      long restoreUntil, java.util.concurrent.atomic.AtomicBoolean restored) {}
+      long restoreUntil, java.util.concurrent.atomic.AtomicBoolean restored, java.util.Set<String> perAddress) {}
 
   /** Restores quotas counted in memory from the usage ledger after a restart; null when there is nothing to restore. */
   private final QuotaRestore restore;
@@ -110,11 +108,12 @@ final class LimitStep {
         return;
       }
     }
-    CustomerLimits limits = limitsOf(principal.customer(), plan);
+    CustomerLimits limits = limitsOf(principal.customer(), plan, now);
     List<LimitRequest> requests = requestsFor(limits, principal, op, request);
     LimitVerdict verdict;
     try {
-      if (restore != null && now < limits.restoreUntil() && !limits.restored().get()) {
+      if (restore != null && now < limits.restoreUntil()
+          && (!limits.restored().get() || !principal.limitOverrides().isEmpty())) {
         restoreQuotas(limits, principal, op.id(), requests, now);
       }
       storeCalls.increment();
@@ -147,59 +146,12 @@ final class LimitStep {
   /** The quotas of a customer's first calls after a restart, given back what the ledger holds of their windows. */
   private void restoreQuotas(CustomerLimits limits, Principal principal, String operationIdOrNull,
       List<LimitRequest> requests, long now) {
-    boolean all = restore.restore(principal.customerId(), requests,
-        r -> scopeOf(r, limits, principal.keyId(), operationIdOrNull), now);
-    if (all && requests == limits.unitCostRequests()) {
-      limits.restored().set(true); // the customer's own limits only: its later calls skip the restore
+    boolean all = restore.done(requests, limits.perAddress()) || restore.restore(principal.customerId(), requests,
+        r -> QuotaScope.of(r, limits.templates(), limits.perAddress(), principal.keyId(), operationIdOrNull),
+        now);
+    if (all && limits.allPerCustomer() && principal.limitOverrides().isEmpty()) {
+      limits.restored().set(true); // the customer's own limits only: calls without a key's limits skip the restore
     }
-  }
-
-  /**
-   * What the quota of {@code r} counts, read off how {@link #requestsFor} named its key: the
-   * customer's calls, a key's, an operation's, or a key's calls of an operation (a key's own limit
-   * on a quota per operation). Empty for a quota per address.
-   */
-  private static Optional<QuotaRestore.Scope> scopeOf(LimitRequest r, CustomerLimits limits, String keyId,
-      String operationIdOrNull) {
-    for (Template t : limits.templates()) {
-      if (t.scope() == LimitScope.IP && t.perCustomer().policy() == r.policy()) {
-        return Optional.empty(); // found without building a key: per address, every call for a month
-      }
-    }
-    boolean own = r.key().endsWith(":own");
-    String key = own ? r.key().substring(0, r.key().length() - ":own".length()) : r.key();
-    for (Template t : limits.templates()) {
-      if (!(t.perCustomer().policy() instanceof QuotaPolicy)) {
-        continue;
-      }
-      String byKey = t.prefix() + ":k:" + keyId;
-      switch (t.scope()) {
-        case CUSTOMER -> {
-          if (key.equals(t.prefix())) {
-            return Optional.of(QuotaRestore.Scope.CUSTOMER);
-          }
-          if (own && key.equals(byKey)) {
-            return Optional.of(new QuotaRestore.Scope(keyId, null));
-          }
-        }
-        case KEY -> {
-          if (key.equals(byKey)) {
-            return Optional.of(new QuotaRestore.Scope(keyId, null));
-          }
-        }
-        case OPERATION -> {
-          String byOperation = t.prefix() + ":o:" + operationIdOrNull;
-          if (operationIdOrNull != null && key.equals(byOperation)) {
-            return Optional.of(new QuotaRestore.Scope(null, operationIdOrNull));
-          }
-          if (operationIdOrNull != null && own && key.equals(byOperation + ":k:" + keyId)) {
-            return Optional.of(new QuotaRestore.Scope(keyId, operationIdOrNull));
-          }
-        }
-        case IP -> { } // the ledger does not know addresses (a key's own limit on one: below, not found)
-      }
-    }
-    return Optional.empty();
   }
 
   private void admitted(Decision identified, Plan plan, List<PolicyState> states, boolean exceeded,
@@ -277,10 +229,10 @@ final class LimitStep {
    * caller's key; per-operation and per-address limits are left out (there is one per operation or
    * address).
    */
-  List<LimitRequest> reportRequests(Principal principal) {
-    CustomerLimits limits = limitsOf(principal.customer(), principal.plan());
+  private List<LimitRequest> reportRequests(Principal principal, long now) {
+    CustomerLimits limits = limitsOf(principal.customer(), principal.plan(), now);
     List<LimitRequest> out = new ArrayList<>();
-    for (Template t : limits.templates()) {
+    for (LimitTemplate t : limits.templates()) {
       if (t.scope() == LimitScope.CUSTOMER) {
         out.add(t.perCustomer());
       } else if (t.scope() == LimitScope.KEY && !principal.keyId().isEmpty()) { // an organization's view: no key
@@ -296,9 +248,9 @@ final class LimitStep {
    * restored first (a report whose restore fails shows what this process counted).
    */
   List<PolicyState> peek(Principal principal, long now) {
-    List<LimitRequest> requests = reportRequests(principal);
+    List<LimitRequest> requests = reportRequests(principal, now);
     if (restore != null) {
-      CustomerLimits limits = limitsOf(principal.customer(), principal.plan());
+      CustomerLimits limits = limitsOf(principal.customer(), principal.plan(), now);
       if (now < limits.restoreUntil() && !limits.restored().get()) {
         try {
           restoreQuotas(limits, principal, null, requests, now);
@@ -336,7 +288,7 @@ final class LimitStep {
       return limits.unitCostRequests(); // the common case builds nothing
     }
     List<LimitRequest> out = new ArrayList<>(limits.templates().size() + 1);
-    for (Template t : limits.templates()) {
+    for (LimitTemplate t : limits.templates()) {
       LimitRequest base = t.perCustomer();
       if (t.scope() != LimitScope.CUSTOMER) {
         String key = switch (t.scope()) {
@@ -429,14 +381,14 @@ final class LimitStep {
    * The customer's limits, built once per (customer, plan). Keys carry the customer in a hash tag
    * and not the plan, so a plan change keeps what was consumed in the current windows.
    */
-  private CustomerLimits limitsOf(Customer customer, Plan plan) {
+  private CustomerLimits limitsOf(Customer customer, Plan plan, long now) {
     CustomerLimits cached = byCustomer.getIfPresent(customer.id());
     if (cached != null && cached.plan() == plan
         && (cached.customer() == customer || cached.customer().equals(customer))) {
       return cached;
     }
     String tag = tag(customer.id());
-    List<Template> templates = new ArrayList<>();
+    List<LimitTemplate> templates = new ArrayList<>();
     RatePolicy rate = new RatePolicy("rate", plan.rate());
     templates.add(template(plan.rate().scope(), tag + "rate",
         new LimitRequest(tag + "rate", rate, 1, false, plan.rate().onOutage())));
@@ -451,22 +403,30 @@ final class LimitStep {
           new LimitRequest(tag + "concurrency", new ConcurrencyPolicy("concurrency", c.limit()), 1, false, c.onOutage())));
     }
     boolean allPerCustomer = templates.stream().allMatch(t -> t.scope() == LimitScope.CUSTOMER);
-    List<LimitRequest> unit = templates.stream().map(Template::perCustomer).toList();
+    List<LimitRequest> unit = templates.stream().map(LimitTemplate::perCustomer).toList();
     long restoreUntil = Long.MIN_VALUE;
-    for (LimitRequest r : unit) {
-      if (restore != null && r.policy() instanceof QuotaPolicy q) {
+    java.util.Set<String> perAddress = new java.util.HashSet<>();
+    for (LimitTemplate t : templates) {
+      if (restore != null && t.perCustomer().policy() instanceof QuotaPolicy q) {
         restoreUntil = Math.max(restoreUntil, restore.until(q));
+        if (t.scope() == LimitScope.IP) { // and a key's own limit on it: named after it, or the same
+          perAddress.add(q.name());
+          perAddress.add(q.name() + "-key");
+        }
       }
+    }
+    if (restore != null) {
+      restore.release(now); // off the request path: once every window that held the start has ended
     }
     CustomerLimits fresh = new CustomerLimits(customer, plan, List.copyOf(templates), unit, allPerCustomer,
         PackedPolicies.packsAll(unit), new AtomicReference<>(), restoreUntil,
-        new java.util.concurrent.atomic.AtomicBoolean());
+        new java.util.concurrent.atomic.AtomicBoolean(), java.util.Set.copyOf(perAddress));
     byCustomer.put(customer.id(), fresh);
     return fresh;
   }
 
-  private static Template template(LimitScope scope, String prefix, LimitRequest perCustomer) {
-    return new Template(scope, prefix, perCustomer);
+  private static LimitTemplate template(LimitScope scope, String prefix, LimitRequest perCustomer) {
+    return new LimitTemplate(scope, prefix, perCustomer);
   }
 
   private Decision refusal(Principal principal, Operation op, List<LimitRequest> requests, LimitVerdict verdict) {

@@ -87,7 +87,7 @@ public final class Monetize implements AutoCloseable {
     this.catalog = b.catalog;
     this.routes = RouteTable.of(b.catalog.operations());
     this.limits = new LimitStep(b.catalog, b.limiterStore, b.overloadSignal, b.overloadSignal != null,
-        b.overloadRetryAfter.toSeconds(), quotaRestore(b));
+        b.overloadRetryAfter.toSeconds(), QuotaRestore.of(b, this::recoveredTotals));
     this.environment = b.environment;
     Credentials credentials = new Credentials(b.keyStore, b.hasher, b.keyCacheTtl, b.keyCacheTtl, 100_000,
         b.timeSource::epochNanos);
@@ -176,18 +176,8 @@ public final class Monetize implements AutoCloseable {
     return usage;
   }
 
-  /**
-   * Quotas counted in this process's memory beside a usage ledger that outlives it: restored from
-   * the ledger after a restart. Null otherwise (in Redis they survive; without a ledger nothing does).
-   */
-  private QuotaRestore quotaRestore(MonetizeBuilder b) {
-    dev.monetize.limits.LimiterStore counting = b.limiterStore instanceof dev.monetize.limits.CreditsApart apart
-        ? apart.limits() : b.limiterStore;
-    if (b.usageSink instanceof dev.monetize.metering.UsageTotals
-        && counting instanceof dev.monetize.limits.internal.RestorableQuotas quotas) {
-      return new QuotaRestore(b.catalog, () -> usage.recoveredTotals(), quotas, b.timeSource.epochNanos());
-    }
-    return null;
+  private dev.monetize.metering.UsageTotals recoveredTotals() {
+    return usage.recoveredTotals();
   }
 
   private dev.monetize.metering.UsageTotals settledTotals() {

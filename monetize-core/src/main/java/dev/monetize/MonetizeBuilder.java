@@ -483,7 +483,7 @@ public final class MonetizeBuilder {
           .orElseThrow().prefix() + " secret; this deployment accepts " + environment.prefix() + " keys (set the "
           + "environment to match: MonetizeBuilder.environment(...), monetize.environment with the Spring Boot starter)");
     }
-    StoreWarnings.of(limiterStore, billingHistory);
+    StoreWarnings.of(limiterStore, billingHistory, usageSink instanceof dev.monetize.metering.UsageTotals);
     return new Monetize(this);
   }
 }

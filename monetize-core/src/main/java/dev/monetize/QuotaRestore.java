@@ -1,5 +1,9 @@
 package dev.monetize;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.monetize.keys.ApiKey;
+import dev.monetize.keys.KeyStore;
 import dev.monetize.limits.LimitRequest;
 import dev.monetize.limits.LimiterUnavailableException;
 import dev.monetize.limits.QuotaPolicy;
@@ -10,65 +14,104 @@ import dev.monetize.plans.Operation;
 import dev.monetize.plans.StoreOutage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives the quotas counted in this process's memory back what they had counted before a restart,
- * from the usage ledger: a quota's cell, the first time a call meets it in a window that began
- * before the engine started, is raised to the units of that window's calls the ledger holds (each
- * call weighted by its operation's cost, as admission charges it). Raising, never adding, so a
- * cell restored twice, or after this process counted calls, never counts a call twice; a call the
- * ledger does not have yet (in flight, or past the journal's last delivery) is not counted again.
+ * Gives the quotas counted in this process's memory what earlier runs counted, from the usage
+ * ledger: a quota's cell, the first time a call meets it in a window that began before the engine
+ * started, gets the calls of that window that the ledger holds from before the start (each weighted
+ * by its operation's cost, as admission charges it). This process's own calls are in the cell and
+ * in records that start after it started, so the two parts never overlap; each cell is restored
+ * once (a map of cell keys, single flight), so none is counted twice.
  *
- * <p>Once per cell: later calls look the key up in a map, and the calls of a customer whose
- * limits are all its own skip even that once they are restored. Once every window that held the
- * start has ended (32 days at most), nothing is looked up any more and the map is dropped.
+ * <p>A quota per address is not restored (the ledger does not know addresses). A key whose own
+ * limit the operator raised above the plan is charged to its own cell only, so its calls are left
+ * out of its organization's. Until every window that held the start has ended (32 days at most),
+ * the calls of a customer with only its own limits check one flag once restored, others look their
+ * cells up in the map; then the map is dropped.
  */
 final class QuotaRestore {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaRestore.class);
   /** Longer than any quota window (a billing month, in any time zone). */
   private static final long LONGEST_WINDOW_NANOS = Duration.ofDays(32).toNanos();
+  /** After a failed read, restores fail at once for this long, so an outage is not queried per call. */
+  private static final long FAIL_FAST_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How long a call waits for another call's restore of the same cell. */
+  private static final long WAIT_SECONDS = 30;
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-  /**
-   * What one quota counts: every call of the customer, or those of one key and, or, one operation
-   * (either null for any).
-   */
-  record Scope(String keyIdOrNull, String operationIdOrNull) {
-    static final Scope CUSTOMER = new Scope(null, null);
+  /** The calls of one customer per key and operation; {@code perKey} false when the ledger gave them per operation only. */
+  private record Calls(Map<String, Map<String, Long>> byKey, boolean perKey) {}
 
-    boolean counts(String keyId, String operationId) {
-      return (keyIdOrNull == null || keyIdOrNull.equals(keyId))
-          && (operationIdOrNull == null || operationIdOrNull.equals(operationId));
-    }
-  }
+  private record Read(String customerId, Instant from, Instant to) {}
 
   private final Catalog catalog;
   private final Supplier<UsageTotals> ledger;
+  private final KeyStore keys;
   private final RestorableQuotas store;
   private final long startedAt;
+  private final Instant start;
   private final long lastWindowEnd;
-  /** Per cell key: its restore, done or under way (single flight: the other calls wait for it). */
+  /** Per cell key: its restore, done or under way; null once every window that held the start has ended. */
   private volatile ConcurrentHashMap<String, CompletableFuture<Void>> cells = new ConcurrentHashMap<>();
+  /** One read per customer and window for all its cells (quotas per key and per operation share it). */
+  private final Cache<Read, Calls> reads = Caffeine.newBuilder().maximumSize(10_000)
+      .expireAfterWrite(Duration.ofMinutes(1)).build();
+  /** Per customer: the keys whose raised limits replace their organization's, by policy name and value. */
+  private final Cache<String, Map<String, Map<String, Long>>> raised = Caffeine.newBuilder().maximumSize(10_000)
+      .expireAfterWrite(Duration.ofMinutes(1)).build();
+  /** Until when (the engine's clock) restores fail at once after a failed read. */
+  private volatile long failFastUntil;
+  private volatile long lastWarning;
   private volatile boolean warnedOfKeys;
 
   /**
-   * @param ledger the usage ledger, after what a previous run left in the journal was delivered
-   * @param startedAt when the engine started, epoch nanoseconds
+   * @param ledger the usage ledger, once what a previous run left in the journal was delivered
+   * @param clock the engine's clock, epoch nanoseconds; read now for the start: records that start
+   *     before it are earlier runs' calls
    */
-  QuotaRestore(Catalog catalog, Supplier<UsageTotals> ledger, RestorableQuotas store, long startedAt) {
+  QuotaRestore(Catalog catalog, Supplier<UsageTotals> ledger, KeyStore keys, RestorableQuotas store,
+      java.util.function.LongSupplier clock) {
+    long startedAt = clock.getAsLong();
+    this.failFastUntil = startedAt;
+    this.lastWarning = startedAt - WARN_EVERY_NANOS;
     this.catalog = catalog;
     this.ledger = ledger;
+    this.keys = keys;
     this.store = store;
     this.startedAt = startedAt;
+    this.start = Instant.ofEpochSecond(0, startedAt);
     this.lastWindowEnd = startedAt + LONGEST_WINDOW_NANOS;
+  }
+
+  /**
+   * The restore for the engine {@code b} builds: when its quotas are counted in this process's
+   * memory beside a usage ledger that outlives it. Null otherwise (in Redis they survive; without a
+   * ledger nothing does).
+   *
+   * @param recovered the ledger, once the journal's leftovers are delivered (read on the first restore)
+   */
+  static QuotaRestore of(MonetizeBuilder b, Supplier<UsageTotals> recovered) {
+    dev.monetize.limits.LimiterStore counting = b.limiterStore instanceof dev.monetize.limits.CreditsApart apart
+        ? apart.limits() : b.limiterStore;
+    if (b.usageSink instanceof UsageTotals && counting instanceof RestorableQuotas quotas) {
+      return new QuotaRestore(b.catalog, recovered, b.keyStore, quotas, b.timeSource::epochNanos);
+    }
+    return null;
   }
 
   /** Until when (epoch nanoseconds) calls of {@code quota} may meet a window that began before the start. */
@@ -76,120 +119,184 @@ final class QuotaRestore {
     return quota.windowEnd(startedAt);
   }
 
+  /** Drops what it keeps once every window that held the start has ended (off the request path). */
+  void release(long now) {
+    if (now >= lastWindowEnd && cells != null) {
+      cells = null;
+      reads.invalidateAll();
+      raised.invalidateAll();
+    }
+  }
+
+  /**
+   * Whether every quota of {@code requests} is restored, without allocating: those named in
+   * {@code perAddress} are never restored and do not count.
+   */
+  boolean done(List<LimitRequest> requests, Set<String> perAddress) {
+    ConcurrentHashMap<String, CompletableFuture<Void>> map = cells;
+    if (map == null) {
+      return true;
+    }
+    for (int i = 0; i < requests.size(); i++) {
+      LimitRequest r = requests.get(i);
+      if (r.policy() instanceof QuotaPolicy && !perAddress.contains(r.policy().name())
+          && map.get(r.key()) != DONE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Restores each quota of {@code requests} not restored yet whose window holds the start.
    *
-   * @param scopes what each request's quota counts; a request without one is left alone (a quota
-   *     per address: the ledger does not know addresses)
-   * @return whether every quota among {@code requests} is done with (restored, or its window began
-   *     after the start)
+   * @param scopes what each request's quota counts; empty for a quota that is not restored (per address)
+   * @return whether every restorable quota among {@code requests} is restored
    * @throws LimiterUnavailableException when the ledger cannot be read for a quota that fails closed
    */
-  boolean restore(String customerId, List<LimitRequest> requests, java.util.function.Function<LimitRequest,
-      Optional<Scope>> scopes, long now) {
-    ConcurrentHashMap<String, CompletableFuture<Void>> done = cells;
-    if (now >= lastWindowEnd) {
-      if (done != null) {
-        cells = null; // every window that held the start has ended
-      }
-      return true;
-    }
-    if (done == null) {
+  boolean restore(String customerId, List<LimitRequest> requests, Function<LimitRequest, Optional<QuotaScope>> scopes,
+      long now) {
+    ConcurrentHashMap<String, CompletableFuture<Void>> map = cells;
+    if (map == null) {
       return true;
     }
     boolean all = true;
     for (LimitRequest r : requests) {
-      if (!(r.policy() instanceof QuotaPolicy q)) {
+      if (!(r.policy() instanceof QuotaPolicy q) || map.get(r.key()) == DONE) {
         continue;
       }
-      CompletableFuture<Void> earlier = done.get(r.key());
-      if (earlier != null && earlier.isDone() && !earlier.isCompletedExceptionally()) {
-        continue;
-      }
-      Optional<Scope> scope = scopes.apply(r);
+      Optional<QuotaScope> scope = scopes.apply(r);
       if (scope.isEmpty()) {
         continue; // per address: nothing to read, and nothing kept (addresses are the caller's to choose)
       }
       if (now >= until(q)) {
-        done.putIfAbsent(r.key(), CompletableFuture.completedFuture(null)); // counted here from its first call
+        map.putIfAbsent(r.key(), DONE); // its window began after the start: counted here from its first call
         continue;
       }
       try {
-        restoreCell(done, customerId, r, q, scope.get(), now);
+        restoreCell(map, customerId, r, q, scope.get(), now);
       } catch (RuntimeException e) {
         all = false;
         if (r.onOutage() == StoreOutage.FAIL_CLOSED) {
-          throw new LimiterUnavailableException("the usage ledger cannot be read to restore quota '" + q.name()
-              + "' after the restart: " + e.getMessage(), e);
+          throw new LimiterUnavailableException("quota '" + q.name() + "' cannot be restored after the restart: "
+              + e.getMessage(), e);
         }
-        LOG.warn("quota '{}' of {} counts from this process's calls until the usage ledger can be read: {}",
-            q.name(), customerId, e.toString());
+        if (now - lastWarning >= WARN_EVERY_NANOS) {
+          lastWarning = now;
+          LOG.warn("quota '{}' of {} counts this process's calls only until it can be restored: {}", q.name(),
+              customerId, e.toString());
+        }
       }
     }
     return all;
   }
 
-  private void restoreCell(ConcurrentHashMap<String, CompletableFuture<Void>> done, String customerId,
-      LimitRequest r, QuotaPolicy q, Scope scope, long now) {
+  private void restoreCell(ConcurrentHashMap<String, CompletableFuture<Void>> map, String customerId,
+      LimitRequest r, QuotaPolicy q, QuotaScope scope, long now) {
     CompletableFuture<Void> mine = new CompletableFuture<>();
     while (true) {
-      CompletableFuture<Void> theirs = done.putIfAbsent(r.key(), mine);
+      CompletableFuture<Void> theirs = map.putIfAbsent(r.key(), mine);
       if (theirs == null) {
         break;
       }
       if (theirs.isCompletedExceptionally()) { // an earlier attempt failed: this call tries again
-        if (done.replace(r.key(), theirs, mine)) {
+        if (map.replace(r.key(), theirs, mine)) {
           break;
         }
         continue;
       }
-      try {
-        theirs.join(); // another call restores it: wait for it, and share its failure
-        return;
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException re ? re : e;
-      }
+      await(theirs, q); // another call restores it
+      return;
     }
     try {
-      store.restoreAtLeast(r, units(customerId, q, scope, now), now);
+      if (now < failFastUntil) {
+        throw new IllegalStateException("the usage ledger failed less than a second ago");
+      }
+      store.restore(r, units(customerId, q, scope, now), now);
+      map.put(r.key(), DONE); // the shared marker: {@link #done} compares with it
       mine.complete(null);
-    } catch (RuntimeException e) {
-      mine.completeExceptionally(e); // left in the map: the next call finds it failed and tries again
+    } catch (RuntimeException | Error e) {
+      failFastUntil = now + FAIL_FAST_NANOS;
+      mine.completeExceptionally(e); // left in the map: a later call finds it failed and tries again
       throw e;
     }
   }
 
-  /** The units the ledger holds of {@code scope}'s calls in the window of {@code q} that holds {@code now}. */
-  private long units(String customerId, QuotaPolicy q, Scope scope, long now) {
-    Instant from = Instant.ofEpochSecond(0, q.windowStart(now));
-    Instant to = Instant.ofEpochSecond(0, q.windowEnd(now));
-    UsageTotals totals = ledger.get();
-    Optional<Map<String, Map<String, Long>>> perKey = totals.callsPerKey(customerId, from, to);
-    long units = 0;
-    if (perKey.isPresent()) {
-      for (Map.Entry<String, Map<String, Long>> key : perKey.get().entrySet()) {
-        for (Map.Entry<String, Long> op : key.getValue().entrySet()) {
-          if (scope.counts(key.getKey(), op.getKey())) {
-            units = Math.addExact(units, Math.multiplyExact(op.getValue(), cost(op.getKey())));
-          }
-        }
-      }
-      return units;
+  private static void await(CompletableFuture<Void> restore, QuotaPolicy q) {
+    try {
+      restore.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("restoring quota '" + q.name() + "' took longer than " + WAIT_SECONDS + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while quota '" + q.name() + "' was restored");
     }
-    if (scope.keyIdOrNull() != null) {
+  }
+
+  /** The units earlier runs used of {@code scope}'s calls in the window of {@code q} that holds {@code now}. */
+  private long units(String customerId, QuotaPolicy q, QuotaScope scope, long now) {
+    Instant from = Instant.ofEpochSecond(0, q.windowStart(now));
+    Instant end = Instant.ofEpochSecond(0, q.windowEnd(now));
+    Instant to = end.isBefore(start) ? end : start;
+    if (!from.isBefore(to)) {
+      return 0;
+    }
+    Calls calls = reads.get(new Read(customerId, from, to), this::read);
+    if (!calls.perKey() && scope.keyIdOrNull() != null) {
       if (!warnedOfKeys) {
         warnedOfKeys = true;
-        LOG.warn("the usage ledger {} does not answer calls per key: quotas per key count from zero after a restart",
-            totals.getClass().getName());
+        LOG.warn("the usage ledger does not answer calls per key: quotas per key, and keys' own limits, count from "
+            + "zero after a restart");
       }
       return 0;
     }
-    for (Map.Entry<String, Long> op : totals.totals(customerId, from, to).byOperation().entrySet()) {
-      if (scope.counts(null, op.getKey())) {
-        units = Math.addExact(units, Math.multiplyExact(op.getValue(), cost(op.getKey())));
+    Map<String, Long> apart = scope.keyIdOrNull() == null && calls.perKey()
+        ? raised.get(customerId, this::raisedKeys).getOrDefault(q.name(), Map.of()) : Map.of();
+    long units = 0;
+    for (Map.Entry<String, Map<String, Long>> key : calls.byKey().entrySet()) {
+      Long own = apart.get(key.getKey());
+      if (own != null && own > q.limit()) {
+        continue; // a raised limit in place of the organization's: charged to the key's own cell only
+      }
+      for (Map.Entry<String, Long> op : key.getValue().entrySet()) {
+        if (scope.counts(calls.perKey() ? key.getKey() : null, op.getKey())) {
+          units = Math.addExact(units, Math.multiplyExact(op.getValue(), cost(op.getKey())));
+        }
       }
     }
     return units;
+  }
+
+  private Calls read(Read r) {
+    UsageTotals totals = ledger.get();
+    Optional<Map<String, Map<String, Long>>> perKey = totals.callsPerKey(r.customerId(), r.from(), r.to());
+    if (perKey.isPresent()) {
+      return new Calls(perKey.get(), true);
+    }
+    return new Calls(Map.of("", totals.totals(r.customerId(), r.from(), r.to()).byOperation()), false);
+  }
+
+  /** The customer's keys with limits raised above the plan: key id to each raised policy's value, by policy. */
+  private Map<String, Map<String, Long>> raisedKeys(String customerId) {
+    Map<String, Map<String, Long>> byPolicy = new HashMap<>();
+    Optional<String> after = Optional.empty();
+    while (true) {
+      List<ApiKey> page = keys.list(customerId, Optional.empty(), after, 1_000);
+      for (ApiKey k : page) {
+        for (String name : k.raisedLimits()) {
+          Long value = k.limitOverrides().get(name);
+          if (value != null) {
+            byPolicy.computeIfAbsent(name, n -> new HashMap<>()).put(k.id(), value);
+          }
+        }
+      }
+      if (page.size() < 1_000) {
+        return byPolicy;
+      }
+      after = Optional.of(page.get(page.size() - 1).id());
+    }
   }
 
   /** What one call of {@code operationId} charges a quota (1 for an operation no longer served). */

@@ -17,8 +17,11 @@ final class StoreWarnings {
 
   private StoreWarnings() {}
 
-  /** Logs a warning for each mismatch of {@code limits} and {@code history}. */
-  static void of(LimiterStore limits, BillingHistory history) {
+  /**
+   * Logs a warning for each mismatch of {@code limits} and {@code history}; {@code ledger} when
+   * usage goes to a ledger that outlives the process (quotas in memory are restored from it).
+   */
+  static void of(LimiterStore limits, BillingHistory history, boolean ledger) {
     if (limits.getClass().getName().equals(IN_MEMORY_LIMITS)
         && !history.getClass().getName().equals("dev.monetize.billing.InMemoryBillingHistory")) {
       LOG.warn("prepaid balances are kept in memory while the wallet's history is kept by {}: a restart reads every "
@@ -28,8 +31,9 @@ final class StoreWarnings {
     LimiterStore counting = limits instanceof CreditsApart apart ? apart.limits() : limits;
     if (counting.getClass().getName().equals(IN_MEMORY_LIMITS) && history.shared()) {
       LOG.warn("rate limits and quotas are counted in this process's memory while the billing history ({}) is shared "
-          + "with other nodes: each node admits a customer's whole quota; count "
-          + "them once for every node in Redis (RedisLimiterStore)", history.getClass().getSimpleName());
+          + "with other nodes: each node admits a customer's whole quota{}; count "
+          + "them once for every node in Redis (RedisLimiterStore)", history.getClass().getSimpleName(),
+          ledger ? "" : ", and a restart counts from zero again");
     }
   }
 }

@@ -52,6 +52,8 @@ class QuotaRestoreTest {
     int failingReads;
     int reads;
     boolean refuseDeliveries;
+    /** Thrown by the next read, when set (an error, not an exception). */
+    Error error;
 
     @Override
     public synchronized void accept(List<UsageRecord> batch) {
@@ -63,6 +65,11 @@ class QuotaRestoreTest {
 
     private synchronized UsageTotals read() {
       reads++;
+      if (error != null) {
+        Error e = error;
+        error = null;
+        throw e;
+      }
       if (failingReads > 0) {
         failingReads--;
         throw new IllegalStateException("connection refused");
@@ -81,6 +88,8 @@ class QuotaRestoreTest {
     }
   }
 
+  /** How long a restart takes: the next process starts after the last record of the one before. */
+  private static final java.time.Duration RESTART = java.time.Duration.ofSeconds(20);
   private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-10T08:00:00Z"));
   private final Ledger ledger = new Ledger();
   private final KeyStore keys = KeyStore.inMemory();
@@ -144,7 +153,9 @@ class QuotaRestoreTest {
       assertThat(calls(second, summary, key, 15)).isEqualTo(12);
       assertThat(refusal(second, summary, key)).contains(ErrorCode.QUOTA_EXHAUSTED);
       time.set(Instant.parse("2026-03-11T00:00:01Z")); // the next day: a window that began after the restart
+      int reads = ledger.reads;
       assertThat(calls(second, summary, key, 25)).isEqualTo(20);
+      assertThat(ledger.reads).as("nothing read for a window this process counted from its start").isEqualTo(reads);
     }
   }
 
@@ -199,6 +210,7 @@ class QuotaRestoreTest {
       key = first.keys().issue("acme", Set.of("*"));
       assertThat(calls(first, summary, key, 3)).isEqualTo(3);
     }
+    time.advance(RESTART);
     try (Monetize second = process(catalog)) {
       assertThat(calls(second, summary, key, 5)).isEqualTo(3); // per-ip from zero; the daily knows 3 of 7
       assertThat(calls(second, summary, key, 1)).isZero();
@@ -221,6 +233,7 @@ class QuotaRestoreTest {
       IssuedKey other = first.keys().issue("acme", Set.of("*"));
       assertThat(calls(first, summary, other, 2)).isEqualTo(2);
     }
+    time.advance(RESTART);
     try (Monetize second = process(catalog)) {
       // the key's quota counts from zero (documented), the customer's daily knows the 4 calls
       assertThat(calls(second, summary, key, 5)).isEqualTo(2);
@@ -238,10 +251,14 @@ class QuotaRestoreTest {
       assertThat(calls(first, summary, key, 3)).isEqualTo(3);
     }
     ledger.failingReads = 1;
+    time.advance(RESTART);
     try (Monetize second = process(catalog)) {
       Admission refused = call(second, summary, key);
       assertThat(refused.decision().error()).contains(ErrorCode.STORE_UNAVAILABLE);
       assertThat(refused.decision().status()).isEqualTo(503);
+      assertThat(refusal(second, summary, key)).as("read again after a second, not at once")
+          .contains(ErrorCode.STORE_UNAVAILABLE);
+      time.advance(java.time.Duration.ofSeconds(1));
       assertThat(calls(second, summary, key, 5)).isEqualTo(1); // read again: 3 + 1 of the daily 4 and of the hourly 4
       assertThat(call(second, summary, key).decision().violatedPolicies()).containsExactlyInAnyOrder("daily", "hourly");
     }
@@ -256,11 +273,15 @@ class QuotaRestoreTest {
       key = first.keys().issue("acme", Set.of("*"));
       assertThat(calls(first, summary, key, 4)).isEqualTo(4);
     }
-    ledger.failingReads = 2;
+    int readsBefore = ledger.reads;
+    ledger.failingReads = 1;
+    time.advance(RESTART);
     try (Monetize second = process(catalog)) {
       assertThat(calls(second, summary, key, 2)).isEqualTo(2); // admitted from this process's count (2 of 10)
+      assertThat(ledger.reads - readsBefore).as("the second call does not ask again").isEqualTo(1);
       second.flushUsage(); // delivered: the ledger holds 6 calls this hour, this process counted 2
-      assertThat(calls(second, summary, key, 6)).isEqualTo(4); // restored to the larger (6), not to 8
+      time.advance(java.time.Duration.ofSeconds(1)); // past the second in which a failed read is not retried
+      assertThat(calls(second, summary, key, 6)).isEqualTo(4); // 4 of the run before added, its own 2 not again
     }
   }
 
@@ -275,11 +296,13 @@ class QuotaRestoreTest {
       assertThat(calls(first, summary, key, 4)).isEqualTo(4);
     }
     assertThat(ledger.records).isEmpty();
+    time.advance(RESTART);
     try (Monetize second = process(catalog, Monetize.builder().usageJournal(dir))) {
       // the ledger reads, but takes no delivery yet: without the journal's 4 calls the count would be wrong
       assertThat(refusal(second, summary, key)).contains(ErrorCode.STORE_UNAVAILABLE);
       ledger.refuseDeliveries = false;
       assertThat(second.flushUsage()).isTrue();
+      time.advance(java.time.Duration.ofSeconds(1));
       assertThat(calls(second, summary, key, 3)).isEqualTo(1);
     }
   }
@@ -295,6 +318,7 @@ class QuotaRestoreTest {
       }
       assertThat(calls(first, summary, keys.get(0), 50)).isEqualTo(50); // key 0: 10 of its 60 left; daily 50 of 100
     }
+    time.advance(RESTART);
     int readsBefore = ledger.reads;
     try (Monetize second = process(catalog)) {
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
@@ -318,7 +342,104 @@ class QuotaRestoreTest {
       pool.shutdown();
       assertThat(total).isEqualTo(50);
       assertThat(first).isLessThanOrEqualTo(10);
-      assertThat(ledger.reads - readsBefore).as("one read per quota cell, whatever the threads").isEqualTo(5);
+      assertThat(ledger.reads - readsBefore).as("one read per customer and window, whatever the threads and cells")
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aKeyWhoseLimitWasRaisedAboveThePlanKeepsItsCallsOffItsOrganizationsQuota() {
+    Catalog catalog = catalog(Quota.daily(10));
+    IssuedKey raised;
+    IssuedKey plain;
+    try (Monetize first = process(catalog)) {
+      first.customers().save(Customer.of("acme", "basic"));
+      raised = first.keys().issue(KeyRequest.of("acme", Set.of("*")).limit("daily", 50));
+      plain = first.keys().issue("acme", Set.of("*"));
+      assertThat(calls(first, summary, raised, 20)).isEqualTo(20); // its own 50: the organization's 10 untouched
+      assertThat(calls(first, summary, plain, 3)).isEqualTo(3);
+    }
+    time.advance(RESTART);
+    try (Monetize second = process(catalog)) {
+      assertThat(calls(second, summary, plain, 10)).isEqualTo(7); // 3 of 10 restored, not 23
+      assertThat(calls(second, summary, raised, 40)).isEqualTo(30); // its own: 20 of 50 restored
+    }
+  }
+
+  @Test
+  void aKeysOwnLimitIsRestoredAfterAnotherKeyRestoredItsOrganizations() {
+    Catalog catalog = catalog(Quota.daily(10));
+    IssuedKey plain;
+    IssuedKey limited;
+    try (Monetize first = process(catalog)) {
+      first.customers().save(Customer.of("acme", "basic"));
+      plain = first.keys().issue("acme", Set.of("*"));
+      limited = first.keys().issue(KeyRequest.of("acme", Set.of("*")).limit("daily", 3));
+      assertThat(calls(first, summary, limited, 3)).isEqualTo(3);
+    }
+    time.advance(RESTART);
+    try (Monetize second = process(catalog)) {
+      assertThat(calls(second, summary, plain, 1)).isEqualTo(1); // restores the organization's daily (3 of 10)
+      assertThat(call(second, summary, limited).decision().violatedPolicies()).containsExactly("daily-key");
+      assertThat(calls(second, summary, plain, 10)).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void aQuotaPerOperationIsWeightedByCostWhateverTheOperationsId() {
+    Operation report = Operation.builder("v1:report:own", "GET", "/v1/report").cost(2).build();
+    Catalog catalog = Catalog.builder().plan(Plan.builder("basic").rank(1).rate(Rate.perSecond(1000).withBurst(1000))
+        .quota(Quota.of("per-op", 6, QuotaWindow.DAY).withScope(LimitScope.OPERATION)).build())
+        .operation(summary).operation(report).build();
+    IssuedKey key;
+    try (Monetize first = process(catalog)) {
+      first.customers().save(Customer.of("acme", "basic"));
+      key = first.keys().issue("acme", Set.of("*"));
+      assertThat(calls(first, report, key, 2)).isEqualTo(2); // 4 of its 6
+    }
+    time.advance(RESTART);
+    try (Monetize second = process(catalog)) {
+      assertThat(calls(second, report, key, 3)).isEqualTo(1);
+      assertThat(calls(second, summary, key, 7)).isEqualTo(6); // another operation's count
+    }
+  }
+
+  @Test
+  void anErrorWhileRestoringFailsThatCallOnlyTheNextRestores() {
+    Catalog catalog = catalog(Quota.daily(5));
+    IssuedKey key;
+    try (Monetize first = process(catalog)) {
+      first.customers().save(Customer.of("acme", "basic"));
+      key = first.keys().issue("acme", Set.of("*"));
+      assertThat(calls(first, summary, key, 3)).isEqualTo(3);
+    }
+    time.advance(RESTART);
+    ledger.error = new LinkageError("a driver class failed to load");
+    try (Monetize second = process(catalog)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(second, summary, key))
+          .isInstanceOf(LinkageError.class);
+      time.advance(java.time.Duration.ofSeconds(1));
+      assertThat(calls(second, summary, key, 5)).isEqualTo(2); // not left waiting on the failed restore
+    }
+  }
+
+  @Test
+  void aJournalTheLedgerKeepsRefusingIsReadPastAfterAMinute(@TempDir Path dir) {
+    Catalog catalog = catalog(Quota.daily(5));
+    IssuedKey key;
+    ledger.refuseDeliveries = true;
+    try (Monetize first = process(catalog, Monetize.builder().usageJournal(dir))) {
+      first.customers().save(Customer.of("acme", "basic"));
+      key = first.keys().issue("acme", Set.of("*"));
+      assertThat(calls(first, summary, key, 4)).isEqualTo(4);
+    }
+    time.advance(RESTART);
+    try (Monetize second = process(catalog, Monetize.builder().usageJournal(dir))) {
+      assertThat(refusal(second, summary, key)).contains(ErrorCode.STORE_UNAVAILABLE);
+      time.advance(java.time.Duration.ofSeconds(30));
+      assertThat(refusal(second, summary, key)).contains(ErrorCode.STORE_UNAVAILABLE);
+      time.advance(java.time.Duration.ofSeconds(31)); // a minute after the start: restored without the journal
+      assertThat(calls(second, summary, key, 6)).isEqualTo(5);
     }
   }
 

@@ -341,21 +341,28 @@ final class InMemoryLimiterStore implements LimiterStore, PackingLimiterStore,
   }
 
   @Override
-  public void restoreAtLeast(LimitRequest quota, long used, long now) {
+  public void restore(LimitRequest quota, long units, long now) {
     if (!(quota.policy() instanceof QuotaPolicy p)) {
       throw new IllegalArgumentException("only a quota is restored, not " + quota.policy());
     }
+    if (units < 0) {
+      throw new IllegalArgumentException("units restored must be at least 0, got " + units);
+    }
+    long end = p.windowEnd(now);
     while (true) {
       LimiterCell c = cell(quota);
       synchronized (c) {
         if (c.retired) {
           continue; // the sweep retired it meanwhile: look the key up again
         }
+        if (c.windowEnd > end) {
+          return; // a later call moved the cell on to the next window: these units belong to one that ended
+        }
         if (now >= c.windowEnd) { // a new cell, or one whose window ended: the window that holds now
-          c.windowEnd = p.windowEnd(now);
+          c.windowEnd = end;
           c.value = 0;
         }
-        c.value = Math.max(c.value, used);
+        c.value = c.value > Long.MAX_VALUE - units ? Long.MAX_VALUE : c.value + units;
         return;
       }
     }

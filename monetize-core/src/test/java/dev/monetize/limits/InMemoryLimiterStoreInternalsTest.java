@@ -384,4 +384,25 @@ class InMemoryLimiterStoreInternalsTest {
       throw new IllegalStateException("a worker did not reach the barrier", e);
     }
   }
+  /**
+   * What the engine adds to a quota after a restart lands in the window that holds the restore's
+   * instant; once a later call moved the cell on to the next window, nothing is added (those units
+   * belong to the window that ended).
+   */
+  @Test
+  void aRestoreAddsToItsWindowAndNeverToTheNextOne() {
+    InMemoryLimiterStore store = new InMemoryLimiterStore();
+    LimitRequest daily = quota(key("daily"), 10);
+    long day = 86_400_000_000_000L;
+    store.restore(daily, 4, NOW);
+    assertThat(store.rawValue(daily.key())).isEqualTo(4);
+    assertThat(store.acquire(List.of(daily), NOW).admitted()).isTrue();
+    store.restore(daily, 3, NOW); // the engine restores a cell once; the store adds what it is given
+    assertThat(store.rawValue(daily.key())).isEqualTo(8);
+    assertThat(store.acquire(List.of(daily), NOW + day).admitted()).isTrue(); // the next day: 1 used
+    store.restore(daily, 7, NOW); // a restore read on the day before, arriving late
+    assertThat(store.rawValue(daily.key())).isEqualTo(1);
+    assertThatThrownBy(() -> store.restore(daily, -1, NOW)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.restore(rate(key("rate"), 1, 1), 1, NOW)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -349,8 +349,10 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   }
 
   /**
-   * One grouped query over the raw rows (a quota's window lies in the current or the previous month,
-   * which are never compacted): the engine restores the quotas it counts in memory from it.
+   * One grouped query over the raw rows, at most ten seconds (it runs on a request's thread): the
+   * engine restores the quotas it counts in memory from it, and a quota's window lies in the current
+   * or the previous month, which are never compacted. Months compacted
+   * ({@link #compactBefore}) have no key ids: their calls are not in the answer.
    */
   @Override
   public java.util.Optional<java.util.Map<String, java.util.Map<String, Long>>> callsPerKey(String customerId,
@@ -358,6 +360,7 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
         "SELECT key_id, operation_id, sum(calls) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
             + "AND period_start < ? GROUP BY key_id, operation_id")) {
+      ps.setQueryTimeout(10);
       ps.setString(1, customerId);
       ps.setTimestamp(2, Timestamp.from(from));
       ps.setTimestamp(3, Timestamp.from(to));

@@ -32,9 +32,11 @@ import org.junit.jupiter.api.Test;
 class PostgresQuotaRestoreTest {
   private final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-10T08:00:00Z"));
   private final Operation summary = Operation.builder("summary", "GET", "/v1/stats/summary").build();
+  private final Operation report = Operation.builder("report", "GET", "/v1/report").cost(2).build();
   private final Catalog catalog = Catalog.builder().plan(Plan.builder("basic").rank(1)
       .rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(5))
-      .quota(Quota.of("per-key", 3, QuotaWindow.DAY).withScope(LimitScope.KEY)).build()).operation(summary).build();
+      .quota(Quota.of("per-key", 3, QuotaWindow.DAY).withScope(LimitScope.KEY)).build()).operation(summary)
+      .operation(report).build();
   private String url;
   private PostgresStore db;
 
@@ -58,9 +60,13 @@ class PostgresQuotaRestoreTest {
   }
 
   private int calls(Monetize m, IssuedKey key, int n) {
+    return calls(m, summary, key, n);
+  }
+
+  private int calls(Monetize m, Operation op, IssuedKey key, int n) {
     int admitted = 0;
     for (int i = 0; i < n; i++) {
-      Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "r" + i,
+      Admission a = m.admit(op, ApiRequest.of("GET", op.pathTemplate(), "10.0.0.1", "r" + i,
           "Bearer " + key.secret(), null));
       if (a.decision().admitted()) {
         admitted++;
@@ -85,6 +91,25 @@ class PostgresQuotaRestoreTest {
       assertThat(second.admit(summary, ApiRequest.of("GET", "/v1/stats/summary", "10.0.0.1", "r",
           "Bearer " + morning.secret(), null)).decision().violatedPolicies()).isEqualTo(List.of("per-key"));
       assertThat(calls(second, other, 5)).isEqualTo(2); // the daily 5: 3 before the restart, 2 after
+    }
+  }
+
+  @Test
+  void callsAreWeightedByCostAndARaisedKeysStayOffItsOrganizationsQuota() {
+    IssuedKey raised;
+    IssuedKey plain;
+    try (Monetize first = process()) {
+      first.customers().save(Customer.of("acme", "basic"));
+      raised = first.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("*")).limit("daily", 40)
+          .limit("per-key", 40));
+      plain = first.keys().issue("acme", Set.of("*"));
+      assertThat(calls(first, report, raised, 10)).isEqualTo(10); // 20 units of its own 40
+      assertThat(calls(first, report, plain, 1)).isEqualTo(1); // 2 of the organization's 5, 2 of its per-key 3
+    }
+    time.set(Instant.parse("2026-03-10T12:00:00Z"));
+    try (Monetize second = process()) {
+      assertThat(calls(second, summary, plain, 5)).isEqualTo(1); // per-key: 2 + 1 of 3 (daily 3 of 5)
+      assertThat(calls(second, report, raised, 20)).isEqualTo(10); // its own: 20 + 20 of 40
     }
   }
 }

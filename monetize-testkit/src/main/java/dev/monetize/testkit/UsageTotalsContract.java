@@ -136,7 +136,7 @@ public abstract class UsageTotalsContract {
     String c = customer();
     List<UsageRecord> batch = List.of(record(c, "stats", 0, 2), record(c, "export", 5, 3),
         new UsageRecord(c, "key_2", "stats", 429, false, T0.plusSeconds(6), T0.plusSeconds(7), 4, 0, 0, 0, 0, Map.of()),
-        record(c, "stats", 60, 50), record(customer(), "stats", 1, 100));
+        record(c, "stats", 60, 50), record(c, "stats", -1, 70), record(customer(), "stats", 1, 100));
     l.sink().accept(batch);
     l.sink().accept(batch.subList(0, 1));
     java.util.Optional<Map<String, Map<String, Long>>> perKey = l.totals().callsPerKey(c, T0, T0.plusSeconds(60));

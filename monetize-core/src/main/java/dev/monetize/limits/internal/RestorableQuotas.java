@@ -4,18 +4,17 @@ import dev.monetize.limits.LimitRequest;
 
 /**
  * A store that counts quotas in this process's memory (the in-memory store): after a restart the
- * engine gives each quota back what the usage ledger holds of the calls made in its window before
- * this process started.
+ * engine adds to each quota, once, what the usage ledger holds of the calls earlier runs made in its
+ * window.
  */
 public interface RestorableQuotas {
   /**
-   * Raises the units {@code quota} has used in its window that holds {@code now} to at least
-   * {@code used}; never lowers them. The ledger's count and this process's are both parts of the
-   * truth, so the larger of the two never counts a call twice, however often it is restored.
+   * Adds {@code units} to what {@code quota} has used in its window that holds {@code now}; nothing
+   * when its cell has already moved on to a later window (the units belong to one that ended).
    *
    * @param quota a request whose policy is a {@link dev.monetize.limits.QuotaPolicy}
-   * @param used the units the ledger holds for the window
+   * @param units what earlier runs used in the window, at least 0
    * @param now the current time, epoch nanoseconds
    */
-  void restoreAtLeast(LimitRequest quota, long used, long now);
+  void restore(LimitRequest quota, long units, long now);
 }

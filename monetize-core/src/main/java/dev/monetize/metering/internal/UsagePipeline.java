@@ -34,6 +34,9 @@ public final class UsagePipeline implements AutoCloseable {
   private final Optional<MemoryLedger> ledger;
   private final UsageTotals totals;
   private final ScheduledExecutorService flusher;
+  private final TimeSource time;
+  /** When it was opened, on the engine's clock. */
+  private final long openedAt;
   private final Optional<ScheduledExecutorService> journalSync;
 
   /**
@@ -46,6 +49,8 @@ public final class UsagePipeline implements AutoCloseable {
    */
   public UsagePipeline(UsageSink sink, TimeSource time, Optional<Path> journalDir, FsyncPolicy fsync, Duration every,
       Function<String, Optional<Customer>> customers, MemoryLedger.PlanChanges planChanges) {
+    this.time = time;
+    this.openedAt = time.epochNanos();
     this.ledger = sink instanceof UsageTotals ? Optional.empty() : Optional.of(new MemoryLedger(customers, planChanges));
     this.totals = sink instanceof UsageTotals t ? t : ledger.orElseThrow();
     this.journal = journalDir.map(d -> UsageJournal.open(d, fsync, time.now()));
@@ -97,17 +102,28 @@ public final class UsagePipeline implements AutoCloseable {
    * delivery of this run sends it; a caller before it settles): what restoring quotas after a
    * restart reads.
    *
-   * @throws IllegalStateException while the sink refuses that delivery
+   * A journal the sink still refuses a minute after the start (on the engine's clock) is logged at {@code ERROR} and
+   * read past: quotas restored without it rather than refused for the rest of their windows.
+   *
+   * @throws IllegalStateException while the sink refuses that delivery, for the first minute
    */
   public UsageTotals recoveredTotals() {
-    if (journal.isPresent() && !meter.deliveredOnce()) {
+    if (journal.isPresent() && !meter.deliveredOnce() && !journalPassed) {
       settledTotals();
       if (!meter.deliveredOnce()) {
-        throw new IllegalStateException("the usage the previous run left in the journal is not delivered yet");
+        if (time.epochNanos() - openedAt < JOURNAL_GRACE_NANOS) {
+          throw new IllegalStateException("the usage the previous run left in the journal is not delivered yet");
+        }
+        journalPassed = true;
+        LOG.error("the usage sink still refuses what the previous run left in the journal {}: quotas are restored "
+            + "without those calls", journal.get().directory());
       }
     }
     return totals;
   }
+
+  private static final long JOURNAL_GRACE_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private volatile boolean journalPassed;
 
   /**
    * A plan change's first part (the sink's own totals cut by record time): a new slice of each customer's period at its
