@@ -68,7 +68,8 @@ final class LimitStep {
   /** The limits of one customer on one plan, built once. */
   private record CustomerLimits(Customer customer, Plan plan, List<LimitTemplate> templates,
       List<LimitRequest> unitCostRequests, boolean allPerCustomer, boolean packs, AtomicReference<String> policyHeader,
-      long restoreUntil, java.util.concurrent.atomic.AtomicBoolean restored, java.util.Set<String> perAddress) {}
+      long restoreUntil, java.util.concurrent.atomic.AtomicBoolean restored, java.util.Set<String> perAddress,
+      boolean quotasPerCustomer) {}
 
   /** Restores quotas counted in memory from the usage ledger after a restart; null when there is nothing to restore. */
   private final QuotaRestore restore;
@@ -147,9 +148,9 @@ final class LimitStep {
   private void restoreQuotas(CustomerLimits limits, Principal principal, String operationIdOrNull,
       List<LimitRequest> requests, long now) {
     boolean all = restore.done(requests, limits.perAddress()) || restore.restore(principal.customerId(), requests,
-        r -> QuotaScope.of(r, limits.templates(), limits.perAddress(), principal.keyId(), operationIdOrNull),
-        now);
-    if (all && limits.allPerCustomer() && principal.limitOverrides().isEmpty()) {
+        limits.perAddress(),
+        r -> QuotaScope.of(r, limits.templates(), limits.perAddress(), principal.keyId(), operationIdOrNull), now);
+    if (all && limits.quotasPerCustomer() && principal.limitOverrides().isEmpty()) {
       limits.restored().set(true); // the customer's own limits only: calls without a key's limits skip the restore
     }
   }
@@ -420,7 +421,9 @@ final class LimitStep {
     }
     CustomerLimits fresh = new CustomerLimits(customer, plan, List.copyOf(templates), unit, allPerCustomer,
         PackedPolicies.packsAll(unit), new AtomicReference<>(), restoreUntil,
-        new java.util.concurrent.atomic.AtomicBoolean(), java.util.Set.copyOf(perAddress));
+        new java.util.concurrent.atomic.AtomicBoolean(), java.util.Set.copyOf(perAddress),
+        templates.stream().allMatch(t -> !(t.perCustomer().policy() instanceof QuotaPolicy)
+            || t.scope() == LimitScope.CUSTOMER));
     byCustomer.put(customer.id(), fresh);
     return fresh;
   }

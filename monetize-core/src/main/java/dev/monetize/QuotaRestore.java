@@ -74,8 +74,8 @@ final class QuotaRestore {
   /** Per customer: the keys whose raised limits replace their organization's, by policy name and value. */
   private final Cache<String, Map<String, Map<String, Long>>> raised = Caffeine.newBuilder().maximumSize(10_000)
       .expireAfterWrite(Duration.ofMinutes(1)).build();
-  /** Until when (the engine's clock) restores fail at once after a failed read. */
-  private volatile long failFastUntil;
+  /** Per customer whose last restore failed: until when (the engine's clock) its restores fail at once. */
+  private final ConcurrentHashMap<String, Long> pausedUntil = new ConcurrentHashMap<>();
   private volatile long lastWarning;
   private volatile boolean warnedOfKeys;
 
@@ -87,7 +87,6 @@ final class QuotaRestore {
   QuotaRestore(Catalog catalog, Supplier<UsageTotals> ledger, KeyStore keys, RestorableQuotas store,
       java.util.function.LongSupplier clock) {
     long startedAt = clock.getAsLong();
-    this.failFastUntil = startedAt;
     this.lastWarning = startedAt - WARN_EVERY_NANOS;
     this.catalog = catalog;
     this.ledger = ledger;
@@ -123,6 +122,7 @@ final class QuotaRestore {
   void release(long now) {
     if (now >= lastWindowEnd && cells != null) {
       cells = null;
+      pausedUntil.clear();
       reads.invalidateAll();
       raised.invalidateAll();
     }
@@ -154,32 +154,32 @@ final class QuotaRestore {
    * @return whether every restorable quota among {@code requests} is restored
    * @throws LimiterUnavailableException when the ledger cannot be read for a quota that fails closed
    */
-  boolean restore(String customerId, List<LimitRequest> requests, Function<LimitRequest, Optional<QuotaScope>> scopes,
-      long now) {
+  boolean restore(String customerId, List<LimitRequest> requests, Set<String> perAddress,
+      Function<LimitRequest, Optional<QuotaScope>> scopes, long now) {
     ConcurrentHashMap<String, CompletableFuture<Void>> map = cells;
     if (map == null) {
       return true;
     }
     boolean all = true;
     for (LimitRequest r : requests) {
-      if (!(r.policy() instanceof QuotaPolicy q) || map.get(r.key()) == DONE) {
+      if (!(r.policy() instanceof QuotaPolicy q) || perAddress.contains(q.name()) || map.get(r.key()) == DONE) {
+        continue; // per address: nothing to read, and nothing kept (addresses are the caller's to choose)
+      }
+      if (now >= until(q)) {
+        map.put(r.key(), DONE); // its window began after the start (or one that failed has ended): counted here
         continue;
       }
       Optional<QuotaScope> scope = scopes.apply(r);
       if (scope.isEmpty()) {
-        continue; // per address: nothing to read, and nothing kept (addresses are the caller's to choose)
-      }
-      if (now >= until(q)) {
-        map.putIfAbsent(r.key(), DONE); // its window began after the start: counted here from its first call
-        continue;
+        continue; // a key it does not know: left alone
       }
       try {
         restoreCell(map, customerId, r, q, scope.get(), now);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         all = false;
         if (r.onOutage() == StoreOutage.FAIL_CLOSED) {
           throw new LimiterUnavailableException("quota '" + q.name() + "' cannot be restored after the restart: "
-              + e.getMessage(), e);
+              + e, e);
         }
         if (now - lastWarning >= WARN_EVERY_NANOS) {
           lastWarning = now;
@@ -193,6 +193,10 @@ final class QuotaRestore {
 
   private void restoreCell(ConcurrentHashMap<String, CompletableFuture<Void>> map, String customerId,
       LimitRequest r, QuotaPolicy q, QuotaScope scope, long now) {
+    Long paused = pausedUntil.get(customerId);
+    if (paused != null && now < paused) {
+      throw new IllegalStateException("its usage could not be read less than a second ago");
+    }
     CompletableFuture<Void> mine = new CompletableFuture<>();
     while (true) {
       CompletableFuture<Void> theirs = map.putIfAbsent(r.key(), mine);
@@ -209,17 +213,15 @@ final class QuotaRestore {
       return;
     }
     try {
-      if (now < failFastUntil) {
-        throw new IllegalStateException("the usage ledger failed less than a second ago");
-      }
       store.restore(r, units(customerId, q, scope, now), now);
-      map.put(r.key(), DONE); // the shared marker: {@link #done} compares with it
-      mine.complete(null);
     } catch (RuntimeException | Error e) {
-      failFastUntil = now + FAIL_FAST_NANOS;
+      pausedUntil.put(customerId, now + FAIL_FAST_NANOS); // the customer's next calls do not ask at once
       mine.completeExceptionally(e); // left in the map: a later call finds it failed and tries again
       throw e;
     }
+    map.put(r.key(), DONE); // restored: never again (the shared marker {@link #done} compares with)
+    mine.complete(null);
+    pausedUntil.remove(customerId);
   }
 
   private static void await(CompletableFuture<Void> restore, QuotaPolicy q) {
@@ -243,7 +245,12 @@ final class QuotaRestore {
     if (!from.isBefore(to)) {
       return 0;
     }
-    Calls calls = reads.get(new Read(customerId, from, to), this::read);
+    Read asked = new Read(customerId, from, to);
+    Calls calls = reads.getIfPresent(asked);
+    if (calls == null) { // read outside the cache's lock: a slow ledger holds no other customer up
+      calls = read(asked);
+      reads.put(asked, calls);
+    }
     if (!calls.perKey() && scope.keyIdOrNull() != null) {
       if (!warnedOfKeys) {
         warnedOfKeys = true;
@@ -252,8 +259,16 @@ final class QuotaRestore {
       }
       return 0;
     }
-    Map<String, Long> apart = scope.keyIdOrNull() == null && calls.perKey()
-        ? raised.get(customerId, this::raisedKeys).getOrDefault(q.name(), Map.of()) : Map.of();
+    Map<String, Long> apart = scope.keyIdOrNull() == null ? raisedKeys(customerId).getOrDefault(q.name(), Map.of())
+        : Map.of();
+    if (!calls.perKey() && apart.values().stream().anyMatch(v -> v > q.limit())) {
+      if (!warnedOfKeys) {
+        warnedOfKeys = true;
+        LOG.warn("the usage ledger does not answer calls per key: quota '{}' of {}, which keys with raised limits "
+            + "do not count against, counts from zero after a restart", q.name(), customerId);
+      }
+      return 0; // the raised keys' calls cannot be told apart: left out rather than counted against the others
+    }
     long units = 0;
     for (Map.Entry<String, Map<String, Long>> key : calls.byKey().entrySet()) {
       Long own = apart.get(key.getKey());
@@ -262,11 +277,17 @@ final class QuotaRestore {
       }
       for (Map.Entry<String, Long> op : key.getValue().entrySet()) {
         if (scope.counts(calls.perKey() ? key.getKey() : null, op.getKey())) {
-          units = Math.addExact(units, Math.multiplyExact(op.getValue(), cost(op.getKey())));
+          units = saturated(units, op.getValue(), cost(op.getKey()));
         }
       }
     }
     return units;
+  }
+
+  /** {@code sum + calls * cost}, at most {@link Long#MAX_VALUE} (a quota that large is used up anyway). */
+  private static long saturated(long sum, long calls, long cost) {
+    long product = Math.multiplyHigh(calls, cost) != 0 || calls * cost < 0 ? Long.MAX_VALUE : calls * cost;
+    return sum > Long.MAX_VALUE - product ? Long.MAX_VALUE : sum + product;
   }
 
   private Calls read(Read r) {
@@ -278,8 +299,17 @@ final class QuotaRestore {
     return new Calls(Map.of("", totals.totals(r.customerId(), r.from(), r.to()).byOperation()), false);
   }
 
-  /** The customer's keys with limits raised above the plan: key id to each raised policy's value, by policy. */
+  /** The customer's keys with limits raised above the plan, by policy: key id to the raised value. */
   private Map<String, Map<String, Long>> raisedKeys(String customerId) {
+    Map<String, Map<String, Long>> known = raised.getIfPresent(customerId);
+    if (known == null) { // listed outside the cache's lock
+      known = listRaisedKeys(customerId);
+      raised.put(customerId, known);
+    }
+    return known;
+  }
+
+  private Map<String, Map<String, Long>> listRaisedKeys(String customerId) {
     Map<String, Map<String, Long>> byPolicy = new HashMap<>();
     Optional<String> after = Optional.empty();
     while (true) {

@@ -211,7 +211,10 @@ public final class UsageMeter {
       backoffNanos = 0;
       nextAttemptNanos = 0;
       lastDeliveredNanos = System.nanoTime();
-      deliveredOnce = true;
+      if (!heldTake) { // a take held by a plan change delivered nothing of the journal
+        deliveredOnce = true;
+        firstDelivery.countDown();
+      }
       return true;
     }
   }
@@ -340,9 +343,21 @@ public final class UsageMeter {
   private volatile long lastDeliveredNanos = System.nanoTime();
   private volatile boolean deliveredOnce;
 
+  private final java.util.concurrent.CountDownLatch firstDelivery = new java.util.concurrent.CountDownLatch(1);
+
   /** Whether a delivery of this run has completed (the first sends what an earlier run left in the journal). */
   public boolean deliveredOnce() {
     return deliveredOnce;
+  }
+
+  /** Waits at most {@code millis} for this run's first delivery; whether it has completed. */
+  public boolean awaitFirstDelivery(long millis) {
+    try {
+      return firstDelivery.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return deliveredOnce;
+    }
   }
 
   /** Nanoseconds since the sink last took everything pending (the delivery lag, when records wait). */

@@ -98,9 +98,9 @@ public final class UsagePipeline implements AutoCloseable {
   }
 
   /**
-   * The totals, once what a previous run left in the journal has been delivered (the first
-   * delivery of this run sends it; a caller before it settles): what restoring quotas after a
-   * restart reads.
+   * The totals, once what a previous run left in the journal has been delivered (the flusher's
+   * first delivery sends it; a caller before it waits up to a second, and never delivers itself):
+   * what restoring quotas after a restart reads.
    *
    * A journal the sink still refuses a minute after the start (on the engine's clock) is logged at {@code ERROR} and
    * read past: quotas restored without it rather than refused for the rest of their windows.
@@ -109,8 +109,7 @@ public final class UsagePipeline implements AutoCloseable {
    */
   public UsageTotals recoveredTotals() {
     if (journal.isPresent() && !meter.deliveredOnce() && !journalPassed) {
-      settledTotals();
-      if (!meter.deliveredOnce()) {
+      if (!meter.awaitFirstDelivery(1_000)) {
         if (time.epochNanos() - openedAt < JOURNAL_GRACE_NANOS) {
           throw new IllegalStateException("the usage the previous run left in the journal is not delivered yet");
         }
