@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9} under load loses no answered call and counts none twice: the example runs as a
  * separate process with a usage journal ({@code MONETIZE_DATA_DIR}) and the PostgreSQL ledger
  * ({@code MONETIZE_JDBC_URL}); it is killed twice while four clients call it, restarted each time,
- * and finally stopped; the ledger then holds every 2xx answer the clients saw.
+ * and finally stopped; the ledger then holds every 2xx answer the clients saw. A fifth start counts
+ * the daily quota (in memory: no Redis) from every call the ledger holds.
  */
 class CrashRecoveryTest {
   private static final int CLIENTS = 4;
@@ -53,6 +54,7 @@ class CrashRecoveryTest {
 
   @Test
   void killMinusNineUnderLoadLosesNoAnsweredCallAndCountsNoneTwice() throws Exception {
+    java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
     Map<String, String> env = Map.of("PORT", "0", "MONETIZE_JDBC_URL", url,
         "MONETIZE_DATA_DIR", dataDir.toString());
     Load total = new Load();
@@ -75,6 +77,33 @@ class CrashRecoveryTest {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(rs.getLong(2)).isPositive();
       }
+    }
+    try (ExampleProcess p = ExampleProcess.start(AnalyticsServer.class, env)) {
+      HttpResponse<String> usage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + p.port() + "/monetize/usage")).header("X-API-Key", p.demoKey("enterprise"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(usage.statusCode()).as(usage.body()).isEqualTo(200);
+      org.junit.jupiter.api.Assumptions.assumeTrue(day.equals(java.time.LocalDate.now(java.time.ZoneOffset.UTC)),
+          "the test ran across midnight (UTC): the daily quota started again");
+      long remaining = -1;
+      for (com.fasterxml.jackson.databind.JsonNode limit : new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(usage.body()).path("limits")) {
+        if (limit.path("name").asText().equals("daily")) {
+          remaining = limit.path("remaining").asLong();
+        }
+      }
+      assertThat(remaining).as("the daily quota after restarts: %s", usage.body())
+          .isEqualTo(10_000_000L - callsInLedger());
+    }
+  }
+
+  /** Every call of the demo enterprise customer in the ledger, whatever its answer: each was charged to its quotas. */
+  private long callsInLedger() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT coalesce(sum(calls), 0) FROM monetize_usage"
+            + " WHERE customer_id = 'demo-enterprise'")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
