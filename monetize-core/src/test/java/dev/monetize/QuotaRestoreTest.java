@@ -115,6 +115,16 @@ class QuotaRestoreTest {
         .limiterStore(LimiterStore.inMemory()).environment(KeyEnvironment.LIVE).build();
   }
 
+  /** A first run: acme on basic with a key, which makes {@code n} calls of the summary (each admitted). */
+  private IssuedKey firstRun(Catalog catalog, MonetizeBuilder b, int n) {
+    try (Monetize first = process(catalog, b)) {
+      first.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = first.keys().issue("acme", Set.of("*"));
+      assertThat(calls(first, summary, key, n)).isEqualTo(n);
+      return key;
+    }
+  }
+
   private static Admission call(Monetize m, Operation op, IssuedKey key) {
     return m.admit(op, ApiRequest.of(op.method(), op.pathTemplate(), "10.0.0.1", "r", "Bearer " + key.secret(), null));
   }
@@ -162,12 +172,7 @@ class QuotaRestoreTest {
   @Test
   void aWindowThatBeganAfterTheLastCallsCountsFromZero() {
     Catalog catalog = catalog(Quota.daily(5));
-    IssuedKey key;
-    try (Monetize first = process(catalog)) {
-      first.customers().save(Customer.of("acme", "basic"));
-      key = first.keys().issue("acme", Set.of("*"));
-      assertThat(calls(first, summary, key, 5)).isEqualTo(5);
-    }
+    IssuedKey key = firstRun(catalog, Monetize.builder(), 5);
     time.set(Instant.parse("2026-03-11T09:00:00Z")); // restarted the next day: yesterday's calls do not count
     try (Monetize second = process(catalog)) {
       assertThat(calls(second, summary, key, 6)).isEqualTo(5);
@@ -204,12 +209,7 @@ class QuotaRestoreTest {
   @Test
   void aQuotaPerAddressCountsFromZeroTheLedgerKnowsNoAddresses() {
     Catalog catalog = catalog(Quota.of("per-ip", 3, QuotaWindow.DAY).withScope(LimitScope.IP), Quota.daily(7));
-    IssuedKey key;
-    try (Monetize first = process(catalog)) {
-      first.customers().save(Customer.of("acme", "basic"));
-      key = first.keys().issue("acme", Set.of("*"));
-      assertThat(calls(first, summary, key, 3)).isEqualTo(3);
-    }
+    IssuedKey key = firstRun(catalog, Monetize.builder(), 3);
     time.advance(RESTART);
     try (Monetize second = process(catalog)) {
       assertThat(calls(second, summary, key, 5)).isEqualTo(3); // per-ip from zero; the daily knows 3 of 7
@@ -244,12 +244,7 @@ class QuotaRestoreTest {
   @Test
   void aLedgerThatCannotBeReadRefusesWhatFailsClosedAndRestoresOnceItCan() {
     Catalog catalog = catalog(Quota.daily(4), Quota.of("hourly", 4, QuotaWindow.HOUR).onOutage(StoreOutage.FAIL_OPEN));
-    IssuedKey key;
-    try (Monetize first = process(catalog)) {
-      first.customers().save(Customer.of("acme", "basic"));
-      key = first.keys().issue("acme", Set.of("*"));
-      assertThat(calls(first, summary, key, 3)).isEqualTo(3);
-    }
+    IssuedKey key = firstRun(catalog, Monetize.builder(), 3);
     ledger.failingReads = 1;
     time.advance(RESTART);
     try (Monetize second = process(catalog)) {
@@ -292,12 +287,7 @@ class QuotaRestoreTest {
   @Test
   void aFailOpenQuotaCountsThisProcessesCallsWhileTheLedgerIsDownThenTakesTheLarger() {
     Catalog catalog = catalog(Quota.of("hourly", 10, QuotaWindow.HOUR).onOutage(StoreOutage.FAIL_OPEN));
-    IssuedKey key;
-    try (Monetize first = process(catalog)) {
-      first.customers().save(Customer.of("acme", "basic"));
-      key = first.keys().issue("acme", Set.of("*"));
-      assertThat(calls(first, summary, key, 4)).isEqualTo(4);
-    }
+    IssuedKey key = firstRun(catalog, Monetize.builder(), 4);
     int readsBefore = ledger.reads;
     ledger.failingReads = 1;
     time.advance(RESTART);
@@ -432,12 +422,7 @@ class QuotaRestoreTest {
   @Test
   void aLinkageErrorWhileRestoringRefusesThatCallOnlyTheNextRestores() {
     Catalog catalog = catalog(Quota.daily(5));
-    IssuedKey key;
-    try (Monetize first = process(catalog)) {
-      first.customers().save(Customer.of("acme", "basic"));
-      key = first.keys().issue("acme", Set.of("*"));
-      assertThat(calls(first, summary, key, 3)).isEqualTo(3);
-    }
+    IssuedKey key = firstRun(catalog, Monetize.builder(), 3);
     time.advance(RESTART);
     ledger.error = new LinkageError("a driver class failed to load");
     try (Monetize second = process(catalog)) {
