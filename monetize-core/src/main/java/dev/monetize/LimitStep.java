@@ -56,6 +56,9 @@ final class LimitStep {
   private final long overloadRetryAfterSeconds;
   private final LongAdder inFlight = new LongAdder();
   private final LongAdder storeOutages = new LongAdder();
+  private static final long OUTAGE_WARN_EVERY_NANOS = 10_000_000_000L;
+  private final java.util.concurrent.atomic.AtomicLong lastOutageWarning =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - OUTAGE_WARN_EVERY_NANOS);
   private final LongAdder shed = new LongAdder();
   private final LongAdder storeCalls = new LongAdder();
   /**
@@ -113,8 +116,7 @@ final class LimitStep {
     List<LimitRequest> requests = requestsFor(limits, principal, op, request);
     LimitVerdict verdict;
     try {
-      if (restore != null && now < limits.restoreUntil()
-          && (!limits.restored().get() || !principal.limitOverrides().isEmpty())) {
+      if (mayRestore(limits, principal, now)) {
         restoreQuotas(limits, principal, op.id(), requests, now);
       }
       storeCalls.increment();
@@ -130,7 +132,11 @@ final class LimitStep {
       }
     } catch (LimiterUnavailableException e) {
       storeOutages.increment();
-      LOG.warn("limiter store unavailable for request {}: {}", request.requestId(), e.getMessage());
+      long last = lastOutageWarning.get();
+      if (System.nanoTime() - last >= OUTAGE_WARN_EVERY_NANOS && lastOutageWarning.compareAndSet(last, System.nanoTime())) {
+        LOG.warn("limiter store unavailable for request {} (said once every 10 s; {} refused so far): {}",
+            request.requestId(), storeOutages.sum(), e.getMessage());
+      }
       Decision d = Decision.refuseLimit(ErrorCode.STORE_UNAVAILABLE, "Your limits cannot be checked right now.",
           ErrorCode.STORE_UNAVAILABLE.hint(), principal, op, List.of(), 1);
       into.limited(d, List.of(), null, "");
@@ -142,6 +148,15 @@ final class LimitStep {
     }
     into.limited(refusal(principal, op, requests, verdict), requests, verdict,
         policyHeader(limits, requests, verdict.policies()));
+  }
+
+  /**
+   * Whether a quota of the call may still need its earlier runs' calls: in a window that held the
+   * start, unless every quota of the customer is restored and the key has no limits of its own.
+   */
+  private boolean mayRestore(CustomerLimits limits, Principal principal, long now) {
+    return restore != null && now < limits.restoreUntil()
+        && (!limits.restored().get() || !principal.limitOverrides().isEmpty());
   }
 
   /** The quotas of a customer's first calls after a restart, given back what the ledger holds of their windows. */
@@ -227,8 +242,8 @@ final class LimitStep {
 
   /**
    * The limits a usage report shows for {@code principal}: the customer's, and those of the
-   * caller's key; per-operation and per-address limits are left out (there is one per operation or
-   * address).
+   * caller's key (its own limits included); per-operation and per-address limits are left out
+   * (there is one per operation or address).
    */
   private List<LimitRequest> reportRequests(Principal principal, long now) {
     CustomerLimits limits = limitsOf(principal.customer(), principal.plan(), now);
@@ -241,7 +256,8 @@ final class LimitStep {
         out.add(new LimitRequest(t.prefix() + ":k:" + principal.keyId(), b.policy(), 1, b.soft(), b.onOutage()));
       }
     }
-    return out;
+    // the caller's key's own limits as admission applies them: a restriction beside the organization's, a raise in its place
+    return principal.limitOverrides().isEmpty() || principal.keyId().isEmpty() ? out : withKeyOverrides(out, principal);
   }
 
   /**
@@ -252,7 +268,7 @@ final class LimitStep {
     List<LimitRequest> requests = reportRequests(principal, now);
     if (restore != null) {
       CustomerLimits limits = limitsOf(principal.customer(), principal.plan(), now);
-      if (now < limits.restoreUntil() && !limits.restored().get()) {
+      if (mayRestore(limits, principal, now)) {
         try {
           restoreQuotas(limits, principal, null, requests, now);
         } catch (RuntimeException e) {

@@ -49,15 +49,34 @@ final class QuotaRestore {
   private static final long LONGEST_WINDOW_NANOS = Duration.ofDays(32).toNanos();
   /** After a failed read, restores fail at once for this long, so an outage is not queried per call. */
   private static final long FAIL_FAST_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /** How long a call waits for another call's restore of the same cell. */
-  private static final long WAIT_SECONDS = 30;
+  /** How long a call waits for another call's restore of the same cell (then refused as in an outage). */
+  private static final long WAIT_MILLIS = 250;
+  /**
+   * A restore under way this long (on the engine's clock) is taken as stuck (a read on a connection
+   * that died without a word): the next call starts another, and the stuck one, should it ever end,
+   * adds nothing.
+   */
+  private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(20);
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final CompletableFuture<Void> DONE = new Attempt(Long.MIN_VALUE);
+
+  static {
+    DONE.complete(null);
+  }
 
   /** The calls of one customer per key and operation; {@code perKey} false when the ledger gave them per operation only. */
   private record Calls(Map<String, Map<String, Long>> byKey, boolean perKey) {}
 
   private record Read(String customerId, Instant from, Instant to) {}
+
+  /** One restore of a cell, under way or ended, and when it began on the engine's clock. */
+  private static final class Attempt extends CompletableFuture<Void> {
+    final long began;
+
+    Attempt(long began) {
+      this.began = began;
+    }
+  }
 
   private final Catalog catalog;
   private final Supplier<UsageTotals> ledger;
@@ -74,6 +93,8 @@ final class QuotaRestore {
   /** Per customer: the keys whose raised limits replace their organization's, by policy name and value. */
   private final Cache<String, Map<String, Map<String, Long>>> raised = Caffeine.newBuilder().maximumSize(10_000)
       .expireAfterWrite(Duration.ofMinutes(1)).build();
+  /** The engine's clock, epoch nanoseconds. */
+  private final java.util.function.LongSupplier clock;
   /** Per customer whose last restore failed: until when (the engine's clock) its restores fail at once. */
   private final ConcurrentHashMap<String, Long> pausedUntil = new ConcurrentHashMap<>();
   private volatile long lastWarning;
@@ -87,6 +108,7 @@ final class QuotaRestore {
   QuotaRestore(Catalog catalog, Supplier<UsageTotals> ledger, KeyStore keys, RestorableQuotas store,
       java.util.function.LongSupplier clock) {
     long startedAt = clock.getAsLong();
+    this.clock = clock;
     this.lastWarning = startedAt - WARN_EVERY_NANOS;
     this.catalog = catalog;
     this.ledger = ledger;
@@ -197,14 +219,17 @@ final class QuotaRestore {
     if (paused != null && now < paused) {
       throw new IllegalStateException("its usage could not be read less than a second ago");
     }
-    CompletableFuture<Void> mine = new CompletableFuture<>();
+    Attempt mine = new Attempt(clock.getAsLong());
     while (true) {
       CompletableFuture<Void> theirs = map.putIfAbsent(r.key(), mine);
       if (theirs == null) {
         break;
       }
-      if (theirs.isCompletedExceptionally()) { // an earlier attempt failed: this call tries again
-        if (map.replace(r.key(), theirs, mine)) {
+      if (theirs == DONE) {
+        return;
+      }
+      if (theirs.isCompletedExceptionally() || clock.getAsLong() - ((Attempt) theirs).began > STUCK_NANOS) {
+        if (supersede(map, r.key(), (Attempt) theirs, mine)) { // failed, or stuck: this call tries again
           break;
         }
         continue;
@@ -212,25 +237,44 @@ final class QuotaRestore {
       await(theirs, q); // another call restores it
       return;
     }
+    boolean superseded;
     try {
-      store.restore(r, units(customerId, q, scope, now), now);
+      long units = units(customerId, q, scope, now);
+      synchronized (mine) { // a stuck attempt superseded meanwhile adds nothing: the one after it does
+        superseded = map.get(r.key()) != mine;
+        if (!superseded) {
+          store.restore(r, units, now);
+          map.put(r.key(), DONE); // restored: never again (the shared marker {@link #done} compares with)
+        }
+      }
     } catch (RuntimeException | Error e) {
-      pausedUntil.put(customerId, now + FAIL_FAST_NANOS); // the customer's next calls do not ask at once
+      pausedUntil.put(customerId, clock.getAsLong() + FAIL_FAST_NANOS); // a second from the failure, however slow
       mine.completeExceptionally(e); // left in the map: a later call finds it failed and tries again
       throw e;
     }
-    map.put(r.key(), DONE); // restored: never again (the shared marker {@link #done} compares with)
+    if (superseded) {
+      mine.completeExceptionally(new IllegalStateException("restored by a later attempt"));
+      throw new IllegalStateException("its restore took so long that another took over");
+    }
     mine.complete(null);
     pausedUntil.remove(customerId);
   }
 
+  /** Replaces {@code stale} with {@code mine} unless it has applied its restore meanwhile. */
+  private static boolean supersede(ConcurrentHashMap<String, CompletableFuture<Void>> map, String key, Attempt stale,
+      Attempt mine) {
+    synchronized (stale) {
+      return map.replace(key, stale, mine);
+    }
+  }
+
   private static void await(CompletableFuture<Void> restore, QuotaPolicy q) {
     try {
-      restore.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      restore.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("restoring quota '" + q.name() + "' took longer than " + WAIT_SECONDS + " s");
+      throw new IllegalStateException("quota '" + q.name() + "' is being restored by another call");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while quota '" + q.name() + "' was restored");

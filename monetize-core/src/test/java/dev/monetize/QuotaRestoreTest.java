@@ -54,6 +54,9 @@ class QuotaRestoreTest {
     boolean refuseDeliveries;
     /** Thrown by the next read, when set (an error, not an exception). */
     Error error;
+    /** When set, the next read says it began, then hangs until released (a connection that died silently). */
+    java.util.concurrent.CountDownLatch hang;
+    final java.util.concurrent.CountDownLatch hanging = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public synchronized void accept(List<UsageRecord> batch) {
@@ -63,7 +66,24 @@ class QuotaRestoreTest {
       records.addAll(batch);
     }
 
-    private synchronized UsageTotals read() {
+    private UsageTotals read() {
+      java.util.concurrent.CountDownLatch h;
+      synchronized (this) {
+        h = hang;
+        hang = null;
+      }
+      if (h != null) {
+        hanging.countDown();
+        try {
+          h.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return readNow();
+    }
+
+    private synchronized UsageTotals readNow() {
       reads++;
       if (error != null) {
         Error e = error;
@@ -285,6 +305,27 @@ class QuotaRestoreTest {
   }
 
   @Test
+  void aRestoreStuckOnADeadConnectionIsTakenOverAndAddsNothingWhenItEnds() throws Exception {
+    Catalog catalog = catalog(Quota.daily(5));
+    IssuedKey key = firstRun(catalog, Monetize.builder(), 3);
+    time.advance(RESTART);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ledger.hang = release;
+    try (Monetize second = process(catalog)) {
+      java.util.concurrent.CompletableFuture<Optional<ErrorCode>> stuck =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> refusal(second, summary, key));
+      ledger.hanging.await();
+      assertThat(refusal(second, summary, key)).as("a call does not wait long on another's restore")
+          .contains(ErrorCode.STORE_UNAVAILABLE);
+      time.advance(java.time.Duration.ofSeconds(21));
+      assertThat(calls(second, summary, key, 1)).as("taken over: 3 of 5 restored").isEqualTo(1);
+      release.countDown();
+      assertThat(stuck.get()).as("the stuck call, superseded, is refused").contains(ErrorCode.STORE_UNAVAILABLE);
+      assertThat(calls(second, summary, key, 3)).as("and added nothing").isEqualTo(1);
+    }
+  }
+
+  @Test
   void aFailOpenQuotaCountsThisProcessesCallsWhileTheLedgerIsDownThenTakesTheLarger() {
     Catalog catalog = catalog(Quota.of("hourly", 10, QuotaWindow.HOUR).onOutage(StoreOutage.FAIL_OPEN));
     IssuedKey key = firstRun(catalog, Monetize.builder(), 4);
@@ -363,7 +404,7 @@ class QuotaRestoreTest {
   }
 
   @Test
-  void aKeyWhoseLimitWasRaisedAboveThePlanKeepsItsCallsOffItsOrganizationsQuota() {
+  void aKeyWhoseLimitWasRaisedAboveThePlanKeepsItsCallsOffItsOrganizationsQuota() throws Exception {
     Catalog catalog = catalog(Quota.daily(10));
     IssuedKey raised;
     IssuedKey plain;
@@ -376,13 +417,16 @@ class QuotaRestoreTest {
     }
     time.advance(RESTART);
     try (Monetize second = process(catalog)) {
+      JsonNode report = usage(second, raised); // its own daily in place of the organization's
+      assertThat(limit(report, "daily").path("quota").asLong()).as(report.toString()).isEqualTo(50);
+      assertThat(limit(report, "daily").path("remaining").asLong()).isEqualTo(30);
       assertThat(calls(second, summary, plain, 10)).isEqualTo(7); // 3 of 10 restored, not 23
       assertThat(calls(second, summary, raised, 40)).isEqualTo(30); // its own: 20 of 50 restored
     }
   }
 
   @Test
-  void aKeysOwnLimitIsRestoredAfterAnotherKeyRestoredItsOrganizations() {
+  void aKeysOwnLimitIsRestoredAfterAnotherKeyRestoredItsOrganizations() throws Exception {
     Catalog catalog = catalog(Quota.daily(10));
     IssuedKey plain;
     IssuedKey limited;
@@ -395,6 +439,9 @@ class QuotaRestoreTest {
     time.advance(RESTART);
     try (Monetize second = process(catalog)) {
       assertThat(calls(second, summary, plain, 1)).isEqualTo(1); // restores the organization's daily (3 of 10)
+      JsonNode report = usage(second, limited); // the key's own limit is in its report, as admission applies it
+      assertThat(limit(report, "daily-key").path("remaining").asLong()).as(report.toString()).isZero();
+      assertThat(limit(report, "daily").path("remaining").asLong()).isEqualTo(6);
       assertThat(call(second, summary, limited).decision().violatedPolicies()).containsExactly("daily-key");
       assertThat(calls(second, summary, plain, 10)).isEqualTo(6);
     }

@@ -349,7 +349,8 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   }
 
   /**
-   * One grouped query over the raw rows, at most ten seconds (it runs on a request's thread): the
+   * One grouped query over the raw rows, at most ten seconds of query or of silence on the
+   * connection (it runs on a request's thread): the
    * engine restores the quotas it counts in memory from it, and a quota's window lies in the current
    * or the previous month, which are never compacted. Months compacted
    * ({@link #compactBefore}) have no key ids: their calls are not in the answer.
@@ -357,7 +358,22 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   @Override
   public java.util.Optional<java.util.Map<String, java.util.Map<String, Long>>> callsPerKey(String customerId,
       Instant from, Instant to) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = dataSource.getConnection()) {
+      int before = c.getNetworkTimeout();
+      c.setNetworkTimeout(Runnable::run, 10_000); // a connection that died silently: a query timeout cannot reach it
+      try {
+        return callsPerKey(c, customerId, from, to);
+      } finally {
+        c.setNetworkTimeout(Runnable::run, before);
+      }
+    } catch (SQLException e) {
+      throw new PostgresStore.StoreException("reading calls per key", e);
+    }
+  }
+
+  private static java.util.Optional<java.util.Map<String, java.util.Map<String, Long>>> callsPerKey(Connection c,
+      String customerId, Instant from, Instant to) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
         "SELECT key_id, operation_id, sum(calls) FROM monetize_usage WHERE customer_id = ? AND period_start >= ? "
             + "AND period_start < ? GROUP BY key_id, operation_id")) {
       ps.setQueryTimeout(10);
@@ -371,8 +387,6 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
         }
       }
       return java.util.Optional.of(out);
-    } catch (SQLException e) {
-      throw new PostgresStore.StoreException("reading calls per key", e);
     }
   }
 

@@ -31,7 +31,7 @@ final class JournalDirectory {
    */
   private static final int FORMAT = 2;
   private static final String META = "journal.meta";
-  private static final String STATE = "journal.state";
+  static final String STATE = "journal.state";
 
   /** An interval handed to the sink and not yet acknowledged: records of {@code [acked, end)}. */
   record Intent(Instant to, long[] end) {}

@@ -91,6 +91,11 @@ public final class UsageJournal implements AutoCloseable {
     from = state.from();
     acked = state.acked();
     intent = state.intent();
+    if (!Files.exists(dir.resolve(JournalDirectory.STATE))) {
+      // a new journal says when it began at once: calls of a run killed before its first delivery are
+      // delivered by the next in an interval that starts here, not when the next run opened it
+      JournalDirectory.writeState(dir, from, acked, null);
+    }
     long[] reached = new long[stripeCount];
     for (int i = 0; i < stripeCount; i++) {
       reached[i] = Math.max(acked[i], intent == null ? 0 : intent.end()[i]);

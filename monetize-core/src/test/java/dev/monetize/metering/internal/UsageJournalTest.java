@@ -129,6 +129,25 @@ class UsageJournalTest {
     }
   }
 
+  /**
+   * A run killed before its first delivery: the next one delivers its calls in an interval that
+   * starts when that run opened the journal, not when the next one did (the records would otherwise
+   * start after the next run began, and be taken for its own calls).
+   */
+  @Test
+  void callsOfARunKilledBeforeItsFirstDeliveryStartWhenItOpenedTheJournal() {
+    Instant opened = time.now();
+    UsageJournal j = open(1 << 16);
+    append(j, "acme", 5);
+    j.release();
+    time.advance(Duration.ofSeconds(30));
+    try (UsageJournal again = open(1 << 16)) {
+      List<UsageRecord> records = again.take(time.now(), new LiveCounters()).records();
+      assertThat(calls(records, "acme")).isEqualTo(5);
+      assertThat(records).allSatisfy(r -> assertThat(r.from()).isEqualTo(opened));
+    }
+  }
+
   @Test
   void aTornLastRecordIsSkippedWithoutFailing() throws IOException {
     // a record cut short by the crash: a length, a checksum, and half of a payload
