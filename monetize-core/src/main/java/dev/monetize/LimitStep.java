@@ -31,7 +31,6 @@ import java.math.RoundingMode;
 import dev.monetize.billing.PriceModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -48,6 +47,8 @@ final class LimitStep {
   static final String CREDITS = "credits";
 
   private final Catalog catalog;
+  /** What a refusal says, and which plan it offers. */
+  private final LimitRefusals refusals;
   private final LimiterStore store;
   /** The store, when it answers rates and quotas without a verdict (in memory); else null. */
   private final PackingLimiterStore packing;
@@ -77,9 +78,15 @@ final class LimitStep {
   /** Restores quotas counted in memory from the usage ledger after a restart; null when there is nothing to restore. */
   private final QuotaRestore restore;
 
+  /** Where tier rules' suggestions are read (set once the engine is built). */
+  void suggestions(java.util.function.Function<String, Optional<String>> lookup) {
+    refusals.suggestions(lookup);
+  }
+
   LimitStep(Catalog catalog, LimiterStore store, OverloadSignal overload, boolean shedding, long overloadRetryAfterSeconds,
       QuotaRestore restoreOrNull) {
     this.catalog = catalog;
+    this.refusals = new LimitRefusals(catalog);
     this.restore = restoreOrNull;
     this.store = store;
     // balances kept apart: a call without a price packs in the store of the other limits
@@ -146,7 +153,7 @@ final class LimitStep {
       admitted(identified, plan, verdict.policies(), verdict.exceeded(), requests, verdict, limits, into);
       return;
     }
-    into.limited(refusal(principal, op, requests, verdict), requests, verdict,
+    into.limited(refusals.of(principal, op, requests, verdict), requests, verdict,
         policyHeader(limits, requests, verdict.policies()));
   }
 
@@ -446,107 +453,5 @@ final class LimitStep {
 
   private static LimitTemplate template(LimitScope scope, String prefix, LimitRequest perCustomer) {
     return new LimitTemplate(scope, prefix, perCustomer);
-  }
-
-  private Decision refusal(Principal principal, Operation op, List<LimitRequest> requests, LimitVerdict verdict) {
-    long retryAfter = Math.max(1, PolicyState.ceilSeconds(verdict.retryAfterNanos()));
-    ErrorCode code;
-    if (verdict.violated(requests, CreditPolicy.class)) {
-      code = ErrorCode.CREDITS_EXHAUSTED;
-    } else if (verdict.violated(requests, QuotaPolicy.class)) {
-      code = ErrorCode.QUOTA_EXHAUSTED;
-    } else if (verdict.violated(requests, ConcurrencyPolicy.class)) {
-      code = ErrorCode.CONCURRENCY_LIMITED;
-    } else {
-      code = ErrorCode.RATE_LIMITED;
-    }
-    StringBuilder detail = new StringBuilder();
-    for (int i = 0; i < requests.size(); i++) {
-      if (verdict.policies().get(i).violated()) {
-        if (detail.length() > 0) {
-          detail.append(' ');
-        }
-        detail.append(describe(requests.get(i), verdict.policies().get(i))).append('.');
-      }
-    }
-    if (code != ErrorCode.CREDITS_EXHAUSTED) {
-      detail.append(" Retry in ").append(retryAfter).append(" s.");
-    }
-    String hint = suggested(principal, code).or(() -> upgradeHint(principal.plan(), code)).orElse(code.hint());
-    return Decision.refuseLimit(code, detail.toString(), hint, principal, op, verdict.policies(),
-        code == ErrorCode.CREDITS_EXHAUSTED ? 0 : retryAfter);
-  }
-
-  private static String describe(LimitRequest r, PolicyState state) {
-    LimitPolicy policy = r.policy();
-    if (policy instanceof QuotaPolicy q) {
-      return "The " + q.name() + " quota of " + q.limit() + " per " + q.window().name().toLowerCase(Locale.ROOT)
-          + " is used up";
-    }
-    if (policy instanceof ConcurrencyPolicy c) {
-      return c.limit() + " requests are already in flight";
-    }
-    if (policy instanceof CreditPolicy) {
-      return "The call costs " + BigDecimal.valueOf(r.cost(), 6).stripTrailingZeros().toPlainString()
-          + " and the prepaid balance is " + BigDecimal.valueOf(state.remaining(), 6).stripTrailingZeros().toPlainString();
-    }
-    RatePolicy p = (RatePolicy) policy;
-    return "The rate of " + p.rate().count() + " per " + p.rate().period().toString().substring(2).toLowerCase(Locale.ROOT)
-        + " (burst " + p.rate().burst() + ") is used up";
-  }
-
-  /** Where tier rules' suggestions are read (set once the engine is built). */
-  private volatile java.util.function.Function<String, Optional<String>> suggestions = c -> Optional.empty();
-
-  void suggestions(java.util.function.Function<String, Optional<String>> lookup) {
-    this.suggestions = lookup;
-  }
-
-  /** The plan a tier rule suggests for the caller, named in the hint of a limit's refusal. */
-  private Optional<String> suggested(Principal principal, ErrorCode code) {
-    if (code != ErrorCode.QUOTA_EXHAUSTED && code != ErrorCode.RATE_LIMITED && code != ErrorCode.CONCURRENCY_LIMITED) {
-      return Optional.empty();
-    }
-    return suggestions.apply(principal.customerId()).filter(p -> !p.equals(principal.plan().name()))
-        .map(p -> (code == ErrorCode.QUOTA_EXHAUSTED ? "Wait until the quota resets (Retry-After)"
-            : "Slow down to the rate in RateLimit-Policy") + ", or move to plan '" + p
-            + "', which your usage suggests.");
-  }
-
-  /** The next plan up that allows more, named in the hint so that a refusal sells the upgrade. */
-  private Optional<String> upgradeHint(Plan current, ErrorCode code) {
-    if (code == ErrorCode.CREDITS_EXHAUSTED) {
-      return Optional.empty();
-    }
-    for (Plan p : catalog.plans()) {
-      if (p.rank() <= current.rank() || !allowsMore(p, current, code)) {
-        continue;
-      }
-      String first = switch (code) {
-        case QUOTA_EXHAUSTED -> "Wait until the quota resets (Retry-After)";
-        case CONCURRENCY_LIMITED -> "Wait for requests in flight to finish";
-        default -> "Slow down to the rate in RateLimit-Policy";
-      };
-      return Optional.of(first + ", or upgrade to plan '" + p.name() + "' for higher limits.");
-    }
-    return Optional.empty();
-  }
-
-  private static boolean allowsMore(Plan candidate, Plan current, ErrorCode code) {
-    return switch (code) {
-      case QUOTA_EXHAUSTED -> totalQuota(candidate) > totalQuota(current);
-      case CONCURRENCY_LIMITED -> candidate.concurrency().map(Concurrency::limit).orElse(Long.MAX_VALUE)
-          > current.concurrency().map(Concurrency::limit).orElse(Long.MAX_VALUE);
-      default -> candidate.rate().count() * current.rate().period().toNanos()
-          > current.rate().count() * candidate.rate().period().toNanos();
-    };
-  }
-
-  private static long totalQuota(Plan p) {
-    long sum = 0;
-    for (Quota q : p.quotas()) {
-      sum += q.limit();
-    }
-    return sum;
   }
 }
