@@ -248,12 +248,17 @@ final class QuotaRestore {
         }
       }
     } catch (RuntimeException | Error e) {
-      pausedUntil.put(customerId, clock.getAsLong() + FAIL_FAST_NANOS); // a second from the failure, however slow
+      if (map.get(r.key()) == mine) { // a stuck attempt taken over fails without pausing the customer
+        pausedUntil.put(customerId, clock.getAsLong() + FAIL_FAST_NANOS); // a second from the failure, however slow
+      }
       mine.completeExceptionally(e); // left in the map: a later call finds it failed and tries again
       throw e;
     }
     if (superseded) {
       mine.completeExceptionally(new IllegalStateException("restored by a later attempt"));
+      if (map.get(r.key()) == DONE) {
+        return; // restored by the one that took over (or its window ended): the call goes on
+      }
       throw new IllegalStateException("its restore took so long that another took over");
     }
     mine.complete(null);

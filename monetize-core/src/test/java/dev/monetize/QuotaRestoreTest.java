@@ -320,8 +320,11 @@ class QuotaRestoreTest {
       time.advance(java.time.Duration.ofSeconds(21));
       assertThat(calls(second, summary, key, 1)).as("taken over: 3 of 5 restored").isEqualTo(1);
       release.countDown();
-      assertThat(stuck.get()).as("the stuck call, superseded, is refused").contains(ErrorCode.STORE_UNAVAILABLE);
-      assertThat(calls(second, summary, key, 3)).as("and added nothing").isEqualTo(1);
+      // the stuck call, taken over, adds nothing and goes on: admitted, or refused by the rate for the instant
+      // it arrived at (21 s before the calls after it), never by the quota
+      Optional<ErrorCode> late = stuck.get();
+      assertThat(late).isNotEqualTo(Optional.of(ErrorCode.QUOTA_EXHAUSTED));
+      assertThat((late.isEmpty() ? 1 : 0) + calls(second, summary, key, 3)).as("5 of 5 in all").isEqualTo(1);
     }
   }
 

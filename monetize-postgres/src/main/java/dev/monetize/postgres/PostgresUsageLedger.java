@@ -349,8 +349,8 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   }
 
   /**
-   * One grouped query over the raw rows, at most ten seconds of query or of silence on the
-   * connection (it runs on a request's thread): the
+   * One grouped query over the raw rows, at most ten seconds of query (fifteen of silence on the
+   * connection: it runs on a request's thread): the
    * engine restores the quotas it counts in memory from it, and a quota's window lies in the current
    * or the previous month, which are never compacted. Months compacted
    * ({@link #compactBefore}) have no key ids: their calls are not in the answer.
@@ -359,15 +359,27 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
   public java.util.Optional<java.util.Map<String, java.util.Map<String, Long>>> callsPerKey(String customerId,
       Instant from, Instant to) {
     try (Connection c = dataSource.getConnection()) {
-      int before = c.getNetworkTimeout();
-      c.setNetworkTimeout(Runnable::run, 10_000); // a connection that died silently: a query timeout cannot reach it
+      int before = networkTimeout(c, 15_000); // a connection that died silently: a query timeout cannot reach it
       try {
         return callsPerKey(c, customerId, from, to);
       } finally {
-        c.setNetworkTimeout(Runnable::run, before);
+        if (before >= 0 && !c.isClosed()) { // a connection the timeout closed goes back to no pool
+          networkTimeout(c, before);
+        }
       }
     } catch (SQLException e) {
       throw new PostgresStore.StoreException("reading calls per key", e);
+    }
+  }
+
+  /** Sets the connection's network timeout; the one it had, or -1 where the driver has none (the query timeout alone). */
+  private static int networkTimeout(Connection c, int millis) {
+    try {
+      int before = c.getNetworkTimeout();
+      c.setNetworkTimeout(Runnable::run, millis);
+      return before;
+    } catch (SQLException | AbstractMethodError e) {
+      return -1;
     }
   }
 

@@ -94,7 +94,12 @@ public final class UsageJournal implements AutoCloseable {
     if (!Files.exists(dir.resolve(JournalDirectory.STATE))) {
       // a new journal says when it began at once: calls of a run killed before its first delivery are
       // delivered by the next in an interval that starts here, not when the next run opened it
-      JournalDirectory.writeState(dir, from, acked, null);
+      try {
+        JournalDirectory.writeState(dir, from, acked, null);
+      } catch (java.io.UncheckedIOException e) { // a full disk: written with the first delivery, as before
+        LOG.warn("usage journal {}: its start cannot be written yet ({}); a crash before the first delivery "
+            + "delivers this run's calls as of the next start", dir, e.getCause().toString());
+      }
     }
     long[] reached = new long[stripeCount];
     for (int i = 0; i < stripeCount; i++) {
