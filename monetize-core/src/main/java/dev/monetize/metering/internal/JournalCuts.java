@@ -3,11 +3,14 @@ package dev.monetize.metering.internal;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The quarter hours and plan changes a {@link UsageJournal} passed and has not delivered up to yet: each with the
  * positions every stripe had committed then, so what was appended before it is delivered in an
- * interval that ends there. Not thread-safe (the meter's cut lock guards it).
+ * interval that ends there. The journal writes them to its directory as they are made
+ * ({@link JournalDirectory#writeCuts}), so that a run that stops before delivering past them still
+ * has its calls delivered on the right side of each. Not thread-safe (the meter's cut lock guards it).
  */
 final class JournalCuts {
   /**
@@ -23,6 +26,11 @@ final class JournalCuts {
 
   void add(Instant at, long[] end) {
     cuts.add(new Cut(at, end, false));
+  }
+
+  /** The cuts not taken yet, oldest first. */
+  List<Cut> pending() {
+    return List.copyOf(cuts);
   }
 
   /** The next cut after {@code from}, {@code empty} when nothing was appended past {@code acked}; null when none. */

@@ -91,6 +91,9 @@ public final class UsageJournal implements AutoCloseable {
     from = state.from();
     acked = state.acked();
     intent = state.intent();
+    for (JournalCuts.Cut c : JournalDirectory.readCuts(dir, stripeCount)) {
+      cuts.add(c.at(), c.end()); // earlier runs' quarter hours and plan changes; those delivered past are skipped
+    }
     if (!Files.exists(dir.resolve(JournalDirectory.STATE))) {
       // a new journal says when it began at once: calls of a run killed before its first delivery are
       // delivered by the next in an interval that starts here, not when the next run opened it
@@ -158,7 +161,7 @@ public final class UsageJournal implements AutoCloseable {
       if (e instanceof IllegalStateException) {
         throw e;
       }
-      throw new IllegalStateException("the usage journal in " + dir + " has an unreadable meta or state file ("
+      throw new IllegalStateException("the usage journal in " + dir + " has an unreadable meta, state or cuts file ("
           + e + "); move the directory aside to start a new one", e);
     }
   }
@@ -315,6 +318,15 @@ public final class UsageJournal implements AutoCloseable {
   /** A quarter hour passed at {@code at}: what was committed so far goes in an interval ending there. */
   void cut(Instant at) {
     cuts.add(at, committed());
+    if (closed) {
+      return;
+    }
+    try { // before any call after it is appended: the caller holds the meter's cut lock, which they wait for
+      JournalDirectory.writeCuts(dir, cuts.pending());
+    } catch (java.io.UncheckedIOException e) {
+      LOG.warn("usage journal {}: the cut at {} cannot be written ({}); should the process stop before the next "
+          + "delivery, the calls after it are delivered in the interval before it", dir, at, e.getCause().toString());
+    }
   }
 
   private long[] committed() { // what every stripe has committed

@@ -1,0 +1,101 @@
+package dev.monetize.metering.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.monetize.ManualTimeSource;
+import dev.monetize.metering.FsyncPolicy;
+import dev.monetize.metering.UsageRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run killed after a quarter hour (a day's or a billing period's start) or a plan change, and
+ * before its next delivery: the next run delivers the calls of each side in an interval of that
+ * side, as the killed run would have (the cuts are in the journal's directory, not only in memory).
+ */
+class JournalCutsAfterACrashTest {
+  private static final Instant MIDNIGHT = Instant.parse("2026-04-01T00:00:00Z");
+  private final ManualTimeSource time = ManualTimeSource.at(MIDNIGHT.minusSeconds(2));
+  private final List<UsageRecord> delivered = new CopyOnWriteArrayList<>();
+  @TempDir
+  Path dir;
+
+  private UsageJournal open() {
+    return UsageJournal.open(dir, FsyncPolicy.DEFAULT, time.now(), 1 << 16, 4);
+  }
+
+  private UsageMeter meter(UsageJournal journal) {
+    return new UsageMeter(delivered::addAll, time, Optional.of(journal), batch -> {});
+  }
+
+  private void record(UsageMeter meter, String customer, int n) {
+    for (int i = 0; i < n; i++) {
+      meter.record(customer, "key_1", "summary", 200, false, 0, 100, 1_000, 0, Map.of(), time.epochNanos());
+    }
+  }
+
+  private long calls(Instant from, Instant to) {
+    return delivered.stream().filter(r -> r.from().equals(from) && r.to().equals(to))
+        .mapToLong(UsageRecord::calls).sum();
+  }
+
+  @Test
+  void callsOnEitherSideOfAQuarterHourStayOnTheirSideAfterAKill() {
+    Instant opened = time.now();
+    UsageJournal first = open();
+    UsageMeter meter = meter(first);
+    record(meter, "acme", 3); // the day before
+    time.advance(Duration.ofSeconds(3)); // one second past midnight
+    record(meter, "acme", 4); // the new day: the first of them cuts the interval at midnight
+    first.release(); // killed before any delivery
+
+    time.advance(Duration.ofSeconds(30));
+    Instant restarted = time.now();
+    try (UsageJournal second = open()) {
+      UsageMeter again = meter(second);
+      while (again.pendingRecords() > 0 || delivered.stream().mapToLong(UsageRecord::calls).sum() < 7) {
+        assertThat(again.flush()).isTrue();
+      }
+    }
+    assertThat(calls(opened, MIDNIGHT)).as("the calls before midnight end there").isEqualTo(3);
+    assertThat(calls(MIDNIGHT, restarted)).as("the calls after midnight begin there").isEqualTo(4);
+    assertThat(delivered.stream().mapToLong(UsageRecord::calls).sum()).isEqualTo(7);
+  }
+
+  @Test
+  void aPlanChangesCutSurvivesAKillAndDeliveredCutsAreNotCutAgain() {
+    UsageJournal first = open();
+    UsageMeter meter = meter(first);
+    record(meter, "acme", 2);
+    assertThat(meter.flush()).isTrue(); // delivered up to here: the restart cut of this run is behind
+    time.advance(Duration.ofMillis(500));
+    Instant change = meter.hold();
+    meter.cutAt(change);
+    meter.release();
+    time.advance(Duration.ofMillis(200));
+    record(meter, "acme", 5); // under the new plan
+    first.release();
+    assertThat(Files.exists(dir.resolve(JournalDirectory.CUTS))).isTrue();
+
+    long before = delivered.stream().mapToLong(UsageRecord::calls).sum();
+    time.advance(Duration.ofSeconds(5));
+    try (UsageJournal second = open()) {
+      UsageMeter again = meter(second);
+      for (int i = 0; i < 4; i++) {
+        again.flush();
+      }
+    }
+    assertThat(before).isEqualTo(2);
+    assertThat(delivered.stream().filter(r -> r.from().equals(change)).mapToLong(UsageRecord::calls).sum())
+        .as("the calls after the change begin at its instant").isEqualTo(5);
+    assertThat(delivered.stream().mapToLong(UsageRecord::calls).sum()).as("nothing twice").isEqualTo(7);
+  }
+}
