@@ -91,7 +91,8 @@ public final class UsageJournal implements AutoCloseable {
     from = state.from();
     acked = state.acked();
     intent = state.intent();
-    for (JournalCuts.Cut c : JournalDirectory.readCuts(dir, stripeCount)) {
+    List<JournalCuts.Cut> earlierCuts = JournalDirectory.readCuts(dir, stripeCount);
+    for (JournalCuts.Cut c : earlierCuts) {
       cuts.add(c.at(), c.end()); // earlier runs' quarter hours and plan changes; those delivered past are skipped
     }
     if (!Files.exists(dir.resolve(JournalDirectory.STATE))) {
@@ -107,6 +108,9 @@ public final class UsageJournal implements AutoCloseable {
     long[] reached = new long[stripeCount];
     for (int i = 0; i < stripeCount; i++) {
       reached[i] = Math.max(acked[i], intent == null ? 0 : intent.end()[i]);
+      for (JournalCuts.Cut c : earlierCuts) { // a segment lost with the power: new calls go after every cut
+        reached[i] = Math.max(reached[i], c.end()[i]);
+      }
     }
     JournalDirectory.openStripes(dir, segmentBytes, reached, stripes);
   }
