@@ -18,14 +18,20 @@ final class JournalCuts {
    *
    * @param at the instant
    * @param end the positions committed then
-   * @param empty whether nothing was appended since the last delivery (the next interval just starts there)
+   * @param counted the calls counted in memory before it, when the journal could not be written (this
+   *     run's only: an earlier run's are gone with it)
    */
-  record Cut(Instant at, long[] end, boolean empty) {}
+  record Cut(Instant at, long[] end, Aggregation counted) {
+    /** Whether nothing was appended past {@code acked} or counted before it: the next interval just starts there. */
+    boolean emptyAfter(long[] acked) {
+      return Arrays.equals(acked, end) && counted.isEmpty();
+    }
+  }
 
   private final ArrayDeque<Cut> cuts = new ArrayDeque<>();
 
-  void add(Instant at, long[] end) {
-    cuts.add(new Cut(at, end, false));
+  void add(Cut cut) {
+    cuts.add(cut);
   }
 
   /** The cuts not taken yet, oldest first. */
@@ -33,12 +39,12 @@ final class JournalCuts {
     return List.copyOf(cuts);
   }
 
-  /** The next cut after {@code from}, {@code empty} when nothing was appended past {@code acked}; null when none. */
-  Cut next(Instant from, long[] acked) {
+  /** The next cut after {@code from}; null when none. */
+  Cut next(Instant from) {
     while (!cuts.isEmpty()) {
       Cut c = cuts.poll();
       if (c.at().isAfter(from)) {
-        return Arrays.equals(acked, c.end()) ? new Cut(c.at(), c.end(), true) : c;
+        return c;
       }
     }
     return null;

@@ -163,7 +163,7 @@ final class JournalDirectory {
     List<JournalCuts.Cut> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       out.add(new JournalCuts.Cut(Instant.parse(p.getProperty(String.format("at.%06d", i))),
-          JournalFiles.positions(p.getProperty(String.format("end.%06d", i)), stripeCount), false));
+          JournalFiles.positions(p.getProperty(String.format("end.%06d", i)), stripeCount), new Aggregation()));
     }
     return out;
   }

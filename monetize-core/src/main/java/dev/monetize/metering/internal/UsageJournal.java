@@ -93,7 +93,7 @@ public final class UsageJournal implements AutoCloseable {
     intent = state.intent();
     List<JournalCuts.Cut> earlierCuts = JournalDirectory.readCuts(dir, stripeCount);
     for (JournalCuts.Cut c : earlierCuts) {
-      cuts.add(c.at(), c.end()); // earlier runs' quarter hours and plan changes; those delivered past are skipped
+      cuts.add(c); // earlier runs' quarter hours and plan changes; those delivered past are skipped
     }
     if (!Files.exists(dir.resolve(JournalDirectory.STATE))) {
       // a new journal says when it began at once: calls of a run killed before its first delivery are
@@ -276,17 +276,17 @@ public final class UsageJournal implements AutoCloseable {
    * this returns.
    */
   Delivery take(Instant now, LiveCounters fallback) {
-    JournalCuts.Cut cut = intent == null ? cuts.next(from, acked) : null;
-    while (cut != null && cut.empty()) {
+    JournalCuts.Cut cut = intent == null ? cuts.next(from) : null;
+    while (cut != null && cut.emptyAfter(acked)) {
       from = cut.at(); // nothing appended before it: the next interval starts there
-      cut = cuts.next(from, acked);
+      cut = cuts.next(from);
     }
     if (cut != null) {
-      // what was appended before a quarter hour goes in an interval that ends there; the rest follows
+      // what was appended (or counted in memory) before a quarter hour goes in an interval that ends there
       JournalDirectory.Intent next = new JournalDirectory.Intent(cut.at(), cut.end());
       saveState(next);
       intent = next;
-      Aggregation agg = new Aggregation();
+      Aggregation agg = cut.counted();
       reader.read(acked, cut.end(), agg);
       return new Delivery(agg.records(from, cut.at()), this::acknowledge, true);
     }
@@ -319,9 +319,14 @@ public final class UsageJournal implements AutoCloseable {
 
   private final JournalCuts cuts = new JournalCuts(); // guarded, as take is, by the meter's cut lock
 
-  /** A quarter hour passed at {@code at}: what was committed so far goes in an interval ending there. */
-  void cut(Instant at) {
-    cuts.add(at, committed());
+  /**
+   * A quarter hour passed, or a plan change took effect, at {@code at}: what was committed so far, and
+   * what {@code fallback} counted when the journal could not be written, goes in an interval ending there.
+   */
+  void cut(Instant at, LiveCounters fallback) {
+    Aggregation counted = new Aggregation();
+    fallback.drainInto(counted);
+    cuts.add(new JournalCuts.Cut(at, committed(), counted));
     if (closed) {
       return;
     }

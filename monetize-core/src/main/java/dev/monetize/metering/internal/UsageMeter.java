@@ -84,7 +84,7 @@ public final class UsageMeter {
     if (this.journal != null) {
       // what an earlier run appended and did not deliver ends here: calls from now on are this run's,
       // even if the process was down across a period's start
-      this.journal.cut(intervalStart);
+      this.journal.cut(intervalStart, live);
     }
   }
 
@@ -287,7 +287,7 @@ public final class UsageMeter {
       return; // a take or a cut at this instant already began the next interval
     }
     if (journal != null) {
-      journal.cut(at); // the journal's own fallback counters are drained by its next take
+      journal.cut(at, live); // with what was counted in memory while the journal could not be written
     } else {
       Aggregation agg = new Aggregation();
       live.drainInto(agg);

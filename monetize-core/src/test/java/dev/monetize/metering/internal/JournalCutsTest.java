@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run killed after a quarter hour (a day's or a billing period's start) or a plan change, and
+ * Cuts end intervals where they must, for calls in the journal and calls counted in memory. A run killed after a quarter hour (a day's or a billing period's start) or a plan change, and
  * before its next delivery: the next run delivers the calls of each side in an interval of that
  * side, as the killed run would have (the cuts are in the journal's directory, not only in memory).
  */
-class JournalCutsAfterACrashTest {
+class JournalCutsTest {
   private static final Instant MIDNIGHT = Instant.parse("2026-04-01T00:00:00Z");
   private final ManualTimeSource time = ManualTimeSource.at(MIDNIGHT.minusSeconds(2));
   private final List<UsageRecord> delivered = new CopyOnWriteArrayList<>();
@@ -110,7 +110,7 @@ class JournalCutsAfterACrashTest {
     for (int i = 0; i < 3; i++) {
       assertThat(first.append("acme", "key_1", "summary", 200, false, 0, 100, 7, 0, Map.of())).isTrue();
     }
-    first.cut(MIDNIGHT);
+    first.cut(MIDNIGHT, new LiveCounters());
     first.release();
     try (var segments = Files.list(dir)) {
       for (Path p : segments.filter(p -> p.getFileName().toString().startsWith("usage-")).toList()) {
@@ -129,5 +129,29 @@ class JournalCutsAfterACrashTest {
       assertThat(after.records()).extracting(UsageRecord::from).containsOnly(MIDNIGHT);
       assertThat(after.records().stream().mapToLong(UsageRecord::calls).sum()).isEqualTo(2);
     }
+  }
+
+  /**
+   * While the journal cannot be written (a full disk), calls are counted in memory: those before a
+   * quarter hour are delivered in an interval that ends there, as the journal's own are, not with the
+   * calls after it.
+   */
+  @Test
+  void callsCountedInMemoryWhileTheDiskIsFullStayOnTheirSideOfAQuarterHour() {
+    Instant opened = time.now();
+    UsageJournal journal = open();
+    UsageMeter meter = meter(journal);
+    record(meter, "acme", 1); // journaled
+    journal.release(); // from now on appends fail: calls are counted in memory
+    record(meter, "acme", 2);
+    time.advance(Duration.ofSeconds(3)); // past midnight
+    record(meter, "acme", 4);
+    time.advance(Duration.ofSeconds(1));
+    Instant flushed = time.now();
+    for (int i = 0; i < 3; i++) {
+      assertThat(meter.flush()).isTrue();
+    }
+    assertThat(calls(opened, MIDNIGHT)).as("before midnight, journaled or not").isEqualTo(3);
+    assertThat(calls(MIDNIGHT, flushed)).as("after midnight").isEqualTo(4);
   }
 }
