@@ -9,7 +9,7 @@ import java.util.List;
  * The quarter hours and plan changes a {@link UsageJournal} passed and has not delivered up to yet: each with the
  * positions every stripe had committed then, so what was appended before it is delivered in an
  * interval that ends there. The journal writes them to its directory as they are made
- * ({@link JournalDirectory#writeCuts}), so that a run that stops before delivering past them still
+ * ({@link JournalCutLog}), so that a run that stops before delivering past them still
  * has its calls delivered on the right side of each. Not thread-safe (the meter's cut lock guards it).
  */
 final class JournalCuts {
@@ -30,8 +30,20 @@ final class JournalCuts {
 
   private final ArrayDeque<Cut> cuts = new ArrayDeque<>();
 
+  /**
+   * Adds a cut after the others. One with nothing before it since the last (the same positions, nothing
+   * counted in memory) replaces it: the interval between the two would be empty.
+   */
   void add(Cut cut) {
+    Cut last = cuts.peekLast();
+    if (last != null && last.counted().isEmpty() && Arrays.equals(last.end(), cut.end())) {
+      cuts.pollLast();
+    }
     cuts.add(cut);
+  }
+
+  int size() {
+    return cuts.size();
   }
 
   /** The cuts not taken yet, oldest first. */

@@ -32,7 +32,6 @@ final class JournalDirectory {
   private static final int FORMAT = 2;
   private static final String META = "journal.meta";
   static final String STATE = "journal.state";
-  static final String CUTS = "journal.cuts";
 
   /** An interval handed to the sink and not yet acknowledged: records of {@code [acked, end)}. */
   record Intent(Instant to, long[] end) {}
@@ -149,41 +148,6 @@ final class JournalDirectory {
       JournalFiles.writeDurably(dir, STATE, p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the usage journal state in " + dir, e);
-    }
-  }
-
-  /** The cuts written by {@link #writeCuts}, oldest first; none when there is no such file. */
-  static List<JournalCuts.Cut> readCuts(Path dir, int stripeCount) throws IOException {
-    Path file = dir.resolve(CUTS);
-    if (!Files.exists(file)) {
-      return List.of();
-    }
-    Properties p = JournalFiles.read(file);
-    int count = Integer.parseInt(p.getProperty("count"));
-    List<JournalCuts.Cut> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      out.add(new JournalCuts.Cut(Instant.parse(p.getProperty(String.format("at.%06d", i))),
-          JournalFiles.positions(p.getProperty(String.format("end.%06d", i)), stripeCount), new Aggregation()));
-    }
-    return out;
-  }
-
-  /**
-   * Writes the cuts not delivered up to yet atomically and durably, whatever the fsync policy: a run
-   * killed after a quarter hour or a plan change and before its next delivery would otherwise have its
-   * calls from either side delivered together, in an interval that began before it.
-   */
-  static void writeCuts(Path dir, List<JournalCuts.Cut> cuts) {
-    Properties p = new Properties();
-    p.setProperty("count", Integer.toString(cuts.size()));
-    for (int i = 0; i < cuts.size(); i++) {
-      p.setProperty(String.format("at.%06d", i), cuts.get(i).at().toString());
-      p.setProperty(String.format("end.%06d", i), JournalFiles.join(cuts.get(i).end()));
-    }
-    try {
-      JournalFiles.writeDurably(dir, CUTS, p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the usage journal cuts in " + dir, e);
     }
   }
 }

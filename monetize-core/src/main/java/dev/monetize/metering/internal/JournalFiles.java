@@ -53,6 +53,11 @@ final class JournalFiles {
       ch.force(true);
     }
     Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory(dir);
+  }
+
+  /** Forces a directory's entries (a file created or renamed in it); skipped where the file system cannot. */
+  static void forceDirectory(Path dir) {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
     } catch (IOException e) {

@@ -91,7 +91,8 @@ public final class UsageJournal implements AutoCloseable {
     from = state.from();
     acked = state.acked();
     intent = state.intent();
-    List<JournalCuts.Cut> earlierCuts = JournalDirectory.readCuts(dir, stripeCount);
+    List<JournalCuts.Cut> earlierCuts = new java.util.ArrayList<>();
+    cutLog = JournalCutLog.open(dir, stripeCount, fsync.perCall(), earlierCuts);
     for (JournalCuts.Cut c : earlierCuts) {
       cuts.add(c); // earlier runs' quarter hours and plan changes; those delivered past are skipped
     }
@@ -100,7 +101,7 @@ public final class UsageJournal implements AutoCloseable {
       // delivered by the next in an interval that starts here, not when the next run opened it
       try {
         JournalDirectory.writeState(dir, from, acked, null);
-      } catch (java.io.UncheckedIOException e) { // a full disk: written with the first delivery, as before
+      } catch (UncheckedIOException e) { // a full disk: written with the first delivery, as before
         LOG.warn("usage journal {}: its start cannot be written yet ({}); a crash before the first delivery "
             + "delivers this run's calls as of the next start", dir, e.getCause().toString());
       }
@@ -112,7 +113,12 @@ public final class UsageJournal implements AutoCloseable {
         reached[i] = Math.max(reached[i], c.end()[i]);
       }
     }
-    JournalDirectory.openStripes(dir, segmentBytes, reached, stripes);
+    try {
+      JournalDirectory.openStripes(dir, segmentBytes, reached, stripes);
+    } catch (IOException | RuntimeException e) {
+      cutLog.close();
+      throw e;
+    }
   }
 
   /**
@@ -267,6 +273,11 @@ public final class UsageJournal implements AutoCloseable {
         b.force(0, written);
       }
     }
+    try {
+      cutLog.force();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot force the usage journal's cuts in " + dir, e);
+    }
   }
 
   /**
@@ -277,8 +288,10 @@ public final class UsageJournal implements AutoCloseable {
    */
   Delivery take(Instant now, LiveCounters fallback) {
     JournalCuts.Cut cut = intent == null ? cuts.next(from) : null;
+    boolean passed = false;
     while (cut != null && cut.emptyAfter(acked)) {
       from = cut.at(); // nothing appended before it: the next interval starts there
+      passed = true;
       cut = cuts.next(from);
     }
     if (cut != null) {
@@ -299,6 +312,10 @@ public final class UsageJournal implements AutoCloseable {
     long[] end = committed();
     Instant to = now.isAfter(from) ? now : from.plusNanos(1);
     boolean moved = !Arrays.equals(acked, end);
+    if (passed && !moved) { // the file of cuts forgets the cuts passed when it is rewritten: the state has them
+      saveStateIfPossible();
+    }
+    cutLog.compact(cuts);
     Aggregation agg = new Aggregation();
     if (moved) {
       JournalDirectory.Intent next = new JournalDirectory.Intent(to, end);
@@ -326,17 +343,13 @@ public final class UsageJournal implements AutoCloseable {
   void cut(Instant at, LiveCounters fallback) {
     Aggregation counted = new Aggregation();
     fallback.drainInto(counted);
-    cuts.add(new JournalCuts.Cut(at, committed(), counted));
-    if (closed) {
-      return;
-    }
-    try { // before any call after it is appended: the caller holds the meter's cut lock, which they wait for
-      JournalDirectory.writeCuts(dir, cuts.pending());
-    } catch (java.io.UncheckedIOException e) {
-      LOG.warn("usage journal {}: the cut at {} cannot be written ({}); should the process stop before the next "
-          + "delivery, the calls after it are delivered in the interval before it", dir, at, e.getCause().toString());
-    }
+    JournalCuts.Cut cut = new JournalCuts.Cut(at, committed(), counted);
+    cuts.add(cut);
+    cutLog.append(cut); // before any call after it is journaled: the caller holds the meter's cut lock, which they wait for
+    cutLog.compact(cuts);
   }
+
+  private final JournalCutLog cutLog;
 
   private long[] committed() { // what every stripe has committed
     long[] end = new long[stripes.length];
@@ -358,6 +371,17 @@ public final class UsageJournal implements AutoCloseable {
     if (moved) {
       saveState(null);
       segments.retireDelivered(stripes, acked, closed);
+    } else {
+      saveStateIfPossible(); // calls counted in memory only: the next interval starts at its end all the same
+    }
+  }
+
+  /** Saves where delivery stands when nothing depends on it but where the next interval starts. */
+  private void saveStateIfPossible() {
+    try {
+      saveState(null);
+    } catch (UncheckedIOException e) { // a full disk: a crash before the next save starts an interval earlier
+      LOG.debug("usage journal {}: the state cannot be written ({})", dir, e.getCause().toString());
     }
   }
 
@@ -415,6 +439,7 @@ public final class UsageJournal implements AutoCloseable {
         closed = true;
       }
     }
+    cutLog.close();
     segments.stop();
     try {
       lock.release();

@@ -269,7 +269,8 @@ public final class UsageMeter {
    * Ends the current interval at {@code at} (a plan change's instant, at most now): what was recorded
    * so far is delivered in an interval that ends there, what is recorded from now on in one that
    * starts there. When the interval began at or after {@code at} already, nothing is cut: what it
-   * holds is after the change. No delivery and no I/O: the records wait for the next delivery.
+   * holds is after the change. No delivery: the records wait for the next one; a journal appends the cut
+   * to its file of cuts (one write of a line, forced only when every call is).
    */
   public void cutAt(Instant at) {
     long now = time.epochNanos();
