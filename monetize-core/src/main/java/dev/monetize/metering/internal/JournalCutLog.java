@@ -48,6 +48,12 @@ final class JournalCutLog {
     if (Files.exists(file)) {
       try {
         String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        if (!text.isEmpty() && !text.endsWith("\n")) { // a torn last line: cut off, or the next one is glued to it
+          try (FileChannel t = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            t.truncate(text.lastIndexOf('\n') + 1);
+            t.force(false);
+          }
+        }
         int start = 0;
         for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) { // a last line without one is torn
           String line = text.substring(start, nl);
@@ -75,7 +81,14 @@ final class JournalCutLog {
     if (ch == null) {
       return;
     }
+    boolean interrupted = Thread.interrupted(); // an interrupted caller would close the channel for good
     try {
+      if (!ch.isOpen()) { // closed by an interrupt that came while writing
+        ch = openForAppending();
+        if (ch == null) {
+          return;
+        }
+      }
       write(ch, List.of(cut));
       lines++;
       if (forceEach) {
@@ -86,6 +99,10 @@ final class JournalCutLog {
     } catch (IOException e) {
       warn("the cut at " + cut.at() + " cannot be written (" + e + "); should the process stop before the next "
           + "delivery, the calls after it are delivered in the interval before it");
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -31,12 +31,12 @@ final class JournalCuts {
   private final ArrayDeque<Cut> cuts = new ArrayDeque<>();
 
   /**
-   * Adds a cut after the others. One with nothing before it since the last (the same positions, nothing
-   * counted in memory) replaces it: the interval between the two would be empty.
+   * Adds a cut after the others. When neither holds calls counted in memory and nothing was appended
+   * between them (the same positions), it replaces the last: the interval between the two would be empty.
    */
   void add(Cut cut) {
     Cut last = cuts.peekLast();
-    if (last != null && last.counted().isEmpty() && Arrays.equals(last.end(), cut.end())) {
+    if (last != null && last.counted().isEmpty() && cut.counted().isEmpty() && Arrays.equals(last.end(), cut.end())) {
       cuts.pollLast();
     }
     cuts.add(cut);
@@ -51,14 +51,32 @@ final class JournalCuts {
     return List.copyOf(cuts);
   }
 
-  /** The next cut after {@code from}; null when none. */
+  /**
+   * The next cut after {@code from}, left in place until {@link #remove}d; null when none. Cuts at or
+   * before {@code from} (a clock set back, or a call recorded after a delivery that passed its quarter
+   * hour) are dropped, unless they hold calls counted in memory: those are delivered right after
+   * {@code from} instead of being lost.
+   */
   Cut next(Instant from) {
     while (!cuts.isEmpty()) {
-      Cut c = cuts.poll();
+      Cut c = cuts.peek();
       if (c.at().isAfter(from)) {
         return c;
       }
+      cuts.poll();
+      if (!c.counted().isEmpty()) {
+        Cut late = new Cut(from.plusNanos(1), c.end(), c.counted());
+        cuts.addFirst(late);
+        return late;
+      }
     }
     return null;
+  }
+
+  /** Removes {@code cut}, the one {@link #next} returned. */
+  void remove(Cut cut) {
+    if (cuts.peek() == cut) {
+      cuts.poll();
+    }
   }
 }

@@ -262,6 +262,11 @@ public final class UsageJournal implements AutoCloseable {
    * Only the written part: the pages ahead stay as prepared, writable without a fault.
    */
   public void force() {
+    try { // the cuts first: a call after a cut is never on the disk without the cut
+      cutLog.force();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot force the usage journal's cuts in " + dir, e);
+    }
     for (JournalStripe s : stripes) {
       MappedByteBuffer b;
       int written;
@@ -272,11 +277,6 @@ public final class UsageJournal implements AutoCloseable {
       if (b != null && written > 0 && !closed) {
         b.force(0, written);
       }
-    }
-    try {
-      cutLog.force();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot force the usage journal's cuts in " + dir, e);
     }
   }
 
@@ -290,17 +290,21 @@ public final class UsageJournal implements AutoCloseable {
     JournalCuts.Cut cut = intent == null ? cuts.next(from) : null;
     boolean passed = false;
     while (cut != null && cut.emptyAfter(acked)) {
+      stateBehind = true; // until saved, the file of cuts keeps the cuts passed here
       from = cut.at(); // nothing appended before it: the next interval starts there
       passed = true;
+      cuts.remove(cut);
       cut = cuts.next(from);
     }
     if (cut != null) {
       // what was appended (or counted in memory) before a quarter hour goes in an interval that ends there
       JournalDirectory.Intent next = new JournalDirectory.Intent(cut.at(), cut.end());
-      saveState(next);
+      saveState(next); // if this throws, the cut stays for the next take
+      cuts.remove(cut);
       intent = next;
       Aggregation agg = cut.counted();
       reader.read(acked, cut.end(), agg);
+      compactCuts();
       return new Delivery(agg.records(from, cut.at()), this::acknowledge, true);
     }
     if (intent != null) {
@@ -312,10 +316,9 @@ public final class UsageJournal implements AutoCloseable {
     long[] end = committed();
     Instant to = now.isAfter(from) ? now : from.plusNanos(1);
     boolean moved = !Arrays.equals(acked, end);
-    if (passed && !moved) { // the file of cuts forgets the cuts passed when it is rewritten: the state has them
+    if (passed && !moved) {
       saveStateIfPossible();
     }
-    cutLog.compact(cuts);
     Aggregation agg = new Aggregation();
     if (moved) {
       JournalDirectory.Intent next = new JournalDirectory.Intent(to, end);
@@ -323,6 +326,7 @@ public final class UsageJournal implements AutoCloseable {
       intent = next;
       reader.read(acked, end, agg);
     }
+    compactCuts();
     fallback.drainInto(agg);
     if (agg.isEmpty()) {
       acknowledge();
@@ -346,7 +350,7 @@ public final class UsageJournal implements AutoCloseable {
     JournalCuts.Cut cut = new JournalCuts.Cut(at, committed(), counted);
     cuts.add(cut);
     cutLog.append(cut); // before any call after it is journaled: the caller holds the meter's cut lock, which they wait for
-    cutLog.compact(cuts);
+    compactCuts();
   }
 
   private final JournalCutLog cutLog;
@@ -365,6 +369,7 @@ public final class UsageJournal implements AutoCloseable {
       return;
     }
     boolean moved = !Arrays.equals(acked, intent.end());
+    stateBehind = true;
     from = intent.to();
     acked = intent.end();
     intent = null;
@@ -451,6 +456,19 @@ public final class UsageJournal implements AutoCloseable {
 
   private void saveState(JournalDirectory.Intent pending) {
     JournalDirectory.writeState(dir, from, acked, pending);
+    stateBehind = false;
+  }
+
+  /**
+   * Whether where delivery stands moved in memory since the state was written: the file of cuts is not
+   * rewritten meanwhile, since the cuts passed are in neither the state nor the cuts still to deliver.
+   */
+  private volatile boolean stateBehind;
+
+  private void compactCuts() {
+    if (!stateBehind) {
+      cutLog.compact(cuts);
+    }
   }
 
   /** Records to deliver and what to do once the sink has them. */
