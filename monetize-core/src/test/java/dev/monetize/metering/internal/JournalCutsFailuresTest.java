@@ -2,67 +2,19 @@ package dev.monetize.metering.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.monetize.ManualTimeSource;
-import dev.monetize.metering.FsyncPolicy;
-import dev.monetize.metering.UsageRecord;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cuts when things fail: a full disk (calls counted in memory, a state that cannot be written), a
  * clock set back, an interrupted caller, a torn file of cuts, a kill between a take and its save.
  */
-class JournalCutsFailuresTest {
-  private static final Instant MIDNIGHT = Instant.parse("2026-04-01T00:00:00Z");
-  private final ManualTimeSource time = ManualTimeSource.at(MIDNIGHT.minusSeconds(2));
-  private final List<UsageRecord> delivered = new CopyOnWriteArrayList<>();
-  @TempDir
-  Path dir;
-
-  private UsageJournal open() {
-    return UsageJournal.open(dir, FsyncPolicy.DEFAULT, time.now(), 1 << 16, 4);
-  }
-
-  private UsageMeter meter(UsageJournal journal) {
-    return new UsageMeter(delivered::addAll, time, Optional.of(journal), batch -> {});
-  }
-
-  private void record(UsageMeter meter, String key, int n) {
-    for (int i = 0; i < n; i++) {
-      meter.record("acme", key, "summary", 200, false, 0, 100, 1_000, 0, Map.of(), time.epochNanos());
-    }
-  }
-
-  private static Instant planChange(UsageMeter meter) {
-    Instant at = meter.hold();
-    meter.cutAt(at);
-    meter.release();
-    return at;
-  }
-
-  private long calls(String key) {
-    return delivered.stream().filter(r -> r.keyId().equals(key)).mapToLong(UsageRecord::calls).sum();
-  }
-
-  private void deliverAll(UsageJournal journal) {
-    try (journal) {
-      UsageMeter again = meter(journal);
-      for (int i = 0; i < 8; i++) {
-        assertThat(again.flush()).isTrue();
-      }
-    }
-  }
-
+class JournalCutsFailuresTest extends JournalCutsFixture {
   /**
    * Disk full (appends fail, calls counted in memory): a plan change with nothing before it, then calls,
    * then another change. The two cuts have the same positions, but the second holds the calls made

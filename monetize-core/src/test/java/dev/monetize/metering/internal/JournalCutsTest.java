@@ -2,8 +2,6 @@ package dev.monetize.metering.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.monetize.ManualTimeSource;
-import dev.monetize.metering.FsyncPolicy;
 import dev.monetize.metering.UsageRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,49 +10,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cuts end intervals where they must, for calls in the journal and calls counted in memory. A run killed after a quarter hour (a day's or a billing period's start) or a plan change, and
  * before its next delivery: the next run delivers the calls of each side in an interval of that
  * side, as the killed run would have (the cuts are in the journal's directory, not only in memory).
  */
-class JournalCutsTest {
-  private static final Instant MIDNIGHT = Instant.parse("2026-04-01T00:00:00Z");
-  private final ManualTimeSource time = ManualTimeSource.at(MIDNIGHT.minusSeconds(2));
-  private final List<UsageRecord> delivered = new CopyOnWriteArrayList<>();
-  @TempDir
-  Path dir;
-
-  private UsageJournal open() {
-    return UsageJournal.open(dir, FsyncPolicy.DEFAULT, time.now(), 1 << 16, 4);
-  }
-
-  private UsageMeter meter(UsageJournal journal) {
-    return new UsageMeter(delivered::addAll, time, Optional.of(journal), batch -> {});
-  }
-
-  private void record(UsageMeter meter, String customer, int n) {
-    for (int i = 0; i < n; i++) {
-      meter.record(customer, "key_1", "summary", 200, false, 0, 100, 1_000, 0, Map.of(), time.epochNanos());
-    }
-  }
-
-  private long calls(Instant from, Instant to) {
-    return delivered.stream().filter(r -> r.from().equals(from) && r.to().equals(to))
-        .mapToLong(UsageRecord::calls).sum();
-  }
-
+class JournalCutsTest extends JournalCutsFixture {
   @Test
   void callsOnEitherSideOfAQuarterHourStayOnTheirSideAfterAKill() {
     Instant opened = time.now();
     UsageJournal first = open();
     UsageMeter meter = meter(first);
-    record(meter, "acme", 3); // the day before
+    record(meter, "key_1", 3); // the day before
     time.advance(Duration.ofSeconds(3)); // one second past midnight
-    record(meter, "acme", 4); // the new day: the first of them cuts the interval at midnight
+    record(meter, "key_1", 4); // the new day: the first of them cuts the interval at midnight
     first.release(); // killed before any delivery
 
     time.advance(Duration.ofSeconds(30));
@@ -74,14 +45,14 @@ class JournalCutsTest {
   void aPlanChangesCutSurvivesAKillAndDeliveredCutsAreNotCutAgain() {
     UsageJournal first = open();
     UsageMeter meter = meter(first);
-    record(meter, "acme", 2);
+    record(meter, "key_1", 2);
     assertThat(meter.flush()).isTrue(); // delivered up to here: the restart cut of this run is behind
     time.advance(Duration.ofMillis(500));
     Instant change = meter.hold();
     meter.cutAt(change);
     meter.release();
     time.advance(Duration.ofMillis(200));
-    record(meter, "acme", 5); // under the new plan
+    record(meter, "key_1", 5); // under the new plan
     first.release();
     assertThat(Files.exists(dir.resolve(JournalCutLog.FILE))).isTrue();
 
@@ -141,11 +112,11 @@ class JournalCutsTest {
     Instant opened = time.now();
     UsageJournal journal = open();
     UsageMeter meter = meter(journal);
-    record(meter, "acme", 1); // journaled
+    record(meter, "key_1", 1); // journaled
     journal.release(); // from now on appends fail: calls are counted in memory
-    record(meter, "acme", 2);
+    record(meter, "key_1", 2);
     time.advance(Duration.ofSeconds(3)); // past midnight
-    record(meter, "acme", 4);
+    record(meter, "key_1", 4);
     time.advance(Duration.ofSeconds(1));
     Instant flushed = time.now();
     for (int i = 0; i < 3; i++) {
@@ -153,27 +124,6 @@ class JournalCutsTest {
     }
     assertThat(calls(opened, MIDNIGHT)).as("before midnight, journaled or not").isEqualTo(3);
     assertThat(calls(MIDNIGHT, flushed)).as("after midnight").isEqualTo(4);
-  }
-
-  private static Instant planChange(UsageMeter meter) {
-    Instant at = meter.hold();
-    meter.cutAt(at);
-    meter.release();
-    return at;
-  }
-
-  private void deliverAll(UsageJournal journal) {
-    try (journal) {
-      UsageMeter again = meter(journal);
-      for (int i = 0; i < 6; i++) {
-        assertThat(again.flush()).isTrue();
-      }
-    }
-  }
-
-  private UsageRecord only(String key) {
-    assertThat(delivered.stream().filter(r -> r.keyId().equals(key)).count()).as(key).isEqualTo(1);
-    return delivered.stream().filter(r -> r.keyId().equals(key)).findFirst().orElseThrow();
   }
 
   /**
@@ -185,14 +135,14 @@ class JournalCutsTest {
   void aCutPassedWithNothingBeforeItIsRememberedByTheState() {
     UsageJournal first = open();
     UsageMeter meter = meter(first);
-    meter.record("acme", "key_before", "summary", 200, false, 0, 100, 1_000, 0, Map.of(), time.epochNanos());
+    record(meter, "key_before", 1);
     assertThat(meter.flush()).isTrue();
     time.advance(Duration.ofMillis(100));
     Instant change = planChange(meter); // nothing recorded since the delivery
     time.advance(Duration.ofMillis(100));
     assertThat(meter.flush()).isTrue(); // passes it
     time.advance(Duration.ofMillis(100));
-    meter.record("acme", "key_after", "summary", 200, false, 0, 100, 1_000, 0, Map.of(), time.epochNanos());
+    record(meter, "key_after", 1);
     time.advance(Duration.ofMillis(100));
     planChange(meter); // another customer's change rewrites the file of cuts
     first.release();
@@ -213,14 +163,14 @@ class JournalCutsTest {
     UsageMeter meter = new UsageMeter(batch -> {
       throw new java.io.IOException("the ledger is down");
     }, time, Optional.of(journal), batch -> {});
-    record(meter, "acme", 1);
+    record(meter, "key_1", 1);
     assertThat(meter.flush()).isFalse();
     for (int i = 0; i < 500; i++) {
       time.advance(Duration.ofMillis(1));
       planChange(meter);
     }
     time.advance(Duration.ofMillis(1));
-    record(meter, "acme", 1);
+    record(meter, "key_1", 1);
     Instant last = planChange(meter);
     journal.close();
     List<String> lines = Files.readAllLines(dir.resolve(JournalCutLog.FILE));
@@ -231,7 +181,7 @@ class JournalCutsTest {
   @Test
   void aDamagedFileOfCutsIsLoggedAndLeftAside() throws Exception {
     UsageJournal first = open();
-    record(meter(first), "acme", 3);
+    record(meter(first), "key_1", 3);
     first.release();
     Files.writeString(dir.resolve(JournalCutLog.FILE), "garbage\n2026-04-01T00:00:00Z 1,2\n2026-04-01T00:00:01Z 3,", 
         java.nio.file.StandardOpenOption.APPEND); // damaged, too few positions, torn
