@@ -125,6 +125,7 @@ final class LimitStep {
     try {
       if (mayRestore(limits, principal, now)) {
         restoreQuotas(limits, principal, op.id(), requests, now);
+        now = Math.max(now, restore.now()); // the ledger's read may have taken seconds: the limits charge now
       }
       storeCalls.increment();
       if (packing != null && (requests == limits.unitCostRequests() ? limits.packs() : PackedPolicies.packsAll(requests))) {

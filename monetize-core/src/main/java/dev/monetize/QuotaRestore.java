@@ -169,6 +169,11 @@ final class QuotaRestore {
     return true;
   }
 
+  /** Now on the engine's clock (a restore may have waited on the ledger: what follows it reads this). */
+  long now() {
+    return clock.getAsLong();
+  }
+
   /**
    * Restores each quota of {@code requests} not restored yet whose window holds the start.
    *
