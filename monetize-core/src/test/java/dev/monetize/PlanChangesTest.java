@@ -200,6 +200,39 @@ class PlanChangesTest {
   }
 
   /**
+   * A node that starts in the seconds before a change other nodes scheduled comes due follows it from
+   * its instant: its first sweep runs at start, not 10 s later (a node restarted after a crash, or in a
+   * rolling deploy, charged the old plan past the instant the invoice prorates by).
+   */
+  @Test
+  void aNodeStartedJustBeforeAChangeComesDueFollowsIt() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-16T00:00:00Z"));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    SharedHistory history = new SharedHistory();
+    dev.monetize.keys.CustomerStore customers = dev.monetize.keys.CustomerStore.inMemory();
+    dev.monetize.keys.KeyStore keys = dev.monetize.keys.KeyStore.inMemory();
+    java.util.function.Supplier<MonetizeBuilder> node = () -> Monetize.builder()
+        .catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time).operatorKey(operator)
+        .billingHistory(history).customerStore(customers).keyStore(keys).keyCacheTtl(java.time.Duration.ZERO);
+    try (Monetize a = node.get().build()) {
+      a.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = a.keys().issue("acme", Set.of("*"));
+      JsonNode now = call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", operator, 200);
+      Instant due = Instant.parse(now.get("scheduled_plan_change").get("at").asText());
+      time.set(due.minusSeconds(2));
+      try (Monetize restarted = node.get().build()) {
+        assertThat(restarted.awaitFirstPlanSweep(5_000)).as("swept at start").isTrue();
+        time.set(due);
+        Operation summary = restarted.catalog().operation("summary").orElseThrow();
+        Admission x = restarted.admit(summary, ApiRequest.of("GET", "/v1/summary", "10.0.0.1", "r",
+            "Bearer " + key.secret(), null));
+        x.complete(200, 0);
+        assertThat(x.principal().orElseThrow().plan().name()).isEqualTo("pro");
+      }
+    }
+  }
+
+  /**
    * With a history several nodes share, "now" is a change every node follows at one instant (30 s on,
    * past each node's next sweep): the node that took it does not switch before the others, which
    * would charge one plan while the invoice bills the other.

@@ -87,7 +87,9 @@ public final class PlanScheduler implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    sweeper.scheduleWithFixedDelay(this::sweepQuietly, 10, 10, TimeUnit.SECONDS);
+    // the first sweep at once: a change other nodes scheduled for the next seconds is followed from its
+    // instant by a node that has just started too (waiting 10 s, a restarted node charged the old plan)
+    sweeper.scheduleWithFixedDelay(this::sweepQuietly, 0, 10, TimeUnit.SECONDS);
   }
 
   /**
@@ -305,9 +307,17 @@ public final class PlanScheduler implements AutoCloseable {
     }
   }
 
+  private final java.util.concurrent.CountDownLatch firstSweep = new java.util.concurrent.CountDownLatch(1);
+
+  /** Waits at most {@code millis} for the sweep made at start; whether it has run (for tests). */
+  public boolean awaitFirstSweep(long millis) throws InterruptedException {
+    return firstSweep.await(millis, TimeUnit.MILLISECONDS);
+  }
+
   private void sweepQuietly() {
     try {
       sweep();
+      firstSweep.countDown();
       if (!catalog.tierRules().isEmpty() && time.now().isAfter(evaluated.plus(Duration.ofHours(1)))) {
         evaluateTierRules();
       }
