@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The journal's cuts on disk ({@code journal.cuts}): one line per cut, {@code <instant> <positions>},
+ * The journal's cuts on disk ({@code journal.cuts}): one line per cut, {@code <instant> <positions> <check>}
+ * (the check is the CRC32C of what precedes it, in hex),
  * appended when the cut is made, before any call after it is journaled, so that a run killed before
  * its next delivery still has each call delivered on its side of every quarter hour and plan change.
  * An append is one write (tens of microseconds), forced as the calls are: at once when each call is,
@@ -41,14 +42,19 @@ final class JournalCutLog {
     this.ch = openForAppending();
   }
 
-  /** Reads what earlier runs left into {@code into} (oldest first) and opens the file for this run's cuts. */
-  static JournalCutLog open(Path dir, int stripes, boolean forceEach, List<JournalCuts.Cut> into) {
+  /**
+   * Reads what earlier runs left into {@code into} (oldest first; none later than {@code now}, which only
+   * a clock set back could have made) and opens the file for this run's cuts.
+   */
+  static JournalCutLog open(Path dir, int stripes, boolean forceEach, Instant now, List<JournalCuts.Cut> into) {
     Path file = dir.resolve(FILE);
     int lines = 0;
     if (Files.exists(file)) {
       try {
         String text = Files.readString(file, StandardCharsets.ISO_8859_1);
         if (!text.isEmpty() && !text.endsWith("\n")) { // a torn last line: cut off, or the next one is glued to it
+          LOG.warn("usage journal {}: the last line of {} is torn (the process or the machine stopped while "
+              + "writing it) and cut off: calls around that cut may be delivered in the interval before it", dir, FILE);
           try (FileChannel t = FileChannel.open(file, StandardOpenOption.WRITE)) {
             t.truncate(text.lastIndexOf('\n') + 1);
             t.force(false);
@@ -59,13 +65,15 @@ final class JournalCutLog {
           String line = text.substring(start, nl);
           start = nl + 1;
           lines++;
-          try {
-            int space = line.indexOf(' ');
-            into.add(new JournalCuts.Cut(Instant.parse(line.substring(0, space)),
-                JournalFiles.positions(line.substring(space + 1), stripes), new Aggregation()));
-          } catch (RuntimeException e) {
-            LOG.error("usage journal {}: line {} of {} is damaged ({}) and skipped: calls around that cut may be "
-                + "delivered in the interval before it", dir, lines, FILE, e.toString());
+          JournalCuts.Cut cut = parse(line, stripes);
+          if (cut == null) {
+            LOG.error("usage journal {}: line {} of {} is damaged and skipped: calls around that cut may be "
+                + "delivered in the interval before it", dir, lines, FILE);
+          } else if (cut.at().isAfter(now)) {
+            LOG.warn("usage journal {}: line {} of {} is a cut at {}, later than now ({}: the clock went back?), "
+                + "and is skipped", dir, lines, FILE, cut.at(), now);
+          } else {
+            into.add(cut);
           }
         }
       } catch (IOException e) {
@@ -157,10 +165,32 @@ final class JournalCutLog {
     }
   }
 
+  /** The cut a line holds, or null when it is damaged (its check fails, or it does not parse). */
+  private static JournalCuts.Cut parse(String line, int stripes) {
+    int last = line.lastIndexOf(' ');
+    int first = line.indexOf(' ');
+    if (first <= 0 || last <= first || !line.substring(last + 1).equals(check(line.substring(0, last)))) {
+      return null;
+    }
+    try {
+      return new JournalCuts.Cut(Instant.parse(line.substring(0, first)),
+          JournalFiles.positions(line.substring(first + 1, last), stripes), new Aggregation());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String check(String text) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(text.getBytes(StandardCharsets.ISO_8859_1));
+    return Long.toHexString(crc.getValue());
+  }
+
   private static void write(FileChannel to, List<JournalCuts.Cut> cuts) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (JournalCuts.Cut c : cuts) {
-      sb.append(c.at()).append(' ').append(JournalFiles.join(c.end())).append('\n');
+      String text = c.at() + " " + JournalFiles.join(c.end());
+      sb.append(text).append(' ').append(check(text)).append('\n');
     }
     ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
     while (bytes.hasRemaining()) {

@@ -42,6 +42,16 @@ final class JournalCuts {
     cuts.add(cut);
   }
 
+  /** Whether every position of {@code end} is at or past {@code positions}'. */
+  static boolean covers(long[] end, long[] positions) {
+    for (int i = 0; i < end.length; i++) {
+      if (end[i] < positions[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   int size() {
     return cuts.size();
   }

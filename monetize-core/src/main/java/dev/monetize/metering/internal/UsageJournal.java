@@ -92,7 +92,17 @@ public final class UsageJournal implements AutoCloseable {
     acked = state.acked();
     intent = state.intent();
     List<JournalCuts.Cut> earlierCuts = new java.util.ArrayList<>();
-    cutLog = JournalCutLog.open(dir, stripeCount, fsync.perCall(), earlierCuts);
+    cutLog = JournalCutLog.open(dir, stripeCount, fsync.perCall(), now, earlierCuts);
+    long[] delivered = intent == null ? acked : intent.end();
+    Instant deliveredTo = intent == null ? from : intent.to();
+    earlierCuts.removeIf(c -> {
+      boolean behind = c.at().isAfter(deliveredTo) && !JournalCuts.covers(c.end(), delivered);
+      if (behind) { // would deliver again what was delivered
+        LOG.error("usage journal {}: the cut at {} in {} ends before what was delivered and is skipped", dir, c.at(),
+            JournalCutLog.FILE);
+      }
+      return behind;
+    });
     for (JournalCuts.Cut c : earlierCuts) {
       cuts.add(c); // earlier runs' quarter hours and plan changes; those delivered past are skipped
     }

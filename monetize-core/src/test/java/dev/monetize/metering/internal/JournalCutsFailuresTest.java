@@ -183,4 +183,39 @@ class JournalCutsFailuresTest extends JournalCutsFixture {
     assertThat(delivered.stream().filter(r -> r.keyId().equals("run2")))
         .allSatisfy(r -> assertThat(r.from()).as("after midnight").isAfterOrEqualTo(MIDNIGHT));
   }
+
+  /** A line of the file of cuts as the journal writes it, with its check. */
+  private static String line(Instant at, String positions) {
+    String text = at + " " + positions;
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    return text + " " + Long.toHexString(crc.getValue()) + "\n";
+  }
+
+  /**
+   * Lines that parse but cannot be right are skipped: one changed on the disk (its check fails), one
+   * later than now, one that ends before what was delivered (it would deliver those calls again).
+   */
+  @Test
+  void linesThatCannotBeRightAreSkippedNotFollowed() throws Exception {
+    UsageJournal first = open();
+    UsageMeter meter = meter(first);
+    record(meter, "delivered", 3);
+    time.advance(Duration.ofMillis(100));
+    assertThat(meter.flush()).isTrue();
+    Instant flushed = only("delivered").to();
+    String acked = JournalFiles.read(dir.resolve(JournalDirectory.STATE)).getProperty("acked");
+    time.advance(Duration.ofMillis(500));
+    record(meter, "after", 2);
+    first.release();
+    Instant written = flushed.plusMillis(100);
+    Instant edited = flushed.plusMillis(200); // a cut there would start the calls after it there
+    String changed = line(written, acked).replace(written.toString(), edited.toString());
+    Files.writeString(dir.resolve(JournalCutLog.FILE), changed + line(edited.plus(Duration.ofDays(365)), acked)
+        + line(edited, "0,0,0,0"), StandardOpenOption.APPEND);
+    time.advance(Duration.ofSeconds(5));
+    deliverAll(open());
+    assertThat(calls("delivered")).as("nothing delivered twice").isEqualTo(3);
+    assertThat(only("after").from()).as("no cut followed").isEqualTo(flushed);
+  }
 }
