@@ -87,9 +87,16 @@ public final class PlanScheduler implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    // the first sweep at once: a change other nodes scheduled for the next seconds is followed from its
-    // instant by a node that has just started too (waiting 10 s, a restarted node charged the old plan)
-    sweeper.scheduleWithFixedDelay(this::sweepQuietly, 0, 10, TimeUnit.SECONDS);
+    // the first sweep before the engine serves: a change other nodes scheduled for the next seconds is
+    // followed from its instant by a node that has just started too (a restarted node charged the old plan
+    // until its first sweep, 10 s after its start)
+    try {
+      sweep();
+      firstSweep.countDown();
+    } catch (RuntimeException e) {
+      LOG.warn("applying scheduled plan changes at start: {}; the next sweep is in 10 s", e.toString());
+    }
+    sweeper.scheduleWithFixedDelay(this::sweepQuietly, 10, 10, TimeUnit.SECONDS);
   }
 
   /**
