@@ -89,12 +89,25 @@ public final class PlanScheduler implements AutoCloseable {
     });
     // the first sweep before the engine serves: a change other nodes scheduled for the next seconds is
     // followed from its instant by a node that has just started too (a restarted node charged the old plan
-    // until its first sweep, 10 s after its start)
+    // until its first sweep, 10 s after its start). On the sweeper's thread, awaited for at most 5 s: a
+    // history that is slow to answer delays the start that long, not for good
+    java.util.concurrent.Future<?> first = sweeper.submit(() -> {
+      try {
+        sweep();
+        firstSweep.countDown();
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("applying scheduled plan changes at start: {}; the next sweep is in 10 s", e.toString());
+      }
+    });
     try {
-      sweep();
-      firstSweep.countDown();
-    } catch (RuntimeException e) {
-      LOG.warn("applying scheduled plan changes at start: {}; the next sweep is in 10 s", e.toString());
+      first.get(START_SWEEP_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("applying scheduled plan changes at start takes more than {} s (the billing history is slow to "
+          + "answer): the engine starts meanwhile, on the plans stored", START_SWEEP_WAIT_SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.warn("applying scheduled plan changes at start: {}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     sweeper.scheduleWithFixedDelay(this::sweepQuietly, 10, 10, TimeUnit.SECONDS);
   }
@@ -314,6 +327,7 @@ public final class PlanScheduler implements AutoCloseable {
     }
   }
 
+  private static final long START_SWEEP_WAIT_SECONDS = 5;
   private final java.util.concurrent.CountDownLatch firstSweep = new java.util.concurrent.CountDownLatch(1);
 
   /** Waits at most {@code millis} for the sweep made at start; whether it has run (for tests). */

@@ -43,8 +43,8 @@ final class JournalCutLog {
   }
 
   /**
-   * Reads what earlier runs left into {@code into} (oldest first; none later than {@code now}, which only
-   * a clock set back could have made) and opens the file for this run's cuts.
+   * Reads what earlier runs left into {@code into} (oldest first; none more than an hour after {@code now},
+   * which no clock step explains) and opens the file for this run's cuts.
    */
   static JournalCutLog open(Path dir, int stripes, boolean forceEach, Instant now, List<JournalCuts.Cut> into) {
     Path file = dir.resolve(FILE);
@@ -62,16 +62,16 @@ final class JournalCutLog {
         }
         int start = 0;
         for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) { // a last line without one is torn
-          String line = text.substring(start, nl);
+          String line = text.substring(start, nl > start && text.charAt(nl - 1) == '\r' ? nl - 1 : nl);
           start = nl + 1;
           lines++;
           JournalCuts.Cut cut = parse(line, stripes);
           if (cut == null) {
             LOG.error("usage journal {}: line {} of {} is damaged and skipped: calls around that cut may be "
                 + "delivered in the interval before it", dir, lines, FILE);
-          } else if (cut.at().isAfter(now)) {
-            LOG.warn("usage journal {}: line {} of {} is a cut at {}, later than now ({}: the clock went back?), "
-                + "and is skipped", dir, lines, FILE, cut.at(), now);
+          } else if (cut.at().isAfter(now.plus(java.time.Duration.ofHours(1)))) { // a clock stepped back: kept
+            LOG.warn("usage journal {}: line {} of {} is a cut at {}, more than an hour after now ({}), and is "
+                + "skipped", dir, lines, FILE, cut.at(), now);
           } else {
             into.add(cut);
           }

@@ -194,7 +194,7 @@ class JournalCutsFailuresTest extends JournalCutsFixture {
 
   /**
    * Lines that parse but cannot be right are skipped: one changed on the disk (its check fails), one
-   * later than now, one that ends before what was delivered (it would deliver those calls again).
+   * a year after now, one that ends before what was delivered (it would deliver those calls again).
    */
   @Test
   void linesThatCannotBeRightAreSkippedNotFollowed() throws Exception {
