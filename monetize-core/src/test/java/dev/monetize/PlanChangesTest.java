@@ -199,6 +199,21 @@ class PlanChangesTest {
     assertThat(log.split("rate limits and quotas are counted", -1)).hasSize(2); // once: not for the in-memory history
   }
 
+  /** Nodes of one service: a shared billing history, customer and key stores, one clock and operator. */
+  private static final class Nodes {
+    final ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-16T00:00:00Z"));
+    final String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    final SharedHistory history = new SharedHistory();
+    final dev.monetize.keys.CustomerStore customers = dev.monetize.keys.CustomerStore.inMemory();
+    final dev.monetize.keys.KeyStore keys = dev.monetize.keys.KeyStore.inMemory();
+
+    MonetizeBuilder builder() {
+      return Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time)
+          .operatorKey(operator).billingHistory(history).customerStore(customers).keyStore(keys)
+          .keyCacheTtl(java.time.Duration.ZERO);
+    }
+  }
+
   /**
    * A node that starts in the seconds before a change other nodes scheduled comes due follows it from
    * its instant: its first sweep runs at start, not 10 s later (a node restarted after a crash, or in a
@@ -206,14 +221,10 @@ class PlanChangesTest {
    */
   @Test
   void aNodeStartedJustBeforeAChangeComesDueFollowsIt() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-16T00:00:00Z"));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
-    SharedHistory history = new SharedHistory();
-    dev.monetize.keys.CustomerStore customers = dev.monetize.keys.CustomerStore.inMemory();
-    dev.monetize.keys.KeyStore keys = dev.monetize.keys.KeyStore.inMemory();
-    java.util.function.Supplier<MonetizeBuilder> node = () -> Monetize.builder()
-        .catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time).operatorKey(operator)
-        .billingHistory(history).customerStore(customers).keyStore(keys).keyCacheTtl(java.time.Duration.ZERO);
+    Nodes nodes = new Nodes();
+    ManualTimeSource time = nodes.time;
+    String operator = nodes.operator;
+    java.util.function.Supplier<MonetizeBuilder> node = nodes::builder;
     try (Monetize a = node.get().build()) {
       a.customers().save(Customer.of("acme", "basic"));
       IssuedKey key = a.keys().issue("acme", Set.of("*"));
@@ -239,14 +250,11 @@ class PlanChangesTest {
    */
   @Test
   void nowOnSeveralNodesIsOneInstantEveryNodeFollows() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-16T00:00:00Z"));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
-    SharedHistory history = new SharedHistory();
-    dev.monetize.keys.CustomerStore customers = dev.monetize.keys.CustomerStore.inMemory();
-    dev.monetize.keys.KeyStore keys = dev.monetize.keys.KeyStore.inMemory();
-    java.util.function.Supplier<MonetizeBuilder> node = () -> Monetize.builder()
-        .catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time).operatorKey(operator)
-        .billingHistory(history).customerStore(customers).keyStore(keys).keyCacheTtl(java.time.Duration.ZERO);
+    Nodes nodes = new Nodes();
+    ManualTimeSource time = nodes.time;
+    String operator = nodes.operator;
+    SharedHistory history = nodes.history;
+    java.util.function.Supplier<MonetizeBuilder> node = nodes::builder;
     try (Monetize a = node.get().build(); Monetize b = node.get().build()) {
       a.customers().save(Customer.of("acme", "basic"));
       IssuedKey key = a.keys().issue("acme", Set.of("*"));
