@@ -489,11 +489,6 @@ public final class Monetize implements AutoCloseable {
     plans.sweep();
   }
 
-  /** Waits at most {@code millis} for the sweep of due plan changes made at start (for tests). */
-  boolean awaitFirstPlanSweep(long millis) throws InterruptedException {
-    return plans.awaitFirstSweep(millis);
-  }
-
   /** Delivers the lifecycle events queued so far (quota thresholds, plan changes), on the calling thread. */
   public void flushEvents() {
     events.flush();

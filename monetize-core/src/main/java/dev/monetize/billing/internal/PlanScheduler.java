@@ -94,7 +94,6 @@ public final class PlanScheduler implements AutoCloseable {
     java.util.concurrent.Future<?> first = sweeper.submit(() -> {
       try {
         sweep();
-        firstSweep.countDown();
       } catch (RuntimeException | LinkageError e) {
         LOG.warn("applying scheduled plan changes at start: {}; the next sweep is in 10 s", e.toString());
       }
@@ -328,17 +327,9 @@ public final class PlanScheduler implements AutoCloseable {
   }
 
   private static final long START_SWEEP_WAIT_SECONDS = 5;
-  private final java.util.concurrent.CountDownLatch firstSweep = new java.util.concurrent.CountDownLatch(1);
-
-  /** Waits at most {@code millis} for the sweep made at start; whether it has run (for tests). */
-  public boolean awaitFirstSweep(long millis) throws InterruptedException {
-    return firstSweep.await(millis, TimeUnit.MILLISECONDS);
-  }
-
   private void sweepQuietly() {
     try {
       sweep();
-      firstSweep.countDown();
       if (!catalog.tierRules().isEmpty() && time.now().isAfter(evaluated.plus(Duration.ofHours(1)))) {
         evaluateTierRules();
       }
