@@ -181,7 +181,8 @@ public enum ErrorCode {
       "The shared limiter store (e.g. Redis) cannot be reached and one of the request's "
           + "limits fails closed (quotas and credits by default), so the service refuses rather "
           + "than give away what is paid for; or the store of keys and customers (e.g. PostgreSQL) "
-          + "cannot be reached for a caller the service has not seen in the last seconds.",
+          + "cannot be reached for a caller the service has not seen in the last seconds; or a store an "
+          + "endpoint itself needs is down (the application answers with this code and its own hint).",
       "Retry after the number of seconds in Retry-After; the service cannot check your key or quota right now."),
   /** No such route, or a resource that belongs to another customer. */
   NOT_FOUND(404, "Not found",

@@ -10,6 +10,7 @@ import dev.monetize.examples.analytics.domain.Event;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.domain.Events;
 import dev.monetize.examples.analytics.domain.Interval;
+import dev.monetize.examples.analytics.domain.StoreUnavailableException;
 import dev.monetize.examples.analytics.domain.Summary;
 import dev.monetize.postgres.TenantDataSource;
 import java.io.IOException;
@@ -137,9 +138,14 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       }
       ps.executeBatch();
       c.commit();
-    } catch (SQLException | JsonProcessingException e) { // the message names no value of the caller's events
-      throw new IllegalStateException("cannot store events" + (e instanceof SQLException q && q.getSQLState() != null
-          ? " (SQL state " + q.getSQLState() + ")" : ""), e);
+    } catch (SQLException e) { // the message names no value of the caller's events
+      if (unreachable(e)) {
+        throw new StoreUnavailableException("The event store cannot be reached.", e);
+      }
+      throw new IllegalStateException("cannot store events" + (e.getSQLState() != null
+          ? " (SQL state " + e.getSQLState() + ")" : ""), e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot store events: their properties are not JSON", e);
     }
     changed.accept(tenant);
     return events.size();
@@ -163,7 +169,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   /** The tenant's events in {@code [from, to)}, oldest first. */
   private List<Event> read(String tenant, Instant from, Instant to) {
     if (suspended) {
-      throw new IllegalStateException("the event store is offline for maintenance");
+      throw new StoreUnavailableException("The event store is offline for maintenance.");
     }
     try (Connection c = data.getConnection(); PreparedStatement ps = c.prepareStatement(
         "SELECT type, ts, user_id, value, properties FROM analytics_events WHERE tenant = ? AND ts >= ? AND ts < ? "
@@ -179,9 +185,30 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
         }
       }
       return out;
-    } catch (SQLException | IOException e) {
-      throw new IllegalStateException("cannot read events: " + e.getMessage(), e);
+    } catch (SQLException e) {
+      if (unreachable(e)) {
+        throw new StoreUnavailableException("The event store cannot be reached.", e);
+      }
+      throw new IllegalStateException("cannot read events (SQL state " + e.getSQLState() + ")", e);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read events: a stored row is not JSON", e);
     }
+  }
+
+  /**
+   * Whether {@code e} says the database cannot be reached now rather than that a query is wrong: the
+   * pool found no connection in time, a connection broke or was refused (SQL state class 08), the
+   * server is shutting down or out of resources (57P0x, class 53), or the driver calls it transient.
+   */
+  static boolean unreachable(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      String state = x.getSQLState() == null ? "" : x.getSQLState();
+      if (x instanceof java.sql.SQLTransientException || x instanceof java.sql.SQLRecoverableException
+          || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

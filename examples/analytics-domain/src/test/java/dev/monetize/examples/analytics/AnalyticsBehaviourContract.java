@@ -320,9 +320,15 @@ public abstract class AnalyticsBehaviourContract {
     assertThat(stale.statusCode()).as(stale.body()).isEqualTo(200);
     assertThat(stale.body()).isEqualTo(first.body());
     assertThat(stale.headers().firstValue("Cache-Status").orElseThrow())
-        .startsWith("monetize; fwd=stale; fwd-status=500; ttl=-");
+        .startsWith("monetize; fwd=stale; fwd-status=503; ttl=-");
     assertThat(stale.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
-    problem(send("GET", "/v1/stats/summary", key("free"), null), 500, "internal"); // nothing cached for this tenant
+    // nothing cached for this tenant: the outage itself, as an outage (retry later), never a 500
+    HttpResponse<String> down = send("GET", "/v1/stats/summary", key("free"), null);
+    JsonNode outage = problem(down, 503, "store_unavailable");
+    assertThat(down.headers().firstValue("Retry-After")).contains("5");
+    assertThat(outage.get("retry_after").asInt()).isEqualTo(5);
+    assertThat(outage.get("detail").asText()).isEqualTo("The event store is offline for maintenance.");
+    assertThat(down.headers().firstValue("Cache-Status").orElse("")).doesNotContain("stored");
     store.resume();
     HttpResponse<String> fresh = send("GET", "/v1/stats/summary", key("pro"), null);
     assertThat(fresh.headers().firstValue("Cache-Status")).contains("monetize; fwd=miss; stored");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.monetize.TenantContext;
 import dev.monetize.examples.analytics.domain.Event;
 import dev.monetize.examples.analytics.domain.Interval;
+import dev.monetize.examples.analytics.domain.StoreUnavailableException;
 import dev.monetize.postgres.PostgresStore;
 import dev.monetize.postgres.PostgresTestSupport;
 import java.io.ByteArrayOutputStream;
@@ -96,5 +97,41 @@ class PostgresEventStoreTest {
       store.export("acme", out);
       assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(3).noneMatch(l -> l.contains("globex"));
     }
+  }
+
+  /**
+   * A database that cannot be reached is an outage the caller may retry ({@link StoreUnavailableException},
+   * answered 503), not a bug (500): writes and reads through a network that is cut.
+   */
+  @Test
+  void anUnreachableDatabaseIsAnOutageNotABug() throws Exception {
+    try (TcpRelay relay = new TcpRelay(5432)) {
+      String relayed = url.replace("127.0.0.1:5432", "127.0.0.1:" + relay.port());
+      try (PostgresEventStore through = PostgresEventStore.open(db.dataSource(), relayed);
+          TenantContext.Scope ignored = TenantContext.open("acme")) {
+        assertThat(through.summary("acme").events()).isEqualTo(3);
+        relay.cut();
+        Event late = new Event("view", Instant.parse("2026-12-01T13:00:00Z"), Optional.empty(), 1, Map.of());
+        assertThatThrownBy(() -> through.append("acme", List.of(late)))
+            .isInstanceOf(StoreUnavailableException.class).hasMessage("The event store cannot be reached.");
+        assertThatThrownBy(() -> through.summary("acme"))
+            .isInstanceOf(StoreUnavailableException.class).hasMessage("The event store cannot be reached.");
+      }
+    }
+    try (TenantContext.Scope ignored = TenantContext.open("acme")) {
+      assertThat(store.summary("acme").events()).isEqualTo(3); // nothing was stored
+    }
+  }
+
+  /** A query the database refuses (wrong SQL, a policy) is not an outage: retrying would not help. */
+  @Test
+  void onlyConnectionAndServerStatesAreOutages() {
+    assertThat(PostgresEventStore.unreachable(new java.sql.SQLException("refused", "08001"))).isTrue();
+    assertThat(PostgresEventStore.unreachable(new java.sql.SQLException("shutting down", "57P01"))).isTrue();
+    assertThat(PostgresEventStore.unreachable(new java.sql.SQLException("too many connections", "53300"))).isTrue();
+    assertThat(PostgresEventStore.unreachable(new java.sql.SQLTransientConnectionException("pool timeout"))).isTrue();
+    assertThat(PostgresEventStore.unreachable(new java.sql.SQLException("syntax", "42601"))).isFalse();
+    assertThat(PostgresEventStore.unreachable(new java.sql.SQLException("row-level security", "42501"))).isFalse();
+    assertThat(PostgresEventStore.unreachable(new java.sql.SQLException("no state"))).isFalse();
   }
 }

@@ -26,14 +26,18 @@ public interface EventStore {
 
   /**
    * Takes reads offline, as a real store is during a failover or a maintenance window: until
-   * {@link #resume()}, every read throws {@link IllegalStateException}.
+   * {@link #resume()}, every read throws {@link StoreUnavailableException}.
    */
   void suspendReads();
 
   /** Takes reads back online. */
   void resume();
 
-  /** Stores events; returns how many were stored. */
+  /**
+   * Stores events, all or none; returns how many were stored.
+   *
+   * @throws StoreUnavailableException when the store cannot be reached (nothing was stored)
+   */
   int append(String tenant, List<Event> events);
 
   /** Aggregates of all the tenant's events. */

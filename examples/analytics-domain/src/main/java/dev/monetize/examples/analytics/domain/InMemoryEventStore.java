@@ -40,7 +40,7 @@ public final class InMemoryEventStore implements EventStore {
 
   /**
    * Takes reads offline, as a real store is during a failover or a maintenance window: until
-   * {@link #resume()}, every read throws {@link IllegalStateException} (the examples' cached answers
+   * {@link #resume()}, every read throws {@link StoreUnavailableException} (the examples' cached answers
    * are then served stale, within their {@code stale_if_error} window).
    */
   @Override
@@ -58,7 +58,7 @@ public final class InMemoryEventStore implements EventStore {
 
   private List<Event> snapshot(String tenant) {
     if (suspended) {
-      throw new IllegalStateException("the event store is offline for maintenance");
+      throw new StoreUnavailableException("The event store is offline for maintenance.");
     }
     List<Event> events = byTenant.get(tenant);
     if (events == null) {

@@ -104,7 +104,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     store.onChange(tenant -> monetize.cache().invalidate(tenant, "stats")); // its summary says something new now
     return List.of(new AnalyticsResource(store, clock), new AnalyticsV0Resource(store), new MonetizeFeature(monetize),
         new MonetizeExceptionMapper(monetize), new ProblemMappers.BadInput(monetize),
-        new ProblemMappers.TooLarge(monetize), new OpenApiResource(monetize), new ManagementResource(monetize),
+        new ProblemMappers.TooLarge(monetize), new ProblemMappers.Unavailable(monetize), new OpenApiResource(monetize), new ManagementResource(monetize),
         new MetricsResource(monetize));
   }
 
@@ -128,7 +128,8 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
         .register(new MonetizeFeature(monetize))
         .register(new MonetizeExceptionMapper(monetize))
         .register(new ProblemMappers.BadInput(monetize))
-        .register(new ProblemMappers.TooLarge(monetize));
+        .register(new ProblemMappers.TooLarge(monetize))
+        .register(new ProblemMappers.Unavailable(monetize));
   }
 
   /** Issues the demo keys (see {@link DemoService#issueDemoKeys}); {@code admin} is {@code operatorKey}. */

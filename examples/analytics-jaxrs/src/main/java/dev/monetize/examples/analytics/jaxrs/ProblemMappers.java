@@ -5,12 +5,17 @@ import dev.monetize.errors.ErrorCode;
 import dev.monetize.errors.Problem;
 import dev.monetize.errors.ProblemJson;
 import dev.monetize.examples.analytics.domain.BadInputException;
+import dev.monetize.examples.analytics.StoreOutage;
+import dev.monetize.examples.analytics.domain.StoreUnavailableException;
 import dev.monetize.http.RequestIds;
 import dev.monetize.jaxrs.MonetizeContext;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
-/** Bad input (400) and too-large bodies (413) as the same problem JSON the servlet example sends. */
+/**
+ * Bad input (400), too-large bodies (413) and an unreachable event store (503) as the same problem
+ * JSON the servlet example sends.
+ */
 final class ProblemMappers {
   private ProblemMappers() {}
 
@@ -47,6 +52,24 @@ final class ProblemMappers {
     public Response toResponse(AnalyticsResource.TooLargeException e) {
       return problem(monetize, ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than "
           + AnalyticsResource.MAX_BODY_BYTES + " bytes.", ErrorCode.PAYLOAD_TOO_LARGE.hint());
+    }
+  }
+
+  /** 503 store_unavailable, with {@code Retry-After}. */
+  static final class Unavailable implements ExceptionMapper<StoreUnavailableException> {
+    private final Monetize monetize;
+
+    Unavailable(Monetize monetize) {
+      this.monetize = monetize;
+    }
+
+    @Override
+    public Response toResponse(StoreUnavailableException e) {
+      String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
+          .orElseGet(() -> RequestIds.acceptOrCreate(null));
+      return Response.status(ErrorCode.STORE_UNAVAILABLE.status()).type(Problem.MEDIA_TYPE)
+          .header("Retry-After", StoreOutage.RETRY_AFTER)
+          .entity(ProblemJson.toBytes(StoreOutage.problem(monetize, e, requestId))).build();
     }
   }
 }

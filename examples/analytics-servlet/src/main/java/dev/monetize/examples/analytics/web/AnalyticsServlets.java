@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monetize.Monetize;
 import dev.monetize.Principal;
 import dev.monetize.errors.ErrorCode;
+import dev.monetize.examples.analytics.StoreOutage;
 import dev.monetize.examples.analytics.domain.BadInputException;
 import dev.monetize.examples.analytics.domain.Event;
 import dev.monetize.examples.analytics.domain.EventParser;
 import dev.monetize.examples.analytics.domain.EventStore;
+import dev.monetize.examples.analytics.domain.StoreUnavailableException;
 import dev.monetize.servlet.MonetizeFilter;
 import dev.monetize.servlet.ServletProblems;
 import jakarta.servlet.http.HttpServlet;
@@ -169,6 +171,12 @@ public final class AnalyticsServlets {
       } catch (TooLarge e) {
         ServletProblems.send(resp, monetize.problem(ErrorCode.PAYLOAD_TOO_LARGE,
             "The body is larger than " + MAX_BODY_BYTES + " bytes.", requestId));
+      } catch (StoreUnavailableException e) {
+        if (!resp.isCommitted()) {
+          resp.resetBuffer();
+          resp.setHeader("Retry-After", StoreOutage.RETRY_AFTER);
+          ServletProblems.send(resp, StoreOutage.problem(monetize, e, requestId));
+        }
       }
     }
   }

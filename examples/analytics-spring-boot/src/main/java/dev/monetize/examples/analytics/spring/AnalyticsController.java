@@ -6,10 +6,12 @@ import dev.monetize.Principal;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.errors.ProblemJson;
 import dev.monetize.examples.analytics.DemoService;
+import dev.monetize.examples.analytics.StoreOutage;
 import dev.monetize.examples.analytics.domain.BadInputException;
 import dev.monetize.examples.analytics.domain.EventParser;
 import dev.monetize.examples.analytics.domain.EventStore;
 import dev.monetize.examples.analytics.domain.Events;
+import dev.monetize.examples.analytics.domain.StoreUnavailableException;
 import dev.monetize.servlet.MonetizeFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -98,6 +100,15 @@ public class AnalyticsController {
   @ExceptionHandler(BadInputException.class)
   public ResponseEntity<byte[]> badInput(BadInputException e, HttpServletRequest request) {
     return problem(ErrorCode.BAD_REQUEST, e.getMessage(), e.hint(), request);
+  }
+
+  /** An unreachable event store is an outage, not a bug: {@code 503 store_unavailable} with {@code Retry-After}. */
+  @ExceptionHandler(StoreUnavailableException.class)
+  public ResponseEntity<byte[]> unavailable(StoreUnavailableException e, HttpServletRequest request) {
+    String requestId = String.valueOf(request.getAttribute(MonetizeFilter.REQUEST_ID_ATTRIBUTE));
+    return ResponseEntity.status(ErrorCode.STORE_UNAVAILABLE.status()).header("Retry-After", StoreOutage.RETRY_AFTER)
+        .contentType(MediaType.parseMediaType("application/problem+json"))
+        .body(ProblemJson.toBytes(StoreOutage.problem(monetize, e, requestId)));
   }
 
   private ResponseEntity<byte[]> json(int status, Object body) throws IOException {
