@@ -162,7 +162,8 @@ public final class Monetize implements AutoCloseable {
                   b.timeSource::now),
               plans, credentials),
           b.managementLimits);
-      this.keyWatch = b.keyStore.watch(credentials.changes()); // another process's revocation, at once; last
+      this.keyWatch = b.keyStore.watch(credentials.changes()); // another process's revocation, at once
+      events.start(); // last: what the first sweep published reaches the listener once the engine exists
     } catch (RuntimeException e) {
       audit.close();
       usage.close();

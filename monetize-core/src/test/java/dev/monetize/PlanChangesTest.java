@@ -243,6 +243,46 @@ class PlanChangesTest {
   }
 
   /**
+   * The plan changes a node applies as it starts (due while it was down) reach its event listener once
+   * the engine is built, not while it is: a listener that reads the engine through its caller's
+   * reference would meet none yet. The key store's watch, the build's last step before events flow,
+   * waits up to a second for the listener: it hears nothing, then the listener hears the change.
+   */
+  @Test
+  void changesAppliedAtStartReachTheListenerOnceTheEngineIsBuilt() throws Exception {
+    Nodes nodes = new Nodes();
+    java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
+    List<LifecycleEvent> events = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean heardWhileBuilding = new java.util.concurrent.atomic.AtomicBoolean();
+    dev.monetize.keys.KeyStore watching = (dev.monetize.keys.KeyStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.monetize.keys.KeyStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("watch")) {
+            heardWhileBuilding.set(heard.await(1, java.util.concurrent.TimeUnit.SECONDS));
+          }
+          try {
+            return method.invoke(nodes.keys, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    try (Monetize a = nodes.builder().build()) {
+      a.customers().save(Customer.of("acme", "basic"));
+      JsonNode now = call(a, "PATCH", "/monetize/organizations/acme", "{\"plan\": \"pro\"}", nodes.operator, 200);
+      nodes.time.set(Instant.parse(now.get("scheduled_plan_change").get("at").asText()).plusSeconds(60));
+      try (Monetize restarted = nodes.builder().keyStore(watching).eventListener(e -> {
+        events.add(e);
+        heard.countDown();
+      }).build()) {
+        assertThat(heardWhileBuilding).as("an event reached the listener before the engine was built").isFalse();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> heard.getCount() == 0);
+        assertThat(events).extracting(LifecycleEvent::type, LifecycleEvent::subject)
+            .contains(org.assertj.core.groups.Tuple.tuple(LifecycleEvent.PLAN_CHANGED, "acme"));
+        assertThat(restarted.customers().find("acme").orElseThrow().plan()).isEqualTo("pro");
+      }
+    }
+  }
+
+  /**
    * With a history several nodes share, "now" is a change every node follows at one instant (30 s on,
    * past each node's next sweep): the node that took it does not switch before the others, which
    * would charge one plan while the invoice bills the other.

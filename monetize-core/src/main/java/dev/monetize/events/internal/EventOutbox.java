@@ -43,7 +43,19 @@ public final class EventOutbox implements AutoCloseable {
     this.listener = listener;
     this.worker = new Thread(this::run, "monetize-events");
     this.worker.setDaemon(true);
-    this.worker.start();
+  }
+
+  /**
+   * Starts delivering, once the engine is built: what was published while it was being built (the
+   * plan changes the first sweep applies) waits in the queue until then, so a listener never meets
+   * an engine its caller does not hold yet.
+   */
+  public void start() {
+    synchronized (worker) {
+      if (worker.getState() == Thread.State.NEW) {
+        worker.start();
+      }
+    }
   }
 
   /** Queues {@code event}; never blocks (a full queue drops it, counted and logged). */
