@@ -367,9 +367,10 @@ final class LimitStep {
   }
 
   private static LimitPolicy withLimit(LimitPolicy p, long v) {
-    if (p instanceof RatePolicy rp) {
+    if (p instanceof RatePolicy rp) { // a key stored before its rate was bounded: at most what a rate counts
       Rate r = rp.rate();
-      return new RatePolicy(rp.name(), new Rate(v, r.period(), r.burst(), r.scope(), r.onOutage()));
+      return new RatePolicy(rp.name(), new Rate(Math.min(v, Rate.MAX_COUNT), r.period(), r.burst(), r.scope(),
+          r.onOutage()));
     }
     if (p instanceof QuotaPolicy q) {
       return new QuotaPolicy(q.name(), v, q.window(), q.anchor());

@@ -163,6 +163,37 @@ class KeyLimitsAcrossPlanChangesTest {
     assertThat(limits(admit(secret))).containsEntry("rate", 1_000L).doesNotContainValue(500L);
   }
 
+  /**
+   * A rate counts at most a billion a period: a key raised past that is refused as it is made, and
+   * a key stored with such a rate before (another version, another tool) is limited at the bound on
+   * each call, never failed (every call answered 500 and charged to no limit).
+   */
+  @Test
+  void aRateRaisedPastWhatARateCountsIsRefusedAndAStoredOneIsBounded() throws Exception {
+    monetize.customers().save(Customer.of("acme", "pro"));
+    monetize.customers().save(Customer.of("ops", "pro"));
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
+    ManagementApi.Response tooMuch = call("POST", "/monetize/keys", operator.secret(),
+        "{\"organization_id\":\"acme\",\"scopes\":[\"*\"],\"limits\":{\"rate\":1000000001}}");
+    assertThat(tooMuch.status()).isEqualTo(400);
+    assertThat(JSON.readTree(tooMuch.body()).path("detail").asText())
+        .isEqualTo("limits.rate: a whole number from 1 to 1000000000.");
+    assertThatThrownBy(() -> monetize.keys().issue(new dev.monetize.keys.KeyRequest("acme", Optional.empty(),
+        Set.of("*"), Optional.empty(), Map.of("rate", 1_000_000_001L))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from 1 to 1000000000");
+    String most = restricted(operator, "{\"rate\":1000000000}");
+    assertThat(limits(admit(most))).containsEntry("rate", 1_000_000_000L);
+
+    IssuedKey issued = monetize.keys().issue("acme", Set.of("*"));
+    ApiKey k = issued.key();
+    store.save(new ApiKey(k.id(), k.customerId(), k.projectId(), k.secretHash(), k.scopes(), k.environment(),
+        k.status(), k.createdAt(), k.expiresAt(), k.previousSecretHash(), k.previousValidUntil(),
+        Map.of("rate", 5_000_000_000L), Set.of("rate")));
+    Decision d = admit(issued.secret());
+    assertThat(d.admitted()).isTrue();
+    assertThat(limits(d)).containsEntry("rate", 1_000_000_000L);
+  }
+
   @Test
   void aRaisedLimitIsOneOfTheKeysOverrides() {
     assertThatThrownBy(() -> new ApiKey("key_1", "acme", Optional.empty(), "h", Set.of("*"),

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param onOutage behaviour when the shared store is unreachable (default: fail open)
  */
 public record Rate(long count, Duration period, long burst, LimitScope scope, StoreOutage onOutage) {
-  static final long MAX_COUNT = 1_000_000_000L;
+  /** The largest count (and burst) a rate takes: a billion requests per period. */
+  public static final long MAX_COUNT = 1_000_000_000L;
 
   /** Validates the values and names the wrong one. */
   public Rate {

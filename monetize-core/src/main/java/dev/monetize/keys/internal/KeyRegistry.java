@@ -142,6 +142,11 @@ public final class KeyRegistry implements KeyService {
     return limits;
   }
 
+  /** The largest value a key's limit {@code name} takes: a rate's count is at most {@link Rate#MAX_COUNT}. */
+  public static long maxOf(String name) {
+    return name.equals("rate") ? dev.monetize.plans.Rate.MAX_COUNT : Long.MAX_VALUE;
+  }
+
   private static void requireLimitsOf(Plan plan, Map<String, Long> overrides) {
     Map<String, Long> limits = limitsOf(plan);
     overrides.forEach((name, value) -> {
@@ -149,8 +154,9 @@ public final class KeyRegistry implements KeyService {
         throw new IllegalArgumentException("limit override '" + name + "' is not a limit of plan '" + plan.name()
             + "'; limits are " + new TreeSet<>(limits.keySet()));
       }
-      if (value < 1) {
-        throw new IllegalArgumentException("limit override '" + name + "' must be at least 1, got " + value);
+      if (value < 1 || value > maxOf(name)) {
+        throw new IllegalArgumentException("limit override '" + name + "' must be from 1 to " + maxOf(name) + ", got "
+            + value);
       }
     });
   }

@@ -119,8 +119,10 @@ final class KeyResource {
         throw ManagementRefusal.badRequest("limits." + (e.getKey().length() > 40 ? "?" : e.getKey())
             + ": not a limit of plan '" + plan.name() + "'; limits are " + new TreeSet<>(planLimits.keySet()) + ".");
       }
-      long v = ManagementCall.number(e.getValue(), "limits." + e.getKey(), 1, Long.MAX_VALUE).orElseThrow(() ->
-          ManagementRefusal.badRequest("limits." + e.getKey() + ": a whole number of at least 1."));
+      long max = KeyRegistry.maxOf(e.getKey());
+      long v = ManagementCall.number(e.getValue(), "limits." + e.getKey(), 1, max).orElseThrow(() ->
+          ManagementRefusal.badRequest("limits." + e.getKey() + ": a whole number "
+              + (max == Long.MAX_VALUE ? "of at least 1." : "from 1 to " + max + ".")));
       ManagementCall.refuseUnless(Authority.raiseLimits(c.principal, e.getKey(), v, planLimit));
       out.put(e.getKey(), v);
     }
