@@ -174,7 +174,8 @@ public enum ErrorCode {
   /** The service sheds load and this plan's requests are refused first. */
   OVERLOADED(503, "Service overloaded",
       "The service sheds load and serves higher plans first; this plan's requests are refused "
-          + "until the load drops.",
+          + "until the load drops. Also a dashboard sign-in while the dashboard holds as many sessions "
+          + "as it keeps (100,000 per instance).",
       "Retry after the number of seconds in Retry-After; higher plans are served first under load."),
   /** A shared store cannot be reached: a limit that fails closed, or the keys and customers of a caller not cached. */
   STORE_UNAVAILABLE(503, "Store temporarily unavailable",

@@ -75,8 +75,14 @@ final class DashboardResource {
     ManagementCall.charge(context, "{" + c.principal.customerId() + "}:mgmt:session:" + c.principal.keyId(),
         "management-sign-in", limits.tokenMinting(), "sign-ins");
     c.request.browser().session().ifPresent(context.sessions()::close); // a cookie the browser held ends here
-    DashboardSessions.Opened opened = context.sessions().open(c.principal).orElseThrow(() ->
-        new ManagementRefusal(ErrorCode.TOKEN_NOT_ALLOWED, "A token cannot sign in to the dashboard; use an API key."));
+    DashboardSessions.Opened opened;
+    try {
+      opened = context.sessions().open(c.principal).orElseThrow(() -> new ManagementRefusal(
+          ErrorCode.TOKEN_NOT_ALLOWED, "A token cannot sign in to the dashboard; use an API key."));
+    } catch (DashboardSessions.Full e) {
+      throw new ManagementRefusal(ErrorCode.OVERLOADED, "The dashboard holds as many sessions as it can; sign in "
+          + "again in a minute (your API key works meanwhile).", 60, java.util.List.of());
+    }
     long maxAge = Math.max(1, Duration.between(context.time().now(), opened.expiresAt()).toSeconds());
     ManagementApi.Response body = ManagementCall.ok(201, who(c.principal, Optional.of(opened.expiresAt().toString())));
     return withCookie(body, cookie(opened.secret(), maxAge, c.request.browser()));

@@ -23,8 +23,20 @@ public interface DashboardSessions {
   /**
    * Opens a session acting as {@code principal}; empty when its credential cannot open one (a
    * token: sessions are opened with a key, or the operator credential).
+   *
+   * @throws Full when the store holds as many sessions as it keeps (the operator's still open)
    */
   Optional<Opened> open(Principal principal);
+
+  /** The store holds as many sessions as it keeps: a sign-in waits until some end. */
+  final class Full extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** The store is full. */
+    public Full() {
+      super("the dashboard's session store is full", null, false, false);
+    }
+  }
 
   /**
    * The principal of the session whose secret is {@code secret}, now: refused with
