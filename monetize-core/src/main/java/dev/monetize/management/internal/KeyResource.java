@@ -6,6 +6,7 @@ import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyRequest;
 import dev.monetize.keys.KeyStatus;
 import dev.monetize.keys.Project;
+import dev.monetize.errors.ErrorCode;
 import dev.monetize.keys.internal.KeyRegistry;
 import dev.monetize.management.Authority;
 import dev.monetize.management.ManagementApi;
@@ -172,6 +173,11 @@ final class KeyResource {
 
   ManagementApi.Response rotate(ManagementCall c) {
     ApiKey key = key(c);
+    if (ManagementRouter.bySession(c.request) && !key.customerId().equals(c.principal.customerId())) {
+      // the new secret would be a lasting credential of another organization, got with a cookie
+      throw new ManagementRefusal(ErrorCode.SESSION_NOT_ALLOWED, "A dashboard session rotates only its own "
+          + "organization's keys; send the operator credential in the Authorization header.");
+    }
     Bodies.Rotation body = c.bind(Bodies.Rotation.class);
     long max = context.keys().maxRotationOverlap().getSeconds(); // more is refused, never shortened unsaid
     long overlap = ManagementCall.number(body.overlapSeconds(), "overlap_seconds", 0, max).orElse(Math.min(86_400L, max));

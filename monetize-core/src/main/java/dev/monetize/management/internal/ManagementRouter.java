@@ -288,7 +288,7 @@ public final class ManagementRouter implements ManagementApi {
    * other credential, and either only reads or carries the dashboard's marker header (which another
    * site's page cannot send), so a session never changes anything for a forged cross-site request.
    */
-  private static boolean bySession(Request r) {
+  static boolean bySession(Request r) {
     return r.authorization().filter(ManagementRouter::bearer).isEmpty() && r.apiKey().isEmpty()
         && r.browser().session().isPresent()
         && (r.method().equals("GET") || r.method().equals("HEAD") || r.browser().marked());

@@ -211,6 +211,26 @@ public abstract class DashboardContract {
         Map.of("Cookie", session, MARK, "1", "Sec-Fetch-Site", "same-origin"), null).status()).isEqualTo(200);
   }
 
+  /**
+   * The operator's session rotates no customer's key: the new secret would be a lasting credential of
+   * another organization, got with a cookie. It still revokes one (that takes power away), and the
+   * operator credential in a header still rotates.
+   */
+  @Test
+  void theOperatorsSessionRotatesNoCustomersKey() {
+    String operator = app.demoKeys().get("admin");
+    String session = cookieOf(signIn(operator));
+    String victim = app.monetize().keys().issue("demo-enterprise", Set.of("stats:read")).key().id();
+    Map<String, String> marked = Map.of("Cookie", session, MARK, "1", "Content-Type", "application/json");
+    ExampleUnderTest.Answer rotated = app.send("POST", "/monetize/keys/" + victim + "/rotate", marked, "{}");
+    assertThat(rotated.status()).as(rotated.body()).isEqualTo(403);
+    assertThat(rotated.code()).isEqualTo("session_not_allowed");
+    assertThat(rotated.body()).doesNotContain("mk_test_");
+    ExampleUnderTest.Answer byHeader = app.bearer("POST", "/monetize/keys/" + victim + "/rotate", operator, "{}");
+    assertThat(byHeader.status()).as(byHeader.body()).isEqualTo(200);
+    assertThat(app.send("POST", "/monetize/keys/" + victim + "/revoke", marked, null).status()).isEqualTo(200);
+  }
+
   @Test
   void aKeyKeepsTenSessionsAtMostAndARotationOutEndsThem() {
     var issued = app.monetize().keys().issue("demo-pro", Set.of("stats:read"));
