@@ -31,7 +31,7 @@ public final class Amounts {
    * @throws IllegalArgumentException naming {@code field} when the text is not such a decimal
    */
   public static BigDecimal parse(String text, String field) {
-    String t = text.strip();
+    String t = text; // as sent: a value with spaces around it is not one (no coercion, as for every field)
     if (t.length() > MAX_INTEGER_DIGITS + 2 * MAX_DECIMALS + 8 || !PLAIN.matcher(t).matches()) {
       throw invalid(field);
     }

@@ -150,7 +150,7 @@ public final class CatalogLoader extends Nodes {
       String path = "plans." + e.getKey();
       Plan plan = plan(e.getKey(), e.getValue(), path);
       guard(path, () -> b.plan(plan));
-      if (e.getValue().path("requires_approval").asBoolean(false)) {
+      if (flag(e.getValue(), "requires_approval", path)) {
         b.requiresApproval(plan.name());
       }
       if (e.getValue().hasNonNull("sla")) {
@@ -229,12 +229,8 @@ public final class CatalogLoader extends Nodes {
       StoreOutage coutage = outage(concurrency, cp, StoreOutage.FAIL_OPEN);
       b.concurrency(guard(cp, () -> new Concurrency(climit, cscope, coutage)));
     }
-    JsonNode prepaid = node.get("prepaid");
-    if (prepaid != null && !prepaid.isNull()) {
-      if (!prepaid.isBoolean()) {
-        throw fail(path + ".prepaid", "must be true or false; got " + abbreviate(prepaid.toString()));
-      }
-      b.prepaid(prepaid.asBoolean());
+    if (node.hasNonNull("prepaid")) {
+      b.prepaid(flag(node, "prepaid", path));
     }
     b.overage(choice(node, "overage", path, Overage.class, Overage.BLOCK));
     b.scopes(strings(node, "scopes", path).toArray(String[]::new));
@@ -341,10 +337,7 @@ public final class CatalogLoader extends Nodes {
       java.time.Duration swr = duration(cache, "stale_while_revalidate", cp, java.time.Duration.ZERO);
       java.time.Duration sie = duration(cache, "stale_if_error", cp, java.time.Duration.ZERO);
       java.util.List<String> tags = strings(cache, "tags", cp);
-      boolean shared = cache.hasNonNull("shared") && cache.get("shared").asBoolean();
-      if (cache.hasNonNull("shared") && !cache.get("shared").isBoolean()) {
-        throw fail(cp + ".shared", "must be true or false");
-      }
+      boolean shared = flag(cache, "shared", cp);
       dev.monetize.plans.CachePolicy policy = guard(cp, () -> new dev.monetize.plans.CachePolicy(ttl, swr, sie,
           java.util.Set.copyOf(tags), cache.has("query") ? java.util.Optional.of(java.util.Set.copyOf(
               strings(cache, "query", cp))) : java.util.Optional.empty(), shared));

@@ -28,6 +28,18 @@ abstract class Nodes {
     return v.asLong();
   }
 
+  /** {@code true} or {@code false} as written (absent or null: false); a string such as "yes" is refused. */
+  boolean flag(JsonNode node, String field, String path) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw fail(path + "." + field, "must be true or false; got " + abbreviate(v.toString()));
+    }
+    return v.asBoolean();
+  }
+
   String requiredText(JsonNode node, String field, String path) {
     JsonNode v = node.get(field);
     if (v == null || !v.isTextual() || v.asText().isBlank()) {

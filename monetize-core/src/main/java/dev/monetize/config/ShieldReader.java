@@ -65,10 +65,7 @@ final class ShieldReader extends Nodes {
     Duration banWindow = window;
     Duration firstBan = first;
     Duration longestBan = longest;
-    if (node.hasNonNull("limit_private") && !node.get("limit_private").isBoolean()) {
-      throw fail(path + ".limit_private", "must be true or false");
-    }
-    boolean limitPrivate = node.hasNonNull("limit_private") && node.get("limit_private").asBoolean();
+    boolean limitPrivate = flag(node, "limit_private", path);
     guard(path, () -> policy[0] = new ShieldPolicy(allow, deny, unauthenticated, banAfter, banWindow, firstBan,
         longestBan, limitPrivate));
     return policy[0];

@@ -42,11 +42,14 @@ public enum ErrorCode {
   KEY_REVOKED(401, "API key revoked",
       "The key was revoked.",
       "This key was revoked; create a new key."),
-  /** The key was rotated and the overlap of its old secret is over. */
+  /** The key was rotated: the overlap of its old secret is over, or the old secret asked for more than calls. */
   KEY_ROTATED(401, "API key rotated",
       "The key was rotated (`POST /monetize/keys/{id}/rotate`) and the overlap during which "
-          + "its old secret still worked is over. Use the new secret returned by the rotation.",
-      "This secret was replaced by a rotation and its overlap period is over; use the new secret."),
+          + "its old secret still worked is over; or, during the overlap, the old secret asked for what "
+          + "only the new one may do (rotate or manage keys, mint tokens, sign in to the dashboard). Use the "
+          + "new secret returned by the rotation.",
+      "This secret was replaced by a rotation: past the overlap it stops working, and during it it only calls "
+          + "the API; use the new secret."),
   /** The dashboard session cookie names no open session (signed out, idle or too old). */
   SESSION_EXPIRED(401, "Session expired",
       "The dashboard session in the `monetize_session` cookie was closed by signing out, was idle for "

@@ -30,4 +30,17 @@ class AmountsProperties {
         .hasMessageNotContaining(text);
     assertThatThrownBy(() -> Amounts.parse(micros + "e2", "amount")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Property
+  void anAmountWithAnythingAroundItIsRefused(@ForAll @LongRange(min = 0, max = 999_999_999L) long micros,
+      @ForAll("around") String before, @ForAll("around") String after) {
+    net.jqwik.api.Assume.that(!(before + after).isEmpty());
+    String text = before + BigDecimal.valueOf(micros, 6).toPlainString() + after;
+    assertThatThrownBy(() -> Amounts.parse(text, "amount")).hasMessageStartingWith("amount: a decimal");
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> around() {
+    return net.jqwik.api.Arbitraries.of("", " ", "\t", "\n", "\u00a0", "\u2003", "+", "x");
+  }
 }

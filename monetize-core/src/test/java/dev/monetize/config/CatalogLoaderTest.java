@@ -246,6 +246,12 @@ class CatalogLoaderTest {
         .hasMessageContaining("plans.payg.overage");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("prepaid: true", "prepaid: yes please")))
         .hasMessageContaining("plans.payg.prepaid: must be true or false");
+    // no flag is read from a string or a number ("yes" unquoted is a YAML 1.1 boolean; JSON has none such)
+    for (String notAFlag : new String[] {"\"true\"", "\"yes\"", "1"}) {
+      assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("prepaid: true",
+          "prepaid: true\n    requires_approval: " + notAFlag)))
+          .as(notAFlag).hasMessageContaining("plans.payg.requires_approval: must be true or false");
+    }
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", yaml.replace("burst: 20", "burst: 20 }\n    # ")
         .replace("{ id: summary, method: GET, path: /v1/stats/summary }",
             "{ id: summary, method: GET, path: /v1/stats/summary, cost: 50 }")))
