@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** Mistakes in the configuration stop the start with a message that names the setting or the handler. */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class StartFailuresTest {
   private static SpringApplicationBuilder app(Class<?> source, String... properties) {
     return new SpringApplicationBuilder(source).properties("server.port=0", "monetize.use-redis=false",
@@ -58,5 +59,24 @@ class StartFailuresTest {
     assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.plans=classpath:nowhere.yaml")
         .run().close())
         .rootCause().hasMessageContaining("nowhere.yaml");
+  }
+
+  /** Spring Boot's own failure report says what Monetize refused, not a stack trace to dig through. */
+  @Test
+  void theFailureReportDescribesTheRefusalAndWhatToChange(org.springframework.boot.test.system.CapturedOutput out) {
+    assertThatThrownBy(() -> app(com.example.app.TestApplication.class, "monetize.key-pepper=short").run().close());
+    org.assertj.core.api.Assertions.assertThat(out.getAll()).contains("APPLICATION FAILED TO START",
+        "Monetize cannot start: monetize.key-pepper must be at least 32 bytes", MonetizeFailureAnalyzer.ACTION);
+  }
+
+  /** A failure that is not Monetize's own is left to the analyzers that know it. */
+  @Test
+  void anotherFailureIsLeftToOthers() {
+    java.util.Scanner closed = new java.util.Scanner("");
+    closed.close();
+    Throwable notOurs = org.assertj.core.api.Assertions.catchThrowable(closed::next); // thrown by java.util.Scanner
+    org.assertj.core.api.Assertions.assertThat(notOurs).isInstanceOf(IllegalStateException.class);
+    org.assertj.core.api.Assertions.assertThat(new MonetizeFailureAnalyzer().analyze(
+        new org.springframework.beans.factory.BeanCreationException("app", "failed", notOurs))).isNull();
   }
 }

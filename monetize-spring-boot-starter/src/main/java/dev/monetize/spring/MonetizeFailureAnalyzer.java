@@ -1,0 +1,38 @@
+package dev.monetize.spring;
+
+import dev.monetize.config.ConfigException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+
+/**
+ * Puts a start that Monetize refused (a property, the plans file, a {@code @Monetized} handler) in
+ * Spring Boot's "APPLICATION FAILED TO START" report, with Monetize's own message as the description,
+ * instead of at the bottom of a bean creation stack trace.
+ */
+final class MonetizeFailureAnalyzer implements FailureAnalyzer {
+  static final String ACTION = "Change the setting the description names: a monetize.* property (in "
+      + "application.properties or the environment), the plans file (monetize.plans), or the @Monetized handler. "
+      + "The Spring Boot guide of Monetize lists every property.";
+
+  @Override
+  public FailureAnalysis analyze(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (ours(t)) {
+        return new FailureAnalysis("Monetize cannot start: " + t.getMessage(), ACTION, t);
+      }
+    }
+    return null;
+  }
+
+  /** A refusal Monetize made itself, with a message that names what to change. */
+  private static boolean ours(Throwable t) {
+    if (t instanceof ConfigException) {
+      return true;
+    }
+    if (!(t instanceof IllegalStateException || t instanceof IllegalArgumentException) || t.getMessage() == null) {
+      return false;
+    }
+    StackTraceElement[] at = t.getStackTrace();
+    return at.length > 0 && at[0].getClassName().startsWith("dev.monetize.");
+  }
+}
