@@ -69,16 +69,17 @@ final class AdmissionPipeline {
       decide(operation, request, start, admission);
     } catch (RuntimeException e) {
       if (outage(e)) { // a store that cannot be reached: the caller may retry, and the log says it once in a while
-        long now = System.nanoTime();
-        long last = lastOutageLog.get();
-        if (now - last >= OUTAGE_LOG_EVERY_NANOS && lastOutageLog.compareAndSet(last, now)) {
-          LOG.error("admission of request {} failed: a store cannot be reached (said once every 10 s)",
-              request.requestId(), Redaction.redact(e));
+        if (outageLog.due()) {
+          LOG.error("admission of request {} failed: a store cannot be reached ({} more since; said once every 10 s)",
+              request.requestId(), outageLog.heldBack(), Redaction.redact(e));
         }
         admission.limited(Decision.refuseWithRetry(ErrorCode.STORE_UNAVAILABLE, "A store the service reads keys or "
             + "customers from cannot be reached; the request was not admitted.", operation, 1), List.of(), null, "");
       } else {
-        LOG.error("admission of request {} failed", request.requestId(), Redaction.redact(e));
+        if (failureLog.due()) { // a failure a caller can repeat at will does not flood the log
+          LOG.error("admission of request {} failed ({} more since; said once a second at most)", request.requestId(),
+              failureLog.heldBack(), Redaction.redact(e));
+        }
         admission.limited(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
             Optional.empty(), operation), List.of(), null, "");
       }
@@ -95,9 +96,10 @@ final class AdmissionPipeline {
     return admission;
   }
 
-  private static final long OUTAGE_LOG_EVERY_NANOS = 10_000_000_000L;
-  private final java.util.concurrent.atomic.AtomicLong lastOutageLog = new java.util.concurrent.atomic.AtomicLong(
-      System.nanoTime() - OUTAGE_LOG_EVERY_NANOS);
+  private final dev.monetize.internal.LogThrottle outageLog =
+      new dev.monetize.internal.LogThrottle(java.time.Duration.ofSeconds(10));
+  private final dev.monetize.internal.LogThrottle failureLog =
+      new dev.monetize.internal.LogThrottle(java.time.Duration.ofSeconds(1));
 
   /**
    * Whether {@code e} comes of a store that cannot be reached (a connection refused or timed out; SQL

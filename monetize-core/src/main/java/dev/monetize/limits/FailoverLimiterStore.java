@@ -39,7 +39,8 @@ public final class FailoverLimiterStore implements LimiterStore {
   private final LongAdder outages = new LongAdder();
   private final LongAdder fallbackDecisions = new LongAdder();
 
-  private final java.util.concurrent.atomic.AtomicLong lastPartialLog = new java.util.concurrent.atomic.AtomicLong();
+  private final dev.monetize.internal.LogThrottle partialLog =
+      new dev.monetize.internal.LogThrottle(java.time.Duration.ofMinutes(1));
 
   private FailoverLimiterStore(String name, LimiterStore primary, LimiterStore fallback, Duration retryInterval) {
     this.name = Objects.requireNonNull(name, "name");
@@ -155,11 +156,10 @@ public final class FailoverLimiterStore implements LimiterStore {
 
   /** One part of the store failed (a cluster node): this request only; said at most once a minute. */
   private void partial(LimiterUnavailableException cause) {
-    long now = System.nanoTime();
-    long last = lastPartialLog.get();
-    if ((last == 0 || now - last > 60_000_000_000L) && lastPartialLog.compareAndSet(last, now)) {
+    if (partialLog.due()) {
       LOG.warn("part of {} is unreachable ({}); the requests whose keys it holds are decided as in an outage, "
-          + "the others still use it", name, cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
+          + "the others still use it ({} more such requests since; said once a minute)", name,
+          cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage(), partialLog.heldBack());
     }
   }
 

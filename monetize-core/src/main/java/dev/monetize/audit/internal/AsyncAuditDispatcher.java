@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -22,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AsyncAuditDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncAuditDispatcher.class);
-  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final int BATCH = 512;
 
   /**
@@ -63,7 +61,8 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
   private final LongAdder queueFull = new LongAdder();
   private volatile long queueFullWarned;
   private final LongAdder sinkFailures = new LongAdder();
-  private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+  private final dev.monetize.internal.LogThrottle warnings =
+      new dev.monetize.internal.LogThrottle(java.time.Duration.ofSeconds(10));
   private final Thread worker;
   private volatile boolean running = true;
 
@@ -391,9 +390,7 @@ public final class AsyncAuditDispatcher implements AutoCloseable {
 
   /** Logs at most one warning every ten seconds; whether this one was logged. */
   private boolean warn(String format, Object... args) {
-    long now = System.nanoTime();
-    long last = lastWarning.get();
-    if (now - last >= LOG_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+    if (warnings.due()) {
       LOG.warn(format, args);
       return true;
     }

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 /** The {@link ManagementApi}: routes by the authority table, authenticates, charges, audits, and hands each call to its resource. */
 public final class ManagementRouter implements ManagementApi {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementRouter.class);
+  private final dev.monetize.internal.LogThrottle failureLog =
+      new dev.monetize.internal.LogThrottle(java.time.Duration.ofSeconds(1));
 
   private final ManagementContext context;
   private final String prefix;
@@ -249,7 +251,10 @@ public final class ManagementRouter implements ManagementApi {
       failure = ErrorCode.STORE_UNAVAILABLE;
       answer = problem(failure, "Limits cannot be checked right now.", r.requestId(), headers, 1);
     } catch (RuntimeException | LinkageError e) { // a broken deployment too answers as problem JSON
-      LOG.error("management request {} failed", r.requestId(), Redaction.redact(e));
+      if (failureLog.due()) { // a failure a caller can repeat at will does not flood the log
+        LOG.error("management request {} failed ({} more since; said once a second at most)", r.requestId(),
+            failureLog.heldBack(), Redaction.redact(e));
+      }
       failure = ErrorCode.INTERNAL;
       answer = problem(failure, "The request could not be completed.", r.requestId(), headers, 0);
     }
@@ -378,7 +383,10 @@ public final class ManagementRouter implements ManagementApi {
       return Optional.of(problem(ErrorCode.STORE_UNAVAILABLE, "Limits cannot be checked right now.", requestId,
           headers, 1));
     } catch (RuntimeException e) {
-      LOG.error("request {} for a published page failed", requestId, Redaction.redact(e));
+      if (failureLog.due()) {
+        LOG.error("request {} for a published page failed ({} more since; said once a second at most)", requestId,
+            failureLog.heldBack(), Redaction.redact(e));
+      }
       return Optional.of(problem(ErrorCode.INTERNAL, "The request could not be completed.", requestId, headers, 0));
     }
   }

@@ -67,8 +67,8 @@ public final class UsageJournal implements AutoCloseable {
   private final FileLock lock;
   private final JournalReader reader;
   private final LongAdder appendFailures = new LongAdder();
-  private final java.util.concurrent.atomic.AtomicLong lastFailureLog =
-      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 10_000_000_000L);
+  private final dev.monetize.internal.LogThrottle failureLog =
+      new dev.monetize.internal.LogThrottle(java.time.Duration.ofSeconds(10));
   private final JournalSegments segments;
   // the delivery state; only the flusher (under the meter's lock) reads and writes it
   private Instant from;
@@ -256,9 +256,7 @@ public final class UsageJournal implements AutoCloseable {
         return true;
       } catch (IOException | UncheckedIOException e) {
         appendFailures.increment();
-        long now = System.nanoTime();
-        long last = lastFailureLog.get();
-        if (now - last >= 10_000_000_000L && lastFailureLog.compareAndSet(last, now)) { // a full disk fails every call
+        if (failureLog.due()) { // a full disk fails every call
           LOG.error("usage journal {} cannot be written ({}); calls are metered in memory only until it can "
               + "({} so far; said once every 10 s)", dir, e.toString(), appendFailures.sum());
         }
