@@ -76,10 +76,7 @@ final class AdmissionPipeline {
         admission.limited(Decision.refuseWithRetry(ErrorCode.STORE_UNAVAILABLE, "A store the service reads keys or "
             + "customers from cannot be reached; the request was not admitted.", operation, 1), List.of(), null, "");
       } else {
-        if (failureLog.due()) { // a failure a caller can repeat at will does not flood the log
-          LOG.error("admission of request {} failed ({} more since; said once a second at most)", request.requestId(),
-              failureLog.heldBack(), Redaction.redact(e));
-        }
+        failures.failed("admission of request", request.requestId(), e, Redaction.redact(e));
         admission.limited(Decision.refuse(ErrorCode.INTERNAL, "The request could not be admitted.",
             Optional.empty(), operation), List.of(), null, "");
       }
@@ -98,8 +95,7 @@ final class AdmissionPipeline {
 
   private final dev.monetize.internal.LogThrottle outageLog =
       new dev.monetize.internal.LogThrottle(java.time.Duration.ofSeconds(10));
-  private final dev.monetize.internal.LogThrottle failureLog =
-      new dev.monetize.internal.LogThrottle(java.time.Duration.ofSeconds(1));
+  private final dev.monetize.internal.FailureLog failures = new dev.monetize.internal.FailureLog(LOG);
 
   /**
    * Whether {@code e} comes of a store that cannot be reached (a connection refused or timed out; SQL

@@ -167,8 +167,8 @@ public final class Monetize implements AutoCloseable {
     } catch (RuntimeException e) {
       audit.close();
       usage.close();
+      plans.close(); // before the outbox: what a sweep under way publishes still goes out
       events.close();
-      plans.close();
       throw e;
     }
   }

@@ -86,6 +86,9 @@ class SessionStoreTest {
     Principal operator = new Principal(Customer.of("monetize.operator", "pro"), plan, "", Set.of("*"), Map.of(),
         Credential.operator());
     assertThat(store.open(operator)).isPresent();
+    Principal operatorKey = new Principal(Customer.of("ops", "pro"), plan, key("ops").keyId(),
+        Set.of("monetize:admin"));
+    assertThat(store.open(operatorKey)).as("a key holding monetize:admin").isPresent();
     // once sessions end, there is room again
     time.advance(DashboardSessions.IDLE.plusMinutes(1));
     assertThat(store.open(key("late"))).isPresent();

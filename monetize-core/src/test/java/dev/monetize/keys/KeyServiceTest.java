@@ -28,7 +28,7 @@ class KeyServiceTest {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'dayly' is not a limit of plan 'pro'")
           .hasMessageContaining("[daily, rate]");
       assertThatThrownBy(() -> keys.issue(KeyRequest.of("acme", Set.of("stats:read")).limits(Map.of("daily", 0L))))
-          .hasMessageContaining("must be from 1 to");
+          .hasMessageContaining("must be at least 1");
       assertThatThrownBy(() -> keys.issue("acme", Set.of("export:read"))).isInstanceOf(ScopeEscalationException.class);
       assertThatThrownBy(() -> keys.issue("nobody", Set.of("stats:read"))).hasMessageContaining("does not exist");
       IssuedKey ok = keys.issue(KeyRequest.of("acme", Set.of("stats:read")).limits(Map.of("daily", 5L)));

@@ -11,14 +11,21 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
  */
 final class MonetizeFailureAnalyzer implements FailureAnalyzer {
   static final String ACTION = "Change the setting the description names: a monetize.* property (in "
-      + "application.properties or the environment), the plans file (monetize.plans), or the @Monetized handler. "
-      + "The Spring Boot guide of Monetize lists every property.";
+      + "application.properties or the environment), the plans file (monetize.plans), or the @Monetized handler; "
+      + "or, when it names a server or a directory it cannot use, make that one reachable. The Spring Boot guide of "
+      + "Monetize lists every property.";
 
   @Override
   public FailureAnalysis analyze(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (ours(t)) {
-        return new FailureAnalysis("Monetize cannot start: " + t.getMessage(), ACTION, t);
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        String because = root == t || t.getMessage().contains(String.valueOf(root.getMessage())) ? ""
+            : " (cause: " + root + ")"; // a server that refused, a file it could not lock: not hidden at DEBUG
+        return new FailureAnalysis("Monetize cannot start: " + t.getMessage() + because, ACTION, t);
       }
     }
     return null;

@@ -79,4 +79,14 @@ class StartFailuresTest {
     org.assertj.core.api.Assertions.assertThat(new MonetizeFailureAnalyzer().analyze(
         new org.springframework.beans.factory.BeanCreationException("app", "failed", notOurs))).isNull();
   }
+
+  /** A start refused because a server cannot be reached names the server's own answer too. */
+  @Test
+  void aRefusalBecauseOfAServerNamesItsCause() {
+    IllegalStateException refused = new IllegalStateException("monetize: cannot reach Redis at 127.0.0.1:1",
+        new RuntimeException("wrapped", new java.net.ConnectException("Connection refused")));
+    org.assertj.core.api.Assertions.assertThat(new MonetizeFailureAnalyzer().analyze(refused).getDescription())
+        .isEqualTo("Monetize cannot start: monetize: cannot reach Redis at 127.0.0.1:1 "
+            + "(cause: java.net.ConnectException: Connection refused)");
+  }
 }

@@ -419,5 +419,10 @@ public final class PlanScheduler implements AutoCloseable {
   @Override
   public void close() {
     sweeper.shutdownNow();
+    try { // a sweep under way publishes its changes before the outbox closes after this
+      sweeper.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

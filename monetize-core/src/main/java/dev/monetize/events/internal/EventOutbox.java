@@ -47,19 +47,44 @@ public final class EventOutbox implements AutoCloseable {
 
   /**
    * Starts delivering, once the engine is built: what was published while it was being built (the
-   * plan changes the first sweep applies) waits in the queue until then, so a listener never meets
-   * an engine its caller does not hold yet.
+   * plan changes the first sweep applies, as many as came due while the engine was down) waits until
+   * then, whatever its number, so a listener never meets an engine its caller does not hold yet.
    */
   public void start() {
-    synchronized (worker) {
-      if (worker.getState() == Thread.State.NEW) {
-        worker.start();
+    synchronized (this) {
+      if (early == null) {
+        return;
       }
+      started = early; // the worker delivers them first: in the order they were published in
+      early = null;
     }
+    worker.start();
+  }
+
+  /** What is published before {@link #start}, in order; null once started. */
+  private volatile List<LifecycleEvent> early = new ArrayList<>();
+  /** What was published before {@link #start}, until the worker (or a flush) has delivered it. */
+  private List<LifecycleEvent> started = new ArrayList<>();
+
+  /** Delivers what was published before the start and is not delivered yet; under the outbox's lock. */
+  private void deliverEarly() {
+    List<LifecycleEvent> first = early != null ? early : started;
+    for (int from = 0; from < first.size(); from += 100) {
+      deliver(first.subList(from, Math.min(first.size(), from + 100)));
+    }
+    first.clear();
   }
 
   /** Queues {@code event}; never blocks (a full queue drops it, counted and logged). */
   public void publish(LifecycleEvent event) {
+    if (early != null) { // only while the engine is built: no lock after
+      synchronized (this) {
+        if (early != null) {
+          early.add(event);
+          return;
+        }
+      }
+    }
     if (queue.offer(event)) {
       java.util.concurrent.locks.LockSupport.unpark(worker);
     } else {
@@ -78,6 +103,13 @@ public final class EventOutbox implements AutoCloseable {
    * batch taken here is still on its way; parks while the queue is empty (woken by {@link #publish}).
    */
   private void run() {
+    try {
+      synchronized (this) {
+        deliverEarly();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("lifecycle event delivery: {}", e.toString());
+    }
     while (running || !queue.isEmpty()) {
       try {
         boolean delivered;
@@ -103,6 +135,7 @@ public final class EventOutbox implements AutoCloseable {
 
   /** Delivers what is queued now, on the calling thread (for tests and shutdown). */
   public synchronized void flush() {
+    deliverEarly();
     List<LifecycleEvent> batch = new ArrayList<>();
     queue.drainTo(batch);
     if (!batch.isEmpty()) {

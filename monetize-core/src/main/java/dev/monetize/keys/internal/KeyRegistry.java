@@ -155,8 +155,8 @@ public final class KeyRegistry implements KeyService {
             + "'; limits are " + new TreeSet<>(limits.keySet()));
       }
       if (value < 1 || value > maxOf(name)) {
-        throw new IllegalArgumentException("limit override '" + name + "' must be from 1 to " + maxOf(name) + ", got "
-            + value);
+        throw new IllegalArgumentException("limit override '" + name + "' must be "
+            + (maxOf(name) == Long.MAX_VALUE ? "at least 1" : "from 1 to " + maxOf(name)) + ", got " + value);
       }
     });
   }

@@ -74,7 +74,6 @@ final class DashboardResource {
     // a sign-in costs like minting a token: sessions are few per key (the store keeps 10 per key at most)
     ManagementCall.charge(context, "{" + c.principal.customerId() + "}:mgmt:session:" + c.principal.keyId(),
         "management-sign-in", limits.tokenMinting(), "sign-ins");
-    c.request.browser().session().ifPresent(context.sessions()::close); // a cookie the browser held ends here
     DashboardSessions.Opened opened;
     try {
       opened = context.sessions().open(c.principal).orElseThrow(() -> new ManagementRefusal(
@@ -83,6 +82,7 @@ final class DashboardResource {
       throw new ManagementRefusal(ErrorCode.OVERLOADED, "The dashboard holds as many sessions as it can; sign in "
           + "again in a minute (your API key works meanwhile).", 60, java.util.List.of());
     }
+    c.request.browser().session().ifPresent(context.sessions()::close); // the cookie the browser held ends here
     long maxAge = Math.max(1, Duration.between(context.time().now(), opened.expiresAt()).toSeconds());
     ManagementApi.Response body = ManagementCall.ok(201, who(c.principal, Optional.of(opened.expiresAt().toString())));
     return withCookie(body, cookie(opened.secret(), maxAge, c.request.browser()));

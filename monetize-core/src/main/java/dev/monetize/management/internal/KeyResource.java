@@ -173,10 +173,11 @@ final class KeyResource {
 
   ManagementApi.Response rotate(ManagementCall c) {
     ApiKey key = key(c);
-    if (ManagementRouter.bySession(c.request) && !key.customerId().equals(c.principal.customerId())) {
-      // the new secret would be a lasting credential of another organization, got with a cookie
-      throw new ManagementRefusal(ErrorCode.SESSION_NOT_ALLOWED, "A dashboard session rotates only its own "
-          + "organization's keys; send the operator credential in the Authorization header.");
+    if (ManagementRouter.bySession(c.request) && (Authority.operator(c.principal)
+        || !key.customerId().equals(c.principal.customerId()))) {
+      // the new secret would be a lasting credential of another organization, or the operator's, got with a cookie
+      throw new ManagementRefusal(ErrorCode.SESSION_NOT_ALLOWED, "The operator's dashboard session rotates no key; "
+          + "send the operator credential in the Authorization header.");
     }
     Bodies.Rotation body = c.bind(Bodies.Rotation.class);
     long max = context.keys().maxRotationOverlap().getSeconds(); // more is refused, never shortened unsaid

@@ -29,8 +29,7 @@ import org.slf4j.LoggerFactory;
 /** The {@link ManagementApi}: routes by the authority table, authenticates, charges, audits, and hands each call to its resource. */
 public final class ManagementRouter implements ManagementApi {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementRouter.class);
-  private final dev.monetize.internal.LogThrottle failureLog =
-      new dev.monetize.internal.LogThrottle(java.time.Duration.ofSeconds(1));
+  private final dev.monetize.internal.FailureLog failures = new dev.monetize.internal.FailureLog(LOG);
 
   private final ManagementContext context;
   private final String prefix;
@@ -251,10 +250,7 @@ public final class ManagementRouter implements ManagementApi {
       failure = ErrorCode.STORE_UNAVAILABLE;
       answer = problem(failure, "Limits cannot be checked right now.", r.requestId(), headers, 1);
     } catch (RuntimeException | LinkageError e) { // a broken deployment too answers as problem JSON
-      if (failureLog.due()) { // a failure a caller can repeat at will does not flood the log
-        LOG.error("management request {} failed ({} more since; said once a second at most)", r.requestId(),
-            failureLog.heldBack(), Redaction.redact(e));
-      }
+      failures.failed("management request", r.requestId(), e, Redaction.redact(e));
       failure = ErrorCode.INTERNAL;
       answer = problem(failure, "The request could not be completed.", r.requestId(), headers, 0);
     }
@@ -383,10 +379,7 @@ public final class ManagementRouter implements ManagementApi {
       return Optional.of(problem(ErrorCode.STORE_UNAVAILABLE, "Limits cannot be checked right now.", requestId,
           headers, 1));
     } catch (RuntimeException e) {
-      if (failureLog.due()) {
-        LOG.error("request {} for a published page failed ({} more since; said once a second at most)", requestId,
-            failureLog.heldBack(), Redaction.redact(e));
-      }
+      failures.failed("published page request", requestId, e, Redaction.redact(e));
       return Optional.of(problem(ErrorCode.INTERNAL, "The request could not be completed.", requestId, headers, 0));
     }
   }

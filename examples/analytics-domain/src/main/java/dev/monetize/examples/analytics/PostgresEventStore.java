@@ -42,6 +42,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   /** The role the application's queries run as. */
   public static final String APP_ROLE = "analytics_app";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresEventStore.class);
   private static final TypeReference<Map<String, String>> PROPERTIES = new TypeReference<>() { };
 
   private final HikariDataSource pool;
@@ -124,6 +125,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
 
   @Override
   public int append(String tenant, List<Event> events) {
+    int phase = 0; // 0: before the commit; 1: committing (its outcome unknown if it fails); 2: committed
     try (Connection c = data.getConnection(); PreparedStatement ps = c.prepareStatement(
         "INSERT INTO analytics_events (tenant, type, ts, user_id, value, properties) VALUES (?, ?, ?, ?, ?, ?::jsonb)")) {
       c.setAutoCommit(false);
@@ -137,13 +139,20 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
         ps.addBatch();
       }
       ps.executeBatch();
+      phase = 1;
       c.commit();
+      phase = 2;
     } catch (SQLException e) { // the message names no value of the caller's events
-      if (unreachable(e)) {
-        throw new StoreUnavailableException("The event store cannot be reached.", e);
+      if (phase == 2) { // handing the connection back failed: the events are stored, the pool drops it
+        LOG.warn("events stored, then their connection failed: {}", e.toString());
+      } else if (unreachable(e)) {
+        throw new StoreUnavailableException(phase == 1 ? "The event store stopped answering while it stored the "
+            + "events: they may be stored; read the summary before sending them again."
+            : "The event store cannot be reached; no event was stored.", e);
+      } else {
+        throw new IllegalStateException("cannot store events" + (e.getSQLState() != null
+            ? " (SQL state " + e.getSQLState() + ")" : ""), e);
       }
-      throw new IllegalStateException("cannot store events" + (e.getSQLState() != null
-          ? " (SQL state " + e.getSQLState() + ")" : ""), e);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot store events: their properties are not JSON", e);
     }

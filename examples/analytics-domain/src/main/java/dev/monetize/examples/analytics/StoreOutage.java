@@ -17,8 +17,22 @@ public final class StoreOutage {
 
   private StoreOutage() {}
 
-  /** The problem of {@code e} for the request {@code requestId}. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreOutage.class);
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+  private static final java.util.concurrent.atomic.AtomicLong LOGGED =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+  private static final java.util.concurrent.atomic.LongAdder SINCE = new java.util.concurrent.atomic.LongAdder();
+
+  /** The problem of {@code e} for the request {@code requestId}; the outage is logged once every 10 s with its cause. */
   public static Problem problem(Monetize monetize, StoreUnavailableException e, String requestId) {
+    long now = System.nanoTime();
+    long last = LOGGED.get();
+    if (now - last >= LOG_EVERY_NANOS && LOGGED.compareAndSet(last, now)) {
+      LOG.warn("the event store is unavailable (request {}, {} more since; said once every 10 s): {}", requestId,
+          SINCE.sumThenReset(), e.getMessage(), e.getCause());
+    } else {
+      SINCE.increment();
+    }
     return monetize.problem(ErrorCode.STORE_UNAVAILABLE, e.getMessage(), requestId)
         .withHint("Retry after the number of seconds in Retry-After: the analytics store is failing over or "
             + "in maintenance.")

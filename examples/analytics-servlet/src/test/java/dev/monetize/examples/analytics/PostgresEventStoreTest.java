@@ -113,7 +113,8 @@ class PostgresEventStoreTest {
         relay.cut();
         Event late = new Event("view", Instant.parse("2026-12-01T13:00:00Z"), Optional.empty(), 1, Map.of());
         assertThatThrownBy(() -> through.append("acme", List.of(late)))
-            .isInstanceOf(StoreUnavailableException.class).hasMessage("The event store cannot be reached.");
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessage("The event store cannot be reached; no event was stored.");
         assertThatThrownBy(() -> through.summary("acme"))
             .isInstanceOf(StoreUnavailableException.class).hasMessage("The event store cannot be reached.");
       }

@@ -36,7 +36,8 @@ public interface EventStore {
   /**
    * Stores events, all or none; returns how many were stored.
    *
-   * @throws StoreUnavailableException when the store cannot be reached (nothing was stored)
+   * @throws StoreUnavailableException when the store cannot be reached: nothing was stored, unless it
+   *     stopped answering during the commit (the message says so)
    */
   int append(String tenant, List<Event> events);
 

@@ -229,6 +229,16 @@ public abstract class DashboardContract {
     ExampleUnderTest.Answer byHeader = app.bearer("POST", "/monetize/keys/" + victim + "/rotate", operator, "{}");
     assertThat(byHeader.status()).as(byHeader.body()).isEqualTo(200);
     assertThat(app.send("POST", "/monetize/keys/" + victim + "/revoke", marked, null).status()).isEqualTo(200);
+
+    // nor its own key, when the operator signs in with an operator key of an organization of its own
+    app.monetize().customers().save(dev.monetize.plans.Customer.of("ops", "enterprise"));
+    dev.monetize.keys.IssuedKey opsKey = app.monetize().keys().issueOperatorKey("ops");
+    Map<String, String> ops = Map.of("Cookie", cookieOf(signIn(opsKey.secret())), MARK, "1",
+        "Content-Type", "application/json");
+    ExampleUnderTest.Answer own = app.send("POST", "/monetize/keys/" + opsKey.key().id() + "/rotate", ops, "{}");
+    assertThat(own.status()).as(own.body()).isEqualTo(403);
+    assertThat(own.code()).isEqualTo("session_not_allowed");
+    assertThat(own.body()).doesNotContain("mk_test_");
   }
 
   @Test

@@ -172,11 +172,12 @@ public final class AnalyticsServlets {
         ServletProblems.send(resp, monetize.problem(ErrorCode.PAYLOAD_TOO_LARGE,
             "The body is larger than " + MAX_BODY_BYTES + " bytes.", requestId));
       } catch (StoreUnavailableException e) {
-        if (!resp.isCommitted()) {
-          resp.resetBuffer();
-          resp.setHeader("Retry-After", StoreOutage.RETRY_AFTER);
-          ServletProblems.send(resp, StoreOutage.problem(monetize, e, requestId));
+        if (resp.isCommitted()) {
+          throw e; // part of the answer went: the container logs it and cuts the response short
         }
+        resp.resetBuffer();
+        resp.setHeader("Retry-After", StoreOutage.RETRY_AFTER);
+        ServletProblems.send(resp, StoreOutage.problem(monetize, e, requestId));
       }
     }
   }
