@@ -19,11 +19,16 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 final class ProblemMappers {
   private ProblemMappers() {}
 
+  private static String requestId() {
+    return MonetizeContext.current().map(MonetizeContext::requestId).orElseGet(() -> RequestIds.acceptOrCreate(null));
+  }
+
+  private static Response.ResponseBuilder send(Problem p) {
+    return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(ProblemJson.toBytes(p));
+  }
+
   private static Response problem(Monetize monetize, ErrorCode code, String detail, String hint) {
-    String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
-        .orElseGet(() -> RequestIds.acceptOrCreate(null));
-    Problem p = monetize.problem(code, detail, requestId).withHint(hint);
-    return Response.status(code.status()).type("application/problem+json").entity(ProblemJson.toBytes(p)).build();
+    return send(monetize.problem(code, detail, requestId()).withHint(hint)).build();
   }
 
   /** 400 bad_request, naming the field. */
@@ -65,11 +70,7 @@ final class ProblemMappers {
 
     @Override
     public Response toResponse(StoreUnavailableException e) {
-      String requestId = MonetizeContext.current().map(MonetizeContext::requestId)
-          .orElseGet(() -> RequestIds.acceptOrCreate(null));
-      return Response.status(ErrorCode.STORE_UNAVAILABLE.status()).type(Problem.MEDIA_TYPE)
-          .header("Retry-After", StoreOutage.RETRY_AFTER)
-          .entity(ProblemJson.toBytes(StoreOutage.problem(monetize, e, requestId))).build();
+      return send(StoreOutage.problem(monetize, e, requestId())).header("Retry-After", StoreOutage.RETRY_AFTER).build();
     }
   }
 }
