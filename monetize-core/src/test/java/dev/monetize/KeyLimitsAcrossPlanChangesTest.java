@@ -192,6 +192,9 @@ class KeyLimitsAcrossPlanChangesTest {
     Decision d = admit(issued.secret());
     assertThat(d.admitted()).isTrue();
     assertThat(limits(d)).containsEntry("rate", 1_000_000_000L);
+    ManagementApi.Response shown = call("GET", "/monetize/keys/" + k.id(), operator.secret(), "");
+    assertThat(JSON.readTree(shown.body()).path("limits").path("rate").asLong()).as("as it binds")
+        .isEqualTo(1_000_000_000L);
   }
 
   @Test

@@ -79,7 +79,14 @@ final class Views {
       return new Key(k.id(), k.customerId(), k.projectId().orElse(null), List.copyOf(new TreeSet<>(k.scopes())),
           k.environment().name().toLowerCase(Locale.ROOT), k.status().name().toLowerCase(Locale.ROOT),
           k.createdAt().toString(), text(k.expiresAt()), text(k.previousValidUntil()),
-          new TreeMap<>(k.limitOverrides()), secret);
+          held(k.limitOverrides()), secret);
+    }
+
+    /** The key's limits as they bind: a rate stored past what a rate counts is held at that bound. */
+    private static Map<String, Long> held(Map<String, Long> limits) {
+      Map<String, Long> out = new TreeMap<>(limits);
+      out.computeIfPresent("rate", (name, v) -> Math.min(v, dev.monetize.keys.internal.KeyRegistry.maxOf(name)));
+      return out;
     }
   }
 
