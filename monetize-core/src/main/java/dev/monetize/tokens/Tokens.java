@@ -67,7 +67,8 @@ public final class Tokens {
     this.skew = b.skew;
     try {
       if (b.hmacSecret != null) {
-        install("hs-" + UUID.randomUUID(), JWSAlgorithm.HS256, new MACSigner(b.hmacSecret), new MACVerifier(b.hmacSecret));
+        install(hmacKeyId(b.hmacSecret), JWSAlgorithm.HS256, new MACSigner(b.hmacSecret),
+            new MACVerifier(b.hmacSecret));
       } else {
         installEc(b.ecKey != null ? b.ecKey : newEcKey());
       }
@@ -90,8 +91,24 @@ public final class Tokens {
     return new ECKeyGenerator(Curve.P_256).keyID("es-" + UUID.randomUUID()).generate();
   }
 
+  /**
+   * The kid of an HS256 secret: the same in every JVM given the secret (a random one made each JVM
+   * refuse the tokens of the others), and telling nothing of it (a MAC of a fixed label under it).
+   */
+  private static String hmacKeyId(byte[] secret) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+      byte[] tag = mac.doFinal("monetize token key id".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return "hs-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(tag).substring(0, 22);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+    }
+  }
+
   private void installEc(ECKey key) throws JOSEException {
-    String kid = key.getKeyID() != null ? key.getKeyID() : "es-" + UUID.randomUUID();
+    // without a kid of its own, the key's RFC 7638 thumbprint: the same in every JVM given the key
+    String kid = key.getKeyID() != null ? key.getKeyID() : "es-" + key.computeThumbprint();
     install(kid, JWSAlgorithm.ES256, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK()));
   }
 

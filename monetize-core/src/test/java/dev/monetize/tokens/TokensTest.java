@@ -128,6 +128,29 @@ class TokensTest {
     refused(jwt.serialize(), ErrorCode.TOKEN_INVALID, "HS/ES confusion");
   }
 
+  /**
+   * Every JVM given the same secret or key verifies the others' tokens (a kid drawn per JVM made each
+   * refuse them), and a different secret is not taken for it.
+   */
+  @Test
+  void jvmsSharingASecretOrAKeyTakeEachOthersTokens() throws Exception {
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    String minted = Tokens.builder().hs256(secret).build().mint("key_1", "acme", Set.of("a"), NOW, Duration.ofMinutes(1));
+    assertThat(Tokens.builder().hs256(secret).build().verify(minted, NOW).keyId()).isEqualTo("key_1");
+    assertThat(SignedJWT.parse(minted).getHeader().getKeyID()).startsWith("hs-")
+        .doesNotContain(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret).substring(0, 8));
+    byte[] other = secret.clone();
+    other[0] ^= 1;
+    assertThatThrownBy(() -> Tokens.builder().hs256(other).build().verify(minted, NOW))
+        .isInstanceOf(TokenException.class);
+
+    ECKey unnamed = new ECKeyGenerator(Curve.P_256).generate(); // no kid of its own
+    String signed = Tokens.builder().es256(unnamed).build().mint("key_1", "acme", Set.of("a"), NOW,
+        Duration.ofMinutes(1));
+    assertThat(Tokens.builder().es256(unnamed).build().verify(signed, NOW).keyId()).isEqualTo("key_1");
+  }
+
   @Test
   void anHs256DeploymentRefusesEs256AndShortSecrets() throws Exception {
     byte[] secret = new byte[32];

@@ -74,6 +74,7 @@ public final class AnalyticsServer implements AutoCloseable {
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
       builder.trustedProxies(DemoService.trustedProxies(System.getenv()));
+      builder.secrets(DemoSecrets.fromEnvironment(System.getenv()));
       app = builder.start();
     } catch (ConfigException e) {
       System.err.println("invalid plans: " + e.getMessage());
@@ -259,6 +260,14 @@ public final class AnalyticsServer implements AutoCloseable {
       return this;
     }
 
+    /** The operator's credential and the tokens' secret every process shares (default: fresh ones). */
+    public Builder secrets(DemoSecrets secrets) {
+      this.secrets = Objects.requireNonNull(secrets);
+      return this;
+    }
+
+    private DemoSecrets secrets;
+
     /** The clock. */
     public Builder timeSource(TimeSource timeSource) {
       this.timeSource = Objects.requireNonNull(timeSource);
@@ -268,8 +277,9 @@ public final class AnalyticsServer implements AutoCloseable {
     /** Builds the engine, issues the demo keys and starts Jetty. */
     public AnalyticsServer start() throws Exception {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
-      String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
-      MonetizeBuilder engine = DemoService.engine(operatorKey);
+      DemoSecrets shared = secrets != null ? secrets : DemoSecrets.fresh(); // a real service: its secret store
+      String operatorKey = shared.operatorKey();
+      MonetizeBuilder engine = shared.applyTo(DemoService.engine(operatorKey));
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       engine
           .catalog(plans)

@@ -4,6 +4,7 @@ import dev.monetize.Monetize;
 import dev.monetize.MonetizeBuilder;
 import dev.monetize.TimeSource;
 import dev.monetize.config.ConfigException;
+import dev.monetize.examples.analytics.DemoSecrets;
 import dev.monetize.examples.analytics.DemoService;
 import dev.monetize.examples.analytics.DemoStores;
 import dev.monetize.examples.analytics.domain.EventStore;
@@ -73,6 +74,7 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
       builder.trustedProxies(DemoService.trustedProxies(System.getenv()));
+      builder.secrets(DemoSecrets.fromEnvironment(System.getenv()));
       // PostgreSQL and Redis when the environment names them (MONETIZE_JDBC_URL, MONETIZE_REDIS_URL, ...)
       builder.stores(DemoStores.fromEnvironment(System.getenv()));
       app = builder.start();
@@ -234,6 +236,14 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
       return this;
     }
 
+    /** The operator's credential and the tokens' secret every process shares (default: fresh ones). */
+    public Builder secrets(DemoSecrets secrets) {
+      this.secrets = Objects.requireNonNull(secrets);
+      return this;
+    }
+
+    private DemoSecrets secrets;
+
     /** The clock. */
     public Builder timeSource(TimeSource t) {
       this.timeSource = Objects.requireNonNull(t);
@@ -243,8 +253,9 @@ public final class AnalyticsJaxrsServer implements AutoCloseable {
     /** Builds the engine from the plans and the annotated resources, issues demo keys, starts Jersey. */
     public AnalyticsJaxrsServer start() {
       Catalog plans = catalog != null ? catalog : defaultCatalog();
-      String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
-      MonetizeBuilder engine = DemoService.engine(operatorKey);
+      DemoSecrets shared = secrets != null ? secrets : DemoSecrets.fresh(); // a real service: its secret store
+      String operatorKey = shared.operatorKey();
+      MonetizeBuilder engine = shared.applyTo(DemoService.engine(operatorKey));
       journal.ifPresent(j -> engine.usageJournal(j.directory(), j.fsync()));
       engine
           .catalog(MonetizeJaxrs.catalog(plans, AnalyticsResource.class, AnalyticsV0Resource.class))

@@ -2,6 +2,7 @@ package dev.monetize.examples.analytics.spring;
 
 import dev.monetize.Monetize;
 import dev.monetize.TimeSource;
+import dev.monetize.examples.analytics.DemoSecrets;
 import dev.monetize.examples.analytics.DemoService;
 import dev.monetize.examples.analytics.PostgresEventStore;
 import dev.monetize.examples.analytics.domain.EventStore;
@@ -233,7 +234,8 @@ public class AnalyticsSpringServer implements AutoCloseable {
 
     /** Starts Spring Boot, issues the demo keys. */
     public AnalyticsSpringServer start() {
-      String operatorKey = DemoService.newOperatorKey(); // a real service reads its own from a secret store
+      DemoSecrets shared = DemoSecrets.fromEnvironment(env); // a real service reads them from its secret store
+      String operatorKey = shared.operatorKey();
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("server.port", port);
       p.put("server.server-header", "");
@@ -243,6 +245,8 @@ public class AnalyticsSpringServer implements AutoCloseable {
       p.put("monetize.api-title", DemoService.API_TITLE);
       p.put("monetize.publish-docs", "true");
       p.put("monetize.operator-key", operatorKey);
+      shared.tokenSecret().ifPresent(t -> p.put("monetize.token-secret", new String(t,
+          java.nio.charset.StandardCharsets.UTF_8)));
       p.put("monetize.plans", "classpath:" + DemoService.PLANS_RESOURCE);
       p.put("monetize.operator-only", MetricsController.PATH);
       p.put("management.endpoints.web.exposure.include", "health");
