@@ -19,6 +19,15 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 final class ProblemMappers {
   private ProblemMappers() {}
 
+  /** What every mapper holds: the engine its problems come from. */
+  private abstract static class Mapper {
+    final Monetize monetize;
+
+    Mapper(Monetize monetize) {
+      this.monetize = monetize;
+    }
+  }
+
   private static String requestId() {
     return MonetizeContext.current().map(MonetizeContext::requestId).orElseGet(() -> RequestIds.acceptOrCreate(null));
   }
@@ -32,11 +41,9 @@ final class ProblemMappers {
   }
 
   /** 400 bad_request, naming the field. */
-  static final class BadInput implements ExceptionMapper<BadInputException> {
-    private final Monetize monetize;
-
+  static final class BadInput extends Mapper implements ExceptionMapper<BadInputException> {
     BadInput(Monetize monetize) {
-      this.monetize = monetize;
+      super(monetize);
     }
 
     @Override
@@ -46,11 +53,9 @@ final class ProblemMappers {
   }
 
   /** 413 payload_too_large. */
-  static final class TooLarge implements ExceptionMapper<AnalyticsResource.TooLargeException> {
-    private final Monetize monetize;
-
+  static final class TooLarge extends Mapper implements ExceptionMapper<AnalyticsResource.TooLargeException> {
     TooLarge(Monetize monetize) {
-      this.monetize = monetize;
+      super(monetize);
     }
 
     @Override
@@ -61,11 +66,9 @@ final class ProblemMappers {
   }
 
   /** 503 store_unavailable, with {@code Retry-After}. */
-  static final class Unavailable implements ExceptionMapper<StoreUnavailableException> {
-    private final Monetize monetize;
-
+  static final class Unavailable extends Mapper implements ExceptionMapper<StoreUnavailableException> {
     Unavailable(Monetize monetize) {
-      this.monetize = monetize;
+      super(monetize);
     }
 
     @Override
