@@ -138,8 +138,6 @@ class TokensTest {
     new java.security.SecureRandom().nextBytes(secret);
     String minted = Tokens.builder().hs256(secret).build().mint("key_1", "acme", Set.of("a"), NOW, Duration.ofMinutes(1));
     assertThat(Tokens.builder().hs256(secret).build().verify(minted, NOW).keyId()).isEqualTo("key_1");
-    assertThat(SignedJWT.parse(minted).getHeader().getKeyID()).startsWith("hs-")
-        .doesNotContain(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret).substring(0, 8));
     byte[] other = secret.clone();
     other[0] ^= 1;
     assertThatThrownBy(() -> Tokens.builder().hs256(other).build().verify(minted, NOW))
@@ -150,6 +148,21 @@ class TokensTest {
         Duration.ofMinutes(1));
     assertThat(Tokens.builder().es256(unnamed).build().verify(signed, NOW).keyId()).isEqualTo("key_1");
   }
+
+  /** The kid of a secret is part of the token format: old and new versions agree on it in a rolling upgrade. */
+  @Test
+  void theKidOfASecretIsFixedByTheSecret() throws Exception {
+    byte[] secret = "monetize-test-secret-of-32-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+    String expected = "hs-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        mac.doFinal("monetize token key id".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).substring(0, 22);
+    assertThat(Tokens.builder().hs256(secret).build().currentKeyId()).isEqualTo(expected)
+        .isEqualTo("hs-" + KNOWN_KID);
+  }
+
+  /** {@link #theKidOfASecretIsFixedByTheSecret}'s kid, written out once. */
+  private static final String KNOWN_KID = "LFJvGp69vb2x5zPwFV6Ddt"; // openssl dgst -sha256 -hmac ..., base64url
 
   @Test
   void anHs256DeploymentRefusesEs256AndShortSecrets() throws Exception {

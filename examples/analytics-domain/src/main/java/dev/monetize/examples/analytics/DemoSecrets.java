@@ -34,7 +34,7 @@ public record DemoSecrets(String operatorKey, Optional<byte[]> tokenSecret) {
     String secret = env.get("MONETIZE_TOKEN_SECRET");
     Optional<byte[]> tokens = Optional.empty();
     if (secret != null && !secret.isBlank()) {
-      byte[] bytes = secret.strip().getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = secret.getBytes(StandardCharsets.UTF_8); // as given, as the Spring Boot starter reads it
       if (bytes.length < 32) {
         throw new IllegalArgumentException("MONETIZE_TOKEN_SECRET must be at least 32 bytes, got " + bytes.length
             + "; generate one with: openssl rand -base64 48");
@@ -44,8 +44,13 @@ public record DemoSecrets(String operatorKey, Optional<byte[]> tokenSecret) {
       LOG.warn("tokens minted by this process are refused by the others sharing its stores: set "
           + "MONETIZE_TOKEN_SECRET (32 bytes or more) to the same value on every process");
     }
-    return new DemoSecrets(operator == null || operator.isBlank() ? DemoService.newOperatorKey() : operator.strip(),
-        tokens);
+    return new DemoSecrets(operator == null || operator.isBlank() ? DemoService.newOperatorKey() : operator, tokens);
+  }
+
+  /** Names what is set, never a secret. */
+  @Override
+  public String toString() {
+    return "DemoSecrets[operatorKey=(set), tokenSecret=" + (tokenSecret.isPresent() ? "(set)" : "(this process's)") + "]";
   }
 
   private static boolean shared(Map<String, String> env) {

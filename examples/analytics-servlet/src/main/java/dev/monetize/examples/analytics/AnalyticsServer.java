@@ -69,12 +69,12 @@ public final class AnalyticsServer implements AutoCloseable {
     AnalyticsServer app;
     try {
       Builder builder = builder().port(port);
+      builder.secrets(DemoSecrets.fromEnvironment(System.getenv())); // checked before any store is opened
       // PostgreSQL and Redis when the environment names them (MONETIZE_JDBC_URL, MONETIZE_REDIS_URL, ...)
       builder.stores(DemoStores.fromEnvironment(System.getenv()));
       // usage journaled on disk before each response completes: kill -9 loses no answered call
       DemoService.journal(System.getenv()).ifPresent(j -> builder.usageJournal(j.directory(), j.fsync()));
       builder.trustedProxies(DemoService.trustedProxies(System.getenv()));
-      builder.secrets(DemoSecrets.fromEnvironment(System.getenv()));
       app = builder.start();
     } catch (ConfigException e) {
       System.err.println("invalid plans: " + e.getMessage());

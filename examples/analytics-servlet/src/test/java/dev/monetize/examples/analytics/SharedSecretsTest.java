@@ -57,7 +57,7 @@ class SharedSecretsTest {
   @Test
   void aTokenMintedOnOneProcessIsTakenByTheOtherWhenTheyShareTheSecret() throws Exception {
     Map<String, String> env = Map.of("MONETIZE_TOKEN_SECRET", "s".repeat(40),
-        "MONETIZE_OPERATOR_KEY", DemoService.newOperatorKey(), "MONETIZE_JDBC_URL", "jdbc:postgresql://db/x");
+        "MONETIZE_OPERATOR_KEY", DemoService.newOperatorKey());
     AnalyticsServer a = start(DemoSecrets.fromEnvironment(env));
     AnalyticsServer b = start(DemoSecrets.fromEnvironment(env));
     assertThat(a.demoKeys().get("admin")).isEqualTo(b.demoKeys().get("admin"))
@@ -76,6 +76,12 @@ class SharedSecretsTest {
     String token = token(a);
     assertThat(send(a, "GET", "/v1/stats/summary", token, null).statusCode()).isEqualTo(200);
     assertThat(send(b, "GET", "/v1/stats/summary", token, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theSecretsAreNeverInTheirOwnDescription() {
+    DemoSecrets s = DemoSecrets.fromEnvironment(Map.of("MONETIZE_TOKEN_SECRET", "t".repeat(40)));
+    assertThat(s.toString()).doesNotContain(s.operatorKey()).doesNotContain("tttt");
   }
 
   @Test
