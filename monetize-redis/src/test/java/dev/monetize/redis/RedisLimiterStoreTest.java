@@ -85,15 +85,13 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   void everyAcquireIsExactlyOneScriptCall() {
     RedisLimiterStore store = open(jvmTime());
     List<LimitRequest> limits = List.of(rate(key("rate"), 1000, 1000), quota(key("daily"), 1000),
-        quota(key("hourly"), 1000), new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 50), 1));
+        quota(key("hourly"), 1000), new LimitRequest(key("concurrency"), new ConcurrencyPolicy("concurrency", 100), 1)); // 3 x 20 held
     store.acquire(limits, NOW); // loads the script if this server has not seen it
-    long before = commandCalls("evalsha");
-    long evalBefore = commandCalls("eval");
-    for (int i = 0; i < 20; i++) {
-      assertThat(store.acquire(limits, NOW).admitted()).isTrue();
-    }
-    assertThat(commandCalls("evalsha") - before).isEqualTo(20);
-    assertThat(commandCalls("eval")).isEqualTo(evalBefore);
+    assertThat(callsDuring(() -> {
+      for (int i = 0; i < 20; i++) {
+        assertThat(store.acquire(limits, NOW).admitted()).isTrue();
+      }
+    }, "evalsha", "eval")).isEqualTo(List.of(20L, 0L));
   }
 
   @Test
@@ -136,18 +134,18 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
     List<LimitRequest> limits = List.of(rate(tag + "rate", 1000, 1000), quota(tag + "daily", 1000),
         quota(tag + "hourly", 1000));
     store.acquire(limits, NOW);
-    long hmget = commandCalls("hmget");
-    long hset = commandCalls("hset");
-    for (int i = 0; i < 10; i++) {
-      assertThat(store.acquire(limits, NOW).admitted()).isTrue();
-    }
-    assertThat(commandCalls("hmget") - hmget).isEqualTo(10);
-    assertThat(commandCalls("hset") - hset).isEqualTo(10);
+    int[] charged = {1};
+    assertThat(callsDuring(() -> {
+      for (int i = 0; i < 10; i++) {
+        assertThat(store.acquire(limits, NOW).admitted()).isTrue();
+        charged[0]++;
+      }
+    }, "hmget", "hset")).isEqualTo(List.of(10L, 10L));
     String hash = prefix + tag.substring(0, tag.length() - 1) + "#limits";
     assertThat(redis.keys(prefix + tag.substring(0, tag.length() - 1) + "*")).containsExactly(hash);
     assertThat(redis.hkeys(hash)).containsExactlyInAnyOrder("rate", "rate:2", "daily", "daily:2", "hourly", "hourly:2",
         "#exp");
-    assertThat(redis.hget(hash, "daily")).isEqualTo("11");
+    assertThat(redis.hget(hash, "daily")).isEqualTo(Integer.toString(charged[0]));
     // a rate alone never shortens the life the quotas need
     long life = redis.pttl(hash);
     store.acquire(List.of(rate(tag + "rate", 1000, 1000)), NOW);
@@ -232,6 +230,28 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
   }
 
 
+
+  /**
+   * How many times the server ran each of {@code commands} while {@code work} ran: the fewest of
+   * three runs. The counts are the server's, whoever calls it, so another client of the same Redis
+   * can only add to a run; a run it left alone shows what the work costs, and a change that costs
+   * more (or less) shows in every run.
+   */
+  private List<Long> callsDuring(Runnable work, String... commands) {
+    long[] fewest = new long[commands.length];
+    java.util.Arrays.fill(fewest, Long.MAX_VALUE);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long[] before = new long[commands.length];
+      for (int i = 0; i < commands.length; i++) {
+        before[i] = commandCalls(commands[i]);
+      }
+      work.run();
+      for (int i = 0; i < commands.length; i++) {
+        fewest[i] = Math.min(fewest[i], commandCalls(commands[i]) - before[i]);
+      }
+    }
+    return java.util.Arrays.stream(fewest).boxed().toList();
+  }
 
   private long commandCalls(String command) {
     String info = redis.info("commandstats");
