@@ -44,6 +44,25 @@ public class MonetizeWebConfiguration {
     return registration;
   }
 
+  /**
+   * Actuator's reads on the application's port refuse a body before anything reads it (Actuator
+   * reads one even for a {@code GET}: a slow one held a thread without any key), just before the
+   * engine's filter.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "monetizeActuatorBodies")
+  public org.springframework.boot.web.servlet.FilterRegistrationBean<dev.monetize.spring.internal.ActuatorBodies>
+      monetizeActuatorBodies(org.springframework.beans.factory.ObjectProvider<Monetize> monetize, MonetizeProperties p,
+      org.springframework.core.env.Environment env) {
+    var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
+        new dev.monetize.spring.internal.ActuatorBodies(monetize::getObject)); // the engine is built with the others
+    String actuator = actuatorPrefix(env);
+    registration.setUrlPatterns(actuator.isEmpty() ? List.of() : List.of(actuator, actuator + "/*"));
+    registration.setEnabled(!actuator.isEmpty());
+    registration.setOrder(p.getFilterOrder() == Integer.MIN_VALUE ? Integer.MIN_VALUE : p.getFilterOrder() - 1);
+    return registration;
+  }
+
   /** The name of the filter bean the registration's proxy delegates to. */
   public static final String FILTER_BEAN = "monetizeServletFilter";
 

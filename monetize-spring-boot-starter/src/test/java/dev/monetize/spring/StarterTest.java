@@ -12,6 +12,7 @@ import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.Customer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -467,6 +468,28 @@ class StarterTest {
     assertThat(monetizeHealth.at("/details/limiterStore").asText()).isEqualTo("up");
     // Actuator's paths are left to Actuator; a path that only begins like them is not
     assertThat(Http.get(port, "/actuatorx", null).statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * A read of Actuator that announces a body is answered at once and closed, its body never read:
+   * Actuator reads one even for a GET, so a keyless caller sending it slowly held a thread.
+   */
+  @Test
+  void aReadOfActuatorWithABodyIsRefusedWithoutWaitingForIt() throws Exception {
+    for (String method : new String[] {"GET", "HEAD"}) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(20_000); // Tomcat waits 60 s for a body: an answer only after the body would time out
+        socket.getOutputStream().write((method + " /actuator/health HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            + "application/json\r\nContent-Length: 60000\r\n\r\n{\"a\":\"").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // to the close
+        assertThat(answer).as(method).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close");
+        if (method.equals("GET")) {
+          assertThat(answer).contains("\"code\":\"bad_request\"", "A GET to Actuator carries no body.");
+        }
+      }
+    }
+    assertThat(Http.get(port, "/actuator/health", null).statusCode()).isEqualTo(200); // without a body, as before
   }
 
   @Autowired

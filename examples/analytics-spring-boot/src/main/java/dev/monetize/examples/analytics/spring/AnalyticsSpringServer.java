@@ -250,6 +250,7 @@ public class AnalyticsSpringServer implements AutoCloseable {
       p.put("monetize.plans", "classpath:" + DemoService.PLANS_RESOURCE);
       p.put("monetize.operator-only", MetricsController.PATH);
       p.put("management.endpoints.web.exposure.include", "health");
+      p.put("management.endpoints.web.discovery.enabled", "false"); // its links echo the Host header
       List<String> excluded = new ArrayList<>();
       String redis = env.get("MONETIZE_REDIS_URL");
       String clusterNodes = env.get("MONETIZE_REDIS_CLUSTER_NODES");
