@@ -23,9 +23,7 @@ class JournalCutsFailuresTest extends JournalCutsFixture {
   @Test
   void callsCountedInMemoryBetweenTwoChangesAreNotMergedBeforeTheFirst() {
     UsageJournal journal = open();
-    UsageMeter meter = meter(journal);
-    record(meter, "journaled", 1);
-    assertThat(meter.flush()).isTrue();
+    UsageMeter meter = deliveredOne(journal, "journaled");
     journal.release(); // appends fail from now on
     time.advance(Duration.ofMillis(100));
     Instant first = planChange(meter);
@@ -72,9 +70,7 @@ class JournalCutsFailuresTest extends JournalCutsFixture {
   @Test
   void aFailedStateSaveDoesNotDropTheCutItWasSavingFor() throws Exception {
     UsageJournal journal = open();
-    UsageMeter meter = meter(journal);
-    record(meter, "journaled", 1);
-    assertThat(meter.flush()).isTrue();
+    UsageMeter meter = deliveredOne(journal, "journaled");
     journal.release(); // appends fail: counted in memory
     time.advance(Duration.ofMillis(100));
     record(meter, "before", 2);
@@ -139,9 +135,7 @@ class JournalCutsFailuresTest extends JournalCutsFixture {
   @Test
   void anInterruptedThreadDoesNotStopCutsBeingWritten() throws Exception {
     UsageJournal first = open();
-    UsageMeter meter = meter(first);
-    record(meter, "before", 1);
-    assertThat(meter.flush()).isTrue();
+    UsageMeter meter = deliveredOne(first, "before");
     time.advance(Duration.ofMillis(100));
     Thread.currentThread().interrupt();
     try {

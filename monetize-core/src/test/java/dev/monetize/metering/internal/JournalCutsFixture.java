@@ -36,6 +36,14 @@ abstract class JournalCutsFixture {
     }
   }
 
+  /** A meter on {@code journal} that has delivered one call of key {@code key}: where most scenarios start. */
+  UsageMeter deliveredOne(UsageJournal journal, String key) {
+    UsageMeter meter = meter(journal);
+    record(meter, key, 1);
+    assertThat(meter.flush()).isTrue();
+    return meter;
+  }
+
   /** A plan change now, as the engine makes one: held, cut at its instant, released. */
   static Instant planChange(UsageMeter meter) {
     Instant at = meter.hold();

@@ -134,9 +134,7 @@ class JournalCutsTest extends JournalCutsFixture {
   @Test
   void aCutPassedWithNothingBeforeItIsRememberedByTheState() {
     UsageJournal first = open();
-    UsageMeter meter = meter(first);
-    record(meter, "key_before", 1);
-    assertThat(meter.flush()).isTrue();
+    UsageMeter meter = deliveredOne(first, "key_before");
     time.advance(Duration.ofMillis(100));
     Instant change = planChange(meter); // nothing recorded since the delivery
     time.advance(Duration.ofMillis(100));
