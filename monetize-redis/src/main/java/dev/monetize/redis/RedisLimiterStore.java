@@ -25,7 +25,9 @@ import java.util.Objects;
  * {@link LimiterUnavailableException} (answered {@code 503 store_unavailable}); one whose limits
  * all fail open is decided by a local in-JVM store. After an outage the store leaves Redis alone
  * for {@code retryInterval}, then tries again; recovery needs nothing else. Both transitions are
- * logged once and counted.
+ * logged once and counted. A script that ran in time but whose reply came after the timeout (a
+ * paused JVM, a slow network) charged a request answered without Redis: its charge is given back
+ * when the reply arrives.
  *
  * <p>On a Redis Cluster ({@link Builder#endpoint} with {@link RedisEndpoint#cluster}) each
  * customer's script runs on the master that owns the customer's slot; redirections are followed and
@@ -91,6 +93,14 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     return scripts.scriptCalls();
   }
 
+  /**
+   * Requests charged on Redis whose reply came after the command timeout (so they were answered
+   * without it: {@code 503}, or by the fallback store), and whose charges were given back.
+   */
+  public long lateChargesReturned() {
+    return scripts.lateCharges().returned();
+  }
+
   /** Whether the store currently considers Redis unreachable. */
   public boolean unreachable() {
     return guarded.unreachable();
@@ -125,7 +135,12 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
       return this;
     }
 
-    /** A client to share (its options are left alone); by default the store creates and owns one. */
+    /**
+     * A client to share (its options are left alone); by default the store creates and owns one. Keep
+     * its {@code TimeoutOptions} off (Lettuce's default) or above 10 s: a script's reply that comes after
+     * the command timeout is read to give back what it charged ({@link RedisLimiterStore#lateChargesReturned}), which a
+     * client that expires the command first cannot do.
+     */
     public Builder client(RedisClient redisClient) {
       this.client = Objects.requireNonNull(redisClient, "redisClient");
       return this;

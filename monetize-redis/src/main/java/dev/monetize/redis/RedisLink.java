@@ -13,8 +13,12 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.RedisCommand;
 import java.time.Duration;
 import java.util.List;
 
@@ -30,13 +34,16 @@ final class RedisLink<K, V> implements AutoCloseable {
   private static final int MAX_REDIRECTS = 5;
 
   final RedisClusterCommands<K, V> sync;
+  /** The same connection's commands as futures: a caller that stops waiting leaves the command running. */
+  final RedisClusterAsyncCommands<K, V> async;
   private final StatefulConnection<K, V> connection;
   private final AbstractRedisClient client;
   private final boolean ownsClient;
 
-  private RedisLink(RedisClusterCommands<K, V> sync, StatefulConnection<K, V> connection, AbstractRedisClient client,
-      boolean ownsClient) {
+  private RedisLink(RedisClusterCommands<K, V> sync, RedisClusterAsyncCommands<K, V> async,
+      StatefulConnection<K, V> connection, AbstractRedisClient client, boolean ownsClient) {
     this.sync = sync;
+    this.async = async;
     this.connection = connection;
     this.client = client;
     this.ownsClient = ownsClient;
@@ -54,6 +61,18 @@ final class RedisLink<K, V> implements AutoCloseable {
    * command then timing out after {@code timeout}; fails with a message naming the endpoint when it cannot.
    */
   static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout) {
+    return open(endpoint, codec, timeout, timeout);
+  }
+
+  /**
+   * As {@link #open(RedisEndpoint, RedisCodec, Duration)}, but a script ({@code EVAL}, {@code EVALSHA})
+   * stays in flight for {@code scriptReplies}: a caller that waited {@code timeout} for it and gave up
+   * still sees its late reply on the {@link #async} future (to give back what the script charged).
+   */
+  static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout,
+      Duration scriptReplies) {
+    TimeoutOptions expiry = scriptReplies.equals(timeout) ? TimeoutOptions.enabled(timeout)
+        : TimeoutOptions.builder().timeoutSource(new ScriptsLonger(timeout, scriptReplies)).build();
     List<RedisURI> nodes = endpoint.nodes();
     Duration connect = timeout.compareTo(CONNECT) > 0 ? timeout : CONNECT;
     nodes.forEach(u -> u.setTimeout(connect)); // the handshake's budget; commands have TimeoutOptions' below
@@ -64,7 +83,7 @@ final class RedisLink<K, V> implements AutoCloseable {
         client = cluster;
         cluster.setOptions(ClusterClientOptions.builder()
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .timeoutOptions(expiry)
             .maxRedirects(MAX_REDIRECTS)
             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                 .enableAllAdaptiveRefreshTriggers()
@@ -74,13 +93,13 @@ final class RedisLink<K, V> implements AutoCloseable {
         StatefulRedisClusterConnection<K, V> c = cluster.connect(codec);
         c.setReadFrom(ReadFrom.UPSTREAM); // limits are never read from a replica, which may lag
         c.setTimeout(timeout);
-        return new RedisLink<>(c.sync(), c, cluster, true);
+        return new RedisLink<>(c.sync(), c.async(), c, cluster, true);
       }
       RedisClient single = RedisClient.create();
       client = single;
       single.setOptions(ClientOptions.builder()
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .timeoutOptions(expiry)
           .build());
       RedisLink<K, V> link = on(single, nodes.get(0), codec, true);
       link.connection.setTimeout(timeout); // what a synchronous call waits for, as on a cluster
@@ -107,7 +126,29 @@ final class RedisLink<K, V> implements AutoCloseable {
 
   private static <K, V> RedisLink<K, V> on(RedisClient client, RedisURI uri, RedisCodec<K, V> codec, boolean owns) {
     StatefulRedisConnection<K, V> c = client.connect(codec, uri);
-    return new RedisLink<>(c.sync(), c, client, owns);
+    return new RedisLink<>(c.sync(), c.async(), c, client, owns);
+  }
+
+  /** How long a command may stay in flight: a script longer than the rest. */
+  private static final class ScriptsLonger extends TimeoutOptions.TimeoutSource {
+    private final long commandNanos;
+    private final long scriptNanos;
+
+    ScriptsLonger(Duration command, Duration script) {
+      this.commandNanos = command.toNanos();
+      this.scriptNanos = script.toNanos();
+    }
+
+    @Override
+    public long getTimeout(RedisCommand<?, ?, ?> command) {
+      ProtocolKeyword type = command.getType();
+      return type == CommandType.EVALSHA || type == CommandType.EVAL ? scriptNanos : commandNanos;
+    }
+
+    @Override
+    public java.util.concurrent.TimeUnit getTimeUnit() {
+      return java.util.concurrent.TimeUnit.NANOSECONDS;
+    }
   }
 
   @Override

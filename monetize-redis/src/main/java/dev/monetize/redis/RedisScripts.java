@@ -36,17 +36,25 @@ import org.slf4j.LoggerFactory;
  */
 final class RedisScripts implements LimiterStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
-  private static final String SCRIPT = loadScript();
+  private static final String SCRIPT = script("acquire.lua");
   /**
    * How much earlier than the client's own timeout the server stops charging: a command the client
    * may already have given up on must never charge, so the error of the clock offset estimate is
    * taken off the deadline, not added to it.
    */
   private static final long DEADLINE_SLACK_NANOS = 20_000_000L;
+  /**
+   * How long a script's reply is still read after its caller gave up waiting, to give back what it
+   * charged ({@link LateCharges}); a reply later than this (a pause of the JVM longer than it) is lost
+   * and its charge stands.
+   */
+  private static final java.time.Duration LATE_REPLIES = java.time.Duration.ofSeconds(10);
 
   /** Bytes both ways: the script's arguments are encoded once per list of limits, not per call. */
   private final RedisLink<byte[], byte[]> link;
   private final RedisClusterCommands<byte[], byte[]> redis;
+  private final io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> async;
+  private final LateCharges late;
   private final String sha;
   private final String prefix;
   private final long leaseTimeoutMillis;
@@ -89,9 +97,12 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       uri.setTimeout(b.commandTimeout);
       this.link = RedisLink.shared(b.client, uri, ByteArrayCodec.INSTANCE);
     } else {
-      this.link = RedisLink.open(b.endpoint, ByteArrayCodec.INSTANCE, b.commandTimeout);
+      this.link = RedisLink.open(b.endpoint, ByteArrayCodec.INSTANCE, b.commandTimeout,
+          b.commandTimeout.compareTo(LATE_REPLIES) > 0 ? b.commandTimeout : LATE_REPLIES);
     }
     this.redis = link.sync;
+    this.async = link.async;
+    this.late = new LateCharges(link.async);
     this.cluster = b.endpoint.isCluster();
     this.sha = scriptSha();
     this.commandTimeoutNanos = b.commandTimeout.toNanos();
@@ -179,7 +190,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     byte[][] keys = layout.keys;
     List<Object> reply;
     try {
-      reply = eval(keys, args);
+      reply = eval(keys, args, dry ? Long.MAX_VALUE : serverTime ? Long.MIN_VALUE : nowEpochNanos);
     } catch (RedisException e) {
       // on a cluster, one master (or a slot on the move) failed: this customer's, not everyone's
       throw new LimiterUnavailableException(cluster ? "a node of the Redis Cluster limiter store is unreachable"
@@ -247,16 +258,21 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     return layout;
   }
 
-  private List<Object> eval(byte[][] keys, byte[][] args) {
+  /**
+   * Runs the script, waiting at most the command timeout for each reply; a reply that comes later is
+   * left to {@link LateCharges} (with {@code callerNow}: the time the call passed, {@link Long#MIN_VALUE}
+   * for the server's, or {@link Long#MAX_VALUE} for a dry run, which charges nothing to give back).
+   */
+  private List<Object> eval(byte[][] keys, byte[][] args, long callerNow) {
     long giveUp = System.nanoTime() + commandTimeoutNanos / 2;
     while (true) {
       scriptCalls.increment();
       try {
         try {
-          return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+          return await(async.evalsha(sha, ScriptOutputType.MULTI, keys, args), keys, args, callerNow);
         } catch (RedisNoScriptException e) {
           // a restarted or flushed server, or a cluster master new to this slot: EVAL sends the script
-          return redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+          return await(async.eval(SCRIPT, ScriptOutputType.MULTI, keys, args), keys, args, callerNow);
         }
       } catch (io.lettuce.core.RedisCommandExecutionException e) {
         // a cluster slot in migration holds some of the keys on each side: nothing ran, try again
@@ -265,6 +281,34 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
         }
         java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
       }
+    }
+  }
+
+  /**
+   * The reply of a script sent, within the command timeout; past it, the command stays in flight and
+   * its reply, when it comes, goes to {@link LateCharges}.
+   */
+  private List<Object> await(io.lettuce.core.RedisFuture<List<Object>> sent, byte[][] keys, byte[][] args,
+      long callerNow) {
+    try {
+      return sent.get(commandTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      giveUpOn(sent, keys, args, callerNow);
+      throw new io.lettuce.core.RedisCommandTimeoutException(
+          "no reply within the command timeout (" + commandTimeoutNanos / 1_000_000 + " ms)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      giveUpOn(sent, keys, args, callerNow);
+      throw new RedisException("interrupted while waiting for the limits script", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RedisException r ? r : new RedisException(e.getCause());
+    }
+  }
+
+  private void giveUpOn(io.lettuce.core.RedisFuture<List<Object>> sent, byte[][] keys, byte[][] args,
+      long callerNow) {
+    if (callerNow != Long.MAX_VALUE) {
+      late.watch(sent, keys, args, callerNow);
     }
   }
 
@@ -316,7 +360,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     return out;
   }
 
-  private static long asLong(Object o) {
+  static long asLong(Object o) {
     if (o instanceof Long l) {
       return l;
     }
@@ -398,6 +442,11 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     return scriptCalls.sum();
   }
 
+  /** What gives back the charges of replies that came too late. */
+  LateCharges lateCharges() {
+    return late;
+  }
+
   @Override
   public void close() {
     java.util.Arrays.fill(recent, null);
@@ -414,9 +463,10 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     return java.util.HexFormat.of().formatHex(b);
   }
 
-  private static String loadScript() {
-    try (InputStream in = RedisScripts.class.getResourceAsStream("acquire.lua")) {
-      return new String(Objects.requireNonNull(in, "acquire.lua missing from the jar").readAllBytes(),
+  /** A Lua script of this package, by file name. */
+  static String script(String name) {
+    try (InputStream in = RedisScripts.class.getResourceAsStream(name)) {
+      return new String(Objects.requireNonNull(in, name + " missing from the jar").readAllBytes(),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,172 @@
+package dev.monetize.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.monetize.limits.ConcurrencyPolicy;
+import dev.monetize.limits.CreditPolicy;
+import dev.monetize.limits.LimitRequest;
+import dev.monetize.limits.LimitVerdict;
+import dev.monetize.limits.LimiterUnavailableException;
+import dev.monetize.limits.PolicyState;
+import dev.monetize.limits.QuotaPolicy;
+import dev.monetize.limits.RatePolicy;
+import dev.monetize.plans.BillingAnchor;
+import dev.monetize.plans.QuotaWindow;
+import dev.monetize.plans.Rate;
+import dev.monetize.plans.StoreOutage;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A script that ran in time on Redis but whose reply reached this JVM after the command timeout: the
+ * request was answered without Redis ({@code 503}, or by the fallback store), so what the script
+ * charged there is given back once the late reply arrives. Replies are held back by a relay in front
+ * of the real server, as a slow network or a paused JVM would hold them.
+ */
+class LateRepliesTest {
+  private static final Duration TIMEOUT = Duration.ofMillis(300);
+  private static final long LATE = 1_500; // ms a reply is held: far past the timeout
+
+  private DelayingRelay relay;
+  private RedisLimiterStore store;
+  private String prefix;
+  private RedisClient admin;
+  private StatefulRedisConnection<String, String> adminConnection;
+  private RedisCommands<String, String> redis;
+  private final String tag = "{late-" + UUID.randomUUID() + "}:";
+
+  @BeforeEach
+  void open() throws Exception {
+    RedisTestSupport.requireRedis();
+    prefix = RedisTestSupport.freshPrefix();
+    admin = RedisClient.create(RedisTestSupport.URI);
+    adminConnection = admin.connect();
+    redis = adminConnection.sync();
+    relay = new DelayingRelay();
+    store = RedisLimiterStore.builder().uri("redis://127.0.0.1:" + relay.port() + "/0").keyPrefix(prefix)
+        .commandTimeout(TIMEOUT).retryInterval(Duration.ZERO).build();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (store != null) {
+      store.close();
+    }
+    if (relay != null) {
+      relay.close();
+    }
+    if (redis != null) {
+      List<String> keys = redis.keys(prefix + "*");
+      if (!keys.isEmpty()) {
+        redis.del(keys.toArray(String[]::new));
+      }
+      adminConnection.close();
+      admin.shutdown();
+    }
+  }
+
+  /** One call of each kind of limit, as the engine sends a customer's: rate and quota in its hash. */
+  private List<LimitRequest> everyKind(String wallet) {
+    return List.of(
+        new LimitRequest(tag + "rate", new RatePolicy("rate", Rate.of(24, Duration.ofDays(1)).withBurst(5)), 1),
+        new LimitRequest(tag + "daily", new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1),
+        new LimitRequest(tag + "concurrency", new ConcurrencyPolicy("concurrency", 3), 1),
+        new LimitRequest(wallet, new CreditPolicy("credits"), 100));
+  }
+
+  private List<Long> remaining(List<LimitRequest> limits) {
+    return store.peek(limits, now()).stream().map(PolicyState::remaining).toList();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+
+  /** Waits until the relay has passed on every reply it held, then holds none from now on. */
+  private void repliesFlowAgain() {
+    relay.delayReplies(0);
+    Awaitility.await("the held replies delivered").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20)).until(() -> relay.held() == 0);
+  }
+
+  @Test
+  void whatALateReplyChargedIsGivenBackAndTheRequestIsAnsweredWithoutRedis() {
+    String wallet = tag + "credits";
+    store.applyCredits(wallet, "top-up", 1_000);
+    List<LimitRequest> limits = everyKind(wallet);
+    assertThat(store.acquire(limits, now()).admitted()).isTrue();
+    List<Long> before = remaining(limits);
+    assertThat(before.subList(1, 4)).containsExactly(9L, 2L, 900L);
+    assertThat(before.get(0)).as("the rate has room left for another call").isPositive();
+
+    relay.delayReplies(LATE);
+    // the quota and the credits fail closed: the request is refused for want of an answer...
+    assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+    // ...though Redis ran the script in time and charged it (read straight from the server)
+    assertThat(redis.get(prefix + wallet)).isEqualTo("800");
+    assertThat(redis.zcard(prefix + tag + "concurrency")).isEqualTo(2);
+
+    repliesFlowAgain();
+    Awaitility.await("the late charge given back").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20)).until(() -> store.lateChargesReturned() == 1);
+    assertThat(redis.get(prefix + wallet)).isEqualTo("900");
+    assertThat(store.credits(wallet)).isEqualTo(900);
+    assertThat(remaining(limits)).as("rate, quota, concurrency and credits as before the late call")
+        .isEqualTo(before);
+    // and the limits go on counting from there
+    assertThat(store.acquire(limits, now()).policies()).extracting(PolicyState::remaining)
+        .containsExactly(before.get(0) - 1, 8L, 1L, 800L);
+  }
+
+  @Test
+  void aRequestTheFallbackDecidedIsNotCountedInRedisToo() {
+    // every limit fails open: the fallback store in this JVM admits the request and counts it there
+    List<LimitRequest> limits = List.of(
+        new LimitRequest(tag + "daily", new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1)
+            .onOutage(StoreOutage.FAIL_OPEN),
+        new LimitRequest(tag + "rate", new RatePolicy("rate", Rate.of(24, Duration.ofDays(1)).withBurst(5)), 1));
+    assertThat(store.acquire(limits, now()).admitted()).isTrue();
+    List<Long> before = remaining(limits);
+    assertThat(before.get(0)).isEqualTo(9L);
+
+    relay.delayReplies(LATE);
+    LimitVerdict local = store.acquire(limits, now());
+    assertThat(local.admitted()).isTrue();
+    assertThat(store.fallbackDecisions()).isEqualTo(1);
+
+    repliesFlowAgain();
+    Awaitility.await("the late charge given back").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20)).until(() -> store.lateChargesReturned() == 1);
+    assertThat(remaining(limits)).isEqualTo(before);
+  }
+
+  @Test
+  void aLateRefusalOrDryRunHasNothingToGiveBack() {
+    String wallet = tag + "credits";
+    store.applyCredits(wallet, "top-up", 150); // one call's worth: the next is refused
+    List<LimitRequest> limits = everyKind(wallet);
+    assertThat(store.acquire(limits, now()).admitted()).isTrue();
+    List<Long> before = remaining(limits);
+    assertThat(before.subList(1, 4)).containsExactly(9L, 2L, 50L);
+
+    relay.delayReplies(LATE);
+    assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+    assertThatThrownBy(() -> store.peek(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+    repliesFlowAgain();
+    // in order on the connection: the first check sees any refund sent on the late replies' arrival,
+    // the second its effect
+    store.peek(limits, now());
+    assertThat(remaining(limits)).isEqualTo(before);
+    assertThat(store.lateChargesReturned()).isZero();
+    assertThat(redis.get(prefix + wallet)).isEqualTo("50");
+  }
+}
