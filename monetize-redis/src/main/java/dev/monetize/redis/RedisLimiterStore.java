@@ -137,9 +137,9 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
 
     /**
      * A client to share (its options are left alone); by default the store creates and owns one. Keep
-     * its {@code TimeoutOptions} off (Lettuce's default) or above 10 s: a script's reply that comes after
-     * the command timeout is read to give back what it charged ({@link RedisLimiterStore#lateChargesReturned}), which a
-     * client that expires the command first cannot do.
+     * its {@code TimeoutOptions} off (Lettuce's default) or above 10 s: a script's reply that comes
+     * after the command timeout is read to give back what it charged
+     * ({@link RedisLimiterStore#lateChargesReturned}), which a client that expires it first cannot do.
      */
     public Builder client(RedisClient redisClient) {
       this.client = Objects.requireNonNull(redisClient, "redisClient");
