@@ -296,6 +296,12 @@ public final class MonetizeFilter implements Filter {
         }
       }
     } finally {
+      if (meteredRequest.bodyFailed()) {
+        // the container may answer itself (Tomcat sends its error page for a body cut short, whatever the
+        // application or this filter did with the failure; the response then counts as committed to us):
+        // that page sends the call's id too
+        request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+      }
       if (!failed && request.isAsyncStarted()) {
         metered.defaultCacheControl(); // now: the answer may be committed on another thread, past any hook of ours
         admission.handedOff(); // this thread's CPU time is the call's; the rest runs elsewhere

@@ -5,6 +5,7 @@ import dev.monetize.errors.Problem;
 import dev.monetize.http.RequestIds;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -28,14 +29,14 @@ public class ProblemErrorController implements ErrorController {
 
   /** Every method, every media type. */
   @RequestMapping("${server.error.path:${error.path:/error}}")
-  public ResponseEntity<byte[]> error(HttpServletRequest request) {
+  public ResponseEntity<byte[]> error(HttpServletRequest request, HttpServletResponse response) {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer s && s >= 400 && s <= 599 ? s : 500;
     // the id the filter gave an admitted call (its usage and audit event carry it), else the client's or a new one
     String requestId = request.getAttribute(RequestIds.ATTRIBUTE) instanceof String id ? id
         : RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    response.setHeader(RequestIds.HEADER, requestId); // set, not added: an admitted call's answer carries it already
     return ResponseEntity.status(status).contentType(MediaType.parseMediaType(Problem.MEDIA_TYPE))
-        .header("Cache-Control", "no-store").header(RequestIds.HEADER, requestId)
-        .body(monetize.statusProblemJson(status, requestId));
+        .header("Cache-Control", "no-store").body(monetize.statusProblemJson(status, requestId));
   }
 }

@@ -35,47 +35,57 @@ class ProblemErrorsTest {
   }
 
   /**
-   * An admitted call whose body Tomcat fails to read (a malformed chunk) is the caller's {@code 400}:
-   * to the caller, with the call's own request id, and in the usage record and audit event (an SLA
-   * report reads them), never the endpoint's {@code 500}.
+   * An admitted call whose body Tomcat fails to read (a malformed chunk, or a body cut short: Tomcat
+   * sends its own error page then, whatever the endpoint did with the failure) is the caller's
+   * {@code 400}: to the caller, with the call's own request id in one header, and in the usage record
+   * and audit event (an SLA report reads them), never the endpoint's {@code 500}.
    */
   @Test
   void aBodyTomcatCannotReadIsTheCallers400EverywhereWithOneRequestId() throws Exception {
     try (AnalyticsSpringServer app = AnalyticsSpringServer.builder().port(0).start()) {
-      String answer;
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", app.port())) {
-        s.setSoTimeout(30_000);
-        s.getOutputStream().write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: "
-            + "Bearer " + app.demoKeys().get("pro") + "\r\nContent-Type: application/json\r\n"
-            + "Transfer-Encoding: chunked\r\n\r\nzz\r\n[]\r\n0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      }
-      assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"");
-      java.util.Set<String> ids = new java.util.TreeSet<>();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^X-Request-Id: (\\S+)$").matcher(answer);
-      while (m.find()) {
-        ids.add(m.group(1));
-      }
-      assertThat(ids).hasSize(1);
-      assertThat(answer).contains("\"request_id\":\"" + ids.iterator().next() + "\"");
-      dev.monetize.Monetize monetize = app.monetize();
-      java.util.List<Integer> statuses = new java.util.ArrayList<>();
-      // the call's slot is freed before its audit event is made: the event is waited for
-      for (int i = 0; i < 200 && statuses.isEmpty(); i++) { // at most 20 reads a second: the management API's limit
-        monetize.flushAudit();
-        HttpResponse<String> audit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-            + app.port() + "/monetize/audit?customer_id=demo-pro")).header("Authorization", "Bearer "
-            + app.demoKeys().get("admin")).build(), HttpResponse.BodyHandlers.ofString());
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(audit.body()).get("data").forEach(e -> {
-          if (e.get("request_id").asText().equals(ids.iterator().next())) {
-            statuses.add(e.get("status").asInt());
-          }
-        });
-        if (statuses.isEmpty()) {
-          java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
-        }
-      }
-      assertThat(statuses).containsExactly(400);
+      String head = "POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+          + app.demoKeys().get("pro") + "\r\nContent-Type: application/json\r\n";
+      assertOneRequestIdEverywhere(app, head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n[]\r\n0\r\n\r\n");
+      assertOneRequestIdEverywhere(app, head + "Content-Length: 200\r\n\r\n[{\"type\":\"page_view\",\"user_id\":\"u1\"}");
     }
+  }
+
+  /** Sends {@code request} and ends the connection's sending side, then checks the answer, usage and audit. */
+  private static void assertOneRequestIdEverywhere(AnalyticsSpringServer app, String request) throws Exception {
+    String answer;
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", app.port())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.shutdownOutput(); // no more of the body comes
+      answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(answer).as(request).startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"");
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^X-Request-Id: (\\S+)$").matcher(answer);
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    assertThat(ids).as(answer).hasSize(1);
+    String id = ids.get(0);
+    assertThat(answer).contains("\"request_id\":\"" + id + "\"");
+    dev.monetize.Monetize monetize = app.monetize();
+    java.util.List<Integer> statuses = new java.util.ArrayList<>();
+    // the call's slot is freed before its audit event is made: the event is waited for
+    for (int i = 0; i < 200 && statuses.isEmpty(); i++) { // at most 20 reads a second: the management API's limit
+      monetize.flushAudit();
+      HttpResponse<String> audit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + app.port() + "/monetize/audit?customer_id=demo-pro")).header("Authorization", "Bearer "
+          + app.demoKeys().get("admin")).build(), HttpResponse.BodyHandlers.ofString());
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree(audit.body()).get("data").forEach(e -> {
+        if (e.get("request_id").asText().equals(id)) {
+          statuses.add(e.get("status").asInt());
+        }
+      });
+      if (statuses.isEmpty()) {
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+      }
+    }
+    assertThat(statuses).as("the audit event of " + id + " in " + answer).containsExactly(400);
   }
 }
