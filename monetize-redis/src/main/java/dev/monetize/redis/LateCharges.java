@@ -1,9 +1,11 @@
 package dev.monetize.redis;
 
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -14,21 +16,33 @@ import org.slf4j.LoggerFactory;
  * waiting for it. The script refuses to charge once the caller's deadline has passed on the server's
  * clock, but a script that ran in time can still answer late: its reply held up on the network, or
  * this JVM paused (a long garbage collection, a stopped process) between sending and reading. The
- * caller has then answered {@code 503} (or let the fallback store decide), so the request was not
- * served by what Redis counted; when the late reply shows a charge, {@code refund.lua} takes it back
- * with the same keys and arguments. A refund that fails is logged: the charge then stands.
+ * caller has then answered {@code 503} (or let the fallback store decide, which counts the request
+ * itself), so the request was not served by what Redis counted; when the late reply shows a charge,
+ * {@code refund.lua} takes back what of it is still held, with the same keys. A refund that fails, or
+ * a reply that never comes, leaves the charge standing, and is logged.
  */
 final class LateCharges {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
   private static final String SCRIPT = RedisScripts.script("refund.lua");
+  private static final String SHA = RedisScripts.sha1(SCRIPT);
   private static final byte[] UNKNOWN = {'-'};
+  private static final long E9 = 1_000_000_000L;
 
   private final RedisClusterAsyncCommands<byte[], byte[]> redis;
+  private final boolean serverTime;
+  private final long commandTimeoutNanos;
   private final LongAdder returned = new LongAdder();
-  private final LongAdder kept = new LongAdder();
+  private final LongAdder handled = new LongAdder();
+  private final LongAdder standing = new LongAdder();
 
-  LateCharges(RedisClusterAsyncCommands<byte[], byte[]> redis) {
+  /**
+   * @param serverTime whether the scripts read the server's clock (else the callers' time is passed)
+   * @param commandTimeoutNanos how long a caller waits for a reply
+   */
+  LateCharges(RedisClusterAsyncCommands<byte[], byte[]> redis, boolean serverTime, long commandTimeoutNanos) {
     this.redis = redis;
+    this.serverTime = serverTime;
+    this.commandTimeoutNanos = commandTimeoutNanos;
   }
 
   /**
@@ -36,13 +50,25 @@ final class LateCharges {
    *
    * @param keys the {@code KEYS} the call sent
    * @param args the {@code ARGV} the call sent
-   * @param callerNow the time the call passed (epoch nanoseconds), or {@link Long#MIN_VALUE} when the
-   *     script read the server's clock
+   * @param callerNow the time the call passed (epoch nanoseconds; unused when the server's clock is read)
    */
   void watch(CompletionStage<List<Object>> reply, byte[][] keys, byte[][] args, long callerNow) {
+    long gaveUp = System.nanoTime();
     reply.whenComplete((late, failure) -> {
-      if (failure == null && charged(late)) {
-        giveBack(keys, args, late, callerNow);
+      try {
+        if (failure != null) { // no reply: the connection closed, or none came within the late window
+          standing("a request answered without Redis may have been charged there: the reply of its script never "
+              + "came ({}); {} such requests so far", failure.toString());
+          return;
+        }
+        if (charged(late)) {
+          giveBack(keys, refundArgs(args, late, callerNow, refundTime(callerNow, gaveUp)));
+        } else {
+          handled.increment(); // a refusal, or too late to run: nothing was charged
+        }
+      } catch (RuntimeException e) { // never lost in the event loop: said, and the charge stands
+        standing("a request answered without Redis was charged there, and giving the charge back failed: {}; "
+            + "{} such requests so far", e.toString());
       }
     });
   }
@@ -52,57 +78,89 @@ final class LateCharges {
     return reply != null && !reply.isEmpty() && reply.get(0) instanceof Long admitted && admitted == 1;
   }
 
-  private void giveBack(byte[][] keys, byte[][] args, List<Object> reply, long callerNow) {
-    byte[][] refund = refundArgs(args, reply, callerNow);
-    redis.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, refund).whenComplete((given, failure) -> {
-      if (failure == null) {
-        returned.increment();
-        return;
-      }
-      kept.increment();
-      long so = kept.sum();
-      if (Long.bitCount(so) == 1) { // the 1st, 2nd, 4th, 8th...: a failing Redis says so without a flood
-        LOG.warn("a request answered without Redis (its reply came after the command timeout) was charged there, "
-            + "and giving the charge back failed: {} ({} such charges kept so far)", failure.toString(), so);
+  /** The callers' time now, as the refund reads it: {@link Long#MIN_VALUE} for the server's clock. */
+  private long refundTime(long callerNow, long gaveUp) {
+    return serverTime ? Long.MIN_VALUE : callerNow + commandTimeoutNanos + (System.nanoTime() - gaveUp);
+  }
+
+  private void giveBack(byte[][] keys, byte[][] refund) {
+    redis.<Long>evalsha(SHA, ScriptOutputType.INTEGER, keys, refund).whenComplete((given, failure) -> {
+      Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+      if (cause instanceof RedisNoScriptException) { // a server that has not seen it yet
+        redis.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, refund).whenComplete(this::done);
+      } else {
+        done(given, failure);
       }
     });
   }
 
-  /**
-   * The call's arguments followed by, per quota, the end of the window it charged: the call's time
-   * plus the reset its reply gave (whole seconds), or '-' when that is not a whole second after a
-   * positive reset.
-   */
-  static byte[][] refundArgs(byte[][] args, List<Object> reply, long callerNow) {
-    int n = Integer.parseInt(new String(args[2], StandardCharsets.US_ASCII));
-    long now = callerNow != Long.MIN_VALUE ? callerNow : RedisScripts.asLong(reply.get(3)) * 1_000L;
-    int quotas = 0;
-    for (int i = 0; i < n; i++) {
-      if (args[ScriptLayout.HEADER + i * ScriptLayout.PER_LIMIT][0] == 'q') {
-        quotas++;
-      }
+  private void done(Long given, Throwable failure) {
+    if (failure != null) {
+      standing("a request answered without Redis was charged there, and giving the charge back failed: {}; "
+          + "{} such requests so far", failure.toString());
+      return;
     }
-    byte[][] out = java.util.Arrays.copyOf(args, args.length + quotas);
+    if (given != null && given > 0) {
+      returned.increment();
+    }
+    handled.increment();
+  }
+
+  /** Counts a charge that stands, and says so for the 1st, 2nd, 4th, 8th...: a failing Redis without a flood. */
+  private void standing(String format, String cause) {
+    standing.increment();
+    handled.increment();
+    long so = standing.sum();
+    if (Long.bitCount(so) == 1) {
+      LOG.warn(format, cause, so);
+    }
+  }
+
+  /**
+   * The call's arguments with the refund's time ({@code refundNow}, or the server's) and, after the
+   * quotas' window boundaries, two values per limit: a rate's theoretical arrival time as the call left
+   * it, a quota's window end (its reset after the call's time, in whole seconds), or '-'.
+   */
+  static byte[][] refundArgs(byte[][] args, List<Object> reply, long callerNow, long refundNow) {
+    int n = Integer.parseInt(new String(args[2], StandardCharsets.US_ASCII));
+    long now = callerNow; // the call's time, as the script read it
+    byte[][] out = java.util.Arrays.copyOf(args, args.length + 2 * n);
+    if (args[0][0] == '-') {
+      now = RedisScripts.asLong(reply.get(3)) * 1_000L; // the server's time in microseconds
+    }
+    if (refundNow != Long.MIN_VALUE) {
+      out[0] = RedisScripts.ascii(Math.floorDiv(refundNow, E9));
+      out[1] = RedisScripts.ascii(Math.floorMod(refundNow, E9));
+    }
     int at = args.length;
-    for (int i = 0; i < n; i++) {
-      if (args[ScriptLayout.HEADER + i * ScriptLayout.PER_LIMIT][0] == 'q') {
-        long reset = RedisScripts.asLong(reply.get(6 + i * 3));
-        long ends = now + reset;
-        out[at++] = reset > 0 && Math.floorMod(ends, 1_000_000_000L) == 0
-            ? RedisScripts.ascii(Math.floorDiv(ends, 1_000_000_000L)) : UNKNOWN;
+    for (int i = 0; i < n; i++, at += 2) {
+      byte kind = args[ScriptLayout.HEADER + i * ScriptLayout.PER_LIMIT][0];
+      long reset = RedisScripts.asLong(reply.get(6 + i * 3));
+      long end = now + reset; // a rate: the TAT it left; a quota: its window's end
+      out[at] = UNKNOWN;
+      out[at + 1] = UNKNOWN;
+      if (kind == 'r') {
+        out[at] = RedisScripts.ascii(Math.floorDiv(end, E9));
+        out[at + 1] = RedisScripts.ascii(Math.floorMod(end, E9));
+      } else if (kind == 'q' && reset > 0 && Math.floorMod(end, E9) == 0) {
+        out[at] = RedisScripts.ascii(Math.floorDiv(end, E9));
       }
     }
     return out;
   }
 
-  /** Late charges given back. */
+  /** Late charges of which something was given back. */
   long returned() {
     return returned.sum();
   }
 
-  /** Late charges that could not be given back (the refund failed), which stand. */
-  long kept() {
-    return kept.sum();
+  /** Late replies dealt with: given back, nothing to give back, or a charge that stands. */
+  long handled() {
+    return handled.sum();
   }
 
+  /** Late replies whose charge may stand: the reply never came, or the refund failed. */
+  long standing() {
+    return standing.sum();
+  }
 }

@@ -101,6 +101,11 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     return scripts.lateCharges().returned();
   }
 
+  /** Late replies dealt with (given back, nothing to give back, or standing): for tests. */
+  long lateRepliesHandled() {
+    return scripts.lateCharges().handled();
+  }
+
   /** Whether the store currently considers Redis unreachable. */
   public boolean unreachable() {
     return guarded.unreachable();
@@ -136,10 +141,11 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     }
 
     /**
-     * A client to share (its options are left alone); by default the store creates and owns one. Keep
-     * its {@code TimeoutOptions} off (Lettuce's default) or above 10 s: a script's reply that comes
-     * after the command timeout is read to give back what it charged
-     * ({@link RedisLimiterStore#lateChargesReturned}), which a client that expires it first cannot do.
+     * A client to share (its options are left alone); by default the store creates and owns one. Its
+     * connection's timeout is the command timeout plus 10 s, callers waiting the command timeout on their
+     * own, so that a script's reply that comes late is still read and what it charged given back
+     * ({@link RedisLimiterStore#lateChargesReturned}): leave its {@code TimeoutOptions} at the
+     * connection's timeout (Lettuce's default), or give it a fixed timeout at least that long.
      */
     public Builder client(RedisClient redisClient) {
       this.client = Objects.requireNonNull(redisClient, "redisClient");

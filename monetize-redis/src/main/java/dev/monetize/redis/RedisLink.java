@@ -16,9 +16,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.protocol.ProtocolKeyword;
-import io.lettuce.core.protocol.RedisCommand;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,18 +58,6 @@ final class RedisLink<K, V> implements AutoCloseable {
    * command then timing out after {@code timeout}; fails with a message naming the endpoint when it cannot.
    */
   static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout) {
-    return open(endpoint, codec, timeout, timeout);
-  }
-
-  /**
-   * As {@link #open(RedisEndpoint, RedisCodec, Duration)}, but a script ({@code EVAL}, {@code EVALSHA})
-   * stays in flight for {@code scriptReplies}: a caller that waited {@code timeout} for it and gave up
-   * still sees its late reply on the {@link #async} future (to give back what the script charged).
-   */
-  static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout,
-      Duration scriptReplies) {
-    TimeoutOptions expiry = scriptReplies.equals(timeout) ? TimeoutOptions.enabled(timeout)
-        : TimeoutOptions.builder().timeoutSource(new ScriptsLonger(timeout, scriptReplies)).build();
     List<RedisURI> nodes = endpoint.nodes();
     Duration connect = timeout.compareTo(CONNECT) > 0 ? timeout : CONNECT;
     nodes.forEach(u -> u.setTimeout(connect)); // the handshake's budget; commands have TimeoutOptions' below
@@ -83,7 +68,7 @@ final class RedisLink<K, V> implements AutoCloseable {
         client = cluster;
         cluster.setOptions(ClusterClientOptions.builder()
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(expiry)
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
             .maxRedirects(MAX_REDIRECTS)
             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                 .enableAllAdaptiveRefreshTriggers()
@@ -99,7 +84,7 @@ final class RedisLink<K, V> implements AutoCloseable {
       client = single;
       single.setOptions(ClientOptions.builder()
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(expiry)
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
           .build());
       RedisLink<K, V> link = on(single, nodes.get(0), codec, true);
       link.connection.setTimeout(timeout); // what a synchronous call waits for, as on a cluster
@@ -127,28 +112,6 @@ final class RedisLink<K, V> implements AutoCloseable {
   private static <K, V> RedisLink<K, V> on(RedisClient client, RedisURI uri, RedisCodec<K, V> codec, boolean owns) {
     StatefulRedisConnection<K, V> c = client.connect(codec, uri);
     return new RedisLink<>(c.sync(), c.async(), c, client, owns);
-  }
-
-  /** How long a command may stay in flight: a script longer than the rest. */
-  private static final class ScriptsLonger extends TimeoutOptions.TimeoutSource {
-    private final long commandNanos;
-    private final long scriptNanos;
-
-    ScriptsLonger(Duration command, Duration script) {
-      this.commandNanos = command.toNanos();
-      this.scriptNanos = script.toNanos();
-    }
-
-    @Override
-    public long getTimeout(RedisCommand<?, ?, ?> command) {
-      ProtocolKeyword type = command.getType();
-      return type == CommandType.EVALSHA || type == CommandType.EVAL ? scriptNanos : commandNanos;
-    }
-
-    @Override
-    public java.util.concurrent.TimeUnit getTimeUnit() {
-      return java.util.concurrent.TimeUnit.NANOSECONDS;
-    }
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,16 +43,16 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
    */
   private static final long DEADLINE_SLACK_NANOS = 20_000_000L;
   /**
-   * How long a script's reply is still read after its caller gave up waiting, to give back what it
-   * charged ({@link LateCharges}); a reply later than this (a pause of the JVM longer than it) is lost
-   * and its charge stands.
+   * How long a command stays in flight after its caller stopped waiting (the connection's timeout is
+   * the command timeout plus this): a script's reply that comes in that time is read, to give back
+   * what it charged ({@link LateCharges}); one later than that (a pause of the JVM longer than it) is
+   * lost, and its charge stands. Callers wait the command timeout, on their own.
    */
-  private static final java.time.Duration LATE_REPLIES = java.time.Duration.ofSeconds(10);
+  static final java.time.Duration LATE_REPLIES = java.time.Duration.ofSeconds(10);
 
   /** Bytes both ways: the script's arguments are encoded once per list of limits, not per call. */
   private final RedisLink<byte[], byte[]> link;
-  private final RedisClusterCommands<byte[], byte[]> redis;
-  private final io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> async;
+  private final io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> redis;
   private final LateCharges late;
   private final String sha;
   private final String prefix;
@@ -94,17 +93,15 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
             + ": give the cluster's seed nodes alone and the store opens its own cluster client");
       }
       RedisURI uri = b.endpoint.nodes().get(0);
-      uri.setTimeout(b.commandTimeout);
+      uri.setTimeout(b.commandTimeout.plus(LATE_REPLIES));
       this.link = RedisLink.shared(b.client, uri, ByteArrayCodec.INSTANCE);
     } else {
-      this.link = RedisLink.open(b.endpoint, ByteArrayCodec.INSTANCE, b.commandTimeout,
-          b.commandTimeout.compareTo(LATE_REPLIES) > 0 ? b.commandTimeout : LATE_REPLIES);
+      this.link = RedisLink.open(b.endpoint, ByteArrayCodec.INSTANCE, b.commandTimeout.plus(LATE_REPLIES));
     }
-    this.redis = link.sync;
-    this.async = link.async;
-    this.late = new LateCharges(link.async);
+    this.redis = link.async;
+    this.late = new LateCharges(link.async, b.serverTime, b.commandTimeout.toNanos());
     this.cluster = b.endpoint.isCluster();
-    this.sha = scriptSha();
+    this.sha = sha1(SCRIPT);
     this.commandTimeoutNanos = b.commandTimeout.toNanos();
     this.serverOffsetNanos = firstOffset(link, b.endpoint);
     warnIfVolatile(b.endpoint);
@@ -120,8 +117,8 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
    */
   private void warnIfVolatile(RedisEndpoint endpoint) {
     try {
-      String aof = String.valueOf(redis.configGet("appendonly").get("appendonly"));
-      String save = String.valueOf(redis.configGet("save").get("save"));
+      String aof = String.valueOf(await(redis.configGet("appendonly")).get("appendonly"));
+      String save = String.valueOf(await(redis.configGet("save")).get("save"));
       if (persistenceOff(aof, save)) {
         LOG.warn("{} keeps nothing on disk (appendonly {}, save '{}'): a restart resets every quota and "
             + "reads every prepaid balance as 0; turn on appendonly (appendfsync everysec at least) for limits "
@@ -151,7 +148,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   /** The server clock minus this JVM's, from {@code TIME}, taking the later bound of the round trip. */
   private long measureOffset() {
     long before = clockNanos();
-    List<byte[]> t = redis.time();
+    List<byte[]> t = await(redis.time());
     long server = asLong(t.get(0)) * 1_000_000_000L + asLong(t.get(1)) * 1_000L;
     return server - before;
   }
@@ -269,10 +266,10 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       scriptCalls.increment();
       try {
         try {
-          return await(async.evalsha(sha, ScriptOutputType.MULTI, keys, args), keys, args, callerNow);
+          return await(redis.evalsha(sha, ScriptOutputType.MULTI, keys, args), keys, args, callerNow);
         } catch (RedisNoScriptException e) {
           // a restarted or flushed server, or a cluster master new to this slot: EVAL sends the script
-          return await(async.eval(SCRIPT, ScriptOutputType.MULTI, keys, args), keys, args, callerNow);
+          return await(redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args), keys, args, callerNow);
         }
       } catch (io.lettuce.core.RedisCommandExecutionException e) {
         // a cluster slot in migration holds some of the keys on each side: nothing ran, try again
@@ -291,24 +288,30 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   private List<Object> await(io.lettuce.core.RedisFuture<List<Object>> sent, byte[][] keys, byte[][] args,
       long callerNow) {
     try {
+      return await(sent);
+    } catch (io.lettuce.core.RedisCommandTimeoutException | io.lettuce.core.RedisCommandInterruptedException e) {
+      if (callerNow != Long.MAX_VALUE) {
+        late.watch(sent, keys, args, callerNow);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The reply of a command sent, within the command timeout (the connection lets it run longer:
+   * {@link #LATE_REPLIES}); Redis's own errors as Lettuce throws them.
+   */
+  private <T> T await(io.lettuce.core.RedisFuture<T> sent) {
+    try {
       return sent.get(commandTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      giveUpOn(sent, keys, args, callerNow);
       throw new io.lettuce.core.RedisCommandTimeoutException(
           "no reply within the command timeout (" + commandTimeoutNanos / 1_000_000 + " ms)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      giveUpOn(sent, keys, args, callerNow);
-      throw new RedisException("interrupted while waiting for the limits script", e);
+      throw new io.lettuce.core.RedisCommandInterruptedException(e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RedisException r ? r : new RedisException(e.getCause());
-    }
-  }
-
-  private void giveUpOn(io.lettuce.core.RedisFuture<List<Object>> sent, byte[][] keys, byte[][] args,
-      long callerNow) {
-    if (callerNow != Long.MAX_VALUE) {
-      late.watch(sent, keys, args, callerNow);
     }
   }
 
@@ -378,7 +381,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     for (LimitRequest r : requests) {
       if (r.policy() instanceof ConcurrencyPolicy) {
         try {
-          redis.zrem(bytes(prefix + r.key()), bytes(verdict.lease().get()));
+          await(redis.zrem(bytes(prefix + r.key()), bytes(verdict.lease().get())));
         } catch (RedisException e) {
           // the lease expires on its own after the lease timeout
           LOG.debug("releasing a concurrency lease failed: {}", e.getMessage());
@@ -410,8 +413,8 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   @Override
   public dev.monetize.limits.CreditEntry applyCredits(String key, String entryId, long delta) {
     try {
-      List<Object> r = redis.eval(CREDIT_SCRIPT, ScriptOutputType.MULTI,
-          new byte[][] {bytes(prefix + key), bytes(prefix + key + "#entries")}, bytes(entryId), bytes(Long.toString(delta)));
+      List<Object> r = await(redis.<List<Object>>eval(CREDIT_SCRIPT, ScriptOutputType.MULTI,
+          new byte[][] {bytes(prefix + key), bytes(prefix + key + "#entries")}, bytes(entryId), bytes(Long.toString(delta))));
       int code = (int) (long) (Long) r.get(0);
       if (code == 3) {
         throw new IllegalArgumentException("a credit balance is at most " + ((1L << 53) - 1) + " micro-units");
@@ -426,7 +429,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   @Override
   public long credits(String key) {
     try {
-      byte[] v = redis.get(bytes(prefix + key));
+      byte[] v = await(redis.get(bytes(prefix + key)));
       return v == null ? 0 : Long.parseLong(new String(v, java.nio.charset.StandardCharsets.US_ASCII));
     } catch (RedisException e) {
       throw new LimiterUnavailableException("the Redis limiter store is unreachable", e);
@@ -473,9 +476,10 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     }
   }
 
-  private static String scriptSha() {
+  /** The SHA-1 of a script as {@code EVALSHA} names it (lowercase hex). */
+  static String sha1(String script) {
     try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(SCRIPT.getBytes(StandardCharsets.UTF_8));
+      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
       return java.util.HexFormat.of().formatHex(d);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is required by the Java platform", e);
