@@ -241,6 +241,41 @@ class AuthorityFindingsTest {
         .noneMatch(path -> path.contains(theirs.secret()) || path.contains(admin.secret()));
   }
 
+  /**
+   * A key or token sent in the wrong place (as a query parameter's name, as the value of one kept in
+   * clear, as a scope, as a top-up's id) is not kept in the trail, where the organization's
+   * administrators and every export would read it.
+   */
+  @Test
+  void aSecretSentInTheWrongPlaceIsNotKeptInTheTrail() throws Exception {
+    IssuedKey operator = monetize.keys().issueOperatorKey("ops");
+    IssuedKey admin = monetize.keys().issue("acme", Set.of("*"));
+    IssuedKey theirs = monetize.keys().issue("ops", Set.of("*"));
+    String secret = theirs.secret();
+    String token = token(theirs.secret(), "{}");
+    for (String pasted : new String[] {secret, token}) {
+      for (Map<String, String> query : java.util.List.of(Map.of(pasted, "1"), Map.of("customer_id", pasted))) {
+        ManagementApi.Response r = monetize.managementApi().handle(new ManagementApi.Request("GET", "/monetize/usage",
+            query, Optional.of("Bearer " + admin.secret()), Optional.empty(), new byte[0], "10.0.0.9", "q"));
+        assertThat(r.status()).isIn(400, 404);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain(pasted);
+      }
+      ManagementApi.Response scope = call("POST", "/monetize/keys", admin.secret(),
+          "{\"organization_id\":\"acme\",\"scopes\":[\"" + pasted + "\"]}");
+      assertThat(scope.status()).isEqualTo(400);
+      assertThat(new String(scope.body(), StandardCharsets.UTF_8)).contains("holds an API key or a token")
+          .doesNotContain(pasted);
+      ManagementApi.Response topUp = call("POST", "/monetize/credits", operator.secret(),
+          "{\"customer_id\":\"acme\",\"amount\":\"1.00\",\"id\":\"" + secret + "\",\"note\":\"paid with " + secret
+              + "\"}"); // a key as the entry's id (the caller's to choose), and in its note
+      assertThat(topUp.status()).as(new String(topUp.body(), StandardCharsets.UTF_8)).isIn(200, 201); // 200: a replay
+    }
+    monetize.flushAudit();
+    assertThat(audit.events()).filteredOn(e -> e.operationId().equals("monetize.credits_top_up")).isNotEmpty();
+    String everything = audit.events().toString();
+    assertThat(everything).doesNotContain(secret).doesNotContain(token);
+  }
+
   private AuditEvent event(String operation, String decision) {
     return audit.events().stream().filter(e -> e.operationId().equals(operation) && e.decision().equals(decision))
         .findFirst().orElseThrow(() -> new AssertionError("no " + operation + " " + decision + " in " + audit.events()));

@@ -15,6 +15,11 @@ public final class Redaction {
 
   private Redaction() {}
 
+  /** Whether {@code text} holds an API key or a token (what {@link #redact(String)} replaces). */
+  public static boolean containsSecret(String text) {
+    return text != null && (text.indexOf("mk_") >= 0 || text.indexOf("eyJ") >= 0) && SECRETS.matcher(text).find();
+  }
+
   /** {@code text} with every key and token replaced. */
   public static String redact(String text) {
     if (text == null || text.indexOf("mk_") < 0 && text.indexOf("eyJ") < 0) { // the common case: no matcher

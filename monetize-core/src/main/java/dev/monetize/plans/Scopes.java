@@ -141,6 +141,10 @@ public final class Scopes {
    * ({@code monetize:*}) is refused: reserved scopes are granted one by one.
    */
   public static String validate(String scope) {
+    if (dev.monetize.keys.Redaction.containsSecret(scope)) { // not echoed: it is a credential, sent in the wrong place
+      throw new IllegalArgumentException("a scope is invalid: it holds an API key or a token; a scope names what a "
+          + "key may do, such as stats:read");
+    }
     String s = Names.requireScope(scope, "scope");
     if (reserved(s) && s.endsWith("*")) {
       throw new IllegalArgumentException("scope '" + s + "' is invalid: reserved scopes (" + RESERVED_PREFIX

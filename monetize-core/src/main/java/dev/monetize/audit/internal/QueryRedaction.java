@@ -111,10 +111,13 @@ public final class QueryRedaction {
   }
 
   private void put(Map<String, String> out, String name, String value, boolean valued, Set<String> auditable) {
-    boolean clear = auditable.contains(name);
+    // a key or token sent in the wrong place (as a name, or as the value of a parameter kept in clear) is hashed
+    boolean secretName = dev.monetize.keys.Redaction.containsSecret(name);
+    boolean clear = auditable.contains(name) && !secretName;
     boolean hasValue = valued && !value.isEmpty(); // ?abc= is ?abc: a name alone may be a secret
-    String shownName = clear || hasValue && NAME.matcher(name).matches() ? cut(name, 64) : hash(name);
-    String shown = clear && value.length() <= 256 ? value : hasValue ? hash(value) : "";
+    String shownName = !secretName && (clear || hasValue && NAME.matcher(name).matches()) ? cut(name, 64) : hash(name);
+    String shown = clear && value.length() <= 256 && !dev.monetize.keys.Redaction.containsSecret(value) ? value
+        : hasValue ? hash(value) : "";
     out.merge(shownName, shown, (a, b) -> a + "," + b); // a repeated parameter keeps every value
   }
 

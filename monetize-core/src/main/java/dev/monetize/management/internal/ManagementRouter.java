@@ -258,13 +258,30 @@ public final class ManagementRouter implements ManagementApi {
       context.audit(new AuditEvent(context.time().now(), r.requestId(), who.map(Principal::customerId),
           who.map(Principal::keyId), operationId, r.method(), shorten(dev.monetize.keys.Redaction.redact(r.path())),
           r.remoteAddress(), answer.status(), failure == null ? "admitted" : failure.code(), 0, answer.body().length,
-          details, 0, 0, "", "", "", template, who.isPresent() ? context.redaction().redact(r.query(), auditable)
+          redacted(details), 0, 0, "", "", "", template, who.isPresent() ? context.redaction().redact(r.query(), auditable)
               : Map.of(), dev.monetize.audit.internal.QueryRedaction.cut(r.userAgent(), 256)));
     } catch (RuntimeException | Error e) {
       answer.sent(); // never handed over: what it holds (an export's slots) goes now, not when it is collected
       throw e;
     }
     return answer;
+  }
+
+  /**
+   * {@code details} with every key or token in them replaced: what a caller sent in the wrong place (a
+   * secret as a top-up's note) is not kept in the trail. The map itself when it holds none.
+   */
+  static Map<String, String> redacted(Map<String, String> details) {
+    boolean any = false;
+    for (Map.Entry<String, String> e : details.entrySet()) {
+      any |= Redaction.containsSecret(e.getKey()) || Redaction.containsSecret(e.getValue());
+    }
+    if (!any) {
+      return details;
+    }
+    Map<String, String> out = new java.util.TreeMap<>();
+    details.forEach((k, v) -> out.merge(Redaction.redact(k), Redaction.redact(v), (a, b) -> a + "," + b));
+    return out;
   }
 
   /** Whether {@code op} reads no body: every GET and DELETE, a revocation and a dashboard sign-in. */
@@ -404,10 +421,13 @@ public final class ManagementRouter implements ManagementApi {
     return problem(code, detail, requestId, headers, retryAfter, List.of());
   }
 
-  /** The problem answer, with {@code violated_policies} when limits refused (as an API refusal has it). */
+  /**
+   * The problem answer, with {@code violated_policies} when limits refused (as an API refusal has it).
+   * A detail quoting what the caller sent never quotes a key or a token (a secret put in an id's place).
+   */
   private Response problem(ErrorCode code, String detail, String requestId, List<Header> headers, long retryAfter,
       List<String> violatedPolicies) {
-    Problem p = context.problem(code, detail, requestId).withHint(code.hint());
+    Problem p = context.problem(code, Redaction.redact(detail), requestId).withHint(code.hint());
     if (!violatedPolicies.isEmpty()) {
       p = p.with("violated_policies", violatedPolicies);
     }
