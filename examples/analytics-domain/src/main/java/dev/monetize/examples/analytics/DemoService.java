@@ -219,10 +219,17 @@ public final class DemoService {
    * and never sent, or sent a byte at a time, then holds a connection and the bytes it sent (copied:
    * not a network buffer per packet), not a server thread (a customer within its rate could otherwise
    * hold every thread, OWASP API4), and is cut off when it comes slower than
-   * {@link #MIN_REQUEST_BYTES_PER_SECOND}, or for the connection's idle timeout (30 s) without a byte;
-   * a larger one is handed over at this size and read on under the same minimum rate.
+   * {@link #MIN_REQUEST_BYTES_PER_SECOND}, or after {@link #BODY_SILENCE_MILLIS} without a byte; a
+   * larger one is handed over at this size and read on under the same minimum rate.
    */
   public static final int BODY_GATHERED_BYTES = 64 * 1024 + 1;
+
+  /**
+   * How long a body being gathered may send nothing, in milliseconds: then the request goes to the
+   * application with its body cut off, which answers at once ({@code 401} without a key, {@code 413}
+   * past the operation's size, else {@code 408}), instead of after the connection's idle timeout.
+   */
+  public static final long BODY_SILENCE_MILLIS = 5_000;
 
   /**
    * Makes {@code app} the server's handler, behind the gathering of request bodies up to
@@ -230,7 +237,7 @@ public final class DemoService {
    * blocking reads of such a body never wait).
    */
   public static void serve(org.eclipse.jetty.server.Server server, org.eclipse.jetty.server.Handler app) {
-    server.setHandler(new GatheredBodies(app, BODY_GATHERED_BYTES, MIN_REQUEST_BYTES_PER_SECOND));
+    server.setHandler(new GatheredBodies(app, BODY_GATHERED_BYTES, MIN_REQUEST_BYTES_PER_SECOND, BODY_SILENCE_MILLIS));
   }
 
   /** Prints the documented start-up lines: the demo keys, then {@code listening on <port>}. */

@@ -33,16 +33,20 @@ import org.eclipse.jetty.util.Callback;
 final class GatheredBodies extends Handler.Wrapper {
   private final int size;
   private final long minBytesPerSecond;
+  private final long silenceMillis;
 
   /**
    * Gathers up to {@code size} bytes of each body before {@code app} runs; a body that comes slower than
    * {@code minBytesPerSecond} (after its first second) is cut off, while it is gathered or, past the
-   * size, when the application waits for the rest.
+   * size, when the application waits for the rest; and while it is gathered, one of which nothing comes
+   * for {@code silenceMillis} (the connection's idle timeout, shortened meanwhile: no byte arrives to
+   * check the rate on).
    */
-  GatheredBodies(Handler app, int size, long minBytesPerSecond) {
+  GatheredBodies(Handler app, int size, long minBytesPerSecond, long silenceMillis) {
     super(app);
     this.size = size;
     this.minBytesPerSecond = minBytesPerSecond;
+    this.silenceMillis = silenceMillis;
   }
 
   @Override
@@ -82,12 +86,22 @@ final class GatheredBodies extends Handler.Wrapper {
     /** The failure the rest of the body was cut off with (every read after it answers it); or null. */
     private Content.Chunk cutOff;
 
+    /** The connection's idle timeout before the gathering shortened it; restored at the hand-over. */
+    private final long idleTimeout;
+
     Gathering(Handler app, Request request, Response response, Callback callback, long declared) {
       super(request);
       this.app = app;
       this.response = response;
       this.callback = callback;
       this.bytes = new byte[(int) Math.min(declared > 0 ? declared : 4_096, size + 16_384)];
+      org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+      this.idleTimeout = endPoint.getIdleTimeout();
+      if (silenceMillis > 0 && (idleTimeout <= 0 || silenceMillis < idleTimeout)) {
+        // a body announced and never sent fails its read once silent this long: the application answers
+        // at once (401 without a key, 413 past its size, else 408), not after the connection's idle timeout
+        endPoint.setIdleTimeout(silenceMillis);
+      }
     }
 
     /** Reads what has come; asks Jetty to call back when more comes, or hands over. */
@@ -119,6 +133,7 @@ final class GatheredBodies extends Handler.Wrapper {
             kept.add(failure);
           }
           bytes = null;
+          getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(idleTimeout); // the application's
           if (calledBack) {
             // not inside the demand callback: Jetty calls the next one only once this one returns, and the
             // application, reading on past what was gathered, would wait for it forever

@@ -52,7 +52,8 @@ class BodyRateTest {
       }
     }), "/echo");
     if (gathered > 0) {
-      server.setHandler(new GatheredBodies(context, gathered, DemoService.MIN_REQUEST_BYTES_PER_SECOND));
+      server.setHandler(new GatheredBodies(context, gathered, DemoService.MIN_REQUEST_BYTES_PER_SECOND,
+          DemoService.BODY_SILENCE_MILLIS));
     } else {
       DemoService.serve(server, context);
     }

@@ -132,6 +132,29 @@ class GatheredBodiesTest {
     }
   }
 
+  /**
+   * A body announced and never sent (or stopped short) is handed to the application as cut off once
+   * nothing came for {@link DemoService#BODY_SILENCE_MILLIS}, not after the connection's idle timeout
+   * (five minutes here): a caller without a key gets its 401 then, one past the size its 413.
+   */
+  @Test
+  void aBodyAnnouncedAndNeverSentIsCutOffAfterItsSilenceNotTheIdleTimeout() throws Exception {
+    for (String sent : new String[] {"", "ab"}) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(60_000); // far below the connection's idle timeout: without the cut-off, this read fails
+        s.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n" + sent)
+            .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        String head = new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+        assertThat(head).as("after '%s'", sent).isEqualTo("HTTP/1.1 408");
+      }
+    }
+    // and the connection's own idle timeout is back for the application once the body has come
+    byte[] small = "hello".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(post("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\n", small))
+        .startsWith("HTTP/1.1 200").endsWith("5 532");
+  }
+
   @Test
   void aBodySentAByteAtATimeHoldsItsBytesNotABufferPerPacket() throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
