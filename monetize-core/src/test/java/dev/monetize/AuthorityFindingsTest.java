@@ -50,11 +50,14 @@ class AuthorityFindingsTest {
     Catalog catalog = Catalog.builder()
         .plan(Plan.builder("pro").rank(1).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(100_000))
             .scopes("*").build())
+        .plan(Plan.builder("payg").rank(2).rate(Rate.perSecond(1000).withBurst(1000)).quota(Quota.daily(100_000)).scopes("*")
+            .prepaid(true).build())
         .operation(stats).operation(export).build();
     Monetize m = Monetize.builder().catalog(catalog).timeSource(time).keyStore(store).keyCacheTtl(Duration.ZERO)
         .tokens(tokens).auditSink(audit).managementLimits(limits).build();
     m.customers().save(Customer.of("acme", "pro"));
     m.customers().save(Customer.of("ops", "pro"));
+    m.customers().save(Customer.of("payer", "payg")); // its wallet is topped up
     return m;
   }
 
@@ -176,7 +179,7 @@ class AuthorityFindingsTest {
         "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"],\"limits\":{\"rate\":10}}"));
     String createdSecret = created.path("secret").asText();
     call("POST", "/monetize/keys/" + created.path("id").asText() + "/rotate", admin.secret(), "{\"overlap_seconds\":5}");
-    call("POST", "/monetize/credits", operator.secret(), "{\"customer_id\":\"acme\",\"amount\":\"12.50\"}");
+    call("POST", "/monetize/credits", operator.secret(), "{\"customer_id\":\"payer\",\"amount\":\"12.50\"}");
     String token = token(admin.secret(), "{}");
     call("POST", "/monetize/keys", token, "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}");
     monetize.flushAudit();
@@ -190,7 +193,7 @@ class AuthorityFindingsTest {
         .containsEntry("overlap_seconds", "5");
     AuditEvent topUp = event("monetize.credits_top_up", "admitted");
     assertThat(topUp.keyId()).contains(operator.key().id());
-    assertThat(topUp.details()).containsEntry("target_organization", "acme").containsEntry("amount", "12.50");
+    assertThat(topUp.details()).containsEntry("target_organization", "payer").containsEntry("amount", "12.50");
     AuditEvent refused = event("monetize.key_create", "token_not_allowed");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.details()).containsEntry("credential", "token").containsKey("token_id");
@@ -266,7 +269,7 @@ class AuthorityFindingsTest {
       assertThat(new String(scope.body(), StandardCharsets.UTF_8)).contains("holds an API key or a token")
           .doesNotContain(pasted);
       ManagementApi.Response topUp = call("POST", "/monetize/credits", operator.secret(),
-          "{\"customer_id\":\"acme\",\"amount\":\"1.00\",\"id\":\"" + secret + "\",\"note\":\"paid with " + secret
+          "{\"customer_id\":\"payer\",\"amount\":\"1.00\",\"id\":\"" + secret + "\",\"note\":\"paid with " + secret
               + "\"}"); // a key as the entry's id (the caller's to choose), and in its note
       assertThat(topUp.status()).as(new String(topUp.body(), StandardCharsets.UTF_8)).isIn(200, 201); // 200: a replay
     }
@@ -305,7 +308,7 @@ class AuthorityFindingsTest {
     monetize.close();
     monetize = build(ManagementLimits.custom().perKey(ManagementLimits.unlimited())
         .perOrganization(ManagementLimits.unlimited()).keyCreation(ManagementLimits.unlimited())
-        .maxKeysPerOrganization(3).maxProjectsPerOrganization(1).maxOrganizations(3).build());
+        .maxKeysPerOrganization(3).maxProjectsPerOrganization(1).maxOrganizations(4).build()); // acme, ops, payer: one more
     IssuedKey admin = monetize.keys().issue("acme", Set.of("*")); // acme holds 1 key
     String body = "{\"organization_id\":\"acme\",\"scopes\":[\"stats:read\"]}";
     assertThat(call("POST", "/monetize/keys", admin.secret(), body).status()).isEqualTo(201);

@@ -59,7 +59,9 @@ class OperatorCredentialTest {
       a.complete(200, 5);
       assertThat(call(m, "GET", "/monetize/usage", Map.of("customer_id", "acme"), operator, "", 200)
           .at("/usage/requests").asLong()).isEqualTo(1);
-      call(m, "POST", "/monetize/credits", Map.of(), operator, "{\"customer_id\":\"acme\",\"amount\":\"5.00\"}", 201);
+      // its plan is invoiced: a top-up would never be spent
+      assertThat(call(m, "POST", "/monetize/credits", Map.of(), operator, "{\"customer_id\":\"acme\",\"amount\":\"5.00\"}",
+          409).get("code").asText()).isEqualTo("plan_not_prepaid");
       // no usage, invoices, wallet or keys of its own: it must name an organization
       for (String path : new String[] {"/monetize/usage", "/monetize/invoices", "/monetize/credits", "/monetize/keys"}) {
         assertThat(call(m, "GET", path, Map.of(), operator, "", 400).get("detail").asText())

@@ -167,6 +167,13 @@ public enum ErrorCode {
   INSUFFICIENT_CREDITS(409, "Insufficient credits",
       "The deduction is larger than the prepaid balance; a wallet never goes below zero. Nothing moved.",
       "Deduct at most the balance (GET /monetize/credits shows it)."),
+  /** A top-up for an organization whose plan is invoiced, so would never spend it. */
+  PLAN_NOT_PREPAID(409, "Plan not prepaid",
+      "The organization's plan (and any change scheduled for it) is invoiced after each period, not paid "
+          + "from credits: a top-up would sit in the wallet unspent while its invoices bill every call. "
+          + "Nothing moved.",
+      "Move the organization to a prepaid plan first (PATCH /monetize/organizations/{id}), then top it up; "
+          + "a negative amount still takes a balance back."),
   /** A plan change that other nodes may follow already can no longer be cancelled. */
   PLAN_CHANGE_UNDER_WAY(409, "Plan change under way",
       "The organization's scheduled plan change takes effect within 30 seconds. With a billing history "

@@ -32,6 +32,9 @@ final class CreditResource {
     c.authorize(context.customers().find(customerId).isPresent() ? Target.organization(customerId)
         : Target.missing("organization", customerId));
     BigDecimal amount = ManagementCall.amount(body.amount(), "amount");
+    if (amount.signum() > 0) {
+      refuseUnlessPrepaid(customerId);
+    }
     String id = entryId(ManagementCall.text(body.id(), "id", false), c.request.idempotencyKey());
     c.details.put("amount", amount.toPlainString()); // bounded above: at most 25 characters
     c.details.put("wallet_entry", id);
@@ -48,6 +51,26 @@ final class CreditResource {
         Views.Entry.of(t.entry()).topUp(t.applied(), context.wallet().balance(customerId)));
   }
 
+  /**
+   * Refuses a top-up of an organization that would never spend it: its plan in force is invoiced, and
+   * so is any change scheduled for it (a top-up ahead of a move to a prepaid plan is taken).
+   */
+  private void refuseUnlessPrepaid(String customerId) {
+    dev.monetize.plans.Customer customer = context.customers().find(customerId).orElseThrow();
+    String plan = context.plans().inForce(customer).plan();
+    Optional<String> next = context.plans().scheduled(customerId).map(dev.monetize.billing.PlanChange::plan);
+    if (prepaid(plan) || next.filter(this::prepaid).isPresent()) {
+      return;
+    }
+    throw new ManagementRefusal(ErrorCode.PLAN_NOT_PREPAID, "Organization '" + customerId + "' is on plan '" + plan
+        + "', which is invoiced after each period: a top-up would never be spent. Move it to a prepaid plan first"
+        + " (PATCH /monetize/organizations/" + customerId + "); a negative amount still takes a balance back.");
+  }
+
+  private boolean prepaid(String plan) {
+    return context.catalog().plan(plan).map(dev.monetize.plans.Plan::prepaid).orElse(false);
+  }
+
   /** The characters of an {@code Idempotency-Key} taken as an entry's id (what ids are made of). */
   private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -58,6 +81,9 @@ final class CreditResource {
    */
   private String entryId(Optional<String> bodyId, Optional<String> header) {
     if (bodyId.isPresent()) {
+      if (!IDEMPOTENCY_KEY.matcher(bodyId.get()).matches()) { // the same ids as the header's: a key, not a text
+        throw ManagementRefusal.badRequest("id: 1 to 64 letters, digits, '.', '_', ':' or '-'.");
+      }
       return bodyId.get();
     }
     if (header.isPresent()) {

@@ -55,17 +55,26 @@ public abstract class AuthorityFindingsContract {
     assertThat(app.monetize().wallet().balance("demo-free")).isZero();
   }
 
-  /** A top-up retried under the same {@code Idempotency-Key} (no id in its body) moves money once. */
+  /**
+   * A wallet entry retried under the same {@code Idempotency-Key} (no id in its body) moves money once.
+   * (The demo's plans are invoiced: their wallets take no top-up, {@code 409 plan_not_prepaid}, but
+   * give back a balance left from a prepaid plan, which is what is retried here.)
+   */
   @Test
-  void aTopUpRetriedUnderItsIdempotencyKeyMovesMoneyOnce() {
+  void aWalletEntryRetriedUnderItsIdempotencyKeyMovesMoneyOnce() {
+    app.monetize().wallet().topUp("demo-free", new java.math.BigDecimal("10"), "left-from-prepaid", "");
     Map<String, String> headers = Map.of("Authorization", "Bearer " + app.demoKeys().get("admin"),
-        "Idempotency-Key", "top-up-7", "Content-Type", "application/json");
-    String body = "{\"customer_id\":\"demo-free\",\"amount\":\"10\"}";
+        "Idempotency-Key", "give-back-7", "Content-Type", "application/json");
+    ExampleUnderTest.Answer topUp = app.send("POST", "/monetize/credits", headers,
+        "{\"customer_id\":\"demo-free\",\"amount\":\"10\"}");
+    assertThat(topUp.status()).isEqualTo(409);
+    assertThat(topUp.code()).isEqualTo("plan_not_prepaid");
+    String body = "{\"customer_id\":\"demo-free\",\"amount\":\"-3\"}";
     assertThat(app.send("POST", "/monetize/credits", headers, body).status()).isEqualTo(201);
     ExampleUnderTest.Answer again = app.send("POST", "/monetize/credits", headers, body);
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json().path("applied").asBoolean()).isFalse();
-    assertThat(app.monetize().wallet().balance("demo-free")).isEqualByComparingTo("10");
+    assertThat(app.monetize().wallet().balance("demo-free")).isEqualByComparingTo("7");
   }
 
   @Test
