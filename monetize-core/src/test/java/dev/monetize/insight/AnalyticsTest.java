@@ -163,7 +163,14 @@ public class AnalyticsTest {
           .containsExactly("latency_p99", "availability"); // of 40 calls the 99th percentile is the slowest: 400 ms
       assertThat(Double.parseDouble(basic.get("latency_p99_ms").asText())).isBetween(400.0, 450.0);
       assertThat(Double.parseDouble(basic.get("latency_p50_ms").asText())).isBetween(10.0, 11.25);
-      assertThat(row(sla.get("plans"), "plan", "pro").get("requests").asLong()).isZero();
+      JsonNode idle = row(sla.get("plans"), "plan", "pro"); // a target, and no call to measure it on
+      assertThat(idle.get("requests").asLong()).isZero();
+      assertThat(idle.get("met").isNull()).as("neither met nor missed: %s", idle).isTrue();
+      assertThat(idle.get("availability").isNull()).isTrue();
+      assertThat(idle.get("error_rate").isNull()).isTrue();
+      JsonNode future = row(get(m, "/monetize/analytics/sla?from=2027-06-01&to=2027-06-30", operator).get("plans"),
+          "plan", "basic"); // days that have not come
+      assertThat(future.get("met").isNull()).as("%s", future).isTrue();
 
       JsonNode customers = get(m, "/monetize/analytics/customers?from=2026-11-10T00:00:00Z&to=2026-11-11T00:00:00Z",
           operator);

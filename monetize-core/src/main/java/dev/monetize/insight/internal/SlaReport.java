@@ -46,7 +46,9 @@ final class SlaReport {
       row.put("plan", plan.name());
       row.putAll(numbers(all, sums[0], sums[1]));
       target.ifPresent(t -> row.put("target", target(t)));
-      row.put("met", target.isEmpty() ? null : misses(target, all.count(), sums).isEmpty() && missed.isEmpty());
+      // nothing measured (no calls, a range in the future or before the days kept) is neither met nor missed
+      row.put("met", target.isEmpty() || sums[0] == 0 ? null
+          : misses(target, all.count(), sums).isEmpty() && missed.isEmpty());
       row.put("periods_missed", missed);
       plans.add(row);
     }
@@ -65,8 +67,8 @@ final class SlaReport {
     m.put("errors", failures);
     m.put("latency_p50_ms", millis(h.quantile(0.5)));
     m.put("latency_p99_ms", millis(h.quantile(0.99)));
-    m.put("error_rate", requests == 0 ? "0" : ratio(failures, requests).toPlainString());
-    m.put("availability", requests == 0 ? "100" : availability(requests, failures).setScale(3, RoundingMode.FLOOR)
+    m.put("error_rate", requests == 0 ? null : ratio(failures, requests).toPlainString()); // null: no calls to rate
+    m.put("availability", requests == 0 ? null : availability(requests, failures).setScale(3, RoundingMode.FLOOR)
         .stripTrailingZeros().toPlainString());
     return m;
   }
