@@ -203,7 +203,7 @@ class BillingBugsTest {
     }
   }
 
-  /** Bug 5: an id reused with another amount is a 409 idempotency_conflict, and nothing moves. */
+  /** Bug 5: an id reused with another amount (or note) is a 409 idempotency_conflict, and nothing moves. */
   @Test
   void aTopUpIdReusedWithAnotherAmountIsAConflict() throws Exception {
     try (Monetize m = Monetize.builder().catalog(catalog).timeSource(time).operatorKey(OPERATOR)
@@ -214,6 +214,10 @@ class BillingBugsTest {
       ManagementApi.Response conflict = post(m, "{\"customer_id\":\"acme\",\"amount\":\"25.00\",\"id\":\"inv-7\"}");
       assertThat(conflict.status()).isEqualTo(409);
       assertThat(JSON.readTree(conflict.body()).path("code").asText()).isEqualTo("idempotency_conflict");
+      ManagementApi.Response noted = post(m, "{\"customer_id\":\"acme\",\"amount\":\"20.00\",\"id\":\"inv-7\","
+          + "\"note\":\"another\"}"); // the same id and amount, but not the same entry
+      assertThat(noted.status()).isEqualTo(409);
+      assertThat(JSON.readTree(noted.body()).path("detail").asText()).contains("another note");
       ManagementApi.Response overdraw = post(m, "{\"customer_id\":\"acme\",\"amount\":\"-21\",\"id\":\"refund-1\"}");
       assertThat(overdraw.status()).isEqualTo(409);
       assertThat(JSON.readTree(overdraw.body()).path("code").asText()).isEqualTo("insufficient_credits");

@@ -153,10 +153,10 @@ public enum ErrorCode {
       "The plan is prepaid and the balance does not cover the price of the call (the detail "
           + "gives both). Payment Required is our documented use of 402.",
       "Top up your prepaid credits to continue."),
-  /** A wallet entry id was used before for a different amount. */
+  /** A wallet entry id was used before for a different amount or note. */
   IDEMPOTENCY_CONFLICT(409, "Idempotency conflict",
-      "The id of the wallet entry was applied before with a different amount. An id names one entry: "
-          + "a retry with the same id and amount answers the first entry and moves nothing.",
+      "The id of the wallet entry was applied before with a different amount or note. An id names one "
+          + "entry: a retry with the same id, amount and note answers the first entry and moves nothing.",
       "Retry with the same amount, or use a new id for a new entry."),
   /** A resource with the id given in a create request exists already. */
   ALREADY_EXISTS(409, "Already exists",

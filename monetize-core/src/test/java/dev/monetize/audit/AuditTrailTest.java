@@ -100,6 +100,11 @@ class AuditTrailTest {
       assertThat(manage(m, "/monetize/audit", acmeReader.secret()).status()).isEqualTo(403); // keys:write reads it
       assertThat(manage(m, "/monetize/audit?customer_id=acme", globex.secret()).status()).isEqualTo(404);
       assertThat(manage(m, "/monetize/audit?from=yesterday", acme.secret()).status()).isEqualTo(400);
+      // a range that ends before it starts is a mistake, as in the analytics reports, not an empty page
+      assertThat(manage(m, "/monetize/audit?from=2026-12-10T00:00:00Z&to=2026-12-01T00:00:00Z", acme.secret())
+          .status()).isEqualTo(400);
+      assertThat(manage(m, "/monetize/audit?from=2026-12-01T00:00:00Z&to=2026-12-01T00:00:00Z", acme.secret())
+          .status()).isEqualTo(200);
       assertThat(manage(m, "/monetize/audit?cursor=x", acme.secret()).status()).isEqualTo(400);
       assertThat(manage(m, "/monetize/audit?limit=0", acme.secret()).status()).isEqualTo(400);
 

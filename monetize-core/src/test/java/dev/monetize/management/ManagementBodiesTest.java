@@ -108,6 +108,17 @@ class ManagementBodiesTest {
     assertThat(post("/organizations", "{\"id\":[\"globex\"],\"plan\":\"pro\"}").status()).isEqualTo(400);
   }
 
+  /** An id no URL could name ({@code /monetize/organizations/..} is the parent path to every client) is refused. */
+  @Test
+  void anOrganizationIdThatIsAPathSegmentOfItsOwnIsRefused() throws Exception {
+    for (String id : new String[] {".", ".."}) {
+      ManagementApi.Response r = post("/organizations", "{\"id\":\"" + id + "\",\"name\":\"Dots\",\"plan\":\"pro\"}");
+      assertThat(r.status()).as(id).isEqualTo(400);
+      assertThat(problem(r).path("detail").asText()).as(id).contains("path segment of its own");
+    }
+    assertThat(post("/organizations", "{\"id\":\"...\",\"name\":\"Dots\",\"plan\":\"pro\"}").status()).isEqualTo(201);
+  }
+
   @Test
   void aNumberOrABooleanIsNoString() throws Exception {
     for (String name : new String[] {"5", "true", "1.5"}) {

@@ -89,6 +89,11 @@ public final class Wallets implements WalletService {
       if (recorded.get().amount().compareTo(asked.amount()) != 0) {
         throw conflict(entryId, recorded.get().amount());
       }
+      if (!recorded.get().note().equals(asked.note())) { // one id names one entry: the same one, or a mistake
+        throw new WalletEntryRefusedException(WalletEntryRefusedException.Reason.IDEMPOTENCY_CONFLICT,
+            "wallet entry " + entryId + " was applied with another note; an id names one entry, so send the "
+                + "same entry again, or use a new id for another");
+      }
       return new TopUp(recorded.get(), false);
     }
     CreditEntry applied = credits.apply(customerId, entryId, micros);

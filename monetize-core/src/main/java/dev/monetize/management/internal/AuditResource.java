@@ -122,7 +122,12 @@ final class AuditResource {
       }
       return s;
     });
-    return new AuditStore.Query(tenant, instant(p, "from"), instant(p, "to"), operation, status, cursor, limit);
+    Optional<Instant> from = instant(p, "from");
+    Optional<Instant> to = instant(p, "to");
+    if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
+      throw ManagementRefusal.badRequest("from: after to; give a range that starts before it ends.");
+    }
+    return new AuditStore.Query(tenant, from, to, operation, status, cursor, limit);
   }
 
   private static Optional<Instant> instant(Map<String, String> p, String name) {
