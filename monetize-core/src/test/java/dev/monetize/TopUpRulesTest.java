@@ -84,5 +84,23 @@ class TopUpRulesTest {
     assertThat(topUp("paying", "1.00", "order-2026.12:7_x").status()).isEqualTo(201);
     assertThat(topUp("paying", "1.00", "order-2026.12:7_x").status()).isEqualTo(200); // the same entry again
     assertThat(monetize.wallet().balance("paying")).isEqualByComparingTo("1");
+    // an entry applied from code (or before ids followed these rules) still answers its retries
+    monetize.wallet().topUp("paying", new java.math.BigDecimal("2"), "invoice#7/2026", "");
+    ManagementApi.Response retry = topUp("paying", "2", "invoice#7/2026");
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(json(retry).get("applied").asBoolean()).isFalse();
+  }
+
+  /** A retry of an entry applied while the plan was prepaid answers that entry after a move to an invoiced plan. */
+  @Test
+  void aRetryAnswersItsEntryWhateverThePlanIsNow() throws Exception {
+    monetize.customers().save(Customer.of("paying", "payg"));
+    assertThat(topUp("paying", "5.00", "inv-9").status()).isEqualTo(201);
+    monetize.customers().save(Customer.of("paying", "pro"));
+    ManagementApi.Response retry = topUp("paying", "5.00", "inv-9");
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(json(retry).get("applied").asBoolean()).isFalse();
+    assertThat(topUp("paying", "5.00", "inv-10").status()).isEqualTo(409); // a new one is refused
+    assertThat(monetize.wallet().balance("paying")).isEqualByComparingTo("5");
   }
 }

@@ -33,6 +33,9 @@ public interface WalletService {
   /** The customer's latest {@code limit} entries, newest first. */
   List<WalletEntry> history(String customerId, int limit);
 
+  /** The customer's entry of id {@code entryId}, if one was applied (what a retry of it answers). */
+  java.util.Optional<WalletEntry> entry(String customerId, String entryId);
+
   /** The customer's balance. */
   BigDecimal balance(String customerId);
 }

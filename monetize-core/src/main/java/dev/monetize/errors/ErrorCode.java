@@ -157,7 +157,7 @@ public enum ErrorCode {
   IDEMPOTENCY_CONFLICT(409, "Idempotency conflict",
       "The id of the wallet entry was applied before with a different amount or note. An id names one "
           + "entry: a retry with the same id, amount and note answers the first entry and moves nothing.",
-      "Retry with the same amount, or use a new id for a new entry."),
+      "Retry with the same amount and note, or use a new id for a new entry."),
   /** A resource with the id given in a create request exists already. */
   ALREADY_EXISTS(409, "Already exists",
       "The create request names an id that is taken (an organization's `id`). Nothing was created or "

@@ -43,10 +43,7 @@ public record Customer(String id, String plan, BillingAnchor billingAnchor, Stri
     return new Customer(id, newPlan, billingAnchor, name);
   }
 
-  /**
-   * Whether {@code id} is a valid customer id: 1-128 of {@code A-Z a-z 0-9 - _ .}, not {@code .} or
-   * {@code ..} (a URL naming those would be read as the current or parent path).
-   */
+  /** Whether {@code id} is a valid customer id: 1-128 of {@code A-Z a-z 0-9 - _ .}. */
   public static boolean validId(String id) {
     try {
       requireId(id, "id");
@@ -67,9 +64,6 @@ public record Customer(String id, String plan, BillingAnchor billingAnchor, Stri
       if (!ok) {
         throw new IllegalArgumentException(what + " '" + id + "' may only contain A-Z, a-z, 0-9, '-', '_', '.'");
       }
-    }
-    if (id.equals(".") || id.equals("..")) {
-      throw new IllegalArgumentException(what + " '" + id + "' is a path segment of its own: no URL could name it");
     }
   }
 }

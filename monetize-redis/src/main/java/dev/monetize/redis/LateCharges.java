@@ -56,6 +56,11 @@ final class LateCharges {
     long gaveUp = System.nanoTime();
     reply.whenComplete((late, failure) -> {
       try {
+        Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+        if (cause instanceof io.lettuce.core.RedisCommandExecutionException) { // NOSCRIPT, TRYAGAIN: nothing ran
+          handled.increment();
+          return;
+        }
         if (failure != null) { // no reply: the connection closed, or none came within the late window
           standing("a request answered without Redis may have been charged there: the reply of its script never "
               + "came ({}); {} such requests so far", failure.toString());

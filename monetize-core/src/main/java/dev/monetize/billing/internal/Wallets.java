@@ -126,6 +126,11 @@ public final class Wallets implements WalletService {
   }
 
   @Override
+  public Optional<WalletEntry> entry(String customerId, String entryId) {
+    return history.walletEntry(customerId, entryId);
+  }
+
+  @Override
   public List<WalletEntry> history(String customerId, int limit) {
     requireCustomer(customerId);
     if (limit < 1) {

@@ -281,7 +281,8 @@ public final class Analytics {
       r.put("revenue", money(paid.total()));
       CustomerSignals.Counts c = seen.get(id);
       r.put("requests_seen", c == null ? 0 : c.requests());
-      r.put("error_rate", c == null || c.requests() == 0 ? "0" : SlaReport.ratio(c.failures(), c.requests()).toPlainString());
+      r.put("error_rate", c == null || c.requests() == 0 ? null // no call to rate, as in the SLA report
+          : SlaReport.ratio(c.failures(), c.requests()).toPlainString());
       r.put("refusals", c == null ? Map.of() : c.upsellRefusals());
       rows.add(r);
       // refusals counted on another plan than the customer's now say nothing about the plan it is on

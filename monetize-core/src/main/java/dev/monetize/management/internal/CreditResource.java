@@ -32,12 +32,20 @@ final class CreditResource {
     c.authorize(context.customers().find(customerId).isPresent() ? Target.organization(customerId)
         : Target.missing("organization", customerId));
     BigDecimal amount = ManagementCall.amount(body.amount(), "amount");
-    if (amount.signum() > 0) {
-      refuseUnlessPrepaid(customerId);
-    }
-    String id = entryId(ManagementCall.text(body.id(), "id", false), c.request.idempotencyKey());
+    Optional<String> bodyId = ManagementCall.text(body.id(), "id", false);
+    String id = entryId(bodyId, c.request.idempotencyKey());
     c.details.put("amount", amount.toPlainString()); // bounded above: at most 25 characters
     c.details.put("wallet_entry", id);
+    // a retry of an entry already applied answers it (or its conflict) whatever holds now: the plan may
+    // have changed since, and its id may be one of those taken before ids followed the header's rules
+    if (context.wallet().entry(customerId, id).isEmpty()) {
+      if (bodyId.isPresent() && !IDEMPOTENCY_KEY.matcher(id).matches()) { // a key, not a text: as the header's
+        throw ManagementRefusal.badRequest("id: 1 to 64 letters, digits, '.', '_', ':' or '-'.");
+      }
+      if (amount.signum() > 0) {
+        refuseUnlessPrepaid(customerId);
+      }
+    }
     TopUp t;
     try {
       t = context.wallet().topUp(customerId, amount, id, ManagementCall.text(body.note(), "note", false).orElse(""));
@@ -81,10 +89,7 @@ final class CreditResource {
    */
   private String entryId(Optional<String> bodyId, Optional<String> header) {
     if (bodyId.isPresent()) {
-      if (!IDEMPOTENCY_KEY.matcher(bodyId.get()).matches()) { // the same ids as the header's: a key, not a text
-        throw ManagementRefusal.badRequest("id: 1 to 64 letters, digits, '.', '_', ':' or '-'.");
-      }
-      return bodyId.get();
+      return bodyId.get(); // checked by the caller when it names a new entry
     }
     if (header.isPresent()) {
       String key = header.get().strip();

@@ -49,6 +49,9 @@ final class OrganizationResource {
     if (id.equalsIgnoreCase(dev.monetize.Principal.OPERATOR_ORGANIZATION)) {
       throw ManagementRefusal.badRequest("id: '" + id + "' is reserved to the operator credential.");
     }
+    if (id.equals(".") || id.equals("..")) { // refused when made; one stored earlier still reads
+      throw ManagementRefusal.badRequest("id: '" + id + "' is a path segment of its own: no URL could name it.");
+    }
     // counted and inserted as one step: of two creations of one id one wins, and racing ones make no more than fit
     switch (context.customers().createWithin(org, limits.maxOrganizations())) {
       case FULL -> throw ManagementCall.full("organizations", limits.maxOrganizations(), "The deployment");

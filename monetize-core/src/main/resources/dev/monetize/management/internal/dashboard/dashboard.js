@@ -309,7 +309,9 @@
     await Promise.all([
       reports(),
       show('operator-sla', '/analytics/sla', (s) => table(['Plan', 'Requests', 'p50 ms', 'p99 ms', 'Availability', 'Met'],
-        s.plans.map((p) => [p.plan, fmt(p.requests), p.latency_p50_ms, p.latency_p99_ms, p.availability, p.met ? 'yes' : 'no']), [1, 2, 3, 4])),
+        // met is null without a target or without a call to judge: neither yes nor no
+        s.plans.map((p) => [p.plan, fmt(p.requests), p.latency_p50_ms, p.latency_p99_ms, p.availability ?? '',
+          p.met == null ? '' : p.met ? 'yes' : 'no']), [1, 2, 3, 4])),
     ]);
   }
 

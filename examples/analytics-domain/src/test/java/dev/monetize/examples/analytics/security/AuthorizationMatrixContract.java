@@ -184,6 +184,7 @@ public abstract class AuthorizationMatrixContract {
     var m = app.monetize();
     m.customers().save(new Customer(ORG, "pro", BillingAnchor.DEFAULT, "Matrix A"));
     m.customers().save(new Customer(OTHER, "pro", BillingAnchor.DEFAULT, "Matrix B"));
+    m.wallet().topUp(ORG, new java.math.BigDecimal("100"), "left-from-prepaid", ""); // what the deduction takes
     key(Who.OPERATOR, app.demoKeys().get("admin"));
     key(Who.STAR, m.keys().issue(ORG, Set.of("*")).secret());
     key(Who.KEYS_WRITE, m.keys().issue(ORG, Set.of("keys:write")).secret());
@@ -305,7 +306,8 @@ public abstract class AuthorizationMatrixContract {
       case TOKEN_MINT -> new String[] {"/tokens", "{}"};
       case USAGE_GET -> new String[] {"/usage?customer_id=" + ORG, null};
       case CREDITS_GET -> new String[] {"/credits?customer_id=" + ORG, null};
-      case CREDITS_TOP_UP -> new String[] {"/credits", "{\"customer_id\":\"" + ORG + "\",\"amount\":\"1.50\"}"};
+      // a deduction: the demo's plans are invoiced, so their wallets take no top-up (409 plan_not_prepaid)
+      case CREDITS_TOP_UP -> new String[] {"/credits", "{\"customer_id\":\"" + ORG + "\",\"amount\":\"-1.50\"}"};
       case INVOICE_LIST -> new String[] {"/invoices?customer_id=" + ORG, null};
       case INVOICE_GET -> new String[] {"/invoices/INV-none?customer_id=" + ORG, null};
       case CACHE_INVALIDATE -> new String[] {"/cache/invalidate", "{\"tag\":\"stats\",\"customer_id\":\"" + ORG + "\"}"};
