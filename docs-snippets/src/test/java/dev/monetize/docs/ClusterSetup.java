@@ -16,8 +16,14 @@ import java.time.Duration;
 // tag::local-cluster[]
 import dev.monetize.testkit.LocalRedisCluster;
 // end::local-cluster[]
+// tag::relay[]
+import dev.monetize.testkit.TcpRelay;
+// end::relay[]
 
-/** docs/redis.md and docs/testkit.md: a Redis Cluster, leasing for hot customers, a cluster in tests. */
+/**
+ * docs/redis.md and docs/testkit.md: a Redis Cluster, leasing for hot customers, a cluster in tests,
+ * a network that fails in tests.
+ */
 final class ClusterSetup {
   private ClusterSetup() {}
 
@@ -38,6 +44,16 @@ final class ClusterSetup {
         .build();
     // end::leasing[]
     return leasing;
+  }
+
+  static void holdRepliesBack() throws java.io.IOException {
+    // tag::relay[]
+    try (TcpRelay relay = new TcpRelay(6379)) {
+      RedisLimiterStore store = RedisLimiterStore.builder().uri("redis://127.0.0.1:" + relay.port() + "/0").build();
+      relay.delayReplies(3_000); // every reply from now on comes 3 s after the server sent it
+      store.close();
+    }
+    // end::relay[]
   }
 
   static void moveASlot() {

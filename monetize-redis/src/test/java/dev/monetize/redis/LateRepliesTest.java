@@ -15,6 +15,7 @@ import dev.monetize.plans.BillingAnchor;
 import dev.monetize.plans.QuotaWindow;
 import dev.monetize.plans.Rate;
 import dev.monetize.plans.StoreOutage;
+import dev.monetize.testkit.TcpRelay;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -37,7 +38,7 @@ class LateRepliesTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
   private static final long LATE = 3_000; // ms a reply is held: far past the timeout
 
-  private DelayingRelay relay;
+  private TcpRelay relay;
   private RedisLimiterStore store;
   private String prefix;
   private RedisClient admin;
@@ -52,7 +53,7 @@ class LateRepliesTest {
     admin = RedisClient.create(RedisTestSupport.URI);
     adminConnection = admin.connect();
     redis = adminConnection.sync();
-    relay = new DelayingRelay();
+    relay = new TcpRelay(RedisTestSupport.PORT);
     store = RedisLimiterStore.builder().uri("redis://127.0.0.1:" + relay.port() + "/0").keyPrefix(prefix)
         .commandTimeout(TIMEOUT).retryInterval(Duration.ZERO).build();
   }
@@ -66,10 +67,7 @@ class LateRepliesTest {
       relay.close();
     }
     if (redis != null) {
-      List<String> keys = redis.keys(prefix + "*");
-      if (!keys.isEmpty()) {
-        redis.del(keys.toArray(String[]::new));
-      }
+      RedisTestSupport.deleteKeys(redis, prefix);
       adminConnection.close();
       admin.shutdown();
     }

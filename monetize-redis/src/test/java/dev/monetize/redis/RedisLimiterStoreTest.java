@@ -47,10 +47,7 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
       s.close();
     }
     if (redis != null) {
-      List<String> keys = redis.keys(prefix + "*");
-      if (!keys.isEmpty()) {
-        redis.del(keys.toArray(String[]::new));
-      }
+      RedisTestSupport.deleteKeys(redis, prefix);
       adminConnection.close();
       admin.shutdown();
     }

@@ -29,6 +29,14 @@ final class RedisTestSupport {
     }
   }
 
+  /** Deletes every key under {@code prefix}: what one test wrote. */
+  static void deleteKeys(io.lettuce.core.api.sync.RedisCommands<String, String> redis, String prefix) {
+    java.util.List<String> keys = redis.keys(prefix + "*");
+    if (!keys.isEmpty()) {
+      redis.del(keys.toArray(String[]::new));
+    }
+  }
+
   /** A key prefix no other test uses. */
   static String freshPrefix() {
     return "monetize-test:" + UUID.randomUUID() + ":";

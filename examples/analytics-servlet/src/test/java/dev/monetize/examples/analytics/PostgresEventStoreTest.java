@@ -105,7 +105,7 @@ class PostgresEventStoreTest {
    */
   @Test
   void anUnreachableDatabaseIsAnOutageNotABug() throws Exception {
-    try (TcpRelay relay = new TcpRelay(5432)) {
+    try (dev.monetize.testkit.TcpRelay relay = new dev.monetize.testkit.TcpRelay(5432)) {
       String relayed = url.replace("127.0.0.1:5432", "127.0.0.1:" + relay.port());
       try (PostgresEventStore through = PostgresEventStore.open(db.dataSource(), relayed);
           TenantContext.Scope ignored = TenantContext.open("acme")) {

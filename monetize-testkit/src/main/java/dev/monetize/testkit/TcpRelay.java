@@ -1,4 +1,4 @@
-package dev.monetize.redis;
+package dev.monetize.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,24 +11,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP relay in front of the test Redis that can hold the server's replies back: commands reach
- * the server at once (so a script runs in time), while {@link #delayReplies} makes every reply wait
- * before it goes on to the client, as a slow network or a paused client JVM would.
+ * A TCP relay in front of a real server on the loopback address, to test what a store does when the
+ * network to its server fails: {@link #cut()} closes every relayed connection and refuses new ones (a
+ * failover, a cable pulled); {@link #delayReplies} holds the server's replies back while requests reach
+ * it at once (a slow network, or a paused client, after the server did the work).
+ *
+ * <pre>{@code
+ * try (TcpRelay relay = new TcpRelay(6379)) {
+ *   RedisLimiterStore store = RedisLimiterStore.builder().uri("redis://127.0.0.1:" + relay.port() + "/0").build();
+ *   relay.delayReplies(3_000);   // every reply from now on comes 3 s late
+ * }
+ * }</pre>
  */
-final class DelayingRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
   private final ServerSocket listener;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicInteger held = new AtomicInteger();
+  private volatile boolean cut;
   private volatile long delayMillis;
 
-  /** Relays connections made to {@link #port()} to the test Redis. */
-  DelayingRelay() throws IOException {
+  /** Relays connections made to {@link #port()} to {@code targetPort} on the loopback address. */
+  public TcpRelay(int targetPort) throws IOException {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread accept = new Thread(() -> {
       while (!listener.isClosed()) {
         try {
           Socket client = listener.accept();
-          Socket server = new Socket(RedisTestSupport.HOST, RedisTestSupport.PORT);
+          if (cut) {
+            client.close();
+            continue;
+          }
+          Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
           open.add(client);
           open.add(server);
           pump(client, server, false);
@@ -37,22 +50,23 @@ final class DelayingRelay implements AutoCloseable {
           // the listener closed, or one connection failed: the others go on
         }
       }
-    }, "delaying-relay-accept");
+    }, "tcp-relay-accept");
     accept.setDaemon(true);
     accept.start();
   }
 
-  int port() {
+  /** The port to connect to instead of the server's. */
+  public int port() {
     return listener.getLocalPort();
   }
 
   /** From now on, each reply read from the server waits this long before the client gets it (0: none). */
-  void delayReplies(long millis) {
+  public void delayReplies(long millis) {
     delayMillis = millis;
   }
 
   /** Replies read from the server that the client has not been given yet. */
-  int held() {
+  public int held() {
     return held.get();
   }
 
@@ -75,15 +89,24 @@ final class DelayingRelay implements AutoCloseable {
             held.decrementAndGet();
           }
         }
-      } catch (IOException | InterruptedException e) {
-        // closed by either side
+      } catch (IOException e) {
+        // cut, or closed by either side
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         closeQuietly(from);
         closeQuietly(to);
       }
-    }, "delaying-relay-pump");
+    }, "tcp-relay-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Closes every relayed connection; new ones are accepted and closed at once. */
+  public void cut() {
+    cut = true;
+    open.forEach(TcpRelay::closeQuietly);
+    open.clear();
   }
 
   private static void closeQuietly(Socket s) {
@@ -94,9 +117,10 @@ final class DelayingRelay implements AutoCloseable {
     }
   }
 
+  /** Cuts every connection and stops listening. */
   @Override
   public void close() throws IOException {
+    cut();
     listener.close();
-    open.forEach(DelayingRelay::closeQuietly);
   }
 }
