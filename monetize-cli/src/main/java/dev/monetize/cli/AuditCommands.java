@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code audit}: checks exported audit trails. */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Audit trail commands.",
+@Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
+    description = "Audit trail commands.",
     subcommands = {AuditCommands.VerifyCommand.class})
 final class AuditCommands implements Runnable {
   @Spec
@@ -30,7 +31,7 @@ final class AuditCommands implements Runnable {
    * {@code verify --jdbc URL} every chain of a PostgreSQL audit table. Exits 0 when all verify, 1
    * naming the first event that does not, 2 when the input cannot be read.
    */
-  @Command(name = "verify", mixinStandardHelpOptions = true,
+  @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
       description = "Checks the hash chains of an audit export (JSON lines) or database; exit 1 names the first "
           + "event that fails.")
   static final class VerifyCommand implements Callable<Integer> {

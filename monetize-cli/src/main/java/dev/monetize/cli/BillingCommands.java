@@ -64,12 +64,17 @@ final class BillingCommands {
   static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
     @Override
     public Instant convert(String value) {
+      Instant at;
       try {
-        return Instant.parse(value);
+        at = Instant.parse(value);
       } catch (java.time.format.DateTimeParseException e) {
         throw new CommandLine.TypeConversionException("'" + value + "' is not an instant; write it in UTC with a "
             + "time, such as 2026-03-15T00:00:00Z");
       }
+      if (at.isBefore(Instant.EPOCH) || !at.isBefore(Instant.parse("+10000-01-01T00:00:00Z"))) { // as usage instants
+        throw new CommandLine.TypeConversionException("'" + value + "' is outside the years 1970 to 9999");
+      }
+      return at;
     }
   }
 
@@ -127,7 +132,7 @@ final class BillingCommands {
   }
 
   /** {@code invoice}: the customer's invoice of the period containing the instant, as JSON. */
-  @Command(name = "invoice", mixinStandardHelpOptions = true,
+  @Command(name = "invoice", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
       description = {"Prints a customer's invoice (JSON) of the billing period containing --at, rated from the plans "
           + "file and the usage lines.", "Exit 0 done, 1 bad input (the message names the file, line and field), "
           + "2 bad usage."})
@@ -150,7 +155,7 @@ final class BillingCommands {
   }
 
   /** {@code what-if}: the invoice under the real plans and under a candidate plan, with the difference. */
-  @Command(name = "what-if", mixinStandardHelpOptions = true,
+  @Command(name = "what-if", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
       description = {"Prints a customer's invoice of the period containing --at under its real plans and under "
           + "--plan for the whole period, with the difference (candidate total - actual total).",
           "Exit 0 done, 1 bad input, 2 bad usage."})

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dead-letters list|replay}: usage events a billing provider did not take, kept in a directory. */
-@Command(name = "dead-letters", mixinStandardHelpOptions = true,
+@Command(name = "dead-letters", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
     description = "Lists or replays the usage events a billing provider did not take (DeadLetterStore.inDirectory).",
     subcommands = {DeadLetterCommands.ListCommand.class, DeadLetterCommands.ReplayCommand.class})
 final class DeadLetterCommands implements Runnable {
@@ -31,18 +31,30 @@ final class DeadLetterCommands implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: list or replay.");
   }
 
-  static DeadLetterStore store(Path dir) {
+  /**
+   * The store in {@code dir}, which this process must be able to read (an unreadable one would list as
+   * empty) and, to replay, to write (checked before anything is sent: a replay that could not forget
+   * what it delivered would send it again on every run).
+   */
+  static DeadLetterStore store(Path dir, boolean write) {
     if (!Files.exists(dir)) {
       throw new UsageFile.BadInput(dir + ": no such directory (the directory given to DeadLetterStore.inDirectory)");
     }
     if (!Files.isDirectory(dir)) {
       throw new UsageFile.BadInput(dir + ": not a directory");
     }
+    if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+      throw new UsageFile.BadInput(dir + ": permission denied (cannot list the dead letters)");
+    }
+    if (write && !Files.isWritable(dir)) {
+      throw new UsageFile.BadInput(dir + ": permission denied (cannot forget the letters delivered; nothing sent)");
+    }
     return DeadLetterStore.inDirectory(dir);
   }
 
   /** {@code list}: one JSON line per dead letter, oldest first. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Prints the dead letters, one JSON line each.")
+  @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
+    description = "Prints the dead letters, one JSON line each.")
   static final class ListCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,7 +65,7 @@ final class DeadLetterCommands implements Runnable {
     @Override
     public Integer call() throws Exception {
       return BillingCommands.guarded(spec.commandLine(), () -> {
-        for (UsageExport.DeadLetter d : store(dir).list(Integer.MAX_VALUE)) {
+        for (UsageExport.DeadLetter d : store(dir, false).list(Integer.MAX_VALUE)) {
           ObjectNode n = JSON.createObjectNode().put("id", d.id()).put("reason", d.reason()).put("event", d.event());
           spec.commandLine().getOut().println(JSON.writeValueAsString(n));
         }
@@ -72,7 +84,7 @@ final class DeadLetterCommands implements Runnable {
   }
 
   /** {@code replay}: sends the dead letters again; the delivered ones are forgotten. */
-  @Command(name = "replay", mixinStandardHelpOptions = true,
+  @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
       description = {"Sends the dead letters again and forgets those delivered; prints how many were delivered, how "
           + "many of the form failed again and how many are left. Exits 3 when some could not be delivered.",
           "The webhook secret or Stripe key is read from the environment variable named by --secret-env."})
@@ -99,6 +111,10 @@ final class DeadLetterCommands implements Runnable {
     @Override
     public Integer call() throws Exception {
       return BillingCommands.guarded(spec.commandLine(), () -> {
+        if (url != null && !target.stripe) {
+          throw new UsageFile.BadInput("--url: another Stripe endpoint, only with --stripe (the webhook is --webhook's URL)");
+        }
+        DeadLetterStore store = store(dir, true);
         String secret = System.getenv(secretEnv);
         if (secret == null || secret.isBlank()) {
           throw new UsageFile.BadInput("--secret-env: the environment variable " + secretEnv + " is not set");
@@ -110,7 +126,6 @@ final class DeadLetterCommands implements Runnable {
         } else {
           transport = WebhookTransport.builder(target.webhook, secret).allowPrivateNetworks(allowPrivate).build();
         }
-        DeadLetterStore store = store(dir);
         UsageExport.Replayed r = UsageExport.replayAll(store, transport,
             target.stripe ? UsageExport.Format.STRIPE : UsageExport.Format.CLOUD_EVENTS);
         int failed = r.failed();

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ledger}: maintenance of the PostgreSQL usage ledger. */
-@Command(name = "ledger", mixinStandardHelpOptions = true, description = "Usage ledger commands.",
+@Command(name = "ledger", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
+    description = "Usage ledger commands.",
     subcommands = {LedgerCommands.CompactCommand.class})
 final class LedgerCommands implements Runnable {
   @Spec
@@ -27,7 +28,7 @@ final class LedgerCommands implements Runnable {
    * quarter-hour totals and drops its raw rows. Exits 0 naming the months compacted, 2 on bad input or a database
    * that cannot be reached.
    */
-  @Command(name = "compact", mixinStandardHelpOptions = true,
+  @Command(name = "compact", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
       description = "Rolls the raw usage rows of every month before --before into quarter-hour totals and drops "
           + "their partitions; totals, invoices and daily views stay exact for periods aligned to quarter hours.")
   static final class CompactCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * $ java -jar monetize.jar what-if --plans plans.yaml --usage usage.jsonl --customer acme --at 2026-03-15T00:00:00Z --plan pro
  * </pre>
  */
-@Command(name = "monetize", mixinStandardHelpOptions = true, version = "monetize 0.1.0-SNAPSHOT",
+@Command(name = "monetize", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
     description = "Operator commands for a service monetized with Monetize.",
     subcommands = {MonetizeCli.OperatorKey.class, BillingCommands.InvoiceCommand.class,
         BillingCommands.WhatIfCommand.class, DeadLetterCommands.class, AuditCommands.class,
@@ -34,10 +34,31 @@ public final class MonetizeCli implements Runnable {
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs the command line against these streams; returns the exit code. */
+  /**
+   * Runs the command line against these streams; returns the exit code. No argument is read from a file
+   * ({@code @file}: an id may start with {@code @}, and a file's contents would show in errors); an
+   * output that could not be written (a full disk, a closed pipe) fails the run; a failure the commands
+   * did not foresee, running out of memory included, is one line, never a stack trace.
+   */
   static int run(PrintWriter out, PrintWriter err, String... args) {
-    return new CommandLine(new MonetizeCli()).setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true)
-        .execute(args);
+    CommandLine cli = new CommandLine(new MonetizeCli()).setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExpandAtFiles(false)
+        .setExecutionExceptionHandler((e, line, parsed) -> {
+          err.println("monetize: " + line.getCommandName() + " failed: " + e);
+          return 1;
+        });
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("monetize: out of memory reading the input; give the JVM more (java -Xmx4g -jar monetize.jar ...)");
+      return 1;
+    }
+    if (out.checkError()) { // the writer swallows write failures: asked once, at the end
+      err.println("monetize: the output could not be written (a full disk, or a closed pipe)");
+      return code == 0 ? 1 : code;
+    }
+    return code;
   }
 
   @Override
@@ -45,8 +66,16 @@ public final class MonetizeCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Name a command (see --help).");
   }
 
+  /** The version every command prints with {@code -V} (each command has the option). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"monetize 0.1.0-SNAPSHOT"};
+    }
+  }
+
   /** A new operator credential, printed once, for {@code MonetizeBuilder.operatorKey}. */
-  @Command(name = "operator-key", mixinStandardHelpOptions = true,
+  @Command(name = "operator-key", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
       description = {"Prints a new operator credential: a secret for MonetizeBuilder.operatorKey(...).",
           "Put it in your secret store and give it to every instance of the service; it is shown once and "
               + "never stored here. It manages the service (/monetize/*) and is no customer."})

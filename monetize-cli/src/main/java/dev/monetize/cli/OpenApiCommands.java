@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code openapi}: checks generated OpenAPI documents. */
-@Command(name = "openapi", mixinStandardHelpOptions = true, description = "OpenAPI document commands.",
+@Command(name = "openapi", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
+    description = "OpenAPI document commands.",
     subcommands = {OpenApiCommands.DiffCommand.class})
 final class OpenApiCommands implements Runnable {
   @Spec
@@ -36,7 +37,7 @@ final class OpenApiCommands implements Runnable {
    * 0 when there are none, or when {@code NEW}'s {@code info.version} has a higher major version;
    * 1 when a breaking change is not behind a new major version; 2 when a document cannot be read.
    */
-  @Command(name = "diff", mixinStandardHelpOptions = true,
+  @Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
       description = {"Lists the breaking changes from OLD to NEW (two OpenAPI documents, JSON or YAML).",
           "Exit 0 compatible (or the major version went up), 1 breaking without a new major version, 2 bad input."})
   static final class DiffCommand implements Callable<Integer> {

@@ -169,11 +169,17 @@ final class UsageFile {
     return v == null ? 0 : v;
   }
 
+  /** The first 20 of {@code ids}, and how many more: an error line stays one line. */
+  private static String some(java.util.Collection<String> ids) {
+    String first = String.join(", ", ids.stream().limit(20).toList());
+    return ids.size() > 20 ? first + " and " + (ids.size() - 20) + " more" : first;
+  }
+
   /** The customer's account, or a mistake naming it. */
   Account account(String customerId) {
     Account a = accounts.get(customerId);
     if (a == null) {
-      throw new BadInput(name + ": no customer line for '" + customerId + "' (customers: " + accounts.keySet() + ")");
+      throw new BadInput(name + ": no customer line for '" + customerId + "' (customers: " + some(accounts.keySet()) + ")");
     }
     return a;
   }

@@ -79,14 +79,42 @@ public final class CatalogLoader extends Nodes {
     super(source);
   }
 
+  /** The largest plans file read: far above any real one, and what the YAML parser takes in one document. */
+  static final long MAX_FILE_BYTES = 3L * 1024 * 1024;
+
   /** Loads a file; {@code .json} is read as JSON, anything else as YAML. */
   public static Catalog load(Path file) {
     String name = file.toString();
+    if (Files.isDirectory(file)) {
+      throw new ConfigException(name, "", "is a directory, not a plans file");
+    }
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) { // refused before it is parsed: a huge file takes minutes and gigabytes
+        throw new ConfigException(name, "", "is " + Files.size(file) + " bytes; a plans file is at most "
+            + MAX_FILE_BYTES + " bytes");
+      }
+    } catch (IOException e) {
+      throw new ConfigException(name, "", "cannot read the file: " + why(e));
+    }
     try (InputStream in = Files.newInputStream(file)) {
       return load(name, in);
     } catch (IOException e) {
-      throw new ConfigException(name, "", "cannot read the file: " + e.getMessage());
+      throw new ConfigException(name, "", "cannot read the file: " + why(e));
     }
+  }
+
+  /** What went wrong reading, in words (the JDK's exceptions name only the path, or only the byte). */
+  private static String why(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.io.CharConversionException || e instanceof java.nio.charset.CharacterCodingException) {
+      return "not UTF-8 text";
+    }
+    return e.getMessage();
   }
 
   /**
@@ -104,7 +132,7 @@ public final class CatalogLoader extends Nodes {
       throw new ConfigException(sourceName, "", "not valid " + (mapper == JSON ? "JSON" : "YAML") + where
           + ": " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ConfigException(sourceName, "", "cannot read: " + e.getMessage());
+      throw new ConfigException(sourceName, "", "cannot read: " + why(e));
     } catch (RuntimeException e) {
       // the YAML parser has a few failure modes that are not JsonProcessingExceptions
       throw new ConfigException(sourceName, "", "not valid YAML: " + firstLine(e.getMessage()));

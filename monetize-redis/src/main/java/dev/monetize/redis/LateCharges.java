@@ -62,8 +62,9 @@ final class LateCharges {
           return;
         }
         if (failure != null) { // no reply: the connection closed, or none came within the late window
-          standing("a request answered without Redis may have been charged there: the reply of its script never "
-              + "came ({}); {} such requests so far", failure.toString());
+          standing("a request answered without Redis may have been charged there: no reply of its script was read "
+              + "within 10 s of its timeout (a longer pause of this JVM, or a connection lost: {}); {} such requests "
+              + "so far", failure.toString());
           return;
         }
         if (charged(late)) {
