@@ -67,7 +67,7 @@ final class AuditCommands implements Runnable {
         ds.setReadOnly(true);
         problem = new dev.monetize.postgres.PostgresAuditStore(ds).verify();
       } catch (java.sql.SQLException | IllegalArgumentException e) {
-        spec.commandLine().getErr().println("cannot read the audit trail: " + JdbcUrls.redacted(e.getMessage(), url));
+        spec.commandLine().getErr().println("cannot read the audit trail: " + JdbcUrls.reason(e, url));
         return 2;
       }
       if (problem.isPresent()) {

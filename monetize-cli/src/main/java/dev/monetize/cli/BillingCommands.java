@@ -148,6 +148,7 @@ final class BillingCommands {
       return guarded(spec.commandLine(), () -> {
         Catalog catalog = catalog(inputs.plans);
         UsageFile file = UsageFile.read(inputs.usage, catalog);
+        file.warnings().forEach(w -> spec.commandLine().getErr().println("monetize: warning: " + w));
         print(spec.commandLine(), tree(inputs.invoice(catalog, file, Optional.empty())));
         return 0;
       });
@@ -178,6 +179,7 @@ final class BillingCommands {
               + catalog.plans().stream().map(p -> p.name()).toList() + ")");
         }
         UsageFile file = UsageFile.read(inputs.usage, catalog);
+        file.warnings().forEach(w -> spec.commandLine().getErr().println("monetize: warning: " + w));
         Invoice actual = inputs.invoice(catalog, file, Optional.empty());
         Invoice candidate = inputs.invoice(catalog, file, Optional.of(plan));
         if (!actual.currency().equals(candidate.currency())) {

@@ -21,7 +21,7 @@ final class JdbcUrls {
    */
   static String reason(Throwable e, String url) {
     String m = String.valueOf(e.getMessage());
-    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof java.sql.SQLException sql) {
         if (sql.getMessage() != null && !m.contains(sql.getMessage())) {
           m += ": " + sql.getMessage();
@@ -32,7 +32,7 @@ final class JdbcUrls {
         break;
       }
     }
-    return redacted(m, url);
+    return redacted(m, url).replaceAll("\\s*\\R\\s*", "; "); // PostgreSQL adds lines (Position: 39): one line
   }
 
   /** A driver's message without the URL's parameters or user information (a password among them). */

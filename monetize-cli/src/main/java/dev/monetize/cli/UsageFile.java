@@ -131,10 +131,31 @@ final class UsageFile {
               + catalog.operations().stream().map(o -> o.id()).toList() + ")");
         }
         Instant at = instant(node, n, "at");
-        usage.add(record(node, n, customer, op, at));
+        UsageRecord r = record(node, n, customer, op, at);
+        unpriced(n, op, r.units().keySet(), catalog);
+        usage.add(r);
         dated.add(new Dated(customer, at, n));
       }
       default -> throw bad(n, "kind", "must be customer, plan_change or usage; got '" + kind + "'");
+    }
+  }
+
+  /** What is worth saying without failing: a unit of its own that no plan prices (a typo, such as "call"). */
+  private final List<String> warnings = new ArrayList<>();
+
+  /** The warnings of the file (at most 10, then how many more), each naming its line. */
+  List<String> warnings() {
+    return warnings;
+  }
+
+  private void unpriced(int n, String op, java.util.Set<String> units, Catalog catalog) {
+    for (String unit : units) {
+      boolean priced = catalog.plans().stream().anyMatch(p -> p.usagePrices().getOrDefault(op, Map.of()).containsKey(unit));
+      if (!priced && warnings.size() <= 10) {
+        warnings.add(warnings.size() == 10 ? name + ": more units no plan prices follow"
+            : name + ": line " + n + ": units." + unit + ": no plan prices '" + unit + "' for " + op
+                + ", so it bills nothing (the standard units are calls, bytes_in, bytes_out, compute_ms and cpu_ms)");
+      }
     }
   }
 

@@ -89,6 +89,16 @@ class AuditCommandsTest {
     } finally {
       dev.monetize.postgres.PostgresTestSupport.drop(url);
     }
+    // a database the service never ran on: what to do, on one line
+    String empty = dev.monetize.postgres.PostgresTestSupport.freshSchema();
+    try {
+      java.sql.DriverManager.getConnection(empty).close(); // the schema exists, no table in it
+      CliRun none = run("audit", "verify", "--jdbc", empty);
+      assertThat(none.code()).isEqualTo(2);
+      assertThat(none.err()).contains("start the service on this database once").hasLineCount(1);
+    } finally {
+      dev.monetize.postgres.PostgresTestSupport.drop(empty);
+    }
     CliRun wrong = run("audit", "verify", "--jdbc", "jdbc:mysql://x/y");
     assertThat(wrong.code()).isEqualTo(2);
     assertThat(run("audit", "verify", "--jdbc", "jdbc:postgresql://127.0.0.1:5432/no_such_db?user=postgres&password=s3cret")

@@ -87,6 +87,18 @@ class CliRobustnessTest {
   }
 
   @Test
+  void aUnitNoPlanPricesIsSaidNotSilentlyLeftUnbilled() throws Exception {
+    Path usage = Files.write(dir.resolve("usage.jsonl"), List.of(
+        "{\"kind\":\"customer\",\"customer_id\":\"acme\",\"plan\":\"basic\",\"since\":\"2026-02-01T00:00:00Z\"}",
+        "{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":\"2026-03-05T10:00:00Z\","
+            + "\"units\":{\"call\":500}}"));
+    CliRun r = CliRun.of("invoice", "--plans", InvoiceTableTest.plansFile().toString(), "--usage", usage.toString(),
+        "--customer", "acme", "--at", "2026-03-20T00:00:00Z");
+    assertThat(r.code()).as(r.err()).isZero(); // a unit of its own may be metered and not priced: said, not refused
+    assertThat(r.err()).contains("warning").contains("line 2: units.call: no plan prices 'call' for summary");
+  }
+
+  @Test
   void aPlansFileTooLargeOrADirectoryIsRefusedBeforeItIsParsed() throws Exception {
     Path huge = dir.resolve("huge.yaml");
     byte[] line = "# a comment line of the plans file, repeated past any real file's size\n".getBytes(StandardCharsets.UTF_8);
