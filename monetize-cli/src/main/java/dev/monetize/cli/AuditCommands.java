@@ -32,8 +32,9 @@ final class AuditCommands implements Runnable {
    * naming the first event that does not, 2 when the input cannot be read.
    */
   @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
-      description = "Checks the hash chains of an audit export (JSON lines) or database; exit 1 names the first "
-          + "event that fails.")
+      description = {"Checks the hash chains of an audit export (JSON lines) or database.",
+          "Exit 0 every chain intact, 1 a chain broken (the first event that fails is named), 2 the input cannot be "
+              + "read or bad usage."})
   static final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

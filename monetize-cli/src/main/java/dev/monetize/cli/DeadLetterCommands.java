@@ -54,7 +54,8 @@ final class DeadLetterCommands implements Runnable {
 
   /** {@code list}: one JSON line per dead letter, oldest first. */
   @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
-    description = "Prints the dead letters, one JSON line each.")
+    description = {"Prints the dead letters, one JSON line each.",
+        "Exit 0 done, 1 the directory cannot be read, 2 bad usage."})
   static final class ListCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -86,7 +87,8 @@ final class DeadLetterCommands implements Runnable {
   /** {@code replay}: sends the dead letters again; the delivered ones are forgotten. */
   @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
       description = {"Sends the dead letters again and forgets those delivered; prints how many were delivered, how "
-          + "many of the form failed again and how many are left. Exits 3 when some could not be delivered.",
+          + "many of the form failed again and how many are left.",
+          "Exit 0 all delivered, 1 bad input (the directory, the secret), 2 bad usage, 3 some could not be delivered.",
           "The webhook secret or Stripe key is read from the environment variable named by --secret-env."})
   static final class ReplayCommand implements Callable<Integer> {
     @Spec

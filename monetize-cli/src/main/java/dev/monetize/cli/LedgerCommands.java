@@ -29,8 +29,9 @@ final class LedgerCommands implements Runnable {
    * that cannot be reached.
    */
   @Command(name = "compact", mixinStandardHelpOptions = true, versionProvider = MonetizeCli.Version.class,
-      description = "Rolls the raw usage rows of every month before --before into quarter-hour totals and drops "
-          + "their partitions; totals, invoices and daily views stay exact for periods aligned to quarter hours.")
+      description = {"Rolls the raw usage rows of every month before --before into quarter-hour totals and drops "
+          + "their partitions; totals, invoices and daily views stay exact for periods aligned to quarter hours.",
+          "Exit 0 done (or nothing to compact), 2 the database cannot be used or bad usage."})
   static final class CompactCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

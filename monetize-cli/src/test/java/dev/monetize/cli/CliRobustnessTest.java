@@ -62,6 +62,18 @@ class CliRobustnessTest {
     }
   }
 
+  /** A script needs to know what each exit code means: every command's help says. */
+  @Test
+  void everyCommandsHelpSaysWhatItsExitCodesMean() {
+    for (String[] command : new String[][] {{"invoice"}, {"what-if"}, {"dead-letters", "list"},
+        {"dead-letters", "replay"}, {"audit", "verify"}, {"openapi", "diff"}, {"ledger", "compact"}}) {
+      CliRun r = CliRun.of(java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.stream.Stream.of(
+          "--help")).toArray(String[]::new));
+      assertThat(r.code()).isZero();
+      assertThat(r.out().replaceAll("\\s+", " ")).as(String.join(" ", command)).contains("Exit 0 ").contains(" 2 ");
+    }
+  }
+
   @Test
   void anInstantOutsideTheYearsUsageHasIsAMistakeNamingTheOption() throws Exception {
     for (String at : new String[] {"+50000-12-15T00:00:00Z", "+1000000000-01-01T00:00:00Z", "1969-12-31T23:59:59Z"}) {
