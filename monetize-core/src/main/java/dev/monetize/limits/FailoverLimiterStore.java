@@ -178,6 +178,16 @@ public final class FailoverLimiterStore implements LimiterStore {
     }
   }
 
+  /**
+   * Tells the store its primary is well, though a call timed out: a reply that came late showed the
+   * primary answered in time, the delay being the caller's (a pause of its JVM). Ends the rest the
+   * timeout began, so calls go to the primary again at once instead of failing over for the retry
+   * interval.
+   */
+  public void primaryAnswered() {
+    recovered();
+  }
+
   /** Calls that found the primary unreachable (or skipped it while it was). */
   public long outages() {
     return outages.sum();

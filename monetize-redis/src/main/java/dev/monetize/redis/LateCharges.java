@@ -34,6 +34,8 @@ final class LateCharges {
   private final LongAdder returned = new LongAdder();
   private final LongAdder handled = new LongAdder();
   private final LongAdder standing = new LongAdder();
+  /** Told when a late reply shows the server ran the script promptly: the delay was this JVM's or the way back. */
+  private volatile Runnable serverAnswered = () -> { };
 
   /**
    * @param serverTime whether the scripts read the server's clock (else the callers' time is passed)
@@ -43,6 +45,15 @@ final class LateCharges {
     this.redis = redis;
     this.serverTime = serverTime;
     this.commandTimeoutNanos = commandTimeoutNanos;
+  }
+
+  /**
+   * What to run when a late reply shows the server ran its script within the first half of the
+   * caller's wait: Redis was well, the time went on the way back or in this JVM (a pause), so the
+   * store need not rest from it.
+   */
+  void onServerAnswered(Runnable action) {
+    this.serverAnswered = java.util.Objects.requireNonNull(action, "action");
   }
 
   /**
@@ -67,6 +78,9 @@ final class LateCharges {
               + "so far", failure.toString());
           return;
         }
+        if (ranPromptly(late, args)) {
+          serverAnswered.run();
+        }
         if (charged(late)) {
           giveBack(keys, refundArgs(args, late, callerNow, refundTime(callerNow, gaveUp)));
         } else {
@@ -82,6 +96,18 @@ final class LateCharges {
   /** Whether a reply of {@code acquire.lua} admitted, so charged ('stale' and a refusal did not; dry runs are not watched). */
   private static boolean charged(List<Object> reply) {
     return reply != null && !reply.isEmpty() && reply.get(0) instanceof Long admitted && admitted == 1;
+  }
+
+  /**
+   * Whether the server ran the script within the first half of the caller's wait: its time (in the
+   * reply) before the deadline the call carried ({@code ARGV[4]}, {@code ARGV[5]}) less half the wait.
+   */
+  private boolean ranPromptly(List<Object> reply, byte[][] args) {
+    if (reply == null || reply.size() < 4 || !(reply.get(0) instanceof Long)) {
+      return false; // 'stale': it ran past the deadline
+    }
+    long deadline = RedisScripts.asLong(args[3]) * E9 + RedisScripts.asLong(args[4]);
+    return RedisScripts.asLong(reply.get(3)) * 1_000L <= deadline - commandTimeoutNanos / 2;
   }
 
   /** The callers' time now, as the refund reads it: {@link Long#MIN_VALUE} for the server's clock. */

@@ -45,6 +45,8 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   private RedisLimiterStore(Builder b) {
     this.scripts = new RedisScripts(b);
     this.guarded = FailoverLimiterStore.of("the Redis limiter store", scripts, b.fallback, b.retryInterval);
+    // a late reply the server answered promptly ends the rest a timeout began: Redis is well (a pause of this JVM)
+    scripts.lateCharges().onServerAnswered(guarded::primaryAnswered);
   }
 
   /** Starts a builder. */

@@ -229,6 +229,50 @@ class LateRepliesTest {
     }
   }
 
+  /**
+   * A late reply the server ran promptly shows Redis was well (the time went on the way back, or in
+   * a pause of this JVM): the rest the timeout began ends, and calls go to Redis again at once rather
+   * than failing closed for the whole retry interval.
+   */
+  @Test
+  void aReplyTheServerRanPromptlyEndsTheRestATimeoutBegan() {
+    try (RedisLimiterStore resting = RedisLimiterStore.builder().uri("redis://127.0.0.1:" + relay.port() + "/0")
+        .keyPrefix(prefix).commandTimeout(TIMEOUT).retryInterval(Duration.ofMinutes(5)).build()) {
+      List<LimitRequest> limits = List.of(new LimitRequest(tag + "daily",
+          new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1)); // fails closed
+      relay.delayReplies(LATE);
+      assertThatThrownBy(() -> resting.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+      long sent = resting.scriptCalls();
+      assertThatThrownBy(() -> resting.acquire(limits, now())).as("resting: refused without asking Redis")
+          .isInstanceOf(LimiterUnavailableException.class);
+      assertThat(resting.scriptCalls()).isEqualTo(sent);
+      repliesFlowAgain();
+      Awaitility.await("the late reply dealt with").atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(20)).until(() -> resting.lateRepliesHandled() == 1);
+      assertThat(resting.unreachable()).isFalse();
+      LimitVerdict back = resting.acquire(limits, now());
+      assertThat(back.admitted()).isTrue();
+      assertThat(back.policies().get(0).remaining()).as("the late charge given back, this one counted").isEqualTo(9);
+    }
+  }
+
+  /** A reply the server ran late (a paused or overloaded Redis) does not end the rest: Redis was not well. */
+  @Test
+  void aReplyTheServerRanLateKeepsTheRest() {
+    try (RedisLimiterStore resting = RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix)
+        .commandTimeout(TIMEOUT).retryInterval(Duration.ofMinutes(5)).build()) {
+      List<LimitRequest> limits = List.of(new LimitRequest(tag + "daily",
+          new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1));
+      assertThat(resting.acquire(limits, now()).admitted()).isTrue(); // the script loaded, the code warm
+      redis.clientPause(TIMEOUT.toMillis() * 2); // nobody's commands run: ours runs after its deadline
+      assertThatThrownBy(() -> resting.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+      Awaitility.await("the late reply dealt with").atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(20)).until(() -> resting.lateRepliesHandled() == 1);
+      assertThat(resting.unreachable()).as("still resting").isTrue();
+      assertThat(resting.lateChargesReturned()).isZero(); // it ran too late to charge
+    }
+  }
+
   private void lateRepliesHandled(long count) {
     Awaitility.await("the late replies dealt with").atMost(Duration.ofSeconds(15))
         .pollInterval(Duration.ofMillis(20)).until(() -> store.lateRepliesHandled() == count);
