@@ -36,6 +36,14 @@ public final class FailoverLimiterStore implements LimiterStore {
   private final long retryIntervalNanos;
   private final AtomicBoolean down = new AtomicBoolean();
   private final AtomicLong downSince = new AtomicLong();
+  /**
+   * When the primary was last known to have answered in time though a call gave up on it
+   * ({@link #primaryAnswered}); a rest that begins up to {@link #ANSWER_GRACE_NANOS} after it is no rest:
+   * the answer and the failure it belies race (the late reply is often read before the caller's
+   * timeout reaches this store).
+   */
+  private final AtomicLong answeredAt = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
+  private static final long ANSWER_GRACE_NANOS = 100_000_000L;
   private final LongAdder outages = new LongAdder();
   private final LongAdder fallbackDecisions = new LongAdder();
 
@@ -64,7 +72,15 @@ public final class FailoverLimiterStore implements LimiterStore {
   }
 
   private boolean resting() {
-    return down.get() && System.nanoTime() - downSince.get() < retryIntervalNanos;
+    if (!down.get()) {
+      return false;
+    }
+    long since = downSince.get();
+    if (answeredAt.get() - since > -ANSWER_GRACE_NANOS) { // the primary answered just before (or after) it failed
+      recovered();
+      return false;
+    }
+    return System.nanoTime() - since < retryIntervalNanos;
   }
 
   @Override
@@ -185,6 +201,7 @@ public final class FailoverLimiterStore implements LimiterStore {
    * interval.
    */
   public void primaryAnswered() {
+    answeredAt.set(System.nanoTime());
     recovered();
   }
 

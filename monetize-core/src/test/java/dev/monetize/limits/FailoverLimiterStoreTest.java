@@ -79,6 +79,30 @@ class FailoverLimiterStoreTest {
     assertThat(store.outages()).isEqualTo(3);
   }
 
+  /**
+   * A primary known to have answered in time ends the rest a timeout began, also when the news comes
+   * first: a late reply is often read before the caller's timeout reaches the store.
+   */
+  @Test
+  void aPrimaryThatAnsweredInTimeEndsTheRestWhicheverComesFirst() {
+    FailoverLimiterStore store = FailoverLimiterStore.of("the test store", primary, fallback, Duration.ofHours(1));
+    primary.up.set(false);
+    assertThatThrownBy(() -> store.acquire(List.of(quota), NOW)).isInstanceOf(LimiterUnavailableException.class);
+    assertThat(store.unreachable()).isTrue();
+    primary.up.set(true);
+    store.primaryAnswered(); // after the failure
+    assertThat(store.acquire(List.of(quota), NOW).admitted()).isTrue();
+
+    primary.up.set(false);
+    store.primaryAnswered(); // before the failure it belies: the race
+    assertThatThrownBy(() -> store.acquire(List.of(quota), NOW)).isInstanceOf(LimiterUnavailableException.class);
+    primary.up.set(true);
+    int calls = primary.calls.get();
+    assertThat(store.acquire(List.of(quota), NOW).admitted()).as("asked, not resting").isTrue();
+    assertThat(primary.calls.get()).isEqualTo(calls + 1);
+    assertThat(store.unreachable()).isFalse();
+  }
+
   @Test
   void thePrimaryIsLeftAloneForTheRetryIntervalThenTriedAgain() {
     FailoverLimiterStore resting = FailoverLimiterStore.of("the test store", primary, fallback, Duration.ofHours(1));
