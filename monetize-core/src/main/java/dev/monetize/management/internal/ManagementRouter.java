@@ -269,7 +269,7 @@ public final class ManagementRouter implements ManagementApi {
 
   /**
    * {@code details} with every key or token in them replaced: what a caller sent in the wrong place (a
-   * secret as a top-up's note) is not kept in the trail. The map itself when it holds none.
+   * secret as a top-up's id) is not kept in the trail. The map itself when it holds none.
    */
   static Map<String, String> redacted(Map<String, String> details) {
     boolean any = false;
