@@ -103,6 +103,11 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     return scripts.lateCharges().returned();
   }
 
+  /** The Redis half: for tests. */
+  RedisScripts scripts() {
+    return scripts;
+  }
+
   /** Late replies dealt with (given back, nothing to give back, or standing): for tests. */
   long lateRepliesHandled() {
     return scripts.lateCharges().handled();

@@ -194,13 +194,20 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
           : "the Redis limiter store is unreachable", e, !cluster);
     }
     if (reply.get(0) instanceof byte[] first && "stale".equals(new String(first, StandardCharsets.US_ASCII))) {
-      // the server ran it after our deadline: nothing was charged; our clocks disagree more than we knew
+      // the server ran it after our deadline: nothing was charged. It answered within our wait, so the time
+      // went before it reached the server (this JVM paused after setting the deadline): this request fails,
+      // and the store does not rest from a Redis that is well
       updateOffset(asLong(reply.get(1)));
-      throw new LimiterUnavailableException("the Redis limiter store is unreachable",
-          new RedisException("the server answered after the command timeout"));
+      throw new LimiterUnavailableException("the Redis limiter store ran the request after its deadline",
+          new RedisException("the server answered after the command timeout"), false);
     }
     updateOffset(asLong(reply.get(3)));
     return verdict(requests, reply, lease);
+  }
+
+  /** For tests: moves the estimate of the server's clock, as a pause between a deadline and its send would. */
+  void skewOffset(long nanos) {
+    serverOffsetNanos += nanos;
   }
 
   /** Tracks how far the server's clock is ahead of this JVM's, from the time each reply carries. */

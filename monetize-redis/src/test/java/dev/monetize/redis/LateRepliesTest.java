@@ -256,6 +256,27 @@ class LateRepliesTest {
     }
   }
 
+  /**
+   * A request the server ran after its deadline but answered within the wait (this JVM paused between
+   * setting the deadline and sending) fails alone: the store does not rest from a Redis that answered.
+   */
+  @Test
+  void aStaleAnswerWithinTheWaitFailsThatRequestAlone() {
+    try (RedisLimiterStore store = RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix)
+        .commandTimeout(TIMEOUT).retryInterval(Duration.ofMinutes(5)).build()) {
+      List<LimitRequest> limits = List.of(new LimitRequest(tag + "daily",
+          new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1));
+      assertThat(store.acquire(limits, now()).admitted()).isTrue();
+      store.scripts().skewOffset(-10_000_000_000L); // the deadline it sets is 10 s in the server's past
+      assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+      assertThat(store.unreachable()).as("no rest").isFalse();
+      long calls = store.scriptCalls();
+      LimitVerdict next = store.acquire(limits, now()); // the reply set the clocks right again
+      assertThat(store.scriptCalls()).isEqualTo(calls + 1);
+      assertThat(next.policies().get(0).remaining()).as("the stale one charged nothing").isEqualTo(8);
+    }
+  }
+
   /** A reply the server ran late (a paused or overloaded Redis) does not end the rest: Redis was not well. */
   @Test
   void aReplyTheServerRanLateKeepsTheRest() {
