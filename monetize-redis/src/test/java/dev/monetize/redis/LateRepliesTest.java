@@ -77,7 +77,7 @@ class LateRepliesTest {
   private List<LimitRequest> everyKind(String wallet) {
     return List.of(
         new LimitRequest(tag + "rate", new RatePolicy("rate", Rate.of(24, Duration.ofDays(1)).withBurst(5)), 1),
-        new LimitRequest(tag + "daily", new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1),
+        daily(),
         new LimitRequest(tag + "concurrency", new ConcurrencyPolicy("concurrency", 3), 1),
         new LimitRequest(wallet, new CreditPolicy("credits"), 100));
   }
@@ -152,7 +152,7 @@ class LateRepliesTest {
   void aRequestTheFallbackDecidedIsNotCountedInRedisToo() {
     // every limit fails open: the fallback store in this JVM admits the request and counts it there
     List<LimitRequest> limits = List.of(
-        new LimitRequest(tag + "daily", new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1)
+        daily()
             .onOutage(StoreOutage.FAIL_OPEN),
         new LimitRequest(tag + "rate", new RatePolicy("rate", Rate.of(24, Duration.ofDays(1)).withBurst(5)), 1));
     assertThat(store.acquire(limits, now()).admitted()).isTrue();
@@ -236,10 +236,8 @@ class LateRepliesTest {
    */
   @Test
   void aReplyTheServerRanPromptlyEndsTheRestATimeoutBegan() {
-    try (RedisLimiterStore resting = RedisLimiterStore.builder().uri("redis://127.0.0.1:" + relay.port() + "/0")
-        .keyPrefix(prefix).commandTimeout(TIMEOUT).retryInterval(Duration.ofMinutes(5)).build()) {
-      List<LimitRequest> limits = List.of(new LimitRequest(tag + "daily",
-          new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1)); // fails closed
+    try (RedisLimiterStore resting = resting("redis://127.0.0.1:" + relay.port() + "/0")) {
+      List<LimitRequest> limits = List.of(daily()); // fails closed
       relay.delayReplies(LATE);
       assertThatThrownBy(() -> resting.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
       long sent = resting.scriptCalls();
@@ -262,10 +260,8 @@ class LateRepliesTest {
    */
   @Test
   void aStaleAnswerWithinTheWaitFailsThatRequestAlone() {
-    try (RedisLimiterStore store = RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix)
-        .commandTimeout(TIMEOUT).retryInterval(Duration.ofMinutes(5)).build()) {
-      List<LimitRequest> limits = List.of(new LimitRequest(tag + "daily",
-          new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1));
+    try (RedisLimiterStore store = resting(RedisTestSupport.URI)) {
+      List<LimitRequest> limits = List.of(daily());
       assertThat(store.acquire(limits, now()).admitted()).isTrue();
       store.scripts().skewOffset(-10_000_000_000L); // the deadline it sets is 10 s in the server's past
       assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
@@ -280,10 +276,8 @@ class LateRepliesTest {
   /** A reply the server ran late (a paused or overloaded Redis) does not end the rest: Redis was not well. */
   @Test
   void aReplyTheServerRanLateKeepsTheRest() {
-    try (RedisLimiterStore resting = RedisLimiterStore.builder().uri(RedisTestSupport.URI).keyPrefix(prefix)
-        .commandTimeout(TIMEOUT).retryInterval(Duration.ofMinutes(5)).build()) {
-      List<LimitRequest> limits = List.of(new LimitRequest(tag + "daily",
-          new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1));
+    try (RedisLimiterStore resting = resting(RedisTestSupport.URI)) {
+      List<LimitRequest> limits = List.of(daily());
       assertThat(resting.acquire(limits, now()).admitted()).isTrue(); // the script loaded, the code warm
       redis.clientPause(TIMEOUT.toMillis() * 2); // nobody's commands run: ours runs after its deadline
       assertThatThrownBy(() -> resting.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
@@ -292,6 +286,17 @@ class LateRepliesTest {
       assertThat(resting.unreachable()).as("still resting").isTrue();
       assertThat(resting.lateChargesReturned()).isZero(); // it ran too late to charge
     }
+  }
+
+  /** The customer's daily quota of 10: it fails closed, so a request it is in is refused in an outage. */
+  private LimitRequest daily() {
+    return new LimitRequest(tag + "daily", new QuotaPolicy("daily", 10, QuotaWindow.DAY, BillingAnchor.DEFAULT), 1);
+  }
+
+  /** A store on {@code uri} that rests five minutes after a timeout: a test sees whether it rests at all. */
+  private RedisLimiterStore resting(String uri) {
+    return RedisLimiterStore.builder().uri(uri).keyPrefix(prefix).commandTimeout(TIMEOUT)
+        .retryInterval(Duration.ofMinutes(5)).build();
   }
 
   private void lateRepliesHandled(long count) {
