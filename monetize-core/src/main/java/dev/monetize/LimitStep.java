@@ -243,9 +243,9 @@ final class LimitStep {
     return storeCalls.sum();
   }
 
-  /** Decisions taken by the fallback while the primary store was out, when the store fails over. */
-  long storeFallbacks() {
-    return store instanceof dev.monetize.limits.FailoverLimiterStore f ? f.fallbackDecisions() : 0;
+  /** What the store counts of its own work (its fallback's decisions, late charges), whatever wraps it. */
+  dev.monetize.limits.StoreCounters storeCounters() {
+    return store.counters();
   }
 
   /**

@@ -30,9 +30,12 @@ package dev.monetize;
  * @param auditSpilled audit events written to the spill directory for later delivery
  * @param auditSinkFailures audit batches the audit sink refused
  * @param eventsDropped lifecycle events dropped because their queue was full
+ * @param limiterLateChargesReturned charges of a shared limiter store whose reply came after the
+ *     request was answered without it, given back ({@link dev.monetize.limits.StoreCounters})
+ * @param limiterLateChargesStanding such charges that could not be given back (logged each time)
  */
 public record MetricsSnapshot(long inFlight, long limiterStoreOutages, long shedRequests, long malformedKeyRefusals,
     long auditEventsDropped, long cacheHits, long cacheMisses, long cacheStores, long shieldDenied, long shieldBanned,
     long shieldRateLimited, long bansIssued, long limiterStoreCalls, long limiterFallbacks, long usagePending,
     long usageSinkFailures, long usageDeliveryAgeMillis, long auditQueued, long auditSpilled, long auditSinkFailures,
-    long eventsDropped) {}
+    long eventsDropped, long limiterLateChargesReturned, long limiterLateChargesStanding) {}

@@ -400,12 +400,13 @@ public final class Monetize implements AutoCloseable {
 
   /** The engine's counters at this moment (requests in flight, refusals without a store lookup...). */
   public MetricsSnapshot metrics() {
+    dev.monetize.limits.StoreCounters store = limits.storeCounters();
     return new MetricsSnapshot(limits.inFlight(), limits.storeOutages(), limits.shedRequests(),
         identification.malformedKeyRefusals(), audit.dropped(), caching.hits(), caching.misses(), caching.stores(),
         shield.denied(), shield.banned(), shield.rateLimited(), shield.bansIssued(), limits.storeCalls(),
-        limits.storeFallbacks(), usage.meter().pendingRecords(), usage.meter().sinkFailures(),
+        store.fallbackDecisions(), usage.meter().pendingRecords(), usage.meter().sinkFailures(),
         usage.meter().nanosSinceDelivery() / 1_000_000, audit.queued(), audit.spilled(), audit.sinkFailures(),
-        events.dropped());
+        events.dropped(), store.lateChargesReturned(), store.lateChargesStanding());
   }
 
   /**

@@ -215,6 +215,14 @@ public final class FailoverLimiterStore implements LimiterStore {
     return fallbackDecisions.sum();
   }
 
+  /** The fallback's decisions, with what the primary counts of its own (its late charges). */
+  @Override
+  public StoreCounters counters() {
+    StoreCounters p = primary.counters();
+    return new StoreCounters(fallbackDecisions.sum() + p.fallbackDecisions(), p.lateChargesReturned(),
+        p.lateChargesStanding());
+  }
+
   /** Whether the primary is currently considered unreachable. */
   public boolean unreachable() {
     return down.get();

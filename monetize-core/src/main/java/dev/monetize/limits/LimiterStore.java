@@ -65,6 +65,15 @@ public interface LimiterStore {
   /** The credit balance in micro-units (0 when there is none). */
   long credits(String key);
 
+  /**
+   * What this store counts of its own work (fallback decisions, late charges given back or left
+   * standing); {@link StoreCounters#NONE} unless it keeps such counts. A store that wraps another
+   * adds the other's counts to its own.
+   */
+  default StoreCounters counters() {
+    return StoreCounters.NONE;
+  }
+
   /** A new in-memory store. */
   static LimiterStore inMemory() {
     return new InMemoryLimiterStore();

@@ -261,6 +261,12 @@ public final class RateLeasing implements LimiterStore, AutoCloseable {
     return shared.credits(key);
   }
 
+  /** The shared store's counts. */
+  @Override
+  public StoreCounters counters() {
+    return shared.counters();
+  }
+
   /** Closes the shared store when it can be closed. */
   @Override
   public void close() {

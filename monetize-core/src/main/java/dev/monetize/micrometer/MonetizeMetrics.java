@@ -35,6 +35,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code monetize.requests}</td><td>timer with SLO buckets: plan, operation, outcome, status_class</td></tr>
  *   <tr><td>{@code monetize.usage.units}</td><td>counter of reported units: plan, operation, unit</td></tr>
  *   <tr><td>{@code monetize.limiter.calls}, {@code .outages}, {@code .fallbacks}</td><td>limiter store round trips</td></tr>
+ *   <tr><td>{@code monetize.limiter.late_charges}</td><td>result: returned, standing (a shared store's charges
+ *   for requests answered without it)</td></tr>
  *   <tr><td>{@code monetize.shed}</td><td>requests refused by load shedding</td></tr>
  *   <tr><td>{@code monetize.usage.pending}, {@code monetize.usage.delivery.age}, {@code monetize.usage.sink.failures}</td><td>the usage journal's backlog and delivery lag</td></tr>
  *   <tr><td>{@code monetize.audit.queued}, {@code .dropped}, {@code .spilled}, {@code .sink.failures}</td><td>the audit hand-off</td></tr>
@@ -72,6 +74,13 @@ public final class MonetizeMetrics implements MeterBinder, AutoCloseable {
     counter(registry, "monetize.limiter.outages", "requests refused because the limiter store was unreachable",
         MetricsSnapshot::limiterStoreOutages);
     counter(registry, "monetize.limiter.fallbacks", "decisions taken by the fallback store", MetricsSnapshot::limiterFallbacks);
+    for (Map.Entry<String, ToDoubleFunction<MetricsSnapshot>> late : Map.<String, ToDoubleFunction<MetricsSnapshot>>of(
+        "returned", MetricsSnapshot::limiterLateChargesReturned, "standing", MetricsSnapshot::limiterLateChargesStanding)
+        .entrySet()) {
+      FunctionCounter.builder("monetize.limiter.late_charges", monetize, m -> late.getValue().applyAsDouble(m.metrics()))
+          .description("charges of a shared limiter store whose reply came after the request was answered without it")
+          .tag("result", late.getKey()).register(registry);
+    }
     counter(registry, "monetize.shed", "requests refused by load shedding", MetricsSnapshot::shedRequests);
     counter(registry, "monetize.usage.sink.failures", "usage deliveries the sink refused", MetricsSnapshot::usageSinkFailures);
     counter(registry, "monetize.audit.dropped", "audit events dropped", MetricsSnapshot::auditEventsDropped);

@@ -111,10 +111,74 @@ class MonetizeMetricsTest {
       for (String name : List.of("monetize_in_flight", "monetize_usage_pending", "monetize_usage_delivery_age_seconds",
           "monetize_audit_queued", "monetize_audit_dropped_total", "monetize_audit_spilled_total",
           "monetize_cache_requests_total", "monetize_limiter_outages_total", "monetize_limiter_fallbacks_total",
-          "monetize_shed_total", "monetize_shield_bans_total", "monetize_usage_sink_failures_total",
+          "monetize_limiter_late_charges_total", "monetize_shed_total", "monetize_shield_bans_total", "monetize_usage_sink_failures_total",
           "monetize_events_dropped_total")) {
         assertThat(samples).as(name).anyMatch(s -> s.name().equals(name));
       }
+    }
+  }
+
+  /**
+   * A shared store behind two wrappers (a failover with its fallback, then rate leasing): the
+   * fallback's decisions and the shared store's own late charges still reach the snapshot and the
+   * scrape (the fallbacks of a store that was not itself the failover read 0 before).
+   */
+  @Test
+  void aWrappedStoreStillReportsItsFallbacksAndLateCharges() {
+    Operation summary = Operation.builder("summary", "GET", "/v1/summary").build();
+    Plan basic = Plan.builder("basic").rate(Rate.perSecond(1_000).withBurst(1_000))
+        .quota(Quota.daily(100).onOutage(dev.monetize.plans.StoreOutage.FAIL_OPEN)).build();
+    dev.monetize.limits.LimiterStore unreachable = new dev.monetize.limits.LimiterStore() {
+      @Override
+      public dev.monetize.limits.LimitVerdict acquire(List<dev.monetize.limits.LimitRequest> requests, long now) {
+        throw new dev.monetize.limits.LimiterUnavailableException("the test's shared store is out", null);
+      }
+
+      @Override
+      public List<dev.monetize.limits.PolicyState> peek(List<dev.monetize.limits.LimitRequest> requests, long now) {
+        throw new dev.monetize.limits.LimiterUnavailableException("the test's shared store is out", null);
+      }
+
+      @Override
+      public void release(List<dev.monetize.limits.LimitRequest> requests, dev.monetize.limits.LimitVerdict verdict) {}
+
+      @Override
+      public dev.monetize.limits.CreditEntry applyCredits(String key, String entryId, long delta) {
+        throw new dev.monetize.limits.LimiterUnavailableException("the test's shared store is out", null);
+      }
+
+      @Override
+      public long credits(String key) {
+        return 0;
+      }
+
+      @Override
+      public dev.monetize.limits.StoreCounters counters() {
+        return new dev.monetize.limits.StoreCounters(0, 2, 1); // what Redis's late replies would have left
+      }
+    };
+    dev.monetize.limits.LimiterStore store = dev.monetize.limits.RateLeasing.over(
+        dev.monetize.limits.FailoverLimiterStore.of("the test's shared store", unreachable,
+            dev.monetize.limits.LimiterStore.inMemory(), java.time.Duration.ofHours(1))).maxBatch(1).build();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (Monetize m = Monetize.builder().catalog(Catalog.builder().plan(basic).operation(summary).build())
+        .limiterStore(store).build(); MonetizeMetrics metrics = new MonetizeMetrics(m)) {
+      metrics.bindTo(registry);
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      for (int i = 0; i < 3; i++) {
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.77", "r" + i,
+            "Bearer " + key.secret(), null));
+        assertThat(a.decision().admitted()).isTrue();
+        a.complete(200, 10);
+      }
+      assertThat(m.metrics().limiterFallbacks()).isEqualTo(3);
+      assertThat(m.metrics().limiterLateChargesReturned()).isEqualTo(2);
+      assertThat(m.metrics().limiterLateChargesStanding()).isEqualTo(1);
+      List<Sample> samples = parse(registry.scrape());
+      assertThat(value(samples, "monetize_limiter_fallbacks_total", Map.of())).isEqualTo(3);
+      assertThat(value(samples, "monetize_limiter_late_charges_total", Map.of("result", "returned"))).isEqualTo(2);
+      assertThat(value(samples, "monetize_limiter_late_charges_total", Map.of("result", "standing"))).isEqualTo(1);
     }
   }
 

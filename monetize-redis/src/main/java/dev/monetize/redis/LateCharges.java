@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * itself), so the request was not served by what Redis counted; when the late reply shows a charge,
  * {@code refund.lua} takes back what of it is still held, with the same keys. A refund that fails, or
  * a reply that never comes, leaves the charge standing, and is logged.
+ *
+ * <p>A connection lost while a script is in flight loses its reply, and Lettuce sends the script again
+ * once it reconnects (at least once); the store reconnects no sooner than the command timeout, so that
+ * second run comes after the deadline and charges nothing, but whether the first one ran is not known:
+ * such a call counts as standing (it may have been charged).
  */
 final class LateCharges {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
@@ -34,17 +39,22 @@ final class LateCharges {
   private final LongAdder returned = new LongAdder();
   private final LongAdder handled = new LongAdder();
   private final LongAdder standing = new LongAdder();
+  /** Connections lost so far: a reply read after one may be a second run's. */
+  private final java.util.function.LongSupplier disconnects;
   /** Told when a late reply shows the server ran the script promptly: the delay was this JVM's or the way back. */
   private volatile Runnable serverAnswered = () -> { };
 
   /**
    * @param serverTime whether the scripts read the server's clock (else the callers' time is passed)
    * @param commandTimeoutNanos how long a caller waits for a reply
+   * @param disconnects the connections the scripts' link has lost so far
    */
-  LateCharges(RedisClusterAsyncCommands<byte[], byte[]> redis, boolean serverTime, long commandTimeoutNanos) {
+  LateCharges(RedisClusterAsyncCommands<byte[], byte[]> redis, boolean serverTime, long commandTimeoutNanos,
+      java.util.function.LongSupplier disconnects) {
     this.redis = redis;
     this.serverTime = serverTime;
     this.commandTimeoutNanos = commandTimeoutNanos;
+    this.disconnects = disconnects;
   }
 
   /**
@@ -62,8 +72,10 @@ final class LateCharges {
    * @param keys the {@code KEYS} the call sent
    * @param args the {@code ARGV} the call sent
    * @param callerNow the time the call passed (epoch nanoseconds; unused when the server's clock is read)
+   * @param disconnectsBefore {@link #disconnects} as the call was sent
    */
-  void watch(CompletionStage<List<Object>> reply, byte[][] keys, byte[][] args, long callerNow) {
+  void watch(CompletionStage<List<Object>> reply, byte[][] keys, byte[][] args, long callerNow,
+      long disconnectsBefore) {
     long gaveUp = System.nanoTime();
     reply.whenComplete((late, failure) -> {
       try {
@@ -81,8 +93,15 @@ final class LateCharges {
         if (ranPromptly(late, args)) {
           serverAnswered.run();
         }
+        if (disconnects.getAsLong() != disconnectsBefore) {
+          unknown(); // this reply may be a second run's, sent again on a new connection
+          if (charged(late)) { // a client of the application's that reconnected within the deadline
+            giveBack(keys, refundArgs(args, late, callerNow, refundTime(callerNow, gaveUp)), false);
+          }
+          return;
+        }
         if (charged(late)) {
-          giveBack(keys, refundArgs(args, late, callerNow, refundTime(callerNow, gaveUp)));
+          giveBack(keys, refundArgs(args, late, callerNow, refundTime(callerNow, gaveUp)), true);
         } else {
           handled.increment(); // a refusal, or too late to run: nothing was charged
         }
@@ -91,6 +110,22 @@ final class LateCharges {
             + "{} such requests so far", e.toString());
       }
     });
+  }
+
+  /**
+   * A call whose connection was lost while it was in flight, answered {@code stale} by its second run
+   * (or late): its first run may have charged, and its reply is lost. Counted and logged as standing.
+   */
+  void unknown() {
+    standing("a request answered without Redis may have been charged there: the connection was lost while its "
+        + "script was in flight ({}), and the script sent again after reconnecting ran past its deadline; {} such "
+        + "requests so far", "its reply with it");
+  }
+
+  /** Whether a reply of {@code acquire.lua} is {@code stale}: the server ran it past its deadline, charging nothing. */
+  static boolean stale(List<Object> reply) {
+    return reply != null && !reply.isEmpty() && reply.get(0) instanceof byte[] first
+        && "stale".equals(new String(first, StandardCharsets.US_ASCII));
   }
 
   /** Whether a reply of {@code acquire.lua} admitted, so charged ('stale' and a refusal did not; dry runs are not watched). */
@@ -115,27 +150,60 @@ final class LateCharges {
     return serverTime ? Long.MIN_VALUE : callerNow + commandTimeoutNanos + (System.nanoTime() - gaveUp);
   }
 
-  private void giveBack(byte[][] keys, byte[][] refund) {
+  /** Runs the refund; {@code settles}: whether its outcome settles the call (else it was counted already). */
+  private void giveBack(byte[][] callKeys, byte[][] refund, boolean settles) {
+    byte[][] keys = java.util.Arrays.copyOf(callKeys, callKeys.length + 1);
+    keys[callKeys.length] = marker(callKeys[0]);
     redis.<Long>evalsha(SHA, ScriptOutputType.INTEGER, keys, refund).whenComplete((given, failure) -> {
       Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
       if (cause instanceof RedisNoScriptException) { // a server that has not seen it yet
-        redis.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, refund).whenComplete(this::done);
+        redis.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, refund)
+            .whenComplete((again, failed) -> done(again, failed, settles));
       } else {
-        done(given, failure);
+        done(given, failure, settles);
       }
     });
   }
 
-  private void done(Long given, Throwable failure) {
+  private void done(Long given, Throwable failure, boolean settles) {
     if (failure != null) {
-      standing("a request answered without Redis was charged there, and giving the charge back failed: {}; "
-          + "{} such requests so far", failure.toString());
+      if (settles) {
+        standing("a request answered without Redis was charged there, and giving the charge back failed: {}; "
+            + "{} such requests so far", failure.toString());
+      }
       return;
     }
-    if (given != null && given > 0) {
+    if (given != null && given != 0) { // -1: sent again after a lost connection, it had run (and given) already
       returned.increment();
     }
-    handled.increment();
+    if (settles) {
+      handled.increment();
+    }
+  }
+
+  /**
+   * A key of its own for one refund, in the hash slot of the call's first key (a cluster runs a
+   * script's keys on one node): {@code refund.lua} sets it once, so a refund Lettuce sends again after
+   * a lost connection gives nothing twice. It expires after a minute, long after any resend.
+   */
+  static byte[] marker(byte[] firstKey) {
+    String key = new String(firstKey, StandardCharsets.UTF_8);
+    int open = key.indexOf('{');
+    int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+    String slot;
+    if (close > open + 1) {
+      slot = key.substring(0, close + 1); // the prefix and the hash tag, as Redis finds it
+    } else { // Redis hashes the whole key: a tag of its own in the same slot
+      int want = io.lettuce.core.cluster.SlotHash.getSlot(firstKey);
+      int i = 0;
+      while (io.lettuce.core.cluster.SlotHash.getSlot(Integer.toString(i)) != want) {
+        i++; // about 16,000 tries: only for keys without a tag, which the engine does not make
+      }
+      slot = "{" + i + "}";
+    }
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return (slot + ":refund:" + Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong()))
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Counts a charge that stands, and says so for the 1st, 2nd, 4th, 8th...: a failing Redis without a flood. */

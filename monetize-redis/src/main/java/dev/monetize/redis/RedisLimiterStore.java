@@ -85,22 +85,19 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     return guarded.outages();
   }
 
-  /** Requests decided by the local fallback because Redis was unreachable. */
-  public long fallbackDecisions() {
-    return guarded.fallbackDecisions();
-  }
-
   /** Script calls sent (one per {@link #acquire} that reached Redis). */
   public long scriptCalls() {
     return scripts.scriptCalls();
   }
 
   /**
-   * Requests charged on Redis whose reply came after the command timeout (so they were answered
-   * without it: {@code 503}, or by the fallback store), and whose charges were given back.
+   * The fallback's decisions and the late charges: requests charged on Redis whose reply came after
+   * the command timeout (so they were answered without it: {@code 503}, or by the fallback store),
+   * given back or, when the reply never came or the refund failed, standing.
    */
-  public long lateChargesReturned() {
-    return scripts.lateCharges().returned();
+  @Override
+  public dev.monetize.limits.StoreCounters counters() {
+    return guarded.counters();
   }
 
   /** The Redis half: for tests. */
@@ -151,7 +148,7 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
      * A client to share (its options are left alone); by default the store creates and owns one. Its
      * connection's timeout is the command timeout plus 10 s, callers waiting the command timeout on their
      * own, so that a script's reply that comes late is still read and what it charged given back
-     * ({@link RedisLimiterStore#lateChargesReturned}): leave its {@code TimeoutOptions} at the
+     * ({@link RedisLimiterStore#counters}): leave its {@code TimeoutOptions} at the
      * connection's timeout (Lettuce's default), or give it a fixed timeout at least that long.
      */
     public Builder client(RedisClient redisClient) {

@@ -36,14 +36,40 @@ final class RedisLink<K, V> implements AutoCloseable {
   private final StatefulConnection<K, V> connection;
   private final AbstractRedisClient client;
   private final boolean ownsClient;
+  /** The resources of a client of its own made with a reconnect delay, shut down with it; else null. */
+  private final io.lettuce.core.resource.ClientResources ownResources;
+  /** Connections of this link lost so far ({@link #disconnects()}). */
+  private final java.util.concurrent.atomic.LongAdder disconnects = new java.util.concurrent.atomic.LongAdder();
+  private final io.lettuce.core.RedisConnectionStateListener disconnectCounter;
 
   private RedisLink(RedisClusterCommands<K, V> sync, RedisClusterAsyncCommands<K, V> async,
-      StatefulConnection<K, V> connection, AbstractRedisClient client, boolean ownsClient) {
+      StatefulConnection<K, V> connection, AbstractRedisClient client, boolean ownsClient,
+      io.lettuce.core.resource.ClientResources ownResources) {
     this.sync = sync;
     this.async = async;
     this.connection = connection;
     this.client = client;
     this.ownsClient = ownsClient;
+    this.ownResources = ownResources;
+    // a client of its own has no other connections; on a shared one, this connection's alone
+    this.disconnectCounter = new io.lettuce.core.RedisConnectionStateListener() {
+      @Override
+      public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> lost) {
+        if (ownsClient || lost == connection) {
+          disconnects.increment();
+        }
+      }
+    };
+    client.addListener(disconnectCounter);
+  }
+
+  /**
+   * Connections of this link lost so far (on a cluster, any node's): a command in flight when one is
+   * lost is sent again once it reconnects (Lettuce delivers at least once), so a reply read after one
+   * may be that second run's.
+   */
+  long disconnects() {
+    return disconnects.sum();
   }
 
   /**
@@ -58,13 +84,40 @@ final class RedisLink<K, V> implements AutoCloseable {
    * command then timing out after {@code timeout}; fails with a message naming the endpoint when it cannot.
    */
   static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout) {
+    return open(endpoint, codec, timeout, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #open(RedisEndpoint, RedisCodec, Duration)}, reconnecting no sooner than
+   * {@code reconnectAfter} after a connection is lost (zero: Lettuce's default backoff). Lettuce
+   * sends the commands in flight on a lost connection again once it reconnects: with a delay at least
+   * a command's deadline, such a second run always comes after it.
+   */
+  static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout,
+      Duration reconnectAfter) {
+    io.lettuce.core.resource.ClientResources resources = reconnectAfter.isZero() ? null
+        : io.lettuce.core.resource.DefaultClientResources.builder()
+            .reconnectDelay(io.lettuce.core.resource.Delay.constant(reconnectAfter)).build();
+    try {
+      return open(endpoint, codec, timeout, resources);
+    } catch (RuntimeException e) {
+      if (resources != null) {
+        resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      throw e;
+    }
+  }
+
+  private static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout,
+      io.lettuce.core.resource.ClientResources resources) {
     List<RedisURI> nodes = endpoint.nodes();
     Duration connect = timeout.compareTo(CONNECT) > 0 ? timeout : CONNECT;
     nodes.forEach(u -> u.setTimeout(connect)); // the handshake's budget; commands have TimeoutOptions' below
     AbstractRedisClient client = null;
     try {
       if (endpoint.isCluster()) {
-        RedisClusterClient cluster = RedisClusterClient.create(nodes);
+        RedisClusterClient cluster = resources == null ? RedisClusterClient.create(nodes)
+            : RedisClusterClient.create(resources, nodes);
         client = cluster;
         cluster.setOptions(ClusterClientOptions.builder()
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -78,15 +131,16 @@ final class RedisLink<K, V> implements AutoCloseable {
         StatefulRedisClusterConnection<K, V> c = cluster.connect(codec);
         c.setReadFrom(ReadFrom.UPSTREAM); // limits are never read from a replica, which may lag
         c.setTimeout(timeout);
-        return new RedisLink<>(c.sync(), c.async(), c, cluster, true);
+        return new RedisLink<>(c.sync(), c.async(), c, cluster, true, resources);
       }
-      RedisClient single = RedisClient.create();
+      RedisClient single = resources == null ? RedisClient.create() : RedisClient.create(resources);
       client = single;
       single.setOptions(ClientOptions.builder()
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .build());
-      RedisLink<K, V> link = on(single, nodes.get(0), codec, true);
+      StatefulRedisConnection<K, V> c = single.connect(codec, nodes.get(0));
+      RedisLink<K, V> link = new RedisLink<>(c.sync(), c.async(), c, single, true, resources);
       link.connection.setTimeout(timeout); // what a synchronous call waits for, as on a cluster
       return link;
     } catch (RedisException e) {
@@ -101,7 +155,8 @@ final class RedisLink<K, V> implements AutoCloseable {
   /** Connects through a client the caller owns and closes (its options are left alone). */
   static <K, V> RedisLink<K, V> shared(RedisClient client, RedisURI uri, RedisCodec<K, V> codec) {
     try {
-      return on(client, uri, codec, false);
+      StatefulRedisConnection<K, V> c = client.connect(codec, uri);
+      return new RedisLink<>(c.sync(), c.async(), c, client, false, null);
     } catch (RedisException e) {
       throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
           + " (database " + uri.getDatabase() + "): " + e.getMessage()
@@ -109,16 +164,15 @@ final class RedisLink<K, V> implements AutoCloseable {
     }
   }
 
-  private static <K, V> RedisLink<K, V> on(RedisClient client, RedisURI uri, RedisCodec<K, V> codec, boolean owns) {
-    StatefulRedisConnection<K, V> c = client.connect(codec, uri);
-    return new RedisLink<>(c.sync(), c.async(), c, client, owns);
-  }
-
   @Override
   public void close() {
+    client.removeListener(disconnectCounter);
     connection.close();
     if (ownsClient) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    if (ownResources != null) { // a client does not shut down resources it was given
+      ownResources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 }

@@ -95,11 +95,22 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       RedisURI uri = b.endpoint.nodes().get(0);
       uri.setTimeout(b.commandTimeout.plus(LATE_REPLIES));
       this.link = RedisLink.shared(b.client, uri, ByteArrayCodec.INSTANCE);
+      java.time.Duration reconnect = b.client.getResources().reconnectDelay().createDelay(1);
+      if (reconnect.compareTo(b.commandTimeout) < 0) {
+        LOG.warn("the RedisClient given to the Redis limiter store reconnects after {} ms, sooner than the command "
+            + "timeout ({} ms): a script in flight on a lost connection that had already run would run again and "
+            + "charge twice; give the client's ClientResources a reconnectDelay of at least the command timeout "
+            + "(Delay.constant(Duration.ofMillis({})))", reconnect.toMillis(), b.commandTimeout.toMillis(),
+            b.commandTimeout.toMillis());
+      }
     } else {
-      this.link = RedisLink.open(b.endpoint, ByteArrayCodec.INSTANCE, b.commandTimeout.plus(LATE_REPLIES));
+      // Lettuce sends a command in flight on a lost connection again once it reconnects: reconnecting no
+      // sooner than the command timeout, that second run comes after the script's deadline and charges nothing
+      this.link = RedisLink.open(b.endpoint, ByteArrayCodec.INSTANCE, b.commandTimeout.plus(LATE_REPLIES),
+          b.commandTimeout);
     }
     this.redis = link.async;
-    this.late = new LateCharges(link.async, b.serverTime, b.commandTimeout.toNanos());
+    this.late = new LateCharges(link.async, b.serverTime, b.commandTimeout.toNanos(), link::disconnects);
     this.cluster = b.endpoint.isCluster();
     this.sha = sha1(SCRIPT);
     this.commandTimeoutNanos = b.commandTimeout.toNanos();
@@ -193,7 +204,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       throw new LimiterUnavailableException(cluster ? "a node of the Redis Cluster limiter store is unreachable"
           : "the Redis limiter store is unreachable", e, !cluster);
     }
-    if (reply.get(0) instanceof byte[] first && "stale".equals(new String(first, StandardCharsets.US_ASCII))) {
+    if (LateCharges.stale(reply)) {
       // the server ran it after our deadline: nothing was charged. It answered within our wait, so the time
       // went before it reached the server (this JVM paused after setting the deadline): this request fails,
       // and the store does not rest from a Redis that is well
@@ -271,12 +282,13 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     long giveUp = System.nanoTime() + commandTimeoutNanos / 2;
     while (true) {
       scriptCalls.increment();
+      long lost = link.disconnects();
       try {
         try {
-          return await(redis.evalsha(sha, ScriptOutputType.MULTI, keys, args), keys, args, callerNow);
+          return await(redis.evalsha(sha, ScriptOutputType.MULTI, keys, args), keys, args, callerNow, lost);
         } catch (RedisNoScriptException e) {
           // a restarted or flushed server, or a cluster master new to this slot: EVAL sends the script
-          return await(redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args), keys, args, callerNow);
+          return await(redis.eval(SCRIPT, ScriptOutputType.MULTI, keys, args), keys, args, callerNow, lost);
         }
       } catch (io.lettuce.core.RedisCommandExecutionException e) {
         // a cluster slot in migration holds some of the keys on each side: nothing ran, try again
@@ -293,15 +305,21 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
    * its reply, when it comes, goes to {@link LateCharges}.
    */
   private List<Object> await(io.lettuce.core.RedisFuture<List<Object>> sent, byte[][] keys, byte[][] args,
-      long callerNow) {
+      long callerNow, long disconnectsBefore) {
+    List<Object> reply;
     try {
-      return await(sent);
+      reply = await(sent);
     } catch (io.lettuce.core.RedisCommandTimeoutException | io.lettuce.core.RedisCommandInterruptedException e) {
       if (callerNow != Long.MAX_VALUE) {
-        late.watch(sent, keys, args, callerNow);
+        late.watch(sent, keys, args, callerNow, disconnectsBefore);
       }
       throw e;
     }
+    if (callerNow != Long.MAX_VALUE && LateCharges.stale(reply) && link.disconnects() != disconnectsBefore) {
+      // a second run after a lost connection: the first may have charged, and its reply is lost
+      late.unknown();
+    }
+    return reply;
   }
 
   /**
@@ -455,6 +473,12 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   /** What gives back the charges of replies that came too late. */
   LateCharges lateCharges() {
     return late;
+  }
+
+  /** The late charges given back and those left standing. */
+  @Override
+  public dev.monetize.limits.StoreCounters counters() {
+    return new dev.monetize.limits.StoreCounters(0, late.returned(), late.standing());
   }
 
   @Override

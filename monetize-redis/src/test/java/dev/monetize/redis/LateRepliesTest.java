@@ -116,7 +116,7 @@ class LateRepliesTest {
 
     repliesFlowAgain();
     lateRepliesHandled(1);
-    assertThat(store.lateChargesReturned()).isEqualTo(1);
+    assertThat(store.counters().lateChargesReturned()).isEqualTo(1);
     assertThat(redis.get(prefix + wallet)).isEqualTo("900");
     assertThat(store.credits(wallet)).isEqualTo(900);
     assertThat(remaining(limits)).as("rate, quota, concurrency and credits as before the late call")
@@ -124,6 +124,63 @@ class LateRepliesTest {
     // and the limits go on counting from there
     assertThat(store.acquire(limits, now()).policies()).extracting(PolicyState::remaining)
         .containsExactly(before.get(0) - 1, 8L, 1L, 800L);
+  }
+
+  @Test
+  void aLateReplyLostWithItsConnectionLeavesTheChargeStandingCounted() {
+    String wallet = tag + "credits";
+    store.applyCredits(wallet, "top-up", 1_000);
+    List<LimitRequest> limits = everyKind(wallet);
+
+    relay.delayReplies(LATE);
+    assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+    relay.cut(); // the reply it holds never reaches the store
+    lateRepliesHandled(1);
+    assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 0, 1));
+    assertThat(redis.get(prefix + wallet)).as("the charge stands, as documented").isEqualTo("900");
+  }
+
+  /**
+   * A connection reset after the script ran loses its reply; Lettuce sends the script again once it
+   * reconnects. That second run must not charge again (it ran within the wait before: the request was
+   * admitted and charged twice), and the first run's charge, whose reply is lost, is counted as standing.
+   */
+  @Test
+  void aScriptWhoseReplyIsLostWithItsConnectionIsNotChargedTwice() throws Exception {
+    String wallet = tag + "credits";
+    store.applyCredits(wallet, "top-up", 1_000);
+    List<LimitRequest> limits = everyKind(wallet);
+
+    relay.delayReplies(100); // well within the timeout
+    Thread reset = new Thread(() -> {
+      Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2)).until(() -> relay.held() > 0);
+      relay.reset(); // the script ran (its reply is held): the reply is lost, and the store reconnects
+    });
+    reset.start();
+    assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+    reset.join();
+    lateRepliesHandled(1);
+    assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 0, 1));
+    assertThat(redis.get(prefix + wallet)).as("charged once, by the first run, and counted").isEqualTo("900");
+  }
+
+  /** A refund whose reply is lost with its connection is sent again by Lettuce: it gives back once. */
+  @Test
+  void aRefundSentAgainAfterALostConnectionGivesBackOnce() {
+    String wallet = tag + "credits";
+    store.applyCredits(wallet, "top-up", 1_000);
+    List<LimitRequest> limits = everyKind(wallet);
+
+    relay.delayReplies(LATE); // the call's reply, then the refund's, held past the timeout
+    assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+    assertThat(redis.get(prefix + wallet)).isEqualTo("900");
+    Awaitility.await("the refund ran").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        .until(() -> "1000".equals(redis.get(prefix + wallet)));
+    relay.reset(); // its reply is lost: Lettuce sends the refund again once it has reconnected
+    relay.delayReplies(0);
+    lateRepliesHandled(1);
+    assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 1, 0));
+    assertThat(redis.get(prefix + wallet)).as("given back once").isEqualTo("1000");
   }
 
   @Test
@@ -141,7 +198,7 @@ class LateRepliesTest {
       repliesFlowAgain();
       Awaitility.await("the late replies dealt with").atMost(Duration.ofSeconds(15))
           .pollInterval(Duration.ofMillis(20)).until(() -> shared.lateRepliesHandled() == 1);
-      assertThat(shared.lateChargesReturned()).isEqualTo(1);
+      assertThat(shared.counters().lateChargesReturned()).isEqualTo(1);
       assertThat(redis.get(prefix + wallet)).isEqualTo("1000");
     } finally {
       client.shutdown();
@@ -162,11 +219,11 @@ class LateRepliesTest {
     relay.delayReplies(LATE);
     LimitVerdict local = store.acquire(limits, now());
     assertThat(local.admitted()).isTrue();
-    assertThat(store.fallbackDecisions()).isEqualTo(1);
+    assertThat(store.counters().fallbackDecisions()).isEqualTo(1);
 
     repliesFlowAgain();
     lateRepliesHandled(1);
-    assertThat(store.lateChargesReturned()).isEqualTo(1);
+    assertThat(store.counters().lateChargesReturned()).isEqualTo(1);
     assertThat(remaining(limits)).isEqualTo(before);
   }
 
@@ -183,7 +240,7 @@ class LateRepliesTest {
     assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
     repliesFlowAgain();
     lateRepliesHandled(1);
-    assertThat(store.lateChargesReturned()).isZero();
+    assertThat(store.counters().lateChargesReturned()).isZero();
     assertThat(remaining(limits)).isEqualTo(before);
     assertThat(redis.get(prefix + wallet)).isEqualTo("50");
   }
@@ -284,7 +341,7 @@ class LateRepliesTest {
       Awaitility.await("the late reply dealt with").atMost(Duration.ofSeconds(15))
           .pollInterval(Duration.ofMillis(20)).until(() -> resting.lateRepliesHandled() == 1);
       assertThat(resting.unreachable()).as("still resting").isTrue();
-      assertThat(resting.lateChargesReturned()).isZero(); // it ran too late to charge
+      assertThat(resting.counters().lateChargesReturned()).isZero(); // it ran too late to charge
     }
   }
 

@@ -332,7 +332,7 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
         .hasMessageNotContaining(prefix);
     LimitVerdict local = store.acquire(List.of(abuse), NOW);
     assertThat(local.admitted()).isTrue();
-    assertThat(store.fallbackDecisions()).isEqualTo(1);
+    assertThat(store.counters().fallbackDecisions()).isEqualTo(1);
     assertThat(store.outages()).isEqualTo(2);
     assertThat(store.unreachable()).isTrue();
     assertThatThrownBy(() -> store.acquire(List.of(paid.onOutage(StoreOutage.FAIL_CLOSED), abuse), NOW))

@@ -20,4 +20,15 @@ class ScriptArgumentsProperties {
       assertThat(new String(RedisScripts.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
     }
   }
+
+  /** A refund's marker is in the hash slot of the call's keys (a cluster runs a script's keys on one node). */
+  @Property(tries = 500)
+  void aRefundsMarkerSharesTheCallsSlot(@ForAll String prefix, @ForAll String customer, @ForAll String rest) {
+    for (String key : new String[] {prefix + "{" + customer + "}:" + rest, customer, "{}:" + rest}) {
+      byte[] k = key.getBytes(StandardCharsets.UTF_8);
+      byte[] marker = LateCharges.marker(k);
+      assertThat(io.lettuce.core.cluster.SlotHash.getSlot(marker)).as(key).isEqualTo(io.lettuce.core.cluster.SlotHash.getSlot(k));
+      assertThat(marker).isNotEqualTo(LateCharges.marker(k)); // one per refund
+    }
+  }
 }

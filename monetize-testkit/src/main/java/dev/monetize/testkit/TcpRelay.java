@@ -76,16 +76,20 @@ public final class TcpRelay implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
-          if (replies) {
-            held.incrementAndGet();
+          if (!replies) {
+            out.write(buffer, 0, n);
+            out.flush();
+            continue;
+          }
+          held.incrementAndGet();
+          try { // a reply lost with its connection is not held any more
             long delay = delayMillis;
             if (delay > 0) {
               Thread.sleep(delay);
             }
-          }
-          out.write(buffer, 0, n);
-          out.flush();
-          if (replies) {
+            out.write(buffer, 0, n);
+            out.flush();
+          } finally {
             held.decrementAndGet();
           }
         }
@@ -105,6 +109,15 @@ public final class TcpRelay implements AutoCloseable {
   /** Closes every relayed connection; new ones are accepted and closed at once. */
   public void cut() {
     cut = true;
+    open.forEach(TcpRelay::closeQuietly);
+    open.clear();
+  }
+
+  /**
+   * Closes every relayed connection and goes on relaying new ones (a connection reset, where
+   * {@link #cut()} is an outage): what was sent and not yet answered is lost with its connection.
+   */
+  public void reset() {
     open.forEach(TcpRelay::closeQuietly);
     open.clear();
   }
