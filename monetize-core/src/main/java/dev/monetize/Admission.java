@@ -120,6 +120,12 @@ public final class Admission {
     this.policyHeader = policyHeader;
   }
 
+  /** Whether its limits refused it for a key's own restrictions alone, which no plan lifts. */
+  boolean refusedByKeysOwnLimits() {
+    return decision != null && !decision.admitted() && verdictOrNull != null
+        && LimitRefusals.keysOwnOnly(requests, verdictOrNull);
+  }
+
   /** Starts measuring the thread's CPU time of an admitted request, when measured. */
   void started() {
     if (pipeline.measuresCpuTime() && admitted()) {

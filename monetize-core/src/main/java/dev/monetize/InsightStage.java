@@ -61,7 +61,9 @@ final class InsightStage extends AdmissionStage {
     if (principal.isPresent()) {
       Principal p = principal.get();
       plan = p.plan().name();
-      customers.record(p.customerId(), plan, operation, status, code);
+      // a key's own restriction is no sign that a bigger plan would serve the customer better
+      customers.record(p.customerId(), plan, operation, status,
+          code != null && admission.refusedByKeysOwnLimits() ? null : code);
       if (admitted || status >= 500) { // a limit's refusal is the plan working; a 5xx is the service failing
         sla.record(plan, startNanos, durationNanos / 1_000, status, admitted);
       }

@@ -56,9 +56,34 @@ final class LimitRefusals {
     if (code != ErrorCode.CREDITS_EXHAUSTED) {
       detail.append(" Retry in ").append(retryAfter).append(" s.");
     }
-    String hint = suggested(principal, code).or(() -> upgradeHint(principal.plan(), code)).orElse(code.hint());
+    String hint = keysOwnOnly(requests, verdict) ? keysOwnHint(code)
+        : suggested(principal, code).or(() -> upgradeHint(principal.plan(), code)).orElse(code.hint());
     return Decision.refuseLimit(code, detail.toString(), hint, principal, op, verdict.policies(),
         code == ErrorCode.CREDITS_EXHAUSTED ? 0 : retryAfter);
+  }
+
+  /**
+   * Whether every limit {@code verdict} refused is a key's own restriction ({@code <policy>-key}, set
+   * when the key was made): no plan lifts it, so the refusal sells no plan (neither in its hint nor in
+   * the customers' upsell signals).
+   */
+  static boolean keysOwnOnly(List<LimitRequest> requests, LimitVerdict verdict) {
+    boolean any = false;
+    for (int i = 0; i < requests.size() && i < verdict.policies().size(); i++) {
+      if (verdict.policies().get(i).violated()) {
+        if (!LimitStep.isKeysOwnRestriction(requests.get(i))) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private static String keysOwnHint(ErrorCode code) {
+    return (code == ErrorCode.QUOTA_EXHAUSTED ? "Wait until the quota resets (Retry-After)"
+        : "Slow down to the rate in RateLimit-Policy") + ", or use a key of the organization without this key's own "
+        + "lower limit: it was set when the key was made, and no plan lifts it.";
   }
 
   private static String describe(LimitRequest r, PolicyState state) {

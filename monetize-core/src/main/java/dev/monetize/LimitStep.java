@@ -366,6 +366,11 @@ final class LimitStep {
     return out;
   }
 
+  /** Whether {@code r} is a key's own restriction below its plan ({@link #withKeyOverrides}): no plan lifts it. */
+  static boolean isKeysOwnRestriction(LimitRequest r) {
+    return r.key().endsWith(":own") && r.policy().name().endsWith("-key");
+  }
+
   private static LimitPolicy withLimit(LimitPolicy p, long v) {
     if (p instanceof RatePolicy rp) { // a key stored before its rate was bounded: at most what a rate counts
       Rate r = rp.rate();

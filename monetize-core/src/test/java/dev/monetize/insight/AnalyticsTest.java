@@ -10,6 +10,7 @@ import dev.monetize.ManualTimeSource;
 import dev.monetize.Monetize;
 import dev.monetize.MonetizeBuilder;
 import dev.monetize.config.CatalogLoader;
+import dev.monetize.errors.ErrorCode;
 import dev.monetize.keys.ApiKeys;
 import dev.monetize.keys.IssuedKey;
 import dev.monetize.keys.KeyEnvironment;
@@ -477,6 +478,35 @@ public class AnalyticsTest {
   }
 
   /** One report is computed at a time; another meanwhile is a 429 with Retry-After, not a second pass over every customer. */
+  /**
+   * A key's own lower limit, set when the key was made, is no plan's: its refusals neither sell the
+   * next plan in their hint nor make the customer an upsell (a newcomer saw both).
+   */
+  @Test
+  void aKeysOwnLimitSellsNoPlan() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    try (Monetize m = engine(Monetize.builder(), time, operator)) {
+      Operation summary = m.catalog().operation("summary").orElseThrow();
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey own = m.keys().issue(dev.monetize.keys.KeyRequest.of("acme", Set.of("*")).limit("monthly", 1));
+      for (int i = 0; i < 3; i++) {
+        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "k" + i,
+            "Bearer " + own.secret(), null));
+        if (i > 0) {
+          assertThat(a.decision().error()).contains(ErrorCode.QUOTA_EXHAUSTED);
+          assertThat(a.decision().violatedPolicies()).containsExactly("monthly-key");
+          assertThat(a.problem().hint()).doesNotContain("upgrade").contains("this key's own");
+        }
+        a.complete(a.decision().status(), 0);
+      }
+      m.flushUsage();
+      JsonNode report = get(m, "/monetize/analytics/customers?from=2026-11-10T00:00:00Z&to=2026-11-11T00:00:00Z",
+          operator);
+      assertThat(report.get("upsell")).isEmpty();
+    }
+  }
+
   @Test
   void reportsAreComputedOneAtATime() throws Exception {
     ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
