@@ -115,7 +115,7 @@ public final class TomcatProblemPages {
     static void closeIfBodyUnread(Request request) {
       org.apache.coyote.Request coyote = request.getCoyoteRequest();
       if (request.isAsyncStarted() || coyote == null
-          || request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null) {
+          || announcedLength(request) <= 0 && request.getHeader("Transfer-Encoding") == null) {
         return; // no body announced, or one an asynchronous endpoint may still read
       }
       java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -126,6 +126,20 @@ public final class TomcatProblemPages {
       }
       coyote.action(org.apache.coyote.ActionCode.DISABLE_SWALLOW_INPUT, null);
       coyote.getResponse().setStatus(status); // the action marks the exchange failed (500 below 400): the answer stays
+    }
+
+    /**
+     * The {@code Content-Length} the request announced; a malformed one (not a number, several that
+     * differ), which Tomcat answers {@code 400}, counts as a body of unknown length: the connection is
+     * closed instead of reading it (reading its length threw, and Tomcat logged each such request at
+     * {@code ERROR} with a stack trace: a log flood for anyone without a key).
+     */
+    private static long announcedLength(Request request) {
+      try {
+        return request.getContentLengthLong();
+      } catch (IllegalArgumentException e) {
+        return Long.MAX_VALUE;
+      }
     }
 
     @Override

@@ -237,6 +237,10 @@ public abstract class AnalyticsBehaviourContract {
     }
     problem(send("GET", "/v1/stats/timeseries?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", key("pro"), null),
         400, "bad_request");
+    // instants whose milliseconds overflow were a 500 (an attack on the Spring example)
+    JsonNode far = problem(send("GET", "/v1/stats/timeseries?from=%2B999999999-12-30T00:00:00Z"
+        + "&to=%2B999999999-12-31T23:59:59Z&interval=day", key("pro"), null), 400, "bad_request");
+    assertThat(far.get("detail").asText()).contains("1970 to 9999");
     // a parameter given twice is refused in every example alike (one framework kept the first, another joined them)
     JsonNode twice = problem(send("GET", "/v1/stats/timeseries?from=2026-01-01T00:00:00Z&from=2026-01-02T00:00:00Z",
         key("pro"), null), 400, "bad_request");

@@ -28,4 +28,13 @@ public record Event(String type, Instant timestamp, Optional<String> userId, dou
       throw new IllegalArgumentException("value must be finite");
     }
   }
+
+  /** About what the event holds in memory, in bytes: its strings at two bytes a character, and the objects around them. */
+  public long approximateBytes() {
+    long chars = type.length() + userId.map(String::length).orElse(0);
+    for (Map.Entry<String, String> p : properties.entrySet()) {
+      chars += p.getKey().length() + p.getValue().length();
+    }
+    return 120 + 2 * chars + 80L * properties.size();
+  }
 }

@@ -13,6 +13,11 @@ import java.util.List;
 public interface EventStore {
   /** Most events kept per tenant in the in-memory demo. */
   int MAX_EVENTS_PER_TENANT = 1_000_000;
+  /**
+   * Most memory the in-memory demo gives one tenant's events ({@link Event#approximateBytes}): a
+   * million events of large properties would otherwise hold gigabytes.
+   */
+  long MAX_BYTES_PER_TENANT = 64L << 20;
   /** Most buckets in one time series. */
   int MAX_BUCKETS = 10_000;
 

@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryEventStore implements EventStore {
 
   private final ConcurrentHashMap<String, List<Event>> byTenant = new ConcurrentHashMap<>();
+  /** The bytes each tenant's events hold ({@link Event#approximateBytes}), changed under the tenant's list's lock. */
+  private final ConcurrentHashMap<String, Long> bytesByTenant = new ConcurrentHashMap<>();
   /** Told the tenant after its events changed (the examples drop its cached summary). */
   private volatile java.util.function.Consumer<String> changed = tenant -> {};
 
@@ -73,12 +75,19 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public int append(String tenant, List<Event> events) {
     List<Event> list = tenant(tenant);
+    long adding = 0;
+    for (Event e : events) {
+      adding += e.approximateBytes();
+    }
     synchronized (list) {
-      if (list.size() + events.size() > MAX_EVENTS_PER_TENANT) {
+      long held = bytesByTenant.getOrDefault(tenant, 0L);
+      if (list.size() + events.size() > MAX_EVENTS_PER_TENANT || held + adding > MAX_BYTES_PER_TENANT) {
         throw new BadInputException("storage full for this demo: at most " + MAX_EVENTS_PER_TENANT
-            + " events per customer", "Restart the demo service to start from empty storage.");
+            + " events and " + (MAX_BYTES_PER_TENANT >> 20) + " MiB per customer",
+            "Restart the demo service to start from empty storage.");
       }
       list.addAll(events);
+      bytesByTenant.put(tenant, held + adding);
     }
     changed.accept(tenant);
     return events.size();

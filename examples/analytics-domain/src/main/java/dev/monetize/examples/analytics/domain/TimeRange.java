@@ -14,6 +14,10 @@ import java.time.format.DateTimeParseException;
 public record TimeRange(Instant from, Instant to) {
   /** The longest range one query may cover. */
   public static final Duration MAX = Duration.ofDays(366);
+  /** The earliest instant a query names: events are from 1970 on. */
+  public static final Instant EARLIEST = Instant.EPOCH;
+  /** The latest instant a query names: events are up to 9999-12-31T23:59:59.999Z. */
+  public static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 
   /**
    * Parses optional ISO-8601 instants: {@code to} defaults to now, {@code from} to 24 hours before
@@ -38,11 +42,17 @@ public record TimeRange(Instant from, Instant to) {
   }
 
   private static Instant instant(String name, String text) {
+    Instant at;
     try {
-      return Instant.parse(text.trim());
+      at = Instant.parse(text.trim());
     } catch (DateTimeParseException e) {
       throw new BadInputException(name + ": expected an ISO-8601 instant such as 2026-01-31T00:00:00Z, got '"
           + Interval.abbreviate(text) + "'", "Send " + name + " as UTC date-time with a Z, e.g. 2026-01-31T00:00:00Z.");
     }
+    if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+      throw new BadInputException(name + ": " + at + " is outside the years events can have (1970 to 9999)",
+          "Send " + name + " between 1970-01-01T00:00:00Z and 10000-01-01T00:00:00Z.");
+    }
+    return at;
   }
 }

@@ -37,6 +37,34 @@ class EventStoreTest {
     assertThat(store.summary("c").events()).isZero();
   }
 
+  /**
+   * A tenant's events are bounded in bytes as well as in number: large events (an attack on the
+   * Spring example stored 30 MB with 18 events a call) stop at the budget, and other tenants go on.
+   */
+  @Test
+  void aTenantsEventsAreBoundedInBytes() {
+    EventStore store = EventStore.inMemory();
+    String large = "x".repeat(1_000);
+    Map<String, String> properties = new java.util.HashMap<>();
+    for (int i = 0; i < 100; i++) {
+      properties.put("p" + i, large);
+    }
+    Event fat = new Event("fat", T0, Optional.empty(), 1, properties);
+    int stored = 0;
+    for (int i = 0; i < 100_000; i++) {
+      try {
+        stored += store.append("a", List.of(fat, fat));
+      } catch (BadInputException full) {
+        assertThat(full.getMessage()).contains("64 MiB");
+        break;
+      }
+    }
+    assertThat(stored * fat.approximateBytes()).isLessThanOrEqualTo(EventStore.MAX_BYTES_PER_TENANT)
+        .isGreaterThan(EventStore.MAX_BYTES_PER_TENANT - 2 * fat.approximateBytes());
+    assertThat(store.summary("a").events()).isEqualTo(stored); // all or none of each call
+    assertThat(store.append("b", List.of(fat))).isEqualTo(1);
+  }
+
   @Property(tries = 200)
   void bucketCountsSumToTheEventsInRange(@ForAll @Size(max = 200) List<@LongRange(min = 0, max = 3 * 86_400) Long> offsets,
       @ForAll @LongRange(min = 0, max = 86_400) long fromOffset, @ForAll @IntRange(min = 1, max = 2 * 86_400) int length,
@@ -65,6 +93,15 @@ class EventStoreTest {
     assertThatThrownBy(() -> TimeRange.parse("2020-01-01T00:00:00Z", "2026-01-01T00:00:00Z", clock))
         .hasMessageContaining("366 days");
     assertThatThrownBy(() -> TimeRange.parse("soon", null, clock)).hasMessageStartingWith("from:");
+    // instants whose milliseconds overflow a long were a 500 (and billed) in the examples
+    assertThatThrownBy(() -> TimeRange.parse("+999999999-12-30T00:00:00Z", "+999999999-12-31T23:59:59Z", clock))
+        .isInstanceOf(BadInputException.class).hasMessageStartingWith("to:").hasMessageContaining("1970 to 9999");
+    assertThatThrownBy(() -> TimeRange.parse("-999999999-01-01T00:00:00Z", "-999999998-01-01T00:00:00Z", clock))
+        .isInstanceOf(BadInputException.class).hasMessageStartingWith("to:");
+    assertThatThrownBy(() -> TimeRange.parse("1969-12-31T00:00:00Z", "1970-01-01T00:00:00Z", clock))
+        .hasMessageStartingWith("from:");
+    assertThat(TimeRange.parse("9999-12-31T00:00:00Z", "+10000-01-01T00:00:00Z", clock).to())
+        .isEqualTo(TimeRange.LATEST);
     assertThat(TimeRange.parse(null, null, clock)).isEqualTo(new TimeRange(T0.minusSeconds(86_400), T0));
     assertThat(Interval.parse("1H")).isEqualTo(Interval.HOUR);
     assertThatThrownBy(() -> Interval.parse("week")).isInstanceOf(BadInputException.class);

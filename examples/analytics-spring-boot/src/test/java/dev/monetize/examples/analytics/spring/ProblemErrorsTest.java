@@ -50,16 +50,48 @@ class ProblemErrorsTest {
     }
   }
 
-  /** Sends {@code request} and ends the connection's sending side, then checks the answer, usage and audit. */
-  private static void assertOneRequestIdEverywhere(AnalyticsSpringServer app, String request) throws Exception {
-    String answer;
+  /**
+   * A malformed {@code Content-Length} is Tomcat's {@code 400} as problem JSON, and nothing is logged
+   * at {@code ERROR}: reading the length after the answer threw, and Tomcat logged a stack trace for
+   * every such request (anyone without a key could flood the log).
+   */
+  @Test
+  void aMalformedContentLengthIsA400WithoutAnErrorInTheLog() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    try (AnalyticsSpringServer app = AnalyticsSpringServer.builder().port(0).start()) {
+      logged.start();
+      root.addAppender(logged);
+      for (String length : new String[] {"Content-Length: abc\r\n", "Content-Length: -1\r\n",
+          "Content-Length: 1\r\nContent-Length: 2\r\n"}) {
+        String answer = exchange(app, "POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + length
+            + "\r\nx");
+        assertThat(answer).as(length).startsWith("HTTP/1.1 400").contains("application/problem+json")
+            .contains("\"code\":\"bad_request\"");
+      }
+    } finally {
+      root.detachAppender(logged);
+    }
+    assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR))
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
+  }
+
+  /** Sends {@code request}, ends the connection's sending side, and reads the whole answer. */
+  private static String exchange(AnalyticsSpringServer app, String request) throws Exception {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", app.port())) {
       s.setSoTimeout(30_000);
       s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
-      s.shutdownOutput(); // no more of the body comes
-      answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      s.shutdownOutput();
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
+  }
+
+  /** Sends {@code request} and ends the connection's sending side, then checks the answer, usage and audit. */
+  private static void assertOneRequestIdEverywhere(AnalyticsSpringServer app, String request) throws Exception {
+    String answer = exchange(app, request); // no more of the body comes
     assertThat(answer).as(request).startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"");
     java.util.List<String> ids = new java.util.ArrayList<>();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^X-Request-Id: (\\S+)$").matcher(answer);
