@@ -68,7 +68,8 @@ public final class StripeTransport implements UsageExport.Transport {
     private Builder(String apiKey) {
       this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
       if (!apiKey.matches("(sk|rk)_[A-Za-z0-9_]{8,}")) {
-        throw new IllegalArgumentException("a Stripe API key starts with sk_ or rk_");
+        throw new IllegalArgumentException("a Stripe API key is sk_ or rk_ followed by at least 8 letters, digits or "
+            + "underscores (the secret or restricted key of the Stripe dashboard)");
       }
     }
 
