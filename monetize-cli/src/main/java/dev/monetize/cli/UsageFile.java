@@ -50,8 +50,13 @@ final class UsageFile {
   private final Map<String, Account> accounts = new LinkedHashMap<>();
   private final BillingHistory history = BillingHistory.inMemory();
   private final List<UsageRecord> usage = new ArrayList<>();
-  /** The plan changes and usage lines, by instant: none may come before its customer's {@code since}. */
-  private final List<Dated> dated = new ArrayList<>();
+  /**
+   * Per customer, its earliest plan change or usage line: none may come before its {@code since}
+   * (one per customer, not one per line: a file of millions of lines is read in little memory).
+   */
+  private final Map<String, Dated> earliest = new HashMap<>();
+  /** One instance of each customer and operation id: millions of lines repeat a few of them. */
+  private final Map<String, String> ids = new HashMap<>();
 
   private record Dated(String customerId, Instant at, int line) {}
 
@@ -59,30 +64,32 @@ final class UsageFile {
     this.name = name;
   }
 
-  /** Reads {@code file}, checking plans and operations against {@code catalog}. */
+  /** Reads {@code file} line by line, checking plans and operations against {@code catalog}. */
   static UsageFile read(Path file, Catalog catalog) {
     UsageFile f = new UsageFile(file.toString());
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    Map<String, Integer> pendingChanges = new HashMap<>();
+    try (java.io.BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      int n = 0;
+      for (String raw = in.readLine(); raw != null; raw = in.readLine()) {
+        n++;
+        String text = raw.strip();
+        if (!text.isEmpty()) {
+          f.line(n, text, catalog, pendingChanges);
+        }
+      }
     } catch (java.nio.file.NoSuchFileException e) {
       throw new BadInput(file + ": no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new BadInput(file + ": cannot read the file (not UTF-8 text)");
     } catch (IOException e) {
       throw new BadInput(file + ": cannot read the file (" + BillingCommands.ioProblem(e) + ")");
-    }
-    Map<String, Integer> pendingChanges = new HashMap<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String text = lines.get(i).strip();
-      if (!text.isEmpty()) {
-        f.line(i + 1, text, catalog, pendingChanges);
-      }
     }
     for (Map.Entry<String, Integer> e : pendingChanges.entrySet()) {
       if (!f.accounts.containsKey(e.getKey())) {
         throw f.bad(e.getValue(), "customer_id", "customer '" + e.getKey() + "' has no customer line");
       }
     }
-    for (Dated d : f.dated) { // an invoice bills nothing before the customer existed: such a line is a mistake
+    for (Dated d : f.earliest.values()) { // an invoice bills nothing before the customer existed: such a line is a mistake
       Instant since = f.accounts.get(d.customerId()).since();
       if (d.at().isBefore(since)) {
         throw f.bad(d.line(), "at", d.at() + " is before customer '" + d.customerId() + "' began (since " + since
@@ -90,6 +97,20 @@ final class UsageFile {
       }
     }
     return f;
+  }
+
+  /** Keeps the earliest dated line of each customer (the first such line when two share an instant). */
+  private void dated(String customer, Instant at, int n) {
+    Dated d = earliest.get(customer);
+    if (d == null || at.isBefore(d.at())) {
+      earliest.put(customer, new Dated(customer, at, n));
+    }
+  }
+
+  /** The one instance of {@code id} this file keeps. */
+  private String id(String id) {
+    String kept = ids.putIfAbsent(id, id);
+    return kept == null ? id : kept;
   }
 
   private void line(int n, String text, Catalog catalog, Map<String, Integer> seen) {
@@ -103,7 +124,7 @@ final class UsageFile {
       throw new BadInput(name + ": line " + n + ": not a JSON object");
     }
     String kind = text(node, n, "kind");
-    String customer = text(node, n, "customer_id");
+    String customer = id(text(node, n, "customer_id"));
     seen.putIfAbsent(customer, n);
     switch (kind) {
       case "customer" -> {
@@ -121,11 +142,11 @@ final class UsageFile {
         fields(node, n, PLAN_CHANGE);
         Instant at = instant(node, n, "at");
         history.recordPlanChange(new PlanChange(customer, plan(node, n, catalog), at));
-        dated.add(new Dated(customer, at, n));
+        dated(customer, at, n);
       }
       case "usage" -> {
         fields(node, n, USAGE);
-        String op = text(node, n, "operation");
+        String op = id(text(node, n, "operation"));
         if (catalog.operation(op).isEmpty()) {
           throw bad(n, "operation", "'" + op + "' is not an operation of the plans (operations: "
               + catalog.operations().stream().map(o -> o.id()).toList() + ")");
@@ -134,7 +155,7 @@ final class UsageFile {
         UsageRecord r = record(node, n, customer, op, at);
         unpriced(n, op, r.units().keySet(), catalog);
         usage.add(r);
-        dated.add(new Dated(customer, at, n));
+        dated(customer, at, n);
       }
       default -> throw bad(n, "kind", "must be customer, plan_change or usage; got '" + kind + "'");
     }
@@ -182,7 +203,7 @@ final class UsageFile {
       throw bad(n, "units", "compute_ms and cpu_ms are at most " + Long.MAX_VALUE / 1_000);
     }
     return new UsageRecord(customer, "cli", op, 200, false, at, at.plusNanos(1), calls, bytesIn, bytesOut,
-        computeMs * 1_000, cpuMs * 1_000, q);
+        computeMs * 1_000, cpuMs * 1_000, q.isEmpty() ? Map.of() : q);
   }
 
   private static long take(Map<String, Long> units, String unit) {

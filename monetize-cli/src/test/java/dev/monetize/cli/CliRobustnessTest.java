@@ -137,4 +137,40 @@ class CliRobustnessTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("--url").contains("only with --stripe");
   }
+
+  /**
+   * A usage file is read line by line into little memory: 250,000 lines rate in a 64 MiB heap (the
+   * whole file read at once, with one object kept per line for the date checks, needed about 128 MiB;
+   * a million lines took 600 MiB and more than 2 GB of memory).
+   */
+  @Test
+  void aLargeUsageFileIsRatedInASmallHeap() throws Exception {
+    Path plans = dir.resolve("plans.yaml");
+    Files.copy(Path.of("src/test/resources/billing-plans.yaml"), plans);
+    Path usage = dir.resolve("usage.jsonl");
+    long calls = 0;
+    java.util.Random random = new java.util.Random(1);
+    try (java.io.BufferedWriter w = Files.newBufferedWriter(usage, StandardCharsets.UTF_8)) {
+      for (int c = 0; c < 1_000; c++) {
+        w.write(String.format("{\"kind\":\"customer\",\"customer_id\":\"cust-%04d\",\"plan\":\"basic\","
+            + "\"since\":\"2026-01-01T00:00:00Z\"}%n", c));
+      }
+      for (int i = 0; i < 250_000; i++) {
+        int c = random.nextInt(1_000);
+        int n = 1 + random.nextInt(4);
+        calls += c == 7 ? n : 0;
+        w.write(String.format("{\"kind\":\"usage\",\"customer_id\":\"cust-%04d\",\"operation\":\"summary\","
+            + "\"at\":\"2026-03-%02dT%02d:%02d:00Z\",\"units\":{\"calls\":%d}}%n", c, 1 + random.nextInt(28),
+            random.nextInt(24), random.nextInt(60), n));
+      }
+    }
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+        "-cp", System.getProperty("java.class.path"), MonetizeCli.class.getName(), "invoice", "--plans",
+        plans.toString(), "--usage", usage.toString(), "--customer", "cust-0007", "--at", "2026-03-15T00:00:00Z")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).contains("\"customer_id\" : \"cust-0007\"").contains("\"quantity\" : " + calls + ",")
+        .doesNotContain("out of memory");
+  }
 }

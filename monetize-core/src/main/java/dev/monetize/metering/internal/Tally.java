@@ -97,12 +97,16 @@ public final class Tally {
   /** The totals of records that started in {@code [from, to)}, for {@link UsageTotals#of}. */
   public static UsageTotals over(List<UsageRecord> records) {
     List<UsageRecord> copy = List.copyOf(records);
+    Map<String, List<UsageRecord>> byCustomer = new HashMap<>(); // a query reads its customer's records only
+    for (UsageRecord r : copy) {
+      byCustomer.computeIfAbsent(r.customerId(), k -> new java.util.ArrayList<>()).add(r);
+    }
     return new UsageTotals() {
       @Override
       public Totals totals(String customerId, java.time.Instant from, java.time.Instant to) {
         Tally t = new Tally();
-        for (UsageRecord r : copy) {
-          if (r.customerId().equals(customerId) && !r.from().isBefore(from) && r.from().isBefore(to)) {
+        for (UsageRecord r : byCustomer.getOrDefault(customerId, List.of())) {
+          if (!r.from().isBefore(from) && r.from().isBefore(to)) {
             t.add(r);
           }
         }
@@ -113,8 +117,8 @@ public final class Tally {
       public java.util.Optional<Map<String, Map<String, Long>>> callsPerKey(String customerId,
           java.time.Instant from, java.time.Instant to) {
         Map<String, Map<String, Long>> out = new TreeMap<>();
-        for (UsageRecord r : copy) {
-          if (r.customerId().equals(customerId) && !r.from().isBefore(from) && r.from().isBefore(to)) {
+        for (UsageRecord r : byCustomer.getOrDefault(customerId, List.of())) {
+          if (!r.from().isBefore(from) && r.from().isBefore(to)) {
             out.computeIfAbsent(r.keyId(), k -> new TreeMap<>())
                 .merge(r.operationId(), r.calls(), (a, b) -> sum(a, b, r.operationId(), 0));
           }
