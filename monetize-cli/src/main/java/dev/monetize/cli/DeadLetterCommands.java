@@ -128,6 +128,11 @@ final class DeadLetterCommands implements Runnable {
         } else {
           transport = WebhookTransport.builder(target.webhook, secret).allowPrivateNetworks(allowPrivate).build();
         }
+        java.util.Optional<String> refused = transport.refusal();
+        if (refused.isPresent()) { // every letter would fail the same way and lose its reason: none is sent
+          throw new UsageFile.BadInput((target.stripe ? "--url" : "--webhook") + ": " + refused.get()
+              + "; pass --allow-private-networks to deliver there. No letter was sent.");
+        }
         UsageExport.Replayed r = UsageExport.replayAll(store, transport,
             target.stripe ? UsageExport.Format.STRIPE : UsageExport.Format.CLOUD_EVENTS);
         int failed = r.failed();

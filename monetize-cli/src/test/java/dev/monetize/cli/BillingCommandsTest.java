@@ -182,6 +182,17 @@ class BillingCommandsTest {
     assertThat(JSON.readTree(out.toString()).path("dead").asInt()).isZero();
     assertThat(store.list(10)).isEmpty(); // every store of the directory reads it afresh
     assertThat(dev.monetize.billing.DeadLetterStore.inDirectory(dir).list(10)).isEmpty();
+    // a private address without --allow-private-networks: refused before any letter is sent or touched
+    Path kept = Files.createDirectories(dir.resolve("kept"));
+    dev.monetize.billing.DeadLetterStore.inDirectory(kept).add(List.of(
+        new dev.monetize.billing.UsageExport.DeadLetter("k1", "{\"id\":\"k1\"}", "answered 503")));
+    err.getBuffer().setLength(0);
+    assertThat(run("dead-letters", "replay", "--dir", kept.toString(), "--webhook", "https://127.0.0.1:9/usage",
+        "--secret-env", "PATH")).isEqualTo(1);
+    assertThat(err.toString()).contains("--webhook: refused: 127.0.0.1 resolves to a private or local address")
+        .contains("--allow-private-networks").contains("No letter was sent");
+    assertThat(dev.monetize.billing.DeadLetterStore.inDirectory(kept).list(10)).extracting(
+        dev.monetize.billing.UsageExport.DeadLetter::reason).containsExactly("answered 503");
     assertThat(run("dead-letters", "replay", "--dir", dir.toString(), "--stripe", "--secret-env",
         "MONETIZE_NO_SUCH_VARIABLE")).isEqualTo(1);
     assertThat(err.toString()).contains("MONETIZE_NO_SUCH_VARIABLE is not set");

@@ -42,6 +42,11 @@ public final class StripeTransport implements UsageExport.Transport {
   }
 
   @Override
+  public Optional<String> refusal() {
+    return poster.refusal();
+  }
+
+  @Override
   public List<UsageExport.DeadLetter> send(List<UsageExport.Event> events) {
     List<UsageExport.DeadLetter> dead = new ArrayList<>();
     long deadline = System.nanoTime() + budget.toNanos();

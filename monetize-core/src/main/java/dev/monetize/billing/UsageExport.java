@@ -75,6 +75,15 @@ public final class UsageExport implements UsageSink {
     /** Sends {@code events}; returns those the provider did not take, each with why (empty: all taken). */
     List<DeadLetter> send(List<Event> events);
 
+    /**
+     * Why this transport would refuse every event now, without sending (its URL's host resolves to a
+     * private or local address and private networks are not allowed); empty when it would try. A
+     * replay of dead letters asks first, so that letters keep their reasons.
+     */
+    default Optional<String> refusal() {
+      return Optional.empty();
+    }
+
     /** One call of {@code delivery} per event; anything but a 2xx answer, or a throw, is a dead letter. */
     static Transport perEvent(Function<String, Answer> delivery) {
       Objects.requireNonNull(delivery, "delivery");

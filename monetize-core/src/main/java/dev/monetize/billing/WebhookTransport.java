@@ -47,6 +47,11 @@ public final class WebhookTransport implements UsageExport.Transport {
   }
 
   @Override
+  public Optional<String> refusal() {
+    return poster.refusal();
+  }
+
+  @Override
   public List<UsageExport.DeadLetter> send(List<UsageExport.Event> events) {
     if (events.isEmpty()) {
       return List.of();

@@ -69,7 +69,7 @@ public final class HttpPoster {
       if (attempt > 1) {
         sleep(attempt);
       }
-      Optional<String> refused = refusedAddress();
+      Optional<String> refused = refusal();
       if (refused.isPresent()) {
         return refused; // not worth retrying: the address will not change its class
       }
@@ -138,7 +138,8 @@ public final class HttpPoster {
     }
   };
 
-  private Optional<String> refusedAddress() {
+  /** Why a post would be refused now, without sending: the host resolves to a private or local address. */
+  public Optional<String> refusal() {
     if (allowPrivateNetworks) {
       return Optional.empty();
     }
