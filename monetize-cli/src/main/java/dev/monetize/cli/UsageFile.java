@@ -50,10 +50,7 @@ final class UsageFile {
   private final Map<String, Account> accounts = new LinkedHashMap<>();
   private final BillingHistory history = BillingHistory.inMemory();
   private final List<UsageRecord> usage = new ArrayList<>();
-  /**
-   * Per customer, its earliest plan change or usage line: none may come before its {@code since}
-   * (one per customer, not one per line: a file of millions of lines is read in little memory).
-   */
+  /** Per customer whose line comes later in the file, its earliest plan change or usage line so far. */
   private final Map<String, Dated> earliest = new HashMap<>();
   /** One instance of each customer and operation id: millions of lines repeat a few of them. */
   private final Map<String, String> ids = new HashMap<>();
@@ -89,22 +86,36 @@ final class UsageFile {
         throw f.bad(e.getValue(), "customer_id", "customer '" + e.getKey() + "' has no customer line");
       }
     }
-    for (Dated d : f.earliest.values()) { // an invoice bills nothing before the customer existed: such a line is a mistake
-      Instant since = f.accounts.get(d.customerId()).since();
-      if (d.at().isBefore(since)) {
-        throw f.bad(d.line(), "at", d.at() + " is before customer '" + d.customerId() + "' began (since " + since
-            + ")");
-      }
-    }
+    // lines read before their customer's line: the first of the file that is before its customer began
+    f.earliest.values().stream().filter(d -> d.at().isBefore(f.accounts.get(d.customerId()).since()))
+        .min(java.util.Comparator.comparingInt(Dated::line)).ifPresent(d -> {
+          throw f.beforeSince(d.line(), d.at(), d.customerId());
+        });
     return f;
   }
 
-  /** Keeps the earliest dated line of each customer (the first such line when two share an instant). */
+  /**
+   * Checks a dated line against its customer's beginning: at once when the customer's line came
+   * before it, else its customer's earliest such line is kept for the end (one per customer, not one
+   * per line: a file of millions of lines is read in little memory).
+   */
   private void dated(String customer, Instant at, int n) {
+    Account a = accounts.get(customer);
+    if (a != null) { // an invoice bills nothing before the customer existed: such a line is a mistake
+      if (at.isBefore(a.since())) {
+        throw beforeSince(n, at, customer);
+      }
+      return;
+    }
     Dated d = earliest.get(customer);
     if (d == null || at.isBefore(d.at())) {
       earliest.put(customer, new Dated(customer, at, n));
     }
+  }
+
+  private BadInput beforeSince(int n, Instant at, String customer) {
+    return bad(n, "at", at + " is before customer '" + customer + "' began (since " + accounts.get(customer).since()
+        + ")");
   }
 
   /** The one instance of {@code id} this file keeps. */

@@ -74,6 +74,11 @@ class BillingCommandsTest {
             "line 2: at: 2026-01-31T23:59:59Z is before customer 'acme' began (since 2026-02-01T00:00:00Z)"),
         List.of("{\"kind\":\"plan_change\",\"customer_id\":\"acme\",\"plan\":\"pro\",\"at\":\"2026-01-01T00:00:00Z\"}\n" + customer,
             "line 1: at: 2026-01-01T00:00:00Z is before customer 'acme' began"),
+        // the first such line of the file is named, not the earliest instant (a later line, line 3)
+        List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":"
+            + "\"2026-01-31T00:00:00Z\",\"units\":{\"calls\":1}}\n{\"kind\":\"usage\",\"customer_id\":\"acme\","
+            + "\"operation\":\"summary\",\"at\":\"2026-01-05T00:00:00Z\",\"units\":{\"calls\":1}}",
+            "line 2: at: 2026-01-31T00:00:00Z is before customer 'acme' began"),
         List.of(customer.replace("2026-02-01", "2026-05-01"), "starts on 2026-05-01T00:00:00Z, after the billing period"),
         List.of(customer + "\n{\"kind\":\"usage\",\"customer_id\":\"acme\",\"operation\":\"summary\",\"at\":"
             + "\"2026-03-05T10:00:00Z\",\"units\":{\"calls\":9223372036854775807}}\n{\"kind\":\"usage\",\"customer_id\":"

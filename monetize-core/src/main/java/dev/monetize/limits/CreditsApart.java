@@ -8,4 +8,10 @@ package dev.monetize.limits;
 public interface CreditsApart extends LimiterStore {
   /** The store holding every limit but the credit balances. */
   LimiterStore limits();
+
+  /** What the store of the other limits counts (its fallback's decisions, its late charges). */
+  @Override
+  default StoreCounters counters() {
+    return limits().counters();
+  }
 }

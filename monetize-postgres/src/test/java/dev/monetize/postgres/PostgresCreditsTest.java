@@ -97,6 +97,26 @@ class PostgresCreditsTest extends LimiterStoreContract {
   }
 
   /** A schema without the balances' tables is a misconfiguration named as such, not an outage. */
+  /** The counts of the store that keeps the other limits (a Redis store's late charges, say) come through. */
+  @Test
+  void theOtherLimitsStoresCountsComeThrough() {
+    LimiterStore out = (LimiterStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {LimiterStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("counters")) {
+            return dev.monetize.limits.StoreCounters.NONE;
+          }
+          throw new dev.monetize.limits.LimiterUnavailableException("the test's other store is out", null);
+        });
+    LimiterStore failover = dev.monetize.limits.FailoverLimiterStore.of("the test's store", out, LimiterStore.inMemory(),
+        java.time.Duration.ofHours(1));
+    failover.acquire(java.util.List.of(new dev.monetize.limits.LimitRequest("{c}:rate",
+        new dev.monetize.limits.RatePolicy("rate", dev.monetize.plans.Rate.perSecond(10)), 1)),
+        System.currentTimeMillis() * 1_000_000L); // decided by the fallback
+    store(); // the database
+    assertThat(PostgresCredits.over(failover, db.dataSource()).counters())
+        .isEqualTo(new dev.monetize.limits.StoreCounters(1, 0, 0));
+  }
+
   @Test
   void aMissingTableIsNamedNotTakenForAnOutage() throws Exception {
     LimiterStore credits = store();

@@ -41,6 +41,10 @@ final class LateCharges {
   private final LongAdder standing = new LongAdder();
   /** Connections lost so far: a reply read after one may be a second run's. */
   private final java.util.function.LongSupplier disconnects;
+  /** Whether the scripts run on a cluster (a refund's marker must share its call's hash slot). */
+  private final boolean cluster;
+  /** How long a refund's marker lives: longer than a command can wait in Lettuce to be sent again. */
+  private final byte[] markerMillis;
   /** Told when a late reply shows the server ran the script promptly: the delay was this JVM's or the way back. */
   private volatile Runnable serverAnswered = () -> { };
 
@@ -48,13 +52,18 @@ final class LateCharges {
    * @param serverTime whether the scripts read the server's clock (else the callers' time is passed)
    * @param commandTimeoutNanos how long a caller waits for a reply
    * @param disconnects the connections the scripts' link has lost so far
+   * @param cluster whether the scripts run on a Redis Cluster
    */
   LateCharges(RedisClusterAsyncCommands<byte[], byte[]> redis, boolean serverTime, long commandTimeoutNanos,
-      java.util.function.LongSupplier disconnects) {
+      java.util.function.LongSupplier disconnects, boolean cluster) {
     this.redis = redis;
     this.serverTime = serverTime;
     this.commandTimeoutNanos = commandTimeoutNanos;
     this.disconnects = disconnects;
+    this.cluster = cluster;
+    // a command waits at most the connection's timeout (the command timeout and the late replies' window)
+    long waits = commandTimeoutNanos / 1_000_000 + RedisScripts.LATE_REPLIES.toMillis();
+    this.markerMillis = RedisScripts.ascii(Math.max(60_000, 2 * waits));
   }
 
   /**
@@ -80,25 +89,28 @@ final class LateCharges {
     reply.whenComplete((late, failure) -> {
       try {
         Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-        if (cause instanceof io.lettuce.core.RedisCommandExecutionException) { // NOSCRIPT, TRYAGAIN: nothing ran
+        // the connection was lost since the call was sent: what is read now is a second run's, whose
+        // first run may have charged with its reply lost (a restarted server's NOSCRIPT or LOADING too)
+        boolean resent = disconnects.getAsLong() != disconnectsBefore;
+        if (cause instanceof io.lettuce.core.RedisCommandExecutionException && !resent) { // NOSCRIPT, TRYAGAIN: nothing ran
           handled.increment();
           return;
         }
-        if (failure != null) { // no reply: the connection closed, or none came within the late window
+        if (failure != null && !resent) { // no reply: the connection closed, or none came within the late window
           standing("a request answered without Redis may have been charged there: no reply of its script was read "
               + "within 10 s of its timeout (a longer pause of this JVM, or a connection lost: {}); {} such requests "
               + "so far", failure.toString());
           return;
         }
-        if (ranPromptly(late, args)) {
-          serverAnswered.run();
-        }
-        if (disconnects.getAsLong() != disconnectsBefore) {
-          unknown(); // this reply may be a second run's, sent again on a new connection
-          if (charged(late)) { // a client of the application's that reconnected within the deadline
+        if (resent) {
+          unknown();
+          if (failure == null && charged(late)) { // a client of the application's that reconnected within the deadline
             giveBack(keys, refundArgs(args, late, callerNow, refundTime(callerNow, gaveUp)), false);
           }
           return;
+        }
+        if (ranPromptly(late, args)) {
+          serverAnswered.run();
         }
         if (charged(late)) {
           giveBack(keys, refundArgs(args, late, callerNow, refundTime(callerNow, gaveUp)), true);
@@ -151,9 +163,11 @@ final class LateCharges {
   }
 
   /** Runs the refund; {@code settles}: whether its outcome settles the call (else it was counted already). */
-  private void giveBack(byte[][] callKeys, byte[][] refund, boolean settles) {
+  private void giveBack(byte[][] callKeys, byte[][] callRefund, boolean settles) {
     byte[][] keys = java.util.Arrays.copyOf(callKeys, callKeys.length + 1);
-    keys[callKeys.length] = marker(callKeys[0]);
+    keys[callKeys.length] = marker(callKeys[0], cluster);
+    byte[][] refund = java.util.Arrays.copyOf(callRefund, callRefund.length + 1);
+    refund[callRefund.length] = markerMillis;
     redis.<Long>evalsha(SHA, ScriptOutputType.INTEGER, keys, refund).whenComplete((given, failure) -> {
       Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
       if (cause instanceof RedisNoScriptException) { // a server that has not seen it yet
@@ -184,15 +198,17 @@ final class LateCharges {
   /**
    * A key of its own for one refund, in the hash slot of the call's first key (a cluster runs a
    * script's keys on one node): {@code refund.lua} sets it once, so a refund Lettuce sends again after
-   * a lost connection gives nothing twice. It expires after a minute, long after any resend.
+   * a lost connection gives nothing twice. It expires long after any resend.
    */
-  static byte[] marker(byte[] firstKey) {
+  static byte[] marker(byte[] firstKey, boolean cluster) {
     String key = new String(firstKey, StandardCharsets.UTF_8);
     int open = key.indexOf('{');
     int close = open < 0 ? -1 : key.indexOf('}', open + 1);
     String slot;
     if (close > open + 1) {
       slot = key.substring(0, close + 1); // the prefix and the hash tag, as Redis finds it
+    } else if (!cluster) {
+      slot = key; // one server: any key will do, this one keeps the store's prefix
     } else { // Redis hashes the whole key: a tag of its own in the same slot
       int want = io.lettuce.core.cluster.SlotHash.getSlot(firstKey);
       int i = 0;

@@ -51,11 +51,13 @@ final class RedisLink<K, V> implements AutoCloseable {
     this.client = client;
     this.ownsClient = ownsClient;
     this.ownResources = ownResources;
-    // a client of its own has no other connections; on a shared one, this connection's alone
+    // a client of its own has no other connections (a cluster's nodes' among them); on a shared one,
+    // this connection's alone; a connection closed on purpose (a cluster's topology refresh opens and
+    // closes its own) had nothing in flight to send again
     this.disconnectCounter = new io.lettuce.core.RedisConnectionStateListener() {
       @Override
       public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> lost) {
-        if (ownsClient || lost == connection) {
+        if ((ownsClient || lost == connection) && !lost.isClosed()) {
           disconnects.increment();
         }
       }
@@ -78,6 +80,8 @@ final class RedisLink<K, V> implements AutoCloseable {
    * under load must not fail its start.
    */
   private static final Duration CONNECT = Duration.ofSeconds(5);
+  /** The longest wait between two reconnection attempts of a link with a reconnect delay. */
+  private static final Duration RECONNECT_BACKOFF_CAP = Duration.ofSeconds(2);
 
   /**
    * Connects with a client of its own, within {@link #CONNECT} (or {@code timeout}, if longer), each
@@ -95,9 +99,12 @@ final class RedisLink<K, V> implements AutoCloseable {
    */
   static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout,
       Duration reconnectAfter) {
+    // from reconnectAfter, doubling up to 2 s (or reconnectAfter, if longer) through a long outage
     io.lettuce.core.resource.ClientResources resources = reconnectAfter.isZero() ? null
         : io.lettuce.core.resource.DefaultClientResources.builder()
-            .reconnectDelay(io.lettuce.core.resource.Delay.constant(reconnectAfter)).build();
+            .reconnectDelay(io.lettuce.core.resource.Delay.exponential(reconnectAfter,
+                reconnectAfter.compareTo(RECONNECT_BACKOFF_CAP) > 0 ? reconnectAfter : RECONNECT_BACKOFF_CAP, 2,
+                java.util.concurrent.TimeUnit.MILLISECONDS)).build();
     try {
       return open(endpoint, codec, timeout, resources);
     } catch (RuntimeException e) {

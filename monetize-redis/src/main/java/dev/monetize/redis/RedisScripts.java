@@ -96,11 +96,11 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       uri.setTimeout(b.commandTimeout.plus(LATE_REPLIES));
       this.link = RedisLink.shared(b.client, uri, ByteArrayCodec.INSTANCE);
       java.time.Duration reconnect = b.client.getResources().reconnectDelay().createDelay(1);
-      if (reconnect.compareTo(b.commandTimeout) < 0) {
+      if (b.client.getOptions().isAutoReconnect() && reconnect.compareTo(b.commandTimeout) < 0) {
         LOG.warn("the RedisClient given to the Redis limiter store reconnects after {} ms, sooner than the command "
             + "timeout ({} ms): a script in flight on a lost connection that had already run would run again and "
-            + "charge twice; give the client's ClientResources a reconnectDelay of at least the command timeout "
-            + "(Delay.constant(Duration.ofMillis({})))", reconnect.toMillis(), b.commandTimeout.toMillis(),
+            + "charge twice; give the store a client of its own (or ClientResources with a reconnectDelay of at least "
+            + "the command timeout, {} ms)", reconnect.toMillis(), b.commandTimeout.toMillis(),
             b.commandTimeout.toMillis());
       }
     } else {
@@ -110,7 +110,8 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
           b.commandTimeout);
     }
     this.redis = link.async;
-    this.late = new LateCharges(link.async, b.serverTime, b.commandTimeout.toNanos(), link::disconnects);
+    this.late = new LateCharges(link.async, b.serverTime, b.commandTimeout.toNanos(), link::disconnects,
+        b.endpoint.isCluster());
     this.cluster = b.endpoint.isCluster();
     this.sha = sha1(SCRIPT);
     this.commandTimeoutNanos = b.commandTimeout.toNanos();

@@ -17,15 +17,16 @@
 --   concurrency: the call's lease is removed
 --   credits:     the balance goes up by cost (money: exact integer micro-units)
 --
--- KEYS ends with one more key than the call sent: this refund's own marker, in the call's hash slot.
--- A refund runs once: sent again (Lettuce resends what was in flight on a lost connection), it finds
--- its marker and gives nothing twice.
+-- KEYS ends with one more key than the call sent: this refund's own marker, in the call's hash slot;
+-- ARGV ends with one more value: how long the marker lives, in milliseconds (longer than a command
+-- can wait to be sent again). A refund runs once: sent again (Lettuce resends what was in flight on a
+-- lost connection), it finds its marker and gives nothing twice.
 --
 -- Returns the number of limits given something back, or -1 when this refund had run already.
 
 local E9 = 1000000000
 local ARGV, KEYS = ARGV, KEYS
-if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'PX', 60000) then
+if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'PX', ARGV[#ARGV]) then
   return -1
 end
 local call, tonumber, floor, min, max, format = redis.call, tonumber, math.floor, math.min, math.max, string.format

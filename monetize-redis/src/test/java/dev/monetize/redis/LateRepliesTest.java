@@ -164,6 +164,36 @@ class LateRepliesTest {
     assertThat(redis.get(prefix + wallet)).as("charged once, by the first run, and counted").isEqualTo("900");
   }
 
+  /**
+   * The connection is lost after the script ran, as when Redis restarts (its scripts with it): the
+   * script sent again is answered {@code NOSCRIPT}, and the first run's charge is counted as standing,
+   * not taken for a call that never ran.
+   */
+  @Test
+  void aScriptSentAgainToAServerThatForgotItCountsTheChargeAsStanding() throws Exception {
+    String wallet = tag + "credits";
+    store.applyCredits(wallet, "top-up", 1_000);
+    List<LimitRequest> limits = everyKind(wallet);
+    try {
+      relay.delayReplies(100);
+      Thread reset = new Thread(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2))
+            .until(() -> relay.held() > 0);
+        redis.scriptFlush();
+        relay.reset();
+      });
+      reset.start();
+      assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+      reset.join();
+      lateRepliesHandled(1);
+      assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 0, 1));
+      assertThat(redis.get(prefix + wallet)).isEqualTo("900");
+    } finally { // the other tests count one script call a request: the server knows the scripts again
+      redis.scriptLoad(RedisScripts.script("acquire.lua"));
+      redis.scriptLoad(RedisScripts.script("refund.lua"));
+    }
+  }
+
   /** A refund whose reply is lost with its connection is sent again by Lettuce: it gives back once. */
   @Test
   void aRefundSentAgainAfterALostConnectionGivesBackOnce() {
