@@ -236,6 +236,44 @@ public class AnalyticsTest {
   }
 
   /**
+   * A plan the customer returned to is two parts of the period, each with its own lines: a range over
+   * the first part counts that part's lines alone (an audit saw the second part's rounded lines and
+   * fee shared into it, 0.104474 for 0.11).
+   */
+  @Test
+  void aPlanReturnedToCountsEachPartsOwnLines() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    String plans = PLANS.replace("prices: { summary: { amount: \"0.01\", currency: USD, unit: call } }",
+        "currency: USD\n    fee: \"5.00\"\n    prices: { summary: { amount: \"0.015\", currency: USD, unit: call } }");
+    assertThat(plans).isNotEqualTo(PLANS);
+    try (Monetize m = engine(Monetize.builder(), time, operator, plans)) {
+      Operation summary = m.catalog().operation("summary").orElseThrow();
+      m.customers().save(Customer.of("acme", "basic"));
+      IssuedKey acme = m.keys().issue("acme", Set.of("*"));
+      int[] calls = {2, 1, 3}; // on basic, then pro from noon, then basic again from 13:00
+      String[] planOf = {"basic", "pro", "basic"};
+      for (int part = 0; part < 3; part++) {
+        if (part > 0) {
+          time.set(START.plus(Duration.ofHours(11 + part)));
+          m.customers().save(Customer.of("acme", planOf[part]));
+        }
+        for (int i = 0; i < calls[part]; i++) {
+          Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "c" + part + i,
+              "Bearer " + acme.secret(), null));
+          a.complete(200, 0);
+        }
+        m.flushUsage();
+      }
+      time.set(START.plus(Duration.ofDays(1)));
+      JsonNode morning = get(m, "/monetize/analytics/costs?from=2026-11-10T00:00:00Z&to=2026-11-10T12:00:00Z",
+          operator);
+      // the first part alone: 2 x 0.015 = 0.03, and its fee, 5.00 x 11 h / 30 days = 0.076... = 0.08
+      assertThat(row(morning.get("customers"), "customer_id", "acme").get("revenue").asText()).isEqualTo("0.110000");
+    }
+  }
+
+  /**
    * A customer is rated from when it had a plan: no revenue for the periods before, a fee without a
    * call counts, and the what-if of its own plan is its invoice (not a whole month's fee).
    */

@@ -2,6 +2,7 @@ package dev.monetize.insight.internal;
 
 import dev.monetize.billing.Invoice;
 import dev.monetize.billing.Invoicing;
+import dev.monetize.billing.internal.PeriodParts;
 import dev.monetize.billing.PlanChange;
 import dev.monetize.metering.UsageTotals;
 import dev.monetize.plans.Catalog;
@@ -20,9 +21,10 @@ import java.util.TreeMap;
 /**
  * What a customer paid, or would have paid under another plan, for its usage in a range, rated as
  * its invoices rate it: each billing period the range touches is drafted whole
- * ({@link Invoicing#draft}), then a period only partly in the range counts its usage lines by the
- * operation's share of calls in the range and its fees by the share of time. A range of whole
- * periods gives the invoices' totals exactly.
+ * ({@link Invoicing#draft}), then each part of a period only partly in the range (a plan's time
+ * in it, from one change to the next) counts its usage lines by the operation's share of the part's
+ * calls made in the range and its fees by the share of the part's time. A range of whole periods
+ * gives the invoices' totals exactly.
  */
 final class Revenue {
   /** A customer's revenue in a range: per operation (usage lines) and fees not tied to an operation. */
@@ -79,27 +81,25 @@ final class Revenue {
       if (candidate.isPresent()) { // the candidate all along, from when the customer had a plan
         changes = List.of(new PlanChange(customer.id(), candidate.get().name(), changes.get(0).since()));
       }
-      Optional<Invoice> draft = Invoicing.draft(plans, customer.id(), customer.billingAnchor(), p, changes, totals);
+      Optional<PeriodParts> drafted = PeriodParts.of(plans, customer.id(), p, end, changes, totals);
       Instant a = from.isAfter(p) ? from : p;
       Instant b = to.isBefore(end) ? to : end;
       boolean whole = a.equals(p) && b.equals(end);
-      if (draft.isPresent()) {
-        currency = Optional.of(draft.get().currency());
-        // each line belongs to the part of the period its plan was in force: shares are taken within it
-        Map<String, long[]> parts = whole ? Map.of() : parts(customer.id(), changes, p, end, a, b);
-        for (Invoice.Line line : draft.get().lines()) {
-          if (line.kind() == Invoice.Kind.CREDITS) { // a payment from the wallet, not a discount: the calls are revenue
-            continue;
-          }
-          long[] part = parts.get(line.plan());
-          if (line.operation().isPresent()) {
-            String op = line.operation().get();
-            BigDecimal share = whole ? BigDecimal.ONE : part == null ? BigDecimal.ZERO : callShare(customer.id(),
-                changes, p, end, a, b, line.plan(), op);
-            byOp.merge(op, line.amount().multiply(share), BigDecimal::add);
-          } else {
-            BigDecimal time = whole ? BigDecimal.ONE : part == null ? BigDecimal.ZERO : ratio(part[1], part[0]);
-            fees = fees.add(line.amount().multiply(time));
+      if (drafted.isPresent()) {
+        currency = Optional.of(drafted.get().currency());
+        // each line belongs to its part of the period (a plan returned to is two parts): shares are taken within it
+        for (PeriodParts.Part part : drafted.get().parts()) {
+          for (Invoice.Line line : part.lines()) {
+            if (line.kind() == Invoice.Kind.CREDITS) { // a payment from the wallet, not a discount: the calls are revenue
+              continue;
+            }
+            if (line.operation().isPresent()) {
+              String op = line.operation().get();
+              BigDecimal share = whole ? BigDecimal.ONE : callShare(customer.id(), part, a, b, op);
+              byOp.merge(op, line.amount().multiply(share), BigDecimal::add);
+            } else {
+              fees = fees.add(line.amount().multiply(whole ? BigDecimal.ONE : timeShare(part, a, b)));
+            }
           }
         }
       }
@@ -108,53 +108,20 @@ final class Revenue {
     return new Share(currency, byOp, fees);
   }
 
-  /** The parts of a period per plan, {@code [whole millis, millis inside [a, b)]}, summed over its parts. */
-  private static Map<String, long[]> parts(String customer, List<PlanChange> changes, Instant start, Instant end,
-      Instant a, Instant b) {
-    Map<String, long[]> out = new TreeMap<>();
-    forEachPart(changes, start, end, (plan, from, to) -> {
-      long[] m = out.computeIfAbsent(plan, k -> new long[2]);
-      m[0] += Duration.between(from, to).toMillis();
-      Instant x = a.isAfter(from) ? a : from;
-      Instant y = b.isBefore(to) ? b : to;
-      m[1] += y.isAfter(x) ? Duration.between(x, y).toMillis() : 0;
-    });
-    return out;
+  /** Of the part's time, the share inside {@code [a, b)}. */
+  private static BigDecimal timeShare(PeriodParts.Part part, Instant a, Instant b) {
+    Instant x = a.isAfter(part.from()) ? a : part.from();
+    Instant y = b.isBefore(part.to()) ? b : part.to();
+    return ratio(y.isAfter(x) ? Duration.between(x, y).toMillis() : 0, Duration.between(part.from(), part.to()).toMillis());
   }
 
-  /** Of the calls of {@code op} made on {@code plan} in the period, the share made inside {@code [a, b)}. */
-  private BigDecimal callShare(String customer, List<PlanChange> changes, Instant start, Instant end, Instant a,
-      Instant b, String plan, String op) {
-    long[] calls = new long[2];
-    forEachPart(changes, start, end, (name, from, to) -> {
-      if (name.equals(plan)) {
-        calls[0] += totals.totals(customer, from, to).byOperation().getOrDefault(op, 0L);
-        Instant x = a.isAfter(from) ? a : from;
-        Instant y = b.isBefore(to) ? b : to;
-        if (y.isAfter(x)) {
-          calls[1] += totals.totals(customer, x, y).byOperation().getOrDefault(op, 0L);
-        }
-      }
-    });
-    return ratio(calls[1], calls[0]);
-  }
-
-  private interface PartVisitor {
-    void part(String plan, Instant from, Instant to);
-  }
-
-  /** Each part of the period {@code [start, end)}: the plan in force from one change to the next. */
-  private static void forEachPart(List<PlanChange> changes, Instant start, Instant end, PartVisitor visitor) {
-    for (int i = 0; i < changes.size(); i++) {
-      Instant from = changes.get(i).since().isBefore(start) ? start : changes.get(i).since();
-      Instant to = i + 1 < changes.size() ? changes.get(i + 1).since() : end;
-      if (to.isAfter(end)) {
-        to = end;
-      }
-      if (to.isAfter(from)) {
-        visitor.part(changes.get(i).plan(), from, to);
-      }
-    }
+  /** Of the calls of {@code op} the part billed, the share made inside {@code [a, b)}. */
+  private BigDecimal callShare(String customer, PeriodParts.Part part, Instant a, Instant b, String op) {
+    long all = totals.totals(customer, part.usageFrom(), part.to()).byOperation().getOrDefault(op, 0L);
+    Instant x = a.isAfter(part.usageFrom()) ? a : part.usageFrom();
+    Instant y = b.isBefore(part.to()) ? b : part.to();
+    long inside = y.isAfter(x) ? totals.totals(customer, x, y).byOperation().getOrDefault(op, 0L) : 0;
+    return ratio(inside, all);
   }
 
   private static BigDecimal ratio(long part, long whole) {
