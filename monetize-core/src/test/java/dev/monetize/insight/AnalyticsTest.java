@@ -115,6 +115,16 @@ public class AnalyticsTest {
     return out;
   }
 
+  /** {@code n} calls of {@code summary} with {@code key}, each answered 200, delivered to the ledger. */
+  private static void served(Monetize m, Operation summary, IssuedKey key, String ids, int n) {
+    for (int i = 0; i < n; i++) {
+      Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", ids + i,
+          "Bearer " + key.secret(), null));
+      a.complete(200, 0);
+    }
+    m.flushUsage();
+  }
+
   private static JsonNode row(JsonNode rows, String key, String value) {
     for (JsonNode r : rows) {
       if (r.get(key).asText().equals(value)) {
@@ -213,20 +223,10 @@ public class AnalyticsTest {
       Operation summary = m.catalog().operation("summary").orElseThrow();
       m.customers().save(Customer.of("acme", "basic"));
       IssuedKey acme = m.keys().issue("acme", Set.of("*"));
-      for (int i = 0; i < 100; i++) { // 100 calls on basic at 0.01
-        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "a" + i,
-            "Bearer " + acme.secret(), null));
-        a.complete(200, 0);
-      }
-      m.flushUsage();
+      served(m, summary, acme, "a", 100); // 100 calls on basic at 0.01
       time.set(START.plus(Duration.ofHours(12)));
       m.customers().save(Customer.of("acme", "pro")); // from noon: pro, 20.00 a month and 0.001 a call
-      for (int i = 0; i < 100; i++) {
-        Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "b" + i,
-            "Bearer " + acme.secret(), null));
-        a.complete(200, 0);
-      }
-      m.flushUsage();
+      served(m, summary, acme, "b", 100);
       time.set(START.plus(Duration.ofDays(1)));
       JsonNode morning = get(m, "/monetize/analytics/costs?from=2026-11-10T00:00:00Z&to=2026-11-10T12:00:00Z",
           operator);
@@ -258,12 +258,7 @@ public class AnalyticsTest {
           time.set(START.plus(Duration.ofHours(11 + part)));
           m.customers().save(Customer.of("acme", planOf[part]));
         }
-        for (int i = 0; i < calls[part]; i++) {
-          Admission a = m.admit(summary, ApiRequest.of("GET", "/v1/summary", "203.0.113.9", "c" + part + i,
-              "Bearer " + acme.secret(), null));
-          a.complete(200, 0);
-        }
-        m.flushUsage();
+        served(m, summary, acme, "c" + part, calls[part]);
       }
       time.set(START.plus(Duration.ofDays(1)));
       JsonNode morning = get(m, "/monetize/analytics/costs?from=2026-11-10T00:00:00Z&to=2026-11-10T12:00:00Z",

@@ -147,21 +147,7 @@ class LateRepliesTest {
    */
   @Test
   void aScriptWhoseReplyIsLostWithItsConnectionIsNotChargedTwice() throws Exception {
-    String wallet = tag + "credits";
-    store.applyCredits(wallet, "top-up", 1_000);
-    List<LimitRequest> limits = everyKind(wallet);
-
-    relay.delayReplies(100); // well within the timeout
-    Thread reset = new Thread(() -> {
-      Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2)).until(() -> relay.held() > 0);
-      relay.reset(); // the script ran (its reply is held): the reply is lost, and the store reconnects
-    });
-    reset.start();
-    assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
-    reset.join();
-    lateRepliesHandled(1);
-    assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 0, 1));
-    assertThat(redis.get(prefix + wallet)).as("charged once, by the first run, and counted").isEqualTo("900");
+    lostAfterTheScriptRan(() -> { });
   }
 
   /**
@@ -171,27 +157,35 @@ class LateRepliesTest {
    */
   @Test
   void aScriptSentAgainToAServerThatForgotItCountsTheChargeAsStanding() throws Exception {
-    String wallet = tag + "credits";
-    store.applyCredits(wallet, "top-up", 1_000);
-    List<LimitRequest> limits = everyKind(wallet);
     try {
-      relay.delayReplies(100);
-      Thread reset = new Thread(() -> {
-        Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2))
-            .until(() -> relay.held() > 0);
-        redis.scriptFlush();
-        relay.reset();
-      });
-      reset.start();
-      assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
-      reset.join();
-      lateRepliesHandled(1);
-      assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 0, 1));
-      assertThat(redis.get(prefix + wallet)).isEqualTo("900");
+      lostAfterTheScriptRan(() -> redis.scriptFlush());
     } finally { // the other tests count one script call a request: the server knows the scripts again
       redis.scriptLoad(RedisScripts.script("acquire.lua"));
       redis.scriptLoad(RedisScripts.script("refund.lua"));
     }
+  }
+
+  /**
+   * Resets the relay's connection once a call's script has run and its reply is held ({@code before}
+   * first): the call is answered without Redis, charged once by that first run, and counted standing.
+   */
+  private void lostAfterTheScriptRan(Runnable before) throws InterruptedException {
+    String wallet = tag + "credits";
+    store.applyCredits(wallet, "top-up", 1_000);
+    List<LimitRequest> limits = everyKind(wallet);
+
+    relay.delayReplies(100); // well within the timeout
+    Thread reset = new Thread(() -> {
+      Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2)).until(() -> relay.held() > 0);
+      before.run();
+      relay.reset(); // the script ran (its reply is held): the reply is lost, and the store reconnects
+    });
+    reset.start();
+    assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+    reset.join();
+    lateRepliesHandled(1);
+    assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 0, 1));
+    assertThat(redis.get(prefix + wallet)).as("charged once, by the first run, and counted").isEqualTo("900");
   }
 
   /** A refund whose reply is lost with its connection is sent again by Lettuce: it gives back once. */
