@@ -101,10 +101,7 @@ final class RedisLink<K, V> implements AutoCloseable {
       Duration reconnectAfter) {
     // from reconnectAfter, doubling up to 2 s (or reconnectAfter, if longer) through a long outage
     io.lettuce.core.resource.ClientResources resources = reconnectAfter.isZero() ? null
-        : io.lettuce.core.resource.DefaultClientResources.builder()
-            .reconnectDelay(io.lettuce.core.resource.Delay.exponential(reconnectAfter,
-                reconnectAfter.compareTo(RECONNECT_BACKOFF_CAP) > 0 ? reconnectAfter : RECONNECT_BACKOFF_CAP, 2,
-                java.util.concurrent.TimeUnit.MILLISECONDS)).build();
+        : io.lettuce.core.resource.DefaultClientResources.builder().reconnectDelay(reconnectDelay(reconnectAfter)).build();
     try {
       return open(endpoint, codec, timeout, resources);
     } catch (RuntimeException e) {
@@ -113,6 +110,13 @@ final class RedisLink<K, V> implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** From {@code first}, doubling up to {@link #RECONNECT_BACKOFF_CAP} (or {@code first} alone, when longer). */
+  static io.lettuce.core.resource.Delay reconnectDelay(Duration first) {
+    return first.compareTo(RECONNECT_BACKOFF_CAP) >= 0 ? io.lettuce.core.resource.Delay.constant(first)
+        : io.lettuce.core.resource.Delay.exponential(first, RECONNECT_BACKOFF_CAP, 2,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private static <K, V> RedisLink<K, V> open(RedisEndpoint endpoint, RedisCodec<K, V> codec, Duration timeout,

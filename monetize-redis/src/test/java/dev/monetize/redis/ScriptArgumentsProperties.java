@@ -31,4 +31,19 @@ class ScriptArgumentsProperties {
       assertThat(marker).isNotEqualTo(LateCharges.marker(k, true)); // one per refund
     }
   }
+
+  /**
+   * The limiter's reconnect delay is never shorter than its command timeout (a script Lettuce sends
+   * again then runs past its deadline) and backs off to 2 s, or stays at a longer timeout.
+   */
+  @Property(tries = 300)
+  void theReconnectDelayIsNeverShorterThanTheCommandTimeout(
+      @ForAll @net.jqwik.api.constraints.LongRange(min = 1, max = 120_000) long timeoutMillis,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 64) int attempt) {
+    java.time.Duration timeout = java.time.Duration.ofMillis(timeoutMillis);
+    java.time.Duration delay = RedisLink.reconnectDelay(timeout).createDelay(attempt);
+    assertThat(delay).isGreaterThanOrEqualTo(timeout);
+    assertThat(delay).isLessThanOrEqualTo(timeout.compareTo(java.time.Duration.ofSeconds(2)) > 0 ? timeout
+        : java.time.Duration.ofSeconds(2));
+  }
 }
