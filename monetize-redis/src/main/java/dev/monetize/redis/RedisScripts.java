@@ -124,11 +124,20 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
 
   /**
    * Warns once when the server keeps nothing on disk ({@code appendonly no} and no {@code save}
-   * points): a restart would then reset every quota and read every prepaid balance as 0. A server
-   * that refuses {@code CONFIG GET} (a managed one, often) is not asked further.
+   * points): a restart would then reset every quota and read every prepaid balance as 0; and when it
+   * may evict keys ({@code maxmemory} set, a policy other than {@code noeviction}). A server that
+   * refuses {@code CONFIG GET} (a managed one, often) is not asked further.
    */
   private void warnIfVolatile(RedisEndpoint endpoint) {
     try {
+      String maxmemory = String.valueOf(await(redis.configGet("maxmemory")).get("maxmemory"));
+      String policy = String.valueOf(await(redis.configGet("maxmemory-policy")).get("maxmemory-policy"));
+      if (evicts(maxmemory, policy)) {
+        LOG.warn("{} may evict keys (maxmemory {}, maxmemory-policy {}): under memory pressure it would drop quota "
+            + "and rate states (admitting past the limits) and, with an allkeys policy, prepaid balances; set "
+            + "maxmemory-policy noeviction on the limiter's Redis (see docs/redis.md, Durability)", endpoint,
+            maxmemory, policy);
+      }
       String aof = String.valueOf(await(redis.configGet("appendonly")).get("appendonly"));
       String save = String.valueOf(await(redis.configGet("save")).get("save"));
       if (persistenceOff(aof, save)) {
@@ -139,6 +148,13 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("could not read the persistence settings of {}: {}", endpoint, e.toString());
     }
+  }
+
+  /** Whether a server with these settings evicts keys when full: a limit set and a policy that evicts. */
+  static boolean evicts(String maxmemory, String policy) {
+    boolean limited = maxmemory != null && !maxmemory.isBlank() && !"0".equals(maxmemory.strip())
+        && !"null".equals(maxmemory);
+    return limited && policy != null && !"noeviction".equalsIgnoreCase(policy.strip()) && !"null".equals(policy);
   }
 
   /** Whether these {@code appendonly} and {@code save} settings keep nothing on disk. */
