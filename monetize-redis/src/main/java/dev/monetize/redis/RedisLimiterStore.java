@@ -145,10 +145,13 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     }
 
     /**
-     * A client to share (its options are left alone); by default the store creates and owns one. Its
-     * connection's timeout is the command timeout plus 10 s, callers waiting the command timeout on their
-     * own, so that a script's reply that comes late is still read and what it charged given back
-     * ({@link RedisLimiterStore#counters}): leave its {@code TimeoutOptions} at the
+     * A client whose event loops, timer and options to share; by default the store creates and owns
+     * one. The store connects through a client of its own on those resources, reconnecting no sooner
+     * than the command timeout after a lost connection (Lettuce sends again what was in flight, and a
+     * limits script must not run twice): the application's client keeps its own reconnection. Its
+     * connection's timeout is the command timeout plus 10 s, callers waiting the command timeout on
+     * their own, so that a script's reply that comes late is still read and what it charged given back
+     * ({@link RedisLimiterStore#counters}): leave the client's {@code TimeoutOptions} at the
      * connection's timeout (Lettuce's default), or give it a fixed timeout at least that long.
      */
     public Builder client(RedisClient redisClient) {

@@ -163,12 +163,23 @@ final class RedisLink<K, V> implements AutoCloseable {
     }
   }
 
-  /** Connects through a client the caller owns and closes (its options are left alone). */
-  static <K, V> RedisLink<K, V> shared(RedisClient client, RedisURI uri, RedisCodec<K, V> codec) {
+  /**
+   * Connects on the event loops, timer and options of a client the caller owns and closes, with a
+   * client of the link's own (closed with it) that reconnects no sooner than {@code reconnectAfter}:
+   * the caller's client keeps its own reconnection for its other uses.
+   */
+  static <K, V> RedisLink<K, V> sharing(RedisClient client, RedisURI uri, RedisCodec<K, V> codec,
+      Duration reconnectAfter) {
+    io.lettuce.core.resource.ClientResources resources = client.getResources().mutate() // the same parts, shared
+        .reconnectDelay(reconnectDelay(reconnectAfter)).build();
+    RedisClient own = RedisClient.create(resources);
     try {
-      StatefulRedisConnection<K, V> c = client.connect(codec, uri);
-      return new RedisLink<>(c.sync(), c.async(), c, client, false, null);
+      own.setOptions(client.getOptions()); // as the application connects (TLS, protocol, timeouts)
+      StatefulRedisConnection<K, V> c = own.connect(codec, uri);
+      // the resources' parts are the application's: shutting them down would stop its client too
+      return new RedisLink<>(c.sync(), c.async(), c, own, true, null);
     } catch (RedisException e) {
+      own.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort()
           + " (database " + uri.getDatabase() + "): " + e.getMessage()
           + "; check the Redis URI given to the store's builder and that the server is running", e);

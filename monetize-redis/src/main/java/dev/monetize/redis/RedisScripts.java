@@ -94,15 +94,9 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
       }
       RedisURI uri = b.endpoint.nodes().get(0);
       uri.setTimeout(b.commandTimeout.plus(LATE_REPLIES));
-      this.link = RedisLink.shared(b.client, uri, ByteArrayCodec.INSTANCE);
-      java.time.Duration reconnect = b.client.getResources().reconnectDelay().createDelay(1);
-      if (b.client.getOptions().isAutoReconnect() && reconnect.compareTo(b.commandTimeout) < 0) {
-        LOG.warn("the RedisClient given to the Redis limiter store reconnects after {} ms, sooner than the command "
-            + "timeout ({} ms): a script in flight on a lost connection that had already run would run again and "
-            + "charge twice; give the store a client of its own (or ClientResources with a reconnectDelay of at least "
-            + "the command timeout, {} ms)", reconnect.toMillis(), b.commandTimeout.toMillis(),
-            b.commandTimeout.toMillis());
-      }
+      // the application's event loops and options, on a client of the store's own that reconnects no sooner
+      // than the command timeout (see below), whatever the application's client does
+      this.link = RedisLink.sharing(b.client, uri, ByteArrayCodec.INSTANCE, b.commandTimeout);
     } else {
       // Lettuce sends a command in flight on a lost connection again once it reconnects: reconnecting no
       // sooner than the command timeout, that second run comes after the script's deadline and charges nothing

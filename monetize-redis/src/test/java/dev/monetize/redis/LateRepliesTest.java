@@ -147,7 +147,23 @@ class LateRepliesTest {
    */
   @Test
   void aScriptWhoseReplyIsLostWithItsConnectionIsNotChargedTwice() throws Exception {
-    lostAfterTheScriptRan(() -> { });
+    lostAfterTheScriptRan(store, () -> { });
+  }
+
+  /** The same through the application's client, which reconnects at once (Lettuce's default). */
+  @Test
+  void aScriptWhoseReplyIsLostIsNotChargedTwiceThroughTheApplicationsClient() throws Exception {
+    RedisClient client = RedisClient.create();
+    try (RedisLimiterStore shared = RedisLimiterStore.builder().client(client)
+        .uri("redis://127.0.0.1:" + relay.port() + "/0").keyPrefix(prefix).commandTimeout(TIMEOUT)
+        .retryInterval(Duration.ZERO).build()) {
+      lostAfterTheScriptRan(shared, () -> { });
+    }
+    try (var connection = client.connect(io.lettuce.core.RedisURI.create(RedisTestSupport.URI))) {
+      assertThat(connection.sync().ping()).as("the store closed; the application's client works on").isEqualTo("PONG");
+    } finally {
+      client.shutdown();
+    }
   }
 
   /**
@@ -158,7 +174,7 @@ class LateRepliesTest {
   @Test
   void aScriptSentAgainToAServerThatForgotItCountsTheChargeAsStanding() throws Exception {
     try {
-      lostAfterTheScriptRan(() -> redis.scriptFlush());
+      lostAfterTheScriptRan(store, () -> redis.scriptFlush());
     } finally { // the other tests count one script call a request: the server knows the scripts again
       redis.scriptLoad(RedisScripts.script("acquire.lua"));
       redis.scriptLoad(RedisScripts.script("refund.lua"));
@@ -169,7 +185,7 @@ class LateRepliesTest {
    * Resets the relay's connection once a call's script has run and its reply is held ({@code before}
    * first): the call is answered without Redis, charged once by that first run, and counted standing.
    */
-  private void lostAfterTheScriptRan(Runnable before) throws InterruptedException {
+  private void lostAfterTheScriptRan(RedisLimiterStore store, Runnable before) throws InterruptedException {
     String wallet = tag + "credits";
     store.applyCredits(wallet, "top-up", 1_000);
     List<LimitRequest> limits = everyKind(wallet);
@@ -183,7 +199,8 @@ class LateRepliesTest {
     reset.start();
     assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
     reset.join();
-    lateRepliesHandled(1);
+    Awaitility.await("the late reply dealt with").atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(20)).until(() -> store.lateRepliesHandled() == 1);
     assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 0, 1));
     assertThat(redis.get(prefix + wallet)).as("charged once, by the first run, and counted").isEqualTo("900");
   }

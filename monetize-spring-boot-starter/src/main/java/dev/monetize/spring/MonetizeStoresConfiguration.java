@@ -57,7 +57,7 @@ public class MonetizeStoresConfiguration {
       RedisLimiterStore.Builder b = RedisLimiterStore.builder().endpoint(endpoint).keyPrefix(p.getRedisKeyPrefix())
           .commandTimeout(p.getRedisCommandTimeout());
       if (!endpoint.isCluster() && factory.getNativeClient() instanceof io.lettuce.core.RedisClient client) {
-        b.client(client); // the application's client: its event loops and resources, not a second set
+        b.client(client); // the application's event loops and options, not a second set (the store reconnects its own way)
       }
       return b.build();
     }
