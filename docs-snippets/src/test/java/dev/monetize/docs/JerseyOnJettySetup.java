@@ -16,12 +16,12 @@ import org.glassfish.jersey.servlet.ServletContainer;
 final class JerseyOnJettySetup {
   private JerseyOnJettySetup() {}
 
-  static Server start(ResourceConfig resourceConfig) throws Exception {
+  static Server start(ResourceConfig application) throws Exception {
     // tag::jersey-jetty[]
     ServletContextHandler context = new ServletContextHandler();
     context.addFilter(new FilterHolder(PeerAddress.servletFilter()), "/*", // JAX-RS does not tell client addresses
         EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new ServletContainer(resourceConfig)), "/*");
+    context.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
     Server server = new Server(8080);
     server.setHandler(context);
     server.start();

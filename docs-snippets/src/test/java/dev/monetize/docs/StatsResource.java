@@ -15,6 +15,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 
 @Path("/v1/stats")
 @Monetized(scope = "stats:read")                    // class-level defaults
@@ -49,6 +50,7 @@ final class JaxrsQuickstart {
         StatsResource.class);
     Monetize monetize = Monetize.builder().catalog(catalog).build();
     ResourceConfig application = new ResourceConfig(StatsResource.class)           // Jersey
+        .property(ServerProperties.WADL_FEATURE_DISABLE, true)   // WADL needs JAXB, which Jersey may not find
         .property(MonetizeJaxrs.ENGINE_PROPERTY, monetize)  // for the library's resources, registered as classes
         .register(new MonetizeFeature(monetize))
         .register(new MonetizeExceptionMapper(monetize))    // optional: unhandled exceptions as problem JSON

@@ -57,7 +57,7 @@ class ReportApplicationTest {
     };
     jersey.addHandler(recorder);
     String operator = ApiKeys.newSecret(KeyEnvironment.TEST, new SecureRandom());
-    org.eclipse.jetty.server.Server server = ReportApplication.start(Path.of("src/main/resources/plans.yaml"), 0,
+    org.eclipse.jetty.server.Server server = ReportApplication.start(Path.of("plans.yaml"), 0,
         operator);
     try {
       base = "http://127.0.0.1:" + server.getURI().getPort();
