@@ -325,12 +325,32 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
         late.watch(sent, keys, args, callerNow, disconnectsBefore);
       }
       throw e;
+    } catch (RedisException e) {
+      if (callerNow != Long.MAX_VALUE && brokenInFlight(e)) {
+        // the connection broke under the sent script (a TCP reset fails it at once, and it is not sent
+        // again): it may have run and charged, and its reply is lost
+        late.unknown();
+      }
+      throw e;
     }
     if (callerNow != Long.MAX_VALUE && LateCharges.stale(reply) && link.disconnects() != disconnectsBefore) {
       // a second run after a lost connection: the first may have charged, and its reply is lost
       late.unknown();
     }
     return reply;
+  }
+
+  /**
+   * Whether {@code e} is a connection that broke while the command was on it (an I/O error in its
+   * causes), not a Redis error reply nor a command refused before it was sent ("not connected").
+   */
+  static boolean brokenInFlight(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

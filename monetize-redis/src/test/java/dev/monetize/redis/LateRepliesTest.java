@@ -150,6 +150,28 @@ class LateRepliesTest {
     lostAfterTheScriptRan(store, () -> { });
   }
 
+  /**
+   * A TCP reset fails the script in flight at once (Lettuce does not send it again): it ran and may
+   * have charged, so the charge is counted as standing (an end-to-end run with resets found it
+   * uncounted).
+   */
+  @Test
+  void aScriptFailedByATcpResetCountsTheChargeAsStanding() throws Exception {
+    String wallet = tag + "credits";
+    store.applyCredits(wallet, "top-up", 1_000);
+    List<LimitRequest> limits = everyKind(wallet);
+    relay.delayReplies(100);
+    Thread reset = new Thread(() -> {
+      Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2)).until(() -> relay.held() > 0);
+      relay.abort();
+    });
+    reset.start();
+    assertThatThrownBy(() -> store.acquire(limits, now())).isInstanceOf(LimiterUnavailableException.class);
+    reset.join();
+    assertThat(store.counters()).isEqualTo(new dev.monetize.limits.StoreCounters(0, 0, 1));
+    assertThat(redis.get(prefix + wallet)).isEqualTo("900");
+  }
+
   /** The same through the application's client, which reconnects at once (Lettuce's default). */
   @Test
   void aScriptWhoseReplyIsLostIsNotChargedTwiceThroughTheApplicationsClient() throws Exception {

@@ -122,6 +122,22 @@ public final class TcpRelay implements AutoCloseable {
     open.clear();
   }
 
+  /**
+   * As {@link #reset()}, each connection ended by a TCP reset ({@code RST}) instead of a close: what a
+   * crashed peer or a middlebox dropping the connection sends; the client reads an I/O error.
+   */
+  public void abort() {
+    for (Socket s : open) {
+      try {
+        s.setSoLinger(true, 0);
+      } catch (IOException e) {
+        // already closed
+      }
+      closeQuietly(s);
+    }
+    open.clear();
+  }
+
   private static void closeQuietly(Socket s) {
     try {
       s.close();

@@ -156,7 +156,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot store events: their properties are not JSON", e);
     }
-    changed.accept(tenant);
+    EventStore.tell(changed, tenant);
     return events.size();
   }
 

@@ -26,8 +26,22 @@ public interface EventStore {
     return new InMemoryEventStore();
   }
 
-  /** Tells {@code listener} the tenant whose events changed, after each append. */
+  /**
+   * Tells {@code listener} the tenant whose events changed, after each append. A listener that fails
+   * (a shared cache out of reach) is logged and does not fail the append: the events are stored, and
+   * answering the client an error would have it send them again, and pay for them twice.
+   */
   EventStore onChange(java.util.function.Consumer<String> listener);
+
+  /** Tells {@code listener} of {@code tenant}'s change; its failure is logged, never thrown. */
+  static void tell(java.util.function.Consumer<String> listener, String tenant) {
+    try {
+      listener.accept(tenant);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(EventStore.class).warn("events of {} stored, but a listener of the change "
+          + "failed ({}): its cached answers may be served until they expire", tenant, e.toString());
+    }
+  }
 
   /**
    * Takes reads offline, as a real store is during a failover or a maintenance window: until

@@ -89,7 +89,7 @@ public final class InMemoryEventStore implements EventStore {
       list.addAll(events);
       bytesByTenant.put(tenant, held + adding);
     }
-    changed.accept(tenant);
+    EventStore.tell(changed, tenant);
     return events.size();
   }
 

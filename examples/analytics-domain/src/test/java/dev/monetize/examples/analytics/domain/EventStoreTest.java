@@ -38,6 +38,20 @@ class EventStoreTest {
   }
 
   /**
+   * A listener that fails (the shared cache out of reach) does not fail the append: the events are
+   * stored, and the client is not told to send them again (an end-to-end run saw 500s, each a paid
+   * call whose events were kept).
+   */
+  @Test
+  void aFailingListenerDoesNotFailTheAppend() {
+    EventStore store = EventStore.inMemory().onChange(tenant -> {
+      throw new IllegalStateException("the cache is out of reach");
+    });
+    assertThat(store.append("a", List.of(at(0, "click", "u1")))).isEqualTo(1);
+    assertThat(store.summary("a").events()).isEqualTo(1);
+  }
+
+  /**
    * A tenant's events are bounded in bytes as well as in number: large events (an attack on the
    * Spring example stored 30 MB with 18 events a call) stop at the budget, and other tenants go on.
    */
