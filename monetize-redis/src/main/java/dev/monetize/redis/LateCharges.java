@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LateCharges {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiterStore.class);
-  private static final String SCRIPT = RedisScripts.script("refund.lua");
-  private static final String SHA = RedisScripts.sha1(SCRIPT);
+  private static final String SCRIPT = ScriptText.script("refund.lua");
+  private static final String SHA = ScriptText.sha1(SCRIPT);
   private static final byte[] UNKNOWN = {'-'};
   private static final long E9 = 1_000_000_000L;
 
@@ -63,7 +63,7 @@ final class LateCharges {
     this.cluster = cluster;
     // a command waits at most the connection's timeout (the command timeout and the late replies' window)
     long waits = commandTimeoutNanos / 1_000_000 + RedisScripts.LATE_REPLIES.toMillis();
-    this.markerMillis = RedisScripts.ascii(Math.max(60_000, 2 * waits));
+    this.markerMillis = ScriptText.ascii(Math.max(60_000, 2 * waits));
   }
 
   /**
@@ -153,8 +153,8 @@ final class LateCharges {
     if (reply == null || reply.size() < 4 || !(reply.get(0) instanceof Long)) {
       return false; // 'stale': it ran past the deadline
     }
-    long deadline = RedisScripts.asLong(args[3]) * E9 + RedisScripts.asLong(args[4]);
-    return RedisScripts.asLong(reply.get(3)) * 1_000L <= deadline - commandTimeoutNanos / 2;
+    long deadline = ScriptText.asLong(args[3]) * E9 + ScriptText.asLong(args[4]);
+    return ScriptText.asLong(reply.get(3)) * 1_000L <= deadline - commandTimeoutNanos / 2;
   }
 
   /** The callers' time now, as the refund reads it: {@link Long#MIN_VALUE} for the server's clock. */
@@ -242,24 +242,24 @@ final class LateCharges {
     long now = callerNow; // the call's time, as the script read it
     byte[][] out = java.util.Arrays.copyOf(args, args.length + 2 * n);
     if (args[0][0] == '-') {
-      now = RedisScripts.asLong(reply.get(3)) * 1_000L; // the server's time in microseconds
+      now = ScriptText.asLong(reply.get(3)) * 1_000L; // the server's time in microseconds
     }
     if (refundNow != Long.MIN_VALUE) {
-      out[0] = RedisScripts.ascii(Math.floorDiv(refundNow, E9));
-      out[1] = RedisScripts.ascii(Math.floorMod(refundNow, E9));
+      out[0] = ScriptText.ascii(Math.floorDiv(refundNow, E9));
+      out[1] = ScriptText.ascii(Math.floorMod(refundNow, E9));
     }
     int at = args.length;
     for (int i = 0; i < n; i++, at += 2) {
       byte kind = args[ScriptLayout.HEADER + i * ScriptLayout.PER_LIMIT][0];
-      long reset = RedisScripts.asLong(reply.get(6 + i * 3));
+      long reset = ScriptText.asLong(reply.get(6 + i * 3));
       long end = now + reset; // a rate: the TAT it left; a quota: its window's end
       out[at] = UNKNOWN;
       out[at + 1] = UNKNOWN;
       if (kind == 'r') {
-        out[at] = RedisScripts.ascii(Math.floorDiv(end, E9));
-        out[at + 1] = RedisScripts.ascii(Math.floorMod(end, E9));
+        out[at] = ScriptText.ascii(Math.floorDiv(end, E9));
+        out[at + 1] = ScriptText.ascii(Math.floorMod(end, E9));
       } else if (kind == 'q' && reset > 0 && Math.floorMod(end, E9) == 0) {
-        out[at] = RedisScripts.ascii(Math.floorDiv(end, E9));
+        out[at] = ScriptText.ascii(Math.floorDiv(end, E9));
       }
     }
     return out;

@@ -1,5 +1,10 @@
 package dev.monetize.redis;
 
+import static dev.monetize.redis.ScriptText.ascii;
+import static dev.monetize.redis.ScriptText.asLong;
+import static dev.monetize.redis.ScriptText.script;
+import static dev.monetize.redis.ScriptText.sha1;
+
 import dev.monetize.limits.ConcurrencyPolicy;
 import dev.monetize.limits.CreditPolicy;
 import dev.monetize.limits.LimitPolicy;
@@ -15,13 +20,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -110,50 +112,10 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     this.sha = sha1(SCRIPT);
     this.commandTimeoutNanos = b.commandTimeout.toNanos();
     this.serverOffsetNanos = firstOffset(link, b.endpoint);
-    warnIfVolatile(b.endpoint);
+    ServerSettings.warnIfVolatile(redis, b.endpoint, commandTimeoutNanos);
     this.prefix = b.keyPrefix;
     this.leaseTimeoutMillis = b.leaseTimeout.toMillis();
     this.serverTime = b.serverTime;
-  }
-
-  /**
-   * Warns once when the server keeps nothing on disk ({@code appendonly no} and no {@code save}
-   * points): a restart would then reset every quota and read every prepaid balance as 0; and when it
-   * may evict keys ({@code maxmemory} set, a policy other than {@code noeviction}). A server that
-   * refuses {@code CONFIG GET} (a managed one, often) is not asked further.
-   */
-  private void warnIfVolatile(RedisEndpoint endpoint) {
-    try {
-      String maxmemory = String.valueOf(await(redis.configGet("maxmemory")).get("maxmemory"));
-      String policy = String.valueOf(await(redis.configGet("maxmemory-policy")).get("maxmemory-policy"));
-      if (evicts(maxmemory, policy)) {
-        LOG.warn("{} may evict keys (maxmemory {}, maxmemory-policy {}): under memory pressure it would drop quota "
-            + "and rate states (admitting past the limits) and, with an allkeys policy, prepaid balances; set "
-            + "maxmemory-policy noeviction on the limiter's Redis (see docs/redis.md, Durability)", endpoint,
-            maxmemory, policy);
-      }
-      String aof = String.valueOf(await(redis.configGet("appendonly")).get("appendonly"));
-      String save = String.valueOf(await(redis.configGet("save")).get("save"));
-      if (persistenceOff(aof, save)) {
-        LOG.warn("{} keeps nothing on disk (appendonly {}, save '{}'): a restart resets every quota and "
-            + "reads every prepaid balance as 0; turn on appendonly (appendfsync everysec at least) for limits "
-            + "and credits (see docs/redis.md, Durability)", endpoint, aof, save);
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("could not read the persistence settings of {}: {}", endpoint, e.toString());
-    }
-  }
-
-  /** Whether a server with these settings evicts keys when full: a limit set and a policy that evicts. */
-  static boolean evicts(String maxmemory, String policy) {
-    boolean limited = maxmemory != null && !maxmemory.isBlank() && !"0".equals(maxmemory.strip())
-        && !"null".equals(maxmemory);
-    return limited && policy != null && !"noeviction".equalsIgnoreCase(policy.strip()) && !"null".equals(policy);
-  }
-
-  /** Whether these {@code appendonly} and {@code save} settings keep nothing on disk. */
-  static boolean persistenceOff(String appendonly, String save) {
-    return !"yes".equalsIgnoreCase(appendonly) && (save == null || save.isBlank() || "null".equals(save));
   }
 
   /** The first offset; a server that connects but will not answer closes the connection again. */
@@ -346,7 +308,7 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
    */
   static boolean brokenInFlight(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.io.IOException) {
+      if (t instanceof IOException) {
         return true;
       }
     }
@@ -397,34 +359,6 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
   }
 
   private static final byte[] DASH = {'-'};
-
-  /** {@code v} in decimal as ASCII bytes, written straight into its array (no string on the way). */
-  static byte[] ascii(long v) {
-    if (v == Long.MIN_VALUE) {
-      return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-    }
-    long m = Math.abs(v);
-    int len = v < 0 ? 2 : 1;
-    for (long p = m; p >= 10; p /= 10) {
-      len++;
-    }
-    byte[] out = new byte[len];
-    for (int at = len - 1; at >= (v < 0 ? 1 : 0); at--) {
-      out[at] = (byte) ('0' + m % 10);
-      m /= 10;
-    }
-    if (v < 0) {
-      out[0] = '-';
-    }
-    return out;
-  }
-
-  static long asLong(Object o) {
-    if (o instanceof Long l) {
-      return l;
-    }
-    return Long.parseLong(o instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : o.toString());
-  }
 
   @Override
   public void release(List<LimitRequest> requests, LimitVerdict verdict) {
@@ -526,25 +460,5 @@ final class RedisScripts implements LimiterStore, AutoCloseable {
     byte[] b = new byte[12];
     random.nextBytes(b);
     return java.util.HexFormat.of().formatHex(b);
-  }
-
-  /** A Lua script of this package, by file name. */
-  static String script(String name) {
-    try (InputStream in = RedisScripts.class.getResourceAsStream(name)) {
-      return new String(Objects.requireNonNull(in, name + " missing from the jar").readAllBytes(),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The SHA-1 of a script as {@code EVALSHA} names it (lowercase hex). */
-  static String sha1(String script) {
-    try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(d);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is required by the Java platform", e);
-    }
   }
 }

@@ -198,8 +198,8 @@ class LateRepliesTest {
     try {
       lostAfterTheScriptRan(store, () -> redis.scriptFlush());
     } finally { // the other tests count one script call a request: the server knows the scripts again
-      redis.scriptLoad(RedisScripts.script("acquire.lua"));
-      redis.scriptLoad(RedisScripts.script("refund.lua"));
+      redis.scriptLoad(ScriptText.script("acquire.lua"));
+      redis.scriptLoad(ScriptText.script("refund.lua"));
     }
   }
 

@@ -11,13 +11,13 @@ import net.jqwik.api.Property;
 class ScriptArgumentsProperties {
   @Property(tries = 2_000)
   void numbersAreTheirDecimalText(@ForAll long v) {
-    assertThat(new String(RedisScripts.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+    assertThat(new String(ScriptText.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
   }
 
   @Example
   void edgesAreTheirDecimalText() {
     for (long v : new long[] {0, -1, 9, 10, -10, 999_999_999, 1_000_000_000, Long.MAX_VALUE, Long.MIN_VALUE}) {
-      assertThat(new String(RedisScripts.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+      assertThat(new String(ScriptText.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
     }
   }
 
