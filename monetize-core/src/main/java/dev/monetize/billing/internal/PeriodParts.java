@@ -34,7 +34,12 @@ public record PeriodParts(Currency currency, List<PeriodParts.Part> parts) {
    *     interval of a customer's first calls can start before its creation), else {@code from}
    * @param lines its lines, as the invoice lists them
    */
-  public record Part(Plan plan, Instant from, Instant to, Instant usageFrom, List<Invoice.Line> lines) {}
+  public record Part(Plan plan, Instant from, Instant to, Instant usageFrom, List<Invoice.Line> lines) {
+    /** Copies the lines. */
+    public Part {
+      lines = List.copyOf(lines);
+    }
+  }
 
   /** Every line of every part, in order: the invoice's. */
   public List<Invoice.Line> lines() {
