@@ -60,6 +60,9 @@ public class AnalyticsTest {
       """;
   static final Instant START = Instant.parse("2026-11-10T00:00:00Z");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Each test's clock, an hour into the scenario's day unless the test sets it, and its operator's credential. */
+  private final ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
+  private final String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
 
   /** The engine of the scenario, on the given usage sink (memory by default). */
   public static Monetize engine(MonetizeBuilder b, ManualTimeSource time, String operatorKey) {
@@ -157,8 +160,6 @@ public class AnalyticsTest {
 
   @Test
   void marginsSlaCustomersAndWhatIfOnAFixedUsageSet() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     try (Monetize m = engine(Monetize.builder(), time, operator)) {
       scenario(m, time);
       assertMargins(get(m, "/monetize/analytics/costs?from=2026-11-10T00:00:00Z&to=2026-11-11T00:00:00Z", operator));
@@ -217,8 +218,6 @@ public class AnalyticsTest {
 
   @Test
   void aRangeBeforeAPlanChangeCountsOnlyThePlanOfThatPart() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     try (Monetize m = engine(Monetize.builder(), time, operator)) {
       Operation summary = m.catalog().operation("summary").orElseThrow();
       m.customers().save(Customer.of("acme", "basic"));
@@ -242,8 +241,6 @@ public class AnalyticsTest {
    */
   @Test
   void aPlanReturnedToCountsEachPartsOwnLines() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     String plans = PLANS.replace("prices: { summary: { amount: \"0.01\", currency: USD, unit: call } }",
         "currency: USD\n    fee: \"5.00\"\n    prices: { summary: { amount: \"0.015\", currency: USD, unit: call } }");
     assertThat(plans).isNotEqualTo(PLANS);
@@ -274,8 +271,6 @@ public class AnalyticsTest {
    */
   @Test
   void aCustomerIsRatedFromWhenItHadAPlanAndAFeeWithoutCallsCounts() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     try (Monetize m = engine(Monetize.builder(), time, operator)) {
       scenario(m, time);
       m.customers().save(Customer.of("idle", "pro")); // 11-10 01:00 and a few ms: 20.00 a month, no call ever
@@ -317,8 +312,7 @@ public class AnalyticsTest {
    */
   @Test
   void whatIfNeverAddsAmountsInTwoCurrencies() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-01T00:00:00Z"));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    time.set(Instant.parse("2026-03-01T00:00:00Z"));
     String plans = """
         plans:
           dollars: {rate: {count: 100}, quotas: [{limit: 100000, window: month}], currency: USD, fee: "30.00"}
@@ -357,8 +351,6 @@ public class AnalyticsTest {
    */
   @Test
   void aCustomerWithoutHistoryIsRatedAsItsDraftInvoiceEvenWithAChangeAhead() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     dev.monetize.keys.CustomerStore store = dev.monetize.keys.CustomerStore.inMemory();
     try (Monetize m = engine(Monetize.builder().customerStore(store), time, operator)) {
       store.save(Customer.of("legacy", "pro")); // straight into the store: no plan change in the history
@@ -385,8 +377,7 @@ public class AnalyticsTest {
 
   @Test
   void badRangesAreRefusedNamingTheParameter() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START);
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
+    time.set(START);
     try (Monetize m = engine(Monetize.builder(), time, operator)) {
       for (String q : new String[] {"/monetize/analytics/sla?to=%2B999999999-12-31",
           "/monetize/analytics/sla?from=2026-11-10&to=2026-01-01", "/monetize/analytics/sla?from=2025-12-01&to=2026-12-02",
@@ -412,8 +403,6 @@ public class AnalyticsTest {
    */
   @Test
   void upsellSignalsFollowThePlanAndAnUnreadableRecordIsSkipped() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     java.util.Set<String> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
     dev.monetize.keys.CustomerStore store = new dev.monetize.ForwardingCustomerStore() {
       @Override
@@ -517,8 +506,6 @@ public class AnalyticsTest {
    */
   @Test
   void aKeysOwnLimitSellsNoPlan() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     try (Monetize m = engine(Monetize.builder(), time, operator)) {
       Operation summary = m.catalog().operation("summary").orElseThrow();
       m.customers().save(Customer.of("acme", "basic"));
@@ -542,8 +529,6 @@ public class AnalyticsTest {
 
   @Test
   void reportsAreComputedOneAtATime() throws Exception {
-    ManualTimeSource time = ManualTimeSource.at(START.plusSeconds(3_600));
-    String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     HeldLedger ledger = new HeldLedger();
     try (Monetize m = engine(Monetize.builder().usageSink(ledger), time, operator)) {
       m.customers().save(Customer.of("acme", "basic"));
