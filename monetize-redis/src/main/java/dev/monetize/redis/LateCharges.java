@@ -187,7 +187,7 @@ final class LateCharges {
       }
       return;
     }
-    if (given != null && given != 0) { // -1: sent again after a lost connection, it had run (and given) already
+    if (given != null && given > 0) { // sent again after a lost connection: what its first run gave
       returned.increment();
     }
     if (settles) {

@@ -20,14 +20,16 @@
 -- KEYS ends with one more key than the call sent: this refund's own marker, in the call's hash slot;
 -- ARGV ends with one more value: how long the marker lives, in milliseconds (longer than a command
 -- can wait to be sent again). A refund runs once: sent again (Lettuce resends what was in flight on a
--- lost connection), it finds its marker and gives nothing twice.
+-- lost connection), it finds its marker, gives nothing twice and answers what its first run did (whose
+-- reply was lost with the connection).
 --
--- Returns the number of limits given something back, or -1 when this refund had run already.
+-- Returns the number of limits given something back (by the first run when this one is sent again).
 
 local E9 = 1000000000
 local ARGV, KEYS = ARGV, KEYS
-if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'PX', ARGV[#ARGV]) then
-  return -1
+local ran = redis.call('GET', KEYS[#KEYS])
+if ran then
+  return tonumber(ran)
 end
 local call, tonumber, floor, min, max, format = redis.call, tonumber, math.floor, math.min, math.max, string.format
 
@@ -81,4 +83,5 @@ for i = 1, n do
     given = given + 1
   end
 end
+call('SET', KEYS[#KEYS], format('%d', given), 'PX', ARGV[#ARGV])
 return given
