@@ -29,6 +29,16 @@ public final class Redaction {
   }
 
   /**
+   * {@code text} as a problem's detail may quote it (a request's path): every key and token replaced,
+   * and cut to its first 200 characters ({@code ...} after them), so an answer neither carries a
+   * secret a caller put in a URL nor echoes kilobytes of it.
+   */
+  public static String quoted(String text) {
+    String safe = redact(text);
+    return safe == null || safe.length() <= 200 ? safe : safe.substring(0, 200) + "...";
+  }
+
+  /**
    * A copy of {@code t} (and its causes) whose messages are redacted, with the same class names in
    * the message and the same stack traces: safe to hand to a logger. Control characters in the
    * messages are written as escapes ({@code \n}, {@code \u0000}): a message quoting what a caller

@@ -24,4 +24,24 @@ class RedactionProperties {
     assertThat(logged.getMessage()).isEqualTo("java.lang.IllegalStateException: cannot store events: "
         + "x\\n2026-12-07T03:20:00.000Z ERROR forged line\\u0000 [redacted]");
   }
+
+  /** A path quoted in a problem's detail: no key, no token, at most 200 characters and the mark of a cut. */
+  @Property(tries = 300)
+  void aQuotedPathHoldsNoKeyAndIsShort(@ForAll("paths") String before, @ForAll("paths") String after) {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    String key = ApiKeys.newSecret(KeyEnvironment.LIVE, random);
+    String quoted = Redaction.quoted("/v1/" + before + key + "/" + after);
+    assertThat(quoted).doesNotContain(key).hasSizeLessThanOrEqualTo(203);
+    String expected = "/v1/" + before + "[redacted]/" + after;
+    if (expected.length() <= 200) {
+      assertThat(quoted).isEqualTo(expected);
+    } else {
+      assertThat(quoted).endsWith("...");
+    }
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> paths() {
+    return net.jqwik.api.Arbitraries.strings().withChars("abc/-.").ofMaxLength(400);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.monetize.jaxrs;
 
+import dev.monetize.keys.Redaction;
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
 import dev.monetize.http.PathTemplate;
@@ -64,13 +65,13 @@ final class EdgeFilter implements ContainerRequestFilter {
       return; // what Monetize serves: a refused address learns nothing about it
     }
     if (bare.isPresent()) {
-      Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for " + method + " " + path + "; the route is "
+      Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for " + method + " " + Redaction.quoted(path) + "; the route is "
           + bare.get() + ", without the trailing slash.");
       return;
     }
     if (method.equals("OPTIONS") && served(path)) {
       if (!Refusals.shielded(monetize, request, path)) {
-        Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for OPTIONS " + path + ".");
+        Refusals.abort(monetize, request, ErrorCode.NOT_FOUND, "No route for OPTIONS " + Redaction.quoted(path) + ".");
       }
       return;
     }
@@ -78,7 +79,7 @@ final class EdgeFilter implements ContainerRequestFilter {
     // servlet adapter's 405, with the catalog's methods in Allow (the runtime's would add OPTIONS, leave out HEAD)
     Optional<String> allow = monetize.undeclaredMethod(method, path);
     if (allow.isPresent() && !Refusals.shielded(monetize, request, path)) {
-      Refusals.abort(monetize, request, ErrorCode.METHOD_NOT_ALLOWED, method + " is not offered on " + path + "; use "
+      Refusals.abort(monetize, request, ErrorCode.METHOD_NOT_ALLOWED, method + " is not offered on " + Redaction.quoted(path) + "; use "
           + allow.get() + ".", "Allow", allow.get());
     }
   }

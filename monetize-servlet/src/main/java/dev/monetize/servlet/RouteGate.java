@@ -1,5 +1,6 @@
 package dev.monetize.servlet;
 
+import dev.monetize.keys.Redaction;
 import dev.monetize.ApiRequest;
 import dev.monetize.Monetize;
 import dev.monetize.errors.ErrorCode;
@@ -69,16 +70,16 @@ final class RouteGate {
         return Optional.empty(); // a monetized route: a refused address learns nothing about it
       }
       if (bare.isPresent()) {
-        refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + path
+        refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + Redaction.quoted(path)
             + "; the route is " + bare.get() + ", without the trailing slash.");
       } else if (allow.isPresent()) {
         response.setHeader("Allow", allow.get());
-        refuse(request, response, ErrorCode.METHOD_NOT_ALLOWED, request.getMethod() + " is not offered on " + path
+        refuse(request, response, ErrorCode.METHOD_NOT_ALLOWED, request.getMethod() + " is not offered on " + Redaction.quoted(path)
             + "; use " + allow.get() + ".");
       } else if (unmatched == UnmatchedRoutes.PASS_THROUGH) {
         chain.doFilter(request, response);
       } else {
-        refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + path + ".");
+        refuse(request, response, ErrorCode.NOT_FOUND, "No route for " + request.getMethod() + " " + Redaction.quoted(path) + ".");
       }
       return Optional.empty();
     }

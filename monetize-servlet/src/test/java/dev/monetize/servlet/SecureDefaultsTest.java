@@ -145,6 +145,11 @@ class SecureDefaultsTest {
         assertThat(slash.body()).contains("the route is /stats, without the trailing slash").doesNotContain("served");
         assertThat(slash.headers().firstValue("RateLimit")).isEmpty();
         assertThat(jetty.call("GET", "/stats", secret, null).body()).isEqualTo("served");
+        HttpResponse<String> keyInPath = jetty.call("GET", "/stats/" + secret + "/", secret, null);
+        assertThat(keyInPath.body()).as("a key pasted into a URL is not echoed").doesNotContain(secret);
+        if (policy == UnmatchedRoutes.NOT_FOUND) {
+          assertThat(keyInPath.body()).contains("No route for GET /stats/[redacted]/");
+        }
         monetize.flushUsage();
         assertThat(usage.calls(r -> true)).isEqualTo(1); // only the call to the route itself
       }
