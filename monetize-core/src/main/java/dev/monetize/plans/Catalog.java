@@ -230,6 +230,13 @@ public final class Catalog {
             throw new IllegalArgumentException("operation '" + op.id() + "': minimum plan '" + p
                 + "' is not a plan (plans: " + plans.keySet() + ")");
           }
+          int rank = plans.get(p).rank(); // a plan of the same rank would be let in as the minimum's equal
+          List<String> tied = plans.values().stream().filter(o -> o.rank() == rank && !o.name().equals(p))
+              .map(Plan::name).toList();
+          if (!tied.isEmpty()) {
+            throw new IllegalArgumentException("operation '" + op.id() + "': minimum plan '" + p + "' has rank " + rank
+                + " as plans " + tied + " do, so they would be let in too; give the plans distinct ranks");
+          }
         });
       }
       for (Plan plan : plans.values()) {

@@ -166,6 +166,7 @@ public record Plan(
     private Rate rate;
     private final List<Quota> quotas = new ArrayList<>();
     private final Set<String> scopes = new LinkedHashSet<>();
+    private boolean scopesGiven;
     private final Set<String> features = new LinkedHashSet<>();
     private final Map<String, Price> prices = new LinkedHashMap<>();
     private Optional<Concurrency> concurrency = Optional.empty();
@@ -198,9 +199,13 @@ public record Plan(
       return this;
     }
 
-    /** Adds allowed scopes. */
+    /**
+     * Adds allowed scopes. Without a call the plan allows every scope ({@code *}); a call with none
+     * is refused at {@link #build}: an empty list computed from elsewhere must not grant everything.
+     */
     public Builder scopes(String... scopes) {
       this.scopes.addAll(List.of(scopes));
+      this.scopesGiven = true;
       return this;
     }
 
@@ -260,6 +265,10 @@ public record Plan(
 
     /** Validates and builds. */
     public Plan build() {
+      if (scopesGiven && scopes.isEmpty()) {
+        throw new IllegalArgumentException("plan '" + name + "': scopes were given as an empty list, which would allow "
+            + "every scope; list the scopes its keys may use, or give none for every scope ('*')");
+      }
       Set<String> s = scopes.isEmpty() ? Set.of("*") : scopes;
       return new Plan(name, rank, rate, quotas, s, features, prices, concurrency, prepaid, overage, fee, currency,
           minimum, usagePrices);

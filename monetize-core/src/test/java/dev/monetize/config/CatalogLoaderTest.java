@@ -263,4 +263,62 @@ class CatalogLoaderTest {
     assertThatThrownBy(() -> CatalogLoader.load(java.nio.file.Path.of("/nonexistent/plans.yaml")))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("/nonexistent/plans.yaml: cannot read the file");
   }
+
+  /** What YAML reads otherwise than it was written is refused, naming the line (from a review of the plans file). */
+  @Test
+  void aliasesNumbersWithALeadingZeroAndASecondDocumentAreRefused() {
+    String doc = """
+        plans:
+          free: { rank: 0, rate: { count: 10 }, quotas: [ { limit: 5, window: day } ], scopes: [ "stats:read" ] }
+        operations:
+          - { id: summary, method: GET, path: /v1/summary, scope: "stats:read" }
+        """;
+    assertThat(CatalogLoader.parse("plans.yaml", doc).plan("free").orElseThrow().rate().count()).isEqualTo(10);
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("[ \"stats:read\" ]", "[ &rs \"stats:read\" ]")
+        .replace("scope: \"stats:read\"", "scope: *rs"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("anchors and aliases").hasMessageContaining("line 4");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("count: 10", "count: 010")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("the number 010 (line 2) is not plain decimal");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("count: 10", "count: 0x10")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not plain decimal");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc + "---\nplans: {}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("more than one document");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.json", "{\"plans\": {}} {\"plans\": {}}"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("more than one document");
+  }
+
+  /** An empty list of scopes is no shorthand for every scope: refused; a plan without the field allows every scope. */
+  @Test
+  void anEmptyListOfScopesIsRefusedAndAMissingOneAllowsEveryScope() {
+    String doc = """
+        plans:
+          free: { rate: { count: 10 }, quotas: [ { limit: 5, window: day } ], scopes: [] }
+        operations:
+          - { id: export, method: GET, path: /v1/export, scope: "export:read" }
+        """;
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("plans.free.scopes").hasMessageContaining("at least one scope");
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("scopes: []", "scopes: ~")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("plans.free.scopes");
+    assertThat(CatalogLoader.parse("plans.yaml", doc.replace(", scopes: []", "")).plan("free").orElseThrow().scopes())
+        .containsExactly("*");
+    assertThatThrownBy(() -> Plan.builder("free").scopes(new String[0]).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty list");
+  }
+
+  /** A minimum plan that shares its rank with another plan would let that plan in: refused. */
+  @Test
+  void aMinimumPlanSharingItsRankIsRefused() {
+    String doc = """
+        plans:
+          free: { rate: { count: 10 }, quotas: [ { limit: 5, window: day } ] }
+          pro: { rank: 1, rate: { count: 100 }, quotas: [ { limit: 50, window: day } ] }
+        operations:
+          - { id: export, method: GET, path: /v1/export, minimum_plan: pro }
+        """;
+    Catalog ranked = CatalogLoader.parse("plans.yaml", doc);
+    assertThat(ranked.allows(ranked.plan("free").orElseThrow(), ranked.operation("export").orElseThrow())).isFalse();
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", doc.replace("rank: 1, ", "")))
+        .hasMessageContaining("minimum plan 'pro' has rank 0 as plans [free] do");
+  }
 }
