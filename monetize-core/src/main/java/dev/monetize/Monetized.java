@@ -88,7 +88,9 @@ public @interface Monetized {
   /**
    * The date this version is deprecated from ({@code 2026-06-01}, midnight UTC, or an RFC 3339
    * instant): answers carry {@code Deprecation}, and {@code Sunset} and {@code Link} when set.
-   * Empty: not deprecated.
+   * Empty: not deprecated. On a class, with {@link #sunset()}, {@link #successor()} and the guide,
+   * the default of every method of the class, annotated or not, except one that names a
+   * {@link #version()} other than the class's.
    */
   String deprecated() default "";
 

@@ -81,7 +81,11 @@ public final class MonetizedOperations {
       if (!version.isEmpty()) {
         b.version(version);
       }
-      lifecycle(onMethod != null ? onMethod : onClass).ifPresent(b::lifecycle);
+      // the class's lifecycle is the default of its methods, as its other attributes are, but not of a method
+      // that declares a version of its own: that version's life is its own
+      boolean ownVersion = onMethod != null && onClass != null && !onMethod.version().isEmpty()
+          && !onMethod.version().equals(onClass.version());
+      lifecycle(onMethod, ownVersion ? null : onClass).ifPresent(b::lifecycle);
       return new Declared(b.build(), ttl < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttl)),
           version.isEmpty() ? Optional.empty() : Optional.of(version));
     }
@@ -116,26 +120,30 @@ public final class MonetizedOperations {
 
   private static final String[] ALL = {"*"};
 
-  /** The lifecycle an annotation declares, if it names a deprecation date. */
-  private static Optional<dev.monetize.plans.Lifecycle> lifecycle(Monetized a) {
-    if (a == null || a.deprecated().isEmpty()) {
-      if (a != null && (!a.sunset().isEmpty() || !a.successor().isEmpty() || !a.migrationGuide().isEmpty())) {
+  /** The lifecycle the annotations declare (each attribute the method's, else the class's), if they name a deprecation date. */
+  private static Optional<dev.monetize.plans.Lifecycle> lifecycle(Monetized onMethod, Monetized onClass) {
+    String deprecated = pick(onMethod, onClass, Monetized::deprecated, "", false);
+    String sunset = pick(onMethod, onClass, Monetized::sunset, "", false);
+    String successor = pick(onMethod, onClass, Monetized::successor, "", false);
+    String guide = pick(onMethod, onClass, Monetized::migrationGuide, "", false);
+    if (deprecated.isEmpty()) {
+      if (!sunset.isEmpty() || !successor.isEmpty() || !guide.isEmpty()) {
         throw new IllegalArgumentException("sunset, successor and migrationGuide need deprecated");
       }
       return Optional.empty();
     }
-    dev.monetize.plans.Lifecycle l = dev.monetize.plans.Lifecycle.deprecated(when(a.deprecated(), "deprecated"));
-    if (!a.sunset().isEmpty()) {
-      l = l.sunset(when(a.sunset(), "sunset"));
+    dev.monetize.plans.Lifecycle l = dev.monetize.plans.Lifecycle.deprecated(when(deprecated, "deprecated"));
+    if (!sunset.isEmpty()) {
+      l = l.sunset(when(sunset, "sunset"));
     }
-    if (!a.successor().isEmpty()) {
-      l = l.successor(a.successor());
+    if (!successor.isEmpty()) {
+      l = l.successor(successor);
     }
-    if (!a.migrationGuide().isEmpty()) {
+    if (!guide.isEmpty()) {
       try {
-        l = l.guide(new java.net.URI(a.migrationGuide()));
+        l = l.guide(new java.net.URI(guide));
       } catch (java.net.URISyntaxException e) {
-        throw new IllegalArgumentException("migrationGuide '" + a.migrationGuide() + "' is not a URL or path");
+        throw new IllegalArgumentException("migrationGuide '" + guide + "' is not a URL or path");
       }
     }
     return Optional.of(l);
