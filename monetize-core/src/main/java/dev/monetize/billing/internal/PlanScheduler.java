@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -127,6 +128,10 @@ public final class PlanScheduler implements AutoCloseable {
    */
   public synchronized Customer changeNow(Customer customer, String plan) {
     Instant now = time.now();
+    Optional<String> mixed = currencyConflict(customer, plan);
+    if (mixed.isPresent()) {
+      throw new IllegalArgumentException(mixed.get());
+    }
     if (history.shared()) {
       suggestions.remove(customer.id());
       Instant firm = firm(now); // a change coming due before it stays: other nodes may follow it already
@@ -401,8 +406,21 @@ public final class PlanScheduler implements AutoCloseable {
           schedule(c, rule.to());
         }
       }
-      case NOW -> changeNow(c, rule.to());
+      case NOW -> { // another currency than this period's plans: at the period's end (an invoice has one)
+        if (currencyConflict(c, rule.to()).isPresent()) {
+          if (scheduled(c.id()).filter(s -> s.plan().equals(rule.to())).isEmpty()) {
+            schedule(c, rule.to());
+          }
+        } else {
+          changeNow(c, rule.to());
+        }
+      }
     }
+  }
+
+  /** Why putting {@code customer} on {@code plan} now would mix currencies in its current period, if it would. */
+  public Optional<String> currencyConflict(Customer customer, String plan) {
+    return PeriodCurrency.conflict(catalog, history, customer.id(), customer.billingAnchor(), plan, time.now());
   }
 
   private void publish(String type, Customer customer, String plan, Instant at) {

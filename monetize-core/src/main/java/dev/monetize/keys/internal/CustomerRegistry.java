@@ -82,6 +82,12 @@ public final class CustomerRegistry implements CustomerService {
           + ") cannot change any more; keep them, or bill it as a new customer");
     }
     boolean leaves = before.isPresent() && !before.get().plan().equals(customer.plan());
+    if (leaves) { // an invoice has one currency, whatever plans came between
+      dev.monetize.billing.internal.PeriodCurrency.conflict(catalog, billingHistory, customer.id(),
+          before.get().billingAnchor(), customer.plan(), time.now()).ifPresent(why -> {
+            throw new IllegalArgumentException("customer " + customer.id() + ": " + why);
+          });
+    }
     String from = before.map(Customer::plan).orElse("");
     // from this instant to the cut usage waits, and the calls recorded meanwhile bill on the plan left
     java.time.Instant since = leaves ? leaving.leaving(customer.id(), from, customer.plan()) : null;

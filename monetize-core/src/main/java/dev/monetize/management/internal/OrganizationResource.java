@@ -99,6 +99,10 @@ final class OrganizationResource {
           throw ManagementRefusal.badRequest("plan: '" + plan + "' bills in " + to.get() + " and '" + inForce.plan()
               + "' in " + from.get() + "; an invoice has one currency: change at period_end.");
         }
+        java.util.Optional<String> mixed = context.plans().currencyConflict(org, plan);
+        if (mixed.isPresent()) {
+          throw ManagementRefusal.badRequest("plan: " + mixed.get() + ".");
+        }
         Customer changed = context.plans().changeNow(org, plan);
         return ManagementCall.ok(200, Views.Organization.of(context.plans().inForce(changed),
             context.plans().scheduled(id)));
