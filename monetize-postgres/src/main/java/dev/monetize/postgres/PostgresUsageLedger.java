@@ -270,11 +270,13 @@ public final class PostgresUsageLedger implements UsageSink, UsageTotals {
     java.time.LocalDate first = from.atZone(zone).toLocalDate();
     java.time.LocalDate last = to.atZone(zone).toLocalDate();
     Instant end = last.plusDays(1).atStartOfDay(zone).toInstant();
-    // an offset is given as an interval (PostgreSQL reads '+02:00' as a POSIX zone, west of Greenwich)
-    String day = zone instanceof java.time.ZoneOffset ? "(period_start AT TIME ZONE ?::interval)::date"
+    // a fixed offset is given as an interval: PostgreSQL reads '+02:00', 'UTC+02:00' and 'GMT+02:00' as POSIX
+    // zones, west of Greenwich (Java's ZoneId.of("UTC+14") is east of it)
+    java.util.Optional<java.time.ZoneOffset> fixed = zone.getRules().isFixedOffset()
+        ? java.util.Optional.of(zone.getRules().getOffset(Instant.EPOCH)) : java.util.Optional.empty();
+    String day = fixed.isPresent() ? "(period_start AT TIME ZONE ?::interval)::date"
         : "(period_start AT TIME ZONE ?)::date";
-    String zoneText = zone instanceof java.time.ZoneOffset o ? (o.getTotalSeconds() == 0 ? "+00:00" : o.getId())
-        : zone.getId();
+    String zoneText = fixed.map(o -> o.getTotalSeconds() == 0 ? "+00:00" : o.getId()).orElse(zone.getId());
     String standard = "SELECT " + day + " AS d, operation_id, sum(calls), sum(bytes_in), sum(bytes_out), "
         + "sum(duration_micros), sum(cpu_micros) FROM monetize_usage_all WHERE customer_id = ? AND period_start >= ? "
         + "AND period_start < ? GROUP BY d, operation_id";

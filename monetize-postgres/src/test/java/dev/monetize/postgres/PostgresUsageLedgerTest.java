@@ -82,7 +82,8 @@ class PostgresUsageLedgerTest {
     Instant from = Instant.parse("2026-11-28T00:00:00Z");
     Instant to = Instant.parse("2026-12-02T12:00:00Z");
     for (java.time.ZoneId zone : List.of(java.time.ZoneOffset.UTC, java.time.ZoneId.of("Europe/Berlin"),
-        java.time.ZoneOffset.ofHoursMinutes(5, 30), java.time.ZoneId.of("America/New_York"))) {
+        java.time.ZoneOffset.ofHoursMinutes(5, 30), java.time.ZoneId.of("America/New_York"),
+        java.time.ZoneId.of("UTC+14"), java.time.ZoneId.of("GMT-09:30"), java.time.ZoneId.of("Etc/GMT-14"))) {
       var grouped = ledger.daily("acme", from, to, zone);
       assertThat(grouped).as(zone.getId()).isEqualTo(oneByOne.daily("acme", from, to, zone));
       assertThat(grouped.values().stream().mapToLong(x -> x.requests()).sum()).as(zone.getId())
