@@ -162,7 +162,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
 
   @Override
   public Summary summary(String tenant) {
-    return Events.summary(read(tenant, Instant.EPOCH, Instant.parse("9999-12-31T00:00:00Z")));
+    return Events.summary(read(tenant, Instant.EPOCH, null));
   }
 
   @Override
@@ -172,20 +172,22 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
 
   @Override
   public void export(String tenant, OutputStream out) throws IOException {
-    Events.export(read(tenant, Instant.EPOCH, Instant.parse("9999-12-31T00:00:00Z")), out);
+    Events.export(read(tenant, Instant.EPOCH, null), out);
   }
 
-  /** The tenant's events in {@code [from, to)}, oldest first. */
+  /** The tenant's events in {@code [from, to)} ({@code to} null: all from {@code from} on), oldest first. */
   private List<Event> read(String tenant, Instant from, Instant to) {
     if (suspended) {
       throw new StoreUnavailableException("The event store is offline for maintenance.");
     }
     try (Connection c = data.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT type, ts, user_id, value, properties FROM analytics_events WHERE tenant = ? AND ts >= ? AND ts < ? "
-            + "ORDER BY ts")) {
+        "SELECT type, ts, user_id, value, properties FROM analytics_events WHERE tenant = ? AND ts >= ? "
+            + (to == null ? "" : "AND ts < ? ") + "ORDER BY ts")) {
       ps.setString(1, tenant);
       ps.setTimestamp(2, Timestamp.from(from));
-      ps.setTimestamp(3, Timestamp.from(to));
+      if (to != null) {
+        ps.setTimestamp(3, Timestamp.from(to));
+      }
       List<Event> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

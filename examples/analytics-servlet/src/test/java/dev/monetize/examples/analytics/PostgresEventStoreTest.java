@@ -55,6 +55,22 @@ class PostgresEventStoreTest {
     PostgresTestSupport.drop(url);
   }
 
+  /** An event at the last instant the parser accepts is in the summary and the export, as in memory. */
+  @Test
+  void anEventAtTheEndOfYear9999IsSummedAndExported() throws Exception {
+    Instant last = new dev.monetize.examples.analytics.domain.EventParser(java.time.Clock.systemUTC())
+        .parse("[{\"type\":\"late\",\"timestamp\":\"9999-12-31T23:59:59.999999999Z\"}]"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8)).get(0).timestamp();
+    assertThat(last).isEqualTo(Instant.parse("9999-12-31T23:59:59.999999Z")); // kept to the microsecond
+    try (TenantContext.Scope ignored = TenantContext.open("globex")) {
+      store.append("globex", List.of(new Event("late", last, Optional.empty(), 1, Map.of())));
+      assertThat(store.summary("globex").events()).isEqualTo(3);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      store.export("globex", out);
+      assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("9999-12-31T23:59:59.999999Z");
+    }
+  }
+
   @Test
   void aDeliberatelyUnfilteredQueryReturnsOnlyTheTenantsRows() throws Exception {
     try (Connection owner = db.dataSource().getConnection()) {

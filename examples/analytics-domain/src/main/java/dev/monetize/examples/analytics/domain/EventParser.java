@@ -117,7 +117,7 @@ public final class EventParser {
       try {
         Instant parsed = Instant.parse(t.asText());
         if (parsed.toEpochMilli() >= 0 && parsed.toEpochMilli() <= MAX_EPOCH_MILLIS) {
-          return parsed;
+          return parsed.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // what every store keeps (PostgreSQL's precision)
         }
       } catch (DateTimeParseException | ArithmeticException e) {
         // reported below
