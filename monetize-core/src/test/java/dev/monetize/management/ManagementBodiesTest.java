@@ -151,7 +151,20 @@ class ManagementBodiesTest {
     r = monetize.managementApi().handle(new ManagementApi.Request("POST", "/monetize/organizations", Map.of(),
         Optional.of("Bearer " + operator.secret()), Optional.empty(), latin1, "10.0.0.9", "req-2"));
     assertThat(r.status()).isEqualTo(400);
-    assertThat(problem(r).path("detail").asText()).isEqualTo("The body is not valid JSON.");
+    assertThat(problem(r).path("detail").asText()).isEqualTo("The body is not UTF-8 text.");
+    // UTF-16 and UTF-32, which the JSON parser would recognize by their zero bytes and a proxy reading UTF-8 cannot inspect
+    for (java.nio.charset.Charset wide : java.util.List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE,
+        java.nio.charset.Charset.forName("UTF-32BE"))) {
+      byte[] body = "{\"id\":\"g16\",\"name\":\"G\",\"plan\":\"pro\"}".getBytes(wide);
+      r = monetize.managementApi().handle(new ManagementApi.Request("POST", "/monetize/organizations", Map.of(),
+          Optional.of("Bearer " + operator.secret()), Optional.empty(), body, "10.0.0.9", "req-3"));
+      assertThat(r.status()).as(wide.name()).isEqualTo(400);
+      assertThat(problem(r).path("detail").asText()).isEqualTo("The body is not valid JSON.");
+    }
+    byte[] bom = "\uFEFF{\"id\":\"gbom\",\"name\":\"G\",\"plan\":\"pro\"}".getBytes(StandardCharsets.UTF_8);
+    r = monetize.managementApi().handle(new ManagementApi.Request("POST", "/monetize/organizations", Map.of(),
+        Optional.of("Bearer " + operator.secret()), Optional.empty(), bom, "10.0.0.9", "req-4"));
+    assertThat(r.status()).as("UTF-8 with a byte order mark").isEqualTo(201);
   }
 
   @Test

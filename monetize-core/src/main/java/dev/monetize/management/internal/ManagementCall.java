@@ -121,6 +121,23 @@ final class ManagementCall {
   }
 
   /**
+   * {@code body} read as UTF-8, whatever it looks like: the JSON parser would otherwise recognize UTF-16
+   * and UTF-32 by their zero bytes, and read a body that a proxy or firewall reading UTF-8 cannot
+   * inspect (a leading byte order mark is skipped, as the parser did).
+   */
+  private static String utf8(byte[] body) {
+    try {
+      String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(body)).toString();
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw ManagementRefusal.badRequest("The body is not UTF-8 text.");
+    }
+  }
+
+  /**
    * The body bound to {@code type} (an empty body: every field absent). Unknown fields, wrong types
    * and anything that is not a JSON object are refused with a message naming the field and what it
    * takes.
@@ -128,7 +145,7 @@ final class ManagementCall {
   <T extends Record> T bind(Class<T> type) {
     byte[] body = request.body().length == 0 ? EMPTY_OBJECT : request.body();
     try {
-      T bound = BINDER.readValue(body, type);
+      T bound = BINDER.readValue(utf8(body), type);
       if (bound == null) {
         throw ManagementRefusal.badRequest("The body must be a JSON object.");
       }

@@ -45,6 +45,11 @@ public final class EventParser {
   /** Parses a body. */
   public List<Event> parse(byte[] body) {
     JsonNode root;
+    for (int i = 0; i < Math.min(4, body.length); i++) {
+      if (body[i] == 0) { // UTF-16 or UTF-32, which the JSON parser would recognize and read: a body is UTF-8
+        throw new BadInputException("the body is not UTF-8 text", HINT);
+      }
+    }
     try {
       root = body.length == 0 ? null : JSON.readTree(body);
     } catch (JsonProcessingException e) {

@@ -51,6 +51,11 @@ class EventParserProperties {
     assertThatThrownBy(() -> parse("{}")).hasMessageContaining("must be a JSON array");
     assertThatThrownBy(() -> parse("[1]")).hasMessageContaining("events[0]: expected an object, got a number");
     assertThatThrownBy(() -> parse("[] []")).hasMessageContaining("not valid JSON");
+    for (java.nio.charset.Charset wide : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16,
+        java.nio.charset.Charset.forName("UTF-32BE"))) { // which the JSON parser would recognize, and read
+      assertThatThrownBy(() -> parser.parse("[{\"type\":\"a\"}]".getBytes(wide))).as(wide.name())
+          .isInstanceOf(BadInputException.class).hasMessageContaining("not UTF-8");
+    }
     // the parser's internals (class names, settings) never reach the caller
     for (String bad : new String[] {"[{\"type\":\"a\",\"value\":NaN}]", "[{", "[" + "9".repeat(2_000) + "]",
         "[".repeat(1_500)}) {
