@@ -121,7 +121,7 @@ public final class Monetize implements AutoCloseable {
     // or this node's when the billing history is this node's too
     int lookBack = b.usageSink instanceof dev.monetize.metering.UsageTotals ? 12 : b.billingHistory.shared() ? 0 : 1;
     b.catalog.warnings().forEach(w -> LOG.warn("plans: {}", w));
-    this.reports = new Reports(b.catalog, this::settledTotals, b.billingHistory, wallet,
+    this.reports = new Reports(b.catalog, this::settledTotals, this::usageComplete, b.billingHistory, wallet,
         limits::peek, b.timeSource, b.invoiceGrace, lookBack);
     this.trustedProxies = b.trustedProxies;
     this.timeSource = b.timeSource;
@@ -179,6 +179,10 @@ public final class Monetize implements AutoCloseable {
 
   private dev.monetize.metering.UsageTotals recoveredTotals() {
     return usage.recoveredTotals();
+  }
+
+  private boolean usageComplete() {
+    return usage.complete();
   }
 
   private dev.monetize.metering.UsageTotals settledTotals() {

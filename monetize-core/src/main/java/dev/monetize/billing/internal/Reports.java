@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 public final class Reports implements AccountReports {
   private final Catalog catalog;
   private final Supplier<UsageTotals> usageTotals;
+  private final java.util.function.BooleanSupplier usageComplete;
   private final BillingHistory billingHistory;
   private final WalletService wallet;
   private final BiFunction<Principal, Long, List<PolicyState>> limitsNow;
@@ -48,13 +49,17 @@ public final class Reports implements AccountReports {
    * Reports reading {@code usageTotals}.
    *
    * @param usageTotals the totals, once this node's pending usage is delivered
+   * @param usageComplete whether those totals hold every call recorded (read after them): invoices are
+   *     finalized only then
    * @param limitsNow the principal's limits as they stand at a time (epoch nanoseconds)
    */
-  public Reports(Catalog catalog, Supplier<UsageTotals> usageTotals, BillingHistory billingHistory,
+  public Reports(Catalog catalog, Supplier<UsageTotals> usageTotals, java.util.function.BooleanSupplier usageComplete,
+      BillingHistory billingHistory,
       WalletService wallet, BiFunction<Principal, Long, List<PolicyState>> limitsNow, TimeSource time,
       java.time.Duration grace, int lookBack) {
     this.catalog = catalog;
     this.usageTotals = usageTotals;
+    this.usageComplete = usageComplete;
     this.billingHistory = billingHistory;
     this.wallet = wallet;
     this.limitsNow = limitsNow;
@@ -164,14 +169,16 @@ public final class Reports implements AccountReports {
       return; // done for this period on this node: a read costs no ledger query
     }
     try {
-      finalizeEnded(principal, currentStart);
-      checkedThrough.put(customerId, currentStart);
+      if (finalizeEnded(principal, currentStart)) {
+        checkedThrough.put(customerId, currentStart);
+      }
     } catch (RuntimeException e) { // the reads go on; the next one tries again
       LOG.warn("finalizing the invoices of {} failed: {}", customerId, e.toString());
     }
   }
 
-  private void finalizeEnded(Principal principal, Instant currentStart) {
+  /** False when the usage is not all in the totals yet (nothing is finalized then; a later read tries again). */
+  private boolean finalizeEnded(Principal principal, Instant currentStart) {
     String customerId = principal.customerId();
     List<Invoice> newest = billingHistory.invoices(customerId, 1);
     Instant done = newest.isEmpty() ? Instant.MIN : newest.get(0).periodStart();
@@ -186,13 +193,21 @@ public final class Reports implements AccountReports {
       due.push(last);
       end = start;
     }
+    if (due.isEmpty()) {
+      return true;
+    }
     UsageTotals totals = memo(usageTotals.get());
+    if (!usageComplete.getAsBoolean()) { // a delivery the sink refused waits: a final invoice would miss its calls
+      LOG.warn("invoices of {} not finalized yet: usage the sink refused waits to be delivered", customerId);
+      return false;
+    }
     for (Instant last : due) {
       Instant start = Invoicing.periodStart(principal.customer().billingAnchor(), last);
       List<PlanChange> changes = billingHistory.planChanges(customerId, start, Invoicing.periodEnd(
           principal.customer().billingAnchor(), last));
       draft(principal, last, changes, totals).ifPresent(billingHistory::finalizeInvoice);
     }
+    return true;
   }
 
   private Optional<Invoice> draft(Principal principal, long now, UsageTotals totals) {

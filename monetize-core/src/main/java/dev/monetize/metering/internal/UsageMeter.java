@@ -152,6 +152,13 @@ public final class UsageMeter {
     flushIfDue();
   }
 
+  /** Whether a delivery the sink refused waits to be tried again: totals fed by deliveries lack its calls. */
+  public boolean refusedDeliveryWaiting() {
+    synchronized (flushLock) {
+      return current != null;
+    }
+  }
+
   /** Flushes if the back-off after a failure has passed; called by the background flusher. */
   public void flushIfDue() {
     synchronized (flushLock) {

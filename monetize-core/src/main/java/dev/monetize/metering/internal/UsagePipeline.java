@@ -88,6 +88,14 @@ public final class UsagePipeline implements AutoCloseable {
    * at most one per 100 ms): a report includes every call admitted before it, except while the
    * sink refuses deliveries.
    */
+  /**
+   * Whether the totals hold every call recorded on this node so far: no delivery the sink refused is
+   * waiting (a final invoice is made only then).
+   */
+  public boolean complete() {
+    return !meter.refusedDeliveryWaiting();
+  }
+
   public UsageTotals settledTotals() {
     try {
       meter.settle(System.nanoTime());
