@@ -29,6 +29,8 @@ public final class Reports implements AccountReports {
   private final Catalog catalog;
   private final Supplier<UsageTotals> usageTotals;
   private final java.util.function.BooleanSupplier usageComplete;
+  /** The removed plans said so once: each is logged at its first draft. */
+  private final java.util.Set<String> warnedRemoved = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final BillingHistory billingHistory;
   private final WalletService wallet;
   private final BiFunction<Principal, Long, List<PolicyState>> limitsNow;
@@ -226,6 +228,11 @@ public final class Reports implements AccountReports {
     Catalog plans = catalog;
     for (PlanChange c : changes) {
       if (catalog.plan(c.plan()).isEmpty()) { // a plan since removed from the catalog: billed as the current one
+        if (warnedRemoved.add(c.plan())) {
+          LOG.warn("plan '{}' is no longer in the catalog but billed in an open period (customer {}): its part is "
+              + "billed as the customer's current plan '{}'; keep a plan until every period it was used in is final",
+              c.plan(), customerId, principal.plan().name());
+        }
         plans = withRemovedPlans(changes, principal.plan());
         break;
       }
