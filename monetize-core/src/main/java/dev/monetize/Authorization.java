@@ -26,10 +26,12 @@ final class Authorization extends AdmissionStage {
     Plan plan = principal.plan();
     if (!catalog.allows(plan, op)) {
       String detail = "Operation '" + op.id() + "' is not included in plan '" + plan.name() + "'.";
-      Optional<Plan> upgrade = catalog.lowestPlanAllowing(op);
+      Optional<Plan> upgrade = catalog.plans().stream() // an upgrade: never a plan ranked at or below the caller's
+          .filter(p -> p.rank() > plan.rank() && catalog.allows(p, op)).findFirst();
       return upgrade.map(p -> Decision.refuseWithHint(ErrorCode.PLAN_DENIED, detail,
               "Upgrade to plan '" + p.name() + "' or higher to call " + op.id() + ".", Optional.of(principal), op))
-          .orElse(Decision.refuse(ErrorCode.PLAN_DENIED, detail, Optional.of(principal), op));
+          .orElse(Decision.refuseWithHint(ErrorCode.PLAN_DENIED, detail, "No plan above '" + plan.name()
+              + "' includes " + op.id() + "; ask the provider.", Optional.of(principal), op));
     }
     if (!Scopes.grants(principal.scopes(), op.scope())) {
       String holder = principal.credential().tokenId().map(t -> "the token " + t + " (of key " + principal.keyId() + ")")
