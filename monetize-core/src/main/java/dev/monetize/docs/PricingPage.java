@@ -101,8 +101,14 @@ public final class PricingPage {
   }
 
   private static String period(Plan p) {
-    long s = p.rate().period().toSeconds();
-    return s == 1 ? "second" : s == 60 ? "minute" : s == 3600 ? "hour" : s == 86400 ? "day" : p.rate().period().toString();
+    long nanos = p.rate().period().toNanos();
+    long s = nanos / 1_000_000_000L;
+    if (nanos % 1_000_000_000L == 0) {
+      return s == 1 ? "second" : s == 60 ? "minute" : s == 3600 ? "hour" : s == 86400 ? "day"
+          : String.format(Locale.ROOT, "%,d seconds", s);
+    }
+    // 1.5 seconds, 0.5 seconds: never rounded
+    return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString() + " seconds";
   }
 
   private static String quota(Quota q) {

@@ -266,7 +266,12 @@ public final class OpenApi {
     n.put("rank", p.rank());
     ObjectNode rate = n.putObject("rate");
     rate.put("count", p.rate().count());
-    rate.put("period_seconds", Math.max(1, p.rate().period().toSeconds()));
+    java.math.BigDecimal seconds = java.math.BigDecimal.valueOf(p.rate().period().toNanos(), 9).stripTrailingZeros();
+    if (seconds.scale() <= 0) {
+      rate.put("period_seconds", seconds.longValueExact()); // a whole number, as ever
+    } else {
+      rate.put("period_seconds", seconds); // exact: 0.5 and 1.5, never rounded to 1
+    }
     rate.put("burst", p.rate().burst());
     ArrayNode quotas = n.putArray("quotas");
     for (Quota q : p.quotas()) {

@@ -63,6 +63,25 @@ class OpenApiTest {
     assertThat(doc.at("/x-monetize-plans/0/name").asText()).isEqualTo("free");
   }
 
+  /** A rate's period is shown exactly: 1.5 s is not "per second", 0.5 s not "period_seconds: 1". */
+  @Test
+  void aPeriodOfPartSecondsIsShownExactly() throws Exception {
+    Catalog c = Catalog.builder()
+        .plan(dev.monetize.plans.Plan.builder("free").rate(dev.monetize.plans.Rate.of(5, java.time.Duration.ofMillis(1500)))
+            .quota(dev.monetize.plans.Quota.daily(10)).build())
+        .plan(dev.monetize.plans.Plan.builder("pro").rank(1).rate(dev.monetize.plans.Rate.of(5, java.time.Duration.ofMillis(500)))
+            .quota(dev.monetize.plans.Quota.daily(10)).build())
+        .plan(dev.monetize.plans.Plan.builder("max").rank(2).rate(dev.monetize.plans.Rate.of(5, java.time.Duration.ofSeconds(1)))
+            .quota(dev.monetize.plans.Quota.daily(10)).build())
+        .operation(dev.monetize.plans.Operation.builder("summary", "GET", "/v1/summary").build()).build();
+    JsonNode doc = new ObjectMapper().readTree(OpenApi.of(c).json());
+    assertThat(doc.at("/x-monetize-plans/0/rate/period_seconds").decimalValue()).isEqualByComparingTo("1.5");
+    assertThat(doc.at("/x-monetize-plans/1/rate/period_seconds").decimalValue()).isEqualByComparingTo("0.5");
+    assertThat(doc.at("/x-monetize-plans/2/rate/period_seconds").isIntegralNumber()).isTrue();
+    String page = dev.monetize.docs.PricingPage.markdown(c, "API");
+    assertThat(page).contains("5 per 1.5 seconds").contains("5 per 0.5 seconds").contains("5 per second");
+  }
+
   @Test
   void pathVariablesBecomeRequiredParameters() throws Exception {
     Catalog c = Catalog.builder()
