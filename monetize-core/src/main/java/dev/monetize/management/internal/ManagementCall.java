@@ -369,7 +369,8 @@ final class ManagementCall {
     }
     int limit;
     try {
-      limit = value.length() > 3 ? -1 : Integer.parseInt(value);
+      // ASCII digits only: parseInt takes a sign and any script's digits ('+5', Arabic-Indic 3)
+      limit = value.length() > 3 || !value.chars().allMatch(ch -> ch >= '0' && ch <= '9') ? -1 : Integer.parseInt(value);
     } catch (NumberFormatException e) {
       limit = -1;
     }
