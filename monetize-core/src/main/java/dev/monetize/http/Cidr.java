@@ -39,7 +39,9 @@ public final class Cidr {
     String address = slash < 0 ? entry : entry.substring(0, slash);
     InetAddress a = literal(address).orElseThrow(() -> new IllegalArgumentException("'" + shorten(entry)
         + "' is not an IP address or CIDR such as 203.0.113.0/24 or 2001:db8::/32"));
-    int max = a.getAddress().length * 8;
+    // an IPv4-mapped IPv6 literal (::ffff:203.0.113.9) is read as its IPv4 address: its prefix counts 128 bits
+    boolean mapped = address.indexOf(':') >= 0 && a instanceof java.net.Inet4Address;
+    int max = mapped ? 128 : a.getAddress().length * 8;
     int bits;
     String prefix = slash < 0 ? "" : entry.substring(slash + 1);
     if (slash >= 0 && (prefix.isEmpty() || prefix.length() > 3 || !prefix.chars().allMatch(ch -> ch >= '0' && ch <= '9'))) {
@@ -50,6 +52,13 @@ public final class Cidr {
     if (bits < 0 || bits > max) {
       throw new IllegalArgumentException("'" + shorten(entry) + "': the prefix length of a CIDR must be 0.." + max
           + ", such as 203.0.113.0/24 or 2001:db8::/32");
+    }
+    if (mapped && bits > 32) { // 0..32: the IPv4 network's own prefix, as ever; 96..128: counted in IPv6's 128 bits
+      if (bits < 96) {
+        throw new IllegalArgumentException("'" + shorten(entry) + "': an IPv4-mapped address (::ffff:a.b.c.d) takes "
+            + "the prefix length of its IPv4 network (0..32) or that plus 96 (96..128), such as ::ffff:203.0.113.0/120");
+      }
+      bits -= 96;
     }
     byte[] n = a.getAddress();
     for (int i = 0; i < n.length; i++) { // clear the host bits

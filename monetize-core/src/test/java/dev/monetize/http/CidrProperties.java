@@ -188,4 +188,17 @@ class CidrProperties {
     assertThat(Cidr.clientKey("2001:db8:5:5::1")).isNotEqualTo(Cidr.clientKey("2001:db8:5:6::1"));
     assertThat(Cidr.clientKey("not an address")).isEqualTo("not an address");
   }
+
+  /** An IPv4-mapped IPv6 network takes its IPv4 network's prefix, or that plus 96 (counted in 128 bits). */
+  @net.jqwik.api.Example
+  void anIpv4MappedNetworkCountsItsPrefixIn128Bits() {
+    org.assertj.core.api.Assertions.assertThat(Cidr.parse("::ffff:127.0.0.1/128")).isEqualTo(Cidr.parse("127.0.0.1/32"));
+    org.assertj.core.api.Assertions.assertThat(Cidr.parse("::ffff:203.0.113.9/120")).isEqualTo(Cidr.parse("203.0.113.0/24"));
+    org.assertj.core.api.Assertions.assertThat(Cidr.parse("::ffff:203.0.113.9")).isEqualTo(Cidr.parse("203.0.113.9/32"));
+    org.assertj.core.api.Assertions.assertThat(Cidr.parse("::ffff:203.0.113.9/24")).isEqualTo(Cidr.parse("203.0.113.0/24"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Cidr.parse("::ffff:203.0.113.9/64"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(0..32) or that plus 96 (96..128)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Cidr.parse("::ffff:203.0.113.9/129"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..128");
+  }
 }
