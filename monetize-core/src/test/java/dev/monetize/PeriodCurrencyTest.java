@@ -12,7 +12,6 @@ import dev.monetize.plans.Customer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,39 +23,21 @@ import org.junit.jupiter.api.Test;
 class PeriodCurrencyTest {
   private static final String PLANS = """
       plans:
-        usd:
-          rank: 0
-          rate: { count: 1000, burst: 1000 }
-          quotas: [ { limit: 100000, window: month } ]
-          scopes: ["*"]
-          currency: USD
-          fee: "30.00"
-        free:
-          rank: 5
-          rate: { count: 1000, burst: 1000 }
-          quotas: [ { limit: 100000, window: month } ]
-          scopes: ["*"]
-        eur:
-          rank: 10
-          rate: { count: 1000, burst: 1000 }
-          quotas: [ { limit: 1000000, window: month } ]
-          scopes: ["*"]
-          currency: EUR
-          fee: "40.00"
+        usd: { rate: { count: 1000 }, quotas: [ { limit: 100000, window: month } ], currency: USD, fee: "30.00" }
+        free: { rank: 5, rate: { count: 1000 }, quotas: [ { limit: 100000, window: month } ] }
+        eur: { rank: 10, rate: { count: 1000 }, quotas: [ { limit: 100000, window: month } ], currency: EUR, fee: "40.00" }
       operations:
         - { id: summary, method: GET, path: /v1/summary }
       """;
-  private String call(Monetize m, String method, String path, String body, String secret) throws Exception {
-    String query = path.contains("?") ? path.substring(path.indexOf('?') + 1) : null;
-    ManagementApi.Response r = m.managementApi().handle(ManagementApi.Request.withRawQuery(method,
-        path.contains("?") ? path.substring(0, path.indexOf('?')) : path, query,
-        Optional.of("Bearer " + secret), Optional.empty(), body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
-        "10.0.0.9", "req"));
+
+  /** The status and body of {@code method path} with {@code secret}. */
+  private static String call(Monetize m, String method, String path, String body, String secret) {
+    ManagementApi.Response r = ManagementCalls.call(m, method, path, secret, body == null ? "" : body);
     return r.status() + " " + new String(r.body(), StandardCharsets.UTF_8);
   }
 
   @Test
-  void aChangeNowToAnotherCurrencyThanAnEarlierPlanOfThePeriodIsRefusedOverHttpAndInJava() throws Exception {
+  void aChangeNowToAnotherCurrencyThanAnEarlierPlanOfThePeriodIsRefusedOverHttpAndInJava() {
     ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-03-01T00:00:00Z"));
     String operator = ApiKeys.newSecret(KeyEnvironment.LIVE, new SecureRandom());
     try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", PLANS)).timeSource(time)
