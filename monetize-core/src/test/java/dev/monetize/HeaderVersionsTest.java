@@ -103,5 +103,9 @@ class HeaderVersionsTest {
         .hasMessageContaining("both match GET /reports/{id}");
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", PLANS.replace("version_from: header }", "version_from: query }")))
         .hasMessageContaining("version_from");
+    // one route to the router, two to the warnings, OpenAPI and the sunset's hint: refused
+    assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", PLANS.replace(
+        "path: \"/reports/{id}\", version: \"2026-06\"", "path: \"/reports/{reportId}\", version: \"2026-06\"")))
+        .hasMessageContaining("name its path variables differently (/reports/{id}, /reports/{reportId})");
   }
 }

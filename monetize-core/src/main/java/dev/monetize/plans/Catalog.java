@@ -257,6 +257,18 @@ public final class Catalog {
           }
         });
       }
+      java.util.Map<String, Operation> versionsOfARoute = new java.util.HashMap<>();
+      for (Operation op : operations.values()) { // one route, its versions chosen by Api-Version: one template
+        if (op.versionByHeader()) {
+          String shape = op.method() + " " + op.pathTemplate().replaceAll("\\{[^}/]*}", "{}");
+          Operation other = versionsOfARoute.putIfAbsent(shape, op);
+          if (other != null && !other.pathTemplate().equals(op.pathTemplate())) {
+            throw new IllegalArgumentException("operations '" + other.id() + "' and '" + op.id() + "' are versions of "
+                + "one route chosen by Api-Version but name its path variables differently (" + other.pathTemplate()
+                + ", " + op.pathTemplate() + "); use the same names");
+          }
+        }
+      }
       for (TierRule r : tierRules) {
         for (String plan : List.of(r.from(), r.to())) {
           if (!plans.containsKey(plan)) {
