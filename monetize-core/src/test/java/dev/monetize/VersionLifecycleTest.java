@@ -114,4 +114,14 @@ class VersionLifecycleTest {
     Versions.headers(op, headers::put);
     assertThat(headers).containsEntry("Sunset", "Thu, 01 Jul 2027 00:00:00 GMT");
   }
+
+  /** A sunset past year 9999 would make an HTTP-date of five digits of year: refused when declared. */
+  @org.junit.jupiter.api.Test
+  void aSunsetPastYear9999IsRefused() {
+    dev.monetize.plans.Lifecycle l = dev.monetize.plans.Lifecycle.deprecated(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    org.assertj.core.api.Assertions.assertThat(l.sunset(java.time.Instant.parse("9999-12-31T23:59:59Z")).sunsetAt())
+        .isPresent();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.sunset(java.time.Instant.parse("+12026-01-01T00:00:00Z")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1970 to 9999");
+  }
 }

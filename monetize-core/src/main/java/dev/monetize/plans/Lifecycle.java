@@ -29,6 +29,11 @@ public record Lifecycle(Instant deprecatedAt, Optional<Instant> sunsetAt, Option
     Objects.requireNonNull(sunsetAt, "sunsetAt");
     Objects.requireNonNull(successor, "successor");
     Objects.requireNonNull(guide, "guide");
+    for (Instant at : sunsetAt.map(s -> java.util.List.of(deprecatedAt, s)).orElse(java.util.List.of(deprecatedAt))) {
+      if (at.isBefore(FIRST) || !at.isBefore(PAST_LAST)) { // headers carry it: an HTTP-date has four digits of year
+        throw new IllegalArgumentException("a deprecation or sunset must fall in the years 1970 to 9999, got " + at);
+      }
+    }
     sunsetAt.ifPresent(s -> {
       if (s.isBefore(deprecatedAt)) {
         throw new IllegalArgumentException("the sunset (" + s + ") is before the deprecation (" + deprecatedAt
@@ -45,6 +50,9 @@ public record Lifecycle(Instant deprecatedAt, Optional<Instant> sunsetAt, Option
       }
     });
   }
+
+  private static final Instant FIRST = Instant.EPOCH;
+  private static final Instant PAST_LAST = Instant.parse("+10000-01-01T00:00:00Z");
 
   /** A version deprecated from {@code at}, with no sunset, successor or guide yet. */
   public static Lifecycle deprecated(Instant at) {
