@@ -1,7 +1,6 @@
 package dev.monetize;
 
 import dev.monetize.shield.internal.Shield;
-
 import dev.monetize.audit.internal.AsyncAuditDispatcher;
 import dev.monetize.billing.AccountReports;
 import dev.monetize.billing.WalletService;
@@ -117,8 +116,7 @@ public final class Monetize implements AutoCloseable {
       }
     }, b.timeSource,
         Optional.ofNullable(b.lowCreditsThreshold), b.lowCreditsListener);
-    // a final invoice is only as complete as the totals it reads: every node's (a shared ledger),
-    // or this node's when the billing history is this node's too
+    // a final invoice reads every node's totals (a shared ledger), or this node's with a history of its own
     int lookBack = b.usageSink instanceof dev.monetize.metering.UsageTotals ? 12 : b.billingHistory.shared() ? 0 : 1;
     b.catalog.warnings().forEach(w -> LOG.warn("plans: {}", w));
     this.reports = new Reports(b.catalog, this::settledTotals, this::usageComplete, b.billingHistory, wallet,
@@ -181,7 +179,7 @@ public final class Monetize implements AutoCloseable {
     return usage.recoveredTotals();
   }
 
-  private boolean usageComplete() {
+  private boolean usageComplete() { // whether the totals hold every call recorded here: a final invoice waits for it
     return usage.complete();
   }
 
