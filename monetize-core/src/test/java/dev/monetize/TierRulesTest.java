@@ -190,6 +190,34 @@ class TierRulesTest {
     }
   }
 
+  /** A rule acting now towards a plan of another currency waits for the period's end: an invoice has one currency. */
+  @Test
+  void aRuleActingNowInAnotherCurrencyWaitsForThePeriodsEnd() throws Exception {
+    ManualTimeSource time = ManualTimeSource.at(Instant.parse("2026-11-01T12:00:00Z"));
+    String plans = PLANS.replace("from: free, to: pro, action: suggest", "from: free, to: pro, action: now")
+        .replace("quotas: [ { name: daily, limit: 100, window: day } ]",
+            "quotas: [ { name: daily, limit: 100, window: day } ]\n    currency: USD\n    fee: \"5.00\"")
+        .replace("{ name: monthly, limit: 10000, window: month } ]",
+            "{ name: monthly, limit: 10000, window: month } ]\n    currency: EUR\n    fee: \"50.00\"");
+    String operator = dev.monetize.keys.ApiKeys.newSecret(dev.monetize.keys.KeyEnvironment.LIVE,
+        new java.security.SecureRandom());
+    try (Monetize m = Monetize.builder().catalog(CatalogLoader.parse("plans.yaml", plans)).timeSource(time)
+        .usageSink(new Ledger()).operatorKey(operator).build()) {
+      m.customers().save(Customer.of("acme", "free"));
+      IssuedKey key = m.keys().issue("acme", Set.of("*"));
+      for (int d = 1; d <= 3; d++) {
+        time.set(Instant.parse("2026-11-01T12:00:00Z").plus(Duration.ofDays(d)));
+        calls(m, key, 95);
+      }
+      time.set(Instant.parse("2026-11-05T09:00:00Z"));
+      m.evaluateTierRules();
+      assertThat(m.customers().find("acme").orElseThrow().plan()).isEqualTo("free");
+      String org = new String(ManagementCalls.call(m, "GET", "/monetize/organizations/acme", operator, "").body(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(org).contains("\"scheduled_plan_change\"").contains("\"pro\"").contains("2026-12-01T00:00:00Z");
+    }
+  }
+
   @Test
   void rulesThatCannotHoldAreRefusedNamingTheField() {
     assertThatThrownBy(() -> CatalogLoader.parse("plans.yaml", PLANS.replace("from: free, to: pro", "from: free, to: gold")))

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -401,20 +400,21 @@ public final class PlanScheduler implements AutoCloseable {
           events.publish(new LifecycleEvent(id, LifecycleEvent.TIER_SUGGESTED, c.id(), now, data));
         }
       }
-      case AT_PERIOD_END -> {
-        if (scheduled(c.id()).filter(s -> s.plan().equals(rule.to())).isEmpty()) {
-          schedule(c, rule.to());
-        }
-      }
+      case AT_PERIOD_END -> scheduleOnce(c, rule.to());
       case NOW -> { // another currency than this period's plans: at the period's end (an invoice has one)
         if (currencyConflict(c, rule.to()).isPresent()) {
-          if (scheduled(c.id()).filter(s -> s.plan().equals(rule.to())).isEmpty()) {
-            schedule(c, rule.to());
-          }
+          scheduleOnce(c, rule.to());
         } else {
           changeNow(c, rule.to());
         }
       }
+    }
+  }
+
+  /** Schedules {@code plan} for the end of the period unless it is scheduled already. */
+  private void scheduleOnce(Customer c, String plan) {
+    if (scheduled(c.id()).filter(s -> s.plan().equals(plan)).isEmpty()) {
+      schedule(c, plan);
     }
   }
 
